@@ -1,0 +1,332 @@
+//! Every Zoom Phone operation as data.
+//!
+//! The generator (`tools/codegen`) writes `generated/catalog.json` from Zoom's
+//! OpenAPI document; this module gives it types. The bindings drive requests
+//! through the catalog with JSON parameters, so they need not compile a typed
+//! model per operation, and they hand the same catalog to JS and Python.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+/// One operation of the API, e.g. `GET /phone/call_queues` (`listCallQueues`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Operation {
+    /// Zoom's `operationId`, as on Zoom's reference page (`listCallQueues`).
+    pub id: String,
+    /// `id` in snake_case (`list_call_queues`): the Rust and Python method name.
+    pub name: String,
+    /// Zoom's tag (`Call Queues`); the bindings group methods by it.
+    pub tag: String,
+    /// HTTP method in upper case (`GET`).
+    pub method: String,
+    /// Path template relative to the base URL (`/phone/call_queues/{callQueueId}`).
+    pub path: String,
+    /// Which Zoom host serves it.
+    #[serde(default)]
+    pub host: Host,
+    /// Zoom's one-line summary, used as the title of generated docs.
+    pub summary: String,
+    #[serde(default)]
+    pub deprecated: bool,
+    /// Path and query parameters, in the spec's order.
+    #[serde(default)]
+    pub params: Vec<Param>,
+    #[serde(default)]
+    pub body: Option<Body>,
+    /// The documented success status (200, 201, 202, 204 or 302).
+    pub success_status: u16,
+    pub response: ResponseKind,
+    #[serde(default)]
+    pub pagination: Option<Pagination>,
+    #[serde(default)]
+    pub rate_limit: Option<RateLimitCategory>,
+    /// Classic scopes (any one suffices).
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// Granular scopes (any one suffices).
+    #[serde(default)]
+    pub granular_scopes: Vec<String>,
+}
+
+impl Operation {
+    pub fn param(&self, name: &str) -> Option<&Param> {
+        self.params.iter().find(|p| p.name == name)
+    }
+
+    /// Whether a retry of this call can never apply its effect twice.
+    pub fn is_idempotent(&self) -> bool {
+        matches!(
+            self.method.as_str(),
+            "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS"
+        )
+    }
+
+    /// Link to Zoom's reference page for this operation.
+    pub fn reference_url(&self) -> String {
+        format!(
+            "https://developers.zoom.us/docs/api/phone/#tag/{}/{}{}",
+            self.tag.replace(' ', "-"),
+            self.method,
+            self.path
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Host {
+    /// `https://api.zoom.us/v2` (or the regional `api_url` from the token).
+    #[default]
+    Api,
+    /// `https://fileapi.zoom.us/v2`: fax file upload.
+    FileApi,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Param {
+    /// Name exactly as in the URL template or query string.
+    pub name: String,
+    #[serde(rename = "in")]
+    pub location: ParamLocation,
+    #[serde(default)]
+    pub required: bool,
+    pub schema: Schema,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamLocation {
+    Path,
+    Query,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Body {
+    pub media_type: BodyMediaType,
+    #[serde(default)]
+    pub required: bool,
+    pub schema: Schema,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BodyMediaType {
+    #[serde(rename = "application/json")]
+    Json,
+    #[serde(rename = "multipart/form-data")]
+    Multipart,
+}
+
+/// What a successful response carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseKind {
+    /// A JSON document.
+    Json,
+    /// No body (204, or a 2xx the spec gives no content).
+    Empty,
+    /// Raw bytes (recording and voicemail downloads).
+    Binary,
+    /// A 302 whose `Location` is the result (transcript download).
+    Redirect,
+}
+
+/// How an operation pages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pagination {
+    /// Query parameter that carries the token (`next_page_token`).
+    pub token_param: String,
+    /// Response field that carries the next token (`next_page_token`).
+    pub token_field: String,
+    /// Query parameter for the page size, if any (`page_size`).
+    #[serde(default)]
+    pub page_size_param: Option<String>,
+    /// Largest page size Zoom accepts for this operation, where the spec says.
+    #[serde(default)]
+    pub max_page_size: Option<u32>,
+    /// Response field holding the page's items (`call_queues`).
+    #[serde(default)]
+    pub items_field: Option<String>,
+    /// False where Zoom returns a token without declaring the query parameters.
+    #[serde(default = "yes")]
+    pub declared: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Zoom's rate-limit label of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum RateLimitCategory {
+    Light,
+    Medium,
+    Heavy,
+    #[serde(rename = "Resource-intensive")]
+    ResourceIntensive,
+}
+
+impl RateLimitCategory {
+    pub const ALL: [RateLimitCategory; 4] = [
+        Self::Light,
+        Self::Medium,
+        Self::Heavy,
+        Self::ResourceIntensive,
+    ];
+
+    /// The label as Zoom writes it in `X-RateLimit-Category`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Light => "Light",
+            Self::Medium => "Medium",
+            Self::Heavy => "Heavy",
+            Self::ResourceIntensive => "Resource-intensive",
+        }
+    }
+
+    /// Parses Zoom's label in any case, with `-`, `_` or space as separator.
+    pub fn parse(label: &str) -> Option<Self> {
+        let norm: String = label
+            .trim()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        match norm.as_str() {
+            "light" => Some(Self::Light),
+            "medium" => Some(Self::Medium),
+            "heavy" => Some(Self::Heavy),
+            "resourceintensive" => Some(Self::ResourceIntensive),
+            _ => None,
+        }
+    }
+}
+
+/// A JSON schema reduced to what validation, typing and mocking need: types,
+/// required fields, enums and limits. No descriptions. `allOf` is merged by
+/// the generator; `oneOf` stays.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Schema {
+    /// Anything (the spec gives no type).
+    Any,
+    Boolean,
+    Integer {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        minimum: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        maximum: Option<f64>,
+        #[serde(default, rename = "enum", skip_serializing_if = "Vec::is_empty")]
+        enum_values: Vec<i64>,
+        /// `int32` or `int64` where given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        format: Option<String>,
+    },
+    Number {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        minimum: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        maximum: Option<f64>,
+    },
+    String {
+        /// `date`, `date-time`, `email`, `binary`, ... where given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        format: Option<String>,
+        #[serde(default, rename = "enum", skip_serializing_if = "Vec::is_empty")]
+        enum_values: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min_length: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_length: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pattern: Option<String>,
+    },
+    Array {
+        items: Box<Schema>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min_items: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_items: Option<u64>,
+    },
+    Object {
+        #[serde(default)]
+        properties: BTreeMap<String, Schema>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        required: Vec<String>,
+        /// The spec's `title`, where it names the object (oneOf variants).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+    },
+    OneOf {
+        variants: Vec<Schema>,
+    },
+    /// A file part of a multipart body (bytes plus file name and type).
+    File,
+}
+
+/// The catalog as written by the generator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Catalog {
+    /// Version of Zoom's spec the catalog was generated from.
+    pub spec_version: String,
+    pub operations: Vec<Operation>,
+}
+
+static CATALOG_JSON: &str = include_str!("generated/catalog.json");
+
+/// The whole catalog, parsed once on first use.
+pub fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        // The JSON is generated and checked in CI; failing here means the
+        // committed file is corrupt, which no caller can recover from.
+        #[allow(clippy::expect_used)]
+        serde_json::from_str(CATALOG_JSON).expect("generated catalog.json is valid")
+    })
+}
+
+/// The catalog's JSON text as generated, for bindings that hand it to a host.
+pub fn catalog_json() -> &'static str {
+    CATALOG_JSON
+}
+
+/// Every operation, in the generator's deterministic order (tag, then path, then method).
+pub fn operations() -> &'static [Operation] {
+    &catalog().operations
+}
+
+/// Looks an operation up by Zoom's `operationId` or by its snake_case name.
+pub fn operation(id_or_name: &str) -> Option<&'static Operation> {
+    static INDEX: OnceLock<BTreeMap<&'static str, usize>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut m = BTreeMap::new();
+        for (i, op) in operations().iter().enumerate() {
+            m.insert(op.id.as_str(), i);
+            m.insert(op.name.as_str(), i);
+        }
+        m
+    });
+    index.get(id_or_name).map(|&i| &operations()[i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_limit_labels_parse_in_any_spelling() {
+        for c in RateLimitCategory::ALL {
+            assert_eq!(RateLimitCategory::parse(c.as_str()), Some(c));
+        }
+        assert_eq!(
+            RateLimitCategory::parse("RESOURCE-INTENSIVE"),
+            Some(RateLimitCategory::ResourceIntensive)
+        );
+        assert_eq!(
+            RateLimitCategory::parse(" medium "),
+            Some(RateLimitCategory::Medium)
+        );
+        assert_eq!(RateLimitCategory::parse("extreme"), None);
+    }
+}

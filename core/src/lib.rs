@@ -1,0 +1,22 @@
+//! Zoom Phone API client core: builds requests and parses responses as plain
+//! data, and makes every decision (tokens, retries, pagination, webhook
+//! authenticity) as pure state machines with time passed in. No IO, no clock.
+//!
+//! The same core serves Rust directly, JavaScript through `bindings-wasm` and
+//! Python through `bindings-python`.
+
+pub mod catalog;
+pub mod error;
+pub mod secret;
+pub mod time;
+
+pub use catalog::{Operation, operation, operations};
+pub use error::Error;
+pub use secret::Secret;
+pub use time::Timestamp;
+
+pub mod auth;
+pub mod ratelimit;
+pub mod request;
+pub mod response;
+pub mod webhook;

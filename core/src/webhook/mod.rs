@@ -1,0 +1,10 @@
+//! Webhook verification, URL validation and typed events. (Skeleton: owned by
+//! the webhook work, which replaces it.)
+
+/// A webhook request is not genuine or cannot be read.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum WebhookError {
+    #[error("the x-zm-signature header does not match the body")]
+    BadSignature,
+}
