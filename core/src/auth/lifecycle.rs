@@ -326,6 +326,9 @@ impl TokenLifecycle {
             // replacement is on the way: no second renewal for the same token.
             return Rejection::Retry;
         }
+        if current.rejected {
+            return Rejection::Retry;
+        }
         current.rejected = true;
         if current.forced {
             return Rejection::Fail(OAuthError::TokenRejected);
