@@ -112,12 +112,23 @@ pub fn device_token_request(
 
 /// An authorization-code flow in progress: send the user to `url`, keep
 /// `state` and `code_verifier` (e.g. in the session) until the callback.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct AuthorizationRequest {
-    /// Not secret by itself, but it carries `state`: don't log it either.
+    /// Carries `state` in its query, so `Debug` shows only the endpoint.
     pub url: String,
     pub state: Secret,
     pub code_verifier: Secret,
+}
+
+impl std::fmt::Debug for AuthorizationRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let endpoint = self.url.split('?').next().unwrap_or_default();
+        f.debug_struct("AuthorizationRequest")
+            .field("url", &format_args!("{endpoint}?<redacted>"))
+            .field("state", &self.state)
+            .field("code_verifier", &self.code_verifier)
+            .finish()
+    }
 }
 
 impl AuthorizationRequest {

@@ -20,7 +20,7 @@
 //!     Access::Renew(renewal)      => if Send(req): send it, then
 //!                                      lifecycle.complete(renewal.attempt, &resp, now)
 //!                                    if External: ask the host's token source, then
-//!                                      lifecycle.complete_external(renewal.attempt, result, now)
+//!                                      lifecycle.complete_external(renewal.attempt, result)
 //!                                    a transport failure: lifecycle.fail(attempt, err)
 //!                                    persist the returned Persist, then acquire again
 //!     Access::Wait { attempt, until } => waiting_on = Some(attempt); poll again when the
@@ -271,7 +271,7 @@ impl TokenLifecycle {
             }
             _ => parse_token_response(response, now),
         };
-        self.complete_external(attempt, parsed, now)
+        self.complete_external(attempt, parsed)
     }
 
     /// The outcome of `attempt` from the host's token source (or any renewal
@@ -281,7 +281,6 @@ impl TokenLifecycle {
         &mut self,
         attempt: AttemptId,
         outcome: Result<TokenSet, OAuthError>,
-        _now: Timestamp,
     ) -> Result<Option<Persist>, OAuthError> {
         let flight = self.in_flight.filter(|f| f.attempt == attempt.0);
         if flight.is_some() {

@@ -1,7 +1,7 @@
 //! Where the core's randomness comes from. The flows take a `&mut dyn
 //! RandomSource` so tests can pass fixed bytes; production code passes
 //! [`OsRandom`] (the OS generator natively, `crypto.getRandomValues` on
-//! wasm32-unknown-unknown with the `wasm-js` feature: see core/Cargo.toml).
+//! wasm32-unknown-unknown: see the getrandom note in core/Cargo.toml).
 
 use super::OAuthError;
 

@@ -813,16 +813,12 @@ fn lifecycle_external_source_and_lost_renewer() {
     let (taken_over, _) = renew(lc.acquire(t(30), Some(waiting)));
     assert_ne!(taken_over, lost);
     let persist = lc
-        .complete_external(
-            taken_over,
-            Ok(token_set("ext-1", None, Some(t(500)))),
-            t(31),
-        )
+        .complete_external(taken_over, Ok(token_set("ext-1", None, Some(t(500)))))
         .unwrap();
     assert!(persist.is_some());
     // The lost renewer finally answers: older than what is installed, ignored.
     let late = lc
-        .complete_external(lost, Ok(token_set("ext-0", None, Some(t(400)))), t(32))
+        .complete_external(lost, Ok(token_set("ext-0", None, Some(t(400)))))
         .unwrap();
     assert_eq!(late, None);
     assert_eq!(ready(lc.acquire(t(33), None)).0, "Bearer ext-1");
@@ -842,6 +838,8 @@ fn no_secret_in_any_oauth_output() {
         "verifier-SECRET",
         "state-SECRET",
         "code-SECRET",
+        "AAECAwQFBgcICQoLDA0ODw",
+        "EBESExQVFhcYGRobHB0eHyAhIiMkJSYnKCkqKywtLi8",
     ];
     let mut outputs: Vec<String> = Vec::new();
     let mut record = |label: &str, debug: String, display: String| {
@@ -866,12 +864,10 @@ fn no_secret_in_any_oauth_output() {
         let err = parse_callback(callback, &state).unwrap_err();
         record("callback", format!("{err:?}"), err.to_string());
     }
-    let pending = AuthorizationRequest {
-        url: String::new(),
-        state: state.clone(),
-        code_verifier: Secret::new("verifier-SECRET"),
-    };
+    let pending = AuthorizationRequest::new(&code_app(), &mut Counting(0)).unwrap();
+    // The state and verifier the fake random source produces (see authorize_url_with_pkce_and_state).
     record("pending", format!("{pending:?}"), String::new());
+    assert!(format!("{pending:?}").contains("https://zoom.us/oauth/authorize"));
 
     for (status, body) in [
         (200, r#"{"refresh_token":"rt-SECRET"}"#),
