@@ -240,11 +240,13 @@ impl TokenLifecycle {
             Ok(action) => action,
             Err(err) => return Access::Failed(err),
         };
+        // A lost renewer's duty carries over: if it was forced by a 124, so is this one.
+        let forced = self.force_pending || self.in_flight.is_some_and(|f| f.forced);
         self.last_attempt += 1;
         self.in_flight = Some(InFlight {
             attempt: self.last_attempt,
             deadline: now.saturating_add(self.settings.renewal_timeout),
-            forced: self.force_pending,
+            forced,
         });
         self.force_pending = false;
         Access::Renew(Renewal {

@@ -736,6 +736,24 @@ fn lifecycle_code_124_renews_once_then_fails() {
 }
 
 #[test]
+fn lifecycle_forced_renewal_survives_a_lost_renewer() {
+    let mut lc = s2s_lifecycle();
+    let first = lc.install(token_set("at-1", None, Some(t(3_600))));
+    assert_eq!(lc.rejected(first), Rejection::Retry);
+    let (lost, _) = renew(lc.acquire(t(10), None));
+    // The renewer never reports back; after the 30 s timeout another caller takes over.
+    let (taken_over, _) = renew(lc.acquire(t(40), None));
+    assert_ne!(lost, taken_over);
+    let _ = lc.complete(taken_over, &ok_token("at-2"), t(41)).unwrap();
+    let (_, second) = ready(lc.acquire(t(42), None));
+    // The new token came from a 124-forced renewal: a 124 on it is final.
+    assert_eq!(
+        lc.rejected(second),
+        Rejection::Fail(OAuthError::TokenRejected)
+    );
+}
+
+#[test]
 fn lifecycle_refresh_source_rotates_and_keeps() {
     let mut lc = TokenLifecycle::new(
         TokenSource::RefreshToken(code_app()),
