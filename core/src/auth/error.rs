@@ -37,6 +37,14 @@ pub enum OAuthError {
     #[error("the authorization callback's `state` does not match the one sent")]
     StateMismatch,
 
+    /// The authorization server redirected back with `error=` (the user
+    /// refused, or the request was invalid).
+    #[error("the authorization was not granted: {kind}{}", detail(None, description.as_deref()))]
+    AuthorizationFailed {
+        kind: OAuthErrorKind,
+        description: Option<String>,
+    },
+
     /// The callback URL or query cannot be used (no `code`, no `state`).
     #[error("malformed authorization callback: {problem}")]
     MalformedCallback { problem: &'static str },
@@ -137,7 +145,9 @@ impl OAuthError {
     /// The OAuth error code when the endpoint sent one.
     pub fn kind(&self) -> Option<&OAuthErrorKind> {
         match self {
-            OAuthError::Refused { kind, .. } => Some(kind),
+            OAuthError::Refused { kind, .. } | OAuthError::AuthorizationFailed { kind, .. } => {
+                Some(kind)
+            }
             _ => None,
         }
     }

@@ -159,7 +159,7 @@ impl AuthorizationRequest {
 /// Read the redirect back: `callback` is the full callback URL or just its
 /// query string. The `state` must equal `expected_state` (compared in constant
 /// time) before the code is trusted; an `error=` redirect (the user said no)
-/// becomes [`OAuthError::Refused`].
+/// becomes [`OAuthError::AuthorizationFailed`].
 pub fn parse_callback(callback: &str, expected_state: &Secret) -> Result<Secret, OAuthError> {
     let query = match callback.split_once('?') {
         Some((_, q)) => q,
@@ -185,10 +185,8 @@ pub fn parse_callback(callback: &str, expected_state: &Secret) -> Result<Secret,
         return Err(OAuthError::StateMismatch);
     }
     if let Some(code) = error {
-        return Err(OAuthError::Refused {
+        return Err(OAuthError::AuthorizationFailed {
             kind: OAuthErrorKind::from_code(&code),
-            status: 0,
-            reason: None,
             description,
         });
     }

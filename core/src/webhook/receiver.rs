@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use super::error::WebhookError;
+use super::WebhookError;
 use super::signature::{DEFAULT_WINDOW, verify_with_secret};
 use super::validation::{Envelope, URL_VALIDATION_EVENT, UrlValidationAnswer};
 use crate::secret::Secret;

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use hmac::{KeyInit as _, Mac as _};
 
-use super::error::WebhookError;
+use super::WebhookError;
 use super::hex;
 use crate::secret::Secret;
 use crate::time::Timestamp;

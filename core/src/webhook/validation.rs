@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use hmac::Mac as _;
 
-use super::error::WebhookError;
+use super::WebhookError;
 use super::hex;
 use super::signature::{hmac_for, verify_with_secret};
 use crate::secret::Secret;

@@ -194,7 +194,13 @@ fn callback_state_is_checked() {
         &state,
     )
     .unwrap_err();
-    assert_eq!(denied.kind(), Some(&OAuthErrorKind::AccessDenied));
+    assert_eq!(
+        denied,
+        OAuthError::AuthorizationFailed {
+            kind: OAuthErrorKind::AccessDenied,
+            description: Some("User said no".into()),
+        }
+    );
 }
 
 #[test]
