@@ -1,0 +1,4 @@
+//! The one integration-test binary of the core; modules beside it.
+
+mod auth;
+mod webhook;
