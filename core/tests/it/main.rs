@@ -4,3 +4,4 @@ mod errors;
 mod every_operation;
 mod path_encoding;
 mod raw_spec;
+mod readme;
