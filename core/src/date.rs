@@ -121,6 +121,11 @@ impl serde::Serialize for Date {
     }
 }
 
+/// Midnight UTC after `now`: when Zoom's daily limits reset.
+pub(crate) fn next_utc_midnight(now: Timestamp) -> Option<Timestamp> {
+    Date::of(now).add_days(1).map(Date::start)
+}
+
 pub(crate) fn is_leap(year: i32) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use crate::catalog::{Operation, RateLimitCategory};
 use crate::date::Date;
-use crate::ratelimit::{LimitType, RateLimitInfo};
+use crate::ratelimit::RateLimitInfo;
 use crate::time::Timestamp;
 
 /// `count` requests per `per`.
@@ -200,54 +200,66 @@ impl RateLimiter {
         }
     }
 
-    /// Learns from one response's headers. `category` is the operation's label,
-    /// used when Zoom's `X-RateLimit-Category` is missing (the header wins).
+    /// Learns from one response. `category` is the operation's label, used
+    /// when Zoom's `X-RateLimit-Category` is missing (the header wins).
     ///
-    /// - a daily limit with nothing remaining (or with a `Retry-After`) stops the
-    ///   category until the reset (shared by Heavy and Resource-intensive);
-    /// - a `Retry-After` pauses the category until then;
-    /// - `X-RateLimit-Remaining: 0` without `Retry-After` pauses it for one
-    ///   window of its rate.
+    /// - a daily limit that is spent (a 429, or nothing remaining) stops the
+    ///   category until `Retry-After`, else midnight UTC; Heavy and
+    ///   Resource-intensive stop together, as they share the daily quota;
+    /// - a per-second 429 or `X-RateLimit-Remaining: 0` pauses the category
+    ///   until `Retry-After`, else for one window of its rate.
+    ///
+    /// A `Retry-After` on other statuses (a 503) is the retry policy's
+    /// business, not a statement about the rate limit.
     pub fn observe(
         &mut self,
         category: Option<RateLimitCategory>,
+        status: u16,
         info: &RateLimitInfo,
         now: Timestamp,
     ) {
         let Some(category) = info.category.or(category) else {
             return;
         };
-        let retry_at = info.retry_after.map(|r| r.resolve(now));
-        if info.limit_type == Some(LimitType::Daily) {
-            if info.is_exhausted() || retry_at.is_some() {
-                let reset = retry_at
-                    .filter(|&t| t > now)
-                    .or_else(|| Date::of(now).add_days(1).map(Date::start));
-                if let Some(reset) = reset {
-                    let shared: &[RateLimitCategory] = if is_heavy(category) {
-                        &[
-                            RateLimitCategory::Heavy,
-                            RateLimitCategory::ResourceIntensive,
-                        ]
-                    } else {
-                        &[category]
-                    };
-                    for &c in shared {
-                        let lane = self.lanes.entry(c).or_default();
-                        lane.daily_until = Some(lane.daily_until.map_or(reset, |u| u.max(reset)));
-                    }
-                }
-            }
+        let limited = status == 429 || info.is_exhausted();
+        if !limited {
             return;
         }
-        let pause = match retry_at {
-            Some(t) => Some(t),
-            None if info.is_exhausted() => Some(now.saturating_add(self.limits.rate(category).per)),
-            None => None,
+        let retry_at = info
+            .retry_after
+            .map(|r| r.resolve(now))
+            .filter(|&t| t > now);
+        if info.is_daily() {
+            if let Some(reset) = retry_at.or_else(|| crate::date::next_utc_midnight(now)) {
+                self.stop_for_day(category, reset);
+            }
+        } else {
+            let window = self.limits.rate(category).per;
+            self.pause(category, retry_at.unwrap_or(now.saturating_add(window)));
+        }
+    }
+
+    /// Holds every new slot of `category` until `until` (a 429 seen elsewhere).
+    pub fn pause(&mut self, category: RateLimitCategory, until: Timestamp) {
+        let lane = self.lanes.entry(category).or_default();
+        lane.paused_until = Some(lane.paused_until.map_or(until, |u| u.max(until)));
+    }
+
+    /// Refuses `category` until `reset_at` (Zoom's daily limit is spent, e.g.
+    /// recognised by the retry policy from a 429's message). Heavy and
+    /// Resource-intensive stop together.
+    pub fn stop_for_day(&mut self, category: RateLimitCategory, reset_at: Timestamp) {
+        let shared: &[RateLimitCategory] = if is_heavy(category) {
+            &[
+                RateLimitCategory::Heavy,
+                RateLimitCategory::ResourceIntensive,
+            ]
+        } else {
+            &[category]
         };
-        if let Some(until) = pause.filter(|&t| t > now) {
-            let lane = self.lanes.entry(category).or_default();
-            lane.paused_until = Some(lane.paused_until.map_or(until, |u| u.max(until)));
+        for &c in shared {
+            let lane = self.lanes.entry(c).or_default();
+            lane.daily_until = Some(lane.daily_until.map_or(reset_at, |u| u.max(reset_at)));
         }
     }
 

@@ -219,7 +219,7 @@ impl RetryPolicy {
                         let reset_at = rate_limit
                             .retry_after
                             .map(|r| r.resolve(now))
-                            .or_else(|| next_utc_midnight(now));
+                            .or_else(|| crate::date::next_utc_midnight(now));
                         return Decision::GiveUp(GiveUp::DailyLimitExceeded { reset_at });
                     }
                     requested = rate_limit.retry_after.map(|r| r.resolve(now));
@@ -265,10 +265,6 @@ impl RetryPolicy {
 fn says_daily_limit(message: &str) -> bool {
     let m = message.to_ascii_lowercase();
     m.contains("daily") && m.contains("limit")
-}
-
-fn next_utc_midnight(now: Timestamp) -> Option<Timestamp> {
-    crate::date::Date::of(now).add_days(1).map(|d| d.start())
 }
 
 #[cfg(test)]

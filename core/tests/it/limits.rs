@@ -531,6 +531,54 @@ fn no_retry_past_the_deadline() {
 }
 
 #[test]
+fn a_per_second_429_without_retry_after_backs_off() {
+    let p = RetryPolicy::default();
+    let info = RateLimitInfo {
+        limit_type: Some(LimitType::Qps),
+        ..Default::default()
+    };
+    for seed in 0..100 {
+        let d = p.decide(
+            &call(false, 2),
+            &status(429, &info),
+            at(0),
+            &mut Jitter::new(seed),
+        );
+        let Decision::Retry { at: when } = d else {
+            panic!("{d:?}");
+        };
+        assert!(when >= at(0) && when <= at(1000), "{when:?}");
+    }
+}
+
+#[test]
+fn retry_after_parsing_never_panics_on_noise() {
+    let mut rng = Jitter::new(99);
+    let alphabet = b"0123456789 :-+.,TZGMTSunNovday\xff";
+    for _ in 0..20_000 {
+        let len = usize::try_from(rng.up_to(40)).unwrap();
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| alphabet[usize::try_from(rng.up_to(alphabet.len() as u64 - 1)).unwrap()])
+            .collect();
+        if let Ok(v) = HeaderValue::from_bytes(&bytes) {
+            let mut h = HeaderMap::new();
+            h.insert("retry-after", v.clone());
+            h.insert("x-ratelimit-limit", v);
+            let info = RateLimitInfo::from_headers(&h);
+            let text = String::from_utf8_lossy(&bytes);
+            let digits_only =
+                !text.trim().is_empty() && text.trim().bytes().all(|b| b.is_ascii_digit());
+            assert_eq!(
+                info.limit.is_some(),
+                digits_only && text.trim().len() < 20,
+                "{text:?}"
+            );
+        }
+        let _ = RetryAfter::parse(&String::from_utf8_lossy(&bytes));
+    }
+}
+
+#[test]
 fn a_503_retry_after_is_honoured_for_idempotent_calls() {
     let p = RetryPolicy::default();
     let info = RateLimitInfo {
@@ -641,7 +689,7 @@ fn a_429_pauses_only_its_category_until_retry_after() {
         ("X-RateLimit-Type", b"QPS"),
         ("Retry-After", b"5"),
     ]));
-    l.observe(Some(RateLimitCategory::Medium), &info, at(0)); // header category wins
+    l.observe(Some(RateLimitCategory::Medium), 429, &info, at(0)); // header category wins
     assert_eq!(
         l.acquire(RateLimitCategory::Light, at(100)),
         Acquire::WaitUntil(at(5000))
@@ -664,20 +712,98 @@ fn a_429_pauses_only_its_category_until_retry_after() {
 }
 
 #[test]
+fn a_429_without_retry_after_pauses_one_window_and_a_503_does_not_pause() {
+    let mut l = RateLimiter::new(PlanLimits::pro());
+    l.observe(
+        Some(RateLimitCategory::Heavy),
+        429,
+        &RateLimitInfo::default(),
+        at(0),
+    );
+    assert_eq!(
+        l.acquire(RateLimitCategory::Heavy, at(0)),
+        Acquire::WaitUntil(at(1000))
+    );
+    let busy = RateLimitInfo {
+        category: Some(RateLimitCategory::Light),
+        retry_after: Some(RetryAfter::Delay { millis: 30_000 }),
+        ..Default::default()
+    };
+    l.observe(None, 503, &busy, at(0));
+    assert_eq!(l.acquire(RateLimitCategory::Light, at(0)), Acquire::Ready);
+    // Remaining > 0 on a success says nothing worth pausing for.
+    let fine = RateLimitInfo {
+        remaining: Some(3),
+        ..busy
+    };
+    l.observe(None, 200, &fine, at(0));
+    assert_eq!(l.acquire(RateLimitCategory::Light, at(0)), Acquire::Ready);
+}
+
+#[test]
+fn a_daily_limit_the_retry_policy_recognised_stops_the_category() {
+    let mut l = RateLimiter::new(PlanLimits::pro());
+    l.stop_for_day(RateLimitCategory::Medium, at(3_600_000));
+    assert_eq!(
+        l.acquire(RateLimitCategory::Medium, at(0)),
+        Acquire::DailyLimitExhausted {
+            reset_at: at(3_600_000)
+        }
+    );
+    assert_eq!(l.acquire(RateLimitCategory::Heavy, at(0)), Acquire::Ready);
+    assert_eq!(
+        l.acquire(RateLimitCategory::Medium, at(3_600_000)),
+        Acquire::Ready
+    );
+}
+
+#[test]
+fn random_arrivals_never_exceed_the_limit_in_any_window() {
+    for seed in 0..20 {
+        let mut rng = Jitter::new(seed);
+        let mut l = RateLimiter::new(PlanLimits::pro());
+        let c = RateLimitCategory::Medium; // 10/s
+        let mut now = 0u64;
+        let mut slots = Vec::new();
+        for _ in 0..300 {
+            now += rng.up_to(150); // arrivals faster than the limit on average
+            match l.acquire(c, at(now)) {
+                Acquire::Ready => slots.push(at(now)),
+                Acquire::WaitUntil(t) => {
+                    assert!(t > at(now));
+                    slots.push(t);
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        slots.sort();
+        assert!(
+            max_in_any_window(&slots, Duration::from_secs(1)) <= 10,
+            "seed {seed}"
+        );
+    }
+}
+
+#[test]
 fn remaining_zero_pauses_for_one_window_and_the_label_is_a_fallback() {
     let mut l = RateLimiter::new(PlanLimits::pro());
     let info = RateLimitInfo {
         remaining: Some(0),
         ..Default::default()
     };
-    l.observe(Some(RateLimitCategory::ResourceIntensive), &info, at(0));
+    l.observe(
+        Some(RateLimitCategory::ResourceIntensive),
+        200,
+        &info,
+        at(0),
+    );
     assert_eq!(
         l.acquire(RateLimitCategory::ResourceIntensive, at(10)),
         Acquire::WaitUntil(at(60_000))
     );
     // No category at all: nothing to pause.
     let mut l = RateLimiter::new(PlanLimits::pro());
-    l.observe(None, &info, at(0));
+    l.observe(None, 200, &info, at(0));
     assert_eq!(l.acquire(RateLimitCategory::Light, at(0)), Acquire::Ready);
 }
 
@@ -689,7 +815,7 @@ fn zoom_daily_limit_stops_heavy_and_resource_intensive_together() {
         ("X-RateLimit-Type", b"Daily-limit"),
         ("X-RateLimit-Remaining", b"0"),
     ]));
-    l.observe(None, &info, at(0));
+    l.observe(None, 200, &info, at(0));
     let midnight = Timestamp::from_millis(1_700_006_400_000);
     for c in [
         RateLimitCategory::Heavy,
