@@ -267,6 +267,8 @@ enum Target {
     },
     /// A `download_url`.
     Url(Uri),
+    /// Refused before anything was sent (its outcome is set).
+    Refused,
 }
 
 /// What a call has out with the host.
@@ -357,28 +359,30 @@ impl Call {
     fn operation(&self) -> &'static Operation {
         match &self.target {
             Target::Operation { op, .. } => op,
-            Target::Url(_) => download_operation(),
+            Target::Url(_) | Target::Refused => download_operation(),
         }
     }
 
     fn category(&self) -> RateLimitCategory {
         match &self.target {
             Target::Operation { op, .. } => RateLimiter::category_for(op),
-            Target::Url(_) => DOWNLOAD_CATEGORY,
+            Target::Url(_) | Target::Refused => DOWNLOAD_CATEGORY,
         }
     }
 
     /// The next attempt starts over from the operation or the download URL.
+    /// Also takes a new rate-limit slot: the resend is another request.
     fn restart(&mut self) {
         self.location = None;
         self.redirects = 0;
+        self.slot = false;
     }
 
     /// Whether 3xx answers are followed rather than returned.
     fn follows_redirects(&self) -> bool {
         match &self.target {
             Target::Operation { op, .. } => op.response == ResponseKind::Binary,
-            Target::Url(_) => true,
+            Target::Url(_) | Target::Refused => true,
         }
     }
 }
@@ -465,12 +469,12 @@ impl Session {
     ) -> CallId {
         let call = match catalog::operation(operation) {
             None => Call::finished(
-                Target::Url(Uri::from_static("/")),
+                Target::Refused,
                 Err(BuildError::UnknownOperation(operation.to_owned()).into()),
                 now,
             ),
             Some(op) => match request::build_operation(op, &params, &self.request) {
-                Err(e) => Call::finished(Target::Url(Uri::from_static("/")), Err(e.into()), now),
+                Err(e) => Call::finished(Target::Refused, Err(e.into()), now),
                 Ok(_) => Call::new(Target::Operation { op, params }, &opts, now),
             },
         };
@@ -484,7 +488,7 @@ impl Session {
         let call = match redirect::absolute_url(url) {
             Some(uri) => Call::new(Target::Url(uri), &opts, now),
             None => Call::finished(
-                Target::Url(Uri::from_static("/")),
+                Target::Refused,
                 Err(BuildError::InvalidParameter {
                     operation: "download".to_owned(),
                     field: "url".to_owned(),
@@ -690,14 +694,16 @@ impl Session {
         id: u64,
         token: &lifecycle::AccessToken,
     ) -> Result<(http::Request<Vec<u8>>, bool), Error> {
-        let c = self.calls.get(&id).ok_or(Error::Timeout)?;
+        let c = self.calls.get(&id).ok_or_else(|| Error::Transport {
+            message: "no such call".to_owned(),
+        })?;
         // The token's regional host, unless it names none: then the configured one.
         let token_base =
             (token.api_base_url != DEFAULT_API_BASE_URL).then_some(token.api_base_url.as_str());
-        let hop = match (&c.location, &c.target) {
-            (Some(uri), _) | (None, Target::Url(uri)) => Some(uri),
-            (None, Target::Operation { .. }) => None,
-        };
+        let hop = c.location.as_ref().or(match &c.target {
+            Target::Url(uri) => Some(uri),
+            _ => None,
+        });
         let (mut request, authorized) = match (hop, &c.target) {
             (Some(uri), _) => {
                 let trusted = [
@@ -722,9 +728,16 @@ impl Session {
                 };
                 (request, true)
             }
-            (None, Target::Url(uri)) => (download_request(uri, &self.request)?, false),
+            (None, _) => {
+                return Err(Error::Transport {
+                    message: "the call has nothing to send".to_owned(),
+                });
+            }
         };
         if authorized {
+            // `authorize` takes the bare token; the lifecycle hands out the
+            // whole header value, which `TokenSet::authorization` always
+            // writes as `Bearer <token>`.
             let raw = token
                 .authorization
                 .expose()
@@ -838,7 +851,7 @@ impl Session {
         let info = RateLimitInfo::from_headers(response.headers());
         let category = match &c.target {
             Target::Operation { op, .. } => op.rate_limit,
-            Target::Url(_) => None,
+            Target::Url(_) | Target::Refused => None,
         };
         if let Some(limiter) = self.limiter.as_mut() {
             limiter.observe(category, status, &info, now);
@@ -854,19 +867,24 @@ impl Session {
                 return;
             }
         };
-        if status == 401 && error.code == Some(124) && generation.is_some() {
-            let verdict = generation.map(|g| self.lifecycle.rejected(g));
-            let c = self.calls.get_mut(&id);
-            let Some(c) = c else { return };
+        // Zoom's code 124: the token we sent is invalid or expired.
+        if let (401, Some(124), Some(generation)) = (status, error.code, generation) {
+            let verdict = self.lifecycle.rejected(generation);
+            let Some(c) = self.calls.get_mut(&id) else {
+                return;
+            };
             match verdict {
-                Some(lifecycle::Rejection::Retry) if !c.renewed => {
+                lifecycle::Rejection::Retry if !c.renewed => {
+                    // Resent at once with the new token; not a retry the policy counts.
                     c.renewed = true;
                     c.restart();
                     c.attempts = c.attempts.saturating_sub(1);
                     c.last_error = Some(Error::Api(error));
                 }
-                Some(lifecycle::Rejection::Fail(e)) => c.outcome = Some(Err(e.into())),
-                _ => c.outcome = Some(Err(OAuthError::TokenRejected.into())),
+                lifecycle::Rejection::Retry => {
+                    c.outcome = Some(Err(OAuthError::TokenRejected.into()));
+                }
+                lifecycle::Rejection::Fail(e) => c.outcome = Some(Err(e.into())),
             }
             return;
         }
@@ -963,7 +981,6 @@ impl Session {
             Decision::Retry { at } => {
                 c.restart();
                 c.not_before = Some(at);
-                c.slot = false;
                 c.last_error = Some(error);
             }
             Decision::GiveUp(GiveUp::DailyLimitExceeded { reset_at }) => {

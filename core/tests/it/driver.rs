@@ -936,10 +936,7 @@ fn walk(sim: &mut Sim, mut pager: Pager) -> Result<Vec<String>, Error> {
     let mut ids = Vec::new();
     while let Some(params) = pager.next_params(sim.now)? {
         let out = sim.call("listCallQueues", params)?;
-        let Body::Json(body) = out.body else {
-            panic!("a JSON page")
-        };
-        for item in pager.receive(&body, sim.now) {
+        for item in pager.accept(&out, sim.now) {
             ids.push(item["id"].as_str().unwrap().to_owned());
         }
     }
@@ -997,6 +994,13 @@ fn a_build_error_is_done_on_the_first_poll_and_nothing_is_sent() {
         Action::Done(Err(Error::Build(_)))
     ));
     assert_eq!(s.active_calls(), 0);
+}
+
+#[test]
+fn a_session_can_move_between_threads() {
+    fn send<T: Send>() {}
+    send::<Session>();
+    send::<Action>();
 }
 
 #[test]
