@@ -1196,3 +1196,151 @@ fn call_history_reaches_two_years_back() {
         Some(d("2023-02-28"))
     );
 }
+
+// ---------------------------------------------------------------- over the real catalog
+
+fn page_body(op: &Operation, token: &str) -> Value {
+    let p = op.pagination.as_ref().unwrap();
+    let mut body = json!({ p.token_field.clone(): token, "page_size": 30 });
+    if let Some(items) = &p.items_field {
+        body[items] = json!([{"id": "a"}, {"id": "b"}]);
+    }
+    body
+}
+
+#[test]
+fn every_paginated_operation_yields_a_next_page_and_its_items() {
+    let paged: Vec<&Operation> = zoom_phone::operations()
+        .iter()
+        .filter(|o| o.pagination.is_some())
+        .collect();
+    // 76 declare next_page_token/page_size; two more return a token undeclared.
+    assert!(paged.len() >= 78, "{}", paged.len());
+    for op in &paged {
+        let p = op.pagination.as_ref().unwrap();
+        let params = json!({"page_size": 30});
+        let next = paginate::next_params(op, &params, &page_body(op, "tok"))
+            .unwrap_or_else(|| panic!("{}", op.id));
+        assert_eq!(next[&p.token_param], "tok", "{}", op.id);
+        assert_eq!(next["page_size"], 30, "{}", op.id);
+        assert_eq!(
+            paginate::next_params(op, &params, &page_body(op, "")),
+            None,
+            "{}",
+            op.id
+        );
+        assert_eq!(
+            paginate::items(op, &page_body(op, "tok")).len(),
+            2,
+            "{}",
+            op.id
+        );
+    }
+    for id in ["listCallQueueMembers", "listTrackedLocations"] {
+        let op = zoom_phone::operation(id).unwrap();
+        assert!(!op.pagination.as_ref().unwrap().declared, "{id}");
+        assert!(
+            paginate::next_params(op, &json!({}), &page_body(op, "t")).is_some(),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn non_paginated_operations_yield_no_next_page() {
+    let mut seen = 0;
+    for op in zoom_phone::operations()
+        .iter()
+        .filter(|o| o.pagination.is_none())
+    {
+        seen += 1;
+        let body = json!({"next_page_token": "tok", "items": [1]});
+        assert_eq!(
+            paginate::next_params(op, &json!({}), &body),
+            None,
+            "{}",
+            op.id
+        );
+        assert!(paginate::items(op, &body).is_empty(), "{}", op.id);
+    }
+    assert!(seen > 300, "{seen}");
+}
+
+#[test]
+fn next_page_requests_of_declared_operations_carry_the_token_in_the_query() {
+    let config = zoom_phone::request::RequestConfig::default();
+    let mut built = 0;
+    for op in zoom_phone::operations() {
+        let Some(p) = op.pagination.as_ref().filter(|p| p.declared) else {
+            continue;
+        };
+        // Required parameters get a plausible value of their type.
+        let mut params = serde_json::Map::new();
+        for param in op.params.iter().filter(|p| p.required) {
+            let v = match &param.schema {
+                zoom_phone::catalog::Schema::Integer { .. }
+                | zoom_phone::catalog::Schema::Number { .. } => json!(1),
+                zoom_phone::catalog::Schema::Boolean => json!(true),
+                zoom_phone::catalog::Schema::String {
+                    format: Some(f), ..
+                } if f == "date" => json!("2024-01-01"),
+                zoom_phone::catalog::Schema::String { enum_values, .. }
+                    if !enum_values.is_empty() =>
+                {
+                    json!(enum_values[0])
+                }
+                _ => json!("x1"),
+            };
+            params.insert(param.name.clone(), v);
+        }
+        let first = Value::Object(params);
+        let Ok(_) = zoom_phone::request::build_operation(op, &first, &config) else {
+            continue; // a required parameter our simple filler cannot satisfy
+        };
+        let next = paginate::next_params(op, &first, &page_body(op, "tok/+=")).unwrap();
+        let req = zoom_phone::request::build_operation(op, &next, &config)
+            .unwrap_or_else(|e| panic!("{}: {e}", op.id));
+        let query = req.uri().query().unwrap_or_default().to_owned();
+        assert!(
+            query.contains(&format!("{}=tok%2F%2B%3D", p.token_param)),
+            "{}: {query}",
+            op.id
+        );
+        built += 1;
+    }
+    assert!(built >= 60, "{built}");
+}
+
+#[test]
+fn every_operation_has_a_pacing_category() {
+    let mut unlabeled = Vec::new();
+    for op in zoom_phone::operations() {
+        let c = RateLimiter::category_for(op);
+        match op.rate_limit {
+            Some(label) => assert_eq!(c, label),
+            None => {
+                assert_eq!(c, RateLimitCategory::Medium);
+                unlabeled.push(op.id.as_str());
+            }
+        }
+    }
+    assert_eq!(unlabeled.len(), 2, "{unlabeled:?}");
+}
+
+#[test]
+fn a_real_listing_walks_with_the_pager() {
+    let op = zoom_phone::operation("listCallQueues").unwrap();
+    let field = op.pagination.as_ref().unwrap().items_field.clone().unwrap();
+    let mut pager = Pager::new(op, json!({"page_size": 1})).limit(3);
+    let mut got = 0;
+    let mut n = 0;
+    while let Some(params) = pager.next_params(at(n * 1000)).unwrap() {
+        n += 1;
+        let body = json!({ field.clone(): [{"id": n}, {"id": n + 100}], "next_page_token": format!("t{n}") });
+        got += pager.receive(&body, at(n * 1000)).len();
+        if n > 1 {
+            assert_eq!(params["next_page_token"], format!("t{}", n - 1));
+        }
+    }
+    assert_eq!((got, n), (3, 2));
+}
