@@ -190,6 +190,19 @@ fn retry_after_resolves_against_now() {
 
 // ---------------------------------------------------------------- retry
 
+fn api_error(status: u16, code: Option<i64>, message: &str) -> zoom_phone::response::ApiError {
+    zoom_phone::response::ApiError {
+        status,
+        code,
+        message: Some(message.to_owned()),
+        errors: Vec::new(),
+        rate_limit: RateLimitInfo::default(),
+        tracking_id: None,
+        operation: "listThings".to_owned(),
+        snippet: None,
+    }
+}
+
 fn call(idempotent: bool, attempts: u32) -> CallState {
     CallState {
         idempotent,
@@ -373,12 +386,8 @@ fn client_errors_are_final_and_401_is_reported_apart() {
             Decision::GiveUp(GiveUp::NotRetryable { status: code })
         );
     }
-    let token = Outcome::Response {
-        status: 401,
-        rate_limit: &info,
-        zoom_code: Some(124),
-        message: Some("Invalid access token."),
-    };
+    let rejected = api_error(401, Some(124), "Invalid access token.");
+    let token = Outcome::from_api_error(&rejected);
     assert_eq!(
         p.decide(&call(true, 1), &token, at(0), &mut Jitter::new(1)),
         Decision::GiveUp(GiveUp::Unauthorized {
@@ -1085,21 +1094,28 @@ fn zoom_expired_token_answer_is_recognised() {
     ));
 
     let op = paged(true);
+    let expired = api_error(400, Some(300), paginate::EXPIRED_TOKEN_MESSAGE);
     let mut pager = Pager::new(&op, json!({})).resume("old", None);
     pager.next_params(at(0)).unwrap();
     assert!(matches!(
-        pager.receive_error(400, Some(300), paginate::EXPIRED_TOKEN_MESSAGE),
+        pager.receive_error(&expired),
         Some(Error::PageTokenExpired)
     ));
     assert!(pager.is_done());
+    assert_eq!(pager.next_params(at(0)).unwrap(), None);
     // On the first page there was no token to expire: the error is the caller's.
     let mut fresh = Pager::new(&op, json!({}));
     fresh.next_params(at(0)).unwrap();
+    assert!(fresh.receive_error(&expired).is_none());
+    // Other errors on a later page are the caller's too.
+    let mut later = Pager::new(&op, json!({})).resume("tok", None);
+    later.next_params(at(0)).unwrap();
     assert!(
-        fresh
-            .receive_error(400, Some(300), paginate::EXPIRED_TOKEN_MESSAGE)
+        later
+            .receive_error(&api_error(404, Some(1001), "User does not exist."))
             .is_none()
     );
+    assert!(later.is_done());
 }
 
 #[test]
@@ -1343,4 +1359,55 @@ fn a_real_listing_walks_with_the_pager() {
         }
     }
     assert_eq!((got, n), (3, 2));
+}
+
+#[test]
+fn parsed_429_responses_drive_the_retry_decision() {
+    let op = zoom_phone::operation("listCallQueues").unwrap();
+    let respond = |headers: &[(&str, &str)], message: &str| {
+        let mut b = http::Response::builder().status(429);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let body = json!({"code": 429, "message": message})
+            .to_string()
+            .into_bytes();
+        match zoom_phone::response::parse(op, b.body(body).unwrap()) {
+            Err(Error::Api(e)) => *e,
+            other => panic!("{other:?}"),
+        }
+    };
+    let p = RetryPolicy::default();
+    let qps = respond(
+        &[
+            ("X-RateLimit-Category", "Light"),
+            ("X-RateLimit-Type", "QPS"),
+            ("Retry-After", "2"),
+        ],
+        "You have reached the maximum per-second rate limit for this API. Try again later.",
+    );
+    assert_eq!(
+        p.decide(
+            &call(true, 1),
+            &Outcome::from_api_error(&qps),
+            at(0),
+            &mut Jitter::new(1)
+        ),
+        Decision::Retry { at: at(2000) }
+    );
+    let daily = respond(
+        &[],
+        "You have exceeded the daily rate limit (6000) of this API. You may resume at GMT 00:00:00.",
+    );
+    assert_eq!(
+        p.decide(
+            &call(true, 1),
+            &Outcome::from_api_error(&daily),
+            at(0),
+            &mut Jitter::new(1)
+        ),
+        Decision::GiveUp(GiveUp::DailyLimitExceeded {
+            reset_at: Some(Timestamp::from_millis(1_700_006_400_000))
+        })
+    );
 }
