@@ -1283,11 +1283,12 @@ fn non_paginated_operations_yield_no_next_page() {
 }
 
 #[test]
-fn next_page_requests_of_declared_operations_carry_the_token_in_the_query() {
+fn next_page_requests_of_every_paginated_operation_carry_the_token_in_the_query() {
     let config = zoom_phone::request::RequestConfig::default();
     let mut built = 0;
+    let mut undeclared_built = 0;
     for op in zoom_phone::operations() {
-        let Some(p) = op.pagination.as_ref().filter(|p| p.declared) else {
+        let Some(p) = op.pagination.as_ref() else {
             continue;
         };
         // Required parameters get a plausible value of their type.
@@ -1323,8 +1324,11 @@ fn next_page_requests_of_declared_operations_carry_the_token_in_the_query() {
             op.id
         );
         built += 1;
+        undeclared_built += usize::from(!p.declared);
     }
     assert!(built >= 60, "{built}");
+    // The two operations that return a token without declaring it page too.
+    assert_eq!(undeclared_built, 2);
 }
 
 #[test]
