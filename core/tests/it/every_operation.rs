@@ -142,7 +142,7 @@ fn the_catalog_agrees_with_the_raw_spec() {
         // query parameters that send it back; the catalog declares them (optional).
         let mut raw_params = raw_params;
         let raw_declares = |name: &str| raw.params().iter().any(|p| p["name"] == name);
-        if !raw_declares("next_page_token") && returns_page_token(&raw) {
+        if !raw_declares("next_page_token") && returns_page_token(raw) {
             raw_params.push(("next_page_token", "query", false));
             if !raw_declares("page_size") {
                 raw_params.push(("page_size", "query", false));
