@@ -1,0 +1,10 @@
+mod body;
+mod config;
+mod faults;
+mod log;
+mod oauth;
+mod paging;
+mod ratelimit;
+mod router;
+mod synth;
+mod util;
