@@ -1,3 +1,20 @@
+//! A sandbox Zoom Phone server for demos, tests and benchmarks: Zoom's OAuth
+//! endpoints, every operation of the catalog under `/v2` with validation,
+//! paging and schema-valid answers, per-category rate limits, faults on
+//! demand, signed webhook delivery and a request log. See the README for the
+//! flags and the `/_admin` API.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let server = zoom_phone_mock::MockServer::start(Default::default()).await?;
+//! println!("{}", server.url());
+//! server.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+
+mod admin;
+mod api;
 mod body;
 mod config;
 mod faults;
@@ -6,5 +23,17 @@ mod oauth;
 mod paging;
 mod ratelimit;
 mod router;
+mod server;
+mod state;
+mod store;
 mod synth;
 mod util;
+mod webhooks;
+
+pub use api::{download_bytes, transcript_text};
+pub use config::{Cli, ClientConfig, DataSizes, MockConfig, RateLimitConfig, USAGE, parse_args};
+pub use faults::{Fault, FaultKind};
+pub use log::LoggedRequest;
+pub use server::MockServer;
+pub use util::fingerprint;
+pub use webhooks::signature;
