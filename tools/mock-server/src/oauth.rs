@@ -460,14 +460,20 @@ impl OAuthState {
 
     /// `POST /oauth/revoke`: forgets an access or refresh token.
     pub(crate) fn revoke(&mut self, headers: &HeaderMap, params: &BTreeMap<String, String>) -> Resp {
-        if let Err(r) = self.client_auth(headers, params) {
-            return r;
-        }
+        let client_id = match self.client_auth(headers, params) {
+            Ok((id, _)) => id,
+            Err(r) => return r,
+        };
         let Some(token) = params.get("token") else {
             return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "Missing token");
         };
-        self.access.remove(token);
-        self.refresh.remove(token);
+        // A client may revoke only what was issued to it.
+        if self.access.get(token).is_some_and(|t| t.client_id == client_id) {
+            self.access.remove(token);
+        }
+        if self.refresh.get(token).is_some_and(|g| g.client_id == client_id) {
+            self.refresh.remove(token);
+        }
         body::json(StatusCode::OK, &json!({ "status": "success" }))
     }
 }
