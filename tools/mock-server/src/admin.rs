@@ -76,19 +76,33 @@ fn duration(secs: f64) -> Result<Duration, Resp> {
     }
 }
 
-pub(crate) async fn handle(state: &State, method: &Method, path: &str, query: Option<&str>, body: &[u8]) -> Resp {
+pub(crate) async fn handle(
+    state: &State,
+    method: &Method,
+    path: &str,
+    query: Option<&str>,
+    body: &[u8],
+) -> Resp {
     match run(state, method, path, query, body).await {
         Ok(r) | Err(r) => r,
     }
 }
 
-async fn run(state: &State, method: &Method, path: &str, query: Option<&str>, body: &[u8]) -> Result<Resp, Resp> {
+async fn run(
+    state: &State,
+    method: &Method,
+    path: &str,
+    query: Option<&str>,
+    body: &[u8],
+) -> Result<Resp, Resp> {
     let route = path.trim_start_matches("/_admin").trim_end_matches('/');
     Ok(match (method.as_str(), route) {
         ("GET", "/health") => ok(json!({ "ok": true, "url": state.base_url })),
         ("GET", "/requests") => {
             let prefix = query
-                .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "path_prefix"))
+                .and_then(|q| {
+                    form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "path_prefix")
+                })
                 .map(|(_, v)| v.into_owned());
             let log = lock(&state.log);
             let entries: Vec<&crate::log::LoggedRequest> = log
@@ -101,7 +115,9 @@ async fn run(state: &State, method: &Method, path: &str, query: Option<&str>, bo
             lock(&state.log).clear();
             ok(json!({ "cleared": true }))
         }
-        ("GET", "/faults") => ok(serde_json::to_value(lock(&state.faults).list()).unwrap_or(Value::Null)),
+        ("GET", "/faults") => {
+            ok(serde_json::to_value(lock(&state.faults).list()).unwrap_or(Value::Null))
+        }
         ("POST", "/faults") => {
             let spec: FaultSpec = parse(body)?;
             let fault = spec.into_fault().map_err(bad)?;
@@ -112,7 +128,9 @@ async fn run(state: &State, method: &Method, path: &str, query: Option<&str>, bo
             lock(&state.faults).clear();
             ok(json!({ "cleared": true }))
         }
-        ("GET", "/rate_limits") => ok(serde_json::to_value(lock(&state.limits).config).unwrap_or(Value::Null)),
+        ("GET", "/rate_limits") => {
+            ok(serde_json::to_value(lock(&state.limits).config).unwrap_or(Value::Null))
+        }
         ("PUT", "/rate_limits") => {
             let config: RateLimitConfig = match parse::<Value>(body)? {
                 Value::String(plan) if plan == "pro" => RateLimitConfig::pro(),
@@ -158,7 +176,9 @@ async fn run(state: &State, method: &Method, path: &str, query: Option<&str>, bo
                 .or_else(|| oauth.clients.first().map(|c| c.client_id.clone()))
                 .unwrap_or_default();
             let token = oauth.mint(&account, &client, ttl, Instant::now());
-            ok(json!({ "access_token": token, "token_type": "bearer", "expires_in": ttl.as_secs(), "account_id": account }))
+            ok(
+                json!({ "access_token": token, "token_type": "bearer", "expires_in": ttl.as_secs(), "account_id": account }),
+            )
         }
         ("POST", "/tokens/expire") => {
             lock(&state.oauth).expire_all(Instant::now());
@@ -169,7 +189,10 @@ async fn run(state: &State, method: &Method, path: &str, query: Option<&str>, bo
             if lock(&state.oauth).decide_device(&b.user_code, !b.deny) {
                 ok(json!({ "user_code": b.user_code, "approved": !b.deny }))
             } else {
-                body::json(StatusCode::NOT_FOUND, &json!({ "error": "unknown user_code" }))
+                body::json(
+                    StatusCode::NOT_FOUND,
+                    &json!({ "error": "unknown user_code" }),
+                )
             }
         }
         ("PATCH", "/config") => {

@@ -116,10 +116,7 @@ fn check_request(req: &ApiRequest<'_>) -> Result<Option<Value>, Resp> {
             if pg.page_size_param.as_deref() == Some(p.name.as_str()) {
                 if let (Some(max), Some(n)) = (pg.max_page_size, value.as_i64()) {
                     if n > i64::from(max) || n < 1 {
-                        errors.push((
-                            p.name.clone(),
-                            format!("must be between 1 and {max}."),
-                        ));
+                        errors.push((p.name.clone(), format!("must be between 1 and {max}.")));
                     }
                 }
             }
@@ -159,11 +156,18 @@ fn check_request(req: &ApiRequest<'_>) -> Result<Option<Value>, Resp> {
 
 fn add_rate_headers(resp: &mut Resp, v: &Verdict) {
     let h = resp.headers_mut();
-    h.insert("x-ratelimit-category", HeaderValue::from_static(v.category.as_str()));
+    h.insert(
+        "x-ratelimit-category",
+        HeaderValue::from_static(v.category.as_str()),
+    );
     h.insert("x-ratelimit-type", HeaderValue::from_static(v.limit_type));
     h.insert("x-ratelimit-limit", HeaderValue::from(v.limit));
     h.insert("x-ratelimit-remaining", HeaderValue::from(v.remaining));
-    if let Some(ra) = v.retry_after.as_deref().and_then(|s| HeaderValue::from_str(s).ok()) {
+    if let Some(ra) = v
+        .retry_after
+        .as_deref()
+        .and_then(|s| HeaderValue::from_str(s).ok())
+    {
         h.insert(header::RETRY_AFTER, ra);
     }
 }
@@ -243,7 +247,8 @@ fn answer(state: &State, req: &ApiRequest<'_>, body: Option<&Value>) -> Resp {
         ResponseKind::Binary => return download(op, req),
         ResponseKind::Redirect => {
             let id = req.path_params.values().next().cloned().unwrap_or_default();
-            let encoded = percent_encoding::utf8_percent_encode(&id, percent_encoding::NON_ALPHANUMERIC);
+            let encoded =
+                percent_encoding::utf8_percent_encode(&id, percent_encoding::NON_ALPHANUMERIC);
             let mut r = body::empty(StatusCode::FOUND);
             let location = format!("{}/_files/transcripts/{encoded}.vtt", state.base_url);
             if let Ok(v) = HeaderValue::from_str(&location) {
@@ -293,7 +298,10 @@ fn download(op: &Operation, req: &ApiRequest<'_>) -> Resp {
     let mut r = body::bytes(StatusCode::OK, content_type, download_bytes(&file_id));
     let disposition = format!(
         "attachment; filename=\"{}.{ext}\"",
-        file_id.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_', "_")
+        file_id.replace(
+            |c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_',
+            "_"
+        )
     );
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
@@ -341,13 +349,22 @@ fn window(state: &State, req: &ApiRequest<'_>) -> Result<(usize, usize), Resp> {
 }
 
 /// Builds a list answer around `items`.
-fn list_page(state: &State, req: &ApiRequest<'_>, items: Vec<Value>, offset: usize, size: usize, total: usize) -> Resp {
+fn list_page(
+    state: &State,
+    req: &ApiRequest<'_>,
+    items: Vec<Value>,
+    offset: usize,
+    size: usize,
+    total: usize,
+) -> Resp {
     let op = req.op;
     let Some(pg) = &op.pagination else {
         return success(op, op_seed(state, req));
     };
-    let mut value = response_schema(&op.id)
-        .map_or_else(|| json!({}), |s| synth::value(s, op_seed(state, req), &op.name));
+    let mut value = response_schema(&op.id).map_or_else(
+        || json!({}),
+        |s| synth::value(s, op_seed(state, req), &op.name),
+    );
     let end = offset + items.len();
     let next = if end < total {
         paging::encode(&state.key, &op.id, end, now_ms())
@@ -380,11 +397,14 @@ fn paged(state: &State, req: &ApiRequest<'_>) -> Resp {
                 || json!({}),
                 |s| synth::value(s, mix(base ^ i as u64), &req.op.name),
             );
-            if let (Value::Object(m), Some(Schema::Object { properties, .. })) = (&mut item, item_schema) {
-                // Unique, stable ids so a client can check for gaps and repeats.
-                if matches!(properties.get("id"), Some(Schema::String { .. })) {
-                    m.insert("id".into(), Value::String(format!("{:08x}-{i:08}", base & 0xffff_ffff)));
-                }
+            // Unique, stable ids so a client can check for gaps and repeats.
+            if let (Value::Object(m), Some(field)) =
+                (&mut item, item_schema.and_then(store::identity_field))
+            {
+                m.insert(
+                    field.to_string(),
+                    Value::String(format!("{:08x}-{i:08}", base & 0xffff_ffff)),
+                );
             }
             item
         })
@@ -392,7 +412,13 @@ fn paged(state: &State, req: &ApiRequest<'_>) -> Resp {
     list_page(state, req, items, offset, size, total)
 }
 
-fn stateful(state: &State, req: &ApiRequest<'_>, resource: usize, action: Action, body: Option<&Value>) -> Resp {
+fn stateful(
+    state: &State,
+    req: &ApiRequest<'_>,
+    resource: usize,
+    action: Action,
+    body: Option<&Value>,
+) -> Resp {
     let Some(def) = RESOURCES.get(resource) else {
         return success(req.op, op_seed(state, req));
     };

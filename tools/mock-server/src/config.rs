@@ -77,6 +77,8 @@ impl RateLimitConfig {
     }
 }
 
+// Not derivable: "off" keeps Pro's numbers, so enabling is one flag.
+#[allow(clippy::derivable_impls)]
 impl Default for RateLimitConfig {
     fn default() -> Self {
         Self {
@@ -333,7 +335,11 @@ mod tests {
                 .unwrap_err()
                 .contains("gold")
         );
-        assert!(parse_args(args("--client x")).unwrap_err().contains("ID:SECRET"));
+        assert!(
+            parse_args(args("--client x"))
+                .unwrap_err()
+                .contains("ID:SECRET")
+        );
     }
 
     #[test]

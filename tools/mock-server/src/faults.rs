@@ -127,9 +127,10 @@ impl Fault {
 
     fn matches(&self, path: &str, operation: Option<(&str, &str)>) -> bool {
         let path_ok = self.path.as_deref().is_none_or(|p| path.starts_with(p));
-        let op_ok = self.operation.as_deref().is_none_or(|want| {
-            operation.is_some_and(|(id, name)| want == id || want == name)
-        });
+        let op_ok = self
+            .operation
+            .as_deref()
+            .is_none_or(|want| operation.is_some_and(|(id, name)| want == id || want == name));
         path_ok && op_ok
     }
 }
@@ -156,7 +157,11 @@ impl FaultQueue {
     }
 
     /// Takes one use of the first fault matching this request.
-    pub(crate) fn take(&mut self, path: &str, operation: Option<(&str, &str)>) -> Option<FaultKind> {
+    pub(crate) fn take(
+        &mut self,
+        path: &str,
+        operation: Option<(&str, &str)>,
+    ) -> Option<FaultKind> {
         let i = self
             .pending
             .iter()
@@ -193,19 +198,44 @@ mod tests {
     fn operation_filter_accepts_id_or_name() {
         let mut q = FaultQueue::default();
         q.push(Fault::parse_spec("kind=reset,operation=list_phone_users").unwrap());
-        assert_eq!(q.take("/v2/phone/sites", Some(("listPhoneSites", "list_phone_sites"))), None);
         assert_eq!(
-            q.take("/v2/phone/users", Some(("listPhoneUsers", "list_phone_users"))),
+            q.take(
+                "/v2/phone/sites",
+                Some(("listPhoneSites", "list_phone_sites"))
+            ),
+            None
+        );
+        assert_eq!(
+            q.take(
+                "/v2/phone/users",
+                Some(("listPhoneUsers", "list_phone_users"))
+            ),
             Some(FaultKind::Reset)
         );
     }
 
     #[test]
     fn bad_specs_are_rejected_with_the_reason() {
-        assert!(Fault::parse_spec("kind=teapot").unwrap_err().contains("teapot"));
-        assert!(Fault::parse_spec("kind=latency").unwrap_err().contains("ms"));
-        assert!(Fault::parse_spec("kind=status,status=404").unwrap_err().contains("5xx"));
-        assert!(Fault::parse_spec("count").unwrap_err().contains("key=value"));
+        assert!(
+            Fault::parse_spec("kind=teapot")
+                .unwrap_err()
+                .contains("teapot")
+        );
+        assert!(
+            Fault::parse_spec("kind=latency")
+                .unwrap_err()
+                .contains("ms")
+        );
+        assert!(
+            Fault::parse_spec("kind=status,status=404")
+                .unwrap_err()
+                .contains("5xx")
+        );
+        assert!(
+            Fault::parse_spec("count")
+                .unwrap_err()
+                .contains("key=value")
+        );
         assert_eq!(
             Fault::parse_spec("kind=429,retry_after=none").unwrap().kind,
             FaultKind::RateLimit { retry_after: None }

@@ -13,6 +13,10 @@
 //! # }
 //! ```
 
+// Handlers return a finished response as their error: it is built once and
+// sent as is, so boxing it would only add an allocation per error.
+#![allow(clippy::result_large_err)]
+
 mod admin;
 mod api;
 mod body;
@@ -37,3 +41,9 @@ pub use log::LoggedRequest;
 pub use server::MockServer;
 pub use util::fingerprint;
 pub use webhooks::signature;
+
+/// A deterministic example value for a catalog schema: what the mock answers
+/// with, and a handy way for tests to build valid request bodies.
+pub fn example(schema: &zoom_phone::catalog::Schema, seed: u64) -> serde_json::Value {
+    synth::value(schema, seed, "value")
+}

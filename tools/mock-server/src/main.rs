@@ -18,7 +18,10 @@ fn main() -> std::process::ExitCode {
         print!("{USAGE}");
         return std::process::ExitCode::SUCCESS;
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("zoom-phone-mock: cannot start the runtime: {e}");

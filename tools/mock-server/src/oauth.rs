@@ -110,7 +110,11 @@ impl OAuthState {
     }
 
     /// Checks a bearer token for the API.
-    pub(crate) fn authenticate(&self, token: &str, now: Instant) -> Result<AccessToken, TokenProblem> {
+    pub(crate) fn authenticate(
+        &self,
+        token: &str,
+        now: Instant,
+    ) -> Result<AccessToken, TokenProblem> {
         let t = self.access.get(token).ok_or(TokenProblem::Unknown)?;
         if now >= t.expires_at {
             return Err(TokenProblem::Expired);
@@ -126,7 +130,13 @@ impl OAuthState {
     }
 
     /// Issues an access token directly (admin shortcut for tests).
-    pub(crate) fn mint(&mut self, account_id: &str, client_id: &str, ttl: Duration, now: Instant) -> String {
+    pub(crate) fn mint(
+        &mut self,
+        account_id: &str,
+        client_id: &str,
+        ttl: Duration,
+        now: Instant,
+    ) -> String {
         let token = self.secret("mock_at_");
         self.access.insert(
             token.clone(),
@@ -139,7 +149,13 @@ impl OAuthState {
         token
     }
 
-    fn issue(&mut self, account_id: &str, client_id: &str, with_refresh: bool, now: Instant) -> Resp {
+    fn issue(
+        &mut self,
+        account_id: &str,
+        client_id: &str,
+        with_refresh: bool,
+        now: Instant,
+    ) -> Resp {
         let ttl = self.token_ttl;
         let access = self.mint(account_id, client_id, ttl, now);
         let mut out = json!({
@@ -166,7 +182,10 @@ impl OAuthState {
     }
 
     fn default_account(&self) -> String {
-        self.accounts.first().cloned().unwrap_or_else(|| "mock-account".into())
+        self.accounts
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "mock-account".into())
     }
 
     /// Identifies the client: HTTP Basic, or `client_id` (+ `client_secret`)
@@ -215,7 +234,12 @@ impl OAuthState {
     }
 
     /// `POST /oauth/token`; `params` merges the query string and the form body.
-    pub(crate) fn token(&mut self, headers: &HeaderMap, params: &BTreeMap<String, String>, now: Instant) -> Resp {
+    pub(crate) fn token(
+        &mut self,
+        headers: &HeaderMap,
+        params: &BTreeMap<String, String>,
+        now: Instant,
+    ) -> Resp {
         let (client_id, confidential) = match self.client_auth(headers, params) {
             Ok(c) => c,
             Err(r) => return r,
@@ -304,7 +328,12 @@ impl OAuthState {
         self.issue(&account, client_id, true, now)
     }
 
-    fn poll_device(&mut self, client_id: &str, params: &BTreeMap<String, String>, now: Instant) -> Resp {
+    fn poll_device(
+        &mut self,
+        client_id: &str,
+        params: &BTreeMap<String, String>,
+        now: Instant,
+    ) -> Resp {
         let bad = |error: &str, reason: &str| oauth_error(StatusCode::BAD_REQUEST, error, reason);
         let Some(code) = params.get("device_code") else {
             return bad("invalid_request", "Missing device_code");
@@ -419,7 +448,11 @@ impl OAuthState {
         if params.get("response_type").map(String::as_str) != Some("code") {
             return page(StatusCode::BAD_REQUEST, "response_type must be code.");
         }
-        let Some(client) = params.get("client_id").and_then(|id| self.client(id)).cloned() else {
+        let Some(client) = params
+            .get("client_id")
+            .and_then(|id| self.client(id))
+            .cloned()
+        else {
             return page(StatusCode::BAD_REQUEST, "Invalid client_id.");
         };
         let Some(redirect_uri) = params.get("redirect_uri") else {
@@ -432,7 +465,10 @@ impl OAuthState {
         if challenge.is_some()
             && params.get("code_challenge_method").map(String::as_str) != Some("S256")
         {
-            return page(StatusCode::BAD_REQUEST, "code_challenge_method must be S256.");
+            return page(
+                StatusCode::BAD_REQUEST,
+                "code_challenge_method must be S256.",
+            );
         }
         let code = self.secret("mock_code_");
         self.codes.insert(
@@ -459,7 +495,11 @@ impl OAuthState {
     }
 
     /// `POST /oauth/revoke`: forgets an access or refresh token.
-    pub(crate) fn revoke(&mut self, headers: &HeaderMap, params: &BTreeMap<String, String>) -> Resp {
+    pub(crate) fn revoke(
+        &mut self,
+        headers: &HeaderMap,
+        params: &BTreeMap<String, String>,
+    ) -> Resp {
         let client_id = match self.client_auth(headers, params) {
             Ok((id, _)) => id,
             Err(r) => return r,
@@ -468,10 +508,18 @@ impl OAuthState {
             return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "Missing token");
         };
         // A client may revoke only what was issued to it.
-        if self.access.get(token).is_some_and(|t| t.client_id == client_id) {
+        if self
+            .access
+            .get(token)
+            .is_some_and(|t| t.client_id == client_id)
+        {
             self.access.remove(token);
         }
-        if self.refresh.get(token).is_some_and(|g| g.client_id == client_id) {
+        if self
+            .refresh
+            .get(token)
+            .is_some_and(|g| g.client_id == client_id)
+        {
             self.refresh.remove(token);
         }
         body::json(StatusCode::OK, &json!({ "status": "success" }))

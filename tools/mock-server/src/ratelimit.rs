@@ -80,7 +80,11 @@ impl Limiter {
         );
         let day = now_secs / 86_400;
         if let (true, Some(daily_limit)) = (shares_daily, self.config.daily) {
-            let used = self.daily.get(&(account.to_string(), day)).copied().unwrap_or(0);
+            let used = self
+                .daily
+                .get(&(account.to_string(), day))
+                .copied()
+                .unwrap_or(0);
             if used >= daily_limit {
                 return Some(Verdict {
                     allowed: false,
@@ -155,7 +159,11 @@ mod tests {
         assert_eq!(refused.retry_after.as_deref(), Some("1"));
         // Another account has its own bucket.
         assert!(l.check("b", h, t0, 0).unwrap().allowed);
-        assert!(l.check("a", h, t0 + Duration::from_secs(1), 0).unwrap().allowed);
+        assert!(
+            l.check("a", h, t0 + Duration::from_secs(1), 0)
+                .unwrap()
+                .allowed
+        );
     }
 
     #[test]
@@ -165,7 +173,11 @@ mod tests {
             ..RateLimitConfig::pro()
         });
         let t0 = Instant::now();
-        assert!(l.check("a", RateLimitCategory::Heavy, t0, 10).unwrap().allowed);
+        assert!(
+            l.check("a", RateLimitCategory::Heavy, t0, 10)
+                .unwrap()
+                .allowed
+        );
         assert!(
             l.check("a", RateLimitCategory::ResourceIntensive, t0, 10)
                 .unwrap()
@@ -174,12 +186,19 @@ mod tests {
         let refused = l.check("a", RateLimitCategory::Heavy, t0, 10).unwrap();
         assert_eq!(refused.limit_type, "Daily-limit");
         assert_eq!(refused.retry_after.as_deref(), Some("1970-01-02T00:00:00Z"));
-        assert!(l.check("a", RateLimitCategory::Light, t0, 10).unwrap().allowed);
+        assert!(
+            l.check("a", RateLimitCategory::Light, t0, 10)
+                .unwrap()
+                .allowed
+        );
     }
 
     #[test]
     fn limits_off_by_default() {
         let mut l = Limiter::new(RateLimitConfig::default());
-        assert_eq!(l.check("a", RateLimitCategory::Light, Instant::now(), 0), None);
+        assert_eq!(
+            l.check("a", RateLimitCategory::Light, Instant::now(), 0),
+            None
+        );
     }
 }

@@ -35,10 +35,12 @@ pub(crate) struct Matched {
 fn parse_template(path: &str) -> Vec<Segment> {
     path.split('/')
         .filter(|s| !s.is_empty())
-        .map(|s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(name) => Segment::Param(name.to_string()),
-            None => Segment::Literal(s.to_string()),
-        })
+        .map(
+            |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(name) => Segment::Param(name.to_string()),
+                None => Segment::Literal(s.to_string()),
+            },
+        )
         .collect()
 }
 
@@ -69,10 +71,14 @@ impl Router {
             if route.segments.len() != parts.len() {
                 continue;
             }
-            let fits = route.segments.iter().zip(&parts).all(|(seg, part)| match seg {
-                Segment::Literal(l) => l == part,
-                Segment::Param(_) => !part.is_empty(),
-            });
+            let fits = route
+                .segments
+                .iter()
+                .zip(&parts)
+                .all(|(seg, part)| match seg {
+                    Segment::Literal(l) => l == part,
+                    Segment::Param(_) => !part.is_empty(),
+                });
             if !fits {
                 continue;
             }

@@ -30,6 +30,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
 
+use crate::admin;
 use crate::api::{self, ApiRequest};
 use crate::body::{self, MockBody, Resp, zoom_error};
 use crate::config::MockConfig;
@@ -37,7 +38,6 @@ use crate::faults::FaultKind;
 use crate::log::{LoggedRequest, redact_authorization, redact_form};
 use crate::state::State;
 use crate::util::{lock, now_ms};
-use crate::admin;
 
 /// Largest request body accepted (fax uploads are up to 50 MB).
 const MAX_BODY: usize = 64 * 1024 * 1024;
@@ -149,13 +149,21 @@ impl Drop for ResettableStream {
 }
 
 impl AsyncRead for ResettableStream {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         Pin::new(&mut self.get_mut().inner).poll_read(cx, buf)
     }
 }
 
 impl AsyncWrite for ResettableStream {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
     }
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -240,7 +248,10 @@ fn cors(resp: &mut Resp, origin: Option<&HeaderValue>) {
             h.insert(header::VARY, HeaderValue::from_static("Origin"));
         }
         None => {
-            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+            h.insert(
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            );
         }
     }
     h.insert(
@@ -261,7 +272,10 @@ fn preflight(headers: &HeaderMap) -> Resp {
         .cloned()
         .unwrap_or_else(|| HeaderValue::from_static("authorization, content-type"));
     h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, allow);
-    h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+    h.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("600"),
+    );
     r
 }
 
@@ -318,7 +332,11 @@ async fn handle(state: &State, req: Request<Incoming>) -> Option<Resp> {
     let body = match Limited::new(incoming, MAX_BODY).collect().await {
         Ok(c) => c.to_bytes(),
         Err(_) => {
-            let mut r = zoom_error(StatusCode::PAYLOAD_TOO_LARGE, 300, "Request body too large.");
+            let mut r = zoom_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                300,
+                "Request body too large.",
+            );
             stamp(&mut r, &tracking_id, parts.headers.get(header::ORIGIN));
             return Some(r);
         }
@@ -334,7 +352,9 @@ async fn handle(state: &State, req: Request<Incoming>) -> Option<Resp> {
     }
 
     let is_preflight = parts.method == Method::OPTIONS
-        && parts.headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+        && parts
+            .headers
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
     let routed = path
         .strip_prefix("/v2")
         .filter(|_| !is_preflight)
@@ -369,14 +389,25 @@ async fn handle(state: &State, req: Request<Incoming>) -> Option<Resp> {
             Err(_) => zoom_error(StatusCode::NOT_FOUND, 404, "Not Found."),
         }
     } else if path.starts_with("/oauth/") {
-        oauth(state, &parts.method, &path, query.as_deref(), &parts.headers, &body)
+        oauth(
+            state,
+            &parts.method,
+            &path,
+            query.as_deref(),
+            &parts.headers,
+            &body,
+        )
     } else if let Some(id) = path
         .strip_prefix("/_files/transcripts/")
         .and_then(|p| p.strip_suffix(".vtt"))
         .filter(|_| parts.method == Method::GET)
     {
         let id = percent_encoding::percent_decode_str(id).decode_utf8_lossy();
-        body::bytes(StatusCode::OK, "text/vtt; charset=utf-8", api::transcript_text(&id))
+        body::bytes(
+            StatusCode::OK,
+            "text/vtt; charset=utf-8",
+            api::transcript_text(&id),
+        )
     } else {
         zoom_error(StatusCode::NOT_FOUND, 404, "Not Found.")
     };
@@ -443,4 +474,3 @@ fn oauth(
         ),
     }
 }
-

@@ -132,12 +132,44 @@ pub(crate) fn overlay(base: &mut Value, record: &Value, schema: &Schema) {
         return;
     };
     for (k, v) in rec {
-        if let Some(prop) = properties.get(k) {
-            if validate(prop, v, k, Mode::Body).is_ok() {
-                out.insert(k.clone(), v.clone());
-            }
+        let Some(prop) = properties.get(k) else {
+            continue;
+        };
+        if validate(prop, v, k, Mode::Body).is_ok() {
+            out.insert(k.clone(), v.clone());
+        } else if let Some(converted) = convert(prop, v) {
+            out.insert(k.clone(), converted);
         }
     }
+}
+
+/// Zoom writes some fields as strings and reads them back as numbers (an
+/// extension number): convert where nothing is lost.
+fn convert(schema: &Schema, v: &Value) -> Option<Value> {
+    match (schema, v) {
+        (Schema::Integer { .. }, Value::String(s)) => s.parse::<i64>().ok().map(Value::from),
+        (Schema::String { enum_values, .. }, Value::Number(n)) if enum_values.is_empty() => {
+            Some(Value::String(n.to_string()))
+        }
+        _ => None,
+    }
+}
+
+/// The field that identifies an item of a list: `id`, else the first
+/// `..uuid` string field (call history has `call_history_uuid`).
+pub(crate) fn identity_field(item: &Schema) -> Option<&str> {
+    let Schema::Object { properties, .. } = item else {
+        return None;
+    };
+    let is_string =
+        |s: &Schema| matches!(s, Schema::String { enum_values, .. } if enum_values.is_empty());
+    if properties.get("id").is_some_and(is_string) {
+        return Some("id");
+    }
+    properties
+        .iter()
+        .find(|(k, s)| k.ends_with("uuid") && is_string(s))
+        .map(|(k, _)| k.as_str())
 }
 
 #[derive(Debug, Default)]
@@ -182,7 +214,11 @@ pub(crate) struct Store {
 
 /// The seeded id of record `i` of a resource: stable across runs.
 pub(crate) fn seeded_id(resource: &str, seed: u64, i: usize) -> String {
-    format!("{}{:04x}{i:06}", &resource[..2.min(resource.len())], mix(seed ^ fnv1a(&[resource])) & 0xffff)
+    format!(
+        "{}{:04x}{i:06}",
+        &resource[..2.min(resource.len())],
+        mix(seed ^ fnv1a(&[resource])) & 0xffff
+    )
 }
 
 impl Store {

@@ -38,7 +38,9 @@ fn at_depth(schema: &Schema, seed: u64, name: &str, depth: usize) -> Value {
             }
             let lo = minimum.map_or(0, |m| m.ceil() as i64);
             let hi = maximum.map_or(lo.saturating_add(100), |m| m.floor() as i64);
-            let span = u64::try_from(hi.saturating_sub(lo)).unwrap_or(0).saturating_add(1);
+            let span = u64::try_from(hi.saturating_sub(lo))
+                .unwrap_or(0)
+                .saturating_add(1);
             let offset = i64::try_from(seed % span.max(1)).unwrap_or(0);
             Value::from(lo.saturating_add(offset))
         }
@@ -90,7 +92,10 @@ fn at_depth(schema: &Schema, seed: u64, name: &str, depth: usize) -> Value {
                 if depth >= MAX_DEPTH && !required.contains(key) {
                     continue;
                 }
-                out.insert(key.clone(), at_depth(prop, child_seed(seed, key), key, depth + 1));
+                out.insert(
+                    key.clone(),
+                    at_depth(prop, child_seed(seed, key), key, depth + 1),
+                );
             }
             Value::Object(out)
         }

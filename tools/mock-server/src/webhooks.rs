@@ -54,7 +54,8 @@ pub(crate) fn load(configured: Option<&Path>) -> Result<EventCatalog, String> {
         .into_iter()
         .find(|p| p.is_file())
         .ok_or_else(|| {
-            "phone-webhooks.openapi.json not found: pass --webhook-spec or set ZOOM_SPEC_DIR".to_string()
+            "phone-webhooks.openapi.json not found: pass --webhook-spec or set ZOOM_SPEC_DIR"
+                .to_string()
         })?;
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -177,20 +178,31 @@ pub(crate) async fn send(state: &State, req: SendRequest) -> Result<Value, Strin
     let sig = signature(&signing_secret, &timestamp, &body);
     let http_req = Request::post(&req.url)
         .header(header::CONTENT_TYPE, "application/json; charset=utf-8")
-        .header(header::USER_AGENT, "Zoom Marketplace/1.0a (zoom-phone-mock)")
+        .header(
+            header::USER_AGENT,
+            "Zoom Marketplace/1.0a (zoom-phone-mock)",
+        )
         .header("x-zm-signature", &sig)
         .header("x-zm-request-timestamp", &timestamp)
         .body(Full::new(Bytes::from(body.clone())))
         .map_err(|e| format!("bad url {:?}: {e}", req.url))?;
-    let resp = tokio::time::timeout(std::time::Duration::from_secs(10), state.http.request(http_req))
-        .await
-        .map_err(|_| "the receiver did not answer within 10 s".to_string())?
-        .map_err(|e| format!("delivery failed: {e}"))?;
+    let resp = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        state.http.request(http_req),
+    )
+    .await
+    .map_err(|_| "the receiver did not answer within 10 s".to_string())?
+    .map_err(|e| format!("delivery failed: {e}"))?;
     let status = resp.status().as_u16();
     let headers: BTreeMap<String, String> = resp
         .headers()
         .iter()
-        .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
     let answer = resp
         .into_body()
@@ -212,9 +224,15 @@ pub(crate) async fn send(state: &State, req: SendRequest) -> Result<Value, Strin
     if req.event == URL_VALIDATION && req.raw_body.is_none() {
         let expected = hmac_hex(&req.secret, plain_token.as_bytes())?;
         let got: Option<Value> = serde_json::from_slice(&answer).ok();
-        let ok = got.as_ref().and_then(|v| v.get("encryptedToken")).and_then(Value::as_str)
+        let ok = got
+            .as_ref()
+            .and_then(|v| v.get("encryptedToken"))
+            .and_then(Value::as_str)
             == Some(expected.as_str())
-            && got.as_ref().and_then(|v| v.get("plainToken")).and_then(Value::as_str)
+            && got
+                .as_ref()
+                .and_then(|v| v.get("plainToken"))
+                .and_then(Value::as_str)
                 == Some(plain_token.as_str());
         out["validation"] = json!({
             "plain_token": plain_token,
