@@ -33,6 +33,7 @@ lint: ## rustfmt check and clippy with warnings as errors
 .PHONY: test-rust
 test-rust: ## Rust unit and integration tests of the whole workspace
 	$(CARGO) test --workspace -q
+	$(CARGO) test -p zoom-phone --all-features -q
 
 .PHONY: doc
 doc: ## Build the Rust API docs (warnings are errors)

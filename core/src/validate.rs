@@ -5,7 +5,7 @@
 //! - **Types and required fields are checked everywhere** (parameters and the
 //!   body, at any depth): a wrong type or a missing required field can never
 //!   succeed, and the error names the field (`body.site_id`).
-//! - **Enums are checked for path and query parameters only** ([`Mode::Param`]).
+//! - **Enums are checked for path and query parameters only** ([`validate_param`]).
 //!   In bodies Zoom adds enum values before the published spec lists them
 //!   (the spec drifts), so a body enum check would block valid calls; Zoom
 //!   itself rejects a truly wrong value with a precise message.
@@ -30,7 +30,7 @@ use crate::catalog::Schema;
 
 /// Which checks apply (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+enum Mode {
     /// Path and query parameters: types and enums.
     Param,
     /// Request bodies: types and required fields, no enums.
@@ -84,8 +84,20 @@ impl fmt::Display for Violation {
 
 impl std::error::Error for Violation {}
 
-/// Checks `value` against `schema`; `path` names `value` in the violation.
-pub fn validate(schema: &Schema, value: &Value, path: &str, mode: Mode) -> Result<(), Violation> {
+/// Checks a JSON document (a request or response body) against `schema`:
+/// types and required fields, not enums or limits. `path` names `value` in
+/// the violation (`body`).
+pub fn validate(schema: &Schema, value: &Value, path: &str) -> Result<(), Violation> {
+    check(schema, value, path, Mode::Body)
+}
+
+/// Checks a path or query parameter: types and enums. A number is accepted
+/// where a string is expected (it reads the same in a URL).
+pub fn validate_param(schema: &Schema, value: &Value, name: &str) -> Result<(), Violation> {
+    check(schema, value, name, Mode::Param)
+}
+
+fn check(schema: &Schema, value: &Value, path: &str, mode: Mode) -> Result<(), Violation> {
     let fail = |kind| {
         Err(Violation {
             path: path.to_owned(),
@@ -139,7 +151,7 @@ pub fn validate(schema: &Schema, value: &Value, path: &str, mode: Mode) -> Resul
                 return mismatch("array");
             };
             for (i, element) in elements.iter().enumerate() {
-                validate(items, element, &format!("{path}[{i}]"), mode)?;
+                check(items, element, &format!("{path}[{i}]"), mode)?;
             }
             Ok(())
         }
@@ -164,22 +176,18 @@ pub fn validate(schema: &Schema, value: &Value, path: &str, mode: Mode) -> Resul
                     continue;
                 }
                 if let Some(schema) = properties.get(name) {
-                    validate(schema, field, &join(path, name), mode)?;
+                    check(schema, field, &join(path, name), mode)?;
                 }
             }
             Ok(())
         }
         Schema::OneOf { variants } => {
-            if variants.is_empty()
-                || variants
-                    .iter()
-                    .any(|v| validate(v, value, path, mode).is_ok())
-            {
+            if variants.is_empty() || variants.iter().any(|v| check(v, value, path, mode).is_ok()) {
                 return Ok(());
             }
             // One variant: its own violation is the most precise report.
             if let [only] = variants.as_slice() {
-                return validate(only, value, path, mode);
+                return check(only, value, path, mode);
             }
             fail(ViolationKind::NoVariant {
                 variants: variants.len(),
@@ -304,9 +312,9 @@ mod tests {
     #[test]
     fn enums_bind_parameters_but_not_bodies() {
         let s = string_enum(&["a", "b"]);
-        let err = validate(&s, &json!("c"), "type", Mode::Param).unwrap_err();
+        let err = validate_param(&s, &json!("c"), "type").unwrap_err();
         assert_eq!(err.to_string(), "`type` must be one of: a, b");
-        assert!(validate(&s, &json!("c"), "body.type", Mode::Body).is_ok());
+        assert!(validate(&s, &json!("c"), "body.type").is_ok());
     }
 
     #[test]
@@ -322,26 +330,26 @@ mod tests {
             )],
             &["members"],
         );
-        let missing = validate(&s, &json!({}), "body", Mode::Body).unwrap_err();
+        let missing = validate(&s, &json!({}), "body").unwrap_err();
         assert_eq!(missing.path, "body.members");
         assert_eq!(missing.kind, ViolationKind::MissingRequired);
         let wrong = json!({"members": [{"id": 1}, {"id": "secret-value"}]});
-        let err = validate(&s, &wrong, "body", Mode::Body).unwrap_err();
+        let err = validate(&s, &wrong, "body").unwrap_err();
         assert_eq!(
             err.to_string(),
             "`body.members[1].id` expected integer, found string"
         );
         // Limits are not enforced (maximum 300 above).
-        assert!(validate(&s, &json!({"members": [{"id": 5000}]}), "body", Mode::Body).is_ok());
+        assert!(validate(&s, &json!({"members": [{"id": 5000}]}), "body").is_ok());
     }
 
     #[test]
     fn integers_accept_integral_floats_and_params_accept_numbers_as_strings() {
-        assert!(validate(&int(), &json!(5.0), "n", Mode::Body).is_ok());
-        assert!(validate(&int(), &json!(5.5), "n", Mode::Body).is_err());
+        assert!(validate(&int(), &json!(5.0), "n").is_ok());
+        assert!(validate(&int(), &json!(5.5), "n").is_err());
         let s = string_enum(&[]);
-        assert!(validate(&s, &json!(1001), "ext", Mode::Param).is_ok());
-        assert!(validate(&s, &json!(1001), "body.ext", Mode::Body).is_err());
+        assert!(validate_param(&s, &json!(1001), "ext").is_ok());
+        assert!(validate(&s, &json!(1001), "body.ext").is_err());
     }
 
     #[test]
@@ -352,31 +360,17 @@ mod tests {
                 object(vec![("b", int())], &["b"]),
             ],
         };
-        assert!(validate(&s, &json!({"b": 1}), "x", Mode::Body).is_ok());
-        let err = validate(&s, &json!({"c": 1}), "x", Mode::Body).unwrap_err();
+        assert!(validate(&s, &json!({"b": 1}), "x").is_ok());
+        let err = validate(&s, &json!({"c": 1}), "x").unwrap_err();
         assert_eq!(err.kind, ViolationKind::NoVariant { variants: 2 });
     }
 
     #[test]
     fn file_needs_base64_data() {
-        assert!(
-            validate(
-                &Schema::File,
-                &json!({"data_base64": "AA=="}),
-                "f",
-                Mode::Body
-            )
-            .is_ok()
-        );
-        let err = validate(
-            &Schema::File,
-            &json!({"filename": "a.zip"}),
-            "f",
-            Mode::Body,
-        )
-        .unwrap_err();
+        assert!(validate(&Schema::File, &json!({"data_base64": "AA=="}), "f").is_ok());
+        let err = validate(&Schema::File, &json!({"filename": "a.zip"}), "f").unwrap_err();
         assert_eq!(err.path, "f.data_base64");
-        let err = validate(&Schema::File, &json!("a.zip"), "f", Mode::Body).unwrap_err();
+        let err = validate(&Schema::File, &json!("a.zip"), "f").unwrap_err();
         assert!(matches!(err.kind, ViolationKind::Type { .. }));
     }
 }

@@ -30,7 +30,7 @@ use serde_json::{Map, Value};
 use crate::Error;
 use crate::catalog::{self, BodyMediaType, Host, Operation, ParamLocation, ResponseKind, Schema};
 use crate::secret::Secret;
-use crate::validate::{self, Mode, Violation, ViolationKind};
+use crate::validate::{self, Violation, ViolationKind};
 
 /// The header naming this SDK core and its version.
 pub const SDK_HEADER: &str = "x-zoom-phone-sdk";
@@ -120,6 +120,11 @@ pub enum BuildError {
         problem: &'static str,
     },
 
+    /// The URL exceeds what `http::Uri` holds (about 64 KiB): too many
+    /// query values for one request.
+    #[error("the URL of `{operation}` is {length} bytes long, more than a request can carry")]
+    UrlTooLong { operation: String, length: usize },
+
     /// The access token holds characters that cannot go into a header.
     #[error("the access token contains characters that are not allowed in an HTTP header")]
     InvalidToken,
@@ -180,7 +185,7 @@ pub fn build_operation(
             }
             continue;
         };
-        validate::validate(&param.schema, value, &param.name, Mode::Param)
+        validate::validate_param(&param.schema, value, &param.name)
             .map_err(|v| violation(op, v))?;
         match param.location {
             ParamLocation::Path => {
@@ -234,19 +239,7 @@ pub fn build_operation(
 
     let (content_type, body) = build_body(op, given.get("body"))?;
 
-    let uri: http::Uri = path.parse().map_err(|_| BuildError::InvalidConfig {
-        field: match op.host {
-            Host::Api => "base_url",
-            Host::FileApi => "file_base_url",
-        },
-        problem: "is not an absolute URL",
-    })?;
-    if uri.scheme().is_none() || uri.authority().is_none() {
-        return Err(BuildError::InvalidConfig {
-            field: "base_url",
-            problem: "is not an absolute URL",
-        });
-    }
+    let uri = parse_uri(op, config, &path)?;
     let method = http::Method::from_bytes(op.method.as_bytes())
         .map_err(|_| BuildError::UnknownOperation(op.id.clone()))?;
     let user_agent =
@@ -281,6 +274,29 @@ pub fn build_operation(
         headers.insert(CONTENT_TYPE, value);
     }
     Ok(request)
+}
+
+/// Parses the assembled URL, telling a bad base URL from an overlong URL.
+fn parse_uri(op: &Operation, config: &RequestConfig, url: &str) -> Result<http::Uri, BuildError> {
+    let field = match op.host {
+        Host::Api => "base_url",
+        Host::FileApi => "file_base_url",
+    };
+    let bad_base = BuildError::InvalidConfig {
+        field,
+        problem: "is not an absolute http(s) URL",
+    };
+    let base: http::Uri = config
+        .base_url(op.host)
+        .parse()
+        .map_err(|_| bad_base.clone())?;
+    if base.scheme().is_none() || base.authority().is_none() || base.query().is_some() {
+        return Err(bad_base);
+    }
+    url.parse().map_err(|_| BuildError::UrlTooLong {
+        operation: op.id.clone(),
+        length: url.len(),
+    })
 }
 
 /// Sets `Authorization: Bearer <token>`, marked sensitive so that `http`'s
@@ -382,7 +398,7 @@ fn build_body(
         None if spec.required || has_required => &empty,
         None => return Ok((None, None)),
     };
-    validate::validate(&spec.schema, body, "body", Mode::Body).map_err(|v| violation(op, v))?;
+    validate::validate(&spec.schema, body, "body").map_err(|v| violation(op, v))?;
     match spec.media_type {
         BodyMediaType::Json => {
             let bytes = serde_json::to_vec(body).map_err(|_| BuildError::InvalidParameter {

@@ -11,7 +11,7 @@ use zoom_phone::catalog::{
     BodyMediaType, Operation, ParamLocation, RateLimitCategory, ResponseKind, Schema,
     response_schema,
 };
-use zoom_phone::validate::{Mode, validate};
+use zoom_phone::validate::{validate, validate_param};
 
 use crate::body::{self, Resp, zoom_error};
 use crate::paging;
@@ -108,7 +108,7 @@ fn check_request(req: &ApiRequest<'_>) -> Result<Option<Value>, Resp> {
             continue;
         };
         let value = coerce(&p.schema, raw);
-        if let Err(v) = validate(&p.schema, &value, &p.name, Mode::Param) {
+        if let Err(v) = validate_param(&p.schema, &value, &p.name) {
             errors.push((v.path.clone(), v.kind.to_string()));
             continue;
         }
@@ -128,7 +128,7 @@ fn check_request(req: &ApiRequest<'_>) -> Result<Option<Value>, Resp> {
         match b.media_type {
             BodyMediaType::Json if !empty => match serde_json::from_slice::<Value>(req.body) {
                 Ok(v) => {
-                    if let Err(violation) = validate(&b.schema, &v, "", Mode::Body) {
+                    if let Err(violation) = validate(&b.schema, &v, "") {
                         errors.push((violation.path.clone(), violation.kind.to_string()));
                     }
                     parsed = Some(v);

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 use zoom_phone::catalog::{Schema, operation, response_schema};
-use zoom_phone::validate::{Mode, validate};
+use zoom_phone::validate::validate;
 
 use crate::config::DataSizes;
 use crate::synth;
@@ -135,7 +135,7 @@ pub(crate) fn overlay(base: &mut Value, record: &Value, schema: &Schema) {
         let Some(prop) = properties.get(k) else {
             continue;
         };
-        if validate(prop, v, k, Mode::Body).is_ok() {
+        if validate(prop, v, k).is_ok() {
             out.insert(k.clone(), v.clone());
         } else if let Some(converted) = convert(prop, v) {
             out.insert(k.clone(), converted);
