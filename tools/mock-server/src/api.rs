@@ -32,6 +32,7 @@ pub(crate) struct ApiRequest<'a> {
 }
 
 const DEFAULT_PAGE_SIZE: usize = 30;
+const UNSTATED_MAX_PAGE_SIZE: usize = 300;
 
 /// The bytes every download of `file_id` returns: deterministic, about
 /// 4-5 kB, and deliberately not UTF-8 (they start with `FF FE 00 80`).
@@ -330,7 +331,12 @@ fn window(state: &State, req: &ApiRequest<'_>) -> Result<(usize, usize), Resp> {
         .get(size_param)
         .and_then(|s| s.parse::<usize>().ok())
         .filter(|n| *n > 0)
-        .unwrap_or(DEFAULT_PAGE_SIZE);
+        .unwrap_or(DEFAULT_PAGE_SIZE)
+        // Where the spec states no maximum, Zoom still caps the page.
+        .min(
+            pg.and_then(|p| p.max_page_size)
+                .map_or(UNSTATED_MAX_PAGE_SIZE, |m| m as usize),
+        );
     let token_param = pg.map_or("next_page_token", |p| p.token_param.as_str());
     let offset = match req.query.get(token_param).filter(|t| !t.is_empty()) {
         None => 0,

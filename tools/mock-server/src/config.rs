@@ -137,6 +137,8 @@ pub struct MockConfig {
     /// Seed of the deterministic data set.
     pub seed: u64,
     pub sizes: DataSizes,
+    /// Request-log entries kept (oldest dropped first); 0 keeps none.
+    pub log_capacity: usize,
 }
 
 impl Default for MockConfig {
@@ -168,6 +170,7 @@ impl Default for MockConfig {
             webhook_spec: None,
             seed: 42,
             sizes: DataSizes::default(),
+            log_capacity: 100_000,
         }
     }
 }
@@ -201,6 +204,7 @@ USAGE: zoom-phone-mock [FLAGS]
   --seed N                 seed of the data set (default 42)
   --users N                phone users in the data set (default 1000)
   --call-history N         call-history records (default 20000)
+  --log-capacity N         request-log entries kept (default 100000)
   -h, --help               this text
 ";
 
@@ -290,6 +294,7 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<(MockConfig
             "--seed" => config.seed = num(&flag, &value)?,
             "--users" => config.sizes.users = num(&flag, &value)?,
             "--call-history" => config.sizes.call_history = num(&flag, &value)?,
+            "--log-capacity" => config.log_capacity = num(&flag, &value)?,
             other => return Err(format!("unknown flag {other:?} (see --help)")),
         }
     }

@@ -112,3 +112,30 @@ impl Router {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zoom_phone::catalog::operations;
+
+    #[test]
+    fn literals_win_and_both_parameter_spellings_route() {
+        let r = Router::new(operations());
+        assert_eq!(
+            r.find("PUT", "/phone/users/batch").unwrap().op.id,
+            "updateUsersPropertiesInBatch"
+        );
+        let m = r.find("PATCH", "/phone/users/u%2F1").unwrap();
+        assert_eq!(m.op.id, "updateUserProfile");
+        assert_eq!(m.params.get("userId").map(String::as_str), Some("u/1"));
+        let get = r.find("GET", "/phone/shared_line_groups/g1").unwrap();
+        let patch = r.find("PATCH", "/phone/shared_line_groups/g1").unwrap();
+        assert_eq!(get.params.values().next(), patch.params.values().next());
+        assert_ne!(get.op.id, patch.op.id);
+        assert!(
+            r.find("POST", "/phone/users/u1").unwrap_err(),
+            "exists for other methods"
+        );
+        assert!(!r.find("GET", "/phone/nothing/here/at/all").unwrap_err());
+    }
+}

@@ -88,7 +88,7 @@ impl MockServer {
 
     /// Every request received so far (admin requests excluded), oldest first.
     pub fn request_log(&self) -> Vec<LoggedRequest> {
-        lock(&self.state.log).clone()
+        lock(&self.state.log).iter().cloned().collect()
     }
 
     pub fn clear_request_log(&self) {
@@ -422,7 +422,7 @@ async fn handle(state: &State, req: Request<Incoming>) -> Option<Resp> {
     } else {
         String::from_utf8_lossy(&body).into_owned()
     };
-    lock(&state.log).push(LoggedRequest {
+    state.record(LoggedRequest {
         seq,
         timestamp_ms,
         method: parts.method.to_string(),

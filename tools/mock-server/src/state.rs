@@ -1,6 +1,6 @@
 //! The server's shared state: everything a request can read or change.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -45,7 +45,7 @@ pub(crate) struct State {
     pub oauth: Mutex<OAuthState>,
     pub limits: Mutex<Limiter>,
     pub faults: Mutex<FaultQueue>,
-    pub log: Mutex<Vec<LoggedRequest>>,
+    pub log: Mutex<VecDeque<LoggedRequest>>,
     pub store: Mutex<Store>,
     pub phone: Mutex<PhoneSwitch>,
     pub page_token_ttl: Mutex<Duration>,
@@ -73,7 +73,7 @@ impl State {
             oauth: Mutex::new(OAuthState::new(&config, key)),
             limits: Mutex::new(Limiter::new(config.rate_limits)),
             faults: Mutex::new(faults),
-            log: Mutex::new(Vec::new()),
+            log: Mutex::new(VecDeque::new()),
             store: Mutex::new(Store::new(config.seed, &config.sizes)),
             phone: Mutex::new(PhoneSwitch {
                 all_disabled: config.phone_disabled,
@@ -108,6 +108,18 @@ impl State {
             disabled: BTreeSet::new(),
         };
         *lock(&self.page_token_ttl) = self.config.page_token_ttl;
+    }
+
+    /// Appends to the request log, dropping the oldest entry when full, so a
+    /// long benchmark cannot grow the server without bound.
+    pub(crate) fn record(&self, entry: LoggedRequest) {
+        let mut log = lock(&self.log);
+        if log.len() >= self.config.log_capacity {
+            log.pop_front();
+        }
+        if self.config.log_capacity > 0 {
+            log.push_back(entry);
+        }
     }
 
     pub(crate) fn next_seq(&self) -> u64 {

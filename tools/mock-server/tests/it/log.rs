@@ -90,3 +90,27 @@ async fn a_hundred_concurrent_calls_are_each_logged_once() {
     );
     assert_eq!(admin["account_id"], Value::from(ACCOUNT));
 }
+
+#[tokio::test]
+async fn the_log_keeps_the_newest_entries_up_to_its_capacity() {
+    let server = start_with(zoom_phone_mock::MockConfig {
+        log_capacity: 3,
+        ..zoom_phone_mock::MockConfig::default()
+    })
+    .await;
+    let http = Http::new();
+    let t = token(&http, &server).await;
+    for size in 1..=4 {
+        http.get(
+            &format!("{}/phone/sites?page_size={size}", server.api_url()),
+            &t,
+        )
+        .await;
+    }
+    let log = server.request_log();
+    let queries: Vec<_> = log
+        .iter()
+        .map(|e| e.query.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(queries, ["page_size=2", "page_size=3", "page_size=4"]);
+}
