@@ -838,8 +838,7 @@ impl Session {
             Ok(response) => response,
             Err(e) => {
                 let error = Error::Transport { message: e.message };
-                let verdict = retry::Outcome::Transport(e.kind);
-                self.retry_or_fail(id, &verdict, error, now);
+                self.retry_or_fail(id, error, Some(e.kind), now);
                 return;
             }
         };
@@ -904,15 +903,7 @@ impl Session {
                 return;
             }
         }
-        let rate_limit = error.rate_limit.clone();
-        let message = error.message.clone();
-        let verdict = retry::Outcome::Response {
-            status,
-            rate_limit: &rate_limit,
-            zoom_code: error.code,
-            message: message.as_deref(),
-        };
-        self.retry_or_fail(id, &verdict, Error::Api(error), now);
+        self.retry_or_fail(id, Error::Api(error), None, now);
     }
 
     /// Follows a 3xx of a download to its `Location`.
@@ -958,15 +949,25 @@ impl Session {
         }
     }
 
+    /// Schedules the retry of a failed attempt (`error`, from a transport
+    /// failure of `kind` or Zoom's answer) or ends the call with it.
     fn retry_or_fail(
         &mut self,
         id: u64,
-        verdict: &retry::Outcome<'_>,
         error: Error,
+        kind: Option<TransportErrorKind>,
         now: Timestamp,
     ) {
         let Some(c) = self.calls.get_mut(&id) else {
             return;
+        };
+        let verdict = match (kind, &error) {
+            (Some(kind), _) => retry::Outcome::Transport(kind),
+            (None, Error::Api(api)) => retry::Outcome::from_api_error(api),
+            (None, _) => {
+                c.outcome = Some(Err(error));
+                return;
+            }
         };
         let op = c.operation();
         let mut policy = self.retry.clone();
@@ -977,7 +978,8 @@ impl Session {
             started: c.started,
             deadline: c.deadline,
         };
-        match policy.decide(&state, verdict, now, &mut self.jitter) {
+        let decision = policy.decide(&state, &verdict, now, &mut self.jitter);
+        match decision {
             Decision::Retry { at } => {
                 c.restart();
                 c.not_before = Some(at);
