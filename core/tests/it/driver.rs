@@ -623,6 +623,31 @@ fn a_second_124_fails_the_call() {
 }
 
 #[test]
+fn a_waiter_for_the_token_times_out_at_its_deadline() {
+    let mut s = session_with(s2s(), RetryPolicy::default(), None);
+    let a = s.start("listCallQueues", json!({}), CallOptions::default(), at(0));
+    let opts = CallOptions {
+        deadline: Some(at(1_000)),
+        ..CallOptions::default()
+    };
+    let b = s.start("listCallQueues", json!({}), opts, at(0));
+    assert!(matches!(s.poll(a, at(0)), Action::Send { .. }));
+    assert!(matches!(s.poll(b, at(0)), Action::Wait { until: Some(t) } if t == at(1_000)));
+    assert!(matches!(
+        s.poll(b, at(1_000)),
+        Action::Done(Err(Error::Timeout))
+    ));
+}
+
+#[test]
+fn a_401_without_code_124_is_not_renewed() {
+    let mut sim = Sim::new(fresh_session(), |_| zoom_error(401, 4711, "Not allowed"));
+    let result = sim.call("listCallQueues", json!({}));
+    assert_eq!(api_status(&result), Some(401));
+    assert_eq!(sim.seen.len(), 1);
+}
+
+#[test]
 fn a_refused_token_request_fails_every_waiter_with_the_oauth_error() {
     let mut sim = Sim::new(session_with(s2s(), RetryPolicy::default(), None), |_| {
         json_reply(
@@ -753,6 +778,25 @@ fn the_client_side_limiter_spaces_heavy_calls_at_its_rate() {
         sent,
         vec![0, 0, 0, 0, 0, 1000, 1000, 1000, 1000, 1000, 2000, 2000]
     );
+}
+
+#[test]
+fn the_client_side_daily_cap_refuses_without_sending() {
+    let mut limits = PlanLimits::pro();
+    limits.heavy_daily = Some(3);
+    let mut session = session_with(s2s(), RetryPolicy::default(), Some(limits));
+    session.load_tokens(tokens("tok-0", None, at(3_600_000)));
+    let mut sim = Sim::new(session, |_| ok_json(json!({"call_logs": []})));
+    let results: Vec<_> = (0..4)
+        .map(|_| sim.call("accountCallLogs", json!({})))
+        .collect();
+    assert!(results[..3].iter().all(Result::is_ok));
+    assert!(
+        matches!(&results[3], Err(Error::DailyLimitExceeded { reset_at: Some(t) }) if *t == Timestamp::from_millis(1_700_006_400_000)),
+        "{:?}",
+        results[3]
+    );
+    assert_eq!(sim.seen.len(), 3);
 }
 
 #[test]
