@@ -302,7 +302,8 @@ impl Pending {
     }
 }
 
-#[derive(Debug)]
+// No `Debug`: a call may hold a token request (client credentials, a
+// refresh token).
 struct Call {
     target: Target,
     /// The redirect hop the next request goes to, if any.
@@ -317,6 +318,11 @@ struct Call {
     redirects: u32,
     /// The one renewal a code-124 rejection grants has been used.
     renewed: bool,
+    /// The token request this call sends for the session, kept to resend
+    /// it after a transport failure, while the other calls keep waiting.
+    token_request: Option<(lifecycle::AttemptId, http::Request<Vec<u8>>)>,
+    /// Token requests this call sent for its current renewal.
+    token_attempts: u32,
     /// The token renewal this call waits for.
     waiting_on: Option<lifecycle::AttemptId>,
     /// Send no earlier (a retry's time, or a reserved rate-limit slot).
@@ -341,6 +347,8 @@ impl Call {
             attempts: 0,
             redirects: 0,
             renewed: false,
+            token_request: None,
+            token_attempts: 0,
             waiting_on: None,
             not_before: None,
             slot: false,
@@ -416,6 +424,10 @@ pub struct Session {
     request: RequestConfig,
     retry: RetryPolicy,
     lifecycle: TokenLifecycle,
+    /// Whether a token request can be repeated without harm: every grant
+    /// but the refresh grant, whose first try may have rotated the refresh
+    /// token already.
+    token_request_idempotent: bool,
     limiter: Option<RateLimiter>,
     jitter: Jitter,
     calls: BTreeMap<u64, Call>,
@@ -440,6 +452,7 @@ impl Session {
     /// base URL that is not absolute, a `User-Agent` that is no header value).
     pub fn new(config: SessionConfig) -> Result<Session, Error> {
         check_config(&config.request)?;
+        let token_request_idempotent = !matches!(config.auth.source, TokenSource::RefreshToken(_));
         let mut lifecycle = TokenLifecycle::new(config.auth.source, config.auth.settings);
         if let Some(tokens) = config.auth.tokens {
             lifecycle.install(tokens);
@@ -448,6 +461,7 @@ impl Session {
             request: config.request,
             retry: config.retry,
             lifecycle,
+            token_request_idempotent,
             limiter: config.limits.map(RateLimiter::new),
             jitter: Jitter::new(config.seed),
             calls: BTreeMap::new(),
@@ -535,19 +549,29 @@ impl Session {
         let Some(removed) = self.calls.remove(&call.0) else {
             return;
         };
-        if let Some(Pending::Token { renewal, .. } | Pending::External { renewal, .. }) =
-            removed.pending
-        {
-            self.lifecycle.fail(
-                renewal,
-                OAuthError::RenewalFailed {
-                    message: "the call fetching the token was cancelled".to_owned(),
-                },
-            );
-            for other in self.calls.values_mut() {
-                if other.waiting_on == Some(renewal) {
-                    other.waiting_on = None;
-                }
+        let renewal = match removed.pending {
+            Some(Pending::Token { renewal, .. } | Pending::External { renewal, .. }) => {
+                Some(renewal)
+            }
+            _ => removed.token_request.map(|(renewal, _)| renewal),
+        };
+        if let Some(renewal) = renewal {
+            self.abandon_renewal(renewal);
+        }
+    }
+
+    /// The call fetching the token is gone: the calls waiting for it start
+    /// a new fetch rather than fail.
+    fn abandon_renewal(&mut self, renewal: lifecycle::AttemptId) {
+        self.lifecycle.fail(
+            renewal,
+            OAuthError::RenewalFailed {
+                message: "the call fetching the token was abandoned".to_owned(),
+            },
+        );
+        for other in self.calls.values_mut() {
+            if other.waiting_on == Some(renewal) {
+                other.waiting_on = None;
             }
         }
     }
@@ -585,6 +609,9 @@ impl Session {
         if c.deadline.is_some_and(|d| now >= d) {
             let err = c.last_error.take().unwrap_or(Error::Timeout);
             c.outcome = Some(Err(err));
+            if let Some((renewal, _)) = c.token_request.take() {
+                self.abandon_renewal(renewal);
+            }
             return None;
         }
         if let Some(t) = c.not_before {
@@ -592,6 +619,18 @@ impl Session {
                 return Some(Action::Wait { until: Some(t) });
             }
             c.not_before = None;
+        }
+        if let Some((renewal, request)) = &c.token_request {
+            let renewal = *renewal;
+            let request = copy_request(request);
+            let attempt = self.next_attempt();
+            let c = self.calls.get_mut(&id)?;
+            c.token_attempts += 1;
+            c.pending = Some(Pending::Token { attempt, renewal });
+            return Some(Action::Send {
+                attempt: AttemptId(attempt),
+                request,
+            });
         }
         if !c.slot {
             if let Some(limiter) = self.limiter.as_mut() {
@@ -654,6 +693,8 @@ impl Session {
                             attempt,
                             renewal: renewal.attempt,
                         });
+                        c.token_attempts = 1;
+                        c.token_request = Some((renewal.attempt, copy_request(&request)));
                         Some(Action::Send {
                             attempt: AttemptId(attempt),
                             request: *request,
@@ -770,11 +811,17 @@ impl Session {
                 let result = match outcome {
                     Ok(response) => self.lifecycle.complete(renewal, &response, now),
                     Err(e) => {
+                        if self.retry_token_request(call.0, e.kind, now) {
+                            return;
+                        }
                         let err = OAuthError::RenewalFailed { message: e.message };
                         self.lifecycle.fail(renewal, err.clone());
                         Err(err)
                     }
                 };
+                if let Some(c) = self.calls.get_mut(&call.0) {
+                    c.token_request = None;
+                }
                 self.token_outcome(call.0, result);
             }
             Pending::External { renewal, .. } => {
@@ -787,6 +834,28 @@ impl Session {
                 self.token_outcome(call.0, Err(err));
             }
             Pending::Api { generation, .. } => self.api_outcome(call.0, generation, outcome, now),
+        }
+    }
+
+    /// Schedules the resend of call `id`'s token request after a transport
+    /// failure, when the retry policy allows it; the waiters keep waiting.
+    fn retry_token_request(&mut self, id: u64, kind: TransportErrorKind, now: Timestamp) -> bool {
+        let Some(c) = self.calls.get_mut(&id) else {
+            return false;
+        };
+        let state = CallState {
+            idempotent: self.token_request_idempotent,
+            attempts: c.token_attempts,
+            started: c.started,
+            deadline: c.deadline,
+        };
+        let verdict = retry::Outcome::Transport(kind);
+        match self.retry.decide(&state, &verdict, now, &mut self.jitter) {
+            Decision::Retry { at } => {
+                c.not_before = Some(at);
+                true
+            }
+            Decision::GiveUp(_) => false,
         }
     }
 
@@ -994,6 +1063,17 @@ impl Session {
             Decision::GiveUp(_) => c.outcome = Some(Err(error)),
         }
     }
+}
+
+/// A copy of a request: `http::Request` is not `Clone` (its extensions
+/// need not be); ours carry none.
+fn copy_request(request: &http::Request<Vec<u8>>) -> http::Request<Vec<u8>> {
+    let mut copy = http::Request::new(request.body().clone());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.version_mut() = request.version();
+    *copy.headers_mut() = request.headers().clone();
+    copy
 }
 
 /// A GET of a download URL or redirect hop. Only `Accept` and `User-Agent`:

@@ -623,6 +623,53 @@ fn a_second_124_fails_the_call() {
 }
 
 #[test]
+fn a_token_request_lost_to_a_reset_is_resent_while_the_others_wait() {
+    let mut failed = false;
+    let mut sim = Sim::new(
+        session_with(s2s(), RetryPolicy::default(), None),
+        move |seen| {
+            if seen.is_token() && !failed {
+                failed = true;
+                Reply::Fail(TransportErrorKind::Reset)
+            } else if seen.is_token() {
+                token_reply("tok-1")
+            } else {
+                list_page(&[], "")
+            }
+        },
+    );
+    let ids: Vec<CallId> = (0..10)
+        .map(|_| sim.start("listCallQueues", json!({})))
+        .collect();
+    assert!(sim.run(&ids).iter().all(Result::is_ok));
+    assert_eq!(sim.token_requests(), 2);
+    assert_eq!(sim.api_requests().len(), 10);
+    assert_eq!(sim.persisted.len(), 1);
+}
+
+#[test]
+fn a_refresh_lost_to_a_reset_is_not_resent() {
+    // The refresh may have been applied and its refresh token rotated away.
+    let auth = AuthConfig::refresh_token(
+        OAuthConfig::new("client-1", "client-secret-1"),
+        tokens("a0", Some("r0"), at(0)),
+    );
+    let mut sim = Sim::new(session_with(auth, RetryPolicy::default(), None), |_| {
+        Reply::Fail(TransportErrorKind::Reset)
+    });
+    let ids: Vec<CallId> = (0..3)
+        .map(|_| sim.start("listCallQueues", json!({})))
+        .collect();
+    for result in sim.run(&ids) {
+        assert!(
+            matches!(result, Err(Error::OAuth(OAuthError::RenewalFailed { .. }))),
+            "{result:?}"
+        );
+    }
+    assert_eq!(sim.token_requests(), 1);
+}
+
+#[test]
 fn a_waiter_for_the_token_times_out_at_its_deadline() {
     let mut s = session_with(s2s(), RetryPolicy::default(), None);
     let a = s.start("listCallQueues", json!({}), CallOptions::default(), at(0));
