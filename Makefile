@@ -40,3 +40,36 @@ doc: ## Build the Rust API docs (warnings are errors)
 .PHONY: test
 test: lint test-rust doc ## Everything CI checks, installing what it needs
 	@echo "make test: all checks passed"
+
+# --- Bindings: npm package (wasm-bindgen) and Python package (PyO3 + maturin) ---
+VENV ?= .venv
+WHEEL_DIR := target/wheels
+
+.PHONY: wasm-toolchain
+wasm-toolchain: ## Install Debian's Rust for wasm and wasm-bindgen-cli into .tools/ (skips what is there)
+	scripts/install-wasm-toolchain.sh
+
+.PHONY: wasm
+wasm: wasm-toolchain ## Build the npm package into bindings-wasm/dist/ (prints sizes)
+	scripts/build-wasm.sh
+
+.PHONY: test-js
+test-js: wasm ## Node smoke tests of the built npm package (js-examples/)
+	mkdir -p js-examples/node_modules
+	ln -sfn ../../bindings-wasm/dist js-examples/node_modules/zoom-phone
+	node --test js-examples/
+
+.PHONY: python-env
+python-env: ## Create .venv with maturin, pytest, pytest-asyncio, httpx, mypy (skips what is there)
+	scripts/install-python-env.sh
+
+.PHONY: python
+python: python-env ## Build the abi3 wheel with maturin and install it into .venv
+	rm -f $(WHEEL_DIR)/zoom_phone-*.whl
+	cd bindings-python && ../$(VENV)/bin/maturin build --release --out ../$(WHEEL_DIR) -i ../$(VENV)/bin/python
+	$(VENV)/bin/python -m pip install -q --disable-pip-version-check --force-reinstall --no-deps $(WHEEL_DIR)/zoom_phone-*.whl
+	@ls -l $(WHEEL_DIR)/zoom_phone-*.whl
+
+.PHONY: test-py
+test-py: python ## pytest against the installed wheel (py-tests/)
+	$(VENV)/bin/python -m pytest -q py-tests

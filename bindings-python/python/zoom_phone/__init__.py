@@ -1,0 +1,15 @@
+"""Zoom Phone API client for Python, over the zoom-phone Rust core."""
+
+from __future__ import annotations
+
+from . import exceptions
+from ._core import __version__, build_request, catalog
+from .exceptions import ZoomPhoneError
+
+__all__ = [
+    "__version__",
+    "build_request",
+    "catalog",
+    "exceptions",
+    "ZoomPhoneError",
+]
