@@ -47,7 +47,7 @@ WHEEL_DIR := target/wheels
 
 .PHONY: wasm-toolchain
 wasm-toolchain: ## Install Debian's Rust for wasm and wasm-bindgen-cli into .tools/ (skips what is there)
-	scripts/install-wasm-toolchain.sh
+	scripts/install-wasm-toolchain.sh --wasm-opt
 
 .PHONY: wasm
 wasm: wasm-toolchain ## Build the npm package into bindings-wasm/dist/ (prints sizes)
@@ -71,5 +71,6 @@ python: python-env ## Build the abi3 wheel with maturin and install it into .ven
 	@ls -l $(WHEEL_DIR)/zoom_phone-*.whl
 
 .PHONY: test-py
-test-py: python ## pytest against the installed wheel (py-tests/)
+test-py: python ## pytest against the installed wheel (py-tests/), mypy --strict on the package and tests
 	$(VENV)/bin/python -m pytest -q py-tests
+	$(VENV)/bin/mypy --strict py-tests bindings-python/python/zoom_phone

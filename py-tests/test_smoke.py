@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 import zoom_phone
@@ -44,13 +46,15 @@ def test_exception_hierarchy_is_rooted_at_zoom_phone_error() -> None:
         (("listCallQueues", {}), {"base_url": 5}, TypeError),
     ],
 )
-def test_wrong_types_raise_python_exceptions(args: tuple, kwargs: dict, error: type) -> None:
+def test_wrong_types_raise_python_exceptions(
+    args: tuple[Any, ...], kwargs: dict[str, Any], error: type[Exception]
+) -> None:
     with pytest.raises(error):
         zoom_phone.build_request(*args, **kwargs)
 
 
 def test_self_containing_params_raise_instead_of_overflowing_the_stack() -> None:
-    loop: list = []
+    loop: list[Any] = []
     loop.append(loop)
     with pytest.raises(ValueError, match="nested deeper"):
         zoom_phone.build_request("listCallQueues", {"x": loop})

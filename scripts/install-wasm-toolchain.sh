@@ -3,10 +3,21 @@
 #  1. Debian's rustc/cargo with the standard-library sources (rustup cannot fetch
 #     a wasm32 std on these machines, so build-std compiles it from source);
 #  2. wasm-bindgen-cli at exactly the wasm-bindgen crate version, in .tools/.
+#  3. with --wasm-opt: binaryen's wasm-opt (npm package `binaryen`), also in
+#     .tools/ (Debian's binaryen is too old for current wasm features).
 # Idempotent; safe to run on every build.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+WANT_WASM_OPT=0
+for arg in "$@"; do
+  case "$arg" in
+    --wasm-opt) WANT_WASM_OPT=1 ;;
+    *) die "unknown option $arg (known: --wasm-opt)" ;;
+  esac
+done
+
+BINARYEN_VERSION=132
 DEBIAN_RUST_SRC=/usr/lib/rustlib/src/rust/library
 
 if [[ -x /usr/bin/rustc && -x /usr/bin/cargo && -d "$DEBIAN_RUST_SRC" ]]; then
@@ -43,4 +54,16 @@ else
   cargo install -q wasm-bindgen-cli --version "=$version" --root "$TOOLS_DIR" --force
   [[ "$("$bindgen" --version)" == "wasm-bindgen $version" ]] || die "installed wasm-bindgen is not $version"
   say "wasm-bindgen-cli $version installed in $(( $(now) - start )) s"
+fi
+
+if ((WANT_WASM_OPT)); then
+  opt="$TOOLS_DIR/node_modules/.bin/wasm-opt"
+  if [[ -x "$opt" ]]; then
+    say "wasm-opt: present ($("$opt" --version))"
+  else
+    start=$(now)
+    say "npm install binaryen into $TOOLS_DIR"
+    npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR" "binaryen@$BINARYEN_VERSION"
+    say "wasm-opt installed in $(( $(now) - start )) s: $("$opt" --version)"
+  fi
 fi
