@@ -54,10 +54,10 @@ wasm: wasm-toolchain ## Build the npm package into bindings-wasm/dist/ (prints s
 	scripts/build-wasm.sh
 
 .PHONY: test-js
-test-js: wasm ## Node smoke tests of the built npm package (js-examples/)
-	mkdir -p js-examples/node_modules
-	ln -sfn ../../bindings-wasm/dist js-examples/node_modules/zoom-phone
-	node --test js-examples/
+test-js: wasm ## Node tests and a tsc type check of the built npm package (js-examples/)
+	cd js-examples && npm install --silent --no-audit --no-fund --no-package-lock
+	cd js-examples && node_modules/.bin/tsc -p .
+	node --test js-examples/*.test.mjs
 
 .PHONY: python-env
 python-env: ## Create .venv with maturin, pytest, pytest-asyncio, httpx, mypy (skips what is there)

@@ -27,11 +27,10 @@ lld="$(rustc --print sysroot)/lib/rustlib/x86_64-unknown-linux-gnu/bin/rust-lld"
 
 start=$(now)
 say "cargo build --target $TARGET -p $CRATE (Debian $(/usr/bin/rustc --version | cut -d' ' -f2), build-std)"
-# getrandom 0.3 selects its Web Crypto backend with this cfg (0.4 needs only
-# the wasm_js feature, which bindings-wasm/Cargo.toml turns on).
+# No RUSTFLAGS: getrandom (>= 0.3.4) picks its Web Crypto backend from the
+# `wasm_js` feature alone, and unchanged flags keep the std build cached.
 RUSTC_BOOTSTRAP=1 \
 RUSTC=/usr/bin/rustc \
-RUSTFLAGS='--cfg getrandom_backend="wasm_js"' \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$lld" \
   /usr/bin/cargo build --release --target "$TARGET" --target-dir "$TARGET_DIR" \
     -Zbuild-std=std,panic_abort -p "$CRATE" --manifest-path "$ROOT/Cargo.toml"
