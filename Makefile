@@ -32,13 +32,14 @@ lint: ## rustfmt check and clippy with warnings as errors
 .PHONY: test-rust
 test-rust: ## Rust unit and integration tests of the whole workspace
 	$(CARGO) test --workspace -q
+	$(CARGO) test -p zoom-phone --all-features -q
 
 .PHONY: doc
 doc: ## Build the Rust API docs (warnings are errors)
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps -q
 
 .PHONY: test
-test: lint test-rust doc ## Everything CI checks, installing what it needs
+test: lint check-generated test-rust doc ## Everything CI checks, installing what it needs
 	@echo "make test: all checks passed"
 
 # --- Bindings: npm package (wasm-bindgen) and Python package (PyO3 + maturin) ---

@@ -132,7 +132,17 @@ pub enum ResponseKind {
     Redirect,
 }
 
-/// How an operation pages.
+/// How an operation pages (Zoom's token style).
+///
+/// An operation pages when it declares a `next_page_token` query parameter
+/// or its response carries a `next_page_token` field (after `allOf`
+/// merging). Spec inconsistencies, resolved by the generator:
+/// `GET /phone/call_queues/{callQueueId}/members` and
+/// `GET /phone/metrics/location_tracking` return a token without declaring
+/// the parameter (`declared: false`; Zoom accepts it anyway), and
+/// `GET /phone/reports/operationlogs`, which looks as if it returns no token,
+/// declares it inside an `allOf` part, so it is an ordinary paginated
+/// operation. A missing or empty token always ends a listing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pagination {
     /// Query parameter that carries the token (`next_page_token`).
@@ -145,7 +155,8 @@ pub struct Pagination {
     /// Largest page size Zoom accepts for this operation, where the spec says.
     #[serde(default)]
     pub max_page_size: Option<u32>,
-    /// Response field holding the page's items (`call_queues`).
+    /// Response field holding the page's items (`call_queues`): the only
+    /// array property, or the first one not marked deprecated.
     #[serde(default)]
     pub items_field: Option<String>,
     /// False where Zoom returns a token without declaring the query parameters.
@@ -268,6 +279,9 @@ pub enum Schema {
 /// The catalog as written by the generator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Catalog {
+    /// Marks the file as generated (JSON has no comments): who wrote it, from what.
+    #[serde(default)]
+    pub generated: String,
     /// Version of Zoom's spec the catalog was generated from.
     pub spec_version: String,
     pub operations: Vec<Operation>,
@@ -310,6 +324,32 @@ pub fn operation(id_or_name: &str) -> Option<&'static Operation> {
     index.get(id_or_name).map(|&i| &operations()[i])
 }
 
+/// Success-response schemas by operation id, as written by the generator.
+#[cfg(feature = "response-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResponseSchemas {
+    #[serde(default)]
+    pub generated: String,
+    pub schemas: BTreeMap<String, Schema>,
+}
+
+/// The JSON schema of the success body of operation `id` (Zoom's operationId
+/// or the snake_case name); `None` for unknown operations and for operations
+/// whose success response is not JSON. Only under the `response-schemas`
+/// feature, so the wasm build does not carry ~300 kB of schemas.
+#[cfg(feature = "response-schemas")]
+pub fn response_schema(id: &str) -> Option<&'static Schema> {
+    static SCHEMAS: OnceLock<ResponseSchemas> = OnceLock::new();
+    let schemas = SCHEMAS.get_or_init(|| {
+        // Generated and checked in CI, like catalog.json.
+        #[allow(clippy::expect_used)]
+        serde_json::from_str(include_str!("generated/response_schemas.json"))
+            .expect("generated response_schemas.json is valid")
+    });
+    let op = operation(id)?;
+    schemas.schemas.get(&op.id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -328,5 +368,27 @@ mod tests {
             Some(RateLimitCategory::Medium)
         );
         assert_eq!(RateLimitCategory::parse("extreme"), None);
+    }
+
+    #[test]
+    fn generated_catalog_loads_and_indexes_both_names() {
+        assert_eq!(operations().len(), 391);
+        assert!(catalog().generated.contains("do not edit"));
+        let op = operation("listCallQueues").map(|o| o.name.as_str());
+        assert_eq!(op, Some("list_call_queues"));
+        assert_eq!(
+            operation("list_call_queues").map(|o| o.id.as_str()),
+            Some("listCallQueues")
+        );
+        assert!(operation("noSuchOperation").is_none());
+    }
+
+    #[cfg(feature = "response-schemas")]
+    #[test]
+    fn response_schemas_cover_exactly_the_json_operations() {
+        for op in operations() {
+            let has = response_schema(&op.id).is_some();
+            assert_eq!(has, op.response == ResponseKind::Json, "{}", op.id);
+        }
     }
 }

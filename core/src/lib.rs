@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod error;
 pub mod secret;
 pub mod time;
+pub mod validate;
 
 pub use catalog::{Operation, operation, operations};
 pub use error::Error;

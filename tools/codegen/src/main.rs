@@ -1,7 +1,85 @@
 //! `zoom-phone-codegen SPEC_DIR OUT_ROOT [--check]`: regenerates every
 //! generated file of the repository from Zoom's OpenAPI documents.
+//!
+//! With `--check` nothing is written: each file that differs from a fresh
+//! generation is named and the exit status is 1.
 
-fn main() {
-    eprintln!("usage: zoom-phone-codegen SPEC_DIR OUT_ROOT [--check]");
-    std::process::exit(2);
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use zoom_phone_codegen::{GeneratedFile, catalog, model::Api, spec};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let check = args.iter().any(|a| a == "--check");
+    let positional: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let [spec_dir, out_root] = positional.as_slice() else {
+        eprintln!("usage: zoom-phone-codegen SPEC_DIR OUT_ROOT [--check]");
+        return ExitCode::from(2);
+    };
+    match run(Path::new(spec_dir), Path::new(out_root), check) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("zoom-phone-codegen: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Generates everything; returns whether the tree is (or now is) up to date.
+fn run(spec_dir: &Path, out_root: &Path, check: bool) -> Result<bool, String> {
+    let api = spec::load_api(&spec_dir.join("phone-api.openapi.json"))?;
+    print_counts(&api);
+
+    // The output steps, in order.
+    let files: Vec<GeneratedFile> = vec![
+        catalog::catalog_json(&api)?,
+        catalog::response_schemas_json(&api)?,
+    ];
+
+    let mut up_to_date = true;
+    for file in &files {
+        let target: PathBuf = out_root.join(&file.path);
+        let current = std::fs::read_to_string(&target).ok();
+        if current.as_deref() == Some(file.contents.as_str()) {
+            continue;
+        }
+        if check {
+            eprintln!("out of date: {} (run `make generate`)", file.path.display());
+            up_to_date = false;
+        } else {
+            if let Some(dir) = target.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            }
+            std::fs::write(&target, &file.contents)
+                .map_err(|e| format!("{}: {e}", target.display()))?;
+            eprintln!("wrote {}", file.path.display());
+        }
+    }
+    Ok(up_to_date)
+}
+
+fn print_counts(api: &Api) {
+    let ops = &api.operations;
+    let paginated = ops.iter().filter(|o| o.pagination.is_some()).count();
+    let undeclared = ops
+        .iter()
+        .filter(|o| o.pagination.as_ref().is_some_and(|p| !p.declared))
+        .count();
+    let mut labels = std::collections::BTreeMap::new();
+    for op in ops {
+        let label = op.rate_limit.map_or("unlabeled", |l| l.as_str());
+        *labels.entry(label).or_insert(0usize) += 1;
+    }
+    let labels: Vec<String> = labels.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    eprintln!(
+        "{} operations, {} tags, {} paginated ({} undeclared), {} deprecated; rate limits: {}",
+        ops.len(),
+        api.tags().len(),
+        paginated,
+        undeclared,
+        ops.iter().filter(|o| o.deprecated).count(),
+        labels.join(", ")
+    );
 }

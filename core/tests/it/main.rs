@@ -1,0 +1,9 @@
+//! The one integration-test binary of the core; modules beside it.
+
+mod auth;
+mod errors;
+mod every_operation;
+mod path_encoding;
+mod raw_spec;
+mod readme;
+mod webhook;
