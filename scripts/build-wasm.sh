@@ -25,15 +25,27 @@ BINDGEN="$TOOLS_DIR/bin/wasm-bindgen"
 [[ -x "$BINDGEN" ]] || die "$BINDGEN missing: run scripts/install-wasm-toolchain.sh"
 lld="$(rustc --print sysroot)/lib/rustlib/x86_64-unknown-linux-gnu/bin/rust-lld"
 
+rustc_version="$(/usr/bin/rustc --version | cut -d' ' -f2)"
+extra=()
+# Debian 12's rustc is 1.85; the core uses let chains (stable from 1.88).
+# RUSTC_BOOTSTRAP already unlocks nightly features, so switch that one on for
+# the workspace crates only (std must not get it). Newer Debian Rust skips this.
+if [[ "$(printf '%s\n' "$rustc_version" 1.88.0 | sort -V | head -n1)" != 1.88.0 ]]; then
+  extra+=(-Zprofile-rustflags)
+  for pkg in zoom-phone "$CRATE"; do
+    extra+=(--config "profile.release.package.$pkg.rustflags=[\"-Zcrate-attr=feature(let_chains)\"]")
+  done
+fi
+
 start=$(now)
-say "cargo build --target $TARGET -p $CRATE (Debian $(/usr/bin/rustc --version | cut -d' ' -f2), build-std)"
+say "cargo build --target $TARGET -p $CRATE (Debian rustc $rustc_version, build-std)"
 # No RUSTFLAGS: getrandom (>= 0.3.4) picks its Web Crypto backend from the
 # `wasm_js` feature alone, and unchanged flags keep the std build cached.
 RUSTC_BOOTSTRAP=1 \
 RUSTC=/usr/bin/rustc \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$lld" \
   /usr/bin/cargo build --release --target "$TARGET" --target-dir "$TARGET_DIR" \
-    -Zbuild-std=std,panic_abort -p "$CRATE" --manifest-path "$ROOT/Cargo.toml"
+    -Zbuild-std=std,panic_abort "${extra[@]}" -p "$CRATE" --manifest-path "$ROOT/Cargo.toml"
 wasm_in="$TARGET_DIR/$TARGET/release/$LIB.wasm"
 say "wasm built in $(( $(now) - start )) s"
 

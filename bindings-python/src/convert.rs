@@ -3,7 +3,7 @@
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
 
 /// Deeper than any Zoom body; stops a self-containing list from recursing
 /// until the stack overflows.
@@ -148,6 +148,71 @@ pub fn request_to_py<'py>(
         out.set_item("body", py.None())?;
     } else {
         out.set_item("body", PyBytes::new(py, request.body()))?;
+    }
+    Ok(out)
+}
+
+/// An HTTP status from 100 to 999.
+pub fn status_from_py(status: u16) -> PyResult<http::StatusCode> {
+    http::StatusCode::from_u16(status)
+        .map_err(|_| PyValueError::new_err(format!("{status} is not an HTTP status (100-999)")))
+}
+
+/// Response headers from any mapping of str to str (a dict, or httpx's
+/// `Headers`, whose repeated names arrive joined).
+pub fn headers_from_py(headers: &Bound<'_, PyAny>) -> PyResult<http::HeaderMap> {
+    let mapping = headers
+        .cast::<PyMapping>()
+        .map_err(|_| PyTypeError::new_err("headers must be a mapping of str to str"))?;
+    let mut out = http::HeaderMap::new();
+    for item in mapping.items()?.iter() {
+        let (name, value): (String, String) = item
+            .extract()
+            .map_err(|_| PyTypeError::new_err("headers must be a mapping of str to str"))?;
+        let header = http::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| PyValueError::new_err(format!("`{name}` is not a valid header name")))?;
+        let value = http::HeaderValue::from_str(&value).map_err(|_| {
+            PyValueError::new_err(format!("the value of header `{name}` is not valid"))
+        })?;
+        out.append(header, value);
+    }
+    Ok(out)
+}
+
+/// `{"status", "tracking_id", "rate_limit", "kind", "body", ...}`.
+pub fn output_to_py<'py>(
+    py: Python<'py>,
+    output: &zoom_phone::response::Output,
+) -> PyResult<Bound<'py, PyDict>> {
+    use zoom_phone::response::Body;
+    let out = PyDict::new(py);
+    out.set_item("status", output.status)?;
+    out.set_item("tracking_id", &output.tracking_id)?;
+    let rate_limit = serde_json::to_value(&output.rate_limit)
+        .map_err(|e| PyValueError::new_err(format!("rate-limit headers: {e}")))?;
+    out.set_item("rate_limit", json_to_py(py, &rate_limit)?)?;
+    match &output.body {
+        Body::Json(value) => {
+            out.set_item("kind", "json")?;
+            out.set_item("body", json_to_py(py, value)?)?;
+        }
+        Body::Empty => {
+            out.set_item("kind", "empty")?;
+            out.set_item("body", py.None())?;
+        }
+        Body::Binary {
+            content_type,
+            bytes,
+        } => {
+            out.set_item("kind", "binary")?;
+            out.set_item("body", PyBytes::new(py, bytes))?;
+            out.set_item("content_type", content_type)?;
+        }
+        Body::Redirect { location } => {
+            out.set_item("kind", "redirect")?;
+            out.set_item("body", py.None())?;
+            out.set_item("location", location)?;
+        }
     }
     Ok(out)
 }

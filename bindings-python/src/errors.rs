@@ -4,13 +4,12 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use zoom_phone::Error;
 
-use crate::error_info::describe;
+use crate::error_info::{ErrorInfo, describe};
 
 /// The exception for a core error: the class named by `describe`, with
-/// `code` and `status` attributes.
+/// `code`, `status`, `zoom_code` and `tracking_id` attributes.
 pub fn to_py(py: Python<'_>, error: &Error) -> PyErr {
-    let info = describe(error);
-    match instantiate(py, info.name, &info.message, info.code, info.status) {
+    match instantiate(py, &describe(error)) {
         Ok(err) => err,
         // The exceptions module is part of the package; failing to import it
         // means a broken install, and that failure is the better report.
@@ -18,18 +17,14 @@ pub fn to_py(py: Python<'_>, error: &Error) -> PyErr {
     }
 }
 
-fn instantiate(
-    py: Python<'_>,
-    class_name: &str,
-    message: &str,
-    code: &str,
-    status: Option<u16>,
-) -> PyResult<PyErr> {
+fn instantiate(py: Python<'_>, info: &ErrorInfo) -> PyResult<PyErr> {
     let module = py.import("zoom_phone.exceptions")?;
-    let class = module.getattr(class_name)?;
+    let class = module.getattr(info.name)?;
     let kwargs = PyDict::new(py);
-    kwargs.set_item("code", code)?;
-    kwargs.set_item("status", status)?;
-    let instance = class.call((message,), Some(&kwargs))?;
+    kwargs.set_item("code", &info.code)?;
+    kwargs.set_item("status", info.status)?;
+    kwargs.set_item("zoom_code", info.zoom_code)?;
+    kwargs.set_item("tracking_id", &info.tracking_id)?;
+    let instance = class.call((&info.message,), Some(&kwargs))?;
     Ok(PyErr::from_value(instance))
 }

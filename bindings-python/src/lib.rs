@@ -23,7 +23,7 @@ use pyo3::prelude::*;
 #[pymodule]
 mod _core {
     use pyo3::prelude::*;
-    use pyo3::types::PyDict;
+    use pyo3::types::{PyBytes, PyDict};
 
     use crate::{convert, errors};
 
@@ -70,5 +70,31 @@ mod _core {
         let request = zoom_phone::request::build(operation_id, &params, &config)
             .map_err(|e| errors::to_py(py, &e))?;
         convert::request_to_py(py, &request)
+    }
+
+    /// Reads a response of an operation. Returns a dict: status,
+    /// tracking_id, rate_limit, kind ("json", "empty", "binary",
+    /// "redirect"), body (the JSON value, the bytes, or None), and
+    /// content_type / location where they apply. Raises ApiError (Zoom's
+    /// error, with status and zoom_code) or DecodeError.
+    #[pyfunction]
+    fn parse_response<'py>(
+        py: Python<'py>,
+        operation_id: &str,
+        status: u16,
+        headers: &Bound<'py, PyAny>,
+        body: &Bound<'py, PyBytes>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let op = zoom_phone::operation(operation_id).ok_or_else(|| {
+            let unknown =
+                zoom_phone::request::BuildError::UnknownOperation(operation_id.to_owned());
+            errors::to_py(py, &unknown.into())
+        })?;
+        let mut response = http::Response::new(body.as_bytes().to_vec());
+        *response.status_mut() = convert::status_from_py(status)?;
+        *response.headers_mut() = convert::headers_from_py(headers)?;
+        let output =
+            zoom_phone::response::parse(op, response).map_err(|e| errors::to_py(py, &e))?;
+        convert::output_to_py(py, &output)
     }
 }

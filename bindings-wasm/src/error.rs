@@ -5,8 +5,8 @@ use zoom_phone::Error;
 
 use crate::error_info::describe;
 
-/// The JS `Error` thrown for a core error: `name`, `code`, `status` (or
-/// `undefined`) and the message.
+/// The JS `Error` thrown for a core error: `name`, `code`, and where known
+/// `status`, `zoomCode` and `trackingId`.
 pub fn to_js(error: &Error) -> JsValue {
     let info = describe(error);
     let js = js_sys::Error::new(&info.message);
@@ -15,6 +15,13 @@ pub fn to_js(error: &Error) -> JsValue {
     set(object, "code", &info.code.into());
     if let Some(status) = info.status {
         set(object, "status", &status.into());
+    }
+    if let Some(code) = info.zoom_code {
+        // Zoom's codes are small; f64 holds them exactly.
+        set(object, "zoomCode", &(code as f64).into());
+    }
+    if let Some(id) = info.tracking_id {
+        set(object, "trackingId", &id.into());
     }
     js.into()
 }

@@ -37,6 +37,19 @@ export interface BuiltRequest {
   body: Uint8Array | null;
 }
 
+/** A parsed response. `body` is the JSON value (`kind: "json"`), the bytes
+ * (`"binary"`), or `null` (`"empty"`, and `"redirect"` whose result is `location`). */
+export interface ParsedResponse {
+  status: number;
+  trackingId: string | null;
+  /** What the `X-RateLimit-*` and `Retry-After` headers said (snake_case keys, as the core serializes it). */
+  rateLimit: Record<string, unknown>;
+  kind: "json" | "empty" | "binary" | "redirect";
+  body: unknown;
+  contentType?: string | null;
+  location?: string;
+}
+
 /** What every error thrown by this package carries besides `message`. */
 export interface ZoomPhoneError extends Error {
   name: "BuildError" | "ApiError" | "DecodeError" | "OAuthError" | "WebhookError"
@@ -44,8 +57,12 @@ export interface ZoomPhoneError extends Error {
     | "ZoomPhoneError";
   /** Stable snake_case code, e.g. `unknown_operation`. */
   code: string;
-  /** HTTP status, for `ApiError`. */
+  /** HTTP status of the response that failed, where there was one. */
   status?: number;
+  /** Zoom's own error number (`ApiError`), e.g. 1001. */
+  zoomCode?: number;
+  /** Zoom's `x-zm-trackingid`, for Zoom support. */
+  trackingId?: string;
 }
 "#;
 
@@ -82,4 +99,27 @@ pub fn build_request(
     let request =
         zoom_phone::request::build(operation_id, &params, &config).map_err(|e| error::to_js(&e))?;
     Ok(convert::request_to_js(&request))
+}
+
+/// Reads a response of an operation: the body as the operation returns it,
+/// or a thrown `ApiError` (Zoom's error, with `status` and `zoomCode`) or
+/// `DecodeError`. `headers` is a plain object, e.g.
+/// `Object.fromEntries(response.headers)`.
+#[wasm_bindgen(js_name = parseResponse, unchecked_return_type = "ParsedResponse")]
+pub fn parse_response(
+    #[wasm_bindgen(js_name = operationId)] operation_id: &str,
+    #[wasm_bindgen(unchecked_param_type = "number")] status: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] headers: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | null | undefined")]
+    body: JsValue,
+) -> Result<JsValue, JsValue> {
+    let op = zoom_phone::operation(operation_id).ok_or_else(|| {
+        let unknown = zoom_phone::request::BuildError::UnknownOperation(operation_id.to_owned());
+        error::to_js(&unknown.into())
+    })?;
+    let mut response = http::Response::new(convert::bytes_from_js(&body)?);
+    *response.status_mut() = convert::status_from_js(&status)?;
+    *response.headers_mut() = convert::headers_from_js(&headers)?;
+    let output = zoom_phone::response::parse(op, response).map_err(|e| error::to_js(&e))?;
+    convert::output_to_js(&output)
 }

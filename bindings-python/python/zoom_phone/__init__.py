@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import exceptions
-from ._core import __version__, build_request, catalog
+from ._core import __version__, build_request, catalog, parse_response
 from .exceptions import ZoomPhoneError
 
 __all__ = [
@@ -11,5 +11,6 @@ __all__ = [
     "build_request",
     "catalog",
     "exceptions",
+    "parse_response",
     "ZoomPhoneError",
 ]

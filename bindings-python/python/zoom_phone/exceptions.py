@@ -2,7 +2,9 @@
 
 The compiled core picks the class by the kind of error (the same names the
 JavaScript package uses as ``error.name``); ``code`` is a stable snake_case
-string and ``status`` the HTTP status where there is one.
+string, ``status`` the HTTP status where a response failed, ``zoom_code``
+Zoom's own error number (``ApiError``) and ``tracking_id`` Zoom's
+``x-zm-trackingid`` for support requests.
 """
 
 from __future__ import annotations
@@ -29,12 +31,24 @@ class ZoomPhoneError(Exception):
 
     code: str
     status: Optional[int]
+    zoom_code: Optional[int]
+    tracking_id: Optional[str]
 
-    def __init__(self, message: str, *, code: str = "error", status: Optional[int] = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "error",
+        status: Optional[int] = None,
+        zoom_code: Optional[int] = None,
+        tracking_id: Optional[str] = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
         self.status = status
+        self.zoom_code = zoom_code
+        self.tracking_id = tracking_id
 
 
 class BuildError(ZoomPhoneError, ValueError):
@@ -42,7 +56,7 @@ class BuildError(ZoomPhoneError, ValueError):
 
 
 class ApiError(ZoomPhoneError):
-    """Zoom answered with an error; ``status`` is the HTTP status."""
+    """Zoom answered with an error; ``status`` is the HTTP status, ``zoom_code`` Zoom's number."""
 
 
 class DecodeError(ZoomPhoneError):
