@@ -55,9 +55,10 @@ wasm: wasm-toolchain ## Build the npm package into bindings-wasm/dist/ (prints s
 	scripts/build-wasm.sh
 
 .PHONY: test-js
-test-js: wasm ## Node tests and a tsc type check of the built npm package (js-examples/)
+test-js: wasm ## The built npm package: tsc type check, Cloudflare workerd, then Node tests (js-examples/)
 	cd js-examples && npm install --silent --no-audit --no-fund --no-package-lock
 	cd js-examples && node_modules/.bin/tsc -p .
+	cd js-examples && node_modules/.bin/workerd test workerd/config.capnp
 	node --test js-examples/*.test.mjs
 
 .PHONY: python-env
