@@ -17,7 +17,11 @@ pub use secret::Secret;
 pub use time::Timestamp;
 
 pub mod auth;
+pub mod date;
+pub mod limiter;
+pub mod paginate;
 pub mod ratelimit;
 pub mod request;
 pub mod response;
+pub mod retry;
 pub mod webhook;

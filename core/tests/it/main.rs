@@ -3,6 +3,7 @@
 mod auth;
 mod errors;
 mod every_operation;
+mod limits;
 mod path_encoding;
 mod raw_spec;
 mod readme;
