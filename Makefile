@@ -78,6 +78,7 @@ python: python-env ## Build the abi3 wheel with maturin and install it into .ven
 	@ls -l $(WHEEL_DIR)/zoom_phone-*.whl
 
 .PHONY: test-py
-test-py: python ## pytest against the installed wheel (py-tests/), mypy --strict on the package and tests
+test-py: python ## pytest against the installed wheel (py-tests/), mypy --strict, stubtest of the compiled module
 	$(VENV)/bin/python -m pytest -q py-tests
 	$(VENV)/bin/mypy --strict py-tests bindings-python/python/zoom_phone
+	$(VENV)/bin/python -m mypy.stubtest zoom_phone._core

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import exceptions
+from . import exceptions, types
 from ._core import __version__, build_request, catalog, parse_response
 from .exceptions import ZoomPhoneError
 
@@ -12,5 +12,6 @@ __all__ = [
     "catalog",
     "exceptions",
     "parse_response",
+    "types",
     "ZoomPhoneError",
 ]

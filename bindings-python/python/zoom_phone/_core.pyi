@@ -1,22 +1,12 @@
-# Types of the compiled module zoom_phone._core (bindings-python/src/lib.rs).
-from typing import Any, Literal, Mapping, Optional, TypedDict
+# Types of the compiled module zoom_phone._core (bindings-python/src/lib.rs),
+# checked against it by `python -m mypy.stubtest zoom_phone._core` (make test-py).
+from typing import Any, Mapping, Optional
+
+from zoom_phone.types import BuiltRequest, ParsedResponse
+
+__all__ = ["catalog", "build_request", "parse_response", "__version__"]
 
 __version__: str
-
-class BuiltRequest(TypedDict):
-    method: str
-    url: str
-    headers: dict[str, str]
-    body: Optional[bytes]
-
-class ParsedResponse(TypedDict, total=False):
-    status: int
-    tracking_id: Optional[str]
-    rate_limit: dict[str, Any]
-    kind: Literal["json", "empty", "binary", "redirect"]
-    body: Any
-    content_type: Optional[str]
-    location: str
 
 def catalog() -> dict[str, Any]: ...
 def build_request(
