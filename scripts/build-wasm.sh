@@ -12,6 +12,7 @@
 #   4. prints the package sizes.
 # Run scripts/install-wasm-toolchain.sh first (make wasm does).
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 CRATE=zoom-phone-wasm

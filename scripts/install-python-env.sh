@@ -3,6 +3,7 @@
 # maturin (build), pytest + pytest-asyncio (tests), httpx (the transport the
 # Python layer will drive), mypy (stub and typing checks). Idempotent.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 VENV="${ZOOM_PHONE_VENV:-$ROOT/.venv}"

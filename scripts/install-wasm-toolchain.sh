@@ -7,6 +7,7 @@
 #     .tools/ (Debian's binaryen is too old for current wasm features).
 # Idempotent; safe to run on every build.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 WANT_WASM_OPT=0

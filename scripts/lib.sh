@@ -2,6 +2,8 @@
 # shellcheck shell=bash
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Used by the scripts that source this file.
+# shellcheck disable=SC2034
 TOOLS_DIR="${ZOOM_PHONE_TOOLS:-$ROOT/.tools}"
 
 say() { printf '==> %s\n' "$*" >&2; }
