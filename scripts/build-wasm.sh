@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the npm package `zoom-phone` into bindings-wasm/dist/:
-#   1. the wasm with Debian's cargo, std rebuilt from source (build-std) and
-#      rustup's rust-lld as linker (see TOOLCHAIN.md: rustup has no wasm32
-#      std here), in its own target dir so it never fights rustup's cache;
+#   1. the wasm with rustup's prebuilt wasm32 std when it is installed, else
+#      with Debian's cargo, std rebuilt from source (build-std) and rustup's
+#      rust-lld as linker (TOOLCHAIN.md), in its own target dir;
 #   2. wasm-bindgen --target web: one ES module that browsers, bundlers,
 #      workers and Deno load as is; Node gets an entry that hands it the wasm
 #      bytes (pkg-template/node.js), Cloudflare workerd one that hands it the
@@ -22,31 +22,36 @@ TARGET_DIR="$ROOT/target/wasm"
 DIST="$ROOT/bindings-wasm/dist"
 BINDGEN="$TOOLS_DIR/bin/wasm-bindgen"
 
-[[ -x /usr/bin/cargo && -x /usr/bin/rustc ]] || die "Debian's cargo/rustc missing: run scripts/install-wasm-toolchain.sh"
 [[ -x "$BINDGEN" ]] || die "$BINDGEN missing: run scripts/install-wasm-toolchain.sh"
-lld="$(rustc --print sysroot)/lib/rustlib/x86_64-unknown-linux-gnu/bin/rust-lld"
-
-rustc_version="$(/usr/bin/rustc --version | cut -d' ' -f2)"
-extra=()
-# Debian 12's rustc is 1.85; the core uses let chains (stable from 1.88).
-# RUSTC_BOOTSTRAP already unlocks nightly features, so switch that one on for
-# the workspace crates only (std must not get it). Newer Debian Rust skips this.
-if [[ "$(printf '%s\n' "$rustc_version" 1.88.0 | sort -V | head -n1)" != 1.88.0 ]]; then
-  extra+=(-Zprofile-rustflags)
-  for pkg in zoom-phone "$CRATE"; do
-    extra+=(--config "profile.release.package.$pkg.rustflags=[\"-Zcrate-attr=feature(let_chains)\"]")
-  done
-fi
 
 start=$(now)
-say "cargo build --target $TARGET -p $CRATE (Debian rustc $rustc_version, build-std)"
-# No RUSTFLAGS: getrandom (>= 0.3.4) picks its Web Crypto backend from the
-# `wasm_js` feature alone, and unchanged flags keep the std build cached.
-RUSTC_BOOTSTRAP=1 \
-RUSTC=/usr/bin/rustc \
-CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$lld" \
-  /usr/bin/cargo build --release --target "$TARGET" --target-dir "$TARGET_DIR" \
-    -Zbuild-std=std,panic_abort "${extra[@]}" -p "$CRATE" --manifest-path "$ROOT/Cargo.toml"
+if rustup_wasm_std; then
+  say "cargo build --target $TARGET -p $CRATE (rustup $(rustc --version | cut -d' ' -f2), prebuilt std)"
+  cargo build --release --target "$TARGET" --target-dir "$TARGET_DIR" -p "$CRATE" --manifest-path "$ROOT/Cargo.toml"
+else
+  [[ -x /usr/bin/cargo && -x /usr/bin/rustc ]] || die "no wasm32 std: run scripts/install-wasm-toolchain.sh"
+  lld="$(rustc --print sysroot)/lib/rustlib/x86_64-unknown-linux-gnu/bin/rust-lld"
+  rustc_version="$(/usr/bin/rustc --version | cut -d' ' -f2)"
+  extra=()
+  # Debian 12's rustc is 1.85; the core uses let chains (stable from 1.88).
+  # RUSTC_BOOTSTRAP already unlocks nightly features, so switch that one on for
+  # the workspace crates only (std must not get it). Newer Debian Rust skips this.
+  if [[ "$(printf '%s\n' "$rustc_version" 1.88.0 | sort -V | head -n1)" != 1.88.0 ]]; then
+    extra+=(-Zprofile-rustflags)
+    for pkg in zoom-phone "$CRATE"; do
+      extra+=(--config "profile.release.package.$pkg.rustflags=[\"-Zcrate-attr=feature(let_chains)\"]")
+    done
+  fi
+  say "cargo build --target $TARGET -p $CRATE (Debian rustc $rustc_version, build-std)"
+  # No RUSTFLAGS: getrandom (>= 0.3.4) picks its Web Crypto backend from the
+  # `wasm_js` feature alone, and unchanged flags keep the std build cached.
+  RUSTC_BOOTSTRAP=1 \
+  RUSTC=/usr/bin/rustc \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$lld" \
+    /usr/bin/cargo build --release --target "$TARGET" --target-dir "$TARGET_DIR/debian" \
+      -Zbuild-std=std,panic_abort "${extra[@]}" -p "$CRATE" --manifest-path "$ROOT/Cargo.toml"
+  TARGET_DIR="$TARGET_DIR/debian"
+fi
 wasm_in="$TARGET_DIR/$TARGET/release/$LIB.wasm"
 say "wasm built in $(( $(now) - start )) s"
 

@@ -21,7 +21,14 @@ done
 BINARYEN_VERSION=132
 DEBIAN_RUST_SRC=/usr/lib/rustlib/src/rust/library
 
-if [[ -x /usr/bin/rustc && -x /usr/bin/cargo && -d "$DEBIAN_RUST_SRC" ]]; then
+# Fast path: rustup's prebuilt wasm32 std. TOOLCHAIN.md measured rustup unable
+# to fetch it here, yet it has been fetched since; try it (bounded), and fall
+# back to Debian's Rust with build-std when it is refused.
+if rustup_wasm_std; then
+  say "rustup wasm32 std: present ($(rustc --version))"
+elif timeout 180 rustup target add "$WASM_TARGET" >&2 && rustup_wasm_std; then
+  say "rustup wasm32 std: installed ($(rustc --version))"
+elif [[ -x /usr/bin/rustc && -x /usr/bin/cargo && -d "$DEBIAN_RUST_SRC" ]]; then
   say "Debian Rust for wasm: present ($(/usr/bin/rustc --version))"
 else
   command -v apt-get >/dev/null || die "apt-get not found: install rustc-web, cargo-web and rust-web-src (Debian) by hand"

@@ -19,3 +19,12 @@ wasm_bindgen_version() {
 
 # Seconds since the epoch, for timing the steps.
 now() { date +%s; }
+
+WASM_TARGET=wasm32-unknown-unknown
+
+# Whether rustup's toolchain has a prebuilt std for the wasm target.
+rustup_wasm_std() {
+  local dir
+  dir="$(rustc --print target-libdir --target "$WASM_TARGET" 2>/dev/null)" || return 1
+  compgen -G "$dir/libstd-*.rlib" >/dev/null
+}
