@@ -165,3 +165,48 @@ async def test_async_read_and_not_found(mock: Mock) -> None:
         with pytest.raises(exceptions.NotFoundError):
             await zp.users.phone_user(user_id="no-such-user")
     assert len(queues["call_queues"]) == 2
+
+
+def test_unreachable_server_is_a_transport_error() -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    # Nothing listens on the port now.
+    with ZoomPhone(access_token="tok-abc", base_url=f"http://127.0.0.1:{port}/v2", max_attempts=1) as zp:
+        with pytest.raises(exceptions.TransportError) as info:
+            zp.sites.list_phone_sites()
+    assert "tok-abc" not in str(info.value)
+
+
+async def test_async_token_source_and_store(mock: Mock) -> None:
+    calls: list[int] = []
+    saved: list[bytes] = []
+
+    async def source() -> dict[str, Any]:
+        calls.append(1)
+        return {"access_token": mock.post("/tokens", {})["access_token"], "expires_in": 3600}
+
+    class AsyncStore:
+        async def load(self) -> Optional[bytes]:
+            return None
+
+        async def save(self, tokens: bytes) -> None:
+            saved.append(tokens)
+
+    async with AsyncZoomPhone(token_source=source, token_store=AsyncStore(), base_url=mock.api) as zp:
+        await zp.sites.list_phone_sites()
+        await zp.sites.list_phone_sites()
+    assert calls == [1]
+
+
+async def test_async_failing_token_source_fails_the_call(mock: Mock) -> None:
+    def source() -> str:
+        raise RuntimeError("vault down: secret-in-message")
+
+    async with AsyncZoomPhone(token_source=source, base_url=mock.api) as zp:
+        with pytest.raises(exceptions.OAuthError) as info:
+            await zp.sites.list_phone_sites()
+    assert "secret-in-message" not in str(info.value)
+    assert mock.requests("/v2") == []
