@@ -1,6 +1,7 @@
 //! The one integration-test binary of the core; modules beside it.
 
 mod auth;
+mod driver;
 mod errors;
 mod every_operation;
 mod limits;
