@@ -19,6 +19,11 @@ for q in zp.call_queues.list_call_queues.iter(page_size=100, limit=5):
     name: str = q.get("name", "")
 zp.call_queues.update_call_queue(call_queue_id="q", body={"name": "n"})
 data: bytes = zp.recordings.phone_download_recording_file(file_id="f")
+
+from zoom_phone import verify_webhook
+event = verify_webhook({}, b"", ["s"])
+if event["event"] == "phone.callee_ringing":
+    ts: int = event["event_ts"]
 """
 
 BAD = {
@@ -28,6 +33,7 @@ BAD = {
     "unknown body field": 'zp.call_queues.update_call_queue(call_queue_id="q", body={"nme": "n"})',
     "wrong result use": 'x: str = zp.recordings.phone_download_recording_file(file_id="f")',
     "unknown group": "zp.call_queue.list_call_queues()",
+    "event name is a str literal": 'n: int = verify_webhook({}, b"", [])["event"]',
 }
 
 
@@ -49,7 +55,7 @@ def test_correct_use_type_checks(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("mistake", sorted(BAD))
 def test_mistakes_fail_type_checking(tmp_path: Path, mistake: str) -> None:
-    source = "from zoom_phone import ZoomPhone\nzp = ZoomPhone(access_token='t')\n" + BAD[mistake] + "\n"
+    source = "from zoom_phone import ZoomPhone, verify_webhook\nzp = ZoomPhone(access_token='t')\n" + BAD[mistake] + "\n"
     result = _mypy(tmp_path, source)
     assert result.returncode == 1, f"{mistake}: {result.stdout}"
     assert "snippet.py:3: error" in result.stdout

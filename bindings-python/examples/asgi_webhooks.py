@@ -12,6 +12,7 @@ import os
 from typing import Any, Awaitable, Callable
 
 from zoom_phone import exceptions, handle_webhook
+from zoom_phone.events import Event
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -21,7 +22,7 @@ Send = Callable[[Message], Awaitable[None]]
 SECRETS = [s for s in os.environ.get("ZOOM_WEBHOOK_SECRETS", "asgi-demo-secret").split(",") if s]
 
 #: Genuine events, newest last (a real app would enqueue them).
-received: list[dict[str, Any]] = []
+received: list[Event] = []
 
 
 async def _read_body(receive: Receive) -> bytes:

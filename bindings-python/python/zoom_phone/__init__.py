@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from . import exceptions, oauth, types, webhooks
+from . import events, exceptions, oauth, types, webhooks
 from ._client import AsyncTokenStore, AsyncZoomPhone, Token, TokenStore, ZoomPhone
 from ._core import __version__, build_request, catalog, parse_response
 from .exceptions import (
@@ -41,6 +41,7 @@ __all__ = [
     "ZoomPhoneError",
     "build_request",
     "catalog",
+    "events",
     "exceptions",
     "handle_webhook",
     "oauth",

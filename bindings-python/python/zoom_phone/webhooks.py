@@ -14,9 +14,10 @@ Secrets are a list so a rotated token can be accepted next to the new one.
 from __future__ import annotations
 
 import time
-from typing import Any, Mapping, NamedTuple, Optional, Sequence
+from typing import Any, NamedTuple, Optional, Sequence, cast
 
 from . import _core
+from .events import Event
 
 __all__ = ["WebhookResult", "handle_webhook", "url_validation_response", "verify_webhook"]
 
@@ -26,8 +27,8 @@ class WebhookResult(NamedTuple):
 
     #: The event name (``phone.callee_ringing``, ``endpoint.url_validation``).
     event: str
-    #: The parsed body; ``None`` for a URL validation.
-    payload: Optional[dict[str, Any]]
+    #: The parsed body, typed by ``zoom_phone.events``; ``None`` for a URL validation.
+    payload: Optional[Event]
     status: int
     headers: dict[str, str]
     body: bytes
@@ -61,18 +62,22 @@ def handle_webhook(
     ``status`` is the HTTP status to answer) for anything not genuine."""
     now = int(time.time() * 1000) if now_ms is None else now_ms
     r = _core.handle_webhook(_headers(headers), bytes(body), list(secrets), now, window_secs=window_secs)
-    return WebhookResult(r["event"], r["payload"], r["status"], r["headers"], r["body"])
+    return WebhookResult(r["event"], cast(Optional[Event], r["payload"]), r["status"], r["headers"], r["body"])
 
 
-def verify_webhook(
-    headers: Any, body: bytes, secrets: Sequence[str], *, window_secs: int = 300
-) -> dict[str, Any]:
-    """The verified event's body (``{"event", "event_ts", "payload"}``), or
-    for a URL validation the validation envelope. Raises
-    :class:`~zoom_phone.exceptions.WebhookVerificationError`."""
+def verify_webhook(headers: Any, body: bytes, secrets: Sequence[str], *, window_secs: int = 300) -> Event:
+    """The verified event's body (``{"event", "event_ts", "payload"}``),
+    typed by ``zoom_phone.events``. Raises
+    :class:`~zoom_phone.exceptions.WebhookVerificationError`, also for a URL
+    validation request (answer those with :func:`handle_webhook` or
+    :func:`url_validation_response`)."""
     result = handle_webhook(headers, body, secrets, window_secs=window_secs)
     if result.payload is None:
-        return {"event": result.event}
+        from .exceptions import WebhookVerificationError
+
+        raise WebhookVerificationError(
+            "this is a URL validation request; answer it with url_validation_response", code="url_validation", status=400
+        )
     return result.payload
 
 

@@ -37,6 +37,7 @@ fn run(spec_dir: &Path, out_root: &Path, check: bool) -> Result<bool, String> {
         catalog::catalog_json(&api)?,
         catalog::response_schemas_json(&api)?,
         pyi::api_pyi(&api)?,
+        pyi::events_pyi(&read_json(&spec_dir.join("phone-webhooks.openapi.json"))?)?,
     ];
 
     let mut up_to_date = true;
@@ -59,6 +60,11 @@ fn run(spec_dir: &Path, out_root: &Path, check: bool) -> Result<bool, String> {
         }
     }
     Ok(up_to_date)
+}
+
+fn read_json(path: &Path) -> Result<serde_json::Value, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn print_counts(api: &Api) {
