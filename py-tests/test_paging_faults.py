@@ -136,3 +136,33 @@ def test_threads_share_one_token_request(mock: Mock) -> None:
     assert errors == []
     assert len(mock.token_requests()) == 1
     assert len(mock.requests("/v2")) == 16
+
+
+async def test_client_side_rate_limits_keep_under_the_plan(mock: Mock) -> None:
+    mock.admin.put("/rate_limits", json="pro").raise_for_status()
+    async with AsyncZoomPhone(**mock.client_kwargs(), rate_limits="pro") as zp:
+        results = await asyncio.gather(*[zp.sites.list_phone_sites() for _ in range(30)])
+    assert len(results) == 30
+    statuses = [r["status"] for r in mock.requests("/v2")]
+    # Pro allows 20 Light calls a second: unpaced, 30 at once earn 10 refusals.
+    assert statuses.count(429) == 0
+    assert statuses.count(200) == 30
+
+
+async def test_unpaced_burst_is_refused_then_retried(mock: Mock) -> None:
+    mock.admin.put("/rate_limits", json="pro").raise_for_status()
+    async with AsyncZoomPhone(**mock.client_kwargs()) as zp:
+        results = await asyncio.gather(*[zp.sites.list_phone_sites() for _ in range(30)])
+    assert len(results) == 30
+    assert [r["status"] for r in mock.requests("/v2")].count(429) >= 1
+
+
+def test_429_beyond_the_attempts_is_a_rate_limit_error(mock: Mock) -> None:
+    mock.fault(kind="429", count=5, path="/v2/phone/sites", retry_after="2")
+    with ZoomPhone(**mock.client_kwargs(), max_attempts=1) as zp:
+        with pytest.raises(exceptions.RateLimitError) as info:
+            zp.sites.list_phone_sites()
+    err = info.value
+    assert err.status == 429 and err.retry_after == 2.0
+    assert isinstance(err, exceptions.ApiError)
+    assert err.rate_limit["retry_after"] is not None

@@ -17,6 +17,7 @@ use zoom_phone::driver::{
     Action, AttemptId, AuthConfig, CallId, CallOptions, Session as CoreSession, SessionConfig,
     TransportError,
 };
+use zoom_phone::limiter::PlanLimits;
 use zoom_phone::paginate::Pager as CorePager;
 use zoom_phone::retry::TransportErrorKind;
 
@@ -80,7 +81,7 @@ impl Session {
     #[pyo3(signature = (*, auth, client_id = None, client_secret = None, account_id = None,
         access_token = None, tokens = None, oauth_base = None, base_url = None,
         file_base_url = None, user_agent = None, max_attempts = None,
-        retry_non_idempotent = false, seed = 0))]
+        retry_non_idempotent = false, rate_limits = None, seed = 0))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -96,6 +97,7 @@ impl Session {
         user_agent: Option<String>,
         max_attempts: Option<u32>,
         retry_non_idempotent: bool,
+        rate_limits: Option<&str>,
         seed: u64,
     ) -> PyResult<Self> {
         let stored = tokens
@@ -168,6 +170,16 @@ impl Session {
             config.retry.max_attempts = n.max(1);
         }
         config.retry.retry_non_idempotent = retry_non_idempotent;
+        config.limits = match rate_limits {
+            None => None,
+            Some("pro") => Some(PlanLimits::pro()),
+            Some("business") => Some(PlanLimits::business()),
+            Some(other) => {
+                return Err(PyValueError::new_err(format!(
+                    "rate_limits must be \"pro\" or \"business\", not `{other}`"
+                )));
+            }
+        };
         config.seed = seed;
         let mut session = CoreSession::new(config).map_err(|e| errors::to_py(py, &e))?;
         if let Some(t) = stored {

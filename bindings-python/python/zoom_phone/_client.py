@@ -21,6 +21,7 @@ from typing import (
     Awaitable,
     Callable,
     Iterator,
+    Literal,
     Mapping,
     Optional,
     Protocol,
@@ -108,6 +109,7 @@ def _session(
     user_agent: Optional[str],
     max_attempts: Optional[int],
     retry_non_idempotent: bool,
+    rate_limits: Optional[Literal["pro", "business"]],
 ) -> _core.Session:
     if access_token is not None:
         auth = "fixed"
@@ -137,6 +139,7 @@ def _session(
         user_agent=user_agent,
         max_attempts=max_attempts,
         retry_non_idempotent=retry_non_idempotent,
+        rate_limits=rate_limits,
         seed=int.from_bytes(os.urandom(8), "little"),
     )
 
@@ -162,6 +165,11 @@ class ZoomPhone(ZoomPhoneApi):
     whenever the core renews them. ``http_client`` is your own
     ``httpx.Client`` (proxies, timeouts, HTTP/2); it must not follow
     redirects and is not closed by :meth:`close`.
+
+    ``max_attempts`` bounds retries; ``retry_non_idempotent`` lets POST and
+    PATCH be retried after a 5xx or timeout (risking a double write);
+    ``rate_limits`` (``"pro"``/``"business"``) paces calls client-side by
+    that plan's per-category limits.
     """
 
     def __init__(
@@ -182,6 +190,7 @@ class ZoomPhone(ZoomPhoneApi):
         timeout: float = 30.0,
         max_attempts: Optional[int] = None,
         retry_non_idempotent: bool = False,
+        rate_limits: Optional[Literal["pro", "business"]] = None,
     ) -> None:
         super().__init__()
         self._session = _session(
@@ -197,6 +206,7 @@ class ZoomPhone(ZoomPhoneApi):
             user_agent=user_agent,
             max_attempts=max_attempts,
             retry_non_idempotent=retry_non_idempotent,
+            rate_limits=rate_limits,
         )
         self._token_source = token_source
         self._store = token_store
@@ -326,6 +336,7 @@ class AsyncZoomPhone(AsyncZoomPhoneApi):
         timeout: float = 30.0,
         max_attempts: Optional[int] = None,
         retry_non_idempotent: bool = False,
+        rate_limits: Optional[Literal["pro", "business"]] = None,
     ) -> None:
         super().__init__()
         self._session = _session(
@@ -341,6 +352,7 @@ class AsyncZoomPhone(AsyncZoomPhoneApi):
             user_agent=user_agent,
             max_attempts=max_attempts,
             retry_non_idempotent=retry_non_idempotent,
+            rate_limits=rate_limits,
         )
         self._token_source = token_source
         self._store = token_store

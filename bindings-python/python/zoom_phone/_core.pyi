@@ -63,6 +63,7 @@ class Session:
         user_agent: Optional[str] = None,
         max_attempts: Optional[int] = None,
         retry_non_idempotent: bool = False,
+        rate_limits: Optional[str] = None,
         seed: int = 0,
     ) -> Session: ...
     def start(
