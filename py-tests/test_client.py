@@ -210,3 +210,41 @@ async def test_async_failing_token_source_fails_the_call(mock: Mock) -> None:
             await zp.sites.list_phone_sites()
     assert "secret-in-message" not in str(info.value)
     assert mock.requests("/v2") == []
+
+
+def test_fax_upload_sends_bytes_as_a_multipart_file(mock: Mock) -> None:
+    data = bytes(range(256)) * 8
+    with ZoomPhone(**mock.client_kwargs(), file_base_url=mock.api) as zp:
+        zp.fax.upload_fax_files(body={"file": data})
+    [upload] = mock.requests("/v2/fax")
+    assert upload["method"] == "POST"
+    assert upload["headers"]["content-type"].startswith("multipart/form-data; boundary=")
+    assert upload["body_len"] > len(data)
+
+
+def test_deprecated_operation_warns(mock: Mock) -> None:
+    from zoom_phone import catalog
+    from zoom_phone._names import snake_case
+
+    op = next(o for o in catalog()["operations"] if o.get("deprecated") and not o.get("params") and not o.get("body"))
+    with ZoomPhone(**mock.client_kwargs()) as zp:
+        method = getattr(getattr(zp, snake_case(op["tag"])), op["name"])
+        with pytest.warns(DeprecationWarning, match=op["id"]):
+            method()
+
+
+def test_file_token_store_is_private_and_shared(mock: Mock, tmp_path: Any) -> None:
+    import os
+    import stat
+
+    from zoom_phone import FileTokenStore
+
+    path = tmp_path / "tokens.json"
+    with ZoomPhone(**mock.client_kwargs(), token_store=FileTokenStore(path)) as zp:
+        zp.sites.list_phone_sites()
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert json.loads(path.read_bytes())["access_token"]
+    with ZoomPhone(**mock.client_kwargs(), token_store=FileTokenStore(path)) as other:
+        other.sites.list_phone_sites()
+    assert len(mock.token_requests()) == 1
+    assert os.listdir(tmp_path) == ["tokens.json"]

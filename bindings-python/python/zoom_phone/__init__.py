@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from . import events, exceptions, oauth, types, webhooks
+from . import events, exceptions, oauth, stores, types, webhooks
 from ._client import AsyncTokenStore, AsyncZoomPhone, Token, TokenStore, ZoomPhone
 from ._core import __version__, build_request, catalog, parse_response
 from .exceptions import (
@@ -23,6 +23,7 @@ from .exceptions import (
     WebhookVerificationError,
     ZoomPhoneError,
 )
+from .stores import FileTokenStore
 from .webhooks import handle_webhook, url_validation_response, verify_webhook
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "AsyncTokenStore",
     "AsyncZoomPhone",
     "AuthenticationError",
+    "FileTokenStore",
     "NotFoundError",
     "RateLimitError",
     "Token",
@@ -46,6 +48,7 @@ __all__ = [
     "handle_webhook",
     "oauth",
     "parse_response",
+    "stores",
     "types",
     "url_validation_response",
     "verify_webhook",

@@ -5,6 +5,8 @@ generated ``_api.pyi``."""
 
 from __future__ import annotations
 
+import base64
+import warnings
 from typing import TYPE_CHECKING, Any, AsyncIterator, Iterator, Optional
 
 from . import _core
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
 class _Spec:
     """What a method needs to turn keywords into the core's parameters."""
 
-    __slots__ = ("id", "name", "params", "paginated", "deprecated", "summary")
+    __slots__ = ("id", "name", "params", "paginated", "deprecated", "summary", "multipart")
 
     def __init__(self, op: dict[str, Any]) -> None:
         self.id: str = op["id"]
@@ -29,6 +31,7 @@ class _Spec:
         self.paginated: bool = op.get("pagination") is not None
         self.deprecated: bool = bool(op.get("deprecated"))
         self.summary: str = op.get("summary", "")
+        self.multipart: bool = (op.get("body") or {}).get("media_type") == "multipart/form-data"
 
     def to_params(self, kwargs: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -40,8 +43,19 @@ class _Spec:
                 # The spec's own name is accepted too (``callQueueId``); the
                 # core names the parameter if it is unknown.
                 spec_name = key
+            if spec_name == "body" and self.multipart and isinstance(value, dict):
+                value = {k: _file_part(v) for k, v in value.items()}
             out[spec_name] = value
+        if self.deprecated:
+            warnings.warn(f"{self.name} ({self.id}) is deprecated in Zoom's API", DeprecationWarning, stacklevel=3)
         return out
+
+
+def _file_part(value: Any) -> Any:
+    """``bytes`` in a multipart body are a file: the core's JSON form of one."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return {"data_base64": base64.b64encode(bytes(value)).decode("ascii")}
+    return value
 
 
 def _load() -> dict[str, list[_Spec]]:

@@ -608,6 +608,7 @@ AddExternalContactResponse = TypedDict("AddExternalContactResponse", {"external_
 GetAExternalContactResponse = TypedDict("GetAExternalContactResponse", {"auto_call_recorded": bool, "description": str, "email": str, "enable_internal_extension": bool, "extension_number": str, "external_contact_id": str, "id": str, "name": str, "phone_numbers": list[str], "profile_picture_download_url": str}, total=False)
 UpdateExternalContactBodyProfilePicture = TypedDict("UpdateExternalContactBodyProfilePicture", {"base64_encoding": NotRequired[str], "type": NotRequired[Literal["JPG", "JPEG", "PNG", "GIF"]]})
 UpdateExternalContactBody = TypedDict("UpdateExternalContactBody", {"auto_call_recorded": NotRequired[bool], "description": NotRequired[str], "email": NotRequired[str], "enable_internal_extension": NotRequired[bool], "extension_number": NotRequired[str], "id": NotRequired[str], "name": NotRequired[str], "phone_numbers": NotRequired[list[str]], "profile_picture": NotRequired[UpdateExternalContactBodyProfilePicture], "routing_path": NotRequired[str]})
+UploadFaxFilesBody = TypedDict("UploadFaxFilesBody", {"file": Union[bytes, dict[str, str]]})
 UploadFaxFilesResponse = TypedDict("UploadFaxFilesResponse", {"file_id": str}, total=False)
 GetusersfaxlogsResponseFaxLogsItem = TypedDict("GetusersfaxlogsResponseFaxLogsItem", {"create_time": str, "direction": Literal["outbound", "inbound"], "extension_id": str, "extension_type": Literal["user", "callQueue", "autoReceptionist", "commonArea", "sharedLineGroup"], "fax_id": str, "fax_log_id": str, "file_id": str, "file_pages_count": int, "read_status": Literal["read", "unread"], "receiver_extension_id": str, "receiver_extension_number": str, "receiver_extension_type": Literal["user", "callQueue", "autoReceptionist", "commonArea", "sharedLineGroup"], "receiver_location": str, "receiver_name": str, "receiver_number": str, "receiver_type": Literal["client", "ata", "pstn"], "receiver_user_agent": str, "sender_extension_id": str, "sender_extension_number": str, "sender_extension_type": Literal["user", "callQueue", "autoReceptionist", "commonArea", "sharedLineGroup"], "sender_location": str, "sender_name": str, "sender_number": str, "sender_type": Literal["client", "ata", "pstn", "email", "openapi"], "sender_user_agent": str, "site_id": str, "site_name": str, "status": Literal["failed", "processing", "submitted", "sent", "received"]}, total=False)
 GetusersfaxlogsResponse = TypedDict("GetusersfaxlogsResponse", {"fax_logs": list[GetusersfaxlogsResponseFaxLogsItem], "from": str, "next_page_token": str, "to": str, "total_records": int}, total=False)
@@ -2866,11 +2867,11 @@ class _UpdateExternalContactAsync:
 
 class _UploadFaxFiles:
     """Upload fax file (`UploadFaxFiles`)."""
-    def __call__(self, *, expire: Optional[float] = None, body: dict[str, Any]) -> UploadFaxFilesResponse: ...
+    def __call__(self, *, expire: Optional[float] = None, body: UploadFaxFilesBody) -> UploadFaxFilesResponse: ...
 
 class _UploadFaxFilesAsync:
     """Upload fax file (`UploadFaxFiles`)."""
-    async def __call__(self, *, expire: Optional[float] = None, body: dict[str, Any]) -> UploadFaxFilesResponse: ...
+    async def __call__(self, *, expire: Optional[float] = None, body: UploadFaxFilesBody) -> UploadFaxFilesResponse: ...
 
 class _Getusersfaxlogs:
     """Get extension's fax logs (`Getuser'sfaxlogs`)."""

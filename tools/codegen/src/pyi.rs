@@ -166,7 +166,9 @@ impl Types {
     /// (the schema's `required` honoured).
     fn type_of(&mut self, schema: &Schema, hint: &str, response: bool, depth: usize) -> String {
         match schema {
-            Schema::Any | Schema::File => "Any".to_owned(),
+            Schema::Any => "Any".to_owned(),
+            // Bytes, or the core's form: {"filename", "content_type", "data_base64"}.
+            Schema::File => "Union[bytes, dict[str, str]]".to_owned(),
             Schema::Boolean => "bool".to_owned(),
             Schema::Integer { enum_values, .. } if !enum_values.is_empty() => {
                 let values: Vec<String> = enum_values.iter().map(i64::to_string).collect();
@@ -268,7 +270,9 @@ fn write_operation(
     if let Some(body) = &op.body {
         let t = match body.media_type {
             BodyMediaType::Json => types.type_of(&body.schema, &format!("{base}Body"), false, 1),
-            BodyMediaType::Multipart => "dict[str, Any]".to_owned(),
+            BodyMediaType::Multipart => {
+                types.type_of(&body.schema, &format!("{base}Body"), false, 1)
+            }
         };
         let arg = if body.required {
             format!("body: {t}")
