@@ -174,3 +174,13 @@ def test_429_beyond_the_attempts_is_a_rate_limit_error(mock: Mock) -> None:
     assert err.status == 429 and err.retry_after == 2.0
     assert isinstance(err, exceptions.ApiError)
     assert err.rate_limit["retry_after"] is not None
+
+
+def test_expired_page_token_is_page_token_expired_error(mock: Mock) -> None:
+    mock.admin.patch("/config", json={"page_token_ttl_secs": 0}).raise_for_status()
+    with ZoomPhone(**mock.client_kwargs()) as zp:
+        walk = zp.call_logs.account_call_history.iter(page_size=300)
+        first_page = [next(walk) for _ in range(300)]
+        with pytest.raises(exceptions.PageTokenExpiredError):
+            next(walk)
+    assert len(first_page) == 300
