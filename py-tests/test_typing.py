@@ -59,3 +59,19 @@ def test_mistakes_fail_type_checking(tmp_path: Path, mistake: str) -> None:
     result = _mypy(tmp_path, source)
     assert result.returncode == 1, f"{mistake}: {result.stdout}"
     assert "snippet.py:3: error" in result.stdout
+
+
+def test_deprecated_operations_are_flagged(tmp_path: Path) -> None:
+    file = tmp_path / "snippet.py"
+    file.write_text(
+        "from zoom_phone import ZoomPhone\nzp = ZoomPhone(access_token='t')\n"
+        "zp.call_handling.get_call_handling(extension_id='x')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--enable-error-code", "deprecated", "--no-incremental", str(file)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1
+    assert "getCallHandling is deprecated" in result.stdout

@@ -155,7 +155,8 @@ def test_demo_runs_against_the_mock(mock: Mock) -> None:
     ).stdout
     assert "20000 records" in out
     assert "name is now 'Renamed from Python'" in out
-    assert "receiver saw: ['endpoint.url_validation', 'phone.callee_ringing', 'rejected (bad_signature)']" in out
+    assert "endpoint.url_validation: receiver answered 200, validation ok: True" in out
+    assert "receiver saw: ['phone.callee_ringing', 'rejected (bad_signature)']" in out
     assert "mock-client-secret" not in out
 
 

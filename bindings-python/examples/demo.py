@@ -14,11 +14,11 @@ import http.server
 import os
 import threading
 import time
-from typing import Any
 
 import httpx
 
-from zoom_phone import ZoomPhone, exceptions, handle_webhook
+from http_server_webhooks import make_handler
+from zoom_phone import ZoomPhone, exceptions
 
 MOCK_URL = os.environ.get("ZOOM_PHONE_MOCK_URL", "http://127.0.0.1:4010").rstrip("/")
 WEBHOOK_SECRET = "demo-webhook-secret"
@@ -26,31 +26,6 @@ WEBHOOK_SECRET = "demo-webhook-secret"
 
 def step(title: str) -> None:
     print(f"\n== {title}")
-
-
-class Receiver(http.server.BaseHTTPRequestHandler):
-    """A webhook endpoint: verify, answer, then act."""
-
-    events: list[str] = []
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("content-length", "0")))
-        try:
-            result = handle_webhook(self.headers, body, [WEBHOOK_SECRET])
-        except exceptions.WebhookVerificationError as e:
-            self.send_response(e.status or 401)
-            self.end_headers()
-            Receiver.events.append(f"rejected ({e.code})")
-            return
-        self.send_response(result.status)
-        for name, value in result.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(result.body)
-        Receiver.events.append(result.event)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 def main() -> None:
@@ -89,7 +64,9 @@ def main() -> None:
             print(f"  NotFoundError: status {e.status}, Zoom code {e.zoom_code}, tracking id {e.tracking_id}")
 
     step("webhooks sent by the mock to a local http.server receiver")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    seen: list[str] = []
+    handler = make_handler([WEBHOOK_SECRET], lambda e: seen.append(e["event"]), lambda c: seen.append(f"rejected ({c})"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     hook = f"http://127.0.0.1:{server.server_address[1]}/hook"
     with httpx.Client(base_url=f"{MOCK_URL}/_admin") as admin:
@@ -100,7 +77,7 @@ def main() -> None:
             extra = f", validation ok: {ok}" if ok is not None else ""
             print(f"  {event}{note}: receiver answered {sent['status']}{extra}")
     server.shutdown()
-    print(f"  receiver saw: {Receiver.events}")
+    print(f"  receiver saw: {seen}")
 
 
 if __name__ == "__main__":
