@@ -18,6 +18,7 @@ def test_server_to_server_token_is_fetched_once_and_used(mock: Mock) -> None:
     with ZoomPhone(**mock.client_kwargs()) as zp:
         first = zp.call_queues.list_call_queues(page_size=10)
         zp.sites.list_phone_sites()
+    assert zp._http.is_closed
     assert len(first["call_queues"]) == 10
     tokens = mock.token_requests()
     assert len(tokens) == 1

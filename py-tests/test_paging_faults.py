@@ -184,3 +184,19 @@ def test_expired_page_token_is_page_token_expired_error(mock: Mock) -> None:
         with pytest.raises(exceptions.PageTokenExpiredError):
             next(walk)
     assert len(first_page) == 300
+
+
+async def test_cancelling_the_task_fetching_the_token_does_not_strand_the_others(mock: Mock) -> None:
+    mock.fault(kind="latency", ms=400, path="/oauth/token", count=1)
+    async with AsyncZoomPhone(**mock.client_kwargs()) as zp:
+        fetcher = asyncio.ensure_future(zp.sites.list_phone_sites())
+        await asyncio.sleep(0.1)  # the first call is now waiting on the slow token request
+        others = [asyncio.ensure_future(zp.sites.list_phone_sites()) for _ in range(4)]
+        await asyncio.sleep(0.05)
+        fetcher.cancel()
+        results = await asyncio.gather(*others)
+        with pytest.raises(asyncio.CancelledError):
+            await fetcher
+    assert len(results) == 4
+    assert all("sites" in r for r in results)
+    assert zp._http.is_closed
