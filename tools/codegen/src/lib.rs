@@ -6,6 +6,7 @@ use std::path::PathBuf;
 pub mod catalog;
 pub mod model;
 pub mod names;
+pub mod pyi;
 pub mod spec;
 
 /// One output file: its path relative to the repository root and its text.

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use zoom_phone_codegen::{GeneratedFile, catalog, model::Api, spec};
+use zoom_phone_codegen::{GeneratedFile, catalog, model::Api, pyi, spec};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -36,6 +36,8 @@ fn run(spec_dir: &Path, out_root: &Path, check: bool) -> Result<bool, String> {
     let files: Vec<GeneratedFile> = vec![
         catalog::catalog_json(&api)?,
         catalog::response_schemas_json(&api)?,
+        pyi::api_pyi(&api)?,
+        pyi::events_pyi(&read_json(&spec_dir.join("phone-webhooks.openapi.json"))?)?,
     ];
 
     let mut up_to_date = true;
@@ -58,6 +60,11 @@ fn run(spec_dir: &Path, out_root: &Path, check: bool) -> Result<bool, String> {
         }
     }
     Ok(up_to_date)
+}
+
+fn read_json(path: &Path) -> Result<serde_json::Value, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn print_counts(api: &Api) {
