@@ -20,3 +20,8 @@ pub mod ratelimit;
 pub mod request;
 pub mod response;
 pub mod webhook;
+
+pub mod typed;
+
+mod generated;
+pub use generated::*;

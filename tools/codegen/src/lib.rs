@@ -4,8 +4,10 @@
 use std::path::PathBuf;
 
 pub mod catalog;
+pub mod events;
 pub mod model;
 pub mod names;
+pub mod rust_types;
 pub mod spec;
 
 /// One output file: its path relative to the repository root and its text.

@@ -1,0 +1,1 @@
+//! Typed operation models (see typed.rs in the task).
