@@ -21,7 +21,9 @@ pub mod request;
 pub mod response;
 pub mod webhook;
 
+#[cfg(feature = "typed")]
 pub mod typed;
 
 mod generated;
-pub use generated::*;
+#[cfg(feature = "typed")]
+pub use generated::{events, ops};

@@ -7,7 +7,7 @@
 //! operation's response type.
 //!
 //! This module also holds what the generated models share: the
-//! [`string_enum!`] / [`int_enum!`] macros (an enum plus an `Unknown(..)`
+//! `string_enum!` / `int_enum!` macros (an enum plus an `Unknown(..)`
 //! fallback, so a value Zoom adds later never fails to parse), the `oneOf`
 //! variant choice ([`one_of_index`]), and the non-JSON response types.
 
@@ -26,9 +26,57 @@ pub trait Endpoint: Serialize {
     const OPERATION_ID: &'static str;
     /// What a successful call returns.
     type Response;
+    /// How the response is read: [`Json`], [`NoBody`], [`Bytes`] or [`Location`].
+    ///
+    /// A type-level choice rather than a method, so the decoding code of an
+    /// operation is only compiled where the operation is used: the core does
+    /// not monomorphize 220 JSON decoders nobody may call.
+    type Decoder: Decode<Self::Response>;
+}
 
-    /// Reads a successful response into [`Self::Response`].
-    fn parse_response(response: &http::Response<Vec<u8>>) -> Result<Self::Response, Error>;
+/// Reads a successful response of operation `operation` into `T`.
+pub trait Decode<T> {
+    fn decode(operation: &str, response: &http::Response<Vec<u8>>) -> Result<T, Error>;
+}
+
+/// A JSON body; a mismatch is a [`DecodeError`] naming the JSON path.
+#[derive(Debug)]
+pub enum Json {}
+
+/// No body (`204`).
+#[derive(Debug)]
+pub enum NoBody {}
+
+/// The body's bytes (downloads).
+#[derive(Debug)]
+pub enum Bytes {}
+
+/// The `Location` of a redirect.
+#[derive(Debug)]
+pub enum Location {}
+
+impl<T: DeserializeOwned> Decode<T> for Json {
+    fn decode(operation: &str, response: &http::Response<Vec<u8>>) -> Result<T, Error> {
+        json_response(operation, response)
+    }
+}
+
+impl Decode<()> for NoBody {
+    fn decode(_: &str, response: &http::Response<Vec<u8>>) -> Result<(), Error> {
+        success(response)
+    }
+}
+
+impl Decode<Binary> for Bytes {
+    fn decode(_: &str, response: &http::Response<Vec<u8>>) -> Result<Binary, Error> {
+        binary_response(response)
+    }
+}
+
+impl Decode<Redirect> for Location {
+    fn decode(operation: &str, response: &http::Response<Vec<u8>>) -> Result<Redirect, Error> {
+        redirect_response(operation, response)
+    }
 }
 
 /// The request parameters of `endpoint` as JSON, as the catalog path takes them.
@@ -49,9 +97,10 @@ pub fn build_typed<E: Endpoint>(
     request::build(E::OPERATION_ID, &to_params(endpoint)?, config)
 }
 
-/// Parses the response of a typed call.
+/// Parses the response of a typed call: an error status gives
+/// [`Error::Api`], a body that does not match gives [`Error::Decode`].
 pub fn parse_typed<E: Endpoint>(response: &http::Response<Vec<u8>>) -> Result<E::Response, Error> {
-    E::parse_response(response)
+    E::Decoder::decode(E::OPERATION_ID, response)
 }
 
 /// A binary download (recording, voicemail, fax file).
@@ -86,8 +135,7 @@ fn decode_error(operation: &str, path: &str, message: String, body: &[u8]) -> De
 }
 
 /// A JSON body decoded into `T`; a mismatch names the JSON path.
-#[doc(hidden)]
-pub fn json_response<T: DeserializeOwned>(
+fn json_response<T: DeserializeOwned>(
     operation: &str,
     response: &http::Response<Vec<u8>>,
 ) -> Result<T, Error> {
@@ -103,15 +151,8 @@ pub fn json_response<T: DeserializeOwned>(
     Ok(value)
 }
 
-/// A success with no body.
-#[doc(hidden)]
-pub fn empty_response(response: &http::Response<Vec<u8>>) -> Result<(), Error> {
-    success(response)
-}
-
 /// A success whose body is the bytes of a file.
-#[doc(hidden)]
-pub fn binary_response(response: &http::Response<Vec<u8>>) -> Result<Binary, Error> {
+fn binary_response(response: &http::Response<Vec<u8>>) -> Result<Binary, Error> {
     success(response)?;
     let content_type = response
         .headers()
@@ -125,8 +166,7 @@ pub fn binary_response(response: &http::Response<Vec<u8>>) -> Result<Binary, Err
 }
 
 /// A redirect whose `Location` is the result.
-#[doc(hidden)]
-pub fn redirect_response(
+fn redirect_response(
     operation: &str,
     response: &http::Response<Vec<u8>>,
 ) -> Result<Redirect, Error> {

@@ -1,8 +1,10 @@
 //! Webhook verification, URL validation and typed events. (Skeleton: owned by
 //! the webhook work, which replaces it.)
 
+#[cfg(feature = "typed")]
 pub mod event;
 
+#[cfg(feature = "typed")]
 pub use event::{Event, parse_event};
 
 /// A webhook request is not genuine or cannot be read.

@@ -9,6 +9,7 @@ pub mod model;
 pub mod names;
 pub mod rust_types;
 pub mod spec;
+pub mod typed_ops;
 
 /// One output file: its path relative to the repository root and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use zoom_phone_codegen::{GeneratedFile, catalog, events, model::Api, spec};
+use zoom_phone_codegen::{GeneratedFile, catalog, events, model::Api, spec, typed_ops};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,12 +35,13 @@ fn run(spec_dir: &Path, out_root: &Path, check: bool) -> Result<bool, String> {
     eprintln!("{} webhook events", hooks.len());
 
     // The output steps, in order.
-    let files: Vec<GeneratedFile> = vec![
+    let mut files: Vec<GeneratedFile> = vec![
         catalog::catalog_json(&api)?,
         catalog::response_schemas_json(&api)?,
         events::events_rs(&hooks)?,
         events::events_json(&hooks)?,
     ];
+    files.extend(typed_ops::ops_files(&api)?);
 
     let mut up_to_date = true;
     for file in &files {
