@@ -132,7 +132,17 @@ pub enum ResponseKind {
     Redirect,
 }
 
-/// How an operation pages.
+/// How an operation pages (Zoom's token style).
+///
+/// An operation pages when it declares a `next_page_token` query parameter
+/// or its response carries a `next_page_token` field (after `allOf`
+/// merging). Spec inconsistencies, resolved by the generator:
+/// `GET /phone/call_queues/{callQueueId}/members` and
+/// `GET /phone/metrics/location_tracking` return a token without declaring
+/// the parameter (`declared: false`; Zoom accepts it anyway), and
+/// `GET /phone/reports/operationlogs`, which looks as if it returns no token,
+/// declares it inside an `allOf` part, so it is an ordinary paginated
+/// operation. A missing or empty token always ends a listing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pagination {
     /// Query parameter that carries the token (`next_page_token`).
@@ -145,7 +155,8 @@ pub struct Pagination {
     /// Largest page size Zoom accepts for this operation, where the spec says.
     #[serde(default)]
     pub max_page_size: Option<u32>,
-    /// Response field holding the page's items (`call_queues`).
+    /// Response field holding the page's items (`call_queues`): the only
+    /// array property, or the first one not marked deprecated.
     #[serde(default)]
     pub items_field: Option<String>,
     /// False where Zoom returns a token without declaring the query parameters.

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod error;
 pub mod secret;
 pub mod time;
+pub mod validate;
 
 pub use catalog::{Operation, operation, operations};
 pub use error::Error;
@@ -16,9 +17,14 @@ pub use secret::Secret;
 pub use time::Timestamp;
 
 pub mod auth;
+pub mod date;
+pub mod driver;
+pub mod limiter;
+pub mod paginate;
 pub mod ratelimit;
 pub mod request;
 pub mod response;
+pub mod retry;
 pub mod webhook;
 
 #[cfg(feature = "typed")]

@@ -15,8 +15,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::Error;
-use crate::request::{self, RequestConfig};
-use crate::response::{ApiError, DecodeError};
+use crate::catalog::{self, Operation};
+use crate::request::{self, BuildError, RequestConfig};
+use crate::response::{self, Body, DecodeError, Output};
 
 /// One Zoom operation as a Rust type. Serializing the value gives the
 /// request's parameters: path and query parameters by spec name at the top
@@ -34,9 +35,12 @@ pub trait Endpoint: Serialize {
     type Decoder: Decode<Self::Response>;
 }
 
-/// Reads a successful response of operation `operation` into `T`.
+/// Reads a response of `operation` into `T`, through [`response::parse`]
+/// (the one place that tells success from Zoom's errors and keeps the
+/// tracking id and rate-limit headers).
 pub trait Decode<T> {
-    fn decode(operation: &str, response: &http::Response<Vec<u8>>) -> Result<T, Error>;
+    fn decode(operation: &Operation, response: http::Response<Vec<u8>>)
+    -> Result<Output<T>, Error>;
 }
 
 /// A JSON body; a mismatch is a [`DecodeError`] naming the JSON path.
@@ -56,26 +60,97 @@ pub enum Bytes {}
 pub enum Location {}
 
 impl<T: DeserializeOwned> Decode<T> for Json {
-    fn decode(operation: &str, response: &http::Response<Vec<u8>>) -> Result<T, Error> {
-        json_response(operation, response)
+    fn decode(
+        operation: &Operation,
+        response: http::Response<Vec<u8>>,
+    ) -> Result<Output<T>, Error> {
+        response::parse_json(operation, response)
     }
 }
 
 impl Decode<()> for NoBody {
-    fn decode(_: &str, response: &http::Response<Vec<u8>>) -> Result<(), Error> {
-        success(response)
+    fn decode(
+        operation: &Operation,
+        response: http::Response<Vec<u8>>,
+    ) -> Result<Output<()>, Error> {
+        // Whatever a success carries, the operation promises nothing.
+        map_body(operation, response::parse(operation, response)?, |_| Ok(()))
     }
 }
 
 impl Decode<Binary> for Bytes {
-    fn decode(_: &str, response: &http::Response<Vec<u8>>) -> Result<Binary, Error> {
-        binary_response(response)
+    fn decode(
+        operation: &Operation,
+        response: http::Response<Vec<u8>>,
+    ) -> Result<Output<Binary>, Error> {
+        map_body(
+            operation,
+            response::parse(operation, response)?,
+            |body| match body {
+                Body::Binary {
+                    content_type,
+                    bytes,
+                } => Ok(Binary {
+                    bytes,
+                    content_type,
+                }),
+                Body::Empty => Ok(Binary {
+                    bytes: Vec::new(),
+                    content_type: None,
+                }),
+                // The location may carry a signed token: not in the message.
+                Body::Redirect { .. } => Err("a redirect the host did not follow"),
+                Body::Json(_) => Err("JSON instead of the file's bytes"),
+            },
+        )
     }
 }
 
 impl Decode<Redirect> for Location {
-    fn decode(operation: &str, response: &http::Response<Vec<u8>>) -> Result<Redirect, Error> {
-        redirect_response(operation, response)
+    fn decode(
+        operation: &Operation,
+        response: http::Response<Vec<u8>>,
+    ) -> Result<Output<Redirect>, Error> {
+        map_body(
+            operation,
+            response::parse(operation, response)?,
+            |body| match body {
+                Body::Redirect { location } => Ok(Redirect { location }),
+                _ => Err("no redirect with a Location header"),
+            },
+        )
+    }
+}
+
+/// The typed body of a success, or a [`DecodeError`] with `f`'s reason
+/// and the response's evidence.
+fn map_body<T>(
+    operation: &Operation,
+    output: Output,
+    f: impl FnOnce(Body) -> Result<T, &'static str>,
+) -> Result<Output<T>, Error> {
+    let Output {
+        status,
+        tracking_id,
+        rate_limit,
+        body,
+    } = output;
+    match f(body) {
+        Ok(body) => Ok(Output {
+            status,
+            tracking_id,
+            rate_limit,
+            body,
+        }),
+        Err(message) => Err(DecodeError {
+            operation: operation.id.clone(),
+            status,
+            path: ".".to_owned(),
+            message: message.to_owned(),
+            snippet: None,
+            tracking_id,
+        }
+        .into()),
     }
 }
 
@@ -84,7 +159,11 @@ pub fn to_params<E: Endpoint>(endpoint: &E) -> Result<serde_json::Value, Error> 
     serde_json::to_value(endpoint).map_err(|e| {
         // Generated models hold only strings, numbers, booleans, lists and
         // string-keyed maps, which always serialize; keep the evidence anyway.
-        Error::from(decode_error(E::OPERATION_ID, "", e.to_string(), &[]))
+        Error::from(BuildError::InvalidParameter {
+            operation: E::OPERATION_ID.to_owned(),
+            field: ".".to_owned(),
+            problem: e.to_string(),
+        })
     })
 }
 
@@ -97,10 +176,16 @@ pub fn build_typed<E: Endpoint>(
     request::build(E::OPERATION_ID, &to_params(endpoint)?, config)
 }
 
-/// Parses the response of a typed call: an error status gives
-/// [`Error::Api`], a body that does not match gives [`Error::Decode`].
-pub fn parse_typed<E: Endpoint>(response: &http::Response<Vec<u8>>) -> Result<E::Response, Error> {
-    E::Decoder::decode(E::OPERATION_ID, response)
+/// Parses the response of a typed call: an error status (or a 2xx carrying
+/// Zoom's error object) gives [`Error::Api`], a body that does not match the
+/// model gives [`Error::Decode`]; success keeps the tracking id and
+/// rate-limit headers beside the typed body.
+pub fn parse_typed<E: Endpoint>(
+    response: http::Response<Vec<u8>>,
+) -> Result<Output<E::Response>, Error> {
+    let operation = catalog::operation(E::OPERATION_ID)
+        .ok_or_else(|| BuildError::UnknownOperation(E::OPERATION_ID.to_owned()))?;
+    E::Decoder::decode(operation, response)
 }
 
 /// A binary download (recording, voicemail, fax file).
@@ -117,75 +202,29 @@ pub struct Redirect {
     pub location: String,
 }
 
-/// Fails with [`ApiError`] unless the status is a success.
-fn success(response: &http::Response<Vec<u8>>) -> Result<(), Error> {
-    let status = response.status();
-    if status.is_success() || status.is_redirection() {
-        Ok(())
-    } else {
-        Err(ApiError {
-            status: status.as_u16(),
+/// A file part of a multipart body (the fax upload), in the JSON form
+/// [`request::build`] encodes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FilePart {
+    pub filename: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// The bytes in standard base64.
+    pub data_base64: String,
+}
+
+impl FilePart {
+    pub fn from_bytes(
+        filename: impl Into<String>,
+        content_type: Option<&str>,
+        bytes: &[u8],
+    ) -> Self {
+        use base64::Engine as _;
+        Self {
+            filename: filename.into(),
+            content_type: content_type.map(str::to_owned),
+            data_base64: base64::engine::general_purpose::STANDARD.encode(bytes),
         }
-        .into())
-    }
-}
-
-fn decode_error(operation: &str, path: &str, message: String, body: &[u8]) -> DecodeError {
-    DecodeError::new(operation, path, message, body)
-}
-
-/// A JSON body decoded into `T`; a mismatch names the JSON path.
-fn json_response<T: DeserializeOwned>(
-    operation: &str,
-    response: &http::Response<Vec<u8>>,
-) -> Result<T, Error> {
-    success(response)?;
-    let body = response.body();
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        decode_error(operation, &path, e.into_inner().to_string(), body)
-    })?;
-    de.end()
-        .map_err(|e| decode_error(operation, "", e.to_string(), body))?;
-    Ok(value)
-}
-
-/// A success whose body is the bytes of a file.
-fn binary_response(response: &http::Response<Vec<u8>>) -> Result<Binary, Error> {
-    success(response)?;
-    let content_type = response
-        .headers()
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    Ok(Binary {
-        bytes: response.body().clone(),
-        content_type,
-    })
-}
-
-/// A redirect whose `Location` is the result.
-fn redirect_response(
-    operation: &str,
-    response: &http::Response<Vec<u8>>,
-) -> Result<Redirect, Error> {
-    success(response)?;
-    match response
-        .headers()
-        .get(http::header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-    {
-        Some(location) => Ok(Redirect {
-            location: location.to_owned(),
-        }),
-        None => Err(decode_error(
-            operation,
-            "",
-            "the redirect carries no Location header".to_owned(),
-            response.body(),
-        )
-        .into()),
     }
 }
 

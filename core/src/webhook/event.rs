@@ -29,16 +29,16 @@ struct Head {
 /// SDK does not know gives [`Event::Unknown`] with the whole body.
 pub fn parse_event(body: &[u8]) -> Result<Event, WebhookError> {
     let head: Head = serde_json::from_slice(body).map_err(|e| WebhookError::MalformedBody {
-        reason: format!("not a webhook event body: {e}"),
+        problem: format!("not a webhook event body: {e}"),
     })?;
     match Event::decode_known(&head.event, body) {
         Some(Ok(event)) => Ok(event),
         Some(Err(e)) => Err(WebhookError::MalformedBody {
-            reason: format!("`{}` at `{}`: {}", head.event, e.path(), e.inner()),
+            problem: format!("`{}` at `{}`: {}", head.event, e.path(), e.inner()),
         }),
         None => {
             let raw = serde_json::from_slice(body).map_err(|e| WebhookError::MalformedBody {
-                reason: e.to_string(),
+                problem: e.to_string(),
             })?;
             Ok(Event::Unknown {
                 event: head.event,

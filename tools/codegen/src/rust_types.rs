@@ -18,7 +18,7 @@
 //!
 //! Shapes: every property is `Option<T>` unless the schema requires it;
 //! integers are `i64`, numbers `f64`, objects without properties and untyped
-//! values `serde_json::Value`. String and integer enums go through the
+//! values `serde_json::Value`, a multipart file part `typed::FilePart`. String and integer enums go through the
 //! `string_enum!` / `int_enum!` macros of `zoom_phone::typed`, which add an
 //! `Unknown(..)` variant so a value Zoom adds later never fails to parse.
 //! Unknown JSON fields are ignored. Identical shapes are not merged: a type
@@ -123,7 +123,11 @@ impl Module {
     /// names derived from `name`.
     pub fn type_for(&mut self, schema: &Schema, name: &str, role: Role) -> Ty {
         match schema {
-            Schema::Any | Schema::File => Ty::plain("serde_json::Value"),
+            Schema::Any => Ty::plain("serde_json::Value"),
+            Schema::File => Ty {
+                rust: "crate::typed::FilePart".to_owned(),
+                default: false,
+            },
             Schema::Boolean => Ty::plain("bool"),
             Schema::Number { .. } => Ty::plain("f64"),
             Schema::Integer { enum_values, .. } if !enum_values.is_empty() => {

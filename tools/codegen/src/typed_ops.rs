@@ -78,7 +78,7 @@ pub fn test_table(api: &Api) -> Result<GeneratedFile, String> {
          use zoom_phone::ops;\n\
          use zoom_phone::typed::parse_typed;\n\n\
          /// Parses `response` as operation `id`'s typed response; `None` for an unknown id.\n\
-         pub fn parse(id: &str, response: &http::Response<Vec<u8>>) -> Option<Result<(), Error>> {\n    \
+         pub fn parse(id: &str, response: http::Response<Vec<u8>>) -> Option<Result<(), Error>> {\n    \
          Some(match id {\n",
     );
     for op in &api.operations {

@@ -1828,6 +1828,10 @@ crate::typed::string_enum! {
 pub struct ListCallQueueMembers {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i64>,
 }
 
 impl ListCallQueueMembers {
@@ -1835,6 +1839,8 @@ impl ListCallQueueMembers {
     pub fn new(call_queue_id: impl Into<String>) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
+            next_page_token: None,
+            page_size: None,
         }
     }
 }

@@ -909,6 +909,10 @@ pub struct ListTrackedLocations {
     pub location_type: Option<ListTrackedLocationsLocationType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i64>,
 }
 
 impl ListTrackedLocations {
@@ -919,6 +923,8 @@ impl ListTrackedLocations {
             site_id: None,
             location_type: None,
             keyword: None,
+            next_page_token: None,
+            page_size: None,
         }
     }
 }

@@ -8,9 +8,9 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UploadFaxFilesBody {
-    pub file: serde_json::Value,
+    pub file: crate::typed::FilePart,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
@@ -27,7 +27,7 @@ pub struct UploadFaxFilesResponse {
 /// - Rate limit: Resource-intensive
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Fax/POST/fax/files>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UploadFaxFiles {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expire: Option<f64>,

@@ -8,7 +8,7 @@ use zoom_phone::ops;
 use zoom_phone::typed::parse_typed;
 
 /// Parses `response` as operation `id`'s typed response; `None` for an unknown id.
-pub fn parse(id: &str, response: &http::Response<Vec<u8>>) -> Option<Result<(), Error>> {
+pub fn parse(id: &str, response: http::Response<Vec<u8>>) -> Option<Result<(), Error>> {
     Some(match id {
         "listZoomPhoneAccountSettings" => {
             parse_typed::<ops::accounts::ListZoomPhoneAccountSettings>(response).map(drop)

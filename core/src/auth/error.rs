@@ -1,0 +1,154 @@
+//! What can go wrong in an OAuth flow, as one typed enum. Every variant keeps
+//! the evidence (HTTP status, Zoom's `reason`, a bounded body snippet) and none
+//! can hold a secret: the fields are error codes, server text and our own
+//! descriptions, never a token, secret, verifier or `state`.
+
+/// An OAuth flow failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OAuthError {
+    /// The token (or revoke, or device) endpoint answered with an OAuth error.
+    #[error("the OAuth endpoint refused the request: {kind} (HTTP {status}){}", detail(reason.as_deref(), description.as_deref()))]
+    Refused {
+        kind: OAuthErrorKind,
+        status: u16,
+        /// Zoom's own `reason` field, e.g. "Invalid client_id or client_secret".
+        reason: Option<String>,
+        /// RFC 6749's `error_description`.
+        description: Option<String>,
+    },
+
+    /// The endpoint answered with something that is not an OAuth JSON body
+    /// (an HTML error page, a proxy's text, truncated JSON).
+    #[error("unexpected response from the OAuth endpoint (HTTP {status}): {snippet:?}")]
+    UnexpectedResponse { status: u16, snippet: String },
+
+    /// A success body without a field the flow needs.
+    #[error("the OAuth response has no usable `{field}`")]
+    MissingField { field: &'static str },
+
+    /// The configuration cannot make this request (no secret for a
+    /// server-to-server grant, no redirect URI for the code flow, ...).
+    #[error("OAuth configuration problem: {problem}")]
+    Config { problem: &'static str },
+
+    /// The callback's `state` is not the one we sent: a forged or mixed-up
+    /// redirect. The values themselves are deliberately not shown.
+    #[error("the authorization callback's `state` does not match the one sent")]
+    StateMismatch,
+
+    /// The authorization server redirected back with `error=` (the user
+    /// refused, or the request was invalid).
+    #[error("the authorization was not granted: {kind}{}", detail(None, description.as_deref()))]
+    AuthorizationFailed {
+        kind: OAuthErrorKind,
+        description: Option<String>,
+    },
+
+    /// The callback URL or query cannot be used (no `code`, no `state`).
+    #[error("malformed authorization callback: {problem}")]
+    MalformedCallback { problem: &'static str },
+
+    /// The OS or JS random source failed.
+    #[error("the system random source failed: {message}")]
+    Random { message: String },
+
+    /// The device code's lifetime ran out before the user approved.
+    #[error("the device code expired before the user approved it")]
+    DeviceCodeExpired,
+
+    /// The token must be renewed but there is nothing to renew it with (a
+    /// user token without a refresh token, or a static token).
+    #[error("the access token expired and cannot be renewed: {problem}")]
+    CannotRenew { problem: &'static str },
+
+    /// Zoom rejected a freshly renewed token (a second 401 / code 124 in a
+    /// row): renewing again would loop, so the call fails.
+    #[error("Zoom rejected the freshly renewed access token (code 124)")]
+    TokenRejected,
+
+    /// The host reported that the renewal could not be performed (transport
+    /// failure, the external token source failed).
+    #[error("token renewal failed: {message}")]
+    RenewalFailed { message: String },
+}
+
+fn detail(reason: Option<&str>, description: Option<&str>) -> String {
+    match (reason, description) {
+        (Some(r), Some(d)) if r != d => format!(": {r} ({d})"),
+        (Some(r), _) => format!(": {r}"),
+        (None, Some(d)) => format!(": {d}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// The OAuth `error` code (RFC 6749 §5.2, RFC 8628 §3.5).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum OAuthErrorKind {
+    InvalidClient,
+    InvalidGrant,
+    InvalidRequest,
+    InvalidScope,
+    UnauthorizedClient,
+    UnsupportedGrantType,
+    AccessDenied,
+    AuthorizationPending,
+    SlowDown,
+    ExpiredToken,
+    /// A code this SDK does not know, kept verbatim.
+    Other(String),
+}
+
+impl OAuthErrorKind {
+    pub fn from_code(code: &str) -> Self {
+        match code {
+            "invalid_client" => Self::InvalidClient,
+            "invalid_grant" => Self::InvalidGrant,
+            "invalid_request" => Self::InvalidRequest,
+            "invalid_scope" => Self::InvalidScope,
+            "unauthorized_client" => Self::UnauthorizedClient,
+            "unsupported_grant_type" => Self::UnsupportedGrantType,
+            "access_denied" => Self::AccessDenied,
+            "authorization_pending" => Self::AuthorizationPending,
+            "slow_down" => Self::SlowDown,
+            "expired_token" => Self::ExpiredToken,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// The wire code, as Zoom sent it.
+    pub fn code(&self) -> &str {
+        match self {
+            Self::InvalidClient => "invalid_client",
+            Self::InvalidGrant => "invalid_grant",
+            Self::InvalidRequest => "invalid_request",
+            Self::InvalidScope => "invalid_scope",
+            Self::UnauthorizedClient => "unauthorized_client",
+            Self::UnsupportedGrantType => "unsupported_grant_type",
+            Self::AccessDenied => "access_denied",
+            Self::AuthorizationPending => "authorization_pending",
+            Self::SlowDown => "slow_down",
+            Self::ExpiredToken => "expired_token",
+            Self::Other(code) => code,
+        }
+    }
+}
+
+impl std::fmt::Display for OAuthErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl OAuthError {
+    /// The OAuth error code when the endpoint sent one.
+    pub fn kind(&self) -> Option<&OAuthErrorKind> {
+        match self {
+            OAuthError::Refused { kind, .. } | OAuthError::AuthorizationFailed { kind, .. } => {
+                Some(kind)
+            }
+            _ => None,
+        }
+    }
+}

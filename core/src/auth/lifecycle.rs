@@ -1,0 +1,397 @@
+//! The token lifecycle of one session, as a pure state machine shared by all
+//! of the session's concurrent calls (the host keeps it behind one lock).
+//!
+//! It decides whether the current token is usable at `now` (with a refresh
+//! skew), which request renews it (a server-to-server re-fetch, the refresh
+//! grant, client credentials, or the host's own token source), and makes sure
+//! only one renewal runs at a time: the first caller that needs a new token
+//! is told to renew, every other caller is told to wait for that attempt.
+//! It never does IO: a renewed token set comes back as [`Persist`], which the
+//! host must write to its token store (atomically: with rotating refresh
+//! tokens, losing the newest one logs the user out).
+//!
+//! # How a per-call driver embeds it
+//!
+//! ```text
+//! // before each send, under the session lock:
+//! match lifecycle.acquire(now, waiting_on) {
+//!     Access::Ready(token)        => send the API request with token.authorization,
+//!                                    remember token.generation
+//!     Access::Renew(renewal)      => if Send(req): send it, then
+//!                                      lifecycle.complete(renewal.attempt, &resp, now)
+//!                                    if External: ask the host's token source, then
+//!                                      lifecycle.complete_external(renewal.attempt, result)
+//!                                    a transport failure: lifecycle.fail(attempt, err)
+//!                                    persist the returned Persist, then acquire again
+//!     Access::Wait { attempt, until } => waiting_on = Some(attempt); poll again when the
+//!                                    renewer completes (host wakes waiters) or at `until`
+//!     Access::Failed(err)         => the call fails with Error::OAuth(err)
+//! }
+//! // after a 401 whose body has Zoom code 124:
+//! match lifecycle.rejected(generation) {
+//!     Rejection::Retry   => acquire again and resend (once per call)
+//!     Rejection::Fail(e) => the call fails
+//! }
+//! ```
+//!
+//! A renewer that disappears (dropped future, crashed worker) does not block
+//! the session: after `renewal_timeout` the next caller starts a new attempt.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use super::config::OAuthConfig;
+use super::error::OAuthError;
+use super::flows::{client_credentials_request, refresh_request, server_to_server_request};
+use super::token::{TokenSet, parse_refresh_response, parse_token_response};
+use crate::secret::Secret;
+use crate::time::Timestamp;
+
+/// How many failed attempts are remembered for late waiters.
+const REMEMBERED_FAILURES: usize = 16;
+
+/// Where a new token comes from when the current one runs out.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum TokenSource {
+    /// Server-to-server OAuth: fetch a new token with the account credentials.
+    ServerToServer(OAuthConfig),
+    /// User tokens: the refresh grant with the current refresh token.
+    RefreshToken(OAuthConfig),
+    /// The client credentials grant.
+    ClientCredentials(OAuthConfig),
+    /// The host supplies tokens itself (its own vault, another service).
+    External,
+    /// A fixed token: when it expires or is rejected, calls fail.
+    Fixed,
+}
+
+/// Tunables of the lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LifecycleSettings {
+    /// Renew this long before `expires_at`, so a token never expires in flight.
+    pub refresh_skew: Duration,
+    /// A renewal not completed within this is presumed lost; the next caller
+    /// starts another.
+    pub renewal_timeout: Duration,
+}
+
+impl Default for LifecycleSettings {
+    fn default() -> Self {
+        LifecycleSettings {
+            refresh_skew: Duration::from_secs(60),
+            renewal_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Which installed token a call used; counts up with every new token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Generation(pub u64);
+
+/// One renewal attempt; waiters hold it to learn how that attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AttemptId(pub u64);
+
+/// A token ready for an API call.
+#[derive(Debug, Clone)]
+pub struct AccessToken {
+    /// The whole `Authorization` header value: `Bearer …`.
+    pub authorization: Secret,
+    pub generation: Generation,
+    /// `api_url` + `/v2` when Zoom named a regional host, else the global one.
+    pub api_base_url: String,
+}
+
+/// What the caller must do to obtain a new token.
+#[derive(Debug)]
+pub enum RenewalAction {
+    /// Send this token request and pass the response to [`TokenLifecycle::complete`].
+    Send(Box<http::Request<Vec<u8>>>),
+    /// Ask the host's token source and pass the result to
+    /// [`TokenLifecycle::complete_external`].
+    External,
+}
+
+/// This caller is the renewer for `attempt`.
+#[derive(Debug)]
+pub struct Renewal {
+    pub attempt: AttemptId,
+    pub action: RenewalAction,
+}
+
+/// The answer to "may I call Zoom now, and with which token?".
+#[derive(Debug)]
+pub enum Access {
+    Ready(AccessToken),
+    Renew(Renewal),
+    /// Another caller is renewing: poll again (with `waiting_on =
+    /// Some(attempt)`) when it completes, or at `until` at the latest.
+    Wait {
+        attempt: AttemptId,
+        until: Timestamp,
+    },
+    Failed(OAuthError),
+}
+
+/// A new token set the host must write to its token store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use = "the host must persist the new token set"]
+pub struct Persist(pub TokenSet);
+
+/// The verdict on a 401 / code 124.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rejection {
+    /// A new token is (being) fetched: acquire again and resend once.
+    Retry,
+    /// The token was itself fresh from a renewal forced by a 124: fail.
+    Fail(OAuthError),
+}
+
+#[derive(Debug, Clone)]
+struct Installed {
+    tokens: TokenSet,
+    generation: Generation,
+    /// From which attempt (0 = installed by the host).
+    attempt: u64,
+    /// Obtained by a renewal that a code-124 rejection forced.
+    forced: bool,
+    /// Zoom rejected it: never hand it out again.
+    rejected: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct InFlight {
+    attempt: u64,
+    deadline: Timestamp,
+    forced: bool,
+}
+
+/// The token state of one session. See the module docs for the protocol.
+#[derive(Debug, Clone)]
+pub struct TokenLifecycle {
+    source: TokenSource,
+    settings: LifecycleSettings,
+    current: Option<Installed>,
+    in_flight: Option<InFlight>,
+    /// The next renewal was forced by a code-124 rejection.
+    force_pending: bool,
+    failures: VecDeque<(u64, OAuthError)>,
+    last_generation: u64,
+    last_attempt: u64,
+}
+
+impl TokenLifecycle {
+    pub fn new(source: TokenSource, settings: LifecycleSettings) -> Self {
+        TokenLifecycle {
+            source,
+            settings,
+            current: None,
+            in_flight: None,
+            force_pending: false,
+            failures: VecDeque::new(),
+            last_generation: 0,
+            last_attempt: 0,
+        }
+    }
+
+    /// Start from a token set the host loaded from its store (or obtained by
+    /// the authorization-code or device flow). Returns its generation.
+    pub fn install(&mut self, tokens: TokenSet) -> Generation {
+        self.put(tokens, 0, false)
+    }
+
+    /// The token set in use, if any (for display of scopes, expiry, ...).
+    pub fn tokens(&self) -> Option<&TokenSet> {
+        self.current.as_ref().map(|c| &c.tokens)
+    }
+
+    pub fn settings(&self) -> LifecycleSettings {
+        self.settings
+    }
+
+    /// May the caller call Zoom at `now`? `waiting_on` is the attempt this
+    /// caller was told to wait for, if any.
+    pub fn acquire(&mut self, now: Timestamp, waiting_on: Option<AttemptId>) -> Access {
+        let skew = self.settings.refresh_skew;
+        if let Some(current) = self.usable() {
+            if current.tokens.is_fresh(now, skew) {
+                return Access::Ready(ready(current));
+            }
+        }
+        if let Some(AttemptId(waited)) = waiting_on {
+            if let Some((_, err)) = self.failures.iter().find(|(a, _)| *a == waited) {
+                return Access::Failed(err.clone());
+            }
+        }
+        if let Some(flight) = self.in_flight.filter(|f| now < f.deadline) {
+            // While someone renews, a token inside its skew window still works.
+            if let Some(current) = self.usable() {
+                if current.tokens.is_fresh(now, Duration::ZERO) {
+                    return Access::Ready(ready(current));
+                }
+            }
+            return Access::Wait {
+                attempt: AttemptId(flight.attempt),
+                until: flight.deadline,
+            };
+        }
+        let action = match self.renewal_action() {
+            Ok(action) => action,
+            Err(err) => return Access::Failed(err),
+        };
+        // A lost renewer's duty carries over: if it was forced by a 124, so is this one.
+        let forced = self.force_pending || self.in_flight.is_some_and(|f| f.forced);
+        self.last_attempt += 1;
+        self.in_flight = Some(InFlight {
+            attempt: self.last_attempt,
+            deadline: now.saturating_add(self.settings.renewal_timeout),
+            forced,
+        });
+        self.force_pending = false;
+        Access::Renew(Renewal {
+            attempt: AttemptId(self.last_attempt),
+            action,
+        })
+    }
+
+    /// The renewer's token-endpoint response for `attempt`, received at `now`.
+    /// A refresh response without a refresh token keeps the previous one.
+    pub fn complete(
+        &mut self,
+        attempt: AttemptId,
+        response: &http::Response<Vec<u8>>,
+        now: Timestamp,
+    ) -> Result<Option<Persist>, OAuthError> {
+        let parsed = match &self.source {
+            TokenSource::RefreshToken(_) => {
+                let previous = self
+                    .current
+                    .as_ref()
+                    .and_then(|c| c.tokens.refresh_token.as_ref());
+                parse_refresh_response(response, previous, now)
+            }
+            _ => parse_token_response(response, now),
+        };
+        self.complete_external(attempt, parsed)
+    }
+
+    /// The outcome of `attempt` from the host's token source (or any renewal
+    /// the host parsed itself). `Ok(None)`: the attempt was superseded by a
+    /// newer token, nothing to persist.
+    pub fn complete_external(
+        &mut self,
+        attempt: AttemptId,
+        outcome: Result<TokenSet, OAuthError>,
+    ) -> Result<Option<Persist>, OAuthError> {
+        let flight = self.in_flight.filter(|f| f.attempt == attempt.0);
+        if flight.is_some() {
+            self.in_flight = None;
+        }
+        match outcome {
+            Err(err) => {
+                self.remember_failure(attempt.0, err.clone());
+                Err(err)
+            }
+            Ok(tokens) => {
+                if self
+                    .current
+                    .as_ref()
+                    .is_some_and(|c| c.attempt > attempt.0 && !c.rejected)
+                {
+                    return Ok(None);
+                }
+                let forced = flight.is_some_and(|f| f.forced);
+                self.put(tokens.clone(), attempt.0, forced);
+                Ok(Some(Persist(tokens)))
+            }
+        }
+    }
+
+    /// The renewal for `attempt` could not be carried out (transport error,
+    /// timeout): its waiters get `error`.
+    pub fn fail(&mut self, attempt: AttemptId, error: OAuthError) {
+        if self.in_flight.is_some_and(|f| f.attempt == attempt.0) {
+            self.in_flight = None;
+        }
+        self.remember_failure(attempt.0, error);
+    }
+
+    /// Zoom answered 401 with code 124 to a call made with `generation`.
+    pub fn rejected(&mut self, generation: Generation) -> Rejection {
+        let Some(current) = self.current.as_mut() else {
+            return Rejection::Retry;
+        };
+        if current.generation != generation {
+            // A newer token exists, or this one was already rejected and its
+            // replacement is on the way: no second renewal for the same token.
+            return Rejection::Retry;
+        }
+        if current.rejected {
+            return Rejection::Retry;
+        }
+        current.rejected = true;
+        if current.forced {
+            return Rejection::Fail(OAuthError::TokenRejected);
+        }
+        self.force_pending = true;
+        Rejection::Retry
+    }
+
+    fn usable(&self) -> Option<&Installed> {
+        self.current.as_ref().filter(|c| !c.rejected)
+    }
+
+    fn put(&mut self, tokens: TokenSet, attempt: u64, forced: bool) -> Generation {
+        self.last_generation += 1;
+        let generation = Generation(self.last_generation);
+        self.current = Some(Installed {
+            tokens,
+            generation,
+            attempt,
+            forced,
+            rejected: false,
+        });
+        generation
+    }
+
+    fn remember_failure(&mut self, attempt: u64, err: OAuthError) {
+        if self.failures.len() == REMEMBERED_FAILURES {
+            self.failures.pop_front();
+        }
+        self.failures.push_back((attempt, err));
+    }
+
+    fn renewal_action(&self) -> Result<RenewalAction, OAuthError> {
+        match &self.source {
+            TokenSource::ServerToServer(config) => {
+                server_to_server_request(config).map(|r| RenewalAction::Send(Box::new(r)))
+            }
+            TokenSource::ClientCredentials(config) => {
+                client_credentials_request(config).map(|r| RenewalAction::Send(Box::new(r)))
+            }
+            TokenSource::RefreshToken(config) => {
+                let refresh_token = self
+                    .current
+                    .as_ref()
+                    .and_then(|c| c.tokens.refresh_token.as_ref())
+                    .ok_or(OAuthError::CannotRenew {
+                        problem: "there is no refresh token; authorize the user again",
+                    })?;
+                refresh_request(config, refresh_token).map(|r| RenewalAction::Send(Box::new(r)))
+            }
+            TokenSource::External => Ok(RenewalAction::External),
+            TokenSource::Fixed => Err(OAuthError::CannotRenew {
+                problem: "the token was given as a fixed value",
+            }),
+        }
+    }
+}
+
+fn ready(current: &Installed) -> AccessToken {
+    AccessToken {
+        authorization: current.tokens.authorization(),
+        generation: current.generation,
+        api_base_url: current.tokens.api_base_url(),
+    }
+}

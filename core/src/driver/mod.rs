@@ -1,0 +1,249 @@
+//! The call driver: every call of a session as a sans-IO state machine.
+//!
+//! A host (the Rust clients, the JS and Python bindings) only moves bytes and
+//! time: it asks [`Session::poll`] what to do, sends the requests it is
+//! handed, feeds back what came of them with [`Session::receive`], and sleeps
+//! when told to wait. All decisions live here, composed from the building
+//! blocks: [`request::build_operation`](crate::request::build_operation) and
+//! [`authorize`](crate::request::authorize), the token
+//! [`TokenLifecycle`](crate::auth::TokenLifecycle), the [`RetryPolicy`], the client-side
+//! [`RateLimiter`](crate::limiter::RateLimiter) and [`response::parse`](crate::response::parse).
+//!
+//! ```text
+//! let id = session.start("listCallQueues", params, CallOptions::default(), now());
+//! loop {
+//!     match session.poll(id, now()) {
+//!         Action::Send { attempt, request } => {
+//!             let outcome = http(request).await;            // redirects NOT followed
+//!             session.receive(id, attempt, outcome, now());
+//!             if let Some(t) = session.take_persist() { store.save(t).await }
+//!             notify_all();                                 // wake Wait { until: None }
+//!         }
+//!         Action::FetchToken { attempt } => {               // TokenSource::External only
+//!             let t = my_token_source().await;
+//!             session.receive_token(id, attempt, t, now());
+//!             notify_all();
+//!         }
+//!         Action::Wait { until: Some(t) } => sleep_until(t).or(notified()).await,
+//!         Action::Wait { until: None } => notified().await,
+//!         Action::Done(result) => return result,
+//!     }
+//! }
+//! ```
+//!
+//! A host that abandons a call (timeout, dropped future, aborted promise)
+//! must call [`Session::cancel`]: if that call was fetching the token for
+//! the others, they start a new fetch instead of waiting for it.
+//!
+//! What a call does, in order, on each poll: fail at once if its request
+//! cannot be built; give up when its deadline has passed (with the last
+//! attempt's error, or [`Error::Timeout`]); wait for a scheduled retry;
+//! reserve a client-side rate-limit slot (when limits are configured) and
+//! wait for it; obtain a token (one token request at a time per session;
+//! the other calls wait for it); send. On the answer:
+//!
+//! - 401 with Zoom code 124: the token is renewed once and the call resent
+//!   once; a second 124 fails with `OAuthError::TokenRejected`;
+//! - 429 per-second: retried at `Retry-After` exactly (else after backoff);
+//!   the limiter learns of it; 429 daily: `Error::DailyLimitExceeded`;
+//! - 5xx, 408, resets, timeouts: retried for idempotent methods, or for all
+//!   when the call or the policy allows writes; exponential backoff with
+//!   full jitter from the session's seeded PRNG; never past `max_attempts`,
+//!   `max_elapsed` or the call's deadline;
+//! - Zoom's expired-page-token answer: `Error::PageTokenExpired`;
+//! - downloads (binary operations, [`Session::start_download`]) follow up to
+//!   [`MAX_REDIRECTS`] redirects, sending the token only where
+//!   [`may_carry_token`] allows; the transcript operation's 302 `Location`
+//!   is its result.
+//!
+//! No type here shows a token, secret or request body in `Debug`, and the
+//! driver never logs.
+
+mod call;
+mod redirect;
+mod session;
+
+use std::fmt;
+
+use http::Uri;
+
+use crate::auth::{LifecycleSettings, OAuthConfig, TokenSet, TokenSource};
+use crate::error::Error;
+use crate::limiter::PlanLimits;
+use crate::request::RequestConfig;
+use crate::response::Output;
+use crate::retry::{RetryPolicy, TransportErrorKind};
+use crate::secret::Secret;
+use crate::time::Timestamp;
+
+pub use redirect::{MAX_REDIRECTS, is_zoom_host, may_carry_token};
+pub use session::Session;
+
+/// How a session obtains its tokens: a [`TokenSource`] for the
+/// [`TokenLifecycle`](crate::auth::TokenLifecycle), its settings, and the tokens to start from.
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    pub source: TokenSource,
+    pub settings: LifecycleSettings,
+    /// Installed at start-up (a user's tokens from the code flow, a fixed
+    /// token). Tokens from the host's store go through [`Session::load_tokens`].
+    pub tokens: Option<TokenSet>,
+}
+
+impl AuthConfig {
+    /// Server-to-server OAuth: tokens are fetched with the account credentials.
+    pub fn server_to_server(config: OAuthConfig) -> Self {
+        Self::from_source(TokenSource::ServerToServer(config), None)
+    }
+
+    /// The client credentials grant.
+    pub fn client_credentials(config: OAuthConfig) -> Self {
+        Self::from_source(TokenSource::ClientCredentials(config), None)
+    }
+
+    /// A user's tokens, renewed with the refresh grant (rotated refresh
+    /// tokens come back through [`Session::take_persist`]).
+    pub fn refresh_token(config: OAuthConfig, tokens: TokenSet) -> Self {
+        Self::from_source(TokenSource::RefreshToken(config), Some(tokens))
+    }
+
+    /// One access token that is used as long as Zoom takes it; never renewed.
+    pub fn fixed(access_token: impl Into<Secret>) -> Self {
+        let tokens = TokenSet {
+            access_token: access_token.into(),
+            refresh_token: None,
+            token_type: "bearer".to_owned(),
+            scopes: Vec::new(),
+            expires_at: None,
+            api_url: None,
+        };
+        Self::from_source(TokenSource::Fixed, Some(tokens))
+    }
+
+    /// The host supplies tokens on [`Action::FetchToken`].
+    pub fn external() -> Self {
+        Self::from_source(TokenSource::External, None)
+    }
+
+    fn from_source(source: TokenSource, tokens: Option<TokenSet>) -> Self {
+        AuthConfig {
+            source,
+            settings: LifecycleSettings::default(),
+            tokens,
+        }
+    }
+}
+
+/// Everything a [`Session`] is configured with.
+#[derive(Debug, Clone)]
+pub struct SessionConfig {
+    /// Base URLs and `User-Agent`. A token's `api_url` replaces `base_url`.
+    pub request: RequestConfig,
+    pub auth: AuthConfig,
+    pub retry: RetryPolicy,
+    /// Client-side rate limiting by Zoom's categories; `None` (default): off.
+    pub limits: Option<PlanLimits>,
+    /// Seed of the backoff-jitter PRNG; hosts pass real randomness.
+    pub seed: u64,
+}
+
+impl SessionConfig {
+    /// Default request config and retry policy, no client-side limits, seed 0.
+    pub fn new(auth: AuthConfig) -> Self {
+        SessionConfig {
+            request: RequestConfig::default(),
+            auth,
+            retry: RetryPolicy::default(),
+            limits: None,
+            seed: 0,
+        }
+    }
+}
+
+/// One call of a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CallId(pub u64);
+
+/// One sent request (an API request, a redirect hop or a token request); the
+/// host hands it back with the outcome so a late answer cannot be mistaken
+/// for the current one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AttemptId(pub u64);
+
+/// Per-call options.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    /// The call fails with [`Error::Timeout`] (or its last attempt's error)
+    /// once this passes; no retry is scheduled after it. The host enforces
+    /// it for requests in flight and then calls [`Session::cancel`].
+    pub deadline: Option<Timestamp>,
+    /// Retry this call after a 5xx, timeout or reset even if it is a POST or
+    /// PATCH, accepting that the write may be applied twice.
+    pub retry_non_idempotent: bool,
+}
+
+/// What the host must do next for a call.
+pub enum Action {
+    /// Send this request (without following redirects), then pass the
+    /// outcome to [`Session::receive`] with `attempt`.
+    Send {
+        attempt: AttemptId,
+        request: http::Request<Vec<u8>>,
+    },
+    /// Ask the host's own token source ([`AuthConfig::external`]) and pass
+    /// the result to [`Session::receive_token`] with `attempt`.
+    FetchToken { attempt: AttemptId },
+    /// `Some(t)`: poll again at `t` (or earlier when another call of the
+    /// session progressed). `None`: poll again when another call of the
+    /// session progressed (after any `receive`, `receive_token` or `cancel`).
+    Wait { until: Option<Timestamp> },
+    /// The call is over; its id is forgotten.
+    Done(Result<Output, Error>),
+}
+
+impl fmt::Debug for Action {
+    // Requests are shown without headers and body: they hold the token, or
+    // (token requests) client credentials and refresh tokens.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Action::Send { attempt, request } => f
+                .debug_struct("Send")
+                .field("attempt", attempt)
+                .field("method", request.method())
+                .field("uri", &redacted_uri(request.uri()))
+                .field("body_len", &request.body().len())
+                .finish(),
+            Action::FetchToken { attempt } => f
+                .debug_struct("FetchToken")
+                .field("attempt", attempt)
+                .finish(),
+            Action::Wait { until } => f.debug_struct("Wait").field("until", until).finish(),
+            Action::Done(result) => f.debug_tuple("Done").field(result).finish(),
+        }
+    }
+}
+
+/// The URI without its query (signed download URLs carry access keys there).
+fn redacted_uri(uri: &Uri) -> String {
+    match (uri.scheme_str(), uri.authority()) {
+        (Some(s), Some(a)) => format!("{s}://{a}{}", uri.path()),
+        _ => uri.path().to_owned(),
+    }
+}
+
+/// A request that got no HTTP answer, as the host's client reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportError {
+    pub kind: TransportErrorKind,
+    /// The client's description (no request contents).
+    pub message: String,
+}
+
+impl TransportError {
+    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        TransportError {
+            kind,
+            message: message.into(),
+        }
+    }
+}

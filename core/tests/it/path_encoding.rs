@@ -1,0 +1,92 @@
+//! Path parameters are always exactly one segment and round-trip.
+
+use proptest::prelude::*;
+use serde_json::json;
+use zoom_phone::request::{self, RequestConfig};
+
+use crate::raw_spec::percent_decode;
+
+/// `/v2/phone/call_queues/{callQueueId}`: the value is segment 4 (0-based,
+/// after the leading empty one).
+fn last_segment(value: &str) -> (usize, String) {
+    let r = request::build(
+        "getACallQueue",
+        &json!({ "callQueueId": value }),
+        &RequestConfig::default(),
+    )
+    .expect("builds");
+    let path = r.uri().path().to_owned();
+    assert!(
+        r.uri().query().is_none(),
+        "a value leaked into the query: {path}"
+    );
+    let segments: Vec<&str> = path.split('/').collect();
+    (segments.len(), segments.last().unwrap().to_string())
+}
+
+fn tricky() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        "/", "?", "#", "%", "%2F", ".", "..", "\r", "\n", "\r\n", " ", "+", "&", "=", ";", "é",
+        "🙂", "\u{0}", "\\", "a", "Z", "0", "~", "{", "}",
+    ]);
+    prop_oneof![
+        prop::collection::vec(pieces, 1..12).prop_map(|v| v.concat()),
+        "\\PC{1,24}",
+        any::<String>().prop_filter("non-empty", |s| !s.is_empty()),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn a_path_parameter_is_one_segment_and_round_trips(value in tricky()) {
+        let (count, segment) = last_segment(&value);
+        prop_assert_eq!(count, 5);
+        prop_assert_ne!(segment.as_str(), ".");
+        prop_assert_ne!(segment.as_str(), "..");
+        prop_assert_eq!(percent_decode(&segment), value.as_bytes().to_vec());
+    }
+}
+
+#[test]
+fn dot_segments_are_encoded() {
+    assert_eq!(last_segment(".").1, "%2E");
+    assert_eq!(last_segment("..").1, "%2E%2E");
+    assert_eq!(last_segment("a/../b").1, "a%2F..%2Fb");
+}
+
+#[test]
+fn query_values_are_encoded_and_arrays_repeat_the_key() {
+    let config = RequestConfig::default();
+    let r = request::build(
+        "listCallQueues",
+        &json!({"site_id": "a b&c=d", "page_size": 30, "next_page_token": "t/+?"}),
+        &config,
+    )
+    .expect("builds");
+    let mut pairs: Vec<&str> = r.uri().query().unwrap().split('&').collect();
+    pairs.sort_unstable();
+    assert_eq!(
+        pairs,
+        [
+            "next_page_token=t%2F%2B%3F",
+            "page_size=30",
+            "site_id=a%20b%26c%3Dd"
+        ]
+    );
+
+    let r = request::build(
+        "deleteOutboundCallerNumbers",
+        &json!({"customize_ids": ["x", "y z"]}),
+        &config,
+    )
+    .expect("builds");
+    assert_eq!(r.uri().query(), Some("customize_ids=x&customize_ids=y%20z"));
+
+    let r = request::build(
+        "listCustomizeOutboundCallerNumbers",
+        &json!({"selected": false}),
+        &config,
+    )
+    .expect("builds");
+    assert_eq!(r.uri().query(), Some("selected=false"));
+}
