@@ -1,7 +1,7 @@
 //! `bindings-python/python/zoom_phone/_api.pyi`: the types of the Python
 //! package's operation groups (`zp.call_queues.list_call_queues(...)`), for
 //! mypy and editors. The runtime (`_api.py`) builds the same groups from the
-//! catalog with the same names (`_names.py` mirrors [`names`]).
+//! catalog with the same names (`_names.py` mirrors [`names`](crate::names)).
 //!
 //! Per operation: keyword arguments by snake_case parameter name (path and
 //! required query parameters without default), the body as a `TypedDict`
