@@ -7,7 +7,7 @@ use crate::webhook::event::Envelope;
 
 /// A Zoom Phone webhook event. `Unknown` keeps any event this version of
 /// the SDK does not know, so a new Zoom event never fails to parse.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Event {
     /// `phone.account_settings_updated`
@@ -595,20 +595,20 @@ fn decode<T: serde::de::DeserializeOwned>(
     serde_path_to_error::deserialize(&mut de).map(Box::new)
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdated {
     pub account_id: String,
     pub object: AccountSettingsUpdatedObject,
     pub old_object: AccountSettingsUpdatedOldObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObject {
     pub id: String,
     pub settings: AccountSettingsUpdatedObjectSettings,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettings {
     pub ad_hoc_call_recording: Option<AccountSettingsUpdatedObjectSettingsAdHocCallRecording>,
     pub advanced_encryption: Option<AccountSettingsUpdatedObjectSettingsAdvancedEncryption>,
@@ -702,7 +702,7 @@ pub struct AccountSettingsUpdatedObjectSettings {
     pub zoom_phone_on_pwa: Option<AccountSettingsUpdatedObjectSettingsZoomPhoneOnPwa>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsAdHocCallRecording {
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
@@ -723,7 +723,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsAdHocCallRecordingPlayRecordingBeepTone {
     pub enable: Option<bool>,
     pub play_beep_member: Option<AccountSettingsUpdatedObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepMember>,
@@ -762,7 +762,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsAdvancedEncryption {
     pub disable_incoming_unencrypted_voicemail: Option<bool>,
     pub enable: Option<bool>,
@@ -777,7 +777,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsAllowEmergencyCalls {
     pub allow_emergency_calls_from_clients: Option<bool>,
     pub allow_emergency_calls_from_deskphones: Option<bool>,
@@ -793,7 +793,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsAllowEndUserEditCallHandling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -807,7 +807,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsAllowMobileHomePhoneCallout {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -821,7 +821,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsAllowedCallLocations {
     pub allow_internal_calls: Option<bool>,
     pub enable: Option<bool>,
@@ -837,7 +837,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsAllowedDeviceLocations {
     pub block_devices_type:
         Option<AccountSettingsUpdatedObjectSettingsAllowedDeviceLocationsBlockDevicesType>,
@@ -860,7 +860,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsAudioIntercom {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -874,7 +874,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsAutoCallFromThirdPartyApps {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -888,7 +888,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsAutoCallRecording {
     pub allow_stop_resume_recording: Option<bool>,
     pub disconnect_on_recording_failure: Option<bool>,
@@ -912,7 +912,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsAutoCallRecordingPlayRecordingBeepTone {
     pub enable: Option<bool>,
     pub play_beep_member: Option<AccountSettingsUpdatedObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepMember>,
@@ -959,7 +959,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDuration {
     pub delete_type:
         Option<AccountSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDurationDeleteType>,
@@ -979,7 +979,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDurationItems {
     pub duration: Option<i64>,
     pub time_unit: Option<
@@ -1016,7 +1016,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsAutoOptOutInCallQueue {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1031,7 +1031,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsBlockCallsWithoutCallerId {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1045,7 +1045,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsBlockExternalCalls {
     pub block_business_hours: Option<bool>,
     pub block_call_action:
@@ -1071,7 +1071,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsCallHandlingForwardingToOtherUsers {
     pub call_forwarding_type: Option<
         AccountSettingsUpdatedObjectSettingsCallHandlingForwardingToOtherUsersCallForwardingType,
@@ -1098,7 +1098,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsCallLiveTranscription {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1114,14 +1114,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsCallLiveTranscriptionTranscriptionStartPrompt {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsCallOverflow {
     pub call_overflow_type:
         Option<AccountSettingsUpdatedObjectSettingsCallOverflowCallOverflowType>,
@@ -1146,7 +1146,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsCallPark {
     pub call_not_picked_up_action: Option<i64>,
     pub enable: Option<bool>,
@@ -1183,7 +1183,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsCallParkForwardTo {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -1211,7 +1211,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsCallParkMusicOnPark {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
@@ -1224,7 +1224,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsCallQueueOptOutReason {
     pub call_queue_opt_out_reasons_list: Option<
         Vec<AccountSettingsUpdatedObjectSettingsCallQueueOptOutReasonCallQueueOptOutReasonsList>,
@@ -1234,7 +1234,7 @@ pub struct AccountSettingsUpdatedObjectSettingsCallQueueOptOutReason {
     pub locked_by: Option<AccountSettingsUpdatedObjectSettingsCallQueueOptOutReasonLockedBy>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsCallQueueOptOutReasonCallQueueOptOutReasonsList {
     pub code: Option<String>,
     pub enable: Option<bool>,
@@ -1248,7 +1248,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsCallScreening {
     pub enable: Option<bool>,
     pub exclude_user_company_contacts: Option<bool>,
@@ -1263,7 +1263,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsCallTransferring {
     pub call_transferring_type:
         Option<AccountSettingsUpdatedObjectSettingsCallTransferringCallTransferringType>,
@@ -1288,7 +1288,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsChatChannel {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1302,7 +1302,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsCheckVoicemailsOverPhone {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1316,7 +1316,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsConferenceDtmf {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1330,7 +1330,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsConnectToOperator {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1344,7 +1344,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsCustomizeLineName {
     pub common_area_line_name:
         Option<AccountSettingsUpdatedObjectSettingsCustomizeLineNameCommonAreaLineName>,
@@ -1381,7 +1381,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsDelegation {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1395,7 +1395,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsDeskPhoneSmartKeyPositionsLayout {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1410,7 +1410,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsDisplayCallFeedbackSurvey {
     pub enable: Option<bool>,
     pub feedback_duration:
@@ -1423,14 +1423,14 @@ pub struct AccountSettingsUpdatedObjectSettingsDisplayCallFeedbackSurvey {
     pub locked_by: Option<AccountSettingsUpdatedObjectSettingsDisplayCallFeedbackSurveyLockedBy>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsDisplayCallFeedbackSurveyFeedbackDuration {
     pub enable: Option<bool>,
     pub max: Option<i64>,
     pub min: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsDisplayCallFeedbackSurveyFeedbackMos {
     pub enable: Option<bool>,
     pub max: Option<String>,
@@ -1451,7 +1451,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsE2eEncryption {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1465,7 +1465,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsElevateToMeeting {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1479,7 +1479,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsEndConferenceCallWhenOriginatorDrops {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1494,7 +1494,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsExternalCallingOnZoomRoomCommonArea {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1509,7 +1509,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsHandOffToRoom {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1523,7 +1523,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsHidePhoneCallHistoryInIos {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1537,7 +1537,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsInternationalCalling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1551,7 +1551,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsLocalSurvivabilityMode {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1565,7 +1565,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsMobileSwitchToCarrier {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1579,7 +1579,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsNoHoldConference {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1593,7 +1593,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsObfuscateSensitiveDataDuringCall {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1608,7 +1608,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsOnlineFax {
     pub enable: Option<bool>,
     pub enable_new_fax_email_notifications: Option<bool>,
@@ -1624,7 +1624,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsOutboundCalling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1638,7 +1638,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsOutboundSms {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1652,7 +1652,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsOverrideDefaultPort {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1668,7 +1668,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsPeerToPeerMedia {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1682,7 +1682,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsPersonalAudioLibrary {
     pub allow_music_on_hold_customization: Option<bool>,
     pub allow_voicemail_and_message_greeting_customization: Option<bool>,
@@ -1698,7 +1698,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsPreventUsersUploadAudioFiles {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1712,7 +1712,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsPrivateCallPark {
     pub call_not_picked_up_action: Option<i64>,
     pub enable: Option<bool>,
@@ -1750,7 +1750,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsPrivateCallParkForwardTo {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -1779,7 +1779,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsPrivateCallParkMusicOnPark {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
@@ -1792,7 +1792,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsRestrictedCallHours {
     pub allow_internal_calls: Option<bool>,
     pub enable: Option<bool>,
@@ -1810,13 +1810,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsRestrictedCallHoursTimeZone {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsSelectOutboundCallerId {
     pub allow_hide_outbound_caller_id: Option<bool>,
     pub enable: Option<bool>,
@@ -1831,7 +1831,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsSharedVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1846,7 +1846,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPhone {
     pub custom_disclaimer_list: Option<Vec<AccountSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList>>,
     pub display_frequency: Option<AccountSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneDisplayFrequency>,
@@ -1855,7 +1855,7 @@ pub struct AccountSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoom
     pub locked_by: Option<AccountSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneLockedBy>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList
 {
     pub body: Option<String>,
@@ -1881,7 +1881,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsSms {
     pub enable: Option<bool>,
     pub international_sms: Option<bool>,
@@ -1896,7 +1896,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsSmsAutoReply {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1910,7 +1910,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsSmsEtiquetteTool {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1926,7 +1926,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsSmsEtiquetteToolSmsEtiquettePolicy {
     pub action:
         Option<AccountSettingsUpdatedObjectSettingsSmsEtiquetteToolSmsEtiquettePolicyAction>,
@@ -1952,7 +1952,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsSmsTemplate {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1968,7 +1968,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsSmsTemplateSmsTemplateList {
     pub active: Option<bool>,
     pub content: Option<String>,
@@ -1977,7 +1977,7 @@ pub struct AccountSettingsUpdatedObjectSettingsSmsTemplateSmsTemplateList {
     pub sms_template_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsTeamSmsThreadSummary {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1991,7 +1991,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsUseCallkitForIncomingCallNotificationsInIos {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -2007,7 +2007,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsVoicemail {
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
@@ -2026,7 +2026,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsVoicemailIntentBasedPrioritization {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -2041,7 +2041,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub forward_voicemail_to_email: Option<bool>,
@@ -2058,7 +2058,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsVoicemailTasks {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -2072,7 +2072,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsVoicemailTranscription {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -2086,7 +2086,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsZoomPhoneOnDesktop {
     pub allow_calling_clients:
         Option<Vec<AccountSettingsUpdatedObjectSettingsZoomPhoneOnDesktopAllowCallingClients>>,
@@ -2122,7 +2122,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsZoomPhoneOnMobile {
     pub allow_calling_clients:
         Option<Vec<AccountSettingsUpdatedObjectSettingsZoomPhoneOnMobileAllowCallingClients>>,
@@ -2159,7 +2159,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedObjectSettingsZoomPhoneOnPwa {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -2173,13 +2173,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObject {
     pub id: String,
     pub settings: AccountSettingsUpdatedOldObjectSettings,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettings {
     pub ad_hoc_call_recording: Option<AccountSettingsUpdatedOldObjectSettingsAdHocCallRecording>,
     pub advanced_encryption: Option<AccountSettingsUpdatedOldObjectSettingsAdvancedEncryption>,
@@ -2277,7 +2277,7 @@ pub struct AccountSettingsUpdatedOldObjectSettings {
     pub zoom_phone_on_pwa: Option<AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnPwa>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsAdHocCallRecording {
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
@@ -2298,7 +2298,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsAdHocCallRecordingPlayRecordingBeepTone {
     pub enable: Option<bool>,
     pub play_beep_member: Option<AccountSettingsUpdatedOldObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepMember>,
@@ -2337,7 +2337,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsAdvancedEncryption {
     pub disable_incoming_unencrypted_voicemail: Option<bool>,
     pub enable: Option<bool>,
@@ -2352,7 +2352,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsAllowEmergencyCalls {
     pub allow_emergency_calls_from_clients: Option<bool>,
     pub allow_emergency_calls_from_deskphones: Option<bool>,
@@ -2368,7 +2368,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsAllowEndUserEditCallHandling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -2383,7 +2383,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsAllowMobileHomePhoneCallout {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -2398,7 +2398,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsAllowedCallLocations {
     pub allow_internal_calls: Option<bool>,
     pub enable: Option<bool>,
@@ -2414,7 +2414,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsAllowedDeviceLocations {
     pub block_devices_type:
         Option<AccountSettingsUpdatedOldObjectSettingsAllowedDeviceLocationsBlockDevicesType>,
@@ -2437,7 +2437,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsAudioIntercom {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -2451,7 +2451,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsAutoCallFromThirdPartyApps {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -2466,7 +2466,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsAutoCallRecording {
     pub allow_stop_resume_recording: Option<bool>,
     pub disconnect_on_recording_failure: Option<bool>,
@@ -2490,7 +2490,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsAutoCallRecordingPlayRecordingBeepTone {
     pub enable: Option<bool>,
     pub play_beep_member: Option<AccountSettingsUpdatedOldObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepMember>,
@@ -2537,7 +2537,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDuration {
     pub delete_type: Option<
         AccountSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDurationDeleteType,
@@ -2559,7 +2559,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDurationItems {
     pub duration: Option<i64>,
     pub time_unit: Option<
@@ -2597,7 +2597,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsAutoOptOutInCallQueue {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -2612,7 +2612,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsBlockCallsWithoutCallerId {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -2626,7 +2626,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsBlockExternalCalls {
     pub block_business_hours: Option<bool>,
     pub block_call_action:
@@ -2652,7 +2652,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsCallHandlingForwardingToOtherUsers {
     pub call_forwarding_type: Option<
         AccountSettingsUpdatedOldObjectSettingsCallHandlingForwardingToOtherUsersCallForwardingType,
@@ -2679,7 +2679,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsCallLiveTranscription {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -2696,14 +2696,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsCallLiveTranscriptionTranscriptionStartPrompt {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsCallOverflow {
     pub call_overflow_type:
         Option<AccountSettingsUpdatedOldObjectSettingsCallOverflowCallOverflowType>,
@@ -2728,7 +2728,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsCallPark {
     pub call_not_picked_up_action: Option<i64>,
     pub enable: Option<bool>,
@@ -2765,7 +2765,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsCallParkForwardTo {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -2794,7 +2794,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsCallParkMusicOnPark {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
@@ -2807,7 +2807,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsCallQueueOptOutReason {
     pub call_queue_opt_out_reasons_list: Option<
         Vec<AccountSettingsUpdatedOldObjectSettingsCallQueueOptOutReasonCallQueueOptOutReasonsList>,
@@ -2817,7 +2817,7 @@ pub struct AccountSettingsUpdatedOldObjectSettingsCallQueueOptOutReason {
     pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsCallQueueOptOutReasonLockedBy>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsCallQueueOptOutReasonCallQueueOptOutReasonsList {
     pub code: Option<String>,
     pub enable: Option<bool>,
@@ -2831,7 +2831,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsCallScreening {
     pub enable: Option<bool>,
     pub exclude_user_company_contacts: Option<bool>,
@@ -2846,7 +2846,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsCallTransferring {
     pub call_transferring_type:
         Option<AccountSettingsUpdatedOldObjectSettingsCallTransferringCallTransferringType>,
@@ -2871,7 +2871,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsChatChannel {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -2885,7 +2885,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsCheckVoicemailsOverPhone {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -2899,7 +2899,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsConferenceDtmf {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -2913,7 +2913,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsConnectToOperator {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -2927,7 +2927,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsCustomizeLineName {
     pub common_area_line_name:
         Option<AccountSettingsUpdatedOldObjectSettingsCustomizeLineNameCommonAreaLineName>,
@@ -2965,7 +2965,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsDelegation {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -2979,7 +2979,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsDeskPhoneSmartKeyPositionsLayout {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -2994,7 +2994,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurvey {
     pub enable: Option<bool>,
     pub feedback_duration:
@@ -3007,14 +3007,14 @@ pub struct AccountSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurvey {
     pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurveyLockedBy>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurveyFeedbackDuration {
     pub enable: Option<bool>,
     pub max: Option<i64>,
     pub min: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurveyFeedbackMos {
     pub enable: Option<bool>,
     pub max: Option<String>,
@@ -3035,7 +3035,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsE2eEncryption {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3049,7 +3049,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsElevateToMeeting {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3063,7 +3063,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsEndConferenceCallWhenOriginatorDrops {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3078,7 +3078,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsExternalCallingOnZoomRoomCommonArea {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3093,7 +3093,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsHandOffToRoom {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3107,7 +3107,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsHidePhoneCallHistoryInIos {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3121,7 +3121,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsInternationalCalling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3135,7 +3135,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsLocalSurvivabilityMode {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3149,7 +3149,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsMobileSwitchToCarrier {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3163,7 +3163,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsNoHoldConference {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3177,7 +3177,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsObfuscateSensitiveDataDuringCall {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3192,7 +3192,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsOnlineFax {
     pub enable: Option<bool>,
     pub enable_new_fax_email_notifications: Option<bool>,
@@ -3208,7 +3208,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsOutboundCalling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3222,7 +3222,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsOutboundSms {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3236,7 +3236,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsOverrideDefaultPort {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3252,7 +3252,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsPeerToPeerMedia {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3266,7 +3266,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsPersonalAudioLibrary {
     pub allow_music_on_hold_customization: Option<bool>,
     pub allow_voicemail_and_message_greeting_customization: Option<bool>,
@@ -3282,7 +3282,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsPreventUsersUploadAudioFiles {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3297,7 +3297,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsPrivateCallPark {
     pub call_not_picked_up_action: Option<i64>,
     pub enable: Option<bool>,
@@ -3335,7 +3335,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsPrivateCallParkForwardTo {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -3364,7 +3364,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsPrivateCallParkMusicOnPark {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
@@ -3377,7 +3377,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsRestrictedCallHours {
     pub allow_internal_calls: Option<bool>,
     pub enable: Option<bool>,
@@ -3395,13 +3395,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsRestrictedCallHoursTimeZone {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsSelectOutboundCallerId {
     pub allow_hide_outbound_caller_id: Option<bool>,
     pub enable: Option<bool>,
@@ -3416,7 +3416,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsSharedVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3431,7 +3431,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoomPhone {
     pub custom_disclaimer_list: Option<Vec<AccountSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList>>,
     pub display_frequency: Option<AccountSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneDisplayFrequency>,
@@ -3440,7 +3440,7 @@ pub struct AccountSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZ
     pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneLockedBy>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList
 {
     pub body: Option<String>,
@@ -3466,7 +3466,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsSms {
     pub enable: Option<bool>,
     pub international_sms: Option<bool>,
@@ -3481,7 +3481,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsSmsAutoReply {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3495,7 +3495,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsSmsEtiquetteTool {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3511,7 +3511,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsSmsEtiquetteToolSmsEtiquettePolicy {
     pub action:
         Option<AccountSettingsUpdatedOldObjectSettingsSmsEtiquetteToolSmsEtiquettePolicyAction>,
@@ -3537,7 +3537,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsSmsTemplate {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3553,7 +3553,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsSmsTemplateSmsTemplateList {
     pub active: Option<bool>,
     pub content: Option<String>,
@@ -3562,7 +3562,7 @@ pub struct AccountSettingsUpdatedOldObjectSettingsSmsTemplateSmsTemplateList {
     pub sms_template_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsTeamSmsThreadSummary {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3576,7 +3576,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsUseCallkitForIncomingCallNotificationsInIos {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3592,7 +3592,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsVoicemail {
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
@@ -3611,7 +3611,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsVoicemailIntentBasedPrioritization {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3626,7 +3626,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub forward_voicemail_to_email: Option<bool>,
@@ -3644,7 +3644,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsVoicemailTasks {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3658,7 +3658,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsVoicemailTranscription {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3672,7 +3672,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnDesktop {
     pub allow_calling_clients:
         Option<Vec<AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnDesktopAllowCallingClients>>,
@@ -3708,7 +3708,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnMobile {
     pub allow_calling_clients:
         Option<Vec<AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnMobileAllowCallingClients>>,
@@ -3745,7 +3745,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnPwa {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -3759,13 +3759,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AiCallSummaryChanged {
     pub account_id: String,
     pub object: AiCallSummaryChangedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AiCallSummaryChangedObject {
     pub ai_call_summary_id: String,
     pub call_id: String,
@@ -3777,13 +3777,13 @@ pub struct AiCallSummaryChangedObject {
     pub user_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct BlindTransferInitiated {
     pub account_id: String,
     pub object: BlindTransferInitiatedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct BlindTransferInitiatedObject {
     pub call_id: String,
     pub date_time: String,
@@ -3793,7 +3793,7 @@ pub struct BlindTransferInitiatedObject {
     pub transfer_phone_number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct BlindTransferInitiatedObjectOwner {
     pub extension_number: Option<i64>,
     pub id: Option<String>,
@@ -3811,13 +3811,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallElementDeleted {
     pub account_id: String,
     pub object: CallElementDeletedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallElementDeletedObject {
     pub call_element_ids: Option<Vec<String>>,
     pub delete_all: Option<bool>,
@@ -3826,13 +3826,13 @@ pub struct CallElementDeletedObject {
     pub user_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallHistoryDeleted {
     pub account_id: String,
     pub object: CallHistoryDeletedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallHistoryDeletedObject {
     pub call_log_ids: Option<Vec<String>>,
     pub delete_all: Option<bool>,
@@ -3841,49 +3841,49 @@ pub struct CallHistoryDeletedObject {
     pub user_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallLogDeleted {
     pub account_id: String,
     pub object: CallLogDeletedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallLogDeletedObject {
     pub call_logs: Vec<CallLogDeletedObjectCallLogs>,
     pub user_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallLogDeletedObjectCallLogs {
     pub call_id: String,
     pub id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallLogPermanentlyDeleted {
     pub account_id: String,
     pub object: CallLogPermanentlyDeletedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallLogPermanentlyDeletedObject {
     pub call_logs: Vec<CallLogPermanentlyDeletedObjectCallLogs>,
     pub user_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallLogPermanentlyDeletedObjectCallLogs {
     pub call_id: String,
     pub id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeAnswered {
     pub account_id: String,
     pub object: CalleeAnsweredObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeAnsweredObject {
     pub answer_start_time: String,
     pub call_id: String,
@@ -3894,7 +3894,7 @@ pub struct CalleeAnsweredObject {
     pub ringing_start_time: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeAnsweredObjectCallee {
     pub connection_type: Option<CalleeAnsweredObjectCalleeConnectionType>,
     pub device_id: Option<String>,
@@ -3936,7 +3936,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeAnsweredObjectCaller {
     pub connection_type: Option<CalleeAnsweredObjectCallerConnectionType>,
     pub extension_id: Option<String>,
@@ -3973,14 +3973,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeAnsweredObjectForwardedBy {
     pub extension_number: Option<String>,
     pub extension_type: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeAnsweredObjectRedirectForwardedBy {
     pub extension_number: Option<String>,
     pub extension_type: Option<String>,
@@ -3988,19 +3988,19 @@ pub struct CalleeAnsweredObjectRedirectForwardedBy {
     pub phone_number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeCallElementCompleted {
     pub account_id: String,
     pub object: CalleeCallElementCompletedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeCallElementCompletedObject {
     pub call_elements: Vec<CalleeCallElementCompletedObjectCallElements>,
     pub user_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeCallElementCompletedObjectCallElements {
     pub answer_time: Option<String>,
     pub call_element_id: String,
@@ -4227,19 +4227,19 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeCallHistoryCompleted {
     pub account_id: String,
     pub object: CalleeCallHistoryCompletedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeCallHistoryCompletedObject {
     pub call_logs: Vec<CalleeCallHistoryCompletedObjectCallLogs>,
     pub user_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeCallHistoryCompletedObjectCallLogs {
     pub answer_time: Option<String>,
     pub call_id: String,
@@ -4468,19 +4468,19 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeCallLogCompleted {
     pub account_id: String,
     pub object: CalleeCallLogCompletedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeCallLogCompletedObject {
     pub call_logs: Vec<CalleeCallLogCompletedObjectCallLogs>,
     pub user_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeCallLogCompletedObjectCallLogs {
     pub answer_start_time: Option<String>,
     pub call_end_time: Option<String>,
@@ -4571,7 +4571,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeCallLogCompletedObjectCallLogsForwardedBy {
     pub extension_number: Option<String>,
     pub extension_type: Option<CalleeCallLogCompletedObjectCallLogsForwardedByExtensionType>,
@@ -4590,7 +4590,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeCallLogCompletedObjectCallLogsForwardedTo {
     pub extension_number: Option<String>,
     pub extension_type: Option<CalleeCallLogCompletedObjectCallLogsForwardedToExtensionType>,
@@ -4609,18 +4609,18 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeCallLogCompletedObjectCallLogsSite {
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeEnded {
     pub account_id: String,
     pub object: CalleeEndedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeEndedObject {
     pub answer_start_time: Option<String>,
     pub call_end_time: String,
@@ -4632,7 +4632,7 @@ pub struct CalleeEndedObject {
     pub ringing_start_time: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeEndedObjectCallee {
     pub connection_type: Option<CalleeEndedObjectCalleeConnectionType>,
     pub device_id: Option<String>,
@@ -4673,7 +4673,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeEndedObjectCaller {
     pub connection_type: Option<CalleeEndedObjectCallerConnectionType>,
     pub extension_id: Option<String>,
@@ -4711,14 +4711,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeEndedObjectForwardedBy {
     pub extension_number: Option<String>,
     pub extension_type: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeEndedObjectRedirectForwardedBy {
     pub extension_number: Option<String>,
     pub extension_type: Option<String>,
@@ -4726,13 +4726,13 @@ pub struct CalleeEndedObjectRedirectForwardedBy {
     pub phone_number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeHold {
     pub account_id: String,
     pub object: CalleeHoldObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeHoldObject {
     pub call_id: String,
     pub callee: CalleeHoldObjectCallee,
@@ -4740,7 +4740,7 @@ pub struct CalleeHoldObject {
     pub date_time: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeHoldObjectCallee {
     pub account_code: Option<String>,
     pub connection_type: Option<CalleeHoldObjectCalleeConnectionType>,
@@ -4780,7 +4780,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeHoldObjectCaller {
     pub account_code: Option<String>,
     pub connection_type: Option<CalleeHoldObjectCallerConnectionType>,
@@ -4819,13 +4819,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeMeetingInviting {
     pub account_id: String,
     pub object: CalleeMeetingInvitingObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeMeetingInvitingObject {
     pub call_id: String,
     pub callee: CalleeMeetingInvitingObjectCallee,
@@ -4834,7 +4834,7 @@ pub struct CalleeMeetingInvitingObject {
     pub meeting_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeMeetingInvitingObjectCallee {
     pub connection_type: Option<CalleeMeetingInvitingObjectCalleeConnectionType>,
     pub device_id: Option<String>,
@@ -4873,7 +4873,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeMeetingInvitingObjectCaller {
     pub connection_type: Option<CalleeMeetingInvitingObjectCallerConnectionType>,
     pub extension_id: Option<String>,
@@ -4911,13 +4911,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeMissed {
     pub account_id: String,
     pub object: CalleeMissedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeMissedObject {
     pub call_end_time: String,
     pub call_id: String,
@@ -4929,7 +4929,7 @@ pub struct CalleeMissedObject {
     pub ringing_start_time: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeMissedObjectCallee {
     pub account_code: Option<String>,
     pub connection_type: Option<CalleeMissedObjectCalleeConnectionType>,
@@ -4969,7 +4969,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeMissedObjectCaller {
     pub account_code: Option<String>,
     pub connection_type: Option<CalleeMissedObjectCallerConnectionType>,
@@ -5008,20 +5008,20 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeMissedObjectForwardedBy {
     pub extension_number: Option<String>,
     pub extension_type: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeMute {
     pub account_id: String,
     pub object: CalleeMuteObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeMuteObject {
     pub call_id: String,
     pub callee: CalleeMuteObjectCallee,
@@ -5029,7 +5029,7 @@ pub struct CalleeMuteObject {
     pub date_time: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeMuteObjectCallee {
     pub account_code: Option<String>,
     pub connection_type: Option<CalleeMuteObjectCalleeConnectionType>,
@@ -5066,7 +5066,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeMuteObjectCaller {
     pub account_code: Option<String>,
     pub connection_type: Option<CalleeMuteObjectCallerConnectionType>,
@@ -5105,13 +5105,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeParked {
     pub account_id: String,
     pub object: CalleeParkedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeParkedObject {
     pub call_id: String,
     pub callee: CalleeParkedObjectCallee,
@@ -5121,7 +5121,7 @@ pub struct CalleeParkedObject {
     pub park_failure_reason: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeParkedObjectCallee {
     pub connection_type: Option<CalleeParkedObjectCalleeConnectionType>,
     pub device_id: Option<String>,
@@ -5160,7 +5160,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeParkedObjectCaller {
     pub connection_type: Option<CalleeParkedObjectCallerConnectionType>,
     pub extension_id: Option<String>,
@@ -5198,13 +5198,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeRejected {
     pub account_id: String,
     pub object: CalleeRejectedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeRejectedObject {
     pub call_end_time: String,
     pub call_id: String,
@@ -5214,7 +5214,7 @@ pub struct CalleeRejectedObject {
     pub ringing_start_time: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeRejectedObjectCallee {
     pub account_code: Option<String>,
     pub connection_type: Option<CalleeRejectedObjectCalleeConnectionType>,
@@ -5254,7 +5254,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeRejectedObjectCaller {
     pub account_code: Option<String>,
     pub connection_type: Option<CalleeRejectedObjectCallerConnectionType>,
@@ -5293,13 +5293,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeRinging {
     pub account_id: String,
     pub object: CalleeRingingObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeRingingObject {
     pub call_id: String,
     pub callee: CalleeRingingObjectCallee,
@@ -5309,7 +5309,7 @@ pub struct CalleeRingingObject {
     pub ringing_start_time: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeRingingObjectCallee {
     pub account_code: Option<String>,
     pub connection_type: Option<CalleeRingingObjectCalleeConnectionType>,
@@ -5352,7 +5352,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeRingingObjectCaller {
     pub account_code: Option<String>,
     pub connection_type: Option<CalleeRingingObjectCallerConnectionType>,
@@ -5390,14 +5390,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeRingingObjectForwardedBy {
     pub extension_number: Option<String>,
     pub extension_type: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeRingingObjectRedirectForwardedBy {
     pub extension_number: Option<String>,
     pub extension_type: Option<String>,
@@ -5405,13 +5405,13 @@ pub struct CalleeRingingObjectRedirectForwardedBy {
     pub phone_number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeUnhold {
     pub account_id: String,
     pub object: CalleeUnholdObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeUnholdObject {
     pub call_id: String,
     pub callee: CalleeUnholdObjectCallee,
@@ -5419,7 +5419,7 @@ pub struct CalleeUnholdObject {
     pub date_time: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeUnholdObjectCallee {
     pub account_code: Option<String>,
     pub connection_type: Option<CalleeUnholdObjectCalleeConnectionType>,
@@ -5459,7 +5459,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeUnholdObjectCaller {
     pub account_code: Option<String>,
     pub connection_type: Option<CalleeUnholdObjectCallerConnectionType>,
@@ -5498,13 +5498,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeUnmute {
     pub account_id: String,
     pub object: CalleeUnmuteObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeUnmuteObject {
     pub call_id: String,
     pub callee: CalleeUnmuteObjectCallee,
@@ -5512,7 +5512,7 @@ pub struct CalleeUnmuteObject {
     pub date_time: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeUnmuteObjectCallee {
     pub account_code: Option<String>,
     pub connection_type: Option<CalleeUnmuteObjectCalleeConnectionType>,
@@ -5552,7 +5552,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CalleeUnmuteObjectCaller {
     pub account_code: Option<String>,
     pub connection_type: Option<CalleeUnmuteObjectCallerConnectionType>,
@@ -5591,19 +5591,19 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerCallElementCompleted {
     pub account_id: String,
     pub object: CallerCallElementCompletedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerCallElementCompletedObject {
     pub call_elements: Vec<CallerCallElementCompletedObjectCallElements>,
     pub user_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerCallElementCompletedObjectCallElements {
     pub answer_time: Option<String>,
     pub call_element_id: String,
@@ -5830,19 +5830,19 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerCallHistoryCompleted {
     pub account_id: String,
     pub object: CallerCallHistoryCompletedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerCallHistoryCompletedObject {
     pub call_logs: Vec<CallerCallHistoryCompletedObjectCallLogs>,
     pub user_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerCallHistoryCompletedObjectCallLogs {
     pub answer_time: Option<String>,
     pub call_id: String,
@@ -6071,19 +6071,19 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerCallLogCompleted {
     pub account_id: String,
     pub object: CallerCallLogCompletedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerCallLogCompletedObject {
     pub call_logs: Vec<CallerCallLogCompletedObjectCallLogs>,
     pub user_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerCallLogCompletedObjectCallLogs {
     pub call_end_time: Option<String>,
     pub call_id: String,
@@ -6171,7 +6171,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerCallLogCompletedObjectCallLogsForwardedBy {
     pub extension_number: Option<String>,
     pub extension_type: Option<CallerCallLogCompletedObjectCallLogsForwardedByExtensionType>,
@@ -6190,7 +6190,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerCallLogCompletedObjectCallLogsForwardedTo {
     pub extension_number: Option<String>,
     pub extension_type: Option<CallerCallLogCompletedObjectCallLogsForwardedToExtensionType>,
@@ -6210,18 +6210,18 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerCallLogCompletedObjectCallLogsSite {
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerConnected {
     pub account_id: String,
     pub object: CallerConnectedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerConnectedObject {
     pub call_id: String,
     pub callee: CallerConnectedObjectCallee,
@@ -6230,7 +6230,7 @@ pub struct CallerConnectedObject {
     pub ringing_start_time: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerConnectedObjectCallee {
     pub account_code: Option<String>,
     pub connection_type: Option<CallerConnectedObjectCalleeConnectionType>,
@@ -6268,7 +6268,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerConnectedObjectCaller {
     pub account_code: Option<String>,
     pub connection_type: Option<CallerConnectedObjectCallerConnectionType>,
@@ -6310,13 +6310,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerEnded {
     pub account_id: String,
     pub object: CallerEndedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerEndedObject {
     pub answer_start_time: Option<String>,
     pub call_end_time: String,
@@ -6327,7 +6327,7 @@ pub struct CallerEndedObject {
     pub ringing_start_time: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerEndedObjectCallee {
     pub account_code: Option<String>,
     pub connection_type: Option<CallerEndedObjectCalleeConnectionType>,
@@ -6366,7 +6366,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerEndedObjectCaller {
     pub account_code: Option<String>,
     pub connection_type: Option<CallerEndedObjectCallerConnectionType>,
@@ -6406,13 +6406,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerHold {
     pub account_id: String,
     pub object: CallerHoldObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerHoldObject {
     pub call_id: String,
     pub callee: CallerHoldObjectCallee,
@@ -6420,7 +6420,7 @@ pub struct CallerHoldObject {
     pub date_time: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerHoldObjectCallee {
     pub account_code: Option<String>,
     pub connection_type: Option<CallerHoldObjectCalleeConnectionType>,
@@ -6459,7 +6459,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerHoldObjectCaller {
     pub account_code: Option<String>,
     pub connection_type: Option<CallerHoldObjectCallerConnectionType>,
@@ -6499,13 +6499,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerMeetingInviting {
     pub account_id: String,
     pub object: CallerMeetingInvitingObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerMeetingInvitingObject {
     pub call_id: String,
     pub callee: CallerMeetingInvitingObjectCallee,
@@ -6514,7 +6514,7 @@ pub struct CallerMeetingInvitingObject {
     pub meeting_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerMeetingInvitingObjectCallee {
     pub connection_type: Option<CallerMeetingInvitingObjectCalleeConnectionType>,
     pub extension_id: Option<String>,
@@ -6552,7 +6552,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerMeetingInvitingObjectCaller {
     pub connection_type: Option<CallerMeetingInvitingObjectCallerConnectionType>,
     pub device_id: Option<String>,
@@ -6591,13 +6591,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerMute {
     pub account_id: String,
     pub object: CallerMuteObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerMuteObject {
     pub call_id: String,
     pub callee: CallerMuteObjectCallee,
@@ -6605,7 +6605,7 @@ pub struct CallerMuteObject {
     pub date_time: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerMuteObjectCallee {
     pub account_code: Option<String>,
     pub connection_type: Option<CallerMuteObjectCalleeConnectionType>,
@@ -6644,7 +6644,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerMuteObjectCaller {
     pub account_code: Option<String>,
     pub connection_type: Option<CallerMuteObjectCallerConnectionType>,
@@ -6684,13 +6684,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerRinging {
     pub account_id: String,
     pub object: CallerRingingObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerRingingObject {
     pub call_id: String,
     pub callee: CallerRingingObjectCallee,
@@ -6698,7 +6698,7 @@ pub struct CallerRingingObject {
     pub ringing_start_time: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerRingingObjectCallee {
     pub account_code: Option<String>,
     pub connection_type: Option<CallerRingingObjectCalleeConnectionType>,
@@ -6736,7 +6736,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerRingingObjectCaller {
     pub account_code: Option<String>,
     pub connection_type: Option<CallerRingingObjectCallerConnectionType>,
@@ -6779,13 +6779,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerUnhold {
     pub account_id: String,
     pub object: CallerUnholdObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerUnholdObject {
     pub call_id: String,
     pub callee: CallerUnholdObjectCallee,
@@ -6793,7 +6793,7 @@ pub struct CallerUnholdObject {
     pub date_time: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerUnholdObjectCallee {
     pub account_code: Option<String>,
     pub connection_type: Option<CallerUnholdObjectCalleeConnectionType>,
@@ -6832,7 +6832,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerUnholdObjectCaller {
     pub account_code: Option<String>,
     pub connection_type: Option<CallerUnholdObjectCallerConnectionType>,
@@ -6872,13 +6872,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerUnmute {
     pub account_id: String,
     pub object: CallerUnmuteObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerUnmuteObject {
     pub call_id: String,
     pub callee: CallerUnmuteObjectCallee,
@@ -6886,7 +6886,7 @@ pub struct CallerUnmuteObject {
     pub date_time: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerUnmuteObjectCallee {
     pub account_code: Option<String>,
     pub connection_type: Option<CallerUnmuteObjectCalleeConnectionType>,
@@ -6925,7 +6925,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallerUnmuteObjectCaller {
     pub account_code: Option<String>,
     pub connection_type: Option<CallerUnmuteObjectCallerConnectionType>,
@@ -6965,13 +6965,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ConferenceStarted {
     pub account_id: String,
     pub object: ConferenceStartedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ConferenceStartedObject {
     pub call_id: String,
     pub conference_id: Option<String>,
@@ -6981,7 +6981,7 @@ pub struct ConferenceStartedObject {
     pub owner: Option<ConferenceStartedObjectOwner>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ConferenceStartedObjectOwner {
     pub extension_number: Option<i64>,
     pub id: Option<String>,
@@ -6999,26 +6999,26 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct DeviceRegistration {
     pub account_id: String,
     pub object: DeviceRegistrationObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct DeviceRegistrationObject {
     pub device_id: String,
     pub device_name: String,
     pub mac_address: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct EmergencyAlert {
     pub account_id: String,
     pub object: EmergencyAlertObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct EmergencyAlertObject {
     pub call_id: String,
     pub callee: EmergencyAlertObjectCallee,
@@ -7030,12 +7030,12 @@ pub struct EmergencyAlertObject {
     pub router: EmergencyAlertObjectRouter,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct EmergencyAlertObjectCallee {
     pub phone_number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct EmergencyAlertObjectCaller {
     pub display_name: Option<String>,
     pub extension_number: Option<String>,
@@ -7069,7 +7069,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct EmergencyAlertObjectEmergencyAddress {
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
@@ -7079,7 +7079,7 @@ pub struct EmergencyAlertObjectEmergencyAddress {
     pub zip: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct EmergencyAlertObjectLocation {
     pub bssid: Option<Vec<String>>,
     pub gps: Option<Vec<String>>,
@@ -7094,45 +7094,45 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct FaxLogDeleted {
     pub account_id: String,
     pub object: FaxLogDeletedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct FaxLogDeletedObject {
     pub fax_logs: Vec<FaxLogDeletedObjectFaxLogs>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct FaxLogDeletedObjectFaxLogs {
     pub fax_log_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct FaxLogPermanentlyDeleted {
     pub account_id: String,
     pub object: FaxLogPermanentlyDeletedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct FaxLogPermanentlyDeletedObject {
     pub fax_logs: Vec<FaxLogPermanentlyDeletedObjectFaxLogs>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct FaxLogPermanentlyDeletedObjectFaxLogs {
     pub fax_log_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct FaxReceived {
     pub account_id: String,
     pub object: FaxReceivedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct FaxReceivedObject {
     pub create_time: String,
     pub direction: FaxReceivedObjectDirection,
@@ -7228,13 +7228,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct FaxSent {
     pub account_id: String,
     pub object: FaxSentObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct FaxSentObject {
     pub create_time: String,
     pub direction: FaxSentObjectDirection,
@@ -7330,13 +7330,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GenericDeviceProvision {
     pub account_id: String,
     pub object: GenericDeviceProvisionObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GenericDeviceProvisionObject {
     pub device_type: String,
     pub display_name: String,
@@ -7346,13 +7346,13 @@ pub struct GenericDeviceProvisionObject {
     pub site: Option<GenericDeviceProvisionObjectSite>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GenericDeviceProvisionObjectProvision {
     pub sip_accounts: Option<Vec<GenericDeviceProvisionObjectProvisionSipAccounts>>,
     pub r#type: GenericDeviceProvisionObjectProvisionType,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GenericDeviceProvisionObjectProvisionSipAccounts {
     pub authorization_id: String,
     pub outbound_proxy: String,
@@ -7363,7 +7363,7 @@ pub struct GenericDeviceProvisionObjectProvisionSipAccounts {
     pub user_name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GenericDeviceProvisionObjectProvisionSipAccountsSharedLine {
     pub alias: Option<String>,
     pub line_subscription:
@@ -7371,7 +7371,7 @@ pub struct GenericDeviceProvisionObjectProvisionSipAccountsSharedLine {
     pub outbound_caller_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GenericDeviceProvisionObjectProvisionSipAccountsSharedLineLineSubscription {
     pub display_name: Option<String>,
     pub extension_number: Option<i64>,
@@ -7384,26 +7384,26 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GenericDeviceProvisionObjectSite {
     pub id: String,
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdated {
     pub account_id: String,
     pub object: GroupSettingsUpdatedObject,
     pub old_object: GroupSettingsUpdatedOldObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObject {
     pub group_id: String,
     pub settings: GroupSettingsUpdatedObjectSettings,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettings {
     pub ad_hoc_call_recording: Option<GroupSettingsUpdatedObjectSettingsAdHocCallRecording>,
     pub advanced_encryption: Option<GroupSettingsUpdatedObjectSettingsAdvancedEncryption>,
@@ -7480,7 +7480,7 @@ pub struct GroupSettingsUpdatedObjectSettings {
     pub zoom_phone_on_pwa: Option<GroupSettingsUpdatedObjectSettingsZoomPhoneOnPwa>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsAdHocCallRecording {
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
@@ -7503,7 +7503,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsAdHocCallRecordingPlayRecordingBeepTone {
     pub enable: Option<bool>,
     pub play_beep_member: Option<GroupSettingsUpdatedObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepMember>,
@@ -7542,7 +7542,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsAdvancedEncryption {
     pub disable_incoming_unencrypted_voicemail: Option<bool>,
     pub enable: Option<bool>,
@@ -7559,7 +7559,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsAllowEmergencyCalls {
     pub allow_emergency_calls_from_clients: Option<bool>,
     pub allow_emergency_calls_from_deskphones: Option<bool>,
@@ -7577,7 +7577,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsAllowEndUserEditCallHandling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -7593,7 +7593,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsAllowMobileHomePhoneCallout {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -7609,7 +7609,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsAllowedCallLocations {
     pub allow_internal_calls: Option<bool>,
     pub enable: Option<bool>,
@@ -7627,7 +7627,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsAllowedDeviceLocations {
     pub block_devices_type:
         Option<GroupSettingsUpdatedObjectSettingsAllowedDeviceLocationsBlockDevicesType>,
@@ -7652,7 +7652,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsAudioIntercom {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -7668,7 +7668,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsAutoCallRecording {
     pub allow_stop_resume_recording: Option<bool>,
     pub disconnect_on_recording_failure: Option<bool>,
@@ -7692,7 +7692,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsAutoCallRecordingPlayRecordingBeepTone {
     pub enable: Option<bool>,
     pub play_beep_member: Option<GroupSettingsUpdatedObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepMember>,
@@ -7739,7 +7739,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDuration {
     pub delete_type:
         Option<GroupSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDurationDeleteType>,
@@ -7760,7 +7760,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDurationItems {
     pub duration: Option<i64>,
     pub time_unit:
@@ -7797,7 +7797,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsAutoOptOutInCallQueue {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -7814,7 +7814,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsBlockCallsWithoutCallerId {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -7830,7 +7830,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsBlockExternalCalls {
     pub block_business_hours: Option<bool>,
     pub block_call_action:
@@ -7858,7 +7858,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsCallHandlingForwardingToOtherUsers {
     pub call_forwarding_type: Option<
         GroupSettingsUpdatedObjectSettingsCallHandlingForwardingToOtherUsersCallForwardingType,
@@ -7887,7 +7887,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsCallLiveTranscription {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -7905,14 +7905,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsCallLiveTranscriptionTranscriptionStartPrompt {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsCallOverflow {
     pub call_overflow_type: Option<GroupSettingsUpdatedObjectSettingsCallOverflowCallOverflowType>,
     pub enable: Option<bool>,
@@ -7938,7 +7938,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsCallPark {
     pub call_not_picked_up_action: Option<i64>,
     pub enable: Option<bool>,
@@ -7976,7 +7976,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsCallParkForwardTo {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -8005,7 +8005,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsCallParkMusicOnPark {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
@@ -8018,7 +8018,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsCallScreening {
     pub enable: Option<bool>,
     pub exclude_user_company_contacts: Option<bool>,
@@ -8035,7 +8035,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsCallTransferring {
     pub call_transferring_type:
         Option<GroupSettingsUpdatedObjectSettingsCallTransferringCallTransferringType>,
@@ -8062,7 +8062,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsCheckVoicemailsOverPhone {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8078,7 +8078,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsConferenceDtmf {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8094,7 +8094,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsConnectToOperator {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8110,7 +8110,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsDelegation {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8126,7 +8126,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsDeskPhoneSmartKeyPositionsLayout {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8143,7 +8143,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsDisplayCallFeedbackSurvey {
     pub enable: Option<bool>,
     pub feedback_duration:
@@ -8157,14 +8157,14 @@ pub struct GroupSettingsUpdatedObjectSettingsDisplayCallFeedbackSurvey {
     pub modified: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsDisplayCallFeedbackSurveyFeedbackDuration {
     pub enable: Option<bool>,
     pub max: Option<i64>,
     pub min: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsDisplayCallFeedbackSurveyFeedbackMos {
     pub enable: Option<bool>,
     pub max: Option<String>,
@@ -8186,7 +8186,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsE2eEncryption {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8202,7 +8202,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsElevateToMeeting {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8218,7 +8218,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsHandOffToRoom {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8234,7 +8234,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsHidePhoneCallHistoryInIos {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8250,7 +8250,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsInternationalCalling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8266,7 +8266,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsLocalSurvivabilityMode {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8282,7 +8282,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsMobileSwitchToCarrier {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8298,7 +8298,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsNoHoldConference {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8314,7 +8314,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsObfuscateSensitiveDataDuringCall {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8331,7 +8331,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsOnlineFax {
     pub enable: Option<bool>,
     pub enable_new_fax_email_notifications: Option<bool>,
@@ -8349,7 +8349,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsOutboundCalling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8365,7 +8365,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsOutboundSms {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8381,7 +8381,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsPeerToPeerMedia {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8397,7 +8397,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsPersonalAudioLibrary {
     pub allow_music_on_hold_customization: Option<bool>,
     pub allow_voicemail_and_message_greeting_customization: Option<bool>,
@@ -8415,7 +8415,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsPreventUsersUploadAudioFiles {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8431,7 +8431,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsRestrictedCallHours {
     pub allow_internal_calls: Option<bool>,
     pub enable: Option<bool>,
@@ -8451,13 +8451,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsRestrictedCallHoursTimeZone {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsSelectOutboundCallerId {
     pub allow_hide_outbound_caller_id: Option<bool>,
     pub enable: Option<bool>,
@@ -8474,7 +8474,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsSharedVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8491,7 +8491,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPhone {
     pub custom_disclaimer_list: Option<Vec<GroupSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList>>,
     pub display_frequency: Option<GroupSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneDisplayFrequency>,
@@ -8501,7 +8501,7 @@ pub struct GroupSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPh
     pub modified: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList
 {
     pub body: Option<String>,
@@ -8528,7 +8528,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsSms {
     pub enable: Option<bool>,
     pub international_sms: Option<bool>,
@@ -8545,7 +8545,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsSmsAutoReply {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8561,7 +8561,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsSmsEtiquetteTool {
     pub enable: Option<bool>,
     pub modified: Option<bool>,
@@ -8569,7 +8569,7 @@ pub struct GroupSettingsUpdatedObjectSettingsSmsEtiquetteTool {
         Option<Vec<GroupSettingsUpdatedObjectSettingsSmsEtiquetteToolSmsEtiquettePolicy>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsSmsEtiquetteToolSmsEtiquettePolicy {
     pub action: Option<GroupSettingsUpdatedObjectSettingsSmsEtiquetteToolSmsEtiquettePolicyAction>,
     pub active: Option<bool>,
@@ -8594,7 +8594,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsSmsTemplate {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8612,7 +8612,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsSmsTemplateSmsTemplateList {
     pub active: Option<bool>,
     pub content: Option<String>,
@@ -8621,7 +8621,7 @@ pub struct GroupSettingsUpdatedObjectSettingsSmsTemplateSmsTemplateList {
     pub sms_template_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsUseCallkitForIncomingCallNotificationsInIos {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8639,7 +8639,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsVoicemail {
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
@@ -8660,7 +8660,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsVoicemailIntentBasedPrioritization {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8677,7 +8677,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub forward_voicemail_to_email: Option<bool>,
@@ -8696,7 +8696,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsVoicemailTasks {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8712,7 +8712,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsVoicemailTranscription {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8728,7 +8728,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsZoomPhoneOnDesktop {
     pub allow_calling_clients:
         Option<Vec<GroupSettingsUpdatedObjectSettingsZoomPhoneOnDesktopAllowCallingClients>>,
@@ -8765,7 +8765,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsZoomPhoneOnMobile {
     pub allow_calling_sms_mms: Option<bool>,
     pub enable: Option<bool>,
@@ -8782,7 +8782,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedObjectSettingsZoomPhoneOnPwa {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -8798,13 +8798,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObject {
     pub group_id: String,
     pub settings: GroupSettingsUpdatedOldObjectSettings,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettings {
     pub ad_hoc_call_recording: Option<GroupSettingsUpdatedOldObjectSettingsAdHocCallRecording>,
     pub advanced_encryption: Option<GroupSettingsUpdatedOldObjectSettingsAdvancedEncryption>,
@@ -8887,7 +8887,7 @@ pub struct GroupSettingsUpdatedOldObjectSettings {
     pub zoom_phone_on_pwa: Option<GroupSettingsUpdatedOldObjectSettingsZoomPhoneOnPwa>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsAdHocCallRecording {
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
@@ -8910,7 +8910,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsAdHocCallRecordingPlayRecordingBeepTone {
     pub enable: Option<bool>,
     pub play_beep_member: Option<GroupSettingsUpdatedOldObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepMember>,
@@ -8949,7 +8949,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsAdvancedEncryption {
     pub disable_incoming_unencrypted_voicemail: Option<bool>,
     pub enable: Option<bool>,
@@ -8966,7 +8966,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsAllowEmergencyCalls {
     pub allow_emergency_calls_from_clients: Option<bool>,
     pub allow_emergency_calls_from_deskphones: Option<bool>,
@@ -8984,7 +8984,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsAllowEndUserEditCallHandling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9001,7 +9001,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsAllowMobileHomePhoneCallout {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9017,7 +9017,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsAllowedCallLocations {
     pub allow_internal_calls: Option<bool>,
     pub enable: Option<bool>,
@@ -9035,7 +9035,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsAllowedDeviceLocations {
     pub block_devices_type:
         Option<GroupSettingsUpdatedOldObjectSettingsAllowedDeviceLocationsBlockDevicesType>,
@@ -9060,7 +9060,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsAudioIntercom {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9076,7 +9076,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsAutoCallRecording {
     pub allow_stop_resume_recording: Option<bool>,
     pub disconnect_on_recording_failure: Option<bool>,
@@ -9101,7 +9101,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsAutoCallRecordingPlayRecordingBeepTone {
     pub enable: Option<bool>,
     pub play_beep_member: Option<GroupSettingsUpdatedOldObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepMember>,
@@ -9148,7 +9148,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDuration {
     pub delete_type:
         Option<GroupSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDurationDeleteType>,
@@ -9169,7 +9169,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDurationItems {
     pub duration: Option<i64>,
     pub time_unit: Option<
@@ -9207,7 +9207,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsAutoOptOutInCallQueue {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9224,7 +9224,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsBlockCallsWithoutCallerId {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9240,7 +9240,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsBlockExternalCalls {
     pub block_business_hours: Option<bool>,
     pub block_call_action:
@@ -9268,7 +9268,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsCallHandlingForwardingToOtherUsers {
     pub call_forwarding_type: Option<
         GroupSettingsUpdatedOldObjectSettingsCallHandlingForwardingToOtherUsersCallForwardingType,
@@ -9297,7 +9297,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsCallLiveTranscription {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9315,14 +9315,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsCallLiveTranscriptionTranscriptionStartPrompt {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsCallOverflow {
     pub call_overflow_type:
         Option<GroupSettingsUpdatedOldObjectSettingsCallOverflowCallOverflowType>,
@@ -9349,7 +9349,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsCallPark {
     pub call_not_picked_up_action: Option<i64>,
     pub enable: Option<bool>,
@@ -9387,7 +9387,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsCallParkForwardTo {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -9416,7 +9416,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsCallParkMusicOnPark {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
@@ -9429,7 +9429,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsCallScreening {
     pub enable: Option<bool>,
     pub exclude_user_company_contacts: Option<bool>,
@@ -9446,7 +9446,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsCallTransferring {
     pub call_transferring_type:
         Option<GroupSettingsUpdatedOldObjectSettingsCallTransferringCallTransferringType>,
@@ -9473,7 +9473,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsCheckVoicemailsOverPhone {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9489,7 +9489,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsConferenceDtmf {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9505,7 +9505,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsConnectToOperator {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9521,7 +9521,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsDelegation {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9537,7 +9537,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsDeskPhoneSmartKeyPositionsLayout {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9554,7 +9554,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurvey {
     pub enable: Option<bool>,
     pub feedback_duration:
@@ -9568,14 +9568,14 @@ pub struct GroupSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurvey {
     pub modified: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurveyFeedbackDuration {
     pub enable: Option<bool>,
     pub max: Option<i64>,
     pub min: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurveyFeedbackMos {
     pub enable: Option<bool>,
     pub max: Option<String>,
@@ -9597,7 +9597,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsE2eEncryption {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9613,7 +9613,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsElevateToMeeting {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9629,7 +9629,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsHandOffToRoom {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9645,7 +9645,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsHidePhoneCallHistoryInIos {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9661,7 +9661,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsInternationalCalling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9677,7 +9677,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsLocalSurvivabilityMode {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9693,7 +9693,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsMobileSwitchToCarrier {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9709,7 +9709,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsNoHoldConference {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9725,7 +9725,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsObfuscateSensitiveDataDuringCall {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9742,7 +9742,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsOnlineFax {
     pub enable: Option<bool>,
     pub enable_new_fax_email_notifications: Option<bool>,
@@ -9760,7 +9760,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsOutboundCalling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9776,7 +9776,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsOutboundSms {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9792,7 +9792,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsPeerToPeerMedia {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9808,7 +9808,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsPersonalAudioLibrary {
     pub allow_music_on_hold_customization: Option<bool>,
     pub allow_voicemail_and_message_greeting_customization: Option<bool>,
@@ -9826,7 +9826,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsPreventUsersUploadAudioFiles {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9843,7 +9843,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsRestrictedCallHours {
     pub allow_internal_calls: Option<bool>,
     pub enable: Option<bool>,
@@ -9863,13 +9863,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsRestrictedCallHoursTimeZone {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsSelectOutboundCallerId {
     pub allow_hide_outbound_caller_id: Option<bool>,
     pub enable: Option<bool>,
@@ -9886,7 +9886,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsSharedVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9903,7 +9903,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoomPhone {
     pub custom_disclaimer_list: Option<Vec<GroupSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList>>,
     pub display_frequency: Option<GroupSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneDisplayFrequency>,
@@ -9913,7 +9913,7 @@ pub struct GroupSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoo
     pub modified: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList
 {
     pub body: Option<String>,
@@ -9940,7 +9940,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsSms {
     pub enable: Option<bool>,
     pub international_sms: Option<bool>,
@@ -9957,7 +9957,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsSmsAutoReply {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -9973,7 +9973,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsSmsEtiquetteTool {
     pub enable: Option<bool>,
     pub modified: Option<bool>,
@@ -9981,7 +9981,7 @@ pub struct GroupSettingsUpdatedOldObjectSettingsSmsEtiquetteTool {
         Option<Vec<GroupSettingsUpdatedOldObjectSettingsSmsEtiquetteToolSmsEtiquettePolicy>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsSmsEtiquetteToolSmsEtiquettePolicy {
     pub action:
         Option<GroupSettingsUpdatedOldObjectSettingsSmsEtiquetteToolSmsEtiquettePolicyAction>,
@@ -10007,7 +10007,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsSmsTemplate {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -10025,7 +10025,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsSmsTemplateSmsTemplateList {
     pub active: Option<bool>,
     pub content: Option<String>,
@@ -10034,7 +10034,7 @@ pub struct GroupSettingsUpdatedOldObjectSettingsSmsTemplateSmsTemplateList {
     pub sms_template_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsUseCallkitForIncomingCallNotificationsInIos {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -10052,7 +10052,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsVoicemail {
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
@@ -10073,7 +10073,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsVoicemailIntentBasedPrioritization {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -10090,7 +10090,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub forward_voicemail_to_email: Option<bool>,
@@ -10110,7 +10110,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsVoicemailTasks {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -10126,7 +10126,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsVoicemailTranscription {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -10142,7 +10142,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsZoomPhoneOnDesktop {
     pub allow_calling_clients:
         Option<Vec<GroupSettingsUpdatedOldObjectSettingsZoomPhoneOnDesktopAllowCallingClients>>,
@@ -10179,7 +10179,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsZoomPhoneOnMobile {
     pub allow_calling_sms_mms: Option<bool>,
     pub enable: Option<bool>,
@@ -10196,7 +10196,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GroupSettingsUpdatedOldObjectSettingsZoomPhoneOnPwa {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -10212,33 +10212,33 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PeeringNumberCnamUpdated {
     pub account_id: String,
     pub object: PeeringNumberCnamUpdatedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PeeringNumberCnamUpdatedObject {
     pub carrier_code: i64,
     pub cnam: Option<String>,
     pub phone_numbers: Vec<serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PeeringNumberEmergencyAddressUpdated {
     pub account_id: String,
     pub object: PeeringNumberEmergencyAddressUpdatedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PeeringNumberEmergencyAddressUpdatedObject {
     pub carrier_code: i64,
     pub emergency_address: Option<PeeringNumberEmergencyAddressUpdatedObjectEmergencyAddress>,
     pub phone_numbers: Vec<serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PeeringNumberEmergencyAddressUpdatedObjectEmergencyAddress {
     pub address_line1: String,
     pub address_line2: Option<String>,
@@ -10248,18 +10248,18 @@ pub struct PeeringNumberEmergencyAddressUpdatedObjectEmergencyAddress {
     pub zip: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingCompleted {
     pub account_id: String,
     pub object: RecordingCompletedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingCompletedObject {
     pub recordings: Vec<RecordingCompletedObjectRecordings>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingCompletedObjectRecordings {
     pub accepted_by: Option<RecordingCompletedObjectRecordingsAcceptedBy>,
     pub call_element_id: Option<String>,
@@ -10289,7 +10289,7 @@ pub struct RecordingCompletedObjectRecordings {
     pub user_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingCompletedObjectRecordingsAcceptedBy {
     pub extension_number: Option<String>,
     pub name: Option<String>,
@@ -10316,13 +10316,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingCompletedObjectRecordingsOutgoingBy {
     pub extension_number: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingCompletedObjectRecordingsOwner {
     pub extension_number: Option<i64>,
     pub has_access_permission: Option<bool>,
@@ -10331,23 +10331,23 @@ pub struct RecordingCompletedObjectRecordingsOwner {
     pub r#type: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingCompletedObjectRecordingsSite {
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingCompletedForAccessMember {
     pub account_id: String,
     pub object: RecordingCompletedForAccessMemberObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingCompletedForAccessMemberObject {
     pub recordings: Vec<RecordingCompletedForAccessMemberObjectRecordings>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingCompletedForAccessMemberObjectRecordings {
     pub accepted_by: Option<RecordingCompletedForAccessMemberObjectRecordingsAcceptedBy>,
     pub call_element_id: Option<String>,
@@ -10377,7 +10377,7 @@ pub struct RecordingCompletedForAccessMemberObjectRecordings {
     pub user_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingCompletedForAccessMemberObjectRecordingsAcceptedBy {
     pub extension_number: Option<String>,
     pub name: Option<String>,
@@ -10404,13 +10404,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingCompletedForAccessMemberObjectRecordingsOutgoingBy {
     pub extension_number: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingCompletedForAccessMemberObjectRecordingsOwner {
     pub extension_number: Option<i64>,
     pub has_access_permission: Option<bool>,
@@ -10419,35 +10419,35 @@ pub struct RecordingCompletedForAccessMemberObjectRecordingsOwner {
     pub r#type: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingCompletedForAccessMemberObjectRecordingsSite {
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingDeleted {
     pub account_id: String,
     pub object: RecordingDeletedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingDeletedObject {
     pub recordings: Vec<RecordingDeletedObjectRecordings>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingDeletedObjectRecordings {
     pub call_id: String,
     pub id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingFailed {
     pub account_id: String,
     pub object: RecordingFailedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingFailedObject {
     pub call_id: String,
     pub callee_account_code: Option<String>,
@@ -10471,7 +10471,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingFailedObjectOwner {
     pub extension_number: Option<i64>,
     pub id: String,
@@ -10494,13 +10494,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingPaused {
     pub account_id: String,
     pub object: RecordingPausedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingPausedObject {
     pub call_id: String,
     pub callee_account_code: Option<String>,
@@ -10522,7 +10522,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingPausedObjectOwner {
     pub extension_number: Option<i64>,
     pub id: String,
@@ -10545,30 +10545,30 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingPermanentlyDeleted {
     pub account_id: String,
     pub object: RecordingPermanentlyDeletedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingPermanentlyDeletedObject {
     pub recordings: Vec<RecordingPermanentlyDeletedObjectRecordings>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingPermanentlyDeletedObjectRecordings {
     pub call_id: String,
     pub id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingResumed {
     pub account_id: String,
     pub object: RecordingResumedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingResumedObject {
     pub call_id: String,
     pub callee_account_code: Option<String>,
@@ -10590,7 +10590,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingResumedObjectOwner {
     pub extension_number: i64,
     pub id: String,
@@ -10613,13 +10613,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingStarted {
     pub account_id: String,
     pub object: RecordingStartedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingStartedObject {
     pub call_id: String,
     pub callee_account_code: Option<String>,
@@ -10643,7 +10643,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingStartedObjectOwner {
     pub extension_number: Option<i64>,
     pub id: String,
@@ -10666,13 +10666,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingStopped {
     pub account_id: String,
     pub object: RecordingStoppedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingStoppedObject {
     pub call_id: String,
     pub callee_account_code: Option<String>,
@@ -10696,7 +10696,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingStoppedObjectOwner {
     pub extension_number: Option<i64>,
     pub id: String,
@@ -10719,18 +10719,18 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingTranscriptCompleted {
     pub account_id: String,
     pub object: RecordingTranscriptCompletedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingTranscriptCompletedObject {
     pub recordings: Vec<RecordingTranscriptCompletedObjectRecordings>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingTranscriptCompletedObjectRecordings {
     pub accepted_by: Option<RecordingTranscriptCompletedObjectRecordingsAcceptedBy>,
     pub call_id: Option<String>,
@@ -10756,7 +10756,7 @@ pub struct RecordingTranscriptCompletedObjectRecordings {
     pub user_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingTranscriptCompletedObjectRecordingsAcceptedBy {
     pub extension_number: Option<String>,
     pub name: Option<String>,
@@ -10783,13 +10783,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingTranscriptCompletedObjectRecordingsOutgoingBy {
     pub extension_number: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingTranscriptCompletedObjectRecordingsOwner {
     pub extension_number: Option<i64>,
     pub id: String,
@@ -10797,18 +10797,18 @@ pub struct RecordingTranscriptCompletedObjectRecordingsOwner {
     pub r#type: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RecordingTranscriptCompletedObjectRecordingsSite {
     pub id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RouteGroupStatusChanged {
     pub account_id: String,
     pub object: RouteGroupStatusChangedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RouteGroupStatusChangedObject {
     pub detected_time: Option<String>,
     pub module: String,
@@ -10819,69 +10819,69 @@ pub struct RouteGroupStatusChangedObject {
     pub target: RouteGroupStatusChangedObjectTarget,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RouteGroupStatusChangedObjectRouteGroups {
     pub id: String,
     pub name: String,
     pub region: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RouteGroupStatusChangedObjectRule {
     pub severity: Option<String>,
     pub r#type: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct RouteGroupStatusChangedObjectTarget {
     pub r#type: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsCampaignNumberOptIn {
     pub account_id: String,
     pub object: SmsCampaignNumberOptInObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsCampaignNumberOptInObject {
     pub date_time: String,
     pub phone_number_campaign_opt_statuses:
         Vec<SmsCampaignNumberOptInObjectPhoneNumberCampaignOptStatuses>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsCampaignNumberOptInObjectPhoneNumberCampaignOptStatuses {
     pub consumer_phone_number: String,
     pub zoom_phone_user_number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsCampaignNumberOptOut {
     pub account_id: String,
     pub object: SmsCampaignNumberOptOutObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsCampaignNumberOptOutObject {
     pub date_time: String,
     pub phone_number_campaign_opt_statuses:
         Vec<SmsCampaignNumberOptOutObjectPhoneNumberCampaignOptStatuses>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsCampaignNumberOptOutObjectPhoneNumberCampaignOptStatuses {
     pub consumer_phone_number: String,
     pub zoom_phone_user_number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsEtiquetteBlock {
     pub account_id: String,
     pub object: SmsEtiquetteBlockObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsEtiquetteBlockObject {
     pub date_time: String,
     pub email: String,
@@ -10889,13 +10889,13 @@ pub struct SmsEtiquetteBlockObject {
     pub policy_name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsEtiquetteWarn {
     pub account_id: String,
     pub object: SmsEtiquetteWarnObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsEtiquetteWarnObject {
     pub date_time: String,
     pub email: String,
@@ -10903,13 +10903,13 @@ pub struct SmsEtiquetteWarnObject {
     pub policy_name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsReceived {
     pub account_id: String,
     pub object: SmsReceivedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsReceivedObject {
     pub attachments: Vec<SmsReceivedObjectAttachments>,
     pub date_time: String,
@@ -10924,7 +10924,7 @@ pub struct SmsReceivedObject {
     pub to_members: Vec<SmsReceivedObjectToMembers>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsReceivedObjectAttachments {
     pub download_url: String,
     pub id: String,
@@ -10933,7 +10933,7 @@ pub struct SmsReceivedObjectAttachments {
     pub r#type: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsReceivedObjectOwner {
     pub id: Option<String>,
     pub team_id: Option<String>,
@@ -10948,7 +10948,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsReceivedObjectPhoneNumberCampaignOptStatuses {
     pub consumer_phone_number: String,
     pub opt_in_message: Option<String>,
@@ -10975,7 +10975,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsReceivedObjectSender {
     pub display_name: Option<String>,
     pub id: Option<String>,
@@ -10991,7 +10991,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsReceivedObjectToMembers {
     pub display_name: Option<String>,
     pub id: Option<String>,
@@ -11006,13 +11006,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSent {
     pub account_id: String,
     pub object: SmsSentObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSentObject {
     pub attachments: Vec<SmsSentObjectAttachments>,
     pub date_time: String,
@@ -11028,7 +11028,7 @@ pub struct SmsSentObject {
     pub to_members: Vec<SmsSentObjectToMembers>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSentObjectAttachments {
     pub download_url: String,
     pub id: String,
@@ -11037,7 +11037,7 @@ pub struct SmsSentObjectAttachments {
     pub r#type: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSentObjectOwner {
     pub id: Option<String>,
     pub sms_sender_user_id: Option<String>,
@@ -11052,7 +11052,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSentObjectPhoneNumberCampaignOptStatuses {
     pub consumer_phone_number: String,
     pub opt_in_message: Option<String>,
@@ -11079,7 +11079,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSentObjectSender {
     pub display_name: Option<String>,
     pub id: Option<String>,
@@ -11093,7 +11093,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSentObjectToMembers {
     pub display_name: Option<String>,
     pub id: Option<String>,
@@ -11109,13 +11109,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSentFailed {
     pub account_id: String,
     pub object: SmsSentFailedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSentFailedObject {
     pub attachments: Vec<SmsSentFailedObjectAttachments>,
     pub date_time: String,
@@ -11131,7 +11131,7 @@ pub struct SmsSentFailedObject {
     pub to_members: Vec<SmsSentFailedObjectToMembers>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSentFailedObjectAttachments {
     pub download_url: String,
     pub id: String,
@@ -11140,7 +11140,7 @@ pub struct SmsSentFailedObjectAttachments {
     pub r#type: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSentFailedObjectOwner {
     pub id: Option<String>,
     pub sms_sender_user_id: Option<String>,
@@ -11155,7 +11155,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSentFailedObjectPhoneNumberCampaignOptStatuses {
     pub consumer_phone_number: String,
     pub opt_in_message: Option<String>,
@@ -11182,7 +11182,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSentFailedObjectSender {
     pub display_name: Option<String>,
     pub id: Option<String>,
@@ -11196,7 +11196,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSentFailedObjectToMembers {
     pub display_name: Option<String>,
     pub id: Option<String>,
@@ -11204,13 +11204,13 @@ pub struct SmsSentFailedObjectToMembers {
     pub phone_number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct TransferCallToVoicemailInitiated {
     pub account_id: String,
     pub object: TransferCallToVoicemailInitiatedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct TransferCallToVoicemailInitiatedObject {
     pub call_id: String,
     pub date_time: String,
@@ -11220,7 +11220,7 @@ pub struct TransferCallToVoicemailInitiatedObject {
     pub transfer_phone_number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct TransferCallToVoicemailInitiatedObjectOwner {
     pub extension_number: Option<i64>,
     pub id: Option<String>,
@@ -11238,13 +11238,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct TransferRecipientUpdated {
     pub account_id: String,
     pub object: TransferRecipientUpdatedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct TransferRecipientUpdatedObject {
     pub call_id: String,
     pub date_time: String,
@@ -11253,7 +11253,7 @@ pub struct TransferRecipientUpdatedObject {
     pub recipient: TransferRecipientUpdatedObjectRecipient,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct TransferRecipientUpdatedObjectOwner {
     pub extension_number: Option<i64>,
     pub id: Option<String>,
@@ -11277,7 +11277,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct TransferRecipientUpdatedObjectRecipient {
     pub connection_type: Option<TransferRecipientUpdatedObjectRecipientConnectionType>,
     pub extension_number: Option<i64>,
@@ -11295,45 +11295,45 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct VoicemailDeleted {
     pub account_id: String,
     pub object: VoicemailDeletedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct VoicemailDeletedObject {
     pub voice_mails: Vec<VoicemailDeletedObjectVoiceMails>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct VoicemailDeletedObjectVoiceMails {
     pub id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct VoicemailPermanentlyDeleted {
     pub account_id: String,
     pub object: VoicemailPermanentlyDeletedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct VoicemailPermanentlyDeletedObject {
     pub voice_mails: Vec<VoicemailPermanentlyDeletedObjectVoiceMails>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct VoicemailPermanentlyDeletedObjectVoiceMails {
     pub id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct VoicemailReceived {
     pub account_id: String,
     pub object: VoicemailReceivedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct VoicemailReceivedObject {
     pub call_element_id: Option<String>,
     pub call_history_id: Option<String>,
@@ -11382,13 +11382,13 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct VoicemailReceivedForAccessMember {
     pub account_id: String,
     pub object: VoicemailReceivedForAccessMemberObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct VoicemailReceivedForAccessMemberObject {
     pub access_member_extension_type:
         Option<VoicemailReceivedForAccessMemberObjectAccessMemberExtensionType>,
@@ -11446,13 +11446,13 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct VoicemailTranscriptCompleted {
     pub account_id: String,
     pub object: VoicemailTranscriptCompletedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct VoicemailTranscriptCompletedObject {
     pub call_element_id: Option<String>,
     pub call_history_id: Option<String>,
@@ -11497,7 +11497,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct VoicemailTranscriptCompletedObjectTranscription {
     pub content: String,
     pub status: VoicemailTranscriptCompletedObjectTranscriptionStatus,
@@ -11526,13 +11526,13 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct WarmTransferCancelled {
     pub account_id: String,
     pub object: WarmTransferCancelledObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct WarmTransferCancelledObject {
     pub call_id: String,
     pub date_time: String,
@@ -11542,7 +11542,7 @@ pub struct WarmTransferCancelledObject {
     pub transfer_phone_number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct WarmTransferCancelledObjectOwner {
     pub extension_number: Option<i64>,
     pub id: Option<String>,
@@ -11560,13 +11560,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct WarmTransferCompleted {
     pub account_id: String,
     pub object: WarmTransferCompletedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct WarmTransferCompletedObject {
     pub call_id: String,
     pub date_time: String,
@@ -11576,7 +11576,7 @@ pub struct WarmTransferCompletedObject {
     pub transfer_phone_number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct WarmTransferCompletedObjectOwner {
     pub extension_number: Option<i64>,
     pub id: Option<String>,
@@ -11594,13 +11594,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct WarmTransferInitiated {
     pub account_id: String,
     pub object: WarmTransferInitiatedObject,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct WarmTransferInitiatedObject {
     pub call_id: String,
     pub date_time: String,
@@ -11611,7 +11611,7 @@ pub struct WarmTransferInitiatedObject {
     pub transfer_phone_number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct WarmTransferInitiatedObjectOwner {
     pub extension_number: Option<i64>,
     pub id: Option<String>,

@@ -132,7 +132,7 @@ pub fn events_rs(events: &[EventDef]) -> Result<GeneratedFile, String> {
         "/// A Zoom Phone webhook event. `Unknown` keeps any event this version of\n\
          /// the SDK does not know, so a new Zoom event never fails to parse.\n",
     );
-    out.push_str("#[derive(Debug, Clone, PartialEq)]\n#[non_exhaustive]\npub enum Event {\n");
+    out.push_str("#[derive(Debug, Clone)]\n#[non_exhaustive]\npub enum Event {\n");
     for (e, payload) in events.iter().zip(&payload_types) {
         let _ = writeln!(
             out,

@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponse {
     pub ad_hoc_call_recording: Option<ListZoomPhoneAccountSettingsResponseAdHocCallRecording>,
     pub advanced_encryption: Option<ListZoomPhoneAccountSettingsResponseAdvancedEncryption>,
@@ -103,7 +103,7 @@ pub struct ListZoomPhoneAccountSettingsResponse {
     pub zoom_phone_on_pwa: Option<ListZoomPhoneAccountSettingsResponseZoomPhoneOnPwa>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseAdHocCallRecording {
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
@@ -124,7 +124,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseAdHocCallRecordingPlayRecordingBeepTone {
     pub enable: Option<bool>,
     pub play_beep_member: Option<ListZoomPhoneAccountSettingsResponseAdHocCallRecordingPlayRecordingBeepTonePlayBeepMember>,
@@ -163,7 +163,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseAdvancedEncryption {
     pub disable_incoming_unencrypted_voicemail: Option<bool>,
     pub enable: Option<bool>,
@@ -178,7 +178,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseAllowEndUserEditCallHandling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -192,7 +192,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseAllowMobileHomePhoneCallout {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -206,7 +206,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseAllowedCallLocations {
     pub allow_internal_calls: Option<bool>,
     pub enable: Option<bool>,
@@ -222,7 +222,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseAudioIntercom {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -236,7 +236,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseAutoCallFromThirdPartyApps {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -250,7 +250,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseAutoCallRecording {
     pub allow_stop_resume_recording: Option<bool>,
     pub disconnect_on_recording_failure: Option<bool>,
@@ -271,7 +271,7 @@ pub struct ListZoomPhoneAccountSettingsResponseAutoCallRecording {
     pub recording_transcription: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseAutoCallRecordingInboundAudioNotification {
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
@@ -285,14 +285,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseAutoCallRecordingOutboundAudioNotification {
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
     pub recording_start_prompt_audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseAutoCallRecordingPlayRecordingBeepTone {
     pub enable: Option<bool>,
     pub play_beep_member: Option<ListZoomPhoneAccountSettingsResponseAutoCallRecordingPlayRecordingBeepTonePlayBeepMember>,
@@ -339,7 +339,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseAutoDeleteDataAfterRetentionDuration {
     pub delete_type:
         Option<ListZoomPhoneAccountSettingsResponseAutoDeleteDataAfterRetentionDurationDeleteType>,
@@ -359,7 +359,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseAutoDeleteDataAfterRetentionDurationItems {
     pub duration: Option<i64>,
     pub time_unit: Option<
@@ -398,7 +398,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseAutoOptOutInCallQueue {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -413,14 +413,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseBlockCallsAsThreat {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
     pub locked_by: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseBlockCallsWithoutCallerId {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -434,7 +434,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseBlockExternalCalls {
     pub block_business_hours: Option<bool>,
     pub block_call_action:
@@ -460,7 +460,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseBlockListForInboundCallsAndMessaging {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -475,7 +475,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseCallHandlingForwardingToOtherUsers {
     pub call_forwarding_type: Option<
         ListZoomPhoneAccountSettingsResponseCallHandlingForwardingToOtherUsersCallForwardingType,
@@ -502,7 +502,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseCallLiveTranscription {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -518,14 +518,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseCallLiveTranscriptionTranscriptionStartPrompt {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseCallOverflow {
     pub call_overflow_type:
         Option<ListZoomPhoneAccountSettingsResponseCallOverflowCallOverflowType>,
@@ -550,7 +550,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseCallPark {
     pub call_not_picked_up_action: Option<i64>,
     pub enable: Option<bool>,
@@ -586,7 +586,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseCallParkForwardTo {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -621,7 +621,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseCallQueueOptOutReason {
     pub call_queue_opt_out_reasons_list: Option<
         Vec<ListZoomPhoneAccountSettingsResponseCallQueueOptOutReasonCallQueueOptOutReasonsList>,
@@ -631,7 +631,7 @@ pub struct ListZoomPhoneAccountSettingsResponseCallQueueOptOutReason {
     pub locked_by: Option<ListZoomPhoneAccountSettingsResponseCallQueueOptOutReasonLockedBy>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseCallQueueOptOutReasonCallQueueOptOutReasonsList {
     pub code: Option<String>,
     pub enable: Option<bool>,
@@ -645,7 +645,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseCallScreening {
     pub enable: Option<bool>,
     pub exclude_user_company_contacts: Option<bool>,
@@ -660,7 +660,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseCallTransferring {
     pub call_transferring_type:
         Option<ListZoomPhoneAccountSettingsResponseCallTransferringCallTransferringType>,
@@ -685,7 +685,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseChatChannel {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -699,7 +699,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseCheckVoicemailsOverPhone {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -713,7 +713,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseConferenceDtmf {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -727,7 +727,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseConnectToOperator {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -741,7 +741,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseCustomizeLineName {
     pub common_area_line_name:
         Option<ListZoomPhoneAccountSettingsResponseCustomizeLineNameCommonAreaLineName>,
@@ -778,7 +778,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseDelegation {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -792,7 +792,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseDeskPhoneSmartKeyPositionsLayout {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -807,7 +807,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseDisplayCallFeedbackSurvey {
     pub enable: Option<bool>,
     pub feedback_duration:
@@ -820,14 +820,14 @@ pub struct ListZoomPhoneAccountSettingsResponseDisplayCallFeedbackSurvey {
     pub locked_by: Option<ListZoomPhoneAccountSettingsResponseDisplayCallFeedbackSurveyLockedBy>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseDisplayCallFeedbackSurveyFeedbackDuration {
     pub enable: Option<bool>,
     pub max: Option<i64>,
     pub min: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseDisplayCallFeedbackSurveyFeedbackMos {
     pub enable: Option<bool>,
     pub max: Option<String>,
@@ -848,7 +848,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseE2eEncryption {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -862,7 +862,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseElevateToMeeting {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -876,7 +876,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseEndConferenceCallWhenOriginatorDrops {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -891,7 +891,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseExternalCallingOnZoomRoomCommonArea {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -906,7 +906,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseHandOffToRoom {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -920,7 +920,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseHidePhoneCallHistoryInIos {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -934,7 +934,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseInternationalCalling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -948,7 +948,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseLocalSurvivabilityMode {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -962,7 +962,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseManageCallRoutingForUnassignedNumbers {
     pub enable: Option<bool>,
     pub incoming_call_action: Option<ListZoomPhoneAccountSettingsResponseManageCallRoutingForUnassignedNumbersIncomingCallAction>,
@@ -979,7 +979,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum ListZoomPhoneAccountSettingsResponseManageCallRoutingForUnassignedNumbersIncomingCallRoutingSetting
 {
     PlayAMessageThenDisconnect(ListZoomPhoneAccountSettingsResponseManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingPlayAMessageThenDisconnect),
@@ -1001,14 +1001,14 @@ impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseManage
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingPlayAMessageThenDisconnect
 {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingForwardToAnotherExtension {
     pub forward_extension_id: Option<String>,
     pub forward_extension_name: Option<String>,
@@ -1035,7 +1035,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseMobileSwitchToCarrier {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1049,7 +1049,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseNoHoldConference {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1063,7 +1063,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseObfuscateSensitiveDataDuringCall {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1078,7 +1078,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseOnlineFax {
     pub enable: Option<bool>,
     pub enable_new_fax_email_notifications: Option<bool>,
@@ -1094,7 +1094,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseOutboundCalling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1108,7 +1108,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseOutboundSms {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1122,7 +1122,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseOverrideDefaultPort {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1138,7 +1138,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponsePeerToPeerMedia {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1152,7 +1152,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponsePersonalAudioLibrary {
     pub allow_music_on_hold_customization: Option<bool>,
     pub allow_voicemail_and_message_greeting_customization: Option<bool>,
@@ -1168,7 +1168,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponsePreventUsersUploadAudioFiles {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1182,7 +1182,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponsePrivateCallPark {
     pub call_not_picked_up_action: Option<i64>,
     pub enable: Option<bool>,
@@ -1220,7 +1220,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponsePrivateCallParkForwardTo {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -1249,7 +1249,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponsePrivateCallParkMusicOnPark {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
@@ -1262,7 +1262,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseRestrictedCallHours {
     pub allow_internal_calls: Option<bool>,
     pub enable: Option<bool>,
@@ -1280,13 +1280,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseRestrictedCallHoursTimeZone {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseSelectOutboundCallerId {
     pub allow_hide_outbound_caller_id: Option<bool>,
     pub enable: Option<bool>,
@@ -1301,7 +1301,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseSharedVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1316,7 +1316,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseShowCustomDisclaimerWhenUsingZoomPhone {
     pub custom_disclaimer_list: Option<Vec<ListZoomPhoneAccountSettingsResponseShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList>>,
     pub display_frequency: Option<ListZoomPhoneAccountSettingsResponseShowCustomDisclaimerWhenUsingZoomPhoneDisplayFrequency>,
@@ -1325,7 +1325,7 @@ pub struct ListZoomPhoneAccountSettingsResponseShowCustomDisclaimerWhenUsingZoom
     pub locked_by: Option<ListZoomPhoneAccountSettingsResponseShowCustomDisclaimerWhenUsingZoomPhoneLockedBy>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList {
     pub body: Option<String>,
     pub default: Option<bool>,
@@ -1375,7 +1375,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseSms {
     pub enable: Option<bool>,
     pub international_sms: Option<bool>,
@@ -1390,7 +1390,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseSmsAutoReply {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1404,7 +1404,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseSmsEtiquetteTool {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1420,7 +1420,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseSmsEtiquetteToolSmsEtiquettePolicy {
     pub action:
         Option<ListZoomPhoneAccountSettingsResponseSmsEtiquetteToolSmsEtiquettePolicyAction>,
@@ -1446,7 +1446,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseSmsTemplate {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1462,7 +1462,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseSmsTemplateSmsTemplateList {
     pub active: Option<bool>,
     pub content: Option<String>,
@@ -1471,7 +1471,7 @@ pub struct ListZoomPhoneAccountSettingsResponseSmsTemplateSmsTemplateList {
     pub sms_template_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseTeamSmsThreadSummary {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1485,7 +1485,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseUseCallkitForIncomingCallNotificationsInIos {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1501,7 +1501,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseVoicemail {
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
@@ -1520,7 +1520,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseVoicemailIntentBasedPrioritization {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1535,7 +1535,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub forward_voicemail_to_email: Option<bool>,
@@ -1552,7 +1552,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseVoicemailTasks {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1566,7 +1566,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseVoicemailTranscription {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1580,7 +1580,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseZoomPhoneOnMobile {
     pub allow_calling_sms_mms: Option<bool>,
     pub enable: Option<bool>,
@@ -1595,7 +1595,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomPhoneAccountSettingsResponseZoomPhoneOnPwa {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1618,7 +1618,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Accounts/GET/phone/account_settings>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListZoomPhoneAccountSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setting_types: Option<String>,
@@ -1648,7 +1648,7 @@ impl crate::typed::Endpoint for ListZoomPhoneAccountSettings {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Accounts/DELETE/phone/outbound_caller_id/customized_numbers>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteOutboundCallerNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customize_ids: Option<Vec<String>>,
@@ -1669,7 +1669,7 @@ impl crate::typed::Endpoint for DeleteOutboundCallerNumbers {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCustomizeOutboundCallerNumbersResponse {
     pub customize_numbers: Option<Vec<ListCustomizeOutboundCallerNumbersResponseCustomizeNumbers>>,
     pub next_page_token: Option<String>,
@@ -1677,7 +1677,7 @@ pub struct ListCustomizeOutboundCallerNumbersResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCustomizeOutboundCallerNumbersResponseCustomizeNumbers {
     pub customize_id: Option<String>,
     pub display_name: Option<String>,
@@ -1692,7 +1692,7 @@ pub struct ListCustomizeOutboundCallerNumbersResponseCustomizeNumbers {
     pub site: Option<ListCustomizeOutboundCallerNumbersResponseCustomizeNumbersSite>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCustomizeOutboundCallerNumbersResponseCustomizeNumbersSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -1716,7 +1716,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Accounts/GET/phone/outbound_caller_id/customized_numbers>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListCustomizeOutboundCallerNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub selected: Option<bool>,
@@ -1752,7 +1752,7 @@ impl crate::typed::Endpoint for ListCustomizeOutboundCallerNumbers {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddOutboundCallerNumbersBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number_ids: Option<Vec<String>>,
@@ -1769,7 +1769,7 @@ pub type AddOutboundCallerNumbersResponse = serde_json::Value;
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Accounts/POST/phone/outbound_caller_id/customized_numbers>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddOutboundCallerNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddOutboundCallerNumbersBody>,

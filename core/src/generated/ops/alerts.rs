@@ -8,14 +8,14 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAlertSettingsWithPagingQueryResponse {
     pub alert_settings: Option<Vec<ListAlertSettingsWithPagingQueryResponseAlertSettings>>,
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAlertSettingsWithPagingQueryResponseAlertSettings {
     pub alert_setting_id: Option<String>,
     pub alert_setting_name: Option<String>,
@@ -34,7 +34,7 @@ pub struct ListAlertSettingsWithPagingQueryResponseAlertSettings {
     pub time_frame_type: Option<ListAlertSettingsWithPagingQueryResponseAlertSettingsTimeFrameType>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAlertSettingsWithPagingQueryResponseAlertSettingsChatChannels {
     pub chat_channel_name: Option<String>,
     pub end_point: Option<String>,
@@ -51,7 +51,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAlertSettingsWithPagingQueryResponseAlertSettingsRuleConditions {
     pub rule_condition_type: Option<
         ListAlertSettingsWithPagingQueryResponseAlertSettingsRuleConditionsRuleConditionType,
@@ -76,7 +76,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAlertSettingsWithPagingQueryResponseAlertSettingsTargets {
     pub target_name: Option<String>,
 }
@@ -134,7 +134,7 @@ crate::typed::int_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Alerts/GET/phone/alert_settings>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListAlertSettingsWithPagingQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -167,7 +167,7 @@ impl crate::typed::Endpoint for ListAlertSettingsWithPagingQuery {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddAnAlertSettingBody {
     pub alert_setting_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -189,7 +189,7 @@ pub struct AddAnAlertSettingBody {
     pub time_frame_type: AddAnAlertSettingBodyTimeFrameType,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddAnAlertSettingBodyChatChannels {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_channel_name: Option<String>,
@@ -209,7 +209,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddAnAlertSettingBodyRuleConditions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_condition_type: Option<AddAnAlertSettingBodyRuleConditionsRuleConditionType>,
@@ -251,7 +251,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddAnAlertSettingResponse {
     pub alert_setting_id: Option<String>,
     pub alert_setting_name: Option<String>,
@@ -266,7 +266,7 @@ pub struct AddAnAlertSettingResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Alerts/POST/phone/alert_settings>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddAnAlertSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddAnAlertSettingBody>,
@@ -294,7 +294,7 @@ impl crate::typed::Endpoint for AddAnAlertSetting {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Alerts/DELETE/phone/alert_settings/{alertSettingId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteAnAlertSetting {
     #[serde(rename = "alertSettingId")]
     pub alert_setting_id: String,
@@ -315,7 +315,7 @@ impl crate::typed::Endpoint for DeleteAnAlertSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAlertSettingDetailsResponse {
     pub alert_setting_id: Option<String>,
     pub alert_setting_name: Option<String>,
@@ -332,7 +332,7 @@ pub struct GetAlertSettingDetailsResponse {
     pub time_frame_type: Option<GetAlertSettingDetailsResponseTimeFrameType>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAlertSettingDetailsResponseChatChannels {
     pub chat_channel_name: Option<String>,
     pub end_point: Option<String>,
@@ -349,7 +349,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAlertSettingDetailsResponseRuleConditions {
     pub rule_condition_type: Option<GetAlertSettingDetailsResponseRuleConditionsRuleConditionType>,
     pub rule_condition_value: Option<String>,
@@ -372,7 +372,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAlertSettingDetailsResponseTargets {
     pub assignees: Option<Vec<GetAlertSettingDetailsResponseTargetsAssignees>>,
     pub site: Option<GetAlertSettingDetailsResponseTargetsSite>,
@@ -382,7 +382,7 @@ pub struct GetAlertSettingDetailsResponseTargets {
     pub target_type: Option<GetAlertSettingDetailsResponseTargetsTargetType>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAlertSettingDetailsResponseTargetsAssignees {
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
@@ -397,7 +397,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAlertSettingDetailsResponseTargetsSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -429,7 +429,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Alerts/GET/phone/alert_settings/{alertSettingId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetAlertSettingDetails {
     #[serde(rename = "alertSettingId")]
     pub alert_setting_id: String,
@@ -450,7 +450,7 @@ impl crate::typed::Endpoint for GetAlertSettingDetails {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAnAlertSettingBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_setting_name: Option<String>,
@@ -474,7 +474,7 @@ pub struct UpdateAnAlertSettingBody {
     pub time_frame_type: Option<UpdateAnAlertSettingBodyTimeFrameType>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAnAlertSettingBodyChatChannels {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_channel_name: Option<String>,
@@ -494,7 +494,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAnAlertSettingBodyRuleConditions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_condition_type: Option<UpdateAnAlertSettingBodyRuleConditionsRuleConditionType>,
@@ -535,7 +535,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Alerts/PATCH/phone/alert_settings/{alertSettingId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAnAlertSetting {
     #[serde(rename = "alertSettingId")]
     pub alert_setting_id: String,

@@ -17,7 +17,7 @@
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Audio-Library/DELETE/phone/audios/{audioId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteAudioItem {
     #[serde(rename = "audioId")]
     pub audio_id: String,
@@ -38,7 +38,7 @@ impl crate::typed::Endpoint for DeleteAudioItem {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAudioItemResponse {
     pub audio_id: Option<String>,
     pub name: Option<String>,
@@ -97,7 +97,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Audio-Library/GET/phone/audios/{audioId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetAudioItem {
     #[serde(rename = "audioId")]
     pub audio_id: String,
@@ -118,7 +118,7 @@ impl crate::typed::Endpoint for GetAudioItem {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAudioItemBody {
     pub name: String,
 }
@@ -132,7 +132,7 @@ pub struct UpdateAudioItemBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Audio-Library/PATCH/phone/audios/{audioId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAudioItem {
     #[serde(rename = "audioId")]
     pub audio_id: String,
@@ -156,12 +156,12 @@ impl crate::typed::Endpoint for UpdateAudioItem {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAudioItemsResponse {
     pub audios: Option<Vec<ListAudioItemsResponseAudios>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAudioItemsResponseAudios {
     pub audio_id: Option<String>,
     pub name: Option<String>,
@@ -176,7 +176,7 @@ pub struct ListAudioItemsResponseAudios {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Audio-Library/GET/phone/users/{userId}/audios>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListAudioItems {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -197,7 +197,7 @@ impl crate::typed::Endpoint for ListAudioItems {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddAnAudioBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_name: Option<String>,
@@ -209,7 +209,7 @@ pub struct AddAnAudioBody {
     pub voice_language: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddAnAudioResponse {
     pub audio_id: Option<String>,
     pub name: Option<String>,
@@ -224,7 +224,7 @@ pub struct AddAnAudioResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Audio-Library/POST/phone/users/{userId}/audios>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddAnAudio {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -248,13 +248,13 @@ impl crate::typed::Endpoint for AddAnAudio {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddAudioItemBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<AddAudioItemBodyAttachments>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddAudioItemBodyAttachments {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_type: Option<String>,
@@ -264,12 +264,12 @@ pub struct AddAudioItemBodyAttachments {
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddAudioItemResponse {
     pub audios: Option<Vec<AddAudioItemResponseAudios>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddAudioItemResponseAudios {
     pub audio_id: Option<String>,
     pub name: Option<String>,
@@ -284,7 +284,7 @@ pub struct AddAudioItemResponseAudios {
 /// - Rate limit: Heavy
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Audio-Library/POST/phone/users/{userId}/audios/batch>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddAudioItem {
     #[serde(rename = "userId")]
     pub user_id: String,

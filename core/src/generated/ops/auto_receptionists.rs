@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAutoReceptionistsResponse {
     pub auto_receptionists: Option<Vec<ListAutoReceptionistsResponseAutoReceptionists>>,
     pub next_page_token: Option<String>,
@@ -16,7 +16,7 @@ pub struct ListAutoReceptionistsResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAutoReceptionistsResponseAutoReceptionists {
     pub audio_prompt_language: Option<String>,
     pub cost_center: Option<String>,
@@ -31,7 +31,7 @@ pub struct ListAutoReceptionistsResponseAutoReceptionists {
     pub timezone: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAutoReceptionistsResponseAutoReceptionistsHolidayHours {
     pub from: Option<String>,
     pub id: Option<String>,
@@ -39,13 +39,13 @@ pub struct ListAutoReceptionistsResponseAutoReceptionistsHolidayHours {
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAutoReceptionistsResponseAutoReceptionistsPhoneNumbers {
     pub id: Option<String>,
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAutoReceptionistsResponseAutoReceptionistsSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -61,7 +61,7 @@ pub struct ListAutoReceptionistsResponseAutoReceptionistsSite {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/GET/phone/auto_receptionists>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListAutoReceptionists {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -85,14 +85,14 @@ impl crate::typed::Endpoint for ListAutoReceptionists {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddAutoReceptionistBody {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddAutoReceptionistResponse {
     pub extension_number: Option<i64>,
     pub id: Option<String>,
@@ -108,7 +108,7 @@ pub struct AddAutoReceptionistResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/POST/phone/auto_receptionists>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddAutoReceptionist {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddAutoReceptionistBody>,
@@ -136,7 +136,7 @@ impl crate::typed::Endpoint for AddAutoReceptionist {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/DELETE/phone/auto_receptionists/{autoReceptionistId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteAutoReceptionist {
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
@@ -157,7 +157,7 @@ impl crate::typed::Endpoint for DeleteAutoReceptionist {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistDetailResponse {
     pub audio_prompt_language: Option<GetAutoReceptionistDetailResponseAudioPromptLanguage>,
     pub cost_center: Option<String>,
@@ -216,7 +216,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistDetailResponseHolidayHours {
     pub from: Option<String>,
     pub id: Option<String>,
@@ -224,7 +224,7 @@ pub struct GetAutoReceptionistDetailResponseHolidayHours {
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistDetailResponsePhoneNumbers {
     pub id: Option<String>,
     pub number: Option<String>,
@@ -245,7 +245,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistDetailResponseSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -260,7 +260,7 @@ pub struct GetAutoReceptionistDetailResponseSite {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/GET/phone/auto_receptionists/{autoReceptionistId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetAutoReceptionistDetail {
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
@@ -281,7 +281,7 @@ impl crate::typed::Endpoint for GetAutoReceptionistDetail {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_prompt_language: Option<UpdateAutoReceptionistBodyAudioPromptLanguage>,
@@ -366,7 +366,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/PATCH/phone/auto_receptionists/{autoReceptionistId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionist {
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
@@ -390,14 +390,14 @@ impl crate::typed::Endpoint for UpdateAutoReceptionist {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistCallHandlingSettingsResponse {
     pub call_handling_setting:
         Option<GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSetting>,
     pub greeting_setting: Option<GetAutoReceptionistCallHandlingSettingsResponseGreetingSetting>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSetting {
     pub routing_action:
         Option<GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingAction>,
@@ -421,7 +421,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSetting {
     ForwardToVoicemail(GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToVoicemail),
     PlayAMessageThenDisconnect(GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingPlayAMessageThenDisconnect),
@@ -486,13 +486,13 @@ impl<'de> serde::Deserialize<'de>
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToVoicemail {
     pub leave_voicemail_to: Option<GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToVoicemailLeaveVoicemailTo>,
     pub voicemail_greeting: Option<GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToVoicemailVoicemailGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToVoicemailLeaveVoicemailTo {
     pub extension_id: Option<String>,
     pub extension_name: Option<String>,
@@ -509,31 +509,31 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToVoicemailVoicemailGreeting
 {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingPlayAMessageThenDisconnect {
     pub message_greeting: Option<GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingPlayAMessageThenDisconnectMessageGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingPlayAMessageThenDisconnectMessageGreeting
 {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToExtension {
     pub forward_to_extension: Option<GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToExtensionForwardToExtension>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToExtensionForwardToExtension {
     pub extension_id: Option<String>,
     pub extension_name: Option<String>,
@@ -553,30 +553,30 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToPartnerContactCenter {
     pub forward_to_partner_contact_center: Option<GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToPartnerContactCenterForwardToPartnerContactCenter>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToPartnerContactCenterForwardToPartnerContactCenter
 {
     pub partner_contact_center_id: Option<String>,
     pub partner_contact_center_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToExternalNumber
 {
     pub forward_phone_number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToExternalContact {
     pub forward_to_external_contact: Option<GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToExternalContactForwardToExternalContact>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToExternalContactForwardToExternalContact
 {
     pub external_contact_email: Option<String>,
@@ -585,37 +585,37 @@ pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRou
     pub phone_numbers: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToZoomContactCenter {
     pub forward_to_zoom_contact_center: Option<GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToZoomContactCenterForwardToZoomContactCenter>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToZoomContactCenterForwardToZoomContactCenter
 {
     pub zoom_contact_center_flow_name: Option<String>,
     pub zoom_contact_center_number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToMicrosoftTeamsResourceAccount {
     pub forward_to_teams: Option<GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToMicrosoftTeamsResourceAccountForwardToTeams>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToMicrosoftTeamsResourceAccountForwardToTeams
 {
     pub teams_app_id: Option<String>,
     pub teams_voice_app_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistCallHandlingSettingsResponseGreetingSetting {
     pub greeting_prompt:
         Option<GetAutoReceptionistCallHandlingSettingsResponseGreetingSettingGreetingPrompt>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistCallHandlingSettingsResponseGreetingSettingGreetingPrompt {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
@@ -639,7 +639,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/GET/phone/auto_receptionists/{autoReceptionistId}/call_handling/settings>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetAutoReceptionistCallHandlingSettings {
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
@@ -669,7 +669,7 @@ impl crate::typed::Endpoint for GetAutoReceptionistCallHandlingSettings {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistCallHandlingSettingsBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_id: Option<String>,
@@ -682,7 +682,7 @@ pub struct UpdateAutoReceptionistCallHandlingSettingsBody {
     pub holiday_hour_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_action:
@@ -708,7 +708,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSetting {
     ForwardToVoicemail(UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToVoicemail),
@@ -721,7 +721,7 @@ pub enum UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutin
     ForwardToMicrosoftTeamsResourceAccount(UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToMicrosoftTeamsResourceAccount),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToVoicemail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub leave_voicemail_to: Option<UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToVoicemailLeaveVoicemailTo>,
@@ -729,107 +729,107 @@ pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRout
     pub voicemail_greeting: Option<UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToVoicemailVoicemailGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToVoicemailLeaveVoicemailTo
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToVoicemailVoicemailGreeting
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingPlayAMessageThenDisconnect {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_greeting: Option<UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingPlayAMessageThenDisconnectMessageGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingPlayAMessageThenDisconnectMessageGreeting
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToExtension {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forward_to_extension: Option<UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToExtensionForwardToExtension>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToExtensionForwardToExtension
 {
     pub extension_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToPartnerContactCenter {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forward_to_partner_contact_center: Option<UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToPartnerContactCenterForwardToPartnerContactCenter>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToPartnerContactCenterForwardToPartnerContactCenter
 {
     pub partner_contact_center_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToExternalNumber
 {
     pub forward_phone_number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToExternalContact {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forward_to_external_contact: Option<UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToExternalContactForwardToExternalContact>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToExternalContactForwardToExternalContact
 {
     pub external_contact_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToZoomContactCenter {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forward_to_zoom_contact_center: Option<UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToZoomContactCenterForwardToZoomContactCenter>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToZoomContactCenterForwardToZoomContactCenter
 {
     pub zoom_contact_center_number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToMicrosoftTeamsResourceAccount {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forward_to_teams: Option<UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToMicrosoftTeamsResourceAccountForwardToTeams>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToMicrosoftTeamsResourceAccountForwardToTeams
 {
     pub teams_app_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistCallHandlingSettingsBodyGreetingSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub greeting_prompt:
         Option<UpdateAutoReceptionistCallHandlingSettingsBodyGreetingSettingGreetingPrompt>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistCallHandlingSettingsBodyGreetingSettingGreetingPrompt {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
@@ -855,7 +855,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/PATCH/phone/auto_receptionists/{autoReceptionistId}/call_handling/settings/{hourType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateAutoReceptionistCallHandlingSettings {
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
@@ -894,7 +894,7 @@ impl crate::typed::Endpoint for UpdateAutoReceptionistCallHandlingSettings {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/DELETE/phone/auto_receptionists/{autoReceptionistId}/phone_numbers>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UnassignAllPhoneNumsAutoReceptionist {
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
@@ -915,13 +915,13 @@ impl crate::typed::Endpoint for UnassignAllPhoneNumsAutoReceptionist {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignPhoneNumbersAutoReceptionistBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<AssignPhoneNumbersAutoReceptionistBodyPhoneNumbers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignPhoneNumbersAutoReceptionistBodyPhoneNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -938,7 +938,7 @@ pub struct AssignPhoneNumbersAutoReceptionistBodyPhoneNumbers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/POST/phone/auto_receptionists/{autoReceptionistId}/phone_numbers>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignPhoneNumbersAutoReceptionist {
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
@@ -971,7 +971,7 @@ impl crate::typed::Endpoint for AssignPhoneNumbersAutoReceptionist {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/DELETE/phone/auto_receptionists/{autoReceptionistId}/phone_numbers/{phoneNumberId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UnassignAPhoneNumAutoReceptionist {
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
@@ -998,7 +998,7 @@ impl crate::typed::Endpoint for UnassignAPhoneNumAutoReceptionist {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistsPolicyResponse {
     pub sms: Option<GetAutoReceptionistsPolicyResponseSms>,
     pub voicemail_access_members:
@@ -1008,7 +1008,7 @@ pub struct GetAutoReceptionistsPolicyResponse {
     pub voicemail_transcription: Option<GetAutoReceptionistsPolicyResponseVoicemailTranscription>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistsPolicyResponseSms {
     pub enable: Option<bool>,
     pub international_sms: Option<bool>,
@@ -1026,7 +1026,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistsPolicyResponseVoicemailAccessMembers {
     pub access_user_id: Option<String>,
     pub access_user_type:
@@ -1043,7 +1043,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistsPolicyResponseVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub forward_voicemail_to_email: Option<bool>,
@@ -1062,7 +1062,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistsPolicyResponseVoicemailTranscription {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1087,7 +1087,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/GET/phone/auto_receptionists/{autoReceptionistId}/policies>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetAutoReceptionistsPolicy {
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
@@ -1108,7 +1108,7 @@ impl crate::typed::Endpoint for GetAutoReceptionistsPolicy {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistPolicyBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sms: Option<UpdateAutoReceptionistPolicyBodySms>,
@@ -1119,7 +1119,7 @@ pub struct UpdateAutoReceptionistPolicyBody {
     pub voicemail_transcription: Option<UpdateAutoReceptionistPolicyBodyVoicemailTranscription>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistPolicyBodySms {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -1131,7 +1131,7 @@ pub struct UpdateAutoReceptionistPolicyBodySms {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistPolicyBodyVoicemailNotificationByEmail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -1145,7 +1145,7 @@ pub struct UpdateAutoReceptionistPolicyBodyVoicemailNotificationByEmail {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistPolicyBodyVoicemailTranscription {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -1162,7 +1162,7 @@ pub struct UpdateAutoReceptionistPolicyBodyVoicemailTranscription {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/PATCH/phone/auto_receptionists/{autoReceptionistId}/policies>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistPolicy {
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
@@ -1195,7 +1195,7 @@ impl crate::typed::Endpoint for UpdateAutoReceptionistPolicy {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/DELETE/phone/auto_receptionists/{autoReceptionistId}/policies/{policyType}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeletePolicy {
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
@@ -1225,7 +1225,7 @@ impl crate::typed::Endpoint for DeletePolicy {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdatePolicyBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_access_member: Option<UpdatePolicyBodyVoicemailAccessMember>,
@@ -1233,7 +1233,7 @@ pub struct UpdatePolicyBody {
     pub voicemail_access_members: Option<Vec<UpdatePolicyBodyVoicemailAccessMembers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdatePolicyBodyVoicemailAccessMember {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user_id: Option<String>,
@@ -1256,7 +1256,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdatePolicyBodyVoicemailAccessMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_member_id: Option<String>,
@@ -1288,7 +1288,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/PATCH/phone/auto_receptionists/{autoReceptionistId}/policies/{policyType}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdatePolicy {
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
@@ -1315,13 +1315,13 @@ impl crate::typed::Endpoint for UpdatePolicy {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddPolicyBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_access_member: Option<AddPolicyBodyVoicemailAccessMember>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddPolicyBodyVoicemailAccessMember {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user_id: Option<String>,
@@ -1340,12 +1340,12 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddPolicyResponse {
     pub voicemail_access_member: Option<AddPolicyResponseVoicemailAccessMember>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddPolicyResponseVoicemailAccessMember {
     pub access_user_id: Option<String>,
     pub access_user_type: Option<AddPolicyResponseVoicemailAccessMemberAccessUserType>,
@@ -1370,7 +1370,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/POST/phone/auto_receptionists/{autoReceptionistId}/policies/{policyType}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddPolicy {
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
@@ -1397,7 +1397,7 @@ impl crate::typed::Endpoint for AddPolicy {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum GetAutoReceptionistSettingsResponse {
     HolidayHourSettings(GetAutoReceptionistSettingsResponseHolidayHourSettings),
     BusinessHourSettings(GetAutoReceptionistSettingsResponseBusinessHourSettings),
@@ -1430,13 +1430,13 @@ impl<'de> serde::Deserialize<'de> for GetAutoReceptionistSettingsResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistSettingsResponseHolidayHourSettings {
     pub holiday_hours:
         Option<Vec<GetAutoReceptionistSettingsResponseHolidayHourSettingsHolidayHours>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistSettingsResponseHolidayHourSettingsHolidayHours {
     pub from: Option<String>,
     pub holiday_id: Option<String>,
@@ -1444,13 +1444,13 @@ pub struct GetAutoReceptionistSettingsResponseHolidayHourSettingsHolidayHours {
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistSettingsResponseBusinessHourSettings {
     pub business_hours_settings:
         Option<GetAutoReceptionistSettingsResponseBusinessHourSettingsBusinessHoursSettings>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistSettingsResponseBusinessHourSettingsBusinessHoursSettings {
     pub business_hour_type: Option<GetAutoReceptionistSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHourType>,
     pub business_hours: Option<Vec<GetAutoReceptionistSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHours>>,
@@ -1463,7 +1463,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHours {
     pub from: Option<String>,
     pub to: Option<String>,
@@ -1491,12 +1491,12 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistSettingsResponseBreakHourSettings {
     pub break_hours: Option<Vec<GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHours>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHours {
     pub break_hour_id: Option<String>,
     pub break_hour_name: Option<String>,
@@ -1506,7 +1506,7 @@ pub struct GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHours {
         Option<GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHoursBreakHourType>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHoursBreakHourSetting {
     EveryBusinessDay(GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingEveryBusinessDay),
     CustomHours(GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHours),
@@ -1535,19 +1535,19 @@ impl<'de> serde::Deserialize<'de>
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingEveryBusinessDay
 {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHours {
     pub days: Vec<GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHoursDays>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHoursDays {
     pub enable: Option<bool>,
     pub from: String,
@@ -1591,7 +1591,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/GET/phone/auto_receptionists/{autoReceptionistId}/settings>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetAutoReceptionistSettings {
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
@@ -1631,7 +1631,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/DELETE/phone/auto_receptionists/{autoReceptionistId}/settings/{settingType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteAutoReceptionistSetting {
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
@@ -1664,7 +1664,7 @@ impl crate::typed::Endpoint for DeleteAutoReceptionistSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateAutoReceptionistSettingBody {
     HolidayHourSettings(UpdateAutoReceptionistSettingBodyHolidayHourSettings),
@@ -1672,20 +1672,20 @@ pub enum UpdateAutoReceptionistSettingBody {
     BreakHourSettings(UpdateAutoReceptionistSettingBodyBreakHourSettings),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistSettingBodyHolidayHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holiday_hours: Option<UpdateAutoReceptionistSettingBodyHolidayHourSettingsHolidayHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistSettingBodyHolidayHourSettingsHolidayHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holidays:
         Option<Vec<UpdateAutoReceptionistSettingBodyHolidayHourSettingsHolidayHoursHolidays>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistSettingBodyHolidayHourSettingsHolidayHoursHolidays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -1697,14 +1697,14 @@ pub struct UpdateAutoReceptionistSettingBodyHolidayHourSettingsHolidayHoursHolid
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistSettingBodyBusinessHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_hours_settings:
         Option<UpdateAutoReceptionistSettingBodyBusinessHourSettingsBusinessHoursSettings>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistSettingBodyBusinessHourSettingsBusinessHoursSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_hour_type: Option<
@@ -1725,7 +1725,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -1757,20 +1757,20 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistSettingBodyBreakHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hours: Option<UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_settings:
         Option<Vec<UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettings>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_id: Option<String>,
@@ -1782,7 +1782,7 @@ pub struct UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHour
     pub break_hour_type: Option<UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourType>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSetting
 {
@@ -1790,19 +1790,19 @@ pub enum UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSe
     CustomHours(UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay
 {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours {
     pub days: Vec<UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -1847,7 +1847,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/PATCH/phone/auto_receptionists/{autoReceptionistId}/settings/{settingType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateAutoReceptionistSetting {
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
@@ -1877,27 +1877,27 @@ impl crate::typed::Endpoint for UpdateAutoReceptionistSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum AddAutoReceptionistSettingBody {
     HolidayHourSettings(AddAutoReceptionistSettingBodyHolidayHourSettings),
     BreakHourSettings(AddAutoReceptionistSettingBodyBreakHourSettings),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddAutoReceptionistSettingBodyHolidayHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holiday_hours: Option<AddAutoReceptionistSettingBodyHolidayHourSettingsHolidayHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddAutoReceptionistSettingBodyHolidayHourSettingsHolidayHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holidays:
         Option<Vec<AddAutoReceptionistSettingBodyHolidayHourSettingsHolidayHoursHolidays>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddAutoReceptionistSettingBodyHolidayHourSettingsHolidayHoursHolidays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -1909,20 +1909,20 @@ pub struct AddAutoReceptionistSettingBodyHolidayHourSettingsHolidayHoursHolidays
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddAutoReceptionistSettingBodyBreakHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hours: Option<AddAutoReceptionistSettingBodyBreakHourSettingsBreakHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddAutoReceptionistSettingBodyBreakHourSettingsBreakHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_settings:
         Option<Vec<AddAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettings>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettings {
     pub break_hour_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1933,7 +1933,7 @@ pub struct AddAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSet
         AddAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourType,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum AddAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSetting
 {
@@ -1941,19 +1941,19 @@ pub enum AddAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSetti
     CustomHours(AddAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay
 {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours {
     pub days: Vec<AddAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -1981,7 +1981,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum AddAutoReceptionistSettingResponse {
     HolidayHourSettings(AddAutoReceptionistSettingResponseHolidayHourSettings),
     BreakHourSettings(AddAutoReceptionistSettingResponseBreakHourSettings),
@@ -2008,35 +2008,35 @@ impl<'de> serde::Deserialize<'de> for AddAutoReceptionistSettingResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddAutoReceptionistSettingResponseHolidayHourSettings {
     pub holiday_hours: Option<AddAutoReceptionistSettingResponseHolidayHourSettingsHolidayHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddAutoReceptionistSettingResponseHolidayHourSettingsHolidayHours {
     pub holidays:
         Option<Vec<AddAutoReceptionistSettingResponseHolidayHourSettingsHolidayHoursHolidays>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddAutoReceptionistSettingResponseHolidayHourSettingsHolidayHoursHolidays {
     pub holiday_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddAutoReceptionistSettingResponseBreakHourSettings {
     pub break_hours: Option<AddAutoReceptionistSettingResponseBreakHourSettingsBreakHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddAutoReceptionistSettingResponseBreakHourSettingsBreakHours {
     pub break_hour_settings:
         Option<Vec<AddAutoReceptionistSettingResponseBreakHourSettingsBreakHoursBreakHourSettings>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddAutoReceptionistSettingResponseBreakHourSettingsBreakHoursBreakHourSettings {
     pub break_hour_id: String,
     pub break_hour_name: String,
@@ -2058,7 +2058,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/POST/phone/auto_receptionists/{autoReceptionistId}/settings/{settingType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddAutoReceptionistSetting {
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,

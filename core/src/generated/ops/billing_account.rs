@@ -8,12 +8,12 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListBillingAccountResponse {
     pub billing_accounts: Option<Vec<ListBillingAccountResponseBillingAccounts>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListBillingAccountResponseBillingAccounts {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -28,7 +28,7 @@ pub struct ListBillingAccountResponseBillingAccounts {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Billing-Account/GET/phone/billing_accounts>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListBillingAccount {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
@@ -47,7 +47,7 @@ impl crate::typed::Endpoint for ListBillingAccount {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetABillingAccountResponse {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -62,7 +62,7 @@ pub struct GetABillingAccountResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Billing-Account/GET/phone/billing_accounts/{billingAccountId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetABillingAccount {
     #[serde(rename = "billingAccountId")]
     pub billing_account_id: String,

@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListBlockedListResponse {
     pub blocked_list: Option<Vec<ListBlockedListResponseBlockedList>>,
     pub next_page_token: Option<String>,
@@ -16,7 +16,7 @@ pub struct ListBlockedListResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListBlockedListResponseBlockedList {
     pub block_type: Option<ListBlockedListResponseBlockedListBlockType>,
     pub comment: Option<String>,
@@ -58,7 +58,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Blocked-List/GET/phone/blocked_list>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListBlockedList {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
@@ -82,7 +82,7 @@ impl crate::typed::Endpoint for ListBlockedList {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddAnumberToBlockedListBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub block_type: Option<AddAnumberToBlockedListBodyBlockType>,
@@ -120,7 +120,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddAnumberToBlockedListResponse {
     pub id: Option<String>,
 }
@@ -134,7 +134,7 @@ pub struct AddAnumberToBlockedListResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Blocked-List/POST/phone/blocked_list>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddAnumberToBlockedList {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddAnumberToBlockedListBody>,
@@ -162,7 +162,7 @@ impl crate::typed::Endpoint for AddAnumberToBlockedList {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Blocked-List/DELETE/phone/blocked_list/{blockedListId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteABlockedList {
     #[serde(rename = "blockedListId")]
     pub blocked_list_id: String,
@@ -183,7 +183,7 @@ impl crate::typed::Endpoint for DeleteABlockedList {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetABlockedListResponse {
     pub block_type: Option<GetABlockedListResponseBlockType>,
     pub comment: Option<String>,
@@ -224,7 +224,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Blocked-List/GET/phone/blocked_list/{blockedListId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetABlockedList {
     #[serde(rename = "blockedListId")]
     pub blocked_list_id: String,
@@ -245,7 +245,7 @@ impl crate::typed::Endpoint for GetABlockedList {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateBlockedListBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub block_type: Option<UpdateBlockedListBodyBlockType>,
@@ -291,7 +291,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Blocked-List/PATCH/phone/blocked_list/{blockedListId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateBlockedList {
     #[serde(rename = "blockedListId")]
     pub blocked_list_id: String,

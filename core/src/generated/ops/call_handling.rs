@@ -8,20 +8,20 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponse {
     pub business_hours: Option<Vec<GetCallHandlingResponseBusinessHours>>,
     pub closed_hours: Option<Vec<GetCallHandlingResponseClosedHours>>,
     pub holiday_hours: Option<Vec<GetCallHandlingResponseHolidayHours>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseBusinessHours {
     pub settings: Option<GetCallHandlingResponseBusinessHoursSettings>,
     pub sub_setting_type: Option<GetCallHandlingResponseBusinessHoursSubSettingType>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseBusinessHoursSettings {
     pub allow_callers_check_voicemail: Option<bool>,
     pub allow_members_to_reset: Option<bool>,
@@ -48,13 +48,13 @@ pub struct GetCallHandlingResponseBusinessHoursSettings {
     pub wrap_up_time: Option<GetCallHandlingResponseBusinessHoursSettingsWrapUpTime>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseBusinessHoursSettingsAudioWhileConnecting {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseBusinessHoursSettingsBusyRouting {
     pub action: Option<i64>,
     pub allow_callers_check_voicemail: Option<bool>,
@@ -73,7 +73,7 @@ pub struct GetCallHandlingResponseBusinessHoursSettingsBusyRouting {
         Option<GetCallHandlingResponseBusinessHoursSettingsBusyRoutingVoicemailLeavingInstruction>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseBusinessHoursSettingsBusyRoutingForwardTo {
     pub description: Option<String>,
     pub display_name: Option<String>,
@@ -96,19 +96,19 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseBusinessHoursSettingsBusyRoutingForwardToVoicemailGreeting {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseBusinessHoursSettingsBusyRoutingMessageGreeting {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseBusinessHoursSettingsBusyRoutingOperator {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -127,19 +127,19 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseBusinessHoursSettingsBusyRoutingVoicemailGreeting {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseBusinessHoursSettingsBusyRoutingVoicemailLeavingInstruction {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseBusinessHoursSettingsCallDistribution {
     pub handle_multiple_calls: Option<bool>,
     pub ring_duration:
@@ -173,7 +173,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseBusinessHoursSettingsCallForwardingSettings {
     pub description: Option<String>,
     pub enable: Option<bool>,
@@ -183,7 +183,7 @@ pub struct GetCallHandlingResponseBusinessHoursSettingsCallForwardingSettings {
     pub phone_number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseBusinessHoursSettingsCallForwardingSettingsExternalContact {
     pub email: Option<String>,
     pub external_contact_id: Option<String>,
@@ -208,7 +208,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseBusinessHoursSettingsCustomHoursSettings {
     pub from: Option<String>,
     pub to: Option<String>,
@@ -236,7 +236,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseBusinessHoursSettingsGreetingPrompt {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -267,7 +267,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseBusinessHoursSettingsMusicOnHold {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -280,7 +280,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseBusinessHoursSettingsRouting {
     pub action: Option<GetCallHandlingResponseBusinessHoursSettingsRoutingAction>,
     pub allow_callers_check_voicemail: Option<bool>,
@@ -320,7 +320,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseBusinessHoursSettingsRoutingForwardTo {
     pub description: Option<String>,
     pub display_name: Option<String>,
@@ -349,19 +349,19 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseBusinessHoursSettingsRoutingForwardToVoicemailGreeting {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseBusinessHoursSettingsRoutingMessageGreeting {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseBusinessHoursSettingsRoutingOperator {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -380,13 +380,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseBusinessHoursSettingsRoutingVoicemailGreeting {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseBusinessHoursSettingsRoutingVoicemailLeavingInstruction {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -427,13 +427,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseClosedHours {
     pub settings: Option<GetCallHandlingResponseClosedHoursSettings>,
     pub sub_setting_type: Option<GetCallHandlingResponseClosedHoursSubSettingType>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseClosedHoursSettings {
     pub allow_callers_check_voicemail: Option<bool>,
     pub busy_routing: Option<GetCallHandlingResponseClosedHoursSettingsBusyRouting>,
@@ -448,7 +448,7 @@ pub struct GetCallHandlingResponseClosedHoursSettings {
     pub routing: Option<GetCallHandlingResponseClosedHoursSettingsRouting>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseClosedHoursSettingsBusyRouting {
     pub action: Option<i64>,
     pub allow_callers_check_voicemail: Option<bool>,
@@ -467,7 +467,7 @@ pub struct GetCallHandlingResponseClosedHoursSettingsBusyRouting {
         Option<GetCallHandlingResponseClosedHoursSettingsBusyRoutingVoicemailLeavingInstruction>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseClosedHoursSettingsBusyRoutingForwardTo {
     pub description: Option<String>,
     pub display_name: Option<String>,
@@ -490,19 +490,19 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseClosedHoursSettingsBusyRoutingForwardToVoicemailGreeting {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseClosedHoursSettingsBusyRoutingMessageGreeting {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseClosedHoursSettingsBusyRoutingOperator {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -521,19 +521,19 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseClosedHoursSettingsBusyRoutingVoicemailGreeting {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseClosedHoursSettingsBusyRoutingVoicemailLeavingInstruction {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseClosedHoursSettingsCallForwardingSettings {
     pub description: Option<String>,
     pub enable: Option<bool>,
@@ -543,7 +543,7 @@ pub struct GetCallHandlingResponseClosedHoursSettingsCallForwardingSettings {
     pub phone_number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseClosedHoursSettingsCallForwardingSettingsExternalContact {
     pub email: Option<String>,
     pub external_contact_id: Option<String>,
@@ -591,7 +591,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseClosedHoursSettingsRouting {
     pub action: Option<GetCallHandlingResponseClosedHoursSettingsRoutingAction>,
     pub allow_callers_check_voicemail: Option<bool>,
@@ -630,7 +630,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseClosedHoursSettingsRoutingForwardTo {
     pub description: Option<String>,
     pub display_name: Option<String>,
@@ -659,19 +659,19 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseClosedHoursSettingsRoutingForwardToVoicemailGreeting {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseClosedHoursSettingsRoutingMessageGreeting {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseClosedHoursSettingsRoutingOperator {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -690,13 +690,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseClosedHoursSettingsRoutingVoicemailGreeting {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseClosedHoursSettingsRoutingVoicemailLeavingInstruction {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -709,19 +709,19 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseHolidayHours {
     pub details: Option<Vec<GetCallHandlingResponseHolidayHoursDetails>>,
     pub holiday_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseHolidayHoursDetails {
     pub settings: Option<GetCallHandlingResponseHolidayHoursDetailsSettings>,
     pub sub_setting_type: Option<GetCallHandlingResponseHolidayHoursDetailsSubSettingType>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseHolidayHoursDetailsSettings {
     pub allow_callers_check_voicemail: Option<bool>,
     pub call_forwarding_settings:
@@ -738,7 +738,7 @@ pub struct GetCallHandlingResponseHolidayHoursDetailsSettings {
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseHolidayHoursDetailsSettingsCallForwardingSettings {
     pub description: Option<String>,
     pub enable: Option<bool>,
@@ -749,7 +749,7 @@ pub struct GetCallHandlingResponseHolidayHoursDetailsSettingsCallForwardingSetti
     pub phone_number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseHolidayHoursDetailsSettingsCallForwardingSettingsExternalContact {
     pub email: Option<String>,
     pub external_contact_id: Option<String>,
@@ -797,7 +797,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseHolidayHoursDetailsSettingsRouting {
     pub action: Option<i64>,
     pub allow_callers_check_voicemail: Option<bool>,
@@ -812,7 +812,7 @@ pub struct GetCallHandlingResponseHolidayHoursDetailsSettingsRouting {
         Option<GetCallHandlingResponseHolidayHoursDetailsSettingsRoutingVoicemailGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseHolidayHoursDetailsSettingsRoutingForwardTo {
     pub description: Option<String>,
     pub display_name: Option<String>,
@@ -834,7 +834,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseHolidayHoursDetailsSettingsRoutingOperator {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -853,7 +853,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHandlingResponseHolidayHoursDetailsSettingsRoutingVoicemailGreeting {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -877,7 +877,7 @@ crate::typed::string_enum! {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Handling/GET/phone/extension/{extensionId}/call_handling/settings>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetCallHandling {
     #[serde(rename = "extensionId")]
     pub extension_id: String,
@@ -915,7 +915,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Handling/DELETE/phone/extension/{extensionId}/call_handling/settings/{settingType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteCallHandling {
     #[serde(rename = "extensionId")]
     pub extension_id: String,
@@ -948,7 +948,7 @@ impl crate::typed::Endpoint for DeleteCallHandling {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateCallHandlingBody {
     CallForwardingSettings(UpdateCallHandlingBodyCallForwardingSettings),
@@ -957,7 +957,7 @@ pub enum UpdateCallHandlingBody {
     CallHandlingSettings(UpdateCallHandlingBodyCallHandlingSettings),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallHandlingBodyCallForwardingSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<UpdateCallHandlingBodyCallForwardingSettingsSettings>,
@@ -965,7 +965,7 @@ pub struct UpdateCallHandlingBodyCallForwardingSettings {
     pub sub_setting_type: Option<UpdateCallHandlingBodyCallForwardingSettingsSubSettingType>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallHandlingBodyCallForwardingSettingsSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_forwarding_settings:
@@ -974,7 +974,7 @@ pub struct UpdateCallHandlingBodyCallForwardingSettingsSettings {
     pub require_press_1_before_connecting: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallHandlingBodyCallForwardingSettingsSettingsCallForwardingSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -990,7 +990,7 @@ pub struct UpdateCallHandlingBodyCallForwardingSettingsSettingsCallForwardingSet
     pub phone_number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallHandlingBodyCallForwardingSettingsSettingsCallForwardingSettingsExternalContact
 {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1003,7 +1003,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallHandlingBodyHolidaySettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<UpdateCallHandlingBodyHolidaySettingsSettings>,
@@ -1011,7 +1011,7 @@ pub struct UpdateCallHandlingBodyHolidaySettings {
     pub sub_setting_type: Option<UpdateCallHandlingBodyHolidaySettingsSubSettingType>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallHandlingBodyHolidaySettingsSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -1029,7 +1029,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallHandlingBodyCustomHoursSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<UpdateCallHandlingBodyCustomHoursSettingsSettings>,
@@ -1037,7 +1037,7 @@ pub struct UpdateCallHandlingBodyCustomHoursSettings {
     pub sub_setting_type: Option<UpdateCallHandlingBodyCustomHoursSettingsSubSettingType>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallHandlingBodyCustomHoursSettingsSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_members_to_reset: Option<bool>,
@@ -1048,7 +1048,7 @@ pub struct UpdateCallHandlingBodyCustomHoursSettingsSettings {
     pub r#type: Option<UpdateCallHandlingBodyCustomHoursSettingsSettingsType>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallHandlingBodyCustomHoursSettingsSettingsCustomHoursSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -1094,7 +1094,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallHandlingBodyCallHandlingSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<UpdateCallHandlingBodyCallHandlingSettingsSettings>,
@@ -1102,7 +1102,7 @@ pub struct UpdateCallHandlingBodyCallHandlingSettings {
     pub sub_setting_type: Option<UpdateCallHandlingBodyCallHandlingSettingsSubSettingType>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallHandlingBodyCallHandlingSettingsSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_callers_check_voicemail: Option<bool>,
@@ -1189,7 +1189,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallHandlingBodyCallHandlingSettingsSettingsCallDistribution {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub handle_multiple_calls: Option<bool>,
@@ -1325,7 +1325,7 @@ crate::typed::string_enum! {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Handling/PATCH/phone/extension/{extensionId}/call_handling/settings/{settingType}>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateCallHandling {
     #[serde(rename = "extensionId")]
     pub extension_id: String,
@@ -1355,14 +1355,14 @@ impl crate::typed::Endpoint for UpdateCallHandling {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum AddCallHandlingBody {
     CallForwardingSettings(AddCallHandlingBodyCallForwardingSettings),
     HolidaySettings(AddCallHandlingBodyHolidaySettings),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCallHandlingBodyCallForwardingSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<AddCallHandlingBodyCallForwardingSettingsSettings>,
@@ -1370,7 +1370,7 @@ pub struct AddCallHandlingBodyCallForwardingSettings {
     pub sub_setting_type: Option<AddCallHandlingBodyCallForwardingSettingsSubSettingType>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCallHandlingBodyCallForwardingSettingsSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -1386,7 +1386,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCallHandlingBodyHolidaySettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<AddCallHandlingBodyHolidaySettingsSettings>,
@@ -1394,7 +1394,7 @@ pub struct AddCallHandlingBodyHolidaySettings {
     pub sub_setting_type: Option<AddCallHandlingBodyHolidaySettingsSubSettingType>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCallHandlingBodyHolidaySettingsSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -1410,7 +1410,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum AddCallHandlingResponse {
     CallForwarding(AddCallHandlingResponseCallForwarding),
     Holiday(AddCallHandlingResponseHoliday),
@@ -1437,12 +1437,12 @@ impl<'de> serde::Deserialize<'de> for AddCallHandlingResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddCallHandlingResponseCallForwarding {
     pub call_forwarding_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddCallHandlingResponseHoliday {
     pub holiday_id: Option<String>,
 }
@@ -1465,7 +1465,7 @@ crate::typed::string_enum! {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Handling/POST/phone/extension/{extensionId}/call_handling/settings/{settingType}>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddCallHandling {
     #[serde(rename = "extensionId")]
     pub extension_id: String,

@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallElementResponse {
     pub answer_time: Option<String>,
     pub call_element_id: Option<String>,
@@ -246,7 +246,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/GET/phone/call_element/{callElementId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetCallElement {
     #[serde(rename = "callElementId")]
     pub call_element_id: String,
@@ -267,7 +267,7 @@ impl crate::typed::Endpoint for GetCallElement {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountCallHistoryResponse {
     pub call_history: Option<Vec<AccountCallHistoryResponseCallHistory>>,
     pub call_logs: Option<Vec<AccountCallHistoryResponseCallLogs>>,
@@ -279,7 +279,7 @@ pub struct AccountCallHistoryResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountCallHistoryResponseCallHistory {
     pub answer_time: Option<String>,
     pub call_history_uuid: Option<String>,
@@ -448,7 +448,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountCallHistoryResponseCallLogs {
     pub answer_time: Option<String>,
     pub call_id: Option<String>,
@@ -720,7 +720,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/GET/phone/call_history>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AccountCallHistory {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -795,7 +795,7 @@ impl crate::typed::Endpoint for AccountCallHistory {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallPathResponse {
     pub answer_time: Option<String>,
     pub call_elements: Option<Vec<GetCallPathResponseCallElements>>,
@@ -832,7 +832,7 @@ pub struct GetCallPathResponse {
     pub start_time: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallPathResponseCallElements {
     pub answer_time: Option<String>,
     pub call_element_id: Option<String>,
@@ -1058,7 +1058,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallPathResponseCallPath {
     pub answer_time: Option<String>,
     pub call_id: Option<String>,
@@ -1342,7 +1342,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/GET/phone/call_history/{callHistoryUuid}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetCallPath {
     #[serde(rename = "callHistoryUuid")]
     pub call_history_uuid: String,
@@ -1363,7 +1363,7 @@ impl crate::typed::Endpoint for GetCallPath {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddClientCodeToCallHistoryBody {
     pub client_code: String,
 }
@@ -1377,7 +1377,7 @@ pub struct AddClientCodeToCallHistoryBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/PATCH/phone/call_history/{callLogId}/client_code>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddClientCodeToCallHistory {
     #[serde(rename = "callLogId")]
     pub call_log_id: String,
@@ -1401,7 +1401,7 @@ impl crate::typed::Endpoint for AddClientCodeToCallHistory {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallHistoryDetailResponse {
     pub answer_time: Option<String>,
     pub call_id: Option<String>,
@@ -1640,7 +1640,7 @@ crate::typed::string_enum! {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/GET/phone/call_history_detail/{callHistoryId}>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetCallHistoryDetail {
     #[serde(rename = "callHistoryId")]
     pub call_history_id: String,
@@ -1661,7 +1661,7 @@ impl crate::typed::Endpoint for GetCallHistoryDetail {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountCallLogsResponse {
     pub call_logs: Option<Vec<AccountCallLogsResponseCallLogs>>,
     pub from: Option<String>,
@@ -1672,7 +1672,7 @@ pub struct AccountCallLogsResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountCallLogsResponseCallLogs {
     pub answer_start_time: Option<String>,
     pub call_end_time: Option<String>,
@@ -1756,7 +1756,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountCallLogsResponseCallLogsOwner {
     pub extension_number: Option<i64>,
     pub id: Option<String>,
@@ -1781,7 +1781,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountCallLogsResponseCallLogsSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -1805,7 +1805,7 @@ crate::typed::string_enum! {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/GET/phone/call_logs>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AccountCallLogs {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -1850,7 +1850,7 @@ impl crate::typed::Endpoint for AccountCallLogs {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallLogDetailsResponse {
     pub call_id: Option<String>,
     pub call_type: Option<GetCallLogDetailsResponseCallType>,
@@ -1950,7 +1950,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallLogDetailsResponseLogDetails {
     pub date_time: Option<String>,
     pub device_private_ip: Option<String>,
@@ -1964,7 +1964,7 @@ pub struct GetCallLogDetailsResponseLogDetails {
     pub site: Option<GetCallLogDetailsResponseLogDetailsSite>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallLogDetailsResponseLogDetailsForwardTo {
     pub extension_deleted_time: Option<String>,
     pub extension_number: Option<String>,
@@ -1990,7 +1990,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallLogDetailsResponseLogDetailsSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -2006,7 +2006,7 @@ pub struct GetCallLogDetailsResponseLogDetailsSite {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/GET/phone/call_logs/{callLogId}>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetCallLogDetails {
     #[serde(rename = "callLogId")]
     pub call_log_id: String,
@@ -2027,7 +2027,7 @@ impl crate::typed::Endpoint for GetCallLogDetails {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddClientCodeToCallLogBody {
     pub client_code: String,
 }
@@ -2042,7 +2042,7 @@ pub struct AddClientCodeToCallLogBody {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/PUT/phone/call_logs/{callLogId}/client_code>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddClientCodeToCallLog {
     #[serde(rename = "callLogId")]
     pub call_log_id: String,
@@ -2066,7 +2066,7 @@ impl crate::typed::Endpoint for AddClientCodeToCallLog {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserAiCallSummaryResponse {
     pub account_id: Option<String>,
     pub ai_call_summary_id: Option<String>,
@@ -2098,7 +2098,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/GET/phone/user/{userId}/ai_call_summary/{aiCallSummaryId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetUserAiCallSummary {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -2122,7 +2122,7 @@ impl crate::typed::Endpoint for GetUserAiCallSummary {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserCallHistoryResponse {
     pub call_elements: Option<Vec<PhoneUserCallHistoryResponseCallElements>>,
     pub call_logs: Option<Vec<PhoneUserCallHistoryResponseCallLogs>>,
@@ -2134,7 +2134,7 @@ pub struct PhoneUserCallHistoryResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserCallHistoryResponseCallElements {
     pub answer_time: Option<String>,
     pub call_element_id: Option<String>,
@@ -2365,7 +2365,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserCallHistoryResponseCallLogs {
     pub answer_time: Option<String>,
     pub call_id: Option<String>,
@@ -2688,7 +2688,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/GET/phone/users/{userId}/call_history>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct PhoneUserCallHistory {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -2763,14 +2763,14 @@ impl crate::typed::Endpoint for PhoneUserCallHistory {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SyncUserCallHistoryResponse {
     pub call_elements: Option<Vec<SyncUserCallHistoryResponseCallElements>>,
     pub call_logs: Option<Vec<SyncUserCallHistoryResponseCallLogs>>,
     pub sync_token: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SyncUserCallHistoryResponseCallElements {
     pub ai_call_summary_id: Option<String>,
     pub answer_time: Option<String>,
@@ -3002,7 +3002,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SyncUserCallHistoryResponseCallLogs {
     pub ai_call_summary_id: Option<String>,
     pub answer_time: Option<String>,
@@ -3243,7 +3243,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/GET/phone/users/{userId}/call_history/sync>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct SyncUserCallHistory {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -3282,7 +3282,7 @@ impl crate::typed::Endpoint for SyncUserCallHistory {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/DELETE/phone/users/{userId}/call_history/{callLogId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteUserCallHistory {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -3306,7 +3306,7 @@ impl crate::typed::Endpoint for DeleteUserCallHistory {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserCallLogsResponse {
     pub call_logs: Option<Vec<PhoneUserCallLogsResponseCallLogs>>,
     pub from: Option<String>,
@@ -3317,7 +3317,7 @@ pub struct PhoneUserCallLogsResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserCallLogsResponseCallLogs {
     pub accepted_by: Option<PhoneUserCallLogsResponseCallLogsAcceptedBy>,
     pub answer_start_time: Option<String>,
@@ -3361,7 +3361,7 @@ pub struct PhoneUserCallLogsResponseCallLogs {
     pub waiting_time: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserCallLogsResponseCallLogsAcceptedBy {
     pub extension_number: Option<String>,
     pub location: Option<String>,
@@ -3401,7 +3401,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserCallLogsResponseCallLogsForwardedBy {
     pub extension_number: Option<String>,
     pub extension_type: Option<PhoneUserCallLogsResponseCallLogsForwardedByExtensionType>,
@@ -3421,7 +3421,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserCallLogsResponseCallLogsForwardedTo {
     pub extension_number: Option<String>,
     pub location: Option<String>,
@@ -3430,7 +3430,7 @@ pub struct PhoneUserCallLogsResponseCallLogsForwardedTo {
     pub phone_number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserCallLogsResponseCallLogsOutgoingBy {
     pub extension_number: Option<String>,
     pub location: Option<String>,
@@ -3446,7 +3446,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserCallLogsResponseCallLogsSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -3477,7 +3477,7 @@ crate::typed::string_enum! {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/GET/phone/users/{userId}/call_logs>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct PhoneUserCallLogs {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -3519,13 +3519,13 @@ impl crate::typed::Endpoint for PhoneUserCallLogs {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SyncUserCallLogsResponse {
     pub call_logs: Option<Vec<SyncUserCallLogsResponseCallLogs>>,
     pub sync_token: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SyncUserCallLogsResponseCallLogs {
     pub accepted_by: Option<SyncUserCallLogsResponseCallLogsAcceptedBy>,
     pub answer_start_time: Option<String>,
@@ -3569,7 +3569,7 @@ pub struct SyncUserCallLogsResponseCallLogs {
     pub waiting_time: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SyncUserCallLogsResponseCallLogsAcceptedBy {
     pub extension_number: Option<String>,
     pub location: Option<String>,
@@ -3609,7 +3609,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SyncUserCallLogsResponseCallLogsForwardedBy {
     pub extension_number: Option<String>,
     pub extension_type: Option<SyncUserCallLogsResponseCallLogsForwardedByExtensionType>,
@@ -3629,7 +3629,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SyncUserCallLogsResponseCallLogsForwardedTo {
     pub extension_number: Option<String>,
     pub location: Option<String>,
@@ -3638,7 +3638,7 @@ pub struct SyncUserCallLogsResponseCallLogsForwardedTo {
     pub phone_number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SyncUserCallLogsResponseCallLogsOutgoingBy {
     pub extension_number: Option<String>,
     pub location: Option<String>,
@@ -3654,7 +3654,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SyncUserCallLogsResponseCallLogsSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -3678,7 +3678,7 @@ crate::typed::string_enum! {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/GET/phone/users/{userId}/call_logs/sync>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct SyncUserCallLogs {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -3718,7 +3718,7 @@ impl crate::typed::Endpoint for SyncUserCallLogs {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/DELETE/phone/users/{userId}/call_logs/{callLogId}>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteCallLog {
     #[serde(rename = "userId")]
     pub user_id: String,

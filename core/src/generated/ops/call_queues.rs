@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallqueueanalyticsResponse {
     pub call_queues: Option<Vec<CallqueueanalyticsResponseCallQueues>>,
     pub from: Option<String>,
@@ -17,7 +17,7 @@ pub struct CallqueueanalyticsResponse {
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CallqueueanalyticsResponseCallQueues {
     pub abandoned_calls: Option<i64>,
     pub avg_handle_time: Option<i64>,
@@ -47,7 +47,7 @@ pub struct CallqueueanalyticsResponseCallQueues {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/GET/phone/call_queue_analytics>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Callqueueanalytics {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -87,7 +87,7 @@ impl crate::typed::Endpoint for Callqueueanalytics {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCallQueuesResponse {
     pub call_queues: Option<Vec<ListCallQueuesResponseCallQueues>>,
     pub next_page_token: Option<String>,
@@ -95,7 +95,7 @@ pub struct ListCallQueuesResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCallQueuesResponseCallQueues {
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
@@ -106,7 +106,7 @@ pub struct ListCallQueuesResponseCallQueues {
     pub status: Option<ListCallQueuesResponseCallQueuesStatus>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCallQueuesResponseCallQueuesPhoneNumbers {
     pub id: Option<String>,
     pub number: Option<String>,
@@ -120,7 +120,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCallQueuesResponseCallQueuesSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -143,7 +143,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/GET/phone/call_queues>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListCallQueues {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
@@ -176,7 +176,7 @@ impl crate::typed::Endpoint for ListCallQueues {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct CreateCallQueueBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_center: Option<String>,
@@ -192,7 +192,7 @@ pub struct CreateCallQueueBody {
     pub site_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct CreateCallQueueBodyMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub common_area_ids: Option<Vec<String>>,
@@ -200,7 +200,7 @@ pub struct CreateCallQueueBodyMembers {
     pub users: Option<Vec<CreateCallQueueBodyMembersUsers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct CreateCallQueueBodyMembersUsers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -208,7 +208,7 @@ pub struct CreateCallQueueBodyMembersUsers {
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CreateCallQueueResponse {
     pub extension_number: Option<i64>,
     pub id: Option<String>,
@@ -225,7 +225,7 @@ pub struct CreateCallQueueResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/POST/phone/call_queues>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct CreateCallQueue {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<CreateCallQueueBody>,
@@ -253,7 +253,7 @@ impl crate::typed::Endpoint for CreateCallQueue {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/DELETE/phone/call_queues/{callQueueId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteACallQueue {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -274,7 +274,7 @@ impl crate::typed::Endpoint for DeleteACallQueue {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACallQueueResponse {
     pub audio_prompt_language: Option<GetACallQueueResponseAudioPromptLanguage>,
     pub cost_center: Option<String>,
@@ -334,20 +334,20 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACallQueueResponseMembers {
     pub common_areas: Option<Vec<GetACallQueueResponseMembersCommonAreas>>,
     pub users: Option<Vec<GetACallQueueResponseMembersUsers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACallQueueResponseMembersCommonAreas {
     pub extension_id: Option<String>,
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACallQueueResponseMembersUsers {
     pub extension_id: Option<String>,
     pub id: Option<String>,
@@ -363,7 +363,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACallQueueResponsePhoneNumbers {
     pub id: Option<String>,
     pub number: Option<String>,
@@ -377,12 +377,12 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACallQueueResponsePolicy {
     pub voicemail_access_members: Option<Vec<GetACallQueueResponsePolicyVoicemailAccessMembers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACallQueueResponsePolicyVoicemailAccessMembers {
     pub access_user_id: Option<String>,
     pub access_user_type: Option<GetACallQueueResponsePolicyVoicemailAccessMembersAccessUserType>,
@@ -414,7 +414,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACallQueueResponseSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -436,7 +436,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/GET/phone/call_queues/{callQueueId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetACallQueue {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -457,7 +457,7 @@ impl crate::typed::Endpoint for GetACallQueue {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_prompt_language: Option<UpdateCallQueueBodyAudioPromptLanguage>,
@@ -554,7 +554,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/PATCH/phone/call_queues/{callQueueId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueue {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -578,7 +578,7 @@ impl crate::typed::Endpoint for UpdateCallQueue {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponse {
     pub call_distribution_setting:
         Option<GetCallQueueCallHandlingSettingResponseCallDistributionSetting>,
@@ -586,7 +586,7 @@ pub struct GetCallQueueCallHandlingSettingResponse {
     pub greeting_setting: Option<GetCallQueueCallHandlingSettingResponseGreetingSetting>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseCallDistributionSetting {
     pub allow_members_to_set_own_business_hours: Option<bool>,
     pub max_call_in_queue: Option<i64>,
@@ -636,7 +636,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSetting {
     SequentialRotatingLongestIdle(GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSettingSequentialRotatingLongestIdle),
     GroupRotating(GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSettingGroupRotating),
@@ -675,7 +675,7 @@ impl<'de> serde::Deserialize<'de>
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSettingSequentialRotatingLongestIdle {
     pub handle_multiple_calls: Option<bool>,
     pub ring_duration: Option<GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSettingSequentialRotatingLongestIdleRingDuration>,
@@ -698,7 +698,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSettingGroupRotating {
     pub group_size: Option<i64>,
     pub ring_duration: Option<GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSettingGroupRotatingRingDuration>,
@@ -720,13 +720,13 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSettingCustomGroupRotating {
     pub custom_groups: Option<Vec<GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSettingCustomGroupRotatingCustomGroups>>,
     pub ring_duration: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSettingCustomGroupRotatingCustomGroups {
     pub custom_group_id: Option<String>,
     pub description: Option<String>,
@@ -735,7 +735,7 @@ pub struct GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingMod
     pub sequence: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSettingCustomGroupRotatingCustomGroupsMembers
 {
     pub extension_id: Option<String>,
@@ -763,7 +763,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSetting {
     pub overflow_action:
         Option<GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowAction>,
@@ -784,7 +784,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSetting {
     ForwardToVoicemail(GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemail),
     ForwardToExtension(GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExtension),
@@ -852,7 +852,7 @@ impl<'de> serde::Deserialize<'de>
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemail {
     pub connect_to_operator: Option<bool>,
     pub leave_voicemail_instruction: Option<GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailLeaveVoicemailInstruction>,
@@ -861,14 +861,14 @@ pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowAct
     pub voicemail_greeting: Option<GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailVoicemailGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailLeaveVoicemailInstruction
 {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailLeaveVoicemailTo {
     pub extension_id: Option<String>,
     pub extension_name: Option<String>,
@@ -885,7 +885,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailOperatorExtension {
     pub extension_id: Option<String>,
     pub extension_name: Option<String>,
@@ -905,19 +905,19 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailVoicemailGreeting
 {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExtension {
     pub forward_to_extension: Option<GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExtensionForwardToExtension>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExtensionForwardToExtension {
     pub extension_id: Option<String>,
     pub extension_name: Option<String>,
@@ -937,12 +937,12 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExternalContact {
     pub forward_to_external_contact: Option<GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExternalContactForwardToExternalContact>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExternalContactForwardToExternalContact
 {
     pub external_contact_email: Option<String>,
@@ -951,44 +951,44 @@ pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowAct
     pub phone_numbers: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExternalNumber
 {
     pub forward_phone_number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToZoomContactCenter
 {
     pub zoom_contact_center_flow_name: Option<String>,
     pub zoom_contact_center_number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnect {
     pub message_greeting: Option<GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnectMessageGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnectMessageGreeting
 {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccount {
     pub forward_to_teams: Option<GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccountForwardToTeams>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccountForwardToTeams
 {
     pub teams_app_id: Option<String>,
     pub teams_voice_app_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseGreetingSetting {
     pub audio_while_connecting:
         Option<GetCallQueueCallHandlingSettingResponseGreetingSettingAudioWhileConnecting>,
@@ -997,19 +997,19 @@ pub struct GetCallQueueCallHandlingSettingResponseGreetingSetting {
     pub music_on_hold: Option<GetCallQueueCallHandlingSettingResponseGreetingSettingMusicOnHold>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseGreetingSettingAudioWhileConnecting {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseGreetingSettingGreetingPrompt {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueCallHandlingSettingResponseGreetingSettingMusicOnHold {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
@@ -1033,7 +1033,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/GET/phone/call_queues/{callQueueId}/call_handling/settings>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetCallQueueCallHandlingSetting {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -1063,7 +1063,7 @@ impl crate::typed::Endpoint for GetCallQueueCallHandlingSetting {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_id: Option<String>,
@@ -1078,7 +1078,7 @@ pub struct UpdateCallQueueCallHandlingSettingBody {
     pub holiday_hour_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBodyCallDistributionSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_members_to_set_own_business_hours: Option<bool>,
@@ -1135,14 +1135,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateCallQueueCallHandlingSettingBodyCallDistributionSettingRingModeSetting {
     SequentialRotatingLongestIdle(UpdateCallQueueCallHandlingSettingBodyCallDistributionSettingRingModeSettingSequentialRotatingLongestIdle),
     GroupRotating(UpdateCallQueueCallHandlingSettingBodyCallDistributionSettingRingModeSettingGroupRotating),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBodyCallDistributionSettingRingModeSettingSequentialRotatingLongestIdle {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub handle_multiple_calls: Option<bool>,
@@ -1168,7 +1168,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBodyCallDistributionSettingRingModeSettingGroupRotating {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_size: Option<i64>,
@@ -1212,7 +1212,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub overflow_action:
@@ -1235,7 +1235,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSetting {
     ForwardToVoicemail(UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemail),
@@ -1247,7 +1247,7 @@ pub enum UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowAction
     ForwardToMicrosoftTeamsResourceAccount(UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccount),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connect_to_operator: Option<bool>,
@@ -1261,96 +1261,96 @@ pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActi
     pub voicemail_greeting: Option<UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemailVoicemailGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemailLeaveVoicemailInstruction
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemailLeaveVoicemailTo
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemailOperatorExtension
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemailVoicemailGreeting
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExtension {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forward_to_extension: Option<UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExtensionForwardToExtension>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExtensionForwardToExtension
 {
     pub extension_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExternalContact {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forward_to_external_contact: Option<UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExternalContactForwardToExternalContact>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExternalContactForwardToExternalContact
 {
     pub external_contact_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExternalNumber
 {
     pub forward_phone_number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToZoomContactCenter
 {
     pub zoom_contact_center_number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnect {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_greeting: Option<UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnectMessageGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnectMessageGreeting
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccount {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forward_to_teams: Option<UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccountForwardToTeams>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccountForwardToTeams
 {
     pub teams_app_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBodyGreetingSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_while_connecting:
@@ -1362,19 +1362,19 @@ pub struct UpdateCallQueueCallHandlingSettingBodyGreetingSetting {
     pub music_on_hold: Option<UpdateCallQueueCallHandlingSettingBodyGreetingSettingMusicOnHold>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBodyGreetingSettingAudioWhileConnecting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBodyGreetingSettingGreetingPrompt {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBodyGreetingSettingMusicOnHold {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
@@ -1398,7 +1398,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/PATCH/phone/call_queues/{callQueueId}/call_handling/settings/{hourType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSetting {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -1428,12 +1428,12 @@ impl crate::typed::Endpoint for UpdateCallQueueCallHandlingSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListcustomgroupsofacallqueueResponse {
     pub custom_groups: Option<Vec<ListcustomgroupsofacallqueueResponseCustomGroups>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListcustomgroupsofacallqueueResponseCustomGroups {
     pub custom_group_id: Option<String>,
     pub description: Option<String>,
@@ -1442,7 +1442,7 @@ pub struct ListcustomgroupsofacallqueueResponseCustomGroups {
     pub sequence: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListcustomgroupsofacallqueueResponseCustomGroupsMembers {
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
@@ -1458,7 +1458,7 @@ pub struct ListcustomgroupsofacallqueueResponseCustomGroupsMembers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/GET/phone/call_queues/{callQueueId}/custom_groups>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Listcustomgroupsofacallqueue {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -1479,7 +1479,7 @@ impl crate::typed::Endpoint for Listcustomgroupsofacallqueue {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct CreateacustomgroupinacallqueueBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -1488,7 +1488,7 @@ pub struct CreateacustomgroupinacallqueueBody {
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CreateacustomgroupinacallqueueResponse {
     pub custom_group_id: Option<String>,
     pub description: Option<String>,
@@ -1497,7 +1497,7 @@ pub struct CreateacustomgroupinacallqueueResponse {
     pub sequence: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CreateacustomgroupinacallqueueResponseMembers {
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
@@ -1513,7 +1513,7 @@ pub struct CreateacustomgroupinacallqueueResponseMembers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/POST/phone/call_queues/{callQueueId}/custom_groups>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Createacustomgroupinacallqueue {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -1546,7 +1546,7 @@ impl crate::typed::Endpoint for Createacustomgroupinacallqueue {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/DELETE/phone/call_queues/{callQueueId}/custom_groups/{customGroupId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Deleteacustomgroup {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -1570,7 +1570,7 @@ impl crate::typed::Endpoint for Deleteacustomgroup {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetacustomgroupResponse {
     pub custom_group_id: Option<String>,
     pub description: Option<String>,
@@ -1579,7 +1579,7 @@ pub struct GetacustomgroupResponse {
     pub sequence: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetacustomgroupResponseMembers {
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
@@ -1595,7 +1595,7 @@ pub struct GetacustomgroupResponseMembers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/GET/phone/call_queues/{callQueueId}/custom_groups/{customGroupId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Getacustomgroup {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -1619,7 +1619,7 @@ impl crate::typed::Endpoint for Getacustomgroup {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateacustomgroupBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -1627,7 +1627,7 @@ pub struct UpdateacustomgroupBody {
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct UpdateacustomgroupResponse {
     pub custom_group_id: Option<String>,
     pub description: Option<String>,
@@ -1636,7 +1636,7 @@ pub struct UpdateacustomgroupResponse {
     pub sequence: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct UpdateacustomgroupResponseMembers {
     pub extension_id: Option<String>,
     pub extension_number: Option<String>,
@@ -1652,7 +1652,7 @@ pub struct UpdateacustomgroupResponseMembers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/PATCH/phone/call_queues/{callQueueId}/custom_groups/{customGroupId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Updateacustomgroup {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -1679,7 +1679,7 @@ impl crate::typed::Endpoint for Updateacustomgroup {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddmemberstoacustomgroupBody {
     pub member_extension_ids: Vec<String>,
 }
@@ -1693,7 +1693,7 @@ pub struct AddmemberstoacustomgroupBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/POST/phone/call_queues/{callQueueId}/custom_groups/{customGroupId}/members>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Addmemberstoacustomgroup {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -1729,7 +1729,7 @@ impl crate::typed::Endpoint for Addmemberstoacustomgroup {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/DELETE/phone/call_queues/{callQueueId}/custom_groups/{customGroupId}/members/{extensionId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Removeamemberfromacustomgroup {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -1769,7 +1769,7 @@ impl crate::typed::Endpoint for Removeamemberfromacustomgroup {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/DELETE/phone/call_queues/{callQueueId}/members>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UnassignAllMembers {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -1790,7 +1790,7 @@ impl crate::typed::Endpoint for UnassignAllMembers {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCallQueueMembersResponse {
     pub call_queue_members: Option<Vec<ListCallQueueMembersResponseCallQueueMembers>>,
     pub next_page_token: Option<String>,
@@ -1798,7 +1798,7 @@ pub struct ListCallQueueMembersResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCallQueueMembersResponseCallQueueMembers {
     pub extension_id: Option<String>,
     pub id: Option<String>,
@@ -1824,7 +1824,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/GET/phone/call_queues/{callQueueId}/members>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListCallQueueMembers {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -1851,13 +1851,13 @@ impl crate::typed::Endpoint for ListCallQueueMembers {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddMembersToCallQueueBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<AddMembersToCallQueueBodyMembers>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddMembersToCallQueueBodyMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub common_area_ids: Option<Vec<String>>,
@@ -1865,7 +1865,7 @@ pub struct AddMembersToCallQueueBodyMembers {
     pub users: Option<Vec<AddMembersToCallQueueBodyMembersUsers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddMembersToCallQueueBodyMembersUsers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -1882,7 +1882,7 @@ pub struct AddMembersToCallQueueBodyMembersUsers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/POST/phone/call_queues/{callQueueId}/members>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddMembersToCallQueue {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -1915,7 +1915,7 @@ impl crate::typed::Endpoint for AddMembersToCallQueue {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/DELETE/phone/call_queues/{callQueueId}/members/{memberId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UnassignMemberFromCallQueue {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -1948,7 +1948,7 @@ impl crate::typed::Endpoint for UnassignMemberFromCallQueue {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/DELETE/phone/call_queues/{callQueueId}/phone_numbers>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UnassignAPhoneNumCallQueue {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -1969,13 +1969,13 @@ impl crate::typed::Endpoint for UnassignAPhoneNumCallQueue {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignPhoneToCallQueueBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<AssignPhoneToCallQueueBodyPhoneNumbers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignPhoneToCallQueueBodyPhoneNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -1992,7 +1992,7 @@ pub struct AssignPhoneToCallQueueBodyPhoneNumbers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/POST/phone/call_queues/{callQueueId}/phone_numbers>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignPhoneToCallQueue {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -2025,7 +2025,7 @@ impl crate::typed::Endpoint for AssignPhoneToCallQueue {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/DELETE/phone/call_queues/{callQueueId}/phone_numbers/{phoneNumberId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UnAssignPhoneNumCallQueue {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -2049,7 +2049,7 @@ impl crate::typed::Endpoint for UnAssignPhoneNumCallQueue {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueuePolicyResponse {
     pub ad_hoc_call_recording_for_members:
         Option<GetCallQueuePolicyResponseAdHocCallRecordingForMembers>,
@@ -2071,12 +2071,12 @@ pub struct GetCallQueuePolicyResponse {
     pub voicemail_transcription: Option<GetCallQueuePolicyResponseVoicemailTranscription>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueuePolicyResponseAdHocCallRecordingForMembers {
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueuePolicyResponseAutoAnswerCallQueueCalls {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -2092,7 +2092,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueuePolicyResponseAutoCallRecording {
     pub allow_stop_resume_recording: Option<bool>,
     pub disconnect_on_recording_failure: Option<bool>,
@@ -2110,7 +2110,7 @@ pub struct GetCallQueuePolicyResponseAutoCallRecording {
     pub recording_transcription: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueuePolicyResponseAutoCallRecordingInboundAudioNotification {
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
@@ -2125,14 +2125,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueuePolicyResponseAutoCallRecordingOutboundAudioNotification {
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
     pub recording_start_prompt_audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueuePolicyResponseAutoCallRecordingPlayRecordingBeepTone {
     pub enable: Option<bool>,
     pub play_beep_member:
@@ -2183,7 +2183,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueuePolicyResponseAutoDeleteDataAfterRetentionDuration {
     pub delete_type:
         Option<GetCallQueuePolicyResponseAutoDeleteDataAfterRetentionDurationDeleteType>,
@@ -2202,7 +2202,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueuePolicyResponseAutoDeleteDataAfterRetentionDurationItems {
     pub duration: Option<i64>,
     pub time_unit:
@@ -2234,7 +2234,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueuePolicyResponseBlockCallsWithoutCallerId {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -2250,7 +2250,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueuePolicyResponseCallQueueOptOutReason {
     pub call_queue_opt_out_reasons_list:
         Option<Vec<GetCallQueuePolicyResponseCallQueueOptOutReasonCallQueueOptOutReasonsList>>,
@@ -2260,7 +2260,7 @@ pub struct GetCallQueuePolicyResponseCallQueueOptOutReason {
     pub modified: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueuePolicyResponseCallQueueOptOutReasonCallQueueOptOutReasonsList {
     pub code: Option<String>,
     pub enable: Option<bool>,
@@ -2275,12 +2275,12 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueuePolicyResponseCallQueuePickupCode {
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueuePolicyResponseCallScreening {
     pub enable: Option<bool>,
     pub exclude_user_company_contacts: Option<bool>,
@@ -2297,7 +2297,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueuePolicyResponseOnlineFax {
     pub enable: Option<bool>,
     pub enable_outbound_fax_transmission_report: Option<bool>,
@@ -2317,7 +2317,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueuePolicyResponseSms {
     pub enable: Option<bool>,
     pub international_sms: Option<bool>,
@@ -2335,7 +2335,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueuePolicyResponseSmsAutoReply {
     pub auto_reply_for_inbound_message:
         Option<GetCallQueuePolicyResponseSmsAutoReplyAutoReplyForInboundMessage>,
@@ -2345,7 +2345,7 @@ pub struct GetCallQueuePolicyResponseSmsAutoReply {
     pub modified: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueuePolicyResponseSmsAutoReplyAutoReplyForInboundMessage {
     pub active: Option<bool>,
     pub content: Option<String>,
@@ -2368,7 +2368,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueuePolicyResponseSmsTemplate {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -2385,7 +2385,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueuePolicyResponseSmsTemplateSmsTemplateList {
     pub active: Option<bool>,
     pub content: Option<String>,
@@ -2394,7 +2394,7 @@ pub struct GetCallQueuePolicyResponseSmsTemplateSmsTemplateList {
     pub sms_template_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueuePolicyResponseTeamSmsThreadSummary {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -2410,7 +2410,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueuePolicyResponseVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub forward_email_list: Option<Vec<String>>,
@@ -2430,7 +2430,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueuePolicyResponseVoicemailTranscription {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -2455,7 +2455,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/GET/phone/call_queues/{callQueueId}/policies>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetCallQueuePolicy {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -2476,7 +2476,7 @@ impl crate::typed::Endpoint for GetCallQueuePolicy {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicyBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ad_hoc_call_recording_for_members:
@@ -2513,13 +2513,13 @@ pub struct UpdateCallQueuePolicyBody {
     pub voicemail_transcription: Option<UpdateCallQueuePolicyBodyVoicemailTranscription>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicyBodyAdHocCallRecordingForMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicyBodyAutoAnswerCallQueueCalls {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2527,7 +2527,7 @@ pub struct UpdateCallQueuePolicyBodyAutoAnswerCallQueueCalls {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicyBodyAutoCallRecording {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_stop_resume_recording: Option<bool>,
@@ -2554,7 +2554,7 @@ pub struct UpdateCallQueuePolicyBodyAutoCallRecording {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicyBodyAutoCallRecordingInboundAudioNotification {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_explicit_consent: Option<bool>,
@@ -2564,7 +2564,7 @@ pub struct UpdateCallQueuePolicyBodyAutoCallRecordingInboundAudioNotification {
     pub recording_start_prompt_audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicyBodyAutoCallRecordingOutboundAudioNotification {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_explicit_consent: Option<bool>,
@@ -2574,7 +2574,7 @@ pub struct UpdateCallQueuePolicyBodyAutoCallRecordingOutboundAudioNotification {
     pub recording_start_prompt_audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicyBodyAutoCallRecordingPlayRecordingBeepTone {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2628,7 +2628,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicyBodyAutoDeleteDataAfterRetentionDuration {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_type:
@@ -2650,7 +2650,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicyBodyAutoDeleteDataAfterRetentionDurationItems {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
@@ -2677,7 +2677,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicyBodyBlockCallsWithoutCallerId {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2685,7 +2685,7 @@ pub struct UpdateCallQueuePolicyBodyBlockCallsWithoutCallerId {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicyBodyCallQueueOptOutReason {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_queue_opt_out_reasons_list:
@@ -2696,7 +2696,7 @@ pub struct UpdateCallQueuePolicyBodyCallQueueOptOutReason {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicyBodyCallQueueOptOutReasonCallQueueOptOutReasonsList {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -2704,13 +2704,13 @@ pub struct UpdateCallQueuePolicyBodyCallQueueOptOutReasonCallQueueOptOutReasonsL
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicyBodyCallQueuePickupCode {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicyBodyCallScreening {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2720,7 +2720,7 @@ pub struct UpdateCallQueuePolicyBodyCallScreening {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicyBodyOnlineFax {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2736,7 +2736,7 @@ pub struct UpdateCallQueuePolicyBodyOnlineFax {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicyBodySms {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2748,7 +2748,7 @@ pub struct UpdateCallQueuePolicyBodySms {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicyBodySmsAutoReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_reply_for_inbound_message:
@@ -2759,7 +2759,7 @@ pub struct UpdateCallQueuePolicyBodySmsAutoReply {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicyBodySmsAutoReplyAutoReplyForInboundMessage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
@@ -2777,7 +2777,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicyBodySmsTemplate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2787,7 +2787,7 @@ pub struct UpdateCallQueuePolicyBodySmsTemplate {
     pub sms_template_list: Option<Vec<UpdateCallQueuePolicyBodySmsTemplateSmsTemplateList>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicyBodySmsTemplateSmsTemplateList {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
@@ -2795,7 +2795,7 @@ pub struct UpdateCallQueuePolicyBodySmsTemplateSmsTemplateList {
     pub sms_template_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicyBodyTeamSmsThreadSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2803,7 +2803,7 @@ pub struct UpdateCallQueuePolicyBodyTeamSmsThreadSummary {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicyBodyVoicemailNotificationByEmail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2819,7 +2819,7 @@ pub struct UpdateCallQueuePolicyBodyVoicemailNotificationByEmail {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicyBodyVoicemailTranscription {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2836,7 +2836,7 @@ pub struct UpdateCallQueuePolicyBodyVoicemailTranscription {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/PATCH/phone/call_queues/{callQueueId}/policies>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicy {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -2869,7 +2869,7 @@ impl crate::typed::Endpoint for UpdateCallQueuePolicy {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/DELETE/phone/call_queues/{callQueueId}/policies/{policyType}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct RemoveCqPolicySubSetting {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -2899,13 +2899,13 @@ impl crate::typed::Endpoint for RemoveCqPolicySubSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCqPolicySubSettingBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_access_members: Option<Vec<UpdateCqPolicySubSettingBodyVoicemailAccessMembers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCqPolicySubSettingBodyVoicemailAccessMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user_id: Option<String>,
@@ -2937,7 +2937,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/PATCH/phone/call_queues/{callQueueId}/policies/{policyType}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCqPolicySubSetting {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -2964,13 +2964,13 @@ impl crate::typed::Endpoint for UpdateCqPolicySubSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCqPolicySubSettingBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_access_members: Option<Vec<AddCqPolicySubSettingBodyVoicemailAccessMembers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCqPolicySubSettingBodyVoicemailAccessMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user_id: Option<String>,
@@ -2991,12 +2991,12 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddCqPolicySubSettingResponse {
     pub voicemail_access_members: Option<Vec<AddCqPolicySubSettingResponseVoicemailAccessMembers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddCqPolicySubSettingResponseVoicemailAccessMembers {
     pub access_user_id: Option<String>,
     pub access_user_type: Option<AddCqPolicySubSettingResponseVoicemailAccessMembersAccessUserType>,
@@ -3022,7 +3022,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/POST/phone/call_queues/{callQueueId}/policies/{policyType}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCqPolicySubSetting {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -3049,7 +3049,7 @@ impl crate::typed::Endpoint for AddCqPolicySubSetting {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueRecordingsResponse {
     pub from: Option<String>,
     pub next_page_token: Option<String>,
@@ -3059,7 +3059,7 @@ pub struct GetCallQueueRecordingsResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueRecordingsResponseRecordings {
     pub callee_name: Option<String>,
     pub callee_number: Option<String>,
@@ -3099,7 +3099,7 @@ crate::typed::int_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/GET/phone/call_queues/{callQueueId}/recordings>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetCallQueueRecordings {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -3132,7 +3132,7 @@ impl crate::typed::Endpoint for GetCallQueueRecordings {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum GetCallQueueSettingsResponse {
     HolidayHourSettings(GetCallQueueSettingsResponseHolidayHourSettings),
     BusinessHourSettings(GetCallQueueSettingsResponseBusinessHourSettings),
@@ -3165,25 +3165,25 @@ impl<'de> serde::Deserialize<'de> for GetCallQueueSettingsResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueSettingsResponseHolidayHourSettings {
     pub holiday_hours: Option<Vec<GetCallQueueSettingsResponseHolidayHourSettingsHolidayHours>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueSettingsResponseHolidayHourSettingsHolidayHours {
     pub from: Option<String>,
     pub name: Option<String>,
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueSettingsResponseBusinessHourSettings {
     pub business_hours_settings:
         Option<GetCallQueueSettingsResponseBusinessHourSettingsBusinessHoursSettings>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueSettingsResponseBusinessHourSettingsBusinessHoursSettings {
     pub business_hour_type: Option<
         GetCallQueueSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHourType,
@@ -3200,7 +3200,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHours {
     pub from: Option<String>,
     pub to: Option<String>,
@@ -3232,12 +3232,12 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueSettingsResponseBreakHourSettings {
     pub break_hours: Option<Vec<GetCallQueueSettingsResponseBreakHourSettingsBreakHours>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueSettingsResponseBreakHourSettingsBreakHours {
     pub break_hour_id: Option<String>,
     pub break_hour_name: Option<String>,
@@ -3247,7 +3247,7 @@ pub struct GetCallQueueSettingsResponseBreakHourSettingsBreakHours {
         Option<GetCallQueueSettingsResponseBreakHourSettingsBreakHoursBreakHourType>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum GetCallQueueSettingsResponseBreakHourSettingsBreakHoursBreakHourSetting {
     EveryBusinessDay(
         GetCallQueueSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingEveryBusinessDay,
@@ -3278,19 +3278,19 @@ impl<'de> serde::Deserialize<'de>
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingEveryBusinessDay {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHours {
     pub days:
         Vec<GetCallQueueSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHoursDays>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQueueSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHoursDays {
     pub enable: Option<bool>,
     pub from: String,
@@ -3334,7 +3334,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/GET/phone/call_queues/{callQueueId}/settings>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetCallQueueSettings {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -3374,7 +3374,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/DELETE/phone/call_queues/{callQueueId}/settings/{settingType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteCallQueueSetting {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -3407,7 +3407,7 @@ impl crate::typed::Endpoint for DeleteCallQueueSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateCallQueueSettingBody {
     HolidayHourSettings(UpdateCallQueueSettingBodyHolidayHourSettings),
@@ -3415,19 +3415,19 @@ pub enum UpdateCallQueueSettingBody {
     BreakHourSettings(UpdateCallQueueSettingBodyBreakHourSettings),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueSettingBodyHolidayHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holiday_hours: Option<UpdateCallQueueSettingBodyHolidayHourSettingsHolidayHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueSettingBodyHolidayHourSettingsHolidayHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holidays: Option<Vec<UpdateCallQueueSettingBodyHolidayHourSettingsHolidayHoursHolidays>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueSettingBodyHolidayHourSettingsHolidayHoursHolidays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -3437,14 +3437,14 @@ pub struct UpdateCallQueueSettingBodyHolidayHourSettingsHolidayHoursHolidays {
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueSettingBodyBusinessHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_hours_settings:
         Option<UpdateCallQueueSettingBodyBusinessHourSettingsBusinessHoursSettings>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueSettingBodyBusinessHourSettingsBusinessHoursSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_hour_type:
@@ -3462,7 +3462,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -3498,20 +3498,20 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueSettingBodyBreakHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hours: Option<UpdateCallQueueSettingBodyBreakHourSettingsBreakHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueSettingBodyBreakHourSettingsBreakHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_settings:
         Option<Vec<UpdateCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettings>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_id: Option<String>,
@@ -3526,26 +3526,26 @@ pub struct UpdateCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSetting
         Option<UpdateCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourType>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSetting {
     EveryBusinessDay(UpdateCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay),
     CustomHours(UpdateCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay
 {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours {
     pub days: Vec<UpdateCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -3590,7 +3590,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/PATCH/phone/call_queues/{callQueueId}/settings/{settingType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateCallQueueSetting {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
@@ -3620,46 +3620,46 @@ impl crate::typed::Endpoint for UpdateCallQueueSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum AddCallQueueSettingBody {
     HolidayHourSettings(AddCallQueueSettingBodyHolidayHourSettings),
     BreakHourSettings(AddCallQueueSettingBodyBreakHourSettings),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCallQueueSettingBodyHolidayHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holiday_hours: Option<AddCallQueueSettingBodyHolidayHourSettingsHolidayHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCallQueueSettingBodyHolidayHourSettingsHolidayHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holidays: Option<Vec<AddCallQueueSettingBodyHolidayHourSettingsHolidayHoursHolidays>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCallQueueSettingBodyHolidayHourSettingsHolidayHoursHolidays {
     pub from: String,
     pub name: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCallQueueSettingBodyBreakHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hours: Option<AddCallQueueSettingBodyBreakHourSettingsBreakHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCallQueueSettingBodyBreakHourSettingsBreakHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_settings:
         Option<Vec<AddCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettings>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettings {
     pub break_hour_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3669,26 +3669,26 @@ pub struct AddCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettings {
         AddCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourType,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum AddCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSetting {
     EveryBusinessDay(AddCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay),
     CustomHours(AddCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay
 {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours {
     pub days: Vec<AddCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -3716,7 +3716,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum AddCallQueueSettingResponse {
     HolidayHourSettings(AddCallQueueSettingResponseHolidayHourSettings),
     BreakHourSettings(AddCallQueueSettingResponseBreakHourSettings),
@@ -3743,34 +3743,34 @@ impl<'de> serde::Deserialize<'de> for AddCallQueueSettingResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddCallQueueSettingResponseHolidayHourSettings {
     pub holiday_hours: Option<AddCallQueueSettingResponseHolidayHourSettingsHolidayHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddCallQueueSettingResponseHolidayHourSettingsHolidayHours {
     pub holidays: Option<Vec<AddCallQueueSettingResponseHolidayHourSettingsHolidayHoursHolidays>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddCallQueueSettingResponseHolidayHourSettingsHolidayHoursHolidays {
     pub holiday_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddCallQueueSettingResponseBreakHourSettings {
     pub break_hours: Option<AddCallQueueSettingResponseBreakHourSettingsBreakHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddCallQueueSettingResponseBreakHourSettingsBreakHours {
     pub break_hour_settings:
         Option<Vec<AddCallQueueSettingResponseBreakHourSettingsBreakHoursBreakHourSettings>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddCallQueueSettingResponseBreakHourSettingsBreakHoursBreakHourSettings {
     pub break_hour_id: String,
     pub break_hour_name: String,
@@ -3792,7 +3792,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/POST/phone/call_queues/{callQueueId}/settings/{settingType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddCallQueueSetting {
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,

@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCrPhoneNumbersResponse {
     pub carrier_reseller_numbers: Option<Vec<ListCrPhoneNumbersResponseCarrierResellerNumbers>>,
     pub next_page_token: Option<String>,
@@ -16,7 +16,7 @@ pub struct ListCrPhoneNumbersResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCrPhoneNumbersResponseCarrierResellerNumbers {
     pub assigned_status: Option<ListCrPhoneNumbersResponseCarrierResellerNumbersAssignedStatus>,
     pub carrier_code: Option<i64>,
@@ -60,7 +60,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Carrier-Reseller/GET/phone/carrier_reseller/numbers>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListCrPhoneNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -102,7 +102,7 @@ impl crate::typed::Endpoint for ListCrPhoneNumbers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Carrier-Reseller/PATCH/phone/carrier_reseller/numbers>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ActiveCrPhoneNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<Vec<String>>,
@@ -121,7 +121,7 @@ impl crate::typed::Endpoint for ActiveCrPhoneNumbers {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct CreateCrPhoneNumbersBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
@@ -145,7 +145,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Carrier-Reseller/POST/phone/carrier_reseller/numbers>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct CreateCrPhoneNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<Vec<CreateCrPhoneNumbersBody>>,
@@ -173,7 +173,7 @@ impl crate::typed::Endpoint for CreateCrPhoneNumbers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Carrier-Reseller/DELETE/phone/carrier_reseller/numbers/{number}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteCrPhoneNumber {
     pub number: String,
 }

@@ -8,14 +8,14 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCommonAreasResponse {
     pub common_areas: Option<Vec<ListCommonAreasResponseCommonAreas>>,
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCommonAreasResponseCommonAreas {
     pub calling_plans: Option<Vec<ListCommonAreasResponseCommonAreasCallingPlans>>,
     pub desk_phones: Option<Vec<ListCommonAreasResponseCommonAreasDeskPhones>>,
@@ -27,7 +27,7 @@ pub struct ListCommonAreasResponseCommonAreas {
     pub status: Option<ListCommonAreasResponseCommonAreasStatus>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCommonAreasResponseCommonAreasCallingPlans {
     pub billing_account_id: Option<String>,
     pub billing_account_name: Option<String>,
@@ -37,7 +37,7 @@ pub struct ListCommonAreasResponseCommonAreasCallingPlans {
     pub r#type: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCommonAreasResponseCommonAreasDeskPhones {
     pub device_type: Option<String>,
     pub display_name: Option<String>,
@@ -52,7 +52,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCommonAreasResponseCommonAreasPhoneNumbers {
     pub display_name: Option<String>,
     pub id: Option<String>,
@@ -67,7 +67,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCommonAreasResponseCommonAreasSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -98,7 +98,7 @@ crate::typed::int_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/GET/phone/common_areas>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListCommonAreas {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -131,7 +131,7 @@ impl crate::typed::Endpoint for ListCommonAreas {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCommonAreaBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub calling_plans: Option<Vec<AddCommonAreaBodyCallingPlans>>,
@@ -148,7 +148,7 @@ pub struct AddCommonAreaBody {
     pub timezone: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCommonAreaBodyCallingPlans {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_subscription_id: Option<String>,
@@ -156,7 +156,7 @@ pub struct AddCommonAreaBodyCallingPlans {
     pub r#type: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddCommonAreaResponse {
     pub display_name: Option<String>,
     pub id: Option<String>,
@@ -171,7 +171,7 @@ pub struct AddCommonAreaResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/POST/phone/common_areas>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCommonArea {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddCommonAreaBody>,
@@ -190,18 +190,18 @@ impl crate::typed::Endpoint for AddCommonArea {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GenerateactivationcodesforcommonareasBody {
     pub common_area_ids: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GenerateactivationcodesforcommonareasResponse {
     pub common_areas_activation_codes:
         Option<Vec<GenerateactivationcodesforcommonareasResponseCommonAreasActivationCodes>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GenerateactivationcodesforcommonareasResponseCommonAreasActivationCodes {
     pub activation_code: Option<String>,
     pub activation_code_expiration: Option<String>,
@@ -219,7 +219,7 @@ pub struct GenerateactivationcodesforcommonareasResponseCommonAreasActivationCod
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/POST/phone/common_areas/activation_code>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Generateactivationcodesforcommonareas {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<GenerateactivationcodesforcommonareasBody>,
@@ -238,7 +238,7 @@ impl crate::typed::Endpoint for Generateactivationcodesforcommonareas {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListActivationCodesResponse {
     pub common_areas_activation_codes:
         Option<Vec<ListActivationCodesResponseCommonAreasActivationCodes>>,
@@ -246,7 +246,7 @@ pub struct ListActivationCodesResponse {
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListActivationCodesResponseCommonAreasActivationCodes {
     pub activation_code: Option<String>,
     pub activation_code_expiration: Option<String>,
@@ -257,7 +257,7 @@ pub struct ListActivationCodesResponseCommonAreasActivationCodes {
     pub status: Option<ListActivationCodesResponseCommonAreasActivationCodesStatus>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListActivationCodesResponseCommonAreasActivationCodesSite {
     pub name: Option<String>,
     pub site_id: Option<String>,
@@ -280,7 +280,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/GET/phone/common_areas/activation_codes>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListActivationCodes {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -304,7 +304,7 @@ impl crate::typed::Endpoint for ListActivationCodes {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ApplyTemplatetoCommonAreasBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub common_area_ids: Option<Vec<String>>,
@@ -319,7 +319,7 @@ pub struct ApplyTemplatetoCommonAreasBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/POST/phone/common_areas/template_id/{templateId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ApplyTemplatetoCommonAreas {
     #[serde(rename = "templateId")]
     pub template_id: String,
@@ -352,7 +352,7 @@ impl crate::typed::Endpoint for ApplyTemplatetoCommonAreas {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/DELETE/phone/common_areas/{commonAreaId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteCommonArea {
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
@@ -373,7 +373,7 @@ impl crate::typed::Endpoint for DeleteCommonArea {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACommonAreaResponse {
     pub area_code: Option<String>,
     pub calling_plans: Option<Vec<GetACommonAreaResponseCallingPlans>>,
@@ -391,7 +391,7 @@ pub struct GetACommonAreaResponse {
     pub site: Option<GetACommonAreaResponseSite>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACommonAreaResponseCallingPlans {
     pub billing_account_id: Option<String>,
     pub billing_account_name: Option<String>,
@@ -401,7 +401,7 @@ pub struct GetACommonAreaResponseCallingPlans {
     pub r#type: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACommonAreaResponseCountry {
     pub code: Option<String>,
     pub country_code: Option<String>,
@@ -428,7 +428,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACommonAreaResponseEmergencyAddress {
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
@@ -451,14 +451,14 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACommonAreaResponseOutboundCallerIds {
     pub is_default: Option<bool>,
     pub name: Option<String>,
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACommonAreaResponsePhoneNumbers {
     pub display_name: Option<String>,
     pub id: Option<String>,
@@ -473,7 +473,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACommonAreaResponsePolicy {
     pub ad_hoc_call_recording: Option<GetACommonAreaResponsePolicyAdHocCallRecording>,
     pub auto_call_recording: Option<GetACommonAreaResponsePolicyAutoCallRecording>,
@@ -492,7 +492,7 @@ pub struct GetACommonAreaResponsePolicy {
     pub voicemail_transcription: Option<GetACommonAreaResponsePolicyVoicemailTranscription>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACommonAreaResponsePolicyAdHocCallRecording {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -509,7 +509,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACommonAreaResponsePolicyAutoCallRecording {
     pub allow_stop_resume_recording: Option<bool>,
     pub enable: Option<bool>,
@@ -523,7 +523,7 @@ pub struct GetACommonAreaResponsePolicyAutoCallRecording {
     pub recording_transcription: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACommonAreaResponsePolicyAutoCallRecordingInboundAudioNotification {
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
@@ -537,7 +537,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACommonAreaResponsePolicyAutoCallRecordingOutboundAudioNotification {
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
@@ -551,7 +551,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACommonAreaResponsePolicyCallPark {
     pub call_not_picked_up_action: Option<i64>,
     pub enable: Option<bool>,
@@ -586,7 +586,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACommonAreaResponsePolicyCallParkForwardTo {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -615,7 +615,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACommonAreaResponsePolicyCheckVoicemailsOverPhone {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -631,7 +631,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACommonAreaResponsePolicyDelegation {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -647,7 +647,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACommonAreaResponsePolicyHandOffToRoom {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -663,7 +663,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACommonAreaResponsePolicyHideZoomPhoneCallsInIos {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -679,7 +679,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACommonAreaResponsePolicyInternationalCalling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -694,7 +694,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACommonAreaResponsePolicyIosCallKit {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -710,7 +710,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACommonAreaResponsePolicyMobileSwitchToCarrier {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -726,14 +726,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACommonAreaResponsePolicyOutboundCalling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
     pub modified: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACommonAreaResponsePolicySelectOutboundCallerId {
     pub allow_hide_outbound_caller_id: Option<bool>,
     pub enable: Option<bool>,
@@ -750,7 +750,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACommonAreaResponsePolicyVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub include_voicemail_file: Option<bool>,
@@ -768,7 +768,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACommonAreaResponsePolicyVoicemailTranscription {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -784,7 +784,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetACommonAreaResponseSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -799,7 +799,7 @@ pub struct GetACommonAreaResponseSite {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/GET/phone/common_areas/{commonAreaId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetACommonArea {
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
@@ -820,7 +820,7 @@ impl crate::typed::Endpoint for GetACommonArea {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub area_code: Option<String>,
@@ -868,7 +868,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaBodyPolicy {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ad_hoc_call_recording: Option<UpdateCommonAreaBodyPolicyAdHocCallRecording>,
@@ -899,7 +899,7 @@ pub struct UpdateCommonAreaBodyPolicy {
     pub voicemail_transcription: Option<UpdateCommonAreaBodyPolicyVoicemailTranscription>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaBodyPolicyAdHocCallRecording {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -913,7 +913,7 @@ pub struct UpdateCommonAreaBodyPolicyAdHocCallRecording {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaBodyPolicyAutoCallRecording {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_stop_resume_recording: Option<bool>,
@@ -933,7 +933,7 @@ pub struct UpdateCommonAreaBodyPolicyAutoCallRecording {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaBodyPolicyAutoCallRecordingInboundAudioNotification {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_explicit_consent: Option<bool>,
@@ -941,7 +941,7 @@ pub struct UpdateCommonAreaBodyPolicyAutoCallRecordingInboundAudioNotification {
     pub recording_start_prompt: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaBodyPolicyAutoCallRecordingOutboundAudioNotification {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_explicit_consent: Option<bool>,
@@ -957,7 +957,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaBodyPolicyCallPark {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_not_picked_up_action: Option<UpdateCommonAreaBodyPolicyCallParkCallNotPickedUpAction>,
@@ -1003,7 +1003,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaBodyPolicyCheckVoicemailsOverPhone {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -1011,13 +1011,13 @@ pub struct UpdateCommonAreaBodyPolicyCheckVoicemailsOverPhone {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaBodyPolicyHandOffToRoom {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaBodyPolicyHidePhoneCallHistoryInIos {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -1025,7 +1025,7 @@ pub struct UpdateCommonAreaBodyPolicyHidePhoneCallHistoryInIos {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaBodyPolicyInternationalCalling {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -1033,7 +1033,7 @@ pub struct UpdateCommonAreaBodyPolicyInternationalCalling {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaBodyPolicyIosCallKit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -1041,13 +1041,13 @@ pub struct UpdateCommonAreaBodyPolicyIosCallKit {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaBodyPolicyMobileSwitchToCarrier {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaBodyPolicySelectOutboundCallerId {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_hide_outbound_caller_id: Option<bool>,
@@ -1055,7 +1055,7 @@ pub struct UpdateCommonAreaBodyPolicySelectOutboundCallerId {
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaBodyPolicyVoicemailNotificationByEmail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -1067,7 +1067,7 @@ pub struct UpdateCommonAreaBodyPolicyVoicemailNotificationByEmail {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaBodyPolicyVoicemailTranscription {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -1084,7 +1084,7 @@ pub struct UpdateCommonAreaBodyPolicyVoicemailTranscription {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/PATCH/phone/common_areas/{commonAreaId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonArea {
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
@@ -1108,14 +1108,14 @@ impl crate::typed::Endpoint for UpdateCommonArea {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaCallHandlingSettingResponse {
     pub call_distribution_setting:
         Option<GetCommonAreaCallHandlingSettingResponseCallDistributionSetting>,
     pub call_handling_setting: Option<GetCommonAreaCallHandlingSettingResponseCallHandlingSetting>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaCallHandlingSettingResponseCallDistributionSetting {
     pub ring_device: Option<bool>,
     pub ring_duration:
@@ -1138,7 +1138,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaCallHandlingSettingResponseCallHandlingSetting {
     pub call_not_answer_action:
         Option<GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerAction>,
@@ -1157,7 +1157,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSetting {
     ForwardToVoicemail(GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemail),
     ForwardToAnotherExtension(GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToAnotherExtension),
@@ -1205,7 +1205,7 @@ impl<'de> serde::Deserialize<'de>
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemail {
     pub allow_callers_check_voicemail: Option<bool>,
     pub connect_to_operator: Option<bool>,
@@ -1215,14 +1215,14 @@ pub struct GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAns
     pub voicemail_greeting: Option<GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailVoicemailGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailLeaveVoicemailInstruction
 {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailOperatorExtension {
     pub extension_id: Option<String>,
     pub extension_name: Option<String>,
@@ -1242,20 +1242,20 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailVoicemailGreeting
 {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToAnotherExtension {
     pub forward_to_extension: Option<GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToAnotherExtensionForwardToExtension>,
     pub play_callee_voicemail_greeting: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToAnotherExtensionForwardToExtension {
     pub extension_id: Option<String>,
     pub extension_name: Option<String>,
@@ -1275,12 +1275,12 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContact {
     pub forward_to_external_contact: Option<GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContactForwardToExternalContact>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContactForwardToExternalContact
 {
     pub external_contact_email: Option<String>,
@@ -1289,12 +1289,12 @@ pub struct GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAns
     pub phone_numbers: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnect {
     pub message_greeting: Option<GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnectMessageGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnectMessageGreeting
 {
     pub audio_id: Option<String>,
@@ -1319,7 +1319,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/GET/phone/common_areas/{commonAreaId}/call_handling/settings>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetCommonAreaCallHandlingSetting {
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
@@ -1349,7 +1349,7 @@ impl crate::typed::Endpoint for GetCommonAreaCallHandlingSetting {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaCallHandlingSettingBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_id: Option<String>,
@@ -1362,7 +1362,7 @@ pub struct UpdateCommonAreaCallHandlingSettingBody {
     pub holiday_hour_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaCallHandlingSettingBodyCallDistributionSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ring_device: Option<bool>,
@@ -1387,7 +1387,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaCallHandlingSettingBodyCallHandlingSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_not_answer_action:
@@ -1408,7 +1408,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSetting {
     ForwardToVoicemail(UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemail),
@@ -1417,7 +1417,7 @@ pub enum UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswer
     PlayAMessageThenDisconnect(UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnect),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_callers_check_voicemail: Option<bool>,
@@ -1433,28 +1433,28 @@ pub struct UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnsw
     pub voicemail_greeting: Option<UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailVoicemailGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailLeaveVoicemailInstruction
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailOperatorExtension
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailVoicemailGreeting
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExtension {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forward_to_extension: Option<UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExtensionForwardToExtension>,
@@ -1462,31 +1462,31 @@ pub struct UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnsw
     pub play_callee_voicemail_greeting: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExtensionForwardToExtension
 {
     pub extension_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContact {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forward_to_external_contact: Option<UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContactForwardToExternalContact>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContactForwardToExternalContact
 {
     pub external_contact_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnect {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_greeting: Option<UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnectMessageGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnectMessageGreeting
 {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1511,7 +1511,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/PATCH/phone/common_areas/{commonAreaId}/call_handling/settings/{hourType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateCommonAreaCallHandlingSetting {
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
@@ -1541,12 +1541,12 @@ impl crate::typed::Endpoint for UpdateCommonAreaCallHandlingSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignCallingPlansToCommonAreaBody {
     pub calling_plans: Vec<AssignCallingPlansToCommonAreaBodyCallingPlans>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignCallingPlansToCommonAreaBodyCallingPlans {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_account_id: Option<String>,
@@ -1555,12 +1555,12 @@ pub struct AssignCallingPlansToCommonAreaBodyCallingPlans {
     pub r#type: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AssignCallingPlansToCommonAreaResponse {
     pub calling_plans: Option<Vec<AssignCallingPlansToCommonAreaResponseCallingPlans>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AssignCallingPlansToCommonAreaResponseCallingPlans {
     pub billing_account_id: Option<String>,
     pub billing_account_name: Option<String>,
@@ -1577,7 +1577,7 @@ pub struct AssignCallingPlansToCommonAreaResponseCallingPlans {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/POST/phone/common_areas/{commonAreaId}/calling_plans>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignCallingPlansToCommonArea {
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
@@ -1610,7 +1610,7 @@ impl crate::typed::Endpoint for AssignCallingPlansToCommonArea {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/DELETE/phone/common_areas/{commonAreaId}/calling_plans/{type}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UnassignCallingPlansFromCommonArea {
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
@@ -1636,12 +1636,12 @@ impl crate::typed::Endpoint for UnassignCallingPlansFromCommonArea {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignPhoneNumbersToCommonAreaBody {
     pub phone_numbers: Vec<AssignPhoneNumbersToCommonAreaBodyPhoneNumbers>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignPhoneNumbersToCommonAreaBodyPhoneNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -1649,12 +1649,12 @@ pub struct AssignPhoneNumbersToCommonAreaBodyPhoneNumbers {
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AssignPhoneNumbersToCommonAreaResponse {
     pub phone_numbers: Option<Vec<AssignPhoneNumbersToCommonAreaResponsePhoneNumbers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AssignPhoneNumbersToCommonAreaResponsePhoneNumbers {
     pub id: Option<String>,
     pub number: Option<String>,
@@ -1669,7 +1669,7 @@ pub struct AssignPhoneNumbersToCommonAreaResponsePhoneNumbers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/POST/phone/common_areas/{commonAreaId}/phone_numbers>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignPhoneNumbersToCommonArea {
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
@@ -1702,7 +1702,7 @@ impl crate::typed::Endpoint for AssignPhoneNumbersToCommonArea {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/DELETE/phone/common_areas/{commonAreaId}/phone_numbers/{phoneNumberId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UnassignPhoneNumbersFromCommonArea {
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
@@ -1726,7 +1726,7 @@ impl crate::typed::Endpoint for UnassignPhoneNumbersFromCommonArea {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaPinCodeBody {
     pub pin_code: String,
 }
@@ -1740,7 +1740,7 @@ pub struct UpdateCommonAreaPinCodeBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/PATCH/phone/common_areas/{commonAreaId}/pin_code>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaPinCode {
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
@@ -1764,7 +1764,7 @@ impl crate::typed::Endpoint for UpdateCommonAreaPinCode {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum GetCommonAreaSettingsResponse {
     ReturnedOnlyWhenTheSettingTypeIsDeskPhoneOrNotSpecified(
         GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsDeskPhoneOrNotSpecified,
@@ -1826,12 +1826,12 @@ impl<'de> serde::Deserialize<'de> for GetCommonAreaSettingsResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsDeskPhoneOrNotSpecified {
     pub desk_phones: Option<Vec<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsDeskPhoneOrNotSpecifiedDeskPhones>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsDeskPhoneOrNotSpecifiedDeskPhones {
     pub device_type: Option<String>,
     pub display_name: Option<String>,
@@ -1843,7 +1843,7 @@ pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsDeskPhon
     pub status: Option<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsDeskPhoneOrNotSpecifiedDeskPhonesStatus>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsDeskPhoneOrNotSpecifiedDeskPhonesHotDesking {
     pub status: Option<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsDeskPhoneOrNotSpecifiedDeskPhonesHotDeskingStatus>,
 }
@@ -1863,14 +1863,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsHolidayHours {
     pub holiday_hours: Option<
         Vec<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsHolidayHoursHolidayHours>,
     >,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsHolidayHoursHolidayHours {
     pub from: Option<String>,
     pub holiday_id: Option<String>,
@@ -1878,14 +1878,14 @@ pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsHolidayH
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsCustomHours {
     pub custom_hours_settings: Option<
         GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsCustomHoursCustomHoursSettings,
     >,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsCustomHoursCustomHoursSettings {
     pub custom_hour_type: Option<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsCustomHoursCustomHoursSettingsCustomHourType>,
     pub custom_hours: Option<Vec<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsCustomHoursCustomHoursSettingsCustomHours>>,
@@ -1898,7 +1898,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsCustomHoursCustomHoursSettingsCustomHours {
     pub from: Option<String>,
     pub to: Option<String>,
@@ -1926,12 +1926,12 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBusinessHours {
     pub business_hours_settings: Option<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBusinessHoursBusinessHoursSettings>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBusinessHoursBusinessHoursSettings {
     pub business_hour_type: Option<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBusinessHoursBusinessHoursSettingsBusinessHourType>,
     pub business_hours: Option<Vec<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBusinessHoursBusinessHoursSettingsBusinessHours>>,
@@ -1944,7 +1944,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBusinessHoursBusinessHoursSettingsBusinessHours {
     pub from: Option<String>,
     pub to: Option<String>,
@@ -1972,14 +1972,14 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHours {
     pub break_hours: Option<
         Vec<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHoursBreakHours>,
     >,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHoursBreakHours {
     pub break_hour_id: Option<String>,
     pub break_hour_name: Option<String>,
@@ -1987,7 +1987,7 @@ pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHou
     pub break_hour_type: Option<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHoursBreakHoursBreakHourType>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHoursBreakHoursBreakHourSetting
 {
     EveryBusinessDay(GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHoursBreakHoursBreakHourSettingEveryBusinessDay),
@@ -2009,19 +2009,19 @@ impl<'de> serde::Deserialize<'de> for GetCommonAreaSettingsResponseReturnedOnlyW
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHoursBreakHoursBreakHourSettingEveryBusinessDay
 {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHoursBreakHoursBreakHourSettingCustomHours {
     pub days: Vec<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHoursBreakHoursBreakHourSettingCustomHoursDays>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHoursBreakHoursBreakHourSettingCustomHoursDays {
     pub enable: Option<bool>,
     pub from: String,
@@ -2067,7 +2067,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/GET/phone/common_areas/{commonAreaId}/settings>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetCommonAreaSettings {
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
@@ -2108,7 +2108,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/DELETE/phone/common_areas/{commonAreaId}/settings/{settingType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteCommonAreaSetting {
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
@@ -2144,7 +2144,7 @@ impl crate::typed::Endpoint for DeleteCommonAreaSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateCommonAreaSettingBody {
     DeskPhonesThisFieldIsOnlyRequiredForTheDeskPhoneSettingType(UpdateCommonAreaSettingBodyDeskPhonesThisFieldIsOnlyRequiredForTheDeskPhoneSettingType),
@@ -2154,13 +2154,13 @@ pub enum UpdateCommonAreaSettingBody {
     BreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingType(UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingType),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaSettingBodyDeskPhonesThisFieldIsOnlyRequiredForTheDeskPhoneSettingType {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub desk_phones: Option<Vec<UpdateCommonAreaSettingBodyDeskPhonesThisFieldIsOnlyRequiredForTheDeskPhoneSettingTypeDeskPhones>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaSettingBodyDeskPhonesThisFieldIsOnlyRequiredForTheDeskPhoneSettingTypeDeskPhones {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hot_desking: Option<UpdateCommonAreaSettingBodyDeskPhonesThisFieldIsOnlyRequiredForTheDeskPhoneSettingTypeDeskPhonesHotDesking>,
@@ -2168,7 +2168,7 @@ pub struct UpdateCommonAreaSettingBodyDeskPhonesThisFieldIsOnlyRequiredForTheDes
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaSettingBodyDeskPhonesThisFieldIsOnlyRequiredForTheDeskPhoneSettingTypeDeskPhonesHotDesking {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<UpdateCommonAreaSettingBodyDeskPhonesThisFieldIsOnlyRequiredForTheDeskPhoneSettingTypeDeskPhonesHotDeskingStatus>,
@@ -2181,19 +2181,19 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaSettingBodyHolidaySettingsThisFieldIsOnlyRequiredForTheHolidayHoursSettingType {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holiday_hours: Option<UpdateCommonAreaSettingBodyHolidaySettingsThisFieldIsOnlyRequiredForTheHolidayHoursSettingTypeHolidayHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaSettingBodyHolidaySettingsThisFieldIsOnlyRequiredForTheHolidayHoursSettingTypeHolidayHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holidays: Option<Vec<UpdateCommonAreaSettingBodyHolidaySettingsThisFieldIsOnlyRequiredForTheHolidayHoursSettingTypeHolidayHoursHolidays>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaSettingBodyHolidaySettingsThisFieldIsOnlyRequiredForTheHolidayHoursSettingTypeHolidayHoursHolidays
 {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2206,13 +2206,13 @@ pub struct UpdateCommonAreaSettingBodyHolidaySettingsThisFieldIsOnlyRequiredForT
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaSettingBodyCustomHoursSettingsThisActionIgnoresBreakHoursAndMayCreateBreaksOutsideOfDefinedBusinessHoursThisFieldIsOnlyRequiredForTheCustomHoursSettingType {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_hours_settings: Option<UpdateCommonAreaSettingBodyCustomHoursSettingsThisActionIgnoresBreakHoursAndMayCreateBreaksOutsideOfDefinedBusinessHoursThisFieldIsOnlyRequiredForTheCustomHoursSettingTypeCustomHoursSettings>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaSettingBodyCustomHoursSettingsThisActionIgnoresBreakHoursAndMayCreateBreaksOutsideOfDefinedBusinessHoursThisFieldIsOnlyRequiredForTheCustomHoursSettingTypeCustomHoursSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_hour_type: Option<UpdateCommonAreaSettingBodyCustomHoursSettingsThisActionIgnoresBreakHoursAndMayCreateBreaksOutsideOfDefinedBusinessHoursThisFieldIsOnlyRequiredForTheCustomHoursSettingTypeCustomHoursSettingsCustomHourType>,
@@ -2227,7 +2227,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaSettingBodyCustomHoursSettingsThisActionIgnoresBreakHoursAndMayCreateBreaksOutsideOfDefinedBusinessHoursThisFieldIsOnlyRequiredForTheCustomHoursSettingTypeCustomHoursSettingsCustomHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -2259,13 +2259,13 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaSettingBodyBusinessHourSettingsThisFieldIsOnlyRequiredForTheBusinessHoursSettingType {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_hours_settings: Option<UpdateCommonAreaSettingBodyBusinessHourSettingsThisFieldIsOnlyRequiredForTheBusinessHoursSettingTypeBusinessHoursSettings>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaSettingBodyBusinessHourSettingsThisFieldIsOnlyRequiredForTheBusinessHoursSettingTypeBusinessHoursSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_hour_type: Option<UpdateCommonAreaSettingBodyBusinessHourSettingsThisFieldIsOnlyRequiredForTheBusinessHoursSettingTypeBusinessHoursSettingsBusinessHourType>,
@@ -2280,7 +2280,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaSettingBodyBusinessHourSettingsThisFieldIsOnlyRequiredForTheBusinessHoursSettingTypeBusinessHoursSettingsBusinessHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -2312,19 +2312,19 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingType {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hours: Option<UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_settings: Option<Vec<UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHoursBreakHourSettings>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHoursBreakHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_id: Option<String>,
@@ -2336,7 +2336,7 @@ pub struct UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredFo
     pub break_hour_type: Option<UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHoursBreakHourSettingsBreakHourType>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHoursBreakHourSettingsBreakHourSetting
 {
@@ -2344,19 +2344,19 @@ pub enum UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForT
     CustomHours(UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHoursBreakHourSettingsBreakHourSettingCustomHours),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay
 {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHoursBreakHourSettingsBreakHourSettingCustomHours {
     pub days: Vec<UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2403,7 +2403,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/PATCH/phone/common_areas/{commonAreaId}/settings/{settingType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateCommonAreaSetting {
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
@@ -2433,7 +2433,7 @@ impl crate::typed::Endpoint for UpdateCommonAreaSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum AddCommonAreaSettingBody {
     TheDeviceId(AddCommonAreaSettingBodyTheDeviceId),
@@ -2441,25 +2441,25 @@ pub enum AddCommonAreaSettingBody {
     BreakHourSettings(AddCommonAreaSettingBodyBreakHourSettings),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCommonAreaSettingBodyTheDeviceId {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCommonAreaSettingBodyHolidaySettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holiday_hours: Option<AddCommonAreaSettingBodyHolidaySettingsHolidayHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCommonAreaSettingBodyHolidaySettingsHolidayHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holidays: Option<Vec<AddCommonAreaSettingBodyHolidaySettingsHolidayHoursHolidays>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCommonAreaSettingBodyHolidaySettingsHolidayHoursHolidays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -2469,20 +2469,20 @@ pub struct AddCommonAreaSettingBodyHolidaySettingsHolidayHoursHolidays {
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCommonAreaSettingBodyBreakHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hours: Option<AddCommonAreaSettingBodyBreakHourSettingsBreakHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCommonAreaSettingBodyBreakHourSettingsBreakHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_settings:
         Option<Vec<AddCommonAreaSettingBodyBreakHourSettingsBreakHoursBreakHourSettings>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddCommonAreaSettingBodyBreakHourSettingsBreakHoursBreakHourSettings {
     pub break_hour_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2493,26 +2493,26 @@ pub struct AddCommonAreaSettingBodyBreakHourSettingsBreakHoursBreakHourSettings 
         AddCommonAreaSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourType,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum AddCommonAreaSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSetting {
     EveryBusinessDay(AddCommonAreaSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay),
     CustomHours(AddCommonAreaSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCommonAreaSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay
 {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCommonAreaSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours {
     pub days: Vec<AddCommonAreaSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddCommonAreaSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2540,7 +2540,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum AddCommonAreaSettingResponse {
     DeskPhones(AddCommonAreaSettingResponseDeskPhones),
     HolidaySettings(AddCommonAreaSettingResponseHolidaySettings),
@@ -2573,28 +2573,28 @@ impl<'de> serde::Deserialize<'de> for AddCommonAreaSettingResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddCommonAreaSettingResponseDeskPhones {
     pub desk_phones: Option<Vec<AddCommonAreaSettingResponseDeskPhonesDeskPhones>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddCommonAreaSettingResponseDeskPhonesDeskPhones {
     pub display_name: Option<String>,
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddCommonAreaSettingResponseHolidaySettings {
     pub holiday_hours: Option<AddCommonAreaSettingResponseHolidaySettingsHolidayHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddCommonAreaSettingResponseHolidaySettingsHolidayHours {
     pub holidays: Option<Vec<AddCommonAreaSettingResponseHolidaySettingsHolidayHoursHolidays>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddCommonAreaSettingResponseHolidaySettingsHolidayHoursHolidays {
     pub from: Option<String>,
     pub holiday_id: Option<String>,
@@ -2602,18 +2602,18 @@ pub struct AddCommonAreaSettingResponseHolidaySettingsHolidayHoursHolidays {
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddCommonAreaSettingResponseBreakHourSettings {
     pub break_hours: Option<AddCommonAreaSettingResponseBreakHourSettingsBreakHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddCommonAreaSettingResponseBreakHourSettingsBreakHours {
     pub break_hour_settings:
         Option<Vec<AddCommonAreaSettingResponseBreakHourSettingsBreakHoursBreakHourSettings>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddCommonAreaSettingResponseBreakHourSettingsBreakHoursBreakHourSettings {
     pub break_hour_id: String,
     pub break_hour_name: String,
@@ -2636,7 +2636,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/POST/phone/common_areas/{commonAreaId}/settings/{settingType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddCommonAreaSetting {
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,

@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCallLogsMetricsResponse {
     pub call_logs: Option<Vec<ListCallLogsMetricsResponseCallLogs>>,
     pub from: Option<String>,
@@ -18,7 +18,7 @@ pub struct ListCallLogsMetricsResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCallLogsMetricsResponseCallLogs {
     pub call_id: Option<String>,
     pub callee: Option<ListCallLogsMetricsResponseCallLogsCallee>,
@@ -29,7 +29,7 @@ pub struct ListCallLogsMetricsResponseCallLogs {
     pub mos: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCallLogsMetricsResponseCallLogsCallee {
     pub codec: Option<String>,
     pub device_private_ip: Option<String>,
@@ -43,7 +43,7 @@ pub struct ListCallLogsMetricsResponseCallLogsCallee {
     pub site_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCallLogsMetricsResponseCallLogsCaller {
     pub codec: Option<String>,
     pub device_private_ip: Option<String>,
@@ -67,7 +67,7 @@ pub struct ListCallLogsMetricsResponseCallLogsCaller {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dashboard/GET/phone/metrics/call_logs>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListCallLogsMetrics {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -103,14 +103,14 @@ impl crate::typed::Endpoint for ListCallLogsMetrics {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQoSResponse {
     pub call_id: Option<String>,
     pub callee_qos: Option<GetCallQoSResponseCalleeQos>,
     pub caller_qos: Option<GetCallQoSResponseCallerQos>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQoSResponseCalleeQos {
     pub device_private_ip: Option<String>,
     pub device_public_ip: Option<String>,
@@ -118,13 +118,13 @@ pub struct GetCallQoSResponseCalleeQos {
     pub sending: Option<Vec<GetCallQoSResponseCalleeQosSending>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQoSResponseCalleeQosReceiving {
     pub date_time: Option<String>,
     pub qos: Option<GetCallQoSResponseCalleeQosReceivingQos>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQoSResponseCalleeQosReceivingQos {
     pub avg_loss: Option<String>,
     pub bitrate: Option<String>,
@@ -134,13 +134,13 @@ pub struct GetCallQoSResponseCalleeQosReceivingQos {
     pub network_delay: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQoSResponseCalleeQosSending {
     pub date_time: Option<String>,
     pub qos: Option<GetCallQoSResponseCalleeQosSendingQos>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQoSResponseCalleeQosSendingQos {
     pub avg_loss: Option<String>,
     pub bitrate: Option<String>,
@@ -150,7 +150,7 @@ pub struct GetCallQoSResponseCalleeQosSendingQos {
     pub network_delay: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQoSResponseCallerQos {
     pub device_private_ip: Option<String>,
     pub device_public_ip: Option<String>,
@@ -158,13 +158,13 @@ pub struct GetCallQoSResponseCallerQos {
     pub sending: Option<Vec<GetCallQoSResponseCallerQosSending>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQoSResponseCallerQosReceiving {
     pub date_time: Option<String>,
     pub qos: Option<GetCallQoSResponseCallerQosReceivingQos>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQoSResponseCallerQosReceivingQos {
     pub avg_loss: Option<String>,
     pub bitrate: Option<String>,
@@ -174,13 +174,13 @@ pub struct GetCallQoSResponseCallerQosReceivingQos {
     pub network_delay: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQoSResponseCallerQosSending {
     pub date_time: Option<String>,
     pub qos: Option<GetCallQoSResponseCallerQosSendingQos>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallQoSResponseCallerQosSendingQos {
     pub avg_loss: Option<String>,
     pub bitrate: Option<String>,
@@ -199,7 +199,7 @@ pub struct GetCallQoSResponseCallerQosSendingQos {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dashboard/GET/phone/metrics/call_logs/{callId}/qos>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetCallQoS {
     #[serde(rename = "callId")]
     pub call_id: String,
@@ -220,7 +220,7 @@ impl crate::typed::Endpoint for GetCallQoS {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallLogMetricsDetailsResponse {
     pub call_id: Option<String>,
     pub callee: Option<GetCallLogMetricsDetailsResponseCallee>,
@@ -231,7 +231,7 @@ pub struct GetCallLogMetricsDetailsResponse {
     pub mos: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallLogMetricsDetailsResponseCallee {
     pub codec: Option<String>,
     pub device_private_ip: Option<String>,
@@ -257,7 +257,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallLogMetricsDetailsResponseCaller {
     pub codec: Option<String>,
     pub device_private_ip: Option<String>,
@@ -292,7 +292,7 @@ crate::typed::string_enum! {
 /// - Rate limit: not stated
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dashboard/GET/phone/metrics/call_logs/{call_id}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetCallLogMetricsDetails {
     pub call_id: String,
 }
@@ -312,7 +312,7 @@ impl crate::typed::Endpoint for GetCallLogMetricsDetails {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListUserDefaultEmergencyAddressResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<f64>,
@@ -320,7 +320,7 @@ pub struct ListUserDefaultEmergencyAddressResponse {
     pub total_records: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListUserDefaultEmergencyAddressResponseRecords {
     pub email: Option<String>,
     pub extension_id: Option<String>,
@@ -355,7 +355,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dashboard/GET/phone/metrics/emergency_services/default_emergency_address/users>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ListUserDefaultEmergencyAddress {
     pub status: ListUserDefaultEmergencyAddressStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -387,7 +387,7 @@ impl crate::typed::Endpoint for ListUserDefaultEmergencyAddress {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListUserDetectablePersonalLocationResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<f64>,
@@ -395,7 +395,7 @@ pub struct ListUserDetectablePersonalLocationResponse {
     pub total_records: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListUserDetectablePersonalLocationResponseRecords {
     pub email: Option<String>,
     pub extension_id: Option<String>,
@@ -430,7 +430,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dashboard/GET/phone/metrics/emergency_services/detectable_personal_location/users>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ListUserDetectablePersonalLocation {
     pub status: ListUserDetectablePersonalLocationStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -462,7 +462,7 @@ impl crate::typed::Endpoint for ListUserDetectablePersonalLocation {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListUserLocationSharingPermissionResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<f64>,
@@ -470,7 +470,7 @@ pub struct ListUserLocationSharingPermissionResponse {
     pub user_permissions: Option<Vec<ListUserLocationSharingPermissionResponseUserPermissions>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListUserLocationSharingPermissionResponseUserPermissions {
     pub device_permissions:
         Option<Vec<ListUserLocationSharingPermissionResponseUserPermissionsDevicePermissions>>,
@@ -482,7 +482,7 @@ pub struct ListUserLocationSharingPermissionResponseUserPermissions {
     pub user_display_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListUserLocationSharingPermissionResponseUserPermissionsDevicePermissions {
     pub last_seen_time: Option<f64>,
     pub location_sharing: Option<
@@ -508,7 +508,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dashboard/GET/phone/metrics/emergency_services/location_sharing_permission/users>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListUserLocationSharingPermission {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
@@ -538,7 +538,7 @@ impl crate::typed::Endpoint for ListUserLocationSharingPermission {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListUserNomadicEmergencyServicesResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<f64>,
@@ -546,7 +546,7 @@ pub struct ListUserNomadicEmergencyServicesResponse {
     pub total_records: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListUserNomadicEmergencyServicesResponseRecords {
     pub email: Option<String>,
     pub extension_id: Option<String>,
@@ -593,7 +593,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dashboard/GET/phone/metrics/emergency_services/nomadic_emergency_services/users>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ListUserNomadicEmergencyServices {
     pub status: ListUserNomadicEmergencyServicesStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -625,7 +625,7 @@ impl crate::typed::Endpoint for ListUserNomadicEmergencyServices {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhoneRealtimelocationResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
@@ -633,7 +633,7 @@ pub struct ListPhoneRealtimelocationResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhoneRealtimelocationResponseRecords {
     pub assigned_info: Option<Vec<ListPhoneRealtimelocationResponseRecordsAssignedInfo>>,
     pub bssid: Option<String>,
@@ -650,7 +650,7 @@ pub struct ListPhoneRealtimelocationResponseRecords {
     pub site_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhoneRealtimelocationResponseRecordsAssignedInfo {
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
@@ -666,7 +666,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhoneRealtimelocationResponseRecordsNetworkSwitch {
     pub mac_address: Option<String>,
     pub port: Option<String>,
@@ -690,7 +690,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dashboard/GET/phone/metrics/emergency_services/realtime_location/devices>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ListPhoneRealtimelocation {
     pub location_type: ListPhoneRealtimelocationLocationType,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -722,7 +722,7 @@ impl crate::typed::Endpoint for ListPhoneRealtimelocation {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListUserRealtimeLocationResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<f64>,
@@ -730,7 +730,7 @@ pub struct ListUserRealtimeLocationResponse {
     pub total_records: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListUserRealtimeLocationResponseRecords {
     pub bssid: Option<String>,
     pub email: Option<String>,
@@ -755,7 +755,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListUserRealtimeLocationResponseRecordsNetworkSwitch {
     pub mac_address: Option<String>,
     pub port: Option<String>,
@@ -779,7 +779,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dashboard/GET/phone/metrics/emergency_services/realtime_location/users>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ListUserRealtimeLocation {
     pub location_type: ListUserRealtimeLocationLocationType,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -811,7 +811,7 @@ impl crate::typed::Endpoint for ListUserRealtimeLocation {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListTrackedLocationsResponse {
     pub location_tracking: Option<Vec<ListTrackedLocationsResponseLocationTracking>>,
     pub next_page_token: Option<String>,
@@ -819,7 +819,7 @@ pub struct ListTrackedLocationsResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListTrackedLocationsResponseLocationTracking {
     pub assignees: Option<Vec<ListTrackedLocationsResponseLocationTrackingAssignees>>,
     pub city: Option<String>,
@@ -833,14 +833,14 @@ pub struct ListTrackedLocationsResponseLocationTracking {
     pub zip: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListTrackedLocationsResponseLocationTrackingAssignees {
     pub extension_number: Option<i64>,
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListTrackedLocationsResponseLocationTrackingDevice {
     pub bssid: Option<String>,
     pub id: Option<String>,
@@ -850,13 +850,13 @@ pub struct ListTrackedLocationsResponseLocationTrackingDevice {
     pub public_ip: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListTrackedLocationsResponseLocationTrackingNetworkSwitch {
     pub mac_address: Option<String>,
     pub port: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListTrackedLocationsResponseLocationTrackingSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -899,7 +899,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dashboard/GET/phone/metrics/location_tracking>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListTrackedLocations {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ListTrackedLocationsType>,
@@ -935,7 +935,7 @@ impl crate::typed::Endpoint for ListTrackedLocations {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPastCallMetricsResponse {
     pub call_logs: Option<Vec<ListPastCallMetricsResponseCallLogs>>,
     pub from: Option<String>,
@@ -945,7 +945,7 @@ pub struct ListPastCallMetricsResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPastCallMetricsResponseCallLogs {
     pub call_id: Option<String>,
     pub callee: Option<ListPastCallMetricsResponseCallLogsCallee>,
@@ -956,7 +956,7 @@ pub struct ListPastCallMetricsResponseCallLogs {
     pub mos: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPastCallMetricsResponseCallLogsCallee {
     pub codec: Option<String>,
     pub device_private_ip: Option<String>,
@@ -970,7 +970,7 @@ pub struct ListPastCallMetricsResponseCallLogsCallee {
     pub site_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPastCallMetricsResponseCallLogsCaller {
     pub codec: Option<String>,
     pub device_private_ip: Option<String>,
@@ -1026,7 +1026,7 @@ crate::typed::int_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dashboard/GET/phone/metrics/past_calls>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListPastCallMetrics {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,

@@ -8,14 +8,14 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListDeviceLineKeySettingResponse {
     pub device_id: Option<String>,
     pub device_name: Option<String>,
     pub positions: Option<Vec<ListDeviceLineKeySettingResponsePositions>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListDeviceLineKeySettingResponsePositions {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -36,7 +36,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListDeviceLineKeySettingResponsePositionsOutboundCallerIds {
     pub extension_id: Option<String>,
     pub phone_number: Option<String>,
@@ -61,7 +61,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Heavy
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Device-Line-Keys/GET/phone/devices/{deviceId}/line_keys>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListDeviceLineKeySetting {
     #[serde(rename = "deviceId")]
     pub device_id: String,
@@ -82,13 +82,13 @@ impl crate::typed::Endpoint for ListDeviceLineKeySetting {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct BatchUpdateDeviceLineKeySettingBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub positions: Option<Vec<BatchUpdateDeviceLineKeySettingBodyPositions>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct BatchUpdateDeviceLineKeySettingBodyPositions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_id: Option<String>,
@@ -105,7 +105,7 @@ pub struct BatchUpdateDeviceLineKeySettingBodyPositions {
 /// - Rate limit: Heavy
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Device-Line-Keys/PATCH/phone/devices/{deviceId}/line_keys>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct BatchUpdateDeviceLineKeySetting {
     #[serde(rename = "deviceId")]
     pub device_id: String,

@@ -17,7 +17,7 @@
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dial-by-Name-Directory/DELETE/phone/dial_by_name_directory/extensions>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteUsersFromDirectory {
     pub site_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -40,14 +40,14 @@ impl crate::typed::Endpoint for DeleteUsersFromDirectory {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListUsersFromDirectoryResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
     pub result: Option<Vec<ListUsersFromDirectoryResponseResult>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListUsersFromDirectoryResponseResult {
     pub display_name: Option<String>,
     pub email: Option<String>,
@@ -56,7 +56,7 @@ pub struct ListUsersFromDirectoryResponseResult {
     pub site: Option<ListUsersFromDirectoryResponseResultSite>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListUsersFromDirectoryResponseResultSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -72,7 +72,7 @@ pub struct ListUsersFromDirectoryResponseResultSite {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dial-by-Name-Directory/GET/phone/dial_by_name_directory/extensions>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListUsersFromDirectory {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -101,7 +101,7 @@ impl crate::typed::Endpoint for ListUsersFromDirectory {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUsersToDirectoryBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_ids: Option<Vec<String>>,
@@ -117,7 +117,7 @@ pub struct AddUsersToDirectoryBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dial-by-Name-Directory/POST/phone/dial_by_name_directory/extensions>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUsersToDirectory {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddUsersToDirectoryBody>,
@@ -145,7 +145,7 @@ impl crate::typed::Endpoint for AddUsersToDirectory {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dial-by-Name-Directory/DELETE/phone/sites/{siteId}/dial_by_name_directory/extensions>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteUsersFromDirectoryBySite {
     #[serde(rename = "siteId")]
     pub site_id: String,
@@ -172,14 +172,14 @@ impl crate::typed::Endpoint for DeleteUsersFromDirectoryBySite {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListUsersFromDirectoryBySiteResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
     pub result: Option<Vec<ListUsersFromDirectoryBySiteResponseResult>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListUsersFromDirectoryBySiteResponseResult {
     pub display_name: Option<String>,
     pub email: Option<String>,
@@ -188,7 +188,7 @@ pub struct ListUsersFromDirectoryBySiteResponseResult {
     pub site: Option<ListUsersFromDirectoryBySiteResponseResultSite>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListUsersFromDirectoryBySiteResponseResultSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -204,7 +204,7 @@ pub struct ListUsersFromDirectoryBySiteResponseResultSite {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dial-by-Name-Directory/GET/phone/sites/{siteId}/dial_by_name_directory/extensions>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListUsersFromDirectoryBySite {
     #[serde(rename = "siteId")]
     pub site_id: String,
@@ -237,7 +237,7 @@ impl crate::typed::Endpoint for ListUsersFromDirectoryBySite {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUsersToDirectoryBySiteBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_ids: Option<Vec<String>>,
@@ -254,7 +254,7 @@ pub struct AddUsersToDirectoryBySiteBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dial-by-Name-Directory/POST/phone/sites/{siteId}/dial_by_name_directory/extensions>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUsersToDirectoryBySite {
     #[serde(rename = "siteId")]
     pub site_id: String,

@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListEmergencyAddressesResponse {
     pub emergency_addresses: Option<Vec<ListEmergencyAddressesResponseEmergencyAddresses>>,
     pub next_page_token: Option<String>,
@@ -16,7 +16,7 @@ pub struct ListEmergencyAddressesResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListEmergencyAddressesResponseEmergencyAddresses {
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
@@ -40,14 +40,14 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListEmergencyAddressesResponseEmergencyAddressesOwner {
     pub extension_number: Option<i64>,
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListEmergencyAddressesResponseEmergencyAddressesSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -93,7 +93,7 @@ crate::typed::int_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Emergency-Addresses/GET/phone/emergency_addresses>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListEmergencyAddresses {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
@@ -132,7 +132,7 @@ impl crate::typed::Endpoint for ListEmergencyAddresses {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddEmergencyAddressBody {
     pub address_line1: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -149,7 +149,7 @@ pub struct AddEmergencyAddressBody {
     pub zip: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddEmergencyAddressResponse {
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
@@ -173,14 +173,14 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddEmergencyAddressResponseOwner {
     pub extension_number: Option<String>,
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddEmergencyAddressResponseSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -206,7 +206,7 @@ crate::typed::int_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Emergency-Addresses/POST/phone/emergency_addresses>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddEmergencyAddress {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddEmergencyAddressBody>,
@@ -234,7 +234,7 @@ impl crate::typed::Endpoint for AddEmergencyAddress {
 /// - Rate limit: Heavy
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Emergency-Addresses/DELETE/phone/emergency_addresses/{emergencyAddressId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteEmergencyAddress {
     #[serde(rename = "emergencyAddressId")]
     pub emergency_address_id: String,
@@ -255,7 +255,7 @@ impl crate::typed::Endpoint for DeleteEmergencyAddress {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetEmergencyAddressResponse {
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
@@ -279,14 +279,14 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetEmergencyAddressResponseOwner {
     pub extension_number: Option<i64>,
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetEmergencyAddressResponseSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -312,7 +312,7 @@ crate::typed::int_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Emergency-Addresses/GET/phone/emergency_addresses/{emergencyAddressId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetEmergencyAddress {
     #[serde(rename = "emergencyAddressId")]
     pub emergency_address_id: String,
@@ -333,7 +333,7 @@ impl crate::typed::Endpoint for GetEmergencyAddress {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateEmergencyAddressBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line1: Option<String>,
@@ -351,7 +351,7 @@ pub struct UpdateEmergencyAddressBody {
     pub zip: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct UpdateEmergencyAddressResponse {
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
@@ -375,14 +375,14 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct UpdateEmergencyAddressResponseOwner {
     pub extension_number: Option<i64>,
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct UpdateEmergencyAddressResponseSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -408,7 +408,7 @@ crate::typed::int_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Emergency-Addresses/PATCH/phone/emergency_addresses/{emergencyAddressId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateEmergencyAddress {
     #[serde(rename = "emergencyAddressId")]
     pub emergency_address_id: String,

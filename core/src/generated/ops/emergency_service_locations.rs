@@ -8,14 +8,14 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct BatchAddLocationsBody {
     pub locations: Vec<BatchAddLocationsBodyLocations>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct BatchAddLocationsBodyLocations {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bssid: Option<String>,
@@ -38,7 +38,7 @@ pub struct BatchAddLocationsBodyLocations {
     pub sip_group_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct BatchAddLocationsBodyLocationsCompanyAddress {
     pub address_line1: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -54,7 +54,7 @@ pub struct BatchAddLocationsBodyLocationsCompanyAddress {
     pub zip: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct BatchAddLocationsBodyLocationsNetworkSwitches {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
@@ -68,12 +68,12 @@ pub struct BatchAddLocationsBodyLocationsNetworkSwitches {
     pub port_range_to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct BatchAddLocationsResponse {
     pub locations: Option<Vec<BatchAddLocationsResponseLocations>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct BatchAddLocationsResponseLocations {
     pub display_name: Option<String>,
     pub location_id: Option<String>,
@@ -88,7 +88,7 @@ pub struct BatchAddLocationsResponseLocations {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Emergency-Service-Locations/POST/phone/batch_locations>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct BatchAddLocations {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<BatchAddLocationsBody>,
@@ -107,7 +107,7 @@ impl crate::typed::Endpoint for BatchAddLocations {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListLocationsResponse {
     pub locations: Option<Vec<ListLocationsResponseLocations>>,
     pub next_page_token: Option<String>,
@@ -115,7 +115,7 @@ pub struct ListLocationsResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListLocationsResponseLocations {
     pub bssid: Option<String>,
     pub elin: Option<ListLocationsResponseLocationsElin>,
@@ -132,13 +132,13 @@ pub struct ListLocationsResponseLocations {
     pub site: Option<ListLocationsResponseLocationsSite>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListLocationsResponseLocationsElin {
     pub phone_number: Option<String>,
     pub phone_number_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListLocationsResponseLocationsEmergencyAddress {
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
@@ -150,7 +150,7 @@ pub struct ListLocationsResponseLocationsEmergencyAddress {
     pub zip: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListLocationsResponseLocationsNetworkSwitches {
     pub mac_address: Option<String>,
     pub port: Option<String>,
@@ -159,13 +159,13 @@ pub struct ListLocationsResponseLocationsNetworkSwitches {
     pub port_range_to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListLocationsResponseLocationsSipGroup {
     pub display_name: Option<String>,
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListLocationsResponseLocationsSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -181,7 +181,7 @@ pub struct ListLocationsResponseLocationsSite {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Emergency-Service-Locations/GET/phone/locations>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListLocations {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
@@ -208,7 +208,7 @@ impl crate::typed::Endpoint for ListLocations {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddLocationBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bssid: Option<String>,
@@ -232,7 +232,7 @@ pub struct AddLocationBody {
     pub site_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddLocationBodyNetworkSwitches {
     pub mac_address: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -245,7 +245,7 @@ pub struct AddLocationBodyNetworkSwitches {
     pub port_range_to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddLocationResponse {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -260,7 +260,7 @@ pub struct AddLocationResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Emergency-Service-Locations/POST/phone/locations>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddLocation {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddLocationBody>,
@@ -288,7 +288,7 @@ impl crate::typed::Endpoint for AddLocation {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Emergency-Service-Locations/DELETE/phone/locations/{locationId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteLocation {
     #[serde(rename = "locationId")]
     pub location_id: String,
@@ -309,7 +309,7 @@ impl crate::typed::Endpoint for DeleteLocation {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetLocationResponse {
     pub bssid: Option<String>,
     pub elin: Option<GetLocationResponseElin>,
@@ -325,13 +325,13 @@ pub struct GetLocationResponse {
     pub site: Option<GetLocationResponseSite>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetLocationResponseElin {
     pub phone_number: Option<String>,
     pub phone_number_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetLocationResponseEmergencyAddress {
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
@@ -342,7 +342,7 @@ pub struct GetLocationResponseEmergencyAddress {
     pub zip: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetLocationResponseNetworkSwitches {
     pub mac_address: Option<String>,
     pub port: Option<String>,
@@ -351,13 +351,13 @@ pub struct GetLocationResponseNetworkSwitches {
     pub port_range_to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetLocationResponseSipGroup {
     pub display_name: Option<String>,
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetLocationResponseSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -372,7 +372,7 @@ pub struct GetLocationResponseSite {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Emergency-Service-Locations/GET/phone/locations/{locationId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetLocation {
     #[serde(rename = "locationId")]
     pub location_id: String,
@@ -393,7 +393,7 @@ impl crate::typed::Endpoint for GetLocation {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateLocationBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bssid: Option<String>,
@@ -415,7 +415,7 @@ pub struct UpdateLocationBody {
     pub sip_group_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateLocationBodyNetworkSwitches {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
@@ -438,7 +438,7 @@ pub struct UpdateLocationBodyNetworkSwitches {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Emergency-Service-Locations/PATCH/phone/locations/{locationId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateLocation {
     #[serde(rename = "locationId")]
     pub location_id: String,

@@ -8,14 +8,14 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListExternalContactsResponse {
     pub external_contacts: Option<Vec<ListExternalContactsResponseExternalContacts>>,
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListExternalContactsResponseExternalContacts {
     pub auto_call_recorded: Option<bool>,
     pub description: Option<String>,
@@ -39,7 +39,7 @@ pub struct ListExternalContactsResponseExternalContacts {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/External-Contacts/GET/phone/external_contacts>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListExternalContacts {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
@@ -63,7 +63,7 @@ impl crate::typed::Endpoint for ListExternalContacts {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddExternalContactBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_call_recorded: Option<bool>,
@@ -86,7 +86,7 @@ pub struct AddExternalContactBody {
     pub routing_path: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddExternalContactBodyProfilePicture {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base64_encoding: Option<String>,
@@ -103,7 +103,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddExternalContactResponse {
     pub external_contact_id: Option<String>,
     pub name: Option<String>,
@@ -118,7 +118,7 @@ pub struct AddExternalContactResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/External-Contacts/POST/phone/external_contacts>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddExternalContact {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddExternalContactBody>,
@@ -146,7 +146,7 @@ impl crate::typed::Endpoint for AddExternalContact {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/External-Contacts/DELETE/phone/external_contacts/{externalContactId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteAExternalContact {
     #[serde(rename = "externalContactId")]
     pub external_contact_id: String,
@@ -167,7 +167,7 @@ impl crate::typed::Endpoint for DeleteAExternalContact {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAExternalContactResponse {
     pub auto_call_recorded: Option<bool>,
     pub description: Option<String>,
@@ -190,7 +190,7 @@ pub struct GetAExternalContactResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/External-Contacts/GET/phone/external_contacts/{externalContactId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetAExternalContact {
     #[serde(rename = "externalContactId")]
     pub external_contact_id: String,
@@ -211,7 +211,7 @@ impl crate::typed::Endpoint for GetAExternalContact {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateExternalContactBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_call_recorded: Option<bool>,
@@ -235,7 +235,7 @@ pub struct UpdateExternalContactBody {
     pub routing_path: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateExternalContactBodyProfilePicture {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base64_encoding: Option<String>,
@@ -261,7 +261,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/External-Contacts/PATCH/phone/external_contacts/{externalContactId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateExternalContact {
     #[serde(rename = "externalContactId")]
     pub external_contact_id: String,

@@ -8,12 +8,12 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UploadFaxFilesBody {
     pub file: crate::typed::FilePart,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct UploadFaxFilesResponse {
     pub file_id: String,
 }
@@ -27,7 +27,7 @@ pub struct UploadFaxFilesResponse {
 /// - Rate limit: Resource-intensive
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Fax/POST/fax/files>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UploadFaxFiles {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expire: Option<f64>,
@@ -47,7 +47,7 @@ impl crate::typed::Endpoint for UploadFaxFiles {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetusersfaxlogsResponse {
     pub fax_logs: Vec<GetusersfaxlogsResponseFaxLogs>,
     pub from: Option<String>,
@@ -56,7 +56,7 @@ pub struct GetusersfaxlogsResponse {
     pub total_records: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetusersfaxlogsResponseFaxLogs {
     pub create_time: Option<String>,
     pub direction: Option<GetusersfaxlogsResponseFaxLogsDirection>,
@@ -170,7 +170,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Fax/GET/phone/extension/{extensionId}/fax/logs>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Getusersfaxlogs {
     #[serde(rename = "extensionId")]
     pub extension_id: String,
@@ -209,7 +209,7 @@ impl crate::typed::Endpoint for Getusersfaxlogs {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct SendEFaxBody {
     pub file_id: String,
     pub receivers: Vec<SendEFaxBodyReceivers>,
@@ -218,20 +218,20 @@ pub struct SendEFaxBody {
     pub sender_number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct SendEFaxBodyReceivers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receiver_name: Option<String>,
     pub receiver_number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SendEFaxResponse {
     pub fax_id: Option<String>,
     pub receivers: Option<Vec<SendEFaxResponseReceivers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SendEFaxResponseReceivers {
     pub fax_log_id: Option<String>,
     pub receiver_number: String,
@@ -259,7 +259,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Fax/POST/phone/fax/documents>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct SendEFax {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<SendEFaxBody>,
@@ -278,7 +278,7 @@ impl crate::typed::Endpoint for SendEFax {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAccountsFaxLogsResponse {
     pub fax_logs: Vec<GetAccountsFaxLogsResponseFaxLogs>,
     pub from: Option<String>,
@@ -287,7 +287,7 @@ pub struct GetAccountsFaxLogsResponse {
     pub total_records: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAccountsFaxLogsResponseFaxLogs {
     pub create_time: Option<String>,
     pub direction: Option<GetAccountsFaxLogsResponseFaxLogsDirection>,
@@ -411,7 +411,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Fax/GET/phone/fax/logs>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetAccountsFaxLogs {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -462,7 +462,7 @@ impl crate::typed::Endpoint for GetAccountsFaxLogs {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Fax/DELETE/phone/fax/logs/{faxLogId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteFaxLog {
     #[serde(rename = "faxLogId")]
     pub fax_log_id: String,
@@ -483,7 +483,7 @@ impl crate::typed::Endpoint for DeleteFaxLog {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetFaxLogDetailsResponseItem {
     pub create_time: Option<String>,
     pub direction: Option<GetFaxLogDetailsResponseItemDirection>,
@@ -613,7 +613,7 @@ pub type GetFaxLogDetailsResponse = Vec<GetFaxLogDetailsResponseItem>;
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Fax/GET/phone/fax/logs/{faxLogId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetFaxLogDetails {
     #[serde(rename = "faxLogId")]
     pub fax_log_id: String,
@@ -650,7 +650,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Fax/PATCH/phone/fax/logs/{faxLogId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateFaxLogReadStatus {
     #[serde(rename = "faxLogId")]
     pub fax_log_id: String,
@@ -683,7 +683,7 @@ impl crate::typed::Endpoint for UpdateFaxLogReadStatus {
 /// - Rate limit: Resource-intensive
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Fax/GET/phone/fax/logs/{faxLogId}/file/{fileId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Downloadfaxfile {
     #[serde(rename = "faxLogId")]
     pub fax_log_id: String,

@@ -8,14 +8,14 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListFirmwareRulesResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
     pub rules: Option<Vec<ListFirmwareRulesResponseRules>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListFirmwareRulesResponseRules {
     pub device_model: Option<String>,
     pub device_type: Option<String>,
@@ -33,7 +33,7 @@ pub struct ListFirmwareRulesResponseRules {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Firmware-Update-Rules/GET/phone/firmware_update_rules>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListFirmwareRules {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
@@ -60,7 +60,7 @@ impl crate::typed::Endpoint for ListFirmwareRules {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddFirmwareRuleBody {
     pub device_model: String,
     pub device_type: String,
@@ -78,7 +78,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddFirmwareRuleResponse {
     #[serde(rename = "rule_Id")]
     pub rule_id: Option<String>,
@@ -93,7 +93,7 @@ pub struct AddFirmwareRuleResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Firmware-Update-Rules/POST/phone/firmware_update_rules>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddFirmwareRule {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddFirmwareRuleBody>,
@@ -128,7 +128,7 @@ crate::typed::int_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Firmware-Update-Rules/DELETE/phone/firmware_update_rules/{ruleId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteFirmwareUpdateRule {
     #[serde(rename = "ruleId")]
     pub rule_id: String,
@@ -152,7 +152,7 @@ impl crate::typed::Endpoint for DeleteFirmwareUpdateRule {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetFirmwareRuleDetailResponse {
     pub device_model: Option<String>,
     pub device_type: Option<String>,
@@ -169,7 +169,7 @@ pub struct GetFirmwareRuleDetailResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Firmware-Update-Rules/GET/phone/firmware_update_rules/{ruleId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetFirmwareRuleDetail {
     #[serde(rename = "ruleId")]
     pub rule_id: String,
@@ -190,7 +190,7 @@ impl crate::typed::Endpoint for GetFirmwareRuleDetail {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateFirmwareRuleBody {
     pub device_model: String,
     pub device_type: String,
@@ -215,7 +215,7 @@ crate::typed::int_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Firmware-Update-Rules/PATCH/phone/firmware_update_rules/{ruleId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateFirmwareRule {
     #[serde(rename = "ruleId")]
     pub rule_id: String,
@@ -239,19 +239,19 @@ impl crate::typed::Endpoint for UpdateFirmwareRule {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListFirmwaresResponse {
     pub firmwares: Option<Vec<ListFirmwaresResponseFirmwares>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListFirmwaresResponseFirmwares {
     pub device_model: Option<String>,
     pub device_type: Option<String>,
     pub versions: Option<Vec<ListFirmwaresResponseFirmwaresVersions>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListFirmwaresResponseFirmwaresVersions {
     pub expire_time: Option<String>,
     pub status: Option<ListFirmwaresResponseFirmwaresVersionsStatus>,
@@ -276,7 +276,7 @@ crate::typed::int_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Firmware-Update-Rules/GET/phone/firmwares>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListFirmwares {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_update: Option<bool>,

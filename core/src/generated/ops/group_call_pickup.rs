@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListGcpResponse {
     pub group_call_pickup: Option<Vec<ListGcpResponseGroupCallPickup>>,
     pub next_page_token: Option<String>,
@@ -16,7 +16,7 @@ pub struct ListGcpResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListGcpResponseGroupCallPickup {
     pub cost_center: Option<String>,
     pub delay: Option<ListGcpResponseGroupCallPickupDelay>,
@@ -40,7 +40,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListGcpResponseGroupCallPickupSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -56,7 +56,7 @@ pub struct ListGcpResponseGroupCallPickupSite {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Group-Call-Pickup/GET/phone/group_call_pickup>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListGcp {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -83,7 +83,7 @@ impl crate::typed::Endpoint for ListGcp {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddGcpBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delay: Option<AddGcpBodyDelay>,
@@ -110,7 +110,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddGcpBodyPlayIncomingCallsSound {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<AddGcpBodyPlayIncomingCallsSoundDuration>,
@@ -137,7 +137,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddGcpResponse {
     pub display_name: Option<String>,
     pub id: Option<String>,
@@ -152,7 +152,7 @@ pub struct AddGcpResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Group-Call-Pickup/POST/phone/group_call_pickup>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddGcp {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddGcpBody>,
@@ -180,7 +180,7 @@ impl crate::typed::Endpoint for AddGcp {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Group-Call-Pickup/DELETE/phone/group_call_pickup/{groupId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteGcp {
     #[serde(rename = "groupId")]
     pub group_id: String,
@@ -201,7 +201,7 @@ impl crate::typed::Endpoint for DeleteGcp {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGcpResponse {
     pub cost_center: Option<String>,
     pub delay: Option<GetGcpResponseDelay>,
@@ -226,7 +226,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGcpResponsePlayIncomingCallsSound {
     pub duration: Option<GetGcpResponsePlayIncomingCallsSoundDuration>,
     pub enable: Option<bool>,
@@ -250,7 +250,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGcpResponseSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -265,7 +265,7 @@ pub struct GetGcpResponseSite {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Group-Call-Pickup/GET/phone/group_call_pickup/{groupId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetGcp {
     #[serde(rename = "groupId")]
     pub group_id: String,
@@ -286,7 +286,7 @@ impl crate::typed::Endpoint for GetGcp {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateGcpBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_center: Option<String>,
@@ -315,7 +315,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateGcpBodyPlayIncomingCallsSound {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<UpdateGcpBodyPlayIncomingCallsSoundDuration>,
@@ -351,7 +351,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Group-Call-Pickup/PATCH/phone/group_call_pickup/{groupId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateGcp {
     #[serde(rename = "groupId")]
     pub group_id: String,
@@ -375,7 +375,7 @@ impl crate::typed::Endpoint for UpdateGcp {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListGcpMembersResponse {
     pub group_call_pickup_member: Option<Vec<ListGcpMembersResponseGroupCallPickupMember>>,
     pub next_page_token: Option<String>,
@@ -383,7 +383,7 @@ pub struct ListGcpMembersResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListGcpMembersResponseGroupCallPickupMember {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -416,7 +416,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Group-Call-Pickup/GET/phone/group_call_pickup/{groupId}/members>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListGcpMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -449,7 +449,7 @@ impl crate::typed::Endpoint for ListGcpMembers {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddGcpMembersBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub member_extension_ids: Option<Vec<String>>,
@@ -464,7 +464,7 @@ pub struct AddGcpMembersBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Group-Call-Pickup/POST/phone/group_call_pickup/{groupId}/members>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddGcpMembers {
     #[serde(rename = "groupId")]
     pub group_id: String,
@@ -497,7 +497,7 @@ impl crate::typed::Endpoint for AddGcpMembers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Group-Call-Pickup/DELETE/phone/group_call_pickup/{groupId}/members/{extensionId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct RemoveGcpMembers {
     #[serde(rename = "groupId")]
     pub group_id: String,

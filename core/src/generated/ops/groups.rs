@@ -8,12 +8,12 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPolicyDetailsResponse {
     pub allow_emergency_calls: Option<GetGroupPolicyDetailsResponseAllowEmergencyCalls>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPolicyDetailsResponseAllowEmergencyCalls {
     pub allow_emergency_calls_from_clients: Option<bool>,
     pub allow_emergency_calls_from_deskphones: Option<bool>,
@@ -46,7 +46,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Groups/GET/phone/groups/{groupId}/policies/{policyType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetGroupPolicyDetails {
     #[serde(rename = "groupId")]
     pub group_id: String,
@@ -70,13 +70,13 @@ impl crate::typed::Endpoint for GetGroupPolicyDetails {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateGroupPolicyBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_emergency_calls: Option<UpdateGroupPolicyBodyAllowEmergencyCalls>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateGroupPolicyBodyAllowEmergencyCalls {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_emergency_calls_from_clients: Option<bool>,
@@ -105,7 +105,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Heavy
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Groups/PATCH/phone/groups/{groupId}/policies/{policyType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateGroupPolicy {
     #[serde(rename = "groupId")]
     pub group_id: String,
@@ -132,7 +132,7 @@ impl crate::typed::Endpoint for UpdateGroupPolicy {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponse {
     pub ad_hoc_call_recording: Option<GetGroupPhoneSettingsResponseAdHocCallRecording>,
     pub advanced_encryption: Option<GetGroupPhoneSettingsResponseAdvancedEncryption>,
@@ -208,7 +208,7 @@ pub struct GetGroupPhoneSettingsResponse {
     pub zoom_phone_on_pwa: Option<GetGroupPhoneSettingsResponseZoomPhoneOnPwa>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseAdHocCallRecording {
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
@@ -231,7 +231,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseAdHocCallRecordingPlayRecordingBeepTone {
     pub enable: Option<bool>,
     pub play_beep_member:
@@ -274,7 +274,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseAdvancedEncryption {
     pub disable_incoming_unencrypted_voicemail: Option<bool>,
     pub enable: Option<bool>,
@@ -291,7 +291,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseAllowEmergencyCalls {
     pub allow_emergency_calls_from_clients: Option<bool>,
     pub allow_emergency_calls_from_deskphones: Option<bool>,
@@ -309,7 +309,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -325,7 +325,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseAllowMobileHomePhoneCallout {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -341,7 +341,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseAllowedCallLocations {
     pub allow_internal_calls: Option<bool>,
     pub enable: Option<bool>,
@@ -359,7 +359,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseAudioIntercom {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -375,7 +375,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseAutoCallRecording {
     pub allow_stop_resume_recording: Option<bool>,
     pub disconnect_on_recording_failure: Option<bool>,
@@ -395,7 +395,7 @@ pub struct GetGroupPhoneSettingsResponseAutoCallRecording {
     pub recording_transcription: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseAutoCallRecordingInboundAudioNotification {
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
@@ -410,14 +410,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseAutoCallRecordingOutboundAudioNotification {
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
     pub recording_start_prompt_audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseAutoCallRecordingPlayRecordingBeepTone {
     pub enable: Option<bool>,
     pub play_beep_member:
@@ -468,7 +468,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseAutoDeleteDataAfterRetentionDuration {
     pub delete_type:
         Option<GetGroupPhoneSettingsResponseAutoDeleteDataAfterRetentionDurationDeleteType>,
@@ -488,7 +488,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseAutoDeleteDataAfterRetentionDurationItems {
     pub duration: Option<i64>,
     pub time_unit:
@@ -524,7 +524,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseAutoOptOutInCallQueue {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -541,7 +541,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseBlockCallsWithoutCallerId {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -557,7 +557,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseBlockExternalCalls {
     pub block_business_hours: Option<bool>,
     pub block_call_action: Option<GetGroupPhoneSettingsResponseBlockExternalCallsBlockCallAction>,
@@ -584,7 +584,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseBlockListForInboundCallsAndMessaging {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -601,7 +601,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseCallHandlingForwarding {
     pub call_forwarding_type:
         Option<GetGroupPhoneSettingsResponseCallHandlingForwardingCallForwardingType>,
@@ -628,7 +628,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseCallLiveTranscription {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -646,14 +646,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseCallLiveTranscriptionTranscriptionStartPrompt {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseCallOverflow {
     pub call_overflow_type: Option<GetGroupPhoneSettingsResponseCallOverflowCallOverflowType>,
     pub enable: Option<bool>,
@@ -679,7 +679,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseCallPark {
     pub call_not_picked_up_action: Option<i64>,
     pub enable: Option<bool>,
@@ -717,7 +717,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseCallParkForwardTo {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -746,7 +746,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseCallParkMusicOnPark {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
@@ -759,7 +759,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseCallScreening {
     pub enable: Option<bool>,
     pub exclude_user_company_contacts: Option<bool>,
@@ -776,7 +776,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseCallTransferring {
     pub call_transferring_type:
         Option<GetGroupPhoneSettingsResponseCallTransferringCallTransferringType>,
@@ -803,7 +803,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseCheckVoicemailsOverPhone {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -819,7 +819,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseConferenceDtmf {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -835,7 +835,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseConnectToOperator {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -851,7 +851,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseDelegation {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -867,7 +867,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseDeskPhoneSmartKeyPositionsLayout {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -883,7 +883,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseDisplayCallFeedbackSurvey {
     pub enable: Option<bool>,
     pub feedback_duration:
@@ -895,14 +895,14 @@ pub struct GetGroupPhoneSettingsResponseDisplayCallFeedbackSurvey {
     pub modified: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseDisplayCallFeedbackSurveyFeedbackDuration {
     pub enable: Option<bool>,
     pub max: Option<i64>,
     pub min: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseDisplayCallFeedbackSurveyFeedbackMos {
     pub enable: Option<bool>,
     pub max: Option<String>,
@@ -924,7 +924,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseE2eEncryption {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -940,7 +940,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseElevateToMeeting {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -956,7 +956,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseHandOffToRoom {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -972,7 +972,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseHidePhoneCallHistoryInIos {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -988,7 +988,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseInternationalCalling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1004,7 +1004,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseLocalSurvivabilityMode {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1020,7 +1020,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseMobileSwitchToCarrier {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1036,7 +1036,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseNoHoldConference {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1052,7 +1052,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseObfuscateSensitiveDataDuringCall {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1068,7 +1068,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseOnlineFax {
     pub enable: Option<bool>,
     pub enable_new_fax_email_notifications: Option<bool>,
@@ -1086,7 +1086,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseOutboundCalling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1102,7 +1102,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseOutboundSms {
     pub allow_copy: Option<bool>,
     pub allow_paste: Option<bool>,
@@ -1120,7 +1120,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponsePeerToPeerMedia {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1136,7 +1136,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponsePersonalAudioLibrary {
     pub allow_music_on_hold_customization: Option<bool>,
     pub allow_voicemail_and_message_greeting_customization: Option<bool>,
@@ -1154,7 +1154,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponsePreventUsersUploadAudioFiles {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1170,7 +1170,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseRestrictedCallHours {
     pub allow_internal_calls: Option<bool>,
     pub enable: Option<bool>,
@@ -1190,13 +1190,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseRestrictedCallHoursTimeZone {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseSelectOutboundCallerId {
     pub allow_hide_outbound_caller_id: Option<bool>,
     pub enable: Option<bool>,
@@ -1213,7 +1213,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseSharedVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1229,7 +1229,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseShowCustomDisclaimerWhenUsingZoomPhone {
     pub custom_disclaimer_list: Option<
         Vec<
@@ -1245,7 +1245,7 @@ pub struct GetGroupPhoneSettingsResponseShowCustomDisclaimerWhenUsingZoomPhone {
     pub modified: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList {
     pub body: Option<String>,
     pub default: Option<bool>,
@@ -1296,7 +1296,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseSms {
     pub allow_copy: Option<bool>,
     pub allow_paste: Option<bool>,
@@ -1315,7 +1315,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseSmsAutoReply {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1331,7 +1331,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseSmsEtiquetteTool {
     pub enable: Option<bool>,
     pub modified: Option<bool>,
@@ -1339,7 +1339,7 @@ pub struct GetGroupPhoneSettingsResponseSmsEtiquetteTool {
         Option<Vec<GetGroupPhoneSettingsResponseSmsEtiquetteToolSmsEtiquettePolicy>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseSmsEtiquetteToolSmsEtiquettePolicy {
     pub action: Option<GetGroupPhoneSettingsResponseSmsEtiquetteToolSmsEtiquettePolicyAction>,
     pub active: Option<bool>,
@@ -1364,7 +1364,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseSmsTemplate {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1381,7 +1381,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseSmsTemplateSmsTemplateList {
     pub active: Option<bool>,
     pub content: Option<String>,
@@ -1390,7 +1390,7 @@ pub struct GetGroupPhoneSettingsResponseSmsTemplateSmsTemplateList {
     pub sms_template_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseUseCallkitForIncomingCallNotificationsInIos {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1407,7 +1407,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseVoicemail {
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
@@ -1428,7 +1428,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseVoicemailIntentBasedPrioritization {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1444,7 +1444,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub forward_voicemail_to_email: Option<bool>,
@@ -1463,7 +1463,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseVoicemailTasks {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1479,7 +1479,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseVoicemailTranscription {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1495,7 +1495,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseZoomPhoneOnDesktop {
     pub allow_calling_clients:
         Option<Vec<GetGroupPhoneSettingsResponseZoomPhoneOnDesktopAllowCallingClients>>,
@@ -1533,7 +1533,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseZoomPhoneOnMobile {
     pub allow_calling_clients:
         Option<Vec<GetGroupPhoneSettingsResponseZoomPhoneOnMobileAllowCallingClients>>,
@@ -1572,7 +1572,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetGroupPhoneSettingsResponseZoomPhoneOnPwa {
     pub allow_calling: Option<bool>,
     pub allow_sms_mms: Option<bool>,
@@ -1599,7 +1599,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Groups/GET/phone/groups/{groupId}/settings>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetGroupPhoneSettings {
     #[serde(rename = "groupId")]
     pub group_id: String,

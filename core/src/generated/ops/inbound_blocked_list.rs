@@ -17,7 +17,7 @@
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Inbound-Blocked-List/DELETE/phone/extension/{extensionId}/inbound_blocked/rules>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteExtensiontLevelInboundBlockRules {
     #[serde(rename = "extensionId")]
     pub extension_id: String,
@@ -40,7 +40,7 @@ impl crate::typed::Endpoint for DeleteExtensiontLevelInboundBlockRules {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListExtensionLevelInboundBlockRulesResponse {
     pub extension_blocked_rules:
         Option<Vec<ListExtensionLevelInboundBlockRulesResponseExtensionBlockedRules>>,
@@ -48,7 +48,7 @@ pub struct ListExtensionLevelInboundBlockRulesResponse {
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListExtensionLevelInboundBlockRulesResponseExtensionBlockedRules {
     pub blocked_number: Option<String>,
     pub country: Option<String>,
@@ -101,7 +101,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Inbound-Blocked-List/GET/phone/extension/{extensionId}/inbound_blocked/rules>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListExtensionLevelInboundBlockRules {
     #[serde(rename = "extensionId")]
     pub extension_id: String,
@@ -137,7 +137,7 @@ impl crate::typed::Endpoint for ListExtensionLevelInboundBlockRules {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddExtensiontLevelInboundBlockRulesBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked_number: Option<String>,
@@ -163,7 +163,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddExtensiontLevelInboundBlockRulesResponse {
     pub id: Option<String>,
 }
@@ -177,7 +177,7 @@ pub struct AddExtensiontLevelInboundBlockRulesResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Inbound-Blocked-List/POST/phone/extension/{extensionId}/inbound_blocked/rules>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddExtensiontLevelInboundBlockRules {
     #[serde(rename = "extensionId")]
     pub extension_id: String,
@@ -210,7 +210,7 @@ impl crate::typed::Endpoint for AddExtensiontLevelInboundBlockRules {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Inbound-Blocked-List/DELETE/phone/inbound_blocked/extension_rules/statistics>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteAccountLevelInboundBlockedStatistics {
     pub blocked_statistic_id: String,
 }
@@ -230,7 +230,7 @@ impl crate::typed::Endpoint for DeleteAccountLevelInboundBlockedStatistics {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAccountLevelInboundBlockedStatisticsResponse {
     pub blocked_statistic:
         Option<Vec<ListAccountLevelInboundBlockedStatisticsResponseBlockedStatistic>>,
@@ -238,7 +238,7 @@ pub struct ListAccountLevelInboundBlockedStatisticsResponse {
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAccountLevelInboundBlockedStatisticsResponseBlockedStatistic {
     pub block_count: Option<i64>,
     pub blocked_number: Option<String>,
@@ -286,7 +286,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Inbound-Blocked-List/GET/phone/inbound_blocked/extension_rules/statistics>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListAccountLevelInboundBlockedStatistics {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
@@ -319,7 +319,7 @@ impl crate::typed::Endpoint for ListAccountLevelInboundBlockedStatistics {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct MarkPhoneNumberAsBlockedForAllExtensionsBody {
     pub blocked_statistic_id: String,
 }
@@ -333,7 +333,7 @@ pub struct MarkPhoneNumberAsBlockedForAllExtensionsBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Inbound-Blocked-List/PATCH/phone/inbound_blocked/extension_rules/statistics/blocked_for_all>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct MarkPhoneNumberAsBlockedForAllExtensions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<MarkPhoneNumberAsBlockedForAllExtensionsBody>,
@@ -361,7 +361,7 @@ impl crate::typed::Endpoint for MarkPhoneNumberAsBlockedForAllExtensions {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Inbound-Blocked-List/DELETE/phone/inbound_blocked/rules>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteAccountLevelInboundBlockRules {
     pub blocked_rule_id: String,
 }
@@ -381,7 +381,7 @@ impl crate::typed::Endpoint for DeleteAccountLevelInboundBlockRules {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAccountLevelInboundBlockRulesResponse {
     pub account_blocked_rules:
         Option<Vec<ListAccountLevelInboundBlockRulesResponseAccountBlockedRules>>,
@@ -389,7 +389,7 @@ pub struct ListAccountLevelInboundBlockRulesResponse {
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAccountLevelInboundBlockRulesResponseAccountBlockedRules {
     pub blocked_number: Option<String>,
     pub comment: Option<String>,
@@ -457,7 +457,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Inbound-Blocked-List/GET/phone/inbound_blocked/rules>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListAccountLevelInboundBlockRules {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
@@ -493,7 +493,7 @@ impl crate::typed::Endpoint for ListAccountLevelInboundBlockRules {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddAccountLevelInboundBlockRulesBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked_number: Option<String>,
@@ -529,7 +529,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddAccountLevelInboundBlockRulesResponse {
     pub id: Option<String>,
 }
@@ -543,7 +543,7 @@ pub struct AddAccountLevelInboundBlockRulesResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Inbound-Blocked-List/POST/phone/inbound_blocked/rules>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddAccountLevelInboundBlockRules {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddAccountLevelInboundBlockRulesBody>,
@@ -562,7 +562,7 @@ impl crate::typed::Endpoint for AddAccountLevelInboundBlockRules {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateAccountLevelInboundBlockRuleBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked_number: Option<String>,
@@ -608,7 +608,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Inbound-Blocked-List/PATCH/phone/inbound_blocked/rules/{blockedRuleId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAccountLevelInboundBlockRule {
     #[serde(rename = "blockedRuleId")]
     pub blocked_rule_id: String,

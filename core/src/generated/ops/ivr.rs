@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistIvrResponse {
     pub allow_callers_to_navigate_ivr:
         Option<GetAutoReceptionistIvrResponseAllowCallersToNavigateIvr>,
@@ -18,7 +18,7 @@ pub struct GetAutoReceptionistIvrResponse {
     pub key_actions: Option<Vec<GetAutoReceptionistIvrResponseKeyActions>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistIvrResponseAllowCallersToNavigateIvr {
     pub enable: Option<bool>,
     pub voice_input_confidence_score:
@@ -33,13 +33,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistIvrResponseAudioPrompt {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistIvrResponseCallerEntersNoAction {
     pub action: Option<i64>,
     pub audio_prompt_repeat:
@@ -79,7 +79,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistIvrResponseCallerEntersNoActionForwardTo {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -93,13 +93,13 @@ pub struct GetAutoReceptionistIvrResponseCallerEntersNoActionForwardTo {
     pub zva_receptionist_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistIvrResponseCallerEntersNoActionVoicemailGreeting {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistIvrResponseKeyActions {
     pub action: Option<i64>,
     pub key: Option<String>,
@@ -107,7 +107,7 @@ pub struct GetAutoReceptionistIvrResponseKeyActions {
     pub voicemail_greeting: Option<GetAutoReceptionistIvrResponseKeyActionsVoicemailGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistIvrResponseKeyActionsTarget {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -121,7 +121,7 @@ pub struct GetAutoReceptionistIvrResponseKeyActionsTarget {
     pub zva_receptionist_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAutoReceptionistIvrResponseKeyActionsVoicemailGreeting {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -145,7 +145,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/IVR/GET/phone/auto_receptionists/{autoReceptionistId}/ivr>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetAutoReceptionistIvr {
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
@@ -175,7 +175,7 @@ impl crate::typed::Endpoint for GetAutoReceptionistIvr {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistIvrBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_callers_to_navigate_ivr:
@@ -196,7 +196,7 @@ pub struct UpdateAutoReceptionistIvrBody {
     pub key_action: Option<UpdateAutoReceptionistIvrBodyKeyAction>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistIvrBodyAllowCallersToNavigateIvr {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -213,7 +213,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistIvrBodyCallerEntersNoAction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<i64>,
@@ -259,7 +259,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistIvrBodyCallerEntersNoActionForwardTo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_contact_id: Option<String>,
@@ -284,7 +284,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistIvrBodyKeyAction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<i64>,
@@ -296,7 +296,7 @@ pub struct UpdateAutoReceptionistIvrBodyKeyAction {
     pub voicemail_greeting_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistIvrBodyKeyActionTarget {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_id: Option<String>,
@@ -323,7 +323,7 @@ pub struct UpdateAutoReceptionistIvrBodyKeyActionTarget {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/IVR/PATCH/phone/auto_receptionists/{autoReceptionistId}/ivr>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistIvr {
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,

@@ -8,12 +8,12 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListLineKeySettingResponse {
     pub line_keys: Option<Vec<ListLineKeySettingResponseLineKeys>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListLineKeySettingResponseLineKeys {
     pub alias: Option<String>,
     pub index: Option<i64>,
@@ -23,7 +23,7 @@ pub struct ListLineKeySettingResponseLineKeys {
     pub r#type: Option<ListLineKeySettingResponseLineKeysType>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListLineKeySettingResponseLineKeysKeyAssignment {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -53,7 +53,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Line-Keys/GET/phone/extension/{extensionId}/line_keys>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListLineKeySetting {
     #[serde(rename = "extensionId")]
     pub extension_id: String,
@@ -74,13 +74,13 @@ impl crate::typed::Endpoint for ListLineKeySetting {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct BatchUpdateLineKeySettingBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line_keys: Option<Vec<BatchUpdateLineKeySettingBodyLineKeys>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct BatchUpdateLineKeySettingBodyLineKeys {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
@@ -96,7 +96,7 @@ pub struct BatchUpdateLineKeySettingBodyLineKeys {
     pub r#type: Option<BatchUpdateLineKeySettingBodyLineKeysType>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct BatchUpdateLineKeySettingBodyLineKeysKeyAssignment {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_id: Option<String>,
@@ -126,7 +126,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Line-Keys/PATCH/phone/extension/{extensionId}/line_keys>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct BatchUpdateLineKeySetting {
     #[serde(rename = "extensionId")]
     pub extension_id: String,
@@ -159,7 +159,7 @@ impl crate::typed::Endpoint for BatchUpdateLineKeySetting {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Line-Keys/DELETE/phone/extension/{extensionId}/line_keys/{lineKeyId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteLineKey {
     #[serde(rename = "extensionId")]
     pub extension_id: String,

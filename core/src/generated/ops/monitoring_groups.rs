@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListMonitoringGroupResponse {
     pub monitoring_groups: Option<Vec<ListMonitoringGroupResponseMonitoringGroups>>,
     pub next_page_token: Option<String>,
@@ -16,7 +16,7 @@ pub struct ListMonitoringGroupResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListMonitoringGroupResponseMonitoringGroups {
     pub id: Option<String>,
     pub monitor_members_count: Option<i64>,
@@ -38,7 +38,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListMonitoringGroupResponseMonitoringGroupsSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -72,7 +72,7 @@ crate::typed::int_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Monitoring-Groups/GET/phone/monitoring_groups>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListMonitoringGroup {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ListMonitoringGroupType>,
@@ -102,7 +102,7 @@ impl crate::typed::Endpoint for ListMonitoringGroup {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct CreateMonitoringGroupBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub monitoring_privileges: Option<Vec<CreateMonitoringGroupBodyMonitoringPrivileges>>,
@@ -134,7 +134,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CreateMonitoringGroupResponse {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -149,7 +149,7 @@ pub struct CreateMonitoringGroupResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Monitoring-Groups/POST/phone/monitoring_groups>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct CreateMonitoringGroup {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<CreateMonitoringGroupBody>,
@@ -177,7 +177,7 @@ impl crate::typed::Endpoint for CreateMonitoringGroup {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Monitoring-Groups/DELETE/phone/monitoring_groups/{monitoringGroupId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteMonitoringGroup {
     #[serde(rename = "monitoringGroupId")]
     pub monitoring_group_id: String,
@@ -198,7 +198,7 @@ impl crate::typed::Endpoint for DeleteMonitoringGroup {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetMonitoringGroupByIdResponse {
     pub id: Option<String>,
     pub monitor_members_count: Option<i64>,
@@ -219,7 +219,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetMonitoringGroupByIdResponseSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -243,7 +243,7 @@ crate::typed::int_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Monitoring-Groups/GET/phone/monitoring_groups/{monitoringGroupId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetMonitoringGroupById {
     #[serde(rename = "monitoringGroupId")]
     pub monitoring_group_id: String,
@@ -264,7 +264,7 @@ impl crate::typed::Endpoint for GetMonitoringGroupById {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateMonitoringGroupBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub monitoring_privileges: Option<Vec<UpdateMonitoringGroupBodyMonitoringPrivileges>>,
@@ -294,7 +294,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Monitoring-Groups/PATCH/phone/monitoring_groups/{monitoringGroupId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateMonitoringGroup {
     #[serde(rename = "monitoringGroupId")]
     pub monitoring_group_id: String,
@@ -334,7 +334,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Monitoring-Groups/DELETE/phone/monitoring_groups/{monitoringGroupId}/monitor_members>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct RemoveMembers {
     #[serde(rename = "monitoringGroupId")]
     pub monitoring_group_id: String,
@@ -360,7 +360,7 @@ impl crate::typed::Endpoint for RemoveMembers {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListMembersResponse {
     pub members: Option<Vec<ListMembersResponseMembers>>,
     pub next_page_token: Option<String>,
@@ -368,7 +368,7 @@ pub struct ListMembersResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListMembersResponseMembers {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -402,7 +402,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Monitoring-Groups/GET/phone/monitoring_groups/{monitoringGroupId}/monitor_members>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ListMembers {
     #[serde(rename = "monitoringGroupId")]
     pub monitoring_group_id: String,
@@ -449,7 +449,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Monitoring-Groups/POST/phone/monitoring_groups/{monitoringGroupId}/monitor_members>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddMembers {
     #[serde(rename = "monitoringGroupId")]
     pub monitoring_group_id: String,
@@ -491,7 +491,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Monitoring-Groups/DELETE/phone/monitoring_groups/{monitoringGroupId}/monitor_members/{memberExtensionId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct RemoveMember {
     #[serde(rename = "monitoringGroupId")]
     pub monitoring_group_id: String,

@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaOutboundCallingCountriesAndRegionsResponse {
     pub countries_regions:
         Option<Vec<GetCommonAreaOutboundCallingCountriesAndRegionsResponseCountriesRegions>>,
@@ -16,7 +16,7 @@ pub struct GetCommonAreaOutboundCallingCountriesAndRegionsResponse {
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCommonAreaOutboundCallingCountriesAndRegionsResponseCountriesRegions {
     pub code: Option<i64>,
     pub enabled_carrier: Option<Vec<String>>,
@@ -44,7 +44,7 @@ crate::typed::int_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/GET/phone/common_areas/{commonAreaId}/outbound_calling/countries_regions>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetCommonAreaOutboundCallingCountriesAndRegions {
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
@@ -71,14 +71,14 @@ impl crate::typed::Endpoint for GetCommonAreaOutboundCallingCountriesAndRegions 
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaOutboundCallingCountriesOrRegionsBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country_regions:
         Option<Vec<UpdateCommonAreaOutboundCallingCountriesOrRegionsBodyCountryRegions>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaOutboundCallingCountriesOrRegionsBodyCountryRegions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_existing_exception_rules: Option<bool>,
@@ -106,7 +106,7 @@ crate::typed::int_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/PATCH/phone/common_areas/{commonAreaId}/outbound_calling/countries_regions>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaOutboundCallingCountriesOrRegions {
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
@@ -130,7 +130,7 @@ impl crate::typed::Endpoint for UpdateCommonAreaOutboundCallingCountriesOrRegion
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCommonAreaOutboundCallingExceptionRuleResponse {
     pub exception_rules:
         Option<Vec<ListCommonAreaOutboundCallingExceptionRuleResponseExceptionRules>>,
@@ -138,7 +138,7 @@ pub struct ListCommonAreaOutboundCallingExceptionRuleResponse {
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCommonAreaOutboundCallingExceptionRuleResponseExceptionRules {
     pub comment: Option<String>,
     pub id: Option<String>,
@@ -196,7 +196,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/GET/phone/common_areas/{commonAreaId}/outbound_calling/exception_rules>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListCommonAreaOutboundCallingExceptionRule {
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
@@ -235,13 +235,13 @@ impl crate::typed::Endpoint for ListCommonAreaOutboundCallingExceptionRule {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCommonAreaOutboundCallingExceptionRuleBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exception_rule: Option<AddCommonAreaOutboundCallingExceptionRuleBodyExceptionRule>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddCommonAreaOutboundCallingExceptionRuleBodyExceptionRule {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -265,7 +265,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddCommonAreaOutboundCallingExceptionRuleResponse {
     pub exception_rule_id: Option<String>,
 }
@@ -279,7 +279,7 @@ pub struct AddCommonAreaOutboundCallingExceptionRuleResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/POST/phone/common_areas/{commonAreaId}/outbound_calling/exception_rules>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCommonAreaOutboundCallingExceptionRule {
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
@@ -312,7 +312,7 @@ impl crate::typed::Endpoint for AddCommonAreaOutboundCallingExceptionRule {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/DELETE/phone/common_areas/{commonAreaId}/outbound_calling/exception_rules/{exceptionRuleId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteCommonAreaOutboundCallingExceptionRule {
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
@@ -336,13 +336,13 @@ impl crate::typed::Endpoint for DeleteCommonAreaOutboundCallingExceptionRule {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaOutboundCallingExceptionRuleBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exception_rule: Option<UpdateCommonAreaOutboundCallingExceptionRuleBodyExceptionRule>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateCommonAreaOutboundCallingExceptionRuleBodyExceptionRule {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -375,7 +375,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/PATCH/phone/common_areas/{commonAreaId}/outbound_calling/exception_rules/{exceptionRuleId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaOutboundCallingExceptionRule {
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
@@ -402,7 +402,7 @@ impl crate::typed::Endpoint for UpdateCommonAreaOutboundCallingExceptionRule {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAccountOutboundCallingCountriesAndRegionsResponse {
     pub countries_regions:
         Option<Vec<GetAccountOutboundCallingCountriesAndRegionsResponseCountriesRegions>>,
@@ -410,7 +410,7 @@ pub struct GetAccountOutboundCallingCountriesAndRegionsResponse {
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAccountOutboundCallingCountriesAndRegionsResponseCountriesRegions {
     pub code: Option<i64>,
     pub enabled_carrier: Option<Vec<String>>,
@@ -438,7 +438,7 @@ crate::typed::int_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/GET/phone/outbound_calling/countries_regions>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetAccountOutboundCallingCountriesAndRegions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
@@ -462,14 +462,14 @@ impl crate::typed::Endpoint for GetAccountOutboundCallingCountriesAndRegions {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAccountOutboundCallingCountriesOrRegionsBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country_regions:
         Option<Vec<UpdateAccountOutboundCallingCountriesOrRegionsBodyCountryRegions>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAccountOutboundCallingCountriesOrRegionsBodyCountryRegions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_existing_exception_rules: Option<bool>,
@@ -497,7 +497,7 @@ crate::typed::int_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/PATCH/phone/outbound_calling/countries_regions>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAccountOutboundCallingCountriesOrRegions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<UpdateAccountOutboundCallingCountriesOrRegionsBody>,
@@ -516,14 +516,14 @@ impl crate::typed::Endpoint for UpdateAccountOutboundCallingCountriesOrRegions {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAccountOutboundCallingExceptionRuleResponse {
     pub exception_rules: Option<Vec<ListAccountOutboundCallingExceptionRuleResponseExceptionRules>>,
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAccountOutboundCallingExceptionRuleResponseExceptionRules {
     pub comment: Option<String>,
     pub id: Option<String>,
@@ -580,7 +580,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/GET/phone/outbound_calling/exception_rules>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListAccountOutboundCallingExceptionRule {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
@@ -616,13 +616,13 @@ impl crate::typed::Endpoint for ListAccountOutboundCallingExceptionRule {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddAccountOutboundCallingExceptionRuleBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exception_rule: Option<AddAccountOutboundCallingExceptionRuleBodyExceptionRule>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddAccountOutboundCallingExceptionRuleBodyExceptionRule {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -646,7 +646,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddAccountOutboundCallingExceptionRuleResponse {
     pub exception_rule_id: Option<String>,
 }
@@ -660,7 +660,7 @@ pub struct AddAccountOutboundCallingExceptionRuleResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/POST/phone/outbound_calling/exception_rules>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddAccountOutboundCallingExceptionRule {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddAccountOutboundCallingExceptionRuleBody>,
@@ -688,7 +688,7 @@ impl crate::typed::Endpoint for AddAccountOutboundCallingExceptionRule {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/DELETE/phone/outbound_calling/exception_rules/{exceptionRuleId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteAccountOutboundCallingExceptionRule {
     #[serde(rename = "exceptionRuleId")]
     pub exception_rule_id: String,
@@ -709,13 +709,13 @@ impl crate::typed::Endpoint for DeleteAccountOutboundCallingExceptionRule {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAccountOutboundCallingExceptionRuleBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exception_rule: Option<UpdateAccountOutboundCallingExceptionRuleBodyExceptionRule>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateAccountOutboundCallingExceptionRuleBodyExceptionRule {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -748,7 +748,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/PATCH/phone/outbound_calling/exception_rules/{exceptionRuleId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAccountOutboundCallingExceptionRule {
     #[serde(rename = "exceptionRuleId")]
     pub exception_rule_id: String,
@@ -772,7 +772,7 @@ impl crate::typed::Endpoint for UpdateAccountOutboundCallingExceptionRule {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteOutboundCallingCountriesAndRegionsResponse {
     pub countries_regions:
         Option<Vec<GetSiteOutboundCallingCountriesAndRegionsResponseCountriesRegions>>,
@@ -780,7 +780,7 @@ pub struct GetSiteOutboundCallingCountriesAndRegionsResponse {
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteOutboundCallingCountriesAndRegionsResponseCountriesRegions {
     pub code: Option<i64>,
     pub enabled_carrier: Option<Vec<String>>,
@@ -808,7 +808,7 @@ crate::typed::int_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/GET/phone/sites/{siteId}/outbound_calling/countries_regions>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetSiteOutboundCallingCountriesAndRegions {
     #[serde(rename = "siteId")]
     pub site_id: String,
@@ -835,13 +835,13 @@ impl crate::typed::Endpoint for GetSiteOutboundCallingCountriesAndRegions {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteOutboundCallingCountriesOrRegionsBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country_regions: Option<Vec<UpdateSiteOutboundCallingCountriesOrRegionsBodyCountryRegions>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteOutboundCallingCountriesOrRegionsBodyCountryRegions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_existing_exception_rules: Option<bool>,
@@ -869,7 +869,7 @@ crate::typed::int_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/PATCH/phone/sites/{siteId}/outbound_calling/countries_regions>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteOutboundCallingCountriesOrRegions {
     #[serde(rename = "siteId")]
     pub site_id: String,
@@ -893,14 +893,14 @@ impl crate::typed::Endpoint for UpdateSiteOutboundCallingCountriesOrRegions {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListSiteOutboundCallingExceptionRuleResponse {
     pub exception_rules: Option<Vec<ListSiteOutboundCallingExceptionRuleResponseExceptionRules>>,
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListSiteOutboundCallingExceptionRuleResponseExceptionRules {
     pub comment: Option<String>,
     pub id: Option<String>,
@@ -957,7 +957,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/GET/phone/sites/{siteId}/outbound_calling/exception_rules>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListSiteOutboundCallingExceptionRule {
     #[serde(rename = "siteId")]
     pub site_id: String,
@@ -996,13 +996,13 @@ impl crate::typed::Endpoint for ListSiteOutboundCallingExceptionRule {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddSiteOutboundCallingExceptionRuleBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exception_rule: Option<AddSiteOutboundCallingExceptionRuleBodyExceptionRule>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddSiteOutboundCallingExceptionRuleBodyExceptionRule {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -1026,7 +1026,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddSiteOutboundCallingExceptionRuleResponse {
     pub exception_rule_id: Option<String>,
 }
@@ -1040,7 +1040,7 @@ pub struct AddSiteOutboundCallingExceptionRuleResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/POST/phone/sites/{siteId}/outbound_calling/exception_rules>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddSiteOutboundCallingExceptionRule {
     #[serde(rename = "siteId")]
     pub site_id: String,
@@ -1073,7 +1073,7 @@ impl crate::typed::Endpoint for AddSiteOutboundCallingExceptionRule {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/DELETE/phone/sites/{siteId}/outbound_calling/exception_rules/{exceptionRuleId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteSiteOutboundCallingExceptionRule {
     #[serde(rename = "siteId")]
     pub site_id: String,
@@ -1097,13 +1097,13 @@ impl crate::typed::Endpoint for DeleteSiteOutboundCallingExceptionRule {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteOutboundCallingExceptionRuleBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exception_rule: Option<UpdateSiteOutboundCallingExceptionRuleBodyExceptionRule>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateSiteOutboundCallingExceptionRuleBodyExceptionRule {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -1136,7 +1136,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/PATCH/phone/sites/{siteId}/outbound_calling/exception_rules/{exceptionRuleId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteOutboundCallingExceptionRule {
     #[serde(rename = "siteId")]
     pub site_id: String,
@@ -1163,7 +1163,7 @@ impl crate::typed::Endpoint for UpdateSiteOutboundCallingExceptionRule {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserOutboundCallingCountriesAndRegionsResponse {
     pub countries_regions:
         Option<Vec<GetUserOutboundCallingCountriesAndRegionsResponseCountriesRegions>>,
@@ -1171,7 +1171,7 @@ pub struct GetUserOutboundCallingCountriesAndRegionsResponse {
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserOutboundCallingCountriesAndRegionsResponseCountriesRegions {
     pub code: Option<i64>,
     pub enabled_carrier: Option<Vec<String>>,
@@ -1199,7 +1199,7 @@ crate::typed::int_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/GET/phone/users/{userId}/outbound_calling/countries_regions>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetUserOutboundCallingCountriesAndRegions {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -1226,13 +1226,13 @@ impl crate::typed::Endpoint for GetUserOutboundCallingCountriesAndRegions {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserOutboundCallingCountriesOrRegionsBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country_regions: Option<Vec<UpdateUserOutboundCallingCountriesOrRegionsBodyCountryRegions>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserOutboundCallingCountriesOrRegionsBodyCountryRegions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_existing_exception_rules: Option<bool>,
@@ -1260,7 +1260,7 @@ crate::typed::int_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/PATCH/phone/users/{userId}/outbound_calling/countries_regions>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserOutboundCallingCountriesOrRegions {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -1284,14 +1284,14 @@ impl crate::typed::Endpoint for UpdateUserOutboundCallingCountriesOrRegions {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListUserOutboundCallingExceptionRuleResponse {
     pub exception_rules: Option<Vec<ListUserOutboundCallingExceptionRuleResponseExceptionRules>>,
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListUserOutboundCallingExceptionRuleResponseExceptionRules {
     pub comment: Option<String>,
     pub id: Option<String>,
@@ -1348,7 +1348,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/GET/phone/users/{userId}/outbound_calling/exception_rules>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListUserOutboundCallingExceptionRule {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -1387,13 +1387,13 @@ impl crate::typed::Endpoint for ListUserOutboundCallingExceptionRule {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUserOutboundCallingExceptionRuleBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exception_rule: Option<AddUserOutboundCallingExceptionRuleBodyExceptionRule>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddUserOutboundCallingExceptionRuleBodyExceptionRule {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -1417,7 +1417,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddUserOutboundCallingExceptionRuleResponse {
     pub exception_rule_id: Option<String>,
 }
@@ -1431,7 +1431,7 @@ pub struct AddUserOutboundCallingExceptionRuleResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/POST/phone/users/{userId}/outbound_calling/exception_rules>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUserOutboundCallingExceptionRule {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -1464,7 +1464,7 @@ impl crate::typed::Endpoint for AddUserOutboundCallingExceptionRule {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/DELETE/phone/users/{userId}/outbound_calling/exception_rules/{exceptionRuleId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteUserOutboundCallingExceptionRule {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -1488,13 +1488,13 @@ impl crate::typed::Endpoint for DeleteUserOutboundCallingExceptionRule {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserOutboundCallingExceptionRuleBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exception_rule: Option<UpdateUserOutboundCallingExceptionRuleBodyExceptionRule>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateUserOutboundCallingExceptionRuleBodyExceptionRule {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -1527,7 +1527,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/PATCH/phone/users/{userId}/outbound_calling/exception_rules/{exceptionRuleId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserOutboundCallingExceptionRule {
     #[serde(rename = "userId")]
     pub user_id: String,

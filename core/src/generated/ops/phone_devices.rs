@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhoneDevicesResponse {
     pub devices: Option<Vec<ListPhoneDevicesResponseDevices>>,
     pub next_page_token: Option<String>,
@@ -16,7 +16,7 @@ pub struct ListPhoneDevicesResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhoneDevicesResponseDevices {
     pub assignee: Option<ListPhoneDevicesResponseDevicesAssignee>,
     pub assignees: Option<Vec<ListPhoneDevicesResponseDevicesAssignees>>,
@@ -34,7 +34,7 @@ pub struct ListPhoneDevicesResponseDevices {
     pub status: Option<ListPhoneDevicesResponseDevicesStatus>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhoneDevicesResponseDevicesAssignee {
     pub extension_number: Option<i64>,
     pub extension_type: Option<ListPhoneDevicesResponseDevicesAssigneeExtensionType>,
@@ -49,7 +49,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhoneDevicesResponseDevicesAssignees {
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
@@ -65,13 +65,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhoneDevicesResponseDevicesPolicy {
     pub call_control: Option<ListPhoneDevicesResponseDevicesPolicyCallControl>,
     pub hot_desking: Option<ListPhoneDevicesResponseDevicesPolicyHotDesking>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhoneDevicesResponseDevicesPolicyCallControl {
     pub status: Option<ListPhoneDevicesResponseDevicesPolicyCallControlStatus>,
 }
@@ -84,7 +84,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhoneDevicesResponseDevicesPolicyHotDesking {
     pub status: Option<ListPhoneDevicesResponseDevicesPolicyHotDeskingStatus>,
 }
@@ -97,7 +97,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhoneDevicesResponseDevicesSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -160,7 +160,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Devices/GET/phone/devices>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ListPhoneDevices {
     pub r#type: ListPhoneDevicesType,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -204,7 +204,7 @@ impl crate::typed::Endpoint for ListPhoneDevices {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddPhoneDeviceBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_to: Option<String>,
@@ -221,7 +221,7 @@ pub struct AddPhoneDeviceBody {
     pub r#type: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddPhoneDeviceResponse {
     pub display_name: Option<String>,
     pub id: Option<String>,
@@ -236,7 +236,7 @@ pub struct AddPhoneDeviceResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Devices/POST/phone/devices>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddPhoneDevice {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddPhoneDeviceBody>,
@@ -255,7 +255,7 @@ impl crate::typed::Endpoint for AddPhoneDevice {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct SyncPhoneDeviceBody {
     pub level: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -271,7 +271,7 @@ pub struct SyncPhoneDeviceBody {
 /// - Rate limit: Heavy
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Devices/POST/phone/devices/sync>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct SyncPhoneDevice {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<SyncPhoneDeviceBody>,
@@ -299,7 +299,7 @@ impl crate::typed::Endpoint for SyncPhoneDevice {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Devices/DELETE/phone/devices/{deviceId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteADevice {
     #[serde(rename = "deviceId")]
     pub device_id: String,
@@ -320,7 +320,7 @@ impl crate::typed::Endpoint for DeleteADevice {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetADeviceResponse {
     pub assignee: Option<GetADeviceResponseAssignee>,
     pub assignees: Option<Vec<GetADeviceResponseAssignees>>,
@@ -337,7 +337,7 @@ pub struct GetADeviceResponse {
     pub status: Option<GetADeviceResponseStatus>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetADeviceResponseAssignee {
     pub extension_number: Option<i64>,
     pub extension_type: Option<GetADeviceResponseAssigneeExtensionType>,
@@ -352,7 +352,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetADeviceResponseAssignees {
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
@@ -368,13 +368,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetADeviceResponsePolicy {
     pub call_control: Option<GetADeviceResponsePolicyCallControl>,
     pub hot_desking: Option<GetADeviceResponsePolicyHotDesking>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetADeviceResponsePolicyCallControl {
     pub status: Option<GetADeviceResponsePolicyCallControlStatus>,
 }
@@ -387,7 +387,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetADeviceResponsePolicyHotDesking {
     pub status: Option<GetADeviceResponsePolicyHotDeskingStatus>,
 }
@@ -400,14 +400,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetADeviceResponseProvision {
     pub sip_accounts: Option<Vec<GetADeviceResponseProvisionSipAccounts>>,
     pub r#type: Option<GetADeviceResponseProvisionType>,
     pub url: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetADeviceResponseProvisionSipAccounts {
     pub authorization_id: Option<String>,
     pub outbound_proxy: Option<String>,
@@ -418,14 +418,14 @@ pub struct GetADeviceResponseProvisionSipAccounts {
     pub user_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetADeviceResponseProvisionSipAccountsSharedLine {
     pub alias: Option<String>,
     pub line_subscription: Option<GetADeviceResponseProvisionSipAccountsSharedLineLineSubscription>,
     pub outbound_caller_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetADeviceResponseProvisionSipAccountsSharedLineLineSubscription {
     pub display_name: Option<String>,
     pub extension_number: Option<i64>,
@@ -440,7 +440,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetADeviceResponseSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -462,7 +462,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Devices/GET/phone/devices/{deviceId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetADevice {
     #[serde(rename = "deviceId")]
     pub device_id: String,
@@ -483,7 +483,7 @@ impl crate::typed::Endpoint for GetADevice {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateADeviceBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_to: Option<String>,
@@ -502,7 +502,7 @@ pub struct UpdateADeviceBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Devices/PATCH/phone/devices/{deviceId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateADevice {
     #[serde(rename = "deviceId")]
     pub device_id: String,
@@ -526,7 +526,7 @@ impl crate::typed::Endpoint for UpdateADevice {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddExtensionsToADeviceBody {
     pub assignee_extension_ids: Vec<String>,
 }
@@ -542,7 +542,7 @@ pub type AddExtensionsToADeviceResponse = serde_json::Value;
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Devices/POST/phone/devices/{deviceId}/extensions>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddExtensionsToADevice {
     #[serde(rename = "deviceId")]
     pub device_id: String,
@@ -575,7 +575,7 @@ impl crate::typed::Endpoint for AddExtensionsToADevice {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Devices/DELETE/phone/devices/{deviceId}/extensions/{extensionId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteExtensionFromADevice {
     #[serde(rename = "deviceId")]
     pub device_id: String,
@@ -599,7 +599,7 @@ impl crate::typed::Endpoint for DeleteExtensionFromADevice {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateProvisionTemplateToDeviceBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provision_template_id: Option<String>,
@@ -614,7 +614,7 @@ pub struct UpdateProvisionTemplateToDeviceBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Devices/PUT/phone/devices/{deviceId}/provision_templates>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateProvisionTemplateToDevice {
     #[serde(rename = "deviceId")]
     pub device_id: String,
@@ -647,7 +647,7 @@ impl crate::typed::Endpoint for UpdateProvisionTemplateToDevice {
 /// - Rate limit: Heavy
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Devices/POST/phone/devices/{deviceId}/reboot>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct RebootPhoneDevice {
     #[serde(rename = "deviceId")]
     pub device_id: String,
@@ -668,7 +668,7 @@ impl crate::typed::Endpoint for RebootPhoneDevice {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListSmartphonesResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
@@ -676,7 +676,7 @@ pub struct ListSmartphonesResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListSmartphonesResponseSmartphones {
     pub activation_status: Option<ListSmartphonesResponseSmartphonesActivationStatus>,
     pub activation_time: Option<String>,
@@ -695,14 +695,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListSmartphonesResponseSmartphonesAssignee {
     pub common_area_id: Option<String>,
     pub extension_number: Option<i64>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListSmartphonesResponseSmartphonesSite {
     pub name: Option<String>,
     pub site_id: Option<String>,
@@ -718,7 +718,7 @@ pub struct ListSmartphonesResponseSmartphonesSite {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Devices/GET/phone/smartphones>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListSmartphones {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,

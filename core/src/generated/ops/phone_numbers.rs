@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddByocNumberBody {
     pub carrier: String,
     pub phone_numbers: Vec<String>,
@@ -18,12 +18,12 @@ pub struct AddByocNumberBody {
     pub site_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddByocNumberResponse {
     pub phone_numbers: Option<Vec<AddByocNumberResponsePhoneNumbers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddByocNumberResponsePhoneNumbers {
     pub id: Option<String>,
     pub number: Option<String>,
@@ -39,7 +39,7 @@ pub struct AddByocNumberResponsePhoneNumbers {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Numbers/POST/phone/byoc_numbers>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddByocNumber {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddByocNumberBody>,
@@ -68,7 +68,7 @@ impl crate::typed::Endpoint for AddByocNumber {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Numbers/DELETE/phone/numbers>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteUnassignedPhoneNumbers {
     pub phone_numbers: Vec<String>,
 }
@@ -86,7 +86,7 @@ impl crate::typed::Endpoint for DeleteUnassignedPhoneNumbers {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAccountPhoneNumbersResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
@@ -94,7 +94,7 @@ pub struct ListAccountPhoneNumbersResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAccountPhoneNumbersResponsePhoneNumbers {
     pub assignee: Option<ListAccountPhoneNumbersResponsePhoneNumbersAssignee>,
     pub capability: Option<Vec<String>>,
@@ -114,7 +114,7 @@ pub struct ListAccountPhoneNumbersResponsePhoneNumbers {
     pub status: Option<ListAccountPhoneNumbersResponsePhoneNumbersStatus>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAccountPhoneNumbersResponsePhoneNumbersAssignee {
     pub extension_number: Option<i64>,
     pub id: Option<String>,
@@ -135,13 +135,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAccountPhoneNumbersResponsePhoneNumbersCarrier {
     pub code: Option<i64>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAccountPhoneNumbersResponsePhoneNumbersEmergencyAddress {
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
@@ -165,13 +165,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAccountPhoneNumbersResponsePhoneNumbersSipGroup {
     pub display_name: Option<String>,
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAccountPhoneNumbersResponsePhoneNumbersSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -230,7 +230,7 @@ crate::typed::string_enum! {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Numbers/GET/phone/numbers>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListAccountPhoneNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
@@ -272,7 +272,7 @@ impl crate::typed::Endpoint for ListAccountPhoneNumbers {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteForUnassignedPhoneNumbersBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<String>>,
@@ -287,7 +287,7 @@ pub struct UpdateSiteForUnassignedPhoneNumbersBody {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Numbers/PATCH/phone/numbers/sites/{siteId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteForUnassignedPhoneNumbers {
     #[serde(rename = "siteId")]
     pub site_id: String,
@@ -311,7 +311,7 @@ impl crate::typed::Endpoint for UpdateSiteForUnassignedPhoneNumbers {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPhoneNumberDetailsResponse {
     pub assignee: Option<GetPhoneNumberDetailsResponseAssignee>,
     pub capability: Option<Vec<String>>,
@@ -330,7 +330,7 @@ pub struct GetPhoneNumberDetailsResponse {
     pub status: Option<GetPhoneNumberDetailsResponseStatus>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPhoneNumberDetailsResponseAssignee {
     pub audio_prompt_language: Option<String>,
     pub display_number: Option<String>,
@@ -344,13 +344,13 @@ pub struct GetPhoneNumberDetailsResponseAssignee {
     pub r#type: Option<GetPhoneNumberDetailsResponseAssigneeType>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPhoneNumberDetailsResponseAssigneeGreeting {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPhoneNumberDetailsResponseAssigneeOnHoldMusic {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -368,13 +368,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPhoneNumberDetailsResponseCarrier {
     pub code: Option<i64>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPhoneNumberDetailsResponseEmergencyAddress {
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
@@ -398,13 +398,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPhoneNumberDetailsResponseSipGroup {
     pub display_name: Option<String>,
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPhoneNumberDetailsResponseSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -434,7 +434,7 @@ crate::typed::string_enum! {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Numbers/GET/phone/numbers/{phoneNumberId}>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetPhoneNumberDetails {
     #[serde(rename = "phoneNumberId")]
     pub phone_number_id: String,
@@ -455,7 +455,7 @@ impl crate::typed::Endpoint for GetPhoneNumberDetails {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdatePhoneNumberDetailsBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capability: Option<Vec<String>>,
@@ -477,7 +477,7 @@ pub struct UpdatePhoneNumberDetailsBody {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Numbers/PATCH/phone/numbers/{phoneNumberId}>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdatePhoneNumberDetails {
     #[serde(rename = "phoneNumberId")]
     pub phone_number_id: String,
@@ -501,13 +501,13 @@ impl crate::typed::Endpoint for UpdatePhoneNumberDetails {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignPhoneNumberBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<AssignPhoneNumberBodyPhoneNumbers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignPhoneNumberBodyPhoneNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -515,12 +515,12 @@ pub struct AssignPhoneNumberBodyPhoneNumbers {
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AssignPhoneNumberResponse {
     pub phone_numbers: Option<Vec<AssignPhoneNumberResponsePhoneNumbers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AssignPhoneNumberResponsePhoneNumbers {
     pub id: Option<String>,
     pub number: Option<String>,
@@ -535,7 +535,7 @@ pub struct AssignPhoneNumberResponsePhoneNumbers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Numbers/POST/phone/users/{userId}/phone_numbers>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignPhoneNumber {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -568,7 +568,7 @@ impl crate::typed::Endpoint for AssignPhoneNumber {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Numbers/DELETE/phone/users/{userId}/phone_numbers/{phoneNumberId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UnassignPhoneNumber {
     #[serde(rename = "userId")]
     pub user_id: String,

@@ -8,12 +8,12 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCallingPlansResponse {
     pub calling_plans: Option<Vec<ListCallingPlansResponseCallingPlans>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCallingPlansResponseCallingPlans {
     pub assigned: Option<i64>,
     pub available: Option<i64>,
@@ -35,7 +35,7 @@ pub struct ListCallingPlansResponseCallingPlans {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Plans/GET/phone/calling_plans>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListCallingPlans {}
 
 impl ListCallingPlans {
@@ -51,13 +51,13 @@ impl crate::typed::Endpoint for ListCallingPlans {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhonePlansResponse {
     pub calling_plans: Option<Vec<ListPhonePlansResponseCallingPlans>>,
     pub phone_numbers: Option<Vec<ListPhonePlansResponsePhoneNumbers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhonePlansResponseCallingPlans {
     pub assigned: Option<i64>,
     pub available: Option<i64>,
@@ -68,7 +68,7 @@ pub struct ListPhonePlansResponseCallingPlans {
     pub r#type: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhonePlansResponsePhoneNumbers {
     pub assigned: Option<i64>,
     pub available: Option<i64>,
@@ -86,7 +86,7 @@ pub struct ListPhonePlansResponsePhoneNumbers {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Plans/GET/phone/plans>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListPhonePlans {}
 
 impl ListPhonePlans {

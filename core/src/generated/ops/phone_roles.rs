@@ -8,12 +8,12 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhoneRolesResponse {
     pub roles: Option<Vec<ListPhoneRolesResponseRoles>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhoneRolesResponseRoles {
     pub description: Option<String>,
     pub id: Option<String>,
@@ -31,7 +31,7 @@ pub struct ListPhoneRolesResponseRoles {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Roles/GET/phone/roles>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListPhoneRoles {}
 
 impl ListPhoneRoles {
@@ -47,7 +47,7 @@ impl crate::typed::Endpoint for ListPhoneRoles {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DuplicatePhoneRoleBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -56,7 +56,7 @@ pub struct DuplicatePhoneRoleBody {
     pub role_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct DuplicatePhoneRoleResponse {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -71,7 +71,7 @@ pub struct DuplicatePhoneRoleResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Roles/POST/phone/roles>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DuplicatePhoneRole {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<DuplicatePhoneRoleBody>,
@@ -99,7 +99,7 @@ impl crate::typed::Endpoint for DuplicatePhoneRole {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Roles/DELETE/phone/roles/{roleId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeletePhoneRole {
     #[serde(rename = "roleId")]
     pub role_id: String,
@@ -120,7 +120,7 @@ impl crate::typed::Endpoint for DeletePhoneRole {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetRoleInformationResponse {
     pub description: Option<String>,
     pub id: Option<String>,
@@ -138,7 +138,7 @@ pub struct GetRoleInformationResponse {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Roles/GET/phone/roles/{roleId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetRoleInformation {
     #[serde(rename = "roleId")]
     pub role_id: String,
@@ -159,7 +159,7 @@ impl crate::typed::Endpoint for GetRoleInformation {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdatePhoneRoleBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -176,7 +176,7 @@ pub struct UpdatePhoneRoleBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Roles/PATCH/phone/roles/{roleId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdatePhoneRole {
     #[serde(rename = "roleId")]
     pub role_id: String,
@@ -209,7 +209,7 @@ impl crate::typed::Endpoint for UpdatePhoneRole {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Roles/DELETE/phone/roles/{roleId}/members>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DelRoleMembers {
     #[serde(rename = "roleId")]
     pub role_id: String,
@@ -232,12 +232,12 @@ impl crate::typed::Endpoint for DelRoleMembers {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListRoleMembersResponse {
     pub members: Option<Vec<ListRoleMembersResponseMembers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListRoleMembersResponseMembers {
     pub display_name: Option<String>,
     pub email: Option<String>,
@@ -246,7 +246,7 @@ pub struct ListRoleMembersResponseMembers {
     pub user_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListRoleMembersResponseMembersSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -261,7 +261,7 @@ pub struct ListRoleMembersResponseMembersSite {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Roles/GET/phone/roles/{roleId}/members>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListRoleMembers {
     #[serde(rename = "roleId")]
     pub role_id: String,
@@ -285,7 +285,7 @@ impl crate::typed::Endpoint for ListRoleMembers {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddRoleMembersBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_all_members: Option<bool>,
@@ -306,7 +306,7 @@ pub struct AddRoleMembersBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Roles/POST/phone/roles/{roleId}/members>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddRoleMembers {
     #[serde(rename = "roleId")]
     pub role_id: String,
@@ -330,7 +330,7 @@ impl crate::typed::Endpoint for AddRoleMembers {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeletePhoneRoleTargetsBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
@@ -339,7 +339,7 @@ pub struct DeletePhoneRoleTargetsBody {
     pub user_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeletePhoneRoleTargetsBodyTargets {
     pub target_ids: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -367,7 +367,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Roles/DELETE/phone/roles/{roleId}/targets>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeletePhoneRoleTargets {
     #[serde(rename = "roleId")]
     pub role_id: String,
@@ -391,7 +391,7 @@ impl crate::typed::Endpoint for DeletePhoneRoleTargets {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhoneRoleTargetsResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
@@ -399,7 +399,7 @@ pub struct ListPhoneRoleTargetsResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhoneRoleTargetsResponseTargets {
     pub extension_number: Option<i64>,
     pub site_id: Option<String>,
@@ -443,7 +443,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Roles/GET/phone/roles/{roleId}/targets>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListPhoneRoleTargets {
     #[serde(rename = "roleId")]
     pub role_id: String,
@@ -488,7 +488,7 @@ impl crate::typed::Endpoint for ListPhoneRoleTargets {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddPhoneRoleTargetsBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
@@ -497,7 +497,7 @@ pub struct AddPhoneRoleTargetsBody {
     pub user_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddPhoneRoleTargetsBodyTargets {
     pub target_ids: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -516,14 +516,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddPhoneRoleTargetsResponse {
     pub is_default: Option<bool>,
     pub targets: Option<Vec<AddPhoneRoleTargetsResponseTargets>>,
     pub user_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddPhoneRoleTargetsResponseTargets {
     pub target_ids: Option<Vec<String>>,
     pub target_type: Option<AddPhoneRoleTargetsResponseTargetsTargetType>,
@@ -550,7 +550,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Roles/POST/phone/roles/{roleId}/targets>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddPhoneRoleTargets {
     #[serde(rename = "roleId")]
     pub role_id: String,

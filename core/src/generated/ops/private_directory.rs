@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPrivateDirectoryMembersResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
@@ -17,7 +17,7 @@ pub struct ListPrivateDirectoryMembersResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPrivateDirectoryMembersResponsePrivateDirectoryMembers {
     pub extension_display_name: String,
     pub extension_email: Option<String>,
@@ -59,7 +59,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Private-Directory/GET/phone/private_directory/members>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListPrivateDirectoryMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
@@ -89,14 +89,14 @@ impl crate::typed::Endpoint for ListPrivateDirectoryMembers {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddMembersToAPrivateDirectoryBody {
     pub members: Vec<AddMembersToAPrivateDirectoryBodyMembers>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddMembersToAPrivateDirectoryBodyMembers {
     pub extension_id: String,
     pub searchable_on_web_portal: AddMembersToAPrivateDirectoryBodyMembersSearchableOnWebPortal,
@@ -119,7 +119,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Private-Directory/POST/phone/private_directory/members>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddMembersToAPrivateDirectory {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddMembersToAPrivateDirectoryBody>,
@@ -147,7 +147,7 @@ impl crate::typed::Endpoint for AddMembersToAPrivateDirectory {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Private-Directory/DELETE/phone/private_directory/members/{extensionId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct RemoveAMemberFromAPrivateDirectory {
     #[serde(rename = "extensionId")]
     pub extension_id: String,
@@ -171,7 +171,7 @@ impl crate::typed::Endpoint for RemoveAMemberFromAPrivateDirectory {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateAPrivateDirectoryMemberBody {
     pub searchable_on_web_portal: UpdateAPrivateDirectoryMemberBodySearchableOnWebPortal,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -195,7 +195,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Private-Directory/PATCH/phone/private_directory/members/{extensionId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAPrivateDirectoryMember {
     #[serde(rename = "extensionId")]
     pub extension_id: String,

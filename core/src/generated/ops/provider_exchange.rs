@@ -8,14 +8,14 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCarrierPeeringPhoneNumbersResponse {
     pub next_page_token: Option<String>,
     pub numbers: Option<Vec<ListCarrierPeeringPhoneNumbersResponseNumbers>>,
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListCarrierPeeringPhoneNumbersResponseNumbers {
     pub assigned: i64,
     pub billing_reference_id: Option<String>,
@@ -38,7 +38,7 @@ pub struct ListCarrierPeeringPhoneNumbersResponseNumbers {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Provider-Exchange/GET/phone/carrier_peering/numbers>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListCarrierPeeringPhoneNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -65,12 +65,12 @@ impl crate::typed::Endpoint for ListCarrierPeeringPhoneNumbers {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct DeletePeeringPhoneNumbersResponse {
     pub unprocessed_numbers: Option<Vec<DeletePeeringPhoneNumbersResponseUnprocessedNumbers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct DeletePeeringPhoneNumbersResponseUnprocessedNumbers {
     pub failure_reason: Option<String>,
     pub phone_number: Option<String>,
@@ -86,7 +86,7 @@ pub struct DeletePeeringPhoneNumbersResponseUnprocessedNumbers {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Provider-Exchange/DELETE/phone/peering/numbers>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeletePeeringPhoneNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier_code: Option<i64>,
@@ -109,14 +109,14 @@ impl crate::typed::Endpoint for DeletePeeringPhoneNumbers {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPeeringPhoneNumbersResponse {
     pub next_page_token: Option<String>,
     pub numbers: Option<Vec<ListPeeringPhoneNumbersResponseNumbers>>,
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPeeringPhoneNumbersResponseNumbers {
     pub assigned: i64,
     pub billing_reference_id: Option<String>,
@@ -137,7 +137,7 @@ pub struct ListPeeringPhoneNumbersResponseNumbers {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Provider-Exchange/GET/phone/peering/numbers>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListPeeringPhoneNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -167,7 +167,7 @@ impl crate::typed::Endpoint for ListPeeringPhoneNumbers {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdatePeeringPhoneNumbersBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier_code: Option<i64>,
@@ -175,7 +175,7 @@ pub struct UpdatePeeringPhoneNumbersBody {
     pub phone_numbers: Option<Vec<UpdatePeeringPhoneNumbersBodyPhoneNumbers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdatePeeringPhoneNumbersBodyPhoneNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_reference_id: Option<String>,
@@ -188,12 +188,12 @@ pub struct UpdatePeeringPhoneNumbersBodyPhoneNumbers {
     pub status: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct UpdatePeeringPhoneNumbersResponse {
     pub unprocessed_numbers: Option<Vec<UpdatePeeringPhoneNumbersResponseUnprocessedNumbers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct UpdatePeeringPhoneNumbersResponseUnprocessedNumbers {
     pub failure_reason: Option<String>,
     pub phone_number: Option<String>,
@@ -209,7 +209,7 @@ pub struct UpdatePeeringPhoneNumbersResponseUnprocessedNumbers {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Provider-Exchange/PATCH/phone/peering/numbers>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdatePeeringPhoneNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<UpdatePeeringPhoneNumbersBody>,
@@ -228,7 +228,7 @@ impl crate::typed::Endpoint for UpdatePeeringPhoneNumbers {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddPeeringPhoneNumbersBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier_code: Option<i64>,
@@ -236,7 +236,7 @@ pub struct AddPeeringPhoneNumbersBody {
     pub phone_numbers: Option<Vec<AddPeeringPhoneNumbersBodyPhoneNumbers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddPeeringPhoneNumbersBodyPhoneNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_reference_id: Option<String>,
@@ -247,12 +247,12 @@ pub struct AddPeeringPhoneNumbersBodyPhoneNumbers {
     pub status: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddPeeringPhoneNumbersResponse {
     pub unprocessed_numbers: Option<Vec<AddPeeringPhoneNumbersResponseUnprocessedNumbers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddPeeringPhoneNumbersResponseUnprocessedNumbers {
     pub failure_reason: Option<String>,
     pub phone_number: Option<String>,
@@ -268,7 +268,7 @@ pub struct AddPeeringPhoneNumbersResponseUnprocessedNumbers {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Provider-Exchange/POST/phone/peering/numbers>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddPeeringPhoneNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddPeeringPhoneNumbersBody>,

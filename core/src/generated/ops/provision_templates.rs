@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAccountProvisionTemplateResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
@@ -16,7 +16,7 @@ pub struct ListAccountProvisionTemplateResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAccountProvisionTemplateResponseProvisionTemplates {
     pub bound_device_count: Option<i64>,
     pub description: Option<String>,
@@ -34,7 +34,7 @@ pub struct ListAccountProvisionTemplateResponseProvisionTemplates {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Provision-Templates/GET/phone/provision_templates>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListAccountProvisionTemplate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -58,7 +58,7 @@ impl crate::typed::Endpoint for ListAccountProvisionTemplate {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddProvisionTemplateBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
@@ -67,7 +67,7 @@ pub struct AddProvisionTemplateBody {
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddProvisionTemplateResponse {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -82,7 +82,7 @@ pub struct AddProvisionTemplateResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Provision-Templates/POST/phone/provision_templates>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddProvisionTemplate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddProvisionTemplateBody>,
@@ -110,7 +110,7 @@ impl crate::typed::Endpoint for AddProvisionTemplate {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Provision-Templates/DELETE/phone/provision_templates/{templateId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteProvisionTemplate {
     #[serde(rename = "templateId")]
     pub template_id: String,
@@ -131,7 +131,7 @@ impl crate::typed::Endpoint for DeleteProvisionTemplate {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetProvisionTemplateResponse {
     pub bound_device_count: Option<i64>,
     pub content: Option<String>,
@@ -149,7 +149,7 @@ pub struct GetProvisionTemplateResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Provision-Templates/GET/phone/provision_templates/{templateId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetProvisionTemplate {
     #[serde(rename = "templateId")]
     pub template_id: String,
@@ -170,7 +170,7 @@ impl crate::typed::Endpoint for GetProvisionTemplate {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateProvisionTemplateBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
@@ -189,7 +189,7 @@ pub struct UpdateProvisionTemplateBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Provision-Templates/PATCH/phone/provision_templates/{templateId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateProvisionTemplate {
     #[serde(rename = "templateId")]
     pub template_id: String,

@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPhoneRecordingByCallElementIdResponse {
     pub accepted_by: Option<GetPhoneRecordingByCallElementIdResponseAcceptedBy>,
     pub call_element_id: Option<String>,
@@ -39,7 +39,7 @@ pub struct GetPhoneRecordingByCallElementIdResponse {
     pub soft_deleted_type: Option<GetPhoneRecordingByCallElementIdResponseSoftDeletedType>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPhoneRecordingByCallElementIdResponseAcceptedBy {
     pub extension_number: Option<String>,
     pub name: Option<String>,
@@ -75,13 +75,13 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPhoneRecordingByCallElementIdResponseOutgoingBy {
     pub extension_number: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPhoneRecordingByCallElementIdResponseOwner {
     pub extension_deleted_time: Option<String>,
     pub extension_number: Option<i64>,
@@ -129,7 +129,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Recordings/GET/phone/call_element/{callElementId}/recording>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetPhoneRecordingByCallElementId {
     #[serde(rename = "callElementId")]
     pub call_element_id: String,
@@ -150,7 +150,7 @@ impl crate::typed::Endpoint for GetPhoneRecordingByCallElementId {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPhoneRecordingsByCallIdOrCallLogIdResponse {
     pub accepted_by: Option<GetPhoneRecordingsByCallIdOrCallLogIdResponseAcceptedBy>,
     pub call_element_id: Option<String>,
@@ -182,7 +182,7 @@ pub struct GetPhoneRecordingsByCallIdOrCallLogIdResponse {
     pub soft_deleted_type: Option<GetPhoneRecordingsByCallIdOrCallLogIdResponseSoftDeletedType>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPhoneRecordingsByCallIdOrCallLogIdResponseAcceptedBy {
     pub extension_number: Option<String>,
     pub name: Option<String>,
@@ -211,13 +211,13 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPhoneRecordingsByCallIdOrCallLogIdResponseOutgoingBy {
     pub extension_number: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPhoneRecordingsByCallIdOrCallLogIdResponseOwner {
     pub extension_deleted_time: Option<String>,
     pub extension_number: Option<i64>,
@@ -266,7 +266,7 @@ crate::typed::string_enum! {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Recordings/GET/phone/call_logs/{id}/recordings>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetPhoneRecordingsByCallIdOrCallLogId {
     pub id: String,
 }
@@ -293,7 +293,7 @@ impl crate::typed::Endpoint for GetPhoneRecordingsByCallIdOrCallLogId {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Recordings/GET/phone/recording/download/{fileId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct PhoneDownloadRecordingFile {
     #[serde(rename = "fileId")]
     pub file_id: String,
@@ -323,7 +323,7 @@ impl crate::typed::Endpoint for PhoneDownloadRecordingFile {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Recordings/GET/phone/recording_transcript/download/{recordingId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct PhoneDownloadRecordingTranscript {
     #[serde(rename = "recordingId")]
     pub recording_id: String,
@@ -344,7 +344,7 @@ impl crate::typed::Endpoint for PhoneDownloadRecordingTranscript {
     type Decoder = crate::typed::Location;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPhoneRecordingsResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
@@ -352,7 +352,7 @@ pub struct GetPhoneRecordingsResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPhoneRecordingsResponseRecordings {
     pub accepted_by: Option<GetPhoneRecordingsResponseRecordingsAcceptedBy>,
     pub auto_delete_enable: Option<bool>,
@@ -383,7 +383,7 @@ pub struct GetPhoneRecordingsResponseRecordings {
     pub transcript_download_url: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPhoneRecordingsResponseRecordingsAcceptedBy {
     pub extension_number: Option<String>,
     pub name: Option<String>,
@@ -419,13 +419,13 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPhoneRecordingsResponseRecordingsOutgoingBy {
     pub extension_number: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPhoneRecordingsResponseRecordingsOwner {
     pub extension_deleted_time: Option<String>,
     pub extension_number: Option<i64>,
@@ -450,7 +450,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPhoneRecordingsResponseRecordingsSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -466,7 +466,7 @@ pub struct GetPhoneRecordingsResponseRecordingsSite {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Recordings/GET/phone/recordings>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetPhoneRecordings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -520,7 +520,7 @@ impl crate::typed::Endpoint for GetPhoneRecordings {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Recordings/DELETE/phone/recordings/{recordingId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteCallRecording {
     #[serde(rename = "recordingId")]
     pub recording_id: String,
@@ -541,7 +541,7 @@ impl crate::typed::Endpoint for DeleteCallRecording {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoDeleteFieldBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_delete_enable: Option<bool>,
@@ -556,7 +556,7 @@ pub struct UpdateAutoDeleteFieldBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Recordings/PATCH/phone/recordings/{recordingId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoDeleteField {
     #[serde(rename = "recordingId")]
     pub recording_id: String,
@@ -580,7 +580,7 @@ impl crate::typed::Endpoint for UpdateAutoDeleteField {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateRecordingStatusBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<UpdateRecordingStatusBodyAction>,
@@ -601,7 +601,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Recordings/PUT/phone/recordings/{recordingId}/status>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateRecordingStatus {
     #[serde(rename = "recordingId")]
     pub recording_id: String,
@@ -625,7 +625,7 @@ impl crate::typed::Endpoint for UpdateRecordingStatus {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserRecordingsResponse {
     pub from: Option<String>,
     pub next_page_token: Option<String>,
@@ -636,7 +636,7 @@ pub struct PhoneUserRecordingsResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserRecordingsResponseRecordings {
     pub accepted_by: Option<PhoneUserRecordingsResponseRecordingsAcceptedBy>,
     pub call_element_id: Option<String>,
@@ -661,7 +661,7 @@ pub struct PhoneUserRecordingsResponseRecordings {
     pub transcript_download_url: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserRecordingsResponseRecordingsAcceptedBy {
     pub extension_number: Option<String>,
     pub name: Option<String>,
@@ -682,7 +682,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserRecordingsResponseRecordingsOutgoingBy {
     pub extension_number: Option<String>,
     pub name: Option<String>,
@@ -698,7 +698,7 @@ pub struct PhoneUserRecordingsResponseRecordingsOutgoingBy {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Recordings/GET/phone/users/{userId}/recordings>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct PhoneUserRecordings {
     #[serde(rename = "userId")]
     pub user_id: String,

@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallChargesUsageReportResponse {
     pub call_charges: Option<Vec<GetCallChargesUsageReportResponseCallCharges>>,
     pub from: Option<String>,
@@ -18,7 +18,7 @@ pub struct GetCallChargesUsageReportResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetCallChargesUsageReportResponseCallCharges {
     pub answer_time: Option<String>,
     pub billing_number: Option<String>,
@@ -128,7 +128,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Reports/GET/phone/reports/call_charges>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetCallChargesUsageReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -167,7 +167,7 @@ impl crate::typed::Endpoint for GetCallChargesUsageReport {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetfaxchargesusagereportResponse {
     pub fax_charges: Option<Vec<GetfaxchargesusagereportResponseFaxCharges>>,
     pub from: Option<String>,
@@ -177,7 +177,7 @@ pub struct GetfaxchargesusagereportResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetfaxchargesusagereportResponseFaxCharges {
     pub billing_number: Option<String>,
     pub charge_mode: Option<GetfaxchargesusagereportResponseFaxChargesChargeMode>,
@@ -226,7 +226,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Reports/GET/phone/reports/fax_charges>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Getfaxchargesusagereport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -259,7 +259,7 @@ impl crate::typed::Endpoint for Getfaxchargesusagereport {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPsOperationLogsResponse {
     pub from: Option<String>,
     pub next_page_token: Option<String>,
@@ -269,7 +269,7 @@ pub struct GetPsOperationLogsResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPsOperationLogsResponseOperationLogs {
     pub action: Option<String>,
     pub category_type: Option<String>,
@@ -288,7 +288,7 @@ pub struct GetPsOperationLogsResponseOperationLogs {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Reports/GET/phone/reports/operationlogs>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetPsOperationLogs {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -321,7 +321,7 @@ impl crate::typed::Endpoint for GetPsOperationLogs {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSmsChargesUsageReportResponse {
     pub from: Option<String>,
     pub next_page_token: Option<String>,
@@ -331,7 +331,7 @@ pub struct GetSmsChargesUsageReportResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSmsChargesUsageReportResponseSmsCharges {
     pub billing_number: Option<String>,
     pub cost_center: Option<String>,
@@ -376,7 +376,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Reports/GET/phone/reports/sms_charges>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetSmsChargesUsageReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,

@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListRoutingRuleResponseItem {
     pub name: Option<String>,
     pub number_pattern: Option<String>,
@@ -19,13 +19,13 @@ pub struct ListRoutingRuleResponseItem {
     pub translation: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListRoutingRuleResponseItemRoutingPath {
     pub sip_group: Option<ListRoutingRuleResponseItemRoutingPathSipGroup>,
     pub r#type: Option<ListRoutingRuleResponseItemRoutingPathType>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListRoutingRuleResponseItemRoutingPathSipGroup {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -50,7 +50,7 @@ pub type ListRoutingRuleResponse = Vec<ListRoutingRuleResponseItem>;
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Routing-Rules/GET/phone/routing_rules>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListRoutingRule {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
@@ -69,7 +69,7 @@ impl crate::typed::Endpoint for ListRoutingRule {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddRoutingRuleBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -93,7 +93,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddRoutingRuleResponse {
     pub name: Option<String>,
     pub routing_rule_id: Option<String>,
@@ -108,7 +108,7 @@ pub struct AddRoutingRuleResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Routing-Rules/POST/phone/routing_rules>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddRoutingRule {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddRoutingRuleBody>,
@@ -136,7 +136,7 @@ impl crate::typed::Endpoint for AddRoutingRule {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Routing-Rules/DELETE/phone/routing_rules/{routingRuleId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteRoutingRule {
     #[serde(rename = "routingRuleId")]
     pub routing_rule_id: String,
@@ -157,7 +157,7 @@ impl crate::typed::Endpoint for DeleteRoutingRule {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetRoutingRuleResponse {
     pub name: Option<String>,
     pub number_pattern: Option<String>,
@@ -168,13 +168,13 @@ pub struct GetRoutingRuleResponse {
     pub translation: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetRoutingRuleResponseRoutingPath {
     pub sip_group: Option<GetRoutingRuleResponseRoutingPathSipGroup>,
     pub r#type: Option<GetRoutingRuleResponseRoutingPathType>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetRoutingRuleResponseRoutingPathSipGroup {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -197,7 +197,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Routing-Rules/GET/phone/routing_rules/{routingRuleId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetRoutingRule {
     #[serde(rename = "routingRuleId")]
     pub routing_rule_id: String,
@@ -218,7 +218,7 @@ impl crate::typed::Endpoint for GetRoutingRule {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateRoutingRuleBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -251,7 +251,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Routing-Rules/PATCH/phone/routing_rules/{routingRuleId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateRoutingRule {
     #[serde(rename = "routingRuleId")]
     pub routing_rule_id: String,

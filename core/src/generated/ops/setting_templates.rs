@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListSettingTemplatesResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
@@ -16,7 +16,7 @@ pub struct ListSettingTemplatesResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListSettingTemplatesResponseTemplates {
     pub description: Option<String>,
     pub id: Option<String>,
@@ -45,7 +45,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Setting-Templates/GET/phone/setting_templates>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListSettingTemplates {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -72,7 +72,7 @@ impl crate::typed::Endpoint for ListSettingTemplates {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddSettingTemplateBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -82,7 +82,7 @@ pub struct AddSettingTemplateBody {
     pub r#type: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddSettingTemplateResponse {
     pub description: Option<String>,
     pub id: Option<String>,
@@ -99,7 +99,7 @@ pub struct AddSettingTemplateResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Setting-Templates/POST/phone/setting_templates>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddSettingTemplate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddSettingTemplateBody>,
@@ -118,7 +118,7 @@ impl crate::typed::Endpoint for AddSettingTemplate {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSettingTemplateResponse {
     pub description: Option<String>,
     pub id: Option<String>,
@@ -129,7 +129,7 @@ pub struct GetSettingTemplateResponse {
     pub user_settings: Option<GetSettingTemplateResponseUserSettings>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSettingTemplateResponsePolicy {
     pub ad_hoc_call_recording: Option<GetSettingTemplateResponsePolicyAdHocCallRecording>,
     pub auto_call_recording: Option<GetSettingTemplateResponsePolicyAutoCallRecording>,
@@ -139,14 +139,14 @@ pub struct GetSettingTemplateResponsePolicy {
     pub voicemail: Option<GetSettingTemplateResponsePolicyVoicemail>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSettingTemplateResponsePolicyAdHocCallRecording {
     pub enable: Option<bool>,
     pub recording_start_prompt: Option<bool>,
     pub recording_transcription: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSettingTemplateResponsePolicyAutoCallRecording {
     pub enable: Option<bool>,
     pub inbound_audio_notification:
@@ -158,17 +158,17 @@ pub struct GetSettingTemplateResponsePolicyAutoCallRecording {
     pub recording_transcription: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSettingTemplateResponsePolicyAutoCallRecordingInboundAudioNotification {
     pub recording_start_prompt: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSettingTemplateResponsePolicyAutoCallRecordingOutboundAudioNotification {
     pub recording_start_prompt: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSettingTemplateResponsePolicyCallForwarding {
     pub call_forwarding_type:
         Option<GetSettingTemplateResponsePolicyCallForwardingCallForwardingType>,
@@ -184,7 +184,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSettingTemplateResponsePolicyCallOverflow {
     pub call_overflow_type: Option<GetSettingTemplateResponsePolicyCallOverflowCallOverflowType>,
     pub enable: Option<bool>,
@@ -199,19 +199,19 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSettingTemplateResponsePolicySms {
     pub enable: Option<bool>,
     pub international_sms: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSettingTemplateResponsePolicyVoicemail {
     pub allow_transcription: Option<bool>,
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSettingTemplateResponseProfile {
     pub area_code: Option<String>,
     pub country: Option<String>,
@@ -228,7 +228,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSettingTemplateResponseUserSettings {
     pub audio_prompt_language: Option<String>,
     pub block_calls_without_caller_id: Option<bool>,
@@ -237,13 +237,13 @@ pub struct GetSettingTemplateResponseUserSettings {
     pub hold_music: Option<GetSettingTemplateResponseUserSettingsHoldMusic>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSettingTemplateResponseUserSettingsCallHandling {
     pub business_hours: Option<GetSettingTemplateResponseUserSettingsCallHandlingBusinessHours>,
     pub close_hours: Option<GetSettingTemplateResponseUserSettingsCallHandlingCloseHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSettingTemplateResponseUserSettingsCallHandlingBusinessHours {
     pub business_hour_action:
         Option<GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursBusinessHourAction>,
@@ -284,7 +284,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursBusyConnectOperator {
     pub allow_caller_check_voicemail: Option<bool>,
     pub enable: Option<bool>,
@@ -295,7 +295,7 @@ pub struct GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursBusyCo
     pub r#type: Option<GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursBusyConnectOperatorType>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursBusyConnectOperatorExternalNumber
 {
     pub description: Option<String>,
@@ -313,7 +313,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursConnectToOperator {
     pub allow_caller_check_voicemail: Option<bool>,
     pub enable: Option<bool>,
@@ -324,7 +324,7 @@ pub struct GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursConnec
     pub r#type: Option<GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursConnectToOperatorType>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursConnectToOperatorExternalNumber
 {
     pub description: Option<String>,
@@ -342,7 +342,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursCustomHours {
     pub from: Option<String>,
     pub to: Option<String>,
@@ -394,7 +394,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSettingTemplateResponseUserSettingsCallHandlingCloseHours {
     pub busy_action: Option<GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursBusyAction>,
     pub busy_connect_operator:
@@ -419,7 +419,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursBusyConnectOperator {
     pub allow_caller_check_voicemail: Option<bool>,
     pub enable: Option<bool>,
@@ -430,7 +430,7 @@ pub struct GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursBusyConne
     pub r#type: Option<GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursBusyConnectOperatorType>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursBusyConnectOperatorExternalNumber
 {
     pub description: Option<String>,
@@ -459,7 +459,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursConnectToOperator {
     pub allow_caller_check_voicemail: Option<bool>,
     pub enable: Option<bool>,
@@ -473,7 +473,7 @@ pub struct GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursConnectTo
         Option<GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursConnectToOperatorType>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursConnectToOperatorExternalNumber
 {
     pub description: Option<String>,
@@ -507,7 +507,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSettingTemplateResponseUserSettingsDeskPhone {
     pub pin_code: Option<String>,
 }
@@ -528,7 +528,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Setting-Templates/GET/phone/setting_templates/{templateId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetSettingTemplate {
     #[serde(rename = "templateId")]
     pub template_id: String,
@@ -552,7 +552,7 @@ impl crate::typed::Endpoint for GetSettingTemplate {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -566,7 +566,7 @@ pub struct UpdateSettingTemplateBody {
     pub user_settings: Option<UpdateSettingTemplateBodyUserSettings>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyPolicy {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ad_hoc_call_recording: Option<UpdateSettingTemplateBodyPolicyAdHocCallRecording>,
@@ -582,7 +582,7 @@ pub struct UpdateSettingTemplateBodyPolicy {
     pub voicemail: Option<UpdateSettingTemplateBodyPolicyVoicemail>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyPolicyAdHocCallRecording {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -592,7 +592,7 @@ pub struct UpdateSettingTemplateBodyPolicyAdHocCallRecording {
     pub recording_transcription: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyPolicyAutoCallRecording {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -610,13 +610,13 @@ pub struct UpdateSettingTemplateBodyPolicyAutoCallRecording {
     pub recording_transcription: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyPolicyAutoCallRecordingInboundAudioNotification {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_start_prompt: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyPolicyAutoCallRecordingOutboundAudioNotification {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_start_prompt: Option<bool>,
@@ -630,7 +630,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyPolicyCallForwarding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_forwarding_type:
@@ -648,7 +648,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyPolicyCallOverflow {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_overflow_type: Option<UpdateSettingTemplateBodyPolicyCallOverflowCallOverflowType>,
@@ -665,7 +665,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyPolicySms {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -673,7 +673,7 @@ pub struct UpdateSettingTemplateBodyPolicySms {
     pub international_sms: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyPolicyVoicemail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_transcription: Option<bool>,
@@ -681,7 +681,7 @@ pub struct UpdateSettingTemplateBodyPolicyVoicemail {
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyProfile {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub area_code: Option<String>,
@@ -689,7 +689,7 @@ pub struct UpdateSettingTemplateBodyProfile {
     pub country: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyUserSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_prompt_language: Option<String>,
@@ -703,7 +703,7 @@ pub struct UpdateSettingTemplateBodyUserSettings {
     pub hold_music: Option<UpdateSettingTemplateBodyUserSettingsHoldMusic>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyUserSettingsCallHandling {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_hours: Option<UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHours>,
@@ -711,7 +711,7 @@ pub struct UpdateSettingTemplateBodyUserSettingsCallHandling {
     pub close_hours: Option<UpdateSettingTemplateBodyUserSettingsCallHandlingCloseHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_hour_action:
@@ -760,7 +760,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursBusyConnectOperator {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_caller_check_voicemail: Option<bool>,
@@ -776,7 +776,7 @@ pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursBusyCon
     pub require_press_1_before_connecting: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursBusyConnectOperatorExternalNumber
 {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -785,7 +785,7 @@ pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursBusyCon
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursConnectToOperator {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_caller_check_voicemail: Option<bool>,
@@ -801,7 +801,7 @@ pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursConnect
     pub require_press_1_before_connecting: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursConnectToOperatorExternalNumber
 {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -810,7 +810,7 @@ pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursConnect
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursCustomHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -866,7 +866,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingCloseHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub busy_action: Option<UpdateSettingTemplateBodyUserSettingsCallHandlingCloseHoursBusyAction>,
@@ -896,7 +896,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingCloseHoursBusyConnectOperator {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_caller_check_voicemail: Option<bool>,
@@ -912,7 +912,7 @@ pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingCloseHoursBusyConnec
     pub require_press_1_before_connecting: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingCloseHoursBusyConnectOperatorExternalNumber
 {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -932,7 +932,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingCloseHoursConnectToOperator {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_caller_check_voicemail: Option<bool>,
@@ -950,7 +950,7 @@ pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingCloseHoursConnectToO
     pub require_press_1_before_connecting: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingCloseHoursConnectToOperatorExternalNumber
 {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -975,7 +975,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyUserSettingsDeskPhone {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pin_code: Option<String>,
@@ -997,7 +997,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Setting-Templates/PATCH/phone/setting_templates/{templateId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplate {
     #[serde(rename = "templateId")]
     pub template_id: String,

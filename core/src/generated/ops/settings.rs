@@ -8,12 +8,12 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAccountPolicyDetailsResponse {
     pub allow_emergency_calls: Option<GetAccountPolicyDetailsResponseAllowEmergencyCalls>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetAccountPolicyDetailsResponseAllowEmergencyCalls {
     pub allow_emergency_calls_from_clients: Option<bool>,
     pub allow_emergency_calls_from_deskphones: Option<bool>,
@@ -44,7 +44,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Settings/GET/phone/policies/{policyType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetAccountPolicyDetails {
     #[serde(rename = "policyType")]
     pub policy_type: GetAccountPolicyDetailsPolicyType,
@@ -63,13 +63,13 @@ impl crate::typed::Endpoint for GetAccountPolicyDetails {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAccountPolicyBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_emergency_calls: Option<UpdateAccountPolicyBodyAllowEmergencyCalls>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAccountPolicyBodyAllowEmergencyCalls {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_emergency_calls_from_clients: Option<bool>,
@@ -96,7 +96,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Resource-intensive
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Settings/PATCH/phone/policies/{policyType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateAccountPolicy {
     #[serde(rename = "policyType")]
     pub policy_type: UpdateAccountPolicyPolicyType,
@@ -120,7 +120,7 @@ impl crate::typed::Endpoint for UpdateAccountPolicy {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPortedNumbersResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
@@ -128,7 +128,7 @@ pub struct ListPortedNumbersResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPortedNumbersResponsePortedNumbers {
     pub numbers: Option<Vec<String>>,
     pub order_id: Option<String>,
@@ -137,7 +137,7 @@ pub struct ListPortedNumbersResponsePortedNumbers {
     pub submission_date_time: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPortedNumbersResponsePortedNumbersReplacingNumbers {
     pub source_number: Option<String>,
     pub target_number: Option<String>,
@@ -166,7 +166,7 @@ crate::typed::string_enum! {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Settings/GET/phone/ported_numbers/orders>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListPortedNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
@@ -190,7 +190,7 @@ impl crate::typed::Endpoint for ListPortedNumbers {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPortedNumbersDetailsResponse {
     pub contact_emails: Option<String>,
     pub contact_number: Option<String>,
@@ -204,7 +204,7 @@ pub struct GetPortedNumbersDetailsResponse {
     pub submission_date_time: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPortedNumbersDetailsResponseOriginalBillingInfo {
     pub account_number: Option<String>,
     pub address: Option<GetPortedNumbersDetailsResponseOriginalBillingInfoAddress>,
@@ -215,7 +215,7 @@ pub struct GetPortedNumbersDetailsResponseOriginalBillingInfo {
     pub pin: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPortedNumbersDetailsResponseOriginalBillingInfoAddress {
     pub city: Option<String>,
     pub country: Option<String>,
@@ -225,7 +225,7 @@ pub struct GetPortedNumbersDetailsResponseOriginalBillingInfoAddress {
     pub zip: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetPortedNumbersDetailsResponseReplacingNumbers {
     pub source_number: Option<String>,
     pub target_number: Option<String>,
@@ -253,7 +253,7 @@ crate::typed::string_enum! {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Settings/GET/phone/ported_numbers/orders/{orderId}>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetPortedNumbersDetails {
     #[serde(rename = "orderId")]
     pub order_id: String,
@@ -274,7 +274,7 @@ impl crate::typed::Endpoint for GetPortedNumbersDetails {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneSettingResponse {
     pub billing_account: Option<PhoneSettingResponseBillingAccount>,
     pub byoc: Option<PhoneSettingResponseByoc>,
@@ -284,35 +284,35 @@ pub struct PhoneSettingResponse {
     pub show_device_ip_for_call_log: Option<PhoneSettingResponseShowDeviceIpForCallLog>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneSettingResponseBillingAccount {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneSettingResponseByoc {
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneSettingResponseCountry {
     pub code: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneSettingResponseMultiplePartyConference {
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneSettingResponseMultipleSites {
     pub enabled: Option<bool>,
     pub site_code: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneSettingResponseShowDeviceIpForCallLog {
     pub enable: Option<bool>,
 }
@@ -326,7 +326,7 @@ pub struct PhoneSettingResponseShowDeviceIpForCallLog {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Settings/GET/phone/settings>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct PhoneSetting {}
 
 impl PhoneSetting {
@@ -342,7 +342,7 @@ impl crate::typed::Endpoint for PhoneSetting {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdatePhoneSettingsBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_account: Option<UpdatePhoneSettingsBodyBillingAccount>,
@@ -354,19 +354,19 @@ pub struct UpdatePhoneSettingsBody {
     pub show_device_ip_for_call_log: Option<UpdatePhoneSettingsBodyShowDeviceIpForCallLog>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdatePhoneSettingsBodyBillingAccount {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdatePhoneSettingsBodyByoc {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdatePhoneSettingsBodyMultipleSites {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
@@ -374,7 +374,7 @@ pub struct UpdatePhoneSettingsBodyMultipleSites {
     pub site_code: Option<UpdatePhoneSettingsBodyMultipleSitesSiteCode>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdatePhoneSettingsBodyMultipleSitesSiteCode {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -382,7 +382,7 @@ pub struct UpdatePhoneSettingsBodyMultipleSitesSiteCode {
     pub short_extension_length: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdatePhoneSettingsBodyShowDeviceIpForCallLog {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -397,7 +397,7 @@ pub struct UpdatePhoneSettingsBodyShowDeviceIpForCallLog {
 /// - Rate limit: not stated
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Settings/PATCH/phone/settings>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdatePhoneSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<UpdatePhoneSettingsBody>,
@@ -416,14 +416,14 @@ impl crate::typed::Endpoint for UpdatePhoneSettings {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListSipGroupsResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
     pub sip_groups: Option<Vec<ListSipGroupsResponseSipGroups>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListSipGroupsResponseSipGroups {
     pub description: Option<String>,
     pub display_name: Option<String>,
@@ -432,7 +432,7 @@ pub struct ListSipGroupsResponseSipGroups {
     pub sip_trunk: Option<ListSipGroupsResponseSipGroupsSipTrunk>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListSipGroupsResponseSipGroupsSipTrunk {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -449,7 +449,7 @@ pub struct ListSipGroupsResponseSipGroupsSipTrunk {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Settings/GET/phone/sip_groups>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListSipGroups {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
@@ -473,14 +473,14 @@ impl crate::typed::Endpoint for ListSipGroups {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListByocsipTrunkResponse {
     pub byoc_sip_trunk: Option<Vec<ListByocsipTrunkResponseByocSipTrunk>>,
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListByocsipTrunkResponseByocSipTrunk {
     pub carrier: Option<String>,
     pub carrier_account: Option<String>,
@@ -501,7 +501,7 @@ pub struct ListByocsipTrunkResponseByocSipTrunk {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Settings/GET/phone/sip_trunk/trunks>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListByocsipTrunk {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,

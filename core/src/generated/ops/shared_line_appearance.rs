@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListSharedLineAppearancesResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
@@ -17,14 +17,14 @@ pub struct ListSharedLineAppearancesResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListSharedLineAppearancesResponseSharedLineAppearances {
     pub assistants: Option<Vec<ListSharedLineAppearancesResponseSharedLineAppearancesAssistants>>,
     pub executive: Option<ListSharedLineAppearancesResponseSharedLineAppearancesExecutive>,
     pub privileges: Option<Vec<ListSharedLineAppearancesResponseSharedLineAppearancesPrivileges>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListSharedLineAppearancesResponseSharedLineAppearancesAssistants {
     pub extension_number: Option<i64>,
     pub extension_type:
@@ -40,7 +40,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListSharedLineAppearancesResponseSharedLineAppearancesExecutive {
     pub extension_number: Option<i64>,
     pub extension_type:
@@ -74,7 +74,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Appearance/GET/phone/shared_line_appearances>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListSharedLineAppearances {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,

@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListSharedLineGroupsResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
@@ -16,7 +16,7 @@ pub struct ListSharedLineGroupsResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListSharedLineGroupsResponseSharedLineGroups {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -27,7 +27,7 @@ pub struct ListSharedLineGroupsResponseSharedLineGroups {
     pub status: Option<ListSharedLineGroupsResponseSharedLineGroupsStatus>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListSharedLineGroupsResponseSharedLineGroupsPhoneNumbers {
     pub id: Option<String>,
     pub number: Option<String>,
@@ -41,7 +41,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListSharedLineGroupsResponseSharedLineGroupsSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -64,7 +64,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/GET/phone/shared_line_groups>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListSharedLineGroups {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -88,7 +88,7 @@ impl crate::typed::Endpoint for ListSharedLineGroups {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct CreateASharedLineGroupBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -99,7 +99,7 @@ pub struct CreateASharedLineGroupBody {
     pub site_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CreateASharedLineGroupResponse {
     pub display_name: Option<String>,
     pub id: Option<String>,
@@ -114,7 +114,7 @@ pub struct CreateASharedLineGroupResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/POST/phone/shared_line_groups>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct CreateASharedLineGroup {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<CreateASharedLineGroupBody>,
@@ -133,7 +133,7 @@ impl crate::typed::Endpoint for CreateASharedLineGroup {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASharedLineGroupResponse {
     pub allow_privacy: Option<bool>,
     pub audio_prompt_language: Option<GetASharedLineGroupResponseAudioPromptLanguage>,
@@ -196,39 +196,39 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASharedLineGroupResponseMembers {
     pub common_areas: Option<Vec<GetASharedLineGroupResponseMembersCommonAreas>>,
     pub users: Option<Vec<GetASharedLineGroupResponseMembersUsers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASharedLineGroupResponseMembersCommonAreas {
     pub extension_id: Option<String>,
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASharedLineGroupResponseMembersUsers {
     pub extension_id: Option<String>,
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASharedLineGroupResponsePhoneNumbers {
     pub id: Option<String>,
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASharedLineGroupResponsePolicy {
     pub voicemail_access_members:
         Option<Vec<GetASharedLineGroupResponsePolicyVoicemailAccessMembers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASharedLineGroupResponsePolicyVoicemailAccessMembers {
     pub access_user_id: Option<String>,
     pub access_user_type:
@@ -261,7 +261,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASharedLineGroupResponseSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -283,7 +283,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/GET/phone/shared_line_groups/{sharedLineGroupId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetASharedLineGroup {
     #[serde(rename = "sharedLineGroupId")]
     pub shared_line_group_id: String,
@@ -304,7 +304,7 @@ impl crate::typed::Endpoint for GetASharedLineGroup {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupCallHandlingSettingResponse {
     pub call_distribution_setting:
         Option<GetSharedLineGroupCallHandlingSettingResponseCallDistributionSetting>,
@@ -312,7 +312,7 @@ pub struct GetSharedLineGroupCallHandlingSettingResponse {
         Option<GetSharedLineGroupCallHandlingSettingResponseCallHandlingSetting>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupCallHandlingSettingResponseCallDistributionSetting {
     pub max_wait_time:
         Option<GetSharedLineGroupCallHandlingSettingResponseCallDistributionSettingMaxWaitTime>,
@@ -335,7 +335,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSetting {
     pub overflow_action:
         Option<GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowAction>,
@@ -360,7 +360,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSetting {
     ForwardToVoicemail(GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemail),
     ForwardToAnotherExtension(GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToAnotherExtension),
@@ -425,7 +425,7 @@ impl<'de> serde::Deserialize<'de>
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemail {
     pub allow_callers_check_voicemail: Option<bool>,
     pub connect_to_operator: Option<bool>,
@@ -434,14 +434,14 @@ pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverf
     pub voicemail_greeting: Option<GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailVoicemailGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailLeaveVoicemailInstruction
 {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailOperatorExtension {
     pub extension_id: Option<String>,
     pub extension_name: Option<String>,
@@ -461,19 +461,19 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailVoicemailGreeting
 {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToAnotherExtension {
     pub forward_to_extension: Option<GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToAnotherExtensionForwardToExtension>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToAnotherExtensionForwardToExtension {
     pub extension_id: Option<String>,
     pub extension_name: Option<String>,
@@ -493,12 +493,12 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExternalContact {
     pub forward_to_external_contact: Option<GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExternalContactForwardToExternalContact>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExternalContactForwardToExternalContact
 {
     pub external_contact_email: Option<String>,
@@ -507,42 +507,42 @@ pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverf
     pub phone_numbers: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExternalNumber
 {
     pub forward_phone_number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToZoomContactCenter {
     pub forward_to_zoom_contact_center: Option<GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToZoomContactCenterForwardToZoomContactCenter>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToZoomContactCenterForwardToZoomContactCenter
 {
     pub zoom_contact_center_flow_name: Option<String>,
     pub zoom_contact_center_number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnect {
     pub message_greeting: Option<GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnectMessageGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnectMessageGreeting
 {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccount {
     pub forward_to_teams: Option<GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccountForwardToTeams>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccountForwardToTeams
 {
     pub teams_app_id: Option<String>,
@@ -567,7 +567,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/GET/phone/shared_line_groups/{sharedLineGroupId}/call_handling/settings>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetSharedLineGroupCallHandlingSetting {
     #[serde(rename = "sharedLineGroupId")]
     pub shared_line_group_id: String,
@@ -597,7 +597,7 @@ impl crate::typed::Endpoint for GetSharedLineGroupCallHandlingSetting {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupCallHandlingSettingBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_id: Option<String>,
@@ -611,7 +611,7 @@ pub struct UpdateSharedLineGroupCallHandlingSettingBody {
     pub holiday_hour_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallDistributionSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_wait_time:
@@ -635,7 +635,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub overflow_action:
@@ -662,7 +662,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSetting {
     ForwardToVoicemail(UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemail),
@@ -674,7 +674,7 @@ pub enum UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflow
     ForwardToMicrosoftTeamsResourceAccount(UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccount),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_callers_check_voicemail: Option<bool>,
@@ -688,89 +688,89 @@ pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverfl
     pub voicemail_greeting: Option<UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemailVoicemailGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemailLeaveVoicemailInstruction
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemailOperatorExtension
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemailVoicemailGreeting
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToAnotherExtension {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forward_to_extension: Option<UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToAnotherExtensionForwardToExtension>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToAnotherExtensionForwardToExtension
 {
     pub extension_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExternalContact {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forward_to_external_contact: Option<UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExternalContactForwardToExternalContact>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExternalContactForwardToExternalContact
 {
     pub external_contact_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExternalNumber
 {
     pub forward_phone_number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToZoomContactCenter {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forward_to_zoom_contact_center: Option<UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToZoomContactCenterForwardToZoomContactCenter>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToZoomContactCenterForwardToZoomContactCenter
 {
     pub zoom_contact_center_number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnect {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_greeting: Option<UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnectMessageGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnectMessageGreeting
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccount {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forward_to_teams: Option<UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccountForwardToTeams>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccountForwardToTeams
 {
     pub teams_app_id: String,
@@ -794,7 +794,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/PATCH/phone/shared_line_groups/{sharedLineGroupId}/call_handling/settings/{hourType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateSharedLineGroupCallHandlingSetting {
     #[serde(rename = "sharedLineGroupId")]
     pub shared_line_group_id: String,
@@ -824,13 +824,13 @@ impl crate::typed::Endpoint for UpdateSharedLineGroupCallHandlingSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupPolicyResponse {
     pub check_voicemails_over_phone:
         Option<GetSharedLineGroupPolicyResponseCheckVoicemailsOverPhone>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupPolicyResponseCheckVoicemailsOverPhone {
     pub enable: bool,
     pub locked: bool,
@@ -855,7 +855,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/GET/phone/shared_line_groups/{sharedLineGroupId}/policies>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetSharedLineGroupPolicy {
     #[serde(rename = "sharedLineGroupId")]
     pub shared_line_group_id: String,
@@ -876,14 +876,14 @@ impl crate::typed::Endpoint for GetSharedLineGroupPolicy {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupPolicyBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub check_voicemails_over_phone:
         Option<UpdateSharedLineGroupPolicyBodyCheckVoicemailsOverPhone>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupPolicyBodyCheckVoicemailsOverPhone {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -900,7 +900,7 @@ pub struct UpdateSharedLineGroupPolicyBodyCheckVoicemailsOverPhone {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/PATCH/phone/shared_line_groups/{sharedLineGroupId}/policies>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupPolicy {
     #[serde(rename = "sharedLineGroupId")]
     pub shared_line_group_id: String,
@@ -924,7 +924,7 @@ impl crate::typed::Endpoint for UpdateSharedLineGroupPolicy {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum GetSharedLineGroupSettingsResponse {
     HolidayHourSettings(GetSharedLineGroupSettingsResponseHolidayHourSettings),
     BusinessHourSettings(GetSharedLineGroupSettingsResponseBusinessHourSettings),
@@ -957,26 +957,26 @@ impl<'de> serde::Deserialize<'de> for GetSharedLineGroupSettingsResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupSettingsResponseHolidayHourSettings {
     pub holiday_hours:
         Option<Vec<GetSharedLineGroupSettingsResponseHolidayHourSettingsHolidayHours>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupSettingsResponseHolidayHourSettingsHolidayHours {
     pub from: Option<String>,
     pub name: Option<String>,
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupSettingsResponseBusinessHourSettings {
     pub business_hours_settings:
         Option<GetSharedLineGroupSettingsResponseBusinessHourSettingsBusinessHoursSettings>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupSettingsResponseBusinessHourSettingsBusinessHoursSettings {
     pub business_hour_type: Option<GetSharedLineGroupSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHourType>,
     pub business_hours: Option<Vec<GetSharedLineGroupSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHours>>,
@@ -989,7 +989,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHours {
     pub from: Option<String>,
     pub to: Option<String>,
@@ -1017,12 +1017,12 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupSettingsResponseBreakHourSettings {
     pub break_hours: Option<Vec<GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHours>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHours {
     pub break_hour_id: Option<String>,
     pub break_hour_name: Option<String>,
@@ -1032,7 +1032,7 @@ pub struct GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHours {
         Option<GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHoursBreakHourType>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHoursBreakHourSetting {
     EveryBusinessDay(GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingEveryBusinessDay),
     CustomHours(GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHours),
@@ -1061,19 +1061,19 @@ impl<'de> serde::Deserialize<'de>
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingEveryBusinessDay
 {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHours {
     pub days: Vec<GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHoursDays>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHoursDays {
     pub enable: Option<bool>,
     pub from: String,
@@ -1117,7 +1117,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/GET/phone/shared_line_groups/{sharedLineGroupId}/settings>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetSharedLineGroupSettings {
     #[serde(rename = "sharedLineGroupId")]
     pub shared_line_group_id: String,
@@ -1157,7 +1157,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/DELETE/phone/shared_line_groups/{sharedLineGroupId}/settings/{settingType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteSharedLineGroupSetting {
     #[serde(rename = "sharedLineGroupId")]
     pub shared_line_group_id: String,
@@ -1190,7 +1190,7 @@ impl crate::typed::Endpoint for DeleteSharedLineGroupSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateSharedLineGroupSettingBody {
     HolidayHourSettings(UpdateSharedLineGroupSettingBodyHolidayHourSettings),
@@ -1198,20 +1198,20 @@ pub enum UpdateSharedLineGroupSettingBody {
     BreakHourSettings(UpdateSharedLineGroupSettingBodyBreakHourSettings),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupSettingBodyHolidayHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holiday_hours: Option<UpdateSharedLineGroupSettingBodyHolidayHourSettingsHolidayHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupSettingBodyHolidayHourSettingsHolidayHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holidays:
         Option<Vec<UpdateSharedLineGroupSettingBodyHolidayHourSettingsHolidayHoursHolidays>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupSettingBodyHolidayHourSettingsHolidayHoursHolidays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -1223,14 +1223,14 @@ pub struct UpdateSharedLineGroupSettingBodyHolidayHourSettingsHolidayHoursHolida
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupSettingBodyBusinessHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_hours_settings:
         Option<UpdateSharedLineGroupSettingBodyBusinessHourSettingsBusinessHoursSettings>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupSettingBodyBusinessHourSettingsBusinessHoursSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_hour_type: Option<
@@ -1249,7 +1249,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -1281,20 +1281,20 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupSettingBodyBreakHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hours: Option<UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_settings:
         Option<Vec<UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettings>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_id: Option<String>,
@@ -1306,7 +1306,7 @@ pub struct UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourS
     pub break_hour_type: Option<UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourType>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSetting
 {
@@ -1314,19 +1314,19 @@ pub enum UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSet
     CustomHours(UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay
 {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours {
     pub days: Vec<UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -1371,7 +1371,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/PATCH/phone/shared_line_groups/{sharedLineGroupId}/settings/{settingType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateSharedLineGroupSetting {
     #[serde(rename = "sharedLineGroupId")]
     pub shared_line_group_id: String,
@@ -1401,46 +1401,46 @@ impl crate::typed::Endpoint for UpdateSharedLineGroupSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum AddSharedLineGroupSettingBody {
     HolidayHourSettings(AddSharedLineGroupSettingBodyHolidayHourSettings),
     BreakHourSettings(AddSharedLineGroupSettingBodyBreakHourSettings),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddSharedLineGroupSettingBodyHolidayHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holiday_hours: Option<AddSharedLineGroupSettingBodyHolidayHourSettingsHolidayHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddSharedLineGroupSettingBodyHolidayHourSettingsHolidayHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holidays: Option<Vec<AddSharedLineGroupSettingBodyHolidayHourSettingsHolidayHoursHolidays>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddSharedLineGroupSettingBodyHolidayHourSettingsHolidayHoursHolidays {
     pub from: String,
     pub name: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddSharedLineGroupSettingBodyBreakHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hours: Option<AddSharedLineGroupSettingBodyBreakHourSettingsBreakHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddSharedLineGroupSettingBodyBreakHourSettingsBreakHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_settings:
         Option<Vec<AddSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettings>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettings {
     pub break_hour_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1451,26 +1451,26 @@ pub struct AddSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSett
         AddSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourType,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum AddSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSetting {
     EveryBusinessDay(AddSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay),
     CustomHours(AddSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay
 {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours {
     pub days: Vec<AddSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -1498,7 +1498,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum AddSharedLineGroupSettingResponse {
     HolidayHourSettings(AddSharedLineGroupSettingResponseHolidayHourSettings),
     BreakHourSettings(AddSharedLineGroupSettingResponseBreakHourSettings),
@@ -1525,35 +1525,35 @@ impl<'de> serde::Deserialize<'de> for AddSharedLineGroupSettingResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddSharedLineGroupSettingResponseHolidayHourSettings {
     pub holiday_hours: Option<AddSharedLineGroupSettingResponseHolidayHourSettingsHolidayHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddSharedLineGroupSettingResponseHolidayHourSettingsHolidayHours {
     pub holidays:
         Option<Vec<AddSharedLineGroupSettingResponseHolidayHourSettingsHolidayHoursHolidays>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddSharedLineGroupSettingResponseHolidayHourSettingsHolidayHoursHolidays {
     pub holiday_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddSharedLineGroupSettingResponseBreakHourSettings {
     pub break_hours: Option<AddSharedLineGroupSettingResponseBreakHourSettingsBreakHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddSharedLineGroupSettingResponseBreakHourSettingsBreakHours {
     pub break_hour_settings:
         Option<Vec<AddSharedLineGroupSettingResponseBreakHourSettingsBreakHoursBreakHourSettings>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddSharedLineGroupSettingResponseBreakHourSettingsBreakHoursBreakHourSettings {
     pub break_hour_id: String,
     pub break_hour_name: String,
@@ -1575,7 +1575,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/POST/phone/shared_line_groups/{sharedLineGroupId}/settings/{settingType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddSharedLineGroupSetting {
     #[serde(rename = "sharedLineGroupId")]
     pub shared_line_group_id: String,
@@ -1614,7 +1614,7 @@ impl crate::typed::Endpoint for AddSharedLineGroupSetting {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/DELETE/phone/shared_line_groups/{slgId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteASharedLineGroup {
     #[serde(rename = "slgId")]
     pub slg_id: String,
@@ -1635,7 +1635,7 @@ impl crate::typed::Endpoint for DeleteASharedLineGroup {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateASharedLineGroupBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_privacy: Option<bool>,
@@ -1733,7 +1733,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/PATCH/phone/shared_line_groups/{slgId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateASharedLineGroup {
     #[serde(rename = "slgId")]
     pub slg_id: String,
@@ -1766,7 +1766,7 @@ impl crate::typed::Endpoint for UpdateASharedLineGroup {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/DELETE/phone/shared_line_groups/{slgId}/members>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteMembersOfSlg {
     #[serde(rename = "slgId")]
     pub slg_id: String,
@@ -1787,13 +1787,13 @@ impl crate::typed::Endpoint for DeleteMembersOfSlg {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddMembersToSharedLineGroupBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<AddMembersToSharedLineGroupBodyMembers>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddMembersToSharedLineGroupBodyMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub common_area_ids: Option<Vec<String>>,
@@ -1801,7 +1801,7 @@ pub struct AddMembersToSharedLineGroupBodyMembers {
     pub users: Option<Vec<AddMembersToSharedLineGroupBodyMembersUsers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddMembersToSharedLineGroupBodyMembersUsers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -1818,7 +1818,7 @@ pub struct AddMembersToSharedLineGroupBodyMembersUsers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/POST/phone/shared_line_groups/{slgId}/members>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddMembersToSharedLineGroup {
     #[serde(rename = "slgId")]
     pub slg_id: String,
@@ -1851,7 +1851,7 @@ impl crate::typed::Endpoint for AddMembersToSharedLineGroup {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/DELETE/phone/shared_line_groups/{slgId}/members/{memberId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteAMemberSlg {
     #[serde(rename = "slgId")]
     pub slg_id: String,
@@ -1884,7 +1884,7 @@ impl crate::typed::Endpoint for DeleteAMemberSlg {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/DELETE/phone/shared_line_groups/{slgId}/phone_numbers>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeletePhoneNumbersSlg {
     #[serde(rename = "slgId")]
     pub slg_id: String,
@@ -1905,13 +1905,13 @@ impl crate::typed::Endpoint for DeletePhoneNumbersSlg {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignPhoneNumbersSlgBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<AssignPhoneNumbersSlgBodyPhoneNumbers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignPhoneNumbersSlgBodyPhoneNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -1928,7 +1928,7 @@ pub struct AssignPhoneNumbersSlgBodyPhoneNumbers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/POST/phone/shared_line_groups/{slgId}/phone_numbers>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignPhoneNumbersSlg {
     #[serde(rename = "slgId")]
     pub slg_id: String,
@@ -1961,7 +1961,7 @@ impl crate::typed::Endpoint for AssignPhoneNumbersSlg {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/DELETE/phone/shared_line_groups/{slgId}/phone_numbers/{phoneNumberId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteAPhoneNumberSlg {
     #[serde(rename = "slgId")]
     pub slg_id: String,
@@ -1994,7 +1994,7 @@ impl crate::typed::Endpoint for DeleteAPhoneNumberSlg {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/DELETE/phone/shared_line_groups/{slgId}/policies/{policyType}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct RemoveSlgPolicySubSetting {
     #[serde(rename = "slgId")]
     pub slg_id: String,
@@ -2024,13 +2024,13 @@ impl crate::typed::Endpoint for RemoveSlgPolicySubSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSlgPolicySubSettingBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_access_members: Option<Vec<UpdateSlgPolicySubSettingBodyVoicemailAccessMembers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSlgPolicySubSettingBodyVoicemailAccessMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user_id: Option<String>,
@@ -2062,7 +2062,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/PATCH/phone/shared_line_groups/{slgId}/policies/{policyType}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSlgPolicySubSetting {
     #[serde(rename = "slgId")]
     pub slg_id: String,
@@ -2089,13 +2089,13 @@ impl crate::typed::Endpoint for UpdateSlgPolicySubSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddSlgPolicySubSettingBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_access_members: Option<Vec<AddSlgPolicySubSettingBodyVoicemailAccessMembers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddSlgPolicySubSettingBodyVoicemailAccessMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user_id: Option<String>,
@@ -2116,12 +2116,12 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddSlgPolicySubSettingResponse {
     pub voicemail_access_members: Option<Vec<AddSlgPolicySubSettingResponseVoicemailAccessMembers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddSlgPolicySubSettingResponseVoicemailAccessMembers {
     pub access_user_id: Option<String>,
     pub access_user_type:
@@ -2148,7 +2148,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/POST/phone/shared_line_groups/{slgId}/policies/{policyType}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddSlgPolicySubSetting {
     #[serde(rename = "slgId")]
     pub slg_id: String,

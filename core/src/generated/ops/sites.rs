@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhoneSitesResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
@@ -16,7 +16,7 @@ pub struct ListPhoneSitesResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhoneSitesResponseSites {
     pub country: Option<ListPhoneSitesResponseSitesCountry>,
     pub id: Option<String>,
@@ -25,13 +25,13 @@ pub struct ListPhoneSitesResponseSites {
     pub site_code: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhoneSitesResponseSitesCountry {
     pub code: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhoneSitesResponseSitesMainAutoReceptionist {
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
@@ -49,7 +49,7 @@ pub struct ListPhoneSitesResponseSitesMainAutoReceptionist {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Sites/GET/phone/sites>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListPhoneSites {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -76,7 +76,7 @@ impl crate::typed::Endpoint for ListPhoneSites {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct CreatePhoneSiteBody {
     pub auto_receptionist_name: String,
     pub default_emergency_address: CreatePhoneSiteBodyDefaultEmergencyAddress,
@@ -101,7 +101,7 @@ pub struct CreatePhoneSiteBody {
     pub source_auto_receptionist_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct CreatePhoneSiteBodyDefaultEmergencyAddress {
     pub address_line1: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -112,7 +112,7 @@ pub struct CreatePhoneSiteBodyDefaultEmergencyAddress {
     pub zip: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct CreatePhoneSiteBodyForceOffNet {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_extension_only_users_call_users_outside_site: Option<bool>,
@@ -120,19 +120,19 @@ pub struct CreatePhoneSiteBodyForceOffNet {
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct CreatePhoneSiteBodyShortExtension {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub length: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct CreatePhoneSiteBodySipZone {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct CreatePhoneSiteResponse {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -147,7 +147,7 @@ pub struct CreatePhoneSiteResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Sites/POST/phone/sites>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct CreatePhoneSite {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<CreatePhoneSiteBody>,
@@ -175,7 +175,7 @@ impl crate::typed::Endpoint for CreatePhoneSite {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Sites/DELETE/phone/sites/{siteId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeletePhoneSite {
     #[serde(rename = "siteId")]
     pub site_id: String,
@@ -198,7 +198,7 @@ impl crate::typed::Endpoint for DeletePhoneSite {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponse {
     pub caller_id_name: Option<String>,
     pub country: Option<GetASiteResponseCountry>,
@@ -216,13 +216,13 @@ pub struct GetASiteResponse {
     pub site_code: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponseCountry {
     pub code: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponseDefaultEmergencyAddress {
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
@@ -255,7 +255,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponseMainAutoReceptionist {
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
@@ -263,7 +263,7 @@ pub struct GetASiteResponseMainAutoReceptionist {
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicy {
     pub ad_hoc_call_recording: Option<GetASiteResponsePolicyAdHocCallRecording>,
     pub advanced_encryption: Option<GetASiteResponsePolicyAdvancedEncryption>,
@@ -331,7 +331,7 @@ pub struct GetASiteResponsePolicy {
     pub zoom_phone_on_pwa: Option<GetASiteResponsePolicyZoomPhoneOnPwa>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyAdHocCallRecording {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -351,7 +351,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyAdHocCallRecordingPlayRecordingBeepTone {
     pub enable: Option<bool>,
     pub play_beep_member:
@@ -393,7 +393,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyAdvancedEncryption {
     pub disable_incoming_unencrypted_voicemail: Option<bool>,
     pub enable: Option<bool>,
@@ -410,7 +410,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyAllowCallerReachOperator {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -426,7 +426,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyAllowEndUserEditCallHandling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -442,7 +442,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyAllowMobileHomePhoneCallout {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -458,7 +458,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyAudioIntercom {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -474,7 +474,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyAutoCallRecording {
     pub allow_stop_resume_recording: Option<bool>,
     pub disconnect_on_recording_failure: Option<bool>,
@@ -494,7 +494,7 @@ pub struct GetASiteResponsePolicyAutoCallRecording {
     pub recording_transcription: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyAutoCallRecordingInboundAudioNotification {
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
@@ -508,13 +508,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyAutoCallRecordingOutboundAudioNotification {
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyAutoCallRecordingPlayRecordingBeepTone {
     pub enable: Option<bool>,
     pub play_beep_member:
@@ -564,7 +564,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyAutoDeleteDataAfterRetentionDuration {
     pub delete_type: Option<GetASiteResponsePolicyAutoDeleteDataAfterRetentionDurationDeleteType>,
     pub enable: Option<bool>,
@@ -583,7 +583,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyAutoDeleteDataAfterRetentionDurationItems {
     pub duration: Option<i64>,
     pub time_unit: Option<GetASiteResponsePolicyAutoDeleteDataAfterRetentionDurationItemsTimeUnit>,
@@ -620,7 +620,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyAutoOptOutInCallQueue {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -637,7 +637,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyBlockCallsWithoutCallerId {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -653,7 +653,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyBlockExternalCalls {
     pub block_business_hours: Option<bool>,
     pub block_call_action: Option<GetASiteResponsePolicyBlockExternalCallsBlockCallAction>,
@@ -681,7 +681,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyBlockExternalCallsE2eEncryption {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -705,7 +705,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyCallHandlingForwardingToOtherUsers {
     pub call_forwarding_type:
         Option<GetASiteResponsePolicyCallHandlingForwardingToOtherUsersCallForwardingType>,
@@ -732,7 +732,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyCallLiveTranscription {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -750,14 +750,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyCallLiveTranscriptionTranscriptionStartPrompt {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyCallOverflow {
     pub call_overflow_type: Option<GetASiteResponsePolicyCallOverflowCallOverflowType>,
     pub enable: Option<bool>,
@@ -783,7 +783,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyCallPark {
     pub call_not_picked_up_action: Option<i64>,
     pub enable: Option<bool>,
@@ -820,7 +820,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyCallParkForwardTo {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -856,7 +856,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyCallQueueOptOutReason {
     pub call_queue_opt_out_reasons_list:
         Option<Vec<GetASiteResponsePolicyCallQueueOptOutReasonCallQueueOptOutReasonsList>>,
@@ -866,7 +866,7 @@ pub struct GetASiteResponsePolicyCallQueueOptOutReason {
     pub modified: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyCallQueueOptOutReasonCallQueueOptOutReasonsList {
     pub code: Option<String>,
     pub enable: Option<bool>,
@@ -881,7 +881,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyCallQueuePickupCode {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -897,7 +897,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyCallScreening {
     pub enable: Option<bool>,
     pub exclude_user_company_contacts: Option<bool>,
@@ -914,7 +914,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyCallSummary {
     pub auto_call_summary: Option<bool>,
     pub call_summary_start_prompt: Option<GetASiteResponsePolicyCallSummaryCallSummaryStartPrompt>,
@@ -924,7 +924,7 @@ pub struct GetASiteResponsePolicyCallSummary {
     pub modified: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyCallSummaryCallSummaryStartPrompt {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
@@ -939,7 +939,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyCallTransferring {
     pub call_transferring_type: Option<GetASiteResponsePolicyCallTransferringCallTransferringType>,
     pub enable: Option<bool>,
@@ -965,7 +965,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyCheckVoicemailsOverPhone {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -981,7 +981,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyCustomizeLineName {
     pub common_area_line_name: Option<GetASiteResponsePolicyCustomizeLineNameCommonAreaLineName>,
     pub enable: Option<bool>,
@@ -1019,7 +1019,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyDelegation {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1035,7 +1035,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyDisplayCallFeedbackSurvey {
     pub enable: Option<bool>,
     pub feedback_duration: Option<GetASiteResponsePolicyDisplayCallFeedbackSurveyFeedbackDuration>,
@@ -1046,14 +1046,14 @@ pub struct GetASiteResponsePolicyDisplayCallFeedbackSurvey {
     pub modified: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyDisplayCallFeedbackSurveyFeedbackDuration {
     pub enable: Option<bool>,
     pub max: Option<i64>,
     pub min: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyDisplayCallFeedbackSurveyFeedbackMos {
     pub enable: Option<bool>,
     pub max: Option<f64>,
@@ -1075,7 +1075,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyElevateToMeeting {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1091,7 +1091,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyExternalCallingOnZoomRoomCommonArea {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1107,13 +1107,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyForceOffNet {
     pub allow_extension_only_users_call_users_outside_site: Option<bool>,
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyForwardCallOutsideOfSite {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1129,7 +1129,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyHandOffToRoom {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1145,7 +1145,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyIncomingCallNotification {
     pub block_type: Option<GetASiteResponsePolicyIncomingCallNotificationBlockType>,
     pub enable: Option<bool>,
@@ -1169,7 +1169,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyInternationalCalling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1185,7 +1185,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyManageCallRoutingForUnassignedNumbers {
     pub enable: Option<bool>,
     pub incoming_call_action:
@@ -1206,7 +1206,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum GetASiteResponsePolicyManageCallRoutingForUnassignedNumbersIncomingCallRoutingSetting {
     PlayAMessageThenDisconnect(GetASiteResponsePolicyManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingPlayAMessageThenDisconnect),
     ForwardToAnotherExtension(GetASiteResponsePolicyManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingForwardToAnotherExtension),
@@ -1240,14 +1240,14 @@ impl<'de> serde::Deserialize<'de>
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingPlayAMessageThenDisconnect
 {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingForwardToAnotherExtension {
     pub forward_extension_id: Option<String>,
     pub forward_extension_name: Option<String>,
@@ -1275,7 +1275,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyMobileSwitchToCarrier {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1291,7 +1291,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyObfuscateSensitiveDataDuringCall {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1307,7 +1307,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyPersonalAudioLibrary {
     pub allow_music_on_hold_customization: Option<bool>,
     pub allow_voicemail_and_message_greeting_customization: Option<bool>,
@@ -1325,7 +1325,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyPreventUsersUploadAudioFiles {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1341,7 +1341,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyScheduleFirmwareUpdate {
     pub enable: Option<bool>,
     pub end_setting: Option<GetASiteResponsePolicyScheduleFirmwareUpdateEndSetting>,
@@ -1355,7 +1355,7 @@ pub struct GetASiteResponsePolicyScheduleFirmwareUpdate {
     pub time_zone: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyScheduleFirmwareUpdateEndSetting {
     pub end_date: Option<String>,
     pub never_end: Option<bool>,
@@ -1368,7 +1368,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSetting {
     WeeklySetting(GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingWeeklySetting),
     Variant2(GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingVariant2),
@@ -1395,13 +1395,13 @@ impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyScheduleFirmwareUpda
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingWeeklySetting {
     pub weekly_setting:
         Option<GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingWeeklySettingWeeklySetting>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingWeeklySettingWeeklySetting {
     pub weekday: Option<
         GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingWeeklySettingWeeklySettingWeekday,
@@ -1420,7 +1420,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingVariant2 {
     ByWeekAndDay(GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingVariant2ByWeekAndDay),
     BySpecificDate(GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingVariant2BySpecificDate),
@@ -1449,14 +1449,14 @@ impl<'de> serde::Deserialize<'de>
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingVariant2ByWeekAndDay {
     pub week_and_day: Option<
         GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingVariant2ByWeekAndDayWeekAndDay,
     >,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingVariant2ByWeekAndDayWeekAndDay {
     pub week_of_month: Option<i64>,
     pub weekday: Option<GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingVariant2ByWeekAndDayWeekAndDayWeekday>,
@@ -1474,14 +1474,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingVariant2BySpecificDate {
     pub specific_date: Option<
         GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingVariant2BySpecificDateSpecificDate,
     >,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingVariant2BySpecificDateSpecificDate
 {
     pub day_of_month: Option<i64>,
@@ -1494,7 +1494,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicySelectOutboundCallerId {
     pub allow_hide_outbound_caller_id: Option<bool>,
     pub enable: Option<bool>,
@@ -1511,12 +1511,12 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicySharedLineGroupPickupCode {
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicySharedVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1532,7 +1532,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyShowCustomDisclaimerWhenUsingZoomPhone {
     pub custom_disclaimer_list: Option<
         Vec<GetASiteResponsePolicyShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList>,
@@ -1544,7 +1544,7 @@ pub struct GetASiteResponsePolicyShowCustomDisclaimerWhenUsingZoomPhone {
     pub locked_by: Option<GetASiteResponsePolicyShowCustomDisclaimerWhenUsingZoomPhoneLockedBy>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList {
     pub body: Option<String>,
     pub default: Option<bool>,
@@ -1597,7 +1597,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicySms {
     pub allow_copy: Option<bool>,
     pub allow_paste: Option<bool>,
@@ -1617,7 +1617,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicySmsAutoReply {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1633,7 +1633,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicySmsTemplate {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1650,7 +1650,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicySmsTemplateSmsTemplateList {
     pub active: Option<bool>,
     pub content: Option<String>,
@@ -1659,7 +1659,7 @@ pub struct GetASiteResponsePolicySmsTemplateSmsTemplateList {
     pub sms_template_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyTeamSmsThreadSummary {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1675,7 +1675,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyVoicemail {
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
@@ -1694,7 +1694,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyVoicemailIntentBasedPrioritization {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1710,7 +1710,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub forward_voicemail_to_email: Option<bool>,
@@ -1729,7 +1729,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyVoicemailTasks {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1745,7 +1745,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyVoicemailTranscription {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1761,7 +1761,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyZoomPhoneOnDesktop {
     pub allow_calling_clients:
         Option<Vec<GetASiteResponsePolicyZoomPhoneOnDesktopAllowCallingClients>>,
@@ -1799,7 +1799,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyZoomPhoneOnMobile {
     pub allow_calling_clients:
         Option<Vec<GetASiteResponsePolicyZoomPhoneOnMobileAllowCallingClients>>,
@@ -1838,7 +1838,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponsePolicyZoomPhoneOnPwa {
     pub allow_calling: Option<bool>,
     pub allow_sms_mms: Option<bool>,
@@ -1856,12 +1856,12 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponseShortExtension {
     pub length: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetASiteResponseSipZone {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -1876,7 +1876,7 @@ pub struct GetASiteResponseSipZone {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Sites/GET/phone/sites/{siteId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetASite {
     #[serde(rename = "siteId")]
     pub site_id: String,
@@ -1897,7 +1897,7 @@ impl crate::typed::Endpoint for GetASite {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caller_id_name: Option<String>,
@@ -1915,7 +1915,7 @@ pub struct UpdateSiteDetailsBody {
     pub site_code: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyDefaultEmergencyAddress {
     pub address_line1: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1926,7 +1926,7 @@ pub struct UpdateSiteDetailsBodyDefaultEmergencyAddress {
     pub zip: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicy {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ad_hoc_call_recording: Option<UpdateSiteDetailsBodyPolicyAdHocCallRecording>,
@@ -2050,7 +2050,7 @@ pub struct UpdateSiteDetailsBodyPolicy {
     pub zoom_phone_on_pwa: Option<UpdateSiteDetailsBodyPolicyZoomPhoneOnPwa>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyAdHocCallRecording {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2067,7 +2067,7 @@ pub struct UpdateSiteDetailsBodyPolicyAdHocCallRecording {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyAdHocCallRecordingPlayRecordingBeepTone {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2114,7 +2114,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyAdvancedEncryption {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_incoming_unencrypted_voicemail: Option<bool>,
@@ -2126,7 +2126,7 @@ pub struct UpdateSiteDetailsBodyPolicyAdvancedEncryption {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyAllowCallerReachOperator {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2136,7 +2136,7 @@ pub struct UpdateSiteDetailsBodyPolicyAllowCallerReachOperator {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyAllowEndUserEditCallHandling {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2146,7 +2146,7 @@ pub struct UpdateSiteDetailsBodyPolicyAllowEndUserEditCallHandling {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyAllowMobileHomePhoneCallout {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2156,7 +2156,7 @@ pub struct UpdateSiteDetailsBodyPolicyAllowMobileHomePhoneCallout {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyAudioIntercom {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2166,7 +2166,7 @@ pub struct UpdateSiteDetailsBodyPolicyAudioIntercom {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyAutoCallRecording {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_stop_resume_recording: Option<bool>,
@@ -2197,7 +2197,7 @@ pub struct UpdateSiteDetailsBodyPolicyAutoCallRecording {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyAutoCallRecordingInboundAudioNotification {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_explicit_consent: Option<bool>,
@@ -2205,7 +2205,7 @@ pub struct UpdateSiteDetailsBodyPolicyAutoCallRecordingInboundAudioNotification 
     pub recording_start_prompt: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyAutoCallRecordingOutboundAudioNotification {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_explicit_consent: Option<bool>,
@@ -2213,7 +2213,7 @@ pub struct UpdateSiteDetailsBodyPolicyAutoCallRecordingOutboundAudioNotification
     pub recording_start_prompt: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyAutoCallRecordingPlayRecordingBeepTone {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2268,7 +2268,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyAutoDeleteDataAfterRetentionDuration {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_type:
@@ -2292,7 +2292,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyAutoDeleteDataAfterRetentionDurationItems {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
@@ -2325,7 +2325,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyAutoOptOutInCallQueue {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2337,7 +2337,7 @@ pub struct UpdateSiteDetailsBodyPolicyAutoOptOutInCallQueue {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyBlockCallsWithoutCallerId {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2347,7 +2347,7 @@ pub struct UpdateSiteDetailsBodyPolicyBlockCallsWithoutCallerId {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyBlockExternalCalls {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub block_business_hours: Option<bool>,
@@ -2384,7 +2384,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyBlockExternalCallsE2eEncryption {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2404,7 +2404,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyCallHandlingForwardingToOtherUsers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_forwarding_type:
@@ -2426,7 +2426,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyCallLiveTranscription {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2439,7 +2439,7 @@ pub struct UpdateSiteDetailsBodyPolicyCallLiveTranscription {
         Option<UpdateSiteDetailsBodyPolicyCallLiveTranscriptionTranscriptionStartPrompt>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyCallLiveTranscriptionTranscriptionStartPrompt {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
@@ -2447,7 +2447,7 @@ pub struct UpdateSiteDetailsBodyPolicyCallLiveTranscriptionTranscriptionStartPro
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyCallOverflow {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_overflow_type: Option<UpdateSiteDetailsBodyPolicyCallOverflowCallOverflowType>,
@@ -2468,7 +2468,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyCallPark {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_not_picked_up_action: Option<i64>,
@@ -2518,7 +2518,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyCallQueueOptOutReason {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_queue_opt_out_reasons_list:
@@ -2531,7 +2531,7 @@ pub struct UpdateSiteDetailsBodyPolicyCallQueueOptOutReason {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyCallQueueOptOutReasonCallQueueOptOutReasonsList {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -2541,7 +2541,7 @@ pub struct UpdateSiteDetailsBodyPolicyCallQueueOptOutReasonCallQueueOptOutReason
     pub system: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyCallQueuePickupCode {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2551,7 +2551,7 @@ pub struct UpdateSiteDetailsBodyPolicyCallQueuePickupCode {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyCallScreening {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2563,7 +2563,7 @@ pub struct UpdateSiteDetailsBodyPolicyCallScreening {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyCallSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_call_summary: Option<bool>,
@@ -2578,7 +2578,7 @@ pub struct UpdateSiteDetailsBodyPolicyCallSummary {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyCallSummaryCallSummaryStartPrompt {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
@@ -2586,7 +2586,7 @@ pub struct UpdateSiteDetailsBodyPolicyCallSummaryCallSummaryStartPrompt {
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyCallTransferring {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_transferring_type:
@@ -2608,7 +2608,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyCheckVoicemailsOverPhone {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2618,7 +2618,7 @@ pub struct UpdateSiteDetailsBodyPolicyCheckVoicemailsOverPhone {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyCustomizeLineName {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub common_area_line_name:
@@ -2653,7 +2653,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyDelegation {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2663,7 +2663,7 @@ pub struct UpdateSiteDetailsBodyPolicyDelegation {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyDisplayCallFeedbackSurvey {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2680,7 +2680,7 @@ pub struct UpdateSiteDetailsBodyPolicyDisplayCallFeedbackSurvey {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyDisplayCallFeedbackSurveyFeedbackDuration {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2690,7 +2690,7 @@ pub struct UpdateSiteDetailsBodyPolicyDisplayCallFeedbackSurveyFeedbackDuration 
     pub min: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyDisplayCallFeedbackSurveyFeedbackMos {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2707,7 +2707,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyElevateToMeeting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2717,7 +2717,7 @@ pub struct UpdateSiteDetailsBodyPolicyElevateToMeeting {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyExternalCallingOnZoomRoomCommonArea {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2727,7 +2727,7 @@ pub struct UpdateSiteDetailsBodyPolicyExternalCallingOnZoomRoomCommonArea {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyForceOffNet {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_extension_only_users_call_users_outside_site: Option<bool>,
@@ -2735,7 +2735,7 @@ pub struct UpdateSiteDetailsBodyPolicyForceOffNet {
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyForwardCallOutsideOfSite {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2745,7 +2745,7 @@ pub struct UpdateSiteDetailsBodyPolicyForwardCallOutsideOfSite {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyHandOffToRoom {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2755,7 +2755,7 @@ pub struct UpdateSiteDetailsBodyPolicyHandOffToRoom {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyIncomingCallNotification {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub block_type: Option<UpdateSiteDetailsBodyPolicyIncomingCallNotificationBlockType>,
@@ -2774,7 +2774,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyInternationalCalling {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2784,7 +2784,7 @@ pub struct UpdateSiteDetailsBodyPolicyInternationalCalling {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyManageCallRoutingForUnassignedNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2809,7 +2809,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateSiteDetailsBodyPolicyManageCallRoutingForUnassignedNumbersIncomingCallRoutingSetting
 {
@@ -2817,20 +2817,20 @@ pub enum UpdateSiteDetailsBodyPolicyManageCallRoutingForUnassignedNumbersIncomin
     ForwardToAnotherExtension(UpdateSiteDetailsBodyPolicyManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingForwardToAnotherExtension),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingPlayAMessageThenDisconnect
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingForwardToAnotherExtension
 {
     pub forward_extension_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyMobileSwitchToCarrier {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2840,7 +2840,7 @@ pub struct UpdateSiteDetailsBodyPolicyMobileSwitchToCarrier {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyObfuscateSensitiveDataDuringCall {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2850,7 +2850,7 @@ pub struct UpdateSiteDetailsBodyPolicyObfuscateSensitiveDataDuringCall {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyPersonalAudioLibrary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_music_on_hold_customization: Option<bool>,
@@ -2864,7 +2864,7 @@ pub struct UpdateSiteDetailsBodyPolicyPersonalAudioLibrary {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyPreventUsersUploadAudioFiles {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2874,7 +2874,7 @@ pub struct UpdateSiteDetailsBodyPolicyPreventUsersUploadAudioFiles {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -2894,7 +2894,7 @@ pub struct UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdate {
     pub time_zone: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateEndSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
@@ -2902,14 +2902,14 @@ pub struct UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateEndSetting {
     pub never_end: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSetting {
     WeeklySetting(UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingWeeklySetting),
     MonthlySetting(UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthlySetting),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingWeeklySetting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weekly_setting: Option<
@@ -2917,7 +2917,7 @@ pub struct UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingWeeklyS
     >,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingWeeklySettingWeeklySetting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weekday: Option<UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingWeeklySettingWeeklySettingWeekday>,
@@ -2935,7 +2935,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthlySetting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub monthly_setting: Option<
@@ -2943,7 +2943,7 @@ pub struct UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthly
     >,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthlySettingMonthlySetting
 {
@@ -2951,13 +2951,13 @@ pub enum UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthlySe
     BySpecificDate(UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthlySettingMonthlySettingBySpecificDate),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthlySettingMonthlySettingByWeekAndDay {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub week_and_day: Option<UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthlySettingMonthlySettingByWeekAndDayWeekAndDay>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthlySettingMonthlySettingByWeekAndDayWeekAndDay {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub week_of_month: Option<i64>,
@@ -2977,13 +2977,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthlySettingMonthlySettingBySpecificDate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub specific_date: Option<UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthlySettingMonthlySettingBySpecificDateSpecificDate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthlySettingMonthlySettingBySpecificDateSpecificDate
 {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2997,7 +2997,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicySelectOutboundCallerId {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_hide_outbound_caller_id: Option<bool>,
@@ -3009,13 +3009,13 @@ pub struct UpdateSiteDetailsBodyPolicySelectOutboundCallerId {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicySharedLineGroupPickupCode {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicySharedVoicemailNotificationByEmail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -3025,7 +3025,7 @@ pub struct UpdateSiteDetailsBodyPolicySharedVoicemailNotificationByEmail {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyShowCustomDisclaimerWhenUsingZoomPhone {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_disclaimer_list: Option<
@@ -3042,7 +3042,7 @@ pub struct UpdateSiteDetailsBodyPolicyShowCustomDisclaimerWhenUsingZoomPhone {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
@@ -3089,7 +3089,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicySms {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_copy: Option<bool>,
@@ -3107,7 +3107,7 @@ pub struct UpdateSiteDetailsBodyPolicySms {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicySmsAutoReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -3117,7 +3117,7 @@ pub struct UpdateSiteDetailsBodyPolicySmsAutoReply {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicySmsTemplate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -3129,14 +3129,14 @@ pub struct UpdateSiteDetailsBodyPolicySmsTemplate {
     pub sms_template_list: Option<Vec<UpdateSiteDetailsBodyPolicySmsTemplateSmsTemplateList>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicySmsTemplateSmsTemplateList {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     pub sms_template_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyTeamSmsThreadSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -3146,7 +3146,7 @@ pub struct UpdateSiteDetailsBodyPolicyTeamSmsThreadSummary {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyVoicemail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_delete: Option<bool>,
@@ -3162,7 +3162,7 @@ pub struct UpdateSiteDetailsBodyPolicyVoicemail {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyVoicemailIntentBasedPrioritization {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -3172,7 +3172,7 @@ pub struct UpdateSiteDetailsBodyPolicyVoicemailIntentBasedPrioritization {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyVoicemailNotificationByEmail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -3188,7 +3188,7 @@ pub struct UpdateSiteDetailsBodyPolicyVoicemailNotificationByEmail {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyVoicemailTasks {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -3198,7 +3198,7 @@ pub struct UpdateSiteDetailsBodyPolicyVoicemailTasks {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyVoicemailTranscription {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -3208,7 +3208,7 @@ pub struct UpdateSiteDetailsBodyPolicyVoicemailTranscription {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyZoomPhoneOnDesktop {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_calling_clients:
@@ -3242,7 +3242,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyZoomPhoneOnMobile {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_calling_clients:
@@ -3278,7 +3278,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyZoomPhoneOnPwa {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_calling: Option<bool>,
@@ -3292,7 +3292,7 @@ pub struct UpdateSiteDetailsBodyPolicyZoomPhoneOnPwa {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyShortExtension {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub length: Option<i64>,
@@ -3300,7 +3300,7 @@ pub struct UpdateSiteDetailsBodyShortExtension {
     pub ranges: Option<Vec<UpdateSiteDetailsBodyShortExtensionRanges>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyShortExtensionRanges {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub range_from: Option<String>,
@@ -3308,7 +3308,7 @@ pub struct UpdateSiteDetailsBodyShortExtensionRanges {
     pub range_to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodySipZone {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -3323,7 +3323,7 @@ pub struct UpdateSiteDetailsBodySipZone {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Sites/PATCH/phone/sites/{siteId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetails {
     #[serde(rename = "siteId")]
     pub site_id: String,
@@ -3356,7 +3356,7 @@ impl crate::typed::Endpoint for UpdateSiteDetails {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Sites/DELETE/phone/sites/{siteId}/outbound_caller_id/customized_numbers>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteSiteOutboundCallerNumbers {
     #[serde(rename = "siteId")]
     pub site_id: String,
@@ -3380,7 +3380,7 @@ impl crate::typed::Endpoint for DeleteSiteOutboundCallerNumbers {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListSiteCustomizeOutboundCallerNumbersResponse {
     pub customize_numbers:
         Option<Vec<ListSiteCustomizeOutboundCallerNumbersResponseCustomizeNumbers>>,
@@ -3389,7 +3389,7 @@ pub struct ListSiteCustomizeOutboundCallerNumbersResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListSiteCustomizeOutboundCallerNumbersResponseCustomizeNumbers {
     pub customize_id: Option<String>,
     pub display_name: Option<String>,
@@ -3404,7 +3404,7 @@ pub struct ListSiteCustomizeOutboundCallerNumbersResponseCustomizeNumbers {
     pub site: Option<ListSiteCustomizeOutboundCallerNumbersResponseCustomizeNumbersSite>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListSiteCustomizeOutboundCallerNumbersResponseCustomizeNumbersSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -3428,7 +3428,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Sites/GET/phone/sites/{siteId}/outbound_caller_id/customized_numbers>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListSiteCustomizeOutboundCallerNumbers {
     #[serde(rename = "siteId")]
     pub site_id: String,
@@ -3467,7 +3467,7 @@ impl crate::typed::Endpoint for ListSiteCustomizeOutboundCallerNumbers {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddSiteOutboundCallerNumbersBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number_ids: Option<Vec<String>>,
@@ -3484,7 +3484,7 @@ pub type AddSiteOutboundCallerNumbersResponse = serde_json::Value;
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Sites/POST/phone/sites/{siteId}/outbound_caller_id/customized_numbers>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddSiteOutboundCallerNumbers {
     #[serde(rename = "siteId")]
     pub site_id: String,
@@ -3524,7 +3524,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Sites/DELETE/phone/sites/{siteId}/settings/{settingType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteSiteSetting {
     #[serde(rename = "siteId")]
     pub site_id: String,
@@ -3554,7 +3554,7 @@ impl crate::typed::Endpoint for DeleteSiteSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponse {
     pub audio_prompt: Option<GetSiteSettingForTypeResponseAudioPrompt>,
     pub billing_account: Option<GetSiteSettingForTypeResponseBillingAccount>,
@@ -3568,7 +3568,7 @@ pub struct GetSiteSettingForTypeResponse {
     pub security: Option<GetSiteSettingForTypeResponseSecurity>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPrompt {
     pub audio_while_connecting:
         Option<GetSiteSettingForTypeResponseAudioPromptAudioWhileConnecting>,
@@ -3589,13 +3589,13 @@ pub struct GetSiteSettingForTypeResponseAudioPrompt {
     pub message_greeting: Option<GetSiteSettingForTypeResponseAudioPromptMessageGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptAudioWhileConnecting {
     pub audio_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptGreetingLeaveVoicemailInstruction {
     pub business_hours: Option<
         GetSiteSettingForTypeResponseAudioPromptGreetingLeaveVoicemailInstructionBusinessHours,
@@ -3608,81 +3608,81 @@ pub struct GetSiteSettingForTypeResponseAudioPromptGreetingLeaveVoicemailInstruc
     >,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptGreetingLeaveVoicemailInstructionBusinessHours {
     pub audio_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptGreetingLeaveVoicemailInstructionClosedHours {
     pub audio_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptGreetingLeaveVoicemailInstructionHolidayHours {
     pub audio_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemail {
     pub business_hours: Option<GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemailBusinessHours>,
     pub closed_hours: Option<GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemailClosedHours>,
     pub holiday_hours: Option<GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemailHolidayHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemailBusinessHours
 {
     pub audio_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemailClosedHours
 {
     pub audio_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemailHolidayHours
 {
     pub audio_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemail {
     pub business_hours: Option<GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemailBusinessHours>,
     pub closed_hours: Option<GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemailClosedHours>,
     pub holiday_hours: Option<GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemailHolidayHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemailBusinessHours
 {
     pub audio_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemailClosedHours
 {
     pub audio_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemailHolidayHours
 {
     pub audio_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptGreetingMenuLeaveOrCheckVoicemail {
     pub business_hours: Option<
         GetSiteSettingForTypeResponseAudioPromptGreetingMenuLeaveOrCheckVoicemailBusinessHours,
@@ -3695,31 +3695,31 @@ pub struct GetSiteSettingForTypeResponseAudioPromptGreetingMenuLeaveOrCheckVoice
     >,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptGreetingMenuLeaveOrCheckVoicemailBusinessHours {
     pub audio_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptGreetingMenuLeaveOrCheckVoicemailClosedHours {
     pub audio_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptGreetingMenuLeaveOrCheckVoicemailHolidayHours {
     pub audio_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptHoldMusic {
     pub audio_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptLeaveVoicemailIntroduction {
     pub business_hours:
         Option<GetSiteSettingForTypeResponseAudioPromptLeaveVoicemailIntroductionBusinessHours>,
@@ -3729,25 +3729,25 @@ pub struct GetSiteSettingForTypeResponseAudioPromptLeaveVoicemailIntroduction {
         Option<GetSiteSettingForTypeResponseAudioPromptLeaveVoicemailIntroductionHolidayHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptLeaveVoicemailIntroductionBusinessHours {
     pub audio_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptLeaveVoicemailIntroductionClosedHours {
     pub audio_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptLeaveVoicemailIntroductionHolidayHours {
     pub audio_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptMessageGreeting {
     pub business_hours:
         Option<GetSiteSettingForTypeResponseAudioPromptMessageGreetingBusinessHours>,
@@ -3755,31 +3755,31 @@ pub struct GetSiteSettingForTypeResponseAudioPromptMessageGreeting {
     pub holiday_hours: Option<GetSiteSettingForTypeResponseAudioPromptMessageGreetingHolidayHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptMessageGreetingBusinessHours {
     pub audio_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptMessageGreetingClosedHours {
     pub audio_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseAudioPromptMessageGreetingHolidayHours {
     pub audio_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseBillingAccount {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseBusinessHours {
     pub custom_hour_type: Option<GetSiteSettingForTypeResponseBusinessHoursCustomHourType>,
     pub custom_hours: Option<Vec<GetSiteSettingForTypeResponseBusinessHoursCustomHours>>,
@@ -3793,7 +3793,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseBusinessHoursCustomHours {
     pub from: Option<String>,
     pub to: Option<String>,
@@ -3821,14 +3821,14 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseBusinessHoursOverflow {
     pub allow_caller_to_check_voicemail: Option<bool>,
     pub allow_caller_to_reach_operator: Option<bool>,
     pub operator: Option<GetSiteSettingForTypeResponseBusinessHoursOverflowOperator>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseBusinessHoursOverflowOperator {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -3849,19 +3849,19 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseClosedHours {
     pub overflow: Option<GetSiteSettingForTypeResponseClosedHoursOverflow>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseClosedHoursOverflow {
     pub allow_caller_to_check_voicemail: Option<bool>,
     pub allow_caller_to_reach_operator: Option<bool>,
     pub operator: Option<GetSiteSettingForTypeResponseClosedHoursOverflowOperator>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseClosedHoursOverflowOperator {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -3882,14 +3882,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseDeskPhone {
     pub general_setting: Option<GetSiteSettingForTypeResponseDeskPhoneGeneralSetting>,
     pub hot_desking_session_timeout:
         Option<GetSiteSettingForTypeResponseDeskPhoneHotDeskingSessionTimeout>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseDeskPhoneGeneralSetting {
     pub setting_type: Option<GetSiteSettingForTypeResponseDeskPhoneGeneralSettingSettingType>,
     pub web_interface: Option<bool>,
@@ -3902,7 +3902,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseDeskPhoneHotDeskingSessionTimeout {
     pub number: GetSiteSettingForTypeResponseDeskPhoneHotDeskingSessionTimeoutNumber,
     pub unit: Option<GetSiteSettingForTypeResponseDeskPhoneHotDeskingSessionTimeoutUnit>,
@@ -3945,7 +3945,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseDialByName {
     pub inherit: Option<bool>,
     pub rule: Option<GetSiteSettingForTypeResponseDialByNameRule>,
@@ -3959,13 +3959,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseHolidayHours {
     pub holidays: Option<Vec<GetSiteSettingForTypeResponseHolidayHoursHolidays>>,
     pub overflow: Option<GetSiteSettingForTypeResponseHolidayHoursOverflow>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseHolidayHoursHolidays {
     pub from: Option<String>,
     pub holiday_id: Option<String>,
@@ -3973,14 +3973,14 @@ pub struct GetSiteSettingForTypeResponseHolidayHoursHolidays {
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseHolidayHoursOverflow {
     pub allow_caller_to_check_voicemail: Option<bool>,
     pub allow_caller_to_reach_operator: Option<bool>,
     pub operator: Option<GetSiteSettingForTypeResponseHolidayHoursOverflowOperator>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseHolidayHoursOverflowOperator {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -4001,14 +4001,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseLocationBasedRouting {
     pub enable: Option<bool>,
     pub enable_media_off_load_pstn_calls: Option<bool>,
     pub place_receive_pstn_calls: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseOutboundCallerId {
     pub auto_receptionists_numbers: Option<bool>,
     pub call_queue_numbers: Option<bool>,
@@ -4016,7 +4016,7 @@ pub struct GetSiteSettingForTypeResponseOutboundCallerId {
     pub show_outbound_caller_id_for_internal_call: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSiteSettingForTypeResponseSecurity {
     pub device_types: Option<Vec<String>>,
 }
@@ -4045,7 +4045,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Sites/GET/phone/sites/{siteId}/settings/{settingType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetSiteSettingForType {
     #[serde(rename = "siteId")]
     pub site_id: String,
@@ -4069,7 +4069,7 @@ impl crate::typed::Endpoint for GetSiteSettingForType {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_prompt: Option<UpdateSiteSettingBodyAudioPrompt>,
@@ -4093,7 +4093,7 @@ pub struct UpdateSiteSettingBody {
     pub outbound_caller_id: Option<UpdateSiteSettingBodyOutboundCallerId>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPrompt {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_while_connecting: Option<UpdateSiteSettingBodyAudioPromptAudioWhileConnecting>,
@@ -4120,13 +4120,13 @@ pub struct UpdateSiteSettingBodyAudioPrompt {
     pub message_greeting: Option<UpdateSiteSettingBodyAudioPromptMessageGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptAudioWhileConnecting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptGreetingLeaveVoicemailInstruction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_hours:
@@ -4139,25 +4139,25 @@ pub struct UpdateSiteSettingBodyAudioPromptGreetingLeaveVoicemailInstruction {
         Option<UpdateSiteSettingBodyAudioPromptGreetingLeaveVoicemailInstructionHolidayHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptGreetingLeaveVoicemailInstructionBusinessHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptGreetingLeaveVoicemailInstructionClosedHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptGreetingLeaveVoicemailInstructionHolidayHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_hours: Option<UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemailBusinessHours>,
@@ -4167,28 +4167,28 @@ pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorLeaveOrC
     pub holiday_hours: Option<UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemailHolidayHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemailBusinessHours
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemailClosedHours
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemailHolidayHours
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_hours: Option<
@@ -4204,28 +4204,28 @@ pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorOrLeaveV
     >,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemailBusinessHours
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemailClosedHours
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemailHolidayHours
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuLeaveOrCheckVoicemail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_hours:
@@ -4238,31 +4238,31 @@ pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuLeaveOrCheckVoicemail {
         Option<UpdateSiteSettingBodyAudioPromptGreetingMenuLeaveOrCheckVoicemailHolidayHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuLeaveOrCheckVoicemailBusinessHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuLeaveOrCheckVoicemailClosedHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuLeaveOrCheckVoicemailHolidayHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptHoldMusic {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptLeaveVoicemailIntroduction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_hours:
@@ -4274,25 +4274,25 @@ pub struct UpdateSiteSettingBodyAudioPromptLeaveVoicemailIntroduction {
         Option<UpdateSiteSettingBodyAudioPromptLeaveVoicemailIntroductionHolidayHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptLeaveVoicemailIntroductionBusinessHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptLeaveVoicemailIntroductionClosedHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptLeaveVoicemailIntroductionHolidayHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptMessageGreeting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_hours: Option<UpdateSiteSettingBodyAudioPromptMessageGreetingBusinessHours>,
@@ -4302,31 +4302,31 @@ pub struct UpdateSiteSettingBodyAudioPromptMessageGreeting {
     pub holiday_hours: Option<UpdateSiteSettingBodyAudioPromptMessageGreetingHolidayHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptMessageGreetingBusinessHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptMessageGreetingClosedHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPromptMessageGreetingHolidayHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyBillingAccount {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyBusinessHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_hour_type: Option<UpdateSiteSettingBodyBusinessHoursCustomHourType>,
@@ -4343,7 +4343,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyBusinessHoursCustomHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -4375,7 +4375,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyBusinessHoursOverflow {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_caller_to_check_voicemail: Option<bool>,
@@ -4385,19 +4385,19 @@ pub struct UpdateSiteSettingBodyBusinessHoursOverflow {
     pub operator: Option<UpdateSiteSettingBodyBusinessHoursOverflowOperator>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyBusinessHoursOverflowOperator {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyClosedHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub overflow: Option<UpdateSiteSettingBodyClosedHoursOverflow>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyClosedHoursOverflow {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_caller_to_check_voicemail: Option<bool>,
@@ -4407,19 +4407,19 @@ pub struct UpdateSiteSettingBodyClosedHoursOverflow {
     pub operator: Option<UpdateSiteSettingBodyClosedHoursOverflowOperator>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyClosedHoursOverflowOperator {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyDeskPhone {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hot_desking_session_timeout: Option<UpdateSiteSettingBodyDeskPhoneHotDeskingSessionTimeout>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateSiteSettingBodyDeskPhoneHotDeskingSessionTimeout {
     pub number: UpdateSiteSettingBodyDeskPhoneHotDeskingSessionTimeoutNumber,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4463,7 +4463,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyDialByName {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inherit: Option<bool>,
@@ -4480,7 +4480,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyGeneralSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setting_type: Option<UpdateSiteSettingBodyGeneralSettingSettingType>,
@@ -4495,7 +4495,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyHolidayHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holidays: Option<Vec<UpdateSiteSettingBodyHolidayHoursHolidays>>,
@@ -4503,7 +4503,7 @@ pub struct UpdateSiteSettingBodyHolidayHours {
     pub overflow: Option<UpdateSiteSettingBodyHolidayHoursOverflow>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyHolidayHoursHolidays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -4515,7 +4515,7 @@ pub struct UpdateSiteSettingBodyHolidayHoursHolidays {
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyHolidayHoursOverflow {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_caller_to_check_voicemail: Option<bool>,
@@ -4525,13 +4525,13 @@ pub struct UpdateSiteSettingBodyHolidayHoursOverflow {
     pub operator: Option<UpdateSiteSettingBodyHolidayHoursOverflowOperator>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyHolidayHoursOverflowOperator {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyLocationBasedRouting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -4541,7 +4541,7 @@ pub struct UpdateSiteSettingBodyLocationBasedRouting {
     pub place_receive_pstn_calls: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyOutboundCallerId {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_receptionists_numbers: Option<bool>,
@@ -4576,7 +4576,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Sites/PATCH/phone/sites/{siteId}/settings/{settingType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateSiteSetting {
     #[serde(rename = "siteId")]
     pub site_id: String,
@@ -4603,7 +4603,7 @@ impl crate::typed::Endpoint for UpdateSiteSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddSiteSettingBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device_type: Option<String>,
@@ -4611,7 +4611,7 @@ pub struct AddSiteSettingBody {
     pub holidays: Option<Vec<AddSiteSettingBodyHolidays>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddSiteSettingBodyHolidays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -4621,12 +4621,12 @@ pub struct AddSiteSettingBodyHolidays {
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddSiteSettingResponse {
     pub holidays: Option<Vec<AddSiteSettingResponseHolidays>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddSiteSettingResponseHolidays {
     pub from: Option<String>,
     pub holiday_id: Option<String>,
@@ -4650,7 +4650,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Sites/POST/phone/sites/{siteId}/settings/{settingType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddSiteSetting {
     #[serde(rename = "siteId")]
     pub site_id: String,

@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct PostSmsMessageBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<PostSmsMessageBodyAttachments>>,
@@ -20,7 +20,7 @@ pub struct PostSmsMessageBody {
     pub to_members: Vec<PostSmsMessageBodyToMembers>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct PostSmsMessageBodyAttachments {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base64_encoding: Option<String>,
@@ -38,7 +38,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct PostSmsMessageBodySender {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -47,12 +47,12 @@ pub struct PostSmsMessageBodySender {
     pub user_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct PostSmsMessageBodyToMembers {
     pub phone_number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PostSmsMessageResponse {
     pub date_time: Option<String>,
     pub message_id: Option<String>,
@@ -68,7 +68,7 @@ pub struct PostSmsMessageResponse {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS/POST/phone/sms/messages>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct PostSmsMessage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<PostSmsMessageBody>,
@@ -87,14 +87,14 @@ impl crate::typed::Endpoint for PostSmsMessage {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSmsSessionResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
     pub sms_sessions: Option<Vec<AccountSmsSessionResponseSmsSessions>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSmsSessionResponseSmsSessions {
     pub last_access_time: Option<String>,
     pub participants: Option<Vec<AccountSmsSessionResponseSmsSessionsParticipants>>,
@@ -102,7 +102,7 @@ pub struct AccountSmsSessionResponseSmsSessions {
     pub session_type: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSmsSessionResponseSmsSessionsParticipants {
     pub display_name: Option<String>,
     pub extension_deleted_time: Option<String>,
@@ -119,7 +119,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountSmsSessionResponseSmsSessionsParticipantsOwner {
     pub id: Option<String>,
     pub r#type: Option<AccountSmsSessionResponseSmsSessionsParticipantsOwnerType>,
@@ -164,7 +164,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS/GET/phone/sms/sessions>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AccountSmsSession {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -203,14 +203,14 @@ impl crate::typed::Endpoint for AccountSmsSession {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSessionDetailsResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
     pub sms_histories: Option<Vec<SmsSessionDetailsResponseSmsHistories>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSessionDetailsResponseSmsHistories {
     pub attachments: Option<Vec<SmsSessionDetailsResponseSmsHistoriesAttachments>>,
     pub date_time: Option<String>,
@@ -223,7 +223,7 @@ pub struct SmsSessionDetailsResponseSmsHistories {
     pub to_members: Option<Vec<SmsSessionDetailsResponseSmsHistoriesToMembers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSessionDetailsResponseSmsHistoriesAttachments {
     pub download_url: Option<String>,
     pub id: Option<String>,
@@ -265,14 +265,14 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSessionDetailsResponseSmsHistoriesSender {
     pub display_name: Option<String>,
     pub owner: Option<SmsSessionDetailsResponseSmsHistoriesSenderOwner>,
     pub phone_number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSessionDetailsResponseSmsHistoriesSenderOwner {
     pub id: Option<String>,
     pub r#type: Option<SmsSessionDetailsResponseSmsHistoriesSenderOwnerType>,
@@ -288,14 +288,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSessionDetailsResponseSmsHistoriesToMembers {
     pub display_name: Option<String>,
     pub owner: Option<SmsSessionDetailsResponseSmsHistoriesToMembersOwner>,
     pub phone_number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSessionDetailsResponseSmsHistoriesToMembersOwner {
     pub id: Option<String>,
     pub r#type: Option<SmsSessionDetailsResponseSmsHistoriesToMembersOwnerType>,
@@ -333,7 +333,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS/GET/phone/sms/sessions/{sessionId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct SmsSessionDetails {
     #[serde(rename = "sessionId")]
     pub session_id: String,
@@ -372,7 +372,7 @@ impl crate::typed::Endpoint for SmsSessionDetails {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsByMessageIdResponse {
     pub attachments: Option<Vec<SmsByMessageIdResponseAttachments>>,
     pub date_time: Option<String>,
@@ -385,7 +385,7 @@ pub struct SmsByMessageIdResponse {
     pub to_members: Option<Vec<SmsByMessageIdResponseToMembers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsByMessageIdResponseAttachments {
     pub download_url: Option<String>,
     pub id: Option<String>,
@@ -427,14 +427,14 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsByMessageIdResponseSender {
     pub display_name: Option<String>,
     pub owner: Option<SmsByMessageIdResponseSenderOwner>,
     pub phone_number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsByMessageIdResponseSenderOwner {
     pub id: Option<String>,
     pub r#type: Option<SmsByMessageIdResponseSenderOwnerType>,
@@ -450,14 +450,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsByMessageIdResponseToMembers {
     pub display_name: Option<String>,
     pub owner: Option<SmsByMessageIdResponseToMembersOwner>,
     pub phone_number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsByMessageIdResponseToMembersOwner {
     pub id: Option<String>,
     pub r#type: Option<SmsByMessageIdResponseToMembersOwnerType>,
@@ -482,7 +482,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS/GET/phone/sms/sessions/{sessionId}/messages/{messageId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct SmsByMessageId {
     #[serde(rename = "sessionId")]
     pub session_id: String,
@@ -506,13 +506,13 @@ impl crate::typed::Endpoint for SmsByMessageId {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSessionSyncResponse {
     pub sms_histories: Option<Vec<SmsSessionSyncResponseSmsHistories>>,
     pub sync_token: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSessionSyncResponseSmsHistories {
     pub attachments: Option<Vec<SmsSessionSyncResponseSmsHistoriesAttachments>>,
     pub date_time: Option<String>,
@@ -524,7 +524,7 @@ pub struct SmsSessionSyncResponseSmsHistories {
     pub to_members: Option<Vec<SmsSessionSyncResponseSmsHistoriesToMembers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSessionSyncResponseSmsHistoriesAttachments {
     pub download_url: Option<String>,
     pub id: Option<String>,
@@ -555,14 +555,14 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSessionSyncResponseSmsHistoriesSender {
     pub display_name: Option<String>,
     pub owner: Option<SmsSessionSyncResponseSmsHistoriesSenderOwner>,
     pub phone_number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSessionSyncResponseSmsHistoriesSenderOwner {
     pub id: Option<String>,
     pub r#type: Option<SmsSessionSyncResponseSmsHistoriesSenderOwnerType>,
@@ -578,14 +578,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSessionSyncResponseSmsHistoriesToMembers {
     pub display_name: Option<String>,
     pub owner: Option<SmsSessionSyncResponseSmsHistoriesToMembersOwner>,
     pub phone_number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct SmsSessionSyncResponseSmsHistoriesToMembersOwner {
     pub id: Option<String>,
     pub r#type: Option<SmsSessionSyncResponseSmsHistoriesToMembersOwnerType>,
@@ -618,7 +618,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS/GET/phone/sms/sessions/{sessionId}/sync>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct SmsSessionSync {
     #[serde(rename = "sessionId")]
     pub session_id: String,
@@ -647,14 +647,14 @@ impl crate::typed::Endpoint for SmsSessionSync {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct UserSmsSessionResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
     pub sms_sessions: Option<Vec<UserSmsSessionResponseSmsSessions>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct UserSmsSessionResponseSmsSessions {
     pub last_access_time: Option<String>,
     pub participants: Option<Vec<UserSmsSessionResponseSmsSessionsParticipants>>,
@@ -662,7 +662,7 @@ pub struct UserSmsSessionResponseSmsSessions {
     pub session_type: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct UserSmsSessionResponseSmsSessionsParticipants {
     pub display_name: Option<String>,
     pub is_session_owner: Option<bool>,
@@ -670,7 +670,7 @@ pub struct UserSmsSessionResponseSmsSessionsParticipants {
     pub phone_number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct UserSmsSessionResponseSmsSessionsParticipantsOwner {
     pub id: Option<String>,
     pub r#type: Option<UserSmsSessionResponseSmsSessionsParticipantsOwnerType>,
@@ -704,7 +704,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS/GET/phone/users/{userId}/sms/sessions>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UserSmsSession {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -746,13 +746,13 @@ impl crate::typed::Endpoint for UserSmsSession {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSmsSessionsResponse {
     pub sms_sessions: Option<Vec<GetSmsSessionsResponseSmsSessions>>,
     pub sync_token: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSmsSessionsResponseSmsSessions {
     pub last_access_time: Option<String>,
     pub latest_message: Option<GetSmsSessionsResponseSmsSessionsLatestMessage>,
@@ -762,7 +762,7 @@ pub struct GetSmsSessionsResponseSmsSessions {
     pub unread_message_count: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSmsSessionsResponseSmsSessionsLatestMessage {
     pub attachments: Option<Vec<GetSmsSessionsResponseSmsSessionsLatestMessageAttachments>>,
     pub date_time: Option<String>,
@@ -774,7 +774,7 @@ pub struct GetSmsSessionsResponseSmsSessionsLatestMessage {
     pub to_members: Option<Vec<GetSmsSessionsResponseSmsSessionsLatestMessageToMembers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSmsSessionsResponseSmsSessionsLatestMessageAttachments {
     pub id: Option<String>,
     pub r#type: Option<GetSmsSessionsResponseSmsSessionsLatestMessageAttachmentsType>,
@@ -802,14 +802,14 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSmsSessionsResponseSmsSessionsLatestMessageSender {
     pub display_name: Option<String>,
     pub owner: Option<GetSmsSessionsResponseSmsSessionsLatestMessageSenderOwner>,
     pub phone_number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSmsSessionsResponseSmsSessionsLatestMessageSenderOwner {
     pub id: Option<String>,
     pub r#type: Option<GetSmsSessionsResponseSmsSessionsLatestMessageSenderOwnerType>,
@@ -824,14 +824,14 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSmsSessionsResponseSmsSessionsLatestMessageToMembers {
     pub display_name: Option<String>,
     pub owner: Option<GetSmsSessionsResponseSmsSessionsLatestMessageToMembersOwner>,
     pub phone_number: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSmsSessionsResponseSmsSessionsLatestMessageToMembersOwner {
     pub id: Option<String>,
     pub r#type: Option<GetSmsSessionsResponseSmsSessionsLatestMessageToMembersOwnerType>,
@@ -846,7 +846,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSmsSessionsResponseSmsSessionsParticipants {
     pub display_name: Option<String>,
     pub is_session_owner: Option<bool>,
@@ -854,7 +854,7 @@ pub struct GetSmsSessionsResponseSmsSessionsParticipants {
     pub phone_number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSmsSessionsResponseSmsSessionsParticipantsOwner {
     pub id: Option<String>,
     pub r#type: Option<GetSmsSessionsResponseSmsSessionsParticipantsOwnerType>,
@@ -886,7 +886,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS/GET/phone/users/{userId}/sms/sessions/sync>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetSmsSessions {
     #[serde(rename = "userId")]
     pub user_id: String,

@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAccountSmsCampaignsResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
@@ -16,7 +16,7 @@ pub struct ListAccountSmsCampaignsResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAccountSmsCampaignsResponseSmsCampaigns {
     pub brand: Option<ListAccountSmsCampaignsResponseSmsCampaignsBrand>,
     pub display_name: Option<String>,
@@ -24,7 +24,7 @@ pub struct ListAccountSmsCampaignsResponseSmsCampaigns {
     pub status: Option<ListAccountSmsCampaignsResponseSmsCampaignsStatus>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListAccountSmsCampaignsResponseSmsCampaignsBrand {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -52,7 +52,7 @@ crate::typed::string_enum! {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS-Campaign/GET/phone/sms_campaigns>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListAccountSmsCampaigns {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -76,7 +76,7 @@ impl crate::typed::Endpoint for ListAccountSmsCampaigns {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSmsCampaignResponse {
     pub auto_renew: Option<bool>,
     pub brand: Option<GetSmsCampaignResponseBrand>,
@@ -96,7 +96,7 @@ pub struct GetSmsCampaignResponse {
     pub use_case: Option<GetSmsCampaignResponseUseCase>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSmsCampaignResponseBrand {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -111,7 +111,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetSmsCampaignResponsePhoneNumbers {
     pub id: Option<String>,
     pub number: Option<String>,
@@ -151,7 +151,7 @@ crate::typed::string_enum! {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS-Campaign/GET/phone/sms_campaigns/{smsCampaignId}>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetSmsCampaign {
     #[serde(rename = "smsCampaignId")]
     pub sms_campaign_id: String,
@@ -172,7 +172,7 @@ impl crate::typed::Endpoint for GetSmsCampaign {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignCampaignPhoneNumbersBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_emails: Option<String>,
@@ -182,7 +182,7 @@ pub struct AssignCampaignPhoneNumbersBody {
     pub title: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignCampaignPhoneNumbersBodyPhoneNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -190,12 +190,12 @@ pub struct AssignCampaignPhoneNumbersBodyPhoneNumbers {
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AssignCampaignPhoneNumbersResponse {
     pub phone_numbers: Option<Vec<AssignCampaignPhoneNumbersResponsePhoneNumbers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AssignCampaignPhoneNumbersResponsePhoneNumbers {
     pub id: Option<String>,
     pub number: Option<String>,
@@ -211,7 +211,7 @@ pub struct AssignCampaignPhoneNumbersResponsePhoneNumbers {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS-Campaign/POST/phone/sms_campaigns/{smsCampaignId}/phone_numbers>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignCampaignPhoneNumbers {
     #[serde(rename = "smsCampaignId")]
     pub sms_campaign_id: String,
@@ -235,13 +235,13 @@ impl crate::typed::Endpoint for AssignCampaignPhoneNumbers {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetNumberCampaignOptStatusResponse {
     pub phone_number_campaign_opt_statuses:
         Vec<GetNumberCampaignOptStatusResponsePhoneNumberCampaignOptStatuses>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetNumberCampaignOptStatusResponsePhoneNumberCampaignOptStatuses {
     pub consumer_phone_number: String,
     pub opt_status: GetNumberCampaignOptStatusResponsePhoneNumberCampaignOptStatusesOptStatus,
@@ -265,7 +265,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS-Campaign/GET/phone/sms_campaigns/{smsCampaignId}/phone_numbers/opt_status>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetNumberCampaignOptStatus {
     #[serde(rename = "smsCampaignId")]
     pub sms_campaign_id: String,
@@ -294,7 +294,7 @@ impl crate::typed::Endpoint for GetNumberCampaignOptStatus {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateNumberCampaignOptStatusBody {
     pub consumer_phone_number: String,
     pub opt_status: UpdateNumberCampaignOptStatusBodyOptStatus,
@@ -317,7 +317,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS-Campaign/PATCH/phone/sms_campaigns/{smsCampaignId}/phone_numbers/opt_status>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateNumberCampaignOptStatus {
     #[serde(rename = "smsCampaignId")]
     pub sms_campaign_id: String,
@@ -351,7 +351,7 @@ impl crate::typed::Endpoint for UpdateNumberCampaignOptStatus {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS-Campaign/DELETE/phone/sms_campaigns/{smsCampaignId}/phone_numbers/{phoneNumberId}>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UnassignCampaignPhoneNumber {
     #[serde(rename = "smsCampaignId")]
     pub sms_campaign_id: String,
@@ -375,13 +375,13 @@ impl crate::typed::Endpoint for UnassignCampaignPhoneNumber {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserNumberCampaignOptStatusResponse {
     pub phone_number_campaign_opt_statuses:
         Vec<GetUserNumberCampaignOptStatusResponsePhoneNumberCampaignOptStatuses>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserNumberCampaignOptStatusResponsePhoneNumberCampaignOptStatuses {
     pub consumer_phone_number: String,
     pub opt_in_message: Option<String>,
@@ -418,7 +418,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS-Campaign/GET/phone/user/{userId}/sms_campaigns/phone_numbers/opt_status>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetUserNumberCampaignOptStatus {
     #[serde(rename = "userId")]
     pub user_id: String,

@@ -8,13 +8,13 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetNumberConsentOptStatusResponse {
     pub phone_number_consent_opt_statuses:
         Vec<GetNumberConsentOptStatusResponsePhoneNumberConsentOptStatuses>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetNumberConsentOptStatusResponsePhoneNumberConsentOptStatuses {
     pub consumer_phone_number: String,
     pub opt_status: GetNumberConsentOptStatusResponsePhoneNumberConsentOptStatusesOptStatus,
@@ -38,7 +38,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS-Consent/GET/phone/sms_consent/{consentId}/phone_numbers/opt_status>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetNumberConsentOptStatus {
     #[serde(rename = "consentId")]
     pub consent_id: String,

@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhoneUsersResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
@@ -16,7 +16,7 @@ pub struct ListPhoneUsersResponse {
     pub users: Option<Vec<ListPhoneUsersResponseUsers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhoneUsersResponseUsers {
     pub activation_status: Option<ListPhoneUsersResponseUsersActivationStatus>,
     pub calling_plans: Option<Vec<ListPhoneUsersResponseUsersCallingPlans>>,
@@ -41,7 +41,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhoneUsersResponseUsersCallingPlans {
     pub billing_account_id: Option<String>,
     pub billing_account_name: Option<String>,
@@ -51,13 +51,13 @@ pub struct ListPhoneUsersResponseUsersCallingPlans {
     pub r#type: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhoneUsersResponseUsersPhoneNumbers {
     pub id: Option<String>,
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListPhoneUsersResponseUsersSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -81,7 +81,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/GET/phone/users>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListPhoneUsers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -123,13 +123,13 @@ impl crate::typed::Endpoint for ListPhoneUsers {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct BatchAddUsersBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<BatchAddUsersBodyUsers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct BatchAddUsersBodyUsers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub activation_status: Option<BatchAddUsersBodyUsersActivationStatus>,
@@ -165,7 +165,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct BatchAddUsersBodyUsersDeskPhones {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
@@ -177,7 +177,7 @@ pub struct BatchAddUsersBodyUsersDeskPhones {
     pub provision_template: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct BatchAddUsersResponseItem {
     pub email: Option<String>,
     pub id: Option<String>,
@@ -194,7 +194,7 @@ pub type BatchAddUsersResponse = Vec<BatchAddUsersResponseItem>;
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/POST/phone/users/batch>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct BatchAddUsers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<BatchAddUsersBody>,
@@ -213,7 +213,7 @@ impl crate::typed::Endpoint for BatchAddUsers {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUsersPropertiesInBatchBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub activation_status: Option<UpdateUsersPropertiesInBatchBodyActivationStatus>,
@@ -249,7 +249,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/PUT/phone/users/batch>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUsersPropertiesInBatch {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<UpdateUsersPropertiesInBatchBody>,
@@ -268,7 +268,7 @@ impl crate::typed::Endpoint for UpdateUsersPropertiesInBatch {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponse {
     pub calling_plans: Option<Vec<PhoneUserResponseCallingPlans>>,
     pub cost_center: Option<String>,
@@ -286,7 +286,7 @@ pub struct PhoneUserResponse {
     pub status: Option<PhoneUserResponseStatus>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponseCallingPlans {
     pub billing_account_id: Option<String>,
     pub billing_account_name: Option<String>,
@@ -295,7 +295,7 @@ pub struct PhoneUserResponseCallingPlans {
     pub r#type: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponseEmergencyAddress {
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
@@ -306,13 +306,13 @@ pub struct PhoneUserResponseEmergencyAddress {
     pub zip: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePhoneNumbers {
     pub id: Option<String>,
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicy {
     pub ad_hoc_call_recording: Option<PhoneUserResponsePolicyAdHocCallRecording>,
     pub ad_hoc_call_recording_access_members:
@@ -361,7 +361,7 @@ pub struct PhoneUserResponsePolicy {
     pub zoom_phone_on_mobile: Option<PhoneUserResponsePolicyZoomPhoneOnMobile>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyAdHocCallRecording {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -380,7 +380,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyAdHocCallRecordingPlayRecordingBeepTone {
     pub enable: Option<bool>,
     pub play_beep_member:
@@ -422,7 +422,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyAdHocCallRecordingAccessMembers {
     pub access_user_id: Option<String>,
     pub allow_delete: Option<bool>,
@@ -430,14 +430,14 @@ pub struct PhoneUserResponsePolicyAdHocCallRecordingAccessMembers {
     pub shared_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyAllowEndUserEditCallHandling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
     pub modified: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyAudioIntercom {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -453,7 +453,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyAutoCallRecording {
     pub allow_stop_resume_recording: Option<bool>,
     pub disconnect_on_recording_failure: Option<bool>,
@@ -472,7 +472,7 @@ pub struct PhoneUserResponsePolicyAutoCallRecording {
     pub recording_transcription: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyAutoCallRecordingInboundAudioNotification {
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
@@ -486,13 +486,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyAutoCallRecordingOutboundAudioNotification {
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyAutoCallRecordingPlayRecordingBeepTone {
     pub enable: Option<bool>,
     pub play_beep_member:
@@ -542,7 +542,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyAutoCallRecordingAccessMembers {
     pub access_user_id: Option<String>,
     pub allow_delete: Option<bool>,
@@ -550,7 +550,7 @@ pub struct PhoneUserResponsePolicyAutoCallRecordingAccessMembers {
     pub shared_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyCallHandlingForwardingToOtherUsers {
     pub call_forwarding_type:
         Option<PhoneUserResponsePolicyCallHandlingForwardingToOtherUsersCallForwardingType>,
@@ -577,7 +577,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyCallOverflow {
     pub call_overflow_type: Option<PhoneUserResponsePolicyCallOverflowCallOverflowType>,
     pub enable: Option<bool>,
@@ -603,7 +603,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyCallPark {
     pub call_not_picked_up_action: Option<i64>,
     pub enable: Option<bool>,
@@ -638,7 +638,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyCallParkForwardTo {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -667,7 +667,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyCallTransferring {
     pub call_transferring_type: Option<PhoneUserResponsePolicyCallTransferringCallTransferringType>,
     pub enable: Option<bool>,
@@ -692,7 +692,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyCheckVoicemailsOverPhone {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -708,7 +708,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyE2eEncryption {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -724,13 +724,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyEmergencyAddressManagement {
     pub enable: Option<bool>,
     pub prompt_default_address: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyHandOffToRoom {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -745,7 +745,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyMobileSwitchToCarrier {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -760,7 +760,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyOnlineFax {
     pub enable: Option<bool>,
     pub enable_outbound_fax_transmission_report: Option<bool>,
@@ -779,21 +779,21 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyOutboundCalling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
     pub modified: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyOutboundSms {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
     pub modified: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyPeerToPeerMedia {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -809,7 +809,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyPersonalAudioLibrary {
     pub allow_music_on_hold_customization: Option<bool>,
     pub allow_voicemail_and_message_greeting_customization: Option<bool>,
@@ -827,7 +827,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicySelectOutboundCallerId {
     pub allow_hide_outbound_caller_id: Option<bool>,
     pub enable: Option<bool>,
@@ -843,7 +843,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicySharedVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -859,7 +859,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyShowCustomDisclaimerWhenUsingZoomPhone {
     pub custom_disclaimer_list: Option<
         Vec<PhoneUserResponsePolicyShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList>,
@@ -871,7 +871,7 @@ pub struct PhoneUserResponsePolicyShowCustomDisclaimerWhenUsingZoomPhone {
     pub locked_by: Option<PhoneUserResponsePolicyShowCustomDisclaimerWhenUsingZoomPhoneLockedBy>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList {
     pub body: Option<String>,
     pub default: Option<bool>,
@@ -925,7 +925,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicySms {
     pub allow_copy: Option<bool>,
     pub allow_paste: Option<bool>,
@@ -944,7 +944,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyVoicemail {
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
@@ -953,7 +953,7 @@ pub struct PhoneUserResponsePolicyVoicemail {
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyVoicemailAccessMembers {
     pub access_user_id: Option<String>,
     pub allow_delete: Option<bool>,
@@ -962,7 +962,7 @@ pub struct PhoneUserResponsePolicyVoicemailAccessMembers {
     pub shared_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyVoicemailIntentBasedPrioritization {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -978,7 +978,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub include_voicemail_file: Option<bool>,
@@ -996,7 +996,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyVoicemailTasks {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1012,7 +1012,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyVoicemailTranscription {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -1028,7 +1028,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyZoomPhoneOnDesktop {
     pub allow_calling_clients:
         Option<Vec<PhoneUserResponsePolicyZoomPhoneOnDesktopAllowCallingClients>>,
@@ -1066,7 +1066,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserResponsePolicyZoomPhoneOnMobile {
     pub allow_calling_clients:
         Option<Vec<PhoneUserResponsePolicyZoomPhoneOnMobileAllowCallingClients>>,
@@ -1120,7 +1120,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/GET/phone/users/{userId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct PhoneUser {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -1141,7 +1141,7 @@ impl crate::typed::Endpoint for PhoneUser {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emergency_address_id: Option<String>,
@@ -1155,7 +1155,7 @@ pub struct UpdateUserProfileBody {
     pub template_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicy {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ad_hoc_call_recording: Option<UpdateUserProfileBodyPolicyAdHocCallRecording>,
@@ -1221,7 +1221,7 @@ pub struct UpdateUserProfileBodyPolicy {
     pub zoom_phone_on_mobile: Option<UpdateUserProfileBodyPolicyZoomPhoneOnMobile>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyAdHocCallRecording {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -1236,7 +1236,7 @@ pub struct UpdateUserProfileBodyPolicyAdHocCallRecording {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyAdHocCallRecordingPlayRecordingBeepTone {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -1283,7 +1283,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyAudioIntercom {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -1291,7 +1291,7 @@ pub struct UpdateUserProfileBodyPolicyAudioIntercom {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyAutoCallRecording {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_stop_resume_recording: Option<bool>,
@@ -1320,7 +1320,7 @@ pub struct UpdateUserProfileBodyPolicyAutoCallRecording {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyAutoCallRecordingInboundAudioNotification {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_explicit_consent: Option<bool>,
@@ -1328,7 +1328,7 @@ pub struct UpdateUserProfileBodyPolicyAutoCallRecordingInboundAudioNotification 
     pub recording_start_prompt: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyAutoCallRecordingOutboundAudioNotification {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_explicit_consent: Option<bool>,
@@ -1336,7 +1336,7 @@ pub struct UpdateUserProfileBodyPolicyAutoCallRecordingOutboundAudioNotification
     pub recording_start_prompt: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyAutoCallRecordingPlayRecordingBeepTone {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -1391,7 +1391,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyCallHandlingForwardingToOtherUsers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_forwarding_type:
@@ -1411,7 +1411,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyCallOverflow {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_overflow_type: Option<UpdateUserProfileBodyPolicyCallOverflowCallOverflowType>,
@@ -1430,7 +1430,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyCallPark {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_not_picked_up_action: Option<i64>,
@@ -1467,7 +1467,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyCallTransferring {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_transferring_type:
@@ -1487,7 +1487,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyCheckVoicemailsOverPhone {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -1495,7 +1495,7 @@ pub struct UpdateUserProfileBodyPolicyCheckVoicemailsOverPhone {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyE2eEncryption {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -1503,7 +1503,7 @@ pub struct UpdateUserProfileBodyPolicyE2eEncryption {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyEmergencyAddressManagement {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -1511,19 +1511,19 @@ pub struct UpdateUserProfileBodyPolicyEmergencyAddressManagement {
     pub prompt_default_address: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyHandOffToRoom {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyMobileSwitchToCarrier {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyOnlineFax {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -1537,7 +1537,7 @@ pub struct UpdateUserProfileBodyPolicyOnlineFax {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyPersonalAudioLibrary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_music_on_hold_customization: Option<bool>,
@@ -1549,7 +1549,7 @@ pub struct UpdateUserProfileBodyPolicyPersonalAudioLibrary {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicySelectOutboundCallerId {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_hide_outbound_caller_id: Option<bool>,
@@ -1557,7 +1557,7 @@ pub struct UpdateUserProfileBodyPolicySelectOutboundCallerId {
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicySharedVoicemailNotificationByEmail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -1565,7 +1565,7 @@ pub struct UpdateUserProfileBodyPolicySharedVoicemailNotificationByEmail {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyShowCustomDisclaimerWhenUsingZoomPhone {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_disclaimer_list: Option<
@@ -1580,7 +1580,7 @@ pub struct UpdateUserProfileBodyPolicyShowCustomDisclaimerWhenUsingZoomPhone {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
@@ -1627,7 +1627,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicySms {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_copy: Option<bool>,
@@ -1641,7 +1641,7 @@ pub struct UpdateUserProfileBodyPolicySms {
     pub international_sms_countries: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyVoicemail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_delete: Option<bool>,
@@ -1655,7 +1655,7 @@ pub struct UpdateUserProfileBodyPolicyVoicemail {
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyVoicemailAccessMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user_id: Option<String>,
@@ -1667,7 +1667,7 @@ pub struct UpdateUserProfileBodyPolicyVoicemailAccessMembers {
     pub allow_sharing: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyVoicemailNotificationByEmail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -1679,7 +1679,7 @@ pub struct UpdateUserProfileBodyPolicyVoicemailNotificationByEmail {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyVoicemailTranscription {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -1687,7 +1687,7 @@ pub struct UpdateUserProfileBodyPolicyVoicemailTranscription {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyZoomPhoneOnDesktop {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_calling_clients:
@@ -1719,7 +1719,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyZoomPhoneOnMobile {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_calling_clients:
@@ -1760,7 +1760,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/PATCH/phone/users/{userId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfile {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -1802,7 +1802,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/DELETE/phone/users/{userId}/call_forward_settings/{hourType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteUserCallForwardSetting {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -1832,7 +1832,7 @@ impl crate::typed::Endpoint for DeleteUserCallForwardSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUserCallForwardSettingBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_id: Option<String>,
@@ -1842,7 +1842,7 @@ pub struct AddUserCallForwardSettingBody {
     pub holiday_hour_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUserCallForwardSettingBodyCallForwardSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -1854,18 +1854,18 @@ pub struct AddUserCallForwardSettingBodyCallForwardSettings {
     pub phone_number_description: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUserCallForwardSettingBodyCallForwardSettingsExternalContact {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_contact_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddUserCallForwardSettingResponse {
     pub call_forward_settings: Option<Vec<AddUserCallForwardSettingResponseCallForwardSettings>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddUserCallForwardSettingResponseCallForwardSettings {
     pub call_forward_id: Option<String>,
 }
@@ -1888,7 +1888,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/POST/phone/users/{userId}/call_forward_settings/{hourType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddUserCallForwardSetting {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -1915,7 +1915,7 @@ impl crate::typed::Endpoint for AddUserCallForwardSetting {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponse {
     pub call_distribution_setting:
         Option<GetUserCallHandlingSettingResponseCallDistributionSetting>,
@@ -1923,7 +1923,7 @@ pub struct GetUserCallHandlingSettingResponse {
     pub call_handling_setting: Option<GetUserCallHandlingSettingResponseCallHandlingSetting>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallDistributionSetting {
     pub ring_mode: Option<GetUserCallHandlingSettingResponseCallDistributionSettingRingMode>,
     pub sequential_ring_duration:
@@ -1972,7 +1972,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallForwardSettings {
     pub call_forward_id: Option<String>,
     pub enable: Option<bool>,
@@ -1982,7 +1982,7 @@ pub struct GetUserCallHandlingSettingResponseCallForwardSettings {
     pub phone_number_description: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallForwardSettingsExternalContact {
     pub external_contact_email: Option<String>,
     pub external_contact_id: Option<String>,
@@ -1990,7 +1990,7 @@ pub struct GetUserCallHandlingSettingResponseCallForwardSettingsExternalContact 
     pub phone_numbers: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallHandlingSetting {
     pub busy_on_another_call_action:
         Option<GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallAction>,
@@ -2014,7 +2014,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSetting {
     ForwardToVoicemailOrVideomail(GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomail),
     ForwardToExtension(GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExtension),
@@ -2075,7 +2075,7 @@ impl<'de> serde::Deserialize<'de>
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomail {
     pub allow_callers_check_voicemail: Option<bool>,
     pub connect_to_operator: Option<bool>,
@@ -2085,14 +2085,14 @@ pub struct GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCal
     pub voicemail_greeting: Option<GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomailVoicemailGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomailLeaveVoicemailInstruction
 {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomailOperatorExtension {
     pub extension_id: Option<String>,
     pub extension_name: Option<String>,
@@ -2112,20 +2112,20 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomailVoicemailGreeting
 {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExtension {
     pub forward_to_extension: Option<GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExtensionForwardToExtension>,
     pub play_callee_voicemail_greeting: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExtensionForwardToExtension {
     pub extension_id: Option<String>,
     pub extension_name: Option<String>,
@@ -2145,13 +2145,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExternalContact {
     pub forward_to_external_contact: Option<GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExternalContactForwardToExternalContact>,
     pub require_press_1_before_connecting: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExternalContactForwardToExternalContact
 {
     pub external_contact_email: Option<String>,
@@ -2160,7 +2160,7 @@ pub struct GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCal
     pub phone_numbers: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExternalNumber
 {
     pub forward_phone_number: Option<String>,
@@ -2168,12 +2168,12 @@ pub struct GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCal
     pub require_press_1_before_connecting: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingPlayAMessageThenDisconnect {
     pub message_greeting: Option<GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingPlayAMessageThenDisconnectMessageGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingPlayAMessageThenDisconnectMessageGreeting
 {
     pub audio_id: Option<String>,
@@ -2191,7 +2191,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSetting {
     ForwardToVoicemail(GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemail),
     ForwardToAnotherExtension(GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToAnotherExtension),
@@ -2252,7 +2252,7 @@ impl<'de> serde::Deserialize<'de>
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemail {
     pub allow_callers_check_voicemail: Option<bool>,
     pub connect_to_operator: Option<bool>,
@@ -2262,14 +2262,14 @@ pub struct GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerAct
     pub voicemail_greeting: Option<GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailVoicemailGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailLeaveVoicemailInstruction
 {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailOperatorExtension {
     pub extension_id: Option<String>,
     pub extension_name: Option<String>,
@@ -2289,20 +2289,20 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailVoicemailGreeting
 {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToAnotherExtension {
     pub forward_to_extension: Option<GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToAnotherExtensionForwardToExtension>,
     pub play_callee_voicemail_greeting: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToAnotherExtensionForwardToExtension {
     pub extension_id: Option<String>,
     pub extension_name: Option<String>,
@@ -2322,7 +2322,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToExternalNumber
 {
     pub forward_phone_number: Option<String>,
@@ -2330,13 +2330,13 @@ pub struct GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerAct
     pub require_press_1_before_connecting: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContact {
     pub forward_to_external_contact: Option<GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContactForwardToExternalContact>,
     pub require_press_1_before_connecting: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContactForwardToExternalContact
 {
     pub external_contact_email: Option<String>,
@@ -2345,12 +2345,12 @@ pub struct GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerAct
     pub phone_numbers: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnect {
     pub message_greeting: Option<GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnectMessageGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnectMessageGreeting
 {
     pub audio_id: Option<String>,
@@ -2375,7 +2375,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/GET/phone/users/{userId}/call_handling/settings>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetUserCallHandlingSetting {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -2405,7 +2405,7 @@ impl crate::typed::Endpoint for GetUserCallHandlingSetting {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_id: Option<String>,
@@ -2419,7 +2419,7 @@ pub struct UpdateUserCallHandlingSettingBody {
     pub holiday_hour_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallDistributionSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ring_mode: Option<UpdateUserCallHandlingSettingBodyCallDistributionSettingRingMode>,
@@ -2470,7 +2470,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallForwardSettings {
     pub call_forward_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2484,13 +2484,13 @@ pub struct UpdateUserCallHandlingSettingBodyCallForwardSettings {
     pub phone_number_description: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallForwardSettingsExternalContact {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_contact_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallHandlingSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub busy_on_another_call_action:
@@ -2518,7 +2518,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSetting {
     ForwardToVoicemailOrVideomail(UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomail),
@@ -2528,7 +2528,7 @@ pub enum UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallAc
     PlayAMessageThenDisconnect(UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingPlayAMessageThenDisconnect),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_callers_check_voicemail: Option<bool>,
@@ -2544,28 +2544,28 @@ pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCall
     pub voicemail_greeting: Option<UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomailVoicemailGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomailLeaveVoicemailInstruction
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomailOperatorExtension
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomailVoicemailGreeting
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExtension {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forward_to_extension: Option<UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExtensionForwardToExtension>,
@@ -2573,13 +2573,13 @@ pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCall
     pub play_callee_voicemail_greeting: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExtensionForwardToExtension
 {
     pub extension_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExternalNumber
 {
     pub forward_phone_number: String,
@@ -2589,7 +2589,7 @@ pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCall
     pub require_press_1_before_connecting: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExternalContact {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forward_to_external_contact: Option<UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExternalContactForwardToExternalContact>,
@@ -2597,19 +2597,19 @@ pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCall
     pub require_press_1_before_connecting: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExternalContactForwardToExternalContact
 {
     pub external_contact_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingPlayAMessageThenDisconnect {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_greeting: Option<UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingPlayAMessageThenDisconnectMessageGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingPlayAMessageThenDisconnectMessageGreeting
 {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2627,7 +2627,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSetting {
     ForwardToVoicemail(UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemail),
@@ -2637,7 +2637,7 @@ pub enum UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerAction
     PlayAMessageThenDisconnect(UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnect),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_callers_check_voicemail: Option<bool>,
@@ -2653,28 +2653,28 @@ pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActi
     pub voicemail_greeting: Option<UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailVoicemailGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailLeaveVoicemailInstruction
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailOperatorExtension
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailVoicemailGreeting
 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExtension {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forward_to_extension: Option<UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExtensionForwardToExtension>,
@@ -2682,13 +2682,13 @@ pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActi
     pub play_callee_voicemail_greeting: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExtensionForwardToExtension
 {
     pub extension_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExternalNumber
 {
     pub forward_phone_number: String,
@@ -2698,7 +2698,7 @@ pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActi
     pub require_press_1_before_connecting: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContact {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forward_to_external_contact: Option<UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContactForwardToExternalContact>,
@@ -2706,19 +2706,19 @@ pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActi
     pub require_press_1_before_connecting: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContactForwardToExternalContact
 {
     pub external_contact_id: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnect {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_greeting: Option<UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnectMessageGreeting>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnectMessageGreeting
 {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2743,7 +2743,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/PATCH/phone/users/{userId}/call_handling/settings/{hourType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateUserCallHandlingSetting {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -2773,13 +2773,13 @@ impl crate::typed::Endpoint for UpdateUserCallHandlingSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignCallingPlanBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub calling_plans: Option<Vec<AssignCallingPlanBodyCallingPlans>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignCallingPlanBodyCallingPlans {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_account_id: Option<String>,
@@ -2798,7 +2798,7 @@ pub struct AssignCallingPlanBodyCallingPlans {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/POST/phone/users/{userId}/calling_plans>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignCallingPlan {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -2822,7 +2822,7 @@ impl crate::typed::Endpoint for AssignCallingPlan {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallingPlanBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_billing_subscription_id: Option<String>,
@@ -2841,7 +2841,7 @@ pub struct UpdateCallingPlanBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/PUT/phone/users/{userId}/calling_plans>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallingPlan {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -2874,7 +2874,7 @@ impl crate::typed::Endpoint for UpdateCallingPlan {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/DELETE/phone/users/{userId}/calling_plans/{planType}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UnassignCallingPlan {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -2910,7 +2910,7 @@ impl crate::typed::Endpoint for UnassignCallingPlan {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/DELETE/phone/users/{userId}/outbound_caller_id/customized_numbers>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteUserOutboundCallerNumbers {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -2934,7 +2934,7 @@ impl crate::typed::Endpoint for DeleteUserOutboundCallerNumbers {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListUserCustomizeOutboundCallerNumbersResponse {
     pub customize_numbers:
         Option<Vec<ListUserCustomizeOutboundCallerNumbersResponseCustomizeNumbers>>,
@@ -2943,7 +2943,7 @@ pub struct ListUserCustomizeOutboundCallerNumbersResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListUserCustomizeOutboundCallerNumbersResponseCustomizeNumbers {
     pub customize_id: Option<String>,
     pub display_name: Option<String>,
@@ -2958,7 +2958,7 @@ pub struct ListUserCustomizeOutboundCallerNumbersResponseCustomizeNumbers {
     pub site: Option<ListUserCustomizeOutboundCallerNumbersResponseCustomizeNumbersSite>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListUserCustomizeOutboundCallerNumbersResponseCustomizeNumbersSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -2982,7 +2982,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/GET/phone/users/{userId}/outbound_caller_id/customized_numbers>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListUserCustomizeOutboundCallerNumbers {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -3021,7 +3021,7 @@ impl crate::typed::Endpoint for ListUserCustomizeOutboundCallerNumbers {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUserOutboundCallerNumbersBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number_ids: Option<Vec<String>>,
@@ -3036,7 +3036,7 @@ pub struct AddUserOutboundCallerNumbersBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/POST/phone/users/{userId}/outbound_caller_id/customized_numbers>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUserOutboundCallerNumbers {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -3060,12 +3060,12 @@ impl crate::typed::Endpoint for AddUserOutboundCallerNumbers {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserPolicyDetailsResponse {
     pub allow_emergency_calls: Option<GetUserPolicyDetailsResponseAllowEmergencyCalls>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetUserPolicyDetailsResponseAllowEmergencyCalls {
     pub allow_emergency_calls_from_clients: Option<bool>,
     pub allow_emergency_calls_from_deskphones: Option<bool>,
@@ -3099,7 +3099,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/GET/phone/users/{userId}/policies/{policyType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetUserPolicyDetails {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -3123,13 +3123,13 @@ impl crate::typed::Endpoint for GetUserPolicyDetails {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserPolicyBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_emergency_calls: Option<UpdateUserPolicyBodyAllowEmergencyCalls>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserPolicyBodyAllowEmergencyCalls {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_emergency_calls_from_clients: Option<bool>,
@@ -3156,7 +3156,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/PATCH/phone/users/{userId}/policies/{policyType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateUserPolicy {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -3199,7 +3199,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/DELETE/phone/users/{userId}/profile_settings/{settingType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteUserProfileSetting {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -3232,46 +3232,46 @@ impl crate::typed::Endpoint for DeleteUserProfileSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum AddUserProfileSettingBody {
     HolidayHourSettings(AddUserProfileSettingBodyHolidayHourSettings),
     BreakHourSettings(AddUserProfileSettingBodyBreakHourSettings),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUserProfileSettingBodyHolidayHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holiday_hours: Option<AddUserProfileSettingBodyHolidayHourSettingsHolidayHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUserProfileSettingBodyHolidayHourSettingsHolidayHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holidays: Option<Vec<AddUserProfileSettingBodyHolidayHourSettingsHolidayHoursHolidays>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUserProfileSettingBodyHolidayHourSettingsHolidayHoursHolidays {
     pub from: String,
     pub name: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUserProfileSettingBodyBreakHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hours: Option<AddUserProfileSettingBodyBreakHourSettingsBreakHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUserProfileSettingBodyBreakHourSettingsBreakHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_settings:
         Option<Vec<AddUserProfileSettingBodyBreakHourSettingsBreakHoursBreakHourSettings>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddUserProfileSettingBodyBreakHourSettingsBreakHoursBreakHourSettings {
     pub break_hour_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3282,26 +3282,26 @@ pub struct AddUserProfileSettingBodyBreakHourSettingsBreakHoursBreakHourSettings
         AddUserProfileSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourType,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum AddUserProfileSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSetting {
     EveryBusinessDay(AddUserProfileSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay),
     CustomHours(AddUserProfileSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUserProfileSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay
 {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUserProfileSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours {
     pub days: Vec<AddUserProfileSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddUserProfileSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -3329,7 +3329,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum AddUserProfileSettingResponse {
     HolidayHourSettings(AddUserProfileSettingResponseHolidayHourSettings),
     BreakHourSettings(AddUserProfileSettingResponseBreakHourSettings),
@@ -3356,34 +3356,34 @@ impl<'de> serde::Deserialize<'de> for AddUserProfileSettingResponse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddUserProfileSettingResponseHolidayHourSettings {
     pub holiday_hours: Option<AddUserProfileSettingResponseHolidayHourSettingsHolidayHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddUserProfileSettingResponseHolidayHourSettingsHolidayHours {
     pub holidays: Option<Vec<AddUserProfileSettingResponseHolidayHourSettingsHolidayHoursHolidays>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddUserProfileSettingResponseHolidayHourSettingsHolidayHoursHolidays {
     pub holiday_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddUserProfileSettingResponseBreakHourSettings {
     pub break_hours: Option<AddUserProfileSettingResponseBreakHourSettingsBreakHours>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddUserProfileSettingResponseBreakHourSettingsBreakHours {
     pub break_hour_settings:
         Option<Vec<AddUserProfileSettingResponseBreakHourSettingsBreakHoursBreakHourSettings>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddUserProfileSettingResponseBreakHourSettingsBreakHoursBreakHourSettings {
     pub break_hour_id: String,
     pub break_hour_name: String,
@@ -3405,7 +3405,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/POST/phone/users/{userId}/profile_settings/{settingType}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddUserProfileSetting {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -3432,7 +3432,7 @@ impl crate::typed::Endpoint for AddUserProfileSetting {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponse {
     pub ad_hoc_call_recording_access_members:
         Option<Vec<PhoneUserSettingsResponseAdHocCallRecordingAccessMembers>>,
@@ -3459,7 +3459,7 @@ pub struct PhoneUserSettingsResponse {
     pub voice_mail: Option<Vec<PhoneUserSettingsResponseVoiceMail>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseAdHocCallRecordingAccessMembers {
     pub access_user_id: Option<String>,
     pub allow_delete: Option<bool>,
@@ -3467,7 +3467,7 @@ pub struct PhoneUserSettingsResponseAdHocCallRecordingAccessMembers {
     pub shared_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseAutoCallRecordingAccessMembers {
     pub access_user_id: Option<String>,
     pub allow_delete: Option<bool>,
@@ -3475,7 +3475,7 @@ pub struct PhoneUserSettingsResponseAutoCallRecordingAccessMembers {
     pub shared_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseBreakHours {
     pub break_hour_id: Option<String>,
     pub break_hour_name: Option<String>,
@@ -3483,7 +3483,7 @@ pub struct PhoneUserSettingsResponseBreakHours {
     pub break_hour_type: Option<PhoneUserSettingsResponseBreakHoursBreakHourType>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub enum PhoneUserSettingsResponseBreakHoursBreakHourSetting {
     EveryBusinessDay(PhoneUserSettingsResponseBreakHoursBreakHourSettingEveryBusinessDay),
     CustomHours(PhoneUserSettingsResponseBreakHoursBreakHourSettingCustomHours),
@@ -3510,18 +3510,18 @@ impl<'de> serde::Deserialize<'de> for PhoneUserSettingsResponseBreakHoursBreakHo
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseBreakHoursBreakHourSettingEveryBusinessDay {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseBreakHoursBreakHourSettingCustomHours {
     pub days: Vec<PhoneUserSettingsResponseBreakHoursBreakHourSettingCustomHoursDays>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseBreakHoursBreakHourSettingCustomHoursDays {
     pub enable: Option<bool>,
     pub from: String,
@@ -3548,7 +3548,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseBusinessHoursSettings {
     pub business_hour_type: Option<PhoneUserSettingsResponseBusinessHoursSettingsBusinessHourType>,
     pub business_hours: Option<Vec<PhoneUserSettingsResponseBusinessHoursSettingsBusinessHours>>,
@@ -3561,7 +3561,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseBusinessHoursSettingsBusinessHours {
     pub from: Option<String>,
     pub to: Option<String>,
@@ -3589,7 +3589,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseCountry {
     pub code: Option<String>,
     pub country_code: Option<String>,
@@ -3616,7 +3616,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseDelegation {
     pub assistants: Option<Vec<PhoneUserSettingsResponseDelegationAssistants>>,
     pub locked: Option<bool>,
@@ -3624,7 +3624,7 @@ pub struct PhoneUserSettingsResponseDelegation {
     pub privileges: Option<Vec<i64>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseDelegationAssistants {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -3633,7 +3633,7 @@ pub struct PhoneUserSettingsResponseDelegationAssistants {
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseDeskPhone {
     pub devices: Option<Vec<PhoneUserSettingsResponseDeskPhoneDevices>>,
     pub keys_positions: Option<PhoneUserSettingsResponseDeskPhoneKeysPositions>,
@@ -3641,7 +3641,7 @@ pub struct PhoneUserSettingsResponseDeskPhone {
     pub pin_code: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseDeskPhoneDevices {
     pub device_type: Option<String>,
     pub display_name: Option<String>,
@@ -3653,13 +3653,13 @@ pub struct PhoneUserSettingsResponseDeskPhoneDevices {
     pub status: Option<PhoneUserSettingsResponseDeskPhoneDevicesStatus>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseDeskPhoneDevicesPolicy {
     pub call_control: Option<PhoneUserSettingsResponseDeskPhoneDevicesPolicyCallControl>,
     pub hot_desking: Option<PhoneUserSettingsResponseDeskPhoneDevicesPolicyHotDesking>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseDeskPhoneDevicesPolicyCallControl {
     pub status: Option<PhoneUserSettingsResponseDeskPhoneDevicesPolicyCallControlStatus>,
 }
@@ -3672,7 +3672,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseDeskPhoneDevicesPolicyHotDesking {
     pub status: Option<PhoneUserSettingsResponseDeskPhoneDevicesPolicyHotDeskingStatus>,
 }
@@ -3692,12 +3692,12 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseDeskPhoneKeysPositions {
     pub primary_number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseHolidayHours {
     pub from: Option<String>,
     pub holiday_id: Option<String>,
@@ -3705,13 +3705,13 @@ pub struct PhoneUserSettingsResponseHolidayHours {
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseIntercom {
     pub audio_intercoms: Option<Vec<PhoneUserSettingsResponseIntercomAudioIntercoms>>,
     pub device: Option<PhoneUserSettingsResponseIntercomDevice>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseIntercomAudioIntercoms {
     pub device_id: Option<String>,
     pub device_status: Option<PhoneUserSettingsResponseIntercomAudioIntercomsDeviceStatus>,
@@ -3737,38 +3737,38 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseIntercomDevice {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseOutboundCaller {
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseOutboundCallerIds {
     pub is_default: Option<bool>,
     pub name: Option<String>,
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseSharedLinesCallSetting {
     pub shared_line_appearances:
         Option<PhoneUserSettingsResponseSharedLinesCallSettingSharedLineAppearances>,
     pub shared_line_groups: Option<PhoneUserSettingsResponseSharedLinesCallSettingSharedLineGroups>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseSharedLinesCallSettingSharedLineAppearances {
     pub executives:
         Option<Vec<PhoneUserSettingsResponseSharedLinesCallSettingSharedLineAppearancesExecutives>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseSharedLinesCallSettingSharedLineAppearancesExecutives {
     pub allow_opt_out: Option<bool>,
     pub display_name: Option<String>,
@@ -3776,14 +3776,14 @@ pub struct PhoneUserSettingsResponseSharedLinesCallSettingSharedLineAppearancesE
     pub user_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseSharedLinesCallSettingSharedLineGroups {
     pub receive_calls: Option<bool>,
     pub shared_line_group:
         Option<Vec<PhoneUserSettingsResponseSharedLinesCallSettingSharedLineGroupsSharedLineGroup>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseSharedLinesCallSettingSharedLineGroupsSharedLineGroup {
     pub display_name: Option<String>,
     pub receive_calls: Option<bool>,
@@ -3797,7 +3797,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserSettingsResponseVoiceMail {
     pub access_user_id: Option<String>,
     pub access_user_type: Option<PhoneUserSettingsResponseVoiceMailAccessUserType>,
@@ -3822,7 +3822,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/GET/phone/users/{userId}/settings>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct PhoneUserSettings {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -3843,7 +3843,7 @@ impl crate::typed::Endpoint for PhoneUserSettings {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingsBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub area_code: Option<String>,
@@ -3867,13 +3867,13 @@ pub struct UpdateUserSettingsBody {
     pub shared_lines_call_setting: Option<UpdateUserSettingsBodySharedLinesCallSetting>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingsBodyBreakHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_settings: Option<Vec<UpdateUserSettingsBodyBreakHoursBreakHourSettings>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingsBodyBreakHoursBreakHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_id: Option<String>,
@@ -3886,7 +3886,7 @@ pub struct UpdateUserSettingsBodyBreakHoursBreakHourSettings {
     pub break_hour_type: Option<UpdateUserSettingsBodyBreakHoursBreakHourSettingsBreakHourType>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateUserSettingsBodyBreakHoursBreakHourSettingsBreakHourSetting {
     EveryBusinessDay(
@@ -3895,18 +3895,18 @@ pub enum UpdateUserSettingsBodyBreakHoursBreakHourSettingsBreakHourSetting {
     CustomHours(UpdateUserSettingsBodyBreakHoursBreakHourSettingsBreakHourSettingCustomHours),
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingsBodyBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingsBodyBreakHoursBreakHourSettingsBreakHourSettingCustomHours {
     pub days: Vec<UpdateUserSettingsBodyBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateUserSettingsBodyBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -3935,7 +3935,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingsBodyBusinessHoursSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_hour_type: Option<UpdateUserSettingsBodyBusinessHoursSettingsBusinessHourType>,
@@ -3950,7 +3950,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingsBodyBusinessHoursSettingsBusinessHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -4002,13 +4002,13 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingsBodyHolidayHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holidays: Option<Vec<UpdateUserSettingsBodyHolidayHoursHolidays>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingsBodyHolidayHoursHolidays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -4018,7 +4018,7 @@ pub struct UpdateUserSettingsBodyHolidayHoursHolidays {
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingsBodySharedLinesCallSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shared_line_appearances:
@@ -4027,14 +4027,14 @@ pub struct UpdateUserSettingsBodySharedLinesCallSetting {
     pub shared_line_groups: Option<UpdateUserSettingsBodySharedLinesCallSettingSharedLineGroups>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingsBodySharedLinesCallSettingSharedLineAppearances {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub executives:
         Option<Vec<UpdateUserSettingsBodySharedLinesCallSettingSharedLineAppearancesExecutives>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingsBodySharedLinesCallSettingSharedLineAppearancesExecutives {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_calls: Option<bool>,
@@ -4042,7 +4042,7 @@ pub struct UpdateUserSettingsBodySharedLinesCallSettingSharedLineAppearancesExec
     pub user_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingsBodySharedLinesCallSettingSharedLineGroups {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_calls: Option<bool>,
@@ -4051,7 +4051,7 @@ pub struct UpdateUserSettingsBodySharedLinesCallSettingSharedLineGroups {
         Option<Vec<UpdateUserSettingsBodySharedLinesCallSettingSharedLineGroupsSharedLineGroup>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingsBodySharedLinesCallSettingSharedLineGroupsSharedLineGroup {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_calls: Option<bool>,
@@ -4068,7 +4068,7 @@ pub struct UpdateUserSettingsBodySharedLinesCallSettingSharedLineGroupsSharedLin
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/PATCH/phone/users/{userId}/settings>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettings {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -4101,7 +4101,7 @@ impl crate::typed::Endpoint for UpdateUserSettings {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/DELETE/phone/users/{userId}/settings/{settingType}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteUserSetting {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -4137,7 +4137,7 @@ impl crate::typed::Endpoint for DeleteUserSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ad_hoc_call_recording_access_members:
@@ -4157,7 +4157,7 @@ pub struct UpdateUserSettingBody {
     pub voicemail_access_members: Option<Vec<UpdateUserSettingBodyVoicemailAccessMembers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingBodyAdHocCallRecordingAccessMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user_id: Option<String>,
@@ -4169,7 +4169,7 @@ pub struct UpdateUserSettingBodyAdHocCallRecordingAccessMembers {
     pub shared_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingBodyAutoCallRecordingAccessMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user_id: Option<String>,
@@ -4181,7 +4181,7 @@ pub struct UpdateUserSettingBodyAutoCallRecordingAccessMembers {
     pub shared_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingBodyDelegation {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
@@ -4191,7 +4191,7 @@ pub struct UpdateUserSettingBodyDelegation {
     pub privileges: Option<Vec<i64>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingBodyDeskPhone {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<UpdateUserSettingBodyDeskPhoneDevices>>,
@@ -4201,7 +4201,7 @@ pub struct UpdateUserSettingBodyDeskPhone {
     pub pin_code: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingBodyDeskPhoneDevices {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -4209,7 +4209,7 @@ pub struct UpdateUserSettingBodyDeskPhoneDevices {
     pub policy: Option<UpdateUserSettingBodyDeskPhoneDevicesPolicy>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingBodyDeskPhoneDevicesPolicy {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_control: Option<UpdateUserSettingBodyDeskPhoneDevicesPolicyCallControl>,
@@ -4217,7 +4217,7 @@ pub struct UpdateUserSettingBodyDeskPhoneDevicesPolicy {
     pub hot_desking: Option<UpdateUserSettingBodyDeskPhoneDevicesPolicyHotDesking>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingBodyDeskPhoneDevicesPolicyCallControl {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<UpdateUserSettingBodyDeskPhoneDevicesPolicyCallControlStatus>,
@@ -4230,7 +4230,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingBodyDeskPhoneDevicesPolicyHotDesking {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<UpdateUserSettingBodyDeskPhoneDevicesPolicyHotDeskingStatus>,
@@ -4243,7 +4243,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingBodyIntercom {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
@@ -4251,7 +4251,7 @@ pub struct UpdateUserSettingBodyIntercom {
     pub extension_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingBodyVoiceMail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user_id: Option<String>,
@@ -4272,7 +4272,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingBodyVoicemailAccessMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user_id: Option<String>,
@@ -4304,7 +4304,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/PATCH/phone/users/{userId}/settings/{settingType}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSetting {
     #[serde(rename = "settingType")]
     pub setting_type: String,
@@ -4331,7 +4331,7 @@ impl crate::typed::Endpoint for UpdateUserSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUserSettingBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ad_hoc_call_recording_access_members:
@@ -4349,7 +4349,7 @@ pub struct AddUserSettingBody {
     pub voicemail_access_members: Option<Vec<AddUserSettingBodyVoicemailAccessMembers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUserSettingBodyAdHocCallRecordingAccessMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user_id: Option<String>,
@@ -4359,7 +4359,7 @@ pub struct AddUserSettingBodyAdHocCallRecordingAccessMembers {
     pub allow_download: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUserSettingBodyAutoCallRecordingAccessMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user_id: Option<String>,
@@ -4369,7 +4369,7 @@ pub struct AddUserSettingBodyAutoCallRecordingAccessMembers {
     pub allow_download: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUserSettingBodyVoiceMail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user_id: Option<String>,
@@ -4388,7 +4388,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUserSettingBodyVoicemailAccessMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user_id: Option<String>,
@@ -4409,7 +4409,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddUserSettingResponse {
     pub ad_hoc_call_recording_access_members:
         Option<Vec<AddUserSettingResponseAdHocCallRecordingAccessMembers>>,
@@ -4420,7 +4420,7 @@ pub struct AddUserSettingResponse {
     pub voicemail_access_members: Option<Vec<AddUserSettingResponseVoicemailAccessMembers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddUserSettingResponseAdHocCallRecordingAccessMembers {
     pub access_user_id: Option<String>,
     pub allow_delete: Option<bool>,
@@ -4428,7 +4428,7 @@ pub struct AddUserSettingResponseAdHocCallRecordingAccessMembers {
     pub shared_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddUserSettingResponseAutoCallRecordingAccessMembers {
     pub access_user_id: Option<String>,
     pub allow_delete: Option<bool>,
@@ -4436,14 +4436,14 @@ pub struct AddUserSettingResponseAutoCallRecordingAccessMembers {
     pub shared_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddUserSettingResponseDelegation {
     pub assistants: Option<Vec<AddUserSettingResponseDelegationAssistants>>,
     pub privacy: Option<bool>,
     pub privileges: Option<Vec<i64>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddUserSettingResponseDelegationAssistants {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -4452,7 +4452,7 @@ pub struct AddUserSettingResponseDelegationAssistants {
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddUserSettingResponseVoiceMail {
     pub access_user_id: Option<String>,
     pub access_user_type: Option<AddUserSettingResponseVoiceMailAccessUserType>,
@@ -4468,7 +4468,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AddUserSettingResponseVoicemailAccessMembers {
     pub access_user_id: Option<String>,
     pub access_user_type: Option<AddUserSettingResponseVoicemailAccessMembersAccessUserType>,
@@ -4494,7 +4494,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/POST/phone/users/{userId}/settings/{settingType}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUserSetting {
     #[serde(rename = "userId")]
     pub user_id: String,

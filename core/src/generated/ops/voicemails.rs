@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetVoicemailDetailsByCallElementIdResponse {
     pub call_element_id: Option<String>,
     pub call_id: Option<String>,
@@ -61,7 +61,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetVoicemailDetailsByCallElementIdResponseTranscription {
     pub content: Option<String>,
     pub status: Option<GetVoicemailDetailsByCallElementIdResponseTranscriptionStatus>,
@@ -99,7 +99,7 @@ crate::typed::int_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Voicemails/GET/phone/call_element/{callElementId}/voice_mail>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetVoicemailDetailsByCallElementId {
     #[serde(rename = "callElementId")]
     pub call_element_id: String,
@@ -120,7 +120,7 @@ impl crate::typed::Endpoint for GetVoicemailDetailsByCallElementId {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetVoicemailDetailsByCallIdOrCallLogIdResponse {
     pub call_element_id: Option<String>,
     pub call_history_id: Option<String>,
@@ -164,7 +164,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetVoicemailDetailsByCallIdOrCallLogIdResponseTranscription {
     pub content: Option<String>,
     pub engine: Option<String>,
@@ -204,7 +204,7 @@ crate::typed::int_enum! {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Voicemails/GET/phone/users/{userId}/call_logs/{id}/voice_mail>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetVoicemailDetailsByCallIdOrCallLogId {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -227,7 +227,7 @@ impl crate::typed::Endpoint for GetVoicemailDetailsByCallIdOrCallLogId {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserVoiceMailsResponse {
     pub from: Option<String>,
     pub next_page_token: Option<String>,
@@ -238,7 +238,7 @@ pub struct PhoneUserVoiceMailsResponse {
     pub voice_mails: Option<Vec<PhoneUserVoiceMailsResponseVoiceMails>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct PhoneUserVoiceMailsResponseVoiceMails {
     pub call_element_id: Option<String>,
     pub call_history_id: Option<String>,
@@ -299,7 +299,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Voicemails/GET/phone/users/{userId}/voice_mails>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct PhoneUserVoiceMails {
     #[serde(rename = "userId")]
     pub user_id: String,
@@ -338,7 +338,7 @@ impl crate::typed::Endpoint for PhoneUserVoiceMails {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountVoiceMailsResponse {
     pub from: Option<String>,
     pub next_page_token: Option<String>,
@@ -349,7 +349,7 @@ pub struct AccountVoiceMailsResponse {
     pub voice_mails: Option<Vec<AccountVoiceMailsResponseVoiceMails>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountVoiceMailsResponseVoiceMails {
     pub call_element_id: Option<String>,
     pub call_id: Option<String>,
@@ -388,7 +388,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct AccountVoiceMailsResponseVoiceMailsOwner {
     pub extension_deleted_time: Option<String>,
     pub extension_number: Option<i64>,
@@ -465,7 +465,7 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Voicemails/GET/phone/voice_mails>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AccountVoiceMails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -519,7 +519,7 @@ impl crate::typed::Endpoint for AccountVoiceMails {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Voicemails/GET/phone/voice_mails/download/{fileId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct PhoneDownloadVoicemailFile {
     #[serde(rename = "fileId")]
     pub file_id: String,
@@ -549,7 +549,7 @@ impl crate::typed::Endpoint for PhoneDownloadVoicemailFile {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Voicemails/DELETE/phone/voice_mails/{voicemailId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteVoicemail {
     #[serde(rename = "voicemailId")]
     pub voicemail_id: String,
@@ -570,7 +570,7 @@ impl crate::typed::Endpoint for DeleteVoicemail {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetVoicemailDetailsResponse {
     pub call_element_id: Option<String>,
     pub call_history_id: Option<String>,
@@ -623,7 +623,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetVoicemailDetailsResponseIntentResults {
     pub confidence_score: Option<f64>,
     pub intent_id: Option<String>,
@@ -643,7 +643,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetVoicemailDetailsResponseTranscription {
     pub content: Option<String>,
     pub engine: Option<String>,
@@ -673,7 +673,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetVoicemailDetailsResponseVoiceMailTask {
     pub content: Option<String>,
     pub feedback: Option<GetVoicemailDetailsResponseVoiceMailTaskFeedback>,
@@ -706,7 +706,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Voicemails/GET/phone/voice_mails/{voicemailId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetVoicemailDetails {
     #[serde(rename = "voicemailId")]
     pub voicemail_id: String,
@@ -743,7 +743,7 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Voicemails/PATCH/phone/voice_mails/{voicemailId}>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateVoicemailReadStatus {
     #[serde(rename = "voicemailId")]
     pub voicemail_id: String,

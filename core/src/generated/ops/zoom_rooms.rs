@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomRoomsResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
@@ -16,7 +16,7 @@ pub struct ListZoomRoomsResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomRoomsResponseRooms {
     pub calling_plans: Option<Vec<ListZoomRoomsResponseRoomsCallingPlans>>,
     pub extension_id: Option<String>,
@@ -27,7 +27,7 @@ pub struct ListZoomRoomsResponseRooms {
     pub site: Option<ListZoomRoomsResponseRoomsSite>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomRoomsResponseRoomsCallingPlans {
     pub billing_account_id: Option<String>,
     pub billing_account_name: Option<String>,
@@ -37,13 +37,13 @@ pub struct ListZoomRoomsResponseRoomsCallingPlans {
     pub r#type: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomRoomsResponseRoomsPhoneNumbers {
     pub id: Option<String>,
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListZoomRoomsResponseRoomsSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -59,7 +59,7 @@ pub struct ListZoomRoomsResponseRoomsSite {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Zoom-Rooms/GET/phone/rooms>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListZoomRooms {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
@@ -92,7 +92,7 @@ impl crate::typed::Endpoint for ListZoomRooms {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddZoomRoomBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub calling_plans: Option<Vec<AddZoomRoomBodyCallingPlans>>,
@@ -102,7 +102,7 @@ pub struct AddZoomRoomBody {
     pub site_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddZoomRoomBodyCallingPlans {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_subscription_id: Option<String>,
@@ -119,7 +119,7 @@ pub struct AddZoomRoomBodyCallingPlans {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Zoom-Rooms/POST/phone/rooms>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddZoomRoom {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddZoomRoomBody>,
@@ -138,12 +138,12 @@ impl crate::typed::Endpoint for AddZoomRoom {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListUnassignedZoomRoomsResponse {
     pub rooms: Option<Vec<ListUnassignedZoomRoomsResponseRooms>>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct ListUnassignedZoomRoomsResponseRooms {
     pub cost_center: Option<String>,
     pub department: Option<String>,
@@ -162,7 +162,7 @@ pub struct ListUnassignedZoomRoomsResponseRooms {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Zoom-Rooms/GET/phone/rooms/unassigned>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListUnassignedZoomRooms {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
@@ -190,7 +190,7 @@ impl crate::typed::Endpoint for ListUnassignedZoomRooms {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Zoom-Rooms/DELETE/phone/rooms/{roomId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct RemoveZoomRoom {
     #[serde(rename = "roomId")]
     pub room_id: String,
@@ -211,7 +211,7 @@ impl crate::typed::Endpoint for RemoveZoomRoom {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetZoomRoomResponse {
     pub calling_plans: Option<Vec<GetZoomRoomResponseCallingPlans>>,
     pub emergency_address: Option<GetZoomRoomResponseEmergencyAddress>,
@@ -224,7 +224,7 @@ pub struct GetZoomRoomResponse {
     pub site: Option<GetZoomRoomResponseSite>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetZoomRoomResponseCallingPlans {
     pub billing_account_id: Option<String>,
     pub billing_account_name: Option<String>,
@@ -234,7 +234,7 @@ pub struct GetZoomRoomResponseCallingPlans {
     pub r#type: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetZoomRoomResponseEmergencyAddress {
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
@@ -245,19 +245,19 @@ pub struct GetZoomRoomResponseEmergencyAddress {
     pub zip: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetZoomRoomResponsePhoneNumbers {
     pub id: Option<String>,
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetZoomRoomResponsePolicy {
     pub international_calling: Option<GetZoomRoomResponsePolicyInternationalCalling>,
     pub select_outbound_caller_id: Option<GetZoomRoomResponsePolicySelectOutboundCallerId>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetZoomRoomResponsePolicyInternationalCalling {
     pub enable: Option<bool>,
     pub locked_by: Option<GetZoomRoomResponsePolicyInternationalCallingLockedBy>,
@@ -273,7 +273,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetZoomRoomResponsePolicySelectOutboundCallerId {
     pub enable: Option<bool>,
     pub locked_by: Option<GetZoomRoomResponsePolicySelectOutboundCallerIdLockedBy>,
@@ -289,7 +289,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize)]
 pub struct GetZoomRoomResponseSite {
     pub id: Option<String>,
     pub name: Option<String>,
@@ -304,7 +304,7 @@ pub struct GetZoomRoomResponseSite {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Zoom-Rooms/GET/phone/rooms/{roomId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetZoomRoom {
     #[serde(rename = "roomId")]
     pub room_id: String,
@@ -325,7 +325,7 @@ impl crate::typed::Endpoint for GetZoomRoom {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateZoomRoomBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_number: Option<i64>,
@@ -335,7 +335,7 @@ pub struct UpdateZoomRoomBody {
     pub site_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateZoomRoomBodyPolicy {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub international_calling: Option<UpdateZoomRoomBodyPolicyInternationalCalling>,
@@ -343,7 +343,7 @@ pub struct UpdateZoomRoomBodyPolicy {
     pub select_outbound_caller_id: Option<UpdateZoomRoomBodyPolicySelectOutboundCallerId>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateZoomRoomBodyPolicyInternationalCalling {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -351,7 +351,7 @@ pub struct UpdateZoomRoomBodyPolicyInternationalCalling {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateZoomRoomBodyPolicySelectOutboundCallerId {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
@@ -368,7 +368,7 @@ pub struct UpdateZoomRoomBodyPolicySelectOutboundCallerId {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Zoom-Rooms/PATCH/phone/rooms/{roomId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateZoomRoom {
     #[serde(rename = "roomId")]
     pub room_id: String,
@@ -392,13 +392,13 @@ impl crate::typed::Endpoint for UpdateZoomRoom {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignCallingPlanToRoomBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub calling_plans: Option<Vec<AssignCallingPlanToRoomBodyCallingPlans>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignCallingPlanToRoomBodyCallingPlans {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_account_id: Option<String>,
@@ -417,7 +417,7 @@ pub struct AssignCallingPlanToRoomBodyCallingPlans {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Zoom-Rooms/POST/phone/rooms/{roomId}/calling_plans>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignCallingPlanToRoom {
     #[serde(rename = "roomId")]
     pub room_id: String,
@@ -450,7 +450,7 @@ impl crate::typed::Endpoint for AssignCallingPlanToRoom {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Zoom-Rooms/DELETE/phone/rooms/{roomId}/calling_plans/{type}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UnassignCallingPlanFromRoom {
     #[serde(rename = "roomId")]
     pub room_id: String,
@@ -476,13 +476,13 @@ impl crate::typed::Endpoint for UnassignCallingPlanFromRoom {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignPhoneNumberToZoomRoomBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<AssignPhoneNumberToZoomRoomBodyPhoneNumbers>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignPhoneNumberToZoomRoomBodyPhoneNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -501,7 +501,7 @@ pub type AssignPhoneNumberToZoomRoomResponse = serde_json::Value;
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Zoom-Rooms/POST/phone/rooms/{roomId}/phone_numbers>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignPhoneNumberToZoomRoom {
     #[serde(rename = "roomId")]
     pub room_id: String,
@@ -534,7 +534,7 @@ impl crate::typed::Endpoint for AssignPhoneNumberToZoomRoom {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Zoom-Rooms/DELETE/phone/rooms/{roomId}/phone_numbers/{phoneNumberId}>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UnassignPhoneNumberFromZoomRoom {
     #[serde(rename = "roomId")]
     pub room_id: String,
