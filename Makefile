@@ -60,7 +60,8 @@ wasm: wasm-toolchain ## Build the npm package into bindings-wasm/dist/ (prints s
 	scripts/build-wasm.sh
 
 .PHONY: test-js
-test-js: wasm ## The built npm package: tsc type check, Cloudflare workerd, then Node tests (js-examples/)
+test-js: wasm ## The built npm package: tsc type check, Cloudflare workerd, then Node tests (js-examples/) against the mock
+	$(CARGO) build -q -p zoom-phone-mock
 	cd js-examples && npm install --silent --no-audit --no-fund --no-package-lock
 	cd js-examples && node_modules/.bin/tsc -p .
 	cd js-examples && node_modules/.bin/workerd test workerd/config.capnp

@@ -161,3 +161,13 @@ pub fn output_to_js(output: &zoom_phone::response::Output) -> Result<JsValue, Js
     set(&out, "body", &body);
     Ok(out.into())
 }
+
+/// Milliseconds since the epoch from JS (`Date.now()`): a whole-enough,
+/// non-negative, safe-integer number.
+pub fn timestamp(now: f64) -> Result<zoom_phone::Timestamp, JsValue> {
+    if now.is_finite() && (0.0..=9_007_199_254_740_991.0).contains(&now) {
+        Ok(zoom_phone::Timestamp::from_millis(now as u64))
+    } else {
+        Err(type_error("now must be milliseconds since the epoch"))
+    }
+}

@@ -11,10 +11,14 @@ mod convert;
 mod defaults;
 mod error;
 mod error_info;
+mod session;
+mod webhook;
 
 use wasm_bindgen::prelude::*;
 
 pub use error_info::{ErrorInfo, describe};
+pub use session::{Pager, Session};
+pub use webhook::{handle_webhook, verify_webhook};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
@@ -51,7 +55,7 @@ export interface ParsedResponse {
 }
 
 /** What every error thrown by this package carries besides `message`. */
-export interface ZoomPhoneError extends Error {
+export interface CoreError extends Error {
   name: "BuildError" | "ApiError" | "DecodeError" | "OAuthError" | "WebhookError"
     | "TransportError" | "TimeoutError" | "DailyLimitExceededError" | "PageTokenExpiredError"
     | "ZoomPhoneError";
@@ -63,6 +67,77 @@ export interface ZoomPhoneError extends Error {
   zoomCode?: number;
   /** Zoom's `x-zm-trackingid`, for Zoom support. */
   trackingId?: string;
+  /** Zoom's per-field problems of a validation error (`ApiError`). */
+  errors?: Array<{ field: string; message: string }>;
+  /** What the rate-limit headers of the failed response said (`ApiError`). */
+  rateLimit?: Record<string, unknown> | null;
+  /** When a retry may succeed: a delay (`Retry-After: 2`) or an instant (ms since the epoch). */
+  retryAfter?: { delayMs: number } | { at: number };
+}
+
+/** A token set as the token store keeps it (snake_case, as the core writes it). */
+export interface StoredTokens {
+  access_token: string;
+  refresh_token?: string | null;
+  token_type?: string;
+  scopes?: string[];
+  /** Milliseconds since the epoch. */
+  expires_at?: number | null;
+  api_url?: string | null;
+}
+
+/** How a `Session` obtains tokens. */
+export type SessionAuth =
+  | { type: "serverToServer"; accountId: string; clientId: string; clientSecret: string }
+  | { type: "clientCredentials"; clientId: string; clientSecret: string }
+  | { type: "refreshToken"; clientId: string; clientSecret?: string; tokens: StoredTokens }
+  | { type: "fixed"; accessToken: string }
+  | { type: "external" };
+
+/** Retry policy; every field optional (defaults: 4 attempts, 2 min, 500 ms base, 30 s cap). */
+export interface RetryOptions {
+  maxAttempts?: number;
+  maxElapsedMs?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Also retry POST/PATCH after a 5xx or timeout (the write may apply twice). */
+  retryNonIdempotent?: boolean;
+}
+
+export interface SessionConfig {
+  auth: SessionAuth;
+  baseUrl?: string;
+  fileBaseUrl?: string;
+  userAgent?: string;
+  oauthBase?: string;
+  retry?: RetryOptions;
+  /** Client-side rate limiting by Zoom's plan limits; off by default. */
+  rateLimits?: "pro" | "business" | "off" | null;
+  /** Jitter seed (pass real randomness; integer below 2^53). */
+  seed?: number;
+}
+
+export interface CallOptions {
+  /** The call fails with `TimeoutError` once this instant (ms since the epoch) passes. */
+  deadlineMs?: number;
+  retryNonIdempotent?: boolean;
+}
+
+/** What the host does next for a call. */
+export type DriverAction =
+  | { type: "send"; attempt: number; request: BuiltRequest }
+  | { type: "fetchToken"; attempt: number }
+  | { type: "wait"; until: number | null }
+  | { type: "done"; output: ParsedResponse };
+
+/** A verified webhook request: send `status`/`body` now, process `payload` after. */
+export interface WebhookResult {
+  status: number;
+  contentType: string | null;
+  body: Uint8Array;
+  event: string;
+  /** The verified event; `null` for `endpoint.url_validation`. */
+  payload: { event: string; event_ts?: number; payload?: unknown } | null;
 }
 "#;
 

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use zoom_phone_codegen::{GeneratedFile, catalog, model::Api, spec};
+use zoom_phone_codegen::{GeneratedFile, catalog, dts, model::Api, spec};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -36,6 +36,8 @@ fn run(spec_dir: &Path, out_root: &Path, check: bool) -> Result<bool, String> {
     let files: Vec<GeneratedFile> = vec![
         catalog::catalog_json(&api)?,
         catalog::response_schemas_json(&api)?,
+        dts::operations_js(&api)?,
+        dts::operations_dts(&api)?,
     ];
 
     let mut up_to_date = true;

@@ -1,0 +1,437 @@
+// The thin JS host of the core's call driver: it moves bytes with `fetch`
+// and time with timers. Which token, when to refresh, whether and when to
+// retry, which page is next, what an answer means: all decided in Rust
+// (zoom_phone::driver) and only carried out here.
+import { Pager, Session, handleWebhook as coreHandleWebhook, verifyWebhook as coreVerifyWebhook } from "./zoom_phone_wasm.js";
+import { GROUPS } from "./operations.js";
+
+// --- Errors -----------------------------------------------------------------
+
+/** Base class of every error this package throws for a Zoom or SDK failure. */
+export class ZoomPhoneError extends Error {
+  constructor(message, fields = {}) {
+    super(message);
+    this.name = new.target.name;
+    /** The core's error kind: `ApiError`, `BuildError`, `OAuthError`, ... */
+    this.kind = fields.kind ?? "ZoomPhoneError";
+    this.code = fields.code ?? "error";
+    this.status = fields.status;
+    this.zoomCode = fields.zoomCode;
+    this.trackingId = fields.trackingId;
+    this.errors = fields.errors ?? [];
+    this.rateLimit = fields.rateLimit ?? null;
+    this.retryAfter = fields.retryAfter;
+  }
+}
+/** Zoom (or the OAuth server, or the SDK's checks before sending) refused the call. */
+export class ZoomApiError extends ZoomPhoneError {}
+/** Tokens could not be obtained, or Zoom refused the token (401, code 124). */
+export class ZoomAuthError extends ZoomApiError {}
+/** 429, or the account's daily quota is spent; see `retryAfter`. */
+export class ZoomRateLimitError extends ZoomApiError {}
+/** 404: the resource does not exist. */
+export class ZoomNotFoundError extends ZoomApiError {}
+/** The parameters are wrong: caught before sending (`kind: "BuildError"`) or Zoom's 400/300. */
+export class ZoomValidationError extends ZoomApiError {}
+/** A webhook request that is not genuine; `status` is the HTTP status to answer with. */
+export class ZoomWebhookError extends ZoomApiError {}
+/** No answer: connection failure, timeout, abort of a request in flight. */
+export class ZoomTransportError extends ZoomPhoneError {}
+
+function classFor(raw) {
+  switch (raw.name) {
+    case "BuildError":
+      return ZoomValidationError;
+    case "OAuthError":
+      return ZoomAuthError;
+    case "WebhookError":
+      return ZoomWebhookError;
+    case "DailyLimitExceededError":
+      return ZoomRateLimitError;
+    case "TransportError":
+    case "TimeoutError":
+      return ZoomTransportError;
+    case "ApiError":
+      if (raw.status === 401 || raw.zoomCode === 124) return ZoomAuthError;
+      if (raw.status === 429) return ZoomRateLimitError;
+      if (raw.status === 404) return ZoomNotFoundError;
+      if (raw.status === 400 || raw.status === 422) return ZoomValidationError;
+      return ZoomApiError;
+    case "DecodeError":
+    case "PageTokenExpiredError":
+      return ZoomApiError;
+    default:
+      return ZoomPhoneError;
+  }
+}
+
+/** The core's thrown error as an instance of the class hierarchy; other values pass through. */
+export function toZoomError(raw) {
+  if (raw instanceof ZoomPhoneError) return raw;
+  if (!(raw instanceof Error) || typeof raw.code !== "string" || raw instanceof TypeError) return raw;
+  const Class = classFor(raw);
+  return new Class(raw.message, {
+    kind: raw.name,
+    code: raw.code,
+    status: raw.status,
+    zoomCode: raw.zoomCode,
+    trackingId: raw.trackingId,
+    errors: raw.errors,
+    rateLimit: raw.rateLimit,
+    retryAfter: raw.retryAfter,
+  });
+}
+
+export const isZoomPhoneError = (e) => e instanceof ZoomPhoneError;
+export const isZoomApiError = (e) => e instanceof ZoomApiError;
+export const isZoomAuthError = (e) => e instanceof ZoomAuthError;
+export const isZoomRateLimitError = (e) => e instanceof ZoomRateLimitError;
+export const isZoomNotFoundError = (e) => e instanceof ZoomNotFoundError;
+export const isZoomValidationError = (e) => e instanceof ZoomValidationError;
+export const isZoomWebhookError = (e) => e instanceof ZoomWebhookError;
+
+function core(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    throw toZoomError(e);
+  }
+}
+
+// --- The client ---------------------------------------------------------------
+
+function randomSeed() {
+  const [a, b] = globalThis.crypto.getRandomValues(new Uint32Array(2));
+  return a * 2 ** 21 + (b >>> 11); // 53 random bits: a safe integer
+}
+
+function authFrom(credentials) {
+  if (credentials == null || typeof credentials !== "object") {
+    throw new TypeError("credentials must be an object: {accountId, clientId, clientSecret}, {accessToken} or {tokenSource}");
+  }
+  const c = credentials;
+  if (typeof c.tokenSource === "function") return { type: "external" };
+  if (c.accessToken !== undefined) return { type: "fixed", accessToken: c.accessToken };
+  if (c.refreshToken !== undefined || c.tokens !== undefined) {
+    const tokens = c.tokens ?? { access_token: c.accessToken ?? "-", refresh_token: c.refreshToken, expires_at: 0 };
+    return { type: "refreshToken", clientId: c.clientId, clientSecret: c.clientSecret, tokens };
+  }
+  if (c.accountId !== undefined) {
+    return { type: "serverToServer", accountId: c.accountId, clientId: c.clientId, clientSecret: c.clientSecret };
+  }
+  if (c.clientId !== undefined) return { type: "clientCredentials", clientId: c.clientId, clientSecret: c.clientSecret };
+  throw new TypeError("credentials must hold {accountId, clientId, clientSecret}, {accessToken}, {refreshToken, clientId} or {tokenSource}");
+}
+
+/** A token source's answer as the store form the core reads. */
+function storedFrom(token) {
+  if (typeof token === "string") return { access_token: token };
+  if (token && typeof token === "object" && "accessToken" in token) {
+    return {
+      access_token: token.accessToken,
+      refresh_token: token.refreshToken ?? null,
+      expires_at: token.expiresAt ?? (token.expiresIn != null ? Date.now() + token.expiresIn * 1000 : null),
+      api_url: token.apiUrl ?? null,
+      scopes: token.scopes ?? [],
+    };
+  }
+  return token;
+}
+
+/** How `fetch` failed, in the core's terms (it decides what may be retried). */
+function failureKind(error) {
+  const code = error?.cause?.code ?? error?.code;
+  if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "UND_ERR_CONNECT_TIMEOUT") {
+    return "connect";
+  }
+  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE" || code === "UND_ERR_CLOSED") return "reset";
+  if (error?.name === "TimeoutError") return "timeout";
+  return "other";
+}
+
+function abortReason(signal) {
+  return signal.reason ?? new DOMException("The operation was aborted", "AbortError");
+}
+
+function resultOf(output) {
+  switch (output.kind) {
+    case "json":
+    case "binary":
+      return output.body;
+    case "redirect":
+      return output.location;
+    default:
+      return undefined;
+  }
+}
+
+export class ZoomPhone {
+  #session;
+  #fetch;
+  #tokenSource;
+  #tokenStore;
+  #timeoutMs;
+  #loaded;
+  #waiters = new Set();
+
+  /**
+   * @param credentials `{accountId, clientId, clientSecret}` (server-to-server),
+   *   `{clientId, clientSecret}` (client credentials), `{accessToken}` (fixed),
+   *   `{clientId, clientSecret?, refreshToken | tokens}` (a user's tokens), or
+   *   `{tokenSource: async () => token}`.
+   */
+  constructor(credentials, options = {}) {
+    const auth = authFrom(credentials);
+    this.#tokenSource = credentials.tokenSource;
+    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.#tokenStore = options.tokenStore;
+    this.#timeoutMs = options.timeoutMs;
+    const config = { auth, seed: options.seed ?? randomSeed() };
+    for (const key of ["baseUrl", "fileBaseUrl", "userAgent", "oauthBase", "retry", "rateLimits"]) {
+      if (options[key] !== undefined) config[key] = options[key];
+    }
+    this.#session = core(() => new Session(config));
+    for (const [group, methods] of Object.entries(GROUPS)) {
+      const api = {};
+      for (const [name, [operationId, pages]] of Object.entries(methods)) {
+        const method = (params, opts) => this.call(operationId, params, opts);
+        if (pages) method.iter = (params, opts) => this.paginate(operationId, params, opts);
+        Object.defineProperty(method, "name", { value: name });
+        api[name] = method;
+      }
+      Object.defineProperty(this, group, { value: Object.freeze(api), enumerable: true });
+    }
+  }
+
+  /** Calls an operation (operationId or snake_case name); resolves to its result. */
+  async call(operationId, params, options = {}) {
+    return resultOf(await this.request(operationId, params, options));
+  }
+
+  /** Calls an operation; resolves to the whole answer (status, trackingId, rateLimit, kind, body). */
+  async request(operationId, params, options = {}) {
+    return this.#drive(options, (opts, now) => this.#session.start(operationId, params, opts, now));
+  }
+
+  /** Downloads a `download_url` from an earlier answer (redirects followed, token only to Zoom). */
+  async download(url, options = {}) {
+    const output = await this.#drive(options, (opts, now) => this.#session.startDownload(url, opts, now));
+    return output.body;
+  }
+
+  /** The items of every page of a listing, fetched page by page as they are consumed. */
+  async *paginate(operationId, params, options = {}) {
+    const pager = core(() => new Pager(operationId, params, options.limit));
+    try {
+      for (;;) {
+        const next = core(() => pager.nextParams(Date.now()));
+        if (next === null) return;
+        const output = await this.request(operationId, next, options);
+        const items = core(() => pager.accept(output.body, Date.now()));
+        yield* items;
+      }
+    } finally {
+      pager.free();
+    }
+  }
+
+  async #drive(options, start) {
+    const signal = options.signal;
+    if (signal?.aborted) throw abortReason(signal);
+    await this.#loadStore();
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    const deadlineMs = timeoutMs != null ? Date.now() + timeoutMs : undefined;
+    const opts = {};
+    if (deadlineMs !== undefined) opts.deadlineMs = deadlineMs;
+    if (options.retryNonIdempotent) opts.retryNonIdempotent = true;
+    const id = core(() => start(opts, Date.now()));
+    let finished = false;
+    try {
+      for (;;) {
+        if (signal?.aborted) throw abortReason(signal);
+        let action;
+        try {
+          action = this.#session.poll(id, Date.now());
+        } catch (e) {
+          finished = true;
+          throw toZoomError(e);
+        }
+        switch (action.type) {
+          case "done":
+            finished = true;
+            return action.output;
+          case "send":
+            await this.#send(id, action, signal, deadlineMs);
+            break;
+          case "fetchToken":
+            await this.#fetchToken(id, action);
+            break;
+          default:
+            await this.#wait(action.until, deadlineMs, signal);
+        }
+      }
+    } finally {
+      if (!finished) {
+        this.#session.cancel(id);
+        this.#notify();
+      }
+    }
+  }
+
+  async #send(id, { attempt, request }, signal, deadlineMs) {
+    const controller = new AbortController();
+    let timedOut = false;
+    const onAbort = () => controller.abort(abortReason(signal));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const timer =
+      deadlineMs !== undefined
+        ? setTimeout(() => {
+            timedOut = true;
+            controller.abort(new DOMException("timed out", "TimeoutError"));
+          }, Math.max(0, deadlineMs - Date.now()))
+        : undefined;
+    try {
+      const response = await this.#fetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body ?? undefined,
+        redirect: "manual",
+        signal: controller.signal,
+      });
+      const body = new Uint8Array(await response.arrayBuffer());
+      if (response.type === "opaqueredirect" || response.status === 0) {
+        // Browsers hide redirect targets from `redirect: "manual"`.
+        this.#session.receiveFailure(id, attempt, "other", "the browser did not expose a redirect", Date.now());
+      } else {
+        this.#session.receive(id, attempt, response.status, Object.fromEntries(response.headers), body, Date.now());
+      }
+    } catch (error) {
+      if (signal?.aborted) throw abortReason(signal);
+      const kind = timedOut ? "timeout" : failureKind(error);
+      this.#session.receiveFailure(id, attempt, kind, String(error?.cause?.message ?? error?.message ?? error), Date.now());
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    }
+    await this.#persist();
+    this.#notify();
+  }
+
+  async #fetchToken(id, { attempt }) {
+    try {
+      const token = await this.#tokenSource();
+      this.#session.receiveToken(id, attempt, token == null ? null : storedFrom(token), undefined, Date.now());
+    } catch (error) {
+      if (error instanceof ZoomPhoneError || (error?.code && error?.name === "OAuthError")) throw toZoomError(error);
+      this.#session.receiveToken(id, attempt, null, `the token source failed: ${error?.message ?? error}`, Date.now());
+    }
+    await this.#persist();
+    this.#notify();
+  }
+
+  #wait(until, deadlineMs, signal) {
+    const limit = deadlineMs !== undefined ? (until == null ? deadlineMs : Math.min(until, deadlineMs)) : until;
+    return new Promise((resolve) => {
+      let timer;
+      const done = () => {
+        clearTimeout(timer);
+        this.#waiters.delete(done);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      this.#waiters.add(done);
+      signal?.addEventListener("abort", done, { once: true });
+      if (limit != null) timer = setTimeout(done, Math.max(0, limit - Date.now()));
+    });
+  }
+
+  /** Wakes every call waiting for another call of this client to progress. */
+  #notify() {
+    const waiters = [...this.#waiters];
+    this.#waiters.clear();
+    for (const wake of waiters) wake();
+  }
+
+  #loadStore() {
+    if (!this.#tokenStore) return undefined;
+    this.#loaded ??= (async () => {
+      const stored = await this.#tokenStore.load();
+      if (stored != null) core(() => this.#session.loadTokens(stored));
+    })();
+    return this.#loaded;
+  }
+
+  async #persist() {
+    const tokens = this.#session.takePersist();
+    if (tokens !== undefined && this.#tokenStore) await this.#tokenStore.save(tokens);
+  }
+}
+
+// --- Webhooks -------------------------------------------------------------------
+
+/** Headers from a fetch `Headers`, Node's `IncomingHttpHeaders` or a plain object. */
+function plainHeaders(headers) {
+  if (headers == null) return {};
+  if (typeof headers.entries === "function" && typeof headers.get === "function") {
+    return Object.fromEntries(headers.entries());
+  }
+  const out = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name] = Array.isArray(value) ? value.join(", ") : String(value);
+  }
+  return out;
+}
+
+/** Throws `ZoomWebhookError` unless the request was signed by Zoom with one of `secrets`. */
+export function verifyWebhook(headers, rawBody, secrets, nowMs = Date.now()) {
+  core(() => coreVerifyWebhook(plainHeaders(headers), rawBody, secrets, nowMs));
+}
+
+/**
+ * Verifies a webhook request and says how to answer: `{status, contentType,
+ * body, event, payload}` (the URL-validation answer included). Throws
+ * `ZoomWebhookError` (with the `status` to answer) when it is not genuine.
+ */
+export function handleWebhook(headers, rawBody, secrets, nowMs = Date.now()) {
+  return core(() => coreHandleWebhook(plainHeaders(headers), rawBody, secrets, nowMs));
+}
+
+/**
+ * For fetch-style servers (Workers, Deno, Bun): `{response, event, payload}`;
+ * on a request that is not genuine `response` is the refusal and `error` says why.
+ */
+export async function handleWebhookRequest(request, secrets, nowMs = Date.now()) {
+  const raw = new Uint8Array(await request.arrayBuffer());
+  try {
+    const r = handleWebhook(request.headers, raw, secrets, nowMs);
+    const headers = r.contentType ? { "content-type": r.contentType } : {};
+    const response = new Response(r.status === 204 ? null : r.body, { status: r.status, headers });
+    return { response, event: r.event, payload: r.payload };
+  } catch (error) {
+    if (!(error instanceof ZoomWebhookError)) throw error;
+    return { response: new Response(null, { status: error.status ?? 401 }), event: null, payload: null, error };
+  }
+}
+
+/**
+ * For Node's `http`: reads the body of `req`, answers on `res`, and resolves to
+ * `{event, payload}` of a genuine event (payload `null` for URL validation), or
+ * `null` after refusing a request that is not genuine.
+ */
+export async function handleNodeWebhook(req, res, secrets, nowMs) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  const raw = new Uint8Array(Buffer.concat(chunks));
+  try {
+    const r = handleWebhook(req.headers, raw, secrets, nowMs ?? Date.now());
+    res.writeHead(r.status, r.contentType ? { "content-type": r.contentType } : {});
+    res.end(r.status === 204 ? undefined : r.body);
+    return { event: r.event, payload: r.payload };
+  } catch (error) {
+    if (!(error instanceof ZoomWebhookError)) throw error;
+    res.writeHead(error.status ?? 401);
+    res.end();
+    return null;
+  }
+}
