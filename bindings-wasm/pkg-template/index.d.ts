@@ -2,6 +2,7 @@
 // import and exports the same API: the client (client.d.ts) over the core's
 // own exports.
 export {
+  DeviceFlow,
   Pager,
   Session,
   buildRequest,
@@ -11,6 +12,7 @@ export {
   type CallOptions,
   type CoreError,
   type DriverAction,
+  type OAuthApp,
   type Params,
   type ParsedResponse,
   type RequestConfig,
@@ -21,4 +23,5 @@ export {
   type WebhookResult,
 } from "./zoom_phone_wasm.js";
 export * from "./client.js";
+export * from "./oauth.js";
 export type * from "./operations.js";

@@ -11,12 +11,14 @@ mod convert;
 mod defaults;
 mod error;
 mod error_info;
+mod oauth;
 mod session;
 mod webhook;
 
 use wasm_bindgen::prelude::*;
 
 pub use error_info::{ErrorInfo, describe};
+pub use oauth::DeviceFlow;
 pub use session::{Pager, Session};
 pub use webhook::{handle_webhook, verify_webhook};
 
@@ -129,6 +131,15 @@ export type DriverAction =
   | { type: "fetchToken"; attempt: number }
   | { type: "wait"; until: number | null }
   | { type: "done"; output: ParsedResponse };
+
+/** An OAuth app: public PKCE clients have no secret; `redirectUri` for the code flow. */
+export interface OAuthApp {
+  clientId: string;
+  clientSecret?: string;
+  redirectUri?: string;
+  /** Default `https://zoom.us`. */
+  oauthBase?: string;
+}
 
 /** A verified webhook request: send `status`/`body` now, process `payload` after. */
 export interface WebhookResult {

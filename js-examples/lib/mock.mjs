@@ -46,5 +46,6 @@ function adminClient(url) {
     reset: () => call("POST", "/reset"),
     sendWebhook: (spec) => call("POST", "/webhooks/send", spec),
     events: () => call("GET", "/webhooks/events"),
+    approveDevice: (userCode, deny = false) => call("POST", "/device/approve", { user_code: userCode, deny }),
   };
 }
