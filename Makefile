@@ -67,6 +67,13 @@ test-js: wasm ## The built npm package: tsc type check, Cloudflare workerd, then
 	cd js-examples && node_modules/.bin/workerd test workerd/config.capnp
 	node --test js-examples/*.test.mjs
 
+.PHONY: test-browser
+test-browser: wasm ## The npm package in headless Chromium (Debian's; installed if missing): PKCE, CORS calls, webhook
+	scripts/install-browser.sh
+	$(CARGO) build -q -p zoom-phone-mock
+	cd js-examples && npm install --silent --no-audit --no-fund --no-package-lock
+	node --test js-examples/browser/browser.test.mjs
+
 .PHONY: python-env
 python-env: ## Create .venv with maturin, pytest, pytest-asyncio, httpx, mypy (skips what is there)
 	scripts/install-python-env.sh
