@@ -60,7 +60,7 @@ wasm: wasm-toolchain ## Build the npm package into bindings-wasm/dist/ (prints s
 	scripts/build-wasm.sh
 
 .PHONY: test-js
-test-js: wasm ## The built npm package: tsc type check, Cloudflare workerd, then Node tests (js-examples/) against the mock
+test-js: wasm ## The built npm package: tsc (types test, examples), Cloudflare workerd, Node tests against the mock
 	$(CARGO) build -q -p zoom-phone-mock
 	cd js-examples && npm install --silent --no-audit --no-fund --no-package-lock
 	cd js-examples && node_modules/.bin/tsc -p .

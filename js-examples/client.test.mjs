@@ -182,6 +182,17 @@ test("a recording download comes back byte for byte", async () => {
   assert.deepEqual(await zp.download(`${mock.api}/phone/recording/download/rec-42`), expected);
 });
 
+test("the transcript operation answers with the signed URL, and download() fetches it", async () => {
+  const zp = client();
+  const location = await zp.recordings.phoneDownloadRecordingTranscript({ recordingId: "rec7" });
+  assert.equal(typeof location, "string");
+  assert.match(location, /\/_files\/transcripts\/rec7\.vtt$/);
+  const text = new TextDecoder().decode(await zp.download(location));
+  assert.ok(text.length > 0);
+  const files = await mock.admin.requests("/_files");
+  assert.deepEqual(files.map((r) => [r.method, r.path, r.status]), [["GET", "/_files/transcripts/rec7.vtt", 200]]);
+});
+
 test("bad input fails before anything is sent, with a typed error", async () => {
   const zp = client();
   await assert.rejects(zp.blockedList.getABlockedList({}), (e) => {

@@ -5,8 +5,11 @@ import { ZoomNotFoundError, ZoomPhone, handleNodeWebhook } from "zoom-phone";
 
 const base = process.env.ZOOM_PHONE_MOCK_URL;
 if (!base) throw new Error("set ZOOM_PHONE_MOCK_URL to the mock server (http://127.0.0.1:PORT)");
+/** @param {string} line */
 const say = (line) => console.log(`  ${line}`);
+/** @param {string} title */
 const step = (title) => console.log(`\n[js] ${title}`);
+/** @param {string} prefix */
 const requests = async (prefix) => (await (await fetch(`${base}/_admin/requests?path_prefix=${prefix}`)).json()).length;
 
 step("server-to-server OAuth");
@@ -17,7 +20,7 @@ const zp = new ZoomPhone(
 const tokensBefore = await requests("/oauth/token");
 const users = await zp.users.listPhoneUsers({ page_size: 3 });
 say(`token fetched (${(await requests("/oauth/token")) - tokensBefore} token request), ${users.total_records} phone users`);
-for (const u of users.users) say(`  user ${u.id} ${u.email ?? ""}`);
+for (const u of users.users ?? []) say(`  user ${u.id} ${u.email ?? ""}`);
 
 step("paged walk: zp.callLogs.accountCallHistory.iter({ page_size: 300 })");
 let records = 0;
@@ -26,7 +29,7 @@ for await (const _ of zp.callLogs.accountCallHistory.iter({ page_size: 300 })) r
 say(`${records} call-history records in ${Date.now() - started} ms`);
 
 step("write, read back, delete: the blocked list");
-const { id } = await zp.blockedList.addAnumberToBlockedList({
+const { id = "" } = await zp.blockedList.addAnumberToBlockedList({
   body: { phone_number: "+15550123", match_type: "phoneNumber", block_type: "inbound", comment: "demo", status: "active" },
 });
 say(`created ${id}`);
@@ -51,13 +54,16 @@ const server = createServer(async (req, res) => {
   const r = await handleNodeWebhook(req, res, secret);
   say(r === null ? "receiver: refused (bad signature)" : `receiver: verified ${r.event}`);
 });
-await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-const hook = `http://127.0.0.1:${server.address().port}/hook`;
-for (const spec of [
+await new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(null)));
+const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
+const hook = `http://127.0.0.1:${port}/hook`;
+/** @type {Array<{ event: string; wrong_secret?: boolean }>} */
+const sends = [
   { event: "phone.callee_ringing" },
   { event: "endpoint.url_validation" },
   { event: "phone.callee_ringing", wrong_secret: true },
-]) {
+];
+for (const spec of sends) {
   const r = await fetch(`${base}/_admin/webhooks/send`, {
     method: "POST",
     headers: { "content-type": "application/json" },

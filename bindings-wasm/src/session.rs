@@ -456,3 +456,70 @@ impl Pager {
         self.inner.token().map(|(t, _)| t.to_owned())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(value: serde_json::Value) -> Result<ConfigJs, serde_json::Error> {
+        serde_json::from_value(value)
+    }
+
+    #[test]
+    fn every_auth_type_reads_into_a_session_config() {
+        let cases = [
+            serde_json::json!({"type": "serverToServer", "accountId": "a", "clientId": "c", "clientSecret": "s"}),
+            serde_json::json!({"type": "clientCredentials", "clientId": "c", "clientSecret": "s"}),
+            serde_json::json!({"type": "fixed", "accessToken": "t"}),
+            serde_json::json!({"type": "external"}),
+            serde_json::json!({"type": "refreshToken", "clientId": "c", "tokens": {"access_token": "t", "refresh_token": "r"}}),
+        ];
+        for auth in cases {
+            let c = config(serde_json::json!({
+                "auth": auth, "baseUrl": "http://127.0.0.1:9/v2", "oauthBase": "http://127.0.0.1:9/",
+                "retry": {"maxAttempts": 2, "baseDelayMs": 5}, "rateLimits": "pro", "seed": 9_007_199_254_740_991u64,
+            }))
+            .expect("valid config");
+            let s = session_config(c).unwrap_or_else(|_| panic!("session config"));
+            assert_eq!(s.request.base_url, "http://127.0.0.1:9/v2");
+            assert_eq!(s.retry.max_attempts, 2);
+            assert_eq!(s.retry.base_delay, std::time::Duration::from_millis(5));
+            assert!(s.limits.is_some());
+            assert_eq!(s.seed, 9_007_199_254_740_991);
+            assert!(s.request.user_agent.starts_with("zoom-phone-js/"));
+        }
+    }
+
+    #[test]
+    fn the_oauth_base_reaches_the_token_source() {
+        let c = config(serde_json::json!({
+            "auth": {"type": "serverToServer", "accountId": "a", "clientId": "c", "clientSecret": "s"},
+            "oauthBase": "http://127.0.0.1:9/",
+        }))
+        .expect("valid config");
+        let s = session_config(c).unwrap_or_else(|_| panic!("session config"));
+        match s.auth.source {
+            zoom_phone::auth::TokenSource::ServerToServer(o) => {
+                assert_eq!(o.oauth_base, "http://127.0.0.1:9");
+                assert_eq!(o.account_id.as_deref(), Some("a"));
+            }
+            other => panic!("unexpected source {other:?}"),
+        }
+    }
+
+    #[test]
+    fn misspelt_and_mistyped_fields_are_refused_without_echoing_secrets() {
+        let err = config(
+            serde_json::json!({"auth": {"type": "fixed", "accessToken": "t"}, "baseURL": "x"}),
+        )
+        .err()
+        .expect("unknown field");
+        assert!(err.to_string().contains("baseURL"), "{err}");
+        let err = config(serde_json::json!({"auth": {"type": "fixed", "acessToken": "sekrit"}}))
+            .err()
+            .expect("unknown auth field");
+        assert!(!err.to_string().contains("sekrit"), "{err}");
+        assert!(config(serde_json::json!({"auth": {"type": "password"}})).is_err());
+        assert!(config(serde_json::json!({"auth": {"type": "external"}, "seed": -1})).is_err());
+    }
+}

@@ -5,10 +5,16 @@ import { ZoomPhone } from "zoom-phone";
 
 export const mockUrl = process.env.ZOOM_PHONE_MOCK_URL;
 
+/** @param {string} name */
+function need(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`set ${name} (or ZOOM_PHONE_MOCK_URL to use the mock server)`);
+  return value;
+}
+
 export function connect() {
-  const env = process.env;
   const credentials = mockUrl
     ? { accountId: "mock-account", clientId: "mock-client-id", clientSecret: "mock-client-secret" }
-    : { accountId: env.ZOOM_ACCOUNT_ID, clientId: env.ZOOM_CLIENT_ID, clientSecret: env.ZOOM_CLIENT_SECRET };
+    : { accountId: need("ZOOM_ACCOUNT_ID"), clientId: need("ZOOM_CLIENT_ID"), clientSecret: need("ZOOM_CLIENT_SECRET") };
   return new ZoomPhone(credentials, mockUrl ? { baseUrl: `${mockUrl}/v2`, oauthBase: mockUrl } : {});
 }

@@ -4,5 +4,6 @@ import { connect } from "./env.mjs";
 
 const zp = connect();
 const page = await zp.users.listPhoneUsers({ page_size: 5 });
-console.log(`${page.total_records} phone users; the first ${page.users.length}:`);
-for (const user of page.users) console.log(`  ${user.id}  ${user.name ?? ""}  ${user.email ?? ""}`);
+const users = page.users ?? [];
+console.log(`${page.total_records} phone users; the first ${users.length}:`);
+for (const user of users) console.log(`  ${user.id}  ${user.name ?? ""}  ${user.email ?? ""}`);

@@ -14,5 +14,6 @@ const server = createServer(async (req, res) => {
   else console.log(`verified ${received.event}`);
 });
 server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => {
-  console.log(`listening on http://127.0.0.1:${server.address().port}/`);
+  const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
+  console.log(`listening on http://127.0.0.1:${port}/`);
 });
