@@ -13,6 +13,7 @@ import {
   ZoomPhoneError,
   ZoomTransportError,
   ZoomValidationError,
+  catalog,
   handleNodeWebhook,
   isZoomRateLimitError,
 } from "zoom-phone";
@@ -29,6 +30,21 @@ const client = (options = {}, credentials = CREDENTIALS) =>
   new ZoomPhone(credentials, { baseUrl: mock.api, oauthBase: mock.url, ...options });
 const tokenRequests = async () => (await mock.admin.requests("/oauth/token")).length;
 const apiRequests = async (prefix = "/v2") => mock.admin.requests(prefix);
+
+test("all 391 operations are methods of their tag's group; exactly the paginated ones have iter()", () => {
+  const zp = client();
+  const ops = catalog().operations;
+  const methods = new Map();
+  for (const [group, api] of Object.entries(zp)) {
+    for (const [name, method] of Object.entries(api)) methods.set(`${group}.${name}`, method);
+  }
+  assert.equal(methods.size, 391);
+  assert.equal(ops.length, 391);
+  const paged = [...methods.values()].filter((m) => typeof m.iter === "function").length;
+  assert.equal(paged, ops.filter((o) => o.pagination).length);
+  assert.equal(typeof zp.callQueues.listCallQueues.iter, "function");
+  assert.equal(zp.callQueues.getACallQueue.iter, undefined);
+});
 
 test("server-to-server: one token request, then calls with the bearer token", async () => {
   const zp = client();

@@ -113,7 +113,9 @@ function authFrom(credentials) {
   if (typeof c.tokenSource === "function") return { type: "external" };
   if (c.accessToken !== undefined) return { type: "fixed", accessToken: c.accessToken };
   if (c.refreshToken !== undefined || c.tokens !== undefined) {
-    const tokens = c.tokens ?? { access_token: c.accessToken ?? "-", refresh_token: c.refreshToken, expires_at: 0 };
+    // Only a refresh token: an access token that expired at the epoch, so the
+    // first call renews before sending anything.
+    const tokens = c.tokens ?? { access_token: "expired", refresh_token: c.refreshToken, expires_at: 0 };
     return { type: "refreshToken", clientId: c.clientId, clientSecret: c.clientSecret, tokens };
   }
   if (c.accountId !== undefined) {
