@@ -18,6 +18,8 @@ import {
   isZoomRateLimitError,
 } from "zoom-phone";
 import { CREDENTIALS, startMock } from "./lib/mock.mjs";
+// The same module instance the package entry loaded (npm links the package).
+import { __panicForTests } from "../bindings-wasm/dist/zoom_phone_wasm.js";
 
 let mock;
 before(async () => {
@@ -285,4 +287,22 @@ test("webhooks sent by the mock are verified on node:http; forgeries are refused
   } finally {
     server.close();
   }
+});
+
+test("a panic in the core costs only what was in flight: the client carries on with a fresh instance", async () => {
+  const zp = client();
+  await zp.sites.listPhoneSites();
+  const consoleError = console.error;
+  console.error = () => {}; // the panic message, printed by the hook
+  try {
+    assert.throws(() => __panicForTests(), WebAssembly.RuntimeError);
+  } finally {
+    console.error = consoleError;
+  }
+  const sites = await zp.sites.listPhoneSites();
+  assert.ok(Array.isArray(sites.sites));
+  const page = [];
+  for await (const q of zp.callQueues.listCallQueues.iter({ page_size: 5 }, { limit: 7 })) page.push(q);
+  assert.equal(page.length, 7);
+  assert.equal(await tokenRequests(), 1, "the new session started from the last token");
 });

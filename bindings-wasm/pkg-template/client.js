@@ -2,7 +2,13 @@
 // and time with timers. Which token, when to refresh, whether and when to
 // retry, which page is next, what an answer means: all decided in Rust
 // (zoom_phone::driver) and only carried out here.
-import { Pager, Session, handleWebhook as coreHandleWebhook, verifyWebhook as coreVerifyWebhook } from "./zoom_phone_wasm.js";
+import {
+  Pager,
+  Session,
+  handleWebhook as coreHandleWebhook,
+  instanceId,
+  verifyWebhook as coreVerifyWebhook,
+} from "./zoom_phone_wasm.js";
 import { GROUPS } from "./operations.js";
 
 // --- Errors -----------------------------------------------------------------
@@ -65,9 +71,31 @@ function classFor(raw) {
   }
 }
 
+// A panic in the core traps (RuntimeError) and makes the next call run on a
+// fresh wasm instance (see `start` in bindings-wasm/src/lib.rs). Objects of
+// the old instance must not be touched again: each is used only while
+// `instanceId()` still names the instance that made it.
+function isCoreFailure(raw) {
+  return raw instanceof WebAssembly.RuntimeError || (raw instanceof Error && raw.message.startsWith("Invalid stale object"));
+}
+
+function coreFailure() {
+  return new ZoomPhoneError("the WebAssembly core failed (a bug: its message is on the console); the next call starts afresh", {
+    kind: "InternalError",
+    code: "internal_error",
+  });
+}
+
+/** Runs `fn` on an object of instance `inst`, or fails if that instance is gone. */
+function on(inst, fn) {
+  if (instanceId() !== inst) throw coreFailure();
+  return core(fn);
+}
+
 /** The core's thrown error as an instance of the class hierarchy; other values pass through. */
 export function toZoomError(raw) {
   if (raw instanceof ZoomPhoneError) return raw;
+  if (isCoreFailure(raw)) return coreFailure();
   if (!(raw instanceof Error) || typeof raw.code !== "string" || raw instanceof TypeError) return raw;
   const Class = classFor(raw);
   return new Class(raw.message, {
@@ -168,7 +196,10 @@ function resultOf(output) {
 }
 
 export class ZoomPhone {
+  #config;
   #session;
+  #sessionInstance;
+  #lastTokens;
   #fetch;
   #tokenSource;
   #tokenStore;
@@ -192,7 +223,9 @@ export class ZoomPhone {
     for (const key of ["baseUrl", "fileBaseUrl", "userAgent", "oauthBase", "retry", "rateLimits"]) {
       if (options[key] !== undefined) config[key] = options[key];
     }
+    this.#config = config;
     this.#session = core(() => new Session(config));
+    this.#sessionInstance = instanceId();
     for (const [group, methods] of Object.entries(GROUPS)) {
       const api = {};
       for (const [name, [operationId, pages]] of Object.entries(methods)) {
@@ -205,6 +238,17 @@ export class ZoomPhone {
     }
   }
 
+  /** The session and its instance, rebuilt (with the last tokens) if the core failed since it was made. */
+  #current() {
+    const inst = instanceId();
+    if (this.#sessionInstance !== inst) {
+      this.#session = core(() => new Session(this.#config));
+      this.#sessionInstance = inst;
+      if (this.#lastTokens) core(() => this.#session.loadTokens(this.#lastTokens));
+    }
+    return { session: this.#session, inst };
+  }
+
   /** Calls an operation (operationId or snake_case name); resolves to its result. */
   async call(operationId, params, options = {}) {
     return resultOf(await this.request(operationId, params, options));
@@ -212,28 +256,29 @@ export class ZoomPhone {
 
   /** Calls an operation; resolves to the whole answer (status, trackingId, rateLimit, kind, body). */
   async request(operationId, params, options = {}) {
-    return this.#drive(options, (opts, now) => this.#session.start(operationId, params, opts, now));
+    return this.#drive(options, (session, opts, now) => session.start(operationId, params, opts, now));
   }
 
   /** Downloads a `download_url` from an earlier answer (redirects followed, token only to Zoom). */
   async download(url, options = {}) {
-    const output = await this.#drive(options, (opts, now) => this.#session.startDownload(url, opts, now));
+    const output = await this.#drive(options, (session, opts, now) => session.startDownload(url, opts, now));
     return output.body;
   }
 
   /** The items of every page of a listing, fetched page by page as they are consumed. */
   async *paginate(operationId, params, options = {}) {
+    const inst = instanceId();
     const pager = core(() => new Pager(operationId, params, options.limit));
     try {
       for (;;) {
-        const next = core(() => pager.nextParams(Date.now()));
+        const next = on(inst, () => pager.nextParams(Date.now()));
         if (next === null) return;
         const output = await this.request(operationId, next, options);
-        const items = core(() => pager.accept(output.body, Date.now()));
+        const items = on(inst, () => pager.accept(output.body, Date.now()));
         yield* items;
       }
     } finally {
-      pager.free();
+      if (instanceId() === inst) pager.free();
     }
   }
 
@@ -246,14 +291,16 @@ export class ZoomPhone {
     const opts = {};
     if (deadlineMs !== undefined) opts.deadlineMs = deadlineMs;
     if (options.retryNonIdempotent) opts.retryNonIdempotent = true;
-    const id = core(() => start(opts, Date.now()));
+    // One session for the whole call: ids are only meaningful to the session that made them.
+    const { session, inst } = this.#current();
+    const id = core(() => start(session, opts, Date.now()));
     let finished = false;
     try {
       for (;;) {
         if (signal?.aborted) throw abortReason(signal);
         let action;
         try {
-          action = this.#session.poll(id, Date.now());
+          action = on(inst, () => session.poll(id, Date.now()));
         } catch (e) {
           finished = true;
           throw toZoomError(e);
@@ -263,10 +310,10 @@ export class ZoomPhone {
             finished = true;
             return action.output;
           case "send":
-            await this.#send(id, action, signal, deadlineMs);
+            await this.#send(session, inst, id, action, signal, deadlineMs);
             break;
           case "fetchToken":
-            await this.#fetchToken(id, action);
+            await this.#fetchToken(session, inst, id, action);
             break;
           default:
             await this.#wait(action.until, deadlineMs, signal);
@@ -274,17 +321,18 @@ export class ZoomPhone {
       }
     } finally {
       if (!finished) {
-        this.#session.cancel(id);
+        if (instanceId() === inst) session.cancel(id);
         this.#notify();
       }
     }
   }
 
-  async #send(id, { attempt, request }, signal, deadlineMs) {
+  async #send(session, inst, id, { attempt, request }, signal, deadlineMs) {
     const controller = new AbortController();
     let timedOut = false;
     const onAbort = () => controller.abort(abortReason(signal));
     signal?.addEventListener("abort", onAbort, { once: true });
+    let outcome;
     const timer =
       deadlineMs !== undefined
         ? setTimeout(() => {
@@ -303,31 +351,37 @@ export class ZoomPhone {
       const body = new Uint8Array(await response.arrayBuffer());
       if (response.type === "opaqueredirect" || response.status === 0) {
         // Browsers hide redirect targets from `redirect: "manual"`.
-        this.#session.receiveFailure(id, attempt, "other", "the browser did not expose a redirect", Date.now());
+        outcome = () => session.receiveFailure(id, attempt, "other", "the browser did not expose a redirect", Date.now());
       } else {
-        this.#session.receive(id, attempt, response.status, Object.fromEntries(response.headers), body, Date.now());
+        const headers = Object.fromEntries(response.headers);
+        outcome = () => session.receive(id, attempt, response.status, headers, body, Date.now());
       }
     } catch (error) {
       if (signal?.aborted) throw abortReason(signal);
       const kind = timedOut ? "timeout" : failureKind(error);
-      this.#session.receiveFailure(id, attempt, kind, String(error?.cause?.message ?? error?.message ?? error), Date.now());
+      const message = String(error?.cause?.message ?? error?.message ?? error);
+      outcome = () => session.receiveFailure(id, attempt, kind, message, Date.now());
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
     }
-    await this.#persist();
+    on(inst, outcome);
+    await this.#persist(session, inst);
     this.#notify();
   }
 
-  async #fetchToken(id, { attempt }) {
+  async #fetchToken(session, inst, id, { attempt }) {
+    let token;
     try {
-      const token = await this.#tokenSource();
-      this.#session.receiveToken(id, attempt, token == null ? null : storedFrom(token), undefined, Date.now());
+      token = await this.#tokenSource();
     } catch (error) {
-      if (error instanceof ZoomPhoneError || (error?.code && error?.name === "OAuthError")) throw toZoomError(error);
-      this.#session.receiveToken(id, attempt, null, `the token source failed: ${error?.message ?? error}`, Date.now());
+      const reason = `the token source failed: ${error?.message ?? error}`;
+      on(inst, () => session.receiveToken(id, attempt, null, reason, Date.now()));
+      this.#notify();
+      return;
     }
-    await this.#persist();
+    on(inst, () => session.receiveToken(id, attempt, token == null ? null : storedFrom(token), undefined, Date.now()));
+    await this.#persist(session, inst);
     this.#notify();
   }
 
@@ -358,14 +412,16 @@ export class ZoomPhone {
     if (!this.#tokenStore) return undefined;
     this.#loaded ??= (async () => {
       const stored = await this.#tokenStore.load();
-      if (stored != null) core(() => this.#session.loadTokens(stored));
+      if (stored != null) core(() => this.#current().session.loadTokens(stored));
     })();
     return this.#loaded;
   }
 
-  async #persist() {
-    const tokens = this.#session.takePersist();
-    if (tokens !== undefined && this.#tokenStore) await this.#tokenStore.save(tokens);
+  async #persist(session, inst) {
+    const tokens = on(inst, () => session.takePersist());
+    if (tokens === undefined) return;
+    this.#lastTokens = tokens;
+    if (this.#tokenStore) await this.#tokenStore.save(tokens);
   }
 }
 

@@ -15,6 +15,8 @@ mod oauth;
 mod session;
 mod webhook;
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use wasm_bindgen::prelude::*;
 
 pub use error_info::{ErrorInfo, describe};
@@ -152,13 +154,41 @@ export interface WebhookResult {
 }
 "#;
 
-/// Sends panic messages to `console.error`: `panic = "abort"` on wasm turns a
-/// panic into an opaque `RuntimeError: unreachable`, and the message is the
-/// only evidence of what went wrong. Input never panics by design; this is
-/// for the bug we did not foresee.
+/// Panics: the message goes to `console.error` (`panic = "abort"` on wasm
+/// turns a panic into an opaque `RuntimeError: unreachable`, and the message
+/// is the only evidence of what went wrong), and the instance is scheduled
+/// for reinitialization: the next call into the module runs on a fresh
+/// instance, so a bug costs the calls in flight, not the process (objects of
+/// the old instance throw when used; client.js rebuilds its session). Input
+/// never panics by design; this is for the bug we did not foresee.
 #[wasm_bindgen(start)]
 fn start() {
-    console_error_panic_hook::set_once();
+    // Random, so a fresh instance is told apart from the one it replaced.
+    let id = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+    INSTANCE_ID.store(id.max(1), Ordering::Relaxed);
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        wasm_bindgen::handler::schedule_reinit();
+    }));
+}
+
+static INSTANCE_ID: AtomicU32 = AtomicU32::new(0);
+
+/// Which wasm instance is running: it changes when a panic replaced the
+/// instance. Objects (sessions, pagers) belong to the instance that made
+/// them; the JS layer checks this before touching one, since a stale object
+/// used on a fresh instance would point into unrelated memory.
+#[wasm_bindgen(js_name = instanceId)]
+pub fn instance_id() -> u32 {
+    INSTANCE_ID.load(Ordering::Relaxed)
+}
+
+/// Panics on purpose, so the package's tests can check the recovery from a
+/// panic (nothing else can make this crate panic). Not part of the API.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __panicForTests, skip_typescript)]
+pub fn panic_for_tests() {
+    panic!("panic requested by a test of the panic recovery");
 }
 
 /// Every operation of the API as data (the generated catalog).
