@@ -3,7 +3,9 @@
 import {
   ZoomPhone,
   ZoomPhoneError,
+  handleWebhook,
   isZoomRateLimitError,
+  type EventOf,
   type AccountCallHistoryItem,
   type ListCallQueuesResult,
 } from "zoom-phone";
@@ -51,4 +53,16 @@ export function errors(e: unknown): string {
   if (isZoomRateLimitError(e)) return `${e.status} ${JSON.stringify(e.retryAfter)}`;
   if (e instanceof ZoomPhoneError) return `${e.kind} ${e.code} ${e.trackingId ?? ""} ${e.errors.length}`;
   return "";
+}
+
+export function onWebhook(headers: Record<string, string>, raw: Uint8Array): string {
+  const { payload } = handleWebhook(headers, raw, ["secret"]);
+  if (payload?.event === "phone.callee_ringing") {
+    const account: string = payload.payload.account_id;
+    const ringing: EventOf<"phone.callee_ringing"> = payload;
+    return `${account} ${ringing.event_ts}`;
+  }
+  // @ts-expect-error: there is no such event.
+  if (payload?.event === "phone.no_such_event") return "";
+  return payload?.event ?? "url validation";
 }

@@ -25,3 +25,4 @@ export {
 export * from "./client.js";
 export * from "./oauth.js";
 export type * from "./operations.js";
+export type * from "./events.js";

@@ -38,6 +38,7 @@ fn run(spec_dir: &Path, out_root: &Path, check: bool) -> Result<bool, String> {
         catalog::response_schemas_json(&api)?,
         dts::operations_js(&api)?,
         dts::operations_dts(&api)?,
+        dts::events_dts(&read_json(&spec_dir.join("phone-webhooks.openapi.json"))?)?,
     ];
 
     let mut up_to_date = true;
@@ -60,6 +61,11 @@ fn run(spec_dir: &Path, out_root: &Path, check: bool) -> Result<bool, String> {
         }
     }
     Ok(up_to_date)
+}
+
+fn read_json(path: &Path) -> Result<serde_json::Value, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn print_counts(api: &Api) {
