@@ -273,8 +273,13 @@ export class ZoomPhone {
       for (;;) {
         const next = on(inst, () => pager.nextParams(Date.now()));
         if (next === null) return;
-        const output = await this.request(operationId, next, options);
-        const items = on(inst, () => pager.accept(output.body, Date.now()));
+        // The pager takes each page inside the core (pollPage): only its items cross over.
+        const { items } = await this.#drive(
+          options,
+          (session, opts, now) => session.start(operationId, next, opts, now),
+          pager,
+          inst,
+        );
         yield* items;
       }
     } finally {
@@ -282,7 +287,7 @@ export class ZoomPhone {
     }
   }
 
-  async #drive(options, start) {
+  async #drive(options, start, pager, pagerInst) {
     const signal = options.signal;
     if (signal?.aborted) throw abortReason(signal);
     await this.#loadStore();
@@ -293,6 +298,7 @@ export class ZoomPhone {
     if (options.retryNonIdempotent) opts.retryNonIdempotent = true;
     // One session for the whole call: ids are only meaningful to the session that made them.
     const { session, inst } = this.#current();
+    if (pager && pagerInst !== inst) throw coreFailure();
     const id = core(() => start(session, opts, Date.now()));
     let finished = false;
     try {
@@ -300,7 +306,7 @@ export class ZoomPhone {
         if (signal?.aborted) throw abortReason(signal);
         let action;
         try {
-          action = on(inst, () => session.poll(id, Date.now()));
+          action = on(inst, () => (pager ? session.pollPage(id, pager, Date.now()) : session.poll(id, Date.now())));
         } catch (e) {
           finished = true;
           throw toZoomError(e);
@@ -308,7 +314,7 @@ export class ZoomPhone {
         switch (action.type) {
           case "done":
             finished = true;
-            return action.output;
+            return pager ? action : action.output;
           case "send":
             await this.#send(session, inst, id, action, signal, deadlineMs);
             break;

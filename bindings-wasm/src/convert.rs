@@ -128,6 +128,13 @@ pub fn json_to_js(value: &serde_json::Value) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&value.to_string())
 }
 
+/// A slice of JSON values as a JS array, in one `JSON.parse`.
+pub fn json_items_to_js(items: &[serde_json::Value]) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(items)
+        .map_err(|e| type_error(&format!("items cannot be written as JSON: {e}")))?;
+    js_sys::JSON::parse(&text)
+}
+
 /// `{ status, trackingId, rateLimit, kind, body, contentType?, location? }`.
 pub fn output_to_js(output: &zoom_phone::response::Output) -> Result<JsValue, JsValue> {
     use zoom_phone::response::Body;

@@ -132,7 +132,8 @@ export type DriverAction =
   | { type: "send"; attempt: number; request: BuiltRequest }
   | { type: "fetchToken"; attempt: number }
   | { type: "wait"; until: number | null }
-  | { type: "done"; output: ParsedResponse };
+  /** `items`: the page's items, from `pollPage` (whose `output` then has no body). */
+  | { type: "done"; output: ParsedResponse; items?: unknown[] };
 
 /** An OAuth app: public PKCE clients have no secret; `redirectUri` for the code flow. */
 export interface OAuthApp {

@@ -241,9 +241,34 @@ impl Session {
     /// `{type: "done", output}`; a failed call throws its error.
     #[wasm_bindgen(unchecked_return_type = "DriverAction")]
     pub fn poll(&mut self, call: f64, now: f64) -> Result<JsValue, JsValue> {
+        self.poll_with(call, now, None)
+    }
+
+    /// `poll` for a call of a paginated walk: when it is done, `pager`
+    /// takes the page in Rust and the answer carries the page's `items`
+    /// (the body is not handed over, saving its round trip through JS).
+    #[wasm_bindgen(js_name = pollPage, unchecked_return_type = "DriverAction")]
+    pub fn poll_page(
+        &mut self,
+        call: f64,
+        pager: &mut Pager,
+        now: f64,
+    ) -> Result<JsValue, JsValue> {
+        self.poll_with(call, now, Some(pager))
+    }
+}
+
+impl Session {
+    fn poll_with(
+        &mut self,
+        call: f64,
+        now: f64,
+        pager: Option<&mut Pager>,
+    ) -> Result<JsValue, JsValue> {
         let call = CallId(id(call, "call")?);
+        let now = timestamp(now)?;
         let out = js_sys::Object::new();
-        match self.inner.poll(call, timestamp(now)?) {
+        match self.inner.poll(call, now) {
             Action::Send { attempt, request } => {
                 set(&out, "type", &"send".into());
                 set(&out, "attempt", &(attempt.0 as f64).into());
@@ -260,13 +285,26 @@ impl Session {
             }
             Action::Done(Ok(output)) => {
                 set(&out, "type", &"done".into());
-                set(&out, "output", &convert::output_to_js(&output)?);
+                if let Some(pager) = pager {
+                    let items = pager.inner.accept(&output, now);
+                    set(&out, "items", &convert::json_items_to_js(items)?);
+                    let head = zoom_phone::response::Output {
+                        body: zoom_phone::response::Body::Empty,
+                        ..output
+                    };
+                    set(&out, "output", &convert::output_to_js(&head)?);
+                } else {
+                    set(&out, "output", &convert::output_to_js(&output)?);
+                }
             }
             Action::Done(Err(e)) => return Err(error::to_js(&e)),
         }
         Ok(out.into())
     }
+}
 
+#[wasm_bindgen]
+impl Session {
     /// The HTTP answer to `attempt`. `headers` is a plain object
     /// (`Object.fromEntries(response.headers)`).
     pub fn receive(
@@ -442,7 +480,7 @@ impl Pager {
         let body: serde_json::Value = serde_json::from_str(&text)
             .map_err(|e| type_error(&format!("page body cannot be read as JSON: {e}")))?;
         let items = self.inner.receive(&body, timestamp(now)?);
-        convert::json_to_js(&serde_json::Value::Array(items.to_vec()))
+        convert::json_items_to_js(items)
     }
 
     #[wasm_bindgen(getter)]
