@@ -121,7 +121,7 @@ export interface AccountSettingsUpdatedEvent {
           locked_by?: "invalid" | "account";
         };
         call_handling_forwarding_to_other_users?: {
-          call_forwarding_type?: unknown;
+          call_forwarding_type?: 1 | 2 | 3 | 4;
           enable?: boolean;
           locked?: boolean;
           locked_by?: "invalid" | "account";
@@ -137,7 +137,7 @@ export interface AccountSettingsUpdatedEvent {
           };
         };
         call_overflow?: {
-          call_overflow_type?: unknown;
+          call_overflow_type?: 1 | 2 | 3 | 4;
           enable?: boolean;
           locked?: boolean;
           locked_by?: "invalid" | "account";
@@ -178,7 +178,7 @@ export interface AccountSettingsUpdatedEvent {
           locked_by?: "invalid" | "account";
         };
         call_transferring?: {
-          call_transferring_type?: unknown;
+          call_transferring_type?: 1 | 2 | 3 | 4;
           enable?: boolean;
           locked?: boolean;
           locked_by?: "invalid" | "account";
@@ -487,7 +487,488 @@ export interface AccountSettingsUpdatedEvent {
         };
       };
     };
-    old_object: unknown;
+    old_object: {
+      id: string;
+      settings: {
+        ad_hoc_call_recording?: {
+          allow_delete?: boolean;
+          allow_download?: boolean;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+          play_recording_beep_tone?: {
+            enable?: boolean;
+            play_beep_member?: "allMembers" | "recordingUser";
+            play_beep_time_interval?: 5 | 10 | 15 | 20 | 25 | 30 | 60 | 120;
+            play_beep_volume?: 0 | 20 | 40 | 60 | 80 | 100;
+          };
+          recording_explicit_consent?: boolean;
+          recording_start_prompt?: boolean;
+          recording_transcription?: boolean;
+        };
+        advanced_encryption?: {
+          disable_incoming_unencrypted_voicemail?: boolean;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        allow_emergency_calls?: {
+          allow_emergency_calls_from_clients?: boolean;
+          allow_emergency_calls_from_deskphones?: boolean;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        allow_end_user_edit_call_handling?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        allow_mobile_home_phone_callout?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        allowed_call_locations?: {
+          allow_internal_calls?: boolean;
+          enable?: boolean;
+          locations_applied?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        allowed_device_locations?: {
+          block_devices_type?: "network_change_detected" | "outside_allowed_location";
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        audio_intercom?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        auto_call_from_third_party_apps?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        auto_call_recording?: {
+          allow_stop_resume_recording?: boolean;
+          disconnect_on_recording_failure?: boolean;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+          play_recording_beep_tone?: {
+            enable?: boolean;
+            play_beep_member?: "allMembers" | "recordingUser";
+            play_beep_time_interval?: 5 | 10 | 15 | 20 | 25 | 30 | 60 | 120;
+            play_beep_volume?: 0 | 20 | 40 | 60 | 80 | 100;
+          };
+          recording_calls?: "inbound" | "outbound" | "both";
+          recording_explicit_consent?: boolean;
+          recording_start_prompt?: boolean;
+          recording_start_prompt_audio_id?: string;
+          recording_transcription?: boolean;
+        };
+        auto_delete_data_after_retention_duration?: {
+          delete_type?: 1 | 2;
+          enable?: boolean;
+          items?: Array<{
+            duration?: number;
+            time_unit?: "year" | "month" | "day";
+            type?: "callLog" | "onDemandRecording" | "automaticRecording" | "voicemail" | "videomail" | "sms" | "fax";
+          }>;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+          permanently_delete_after_days?: number;
+        };
+        auto_opt_out_in_call_queue?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+          prompt_before_opt_out_call_queue?: boolean;
+        };
+        block_calls_without_caller_id?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        block_external_calls?: {
+          block_business_hours?: boolean;
+          block_call_action?: 0 | 9;
+          block_closed_hours?: boolean;
+          block_holiday_hours?: boolean;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        call_handling_forwarding_to_other_users?: {
+          call_forwarding_type?: 1 | 2 | 3 | 4;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        call_live_transcription?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+          transcription_start_prompt?: {
+            audio_id?: string;
+            audio_name?: string;
+            enable?: boolean;
+          };
+        };
+        call_overflow?: {
+          call_overflow_type?: 1 | 2 | 3 | 4;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        call_park?: {
+          call_not_picked_up_action?: number;
+          enable?: boolean;
+          expiration_period?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 15 | 20 | 25 | 30 | 35 | 40 | 45 | 50 | 55 | 60;
+          forward_to?: {
+            display_name?: string;
+            extension_id?: string;
+            extension_number?: number;
+            extension_type?: "user" | "zoomRoom" | "commonArea" | "ciscoRoom/polycomRoom" | "autoReceptionist" | "callQueue" | "sharedLineGroup";
+            id?: string;
+          };
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+          music_on_park?: {
+            audio_id?: string;
+            audio_name?: string;
+          };
+          sequence?: 0 | 1;
+        };
+        call_queue_opt_out_reason?: {
+          call_queue_opt_out_reasons_list?: Array<{
+            code?: string;
+            enable?: boolean;
+            system?: boolean;
+          }>;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        call_screening?: {
+          enable?: boolean;
+          exclude_user_company_contacts?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        call_transferring?: {
+          call_transferring_type?: 1 | 2 | 3 | 4;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        chat_channel?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        check_voicemails_over_phone?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        conference_dtmf?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        connect_to_operator?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        customize_line_name?: {
+          common_area_line_name?: "phoneNumber" | "extensionNumber" | "displayName" | "displayName;extensionNumber";
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+          user_line_name?: "phoneNumber" | "extensionNumber" | "displayName" | "displayName;extensionNumber" | "firstName;extensionNumber" | "firstName;lastName;extensionNumber";
+        };
+        delegation?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        desk_phone_smart_key_positions_layout?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        display_call_feedback_survey?: {
+          enable?: boolean;
+          feedback_duration?: {
+            enable?: boolean;
+            max?: number;
+            min?: number;
+          };
+          feedback_mos?: {
+            enable?: boolean;
+            max?: string;
+            min?: string;
+          };
+          feedback_type?: 1 | 2;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        e2e_encryption?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        elevate_to_meeting?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        end_conference_call_when_originator_drops?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        external_calling_on_zoom_room_common_area?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        hand_off_to_room?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        hide_phone_call_history_in_ios?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        international_calling?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        local_survivability_mode?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        mobile_switch_to_carrier?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        no_hold_conference?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        obfuscate_sensitive_data_during_call?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        online_fax?: {
+          enable?: boolean;
+          enable_new_fax_email_notifications?: boolean;
+          include_fax_as_attachment?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        outbound_calling?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        outbound_sms?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        override_default_port?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+          max_port?: number;
+          min_port?: number;
+        };
+        peer_to_peer_media?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        personal_audio_library?: {
+          allow_music_on_hold_customization?: boolean;
+          allow_voicemail_and_message_greeting_customization?: boolean;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        prevent_users_upload_audio_files?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        private_call_park?: {
+          call_not_picked_up_action?: number;
+          enable?: boolean;
+          expiration_period?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 15 | 20 | 25 | 30 | 35 | 40 | 45 | 50 | 55 | 60;
+          forward_to?: {
+            display_name?: string;
+            extension_id?: string;
+            extension_number?: number;
+            extension_type?: "user" | "zoomRoom" | "commonArea" | "ciscoRoom/polycomRoom" | "autoReceptionist" | "callQueue" | "sharedLineGroup";
+            id?: string;
+          };
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+          music_on_park?: {
+            audio_id?: string;
+            audio_name?: string;
+          };
+          sequence?: 0 | 1;
+        };
+        restricted_call_hours?: {
+          allow_internal_calls?: boolean;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+          restricted_holiday_hours_applied?: boolean;
+          restricted_hours_applied?: boolean;
+          time_zone?: {
+            id?: string;
+            name?: string;
+          };
+        };
+        select_outbound_caller_id?: {
+          allow_hide_outbound_caller_id?: boolean;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        shared_voicemail_notification_by_email?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        show_custom_disclaimer_when_using_zoom_phone?: {
+          custom_disclaimer_list?: Array<{
+            body?: string;
+            language?: string;
+            title?: string;
+          }>;
+          display_frequency?: "first_time_only" | "every_time" | "every_month" | "every_quarter" | "every_6_months" | "every_year";
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        sms?: {
+          enable?: boolean;
+          international_sms?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        sms_auto_reply?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        sms_etiquette_tool?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+          sms_etiquette_policy?: Array<{
+            action?: 1 | 2;
+            active?: boolean;
+            content?: string;
+            description?: string;
+            id?: string;
+            name?: string;
+            rule?: 1 | 2;
+          }>;
+        };
+        sms_template?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+          sms_template_list?: Array<{
+            active?: boolean;
+            content?: string;
+            description?: string;
+            name?: string;
+            sms_template_id?: string;
+          }>;
+        };
+        team_sms_thread_summary?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        use_callkit_for_incoming_call_notifications_in_ios?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        voicemail?: {
+          allow_delete?: boolean;
+          allow_download?: boolean;
+          allow_share?: boolean;
+          allow_videomail?: boolean;
+          allow_virtual_background?: boolean;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        voicemail_intent_based_prioritization?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        voicemail_notification_by_email?: {
+          enable?: boolean;
+          forward_voicemail_to_email?: boolean;
+          include_voicemail_file?: boolean;
+          include_voicemail_transcription?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        voicemail_tasks?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        voicemail_transcription?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        zoom_phone_on_desktop?: {
+          allow_calling_clients?: Array<"mac_os" | "windows" | "vdi_client" | "linux">;
+          allow_sms_mms_clients?: Array<"mac_os" | "windows" | "vdi_client" | "linux">;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        zoom_phone_on_mobile?: {
+          allow_calling_clients?: Array<"ios" | "android" | "intune" | "blackberry">;
+          allow_calling_sms_mms?: boolean;
+          allow_sms_mms_clients?: Array<"ios" | "android" | "intune" | "blackberry">;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+        zoom_phone_on_pwa?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account";
+        };
+      };
+    };
   };
 }
 
@@ -2406,7 +2887,471 @@ export interface GroupSettingsUpdatedEvent {
         };
       };
     };
-    old_object: unknown;
+    old_object: {
+      group_id: string;
+      settings: {
+        ad_hoc_call_recording?: {
+          allow_delete?: boolean;
+          allow_download?: boolean;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "site";
+          modified?: boolean;
+          play_recording_beep_tone?: {
+            enable?: boolean;
+            play_beep_member?: "allMember" | "recordingSide";
+            play_beep_time_interval?: 5 | 10 | 15 | 20 | 25 | 30 | 60 | 120;
+            play_beep_volume?: 0 | 20 | 40 | 60 | 80 | 100;
+          };
+          recording_explicit_consent?: boolean;
+          recording_start_prompt?: boolean;
+          recording_transcription?: boolean;
+        };
+        advanced_encryption?: {
+          disable_incoming_unencrypted_voicemail?: boolean;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        allow_emergency_calls?: {
+          allow_emergency_calls_from_clients?: boolean;
+          allow_emergency_calls_from_deskphones?: boolean;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        allow_end_user_edit_call_handling?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        allow_mobile_home_phone_callout?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        allowed_call_locations?: {
+          allow_internal_calls?: boolean;
+          enable?: boolean;
+          locations_applied?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        allowed_device_locations?: {
+          block_devices_type?: "network_change_detected" | "outside_allowed_location";
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        audio_intercom?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        auto_call_recording?: {
+          allow_stop_resume_recording?: boolean;
+          disconnect_on_recording_failure?: boolean;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          play_recording_beep_tone?: {
+            enable?: boolean;
+            play_beep_member?: "allMember" | "recordingSide";
+            play_beep_time_interval?: 5 | 10 | 15 | 20 | 25 | 30 | 60 | 120;
+            play_beep_volume?: 0 | 20 | 40 | 60 | 80 | 100;
+          };
+          recording_calls?: "inbound" | "outbound" | "both";
+          recording_explicit_consent?: boolean;
+          recording_start_prompt?: boolean;
+          recording_start_prompt_audio_id?: string;
+          recording_transcription?: boolean;
+        };
+        auto_delete_data_after_retention_duration?: {
+          delete_type?: 1 | 2;
+          enable?: boolean;
+          items?: Array<{
+            duration?: number;
+            time_unit?: "year" | "month" | "day";
+            type?: "callLog" | "onDemandRecording" | "automaticRecording" | "voicemail" | "videomail" | "sms" | "fax";
+          }>;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+          permanently_delete_after_days?: number;
+        };
+        auto_opt_out_in_call_queue?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+          prompt_before_opt_out_call_queue?: boolean;
+        };
+        block_calls_without_caller_id?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        block_external_calls?: {
+          block_business_hours?: boolean;
+          block_call_action?: 0 | 9;
+          block_closed_hours?: boolean;
+          block_holiday_hours?: boolean;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        call_handling_forwarding_to_other_users?: {
+          call_forwarding_type?: 1 | 2 | 3 | 4;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        call_live_transcription?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+          transcription_start_prompt?: {
+            audio_id?: string;
+            audio_name?: string;
+            enable?: boolean;
+          };
+        };
+        call_overflow?: {
+          call_overflow_type?: 1 | 2 | 3 | 4;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        call_park?: {
+          call_not_picked_up_action?: number;
+          enable?: boolean;
+          expiration_period?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 15 | 20 | 25 | 30 | 35 | 40 | 45 | 50 | 55 | 60;
+          forward_to?: {
+            display_name?: string;
+            extension_id?: string;
+            extension_number?: number;
+            extension_type?: "user" | "zoomRoom" | "commonArea" | "ciscoRoom/polycomRoom" | "autoReceptionist" | "callQueue" | "sharedLineGroup";
+            id?: string;
+          };
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+          music_on_park?: {
+            audio_id?: string;
+            audio_name?: string;
+          };
+          sequence?: 0 | 1;
+        };
+        call_screening?: {
+          enable?: boolean;
+          exclude_user_company_contacts?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        call_transferring?: {
+          call_transferring_type?: 1 | 2 | 3 | 4;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        check_voicemails_over_phone?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        conference_dtmf?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        connect_to_operator?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        delegation?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        desk_phone_smart_key_positions_layout?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        display_call_feedback_survey?: {
+          enable?: boolean;
+          feedback_duration?: {
+            enable?: boolean;
+            max?: number;
+            min?: number;
+          };
+          feedback_mos?: {
+            enable?: boolean;
+            max?: string;
+            min?: string;
+          };
+          feedback_type?: 1 | 2;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        e2e_encryption?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        elevate_to_meeting?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        hand_off_to_room?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        hide_phone_call_history_in_ios?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        international_calling?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        local_survivability_mode?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        mobile_switch_to_carrier?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        no_hold_conference?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        obfuscate_sensitive_data_during_call?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        online_fax?: {
+          enable?: boolean;
+          enable_new_fax_email_notifications?: boolean;
+          include_fax_as_attachment?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        outbound_calling?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        outbound_sms?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        peer_to_peer_media?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        personal_audio_library?: {
+          allow_music_on_hold_customization?: boolean;
+          allow_voicemail_and_message_greeting_customization?: boolean;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        prevent_users_upload_audio_files?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        restricted_call_hours?: {
+          allow_internal_calls?: boolean;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+          restricted_holiday_hours_applied?: boolean;
+          restricted_hours_applied?: boolean;
+          time_zone?: {
+            id?: string;
+            name?: string;
+          };
+        };
+        select_outbound_caller_id?: {
+          allow_hide_outbound_caller_id?: boolean;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        shared_voicemail_notification_by_email?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        show_custom_disclaimer_when_using_zoom_phone?: {
+          custom_disclaimer_list?: Array<{
+            body?: string;
+            language?: string;
+            title?: string;
+          }>;
+          display_frequency?: "first_time_only" | "every_time" | "every_month" | "every_quarter" | "every_6_months" | "every_year";
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        sms?: {
+          enable?: boolean;
+          international_sms?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        sms_auto_reply?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        sms_etiquette_tool?: {
+          enable?: boolean;
+          modified?: boolean;
+          sms_etiquette_policy?: Array<{
+            action?: 1 | 2;
+            active?: boolean;
+            content?: string;
+            description?: string;
+            id?: string;
+            name?: string;
+            rule?: 1 | 2;
+          }>;
+        };
+        sms_template?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+          sms_template_list?: Array<{
+            active?: boolean;
+            content?: string;
+            description?: string;
+            name?: string;
+            sms_template_id?: string;
+          }>;
+        };
+        use_callkit_for_incoming_call_notifications_in_ios?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        voicemail?: {
+          allow_delete?: boolean;
+          allow_download?: boolean;
+          allow_share?: boolean;
+          allow_videomail?: boolean;
+          allow_virtual_background?: boolean;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        voicemail_intent_based_prioritization?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        voicemail_notification_by_email?: {
+          enable?: boolean;
+          forward_voicemail_to_email?: boolean;
+          include_voicemail_file?: boolean;
+          include_voicemail_transcription?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        voicemail_tasks?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        voicemail_transcription?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        zoom_phone_on_desktop?: {
+          allow_calling_clients?: Array<"mac_os" | "windows" | "vdi_client" | "linux">;
+          allow_sms_mms_clients?: Array<"mac_os" | "windows" | "vdi_client" | "linux">;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+        };
+        zoom_phone_on_mobile?: {
+          allow_calling_sms_mms?: boolean;
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+        zoom_phone_on_pwa?: {
+          enable?: boolean;
+          locked?: boolean;
+          locked_by?: "invalid" | "account" | "user_group";
+          modified?: boolean;
+        };
+      };
+    };
   };
 }
 

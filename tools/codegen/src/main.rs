@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use zoom_phone_codegen::{GeneratedFile, catalog, dts, model::Api, spec};
+use zoom_phone_codegen::{GeneratedFile, catalog, dts, events, model::Api, pyi, spec, typed_ops};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,15 +31,22 @@ fn main() -> ExitCode {
 fn run(spec_dir: &Path, out_root: &Path, check: bool) -> Result<bool, String> {
     let api = spec::load_api(&spec_dir.join("phone-api.openapi.json"))?;
     print_counts(&api);
+    let hooks = events::load_events(&spec_dir.join("phone-webhooks.openapi.json"))?;
+    eprintln!("{} webhook events", hooks.len());
 
     // The output steps, in order.
-    let files: Vec<GeneratedFile> = vec![
+    let mut files: Vec<GeneratedFile> = vec![
         catalog::catalog_json(&api)?,
         catalog::response_schemas_json(&api)?,
         dts::operations_js(&api)?,
         dts::operations_dts(&api)?,
-        dts::events_dts(&read_json(&spec_dir.join("phone-webhooks.openapi.json"))?)?,
+        dts::events_dts(&hooks),
+        pyi::api_pyi(&api)?,
+        pyi::events_pyi(&read_json(&spec_dir.join("phone-webhooks.openapi.json"))?)?,
+        events::events_rs(&hooks)?,
+        events::events_json(&hooks)?,
     ];
+    files.extend(typed_ops::ops_files(&api)?);
 
     let mut up_to_date = true;
     for file in &files {
