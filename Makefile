@@ -60,11 +60,19 @@ wasm: wasm-toolchain ## Build the npm package into bindings-wasm/dist/ (prints s
 	scripts/build-wasm.sh
 
 .PHONY: test-js
-test-js: wasm ## The built npm package: tsc type check, Cloudflare workerd, then Node tests (js-examples/)
+test-js: wasm ## The built npm package: tsc (types test, examples), Cloudflare workerd, Node tests against the mock
+	$(CARGO) build -q -p zoom-phone-mock
 	cd js-examples && npm install --silent --no-audit --no-fund --no-package-lock
 	cd js-examples && node_modules/.bin/tsc -p .
 	cd js-examples && node_modules/.bin/workerd test workerd/config.capnp
 	node --test js-examples/*.test.mjs
+
+.PHONY: test-browser
+test-browser: wasm ## The npm package in headless Chromium (Debian's; installed if missing): PKCE, CORS calls, webhook
+	scripts/install-browser.sh
+	$(CARGO) build -q -p zoom-phone-mock
+	cd js-examples && npm install --silent --no-audit --no-fund --no-package-lock
+	node --test js-examples/browser/browser.test.mjs
 
 .PHONY: python-env
 python-env: ## Create .venv with maturin, pytest, pytest-asyncio, httpx, mypy (skips what is there)

@@ -81,3 +81,9 @@ say "package in ${DIST#"$ROOT"/} (bytes raw / gzip -9):"
 for f in "$DIST"/*.wasm "$DIST"/*.js "$DIST"/*.d.ts; do
   printf '    %-28s %9d %9d\n' "$(basename "$f")" "$(stat -c %s "$f")" "$(gzip -9c "$f" | wc -c)" >&2
 done
+# What a Node or browser user loads: the wasm plus every runtime module.
+for group in "wasm:$DIST/${LIB}_bg.wasm" "js:$(find "$DIST" -name '*.js' | sort | tr '\n' ' ')"; do
+  name=${group%%:*}
+  read -r -a files <<<"${group#*:}"
+  printf '    %-28s %9d %9d\n' "total $name" "$(cat "${files[@]}" | wc -c)" "$(cat "${files[@]}" | gzip -9c | wc -c)" >&2
+done

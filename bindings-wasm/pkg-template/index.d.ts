@@ -1,3 +1,28 @@
 // Every entry point (node.js, web.js, workerd.js) instantiates the wasm on
-// import and re-exports the same API.
-export * from "./zoom_phone_wasm.js";
+// import and exports the same API: the client (client.d.ts) over the core's
+// own exports.
+export {
+  DeviceFlow,
+  Pager,
+  Session,
+  buildRequest,
+  catalog,
+  parseResponse,
+  type BuiltRequest,
+  type CallOptions,
+  type CoreError,
+  type DriverAction,
+  type OAuthApp,
+  type Params,
+  type ParsedResponse,
+  type RequestConfig,
+  type RetryOptions,
+  type SessionAuth,
+  type SessionConfig,
+  type StoredTokens,
+  type WebhookResult,
+} from "./zoom_phone_wasm.js";
+export * from "./client.js";
+export * from "./oauth.js";
+export type * from "./operations.js";
+export type * from "./events.js";

@@ -10,4 +10,4 @@ globalThis.crypto ??= webcrypto;
 
 initSync({ module: readFileSync(new URL("./zoom_phone_wasm_bg.wasm", import.meta.url)) });
 
-export * from "./zoom_phone_wasm.js";
+export * from "./api.js";

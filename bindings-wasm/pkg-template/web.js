@@ -4,4 +4,4 @@ import init from "./zoom_phone_wasm.js";
 
 await init();
 
-export * from "./zoom_phone_wasm.js";
+export * from "./api.js";

@@ -5,4 +5,4 @@ import wasmModule from "./zoom_phone_wasm_bg.wasm";
 
 initSync({ module: wasmModule });
 
-export * from "./zoom_phone_wasm.js";
+export * from "./api.js";

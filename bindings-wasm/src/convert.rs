@@ -128,6 +128,13 @@ pub fn json_to_js(value: &serde_json::Value) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&value.to_string())
 }
 
+/// A slice of JSON values as a JS array, in one `JSON.parse`.
+pub fn json_items_to_js(items: &[serde_json::Value]) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(items)
+        .map_err(|e| type_error(&format!("items cannot be written as JSON: {e}")))?;
+    js_sys::JSON::parse(&text)
+}
+
 /// `{ status, trackingId, rateLimit, kind, body, contentType?, location? }`.
 pub fn output_to_js(output: &zoom_phone::response::Output) -> Result<JsValue, JsValue> {
     use zoom_phone::response::Body;
@@ -160,4 +167,14 @@ pub fn output_to_js(output: &zoom_phone::response::Output) -> Result<JsValue, Js
     set(&out, "kind", &kind.into());
     set(&out, "body", &body);
     Ok(out.into())
+}
+
+/// Milliseconds since the epoch from JS (`Date.now()`): a whole-enough,
+/// non-negative, safe-integer number.
+pub fn timestamp(now: f64) -> Result<zoom_phone::Timestamp, JsValue> {
+    if now.is_finite() && (0.0..=9_007_199_254_740_991.0).contains(&now) {
+        Ok(zoom_phone::Timestamp::from_millis(now as u64))
+    } else {
+        Err(type_error("now must be milliseconds since the epoch"))
+    }
 }

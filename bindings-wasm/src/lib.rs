@@ -11,10 +11,18 @@ mod convert;
 mod defaults;
 mod error;
 mod error_info;
+mod oauth;
+mod session;
+mod webhook;
+
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use wasm_bindgen::prelude::*;
 
 pub use error_info::{ErrorInfo, describe};
+pub use oauth::DeviceFlow;
+pub use session::{Pager, Session};
+pub use webhook::{handle_webhook, verify_webhook};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
@@ -51,7 +59,7 @@ export interface ParsedResponse {
 }
 
 /** What every error thrown by this package carries besides `message`. */
-export interface ZoomPhoneError extends Error {
+export interface CoreError extends Error {
   name: "BuildError" | "ApiError" | "DecodeError" | "OAuthError" | "WebhookError"
     | "TransportError" | "TimeoutError" | "DailyLimitExceededError" | "PageTokenExpiredError"
     | "ZoomPhoneError";
@@ -63,16 +71,125 @@ export interface ZoomPhoneError extends Error {
   zoomCode?: number;
   /** Zoom's `x-zm-trackingid`, for Zoom support. */
   trackingId?: string;
+  /** Zoom's per-field problems of a validation error (`ApiError`). */
+  errors?: Array<{ field: string; message: string }>;
+  /** What the rate-limit headers of the failed response said (`ApiError`). */
+  rateLimit?: Record<string, unknown> | null;
+  /** When a retry may succeed: a delay (`Retry-After: 2`) or an instant (ms since the epoch). */
+  retryAfter?: { delayMs: number } | { at: number };
+}
+
+/** A token set as the token store keeps it (snake_case, as the core writes it). */
+export interface StoredTokens {
+  access_token: string;
+  refresh_token?: string | null;
+  token_type?: string;
+  scopes?: string[];
+  /** Milliseconds since the epoch. */
+  expires_at?: number | null;
+  api_url?: string | null;
+}
+
+/** How a `Session` obtains tokens. */
+export type SessionAuth =
+  | { type: "serverToServer"; accountId: string; clientId: string; clientSecret: string }
+  | { type: "clientCredentials"; clientId: string; clientSecret: string }
+  | { type: "refreshToken"; clientId: string; clientSecret?: string; tokens: StoredTokens }
+  | { type: "fixed"; accessToken: string }
+  | { type: "external" };
+
+/** Retry policy; every field optional (defaults: 4 attempts, 2 min, 500 ms base, 30 s cap). */
+export interface RetryOptions {
+  maxAttempts?: number;
+  maxElapsedMs?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Also retry POST/PATCH after a 5xx or timeout (the write may apply twice). */
+  retryNonIdempotent?: boolean;
+}
+
+export interface SessionConfig {
+  auth: SessionAuth;
+  baseUrl?: string;
+  fileBaseUrl?: string;
+  userAgent?: string;
+  oauthBase?: string;
+  retry?: RetryOptions;
+  /** Client-side rate limiting by Zoom's plan limits; off by default. */
+  rateLimits?: "pro" | "business" | "off" | null;
+  /** Jitter seed (pass real randomness; integer below 2^53). */
+  seed?: number;
+}
+
+export interface CallOptions {
+  /** The call fails with `TimeoutError` once this instant (ms since the epoch) passes. */
+  deadlineMs?: number;
+  retryNonIdempotent?: boolean;
+}
+
+/** What the host does next for a call. */
+export type DriverAction =
+  | { type: "send"; attempt: number; request: BuiltRequest }
+  | { type: "fetchToken"; attempt: number }
+  | { type: "wait"; until: number | null }
+  /** `items`: the page's items, from `pollPage` (whose `output` then has no body). */
+  | { type: "done"; output: ParsedResponse; items?: unknown[] };
+
+/** An OAuth app: public PKCE clients have no secret; `redirectUri` for the code flow. */
+export interface OAuthApp {
+  clientId: string;
+  clientSecret?: string;
+  redirectUri?: string;
+  /** Default `https://zoom.us`. */
+  oauthBase?: string;
+}
+
+/** A verified webhook request: send `status`/`body` now, process `payload` after. */
+export interface WebhookResult {
+  status: number;
+  contentType: string | null;
+  body: Uint8Array;
+  event: string;
+  /** The verified event; `null` for `endpoint.url_validation`. */
+  payload: { event: string; event_ts?: number; payload?: unknown } | null;
 }
 "#;
 
-/// Sends panic messages to `console.error`: `panic = "abort"` on wasm turns a
-/// panic into an opaque `RuntimeError: unreachable`, and the message is the
-/// only evidence of what went wrong. Input never panics by design; this is
-/// for the bug we did not foresee.
+/// Panics: the message goes to `console.error` (`panic = "abort"` on wasm
+/// turns a panic into an opaque `RuntimeError: unreachable`, and the message
+/// is the only evidence of what went wrong), and the instance is scheduled
+/// for reinitialization: the next call into the module runs on a fresh
+/// instance, so a bug costs the calls in flight, not the process (objects of
+/// the old instance throw when used; client.js rebuilds its session). Input
+/// never panics by design; this is for the bug we did not foresee.
 #[wasm_bindgen(start)]
 fn start() {
-    console_error_panic_hook::set_once();
+    // Random, so a fresh instance is told apart from the one it replaced.
+    let id = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+    INSTANCE_ID.store(id.max(1), Ordering::Relaxed);
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        wasm_bindgen::handler::schedule_reinit();
+    }));
+}
+
+static INSTANCE_ID: AtomicU32 = AtomicU32::new(0);
+
+/// Which wasm instance is running: it changes when a panic replaced the
+/// instance. Objects (sessions, pagers) belong to the instance that made
+/// them; the JS layer checks this before touching one, since a stale object
+/// used on a fresh instance would point into unrelated memory.
+#[wasm_bindgen(js_name = instanceId)]
+pub fn instance_id() -> u32 {
+    INSTANCE_ID.load(Ordering::Relaxed)
+}
+
+/// Panics on purpose, so the package's tests can check the recovery from a
+/// panic (nothing else can make this crate panic). Not part of the API.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __panicForTests, skip_typescript)]
+pub fn panic_for_tests() {
+    panic!("panic requested by a test of the panic recovery");
 }
 
 /// Every operation of the API as data (the generated catalog).

@@ -12,6 +12,10 @@ const worker :Workerd.Worker = (
   modules = [
     (name = "worker.js", esModule = embed "worker.js"),
     (name = "zoom-phone/workerd.js", esModule = embed "../node_modules/zoom-phone/workerd.js"),
+    (name = "zoom-phone/api.js", esModule = embed "../node_modules/zoom-phone/api.js"),
+    (name = "zoom-phone/client.js", esModule = embed "../node_modules/zoom-phone/client.js"),
+    (name = "zoom-phone/oauth.js", esModule = embed "../node_modules/zoom-phone/oauth.js"),
+    (name = "zoom-phone/operations.js", esModule = embed "../node_modules/zoom-phone/operations.js"),
     (name = "zoom-phone/zoom_phone_wasm.js", esModule = embed "../node_modules/zoom-phone/zoom_phone_wasm.js"),
     (name = "zoom-phone/zoom_phone_wasm_bg.wasm", wasm = embed "../node_modules/zoom-phone/zoom_phone_wasm_bg.wasm"),
   ],

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 pub mod catalog;
+pub mod dts;
 pub mod events;
 pub mod model;
 pub mod names;

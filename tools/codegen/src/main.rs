@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use zoom_phone_codegen::{GeneratedFile, catalog, events, model::Api, pyi, spec, typed_ops};
+use zoom_phone_codegen::{GeneratedFile, catalog, dts, events, model::Api, pyi, spec, typed_ops};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -38,6 +38,9 @@ fn run(spec_dir: &Path, out_root: &Path, check: bool) -> Result<bool, String> {
     let mut files: Vec<GeneratedFile> = vec![
         catalog::catalog_json(&api)?,
         catalog::response_schemas_json(&api)?,
+        dts::operations_js(&api)?,
+        dts::operations_dts(&api)?,
+        dts::events_dts(&hooks),
         pyi::api_pyi(&api)?,
         pyi::events_pyi(&read_json(&spec_dir.join("phone-webhooks.openapi.json"))?)?,
         events::events_rs(&hooks)?,

@@ -1,0 +1,501 @@
+// The thin JS host of the core's call driver: it moves bytes with `fetch`
+// and time with timers. Which token, when to refresh, whether and when to
+// retry, which page is next, what an answer means: all decided in Rust
+// (zoom_phone::driver) and only carried out here.
+import {
+  Pager,
+  Session,
+  handleWebhook as coreHandleWebhook,
+  instanceId,
+  verifyWebhook as coreVerifyWebhook,
+} from "./zoom_phone_wasm.js";
+import { GROUPS } from "./operations.js";
+
+// --- Errors -----------------------------------------------------------------
+
+/** Base class of every error this package throws for a Zoom or SDK failure. */
+export class ZoomPhoneError extends Error {
+  constructor(message, fields = {}) {
+    super(message);
+    this.name = new.target.name;
+    /** The core's error kind: `ApiError`, `BuildError`, `OAuthError`, ... */
+    this.kind = fields.kind ?? "ZoomPhoneError";
+    this.code = fields.code ?? "error";
+    this.status = fields.status;
+    this.zoomCode = fields.zoomCode;
+    this.trackingId = fields.trackingId;
+    this.errors = fields.errors ?? [];
+    this.rateLimit = fields.rateLimit ?? null;
+    this.retryAfter = fields.retryAfter;
+  }
+}
+/** Zoom (or the OAuth server, or the SDK's checks before sending) refused the call. */
+export class ZoomApiError extends ZoomPhoneError {}
+/** Tokens could not be obtained, or Zoom refused the token (401, code 124). */
+export class ZoomAuthError extends ZoomApiError {}
+/** 429, or the account's daily quota is spent; see `retryAfter`. */
+export class ZoomRateLimitError extends ZoomApiError {}
+/** 404: the resource does not exist. */
+export class ZoomNotFoundError extends ZoomApiError {}
+/** The parameters are wrong: caught before sending (`kind: "BuildError"`) or Zoom's 400/300. */
+export class ZoomValidationError extends ZoomApiError {}
+/** A webhook request that is not genuine; `status` is the HTTP status to answer with. */
+export class ZoomWebhookError extends ZoomApiError {}
+/** No answer: connection failure, timeout, abort of a request in flight. */
+export class ZoomTransportError extends ZoomPhoneError {}
+
+function classFor(raw) {
+  switch (raw.name) {
+    case "BuildError":
+      return ZoomValidationError;
+    case "OAuthError":
+      return ZoomAuthError;
+    case "WebhookError":
+      return ZoomWebhookError;
+    case "DailyLimitExceededError":
+      return ZoomRateLimitError;
+    case "TransportError":
+    case "TimeoutError":
+      return ZoomTransportError;
+    case "ApiError":
+      if (raw.status === 401 || raw.zoomCode === 124) return ZoomAuthError;
+      if (raw.status === 429) return ZoomRateLimitError;
+      if (raw.status === 404) return ZoomNotFoundError;
+      if (raw.status === 400 || raw.status === 422) return ZoomValidationError;
+      return ZoomApiError;
+    case "DecodeError":
+    case "PageTokenExpiredError":
+      return ZoomApiError;
+    default:
+      return ZoomPhoneError;
+  }
+}
+
+// A panic in the core traps (RuntimeError) and makes the next call run on a
+// fresh wasm instance (see `start` in bindings-wasm/src/lib.rs). Objects of
+// the old instance must not be touched again: each is used only while
+// `instanceId()` still names the instance that made it.
+function isCoreFailure(raw) {
+  return raw instanceof WebAssembly.RuntimeError || (raw instanceof Error && raw.message.startsWith("Invalid stale object"));
+}
+
+function coreFailure() {
+  return new ZoomPhoneError("the WebAssembly core failed (a bug: its message is on the console); the next call starts afresh", {
+    kind: "InternalError",
+    code: "internal_error",
+  });
+}
+
+/** Runs `fn` on an object of instance `inst`, or fails if that instance is gone. */
+function on(inst, fn) {
+  if (instanceId() !== inst) throw coreFailure();
+  return core(fn);
+}
+
+/** The core's thrown error as an instance of the class hierarchy; other values pass through. */
+export function toZoomError(raw) {
+  if (raw instanceof ZoomPhoneError) return raw;
+  if (isCoreFailure(raw)) return coreFailure();
+  if (!(raw instanceof Error) || typeof raw.code !== "string" || raw instanceof TypeError) return raw;
+  const Class = classFor(raw);
+  return new Class(raw.message, {
+    kind: raw.name,
+    code: raw.code,
+    status: raw.status,
+    zoomCode: raw.zoomCode,
+    trackingId: raw.trackingId,
+    errors: raw.errors,
+    rateLimit: raw.rateLimit,
+    retryAfter: raw.retryAfter,
+  });
+}
+
+export const isZoomPhoneError = (e) => e instanceof ZoomPhoneError;
+export const isZoomApiError = (e) => e instanceof ZoomApiError;
+export const isZoomAuthError = (e) => e instanceof ZoomAuthError;
+export const isZoomRateLimitError = (e) => e instanceof ZoomRateLimitError;
+export const isZoomNotFoundError = (e) => e instanceof ZoomNotFoundError;
+export const isZoomValidationError = (e) => e instanceof ZoomValidationError;
+export const isZoomWebhookError = (e) => e instanceof ZoomWebhookError;
+
+function core(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    throw toZoomError(e);
+  }
+}
+
+// --- The client ---------------------------------------------------------------
+
+function randomSeed() {
+  const [a, b] = globalThis.crypto.getRandomValues(new Uint32Array(2));
+  return a * 2 ** 21 + (b >>> 11); // 53 random bits: a safe integer
+}
+
+function authFrom(credentials) {
+  if (credentials == null || typeof credentials !== "object") {
+    throw new TypeError("credentials must be an object: {accountId, clientId, clientSecret}, {accessToken} or {tokenSource}");
+  }
+  const c = credentials;
+  if (typeof c.tokenSource === "function") return { type: "external" };
+  if (c.accessToken !== undefined) return { type: "fixed", accessToken: c.accessToken };
+  if (c.refreshToken !== undefined || c.tokens !== undefined) {
+    // Only a refresh token: an access token that expired at the epoch, so the
+    // first call renews before sending anything.
+    const tokens = c.tokens ?? { access_token: "expired", refresh_token: c.refreshToken, expires_at: 0 };
+    return { type: "refreshToken", clientId: c.clientId, clientSecret: c.clientSecret, tokens };
+  }
+  if (c.accountId !== undefined) {
+    return { type: "serverToServer", accountId: c.accountId, clientId: c.clientId, clientSecret: c.clientSecret };
+  }
+  if (c.clientId !== undefined) return { type: "clientCredentials", clientId: c.clientId, clientSecret: c.clientSecret };
+  throw new TypeError("credentials must hold {accountId, clientId, clientSecret}, {accessToken}, {refreshToken, clientId} or {tokenSource}");
+}
+
+/** A token source's answer as the store form the core reads. */
+function storedFrom(token) {
+  if (typeof token === "string") return { access_token: token };
+  if (token && typeof token === "object" && "accessToken" in token) {
+    return {
+      access_token: token.accessToken,
+      refresh_token: token.refreshToken ?? null,
+      expires_at: token.expiresAt ?? (token.expiresIn != null ? Date.now() + token.expiresIn * 1000 : null),
+      api_url: token.apiUrl ?? null,
+      scopes: token.scopes ?? [],
+    };
+  }
+  return token;
+}
+
+/** How `fetch` failed, in the core's terms (it decides what may be retried). */
+function failureKind(error) {
+  const code = error?.cause?.code ?? error?.code;
+  if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "UND_ERR_CONNECT_TIMEOUT") {
+    return "connect";
+  }
+  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE" || code === "UND_ERR_CLOSED") return "reset";
+  if (error?.name === "TimeoutError") return "timeout";
+  return "other";
+}
+
+function abortReason(signal) {
+  return signal.reason ?? new DOMException("The operation was aborted", "AbortError");
+}
+
+function resultOf(output) {
+  switch (output.kind) {
+    case "json":
+    case "binary":
+      return output.body;
+    case "redirect":
+      return output.location;
+    default:
+      return undefined;
+  }
+}
+
+export class ZoomPhone {
+  #config;
+  #session;
+  #sessionInstance;
+  #lastTokens;
+  #fetch;
+  #tokenSource;
+  #tokenStore;
+  #timeoutMs;
+  #loaded;
+  #waiters = new Set();
+
+  /**
+   * @param credentials `{accountId, clientId, clientSecret}` (server-to-server),
+   *   `{clientId, clientSecret}` (client credentials), `{accessToken}` (fixed),
+   *   `{clientId, clientSecret?, refreshToken | tokens}` (a user's tokens), or
+   *   `{tokenSource: async () => token}`.
+   */
+  constructor(credentials, options = {}) {
+    const auth = authFrom(credentials);
+    this.#tokenSource = credentials.tokenSource;
+    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.#tokenStore = options.tokenStore;
+    this.#timeoutMs = options.timeoutMs;
+    const config = { auth, seed: options.seed ?? randomSeed() };
+    for (const key of ["baseUrl", "fileBaseUrl", "userAgent", "oauthBase", "retry", "rateLimits"]) {
+      if (options[key] !== undefined) config[key] = options[key];
+    }
+    this.#config = config;
+    this.#session = core(() => new Session(config));
+    this.#sessionInstance = instanceId();
+    for (const [group, methods] of Object.entries(GROUPS)) {
+      const api = {};
+      for (const [name, [operationId, pages]] of Object.entries(methods)) {
+        const method = (params, opts) => this.call(operationId, params, opts);
+        if (pages) method.iter = (params, opts) => this.paginate(operationId, params, opts);
+        Object.defineProperty(method, "name", { value: name });
+        api[name] = method;
+      }
+      Object.defineProperty(this, group, { value: Object.freeze(api), enumerable: true });
+    }
+  }
+
+  /** The session and its instance, rebuilt (with the last tokens) if the core failed since it was made. */
+  #current() {
+    const inst = instanceId();
+    if (this.#sessionInstance !== inst) {
+      this.#session = core(() => new Session(this.#config));
+      this.#sessionInstance = inst;
+      if (this.#lastTokens) core(() => this.#session.loadTokens(this.#lastTokens));
+    }
+    return { session: this.#session, inst };
+  }
+
+  /** Calls an operation (operationId or snake_case name); resolves to its result. */
+  async call(operationId, params, options = {}) {
+    return resultOf(await this.request(operationId, params, options));
+  }
+
+  /** Calls an operation; resolves to the whole answer (status, trackingId, rateLimit, kind, body). */
+  async request(operationId, params, options = {}) {
+    return this.#drive(options, (session, opts, now) => session.start(operationId, params, opts, now));
+  }
+
+  /** Downloads a `download_url` from an earlier answer (redirects followed, token only to Zoom). */
+  async download(url, options = {}) {
+    const output = await this.#drive(options, (session, opts, now) => session.startDownload(url, opts, now));
+    return output.body;
+  }
+
+  /** The items of every page of a listing, fetched page by page as they are consumed. */
+  async *paginate(operationId, params, options = {}) {
+    const inst = instanceId();
+    const pager = core(() => new Pager(operationId, params, options.limit));
+    try {
+      for (;;) {
+        const next = on(inst, () => pager.nextParams(Date.now()));
+        if (next === null) return;
+        // The pager takes each page inside the core (pollPage): only its items cross over.
+        const { items } = await this.#drive(
+          options,
+          (session, opts, now) => session.start(operationId, next, opts, now),
+          pager,
+          inst,
+        );
+        yield* items;
+      }
+    } finally {
+      if (instanceId() === inst) pager.free();
+    }
+  }
+
+  async #drive(options, start, pager, pagerInst) {
+    const signal = options.signal;
+    if (signal?.aborted) throw abortReason(signal);
+    await this.#loadStore();
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    const deadlineMs = timeoutMs != null ? Date.now() + timeoutMs : undefined;
+    const opts = {};
+    if (deadlineMs !== undefined) opts.deadlineMs = deadlineMs;
+    if (options.retryNonIdempotent) opts.retryNonIdempotent = true;
+    // One session for the whole call: ids are only meaningful to the session that made them.
+    const { session, inst } = this.#current();
+    if (pager && pagerInst !== inst) throw coreFailure();
+    const id = core(() => start(session, opts, Date.now()));
+    let finished = false;
+    try {
+      for (;;) {
+        if (signal?.aborted) throw abortReason(signal);
+        let action;
+        try {
+          action = on(inst, () => (pager ? session.pollPage(id, pager, Date.now()) : session.poll(id, Date.now())));
+        } catch (e) {
+          finished = true;
+          throw toZoomError(e);
+        }
+        switch (action.type) {
+          case "done":
+            finished = true;
+            return pager ? action : action.output;
+          case "send":
+            await this.#send(session, inst, id, action, signal, deadlineMs);
+            break;
+          case "fetchToken":
+            await this.#fetchToken(session, inst, id, action);
+            break;
+          default:
+            await this.#wait(action.until, deadlineMs, signal);
+        }
+      }
+    } finally {
+      if (!finished) {
+        if (instanceId() === inst) session.cancel(id);
+        this.#notify();
+      }
+    }
+  }
+
+  async #send(session, inst, id, { attempt, request }, signal, deadlineMs) {
+    const controller = new AbortController();
+    let timedOut = false;
+    const onAbort = () => controller.abort(abortReason(signal));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    let outcome;
+    const timer =
+      deadlineMs !== undefined
+        ? setTimeout(() => {
+            timedOut = true;
+            controller.abort(new DOMException("timed out", "TimeoutError"));
+          }, Math.max(0, deadlineMs - Date.now()))
+        : undefined;
+    try {
+      const response = await this.#fetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body ?? undefined,
+        redirect: "manual",
+        signal: controller.signal,
+      });
+      const body = new Uint8Array(await response.arrayBuffer());
+      if (response.type === "opaqueredirect" || response.status === 0) {
+        // Browsers hide redirect targets from `redirect: "manual"`.
+        outcome = () => session.receiveFailure(id, attempt, "other", "the browser did not expose a redirect", Date.now());
+      } else {
+        const headers = Object.fromEntries(response.headers);
+        outcome = () => session.receive(id, attempt, response.status, headers, body, Date.now());
+      }
+    } catch (error) {
+      if (signal?.aborted) throw abortReason(signal);
+      const kind = timedOut ? "timeout" : failureKind(error);
+      const message = String(error?.cause?.message ?? error?.message ?? error);
+      outcome = () => session.receiveFailure(id, attempt, kind, message, Date.now());
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    }
+    on(inst, outcome);
+    await this.#persist(session, inst);
+    this.#notify();
+  }
+
+  async #fetchToken(session, inst, id, { attempt }) {
+    let token;
+    try {
+      token = await this.#tokenSource();
+    } catch (error) {
+      const reason = `the token source failed: ${error?.message ?? error}`;
+      on(inst, () => session.receiveToken(id, attempt, null, reason, Date.now()));
+      this.#notify();
+      return;
+    }
+    on(inst, () => session.receiveToken(id, attempt, token == null ? null : storedFrom(token), undefined, Date.now()));
+    await this.#persist(session, inst);
+    this.#notify();
+  }
+
+  #wait(until, deadlineMs, signal) {
+    const limit = deadlineMs !== undefined ? (until == null ? deadlineMs : Math.min(until, deadlineMs)) : until;
+    return new Promise((resolve) => {
+      let timer;
+      const done = () => {
+        clearTimeout(timer);
+        this.#waiters.delete(done);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      this.#waiters.add(done);
+      signal?.addEventListener("abort", done, { once: true });
+      if (limit != null) timer = setTimeout(done, Math.max(0, limit - Date.now()));
+    });
+  }
+
+  /** Wakes every call waiting for another call of this client to progress. */
+  #notify() {
+    const waiters = [...this.#waiters];
+    this.#waiters.clear();
+    for (const wake of waiters) wake();
+  }
+
+  #loadStore() {
+    if (!this.#tokenStore) return undefined;
+    this.#loaded ??= (async () => {
+      const stored = await this.#tokenStore.load();
+      if (stored != null) core(() => this.#current().session.loadTokens(stored));
+    })();
+    return this.#loaded;
+  }
+
+  async #persist(session, inst) {
+    const tokens = on(inst, () => session.takePersist());
+    if (tokens === undefined) return;
+    this.#lastTokens = tokens;
+    if (this.#tokenStore) await this.#tokenStore.save(tokens);
+  }
+}
+
+// --- Webhooks -------------------------------------------------------------------
+
+/** Headers from a fetch `Headers`, Node's `IncomingHttpHeaders` or a plain object. */
+function plainHeaders(headers) {
+  if (headers == null) return {};
+  if (typeof headers.entries === "function" && typeof headers.get === "function") {
+    return Object.fromEntries(headers.entries());
+  }
+  const out = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name] = Array.isArray(value) ? value.join(", ") : String(value);
+  }
+  return out;
+}
+
+/** Throws `ZoomWebhookError` unless the request was signed by Zoom with one of `secrets`. */
+export function verifyWebhook(headers, rawBody, secrets, nowMs = Date.now()) {
+  core(() => coreVerifyWebhook(plainHeaders(headers), rawBody, secrets, nowMs));
+}
+
+/**
+ * Verifies a webhook request and says how to answer: `{status, contentType,
+ * body, event, payload}` (the URL-validation answer included). Throws
+ * `ZoomWebhookError` (with the `status` to answer) when it is not genuine.
+ */
+export function handleWebhook(headers, rawBody, secrets, nowMs = Date.now()) {
+  return core(() => coreHandleWebhook(plainHeaders(headers), rawBody, secrets, nowMs));
+}
+
+/**
+ * For fetch-style servers (Workers, Deno, Bun): `{response, event, payload}`;
+ * on a request that is not genuine `response` is the refusal and `error` says why.
+ */
+export async function handleWebhookRequest(request, secrets, nowMs = Date.now()) {
+  const raw = new Uint8Array(await request.arrayBuffer());
+  try {
+    const r = handleWebhook(request.headers, raw, secrets, nowMs);
+    const headers = r.contentType ? { "content-type": r.contentType } : {};
+    const response = new Response(r.status === 204 ? null : r.body, { status: r.status, headers });
+    return { response, event: r.event, payload: r.payload };
+  } catch (error) {
+    if (!(error instanceof ZoomWebhookError)) throw error;
+    return { response: new Response(null, { status: error.status ?? 401 }), event: null, payload: null, error };
+  }
+}
+
+/**
+ * For Node's `http`: reads the body of `req`, answers on `res`, and resolves to
+ * `{event, payload}` of a genuine event (payload `null` for URL validation), or
+ * `null` after refusing a request that is not genuine.
+ */
+export async function handleNodeWebhook(req, res, secrets, nowMs) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  const raw = new Uint8Array(Buffer.concat(chunks));
+  try {
+    const r = handleWebhook(req.headers, raw, secrets, nowMs ?? Date.now());
+    res.writeHead(r.status, r.contentType ? { "content-type": r.contentType } : {});
+    res.end(r.status === 204 ? undefined : r.body);
+    return { event: r.event, payload: r.payload };
+  } catch (error) {
+    if (!(error instanceof ZoomWebhookError)) throw error;
+    res.writeHead(error.status ?? 401);
+    res.end();
+    return null;
+  }
+}
