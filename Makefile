@@ -44,7 +44,7 @@ mock: ## Run the mock Zoom Phone server in the foreground (MOCK_ARGS="--port 808
 	$(CARGO) run -q -p zoom-phone-mock -- --webhook-spec $(SPEC_DIR)/phone-webhooks.openapi.json $(MOCK_ARGS)
 
 .PHONY: test
-test: lint check-generated test-rust doc test-js test-py ## Everything CI checks, installing what it needs
+test: lint check-generated test-rust doc test-js test-browser test-py ## Everything CI checks, installing what it needs
 	@echo "make test: all checks passed"
 
 # --- Bindings: npm package (wasm-bindgen) and Python package (PyO3 + maturin) ---
