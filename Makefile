@@ -7,6 +7,7 @@ SHELL := /bin/bash
 
 SPEC_DIR ?= $(abspath ../shared/zoom-spec)
 CARGO ?= cargo
+MOCK_ARGS ?=
 
 .PHONY: help
 help: ## List the targets
@@ -37,6 +38,10 @@ test-rust: ## Rust unit and integration tests of the whole workspace
 .PHONY: doc
 doc: ## Build the Rust API docs (warnings are errors)
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps -q
+
+.PHONY: mock
+mock: ## Run the mock Zoom Phone server in the foreground (MOCK_ARGS="--port 8080 --rate-limits pro")
+	$(CARGO) run -q -p zoom-phone-mock -- --webhook-spec $(SPEC_DIR)/phone-webhooks.openapi.json $(MOCK_ARGS)
 
 .PHONY: test
 test: lint check-generated test-rust doc ## Everything CI checks, installing what it needs
