@@ -18,6 +18,7 @@ pub use time::Timestamp;
 
 pub mod auth;
 pub mod date;
+pub mod driver;
 pub mod limiter;
 pub mod paginate;
 pub mod ratelimit;
