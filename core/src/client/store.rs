@@ -44,6 +44,17 @@ impl<S: TokenStore> AsyncTokenStore for S {
     }
 }
 
+/// A store shared with the caller, who can then look at what was saved.
+impl<S: TokenStore + ?Sized> TokenStore for std::sync::Arc<S> {
+    fn load(&self) -> io::Result<Option<TokenSet>> {
+        (**self).load()
+    }
+
+    fn save(&self, tokens: &TokenSet) -> io::Result<()> {
+        (**self).save(tokens)
+    }
+}
+
 /// Keeps the tokens in memory: shared by clients of one process, lost on exit.
 #[derive(Default)]
 pub struct MemoryStore {
@@ -170,8 +181,8 @@ mod tests {
     fn memory_store_keeps_the_last_save() {
         let store = MemoryStore::new();
         assert_eq!(TokenStore::load(&store).unwrap(), None);
-        store.save(&tokens("a")).unwrap();
-        store.save(&tokens("b")).unwrap();
+        TokenStore::save(&store, &tokens("a")).unwrap();
+        TokenStore::save(&store, &tokens("b")).unwrap();
         assert_eq!(TokenStore::load(&store).unwrap(), Some(tokens("b")));
         assert!(!format!("{store:?}").contains("refresh-1"));
     }
@@ -182,8 +193,8 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let store = JsonFileStore::new(dir.join("tokens.json"));
         assert_eq!(TokenStore::load(&store).unwrap(), None);
-        store.save(&tokens("first")).unwrap();
-        store.save(&tokens("second")).unwrap();
+        TokenStore::save(&store, &tokens("first")).unwrap();
+        TokenStore::save(&store, &tokens("second")).unwrap();
         assert_eq!(TokenStore::load(&store).unwrap(), Some(tokens("second")));
         #[cfg(unix)]
         {

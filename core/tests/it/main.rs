@@ -1,6 +1,14 @@
 //! The one integration-test binary of the core; modules beside it.
 
 mod auth;
+#[cfg(feature = "async-client")]
+mod client_async;
+#[cfg(feature = "blocking-client")]
+mod client_blocking;
+#[cfg(any(feature = "async-client", feature = "blocking-client"))]
+mod client_support;
+#[cfg(any(feature = "async-client", feature = "blocking-client"))]
+mod client_webhooks;
 mod errors;
 mod every_operation;
 mod limits;
