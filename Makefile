@@ -44,5 +44,41 @@ mock: ## Run the mock Zoom Phone server in the foreground (MOCK_ARGS="--port 808
 	$(CARGO) run -q -p zoom-phone-mock -- --webhook-spec $(SPEC_DIR)/phone-webhooks.openapi.json $(MOCK_ARGS)
 
 .PHONY: test
-test: lint check-generated test-rust doc ## Everything CI checks, installing what it needs
+test: lint check-generated test-rust doc test-js test-py ## Everything CI checks, installing what it needs
 	@echo "make test: all checks passed"
+
+# --- Bindings: npm package (wasm-bindgen) and Python package (PyO3 + maturin) ---
+VENV ?= .venv
+WHEEL_DIR := target/wheels
+
+.PHONY: wasm-toolchain
+wasm-toolchain: ## Install Debian's Rust for wasm and wasm-bindgen-cli into .tools/ (skips what is there)
+	scripts/install-wasm-toolchain.sh --wasm-opt
+
+.PHONY: wasm
+wasm: wasm-toolchain ## Build the npm package into bindings-wasm/dist/ (prints sizes)
+	scripts/build-wasm.sh
+
+.PHONY: test-js
+test-js: wasm ## The built npm package: tsc type check, Cloudflare workerd, then Node tests (js-examples/)
+	cd js-examples && npm install --silent --no-audit --no-fund --no-package-lock
+	cd js-examples && node_modules/.bin/tsc -p .
+	cd js-examples && node_modules/.bin/workerd test workerd/config.capnp
+	node --test js-examples/*.test.mjs
+
+.PHONY: python-env
+python-env: ## Create .venv with maturin, pytest, pytest-asyncio, httpx, mypy (skips what is there)
+	scripts/install-python-env.sh
+
+.PHONY: python
+python: python-env ## Build the abi3 wheel with maturin and install it into .venv
+	rm -f $(WHEEL_DIR)/zoom_phone-*.whl
+	cd bindings-python && ../$(VENV)/bin/maturin build --release --out ../$(WHEEL_DIR) -i ../$(VENV)/bin/python
+	$(VENV)/bin/python -m pip install -q --disable-pip-version-check --force-reinstall --no-deps $(WHEEL_DIR)/zoom_phone-*.whl
+	@ls -l $(WHEEL_DIR)/zoom_phone-*.whl
+
+.PHONY: test-py
+test-py: python ## pytest against the installed wheel (py-tests/), mypy --strict, stubtest of the compiled module
+	$(VENV)/bin/python -m pytest -q py-tests
+	$(VENV)/bin/mypy --strict py-tests bindings-python/python/zoom_phone
+	$(VENV)/bin/python -m mypy.stubtest zoom_phone._core

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use crate::catalog::{Operation, Pagination};
 use crate::date::Date;
 use crate::error::Error;
+use crate::response::ApiError;
 use crate::time::Timestamp;
 
 /// How long Zoom honours a `next_page_token`.
@@ -242,18 +243,15 @@ impl Pager {
         page
     }
 
-    /// Takes an error answer to the last call: Zoom's expired-token answer
-    /// becomes `Error::PageTokenExpired` (the listing must restart); other
-    /// errors are the caller's to surface. Either way the pager is done.
-    pub fn receive_error(
-        &mut self,
-        status: u16,
-        zoom_code: Option<i64>,
-        message: &str,
-    ) -> Option<Error> {
+    /// Takes Zoom's error answer to the last call (after any retries): the
+    /// expired-token answer becomes `Error::PageTokenExpired` (the listing
+    /// must restart); other errors are the caller's to surface as they are.
+    /// Either way the pager is done.
+    pub fn receive_error(&mut self, error: &ApiError) -> Option<Error> {
         let had_token = self.pages > 0 || self.params_have_token();
         self.state = State::Done;
-        (had_token && is_expired_token_error(status, zoom_code, message))
+        let message = error.message.as_deref().unwrap_or_default();
+        (had_token && is_expired_token_error(error.status, error.code, message))
             .then_some(Error::PageTokenExpired)
     }
 

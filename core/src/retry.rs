@@ -28,6 +28,7 @@
 use std::time::Duration;
 
 use crate::ratelimit::RateLimitInfo;
+use crate::response::ApiError;
 use crate::time::Timestamp;
 
 /// How persistently a call is retried.
@@ -100,6 +101,18 @@ pub enum Outcome<'a> {
     },
     /// No answer.
     Transport(TransportErrorKind),
+}
+
+impl<'a> Outcome<'a> {
+    /// The outcome of an attempt Zoom answered with an error.
+    pub fn from_api_error(e: &'a ApiError) -> Self {
+        Outcome::Response {
+            status: e.status,
+            rate_limit: &e.rate_limit,
+            zoom_code: e.code,
+            message: e.message.as_deref(),
+        }
+    }
 }
 
 /// The call being retried.

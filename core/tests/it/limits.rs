@@ -190,6 +190,19 @@ fn retry_after_resolves_against_now() {
 
 // ---------------------------------------------------------------- retry
 
+fn api_error(status: u16, code: Option<i64>, message: &str) -> zoom_phone::response::ApiError {
+    zoom_phone::response::ApiError {
+        status,
+        code,
+        message: Some(message.to_owned()),
+        errors: Vec::new(),
+        rate_limit: RateLimitInfo::default(),
+        tracking_id: None,
+        operation: "listThings".to_owned(),
+        snippet: None,
+    }
+}
+
 fn call(idempotent: bool, attempts: u32) -> CallState {
     CallState {
         idempotent,
@@ -373,12 +386,8 @@ fn client_errors_are_final_and_401_is_reported_apart() {
             Decision::GiveUp(GiveUp::NotRetryable { status: code })
         );
     }
-    let token = Outcome::Response {
-        status: 401,
-        rate_limit: &info,
-        zoom_code: Some(124),
-        message: Some("Invalid access token."),
-    };
+    let rejected = api_error(401, Some(124), "Invalid access token.");
+    let token = Outcome::from_api_error(&rejected);
     assert_eq!(
         p.decide(&call(true, 1), &token, at(0), &mut Jitter::new(1)),
         Decision::GiveUp(GiveUp::Unauthorized {
@@ -1085,21 +1094,28 @@ fn zoom_expired_token_answer_is_recognised() {
     ));
 
     let op = paged(true);
+    let expired = api_error(400, Some(300), paginate::EXPIRED_TOKEN_MESSAGE);
     let mut pager = Pager::new(&op, json!({})).resume("old", None);
     pager.next_params(at(0)).unwrap();
     assert!(matches!(
-        pager.receive_error(400, Some(300), paginate::EXPIRED_TOKEN_MESSAGE),
+        pager.receive_error(&expired),
         Some(Error::PageTokenExpired)
     ));
     assert!(pager.is_done());
+    assert_eq!(pager.next_params(at(0)).unwrap(), None);
     // On the first page there was no token to expire: the error is the caller's.
     let mut fresh = Pager::new(&op, json!({}));
     fresh.next_params(at(0)).unwrap();
+    assert!(fresh.receive_error(&expired).is_none());
+    // Other errors on a later page are the caller's too.
+    let mut later = Pager::new(&op, json!({})).resume("tok", None);
+    later.next_params(at(0)).unwrap();
     assert!(
-        fresh
-            .receive_error(400, Some(300), paginate::EXPIRED_TOKEN_MESSAGE)
+        later
+            .receive_error(&api_error(404, Some(1001), "User does not exist."))
             .is_none()
     );
+    assert!(later.is_done());
 }
 
 #[test]
@@ -1194,5 +1210,208 @@ fn call_history_reaches_two_years_back() {
     assert_eq!(
         paginate::earliest_from(d("2024-02-29"), Span::Months(12)),
         Some(d("2023-02-28"))
+    );
+}
+
+// ---------------------------------------------------------------- over the real catalog
+
+fn page_body(op: &Operation, token: &str) -> Value {
+    let p = op.pagination.as_ref().unwrap();
+    let mut body = json!({ p.token_field.clone(): token, "page_size": 30 });
+    if let Some(items) = &p.items_field {
+        body[items] = json!([{"id": "a"}, {"id": "b"}]);
+    }
+    body
+}
+
+#[test]
+fn every_paginated_operation_yields_a_next_page_and_its_items() {
+    let paged: Vec<&Operation> = zoom_phone::operations()
+        .iter()
+        .filter(|o| o.pagination.is_some())
+        .collect();
+    // 76 declare next_page_token/page_size; two more return a token undeclared.
+    assert!(paged.len() >= 78, "{}", paged.len());
+    for op in &paged {
+        let p = op.pagination.as_ref().unwrap();
+        let params = json!({"page_size": 30});
+        let next = paginate::next_params(op, &params, &page_body(op, "tok"))
+            .unwrap_or_else(|| panic!("{}", op.id));
+        assert_eq!(next[&p.token_param], "tok", "{}", op.id);
+        assert_eq!(next["page_size"], 30, "{}", op.id);
+        assert_eq!(
+            paginate::next_params(op, &params, &page_body(op, "")),
+            None,
+            "{}",
+            op.id
+        );
+        assert_eq!(
+            paginate::items(op, &page_body(op, "tok")).len(),
+            2,
+            "{}",
+            op.id
+        );
+    }
+    for id in ["listCallQueueMembers", "listTrackedLocations"] {
+        let op = zoom_phone::operation(id).unwrap();
+        assert!(!op.pagination.as_ref().unwrap().declared, "{id}");
+        assert!(
+            paginate::next_params(op, &json!({}), &page_body(op, "t")).is_some(),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn non_paginated_operations_yield_no_next_page() {
+    let mut seen = 0;
+    for op in zoom_phone::operations()
+        .iter()
+        .filter(|o| o.pagination.is_none())
+    {
+        seen += 1;
+        let body = json!({"next_page_token": "tok", "items": [1]});
+        assert_eq!(
+            paginate::next_params(op, &json!({}), &body),
+            None,
+            "{}",
+            op.id
+        );
+        assert!(paginate::items(op, &body).is_empty(), "{}", op.id);
+    }
+    assert!(seen > 300, "{seen}");
+}
+
+#[test]
+fn next_page_requests_of_every_paginated_operation_carry_the_token_in_the_query() {
+    let config = zoom_phone::request::RequestConfig::default();
+    let mut built = 0;
+    let mut undeclared_built = 0;
+    for op in zoom_phone::operations() {
+        let Some(p) = op.pagination.as_ref() else {
+            continue;
+        };
+        // Required parameters get a plausible value of their type.
+        let mut params = serde_json::Map::new();
+        for param in op.params.iter().filter(|p| p.required) {
+            let v = match &param.schema {
+                zoom_phone::catalog::Schema::Integer { .. }
+                | zoom_phone::catalog::Schema::Number { .. } => json!(1),
+                zoom_phone::catalog::Schema::Boolean => json!(true),
+                zoom_phone::catalog::Schema::String {
+                    format: Some(f), ..
+                } if f == "date" => json!("2024-01-01"),
+                zoom_phone::catalog::Schema::String { enum_values, .. }
+                    if !enum_values.is_empty() =>
+                {
+                    json!(enum_values[0])
+                }
+                _ => json!("x1"),
+            };
+            params.insert(param.name.clone(), v);
+        }
+        let first = Value::Object(params);
+        let Ok(_) = zoom_phone::request::build_operation(op, &first, &config) else {
+            continue; // a required parameter our simple filler cannot satisfy
+        };
+        let next = paginate::next_params(op, &first, &page_body(op, "tok/+=")).unwrap();
+        let req = zoom_phone::request::build_operation(op, &next, &config)
+            .unwrap_or_else(|e| panic!("{}: {e}", op.id));
+        let query = req.uri().query().unwrap_or_default().to_owned();
+        assert!(
+            query.contains(&format!("{}=tok%2F%2B%3D", p.token_param)),
+            "{}: {query}",
+            op.id
+        );
+        built += 1;
+        undeclared_built += usize::from(!p.declared);
+    }
+    assert!(built >= 60, "{built}");
+    // The two operations that return a token without declaring it page too.
+    assert_eq!(undeclared_built, 2);
+}
+
+#[test]
+fn every_operation_has_a_pacing_category() {
+    let mut unlabeled = Vec::new();
+    for op in zoom_phone::operations() {
+        let c = RateLimiter::category_for(op);
+        match op.rate_limit {
+            Some(label) => assert_eq!(c, label),
+            None => {
+                assert_eq!(c, RateLimitCategory::Medium);
+                unlabeled.push(op.id.as_str());
+            }
+        }
+    }
+    assert_eq!(unlabeled.len(), 2, "{unlabeled:?}");
+}
+
+#[test]
+fn a_real_listing_walks_with_the_pager() {
+    let op = zoom_phone::operation("listCallQueues").unwrap();
+    let field = op.pagination.as_ref().unwrap().items_field.clone().unwrap();
+    let mut pager = Pager::new(op, json!({"page_size": 1})).limit(3);
+    let mut got = 0;
+    let mut n = 0;
+    while let Some(params) = pager.next_params(at(n * 1000)).unwrap() {
+        n += 1;
+        let body = json!({ field.clone(): [{"id": n}, {"id": n + 100}], "next_page_token": format!("t{n}") });
+        got += pager.receive(&body, at(n * 1000)).len();
+        if n > 1 {
+            assert_eq!(params["next_page_token"], format!("t{}", n - 1));
+        }
+    }
+    assert_eq!((got, n), (3, 2));
+}
+
+#[test]
+fn parsed_429_responses_drive_the_retry_decision() {
+    let op = zoom_phone::operation("listCallQueues").unwrap();
+    let respond = |headers: &[(&str, &str)], message: &str| {
+        let mut b = http::Response::builder().status(429);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let body = json!({"code": 429, "message": message})
+            .to_string()
+            .into_bytes();
+        match zoom_phone::response::parse(op, b.body(body).unwrap()) {
+            Err(Error::Api(e)) => *e,
+            other => panic!("{other:?}"),
+        }
+    };
+    let p = RetryPolicy::default();
+    let qps = respond(
+        &[
+            ("X-RateLimit-Category", "Light"),
+            ("X-RateLimit-Type", "QPS"),
+            ("Retry-After", "2"),
+        ],
+        "You have reached the maximum per-second rate limit for this API. Try again later.",
+    );
+    assert_eq!(
+        p.decide(
+            &call(true, 1),
+            &Outcome::from_api_error(&qps),
+            at(0),
+            &mut Jitter::new(1)
+        ),
+        Decision::Retry { at: at(2000) }
+    );
+    let daily = respond(
+        &[],
+        "You have exceeded the daily rate limit (6000) of this API. You may resume at GMT 00:00:00.",
+    );
+    assert_eq!(
+        p.decide(
+            &call(true, 1),
+            &Outcome::from_api_error(&daily),
+            at(0),
+            &mut Jitter::new(1)
+        ),
+        Decision::GiveUp(GiveUp::DailyLimitExceeded {
+            reset_at: Some(Timestamp::from_millis(1_700_006_400_000))
+        })
     );
 }

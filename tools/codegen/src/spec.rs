@@ -123,7 +123,10 @@ fn read_operation(path: &str, method: &str, op: &Value) -> Result<Operation, Str
         (_, None) => ResponseKind::Empty,
     };
     let response_schema = json_schema.map(|s| schema(s, false));
-    let pagination = read_pagination(&params, json_schema);
+    let mut pagination = read_pagination(&params, json_schema);
+    if let Some(p) = pagination.as_mut().filter(|p| !p.declared) {
+        add_implicit_paging_params(&mut params, p);
+    }
 
     let description = str_at(op, "description").unwrap_or_default();
     Ok(Operation {
@@ -273,6 +276,40 @@ fn read_pagination(params: &[Param], response: Option<&Value>) -> Option<Paginat
         items_field,
         declared,
     })
+}
+
+/// Zoom returns a page token from some operations without declaring the query
+/// parameters that send it back. Declaring them in the catalog (optional, as
+/// everywhere else) lets every consumer of the catalog (request building, the
+/// mock server's validation, typed models, .d.ts and .pyi) page past the first
+/// page without a special case of its own.
+fn add_implicit_paging_params(params: &mut Vec<Param>, p: &mut Pagination) {
+    params.push(Param {
+        name: p.token_param.clone(),
+        location: ParamLocation::Query,
+        required: false,
+        schema: Schema::String {
+            format: None,
+            enum_values: Vec::new(),
+            min_length: None,
+            max_length: None,
+            pattern: None,
+        },
+    });
+    if p.page_size_param.is_none() {
+        params.push(Param {
+            name: "page_size".to_owned(),
+            location: ParamLocation::Query,
+            required: false,
+            schema: Schema::Integer {
+                minimum: Some(1.0),
+                maximum: None,
+                enum_values: Vec::new(),
+                format: None,
+            },
+        });
+        p.page_size_param = Some("page_size".to_owned());
+    }
 }
 
 /// Properties of a raw object schema in document order, `allOf` parts flattened.

@@ -1,0 +1,19 @@
+# Runs worker.js's test() in workerd, Cloudflare Workers' runtime, with the
+# package's "workerd" entry: `workerd test js-examples/workerd/config.capnp`.
+# The modules are listed the way wrangler would bundle them: the .wasm as a
+# compiled WebAssembly.Module, everything else as ES modules.
+using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [(name = "main", worker = .worker)],
+);
+
+const worker :Workerd.Worker = (
+  modules = [
+    (name = "worker.js", esModule = embed "worker.js"),
+    (name = "zoom-phone/workerd.js", esModule = embed "../node_modules/zoom-phone/workerd.js"),
+    (name = "zoom-phone/zoom_phone_wasm.js", esModule = embed "../node_modules/zoom-phone/zoom_phone_wasm.js"),
+    (name = "zoom-phone/zoom_phone_wasm_bg.wasm", wasm = embed "../node_modules/zoom-phone/zoom_phone_wasm_bg.wasm"),
+  ],
+  compatibilityDate = "2025-09-01",
+);
