@@ -243,6 +243,25 @@ impl Pager {
         page
     }
 
+    /// Takes a driver call's successful [`Output`](crate::response::Output):
+    /// [`Pager::receive`] of its JSON body. A page that is not JSON (never
+    /// the case for a paginated operation) yields nothing and ends the
+    /// listing. Errors need no counterpart: the driver already reports
+    /// Zoom's expired-token answer as `Error::PageTokenExpired`.
+    pub fn accept<'a>(
+        &mut self,
+        output: &'a crate::response::Output,
+        now: Timestamp,
+    ) -> &'a [Value] {
+        match &output.body {
+            crate::response::Body::Json(body) => self.receive(body, now),
+            _ => {
+                self.state = State::Done;
+                &[]
+            }
+        }
+    }
+
     /// Takes Zoom's error answer to the last call (after any retries): the
     /// expired-token answer becomes `Error::PageTokenExpired` (the listing
     /// must restart); other errors are the caller's to surface as they are.

@@ -9,6 +9,7 @@ mod client_blocking;
 mod client_support;
 #[cfg(any(feature = "async-client", feature = "blocking-client"))]
 mod client_webhooks;
+mod driver;
 mod errors;
 mod every_operation;
 mod limits;
