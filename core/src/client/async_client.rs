@@ -19,7 +19,7 @@ use crate::auth::{
 use crate::driver::{Action, CallId, CallOptions, Session};
 use crate::error::Error;
 use crate::paginate::Pager;
-use crate::response::{Body, Output};
+use crate::response::Output;
 use crate::{Secret, Timestamp};
 
 use super::builder::{Builder, Timeouts};
@@ -414,25 +414,12 @@ impl Stream for Pages {
                 };
                 this.in_flight = None;
                 match result {
-                    Ok(Output {
-                        body: Body::Json(body),
-                        ..
-                    }) => {
-                        let items = pager.receive(&body, clock::now());
+                    Ok(output) => {
+                        let items = pager.accept(&output, clock::now());
                         this.buffer.extend(items.iter().cloned());
                     }
-                    Ok(_) => {
-                        // No body: an empty page ends the listing.
-                        let _ = pager.receive(&Value::Null, clock::now());
-                    }
-                    Err(Error::Api(api)) => {
-                        let expired = pager.receive_error(
-                            api.status,
-                            api.code,
-                            api.message.as_deref().unwrap_or_default(),
-                        );
-                        return this.fail(expired.unwrap_or(Error::Api(api)));
-                    }
+                    // The driver already turned Zoom's expired-token answer
+                    // into Error::PageTokenExpired.
                     Err(error) => return this.fail(error),
                 }
                 continue;
