@@ -29,11 +29,14 @@ fmt: ## Format all Rust code
 lint: ## rustfmt check and clippy with warnings as errors
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -q -- -D warnings
+	$(CARGO) clippy -p zoom-phone --all-targets --all-features -q -- -D warnings
 
 .PHONY: test-rust
-test-rust: ## Rust unit and integration tests of the whole workspace
+test-rust: ## Rust unit and integration tests of the whole workspace, the clients' against the mock included
 	$(CARGO) test --workspace -q
 	$(CARGO) test -p zoom-phone --all-features -q
+	$(CARGO) check -p zoom-phone --all-targets --features async-client -q
+	$(CARGO) check -p zoom-phone --all-targets --features blocking-client -q
 
 .PHONY: doc
 doc: ## Build the Rust API docs (warnings are errors)
@@ -42,6 +45,15 @@ doc: ## Build the Rust API docs (warnings are errors)
 .PHONY: mock
 mock: ## Run the mock Zoom Phone server in the foreground (MOCK_ARGS="--port 8080 --rate-limits pro")
 	$(CARGO) run -q -p zoom-phone-mock -- --webhook-spec $(SPEC_DIR)/phone-webhooks.openapi.json $(MOCK_ARGS)
+
+.PHONY: demo
+demo: demo-rust ## The demo: each client against the mock server, with a short transcript
+	@echo "make demo: done"
+
+.PHONY: demo-rust
+demo-rust: ## The Rust client's part of the demo (builds, starts the mock, runs, stops it)
+	$(CARGO) build -q -p zoom-phone --example demo --features async-client
+	ZOOM_SPEC_DIR=$(SPEC_DIR) scripts/with-mock.sh $(CARGO) run -q -p zoom-phone --example demo --features async-client
 
 .PHONY: test
 test: lint check-generated test-rust doc test-js test-py ## Everything CI checks, installing what it needs

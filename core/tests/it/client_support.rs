@@ -75,6 +75,7 @@ impl Admin {
     }
 
     /// The `Location` a user's browser would be sent to from `url`.
+    #[cfg(feature = "async-client")]
     pub async fn follow_authorize(&self, url: &str) -> String {
         let (status, headers, _) = self.raw("GET", url, Value::Null).await;
         assert_eq!(status, 302, "authorize answers with a redirect");
