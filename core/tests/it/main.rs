@@ -5,6 +5,7 @@ mod auth;
 mod client_async;
 #[cfg(feature = "blocking-client")]
 mod client_blocking;
+mod client_readme;
 #[cfg(any(feature = "async-client", feature = "blocking-client"))]
 mod client_support;
 #[cfg(any(feature = "async-client", feature = "blocking-client"))]
