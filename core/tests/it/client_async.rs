@@ -524,3 +524,64 @@ async fn errors_name_the_problem() {
     assert!(matches!(err, Error::Transport { .. }), "{err}");
     assert!(ZoomPhone::builder().build().is_err(), "no credentials");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_source_supplies_the_tokens() {
+    let server = start().await;
+    let admin = Admin::new(&server);
+    let fetches = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let source = {
+        let (admin, fetches) = (admin.clone(), fetches.clone());
+        move || {
+            let (admin, fetches) = (admin.clone(), fetches.clone());
+            async move {
+                fetches.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let minted = admin.call("POST", "tokens", json!({})).await;
+                Ok(zoom_phone::auth::TokenSet {
+                    access_token: minted["access_token"].as_str().unwrap_or_default().into(),
+                    refresh_token: None,
+                    token_type: "bearer".into(),
+                    scopes: Vec::new(),
+                    expires_at: None,
+                    api_url: None,
+                })
+            }
+        }
+    };
+    let zp = ZoomPhone::builder()
+        .token_source(source)
+        .base_url(server.api_url())
+        .build()
+        .unwrap();
+    zp.call("listPhoneSites", json!({})).await.unwrap();
+    zp.call("listPhoneSites", json!({})).await.unwrap();
+    assert_eq!(fetches.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert_eq!(token_requests(&server.request_log()), 0, "no OAuth at all");
+
+    // Rejected by Zoom: the source is asked again, once.
+    admin.expire_tokens().await;
+    zp.call("listPhoneSites", json!({})).await.unwrap();
+    assert_eq!(fetches.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_deadline_cuts_a_slow_answer_short() {
+    let server = start().await;
+    let admin = Admin::new(&server);
+    let zp = builder(&server)
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    zp.call("listPhoneSites", json!({})).await.unwrap();
+    admin
+        .fault(json!({ "kind": "latency", "ms": 3000, "count": 5, "path": "/v2/phone/sites" }))
+        .await;
+    let err = zp.call("listPhoneSites", json!({})).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Timeout | Error::Transport { .. }),
+        "{err:?}"
+    );
+    // The session is still good for the next call.
+    admin.call("DELETE", "faults", json!({})).await;
+    zp.call("listPhoneUsers", json!({})).await.unwrap();
+}
