@@ -89,8 +89,17 @@ python: python-env ## Build the abi3 wheel with maturin and install it into .ven
 	$(VENV)/bin/python -m pip install -q --disable-pip-version-check --force-reinstall --no-deps $(WHEEL_DIR)/zoom_phone-*.whl
 	@ls -l $(WHEEL_DIR)/zoom_phone-*.whl
 
+.PHONY: python-demo
+python-demo: python ## The Python tour (bindings-python/examples/demo.py) against a fresh mock server
+	$(CARGO) build -q -p zoom-phone-mock
+	port_file=$$(mktemp); target/debug/zoom-phone-mock --port-file "$$port_file" --webhook-spec $(SPEC_DIR)/phone-webhooks.openapi.json >/dev/null & pid=$$!; \
+	trap 'kill $$pid; rm -f "$$port_file"' EXIT; \
+	for _ in $$(seq 100); do [[ -s "$$port_file" ]] && break; sleep 0.1; done; \
+	ZOOM_PHONE_MOCK_URL="http://127.0.0.1:$$(cat "$$port_file")" $(VENV)/bin/python bindings-python/examples/demo.py
+
 .PHONY: test-py
-test-py: python ## pytest against the installed wheel (py-tests/), mypy --strict, stubtest of the compiled module
-	$(VENV)/bin/python -m pytest -q py-tests
-	$(VENV)/bin/mypy --strict py-tests bindings-python/python/zoom_phone
+test-py: python ## pytest against the installed wheel and the mock server (py-tests/), mypy --strict, stubtest
+	$(CARGO) build -q -p zoom-phone-mock
+	ZOOM_SPEC_DIR=$(SPEC_DIR) $(VENV)/bin/python -m pytest -q py-tests
+	$(VENV)/bin/mypy --strict py-tests bindings-python/python/zoom_phone bindings-python/examples
 	$(VENV)/bin/python -m mypy.stubtest zoom_phone._core

@@ -10,6 +10,9 @@
 
 mod convert;
 mod errors;
+mod oauth;
+mod session;
+mod webhook;
 
 // Shared with the wasm binding so both hosts classify errors and start from
 // the same configuration.
@@ -26,6 +29,13 @@ mod _core {
     use pyo3::types::{PyBytes, PyDict};
 
     use crate::{convert, errors};
+
+    #[pymodule_export]
+    use crate::oauth::{authorization_url, parse_callback, parse_token_response, token_request};
+    #[pymodule_export]
+    use crate::session::{Pager, Session};
+    #[pymodule_export]
+    use crate::webhook::handle_webhook;
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -30,3 +30,10 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod webhook;
+
+#[cfg(feature = "typed")]
+pub mod typed;
+
+mod generated;
+#[cfg(feature = "typed")]
+pub use generated::{events, ops};

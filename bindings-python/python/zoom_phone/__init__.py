@@ -1,17 +1,56 @@
-"""Zoom Phone API client for Python, over the zoom-phone Rust core."""
+"""Zoom Phone API client for Python, over the zoom-phone Rust core.
+
+::
+
+    from zoom_phone import ZoomPhone
+
+    with ZoomPhone(account_id=..., client_id=..., client_secret=...) as zp:
+        for queue in zp.call_queues.list_call_queues.iter(page_size=100):
+            print(queue["name"])
+"""
 
 from __future__ import annotations
 
-from . import exceptions, types
+from . import events, exceptions, oauth, stores, types, webhooks
+from ._client import AsyncTokenStore, AsyncZoomPhone, Token, TokenStore, ZoomPhone
 from ._core import __version__, build_request, catalog, parse_response
-from .exceptions import ZoomPhoneError
+from .exceptions import (
+    ApiError,
+    AuthenticationError,
+    NotFoundError,
+    RateLimitError,
+    ValidationError,
+    WebhookVerificationError,
+    ZoomPhoneError,
+)
+from .stores import FileTokenStore
+from .webhooks import handle_webhook, url_validation_response, verify_webhook
 
 __all__ = [
     "__version__",
+    "ApiError",
+    "AsyncTokenStore",
+    "AsyncZoomPhone",
+    "AuthenticationError",
+    "FileTokenStore",
+    "NotFoundError",
+    "RateLimitError",
+    "Token",
+    "TokenStore",
+    "ValidationError",
+    "WebhookVerificationError",
+    "ZoomPhone",
+    "ZoomPhoneError",
     "build_request",
     "catalog",
+    "events",
     "exceptions",
+    "handle_webhook",
+    "oauth",
     "parse_response",
+    "stores",
     "types",
-    "ZoomPhoneError",
+    "url_validation_response",
+    "verify_webhook",
+    "webhooks",
 ]

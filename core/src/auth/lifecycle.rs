@@ -20,7 +20,7 @@
 //!     Access::Renew(renewal)      => if Send(req): send it, then
 //!                                      lifecycle.complete(renewal.attempt, &resp, now)
 //!                                    if External: ask the host's token source, then
-//!                                      lifecycle.complete_external(renewal.attempt, result)
+//!                                      lifecycle.complete_external(renewal.attempt, result, now)
 //!                                    a transport failure: lifecycle.fail(attempt, err)
 //!                                    persist the returned Persist, then acquire again
 //!     Access::Wait { attempt, until } => waiting_on = Some(attempt); poll again when the
@@ -158,6 +158,25 @@ struct Installed {
     forced: bool,
     /// Zoom rejected it: never hand it out again.
     rejected: bool,
+    /// When a renewal brought it (`None` for a token the host installed).
+    received_at: Option<Timestamp>,
+}
+
+impl Installed {
+    /// The refresh margin for this token: the configured skew, but for a
+    /// token this session just renewed never more than half its lifetime. A
+    /// token that lives shorter than the skew (a test server's 30 s, a token
+    /// source's 60 s) would otherwise count as stale the moment it arrives and
+    /// be fetched again in a loop. A token loaded from a store keeps the full
+    /// skew: its age is unknown.
+    fn skew(&self, configured: Duration) -> Duration {
+        match (self.received_at, self.tokens.expires_at) {
+            (Some(received), Some(expires_at)) => {
+                configured.min(expires_at.saturating_duration_since(received) / 2)
+            }
+            _ => configured,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -198,7 +217,7 @@ impl TokenLifecycle {
     /// Start from a token set the host loaded from its store (or obtained by
     /// the authorization-code or device flow). Returns its generation.
     pub fn install(&mut self, tokens: TokenSet) -> Generation {
-        self.put(tokens, 0, false)
+        self.put(tokens, 0, false, None)
     }
 
     /// The token set in use, if any (for display of scopes, expiry, ...).
@@ -213,9 +232,11 @@ impl TokenLifecycle {
     /// May the caller call Zoom at `now`? `waiting_on` is the attempt this
     /// caller was told to wait for, if any.
     pub fn acquire(&mut self, now: Timestamp, waiting_on: Option<AttemptId>) -> Access {
-        let skew = self.settings.refresh_skew;
         if let Some(current) = self.usable() {
-            if current.tokens.is_fresh(now, skew) {
+            if current
+                .tokens
+                .is_fresh(now, current.skew(self.settings.refresh_skew))
+            {
                 return Access::Ready(ready(current));
             }
         }
@@ -273,7 +294,7 @@ impl TokenLifecycle {
             }
             _ => parse_token_response(response, now),
         };
-        self.complete_external(attempt, parsed)
+        self.complete_external(attempt, parsed, now)
     }
 
     /// The outcome of `attempt` from the host's token source (or any renewal
@@ -283,6 +304,7 @@ impl TokenLifecycle {
         &mut self,
         attempt: AttemptId,
         outcome: Result<TokenSet, OAuthError>,
+        now: Timestamp,
     ) -> Result<Option<Persist>, OAuthError> {
         let flight = self.in_flight.filter(|f| f.attempt == attempt.0);
         if flight.is_some() {
@@ -302,7 +324,7 @@ impl TokenLifecycle {
                     return Ok(None);
                 }
                 let forced = flight.is_some_and(|f| f.forced);
-                self.put(tokens.clone(), attempt.0, forced);
+                self.put(tokens.clone(), attempt.0, forced, Some(now));
                 Ok(Some(Persist(tokens)))
             }
         }
@@ -342,7 +364,13 @@ impl TokenLifecycle {
         self.current.as_ref().filter(|c| !c.rejected)
     }
 
-    fn put(&mut self, tokens: TokenSet, attempt: u64, forced: bool) -> Generation {
+    fn put(
+        &mut self,
+        tokens: TokenSet,
+        attempt: u64,
+        forced: bool,
+        received_at: Option<Timestamp>,
+    ) -> Generation {
         self.last_generation += 1;
         let generation = Generation(self.last_generation);
         self.current = Some(Installed {
@@ -351,6 +379,7 @@ impl TokenLifecycle {
             attempt,
             forced,
             rejected: false,
+            received_at,
         });
         generation
     }

@@ -472,7 +472,7 @@ impl Session {
         call: CallId,
         attempt: AttemptId,
         outcome: Result<TokenSet, OAuthError>,
-        _now: Timestamp,
+        now: Timestamp,
     ) {
         let Some(c) = self.calls.get_mut(&call.0) else {
             return;
@@ -483,7 +483,7 @@ impl Session {
             return;
         };
         c.pending = None;
-        let result = self.lifecycle.complete_external(renewal, outcome);
+        let result = self.lifecycle.complete_external(renewal, outcome, now);
         self.token_outcome(call.0, result);
     }
 

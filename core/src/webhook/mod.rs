@@ -14,6 +14,12 @@ pub use signature::{
 };
 pub use validation::{URL_VALIDATION_EVENT, UrlValidationAnswer, answer_url_validation};
 
+#[cfg(feature = "typed")]
+pub mod event;
+
+#[cfg(feature = "typed")]
+pub use event::{Event, parse_event};
+
 // No variant holds the secret, the received signature or the expected one:
 // only header names, our own descriptions and time differences.
 

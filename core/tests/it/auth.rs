@@ -837,12 +837,16 @@ fn lifecycle_external_source_and_lost_renewer() {
     let (taken_over, _) = renew(lc.acquire(t(30), Some(waiting)));
     assert_ne!(taken_over, lost);
     let persist = lc
-        .complete_external(taken_over, Ok(token_set("ext-1", None, Some(t(500)))))
+        .complete_external(
+            taken_over,
+            Ok(token_set("ext-1", None, Some(t(500)))),
+            t(31),
+        )
         .unwrap();
     assert!(persist.is_some());
     // The lost renewer finally answers: older than what is installed, ignored.
     let late = lc
-        .complete_external(lost, Ok(token_set("ext-0", None, Some(t(400)))))
+        .complete_external(lost, Ok(token_set("ext-0", None, Some(t(400)))), t(32))
         .unwrap();
     assert_eq!(late, None);
     assert_eq!(ready(lc.acquire(t(33), None)).0, "Bearer ext-1");
@@ -955,4 +959,37 @@ fn no_secret_in_any_oauth_output() {
             assert!(!output.contains(secret), "`{secret}` leaked in {output}");
         }
     }
+}
+
+#[test]
+fn lifecycle_short_lived_tokens_are_used_not_refetched_in_a_loop() {
+    // Tokens living 30 s, shorter than the 60 s default refresh skew: each
+    // must serve calls for a while instead of being stale on arrival.
+    let mut lc = TokenLifecycle::new(
+        TokenSource::ServerToServer(s2s()),
+        LifecycleSettings::default(),
+    );
+    let (attempt, _) = renew(lc.acquire(t(0), None));
+    lc.complete(
+        attempt,
+        &response(200, r#"{"access_token":"at-1","expires_in":30}"#),
+        t(1),
+    )
+    .unwrap();
+    for now in [1, 5, 10, 15] {
+        assert!(
+            matches!(lc.acquire(t(now), None), Access::Ready(_)),
+            "at {now} s"
+        );
+    }
+    // Past half its life it is renewed, and the new one serves again.
+    let (attempt, _) = renew(lc.acquire(t(17), None));
+    lc.complete(
+        attempt,
+        &response(200, r#"{"access_token":"at-2","expires_in":30}"#),
+        t(17),
+    )
+    .unwrap();
+    assert!(matches!(lc.acquire(t(18), None), Access::Ready(_)));
+    assert_eq!(lc.tokens().unwrap().access_token.expose(), "at-2");
 }

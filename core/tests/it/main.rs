@@ -12,9 +12,13 @@ mod client_support;
 mod client_webhooks;
 mod driver;
 mod errors;
+#[cfg(feature = "typed")]
+mod events;
 mod every_operation;
 mod limits;
 mod path_encoding;
 mod raw_spec;
 mod readme;
+#[cfg(feature = "typed")]
+mod typed;
 mod webhook;

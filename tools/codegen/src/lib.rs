@@ -4,9 +4,13 @@
 use std::path::PathBuf;
 
 pub mod catalog;
+pub mod events;
 pub mod model;
 pub mod names;
+pub mod pyi;
+pub mod rust_types;
 pub mod spec;
+pub mod typed_ops;
 
 /// One output file: its path relative to the repository root and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]

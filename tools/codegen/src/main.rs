@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use zoom_phone_codegen::{GeneratedFile, catalog, model::Api, spec};
+use zoom_phone_codegen::{GeneratedFile, catalog, events, model::Api, pyi, spec, typed_ops};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,12 +31,19 @@ fn main() -> ExitCode {
 fn run(spec_dir: &Path, out_root: &Path, check: bool) -> Result<bool, String> {
     let api = spec::load_api(&spec_dir.join("phone-api.openapi.json"))?;
     print_counts(&api);
+    let hooks = events::load_events(&spec_dir.join("phone-webhooks.openapi.json"))?;
+    eprintln!("{} webhook events", hooks.len());
 
     // The output steps, in order.
-    let files: Vec<GeneratedFile> = vec![
+    let mut files: Vec<GeneratedFile> = vec![
         catalog::catalog_json(&api)?,
         catalog::response_schemas_json(&api)?,
+        pyi::api_pyi(&api)?,
+        pyi::events_pyi(&read_json(&spec_dir.join("phone-webhooks.openapi.json"))?)?,
+        events::events_rs(&hooks)?,
+        events::events_json(&hooks)?,
     ];
+    files.extend(typed_ops::ops_files(&api)?);
 
     let mut up_to_date = true;
     for file in &files {
@@ -58,6 +65,11 @@ fn run(spec_dir: &Path, out_root: &Path, check: bool) -> Result<bool, String> {
         }
     }
     Ok(up_to_date)
+}
+
+fn read_json(path: &Path) -> Result<serde_json::Value, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn print_counts(api: &Api) {

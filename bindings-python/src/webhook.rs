@@ -1,0 +1,57 @@
+//! Webhook verification for Python receivers (any framework): the core's
+//! `WebhookReceiver` over headers, raw body and secrets.
+
+use std::time::Duration;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+use zoom_phone::webhook::WebhookReceiver;
+use zoom_phone::{Secret, Timestamp};
+
+use crate::{convert, errors};
+
+/// Verifies a webhook request and decides the answer. Returns a dict:
+/// `event` (name), `payload` (the parsed body, `None` for URL validation),
+/// `status`, `headers` and `body` (bytes) of the response to send.
+/// Raises `WebhookVerificationError` for anything not genuine.
+#[pyfunction]
+#[pyo3(signature = (headers, body, secrets, now_ms, *, window_secs = 300))]
+pub fn handle_webhook<'py>(
+    py: Python<'py>,
+    headers: &Bound<'py, PyAny>,
+    body: &Bound<'py, PyBytes>,
+    secrets: Vec<String>,
+    now_ms: u64,
+    window_secs: u64,
+) -> PyResult<Bound<'py, PyDict>> {
+    let headers = convert::headers_from_py(headers)?;
+    let secrets: Vec<Secret> = secrets.into_iter().map(Secret::new).collect();
+    let receiver = WebhookReceiver::new(secrets).with_window(Duration::from_secs(window_secs));
+    let raw = body.as_bytes();
+    let received = receiver
+        .handle(&headers, raw, Timestamp::from_millis(now_ms))
+        .map_err(|e| errors::to_py(py, &e.into()))?;
+    let out = PyDict::new(py);
+    out.set_item("event", &received.event)?;
+    match &received.body {
+        Some(bytes) => {
+            let value: serde_json::Value =
+                py.detach(|| serde_json::from_slice(bytes)).map_err(|e| {
+                    let err = zoom_phone::webhook::WebhookError::MalformedBody {
+                        problem: e.to_string(),
+                    };
+                    errors::to_py(py, &err.into())
+                })?;
+            out.set_item("payload", convert::json_to_py(py, &value)?)?;
+        }
+        None => out.set_item("payload", py.None())?,
+    }
+    out.set_item("status", received.ack.status().as_u16())?;
+    let ack_headers = PyDict::new(py);
+    for (name, value) in received.ack.headers() {
+        ack_headers.set_item(name.as_str(), String::from_utf8_lossy(value.as_bytes()))?;
+    }
+    out.set_item("headers", ack_headers)?;
+    out.set_item("body", PyBytes::new(py, received.ack.body()))?;
+    Ok(out)
+}

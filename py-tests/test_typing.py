@@ -1,0 +1,77 @@
+"""The generated stubs catch mistakes: mypy --strict passes on correct use
+and fails on a wrong keyword, a wrong type, a wrong enum value and a wrong
+use of the result."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+GOOD = """
+from zoom_phone import ZoomPhone
+zp = ZoomPhone(access_token="t")
+page = zp.call_queues.list_call_queues(page_size=10, site_id="s")
+total: int = page.get("total_records", 0)
+for q in zp.call_queues.list_call_queues.iter(page_size=100, limit=5):
+    name: str = q.get("name", "")
+zp.call_queues.update_call_queue(call_queue_id="q", body={"name": "n"})
+data: bytes = zp.recordings.phone_download_recording_file(file_id="f")
+
+from zoom_phone import verify_webhook
+event = verify_webhook({}, b"", ["s"])
+if event["event"] == "phone.callee_ringing":
+    ts: int = event["event_ts"]
+"""
+
+BAD = {
+    "wrong keyword": 'zp.call_queues.list_call_queues(page_sise=10)',
+    "wrong type": 'zp.call_queues.list_call_queues(page_size="10")',
+    "missing path parameter": "zp.call_queues.get_a_call_queue()",
+    "unknown body field": 'zp.call_queues.update_call_queue(call_queue_id="q", body={"nme": "n"})',
+    "wrong result use": 'x: str = zp.recordings.phone_download_recording_file(file_id="f")',
+    "unknown group": "zp.call_queue.list_call_queues()",
+    "event name is a str literal": 'n: int = verify_webhook({}, b"", [])["event"]',
+}
+
+
+def _mypy(tmp_path: Path, source: str) -> subprocess.CompletedProcess[str]:
+    file = tmp_path / "snippet.py"
+    file.write_text(source)
+    return subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(file)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_correct_use_type_checks(tmp_path: Path) -> None:
+    result = _mypy(tmp_path, GOOD)
+    assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.parametrize("mistake", sorted(BAD))
+def test_mistakes_fail_type_checking(tmp_path: Path, mistake: str) -> None:
+    source = "from zoom_phone import ZoomPhone, verify_webhook\nzp = ZoomPhone(access_token='t')\n" + BAD[mistake] + "\n"
+    result = _mypy(tmp_path, source)
+    assert result.returncode == 1, f"{mistake}: {result.stdout}"
+    assert "snippet.py:3: error" in result.stdout
+
+
+def test_deprecated_operations_are_flagged(tmp_path: Path) -> None:
+    file = tmp_path / "snippet.py"
+    file.write_text(
+        "from zoom_phone import ZoomPhone\nzp = ZoomPhone(access_token='t')\n"
+        "zp.call_handling.get_call_handling(extension_id='x')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--enable-error-code", "deprecated", "--no-incremental", str(file)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1
+    assert "getCallHandling is deprecated" in result.stdout
