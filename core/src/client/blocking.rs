@@ -164,6 +164,16 @@ impl ZoomPhone {
         self.drive(id, opts.deadline)
     }
 
+    /// Calls the operation of a typed request (`zoom_phone::ops::<tag>::<OperationId>`)
+    /// and decodes its answer. The same calls by tag:
+    /// `zp.call_queues().list_call_queues(&request)`.
+    #[cfg(feature = "typed")]
+    pub fn send<E: crate::typed::Endpoint>(&self, request: &E) -> Result<E::Response, Error> {
+        let params = crate::typed::to_params(request)?;
+        let output = self.call(E::OPERATION_ID, params)?;
+        super::typed_body::<E>(output)
+    }
+
     /// Calls a download operation (`downloadPhoneRecording`, ...) and
     /// returns the file.
     pub fn download(&self, operation: &str, params: Value) -> Result<Download, Error> {

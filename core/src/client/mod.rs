@@ -23,6 +23,8 @@
 
 mod builder;
 mod clock;
+#[cfg(feature = "typed")]
+mod groups;
 mod store;
 mod webhooks;
 
@@ -35,6 +37,9 @@ mod transport_reqwest;
 pub mod blocking;
 #[cfg(feature = "blocking-client")]
 mod transport_ureq;
+
+#[cfg(feature = "typed")]
+pub(crate) use groups::operation_group;
 
 pub use builder::Builder;
 pub use store::{AsyncTokenStore, JsonFileStore, MemoryStore, StoreFuture, TokenStore};
@@ -102,4 +107,46 @@ pub(crate) fn store_error(e: std::io::Error) -> crate::Error {
     crate::Error::TokenStore {
         message: e.to_string(),
     }
+}
+
+/// The typed body of a call's [`Output`](crate::response::Output) for `E`.
+///
+/// The driver hands back the generic output; the typed decoders read an
+/// HTTP response, so the output is put back into one (status, content type,
+/// `Location`, body) and decoded there: one decoding path for typed values,
+/// at the price of writing the JSON out again.
+#[cfg(feature = "typed")]
+pub(crate) fn typed_body<E: crate::typed::Endpoint>(
+    output: crate::response::Output,
+) -> Result<E::Response, crate::Error> {
+    use crate::response::Body;
+    use http::header::{CONTENT_TYPE, HeaderValue, LOCATION};
+    let mut response = http::Response::new(Vec::new());
+    *response.status_mut() =
+        http::StatusCode::from_u16(output.status).unwrap_or(http::StatusCode::OK);
+    let headers = response.headers_mut();
+    let body = match output.body {
+        Body::Json(value) => {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            value.to_string().into_bytes()
+        }
+        Body::Empty => Vec::new(),
+        Body::Binary {
+            content_type,
+            bytes,
+        } => {
+            if let Some(v) = content_type.and_then(|c| HeaderValue::from_str(&c).ok()) {
+                headers.insert(CONTENT_TYPE, v);
+            }
+            bytes
+        }
+        Body::Redirect { location } => {
+            if let Ok(v) = HeaderValue::from_str(&location) {
+                headers.insert(LOCATION, v);
+            }
+            Vec::new()
+        }
+    };
+    *response.body_mut() = body;
+    Ok(crate::typed::parse_typed::<E>(response)?.body)
 }

@@ -585,3 +585,57 @@ async fn a_call_deadline_cuts_a_slow_answer_short() {
     admin.call("DELETE", "faults", json!({})).await;
     zp.call("listPhoneUsers", json!({})).await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_methods_by_tag() {
+    use zoom_phone::ops::{call_queues, external_contacts, recordings};
+    let server = start().await;
+    let zp = client(&server);
+
+    let page = zp
+        .call_queues()
+        .list_call_queues(&call_queues::ListCallQueues {
+            page_size: Some(5),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.call_queues.unwrap_or_default().len(), 5);
+    assert_eq!(page.total_records, Some(45));
+
+    let created = zp
+        .external_contacts()
+        .add_external_contact(&external_contacts::AddExternalContact {
+            body: Some(external_contacts::AddExternalContactBody {
+                name: "Typed Contact".into(),
+                email: Some("typed@example.com".into()),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap();
+    let id = created.external_contact_id.expect("an id");
+    let got = zp
+        .send(&external_contacts::GetAExternalContact::new(id.clone()))
+        .await
+        .unwrap();
+    assert_eq!(got.name.as_deref(), Some("Typed Contact"));
+    assert_eq!(got.email.as_deref(), Some("typed@example.com"));
+    let () = zp
+        .external_contacts()
+        .delete_a_external_contact(&external_contacts::DeleteAExternalContact::new(id.clone()))
+        .await
+        .unwrap();
+    let gone = zp
+        .send(&external_contacts::GetAExternalContact::new(id))
+        .await
+        .unwrap_err();
+    assert!(matches!(&gone, Error::Api(e) if e.status == 404), "{gone}");
+
+    let file = zp
+        .recordings()
+        .phone_download_recording_file(&recordings::PhoneDownloadRecordingFile::new("typed-1"))
+        .await
+        .unwrap();
+    assert_eq!(file.bytes, download_bytes("typed-1"));
+}

@@ -312,3 +312,23 @@ fn tokens_go_to_the_store_and_come_back() {
     assert_eq!(token_requests(&mock.server.request_log()), 0);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn typed_methods_by_tag() {
+    use zoom_phone::ops::{recordings, sites};
+    let mock = Mock::start();
+    let zp = mock.client();
+    let sites = zp
+        .sites()
+        .list_phone_sites(&sites::ListPhoneSites {
+            page_size: Some(3),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(sites.sites.unwrap_or_default().len(), 3);
+    let file = zp
+        .send(&recordings::PhoneDownloadRecordingFile::new("typed-2"))
+        .unwrap();
+    assert_eq!(file.bytes, download_bytes("typed-2"));
+    assert_eq!(file.content_type.as_deref(), Some("audio/mpeg"));
+}
