@@ -29,11 +29,14 @@ fmt: ## Format all Rust code
 lint: ## rustfmt check and clippy with warnings as errors
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -q -- -D warnings
+	$(CARGO) clippy -p zoom-phone --all-targets --all-features -q -- -D warnings
 
 .PHONY: test-rust
-test-rust: ## Rust unit and integration tests of the whole workspace
+test-rust: ## Rust unit and integration tests of the whole workspace, the clients' against the mock included
 	$(CARGO) test --workspace -q
 	$(CARGO) test -p zoom-phone --all-features -q
+	$(CARGO) check -p zoom-phone --all-targets --features async-client -q
+	$(CARGO) check -p zoom-phone --all-targets --features blocking-client -q
 
 .PHONY: doc
 doc: ## Build the Rust API docs (warnings are errors)
@@ -42,6 +45,25 @@ doc: ## Build the Rust API docs (warnings are errors)
 .PHONY: mock
 mock: ## Run the mock Zoom Phone server in the foreground (MOCK_ARGS="--port 8080 --rate-limits pro")
 	$(CARGO) run -q -p zoom-phone-mock -- --webhook-spec $(SPEC_DIR)/phone-webhooks.openapi.json $(MOCK_ARGS)
+
+.PHONY: demo
+demo: demo-rust demo-js demo-py ## The demo: the Rust, Node and Python clients against the mock server, each with a short transcript
+	@echo "make demo: done"
+
+DEMO_MOCK_ARGS := --webhook-spec $(SPEC_DIR)/phone-webhooks.openapi.json
+
+.PHONY: demo-rust
+demo-rust: ## The Rust client's part of the demo (builds, starts the mock, runs, stops it)
+	$(CARGO) build -q -p zoom-phone --example demo --features async-client
+	ZOOM_SPEC_DIR=$(SPEC_DIR) MOCK_ARGS="$(DEMO_MOCK_ARGS)" scripts/with-mock.sh $(CARGO) run -q -p zoom-phone --example demo --features async-client
+
+.PHONY: demo-js
+demo-js: wasm ## The npm package's part of the demo (js-examples/demo.mjs) against a fresh mock
+	MOCK_ARGS="$(DEMO_MOCK_ARGS)" scripts/with-mock.sh node js-examples/demo.mjs
+
+.PHONY: demo-py
+demo-py: python ## The Python package's part of the demo (bindings-python/examples/demo.py) against a fresh mock
+	MOCK_ARGS="$(DEMO_MOCK_ARGS)" scripts/with-mock.sh $(VENV)/bin/python bindings-python/examples/demo.py
 
 .PHONY: test
 test: lint check-generated test-rust doc test-js test-browser test-py ## Everything CI checks, installing what it needs
@@ -84,14 +106,6 @@ python: python-env ## Build the abi3 wheel with maturin and install it into .ven
 	cd bindings-python && ../$(VENV)/bin/maturin build --release --out ../$(WHEEL_DIR) -i ../$(VENV)/bin/python
 	$(VENV)/bin/python -m pip install -q --disable-pip-version-check --force-reinstall --no-deps $(WHEEL_DIR)/zoom_phone-*.whl
 	@ls -l $(WHEEL_DIR)/zoom_phone-*.whl
-
-.PHONY: python-demo
-python-demo: python ## The Python tour (bindings-python/examples/demo.py) against a fresh mock server
-	$(CARGO) build -q -p zoom-phone-mock
-	port_file=$$(mktemp); target/debug/zoom-phone-mock --port-file "$$port_file" --webhook-spec $(SPEC_DIR)/phone-webhooks.openapi.json >/dev/null & pid=$$!; \
-	trap 'kill $$pid; rm -f "$$port_file"' EXIT; \
-	for _ in $$(seq 100); do [[ -s "$$port_file" ]] && break; sleep 0.1; done; \
-	ZOOM_PHONE_MOCK_URL="http://127.0.0.1:$$(cat "$$port_file")" $(VENV)/bin/python bindings-python/examples/demo.py
 
 .PHONY: test-py
 test-py: python ## pytest against the installed wheel and the mock server (py-tests/), mypy --strict, stubtest

@@ -45,6 +45,12 @@ pub enum Error {
     /// A `next_page_token` older than Zoom's 15 minutes was used.
     #[error("the page token has expired (Zoom keeps them for 15 minutes); restart the listing")]
     PageTokenExpired,
+
+    /// The host's token store could not load or save the tokens (the
+    /// clients' `TokenStore`); the call stops rather than lose a rotated
+    /// refresh token.
+    #[error("token store: {message}")]
+    TokenStore { message: String },
 }
 
 impl From<crate::response::ApiError> for Error {

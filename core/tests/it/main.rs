@@ -1,6 +1,15 @@
 //! The one integration-test binary of the core; modules beside it.
 
 mod auth;
+#[cfg(feature = "async-client")]
+mod client_async;
+#[cfg(feature = "blocking-client")]
+mod client_blocking;
+mod client_readme;
+#[cfg(any(feature = "async-client", feature = "blocking-client"))]
+mod client_support;
+#[cfg(any(feature = "async-client", feature = "blocking-client"))]
+mod client_webhooks;
 mod driver;
 mod errors;
 #[cfg(feature = "typed")]

@@ -9,6 +9,7 @@ pub mod events;
 pub mod model;
 pub mod names;
 pub mod pyi;
+pub mod rust_client;
 pub mod rust_types;
 pub mod spec;
 pub mod typed_ops;

@@ -7,7 +7,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use zoom_phone_codegen::{GeneratedFile, catalog, dts, events, model::Api, pyi, spec, typed_ops};
+use zoom_phone_codegen::{
+    GeneratedFile, catalog, dts, events, model::Api, pyi, rust_client, spec, typed_ops,
+};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -47,6 +49,7 @@ fn run(spec_dir: &Path, out_root: &Path, check: bool) -> Result<bool, String> {
         events::events_json(&hooks)?,
     ];
     files.extend(typed_ops::ops_files(&api)?);
+    files.extend(rust_client::client_files(&api)?);
 
     let mut up_to_date = true;
     for file in &files {

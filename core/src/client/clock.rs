@@ -1,0 +1,27 @@
+//! The clients are the hosts of the sans-IO core: the one place in this crate
+//! that reads the clock. The driver and everything below it take this `now`.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::Timestamp;
+
+/// Wall-clock time as the driver wants it.
+#[allow(clippy::disallowed_methods)] // the host side of the sans-IO boundary
+pub(crate) fn now() -> Timestamp {
+    let since_epoch = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or(Duration::ZERO);
+    Timestamp::from_millis(u64::try_from(since_epoch.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// How long from `now` until `until` (zero when it has passed).
+pub(crate) fn until(until: Timestamp) -> Duration {
+    until.saturating_duration_since(now())
+}
+
+/// Blocks the calling thread (the blocking client's waits).
+#[cfg(feature = "blocking-client")]
+#[allow(clippy::disallowed_methods)] // the host side of the sans-IO boundary
+pub(crate) fn sleep(duration: Duration) {
+    std::thread::sleep(duration);
+}
