@@ -372,8 +372,15 @@ async fn handle(state: &State, req: Request<Incoming>) -> Option<Resp> {
         tokio::time::sleep(Duration::from_millis(*ms)).await;
     }
 
+    // A 429 means Zoom did not perform the call, so the handler must not run
+    // (a refused POST creates nothing). The other faults answer after the
+    // handler: a 5xx, a reset or a truncated body leave it unknown whether a
+    // write happened, which is what makes retrying a POST unsafe.
+    let refused = matches!(fault, Some(FaultKind::RateLimit { .. }));
     let resp = if is_preflight {
         preflight(&parts.headers)
+    } else if refused {
+        zoom_error(StatusCode::TOO_MANY_REQUESTS, 429, "")
     } else if let Some(routed) = routed {
         match routed {
             Ok(m) => api::handle(

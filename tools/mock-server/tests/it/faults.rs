@@ -78,6 +78,31 @@ async fn rate_limit_storms_with_and_without_retry_after() {
 }
 
 #[tokio::test]
+async fn a_rate_limited_write_performs_nothing() {
+    let server = start().await;
+    let http = Http::new();
+    let t = token(&http, &server).await;
+    let contacts = format!("{}/phone/external_contacts", server.api_url());
+    let count = |body: serde_json::Value| {
+        body["external_contacts"]
+            .as_array()
+            .map_or(0, |a| a.iter().filter(|c| c["name"] == "refused").count())
+    };
+    fault(&http, &server, json!({"kind": "429", "count": 1})).await;
+    let r = http
+        .json(
+            "POST",
+            &contacts,
+            &t,
+            &json!({"name": "refused", "phone_numbers": ["+12055550100"]}),
+        )
+        .await;
+    assert_eq!(r.status, 429);
+    let list = http.get(&format!("{contacts}?page_size=300"), &t).await;
+    assert_eq!(count(list.json()), 0, "a 429 must not create the contact");
+}
+
+#[tokio::test]
 async fn latency_delays_the_normal_answer() {
     let server = start().await;
     let http = Http::new();
