@@ -58,7 +58,7 @@ demo-rust: ## The Rust client's part of the demo (builds, starts the mock, runs,
 	ZOOM_SPEC_DIR=$(SPEC_DIR) MOCK_ARGS="$(DEMO_MOCK_ARGS)" scripts/with-mock.sh $(CARGO) run -q -p zoom-phone --example demo --features async-client
 
 .PHONY: demo-js
-demo-js: wasm ## The npm package's part of the demo (js-examples/demo.mjs) against a fresh mock
+demo-js: js-deps ## The npm package's part of the demo (js-examples/demo.mjs) against a fresh mock
 	MOCK_ARGS="$(DEMO_MOCK_ARGS)" scripts/with-mock.sh node js-examples/demo.mjs
 
 .PHONY: demo-py
@@ -82,18 +82,20 @@ wasm: wasm-toolchain ## Build the npm package into bindings-wasm/dist/ (prints s
 	scripts/build-wasm.sh
 
 .PHONY: test-js
-test-js: wasm ## The built npm package: tsc (types test, examples), Cloudflare workerd, Node tests against the mock
-	$(CARGO) build -q -p zoom-phone-mock
+.PHONY: js-deps
+js-deps: wasm ## js-examples' dependencies, the built package among them (npm registry only)
 	cd js-examples && npm install --silent --no-audit --no-fund --no-package-lock
+
+test-js: js-deps ## The built npm package: tsc (types test, examples), Cloudflare workerd, Node tests against the mock
+	$(CARGO) build -q -p zoom-phone-mock
 	cd js-examples && node_modules/.bin/tsc -p .
 	cd js-examples && node_modules/.bin/workerd test workerd/config.capnp
 	node --test js-examples/*.test.mjs
 
 .PHONY: test-browser
-test-browser: wasm ## The npm package in headless Chromium (Debian's; installed if missing): PKCE, CORS calls, webhook
+test-browser: js-deps ## The npm package in headless Chromium (Debian's; installed if missing): PKCE, CORS calls, webhook
 	scripts/install-browser.sh
 	$(CARGO) build -q -p zoom-phone-mock
-	cd js-examples && npm install --silent --no-audit --no-fund --no-package-lock
 	node --test js-examples/browser/browser.test.mjs
 
 .PHONY: python-env
