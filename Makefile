@@ -16,10 +16,16 @@ help: ## List the targets
 .PHONY: generate
 generate: ## Regenerate every generated file from $(SPEC_DIR)
 	$(CARGO) run -q -p zoom-phone-codegen -- $(SPEC_DIR) .
+	$(MAKE) generate-vectors
+
+.PHONY: generate-vectors
+generate-vectors: ## Regenerate the cross-host parity vectors (tools/vectors/data) from the core's behaviour
+	$(CARGO) run -q -p zoom-phone-vectors -- $(SPEC_DIR) .
 
 .PHONY: check-generated
 check-generated: ## Fail if the committed generated files differ from a fresh generation
 	$(CARGO) run -q -p zoom-phone-codegen -- $(SPEC_DIR) . --check
+	$(CARGO) run -q -p zoom-phone-vectors -- $(SPEC_DIR) . --check
 
 .PHONY: fmt
 fmt: ## Format all Rust code

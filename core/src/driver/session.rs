@@ -689,7 +689,7 @@ fn download_request(uri: &Uri, config: &RequestConfig) -> Result<http::Request<V
     let agent =
         HeaderValue::from_str(&config.user_agent).map_err(|_| BuildError::InvalidConfig {
             field: "user_agent",
-            problem: "is not a valid header value",
+            problem: "contains characters not allowed in a header",
         })?;
     let mut request = http::Request::new(Vec::new());
     *request.uri_mut() = uri.clone();
@@ -716,7 +716,7 @@ fn check_config(config: &RequestConfig) -> Result<(), Error> {
     if HeaderValue::from_str(&config.user_agent).is_err() {
         return Err(BuildError::InvalidConfig {
             field: "user_agent",
-            problem: "is not a valid header value",
+            problem: "contains characters not allowed in a header",
         }
         .into());
     }
