@@ -453,8 +453,13 @@ fn scalar_text(value: &Value, schema: &Schema) -> String {
     match value {
         Value::String(s) => s.clone(),
         Value::Bool(b) => b.to_string(),
+        // A whole number is written without a fraction whatever its JSON
+        // form: JavaScript cannot tell `3600.0` from `3600`, so every host
+        // must send the same text for it.
         Value::Number(n) => match (schema, n.as_f64()) {
-            (Schema::Integer { .. }, Some(f)) if !n.is_i64() && !n.is_u64() && f.fract() == 0.0 => {
+            (Schema::Integer { .. } | Schema::Number { .. }, Some(f))
+                if !n.is_i64() && !n.is_u64() && f.fract() == 0.0 =>
+            {
                 format!("{f:.0}")
             }
             _ => n.to_string(),

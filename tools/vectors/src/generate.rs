@@ -144,6 +144,17 @@ fn requests(spec: &Value) -> Vec<Value> {
             "deleteOutboundCallerNumbers",
             json!({ "customize_ids": [] }),
         ),
+        // JavaScript holds 3600.0 as 3600: every host must send `3600`.
+        request_vector(
+            "query/whole-float-number",
+            "UploadFaxFiles",
+            json!({ "expire": 3600.0, "body": {"file": {"data_base64": FAX_ZIP_BASE64}} }),
+        ),
+        request_vector(
+            "query/fractional-number",
+            "UploadFaxFiles",
+            json!({ "expire": 1.5, "body": {"file": {"data_base64": FAX_ZIP_BASE64}} }),
+        ),
         request_vector(
             "query/null-is-absent",
             "listCallQueues",
