@@ -399,6 +399,9 @@ fn build_body(
         None => return Ok((None, None)),
     };
     validate::validate(&spec.schema, body, "body").map_err(|v| violation(op, v))?;
+    let mut body = body.clone();
+    whole_numbers_as_integers(&mut body);
+    let body = &body;
     match spec.media_type {
         BodyMediaType::Json => {
             let bytes = serde_json::to_vec(body).map_err(|_| BuildError::InvalidParameter {
@@ -449,6 +452,26 @@ fn violation(op: &Operation, v: Violation) -> BuildError {
 /// The text of a validated scalar: strings as they are, booleans `true` /
 /// `false`, integers without a fraction (JavaScript's `5.0` is `5`), other
 /// numbers as their JSON text.
+/// Writes whole numbers given as floats (`2.0`, as Python floats and
+/// serde_json's f64 arrive) as integers, as JavaScript always holds them: the
+/// same body leaves every host. Beyond 2^53 a float is not exact, so it stays.
+fn whole_numbers_as_integers(value: &mut Value) {
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() < EXACT
+            {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(map) => map.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
+}
+
 fn scalar_text(value: &Value, schema: &Schema) -> String {
     match value {
         Value::String(s) => s.clone(),

@@ -184,6 +184,12 @@ fn requests(spec: &Value) -> Vec<Value> {
             "UploadFaxFiles",
             json!({"expire": 3600, "body": {"file": {"data_base64": FAX_ZIP_BASE64}}}),
         ),
+        // JavaScript holds 2.0 as 2: every host must send `2`.
+        request_vector(
+            "body/whole-float-number",
+            "updateCallQueue",
+            json!({"callQueueId": "cq1", "body": {"extension_number": 1002.0, "name": "Q"}}),
+        ),
         request_vector(
             "body/unicode-and-escapes",
             "updateCallQueue",

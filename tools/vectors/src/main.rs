@@ -2,6 +2,7 @@
 //! vectors to `<repo root>/tools/vectors/data`, or with `--check` fails when
 //! the committed files differ from a fresh generation.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
