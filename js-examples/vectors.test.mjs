@@ -197,7 +197,7 @@ test("every parity vector gives the Rust core's outcome", () => {
       try {
         run(`${file.name}: ${v.name}`, v);
       } catch (e) {
-        failures.push(e.message);
+        failures.push(`${file.name}: ${v.name}: ${e.message}`);
       }
       ran += 1;
     }
