@@ -72,8 +72,17 @@ demo-py: python ## The Python package's part of the demo (bindings-python/exampl
 	MOCK_ARGS="$(DEMO_MOCK_ARGS)" scripts/with-mock.sh $(VENV)/bin/python bindings-python/examples/demo.py
 
 .PHONY: test
-test: lint check-generated test-rust doc test-js test-browser test-py ## Everything CI checks, installing what it needs
+test: lint check-generated test-rust doc test-js test-browser test-py conformance ## Everything CI checks, installing what it needs
 	@echo "make test: all checks passed"
+
+# --- Conformance: every operation through the three hosts, validated by Stoplight Prism ---
+.PHONY: prism
+prism: ## Install Stoplight Prism (the version tools/conformance/package.json pins) from the npm registry
+	scripts/install-prism.sh
+
+.PHONY: conformance
+conformance: prism js-deps python ## All 391 operations via the Rust, Node and Python clients against Prism's mock of the spec (docs/conformance.md)
+	CARGO=$(CARGO) ZOOM_SPEC_DIR=$(SPEC_DIR) ZOOM_PHONE_VENV=$(abspath $(VENV)) scripts/conformance.sh
 
 # --- Bindings: npm package (wasm-bindgen) and Python package (PyO3 + maturin) ---
 VENV ?= .venv

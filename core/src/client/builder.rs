@@ -176,6 +176,16 @@ impl<C: Client> Builder<C> {
         self
     }
 
+    /// The base URL of Zoom's file API, where the fax upload goes (default
+    /// `https://fileapi.zoom.us/v2`). The Node and Python clients already
+    /// take it; without it a Rust client pointed at a mock or proxy would
+    /// still send uploads to Zoom.
+    #[must_use]
+    pub fn file_base_url(mut self, url: impl Into<String>) -> Self {
+        self.request.file_base_url = url.into();
+        self
+    }
+
     /// The OAuth server (default `https://zoom.us`).
     #[must_use]
     pub fn oauth_base(mut self, url: impl Into<String>) -> Self {

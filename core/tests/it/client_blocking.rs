@@ -332,3 +332,55 @@ fn typed_methods_by_tag() {
     assert_eq!(file.bytes, download_bytes("typed-2"));
     assert_eq!(file.content_type.as_deref(), Some("audio/mpeg"));
 }
+
+/// The fax upload goes to the file API's base URL, which the builder sets
+/// (before it could, a client pointed at a mock still uploaded to Zoom).
+#[test]
+fn uploads_go_to_the_configured_file_base_url() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let files = format!("http://{}/files/v2", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().expect("the upload connects");
+        let mut reader = BufReader::new(stream);
+        let mut request_line = String::new();
+        reader.read_line(&mut request_line).unwrap();
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap();
+            }
+            if line == "\r\n" {
+                break;
+            }
+        }
+        reader.read_exact(&mut vec![0; length]).unwrap();
+        let body = br#"{"file_id":"f1"}"#;
+        let head = format!(
+            "HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+            body.len()
+        );
+        let mut stream = reader.into_inner();
+        stream.write_all(head.as_bytes()).unwrap();
+        stream.write_all(body).unwrap();
+        request_line
+    });
+    let zp = ZoomPhone::builder()
+        .access_token("tok")
+        .base_url("http://127.0.0.1:9/unused")
+        .file_base_url(files)
+        .retry(zoom_phone::retry::RetryPolicy::never())
+        .build()
+        .expect("client builds");
+    let file = json!({"filename": "fax.zip", "content_type": "application/zip", "data_base64": "UEsDBAoAAAAAAA=="});
+    let output = zp
+        .call("UploadFaxFiles", json!({ "body": { "file": file } }))
+        .expect("the upload succeeds");
+    assert_eq!(output.status, 201);
+    assert_eq!(
+        server.join().unwrap(),
+        "POST /files/v2/fax/files HTTP/1.1\r\n"
+    );
+}
