@@ -2,7 +2,6 @@
 //! vectors to `<repo root>/tools/vectors/data`, or with `--check` fails when
 //! the committed files differ from a fresh generation.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
