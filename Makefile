@@ -69,6 +69,10 @@ demo-py: python ## The Python package's part of the demo (bindings-python/exampl
 test: lint check-generated test-rust doc test-js test-browser test-py ## Everything CI checks, installing what it needs
 	@echo "make test: all checks passed"
 
+.PHONY: bench
+bench: wasm python ## Benchmarks (not part of test): core, Node, Python and sizes vs raw baselines and Rivet/zoomus; writes target/bench/*.json and docs/benchmarks.md (~10 min; BENCH_QUICK=1 for a short run)
+	tools/bench/run.sh
+
 # --- Bindings: npm package (wasm-bindgen) and Python package (PyO3 + maturin) ---
 VENV ?= .venv
 WHEEL_DIR := target/wheels
