@@ -95,7 +95,9 @@ def core(criterion: Path, out: Path) -> None:
         sample = json.loads((bench.parent / "sample.json").read_text())
         per_iter = [t / i for t, i in zip(sample["times"], sample["iters"])]
         results.setdefault(meta["group_id"], {})[meta["function_id"]] = stats(per_iter)
-    out.write_text(json.dumps({"unit": "ns", "results": results}, indent=2))
+    page = Path(os.environ.get("ZOOM_BENCH_PAGE", ""))
+    page_bytes = page.stat().st_size if page.is_file() else 0
+    out.write_text(json.dumps({"unit": "ns", "page_bytes": page_bytes, "results": results}, indent=2))
 
 
 # --- sizes --------------------------------------------------------------------
@@ -183,8 +185,10 @@ CORE_ROWS = [
     ("build", "raw_get_user", "ours_get_user_json", "build `GET /phone/users/{userId}` (JSON params)"),
     ("build", "raw_get_user", "ours_get_user_typed", "build `GET /phone/users/{userId}` (typed `PhoneUser`)"),
     ("build", "raw_list_call_history", "ours_list_call_history_typed", "build `GET /phone/call_history?page_size&next_page_token` (typed)"),
-    ("parse_page_300", "raw_value", "ours_value", "parse 300-record page → `serde_json::Value` (`response::parse`)"),
-    ("parse_page_300", "raw_value", "ours_typed", "parse 300-record page → typed `AccountCallHistoryResponse`"),
+    # Against the baseline timed in the same harness (iter_batched, the
+    # http::Response built outside the timing), not the plain-iter one.
+    ("parse_page_300", "raw_value_from_response", "ours_value", "parse 300-record page → `serde_json::Value` (`response::parse`)"),
+    ("parse_page_300", "raw_value_from_response", "ours_typed", "parse 300-record page → typed `AccountCallHistoryResponse`"),
     ("webhook_verify", "raw_hmac", "ours_verify", "verify one webhook (`webhook::verify`)"),
 ]
 
@@ -201,7 +205,9 @@ WORKLOAD_LABELS = {
 HIGHER_IS_BETTER = {"concurrent_50"}
 
 
-def host_rows(data: dict[str, Any], competitor: str, prefix: str = "") -> tuple[list[str], list[dict[str, Any]]]:
+def host_rows(data: dict[str, Any], competitor: str, prefix: str) -> tuple[list[str], list[dict[str, Any]]]:
+    """Table rows of one host's workloads (keys starting with `prefix`; the
+    unprefixed ones when it is empty), and each row's ratios."""
     lines = []
     findings = []
     for key, by_client in data["samples"].items():
@@ -267,7 +273,10 @@ def render(bench: Path, out: Path) -> None:
     w("")
     w("Criterion, 30 samples of 2 s after 0.5 s warm-up; median per operation (p10–p90 over samples).")
     w("Raw baselines: `http::Request::builder()` with a `format!`'d URL and the same headers;")
-    w("`serde_json::from_slice::<Value>`; one `Hmac<Sha256>` over `v0:{ts}:{body}` compared as hex with `==`.")
+    w("`serde_json::from_slice::<Value>` (the page's bytes, "
+      f"{json.loads((bench / 'core.json').read_text()).get('page_bytes', 0) // 1024} KiB, held in an `http::Response` as ours get them);")
+    w("one `Hmac<Sha256>` over `v0:{ts}:{body}` compared as hex with `==`. The serde_json build has")
+    w("`preserve_order` (the workspace enables it) in both.")
     w("")
     w("| operation | raw | ours | ours ÷ raw |")
     w("|---|---|---|---|")
@@ -282,34 +291,54 @@ def render(bench: Path, out: Path) -> None:
         w(f"| {label} | {cell(r, 'ns')} | {cell(o, 'ns')} | **{q:.2f}×** |")
     w("")
 
-    def host_section(title: str, data: dict[str, Any], competitor: str, prefixes: list[str]) -> list[dict[str, Any]]:
+    def host_section(
+        title: str, data: dict[str, Any], competitor: str, label: str, prefixes: dict[str, str]
+    ) -> list[dict[str, Any]]:
         found = []
-        for prefix in prefixes:
-            sub = {"sync_": " (sync)", "async_": " (async)", "": ""}[prefix]
+        for prefix, sub in prefixes.items():
             w(f"### {title}{sub}")
             w("")
-            w(f"| workload | raw | ours | {competitor} | ours ÷ raw | {competitor} ÷ raw |")
+            w(f"| workload | raw | ours | {label} | ours ÷ raw | {label} ÷ raw |")
             w("|---|---|---|---|---|---|")
             rows, f = host_rows(data, competitor, prefix)
             L.extend(rows)
-            found += [dict(x, host=title, mode=prefix) for x in f]
+            found += [dict(x, host=title, mode=prefix, label=label) for x in f]
             w("")
         return found
 
     w("## Node")
     w("")
     w("Ours: `ZoomPhone` from the npm package (wasm core + JS layer over `fetch`). `@zoom/rivet`:")
-    w("`PhoneS2SAuthClient` (axios). Raw: `fetch` + `JSON.parse(await r.text())`. Same mock, same token")
-    w("lifetime, keep-alive everywhere (Node's defaults).")
+    w("`PhoneS2SAuthClient` (axios; `client.endpoints.users.getUsersProfile`, and")
+    w("`client.endpoints.callLogs.getAccountsCallHistory` with `next_page_token` followed by hand: Rivet has")
+    w("no pager). Raw: `fetch` + `JSON.parse(await r.text())`. Keep-alive everywhere (Node's defaults).")
     w("")
-    node_f = host_section("Node", node, "@zoom/rivet", [""])
+    w("**How Rivet reaches the mock:** its API base is an option (`baseUrl: http://127.0.0.1:PORT/v2`), but")
+    w("its OAuth host is a module constant (`https://zoom.us`), so it cannot fetch a token from the mock.")
+    w("It gets an access token minted by the mock (`POST /_admin/tokens`, valid one hour) through its public")
+    w("`tokenStore` option, so it never asks for another; nothing of Rivet is patched. Ours and raw fetch")
+    w("their tokens before timing starts, so no timed call includes a token request.")
+    w("")
+    node_f = host_section("Node", node, "rivet", "@zoom/rivet", {"": ""})
     w("## Python")
     w("")
     w("Ours: `ZoomPhone` / `AsyncZoomPhone` (Rust core via PyO3 + httpx). `zoomus`: `ZoomClient` (requests,")
     w("sync only). Raw: `httpx.Client`/`AsyncClient` + `json.loads`. Sync concurrency is 50 threads over one")
-    w("client; async is `asyncio.gather` with a semaphore of 50.")
+    w("client; async is `asyncio.gather` with a semaphore of 50. zoomus and httpx live in their own venv")
+    w("(`target/bench/venv`), not the test venv.")
     w("")
-    py_f = host_section("Python", py, "zoomus", ["sync_", "async_", ""])
+    w("**How zoomus reaches the mock:** `ZoomClient(..., base_uri=http://127.0.0.1:PORT/v2,")
+    w("oauth_uri=http://127.0.0.1:PORT/oauth/token)`, both documented arguments, so it fetches its own")
+    w("`account_credentials` token from the mock. It has no single-user or call-history method and no pager,")
+    w("so it is driven through its own request layer, `client.phone.get_request(path, params=...)` (which")
+    w("adds its bearer token), following `next_page_token` by hand. It uses `requests.get` without a")
+    w("session: a new TCP connection per call. It has no async API, hence n/a in the async table.")
+    w("Import time is a fresh interpreter's `import zoom_phone` / `import zoomus` / `import httpx, json`;")
+    w("memory is the walking process's peak RSS (`VmHWM`) and its growth over the RSS before the walk.")
+    w("")
+    py_f = host_section(
+        "Python", py, "zoomus", "zoomus", {"sync_": " (sync)", "async_": " (async)", "": " (parse, import, memory)"}
+    )
 
     w("## Sizes")
     w("")
@@ -353,32 +382,39 @@ WHY: dict[str, str] = {
     ),
     "ours_value": (
         "`response::parse` also reads the status, tracking id and rate-limit headers and checks the body"
-        " for Zoom's error object; the parse itself is the same serde_json call."
+        " for Zoom's error object; the parse itself is the same serde_json call, so the difference is"
+        " within this run's noise unless the ratio is well above 1."
     ),
     "ours_typed": (
-        "The typed models deserialize every field into owned `String`s and enums with an `Unknown`"
-        " fallback, through `serde_path_to_error` so a mismatch names its JSON path. Fix: borrow strings"
-        " from the body (`&str`/`Cow`) and use the path-tracking deserializer only to explain a failure"
-        " after the fast path fails."
+        "`parse_typed` parses the body into a `serde_json::Value` first (`response::parse`, which checks"
+        " for Zoom's error object), then converts that `Value` into the model through"
+        " `serde_path_to_error`: two passes, every string allocated twice. Fix: on a 2xx deserialize the"
+        " model straight from the bytes, and take the `Value` + path-tracking pass only to explain a"
+        " failure or read an error body."
     ),
     "ours_verify": (
         "`webhook::verify` parses the headers, decodes the hex, checks the timestamp window and compares in"
         " constant time; the HMAC dominates either way."
     ),
     "node:seq_get": (
-        "Each call crosses into wasm several times (start the call, poll, hand over the response's headers"
-        " and body, read the result) and the body makes a round trip: copied into wasm memory, parsed by"
-        " serde_json, written back out as JSON text and `JSON.parse`d in JS, where raw code calls"
-        " `JSON.parse` once. Fix: on a 2xx JSON answer let the core classify the response (status, headers,"
-        " Zoom's error object) and return the original text for JS to `JSON.parse`, skipping the"
-        " serialize step; pages also need only `next_page_token` read by the core."
+        "Most of the gap is not the core's work: `buildRequest` plus `parseResponse` for a small user"
+        " answer cost well under a tenth of it (measured separately with a loop over both). The rest is"
+        " the JS driver around each call: an `AbortController` and a timer per request for the timeout,"
+        " several calls into the wasm `Session` (start, poll for the action, receive the response, poll"
+        " again), each returning an action object built across the boundary, and the response headers"
+        " copied into a plain object. Rivet does one axios call. Fix: a single-step fast path in the"
+        " driver (one call that returns the request, one that takes the response and returns the result"
+        " when no token refresh, retry or wait is due), and `AbortSignal.timeout()` instead of a"
+        " controller plus timer."
     ),
     "node:walk_20000": (
-        "Dominated by parsing 300-record pages: see the parse row. The same fix applies."
+        "Dominated by the pages' parsing (the parse row: each page is copied into wasm, parsed by"
+        " serde_json, written back to JSON text and `JSON.parse`d again), 67 pages of 300. Fix: as"
+        " for the parse row."
     ),
     "node:concurrent_50": (
-        "The per-call overhead above, multiplied; the event loop is single-threaded, so the wasm time"
-        " is not overlapped with I/O. Same fix."
+        "The per-call JS and wasm work above runs on the one event-loop thread, so with 50 calls in"
+        " flight it, not the network, sets the throughput. Same fix as the sequential row."
     ),
     "node:parse_page_300": (
         "`parseResponse` copies the bytes into wasm memory, parses them with serde_json, serializes the"
@@ -387,16 +423,21 @@ WHY: dict[str, str] = {
         " classified the response."
     ),
     "python:seq_get": (
-        "Each call goes through the core's session (start, poll, receive) via PyO3 and converts the body"
-        " from Rust `serde_json::Value` into Python objects, where raw code calls `json.loads` once on the"
-        " bytes. Fix: let `json.loads` (C) build the Python objects from the body bytes and use the core only"
-        " for the decisions, or convert with a faster Rust→Python path (pythonize/orjson-style)."
+        "Per call the Python driver calls into the core about five times through PyO3 (start, poll ->"
+        " send, receive, take_persist, poll -> done), under a condition-variable lock, with the request"
+        " built as a dict of headers in Rust and the response headers and body copied in; the body then"
+        " comes back as Python objects built one by one from a Rust `serde_json::Value`. Raw code is one"
+        " `httpx` call and `json.loads`. zoomus, despite a new connection per call (requests without a"
+        " session), does less Python work per call. Fix: a fast path in the session (one call returns the"
+        " request, one takes the response and returns the result when nothing else is due) and let"
+        " `json.loads` build the body's objects from the bytes once the core has classified the response."
     ),
     "python:walk_20000": (
         "Dominated by turning 300-record pages into Python objects: see the parse row; same fix."
     ),
     "python:concurrent_50": (
-        "Per-call overhead as above; with threads the GIL serializes the conversion work."
+        "The per-call work above holds the GIL (and, in the sync client, the session lock), so with 50"
+        " calls in flight it sets the throughput. Same fix as the sequential row."
     ),
     "python:parse_page_300": (
         "`parse_response` parses in Rust and then builds every dict and str through PyO3 one by one (abi3,"
@@ -437,7 +478,10 @@ def explain(core_findings: list[tuple[str, float]], host: list[dict[str, Any]], 
         label = f"{f['host']}{' ' + mode if mode else ''}, {WORKLOAD_LABELS.get(f['workload'], f['workload'])}"
         behind_comp = f["competitor"] is not None and f["ours"] > f["competitor"]
         if f["ours"] > THRESHOLD or behind_comp:
-            comp = f"; competitor {f['competitor']:.2f}×" if f["competitor"] is not None else ""
+            comp = ""
+            if f["competitor"] is not None:
+                side = "behind" if behind_comp else "ahead of"
+                comp = f"; {side} {f['label']} ({f['competitor']:.2f}×)"
             why = WHY.get(f"{host_name}:{f['workload']}", "")
             out.append(f"- **{label}: ours {f['ours']:.2f}× raw{comp}.** {why}")
     ours = sz["ours_npm"]["wasm+js"]["gzip"]

@@ -313,7 +313,7 @@ def main() -> None:
     for r in range(max(ROUNDS, 5) * 2):
         for name in rotate(list(IMPORTS), r):
             samples.setdefault("import_ms", {}).setdefault(name, []).append(float(child("import-time", name)))
-    for r in range(3):
+    for r in range(2):
         for name in rotate(["raw", "ours", "zoomus"], r):
             m = json.loads(child("walk-memory", name))
             samples.setdefault("walk_peak_rss_kib", {}).setdefault(name, []).append(m["peak_kib"])
