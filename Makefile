@@ -84,6 +84,11 @@ prism: ## Install Stoplight Prism (the version tools/conformance/package.json pi
 conformance: prism js-deps python ## All 391 operations via the Rust, Node and Python clients against Prism's mock of the spec (docs/conformance.md)
 	CARGO=$(CARGO) ZOOM_SPEC_DIR=$(SPEC_DIR) ZOOM_PHONE_VENV=$(abspath $(VENV)) scripts/conformance.sh
 
+# --- Benchmarks (by hand, never part of make test) ---
+.PHONY: bench
+bench: wasm python ## Benchmarks (not part of test): core, Node, Python and sizes vs raw baselines and Rivet/zoomus; writes target/bench/*.json and docs/benchmarks.md (~10 min; BENCH_QUICK=1 for a short run)
+	tools/bench/run.sh
+
 # --- Bindings: npm package (wasm-bindgen) and Python package (PyO3 + maturin) ---
 VENV ?= .venv
 WHEEL_DIR := target/wheels

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The whole benchmark (`make bench`): the core (criterion), Node and Python
+# against one release build of tools/mock-server on loopback (rate limits off),
+# sizes; JSON under target/bench/, then docs/benchmarks.md rendered from it.
+#   tools/bench/run.sh            full run (~10 min on a quiet 2-core machine)
+#   BENCH_QUICK=1 tools/bench/run.sh   short run for development (doc not written)
+# Expects bindings-wasm/dist (make wasm) and target/wheels/zoom_phone-*.whl
+# (make python); the Makefile target builds both first.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+TARGET="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
+OUT="$TARGET/bench"
+BENCH="$ROOT/tools/bench"
+mkdir -p "$OUT"
+say() { printf '==> %s\n' "$*" >&2; }
+
+if [[ "${BENCH_QUICK:-0}" == 1 ]]; then
+  export BENCH_ROUNDS=${BENCH_ROUNDS:-2} BENCH_SEQ_CALLS=${BENCH_SEQ_CALLS:-200} BENCH_CONC_CALLS=${BENCH_CONC_CALLS:-200}
+  criterion_args=(--warm-up-time 0.2 --measurement-time 0.5 --sample-size 10)
+else
+  export BENCH_ROUNDS=${BENCH_ROUNDS:-5}
+  criterion_args=()
+fi
+
+python3 "$BENCH/report.py" machine-start "$OUT/machine.json"
+
+say "building the mock server and the core benchmarks (release)"
+cargo build --release -q -p zoom-phone-mock
+cargo bench -q -p zoom-phone-bench --bench core --no-run
+
+work=$(mktemp -d)
+"$TARGET/release/zoom-phone-mock" --port-file "$work/port" --log-capacity 1000 >"$work/server.log" 2>&1 &
+mock_pid=$!
+stop() {
+  kill "$mock_pid" 2>/dev/null || true
+  wait "$mock_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+for _ in $(seq 1 200); do
+  grep -q 'listening on' "$work/server.log" 2>/dev/null && break
+  kill -0 "$mock_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
+  sleep 0.05
+done
+export ZOOM_PHONE_MOCK_URL="http://127.0.0.1:$(cat "$work/port")"
+say "mock (release) at $ZOOM_PHONE_MOCK_URL"
+
+# One 300-record call-history page, the fixture every parse benchmark reads.
+token=$(curl -sf -X POST -H 'content-type: application/json' -d '{}' "$ZOOM_PHONE_MOCK_URL/_admin/tokens" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+curl -sf -H "authorization: Bearer $token" "$ZOOM_PHONE_MOCK_URL/v2/phone/call_history?page_size=300" >"$OUT/page-300.json"
+export ZOOM_BENCH_PAGE="$OUT/page-300.json"
+
+say "core: criterion"
+cargo bench -q -p zoom-phone-bench --bench core -- "${criterion_args[@]}" >&2
+python3 "$BENCH/report.py" core "$TARGET/criterion" "$OUT/core.json"
+
+say "node: ours vs @zoom/rivet vs fetch + JSON.parse"
+(cd "$BENCH/node" && npm install --silent --no-audit --no-fund --no-package-lock >&2)
+BENCH_OUT="$OUT/node.json" node "$BENCH/node/bench.mjs"
+
+say "python: ours vs zoomus vs httpx + json (venv $OUT/venv)"
+venv="$OUT/venv"
+[[ -x "$venv/bin/python" ]] || python3 -m venv "$venv"
+"$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$BENCH/python/requirements.txt"
+wheel=$(ls "$TARGET"/wheels/zoom_phone-*.whl)
+"$venv/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$wheel"
+BENCH_OUT="$OUT/python.json" "$venv/bin/python" "$BENCH/python/bench.py"
+
+say "sizes"
+python3 "$BENCH/report.py" sizes "$OUT/sizes.json" "$ROOT/bindings-wasm/dist" "$BENCH/node/node_modules" "$wheel"
+python3 "$BENCH/report.py" machine-end "$OUT/machine.json"
+
+if [[ "${BENCH_QUICK:-0}" == 1 ]]; then
+  python3 "$BENCH/report.py" render "$OUT" "$OUT/benchmarks.md"
+  say "quick run: rendered to $OUT/benchmarks.md (docs/benchmarks.md left alone)"
+else
+  python3 "$BENCH/report.py" render "$OUT" "$ROOT/docs/benchmarks.md"
+  say "wrote docs/benchmarks.md"
+fi
