@@ -81,7 +81,8 @@ impl Session {
     #[pyo3(signature = (*, auth, client_id = None, client_secret = None, account_id = None,
         access_token = None, tokens = None, oauth_base = None, base_url = None,
         file_base_url = None, user_agent = None, max_attempts = None,
-        retry_non_idempotent = false, rate_limits = None, seed = 0))]
+        retry_non_idempotent = false, rate_limits = None, seed = 0, shared_store = false,
+        max_response_bytes = None, max_download_bytes = None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -99,11 +100,14 @@ impl Session {
         retry_non_idempotent: bool,
         rate_limits: Option<&str>,
         seed: u64,
+        shared_store: bool,
+        max_response_bytes: Option<u64>,
+        max_download_bytes: Option<u64>,
     ) -> PyResult<Self> {
         let stored = tokens
             .map(|t| tokens_from_store(py, t.as_bytes()))
             .transpose()?;
-        let auth = match auth {
+        let mut auth = match auth {
             "server_to_server" => {
                 if account_id.is_none() {
                     return Err(PyValueError::new_err(
@@ -155,8 +159,15 @@ impl Session {
                 )));
             }
         };
+        auth.shared_store = shared_store;
         let mut config = SessionConfig::new(auth);
         config.request = crate::defaults::request_config("python");
+        if let Some(n) = max_response_bytes {
+            config.body_limits.api = n;
+        }
+        if let Some(n) = max_download_bytes {
+            config.body_limits.download = n;
+        }
         if let Some(v) = base_url {
             config.request.base_url = v;
         }
@@ -254,6 +265,13 @@ impl Session {
                 py,
                 [
                     "fetch_token".into_pyobject(py)?.into_any(),
+                    attempt.0.into_pyobject(py)?.into_any(),
+                ],
+            ),
+            Action::LoadTokens { attempt } => PyTuple::new(
+                py,
+                [
+                    "load_tokens".into_pyobject(py)?.into_any(),
                     attempt.0.into_pyobject(py)?.into_any(),
                 ],
             ),
@@ -357,6 +375,44 @@ impl Session {
             }),
         };
         lock(&self.inner)?.receive_token(CallId(call), AttemptId(attempt), outcome, now(now_ms));
+        Ok(())
+    }
+
+    /// Answers `load_tokens`: the token store's JSON (`None`: empty), or
+    /// `error` when the store could not be read.
+    #[pyo3(signature = (call, attempt, tokens, now_ms, error = None))]
+    fn receive_stored(
+        &self,
+        py: Python<'_>,
+        call: u64,
+        attempt: u64,
+        tokens: Option<&Bound<'_, PyBytes>>,
+        now_ms: u64,
+        error: Option<String>,
+    ) -> PyResult<()> {
+        let stored = match (error, tokens) {
+            (Some(message), _) => Err(message),
+            (None, Some(t)) => Ok(Some(tokens_from_store(py, t.as_bytes())?)),
+            (None, None) => Ok(None),
+        };
+        lock(&self.inner)?.receive_stored(CallId(call), AttemptId(attempt), stored, now(now_ms));
+        Ok(())
+    }
+
+    /// Whether `call` is renewing the token: hold the store's lock meanwhile.
+    fn renewing(&self, call: u64) -> PyResult<bool> {
+        Ok(lock(&self.inner)?.renewing(CallId(call)))
+    }
+
+    /// The most body bytes to read for `call`'s request in flight.
+    fn response_limit(&self, call: u64) -> PyResult<u64> {
+        Ok(lock(&self.inner)?.response_limit(CallId(call)))
+    }
+
+    /// `attempt`'s body is longer than `response_limit`: the call fails
+    /// with `ResponseTooLargeError`.
+    fn receive_too_large(&self, call: u64, attempt: u64) -> PyResult<()> {
+        lock(&self.inner)?.receive_too_large(CallId(call), AttemptId(attempt));
         Ok(())
     }
 

@@ -54,6 +54,21 @@ export type Credentials =
 export interface TokenStore {
   load(): Promise<StoredTokens | string | null | undefined> | StoredTokens | string | null | undefined;
   save(tokens: StoredTokens): Promise<void> | void;
+  /**
+   * For a store shared by several clients: resolves, once no other client
+   * holds it, to a function that releases it. A client holds it while it
+   * reads the store, refreshes and saves, so none refreshes with a refresh
+   * token another one rotated away.
+   */
+  lock?(): Promise<() => void | Promise<void>>;
+}
+
+/** Tokens in memory for the clients of one JS realm, with a `lock`. */
+export declare class MemoryTokenStore implements TokenStore {
+  constructor(tokens?: StoredTokens | string | null);
+  load(): Promise<StoredTokens | string | null>;
+  save(tokens: StoredTokens): Promise<void>;
+  lock(): Promise<() => Promise<void>>;
 }
 
 export interface ZoomPhoneOptions {
@@ -71,6 +86,10 @@ export interface ZoomPhoneOptions {
   retry?: RetryOptions;
   /** Client-side rate limiting by Zoom's plan limits; off by default. */
   rateLimits?: "pro" | "business" | "off";
+  /** Largest API answer read, in bytes (default 32 MiB); longer fails with `ZoomResponseTooLargeError`. */
+  maxResponseBytes?: number;
+  /** Largest download read, in bytes (default 1 GiB). */
+  maxDownloadBytes?: number;
   /** Jitter seed; default from `crypto.getRandomValues`. */
   seed?: number;
 }
@@ -126,6 +145,8 @@ export declare class ZoomNotFoundError extends ZoomApiError {}
 export declare class ZoomValidationError extends ZoomApiError {}
 export declare class ZoomWebhookError extends ZoomApiError {}
 export declare class ZoomTransportError extends ZoomPhoneError {}
+/** A response body over `maxResponseBytes` / `maxDownloadBytes`; reading stopped there. */
+export declare class ZoomResponseTooLargeError extends ZoomPhoneError {}
 
 export declare function toZoomError(raw: unknown): unknown;
 export declare function isZoomPhoneError(e: unknown): e is ZoomPhoneError;

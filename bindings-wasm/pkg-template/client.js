@@ -43,6 +43,8 @@ export class ZoomValidationError extends ZoomApiError {}
 export class ZoomWebhookError extends ZoomApiError {}
 /** No answer: connection failure, timeout, abort of a request in flight. */
 export class ZoomTransportError extends ZoomPhoneError {}
+/** A response body over the client's limit (`maxResponseBytes`, `maxDownloadBytes`); the message names it. */
+export class ZoomResponseTooLargeError extends ZoomPhoneError {}
 
 function classFor(raw) {
   switch (raw.name) {
@@ -66,6 +68,8 @@ function classFor(raw) {
     case "DecodeError":
     case "PageTokenExpiredError":
       return ZoomApiError;
+    case "ResponseTooLargeError":
+      return ZoomResponseTooLargeError;
     default:
       return ZoomPhoneError;
   }
@@ -219,8 +223,9 @@ export class ZoomPhone {
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#tokenStore = options.tokenStore;
     this.#timeoutMs = options.timeoutMs;
-    const config = { auth, seed: options.seed ?? randomSeed() };
-    for (const key of ["baseUrl", "fileBaseUrl", "userAgent", "oauthBase", "retry", "rateLimits"]) {
+    // A store may be shared with other clients: renewals re-read it first.
+    const config = { auth, seed: options.seed ?? randomSeed(), sharedStore: options.tokenStore != null };
+    for (const key of ["baseUrl", "fileBaseUrl", "userAgent", "oauthBase", "retry", "rateLimits", "maxResponseBytes", "maxDownloadBytes"]) {
       if (options[key] !== undefined) config[key] = options[key];
     }
     this.#config = config;
@@ -301,8 +306,14 @@ export class ZoomPhone {
     if (pager && pagerInst !== inst) throw coreFailure();
     const id = core(() => start(session, opts, Date.now()));
     let finished = false;
+    // The token store's lock while this call renews the session's token.
+    let release;
     try {
       for (;;) {
+        if (release && !on(inst, () => session.renewing(id))) {
+          await release();
+          release = undefined;
+        }
         if (signal?.aborted) throw abortReason(signal);
         let action;
         try {
@@ -321,16 +332,33 @@ export class ZoomPhone {
           case "fetchToken":
             await this.#fetchToken(session, inst, id, action);
             break;
+          case "loadTokens":
+            release ??= await lockStore(this.#tokenStore);
+            await this.#loadStored(session, inst, id, action);
+            break;
           default:
             await this.#wait(action.until, deadlineMs, signal);
         }
       }
     } finally {
+      if (release) await release();
       if (!finished) {
         if (instanceId() === inst) session.cancel(id);
         this.#notify();
       }
     }
+  }
+
+  async #loadStored(session, inst, id, { attempt }) {
+    let stored = null;
+    let failure;
+    try {
+      stored = this.#tokenStore ? ((await this.#tokenStore.load()) ?? null) : null;
+    } catch (error) {
+      failure = `the token store could not be read: ${error?.name ?? "Error"}`;
+    }
+    on(inst, () => session.receiveStored(id, attempt, stored, failure, Date.now()));
+    this.#notify();
   }
 
   async #send(session, inst, id, { attempt, request }, signal, deadlineMs) {
@@ -354,8 +382,11 @@ export class ZoomPhone {
         redirect: "manual",
         signal: controller.signal,
       });
-      const body = new Uint8Array(await response.arrayBuffer());
-      if (response.type === "opaqueredirect" || response.status === 0) {
+      const limit = on(inst, () => session.responseLimit(id));
+      const body = await readCapped(response, limit);
+      if (body === null) {
+        outcome = () => session.receiveTooLarge(id, attempt);
+      } else if (response.type === "opaqueredirect" || response.status === 0) {
         // Browsers hide redirect targets from `redirect: "manual"`.
         outcome = () => session.receiveFailure(id, attempt, "other", "the browser did not expose a redirect", Date.now());
       } else {
@@ -428,6 +459,83 @@ export class ZoomPhone {
     if (tokens === undefined) return;
     this.#lastTokens = tokens;
     if (this.#tokenStore) await this.#tokenStore.save(tokens);
+  }
+}
+
+/**
+ * The body, or `null` once it is known to exceed `limit` bytes: from its
+ * `Content-Length` before reading, else after reading at most `limit` + one
+ * chunk (the rest is cancelled, never buffered).
+ */
+async function readCapped(response, limit) {
+  const declared = Number(response.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel().catch(() => {});
+    return null;
+  }
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  const reader = response.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+/**
+ * Takes a token store's lock (`store.lock()`, resolving to a release
+ * function) if it has one: held while a call reads, refreshes and saves.
+ */
+async function lockStore(store) {
+  if (typeof store?.lock !== "function") return async () => {};
+  const release = await store.lock();
+  return typeof release === "function" ? release : async () => {};
+}
+
+/**
+ * Tokens in memory, shared by the clients of one JS realm that are given
+ * this store; its `lock` lets them take turns to refresh, so none sends a
+ * refresh token another one already rotated away.
+ */
+export class MemoryTokenStore {
+  #tokens;
+  #tail = Promise.resolve();
+
+  constructor(tokens) {
+    this.#tokens = tokens ?? null;
+  }
+
+  async load() {
+    return this.#tokens;
+  }
+
+  async save(tokens) {
+    this.#tokens = tokens;
+  }
+
+  /** Resolves to a release function once every earlier holder released. */
+  lock() {
+    let release;
+    const held = new Promise((resolve) => {
+      release = resolve;
+    });
+    const previous = this.#tail;
+    this.#tail = previous.then(() => held);
+    return previous.then(() => async () => release());
   }
 }
 

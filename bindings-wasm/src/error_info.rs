@@ -62,6 +62,9 @@ pub fn describe(error: &Error) -> ErrorInfo {
             ("DailyLimitExceededError", "daily_limit_exceeded".to_owned())
         }
         Error::PageTokenExpired => ("PageTokenExpiredError", "page_token_expired".to_owned()),
+        Error::ResponseTooLarge { .. } => {
+            ("ResponseTooLargeError", "response_too_large".to_owned())
+        }
         // The enum is non-exhaustive: a variant added in the core before the
         // bindings learn it still reaches the host, as the base class.
         _ => return info,
@@ -103,6 +106,7 @@ fn oauth_code(e: &OAuthError) -> String {
         OAuthError::CannotRenew { .. } => "cannot_renew",
         OAuthError::TokenRejected => "token_rejected",
         OAuthError::RenewalFailed { .. } => "renewal_failed",
+        OAuthError::ReauthorizationRequired => "reauthorization_required",
         _ => "oauth_error",
     };
     code.to_owned()

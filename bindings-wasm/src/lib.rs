@@ -62,6 +62,7 @@ export interface ParsedResponse {
 export interface CoreError extends Error {
   name: "BuildError" | "ApiError" | "DecodeError" | "OAuthError" | "WebhookError"
     | "TransportError" | "TimeoutError" | "DailyLimitExceededError" | "PageTokenExpiredError"
+    | "ResponseTooLargeError"
     | "ZoomPhoneError";
   /** Stable snake_case code, e.g. `unknown_operation`. */
   code: string;
@@ -119,6 +120,12 @@ export interface SessionConfig {
   rateLimits?: "pro" | "business" | "off" | null;
   /** Jitter seed (pass real randomness; integer below 2^53). */
   seed?: number;
+  /** The token store is shared with other clients: renewals start with `loadTokens`. */
+  sharedStore?: boolean;
+  /** Largest API/token answer body read (default 32 MiB). */
+  maxResponseBytes?: number;
+  /** Largest download body read (default 1 GiB). */
+  maxDownloadBytes?: number;
 }
 
 export interface CallOptions {
@@ -131,6 +138,8 @@ export interface CallOptions {
 export type DriverAction =
   | { type: "send"; attempt: number; request: BuiltRequest }
   | { type: "fetchToken"; attempt: number }
+  /** Read the token store (under its lock) and answer with `receiveStored`. */
+  | { type: "loadTokens"; attempt: number }
   | { type: "wait"; until: number | null }
   /** `items`: the page's items, from `pollPage` (whose `output` then has no body). */
   | { type: "done"; output: ParsedResponse; items?: unknown[] };

@@ -67,6 +67,12 @@ struct ConfigJs {
     rate_limits: Option<String>,
     #[serde(default)]
     seed: u64,
+    /// The host's token store is shared with other clients: renewals
+    /// start with `loadTokens`.
+    #[serde(default)]
+    shared_store: bool,
+    max_response_bytes: Option<u64>,
+    max_download_bytes: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -130,6 +136,15 @@ fn session_config(config: ConfigJs) -> Result<SessionConfig, JsValue> {
         AuthJs::Fixed { access_token } => AuthConfig::fixed(access_token),
         AuthJs::External => AuthConfig::external(),
     };
+    let mut auth = auth;
+    auth.shared_store = config.shared_store;
+    let mut body_limits = driver::BodyLimits::default();
+    if let Some(v) = config.max_response_bytes {
+        body_limits.api = v;
+    }
+    if let Some(v) = config.max_download_bytes {
+        body_limits.download = v;
+    }
     let mut request = crate::defaults::request_config("js");
     if let Some(v) = config.base_url {
         request.base_url = v;
@@ -174,6 +189,7 @@ fn session_config(config: ConfigJs) -> Result<SessionConfig, JsValue> {
         retry,
         limits,
         seed: config.seed,
+        body_limits,
     })
 }
 
@@ -278,6 +294,10 @@ impl Session {
                 set(&out, "type", &"fetchToken".into());
                 set(&out, "attempt", &(attempt.0 as f64).into());
             }
+            Action::LoadTokens { attempt } => {
+                set(&out, "type", &"loadTokens".into());
+                set(&out, "attempt", &(attempt.0 as f64).into());
+            }
             Action::Wait { until } => {
                 set(&out, "type", &"wait".into());
                 let until = until.map_or(JsValue::NULL, |t| (t.as_millis() as f64).into());
@@ -380,6 +400,55 @@ impl Session {
             AttemptId(id(attempt, "attempt")?),
             outcome,
             timestamp(now)?,
+        );
+        Ok(())
+    }
+
+    /// The host read its token store for `loadTokens` `attempt`: the
+    /// stored tokens (object or JSON text), `null` when it is empty, or
+    /// `null` with `failure` when it could not be read.
+    #[wasm_bindgen(js_name = receiveStored)]
+    pub fn receive_stored(
+        &mut self,
+        call: f64,
+        attempt: f64,
+        #[wasm_bindgen(unchecked_param_type = "StoredTokens | string | null")] tokens: JsValue,
+        failure: Option<String>,
+        now: f64,
+    ) -> Result<(), JsValue> {
+        let stored = match failure {
+            Some(message) => Err(message),
+            None if tokens.is_null() || tokens.is_undefined() => Ok(None),
+            None => Ok(Some(tokens_from_js(&tokens)?)),
+        };
+        self.inner.receive_stored(
+            CallId(id(call, "call")?),
+            AttemptId(id(attempt, "attempt")?),
+            stored,
+            timestamp(now)?,
+        );
+        Ok(())
+    }
+
+    /// Whether `call` is renewing the token (from `loadTokens` until the
+    /// renewal's answer): hold the token store's lock meanwhile.
+    pub fn renewing(&self, call: f64) -> Result<bool, JsValue> {
+        Ok(self.inner.renewing(CallId(id(call, "call")?)))
+    }
+
+    /// The most body bytes to read for `call`'s request in flight.
+    #[wasm_bindgen(js_name = responseLimit)]
+    pub fn response_limit(&self, call: f64) -> Result<f64, JsValue> {
+        Ok(self.inner.response_limit(CallId(id(call, "call")?)) as f64)
+    }
+
+    /// `attempt`'s body is longer than `responseLimit`: the call fails with
+    /// `ResponseTooLargeError`.
+    #[wasm_bindgen(js_name = receiveTooLarge)]
+    pub fn receive_too_large(&mut self, call: f64, attempt: f64) -> Result<(), JsValue> {
+        self.inner.receive_too_large(
+            CallId(id(call, "call")?),
+            AttemptId(id(attempt, "attempt")?),
         );
         Ok(())
     }

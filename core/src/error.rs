@@ -51,6 +51,12 @@ pub enum Error {
     /// refresh token.
     #[error("token store: {message}")]
     TokenStore { message: String },
+
+    /// The response body is larger than the session's limit
+    /// ([`BodyLimits`](crate::driver::BodyLimits)): the host stopped reading
+    /// there (or refused at once on a `Content-Length` above it). Not retried.
+    #[error("the response body exceeds the limit of {limit} bytes")]
+    ResponseTooLarge { limit: u64 },
 }
 
 impl From<crate::response::ApiError> for Error {

@@ -23,7 +23,7 @@ from .exceptions import (
     WebhookVerificationError,
     ZoomPhoneError,
 )
-from .stores import FileTokenStore
+from .stores import FileTokenStore, MemoryTokenStore
 from .webhooks import handle_webhook, url_validation_response, verify_webhook
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "AsyncZoomPhone",
     "AuthenticationError",
     "FileTokenStore",
+    "MemoryTokenStore",
     "NotFoundError",
     "RateLimitError",
     "Token",

@@ -46,6 +46,9 @@ Token = Union[str, Mapping[str, Any]]
 #: every progress wakes the waiters at once.
 _IDLE_WAIT_S = 1.0
 
+#: How often a client waiting for another one's store lock looks again.
+_LOCK_RETRY_S = 0.005
+
 
 @runtime_checkable
 class TokenStore(Protocol):
@@ -56,6 +59,43 @@ class TokenStore(Protocol):
     def load(self) -> Optional[bytes]: ...
 
     def save(self, tokens: bytes) -> None: ...
+
+
+class StoreLock(Protocol):
+    """A held token-store lock (see :func:`TokenStore` ``try_lock``)."""
+
+    def release(self) -> None: ...
+
+
+def _try_lock(store: Any) -> Optional[StoreLock]:
+    """The store's lock if it has one and it is free; a stand-in that locks
+    nothing for a store without ``try_lock`` (one only this client uses).
+    ``None``: another client holds it.
+
+    A store shared by several clients or processes should have
+    ``try_lock() -> Optional[StoreLock]`` that never blocks: a client takes
+    it before reading the store to renew a token and releases it once the
+    renewed tokens are saved, so no client refreshes with a refresh token
+    another one already rotated away (:class:`zoom_phone.stores.FileTokenStore`
+    and :class:`zoom_phone.stores.MemoryTokenStore` have one)."""
+    try_lock = getattr(store, "try_lock", None)
+    if try_lock is None:
+        return _NoLock()
+    lock: Optional[StoreLock] = try_lock()
+    return lock
+
+
+class _NoLock:
+    def release(self) -> None:
+        pass
+
+
+def _declared_too_large(headers: httpx.Headers, limit: int) -> bool:
+    length = headers.get("content-length")
+    try:
+        return length is not None and int(length) > limit
+    except ValueError:
+        return False
 
 
 @runtime_checkable
@@ -110,6 +150,9 @@ def _session(
     max_attempts: Optional[int],
     retry_non_idempotent: bool,
     rate_limits: Optional[Literal["pro", "business"]],
+    shared_store: bool,
+    max_response_bytes: Optional[int],
+    max_download_bytes: Optional[int],
 ) -> _core.Session:
     if access_token is not None:
         auth = "fixed"
@@ -141,6 +184,9 @@ def _session(
         retry_non_idempotent=retry_non_idempotent,
         rate_limits=rate_limits,
         seed=int.from_bytes(os.urandom(8), "little"),
+        shared_store=shared_store,
+        max_response_bytes=max_response_bytes,
+        max_download_bytes=max_download_bytes,
     )
 
 
@@ -162,14 +208,22 @@ class ZoomPhone(ZoomPhoneApi):
     (token-store JSON, renewed with the refresh grant).
 
     ``token_store`` keeps tokens across processes: loaded at start, saved
-    whenever the core renews them. ``http_client`` is your own
+    whenever the core renews them. Clients and processes may share one
+    store: before renewing, a client takes the store's lock (``try_lock``),
+    reads it, adopts tokens another client saved, refreshes only if those
+    are stale too, and saves before unlocking. A refresh token Zoom refused
+    with nothing newer stored raises :class:`~zoom_phone.exceptions.OAuthError`
+    with ``code == "reauthorization_required"`` until new tokens arrive. ``http_client`` is your own
     ``httpx.Client`` (proxies, timeouts, HTTP/2); it must not follow
     redirects and is not closed by :meth:`close`.
 
     ``max_attempts`` bounds retries; ``retry_non_idempotent`` lets POST and
     PATCH be retried after a 5xx or timeout (risking a double write);
     ``rate_limits`` (``"pro"``/``"business"``) paces calls client-side by
-    that plan's per-category limits.
+    that plan's per-category limits. ``max_response_bytes`` (default 32 MiB)
+    and ``max_download_bytes`` (default 1 GiB) bound response bodies: a
+    longer one raises :class:`~zoom_phone.exceptions.ResponseTooLargeError`
+    after reading at most that much.
     """
 
     def __init__(
@@ -191,6 +245,8 @@ class ZoomPhone(ZoomPhoneApi):
         max_attempts: Optional[int] = None,
         retry_non_idempotent: bool = False,
         rate_limits: Optional[Literal["pro", "business"]] = None,
+        max_response_bytes: Optional[int] = None,
+        max_download_bytes: Optional[int] = None,
     ) -> None:
         super().__init__()
         self._session = _session(
@@ -207,6 +263,9 @@ class ZoomPhone(ZoomPhoneApi):
             max_attempts=max_attempts,
             retry_non_idempotent=retry_non_idempotent,
             rate_limits=rate_limits,
+            shared_store=token_store is not None,
+            max_response_bytes=max_response_bytes,
+            max_download_bytes=max_download_bytes,
         )
         self._token_source = token_source
         self._store = token_store
@@ -259,8 +318,13 @@ class ZoomPhone(ZoomPhoneApi):
 
     def _run(self, call: int, pager: Optional[_core.Pager]) -> Any:
         done = False
+        # The store's lock while this call renews the session's token.
+        lock: Optional[StoreLock] = None
         try:
             while True:
+                if lock is not None and not self._session.renewing(call):
+                    lock.release()
+                    lock = None
                 with self._progress:
                     action = self._session.poll(call, _now_ms(), pager)
                     if action[0] == "wait":
@@ -273,6 +337,10 @@ class ZoomPhone(ZoomPhoneApi):
                     return action[1]
                 if action[0] == "send":
                     self._send(call, action[1], action[2])
+                elif action[0] == "load_tokens":
+                    if lock is None:
+                        lock = self._lock_store()
+                    self._load_stored(call, action[1])
                 else:
                     self._fetch_token(call, action[1])
         except BaseException:
@@ -281,19 +349,55 @@ class ZoomPhone(ZoomPhoneApi):
             if not done:
                 self._session.cancel(call)
             raise
+        finally:
+            if lock is not None:
+                lock.release()
+
+    def _lock_store(self) -> StoreLock:
+        while True:
+            lock = _try_lock(self._store)
+            if lock is not None:
+                return lock
+            time.sleep(_LOCK_RETRY_S)
+
+    def _load_stored(self, call: int, attempt: int) -> None:
+        try:
+            stored = self._store.load() if self._store is not None else None
+            error = None
+        except Exception as e:
+            stored, error = None, f"the token store could not be read: {type(e).__name__}"
+        with self._progress:
+            self._session.receive_stored(call, attempt, stored or None, _now_ms(), error)
+            self._progress.notify_all()
 
     def _send(self, call: int, attempt: int, request: dict[str, Any]) -> None:
+        limit = self._session.response_limit(call)
         try:
-            response = self._http.request(
+            with self._http.stream(
                 request["method"], request["url"], headers=request["headers"], content=request["body"]
-            )
+            ) as response:
+                body: Optional[bytes] = None
+                if not _declared_too_large(response.headers, limit):
+                    chunks, size = [], 0
+                    for chunk in response.iter_bytes():
+                        size += len(chunk)
+                        if size > limit:
+                            break
+                        chunks.append(chunk)
+                    else:
+                        body = b"".join(chunks)
         except httpx.TransportError as e:
             with self._progress:
                 self._session.receive_error(call, attempt, _transport_kind(e), type(e).__name__, _now_ms())
                 self._progress.notify_all()
             return
+        if body is None:
+            with self._progress:
+                self._session.receive_too_large(call, attempt)
+                self._progress.notify_all()
+            return
         with self._progress:
-            self._session.receive(call, attempt, response.status_code, response.headers, response.content, _now_ms())
+            self._session.receive(call, attempt, response.status_code, response.headers, body, _now_ms())
             persist = self._session.take_persist()
             self._progress.notify_all()
         if persist is not None and self._store is not None:
@@ -337,6 +441,8 @@ class AsyncZoomPhone(AsyncZoomPhoneApi):
         max_attempts: Optional[int] = None,
         retry_non_idempotent: bool = False,
         rate_limits: Optional[Literal["pro", "business"]] = None,
+        max_response_bytes: Optional[int] = None,
+        max_download_bytes: Optional[int] = None,
     ) -> None:
         super().__init__()
         self._session = _session(
@@ -353,6 +459,9 @@ class AsyncZoomPhone(AsyncZoomPhoneApi):
             max_attempts=max_attempts,
             retry_non_idempotent=retry_non_idempotent,
             rate_limits=rate_limits,
+            shared_store=token_store is not None,
+            max_response_bytes=max_response_bytes,
+            max_download_bytes=max_download_bytes,
         )
         self._token_source = token_source
         self._store = token_store
@@ -422,8 +531,13 @@ class AsyncZoomPhone(AsyncZoomPhoneApi):
 
     async def _run(self, call: int, pager: Optional[_core.Pager]) -> Any:
         done = False
+        # The store's lock while this call renews the session's token.
+        lock: Optional[StoreLock] = None
         try:
             while True:
+                if lock is not None and not self._session.renewing(call):
+                    lock.release()
+                    lock = None
                 action = self._session.poll(call, _now_ms(), pager)
                 kind = action[0]
                 if kind in ("done", "page"):
@@ -441,6 +555,10 @@ class AsyncZoomPhone(AsyncZoomPhoneApi):
                         pass
                 elif kind == "send":
                     await self._send(call, action[1], action[2])
+                elif kind == "load_tokens":
+                    if lock is None:
+                        lock = await self._lock_store()
+                    await self._load_stored(call, action[1])
                 else:
                     await self._fetch_token(call, action[1])
         except BaseException:
@@ -448,17 +566,51 @@ class AsyncZoomPhone(AsyncZoomPhoneApi):
                 self._session.cancel(call)
                 self._notify()
             raise
+        finally:
+            if lock is not None:
+                lock.release()
+
+    async def _lock_store(self) -> StoreLock:
+        while True:
+            lock = _try_lock(self._store)
+            if lock is not None:
+                return lock
+            await asyncio.sleep(_LOCK_RETRY_S)
+
+    async def _load_stored(self, call: int, attempt: int) -> None:
+        try:
+            stored = await _maybe_await(self._store.load()) if self._store is not None else None
+            error = None
+        except Exception as e:
+            stored, error = None, f"the token store could not be read: {type(e).__name__}"
+        self._session.receive_stored(call, attempt, stored or None, _now_ms(), error)
+        self._notify()
 
     async def _send(self, call: int, attempt: int, request: dict[str, Any]) -> None:
+        limit = self._session.response_limit(call)
         try:
-            response = await self._http.request(
+            async with self._http.stream(
                 request["method"], request["url"], headers=request["headers"], content=request["body"]
-            )
+            ) as response:
+                body: Optional[bytes] = None
+                if not _declared_too_large(response.headers, limit):
+                    chunks, size = [], 0
+                    async for chunk in response.aiter_bytes():
+                        size += len(chunk)
+                        if size > limit:
+                            break
+                        chunks.append(chunk)
+                    else:
+                        body = b"".join(chunks)
         except httpx.TransportError as e:
             self._session.receive_error(call, attempt, _transport_kind(e), type(e).__name__, _now_ms())
             self._notify()
             return
-        self._session.receive(call, attempt, response.status_code, response.headers, response.content, _now_ms())
+        if body is None:
+            self._session.receive_too_large(call, attempt)
+            self._notify()
+            return
+        self._session.receive(call, attempt, response.status_code, response.headers, body, _now_ms())
         persist = self._session.take_persist()
         self._notify()
         if persist is not None and self._store is not None:

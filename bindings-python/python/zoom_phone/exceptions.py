@@ -29,6 +29,7 @@ __all__ = [
     "TimeoutError",
     "DailyLimitExceededError",
     "PageTokenExpiredError",
+    "ResponseTooLargeError",
 ]
 
 
@@ -145,3 +146,9 @@ class DailyLimitExceededError(ZoomPhoneError):
 
 class PageTokenExpiredError(ZoomPhoneError):
     """A ``next_page_token`` older than Zoom's 15 minutes was used."""
+
+
+class ResponseTooLargeError(ZoomPhoneError):
+    """A response body exceeded the client's limit (``max_response_bytes`` for
+    API answers, ``max_download_bytes`` for downloads); the message names it.
+    Reading stopped at the limit; the call is not retried."""

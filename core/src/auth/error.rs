@@ -71,6 +71,15 @@ pub enum OAuthError {
     /// failure, the external token source failed).
     #[error("token renewal failed: {message}")]
     RenewalFailed { message: String },
+
+    /// Zoom refused the refresh token (`invalid_grant`: rotated away, revoked
+    /// or expired) and the token store holds no newer one. The dead refresh
+    /// token is never sent again: calls fail with this until new tokens are
+    /// loaded (the user authorizes the app again).
+    #[error(
+        "the refresh token was refused (invalid_grant) and no newer one is stored; the user must authorize the app again"
+    )]
+    ReauthorizationRequired,
 }
 
 fn detail(reason: Option<&str>, description: Option<&str>) -> String {

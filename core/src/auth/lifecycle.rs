@@ -36,12 +36,28 @@
 //!
 //! A renewer that disappears (dropped future, crashed worker) does not block
 //! the session: after `renewal_timeout` the next caller starts a new attempt.
+//!
+//! # A token store shared with other sessions
+//!
+//! Zoom rotates refresh tokens: when two sessions (two clients, two
+//! processes) share one store, a session's own copy of the refresh token
+//! may have been used and rotated away by the other. With
+//! [`TokenLifecycle::set_store_reload`] on, every renewal starts with
+//! [`RenewalAction::Reload`]: the renewer reads the store (under the store's
+//! lock, held until the renewal's result is saved) and hands the stored set
+//! to [`TokenLifecycle::stored`], which adopts it when it is newer than the
+//! session's own. A fresh stored access token ends the renewal without any
+//! token request; otherwise the refresh goes out with the stored refresh
+//! token. An `invalid_grant` answer to a refresh ([`TokenLifecycle::complete_renewal`])
+//! asks for one more read of the store and a retry if it changed; if it did
+//! not, the refresh token is dead and the lifecycle answers
+//! [`OAuthError::ReauthorizationRequired`] until new tokens are installed.
 
 use std::collections::VecDeque;
 use std::time::Duration;
 
 use super::config::OAuthConfig;
-use super::error::OAuthError;
+use super::error::{OAuthError, OAuthErrorKind};
 use super::flows::{client_credentials_request, refresh_request, server_to_server_request};
 use super::token::{TokenSet, parse_refresh_response, parse_token_response};
 use crate::secret::Secret;
@@ -111,6 +127,30 @@ pub enum RenewalAction {
     /// Ask the host's token source and pass the result to
     /// [`TokenLifecycle::complete_external`].
     External,
+    /// Read the token store and pass what it holds to
+    /// [`TokenLifecycle::stored`] (only with [`TokenLifecycle::set_store_reload`]).
+    Reload,
+}
+
+/// What [`TokenLifecycle::stored`] decided.
+#[derive(Debug)]
+pub enum AfterReload {
+    /// The renewal is over (the store held a fresh token, now installed, or
+    /// another renewer took over): acquire again.
+    Acquire,
+    /// Renew with this, as for [`Access::Renew`] (same attempt).
+    Renew(RenewalAction),
+}
+
+/// What [`TokenLifecycle::complete_renewal`] decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use = "the host must persist a new token set, or re-read the store"]
+pub enum Renewed {
+    /// As [`TokenLifecycle::complete`]'s `Ok`.
+    Done(Option<Persist>),
+    /// The refresh token was refused: read the store again and pass it to
+    /// [`TokenLifecycle::stored`] (same attempt).
+    Reload,
 }
 
 /// This caller is the renewer for `attempt`.
@@ -160,6 +200,8 @@ struct Installed {
     rejected: bool,
     /// When a renewal brought it (`None` for a token the host installed).
     received_at: Option<Timestamp>,
+    /// Zoom refused its refresh token (`invalid_grant`): never send it again.
+    refresh_dead: bool,
 }
 
 impl Installed {
@@ -184,6 +226,8 @@ struct InFlight {
     attempt: u64,
     deadline: Timestamp,
     forced: bool,
+    /// The store was read again after an `invalid_grant` in this renewal.
+    reread: bool,
 }
 
 /// The token state of one session. See the module docs for the protocol.
@@ -198,6 +242,8 @@ pub struct TokenLifecycle {
     failures: VecDeque<(u64, OAuthError)>,
     last_generation: u64,
     last_attempt: u64,
+    /// Renewals start by reading the host's (shared) token store.
+    store_reload: bool,
 }
 
 impl TokenLifecycle {
@@ -211,7 +257,15 @@ impl TokenLifecycle {
             failures: VecDeque::new(),
             last_generation: 0,
             last_attempt: 0,
+            store_reload: false,
         }
+    }
+
+    /// Whether each renewal starts with [`RenewalAction::Reload`] (see the
+    /// module docs): for a token store other sessions write too. Ignored for
+    /// external and fixed tokens.
+    pub fn set_store_reload(&mut self, on: bool) {
+        self.store_reload = on;
     }
 
     /// Start from a token set the host loaded from its store (or obtained by
@@ -257,9 +311,15 @@ impl TokenLifecycle {
                 until: flight.deadline,
             };
         }
-        let action = match self.renewal_action() {
-            Ok(action) => action,
-            Err(err) => return Access::Failed(err),
+        let reload =
+            self.store_reload && !matches!(self.source, TokenSource::External | TokenSource::Fixed);
+        let action = if reload {
+            RenewalAction::Reload
+        } else {
+            match self.renewal_action() {
+                Ok(action) => action,
+                Err(err) => return Access::Failed(err),
+            }
         };
         // A lost renewer's duty carries over: if it was forced by a 124, so is this one.
         let forced = self.force_pending || self.in_flight.is_some_and(|f| f.forced);
@@ -268,6 +328,7 @@ impl TokenLifecycle {
             attempt: self.last_attempt,
             deadline: now.saturating_add(self.settings.renewal_timeout),
             forced,
+            reread: false,
         });
         self.force_pending = false;
         Access::Renew(Renewal {
@@ -277,13 +338,35 @@ impl TokenLifecycle {
     }
 
     /// The renewer's token-endpoint response for `attempt`, received at `now`.
-    /// A refresh response without a refresh token keeps the previous one.
+    /// A refresh response without a refresh token keeps the previous one. A
+    /// refused refresh token (`invalid_grant`) fails with
+    /// [`OAuthError::ReauthorizationRequired`]; with store reload on, use
+    /// [`TokenLifecycle::complete_renewal`], which asks for a re-read first.
     pub fn complete(
         &mut self,
         attempt: AttemptId,
         response: &http::Response<Vec<u8>>,
         now: Timestamp,
     ) -> Result<Option<Persist>, OAuthError> {
+        match self.complete_renewal(attempt, response, now)? {
+            Renewed::Done(persist) => Ok(persist),
+            Renewed::Reload => {
+                self.end_flight(attempt.0);
+                let err = OAuthError::ReauthorizationRequired;
+                self.remember_failure(attempt.0, err.clone());
+                Err(err)
+            }
+        }
+    }
+
+    /// [`TokenLifecycle::complete`], with the store re-read that a refused
+    /// refresh token calls for when store reload is on.
+    pub fn complete_renewal(
+        &mut self,
+        attempt: AttemptId,
+        response: &http::Response<Vec<u8>>,
+        now: Timestamp,
+    ) -> Result<Renewed, OAuthError> {
         let parsed = match &self.source {
             TokenSource::RefreshToken(_) => {
                 let previous = self
@@ -294,7 +377,85 @@ impl TokenLifecycle {
             }
             _ => parse_token_response(response, now),
         };
-        self.complete_external(attempt, parsed, now)
+        let refused = matches!(self.source, TokenSource::RefreshToken(_))
+            && matches!(&parsed, Err(e) if e.kind() == Some(&OAuthErrorKind::InvalidGrant));
+        if !refused {
+            return self
+                .complete_external(attempt, parsed, now)
+                .map(Renewed::Done);
+        }
+        // The refresh token this attempt sent is dead, unless a newer set
+        // was installed meanwhile (then it was not this one).
+        if let Some(current) = self.current.as_mut().filter(|c| c.attempt <= attempt.0) {
+            current.refresh_dead = true;
+        }
+        let flight = self.in_flight.as_mut().filter(|f| f.attempt == attempt.0);
+        match flight {
+            Some(flight) if self.store_reload && !flight.reread => {
+                flight.reread = true;
+                flight.deadline = now.saturating_add(self.settings.renewal_timeout);
+                Ok(Renewed::Reload)
+            }
+            _ => {
+                self.end_flight(attempt.0);
+                let err = OAuthError::ReauthorizationRequired;
+                self.remember_failure(attempt.0, err.clone());
+                Err(err)
+            }
+        }
+    }
+
+    /// What the token store held when the renewer of `attempt` read it
+    /// (after [`RenewalAction::Reload`] or [`Renewed::Reload`]). A stored set
+    /// other than the session's own is adopted: when its access token is
+    /// fresh, the renewal ends there; else it is renewed with the stored
+    /// refresh token. Nothing new stored after a refused refresh token:
+    /// [`OAuthError::ReauthorizationRequired`].
+    pub fn stored(
+        &mut self,
+        attempt: AttemptId,
+        stored: Option<TokenSet>,
+        now: Timestamp,
+    ) -> Result<AfterReload, OAuthError> {
+        let Some(flight) = self.in_flight.filter(|f| f.attempt == attempt.0) else {
+            // Presumed lost and taken over by another renewer.
+            return Ok(AfterReload::Acquire);
+        };
+        let newer = stored.filter(|s| {
+            self.current
+                .as_ref()
+                .is_none_or(|c| !same_tokens(&c.tokens, s))
+        });
+        if let Some(tokens) = newer {
+            self.put(tokens, attempt.0, false, None);
+            let fresh = self
+                .current
+                .as_ref()
+                .is_some_and(|c| c.tokens.is_fresh(now, c.skew(self.settings.refresh_skew)));
+            if fresh {
+                self.end_flight(attempt.0);
+                return Ok(AfterReload::Acquire);
+            }
+        } else if flight.reread || self.current.as_ref().is_some_and(|c| c.refresh_dead) {
+            self.end_flight(attempt.0);
+            let err = OAuthError::ReauthorizationRequired;
+            self.remember_failure(attempt.0, err.clone());
+            return Err(err);
+        }
+        match self.renewal_action() {
+            Ok(action) => Ok(AfterReload::Renew(action)),
+            Err(err) => {
+                self.end_flight(attempt.0);
+                self.remember_failure(attempt.0, err.clone());
+                Err(err)
+            }
+        }
+    }
+
+    fn end_flight(&mut self, attempt: u64) {
+        if self.in_flight.is_some_and(|f| f.attempt == attempt) {
+            self.in_flight = None;
+        }
     }
 
     /// The outcome of `attempt` from the host's token source (or any renewal
@@ -360,6 +521,16 @@ impl TokenLifecycle {
         Rejection::Retry
     }
 
+    /// Zoom accepted a call made with `generation`: a token that came from
+    /// a renewal forced by a 124 has proved itself, so a later 124 (Zoom
+    /// expired it, as it does after an hour or a revocation) renews it
+    /// again instead of failing as a loop.
+    pub fn accepted(&mut self, generation: Generation) {
+        if let Some(current) = self.current.as_mut().filter(|c| c.generation == generation) {
+            current.forced = false;
+        }
+    }
+
     fn usable(&self) -> Option<&Installed> {
         self.current.as_ref().filter(|c| !c.rejected)
     }
@@ -380,6 +551,7 @@ impl TokenLifecycle {
             forced,
             rejected: false,
             received_at,
+            refresh_dead: false,
         });
         generation
     }
@@ -400,6 +572,9 @@ impl TokenLifecycle {
                 client_credentials_request(config).map(|r| RenewalAction::Send(Box::new(r)))
             }
             TokenSource::RefreshToken(config) => {
+                if self.current.as_ref().is_some_and(|c| c.refresh_dead) {
+                    return Err(OAuthError::ReauthorizationRequired);
+                }
                 let refresh_token = self
                     .current
                     .as_ref()
@@ -415,6 +590,14 @@ impl TokenLifecycle {
             }),
         }
     }
+}
+
+/// The same token set as far as renewal goes: the same access and refresh
+/// tokens (compared as values; nothing leaves this function).
+fn same_tokens(a: &TokenSet, b: &TokenSet) -> bool {
+    a.access_token.expose() == b.access_token.expose()
+        && a.refresh_token.as_ref().map(Secret::expose)
+            == b.refresh_token.as_ref().map(Secret::expose)
 }
 
 fn ready(current: &Installed) -> AccessToken {

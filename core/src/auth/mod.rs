@@ -22,8 +22,8 @@ pub use flows::{
     server_to_server_request,
 };
 pub use lifecycle::{
-    Access, AccessToken, AttemptId, Generation, LifecycleSettings, Persist, Rejection, Renewal,
-    RenewalAction, TokenLifecycle, TokenSource,
+    Access, AccessToken, AfterReload, AttemptId, Generation, LifecycleSettings, Persist, Rejection,
+    Renewal, RenewalAction, Renewed, TokenLifecycle, TokenSource,
 };
 pub use random::{OsRandom, RandomSource};
 pub use token::{

@@ -23,9 +23,9 @@ use crate::response::Output;
 use crate::{Secret, Timestamp};
 
 use super::builder::{Builder, Timeouts};
-use super::store::AsyncTokenStore;
+use super::store::{AsyncTokenStore, StoreLock};
 use super::transport_reqwest as transport;
-use super::{Download, ResumeToken, TransportFailure, clock, into_download, store_error};
+use super::{Download, ResumeToken, clock, into_download, store_error};
 
 /// A future returned by a [`TokenProvider`].
 pub type TokenFuture = Pin<Box<dyn Future<Output = Result<TokenSet, OAuthError>> + Send>>;
@@ -242,6 +242,8 @@ impl ZoomPhone {
     async fn drive(&self, id: CallId, deadline: Option<Timestamp>) -> Result<Output, Error> {
         let inner = &*self.inner;
         let _cancel = CancelOnDrop { inner, id };
+        // The store's lock while this call renews the session's token.
+        let mut lock: Option<StoreLock> = None;
         loop {
             // Registered before polling, so progress made between the poll
             // and the wait is not missed.
@@ -252,10 +254,33 @@ impl ZoomPhone {
             match action {
                 Action::Send { attempt, request } => {
                     let timeout = attempt_timeout(inner.timeouts.attempt, deadline);
-                    let outcome = transport::send(&inner.http, request, Some(timeout)).await;
-                    inner.session().receive(id, attempt, outcome, clock::now());
+                    let limit = inner.session().response_limit(id);
+                    let received =
+                        transport::send(&inner.http, request, Some(timeout), limit).await;
+                    received.deliver(&mut inner.session(), id, attempt, clock::now());
                     inner.progress.notify_waiters();
                     self.persist().await?;
+                    if !inner.session().renewing(id) {
+                        lock = None;
+                    }
+                }
+                Action::LoadTokens { attempt } => {
+                    let stored = match &inner.store {
+                        Some(store) => {
+                            if lock.is_none() {
+                                lock = Some(lock_store(&**store).await.map_err(store_error)?);
+                            }
+                            store.load().await.map_err(|e| e.to_string())
+                        }
+                        None => Ok(None),
+                    };
+                    inner
+                        .session()
+                        .receive_stored(id, attempt, stored, clock::now());
+                    inner.progress.notify_waiters();
+                    if !inner.session().renewing(id) {
+                        lock = None;
+                    }
                 }
                 Action::FetchToken { attempt } => {
                     let outcome = match &inner.provider {
@@ -294,6 +319,20 @@ impl ZoomPhone {
             (Some(tokens), Some(store)) => store.save(&tokens).await.map_err(store_error),
             _ => Ok(()),
         }
+    }
+}
+
+/// How often a client waiting for another one's store lock looks again.
+const LOCK_RETRY: Duration = Duration::from_millis(5);
+
+/// Takes the store's lock, waiting (without blocking the runtime) while
+/// another client holds it for its refresh.
+async fn lock_store(store: &dyn AsyncTokenStore) -> std::io::Result<StoreLock> {
+    loop {
+        if let Some(lock) = store.try_lock()? {
+            return Ok(lock);
+        }
+        tokio::time::sleep(LOCK_RETRY).await;
     }
 }
 
@@ -571,7 +610,8 @@ async fn send_token_request(
     request: http::Request<Vec<u8>>,
     timeout: Duration,
 ) -> Result<http::Response<Vec<u8>>, Error> {
-    transport::send(http, request, Some(timeout))
+    let limit = crate::driver::DEFAULT_API_BODY_LIMIT;
+    transport::send(http, request, Some(timeout), limit)
         .await
-        .map_err(|e: TransportFailure| Error::Transport { message: e.message })
+        .into_result(limit)
 }

@@ -31,7 +31,7 @@ use crate::response::Output;
 use crate::{Secret, Timestamp};
 
 use super::builder::{Builder, Timeouts};
-use super::store::TokenStore;
+use super::store::{StoreLock, TokenStore};
 use super::transport_ureq as transport;
 use super::{Download, ResumeToken, clock, into_download, store_error};
 
@@ -248,17 +248,41 @@ impl ZoomPhone {
     fn drive(&self, id: CallId, deadline: Option<Timestamp>) -> Result<Output, Error> {
         let inner = &*self.inner;
         let _cancel = CancelOnDrop { inner, id };
+        // The store's lock while this call renews the session's token.
+        let mut lock: Option<StoreLock> = None;
         let mut session = inner.session();
         loop {
             match session.poll(id, clock::now()) {
                 Action::Send { attempt, request } => {
+                    let limit = session.response_limit(id);
                     drop(session);
                     let timeout = attempt_timeout(inner.timeouts.attempt, deadline);
-                    let outcome = transport::send(&inner.agent, request, Some(timeout));
+                    let received = transport::send(&inner.agent, request, Some(timeout), limit);
                     session = inner.session();
-                    session.receive(id, attempt, outcome, clock::now());
+                    received.deliver(&mut session, id, attempt, clock::now());
                     inner.progress.notify_all();
                     session = self.persist(session)?;
+                    if !session.renewing(id) {
+                        lock = None;
+                    }
+                }
+                Action::LoadTokens { attempt } => {
+                    drop(session);
+                    let stored = match &inner.store {
+                        Some(store) => {
+                            if lock.is_none() {
+                                lock = Some(lock_store(&**store).map_err(store_error)?);
+                            }
+                            store.load().map_err(|e| e.to_string())
+                        }
+                        None => Ok(None),
+                    };
+                    session = inner.session();
+                    session.receive_stored(id, attempt, stored, clock::now());
+                    inner.progress.notify_all();
+                    if !session.renewing(id) {
+                        lock = None;
+                    }
                 }
                 Action::FetchToken { attempt } => {
                     drop(session);
@@ -315,6 +339,22 @@ impl ZoomPhone {
 
 /// The time one request may take: the attempt limit, or what is left
 /// before the call's deadline.
+/// How often a client waiting for another one's store lock looks again.
+const LOCK_RETRY: Duration = Duration::from_millis(5);
+
+/// Takes the store's lock, waiting while another client holds it for its
+/// refresh.
+fn lock_store(store: &dyn TokenStore) -> std::io::Result<StoreLock> {
+    loop {
+        if let Some(lock) = store.try_lock()? {
+            return Ok(lock);
+        }
+        // The host side of the sans-IO boundary: a blocked thread waits.
+        #[allow(clippy::disallowed_methods)]
+        std::thread::sleep(LOCK_RETRY);
+    }
+}
+
 fn attempt_timeout(limit: Duration, deadline: Option<Timestamp>) -> Duration {
     match deadline {
         Some(d) => clock::until(d).min(limit),
@@ -526,6 +566,6 @@ fn send_token_request(
     request: http::Request<Vec<u8>>,
     timeout: Duration,
 ) -> Result<http::Response<Vec<u8>>, Error> {
-    transport::send(agent, request, Some(timeout))
-        .map_err(|e| Error::Transport { message: e.message })
+    let limit = crate::driver::DEFAULT_API_BODY_LIMIT;
+    transport::send(agent, request, Some(timeout), limit).into_result(limit)
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::Secret;
 use crate::auth::{LifecycleSettings, OAuthConfig, OsRandom, RandomSource, TokenSet};
-use crate::driver::{AuthConfig, SessionConfig};
+use crate::driver::{AuthConfig, BodyLimits, SessionConfig};
 use crate::error::Error;
 use crate::limiter::PlanLimits;
 use crate::request::RequestConfig;
@@ -72,6 +72,7 @@ pub struct Builder<C: Client> {
     pub(crate) oauth_base: Option<String>,
     pub(crate) retry: RetryPolicy,
     pub(crate) limits: Option<PlanLimits>,
+    pub(crate) body_limits: BodyLimits,
     pub(crate) lifecycle: LifecycleSettings,
     pub(crate) timeout: Option<Duration>,
     pub(crate) attempt_timeout: Duration,
@@ -114,6 +115,7 @@ impl<C: Client> Builder<C> {
             oauth_base: None,
             retry: RetryPolicy::default(),
             limits: None,
+            body_limits: BodyLimits::default(),
             lifecycle: LifecycleSettings::default(),
             timeout: None,
             attempt_timeout: Duration::from_secs(120),
@@ -200,6 +202,15 @@ impl<C: Client> Builder<C> {
         self
     }
 
+    /// The largest response bodies read (default [`BodyLimits::default`]:
+    /// 32 MiB of JSON, 1 GiB per download); a longer one fails the call
+    /// with [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge).
+    #[must_use]
+    pub fn body_limits(mut self, limits: BodyLimits) -> Self {
+        self.body_limits = limits;
+        self
+    }
+
     /// How failed attempts are retried (default [`RetryPolicy::default`]).
     #[must_use]
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
@@ -280,11 +291,15 @@ impl<C: Client> Builder<C> {
             request: self.request.clone(),
             auth: AuthConfig {
                 settings: self.lifecycle,
+                // Any store may be shared (clones of a MemoryStore, one file
+                // for several processes): renewals re-read it first.
+                shared_store: self.store.is_some(),
                 ..auth
             },
             retry: self.retry.clone(),
             limits: self.limits.clone(),
             seed: random_seed(),
+            body_limits: self.body_limits,
         })
     }
 }

@@ -42,7 +42,7 @@ mod transport_ureq;
 pub(crate) use groups::operation_group;
 
 pub use builder::Builder;
-pub use store::{AsyncTokenStore, JsonFileStore, MemoryStore, StoreFuture, TokenStore};
+pub use store::{AsyncTokenStore, JsonFileStore, MemoryStore, StoreFuture, StoreLock, TokenStore};
 pub use webhooks::Webhooks;
 
 #[cfg(feature = "async-client")]
@@ -52,6 +52,48 @@ pub use crate::driver::CallOptions;
 
 /// What a transport reports when a request got no answer.
 pub(crate) type TransportFailure = crate::driver::TransportError;
+
+/// What a transport brings back for one request.
+pub(crate) enum Received {
+    Answer(Result<http::Response<Vec<u8>>, TransportFailure>),
+    /// The body is longer than the session's limit: its `Content-Length`
+    /// said so, or reading stopped one byte past the limit.
+    TooLarge,
+}
+
+impl Received {
+    /// Hands the result of request `attempt` of call `id` to the session.
+    pub(crate) fn deliver(
+        self,
+        session: &mut crate::driver::Session,
+        id: crate::driver::CallId,
+        attempt: crate::driver::AttemptId,
+        now: crate::Timestamp,
+    ) {
+        match self {
+            Received::Answer(outcome) => session.receive(id, attempt, outcome, now),
+            Received::TooLarge => session.receive_too_large(id, attempt),
+        }
+    }
+
+    /// The answer to a request sent outside a session (the OAuth flows).
+    pub(crate) fn into_result(self, limit: u64) -> Result<http::Response<Vec<u8>>, crate::Error> {
+        match self {
+            Received::Answer(Ok(response)) => Ok(response),
+            Received::Answer(Err(e)) => Err(crate::Error::Transport { message: e.message }),
+            Received::TooLarge => Err(crate::Error::ResponseTooLarge { limit }),
+        }
+    }
+}
+
+/// Whether the answer's `Content-Length` already exceeds `limit`.
+pub(crate) fn declared_too_large(headers: &http::HeaderMap, limit: u64) -> bool {
+    headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .is_some_and(|len| len > limit)
+}
 
 /// A downloaded file: a recording, a voicemail, a fax.
 #[derive(Debug, Clone, PartialEq, Eq)]

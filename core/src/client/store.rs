@@ -3,18 +3,53 @@
 //! next client loads it at start-up instead of asking Zoom again. That
 //! matters most for user tokens: Zoom rotates refresh tokens, so a refresh
 //! token that was used but not saved is lost for good.
+//!
+//! A store may be shared by several clients or processes. Before renewing a
+//! token a client takes the store's lock ([`TokenStore::try_lock`]), reads
+//! the store, adopts a newer token set another client saved, refreshes only
+//! if that one is stale too, saves, and unlocks: no client ever sends a
+//! refresh token that another one already rotated away.
 
 use std::fmt;
 use std::future::Future;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::auth::TokenSet;
 
 /// A future returned by [`AsyncTokenStore`] methods.
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = io::Result<T>> + Send + 'a>>;
+
+/// The held lock of a token store: read, refresh and save happen while a
+/// client holds it; dropping it unlocks.
+pub struct StoreLock {
+    _guard: Option<Box<dyn Send + Sync>>,
+}
+
+impl StoreLock {
+    /// A lock that guards nothing (a store only one client uses).
+    pub fn none() -> Self {
+        StoreLock { _guard: None }
+    }
+
+    /// Holds `guard` until the lock is dropped; its `Drop` unlocks.
+    pub fn new(guard: impl Send + Sync + 'static) -> Self {
+        StoreLock {
+            _guard: Some(Box::new(guard)),
+        }
+    }
+}
+
+impl fmt::Debug for StoreLock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StoreLock")
+            .field("guards", &self._guard.is_some())
+            .finish()
+    }
+}
 
 /// A token store with quick, local operations (memory, a small file): used by
 /// the blocking client directly and by the async client through the blanket
@@ -24,12 +59,22 @@ pub trait TokenStore: Send + Sync {
     fn load(&self) -> io::Result<Option<TokenSet>>;
     /// Replace the saved token set.
     fn save(&self, tokens: &TokenSet) -> io::Result<()>;
+    /// Takes the store's exclusive lock without waiting: `Ok(None)` when
+    /// another client holds it (the caller tries again shortly). The
+    /// default locks nothing: fine for a store one client uses alone.
+    fn try_lock(&self) -> io::Result<Option<StoreLock>> {
+        Ok(Some(StoreLock::none()))
+    }
 }
 
 /// A token store whose operations wait on something (a database, a vault).
 pub trait AsyncTokenStore: Send + Sync {
     fn load(&self) -> StoreFuture<'_, Option<TokenSet>>;
     fn save<'a>(&'a self, tokens: &'a TokenSet) -> StoreFuture<'a, ()>;
+    /// As [`TokenStore::try_lock`]: must not block.
+    fn try_lock(&self) -> io::Result<Option<StoreLock>> {
+        Ok(Some(StoreLock::none()))
+    }
 }
 
 impl<S: TokenStore> AsyncTokenStore for S {
@@ -42,6 +87,10 @@ impl<S: TokenStore> AsyncTokenStore for S {
         let saved = TokenStore::save(self, tokens);
         Box::pin(std::future::ready(saved))
     }
+
+    fn try_lock(&self) -> io::Result<Option<StoreLock>> {
+        TokenStore::try_lock(self)
+    }
 }
 
 /// A store shared with the caller, who can then look at what was saved.
@@ -53,12 +102,27 @@ impl<S: TokenStore + ?Sized> TokenStore for std::sync::Arc<S> {
     fn save(&self, tokens: &TokenSet) -> io::Result<()> {
         (**self).save(tokens)
     }
+
+    fn try_lock(&self) -> io::Result<Option<StoreLock>> {
+        (**self).try_lock()
+    }
 }
 
-/// Keeps the tokens in memory: shared by clients of one process, lost on exit.
+/// Keeps the tokens in memory: shared by clients of one process (through an
+/// `Arc`), lost on exit.
 #[derive(Default)]
 pub struct MemoryStore {
     tokens: Mutex<Option<TokenSet>>,
+    locked: Arc<AtomicBool>,
+}
+
+/// Unlocks a [`MemoryStore`] when dropped.
+struct MemoryLock(Arc<AtomicBool>);
+
+impl Drop for MemoryLock {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
 }
 
 impl MemoryStore {
@@ -71,6 +135,7 @@ impl MemoryStore {
     pub fn with_tokens(tokens: TokenSet) -> Self {
         MemoryStore {
             tokens: Mutex::new(Some(tokens)),
+            locked: Arc::default(),
         }
     }
 
@@ -100,12 +165,22 @@ impl TokenStore for MemoryStore {
         *self.slot() = Some(tokens.clone());
         Ok(())
     }
+
+    fn try_lock(&self) -> io::Result<Option<StoreLock>> {
+        let taken = self
+            .locked
+            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok();
+        Ok(taken.then(|| StoreLock::new(MemoryLock(Arc::clone(&self.locked)))))
+    }
 }
 
 /// Keeps the tokens in a JSON file ([`TokenSet::to_store_json`]). Saving
 /// writes a sibling temporary file and renames it over the old one, so a
 /// crash never leaves half a file; on Unix the file is readable by its owner
-/// only.
+/// only. Its lock is an advisory OS file lock (`flock` on Unix, `LockFileEx`
+/// on Windows) on a sibling `<file>.lock`, so clients in several processes
+/// take turns to refresh; the OS drops it if a process dies holding it.
 #[derive(Debug, Clone)]
 pub struct JsonFileStore {
     path: PathBuf,
@@ -118,6 +193,14 @@ impl JsonFileStore {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The sibling file the lock is taken on: the token file itself is
+    /// replaced on every save, and a lock on a replaced file guards nothing.
+    fn lock_path(&self) -> PathBuf {
+        let mut path = self.path.clone().into_os_string();
+        path.push(".lock");
+        PathBuf::from(path)
     }
 }
 
@@ -139,6 +222,25 @@ impl TokenStore for JsonFileStore {
         let tmp = PathBuf::from(tmp);
         write_private(&tmp, &tokens.to_store_json())?;
         std::fs::rename(&tmp, &self.path)
+    }
+
+    fn try_lock(&self) -> io::Result<Option<StoreLock>> {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.lock_path())?;
+        // std's file locks (Rust 1.89) are the one dependency-free way to
+        // lock across processes; the clients need that toolchain, the
+        // sans-IO core keeps the workspace's MSRV.
+        #[allow(clippy::incompatible_msrv)]
+        let locked = file.try_lock();
+        match locked {
+            // Closing the file (dropping the lock) unlocks it.
+            Ok(()) => Ok(Some(StoreLock::new(file))),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(e),
+        }
     }
 }
 
@@ -185,6 +287,31 @@ mod tests {
         TokenStore::save(&store, &tokens("b")).unwrap();
         assert_eq!(TokenStore::load(&store).unwrap(), Some(tokens("b")));
         assert!(!format!("{store:?}").contains("refresh-1"));
+    }
+
+    #[test]
+    fn memory_store_lock_is_exclusive_until_dropped() {
+        let store = MemoryStore::new();
+        let held = TokenStore::try_lock(&store).unwrap();
+        assert!(held.is_some());
+        assert!(TokenStore::try_lock(&store).unwrap().is_none());
+        drop(held);
+        assert!(TokenStore::try_lock(&store).unwrap().is_some());
+    }
+
+    #[test]
+    fn json_file_store_lock_is_exclusive_across_handles() {
+        let dir = std::env::temp_dir().join(format!("zp-lock-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let a = JsonFileStore::new(dir.join("tokens.json"));
+        let b = JsonFileStore::new(dir.join("tokens.json"));
+        let held = TokenStore::try_lock(&a).unwrap();
+        assert!(held.is_some());
+        // Another open file description: as another process would see it.
+        assert!(TokenStore::try_lock(&b).unwrap().is_none());
+        drop(held);
+        assert!(TokenStore::try_lock(&b).unwrap().is_some());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::retry::TransportErrorKind;
 
-use super::TransportFailure;
+use super::{Received, TransportFailure, declared_too_large};
 
 /// A reqwest client as the driver needs it: redirects are the driver's
 /// decision (a download's `Location` may point off Zoom, where the token must
@@ -23,16 +23,35 @@ pub(crate) fn client(connect_timeout: Duration) -> Result<reqwest::Client, crate
 }
 
 /// Sends one request; `timeout` bounds the whole exchange, body included.
+/// At most `limit` bytes of body are kept: a longer body is refused on its
+/// `Content-Length`, or once one byte past the limit has arrived.
 pub(crate) async fn send(
     client: &reqwest::Client,
     request: http::Request<Vec<u8>>,
     timeout: Option<Duration>,
-) -> Result<http::Response<Vec<u8>>, TransportFailure> {
+    limit: u64,
+) -> Received {
+    match exchange(client, request, timeout, limit).await {
+        Ok(Some(response)) => Received::Answer(Ok(response)),
+        Ok(None) => Received::TooLarge,
+        Err(e) => Received::Answer(Err(e)),
+    }
+}
+
+async fn exchange(
+    client: &reqwest::Client,
+    request: http::Request<Vec<u8>>,
+    timeout: Option<Duration>,
+    limit: u64,
+) -> Result<Option<http::Response<Vec<u8>>>, TransportFailure> {
     let mut request = reqwest::Request::try_from(request).map_err(classify)?;
     if let Some(t) = timeout {
         *request.timeout_mut() = Some(t);
     }
-    let response = client.execute(request).await.map_err(classify)?;
+    let mut response = client.execute(request).await.map_err(classify)?;
+    if declared_too_large(response.headers(), limit) {
+        return Ok(None);
+    }
     let mut builder = http::Response::builder()
         .status(response.status())
         .version(response.version());
@@ -44,9 +63,16 @@ pub(crate) async fn send(
                 .map(|(k, v)| (k.clone(), v.clone())),
         );
     }
-    let body = response.bytes().await.map_err(classify)?;
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(classify)? {
+        if (body.len() as u64).saturating_add(chunk.len() as u64) > limit {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
     builder
-        .body(body.to_vec())
+        .body(body)
+        .map(Some)
         .map_err(|e| TransportFailure::new(TransportErrorKind::Other, e.to_string()))
 }
 

@@ -9,7 +9,7 @@ use ureq::Timeout;
 
 use crate::retry::TransportErrorKind;
 
-use super::TransportFailure;
+use super::{Received, TransportFailure, declared_too_large};
 
 /// A ureq agent as the driver needs it: every status is an answer (the core
 /// parses error bodies), and redirects are the driver's decision (a
@@ -25,24 +25,31 @@ pub(crate) fn agent(connect_timeout: Duration) -> Agent {
 }
 
 /// Sends one request; `timeout` bounds the whole exchange, body included.
+/// At most `limit` bytes of body are kept: a longer body is refused on its
+/// `Content-Length`, or once ureq has read past the limit.
 pub(crate) fn send(
     agent: &Agent,
     request: http::Request<Vec<u8>>,
     timeout: Option<Duration>,
-) -> Result<http::Response<Vec<u8>>, TransportFailure> {
+    limit: u64,
+) -> Received {
     let request = agent
         .configure_request(request)
         .timeout_global(timeout)
         .build();
-    let response = agent.run(request).map_err(classify)?;
+    let response = match agent.run(request) {
+        Ok(response) => response,
+        Err(e) => return Received::Answer(Err(classify(e))),
+    };
+    if declared_too_large(response.headers(), limit) {
+        return Received::TooLarge;
+    }
     let (parts, mut body) = response.into_parts();
-    // Downloads (recordings, faxes) can be large: no cap beyond memory.
-    let bytes = body
-        .with_config()
-        .limit(u64::MAX)
-        .read_to_vec()
-        .map_err(classify)?;
-    Ok(http::Response::from_parts(parts, bytes))
+    match body.with_config().limit(limit).read_to_vec() {
+        Ok(bytes) => Received::Answer(Ok(http::Response::from_parts(parts, bytes))),
+        Err(ureq::Error::BodyExceedsLimit(_)) => Received::TooLarge,
+        Err(e) => Received::Answer(Err(classify(e))),
+    }
 }
 
 fn classify(error: ureq::Error) -> TransportFailure {

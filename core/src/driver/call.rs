@@ -48,6 +48,11 @@ pub(super) enum Pending {
         attempt: u64,
         renewal: lifecycle::AttemptId,
     },
+    /// The host was asked to read its token store.
+    Stored {
+        attempt: u64,
+        renewal: lifecycle::AttemptId,
+    },
 }
 
 impl Pending {
@@ -55,7 +60,8 @@ impl Pending {
         match self {
             Pending::Api { attempt, .. }
             | Pending::Token { attempt, .. }
-            | Pending::External { attempt, .. } => attempt,
+            | Pending::External { attempt, .. }
+            | Pending::Stored { attempt, .. } => attempt,
         }
     }
 }
@@ -79,6 +85,9 @@ pub(super) struct Call {
     /// The token request this call sends for the session, kept to resend
     /// it after a transport failure, while the other calls keep waiting.
     pub(super) token_request: Option<(lifecycle::AttemptId, http::Request<Vec<u8>>)>,
+    /// The renewal this call does for the session needs the token store
+    /// read (again) before anything is sent.
+    pub(super) reload: Option<lifecycle::AttemptId>,
     /// Token requests this call sent for its current renewal.
     pub(super) token_attempts: u32,
     /// The token renewal this call waits for.
@@ -106,6 +115,7 @@ impl Call {
             redirects: 0,
             renewed: false,
             token_request: None,
+            reload: None,
             token_attempts: 0,
             waiting_on: None,
             not_before: None,

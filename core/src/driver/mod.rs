@@ -24,6 +24,10 @@
 //!             session.receive_token(id, attempt, t, now());
 //!             notify_all();
 //!         }
+//!         Action::LoadTokens { attempt } => {              // AuthConfig::shared_store only
+//!             let lock = store.lock().await;                // held while session.renewing(id)
+//!             session.receive_stored(id, attempt, store.load().await, now());
+//!         }
 //!         Action::Wait { until: Some(t) } => sleep_until(t).or(notified()).await,
 //!         Action::Wait { until: None } => notified().await,
 //!         Action::Done(result) => return result,
@@ -88,6 +92,11 @@ pub struct AuthConfig {
     /// Installed at start-up (a user's tokens from the code flow, a fixed
     /// token). Tokens from the host's store go through [`Session::load_tokens`].
     pub tokens: Option<TokenSet>,
+    /// The host keeps the tokens in a store that other sessions (clients,
+    /// processes) may write too: every renewal starts with
+    /// [`Action::LoadTokens`], so a refresh token another session rotated
+    /// is never used. Ignored for external and fixed tokens.
+    pub shared_store: bool,
 }
 
 impl AuthConfig {
@@ -130,6 +139,7 @@ impl AuthConfig {
             source,
             settings: LifecycleSettings::default(),
             tokens,
+            shared_store: false,
         }
     }
 }
@@ -145,6 +155,40 @@ pub struct SessionConfig {
     pub limits: Option<PlanLimits>,
     /// Seed of the backoff-jitter PRNG; hosts pass real randomness.
     pub seed: u64,
+    /// The largest response bodies the host reads.
+    pub body_limits: BodyLimits,
+}
+
+/// The largest response body a host reads, in bytes. A longer body fails
+/// the call with [`Error::ResponseTooLarge`] (hosts report it with
+/// [`Session::receive_too_large`]) after reading at most `limit + 1` bytes,
+/// or none at all when `Content-Length` already says so. Which one applies
+/// to a request: [`Session::response_limit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyLimits {
+    /// JSON answers of API operations and the token endpoint; default
+    /// [`DEFAULT_API_BODY_LIMIT`].
+    pub api: u64,
+    /// Downloads (binary operations, [`Session::start_download`]): they are
+    /// held in memory whole, so this bounds the memory one download takes;
+    /// default [`DEFAULT_DOWNLOAD_BODY_LIMIT`]; `u64::MAX`: no limit.
+    pub download: u64,
+}
+
+/// 32 MiB: Zoom's largest JSON pages (300 call-history records) are a few
+/// hundred KiB.
+pub const DEFAULT_API_BODY_LIMIT: u64 = 32 * 1024 * 1024;
+
+/// 1 GiB: hours of call recording.
+pub const DEFAULT_DOWNLOAD_BODY_LIMIT: u64 = 1024 * 1024 * 1024;
+
+impl Default for BodyLimits {
+    fn default() -> Self {
+        BodyLimits {
+            api: DEFAULT_API_BODY_LIMIT,
+            download: DEFAULT_DOWNLOAD_BODY_LIMIT,
+        }
+    }
 }
 
 impl SessionConfig {
@@ -156,6 +200,7 @@ impl SessionConfig {
             retry: RetryPolicy::default(),
             limits: None,
             seed: 0,
+            body_limits: BodyLimits::default(),
         }
     }
 }
@@ -183,6 +228,14 @@ pub struct CallOptions {
 }
 
 /// What the host must do next for a call.
+///
+/// With [`AuthConfig::shared_store`], a renewal starts with
+/// [`Action::LoadTokens`]. A host whose store is shared with other sessions
+/// takes the store's lock (an in-process lock, a file lock) there and holds
+/// it while [`Session::renewing`] says the call is still renewing, i.e.
+/// until the token request's answer was received and its
+/// [`Session::take_persist`] saved: read, refresh and write are then one
+/// step for all sessions of the store.
 pub enum Action {
     /// Send this request (without following redirects), then pass the
     /// outcome to [`Session::receive`] with `attempt`.
@@ -193,6 +246,9 @@ pub enum Action {
     /// Ask the host's own token source ([`AuthConfig::external`]) and pass
     /// the result to [`Session::receive_token`] with `attempt`.
     FetchToken { attempt: AttemptId },
+    /// Read the token store (see [`AuthConfig::shared_store`]) and pass what
+    /// it holds to [`Session::receive_stored`] with `attempt`.
+    LoadTokens { attempt: AttemptId },
     /// `Some(t)`: poll again at `t` (or earlier when another call of the
     /// session progressed). `None`: poll again when another call of the
     /// session progressed (after any `receive`, `receive_token` or `cancel`).
@@ -215,6 +271,10 @@ impl fmt::Debug for Action {
                 .finish(),
             Action::FetchToken { attempt } => f
                 .debug_struct("FetchToken")
+                .field("attempt", attempt)
+                .finish(),
+            Action::LoadTokens { attempt } => f
+                .debug_struct("LoadTokens")
                 .field("attempt", attempt)
                 .finish(),
             Action::Wait { until } => f.debug_struct("Wait").field("until", until).finish(),

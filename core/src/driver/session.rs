@@ -10,8 +10,10 @@ use serde_json::Value;
 
 use super::call::{Call, Pending, Target};
 use super::redirect::{self, MAX_REDIRECTS, may_carry_token};
-use super::{Action, AttemptId, CallId, CallOptions, SessionConfig, TransportError};
-use crate::auth::lifecycle::{self, Access, Generation, RenewalAction, TokenLifecycle};
+use super::{Action, AttemptId, BodyLimits, CallId, CallOptions, SessionConfig, TransportError};
+use crate::auth::lifecycle::{
+    self, Access, AfterReload, Generation, RenewalAction, Renewed, TokenLifecycle,
+};
 use crate::auth::{DEFAULT_API_BASE_URL, OAuthError, TokenSet, TokenSource};
 use crate::catalog;
 use crate::error::Error;
@@ -41,6 +43,7 @@ pub struct Session {
     last_call: u64,
     last_attempt: u64,
     persist: Option<TokenSet>,
+    body_limits: BodyLimits,
 }
 
 impl fmt::Debug for Session {
@@ -61,6 +64,7 @@ impl Session {
         check_config(&config.request)?;
         let token_request_idempotent = !matches!(config.auth.source, TokenSource::RefreshToken(_));
         let mut lifecycle = TokenLifecycle::new(config.auth.source, config.auth.settings);
+        lifecycle.set_store_reload(config.auth.shared_store);
         if let Some(tokens) = config.auth.tokens {
             lifecycle.install(tokens);
         }
@@ -75,6 +79,7 @@ impl Session {
             last_call: 0,
             last_attempt: 0,
             persist: None,
+            body_limits: config.body_limits,
         })
     }
 
@@ -138,9 +143,25 @@ impl Session {
         self.lifecycle.tokens()
     }
 
-    /// Seeds the session with tokens from the host's store (not persisted again).
+    /// Seeds the session with tokens from the host's store (not persisted
+    /// again). New tokens also end [`OAuthError::ReauthorizationRequired`].
     pub fn load_tokens(&mut self, tokens: TokenSet) {
         self.lifecycle.install(tokens);
+    }
+
+    /// Whether `call` is renewing the session's token: from
+    /// [`Action::LoadTokens`] until the token request's answer is received
+    /// (or the renewal ends otherwise). A host holds its store's lock while
+    /// this is true.
+    pub fn renewing(&self, call: CallId) -> bool {
+        self.calls.get(&call.0).is_some_and(|c| {
+            c.token_request.is_some()
+                || c.reload.is_some()
+                || matches!(
+                    c.pending,
+                    Some(Pending::Token { .. } | Pending::External { .. } | Pending::Stored { .. })
+                )
+        })
     }
 
     /// The newest token set the host must write to its store, once. Check
@@ -157,10 +178,15 @@ impl Session {
             return;
         };
         let renewal = match removed.pending {
-            Some(Pending::Token { renewal, .. } | Pending::External { renewal, .. }) => {
-                Some(renewal)
-            }
-            _ => removed.token_request.map(|(renewal, _)| renewal),
+            Some(
+                Pending::Token { renewal, .. }
+                | Pending::External { renewal, .. }
+                | Pending::Stored { renewal, .. },
+            ) => Some(renewal),
+            _ => removed
+                .token_request
+                .map(|(renewal, _)| renewal)
+                .or(removed.reload),
         };
         if let Some(renewal) = renewal {
             self.abandon_renewal(renewal);
@@ -216,7 +242,8 @@ impl Session {
         if c.deadline.is_some_and(|d| now >= d) {
             let err = c.last_error.take().unwrap_or(Error::Timeout);
             c.outcome = Some(Err(err));
-            if let Some((renewal, _)) = c.token_request.take() {
+            let renewal = c.token_request.take().map(|(r, _)| r).or(c.reload.take());
+            if let Some(renewal) = renewal {
                 self.abandon_renewal(renewal);
             }
             return None;
@@ -226,6 +253,14 @@ impl Session {
                 return Some(Action::Wait { until: Some(t) });
             }
             c.not_before = None;
+        }
+        if let Some(renewal) = c.reload.take() {
+            let attempt = self.next_attempt();
+            let c = self.calls.get_mut(&id)?;
+            c.pending = Some(Pending::Stored { attempt, renewal });
+            return Some(Action::LoadTokens {
+                attempt: AttemptId(attempt),
+            });
         }
         if let Some((renewal, request)) = &c.token_request {
             let renewal = *renewal;
@@ -316,6 +351,15 @@ impl Session {
                             attempt: AttemptId(attempt),
                         })
                     }
+                    RenewalAction::Reload => {
+                        c.pending = Some(Pending::Stored {
+                            attempt,
+                            renewal: renewal.attempt,
+                        });
+                        Some(Action::LoadTokens {
+                            attempt: AttemptId(attempt),
+                        })
+                    }
                 }
             }
             Access::Wait { attempt, .. } => {
@@ -396,6 +440,45 @@ impl Session {
         Ok((request, authorized))
     }
 
+    /// The most bytes of response body the host may read for the request
+    /// `call` has out: the download limit for downloads and their redirect
+    /// hops, else the API limit (token requests included).
+    pub fn response_limit(&self, call: CallId) -> u64 {
+        let download = self.calls.get(&call.0).is_some_and(|c| {
+            matches!(c.pending, Some(Pending::Api { .. })) && c.follows_redirects()
+        });
+        if download {
+            self.body_limits.download
+        } else {
+            self.body_limits.api
+        }
+    }
+
+    /// The answer to the request `attempt` of `call` has a body over
+    /// [`Session::response_limit`]: the call fails with
+    /// [`Error::ResponseTooLarge`], without a retry (the same request would
+    /// bring the same body).
+    pub fn receive_too_large(&mut self, call: CallId, attempt: AttemptId) {
+        let limit = self.response_limit(call);
+        let Some(c) = self.calls.get_mut(&call.0) else {
+            return;
+        };
+        let Some(pending) = c.pending.filter(|p| p.attempt() == attempt.0) else {
+            return;
+        };
+        c.pending = None;
+        c.outcome = Some(Err(Error::ResponseTooLarge { limit }));
+        if let Pending::Token { renewal, .. } = pending {
+            c.token_request = None;
+            self.lifecycle.fail(
+                renewal,
+                OAuthError::RenewalFailed {
+                    message: format!("the token endpoint's answer exceeds {limit} bytes"),
+                },
+            );
+        }
+    }
+
     /// The outcome of the request `attempt` of `call`: a response, or a
     /// transport error. Outcomes of cancelled calls and stale attempts are
     /// ignored.
@@ -416,7 +499,19 @@ impl Session {
         match pending {
             Pending::Token { renewal, .. } => {
                 let result = match outcome {
-                    Ok(response) => self.lifecycle.complete(renewal, &response, now),
+                    Ok(response) => {
+                        match self.lifecycle.complete_renewal(renewal, &response, now) {
+                            Ok(Renewed::Done(persist)) => Ok(persist),
+                            Ok(Renewed::Reload) => {
+                                if let Some(c) = self.calls.get_mut(&call.0) {
+                                    c.token_request = None;
+                                    c.reload = Some(renewal);
+                                }
+                                return;
+                            }
+                            Err(e) => Err(e),
+                        }
+                    }
                     Err(e) => {
                         if self.retry_token_request(call.0, e.kind, now) {
                             return;
@@ -431,11 +526,12 @@ impl Session {
                 }
                 self.token_outcome(call.0, result);
             }
-            Pending::External { renewal, .. } => {
-                // A token source is answered with receive_token; treat
-                // anything else as its failure so the waiters are released.
+            Pending::External { renewal, .. } | Pending::Stored { renewal, .. } => {
+                // A token source is answered with receive_token, a store
+                // read with receive_stored; treat anything else as their
+                // failure so the waiters are released.
                 let err = OAuthError::RenewalFailed {
-                    message: "the token source was answered with an HTTP outcome".to_owned(),
+                    message: "a token source or store was answered with an HTTP outcome".to_owned(),
                 };
                 self.lifecycle.fail(renewal, err.clone());
                 self.token_outcome(call.0, Err(err));
@@ -487,6 +583,62 @@ impl Session {
         self.token_outcome(call.0, result);
     }
 
+    /// What the host's token store held when it read it for
+    /// [`Action::LoadTokens`] `attempt` (`Ok(None)`: nothing stored), or why
+    /// it could not be read. A newer stored token set is adopted (and not
+    /// persisted again); the renewal then needs no request when its access
+    /// token is fresh.
+    pub fn receive_stored(
+        &mut self,
+        call: CallId,
+        attempt: AttemptId,
+        stored: Result<Option<TokenSet>, String>,
+        now: Timestamp,
+    ) {
+        let Some(c) = self.calls.get_mut(&call.0) else {
+            return;
+        };
+        let Some(Pending::Stored { renewal, .. }) = c.pending.filter(|p| p.attempt() == attempt.0)
+        else {
+            return;
+        };
+        c.pending = None;
+        let stored = match stored {
+            Ok(stored) => stored,
+            Err(message) => {
+                self.lifecycle.fail(
+                    renewal,
+                    OAuthError::RenewalFailed {
+                        message: "the token store could not be read".to_owned(),
+                    },
+                );
+                if let Some(c) = self.calls.get_mut(&call.0) {
+                    c.outcome = Some(Err(Error::TokenStore { message }));
+                }
+                return;
+            }
+        };
+        let after = self.lifecycle.stored(renewal, stored, now);
+        let Some(c) = self.calls.get_mut(&call.0) else {
+            return;
+        };
+        match after {
+            Ok(AfterReload::Acquire) => {}
+            Ok(AfterReload::Renew(RenewalAction::Send(request))) => {
+                c.token_attempts = 0;
+                c.token_request = Some((renewal, *request));
+            }
+            Ok(AfterReload::Renew(RenewalAction::External | RenewalAction::Reload)) => {
+                let err = OAuthError::RenewalFailed {
+                    message: "the token store was read again without a token request".to_owned(),
+                };
+                self.lifecycle.fail(renewal, err.clone());
+                c.outcome = Some(Err(err.into()));
+            }
+            Err(e) => c.outcome = Some(Err(e.into())),
+        }
+    }
+
     fn token_outcome(&mut self, id: u64, result: Result<Option<lifecycle::Persist>, OAuthError>) {
         match result {
             Ok(Some(lifecycle::Persist(tokens))) => self.persist = Some(tokens),
@@ -522,6 +674,9 @@ impl Session {
         if c.follows_redirects() && (300..=399).contains(&status) {
             self.follow(id, &response);
             return;
+        }
+        if let (false, Some(generation)) = (status == 401, generation) {
+            self.lifecycle.accepted(generation);
         }
         let info = RateLimitInfo::from_headers(response.headers());
         let category = match &c.target {

@@ -606,7 +606,7 @@ fn renew(access: Access) -> (AttemptId, Option<http::Request<Vec<u8>>>) {
             r.attempt,
             match r.action {
                 RenewalAction::Send(req) => Some(*req),
-                RenewalAction::External => None,
+                RenewalAction::External | RenewalAction::Reload => None,
             },
         ),
         other => panic!("expected Renew, got {other:?}"),

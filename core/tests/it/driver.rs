@@ -175,6 +175,7 @@ impl Sim {
                             progressed = true;
                         }
                         Action::FetchToken { .. } => panic!("no external token source here"),
+                        Action::LoadTokens { .. } => panic!("no token store here"),
                         Action::Wait { until: Some(t) } => {
                             assert!(t > self.now, "a wait that is already over: {t:?}");
                             st[i] = St::Sleeping(t);

@@ -1,6 +1,8 @@
 //! The one integration-test binary of the core; modules beside it.
 
 mod auth;
+#[cfg(any(feature = "async-client", feature = "blocking-client"))]
+mod body_limits;
 #[cfg(feature = "async-client")]
 mod client_async;
 #[cfg(feature = "blocking-client")]
@@ -19,6 +21,7 @@ mod limits;
 mod path_encoding;
 mod raw_spec;
 mod readme;
+mod shared_store;
 #[cfg(feature = "typed")]
 mod typed;
 mod webhook;

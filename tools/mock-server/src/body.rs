@@ -15,6 +15,11 @@ use serde_json::{Value, json};
 pub enum MockBody {
     Full(Option<Bytes>),
     Truncated(Option<Bytes>),
+    /// A whole body of unknown length: sent chunked (the oversized fault).
+    Chunked(Option<Bytes>),
+    /// Bytes, a pause (so the head and those bytes reach the client), then
+    /// a broken connection: a `Content-Length` that promised far more.
+    Stalled(Option<Bytes>, bool),
 }
 
 impl MockBody {
@@ -25,7 +30,10 @@ impl MockBody {
     /// The bytes this body will send (for the request log and tests).
     pub fn peek(&self) -> &[u8] {
         match self {
-            Self::Full(Some(b)) | Self::Truncated(Some(b)) => b,
+            Self::Full(Some(b))
+            | Self::Truncated(Some(b))
+            | Self::Chunked(Some(b))
+            | Self::Stalled(Some(b), _) => b,
             _ => &[],
         }
     }
@@ -37,10 +45,27 @@ impl http_body::Body for MockBody {
 
     fn poll_frame(
         self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
+        cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
         match self.get_mut() {
-            Self::Full(data) => Poll::Ready(data.take().map(|d| Ok(Frame::data(d)))),
+            Self::Stalled(data, paused) => {
+                if let Some(d) = data.take() {
+                    return Poll::Ready(Some(Ok(Frame::data(d))));
+                }
+                if !*paused {
+                    // Pending makes hyper flush what it has written.
+                    *paused = true;
+                    cx.waker().wake_by_ref();
+                    return Poll::Pending;
+                }
+                Poll::Ready(Some(Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionAborted,
+                    "oversized_length fault",
+                ))))
+            }
+            Self::Full(data) | Self::Chunked(data) => {
+                Poll::Ready(data.take().map(|d| Ok(Frame::data(d))))
+            }
             Self::Truncated(data) => match data.take() {
                 Some(d) => Poll::Ready(Some(Ok(Frame::data(d)))),
                 None => Poll::Ready(Some(Err(std::io::Error::new(
@@ -52,13 +77,13 @@ impl http_body::Body for MockBody {
     }
 
     fn is_end_stream(&self) -> bool {
-        matches!(self, Self::Full(None))
+        matches!(self, Self::Full(None) | Self::Chunked(None))
     }
 
     fn size_hint(&self) -> SizeHint {
         match self {
             Self::Full(d) => SizeHint::with_exact(d.as_ref().map_or(0, |b| b.len() as u64)),
-            Self::Truncated(_) => SizeHint::default(),
+            Self::Truncated(_) | Self::Chunked(_) | Self::Stalled(..) => SizeHint::default(),
         }
     }
 }

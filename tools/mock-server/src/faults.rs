@@ -21,6 +21,12 @@ pub enum FaultKind {
     InvalidJson,
     /// A gateway's HTML error page (502) instead of JSON.
     Html,
+    /// A 200 whose JSON body is `bytes` long, sent chunked (no
+    /// `Content-Length`): a client must stop reading at its limit.
+    Oversized { bytes: u64 },
+    /// A `Content-Length: bytes` that lies: a few bytes follow, then the
+    /// connection breaks. A client must refuse on the header alone.
+    OversizedLength { bytes: u64 },
 }
 
 /// A queued fault.
@@ -55,6 +61,8 @@ pub(crate) struct FaultSpec {
     pub path: Option<String>,
     #[serde(default)]
     pub operation: Option<String>,
+    #[serde(default)]
+    pub bytes: Option<u64>,
 }
 
 impl FaultSpec {
@@ -86,10 +94,20 @@ impl FaultSpec {
             "truncate" => FaultKind::Truncate,
             "invalid_json" => FaultKind::InvalidJson,
             "html" => FaultKind::Html,
+            "oversized" | "oversized_length" => {
+                let bytes = self
+                    .bytes
+                    .ok_or_else(|| format!("{} fault needs bytes", self.kind))?;
+                if self.kind == "oversized" {
+                    FaultKind::Oversized { bytes }
+                } else {
+                    FaultKind::OversizedLength { bytes }
+                }
+            }
             other => {
                 return Err(format!(
                     "unknown fault kind {other:?}: expected 500, 502, 503, 504, status, 429, \
-                     latency, reset, truncate, invalid_json or html"
+                     latency, reset, truncate, invalid_json, html, oversized or oversized_length"
                 ));
             }
         };
@@ -119,6 +137,7 @@ impl Fault {
                 "ms" => f.ms = Some(v.parse().map_err(|_| bad("milliseconds"))?),
                 "path" => f.path = Some(v.to_string()),
                 "operation" => f.operation = Some(v.to_string()),
+                "bytes" => f.bytes = Some(v.parse().map_err(|_| bad("a byte count"))?),
                 _ => return Err(format!("fault {spec:?}: unknown key {k:?}")),
             }
         }
@@ -235,6 +254,17 @@ mod tests {
             Fault::parse_spec("count")
                 .unwrap_err()
                 .contains("key=value")
+        );
+        assert!(
+            Fault::parse_spec("kind=oversized")
+                .unwrap_err()
+                .contains("bytes")
+        );
+        assert_eq!(
+            Fault::parse_spec("kind=oversized_length,bytes=99")
+                .unwrap()
+                .kind,
+            FaultKind::OversizedLength { bytes: 99 }
         );
         assert_eq!(
             Fault::parse_spec("kind=429,retry_after=none").unwrap().kind,

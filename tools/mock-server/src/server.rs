@@ -315,12 +315,41 @@ fn apply_fault(kind: &FaultKind, resp: Resp) -> Option<Resp> {
             "application/json;charset=UTF-8",
             &b"{\"users\": [{\"id\": \"abc\", \"name\": "[..],
         ),
+        FaultKind::Oversized { bytes } => oversized(*bytes),
+        FaultKind::OversizedLength { bytes } => {
+            let mut r = http::Response::new(MockBody::Stalled(Some(Bytes::from_static(b"{\"pad\":\"")), false));
+            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            r.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(*bytes));
+            r
+        }
         FaultKind::Html => body::bytes(
             StatusCode::BAD_GATEWAY,
             "text/html",
             &b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>"[..],
         ),
     })
+}
+
+/// A 200 JSON body of `bytes` bytes (`{"pad":"xxx…"}`, or spaces when
+/// shorter than that), without `Content-Length`.
+fn oversized(bytes: u64) -> Resp {
+    let len = usize::try_from(bytes).unwrap_or(usize::MAX);
+    let mut body = if len >= 10 {
+        let mut b = Vec::with_capacity(len);
+        b.extend_from_slice(b"{\"pad\":\"");
+        b.resize(len - 2, b'x');
+        b.extend_from_slice(b"\"}");
+        b
+    } else {
+        vec![b' '; len]
+    };
+    body.truncate(len);
+    let mut r = http::Response::new(MockBody::Chunked(Some(Bytes::from(body))));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r
 }
 
 /// One request from arrival to answer; `None` asks for a connection reset.

@@ -1,0 +1,559 @@
+//! Sessions sharing one token store while Zoom rotates refresh tokens: the
+//! driver's side in a deterministic simulation (a fake Zoom that rotates,
+//! a plain shared store, no sockets), then the Rust clients against the
+//! mock (two clients in one process, two OS processes on one file).
+
+use http::Response;
+use serde_json::json;
+use zoom_phone::auth::{OAuthConfig, OAuthError, TokenSet};
+use zoom_phone::driver::{
+    Action, AuthConfig, BodyLimits, CallId, CallOptions, DEFAULT_API_BODY_LIMIT, Session,
+    SessionConfig,
+};
+use zoom_phone::{Error, Secret, Timestamp};
+
+const T0: u64 = 1_700_000_000_000;
+
+fn at(secs: u64) -> Timestamp {
+    Timestamp::from_millis(T0 + secs * 1000)
+}
+
+/// A fake Zoom: one live access token and one live refresh token; a refresh
+/// rotates both. Counts refreshes and those sent with a dead token.
+struct Zoom {
+    access: String,
+    refresh: String,
+    issued: u32,
+    refreshes: Vec<String>,
+    dead_refreshes: u32,
+}
+
+impl Zoom {
+    fn new() -> Self {
+        Zoom {
+            access: "at-0".into(),
+            refresh: "rt-0".into(),
+            issued: 0,
+            refreshes: Vec::new(),
+            dead_refreshes: 0,
+        }
+    }
+
+    fn answer(&mut self, request: &http::Request<Vec<u8>>) -> Response<Vec<u8>> {
+        if request.uri().path().ends_with("/oauth/token") {
+            let body = String::from_utf8_lossy(request.body()).into_owned();
+            let sent = form_urlencoded::parse(body.as_bytes())
+                .find(|(k, _)| k == "refresh_token")
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default();
+            self.refreshes.push(sent.clone());
+            if sent != self.refresh {
+                self.dead_refreshes += 1;
+                return response(
+                    400,
+                    r#"{"error":"invalid_grant","reason":"Invalid Token!"}"#,
+                );
+            }
+            self.rotate();
+            let body = json!({
+                "access_token": self.access, "refresh_token": self.refresh,
+                "token_type": "bearer", "expires_in": 3600,
+            });
+            return response(200, &body.to_string());
+        }
+        let auth = request
+            .headers()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if auth == format!("Bearer {}", self.access) {
+            response(200, r#"{"users":[],"next_page_token":""}"#)
+        } else {
+            response(401, r#"{"code":124,"message":"Invalid access token."}"#)
+        }
+    }
+
+    /// What another client's refresh does: new tokens, the old ones dead.
+    fn rotate(&mut self) {
+        self.issued += 1;
+        self.access = format!("at-{}", self.issued);
+        self.refresh = format!("rt-{}", self.issued);
+    }
+
+    fn tokens(&self, expires_at: Timestamp) -> TokenSet {
+        tokens(&self.access, &self.refresh, expires_at)
+    }
+}
+
+fn tokens(access: &str, refresh: &str, expires_at: Timestamp) -> TokenSet {
+    TokenSet {
+        access_token: Secret::new(access),
+        refresh_token: Some(Secret::new(refresh)),
+        token_type: "bearer".into(),
+        scopes: Vec::new(),
+        expires_at: Some(expires_at),
+        api_url: None,
+    }
+}
+
+fn response(status: u16, body: &str) -> Response<Vec<u8>> {
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(body.as_bytes().to_vec())
+        .unwrap()
+}
+
+fn session(start: TokenSet, shared: bool) -> Session {
+    let mut auth = AuthConfig::refresh_token(OAuthConfig::new("cid", "secret"), start);
+    auth.shared_store = shared;
+    Session::new(SessionConfig::new(auth)).unwrap()
+}
+
+/// Runs one call to the end against `zoom` with `store` as the shared store.
+/// Returns the result and how many times the store was read.
+fn run(
+    s: &mut Session,
+    zoom: &mut Zoom,
+    store: &mut Option<TokenSet>,
+    now: Timestamp,
+) -> (Result<(), Error>, u32) {
+    let id = s.start("listPhoneUsers", json!({}), CallOptions::default(), now);
+    let mut reads = 0;
+    for _ in 0..20 {
+        match s.poll(id, now) {
+            Action::Send { attempt, request } => {
+                assert!(!s.renewing(id) || request.uri().path().ends_with("/oauth/token"));
+                let answer = zoom.answer(&request);
+                s.receive(id, attempt, Ok(answer), now);
+                if let Some(t) = s.take_persist() {
+                    *store = Some(t);
+                }
+            }
+            Action::LoadTokens { attempt } => {
+                reads += 1;
+                s.receive_stored(id, attempt, Ok(store.clone()), now);
+            }
+            Action::Done(result) => return (result.map(|_| ()), reads),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    panic!("the call did not end");
+}
+
+fn is_reauthorization(result: &Result<(), Error>) -> bool {
+    matches!(
+        result,
+        Err(Error::OAuth(OAuthError::ReauthorizationRequired))
+    )
+}
+
+#[test]
+fn a_session_adopts_the_token_another_session_stored_instead_of_refreshing() {
+    let mut zoom = Zoom::new();
+    let start = zoom.tokens(at(100));
+    let mut store = Some(start.clone());
+    let mut a = session(start.clone(), true);
+    let mut b = session(start, true);
+    // Both tokens ran out. A renews first (reading the store, which holds
+    // what it already has), B afterwards finds A's new tokens there.
+    let (ra, reads_a) = run(&mut a, &mut zoom, &mut store, at(200));
+    assert!(ra.is_ok(), "{ra:?}");
+    assert_eq!((reads_a, zoom.refreshes.len()), (1, 1));
+    let (rb, reads_b) = run(&mut b, &mut zoom, &mut store, at(201));
+    assert!(rb.is_ok(), "{rb:?}");
+    assert_eq!(reads_b, 1);
+    assert_eq!(zoom.refreshes.len(), 1, "B sent no refresh of its own");
+    assert_eq!(b.tokens().unwrap().access_token.expose(), "at-1");
+    // Over many rotations, alternately: never a dead refresh token.
+    for round in 0..10u64 {
+        let now = at(200 + (round + 1) * 4000);
+        let (first, second) = if round % 2 == 0 {
+            (&mut a, &mut b)
+        } else {
+            (&mut b, &mut a)
+        };
+        assert!(run(first, &mut zoom, &mut store, now).0.is_ok());
+        assert!(run(second, &mut zoom, &mut store, now).0.is_ok());
+    }
+    assert_eq!(zoom.dead_refreshes, 0);
+    assert_eq!(zoom.refreshes.len(), 11);
+    let stored = store.unwrap();
+    assert_eq!(stored.refresh_token.unwrap().expose(), zoom.refresh);
+}
+
+#[test]
+fn a_refused_refresh_rereads_the_store_and_retries_with_the_newer_token() {
+    let mut zoom = Zoom::new();
+    let start = zoom.tokens(at(100));
+    let mut store = Some(start.clone());
+    let mut a = session(start, true);
+    let now = at(200);
+    let id = a.start("listPhoneUsers", json!({}), CallOptions::default(), now);
+    let Action::LoadTokens { attempt } = a.poll(id, now) else {
+        panic!("a renewal starts with a store read");
+    };
+    assert!(a.renewing(id));
+    a.receive_stored(id, attempt, Ok(store.clone()), now);
+    let Action::Send { attempt, request } = a.poll(id, now) else {
+        panic!("the refresh");
+    };
+    // Meanwhile a writer that takes no lock refreshed and saved.
+    zoom.rotate();
+    store = Some(zoom.tokens(at(150)));
+    let refused = zoom.answer(&request);
+    assert_eq!(refused.status(), 400);
+    a.receive(id, attempt, Ok(refused), now);
+    let Action::LoadTokens { attempt } = a.poll(id, now) else {
+        panic!("an invalid_grant reads the store again");
+    };
+    a.receive_stored(id, attempt, Ok(store.clone()), now);
+    let Action::Send { attempt, request } = a.poll(id, now) else {
+        panic!("the refresh with the stored token");
+    };
+    assert!(String::from_utf8_lossy(request.body()).contains("refresh_token=rt-1"));
+    let answer = zoom.answer(&request);
+    a.receive(id, attempt, Ok(answer), now);
+    assert!(!a.renewing(id));
+    let saved = a.take_persist().expect("the rotated tokens");
+    assert_eq!(saved.refresh_token.unwrap().expose(), "rt-2");
+    let Action::Send { attempt, request } = a.poll(id, now) else {
+        panic!("the API call");
+    };
+    let answer = zoom.answer(&request);
+    a.receive(id, attempt, Ok(answer), now);
+    assert!(matches!(a.poll(id, now), Action::Done(Ok(_))));
+}
+
+#[test]
+fn a_dead_refresh_token_is_never_sent_again_until_new_tokens_come() {
+    for shared in [true, false] {
+        let mut zoom = Zoom::new();
+        let start = zoom.tokens(at(100));
+        zoom.rotate(); // rotated away by someone who did not save
+        let mut store = Some(start.clone());
+        let mut s = session(start, shared);
+        let (first, _) = run(&mut s, &mut zoom, &mut store, at(200));
+        assert!(is_reauthorization(&first), "{first:?}");
+        let message = first.unwrap_err().to_string();
+        assert!(message.contains("authorize"), "{message}");
+        assert!(!message.contains("rt-0"), "no secret in {message}");
+        assert_eq!(zoom.refreshes.len(), 1);
+        // Later calls fail the same way without sending the dead token.
+        for n in 0..3 {
+            let (again, reads) = run(&mut s, &mut zoom, &mut store, at(300 + n));
+            assert!(is_reauthorization(&again), "{again:?}");
+            assert_eq!(reads, u32::from(shared), "the store is still checked");
+        }
+        assert_eq!(zoom.refreshes.len(), 1, "shared={shared}");
+        // New tokens (the user authorized again) end it.
+        let fresh = zoom.tokens(at(10_000));
+        if shared {
+            store = Some(fresh);
+        } else {
+            s.load_tokens(fresh);
+        }
+        let (ok, _) = run(&mut s, &mut zoom, &mut store, at(400));
+        assert!(ok.is_ok(), "shared={shared}: {ok:?}");
+    }
+}
+
+#[test]
+fn a_store_read_failure_fails_the_call_and_releases_the_renewal() {
+    let zoom = Zoom::new();
+    let mut s = session(zoom.tokens(at(100)), true);
+    let now = at(200);
+    let id = s.start("listPhoneUsers", json!({}), CallOptions::default(), now);
+    let Action::LoadTokens { attempt } = s.poll(id, now) else {
+        panic!("a store read");
+    };
+    s.receive_stored(id, attempt, Err("disk on fire".into()), now);
+    assert!(!s.renewing(id));
+    match s.poll(id, now) {
+        Action::Done(Err(Error::TokenStore { message })) => assert_eq!(message, "disk on fire"),
+        other => panic!("{other:?}"),
+    }
+    // The next call starts a new renewal instead of waiting for that one.
+    let id = s.start("listPhoneUsers", json!({}), CallOptions::default(), now);
+    assert!(matches!(s.poll(id, now), Action::LoadTokens { .. }));
+}
+
+#[test]
+fn oversized_answers_fail_with_the_limit_that_applies() {
+    let zoom = Zoom::new();
+    let mut config = SessionConfig::new(AuthConfig::refresh_token(
+        OAuthConfig::new("cid", "secret"),
+        zoom.tokens(at(10_000)),
+    ));
+    config.body_limits = BodyLimits {
+        api: 1000,
+        download: 5000,
+    };
+    let mut s = Session::new(config).unwrap();
+    let now = at(0);
+    let id = s.start("listPhoneUsers", json!({}), CallOptions::default(), now);
+    let Action::Send { attempt, .. } = s.poll(id, now) else {
+        panic!("the API call");
+    };
+    assert_eq!(s.response_limit(id), 1000);
+    s.receive_too_large(id, attempt);
+    match s.poll(id, now) {
+        Action::Done(Err(e @ Error::ResponseTooLarge { limit: 1000 })) => {
+            assert!(e.to_string().contains("1000 bytes"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let id = s.start_download(
+        "https://zoom.us/v2/phone/recording/download/abc",
+        CallOptions::default(),
+        now,
+    );
+    assert!(matches!(s.poll(id, now), Action::Send { .. }));
+    assert_eq!(s.response_limit(id), 5000);
+    assert_eq!(BodyLimits::default().api, DEFAULT_API_BODY_LIMIT);
+    let _: CallId = id;
+}
+
+/// The Rust clients against the mock: user tokens from the code flow, one
+/// store, Zoom's tokens expired over and over while both clients call.
+#[cfg(feature = "async-client")]
+mod clients {
+    use std::collections::BTreeSet;
+    use std::sync::Arc;
+
+    use serde_json::json;
+    use zoom_phone::auth::{OAuthConfig, TokenSet};
+    use zoom_phone::client::{JsonFileStore, MemoryStore, OAuth, TokenStore, ZoomPhone};
+    use zoom_phone_mock::{LoggedRequest, MockServer, fingerprint};
+
+    use crate::client_support::{Admin, CLIENT_ID, CLIENT_SECRET, requests, start};
+
+    const ROUNDS: usize = 6;
+    const CALLS_PER_CLIENT: usize = 3;
+
+    fn config(server: &MockServer) -> OAuthConfig {
+        OAuthConfig::new(CLIENT_ID, CLIENT_SECRET)
+            .with_redirect_uri("http://127.0.0.1:9/callback")
+            .with_oauth_base(server.url())
+    }
+
+    /// A user's tokens from the mock's code flow.
+    async fn user_tokens(server: &MockServer) -> TokenSet {
+        let admin = Admin::new(server);
+        let oauth = OAuth::new(config(server)).unwrap();
+        let authorization = oauth.authorization_request().unwrap();
+        let callback = admin.follow_authorize(&authorization.url).await;
+        oauth
+            .exchange_code(&callback, &authorization)
+            .await
+            .unwrap()
+    }
+
+    /// The refresh requests of the log: every one answered 200, and no
+    /// refresh token sent twice (a second use would be a dead token).
+    /// Returns how many there were.
+    pub(super) fn check_refreshes(log: &[LoggedRequest]) -> usize {
+        let refreshes: Vec<&LoggedRequest> = requests(log, "POST", "/oauth/token")
+            .into_iter()
+            .filter(|r| r.body.contains("grant_type=refresh_token"))
+            .collect();
+        let mut sent = BTreeSet::new();
+        for r in &refreshes {
+            assert_eq!(r.status, 200, "a refused refresh: {}", r.body);
+            let token = form_urlencoded::parse(r.body.as_bytes())
+                .find(|(k, _)| k == "refresh_token")
+                .map(|(_, v)| v.into_owned())
+                .expect("a refresh token field");
+            assert!(sent.insert(token), "a refresh token was sent twice");
+        }
+        refreshes.len()
+    }
+
+    /// The stored refresh token is the live one: never sent yet, and the
+    /// mock accepts it (rotation leaves exactly one live token).
+    pub(super) async fn check_stored_is_live(server: &MockServer, stored: &TokenSet) {
+        let refresh = stored
+            .refresh_token
+            .clone()
+            .expect("a stored refresh token");
+        let used = fingerprint(refresh.expose());
+        assert!(
+            !server.request_log().iter().any(|r| r.body.contains(&used)),
+            "the stored refresh token was already used"
+        );
+        let oauth = OAuth::new(config(server)).unwrap();
+        oauth
+            .refresh(&refresh)
+            .await
+            .expect("the stored token is live");
+    }
+
+    fn client(server: &MockServer, tokens: TokenSet, store: Arc<MemoryStore>) -> ZoomPhone {
+        ZoomPhone::builder()
+            .user_tokens(config(server), tokens)
+            .base_url(server.api_url())
+            .token_store(store)
+            .build()
+            .unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_async_clients_on_one_store_survive_every_rotation() {
+        let server = start().await;
+        let admin = Admin::new(&server);
+        let tokens = user_tokens(&server).await;
+        let store = Arc::new(MemoryStore::with_tokens(tokens.clone()));
+        let a = client(&server, tokens.clone(), store.clone());
+        let b = client(&server, tokens, store.clone());
+        for _ in 0..ROUNDS {
+            admin.expire_tokens().await;
+            let mut calls = Vec::new();
+            for zp in [&a, &b] {
+                for _ in 0..CALLS_PER_CLIENT {
+                    let zp = zp.clone();
+                    calls.push(tokio::spawn(async move {
+                        zp.call("listPhoneUsers", json!({})).await
+                    }));
+                }
+            }
+            for call in calls {
+                call.await.unwrap().expect("every call succeeds");
+            }
+        }
+        // One refresh per expiry: the other client adopts the stored token.
+        assert_eq!(check_refreshes(&server.request_log()), ROUNDS);
+        let stored = TokenStore::load(&*store).unwrap().unwrap();
+        check_stored_is_live(&server, &stored).await;
+    }
+
+    #[cfg(feature = "blocking-client")]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_blocking_clients_on_one_json_file_survive_every_rotation() {
+        use zoom_phone::client::blocking;
+        let server = start().await;
+        let admin = Admin::new(&server);
+        let tokens = user_tokens(&server).await;
+        let dir = std::env::temp_dir().join(format!("zp-shared-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("tokens.json");
+        JsonFileStore::new(&path).save(&tokens).unwrap();
+        let make = || {
+            blocking::ZoomPhone::builder()
+                .user_tokens(config(&server), tokens.clone())
+                .base_url(server.api_url())
+                .token_store(JsonFileStore::new(&path))
+                .build()
+                .unwrap()
+        };
+        let (a, b) = (make(), make());
+        for _ in 0..ROUNDS {
+            admin.expire_tokens().await;
+            let (a, b) = (a.clone(), b.clone());
+            tokio::task::spawn_blocking(move || {
+                std::thread::scope(|s| {
+                    let calls: Vec<_> = [&a, &b]
+                        .into_iter()
+                        .flat_map(|zp| (0..CALLS_PER_CLIENT).map(move |_| zp))
+                        .map(|zp| s.spawn(move || zp.call("listPhoneUsers", json!({}))))
+                        .collect();
+                    for call in calls {
+                        call.join().unwrap().expect("every call succeeds");
+                    }
+                });
+            })
+            .await
+            .unwrap();
+        }
+        assert_eq!(check_refreshes(&server.request_log()), ROUNDS);
+        let stored = TokenStore::load(&JsonFileStore::new(&path))
+            .unwrap()
+            .unwrap();
+        check_stored_is_live(&server, &stored).await;
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Set in the child processes of the two-process test: the store's path
+    /// and the mock's URL.
+    const CHILD_STORE: &str = "ZP_SHARED_STORE_CHILD_FILE";
+    const CHILD_MOCK: &str = "ZP_SHARED_STORE_CHILD_MOCK";
+
+    /// The child side of the two-process test: a client on the file makes
+    /// its calls at once. Does nothing when run without its environment (a
+    /// normal test run).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn shared_store_child_process() {
+        let (Ok(path), Ok(url)) = (std::env::var(CHILD_STORE), std::env::var(CHILD_MOCK)) else {
+            return;
+        };
+        let config = OAuthConfig::new(CLIENT_ID, CLIENT_SECRET).with_oauth_base(url.clone());
+        let store = JsonFileStore::new(&path);
+        let tokens = TokenStore::load(&store).unwrap().unwrap();
+        let zp = ZoomPhone::builder()
+            .user_tokens(config, tokens)
+            .base_url(format!("{url}/v2"))
+            .token_store(store)
+            .build()
+            .unwrap();
+        let calls: Vec<_> = (0..CALLS_PER_CLIENT)
+            .map(|_| {
+                let zp = zp.clone();
+                tokio::spawn(async move { zp.call("listPhoneUsers", json!({})).await })
+            })
+            .collect();
+        for call in calls {
+            call.await.unwrap().expect("the call succeeds");
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_processes_on_one_json_file_survive_every_rotation() {
+        let server = start().await;
+        let tokens = user_tokens(&server).await;
+        let dir = std::env::temp_dir().join(format!("zp-2proc-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("tokens.json");
+        JsonFileStore::new(&path).save(&tokens).unwrap();
+        let exe = std::env::current_exe().unwrap();
+        let admin = Admin::new(&server);
+        for _ in 0..ROUNDS {
+            // Every token dies; then two processes start on the same file.
+            admin.expire_tokens().await;
+            let children: Vec<_> = (0..2)
+                .map(|_| {
+                    std::process::Command::new(&exe)
+                        .args([
+                            "--exact",
+                            "shared_store::clients::shared_store_child_process",
+                            "--test-threads=1",
+                        ])
+                        .env(CHILD_STORE, &path)
+                        .env(CHILD_MOCK, server.url())
+                        .stdout(std::process::Stdio::piped())
+                        .stderr(std::process::Stdio::piped())
+                        .spawn()
+                        .unwrap()
+                })
+                .collect();
+            for child in children {
+                let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+                    .await
+                    .unwrap()
+                    .unwrap();
+                assert!(
+                    out.status.success(),
+                    "child failed: {}{}",
+                    String::from_utf8_lossy(&out.stdout),
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                assert!(String::from_utf8_lossy(&out.stdout).contains("1 passed"));
+            }
+        }
+        // One refresh per expiry: the process that comes second adopts it.
+        assert_eq!(check_refreshes(&server.request_log()), ROUNDS);
+        let stored = TokenStore::load(&JsonFileStore::new(&path))
+            .unwrap()
+            .unwrap();
+        check_stored_is_live(&server, &stored).await;
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
