@@ -15,10 +15,16 @@ mod errors;
 #[cfg(feature = "typed")]
 mod events;
 mod every_operation;
+#[cfg(any(feature = "async-client", feature = "blocking-client"))]
+mod faults;
+#[cfg(any(feature = "async-client", feature = "blocking-client"))]
+mod hostile;
 mod limits;
 mod path_encoding;
 mod raw_spec;
 mod readme;
+#[cfg(feature = "async-client")]
+mod secrets;
 #[cfg(feature = "typed")]
 mod typed;
 mod webhook;
