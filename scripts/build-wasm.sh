@@ -59,6 +59,17 @@ rm -rf "$DIST"
 mkdir -p "$DIST"
 "$BINDGEN" --target web --out-dir "$DIST" --out-name "$LIB" "$wasm_in"
 
+# wasm-bindgen's release glue trusts that a `&str`/`String` argument is a
+# string: given a number it allocates with an undefined length and the wasm
+# traps (memory access out of bounds), costing the instance. Only its
+# `--debug` output checks, along with much else; add just that check, as a
+# TypeError (js-examples/ffi.test.mjs is the regression test).
+glue="$DIST/$LIB.js"
+sig='function passStringToWasm0(arg, malloc, realloc) {'
+[[ "$(grep -cF "$sig" "$glue")" == 1 ]] || die "passStringToWasm0 not found once in $glue: update the string check for this wasm-bindgen"
+sed -i "s/^$sig\$/$sig\n    if (typeof arg !== \"string\") throw new TypeError(\`expected a string, got \${typeof arg}\`);/" "$glue"
+grep -qF 'if (typeof arg !== "string") throw new TypeError' "$glue" || die "the string check was not added to $glue"
+
 if [[ "${WASM_OPT:-1}" == 1 ]]; then
   opt="$TOOLS_DIR/node_modules/.bin/wasm-opt"
   [[ -x "$opt" ]] || die "wasm-opt missing: run scripts/install-wasm-toolchain.sh --wasm-opt"

@@ -16,8 +16,9 @@ const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// Encodes `value` as exactly one path segment. `.` and `..` are encoded as
-/// `%2E` / `%2E%2E` so that no client, proxy or server normalizes them away as
-/// dot-segments. The caller rejects the empty string.
+/// `%2E` / `%2E%2E` so that RFC 3986 clients and servers keep them, but WHATWG
+/// URL parsers (fetch, the `url` crate) still resolve those as dot-segments:
+/// the request builder rejects both values, and the empty string.
 pub fn path_segment(value: &str) -> String {
     if !value.is_empty() && value.bytes().all(|b| b == b'.') && value.len() <= 2 {
         return "%2E".repeat(value.len());

@@ -196,6 +196,17 @@ pub fn build_operation(
                         field: param.name.clone(),
                     });
                 }
+                // WHATWG URL parsers (fetch, reqwest's `url`) resolve `%2E%2E`
+                // like `..`, so no encoding keeps these inside their segment.
+                if text == "." || text == ".." {
+                    return Err(BuildError::InvalidParameter {
+                        operation: op.id.clone(),
+                        field: param.name.clone(),
+                        problem: "cannot be `.` or `..`: URL parsers resolve it as a dot-segment \
+                                  even when percent-encoded, which would change the endpoint"
+                            .to_owned(),
+                    });
+                }
                 segments.push((param.name.as_str(), encode::path_segment(&text)));
             }
             ParamLocation::Query => {
@@ -528,6 +539,11 @@ mod tests {
         assert_eq!(e.to_string(), "`getACallQueue` needs `callQueueId`");
         let e = build_err("getACallQueue", json!({"callQueueId": ""}));
         assert!(matches!(e, BuildError::EmptyPathParameter { .. }));
+        for dots in [".", ".."] {
+            let e = build_err("getACallQueue", json!({ "callQueueId": dots }));
+            assert!(matches!(e, BuildError::InvalidParameter { .. }), "{e}");
+            assert!(e.to_string().contains("callQueueId"), "{e}");
+        }
         let e = build_err(
             "getACallQueue",
             json!({"callQueueId": {"secret": "s3cr3t"}}),

@@ -17,10 +17,16 @@ mod errors;
 #[cfg(feature = "typed")]
 mod events;
 mod every_operation;
+#[cfg(any(feature = "async-client", feature = "blocking-client"))]
+mod faults;
+#[cfg(any(feature = "async-client", feature = "blocking-client"))]
+mod hostile;
 mod limits;
 mod path_encoding;
 mod raw_spec;
 mod readme;
+#[cfg(feature = "async-client")]
+mod secrets;
 mod shared_store;
 #[cfg(feature = "typed")]
 mod typed;

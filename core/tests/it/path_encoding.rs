@@ -34,6 +34,8 @@ fn tricky() -> impl Strategy<Value = String> {
         "\\PC{1,24}",
         any::<String>().prop_filter("non-empty", |s| !s.is_empty()),
     ]
+    // `.` and `..` are refused (dot_segments_are_refused).
+    .prop_filter("not a dot-segment", |s| s != "." && s != "..")
 }
 
 proptest! {
@@ -48,9 +50,17 @@ proptest! {
 }
 
 #[test]
-fn dot_segments_are_encoded() {
-    assert_eq!(last_segment(".").1, "%2E");
-    assert_eq!(last_segment("..").1, "%2E%2E");
+fn dot_segments_are_refused_and_dots_inside_a_value_kept() {
+    for dots in [".", ".."] {
+        let e = request::build(
+            "getACallQueue",
+            &json!({ "callQueueId": dots }),
+            &RequestConfig::default(),
+        )
+        .expect_err("a dot-segment is refused");
+        assert!(e.to_string().contains("callQueueId"), "{e}");
+    }
+    assert_eq!(last_segment("...").1, "...");
     assert_eq!(last_segment("a/../b").1, "a%2F..%2Fb");
 }
 

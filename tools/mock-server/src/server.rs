@@ -196,7 +196,11 @@ async fn serve_connection(stream: TcpStream, state: Arc<State>) {
         let state = state.clone();
         let reset = reset.clone();
         async move {
-            match handle(&state, req).await {
+            // On a task of its own: a client that gives up (a timeout during
+            // a latency fault) does not cancel the request, as with a real
+            // server, so it is still performed and logged.
+            let answer = tokio::spawn(async move { handle(&state, req).await }).await;
+            match answer.ok().flatten() {
                 Some(resp) => Ok(resp),
                 None => {
                     reset.store(true, Ordering::Relaxed);
