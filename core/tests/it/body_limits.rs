@@ -6,7 +6,7 @@ use serde_json::json;
 use zoom_phone::Error;
 use zoom_phone::driver::BodyLimits;
 
-use crate::client_support::{ACCOUNT, Admin, CLIENT_ID, CLIENT_SECRET, requests, start};
+use crate::client_support::{ACCOUNT, Admin, CLIENT_ID, CLIENT_SECRET, start};
 
 const LIMIT: u64 = 100_000;
 
@@ -24,6 +24,7 @@ fn is_too_large(result: &Result<impl std::fmt::Debug, Error>) -> bool {
 #[cfg(feature = "async-client")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_async_client_stops_at_the_limit() {
+    use crate::client_support::requests;
     use zoom_phone::client::ZoomPhone;
     let server = start().await;
     let admin = Admin::new(&server);
