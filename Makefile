@@ -69,6 +69,18 @@ demo-py: python ## The Python package's part of the demo (bindings-python/exampl
 test: lint check-generated test-rust doc test-js test-browser test-py ## Everything CI checks, installing what it needs
 	@echo "make test: all checks passed"
 
+# --- Fuzzing (cargo-fuzz + libFuzzer on stable: --sanitizer none; docs/reliability.md) ---
+FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_SECONDS ?= 600
+
+.PHONY: fuzz-smoke
+fuzz-smoke: ## Build the fuzz targets (tools/fuzz) and run each for FUZZ_SMOKE_SECONDS (default 20)
+	scripts/fuzz.sh --seconds $(FUZZ_SMOKE_SECONDS)
+
+.PHONY: fuzz
+fuzz: ## Longer runs by hand: FUZZ_SECONDS per target (default 600), then minimize into the committed corpora
+	scripts/fuzz.sh --seconds $(FUZZ_SECONDS) --merge $(FUZZ_TARGETS)
+
 # --- Bindings: npm package (wasm-bindgen) and Python package (PyO3 + maturin) ---
 VENV ?= .venv
 WHEEL_DIR := target/wheels
