@@ -66,7 +66,7 @@ demo-py: python ## The Python package's part of the demo (bindings-python/exampl
 	MOCK_ARGS="$(DEMO_MOCK_ARGS)" scripts/with-mock.sh $(VENV)/bin/python bindings-python/examples/demo.py
 
 .PHONY: test
-test: lint check-generated test-rust doc test-js test-browser test-py ## Everything CI checks, installing what it needs
+test: lint check-generated test-rust doc fuzz-smoke test-js test-browser test-py ## Everything CI checks, installing what it needs
 	@echo "make test: all checks passed"
 
 # --- Fuzzing (cargo-fuzz + libFuzzer on stable: --sanitizer none; docs/reliability.md) ---

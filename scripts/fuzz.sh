@@ -66,12 +66,12 @@ for target in "${TARGETS[@]}"; do
     tail -n 40 "$log" >&2
   fi
   # libFuzzer's closing lines: "#N DONE cov: C ft: F corp: K/Sb ..." and stat:: lines.
-  done_line="$(grep -E '^#[0-9]+ +DONE' "$log" | tail -n 1 || true)"
+  done_line="$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -n 1 || true)"
   execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)"
   rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)"
   rss="$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -n 1)"
   printf '%-16s execs=%s exec/s=%s peak_rss_mb=%s %s\n' "$target" "${execs:-?}" "${rate:-?}" "${rss:-?}" \
-    "$(sed -E 's/^#[0-9]+ +DONE +//' <<<"$done_line")"
+    "$(sed -E 's/^#[0-9]+[[:space:]]+DONE[[:space:]]+//' <<<"$done_line")"
   if [[ $MERGE == 1 ]]; then
     merged="$WORK/merged-$target"
     rm -rf "$merged" && mkdir -p "$merged"

@@ -51,14 +51,40 @@ enum AuthChoice {
 
 #[derive(Arbitrary, Debug)]
 enum Step {
-    Start { op: u16, deadline_ms: Option<u32>, retry_non_idempotent: bool },
-    Download { url: UrlChoice },
-    Poll { call: u8 },
-    Advance { ms: u32 },
-    Respond { call: u8, stale: bool, status: u16, headers: Vec<HeaderChoice>, body: BodyChoice },
-    Fail { call: u8, kind: u8 },
-    Token { call: u8, ok: bool, expires_in_s: Option<u16>, api_url: Option<UrlChoice> },
-    Cancel { call: u8 },
+    Start {
+        op: u16,
+        deadline_ms: Option<u32>,
+        retry_non_idempotent: bool,
+    },
+    Download {
+        url: UrlChoice,
+    },
+    Poll {
+        call: u8,
+    },
+    Advance {
+        ms: u32,
+    },
+    Respond {
+        call: u8,
+        stale: bool,
+        status: u16,
+        headers: Vec<HeaderChoice>,
+        body: BodyChoice,
+    },
+    Fail {
+        call: u8,
+        kind: u8,
+    },
+    Token {
+        call: u8,
+        ok: bool,
+        expires_in_s: Option<u16>,
+        api_url: Option<UrlChoice>,
+    },
+    Cancel {
+        call: u8,
+    },
     TakePersist,
 }
 
@@ -92,9 +118,16 @@ enum HeaderChoice {
 #[derive(Arbitrary, Debug)]
 enum BodyChoice {
     Empty,
-    Page { next: Option<String> },
-    ZoomError { code: i32 },
-    Token { expires_in: Option<u32>, refresh: bool },
+    Page {
+        next: Option<String>,
+    },
+    ZoomError {
+        code: i32,
+    },
+    Token {
+        expires_in: Option<u32>,
+        refresh: bool,
+    },
     OAuthError(String),
     Bytes(Vec<u8>),
 }
@@ -111,7 +144,10 @@ impl BodyChoice {
             BodyChoice::ZoomError { code } => {
                 serde_json::json!({"code": code, "message": "fuzz"})
             }
-            BodyChoice::Token { expires_in, refresh } => serde_json::json!({
+            BodyChoice::Token {
+                expires_in,
+                refresh,
+            } => serde_json::json!({
                 "access_token": "fuzz-access", "token_type": "bearer",
                 "expires_in": expires_in, "refresh_token": refresh.then_some("fuzz-refresh"),
             }),
@@ -146,8 +182,13 @@ fn run(script: Script) {
     let mut config = SessionConfig::new(auth);
     config.seed = script.seed;
     config.limits = script.limits.then(PlanLimits::pro);
-    let bases = [config.request.base_url.clone(), config.request.file_base_url.clone()];
-    let Ok(mut session) = Session::new(config) else { return };
+    let bases = [
+        config.request.base_url.clone(),
+        config.request.file_base_url.clone(),
+    ];
+    let Ok(mut session) = Session::new(config) else {
+        return;
+    };
 
     let mut now = Timestamp::from_millis(START);
     let mut calls: BTreeMap<u64, Tracked> = BTreeMap::new();
@@ -156,11 +197,16 @@ fn run(script: Script) {
 
     for step in script.steps {
         match step {
-            Step::Start { op, deadline_ms, retry_non_idempotent } => {
+            Step::Start {
+                op,
+                deadline_ms,
+                retry_non_idempotent,
+            } => {
                 let ops = catalog::operations();
                 let op = &ops[usize::from(op) % ops.len()];
                 let opts = CallOptions {
-                    deadline: deadline_ms.map(|d| Timestamp::from_millis(now.as_millis() + u64::from(d))),
+                    deadline: deadline_ms
+                        .map(|d| Timestamp::from_millis(now.as_millis() + u64::from(d))),
                     retry_non_idempotent,
                 };
                 let id = session.start(&op.id, minimal_params(op), opts, now);
@@ -173,13 +219,25 @@ fn run(script: Script) {
                 order.push(id);
             }
             Step::Poll { call } => {
-                let Some(id) = pick(&order, call) else { continue };
+                let Some(id) = pick(&order, call) else {
+                    continue;
+                };
                 poll(&mut session, &mut calls, id, now, &bases, false);
             }
             Step::Advance { ms } => now = now.saturating_add(Duration::from_millis(u64::from(ms))),
-            Step::Respond { call, stale, status, headers, body } => {
-                let Some(id) = pick(&order, call) else { continue };
-                let Some(attempt) = attempt_of(&mut calls, id, stale) else { continue };
+            Step::Respond {
+                call,
+                stale,
+                status,
+                headers,
+                body,
+            } => {
+                let Some(id) = pick(&order, call) else {
+                    continue;
+                };
+                let Some(attempt) = attempt_of(&mut calls, id, stale) else {
+                    continue;
+                };
                 let mut response = http::Response::new(body.bytes());
                 *response.status_mut() =
                     http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK);
@@ -191,7 +249,9 @@ fn run(script: Script) {
                             "x-ratelimit-type".to_owned(),
                             if daily { "Daily-limit" } else { "QPS" }.to_owned(),
                         ),
-                        HeaderChoice::Remaining(n) => ("x-ratelimit-remaining".to_owned(), n.to_string()),
+                        HeaderChoice::Remaining(n) => {
+                            ("x-ratelimit-remaining".to_owned(), n.to_string())
+                        }
                         HeaderChoice::ContentType(v) => ("content-type".to_owned(), v),
                         HeaderChoice::Other(n, v) => (n, v),
                     };
@@ -205,8 +265,12 @@ fn run(script: Script) {
                 session.receive(id, attempt, Ok(response), now);
             }
             Step::Fail { call, kind } => {
-                let Some(id) = pick(&order, call) else { continue };
-                let Some(attempt) = attempt_of(&mut calls, id, false) else { continue };
+                let Some(id) = pick(&order, call) else {
+                    continue;
+                };
+                let Some(attempt) = attempt_of(&mut calls, id, false) else {
+                    continue;
+                };
                 let kind = match kind % 4 {
                     0 => TransportErrorKind::Connect,
                     1 => TransportErrorKind::Reset,
@@ -215,18 +279,31 @@ fn run(script: Script) {
                 };
                 session.receive(id, attempt, Err(TransportError::new(kind, "fuzz")), now);
             }
-            Step::Token { call, ok, expires_in_s, api_url } => {
-                let Some(id) = pick(&order, call) else { continue };
-                let Some(attempt) = attempt_of(&mut calls, id, false) else { continue };
+            Step::Token {
+                call,
+                ok,
+                expires_in_s,
+                api_url,
+            } => {
+                let Some(id) = pick(&order, call) else {
+                    continue;
+                };
+                let Some(attempt) = attempt_of(&mut calls, id, false) else {
+                    continue;
+                };
                 let outcome = if ok {
                     Ok(tokens(expires_in_s, now, api_url.map(|u| u.text())))
                 } else {
-                    Err(OAuthError::RenewalFailed { message: "fuzz".to_owned() })
+                    Err(OAuthError::RenewalFailed {
+                        message: "fuzz".to_owned(),
+                    })
                 };
                 session.receive_token(id, attempt, outcome, now);
             }
             Step::Cancel { call } => {
-                let Some(id) = pick(&order, call) else { continue };
+                let Some(id) = pick(&order, call) else {
+                    continue;
+                };
                 session.cancel(id);
                 if let Some(t) = calls.get_mut(&id.0) {
                     t.out = None;
@@ -251,13 +328,20 @@ fn poll(
 ) {
     let action = session.poll(id, now);
     let Some(tracked) = calls.get_mut(&id.0) else {
-        assert!(matches!(action, Action::Done(Err(Error::Transport { .. }))), "{action:?}");
+        assert!(
+            matches!(action, Action::Done(Err(Error::Transport { .. }))),
+            "{action:?}"
+        );
         return;
     };
     match action {
         Action::Send { attempt, request } => {
             tracked.sends += 1;
-            assert!(tracked.sends <= MAX_SENDS_PER_CALL, "call {id:?} sent {} requests", tracked.sends);
+            assert!(
+                tracked.sends <= MAX_SENDS_PER_CALL,
+                "call {id:?} sent {} requests",
+                tracked.sends
+            );
             tracked.out = Some((attempt, true));
             tracked.last_attempt = Some(attempt);
             if let Some(auth) = request.headers().get(http::header::AUTHORIZATION) {
@@ -283,13 +367,19 @@ fn poll(
         // With a request out the host owes an answer (or enforces the
         // deadline and cancels); otherwise a due Wait must lead somewhere.
         Action::Wait { until: Some(t) } if t <= now && tracked.out.is_none() => {
-            assert!(!repeated, "Wait until {t:?} at {now:?}, twice: a host would spin");
+            assert!(
+                !repeated,
+                "Wait until {t:?} at {now:?}, twice: a host would spin"
+            );
             poll(session, calls, id, now, bases, true);
         }
         Action::Wait { .. } => {}
         Action::Done(_) => {
             calls.remove(&id.0);
-            assert!(matches!(session.poll(id, now), Action::Done(Err(Error::Transport { .. }))));
+            assert!(matches!(
+                session.poll(id, now),
+                Action::Done(Err(Error::Transport { .. }))
+            ));
         }
     }
 }
@@ -320,17 +410,24 @@ fn minimal_params(op: &catalog::Operation) -> Value {
     let mut map = Map::new();
     for p in op.params.iter().filter(|p| p.required) {
         let value = match &p.schema {
-            Schema::Integer { enum_values, minimum, .. } => enum_values
+            Schema::Integer {
+                enum_values,
+                minimum,
+                ..
+            } => enum_values
                 .first()
                 .map(|v| Value::from(*v))
                 .unwrap_or_else(|| Value::from(minimum.unwrap_or(1.0) as i64)),
             Schema::Boolean => Value::Bool(true),
-            Schema::String { enum_values, .. } => {
-                Value::String(enum_values.first().cloned().unwrap_or_else(|| match p.location {
-                    ParamLocation::Path => "id1".to_owned(),
-                    ParamLocation::Query => "2026-01-01".to_owned(),
-                }))
-            }
+            Schema::String { enum_values, .. } => Value::String(
+                enum_values
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| match p.location {
+                        ParamLocation::Path => "id1".to_owned(),
+                        ParamLocation::Query => "2026-01-01".to_owned(),
+                    }),
+            ),
             _ => Value::String("x".to_owned()),
         };
         map.insert(p.name.clone(), value);

@@ -11,8 +11,8 @@
 use libfuzzer_sys::fuzz_target;
 use zoom_phone::Secret;
 use zoom_phone::auth::{
-    DeviceFlow, DeviceStep, OAuthConfig, TokenSet, parse_callback,
-    parse_refresh_response, parse_revoke_response, parse_token_response,
+    DeviceFlow, DeviceStep, OAuthConfig, TokenSet, parse_callback, parse_refresh_response,
+    parse_revoke_response, parse_token_response,
 };
 use zoom_phone_fuzz::{BoundedAlloc, Exchange, exchanges, timestamp};
 
@@ -32,7 +32,10 @@ fuzz_target!(|data: &[u8]| {
         "refresh" => {
             let previous = Secret::new("previous-refresh-token");
             if let Ok(tokens) = parse_refresh_response(&response, Some(&previous), now) {
-                assert!(tokens.refresh_token.is_some(), "rotation lost the refresh token");
+                assert!(
+                    tokens.refresh_token.is_some(),
+                    "rotation lost the refresh token"
+                );
                 check_tokens(&tokens);
             }
         }
@@ -58,7 +61,11 @@ fuzz_target!(|data: &[u8]| {
 /// A token set survives the store round trip and never shows its tokens.
 fn check_tokens(tokens: &TokenSet) {
     let back = TokenSet::from_store_json(&tokens.to_store_json());
-    assert_eq!(back.as_ref(), Ok(tokens), "store round trip changed the tokens");
+    assert_eq!(
+        back.as_ref(),
+        Ok(tokens),
+        "store round trip changed the tokens"
+    );
     let shown = format!("{tokens:?}");
     let token = tokens.access_token.expose();
     assert!(
@@ -70,8 +77,11 @@ fn check_tokens(tokens: &TokenSet) {
 fn device(all: &[Exchange], mut now: zoom_phone::Timestamp) {
     let config = OAuthConfig::public("fuzz-client");
     let Some(first) = all.first() else { return };
-    let Ok(mut flow) = DeviceFlow::start(&config, &first.response(first.number(1).unwrap_or(200)), now)
-    else {
+    let Ok(mut flow) = DeviceFlow::start(
+        &config,
+        &first.response(first.number(1).unwrap_or(200)),
+        now,
+    ) else {
         return;
     };
     let mut answers = all.iter().skip(1);

@@ -55,19 +55,29 @@ fuzz_target!(|data: &[u8]| {
     check(op, &config, &request);
     let again = build_operation(op, &params, &config).expect("built once");
     assert_eq!(again.uri(), request.uri(), "the URL is not deterministic");
-    assert_eq!(again.body(), request.body(), "the body is not deterministic");
+    assert_eq!(
+        again.body(),
+        request.body(),
+        "the body is not deterministic"
+    );
 });
 
 fn check(op: &Operation, config: &RequestConfig, request: &http::Request<Vec<u8>>) {
     assert_eq!(request.method().as_str(), op.method.to_ascii_uppercase());
     for (name, value) in request.headers() {
         assert!(
-            !value.as_bytes().iter().any(|b| matches!(b, b'\r' | b'\n' | 0)),
+            !value
+                .as_bytes()
+                .iter()
+                .any(|b| matches!(b, b'\r' | b'\n' | 0)),
             "header {name} holds a line break"
         );
     }
 
-    let base: http::Uri = config.base_url(op.host).parse().expect("the build parsed it");
+    let base: http::Uri = config
+        .base_url(op.host)
+        .parse()
+        .expect("the build parsed it");
     let uri = request.uri();
     assert_eq!(uri.scheme(), base.scheme(), "scheme changed");
     assert_eq!(uri.authority(), base.authority(), "host changed");
@@ -78,8 +88,16 @@ fn check(op: &Operation, config: &RequestConfig, request: &http::Request<Vec<u8>
         .unwrap_or_else(|| panic!("{path} is not under the base path {base_path}"));
     let got: Vec<&str> = rest.split('/').skip(1).collect();
     let template: Vec<&str> = op.path.split('/').skip(1).collect();
-    assert!(rest.starts_with('/') || op.path.is_empty(), "{path} does not continue the base path");
-    assert_eq!(got.len(), template.len(), "{path} does not follow {}", op.path);
+    assert!(
+        rest.starts_with('/') || op.path.is_empty(),
+        "{path} does not continue the base path"
+    );
+    assert_eq!(
+        got.len(),
+        template.len(),
+        "{path} does not follow {}",
+        op.path
+    );
     for (segment, pattern) in got.iter().zip(&template) {
         if pattern.starts_with('{') {
             assert!(!segment.is_empty(), "an empty path segment in {path}");
@@ -161,8 +179,9 @@ fn value(u: &mut Unstructured, schema: &Schema, depth: u32) -> arbitrary::Result
                 Value::from(i64::arbitrary(u)?)
             }
         }
-        Schema::Number { .. } => serde_json::Number::from_f64(f64::arbitrary(u)?)
-            .map_or(Value::Null, Value::Number),
+        Schema::Number { .. } => {
+            serde_json::Number::from_f64(f64::arbitrary(u)?).map_or(Value::Null, Value::Number)
+        }
         Schema::String { enum_values, .. } => {
             if !enum_values.is_empty() && u.ratio(3, 4)? {
                 Value::String(u.choose(enum_values)?.clone())
@@ -200,14 +219,21 @@ fn value(u: &mut Unstructured, schema: &Schema, depth: u32) -> arbitrary::Result
             if variants.is_empty() {
                 wild(u, depth)?
             } else {
-                value(u, u.choose(variants)?, depth + 1)?
+                let variant = u.choose(variants)?;
+                value(u, variant, depth + 1)?
             }
         }
         Schema::File => {
             let mut map = Map::new();
             map.insert("filename".to_owned(), Value::String(String::arbitrary(u)?));
-            map.insert("content_type".to_owned(), Value::String(String::arbitrary(u)?));
-            map.insert("data_base64".to_owned(), Value::String(String::arbitrary(u)?));
+            map.insert(
+                "content_type".to_owned(),
+                Value::String(String::arbitrary(u)?),
+            );
+            map.insert(
+                "data_base64".to_owned(),
+                Value::String(String::arbitrary(u)?),
+            );
             Value::Object(map)
         }
     })

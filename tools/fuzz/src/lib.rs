@@ -182,10 +182,7 @@ fn split<'a>(data: &'a [u8], separator: &[u8]) -> Vec<&'a [u8]> {
 pub fn operation(selector: Option<&str>) -> &'static Operation {
     let ops = catalog::operations();
     let by_name = selector.and_then(catalog::operation);
-    let index = selector
-        .and_then(|s| s.parse::<usize>().ok())
-        .unwrap_or(0)
-        % ops.len();
+    let index = selector.and_then(|s| s.parse::<usize>().ok()).unwrap_or(0) % ops.len();
     by_name.unwrap_or(&ops[index])
 }
 
