@@ -2,6 +2,7 @@
 # Builds the fuzz targets of tools/fuzz and runs each for a bounded time.
 #
 #   scripts/fuzz.sh [--seconds N] [--merge] [TARGET...]   (default: all targets, 20 s each)
+#   scripts/fuzz.sh --seconds 0 --merge [TARGET...]       (only minimize into the committed corpus)
 #
 # Runs on the stable toolchain: `--sanitizer none` is the one cargo-fuzz mode
 # that needs no `-Z` flag (see docs/reliability.md). Memory is bounded by
@@ -12,7 +13,8 @@
 # New inputs go to a scratch corpus (tools/fuzz/target/corpus/TARGET) seeded
 # from the committed one (tools/fuzz/corpus/TARGET), which stays untouched;
 # --merge afterwards minimizes scratch + committed back into the committed
-# corpus (libFuzzer -merge=1). Crashes land in tools/fuzz/artifacts/TARGET/
+# corpus (libFuzzer -set_cover_merge=1, the -merge=1 variant that keeps the
+# fewest inputs). Crashes land in tools/fuzz/artifacts/TARGET/
 # (not committed) and fail the script.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -59,13 +61,15 @@ for target in "${TARGETS[@]}"; do
   scratch="$WORK/corpus-$target"
   log="$WORK/$target.log"
   mkdir -p "$seeds" "$scratch"
-  say "$target: ${SECONDS_EACH} s"
-  if ! "${FUZZ[@]}" run "${BUILD[@]}" "$target" "$scratch" "$seeds" -- \
+  if [[ $SECONDS_EACH == 0 ]]; then
+    : # --seconds 0: no fuzzing (with --merge: only minimize what is there)
+  elif say "$target: ${SECONDS_EACH} s" && ! "${FUZZ[@]}" run "${BUILD[@]}" "$target" "$scratch" "$seeds" -- \
       "${LIBFUZZER_ARGS[@]}" -max_total_time="$SECONDS_EACH" >"$log" 2>&1; then
     failed+=("$target")
     tail -n 40 "$log" >&2
   fi
   # libFuzzer's closing lines: "#N DONE cov: C ft: F corp: K/Sb ..." and stat:: lines.
+  [[ -f $log ]] || : >"$log"
   done_line="$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -n 1 || true)"
   execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)"
   rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)"
@@ -75,8 +79,10 @@ for target in "${TARGETS[@]}"; do
   if [[ $MERGE == 1 ]]; then
     merged="$WORK/merged-$target"
     rm -rf "$merged" && mkdir -p "$merged"
+    # Set-cover merge on edges alone (no hit counts): the fewest inputs that
+    # reach every edge the seeds and the run reached, a corpus small enough to commit.
     "${FUZZ[@]}" run "${BUILD[@]}" "$target" "$merged" "$seeds" "$scratch" -- \
-      -merge=1 "${LIBFUZZER_ARGS[@]}" >"$WORK/$target.merge.log" 2>&1
+      -set_cover_merge=1 -use_counters=0 "${LIBFUZZER_ARGS[@]}" >"$WORK/$target.merge.log" 2>&1
     rm -rf "$seeds" && mv "$merged" "$seeds"
     say "$target: corpus merged to $(find "$seeds" -type f | wc -l) files, $(du -sk "$seeds" | cut -f1) KiB"
   fi
