@@ -288,9 +288,17 @@ fn run(script: Script) {
                 let Some(id) = pick(&order, call) else {
                     continue;
                 };
-                let Some(attempt) = attempt_of(&mut calls, id, false) else {
+                let Some(tracked) = calls.get_mut(&id.0) else {
                     continue;
                 };
+                let Some((attempt, is_send)) = tracked.out else {
+                    continue;
+                };
+                // A token answered to an HTTP request is ignored by the
+                // session: that request is still out.
+                if !is_send {
+                    tracked.out = None;
+                }
                 let outcome = if ok {
                     Ok(tokens(expires_in_s, now, api_url.map(|u| u.text())))
                 } else {
