@@ -72,7 +72,7 @@ demo-py: python ## The Python package's part of the demo (bindings-python/exampl
 	MOCK_ARGS="$(DEMO_MOCK_ARGS)" scripts/with-mock.sh $(VENV)/bin/python bindings-python/examples/demo.py
 
 .PHONY: test
-test: lint check-generated test-rust doc test-js test-browser test-py conformance ## Everything CI checks, installing what it needs
+test: lint check-generated test-rust doc fuzz-smoke test-js test-browser test-py conformance ## Everything CI checks, installing what it needs
 	@echo "make test: all checks passed"
 
 # --- Conformance: every operation through the three hosts, validated by Stoplight Prism ---
@@ -88,6 +88,18 @@ conformance: prism js-deps python ## All 391 operations via the Rust, Node and P
 .PHONY: bench
 bench: wasm python ## Benchmarks (not part of test): core, Node, Python and sizes vs raw baselines and Rivet/zoomus; writes target/bench/*.json and docs/benchmarks.md (~10 min; BENCH_QUICK=1 for a short run)
 	tools/bench/run.sh
+
+# --- Fuzzing (cargo-fuzz + libFuzzer on stable: --sanitizer none; docs/reliability.md) ---
+FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_SECONDS ?= 600
+
+.PHONY: fuzz-smoke
+fuzz-smoke: ## Build the fuzz targets (tools/fuzz) and run each for FUZZ_SMOKE_SECONDS (default 20)
+	scripts/fuzz.sh --seconds $(FUZZ_SMOKE_SECONDS)
+
+.PHONY: fuzz
+fuzz: ## Longer runs by hand: FUZZ_SECONDS per target (default 600), then minimize into the committed corpora
+	scripts/fuzz.sh --seconds $(FUZZ_SECONDS) --merge $(FUZZ_TARGETS)
 
 # --- Bindings: npm package (wasm-bindgen) and Python package (PyO3 + maturin) ---
 VENV ?= .venv

@@ -301,7 +301,13 @@ fn parse_uri(op: &Operation, config: &RequestConfig, url: &str) -> Result<http::
         .base_url(op.host)
         .parse()
         .map_err(|_| bad_base.clone())?;
-    if base.scheme().is_none() || base.authority().is_none() || base.query().is_some() {
+    // `http::Uri` drops a fragment: the path and query appended after a `#`
+    // in the base URL would vanish and the request would go to the base's path.
+    if base.scheme().is_none()
+        || base.authority().is_none()
+        || base.query().is_some()
+        || config.base_url(op.host).contains('#')
+    {
         return Err(bad_base);
     }
     url.parse().map_err(|_| BuildError::UrlTooLong {

@@ -28,6 +28,13 @@ struct Head {
 /// [`WebhookError::MalformedBody`] naming the JSON path; an event name this
 /// SDK does not know gives [`Event::Unknown`] with the whole body.
 pub fn parse_event(body: &[u8]) -> Result<Event, WebhookError> {
+    // serde reads a struct from a JSON array as well (`["name", ...]` in
+    // field order): only an object is an event body.
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(WebhookError::MalformedBody {
+            problem: "not a webhook event body: not a JSON object".to_owned(),
+        });
+    }
     let head: Head = serde_json::from_slice(body).map_err(|e| WebhookError::MalformedBody {
         problem: format!("not a webhook event body: {e}"),
     })?;

@@ -140,6 +140,25 @@ fn malformed_bodies_give_a_typed_error() {
     }
 }
 
+/// Found by the `webhook` fuzz target (tools/fuzz): serde reads a struct from
+/// a JSON array too, so `["e"]` parsed as an unknown event named `e`, and an
+/// array in a known event's field order as that event.
+#[test]
+fn a_json_array_is_not_an_event_body() {
+    for body in [
+        &br#"["e" ]"#[..],
+        br#" ["phone.sms_received"]"#,
+        br#"["phone.callee_ringing", 1767225600000, {"account_id": "a", "object": {}}]"#,
+    ] {
+        let err = parse_event(body);
+        assert!(
+            matches!(err, Err(WebhookError::MalformedBody { .. })),
+            "{:?} -> {err:?}",
+            String::from_utf8_lossy(body)
+        );
+    }
+}
+
 #[test]
 fn a_known_event_with_a_mistyped_field_names_the_path() {
     let body = json!({

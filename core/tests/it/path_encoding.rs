@@ -100,3 +100,28 @@ fn query_values_are_encoded_and_arrays_repeat_the_key() {
     .expect("builds");
     assert_eq!(r.uri().query(), Some("selected=false"));
 }
+
+/// Found by the `request_build` fuzz target (tools/fuzz): a base URL with a
+/// `#` was taken, and since `http::Uri` drops the fragment, the operation's
+/// path and query vanished: `phone_user` went to `https://host/`.
+#[test]
+fn a_base_url_with_a_fragment_is_refused() {
+    let config = zoom_phone::request::RequestConfig {
+        base_url: "https://api.zoom.us/v2#x".to_owned(),
+        ..Default::default()
+    };
+    let err =
+        zoom_phone::request::build("phoneUser", &serde_json::json!({"userId": "u1"}), &config);
+    assert!(
+        matches!(
+            err,
+            Err(zoom_phone::Error::Build(
+                zoom_phone::request::BuildError::InvalidConfig {
+                    field: "base_url",
+                    ..
+                }
+            ))
+        ),
+        "{err:?}"
+    );
+}
