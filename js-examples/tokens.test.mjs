@@ -89,8 +89,12 @@ function customStore(initial) {
   let tail = Promise.resolve();
   const store = {
     locks: 0,
+    loads: 0,
     saves: 0,
-    load: async () => text,
+    load: async () => {
+      store.loads++;
+      return text;
+    },
     save: async (tokens) => {
       store.saves++;
       text = JSON.stringify(tokens);
@@ -176,6 +180,50 @@ test("a dead refresh token with an unchanged store asks for re-authorization, is
   const fresh = await userTokens();
   await store.save(fresh);
   await zp.users.listPhoneUsers();
+});
+
+test("a renewal waits for the store's lock and adopts what its holder saved", async () => {
+  const tokens = await userTokens();
+  // Known to be expired: the client renews before sending anything.
+  const store = customStore({ ...tokens, expires_at: 1 });
+  const zp = userClient({ ...tokens, expires_at: 1 }, store);
+  // Another process holds the store while it refreshes.
+  const release = await store.lock();
+  const call = zp.users.listPhoneUsers({ page_size: 1 });
+  // Until the client asked for the lock (or, without one, read the store again).
+  while (store.locks < 2 && store.loads < 2) await new Promise((resolve) => setImmediate(resolve));
+  const renewed = await refreshTokens(app(), tokens.refresh_token);
+  await store.save(renewed);
+  release();
+  assert.equal((await call).users.length, 1);
+  const seen = await refreshes();
+  assert.deepEqual(
+    seen.map((r) => [r.status, r.sent]),
+    [[200, fingerprint(tokens.refresh_token)]],
+    "only the lock holder refreshed",
+  );
+});
+
+test("a store that cannot be read fails the renewal with a ZoomPhoneError, sending no refresh", async () => {
+  const tokens = await userTokens();
+  let reads = 0;
+  const store = {
+    load: async () => {
+      if (reads++ > 0) throw new Error(`disk gone (${tokens.refresh_token})`);
+      return tokens;
+    },
+    save: async () => {},
+  };
+  const zp = userClient(tokens, store);
+  await zp.users.listPhoneUsers({ page_size: 1 });
+  await mock.admin.expireTokens();
+  await assert.rejects(zp.users.listPhoneUsers({ page_size: 1 }), (e) => {
+    assert.ok(e instanceof ZoomPhoneError, `${e?.name}: ${e?.message}`);
+    assert.match(e.message, /token store/);
+    assert.ok(!e.message.includes(tokens.refresh_token), "the store's own message is not passed on");
+    return true;
+  });
+  assert.deepEqual(await refreshes(), []);
 });
 
 const s2s = (options) => new ZoomPhone(CREDENTIALS, { baseUrl: mock.api, oauthBase: mock.url, ...options });
