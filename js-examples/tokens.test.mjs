@@ -219,6 +219,7 @@ test("a store that cannot be read fails the renewal with a ZoomPhoneError, sendi
   await mock.admin.expireTokens();
   await assert.rejects(zp.users.listPhoneUsers({ page_size: 1 }), (e) => {
     assert.ok(e instanceof ZoomPhoneError, `${e?.name}: ${e?.message}`);
+    assert.equal(e.code, "token_store_error");
     assert.match(e.message, /token store/);
     assert.ok(!e.message.includes(tokens.refresh_token), "the store's own message is not passed on");
     return true;

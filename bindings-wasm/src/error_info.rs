@@ -65,6 +65,9 @@ pub fn describe(error: &Error) -> ErrorInfo {
         Error::ResponseTooLarge { .. } => {
             ("ResponseTooLargeError", "response_too_large".to_owned())
         }
+        // The host's own store failed (its message says how); no narrower
+        // class fits, but the code lets callers tell it from Zoom's errors.
+        Error::TokenStore { .. } => ("ZoomPhoneError", "token_store_error".to_owned()),
         // The enum is non-exhaustive: a variant added in the core before the
         // bindings learn it still reaches the host, as the base class.
         _ => return info,
@@ -180,6 +183,18 @@ mod tests {
             (info.name, info.code.as_str(), info.status),
             ("OAuthError", "invalid_grant", Some(400))
         );
+    }
+
+    #[test]
+    fn a_failing_token_store_has_its_own_code_on_the_base_class() {
+        let info = describe(&Error::TokenStore {
+            message: "disk full".into(),
+        });
+        assert_eq!(
+            (info.name, info.code.as_str()),
+            ("ZoomPhoneError", "token_store_error")
+        );
+        assert!(info.message.contains("disk full"), "{}", info.message);
     }
 
     #[test]
