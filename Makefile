@@ -46,7 +46,7 @@ test-rust: ## Rust unit and integration tests of the whole workspace, the client
 
 .PHONY: doc
 doc: ## Build the Rust API docs (warnings are errors)
-	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps -q
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps --all-features -q
 
 .PHONY: mock
 mock: ## Run the mock Zoom Phone server in the foreground (MOCK_ARGS="--port 8080 --rate-limits pro")

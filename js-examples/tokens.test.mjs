@@ -227,6 +227,23 @@ test("a store that cannot be read fails the renewal with a ZoomPhoneError, sendi
   assert.deepEqual(await refreshes(), []);
 });
 
+test("a store whose first load fails is asked again by the next call", async () => {
+  const tokens = await userTokens();
+  let reads = 0;
+  const store = {
+    load: async () => {
+      if (reads++ === 0) throw new Error("store not ready");
+      return tokens;
+    },
+    save: async () => {},
+  };
+  const zp = userClient(tokens, store);
+  await assert.rejects(zp.users.listPhoneUsers({ page_size: 1 }), /store not ready/);
+  const page = await zp.users.listPhoneUsers({ page_size: 1 });
+  assert.equal(page.users.length, 1);
+  assert.equal(reads, 2);
+});
+
 const s2s = (options) => new ZoomPhone(CREDENTIALS, { baseUrl: mock.api, oauthBase: mock.url, ...options });
 
 for (const kind of ["oversized", "oversized_length"]) {

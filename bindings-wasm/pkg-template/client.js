@@ -450,7 +450,12 @@ export class ZoomPhone {
     this.#loaded ??= (async () => {
       const stored = await this.#tokenStore.load();
       if (stored != null) core(() => this.#current().session.loadTokens(stored));
-    })();
+    })().catch((error) => {
+      // A store that failed once (a network blip, a locked file) is asked
+      // again by the next call rather than failing every call from now on.
+      this.#loaded = undefined;
+      throw error;
+    });
     return this.#loaded;
   }
 
