@@ -397,7 +397,10 @@ export class ZoomPhone {
       if (signal?.aborted) throw abortReason(signal);
       const kind = timedOut ? "timeout" : failureKind(error);
       const message = String(error?.cause?.message ?? error?.message ?? error);
-      outcome = () => session.receiveFailure(id, attempt, kind, message, Date.now());
+      // Node's timers may fire a millisecond before Date.now() reaches the
+      // deadline; the deadline's own timer has reached it by definition.
+      const now = timedOut ? Math.max(Date.now(), deadlineMs) : Date.now();
+      outcome = () => session.receiveFailure(id, attempt, kind, message, now);
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);

@@ -219,8 +219,9 @@ pub struct AttemptId(pub u64);
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CallOptions {
     /// The call fails with [`Error::Timeout`] (or its last attempt's error)
-    /// once this passes; no retry is scheduled after it. The host enforces
-    /// it for requests in flight and then calls [`Session::cancel`].
+    /// once this passes; no retry is scheduled after it. The host bounds a
+    /// request in flight by the time left to it; a transport failure
+    /// received at or after it ends the call with [`Error::Timeout`].
     pub deadline: Option<Timestamp>,
     /// Retry this call after a 5xx, timeout or reset even if it is a POST or
     /// PATCH, accepting that the write may be applied twice.

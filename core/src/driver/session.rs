@@ -665,6 +665,13 @@ impl Session {
         let response = match outcome {
             Ok(response) => response,
             Err(e) => {
+                // A request cut short by the call's deadline (the host's timer,
+                // or its cancellation) ends the call as a deadline does
+                // anywhere else, whatever the client called the failure.
+                if c.deadline.is_some_and(|d| now >= d) {
+                    c.outcome = Some(Err(Error::Timeout));
+                    return;
+                }
                 let error = Error::Transport { message: e.message };
                 self.retry_or_fail(id, error, Some(e.kind), now);
                 return;

@@ -538,6 +538,57 @@ fn no_retry_is_scheduled_past_the_deadline() {
     assert!(sim.seen.iter().all(|s| s.at < at(4_000)));
 }
 
+/// Sends one attempt of a call with a deadline at 300 ms and answers it
+/// with a transport failure of `kind` received at `received`.
+fn fail_in_flight(op: &str, params: Value, kind: TransportErrorKind, received: u64) -> Action {
+    let mut s = fresh_session();
+    let opts = CallOptions {
+        deadline: Some(at(300)),
+        ..CallOptions::default()
+    };
+    let id = s.start(op, params, opts, at(0));
+    let Action::Send { attempt, .. } = s.poll(id, at(0)) else {
+        panic!("the call should send at once");
+    };
+    let failure = TransportError::new(kind, "operation timed out");
+    s.receive(id, attempt, Err(failure), at(received));
+    s.poll(id, at(received))
+}
+
+#[test]
+fn a_transport_failure_at_the_deadline_ends_the_call_with_timeout() {
+    // Whatever the host's client calls it (its timer firing, a reset from
+    // the abort), a failure received at or after the deadline is `Timeout`.
+    for kind in [TransportErrorKind::Timeout, TransportErrorKind::Reset] {
+        for received in [300, 301, 5_000] {
+            let action = fail_in_flight("listCallQueues", json!({}), kind, received);
+            assert!(
+                matches!(action, Action::Done(Err(Error::Timeout))),
+                "{kind:?} at {received}: {action:?}"
+            );
+        }
+    }
+    // A write is not resent either way; past the deadline it is a timeout too.
+    let write = json!({"body": {"name": "Q", "site_id": "s"}});
+    let action = fail_in_flight(
+        "createCallQueue",
+        write.clone(),
+        TransportErrorKind::Timeout,
+        300,
+    );
+    assert!(
+        matches!(action, Action::Done(Err(Error::Timeout))),
+        "{action:?}"
+    );
+
+    // Before the deadline the attempt's own timeout stays a transport error.
+    let action = fail_in_flight("createCallQueue", write, TransportErrorKind::Timeout, 299);
+    assert!(
+        matches!(&action, Action::Done(Err(Error::Transport { message })) if message.contains("timed out")),
+        "{action:?}"
+    );
+}
+
 // ------------------------------------------------------------------ tokens
 
 #[test]
