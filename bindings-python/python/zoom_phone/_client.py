@@ -223,7 +223,10 @@ class ZoomPhone(ZoomPhoneApi):
     that plan's per-category limits. ``max_response_bytes`` (default 32 MiB)
     and ``max_download_bytes`` (default 1 GiB) bound response bodies: a
     longer one raises :class:`~zoom_phone.exceptions.ResponseTooLargeError`
-    after reading at most that much.
+    after reading at most that much. ``timeout`` bounds each HTTP attempt;
+    ``call_timeout`` (seconds, off by default) bounds a whole call, retries
+    and waits included, and raises :class:`~zoom_phone.exceptions.TimeoutError`
+    when it passes; ``call(..., call_timeout=...)`` overrides it per call.
     """
 
     def __init__(
@@ -247,6 +250,7 @@ class ZoomPhone(ZoomPhoneApi):
         rate_limits: Optional[Literal["pro", "business"]] = None,
         max_response_bytes: Optional[int] = None,
         max_download_bytes: Optional[int] = None,
+        call_timeout: Optional[float] = None,
     ) -> None:
         super().__init__()
         self._session = _session(
@@ -269,6 +273,7 @@ class ZoomPhone(ZoomPhoneApi):
         )
         self._token_source = token_source
         self._store = token_store
+        self._deadlines = _Deadlines(call_timeout)
         if token_store is not None:
             stored = token_store.load()
             if stored:
@@ -304,7 +309,7 @@ class ZoomPhone(ZoomPhoneApi):
         return body
 
     def _call(self, operation: str, params: dict[str, Any], **options: Any) -> Any:
-        call = self._session.start(operation, params, _now_ms(), **options)
+        call = self._deadlines.start(self._session, operation, params, options)
         return _result(self._run(call, None))
 
     def _iterate(self, operation: str, params: dict[str, Any], limit: Optional[int]) -> Iterator[Any]:
@@ -313,7 +318,7 @@ class ZoomPhone(ZoomPhoneApi):
             page_params = pager.next_params(_now_ms())
             if page_params is None:
                 return
-            call = self._session.start(operation, page_params, _now_ms())
+            call = self._deadlines.start(self._session, operation, page_params, {})
             yield from self._run(call, pager)
 
     def _run(self, call: int, pager: Optional[_core.Pager]) -> Any:
@@ -350,6 +355,7 @@ class ZoomPhone(ZoomPhoneApi):
                 self._session.cancel(call)
             raise
         finally:
+            self._deadlines.forget(call)
             if lock is not None:
                 lock.release()
 
@@ -374,7 +380,11 @@ class ZoomPhone(ZoomPhoneApi):
         limit = self._session.response_limit(call)
         try:
             with self._http.stream(
-                request["method"], request["url"], headers=request["headers"], content=request["body"]
+                request["method"],
+                request["url"],
+                headers=request["headers"],
+                content=request["body"],
+                **_request_timeout(self._http.timeout, self._deadlines.bound(call)),
             ) as response:
                 body: Optional[bytes] = None
                 if not _declared_too_large(response.headers, limit):
@@ -388,7 +398,9 @@ class ZoomPhone(ZoomPhoneApi):
                         body = b"".join(chunks)
         except httpx.TransportError as e:
             with self._progress:
-                self._session.receive_error(call, attempt, _transport_kind(e), type(e).__name__, _now_ms())
+                self._session.receive_error(
+                    call, attempt, _transport_kind(e), type(e).__name__, self._deadlines.failed_at(call)
+                )
                 self._progress.notify_all()
             return
         if body is None:
@@ -443,6 +455,7 @@ class AsyncZoomPhone(AsyncZoomPhoneApi):
         rate_limits: Optional[Literal["pro", "business"]] = None,
         max_response_bytes: Optional[int] = None,
         max_download_bytes: Optional[int] = None,
+        call_timeout: Optional[float] = None,
     ) -> None:
         super().__init__()
         self._session = _session(
@@ -465,6 +478,7 @@ class AsyncZoomPhone(AsyncZoomPhoneApi):
         )
         self._token_source = token_source
         self._store = token_store
+        self._deadlines = _Deadlines(call_timeout)
         self._store_loaded = token_store is None
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(follow_redirects=False, timeout=timeout)
@@ -510,7 +524,7 @@ class AsyncZoomPhone(AsyncZoomPhoneApi):
 
     async def _call(self, operation: str, params: dict[str, Any], **options: Any) -> Any:
         await self._load_store()
-        call = self._session.start(operation, params, _now_ms(), **options)
+        call = self._deadlines.start(self._session, operation, params, options)
         return _result(await self._run(call, None))
 
     async def _iterate(self, operation: str, params: dict[str, Any], limit: Optional[int]) -> AsyncIterator[Any]:
@@ -520,7 +534,7 @@ class AsyncZoomPhone(AsyncZoomPhoneApi):
             page_params = pager.next_params(_now_ms())
             if page_params is None:
                 return
-            call = self._session.start(operation, page_params, _now_ms())
+            call = self._deadlines.start(self._session, operation, page_params, {})
             for item in await self._run(call, pager):
                 yield item
 
@@ -567,6 +581,7 @@ class AsyncZoomPhone(AsyncZoomPhoneApi):
                 self._notify()
             raise
         finally:
+            self._deadlines.forget(call)
             if lock is not None:
                 lock.release()
 
@@ -590,7 +605,11 @@ class AsyncZoomPhone(AsyncZoomPhoneApi):
         limit = self._session.response_limit(call)
         try:
             async with self._http.stream(
-                request["method"], request["url"], headers=request["headers"], content=request["body"]
+                request["method"],
+                request["url"],
+                headers=request["headers"],
+                content=request["body"],
+                **_request_timeout(self._http.timeout, self._deadlines.bound(call)),
             ) as response:
                 body: Optional[bytes] = None
                 if not _declared_too_large(response.headers, limit):
@@ -603,7 +622,9 @@ class AsyncZoomPhone(AsyncZoomPhoneApi):
                     else:
                         body = b"".join(chunks)
         except httpx.TransportError as e:
-            self._session.receive_error(call, attempt, _transport_kind(e), type(e).__name__, _now_ms())
+            self._session.receive_error(
+                call, attempt, _transport_kind(e), type(e).__name__, self._deadlines.failed_at(call)
+            )
             self._notify()
             return
         if body is None:
@@ -627,6 +648,59 @@ class AsyncZoomPhone(AsyncZoomPhoneApi):
             tokens, error = None, f"the token source failed: {type(e).__name__}"
         self._session.receive_token(call, attempt, tokens, _now_ms(), error)
         self._notify()
+
+
+def _request_timeout(client: httpx.Timeout, bound: Optional[float]) -> dict[str, Any]:
+    """httpx's per-request timeout when the call's deadline is nearer than
+    the client's own timeouts (each phase is capped by the time left)."""
+    if bound is None:
+        return {}
+    phases = (client.connect, client.read, client.write, client.pool)
+    if all(t is not None and t <= bound for t in phases):
+        return {}
+    connect, read, write, pool = (bound if t is None else min(t, bound) for t in phases)
+    return {"timeout": httpx.Timeout(connect=connect, read=read, write=write, pool=pool)}
+
+
+class _Deadlines:
+    """Each call's deadline (``call_timeout`` seconds from its start, or an
+    absolute ``deadline_ms`` given to ``call()``): the core decides what
+    happens at it; the host bounds the request in flight by it."""
+
+    def __init__(self, call_timeout: Optional[float]) -> None:
+        if call_timeout is not None and not call_timeout > 0:
+            raise ValueError("call_timeout must be a positive number of seconds")
+        self._timeout = call_timeout
+        self._by_call: dict[int, int] = {}
+
+    def start(self, session: _core.Session, operation: str, params: dict[str, Any], options: dict[str, Any]) -> int:
+        options = dict(options)
+        timeout = options.pop("call_timeout", self._timeout)
+        now = _now_ms()
+        if timeout is not None and options.get("deadline_ms") is None:
+            options["deadline_ms"] = now + max(1, int(timeout * 1000))
+        call: int = session.start(operation, params, now, **options)
+        deadline = options.get("deadline_ms")
+        if deadline is not None:
+            self._by_call[call] = int(deadline)
+        return call
+
+    def bound(self, call: int) -> Optional[float]:
+        """Seconds the request in flight may take, when the deadline is nearer
+        than the HTTP client's own timeout would be."""
+        deadline = self._by_call.get(call)
+        return None if deadline is None else max(0.001, (deadline - _now_ms()) / 1000)
+
+    def failed_at(self, call: int) -> int:
+        """The time to report a transport failure at: a request cut short by
+        the deadline failed at the deadline, even if the clock reads a hair
+        earlier, so every host reports it as the call's timeout."""
+        now = _now_ms()
+        deadline = self._by_call.get(call)
+        return now if deadline is None or now < deadline - 50 else max(now, deadline)
+
+    def forget(self, call: int) -> None:
+        self._by_call.pop(call, None)
 
 
 async def _maybe_await(value: Any) -> Any:
