@@ -179,6 +179,9 @@ fn run(script: Script) {
         AuthChoice::External => AuthConfig::external(),
     };
     auth.settings.renewal_timeout = Duration::from_secs(30);
+    // Half the scripts renew through a (here always empty) shared store,
+    // without another field that would reshuffle the committed seeds.
+    auth.shared_store = script.seed & 1 == 1;
     let mut config = SessionConfig::new(auth);
     config.seed = script.seed;
     config.limits = script.limits.then(PlanLimits::pro);
@@ -371,6 +374,11 @@ fn poll(
         Action::FetchToken { attempt } => {
             tracked.out = Some((attempt, false));
             tracked.last_attempt = Some(attempt);
+        }
+        // The scripts share no store: the host's read finds it empty.
+        Action::LoadTokens { attempt } => {
+            tracked.last_attempt = Some(attempt);
+            session.receive_stored(id, attempt, Ok(None), now);
         }
         // With a request out the host owes an answer (or enforces the
         // deadline and cancels); otherwise a due Wait must lead somewhere.
