@@ -257,9 +257,9 @@ def render(bench: Path, out: Path) -> None:
     w("")
     w(f"- {m['nproc']} cores, {m['cpu']}, {m['mem_gib']} GiB, Linux {m['kernel']}")
     w(f"- run started {m['started']}, took {m.get('duration_s', 0) // 60} min {m.get('duration_s', 0) % 60} s")
-    w(f"- load average (1/5/15 min) at start {m['load_start']}, at end {m.get('load_end')}. The machine was shared")
-    w("  with other builds; with load above the core count, absolute times are inflated and spreads are")
-    w("  wide, while the ratios (each round runs every client back to back, in rotating order) hold better.")
+    w(f"- load average (1/5/15 min) at start {m['load_start']}, at end {m.get('load_end')}. With load above")
+    w("  the core count (a shared machine), absolute times are inflated and spreads are wide, while the")
+    w("  ratios (each round runs every client back to back, in rotating order) hold better.")
     v = m["versions"]
     w(f"- {v['rustc']}; Node {node['versions']['node']}; Python {py['versions']['python']}")
     w(f"- ours: zoom-phone {ours_version} (npm package `zoom-phone` {node['versions']['zoom-phone (npm)']}, wasm-opt -Oz; "
