@@ -22,8 +22,8 @@ pub use flows::{
     server_to_server_request,
 };
 pub use lifecycle::{
-    Access, AccessToken, AfterReload, AttemptId, Generation, LifecycleSettings, Persist, Rejection,
-    Renewal, RenewalAction, Renewed, TokenLifecycle, TokenSource,
+    Access, AccessToken, AfterReload, Generation, LifecycleSettings, Persist, Rejection, Renewal,
+    RenewalAction, RenewalId, Renewed, TokenLifecycle, TokenSource,
 };
 pub use random::{OsRandom, RandomSource};
 pub use token::{
