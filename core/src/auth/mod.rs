@@ -11,6 +11,7 @@ pub mod flows;
 pub mod lifecycle;
 pub mod pkce;
 pub mod random;
+mod source;
 pub mod token;
 
 pub use config::{DEFAULT_OAUTH_BASE, OAuthConfig};
