@@ -19,6 +19,7 @@
 //! Bodies are `null` (none), `{"utf8": text}` when the bytes are valid UTF-8,
 //! else `{"base64": standard base64}`.
 
+pub mod driver;
 pub mod files;
 pub mod generate;
 pub mod outcome;

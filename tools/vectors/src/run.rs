@@ -85,7 +85,7 @@ fn header_map(v: &Value) -> Result<http::HeaderMap, String> {
     Ok(map)
 }
 
-fn http_response(v: &Value) -> Result<http::Response<Vec<u8>>, String> {
+pub fn http_response(v: &Value) -> Result<http::Response<Vec<u8>>, String> {
     let status = v["status"]
         .as_u64()
         .and_then(|s| u16::try_from(s).ok())
