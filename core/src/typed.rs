@@ -13,6 +13,56 @@
 //! error's JSON path worked out, by a scan of the bytes up to where serde
 //! stopped that is the same code for every model.
 //!
+//! ## Paying for what you use
+//!
+//! Each Zoom tag is a feature: `typed-users`, `typed-call-queues`, ...
+//! (the module names of [`ops`](crate::ops), in kebab case), each bringing
+//! that tag's models and, with a client feature, its methods
+//! ([`client::groups`](crate::client::groups)); `typed-events` brings the
+//! webhook events, and `typed` (the default) all of them. An app that uses
+//! three tags builds in a fraction of the time and memory of all of them
+//! (docs/benchmarks.md, "Build cost"):
+//!
+//! ```toml
+//! zoom-phone = { version = "0.1", default-features = false, features = ["typed-users", "typed-call-queues"] }
+//! ```
+//!
+//! ## Quick start
+//!
+//! Required parameters and body fields are arguments of `new`; the optional
+//! ones are `Option` fields, documented with the spec's bounds.
+//!
+//! ```
+//! # #[cfg(feature = "typed-external-contacts")] {
+//! use zoom_phone::ops::external_contacts::AddExternalContact;
+//! use zoom_phone::request::RequestConfig;
+//! use zoom_phone::typed::{build_typed, parse_typed};
+//!
+//! let mut add = AddExternalContact::new("Front desk");
+//! add.body.phone_numbers = Some(vec!["+12055550100".into()]);
+//! let request = build_typed(&add, &RequestConfig::default())?;
+//! assert_eq!(request.uri(), "https://api.zoom.us/v2/phone/external_contacts");
+//!
+//! // Send it with any HTTP client; read the answer as the model:
+//! let answer = http::Response::builder()
+//!     .status(201)
+//!     .body(br#"{"external_contact_id": "ec1", "name": "Front desk"}"#.to_vec())?;
+//! let added = parse_typed::<AddExternalContact>(answer)?;
+//! assert_eq!(added.body.external_contact_id.as_deref(), Some("ec1"));
+//! # }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! With a client, the same call is a method of its tag's group:
+//! `zp.external_contacts().add_external_contact(&add).await?`.
+//!
+//! A request whose required fields are missing does not compile: there is
+//! no `Default` and no argument-less `new` for it.
+//!
+//! ```compile_fail
+//! let add = zoom_phone::ops::external_contacts::AddExternalContact::default();
+//! ```
+//!
 //! This module also holds what the generated models share: the
 //! `string_enum!` / `int_enum!` macros (an enum plus an `Unknown(..)`
 //! fallback, so a value Zoom adds later never fails to parse), the `oneOf`

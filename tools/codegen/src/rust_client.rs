@@ -63,12 +63,29 @@ pub fn client_files(api: &Api) -> Result<Vec<GeneratedFile>, String> {
     index.push_str(
         "//! The typed methods of the clients, one group per Zoom tag:\n\
          //! `zp.call_queues().list_call_queues(&request)` on [`ZoomPhone`](crate::client::ZoomPhone)\n\
-         //! returns a [`CallQueues`] group, and the same on the blocking client a\n\
-         //! [`blocking::CallQueues`]. Each method sends that operation's request\n\
+         //! returns a `CallQueues` group, and the same on the blocking client a\n\
+         //! `blocking::CallQueues`. Each method sends that operation's request\n\
          //! type from [`ops`](crate::ops) and returns its response type.\n\
          //!\n\
          //! A group exists with its tag's feature (`typed-call-queues`, ...;\n\
-         //! `typed`, the default, enables every tag).\n\n",
+         //! `typed`, the default, enables every tag). Each method's docs give\n\
+         //! the operation's title and `METHOD /path`; its request type has the rest\n\
+         //! (scopes, rate-limit label, the fields and their bounds).\n\
+         //!\n\
+         //! ```no_run\n\
+         //! # #[cfg(all(feature = \"async-client\", feature = \"typed-call-queues\"))]\n\
+         //! # async fn demo(zp: &zoom_phone::client::ZoomPhone) -> Result<(), zoom_phone::Error> {\n\
+         //! use zoom_phone::client::groups::CallQueues;\n\
+         //! use zoom_phone::ops::call_queues::{CreateCallQueue, ListCallQueues};\n\
+         //!\n\
+         //! let queues: CallQueues<'_> = zp.call_queues();\n\
+         //! let mut list = ListCallQueues::new();\n\
+         //! list.page_size = Some(100);\n\
+         //! let page = queues.list_call_queues(&list).await?;\n\
+         //! let created = queues.create_call_queue(&CreateCallQueue::new(\"Sales\", \"site-1\")).await?;\n\
+         //! # let _ = (page, created);\n\
+         //! # Ok(()) }\n\
+         //! ```\n\n",
     );
     let mut blocking = String::new();
     let mut files = Vec::new();
@@ -175,14 +192,14 @@ pub fn group(tag: &str, module: &str, ops: &[&Operation]) -> String {
         "{docs}#[cfg(feature = \"async-client\")]\n#[derive(Debug, Clone, Copy)]\n\
          pub struct {group_type}<'a>(&'a {CLIENT});\n\n\
          #[cfg(feature = \"async-client\")]\nimpl {CLIENT} {{\n\
-         /// The `{tag_text}` operations: [`{group_type}`](crate::client::groups::{group_type}).\n\
+         /// The `{tag_text}` operations: [`groups::{group_type}`](crate::client::groups::{group_type}).\n\
          pub fn {module}(&self) -> {group_type}<'_> {{\n    {group_type}(self)\n}}\n}}\n\n\
          #[cfg(feature = \"async-client\")]\nimpl {group_type}<'_> {{\n{async_methods}}}\n\n\
          #[cfg(feature = \"blocking-client\")]\npub mod blocking {{\n\
          {blocking_docs}#[derive(Debug, Clone, Copy)]\n\
          pub struct {group_type}<'a>(&'a {BLOCKING_CLIENT});\n\n\
          impl {BLOCKING_CLIENT} {{\n\
-         /// The `{tag_text}` operations: [`{group_type}`](crate::client::groups::blocking::{group_type}).\n\
+         /// The `{tag_text}` operations: [`groups::blocking::{group_type}`](crate::client::groups::blocking::{group_type}).\n\
          pub fn {module}(&self) -> {group_type}<'_> {{\n    {group_type}(self)\n}}\n}}\n\n\
          impl {group_type}<'_> {{\n{blocking_methods}}}\n}}\n",
         docs = group_doc(CLIENT),

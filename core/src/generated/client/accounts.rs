@@ -11,7 +11,7 @@ pub struct Accounts<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Accounts` operations: [`Accounts`](crate::client::groups::Accounts).
+    /// The `Accounts` operations: [`groups::Accounts`](crate::client::groups::Accounts).
     pub fn accounts(&self) -> Accounts<'_> {
         Accounts(self)
     }
@@ -69,7 +69,7 @@ pub mod blocking {
     pub struct Accounts<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Accounts` operations: [`Accounts`](crate::client::groups::blocking::Accounts).
+        /// The `Accounts` operations: [`groups::blocking::Accounts`](crate::client::groups::blocking::Accounts).
         pub fn accounts(&self) -> Accounts<'_> {
             Accounts(self)
         }

@@ -11,7 +11,7 @@ pub struct Alerts<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Alerts` operations: [`Alerts`](crate::client::groups::Alerts).
+    /// The `Alerts` operations: [`groups::Alerts`](crate::client::groups::Alerts).
     pub fn alerts(&self) -> Alerts<'_> {
         Alerts(self)
     }
@@ -78,7 +78,7 @@ pub mod blocking {
     pub struct Alerts<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Alerts` operations: [`Alerts`](crate::client::groups::blocking::Alerts).
+        /// The `Alerts` operations: [`groups::blocking::Alerts`](crate::client::groups::blocking::Alerts).
         pub fn alerts(&self) -> Alerts<'_> {
             Alerts(self)
         }

@@ -11,7 +11,7 @@ pub struct AudioLibrary<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Audio Library` operations: [`AudioLibrary`](crate::client::groups::AudioLibrary).
+    /// The `Audio Library` operations: [`groups::AudioLibrary`](crate::client::groups::AudioLibrary).
     pub fn audio_library(&self) -> AudioLibrary<'_> {
         AudioLibrary(self)
     }
@@ -88,7 +88,7 @@ pub mod blocking {
     pub struct AudioLibrary<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Audio Library` operations: [`AudioLibrary`](crate::client::groups::blocking::AudioLibrary).
+        /// The `Audio Library` operations: [`groups::blocking::AudioLibrary`](crate::client::groups::blocking::AudioLibrary).
         pub fn audio_library(&self) -> AudioLibrary<'_> {
             AudioLibrary(self)
         }

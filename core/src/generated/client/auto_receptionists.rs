@@ -11,7 +11,7 @@ pub struct AutoReceptionists<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Auto Receptionists` operations: [`AutoReceptionists`](crate::client::groups::AutoReceptionists).
+    /// The `Auto Receptionists` operations: [`groups::AutoReceptionists`](crate::client::groups::AutoReceptionists).
     pub fn auto_receptionists(&self) -> AutoReceptionists<'_> {
         AutoReceptionists(self)
     }
@@ -225,7 +225,7 @@ pub mod blocking {
     pub struct AutoReceptionists<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Auto Receptionists` operations: [`AutoReceptionists`](crate::client::groups::blocking::AutoReceptionists).
+        /// The `Auto Receptionists` operations: [`groups::blocking::AutoReceptionists`](crate::client::groups::blocking::AutoReceptionists).
         pub fn auto_receptionists(&self) -> AutoReceptionists<'_> {
             AutoReceptionists(self)
         }

@@ -11,7 +11,7 @@ pub struct BillingAccount<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Billing Account` operations: [`BillingAccount`](crate::client::groups::BillingAccount).
+    /// The `Billing Account` operations: [`groups::BillingAccount`](crate::client::groups::BillingAccount).
     pub fn billing_account(&self) -> BillingAccount<'_> {
         BillingAccount(self)
     }
@@ -48,7 +48,7 @@ pub mod blocking {
     pub struct BillingAccount<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Billing Account` operations: [`BillingAccount`](crate::client::groups::blocking::BillingAccount).
+        /// The `Billing Account` operations: [`groups::blocking::BillingAccount`](crate::client::groups::blocking::BillingAccount).
         pub fn billing_account(&self) -> BillingAccount<'_> {
             BillingAccount(self)
         }

@@ -11,7 +11,7 @@ pub struct BlockedList<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Blocked List` operations: [`BlockedList`](crate::client::groups::BlockedList).
+    /// The `Blocked List` operations: [`groups::BlockedList`](crate::client::groups::BlockedList).
     pub fn blocked_list(&self) -> BlockedList<'_> {
         BlockedList(self)
     }
@@ -78,7 +78,7 @@ pub mod blocking {
     pub struct BlockedList<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Blocked List` operations: [`BlockedList`](crate::client::groups::blocking::BlockedList).
+        /// The `Blocked List` operations: [`groups::blocking::BlockedList`](crate::client::groups::blocking::BlockedList).
         pub fn blocked_list(&self) -> BlockedList<'_> {
             BlockedList(self)
         }

@@ -11,7 +11,7 @@ pub struct CallHandling<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Call Handling` operations: [`CallHandling`](crate::client::groups::CallHandling).
+    /// The `Call Handling` operations: [`groups::CallHandling`](crate::client::groups::CallHandling).
     pub fn call_handling(&self) -> CallHandling<'_> {
         CallHandling(self)
     }
@@ -71,7 +71,7 @@ pub mod blocking {
     pub struct CallHandling<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Call Handling` operations: [`CallHandling`](crate::client::groups::blocking::CallHandling).
+        /// The `Call Handling` operations: [`groups::blocking::CallHandling`](crate::client::groups::blocking::CallHandling).
         pub fn call_handling(&self) -> CallHandling<'_> {
             CallHandling(self)
         }

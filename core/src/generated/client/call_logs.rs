@@ -11,7 +11,7 @@ pub struct CallLogs<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Call Logs` operations: [`CallLogs`](crate::client::groups::CallLogs).
+    /// The `Call Logs` operations: [`groups::CallLogs`](crate::client::groups::CallLogs).
     pub fn call_logs(&self) -> CallLogs<'_> {
         CallLogs(self)
     }
@@ -185,7 +185,7 @@ pub mod blocking {
     pub struct CallLogs<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Call Logs` operations: [`CallLogs`](crate::client::groups::blocking::CallLogs).
+        /// The `Call Logs` operations: [`groups::blocking::CallLogs`](crate::client::groups::blocking::CallLogs).
         pub fn call_logs(&self) -> CallLogs<'_> {
             CallLogs(self)
         }

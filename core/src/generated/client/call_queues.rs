@@ -11,7 +11,7 @@ pub struct CallQueues<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Call Queues` operations: [`CallQueues`](crate::client::groups::CallQueues).
+    /// The `Call Queues` operations: [`groups::CallQueues`](crate::client::groups::CallQueues).
     pub fn call_queues(&self) -> CallQueues<'_> {
         CallQueues(self)
     }
@@ -349,7 +349,7 @@ pub mod blocking {
     pub struct CallQueues<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Call Queues` operations: [`CallQueues`](crate::client::groups::blocking::CallQueues).
+        /// The `Call Queues` operations: [`groups::blocking::CallQueues`](crate::client::groups::blocking::CallQueues).
         pub fn call_queues(&self) -> CallQueues<'_> {
             CallQueues(self)
         }

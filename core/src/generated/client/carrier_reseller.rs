@@ -11,7 +11,7 @@ pub struct CarrierReseller<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Carrier Reseller` operations: [`CarrierReseller`](crate::client::groups::CarrierReseller).
+    /// The `Carrier Reseller` operations: [`groups::CarrierReseller`](crate::client::groups::CarrierReseller).
     pub fn carrier_reseller(&self) -> CarrierReseller<'_> {
         CarrierReseller(self)
     }
@@ -68,7 +68,7 @@ pub mod blocking {
     pub struct CarrierReseller<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Carrier Reseller` operations: [`CarrierReseller`](crate::client::groups::blocking::CarrierReseller).
+        /// The `Carrier Reseller` operations: [`groups::blocking::CarrierReseller`](crate::client::groups::blocking::CarrierReseller).
         pub fn carrier_reseller(&self) -> CarrierReseller<'_> {
             CarrierReseller(self)
         }

@@ -11,7 +11,7 @@ pub struct CommonAreas<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Common Areas` operations: [`CommonAreas`](crate::client::groups::CommonAreas).
+    /// The `Common Areas` operations: [`groups::CommonAreas`](crate::client::groups::CommonAreas).
     pub fn common_areas(&self) -> CommonAreas<'_> {
         CommonAreas(self)
     }
@@ -222,7 +222,7 @@ pub mod blocking {
     pub struct CommonAreas<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Common Areas` operations: [`CommonAreas`](crate::client::groups::blocking::CommonAreas).
+        /// The `Common Areas` operations: [`groups::blocking::CommonAreas`](crate::client::groups::blocking::CommonAreas).
         pub fn common_areas(&self) -> CommonAreas<'_> {
             CommonAreas(self)
         }

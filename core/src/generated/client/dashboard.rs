@@ -11,7 +11,7 @@ pub struct Dashboard<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Dashboard` operations: [`Dashboard`](crate::client::groups::Dashboard).
+    /// The `Dashboard` operations: [`groups::Dashboard`](crate::client::groups::Dashboard).
     pub fn dashboard(&self) -> Dashboard<'_> {
         Dashboard(self)
     }
@@ -140,7 +140,7 @@ pub mod blocking {
     pub struct Dashboard<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Dashboard` operations: [`Dashboard`](crate::client::groups::blocking::Dashboard).
+        /// The `Dashboard` operations: [`groups::blocking::Dashboard`](crate::client::groups::blocking::Dashboard).
         pub fn dashboard(&self) -> Dashboard<'_> {
             Dashboard(self)
         }

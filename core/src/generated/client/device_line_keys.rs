@@ -11,7 +11,7 @@ pub struct DeviceLineKeys<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Device Line Keys` operations: [`DeviceLineKeys`](crate::client::groups::DeviceLineKeys).
+    /// The `Device Line Keys` operations: [`groups::DeviceLineKeys`](crate::client::groups::DeviceLineKeys).
     pub fn device_line_keys(&self) -> DeviceLineKeys<'_> {
         DeviceLineKeys(self)
     }
@@ -48,7 +48,7 @@ pub mod blocking {
     pub struct DeviceLineKeys<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Device Line Keys` operations: [`DeviceLineKeys`](crate::client::groups::blocking::DeviceLineKeys).
+        /// The `Device Line Keys` operations: [`groups::blocking::DeviceLineKeys`](crate::client::groups::blocking::DeviceLineKeys).
         pub fn device_line_keys(&self) -> DeviceLineKeys<'_> {
             DeviceLineKeys(self)
         }

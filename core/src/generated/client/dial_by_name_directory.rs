@@ -11,7 +11,7 @@ pub struct DialByNameDirectory<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Dial by Name Directory` operations: [`DialByNameDirectory`](crate::client::groups::DialByNameDirectory).
+    /// The `Dial by Name Directory` operations: [`groups::DialByNameDirectory`](crate::client::groups::DialByNameDirectory).
     pub fn dial_by_name_directory(&self) -> DialByNameDirectory<'_> {
         DialByNameDirectory(self)
     }
@@ -92,7 +92,7 @@ pub mod blocking {
     pub struct DialByNameDirectory<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Dial by Name Directory` operations: [`DialByNameDirectory`](crate::client::groups::blocking::DialByNameDirectory).
+        /// The `Dial by Name Directory` operations: [`groups::blocking::DialByNameDirectory`](crate::client::groups::blocking::DialByNameDirectory).
         pub fn dial_by_name_directory(&self) -> DialByNameDirectory<'_> {
             DialByNameDirectory(self)
         }

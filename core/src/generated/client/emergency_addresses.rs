@@ -11,7 +11,7 @@ pub struct EmergencyAddresses<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Emergency Addresses` operations: [`EmergencyAddresses`](crate::client::groups::EmergencyAddresses).
+    /// The `Emergency Addresses` operations: [`groups::EmergencyAddresses`](crate::client::groups::EmergencyAddresses).
     pub fn emergency_addresses(&self) -> EmergencyAddresses<'_> {
         EmergencyAddresses(self)
     }
@@ -78,7 +78,7 @@ pub mod blocking {
     pub struct EmergencyAddresses<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Emergency Addresses` operations: [`EmergencyAddresses`](crate::client::groups::blocking::EmergencyAddresses).
+        /// The `Emergency Addresses` operations: [`groups::blocking::EmergencyAddresses`](crate::client::groups::blocking::EmergencyAddresses).
         pub fn emergency_addresses(&self) -> EmergencyAddresses<'_> {
             EmergencyAddresses(self)
         }

@@ -11,7 +11,7 @@ pub struct EmergencyServiceLocations<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Emergency Service Locations` operations: [`EmergencyServiceLocations`](crate::client::groups::EmergencyServiceLocations).
+    /// The `Emergency Service Locations` operations: [`groups::EmergencyServiceLocations`](crate::client::groups::EmergencyServiceLocations).
     pub fn emergency_service_locations(&self) -> EmergencyServiceLocations<'_> {
         EmergencyServiceLocations(self)
     }
@@ -89,7 +89,7 @@ pub mod blocking {
     pub struct EmergencyServiceLocations<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Emergency Service Locations` operations: [`EmergencyServiceLocations`](crate::client::groups::blocking::EmergencyServiceLocations).
+        /// The `Emergency Service Locations` operations: [`groups::blocking::EmergencyServiceLocations`](crate::client::groups::blocking::EmergencyServiceLocations).
         pub fn emergency_service_locations(&self) -> EmergencyServiceLocations<'_> {
             EmergencyServiceLocations(self)
         }

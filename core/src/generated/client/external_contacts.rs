@@ -11,7 +11,7 @@ pub struct ExternalContacts<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `External Contacts` operations: [`ExternalContacts`](crate::client::groups::ExternalContacts).
+    /// The `External Contacts` operations: [`groups::ExternalContacts`](crate::client::groups::ExternalContacts).
     pub fn external_contacts(&self) -> ExternalContacts<'_> {
         ExternalContacts(self)
     }
@@ -78,7 +78,7 @@ pub mod blocking {
     pub struct ExternalContacts<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `External Contacts` operations: [`ExternalContacts`](crate::client::groups::blocking::ExternalContacts).
+        /// The `External Contacts` operations: [`groups::blocking::ExternalContacts`](crate::client::groups::blocking::ExternalContacts).
         pub fn external_contacts(&self) -> ExternalContacts<'_> {
             ExternalContacts(self)
         }

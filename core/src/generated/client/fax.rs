@@ -11,7 +11,7 @@ pub struct Fax<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Fax` operations: [`Fax`](crate::client::groups::Fax).
+    /// The `Fax` operations: [`groups::Fax`](crate::client::groups::Fax).
     pub fn fax(&self) -> Fax<'_> {
         Fax(self)
     }
@@ -108,7 +108,7 @@ pub mod blocking {
     pub struct Fax<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Fax` operations: [`Fax`](crate::client::groups::blocking::Fax).
+        /// The `Fax` operations: [`groups::blocking::Fax`](crate::client::groups::blocking::Fax).
         pub fn fax(&self) -> Fax<'_> {
             Fax(self)
         }

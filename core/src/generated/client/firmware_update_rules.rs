@@ -11,7 +11,7 @@ pub struct FirmwareUpdateRules<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Firmware Update Rules` operations: [`FirmwareUpdateRules`](crate::client::groups::FirmwareUpdateRules).
+    /// The `Firmware Update Rules` operations: [`groups::FirmwareUpdateRules`](crate::client::groups::FirmwareUpdateRules).
     pub fn firmware_update_rules(&self) -> FirmwareUpdateRules<'_> {
         FirmwareUpdateRules(self)
     }
@@ -89,7 +89,7 @@ pub mod blocking {
     pub struct FirmwareUpdateRules<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Firmware Update Rules` operations: [`FirmwareUpdateRules`](crate::client::groups::blocking::FirmwareUpdateRules).
+        /// The `Firmware Update Rules` operations: [`groups::blocking::FirmwareUpdateRules`](crate::client::groups::blocking::FirmwareUpdateRules).
         pub fn firmware_update_rules(&self) -> FirmwareUpdateRules<'_> {
             FirmwareUpdateRules(self)
         }

@@ -11,7 +11,7 @@ pub struct GroupCallPickup<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Group Call Pickup` operations: [`GroupCallPickup`](crate::client::groups::GroupCallPickup).
+    /// The `Group Call Pickup` operations: [`groups::GroupCallPickup`](crate::client::groups::GroupCallPickup).
     pub fn group_call_pickup(&self) -> GroupCallPickup<'_> {
         GroupCallPickup(self)
     }
@@ -108,7 +108,7 @@ pub mod blocking {
     pub struct GroupCallPickup<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Group Call Pickup` operations: [`GroupCallPickup`](crate::client::groups::blocking::GroupCallPickup).
+        /// The `Group Call Pickup` operations: [`groups::blocking::GroupCallPickup`](crate::client::groups::blocking::GroupCallPickup).
         pub fn group_call_pickup(&self) -> GroupCallPickup<'_> {
             GroupCallPickup(self)
         }

@@ -11,7 +11,7 @@ pub struct Groups<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Groups` operations: [`Groups`](crate::client::groups::Groups).
+    /// The `Groups` operations: [`groups::Groups`](crate::client::groups::Groups).
     pub fn groups(&self) -> Groups<'_> {
         Groups(self)
     }
@@ -58,7 +58,7 @@ pub mod blocking {
     pub struct Groups<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Groups` operations: [`Groups`](crate::client::groups::blocking::Groups).
+        /// The `Groups` operations: [`groups::blocking::Groups`](crate::client::groups::blocking::Groups).
         pub fn groups(&self) -> Groups<'_> {
             Groups(self)
         }

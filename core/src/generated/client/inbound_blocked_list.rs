@@ -11,7 +11,7 @@ pub struct InboundBlockedList<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Inbound Blocked List` operations: [`InboundBlockedList`](crate::client::groups::InboundBlockedList).
+    /// The `Inbound Blocked List` operations: [`groups::InboundBlockedList`](crate::client::groups::InboundBlockedList).
     pub fn inbound_blocked_list(&self) -> InboundBlockedList<'_> {
         InboundBlockedList(self)
     }
@@ -143,7 +143,7 @@ pub mod blocking {
     pub struct InboundBlockedList<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Inbound Blocked List` operations: [`InboundBlockedList`](crate::client::groups::blocking::InboundBlockedList).
+        /// The `Inbound Blocked List` operations: [`groups::blocking::InboundBlockedList`](crate::client::groups::blocking::InboundBlockedList).
         pub fn inbound_blocked_list(&self) -> InboundBlockedList<'_> {
             InboundBlockedList(self)
         }

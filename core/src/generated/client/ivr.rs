@@ -11,7 +11,7 @@ pub struct Ivr<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `IVR` operations: [`Ivr`](crate::client::groups::Ivr).
+    /// The `IVR` operations: [`groups::Ivr`](crate::client::groups::Ivr).
     pub fn ivr(&self) -> Ivr<'_> {
         Ivr(self)
     }
@@ -48,7 +48,7 @@ pub mod blocking {
     pub struct Ivr<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `IVR` operations: [`Ivr`](crate::client::groups::blocking::Ivr).
+        /// The `IVR` operations: [`groups::blocking::Ivr`](crate::client::groups::blocking::Ivr).
         pub fn ivr(&self) -> Ivr<'_> {
             Ivr(self)
         }

@@ -11,7 +11,7 @@ pub struct LineKeys<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Line Keys` operations: [`LineKeys`](crate::client::groups::LineKeys).
+    /// The `Line Keys` operations: [`groups::LineKeys`](crate::client::groups::LineKeys).
     pub fn line_keys(&self) -> LineKeys<'_> {
         LineKeys(self)
     }
@@ -58,7 +58,7 @@ pub mod blocking {
     pub struct LineKeys<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Line Keys` operations: [`LineKeys`](crate::client::groups::blocking::LineKeys).
+        /// The `Line Keys` operations: [`groups::blocking::LineKeys`](crate::client::groups::blocking::LineKeys).
         pub fn line_keys(&self) -> LineKeys<'_> {
             LineKeys(self)
         }

@@ -11,7 +11,7 @@ pub struct MonitoringGroups<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Monitoring Groups` operations: [`MonitoringGroups`](crate::client::groups::MonitoringGroups).
+    /// The `Monitoring Groups` operations: [`groups::MonitoringGroups`](crate::client::groups::MonitoringGroups).
     pub fn monitoring_groups(&self) -> MonitoringGroups<'_> {
         MonitoringGroups(self)
     }
@@ -118,7 +118,7 @@ pub mod blocking {
     pub struct MonitoringGroups<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Monitoring Groups` operations: [`MonitoringGroups`](crate::client::groups::blocking::MonitoringGroups).
+        /// The `Monitoring Groups` operations: [`groups::blocking::MonitoringGroups`](crate::client::groups::blocking::MonitoringGroups).
         pub fn monitoring_groups(&self) -> MonitoringGroups<'_> {
             MonitoringGroups(self)
         }

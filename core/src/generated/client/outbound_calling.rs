@@ -11,7 +11,7 @@ pub struct OutboundCalling<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Outbound Calling` operations: [`OutboundCalling`](crate::client::groups::OutboundCalling).
+    /// The `Outbound Calling` operations: [`groups::OutboundCalling`](crate::client::groups::OutboundCalling).
     pub fn outbound_calling(&self) -> OutboundCalling<'_> {
         OutboundCalling(self)
     }
@@ -304,7 +304,7 @@ pub mod blocking {
     pub struct OutboundCalling<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Outbound Calling` operations: [`OutboundCalling`](crate::client::groups::blocking::OutboundCalling).
+        /// The `Outbound Calling` operations: [`groups::blocking::OutboundCalling`](crate::client::groups::blocking::OutboundCalling).
         pub fn outbound_calling(&self) -> OutboundCalling<'_> {
             OutboundCalling(self)
         }

@@ -11,7 +11,7 @@ pub struct PhoneDevices<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Phone Devices` operations: [`PhoneDevices`](crate::client::groups::PhoneDevices).
+    /// The `Phone Devices` operations: [`groups::PhoneDevices`](crate::client::groups::PhoneDevices).
     pub fn phone_devices(&self) -> PhoneDevices<'_> {
         PhoneDevices(self)
     }
@@ -138,7 +138,7 @@ pub mod blocking {
     pub struct PhoneDevices<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Phone Devices` operations: [`PhoneDevices`](crate::client::groups::blocking::PhoneDevices).
+        /// The `Phone Devices` operations: [`groups::blocking::PhoneDevices`](crate::client::groups::blocking::PhoneDevices).
         pub fn phone_devices(&self) -> PhoneDevices<'_> {
             PhoneDevices(self)
         }

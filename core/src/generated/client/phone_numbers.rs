@@ -11,7 +11,7 @@ pub struct PhoneNumbers<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Phone Numbers` operations: [`PhoneNumbers`](crate::client::groups::PhoneNumbers).
+    /// The `Phone Numbers` operations: [`groups::PhoneNumbers`](crate::client::groups::PhoneNumbers).
     pub fn phone_numbers(&self) -> PhoneNumbers<'_> {
         PhoneNumbers(self)
     }
@@ -113,7 +113,7 @@ pub mod blocking {
     pub struct PhoneNumbers<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Phone Numbers` operations: [`PhoneNumbers`](crate::client::groups::blocking::PhoneNumbers).
+        /// The `Phone Numbers` operations: [`groups::blocking::PhoneNumbers`](crate::client::groups::blocking::PhoneNumbers).
         pub fn phone_numbers(&self) -> PhoneNumbers<'_> {
             PhoneNumbers(self)
         }

@@ -11,7 +11,7 @@ pub struct PhonePlans<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Phone Plans` operations: [`PhonePlans`](crate::client::groups::PhonePlans).
+    /// The `Phone Plans` operations: [`groups::PhonePlans`](crate::client::groups::PhonePlans).
     pub fn phone_plans(&self) -> PhonePlans<'_> {
         PhonePlans(self)
     }
@@ -49,7 +49,7 @@ pub mod blocking {
     pub struct PhonePlans<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Phone Plans` operations: [`PhonePlans`](crate::client::groups::blocking::PhonePlans).
+        /// The `Phone Plans` operations: [`groups::blocking::PhonePlans`](crate::client::groups::blocking::PhonePlans).
         pub fn phone_plans(&self) -> PhonePlans<'_> {
             PhonePlans(self)
         }

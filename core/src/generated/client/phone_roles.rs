@@ -11,7 +11,7 @@ pub struct PhoneRoles<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Phone Roles` operations: [`PhoneRoles`](crate::client::groups::PhoneRoles).
+    /// The `Phone Roles` operations: [`groups::PhoneRoles`](crate::client::groups::PhoneRoles).
     pub fn phone_roles(&self) -> PhoneRoles<'_> {
         PhoneRoles(self)
     }
@@ -138,7 +138,7 @@ pub mod blocking {
     pub struct PhoneRoles<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Phone Roles` operations: [`PhoneRoles`](crate::client::groups::blocking::PhoneRoles).
+        /// The `Phone Roles` operations: [`groups::blocking::PhoneRoles`](crate::client::groups::blocking::PhoneRoles).
         pub fn phone_roles(&self) -> PhoneRoles<'_> {
             PhoneRoles(self)
         }

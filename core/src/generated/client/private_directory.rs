@@ -11,7 +11,7 @@ pub struct PrivateDirectory<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Private Directory` operations: [`PrivateDirectory`](crate::client::groups::PrivateDirectory).
+    /// The `Private Directory` operations: [`groups::PrivateDirectory`](crate::client::groups::PrivateDirectory).
     pub fn private_directory(&self) -> PrivateDirectory<'_> {
         PrivateDirectory(self)
     }
@@ -69,7 +69,7 @@ pub mod blocking {
     pub struct PrivateDirectory<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Private Directory` operations: [`PrivateDirectory`](crate::client::groups::blocking::PrivateDirectory).
+        /// The `Private Directory` operations: [`groups::blocking::PrivateDirectory`](crate::client::groups::blocking::PrivateDirectory).
         pub fn private_directory(&self) -> PrivateDirectory<'_> {
             PrivateDirectory(self)
         }

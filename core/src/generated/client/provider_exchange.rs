@@ -11,7 +11,7 @@ pub struct ProviderExchange<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Provider Exchange` operations: [`ProviderExchange`](crate::client::groups::ProviderExchange).
+    /// The `Provider Exchange` operations: [`groups::ProviderExchange`](crate::client::groups::ProviderExchange).
     pub fn provider_exchange(&self) -> ProviderExchange<'_> {
         ProviderExchange(self)
     }
@@ -86,7 +86,7 @@ pub mod blocking {
     pub struct ProviderExchange<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Provider Exchange` operations: [`ProviderExchange`](crate::client::groups::blocking::ProviderExchange).
+        /// The `Provider Exchange` operations: [`groups::blocking::ProviderExchange`](crate::client::groups::blocking::ProviderExchange).
         pub fn provider_exchange(&self) -> ProviderExchange<'_> {
             ProviderExchange(self)
         }

@@ -11,7 +11,7 @@ pub struct ProvisionTemplates<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Provision Templates` operations: [`ProvisionTemplates`](crate::client::groups::ProvisionTemplates).
+    /// The `Provision Templates` operations: [`groups::ProvisionTemplates`](crate::client::groups::ProvisionTemplates).
     pub fn provision_templates(&self) -> ProvisionTemplates<'_> {
         ProvisionTemplates(self)
     }
@@ -79,7 +79,7 @@ pub mod blocking {
     pub struct ProvisionTemplates<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Provision Templates` operations: [`ProvisionTemplates`](crate::client::groups::blocking::ProvisionTemplates).
+        /// The `Provision Templates` operations: [`groups::blocking::ProvisionTemplates`](crate::client::groups::blocking::ProvisionTemplates).
         pub fn provision_templates(&self) -> ProvisionTemplates<'_> {
             ProvisionTemplates(self)
         }

@@ -11,7 +11,7 @@ pub struct Recordings<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Recordings` operations: [`Recordings`](crate::client::groups::Recordings).
+    /// The `Recordings` operations: [`groups::Recordings`](crate::client::groups::Recordings).
     pub fn recordings(&self) -> Recordings<'_> {
         Recordings(self)
     }
@@ -121,7 +121,7 @@ pub mod blocking {
     pub struct Recordings<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Recordings` operations: [`Recordings`](crate::client::groups::blocking::Recordings).
+        /// The `Recordings` operations: [`groups::blocking::Recordings`](crate::client::groups::blocking::Recordings).
         pub fn recordings(&self) -> Recordings<'_> {
             Recordings(self)
         }

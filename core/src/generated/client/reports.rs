@@ -11,7 +11,7 @@ pub struct Reports<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Reports` operations: [`Reports`](crate::client::groups::Reports).
+    /// The `Reports` operations: [`groups::Reports`](crate::client::groups::Reports).
     pub fn reports(&self) -> Reports<'_> {
         Reports(self)
     }
@@ -68,7 +68,7 @@ pub mod blocking {
     pub struct Reports<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Reports` operations: [`Reports`](crate::client::groups::blocking::Reports).
+        /// The `Reports` operations: [`groups::blocking::Reports`](crate::client::groups::blocking::Reports).
         pub fn reports(&self) -> Reports<'_> {
             Reports(self)
         }

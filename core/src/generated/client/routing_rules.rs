@@ -11,7 +11,7 @@ pub struct RoutingRules<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Routing Rules` operations: [`RoutingRules`](crate::client::groups::RoutingRules).
+    /// The `Routing Rules` operations: [`groups::RoutingRules`](crate::client::groups::RoutingRules).
     pub fn routing_rules(&self) -> RoutingRules<'_> {
         RoutingRules(self)
     }
@@ -78,7 +78,7 @@ pub mod blocking {
     pub struct RoutingRules<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Routing Rules` operations: [`RoutingRules`](crate::client::groups::blocking::RoutingRules).
+        /// The `Routing Rules` operations: [`groups::blocking::RoutingRules`](crate::client::groups::blocking::RoutingRules).
         pub fn routing_rules(&self) -> RoutingRules<'_> {
             RoutingRules(self)
         }

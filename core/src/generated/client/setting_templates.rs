@@ -11,7 +11,7 @@ pub struct SettingTemplates<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Setting Templates` operations: [`SettingTemplates`](crate::client::groups::SettingTemplates).
+    /// The `Setting Templates` operations: [`groups::SettingTemplates`](crate::client::groups::SettingTemplates).
     pub fn setting_templates(&self) -> SettingTemplates<'_> {
         SettingTemplates(self)
     }
@@ -68,7 +68,7 @@ pub mod blocking {
     pub struct SettingTemplates<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Setting Templates` operations: [`SettingTemplates`](crate::client::groups::blocking::SettingTemplates).
+        /// The `Setting Templates` operations: [`groups::blocking::SettingTemplates`](crate::client::groups::blocking::SettingTemplates).
         pub fn setting_templates(&self) -> SettingTemplates<'_> {
             SettingTemplates(self)
         }

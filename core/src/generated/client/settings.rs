@@ -11,7 +11,7 @@ pub struct Settings<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Settings` operations: [`Settings`](crate::client::groups::Settings).
+    /// The `Settings` operations: [`groups::Settings`](crate::client::groups::Settings).
     pub fn settings(&self) -> Settings<'_> {
         Settings(self)
     }
@@ -112,7 +112,7 @@ pub mod blocking {
     pub struct Settings<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Settings` operations: [`Settings`](crate::client::groups::blocking::Settings).
+        /// The `Settings` operations: [`groups::blocking::Settings`](crate::client::groups::blocking::Settings).
         pub fn settings(&self) -> Settings<'_> {
             Settings(self)
         }

@@ -11,7 +11,7 @@ pub struct SharedLineAppearance<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Shared Line Appearance` operations: [`SharedLineAppearance`](crate::client::groups::SharedLineAppearance).
+    /// The `Shared Line Appearance` operations: [`groups::SharedLineAppearance`](crate::client::groups::SharedLineAppearance).
     pub fn shared_line_appearance(&self) -> SharedLineAppearance<'_> {
         SharedLineAppearance(self)
     }
@@ -39,7 +39,7 @@ pub mod blocking {
     pub struct SharedLineAppearance<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Shared Line Appearance` operations: [`SharedLineAppearance`](crate::client::groups::blocking::SharedLineAppearance).
+        /// The `Shared Line Appearance` operations: [`groups::blocking::SharedLineAppearance`](crate::client::groups::blocking::SharedLineAppearance).
         pub fn shared_line_appearance(&self) -> SharedLineAppearance<'_> {
             SharedLineAppearance(self)
         }

@@ -11,7 +11,7 @@ pub struct SharedLineGroup<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Shared Line Group` operations: [`SharedLineGroup`](crate::client::groups::SharedLineGroup).
+    /// The `Shared Line Group` operations: [`groups::SharedLineGroup`](crate::client::groups::SharedLineGroup).
     pub fn shared_line_group(&self) -> SharedLineGroup<'_> {
         SharedLineGroup(self)
     }
@@ -253,7 +253,7 @@ pub mod blocking {
     pub struct SharedLineGroup<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Shared Line Group` operations: [`SharedLineGroup`](crate::client::groups::blocking::SharedLineGroup).
+        /// The `Shared Line Group` operations: [`groups::blocking::SharedLineGroup`](crate::client::groups::blocking::SharedLineGroup).
         pub fn shared_line_group(&self) -> SharedLineGroup<'_> {
             SharedLineGroup(self)
         }

@@ -11,7 +11,7 @@ pub struct Sites<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Sites` operations: [`Sites`](crate::client::groups::Sites).
+    /// The `Sites` operations: [`groups::Sites`](crate::client::groups::Sites).
     pub fn sites(&self) -> Sites<'_> {
         Sites(self)
     }
@@ -149,7 +149,7 @@ pub mod blocking {
     pub struct Sites<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Sites` operations: [`Sites`](crate::client::groups::blocking::Sites).
+        /// The `Sites` operations: [`groups::blocking::Sites`](crate::client::groups::blocking::Sites).
         pub fn sites(&self) -> Sites<'_> {
             Sites(self)
         }

@@ -11,7 +11,7 @@ pub struct Sms<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `SMS` operations: [`Sms`](crate::client::groups::Sms).
+    /// The `SMS` operations: [`groups::Sms`](crate::client::groups::Sms).
     pub fn sms(&self) -> Sms<'_> {
         Sms(self)
     }
@@ -98,7 +98,7 @@ pub mod blocking {
     pub struct Sms<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `SMS` operations: [`Sms`](crate::client::groups::blocking::Sms).
+        /// The `SMS` operations: [`groups::blocking::Sms`](crate::client::groups::blocking::Sms).
         pub fn sms(&self) -> Sms<'_> {
             Sms(self)
         }

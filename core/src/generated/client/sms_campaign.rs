@@ -11,7 +11,7 @@ pub struct SmsCampaign<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `SMS Campaign` operations: [`SmsCampaign`](crate::client::groups::SmsCampaign).
+    /// The `SMS Campaign` operations: [`groups::SmsCampaign`](crate::client::groups::SmsCampaign).
     pub fn sms_campaign(&self) -> SmsCampaign<'_> {
         SmsCampaign(self)
     }
@@ -103,7 +103,7 @@ pub mod blocking {
     pub struct SmsCampaign<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `SMS Campaign` operations: [`SmsCampaign`](crate::client::groups::blocking::SmsCampaign).
+        /// The `SMS Campaign` operations: [`groups::blocking::SmsCampaign`](crate::client::groups::blocking::SmsCampaign).
         pub fn sms_campaign(&self) -> SmsCampaign<'_> {
             SmsCampaign(self)
         }

@@ -11,7 +11,7 @@ pub struct SmsConsent<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `SMS Consent` operations: [`SmsConsent`](crate::client::groups::SmsConsent).
+    /// The `SMS Consent` operations: [`groups::SmsConsent`](crate::client::groups::SmsConsent).
     pub fn sms_consent(&self) -> SmsConsent<'_> {
         SmsConsent(self)
     }
@@ -38,7 +38,7 @@ pub mod blocking {
     pub struct SmsConsent<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `SMS Consent` operations: [`SmsConsent`](crate::client::groups::blocking::SmsConsent).
+        /// The `SMS Consent` operations: [`groups::blocking::SmsConsent`](crate::client::groups::blocking::SmsConsent).
         pub fn sms_consent(&self) -> SmsConsent<'_> {
             SmsConsent(self)
         }

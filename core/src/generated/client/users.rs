@@ -11,7 +11,7 @@ pub struct Users<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Users` operations: [`Users`](crate::client::groups::Users).
+    /// The `Users` operations: [`groups::Users`](crate::client::groups::Users).
     pub fn users(&self) -> Users<'_> {
         Users(self)
     }
@@ -269,7 +269,7 @@ pub mod blocking {
     pub struct Users<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Users` operations: [`Users`](crate::client::groups::blocking::Users).
+        /// The `Users` operations: [`groups::blocking::Users`](crate::client::groups::blocking::Users).
         pub fn users(&self) -> Users<'_> {
             Users(self)
         }

@@ -11,7 +11,7 @@ pub struct Voicemails<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Voicemails` operations: [`Voicemails`](crate::client::groups::Voicemails).
+    /// The `Voicemails` operations: [`groups::Voicemails`](crate::client::groups::Voicemails).
     pub fn voicemails(&self) -> Voicemails<'_> {
         Voicemails(self)
     }
@@ -111,7 +111,7 @@ pub mod blocking {
     pub struct Voicemails<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Voicemails` operations: [`Voicemails`](crate::client::groups::blocking::Voicemails).
+        /// The `Voicemails` operations: [`groups::blocking::Voicemails`](crate::client::groups::blocking::Voicemails).
         pub fn voicemails(&self) -> Voicemails<'_> {
             Voicemails(self)
         }

@@ -11,7 +11,7 @@ pub struct ZoomRooms<'a>(&'a crate::client::ZoomPhone);
 
 #[cfg(feature = "async-client")]
 impl crate::client::ZoomPhone {
-    /// The `Zoom Rooms` operations: [`ZoomRooms`](crate::client::groups::ZoomRooms).
+    /// The `Zoom Rooms` operations: [`groups::ZoomRooms`](crate::client::groups::ZoomRooms).
     pub fn zoom_rooms(&self) -> ZoomRooms<'_> {
         ZoomRooms(self)
     }
@@ -128,7 +128,7 @@ pub mod blocking {
     pub struct ZoomRooms<'a>(&'a crate::client::blocking::ZoomPhone);
 
     impl crate::client::blocking::ZoomPhone {
-        /// The `Zoom Rooms` operations: [`ZoomRooms`](crate::client::groups::blocking::ZoomRooms).
+        /// The `Zoom Rooms` operations: [`groups::blocking::ZoomRooms`](crate::client::groups::blocking::ZoomRooms).
         pub fn zoom_rooms(&self) -> ZoomRooms<'_> {
             ZoomRooms(self)
         }
