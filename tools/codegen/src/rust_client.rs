@@ -106,9 +106,9 @@ pub fn client_files(api: &Api) -> Result<Vec<GeneratedFile>, String> {
                 "all(feature = {feature:?}, feature = \"async-client\")"
             )),
         );
-        let _ = write!(
+        let _ = writeln!(
             blocking,
-            "{}pub use super::{module}::blocking::{group_type};\n",
+            "{}pub use super::{module}::blocking::{group_type};",
             cfg(&format!("feature = {feature:?}")),
         );
         files.push(GeneratedFile::new(
