@@ -695,6 +695,8 @@ pub fn required<T, E: serde::de::Error>(value: Option<T>, field: &'static str) -
 /// ```text
 /// string_enum! { response Status { Active = "active", Inactive = "inactive", } }
 /// ```
+// Used by the models of whichever tags are enabled: none with `typed-base` alone.
+#[allow(unused_macros)]
 macro_rules! string_enum {
     ($role:ident $name:ident { $($variant:ident = $value:literal,)* }) => {
         #[derive(Debug, Clone, PartialEq, Eq)]
@@ -747,6 +749,7 @@ macro_rules! string_enum {
 
 /// An integer enum whose unknown values land in `Unknown(i64)`. Variants are
 /// named `V<value>` (`VMinus<n>` for negatives): Zoom's spec gives them no names.
+#[allow(unused_macros)]
 macro_rules! int_enum {
     ($role:ident $name:ident { $($variant:ident = $value:literal,)* }) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -793,6 +796,7 @@ macro_rules! int_enum {
     };
 }
 
+#[allow(unused_imports)]
 pub(crate) use {int_enum, string_enum};
 
 #[cfg(test)]
