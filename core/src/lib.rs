@@ -21,6 +21,7 @@ pub use time::Timestamp;
 
 pub mod auth;
 pub mod date;
+pub mod decode;
 pub mod driver;
 // The ready-to-use clients (host loops over reqwest or ureq): opt-in
 // features, so the bindings and wasm builds carry no IO.
