@@ -46,7 +46,7 @@ function encode(bytes) {
   }
 }
 
-/** The package class for an error kind, as client.js documents it. */
+/** The package class for an error kind, as errors.js documents it. */
 function classFor(e) {
   switch (e.kind) {
     case "BuildError":

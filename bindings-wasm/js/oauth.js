@@ -13,15 +13,7 @@ import {
   refreshRequest,
   revokeRequest,
 } from "./zoom_phone_wasm.js";
-import { toZoomError } from "./client.js";
-
-function core(fn) {
-  try {
-    return fn();
-  } catch (e) {
-    throw toZoomError(e);
-  }
-}
+import { core } from "./errors.js";
 
 function appOf(options) {
   const app = { clientId: options.clientId };

@@ -1,0 +1,87 @@
+// Types of client.js: the client, its options and its methods.
+import type { ParsedResponse, RetryOptions, StoredTokens } from "./zoom_phone_wasm.js";
+import type { Groups, Operations } from "./generated/operations.js";
+import type { TokenStore } from "./token-stores.js";
+
+/** Per-call options. */
+export interface RequestOptions {
+  /** Aborts the call (the promise rejects with the signal's reason). */
+  signal?: AbortSignal;
+  /** Overrides the client's `timeoutMs` for this call: retries included, it fails with a `ZoomTransportError` (`code: "timeout"`) after this. */
+  timeoutMs?: number;
+  /** Retry this POST/PATCH after a 5xx or timeout, accepting that it may apply twice. */
+  retryNonIdempotent?: boolean;
+}
+
+/** Options of a paginated walk. */
+export interface PageOptions extends RequestOptions {
+  /** Stop after this many items. */
+  limit?: number;
+}
+
+/** A method of a group whose parameters include required ones. */
+export type Method<P, R> = (params: P, options?: RequestOptions) => Promise<R>;
+/** A method of a group whose parameters are all optional. */
+export type OptionalMethod<P, R> = (params?: P, options?: RequestOptions) => Promise<R>;
+/** A paginated method: one page per call, or every item with `iter`. */
+export type PagedMethod<P, R, I> = Method<P, R> & {
+  iter(params: P, options?: PageOptions): AsyncGenerator<I, void, undefined>;
+};
+export type OptionalPagedMethod<P, R, I> = OptionalMethod<P, R> & {
+  iter(params?: P, options?: PageOptions): AsyncGenerator<I, void, undefined>;
+};
+
+/** A token as a `tokenSource` may hand it: the access token, or with its lifetime. */
+export type SuppliedToken =
+  | string
+  | StoredTokens
+  | { accessToken: string; expiresAt?: number; expiresIn?: number; refreshToken?: string; apiUrl?: string; scopes?: string[] };
+
+export type Credentials =
+  /** Server-to-server OAuth. */
+  | { accountId: string; clientId: string; clientSecret: string }
+  /** The client credentials grant. */
+  | { clientId: string; clientSecret: string; accountId?: undefined }
+  /** One access token, used as long as Zoom takes it. */
+  | { accessToken: string }
+  /** A user's tokens, renewed with the refresh grant (rotated tokens go to the token store). */
+  | { clientId: string; clientSecret?: string; refreshToken: string }
+  | { clientId: string; clientSecret?: string; tokens: StoredTokens }
+  /** Your own source of tokens (a vault, another service). */
+  | { tokenSource: () => Promise<SuppliedToken> | SuppliedToken };
+
+export interface ZoomPhoneOptions {
+  /** API base URL, default `https://api.zoom.us/v2` (a token's `api_url` wins). */
+  baseUrl?: string;
+  fileBaseUrl?: string;
+  /** OAuth server, default `https://zoom.us`. */
+  oauthBase?: string;
+  userAgent?: string;
+  /** The `fetch` to use (default: the global one). Called with `redirect: "manual"`. */
+  fetch?: typeof globalThis.fetch;
+  tokenStore?: TokenStore;
+  /** Default per-call time limit, retries included. */
+  timeoutMs?: number;
+  retry?: RetryOptions;
+  /** Client-side rate limiting by Zoom's plan limits; off by default. */
+  rateLimits?: "pro" | "business" | "off";
+  /** Largest API answer read, in bytes (default 32 MiB); longer fails with `ZoomResponseTooLargeError`. */
+  maxResponseBytes?: number;
+  /** Largest download read, in bytes (default 1 GiB). */
+  maxDownloadBytes?: number;
+  /** Jitter seed; default from `crypto.getRandomValues`. */
+  seed?: number;
+}
+
+export interface ZoomPhone extends Groups {}
+export declare class ZoomPhone {
+  constructor(credentials: Credentials, options?: ZoomPhoneOptions);
+  /** Calls an operation by Zoom's operationId. */
+  call<K extends keyof Operations>(operationId: K, params?: Operations[K]["params"], options?: RequestOptions): Promise<Operations[K]["result"]>;
+  /** Calls an operation; the whole answer (status, trackingId, rateLimit, kind, body). */
+  request<K extends keyof Operations>(operationId: K, params?: Operations[K]["params"], options?: RequestOptions): Promise<ParsedResponse>;
+  /** Downloads a `download_url` from an earlier answer. */
+  download(url: string, options?: RequestOptions): Promise<Uint8Array>;
+  /** Every item of a listing, page by page as consumed. */
+  paginate<K extends keyof Operations>(operationId: K, params?: Operations[K]["params"], options?: PageOptions): AsyncGenerator<unknown, void, undefined>;
+}

@@ -1,0 +1,45 @@
+// Token stores: where a client keeps tokens between processes, and the lock
+// that lets clients sharing a store take turns to renew.
+
+/**
+ * Takes a token store's lock (`store.lock()`, resolving to a release
+ * function) if it has one: held while a call reads, refreshes and saves.
+ */
+export async function lockStore(store) {
+  if (typeof store?.lock !== "function") return async () => {};
+  const release = await store.lock();
+  return typeof release === "function" ? release : async () => {};
+}
+
+/**
+ * Tokens in memory, shared by the clients of one JS realm that are given
+ * this store; its `lock` lets them take turns to refresh, so none sends a
+ * refresh token another one already rotated away.
+ */
+export class MemoryTokenStore {
+  #tokens;
+  #tail = Promise.resolve();
+
+  constructor(tokens) {
+    this.#tokens = tokens ?? null;
+  }
+
+  async load() {
+    return this.#tokens;
+  }
+
+  async save(tokens) {
+    this.#tokens = tokens;
+  }
+
+  /** Resolves to a release function once every earlier holder released. */
+  lock() {
+    let release;
+    const held = new Promise((resolve) => {
+      release = resolve;
+    });
+    const previous = this.#tail;
+    this.#tail = previous.then(() => held);
+    return previous.then(() => async () => release());
+  }
+}
