@@ -1,6 +1,6 @@
 // Types of client.js: the client, its options and its methods.
 import type { ParsedResponse, RetryOptions, StoredTokens } from "./zoom_phone_wasm.js";
-import type { Groups, Operations } from "./generated/operations.js";
+import type { Groups, Operations, PagedOperationId } from "./generated/operations.js";
 import type { TokenStore } from "./token-stores.js";
 
 /** Per-call options. */
@@ -50,6 +50,12 @@ export type Credentials =
   /** Your own source of tokens (a vault, another service). */
   | { tokenSource: () => Promise<SuppliedToken> | SuppliedToken };
 
+/** The whole answer of `request`: its `body` typed from the operation id. */
+export interface ZoomResponse<B = unknown> extends Omit<ParsedResponse, "body"> {
+  /** The parsed JSON, the bytes of a download, or `null` (no body; a redirect's target is `location`). */
+  body: B;
+}
+
 export interface ZoomPhoneOptions {
   /** API base URL, default `https://api.zoom.us/v2` (a token's `api_url` wins). */
   baseUrl?: string;
@@ -79,9 +85,17 @@ export declare class ZoomPhone {
   /** Calls an operation by Zoom's operationId. */
   call<K extends keyof Operations>(operationId: K, params?: Operations[K]["params"], options?: RequestOptions): Promise<Operations[K]["result"]>;
   /** Calls an operation; the whole answer (status, trackingId, rateLimit, kind, body). */
-  request<K extends keyof Operations>(operationId: K, params?: Operations[K]["params"], options?: RequestOptions): Promise<ParsedResponse>;
+  request<K extends keyof Operations>(
+    operationId: K,
+    params?: Operations[K]["params"],
+    options?: RequestOptions,
+  ): Promise<ZoomResponse<Operations[K]["body"]>>;
   /** Downloads a `download_url` from an earlier answer. */
   download(url: string, options?: RequestOptions): Promise<Uint8Array>;
   /** Every item of a listing, page by page as consumed. */
-  paginate<K extends keyof Operations>(operationId: K, params?: Operations[K]["params"], options?: PageOptions): AsyncGenerator<unknown, void, undefined>;
+  paginate<K extends PagedOperationId>(
+    operationId: K,
+    params?: Operations[K]["params"],
+    options?: PageOptions,
+  ): AsyncGenerator<Operations[K]["item"], void, undefined>;
 }

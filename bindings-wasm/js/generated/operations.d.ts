@@ -13101,400 +13101,485 @@ export interface UnassignPhoneNumberFromZoomRoomParams {
 }
 export type UnassignPhoneNumberFromZoomRoomResult = void;
 
-/** Every operation by Zoom's operationId: its parameters and result. */
+/**
+ * Every operation by Zoom's operationId: its parameters, its result (`call`),
+ * the `body` of its whole answer (`request`) and, for listings, one item (`paginate`).
+ */
 export interface Operations {
-  "listZoomPhoneAccountSettings": { params: ListZoomPhoneAccountSettingsParams; result: ListZoomPhoneAccountSettingsResult };
-  "deleteOutboundCallerNumbers": { params: DeleteOutboundCallerNumbersParams; result: DeleteOutboundCallerNumbersResult };
-  "listCustomizeOutboundCallerNumbers": { params: ListCustomizeOutboundCallerNumbersParams; result: ListCustomizeOutboundCallerNumbersResult };
-  "addOutboundCallerNumbers": { params: AddOutboundCallerNumbersParams; result: AddOutboundCallerNumbersResult };
-  "ListAlertSettingsWithPagingQuery": { params: ListAlertSettingsWithPagingQueryParams; result: ListAlertSettingsWithPagingQueryResult };
-  "AddAnAlertSetting": { params: AddAnAlertSettingParams; result: AddAnAlertSettingResult };
-  "DeleteAnAlertSetting": { params: DeleteAnAlertSettingParams; result: DeleteAnAlertSettingResult };
-  "GetAlertSettingDetails": { params: GetAlertSettingDetailsParams; result: GetAlertSettingDetailsResult };
-  "UpdateAnAlertSetting": { params: UpdateAnAlertSettingParams; result: UpdateAnAlertSettingResult };
-  "DeleteAudioItem": { params: DeleteAudioItemParams; result: DeleteAudioItemResult };
-  "GetAudioItem": { params: GetAudioItemParams; result: GetAudioItemResult };
-  "UpdateAudioItem": { params: UpdateAudioItemParams; result: UpdateAudioItemResult };
-  "ListAudioItems": { params: ListAudioItemsParams; result: ListAudioItemsResult };
-  "AddAnAudio": { params: AddAnAudioParams; result: AddAnAudioResult };
-  "AddAudioItem": { params: AddAudioItemParams; result: AddAudioItemResult };
-  "listAutoReceptionists": { params: ListAutoReceptionistsParams; result: ListAutoReceptionistsResult };
-  "addAutoReceptionist": { params: AddAutoReceptionistParams; result: AddAutoReceptionistResult };
-  "deleteAutoReceptionist": { params: DeleteAutoReceptionistParams; result: DeleteAutoReceptionistResult };
-  "getAutoReceptionistDetail": { params: GetAutoReceptionistDetailParams; result: GetAutoReceptionistDetailResult };
-  "updateAutoReceptionist": { params: UpdateAutoReceptionistParams; result: UpdateAutoReceptionistResult };
-  "getAutoReceptionistCallHandlingSettings": { params: GetAutoReceptionistCallHandlingSettingsParams; result: GetAutoReceptionistCallHandlingSettingsResult };
-  "updateAutoReceptionistCallHandlingSettings": { params: UpdateAutoReceptionistCallHandlingSettingsParams; result: UpdateAutoReceptionistCallHandlingSettingsResult };
-  "unassignAllPhoneNumsAutoReceptionist": { params: UnassignAllPhoneNumsAutoReceptionistParams; result: UnassignAllPhoneNumsAutoReceptionistResult };
-  "assignPhoneNumbersAutoReceptionist": { params: AssignPhoneNumbersAutoReceptionistParams; result: AssignPhoneNumbersAutoReceptionistResult };
-  "unassignAPhoneNumAutoReceptionist": { params: UnassignAPhoneNumAutoReceptionistParams; result: UnassignAPhoneNumAutoReceptionistResult };
-  "getAutoReceptionistsPolicy": { params: GetAutoReceptionistsPolicyParams; result: GetAutoReceptionistsPolicyResult };
-  "updateAutoReceptionistPolicy": { params: UpdateAutoReceptionistPolicyParams; result: UpdateAutoReceptionistPolicyResult };
-  "DeletePolicy": { params: DeletePolicyParams; result: DeletePolicyResult };
-  "updatePolicy": { params: UpdatePolicyParams; result: UpdatePolicyResult };
-  "AddPolicy": { params: AddPolicyParams; result: AddPolicyResult };
-  "getAutoReceptionistSettings": { params: GetAutoReceptionistSettingsParams; result: GetAutoReceptionistSettingsResult };
-  "deleteAutoReceptionistSetting": { params: DeleteAutoReceptionistSettingParams; result: DeleteAutoReceptionistSettingResult };
-  "updateAutoReceptionistSetting": { params: UpdateAutoReceptionistSettingParams; result: UpdateAutoReceptionistSettingResult };
-  "addAutoReceptionistSetting": { params: AddAutoReceptionistSettingParams; result: AddAutoReceptionistSettingResult };
-  "listBillingAccount": { params: ListBillingAccountParams; result: ListBillingAccountResult };
-  "GetABillingAccount": { params: GetABillingAccountParams; result: GetABillingAccountResult };
-  "listBlockedList": { params: ListBlockedListParams; result: ListBlockedListResult };
-  "addAnumberToBlockedList": { params: AddAnumberToBlockedListParams; result: AddAnumberToBlockedListResult };
-  "deleteABlockedList": { params: DeleteABlockedListParams; result: DeleteABlockedListResult };
-  "getABlockedList": { params: GetABlockedListParams; result: GetABlockedListResult };
-  "updateBlockedList": { params: UpdateBlockedListParams; result: UpdateBlockedListResult };
-  "getCallHandling": { params: GetCallHandlingParams; result: GetCallHandlingResult };
-  "deleteCallHandling": { params: DeleteCallHandlingParams; result: DeleteCallHandlingResult };
-  "updateCallHandling": { params: UpdateCallHandlingParams; result: UpdateCallHandlingResult };
-  "addCallHandling": { params: AddCallHandlingParams; result: AddCallHandlingResult };
-  "getCallElement": { params: GetCallElementParams; result: GetCallElementResult };
-  "accountCallHistory": { params: AccountCallHistoryParams; result: AccountCallHistoryResult };
-  "getCallPath": { params: GetCallPathParams; result: GetCallPathResult };
-  "addClientCodeToCallHistory": { params: AddClientCodeToCallHistoryParams; result: AddClientCodeToCallHistoryResult };
-  "getCallHistoryDetail": { params: GetCallHistoryDetailParams; result: GetCallHistoryDetailResult };
-  "accountCallLogs": { params: AccountCallLogsParams; result: AccountCallLogsResult };
-  "getCallLogDetails": { params: GetCallLogDetailsParams; result: GetCallLogDetailsResult };
-  "addClientCodeToCallLog": { params: AddClientCodeToCallLogParams; result: AddClientCodeToCallLogResult };
-  "getUserAICallSummary": { params: GetUserAiCallSummaryParams; result: GetUserAiCallSummaryResult };
-  "phoneUserCallHistory": { params: PhoneUserCallHistoryParams; result: PhoneUserCallHistoryResult };
-  "syncUserCallHistory": { params: SyncUserCallHistoryParams; result: SyncUserCallHistoryResult };
-  "deleteUserCallHistory": { params: DeleteUserCallHistoryParams; result: DeleteUserCallHistoryResult };
-  "phoneUserCallLogs": { params: PhoneUserCallLogsParams; result: PhoneUserCallLogsResult };
-  "syncUserCallLogs": { params: SyncUserCallLogsParams; result: SyncUserCallLogsResult };
-  "deleteCallLog": { params: DeleteCallLogParams; result: DeleteCallLogResult };
-  "callqueueanalytics": { params: CallqueueanalyticsParams; result: CallqueueanalyticsResult };
-  "listCallQueues": { params: ListCallQueuesParams; result: ListCallQueuesResult };
-  "createCallQueue": { params: CreateCallQueueParams; result: CreateCallQueueResult };
-  "deleteACallQueue": { params: DeleteACallQueueParams; result: DeleteACallQueueResult };
-  "getACallQueue": { params: GetACallQueueParams; result: GetACallQueueResult };
-  "updateCallQueue": { params: UpdateCallQueueParams; result: UpdateCallQueueResult };
-  "getCallQueueCallHandlingSetting": { params: GetCallQueueCallHandlingSettingParams; result: GetCallQueueCallHandlingSettingResult };
-  "updateCallQueueCallHandlingSetting": { params: UpdateCallQueueCallHandlingSettingParams; result: UpdateCallQueueCallHandlingSettingResult };
-  "Listcustomgroupsofacallqueue": { params: ListcustomgroupsofacallqueueParams; result: ListcustomgroupsofacallqueueResult };
-  "Createacustomgroupinacallqueue": { params: CreateacustomgroupinacallqueueParams; result: CreateacustomgroupinacallqueueResult };
-  "Deleteacustomgroup": { params: DeleteacustomgroupParams; result: DeleteacustomgroupResult };
-  "Getacustomgroup": { params: GetacustomgroupParams; result: GetacustomgroupResult };
-  "Updateacustomgroup": { params: UpdateacustomgroupParams; result: UpdateacustomgroupResult };
-  "Addmemberstoacustomgroup": { params: AddmemberstoacustomgroupParams; result: AddmemberstoacustomgroupResult };
-  "Removeamemberfromacustomgroup": { params: RemoveamemberfromacustomgroupParams; result: RemoveamemberfromacustomgroupResult };
-  "unassignAllMembers": { params: UnassignAllMembersParams; result: UnassignAllMembersResult };
-  "listCallQueueMembers": { params: ListCallQueueMembersParams; result: ListCallQueueMembersResult };
-  "addMembersToCallQueue": { params: AddMembersToCallQueueParams; result: AddMembersToCallQueueResult };
-  "unassignMemberFromCallQueue": { params: UnassignMemberFromCallQueueParams; result: UnassignMemberFromCallQueueResult };
-  "unassignAPhoneNumCallQueue": { params: UnassignAPhoneNumCallQueueParams; result: UnassignAPhoneNumCallQueueResult };
-  "assignPhoneToCallQueue": { params: AssignPhoneToCallQueueParams; result: AssignPhoneToCallQueueResult };
-  "unAssignPhoneNumCallQueue": { params: UnAssignPhoneNumCallQueueParams; result: UnAssignPhoneNumCallQueueResult };
-  "getCallQueuePolicy": { params: GetCallQueuePolicyParams; result: GetCallQueuePolicyResult };
-  "updateCallQueuePolicy": { params: UpdateCallQueuePolicyParams; result: UpdateCallQueuePolicyResult };
-  "removeCQPolicySubSetting": { params: RemoveCqPolicySubSettingParams; result: RemoveCqPolicySubSettingResult };
-  "updateCQPolicySubSetting": { params: UpdateCqPolicySubSettingParams; result: UpdateCqPolicySubSettingResult };
-  "addCQPolicySubSetting": { params: AddCqPolicySubSettingParams; result: AddCqPolicySubSettingResult };
-  "getCallQueueRecordings": { params: GetCallQueueRecordingsParams; result: GetCallQueueRecordingsResult };
-  "getCallQueueSettings": { params: GetCallQueueSettingsParams; result: GetCallQueueSettingsResult };
-  "deleteCallQueueSetting": { params: DeleteCallQueueSettingParams; result: DeleteCallQueueSettingResult };
-  "updateCallQueueSetting": { params: UpdateCallQueueSettingParams; result: UpdateCallQueueSettingResult };
-  "addCallQueueSetting": { params: AddCallQueueSettingParams; result: AddCallQueueSettingResult };
-  "listCRPhoneNumbers": { params: ListCrPhoneNumbersParams; result: ListCrPhoneNumbersResult };
-  "activeCRPhoneNumbers": { params: ActiveCrPhoneNumbersParams; result: ActiveCrPhoneNumbersResult };
-  "createCRPhoneNumbers": { params: CreateCrPhoneNumbersParams; result: CreateCrPhoneNumbersResult };
-  "deleteCRPhoneNumber": { params: DeleteCrPhoneNumberParams; result: DeleteCrPhoneNumberResult };
-  "listCommonAreas": { params: ListCommonAreasParams; result: ListCommonAreasResult };
-  "addCommonArea": { params: AddCommonAreaParams; result: AddCommonAreaResult };
-  "Generateactivationcodesforcommonareas": { params: GenerateactivationcodesforcommonareasParams; result: GenerateactivationcodesforcommonareasResult };
-  "listActivationCodes": { params: ListActivationCodesParams; result: ListActivationCodesResult };
-  "ApplyTemplatetoCommonAreas": { params: ApplyTemplatetoCommonAreasParams; result: ApplyTemplatetoCommonAreasResult };
-  "deleteCommonArea": { params: DeleteCommonAreaParams; result: DeleteCommonAreaResult };
-  "getACommonArea": { params: GetACommonAreaParams; result: GetACommonAreaResult };
-  "updateCommonArea": { params: UpdateCommonAreaParams; result: UpdateCommonAreaResult };
-  "getCommonAreaCallHandlingSetting": { params: GetCommonAreaCallHandlingSettingParams; result: GetCommonAreaCallHandlingSettingResult };
-  "updateCommonAreaCallHandlingSetting": { params: UpdateCommonAreaCallHandlingSettingParams; result: UpdateCommonAreaCallHandlingSettingResult };
-  "assignCallingPlansToCommonArea": { params: AssignCallingPlansToCommonAreaParams; result: AssignCallingPlansToCommonAreaResult };
-  "unassignCallingPlansFromCommonArea": { params: UnassignCallingPlansFromCommonAreaParams; result: UnassignCallingPlansFromCommonAreaResult };
-  "assignPhoneNumbersToCommonArea": { params: AssignPhoneNumbersToCommonAreaParams; result: AssignPhoneNumbersToCommonAreaResult };
-  "unassignPhoneNumbersFromCommonArea": { params: UnassignPhoneNumbersFromCommonAreaParams; result: UnassignPhoneNumbersFromCommonAreaResult };
-  "UpdateCommonAreaPinCode": { params: UpdateCommonAreaPinCodeParams; result: UpdateCommonAreaPinCodeResult };
-  "getCommonAreaSettings": { params: GetCommonAreaSettingsParams; result: GetCommonAreaSettingsResult };
-  "deleteCommonAreaSetting": { params: DeleteCommonAreaSettingParams; result: DeleteCommonAreaSettingResult };
-  "UpdateCommonAreaSetting": { params: UpdateCommonAreaSettingParams; result: UpdateCommonAreaSettingResult };
-  "AddCommonAreaSetting": { params: AddCommonAreaSettingParams; result: AddCommonAreaSettingResult };
-  "listCallLogsMetrics": { params: ListCallLogsMetricsParams; result: ListCallLogsMetricsResult };
-  "getCallQoS": { params: GetCallQoSParams; result: GetCallQoSResult };
-  "getCallLogMetricsDetails": { params: GetCallLogMetricsDetailsParams; result: GetCallLogMetricsDetailsResult };
-  "listUserDefaultEmergencyAddress": { params: ListUserDefaultEmergencyAddressParams; result: ListUserDefaultEmergencyAddressResult };
-  "listUserDetectablePersonalLocation": { params: ListUserDetectablePersonalLocationParams; result: ListUserDetectablePersonalLocationResult };
-  "listUserLocationSharingPermission": { params: ListUserLocationSharingPermissionParams; result: ListUserLocationSharingPermissionResult };
-  "listUserNomadicEmergencyServices": { params: ListUserNomadicEmergencyServicesParams; result: ListUserNomadicEmergencyServicesResult };
-  "listPhoneRealtimelocation": { params: ListPhoneRealtimelocationParams; result: ListPhoneRealtimelocationResult };
-  "listUserRealtimeLocation": { params: ListUserRealtimeLocationParams; result: ListUserRealtimeLocationResult };
-  "listTrackedLocations": { params: ListTrackedLocationsParams; result: ListTrackedLocationsResult };
-  "listPastCallMetrics": { params: ListPastCallMetricsParams; result: ListPastCallMetricsResult };
-  "listDeviceLineKeySetting": { params: ListDeviceLineKeySettingParams; result: ListDeviceLineKeySettingResult };
-  "batchUpdateDeviceLineKeySetting": { params: BatchUpdateDeviceLineKeySettingParams; result: BatchUpdateDeviceLineKeySettingResult };
-  "DeleteUsersFromDirectory": { params: DeleteUsersFromDirectoryParams; result: DeleteUsersFromDirectoryResult };
-  "ListUsersFromDirectory": { params: ListUsersFromDirectoryParams; result: ListUsersFromDirectoryResult };
-  "AddUsersToDirectory": { params: AddUsersToDirectoryParams; result: AddUsersToDirectoryResult };
-  "DeleteUsersFromDirectoryBySite": { params: DeleteUsersFromDirectoryBySiteParams; result: DeleteUsersFromDirectoryBySiteResult };
-  "ListUsersFromDirectoryBySite": { params: ListUsersFromDirectoryBySiteParams; result: ListUsersFromDirectoryBySiteResult };
-  "AddUsersToDirectoryBySite": { params: AddUsersToDirectoryBySiteParams; result: AddUsersToDirectoryBySiteResult };
-  "listEmergencyAddresses": { params: ListEmergencyAddressesParams; result: ListEmergencyAddressesResult };
-  "addEmergencyAddress": { params: AddEmergencyAddressParams; result: AddEmergencyAddressResult };
-  "deleteEmergencyAddress": { params: DeleteEmergencyAddressParams; result: DeleteEmergencyAddressResult };
-  "getEmergencyAddress": { params: GetEmergencyAddressParams; result: GetEmergencyAddressResult };
-  "updateEmergencyAddress": { params: UpdateEmergencyAddressParams; result: UpdateEmergencyAddressResult };
-  "batchAddLocations": { params: BatchAddLocationsParams; result: BatchAddLocationsResult };
-  "listLocations": { params: ListLocationsParams; result: ListLocationsResult };
-  "addLocation": { params: AddLocationParams; result: AddLocationResult };
-  "deleteLocation": { params: DeleteLocationParams; result: DeleteLocationResult };
-  "getLocation": { params: GetLocationParams; result: GetLocationResult };
-  "updateLocation": { params: UpdateLocationParams; result: UpdateLocationResult };
-  "listExternalContacts": { params: ListExternalContactsParams; result: ListExternalContactsResult };
-  "addExternalContact": { params: AddExternalContactParams; result: AddExternalContactResult };
-  "deleteAExternalContact": { params: DeleteAExternalContactParams; result: DeleteAExternalContactResult };
-  "getAExternalContact": { params: GetAExternalContactParams; result: GetAExternalContactResult };
-  "updateExternalContact": { params: UpdateExternalContactParams; result: UpdateExternalContactResult };
-  "UploadFaxFiles": { params: UploadFaxFilesParams; result: UploadFaxFilesResult };
-  "Getuser'sfaxlogs": { params: GetusersfaxlogsParams; result: GetusersfaxlogsResult };
-  "SendEFax": { params: SendEFaxParams; result: SendEFaxResult };
-  "GetAccount'sFaxLogs": { params: GetAccountsFaxLogsParams; result: GetAccountsFaxLogsResult };
-  "DeleteFaxLog": { params: DeleteFaxLogParams; result: DeleteFaxLogResult };
-  "GetFaxLogDetails": { params: GetFaxLogDetailsParams; result: GetFaxLogDetailsResult };
-  "UpdateFaxLogReadStatus": { params: UpdateFaxLogReadStatusParams; result: UpdateFaxLogReadStatusResult };
-  "Downloadfaxfile": { params: DownloadfaxfileParams; result: DownloadfaxfileResult };
-  "ListFirmwareRules": { params: ListFirmwareRulesParams; result: ListFirmwareRulesResult };
-  "AddFirmwareRule": { params: AddFirmwareRuleParams; result: AddFirmwareRuleResult };
-  "DeleteFirmwareUpdateRule": { params: DeleteFirmwareUpdateRuleParams; result: DeleteFirmwareUpdateRuleResult };
-  "GetFirmwareRuleDetail": { params: GetFirmwareRuleDetailParams; result: GetFirmwareRuleDetailResult };
-  "UpdateFirmwareRule": { params: UpdateFirmwareRuleParams; result: UpdateFirmwareRuleResult };
-  "ListFirmwares": { params: ListFirmwaresParams; result: ListFirmwaresResult };
-  "listGCP": { params: ListGcpParams; result: ListGcpResult };
-  "addGCP": { params: AddGcpParams; result: AddGcpResult };
-  "deleteGCP": { params: DeleteGcpParams; result: DeleteGcpResult };
-  "GetGCP": { params: GetGcpParams; result: GetGcpResult };
-  "updateGCP": { params: UpdateGcpParams; result: UpdateGcpResult };
-  "listGCPMembers": { params: ListGcpMembersParams; result: ListGcpMembersResult };
-  "addGCPMembers": { params: AddGcpMembersParams; result: AddGcpMembersResult };
-  "removeGCPMembers": { params: RemoveGcpMembersParams; result: RemoveGcpMembersResult };
-  "GetGroupPolicyDetails": { params: GetGroupPolicyDetailsParams; result: GetGroupPolicyDetailsResult };
-  "updateGroupPolicy": { params: UpdateGroupPolicyParams; result: UpdateGroupPolicyResult };
-  "getGroupPhoneSettings": { params: GetGroupPhoneSettingsParams; result: GetGroupPhoneSettingsResult };
-  "getAutoReceptionistIVR": { params: GetAutoReceptionistIvrParams; result: GetAutoReceptionistIvrResult };
-  "updateAutoReceptionistIVR": { params: UpdateAutoReceptionistIvrParams; result: UpdateAutoReceptionistIvrResult };
-  "DeleteExtensiontLevelInboundBlockRules": { params: DeleteExtensiontLevelInboundBlockRulesParams; result: DeleteExtensiontLevelInboundBlockRulesResult };
-  "ListExtensionLevelInboundBlockRules": { params: ListExtensionLevelInboundBlockRulesParams; result: ListExtensionLevelInboundBlockRulesResult };
-  "AddExtensiontLevelInboundBlockRules": { params: AddExtensiontLevelInboundBlockRulesParams; result: AddExtensiontLevelInboundBlockRulesResult };
-  "DeleteAccountLevelInboundBlockedStatistics": { params: DeleteAccountLevelInboundBlockedStatisticsParams; result: DeleteAccountLevelInboundBlockedStatisticsResult };
-  "ListAccountLevelInboundBlockedStatistics": { params: ListAccountLevelInboundBlockedStatisticsParams; result: ListAccountLevelInboundBlockedStatisticsResult };
-  "MarkPhoneNumberAsBlockedForAllExtensions": { params: MarkPhoneNumberAsBlockedForAllExtensionsParams; result: MarkPhoneNumberAsBlockedForAllExtensionsResult };
-  "DeleteAccountLevelInboundBlockRules": { params: DeleteAccountLevelInboundBlockRulesParams; result: DeleteAccountLevelInboundBlockRulesResult };
-  "ListAccountLevelInboundBlockRules": { params: ListAccountLevelInboundBlockRulesParams; result: ListAccountLevelInboundBlockRulesResult };
-  "AddAccountLevelInboundBlockRules": { params: AddAccountLevelInboundBlockRulesParams; result: AddAccountLevelInboundBlockRulesResult };
-  "UpdateAccountLevelInboundBlockRule": { params: UpdateAccountLevelInboundBlockRuleParams; result: UpdateAccountLevelInboundBlockRuleResult };
-  "listLineKeySetting": { params: ListLineKeySettingParams; result: ListLineKeySettingResult };
-  "BatchUpdateLineKeySetting": { params: BatchUpdateLineKeySettingParams; result: BatchUpdateLineKeySettingResult };
-  "DeleteLineKey": { params: DeleteLineKeyParams; result: DeleteLineKeyResult };
-  "listMonitoringGroup": { params: ListMonitoringGroupParams; result: ListMonitoringGroupResult };
-  "createMonitoringGroup": { params: CreateMonitoringGroupParams; result: CreateMonitoringGroupResult };
-  "deleteMonitoringGroup": { params: DeleteMonitoringGroupParams; result: DeleteMonitoringGroupResult };
-  "getMonitoringGroupById": { params: GetMonitoringGroupByIdParams; result: GetMonitoringGroupByIdResult };
-  "updateMonitoringGroup": { params: UpdateMonitoringGroupParams; result: UpdateMonitoringGroupResult };
-  "removeMembers": { params: RemoveMembersParams; result: RemoveMembersResult };
-  "listMembers": { params: ListMembersParams; result: ListMembersResult };
-  "addMembers": { params: AddMembersParams; result: AddMembersResult };
-  "removeMember": { params: RemoveMemberParams; result: RemoveMemberResult };
-  "GetCommonAreaOutboundCallingCountriesAndRegions": { params: GetCommonAreaOutboundCallingCountriesAndRegionsParams; result: GetCommonAreaOutboundCallingCountriesAndRegionsResult };
-  "UpdateCommonAreaOutboundCallingCountriesOrRegions": { params: UpdateCommonAreaOutboundCallingCountriesOrRegionsParams; result: UpdateCommonAreaOutboundCallingCountriesOrRegionsResult };
-  "listCommonAreaOutboundCallingExceptionRule": { params: ListCommonAreaOutboundCallingExceptionRuleParams; result: ListCommonAreaOutboundCallingExceptionRuleResult };
-  "AddCommonAreaOutboundCallingExceptionRule": { params: AddCommonAreaOutboundCallingExceptionRuleParams; result: AddCommonAreaOutboundCallingExceptionRuleResult };
-  "deleteCommonAreaOutboundCallingExceptionRule": { params: DeleteCommonAreaOutboundCallingExceptionRuleParams; result: DeleteCommonAreaOutboundCallingExceptionRuleResult };
-  "UpdateCommonAreaOutboundCallingExceptionRule": { params: UpdateCommonAreaOutboundCallingExceptionRuleParams; result: UpdateCommonAreaOutboundCallingExceptionRuleResult };
-  "GetAccountOutboundCallingCountriesAndRegions": { params: GetAccountOutboundCallingCountriesAndRegionsParams; result: GetAccountOutboundCallingCountriesAndRegionsResult };
-  "UpdateAccountOutboundCallingCountriesOrRegions": { params: UpdateAccountOutboundCallingCountriesOrRegionsParams; result: UpdateAccountOutboundCallingCountriesOrRegionsResult };
-  "listAccountOutboundCallingExceptionRule": { params: ListAccountOutboundCallingExceptionRuleParams; result: ListAccountOutboundCallingExceptionRuleResult };
-  "AddAccountOutboundCallingExceptionRule": { params: AddAccountOutboundCallingExceptionRuleParams; result: AddAccountOutboundCallingExceptionRuleResult };
-  "deleteAccountOutboundCallingExceptionRule": { params: DeleteAccountOutboundCallingExceptionRuleParams; result: DeleteAccountOutboundCallingExceptionRuleResult };
-  "UpdateAccountOutboundCallingExceptionRule": { params: UpdateAccountOutboundCallingExceptionRuleParams; result: UpdateAccountOutboundCallingExceptionRuleResult };
-  "GetSiteOutboundCallingCountriesAndRegions": { params: GetSiteOutboundCallingCountriesAndRegionsParams; result: GetSiteOutboundCallingCountriesAndRegionsResult };
-  "UpdateSiteOutboundCallingCountriesOrRegions": { params: UpdateSiteOutboundCallingCountriesOrRegionsParams; result: UpdateSiteOutboundCallingCountriesOrRegionsResult };
-  "listSiteOutboundCallingExceptionRule": { params: ListSiteOutboundCallingExceptionRuleParams; result: ListSiteOutboundCallingExceptionRuleResult };
-  "AddSiteOutboundCallingExceptionRule": { params: AddSiteOutboundCallingExceptionRuleParams; result: AddSiteOutboundCallingExceptionRuleResult };
-  "deleteSiteOutboundCallingExceptionRule": { params: DeleteSiteOutboundCallingExceptionRuleParams; result: DeleteSiteOutboundCallingExceptionRuleResult };
-  "UpdateSiteOutboundCallingExceptionRule": { params: UpdateSiteOutboundCallingExceptionRuleParams; result: UpdateSiteOutboundCallingExceptionRuleResult };
-  "GetUserOutboundCallingCountriesAndRegions": { params: GetUserOutboundCallingCountriesAndRegionsParams; result: GetUserOutboundCallingCountriesAndRegionsResult };
-  "UpdateUserOutboundCallingCountriesOrRegions": { params: UpdateUserOutboundCallingCountriesOrRegionsParams; result: UpdateUserOutboundCallingCountriesOrRegionsResult };
-  "listUserOutboundCallingExceptionRule": { params: ListUserOutboundCallingExceptionRuleParams; result: ListUserOutboundCallingExceptionRuleResult };
-  "AddUserOutboundCallingExceptionRule": { params: AddUserOutboundCallingExceptionRuleParams; result: AddUserOutboundCallingExceptionRuleResult };
-  "deleteUserOutboundCallingExceptionRule": { params: DeleteUserOutboundCallingExceptionRuleParams; result: DeleteUserOutboundCallingExceptionRuleResult };
-  "UpdateUserOutboundCallingExceptionRule": { params: UpdateUserOutboundCallingExceptionRuleParams; result: UpdateUserOutboundCallingExceptionRuleResult };
-  "listPhoneDevices": { params: ListPhoneDevicesParams; result: ListPhoneDevicesResult };
-  "addPhoneDevice": { params: AddPhoneDeviceParams; result: AddPhoneDeviceResult };
-  "syncPhoneDevice": { params: SyncPhoneDeviceParams; result: SyncPhoneDeviceResult };
-  "deleteADevice": { params: DeleteADeviceParams; result: DeleteADeviceResult };
-  "getADevice": { params: GetADeviceParams; result: GetADeviceResult };
-  "updateADevice": { params: UpdateADeviceParams; result: UpdateADeviceResult };
-  "addExtensionsToADevice": { params: AddExtensionsToADeviceParams; result: AddExtensionsToADeviceResult };
-  "deleteExtensionFromADevice": { params: DeleteExtensionFromADeviceParams; result: DeleteExtensionFromADeviceResult };
-  "updateProvisionTemplateToDevice": { params: UpdateProvisionTemplateToDeviceParams; result: UpdateProvisionTemplateToDeviceResult };
-  "rebootPhoneDevice": { params: RebootPhoneDeviceParams; result: RebootPhoneDeviceResult };
-  "ListSmartphones": { params: ListSmartphonesParams; result: ListSmartphonesResult };
-  "addBYOCNumber": { params: AddByocNumberParams; result: AddByocNumberResult };
-  "deleteUnassignedPhoneNumbers": { params: DeleteUnassignedPhoneNumbersParams; result: DeleteUnassignedPhoneNumbersResult };
-  "listAccountPhoneNumbers": { params: ListAccountPhoneNumbersParams; result: ListAccountPhoneNumbersResult };
-  "updateSiteForUnassignedPhoneNumbers": { params: UpdateSiteForUnassignedPhoneNumbersParams; result: UpdateSiteForUnassignedPhoneNumbersResult };
-  "getPhoneNumberDetails": { params: GetPhoneNumberDetailsParams; result: GetPhoneNumberDetailsResult };
-  "updatePhoneNumberDetails": { params: UpdatePhoneNumberDetailsParams; result: UpdatePhoneNumberDetailsResult };
-  "assignPhoneNumber": { params: AssignPhoneNumberParams; result: AssignPhoneNumberResult };
-  "UnassignPhoneNumber": { params: UnassignPhoneNumberParams; result: UnassignPhoneNumberResult };
-  "listCallingPlans": { params: ListCallingPlansParams; result: ListCallingPlansResult };
-  "listPhonePlans": { params: ListPhonePlansParams; result: ListPhonePlansResult };
-  "ListPhoneRoles": { params: ListPhoneRolesParams; result: ListPhoneRolesResult };
-  "DuplicatePhoneRole": { params: DuplicatePhoneRoleParams; result: DuplicatePhoneRoleResult };
-  "DeletePhoneRole": { params: DeletePhoneRoleParams; result: DeletePhoneRoleResult };
-  "getRoleInformation": { params: GetRoleInformationParams; result: GetRoleInformationResult };
-  "UpdatePhoneRole": { params: UpdatePhoneRoleParams; result: UpdatePhoneRoleResult };
-  "DelRoleMembers": { params: DelRoleMembersParams; result: DelRoleMembersResult };
-  "ListRoleMembers": { params: ListRoleMembersParams; result: ListRoleMembersResult };
-  "AddRoleMembers": { params: AddRoleMembersParams; result: AddRoleMembersResult };
-  "DeletePhoneRoleTargets": { params: DeletePhoneRoleTargetsParams; result: DeletePhoneRoleTargetsResult };
-  "ListPhoneRoleTargets": { params: ListPhoneRoleTargetsParams; result: ListPhoneRoleTargetsResult };
-  "AddPhoneRoleTargets": { params: AddPhoneRoleTargetsParams; result: AddPhoneRoleTargetsResult };
-  "listPrivateDirectoryMembers": { params: ListPrivateDirectoryMembersParams; result: ListPrivateDirectoryMembersResult };
-  "addMembersToAPrivateDirectory": { params: AddMembersToAPrivateDirectoryParams; result: AddMembersToAPrivateDirectoryResult };
-  "removeAMemberFromAPrivateDirectory": { params: RemoveAMemberFromAPrivateDirectoryParams; result: RemoveAMemberFromAPrivateDirectoryResult };
-  "updateAPrivateDirectoryMember": { params: UpdateAPrivateDirectoryMemberParams; result: UpdateAPrivateDirectoryMemberResult };
-  "listCarrierPeeringPhoneNumbers": { params: ListCarrierPeeringPhoneNumbersParams; result: ListCarrierPeeringPhoneNumbersResult };
-  "deletePeeringPhoneNumbers": { params: DeletePeeringPhoneNumbersParams; result: DeletePeeringPhoneNumbersResult };
-  "listPeeringPhoneNumbers": { params: ListPeeringPhoneNumbersParams; result: ListPeeringPhoneNumbersResult };
-  "updatePeeringPhoneNumbers": { params: UpdatePeeringPhoneNumbersParams; result: UpdatePeeringPhoneNumbersResult };
-  "addPeeringPhoneNumbers": { params: AddPeeringPhoneNumbersParams; result: AddPeeringPhoneNumbersResult };
-  "listAccountProvisionTemplate": { params: ListAccountProvisionTemplateParams; result: ListAccountProvisionTemplateResult };
-  "addProvisionTemplate": { params: AddProvisionTemplateParams; result: AddProvisionTemplateResult };
-  "deleteProvisionTemplate": { params: DeleteProvisionTemplateParams; result: DeleteProvisionTemplateResult };
-  "GetProvisionTemplate": { params: GetProvisionTemplateParams; result: GetProvisionTemplateResult };
-  "updateProvisionTemplate": { params: UpdateProvisionTemplateParams; result: UpdateProvisionTemplateResult };
-  "getPhoneRecordingByCallElementId": { params: GetPhoneRecordingByCallElementIdParams; result: GetPhoneRecordingByCallElementIdResult };
-  "getPhoneRecordingsByCallIdOrCallLogId": { params: GetPhoneRecordingsByCallIdOrCallLogIdParams; result: GetPhoneRecordingsByCallIdOrCallLogIdResult };
-  "phoneDownloadRecordingFile": { params: PhoneDownloadRecordingFileParams; result: PhoneDownloadRecordingFileResult };
-  "phoneDownloadRecordingTranscript": { params: PhoneDownloadRecordingTranscriptParams; result: PhoneDownloadRecordingTranscriptResult };
-  "getPhoneRecordings": { params: GetPhoneRecordingsParams; result: GetPhoneRecordingsResult };
-  "deleteCallRecording": { params: DeleteCallRecordingParams; result: DeleteCallRecordingResult };
-  "UpdateAutoDeleteField": { params: UpdateAutoDeleteFieldParams; result: UpdateAutoDeleteFieldResult };
-  "UpdateRecordingStatus": { params: UpdateRecordingStatusParams; result: UpdateRecordingStatusResult };
-  "phoneUserRecordings": { params: PhoneUserRecordingsParams; result: PhoneUserRecordingsResult };
-  "GetCallChargesUsageReport": { params: GetCallChargesUsageReportParams; result: GetCallChargesUsageReportResult };
-  "Getfaxchargesusagereport": { params: GetfaxchargesusagereportParams; result: GetfaxchargesusagereportResult };
-  "getPSOperationLogs": { params: GetPsOperationLogsParams; result: GetPsOperationLogsResult };
-  "GetSMSChargesUsageReport": { params: GetSmsChargesUsageReportParams; result: GetSmsChargesUsageReportResult };
-  "listRoutingRule": { params: ListRoutingRuleParams; result: ListRoutingRuleResult };
-  "addRoutingRule": { params: AddRoutingRuleParams; result: AddRoutingRuleResult };
-  "deleteRoutingRule": { params: DeleteRoutingRuleParams; result: DeleteRoutingRuleResult };
-  "getRoutingRule": { params: GetRoutingRuleParams; result: GetRoutingRuleResult };
-  "updateRoutingRule": { params: UpdateRoutingRuleParams; result: UpdateRoutingRuleResult };
-  "postSmsMessage": { params: PostSmsMessageParams; result: PostSmsMessageResult };
-  "accountSmsSession": { params: AccountSmsSessionParams; result: AccountSmsSessionResult };
-  "smsSessionDetails": { params: SmsSessionDetailsParams; result: SmsSessionDetailsResult };
-  "smsByMessageId": { params: SmsByMessageIdParams; result: SmsByMessageIdResult };
-  "smsSessionSync": { params: SmsSessionSyncParams; result: SmsSessionSyncResult };
-  "userSmsSession": { params: UserSmsSessionParams; result: UserSmsSessionResult };
-  "GetSmsSessions": { params: GetSmsSessionsParams; result: GetSmsSessionsResult };
-  "listAccountSMSCampaigns": { params: ListAccountSmsCampaignsParams; result: ListAccountSmsCampaignsResult };
-  "GetSMSCampaign": { params: GetSmsCampaignParams; result: GetSmsCampaignResult };
-  "assignCampaignPhoneNumbers": { params: AssignCampaignPhoneNumbersParams; result: AssignCampaignPhoneNumbersResult };
-  "getNumberCampaignOptStatus": { params: GetNumberCampaignOptStatusParams; result: GetNumberCampaignOptStatusResult };
-  "updateNumberCampaignOptStatus": { params: UpdateNumberCampaignOptStatusParams; result: UpdateNumberCampaignOptStatusResult };
-  "unassignCampaignPhoneNumber": { params: UnassignCampaignPhoneNumberParams; result: UnassignCampaignPhoneNumberResult };
-  "getUserNumberCampaignOptStatus": { params: GetUserNumberCampaignOptStatusParams; result: GetUserNumberCampaignOptStatusResult };
-  "getNumberConsentOptStatus": { params: GetNumberConsentOptStatusParams; result: GetNumberConsentOptStatusResult };
-  "listSettingTemplates": { params: ListSettingTemplatesParams; result: ListSettingTemplatesResult };
-  "addSettingTemplate": { params: AddSettingTemplateParams; result: AddSettingTemplateResult };
-  "getSettingTemplate": { params: GetSettingTemplateParams; result: GetSettingTemplateResult };
-  "updateSettingTemplate": { params: UpdateSettingTemplateParams; result: UpdateSettingTemplateResult };
-  "GetAccountPolicyDetails": { params: GetAccountPolicyDetailsParams; result: GetAccountPolicyDetailsResult };
-  "updateAccountPolicy": { params: UpdateAccountPolicyParams; result: UpdateAccountPolicyResult };
-  "listPortedNumbers": { params: ListPortedNumbersParams; result: ListPortedNumbersResult };
-  "getPortedNumbersDetails": { params: GetPortedNumbersDetailsParams; result: GetPortedNumbersDetailsResult };
-  "phoneSetting": { params: PhoneSettingParams; result: PhoneSettingResult };
-  "updatePhoneSettings": { params: UpdatePhoneSettingsParams; result: UpdatePhoneSettingsResult };
-  "listSipGroups": { params: ListSipGroupsParams; result: ListSipGroupsResult };
-  "listBYOCSIPTrunk": { params: ListByocsipTrunkParams; result: ListByocsipTrunkResult };
-  "listSharedLineAppearances": { params: ListSharedLineAppearancesParams; result: ListSharedLineAppearancesResult };
-  "listSharedLineGroups": { params: ListSharedLineGroupsParams; result: ListSharedLineGroupsResult };
-  "createASharedLineGroup": { params: CreateASharedLineGroupParams; result: CreateASharedLineGroupResult };
-  "getASharedLineGroup": { params: GetASharedLineGroupParams; result: GetASharedLineGroupResult };
-  "getSharedLineGroupCallHandlingSetting": { params: GetSharedLineGroupCallHandlingSettingParams; result: GetSharedLineGroupCallHandlingSettingResult };
-  "updateSharedLineGroupCallHandlingSetting": { params: UpdateSharedLineGroupCallHandlingSettingParams; result: UpdateSharedLineGroupCallHandlingSettingResult };
-  "getSharedLineGroupPolicy": { params: GetSharedLineGroupPolicyParams; result: GetSharedLineGroupPolicyResult };
-  "updateSharedLineGroupPolicy": { params: UpdateSharedLineGroupPolicyParams; result: UpdateSharedLineGroupPolicyResult };
-  "getSharedLineGroupSettings": { params: GetSharedLineGroupSettingsParams; result: GetSharedLineGroupSettingsResult };
-  "deleteSharedLineGroupSetting": { params: DeleteSharedLineGroupSettingParams; result: DeleteSharedLineGroupSettingResult };
-  "updateSharedLineGroupSetting": { params: UpdateSharedLineGroupSettingParams; result: UpdateSharedLineGroupSettingResult };
-  "addSharedLineGroupSetting": { params: AddSharedLineGroupSettingParams; result: AddSharedLineGroupSettingResult };
-  "deleteASharedLineGroup": { params: DeleteASharedLineGroupParams; result: DeleteASharedLineGroupResult };
-  "updateASharedLineGroup": { params: UpdateASharedLineGroupParams; result: UpdateASharedLineGroupResult };
-  "deleteMembersOfSLG": { params: DeleteMembersOfSlgParams; result: DeleteMembersOfSlgResult };
-  "addMembersToSharedLineGroup": { params: AddMembersToSharedLineGroupParams; result: AddMembersToSharedLineGroupResult };
-  "deleteAMemberSLG": { params: DeleteAMemberSlgParams; result: DeleteAMemberSlgResult };
-  "deletePhoneNumbersSLG": { params: DeletePhoneNumbersSlgParams; result: DeletePhoneNumbersSlgResult };
-  "assignPhoneNumbersSLG": { params: AssignPhoneNumbersSlgParams; result: AssignPhoneNumbersSlgResult };
-  "deleteAPhoneNumberSLG": { params: DeleteAPhoneNumberSlgParams; result: DeleteAPhoneNumberSlgResult };
-  "removeSLGPolicySubSetting": { params: RemoveSlgPolicySubSettingParams; result: RemoveSlgPolicySubSettingResult };
-  "updateSLGPolicySubSetting": { params: UpdateSlgPolicySubSettingParams; result: UpdateSlgPolicySubSettingResult };
-  "addSLGPolicySubSetting": { params: AddSlgPolicySubSettingParams; result: AddSlgPolicySubSettingResult };
-  "listPhoneSites": { params: ListPhoneSitesParams; result: ListPhoneSitesResult };
-  "createPhoneSite": { params: CreatePhoneSiteParams; result: CreatePhoneSiteResult };
-  "deletePhoneSite": { params: DeletePhoneSiteParams; result: DeletePhoneSiteResult };
-  "getASite": { params: GetASiteParams; result: GetASiteResult };
-  "updateSiteDetails": { params: UpdateSiteDetailsParams; result: UpdateSiteDetailsResult };
-  "deleteSiteOutboundCallerNumbers": { params: DeleteSiteOutboundCallerNumbersParams; result: DeleteSiteOutboundCallerNumbersResult };
-  "listSiteCustomizeOutboundCallerNumbers": { params: ListSiteCustomizeOutboundCallerNumbersParams; result: ListSiteCustomizeOutboundCallerNumbersResult };
-  "addSiteOutboundCallerNumbers": { params: AddSiteOutboundCallerNumbersParams; result: AddSiteOutboundCallerNumbersResult };
-  "deleteSiteSetting": { params: DeleteSiteSettingParams; result: DeleteSiteSettingResult };
-  "getSiteSettingForType": { params: GetSiteSettingForTypeParams; result: GetSiteSettingForTypeResult };
-  "updateSiteSetting": { params: UpdateSiteSettingParams; result: UpdateSiteSettingResult };
-  "addSiteSetting": { params: AddSiteSettingParams; result: AddSiteSettingResult };
-  "listPhoneUsers": { params: ListPhoneUsersParams; result: ListPhoneUsersResult };
-  "batchAddUsers": { params: BatchAddUsersParams; result: BatchAddUsersResult };
-  "updateUsersPropertiesInBatch": { params: UpdateUsersPropertiesInBatchParams; result: UpdateUsersPropertiesInBatchResult };
-  "phoneUser": { params: PhoneUserParams; result: PhoneUserResult };
-  "updateUserProfile": { params: UpdateUserProfileParams; result: UpdateUserProfileResult };
-  "deleteUserCallForwardSetting": { params: DeleteUserCallForwardSettingParams; result: DeleteUserCallForwardSettingResult };
-  "addUserCallForwardSetting": { params: AddUserCallForwardSettingParams; result: AddUserCallForwardSettingResult };
-  "getUserCallHandlingSetting": { params: GetUserCallHandlingSettingParams; result: GetUserCallHandlingSettingResult };
-  "updateUserCallHandlingSetting": { params: UpdateUserCallHandlingSettingParams; result: UpdateUserCallHandlingSettingResult };
-  "assignCallingPlan": { params: AssignCallingPlanParams; result: AssignCallingPlanResult };
-  "updateCallingPlan": { params: UpdateCallingPlanParams; result: UpdateCallingPlanResult };
-  "unassignCallingPlan": { params: UnassignCallingPlanParams; result: UnassignCallingPlanResult };
-  "deleteUserOutboundCallerNumbers": { params: DeleteUserOutboundCallerNumbersParams; result: DeleteUserOutboundCallerNumbersResult };
-  "listUserCustomizeOutboundCallerNumbers": { params: ListUserCustomizeOutboundCallerNumbersParams; result: ListUserCustomizeOutboundCallerNumbersResult };
-  "addUserOutboundCallerNumbers": { params: AddUserOutboundCallerNumbersParams; result: AddUserOutboundCallerNumbersResult };
-  "GetUserPolicyDetails": { params: GetUserPolicyDetailsParams; result: GetUserPolicyDetailsResult };
-  "updateUserPolicy": { params: UpdateUserPolicyParams; result: UpdateUserPolicyResult };
-  "deleteUserProfileSetting": { params: DeleteUserProfileSettingParams; result: DeleteUserProfileSettingResult };
-  "addUserProfileSetting": { params: AddUserProfileSettingParams; result: AddUserProfileSettingResult };
-  "phoneUserSettings": { params: PhoneUserSettingsParams; result: PhoneUserSettingsResult };
-  "updateUserSettings": { params: UpdateUserSettingsParams; result: UpdateUserSettingsResult };
-  "deleteUserSetting": { params: DeleteUserSettingParams; result: DeleteUserSettingResult };
-  "updateUserSetting": { params: UpdateUserSettingParams; result: UpdateUserSettingResult };
-  "addUserSetting": { params: AddUserSettingParams; result: AddUserSettingResult };
-  "getVoicemailDetailsByCallElementId": { params: GetVoicemailDetailsByCallElementIdParams; result: GetVoicemailDetailsByCallElementIdResult };
-  "getVoicemailDetailsByCallIdOrCallLogId": { params: GetVoicemailDetailsByCallIdOrCallLogIdParams; result: GetVoicemailDetailsByCallIdOrCallLogIdResult };
-  "phoneUserVoiceMails": { params: PhoneUserVoiceMailsParams; result: PhoneUserVoiceMailsResult };
-  "accountVoiceMails": { params: AccountVoiceMailsParams; result: AccountVoiceMailsResult };
-  "phoneDownloadVoicemailFile": { params: PhoneDownloadVoicemailFileParams; result: PhoneDownloadVoicemailFileResult };
-  "deleteVoicemail": { params: DeleteVoicemailParams; result: DeleteVoicemailResult };
-  "getVoicemailDetails": { params: GetVoicemailDetailsParams; result: GetVoicemailDetailsResult };
-  "updateVoicemailReadStatus": { params: UpdateVoicemailReadStatusParams; result: UpdateVoicemailReadStatusResult };
-  "listZoomRooms": { params: ListZoomRoomsParams; result: ListZoomRoomsResult };
-  "addZoomRoom": { params: AddZoomRoomParams; result: AddZoomRoomResult };
-  "listUnassignedZoomRooms": { params: ListUnassignedZoomRoomsParams; result: ListUnassignedZoomRoomsResult };
-  "RemoveZoomRoom": { params: RemoveZoomRoomParams; result: RemoveZoomRoomResult };
-  "getZoomRoom": { params: GetZoomRoomParams; result: GetZoomRoomResult };
-  "updateZoomRoom": { params: UpdateZoomRoomParams; result: UpdateZoomRoomResult };
-  "assignCallingPlanToRoom": { params: AssignCallingPlanToRoomParams; result: AssignCallingPlanToRoomResult };
-  "unassignCallingPlanFromRoom": { params: UnassignCallingPlanFromRoomParams; result: UnassignCallingPlanFromRoomResult };
-  "assignPhoneNumberToZoomRoom": { params: AssignPhoneNumberToZoomRoomParams; result: AssignPhoneNumberToZoomRoomResult };
-  "UnassignPhoneNumberFromZoomRoom": { params: UnassignPhoneNumberFromZoomRoomParams; result: UnassignPhoneNumberFromZoomRoomResult };
+  "listZoomPhoneAccountSettings": { params: ListZoomPhoneAccountSettingsParams; result: ListZoomPhoneAccountSettingsResult; body: ListZoomPhoneAccountSettingsResult; item: never };
+  "deleteOutboundCallerNumbers": { params: DeleteOutboundCallerNumbersParams; result: DeleteOutboundCallerNumbersResult; body: null; item: never };
+  "listCustomizeOutboundCallerNumbers": { params: ListCustomizeOutboundCallerNumbersParams; result: ListCustomizeOutboundCallerNumbersResult; body: ListCustomizeOutboundCallerNumbersResult; item: ListCustomizeOutboundCallerNumbersItem };
+  "addOutboundCallerNumbers": { params: AddOutboundCallerNumbersParams; result: AddOutboundCallerNumbersResult; body: AddOutboundCallerNumbersResult; item: never };
+  "ListAlertSettingsWithPagingQuery": { params: ListAlertSettingsWithPagingQueryParams; result: ListAlertSettingsWithPagingQueryResult; body: ListAlertSettingsWithPagingQueryResult; item: ListAlertSettingsWithPagingQueryItem };
+  "AddAnAlertSetting": { params: AddAnAlertSettingParams; result: AddAnAlertSettingResult; body: AddAnAlertSettingResult; item: never };
+  "DeleteAnAlertSetting": { params: DeleteAnAlertSettingParams; result: DeleteAnAlertSettingResult; body: null; item: never };
+  "GetAlertSettingDetails": { params: GetAlertSettingDetailsParams; result: GetAlertSettingDetailsResult; body: GetAlertSettingDetailsResult; item: never };
+  "UpdateAnAlertSetting": { params: UpdateAnAlertSettingParams; result: UpdateAnAlertSettingResult; body: null; item: never };
+  "DeleteAudioItem": { params: DeleteAudioItemParams; result: DeleteAudioItemResult; body: null; item: never };
+  "GetAudioItem": { params: GetAudioItemParams; result: GetAudioItemResult; body: GetAudioItemResult; item: never };
+  "UpdateAudioItem": { params: UpdateAudioItemParams; result: UpdateAudioItemResult; body: null; item: never };
+  "ListAudioItems": { params: ListAudioItemsParams; result: ListAudioItemsResult; body: ListAudioItemsResult; item: never };
+  "AddAnAudio": { params: AddAnAudioParams; result: AddAnAudioResult; body: AddAnAudioResult; item: never };
+  "AddAudioItem": { params: AddAudioItemParams; result: AddAudioItemResult; body: AddAudioItemResult; item: never };
+  "listAutoReceptionists": { params: ListAutoReceptionistsParams; result: ListAutoReceptionistsResult; body: ListAutoReceptionistsResult; item: ListAutoReceptionistsItem };
+  "addAutoReceptionist": { params: AddAutoReceptionistParams; result: AddAutoReceptionistResult; body: AddAutoReceptionistResult; item: never };
+  "deleteAutoReceptionist": { params: DeleteAutoReceptionistParams; result: DeleteAutoReceptionistResult; body: null; item: never };
+  "getAutoReceptionistDetail": { params: GetAutoReceptionistDetailParams; result: GetAutoReceptionistDetailResult; body: GetAutoReceptionistDetailResult; item: never };
+  "updateAutoReceptionist": { params: UpdateAutoReceptionistParams; result: UpdateAutoReceptionistResult; body: null; item: never };
+  "getAutoReceptionistCallHandlingSettings": { params: GetAutoReceptionistCallHandlingSettingsParams; result: GetAutoReceptionistCallHandlingSettingsResult; body: GetAutoReceptionistCallHandlingSettingsResult; item: never };
+  "updateAutoReceptionistCallHandlingSettings": { params: UpdateAutoReceptionistCallHandlingSettingsParams; result: UpdateAutoReceptionistCallHandlingSettingsResult; body: null; item: never };
+  "unassignAllPhoneNumsAutoReceptionist": { params: UnassignAllPhoneNumsAutoReceptionistParams; result: UnassignAllPhoneNumsAutoReceptionistResult; body: null; item: never };
+  "assignPhoneNumbersAutoReceptionist": { params: AssignPhoneNumbersAutoReceptionistParams; result: AssignPhoneNumbersAutoReceptionistResult; body: null; item: never };
+  "unassignAPhoneNumAutoReceptionist": { params: UnassignAPhoneNumAutoReceptionistParams; result: UnassignAPhoneNumAutoReceptionistResult; body: null; item: never };
+  "getAutoReceptionistsPolicy": { params: GetAutoReceptionistsPolicyParams; result: GetAutoReceptionistsPolicyResult; body: GetAutoReceptionistsPolicyResult; item: never };
+  "updateAutoReceptionistPolicy": { params: UpdateAutoReceptionistPolicyParams; result: UpdateAutoReceptionistPolicyResult; body: null; item: never };
+  "DeletePolicy": { params: DeletePolicyParams; result: DeletePolicyResult; body: null; item: never };
+  "updatePolicy": { params: UpdatePolicyParams; result: UpdatePolicyResult; body: null; item: never };
+  "AddPolicy": { params: AddPolicyParams; result: AddPolicyResult; body: AddPolicyResult; item: never };
+  "getAutoReceptionistSettings": { params: GetAutoReceptionistSettingsParams; result: GetAutoReceptionistSettingsResult; body: GetAutoReceptionistSettingsResult; item: never };
+  "deleteAutoReceptionistSetting": { params: DeleteAutoReceptionistSettingParams; result: DeleteAutoReceptionistSettingResult; body: null; item: never };
+  "updateAutoReceptionistSetting": { params: UpdateAutoReceptionistSettingParams; result: UpdateAutoReceptionistSettingResult; body: null; item: never };
+  "addAutoReceptionistSetting": { params: AddAutoReceptionistSettingParams; result: AddAutoReceptionistSettingResult; body: AddAutoReceptionistSettingResult; item: never };
+  "listBillingAccount": { params: ListBillingAccountParams; result: ListBillingAccountResult; body: ListBillingAccountResult; item: never };
+  "GetABillingAccount": { params: GetABillingAccountParams; result: GetABillingAccountResult; body: GetABillingAccountResult; item: never };
+  "listBlockedList": { params: ListBlockedListParams; result: ListBlockedListResult; body: ListBlockedListResult; item: ListBlockedListItem };
+  "addAnumberToBlockedList": { params: AddAnumberToBlockedListParams; result: AddAnumberToBlockedListResult; body: AddAnumberToBlockedListResult; item: never };
+  "deleteABlockedList": { params: DeleteABlockedListParams; result: DeleteABlockedListResult; body: null; item: never };
+  "getABlockedList": { params: GetABlockedListParams; result: GetABlockedListResult; body: GetABlockedListResult; item: never };
+  "updateBlockedList": { params: UpdateBlockedListParams; result: UpdateBlockedListResult; body: null; item: never };
+  "getCallHandling": { params: GetCallHandlingParams; result: GetCallHandlingResult; body: GetCallHandlingResult; item: never };
+  "deleteCallHandling": { params: DeleteCallHandlingParams; result: DeleteCallHandlingResult; body: null; item: never };
+  "updateCallHandling": { params: UpdateCallHandlingParams; result: UpdateCallHandlingResult; body: null; item: never };
+  "addCallHandling": { params: AddCallHandlingParams; result: AddCallHandlingResult; body: AddCallHandlingResult; item: never };
+  "getCallElement": { params: GetCallElementParams; result: GetCallElementResult; body: GetCallElementResult; item: never };
+  "accountCallHistory": { params: AccountCallHistoryParams; result: AccountCallHistoryResult; body: AccountCallHistoryResult; item: AccountCallHistoryItem };
+  "getCallPath": { params: GetCallPathParams; result: GetCallPathResult; body: GetCallPathResult; item: never };
+  "addClientCodeToCallHistory": { params: AddClientCodeToCallHistoryParams; result: AddClientCodeToCallHistoryResult; body: null; item: never };
+  "getCallHistoryDetail": { params: GetCallHistoryDetailParams; result: GetCallHistoryDetailResult; body: GetCallHistoryDetailResult; item: never };
+  "accountCallLogs": { params: AccountCallLogsParams; result: AccountCallLogsResult; body: AccountCallLogsResult; item: AccountCallLogsItem };
+  "getCallLogDetails": { params: GetCallLogDetailsParams; result: GetCallLogDetailsResult; body: GetCallLogDetailsResult; item: never };
+  "addClientCodeToCallLog": { params: AddClientCodeToCallLogParams; result: AddClientCodeToCallLogResult; body: null; item: never };
+  "getUserAICallSummary": { params: GetUserAiCallSummaryParams; result: GetUserAiCallSummaryResult; body: GetUserAiCallSummaryResult; item: never };
+  "phoneUserCallHistory": { params: PhoneUserCallHistoryParams; result: PhoneUserCallHistoryResult; body: PhoneUserCallHistoryResult; item: PhoneUserCallHistoryItem };
+  "syncUserCallHistory": { params: SyncUserCallHistoryParams; result: SyncUserCallHistoryResult; body: SyncUserCallHistoryResult; item: never };
+  "deleteUserCallHistory": { params: DeleteUserCallHistoryParams; result: DeleteUserCallHistoryResult; body: null; item: never };
+  "phoneUserCallLogs": { params: PhoneUserCallLogsParams; result: PhoneUserCallLogsResult; body: PhoneUserCallLogsResult; item: PhoneUserCallLogsItem };
+  "syncUserCallLogs": { params: SyncUserCallLogsParams; result: SyncUserCallLogsResult; body: SyncUserCallLogsResult; item: never };
+  "deleteCallLog": { params: DeleteCallLogParams; result: DeleteCallLogResult; body: null; item: never };
+  "callqueueanalytics": { params: CallqueueanalyticsParams; result: CallqueueanalyticsResult; body: CallqueueanalyticsResult; item: CallqueueanalyticsItem };
+  "listCallQueues": { params: ListCallQueuesParams; result: ListCallQueuesResult; body: ListCallQueuesResult; item: ListCallQueuesItem };
+  "createCallQueue": { params: CreateCallQueueParams; result: CreateCallQueueResult; body: CreateCallQueueResult; item: never };
+  "deleteACallQueue": { params: DeleteACallQueueParams; result: DeleteACallQueueResult; body: null; item: never };
+  "getACallQueue": { params: GetACallQueueParams; result: GetACallQueueResult; body: GetACallQueueResult; item: never };
+  "updateCallQueue": { params: UpdateCallQueueParams; result: UpdateCallQueueResult; body: null; item: never };
+  "getCallQueueCallHandlingSetting": { params: GetCallQueueCallHandlingSettingParams; result: GetCallQueueCallHandlingSettingResult; body: GetCallQueueCallHandlingSettingResult; item: never };
+  "updateCallQueueCallHandlingSetting": { params: UpdateCallQueueCallHandlingSettingParams; result: UpdateCallQueueCallHandlingSettingResult; body: null; item: never };
+  "Listcustomgroupsofacallqueue": { params: ListcustomgroupsofacallqueueParams; result: ListcustomgroupsofacallqueueResult; body: ListcustomgroupsofacallqueueResult; item: never };
+  "Createacustomgroupinacallqueue": { params: CreateacustomgroupinacallqueueParams; result: CreateacustomgroupinacallqueueResult; body: CreateacustomgroupinacallqueueResult; item: never };
+  "Deleteacustomgroup": { params: DeleteacustomgroupParams; result: DeleteacustomgroupResult; body: null; item: never };
+  "Getacustomgroup": { params: GetacustomgroupParams; result: GetacustomgroupResult; body: GetacustomgroupResult; item: never };
+  "Updateacustomgroup": { params: UpdateacustomgroupParams; result: UpdateacustomgroupResult; body: UpdateacustomgroupResult; item: never };
+  "Addmemberstoacustomgroup": { params: AddmemberstoacustomgroupParams; result: AddmemberstoacustomgroupResult; body: null; item: never };
+  "Removeamemberfromacustomgroup": { params: RemoveamemberfromacustomgroupParams; result: RemoveamemberfromacustomgroupResult; body: null; item: never };
+  "unassignAllMembers": { params: UnassignAllMembersParams; result: UnassignAllMembersResult; body: null; item: never };
+  "listCallQueueMembers": { params: ListCallQueueMembersParams; result: ListCallQueueMembersResult; body: ListCallQueueMembersResult; item: ListCallQueueMembersItem };
+  "addMembersToCallQueue": { params: AddMembersToCallQueueParams; result: AddMembersToCallQueueResult; body: null; item: never };
+  "unassignMemberFromCallQueue": { params: UnassignMemberFromCallQueueParams; result: UnassignMemberFromCallQueueResult; body: null; item: never };
+  "unassignAPhoneNumCallQueue": { params: UnassignAPhoneNumCallQueueParams; result: UnassignAPhoneNumCallQueueResult; body: null; item: never };
+  "assignPhoneToCallQueue": { params: AssignPhoneToCallQueueParams; result: AssignPhoneToCallQueueResult; body: null; item: never };
+  "unAssignPhoneNumCallQueue": { params: UnAssignPhoneNumCallQueueParams; result: UnAssignPhoneNumCallQueueResult; body: null; item: never };
+  "getCallQueuePolicy": { params: GetCallQueuePolicyParams; result: GetCallQueuePolicyResult; body: GetCallQueuePolicyResult; item: never };
+  "updateCallQueuePolicy": { params: UpdateCallQueuePolicyParams; result: UpdateCallQueuePolicyResult; body: null; item: never };
+  "removeCQPolicySubSetting": { params: RemoveCqPolicySubSettingParams; result: RemoveCqPolicySubSettingResult; body: null; item: never };
+  "updateCQPolicySubSetting": { params: UpdateCqPolicySubSettingParams; result: UpdateCqPolicySubSettingResult; body: null; item: never };
+  "addCQPolicySubSetting": { params: AddCqPolicySubSettingParams; result: AddCqPolicySubSettingResult; body: AddCqPolicySubSettingResult; item: never };
+  "getCallQueueRecordings": { params: GetCallQueueRecordingsParams; result: GetCallQueueRecordingsResult; body: GetCallQueueRecordingsResult; item: GetCallQueueRecordingsItem };
+  "getCallQueueSettings": { params: GetCallQueueSettingsParams; result: GetCallQueueSettingsResult; body: GetCallQueueSettingsResult; item: never };
+  "deleteCallQueueSetting": { params: DeleteCallQueueSettingParams; result: DeleteCallQueueSettingResult; body: null; item: never };
+  "updateCallQueueSetting": { params: UpdateCallQueueSettingParams; result: UpdateCallQueueSettingResult; body: null; item: never };
+  "addCallQueueSetting": { params: AddCallQueueSettingParams; result: AddCallQueueSettingResult; body: AddCallQueueSettingResult; item: never };
+  "listCRPhoneNumbers": { params: ListCrPhoneNumbersParams; result: ListCrPhoneNumbersResult; body: ListCrPhoneNumbersResult; item: ListCrPhoneNumbersItem };
+  "activeCRPhoneNumbers": { params: ActiveCrPhoneNumbersParams; result: ActiveCrPhoneNumbersResult; body: null; item: never };
+  "createCRPhoneNumbers": { params: CreateCrPhoneNumbersParams; result: CreateCrPhoneNumbersResult; body: null; item: never };
+  "deleteCRPhoneNumber": { params: DeleteCrPhoneNumberParams; result: DeleteCrPhoneNumberResult; body: null; item: never };
+  "listCommonAreas": { params: ListCommonAreasParams; result: ListCommonAreasResult; body: ListCommonAreasResult; item: ListCommonAreasItem };
+  "addCommonArea": { params: AddCommonAreaParams; result: AddCommonAreaResult; body: AddCommonAreaResult; item: never };
+  "Generateactivationcodesforcommonareas": { params: GenerateactivationcodesforcommonareasParams; result: GenerateactivationcodesforcommonareasResult; body: GenerateactivationcodesforcommonareasResult; item: never };
+  "listActivationCodes": { params: ListActivationCodesParams; result: ListActivationCodesResult; body: ListActivationCodesResult; item: ListActivationCodesItem };
+  "ApplyTemplatetoCommonAreas": { params: ApplyTemplatetoCommonAreasParams; result: ApplyTemplatetoCommonAreasResult; body: null; item: never };
+  "deleteCommonArea": { params: DeleteCommonAreaParams; result: DeleteCommonAreaResult; body: null; item: never };
+  "getACommonArea": { params: GetACommonAreaParams; result: GetACommonAreaResult; body: GetACommonAreaResult; item: never };
+  "updateCommonArea": { params: UpdateCommonAreaParams; result: UpdateCommonAreaResult; body: null; item: never };
+  "getCommonAreaCallHandlingSetting": { params: GetCommonAreaCallHandlingSettingParams; result: GetCommonAreaCallHandlingSettingResult; body: GetCommonAreaCallHandlingSettingResult; item: never };
+  "updateCommonAreaCallHandlingSetting": { params: UpdateCommonAreaCallHandlingSettingParams; result: UpdateCommonAreaCallHandlingSettingResult; body: null; item: never };
+  "assignCallingPlansToCommonArea": { params: AssignCallingPlansToCommonAreaParams; result: AssignCallingPlansToCommonAreaResult; body: AssignCallingPlansToCommonAreaResult; item: never };
+  "unassignCallingPlansFromCommonArea": { params: UnassignCallingPlansFromCommonAreaParams; result: UnassignCallingPlansFromCommonAreaResult; body: null; item: never };
+  "assignPhoneNumbersToCommonArea": { params: AssignPhoneNumbersToCommonAreaParams; result: AssignPhoneNumbersToCommonAreaResult; body: AssignPhoneNumbersToCommonAreaResult; item: never };
+  "unassignPhoneNumbersFromCommonArea": { params: UnassignPhoneNumbersFromCommonAreaParams; result: UnassignPhoneNumbersFromCommonAreaResult; body: null; item: never };
+  "UpdateCommonAreaPinCode": { params: UpdateCommonAreaPinCodeParams; result: UpdateCommonAreaPinCodeResult; body: null; item: never };
+  "getCommonAreaSettings": { params: GetCommonAreaSettingsParams; result: GetCommonAreaSettingsResult; body: GetCommonAreaSettingsResult; item: never };
+  "deleteCommonAreaSetting": { params: DeleteCommonAreaSettingParams; result: DeleteCommonAreaSettingResult; body: null; item: never };
+  "UpdateCommonAreaSetting": { params: UpdateCommonAreaSettingParams; result: UpdateCommonAreaSettingResult; body: null; item: never };
+  "AddCommonAreaSetting": { params: AddCommonAreaSettingParams; result: AddCommonAreaSettingResult; body: AddCommonAreaSettingResult; item: never };
+  "listCallLogsMetrics": { params: ListCallLogsMetricsParams; result: ListCallLogsMetricsResult; body: ListCallLogsMetricsResult; item: ListCallLogsMetricsItem };
+  "getCallQoS": { params: GetCallQoSParams; result: GetCallQoSResult; body: GetCallQoSResult; item: never };
+  "getCallLogMetricsDetails": { params: GetCallLogMetricsDetailsParams; result: GetCallLogMetricsDetailsResult; body: GetCallLogMetricsDetailsResult; item: never };
+  "listUserDefaultEmergencyAddress": { params: ListUserDefaultEmergencyAddressParams; result: ListUserDefaultEmergencyAddressResult; body: ListUserDefaultEmergencyAddressResult; item: ListUserDefaultEmergencyAddressItem };
+  "listUserDetectablePersonalLocation": { params: ListUserDetectablePersonalLocationParams; result: ListUserDetectablePersonalLocationResult; body: ListUserDetectablePersonalLocationResult; item: ListUserDetectablePersonalLocationItem };
+  "listUserLocationSharingPermission": { params: ListUserLocationSharingPermissionParams; result: ListUserLocationSharingPermissionResult; body: ListUserLocationSharingPermissionResult; item: ListUserLocationSharingPermissionItem };
+  "listUserNomadicEmergencyServices": { params: ListUserNomadicEmergencyServicesParams; result: ListUserNomadicEmergencyServicesResult; body: ListUserNomadicEmergencyServicesResult; item: ListUserNomadicEmergencyServicesItem };
+  "listPhoneRealtimelocation": { params: ListPhoneRealtimelocationParams; result: ListPhoneRealtimelocationResult; body: ListPhoneRealtimelocationResult; item: ListPhoneRealtimelocationItem };
+  "listUserRealtimeLocation": { params: ListUserRealtimeLocationParams; result: ListUserRealtimeLocationResult; body: ListUserRealtimeLocationResult; item: ListUserRealtimeLocationItem };
+  "listTrackedLocations": { params: ListTrackedLocationsParams; result: ListTrackedLocationsResult; body: ListTrackedLocationsResult; item: ListTrackedLocationsItem };
+  "listPastCallMetrics": { params: ListPastCallMetricsParams; result: ListPastCallMetricsResult; body: ListPastCallMetricsResult; item: ListPastCallMetricsItem };
+  "listDeviceLineKeySetting": { params: ListDeviceLineKeySettingParams; result: ListDeviceLineKeySettingResult; body: ListDeviceLineKeySettingResult; item: never };
+  "batchUpdateDeviceLineKeySetting": { params: BatchUpdateDeviceLineKeySettingParams; result: BatchUpdateDeviceLineKeySettingResult; body: null; item: never };
+  "DeleteUsersFromDirectory": { params: DeleteUsersFromDirectoryParams; result: DeleteUsersFromDirectoryResult; body: null; item: never };
+  "ListUsersFromDirectory": { params: ListUsersFromDirectoryParams; result: ListUsersFromDirectoryResult; body: ListUsersFromDirectoryResult; item: ListUsersFromDirectoryItem };
+  "AddUsersToDirectory": { params: AddUsersToDirectoryParams; result: AddUsersToDirectoryResult; body: null; item: never };
+  "DeleteUsersFromDirectoryBySite": { params: DeleteUsersFromDirectoryBySiteParams; result: DeleteUsersFromDirectoryBySiteResult; body: null; item: never };
+  "ListUsersFromDirectoryBySite": { params: ListUsersFromDirectoryBySiteParams; result: ListUsersFromDirectoryBySiteResult; body: ListUsersFromDirectoryBySiteResult; item: ListUsersFromDirectoryBySiteItem };
+  "AddUsersToDirectoryBySite": { params: AddUsersToDirectoryBySiteParams; result: AddUsersToDirectoryBySiteResult; body: null; item: never };
+  "listEmergencyAddresses": { params: ListEmergencyAddressesParams; result: ListEmergencyAddressesResult; body: ListEmergencyAddressesResult; item: ListEmergencyAddressesItem };
+  "addEmergencyAddress": { params: AddEmergencyAddressParams; result: AddEmergencyAddressResult; body: AddEmergencyAddressResult; item: never };
+  "deleteEmergencyAddress": { params: DeleteEmergencyAddressParams; result: DeleteEmergencyAddressResult; body: null; item: never };
+  "getEmergencyAddress": { params: GetEmergencyAddressParams; result: GetEmergencyAddressResult; body: GetEmergencyAddressResult; item: never };
+  "updateEmergencyAddress": { params: UpdateEmergencyAddressParams; result: UpdateEmergencyAddressResult; body: UpdateEmergencyAddressResult; item: never };
+  "batchAddLocations": { params: BatchAddLocationsParams; result: BatchAddLocationsResult; body: BatchAddLocationsResult; item: never };
+  "listLocations": { params: ListLocationsParams; result: ListLocationsResult; body: ListLocationsResult; item: ListLocationsItem };
+  "addLocation": { params: AddLocationParams; result: AddLocationResult; body: AddLocationResult; item: never };
+  "deleteLocation": { params: DeleteLocationParams; result: DeleteLocationResult; body: null; item: never };
+  "getLocation": { params: GetLocationParams; result: GetLocationResult; body: GetLocationResult; item: never };
+  "updateLocation": { params: UpdateLocationParams; result: UpdateLocationResult; body: null; item: never };
+  "listExternalContacts": { params: ListExternalContactsParams; result: ListExternalContactsResult; body: ListExternalContactsResult; item: ListExternalContactsItem };
+  "addExternalContact": { params: AddExternalContactParams; result: AddExternalContactResult; body: AddExternalContactResult; item: never };
+  "deleteAExternalContact": { params: DeleteAExternalContactParams; result: DeleteAExternalContactResult; body: null; item: never };
+  "getAExternalContact": { params: GetAExternalContactParams; result: GetAExternalContactResult; body: GetAExternalContactResult; item: never };
+  "updateExternalContact": { params: UpdateExternalContactParams; result: UpdateExternalContactResult; body: null; item: never };
+  "UploadFaxFiles": { params: UploadFaxFilesParams; result: UploadFaxFilesResult; body: UploadFaxFilesResult; item: never };
+  "Getuser'sfaxlogs": { params: GetusersfaxlogsParams; result: GetusersfaxlogsResult; body: GetusersfaxlogsResult; item: GetusersfaxlogsItem };
+  "SendEFax": { params: SendEFaxParams; result: SendEFaxResult; body: SendEFaxResult; item: never };
+  "GetAccount'sFaxLogs": { params: GetAccountsFaxLogsParams; result: GetAccountsFaxLogsResult; body: GetAccountsFaxLogsResult; item: GetAccountsFaxLogsItem };
+  "DeleteFaxLog": { params: DeleteFaxLogParams; result: DeleteFaxLogResult; body: null; item: never };
+  "GetFaxLogDetails": { params: GetFaxLogDetailsParams; result: GetFaxLogDetailsResult; body: GetFaxLogDetailsResult; item: never };
+  "UpdateFaxLogReadStatus": { params: UpdateFaxLogReadStatusParams; result: UpdateFaxLogReadStatusResult; body: null; item: never };
+  "Downloadfaxfile": { params: DownloadfaxfileParams; result: DownloadfaxfileResult; body: Uint8Array; item: never };
+  "ListFirmwareRules": { params: ListFirmwareRulesParams; result: ListFirmwareRulesResult; body: ListFirmwareRulesResult; item: ListFirmwareRulesItem };
+  "AddFirmwareRule": { params: AddFirmwareRuleParams; result: AddFirmwareRuleResult; body: AddFirmwareRuleResult; item: never };
+  "DeleteFirmwareUpdateRule": { params: DeleteFirmwareUpdateRuleParams; result: DeleteFirmwareUpdateRuleResult; body: null; item: never };
+  "GetFirmwareRuleDetail": { params: GetFirmwareRuleDetailParams; result: GetFirmwareRuleDetailResult; body: GetFirmwareRuleDetailResult; item: never };
+  "UpdateFirmwareRule": { params: UpdateFirmwareRuleParams; result: UpdateFirmwareRuleResult; body: null; item: never };
+  "ListFirmwares": { params: ListFirmwaresParams; result: ListFirmwaresResult; body: ListFirmwaresResult; item: never };
+  "listGCP": { params: ListGcpParams; result: ListGcpResult; body: ListGcpResult; item: ListGcpItem };
+  "addGCP": { params: AddGcpParams; result: AddGcpResult; body: AddGcpResult; item: never };
+  "deleteGCP": { params: DeleteGcpParams; result: DeleteGcpResult; body: null; item: never };
+  "GetGCP": { params: GetGcpParams; result: GetGcpResult; body: GetGcpResult; item: never };
+  "updateGCP": { params: UpdateGcpParams; result: UpdateGcpResult; body: null; item: never };
+  "listGCPMembers": { params: ListGcpMembersParams; result: ListGcpMembersResult; body: ListGcpMembersResult; item: ListGcpMembersItem };
+  "addGCPMembers": { params: AddGcpMembersParams; result: AddGcpMembersResult; body: null; item: never };
+  "removeGCPMembers": { params: RemoveGcpMembersParams; result: RemoveGcpMembersResult; body: null; item: never };
+  "GetGroupPolicyDetails": { params: GetGroupPolicyDetailsParams; result: GetGroupPolicyDetailsResult; body: GetGroupPolicyDetailsResult; item: never };
+  "updateGroupPolicy": { params: UpdateGroupPolicyParams; result: UpdateGroupPolicyResult; body: null; item: never };
+  "getGroupPhoneSettings": { params: GetGroupPhoneSettingsParams; result: GetGroupPhoneSettingsResult; body: GetGroupPhoneSettingsResult; item: never };
+  "getAutoReceptionistIVR": { params: GetAutoReceptionistIvrParams; result: GetAutoReceptionistIvrResult; body: GetAutoReceptionistIvrResult; item: never };
+  "updateAutoReceptionistIVR": { params: UpdateAutoReceptionistIvrParams; result: UpdateAutoReceptionistIvrResult; body: null; item: never };
+  "DeleteExtensiontLevelInboundBlockRules": { params: DeleteExtensiontLevelInboundBlockRulesParams; result: DeleteExtensiontLevelInboundBlockRulesResult; body: null; item: never };
+  "ListExtensionLevelInboundBlockRules": { params: ListExtensionLevelInboundBlockRulesParams; result: ListExtensionLevelInboundBlockRulesResult; body: ListExtensionLevelInboundBlockRulesResult; item: ListExtensionLevelInboundBlockRulesItem };
+  "AddExtensiontLevelInboundBlockRules": { params: AddExtensiontLevelInboundBlockRulesParams; result: AddExtensiontLevelInboundBlockRulesResult; body: AddExtensiontLevelInboundBlockRulesResult; item: never };
+  "DeleteAccountLevelInboundBlockedStatistics": { params: DeleteAccountLevelInboundBlockedStatisticsParams; result: DeleteAccountLevelInboundBlockedStatisticsResult; body: null; item: never };
+  "ListAccountLevelInboundBlockedStatistics": { params: ListAccountLevelInboundBlockedStatisticsParams; result: ListAccountLevelInboundBlockedStatisticsResult; body: ListAccountLevelInboundBlockedStatisticsResult; item: ListAccountLevelInboundBlockedStatisticsItem };
+  "MarkPhoneNumberAsBlockedForAllExtensions": { params: MarkPhoneNumberAsBlockedForAllExtensionsParams; result: MarkPhoneNumberAsBlockedForAllExtensionsResult; body: null; item: never };
+  "DeleteAccountLevelInboundBlockRules": { params: DeleteAccountLevelInboundBlockRulesParams; result: DeleteAccountLevelInboundBlockRulesResult; body: null; item: never };
+  "ListAccountLevelInboundBlockRules": { params: ListAccountLevelInboundBlockRulesParams; result: ListAccountLevelInboundBlockRulesResult; body: ListAccountLevelInboundBlockRulesResult; item: ListAccountLevelInboundBlockRulesItem };
+  "AddAccountLevelInboundBlockRules": { params: AddAccountLevelInboundBlockRulesParams; result: AddAccountLevelInboundBlockRulesResult; body: AddAccountLevelInboundBlockRulesResult; item: never };
+  "UpdateAccountLevelInboundBlockRule": { params: UpdateAccountLevelInboundBlockRuleParams; result: UpdateAccountLevelInboundBlockRuleResult; body: null; item: never };
+  "listLineKeySetting": { params: ListLineKeySettingParams; result: ListLineKeySettingResult; body: ListLineKeySettingResult; item: never };
+  "BatchUpdateLineKeySetting": { params: BatchUpdateLineKeySettingParams; result: BatchUpdateLineKeySettingResult; body: null; item: never };
+  "DeleteLineKey": { params: DeleteLineKeyParams; result: DeleteLineKeyResult; body: null; item: never };
+  "listMonitoringGroup": { params: ListMonitoringGroupParams; result: ListMonitoringGroupResult; body: ListMonitoringGroupResult; item: ListMonitoringGroupItem };
+  "createMonitoringGroup": { params: CreateMonitoringGroupParams; result: CreateMonitoringGroupResult; body: CreateMonitoringGroupResult; item: never };
+  "deleteMonitoringGroup": { params: DeleteMonitoringGroupParams; result: DeleteMonitoringGroupResult; body: null; item: never };
+  "getMonitoringGroupById": { params: GetMonitoringGroupByIdParams; result: GetMonitoringGroupByIdResult; body: GetMonitoringGroupByIdResult; item: never };
+  "updateMonitoringGroup": { params: UpdateMonitoringGroupParams; result: UpdateMonitoringGroupResult; body: null; item: never };
+  "removeMembers": { params: RemoveMembersParams; result: RemoveMembersResult; body: null; item: never };
+  "listMembers": { params: ListMembersParams; result: ListMembersResult; body: ListMembersResult; item: ListMembersItem };
+  "addMembers": { params: AddMembersParams; result: AddMembersResult; body: AddMembersResult; item: never };
+  "removeMember": { params: RemoveMemberParams; result: RemoveMemberResult; body: null; item: never };
+  "GetCommonAreaOutboundCallingCountriesAndRegions": { params: GetCommonAreaOutboundCallingCountriesAndRegionsParams; result: GetCommonAreaOutboundCallingCountriesAndRegionsResult; body: GetCommonAreaOutboundCallingCountriesAndRegionsResult; item: GetCommonAreaOutboundCallingCountriesAndRegionsItem };
+  "UpdateCommonAreaOutboundCallingCountriesOrRegions": { params: UpdateCommonAreaOutboundCallingCountriesOrRegionsParams; result: UpdateCommonAreaOutboundCallingCountriesOrRegionsResult; body: null; item: never };
+  "listCommonAreaOutboundCallingExceptionRule": { params: ListCommonAreaOutboundCallingExceptionRuleParams; result: ListCommonAreaOutboundCallingExceptionRuleResult; body: ListCommonAreaOutboundCallingExceptionRuleResult; item: ListCommonAreaOutboundCallingExceptionRuleItem };
+  "AddCommonAreaOutboundCallingExceptionRule": { params: AddCommonAreaOutboundCallingExceptionRuleParams; result: AddCommonAreaOutboundCallingExceptionRuleResult; body: AddCommonAreaOutboundCallingExceptionRuleResult; item: never };
+  "deleteCommonAreaOutboundCallingExceptionRule": { params: DeleteCommonAreaOutboundCallingExceptionRuleParams; result: DeleteCommonAreaOutboundCallingExceptionRuleResult; body: null; item: never };
+  "UpdateCommonAreaOutboundCallingExceptionRule": { params: UpdateCommonAreaOutboundCallingExceptionRuleParams; result: UpdateCommonAreaOutboundCallingExceptionRuleResult; body: null; item: never };
+  "GetAccountOutboundCallingCountriesAndRegions": { params: GetAccountOutboundCallingCountriesAndRegionsParams; result: GetAccountOutboundCallingCountriesAndRegionsResult; body: GetAccountOutboundCallingCountriesAndRegionsResult; item: GetAccountOutboundCallingCountriesAndRegionsItem };
+  "UpdateAccountOutboundCallingCountriesOrRegions": { params: UpdateAccountOutboundCallingCountriesOrRegionsParams; result: UpdateAccountOutboundCallingCountriesOrRegionsResult; body: null; item: never };
+  "listAccountOutboundCallingExceptionRule": { params: ListAccountOutboundCallingExceptionRuleParams; result: ListAccountOutboundCallingExceptionRuleResult; body: ListAccountOutboundCallingExceptionRuleResult; item: ListAccountOutboundCallingExceptionRuleItem };
+  "AddAccountOutboundCallingExceptionRule": { params: AddAccountOutboundCallingExceptionRuleParams; result: AddAccountOutboundCallingExceptionRuleResult; body: AddAccountOutboundCallingExceptionRuleResult; item: never };
+  "deleteAccountOutboundCallingExceptionRule": { params: DeleteAccountOutboundCallingExceptionRuleParams; result: DeleteAccountOutboundCallingExceptionRuleResult; body: null; item: never };
+  "UpdateAccountOutboundCallingExceptionRule": { params: UpdateAccountOutboundCallingExceptionRuleParams; result: UpdateAccountOutboundCallingExceptionRuleResult; body: null; item: never };
+  "GetSiteOutboundCallingCountriesAndRegions": { params: GetSiteOutboundCallingCountriesAndRegionsParams; result: GetSiteOutboundCallingCountriesAndRegionsResult; body: GetSiteOutboundCallingCountriesAndRegionsResult; item: GetSiteOutboundCallingCountriesAndRegionsItem };
+  "UpdateSiteOutboundCallingCountriesOrRegions": { params: UpdateSiteOutboundCallingCountriesOrRegionsParams; result: UpdateSiteOutboundCallingCountriesOrRegionsResult; body: null; item: never };
+  "listSiteOutboundCallingExceptionRule": { params: ListSiteOutboundCallingExceptionRuleParams; result: ListSiteOutboundCallingExceptionRuleResult; body: ListSiteOutboundCallingExceptionRuleResult; item: ListSiteOutboundCallingExceptionRuleItem };
+  "AddSiteOutboundCallingExceptionRule": { params: AddSiteOutboundCallingExceptionRuleParams; result: AddSiteOutboundCallingExceptionRuleResult; body: AddSiteOutboundCallingExceptionRuleResult; item: never };
+  "deleteSiteOutboundCallingExceptionRule": { params: DeleteSiteOutboundCallingExceptionRuleParams; result: DeleteSiteOutboundCallingExceptionRuleResult; body: null; item: never };
+  "UpdateSiteOutboundCallingExceptionRule": { params: UpdateSiteOutboundCallingExceptionRuleParams; result: UpdateSiteOutboundCallingExceptionRuleResult; body: null; item: never };
+  "GetUserOutboundCallingCountriesAndRegions": { params: GetUserOutboundCallingCountriesAndRegionsParams; result: GetUserOutboundCallingCountriesAndRegionsResult; body: GetUserOutboundCallingCountriesAndRegionsResult; item: GetUserOutboundCallingCountriesAndRegionsItem };
+  "UpdateUserOutboundCallingCountriesOrRegions": { params: UpdateUserOutboundCallingCountriesOrRegionsParams; result: UpdateUserOutboundCallingCountriesOrRegionsResult; body: null; item: never };
+  "listUserOutboundCallingExceptionRule": { params: ListUserOutboundCallingExceptionRuleParams; result: ListUserOutboundCallingExceptionRuleResult; body: ListUserOutboundCallingExceptionRuleResult; item: ListUserOutboundCallingExceptionRuleItem };
+  "AddUserOutboundCallingExceptionRule": { params: AddUserOutboundCallingExceptionRuleParams; result: AddUserOutboundCallingExceptionRuleResult; body: AddUserOutboundCallingExceptionRuleResult; item: never };
+  "deleteUserOutboundCallingExceptionRule": { params: DeleteUserOutboundCallingExceptionRuleParams; result: DeleteUserOutboundCallingExceptionRuleResult; body: null; item: never };
+  "UpdateUserOutboundCallingExceptionRule": { params: UpdateUserOutboundCallingExceptionRuleParams; result: UpdateUserOutboundCallingExceptionRuleResult; body: null; item: never };
+  "listPhoneDevices": { params: ListPhoneDevicesParams; result: ListPhoneDevicesResult; body: ListPhoneDevicesResult; item: ListPhoneDevicesItem };
+  "addPhoneDevice": { params: AddPhoneDeviceParams; result: AddPhoneDeviceResult; body: AddPhoneDeviceResult; item: never };
+  "syncPhoneDevice": { params: SyncPhoneDeviceParams; result: SyncPhoneDeviceResult; body: null; item: never };
+  "deleteADevice": { params: DeleteADeviceParams; result: DeleteADeviceResult; body: null; item: never };
+  "getADevice": { params: GetADeviceParams; result: GetADeviceResult; body: GetADeviceResult; item: never };
+  "updateADevice": { params: UpdateADeviceParams; result: UpdateADeviceResult; body: null; item: never };
+  "addExtensionsToADevice": { params: AddExtensionsToADeviceParams; result: AddExtensionsToADeviceResult; body: AddExtensionsToADeviceResult; item: never };
+  "deleteExtensionFromADevice": { params: DeleteExtensionFromADeviceParams; result: DeleteExtensionFromADeviceResult; body: null; item: never };
+  "updateProvisionTemplateToDevice": { params: UpdateProvisionTemplateToDeviceParams; result: UpdateProvisionTemplateToDeviceResult; body: null; item: never };
+  "rebootPhoneDevice": { params: RebootPhoneDeviceParams; result: RebootPhoneDeviceResult; body: null; item: never };
+  "ListSmartphones": { params: ListSmartphonesParams; result: ListSmartphonesResult; body: ListSmartphonesResult; item: ListSmartphonesItem };
+  "addBYOCNumber": { params: AddByocNumberParams; result: AddByocNumberResult; body: AddByocNumberResult; item: never };
+  "deleteUnassignedPhoneNumbers": { params: DeleteUnassignedPhoneNumbersParams; result: DeleteUnassignedPhoneNumbersResult; body: null; item: never };
+  "listAccountPhoneNumbers": { params: ListAccountPhoneNumbersParams; result: ListAccountPhoneNumbersResult; body: ListAccountPhoneNumbersResult; item: ListAccountPhoneNumbersItem };
+  "updateSiteForUnassignedPhoneNumbers": { params: UpdateSiteForUnassignedPhoneNumbersParams; result: UpdateSiteForUnassignedPhoneNumbersResult; body: null; item: never };
+  "getPhoneNumberDetails": { params: GetPhoneNumberDetailsParams; result: GetPhoneNumberDetailsResult; body: GetPhoneNumberDetailsResult; item: never };
+  "updatePhoneNumberDetails": { params: UpdatePhoneNumberDetailsParams; result: UpdatePhoneNumberDetailsResult; body: null; item: never };
+  "assignPhoneNumber": { params: AssignPhoneNumberParams; result: AssignPhoneNumberResult; body: AssignPhoneNumberResult; item: never };
+  "UnassignPhoneNumber": { params: UnassignPhoneNumberParams; result: UnassignPhoneNumberResult; body: null; item: never };
+  "listCallingPlans": { params: ListCallingPlansParams; result: ListCallingPlansResult; body: ListCallingPlansResult; item: never };
+  "listPhonePlans": { params: ListPhonePlansParams; result: ListPhonePlansResult; body: ListPhonePlansResult; item: never };
+  "ListPhoneRoles": { params: ListPhoneRolesParams; result: ListPhoneRolesResult; body: ListPhoneRolesResult; item: never };
+  "DuplicatePhoneRole": { params: DuplicatePhoneRoleParams; result: DuplicatePhoneRoleResult; body: DuplicatePhoneRoleResult; item: never };
+  "DeletePhoneRole": { params: DeletePhoneRoleParams; result: DeletePhoneRoleResult; body: null; item: never };
+  "getRoleInformation": { params: GetRoleInformationParams; result: GetRoleInformationResult; body: GetRoleInformationResult; item: never };
+  "UpdatePhoneRole": { params: UpdatePhoneRoleParams; result: UpdatePhoneRoleResult; body: null; item: never };
+  "DelRoleMembers": { params: DelRoleMembersParams; result: DelRoleMembersResult; body: null; item: never };
+  "ListRoleMembers": { params: ListRoleMembersParams; result: ListRoleMembersResult; body: ListRoleMembersResult; item: never };
+  "AddRoleMembers": { params: AddRoleMembersParams; result: AddRoleMembersResult; body: null; item: never };
+  "DeletePhoneRoleTargets": { params: DeletePhoneRoleTargetsParams; result: DeletePhoneRoleTargetsResult; body: null; item: never };
+  "ListPhoneRoleTargets": { params: ListPhoneRoleTargetsParams; result: ListPhoneRoleTargetsResult; body: ListPhoneRoleTargetsResult; item: ListPhoneRoleTargetsItem };
+  "AddPhoneRoleTargets": { params: AddPhoneRoleTargetsParams; result: AddPhoneRoleTargetsResult; body: AddPhoneRoleTargetsResult; item: never };
+  "listPrivateDirectoryMembers": { params: ListPrivateDirectoryMembersParams; result: ListPrivateDirectoryMembersResult; body: ListPrivateDirectoryMembersResult; item: ListPrivateDirectoryMembersItem };
+  "addMembersToAPrivateDirectory": { params: AddMembersToAPrivateDirectoryParams; result: AddMembersToAPrivateDirectoryResult; body: null; item: never };
+  "removeAMemberFromAPrivateDirectory": { params: RemoveAMemberFromAPrivateDirectoryParams; result: RemoveAMemberFromAPrivateDirectoryResult; body: null; item: never };
+  "updateAPrivateDirectoryMember": { params: UpdateAPrivateDirectoryMemberParams; result: UpdateAPrivateDirectoryMemberResult; body: null; item: never };
+  "listCarrierPeeringPhoneNumbers": { params: ListCarrierPeeringPhoneNumbersParams; result: ListCarrierPeeringPhoneNumbersResult; body: ListCarrierPeeringPhoneNumbersResult; item: ListCarrierPeeringPhoneNumbersItem };
+  "deletePeeringPhoneNumbers": { params: DeletePeeringPhoneNumbersParams; result: DeletePeeringPhoneNumbersResult; body: DeletePeeringPhoneNumbersResult; item: never };
+  "listPeeringPhoneNumbers": { params: ListPeeringPhoneNumbersParams; result: ListPeeringPhoneNumbersResult; body: ListPeeringPhoneNumbersResult; item: ListPeeringPhoneNumbersItem };
+  "updatePeeringPhoneNumbers": { params: UpdatePeeringPhoneNumbersParams; result: UpdatePeeringPhoneNumbersResult; body: UpdatePeeringPhoneNumbersResult; item: never };
+  "addPeeringPhoneNumbers": { params: AddPeeringPhoneNumbersParams; result: AddPeeringPhoneNumbersResult; body: AddPeeringPhoneNumbersResult; item: never };
+  "listAccountProvisionTemplate": { params: ListAccountProvisionTemplateParams; result: ListAccountProvisionTemplateResult; body: ListAccountProvisionTemplateResult; item: ListAccountProvisionTemplateItem };
+  "addProvisionTemplate": { params: AddProvisionTemplateParams; result: AddProvisionTemplateResult; body: AddProvisionTemplateResult; item: never };
+  "deleteProvisionTemplate": { params: DeleteProvisionTemplateParams; result: DeleteProvisionTemplateResult; body: null; item: never };
+  "GetProvisionTemplate": { params: GetProvisionTemplateParams; result: GetProvisionTemplateResult; body: GetProvisionTemplateResult; item: never };
+  "updateProvisionTemplate": { params: UpdateProvisionTemplateParams; result: UpdateProvisionTemplateResult; body: null; item: never };
+  "getPhoneRecordingByCallElementId": { params: GetPhoneRecordingByCallElementIdParams; result: GetPhoneRecordingByCallElementIdResult; body: GetPhoneRecordingByCallElementIdResult; item: never };
+  "getPhoneRecordingsByCallIdOrCallLogId": { params: GetPhoneRecordingsByCallIdOrCallLogIdParams; result: GetPhoneRecordingsByCallIdOrCallLogIdResult; body: GetPhoneRecordingsByCallIdOrCallLogIdResult; item: never };
+  "phoneDownloadRecordingFile": { params: PhoneDownloadRecordingFileParams; result: PhoneDownloadRecordingFileResult; body: Uint8Array; item: never };
+  "phoneDownloadRecordingTranscript": { params: PhoneDownloadRecordingTranscriptParams; result: PhoneDownloadRecordingTranscriptResult; body: null; item: never };
+  "getPhoneRecordings": { params: GetPhoneRecordingsParams; result: GetPhoneRecordingsResult; body: GetPhoneRecordingsResult; item: GetPhoneRecordingsItem };
+  "deleteCallRecording": { params: DeleteCallRecordingParams; result: DeleteCallRecordingResult; body: null; item: never };
+  "UpdateAutoDeleteField": { params: UpdateAutoDeleteFieldParams; result: UpdateAutoDeleteFieldResult; body: null; item: never };
+  "UpdateRecordingStatus": { params: UpdateRecordingStatusParams; result: UpdateRecordingStatusResult; body: null; item: never };
+  "phoneUserRecordings": { params: PhoneUserRecordingsParams; result: PhoneUserRecordingsResult; body: PhoneUserRecordingsResult; item: PhoneUserRecordingsItem };
+  "GetCallChargesUsageReport": { params: GetCallChargesUsageReportParams; result: GetCallChargesUsageReportResult; body: GetCallChargesUsageReportResult; item: GetCallChargesUsageReportItem };
+  "Getfaxchargesusagereport": { params: GetfaxchargesusagereportParams; result: GetfaxchargesusagereportResult; body: GetfaxchargesusagereportResult; item: GetfaxchargesusagereportItem };
+  "getPSOperationLogs": { params: GetPsOperationLogsParams; result: GetPsOperationLogsResult; body: GetPsOperationLogsResult; item: GetPsOperationLogsItem };
+  "GetSMSChargesUsageReport": { params: GetSmsChargesUsageReportParams; result: GetSmsChargesUsageReportResult; body: GetSmsChargesUsageReportResult; item: GetSmsChargesUsageReportItem };
+  "listRoutingRule": { params: ListRoutingRuleParams; result: ListRoutingRuleResult; body: ListRoutingRuleResult; item: never };
+  "addRoutingRule": { params: AddRoutingRuleParams; result: AddRoutingRuleResult; body: AddRoutingRuleResult; item: never };
+  "deleteRoutingRule": { params: DeleteRoutingRuleParams; result: DeleteRoutingRuleResult; body: null; item: never };
+  "getRoutingRule": { params: GetRoutingRuleParams; result: GetRoutingRuleResult; body: GetRoutingRuleResult; item: never };
+  "updateRoutingRule": { params: UpdateRoutingRuleParams; result: UpdateRoutingRuleResult; body: null; item: never };
+  "postSmsMessage": { params: PostSmsMessageParams; result: PostSmsMessageResult; body: PostSmsMessageResult; item: never };
+  "accountSmsSession": { params: AccountSmsSessionParams; result: AccountSmsSessionResult; body: AccountSmsSessionResult; item: AccountSmsSessionItem };
+  "smsSessionDetails": { params: SmsSessionDetailsParams; result: SmsSessionDetailsResult; body: SmsSessionDetailsResult; item: SmsSessionDetailsItem };
+  "smsByMessageId": { params: SmsByMessageIdParams; result: SmsByMessageIdResult; body: SmsByMessageIdResult; item: never };
+  "smsSessionSync": { params: SmsSessionSyncParams; result: SmsSessionSyncResult; body: SmsSessionSyncResult; item: never };
+  "userSmsSession": { params: UserSmsSessionParams; result: UserSmsSessionResult; body: UserSmsSessionResult; item: UserSmsSessionItem };
+  "GetSmsSessions": { params: GetSmsSessionsParams; result: GetSmsSessionsResult; body: GetSmsSessionsResult; item: never };
+  "listAccountSMSCampaigns": { params: ListAccountSmsCampaignsParams; result: ListAccountSmsCampaignsResult; body: ListAccountSmsCampaignsResult; item: ListAccountSmsCampaignsItem };
+  "GetSMSCampaign": { params: GetSmsCampaignParams; result: GetSmsCampaignResult; body: GetSmsCampaignResult; item: never };
+  "assignCampaignPhoneNumbers": { params: AssignCampaignPhoneNumbersParams; result: AssignCampaignPhoneNumbersResult; body: AssignCampaignPhoneNumbersResult; item: never };
+  "getNumberCampaignOptStatus": { params: GetNumberCampaignOptStatusParams; result: GetNumberCampaignOptStatusResult; body: GetNumberCampaignOptStatusResult; item: never };
+  "updateNumberCampaignOptStatus": { params: UpdateNumberCampaignOptStatusParams; result: UpdateNumberCampaignOptStatusResult; body: null; item: never };
+  "unassignCampaignPhoneNumber": { params: UnassignCampaignPhoneNumberParams; result: UnassignCampaignPhoneNumberResult; body: null; item: never };
+  "getUserNumberCampaignOptStatus": { params: GetUserNumberCampaignOptStatusParams; result: GetUserNumberCampaignOptStatusResult; body: GetUserNumberCampaignOptStatusResult; item: never };
+  "getNumberConsentOptStatus": { params: GetNumberConsentOptStatusParams; result: GetNumberConsentOptStatusResult; body: GetNumberConsentOptStatusResult; item: never };
+  "listSettingTemplates": { params: ListSettingTemplatesParams; result: ListSettingTemplatesResult; body: ListSettingTemplatesResult; item: ListSettingTemplatesItem };
+  "addSettingTemplate": { params: AddSettingTemplateParams; result: AddSettingTemplateResult; body: AddSettingTemplateResult; item: never };
+  "getSettingTemplate": { params: GetSettingTemplateParams; result: GetSettingTemplateResult; body: GetSettingTemplateResult; item: never };
+  "updateSettingTemplate": { params: UpdateSettingTemplateParams; result: UpdateSettingTemplateResult; body: null; item: never };
+  "GetAccountPolicyDetails": { params: GetAccountPolicyDetailsParams; result: GetAccountPolicyDetailsResult; body: GetAccountPolicyDetailsResult; item: never };
+  "updateAccountPolicy": { params: UpdateAccountPolicyParams; result: UpdateAccountPolicyResult; body: null; item: never };
+  "listPortedNumbers": { params: ListPortedNumbersParams; result: ListPortedNumbersResult; body: ListPortedNumbersResult; item: ListPortedNumbersItem };
+  "getPortedNumbersDetails": { params: GetPortedNumbersDetailsParams; result: GetPortedNumbersDetailsResult; body: GetPortedNumbersDetailsResult; item: never };
+  "phoneSetting": { params: PhoneSettingParams; result: PhoneSettingResult; body: PhoneSettingResult; item: never };
+  "updatePhoneSettings": { params: UpdatePhoneSettingsParams; result: UpdatePhoneSettingsResult; body: null; item: never };
+  "listSipGroups": { params: ListSipGroupsParams; result: ListSipGroupsResult; body: ListSipGroupsResult; item: ListSipGroupsItem };
+  "listBYOCSIPTrunk": { params: ListByocsipTrunkParams; result: ListByocsipTrunkResult; body: ListByocsipTrunkResult; item: ListByocsipTrunkItem };
+  "listSharedLineAppearances": { params: ListSharedLineAppearancesParams; result: ListSharedLineAppearancesResult; body: ListSharedLineAppearancesResult; item: ListSharedLineAppearancesItem };
+  "listSharedLineGroups": { params: ListSharedLineGroupsParams; result: ListSharedLineGroupsResult; body: ListSharedLineGroupsResult; item: ListSharedLineGroupsItem };
+  "createASharedLineGroup": { params: CreateASharedLineGroupParams; result: CreateASharedLineGroupResult; body: CreateASharedLineGroupResult; item: never };
+  "getASharedLineGroup": { params: GetASharedLineGroupParams; result: GetASharedLineGroupResult; body: GetASharedLineGroupResult; item: never };
+  "getSharedLineGroupCallHandlingSetting": { params: GetSharedLineGroupCallHandlingSettingParams; result: GetSharedLineGroupCallHandlingSettingResult; body: GetSharedLineGroupCallHandlingSettingResult; item: never };
+  "updateSharedLineGroupCallHandlingSetting": { params: UpdateSharedLineGroupCallHandlingSettingParams; result: UpdateSharedLineGroupCallHandlingSettingResult; body: null; item: never };
+  "getSharedLineGroupPolicy": { params: GetSharedLineGroupPolicyParams; result: GetSharedLineGroupPolicyResult; body: GetSharedLineGroupPolicyResult; item: never };
+  "updateSharedLineGroupPolicy": { params: UpdateSharedLineGroupPolicyParams; result: UpdateSharedLineGroupPolicyResult; body: null; item: never };
+  "getSharedLineGroupSettings": { params: GetSharedLineGroupSettingsParams; result: GetSharedLineGroupSettingsResult; body: GetSharedLineGroupSettingsResult; item: never };
+  "deleteSharedLineGroupSetting": { params: DeleteSharedLineGroupSettingParams; result: DeleteSharedLineGroupSettingResult; body: null; item: never };
+  "updateSharedLineGroupSetting": { params: UpdateSharedLineGroupSettingParams; result: UpdateSharedLineGroupSettingResult; body: null; item: never };
+  "addSharedLineGroupSetting": { params: AddSharedLineGroupSettingParams; result: AddSharedLineGroupSettingResult; body: AddSharedLineGroupSettingResult; item: never };
+  "deleteASharedLineGroup": { params: DeleteASharedLineGroupParams; result: DeleteASharedLineGroupResult; body: null; item: never };
+  "updateASharedLineGroup": { params: UpdateASharedLineGroupParams; result: UpdateASharedLineGroupResult; body: null; item: never };
+  "deleteMembersOfSLG": { params: DeleteMembersOfSlgParams; result: DeleteMembersOfSlgResult; body: null; item: never };
+  "addMembersToSharedLineGroup": { params: AddMembersToSharedLineGroupParams; result: AddMembersToSharedLineGroupResult; body: null; item: never };
+  "deleteAMemberSLG": { params: DeleteAMemberSlgParams; result: DeleteAMemberSlgResult; body: null; item: never };
+  "deletePhoneNumbersSLG": { params: DeletePhoneNumbersSlgParams; result: DeletePhoneNumbersSlgResult; body: null; item: never };
+  "assignPhoneNumbersSLG": { params: AssignPhoneNumbersSlgParams; result: AssignPhoneNumbersSlgResult; body: null; item: never };
+  "deleteAPhoneNumberSLG": { params: DeleteAPhoneNumberSlgParams; result: DeleteAPhoneNumberSlgResult; body: null; item: never };
+  "removeSLGPolicySubSetting": { params: RemoveSlgPolicySubSettingParams; result: RemoveSlgPolicySubSettingResult; body: null; item: never };
+  "updateSLGPolicySubSetting": { params: UpdateSlgPolicySubSettingParams; result: UpdateSlgPolicySubSettingResult; body: null; item: never };
+  "addSLGPolicySubSetting": { params: AddSlgPolicySubSettingParams; result: AddSlgPolicySubSettingResult; body: AddSlgPolicySubSettingResult; item: never };
+  "listPhoneSites": { params: ListPhoneSitesParams; result: ListPhoneSitesResult; body: ListPhoneSitesResult; item: ListPhoneSitesItem };
+  "createPhoneSite": { params: CreatePhoneSiteParams; result: CreatePhoneSiteResult; body: CreatePhoneSiteResult; item: never };
+  "deletePhoneSite": { params: DeletePhoneSiteParams; result: DeletePhoneSiteResult; body: null; item: never };
+  "getASite": { params: GetASiteParams; result: GetASiteResult; body: GetASiteResult; item: never };
+  "updateSiteDetails": { params: UpdateSiteDetailsParams; result: UpdateSiteDetailsResult; body: null; item: never };
+  "deleteSiteOutboundCallerNumbers": { params: DeleteSiteOutboundCallerNumbersParams; result: DeleteSiteOutboundCallerNumbersResult; body: null; item: never };
+  "listSiteCustomizeOutboundCallerNumbers": { params: ListSiteCustomizeOutboundCallerNumbersParams; result: ListSiteCustomizeOutboundCallerNumbersResult; body: ListSiteCustomizeOutboundCallerNumbersResult; item: ListSiteCustomizeOutboundCallerNumbersItem };
+  "addSiteOutboundCallerNumbers": { params: AddSiteOutboundCallerNumbersParams; result: AddSiteOutboundCallerNumbersResult; body: AddSiteOutboundCallerNumbersResult; item: never };
+  "deleteSiteSetting": { params: DeleteSiteSettingParams; result: DeleteSiteSettingResult; body: null; item: never };
+  "getSiteSettingForType": { params: GetSiteSettingForTypeParams; result: GetSiteSettingForTypeResult; body: GetSiteSettingForTypeResult; item: never };
+  "updateSiteSetting": { params: UpdateSiteSettingParams; result: UpdateSiteSettingResult; body: null; item: never };
+  "addSiteSetting": { params: AddSiteSettingParams; result: AddSiteSettingResult; body: AddSiteSettingResult; item: never };
+  "listPhoneUsers": { params: ListPhoneUsersParams; result: ListPhoneUsersResult; body: ListPhoneUsersResult; item: ListPhoneUsersItem };
+  "batchAddUsers": { params: BatchAddUsersParams; result: BatchAddUsersResult; body: BatchAddUsersResult; item: never };
+  "updateUsersPropertiesInBatch": { params: UpdateUsersPropertiesInBatchParams; result: UpdateUsersPropertiesInBatchResult; body: null; item: never };
+  "phoneUser": { params: PhoneUserParams; result: PhoneUserResult; body: PhoneUserResult; item: never };
+  "updateUserProfile": { params: UpdateUserProfileParams; result: UpdateUserProfileResult; body: null; item: never };
+  "deleteUserCallForwardSetting": { params: DeleteUserCallForwardSettingParams; result: DeleteUserCallForwardSettingResult; body: null; item: never };
+  "addUserCallForwardSetting": { params: AddUserCallForwardSettingParams; result: AddUserCallForwardSettingResult; body: AddUserCallForwardSettingResult; item: never };
+  "getUserCallHandlingSetting": { params: GetUserCallHandlingSettingParams; result: GetUserCallHandlingSettingResult; body: GetUserCallHandlingSettingResult; item: never };
+  "updateUserCallHandlingSetting": { params: UpdateUserCallHandlingSettingParams; result: UpdateUserCallHandlingSettingResult; body: null; item: never };
+  "assignCallingPlan": { params: AssignCallingPlanParams; result: AssignCallingPlanResult; body: null; item: never };
+  "updateCallingPlan": { params: UpdateCallingPlanParams; result: UpdateCallingPlanResult; body: null; item: never };
+  "unassignCallingPlan": { params: UnassignCallingPlanParams; result: UnassignCallingPlanResult; body: null; item: never };
+  "deleteUserOutboundCallerNumbers": { params: DeleteUserOutboundCallerNumbersParams; result: DeleteUserOutboundCallerNumbersResult; body: null; item: never };
+  "listUserCustomizeOutboundCallerNumbers": { params: ListUserCustomizeOutboundCallerNumbersParams; result: ListUserCustomizeOutboundCallerNumbersResult; body: ListUserCustomizeOutboundCallerNumbersResult; item: ListUserCustomizeOutboundCallerNumbersItem };
+  "addUserOutboundCallerNumbers": { params: AddUserOutboundCallerNumbersParams; result: AddUserOutboundCallerNumbersResult; body: null; item: never };
+  "GetUserPolicyDetails": { params: GetUserPolicyDetailsParams; result: GetUserPolicyDetailsResult; body: GetUserPolicyDetailsResult; item: never };
+  "updateUserPolicy": { params: UpdateUserPolicyParams; result: UpdateUserPolicyResult; body: null; item: never };
+  "deleteUserProfileSetting": { params: DeleteUserProfileSettingParams; result: DeleteUserProfileSettingResult; body: null; item: never };
+  "addUserProfileSetting": { params: AddUserProfileSettingParams; result: AddUserProfileSettingResult; body: AddUserProfileSettingResult; item: never };
+  "phoneUserSettings": { params: PhoneUserSettingsParams; result: PhoneUserSettingsResult; body: PhoneUserSettingsResult; item: never };
+  "updateUserSettings": { params: UpdateUserSettingsParams; result: UpdateUserSettingsResult; body: null; item: never };
+  "deleteUserSetting": { params: DeleteUserSettingParams; result: DeleteUserSettingResult; body: null; item: never };
+  "updateUserSetting": { params: UpdateUserSettingParams; result: UpdateUserSettingResult; body: null; item: never };
+  "addUserSetting": { params: AddUserSettingParams; result: AddUserSettingResult; body: AddUserSettingResult; item: never };
+  "getVoicemailDetailsByCallElementId": { params: GetVoicemailDetailsByCallElementIdParams; result: GetVoicemailDetailsByCallElementIdResult; body: GetVoicemailDetailsByCallElementIdResult; item: never };
+  "getVoicemailDetailsByCallIdOrCallLogId": { params: GetVoicemailDetailsByCallIdOrCallLogIdParams; result: GetVoicemailDetailsByCallIdOrCallLogIdResult; body: GetVoicemailDetailsByCallIdOrCallLogIdResult; item: never };
+  "phoneUserVoiceMails": { params: PhoneUserVoiceMailsParams; result: PhoneUserVoiceMailsResult; body: PhoneUserVoiceMailsResult; item: PhoneUserVoiceMailsItem };
+  "accountVoiceMails": { params: AccountVoiceMailsParams; result: AccountVoiceMailsResult; body: AccountVoiceMailsResult; item: AccountVoiceMailsItem };
+  "phoneDownloadVoicemailFile": { params: PhoneDownloadVoicemailFileParams; result: PhoneDownloadVoicemailFileResult; body: Uint8Array; item: never };
+  "deleteVoicemail": { params: DeleteVoicemailParams; result: DeleteVoicemailResult; body: null; item: never };
+  "getVoicemailDetails": { params: GetVoicemailDetailsParams; result: GetVoicemailDetailsResult; body: GetVoicemailDetailsResult; item: never };
+  "updateVoicemailReadStatus": { params: UpdateVoicemailReadStatusParams; result: UpdateVoicemailReadStatusResult; body: null; item: never };
+  "listZoomRooms": { params: ListZoomRoomsParams; result: ListZoomRoomsResult; body: ListZoomRoomsResult; item: ListZoomRoomsItem };
+  "addZoomRoom": { params: AddZoomRoomParams; result: AddZoomRoomResult; body: null; item: never };
+  "listUnassignedZoomRooms": { params: ListUnassignedZoomRoomsParams; result: ListUnassignedZoomRoomsResult; body: ListUnassignedZoomRoomsResult; item: never };
+  "RemoveZoomRoom": { params: RemoveZoomRoomParams; result: RemoveZoomRoomResult; body: null; item: never };
+  "getZoomRoom": { params: GetZoomRoomParams; result: GetZoomRoomResult; body: GetZoomRoomResult; item: never };
+  "updateZoomRoom": { params: UpdateZoomRoomParams; result: UpdateZoomRoomResult; body: null; item: never };
+  "assignCallingPlanToRoom": { params: AssignCallingPlanToRoomParams; result: AssignCallingPlanToRoomResult; body: null; item: never };
+  "unassignCallingPlanFromRoom": { params: UnassignCallingPlanFromRoomParams; result: UnassignCallingPlanFromRoomResult; body: null; item: never };
+  "assignPhoneNumberToZoomRoom": { params: AssignPhoneNumberToZoomRoomParams; result: AssignPhoneNumberToZoomRoomResult; body: AssignPhoneNumberToZoomRoomResult; item: never };
+  "UnassignPhoneNumberFromZoomRoom": { params: UnassignPhoneNumberFromZoomRoomParams; result: UnassignPhoneNumberFromZoomRoomResult; body: null; item: never };
 }
+
+/** The operationIds of the listings, which `paginate` walks. */
+export type PagedOperationId =
+  | "listCustomizeOutboundCallerNumbers"
+  | "ListAlertSettingsWithPagingQuery"
+  | "listAutoReceptionists"
+  | "listBlockedList"
+  | "accountCallHistory"
+  | "accountCallLogs"
+  | "phoneUserCallHistory"
+  | "phoneUserCallLogs"
+  | "callqueueanalytics"
+  | "listCallQueues"
+  | "listCallQueueMembers"
+  | "getCallQueueRecordings"
+  | "listCRPhoneNumbers"
+  | "listCommonAreas"
+  | "listActivationCodes"
+  | "listCallLogsMetrics"
+  | "listUserDefaultEmergencyAddress"
+  | "listUserDetectablePersonalLocation"
+  | "listUserLocationSharingPermission"
+  | "listUserNomadicEmergencyServices"
+  | "listPhoneRealtimelocation"
+  | "listUserRealtimeLocation"
+  | "listTrackedLocations"
+  | "listPastCallMetrics"
+  | "ListUsersFromDirectory"
+  | "ListUsersFromDirectoryBySite"
+  | "listEmergencyAddresses"
+  | "listLocations"
+  | "listExternalContacts"
+  | "Getuser'sfaxlogs"
+  | "GetAccount'sFaxLogs"
+  | "ListFirmwareRules"
+  | "listGCP"
+  | "listGCPMembers"
+  | "ListExtensionLevelInboundBlockRules"
+  | "ListAccountLevelInboundBlockedStatistics"
+  | "ListAccountLevelInboundBlockRules"
+  | "listMonitoringGroup"
+  | "listMembers"
+  | "GetCommonAreaOutboundCallingCountriesAndRegions"
+  | "listCommonAreaOutboundCallingExceptionRule"
+  | "GetAccountOutboundCallingCountriesAndRegions"
+  | "listAccountOutboundCallingExceptionRule"
+  | "GetSiteOutboundCallingCountriesAndRegions"
+  | "listSiteOutboundCallingExceptionRule"
+  | "GetUserOutboundCallingCountriesAndRegions"
+  | "listUserOutboundCallingExceptionRule"
+  | "listPhoneDevices"
+  | "ListSmartphones"
+  | "listAccountPhoneNumbers"
+  | "ListPhoneRoleTargets"
+  | "listPrivateDirectoryMembers"
+  | "listCarrierPeeringPhoneNumbers"
+  | "listPeeringPhoneNumbers"
+  | "listAccountProvisionTemplate"
+  | "getPhoneRecordings"
+  | "phoneUserRecordings"
+  | "GetCallChargesUsageReport"
+  | "Getfaxchargesusagereport"
+  | "getPSOperationLogs"
+  | "GetSMSChargesUsageReport"
+  | "accountSmsSession"
+  | "smsSessionDetails"
+  | "userSmsSession"
+  | "listAccountSMSCampaigns"
+  | "listSettingTemplates"
+  | "listPortedNumbers"
+  | "listSipGroups"
+  | "listBYOCSIPTrunk"
+  | "listSharedLineAppearances"
+  | "listSharedLineGroups"
+  | "listPhoneSites"
+  | "listSiteCustomizeOutboundCallerNumbers"
+  | "listPhoneUsers"
+  | "listUserCustomizeOutboundCallerNumbers"
+  | "phoneUserVoiceMails"
+  | "accountVoiceMails"
+  | "listZoomRooms"
+  ;
 
 export interface AccountsGroup {
   /** Add phone numbers for an account's customized outbound caller ID */

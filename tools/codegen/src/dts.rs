@@ -77,17 +77,36 @@ pub fn operations_dts(api: &Api) -> Result<GeneratedFile, String> {
     for op in &api.operations {
         operation_types(&mut out, op);
     }
-    out.push_str("/** Every operation by Zoom's operationId: its parameters and result. */\n");
+    out.push_str(
+        "/**\n * Every operation by Zoom's operationId: its parameters, its result (`call`),\n * the `body` of its whole answer (`request`) and, for listings, one item (`paginate`).\n */\n",
+    );
     out.push_str("export interface Operations {\n");
     for op in &api.operations {
         let t = pascal_case(&op.id);
+        let body = match op.response {
+            ResponseKind::Json => format!("{t}Result"),
+            ResponseKind::Binary => "Uint8Array".to_owned(),
+            // No body: `call` gives `undefined` / the redirect's location instead.
+            ResponseKind::Empty | ResponseKind::Redirect => "null".to_owned(),
+        };
+        let item = if item_field(op).is_some() {
+            format!("{t}Item")
+        } else {
+            "never".to_owned()
+        };
         let _ = writeln!(
             out,
-            "  {}: {{ params: {t}Params; result: {t}Result }};",
+            "  {}: {{ params: {t}Params; result: {t}Result; body: {body}; item: {item} }};",
             quote(&op.id)
         );
     }
     out.push_str("}\n\n");
+    out.push_str("/** The operationIds of the listings, which `paginate` walks. */\n");
+    out.push_str("export type PagedOperationId =\n");
+    for op in api.operations.iter().filter(|op| item_field(op).is_some()) {
+        let _ = writeln!(out, "  | {}", quote(&op.id));
+    }
+    out.push_str("  ;\n\n");
     let groups = groups(api)?;
     for (group, methods) in &groups {
         let _ = writeln!(out, "export interface {}Group {{", pascal_case(group));
@@ -164,7 +183,7 @@ fn operation_types(out: &mut String, op: &Operation) {
         ResponseKind::Redirect => "string".to_owned(),
     };
     let _ = writeln!(out, "export type {t}Result = {result};");
-    if let Some(items) = op.pagination.as_ref().and_then(|p| p.items_field.as_ref()) {
+    if let Some(items) = item_field(op) {
         let _ = writeln!(
             out,
             "export type {t}Item = NonNullable<Extract<{t}Result, object>[{}]> extends Array<infer I> ? I : unknown;",
@@ -172,6 +191,11 @@ fn operation_types(out: &mut String, op: &Operation) {
         );
     }
     out.push('\n');
+}
+
+/// The array of items a listing pages through, if the operation is one.
+fn item_field(op: &Operation) -> Option<&String> {
+    op.pagination.as_ref().and_then(|p| p.items_field.as_ref())
 }
 
 fn method_signature(out: &mut String, method: &str, op: &Operation) {
@@ -183,10 +207,7 @@ fn method_signature(out: &mut String, method: &str, op: &Operation) {
     out.push_str(" */\n");
     let required =
         op.params.iter().any(|p| p.required) || op.body.as_ref().is_some_and(|b| b.required);
-    let paged = op
-        .pagination
-        .as_ref()
-        .is_some_and(|p| p.items_field.is_some());
+    let paged = item_field(op).is_some();
     let kind = match (paged, required) {
         (true, true) => format!("PagedMethod<{t}Params, {t}Result, {t}Item>"),
         (true, false) => format!("OptionalPagedMethod<{t}Params, {t}Result, {t}Item>"),
