@@ -1,4 +1,14 @@
-// Reading a response body within the core's limit.
+// Reading a response: its headers as a plain object, its body within the
+// core's limit.
+
+/** A fetch `Headers` as a plain object (values of repeated headers joined by `fetch`). */
+export function headerRecord(headers) {
+  const out = {};
+  headers.forEach((value, name) => {
+    out[name] = value;
+  });
+  return out;
+}
 
 /**
  * The body, or `null` once it is known to exceed `limit` bytes: from its

@@ -1,12 +1,13 @@
 // Types of client.js: the client, its options and its methods.
 import type { ParsedResponse, RetryOptions, StoredTokens } from "./zoom_phone_wasm.js";
 import type { Groups, Operations, PagedOperationId } from "./generated/operations.js";
+import type { AbortSignalLike, FetchLike } from "./platform.js";
 import type { TokenStore } from "./token-stores.js";
 
 /** Per-call options. */
 export interface RequestOptions {
   /** Aborts the call (the promise rejects with the signal's reason). */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
   /** Overrides the client's `timeoutMs` for this call: retries included, it fails with a `ZoomTransportError` (`code: "timeout"`) after this. */
   timeoutMs?: number;
   /** Retry this POST/PATCH after a 5xx or timeout, accepting that it may apply twice. */
@@ -64,7 +65,7 @@ export interface ZoomPhoneOptions {
   oauthBase?: string;
   userAgent?: string;
   /** The `fetch` to use (default: the global one). Called with `redirect: "manual"`. */
-  fetch?: typeof globalThis.fetch;
+  fetch?: FetchLike;
   tokenStore?: TokenStore;
   /** Default per-call time limit, retries included. */
   timeoutMs?: number;

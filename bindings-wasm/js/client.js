@@ -3,7 +3,7 @@
 // retry, which page is next, what an answer means: all decided in Rust
 // (zoom_phone::driver) and only carried out here.
 import { Pager, Session, instanceId } from "./zoom_phone_wasm.js";
-import { readCapped } from "./body.js";
+import { headerRecord, readCapped } from "./body.js";
 import { core, coreFailure, on, toZoomError } from "./errors.js";
 import { GROUPS } from "./generated/operations.js";
 import { lockStore } from "./token-stores.js";
@@ -266,7 +266,7 @@ export class ZoomPhone {
         // Browsers hide redirect targets from `redirect: "manual"`.
         outcome = () => session.receiveFailure(id, attempt, "other", "the browser did not expose a redirect", Date.now());
       } else {
-        const headers = Object.fromEntries(response.headers);
+        const headers = headerRecord(response.headers);
         outcome = () => session.receive(id, attempt, response.status, headers, body, Date.now());
       }
     } catch (error) {

@@ -27,5 +27,6 @@ export * from "./errors.js";
 export * from "./token-stores.js";
 export * from "./webhooks.js";
 export * from "./oauth.js";
+export type * from "./platform.js";
 export type * from "./generated/operations.js";
 export type * from "./generated/events.js";

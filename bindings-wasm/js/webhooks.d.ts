@@ -2,9 +2,10 @@
 import type { WebhookResult } from "./zoom_phone_wasm.js";
 import type { ZoomPhoneEvent } from "./generated/events.js";
 import type { ZoomWebhookError } from "./errors.js";
+import type { HeadersLike, RequestLike, ResponseLike } from "./platform.js";
 
 /** Headers as fetch's `Headers`, Node's `IncomingHttpHeaders` or a plain object. */
-export type AnyHeaders = Headers | Record<string, string | string[] | undefined>;
+export type AnyHeaders = HeadersLike | Record<string, string | string[] | undefined>;
 export type RawBody = Uint8Array | ArrayBuffer | string;
 
 /** A verified webhook request: answer with `status`/`body` now, process `payload` after. */
@@ -16,10 +17,10 @@ export type VerifiedWebhook = Omit<WebhookResult, "payload"> & {
 export declare function verifyWebhook(headers: AnyHeaders, rawBody: RawBody, secrets: string | string[], nowMs?: number): void;
 export declare function handleWebhook(headers: AnyHeaders, rawBody: RawBody, secrets: string | string[], nowMs?: number): VerifiedWebhook;
 export declare function handleWebhookRequest(
-  request: Request,
+  request: RequestLike,
   secrets: string | string[],
   nowMs?: number,
-): Promise<{ response: Response; event: string | null; payload: ZoomPhoneEvent | null; error?: ZoomWebhookError }>;
+): Promise<{ response: ResponseLike; event: string | null; payload: ZoomPhoneEvent | null; error?: ZoomWebhookError }>;
 export declare function handleNodeWebhook(
   req: AsyncIterable<Uint8Array> & { headers: Record<string, string | string[] | undefined> },
   res: { writeHead(status: number, headers?: Record<string, string>): unknown; end(body?: Uint8Array): unknown },

@@ -1,14 +1,13 @@
 // Webhook verification: the core decides whether a request is genuine and how
 // to answer; these helpers adapt fetch-style and node:http requests to it.
 import { handleWebhook as coreHandleWebhook, verifyWebhook as coreVerifyWebhook } from "./zoom_phone_wasm.js";
+import { headerRecord } from "./body.js";
 import { ZoomWebhookError, core } from "./errors.js";
 
 /** Headers from a fetch `Headers`, Node's `IncomingHttpHeaders` or a plain object. */
 function plainHeaders(headers) {
   if (headers == null) return {};
-  if (typeof headers.entries === "function" && typeof headers.get === "function") {
-    return Object.fromEntries(headers.entries());
-  }
+  if (typeof headers.forEach === "function" && typeof headers.get === "function") return headerRecord(headers);
   const out = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
