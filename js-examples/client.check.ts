@@ -82,8 +82,8 @@ export async function wrongCalls(): Promise<void> {
 }
 
 export function errors(e: unknown): string {
-  if (isZoomRateLimitError(e)) return `${e.status} ${JSON.stringify(e.retryAfter)}`;
-  if (e instanceof ZoomPhoneError) return `${e.kind} ${e.code} ${e.trackingId ?? ""} ${e.errors.length}`;
+  if (isZoomRateLimitError(e)) return `${e.status} ${e.retryAfterMs ?? "-"} ${e.retryAt?.toISOString() ?? "-"} ${e.rateLimit?.type ?? "-"}`;
+  if (e instanceof ZoomPhoneError) return `${e.class} ${e.code} ${e.trackingId ?? ""} ${e.errors.length} ${e.zoomMessage ?? ""}`;
   return "";
 }
 

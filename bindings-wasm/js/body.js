@@ -16,12 +16,18 @@ export function headerRecord(headers) {
  * chunk (the rest is cancelled, never buffered).
  */
 export async function readCapped(response, limit) {
-  const declared = Number(response.headers.get("content-length"));
+  const length = response.headers.get("content-length");
+  const declared = length === null ? NaN : Number(length);
   if (Number.isFinite(declared) && declared > limit) {
     await response.body?.cancel().catch(() => {});
     return null;
   }
-  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  // A declared length within the limit, of a body fetch does not decompress
+  // (the length is then of what arrives): read it whole, the fast path.
+  const encoded = response.headers.get("content-encoding");
+  if (!response.body || (Number.isFinite(declared) && (encoded === null || encoded === "identity"))) {
+    return new Uint8Array(await response.arrayBuffer());
+  }
   const reader = response.body.getReader();
   const chunks = [];
   let size = 0;

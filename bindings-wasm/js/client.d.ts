@@ -1,17 +1,21 @@
 // Types of client.js: the client, its options and its methods.
 import type { ParsedResponse, RetryOptions, StoredTokens } from "./zoom_phone_wasm.js";
 import type { Groups, Operations, PagedOperationId } from "./generated/operations.js";
-import type { AbortSignalLike, FetchLike } from "./platform.js";
+import type { AbortSignalLike, FetchLike, HeadersLike } from "./platform.js";
 import type { TokenStore } from "./token-stores.js";
 
 /** Per-call options. */
 export interface RequestOptions {
   /** Aborts the call (the promise rejects with the signal's reason). */
   signal?: AbortSignalLike;
-  /** Overrides the client's `timeoutMs` for this call: retries included, it fails with a `ZoomTransportError` (`code: "timeout"`) after this. */
+  /** Overrides the client's `timeoutMs` for this call: retries included, it fails with a `ZoomTimeoutError` after this. */
   timeoutMs?: number;
+  /** Attempts in all for this call, the first included. */
+  maxAttempts?: number;
   /** Retry this POST/PATCH after a 5xx or timeout, accepting that it may apply twice. */
   retryNonIdempotent?: boolean;
+  /** Extra request headers (never logged). */
+  headers?: Record<string, string>;
 }
 
 /** Options of a paginated walk. */
@@ -52,9 +56,28 @@ export type Credentials =
   | { tokenSource: () => Promise<SuppliedToken> | SuppliedToken };
 
 /** The whole answer of `request`: its `body` typed from the operation id. */
-export interface ZoomResponse<B = unknown> extends Omit<ParsedResponse, "body"> {
-  /** The parsed JSON, the bytes of a download, or `null` (no body; a redirect's target is `location`). */
+export interface ZoomResponse<B = unknown> extends Omit<ParsedResponse, "body" | "kind"> {
+  kind: "json" | "empty" | "binary" | "text";
+  /** The parsed JSON, the bytes of a download, the transcript's text, or `null` (no body). */
   body: B;
+  /** Every header of Zoom's (last) answer, as the platform's `fetch` gave them. */
+  headers: HeadersLike;
+}
+
+/** The core's log record of a step of a call (`request`, `retry`, `token.renewed`, ...); never a secret. */
+export interface LogRecord {
+  level: "error" | "warn" | "info" | "debug";
+  name: string;
+  message: string;
+  [field: string]: unknown;
+}
+
+/** Where the log records go: `logger.info(message, record)`; `console` fits. */
+export interface Logger {
+  debug?(message: string, record: LogRecord): void;
+  info?(message: string, record: LogRecord): void;
+  warn?(message: string, record: LogRecord): void;
+  error?(message: string, record: LogRecord): void;
 }
 
 export interface ZoomPhoneOptions {
@@ -78,6 +101,15 @@ export interface ZoomPhoneOptions {
   maxDownloadBytes?: number;
   /** Jitter seed; default from `crypto.getRandomValues`. */
   seed?: number;
+  /** Each attempt's time limit (default 120 s). */
+  attemptTimeoutMs?: number;
+  /** Renew a token this long before it expires. */
+  refreshSkewMs?: number;
+  /** Send the `x-zm-sdk` header (default true). */
+  sdkHeader?: boolean;
+  /** Gets the core's log records (`log`: from which level; `"info"` when a logger is given). */
+  logger?: Logger;
+  log?: "off" | "error" | "warn" | "info" | "debug";
 }
 
 export interface ZoomPhone extends Groups {}
@@ -91,7 +123,7 @@ export declare class ZoomPhone {
     params?: Operations[K]["params"],
     options?: RequestOptions,
   ): Promise<ZoomResponse<Operations[K]["body"]>>;
-  /** Downloads a `download_url` from an earlier answer. */
+  /** Downloads a `download_url` from an earlier answer (redirects followed, the token only to Zoom's hosts). */
   download(url: string, options?: RequestOptions): Promise<Uint8Array>;
   /** Every item of a listing, page by page as consumed. */
   paginate<K extends PagedOperationId>(

@@ -1,51 +1,25 @@
-// The thin JS host of the core's call driver: it moves bytes with `fetch`
-// and time with timers. Which token, when to refresh, whether and when to
-// retry, which page is next, what an answer means: all decided in Rust
-// (zoom_phone::driver) and only carried out here.
-import { Pager, Session, instanceId } from "./zoom_phone_wasm.js";
-import { headerRecord, readCapped } from "./body.js";
-import { core, coreFailure, on, toZoomError } from "./errors.js";
+// The JS host of the core's call driver: a small interpreter that performs
+// the action the core hands out (send with fetch, ask the token source, use
+// the token store, wait) and reports its outcome. Every decision (which
+// token, when to renew, whether and when to retry, deadlines, what an
+// answer means, which error it is) is the core's (zoom_phone::driver).
+import { Pager, Session, decodeError, headersRead, instanceId } from "./zoom_phone_wasm.js";
+import { readCapped } from "./body.js";
+import { core, errorFromCore, on } from "./errors.js";
 import { GROUPS } from "./generated/operations.js";
-import { lockStore } from "./token-stores.js";
+import { MemoryTokenStore } from "./token-stores.js";
+
+// The wasm is instantiated after this module is evaluated: asked on first use.
+let headersReadList;
+const HEADERS_READ = () => (headersReadList ??= headersRead());
+const decoder = new TextDecoder();
+/** The options a ZoomPhone keeps to itself; every other one goes to the core's HostConfig. */
+const HOST_OPTIONS = new Set(["fetch", "tokenStore", "logger", "tokenSource"]);
+const NO_BODY = new Uint8Array(0);
 
 function randomSeed() {
   const [a, b] = globalThis.crypto.getRandomValues(new Uint32Array(2));
   return a * 2 ** 21 + (b >>> 11); // 53 random bits: a safe integer
-}
-
-function authFrom(credentials) {
-  if (credentials == null || typeof credentials !== "object") {
-    throw new TypeError("credentials must be an object: {accountId, clientId, clientSecret}, {accessToken} or {tokenSource}");
-  }
-  const c = credentials;
-  if (typeof c.tokenSource === "function") return { type: "external" };
-  if (c.accessToken !== undefined) return { type: "fixed", accessToken: c.accessToken };
-  if (c.refreshToken !== undefined || c.tokens !== undefined) {
-    // Only a refresh token: an access token that expired at the epoch, so the
-    // first call renews before sending anything.
-    const tokens = c.tokens ?? { access_token: "expired", refresh_token: c.refreshToken, expires_at: 0 };
-    return { type: "refreshToken", clientId: c.clientId, clientSecret: c.clientSecret, tokens };
-  }
-  if (c.accountId !== undefined) {
-    return { type: "serverToServer", accountId: c.accountId, clientId: c.clientId, clientSecret: c.clientSecret };
-  }
-  if (c.clientId !== undefined) return { type: "clientCredentials", clientId: c.clientId, clientSecret: c.clientSecret };
-  throw new TypeError("credentials must hold {accountId, clientId, clientSecret}, {accessToken}, {refreshToken, clientId} or {tokenSource}");
-}
-
-/** A token source's answer as the store form the core reads. */
-function storedFrom(token) {
-  if (typeof token === "string") return { access_token: token };
-  if (token && typeof token === "object" && "accessToken" in token) {
-    return {
-      access_token: token.accessToken,
-      refresh_token: token.refreshToken ?? null,
-      expires_at: token.expiresAt ?? (token.expiresIn != null ? Date.now() + token.expiresIn * 1000 : null),
-      api_url: token.apiUrl ?? null,
-      scopes: token.scopes ?? [],
-    };
-  }
-  return token;
 }
 
 /** How `fetch` failed, in the core's terms (it decides what may be retried). */
@@ -55,37 +29,34 @@ function failureKind(error) {
     return "connect";
   }
   if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE" || code === "UND_ERR_CLOSED") return "reset";
-  if (error?.name === "TimeoutError") return "timeout";
   return "other";
+}
+
+/** `Name: message (cause)`: the platform's own description, for the core's error. */
+function describe(error) {
+  const head = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const cause = error?.cause;
+  return cause instanceof Error ? `${head} (${cause.code ?? cause.name}: ${cause.message})` : head;
 }
 
 function abortReason(signal) {
   return signal.reason ?? new DOMException("The operation was aborted", "AbortError");
 }
 
-function resultOf(output) {
-  switch (output.kind) {
-    case "json":
-    case "binary":
-      return output.body;
-    case "redirect":
-      return output.location;
-    default:
-      return undefined;
+/** The per-call options the core reads, or `undefined` for none. */
+function callOptions(o) {
+  if (o.timeoutMs === undefined && o.maxAttempts === undefined && o.retryNonIdempotent === undefined && o.headers === undefined) {
+    return undefined;
   }
+  return { timeoutMs: o.timeoutMs, maxAttempts: o.maxAttempts, retryNonIdempotent: o.retryNonIdempotent, headers: o.headers };
 }
 
 export class ZoomPhone {
   #config;
   #session;
-  #sessionInstance;
-  #lastTokens;
-  #fetch;
-  #tokenSource;
-  #tokenStore;
-  #timeoutMs;
-  #loaded;
-  #waiters = new Set();
+  #inst;
+  /** What each call's loop uses of its client: fetch, token source and store, the waiters, the logger. */
+  #host;
 
   /**
    * @param credentials `{accountId, clientId, clientSecret}` (server-to-server),
@@ -94,19 +65,26 @@ export class ZoomPhone {
    *   `{tokenSource: async () => token}`.
    */
   constructor(credentials, options = {}) {
-    const auth = authFrom(credentials);
-    this.#tokenSource = credentials.tokenSource;
-    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-    this.#tokenStore = options.tokenStore;
-    this.#timeoutMs = options.timeoutMs;
-    // A store may be shared with other clients: renewals re-read it first.
-    const config = { auth, seed: options.seed ?? randomSeed(), sharedStore: options.tokenStore != null };
-    for (const key of ["baseUrl", "fileBaseUrl", "userAgent", "oauthBase", "retry", "rateLimits", "maxResponseBytes", "maxDownloadBytes"]) {
-      if (options[key] !== undefined) config[key] = options[key];
+    if (credentials == null || typeof credentials !== "object") {
+      throw new TypeError("credentials must be an object: {accountId, clientId, clientSecret}, {accessToken}, {refreshToken, clientId} or {tokenSource}");
     }
+    const config = { sdk: "js", seed: randomSeed() };
+    for (const source of [credentials, options]) {
+      for (const [key, value] of Object.entries(source)) if (!HOST_OPTIONS.has(key) && value !== undefined) config[key] = value;
+    }
+    const source = credentials.tokenSource;
+    if (source !== undefined) {
+      if (typeof source !== "function") throw new TypeError("tokenSource must be a function");
+      config.tokenSource = true;
+    }
+    // Without a store of the user's, rotated tokens are kept in memory, so a
+    // session rebuilt after a core failure starts from them.
+    config.tokenStore = options.tokenStore ? "shared" : "private";
+    if (options.logger && config.log === undefined) config.log = "info";
+    this.#host = new Host(options.fetch ?? globalThis.fetch.bind(globalThis), source, options.tokenStore ?? new MemoryTokenStore(), options.logger);
     this.#config = config;
     this.#session = core(() => new Session(config));
-    this.#sessionInstance = instanceId();
+    this.#inst = instanceId();
     for (const [group, methods] of Object.entries(GROUPS)) {
       const api = {};
       for (const [name, [operationId, pages]] of Object.entries(methods)) {
@@ -119,229 +97,336 @@ export class ZoomPhone {
     }
   }
 
-  /** The session and its instance, rebuilt (with the last tokens) if the core failed since it was made. */
-  #current() {
-    const inst = instanceId();
-    if (this.#sessionInstance !== inst) {
-      this.#session = core(() => new Session(this.#config));
-      this.#sessionInstance = inst;
-      if (this.#lastTokens) core(() => this.#session.loadTokens(this.#lastTokens));
-    }
-    return { session: this.#session, inst };
-  }
-
   /** Calls an operation (operationId or snake_case name); resolves to its result. */
   async call(operationId, params, options = {}) {
-    return resultOf(await this.request(operationId, params, options));
+    const answer = await this.request(operationId, params, options);
+    return answer.kind === "empty" ? undefined : answer.body;
   }
 
-  /** Calls an operation; resolves to the whole answer (status, trackingId, rateLimit, kind, body). */
-  async request(operationId, params, options = {}) {
-    return this.#drive(options, (session, opts, now) => session.start(operationId, params, opts, now));
+  /** Calls an operation; the whole answer: `{status, headers, trackingId, rateLimit, kind, body, location}`. */
+  request(operationId, params, options = {}) {
+    return this.#run(operationId, options, (s, o, now) => s.start(operationId, params, o, now));
   }
 
-  /** Downloads a `download_url` from an earlier answer (redirects followed, token only to Zoom). */
+  /** Downloads a `download_url` from an earlier answer (redirects followed, the token only to Zoom). */
   async download(url, options = {}) {
-    const output = await this.#drive(options, (session, opts, now) => session.startDownload(url, opts, now));
-    return output.body;
+    return (await this.#run("download", options, (s, o, now) => s.download(url, o, now))).body;
   }
 
   /** The items of every page of a listing, fetched page by page as they are consumed. */
   async *paginate(operationId, params, options = {}) {
     const inst = instanceId();
     const pager = core(() => new Pager(operationId, params, options.limit));
+    const { tokenField, itemsField } = pager;
     try {
       for (;;) {
         const next = on(inst, () => pager.nextParams(Date.now()));
         if (next === null) return;
-        // The pager takes each page inside the core (pollPage): only its items cross over.
-        const { items } = await this.#drive(
-          options,
-          (session, opts, now) => session.start(operationId, next, opts, now),
-          pager,
-          inst,
-        );
-        yield* items;
+        const page = await this.call(operationId, next, options);
+        const items = page?.[itemsField] ?? [];
+        const token = page?.[tokenField];
+        const [from, to] = on(inst, () => pager.acceptPage(typeof token === "string" ? token : undefined, items.length, Date.now()));
+        yield* from === 0 && to === items.length ? items : items.slice(from, to);
       }
     } finally {
       if (instanceId() === inst) pager.free();
     }
   }
 
-  async #drive(options, start, pager, pagerInst) {
+  /** The session and its instance, rebuilt if the core failed since it was made. */
+  #current() {
+    const inst = instanceId();
+    if (this.#inst !== inst) {
+      this.#session = core(() => new Session(this.#config));
+      this.#inst = inst;
+    }
+    return this.#session;
+  }
+
+  /** One call: starts it, then performs each action until the core says `done`. */
+  #run(operation, options, start) {
     const signal = options.signal;
-    if (signal?.aborted) throw abortReason(signal);
-    await this.#loadStore();
-    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
-    const deadlineMs = timeoutMs != null ? Date.now() + timeoutMs : undefined;
-    const opts = {};
-    if (deadlineMs !== undefined) opts.deadlineMs = deadlineMs;
-    if (options.retryNonIdempotent) opts.retryNonIdempotent = true;
-    // One session for the whole call: ids are only meaningful to the session that made them.
-    const { session, inst } = this.#current();
-    if (pager && pagerInst !== inst) throw coreFailure();
-    const id = core(() => start(session, opts, Date.now()));
-    let finished = false;
-    // The token store's lock while this call renews the session's token.
-    let release;
-    try {
-      for (;;) {
-        if (release && !on(inst, () => session.renewing(id))) {
-          await release();
-          release = undefined;
-        }
-        if (signal?.aborted) throw abortReason(signal);
-        let action;
-        try {
-          action = on(inst, () => (pager ? session.pollPage(id, pager, Date.now()) : session.poll(id, Date.now())));
-        } catch (e) {
-          finished = true;
-          throw toZoomError(e);
-        }
-        switch (action.type) {
-          case "done":
-            finished = true;
-            return pager ? action : action.output;
-          case "send":
-            await this.#send(session, inst, id, action, signal, deadlineMs);
-            break;
-          case "fetchToken":
-            await this.#fetchToken(session, inst, id, action);
-            break;
-          case "loadTokens":
-            release ??= await lockStore(this.#tokenStore);
-            await this.#loadStored(session, inst, id, action);
-            break;
-          default:
-            await this.#wait(action.until, deadlineMs, signal);
-        }
-      }
-    } finally {
-      if (release) await release();
-      if (!finished) {
-        if (instanceId() === inst) session.cancel(id);
-        this.#notify();
-      }
-    }
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    const session = this.#current();
+    const inst = this.#inst;
+    const step = JSON.parse(on(inst, () => start(session, callOptions(options), Date.now())));
+    return new Call(this.#host, session, inst, step.id, operation, signal).drive(step);
+  }
+}
+
+/** What the calls of one client share. */
+class Host {
+  constructor(fetch, source, store, logger) {
+    Object.assign(this, { fetch, source, store, logger });
+    /** The wake-ups of the calls of this session that are in a `wait`. */
+    this.waiters = new Set();
   }
 
-  async #loadStored(session, inst, id, { attempt }) {
-    let stored = null;
-    let failure;
-    try {
-      stored = this.#tokenStore ? ((await this.#tokenStore.load()) ?? null) : null;
-    } catch (error) {
-      failure = `the token store could not be read: ${error?.name ?? "Error"}`;
-    }
-    on(inst, () => session.receiveStored(id, attempt, stored, failure, Date.now()));
-    this.#notify();
-  }
-
-  async #send(session, inst, id, { attempt, request }, signal, deadlineMs) {
-    const controller = new AbortController();
-    let timedOut = false;
-    const onAbort = () => controller.abort(abortReason(signal));
-    signal?.addEventListener("abort", onAbort, { once: true });
-    let outcome;
-    const timer =
-      deadlineMs !== undefined
-        ? setTimeout(() => {
-            timedOut = true;
-            controller.abort(new DOMException("timed out", "TimeoutError"));
-          }, Math.max(0, deadlineMs - Date.now()))
-        : undefined;
-    try {
-      const response = await this.#fetch(request.url, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body ?? undefined,
-        redirect: "manual",
-        signal: controller.signal,
-      });
-      const limit = on(inst, () => session.responseLimit(id));
-      const body = await readCapped(response, limit);
-      if (body === null) {
-        outcome = () => session.receiveTooLarge(id, attempt);
-      } else if (response.type === "opaqueredirect" || response.status === 0) {
-        // Browsers hide redirect targets from `redirect: "manual"`.
-        outcome = () => session.receiveFailure(id, attempt, "other", "the browser did not expose a redirect", Date.now());
-      } else {
-        const headers = headerRecord(response.headers);
-        outcome = () => session.receive(id, attempt, response.status, headers, body, Date.now());
-      }
-    } catch (error) {
-      if (signal?.aborted) throw abortReason(signal);
-      const kind = timedOut ? "timeout" : failureKind(error);
-      const message = String(error?.cause?.message ?? error?.message ?? error);
-      // Node's timers may fire a millisecond before Date.now() reaches the
-      // deadline; the deadline's own timer has reached it by definition.
-      const now = timedOut ? Math.max(Date.now(), deadlineMs) : Date.now();
-      outcome = () => session.receiveFailure(id, attempt, kind, message, now);
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-    }
-    on(inst, outcome);
-    await this.#persist(session, inst);
-    this.#notify();
-  }
-
-  async #fetchToken(session, inst, id, { attempt }) {
-    let token;
-    try {
-      token = await this.#tokenSource();
-    } catch (error) {
-      const reason = `the token source failed: ${error?.message ?? error}`;
-      on(inst, () => session.receiveToken(id, attempt, null, reason, Date.now()));
-      this.#notify();
-      return;
-    }
-    on(inst, () => session.receiveToken(id, attempt, token == null ? null : storedFrom(token), undefined, Date.now()));
-    await this.#persist(session, inst);
-    this.#notify();
-  }
-
-  #wait(until, deadlineMs, signal) {
-    const limit = deadlineMs !== undefined ? (until == null ? deadlineMs : Math.min(until, deadlineMs)) : until;
-    return new Promise((resolve) => {
-      let timer;
-      const done = () => {
-        clearTimeout(timer);
-        this.#waiters.delete(done);
-        signal?.removeEventListener("abort", done);
-        resolve();
-      };
-      this.#waiters.add(done);
-      signal?.addEventListener("abort", done, { once: true });
-      if (limit != null) timer = setTimeout(done, Math.max(0, limit - Date.now()));
-    });
-  }
-
-  /** Wakes every call waiting for another call of this client to progress. */
-  #notify() {
-    const waiters = [...this.#waiters];
-    this.#waiters.clear();
+  /** A step said `wake`: every waiting call asks the core again. */
+  wake() {
+    const waiters = [...this.waiters];
+    this.waiters.clear();
     for (const wake of waiters) wake();
   }
 
-  #loadStore() {
-    if (!this.#tokenStore) return undefined;
-    this.#loaded ??= (async () => {
-      const stored = await this.#tokenStore.load();
-      if (stored != null) core(() => this.#current().session.loadTokens(stored));
-    })().catch((error) => {
-      // A store that failed once (a network blip, a locked file) is asked
-      // again by the next call rather than failing every call from now on.
-      this.#loaded = undefined;
-      throw error;
-    });
-    return this.#loaded;
-  }
-
-  async #persist(session, inst) {
-    const tokens = on(inst, () => session.takePersist());
-    if (tokens === undefined) return;
-    this.#lastTokens = tokens;
-    if (this.#tokenStore) await this.#tokenStore.save(tokens);
+  /** The core's log records, to `logger.debug/info/warn/error(message, record)`. */
+  log(events) {
+    const logger = this.logger;
+    if (!logger) return;
+    for (const e of events) (logger[e.level] ?? logger.info)?.call(logger, e.message, e);
   }
 }
+
+/**
+ * One call's host loop. `drive` settles the caller's promise when the core
+ * says `done`, or at once when the caller aborts; a detached action out at
+ * that moment (a token renewal step) is still completed and reported in the
+ * background, so its result (a rotated refresh token) is never lost.
+ */
+class Call {
+  constructor(host, session, inst, id, operation, signal) {
+    Object.assign(this, { host, session, inst, id, operation, signal });
+    /** The last response and its bytes: the body of a `json`/`binary` answer. */
+    this.response = undefined;
+    this.bytes = NO_BODY;
+    /** The platform's error behind the last failed action, the `cause` of a transport or store error. */
+    this.failure = undefined;
+    /** Aborts what is out (a request, a wait) when the caller gives up. */
+    this.interrupt = undefined;
+    /** `gone`: the core forgot the call; a step: perform it instead of reporting. */
+    this.cancelled = undefined;
+    this.settled = false;
+  }
+
+  drive(step) {
+    return new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+      const signal = this.signal;
+      let onAbort;
+      if (signal) {
+        onAbort = () => this.abort();
+        signal.addEventListener("abort", onAbort, { once: true });
+      }
+      this.loop(step)
+        .catch((e) => this.settle(e, true))
+        .finally(() => signal?.removeEventListener("abort", onAbort));
+    });
+  }
+
+  settle(value, failed) {
+    if (this.settled) return;
+    this.settled = true;
+    (failed ? this.reject : this.resolve)(value);
+  }
+
+  /** The caller aborted: the core says whether anything must still be finished. */
+  abort() {
+    if (this.settled) return;
+    this.settle(abortReason(this.signal), true);
+    let answer;
+    try {
+      answer = JSON.parse(on(this.inst, () => this.session.cancel(this.id, Date.now())));
+    } catch {
+      answer = { cancelled: "gone" };
+    }
+    if (answer.cancelled === "finishing") return;
+    this.cancelled = answer.cancelled === "gone" ? "gone" : answer;
+    this.interrupt?.();
+  }
+
+  /** The step `cancel` handed out to perform in the background. */
+  takeCancelled() {
+    const step = this.cancelled;
+    this.cancelled = undefined;
+    return step;
+  }
+
+  report(fn) {
+    return JSON.parse(on(this.inst, fn));
+  }
+
+  async loop(step) {
+    const { host, session, id } = this;
+    for (;;) {
+      if (step.wake) host.wake();
+      if (step.events) host.log(step.events);
+      clearTimeout(this.expiry);
+      if (step.expiresAtMs !== undefined) this.expireAt(step.expiresAtMs);
+      switch (step.type) {
+        case "done":
+          if (step.error) this.settle(errorFromCore(step.error, this.failure), true);
+          else this.settle(this.result(step), false);
+          return;
+        case "send": {
+          const answer = await this.send(step);
+          if (this.cancelled === "gone") return;
+          if (this.cancelled) {
+            step = this.takeCancelled();
+            break;
+          }
+          step = answer.failed
+            ? this.report(() => session.fail(id, answer.kind, answer.message, Date.now()))
+            : answer.tooLarge
+              ? this.report(() => session.report(id, "too_large", Date.now()))
+              : this.report(() => session.respond(id, answer.status, answer.headers, this.bytes, Date.now()));
+          break;
+        }
+        case "wait":
+          await this.wait(step.untilMs);
+          if (this.cancelled === "gone") return;
+          step = this.cancelled ? this.takeCancelled() : this.report(() => session.report(id, "woken", Date.now()));
+          break;
+        case "fetch_token": {
+          let answer;
+          let error;
+          try {
+            answer = (await host.source()) ?? null;
+          } catch (e) {
+            this.failure = e;
+            error = describe(e);
+          }
+          step = this.report(() => session.token(id, answer, error, Date.now()));
+          break;
+        }
+        default:
+          step = await this.store(step);
+      }
+    }
+  }
+
+  /** A token store action; the store's failure is reported as the core's `StoreFailed`. */
+  async store(step) {
+    const { session, id } = this;
+    const store = this.host.store;
+    try {
+      switch (step.type) {
+        case "lock_store":
+          this.release = typeof store.lock === "function" ? await store.lock() : undefined;
+          return this.report(() => session.report(id, "locked", Date.now()));
+        case "read_store": {
+          const held = await store.load();
+          const text = held == null ? undefined : typeof held === "string" ? held : JSON.stringify(held);
+          return this.report(() => session.stored(id, text, Date.now()));
+        }
+        case "write_store":
+          await store.save(step.tokens);
+          return this.report(() => session.report(id, "written", Date.now()));
+        case "unlock_store": {
+          const release = this.release;
+          this.release = undefined;
+          if (typeof release === "function") await release();
+          return this.report(() => session.report(id, "unlocked", Date.now()));
+        }
+        default:
+          throw new TypeError(`the core asked for an action this host does not know: ${step.type}`);
+      }
+    } catch (e) {
+      if (e instanceof TypeError && e.message.startsWith("the core asked")) throw e;
+      // The store's message may quote what it holds: only its class crosses.
+      this.failure = e;
+      return this.report(() => session.storeFailed(id, e?.name ?? "Error", Date.now()));
+    }
+  }
+
+  /** A detached action outlived the call's deadline: the caller gets its timeout now. */
+  expireAt(at) {
+    this.expiry = setTimeout(() => {
+      if (this.settled) return;
+      const step = this.report(() => this.session.report(this.id, "expired", Date.now()));
+      if (step.type === "done" && step.error) this.settle(errorFromCore(step.error), true);
+    }, Math.max(0, at - Date.now()));
+  }
+
+  /** Sends one request with the core's attempt timeout and body limit; never follows redirects. */
+  async send(step) {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new DOMException("the attempt timed out", "TimeoutError"));
+    }, step.timeoutMs);
+    // A detached request (a token renewal) is not aborted with its call.
+    if (!step.detached) this.interrupt = () => controller.abort(abortReason(this.signal));
+    try {
+      const body = step.binaryBody ? this.session.takeBody() : step.body;
+      const response = await this.host.fetch(step.url, {
+        method: step.method,
+        headers: step.headers,
+        body,
+        redirect: "manual",
+        signal: controller.signal,
+      });
+      this.response = response;
+      const bytes = await readCapped(response, step.bodyLimit);
+      if (bytes === null) return { tooLarge: true };
+      if (response.type === "opaqueredirect" || response.status === 0) {
+        // Browsers hide redirect targets from `redirect: "manual"`.
+        return { failed: true, kind: "other", message: "the browser did not expose a redirect (fetch redirect: manual)" };
+      }
+      this.bytes = bytes;
+      let headers = "";
+      for (const name of HEADERS_READ()) {
+        const value = response.headers.get(name);
+        if (value !== null) headers += `${name}\n${value}\n`;
+      }
+      return { status: response.status, headers };
+    } catch (error) {
+      this.failure = error;
+      return { failed: true, kind: timedOut ? "timeout" : failureKind(error), message: describe(error) };
+    } finally {
+      clearTimeout(timer);
+      this.interrupt = undefined;
+    }
+  }
+
+  /** Sleeps until `until`, or until another call's step says `wake`, or the caller aborts. */
+  wait(until) {
+    const waiters = this.host.waiters;
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        waiters.delete(done);
+        this.interrupt = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, until - Date.now()));
+      waiters.add(done);
+      this.interrupt = done;
+    });
+  }
+
+  /** The answer of a finished call; a JSON body parsed once, here. */
+  result(step) {
+    let body = null;
+    switch (step.kind) {
+      case "json":
+        try {
+          body = JSON.parse(decoder.decode(this.bytes));
+        } catch (e) {
+          const json = on(this.inst, () => decodeError(this.operation, step.status, step.trackingId ?? undefined, this.bytes));
+          throw errorFromCore(json, e);
+        }
+        break;
+      case "binary":
+        body = this.bytes;
+        break;
+      case "text":
+        body = step.text;
+        break;
+      default:
+        body = null;
+    }
+    return {
+      status: step.status,
+      headers: this.response?.headers,
+      trackingId: step.trackingId,
+      rateLimit: step.rateLimit,
+      kind: step.kind,
+      body,
+      contentType: step.contentType,
+      location: step.location,
+    };
+  }
+}
+

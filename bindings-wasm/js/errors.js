@@ -1,67 +1,108 @@
-// The package's error classes, and the translation of the core's thrown
-// errors (and of a trapped wasm instance) into them.
+// The package's error classes: one per class of the core's classification
+// (zoom_phone::error::ErrorClass), so the class of an error is decided once,
+// in the core, and only looked up here.
 import { instanceId } from "./zoom_phone_wasm.js";
 
-/** Base class of every error this package throws for a Zoom or SDK failure. */
+/** Base class of every error this package throws for a Zoom or SDK failure. Messages never contain a secret. */
 export class ZoomPhoneError extends Error {
-  constructor(message, fields = {}) {
-    super(message);
+  constructor(message, fields = {}, options) {
+    super(message, options);
     this.name = new.target.name;
-    /** The core's error kind: `ApiError`, `BuildError`, `OAuthError`, ... */
-    this.kind = fields.kind ?? "ZoomPhoneError";
+    /** The core's class (`not_found`, `rate_limit`, `transport`, ...). */
+    this.class = fields.class ?? "internal";
+    /** Stable snake_case code (`not_found`, `missing_parameter`, `invalid_grant`, `bad_signature`, ...). */
     this.code = fields.code ?? "error";
+    /** The operation that failed, when there was one. */
+    this.operation = fields.operation;
+    /** HTTP status of Zoom's answer (for webhook errors: the status to answer with). */
     this.status = fields.status;
-    this.zoomCode = fields.zoomCode;
-    this.trackingId = fields.trackingId;
+    /** Zoom's own error number (1001, 124, 300, ...) and message. */
+    this.zoomCode = fields.zoom_code;
+    this.zoomMessage = fields.zoom_message;
+    /** Zoom's per-field problems of a validation error. */
     this.errors = fields.errors ?? [];
-    this.rateLimit = fields.rateLimit ?? null;
-    this.retryAfter = fields.retryAfter;
+    /** Zoom's `x-zm-trackingid`, for Zoom support. */
+    this.trackingId = fields.tracking_id;
+    /** What the answer's rate-limit headers said: `{category, type, limit, remaining}`, or `null`. */
+    this.rateLimit = fields.rate_limit ?? null;
+    /** When a retry may succeed: milliseconds from the answer, and the instant. */
+    this.retryAfterMs = fields.retry_after_ms;
+    this.retryAt = fields.retry_at_ms != null ? new Date(fields.retry_at_ms) : undefined;
+    /** For transport failures: `{kind, target}` (`connect`/`reset`/`timeout`/`other`, `scheme://host:port`). */
+    this.transport = fields.transport;
+    /** For bodies over the limit: the limit in bytes. */
+    this.limit = fields.limit;
   }
 }
-/** Zoom (or the OAuth server, or the SDK's checks before sending) refused the call. */
+
+/** Zoom answered with an error (or the OAuth server did). */
 export class ZoomApiError extends ZoomPhoneError {}
-/** Tokens could not be obtained, or Zoom refused the token (401, code 124). */
-export class ZoomAuthError extends ZoomApiError {}
-/** 429, or the account's daily quota is spent; see `retryAfter`. */
-export class ZoomRateLimitError extends ZoomApiError {}
+/** 401, Zoom's code 124, or OAuth refused the credentials or the refresh token. */
+export class ZoomAuthenticationError extends ZoomApiError {}
+/** 403: the token lacks a scope or the account a feature. */
+export class ZoomPermissionDeniedError extends ZoomApiError {}
 /** 404: the resource does not exist. */
 export class ZoomNotFoundError extends ZoomApiError {}
-/** The parameters are wrong: caught before sending (`kind: "BuildError"`) or Zoom's 400/300. */
+/** 400/422: Zoom refused the parameters; see `errors`. */
 export class ZoomValidationError extends ZoomApiError {}
-/** A webhook request that is not genuine; `status` is the HTTP status to answer with. */
-export class ZoomWebhookError extends ZoomApiError {}
-/** No answer: connection failure, timeout, abort of a request in flight. */
+/** 409: the request conflicts with the resource's state. */
+export class ZoomConflictError extends ZoomApiError {}
+/** 429: over a rate limit; see `retryAfterMs`, `rateLimit`. */
+export class ZoomRateLimitError extends ZoomApiError {}
+/** The account's daily quota is spent; `retryAt` is its reset. */
+export class ZoomDailyLimitError extends ZoomRateLimitError {}
+/** 5xx after the retries the policy allowed. */
+export class ZoomServerError extends ZoomApiError {}
+/** No answer: connection refused or reset, DNS, an attempt's timeout; `cause` is the platform's error. */
 export class ZoomTransportError extends ZoomPhoneError {}
-/** A response body over the client's limit (`maxResponseBytes`, `maxDownloadBytes`); the message names it. */
+/** The call's deadline (`timeoutMs`) passed. */
+export class ZoomTimeoutError extends ZoomTransportError {}
+/** A success answer whose body is not what the operation returns. */
+export class ZoomDecodeError extends ZoomPhoneError {}
+/** Caught before sending: bad parameters, options or configuration. */
+export class ZoomBuildError extends ZoomPhoneError {}
+/** A webhook request that is not genuine; `status` is the HTTP status to answer with. */
+export class ZoomWebhookError extends ZoomPhoneError {}
+/** The token store failed (load, save, lock); `cause` is its error. */
+export class ZoomTokenStoreError extends ZoomPhoneError {}
+/** A page token older than Zoom keeps them (15 minutes): start the walk again. */
+export class ZoomPageTokenExpiredError extends ZoomPhoneError {}
+/** A response body over `maxResponseBytes` / `maxDownloadBytes`; reading stopped there. */
 export class ZoomResponseTooLargeError extends ZoomPhoneError {}
+/** The call was given up. */
+export class ZoomCancelledError extends ZoomPhoneError {}
+/** A bug (of this package, or a broken protocol); the message says which. */
+export class ZoomInternalError extends ZoomPhoneError {}
 
-function classFor(raw) {
-  switch (raw.name) {
-    case "BuildError":
-      return ZoomValidationError;
-    case "OAuthError":
-      return ZoomAuthError;
-    case "WebhookError":
-      return ZoomWebhookError;
-    case "DailyLimitExceededError":
-      return ZoomRateLimitError;
-    case "TransportError":
-    case "TimeoutError":
-      return ZoomTransportError;
-    case "ApiError":
-      if (raw.status === 401 || raw.zoomCode === 124) return ZoomAuthError;
-      if (raw.status === 429) return ZoomRateLimitError;
-      if (raw.status === 404) return ZoomNotFoundError;
-      if (raw.status === 400 || raw.status === 422) return ZoomValidationError;
-      return ZoomApiError;
-    case "DecodeError":
-    case "PageTokenExpiredError":
-      return ZoomApiError;
-    case "ResponseTooLargeError":
-      return ZoomResponseTooLargeError;
-    default:
-      return ZoomPhoneError;
-  }
+/** The name of 0.1's class for authentication errors. */
+export const ZoomAuthError = ZoomAuthenticationError;
+
+const CLASSES = {
+  authentication: ZoomAuthenticationError,
+  permission_denied: ZoomPermissionDeniedError,
+  not_found: ZoomNotFoundError,
+  validation: ZoomValidationError,
+  conflict: ZoomConflictError,
+  rate_limit: ZoomRateLimitError,
+  daily_limit: ZoomDailyLimitError,
+  server: ZoomServerError,
+  api: ZoomApiError,
+  transport: ZoomTransportError,
+  timeout: ZoomTimeoutError,
+  decode: ZoomDecodeError,
+  build: ZoomBuildError,
+  webhook: ZoomWebhookError,
+  token_store: ZoomTokenStoreError,
+  page_token_expired: ZoomPageTokenExpiredError,
+  response_too_large: ZoomResponseTooLargeError,
+  cancelled: ZoomCancelledError,
+  internal: ZoomInternalError,
+};
+
+/** The error for the core's `Error::to_json()`, with the platform's error as `cause`. */
+export function errorFromCore(json, cause) {
+  const Class = CLASSES[json.class] ?? ZoomInternalError;
+  return new Class(json.message, json, cause === undefined ? undefined : { cause });
 }
 
 // A panic in the core traps (RuntimeError) and makes the next call run on a
@@ -74,33 +115,23 @@ function isCoreFailure(raw) {
 
 /** The error of a call whose wasm instance trapped. */
 export function coreFailure() {
-  return new ZoomPhoneError("the WebAssembly core failed (a bug: its message is on the console); the next call starts afresh", {
-    kind: "InternalError",
+  return new ZoomInternalError("the WebAssembly core failed (a bug: its message is on the console); the next call starts afresh", {
+    class: "internal",
     code: "internal_error",
   });
 }
 
-/** The core's thrown error as an instance of the class hierarchy; other values pass through. */
+/** A value thrown by the core as this package's error; other values pass through. */
 export function toZoomError(raw) {
   if (raw instanceof ZoomPhoneError) return raw;
   if (isCoreFailure(raw)) return coreFailure();
-  if (!(raw instanceof Error) || typeof raw.code !== "string" || raw instanceof TypeError) return raw;
-  const Class = classFor(raw);
-  return new Class(raw.message, {
-    kind: raw.name,
-    code: raw.code,
-    status: raw.status,
-    zoomCode: raw.zoomCode,
-    trackingId: raw.trackingId,
-    errors: raw.errors,
-    rateLimit: raw.rateLimit,
-    retryAfter: raw.retryAfter,
-  });
+  if (raw instanceof Error && raw.details && typeof raw.details.class === "string") return errorFromCore(raw.details);
+  return raw;
 }
 
 export const isZoomPhoneError = (e) => e instanceof ZoomPhoneError;
 export const isZoomApiError = (e) => e instanceof ZoomApiError;
-export const isZoomAuthError = (e) => e instanceof ZoomAuthError;
+export const isZoomAuthError = (e) => e instanceof ZoomAuthenticationError;
 export const isZoomRateLimitError = (e) => e instanceof ZoomRateLimitError;
 export const isZoomNotFoundError = (e) => e instanceof ZoomNotFoundError;
 export const isZoomValidationError = (e) => e instanceof ZoomValidationError;

@@ -2,16 +2,6 @@
 // that lets clients sharing a store take turns to renew.
 
 /**
- * Takes a token store's lock (`store.lock()`, resolving to a release
- * function) if it has one: held while a call reads, refreshes and saves.
- */
-export async function lockStore(store) {
-  if (typeof store?.lock !== "function") return async () => {};
-  const release = await store.lock();
-  return typeof release === "function" ? release : async () => {};
-}
-
-/**
  * Tokens in memory, shared by the clients of one JS realm that are given
  * this store; its `lock` lets them take turns to refresh, so none sends a
  * refresh token another one already rotated away.

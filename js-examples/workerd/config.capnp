@@ -18,6 +18,7 @@ const worker :Workerd.Worker = (
     (name = "zoom-phone/errors.js", esModule = embed "../node_modules/zoom-phone/errors.js"),
     (name = "zoom-phone/generated/operations.js", esModule = embed "../node_modules/zoom-phone/generated/operations.js"),
     (name = "zoom-phone/oauth.js", esModule = embed "../node_modules/zoom-phone/oauth.js"),
+    (name = "zoom-phone/requests.js", esModule = embed "../node_modules/zoom-phone/requests.js"),
     (name = "zoom-phone/token-stores.js", esModule = embed "../node_modules/zoom-phone/token-stores.js"),
     (name = "zoom-phone/webhooks.js", esModule = embed "../node_modules/zoom-phone/webhooks.js"),
     (name = "zoom-phone/zoom_phone_wasm.js", esModule = embed "../node_modules/zoom-phone/zoom_phone_wasm.js"),

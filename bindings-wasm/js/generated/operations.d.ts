@@ -13378,7 +13378,7 @@ export interface Operations {
   "getPhoneRecordingByCallElementId": { params: GetPhoneRecordingByCallElementIdParams; result: GetPhoneRecordingByCallElementIdResult; body: GetPhoneRecordingByCallElementIdResult; item: never };
   "getPhoneRecordingsByCallIdOrCallLogId": { params: GetPhoneRecordingsByCallIdOrCallLogIdParams; result: GetPhoneRecordingsByCallIdOrCallLogIdResult; body: GetPhoneRecordingsByCallIdOrCallLogIdResult; item: never };
   "phoneDownloadRecordingFile": { params: PhoneDownloadRecordingFileParams; result: PhoneDownloadRecordingFileResult; body: Uint8Array; item: never };
-  "phoneDownloadRecordingTranscript": { params: PhoneDownloadRecordingTranscriptParams; result: PhoneDownloadRecordingTranscriptResult; body: null; item: never };
+  "phoneDownloadRecordingTranscript": { params: PhoneDownloadRecordingTranscriptParams; result: PhoneDownloadRecordingTranscriptResult; body: string; item: never };
   "getPhoneRecordings": { params: GetPhoneRecordingsParams; result: GetPhoneRecordingsResult; body: GetPhoneRecordingsResult; item: GetPhoneRecordingsItem };
   "deleteCallRecording": { params: DeleteCallRecordingParams; result: DeleteCallRecordingResult; body: null; item: never };
   "UpdateAutoDeleteField": { params: UpdateAutoDeleteFieldParams; result: UpdateAutoDeleteFieldResult; body: null; item: never };

@@ -86,8 +86,9 @@ pub fn operations_dts(api: &Api) -> Result<GeneratedFile, String> {
         let body = match op.response {
             ResponseKind::Json => format!("{t}Result"),
             ResponseKind::Binary => "Uint8Array".to_owned(),
-            // No body: `call` gives `undefined` / the redirect's location instead.
-            ResponseKind::Empty | ResponseKind::Redirect => "null".to_owned(),
+            // The transcript: its text, fetched where Zoom's redirect points.
+            ResponseKind::Redirect => "string".to_owned(),
+            ResponseKind::Empty => "null".to_owned(),
         };
         let item = if item_field(op).is_some() {
             format!("{t}Item")
@@ -179,7 +180,7 @@ fn operation_types(out: &mut String, op: &Operation) {
         },
         ResponseKind::Empty => "void".to_owned(),
         ResponseKind::Binary => "Uint8Array".to_owned(),
-        // The transcript download: the signed URL the 302 pointed at.
+        // The transcript download: the VTT text (the core follows the redirect).
         ResponseKind::Redirect => "string".to_owned(),
     };
     let _ = writeln!(out, "export type {t}Result = {result};");
