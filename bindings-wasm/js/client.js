@@ -143,6 +143,11 @@ export class ZoomPhone {
     return this.#session;
   }
 
+  /** How many times this client's session crossed into the core (tests assert the fast path with it). */
+  get [Symbol.for("zoom-phone.coreEntries")]() {
+    return this.#session.entries;
+  }
+
   /** One call: starts it, then performs each action until the core says `done`. */
   #run(operation, options, start) {
     const signal = options.signal;
@@ -242,8 +247,10 @@ class Call {
     return step;
   }
 
+  // No instance check here: a session of a replaced instance throws "stale
+  // object" by itself, which `core` turns into the core-failure error.
   report(fn) {
-    return JSON.parse(on(this.inst, fn));
+    return JSON.parse(core(fn));
   }
 
   async loop(step) {
