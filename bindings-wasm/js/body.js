@@ -13,10 +13,16 @@ export function headerRecord(headers) {
 /**
  * The body, or `null` once it is known to exceed `limit` bytes: from its
  * `Content-Length` before reading, else after reading at most `limit` + one
- * chunk (the rest is cancelled, never buffered).
+ * chunk (the rest is cancelled, never buffered). `length` and `encoding`:
+ * the response's `Content-Length` and `Content-Encoding`, when the caller
+ * read them already.
  */
-export async function readCapped(response, limit) {
-  const length = response.headers.get("content-length");
+export async function readCapped(
+  response,
+  limit,
+  length = response.headers.get("content-length"),
+  encoding = response.headers.get("content-encoding"),
+) {
   const declared = length === null ? NaN : Number(length);
   if (Number.isFinite(declared) && declared > limit) {
     await response.body?.cancel().catch(() => {});
@@ -24,8 +30,7 @@ export async function readCapped(response, limit) {
   }
   // A declared length within the limit, of a body fetch does not decompress
   // (the length is then of what arrives): read it whole, the fast path.
-  const encoded = response.headers.get("content-encoding");
-  if (!response.body || (Number.isFinite(declared) && (encoded === null || encoded === "identity"))) {
+  if (!response.body || (Number.isFinite(declared) && (encoding === null || encoding === "identity"))) {
     return new Uint8Array(await response.arrayBuffer());
   }
   const reader = response.body.getReader();

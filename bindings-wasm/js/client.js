@@ -10,8 +10,8 @@ import { GROUPS } from "./generated/operations.js";
 import { MemoryTokenStore } from "./token-stores.js";
 
 // The wasm is instantiated after this module is evaluated: asked on first use.
-let headersReadList;
-const HEADERS_READ = () => (headersReadList ??= headersRead());
+let headersReadSet;
+const HEADERS_READ = () => (headersReadSet ??= new Set(headersRead()));
 const decoder = new TextDecoder();
 /** The options a ZoomPhone keeps to itself; every other one goes to the core's HostConfig. */
 const HOST_OPTIONS = new Set(["fetch", "tokenStore", "logger", "tokenSource"]);
@@ -154,7 +154,7 @@ export class ZoomPhone {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     const session = this.#current();
     const inst = this.#inst;
-    const step = JSON.parse(on(inst, () => start(session, callOptions(options), Date.now())));
+    const step = JSON.parse(core(() => start(session, callOptions(options), Date.now())));
     return new Call(this.#host, session, inst, step.id, operation, signal).drive(step);
   }
 }
@@ -365,18 +365,24 @@ class Call {
         signal: controller.signal,
       });
       this.response = response;
-      const bytes = await readCapped(response, step.bodyLimit);
+      // Only the headers the core reads cross into it, in one pass.
+      const read = HEADERS_READ();
+      let headers = "";
+      let length = null;
+      let encoding = null;
+      response.headers.forEach((value, name) => {
+        if (read.has(name)) {
+          headers += `${name}\n${value}\n`;
+          if (name === "content-length") length = value;
+        } else if (name === "content-encoding") encoding = value;
+      });
+      const bytes = await readCapped(response, step.bodyLimit, length, encoding);
       if (bytes === null) return { tooLarge: true };
       if (response.type === "opaqueredirect" || response.status === 0) {
         // Browsers hide redirect targets from `redirect: "manual"`.
         return { failed: true, kind: "other", message: "the browser did not expose a redirect (fetch redirect: manual)" };
       }
       this.bytes = bytes;
-      let headers = "";
-      for (const name of HEADERS_READ()) {
-        const value = response.headers.get(name);
-        if (value !== null) headers += `${name}\n${value}\n`;
-      }
       return { status: response.status, headers };
     } catch (error) {
       this.failure = error;
@@ -405,35 +411,18 @@ class Call {
 
   /** The answer of a finished call; a JSON body parsed once, here. */
   result(step) {
-    let body = null;
-    switch (step.kind) {
-      case "json":
-        try {
-          body = JSON.parse(decoder.decode(this.bytes));
-        } catch (e) {
-          const json = on(this.inst, () => decodeError(this.operation, step.status, step.trackingId ?? undefined, this.bytes));
-          throw errorFromCore(json, e);
-        }
-        break;
-      case "binary":
-        body = this.bytes;
-        break;
-      case "text":
-        body = step.text;
-        break;
-      default:
-        body = null;
+    const { type, text, id, wake, events, expiresAtMs, ...answer } = step;
+    answer.headers = this.response?.headers;
+    answer.body = step.kind === "json" ? this.parse(step) : step.kind === "binary" ? this.bytes : step.kind === "text" ? text : null;
+    return answer;
+  }
+
+  parse(step) {
+    try {
+      return JSON.parse(decoder.decode(this.bytes));
+    } catch (e) {
+      throw errorFromCore(core(() => decodeError(this.operation, step.status, step.trackingId ?? undefined, this.bytes)), e);
     }
-    return {
-      status: step.status,
-      headers: this.response?.headers,
-      trackingId: step.trackingId,
-      rateLimit: step.rateLimit,
-      kind: step.kind,
-      body,
-      contentType: step.contentType,
-      location: step.location,
-    };
   }
 }
 

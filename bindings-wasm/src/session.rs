@@ -8,6 +8,8 @@
 //! `Session::handle`. A call with a valid token is `start` then `respond`:
 //! two crossings.
 
+use serde::Serialize;
+use serde::ser::SerializeMap;
 use serde_json::{Map, Value, json};
 use wasm_bindgen::prelude::*;
 use zoom_phone::auth::TokenSet;
@@ -221,7 +223,7 @@ impl Session {
         match options {
             Ok(options) => {
                 let (id, step) = self.inner.start(call.with_options(options), now);
-                Ok(self.step_json(Some(id), step).to_string())
+                Ok(self.step_text(Some(id), step))
             }
             // Bad options end the call before it has an id.
             Err(e) => Err(e),
@@ -230,21 +232,58 @@ impl Session {
 
     fn handle(&mut self, id: f64, outcome: Outcome, now: f64) -> Result<String, JsValue> {
         let step = self.inner.handle(call_id(id)?, outcome, timestamp(now)?);
-        Ok(self.step_json(None, step).to_string())
+        Ok(self.step_text(None, step))
     }
 
     fn step_json(&mut self, id: Option<CallId>, step: Step) -> Value {
-        let mut v = self.action_json(step.action);
-        if let Some(id) = id {
-            v["id"] = json!(id.0);
-        }
-        if step.wake {
-            v["wake"] = json!(true);
-        }
-        if !step.events.is_empty() {
-            v["events"] = step.events.iter().map(driver::Event::to_json).collect();
-        }
-        v
+        serde_json::from_str(&self.step_text(id, step)).unwrap_or(Value::Null)
+    }
+
+    /// The step as the JSON text JS parses: written straight from borrowed
+    /// fields (no `Value` tree), since this is on every call's path.
+    fn step_text(&mut self, id: Option<CallId>, step: Step) -> String {
+        let events: Vec<Value> = step.events.iter().map(driver::Event::to_json).collect();
+        let extra = Extra {
+            id: id.map(|c| c.0),
+            wake: step.wake,
+            events: &events,
+            expires_at_ms: step.action.expires_at().map(Timestamp::as_millis),
+        };
+        let text = match step.action {
+            Action::Send(send) => {
+                let (parts, body) = send.request.into_parts();
+                let (body, binary_body) = match String::from_utf8(body) {
+                    Ok(text) if text.is_empty() => (None, false),
+                    Ok(text) => (Some(text), false),
+                    Err(e) => {
+                        self.binary_body = Some(e.into_bytes());
+                        (None, true)
+                    }
+                };
+                serde_json::to_string(&SendJson {
+                    kind: "send",
+                    method: parts.method.as_str(),
+                    url: parts.uri.to_string(),
+                    headers: Headers(&parts.headers),
+                    body: body.as_deref(),
+                    binary_body,
+                    body_limit: send.body_limit,
+                    timeout_ms: u64::try_from(send.timeout.as_millis()).unwrap_or(u64::MAX),
+                    detached: send.detached,
+                    extra,
+                })
+            }
+            Action::Done(Ok(reply)) => serde_json::to_string(&ReplyJson::new(&reply, extra)),
+            other => {
+                let mut v = self.action_json(other);
+                if let (Value::Object(map), Value::Object(more)) = (&mut v, json!(extra)) {
+                    map.extend(more);
+                }
+                Ok(v.to_string())
+            }
+        };
+        // Serializing plain strings and numbers cannot fail.
+        text.unwrap_or_default()
     }
 
     fn action_json(&mut self, action: Action) -> Value {
@@ -306,49 +345,154 @@ impl Session {
     }
 }
 
+/// What every step may carry besides its action.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Extra<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<u64>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    wake: bool,
+    #[serde(skip_serializing_if = "<[Value]>::is_empty")]
+    events: &'a [Value],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires_at_ms: Option<u64>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SendJson<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    method: &'a str,
+    url: String,
+    headers: Headers<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    binary_body: bool,
+    body_limit: u64,
+    timeout_ms: u64,
+    detached: bool,
+    #[serde(flatten)]
+    extra: Extra<'a>,
+}
+
+/// Request headers as one JSON object; repeated names joined with ", " as
+/// `fetch`'s `Headers` does.
+struct Headers<'a>(&'a http::HeaderMap);
+
+impl Serialize for Headers<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.keys_len()))?;
+        for name in self.0.keys() {
+            let mut values = self.0.get_all(name).iter();
+            let first = values.next().map(|v| String::from_utf8_lossy(v.as_bytes()));
+            match values.next() {
+                None => map.serialize_entry(name.as_str(), &first.unwrap_or_default())?,
+                Some(second) => {
+                    let mut joined = first.unwrap_or_default().into_owned();
+                    for v in std::iter::once(second).chain(values) {
+                        joined.push_str(", ");
+                        joined.push_str(&String::from_utf8_lossy(v.as_bytes()));
+                    }
+                    map.serialize_entry(name.as_str(), &joined)?;
+                }
+            }
+        }
+        map.end()
+    }
+}
+
 /// A finished call's answer. The body of `json` and `binary` answers is the
 /// bytes the host itself handed to `respond` last, so they do not cross
 /// back; a transcript's text does.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReplyJson<'a> {
+    #[serde(rename = "type")]
+    step: &'static str,
+    status: u16,
+    tracking_id: Option<&'a str>,
+    rate_limit: RateLimitJson,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content_type: Option<Option<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a str>,
+    #[serde(flatten)]
+    extra: Extra<'a>,
+}
+
+impl<'a> ReplyJson<'a> {
+    fn new(reply: &'a Reply, extra: Extra<'a>) -> Self {
+        let (kind, content_type, text) = match &reply.body {
+            RawBody::Json(_) => ("json", None, None),
+            RawBody::Empty => ("empty", None, None),
+            RawBody::Binary { content_type, .. } => ("binary", Some(content_type.as_deref()), None),
+            RawBody::Text { content_type, text } => {
+                ("text", Some(content_type.as_deref()), Some(text.as_str()))
+            }
+        };
+        ReplyJson {
+            step: "done",
+            status: reply.status,
+            tracking_id: reply.tracking_id.as_deref(),
+            rate_limit: RateLimitJson::new(&reply.rate_limit),
+            kind,
+            content_type,
+            location: reply.location.as_deref(),
+            text,
+            extra,
+        }
+    }
+}
+
 fn reply_json(reply: &Reply) -> Value {
-    let mut v = json!({
-        "type": "done",
-        "status": reply.status,
-        "trackingId": reply.tracking_id,
-        "rateLimit": rate_limit_json(&reply.rate_limit),
-    });
-    if let Some(location) = &reply.location {
-        v["location"] = json!(location);
-    }
-    match &reply.body {
-        RawBody::Json(_) => v["kind"] = json!("json"),
-        RawBody::Empty => v["kind"] = json!("empty"),
-        RawBody::Binary { content_type, .. } => {
-            v["kind"] = json!("binary");
-            v["contentType"] = json!(content_type);
-        }
-        RawBody::Text { content_type, text } => {
-            v["kind"] = json!("text");
-            v["contentType"] = json!(content_type);
-            v["text"] = json!(text);
-        }
-    }
-    v
+    let extra = Extra {
+        id: None,
+        wake: false,
+        events: &[],
+        expires_at_ms: None,
+    };
+    json!(ReplyJson::new(reply, extra))
 }
 
 /// The rate-limit headers of an answer in the documented shape errors use
 /// too: `{category, type, limit, remaining}` (absent ones `null`).
+#[derive(Serialize)]
+struct RateLimitJson {
+    category: Option<&'static str>,
+    #[serde(rename = "type")]
+    limit_type: Option<&'static str>,
+    limit: Option<u64>,
+    remaining: Option<u64>,
+}
+
+impl RateLimitJson {
+    fn new(info: &RateLimitInfo) -> Self {
+        RateLimitJson {
+            category: info.category.map(|c| match c {
+                RateLimitCategory::Light => "light",
+                RateLimitCategory::Medium => "medium",
+                RateLimitCategory::Heavy => "heavy",
+                RateLimitCategory::ResourceIntensive => "resource_intensive",
+            }),
+            limit_type: info.limit_type.map(|t| match t {
+                LimitType::Qps => "qps",
+                LimitType::Daily => "daily",
+            }),
+            limit: info.limit,
+            remaining: info.remaining,
+        }
+    }
+}
+
+/// The rate-limit headers of an answer as JSON (see [`RateLimitJson`]).
 pub(crate) fn rate_limit_json(info: &RateLimitInfo) -> Value {
-    let category = info.category.map(|c| match c {
-        RateLimitCategory::Light => "light",
-        RateLimitCategory::Medium => "medium",
-        RateLimitCategory::Heavy => "heavy",
-        RateLimitCategory::ResourceIntensive => "resource_intensive",
-    });
-    let limit_type = info.limit_type.map(|t| match t {
-        LimitType::Qps => "qps",
-        LimitType::Daily => "daily",
-    });
-    json!({"category": category, "type": limit_type, "limit": info.limit, "remaining": info.remaining})
+    json!(RateLimitJson::new(info))
 }
 
 /// A response from its status, the headers the core reads (`name\nvalue\n...`)
