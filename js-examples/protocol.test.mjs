@@ -13,6 +13,7 @@ import {
   ZoomAuthenticationError,
   ZoomPhone,
   ZoomRateLimitError,
+  ZoomTimeoutError,
   ZoomTransportError,
   createAuthorization,
   exchangeCode,
@@ -113,6 +114,32 @@ test("a call aborted during its token refresh is rejected at once; the rotated r
   ]);
 });
 
+test("a call whose deadline passes during its token refresh times out then; the refresh still completes and is saved", async () => {
+  const tokens = await userTokens();
+  const store = new MemoryTokenStore({ ...tokens, expires_at: 0 });
+  const order = [];
+  const fetchLogged = async (url, init) => {
+    const r = await fetch(url, init);
+    if (String(url).endsWith("/oauth/token")) order.push("token answered");
+    return r;
+  };
+  const zp = new ZoomPhone(
+    { clientId: "mock-client-id", clientSecret: "mock-client-secret", tokens: { ...tokens, expires_at: 0 } },
+    { baseUrl: mock.api, oauthBase: mock.url, tokenStore: store, fetch: fetchLogged },
+  );
+  await mock.admin.fault({ kind: "latency", ms: 400, path: "/oauth/token", count: 1 });
+  await assert.rejects(zp.users.listPhoneUsers({ page_size: 1 }, { timeoutMs: 100 }), (e) => {
+    assert.ok(e instanceof ZoomTimeoutError, `${e.name}: ${e.message}`);
+    return true;
+  });
+  order.push("call timed out");
+  await until("the rotated tokens to be saved", async () => (await store.load()).refresh_token !== tokens.refresh_token);
+  assert.deepEqual(order, ["call timed out", "token answered"]);
+  const page = await zp.users.listPhoneUsers({ page_size: 1 });
+  assert.equal(page.users.length, 1);
+  assert.equal((await refreshes()).length, 1, "the saved tokens serve the next call without another refresh");
+});
+
 test("a call waiting for the token store's lock honours its abort signal at once", async () => {
   const tokens = await userTokens();
   const store = new MemoryTokenStore({ ...tokens, expires_at: 0 });
@@ -199,4 +226,21 @@ test("a transport failure names the host and port and keeps the platform's error
     assert.equal(e.cause, sealed);
     return true;
   });
+});
+
+test("the core's log records reach the logger, at the level asked, without a secret", async () => {
+  const records = [];
+  const logger = Object.fromEntries(["debug", "info", "warn", "error"].map((level) => [level, (message, r) => records.push({ level, message, r })]));
+  const zp = s2s({ logger, log: "debug" });
+  await zp.callQueues.listCallQueues({ page_size: 1 });
+  const names = records.map((x) => x.r.name);
+  assert.ok(names.includes("request") && names.includes("response"), names.join(" "));
+  assert.ok(records.every((x) => x.level === x.r.level && typeof x.message === "string"));
+  const text = JSON.stringify(records);
+  assert.ok(!text.includes(CREDENTIALS.clientSecret), "no client secret in the log");
+  assert.ok(!/Bearer \S/.test(text), "no token in the log");
+  // Off unless asked: a client without a logger builds no records.
+  const quiet = [];
+  await s2s({ logger: { info: (m) => quiet.push(m) }, log: "off" }).callQueues.listCallQueues({ page_size: 1 });
+  assert.deepEqual(quiet, []);
 });
