@@ -118,9 +118,9 @@ wasm: wasm-toolchain ## Build the npm package into bindings-wasm/dist/ (prints s
 js-deps: wasm ## js-examples' dependencies, the built package among them (npm registry only)
 	cd js-examples && npm install --silent --no-audit --no-fund --no-package-lock
 
-test-js: js-deps ## The built npm package: tsc (types test, examples), Cloudflare workerd, Node tests against the mock
+test-js: js-deps ## The built npm package: tsc (types tests as Node, browser, Workers and bare-lib projects; examples), Cloudflare workerd, Node tests against the mock
 	$(CARGO) build -q -p zoom-phone-mock
-	cd js-examples && node_modules/.bin/tsc -p .
+	cd js-examples && for config in tsconfig.json tsconfig.browser.json tsconfig.workers.json tsconfig.bare.json; do node_modules/.bin/tsc -p $$config; done
 	cd js-examples && node_modules/.bin/workerd test workerd/config.capnp
 	node --test js-examples/*.test.mjs
 

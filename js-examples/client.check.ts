@@ -30,6 +30,38 @@ export async function rightCalls(): Promise<void> {
   void [n, name, bytes, nothing, viaCallQueues];
 }
 
+// `request` and `paginate` are typed from the operation id as `call` is.
+export async function typedByOperationId(): Promise<void> {
+  const answer = await zp.request("listCallQueues", { page_size: 5 });
+  const status: number = answer.status;
+  const total: number | undefined = answer.body.total_records;
+  const file = await zp.request("phoneDownloadRecordingFile", { fileId: "f" });
+  const fileBytes: Uint8Array = file.body;
+  const deleted = await zp.request("deleteABlockedList", { blockedListId: "b" });
+  const noBody: null = deleted.body;
+  for await (const record of zp.paginate("accountCallHistory", { page_size: 300 })) {
+    const item: AccountCallHistoryItem = record;
+    const uuid: string | undefined = record.call_history_uuid;
+    void [item, uuid];
+  }
+  for await (const queue of zp.paginate("listCallQueues")) {
+    const id: string | undefined = queue.id;
+    void id;
+  }
+  void [status, total, fileBytes, noBody];
+}
+
+export async function wrongTypedByOperationId(): Promise<void> {
+  // @ts-expect-error: the answer's body has no such field.
+  (await zp.request("listCallQueues")).body.queues;
+  for await (const queue of zp.paginate("listCallQueues")) {
+    // @ts-expect-error: a call queue has no such field.
+    void queue.queue_name;
+  }
+  // @ts-expect-error: the operation is not a listing.
+  zp.paginate("getACallQueue", { callQueueId: "q1" });
+}
+
 export async function wrongCalls(): Promise<void> {
   // @ts-expect-error: misspelt parameter name.
   await zp.callQueues.listCallQueues({ page_sise: 10 });
@@ -50,8 +82,8 @@ export async function wrongCalls(): Promise<void> {
 }
 
 export function errors(e: unknown): string {
-  if (isZoomRateLimitError(e)) return `${e.status} ${JSON.stringify(e.retryAfter)}`;
-  if (e instanceof ZoomPhoneError) return `${e.kind} ${e.code} ${e.trackingId ?? ""} ${e.errors.length}`;
+  if (isZoomRateLimitError(e)) return `${e.status} ${e.retryAfterMs ?? "-"} ${e.retryAt?.toISOString() ?? "-"} ${e.rateLimit?.type ?? "-"}`;
+  if (e instanceof ZoomPhoneError) return `${e.class} ${e.code} ${e.trackingId ?? ""} ${e.errors.length} ${e.zoomMessage ?? ""}`;
   return "";
 }
 

@@ -8,6 +8,7 @@ import { createServer } from "node:http";
 import {
   ZoomApiError,
   ZoomAuthError,
+  ZoomBuildError,
   ZoomNotFoundError,
   ZoomPhone,
   ZoomPhoneError,
@@ -79,7 +80,8 @@ test("CRUD on the blocked list: create, read back, update, delete, then 404", as
   await assert.rejects(zp.blockedList.getABlockedList({ blockedListId: id }), (e) => {
     assert.ok(e instanceof ZoomNotFoundError && e instanceof ZoomApiError && e instanceof Error);
     assert.equal(e.status, 404);
-    assert.equal(e.kind, "ApiError");
+    assert.equal(e.class, "not_found");
+    assert.equal(typeof e.zoomCode, "number");
     assert.match(e.trackingId, /./);
     return true;
   });
@@ -127,13 +129,15 @@ test("a POST is not retried after a 503 (it may have been applied)", async () =>
   assert.equal((await apiRequests("/v2/phone/blocked_list")).length, 1);
 });
 
-test("429s beyond the retry budget surface as ZoomRateLimitError with retryAfter", async () => {
+test("429s beyond the retry budget surface as ZoomRateLimitError with retryAfterMs and the rate-limit headers", async () => {
   const zp = client({ retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 } });
   await mock.admin.fault({ kind: "429", retry_after: "0", count: 5, path: "/v2/phone/sites" });
   await assert.rejects(zp.sites.listPhoneSites(), (e) => {
     assert.ok(isZoomRateLimitError(e));
     assert.equal(e.status, 429);
-    assert.deepEqual(e.retryAfter, { delayMs: 0 });
+    assert.equal(e.class, "rate_limit");
+    assert.equal(e.retryAfterMs, 0);
+    assert.ok(e.retryAt instanceof Date);
     return true;
   });
 });
@@ -200,22 +204,30 @@ test("a recording download comes back byte for byte", async () => {
   assert.deepEqual(await zp.download(`${mock.api}/phone/recording/download/rec-42`), expected);
 });
 
-test("the transcript operation answers with the signed URL, and download() fetches it", async () => {
+test("the transcript operation answers with the VTT text (the redirect followed), its URL in request().location", async () => {
   const zp = client();
-  const location = await zp.recordings.phoneDownloadRecordingTranscript({ recordingId: "rec7" });
-  assert.equal(typeof location, "string");
-  assert.match(location, /\/_files\/transcripts\/rec7\.vtt$/);
-  const text = new TextDecoder().decode(await zp.download(location));
-  assert.ok(text.length > 0);
+  const text = await zp.recordings.phoneDownloadRecordingTranscript({ recordingId: "rec7" });
+  assert.equal(typeof text, "string");
+  assert.match(text, /^WEBVTT/);
+  const answer = await zp.request("phoneDownloadRecordingTranscript", { recordingId: "rec7" });
+  assert.equal(answer.kind, "text");
+  assert.equal(answer.body, text);
+  assert.match(answer.location, /\/_files\/transcripts\/rec7\.vtt$/);
   const files = await mock.admin.requests("/_files");
-  assert.deepEqual(files.map((r) => [r.method, r.path, r.status]), [["GET", "/_files/transcripts/rec7.vtt", 200]]);
+  assert.deepEqual(
+    files.map((r) => [r.method, r.path, r.status]),
+    [
+      ["GET", "/_files/transcripts/rec7.vtt", 200],
+      ["GET", "/_files/transcripts/rec7.vtt", 200],
+    ],
+  );
 });
 
 test("bad input fails before anything is sent, with a typed error", async () => {
   const zp = client();
   await assert.rejects(zp.blockedList.getABlockedList({}), (e) => {
-    assert.ok(e instanceof ZoomValidationError);
-    assert.equal(e.kind, "BuildError");
+    assert.ok(e instanceof ZoomBuildError && !(e instanceof ZoomApiError));
+    assert.equal(e.class, "build");
     assert.equal(e.code, "missing_parameter");
     assert.match(e.message, /blockedListId/);
     return true;
@@ -225,7 +237,8 @@ test("bad input fails before anything is sent, with a typed error", async () => 
   await assert.rejects(zp.call("noSuchOperation"), { code: "unknown_operation" });
   await assert.rejects(zp.callQueues.listCallQueues([1, 2]), TypeError);
   assert.throws(() => client({ baseUrl: "not a url" }), ZoomPhoneError);
-  assert.throws(() => new ZoomPhone({}), TypeError);
+  assert.throws(() => new ZoomPhone({}), { name: "ZoomBuildError", code: "invalid_config" });
+  assert.throws(() => new ZoomPhone(null), TypeError);
   assert.equal((await mock.admin.requests()).length, 0);
 });
 

@@ -10,7 +10,10 @@ const say = (line) => console.log(`  ${line}`);
 /** @param {string} title */
 const step = (title) => console.log(`\n[js] ${title}`);
 /** @param {string} prefix */
-const requests = async (prefix) => (await (await fetch(`${base}/_admin/requests?path_prefix=${prefix}`)).json()).length;
+const requests = async (prefix) => {
+  const list = /** @type {unknown[]} */ (await (await fetch(`${base}/_admin/requests?path_prefix=${prefix}`)).json());
+  return list.length;
+};
 
 step("server-to-server OAuth");
 const zp = new ZoomPhone(
@@ -69,7 +72,7 @@ for (const spec of sends) {
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ url: hook, secret, ...spec }),
   });
-  const sent = await r.json();
+  const sent = /** @type {{status: number, validation?: {ok: boolean}}} */ (await r.json());
   say(`sent ${spec.event}${spec.wrong_secret ? " (wrong secret)" : ""}: answered ${sent.status}${sent.validation ? `, validation ok: ${sent.validation.ok}` : ""}`);
 }
 server.close();

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { buildRequest, catalog, parseResponse } from "zoom-phone";
+import { ZoomApiError, ZoomBuildError, ZoomNotFoundError, buildRequest, catalog, parseResponse } from "zoom-phone";
 
 const json = (value) => new TextEncoder().encode(JSON.stringify(value));
 
@@ -38,7 +38,7 @@ test("buildRequest puts the JSON body in a Uint8Array", () => {
   assert.deepEqual(JSON.parse(new TextDecoder().decode(req.body)), { cost_center: "CC-9" });
 });
 
-test("build errors are BuildErrors with the core's code", () => {
+test("build errors are ZoomBuildErrors with the core's class and code", () => {
   const cases = [
     ["noSuchOperation", {}, "unknown_operation"],
     ["getACallQueue", {}, "missing_parameter"],
@@ -47,7 +47,7 @@ test("build errors are BuildErrors with the core's code", () => {
   for (const [op, params, code] of cases) {
     assert.throws(
       () => buildRequest(op, params),
-      (err) => err instanceof Error && err.name === "BuildError" && err.code === code && err.status === undefined,
+      (err) => err instanceof ZoomBuildError && err.class === "build" && err.code === code && err.status === undefined,
       `${op} ${JSON.stringify(params)}`,
     );
   }
@@ -91,7 +91,7 @@ test("parseResponse of a 204 is empty", () => {
   assert.equal(out.body, null);
 });
 
-test("Zoom's error becomes a thrown ApiError with status, zoomCode and trackingId", () => {
+test("Zoom's error becomes a thrown ZoomNotFoundError with status, zoomCode, zoomMessage and trackingId", () => {
   assert.throws(
     () =>
       parseResponse(
@@ -101,8 +101,10 @@ test("Zoom's error becomes a thrown ApiError with status, zoomCode and trackingI
         json({ code: 1001, message: "Call queue does not exist" }),
       ),
     (err) => {
-      assert.equal(err.name, "ApiError");
-      assert.equal(err.code, "api_error");
+      assert.ok(err instanceof ZoomNotFoundError && err instanceof ZoomApiError);
+      assert.equal(err.class, "not_found");
+      assert.equal(err.code, "not_found");
+      assert.equal(err.zoomMessage, "Call queue does not exist");
       assert.equal(err.status, 404);
       assert.equal(err.zoomCode, 1001);
       assert.equal(err.trackingId, "t-404");
@@ -112,10 +114,11 @@ test("Zoom's error becomes a thrown ApiError with status, zoomCode and trackingI
   );
 });
 
-test("a success body that is not JSON is a DecodeError", () => {
+test("a success body that is not JSON is a ZoomDecodeError", () => {
   const html = new TextEncoder().encode("<html>proxy error</html>");
   assert.throws(() => parseResponse("listCallQueues", 200, { "content-type": "text/html" }, html), {
-    name: "DecodeError",
+    name: "ZoomDecodeError",
+    class: "decode",
     code: "decode_error",
     status: 200,
   });

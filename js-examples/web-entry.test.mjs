@@ -18,5 +18,5 @@ test("the web entry loads the wasm beside it and is ready after import", () => {
   assert.equal(fetched.length, 1);
   assert.match(fetched[0], /zoom_phone_wasm_bg\.wasm$/);
   assert.ok(Array.isArray(catalog().operations));
-  assert.throws(() => buildRequest("noSuchOperation"), { name: "BuildError", code: "unknown_operation" });
+  assert.throws(() => buildRequest("noSuchOperation"), { name: "ZoomBuildError", class: "build", code: "unknown_operation" });
 });

@@ -5,8 +5,8 @@
 #      rust-lld as linker (TOOLCHAIN.md), in its own target dir;
 #   2. wasm-bindgen --target web: one ES module that browsers, bundlers,
 #      workers and Deno load as is; Node gets an entry that hands it the wasm
-#      bytes (pkg-template/node.js), Cloudflare workerd one that hands it the
-#      compiled module (pkg-template/workerd.js);
+#      bytes (bindings-wasm/js/node.js), Cloudflare workerd one that hands it
+#      the compiled module (bindings-wasm/js/workerd.js);
 #   3. wasm-opt -Oz unless WASM_OPT=0 (measured: -27% raw, -19% gzip, ~7 s;
 #      needs scripts/install-wasm-toolchain.sh --wasm-opt);
 #   4. prints the package sizes.
@@ -70,6 +70,15 @@ sig='function passStringToWasm0(arg, malloc, realloc) {'
 sed -i "s/^$sig\$/$sig\n    if (typeof arg !== \"string\") throw new TypeError(\`expected a string, got \${typeof arg}\`);/" "$glue"
 grep -qF 'if (typeof arg !== "string") throw new TypeError' "$glue" || die "the string check was not added to $glue"
 
+# The declarations of wasm-bindgen's init functions name DOM types (Response,
+# BufferSource, WebAssembly); only our entry modules call them, so they go,
+# and the package's public .d.ts type-check without DOM or Node globals
+# (js-examples/tsconfig.bare.json).
+types="$DIST/$LIB.d.ts"
+[[ "$(grep -c '^export type InitInput = ' "$types")" == 1 ]] || die "InitInput not found once in $types: update the cut for this wasm-bindgen"
+sed -i '/^export type InitInput = /,$d' "$types"
+! grep -qE '\b(RequestInfo|BufferSource|WebAssembly)\b' "$types" || die "$types still names a DOM type"
+
 if [[ "${WASM_OPT:-1}" == 1 ]]; then
   opt="$TOOLS_DIR/node_modules/.bin/wasm-opt"
   [[ -x "$opt" ]] || die "wasm-opt missing: run scripts/install-wasm-toolchain.sh --wasm-opt"
@@ -82,15 +91,16 @@ if [[ "${WASM_OPT:-1}" == 1 ]]; then
   say "wasm-opt -Oz: $before -> $(stat -c %s "$DIST/${LIB}_bg.wasm") bytes in $(( $(now) - start )) s"
 fi
 
-# The package: wasm-bindgen's module plus our per-runtime entry points.
-cp "$ROOT/bindings-wasm/pkg-template/"* "$DIST/"
+# The package: wasm-bindgen's module plus our JS (bindings-wasm/js/: the
+# hand-written modules, and generated/ from tools/codegen).
+cp -r "$ROOT/bindings-wasm/js/." "$DIST/"
 version="$(sed -n 's/^version = "\(.*\)"/\1/p' "$ROOT/Cargo.toml" | head -n1)"
 sed -i "s/\"version\": \"0.0.0\"/\"version\": \"$version\"/" "$DIST/package.json"
 rm -f "$DIST/.gitignore"
 
 say "package in ${DIST#"$ROOT"/} (bytes raw / gzip -9):"
-for f in "$DIST"/*.wasm "$DIST"/*.js "$DIST"/*.d.ts; do
-  printf '    %-28s %9d %9d\n' "$(basename "$f")" "$(stat -c %s "$f")" "$(gzip -9c "$f" | wc -c)" >&2
+for f in "$DIST"/*.wasm "$DIST"/*.js "$DIST"/*.d.ts "$DIST"/generated/*; do
+  printf '    %-28s %9d %9d\n' "${f#"$DIST"/}" "$(stat -c %s "$f")" "$(gzip -9c "$f" | wc -c)" >&2
 done
 # What a Node or browser user loads: the wasm plus every runtime module.
 for group in "wasm:$DIST/${LIB}_bg.wasm" "js:$(find "$DIST" -name '*.js' | sort | tr '\n' ' ')"; do

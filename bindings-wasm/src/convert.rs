@@ -21,6 +21,18 @@ pub fn params_from_js(params: &JsValue) -> Result<serde_json::Value, JsValue> {
         .map_err(|e| type_error(&format!("params cannot be read as JSON: {e}")))
 }
 
+/// Any JS value as JSON data, through `JSON.stringify` (as `params_from_js`);
+/// `what` names it in the `TypeError` for a value that is not.
+pub fn json_from_js(value: &JsValue, what: &str) -> Result<serde_json::Value, JsValue> {
+    let text = js_sys::JSON::stringify(value)
+        .map_err(|_| type_error(&format!("{what} cannot be read as JSON")))?;
+    let text: String = text
+        .as_string()
+        .ok_or_else(|| type_error(&format!("{what} cannot be read as JSON")))?;
+    serde_json::from_str(&text)
+        .map_err(|e| type_error(&format!("{what} cannot be read as JSON: {e}")))
+}
+
 /// Request configuration: the core's defaults, with any field the host set.
 pub fn config_from_js(config: &JsValue) -> Result<RequestConfig, JsValue> {
     let mut out = crate::defaults::request_config("js");
@@ -128,13 +140,6 @@ pub fn json_to_js(value: &serde_json::Value) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&value.to_string())
 }
 
-/// A slice of JSON values as a JS array, in one `JSON.parse`.
-pub fn json_items_to_js(items: &[serde_json::Value]) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(items)
-        .map_err(|e| type_error(&format!("items cannot be written as JSON: {e}")))?;
-    js_sys::JSON::parse(&text)
-}
-
 /// `{ status, trackingId, rateLimit, kind, body, contentType?, location? }`.
 pub fn output_to_js(output: &zoom_phone::response::Output) -> Result<JsValue, JsValue> {
     use zoom_phone::response::Body;
@@ -145,8 +150,7 @@ pub fn output_to_js(output: &zoom_phone::response::Output) -> Result<JsValue, Js
         .as_deref()
         .map_or(JsValue::NULL, JsValue::from);
     set(&out, "trackingId", &tracking);
-    let rate_limit = serde_json::to_value(&output.rate_limit)
-        .map_err(|e| type_error(&format!("rate-limit headers: {e}")))?;
+    let rate_limit = crate::session::rate_limit_json(&output.rate_limit);
     set(&out, "rateLimit", &json_to_js(&rate_limit)?);
     let (kind, body) = match &output.body {
         Body::Json(value) => ("json", json_to_js(value)?),
@@ -158,6 +162,11 @@ pub fn output_to_js(output: &zoom_phone::response::Output) -> Result<JsValue, Js
             let ct = content_type.as_deref().map_or(JsValue::NULL, JsValue::from);
             set(&out, "contentType", &ct);
             ("binary", js_sys::Uint8Array::from(bytes.as_slice()).into())
+        }
+        Body::Text { content_type, text } => {
+            let ct = content_type.as_deref().map_or(JsValue::NULL, JsValue::from);
+            set(&out, "contentType", &ct);
+            ("text", JsValue::from_str(text))
         }
         Body::Redirect { location } => {
             set(&out, "location", &location.into());

@@ -1,3 +1,5 @@
+// Not part of the wasm crate any more (the core classifies errors: Error::to_json);
+// kept only while bindings-python includes it by path, to be deleted with that.
 //! How the bindings present a core `Error` to a host: an error class `name`,
 //! a stable snake_case `code`, and the evidence a caller acts on (HTTP
 //! `status`, Zoom's numeric error code, Zoom's tracking id).

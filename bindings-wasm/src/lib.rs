@@ -3,14 +3,13 @@
 //!
 //! The exports only translate between JS values and the core's types: every
 //! decision (how a request is built, what a response means, which error it
-//! is) is the core's. Errors are thrown as JS `Error`s with `name`, `code`
-//! and `status` (see `error_info`). Nothing here panics on input: every
+//! is) is the core's. Errors are thrown as JS `Error`s whose `details` is the
+//! core's `Error::to_json()` (see `error`). Nothing here panics on input: every
 //! conversion returns a `Result` that becomes a thrown error.
 
 mod convert;
 mod defaults;
 mod error;
-mod error_info;
 mod oauth;
 mod session;
 mod webhook;
@@ -19,9 +18,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use wasm_bindgen::prelude::*;
 
-pub use error_info::{ErrorInfo, describe};
 pub use oauth::DeviceFlow;
-pub use session::{Pager, Session};
+pub use session::{Pager, Session, classify_response, decode_error, headers_read};
 pub use webhook::{handle_webhook, verify_webhook};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -50,34 +48,41 @@ export interface BuiltRequest {
 export interface ParsedResponse {
   status: number;
   trackingId: string | null;
-  /** What the `X-RateLimit-*` and `Retry-After` headers said (snake_case keys, as the core serializes it). */
-  rateLimit: Record<string, unknown>;
-  kind: "json" | "empty" | "binary" | "redirect";
+  /** What the `X-RateLimit-*` headers said. */
+  rateLimit: RateLimit;
+  kind: "json" | "empty" | "binary" | "text" | "redirect";
   body: unknown;
   contentType?: string | null;
   location?: string;
 }
 
-/** What every error thrown by this package carries besides `message`. */
-export interface CoreError extends Error {
-  name: "BuildError" | "ApiError" | "DecodeError" | "OAuthError" | "WebhookError"
-    | "TransportError" | "TimeoutError" | "DailyLimitExceededError" | "PageTokenExpiredError"
-    | "ResponseTooLargeError"
-    | "ZoomPhoneError";
-  /** Stable snake_case code, e.g. `unknown_operation`. */
+/** The core's error as data (`Error::to_json()`): what every host's error carries. */
+export interface CoreErrorJson {
+  /** `authentication`, `permission_denied`, `not_found`, `validation`, `conflict`, `rate_limit`,
+   * `daily_limit`, `server`, `api`, `transport`, `timeout`, `decode`, `build`, `webhook`,
+   * `token_store`, `page_token_expired`, `response_too_large`, `cancelled`, `internal`. */
+  class: string;
   code: string;
-  /** HTTP status of the response that failed, where there was one. */
+  message: string;
+  operation?: string;
   status?: number;
-  /** Zoom's own error number (`ApiError`), e.g. 1001. */
-  zoomCode?: number;
-  /** Zoom's `x-zm-trackingid`, for Zoom support. */
-  trackingId?: string;
-  /** Zoom's per-field problems of a validation error (`ApiError`). */
+  zoom_code?: number;
+  zoom_message?: string;
   errors?: Array<{ field: string; message: string }>;
-  /** What the rate-limit headers of the failed response said (`ApiError`). */
-  rateLimit?: Record<string, unknown> | null;
-  /** When a retry may succeed: a delay (`Retry-After: 2`) or an instant (ms since the epoch). */
-  retryAfter?: { delayMs: number } | { at: number };
+  tracking_id?: string;
+  rate_limit?: RateLimit;
+  retry_after_ms?: number;
+  retry_at_ms?: number;
+  transport?: { kind: "connect" | "reset" | "timeout" | "other"; target?: string | null };
+  limit?: number;
+}
+
+/** What an answer's `X-RateLimit-*` headers said (absent ones `null`). */
+export interface RateLimit {
+  category: "light" | "medium" | "heavy" | "resource_intensive" | null;
+  type: "qps" | "daily" | null;
+  limit: number | null;
+  remaining: number | null;
 }
 
 /** A token set as the token store keeps it (snake_case, as the core writes it). */
@@ -91,14 +96,6 @@ export interface StoredTokens {
   api_url?: string | null;
 }
 
-/** How a `Session` obtains tokens. */
-export type SessionAuth =
-  | { type: "serverToServer"; accountId: string; clientId: string; clientSecret: string }
-  | { type: "clientCredentials"; clientId: string; clientSecret: string }
-  | { type: "refreshToken"; clientId: string; clientSecret?: string; tokens: StoredTokens }
-  | { type: "fixed"; accessToken: string }
-  | { type: "external" };
-
 /** Retry policy; every field optional (defaults: 4 attempts, 2 min, 500 ms base, 30 s cap). */
 export interface RetryOptions {
   maxAttempts?: number;
@@ -109,40 +106,17 @@ export interface RetryOptions {
   retryNonIdempotent?: boolean;
 }
 
-export interface SessionConfig {
-  auth: SessionAuth;
-  baseUrl?: string;
-  fileBaseUrl?: string;
-  userAgent?: string;
-  oauthBase?: string;
-  retry?: RetryOptions;
-  /** Client-side rate limiting by Zoom's plan limits; off by default. */
-  rateLimits?: "pro" | "business" | "off" | null;
-  /** Jitter seed (pass real randomness; integer below 2^53). */
-  seed?: number;
-  /** The token store is shared with other clients: renewals start with `loadTokens`. */
-  sharedStore?: boolean;
-  /** Largest API/token answer body read (default 32 MiB). */
-  maxResponseBytes?: number;
-  /** Largest download body read (default 1 GiB). */
-  maxDownloadBytes?: number;
-}
-
-export interface CallOptions {
-  /** The call fails with `TimeoutError` once this instant (ms since the epoch) passes. */
-  deadlineMs?: number;
-  retryNonIdempotent?: boolean;
-}
-
-/** What the host does next for a call. */
-export type DriverAction =
-  | { type: "send"; attempt: number; request: BuiltRequest }
-  | { type: "fetchToken"; attempt: number }
-  /** Read the token store (under its lock) and answer with `receiveStored`. */
-  | { type: "loadTokens"; attempt: number }
-  | { type: "wait"; until: number | null }
-  /** `items`: the page's items, from `pollPage` (whose `output` then has no body). */
-  | { type: "done"; output: ParsedResponse; items?: unknown[] };
+/** One step of the core's driver, as `Session` hands it out (JSON). */
+export type DriverStep = (
+  | { type: "send"; method: string; url: string; headers: Record<string, string>; body?: string; binaryBody?: true;
+      bodyLimit: number; timeoutMs: number; detached: boolean }
+  | { type: "fetch_token" | "lock_store" | "read_store" | "unlock_store" }
+  | { type: "write_store"; tokens: StoredTokens }
+  | { type: "wait"; untilMs: number }
+  | { type: "done"; error: CoreErrorJson }
+  | { type: "done"; error?: undefined; status: number; trackingId: string | null; rateLimit: RateLimit;
+      kind: "json" | "empty" | "binary" | "text"; contentType?: string | null; location?: string; text?: string }
+) & { id?: number; wake?: true; events?: Array<Record<string, unknown>>; expiresAtMs?: number; cancelled?: "perform" };
 
 /** An OAuth app: public PKCE clients have no secret; `redirectUri` for the code flow. */
 export interface OAuthApp {

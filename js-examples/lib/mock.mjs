@@ -1,6 +1,6 @@
 // Starts the mock Zoom Phone server (tools/mock-server) for a test file or an
-// example: the binary from $ZOOM_PHONE_MOCK_BIN, else target/debug/zoom-phone-mock
-// (built by `make test-js`). Resolves once it printed its address.
+// example: the binary from $ZOOM_PHONE_MOCK_BIN, else zoom-phone-mock in
+// $CARGO_TARGET_DIR/debug or target/debug (built by `make test-js`). Resolves once it printed its address.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -10,7 +10,8 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 export const CREDENTIALS = { accountId: "mock-account", clientId: "mock-client-id", clientSecret: "mock-client-secret" };
 
 export async function startMock(args = []) {
-  const bin = process.env.ZOOM_PHONE_MOCK_BIN ?? `${root}target/debug/zoom-phone-mock`;
+  const targetDir = process.env.CARGO_TARGET_DIR || `${root}target`;
+  const bin = process.env.ZOOM_PHONE_MOCK_BIN ?? `${targetDir}/debug/zoom-phone-mock`;
   const child = spawn(bin, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
   const failed = new Promise((_, reject) => {
     child.once("error", reject);

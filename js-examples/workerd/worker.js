@@ -18,7 +18,7 @@ export default {
     } catch (err) {
       thrown = err;
     }
-    check(thrown?.name === "BuildError" && thrown.code === "unknown_operation", "BuildError");
+    check(thrown?.name === "ZoomBuildError" && thrown.code === "unknown_operation", "ZoomBuildError");
     await clientWithInjectedFetch();
     await webhookFromRequest();
     console.log("workerd: package loaded, request built, response parsed, error thrown, client and webhook ran");

@@ -1,28 +1,31 @@
 // Every entry point (node.js, web.js, workerd.js) instantiates the wasm on
-// import and exports the same API: the client (client.d.ts) over the core's
-// own exports.
+// import and exports the same API: the client and its helpers over the
+// core's own exports.
 export {
   DeviceFlow,
   Pager,
   Session,
   buildRequest,
   catalog,
+  decodeError,
   parseResponse,
   type BuiltRequest,
-  type CallOptions,
-  type CoreError,
-  type DriverAction,
+  type CoreErrorJson,
+  type DriverStep,
   type OAuthApp,
   type Params,
   type ParsedResponse,
+  type RateLimit,
   type RequestConfig,
   type RetryOptions,
-  type SessionAuth,
-  type SessionConfig,
   type StoredTokens,
   type WebhookResult,
 } from "./zoom_phone_wasm.js";
 export * from "./client.js";
+export * from "./errors.js";
+export * from "./token-stores.js";
+export * from "./webhooks.js";
 export * from "./oauth.js";
-export type * from "./operations.js";
-export type * from "./events.js";
+export type * from "./platform.js";
+export type * from "./generated/operations.js";
+export type * from "./generated/events.js";

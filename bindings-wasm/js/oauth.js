@@ -13,15 +13,8 @@ import {
   refreshRequest,
   revokeRequest,
 } from "./zoom_phone_wasm.js";
-import { toZoomError } from "./client.js";
-
-function core(fn) {
-  try {
-    return fn();
-  } catch (e) {
-    throw toZoomError(e);
-  }
-}
+import { headerRecord } from "./body.js";
+import { core } from "./errors.js";
 
 function appOf(options) {
   const app = { clientId: options.clientId };
@@ -38,7 +31,7 @@ async function send(options, request) {
     redirect: "manual",
     signal: options.signal,
   });
-  return { status: response.status, headers: Object.fromEntries(response.headers), body: new Uint8Array(await response.arrayBuffer()) };
+  return { status: response.status, headers: headerRecord(response.headers), body: new Uint8Array(await response.arrayBuffer()) };
 }
 
 /** Step 1 of the code flow: `{url, state, codeVerifier}`; send the user to `url`, keep the other two. */

@@ -1,4 +1,5 @@
 // Types of oauth.js: user OAuth flows over fetch.
+import type { AbortSignalLike, FetchLike } from "./platform.js";
 import type { StoredTokens } from "./zoom_phone_wasm.js";
 
 export interface OAuthOptions {
@@ -9,8 +10,8 @@ export interface OAuthOptions {
   redirectUri?: string;
   /** Default `https://zoom.us`. */
   oauthBase?: string;
-  fetch?: typeof globalThis.fetch;
-  signal?: AbortSignal;
+  fetch?: FetchLike;
+  signal?: AbortSignalLike;
 }
 
 export interface DevicePrompt {
