@@ -20,6 +20,7 @@ pub use time::Timestamp;
 pub mod auth;
 pub mod date;
 pub mod driver;
+pub mod fleet;
 // The ready-to-use clients (host loops over reqwest or ureq): opt-in
 // features, so the bindings and wasm builds carry no IO.
 #[cfg(any(feature = "async-client", feature = "blocking-client"))]

@@ -46,6 +46,8 @@ pub(super) enum Phase {
     Loading,
     /// This call runs the session's token renewal.
     Renewing(Box<Renewal>),
+    /// A shared operation of the fleet is out (the limiter, a pause).
+    Sharing(super::fleet::Purpose),
 }
 
 /// One call. No `Debug`: it may hold a token request (client credentials,
