@@ -465,7 +465,8 @@ fn normalize_keys(map: &Map<String, Value>, path: &[&str]) -> Map<String, Value>
             let key = snake_case(k);
             let value = match v {
                 Value::Object(inner)
-                    if path.is_empty() && (key == "retry" || key == "rate_limits") =>
+                    if path.is_empty()
+                        && matches!(key.as_str(), "retry" | "rate_limits" | "fleet") =>
                 {
                     Value::Object(normalize_keys(inner, &[&key]))
                 }
