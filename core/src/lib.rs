@@ -31,6 +31,7 @@ pub mod ratelimit;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod sync;
 pub mod webhook;
 
 #[cfg(feature = "typed")]

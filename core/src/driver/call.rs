@@ -176,6 +176,7 @@ pub(super) fn download_operation() -> &'static Operation {
         success_status: 200,
         response: ResponseKind::Binary,
         pagination: None,
+        sync: None,
         rate_limit: Some(DOWNLOAD_CATEGORY),
         scopes: Vec::new(),
         granular_scopes: Vec::new(),

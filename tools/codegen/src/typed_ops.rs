@@ -352,6 +352,7 @@ mod tests {
             response,
             response_schema: None,
             pagination: None,
+            sync: None,
             rate_limit: None,
             scopes: vec!["phone:write:admin".into()],
             granular_scopes: vec![],
