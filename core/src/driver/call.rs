@@ -25,7 +25,7 @@ pub(super) enum Target {
         params: Value,
         /// The request built when the call was admitted, for its first
         /// attempt (building checks the parameters; once is enough).
-        first: Option<http::Request<Vec<u8>>>,
+        first: Option<Box<http::Request<Vec<u8>>>>,
     },
     /// A `download_url`.
     Url(Uri),

@@ -283,7 +283,7 @@ impl Session {
                 Target::Operation {
                     op,
                     params,
-                    first: Some(first),
+                    first: Some(Box::new(first)),
                 }
             }
             super::Target::Download { url } => {
@@ -694,7 +694,7 @@ impl Session {
             }
             (None, Target::Operation { op, params, .. }) => {
                 let request = match (token_base, prebuilt) {
-                    (_, Some(built)) => built,
+                    (_, Some(built)) => *built,
                     (Some(base), None) => {
                         let mut config = self.request.clone();
                         base.clone_into(&mut config.base_url);
