@@ -40,6 +40,9 @@ pub struct Operation {
     pub response: ResponseKind,
     #[serde(default)]
     pub pagination: Option<Pagination>,
+    /// Incremental sync instead of pages ([`crate::sync`]).
+    #[serde(default)]
+    pub sync: Option<SyncSpec>,
     #[serde(default)]
     pub rate_limit: Option<RateLimitCategory>,
     /// Classic scopes (any one suffices).
@@ -130,6 +133,35 @@ pub enum ResponseKind {
     Binary,
     /// A 302 whose `Location` is the result (transcript download).
     Redirect,
+}
+
+/// How an incremental-sync operation is driven (`syncUserCallHistory`,
+/// `syncUserCallLogs`, `smsSessionSync`, `GetSmsSessions`): a kind of sync
+/// and a token the answer gives for the next one, instead of pages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncSpec {
+    /// The query parameter naming the kind of sync (`sync_type`).
+    pub type_param: String,
+    /// The query parameter carrying the token (`sync_token`).
+    pub token_param: String,
+    /// The answer's field with the token for the next sync (`sync_token`).
+    pub token_field: String,
+    /// The query parameter for the number of records (`count`), if any.
+    #[serde(default)]
+    pub count_param: Option<String>,
+    /// The largest `count` Zoom accepts, where the spec says.
+    #[serde(default)]
+    pub max_count: Option<u32>,
+    /// The answer's arrays of records (`call_logs` and `call_elements`
+    /// both for call history), the ones not marked deprecated first.
+    #[serde(default)]
+    pub record_fields: Vec<String>,
+    /// `sync_type` of a full sync (`FSync`).
+    pub full: String,
+    /// `sync_type` of the changes since a token (`ISync`).
+    pub incremental: String,
+    /// `sync_type` of older records than a token's (`BSync`).
+    pub backward: String,
 }
 
 /// How an operation pages (Zoom's token style).

@@ -34,6 +34,7 @@
 //! | `renewal_timeout_ms` | 30000 | a renewal not finished by then is presumed lost |
 //! | `seed` | 0 | backoff-jitter seed (hosts pass real randomness) |
 //! | `log` | `"off"` | `"error"`, `"warn"`, `"info"` or `"debug"`: which [`Event`](crate::driver::Event)s the driver produces |
+//! | `fleet` | none | share the account's rate-limit budget and tokens with other workers through Redis ([`FleetConfig`](crate::fleet::FleetConfig)): `{account, prefix, tokens, share, lease_ms, timeout_ms, probe_ms}`; `account` defaults to the server-to-server `account_id`; not with `token_store` |
 
 use std::fmt;
 use std::time::Duration;
@@ -172,6 +173,8 @@ pub struct HostConfig {
     pub lifecycle: LifecycleSettings,
     pub seed: u64,
     pub log: LogLevel,
+    /// Shared with the other workers of the account, through Redis.
+    pub fleet: Option<crate::fleet::FleetConfig>,
 }
 
 /// The largest duration a configuration accepts (about 31 years): beyond
@@ -194,6 +197,7 @@ impl HostConfig {
             lifecycle: LifecycleSettings::default(),
             seed: 0,
             log: LogLevel::Off,
+            fleet: None,
         }
     }
 
@@ -204,7 +208,11 @@ impl HostConfig {
         };
         let normalized = normalize_keys(map, &[]);
         reject_unknown(&normalized, TOP_KEYS, "")?;
-        for (key, known) in [("retry", RETRY_KEYS), ("rate_limits", RATE_KEYS)] {
+        for (key, known) in [
+            ("retry", RETRY_KEYS),
+            ("rate_limits", RATE_KEYS),
+            ("fleet", FLEET_KEYS),
+        ] {
             if let Some(Value::Object(inner)) = normalized.get(key) {
                 reject_unknown(inner, known, key)?;
             }
@@ -285,6 +293,39 @@ impl HostConfig {
         }
         if self.timeouts.call.is_some_and(|d| d.is_zero()) {
             return Err(ConfigError::new("timeout_ms", "must be positive"));
+        }
+        if let Some(f) = &self.fleet {
+            for (field, value) in [
+                ("fleet.account", &f.account),
+                ("fleet.prefix", &f.prefix),
+                ("fleet.tokens", &f.tokens),
+            ] {
+                non_empty(field, value)?;
+                if value.contains(['{', '}', ':']) || value.chars().any(char::is_whitespace) {
+                    return Err(ConfigError::new(
+                        field,
+                        "may not hold braces, colons or spaces (it is part of Redis keys)",
+                    ));
+                }
+            }
+            if !(f.share > 0.0 && f.share <= 1.0) {
+                return Err(ConfigError::new(
+                    "fleet.share",
+                    "must be above 0 and at most 1",
+                ));
+            }
+            if f.lease.is_zero() || f.timeout.is_zero() || f.probe.is_zero() {
+                return Err(ConfigError::new(
+                    "fleet",
+                    "lease_ms, timeout_ms and probe_ms must be positive",
+                ));
+            }
+            if self.token_store != StoreMode::None {
+                return Err(ConfigError::new(
+                    "token_store",
+                    "cannot be combined with a fleet: the fleet keeps the tokens in Redis",
+                ));
+            }
         }
         if self.body_limits.api == 0 || self.body_limits.download == 0 {
             return Err(ConfigError::new(
@@ -387,6 +428,7 @@ const TOP_KEYS: &[&str] = &[
     "renewal_timeout_ms",
     "seed",
     "log",
+    "fleet",
 ];
 const RETRY_KEYS: &[&str] = &[
     "max_attempts",
@@ -394,6 +436,15 @@ const RETRY_KEYS: &[&str] = &[
     "base_delay_ms",
     "max_delay_ms",
     "retry_non_idempotent",
+];
+const FLEET_KEYS: &[&str] = &[
+    "account",
+    "prefix",
+    "tokens",
+    "share",
+    "lease_ms",
+    "timeout_ms",
+    "probe_ms",
 ];
 const RATE_KEYS: &[&str] = &[
     "plan",
@@ -414,7 +465,8 @@ fn normalize_keys(map: &Map<String, Value>, path: &[&str]) -> Map<String, Value>
             let key = snake_case(k);
             let value = match v {
                 Value::Object(inner)
-                    if path.is_empty() && (key == "retry" || key == "rate_limits") =>
+                    if path.is_empty()
+                        && matches!(key.as_str(), "retry" | "rate_limits" | "fleet") =>
                 {
                     Value::Object(normalize_keys(inner, &[&key]))
                 }
@@ -567,6 +619,19 @@ struct RawConfig {
     renewal_timeout_ms: Option<Millis>,
     seed: Option<u64>,
     log: Option<String>,
+    fleet: Option<RawFleet>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RawFleet {
+    account: Option<String>,
+    prefix: Option<String>,
+    tokens: Option<String>,
+    share: Option<f64>,
+    lease_ms: Option<Millis>,
+    timeout_ms: Option<Millis>,
+    probe_ms: Option<Millis>,
 }
 
 impl RawConfig {
@@ -654,7 +719,36 @@ impl RawConfig {
     }
 
     fn into_config(mut self) -> Result<HostConfig, ConfigError> {
+        let s2s_account = self.account_id.clone();
         let mut config = HostConfig::new(self.credentials()?);
+        if let Some(f) = self.fleet.take() {
+            let account = f.account.or(s2s_account).ok_or_else(|| {
+                ConfigError::new(
+                    "fleet.account",
+                    "is required unless the credentials are server-to-server (account_id)",
+                )
+            })?;
+            let mut fleet = crate::fleet::FleetConfig::new(account);
+            if let Some(v) = f.prefix {
+                fleet.prefix = v;
+            }
+            if let Some(v) = f.tokens {
+                fleet.tokens = v;
+            }
+            if let Some(v) = f.share {
+                fleet.share = v;
+            }
+            if let Some(v) = f.lease_ms {
+                fleet.lease = v.duration("fleet.lease_ms")?;
+            }
+            if let Some(v) = f.timeout_ms {
+                fleet.timeout = v.duration("fleet.timeout_ms")?;
+            }
+            if let Some(v) = f.probe_ms {
+                fleet.probe = v.duration("fleet.probe_ms")?;
+            }
+            config.fleet = Some(fleet);
+        }
         if let Some(sdk) = self.sdk.as_deref() {
             if !matches!(sdk, "rust" | "js" | "python") {
                 return Err(ConfigError::new(
@@ -925,6 +1019,25 @@ mod tests {
         assert_eq!(limits.light, Rate::per_second(7));
         assert_eq!(limits.medium, PlanLimits::business().medium);
         assert!(parse(json!({"access_token": "t", "rate_limits": "gold"})).is_err());
+    }
+
+    #[test]
+    fn a_fleet_takes_the_s2s_account_and_refuses_a_second_store() {
+        let c = parse(json!({"account_id": "a", "client_id": "c", "client_secret": "s", "fleet": {"share": 0.5}}))
+            .unwrap();
+        let f = c.fleet.unwrap();
+        assert_eq!((f.account.as_str(), f.share), ("a", 0.5));
+        let err = parse(json!({"access_token": "t", "fleet": {}})).unwrap_err();
+        assert_eq!(err.field, "fleet.account");
+        let err = parse(json!({"access_token": "t", "fleet": {"account": "a:b"}})).unwrap_err();
+        assert_eq!(err.field, "fleet.account");
+        let err =
+            parse(json!({"access_token": "t", "token_store": "shared", "fleet": {"account": "a"}}))
+                .unwrap_err();
+        assert_eq!(err.field, "token_store");
+        let err = parse(json!({"access_token": "t", "fleet": {"account": "a", "leaseMs": 0}}))
+            .unwrap_err();
+        assert_eq!(err.field, "fleet");
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub mod auth;
 pub mod date;
 pub mod decode;
 pub mod driver;
+pub mod fleet;
 // The ready-to-use clients (host loops over reqwest or ureq): opt-in
 // features, so the bindings and wasm builds carry no IO.
 #[cfg(any(feature = "async-client", feature = "blocking-client"))]
@@ -33,6 +34,7 @@ pub mod ratelimit;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod sync;
 pub mod webhook;
 
 #[cfg(feature = "typed-base")]

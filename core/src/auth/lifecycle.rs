@@ -244,6 +244,9 @@ pub struct TokenLifecycle {
     last_attempt: u64,
     /// Renewals start by reading the host's (shared) token store.
     store_reload: bool,
+    /// No renewal before this (the fleet's lock is out of reach): the
+    /// current token is used until it really expires.
+    hold_until: Option<Timestamp>,
 }
 
 impl TokenLifecycle {
@@ -258,6 +261,7 @@ impl TokenLifecycle {
             last_generation: 0,
             last_attempt: 0,
             store_reload: false,
+            hold_until: None,
         }
     }
 
@@ -298,6 +302,18 @@ impl TokenLifecycle {
             {
                 return Access::Ready(ready(current));
             }
+        }
+        if let Some(until) = self.hold_until.filter(|u| now < *u) {
+            if let Some(current) = self
+                .usable()
+                .filter(|c| c.tokens.is_fresh(now, Duration::ZERO))
+            {
+                return Access::Ready(ready(current));
+            }
+            return Access::Wait {
+                attempt: RenewalId(0),
+                until,
+            };
         }
         if let Some(RenewalId(waited)) = waiting_on {
             if let Some((_, err)) = self.failures.iter().find(|(a, _)| *a == waited) {
@@ -455,6 +471,15 @@ impl TokenLifecycle {
                 Err(err)
             }
         }
+    }
+
+    /// Ends renewal `attempt` without a result and allows none before
+    /// `until`: the current token is handed out until it really expires
+    /// (no refresh skew), then callers wait. For a refresh token that may
+    /// only be renewed under a lock that is out of reach.
+    pub fn hold(&mut self, attempt: RenewalId, until: Timestamp) {
+        self.end_flight(attempt.0);
+        self.hold_until = Some(until);
     }
 
     /// The renewal under way, if any (its id, and when it counts as lost).

@@ -49,6 +49,8 @@ pub(super) enum Phase {
     Loading,
     /// This call runs the session's token renewal.
     Renewing(Box<Renewal>),
+    /// A shared operation of the fleet is out (the limiter, a pause).
+    Sharing(super::fleet::Purpose),
 }
 
 /// One call. No `Debug`: it may hold a token request (client credentials,
@@ -177,6 +179,7 @@ pub(super) fn download_operation() -> &'static Operation {
         success_status: 200,
         response: ResponseKind::Binary,
         pagination: None,
+        sync: None,
         rate_limit: Some(DOWNLOAD_CATEGORY),
         scopes: Vec::new(),
         granular_scopes: Vec::new(),

@@ -65,6 +65,7 @@
 
 mod call;
 mod events;
+mod fleet;
 mod options;
 mod redirect;
 mod renewal;
@@ -271,6 +272,10 @@ pub enum Action {
     /// Release the token store's lock; report [`Outcome::Unlocked`] or
     /// [`Outcome::StoreFailed`].
     UnlockStore,
+    /// Run a script of the core in the fleet's Redis within its timeout;
+    /// report [`Outcome::Shared`] (an error or timeout as `Err`: the
+    /// session then works alone for a while).
+    Shared(crate::fleet::SharedOp),
     /// Report [`Outcome::Woken`] at `until`, or earlier when another step of
     /// the session said `wake`.
     Wait { until: Timestamp },
@@ -284,6 +289,7 @@ impl Action {
     pub fn is_detached(&self) -> bool {
         match self {
             Action::Send(send) => send.detached,
+            Action::Shared(op) => op.detached,
             Action::FetchToken { .. }
             | Action::LockStore { .. }
             | Action::ReadStore { .. }
@@ -314,6 +320,7 @@ impl Action {
             Action::ReadStore { .. } => "read_store",
             Action::WriteStore { .. } => "write_store",
             Action::UnlockStore => "unlock_store",
+            Action::Shared(_) => "shared",
             Action::Wait { .. } => "wait",
             Action::Done(_) => "done",
         }
@@ -328,6 +335,7 @@ impl fmt::Debug for Action {
             Action::Send(send) => send.fmt(f),
             Action::Wait { until } => f.debug_struct("Wait").field("until", until).finish(),
             Action::Done(result) => f.debug_tuple("Done").field(result).finish(),
+            Action::Shared(op) => op.fmt(f),
             other => f.write_str(other.name()),
         }
     }
@@ -364,6 +372,9 @@ pub enum Outcome {
     /// The call's deadline (`expires_at`) passed while a detached action is
     /// still out; the action's own outcome is reported later.
     Expired,
+    /// What the fleet's script answered (`Err`: Redis failed or timed out,
+    /// in the host client's words).
+    Shared(Result<crate::fleet::SharedReply, String>),
 }
 
 impl fmt::Debug for Outcome {
@@ -385,6 +396,8 @@ impl fmt::Debug for Outcome {
             Outcome::StoreFailed(m) => write!(f, "StoreFailed({m})"),
             Outcome::Woken => f.write_str("Woken"),
             Outcome::Expired => f.write_str("Expired"),
+            Outcome::Shared(Ok(r)) => write!(f, "Shared(Ok({r:?}))"),
+            Outcome::Shared(Err(e)) => write!(f, "Shared(Err({e}))"),
         }
     }
 }

@@ -6,7 +6,10 @@
 
 use serde_json::json;
 
+use std::time::Duration;
+
 use super::call::Phase;
+use super::fleet::Translated;
 use super::{Action, Outcome, Send, Session};
 use crate::auth::lifecycle::{self, AfterReload, Persist, RenewalAction, RenewalId, Renewed};
 use crate::auth::{OAuthError, TokenSource};
@@ -27,6 +30,11 @@ pub(super) enum Out {
     Unlock,
     /// Nothing: waiting to send the token request again.
     Backoff,
+    /// Nothing: another worker of the fleet holds the lock; then `Peek`.
+    LockWait,
+    /// Reading the fleet's tokens without the lock, to adopt what its
+    /// holder saved.
+    Peek,
 }
 
 /// One renewal in progress. No `Debug`: it holds the token request.
@@ -37,9 +45,11 @@ pub(super) struct Renewal {
     pub(super) out: Out,
     /// The token request, kept to send it again after a failure it is safe
     /// to repeat.
-    request: Option<http::Request<Vec<u8>>>,
+    pub(super) request: Option<http::Request<Vec<u8>>>,
     /// Token requests sent.
-    sends: u32,
+    pub(super) sends: u32,
+    /// The fleet lock's fencing token, while held.
+    pub(super) fence: Option<i64>,
     /// How the renewal ended, once it has (the lock may still be released).
     result: Option<Result<(), Error>>,
 }
@@ -47,7 +57,7 @@ pub(super) struct Renewal {
 impl Renewal {
     /// Whether a detached action is out with the host.
     pub(super) fn is_out(&self) -> bool {
-        self.out != Out::Backoff
+        !matches!(self.out, Out::Backoff | Out::LockWait)
     }
 }
 
@@ -65,6 +75,7 @@ impl Session {
             out: Out::Lock,
             request: None,
             sends: 0,
+            fence: None,
             result: None,
         };
         let grant = grant_name(self);
@@ -76,7 +87,10 @@ impl Session {
         );
         let expires_at = self.calls.get(&id).and_then(|c| c.deadline);
         let action = match renewal.action {
-            RenewalAction::Reload => Action::LockStore { expires_at },
+            RenewalAction::Reload if !self.fleet.as_ref().is_none_or(|f| f.online(now)) => {
+                return self.renew_alone(id, r, now);
+            }
+            RenewalAction::Reload => self.store_action(Out::Lock, &r, expires_at, None),
             RenewalAction::External => {
                 r.out = Out::Fetch;
                 Action::FetchToken { expires_at }
@@ -96,7 +110,7 @@ impl Session {
         }
     }
 
-    fn send_token(&mut self, id: u64, mut r: Renewal, now: Timestamp) -> Action {
+    pub(super) fn send_token(&mut self, id: u64, mut r: Renewal, now: Timestamp) -> Action {
         let Some(request) = r.request.as_ref().map(copy_request) else {
             return self.end_renewal(id, r, Err(Error::internal("no token request to send")), now);
         };
@@ -125,13 +139,81 @@ impl Session {
             return Action::Done(Err(Error::internal("no renewal running")));
         };
         let mut r = *r;
+        let outcome = match outcome {
+            Outcome::Shared(reply) => match self.translate(r.out, &mut r, reply) {
+                Translated::Outcome(o) => o,
+                Translated::Held(ms) => return self.wait_for_lock(id, r, ms, now),
+                Translated::Offline(problem) => {
+                    self.degrade(&problem, now);
+                    return match r.out {
+                        // The tokens are in the session; the lease runs out.
+                        Out::Write => self.end_renewal(id, r, Ok(()), now),
+                        Out::Unlock => {
+                            r.locked = false;
+                            self.done_renewal(id, r, now)
+                        }
+                        _ => self.renew_alone(id, r, now),
+                    };
+                }
+            },
+            other => other,
+        };
         match (r.out, outcome) {
             (Out::Lock, Outcome::Locked) => {
                 r.locked = true;
                 r.out = Out::Read;
                 let expires_at = self.calls.get(&id).and_then(|c| c.deadline);
+                let action = self.store_action(Out::Read, &r, expires_at, None);
                 self.put(id, r);
-                Action::ReadStore { expires_at }
+                action
+            }
+            (Out::LockWait, Outcome::Woken) => {
+                if self.calls.get(&id).is_some_and(|c| c.past_deadline(now)) {
+                    self.abandon_renewal(r.id);
+                    return self.end_renewal(id, r, Err(Error::Timeout), now);
+                }
+                r.out = Out::Peek;
+                let expires_at = self.calls.get(&id).and_then(|c| c.deadline);
+                let action = self.store_action(Out::Peek, &r, expires_at, None);
+                self.put(id, r);
+                action
+            }
+            (Out::Peek, Outcome::Stored(stored)) => {
+                // Adopt what the lock's holder saved if it is fresh; else try
+                // for the lock again (the holder may have given up).
+                let fresh = stored.as_ref().is_some_and(|t| {
+                    t.is_fresh(now, self.lifecycle.settings().refresh_skew)
+                        && self
+                            .lifecycle
+                            .tokens()
+                            .is_none_or(|c| c.access_token != t.access_token)
+                });
+                if fresh {
+                    return match self.lifecycle.stored(r.id, stored, now) {
+                        Ok(AfterReload::Acquire) => {
+                            self.wake = true;
+                            self.end_renewal(id, r, Ok(()), now)
+                        }
+                        _ => {
+                            r.out = Out::Lock;
+                            let expires_at = self.calls.get(&id).and_then(|c| c.deadline);
+                            let action = self.store_action(Out::Lock, &r, expires_at, None);
+                            self.put(id, r);
+                            action
+                        }
+                    };
+                }
+                r.out = Out::Lock;
+                let expires_at = self.calls.get(&id).and_then(|c| c.deadline);
+                let action = self.store_action(Out::Lock, &r, expires_at, None);
+                self.put(id, r);
+                action
+            }
+            (Out::Peek, Outcome::StoreFailed(message)) => {
+                let err = Error::TokenStore { message };
+                self.lifecycle.fail(r.id, err.clone());
+                self.wake = true;
+                self.end_renewal(id, r, Err(err), now)
             }
             (Out::Lock | Out::Read, Outcome::StoreFailed(message)) => {
                 let err = Error::TokenStore { message };
@@ -191,8 +273,9 @@ impl Session {
                     Ok(Renewed::Reload) => {
                         r.out = Out::Read;
                         let expires_at = self.calls.get(&id).and_then(|c| c.deadline);
+                        let action = self.store_action(Out::Read, &r, expires_at, None);
                         self.put(id, r);
-                        Action::ReadStore { expires_at }
+                        action
                     }
                     Err(e) => {
                         self.wake = true;
@@ -364,13 +447,19 @@ impl Session {
                 ],
             );
         }
-        match (persist, self.store) {
-            (Some(Persist(tokens)), StoreMode::Private | StoreMode::Shared) => {
+        let writes = match &self.fleet {
+            // Offline, only this process's own (account) tokens were fetched.
+            Some(f) => f.online(now) && r.locked,
+            None => matches!(self.store, StoreMode::Private | StoreMode::Shared),
+        };
+        match persist {
+            Some(Persist(tokens)) if writes => {
                 r.out = Out::Write;
                 r.result = Some(Ok(()));
                 let expires_at = self.calls.get(&id).and_then(|c| c.deadline);
+                let action = self.store_action(Out::Write, &r, expires_at, Some(tokens));
                 self.put(id, r);
-                Action::WriteStore { tokens, expires_at }
+                action
             }
             _ => self.end_renewal(id, r, Ok(()), now),
         }
@@ -378,7 +467,7 @@ impl Session {
 
     /// The renewal's outcome is known: release the store's lock if held,
     /// then go on.
-    fn end_renewal(
+    pub(super) fn end_renewal(
         &mut self,
         id: u64,
         mut r: Renewal,
@@ -388,8 +477,9 @@ impl Session {
         r.result = Some(result);
         if r.locked {
             r.out = Out::Unlock;
+            let action = self.store_action(Out::Unlock, &r, None, None);
             self.put(id, r);
-            return Action::UnlockStore;
+            return action;
         }
         self.done_renewal(id, r, now)
     }
@@ -400,17 +490,33 @@ impl Session {
         let Some(c) = self.calls.get_mut(&id) else {
             return Action::Done(Err(Error::Cancelled));
         };
-        if let Phase::Renewing(r) = &mut c.phase {
-            r.out = Out::Unlock;
-            r.result = Some(Err(Error::Cancelled));
-            return Action::UnlockStore;
+        let Phase::Renewing(r) = std::mem::replace(&mut c.phase, Phase::Ready) else {
+            return Action::Done(Err(Error::Cancelled));
+        };
+        let mut r = *r;
+        r.out = Out::Unlock;
+        r.result = Some(Err(Error::Cancelled));
+        let action = self.store_action(Out::Unlock, &r, None, None);
+        self.put(id, r);
+        action
+    }
+
+    /// Another worker holds the fleet's token lock: look again soon.
+    fn wait_for_lock(&mut self, id: u64, mut r: Renewal, ttl_ms: u64, now: Timestamp) -> Action {
+        r.out = Out::LockWait;
+        let wait = Duration::from_millis(ttl_ms.clamp(10, 50));
+        self.put(id, r);
+        let Some(c) = self.calls.get(&id) else {
+            return Action::Done(Err(Error::internal("call vanished")));
+        };
+        Action::Wait {
+            until: c.bounded(now.saturating_add(wait)),
         }
-        Action::Done(Err(Error::Cancelled))
     }
 
     /// The renewal is over: the call goes on with its own request (or ends
     /// with the renewal's error).
-    fn done_renewal(&mut self, id: u64, r: Renewal, now: Timestamp) -> Action {
+    pub(super) fn done_renewal(&mut self, id: u64, r: Renewal, now: Timestamp) -> Action {
         let result = r.result.unwrap_or(Ok(()));
         if let Some(c) = self.calls.get_mut(&id) {
             c.phase = Phase::Ready;

@@ -16,6 +16,7 @@ use crate::auth::{DEFAULT_API_BASE_URL, OAuthError, TokenSet, TokenSource};
 use crate::catalog;
 use crate::config::{Credentials, HostConfig, LogLevel, StoreMode, Timeouts};
 use crate::error::Error;
+use crate::fleet::SharedReply;
 use crate::limiter::{Acquire, RateLimiter};
 use crate::paginate;
 use crate::ratelimit::RateLimitInfo;
@@ -42,7 +43,9 @@ pub struct Session {
     store_loaded: bool,
     /// The call reading the store for the first time, and since when.
     loader: Option<(u64, Timestamp)>,
-    limiter: Option<RateLimiter>,
+    pub(super) limiter: Option<RateLimiter>,
+    /// The fleet this session belongs to, if any.
+    pub(super) fleet: Option<super::fleet::FleetState>,
     pub(super) jitter: Jitter,
     pub(super) calls: BTreeMap<u64, Call>,
     last_call: u64,
@@ -93,7 +96,13 @@ impl Session {
         let fixed = matches!(source, TokenSource::Fixed);
         let token_request_idempotent = !matches!(source, TokenSource::RefreshToken(_));
         let mut lifecycle = TokenLifecycle::new(source, config.lifecycle);
-        lifecycle.set_store_reload(config.token_store == StoreMode::Shared);
+        // A fleet keeps the tokens in Redis, shared: renewals lock and re-read.
+        let store = if config.fleet.is_some() {
+            StoreMode::Shared
+        } else {
+            config.token_store
+        };
+        lifecycle.set_store_reload(store == StoreMode::Shared);
         if let Some(tokens) = tokens {
             lifecycle.install(tokens);
         }
@@ -103,10 +112,16 @@ impl Session {
             timeouts: config.timeouts,
             lifecycle,
             token_request_idempotent,
-            store: config.token_store,
-            store_loaded: config.token_store == StoreMode::None || fixed,
+            store,
+            store_loaded: store == StoreMode::None || fixed,
             loader: None,
-            limiter: config.rate_limits.map(RateLimiter::new),
+            limiter: match config.fleet {
+                Some(_) => None,
+                None => config.rate_limits.clone().map(RateLimiter::new),
+            },
+            fleet: config
+                .fleet
+                .map(|f| super::fleet::FleetState::new(f, config.rate_limits, config.seed)),
             jitter: Jitter::new(config.seed),
             calls: BTreeMap::new(),
             last_call: 0,
@@ -347,6 +362,27 @@ impl Session {
                 self.protocol_error(id, "Expired reported without a detached action out")
             };
         }
+        // The fleet's answer to the first read stands for the store's.
+        let outcome = match (outcome, self.calls.get(&id).map(|c| &c.phase)) {
+            (Outcome::Shared(reply), Some(Phase::Loading)) => match reply {
+                Ok(SharedReply::Nil) => Outcome::Stored(None),
+                Ok(SharedReply::Text(json)) => match TokenSet::from_store_json(json.as_bytes()) {
+                    Ok(t) => Outcome::Stored(Some(t)),
+                    Err(e) => {
+                        Outcome::StoreFailed(format!("the fleet's token set cannot be read: {e}"))
+                    }
+                },
+                Ok(other) => {
+                    self.degrade(&format!("the read script answered {other:?}"), now);
+                    Outcome::Stored(None)
+                }
+                Err(e) => {
+                    self.degrade(&e, now);
+                    Outcome::Stored(None)
+                }
+            },
+            (outcome, _) => outcome,
+        };
         let Some(c) = self.calls.get_mut(&id) else {
             return Action::Done(Err(Error::internal("call vanished")));
         };
@@ -381,6 +417,12 @@ impl Session {
                 self.finish(id, Err(Error::TokenStore { message }))
             }
             (Phase::Renewing(_), outcome) => self.renewal_outcome(id, outcome, now),
+            (Phase::Sharing(_), outcome) => {
+                let Phase::Sharing(purpose) = std::mem::replace(&mut c.phase, Phase::Ready) else {
+                    return Action::Done(Err(Error::internal("no shared operation out")));
+                };
+                self.sharing_outcome(id, purpose, outcome, now)
+            }
             (_, outcome) => {
                 let problem = format!("{outcome:?} does not answer what call {id} has out");
                 self.protocol_error(id, &problem)
@@ -447,15 +489,39 @@ impl Session {
                     // silent past the renewal timeout is replaced.
                     self.loader = Some((id, now));
                     c.phase = Phase::Loading;
-                    return Action::ReadStore {
-                        expires_at: c.deadline,
-                    };
+                    let expires_at = c.deadline;
+                    let offline = self.fleet.as_ref().is_some_and(|f| !f.online(now));
+                    if offline {
+                        // Nothing to read without Redis: start from what the
+                        // session has.
+                        self.store_loaded = true;
+                        self.loader = None;
+                        if let Some(c) = self.calls.get_mut(&id) {
+                            c.phase = Phase::Ready;
+                        }
+                        return self.advance(id, now);
+                    }
+                    return self
+                        .fleet_first_read(expires_at)
+                        .unwrap_or(Action::ReadStore { expires_at });
                 }
             }
         }
+        if !c.slot && self.fleet_limits() {
+            if let Some(action) = self.fleet_acquire(id, now) {
+                return action;
+            }
+        }
+        let Some(c) = self.calls.get_mut(&id) else {
+            return Action::Done(Err(Error::internal("call vanished")));
+        };
         if !c.slot {
-            if let Some(limiter) = self.limiter.as_mut() {
-                let category = c.category();
+            let category = c.category();
+            let limiter = match &mut self.fleet {
+                Some(f) => f.local_limiter(),
+                None => self.limiter.as_mut(),
+            };
+            if let Some(limiter) = limiter {
                 match limiter.acquire(category, now) {
                     Acquire::Ready => c.slot = true,
                     Acquire::WaitUntil(t) => {
@@ -711,7 +777,11 @@ impl Session {
             Target::Operation { op, .. } => op.rate_limit,
             Target::Url(_) => None,
         };
-        if let Some(limiter) = self.limiter.as_mut() {
+        let limiter = match &mut self.fleet {
+            Some(f) => f.local_limiter(),
+            None => self.limiter.as_mut(),
+        };
+        if let Some(limiter) = limiter {
             let info = RateLimitInfo::from_headers(response.headers());
             limiter.observe(category, status, &info, now);
         }
@@ -894,20 +964,37 @@ impl Session {
                         ],
                     );
                 }
+                let zoom_429 = error.status() == Some(429);
+                let category = self.calls.get(&id).map(|c| c.category());
                 if let Some(c) = self.calls.get_mut(&id) {
                     c.last_error = Some(error);
+                }
+                // The whole fleet holds off that category until Zoom's retry.
+                if let (true, Some(category)) = (zoom_429, category) {
+                    let wait = at.saturating_duration_since(now);
+                    if let Some(action) = self.fleet_pause(id, category, wait, now) {
+                        return action;
+                    }
                 }
                 self.advance(id, now)
             }
             Decision::GiveUp(GiveUp::DailyLimitExceeded { reset_at }) => {
-                if let (Some(limiter), Some(reset)) = (self.limiter.as_mut(), reset_at) {
-                    limiter.stop_for_day(c.category(), reset);
+                let category = c.category();
+                if let (Some(limiter), Some(reset)) = (self.local_limiter(), reset_at) {
+                    limiter.stop_for_day(category, reset);
                 }
                 let api = match error {
                     Error::Api(api) => Some(api),
                     _ => None,
                 };
-                self.finish(id, Err(Error::DailyLimitExceeded { reset_at, api }))
+                let error = Error::DailyLimitExceeded { reset_at, api };
+                match reset_at {
+                    Some(reset) => match self.fleet_block(id, reset, error, now) {
+                        Ok(action) => action,
+                        Err(error) => self.finish(id, Err(error)),
+                    },
+                    None => self.finish(id, Err(error)),
+                }
             }
             Decision::GiveUp(_) => self.finish(id, Err(error)),
         }

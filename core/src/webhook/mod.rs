@@ -3,7 +3,7 @@
 //! receiver that acknowledges first and lets the host process later
 //! ([`receiver`]). Nothing here does IO or reads a clock.
 
-mod hex;
+pub(crate) mod hex;
 pub mod receiver;
 pub mod signature;
 pub mod validation;

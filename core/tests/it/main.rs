@@ -19,12 +19,14 @@ mod events;
 mod every_operation;
 #[cfg(any(feature = "async-client", feature = "blocking-client"))]
 mod faults;
+mod fleet;
 #[cfg(any(feature = "async-client", feature = "blocking-client"))]
 mod hostile;
 mod limits;
 mod path_encoding;
 mod raw_spec;
 mod readme;
+mod redis;
 #[cfg(feature = "async-client")]
 mod secrets;
 mod shared_store;

@@ -168,6 +168,12 @@ pub struct Sim {
     pub source: Option<Source>,
     pub events: Vec<Event>,
     pub wakes: u32,
+    /// Where the fleet's scripts run (a real redis-server), if anywhere.
+    pub redis: Option<crate::redis::Client>,
+    /// Every shared operation's script name, in order.
+    pub shared_log: Vec<&'static str>,
+    /// Sleep as long as the clock jumps (for a real Redis, whose clock runs).
+    pub real_time: bool,
 }
 
 impl Sim {
@@ -186,6 +192,9 @@ impl Sim {
             source: None,
             events: Vec::new(),
             wakes: 0,
+            redis: None,
+            shared_log: Vec::new(),
+            real_time: false,
         }
     }
 
@@ -280,6 +289,10 @@ impl Sim {
                 .chain(next_wake)
                 .min()
                 .expect("deadlock: calls wait for nothing");
+            if self.real_time && next > self.now {
+                #[allow(clippy::disallowed_methods)] // a real Redis's clock runs on
+                std::thread::sleep(next.saturating_duration_since(self.now));
+            }
             self.now = self.now.max(next);
             let mut i = 0;
             while i < flying.len() {
@@ -379,6 +392,14 @@ impl Sim {
                 assert_eq!(self.lock_holder, Some(ids[i].0), "unlock by a non-holder");
                 self.lock_holder = None;
                 self.report(ids, i, Outcome::Unlocked, st);
+            }
+            Action::Shared(op) => {
+                self.shared_log.push(op.script.name);
+                let reply = match self.redis.as_mut() {
+                    Some(client) => client.run(&op),
+                    None => Err("no redis in this simulation".to_owned()),
+                };
+                self.report(ids, i, Outcome::Shared(reply), st);
             }
             Action::Wait { until } => {
                 assert!(until > self.now, "a wait that is already over: {until:?}");

@@ -63,6 +63,9 @@ pub struct Operation {
     pub response_schema: Option<Schema>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pagination: Option<Pagination>,
+    /// Incremental sync (`sync_type` + `sync_token`) instead of pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sync: Option<SyncSpec>,
     /// Zoom's rate-limit label; `None` for the two operations whose
     /// description gives none.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -150,6 +153,28 @@ pub struct Pagination {
     /// `false` where the response carries `next_page_token` but the operation
     /// declares no such query parameter (Zoom accepts it anyway).
     pub declared: bool,
+}
+
+/// How an incremental-sync operation is driven: a `sync_type` query
+/// parameter (full, incremental, backward) and a `sync_token` the answer
+/// returns for the next sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncSpec {
+    pub type_param: String,
+    pub token_param: String,
+    pub token_field: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count_param: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_count: Option<u32>,
+    /// The answer's arrays of records (`call_logs` and `call_elements`
+    /// both for call history: Zoom moves from one to the other), the ones
+    /// not marked deprecated first.
+    pub record_fields: Vec<String>,
+    /// The `sync_type` values: full, incremental, backward.
+    pub full: String,
+    pub incremental: String,
+    pub backward: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -231,6 +231,7 @@ mod tests {
             response: ResponseKind::Json,
             response_schema: None,
             pagination: None,
+            sync: None,
             rate_limit: None,
             scopes: Vec::new(),
             granular_scopes: Vec::new(),

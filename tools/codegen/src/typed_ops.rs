@@ -396,6 +396,7 @@ mod tests {
             response,
             response_schema: None,
             pagination: None,
+            sync: None,
             rate_limit: None,
             scopes: vec!["phone:write:admin".into()],
             granular_scopes: vec![],

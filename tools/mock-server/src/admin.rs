@@ -115,6 +115,15 @@ async fn run(
             lock(&state.log).clear();
             ok(json!({ "cleared": true }))
         }
+        ("POST", "/sync") => {
+            // Changes between syncs: `records` new records in every sync log.
+            let v: Value = parse(body)?;
+            let n = v["records"]
+                .as_u64()
+                .ok_or_else(|| bad("give {\"records\": n}"))?;
+            let added = lock(&state.sync).add(n);
+            ok(json!({ "added": added, "total": crate::sync::INITIAL_RECORDS + added }))
+        }
         ("GET", "/faults") => {
             ok(serde_json::to_value(lock(&state.faults).list()).unwrap_or(Value::Null))
         }

@@ -262,6 +262,9 @@ fn answer(state: &State, req: &ApiRequest<'_>, body: Option<&Value>) -> Resp {
     if let Some((resource, action)) = store::action_of(&op.id) {
         return stateful(state, req, resource, action, body);
     }
+    if let Some(spec) = &op.sync {
+        return crate::sync::answer(state, req, spec);
+    }
     if op.pagination.is_some() {
         return paged(state, req);
     }

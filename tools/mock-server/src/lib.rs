@@ -30,6 +30,7 @@ mod router;
 mod server;
 mod state;
 mod store;
+mod sync;
 mod synth;
 mod util;
 mod webhooks;

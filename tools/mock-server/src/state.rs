@@ -47,6 +47,7 @@ pub(crate) struct State {
     pub faults: Mutex<FaultQueue>,
     pub log: Mutex<VecDeque<LoggedRequest>>,
     pub store: Mutex<Store>,
+    pub sync: Mutex<crate::sync::SyncLogs>,
     pub phone: Mutex<PhoneSwitch>,
     pub page_token_ttl: Mutex<Duration>,
     pub events: OnceLock<Result<EventCatalog, String>>,
@@ -75,6 +76,7 @@ impl State {
             faults: Mutex::new(faults),
             log: Mutex::new(VecDeque::new()),
             store: Mutex::new(Store::new(config.seed, &config.sizes)),
+            sync: Mutex::new(crate::sync::SyncLogs::default()),
             phone: Mutex::new(PhoneSwitch {
                 all_disabled: config.phone_disabled,
                 disabled: BTreeSet::new(),
@@ -103,6 +105,7 @@ impl State {
         drop(faults);
         lock(&self.log).clear();
         *lock(&self.store) = Store::new(self.config.seed, &self.config.sizes);
+        *lock(&self.sync) = crate::sync::SyncLogs::default();
         *lock(&self.phone) = PhoneSwitch {
             all_disabled: self.config.phone_disabled,
             disabled: BTreeSet::new(),

@@ -12,7 +12,9 @@
 //! - outcome `O`: `{"response": {"status", "headers", "body"}}`, `{"too_large": true}`,
 //!   `{"failed": {"kind", "message"}}`, `{"token": {"ok": answer} | {"error": text}}`,
 //!   `{"locked": true}`, `{"stored": tokens | null}`, `{"written": true}`,
-//!   `{"unlocked": true}`, `{"store_failed": text}`, `{"woken": true}`, `{"expired": true}`;
+//!   `{"unlocked": true}`, `{"store_failed": text}`, `{"woken": true}`, `{"expired": true}`,
+//!   `{"shared": {"ok": reply} | {"error": text}}` (a Redis reply as JSON: null, integers,
+//!   strings, arrays);
 //! - expectation per entry: `{"action": A, "wake", "events": [names]}` for
 //!   start/handle, `{"cancelled": "gone"|"finishing"|"perform", "action"?}`
 //!   for cancel, `{"abandoned": A | null}` for abandon;
@@ -144,6 +146,16 @@ pub fn action_json(action: Action) -> Value {
         Action::Wait { until } => json!({"type": "wait", "until_ms": until.as_millis()}),
         Action::Done(Ok(reply)) => json!({"type": "done", "ok": reply_json(&reply)}),
         Action::Done(Err(e)) => json!({"type": "done", "error": e.to_json()}),
+        Action::Shared(op) => {
+            let mut v = op.to_json();
+            v["type"] = json!("shared");
+            // The source is the same in every host (it comes from the core); the
+            // SHA-1 names it.
+            if let Some(m) = v.as_object_mut() {
+                m.remove("source");
+            }
+            v
+        }
         other => json!({"type": other.name()}),
     }
 }
@@ -204,6 +216,10 @@ fn outcome_from(v: &Value, now: Timestamp) -> Result<Outcome, String> {
         "store_failed" => Outcome::StoreFailed(value.as_str().unwrap_or_default().to_owned()),
         "woken" => Outcome::Woken,
         "expired" => Outcome::Expired,
+        "shared" => Outcome::Shared(match (&value["ok"], value["error"].as_str()) {
+            (_, Some(e)) => Err(e.to_owned()),
+            (ok, None) => Ok(zoom_phone::fleet::SharedReply::from_json(ok)?),
+        }),
         other => return Err(format!("unknown outcome `{other}`")),
     })
 }
@@ -786,5 +802,100 @@ pub fn scenarios() -> Vec<Value> {
         ),
     ];
     out.extend(error_classes());
+    out.extend(fleet());
     out
+}
+
+fn shared(reply: Value) -> Value {
+    json!({"shared": {"ok": reply}})
+}
+
+/// A fleet: the shared limiter, the fleet's tokens, degraded mode.
+fn fleet() -> Vec<Value> {
+    let limited = json!({"access_token": "driver-fixed-token", "rate_limits": "pro", "seed": 7,
+                         "log": "warn", "fleet": {"account": "acct"}});
+    let tokens = json!({"account_id": "acct", "client_id": "cid", "client_secret": "csecret", "seed": 7,
+                        "fleet": {}});
+    let fresh = json!({"access_token": "from-fleet", "expires_at": T + 3_600_000});
+    vec![
+        scenario(
+            "fleet: the shared limiter grants a slot",
+            limited.clone(),
+            vec![
+                start("listCallQueues", json!({}), json!({}), 0),
+                handle(0, shared(json!([1, 0, "ok", 3])), 1),
+                handle(0, ok_page(), 10),
+            ],
+        ),
+        scenario(
+            "fleet: a reserved slot later, a pause, the daily quota",
+            limited.clone(),
+            vec![
+                start("listCallQueues", json!({}), json!({}), 0),
+                handle(0, shared(json!([1, 120, "ok", 3])), 1),
+                start("listCallQueues", json!({}), json!({}), 2),
+                handle(1, shared(json!([0, 1500, "paused", 3])), 3),
+                start("accountCallLogs", json!({}), json!({}), 4),
+                handle(2, shared(json!([0, 3_600_000, "daily", 3])), 5),
+            ],
+        ),
+        scenario(
+            "fleet: a 429 pauses the category for the fleet",
+            limited.clone(),
+            vec![
+                start("listCallQueues", json!({}), json!({}), 0),
+                handle(0, shared(json!([1, 0, "ok", 2])), 1),
+                handle(
+                    0,
+                    respond(
+                        429,
+                        json!({"retry-after": "2", "x-ratelimit-type": "QPS", "content-type": "application/json"}),
+                        r#"{"code":429,"message":"slow down"}"#,
+                    ),
+                    10,
+                ),
+                handle(0, shared(json!(2000)), 11),
+            ],
+        ),
+        scenario(
+            "fleet: Redis out of reach: alone with this worker's part, said once",
+            limited,
+            vec![
+                start("listCallQueues", json!({}), json!({}), 0),
+                handle(
+                    0,
+                    json!({"shared": {"error": "ECONNREFUSED 127.0.0.1:6379"}}),
+                    1,
+                ),
+                handle(0, ok_page(), 10),
+                start("listCallQueues", json!({}), json!({}), 20),
+            ],
+        ),
+        scenario(
+            "fleet: account tokens fetched under the fleet's lock",
+            tokens.clone(),
+            vec![
+                start("listCallQueues", json!({}), json!({}), 0),
+                handle(0, shared(Value::Null), 1),
+                handle(0, shared(json!([1, 5])), 2),
+                handle(0, shared(Value::Null), 3),
+                handle(0, token_ok("s2s-1", None), 10),
+                handle(0, shared(json!(1)), 11),
+                handle(0, shared(json!(1)), 12),
+                handle(0, ok_page(), 20),
+            ],
+        ),
+        scenario(
+            "fleet: another worker holds the lock; its saved token is adopted",
+            tokens,
+            vec![
+                start("listCallQueues", json!({}), json!({}), 0),
+                handle(0, shared(Value::Null), 1),
+                handle(0, shared(json!([0, 200])), 2),
+                handle(0, json!({"woken": true}), 60),
+                handle(0, shared(json!(fresh.to_string())), 61),
+                handle(0, ok_page(), 70),
+            ],
+        ),
+    ]
 }

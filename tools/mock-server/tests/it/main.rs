@@ -7,4 +7,5 @@ mod limits;
 mod log;
 mod oauth;
 mod support;
+mod sync;
 mod webhooks;

@@ -1,0 +1,504 @@
+//! The driver's side of a fleet: the shared limiter before each attempt,
+//! the fleet-wide pause after Zoom's 429, the token store kept in Redis,
+//! and degraded mode when Redis is out of reach (see [`crate::fleet`]).
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::call::Phase;
+use super::renewal::{Out, Renewal};
+use super::{Action, Outcome, Session};
+use crate::auth::TokenSet;
+use crate::auth::lifecycle::{AfterReload, RenewalAction};
+use crate::catalog::RateLimitCategory;
+use crate::config::LogLevel;
+use crate::error::Error;
+use crate::fleet::{self, FleetConfig, SharedOp, SharedReply, scripts};
+use crate::limiter::{PlanLimits, RateLimiter};
+use crate::time::Timestamp;
+
+/// What a shared operation of a call (outside a renewal) is for.
+pub(super) enum Purpose {
+    Acquire,
+    /// Telling the fleet about Zoom's 429; then the call waits for its retry.
+    Pause,
+    /// Telling the fleet the daily quota is spent; then the call ends with `error`.
+    Block(Box<Error>),
+}
+
+/// A session's membership of its fleet.
+pub(super) struct FleetState {
+    pub(super) config: FleetConfig,
+    /// This worker's name in the heartbeat and the lock.
+    worker: String,
+    /// The plan the fleet's budget comes from (no shared limiter without one).
+    plan: Option<PlanLimits>,
+    /// Workers seen at the last heartbeat.
+    workers: u32,
+    /// Redis is out of reach: the in-process limiter (this worker's part of
+    /// the budget) and when to try Redis again.
+    degraded: Option<(Timestamp, Option<RateLimiter>)>,
+    /// The outage was already reported.
+    warned: bool,
+}
+
+impl FleetState {
+    /// The in-process limiter of degraded mode.
+    pub(super) fn local_limiter(&mut self) -> Option<&mut RateLimiter> {
+        self.degraded.as_mut().and_then(|(_, l)| l.as_mut())
+    }
+
+    pub(super) fn new(config: FleetConfig, plan: Option<PlanLimits>, seed: u64) -> Self {
+        FleetState {
+            config,
+            worker: format!("w{seed:016x}"),
+            plan,
+            workers: 1,
+            degraded: None,
+            warned: false,
+        }
+    }
+
+    pub(super) fn online(&self, now: Timestamp) -> bool {
+        self.degraded
+            .as_ref()
+            .is_none_or(|(retry_at, _)| now >= *retry_at)
+    }
+
+    fn op(
+        &self,
+        script: &'static fleet::Script,
+        keys: Vec<String>,
+        args: Vec<String>,
+        detached: bool,
+    ) -> Action {
+        Action::Shared(SharedOp {
+            script,
+            keys,
+            args,
+            timeout: self.config.timeout,
+            detached,
+        })
+    }
+
+    fn token_key(&self, part: &str) -> String {
+        self.config
+            .key(&format!("tokens:{}:{part}", self.config.tokens))
+    }
+
+    pub(super) fn lock_owner(&self, fence: i64) -> String {
+        format!("{}:{fence}", self.worker)
+    }
+}
+
+impl Session {
+    /// Whether the shared limiter decides this call's slot.
+    pub(super) fn fleet_limits(&self) -> bool {
+        self.fleet.as_ref().is_some_and(|f| f.plan.is_some())
+    }
+
+    /// The in-process limiter in force: the fleet's degraded one, else the
+    /// session's own.
+    pub(super) fn local_limiter(&mut self) -> Option<&mut RateLimiter> {
+        match &mut self.fleet {
+            Some(f) => f.local_limiter(),
+            None => self.limiter.as_mut(),
+        }
+    }
+
+    /// Asks the fleet for a slot of call `id`'s category.
+    pub(super) fn fleet_acquire(&mut self, id: u64, now: Timestamp) -> Option<Action> {
+        let fleet = self.fleet.as_ref()?;
+        let plan = fleet.plan.as_ref()?;
+        if !fleet.online(now) {
+            return None;
+        }
+        let c = self.calls.get_mut(&id)?;
+        let category = c.category();
+        let rate = plan.rate(category);
+        let per_us = rate.per.as_micros() as f64;
+        let interval = per_us / (f64::from(rate.count.get()) * fleet.config.share);
+        let max_wait = c.deadline.map_or(600_000, |d| {
+            d.saturating_duration_since(now).as_millis() as u64
+        });
+        let daily = if fleet::shares_daily(category) {
+            plan.heavy_daily.unwrap_or(0)
+        } else {
+            0
+        };
+        let cat = fleet::category_key(category);
+        let keys = vec![
+            fleet.config.key(&format!("rl:{cat}")),
+            fleet.config.key(&format!("pause:{cat}")),
+            fleet::daily_key(&fleet.config, now),
+            fleet.config.key("daily-block"),
+            fleet.config.key("workers"),
+        ];
+        let args = vec![
+            format!("{interval:.0}"),
+            max_wait.to_string(),
+            daily.to_string(),
+            fleet.worker.clone(),
+            "10000".to_owned(),
+        ];
+        let action = fleet.op(&scripts::ACQUIRE, keys, args, false);
+        c.phase = Phase::Sharing(Purpose::Acquire);
+        Some(action)
+    }
+
+    /// Tells the fleet to hold `category` for `wait` (Zoom's 429).
+    pub(super) fn fleet_pause(
+        &mut self,
+        id: u64,
+        category: RateLimitCategory,
+        wait: Duration,
+        now: Timestamp,
+    ) -> Option<Action> {
+        let fleet = self.fleet.as_ref()?;
+        if !fleet.online(now) || fleet.plan.is_none() {
+            return None;
+        }
+        let key = fleet
+            .config
+            .key(&format!("pause:{}", fleet::category_key(category)));
+        let action = fleet.op(
+            &scripts::PAUSE,
+            vec![key],
+            vec![wait.as_millis().to_string()],
+            false,
+        );
+        self.calls.get_mut(&id)?.phase = Phase::Sharing(Purpose::Pause);
+        Some(action)
+    }
+
+    /// Tells the fleet the daily quota is spent until `reset_at`; the call
+    /// then ends with `error`.
+    pub(super) fn fleet_block(
+        &mut self,
+        id: u64,
+        reset_at: Timestamp,
+        error: Error,
+        now: Timestamp,
+    ) -> Result<Action, Error> {
+        let Some(fleet) = self
+            .fleet
+            .as_ref()
+            .filter(|f| f.online(now) && f.plan.is_some())
+        else {
+            return Err(error);
+        };
+        let action = fleet.op(
+            &scripts::BLOCK_DAILY,
+            vec![fleet.config.key("daily-block")],
+            vec![reset_at.as_millis().to_string()],
+            false,
+        );
+        match self.calls.get_mut(&id) {
+            Some(c) => {
+                c.phase = Phase::Sharing(Purpose::Block(Box::new(error)));
+                Ok(action)
+            }
+            None => Err(error),
+        }
+    }
+
+    /// The answer to a call's shared operation (not a renewal's).
+    pub(super) fn sharing_outcome(
+        &mut self,
+        id: u64,
+        purpose: Purpose,
+        outcome: Outcome,
+        now: Timestamp,
+    ) -> Action {
+        let reply = match outcome {
+            Outcome::Shared(reply) => reply,
+            other => {
+                let problem = format!("{other:?} does not answer a shared operation");
+                return self.finish(id, Err(Error::internal(problem)));
+            }
+        };
+        match purpose {
+            Purpose::Acquire => self.acquired(id, reply, now),
+            Purpose::Pause => {
+                if let Err(e) = reply {
+                    self.degrade(&e, now);
+                }
+                self.advance(id, now)
+            }
+            Purpose::Block(error) => {
+                if let Err(e) = reply {
+                    self.degrade(&e, now);
+                }
+                self.finish(id, Err(*error))
+            }
+        }
+    }
+
+    fn acquired(&mut self, id: u64, reply: Result<SharedReply, String>, now: Timestamp) -> Action {
+        let parsed = reply.and_then(|r| {
+            let granted = r.item(0).and_then(SharedReply::int);
+            let wait = r.item(1).and_then(SharedReply::int);
+            let reason = r.item(2).and_then(SharedReply::text).map(str::to_owned);
+            let workers = r.item(3).and_then(SharedReply::int);
+            match (granted, wait, reason, workers) {
+                (Some(g), Some(w), Some(reason), Some(n)) => {
+                    Ok((g == 1, w.max(0) as u64, reason, n))
+                }
+                _ => Err(format!("the acquire script answered {r:?}")),
+            }
+        });
+        let (granted, wait_ms, reason, workers) = match parsed {
+            Ok(p) => p,
+            Err(e) => {
+                self.degrade(&e, now);
+                return self.advance(id, now);
+            }
+        };
+        self.rejoin(workers, now);
+        let Some(c) = self.calls.get_mut(&id) else {
+            return Action::Done(Err(Error::internal("call vanished")));
+        };
+        let at = now.saturating_add(Duration::from_millis(wait_ms));
+        if granted {
+            c.slot = true;
+            if wait_ms > 0 {
+                c.not_before = Some(at);
+            }
+        } else if reason == "daily" {
+            return self.finish(
+                id,
+                Err(Error::DailyLimitExceeded {
+                    reset_at: Some(at),
+                    api: None,
+                }),
+            );
+        } else if c.deadline.is_some_and(|d| at >= d) {
+            let err = c.last_error.take().unwrap_or(Error::Timeout);
+            return self.finish(id, Err(err));
+        } else {
+            c.not_before = Some(at);
+        }
+        if wait_ms > 0 && self.log.wants(LogLevel::Info) {
+            let category = self.calls.get(&id).map(|c| c.category().as_str());
+            self.log.push(
+                LogLevel::Info,
+                "rate_limit.wait",
+                format!("waiting {wait_ms} ms for the fleet's rate-limit slot ({reason})"),
+                [
+                    ("call", json!(id)),
+                    ("category", json!(category)),
+                    ("wait_ms", json!(wait_ms)),
+                    ("reason", json!(reason)),
+                    ("workers", json!(workers)),
+                ],
+            );
+        }
+        self.advance(id, now)
+    }
+
+    /// Redis did not answer: work alone until the next probe.
+    pub(super) fn degrade(&mut self, problem: &str, now: Timestamp) {
+        let Some(fleet) = self.fleet.as_mut() else {
+            return;
+        };
+        let retry_at = now.saturating_add(fleet.config.probe);
+        let limiter = match fleet.degraded.take() {
+            Some((_, limiter)) => limiter,
+            None => fleet
+                .plan
+                .as_ref()
+                .map(|p| RateLimiter::new(fleet.config.local_limits(p, fleet.workers))),
+        };
+        fleet.degraded = Some((retry_at, limiter));
+        if !fleet.warned {
+            fleet.warned = true;
+            let workers = fleet.workers;
+            self.log.push(
+                LogLevel::Warn,
+                "fleet.degraded",
+                format!(
+                    "the fleet's shared state is out of reach ({problem}); going on alone with \
+                     1/{workers} of the budget and this process's tokens"
+                ),
+                [("reason", json!(problem)), ("workers", json!(workers))],
+            );
+        }
+    }
+
+    fn rejoin(&mut self, workers: i64, _now: Timestamp) {
+        let Some(fleet) = self.fleet.as_mut() else {
+            return;
+        };
+        fleet.workers = u32::try_from(workers.max(1)).unwrap_or(u32::MAX);
+        if fleet.degraded.take().is_some() {
+            fleet.warned = false;
+            self.log.push(
+                LogLevel::Info,
+                "fleet.rejoined",
+                "the fleet's shared state is back".to_owned(),
+                [("workers", json!(workers))],
+            );
+        }
+    }
+
+    // ------------------------------------------------------------ tokens
+
+    /// The store action a renewal step needs, as a shared operation when
+    /// the tokens live with the fleet.
+    pub(super) fn store_action(
+        &self,
+        out: Out,
+        r: &Renewal,
+        expires_at: Option<Timestamp>,
+        tokens: Option<TokenSet>,
+    ) -> Action {
+        let Some(fleet) = &self.fleet else {
+            return match out {
+                Out::Lock => Action::LockStore { expires_at },
+                Out::Read | Out::Peek => Action::ReadStore { expires_at },
+                Out::Write => match tokens {
+                    Some(tokens) => Action::WriteStore { tokens, expires_at },
+                    None => Action::Done(Err(Error::internal("a write without tokens"))),
+                },
+                _ => Action::UnlockStore,
+            };
+        };
+        let fence = r.fence.unwrap_or(0);
+        match out {
+            Out::Lock => fleet.op(
+                &scripts::LOCK,
+                vec![fleet.token_key("lock"), fleet.token_key("fence")],
+                vec![
+                    fleet.worker.clone(),
+                    fleet.config.lease.as_millis().to_string(),
+                ],
+                true,
+            ),
+            Out::Read | Out::Peek => fleet.op(
+                &scripts::READ,
+                vec![fleet.token_key("set")],
+                Vec::new(),
+                true,
+            ),
+            Out::Write => {
+                let json = tokens.map(|t| String::from_utf8_lossy(&t.to_store_json()).into_owned());
+                fleet.op(
+                    &scripts::WRITE,
+                    vec![fleet.token_key("set"), fleet.token_key("fence")],
+                    vec![fence.to_string(), json.unwrap_or_default()],
+                    true,
+                )
+            }
+            _ => fleet.op(
+                &scripts::UNLOCK,
+                vec![fleet.token_key("lock")],
+                vec![fleet.lock_owner(fence)],
+                true,
+            ),
+        }
+    }
+
+    /// The read of the session's first use, from the fleet.
+    pub(super) fn fleet_first_read(&self, expires_at: Option<Timestamp>) -> Option<Action> {
+        let fleet = self.fleet.as_ref()?;
+        let _ = expires_at;
+        Some(fleet.op(
+            &scripts::READ,
+            vec![fleet.token_key("set")],
+            Vec::new(),
+            true,
+        ))
+    }
+
+    /// A fleet reply in the host outcome it stands for; `Err` when Redis is
+    /// out of reach (the caller degrades), or `Held(ms)` when another
+    /// worker holds the lock.
+    pub(super) fn translate(
+        &mut self,
+        out: Out,
+        r: &mut Renewal,
+        reply: Result<SharedReply, String>,
+    ) -> Translated {
+        let reply = match reply {
+            Ok(reply) => reply,
+            Err(e) => return Translated::Offline(e),
+        };
+        match out {
+            Out::Lock => match (
+                reply.item(0).and_then(SharedReply::int),
+                reply.item(1).and_then(SharedReply::int),
+            ) {
+                (Some(1), Some(fence)) => {
+                    r.fence = Some(fence);
+                    Translated::Outcome(Outcome::Locked)
+                }
+                (Some(0), Some(ttl)) => Translated::Held(ttl.max(0) as u64),
+                _ => Translated::Offline(format!("the lock script answered {reply:?}")),
+            },
+            Out::Read | Out::Peek => match reply {
+                SharedReply::Nil => Translated::Outcome(Outcome::Stored(None)),
+                SharedReply::Text(json) => match TokenSet::from_store_json(json.as_bytes()) {
+                    Ok(t) => Translated::Outcome(Outcome::Stored(Some(t))),
+                    Err(e) => Translated::Outcome(Outcome::StoreFailed(format!(
+                        "the fleet's token set cannot be read: {e}"
+                    ))),
+                },
+                other => Translated::Offline(format!("the read script answered {other:?}")),
+            },
+            Out::Write => {
+                if reply.int() == Some(0) {
+                    self.log.push(
+                        LogLevel::Warn,
+                        "fleet.lease_lost",
+                        "another worker took the token lock before this one saved its tokens; \
+                         they are kept in this process only"
+                            .to_owned(),
+                        [],
+                    );
+                }
+                Translated::Outcome(Outcome::Written)
+            }
+            _ => Translated::Outcome(Outcome::Unlocked),
+        }
+    }
+
+    /// The renewal goes on without Redis: account and client credential
+    /// tokens are fetched for this process; a refresh token is not spent
+    /// without the fleet's lock, the current token is used until it expires.
+    pub(super) fn renew_alone(&mut self, id: u64, mut r: Renewal, now: Timestamp) -> Action {
+        r.locked = false;
+        if self.token_request_idempotent {
+            return match self.lifecycle.stored(r.id, None, now) {
+                Ok(AfterReload::Renew(RenewalAction::Send(request))) => {
+                    r.request = Some(*request);
+                    r.sends = 0;
+                    self.send_token(id, r, now)
+                }
+                Ok(_) => {
+                    self.wake = true;
+                    self.end_renewal(id, r, Ok(()), now)
+                }
+                Err(e) => {
+                    self.wake = true;
+                    self.end_renewal(id, r, Err(e.into()), now)
+                }
+            };
+        }
+        let probe = self
+            .fleet
+            .as_ref()
+            .map_or(Duration::from_secs(1), |f| f.config.probe);
+        self.lifecycle.hold(r.id, now.saturating_add(probe));
+        self.wake = true;
+        self.end_renewal(id, r, Ok(()), now)
+    }
+}
+
+/// A fleet reply read for a renewal step.
+pub(super) enum Translated {
+    Outcome(Outcome),
+    /// Another worker holds the lock for this long at most.
+    Held(u64),
+    Offline(String),
+}
