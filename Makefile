@@ -37,8 +37,12 @@ lint: ## rustfmt check and clippy with warnings as errors
 	$(CARGO) clippy --workspace --all-targets -q -- -D warnings
 	$(CARGO) clippy -p zoom-phone --all-targets --all-features -q -- -D warnings
 
+.PHONY: redis
+redis: ## Install Debian's redis-server if missing (the fleet tests and the fleet demo run one)
+	scripts/install-redis.sh
+
 .PHONY: test-rust
-test-rust: ## Rust unit and integration tests of the whole workspace, the clients' against the mock included
+test-rust: redis ## Rust unit and integration tests of the whole workspace, the clients' against the mock included
 	$(CARGO) test --workspace -q
 	$(CARGO) test -p zoom-phone --all-features -q
 	$(CARGO) check -p zoom-phone --all-targets --features async-client -q
