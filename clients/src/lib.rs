@@ -6,7 +6,7 @@
 //! |---|---|
 //! | `async` (default) | `ZoomPhone`: reqwest 0.12 on tokio, rustls with ring and webpki roots; pagination as a `Stream` |
 //! | `blocking` | `blocking::ZoomPhone`: ureq 3, rustls with ring; no async runtime; pagination as an `Iterator` |
-//! | `typed` (default) | the typed models (`ops`) and a method per operation by tag (`groups`): `zp.users().list_phone_users(&request)` |
+//! | `typed` (default) | the typed models (`ops`) and a method per operation by tag (`groups`): `zp.users().list_phone_users(&request)`; or only the tags used, `typed-users`, `typed-call-queues`, ... (each forwards to the core's feature of that name; a build pays only for those) |
 //! | `native-roots` | `Builder::native_roots`: the platform's certificate store instead of the bundled roots |
 //! | `tracing` | the core's log events (requests, retries, renewals; never a secret) as `tracing` events, target `zoom_phone` |
 //!
@@ -21,7 +21,7 @@
 //! # Quick start
 //!
 //! ```no_run
-//! # #[cfg(all(feature = "async", feature = "typed"))]
+//! # #[cfg(all(feature = "async", feature = "typed-users"))]
 //! # async fn demo() -> Result<(), zoom_phone_client::Error> {
 //! use futures_util::StreamExt;
 //! use zoom_phone_client::ZoomPhone;
@@ -113,8 +113,8 @@ mod reply;
 mod source;
 mod store;
 mod transport;
-#[cfg(feature = "typed")]
-#[cfg_attr(docsrs, doc(cfg(feature = "typed")))]
+#[cfg(feature = "typed-base")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-base")))]
 pub mod typed;
 mod webhooks;
 
@@ -126,8 +126,8 @@ pub mod blocking;
 
 /// The typed methods by tag: `zp.users()` returns a `groups::Users` (the
 /// blocking client's are in `groups::blocking`).
-#[cfg(feature = "typed")]
-#[cfg_attr(docsrs, doc(cfg(feature = "typed")))]
+#[cfg(feature = "typed-base")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-base")))]
 #[path = "generated/groups/mod.rs"]
 pub mod groups;
 
@@ -140,8 +140,8 @@ pub use transport::{
 };
 pub use webhooks::Webhooks;
 
-#[cfg(all(feature = "async", feature = "typed"))]
-#[cfg_attr(docsrs, doc(cfg(all(feature = "async", feature = "typed"))))]
+#[cfg(all(feature = "async", feature = "typed-base"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "async", feature = "typed-base"))))]
 pub use async_client::TypedCall;
 #[cfg(feature = "async")]
 #[cfg_attr(docsrs, doc(cfg(feature = "async")))]
@@ -160,11 +160,14 @@ pub use zoom_phone::auth::{LifecycleSettings, OAuthConfig, TokenSet};
 pub use zoom_phone::config::LogLevel;
 pub use zoom_phone::driver::{BodyLimits, CallOptions};
 pub use zoom_phone::error::{ErrorClass, RateLimitEvidence, RetryHint, TransportFailure};
+#[cfg(feature = "typed-events")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-events")))]
+pub use zoom_phone::events;
 pub use zoom_phone::limiter::PlanLimits;
+#[cfg(feature = "typed-base")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-base")))]
+pub use zoom_phone::ops;
 pub use zoom_phone::paginate::ResumePoint;
 pub use zoom_phone::response::{Body, Output};
 pub use zoom_phone::retry::{RetryPolicy, TransportErrorKind};
 pub use zoom_phone::{Error, Secret, Timestamp, auth, error, response, webhook};
-#[cfg(feature = "typed")]
-#[cfg_attr(docsrs, doc(cfg(feature = "typed")))]
-pub use zoom_phone::{events, ops};

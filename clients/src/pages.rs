@@ -9,10 +9,11 @@ use std::marker::PhantomData;
 
 use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
+use zoom_phone::decode;
 use zoom_phone::driver::{CallOptions, CallRequest};
 use zoom_phone::paginate::{Pager, ResumePoint};
 use zoom_phone::request::BuildError;
-use zoom_phone::response::{self, DecodeError, RawBody, Reply};
+use zoom_phone::response::{DecodeError, RawBody, Reply};
 use zoom_phone::{Error, Operation};
 
 use crate::clock;
@@ -142,8 +143,7 @@ impl<T> Walker<T> {
 }
 
 /// The next page's token and the page's items, read straight from the
-/// bytes (no `Value` of the page). Only when that fails is the page read
-/// again as a `Value`, to name the JSON path of the mismatch.
+/// bytes (no `Value` of the page); a mismatch names its JSON path.
 fn decode_page<T: DeserializeOwned>(
     operation: &str,
     pager: &Pager,
@@ -172,72 +172,14 @@ fn decode_page<T: DeserializeOwned>(
         item: PhantomData,
     };
     let mut de = serde_json::Deserializer::from_slice(&bytes);
-    match seed
-        .deserialize(&mut de)
+    seed.deserialize(&mut de)
         .and_then(|page| de.end().map(|()| page))
-    {
-        Ok(page) => Ok(page),
-        Err(_) => Err(explain::<T>(
-            operation,
-            pager.items_field(),
-            status,
-            tracking_id,
-            &bytes,
-        )),
-    }
-}
-
-/// The error of a page that did not decode: not JSON, or an item (or the
-/// token) that does not match, by JSON path (`users[3].extension_number`).
-fn explain<T: DeserializeOwned>(
-    operation: &str,
-    items: Option<&str>,
-    status: u16,
-    tracking_id: Option<String>,
-    bytes: &[u8],
-) -> Error {
-    let Ok(Value::Object(mut page)) = serde_json::from_slice::<Value>(bytes) else {
-        return response::decode_error(operation, status, tracking_id, bytes);
-    };
-    let entries = items
-        .and_then(|field| Some((field, page.remove(field)?)))
-        .and_then(|(field, v)| match v {
-            Value::Array(entries) => Some((field, entries)),
-            _ => None,
-        });
-    let (path, message) = match entries {
-        Some((field, entries)) => entries
-            .into_iter()
-            .enumerate()
-            .find_map(|(i, entry)| {
-                let e = response::from_value::<T>(operation, entry).err()?;
-                let path = if e.path == "." {
-                    format!("{field}[{i}]")
-                } else {
-                    format!("{field}[{i}].{}", e.path)
-                };
-                Some((path, e.message))
-            })
-            .unwrap_or_else(|| {
-                (
-                    ".".to_owned(),
-                    "the page's shape is not a listing's".to_owned(),
-                )
-            }),
-        None => (
-            items.unwrap_or(".").to_owned(),
-            "the page's items are not a list".to_owned(),
-        ),
-    };
-    DecodeError {
-        operation: operation.to_owned(),
-        status,
-        path,
-        message,
-        snippet: None,
-        tracking_id,
-    }
-    .into()
+        .map_err(|e| {
+            // serde_json's position is in the page's own bytes: the path
+            // names the item and its field (`users[3].extension_number`).
+            let tracking_id = tracking_id.as_deref();
+            decode::explain(operation, status, tracking_id, &bytes, &e).into()
+        })
 }
 
 /// A page as only its items and next-page token: every other field is
@@ -324,7 +266,6 @@ impl Visitor<'_> for KeySeed<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use zoom_phone::response::Output;
 
     fn reply(body: &str) -> Reply {
         let op = zoom_phone::operation("listPhoneUsers").unwrap();
@@ -333,7 +274,7 @@ mod tests {
             .header("content-type", "application/json")
             .body(body.as_bytes().to_vec())
             .unwrap();
-        response::classify(op, response).unwrap()
+        zoom_phone::response::classify(op, response).unwrap()
     }
 
     #[derive(Debug, serde::Deserialize, PartialEq)]
@@ -377,6 +318,5 @@ mod tests {
             panic!("a decode error");
         };
         assert!(e.message.contains("truncated"), "{e}");
-        let _: Option<Output> = None;
     }
 }

@@ -109,10 +109,10 @@ fn unexpected(operation: &str, status: u16, tracking_id: Option<String>, body: &
     .into()
 }
 
-#[cfg(feature = "typed")]
+#[cfg(feature = "typed-base")]
 pub use typed::FromReply;
 
-#[cfg(feature = "typed")]
+#[cfg(feature = "typed-base")]
 mod typed {
     use serde::de::DeserializeOwned;
     use zoom_phone::Error;

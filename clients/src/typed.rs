@@ -5,10 +5,10 @@
 //! The request and response types themselves are the core's
 //! ([`ops`](crate::ops)); every operation is also a method of its tag's
 //! group (`zp.users().list_phone_users(&request)`, see
-//! [`groups`](crate::groups)), which returns a typed call: `.await` it (or
-//! `.send()`), or first set per-call options, ask for the response's
-//! metadata (`.send_with_response()`), or walk a listing item by item
-//! (`.pages()`).
+//! [`groups`](crate::groups)) on the client, which returns a typed call:
+//! `.await` it (or `.send()`), or first set per-call options, ask for the
+//! response's metadata (`.send_with_response()`), or walk a listing item by
+//! item (`.pages()`).
 
 use serde::de::DeserializeOwned;
 use zoom_phone::typed::Endpoint;
@@ -56,88 +56,3 @@ impl<E> std::fmt::Debug for Prepared<E> {
             .finish_non_exhaustive()
     }
 }
-
-// The typed method groups: `operation_group!` turns a generated table
-// (`generated/groups/<tag>.rs`: an accessor, a group type, per operation a
-// method name and request type, and the item type of each listing) into
-// methods of both clients, each a typed call of its request type. The
-// calling code is written once, here; the generated text is a table.
-macro_rules! operation_group {
-    (
-        $(#[$group_attr:meta])*
-        $module:ident => $Group:ident {
-            $( $(#[$attr:meta])* $method:ident($Request:ident); )*
-        }
-        pages {
-            $( $Listing:ident => $Item:ty; )*
-        }
-    ) => {
-        $(#[$group_attr])*
-        ///
-        /// Each method returns a [`TypedCall`](crate::TypedCall): `.await`
-        /// it for the response, or set options first.
-        #[cfg(feature = "async")]
-        #[derive(Debug, Clone, Copy)]
-        pub struct $Group<'a>(&'a $crate::ZoomPhone);
-
-        #[cfg(feature = "async")]
-        impl $crate::ZoomPhone {
-            $(#[$group_attr])*
-            pub fn $module(&self) -> $Group<'_> {
-                $Group(self)
-            }
-        }
-
-        #[cfg(feature = "async")]
-        impl<'a> $Group<'a> {
-            $(
-                $(#[$attr])*
-                pub fn $method(
-                    &self,
-                    request: &::zoom_phone::ops::$module::$Request,
-                ) -> $crate::TypedCall<'a, ::zoom_phone::ops::$module::$Request> {
-                    self.0.request(request)
-                }
-            )*
-        }
-
-        /// The same operations on the blocking client.
-        #[cfg(feature = "blocking")]
-        pub mod blocking {
-            $(#[$group_attr])*
-            ///
-            /// Each method returns a
-            /// [`blocking::TypedCall`](crate::blocking::TypedCall):
-            /// `.send()` it for the response, or set options first.
-            #[derive(Debug, Clone, Copy)]
-            pub struct $Group<'a>(&'a $crate::blocking::ZoomPhone);
-
-            impl $crate::blocking::ZoomPhone {
-                $(#[$group_attr])*
-                pub fn $module(&self) -> $Group<'_> {
-                    $Group(self)
-                }
-            }
-
-            impl<'a> $Group<'a> {
-                $(
-                    $(#[$attr])*
-                    pub fn $method(
-                        &self,
-                        request: &::zoom_phone::ops::$module::$Request,
-                    ) -> $crate::blocking::TypedCall<'a, ::zoom_phone::ops::$module::$Request> {
-                        self.0.request(request)
-                    }
-                )*
-            }
-        }
-
-        $(
-            impl $crate::typed::Paginated for ::zoom_phone::ops::$module::$Listing {
-                type Item = $Item;
-            }
-        )*
-    };
-}
-
-pub(crate) use operation_group;

@@ -4,7 +4,7 @@ mod oauth;
 mod pages;
 mod reqwest;
 mod runtime;
-#[cfg(feature = "typed")]
+#[cfg(feature = "typed-base")]
 mod typed;
 
 use std::fmt;
@@ -27,7 +27,7 @@ pub use self::oauth::{DeviceAuthorization, OAuth};
 pub use self::pages::Pages;
 pub use self::reqwest::http_client_builder;
 use self::runtime::Tokio;
-#[cfg(feature = "typed")]
+#[cfg(feature = "typed-base")]
 pub use self::typed::TypedCall;
 
 /// An async Zoom Phone client (reqwest on tokio). Cheap to clone: clones
@@ -171,8 +171,8 @@ impl ZoomPhone {
     /// A typed call of `request` (`zoom_phone_client::ops::<tag>::<OperationId>`):
     /// `.await` it, or set options first. The same calls by tag:
     /// `zp.call_queues().list_call_queues(&request)`.
-    #[cfg(feature = "typed")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "typed")))]
+    #[cfg(feature = "typed-base")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "typed-base")))]
     pub fn request<E: zoom_phone::typed::Endpoint>(&self, request: &E) -> TypedCall<'_, E> {
         TypedCall::new(self, request)
     }

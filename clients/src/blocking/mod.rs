@@ -17,7 +17,7 @@
 mod oauth;
 mod pages;
 mod runtime;
-#[cfg(feature = "typed")]
+#[cfg(feature = "typed-base")]
 mod typed;
 mod ureq;
 
@@ -40,12 +40,12 @@ use crate::transport::{BoxError, BoxFuture, SendOptions, SendResult};
 pub use self::oauth::{DeviceAuthorization, OAuth};
 pub use self::pages::Pages;
 use self::runtime::{Threads, block_on};
-#[cfg(feature = "typed")]
+#[cfg(feature = "typed-base")]
 pub use self::typed::TypedCall;
 /// The typed method groups of the blocking client (`zp.users()` returns a
 /// [`groups::Users`]).
-#[cfg(feature = "typed")]
-#[cfg_attr(docsrs, doc(cfg(feature = "typed")))]
+#[cfg(feature = "typed-base")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-base")))]
 pub use crate::groups::blocking as groups;
 
 /// Sends requests for the blocking client; [`ureq::Agent`](::ureq::Agent)
@@ -220,8 +220,8 @@ impl ZoomPhone {
     /// A typed call of `request` (`zoom_phone_client::ops::<tag>::<OperationId>`):
     /// `.send()` it, or set options first. The same calls by tag:
     /// `zp.call_queues().list_call_queues(&request)`.
-    #[cfg(feature = "typed")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "typed")))]
+    #[cfg(feature = "typed-base")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "typed-base")))]
     pub fn request<E: zoom_phone::typed::Endpoint>(&self, request: &E) -> TypedCall<'_, E> {
         TypedCall::new(self, request)
     }

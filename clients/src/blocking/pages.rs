@@ -46,7 +46,7 @@ impl<T: DeserializeOwned> Pages<T> {
 
     /// A listing that fails at once with `error` (a typed request that
     /// did not serialize).
-    #[cfg_attr(not(feature = "typed"), allow(dead_code))]
+    #[cfg_attr(not(feature = "typed-base"), allow(dead_code))]
     pub(crate) fn failed(core: Arc<Core<Threads>>, error: Error) -> Self {
         Pages {
             core,

@@ -4,27 +4,125 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Accounts`: 4 operations.
-accounts => Accounts {
-/// List an account's Zoom Phone settings
-///
-/// `GET /phone/account_settings`
-list_zoom_phone_account_settings(ListZoomPhoneAccountSettings);
-/// Delete phone numbers for an account's customized outbound caller ID
-///
-/// `DELETE /phone/outbound_caller_id/customized_numbers`
-delete_outbound_caller_numbers(DeleteOutboundCallerNumbers);
-/// List an account's customized outbound caller ID phone numbers
-///
-/// `GET /phone/outbound_caller_id/customized_numbers`
-list_customize_outbound_caller_numbers(ListCustomizeOutboundCallerNumbers);
-/// Add phone numbers for an account's customized outbound caller ID
-///
-/// `POST /phone/outbound_caller_id/customized_numbers`
-add_outbound_caller_numbers(AddOutboundCallerNumbers);
+/// The `Accounts` operations (4 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct Accounts<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Accounts` operations: [`groups::Accounts`](crate::groups::Accounts).
+    pub fn accounts(&self) -> Accounts<'_> {
+        Accounts(self)
+    }
 }
-pages {
-ListCustomizeOutboundCallerNumbers => ::zoom_phone::ops::accounts::ListCustomizeOutboundCallerNumbersResponseCustomizeNumbers;
+
+#[cfg(feature = "async")]
+impl<'a> Accounts<'a> {
+    /// List an account's Zoom Phone settings
+    ///
+    /// `GET /phone/account_settings`: sends a [`ListZoomPhoneAccountSettings`](crate::ops::accounts::ListZoomPhoneAccountSettings).
+    #[inline]
+    pub fn list_zoom_phone_account_settings(
+        &self,
+        request: &crate::ops::accounts::ListZoomPhoneAccountSettings,
+    ) -> crate::TypedCall<'a, crate::ops::accounts::ListZoomPhoneAccountSettings> {
+        self.0.request(request)
+    }
+    /// Delete phone numbers for an account's customized outbound caller ID
+    ///
+    /// `DELETE /phone/outbound_caller_id/customized_numbers`: sends a [`DeleteOutboundCallerNumbers`](crate::ops::accounts::DeleteOutboundCallerNumbers).
+    #[inline]
+    pub fn delete_outbound_caller_numbers(
+        &self,
+        request: &crate::ops::accounts::DeleteOutboundCallerNumbers,
+    ) -> crate::TypedCall<'a, crate::ops::accounts::DeleteOutboundCallerNumbers> {
+        self.0.request(request)
+    }
+    /// List an account's customized outbound caller ID phone numbers
+    ///
+    /// `GET /phone/outbound_caller_id/customized_numbers`: sends a [`ListCustomizeOutboundCallerNumbers`](crate::ops::accounts::ListCustomizeOutboundCallerNumbers).
+    #[inline]
+    pub fn list_customize_outbound_caller_numbers(
+        &self,
+        request: &crate::ops::accounts::ListCustomizeOutboundCallerNumbers,
+    ) -> crate::TypedCall<'a, crate::ops::accounts::ListCustomizeOutboundCallerNumbers> {
+        self.0.request(request)
+    }
+    /// Add phone numbers for an account's customized outbound caller ID
+    ///
+    /// `POST /phone/outbound_caller_id/customized_numbers`: sends a [`AddOutboundCallerNumbers`](crate::ops::accounts::AddOutboundCallerNumbers).
+    #[inline]
+    pub fn add_outbound_caller_numbers(
+        &self,
+        request: &crate::ops::accounts::AddOutboundCallerNumbers,
+    ) -> crate::TypedCall<'a, crate::ops::accounts::AddOutboundCallerNumbers> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Accounts` operations (4 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Accounts<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Accounts` operations: [`groups::blocking::Accounts`](crate::groups::blocking::Accounts).
+        pub fn accounts(&self) -> Accounts<'_> {
+            Accounts(self)
+        }
+    }
+
+    impl<'a> Accounts<'a> {
+        /// List an account's Zoom Phone settings
+        ///
+        /// `GET /phone/account_settings`: sends a [`ListZoomPhoneAccountSettings`](crate::ops::accounts::ListZoomPhoneAccountSettings).
+        #[inline]
+        pub fn list_zoom_phone_account_settings(
+            &self,
+            request: &crate::ops::accounts::ListZoomPhoneAccountSettings,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::accounts::ListZoomPhoneAccountSettings>
+        {
+            self.0.request(request)
+        }
+        /// Delete phone numbers for an account's customized outbound caller ID
+        ///
+        /// `DELETE /phone/outbound_caller_id/customized_numbers`: sends a [`DeleteOutboundCallerNumbers`](crate::ops::accounts::DeleteOutboundCallerNumbers).
+        #[inline]
+        pub fn delete_outbound_caller_numbers(
+            &self,
+            request: &crate::ops::accounts::DeleteOutboundCallerNumbers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::accounts::DeleteOutboundCallerNumbers>
+        {
+            self.0.request(request)
+        }
+        /// List an account's customized outbound caller ID phone numbers
+        ///
+        /// `GET /phone/outbound_caller_id/customized_numbers`: sends a [`ListCustomizeOutboundCallerNumbers`](crate::ops::accounts::ListCustomizeOutboundCallerNumbers).
+        #[inline]
+        pub fn list_customize_outbound_caller_numbers(
+            &self,
+            request: &crate::ops::accounts::ListCustomizeOutboundCallerNumbers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::accounts::ListCustomizeOutboundCallerNumbers>
+        {
+            self.0.request(request)
+        }
+        /// Add phone numbers for an account's customized outbound caller ID
+        ///
+        /// `POST /phone/outbound_caller_id/customized_numbers`: sends a [`AddOutboundCallerNumbers`](crate::ops::accounts::AddOutboundCallerNumbers).
+        #[inline]
+        pub fn add_outbound_caller_numbers(
+            &self,
+            request: &crate::ops::accounts::AddOutboundCallerNumbers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::accounts::AddOutboundCallerNumbers>
+        {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::accounts::ListCustomizeOutboundCallerNumbers {
+    type Item =
+        ::zoom_phone::ops::accounts::ListCustomizeOutboundCallerNumbersResponseCustomizeNumbers;
 }

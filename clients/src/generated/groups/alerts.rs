@@ -4,31 +4,141 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Alerts`: 5 operations.
-alerts => Alerts {
-/// List alert settings with paging query
-///
-/// `GET /phone/alert_settings`
-list_alert_settings_with_paging_query(ListAlertSettingsWithPagingQuery);
-/// Add an alert setting
-///
-/// `POST /phone/alert_settings`
-add_an_alert_setting(AddAnAlertSetting);
-/// Delete an alert setting
-///
-/// `DELETE /phone/alert_settings/{alertSettingId}`
-delete_an_alert_setting(DeleteAnAlertSetting);
-/// Get alert setting details
-///
-/// `GET /phone/alert_settings/{alertSettingId}`
-get_alert_setting_details(GetAlertSettingDetails);
-/// Update an alert setting
-///
-/// `PATCH /phone/alert_settings/{alertSettingId}`
-update_an_alert_setting(UpdateAnAlertSetting);
+/// The `Alerts` operations (5 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct Alerts<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Alerts` operations: [`groups::Alerts`](crate::groups::Alerts).
+    pub fn alerts(&self) -> Alerts<'_> {
+        Alerts(self)
+    }
 }
-pages {
-ListAlertSettingsWithPagingQuery => ::zoom_phone::ops::alerts::ListAlertSettingsWithPagingQueryResponseAlertSettings;
+
+#[cfg(feature = "async")]
+impl<'a> Alerts<'a> {
+    /// List alert settings with paging query
+    ///
+    /// `GET /phone/alert_settings`: sends a [`ListAlertSettingsWithPagingQuery`](crate::ops::alerts::ListAlertSettingsWithPagingQuery).
+    #[inline]
+    pub fn list_alert_settings_with_paging_query(
+        &self,
+        request: &crate::ops::alerts::ListAlertSettingsWithPagingQuery,
+    ) -> crate::TypedCall<'a, crate::ops::alerts::ListAlertSettingsWithPagingQuery> {
+        self.0.request(request)
+    }
+    /// Add an alert setting
+    ///
+    /// `POST /phone/alert_settings`: sends a [`AddAnAlertSetting`](crate::ops::alerts::AddAnAlertSetting).
+    #[inline]
+    pub fn add_an_alert_setting(
+        &self,
+        request: &crate::ops::alerts::AddAnAlertSetting,
+    ) -> crate::TypedCall<'a, crate::ops::alerts::AddAnAlertSetting> {
+        self.0.request(request)
+    }
+    /// Delete an alert setting
+    ///
+    /// `DELETE /phone/alert_settings/{alertSettingId}`: sends a [`DeleteAnAlertSetting`](crate::ops::alerts::DeleteAnAlertSetting).
+    #[inline]
+    pub fn delete_an_alert_setting(
+        &self,
+        request: &crate::ops::alerts::DeleteAnAlertSetting,
+    ) -> crate::TypedCall<'a, crate::ops::alerts::DeleteAnAlertSetting> {
+        self.0.request(request)
+    }
+    /// Get alert setting details
+    ///
+    /// `GET /phone/alert_settings/{alertSettingId}`: sends a [`GetAlertSettingDetails`](crate::ops::alerts::GetAlertSettingDetails).
+    #[inline]
+    pub fn get_alert_setting_details(
+        &self,
+        request: &crate::ops::alerts::GetAlertSettingDetails,
+    ) -> crate::TypedCall<'a, crate::ops::alerts::GetAlertSettingDetails> {
+        self.0.request(request)
+    }
+    /// Update an alert setting
+    ///
+    /// `PATCH /phone/alert_settings/{alertSettingId}`: sends a [`UpdateAnAlertSetting`](crate::ops::alerts::UpdateAnAlertSetting).
+    #[inline]
+    pub fn update_an_alert_setting(
+        &self,
+        request: &crate::ops::alerts::UpdateAnAlertSetting,
+    ) -> crate::TypedCall<'a, crate::ops::alerts::UpdateAnAlertSetting> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Alerts` operations (5 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Alerts<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Alerts` operations: [`groups::blocking::Alerts`](crate::groups::blocking::Alerts).
+        pub fn alerts(&self) -> Alerts<'_> {
+            Alerts(self)
+        }
+    }
+
+    impl<'a> Alerts<'a> {
+        /// List alert settings with paging query
+        ///
+        /// `GET /phone/alert_settings`: sends a [`ListAlertSettingsWithPagingQuery`](crate::ops::alerts::ListAlertSettingsWithPagingQuery).
+        #[inline]
+        pub fn list_alert_settings_with_paging_query(
+            &self,
+            request: &crate::ops::alerts::ListAlertSettingsWithPagingQuery,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::alerts::ListAlertSettingsWithPagingQuery>
+        {
+            self.0.request(request)
+        }
+        /// Add an alert setting
+        ///
+        /// `POST /phone/alert_settings`: sends a [`AddAnAlertSetting`](crate::ops::alerts::AddAnAlertSetting).
+        #[inline]
+        pub fn add_an_alert_setting(
+            &self,
+            request: &crate::ops::alerts::AddAnAlertSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::alerts::AddAnAlertSetting> {
+            self.0.request(request)
+        }
+        /// Delete an alert setting
+        ///
+        /// `DELETE /phone/alert_settings/{alertSettingId}`: sends a [`DeleteAnAlertSetting`](crate::ops::alerts::DeleteAnAlertSetting).
+        #[inline]
+        pub fn delete_an_alert_setting(
+            &self,
+            request: &crate::ops::alerts::DeleteAnAlertSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::alerts::DeleteAnAlertSetting> {
+            self.0.request(request)
+        }
+        /// Get alert setting details
+        ///
+        /// `GET /phone/alert_settings/{alertSettingId}`: sends a [`GetAlertSettingDetails`](crate::ops::alerts::GetAlertSettingDetails).
+        #[inline]
+        pub fn get_alert_setting_details(
+            &self,
+            request: &crate::ops::alerts::GetAlertSettingDetails,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::alerts::GetAlertSettingDetails> {
+            self.0.request(request)
+        }
+        /// Update an alert setting
+        ///
+        /// `PATCH /phone/alert_settings/{alertSettingId}`: sends a [`UpdateAnAlertSetting`](crate::ops::alerts::UpdateAnAlertSetting).
+        #[inline]
+        pub fn update_an_alert_setting(
+            &self,
+            request: &crate::ops::alerts::UpdateAnAlertSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::alerts::UpdateAnAlertSetting> {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::alerts::ListAlertSettingsWithPagingQuery {
+    type Item = ::zoom_phone::ops::alerts::ListAlertSettingsWithPagingQueryResponseAlertSettings;
 }

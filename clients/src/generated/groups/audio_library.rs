@@ -4,34 +4,156 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Audio Library`: 6 operations.
-audio_library => AudioLibrary {
-/// Delete an audio item
-///
-/// `DELETE /phone/audios/{audioId}`
-delete_audio_item(DeleteAudioItem);
-/// Get an audio item
-///
-/// `GET /phone/audios/{audioId}`
-get_audio_item(GetAudioItem);
-/// Update an audio item
-///
-/// `PATCH /phone/audios/{audioId}`
-update_audio_item(UpdateAudioItem);
-/// List audio items
-///
-/// `GET /phone/users/{userId}/audios`
-list_audio_items(ListAudioItems);
-/// Add an audio item for text-to-speech conversion
-///
-/// `POST /phone/users/{userId}/audios`
-add_an_audio(AddAnAudio);
-/// Add audio items
-///
-/// `POST /phone/users/{userId}/audios/batch`
-add_audio_item(AddAudioItem);
+/// The `Audio Library` operations (6 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct AudioLibrary<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Audio Library` operations: [`groups::AudioLibrary`](crate::groups::AudioLibrary).
+    pub fn audio_library(&self) -> AudioLibrary<'_> {
+        AudioLibrary(self)
+    }
 }
-pages {
+
+#[cfg(feature = "async")]
+impl<'a> AudioLibrary<'a> {
+    /// Delete an audio item
+    ///
+    /// `DELETE /phone/audios/{audioId}`: sends a [`DeleteAudioItem`](crate::ops::audio_library::DeleteAudioItem).
+    #[inline]
+    pub fn delete_audio_item(
+        &self,
+        request: &crate::ops::audio_library::DeleteAudioItem,
+    ) -> crate::TypedCall<'a, crate::ops::audio_library::DeleteAudioItem> {
+        self.0.request(request)
+    }
+    /// Get an audio item
+    ///
+    /// `GET /phone/audios/{audioId}`: sends a [`GetAudioItem`](crate::ops::audio_library::GetAudioItem).
+    #[inline]
+    pub fn get_audio_item(
+        &self,
+        request: &crate::ops::audio_library::GetAudioItem,
+    ) -> crate::TypedCall<'a, crate::ops::audio_library::GetAudioItem> {
+        self.0.request(request)
+    }
+    /// Update an audio item
+    ///
+    /// `PATCH /phone/audios/{audioId}`: sends a [`UpdateAudioItem`](crate::ops::audio_library::UpdateAudioItem).
+    #[inline]
+    pub fn update_audio_item(
+        &self,
+        request: &crate::ops::audio_library::UpdateAudioItem,
+    ) -> crate::TypedCall<'a, crate::ops::audio_library::UpdateAudioItem> {
+        self.0.request(request)
+    }
+    /// List audio items
+    ///
+    /// `GET /phone/users/{userId}/audios`: sends a [`ListAudioItems`](crate::ops::audio_library::ListAudioItems).
+    #[inline]
+    pub fn list_audio_items(
+        &self,
+        request: &crate::ops::audio_library::ListAudioItems,
+    ) -> crate::TypedCall<'a, crate::ops::audio_library::ListAudioItems> {
+        self.0.request(request)
+    }
+    /// Add an audio item for text-to-speech conversion
+    ///
+    /// `POST /phone/users/{userId}/audios`: sends a [`AddAnAudio`](crate::ops::audio_library::AddAnAudio).
+    #[inline]
+    pub fn add_an_audio(
+        &self,
+        request: &crate::ops::audio_library::AddAnAudio,
+    ) -> crate::TypedCall<'a, crate::ops::audio_library::AddAnAudio> {
+        self.0.request(request)
+    }
+    /// Add audio items
+    ///
+    /// `POST /phone/users/{userId}/audios/batch`: sends a [`AddAudioItem`](crate::ops::audio_library::AddAudioItem).
+    #[inline]
+    pub fn add_audio_item(
+        &self,
+        request: &crate::ops::audio_library::AddAudioItem,
+    ) -> crate::TypedCall<'a, crate::ops::audio_library::AddAudioItem> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Audio Library` operations (6 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct AudioLibrary<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Audio Library` operations: [`groups::blocking::AudioLibrary`](crate::groups::blocking::AudioLibrary).
+        pub fn audio_library(&self) -> AudioLibrary<'_> {
+            AudioLibrary(self)
+        }
+    }
+
+    impl<'a> AudioLibrary<'a> {
+        /// Delete an audio item
+        ///
+        /// `DELETE /phone/audios/{audioId}`: sends a [`DeleteAudioItem`](crate::ops::audio_library::DeleteAudioItem).
+        #[inline]
+        pub fn delete_audio_item(
+            &self,
+            request: &crate::ops::audio_library::DeleteAudioItem,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::audio_library::DeleteAudioItem> {
+            self.0.request(request)
+        }
+        /// Get an audio item
+        ///
+        /// `GET /phone/audios/{audioId}`: sends a [`GetAudioItem`](crate::ops::audio_library::GetAudioItem).
+        #[inline]
+        pub fn get_audio_item(
+            &self,
+            request: &crate::ops::audio_library::GetAudioItem,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::audio_library::GetAudioItem> {
+            self.0.request(request)
+        }
+        /// Update an audio item
+        ///
+        /// `PATCH /phone/audios/{audioId}`: sends a [`UpdateAudioItem`](crate::ops::audio_library::UpdateAudioItem).
+        #[inline]
+        pub fn update_audio_item(
+            &self,
+            request: &crate::ops::audio_library::UpdateAudioItem,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::audio_library::UpdateAudioItem> {
+            self.0.request(request)
+        }
+        /// List audio items
+        ///
+        /// `GET /phone/users/{userId}/audios`: sends a [`ListAudioItems`](crate::ops::audio_library::ListAudioItems).
+        #[inline]
+        pub fn list_audio_items(
+            &self,
+            request: &crate::ops::audio_library::ListAudioItems,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::audio_library::ListAudioItems> {
+            self.0.request(request)
+        }
+        /// Add an audio item for text-to-speech conversion
+        ///
+        /// `POST /phone/users/{userId}/audios`: sends a [`AddAnAudio`](crate::ops::audio_library::AddAnAudio).
+        #[inline]
+        pub fn add_an_audio(
+            &self,
+            request: &crate::ops::audio_library::AddAnAudio,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::audio_library::AddAnAudio> {
+            self.0.request(request)
+        }
+        /// Add audio items
+        ///
+        /// `POST /phone/users/{userId}/audios/batch`: sends a [`AddAudioItem`](crate::ops::audio_library::AddAudioItem).
+        #[inline]
+        pub fn add_audio_item(
+            &self,
+            request: &crate::ops::audio_library::AddAudioItem,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::audio_library::AddAudioItem> {
+            self.0.request(request)
+        }
+    }
 }

@@ -4,87 +4,466 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Auto Receptionists`: 19 operations.
-auto_receptionists => AutoReceptionists {
-/// List auto receptionists
-///
-/// `GET /phone/auto_receptionists`
-list_auto_receptionists(ListAutoReceptionists);
-/// Add an auto receptionist
-///
-/// `POST /phone/auto_receptionists`
-add_auto_receptionist(AddAutoReceptionist);
-/// Delete a non-primary auto receptionist
-///
-/// `DELETE /phone/auto_receptionists/{autoReceptionistId}`
-delete_auto_receptionist(DeleteAutoReceptionist);
-/// Get an auto receptionist
-///
-/// `GET /phone/auto_receptionists/{autoReceptionistId}`
-get_auto_receptionist_detail(GetAutoReceptionistDetail);
-/// Update an auto receptionist
-///
-/// `PATCH /phone/auto_receptionists/{autoReceptionistId}`
-update_auto_receptionist(UpdateAutoReceptionist);
-/// Get auto receptionist call handling setting
-///
-/// `GET /phone/auto_receptionists/{autoReceptionistId}/call_handling/settings`
-get_auto_receptionist_call_handling_settings(GetAutoReceptionistCallHandlingSettings);
-/// Update auto receptionist call handling setting
-///
-/// `PATCH /phone/auto_receptionists/{autoReceptionistId}/call_handling/settings/{hourType}`
-update_auto_receptionist_call_handling_settings(UpdateAutoReceptionistCallHandlingSettings);
-/// Unassign all phone numbers
-///
-/// `DELETE /phone/auto_receptionists/{autoReceptionistId}/phone_numbers`
-unassign_all_phone_nums_auto_receptionist(UnassignAllPhoneNumsAutoReceptionist);
-/// Assign phone numbers
-///
-/// `POST /phone/auto_receptionists/{autoReceptionistId}/phone_numbers`
-assign_phone_numbers_auto_receptionist(AssignPhoneNumbersAutoReceptionist);
-/// Unassign a phone number
-///
-/// `DELETE /phone/auto_receptionists/{autoReceptionistId}/phone_numbers/{phoneNumberId}`
-unassign_a_phone_num_auto_receptionist(UnassignAPhoneNumAutoReceptionist);
-/// Get an auto receptionist policy
-///
-/// `GET /phone/auto_receptionists/{autoReceptionistId}/policies`
-get_auto_receptionists_policy(GetAutoReceptionistsPolicy);
-/// Update an auto receptionist policy
-///
-/// `PATCH /phone/auto_receptionists/{autoReceptionistId}/policies`
-update_auto_receptionist_policy(UpdateAutoReceptionistPolicy);
-/// Delete a policy subsetting
-///
-/// `DELETE /phone/auto_receptionists/{autoReceptionistId}/policies/{policyType}`
-delete_policy(DeletePolicy);
-/// Update a policy subsetting
-///
-/// `PATCH /phone/auto_receptionists/{autoReceptionistId}/policies/{policyType}`
-update_policy(UpdatePolicy);
-/// Add a policy subsetting
-///
-/// `POST /phone/auto_receptionists/{autoReceptionistId}/policies/{policyType}`
-add_policy(AddPolicy);
-/// Get auto receptionist settings
-///
-/// `GET /phone/auto_receptionists/{autoReceptionistId}/settings`
-get_auto_receptionist_settings(GetAutoReceptionistSettings);
-/// Delete auto receptionist setting
-///
-/// `DELETE /phone/auto_receptionists/{autoReceptionistId}/settings/{settingType}`
-delete_auto_receptionist_setting(DeleteAutoReceptionistSetting);
-/// Update auto receptionist setting
-///
-/// `PATCH /phone/auto_receptionists/{autoReceptionistId}/settings/{settingType}`
-update_auto_receptionist_setting(UpdateAutoReceptionistSetting);
-/// Add auto receptionist setting
-///
-/// `POST /phone/auto_receptionists/{autoReceptionistId}/settings/{settingType}`
-add_auto_receptionist_setting(AddAutoReceptionistSetting);
+/// The `Auto Receptionists` operations (19 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct AutoReceptionists<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Auto Receptionists` operations: [`groups::AutoReceptionists`](crate::groups::AutoReceptionists).
+    pub fn auto_receptionists(&self) -> AutoReceptionists<'_> {
+        AutoReceptionists(self)
+    }
 }
-pages {
-ListAutoReceptionists => ::zoom_phone::ops::auto_receptionists::ListAutoReceptionistsResponseAutoReceptionists;
+
+#[cfg(feature = "async")]
+impl<'a> AutoReceptionists<'a> {
+    /// List auto receptionists
+    ///
+    /// `GET /phone/auto_receptionists`: sends a [`ListAutoReceptionists`](crate::ops::auto_receptionists::ListAutoReceptionists).
+    #[inline]
+    pub fn list_auto_receptionists(
+        &self,
+        request: &crate::ops::auto_receptionists::ListAutoReceptionists,
+    ) -> crate::TypedCall<'a, crate::ops::auto_receptionists::ListAutoReceptionists> {
+        self.0.request(request)
+    }
+    /// Add an auto receptionist
+    ///
+    /// `POST /phone/auto_receptionists`: sends a [`AddAutoReceptionist`](crate::ops::auto_receptionists::AddAutoReceptionist).
+    #[inline]
+    pub fn add_auto_receptionist(
+        &self,
+        request: &crate::ops::auto_receptionists::AddAutoReceptionist,
+    ) -> crate::TypedCall<'a, crate::ops::auto_receptionists::AddAutoReceptionist> {
+        self.0.request(request)
+    }
+    /// Delete a non-primary auto receptionist
+    ///
+    /// `DELETE /phone/auto_receptionists/{autoReceptionistId}`: sends a [`DeleteAutoReceptionist`](crate::ops::auto_receptionists::DeleteAutoReceptionist).
+    #[inline]
+    pub fn delete_auto_receptionist(
+        &self,
+        request: &crate::ops::auto_receptionists::DeleteAutoReceptionist,
+    ) -> crate::TypedCall<'a, crate::ops::auto_receptionists::DeleteAutoReceptionist> {
+        self.0.request(request)
+    }
+    /// Get an auto receptionist
+    ///
+    /// `GET /phone/auto_receptionists/{autoReceptionistId}`: sends a [`GetAutoReceptionistDetail`](crate::ops::auto_receptionists::GetAutoReceptionistDetail).
+    #[inline]
+    pub fn get_auto_receptionist_detail(
+        &self,
+        request: &crate::ops::auto_receptionists::GetAutoReceptionistDetail,
+    ) -> crate::TypedCall<'a, crate::ops::auto_receptionists::GetAutoReceptionistDetail> {
+        self.0.request(request)
+    }
+    /// Update an auto receptionist
+    ///
+    /// `PATCH /phone/auto_receptionists/{autoReceptionistId}`: sends a [`UpdateAutoReceptionist`](crate::ops::auto_receptionists::UpdateAutoReceptionist).
+    #[inline]
+    pub fn update_auto_receptionist(
+        &self,
+        request: &crate::ops::auto_receptionists::UpdateAutoReceptionist,
+    ) -> crate::TypedCall<'a, crate::ops::auto_receptionists::UpdateAutoReceptionist> {
+        self.0.request(request)
+    }
+    /// Get auto receptionist call handling setting
+    ///
+    /// `GET /phone/auto_receptionists/{autoReceptionistId}/call_handling/settings`: sends a [`GetAutoReceptionistCallHandlingSettings`](crate::ops::auto_receptionists::GetAutoReceptionistCallHandlingSettings).
+    #[inline]
+    pub fn get_auto_receptionist_call_handling_settings(
+        &self,
+        request: &crate::ops::auto_receptionists::GetAutoReceptionistCallHandlingSettings,
+    ) -> crate::TypedCall<'a, crate::ops::auto_receptionists::GetAutoReceptionistCallHandlingSettings>
+    {
+        self.0.request(request)
+    }
+    /// Update auto receptionist call handling setting
+    ///
+    /// `PATCH /phone/auto_receptionists/{autoReceptionistId}/call_handling/settings/{hourType}`: sends a [`UpdateAutoReceptionistCallHandlingSettings`](crate::ops::auto_receptionists::UpdateAutoReceptionistCallHandlingSettings).
+    #[inline]
+    pub fn update_auto_receptionist_call_handling_settings(
+        &self,
+        request: &crate::ops::auto_receptionists::UpdateAutoReceptionistCallHandlingSettings,
+    ) -> crate::TypedCall<
+        'a,
+        crate::ops::auto_receptionists::UpdateAutoReceptionistCallHandlingSettings,
+    > {
+        self.0.request(request)
+    }
+    /// Unassign all phone numbers
+    ///
+    /// `DELETE /phone/auto_receptionists/{autoReceptionistId}/phone_numbers`: sends a [`UnassignAllPhoneNumsAutoReceptionist`](crate::ops::auto_receptionists::UnassignAllPhoneNumsAutoReceptionist).
+    #[inline]
+    pub fn unassign_all_phone_nums_auto_receptionist(
+        &self,
+        request: &crate::ops::auto_receptionists::UnassignAllPhoneNumsAutoReceptionist,
+    ) -> crate::TypedCall<'a, crate::ops::auto_receptionists::UnassignAllPhoneNumsAutoReceptionist>
+    {
+        self.0.request(request)
+    }
+    /// Assign phone numbers
+    ///
+    /// `POST /phone/auto_receptionists/{autoReceptionistId}/phone_numbers`: sends a [`AssignPhoneNumbersAutoReceptionist`](crate::ops::auto_receptionists::AssignPhoneNumbersAutoReceptionist).
+    #[inline]
+    pub fn assign_phone_numbers_auto_receptionist(
+        &self,
+        request: &crate::ops::auto_receptionists::AssignPhoneNumbersAutoReceptionist,
+    ) -> crate::TypedCall<'a, crate::ops::auto_receptionists::AssignPhoneNumbersAutoReceptionist>
+    {
+        self.0.request(request)
+    }
+    /// Unassign a phone number
+    ///
+    /// `DELETE /phone/auto_receptionists/{autoReceptionistId}/phone_numbers/{phoneNumberId}`: sends a [`UnassignAPhoneNumAutoReceptionist`](crate::ops::auto_receptionists::UnassignAPhoneNumAutoReceptionist).
+    #[inline]
+    pub fn unassign_a_phone_num_auto_receptionist(
+        &self,
+        request: &crate::ops::auto_receptionists::UnassignAPhoneNumAutoReceptionist,
+    ) -> crate::TypedCall<'a, crate::ops::auto_receptionists::UnassignAPhoneNumAutoReceptionist>
+    {
+        self.0.request(request)
+    }
+    /// Get an auto receptionist policy
+    ///
+    /// `GET /phone/auto_receptionists/{autoReceptionistId}/policies`: sends a [`GetAutoReceptionistsPolicy`](crate::ops::auto_receptionists::GetAutoReceptionistsPolicy).
+    #[inline]
+    pub fn get_auto_receptionists_policy(
+        &self,
+        request: &crate::ops::auto_receptionists::GetAutoReceptionistsPolicy,
+    ) -> crate::TypedCall<'a, crate::ops::auto_receptionists::GetAutoReceptionistsPolicy> {
+        self.0.request(request)
+    }
+    /// Update an auto receptionist policy
+    ///
+    /// `PATCH /phone/auto_receptionists/{autoReceptionistId}/policies`: sends a [`UpdateAutoReceptionistPolicy`](crate::ops::auto_receptionists::UpdateAutoReceptionistPolicy).
+    #[inline]
+    pub fn update_auto_receptionist_policy(
+        &self,
+        request: &crate::ops::auto_receptionists::UpdateAutoReceptionistPolicy,
+    ) -> crate::TypedCall<'a, crate::ops::auto_receptionists::UpdateAutoReceptionistPolicy> {
+        self.0.request(request)
+    }
+    /// Delete a policy subsetting
+    ///
+    /// `DELETE /phone/auto_receptionists/{autoReceptionistId}/policies/{policyType}`: sends a [`DeletePolicy`](crate::ops::auto_receptionists::DeletePolicy).
+    #[inline]
+    pub fn delete_policy(
+        &self,
+        request: &crate::ops::auto_receptionists::DeletePolicy,
+    ) -> crate::TypedCall<'a, crate::ops::auto_receptionists::DeletePolicy> {
+        self.0.request(request)
+    }
+    /// Update a policy subsetting
+    ///
+    /// `PATCH /phone/auto_receptionists/{autoReceptionistId}/policies/{policyType}`: sends a [`UpdatePolicy`](crate::ops::auto_receptionists::UpdatePolicy).
+    #[inline]
+    pub fn update_policy(
+        &self,
+        request: &crate::ops::auto_receptionists::UpdatePolicy,
+    ) -> crate::TypedCall<'a, crate::ops::auto_receptionists::UpdatePolicy> {
+        self.0.request(request)
+    }
+    /// Add a policy subsetting
+    ///
+    /// `POST /phone/auto_receptionists/{autoReceptionistId}/policies/{policyType}`: sends a [`AddPolicy`](crate::ops::auto_receptionists::AddPolicy).
+    #[inline]
+    pub fn add_policy(
+        &self,
+        request: &crate::ops::auto_receptionists::AddPolicy,
+    ) -> crate::TypedCall<'a, crate::ops::auto_receptionists::AddPolicy> {
+        self.0.request(request)
+    }
+    /// Get auto receptionist settings
+    ///
+    /// `GET /phone/auto_receptionists/{autoReceptionistId}/settings`: sends a [`GetAutoReceptionistSettings`](crate::ops::auto_receptionists::GetAutoReceptionistSettings).
+    #[inline]
+    pub fn get_auto_receptionist_settings(
+        &self,
+        request: &crate::ops::auto_receptionists::GetAutoReceptionistSettings,
+    ) -> crate::TypedCall<'a, crate::ops::auto_receptionists::GetAutoReceptionistSettings> {
+        self.0.request(request)
+    }
+    /// Delete auto receptionist setting
+    ///
+    /// `DELETE /phone/auto_receptionists/{autoReceptionistId}/settings/{settingType}`: sends a [`DeleteAutoReceptionistSetting`](crate::ops::auto_receptionists::DeleteAutoReceptionistSetting).
+    #[inline]
+    pub fn delete_auto_receptionist_setting(
+        &self,
+        request: &crate::ops::auto_receptionists::DeleteAutoReceptionistSetting,
+    ) -> crate::TypedCall<'a, crate::ops::auto_receptionists::DeleteAutoReceptionistSetting> {
+        self.0.request(request)
+    }
+    /// Update auto receptionist setting
+    ///
+    /// `PATCH /phone/auto_receptionists/{autoReceptionistId}/settings/{settingType}`: sends a [`UpdateAutoReceptionistSetting`](crate::ops::auto_receptionists::UpdateAutoReceptionistSetting).
+    #[inline]
+    pub fn update_auto_receptionist_setting(
+        &self,
+        request: &crate::ops::auto_receptionists::UpdateAutoReceptionistSetting,
+    ) -> crate::TypedCall<'a, crate::ops::auto_receptionists::UpdateAutoReceptionistSetting> {
+        self.0.request(request)
+    }
+    /// Add auto receptionist setting
+    ///
+    /// `POST /phone/auto_receptionists/{autoReceptionistId}/settings/{settingType}`: sends a [`AddAutoReceptionistSetting`](crate::ops::auto_receptionists::AddAutoReceptionistSetting).
+    #[inline]
+    pub fn add_auto_receptionist_setting(
+        &self,
+        request: &crate::ops::auto_receptionists::AddAutoReceptionistSetting,
+    ) -> crate::TypedCall<'a, crate::ops::auto_receptionists::AddAutoReceptionistSetting> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Auto Receptionists` operations (19 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct AutoReceptionists<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Auto Receptionists` operations: [`groups::blocking::AutoReceptionists`](crate::groups::blocking::AutoReceptionists).
+        pub fn auto_receptionists(&self) -> AutoReceptionists<'_> {
+            AutoReceptionists(self)
+        }
+    }
+
+    impl<'a> AutoReceptionists<'a> {
+        /// List auto receptionists
+        ///
+        /// `GET /phone/auto_receptionists`: sends a [`ListAutoReceptionists`](crate::ops::auto_receptionists::ListAutoReceptionists).
+        #[inline]
+        pub fn list_auto_receptionists(
+            &self,
+            request: &crate::ops::auto_receptionists::ListAutoReceptionists,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::auto_receptionists::ListAutoReceptionists>
+        {
+            self.0.request(request)
+        }
+        /// Add an auto receptionist
+        ///
+        /// `POST /phone/auto_receptionists`: sends a [`AddAutoReceptionist`](crate::ops::auto_receptionists::AddAutoReceptionist).
+        #[inline]
+        pub fn add_auto_receptionist(
+            &self,
+            request: &crate::ops::auto_receptionists::AddAutoReceptionist,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::auto_receptionists::AddAutoReceptionist>
+        {
+            self.0.request(request)
+        }
+        /// Delete a non-primary auto receptionist
+        ///
+        /// `DELETE /phone/auto_receptionists/{autoReceptionistId}`: sends a [`DeleteAutoReceptionist`](crate::ops::auto_receptionists::DeleteAutoReceptionist).
+        #[inline]
+        pub fn delete_auto_receptionist(
+            &self,
+            request: &crate::ops::auto_receptionists::DeleteAutoReceptionist,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::auto_receptionists::DeleteAutoReceptionist>
+        {
+            self.0.request(request)
+        }
+        /// Get an auto receptionist
+        ///
+        /// `GET /phone/auto_receptionists/{autoReceptionistId}`: sends a [`GetAutoReceptionistDetail`](crate::ops::auto_receptionists::GetAutoReceptionistDetail).
+        #[inline]
+        pub fn get_auto_receptionist_detail(
+            &self,
+            request: &crate::ops::auto_receptionists::GetAutoReceptionistDetail,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::auto_receptionists::GetAutoReceptionistDetail>
+        {
+            self.0.request(request)
+        }
+        /// Update an auto receptionist
+        ///
+        /// `PATCH /phone/auto_receptionists/{autoReceptionistId}`: sends a [`UpdateAutoReceptionist`](crate::ops::auto_receptionists::UpdateAutoReceptionist).
+        #[inline]
+        pub fn update_auto_receptionist(
+            &self,
+            request: &crate::ops::auto_receptionists::UpdateAutoReceptionist,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::auto_receptionists::UpdateAutoReceptionist>
+        {
+            self.0.request(request)
+        }
+        /// Get auto receptionist call handling setting
+        ///
+        /// `GET /phone/auto_receptionists/{autoReceptionistId}/call_handling/settings`: sends a [`GetAutoReceptionistCallHandlingSettings`](crate::ops::auto_receptionists::GetAutoReceptionistCallHandlingSettings).
+        #[inline]
+        pub fn get_auto_receptionist_call_handling_settings(
+            &self,
+            request: &crate::ops::auto_receptionists::GetAutoReceptionistCallHandlingSettings,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::auto_receptionists::GetAutoReceptionistCallHandlingSettings,
+        > {
+            self.0.request(request)
+        }
+        /// Update auto receptionist call handling setting
+        ///
+        /// `PATCH /phone/auto_receptionists/{autoReceptionistId}/call_handling/settings/{hourType}`: sends a [`UpdateAutoReceptionistCallHandlingSettings`](crate::ops::auto_receptionists::UpdateAutoReceptionistCallHandlingSettings).
+        #[inline]
+        pub fn update_auto_receptionist_call_handling_settings(
+            &self,
+            request: &crate::ops::auto_receptionists::UpdateAutoReceptionistCallHandlingSettings,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::auto_receptionists::UpdateAutoReceptionistCallHandlingSettings,
+        > {
+            self.0.request(request)
+        }
+        /// Unassign all phone numbers
+        ///
+        /// `DELETE /phone/auto_receptionists/{autoReceptionistId}/phone_numbers`: sends a [`UnassignAllPhoneNumsAutoReceptionist`](crate::ops::auto_receptionists::UnassignAllPhoneNumsAutoReceptionist).
+        #[inline]
+        pub fn unassign_all_phone_nums_auto_receptionist(
+            &self,
+            request: &crate::ops::auto_receptionists::UnassignAllPhoneNumsAutoReceptionist,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::auto_receptionists::UnassignAllPhoneNumsAutoReceptionist,
+        > {
+            self.0.request(request)
+        }
+        /// Assign phone numbers
+        ///
+        /// `POST /phone/auto_receptionists/{autoReceptionistId}/phone_numbers`: sends a [`AssignPhoneNumbersAutoReceptionist`](crate::ops::auto_receptionists::AssignPhoneNumbersAutoReceptionist).
+        #[inline]
+        pub fn assign_phone_numbers_auto_receptionist(
+            &self,
+            request: &crate::ops::auto_receptionists::AssignPhoneNumbersAutoReceptionist,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::auto_receptionists::AssignPhoneNumbersAutoReceptionist,
+        > {
+            self.0.request(request)
+        }
+        /// Unassign a phone number
+        ///
+        /// `DELETE /phone/auto_receptionists/{autoReceptionistId}/phone_numbers/{phoneNumberId}`: sends a [`UnassignAPhoneNumAutoReceptionist`](crate::ops::auto_receptionists::UnassignAPhoneNumAutoReceptionist).
+        #[inline]
+        pub fn unassign_a_phone_num_auto_receptionist(
+            &self,
+            request: &crate::ops::auto_receptionists::UnassignAPhoneNumAutoReceptionist,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::auto_receptionists::UnassignAPhoneNumAutoReceptionist,
+        > {
+            self.0.request(request)
+        }
+        /// Get an auto receptionist policy
+        ///
+        /// `GET /phone/auto_receptionists/{autoReceptionistId}/policies`: sends a [`GetAutoReceptionistsPolicy`](crate::ops::auto_receptionists::GetAutoReceptionistsPolicy).
+        #[inline]
+        pub fn get_auto_receptionists_policy(
+            &self,
+            request: &crate::ops::auto_receptionists::GetAutoReceptionistsPolicy,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::auto_receptionists::GetAutoReceptionistsPolicy,
+        > {
+            self.0.request(request)
+        }
+        /// Update an auto receptionist policy
+        ///
+        /// `PATCH /phone/auto_receptionists/{autoReceptionistId}/policies`: sends a [`UpdateAutoReceptionistPolicy`](crate::ops::auto_receptionists::UpdateAutoReceptionistPolicy).
+        #[inline]
+        pub fn update_auto_receptionist_policy(
+            &self,
+            request: &crate::ops::auto_receptionists::UpdateAutoReceptionistPolicy,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::auto_receptionists::UpdateAutoReceptionistPolicy,
+        > {
+            self.0.request(request)
+        }
+        /// Delete a policy subsetting
+        ///
+        /// `DELETE /phone/auto_receptionists/{autoReceptionistId}/policies/{policyType}`: sends a [`DeletePolicy`](crate::ops::auto_receptionists::DeletePolicy).
+        #[inline]
+        pub fn delete_policy(
+            &self,
+            request: &crate::ops::auto_receptionists::DeletePolicy,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::auto_receptionists::DeletePolicy> {
+            self.0.request(request)
+        }
+        /// Update a policy subsetting
+        ///
+        /// `PATCH /phone/auto_receptionists/{autoReceptionistId}/policies/{policyType}`: sends a [`UpdatePolicy`](crate::ops::auto_receptionists::UpdatePolicy).
+        #[inline]
+        pub fn update_policy(
+            &self,
+            request: &crate::ops::auto_receptionists::UpdatePolicy,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::auto_receptionists::UpdatePolicy> {
+            self.0.request(request)
+        }
+        /// Add a policy subsetting
+        ///
+        /// `POST /phone/auto_receptionists/{autoReceptionistId}/policies/{policyType}`: sends a [`AddPolicy`](crate::ops::auto_receptionists::AddPolicy).
+        #[inline]
+        pub fn add_policy(
+            &self,
+            request: &crate::ops::auto_receptionists::AddPolicy,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::auto_receptionists::AddPolicy> {
+            self.0.request(request)
+        }
+        /// Get auto receptionist settings
+        ///
+        /// `GET /phone/auto_receptionists/{autoReceptionistId}/settings`: sends a [`GetAutoReceptionistSettings`](crate::ops::auto_receptionists::GetAutoReceptionistSettings).
+        #[inline]
+        pub fn get_auto_receptionist_settings(
+            &self,
+            request: &crate::ops::auto_receptionists::GetAutoReceptionistSettings,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::auto_receptionists::GetAutoReceptionistSettings,
+        > {
+            self.0.request(request)
+        }
+        /// Delete auto receptionist setting
+        ///
+        /// `DELETE /phone/auto_receptionists/{autoReceptionistId}/settings/{settingType}`: sends a [`DeleteAutoReceptionistSetting`](crate::ops::auto_receptionists::DeleteAutoReceptionistSetting).
+        #[inline]
+        pub fn delete_auto_receptionist_setting(
+            &self,
+            request: &crate::ops::auto_receptionists::DeleteAutoReceptionistSetting,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::auto_receptionists::DeleteAutoReceptionistSetting,
+        > {
+            self.0.request(request)
+        }
+        /// Update auto receptionist setting
+        ///
+        /// `PATCH /phone/auto_receptionists/{autoReceptionistId}/settings/{settingType}`: sends a [`UpdateAutoReceptionistSetting`](crate::ops::auto_receptionists::UpdateAutoReceptionistSetting).
+        #[inline]
+        pub fn update_auto_receptionist_setting(
+            &self,
+            request: &crate::ops::auto_receptionists::UpdateAutoReceptionistSetting,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::auto_receptionists::UpdateAutoReceptionistSetting,
+        > {
+            self.0.request(request)
+        }
+        /// Add auto receptionist setting
+        ///
+        /// `POST /phone/auto_receptionists/{autoReceptionistId}/settings/{settingType}`: sends a [`AddAutoReceptionistSetting`](crate::ops::auto_receptionists::AddAutoReceptionistSetting).
+        #[inline]
+        pub fn add_auto_receptionist_setting(
+            &self,
+            request: &crate::ops::auto_receptionists::AddAutoReceptionistSetting,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::auto_receptionists::AddAutoReceptionistSetting,
+        > {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::auto_receptionists::ListAutoReceptionists {
+    type Item =
+        ::zoom_phone::ops::auto_receptionists::ListAutoReceptionistsResponseAutoReceptionists;
 }

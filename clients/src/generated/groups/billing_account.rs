@@ -4,18 +4,78 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Billing Account`: 2 operations.
-billing_account => BillingAccount {
-/// List billing accounts
-///
-/// `GET /phone/billing_accounts`
-list_billing_account(ListBillingAccount);
-/// Get billing account details
-///
-/// `GET /phone/billing_accounts/{billingAccountId}`
-get_a_billing_account(GetABillingAccount);
+/// The `Billing Account` operations (2 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct BillingAccount<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Billing Account` operations: [`groups::BillingAccount`](crate::groups::BillingAccount).
+    pub fn billing_account(&self) -> BillingAccount<'_> {
+        BillingAccount(self)
+    }
 }
-pages {
+
+#[cfg(feature = "async")]
+impl<'a> BillingAccount<'a> {
+    /// List billing accounts
+    ///
+    /// `GET /phone/billing_accounts`: sends a [`ListBillingAccount`](crate::ops::billing_account::ListBillingAccount).
+    #[inline]
+    pub fn list_billing_account(
+        &self,
+        request: &crate::ops::billing_account::ListBillingAccount,
+    ) -> crate::TypedCall<'a, crate::ops::billing_account::ListBillingAccount> {
+        self.0.request(request)
+    }
+    /// Get billing account details
+    ///
+    /// `GET /phone/billing_accounts/{billingAccountId}`: sends a [`GetABillingAccount`](crate::ops::billing_account::GetABillingAccount).
+    #[inline]
+    pub fn get_a_billing_account(
+        &self,
+        request: &crate::ops::billing_account::GetABillingAccount,
+    ) -> crate::TypedCall<'a, crate::ops::billing_account::GetABillingAccount> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Billing Account` operations (2 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct BillingAccount<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Billing Account` operations: [`groups::blocking::BillingAccount`](crate::groups::blocking::BillingAccount).
+        pub fn billing_account(&self) -> BillingAccount<'_> {
+            BillingAccount(self)
+        }
+    }
+
+    impl<'a> BillingAccount<'a> {
+        /// List billing accounts
+        ///
+        /// `GET /phone/billing_accounts`: sends a [`ListBillingAccount`](crate::ops::billing_account::ListBillingAccount).
+        #[inline]
+        pub fn list_billing_account(
+            &self,
+            request: &crate::ops::billing_account::ListBillingAccount,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::billing_account::ListBillingAccount>
+        {
+            self.0.request(request)
+        }
+        /// Get billing account details
+        ///
+        /// `GET /phone/billing_accounts/{billingAccountId}`: sends a [`GetABillingAccount`](crate::ops::billing_account::GetABillingAccount).
+        #[inline]
+        pub fn get_a_billing_account(
+            &self,
+            request: &crate::ops::billing_account::GetABillingAccount,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::billing_account::GetABillingAccount>
+        {
+            self.0.request(request)
+        }
+    }
 }

@@ -4,31 +4,141 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Blocked List`: 5 operations.
-blocked_list => BlockedList {
-/// List blocked lists
-///
-/// `GET /phone/blocked_list`
-list_blocked_list(ListBlockedList);
-/// Create a blocked list
-///
-/// `POST /phone/blocked_list`
-add_anumber_to_blocked_list(AddAnumberToBlockedList);
-/// Delete a blocked list
-///
-/// `DELETE /phone/blocked_list/{blockedListId}`
-delete_a_blocked_list(DeleteABlockedList);
-/// Get blocked list details
-///
-/// `GET /phone/blocked_list/{blockedListId}`
-get_a_blocked_list(GetABlockedList);
-/// Update a blocked list
-///
-/// `PATCH /phone/blocked_list/{blockedListId}`
-update_blocked_list(UpdateBlockedList);
+/// The `Blocked List` operations (5 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct BlockedList<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Blocked List` operations: [`groups::BlockedList`](crate::groups::BlockedList).
+    pub fn blocked_list(&self) -> BlockedList<'_> {
+        BlockedList(self)
+    }
 }
-pages {
-ListBlockedList => ::zoom_phone::ops::blocked_list::ListBlockedListResponseBlockedList;
+
+#[cfg(feature = "async")]
+impl<'a> BlockedList<'a> {
+    /// List blocked lists
+    ///
+    /// `GET /phone/blocked_list`: sends a [`ListBlockedList`](crate::ops::blocked_list::ListBlockedList).
+    #[inline]
+    pub fn list_blocked_list(
+        &self,
+        request: &crate::ops::blocked_list::ListBlockedList,
+    ) -> crate::TypedCall<'a, crate::ops::blocked_list::ListBlockedList> {
+        self.0.request(request)
+    }
+    /// Create a blocked list
+    ///
+    /// `POST /phone/blocked_list`: sends a [`AddAnumberToBlockedList`](crate::ops::blocked_list::AddAnumberToBlockedList).
+    #[inline]
+    pub fn add_anumber_to_blocked_list(
+        &self,
+        request: &crate::ops::blocked_list::AddAnumberToBlockedList,
+    ) -> crate::TypedCall<'a, crate::ops::blocked_list::AddAnumberToBlockedList> {
+        self.0.request(request)
+    }
+    /// Delete a blocked list
+    ///
+    /// `DELETE /phone/blocked_list/{blockedListId}`: sends a [`DeleteABlockedList`](crate::ops::blocked_list::DeleteABlockedList).
+    #[inline]
+    pub fn delete_a_blocked_list(
+        &self,
+        request: &crate::ops::blocked_list::DeleteABlockedList,
+    ) -> crate::TypedCall<'a, crate::ops::blocked_list::DeleteABlockedList> {
+        self.0.request(request)
+    }
+    /// Get blocked list details
+    ///
+    /// `GET /phone/blocked_list/{blockedListId}`: sends a [`GetABlockedList`](crate::ops::blocked_list::GetABlockedList).
+    #[inline]
+    pub fn get_a_blocked_list(
+        &self,
+        request: &crate::ops::blocked_list::GetABlockedList,
+    ) -> crate::TypedCall<'a, crate::ops::blocked_list::GetABlockedList> {
+        self.0.request(request)
+    }
+    /// Update a blocked list
+    ///
+    /// `PATCH /phone/blocked_list/{blockedListId}`: sends a [`UpdateBlockedList`](crate::ops::blocked_list::UpdateBlockedList).
+    #[inline]
+    pub fn update_blocked_list(
+        &self,
+        request: &crate::ops::blocked_list::UpdateBlockedList,
+    ) -> crate::TypedCall<'a, crate::ops::blocked_list::UpdateBlockedList> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Blocked List` operations (5 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct BlockedList<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Blocked List` operations: [`groups::blocking::BlockedList`](crate::groups::blocking::BlockedList).
+        pub fn blocked_list(&self) -> BlockedList<'_> {
+            BlockedList(self)
+        }
+    }
+
+    impl<'a> BlockedList<'a> {
+        /// List blocked lists
+        ///
+        /// `GET /phone/blocked_list`: sends a [`ListBlockedList`](crate::ops::blocked_list::ListBlockedList).
+        #[inline]
+        pub fn list_blocked_list(
+            &self,
+            request: &crate::ops::blocked_list::ListBlockedList,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::blocked_list::ListBlockedList> {
+            self.0.request(request)
+        }
+        /// Create a blocked list
+        ///
+        /// `POST /phone/blocked_list`: sends a [`AddAnumberToBlockedList`](crate::ops::blocked_list::AddAnumberToBlockedList).
+        #[inline]
+        pub fn add_anumber_to_blocked_list(
+            &self,
+            request: &crate::ops::blocked_list::AddAnumberToBlockedList,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::blocked_list::AddAnumberToBlockedList>
+        {
+            self.0.request(request)
+        }
+        /// Delete a blocked list
+        ///
+        /// `DELETE /phone/blocked_list/{blockedListId}`: sends a [`DeleteABlockedList`](crate::ops::blocked_list::DeleteABlockedList).
+        #[inline]
+        pub fn delete_a_blocked_list(
+            &self,
+            request: &crate::ops::blocked_list::DeleteABlockedList,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::blocked_list::DeleteABlockedList> {
+            self.0.request(request)
+        }
+        /// Get blocked list details
+        ///
+        /// `GET /phone/blocked_list/{blockedListId}`: sends a [`GetABlockedList`](crate::ops::blocked_list::GetABlockedList).
+        #[inline]
+        pub fn get_a_blocked_list(
+            &self,
+            request: &crate::ops::blocked_list::GetABlockedList,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::blocked_list::GetABlockedList> {
+            self.0.request(request)
+        }
+        /// Update a blocked list
+        ///
+        /// `PATCH /phone/blocked_list/{blockedListId}`: sends a [`UpdateBlockedList`](crate::ops::blocked_list::UpdateBlockedList).
+        #[inline]
+        pub fn update_blocked_list(
+            &self,
+            request: &crate::ops::blocked_list::UpdateBlockedList,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::blocked_list::UpdateBlockedList> {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::blocked_list::ListBlockedList {
+    type Item = ::zoom_phone::ops::blocked_list::ListBlockedListResponseBlockedList;
 }

@@ -4,29 +4,122 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Call Handling`: 4 operations.
-call_handling => CallHandling {
-/// Get call handling settings
-///
-/// `GET /phone/extension/{extensionId}/call_handling/settings`
-#[deprecated]
-get_call_handling(GetCallHandling);
-/// Delete a call handling setting
-///
-/// `DELETE /phone/extension/{extensionId}/call_handling/settings/{settingType}`
-delete_call_handling(DeleteCallHandling);
-/// Update a call handling setting
-///
-/// `PATCH /phone/extension/{extensionId}/call_handling/settings/{settingType}`
-#[deprecated]
-update_call_handling(UpdateCallHandling);
-/// Add a call handling setting
-///
-/// `POST /phone/extension/{extensionId}/call_handling/settings/{settingType}`
-#[deprecated]
-add_call_handling(AddCallHandling);
+/// The `Call Handling` operations (4 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct CallHandling<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Call Handling` operations: [`groups::CallHandling`](crate::groups::CallHandling).
+    pub fn call_handling(&self) -> CallHandling<'_> {
+        CallHandling(self)
+    }
 }
-pages {
+
+#[cfg(feature = "async")]
+impl<'a> CallHandling<'a> {
+    /// Get call handling settings
+    ///
+    /// `GET /phone/extension/{extensionId}/call_handling/settings`: sends a [`GetCallHandling`](crate::ops::call_handling::GetCallHandling).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn get_call_handling(
+        &self,
+        request: &crate::ops::call_handling::GetCallHandling,
+    ) -> crate::TypedCall<'a, crate::ops::call_handling::GetCallHandling> {
+        self.0.request(request)
+    }
+    /// Delete a call handling setting
+    ///
+    /// `DELETE /phone/extension/{extensionId}/call_handling/settings/{settingType}`: sends a [`DeleteCallHandling`](crate::ops::call_handling::DeleteCallHandling).
+    #[inline]
+    pub fn delete_call_handling(
+        &self,
+        request: &crate::ops::call_handling::DeleteCallHandling,
+    ) -> crate::TypedCall<'a, crate::ops::call_handling::DeleteCallHandling> {
+        self.0.request(request)
+    }
+    /// Update a call handling setting
+    ///
+    /// `PATCH /phone/extension/{extensionId}/call_handling/settings/{settingType}`: sends a [`UpdateCallHandling`](crate::ops::call_handling::UpdateCallHandling).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn update_call_handling(
+        &self,
+        request: &crate::ops::call_handling::UpdateCallHandling,
+    ) -> crate::TypedCall<'a, crate::ops::call_handling::UpdateCallHandling> {
+        self.0.request(request)
+    }
+    /// Add a call handling setting
+    ///
+    /// `POST /phone/extension/{extensionId}/call_handling/settings/{settingType}`: sends a [`AddCallHandling`](crate::ops::call_handling::AddCallHandling).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn add_call_handling(
+        &self,
+        request: &crate::ops::call_handling::AddCallHandling,
+    ) -> crate::TypedCall<'a, crate::ops::call_handling::AddCallHandling> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Call Handling` operations (4 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct CallHandling<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Call Handling` operations: [`groups::blocking::CallHandling`](crate::groups::blocking::CallHandling).
+        pub fn call_handling(&self) -> CallHandling<'_> {
+            CallHandling(self)
+        }
+    }
+
+    impl<'a> CallHandling<'a> {
+        /// Get call handling settings
+        ///
+        /// `GET /phone/extension/{extensionId}/call_handling/settings`: sends a [`GetCallHandling`](crate::ops::call_handling::GetCallHandling).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn get_call_handling(
+            &self,
+            request: &crate::ops::call_handling::GetCallHandling,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_handling::GetCallHandling> {
+            self.0.request(request)
+        }
+        /// Delete a call handling setting
+        ///
+        /// `DELETE /phone/extension/{extensionId}/call_handling/settings/{settingType}`: sends a [`DeleteCallHandling`](crate::ops::call_handling::DeleteCallHandling).
+        #[inline]
+        pub fn delete_call_handling(
+            &self,
+            request: &crate::ops::call_handling::DeleteCallHandling,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_handling::DeleteCallHandling> {
+            self.0.request(request)
+        }
+        /// Update a call handling setting
+        ///
+        /// `PATCH /phone/extension/{extensionId}/call_handling/settings/{settingType}`: sends a [`UpdateCallHandling`](crate::ops::call_handling::UpdateCallHandling).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn update_call_handling(
+            &self,
+            request: &crate::ops::call_handling::UpdateCallHandling,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_handling::UpdateCallHandling> {
+            self.0.request(request)
+        }
+        /// Add a call handling setting
+        ///
+        /// `POST /phone/extension/{extensionId}/call_handling/settings/{settingType}`: sends a [`AddCallHandling`](crate::ops::call_handling::AddCallHandling).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn add_call_handling(
+            &self,
+            request: &crate::ops::call_handling::AddCallHandling,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_handling::AddCallHandling> {
+            self.0.request(request)
+        }
+    }
 }

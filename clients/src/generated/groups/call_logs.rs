@@ -4,81 +4,367 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Call Logs`: 15 operations.
-call_logs => CallLogs {
-/// Get call element
-///
-/// `GET /phone/call_element/{callElementId}`
-get_call_element(GetCallElement);
-/// Get account's call history
-///
-/// `GET /phone/call_history`
-account_call_history(AccountCallHistory);
-/// Get call history
-///
-/// `GET /phone/call_history/{callHistoryUuid}`
-get_call_path(GetCallPath);
-/// Add a client code to a call history
-///
-/// `PATCH /phone/call_history/{callLogId}/client_code`
-add_client_code_to_call_history(AddClientCodeToCallHistory);
-/// Get call history detail
-///
-/// `GET /phone/call_history_detail/{callHistoryId}`
-#[deprecated]
-get_call_history_detail(GetCallHistoryDetail);
-/// Get account's call logs
-///
-/// `GET /phone/call_logs`
-#[deprecated]
-account_call_logs(AccountCallLogs);
-/// Get call log details
-///
-/// `GET /phone/call_logs/{callLogId}`
-#[deprecated]
-get_call_log_details(GetCallLogDetails);
-/// Add a client code to a call log
-///
-/// `PUT /phone/call_logs/{callLogId}/client_code`
-#[deprecated]
-add_client_code_to_call_log(AddClientCodeToCallLog);
-/// Get User AI Call Summary Detail
-///
-/// `GET /phone/user/{userId}/ai_call_summary/{aiCallSummaryId}`
-get_user_ai_call_summary(GetUserAiCallSummary);
-/// Get user's call history
-///
-/// `GET /phone/users/{userId}/call_history`
-phone_user_call_history(PhoneUserCallHistory);
-/// Sync user's call history
-///
-/// `GET /phone/users/{userId}/call_history/sync`
-sync_user_call_history(SyncUserCallHistory);
-/// Delete a user's call history
-///
-/// `DELETE /phone/users/{userId}/call_history/{callLogId}`
-delete_user_call_history(DeleteUserCallHistory);
-/// Get user's call logs
-///
-/// `GET /phone/users/{userId}/call_logs`
-#[deprecated]
-phone_user_call_logs(PhoneUserCallLogs);
-/// Sync user's call logs
-///
-/// `GET /phone/users/{userId}/call_logs/sync`
-#[deprecated]
-sync_user_call_logs(SyncUserCallLogs);
-/// Delete a user's call log
-///
-/// `DELETE /phone/users/{userId}/call_logs/{callLogId}`
-#[deprecated]
-delete_call_log(DeleteCallLog);
+/// The `Call Logs` operations (15 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct CallLogs<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Call Logs` operations: [`groups::CallLogs`](crate::groups::CallLogs).
+    pub fn call_logs(&self) -> CallLogs<'_> {
+        CallLogs(self)
+    }
 }
-pages {
-AccountCallHistory => ::zoom_phone::ops::call_logs::AccountCallHistoryResponseCallHistory;
-AccountCallLogs => ::zoom_phone::ops::call_logs::AccountCallLogsResponseCallLogs;
-PhoneUserCallHistory => ::zoom_phone::ops::call_logs::PhoneUserCallHistoryResponseCallLogs;
-PhoneUserCallLogs => ::zoom_phone::ops::call_logs::PhoneUserCallLogsResponseCallLogs;
+
+#[cfg(feature = "async")]
+impl<'a> CallLogs<'a> {
+    /// Get call element
+    ///
+    /// `GET /phone/call_element/{callElementId}`: sends a [`GetCallElement`](crate::ops::call_logs::GetCallElement).
+    #[inline]
+    pub fn get_call_element(
+        &self,
+        request: &crate::ops::call_logs::GetCallElement,
+    ) -> crate::TypedCall<'a, crate::ops::call_logs::GetCallElement> {
+        self.0.request(request)
+    }
+    /// Get account's call history
+    ///
+    /// `GET /phone/call_history`: sends a [`AccountCallHistory`](crate::ops::call_logs::AccountCallHistory).
+    #[inline]
+    pub fn account_call_history(
+        &self,
+        request: &crate::ops::call_logs::AccountCallHistory,
+    ) -> crate::TypedCall<'a, crate::ops::call_logs::AccountCallHistory> {
+        self.0.request(request)
+    }
+    /// Get call history
+    ///
+    /// `GET /phone/call_history/{callHistoryUuid}`: sends a [`GetCallPath`](crate::ops::call_logs::GetCallPath).
+    #[inline]
+    pub fn get_call_path(
+        &self,
+        request: &crate::ops::call_logs::GetCallPath,
+    ) -> crate::TypedCall<'a, crate::ops::call_logs::GetCallPath> {
+        self.0.request(request)
+    }
+    /// Add a client code to a call history
+    ///
+    /// `PATCH /phone/call_history/{callLogId}/client_code`: sends a [`AddClientCodeToCallHistory`](crate::ops::call_logs::AddClientCodeToCallHistory).
+    #[inline]
+    pub fn add_client_code_to_call_history(
+        &self,
+        request: &crate::ops::call_logs::AddClientCodeToCallHistory,
+    ) -> crate::TypedCall<'a, crate::ops::call_logs::AddClientCodeToCallHistory> {
+        self.0.request(request)
+    }
+    /// Get call history detail
+    ///
+    /// `GET /phone/call_history_detail/{callHistoryId}`: sends a [`GetCallHistoryDetail`](crate::ops::call_logs::GetCallHistoryDetail).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn get_call_history_detail(
+        &self,
+        request: &crate::ops::call_logs::GetCallHistoryDetail,
+    ) -> crate::TypedCall<'a, crate::ops::call_logs::GetCallHistoryDetail> {
+        self.0.request(request)
+    }
+    /// Get account's call logs
+    ///
+    /// `GET /phone/call_logs`: sends a [`AccountCallLogs`](crate::ops::call_logs::AccountCallLogs).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn account_call_logs(
+        &self,
+        request: &crate::ops::call_logs::AccountCallLogs,
+    ) -> crate::TypedCall<'a, crate::ops::call_logs::AccountCallLogs> {
+        self.0.request(request)
+    }
+    /// Get call log details
+    ///
+    /// `GET /phone/call_logs/{callLogId}`: sends a [`GetCallLogDetails`](crate::ops::call_logs::GetCallLogDetails).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn get_call_log_details(
+        &self,
+        request: &crate::ops::call_logs::GetCallLogDetails,
+    ) -> crate::TypedCall<'a, crate::ops::call_logs::GetCallLogDetails> {
+        self.0.request(request)
+    }
+    /// Add a client code to a call log
+    ///
+    /// `PUT /phone/call_logs/{callLogId}/client_code`: sends a [`AddClientCodeToCallLog`](crate::ops::call_logs::AddClientCodeToCallLog).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn add_client_code_to_call_log(
+        &self,
+        request: &crate::ops::call_logs::AddClientCodeToCallLog,
+    ) -> crate::TypedCall<'a, crate::ops::call_logs::AddClientCodeToCallLog> {
+        self.0.request(request)
+    }
+    /// Get User AI Call Summary Detail
+    ///
+    /// `GET /phone/user/{userId}/ai_call_summary/{aiCallSummaryId}`: sends a [`GetUserAiCallSummary`](crate::ops::call_logs::GetUserAiCallSummary).
+    #[inline]
+    pub fn get_user_ai_call_summary(
+        &self,
+        request: &crate::ops::call_logs::GetUserAiCallSummary,
+    ) -> crate::TypedCall<'a, crate::ops::call_logs::GetUserAiCallSummary> {
+        self.0.request(request)
+    }
+    /// Get user's call history
+    ///
+    /// `GET /phone/users/{userId}/call_history`: sends a [`PhoneUserCallHistory`](crate::ops::call_logs::PhoneUserCallHistory).
+    #[inline]
+    pub fn phone_user_call_history(
+        &self,
+        request: &crate::ops::call_logs::PhoneUserCallHistory,
+    ) -> crate::TypedCall<'a, crate::ops::call_logs::PhoneUserCallHistory> {
+        self.0.request(request)
+    }
+    /// Sync user's call history
+    ///
+    /// `GET /phone/users/{userId}/call_history/sync`: sends a [`SyncUserCallHistory`](crate::ops::call_logs::SyncUserCallHistory).
+    #[inline]
+    pub fn sync_user_call_history(
+        &self,
+        request: &crate::ops::call_logs::SyncUserCallHistory,
+    ) -> crate::TypedCall<'a, crate::ops::call_logs::SyncUserCallHistory> {
+        self.0.request(request)
+    }
+    /// Delete a user's call history
+    ///
+    /// `DELETE /phone/users/{userId}/call_history/{callLogId}`: sends a [`DeleteUserCallHistory`](crate::ops::call_logs::DeleteUserCallHistory).
+    #[inline]
+    pub fn delete_user_call_history(
+        &self,
+        request: &crate::ops::call_logs::DeleteUserCallHistory,
+    ) -> crate::TypedCall<'a, crate::ops::call_logs::DeleteUserCallHistory> {
+        self.0.request(request)
+    }
+    /// Get user's call logs
+    ///
+    /// `GET /phone/users/{userId}/call_logs`: sends a [`PhoneUserCallLogs`](crate::ops::call_logs::PhoneUserCallLogs).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn phone_user_call_logs(
+        &self,
+        request: &crate::ops::call_logs::PhoneUserCallLogs,
+    ) -> crate::TypedCall<'a, crate::ops::call_logs::PhoneUserCallLogs> {
+        self.0.request(request)
+    }
+    /// Sync user's call logs
+    ///
+    /// `GET /phone/users/{userId}/call_logs/sync`: sends a [`SyncUserCallLogs`](crate::ops::call_logs::SyncUserCallLogs).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn sync_user_call_logs(
+        &self,
+        request: &crate::ops::call_logs::SyncUserCallLogs,
+    ) -> crate::TypedCall<'a, crate::ops::call_logs::SyncUserCallLogs> {
+        self.0.request(request)
+    }
+    /// Delete a user's call log
+    ///
+    /// `DELETE /phone/users/{userId}/call_logs/{callLogId}`: sends a [`DeleteCallLog`](crate::ops::call_logs::DeleteCallLog).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn delete_call_log(
+        &self,
+        request: &crate::ops::call_logs::DeleteCallLog,
+    ) -> crate::TypedCall<'a, crate::ops::call_logs::DeleteCallLog> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Call Logs` operations (15 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct CallLogs<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Call Logs` operations: [`groups::blocking::CallLogs`](crate::groups::blocking::CallLogs).
+        pub fn call_logs(&self) -> CallLogs<'_> {
+            CallLogs(self)
+        }
+    }
+
+    impl<'a> CallLogs<'a> {
+        /// Get call element
+        ///
+        /// `GET /phone/call_element/{callElementId}`: sends a [`GetCallElement`](crate::ops::call_logs::GetCallElement).
+        #[inline]
+        pub fn get_call_element(
+            &self,
+            request: &crate::ops::call_logs::GetCallElement,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_logs::GetCallElement> {
+            self.0.request(request)
+        }
+        /// Get account's call history
+        ///
+        /// `GET /phone/call_history`: sends a [`AccountCallHistory`](crate::ops::call_logs::AccountCallHistory).
+        #[inline]
+        pub fn account_call_history(
+            &self,
+            request: &crate::ops::call_logs::AccountCallHistory,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_logs::AccountCallHistory> {
+            self.0.request(request)
+        }
+        /// Get call history
+        ///
+        /// `GET /phone/call_history/{callHistoryUuid}`: sends a [`GetCallPath`](crate::ops::call_logs::GetCallPath).
+        #[inline]
+        pub fn get_call_path(
+            &self,
+            request: &crate::ops::call_logs::GetCallPath,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_logs::GetCallPath> {
+            self.0.request(request)
+        }
+        /// Add a client code to a call history
+        ///
+        /// `PATCH /phone/call_history/{callLogId}/client_code`: sends a [`AddClientCodeToCallHistory`](crate::ops::call_logs::AddClientCodeToCallHistory).
+        #[inline]
+        pub fn add_client_code_to_call_history(
+            &self,
+            request: &crate::ops::call_logs::AddClientCodeToCallHistory,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_logs::AddClientCodeToCallHistory>
+        {
+            self.0.request(request)
+        }
+        /// Get call history detail
+        ///
+        /// `GET /phone/call_history_detail/{callHistoryId}`: sends a [`GetCallHistoryDetail`](crate::ops::call_logs::GetCallHistoryDetail).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn get_call_history_detail(
+            &self,
+            request: &crate::ops::call_logs::GetCallHistoryDetail,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_logs::GetCallHistoryDetail> {
+            self.0.request(request)
+        }
+        /// Get account's call logs
+        ///
+        /// `GET /phone/call_logs`: sends a [`AccountCallLogs`](crate::ops::call_logs::AccountCallLogs).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn account_call_logs(
+            &self,
+            request: &crate::ops::call_logs::AccountCallLogs,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_logs::AccountCallLogs> {
+            self.0.request(request)
+        }
+        /// Get call log details
+        ///
+        /// `GET /phone/call_logs/{callLogId}`: sends a [`GetCallLogDetails`](crate::ops::call_logs::GetCallLogDetails).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn get_call_log_details(
+            &self,
+            request: &crate::ops::call_logs::GetCallLogDetails,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_logs::GetCallLogDetails> {
+            self.0.request(request)
+        }
+        /// Add a client code to a call log
+        ///
+        /// `PUT /phone/call_logs/{callLogId}/client_code`: sends a [`AddClientCodeToCallLog`](crate::ops::call_logs::AddClientCodeToCallLog).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn add_client_code_to_call_log(
+            &self,
+            request: &crate::ops::call_logs::AddClientCodeToCallLog,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_logs::AddClientCodeToCallLog> {
+            self.0.request(request)
+        }
+        /// Get User AI Call Summary Detail
+        ///
+        /// `GET /phone/user/{userId}/ai_call_summary/{aiCallSummaryId}`: sends a [`GetUserAiCallSummary`](crate::ops::call_logs::GetUserAiCallSummary).
+        #[inline]
+        pub fn get_user_ai_call_summary(
+            &self,
+            request: &crate::ops::call_logs::GetUserAiCallSummary,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_logs::GetUserAiCallSummary> {
+            self.0.request(request)
+        }
+        /// Get user's call history
+        ///
+        /// `GET /phone/users/{userId}/call_history`: sends a [`PhoneUserCallHistory`](crate::ops::call_logs::PhoneUserCallHistory).
+        #[inline]
+        pub fn phone_user_call_history(
+            &self,
+            request: &crate::ops::call_logs::PhoneUserCallHistory,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_logs::PhoneUserCallHistory> {
+            self.0.request(request)
+        }
+        /// Sync user's call history
+        ///
+        /// `GET /phone/users/{userId}/call_history/sync`: sends a [`SyncUserCallHistory`](crate::ops::call_logs::SyncUserCallHistory).
+        #[inline]
+        pub fn sync_user_call_history(
+            &self,
+            request: &crate::ops::call_logs::SyncUserCallHistory,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_logs::SyncUserCallHistory> {
+            self.0.request(request)
+        }
+        /// Delete a user's call history
+        ///
+        /// `DELETE /phone/users/{userId}/call_history/{callLogId}`: sends a [`DeleteUserCallHistory`](crate::ops::call_logs::DeleteUserCallHistory).
+        #[inline]
+        pub fn delete_user_call_history(
+            &self,
+            request: &crate::ops::call_logs::DeleteUserCallHistory,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_logs::DeleteUserCallHistory> {
+            self.0.request(request)
+        }
+        /// Get user's call logs
+        ///
+        /// `GET /phone/users/{userId}/call_logs`: sends a [`PhoneUserCallLogs`](crate::ops::call_logs::PhoneUserCallLogs).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn phone_user_call_logs(
+            &self,
+            request: &crate::ops::call_logs::PhoneUserCallLogs,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_logs::PhoneUserCallLogs> {
+            self.0.request(request)
+        }
+        /// Sync user's call logs
+        ///
+        /// `GET /phone/users/{userId}/call_logs/sync`: sends a [`SyncUserCallLogs`](crate::ops::call_logs::SyncUserCallLogs).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn sync_user_call_logs(
+            &self,
+            request: &crate::ops::call_logs::SyncUserCallLogs,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_logs::SyncUserCallLogs> {
+            self.0.request(request)
+        }
+        /// Delete a user's call log
+        ///
+        /// `DELETE /phone/users/{userId}/call_logs/{callLogId}`: sends a [`DeleteCallLog`](crate::ops::call_logs::DeleteCallLog).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn delete_call_log(
+            &self,
+            request: &crate::ops::call_logs::DeleteCallLog,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_logs::DeleteCallLog> {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::call_logs::AccountCallHistory {
+    type Item = ::zoom_phone::ops::call_logs::AccountCallHistoryResponseCallHistory;
+}
+
+impl crate::typed::Paginated for crate::ops::call_logs::AccountCallLogs {
+    type Item = ::zoom_phone::ops::call_logs::AccountCallLogsResponseCallLogs;
+}
+
+impl crate::typed::Paginated for crate::ops::call_logs::PhoneUserCallHistory {
+    type Item = ::zoom_phone::ops::call_logs::PhoneUserCallHistoryResponseCallLogs;
+}
+
+impl crate::typed::Paginated for crate::ops::call_logs::PhoneUserCallLogs {
+    type Item = ::zoom_phone::ops::call_logs::PhoneUserCallLogsResponseCallLogs;
 }

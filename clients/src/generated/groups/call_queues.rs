@@ -4,142 +4,712 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Call Queues`: 32 operations.
-call_queues => CallQueues {
-/// List call queue analytics
-///
-/// `GET /phone/call_queue_analytics`
-callqueueanalytics(Callqueueanalytics);
-/// List call queues
-///
-/// `GET /phone/call_queues`
-list_call_queues(ListCallQueues);
-/// Create a call queue
-///
-/// `POST /phone/call_queues`
-create_call_queue(CreateCallQueue);
-/// Delete a call queue
-///
-/// `DELETE /phone/call_queues/{callQueueId}`
-delete_a_call_queue(DeleteACallQueue);
-/// Get call queue details
-///
-/// `GET /phone/call_queues/{callQueueId}`
-get_a_call_queue(GetACallQueue);
-/// Update call queue details
-///
-/// `PATCH /phone/call_queues/{callQueueId}`
-update_call_queue(UpdateCallQueue);
-/// Get call queue call handling setting
-///
-/// `GET /phone/call_queues/{callQueueId}/call_handling/settings`
-get_call_queue_call_handling_setting(GetCallQueueCallHandlingSetting);
-/// Update call queue call handling setting
-///
-/// `PATCH /phone/call_queues/{callQueueId}/call_handling/settings/{hourType}`
-update_call_queue_call_handling_setting(UpdateCallQueueCallHandlingSetting);
-/// List custom groups of a call queue
-///
-/// `GET /phone/call_queues/{callQueueId}/custom_groups`
-listcustomgroupsofacallqueue(Listcustomgroupsofacallqueue);
-/// Create a custom group in a call queue
-///
-/// `POST /phone/call_queues/{callQueueId}/custom_groups`
-createacustomgroupinacallqueue(Createacustomgroupinacallqueue);
-/// Delete a custom group
-///
-/// `DELETE /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}`
-deleteacustomgroup(Deleteacustomgroup);
-/// Get call queue custom group detail
-///
-/// `GET /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}`
-getacustomgroup(Getacustomgroup);
-/// Update a custom group
-///
-/// `PATCH /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}`
-updateacustomgroup(Updateacustomgroup);
-/// Add members to a custom group
-///
-/// `POST /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}/members`
-addmemberstoacustomgroup(Addmemberstoacustomgroup);
-/// Remove a member from a custom group
-///
-/// `DELETE /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}/members/{extensionId}`
-removeamemberfromacustomgroup(Removeamemberfromacustomgroup);
-/// Unassign all members
-///
-/// `DELETE /phone/call_queues/{callQueueId}/members`
-unassign_all_members(UnassignAllMembers);
-/// List call queue members
-///
-/// `GET /phone/call_queues/{callQueueId}/members`
-list_call_queue_members(ListCallQueueMembers);
-/// Add members to a call queue
-///
-/// `POST /phone/call_queues/{callQueueId}/members`
-add_members_to_call_queue(AddMembersToCallQueue);
-/// Unassign a member
-///
-/// `DELETE /phone/call_queues/{callQueueId}/members/{memberId}`
-unassign_member_from_call_queue(UnassignMemberFromCallQueue);
-/// Unassign all phone numbers
-///
-/// `DELETE /phone/call_queues/{callQueueId}/phone_numbers`
-unassign_a_phone_num_call_queue(UnassignAPhoneNumCallQueue);
-/// Assign numbers to a call queue
-///
-/// `POST /phone/call_queues/{callQueueId}/phone_numbers`
-assign_phone_to_call_queue(AssignPhoneToCallQueue);
-/// Unassign a phone number
-///
-/// `DELETE /phone/call_queues/{callQueueId}/phone_numbers/{phoneNumberId}`
-un_assign_phone_num_call_queue(UnAssignPhoneNumCallQueue);
-/// Get call queue policy
-///
-/// `GET /phone/call_queues/{callQueueId}/policies`
-get_call_queue_policy(GetCallQueuePolicy);
-/// Update call queue policy
-///
-/// `PATCH /phone/call_queues/{callQueueId}/policies`
-update_call_queue_policy(UpdateCallQueuePolicy);
-/// Delete a CQ policy setting
-///
-/// `DELETE /phone/call_queues/{callQueueId}/policies/{policyType}`
-remove_cq_policy_sub_setting(RemoveCqPolicySubSetting);
-/// Update a call queue's policy subsetting
-///
-/// `PATCH /phone/call_queues/{callQueueId}/policies/{policyType}`
-update_cq_policy_sub_setting(UpdateCqPolicySubSetting);
-/// Add a policy subsetting to a call queue
-///
-/// `POST /phone/call_queues/{callQueueId}/policies/{policyType}`
-add_cq_policy_sub_setting(AddCqPolicySubSetting);
-/// Get call queue recordings
-///
-/// `GET /phone/call_queues/{callQueueId}/recordings`
-get_call_queue_recordings(GetCallQueueRecordings);
-/// Get call queue settings
-///
-/// `GET /phone/call_queues/{callQueueId}/settings`
-get_call_queue_settings(GetCallQueueSettings);
-/// Delete call queue setting
-///
-/// `DELETE /phone/call_queues/{callQueueId}/settings/{settingType}`
-delete_call_queue_setting(DeleteCallQueueSetting);
-/// Update call queue setting
-///
-/// `PATCH /phone/call_queues/{callQueueId}/settings/{settingType}`
-update_call_queue_setting(UpdateCallQueueSetting);
-/// Add call queue setting
-///
-/// `POST /phone/call_queues/{callQueueId}/settings/{settingType}`
-add_call_queue_setting(AddCallQueueSetting);
+/// The `Call Queues` operations (32 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct CallQueues<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Call Queues` operations: [`groups::CallQueues`](crate::groups::CallQueues).
+    pub fn call_queues(&self) -> CallQueues<'_> {
+        CallQueues(self)
+    }
 }
-pages {
-Callqueueanalytics => ::zoom_phone::ops::call_queues::CallqueueanalyticsResponseCallQueues;
-ListCallQueues => ::zoom_phone::ops::call_queues::ListCallQueuesResponseCallQueues;
-ListCallQueueMembers => ::zoom_phone::ops::call_queues::ListCallQueueMembersResponseCallQueueMembers;
-GetCallQueueRecordings => ::zoom_phone::ops::call_queues::GetCallQueueRecordingsResponseRecordings;
+
+#[cfg(feature = "async")]
+impl<'a> CallQueues<'a> {
+    /// List call queue analytics
+    ///
+    /// `GET /phone/call_queue_analytics`: sends a [`Callqueueanalytics`](crate::ops::call_queues::Callqueueanalytics).
+    #[inline]
+    pub fn callqueueanalytics(
+        &self,
+        request: &crate::ops::call_queues::Callqueueanalytics,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::Callqueueanalytics> {
+        self.0.request(request)
+    }
+    /// List call queues
+    ///
+    /// `GET /phone/call_queues`: sends a [`ListCallQueues`](crate::ops::call_queues::ListCallQueues).
+    #[inline]
+    pub fn list_call_queues(
+        &self,
+        request: &crate::ops::call_queues::ListCallQueues,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::ListCallQueues> {
+        self.0.request(request)
+    }
+    /// Create a call queue
+    ///
+    /// `POST /phone/call_queues`: sends a [`CreateCallQueue`](crate::ops::call_queues::CreateCallQueue).
+    #[inline]
+    pub fn create_call_queue(
+        &self,
+        request: &crate::ops::call_queues::CreateCallQueue,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::CreateCallQueue> {
+        self.0.request(request)
+    }
+    /// Delete a call queue
+    ///
+    /// `DELETE /phone/call_queues/{callQueueId}`: sends a [`DeleteACallQueue`](crate::ops::call_queues::DeleteACallQueue).
+    #[inline]
+    pub fn delete_a_call_queue(
+        &self,
+        request: &crate::ops::call_queues::DeleteACallQueue,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::DeleteACallQueue> {
+        self.0.request(request)
+    }
+    /// Get call queue details
+    ///
+    /// `GET /phone/call_queues/{callQueueId}`: sends a [`GetACallQueue`](crate::ops::call_queues::GetACallQueue).
+    #[inline]
+    pub fn get_a_call_queue(
+        &self,
+        request: &crate::ops::call_queues::GetACallQueue,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::GetACallQueue> {
+        self.0.request(request)
+    }
+    /// Update call queue details
+    ///
+    /// `PATCH /phone/call_queues/{callQueueId}`: sends a [`UpdateCallQueue`](crate::ops::call_queues::UpdateCallQueue).
+    #[inline]
+    pub fn update_call_queue(
+        &self,
+        request: &crate::ops::call_queues::UpdateCallQueue,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::UpdateCallQueue> {
+        self.0.request(request)
+    }
+    /// Get call queue call handling setting
+    ///
+    /// `GET /phone/call_queues/{callQueueId}/call_handling/settings`: sends a [`GetCallQueueCallHandlingSetting`](crate::ops::call_queues::GetCallQueueCallHandlingSetting).
+    #[inline]
+    pub fn get_call_queue_call_handling_setting(
+        &self,
+        request: &crate::ops::call_queues::GetCallQueueCallHandlingSetting,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::GetCallQueueCallHandlingSetting> {
+        self.0.request(request)
+    }
+    /// Update call queue call handling setting
+    ///
+    /// `PATCH /phone/call_queues/{callQueueId}/call_handling/settings/{hourType}`: sends a [`UpdateCallQueueCallHandlingSetting`](crate::ops::call_queues::UpdateCallQueueCallHandlingSetting).
+    #[inline]
+    pub fn update_call_queue_call_handling_setting(
+        &self,
+        request: &crate::ops::call_queues::UpdateCallQueueCallHandlingSetting,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::UpdateCallQueueCallHandlingSetting> {
+        self.0.request(request)
+    }
+    /// List custom groups of a call queue
+    ///
+    /// `GET /phone/call_queues/{callQueueId}/custom_groups`: sends a [`Listcustomgroupsofacallqueue`](crate::ops::call_queues::Listcustomgroupsofacallqueue).
+    #[inline]
+    pub fn listcustomgroupsofacallqueue(
+        &self,
+        request: &crate::ops::call_queues::Listcustomgroupsofacallqueue,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::Listcustomgroupsofacallqueue> {
+        self.0.request(request)
+    }
+    /// Create a custom group in a call queue
+    ///
+    /// `POST /phone/call_queues/{callQueueId}/custom_groups`: sends a [`Createacustomgroupinacallqueue`](crate::ops::call_queues::Createacustomgroupinacallqueue).
+    #[inline]
+    pub fn createacustomgroupinacallqueue(
+        &self,
+        request: &crate::ops::call_queues::Createacustomgroupinacallqueue,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::Createacustomgroupinacallqueue> {
+        self.0.request(request)
+    }
+    /// Delete a custom group
+    ///
+    /// `DELETE /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}`: sends a [`Deleteacustomgroup`](crate::ops::call_queues::Deleteacustomgroup).
+    #[inline]
+    pub fn deleteacustomgroup(
+        &self,
+        request: &crate::ops::call_queues::Deleteacustomgroup,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::Deleteacustomgroup> {
+        self.0.request(request)
+    }
+    /// Get call queue custom group detail
+    ///
+    /// `GET /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}`: sends a [`Getacustomgroup`](crate::ops::call_queues::Getacustomgroup).
+    #[inline]
+    pub fn getacustomgroup(
+        &self,
+        request: &crate::ops::call_queues::Getacustomgroup,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::Getacustomgroup> {
+        self.0.request(request)
+    }
+    /// Update a custom group
+    ///
+    /// `PATCH /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}`: sends a [`Updateacustomgroup`](crate::ops::call_queues::Updateacustomgroup).
+    #[inline]
+    pub fn updateacustomgroup(
+        &self,
+        request: &crate::ops::call_queues::Updateacustomgroup,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::Updateacustomgroup> {
+        self.0.request(request)
+    }
+    /// Add members to a custom group
+    ///
+    /// `POST /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}/members`: sends a [`Addmemberstoacustomgroup`](crate::ops::call_queues::Addmemberstoacustomgroup).
+    #[inline]
+    pub fn addmemberstoacustomgroup(
+        &self,
+        request: &crate::ops::call_queues::Addmemberstoacustomgroup,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::Addmemberstoacustomgroup> {
+        self.0.request(request)
+    }
+    /// Remove a member from a custom group
+    ///
+    /// `DELETE /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}/members/{extensionId}`: sends a [`Removeamemberfromacustomgroup`](crate::ops::call_queues::Removeamemberfromacustomgroup).
+    #[inline]
+    pub fn removeamemberfromacustomgroup(
+        &self,
+        request: &crate::ops::call_queues::Removeamemberfromacustomgroup,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::Removeamemberfromacustomgroup> {
+        self.0.request(request)
+    }
+    /// Unassign all members
+    ///
+    /// `DELETE /phone/call_queues/{callQueueId}/members`: sends a [`UnassignAllMembers`](crate::ops::call_queues::UnassignAllMembers).
+    #[inline]
+    pub fn unassign_all_members(
+        &self,
+        request: &crate::ops::call_queues::UnassignAllMembers,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::UnassignAllMembers> {
+        self.0.request(request)
+    }
+    /// List call queue members
+    ///
+    /// `GET /phone/call_queues/{callQueueId}/members`: sends a [`ListCallQueueMembers`](crate::ops::call_queues::ListCallQueueMembers).
+    #[inline]
+    pub fn list_call_queue_members(
+        &self,
+        request: &crate::ops::call_queues::ListCallQueueMembers,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::ListCallQueueMembers> {
+        self.0.request(request)
+    }
+    /// Add members to a call queue
+    ///
+    /// `POST /phone/call_queues/{callQueueId}/members`: sends a [`AddMembersToCallQueue`](crate::ops::call_queues::AddMembersToCallQueue).
+    #[inline]
+    pub fn add_members_to_call_queue(
+        &self,
+        request: &crate::ops::call_queues::AddMembersToCallQueue,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::AddMembersToCallQueue> {
+        self.0.request(request)
+    }
+    /// Unassign a member
+    ///
+    /// `DELETE /phone/call_queues/{callQueueId}/members/{memberId}`: sends a [`UnassignMemberFromCallQueue`](crate::ops::call_queues::UnassignMemberFromCallQueue).
+    #[inline]
+    pub fn unassign_member_from_call_queue(
+        &self,
+        request: &crate::ops::call_queues::UnassignMemberFromCallQueue,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::UnassignMemberFromCallQueue> {
+        self.0.request(request)
+    }
+    /// Unassign all phone numbers
+    ///
+    /// `DELETE /phone/call_queues/{callQueueId}/phone_numbers`: sends a [`UnassignAPhoneNumCallQueue`](crate::ops::call_queues::UnassignAPhoneNumCallQueue).
+    #[inline]
+    pub fn unassign_a_phone_num_call_queue(
+        &self,
+        request: &crate::ops::call_queues::UnassignAPhoneNumCallQueue,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::UnassignAPhoneNumCallQueue> {
+        self.0.request(request)
+    }
+    /// Assign numbers to a call queue
+    ///
+    /// `POST /phone/call_queues/{callQueueId}/phone_numbers`: sends a [`AssignPhoneToCallQueue`](crate::ops::call_queues::AssignPhoneToCallQueue).
+    #[inline]
+    pub fn assign_phone_to_call_queue(
+        &self,
+        request: &crate::ops::call_queues::AssignPhoneToCallQueue,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::AssignPhoneToCallQueue> {
+        self.0.request(request)
+    }
+    /// Unassign a phone number
+    ///
+    /// `DELETE /phone/call_queues/{callQueueId}/phone_numbers/{phoneNumberId}`: sends a [`UnAssignPhoneNumCallQueue`](crate::ops::call_queues::UnAssignPhoneNumCallQueue).
+    #[inline]
+    pub fn un_assign_phone_num_call_queue(
+        &self,
+        request: &crate::ops::call_queues::UnAssignPhoneNumCallQueue,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::UnAssignPhoneNumCallQueue> {
+        self.0.request(request)
+    }
+    /// Get call queue policy
+    ///
+    /// `GET /phone/call_queues/{callQueueId}/policies`: sends a [`GetCallQueuePolicy`](crate::ops::call_queues::GetCallQueuePolicy).
+    #[inline]
+    pub fn get_call_queue_policy(
+        &self,
+        request: &crate::ops::call_queues::GetCallQueuePolicy,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::GetCallQueuePolicy> {
+        self.0.request(request)
+    }
+    /// Update call queue policy
+    ///
+    /// `PATCH /phone/call_queues/{callQueueId}/policies`: sends a [`UpdateCallQueuePolicy`](crate::ops::call_queues::UpdateCallQueuePolicy).
+    #[inline]
+    pub fn update_call_queue_policy(
+        &self,
+        request: &crate::ops::call_queues::UpdateCallQueuePolicy,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::UpdateCallQueuePolicy> {
+        self.0.request(request)
+    }
+    /// Delete a CQ policy setting
+    ///
+    /// `DELETE /phone/call_queues/{callQueueId}/policies/{policyType}`: sends a [`RemoveCqPolicySubSetting`](crate::ops::call_queues::RemoveCqPolicySubSetting).
+    #[inline]
+    pub fn remove_cq_policy_sub_setting(
+        &self,
+        request: &crate::ops::call_queues::RemoveCqPolicySubSetting,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::RemoveCqPolicySubSetting> {
+        self.0.request(request)
+    }
+    /// Update a call queue's policy subsetting
+    ///
+    /// `PATCH /phone/call_queues/{callQueueId}/policies/{policyType}`: sends a [`UpdateCqPolicySubSetting`](crate::ops::call_queues::UpdateCqPolicySubSetting).
+    #[inline]
+    pub fn update_cq_policy_sub_setting(
+        &self,
+        request: &crate::ops::call_queues::UpdateCqPolicySubSetting,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::UpdateCqPolicySubSetting> {
+        self.0.request(request)
+    }
+    /// Add a policy subsetting to a call queue
+    ///
+    /// `POST /phone/call_queues/{callQueueId}/policies/{policyType}`: sends a [`AddCqPolicySubSetting`](crate::ops::call_queues::AddCqPolicySubSetting).
+    #[inline]
+    pub fn add_cq_policy_sub_setting(
+        &self,
+        request: &crate::ops::call_queues::AddCqPolicySubSetting,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::AddCqPolicySubSetting> {
+        self.0.request(request)
+    }
+    /// Get call queue recordings
+    ///
+    /// `GET /phone/call_queues/{callQueueId}/recordings`: sends a [`GetCallQueueRecordings`](crate::ops::call_queues::GetCallQueueRecordings).
+    #[inline]
+    pub fn get_call_queue_recordings(
+        &self,
+        request: &crate::ops::call_queues::GetCallQueueRecordings,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::GetCallQueueRecordings> {
+        self.0.request(request)
+    }
+    /// Get call queue settings
+    ///
+    /// `GET /phone/call_queues/{callQueueId}/settings`: sends a [`GetCallQueueSettings`](crate::ops::call_queues::GetCallQueueSettings).
+    #[inline]
+    pub fn get_call_queue_settings(
+        &self,
+        request: &crate::ops::call_queues::GetCallQueueSettings,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::GetCallQueueSettings> {
+        self.0.request(request)
+    }
+    /// Delete call queue setting
+    ///
+    /// `DELETE /phone/call_queues/{callQueueId}/settings/{settingType}`: sends a [`DeleteCallQueueSetting`](crate::ops::call_queues::DeleteCallQueueSetting).
+    #[inline]
+    pub fn delete_call_queue_setting(
+        &self,
+        request: &crate::ops::call_queues::DeleteCallQueueSetting,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::DeleteCallQueueSetting> {
+        self.0.request(request)
+    }
+    /// Update call queue setting
+    ///
+    /// `PATCH /phone/call_queues/{callQueueId}/settings/{settingType}`: sends a [`UpdateCallQueueSetting`](crate::ops::call_queues::UpdateCallQueueSetting).
+    #[inline]
+    pub fn update_call_queue_setting(
+        &self,
+        request: &crate::ops::call_queues::UpdateCallQueueSetting,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::UpdateCallQueueSetting> {
+        self.0.request(request)
+    }
+    /// Add call queue setting
+    ///
+    /// `POST /phone/call_queues/{callQueueId}/settings/{settingType}`: sends a [`AddCallQueueSetting`](crate::ops::call_queues::AddCallQueueSetting).
+    #[inline]
+    pub fn add_call_queue_setting(
+        &self,
+        request: &crate::ops::call_queues::AddCallQueueSetting,
+    ) -> crate::TypedCall<'a, crate::ops::call_queues::AddCallQueueSetting> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Call Queues` operations (32 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct CallQueues<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Call Queues` operations: [`groups::blocking::CallQueues`](crate::groups::blocking::CallQueues).
+        pub fn call_queues(&self) -> CallQueues<'_> {
+            CallQueues(self)
+        }
+    }
+
+    impl<'a> CallQueues<'a> {
+        /// List call queue analytics
+        ///
+        /// `GET /phone/call_queue_analytics`: sends a [`Callqueueanalytics`](crate::ops::call_queues::Callqueueanalytics).
+        #[inline]
+        pub fn callqueueanalytics(
+            &self,
+            request: &crate::ops::call_queues::Callqueueanalytics,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::Callqueueanalytics> {
+            self.0.request(request)
+        }
+        /// List call queues
+        ///
+        /// `GET /phone/call_queues`: sends a [`ListCallQueues`](crate::ops::call_queues::ListCallQueues).
+        #[inline]
+        pub fn list_call_queues(
+            &self,
+            request: &crate::ops::call_queues::ListCallQueues,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::ListCallQueues> {
+            self.0.request(request)
+        }
+        /// Create a call queue
+        ///
+        /// `POST /phone/call_queues`: sends a [`CreateCallQueue`](crate::ops::call_queues::CreateCallQueue).
+        #[inline]
+        pub fn create_call_queue(
+            &self,
+            request: &crate::ops::call_queues::CreateCallQueue,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::CreateCallQueue> {
+            self.0.request(request)
+        }
+        /// Delete a call queue
+        ///
+        /// `DELETE /phone/call_queues/{callQueueId}`: sends a [`DeleteACallQueue`](crate::ops::call_queues::DeleteACallQueue).
+        #[inline]
+        pub fn delete_a_call_queue(
+            &self,
+            request: &crate::ops::call_queues::DeleteACallQueue,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::DeleteACallQueue> {
+            self.0.request(request)
+        }
+        /// Get call queue details
+        ///
+        /// `GET /phone/call_queues/{callQueueId}`: sends a [`GetACallQueue`](crate::ops::call_queues::GetACallQueue).
+        #[inline]
+        pub fn get_a_call_queue(
+            &self,
+            request: &crate::ops::call_queues::GetACallQueue,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::GetACallQueue> {
+            self.0.request(request)
+        }
+        /// Update call queue details
+        ///
+        /// `PATCH /phone/call_queues/{callQueueId}`: sends a [`UpdateCallQueue`](crate::ops::call_queues::UpdateCallQueue).
+        #[inline]
+        pub fn update_call_queue(
+            &self,
+            request: &crate::ops::call_queues::UpdateCallQueue,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::UpdateCallQueue> {
+            self.0.request(request)
+        }
+        /// Get call queue call handling setting
+        ///
+        /// `GET /phone/call_queues/{callQueueId}/call_handling/settings`: sends a [`GetCallQueueCallHandlingSetting`](crate::ops::call_queues::GetCallQueueCallHandlingSetting).
+        #[inline]
+        pub fn get_call_queue_call_handling_setting(
+            &self,
+            request: &crate::ops::call_queues::GetCallQueueCallHandlingSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::GetCallQueueCallHandlingSetting>
+        {
+            self.0.request(request)
+        }
+        /// Update call queue call handling setting
+        ///
+        /// `PATCH /phone/call_queues/{callQueueId}/call_handling/settings/{hourType}`: sends a [`UpdateCallQueueCallHandlingSetting`](crate::ops::call_queues::UpdateCallQueueCallHandlingSetting).
+        #[inline]
+        pub fn update_call_queue_call_handling_setting(
+            &self,
+            request: &crate::ops::call_queues::UpdateCallQueueCallHandlingSetting,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::call_queues::UpdateCallQueueCallHandlingSetting,
+        > {
+            self.0.request(request)
+        }
+        /// List custom groups of a call queue
+        ///
+        /// `GET /phone/call_queues/{callQueueId}/custom_groups`: sends a [`Listcustomgroupsofacallqueue`](crate::ops::call_queues::Listcustomgroupsofacallqueue).
+        #[inline]
+        pub fn listcustomgroupsofacallqueue(
+            &self,
+            request: &crate::ops::call_queues::Listcustomgroupsofacallqueue,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::Listcustomgroupsofacallqueue>
+        {
+            self.0.request(request)
+        }
+        /// Create a custom group in a call queue
+        ///
+        /// `POST /phone/call_queues/{callQueueId}/custom_groups`: sends a [`Createacustomgroupinacallqueue`](crate::ops::call_queues::Createacustomgroupinacallqueue).
+        #[inline]
+        pub fn createacustomgroupinacallqueue(
+            &self,
+            request: &crate::ops::call_queues::Createacustomgroupinacallqueue,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::Createacustomgroupinacallqueue>
+        {
+            self.0.request(request)
+        }
+        /// Delete a custom group
+        ///
+        /// `DELETE /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}`: sends a [`Deleteacustomgroup`](crate::ops::call_queues::Deleteacustomgroup).
+        #[inline]
+        pub fn deleteacustomgroup(
+            &self,
+            request: &crate::ops::call_queues::Deleteacustomgroup,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::Deleteacustomgroup> {
+            self.0.request(request)
+        }
+        /// Get call queue custom group detail
+        ///
+        /// `GET /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}`: sends a [`Getacustomgroup`](crate::ops::call_queues::Getacustomgroup).
+        #[inline]
+        pub fn getacustomgroup(
+            &self,
+            request: &crate::ops::call_queues::Getacustomgroup,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::Getacustomgroup> {
+            self.0.request(request)
+        }
+        /// Update a custom group
+        ///
+        /// `PATCH /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}`: sends a [`Updateacustomgroup`](crate::ops::call_queues::Updateacustomgroup).
+        #[inline]
+        pub fn updateacustomgroup(
+            &self,
+            request: &crate::ops::call_queues::Updateacustomgroup,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::Updateacustomgroup> {
+            self.0.request(request)
+        }
+        /// Add members to a custom group
+        ///
+        /// `POST /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}/members`: sends a [`Addmemberstoacustomgroup`](crate::ops::call_queues::Addmemberstoacustomgroup).
+        #[inline]
+        pub fn addmemberstoacustomgroup(
+            &self,
+            request: &crate::ops::call_queues::Addmemberstoacustomgroup,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::Addmemberstoacustomgroup>
+        {
+            self.0.request(request)
+        }
+        /// Remove a member from a custom group
+        ///
+        /// `DELETE /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}/members/{extensionId}`: sends a [`Removeamemberfromacustomgroup`](crate::ops::call_queues::Removeamemberfromacustomgroup).
+        #[inline]
+        pub fn removeamemberfromacustomgroup(
+            &self,
+            request: &crate::ops::call_queues::Removeamemberfromacustomgroup,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::Removeamemberfromacustomgroup>
+        {
+            self.0.request(request)
+        }
+        /// Unassign all members
+        ///
+        /// `DELETE /phone/call_queues/{callQueueId}/members`: sends a [`UnassignAllMembers`](crate::ops::call_queues::UnassignAllMembers).
+        #[inline]
+        pub fn unassign_all_members(
+            &self,
+            request: &crate::ops::call_queues::UnassignAllMembers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::UnassignAllMembers> {
+            self.0.request(request)
+        }
+        /// List call queue members
+        ///
+        /// `GET /phone/call_queues/{callQueueId}/members`: sends a [`ListCallQueueMembers`](crate::ops::call_queues::ListCallQueueMembers).
+        #[inline]
+        pub fn list_call_queue_members(
+            &self,
+            request: &crate::ops::call_queues::ListCallQueueMembers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::ListCallQueueMembers> {
+            self.0.request(request)
+        }
+        /// Add members to a call queue
+        ///
+        /// `POST /phone/call_queues/{callQueueId}/members`: sends a [`AddMembersToCallQueue`](crate::ops::call_queues::AddMembersToCallQueue).
+        #[inline]
+        pub fn add_members_to_call_queue(
+            &self,
+            request: &crate::ops::call_queues::AddMembersToCallQueue,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::AddMembersToCallQueue>
+        {
+            self.0.request(request)
+        }
+        /// Unassign a member
+        ///
+        /// `DELETE /phone/call_queues/{callQueueId}/members/{memberId}`: sends a [`UnassignMemberFromCallQueue`](crate::ops::call_queues::UnassignMemberFromCallQueue).
+        #[inline]
+        pub fn unassign_member_from_call_queue(
+            &self,
+            request: &crate::ops::call_queues::UnassignMemberFromCallQueue,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::UnassignMemberFromCallQueue>
+        {
+            self.0.request(request)
+        }
+        /// Unassign all phone numbers
+        ///
+        /// `DELETE /phone/call_queues/{callQueueId}/phone_numbers`: sends a [`UnassignAPhoneNumCallQueue`](crate::ops::call_queues::UnassignAPhoneNumCallQueue).
+        #[inline]
+        pub fn unassign_a_phone_num_call_queue(
+            &self,
+            request: &crate::ops::call_queues::UnassignAPhoneNumCallQueue,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::UnassignAPhoneNumCallQueue>
+        {
+            self.0.request(request)
+        }
+        /// Assign numbers to a call queue
+        ///
+        /// `POST /phone/call_queues/{callQueueId}/phone_numbers`: sends a [`AssignPhoneToCallQueue`](crate::ops::call_queues::AssignPhoneToCallQueue).
+        #[inline]
+        pub fn assign_phone_to_call_queue(
+            &self,
+            request: &crate::ops::call_queues::AssignPhoneToCallQueue,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::AssignPhoneToCallQueue>
+        {
+            self.0.request(request)
+        }
+        /// Unassign a phone number
+        ///
+        /// `DELETE /phone/call_queues/{callQueueId}/phone_numbers/{phoneNumberId}`: sends a [`UnAssignPhoneNumCallQueue`](crate::ops::call_queues::UnAssignPhoneNumCallQueue).
+        #[inline]
+        pub fn un_assign_phone_num_call_queue(
+            &self,
+            request: &crate::ops::call_queues::UnAssignPhoneNumCallQueue,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::UnAssignPhoneNumCallQueue>
+        {
+            self.0.request(request)
+        }
+        /// Get call queue policy
+        ///
+        /// `GET /phone/call_queues/{callQueueId}/policies`: sends a [`GetCallQueuePolicy`](crate::ops::call_queues::GetCallQueuePolicy).
+        #[inline]
+        pub fn get_call_queue_policy(
+            &self,
+            request: &crate::ops::call_queues::GetCallQueuePolicy,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::GetCallQueuePolicy> {
+            self.0.request(request)
+        }
+        /// Update call queue policy
+        ///
+        /// `PATCH /phone/call_queues/{callQueueId}/policies`: sends a [`UpdateCallQueuePolicy`](crate::ops::call_queues::UpdateCallQueuePolicy).
+        #[inline]
+        pub fn update_call_queue_policy(
+            &self,
+            request: &crate::ops::call_queues::UpdateCallQueuePolicy,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::UpdateCallQueuePolicy>
+        {
+            self.0.request(request)
+        }
+        /// Delete a CQ policy setting
+        ///
+        /// `DELETE /phone/call_queues/{callQueueId}/policies/{policyType}`: sends a [`RemoveCqPolicySubSetting`](crate::ops::call_queues::RemoveCqPolicySubSetting).
+        #[inline]
+        pub fn remove_cq_policy_sub_setting(
+            &self,
+            request: &crate::ops::call_queues::RemoveCqPolicySubSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::RemoveCqPolicySubSetting>
+        {
+            self.0.request(request)
+        }
+        /// Update a call queue's policy subsetting
+        ///
+        /// `PATCH /phone/call_queues/{callQueueId}/policies/{policyType}`: sends a [`UpdateCqPolicySubSetting`](crate::ops::call_queues::UpdateCqPolicySubSetting).
+        #[inline]
+        pub fn update_cq_policy_sub_setting(
+            &self,
+            request: &crate::ops::call_queues::UpdateCqPolicySubSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::UpdateCqPolicySubSetting>
+        {
+            self.0.request(request)
+        }
+        /// Add a policy subsetting to a call queue
+        ///
+        /// `POST /phone/call_queues/{callQueueId}/policies/{policyType}`: sends a [`AddCqPolicySubSetting`](crate::ops::call_queues::AddCqPolicySubSetting).
+        #[inline]
+        pub fn add_cq_policy_sub_setting(
+            &self,
+            request: &crate::ops::call_queues::AddCqPolicySubSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::AddCqPolicySubSetting>
+        {
+            self.0.request(request)
+        }
+        /// Get call queue recordings
+        ///
+        /// `GET /phone/call_queues/{callQueueId}/recordings`: sends a [`GetCallQueueRecordings`](crate::ops::call_queues::GetCallQueueRecordings).
+        #[inline]
+        pub fn get_call_queue_recordings(
+            &self,
+            request: &crate::ops::call_queues::GetCallQueueRecordings,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::GetCallQueueRecordings>
+        {
+            self.0.request(request)
+        }
+        /// Get call queue settings
+        ///
+        /// `GET /phone/call_queues/{callQueueId}/settings`: sends a [`GetCallQueueSettings`](crate::ops::call_queues::GetCallQueueSettings).
+        #[inline]
+        pub fn get_call_queue_settings(
+            &self,
+            request: &crate::ops::call_queues::GetCallQueueSettings,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::GetCallQueueSettings> {
+            self.0.request(request)
+        }
+        /// Delete call queue setting
+        ///
+        /// `DELETE /phone/call_queues/{callQueueId}/settings/{settingType}`: sends a [`DeleteCallQueueSetting`](crate::ops::call_queues::DeleteCallQueueSetting).
+        #[inline]
+        pub fn delete_call_queue_setting(
+            &self,
+            request: &crate::ops::call_queues::DeleteCallQueueSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::DeleteCallQueueSetting>
+        {
+            self.0.request(request)
+        }
+        /// Update call queue setting
+        ///
+        /// `PATCH /phone/call_queues/{callQueueId}/settings/{settingType}`: sends a [`UpdateCallQueueSetting`](crate::ops::call_queues::UpdateCallQueueSetting).
+        #[inline]
+        pub fn update_call_queue_setting(
+            &self,
+            request: &crate::ops::call_queues::UpdateCallQueueSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::UpdateCallQueueSetting>
+        {
+            self.0.request(request)
+        }
+        /// Add call queue setting
+        ///
+        /// `POST /phone/call_queues/{callQueueId}/settings/{settingType}`: sends a [`AddCallQueueSetting`](crate::ops::call_queues::AddCallQueueSetting).
+        #[inline]
+        pub fn add_call_queue_setting(
+            &self,
+            request: &crate::ops::call_queues::AddCallQueueSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::call_queues::AddCallQueueSetting> {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::call_queues::Callqueueanalytics {
+    type Item = ::zoom_phone::ops::call_queues::CallqueueanalyticsResponseCallQueues;
+}
+
+impl crate::typed::Paginated for crate::ops::call_queues::ListCallQueues {
+    type Item = ::zoom_phone::ops::call_queues::ListCallQueuesResponseCallQueues;
+}
+
+impl crate::typed::Paginated for crate::ops::call_queues::ListCallQueueMembers {
+    type Item = ::zoom_phone::ops::call_queues::ListCallQueueMembersResponseCallQueueMembers;
+}
+
+impl crate::typed::Paginated for crate::ops::call_queues::GetCallQueueRecordings {
+    type Item = ::zoom_phone::ops::call_queues::GetCallQueueRecordingsResponseRecordings;
 }

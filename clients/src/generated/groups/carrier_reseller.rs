@@ -4,27 +4,125 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Carrier Reseller`: 4 operations.
-carrier_reseller => CarrierReseller {
-/// List phone numbers
-///
-/// `GET /phone/carrier_reseller/numbers`
-list_cr_phone_numbers(ListCrPhoneNumbers);
-/// Activate phone numbers
-///
-/// `PATCH /phone/carrier_reseller/numbers`
-active_cr_phone_numbers(ActiveCrPhoneNumbers);
-/// Create phone numbers
-///
-/// `POST /phone/carrier_reseller/numbers`
-create_cr_phone_numbers(CreateCrPhoneNumbers);
-/// Delete a phone number
-///
-/// `DELETE /phone/carrier_reseller/numbers/{number}`
-delete_cr_phone_number(DeleteCrPhoneNumber);
+/// The `Carrier Reseller` operations (4 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct CarrierReseller<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Carrier Reseller` operations: [`groups::CarrierReseller`](crate::groups::CarrierReseller).
+    pub fn carrier_reseller(&self) -> CarrierReseller<'_> {
+        CarrierReseller(self)
+    }
 }
-pages {
-ListCrPhoneNumbers => ::zoom_phone::ops::carrier_reseller::ListCrPhoneNumbersResponseCarrierResellerNumbers;
+
+#[cfg(feature = "async")]
+impl<'a> CarrierReseller<'a> {
+    /// List phone numbers
+    ///
+    /// `GET /phone/carrier_reseller/numbers`: sends a [`ListCrPhoneNumbers`](crate::ops::carrier_reseller::ListCrPhoneNumbers).
+    #[inline]
+    pub fn list_cr_phone_numbers(
+        &self,
+        request: &crate::ops::carrier_reseller::ListCrPhoneNumbers,
+    ) -> crate::TypedCall<'a, crate::ops::carrier_reseller::ListCrPhoneNumbers> {
+        self.0.request(request)
+    }
+    /// Activate phone numbers
+    ///
+    /// `PATCH /phone/carrier_reseller/numbers`: sends a [`ActiveCrPhoneNumbers`](crate::ops::carrier_reseller::ActiveCrPhoneNumbers).
+    #[inline]
+    pub fn active_cr_phone_numbers(
+        &self,
+        request: &crate::ops::carrier_reseller::ActiveCrPhoneNumbers,
+    ) -> crate::TypedCall<'a, crate::ops::carrier_reseller::ActiveCrPhoneNumbers> {
+        self.0.request(request)
+    }
+    /// Create phone numbers
+    ///
+    /// `POST /phone/carrier_reseller/numbers`: sends a [`CreateCrPhoneNumbers`](crate::ops::carrier_reseller::CreateCrPhoneNumbers).
+    #[inline]
+    pub fn create_cr_phone_numbers(
+        &self,
+        request: &crate::ops::carrier_reseller::CreateCrPhoneNumbers,
+    ) -> crate::TypedCall<'a, crate::ops::carrier_reseller::CreateCrPhoneNumbers> {
+        self.0.request(request)
+    }
+    /// Delete a phone number
+    ///
+    /// `DELETE /phone/carrier_reseller/numbers/{number}`: sends a [`DeleteCrPhoneNumber`](crate::ops::carrier_reseller::DeleteCrPhoneNumber).
+    #[inline]
+    pub fn delete_cr_phone_number(
+        &self,
+        request: &crate::ops::carrier_reseller::DeleteCrPhoneNumber,
+    ) -> crate::TypedCall<'a, crate::ops::carrier_reseller::DeleteCrPhoneNumber> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Carrier Reseller` operations (4 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct CarrierReseller<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Carrier Reseller` operations: [`groups::blocking::CarrierReseller`](crate::groups::blocking::CarrierReseller).
+        pub fn carrier_reseller(&self) -> CarrierReseller<'_> {
+            CarrierReseller(self)
+        }
+    }
+
+    impl<'a> CarrierReseller<'a> {
+        /// List phone numbers
+        ///
+        /// `GET /phone/carrier_reseller/numbers`: sends a [`ListCrPhoneNumbers`](crate::ops::carrier_reseller::ListCrPhoneNumbers).
+        #[inline]
+        pub fn list_cr_phone_numbers(
+            &self,
+            request: &crate::ops::carrier_reseller::ListCrPhoneNumbers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::carrier_reseller::ListCrPhoneNumbers>
+        {
+            self.0.request(request)
+        }
+        /// Activate phone numbers
+        ///
+        /// `PATCH /phone/carrier_reseller/numbers`: sends a [`ActiveCrPhoneNumbers`](crate::ops::carrier_reseller::ActiveCrPhoneNumbers).
+        #[inline]
+        pub fn active_cr_phone_numbers(
+            &self,
+            request: &crate::ops::carrier_reseller::ActiveCrPhoneNumbers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::carrier_reseller::ActiveCrPhoneNumbers>
+        {
+            self.0.request(request)
+        }
+        /// Create phone numbers
+        ///
+        /// `POST /phone/carrier_reseller/numbers`: sends a [`CreateCrPhoneNumbers`](crate::ops::carrier_reseller::CreateCrPhoneNumbers).
+        #[inline]
+        pub fn create_cr_phone_numbers(
+            &self,
+            request: &crate::ops::carrier_reseller::CreateCrPhoneNumbers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::carrier_reseller::CreateCrPhoneNumbers>
+        {
+            self.0.request(request)
+        }
+        /// Delete a phone number
+        ///
+        /// `DELETE /phone/carrier_reseller/numbers/{number}`: sends a [`DeleteCrPhoneNumber`](crate::ops::carrier_reseller::DeleteCrPhoneNumber).
+        #[inline]
+        pub fn delete_cr_phone_number(
+            &self,
+            request: &crate::ops::carrier_reseller::DeleteCrPhoneNumber,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::carrier_reseller::DeleteCrPhoneNumber>
+        {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::carrier_reseller::ListCrPhoneNumbers {
+    type Item =
+        ::zoom_phone::ops::carrier_reseller::ListCrPhoneNumbersResponseCarrierResellerNumbers;
 }

@@ -4,88 +4,448 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Common Areas`: 19 operations.
-common_areas => CommonAreas {
-/// List common areas
-///
-/// `GET /phone/common_areas`
-list_common_areas(ListCommonAreas);
-/// Add a common area
-///
-/// `POST /phone/common_areas`
-add_common_area(AddCommonArea);
-/// Generate activation codes for common areas
-///
-/// `POST /phone/common_areas/activation_code`
-generateactivationcodesforcommonareas(Generateactivationcodesforcommonareas);
-/// List activation codes
-///
-/// `GET /phone/common_areas/activation_codes`
-list_activation_codes(ListActivationCodes);
-/// Apply template to common areas
-///
-/// `POST /phone/common_areas/template_id/{templateId}`
-apply_templateto_common_areas(ApplyTemplatetoCommonAreas);
-/// Delete a common area
-///
-/// `DELETE /phone/common_areas/{commonAreaId}`
-delete_common_area(DeleteCommonArea);
-/// Get common area details
-///
-/// `GET /phone/common_areas/{commonAreaId}`
-get_a_common_area(GetACommonArea);
-/// Update common area
-///
-/// `PATCH /phone/common_areas/{commonAreaId}`
-update_common_area(UpdateCommonArea);
-/// Get common area call handling setting
-///
-/// `GET /phone/common_areas/{commonAreaId}/call_handling/settings`
-get_common_area_call_handling_setting(GetCommonAreaCallHandlingSetting);
-/// Update common area call handling setting
-///
-/// `PATCH /phone/common_areas/{commonAreaId}/call_handling/settings/{hourType}`
-update_common_area_call_handling_setting(UpdateCommonAreaCallHandlingSetting);
-/// Assign calling plans to a common area
-///
-/// `POST /phone/common_areas/{commonAreaId}/calling_plans`
-assign_calling_plans_to_common_area(AssignCallingPlansToCommonArea);
-/// Unassign a calling plan from the common area
-///
-/// `DELETE /phone/common_areas/{commonAreaId}/calling_plans/{type}`
-unassign_calling_plans_from_common_area(UnassignCallingPlansFromCommonArea);
-/// Assign phone numbers to a common area
-///
-/// `POST /phone/common_areas/{commonAreaId}/phone_numbers`
-assign_phone_numbers_to_common_area(AssignPhoneNumbersToCommonArea);
-/// Unassign phone numbers from common area
-///
-/// `DELETE /phone/common_areas/{commonAreaId}/phone_numbers/{phoneNumberId}`
-unassign_phone_numbers_from_common_area(UnassignPhoneNumbersFromCommonArea);
-/// Update common area pin code
-///
-/// `PATCH /phone/common_areas/{commonAreaId}/pin_code`
-update_common_area_pin_code(UpdateCommonAreaPinCode);
-/// Get common area settings
-///
-/// `GET /phone/common_areas/{commonAreaId}/settings`
-get_common_area_settings(GetCommonAreaSettings);
-/// Delete common area setting
-///
-/// `DELETE /phone/common_areas/{commonAreaId}/settings/{settingType}`
-delete_common_area_setting(DeleteCommonAreaSetting);
-/// Update common area setting
-///
-/// `PATCH /phone/common_areas/{commonAreaId}/settings/{settingType}`
-update_common_area_setting(UpdateCommonAreaSetting);
-/// Add common area setting
-///
-/// `POST /phone/common_areas/{commonAreaId}/settings/{settingType}`
-add_common_area_setting(AddCommonAreaSetting);
+/// The `Common Areas` operations (19 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct CommonAreas<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Common Areas` operations: [`groups::CommonAreas`](crate::groups::CommonAreas).
+    pub fn common_areas(&self) -> CommonAreas<'_> {
+        CommonAreas(self)
+    }
 }
-pages {
-ListCommonAreas => ::zoom_phone::ops::common_areas::ListCommonAreasResponseCommonAreas;
-ListActivationCodes => ::zoom_phone::ops::common_areas::ListActivationCodesResponseCommonAreasActivationCodes;
+
+#[cfg(feature = "async")]
+impl<'a> CommonAreas<'a> {
+    /// List common areas
+    ///
+    /// `GET /phone/common_areas`: sends a [`ListCommonAreas`](crate::ops::common_areas::ListCommonAreas).
+    #[inline]
+    pub fn list_common_areas(
+        &self,
+        request: &crate::ops::common_areas::ListCommonAreas,
+    ) -> crate::TypedCall<'a, crate::ops::common_areas::ListCommonAreas> {
+        self.0.request(request)
+    }
+    /// Add a common area
+    ///
+    /// `POST /phone/common_areas`: sends a [`AddCommonArea`](crate::ops::common_areas::AddCommonArea).
+    #[inline]
+    pub fn add_common_area(
+        &self,
+        request: &crate::ops::common_areas::AddCommonArea,
+    ) -> crate::TypedCall<'a, crate::ops::common_areas::AddCommonArea> {
+        self.0.request(request)
+    }
+    /// Generate activation codes for common areas
+    ///
+    /// `POST /phone/common_areas/activation_code`: sends a [`Generateactivationcodesforcommonareas`](crate::ops::common_areas::Generateactivationcodesforcommonareas).
+    #[inline]
+    pub fn generateactivationcodesforcommonareas(
+        &self,
+        request: &crate::ops::common_areas::Generateactivationcodesforcommonareas,
+    ) -> crate::TypedCall<'a, crate::ops::common_areas::Generateactivationcodesforcommonareas> {
+        self.0.request(request)
+    }
+    /// List activation codes
+    ///
+    /// `GET /phone/common_areas/activation_codes`: sends a [`ListActivationCodes`](crate::ops::common_areas::ListActivationCodes).
+    #[inline]
+    pub fn list_activation_codes(
+        &self,
+        request: &crate::ops::common_areas::ListActivationCodes,
+    ) -> crate::TypedCall<'a, crate::ops::common_areas::ListActivationCodes> {
+        self.0.request(request)
+    }
+    /// Apply template to common areas
+    ///
+    /// `POST /phone/common_areas/template_id/{templateId}`: sends a [`ApplyTemplatetoCommonAreas`](crate::ops::common_areas::ApplyTemplatetoCommonAreas).
+    #[inline]
+    pub fn apply_templateto_common_areas(
+        &self,
+        request: &crate::ops::common_areas::ApplyTemplatetoCommonAreas,
+    ) -> crate::TypedCall<'a, crate::ops::common_areas::ApplyTemplatetoCommonAreas> {
+        self.0.request(request)
+    }
+    /// Delete a common area
+    ///
+    /// `DELETE /phone/common_areas/{commonAreaId}`: sends a [`DeleteCommonArea`](crate::ops::common_areas::DeleteCommonArea).
+    #[inline]
+    pub fn delete_common_area(
+        &self,
+        request: &crate::ops::common_areas::DeleteCommonArea,
+    ) -> crate::TypedCall<'a, crate::ops::common_areas::DeleteCommonArea> {
+        self.0.request(request)
+    }
+    /// Get common area details
+    ///
+    /// `GET /phone/common_areas/{commonAreaId}`: sends a [`GetACommonArea`](crate::ops::common_areas::GetACommonArea).
+    #[inline]
+    pub fn get_a_common_area(
+        &self,
+        request: &crate::ops::common_areas::GetACommonArea,
+    ) -> crate::TypedCall<'a, crate::ops::common_areas::GetACommonArea> {
+        self.0.request(request)
+    }
+    /// Update common area
+    ///
+    /// `PATCH /phone/common_areas/{commonAreaId}`: sends a [`UpdateCommonArea`](crate::ops::common_areas::UpdateCommonArea).
+    #[inline]
+    pub fn update_common_area(
+        &self,
+        request: &crate::ops::common_areas::UpdateCommonArea,
+    ) -> crate::TypedCall<'a, crate::ops::common_areas::UpdateCommonArea> {
+        self.0.request(request)
+    }
+    /// Get common area call handling setting
+    ///
+    /// `GET /phone/common_areas/{commonAreaId}/call_handling/settings`: sends a [`GetCommonAreaCallHandlingSetting`](crate::ops::common_areas::GetCommonAreaCallHandlingSetting).
+    #[inline]
+    pub fn get_common_area_call_handling_setting(
+        &self,
+        request: &crate::ops::common_areas::GetCommonAreaCallHandlingSetting,
+    ) -> crate::TypedCall<'a, crate::ops::common_areas::GetCommonAreaCallHandlingSetting> {
+        self.0.request(request)
+    }
+    /// Update common area call handling setting
+    ///
+    /// `PATCH /phone/common_areas/{commonAreaId}/call_handling/settings/{hourType}`: sends a [`UpdateCommonAreaCallHandlingSetting`](crate::ops::common_areas::UpdateCommonAreaCallHandlingSetting).
+    #[inline]
+    pub fn update_common_area_call_handling_setting(
+        &self,
+        request: &crate::ops::common_areas::UpdateCommonAreaCallHandlingSetting,
+    ) -> crate::TypedCall<'a, crate::ops::common_areas::UpdateCommonAreaCallHandlingSetting> {
+        self.0.request(request)
+    }
+    /// Assign calling plans to a common area
+    ///
+    /// `POST /phone/common_areas/{commonAreaId}/calling_plans`: sends a [`AssignCallingPlansToCommonArea`](crate::ops::common_areas::AssignCallingPlansToCommonArea).
+    #[inline]
+    pub fn assign_calling_plans_to_common_area(
+        &self,
+        request: &crate::ops::common_areas::AssignCallingPlansToCommonArea,
+    ) -> crate::TypedCall<'a, crate::ops::common_areas::AssignCallingPlansToCommonArea> {
+        self.0.request(request)
+    }
+    /// Unassign a calling plan from the common area
+    ///
+    /// `DELETE /phone/common_areas/{commonAreaId}/calling_plans/{type}`: sends a [`UnassignCallingPlansFromCommonArea`](crate::ops::common_areas::UnassignCallingPlansFromCommonArea).
+    #[inline]
+    pub fn unassign_calling_plans_from_common_area(
+        &self,
+        request: &crate::ops::common_areas::UnassignCallingPlansFromCommonArea,
+    ) -> crate::TypedCall<'a, crate::ops::common_areas::UnassignCallingPlansFromCommonArea> {
+        self.0.request(request)
+    }
+    /// Assign phone numbers to a common area
+    ///
+    /// `POST /phone/common_areas/{commonAreaId}/phone_numbers`: sends a [`AssignPhoneNumbersToCommonArea`](crate::ops::common_areas::AssignPhoneNumbersToCommonArea).
+    #[inline]
+    pub fn assign_phone_numbers_to_common_area(
+        &self,
+        request: &crate::ops::common_areas::AssignPhoneNumbersToCommonArea,
+    ) -> crate::TypedCall<'a, crate::ops::common_areas::AssignPhoneNumbersToCommonArea> {
+        self.0.request(request)
+    }
+    /// Unassign phone numbers from common area
+    ///
+    /// `DELETE /phone/common_areas/{commonAreaId}/phone_numbers/{phoneNumberId}`: sends a [`UnassignPhoneNumbersFromCommonArea`](crate::ops::common_areas::UnassignPhoneNumbersFromCommonArea).
+    #[inline]
+    pub fn unassign_phone_numbers_from_common_area(
+        &self,
+        request: &crate::ops::common_areas::UnassignPhoneNumbersFromCommonArea,
+    ) -> crate::TypedCall<'a, crate::ops::common_areas::UnassignPhoneNumbersFromCommonArea> {
+        self.0.request(request)
+    }
+    /// Update common area pin code
+    ///
+    /// `PATCH /phone/common_areas/{commonAreaId}/pin_code`: sends a [`UpdateCommonAreaPinCode`](crate::ops::common_areas::UpdateCommonAreaPinCode).
+    #[inline]
+    pub fn update_common_area_pin_code(
+        &self,
+        request: &crate::ops::common_areas::UpdateCommonAreaPinCode,
+    ) -> crate::TypedCall<'a, crate::ops::common_areas::UpdateCommonAreaPinCode> {
+        self.0.request(request)
+    }
+    /// Get common area settings
+    ///
+    /// `GET /phone/common_areas/{commonAreaId}/settings`: sends a [`GetCommonAreaSettings`](crate::ops::common_areas::GetCommonAreaSettings).
+    #[inline]
+    pub fn get_common_area_settings(
+        &self,
+        request: &crate::ops::common_areas::GetCommonAreaSettings,
+    ) -> crate::TypedCall<'a, crate::ops::common_areas::GetCommonAreaSettings> {
+        self.0.request(request)
+    }
+    /// Delete common area setting
+    ///
+    /// `DELETE /phone/common_areas/{commonAreaId}/settings/{settingType}`: sends a [`DeleteCommonAreaSetting`](crate::ops::common_areas::DeleteCommonAreaSetting).
+    #[inline]
+    pub fn delete_common_area_setting(
+        &self,
+        request: &crate::ops::common_areas::DeleteCommonAreaSetting,
+    ) -> crate::TypedCall<'a, crate::ops::common_areas::DeleteCommonAreaSetting> {
+        self.0.request(request)
+    }
+    /// Update common area setting
+    ///
+    /// `PATCH /phone/common_areas/{commonAreaId}/settings/{settingType}`: sends a [`UpdateCommonAreaSetting`](crate::ops::common_areas::UpdateCommonAreaSetting).
+    #[inline]
+    pub fn update_common_area_setting(
+        &self,
+        request: &crate::ops::common_areas::UpdateCommonAreaSetting,
+    ) -> crate::TypedCall<'a, crate::ops::common_areas::UpdateCommonAreaSetting> {
+        self.0.request(request)
+    }
+    /// Add common area setting
+    ///
+    /// `POST /phone/common_areas/{commonAreaId}/settings/{settingType}`: sends a [`AddCommonAreaSetting`](crate::ops::common_areas::AddCommonAreaSetting).
+    #[inline]
+    pub fn add_common_area_setting(
+        &self,
+        request: &crate::ops::common_areas::AddCommonAreaSetting,
+    ) -> crate::TypedCall<'a, crate::ops::common_areas::AddCommonAreaSetting> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Common Areas` operations (19 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct CommonAreas<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Common Areas` operations: [`groups::blocking::CommonAreas`](crate::groups::blocking::CommonAreas).
+        pub fn common_areas(&self) -> CommonAreas<'_> {
+            CommonAreas(self)
+        }
+    }
+
+    impl<'a> CommonAreas<'a> {
+        /// List common areas
+        ///
+        /// `GET /phone/common_areas`: sends a [`ListCommonAreas`](crate::ops::common_areas::ListCommonAreas).
+        #[inline]
+        pub fn list_common_areas(
+            &self,
+            request: &crate::ops::common_areas::ListCommonAreas,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::common_areas::ListCommonAreas> {
+            self.0.request(request)
+        }
+        /// Add a common area
+        ///
+        /// `POST /phone/common_areas`: sends a [`AddCommonArea`](crate::ops::common_areas::AddCommonArea).
+        #[inline]
+        pub fn add_common_area(
+            &self,
+            request: &crate::ops::common_areas::AddCommonArea,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::common_areas::AddCommonArea> {
+            self.0.request(request)
+        }
+        /// Generate activation codes for common areas
+        ///
+        /// `POST /phone/common_areas/activation_code`: sends a [`Generateactivationcodesforcommonareas`](crate::ops::common_areas::Generateactivationcodesforcommonareas).
+        #[inline]
+        pub fn generateactivationcodesforcommonareas(
+            &self,
+            request: &crate::ops::common_areas::Generateactivationcodesforcommonareas,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::common_areas::Generateactivationcodesforcommonareas,
+        > {
+            self.0.request(request)
+        }
+        /// List activation codes
+        ///
+        /// `GET /phone/common_areas/activation_codes`: sends a [`ListActivationCodes`](crate::ops::common_areas::ListActivationCodes).
+        #[inline]
+        pub fn list_activation_codes(
+            &self,
+            request: &crate::ops::common_areas::ListActivationCodes,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::common_areas::ListActivationCodes> {
+            self.0.request(request)
+        }
+        /// Apply template to common areas
+        ///
+        /// `POST /phone/common_areas/template_id/{templateId}`: sends a [`ApplyTemplatetoCommonAreas`](crate::ops::common_areas::ApplyTemplatetoCommonAreas).
+        #[inline]
+        pub fn apply_templateto_common_areas(
+            &self,
+            request: &crate::ops::common_areas::ApplyTemplatetoCommonAreas,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::common_areas::ApplyTemplatetoCommonAreas>
+        {
+            self.0.request(request)
+        }
+        /// Delete a common area
+        ///
+        /// `DELETE /phone/common_areas/{commonAreaId}`: sends a [`DeleteCommonArea`](crate::ops::common_areas::DeleteCommonArea).
+        #[inline]
+        pub fn delete_common_area(
+            &self,
+            request: &crate::ops::common_areas::DeleteCommonArea,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::common_areas::DeleteCommonArea> {
+            self.0.request(request)
+        }
+        /// Get common area details
+        ///
+        /// `GET /phone/common_areas/{commonAreaId}`: sends a [`GetACommonArea`](crate::ops::common_areas::GetACommonArea).
+        #[inline]
+        pub fn get_a_common_area(
+            &self,
+            request: &crate::ops::common_areas::GetACommonArea,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::common_areas::GetACommonArea> {
+            self.0.request(request)
+        }
+        /// Update common area
+        ///
+        /// `PATCH /phone/common_areas/{commonAreaId}`: sends a [`UpdateCommonArea`](crate::ops::common_areas::UpdateCommonArea).
+        #[inline]
+        pub fn update_common_area(
+            &self,
+            request: &crate::ops::common_areas::UpdateCommonArea,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::common_areas::UpdateCommonArea> {
+            self.0.request(request)
+        }
+        /// Get common area call handling setting
+        ///
+        /// `GET /phone/common_areas/{commonAreaId}/call_handling/settings`: sends a [`GetCommonAreaCallHandlingSetting`](crate::ops::common_areas::GetCommonAreaCallHandlingSetting).
+        #[inline]
+        pub fn get_common_area_call_handling_setting(
+            &self,
+            request: &crate::ops::common_areas::GetCommonAreaCallHandlingSetting,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::common_areas::GetCommonAreaCallHandlingSetting,
+        > {
+            self.0.request(request)
+        }
+        /// Update common area call handling setting
+        ///
+        /// `PATCH /phone/common_areas/{commonAreaId}/call_handling/settings/{hourType}`: sends a [`UpdateCommonAreaCallHandlingSetting`](crate::ops::common_areas::UpdateCommonAreaCallHandlingSetting).
+        #[inline]
+        pub fn update_common_area_call_handling_setting(
+            &self,
+            request: &crate::ops::common_areas::UpdateCommonAreaCallHandlingSetting,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::common_areas::UpdateCommonAreaCallHandlingSetting,
+        > {
+            self.0.request(request)
+        }
+        /// Assign calling plans to a common area
+        ///
+        /// `POST /phone/common_areas/{commonAreaId}/calling_plans`: sends a [`AssignCallingPlansToCommonArea`](crate::ops::common_areas::AssignCallingPlansToCommonArea).
+        #[inline]
+        pub fn assign_calling_plans_to_common_area(
+            &self,
+            request: &crate::ops::common_areas::AssignCallingPlansToCommonArea,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::common_areas::AssignCallingPlansToCommonArea>
+        {
+            self.0.request(request)
+        }
+        /// Unassign a calling plan from the common area
+        ///
+        /// `DELETE /phone/common_areas/{commonAreaId}/calling_plans/{type}`: sends a [`UnassignCallingPlansFromCommonArea`](crate::ops::common_areas::UnassignCallingPlansFromCommonArea).
+        #[inline]
+        pub fn unassign_calling_plans_from_common_area(
+            &self,
+            request: &crate::ops::common_areas::UnassignCallingPlansFromCommonArea,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::common_areas::UnassignCallingPlansFromCommonArea,
+        > {
+            self.0.request(request)
+        }
+        /// Assign phone numbers to a common area
+        ///
+        /// `POST /phone/common_areas/{commonAreaId}/phone_numbers`: sends a [`AssignPhoneNumbersToCommonArea`](crate::ops::common_areas::AssignPhoneNumbersToCommonArea).
+        #[inline]
+        pub fn assign_phone_numbers_to_common_area(
+            &self,
+            request: &crate::ops::common_areas::AssignPhoneNumbersToCommonArea,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::common_areas::AssignPhoneNumbersToCommonArea>
+        {
+            self.0.request(request)
+        }
+        /// Unassign phone numbers from common area
+        ///
+        /// `DELETE /phone/common_areas/{commonAreaId}/phone_numbers/{phoneNumberId}`: sends a [`UnassignPhoneNumbersFromCommonArea`](crate::ops::common_areas::UnassignPhoneNumbersFromCommonArea).
+        #[inline]
+        pub fn unassign_phone_numbers_from_common_area(
+            &self,
+            request: &crate::ops::common_areas::UnassignPhoneNumbersFromCommonArea,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::common_areas::UnassignPhoneNumbersFromCommonArea,
+        > {
+            self.0.request(request)
+        }
+        /// Update common area pin code
+        ///
+        /// `PATCH /phone/common_areas/{commonAreaId}/pin_code`: sends a [`UpdateCommonAreaPinCode`](crate::ops::common_areas::UpdateCommonAreaPinCode).
+        #[inline]
+        pub fn update_common_area_pin_code(
+            &self,
+            request: &crate::ops::common_areas::UpdateCommonAreaPinCode,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::common_areas::UpdateCommonAreaPinCode>
+        {
+            self.0.request(request)
+        }
+        /// Get common area settings
+        ///
+        /// `GET /phone/common_areas/{commonAreaId}/settings`: sends a [`GetCommonAreaSettings`](crate::ops::common_areas::GetCommonAreaSettings).
+        #[inline]
+        pub fn get_common_area_settings(
+            &self,
+            request: &crate::ops::common_areas::GetCommonAreaSettings,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::common_areas::GetCommonAreaSettings>
+        {
+            self.0.request(request)
+        }
+        /// Delete common area setting
+        ///
+        /// `DELETE /phone/common_areas/{commonAreaId}/settings/{settingType}`: sends a [`DeleteCommonAreaSetting`](crate::ops::common_areas::DeleteCommonAreaSetting).
+        #[inline]
+        pub fn delete_common_area_setting(
+            &self,
+            request: &crate::ops::common_areas::DeleteCommonAreaSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::common_areas::DeleteCommonAreaSetting>
+        {
+            self.0.request(request)
+        }
+        /// Update common area setting
+        ///
+        /// `PATCH /phone/common_areas/{commonAreaId}/settings/{settingType}`: sends a [`UpdateCommonAreaSetting`](crate::ops::common_areas::UpdateCommonAreaSetting).
+        #[inline]
+        pub fn update_common_area_setting(
+            &self,
+            request: &crate::ops::common_areas::UpdateCommonAreaSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::common_areas::UpdateCommonAreaSetting>
+        {
+            self.0.request(request)
+        }
+        /// Add common area setting
+        ///
+        /// `POST /phone/common_areas/{commonAreaId}/settings/{settingType}`: sends a [`AddCommonAreaSetting`](crate::ops::common_areas::AddCommonAreaSetting).
+        #[inline]
+        pub fn add_common_area_setting(
+            &self,
+            request: &crate::ops::common_areas::AddCommonAreaSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::common_areas::AddCommonAreaSetting>
+        {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::common_areas::ListCommonAreas {
+    type Item = ::zoom_phone::ops::common_areas::ListCommonAreasResponseCommonAreas;
+}
+
+impl crate::typed::Paginated for crate::ops::common_areas::ListActivationCodes {
+    type Item =
+        ::zoom_phone::ops::common_areas::ListActivationCodesResponseCommonAreasActivationCodes;
 }

@@ -4,63 +4,300 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Dashboard`: 11 operations.
-dashboard => Dashboard {
-/// List call logs
-///
-/// `GET /phone/metrics/call_logs`
-list_call_logs_metrics(ListCallLogsMetrics);
-/// Get call QoS
-///
-/// `GET /phone/metrics/call_logs/{callId}/qos`
-get_call_qo_s(GetCallQoS);
-/// Get call details from call log
-///
-/// `GET /phone/metrics/call_logs/{call_id}`
-get_call_log_metrics_details(GetCallLogMetricsDetails);
-/// List default emergency address users
-///
-/// `GET /phone/metrics/emergency_services/default_emergency_address/users`
-list_user_default_emergency_address(ListUserDefaultEmergencyAddress);
-/// List detectable personal location users
-///
-/// `GET /phone/metrics/emergency_services/detectable_personal_location/users`
-list_user_detectable_personal_location(ListUserDetectablePersonalLocation);
-/// List users permission for location sharing
-///
-/// `GET /phone/metrics/emergency_services/location_sharing_permission/users`
-list_user_location_sharing_permission(ListUserLocationSharingPermission);
-/// List nomadic emergency services users
-///
-/// `GET /phone/metrics/emergency_services/nomadic_emergency_services/users`
-list_user_nomadic_emergency_services(ListUserNomadicEmergencyServices);
-/// List real time location for IP phones
-///
-/// `GET /phone/metrics/emergency_services/realtime_location/devices`
-list_phone_realtimelocation(ListPhoneRealtimelocation);
-/// List real time location for users
-///
-/// `GET /phone/metrics/emergency_services/realtime_location/users`
-list_user_realtime_location(ListUserRealtimeLocation);
-/// List tracked locations
-///
-/// `GET /phone/metrics/location_tracking`
-list_tracked_locations(ListTrackedLocations);
-/// List past call metrics
-///
-/// `GET /phone/metrics/past_calls`
-list_past_call_metrics(ListPastCallMetrics);
+/// The `Dashboard` operations (11 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct Dashboard<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Dashboard` operations: [`groups::Dashboard`](crate::groups::Dashboard).
+    pub fn dashboard(&self) -> Dashboard<'_> {
+        Dashboard(self)
+    }
 }
-pages {
-ListCallLogsMetrics => ::zoom_phone::ops::dashboard::ListCallLogsMetricsResponseCallLogs;
-ListUserDefaultEmergencyAddress => ::zoom_phone::ops::dashboard::ListUserDefaultEmergencyAddressResponseRecords;
-ListUserDetectablePersonalLocation => ::zoom_phone::ops::dashboard::ListUserDetectablePersonalLocationResponseRecords;
-ListUserLocationSharingPermission => ::zoom_phone::ops::dashboard::ListUserLocationSharingPermissionResponseUserPermissions;
-ListUserNomadicEmergencyServices => ::zoom_phone::ops::dashboard::ListUserNomadicEmergencyServicesResponseRecords;
-ListPhoneRealtimelocation => ::zoom_phone::ops::dashboard::ListPhoneRealtimelocationResponseRecords;
-ListUserRealtimeLocation => ::zoom_phone::ops::dashboard::ListUserRealtimeLocationResponseRecords;
-ListTrackedLocations => ::zoom_phone::ops::dashboard::ListTrackedLocationsResponseLocationTracking;
-ListPastCallMetrics => ::zoom_phone::ops::dashboard::ListPastCallMetricsResponseCallLogs;
+
+#[cfg(feature = "async")]
+impl<'a> Dashboard<'a> {
+    /// List call logs
+    ///
+    /// `GET /phone/metrics/call_logs`: sends a [`ListCallLogsMetrics`](crate::ops::dashboard::ListCallLogsMetrics).
+    #[inline]
+    pub fn list_call_logs_metrics(
+        &self,
+        request: &crate::ops::dashboard::ListCallLogsMetrics,
+    ) -> crate::TypedCall<'a, crate::ops::dashboard::ListCallLogsMetrics> {
+        self.0.request(request)
+    }
+    /// Get call QoS
+    ///
+    /// `GET /phone/metrics/call_logs/{callId}/qos`: sends a [`GetCallQoS`](crate::ops::dashboard::GetCallQoS).
+    #[inline]
+    pub fn get_call_qo_s(
+        &self,
+        request: &crate::ops::dashboard::GetCallQoS,
+    ) -> crate::TypedCall<'a, crate::ops::dashboard::GetCallQoS> {
+        self.0.request(request)
+    }
+    /// Get call details from call log
+    ///
+    /// `GET /phone/metrics/call_logs/{call_id}`: sends a [`GetCallLogMetricsDetails`](crate::ops::dashboard::GetCallLogMetricsDetails).
+    #[inline]
+    pub fn get_call_log_metrics_details(
+        &self,
+        request: &crate::ops::dashboard::GetCallLogMetricsDetails,
+    ) -> crate::TypedCall<'a, crate::ops::dashboard::GetCallLogMetricsDetails> {
+        self.0.request(request)
+    }
+    /// List default emergency address users
+    ///
+    /// `GET /phone/metrics/emergency_services/default_emergency_address/users`: sends a [`ListUserDefaultEmergencyAddress`](crate::ops::dashboard::ListUserDefaultEmergencyAddress).
+    #[inline]
+    pub fn list_user_default_emergency_address(
+        &self,
+        request: &crate::ops::dashboard::ListUserDefaultEmergencyAddress,
+    ) -> crate::TypedCall<'a, crate::ops::dashboard::ListUserDefaultEmergencyAddress> {
+        self.0.request(request)
+    }
+    /// List detectable personal location users
+    ///
+    /// `GET /phone/metrics/emergency_services/detectable_personal_location/users`: sends a [`ListUserDetectablePersonalLocation`](crate::ops::dashboard::ListUserDetectablePersonalLocation).
+    #[inline]
+    pub fn list_user_detectable_personal_location(
+        &self,
+        request: &crate::ops::dashboard::ListUserDetectablePersonalLocation,
+    ) -> crate::TypedCall<'a, crate::ops::dashboard::ListUserDetectablePersonalLocation> {
+        self.0.request(request)
+    }
+    /// List users permission for location sharing
+    ///
+    /// `GET /phone/metrics/emergency_services/location_sharing_permission/users`: sends a [`ListUserLocationSharingPermission`](crate::ops::dashboard::ListUserLocationSharingPermission).
+    #[inline]
+    pub fn list_user_location_sharing_permission(
+        &self,
+        request: &crate::ops::dashboard::ListUserLocationSharingPermission,
+    ) -> crate::TypedCall<'a, crate::ops::dashboard::ListUserLocationSharingPermission> {
+        self.0.request(request)
+    }
+    /// List nomadic emergency services users
+    ///
+    /// `GET /phone/metrics/emergency_services/nomadic_emergency_services/users`: sends a [`ListUserNomadicEmergencyServices`](crate::ops::dashboard::ListUserNomadicEmergencyServices).
+    #[inline]
+    pub fn list_user_nomadic_emergency_services(
+        &self,
+        request: &crate::ops::dashboard::ListUserNomadicEmergencyServices,
+    ) -> crate::TypedCall<'a, crate::ops::dashboard::ListUserNomadicEmergencyServices> {
+        self.0.request(request)
+    }
+    /// List real time location for IP phones
+    ///
+    /// `GET /phone/metrics/emergency_services/realtime_location/devices`: sends a [`ListPhoneRealtimelocation`](crate::ops::dashboard::ListPhoneRealtimelocation).
+    #[inline]
+    pub fn list_phone_realtimelocation(
+        &self,
+        request: &crate::ops::dashboard::ListPhoneRealtimelocation,
+    ) -> crate::TypedCall<'a, crate::ops::dashboard::ListPhoneRealtimelocation> {
+        self.0.request(request)
+    }
+    /// List real time location for users
+    ///
+    /// `GET /phone/metrics/emergency_services/realtime_location/users`: sends a [`ListUserRealtimeLocation`](crate::ops::dashboard::ListUserRealtimeLocation).
+    #[inline]
+    pub fn list_user_realtime_location(
+        &self,
+        request: &crate::ops::dashboard::ListUserRealtimeLocation,
+    ) -> crate::TypedCall<'a, crate::ops::dashboard::ListUserRealtimeLocation> {
+        self.0.request(request)
+    }
+    /// List tracked locations
+    ///
+    /// `GET /phone/metrics/location_tracking`: sends a [`ListTrackedLocations`](crate::ops::dashboard::ListTrackedLocations).
+    #[inline]
+    pub fn list_tracked_locations(
+        &self,
+        request: &crate::ops::dashboard::ListTrackedLocations,
+    ) -> crate::TypedCall<'a, crate::ops::dashboard::ListTrackedLocations> {
+        self.0.request(request)
+    }
+    /// List past call metrics
+    ///
+    /// `GET /phone/metrics/past_calls`: sends a [`ListPastCallMetrics`](crate::ops::dashboard::ListPastCallMetrics).
+    #[inline]
+    pub fn list_past_call_metrics(
+        &self,
+        request: &crate::ops::dashboard::ListPastCallMetrics,
+    ) -> crate::TypedCall<'a, crate::ops::dashboard::ListPastCallMetrics> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Dashboard` operations (11 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Dashboard<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Dashboard` operations: [`groups::blocking::Dashboard`](crate::groups::blocking::Dashboard).
+        pub fn dashboard(&self) -> Dashboard<'_> {
+            Dashboard(self)
+        }
+    }
+
+    impl<'a> Dashboard<'a> {
+        /// List call logs
+        ///
+        /// `GET /phone/metrics/call_logs`: sends a [`ListCallLogsMetrics`](crate::ops::dashboard::ListCallLogsMetrics).
+        #[inline]
+        pub fn list_call_logs_metrics(
+            &self,
+            request: &crate::ops::dashboard::ListCallLogsMetrics,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::dashboard::ListCallLogsMetrics> {
+            self.0.request(request)
+        }
+        /// Get call QoS
+        ///
+        /// `GET /phone/metrics/call_logs/{callId}/qos`: sends a [`GetCallQoS`](crate::ops::dashboard::GetCallQoS).
+        #[inline]
+        pub fn get_call_qo_s(
+            &self,
+            request: &crate::ops::dashboard::GetCallQoS,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::dashboard::GetCallQoS> {
+            self.0.request(request)
+        }
+        /// Get call details from call log
+        ///
+        /// `GET /phone/metrics/call_logs/{call_id}`: sends a [`GetCallLogMetricsDetails`](crate::ops::dashboard::GetCallLogMetricsDetails).
+        #[inline]
+        pub fn get_call_log_metrics_details(
+            &self,
+            request: &crate::ops::dashboard::GetCallLogMetricsDetails,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::dashboard::GetCallLogMetricsDetails>
+        {
+            self.0.request(request)
+        }
+        /// List default emergency address users
+        ///
+        /// `GET /phone/metrics/emergency_services/default_emergency_address/users`: sends a [`ListUserDefaultEmergencyAddress`](crate::ops::dashboard::ListUserDefaultEmergencyAddress).
+        #[inline]
+        pub fn list_user_default_emergency_address(
+            &self,
+            request: &crate::ops::dashboard::ListUserDefaultEmergencyAddress,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::dashboard::ListUserDefaultEmergencyAddress>
+        {
+            self.0.request(request)
+        }
+        /// List detectable personal location users
+        ///
+        /// `GET /phone/metrics/emergency_services/detectable_personal_location/users`: sends a [`ListUserDetectablePersonalLocation`](crate::ops::dashboard::ListUserDetectablePersonalLocation).
+        #[inline]
+        pub fn list_user_detectable_personal_location(
+            &self,
+            request: &crate::ops::dashboard::ListUserDetectablePersonalLocation,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::dashboard::ListUserDetectablePersonalLocation>
+        {
+            self.0.request(request)
+        }
+        /// List users permission for location sharing
+        ///
+        /// `GET /phone/metrics/emergency_services/location_sharing_permission/users`: sends a [`ListUserLocationSharingPermission`](crate::ops::dashboard::ListUserLocationSharingPermission).
+        #[inline]
+        pub fn list_user_location_sharing_permission(
+            &self,
+            request: &crate::ops::dashboard::ListUserLocationSharingPermission,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::dashboard::ListUserLocationSharingPermission>
+        {
+            self.0.request(request)
+        }
+        /// List nomadic emergency services users
+        ///
+        /// `GET /phone/metrics/emergency_services/nomadic_emergency_services/users`: sends a [`ListUserNomadicEmergencyServices`](crate::ops::dashboard::ListUserNomadicEmergencyServices).
+        #[inline]
+        pub fn list_user_nomadic_emergency_services(
+            &self,
+            request: &crate::ops::dashboard::ListUserNomadicEmergencyServices,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::dashboard::ListUserNomadicEmergencyServices>
+        {
+            self.0.request(request)
+        }
+        /// List real time location for IP phones
+        ///
+        /// `GET /phone/metrics/emergency_services/realtime_location/devices`: sends a [`ListPhoneRealtimelocation`](crate::ops::dashboard::ListPhoneRealtimelocation).
+        #[inline]
+        pub fn list_phone_realtimelocation(
+            &self,
+            request: &crate::ops::dashboard::ListPhoneRealtimelocation,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::dashboard::ListPhoneRealtimelocation>
+        {
+            self.0.request(request)
+        }
+        /// List real time location for users
+        ///
+        /// `GET /phone/metrics/emergency_services/realtime_location/users`: sends a [`ListUserRealtimeLocation`](crate::ops::dashboard::ListUserRealtimeLocation).
+        #[inline]
+        pub fn list_user_realtime_location(
+            &self,
+            request: &crate::ops::dashboard::ListUserRealtimeLocation,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::dashboard::ListUserRealtimeLocation>
+        {
+            self.0.request(request)
+        }
+        /// List tracked locations
+        ///
+        /// `GET /phone/metrics/location_tracking`: sends a [`ListTrackedLocations`](crate::ops::dashboard::ListTrackedLocations).
+        #[inline]
+        pub fn list_tracked_locations(
+            &self,
+            request: &crate::ops::dashboard::ListTrackedLocations,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::dashboard::ListTrackedLocations> {
+            self.0.request(request)
+        }
+        /// List past call metrics
+        ///
+        /// `GET /phone/metrics/past_calls`: sends a [`ListPastCallMetrics`](crate::ops::dashboard::ListPastCallMetrics).
+        #[inline]
+        pub fn list_past_call_metrics(
+            &self,
+            request: &crate::ops::dashboard::ListPastCallMetrics,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::dashboard::ListPastCallMetrics> {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::dashboard::ListCallLogsMetrics {
+    type Item = ::zoom_phone::ops::dashboard::ListCallLogsMetricsResponseCallLogs;
+}
+
+impl crate::typed::Paginated for crate::ops::dashboard::ListUserDefaultEmergencyAddress {
+    type Item = ::zoom_phone::ops::dashboard::ListUserDefaultEmergencyAddressResponseRecords;
+}
+
+impl crate::typed::Paginated for crate::ops::dashboard::ListUserDetectablePersonalLocation {
+    type Item = ::zoom_phone::ops::dashboard::ListUserDefaultEmergencyAddressResponseRecords;
+}
+
+impl crate::typed::Paginated for crate::ops::dashboard::ListUserLocationSharingPermission {
+    type Item =
+        ::zoom_phone::ops::dashboard::ListUserLocationSharingPermissionResponseUserPermissions;
+}
+
+impl crate::typed::Paginated for crate::ops::dashboard::ListUserNomadicEmergencyServices {
+    type Item = ::zoom_phone::ops::dashboard::ListUserNomadicEmergencyServicesResponseRecords;
+}
+
+impl crate::typed::Paginated for crate::ops::dashboard::ListPhoneRealtimelocation {
+    type Item = ::zoom_phone::ops::dashboard::ListPhoneRealtimelocationResponseRecords;
+}
+
+impl crate::typed::Paginated for crate::ops::dashboard::ListUserRealtimeLocation {
+    type Item = ::zoom_phone::ops::dashboard::ListUserRealtimeLocationResponseRecords;
+}
+
+impl crate::typed::Paginated for crate::ops::dashboard::ListTrackedLocations {
+    type Item = ::zoom_phone::ops::dashboard::ListTrackedLocationsResponseLocationTracking;
+}
+
+impl crate::typed::Paginated for crate::ops::dashboard::ListPastCallMetrics {
+    type Item = ::zoom_phone::ops::dashboard::ListPastCallMetricsResponseCallLogs;
 }

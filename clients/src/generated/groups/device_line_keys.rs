@@ -4,18 +4,80 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Device Line Keys`: 2 operations.
-device_line_keys => DeviceLineKeys {
-/// Get device line keys information
-///
-/// `GET /phone/devices/{deviceId}/line_keys`
-list_device_line_key_setting(ListDeviceLineKeySetting);
-/// Batch update device line key position
-///
-/// `PATCH /phone/devices/{deviceId}/line_keys`
-batch_update_device_line_key_setting(BatchUpdateDeviceLineKeySetting);
+/// The `Device Line Keys` operations (2 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct DeviceLineKeys<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Device Line Keys` operations: [`groups::DeviceLineKeys`](crate::groups::DeviceLineKeys).
+    pub fn device_line_keys(&self) -> DeviceLineKeys<'_> {
+        DeviceLineKeys(self)
+    }
 }
-pages {
+
+#[cfg(feature = "async")]
+impl<'a> DeviceLineKeys<'a> {
+    /// Get device line keys information
+    ///
+    /// `GET /phone/devices/{deviceId}/line_keys`: sends a [`ListDeviceLineKeySetting`](crate::ops::device_line_keys::ListDeviceLineKeySetting).
+    #[inline]
+    pub fn list_device_line_key_setting(
+        &self,
+        request: &crate::ops::device_line_keys::ListDeviceLineKeySetting,
+    ) -> crate::TypedCall<'a, crate::ops::device_line_keys::ListDeviceLineKeySetting> {
+        self.0.request(request)
+    }
+    /// Batch update device line key position
+    ///
+    /// `PATCH /phone/devices/{deviceId}/line_keys`: sends a [`BatchUpdateDeviceLineKeySetting`](crate::ops::device_line_keys::BatchUpdateDeviceLineKeySetting).
+    #[inline]
+    pub fn batch_update_device_line_key_setting(
+        &self,
+        request: &crate::ops::device_line_keys::BatchUpdateDeviceLineKeySetting,
+    ) -> crate::TypedCall<'a, crate::ops::device_line_keys::BatchUpdateDeviceLineKeySetting> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Device Line Keys` operations (2 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct DeviceLineKeys<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Device Line Keys` operations: [`groups::blocking::DeviceLineKeys`](crate::groups::blocking::DeviceLineKeys).
+        pub fn device_line_keys(&self) -> DeviceLineKeys<'_> {
+            DeviceLineKeys(self)
+        }
+    }
+
+    impl<'a> DeviceLineKeys<'a> {
+        /// Get device line keys information
+        ///
+        /// `GET /phone/devices/{deviceId}/line_keys`: sends a [`ListDeviceLineKeySetting`](crate::ops::device_line_keys::ListDeviceLineKeySetting).
+        #[inline]
+        pub fn list_device_line_key_setting(
+            &self,
+            request: &crate::ops::device_line_keys::ListDeviceLineKeySetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::device_line_keys::ListDeviceLineKeySetting>
+        {
+            self.0.request(request)
+        }
+        /// Batch update device line key position
+        ///
+        /// `PATCH /phone/devices/{deviceId}/line_keys`: sends a [`BatchUpdateDeviceLineKeySetting`](crate::ops::device_line_keys::BatchUpdateDeviceLineKeySetting).
+        #[inline]
+        pub fn batch_update_device_line_key_setting(
+            &self,
+            request: &crate::ops::device_line_keys::BatchUpdateDeviceLineKeySetting,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::device_line_keys::BatchUpdateDeviceLineKeySetting,
+        > {
+            self.0.request(request)
+        }
+    }
 }

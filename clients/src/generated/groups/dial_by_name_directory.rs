@@ -4,36 +4,182 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Dial by Name Directory`: 6 operations.
-dial_by_name_directory => DialByNameDirectory {
-/// Delete users from a directory
-///
-/// `DELETE /phone/dial_by_name_directory/extensions`
-delete_users_from_directory(DeleteUsersFromDirectory);
-/// List users in directory
-///
-/// `GET /phone/dial_by_name_directory/extensions`
-list_users_from_directory(ListUsersFromDirectory);
-/// Add users to a directory
-///
-/// `POST /phone/dial_by_name_directory/extensions`
-add_users_to_directory(AddUsersToDirectory);
-/// Delete users from a directory of a site
-///
-/// `DELETE /phone/sites/{siteId}/dial_by_name_directory/extensions`
-delete_users_from_directory_by_site(DeleteUsersFromDirectoryBySite);
-/// List users in a directory by site
-///
-/// `GET /phone/sites/{siteId}/dial_by_name_directory/extensions`
-list_users_from_directory_by_site(ListUsersFromDirectoryBySite);
-/// Add users to a directory of a site
-///
-/// `POST /phone/sites/{siteId}/dial_by_name_directory/extensions`
-add_users_to_directory_by_site(AddUsersToDirectoryBySite);
+/// The `Dial by Name Directory` operations (6 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct DialByNameDirectory<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Dial by Name Directory` operations: [`groups::DialByNameDirectory`](crate::groups::DialByNameDirectory).
+    pub fn dial_by_name_directory(&self) -> DialByNameDirectory<'_> {
+        DialByNameDirectory(self)
+    }
 }
-pages {
-ListUsersFromDirectory => ::zoom_phone::ops::dial_by_name_directory::ListUsersFromDirectoryResponseResult;
-ListUsersFromDirectoryBySite => ::zoom_phone::ops::dial_by_name_directory::ListUsersFromDirectoryBySiteResponseResult;
+
+#[cfg(feature = "async")]
+impl<'a> DialByNameDirectory<'a> {
+    /// Delete users from a directory
+    ///
+    /// `DELETE /phone/dial_by_name_directory/extensions`: sends a [`DeleteUsersFromDirectory`](crate::ops::dial_by_name_directory::DeleteUsersFromDirectory).
+    #[inline]
+    pub fn delete_users_from_directory(
+        &self,
+        request: &crate::ops::dial_by_name_directory::DeleteUsersFromDirectory,
+    ) -> crate::TypedCall<'a, crate::ops::dial_by_name_directory::DeleteUsersFromDirectory> {
+        self.0.request(request)
+    }
+    /// List users in directory
+    ///
+    /// `GET /phone/dial_by_name_directory/extensions`: sends a [`ListUsersFromDirectory`](crate::ops::dial_by_name_directory::ListUsersFromDirectory).
+    #[inline]
+    pub fn list_users_from_directory(
+        &self,
+        request: &crate::ops::dial_by_name_directory::ListUsersFromDirectory,
+    ) -> crate::TypedCall<'a, crate::ops::dial_by_name_directory::ListUsersFromDirectory> {
+        self.0.request(request)
+    }
+    /// Add users to a directory
+    ///
+    /// `POST /phone/dial_by_name_directory/extensions`: sends a [`AddUsersToDirectory`](crate::ops::dial_by_name_directory::AddUsersToDirectory).
+    #[inline]
+    pub fn add_users_to_directory(
+        &self,
+        request: &crate::ops::dial_by_name_directory::AddUsersToDirectory,
+    ) -> crate::TypedCall<'a, crate::ops::dial_by_name_directory::AddUsersToDirectory> {
+        self.0.request(request)
+    }
+    /// Delete users from a directory of a site
+    ///
+    /// `DELETE /phone/sites/{siteId}/dial_by_name_directory/extensions`: sends a [`DeleteUsersFromDirectoryBySite`](crate::ops::dial_by_name_directory::DeleteUsersFromDirectoryBySite).
+    #[inline]
+    pub fn delete_users_from_directory_by_site(
+        &self,
+        request: &crate::ops::dial_by_name_directory::DeleteUsersFromDirectoryBySite,
+    ) -> crate::TypedCall<'a, crate::ops::dial_by_name_directory::DeleteUsersFromDirectoryBySite>
+    {
+        self.0.request(request)
+    }
+    /// List users in a directory by site
+    ///
+    /// `GET /phone/sites/{siteId}/dial_by_name_directory/extensions`: sends a [`ListUsersFromDirectoryBySite`](crate::ops::dial_by_name_directory::ListUsersFromDirectoryBySite).
+    #[inline]
+    pub fn list_users_from_directory_by_site(
+        &self,
+        request: &crate::ops::dial_by_name_directory::ListUsersFromDirectoryBySite,
+    ) -> crate::TypedCall<'a, crate::ops::dial_by_name_directory::ListUsersFromDirectoryBySite>
+    {
+        self.0.request(request)
+    }
+    /// Add users to a directory of a site
+    ///
+    /// `POST /phone/sites/{siteId}/dial_by_name_directory/extensions`: sends a [`AddUsersToDirectoryBySite`](crate::ops::dial_by_name_directory::AddUsersToDirectoryBySite).
+    #[inline]
+    pub fn add_users_to_directory_by_site(
+        &self,
+        request: &crate::ops::dial_by_name_directory::AddUsersToDirectoryBySite,
+    ) -> crate::TypedCall<'a, crate::ops::dial_by_name_directory::AddUsersToDirectoryBySite> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Dial by Name Directory` operations (6 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct DialByNameDirectory<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Dial by Name Directory` operations: [`groups::blocking::DialByNameDirectory`](crate::groups::blocking::DialByNameDirectory).
+        pub fn dial_by_name_directory(&self) -> DialByNameDirectory<'_> {
+            DialByNameDirectory(self)
+        }
+    }
+
+    impl<'a> DialByNameDirectory<'a> {
+        /// Delete users from a directory
+        ///
+        /// `DELETE /phone/dial_by_name_directory/extensions`: sends a [`DeleteUsersFromDirectory`](crate::ops::dial_by_name_directory::DeleteUsersFromDirectory).
+        #[inline]
+        pub fn delete_users_from_directory(
+            &self,
+            request: &crate::ops::dial_by_name_directory::DeleteUsersFromDirectory,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::dial_by_name_directory::DeleteUsersFromDirectory,
+        > {
+            self.0.request(request)
+        }
+        /// List users in directory
+        ///
+        /// `GET /phone/dial_by_name_directory/extensions`: sends a [`ListUsersFromDirectory`](crate::ops::dial_by_name_directory::ListUsersFromDirectory).
+        #[inline]
+        pub fn list_users_from_directory(
+            &self,
+            request: &crate::ops::dial_by_name_directory::ListUsersFromDirectory,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::dial_by_name_directory::ListUsersFromDirectory,
+        > {
+            self.0.request(request)
+        }
+        /// Add users to a directory
+        ///
+        /// `POST /phone/dial_by_name_directory/extensions`: sends a [`AddUsersToDirectory`](crate::ops::dial_by_name_directory::AddUsersToDirectory).
+        #[inline]
+        pub fn add_users_to_directory(
+            &self,
+            request: &crate::ops::dial_by_name_directory::AddUsersToDirectory,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::dial_by_name_directory::AddUsersToDirectory>
+        {
+            self.0.request(request)
+        }
+        /// Delete users from a directory of a site
+        ///
+        /// `DELETE /phone/sites/{siteId}/dial_by_name_directory/extensions`: sends a [`DeleteUsersFromDirectoryBySite`](crate::ops::dial_by_name_directory::DeleteUsersFromDirectoryBySite).
+        #[inline]
+        pub fn delete_users_from_directory_by_site(
+            &self,
+            request: &crate::ops::dial_by_name_directory::DeleteUsersFromDirectoryBySite,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::dial_by_name_directory::DeleteUsersFromDirectoryBySite,
+        > {
+            self.0.request(request)
+        }
+        /// List users in a directory by site
+        ///
+        /// `GET /phone/sites/{siteId}/dial_by_name_directory/extensions`: sends a [`ListUsersFromDirectoryBySite`](crate::ops::dial_by_name_directory::ListUsersFromDirectoryBySite).
+        #[inline]
+        pub fn list_users_from_directory_by_site(
+            &self,
+            request: &crate::ops::dial_by_name_directory::ListUsersFromDirectoryBySite,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::dial_by_name_directory::ListUsersFromDirectoryBySite,
+        > {
+            self.0.request(request)
+        }
+        /// Add users to a directory of a site
+        ///
+        /// `POST /phone/sites/{siteId}/dial_by_name_directory/extensions`: sends a [`AddUsersToDirectoryBySite`](crate::ops::dial_by_name_directory::AddUsersToDirectoryBySite).
+        #[inline]
+        pub fn add_users_to_directory_by_site(
+            &self,
+            request: &crate::ops::dial_by_name_directory::AddUsersToDirectoryBySite,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::dial_by_name_directory::AddUsersToDirectoryBySite,
+        > {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::dial_by_name_directory::ListUsersFromDirectory {
+    type Item = ::zoom_phone::ops::dial_by_name_directory::ListUsersFromDirectoryResponseResult;
+}
+
+impl crate::typed::Paginated for crate::ops::dial_by_name_directory::ListUsersFromDirectoryBySite {
+    type Item = ::zoom_phone::ops::dial_by_name_directory::ListUsersFromDirectoryResponseResult;
 }

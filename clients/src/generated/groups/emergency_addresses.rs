@@ -4,31 +4,146 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Emergency Addresses`: 5 operations.
-emergency_addresses => EmergencyAddresses {
-/// List emergency addresses
-///
-/// `GET /phone/emergency_addresses`
-list_emergency_addresses(ListEmergencyAddresses);
-/// Add an emergency address
-///
-/// `POST /phone/emergency_addresses`
-add_emergency_address(AddEmergencyAddress);
-/// Delete an emergency address
-///
-/// `DELETE /phone/emergency_addresses/{emergencyAddressId}`
-delete_emergency_address(DeleteEmergencyAddress);
-/// Get emergency address details
-///
-/// `GET /phone/emergency_addresses/{emergencyAddressId}`
-get_emergency_address(GetEmergencyAddress);
-/// Update an emergency address
-///
-/// `PATCH /phone/emergency_addresses/{emergencyAddressId}`
-update_emergency_address(UpdateEmergencyAddress);
+/// The `Emergency Addresses` operations (5 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct EmergencyAddresses<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Emergency Addresses` operations: [`groups::EmergencyAddresses`](crate::groups::EmergencyAddresses).
+    pub fn emergency_addresses(&self) -> EmergencyAddresses<'_> {
+        EmergencyAddresses(self)
+    }
 }
-pages {
-ListEmergencyAddresses => ::zoom_phone::ops::emergency_addresses::ListEmergencyAddressesResponseEmergencyAddresses;
+
+#[cfg(feature = "async")]
+impl<'a> EmergencyAddresses<'a> {
+    /// List emergency addresses
+    ///
+    /// `GET /phone/emergency_addresses`: sends a [`ListEmergencyAddresses`](crate::ops::emergency_addresses::ListEmergencyAddresses).
+    #[inline]
+    pub fn list_emergency_addresses(
+        &self,
+        request: &crate::ops::emergency_addresses::ListEmergencyAddresses,
+    ) -> crate::TypedCall<'a, crate::ops::emergency_addresses::ListEmergencyAddresses> {
+        self.0.request(request)
+    }
+    /// Add an emergency address
+    ///
+    /// `POST /phone/emergency_addresses`: sends a [`AddEmergencyAddress`](crate::ops::emergency_addresses::AddEmergencyAddress).
+    #[inline]
+    pub fn add_emergency_address(
+        &self,
+        request: &crate::ops::emergency_addresses::AddEmergencyAddress,
+    ) -> crate::TypedCall<'a, crate::ops::emergency_addresses::AddEmergencyAddress> {
+        self.0.request(request)
+    }
+    /// Delete an emergency address
+    ///
+    /// `DELETE /phone/emergency_addresses/{emergencyAddressId}`: sends a [`DeleteEmergencyAddress`](crate::ops::emergency_addresses::DeleteEmergencyAddress).
+    #[inline]
+    pub fn delete_emergency_address(
+        &self,
+        request: &crate::ops::emergency_addresses::DeleteEmergencyAddress,
+    ) -> crate::TypedCall<'a, crate::ops::emergency_addresses::DeleteEmergencyAddress> {
+        self.0.request(request)
+    }
+    /// Get emergency address details
+    ///
+    /// `GET /phone/emergency_addresses/{emergencyAddressId}`: sends a [`GetEmergencyAddress`](crate::ops::emergency_addresses::GetEmergencyAddress).
+    #[inline]
+    pub fn get_emergency_address(
+        &self,
+        request: &crate::ops::emergency_addresses::GetEmergencyAddress,
+    ) -> crate::TypedCall<'a, crate::ops::emergency_addresses::GetEmergencyAddress> {
+        self.0.request(request)
+    }
+    /// Update an emergency address
+    ///
+    /// `PATCH /phone/emergency_addresses/{emergencyAddressId}`: sends a [`UpdateEmergencyAddress`](crate::ops::emergency_addresses::UpdateEmergencyAddress).
+    #[inline]
+    pub fn update_emergency_address(
+        &self,
+        request: &crate::ops::emergency_addresses::UpdateEmergencyAddress,
+    ) -> crate::TypedCall<'a, crate::ops::emergency_addresses::UpdateEmergencyAddress> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Emergency Addresses` operations (5 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct EmergencyAddresses<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Emergency Addresses` operations: [`groups::blocking::EmergencyAddresses`](crate::groups::blocking::EmergencyAddresses).
+        pub fn emergency_addresses(&self) -> EmergencyAddresses<'_> {
+            EmergencyAddresses(self)
+        }
+    }
+
+    impl<'a> EmergencyAddresses<'a> {
+        /// List emergency addresses
+        ///
+        /// `GET /phone/emergency_addresses`: sends a [`ListEmergencyAddresses`](crate::ops::emergency_addresses::ListEmergencyAddresses).
+        #[inline]
+        pub fn list_emergency_addresses(
+            &self,
+            request: &crate::ops::emergency_addresses::ListEmergencyAddresses,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::emergency_addresses::ListEmergencyAddresses>
+        {
+            self.0.request(request)
+        }
+        /// Add an emergency address
+        ///
+        /// `POST /phone/emergency_addresses`: sends a [`AddEmergencyAddress`](crate::ops::emergency_addresses::AddEmergencyAddress).
+        #[inline]
+        pub fn add_emergency_address(
+            &self,
+            request: &crate::ops::emergency_addresses::AddEmergencyAddress,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::emergency_addresses::AddEmergencyAddress>
+        {
+            self.0.request(request)
+        }
+        /// Delete an emergency address
+        ///
+        /// `DELETE /phone/emergency_addresses/{emergencyAddressId}`: sends a [`DeleteEmergencyAddress`](crate::ops::emergency_addresses::DeleteEmergencyAddress).
+        #[inline]
+        pub fn delete_emergency_address(
+            &self,
+            request: &crate::ops::emergency_addresses::DeleteEmergencyAddress,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::emergency_addresses::DeleteEmergencyAddress>
+        {
+            self.0.request(request)
+        }
+        /// Get emergency address details
+        ///
+        /// `GET /phone/emergency_addresses/{emergencyAddressId}`: sends a [`GetEmergencyAddress`](crate::ops::emergency_addresses::GetEmergencyAddress).
+        #[inline]
+        pub fn get_emergency_address(
+            &self,
+            request: &crate::ops::emergency_addresses::GetEmergencyAddress,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::emergency_addresses::GetEmergencyAddress>
+        {
+            self.0.request(request)
+        }
+        /// Update an emergency address
+        ///
+        /// `PATCH /phone/emergency_addresses/{emergencyAddressId}`: sends a [`UpdateEmergencyAddress`](crate::ops::emergency_addresses::UpdateEmergencyAddress).
+        #[inline]
+        pub fn update_emergency_address(
+            &self,
+            request: &crate::ops::emergency_addresses::UpdateEmergencyAddress,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::emergency_addresses::UpdateEmergencyAddress>
+        {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::emergency_addresses::ListEmergencyAddresses {
+    type Item =
+        ::zoom_phone::ops::emergency_addresses::ListEmergencyAddressesResponseEmergencyAddresses;
 }

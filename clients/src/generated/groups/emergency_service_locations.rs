@@ -4,35 +4,168 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Emergency Service Locations`: 6 operations.
-emergency_service_locations => EmergencyServiceLocations {
-/// Batch add emergency service locations
-///
-/// `POST /phone/batch_locations`
-batch_add_locations(BatchAddLocations);
-/// List emergency service locations
-///
-/// `GET /phone/locations`
-list_locations(ListLocations);
-/// Add an emergency service location
-///
-/// `POST /phone/locations`
-add_location(AddLocation);
-/// Delete an emergency location
-///
-/// `DELETE /phone/locations/{locationId}`
-delete_location(DeleteLocation);
-/// Get emergency service location details
-///
-/// `GET /phone/locations/{locationId}`
-get_location(GetLocation);
-/// Update emergency service location
-///
-/// `PATCH /phone/locations/{locationId}`
-update_location(UpdateLocation);
+/// The `Emergency Service Locations` operations (6 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct EmergencyServiceLocations<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Emergency Service Locations` operations: [`groups::EmergencyServiceLocations`](crate::groups::EmergencyServiceLocations).
+    pub fn emergency_service_locations(&self) -> EmergencyServiceLocations<'_> {
+        EmergencyServiceLocations(self)
+    }
 }
-pages {
-ListLocations => ::zoom_phone::ops::emergency_service_locations::ListLocationsResponseLocations;
+
+#[cfg(feature = "async")]
+impl<'a> EmergencyServiceLocations<'a> {
+    /// Batch add emergency service locations
+    ///
+    /// `POST /phone/batch_locations`: sends a [`BatchAddLocations`](crate::ops::emergency_service_locations::BatchAddLocations).
+    #[inline]
+    pub fn batch_add_locations(
+        &self,
+        request: &crate::ops::emergency_service_locations::BatchAddLocations,
+    ) -> crate::TypedCall<'a, crate::ops::emergency_service_locations::BatchAddLocations> {
+        self.0.request(request)
+    }
+    /// List emergency service locations
+    ///
+    /// `GET /phone/locations`: sends a [`ListLocations`](crate::ops::emergency_service_locations::ListLocations).
+    #[inline]
+    pub fn list_locations(
+        &self,
+        request: &crate::ops::emergency_service_locations::ListLocations,
+    ) -> crate::TypedCall<'a, crate::ops::emergency_service_locations::ListLocations> {
+        self.0.request(request)
+    }
+    /// Add an emergency service location
+    ///
+    /// `POST /phone/locations`: sends a [`AddLocation`](crate::ops::emergency_service_locations::AddLocation).
+    #[inline]
+    pub fn add_location(
+        &self,
+        request: &crate::ops::emergency_service_locations::AddLocation,
+    ) -> crate::TypedCall<'a, crate::ops::emergency_service_locations::AddLocation> {
+        self.0.request(request)
+    }
+    /// Delete an emergency location
+    ///
+    /// `DELETE /phone/locations/{locationId}`: sends a [`DeleteLocation`](crate::ops::emergency_service_locations::DeleteLocation).
+    #[inline]
+    pub fn delete_location(
+        &self,
+        request: &crate::ops::emergency_service_locations::DeleteLocation,
+    ) -> crate::TypedCall<'a, crate::ops::emergency_service_locations::DeleteLocation> {
+        self.0.request(request)
+    }
+    /// Get emergency service location details
+    ///
+    /// `GET /phone/locations/{locationId}`: sends a [`GetLocation`](crate::ops::emergency_service_locations::GetLocation).
+    #[inline]
+    pub fn get_location(
+        &self,
+        request: &crate::ops::emergency_service_locations::GetLocation,
+    ) -> crate::TypedCall<'a, crate::ops::emergency_service_locations::GetLocation> {
+        self.0.request(request)
+    }
+    /// Update emergency service location
+    ///
+    /// `PATCH /phone/locations/{locationId}`: sends a [`UpdateLocation`](crate::ops::emergency_service_locations::UpdateLocation).
+    #[inline]
+    pub fn update_location(
+        &self,
+        request: &crate::ops::emergency_service_locations::UpdateLocation,
+    ) -> crate::TypedCall<'a, crate::ops::emergency_service_locations::UpdateLocation> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Emergency Service Locations` operations (6 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct EmergencyServiceLocations<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Emergency Service Locations` operations: [`groups::blocking::EmergencyServiceLocations`](crate::groups::blocking::EmergencyServiceLocations).
+        pub fn emergency_service_locations(&self) -> EmergencyServiceLocations<'_> {
+            EmergencyServiceLocations(self)
+        }
+    }
+
+    impl<'a> EmergencyServiceLocations<'a> {
+        /// Batch add emergency service locations
+        ///
+        /// `POST /phone/batch_locations`: sends a [`BatchAddLocations`](crate::ops::emergency_service_locations::BatchAddLocations).
+        #[inline]
+        pub fn batch_add_locations(
+            &self,
+            request: &crate::ops::emergency_service_locations::BatchAddLocations,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::emergency_service_locations::BatchAddLocations,
+        > {
+            self.0.request(request)
+        }
+        /// List emergency service locations
+        ///
+        /// `GET /phone/locations`: sends a [`ListLocations`](crate::ops::emergency_service_locations::ListLocations).
+        #[inline]
+        pub fn list_locations(
+            &self,
+            request: &crate::ops::emergency_service_locations::ListLocations,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::emergency_service_locations::ListLocations>
+        {
+            self.0.request(request)
+        }
+        /// Add an emergency service location
+        ///
+        /// `POST /phone/locations`: sends a [`AddLocation`](crate::ops::emergency_service_locations::AddLocation).
+        #[inline]
+        pub fn add_location(
+            &self,
+            request: &crate::ops::emergency_service_locations::AddLocation,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::emergency_service_locations::AddLocation>
+        {
+            self.0.request(request)
+        }
+        /// Delete an emergency location
+        ///
+        /// `DELETE /phone/locations/{locationId}`: sends a [`DeleteLocation`](crate::ops::emergency_service_locations::DeleteLocation).
+        #[inline]
+        pub fn delete_location(
+            &self,
+            request: &crate::ops::emergency_service_locations::DeleteLocation,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::emergency_service_locations::DeleteLocation>
+        {
+            self.0.request(request)
+        }
+        /// Get emergency service location details
+        ///
+        /// `GET /phone/locations/{locationId}`: sends a [`GetLocation`](crate::ops::emergency_service_locations::GetLocation).
+        #[inline]
+        pub fn get_location(
+            &self,
+            request: &crate::ops::emergency_service_locations::GetLocation,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::emergency_service_locations::GetLocation>
+        {
+            self.0.request(request)
+        }
+        /// Update emergency service location
+        ///
+        /// `PATCH /phone/locations/{locationId}`: sends a [`UpdateLocation`](crate::ops::emergency_service_locations::UpdateLocation).
+        #[inline]
+        pub fn update_location(
+            &self,
+            request: &crate::ops::emergency_service_locations::UpdateLocation,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::emergency_service_locations::UpdateLocation>
+        {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::emergency_service_locations::ListLocations {
+    type Item = ::zoom_phone::ops::emergency_service_locations::ListLocationsResponseLocations;
 }

@@ -4,31 +4,145 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `External Contacts`: 5 operations.
-external_contacts => ExternalContacts {
-/// List external contacts
-///
-/// `GET /phone/external_contacts`
-list_external_contacts(ListExternalContacts);
-/// Add an external contact
-///
-/// `POST /phone/external_contacts`
-add_external_contact(AddExternalContact);
-/// Delete an external contact
-///
-/// `DELETE /phone/external_contacts/{externalContactId}`
-delete_a_external_contact(DeleteAExternalContact);
-/// Get external contact details
-///
-/// `GET /phone/external_contacts/{externalContactId}`
-get_a_external_contact(GetAExternalContact);
-/// Update external contact
-///
-/// `PATCH /phone/external_contacts/{externalContactId}`
-update_external_contact(UpdateExternalContact);
+/// The `External Contacts` operations (5 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct ExternalContacts<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `External Contacts` operations: [`groups::ExternalContacts`](crate::groups::ExternalContacts).
+    pub fn external_contacts(&self) -> ExternalContacts<'_> {
+        ExternalContacts(self)
+    }
 }
-pages {
-ListExternalContacts => ::zoom_phone::ops::external_contacts::ListExternalContactsResponseExternalContacts;
+
+#[cfg(feature = "async")]
+impl<'a> ExternalContacts<'a> {
+    /// List external contacts
+    ///
+    /// `GET /phone/external_contacts`: sends a [`ListExternalContacts`](crate::ops::external_contacts::ListExternalContacts).
+    #[inline]
+    pub fn list_external_contacts(
+        &self,
+        request: &crate::ops::external_contacts::ListExternalContacts,
+    ) -> crate::TypedCall<'a, crate::ops::external_contacts::ListExternalContacts> {
+        self.0.request(request)
+    }
+    /// Add an external contact
+    ///
+    /// `POST /phone/external_contacts`: sends a [`AddExternalContact`](crate::ops::external_contacts::AddExternalContact).
+    #[inline]
+    pub fn add_external_contact(
+        &self,
+        request: &crate::ops::external_contacts::AddExternalContact,
+    ) -> crate::TypedCall<'a, crate::ops::external_contacts::AddExternalContact> {
+        self.0.request(request)
+    }
+    /// Delete an external contact
+    ///
+    /// `DELETE /phone/external_contacts/{externalContactId}`: sends a [`DeleteAExternalContact`](crate::ops::external_contacts::DeleteAExternalContact).
+    #[inline]
+    pub fn delete_a_external_contact(
+        &self,
+        request: &crate::ops::external_contacts::DeleteAExternalContact,
+    ) -> crate::TypedCall<'a, crate::ops::external_contacts::DeleteAExternalContact> {
+        self.0.request(request)
+    }
+    /// Get external contact details
+    ///
+    /// `GET /phone/external_contacts/{externalContactId}`: sends a [`GetAExternalContact`](crate::ops::external_contacts::GetAExternalContact).
+    #[inline]
+    pub fn get_a_external_contact(
+        &self,
+        request: &crate::ops::external_contacts::GetAExternalContact,
+    ) -> crate::TypedCall<'a, crate::ops::external_contacts::GetAExternalContact> {
+        self.0.request(request)
+    }
+    /// Update external contact
+    ///
+    /// `PATCH /phone/external_contacts/{externalContactId}`: sends a [`UpdateExternalContact`](crate::ops::external_contacts::UpdateExternalContact).
+    #[inline]
+    pub fn update_external_contact(
+        &self,
+        request: &crate::ops::external_contacts::UpdateExternalContact,
+    ) -> crate::TypedCall<'a, crate::ops::external_contacts::UpdateExternalContact> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `External Contacts` operations (5 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct ExternalContacts<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `External Contacts` operations: [`groups::blocking::ExternalContacts`](crate::groups::blocking::ExternalContacts).
+        pub fn external_contacts(&self) -> ExternalContacts<'_> {
+            ExternalContacts(self)
+        }
+    }
+
+    impl<'a> ExternalContacts<'a> {
+        /// List external contacts
+        ///
+        /// `GET /phone/external_contacts`: sends a [`ListExternalContacts`](crate::ops::external_contacts::ListExternalContacts).
+        #[inline]
+        pub fn list_external_contacts(
+            &self,
+            request: &crate::ops::external_contacts::ListExternalContacts,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::external_contacts::ListExternalContacts>
+        {
+            self.0.request(request)
+        }
+        /// Add an external contact
+        ///
+        /// `POST /phone/external_contacts`: sends a [`AddExternalContact`](crate::ops::external_contacts::AddExternalContact).
+        #[inline]
+        pub fn add_external_contact(
+            &self,
+            request: &crate::ops::external_contacts::AddExternalContact,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::external_contacts::AddExternalContact>
+        {
+            self.0.request(request)
+        }
+        /// Delete an external contact
+        ///
+        /// `DELETE /phone/external_contacts/{externalContactId}`: sends a [`DeleteAExternalContact`](crate::ops::external_contacts::DeleteAExternalContact).
+        #[inline]
+        pub fn delete_a_external_contact(
+            &self,
+            request: &crate::ops::external_contacts::DeleteAExternalContact,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::external_contacts::DeleteAExternalContact>
+        {
+            self.0.request(request)
+        }
+        /// Get external contact details
+        ///
+        /// `GET /phone/external_contacts/{externalContactId}`: sends a [`GetAExternalContact`](crate::ops::external_contacts::GetAExternalContact).
+        #[inline]
+        pub fn get_a_external_contact(
+            &self,
+            request: &crate::ops::external_contacts::GetAExternalContact,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::external_contacts::GetAExternalContact>
+        {
+            self.0.request(request)
+        }
+        /// Update external contact
+        ///
+        /// `PATCH /phone/external_contacts/{externalContactId}`: sends a [`UpdateExternalContact`](crate::ops::external_contacts::UpdateExternalContact).
+        #[inline]
+        pub fn update_external_contact(
+            &self,
+            request: &crate::ops::external_contacts::UpdateExternalContact,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::external_contacts::UpdateExternalContact>
+        {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::external_contacts::ListExternalContacts {
+    type Item = ::zoom_phone::ops::external_contacts::ListExternalContactsResponseExternalContacts;
 }

@@ -4,44 +4,204 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Fax`: 8 operations.
-fax => Fax {
-/// Upload fax file
-///
-/// `POST /fax/files`
-upload_fax_files(UploadFaxFiles);
-/// Get extension's fax logs
-///
-/// `GET /phone/extension/{extensionId}/fax/logs`
-getusersfaxlogs(Getusersfaxlogs);
-/// Send fax
-///
-/// `POST /phone/fax/documents`
-send_e_fax(SendEFax);
-/// Get account's fax logs
-///
-/// `GET /phone/fax/logs`
-get_accounts_fax_logs(GetAccountsFaxLogs);
-/// Delete fax log
-///
-/// `DELETE /phone/fax/logs/{faxLogId}`
-delete_fax_log(DeleteFaxLog);
-/// Get fax log details
-///
-/// `GET /phone/fax/logs/{faxLogId}`
-get_fax_log_details(GetFaxLogDetails);
-/// Update fax log read status
-///
-/// `PATCH /phone/fax/logs/{faxLogId}`
-update_fax_log_read_status(UpdateFaxLogReadStatus);
-/// Download fax file
-///
-/// `GET /phone/fax/logs/{faxLogId}/file/{fileId}`
-downloadfaxfile(Downloadfaxfile);
+/// The `Fax` operations (8 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct Fax<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Fax` operations: [`groups::Fax`](crate::groups::Fax).
+    pub fn fax(&self) -> Fax<'_> {
+        Fax(self)
+    }
 }
-pages {
-Getusersfaxlogs => ::zoom_phone::ops::fax::GetusersfaxlogsResponseFaxLogs;
-GetAccountsFaxLogs => ::zoom_phone::ops::fax::GetAccountsFaxLogsResponseFaxLogs;
+
+#[cfg(feature = "async")]
+impl<'a> Fax<'a> {
+    /// Upload fax file
+    ///
+    /// `POST /fax/files`: sends a [`UploadFaxFiles`](crate::ops::fax::UploadFaxFiles).
+    #[inline]
+    pub fn upload_fax_files(
+        &self,
+        request: &crate::ops::fax::UploadFaxFiles,
+    ) -> crate::TypedCall<'a, crate::ops::fax::UploadFaxFiles> {
+        self.0.request(request)
+    }
+    /// Get extension's fax logs
+    ///
+    /// `GET /phone/extension/{extensionId}/fax/logs`: sends a [`Getusersfaxlogs`](crate::ops::fax::Getusersfaxlogs).
+    #[inline]
+    pub fn getusersfaxlogs(
+        &self,
+        request: &crate::ops::fax::Getusersfaxlogs,
+    ) -> crate::TypedCall<'a, crate::ops::fax::Getusersfaxlogs> {
+        self.0.request(request)
+    }
+    /// Send fax
+    ///
+    /// `POST /phone/fax/documents`: sends a [`SendEFax`](crate::ops::fax::SendEFax).
+    #[inline]
+    pub fn send_e_fax(
+        &self,
+        request: &crate::ops::fax::SendEFax,
+    ) -> crate::TypedCall<'a, crate::ops::fax::SendEFax> {
+        self.0.request(request)
+    }
+    /// Get account's fax logs
+    ///
+    /// `GET /phone/fax/logs`: sends a [`GetAccountsFaxLogs`](crate::ops::fax::GetAccountsFaxLogs).
+    #[inline]
+    pub fn get_accounts_fax_logs(
+        &self,
+        request: &crate::ops::fax::GetAccountsFaxLogs,
+    ) -> crate::TypedCall<'a, crate::ops::fax::GetAccountsFaxLogs> {
+        self.0.request(request)
+    }
+    /// Delete fax log
+    ///
+    /// `DELETE /phone/fax/logs/{faxLogId}`: sends a [`DeleteFaxLog`](crate::ops::fax::DeleteFaxLog).
+    #[inline]
+    pub fn delete_fax_log(
+        &self,
+        request: &crate::ops::fax::DeleteFaxLog,
+    ) -> crate::TypedCall<'a, crate::ops::fax::DeleteFaxLog> {
+        self.0.request(request)
+    }
+    /// Get fax log details
+    ///
+    /// `GET /phone/fax/logs/{faxLogId}`: sends a [`GetFaxLogDetails`](crate::ops::fax::GetFaxLogDetails).
+    #[inline]
+    pub fn get_fax_log_details(
+        &self,
+        request: &crate::ops::fax::GetFaxLogDetails,
+    ) -> crate::TypedCall<'a, crate::ops::fax::GetFaxLogDetails> {
+        self.0.request(request)
+    }
+    /// Update fax log read status
+    ///
+    /// `PATCH /phone/fax/logs/{faxLogId}`: sends a [`UpdateFaxLogReadStatus`](crate::ops::fax::UpdateFaxLogReadStatus).
+    #[inline]
+    pub fn update_fax_log_read_status(
+        &self,
+        request: &crate::ops::fax::UpdateFaxLogReadStatus,
+    ) -> crate::TypedCall<'a, crate::ops::fax::UpdateFaxLogReadStatus> {
+        self.0.request(request)
+    }
+    /// Download fax file
+    ///
+    /// `GET /phone/fax/logs/{faxLogId}/file/{fileId}`: sends a [`Downloadfaxfile`](crate::ops::fax::Downloadfaxfile).
+    #[inline]
+    pub fn downloadfaxfile(
+        &self,
+        request: &crate::ops::fax::Downloadfaxfile,
+    ) -> crate::TypedCall<'a, crate::ops::fax::Downloadfaxfile> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Fax` operations (8 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Fax<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Fax` operations: [`groups::blocking::Fax`](crate::groups::blocking::Fax).
+        pub fn fax(&self) -> Fax<'_> {
+            Fax(self)
+        }
+    }
+
+    impl<'a> Fax<'a> {
+        /// Upload fax file
+        ///
+        /// `POST /fax/files`: sends a [`UploadFaxFiles`](crate::ops::fax::UploadFaxFiles).
+        #[inline]
+        pub fn upload_fax_files(
+            &self,
+            request: &crate::ops::fax::UploadFaxFiles,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::fax::UploadFaxFiles> {
+            self.0.request(request)
+        }
+        /// Get extension's fax logs
+        ///
+        /// `GET /phone/extension/{extensionId}/fax/logs`: sends a [`Getusersfaxlogs`](crate::ops::fax::Getusersfaxlogs).
+        #[inline]
+        pub fn getusersfaxlogs(
+            &self,
+            request: &crate::ops::fax::Getusersfaxlogs,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::fax::Getusersfaxlogs> {
+            self.0.request(request)
+        }
+        /// Send fax
+        ///
+        /// `POST /phone/fax/documents`: sends a [`SendEFax`](crate::ops::fax::SendEFax).
+        #[inline]
+        pub fn send_e_fax(
+            &self,
+            request: &crate::ops::fax::SendEFax,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::fax::SendEFax> {
+            self.0.request(request)
+        }
+        /// Get account's fax logs
+        ///
+        /// `GET /phone/fax/logs`: sends a [`GetAccountsFaxLogs`](crate::ops::fax::GetAccountsFaxLogs).
+        #[inline]
+        pub fn get_accounts_fax_logs(
+            &self,
+            request: &crate::ops::fax::GetAccountsFaxLogs,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::fax::GetAccountsFaxLogs> {
+            self.0.request(request)
+        }
+        /// Delete fax log
+        ///
+        /// `DELETE /phone/fax/logs/{faxLogId}`: sends a [`DeleteFaxLog`](crate::ops::fax::DeleteFaxLog).
+        #[inline]
+        pub fn delete_fax_log(
+            &self,
+            request: &crate::ops::fax::DeleteFaxLog,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::fax::DeleteFaxLog> {
+            self.0.request(request)
+        }
+        /// Get fax log details
+        ///
+        /// `GET /phone/fax/logs/{faxLogId}`: sends a [`GetFaxLogDetails`](crate::ops::fax::GetFaxLogDetails).
+        #[inline]
+        pub fn get_fax_log_details(
+            &self,
+            request: &crate::ops::fax::GetFaxLogDetails,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::fax::GetFaxLogDetails> {
+            self.0.request(request)
+        }
+        /// Update fax log read status
+        ///
+        /// `PATCH /phone/fax/logs/{faxLogId}`: sends a [`UpdateFaxLogReadStatus`](crate::ops::fax::UpdateFaxLogReadStatus).
+        #[inline]
+        pub fn update_fax_log_read_status(
+            &self,
+            request: &crate::ops::fax::UpdateFaxLogReadStatus,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::fax::UpdateFaxLogReadStatus> {
+            self.0.request(request)
+        }
+        /// Download fax file
+        ///
+        /// `GET /phone/fax/logs/{faxLogId}/file/{fileId}`: sends a [`Downloadfaxfile`](crate::ops::fax::Downloadfaxfile).
+        #[inline]
+        pub fn downloadfaxfile(
+            &self,
+            request: &crate::ops::fax::Downloadfaxfile,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::fax::Downloadfaxfile> {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::fax::Getusersfaxlogs {
+    type Item = ::zoom_phone::ops::fax::GetusersfaxlogsResponseFaxLogs;
+}
+
+impl crate::typed::Paginated for crate::ops::fax::GetAccountsFaxLogs {
+    type Item = ::zoom_phone::ops::fax::GetAccountsFaxLogsResponseFaxLogs;
 }

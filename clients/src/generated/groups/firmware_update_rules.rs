@@ -4,35 +4,168 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Firmware Update Rules`: 6 operations.
-firmware_update_rules => FirmwareUpdateRules {
-/// List firmware update rules
-///
-/// `GET /phone/firmware_update_rules`
-list_firmware_rules(ListFirmwareRules);
-/// Add a firmware update rule
-///
-/// `POST /phone/firmware_update_rules`
-add_firmware_rule(AddFirmwareRule);
-/// Delete firmware update rule
-///
-/// `DELETE /phone/firmware_update_rules/{ruleId}`
-delete_firmware_update_rule(DeleteFirmwareUpdateRule);
-/// Get firmware update rule information
-///
-/// `GET /phone/firmware_update_rules/{ruleId}`
-get_firmware_rule_detail(GetFirmwareRuleDetail);
-/// Update firmware update rule
-///
-/// `PATCH /phone/firmware_update_rules/{ruleId}`
-update_firmware_rule(UpdateFirmwareRule);
-/// List updatable firmwares
-///
-/// `GET /phone/firmwares`
-list_firmwares(ListFirmwares);
+/// The `Firmware Update Rules` operations (6 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct FirmwareUpdateRules<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Firmware Update Rules` operations: [`groups::FirmwareUpdateRules`](crate::groups::FirmwareUpdateRules).
+    pub fn firmware_update_rules(&self) -> FirmwareUpdateRules<'_> {
+        FirmwareUpdateRules(self)
+    }
 }
-pages {
-ListFirmwareRules => ::zoom_phone::ops::firmware_update_rules::ListFirmwareRulesResponseRules;
+
+#[cfg(feature = "async")]
+impl<'a> FirmwareUpdateRules<'a> {
+    /// List firmware update rules
+    ///
+    /// `GET /phone/firmware_update_rules`: sends a [`ListFirmwareRules`](crate::ops::firmware_update_rules::ListFirmwareRules).
+    #[inline]
+    pub fn list_firmware_rules(
+        &self,
+        request: &crate::ops::firmware_update_rules::ListFirmwareRules,
+    ) -> crate::TypedCall<'a, crate::ops::firmware_update_rules::ListFirmwareRules> {
+        self.0.request(request)
+    }
+    /// Add a firmware update rule
+    ///
+    /// `POST /phone/firmware_update_rules`: sends a [`AddFirmwareRule`](crate::ops::firmware_update_rules::AddFirmwareRule).
+    #[inline]
+    pub fn add_firmware_rule(
+        &self,
+        request: &crate::ops::firmware_update_rules::AddFirmwareRule,
+    ) -> crate::TypedCall<'a, crate::ops::firmware_update_rules::AddFirmwareRule> {
+        self.0.request(request)
+    }
+    /// Delete firmware update rule
+    ///
+    /// `DELETE /phone/firmware_update_rules/{ruleId}`: sends a [`DeleteFirmwareUpdateRule`](crate::ops::firmware_update_rules::DeleteFirmwareUpdateRule).
+    #[inline]
+    pub fn delete_firmware_update_rule(
+        &self,
+        request: &crate::ops::firmware_update_rules::DeleteFirmwareUpdateRule,
+    ) -> crate::TypedCall<'a, crate::ops::firmware_update_rules::DeleteFirmwareUpdateRule> {
+        self.0.request(request)
+    }
+    /// Get firmware update rule information
+    ///
+    /// `GET /phone/firmware_update_rules/{ruleId}`: sends a [`GetFirmwareRuleDetail`](crate::ops::firmware_update_rules::GetFirmwareRuleDetail).
+    #[inline]
+    pub fn get_firmware_rule_detail(
+        &self,
+        request: &crate::ops::firmware_update_rules::GetFirmwareRuleDetail,
+    ) -> crate::TypedCall<'a, crate::ops::firmware_update_rules::GetFirmwareRuleDetail> {
+        self.0.request(request)
+    }
+    /// Update firmware update rule
+    ///
+    /// `PATCH /phone/firmware_update_rules/{ruleId}`: sends a [`UpdateFirmwareRule`](crate::ops::firmware_update_rules::UpdateFirmwareRule).
+    #[inline]
+    pub fn update_firmware_rule(
+        &self,
+        request: &crate::ops::firmware_update_rules::UpdateFirmwareRule,
+    ) -> crate::TypedCall<'a, crate::ops::firmware_update_rules::UpdateFirmwareRule> {
+        self.0.request(request)
+    }
+    /// List updatable firmwares
+    ///
+    /// `GET /phone/firmwares`: sends a [`ListFirmwares`](crate::ops::firmware_update_rules::ListFirmwares).
+    #[inline]
+    pub fn list_firmwares(
+        &self,
+        request: &crate::ops::firmware_update_rules::ListFirmwares,
+    ) -> crate::TypedCall<'a, crate::ops::firmware_update_rules::ListFirmwares> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Firmware Update Rules` operations (6 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct FirmwareUpdateRules<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Firmware Update Rules` operations: [`groups::blocking::FirmwareUpdateRules`](crate::groups::blocking::FirmwareUpdateRules).
+        pub fn firmware_update_rules(&self) -> FirmwareUpdateRules<'_> {
+            FirmwareUpdateRules(self)
+        }
+    }
+
+    impl<'a> FirmwareUpdateRules<'a> {
+        /// List firmware update rules
+        ///
+        /// `GET /phone/firmware_update_rules`: sends a [`ListFirmwareRules`](crate::ops::firmware_update_rules::ListFirmwareRules).
+        #[inline]
+        pub fn list_firmware_rules(
+            &self,
+            request: &crate::ops::firmware_update_rules::ListFirmwareRules,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::firmware_update_rules::ListFirmwareRules>
+        {
+            self.0.request(request)
+        }
+        /// Add a firmware update rule
+        ///
+        /// `POST /phone/firmware_update_rules`: sends a [`AddFirmwareRule`](crate::ops::firmware_update_rules::AddFirmwareRule).
+        #[inline]
+        pub fn add_firmware_rule(
+            &self,
+            request: &crate::ops::firmware_update_rules::AddFirmwareRule,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::firmware_update_rules::AddFirmwareRule>
+        {
+            self.0.request(request)
+        }
+        /// Delete firmware update rule
+        ///
+        /// `DELETE /phone/firmware_update_rules/{ruleId}`: sends a [`DeleteFirmwareUpdateRule`](crate::ops::firmware_update_rules::DeleteFirmwareUpdateRule).
+        #[inline]
+        pub fn delete_firmware_update_rule(
+            &self,
+            request: &crate::ops::firmware_update_rules::DeleteFirmwareUpdateRule,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::firmware_update_rules::DeleteFirmwareUpdateRule,
+        > {
+            self.0.request(request)
+        }
+        /// Get firmware update rule information
+        ///
+        /// `GET /phone/firmware_update_rules/{ruleId}`: sends a [`GetFirmwareRuleDetail`](crate::ops::firmware_update_rules::GetFirmwareRuleDetail).
+        #[inline]
+        pub fn get_firmware_rule_detail(
+            &self,
+            request: &crate::ops::firmware_update_rules::GetFirmwareRuleDetail,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::firmware_update_rules::GetFirmwareRuleDetail>
+        {
+            self.0.request(request)
+        }
+        /// Update firmware update rule
+        ///
+        /// `PATCH /phone/firmware_update_rules/{ruleId}`: sends a [`UpdateFirmwareRule`](crate::ops::firmware_update_rules::UpdateFirmwareRule).
+        #[inline]
+        pub fn update_firmware_rule(
+            &self,
+            request: &crate::ops::firmware_update_rules::UpdateFirmwareRule,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::firmware_update_rules::UpdateFirmwareRule>
+        {
+            self.0.request(request)
+        }
+        /// List updatable firmwares
+        ///
+        /// `GET /phone/firmwares`: sends a [`ListFirmwares`](crate::ops::firmware_update_rules::ListFirmwares).
+        #[inline]
+        pub fn list_firmwares(
+            &self,
+            request: &crate::ops::firmware_update_rules::ListFirmwares,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::firmware_update_rules::ListFirmwares>
+        {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::firmware_update_rules::ListFirmwareRules {
+    type Item = ::zoom_phone::ops::firmware_update_rules::ListFirmwareRulesResponseRules;
 }

@@ -4,44 +4,205 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Group Call Pickup`: 8 operations.
-group_call_pickup => GroupCallPickup {
-/// List group call pickup objects
-///
-/// `GET /phone/group_call_pickup`
-list_gcp(ListGcp);
-/// Add a group call pickup object
-///
-/// `POST /phone/group_call_pickup`
-add_gcp(AddGcp);
-/// Delete group call pickup objects
-///
-/// `DELETE /phone/group_call_pickup/{groupId}`
-delete_gcp(DeleteGcp);
-/// Get call pickup group by ID
-///
-/// `GET /phone/group_call_pickup/{groupId}`
-get_gcp(GetGcp);
-/// Update the group call pickup information
-///
-/// `PATCH /phone/group_call_pickup/{groupId}`
-update_gcp(UpdateGcp);
-/// List call pickup group members
-///
-/// `GET /phone/group_call_pickup/{groupId}/members`
-list_gcp_members(ListGcpMembers);
-/// Add members to a call pickup group
-///
-/// `POST /phone/group_call_pickup/{groupId}/members`
-add_gcp_members(AddGcpMembers);
-/// Remove members from call pickup group
-///
-/// `DELETE /phone/group_call_pickup/{groupId}/members/{extensionId}`
-remove_gcp_members(RemoveGcpMembers);
+/// The `Group Call Pickup` operations (8 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct GroupCallPickup<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Group Call Pickup` operations: [`groups::GroupCallPickup`](crate::groups::GroupCallPickup).
+    pub fn group_call_pickup(&self) -> GroupCallPickup<'_> {
+        GroupCallPickup(self)
+    }
 }
-pages {
-ListGcp => ::zoom_phone::ops::group_call_pickup::ListGcpResponseGroupCallPickup;
-ListGcpMembers => ::zoom_phone::ops::group_call_pickup::ListGcpMembersResponseGroupCallPickupMember;
+
+#[cfg(feature = "async")]
+impl<'a> GroupCallPickup<'a> {
+    /// List group call pickup objects
+    ///
+    /// `GET /phone/group_call_pickup`: sends a [`ListGcp`](crate::ops::group_call_pickup::ListGcp).
+    #[inline]
+    pub fn list_gcp(
+        &self,
+        request: &crate::ops::group_call_pickup::ListGcp,
+    ) -> crate::TypedCall<'a, crate::ops::group_call_pickup::ListGcp> {
+        self.0.request(request)
+    }
+    /// Add a group call pickup object
+    ///
+    /// `POST /phone/group_call_pickup`: sends a [`AddGcp`](crate::ops::group_call_pickup::AddGcp).
+    #[inline]
+    pub fn add_gcp(
+        &self,
+        request: &crate::ops::group_call_pickup::AddGcp,
+    ) -> crate::TypedCall<'a, crate::ops::group_call_pickup::AddGcp> {
+        self.0.request(request)
+    }
+    /// Delete group call pickup objects
+    ///
+    /// `DELETE /phone/group_call_pickup/{groupId}`: sends a [`DeleteGcp`](crate::ops::group_call_pickup::DeleteGcp).
+    #[inline]
+    pub fn delete_gcp(
+        &self,
+        request: &crate::ops::group_call_pickup::DeleteGcp,
+    ) -> crate::TypedCall<'a, crate::ops::group_call_pickup::DeleteGcp> {
+        self.0.request(request)
+    }
+    /// Get call pickup group by ID
+    ///
+    /// `GET /phone/group_call_pickup/{groupId}`: sends a [`GetGcp`](crate::ops::group_call_pickup::GetGcp).
+    #[inline]
+    pub fn get_gcp(
+        &self,
+        request: &crate::ops::group_call_pickup::GetGcp,
+    ) -> crate::TypedCall<'a, crate::ops::group_call_pickup::GetGcp> {
+        self.0.request(request)
+    }
+    /// Update the group call pickup information
+    ///
+    /// `PATCH /phone/group_call_pickup/{groupId}`: sends a [`UpdateGcp`](crate::ops::group_call_pickup::UpdateGcp).
+    #[inline]
+    pub fn update_gcp(
+        &self,
+        request: &crate::ops::group_call_pickup::UpdateGcp,
+    ) -> crate::TypedCall<'a, crate::ops::group_call_pickup::UpdateGcp> {
+        self.0.request(request)
+    }
+    /// List call pickup group members
+    ///
+    /// `GET /phone/group_call_pickup/{groupId}/members`: sends a [`ListGcpMembers`](crate::ops::group_call_pickup::ListGcpMembers).
+    #[inline]
+    pub fn list_gcp_members(
+        &self,
+        request: &crate::ops::group_call_pickup::ListGcpMembers,
+    ) -> crate::TypedCall<'a, crate::ops::group_call_pickup::ListGcpMembers> {
+        self.0.request(request)
+    }
+    /// Add members to a call pickup group
+    ///
+    /// `POST /phone/group_call_pickup/{groupId}/members`: sends a [`AddGcpMembers`](crate::ops::group_call_pickup::AddGcpMembers).
+    #[inline]
+    pub fn add_gcp_members(
+        &self,
+        request: &crate::ops::group_call_pickup::AddGcpMembers,
+    ) -> crate::TypedCall<'a, crate::ops::group_call_pickup::AddGcpMembers> {
+        self.0.request(request)
+    }
+    /// Remove members from call pickup group
+    ///
+    /// `DELETE /phone/group_call_pickup/{groupId}/members/{extensionId}`: sends a [`RemoveGcpMembers`](crate::ops::group_call_pickup::RemoveGcpMembers).
+    #[inline]
+    pub fn remove_gcp_members(
+        &self,
+        request: &crate::ops::group_call_pickup::RemoveGcpMembers,
+    ) -> crate::TypedCall<'a, crate::ops::group_call_pickup::RemoveGcpMembers> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Group Call Pickup` operations (8 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct GroupCallPickup<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Group Call Pickup` operations: [`groups::blocking::GroupCallPickup`](crate::groups::blocking::GroupCallPickup).
+        pub fn group_call_pickup(&self) -> GroupCallPickup<'_> {
+            GroupCallPickup(self)
+        }
+    }
+
+    impl<'a> GroupCallPickup<'a> {
+        /// List group call pickup objects
+        ///
+        /// `GET /phone/group_call_pickup`: sends a [`ListGcp`](crate::ops::group_call_pickup::ListGcp).
+        #[inline]
+        pub fn list_gcp(
+            &self,
+            request: &crate::ops::group_call_pickup::ListGcp,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::group_call_pickup::ListGcp> {
+            self.0.request(request)
+        }
+        /// Add a group call pickup object
+        ///
+        /// `POST /phone/group_call_pickup`: sends a [`AddGcp`](crate::ops::group_call_pickup::AddGcp).
+        #[inline]
+        pub fn add_gcp(
+            &self,
+            request: &crate::ops::group_call_pickup::AddGcp,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::group_call_pickup::AddGcp> {
+            self.0.request(request)
+        }
+        /// Delete group call pickup objects
+        ///
+        /// `DELETE /phone/group_call_pickup/{groupId}`: sends a [`DeleteGcp`](crate::ops::group_call_pickup::DeleteGcp).
+        #[inline]
+        pub fn delete_gcp(
+            &self,
+            request: &crate::ops::group_call_pickup::DeleteGcp,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::group_call_pickup::DeleteGcp> {
+            self.0.request(request)
+        }
+        /// Get call pickup group by ID
+        ///
+        /// `GET /phone/group_call_pickup/{groupId}`: sends a [`GetGcp`](crate::ops::group_call_pickup::GetGcp).
+        #[inline]
+        pub fn get_gcp(
+            &self,
+            request: &crate::ops::group_call_pickup::GetGcp,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::group_call_pickup::GetGcp> {
+            self.0.request(request)
+        }
+        /// Update the group call pickup information
+        ///
+        /// `PATCH /phone/group_call_pickup/{groupId}`: sends a [`UpdateGcp`](crate::ops::group_call_pickup::UpdateGcp).
+        #[inline]
+        pub fn update_gcp(
+            &self,
+            request: &crate::ops::group_call_pickup::UpdateGcp,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::group_call_pickup::UpdateGcp> {
+            self.0.request(request)
+        }
+        /// List call pickup group members
+        ///
+        /// `GET /phone/group_call_pickup/{groupId}/members`: sends a [`ListGcpMembers`](crate::ops::group_call_pickup::ListGcpMembers).
+        #[inline]
+        pub fn list_gcp_members(
+            &self,
+            request: &crate::ops::group_call_pickup::ListGcpMembers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::group_call_pickup::ListGcpMembers> {
+            self.0.request(request)
+        }
+        /// Add members to a call pickup group
+        ///
+        /// `POST /phone/group_call_pickup/{groupId}/members`: sends a [`AddGcpMembers`](crate::ops::group_call_pickup::AddGcpMembers).
+        #[inline]
+        pub fn add_gcp_members(
+            &self,
+            request: &crate::ops::group_call_pickup::AddGcpMembers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::group_call_pickup::AddGcpMembers> {
+            self.0.request(request)
+        }
+        /// Remove members from call pickup group
+        ///
+        /// `DELETE /phone/group_call_pickup/{groupId}/members/{extensionId}`: sends a [`RemoveGcpMembers`](crate::ops::group_call_pickup::RemoveGcpMembers).
+        #[inline]
+        pub fn remove_gcp_members(
+            &self,
+            request: &crate::ops::group_call_pickup::RemoveGcpMembers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::group_call_pickup::RemoveGcpMembers>
+        {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::group_call_pickup::ListGcp {
+    type Item = ::zoom_phone::ops::group_call_pickup::ListGcpResponseGroupCallPickup;
+}
+
+impl crate::typed::Paginated for crate::ops::group_call_pickup::ListGcpMembers {
+    type Item = ::zoom_phone::ops::group_call_pickup::ListGcpMembersResponseGroupCallPickupMember;
 }

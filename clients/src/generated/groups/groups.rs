@@ -4,22 +4,96 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Groups`: 3 operations.
-groups => Groups {
-/// Get group policy details
-///
-/// `GET /phone/groups/{groupId}/policies/{policyType}`
-get_group_policy_details(GetGroupPolicyDetails);
-/// Update group policy
-///
-/// `PATCH /phone/groups/{groupId}/policies/{policyType}`
-update_group_policy(UpdateGroupPolicy);
-/// Get group phone settings
-///
-/// `GET /phone/groups/{groupId}/settings`
-get_group_phone_settings(GetGroupPhoneSettings);
+/// The `Groups` operations (3 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct Groups<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Groups` operations: [`groups::Groups`](crate::groups::Groups).
+    pub fn groups(&self) -> Groups<'_> {
+        Groups(self)
+    }
 }
-pages {
+
+#[cfg(feature = "async")]
+impl<'a> Groups<'a> {
+    /// Get group policy details
+    ///
+    /// `GET /phone/groups/{groupId}/policies/{policyType}`: sends a [`GetGroupPolicyDetails`](crate::ops::groups::GetGroupPolicyDetails).
+    #[inline]
+    pub fn get_group_policy_details(
+        &self,
+        request: &crate::ops::groups::GetGroupPolicyDetails,
+    ) -> crate::TypedCall<'a, crate::ops::groups::GetGroupPolicyDetails> {
+        self.0.request(request)
+    }
+    /// Update group policy
+    ///
+    /// `PATCH /phone/groups/{groupId}/policies/{policyType}`: sends a [`UpdateGroupPolicy`](crate::ops::groups::UpdateGroupPolicy).
+    #[inline]
+    pub fn update_group_policy(
+        &self,
+        request: &crate::ops::groups::UpdateGroupPolicy,
+    ) -> crate::TypedCall<'a, crate::ops::groups::UpdateGroupPolicy> {
+        self.0.request(request)
+    }
+    /// Get group phone settings
+    ///
+    /// `GET /phone/groups/{groupId}/settings`: sends a [`GetGroupPhoneSettings`](crate::ops::groups::GetGroupPhoneSettings).
+    #[inline]
+    pub fn get_group_phone_settings(
+        &self,
+        request: &crate::ops::groups::GetGroupPhoneSettings,
+    ) -> crate::TypedCall<'a, crate::ops::groups::GetGroupPhoneSettings> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Groups` operations (3 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Groups<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Groups` operations: [`groups::blocking::Groups`](crate::groups::blocking::Groups).
+        pub fn groups(&self) -> Groups<'_> {
+            Groups(self)
+        }
+    }
+
+    impl<'a> Groups<'a> {
+        /// Get group policy details
+        ///
+        /// `GET /phone/groups/{groupId}/policies/{policyType}`: sends a [`GetGroupPolicyDetails`](crate::ops::groups::GetGroupPolicyDetails).
+        #[inline]
+        pub fn get_group_policy_details(
+            &self,
+            request: &crate::ops::groups::GetGroupPolicyDetails,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::groups::GetGroupPolicyDetails> {
+            self.0.request(request)
+        }
+        /// Update group policy
+        ///
+        /// `PATCH /phone/groups/{groupId}/policies/{policyType}`: sends a [`UpdateGroupPolicy`](crate::ops::groups::UpdateGroupPolicy).
+        #[inline]
+        pub fn update_group_policy(
+            &self,
+            request: &crate::ops::groups::UpdateGroupPolicy,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::groups::UpdateGroupPolicy> {
+            self.0.request(request)
+        }
+        /// Get group phone settings
+        ///
+        /// `GET /phone/groups/{groupId}/settings`: sends a [`GetGroupPhoneSettings`](crate::ops::groups::GetGroupPhoneSettings).
+        #[inline]
+        pub fn get_group_phone_settings(
+            &self,
+            request: &crate::ops::groups::GetGroupPhoneSettings,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::groups::GetGroupPhoneSettings> {
+            self.0.request(request)
+        }
+    }
 }

@@ -4,53 +4,302 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Inbound Blocked List`: 10 operations.
-inbound_blocked_list => InboundBlockedList {
-/// Delete an extension's inbound block rule
-///
-/// `DELETE /phone/extension/{extensionId}/inbound_blocked/rules`
-delete_extensiont_level_inbound_block_rules(DeleteExtensiontLevelInboundBlockRules);
-/// List an extension's inbound block rules
-///
-/// `GET /phone/extension/{extensionId}/inbound_blocked/rules`
-list_extension_level_inbound_block_rules(ListExtensionLevelInboundBlockRules);
-/// Add an extension's inbound block rule
-///
-/// `POST /phone/extension/{extensionId}/inbound_blocked/rules`
-add_extensiont_level_inbound_block_rules(AddExtensiontLevelInboundBlockRules);
-/// Delete an account's inbound blocked statistics
-///
-/// `DELETE /phone/inbound_blocked/extension_rules/statistics`
-delete_account_level_inbound_blocked_statistics(DeleteAccountLevelInboundBlockedStatistics);
-/// List an account's inbound blocked statistics
-///
-/// `GET /phone/inbound_blocked/extension_rules/statistics`
-list_account_level_inbound_blocked_statistics(ListAccountLevelInboundBlockedStatistics);
-/// Mark a phone number as blocked for all extensions
-///
-/// `PATCH /phone/inbound_blocked/extension_rules/statistics/blocked_for_all`
-mark_phone_number_as_blocked_for_all_extensions(MarkPhoneNumberAsBlockedForAllExtensions);
-/// Delete an account's inbound block rule
-///
-/// `DELETE /phone/inbound_blocked/rules`
-delete_account_level_inbound_block_rules(DeleteAccountLevelInboundBlockRules);
-/// List an account's inbound block rules
-///
-/// `GET /phone/inbound_blocked/rules`
-list_account_level_inbound_block_rules(ListAccountLevelInboundBlockRules);
-/// Add an account's inbound block rule
-///
-/// `POST /phone/inbound_blocked/rules`
-add_account_level_inbound_block_rules(AddAccountLevelInboundBlockRules);
-/// Update an account's inbound block rule
-///
-/// `PATCH /phone/inbound_blocked/rules/{blockedRuleId}`
-update_account_level_inbound_block_rule(UpdateAccountLevelInboundBlockRule);
+/// The `Inbound Blocked List` operations (10 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct InboundBlockedList<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Inbound Blocked List` operations: [`groups::InboundBlockedList`](crate::groups::InboundBlockedList).
+    pub fn inbound_blocked_list(&self) -> InboundBlockedList<'_> {
+        InboundBlockedList(self)
+    }
 }
-pages {
-ListExtensionLevelInboundBlockRules => ::zoom_phone::ops::inbound_blocked_list::ListExtensionLevelInboundBlockRulesResponseExtensionBlockedRules;
-ListAccountLevelInboundBlockedStatistics => ::zoom_phone::ops::inbound_blocked_list::ListAccountLevelInboundBlockedStatisticsResponseBlockedStatistic;
-ListAccountLevelInboundBlockRules => ::zoom_phone::ops::inbound_blocked_list::ListAccountLevelInboundBlockRulesResponseAccountBlockedRules;
+
+#[cfg(feature = "async")]
+impl<'a> InboundBlockedList<'a> {
+    /// Delete an extension's inbound block rule
+    ///
+    /// `DELETE /phone/extension/{extensionId}/inbound_blocked/rules`: sends a [`DeleteExtensiontLevelInboundBlockRules`](crate::ops::inbound_blocked_list::DeleteExtensiontLevelInboundBlockRules).
+    #[inline]
+    pub fn delete_extensiont_level_inbound_block_rules(
+        &self,
+        request: &crate::ops::inbound_blocked_list::DeleteExtensiontLevelInboundBlockRules,
+    ) -> crate::TypedCall<
+        'a,
+        crate::ops::inbound_blocked_list::DeleteExtensiontLevelInboundBlockRules,
+    > {
+        self.0.request(request)
+    }
+    /// List an extension's inbound block rules
+    ///
+    /// `GET /phone/extension/{extensionId}/inbound_blocked/rules`: sends a [`ListExtensionLevelInboundBlockRules`](crate::ops::inbound_blocked_list::ListExtensionLevelInboundBlockRules).
+    #[inline]
+    pub fn list_extension_level_inbound_block_rules(
+        &self,
+        request: &crate::ops::inbound_blocked_list::ListExtensionLevelInboundBlockRules,
+    ) -> crate::TypedCall<'a, crate::ops::inbound_blocked_list::ListExtensionLevelInboundBlockRules>
+    {
+        self.0.request(request)
+    }
+    /// Add an extension's inbound block rule
+    ///
+    /// `POST /phone/extension/{extensionId}/inbound_blocked/rules`: sends a [`AddExtensiontLevelInboundBlockRules`](crate::ops::inbound_blocked_list::AddExtensiontLevelInboundBlockRules).
+    #[inline]
+    pub fn add_extensiont_level_inbound_block_rules(
+        &self,
+        request: &crate::ops::inbound_blocked_list::AddExtensiontLevelInboundBlockRules,
+    ) -> crate::TypedCall<'a, crate::ops::inbound_blocked_list::AddExtensiontLevelInboundBlockRules>
+    {
+        self.0.request(request)
+    }
+    /// Delete an account's inbound blocked statistics
+    ///
+    /// `DELETE /phone/inbound_blocked/extension_rules/statistics`: sends a [`DeleteAccountLevelInboundBlockedStatistics`](crate::ops::inbound_blocked_list::DeleteAccountLevelInboundBlockedStatistics).
+    #[inline]
+    pub fn delete_account_level_inbound_blocked_statistics(
+        &self,
+        request: &crate::ops::inbound_blocked_list::DeleteAccountLevelInboundBlockedStatistics,
+    ) -> crate::TypedCall<
+        'a,
+        crate::ops::inbound_blocked_list::DeleteAccountLevelInboundBlockedStatistics,
+    > {
+        self.0.request(request)
+    }
+    /// List an account's inbound blocked statistics
+    ///
+    /// `GET /phone/inbound_blocked/extension_rules/statistics`: sends a [`ListAccountLevelInboundBlockedStatistics`](crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockedStatistics).
+    #[inline]
+    pub fn list_account_level_inbound_blocked_statistics(
+        &self,
+        request: &crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockedStatistics,
+    ) -> crate::TypedCall<
+        'a,
+        crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockedStatistics,
+    > {
+        self.0.request(request)
+    }
+    /// Mark a phone number as blocked for all extensions
+    ///
+    /// `PATCH /phone/inbound_blocked/extension_rules/statistics/blocked_for_all`: sends a [`MarkPhoneNumberAsBlockedForAllExtensions`](crate::ops::inbound_blocked_list::MarkPhoneNumberAsBlockedForAllExtensions).
+    #[inline]
+    pub fn mark_phone_number_as_blocked_for_all_extensions(
+        &self,
+        request: &crate::ops::inbound_blocked_list::MarkPhoneNumberAsBlockedForAllExtensions,
+    ) -> crate::TypedCall<
+        'a,
+        crate::ops::inbound_blocked_list::MarkPhoneNumberAsBlockedForAllExtensions,
+    > {
+        self.0.request(request)
+    }
+    /// Delete an account's inbound block rule
+    ///
+    /// `DELETE /phone/inbound_blocked/rules`: sends a [`DeleteAccountLevelInboundBlockRules`](crate::ops::inbound_blocked_list::DeleteAccountLevelInboundBlockRules).
+    #[inline]
+    pub fn delete_account_level_inbound_block_rules(
+        &self,
+        request: &crate::ops::inbound_blocked_list::DeleteAccountLevelInboundBlockRules,
+    ) -> crate::TypedCall<'a, crate::ops::inbound_blocked_list::DeleteAccountLevelInboundBlockRules>
+    {
+        self.0.request(request)
+    }
+    /// List an account's inbound block rules
+    ///
+    /// `GET /phone/inbound_blocked/rules`: sends a [`ListAccountLevelInboundBlockRules`](crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockRules).
+    #[inline]
+    pub fn list_account_level_inbound_block_rules(
+        &self,
+        request: &crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockRules,
+    ) -> crate::TypedCall<'a, crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockRules>
+    {
+        self.0.request(request)
+    }
+    /// Add an account's inbound block rule
+    ///
+    /// `POST /phone/inbound_blocked/rules`: sends a [`AddAccountLevelInboundBlockRules`](crate::ops::inbound_blocked_list::AddAccountLevelInboundBlockRules).
+    #[inline]
+    pub fn add_account_level_inbound_block_rules(
+        &self,
+        request: &crate::ops::inbound_blocked_list::AddAccountLevelInboundBlockRules,
+    ) -> crate::TypedCall<'a, crate::ops::inbound_blocked_list::AddAccountLevelInboundBlockRules>
+    {
+        self.0.request(request)
+    }
+    /// Update an account's inbound block rule
+    ///
+    /// `PATCH /phone/inbound_blocked/rules/{blockedRuleId}`: sends a [`UpdateAccountLevelInboundBlockRule`](crate::ops::inbound_blocked_list::UpdateAccountLevelInboundBlockRule).
+    #[inline]
+    pub fn update_account_level_inbound_block_rule(
+        &self,
+        request: &crate::ops::inbound_blocked_list::UpdateAccountLevelInboundBlockRule,
+    ) -> crate::TypedCall<'a, crate::ops::inbound_blocked_list::UpdateAccountLevelInboundBlockRule>
+    {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Inbound Blocked List` operations (10 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct InboundBlockedList<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Inbound Blocked List` operations: [`groups::blocking::InboundBlockedList`](crate::groups::blocking::InboundBlockedList).
+        pub fn inbound_blocked_list(&self) -> InboundBlockedList<'_> {
+            InboundBlockedList(self)
+        }
+    }
+
+    impl<'a> InboundBlockedList<'a> {
+        /// Delete an extension's inbound block rule
+        ///
+        /// `DELETE /phone/extension/{extensionId}/inbound_blocked/rules`: sends a [`DeleteExtensiontLevelInboundBlockRules`](crate::ops::inbound_blocked_list::DeleteExtensiontLevelInboundBlockRules).
+        #[inline]
+        pub fn delete_extensiont_level_inbound_block_rules(
+            &self,
+            request: &crate::ops::inbound_blocked_list::DeleteExtensiontLevelInboundBlockRules,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::inbound_blocked_list::DeleteExtensiontLevelInboundBlockRules,
+        > {
+            self.0.request(request)
+        }
+        /// List an extension's inbound block rules
+        ///
+        /// `GET /phone/extension/{extensionId}/inbound_blocked/rules`: sends a [`ListExtensionLevelInboundBlockRules`](crate::ops::inbound_blocked_list::ListExtensionLevelInboundBlockRules).
+        #[inline]
+        pub fn list_extension_level_inbound_block_rules(
+            &self,
+            request: &crate::ops::inbound_blocked_list::ListExtensionLevelInboundBlockRules,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::inbound_blocked_list::ListExtensionLevelInboundBlockRules,
+        > {
+            self.0.request(request)
+        }
+        /// Add an extension's inbound block rule
+        ///
+        /// `POST /phone/extension/{extensionId}/inbound_blocked/rules`: sends a [`AddExtensiontLevelInboundBlockRules`](crate::ops::inbound_blocked_list::AddExtensiontLevelInboundBlockRules).
+        #[inline]
+        pub fn add_extensiont_level_inbound_block_rules(
+            &self,
+            request: &crate::ops::inbound_blocked_list::AddExtensiontLevelInboundBlockRules,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::inbound_blocked_list::AddExtensiontLevelInboundBlockRules,
+        > {
+            self.0.request(request)
+        }
+        /// Delete an account's inbound blocked statistics
+        ///
+        /// `DELETE /phone/inbound_blocked/extension_rules/statistics`: sends a [`DeleteAccountLevelInboundBlockedStatistics`](crate::ops::inbound_blocked_list::DeleteAccountLevelInboundBlockedStatistics).
+        #[inline]
+        pub fn delete_account_level_inbound_blocked_statistics(
+            &self,
+            request: &crate::ops::inbound_blocked_list::DeleteAccountLevelInboundBlockedStatistics,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::inbound_blocked_list::DeleteAccountLevelInboundBlockedStatistics,
+        > {
+            self.0.request(request)
+        }
+        /// List an account's inbound blocked statistics
+        ///
+        /// `GET /phone/inbound_blocked/extension_rules/statistics`: sends a [`ListAccountLevelInboundBlockedStatistics`](crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockedStatistics).
+        #[inline]
+        pub fn list_account_level_inbound_blocked_statistics(
+            &self,
+            request: &crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockedStatistics,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockedStatistics,
+        > {
+            self.0.request(request)
+        }
+        /// Mark a phone number as blocked for all extensions
+        ///
+        /// `PATCH /phone/inbound_blocked/extension_rules/statistics/blocked_for_all`: sends a [`MarkPhoneNumberAsBlockedForAllExtensions`](crate::ops::inbound_blocked_list::MarkPhoneNumberAsBlockedForAllExtensions).
+        #[inline]
+        pub fn mark_phone_number_as_blocked_for_all_extensions(
+            &self,
+            request: &crate::ops::inbound_blocked_list::MarkPhoneNumberAsBlockedForAllExtensions,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::inbound_blocked_list::MarkPhoneNumberAsBlockedForAllExtensions,
+        > {
+            self.0.request(request)
+        }
+        /// Delete an account's inbound block rule
+        ///
+        /// `DELETE /phone/inbound_blocked/rules`: sends a [`DeleteAccountLevelInboundBlockRules`](crate::ops::inbound_blocked_list::DeleteAccountLevelInboundBlockRules).
+        #[inline]
+        pub fn delete_account_level_inbound_block_rules(
+            &self,
+            request: &crate::ops::inbound_blocked_list::DeleteAccountLevelInboundBlockRules,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::inbound_blocked_list::DeleteAccountLevelInboundBlockRules,
+        > {
+            self.0.request(request)
+        }
+        /// List an account's inbound block rules
+        ///
+        /// `GET /phone/inbound_blocked/rules`: sends a [`ListAccountLevelInboundBlockRules`](crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockRules).
+        #[inline]
+        pub fn list_account_level_inbound_block_rules(
+            &self,
+            request: &crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockRules,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockRules,
+        > {
+            self.0.request(request)
+        }
+        /// Add an account's inbound block rule
+        ///
+        /// `POST /phone/inbound_blocked/rules`: sends a [`AddAccountLevelInboundBlockRules`](crate::ops::inbound_blocked_list::AddAccountLevelInboundBlockRules).
+        #[inline]
+        pub fn add_account_level_inbound_block_rules(
+            &self,
+            request: &crate::ops::inbound_blocked_list::AddAccountLevelInboundBlockRules,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::inbound_blocked_list::AddAccountLevelInboundBlockRules,
+        > {
+            self.0.request(request)
+        }
+        /// Update an account's inbound block rule
+        ///
+        /// `PATCH /phone/inbound_blocked/rules/{blockedRuleId}`: sends a [`UpdateAccountLevelInboundBlockRule`](crate::ops::inbound_blocked_list::UpdateAccountLevelInboundBlockRule).
+        #[inline]
+        pub fn update_account_level_inbound_block_rule(
+            &self,
+            request: &crate::ops::inbound_blocked_list::UpdateAccountLevelInboundBlockRule,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::inbound_blocked_list::UpdateAccountLevelInboundBlockRule,
+        > {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated
+    for crate::ops::inbound_blocked_list::ListExtensionLevelInboundBlockRules
+{
+    type Item = ::zoom_phone::ops::inbound_blocked_list::ListExtensionLevelInboundResponseExtensionBlockedRules;
+}
+
+impl crate::typed::Paginated
+    for crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockedStatistics
+{
+    type Item = ::zoom_phone::ops::inbound_blocked_list::ListAccountLevelInboundBlockedResponseBlockedStatistic;
+}
+
+impl crate::typed::Paginated
+    for crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockRules
+{
+    type Item = ::zoom_phone::ops::inbound_blocked_list::ListAccountLevelInboundBlockResponseAccountBlockedRules;
 }

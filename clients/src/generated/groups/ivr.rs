@@ -4,18 +4,76 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `IVR`: 2 operations.
-ivr => Ivr {
-/// Get auto receptionist IVR
-///
-/// `GET /phone/auto_receptionists/{autoReceptionistId}/ivr`
-get_auto_receptionist_ivr(GetAutoReceptionistIvr);
-/// Update auto receptionist IVR
-///
-/// `PATCH /phone/auto_receptionists/{autoReceptionistId}/ivr`
-update_auto_receptionist_ivr(UpdateAutoReceptionistIvr);
+/// The `IVR` operations (2 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct Ivr<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `IVR` operations: [`groups::Ivr`](crate::groups::Ivr).
+    pub fn ivr(&self) -> Ivr<'_> {
+        Ivr(self)
+    }
 }
-pages {
+
+#[cfg(feature = "async")]
+impl<'a> Ivr<'a> {
+    /// Get auto receptionist IVR
+    ///
+    /// `GET /phone/auto_receptionists/{autoReceptionistId}/ivr`: sends a [`GetAutoReceptionistIvr`](crate::ops::ivr::GetAutoReceptionistIvr).
+    #[inline]
+    pub fn get_auto_receptionist_ivr(
+        &self,
+        request: &crate::ops::ivr::GetAutoReceptionistIvr,
+    ) -> crate::TypedCall<'a, crate::ops::ivr::GetAutoReceptionistIvr> {
+        self.0.request(request)
+    }
+    /// Update auto receptionist IVR
+    ///
+    /// `PATCH /phone/auto_receptionists/{autoReceptionistId}/ivr`: sends a [`UpdateAutoReceptionistIvr`](crate::ops::ivr::UpdateAutoReceptionistIvr).
+    #[inline]
+    pub fn update_auto_receptionist_ivr(
+        &self,
+        request: &crate::ops::ivr::UpdateAutoReceptionistIvr,
+    ) -> crate::TypedCall<'a, crate::ops::ivr::UpdateAutoReceptionistIvr> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `IVR` operations (2 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Ivr<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `IVR` operations: [`groups::blocking::Ivr`](crate::groups::blocking::Ivr).
+        pub fn ivr(&self) -> Ivr<'_> {
+            Ivr(self)
+        }
+    }
+
+    impl<'a> Ivr<'a> {
+        /// Get auto receptionist IVR
+        ///
+        /// `GET /phone/auto_receptionists/{autoReceptionistId}/ivr`: sends a [`GetAutoReceptionistIvr`](crate::ops::ivr::GetAutoReceptionistIvr).
+        #[inline]
+        pub fn get_auto_receptionist_ivr(
+            &self,
+            request: &crate::ops::ivr::GetAutoReceptionistIvr,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::ivr::GetAutoReceptionistIvr> {
+            self.0.request(request)
+        }
+        /// Update auto receptionist IVR
+        ///
+        /// `PATCH /phone/auto_receptionists/{autoReceptionistId}/ivr`: sends a [`UpdateAutoReceptionistIvr`](crate::ops::ivr::UpdateAutoReceptionistIvr).
+        #[inline]
+        pub fn update_auto_receptionist_ivr(
+            &self,
+            request: &crate::ops::ivr::UpdateAutoReceptionistIvr,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::ivr::UpdateAutoReceptionistIvr> {
+            self.0.request(request)
+        }
+    }
 }

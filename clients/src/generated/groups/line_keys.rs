@@ -4,22 +4,97 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Line Keys`: 3 operations.
-line_keys => LineKeys {
-/// Get line key position and settings information
-///
-/// `GET /phone/extension/{extensionId}/line_keys`
-list_line_key_setting(ListLineKeySetting);
-/// Batch update line key position and settings information
-///
-/// `PATCH /phone/extension/{extensionId}/line_keys`
-batch_update_line_key_setting(BatchUpdateLineKeySetting);
-/// Delete a line key setting.
-///
-/// `DELETE /phone/extension/{extensionId}/line_keys/{lineKeyId}`
-delete_line_key(DeleteLineKey);
+/// The `Line Keys` operations (3 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct LineKeys<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Line Keys` operations: [`groups::LineKeys`](crate::groups::LineKeys).
+    pub fn line_keys(&self) -> LineKeys<'_> {
+        LineKeys(self)
+    }
 }
-pages {
+
+#[cfg(feature = "async")]
+impl<'a> LineKeys<'a> {
+    /// Get line key position and settings information
+    ///
+    /// `GET /phone/extension/{extensionId}/line_keys`: sends a [`ListLineKeySetting`](crate::ops::line_keys::ListLineKeySetting).
+    #[inline]
+    pub fn list_line_key_setting(
+        &self,
+        request: &crate::ops::line_keys::ListLineKeySetting,
+    ) -> crate::TypedCall<'a, crate::ops::line_keys::ListLineKeySetting> {
+        self.0.request(request)
+    }
+    /// Batch update line key position and settings information
+    ///
+    /// `PATCH /phone/extension/{extensionId}/line_keys`: sends a [`BatchUpdateLineKeySetting`](crate::ops::line_keys::BatchUpdateLineKeySetting).
+    #[inline]
+    pub fn batch_update_line_key_setting(
+        &self,
+        request: &crate::ops::line_keys::BatchUpdateLineKeySetting,
+    ) -> crate::TypedCall<'a, crate::ops::line_keys::BatchUpdateLineKeySetting> {
+        self.0.request(request)
+    }
+    /// Delete a line key setting.
+    ///
+    /// `DELETE /phone/extension/{extensionId}/line_keys/{lineKeyId}`: sends a [`DeleteLineKey`](crate::ops::line_keys::DeleteLineKey).
+    #[inline]
+    pub fn delete_line_key(
+        &self,
+        request: &crate::ops::line_keys::DeleteLineKey,
+    ) -> crate::TypedCall<'a, crate::ops::line_keys::DeleteLineKey> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Line Keys` operations (3 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct LineKeys<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Line Keys` operations: [`groups::blocking::LineKeys`](crate::groups::blocking::LineKeys).
+        pub fn line_keys(&self) -> LineKeys<'_> {
+            LineKeys(self)
+        }
+    }
+
+    impl<'a> LineKeys<'a> {
+        /// Get line key position and settings information
+        ///
+        /// `GET /phone/extension/{extensionId}/line_keys`: sends a [`ListLineKeySetting`](crate::ops::line_keys::ListLineKeySetting).
+        #[inline]
+        pub fn list_line_key_setting(
+            &self,
+            request: &crate::ops::line_keys::ListLineKeySetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::line_keys::ListLineKeySetting> {
+            self.0.request(request)
+        }
+        /// Batch update line key position and settings information
+        ///
+        /// `PATCH /phone/extension/{extensionId}/line_keys`: sends a [`BatchUpdateLineKeySetting`](crate::ops::line_keys::BatchUpdateLineKeySetting).
+        #[inline]
+        pub fn batch_update_line_key_setting(
+            &self,
+            request: &crate::ops::line_keys::BatchUpdateLineKeySetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::line_keys::BatchUpdateLineKeySetting>
+        {
+            self.0.request(request)
+        }
+        /// Delete a line key setting.
+        ///
+        /// `DELETE /phone/extension/{extensionId}/line_keys/{lineKeyId}`: sends a [`DeleteLineKey`](crate::ops::line_keys::DeleteLineKey).
+        #[inline]
+        pub fn delete_line_key(
+            &self,
+            request: &crate::ops::line_keys::DeleteLineKey,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::line_keys::DeleteLineKey> {
+            self.0.request(request)
+        }
+    }
 }

@@ -4,48 +4,229 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Monitoring Groups`: 9 operations.
-monitoring_groups => MonitoringGroups {
-/// Get a list of monitoring groups on an account
-///
-/// `GET /phone/monitoring_groups`
-list_monitoring_group(ListMonitoringGroup);
-/// Create a monitoring group
-///
-/// `POST /phone/monitoring_groups`
-create_monitoring_group(CreateMonitoringGroup);
-/// Delete a monitoring group
-///
-/// `DELETE /phone/monitoring_groups/{monitoringGroupId}`
-delete_monitoring_group(DeleteMonitoringGroup);
-/// Get monitoring group by ID
-///
-/// `GET /phone/monitoring_groups/{monitoringGroupId}`
-get_monitoring_group_by_id(GetMonitoringGroupById);
-/// Update a monitoring group
-///
-/// `PATCH /phone/monitoring_groups/{monitoringGroupId}`
-update_monitoring_group(UpdateMonitoringGroup);
-/// Remove all monitors or monitored members from a monitoring group
-///
-/// `DELETE /phone/monitoring_groups/{monitoringGroupId}/monitor_members`
-remove_members(RemoveMembers);
-/// Get members of a monitoring group
-///
-/// `GET /phone/monitoring_groups/{monitoringGroupId}/monitor_members`
-list_members(ListMembers);
-/// Add members to a monitoring group
-///
-/// `POST /phone/monitoring_groups/{monitoringGroupId}/monitor_members`
-add_members(AddMembers);
-/// Remove a member from a monitoring group
-///
-/// `DELETE /phone/monitoring_groups/{monitoringGroupId}/monitor_members/{memberExtensionId}`
-remove_member(RemoveMember);
+/// The `Monitoring Groups` operations (9 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct MonitoringGroups<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Monitoring Groups` operations: [`groups::MonitoringGroups`](crate::groups::MonitoringGroups).
+    pub fn monitoring_groups(&self) -> MonitoringGroups<'_> {
+        MonitoringGroups(self)
+    }
 }
-pages {
-ListMonitoringGroup => ::zoom_phone::ops::monitoring_groups::ListMonitoringGroupResponseMonitoringGroups;
-ListMembers => ::zoom_phone::ops::monitoring_groups::ListMembersResponseMembers;
+
+#[cfg(feature = "async")]
+impl<'a> MonitoringGroups<'a> {
+    /// Get a list of monitoring groups on an account
+    ///
+    /// `GET /phone/monitoring_groups`: sends a [`ListMonitoringGroup`](crate::ops::monitoring_groups::ListMonitoringGroup).
+    #[inline]
+    pub fn list_monitoring_group(
+        &self,
+        request: &crate::ops::monitoring_groups::ListMonitoringGroup,
+    ) -> crate::TypedCall<'a, crate::ops::monitoring_groups::ListMonitoringGroup> {
+        self.0.request(request)
+    }
+    /// Create a monitoring group
+    ///
+    /// `POST /phone/monitoring_groups`: sends a [`CreateMonitoringGroup`](crate::ops::monitoring_groups::CreateMonitoringGroup).
+    #[inline]
+    pub fn create_monitoring_group(
+        &self,
+        request: &crate::ops::monitoring_groups::CreateMonitoringGroup,
+    ) -> crate::TypedCall<'a, crate::ops::monitoring_groups::CreateMonitoringGroup> {
+        self.0.request(request)
+    }
+    /// Delete a monitoring group
+    ///
+    /// `DELETE /phone/monitoring_groups/{monitoringGroupId}`: sends a [`DeleteMonitoringGroup`](crate::ops::monitoring_groups::DeleteMonitoringGroup).
+    #[inline]
+    pub fn delete_monitoring_group(
+        &self,
+        request: &crate::ops::monitoring_groups::DeleteMonitoringGroup,
+    ) -> crate::TypedCall<'a, crate::ops::monitoring_groups::DeleteMonitoringGroup> {
+        self.0.request(request)
+    }
+    /// Get monitoring group by ID
+    ///
+    /// `GET /phone/monitoring_groups/{monitoringGroupId}`: sends a [`GetMonitoringGroupById`](crate::ops::monitoring_groups::GetMonitoringGroupById).
+    #[inline]
+    pub fn get_monitoring_group_by_id(
+        &self,
+        request: &crate::ops::monitoring_groups::GetMonitoringGroupById,
+    ) -> crate::TypedCall<'a, crate::ops::monitoring_groups::GetMonitoringGroupById> {
+        self.0.request(request)
+    }
+    /// Update a monitoring group
+    ///
+    /// `PATCH /phone/monitoring_groups/{monitoringGroupId}`: sends a [`UpdateMonitoringGroup`](crate::ops::monitoring_groups::UpdateMonitoringGroup).
+    #[inline]
+    pub fn update_monitoring_group(
+        &self,
+        request: &crate::ops::monitoring_groups::UpdateMonitoringGroup,
+    ) -> crate::TypedCall<'a, crate::ops::monitoring_groups::UpdateMonitoringGroup> {
+        self.0.request(request)
+    }
+    /// Remove all monitors or monitored members from a monitoring group
+    ///
+    /// `DELETE /phone/monitoring_groups/{monitoringGroupId}/monitor_members`: sends a [`RemoveMembers`](crate::ops::monitoring_groups::RemoveMembers).
+    #[inline]
+    pub fn remove_members(
+        &self,
+        request: &crate::ops::monitoring_groups::RemoveMembers,
+    ) -> crate::TypedCall<'a, crate::ops::monitoring_groups::RemoveMembers> {
+        self.0.request(request)
+    }
+    /// Get members of a monitoring group
+    ///
+    /// `GET /phone/monitoring_groups/{monitoringGroupId}/monitor_members`: sends a [`ListMembers`](crate::ops::monitoring_groups::ListMembers).
+    #[inline]
+    pub fn list_members(
+        &self,
+        request: &crate::ops::monitoring_groups::ListMembers,
+    ) -> crate::TypedCall<'a, crate::ops::monitoring_groups::ListMembers> {
+        self.0.request(request)
+    }
+    /// Add members to a monitoring group
+    ///
+    /// `POST /phone/monitoring_groups/{monitoringGroupId}/monitor_members`: sends a [`AddMembers`](crate::ops::monitoring_groups::AddMembers).
+    #[inline]
+    pub fn add_members(
+        &self,
+        request: &crate::ops::monitoring_groups::AddMembers,
+    ) -> crate::TypedCall<'a, crate::ops::monitoring_groups::AddMembers> {
+        self.0.request(request)
+    }
+    /// Remove a member from a monitoring group
+    ///
+    /// `DELETE /phone/monitoring_groups/{monitoringGroupId}/monitor_members/{memberExtensionId}`: sends a [`RemoveMember`](crate::ops::monitoring_groups::RemoveMember).
+    #[inline]
+    pub fn remove_member(
+        &self,
+        request: &crate::ops::monitoring_groups::RemoveMember,
+    ) -> crate::TypedCall<'a, crate::ops::monitoring_groups::RemoveMember> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Monitoring Groups` operations (9 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct MonitoringGroups<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Monitoring Groups` operations: [`groups::blocking::MonitoringGroups`](crate::groups::blocking::MonitoringGroups).
+        pub fn monitoring_groups(&self) -> MonitoringGroups<'_> {
+            MonitoringGroups(self)
+        }
+    }
+
+    impl<'a> MonitoringGroups<'a> {
+        /// Get a list of monitoring groups on an account
+        ///
+        /// `GET /phone/monitoring_groups`: sends a [`ListMonitoringGroup`](crate::ops::monitoring_groups::ListMonitoringGroup).
+        #[inline]
+        pub fn list_monitoring_group(
+            &self,
+            request: &crate::ops::monitoring_groups::ListMonitoringGroup,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::monitoring_groups::ListMonitoringGroup>
+        {
+            self.0.request(request)
+        }
+        /// Create a monitoring group
+        ///
+        /// `POST /phone/monitoring_groups`: sends a [`CreateMonitoringGroup`](crate::ops::monitoring_groups::CreateMonitoringGroup).
+        #[inline]
+        pub fn create_monitoring_group(
+            &self,
+            request: &crate::ops::monitoring_groups::CreateMonitoringGroup,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::monitoring_groups::CreateMonitoringGroup>
+        {
+            self.0.request(request)
+        }
+        /// Delete a monitoring group
+        ///
+        /// `DELETE /phone/monitoring_groups/{monitoringGroupId}`: sends a [`DeleteMonitoringGroup`](crate::ops::monitoring_groups::DeleteMonitoringGroup).
+        #[inline]
+        pub fn delete_monitoring_group(
+            &self,
+            request: &crate::ops::monitoring_groups::DeleteMonitoringGroup,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::monitoring_groups::DeleteMonitoringGroup>
+        {
+            self.0.request(request)
+        }
+        /// Get monitoring group by ID
+        ///
+        /// `GET /phone/monitoring_groups/{monitoringGroupId}`: sends a [`GetMonitoringGroupById`](crate::ops::monitoring_groups::GetMonitoringGroupById).
+        #[inline]
+        pub fn get_monitoring_group_by_id(
+            &self,
+            request: &crate::ops::monitoring_groups::GetMonitoringGroupById,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::monitoring_groups::GetMonitoringGroupById>
+        {
+            self.0.request(request)
+        }
+        /// Update a monitoring group
+        ///
+        /// `PATCH /phone/monitoring_groups/{monitoringGroupId}`: sends a [`UpdateMonitoringGroup`](crate::ops::monitoring_groups::UpdateMonitoringGroup).
+        #[inline]
+        pub fn update_monitoring_group(
+            &self,
+            request: &crate::ops::monitoring_groups::UpdateMonitoringGroup,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::monitoring_groups::UpdateMonitoringGroup>
+        {
+            self.0.request(request)
+        }
+        /// Remove all monitors or monitored members from a monitoring group
+        ///
+        /// `DELETE /phone/monitoring_groups/{monitoringGroupId}/monitor_members`: sends a [`RemoveMembers`](crate::ops::monitoring_groups::RemoveMembers).
+        #[inline]
+        pub fn remove_members(
+            &self,
+            request: &crate::ops::monitoring_groups::RemoveMembers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::monitoring_groups::RemoveMembers> {
+            self.0.request(request)
+        }
+        /// Get members of a monitoring group
+        ///
+        /// `GET /phone/monitoring_groups/{monitoringGroupId}/monitor_members`: sends a [`ListMembers`](crate::ops::monitoring_groups::ListMembers).
+        #[inline]
+        pub fn list_members(
+            &self,
+            request: &crate::ops::monitoring_groups::ListMembers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::monitoring_groups::ListMembers> {
+            self.0.request(request)
+        }
+        /// Add members to a monitoring group
+        ///
+        /// `POST /phone/monitoring_groups/{monitoringGroupId}/monitor_members`: sends a [`AddMembers`](crate::ops::monitoring_groups::AddMembers).
+        #[inline]
+        pub fn add_members(
+            &self,
+            request: &crate::ops::monitoring_groups::AddMembers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::monitoring_groups::AddMembers> {
+            self.0.request(request)
+        }
+        /// Remove a member from a monitoring group
+        ///
+        /// `DELETE /phone/monitoring_groups/{monitoringGroupId}/monitor_members/{memberExtensionId}`: sends a [`RemoveMember`](crate::ops::monitoring_groups::RemoveMember).
+        #[inline]
+        pub fn remove_member(
+            &self,
+            request: &crate::ops::monitoring_groups::RemoveMember,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::monitoring_groups::RemoveMember> {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::monitoring_groups::ListMonitoringGroup {
+    type Item = ::zoom_phone::ops::monitoring_groups::ListMonitoringGroupResponseMonitoringGroups;
+}
+
+impl crate::typed::Paginated for crate::ops::monitoring_groups::ListMembers {
+    type Item = ::zoom_phone::ops::monitoring_groups::ListMembersResponseMembers;
 }

@@ -4,114 +4,685 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Outbound Calling`: 24 operations.
-outbound_calling => OutboundCalling {
-/// Get common area level outbound calling countries and regions
-///
-/// `GET /phone/common_areas/{commonAreaId}/outbound_calling/countries_regions`
-get_common_area_outbound_calling_countries_and_regions(GetCommonAreaOutboundCallingCountriesAndRegions);
-/// Update common area level outbound calling countries or regions
-///
-/// `PATCH /phone/common_areas/{commonAreaId}/outbound_calling/countries_regions`
-update_common_area_outbound_calling_countries_or_regions(UpdateCommonAreaOutboundCallingCountriesOrRegions);
-/// List common area level outbound calling exception rules
-///
-/// `GET /phone/common_areas/{commonAreaId}/outbound_calling/exception_rules`
-list_common_area_outbound_calling_exception_rule(ListCommonAreaOutboundCallingExceptionRule);
-/// Add common area level outbound calling exception rule
-///
-/// `POST /phone/common_areas/{commonAreaId}/outbound_calling/exception_rules`
-add_common_area_outbound_calling_exception_rule(AddCommonAreaOutboundCallingExceptionRule);
-/// Delete common area level outbound calling exception rule
-///
-/// `DELETE /phone/common_areas/{commonAreaId}/outbound_calling/exception_rules/{exceptionRuleId}`
-delete_common_area_outbound_calling_exception_rule(DeleteCommonAreaOutboundCallingExceptionRule);
-/// Update common area level outbound calling exception rule
-///
-/// `PATCH /phone/common_areas/{commonAreaId}/outbound_calling/exception_rules/{exceptionRuleId}`
-update_common_area_outbound_calling_exception_rule(UpdateCommonAreaOutboundCallingExceptionRule);
-/// Get account level outbound calling countries and regions
-///
-/// `GET /phone/outbound_calling/countries_regions`
-get_account_outbound_calling_countries_and_regions(GetAccountOutboundCallingCountriesAndRegions);
-/// Update account level outbound calling countries or regions
-///
-/// `PATCH /phone/outbound_calling/countries_regions`
-update_account_outbound_calling_countries_or_regions(UpdateAccountOutboundCallingCountriesOrRegions);
-/// List account level outbound calling exception rules
-///
-/// `GET /phone/outbound_calling/exception_rules`
-list_account_outbound_calling_exception_rule(ListAccountOutboundCallingExceptionRule);
-/// Add account level outbound calling exception rule
-///
-/// `POST /phone/outbound_calling/exception_rules`
-add_account_outbound_calling_exception_rule(AddAccountOutboundCallingExceptionRule);
-/// Delete account level outbound calling exception rule
-///
-/// `DELETE /phone/outbound_calling/exception_rules/{exceptionRuleId}`
-delete_account_outbound_calling_exception_rule(DeleteAccountOutboundCallingExceptionRule);
-/// Update account level outbound calling exception rule
-///
-/// `PATCH /phone/outbound_calling/exception_rules/{exceptionRuleId}`
-update_account_outbound_calling_exception_rule(UpdateAccountOutboundCallingExceptionRule);
-/// Get site level outbound calling countries and regions
-///
-/// `GET /phone/sites/{siteId}/outbound_calling/countries_regions`
-get_site_outbound_calling_countries_and_regions(GetSiteOutboundCallingCountriesAndRegions);
-/// Update site level outbound calling countries or regions
-///
-/// `PATCH /phone/sites/{siteId}/outbound_calling/countries_regions`
-update_site_outbound_calling_countries_or_regions(UpdateSiteOutboundCallingCountriesOrRegions);
-/// List site level outbound calling exception rules
-///
-/// `GET /phone/sites/{siteId}/outbound_calling/exception_rules`
-list_site_outbound_calling_exception_rule(ListSiteOutboundCallingExceptionRule);
-/// Add site level outbound calling exception rule
-///
-/// `POST /phone/sites/{siteId}/outbound_calling/exception_rules`
-add_site_outbound_calling_exception_rule(AddSiteOutboundCallingExceptionRule);
-/// Delete site level outbound calling exception rule
-///
-/// `DELETE /phone/sites/{siteId}/outbound_calling/exception_rules/{exceptionRuleId}`
-delete_site_outbound_calling_exception_rule(DeleteSiteOutboundCallingExceptionRule);
-/// Update site level outbound calling exception rule
-///
-/// `PATCH /phone/sites/{siteId}/outbound_calling/exception_rules/{exceptionRuleId}`
-update_site_outbound_calling_exception_rule(UpdateSiteOutboundCallingExceptionRule);
-/// Get user level outbound calling countries and regions
-///
-/// `GET /phone/users/{userId}/outbound_calling/countries_regions`
-get_user_outbound_calling_countries_and_regions(GetUserOutboundCallingCountriesAndRegions);
-/// Update user level outbound calling countries or regions
-///
-/// `PATCH /phone/users/{userId}/outbound_calling/countries_regions`
-update_user_outbound_calling_countries_or_regions(UpdateUserOutboundCallingCountriesOrRegions);
-/// List user level outbound calling exception rules
-///
-/// `GET /phone/users/{userId}/outbound_calling/exception_rules`
-list_user_outbound_calling_exception_rule(ListUserOutboundCallingExceptionRule);
-/// Add user level outbound calling exception rule
-///
-/// `POST /phone/users/{userId}/outbound_calling/exception_rules`
-add_user_outbound_calling_exception_rule(AddUserOutboundCallingExceptionRule);
-/// Delete user level outbound calling exception rule
-///
-/// `DELETE /phone/users/{userId}/outbound_calling/exception_rules/{exceptionRuleId}`
-delete_user_outbound_calling_exception_rule(DeleteUserOutboundCallingExceptionRule);
-/// Update user level outbound calling exception rule
-///
-/// `PATCH /phone/users/{userId}/outbound_calling/exception_rules/{exceptionRuleId}`
-update_user_outbound_calling_exception_rule(UpdateUserOutboundCallingExceptionRule);
+/// The `Outbound Calling` operations (24 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct OutboundCalling<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Outbound Calling` operations: [`groups::OutboundCalling`](crate::groups::OutboundCalling).
+    pub fn outbound_calling(&self) -> OutboundCalling<'_> {
+        OutboundCalling(self)
+    }
 }
-pages {
-GetCommonAreaOutboundCallingCountriesAndRegions => ::zoom_phone::ops::outbound_calling::GetCommonAreaOutboundCallingCountriesAndRegionsResponseCountriesRegions;
-ListCommonAreaOutboundCallingExceptionRule => ::zoom_phone::ops::outbound_calling::ListCommonAreaOutboundCallingExceptionRuleResponseExceptionRules;
-GetAccountOutboundCallingCountriesAndRegions => ::zoom_phone::ops::outbound_calling::GetAccountOutboundCallingCountriesAndRegionsResponseCountriesRegions;
-ListAccountOutboundCallingExceptionRule => ::zoom_phone::ops::outbound_calling::ListAccountOutboundCallingExceptionRuleResponseExceptionRules;
-GetSiteOutboundCallingCountriesAndRegions => ::zoom_phone::ops::outbound_calling::GetSiteOutboundCallingCountriesAndRegionsResponseCountriesRegions;
-ListSiteOutboundCallingExceptionRule => ::zoom_phone::ops::outbound_calling::ListSiteOutboundCallingExceptionRuleResponseExceptionRules;
-GetUserOutboundCallingCountriesAndRegions => ::zoom_phone::ops::outbound_calling::GetUserOutboundCallingCountriesAndRegionsResponseCountriesRegions;
-ListUserOutboundCallingExceptionRule => ::zoom_phone::ops::outbound_calling::ListUserOutboundCallingExceptionRuleResponseExceptionRules;
+
+#[cfg(feature = "async")]
+impl<'a> OutboundCalling<'a> {
+    /// Get common area level outbound calling countries and regions
+    ///
+    /// `GET /phone/common_areas/{commonAreaId}/outbound_calling/countries_regions`: sends a [`GetCommonAreaOutboundCallingCountriesAndRegions`](crate::ops::outbound_calling::GetCommonAreaOutboundCallingCountriesAndRegions).
+    #[inline]
+    pub fn get_common_area_outbound_calling_countries_and_regions(
+        &self,
+        request: &crate::ops::outbound_calling::GetCommonAreaOutboundCallingCountriesAndRegions,
+    ) -> crate::TypedCall<
+        'a,
+        crate::ops::outbound_calling::GetCommonAreaOutboundCallingCountriesAndRegions,
+    > {
+        self.0.request(request)
+    }
+    /// Update common area level outbound calling countries or regions
+    ///
+    /// `PATCH /phone/common_areas/{commonAreaId}/outbound_calling/countries_regions`: sends a [`UpdateCommonAreaOutboundCallingCountriesOrRegions`](crate::ops::outbound_calling::UpdateCommonAreaOutboundCallingCountriesOrRegions).
+    #[inline]
+    pub fn update_common_area_outbound_calling_countries_or_regions(
+        &self,
+        request: &crate::ops::outbound_calling::UpdateCommonAreaOutboundCallingCountriesOrRegions,
+    ) -> crate::TypedCall<
+        'a,
+        crate::ops::outbound_calling::UpdateCommonAreaOutboundCallingCountriesOrRegions,
+    > {
+        self.0.request(request)
+    }
+    /// List common area level outbound calling exception rules
+    ///
+    /// `GET /phone/common_areas/{commonAreaId}/outbound_calling/exception_rules`: sends a [`ListCommonAreaOutboundCallingExceptionRule`](crate::ops::outbound_calling::ListCommonAreaOutboundCallingExceptionRule).
+    #[inline]
+    pub fn list_common_area_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::ListCommonAreaOutboundCallingExceptionRule,
+    ) -> crate::TypedCall<
+        'a,
+        crate::ops::outbound_calling::ListCommonAreaOutboundCallingExceptionRule,
+    > {
+        self.0.request(request)
+    }
+    /// Add common area level outbound calling exception rule
+    ///
+    /// `POST /phone/common_areas/{commonAreaId}/outbound_calling/exception_rules`: sends a [`AddCommonAreaOutboundCallingExceptionRule`](crate::ops::outbound_calling::AddCommonAreaOutboundCallingExceptionRule).
+    #[inline]
+    pub fn add_common_area_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::AddCommonAreaOutboundCallingExceptionRule,
+    ) -> crate::TypedCall<'a, crate::ops::outbound_calling::AddCommonAreaOutboundCallingExceptionRule>
+    {
+        self.0.request(request)
+    }
+    /// Delete common area level outbound calling exception rule
+    ///
+    /// `DELETE /phone/common_areas/{commonAreaId}/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`DeleteCommonAreaOutboundCallingExceptionRule`](crate::ops::outbound_calling::DeleteCommonAreaOutboundCallingExceptionRule).
+    #[inline]
+    pub fn delete_common_area_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::DeleteCommonAreaOutboundCallingExceptionRule,
+    ) -> crate::TypedCall<
+        'a,
+        crate::ops::outbound_calling::DeleteCommonAreaOutboundCallingExceptionRule,
+    > {
+        self.0.request(request)
+    }
+    /// Update common area level outbound calling exception rule
+    ///
+    /// `PATCH /phone/common_areas/{commonAreaId}/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`UpdateCommonAreaOutboundCallingExceptionRule`](crate::ops::outbound_calling::UpdateCommonAreaOutboundCallingExceptionRule).
+    #[inline]
+    pub fn update_common_area_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::UpdateCommonAreaOutboundCallingExceptionRule,
+    ) -> crate::TypedCall<
+        'a,
+        crate::ops::outbound_calling::UpdateCommonAreaOutboundCallingExceptionRule,
+    > {
+        self.0.request(request)
+    }
+    /// Get account level outbound calling countries and regions
+    ///
+    /// `GET /phone/outbound_calling/countries_regions`: sends a [`GetAccountOutboundCallingCountriesAndRegions`](crate::ops::outbound_calling::GetAccountOutboundCallingCountriesAndRegions).
+    #[inline]
+    pub fn get_account_outbound_calling_countries_and_regions(
+        &self,
+        request: &crate::ops::outbound_calling::GetAccountOutboundCallingCountriesAndRegions,
+    ) -> crate::TypedCall<
+        'a,
+        crate::ops::outbound_calling::GetAccountOutboundCallingCountriesAndRegions,
+    > {
+        self.0.request(request)
+    }
+    /// Update account level outbound calling countries or regions
+    ///
+    /// `PATCH /phone/outbound_calling/countries_regions`: sends a [`UpdateAccountOutboundCallingCountriesOrRegions`](crate::ops::outbound_calling::UpdateAccountOutboundCallingCountriesOrRegions).
+    #[inline]
+    pub fn update_account_outbound_calling_countries_or_regions(
+        &self,
+        request: &crate::ops::outbound_calling::UpdateAccountOutboundCallingCountriesOrRegions,
+    ) -> crate::TypedCall<
+        'a,
+        crate::ops::outbound_calling::UpdateAccountOutboundCallingCountriesOrRegions,
+    > {
+        self.0.request(request)
+    }
+    /// List account level outbound calling exception rules
+    ///
+    /// `GET /phone/outbound_calling/exception_rules`: sends a [`ListAccountOutboundCallingExceptionRule`](crate::ops::outbound_calling::ListAccountOutboundCallingExceptionRule).
+    #[inline]
+    pub fn list_account_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::ListAccountOutboundCallingExceptionRule,
+    ) -> crate::TypedCall<'a, crate::ops::outbound_calling::ListAccountOutboundCallingExceptionRule>
+    {
+        self.0.request(request)
+    }
+    /// Add account level outbound calling exception rule
+    ///
+    /// `POST /phone/outbound_calling/exception_rules`: sends a [`AddAccountOutboundCallingExceptionRule`](crate::ops::outbound_calling::AddAccountOutboundCallingExceptionRule).
+    #[inline]
+    pub fn add_account_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::AddAccountOutboundCallingExceptionRule,
+    ) -> crate::TypedCall<'a, crate::ops::outbound_calling::AddAccountOutboundCallingExceptionRule>
+    {
+        self.0.request(request)
+    }
+    /// Delete account level outbound calling exception rule
+    ///
+    /// `DELETE /phone/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`DeleteAccountOutboundCallingExceptionRule`](crate::ops::outbound_calling::DeleteAccountOutboundCallingExceptionRule).
+    #[inline]
+    pub fn delete_account_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::DeleteAccountOutboundCallingExceptionRule,
+    ) -> crate::TypedCall<'a, crate::ops::outbound_calling::DeleteAccountOutboundCallingExceptionRule>
+    {
+        self.0.request(request)
+    }
+    /// Update account level outbound calling exception rule
+    ///
+    /// `PATCH /phone/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`UpdateAccountOutboundCallingExceptionRule`](crate::ops::outbound_calling::UpdateAccountOutboundCallingExceptionRule).
+    #[inline]
+    pub fn update_account_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::UpdateAccountOutboundCallingExceptionRule,
+    ) -> crate::TypedCall<'a, crate::ops::outbound_calling::UpdateAccountOutboundCallingExceptionRule>
+    {
+        self.0.request(request)
+    }
+    /// Get site level outbound calling countries and regions
+    ///
+    /// `GET /phone/sites/{siteId}/outbound_calling/countries_regions`: sends a [`GetSiteOutboundCallingCountriesAndRegions`](crate::ops::outbound_calling::GetSiteOutboundCallingCountriesAndRegions).
+    #[inline]
+    pub fn get_site_outbound_calling_countries_and_regions(
+        &self,
+        request: &crate::ops::outbound_calling::GetSiteOutboundCallingCountriesAndRegions,
+    ) -> crate::TypedCall<'a, crate::ops::outbound_calling::GetSiteOutboundCallingCountriesAndRegions>
+    {
+        self.0.request(request)
+    }
+    /// Update site level outbound calling countries or regions
+    ///
+    /// `PATCH /phone/sites/{siteId}/outbound_calling/countries_regions`: sends a [`UpdateSiteOutboundCallingCountriesOrRegions`](crate::ops::outbound_calling::UpdateSiteOutboundCallingCountriesOrRegions).
+    #[inline]
+    pub fn update_site_outbound_calling_countries_or_regions(
+        &self,
+        request: &crate::ops::outbound_calling::UpdateSiteOutboundCallingCountriesOrRegions,
+    ) -> crate::TypedCall<
+        'a,
+        crate::ops::outbound_calling::UpdateSiteOutboundCallingCountriesOrRegions,
+    > {
+        self.0.request(request)
+    }
+    /// List site level outbound calling exception rules
+    ///
+    /// `GET /phone/sites/{siteId}/outbound_calling/exception_rules`: sends a [`ListSiteOutboundCallingExceptionRule`](crate::ops::outbound_calling::ListSiteOutboundCallingExceptionRule).
+    #[inline]
+    pub fn list_site_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::ListSiteOutboundCallingExceptionRule,
+    ) -> crate::TypedCall<'a, crate::ops::outbound_calling::ListSiteOutboundCallingExceptionRule>
+    {
+        self.0.request(request)
+    }
+    /// Add site level outbound calling exception rule
+    ///
+    /// `POST /phone/sites/{siteId}/outbound_calling/exception_rules`: sends a [`AddSiteOutboundCallingExceptionRule`](crate::ops::outbound_calling::AddSiteOutboundCallingExceptionRule).
+    #[inline]
+    pub fn add_site_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::AddSiteOutboundCallingExceptionRule,
+    ) -> crate::TypedCall<'a, crate::ops::outbound_calling::AddSiteOutboundCallingExceptionRule>
+    {
+        self.0.request(request)
+    }
+    /// Delete site level outbound calling exception rule
+    ///
+    /// `DELETE /phone/sites/{siteId}/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`DeleteSiteOutboundCallingExceptionRule`](crate::ops::outbound_calling::DeleteSiteOutboundCallingExceptionRule).
+    #[inline]
+    pub fn delete_site_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::DeleteSiteOutboundCallingExceptionRule,
+    ) -> crate::TypedCall<'a, crate::ops::outbound_calling::DeleteSiteOutboundCallingExceptionRule>
+    {
+        self.0.request(request)
+    }
+    /// Update site level outbound calling exception rule
+    ///
+    /// `PATCH /phone/sites/{siteId}/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`UpdateSiteOutboundCallingExceptionRule`](crate::ops::outbound_calling::UpdateSiteOutboundCallingExceptionRule).
+    #[inline]
+    pub fn update_site_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::UpdateSiteOutboundCallingExceptionRule,
+    ) -> crate::TypedCall<'a, crate::ops::outbound_calling::UpdateSiteOutboundCallingExceptionRule>
+    {
+        self.0.request(request)
+    }
+    /// Get user level outbound calling countries and regions
+    ///
+    /// `GET /phone/users/{userId}/outbound_calling/countries_regions`: sends a [`GetUserOutboundCallingCountriesAndRegions`](crate::ops::outbound_calling::GetUserOutboundCallingCountriesAndRegions).
+    #[inline]
+    pub fn get_user_outbound_calling_countries_and_regions(
+        &self,
+        request: &crate::ops::outbound_calling::GetUserOutboundCallingCountriesAndRegions,
+    ) -> crate::TypedCall<'a, crate::ops::outbound_calling::GetUserOutboundCallingCountriesAndRegions>
+    {
+        self.0.request(request)
+    }
+    /// Update user level outbound calling countries or regions
+    ///
+    /// `PATCH /phone/users/{userId}/outbound_calling/countries_regions`: sends a [`UpdateUserOutboundCallingCountriesOrRegions`](crate::ops::outbound_calling::UpdateUserOutboundCallingCountriesOrRegions).
+    #[inline]
+    pub fn update_user_outbound_calling_countries_or_regions(
+        &self,
+        request: &crate::ops::outbound_calling::UpdateUserOutboundCallingCountriesOrRegions,
+    ) -> crate::TypedCall<
+        'a,
+        crate::ops::outbound_calling::UpdateUserOutboundCallingCountriesOrRegions,
+    > {
+        self.0.request(request)
+    }
+    /// List user level outbound calling exception rules
+    ///
+    /// `GET /phone/users/{userId}/outbound_calling/exception_rules`: sends a [`ListUserOutboundCallingExceptionRule`](crate::ops::outbound_calling::ListUserOutboundCallingExceptionRule).
+    #[inline]
+    pub fn list_user_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::ListUserOutboundCallingExceptionRule,
+    ) -> crate::TypedCall<'a, crate::ops::outbound_calling::ListUserOutboundCallingExceptionRule>
+    {
+        self.0.request(request)
+    }
+    /// Add user level outbound calling exception rule
+    ///
+    /// `POST /phone/users/{userId}/outbound_calling/exception_rules`: sends a [`AddUserOutboundCallingExceptionRule`](crate::ops::outbound_calling::AddUserOutboundCallingExceptionRule).
+    #[inline]
+    pub fn add_user_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::AddUserOutboundCallingExceptionRule,
+    ) -> crate::TypedCall<'a, crate::ops::outbound_calling::AddUserOutboundCallingExceptionRule>
+    {
+        self.0.request(request)
+    }
+    /// Delete user level outbound calling exception rule
+    ///
+    /// `DELETE /phone/users/{userId}/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`DeleteUserOutboundCallingExceptionRule`](crate::ops::outbound_calling::DeleteUserOutboundCallingExceptionRule).
+    #[inline]
+    pub fn delete_user_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::DeleteUserOutboundCallingExceptionRule,
+    ) -> crate::TypedCall<'a, crate::ops::outbound_calling::DeleteUserOutboundCallingExceptionRule>
+    {
+        self.0.request(request)
+    }
+    /// Update user level outbound calling exception rule
+    ///
+    /// `PATCH /phone/users/{userId}/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`UpdateUserOutboundCallingExceptionRule`](crate::ops::outbound_calling::UpdateUserOutboundCallingExceptionRule).
+    #[inline]
+    pub fn update_user_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::UpdateUserOutboundCallingExceptionRule,
+    ) -> crate::TypedCall<'a, crate::ops::outbound_calling::UpdateUserOutboundCallingExceptionRule>
+    {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Outbound Calling` operations (24 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct OutboundCalling<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Outbound Calling` operations: [`groups::blocking::OutboundCalling`](crate::groups::blocking::OutboundCalling).
+        pub fn outbound_calling(&self) -> OutboundCalling<'_> {
+            OutboundCalling(self)
+        }
+    }
+
+    impl<'a> OutboundCalling<'a> {
+        /// Get common area level outbound calling countries and regions
+        ///
+        /// `GET /phone/common_areas/{commonAreaId}/outbound_calling/countries_regions`: sends a [`GetCommonAreaOutboundCallingCountriesAndRegions`](crate::ops::outbound_calling::GetCommonAreaOutboundCallingCountriesAndRegions).
+        #[inline]
+        pub fn get_common_area_outbound_calling_countries_and_regions(
+            &self,
+            request: &crate::ops::outbound_calling::GetCommonAreaOutboundCallingCountriesAndRegions,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::outbound_calling::GetCommonAreaOutboundCallingCountriesAndRegions,
+        > {
+            self.0.request(request)
+        }
+        /// Update common area level outbound calling countries or regions
+        ///
+        /// `PATCH /phone/common_areas/{commonAreaId}/outbound_calling/countries_regions`: sends a [`UpdateCommonAreaOutboundCallingCountriesOrRegions`](crate::ops::outbound_calling::UpdateCommonAreaOutboundCallingCountriesOrRegions).
+        #[inline]
+        pub fn update_common_area_outbound_calling_countries_or_regions(
+            &self,
+            request: &crate::ops::outbound_calling::UpdateCommonAreaOutboundCallingCountriesOrRegions,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::outbound_calling::UpdateCommonAreaOutboundCallingCountriesOrRegions,
+        > {
+            self.0.request(request)
+        }
+        /// List common area level outbound calling exception rules
+        ///
+        /// `GET /phone/common_areas/{commonAreaId}/outbound_calling/exception_rules`: sends a [`ListCommonAreaOutboundCallingExceptionRule`](crate::ops::outbound_calling::ListCommonAreaOutboundCallingExceptionRule).
+        #[inline]
+        pub fn list_common_area_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::ListCommonAreaOutboundCallingExceptionRule,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::outbound_calling::ListCommonAreaOutboundCallingExceptionRule,
+        > {
+            self.0.request(request)
+        }
+        /// Add common area level outbound calling exception rule
+        ///
+        /// `POST /phone/common_areas/{commonAreaId}/outbound_calling/exception_rules`: sends a [`AddCommonAreaOutboundCallingExceptionRule`](crate::ops::outbound_calling::AddCommonAreaOutboundCallingExceptionRule).
+        #[inline]
+        pub fn add_common_area_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::AddCommonAreaOutboundCallingExceptionRule,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::outbound_calling::AddCommonAreaOutboundCallingExceptionRule,
+        > {
+            self.0.request(request)
+        }
+        /// Delete common area level outbound calling exception rule
+        ///
+        /// `DELETE /phone/common_areas/{commonAreaId}/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`DeleteCommonAreaOutboundCallingExceptionRule`](crate::ops::outbound_calling::DeleteCommonAreaOutboundCallingExceptionRule).
+        #[inline]
+        pub fn delete_common_area_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::DeleteCommonAreaOutboundCallingExceptionRule,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::outbound_calling::DeleteCommonAreaOutboundCallingExceptionRule,
+        > {
+            self.0.request(request)
+        }
+        /// Update common area level outbound calling exception rule
+        ///
+        /// `PATCH /phone/common_areas/{commonAreaId}/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`UpdateCommonAreaOutboundCallingExceptionRule`](crate::ops::outbound_calling::UpdateCommonAreaOutboundCallingExceptionRule).
+        #[inline]
+        pub fn update_common_area_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::UpdateCommonAreaOutboundCallingExceptionRule,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::outbound_calling::UpdateCommonAreaOutboundCallingExceptionRule,
+        > {
+            self.0.request(request)
+        }
+        /// Get account level outbound calling countries and regions
+        ///
+        /// `GET /phone/outbound_calling/countries_regions`: sends a [`GetAccountOutboundCallingCountriesAndRegions`](crate::ops::outbound_calling::GetAccountOutboundCallingCountriesAndRegions).
+        #[inline]
+        pub fn get_account_outbound_calling_countries_and_regions(
+            &self,
+            request: &crate::ops::outbound_calling::GetAccountOutboundCallingCountriesAndRegions,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::outbound_calling::GetAccountOutboundCallingCountriesAndRegions,
+        > {
+            self.0.request(request)
+        }
+        /// Update account level outbound calling countries or regions
+        ///
+        /// `PATCH /phone/outbound_calling/countries_regions`: sends a [`UpdateAccountOutboundCallingCountriesOrRegions`](crate::ops::outbound_calling::UpdateAccountOutboundCallingCountriesOrRegions).
+        #[inline]
+        pub fn update_account_outbound_calling_countries_or_regions(
+            &self,
+            request: &crate::ops::outbound_calling::UpdateAccountOutboundCallingCountriesOrRegions,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::outbound_calling::UpdateAccountOutboundCallingCountriesOrRegions,
+        > {
+            self.0.request(request)
+        }
+        /// List account level outbound calling exception rules
+        ///
+        /// `GET /phone/outbound_calling/exception_rules`: sends a [`ListAccountOutboundCallingExceptionRule`](crate::ops::outbound_calling::ListAccountOutboundCallingExceptionRule).
+        #[inline]
+        pub fn list_account_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::ListAccountOutboundCallingExceptionRule,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::outbound_calling::ListAccountOutboundCallingExceptionRule,
+        > {
+            self.0.request(request)
+        }
+        /// Add account level outbound calling exception rule
+        ///
+        /// `POST /phone/outbound_calling/exception_rules`: sends a [`AddAccountOutboundCallingExceptionRule`](crate::ops::outbound_calling::AddAccountOutboundCallingExceptionRule).
+        #[inline]
+        pub fn add_account_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::AddAccountOutboundCallingExceptionRule,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::outbound_calling::AddAccountOutboundCallingExceptionRule,
+        > {
+            self.0.request(request)
+        }
+        /// Delete account level outbound calling exception rule
+        ///
+        /// `DELETE /phone/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`DeleteAccountOutboundCallingExceptionRule`](crate::ops::outbound_calling::DeleteAccountOutboundCallingExceptionRule).
+        #[inline]
+        pub fn delete_account_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::DeleteAccountOutboundCallingExceptionRule,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::outbound_calling::DeleteAccountOutboundCallingExceptionRule,
+        > {
+            self.0.request(request)
+        }
+        /// Update account level outbound calling exception rule
+        ///
+        /// `PATCH /phone/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`UpdateAccountOutboundCallingExceptionRule`](crate::ops::outbound_calling::UpdateAccountOutboundCallingExceptionRule).
+        #[inline]
+        pub fn update_account_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::UpdateAccountOutboundCallingExceptionRule,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::outbound_calling::UpdateAccountOutboundCallingExceptionRule,
+        > {
+            self.0.request(request)
+        }
+        /// Get site level outbound calling countries and regions
+        ///
+        /// `GET /phone/sites/{siteId}/outbound_calling/countries_regions`: sends a [`GetSiteOutboundCallingCountriesAndRegions`](crate::ops::outbound_calling::GetSiteOutboundCallingCountriesAndRegions).
+        #[inline]
+        pub fn get_site_outbound_calling_countries_and_regions(
+            &self,
+            request: &crate::ops::outbound_calling::GetSiteOutboundCallingCountriesAndRegions,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::outbound_calling::GetSiteOutboundCallingCountriesAndRegions,
+        > {
+            self.0.request(request)
+        }
+        /// Update site level outbound calling countries or regions
+        ///
+        /// `PATCH /phone/sites/{siteId}/outbound_calling/countries_regions`: sends a [`UpdateSiteOutboundCallingCountriesOrRegions`](crate::ops::outbound_calling::UpdateSiteOutboundCallingCountriesOrRegions).
+        #[inline]
+        pub fn update_site_outbound_calling_countries_or_regions(
+            &self,
+            request: &crate::ops::outbound_calling::UpdateSiteOutboundCallingCountriesOrRegions,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::outbound_calling::UpdateSiteOutboundCallingCountriesOrRegions,
+        > {
+            self.0.request(request)
+        }
+        /// List site level outbound calling exception rules
+        ///
+        /// `GET /phone/sites/{siteId}/outbound_calling/exception_rules`: sends a [`ListSiteOutboundCallingExceptionRule`](crate::ops::outbound_calling::ListSiteOutboundCallingExceptionRule).
+        #[inline]
+        pub fn list_site_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::ListSiteOutboundCallingExceptionRule,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::outbound_calling::ListSiteOutboundCallingExceptionRule,
+        > {
+            self.0.request(request)
+        }
+        /// Add site level outbound calling exception rule
+        ///
+        /// `POST /phone/sites/{siteId}/outbound_calling/exception_rules`: sends a [`AddSiteOutboundCallingExceptionRule`](crate::ops::outbound_calling::AddSiteOutboundCallingExceptionRule).
+        #[inline]
+        pub fn add_site_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::AddSiteOutboundCallingExceptionRule,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::outbound_calling::AddSiteOutboundCallingExceptionRule,
+        > {
+            self.0.request(request)
+        }
+        /// Delete site level outbound calling exception rule
+        ///
+        /// `DELETE /phone/sites/{siteId}/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`DeleteSiteOutboundCallingExceptionRule`](crate::ops::outbound_calling::DeleteSiteOutboundCallingExceptionRule).
+        #[inline]
+        pub fn delete_site_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::DeleteSiteOutboundCallingExceptionRule,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::outbound_calling::DeleteSiteOutboundCallingExceptionRule,
+        > {
+            self.0.request(request)
+        }
+        /// Update site level outbound calling exception rule
+        ///
+        /// `PATCH /phone/sites/{siteId}/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`UpdateSiteOutboundCallingExceptionRule`](crate::ops::outbound_calling::UpdateSiteOutboundCallingExceptionRule).
+        #[inline]
+        pub fn update_site_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::UpdateSiteOutboundCallingExceptionRule,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::outbound_calling::UpdateSiteOutboundCallingExceptionRule,
+        > {
+            self.0.request(request)
+        }
+        /// Get user level outbound calling countries and regions
+        ///
+        /// `GET /phone/users/{userId}/outbound_calling/countries_regions`: sends a [`GetUserOutboundCallingCountriesAndRegions`](crate::ops::outbound_calling::GetUserOutboundCallingCountriesAndRegions).
+        #[inline]
+        pub fn get_user_outbound_calling_countries_and_regions(
+            &self,
+            request: &crate::ops::outbound_calling::GetUserOutboundCallingCountriesAndRegions,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::outbound_calling::GetUserOutboundCallingCountriesAndRegions,
+        > {
+            self.0.request(request)
+        }
+        /// Update user level outbound calling countries or regions
+        ///
+        /// `PATCH /phone/users/{userId}/outbound_calling/countries_regions`: sends a [`UpdateUserOutboundCallingCountriesOrRegions`](crate::ops::outbound_calling::UpdateUserOutboundCallingCountriesOrRegions).
+        #[inline]
+        pub fn update_user_outbound_calling_countries_or_regions(
+            &self,
+            request: &crate::ops::outbound_calling::UpdateUserOutboundCallingCountriesOrRegions,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::outbound_calling::UpdateUserOutboundCallingCountriesOrRegions,
+        > {
+            self.0.request(request)
+        }
+        /// List user level outbound calling exception rules
+        ///
+        /// `GET /phone/users/{userId}/outbound_calling/exception_rules`: sends a [`ListUserOutboundCallingExceptionRule`](crate::ops::outbound_calling::ListUserOutboundCallingExceptionRule).
+        #[inline]
+        pub fn list_user_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::ListUserOutboundCallingExceptionRule,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::outbound_calling::ListUserOutboundCallingExceptionRule,
+        > {
+            self.0.request(request)
+        }
+        /// Add user level outbound calling exception rule
+        ///
+        /// `POST /phone/users/{userId}/outbound_calling/exception_rules`: sends a [`AddUserOutboundCallingExceptionRule`](crate::ops::outbound_calling::AddUserOutboundCallingExceptionRule).
+        #[inline]
+        pub fn add_user_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::AddUserOutboundCallingExceptionRule,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::outbound_calling::AddUserOutboundCallingExceptionRule,
+        > {
+            self.0.request(request)
+        }
+        /// Delete user level outbound calling exception rule
+        ///
+        /// `DELETE /phone/users/{userId}/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`DeleteUserOutboundCallingExceptionRule`](crate::ops::outbound_calling::DeleteUserOutboundCallingExceptionRule).
+        #[inline]
+        pub fn delete_user_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::DeleteUserOutboundCallingExceptionRule,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::outbound_calling::DeleteUserOutboundCallingExceptionRule,
+        > {
+            self.0.request(request)
+        }
+        /// Update user level outbound calling exception rule
+        ///
+        /// `PATCH /phone/users/{userId}/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`UpdateUserOutboundCallingExceptionRule`](crate::ops::outbound_calling::UpdateUserOutboundCallingExceptionRule).
+        #[inline]
+        pub fn update_user_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::UpdateUserOutboundCallingExceptionRule,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::outbound_calling::UpdateUserOutboundCallingExceptionRule,
+        > {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated
+    for crate::ops::outbound_calling::GetCommonAreaOutboundCallingCountriesAndRegions
+{
+    type Item =
+        ::zoom_phone::ops::outbound_calling::GetCommonAreaOutboundCallingResponseCountriesRegions;
+}
+
+impl crate::typed::Paginated
+    for crate::ops::outbound_calling::ListCommonAreaOutboundCallingExceptionRule
+{
+    type Item =
+        ::zoom_phone::ops::outbound_calling::ListCommonAreaOutboundCallingResponseExceptionRules;
+}
+
+impl crate::typed::Paginated
+    for crate::ops::outbound_calling::GetAccountOutboundCallingCountriesAndRegions
+{
+    type Item =
+        ::zoom_phone::ops::outbound_calling::GetCommonAreaOutboundCallingResponseCountriesRegions;
+}
+
+impl crate::typed::Paginated
+    for crate::ops::outbound_calling::ListAccountOutboundCallingExceptionRule
+{
+    type Item =
+        ::zoom_phone::ops::outbound_calling::ListCommonAreaOutboundCallingResponseExceptionRules;
+}
+
+impl crate::typed::Paginated
+    for crate::ops::outbound_calling::GetSiteOutboundCallingCountriesAndRegions
+{
+    type Item =
+        ::zoom_phone::ops::outbound_calling::GetCommonAreaOutboundCallingResponseCountriesRegions;
+}
+
+impl crate::typed::Paginated
+    for crate::ops::outbound_calling::ListSiteOutboundCallingExceptionRule
+{
+    type Item =
+        ::zoom_phone::ops::outbound_calling::ListCommonAreaOutboundCallingResponseExceptionRules;
+}
+
+impl crate::typed::Paginated
+    for crate::ops::outbound_calling::GetUserOutboundCallingCountriesAndRegions
+{
+    type Item = ::zoom_phone::ops::outbound_calling::GetUserOutboundCallingCountriesAndResponseCountriesRegions;
+}
+
+impl crate::typed::Paginated
+    for crate::ops::outbound_calling::ListUserOutboundCallingExceptionRule
+{
+    type Item =
+        ::zoom_phone::ops::outbound_calling::ListCommonAreaOutboundCallingResponseExceptionRules;
 }

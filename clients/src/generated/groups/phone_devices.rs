@@ -4,56 +4,269 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Phone Devices`: 11 operations.
-phone_devices => PhoneDevices {
-/// List devices
-///
-/// `GET /phone/devices`
-list_phone_devices(ListPhoneDevices);
-/// Add a device
-///
-/// `POST /phone/devices`
-add_phone_device(AddPhoneDevice);
-/// Sync deskphones
-///
-/// `POST /phone/devices/sync`
-sync_phone_device(SyncPhoneDevice);
-/// Delete a device
-///
-/// `DELETE /phone/devices/{deviceId}`
-delete_a_device(DeleteADevice);
-/// Get device details
-///
-/// `GET /phone/devices/{deviceId}`
-get_a_device(GetADevice);
-/// Update a device
-///
-/// `PATCH /phone/devices/{deviceId}`
-update_a_device(UpdateADevice);
-/// Assign an entity to a device
-///
-/// `POST /phone/devices/{deviceId}/extensions`
-add_extensions_to_a_device(AddExtensionsToADevice);
-/// Unassign an entity from the device
-///
-/// `DELETE /phone/devices/{deviceId}/extensions/{extensionId}`
-delete_extension_from_a_device(DeleteExtensionFromADevice);
-/// Update provision template of a device
-///
-/// `PUT /phone/devices/{deviceId}/provision_templates`
-update_provision_template_to_device(UpdateProvisionTemplateToDevice);
-/// Reboot a desk phone
-///
-/// `POST /phone/devices/{deviceId}/reboot`
-reboot_phone_device(RebootPhoneDevice);
-/// List Smartphones
-///
-/// `GET /phone/smartphones`
-list_smartphones(ListSmartphones);
+/// The `Phone Devices` operations (11 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct PhoneDevices<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Phone Devices` operations: [`groups::PhoneDevices`](crate::groups::PhoneDevices).
+    pub fn phone_devices(&self) -> PhoneDevices<'_> {
+        PhoneDevices(self)
+    }
 }
-pages {
-ListPhoneDevices => ::zoom_phone::ops::phone_devices::ListPhoneDevicesResponseDevices;
-ListSmartphones => ::zoom_phone::ops::phone_devices::ListSmartphonesResponseSmartphones;
+
+#[cfg(feature = "async")]
+impl<'a> PhoneDevices<'a> {
+    /// List devices
+    ///
+    /// `GET /phone/devices`: sends a [`ListPhoneDevices`](crate::ops::phone_devices::ListPhoneDevices).
+    #[inline]
+    pub fn list_phone_devices(
+        &self,
+        request: &crate::ops::phone_devices::ListPhoneDevices,
+    ) -> crate::TypedCall<'a, crate::ops::phone_devices::ListPhoneDevices> {
+        self.0.request(request)
+    }
+    /// Add a device
+    ///
+    /// `POST /phone/devices`: sends a [`AddPhoneDevice`](crate::ops::phone_devices::AddPhoneDevice).
+    #[inline]
+    pub fn add_phone_device(
+        &self,
+        request: &crate::ops::phone_devices::AddPhoneDevice,
+    ) -> crate::TypedCall<'a, crate::ops::phone_devices::AddPhoneDevice> {
+        self.0.request(request)
+    }
+    /// Sync deskphones
+    ///
+    /// `POST /phone/devices/sync`: sends a [`SyncPhoneDevice`](crate::ops::phone_devices::SyncPhoneDevice).
+    #[inline]
+    pub fn sync_phone_device(
+        &self,
+        request: &crate::ops::phone_devices::SyncPhoneDevice,
+    ) -> crate::TypedCall<'a, crate::ops::phone_devices::SyncPhoneDevice> {
+        self.0.request(request)
+    }
+    /// Delete a device
+    ///
+    /// `DELETE /phone/devices/{deviceId}`: sends a [`DeleteADevice`](crate::ops::phone_devices::DeleteADevice).
+    #[inline]
+    pub fn delete_a_device(
+        &self,
+        request: &crate::ops::phone_devices::DeleteADevice,
+    ) -> crate::TypedCall<'a, crate::ops::phone_devices::DeleteADevice> {
+        self.0.request(request)
+    }
+    /// Get device details
+    ///
+    /// `GET /phone/devices/{deviceId}`: sends a [`GetADevice`](crate::ops::phone_devices::GetADevice).
+    #[inline]
+    pub fn get_a_device(
+        &self,
+        request: &crate::ops::phone_devices::GetADevice,
+    ) -> crate::TypedCall<'a, crate::ops::phone_devices::GetADevice> {
+        self.0.request(request)
+    }
+    /// Update a device
+    ///
+    /// `PATCH /phone/devices/{deviceId}`: sends a [`UpdateADevice`](crate::ops::phone_devices::UpdateADevice).
+    #[inline]
+    pub fn update_a_device(
+        &self,
+        request: &crate::ops::phone_devices::UpdateADevice,
+    ) -> crate::TypedCall<'a, crate::ops::phone_devices::UpdateADevice> {
+        self.0.request(request)
+    }
+    /// Assign an entity to a device
+    ///
+    /// `POST /phone/devices/{deviceId}/extensions`: sends a [`AddExtensionsToADevice`](crate::ops::phone_devices::AddExtensionsToADevice).
+    #[inline]
+    pub fn add_extensions_to_a_device(
+        &self,
+        request: &crate::ops::phone_devices::AddExtensionsToADevice,
+    ) -> crate::TypedCall<'a, crate::ops::phone_devices::AddExtensionsToADevice> {
+        self.0.request(request)
+    }
+    /// Unassign an entity from the device
+    ///
+    /// `DELETE /phone/devices/{deviceId}/extensions/{extensionId}`: sends a [`DeleteExtensionFromADevice`](crate::ops::phone_devices::DeleteExtensionFromADevice).
+    #[inline]
+    pub fn delete_extension_from_a_device(
+        &self,
+        request: &crate::ops::phone_devices::DeleteExtensionFromADevice,
+    ) -> crate::TypedCall<'a, crate::ops::phone_devices::DeleteExtensionFromADevice> {
+        self.0.request(request)
+    }
+    /// Update provision template of a device
+    ///
+    /// `PUT /phone/devices/{deviceId}/provision_templates`: sends a [`UpdateProvisionTemplateToDevice`](crate::ops::phone_devices::UpdateProvisionTemplateToDevice).
+    #[inline]
+    pub fn update_provision_template_to_device(
+        &self,
+        request: &crate::ops::phone_devices::UpdateProvisionTemplateToDevice,
+    ) -> crate::TypedCall<'a, crate::ops::phone_devices::UpdateProvisionTemplateToDevice> {
+        self.0.request(request)
+    }
+    /// Reboot a desk phone
+    ///
+    /// `POST /phone/devices/{deviceId}/reboot`: sends a [`RebootPhoneDevice`](crate::ops::phone_devices::RebootPhoneDevice).
+    #[inline]
+    pub fn reboot_phone_device(
+        &self,
+        request: &crate::ops::phone_devices::RebootPhoneDevice,
+    ) -> crate::TypedCall<'a, crate::ops::phone_devices::RebootPhoneDevice> {
+        self.0.request(request)
+    }
+    /// List Smartphones
+    ///
+    /// `GET /phone/smartphones`: sends a [`ListSmartphones`](crate::ops::phone_devices::ListSmartphones).
+    #[inline]
+    pub fn list_smartphones(
+        &self,
+        request: &crate::ops::phone_devices::ListSmartphones,
+    ) -> crate::TypedCall<'a, crate::ops::phone_devices::ListSmartphones> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Phone Devices` operations (11 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct PhoneDevices<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Phone Devices` operations: [`groups::blocking::PhoneDevices`](crate::groups::blocking::PhoneDevices).
+        pub fn phone_devices(&self) -> PhoneDevices<'_> {
+            PhoneDevices(self)
+        }
+    }
+
+    impl<'a> PhoneDevices<'a> {
+        /// List devices
+        ///
+        /// `GET /phone/devices`: sends a [`ListPhoneDevices`](crate::ops::phone_devices::ListPhoneDevices).
+        #[inline]
+        pub fn list_phone_devices(
+            &self,
+            request: &crate::ops::phone_devices::ListPhoneDevices,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_devices::ListPhoneDevices> {
+            self.0.request(request)
+        }
+        /// Add a device
+        ///
+        /// `POST /phone/devices`: sends a [`AddPhoneDevice`](crate::ops::phone_devices::AddPhoneDevice).
+        #[inline]
+        pub fn add_phone_device(
+            &self,
+            request: &crate::ops::phone_devices::AddPhoneDevice,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_devices::AddPhoneDevice> {
+            self.0.request(request)
+        }
+        /// Sync deskphones
+        ///
+        /// `POST /phone/devices/sync`: sends a [`SyncPhoneDevice`](crate::ops::phone_devices::SyncPhoneDevice).
+        #[inline]
+        pub fn sync_phone_device(
+            &self,
+            request: &crate::ops::phone_devices::SyncPhoneDevice,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_devices::SyncPhoneDevice> {
+            self.0.request(request)
+        }
+        /// Delete a device
+        ///
+        /// `DELETE /phone/devices/{deviceId}`: sends a [`DeleteADevice`](crate::ops::phone_devices::DeleteADevice).
+        #[inline]
+        pub fn delete_a_device(
+            &self,
+            request: &crate::ops::phone_devices::DeleteADevice,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_devices::DeleteADevice> {
+            self.0.request(request)
+        }
+        /// Get device details
+        ///
+        /// `GET /phone/devices/{deviceId}`: sends a [`GetADevice`](crate::ops::phone_devices::GetADevice).
+        #[inline]
+        pub fn get_a_device(
+            &self,
+            request: &crate::ops::phone_devices::GetADevice,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_devices::GetADevice> {
+            self.0.request(request)
+        }
+        /// Update a device
+        ///
+        /// `PATCH /phone/devices/{deviceId}`: sends a [`UpdateADevice`](crate::ops::phone_devices::UpdateADevice).
+        #[inline]
+        pub fn update_a_device(
+            &self,
+            request: &crate::ops::phone_devices::UpdateADevice,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_devices::UpdateADevice> {
+            self.0.request(request)
+        }
+        /// Assign an entity to a device
+        ///
+        /// `POST /phone/devices/{deviceId}/extensions`: sends a [`AddExtensionsToADevice`](crate::ops::phone_devices::AddExtensionsToADevice).
+        #[inline]
+        pub fn add_extensions_to_a_device(
+            &self,
+            request: &crate::ops::phone_devices::AddExtensionsToADevice,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_devices::AddExtensionsToADevice>
+        {
+            self.0.request(request)
+        }
+        /// Unassign an entity from the device
+        ///
+        /// `DELETE /phone/devices/{deviceId}/extensions/{extensionId}`: sends a [`DeleteExtensionFromADevice`](crate::ops::phone_devices::DeleteExtensionFromADevice).
+        #[inline]
+        pub fn delete_extension_from_a_device(
+            &self,
+            request: &crate::ops::phone_devices::DeleteExtensionFromADevice,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_devices::DeleteExtensionFromADevice>
+        {
+            self.0.request(request)
+        }
+        /// Update provision template of a device
+        ///
+        /// `PUT /phone/devices/{deviceId}/provision_templates`: sends a [`UpdateProvisionTemplateToDevice`](crate::ops::phone_devices::UpdateProvisionTemplateToDevice).
+        #[inline]
+        pub fn update_provision_template_to_device(
+            &self,
+            request: &crate::ops::phone_devices::UpdateProvisionTemplateToDevice,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::phone_devices::UpdateProvisionTemplateToDevice,
+        > {
+            self.0.request(request)
+        }
+        /// Reboot a desk phone
+        ///
+        /// `POST /phone/devices/{deviceId}/reboot`: sends a [`RebootPhoneDevice`](crate::ops::phone_devices::RebootPhoneDevice).
+        #[inline]
+        pub fn reboot_phone_device(
+            &self,
+            request: &crate::ops::phone_devices::RebootPhoneDevice,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_devices::RebootPhoneDevice> {
+            self.0.request(request)
+        }
+        /// List Smartphones
+        ///
+        /// `GET /phone/smartphones`: sends a [`ListSmartphones`](crate::ops::phone_devices::ListSmartphones).
+        #[inline]
+        pub fn list_smartphones(
+            &self,
+            request: &crate::ops::phone_devices::ListSmartphones,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_devices::ListSmartphones> {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::phone_devices::ListPhoneDevices {
+    type Item = ::zoom_phone::ops::phone_devices::ListPhoneDevicesResponseDevices;
+}
+
+impl crate::typed::Paginated for crate::ops::phone_devices::ListSmartphones {
+    type Item = ::zoom_phone::ops::phone_devices::ListSmartphonesResponseSmartphones;
 }

@@ -4,48 +4,218 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Phone Numbers`: 8 operations.
-phone_numbers => PhoneNumbers {
-/// Add BYOC phone numbers
-///
-/// `POST /phone/byoc_numbers`
-#[deprecated]
-add_byoc_number(AddByocNumber);
-/// Delete unassigned phone numbers
-///
-/// `DELETE /phone/numbers`
-#[deprecated]
-delete_unassigned_phone_numbers(DeleteUnassignedPhoneNumbers);
-/// List phone numbers
-///
-/// `GET /phone/numbers`
-#[deprecated]
-list_account_phone_numbers(ListAccountPhoneNumbers);
-/// Update a site's unassigned phone numbers
-///
-/// `PATCH /phone/numbers/sites/{siteId}`
-update_site_for_unassigned_phone_numbers(UpdateSiteForUnassignedPhoneNumbers);
-/// Get a phone number
-///
-/// `GET /phone/numbers/{phoneNumberId}`
-#[deprecated]
-get_phone_number_details(GetPhoneNumberDetails);
-/// Update a phone number
-///
-/// `PATCH /phone/numbers/{phoneNumberId}`
-#[deprecated]
-update_phone_number_details(UpdatePhoneNumberDetails);
-/// Assign a phone number to a user
-///
-/// `POST /phone/users/{userId}/phone_numbers`
-assign_phone_number(AssignPhoneNumber);
-/// Unassign a phone number
-///
-/// `DELETE /phone/users/{userId}/phone_numbers/{phoneNumberId}`
-unassign_phone_number(UnassignPhoneNumber);
+/// The `Phone Numbers` operations (8 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct PhoneNumbers<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Phone Numbers` operations: [`groups::PhoneNumbers`](crate::groups::PhoneNumbers).
+    pub fn phone_numbers(&self) -> PhoneNumbers<'_> {
+        PhoneNumbers(self)
+    }
 }
-pages {
-ListAccountPhoneNumbers => ::zoom_phone::ops::phone_numbers::ListAccountPhoneNumbersResponsePhoneNumbers;
+
+#[cfg(feature = "async")]
+impl<'a> PhoneNumbers<'a> {
+    /// Add BYOC phone numbers
+    ///
+    /// `POST /phone/byoc_numbers`: sends a [`AddByocNumber`](crate::ops::phone_numbers::AddByocNumber).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn add_byoc_number(
+        &self,
+        request: &crate::ops::phone_numbers::AddByocNumber,
+    ) -> crate::TypedCall<'a, crate::ops::phone_numbers::AddByocNumber> {
+        self.0.request(request)
+    }
+    /// Delete unassigned phone numbers
+    ///
+    /// `DELETE /phone/numbers`: sends a [`DeleteUnassignedPhoneNumbers`](crate::ops::phone_numbers::DeleteUnassignedPhoneNumbers).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn delete_unassigned_phone_numbers(
+        &self,
+        request: &crate::ops::phone_numbers::DeleteUnassignedPhoneNumbers,
+    ) -> crate::TypedCall<'a, crate::ops::phone_numbers::DeleteUnassignedPhoneNumbers> {
+        self.0.request(request)
+    }
+    /// List phone numbers
+    ///
+    /// `GET /phone/numbers`: sends a [`ListAccountPhoneNumbers`](crate::ops::phone_numbers::ListAccountPhoneNumbers).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn list_account_phone_numbers(
+        &self,
+        request: &crate::ops::phone_numbers::ListAccountPhoneNumbers,
+    ) -> crate::TypedCall<'a, crate::ops::phone_numbers::ListAccountPhoneNumbers> {
+        self.0.request(request)
+    }
+    /// Update a site's unassigned phone numbers
+    ///
+    /// `PATCH /phone/numbers/sites/{siteId}`: sends a [`UpdateSiteForUnassignedPhoneNumbers`](crate::ops::phone_numbers::UpdateSiteForUnassignedPhoneNumbers).
+    #[inline]
+    pub fn update_site_for_unassigned_phone_numbers(
+        &self,
+        request: &crate::ops::phone_numbers::UpdateSiteForUnassignedPhoneNumbers,
+    ) -> crate::TypedCall<'a, crate::ops::phone_numbers::UpdateSiteForUnassignedPhoneNumbers> {
+        self.0.request(request)
+    }
+    /// Get a phone number
+    ///
+    /// `GET /phone/numbers/{phoneNumberId}`: sends a [`GetPhoneNumberDetails`](crate::ops::phone_numbers::GetPhoneNumberDetails).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn get_phone_number_details(
+        &self,
+        request: &crate::ops::phone_numbers::GetPhoneNumberDetails,
+    ) -> crate::TypedCall<'a, crate::ops::phone_numbers::GetPhoneNumberDetails> {
+        self.0.request(request)
+    }
+    /// Update a phone number
+    ///
+    /// `PATCH /phone/numbers/{phoneNumberId}`: sends a [`UpdatePhoneNumberDetails`](crate::ops::phone_numbers::UpdatePhoneNumberDetails).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn update_phone_number_details(
+        &self,
+        request: &crate::ops::phone_numbers::UpdatePhoneNumberDetails,
+    ) -> crate::TypedCall<'a, crate::ops::phone_numbers::UpdatePhoneNumberDetails> {
+        self.0.request(request)
+    }
+    /// Assign a phone number to a user
+    ///
+    /// `POST /phone/users/{userId}/phone_numbers`: sends a [`AssignPhoneNumber`](crate::ops::phone_numbers::AssignPhoneNumber).
+    #[inline]
+    pub fn assign_phone_number(
+        &self,
+        request: &crate::ops::phone_numbers::AssignPhoneNumber,
+    ) -> crate::TypedCall<'a, crate::ops::phone_numbers::AssignPhoneNumber> {
+        self.0.request(request)
+    }
+    /// Unassign a phone number
+    ///
+    /// `DELETE /phone/users/{userId}/phone_numbers/{phoneNumberId}`: sends a [`UnassignPhoneNumber`](crate::ops::phone_numbers::UnassignPhoneNumber).
+    #[inline]
+    pub fn unassign_phone_number(
+        &self,
+        request: &crate::ops::phone_numbers::UnassignPhoneNumber,
+    ) -> crate::TypedCall<'a, crate::ops::phone_numbers::UnassignPhoneNumber> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Phone Numbers` operations (8 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct PhoneNumbers<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Phone Numbers` operations: [`groups::blocking::PhoneNumbers`](crate::groups::blocking::PhoneNumbers).
+        pub fn phone_numbers(&self) -> PhoneNumbers<'_> {
+            PhoneNumbers(self)
+        }
+    }
+
+    impl<'a> PhoneNumbers<'a> {
+        /// Add BYOC phone numbers
+        ///
+        /// `POST /phone/byoc_numbers`: sends a [`AddByocNumber`](crate::ops::phone_numbers::AddByocNumber).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn add_byoc_number(
+            &self,
+            request: &crate::ops::phone_numbers::AddByocNumber,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_numbers::AddByocNumber> {
+            self.0.request(request)
+        }
+        /// Delete unassigned phone numbers
+        ///
+        /// `DELETE /phone/numbers`: sends a [`DeleteUnassignedPhoneNumbers`](crate::ops::phone_numbers::DeleteUnassignedPhoneNumbers).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn delete_unassigned_phone_numbers(
+            &self,
+            request: &crate::ops::phone_numbers::DeleteUnassignedPhoneNumbers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_numbers::DeleteUnassignedPhoneNumbers>
+        {
+            self.0.request(request)
+        }
+        /// List phone numbers
+        ///
+        /// `GET /phone/numbers`: sends a [`ListAccountPhoneNumbers`](crate::ops::phone_numbers::ListAccountPhoneNumbers).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn list_account_phone_numbers(
+            &self,
+            request: &crate::ops::phone_numbers::ListAccountPhoneNumbers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_numbers::ListAccountPhoneNumbers>
+        {
+            self.0.request(request)
+        }
+        /// Update a site's unassigned phone numbers
+        ///
+        /// `PATCH /phone/numbers/sites/{siteId}`: sends a [`UpdateSiteForUnassignedPhoneNumbers`](crate::ops::phone_numbers::UpdateSiteForUnassignedPhoneNumbers).
+        #[inline]
+        pub fn update_site_for_unassigned_phone_numbers(
+            &self,
+            request: &crate::ops::phone_numbers::UpdateSiteForUnassignedPhoneNumbers,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::phone_numbers::UpdateSiteForUnassignedPhoneNumbers,
+        > {
+            self.0.request(request)
+        }
+        /// Get a phone number
+        ///
+        /// `GET /phone/numbers/{phoneNumberId}`: sends a [`GetPhoneNumberDetails`](crate::ops::phone_numbers::GetPhoneNumberDetails).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn get_phone_number_details(
+            &self,
+            request: &crate::ops::phone_numbers::GetPhoneNumberDetails,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_numbers::GetPhoneNumberDetails>
+        {
+            self.0.request(request)
+        }
+        /// Update a phone number
+        ///
+        /// `PATCH /phone/numbers/{phoneNumberId}`: sends a [`UpdatePhoneNumberDetails`](crate::ops::phone_numbers::UpdatePhoneNumberDetails).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn update_phone_number_details(
+            &self,
+            request: &crate::ops::phone_numbers::UpdatePhoneNumberDetails,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_numbers::UpdatePhoneNumberDetails>
+        {
+            self.0.request(request)
+        }
+        /// Assign a phone number to a user
+        ///
+        /// `POST /phone/users/{userId}/phone_numbers`: sends a [`AssignPhoneNumber`](crate::ops::phone_numbers::AssignPhoneNumber).
+        #[inline]
+        pub fn assign_phone_number(
+            &self,
+            request: &crate::ops::phone_numbers::AssignPhoneNumber,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_numbers::AssignPhoneNumber> {
+            self.0.request(request)
+        }
+        /// Unassign a phone number
+        ///
+        /// `DELETE /phone/users/{userId}/phone_numbers/{phoneNumberId}`: sends a [`UnassignPhoneNumber`](crate::ops::phone_numbers::UnassignPhoneNumber).
+        #[inline]
+        pub fn unassign_phone_number(
+            &self,
+            request: &crate::ops::phone_numbers::UnassignPhoneNumber,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_numbers::UnassignPhoneNumber>
+        {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::phone_numbers::ListAccountPhoneNumbers {
+    type Item = ::zoom_phone::ops::phone_numbers::ListAccountPhoneNumbersResponsePhoneNumbers;
 }

@@ -4,19 +4,78 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Phone Plans`: 2 operations.
-phone_plans => PhonePlans {
-/// List calling plans
-///
-/// `GET /phone/calling_plans`
-list_calling_plans(ListCallingPlans);
-/// List plan information
-///
-/// `GET /phone/plans`
-#[deprecated]
-list_phone_plans(ListPhonePlans);
+/// The `Phone Plans` operations (2 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct PhonePlans<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Phone Plans` operations: [`groups::PhonePlans`](crate::groups::PhonePlans).
+    pub fn phone_plans(&self) -> PhonePlans<'_> {
+        PhonePlans(self)
+    }
 }
-pages {
+
+#[cfg(feature = "async")]
+impl<'a> PhonePlans<'a> {
+    /// List calling plans
+    ///
+    /// `GET /phone/calling_plans`: sends a [`ListCallingPlans`](crate::ops::phone_plans::ListCallingPlans).
+    #[inline]
+    pub fn list_calling_plans(
+        &self,
+        request: &crate::ops::phone_plans::ListCallingPlans,
+    ) -> crate::TypedCall<'a, crate::ops::phone_plans::ListCallingPlans> {
+        self.0.request(request)
+    }
+    /// List plan information
+    ///
+    /// `GET /phone/plans`: sends a [`ListPhonePlans`](crate::ops::phone_plans::ListPhonePlans).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn list_phone_plans(
+        &self,
+        request: &crate::ops::phone_plans::ListPhonePlans,
+    ) -> crate::TypedCall<'a, crate::ops::phone_plans::ListPhonePlans> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Phone Plans` operations (2 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct PhonePlans<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Phone Plans` operations: [`groups::blocking::PhonePlans`](crate::groups::blocking::PhonePlans).
+        pub fn phone_plans(&self) -> PhonePlans<'_> {
+            PhonePlans(self)
+        }
+    }
+
+    impl<'a> PhonePlans<'a> {
+        /// List calling plans
+        ///
+        /// `GET /phone/calling_plans`: sends a [`ListCallingPlans`](crate::ops::phone_plans::ListCallingPlans).
+        #[inline]
+        pub fn list_calling_plans(
+            &self,
+            request: &crate::ops::phone_plans::ListCallingPlans,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_plans::ListCallingPlans> {
+            self.0.request(request)
+        }
+        /// List plan information
+        ///
+        /// `GET /phone/plans`: sends a [`ListPhonePlans`](crate::ops::phone_plans::ListPhonePlans).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn list_phone_plans(
+            &self,
+            request: &crate::ops::phone_plans::ListPhonePlans,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_plans::ListPhonePlans> {
+            self.0.request(request)
+        }
+    }
 }

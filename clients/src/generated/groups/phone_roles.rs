@@ -4,55 +4,261 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Phone Roles`: 11 operations.
-phone_roles => PhoneRoles {
-/// List phone roles
-///
-/// `GET /phone/roles`
-list_phone_roles(ListPhoneRoles);
-/// Duplicate a phone role
-///
-/// `POST /phone/roles`
-duplicate_phone_role(DuplicatePhoneRole);
-/// Delete a phone role
-///
-/// `DELETE /phone/roles/{roleId}`
-delete_phone_role(DeletePhoneRole);
-/// Get role information
-///
-/// `GET /phone/roles/{roleId}`
-get_role_information(GetRoleInformation);
-/// Update a phone role
-///
-/// `PATCH /phone/roles/{roleId}`
-update_phone_role(UpdatePhoneRole);
-/// Delete members in a role
-///
-/// `DELETE /phone/roles/{roleId}/members`
-del_role_members(DelRoleMembers);
-/// List members in a role
-///
-/// `GET /phone/roles/{roleId}/members`
-list_role_members(ListRoleMembers);
-/// Add members to roles
-///
-/// `POST /phone/roles/{roleId}/members`
-add_role_members(AddRoleMembers);
-/// Delete phone role targets
-///
-/// `DELETE /phone/roles/{roleId}/targets`
-delete_phone_role_targets(DeletePhoneRoleTargets);
-/// List phone role targets
-///
-/// `GET /phone/roles/{roleId}/targets`
-list_phone_role_targets(ListPhoneRoleTargets);
-/// Add phone role targets
-///
-/// `POST /phone/roles/{roleId}/targets`
-add_phone_role_targets(AddPhoneRoleTargets);
+/// The `Phone Roles` operations (11 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct PhoneRoles<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Phone Roles` operations: [`groups::PhoneRoles`](crate::groups::PhoneRoles).
+    pub fn phone_roles(&self) -> PhoneRoles<'_> {
+        PhoneRoles(self)
+    }
 }
-pages {
-ListPhoneRoleTargets => ::zoom_phone::ops::phone_roles::ListPhoneRoleTargetsResponseTargets;
+
+#[cfg(feature = "async")]
+impl<'a> PhoneRoles<'a> {
+    /// List phone roles
+    ///
+    /// `GET /phone/roles`: sends a [`ListPhoneRoles`](crate::ops::phone_roles::ListPhoneRoles).
+    #[inline]
+    pub fn list_phone_roles(
+        &self,
+        request: &crate::ops::phone_roles::ListPhoneRoles,
+    ) -> crate::TypedCall<'a, crate::ops::phone_roles::ListPhoneRoles> {
+        self.0.request(request)
+    }
+    /// Duplicate a phone role
+    ///
+    /// `POST /phone/roles`: sends a [`DuplicatePhoneRole`](crate::ops::phone_roles::DuplicatePhoneRole).
+    #[inline]
+    pub fn duplicate_phone_role(
+        &self,
+        request: &crate::ops::phone_roles::DuplicatePhoneRole,
+    ) -> crate::TypedCall<'a, crate::ops::phone_roles::DuplicatePhoneRole> {
+        self.0.request(request)
+    }
+    /// Delete a phone role
+    ///
+    /// `DELETE /phone/roles/{roleId}`: sends a [`DeletePhoneRole`](crate::ops::phone_roles::DeletePhoneRole).
+    #[inline]
+    pub fn delete_phone_role(
+        &self,
+        request: &crate::ops::phone_roles::DeletePhoneRole,
+    ) -> crate::TypedCall<'a, crate::ops::phone_roles::DeletePhoneRole> {
+        self.0.request(request)
+    }
+    /// Get role information
+    ///
+    /// `GET /phone/roles/{roleId}`: sends a [`GetRoleInformation`](crate::ops::phone_roles::GetRoleInformation).
+    #[inline]
+    pub fn get_role_information(
+        &self,
+        request: &crate::ops::phone_roles::GetRoleInformation,
+    ) -> crate::TypedCall<'a, crate::ops::phone_roles::GetRoleInformation> {
+        self.0.request(request)
+    }
+    /// Update a phone role
+    ///
+    /// `PATCH /phone/roles/{roleId}`: sends a [`UpdatePhoneRole`](crate::ops::phone_roles::UpdatePhoneRole).
+    #[inline]
+    pub fn update_phone_role(
+        &self,
+        request: &crate::ops::phone_roles::UpdatePhoneRole,
+    ) -> crate::TypedCall<'a, crate::ops::phone_roles::UpdatePhoneRole> {
+        self.0.request(request)
+    }
+    /// Delete members in a role
+    ///
+    /// `DELETE /phone/roles/{roleId}/members`: sends a [`DelRoleMembers`](crate::ops::phone_roles::DelRoleMembers).
+    #[inline]
+    pub fn del_role_members(
+        &self,
+        request: &crate::ops::phone_roles::DelRoleMembers,
+    ) -> crate::TypedCall<'a, crate::ops::phone_roles::DelRoleMembers> {
+        self.0.request(request)
+    }
+    /// List members in a role
+    ///
+    /// `GET /phone/roles/{roleId}/members`: sends a [`ListRoleMembers`](crate::ops::phone_roles::ListRoleMembers).
+    #[inline]
+    pub fn list_role_members(
+        &self,
+        request: &crate::ops::phone_roles::ListRoleMembers,
+    ) -> crate::TypedCall<'a, crate::ops::phone_roles::ListRoleMembers> {
+        self.0.request(request)
+    }
+    /// Add members to roles
+    ///
+    /// `POST /phone/roles/{roleId}/members`: sends a [`AddRoleMembers`](crate::ops::phone_roles::AddRoleMembers).
+    #[inline]
+    pub fn add_role_members(
+        &self,
+        request: &crate::ops::phone_roles::AddRoleMembers,
+    ) -> crate::TypedCall<'a, crate::ops::phone_roles::AddRoleMembers> {
+        self.0.request(request)
+    }
+    /// Delete phone role targets
+    ///
+    /// `DELETE /phone/roles/{roleId}/targets`: sends a [`DeletePhoneRoleTargets`](crate::ops::phone_roles::DeletePhoneRoleTargets).
+    #[inline]
+    pub fn delete_phone_role_targets(
+        &self,
+        request: &crate::ops::phone_roles::DeletePhoneRoleTargets,
+    ) -> crate::TypedCall<'a, crate::ops::phone_roles::DeletePhoneRoleTargets> {
+        self.0.request(request)
+    }
+    /// List phone role targets
+    ///
+    /// `GET /phone/roles/{roleId}/targets`: sends a [`ListPhoneRoleTargets`](crate::ops::phone_roles::ListPhoneRoleTargets).
+    #[inline]
+    pub fn list_phone_role_targets(
+        &self,
+        request: &crate::ops::phone_roles::ListPhoneRoleTargets,
+    ) -> crate::TypedCall<'a, crate::ops::phone_roles::ListPhoneRoleTargets> {
+        self.0.request(request)
+    }
+    /// Add phone role targets
+    ///
+    /// `POST /phone/roles/{roleId}/targets`: sends a [`AddPhoneRoleTargets`](crate::ops::phone_roles::AddPhoneRoleTargets).
+    #[inline]
+    pub fn add_phone_role_targets(
+        &self,
+        request: &crate::ops::phone_roles::AddPhoneRoleTargets,
+    ) -> crate::TypedCall<'a, crate::ops::phone_roles::AddPhoneRoleTargets> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Phone Roles` operations (11 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct PhoneRoles<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Phone Roles` operations: [`groups::blocking::PhoneRoles`](crate::groups::blocking::PhoneRoles).
+        pub fn phone_roles(&self) -> PhoneRoles<'_> {
+            PhoneRoles(self)
+        }
+    }
+
+    impl<'a> PhoneRoles<'a> {
+        /// List phone roles
+        ///
+        /// `GET /phone/roles`: sends a [`ListPhoneRoles`](crate::ops::phone_roles::ListPhoneRoles).
+        #[inline]
+        pub fn list_phone_roles(
+            &self,
+            request: &crate::ops::phone_roles::ListPhoneRoles,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_roles::ListPhoneRoles> {
+            self.0.request(request)
+        }
+        /// Duplicate a phone role
+        ///
+        /// `POST /phone/roles`: sends a [`DuplicatePhoneRole`](crate::ops::phone_roles::DuplicatePhoneRole).
+        #[inline]
+        pub fn duplicate_phone_role(
+            &self,
+            request: &crate::ops::phone_roles::DuplicatePhoneRole,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_roles::DuplicatePhoneRole> {
+            self.0.request(request)
+        }
+        /// Delete a phone role
+        ///
+        /// `DELETE /phone/roles/{roleId}`: sends a [`DeletePhoneRole`](crate::ops::phone_roles::DeletePhoneRole).
+        #[inline]
+        pub fn delete_phone_role(
+            &self,
+            request: &crate::ops::phone_roles::DeletePhoneRole,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_roles::DeletePhoneRole> {
+            self.0.request(request)
+        }
+        /// Get role information
+        ///
+        /// `GET /phone/roles/{roleId}`: sends a [`GetRoleInformation`](crate::ops::phone_roles::GetRoleInformation).
+        #[inline]
+        pub fn get_role_information(
+            &self,
+            request: &crate::ops::phone_roles::GetRoleInformation,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_roles::GetRoleInformation> {
+            self.0.request(request)
+        }
+        /// Update a phone role
+        ///
+        /// `PATCH /phone/roles/{roleId}`: sends a [`UpdatePhoneRole`](crate::ops::phone_roles::UpdatePhoneRole).
+        #[inline]
+        pub fn update_phone_role(
+            &self,
+            request: &crate::ops::phone_roles::UpdatePhoneRole,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_roles::UpdatePhoneRole> {
+            self.0.request(request)
+        }
+        /// Delete members in a role
+        ///
+        /// `DELETE /phone/roles/{roleId}/members`: sends a [`DelRoleMembers`](crate::ops::phone_roles::DelRoleMembers).
+        #[inline]
+        pub fn del_role_members(
+            &self,
+            request: &crate::ops::phone_roles::DelRoleMembers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_roles::DelRoleMembers> {
+            self.0.request(request)
+        }
+        /// List members in a role
+        ///
+        /// `GET /phone/roles/{roleId}/members`: sends a [`ListRoleMembers`](crate::ops::phone_roles::ListRoleMembers).
+        #[inline]
+        pub fn list_role_members(
+            &self,
+            request: &crate::ops::phone_roles::ListRoleMembers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_roles::ListRoleMembers> {
+            self.0.request(request)
+        }
+        /// Add members to roles
+        ///
+        /// `POST /phone/roles/{roleId}/members`: sends a [`AddRoleMembers`](crate::ops::phone_roles::AddRoleMembers).
+        #[inline]
+        pub fn add_role_members(
+            &self,
+            request: &crate::ops::phone_roles::AddRoleMembers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_roles::AddRoleMembers> {
+            self.0.request(request)
+        }
+        /// Delete phone role targets
+        ///
+        /// `DELETE /phone/roles/{roleId}/targets`: sends a [`DeletePhoneRoleTargets`](crate::ops::phone_roles::DeletePhoneRoleTargets).
+        #[inline]
+        pub fn delete_phone_role_targets(
+            &self,
+            request: &crate::ops::phone_roles::DeletePhoneRoleTargets,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_roles::DeletePhoneRoleTargets>
+        {
+            self.0.request(request)
+        }
+        /// List phone role targets
+        ///
+        /// `GET /phone/roles/{roleId}/targets`: sends a [`ListPhoneRoleTargets`](crate::ops::phone_roles::ListPhoneRoleTargets).
+        #[inline]
+        pub fn list_phone_role_targets(
+            &self,
+            request: &crate::ops::phone_roles::ListPhoneRoleTargets,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_roles::ListPhoneRoleTargets> {
+            self.0.request(request)
+        }
+        /// Add phone role targets
+        ///
+        /// `POST /phone/roles/{roleId}/targets`: sends a [`AddPhoneRoleTargets`](crate::ops::phone_roles::AddPhoneRoleTargets).
+        #[inline]
+        pub fn add_phone_role_targets(
+            &self,
+            request: &crate::ops::phone_roles::AddPhoneRoleTargets,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::phone_roles::AddPhoneRoleTargets> {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::phone_roles::ListPhoneRoleTargets {
+    type Item = ::zoom_phone::ops::phone_roles::ListPhoneRoleTargetsResponseTargets;
 }

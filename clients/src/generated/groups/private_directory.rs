@@ -4,27 +4,133 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Private Directory`: 4 operations.
-private_directory => PrivateDirectory {
-/// List private directory members
-///
-/// `GET /phone/private_directory/members`
-list_private_directory_members(ListPrivateDirectoryMembers);
-/// Add members to a private directory
-///
-/// `POST /phone/private_directory/members`
-add_members_to_a_private_directory(AddMembersToAPrivateDirectory);
-/// Remove a member from a private directory
-///
-/// `DELETE /phone/private_directory/members/{extensionId}`
-remove_a_member_from_a_private_directory(RemoveAMemberFromAPrivateDirectory);
-/// Update a private directory member
-///
-/// `PATCH /phone/private_directory/members/{extensionId}`
-update_a_private_directory_member(UpdateAPrivateDirectoryMember);
+/// The `Private Directory` operations (4 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct PrivateDirectory<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Private Directory` operations: [`groups::PrivateDirectory`](crate::groups::PrivateDirectory).
+    pub fn private_directory(&self) -> PrivateDirectory<'_> {
+        PrivateDirectory(self)
+    }
 }
-pages {
-ListPrivateDirectoryMembers => ::zoom_phone::ops::private_directory::ListPrivateDirectoryMembersResponsePrivateDirectoryMembers;
+
+#[cfg(feature = "async")]
+impl<'a> PrivateDirectory<'a> {
+    /// List private directory members
+    ///
+    /// `GET /phone/private_directory/members`: sends a [`ListPrivateDirectoryMembers`](crate::ops::private_directory::ListPrivateDirectoryMembers).
+    #[inline]
+    pub fn list_private_directory_members(
+        &self,
+        request: &crate::ops::private_directory::ListPrivateDirectoryMembers,
+    ) -> crate::TypedCall<'a, crate::ops::private_directory::ListPrivateDirectoryMembers> {
+        self.0.request(request)
+    }
+    /// Add members to a private directory
+    ///
+    /// `POST /phone/private_directory/members`: sends a [`AddMembersToAPrivateDirectory`](crate::ops::private_directory::AddMembersToAPrivateDirectory).
+    #[inline]
+    pub fn add_members_to_a_private_directory(
+        &self,
+        request: &crate::ops::private_directory::AddMembersToAPrivateDirectory,
+    ) -> crate::TypedCall<'a, crate::ops::private_directory::AddMembersToAPrivateDirectory> {
+        self.0.request(request)
+    }
+    /// Remove a member from a private directory
+    ///
+    /// `DELETE /phone/private_directory/members/{extensionId}`: sends a [`RemoveAMemberFromAPrivateDirectory`](crate::ops::private_directory::RemoveAMemberFromAPrivateDirectory).
+    #[inline]
+    pub fn remove_a_member_from_a_private_directory(
+        &self,
+        request: &crate::ops::private_directory::RemoveAMemberFromAPrivateDirectory,
+    ) -> crate::TypedCall<'a, crate::ops::private_directory::RemoveAMemberFromAPrivateDirectory>
+    {
+        self.0.request(request)
+    }
+    /// Update a private directory member
+    ///
+    /// `PATCH /phone/private_directory/members/{extensionId}`: sends a [`UpdateAPrivateDirectoryMember`](crate::ops::private_directory::UpdateAPrivateDirectoryMember).
+    #[inline]
+    pub fn update_a_private_directory_member(
+        &self,
+        request: &crate::ops::private_directory::UpdateAPrivateDirectoryMember,
+    ) -> crate::TypedCall<'a, crate::ops::private_directory::UpdateAPrivateDirectoryMember> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Private Directory` operations (4 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct PrivateDirectory<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Private Directory` operations: [`groups::blocking::PrivateDirectory`](crate::groups::blocking::PrivateDirectory).
+        pub fn private_directory(&self) -> PrivateDirectory<'_> {
+            PrivateDirectory(self)
+        }
+    }
+
+    impl<'a> PrivateDirectory<'a> {
+        /// List private directory members
+        ///
+        /// `GET /phone/private_directory/members`: sends a [`ListPrivateDirectoryMembers`](crate::ops::private_directory::ListPrivateDirectoryMembers).
+        #[inline]
+        pub fn list_private_directory_members(
+            &self,
+            request: &crate::ops::private_directory::ListPrivateDirectoryMembers,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::private_directory::ListPrivateDirectoryMembers,
+        > {
+            self.0.request(request)
+        }
+        /// Add members to a private directory
+        ///
+        /// `POST /phone/private_directory/members`: sends a [`AddMembersToAPrivateDirectory`](crate::ops::private_directory::AddMembersToAPrivateDirectory).
+        #[inline]
+        pub fn add_members_to_a_private_directory(
+            &self,
+            request: &crate::ops::private_directory::AddMembersToAPrivateDirectory,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::private_directory::AddMembersToAPrivateDirectory,
+        > {
+            self.0.request(request)
+        }
+        /// Remove a member from a private directory
+        ///
+        /// `DELETE /phone/private_directory/members/{extensionId}`: sends a [`RemoveAMemberFromAPrivateDirectory`](crate::ops::private_directory::RemoveAMemberFromAPrivateDirectory).
+        #[inline]
+        pub fn remove_a_member_from_a_private_directory(
+            &self,
+            request: &crate::ops::private_directory::RemoveAMemberFromAPrivateDirectory,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::private_directory::RemoveAMemberFromAPrivateDirectory,
+        > {
+            self.0.request(request)
+        }
+        /// Update a private directory member
+        ///
+        /// `PATCH /phone/private_directory/members/{extensionId}`: sends a [`UpdateAPrivateDirectoryMember`](crate::ops::private_directory::UpdateAPrivateDirectoryMember).
+        #[inline]
+        pub fn update_a_private_directory_member(
+            &self,
+            request: &crate::ops::private_directory::UpdateAPrivateDirectoryMember,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::private_directory::UpdateAPrivateDirectoryMember,
+        > {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::private_directory::ListPrivateDirectoryMembers {
+    type Item = ::zoom_phone::ops::private_directory::ListPrivateDirectoryMembersResponsePrivateDirectoryMembers;
 }

@@ -4,37 +4,161 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Provider Exchange`: 5 operations.
-provider_exchange => ProviderExchange {
-/// List carrier peering phone numbers.
-///
-/// `GET /phone/carrier_peering/numbers`
-#[deprecated]
-list_carrier_peering_phone_numbers(ListCarrierPeeringPhoneNumbers);
-/// Remove peering phone numbers
-///
-/// `DELETE /phone/peering/numbers`
-#[deprecated]
-delete_peering_phone_numbers(DeletePeeringPhoneNumbers);
-/// List peering phone numbers
-///
-/// `GET /phone/peering/numbers`
-#[deprecated]
-list_peering_phone_numbers(ListPeeringPhoneNumbers);
-/// Update peering phone numbers
-///
-/// `PATCH /phone/peering/numbers`
-#[deprecated]
-update_peering_phone_numbers(UpdatePeeringPhoneNumbers);
-/// Add peering phone numbers
-///
-/// `POST /phone/peering/numbers`
-#[deprecated]
-add_peering_phone_numbers(AddPeeringPhoneNumbers);
+/// The `Provider Exchange` operations (5 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct ProviderExchange<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Provider Exchange` operations: [`groups::ProviderExchange`](crate::groups::ProviderExchange).
+    pub fn provider_exchange(&self) -> ProviderExchange<'_> {
+        ProviderExchange(self)
+    }
 }
-pages {
-ListCarrierPeeringPhoneNumbers => ::zoom_phone::ops::provider_exchange::ListCarrierPeeringPhoneNumbersResponseNumbers;
-ListPeeringPhoneNumbers => ::zoom_phone::ops::provider_exchange::ListPeeringPhoneNumbersResponseNumbers;
+
+#[cfg(feature = "async")]
+impl<'a> ProviderExchange<'a> {
+    /// List carrier peering phone numbers.
+    ///
+    /// `GET /phone/carrier_peering/numbers`: sends a [`ListCarrierPeeringPhoneNumbers`](crate::ops::provider_exchange::ListCarrierPeeringPhoneNumbers).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn list_carrier_peering_phone_numbers(
+        &self,
+        request: &crate::ops::provider_exchange::ListCarrierPeeringPhoneNumbers,
+    ) -> crate::TypedCall<'a, crate::ops::provider_exchange::ListCarrierPeeringPhoneNumbers> {
+        self.0.request(request)
+    }
+    /// Remove peering phone numbers
+    ///
+    /// `DELETE /phone/peering/numbers`: sends a [`DeletePeeringPhoneNumbers`](crate::ops::provider_exchange::DeletePeeringPhoneNumbers).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn delete_peering_phone_numbers(
+        &self,
+        request: &crate::ops::provider_exchange::DeletePeeringPhoneNumbers,
+    ) -> crate::TypedCall<'a, crate::ops::provider_exchange::DeletePeeringPhoneNumbers> {
+        self.0.request(request)
+    }
+    /// List peering phone numbers
+    ///
+    /// `GET /phone/peering/numbers`: sends a [`ListPeeringPhoneNumbers`](crate::ops::provider_exchange::ListPeeringPhoneNumbers).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn list_peering_phone_numbers(
+        &self,
+        request: &crate::ops::provider_exchange::ListPeeringPhoneNumbers,
+    ) -> crate::TypedCall<'a, crate::ops::provider_exchange::ListPeeringPhoneNumbers> {
+        self.0.request(request)
+    }
+    /// Update peering phone numbers
+    ///
+    /// `PATCH /phone/peering/numbers`: sends a [`UpdatePeeringPhoneNumbers`](crate::ops::provider_exchange::UpdatePeeringPhoneNumbers).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn update_peering_phone_numbers(
+        &self,
+        request: &crate::ops::provider_exchange::UpdatePeeringPhoneNumbers,
+    ) -> crate::TypedCall<'a, crate::ops::provider_exchange::UpdatePeeringPhoneNumbers> {
+        self.0.request(request)
+    }
+    /// Add peering phone numbers
+    ///
+    /// `POST /phone/peering/numbers`: sends a [`AddPeeringPhoneNumbers`](crate::ops::provider_exchange::AddPeeringPhoneNumbers).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn add_peering_phone_numbers(
+        &self,
+        request: &crate::ops::provider_exchange::AddPeeringPhoneNumbers,
+    ) -> crate::TypedCall<'a, crate::ops::provider_exchange::AddPeeringPhoneNumbers> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Provider Exchange` operations (5 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct ProviderExchange<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Provider Exchange` operations: [`groups::blocking::ProviderExchange`](crate::groups::blocking::ProviderExchange).
+        pub fn provider_exchange(&self) -> ProviderExchange<'_> {
+            ProviderExchange(self)
+        }
+    }
+
+    impl<'a> ProviderExchange<'a> {
+        /// List carrier peering phone numbers.
+        ///
+        /// `GET /phone/carrier_peering/numbers`: sends a [`ListCarrierPeeringPhoneNumbers`](crate::ops::provider_exchange::ListCarrierPeeringPhoneNumbers).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn list_carrier_peering_phone_numbers(
+            &self,
+            request: &crate::ops::provider_exchange::ListCarrierPeeringPhoneNumbers,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::provider_exchange::ListCarrierPeeringPhoneNumbers,
+        > {
+            self.0.request(request)
+        }
+        /// Remove peering phone numbers
+        ///
+        /// `DELETE /phone/peering/numbers`: sends a [`DeletePeeringPhoneNumbers`](crate::ops::provider_exchange::DeletePeeringPhoneNumbers).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn delete_peering_phone_numbers(
+            &self,
+            request: &crate::ops::provider_exchange::DeletePeeringPhoneNumbers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::provider_exchange::DeletePeeringPhoneNumbers>
+        {
+            self.0.request(request)
+        }
+        /// List peering phone numbers
+        ///
+        /// `GET /phone/peering/numbers`: sends a [`ListPeeringPhoneNumbers`](crate::ops::provider_exchange::ListPeeringPhoneNumbers).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn list_peering_phone_numbers(
+            &self,
+            request: &crate::ops::provider_exchange::ListPeeringPhoneNumbers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::provider_exchange::ListPeeringPhoneNumbers>
+        {
+            self.0.request(request)
+        }
+        /// Update peering phone numbers
+        ///
+        /// `PATCH /phone/peering/numbers`: sends a [`UpdatePeeringPhoneNumbers`](crate::ops::provider_exchange::UpdatePeeringPhoneNumbers).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn update_peering_phone_numbers(
+            &self,
+            request: &crate::ops::provider_exchange::UpdatePeeringPhoneNumbers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::provider_exchange::UpdatePeeringPhoneNumbers>
+        {
+            self.0.request(request)
+        }
+        /// Add peering phone numbers
+        ///
+        /// `POST /phone/peering/numbers`: sends a [`AddPeeringPhoneNumbers`](crate::ops::provider_exchange::AddPeeringPhoneNumbers).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn add_peering_phone_numbers(
+            &self,
+            request: &crate::ops::provider_exchange::AddPeeringPhoneNumbers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::provider_exchange::AddPeeringPhoneNumbers>
+        {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::provider_exchange::ListCarrierPeeringPhoneNumbers {
+    type Item = ::zoom_phone::ops::provider_exchange::ListCarrierPeeringPhoneNumbersResponseNumbers;
+}
+
+impl crate::typed::Paginated for crate::ops::provider_exchange::ListPeeringPhoneNumbers {
+    type Item = ::zoom_phone::ops::provider_exchange::ListPeeringPhoneNumbersResponseNumbers;
 }

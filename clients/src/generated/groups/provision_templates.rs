@@ -4,31 +4,147 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Provision Templates`: 5 operations.
-provision_templates => ProvisionTemplates {
-/// List provision templates
-///
-/// `GET /phone/provision_templates`
-list_account_provision_template(ListAccountProvisionTemplate);
-/// Add a provision template
-///
-/// `POST /phone/provision_templates`
-add_provision_template(AddProvisionTemplate);
-/// Delete a provision template
-///
-/// `DELETE /phone/provision_templates/{templateId}`
-delete_provision_template(DeleteProvisionTemplate);
-/// Get a provision template
-///
-/// `GET /phone/provision_templates/{templateId}`
-get_provision_template(GetProvisionTemplate);
-/// Update a provision template
-///
-/// `PATCH /phone/provision_templates/{templateId}`
-update_provision_template(UpdateProvisionTemplate);
+/// The `Provision Templates` operations (5 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct ProvisionTemplates<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Provision Templates` operations: [`groups::ProvisionTemplates`](crate::groups::ProvisionTemplates).
+    pub fn provision_templates(&self) -> ProvisionTemplates<'_> {
+        ProvisionTemplates(self)
+    }
 }
-pages {
-ListAccountProvisionTemplate => ::zoom_phone::ops::provision_templates::ListAccountProvisionTemplateResponseProvisionTemplates;
+
+#[cfg(feature = "async")]
+impl<'a> ProvisionTemplates<'a> {
+    /// List provision templates
+    ///
+    /// `GET /phone/provision_templates`: sends a [`ListAccountProvisionTemplate`](crate::ops::provision_templates::ListAccountProvisionTemplate).
+    #[inline]
+    pub fn list_account_provision_template(
+        &self,
+        request: &crate::ops::provision_templates::ListAccountProvisionTemplate,
+    ) -> crate::TypedCall<'a, crate::ops::provision_templates::ListAccountProvisionTemplate> {
+        self.0.request(request)
+    }
+    /// Add a provision template
+    ///
+    /// `POST /phone/provision_templates`: sends a [`AddProvisionTemplate`](crate::ops::provision_templates::AddProvisionTemplate).
+    #[inline]
+    pub fn add_provision_template(
+        &self,
+        request: &crate::ops::provision_templates::AddProvisionTemplate,
+    ) -> crate::TypedCall<'a, crate::ops::provision_templates::AddProvisionTemplate> {
+        self.0.request(request)
+    }
+    /// Delete a provision template
+    ///
+    /// `DELETE /phone/provision_templates/{templateId}`: sends a [`DeleteProvisionTemplate`](crate::ops::provision_templates::DeleteProvisionTemplate).
+    #[inline]
+    pub fn delete_provision_template(
+        &self,
+        request: &crate::ops::provision_templates::DeleteProvisionTemplate,
+    ) -> crate::TypedCall<'a, crate::ops::provision_templates::DeleteProvisionTemplate> {
+        self.0.request(request)
+    }
+    /// Get a provision template
+    ///
+    /// `GET /phone/provision_templates/{templateId}`: sends a [`GetProvisionTemplate`](crate::ops::provision_templates::GetProvisionTemplate).
+    #[inline]
+    pub fn get_provision_template(
+        &self,
+        request: &crate::ops::provision_templates::GetProvisionTemplate,
+    ) -> crate::TypedCall<'a, crate::ops::provision_templates::GetProvisionTemplate> {
+        self.0.request(request)
+    }
+    /// Update a provision template
+    ///
+    /// `PATCH /phone/provision_templates/{templateId}`: sends a [`UpdateProvisionTemplate`](crate::ops::provision_templates::UpdateProvisionTemplate).
+    #[inline]
+    pub fn update_provision_template(
+        &self,
+        request: &crate::ops::provision_templates::UpdateProvisionTemplate,
+    ) -> crate::TypedCall<'a, crate::ops::provision_templates::UpdateProvisionTemplate> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Provision Templates` operations (5 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct ProvisionTemplates<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Provision Templates` operations: [`groups::blocking::ProvisionTemplates`](crate::groups::blocking::ProvisionTemplates).
+        pub fn provision_templates(&self) -> ProvisionTemplates<'_> {
+            ProvisionTemplates(self)
+        }
+    }
+
+    impl<'a> ProvisionTemplates<'a> {
+        /// List provision templates
+        ///
+        /// `GET /phone/provision_templates`: sends a [`ListAccountProvisionTemplate`](crate::ops::provision_templates::ListAccountProvisionTemplate).
+        #[inline]
+        pub fn list_account_provision_template(
+            &self,
+            request: &crate::ops::provision_templates::ListAccountProvisionTemplate,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::provision_templates::ListAccountProvisionTemplate,
+        > {
+            self.0.request(request)
+        }
+        /// Add a provision template
+        ///
+        /// `POST /phone/provision_templates`: sends a [`AddProvisionTemplate`](crate::ops::provision_templates::AddProvisionTemplate).
+        #[inline]
+        pub fn add_provision_template(
+            &self,
+            request: &crate::ops::provision_templates::AddProvisionTemplate,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::provision_templates::AddProvisionTemplate>
+        {
+            self.0.request(request)
+        }
+        /// Delete a provision template
+        ///
+        /// `DELETE /phone/provision_templates/{templateId}`: sends a [`DeleteProvisionTemplate`](crate::ops::provision_templates::DeleteProvisionTemplate).
+        #[inline]
+        pub fn delete_provision_template(
+            &self,
+            request: &crate::ops::provision_templates::DeleteProvisionTemplate,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::provision_templates::DeleteProvisionTemplate>
+        {
+            self.0.request(request)
+        }
+        /// Get a provision template
+        ///
+        /// `GET /phone/provision_templates/{templateId}`: sends a [`GetProvisionTemplate`](crate::ops::provision_templates::GetProvisionTemplate).
+        #[inline]
+        pub fn get_provision_template(
+            &self,
+            request: &crate::ops::provision_templates::GetProvisionTemplate,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::provision_templates::GetProvisionTemplate>
+        {
+            self.0.request(request)
+        }
+        /// Update a provision template
+        ///
+        /// `PATCH /phone/provision_templates/{templateId}`: sends a [`UpdateProvisionTemplate`](crate::ops::provision_templates::UpdateProvisionTemplate).
+        #[inline]
+        pub fn update_provision_template(
+            &self,
+            request: &crate::ops::provision_templates::UpdateProvisionTemplate,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::provision_templates::UpdateProvisionTemplate>
+        {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::provision_templates::ListAccountProvisionTemplate {
+    type Item = ::zoom_phone::ops::provision_templates::ListAccountProvisionTemplateResponseProvisionTemplates;
 }

@@ -4,49 +4,232 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Recordings`: 9 operations.
-recordings => Recordings {
-/// Get a recording by call element ID
-///
-/// `GET /phone/call_element/{callElementId}/recording`
-get_phone_recording_by_call_element_id(GetPhoneRecordingByCallElementId);
-/// Get recording by call ID
-///
-/// `GET /phone/call_logs/{id}/recordings`
-#[deprecated]
-get_phone_recordings_by_call_id_or_call_log_id(GetPhoneRecordingsByCallIdOrCallLogId);
-/// Download a phone recording
-///
-/// `GET /phone/recording/download/{fileId}`
-phone_download_recording_file(PhoneDownloadRecordingFile);
-/// Download a phone recording transcript
-///
-/// `GET /phone/recording_transcript/download/{recordingId}`
-phone_download_recording_transcript(PhoneDownloadRecordingTranscript);
-/// Get call recordings
-///
-/// `GET /phone/recordings`
-get_phone_recordings(GetPhoneRecordings);
-/// Delete a call recording
-///
-/// `DELETE /phone/recordings/{recordingId}`
-delete_call_recording(DeleteCallRecording);
-/// Update auto delete field
-///
-/// `PATCH /phone/recordings/{recordingId}`
-update_auto_delete_field(UpdateAutoDeleteField);
-/// Update Recording Status
-///
-/// `PUT /phone/recordings/{recordingId}/status`
-update_recording_status(UpdateRecordingStatus);
-/// Get user's recordings
-///
-/// `GET /phone/users/{userId}/recordings`
-phone_user_recordings(PhoneUserRecordings);
+/// The `Recordings` operations (9 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct Recordings<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Recordings` operations: [`groups::Recordings`](crate::groups::Recordings).
+    pub fn recordings(&self) -> Recordings<'_> {
+        Recordings(self)
+    }
 }
-pages {
-GetPhoneRecordings => ::zoom_phone::ops::recordings::GetPhoneRecordingsResponseRecordings;
-PhoneUserRecordings => ::zoom_phone::ops::recordings::PhoneUserRecordingsResponseRecordings;
+
+#[cfg(feature = "async")]
+impl<'a> Recordings<'a> {
+    /// Get a recording by call element ID
+    ///
+    /// `GET /phone/call_element/{callElementId}/recording`: sends a [`GetPhoneRecordingByCallElementId`](crate::ops::recordings::GetPhoneRecordingByCallElementId).
+    #[inline]
+    pub fn get_phone_recording_by_call_element_id(
+        &self,
+        request: &crate::ops::recordings::GetPhoneRecordingByCallElementId,
+    ) -> crate::TypedCall<'a, crate::ops::recordings::GetPhoneRecordingByCallElementId> {
+        self.0.request(request)
+    }
+    /// Get recording by call ID
+    ///
+    /// `GET /phone/call_logs/{id}/recordings`: sends a [`GetPhoneRecordingsByCallIdOrCallLogId`](crate::ops::recordings::GetPhoneRecordingsByCallIdOrCallLogId).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn get_phone_recordings_by_call_id_or_call_log_id(
+        &self,
+        request: &crate::ops::recordings::GetPhoneRecordingsByCallIdOrCallLogId,
+    ) -> crate::TypedCall<'a, crate::ops::recordings::GetPhoneRecordingsByCallIdOrCallLogId> {
+        self.0.request(request)
+    }
+    /// Download a phone recording
+    ///
+    /// `GET /phone/recording/download/{fileId}`: sends a [`PhoneDownloadRecordingFile`](crate::ops::recordings::PhoneDownloadRecordingFile).
+    #[inline]
+    pub fn phone_download_recording_file(
+        &self,
+        request: &crate::ops::recordings::PhoneDownloadRecordingFile,
+    ) -> crate::TypedCall<'a, crate::ops::recordings::PhoneDownloadRecordingFile> {
+        self.0.request(request)
+    }
+    /// Download a phone recording transcript
+    ///
+    /// `GET /phone/recording_transcript/download/{recordingId}`: sends a [`PhoneDownloadRecordingTranscript`](crate::ops::recordings::PhoneDownloadRecordingTranscript).
+    #[inline]
+    pub fn phone_download_recording_transcript(
+        &self,
+        request: &crate::ops::recordings::PhoneDownloadRecordingTranscript,
+    ) -> crate::TypedCall<'a, crate::ops::recordings::PhoneDownloadRecordingTranscript> {
+        self.0.request(request)
+    }
+    /// Get call recordings
+    ///
+    /// `GET /phone/recordings`: sends a [`GetPhoneRecordings`](crate::ops::recordings::GetPhoneRecordings).
+    #[inline]
+    pub fn get_phone_recordings(
+        &self,
+        request: &crate::ops::recordings::GetPhoneRecordings,
+    ) -> crate::TypedCall<'a, crate::ops::recordings::GetPhoneRecordings> {
+        self.0.request(request)
+    }
+    /// Delete a call recording
+    ///
+    /// `DELETE /phone/recordings/{recordingId}`: sends a [`DeleteCallRecording`](crate::ops::recordings::DeleteCallRecording).
+    #[inline]
+    pub fn delete_call_recording(
+        &self,
+        request: &crate::ops::recordings::DeleteCallRecording,
+    ) -> crate::TypedCall<'a, crate::ops::recordings::DeleteCallRecording> {
+        self.0.request(request)
+    }
+    /// Update auto delete field
+    ///
+    /// `PATCH /phone/recordings/{recordingId}`: sends a [`UpdateAutoDeleteField`](crate::ops::recordings::UpdateAutoDeleteField).
+    #[inline]
+    pub fn update_auto_delete_field(
+        &self,
+        request: &crate::ops::recordings::UpdateAutoDeleteField,
+    ) -> crate::TypedCall<'a, crate::ops::recordings::UpdateAutoDeleteField> {
+        self.0.request(request)
+    }
+    /// Update Recording Status
+    ///
+    /// `PUT /phone/recordings/{recordingId}/status`: sends a [`UpdateRecordingStatus`](crate::ops::recordings::UpdateRecordingStatus).
+    #[inline]
+    pub fn update_recording_status(
+        &self,
+        request: &crate::ops::recordings::UpdateRecordingStatus,
+    ) -> crate::TypedCall<'a, crate::ops::recordings::UpdateRecordingStatus> {
+        self.0.request(request)
+    }
+    /// Get user's recordings
+    ///
+    /// `GET /phone/users/{userId}/recordings`: sends a [`PhoneUserRecordings`](crate::ops::recordings::PhoneUserRecordings).
+    #[inline]
+    pub fn phone_user_recordings(
+        &self,
+        request: &crate::ops::recordings::PhoneUserRecordings,
+    ) -> crate::TypedCall<'a, crate::ops::recordings::PhoneUserRecordings> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Recordings` operations (9 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Recordings<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Recordings` operations: [`groups::blocking::Recordings`](crate::groups::blocking::Recordings).
+        pub fn recordings(&self) -> Recordings<'_> {
+            Recordings(self)
+        }
+    }
+
+    impl<'a> Recordings<'a> {
+        /// Get a recording by call element ID
+        ///
+        /// `GET /phone/call_element/{callElementId}/recording`: sends a [`GetPhoneRecordingByCallElementId`](crate::ops::recordings::GetPhoneRecordingByCallElementId).
+        #[inline]
+        pub fn get_phone_recording_by_call_element_id(
+            &self,
+            request: &crate::ops::recordings::GetPhoneRecordingByCallElementId,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::recordings::GetPhoneRecordingByCallElementId>
+        {
+            self.0.request(request)
+        }
+        /// Get recording by call ID
+        ///
+        /// `GET /phone/call_logs/{id}/recordings`: sends a [`GetPhoneRecordingsByCallIdOrCallLogId`](crate::ops::recordings::GetPhoneRecordingsByCallIdOrCallLogId).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn get_phone_recordings_by_call_id_or_call_log_id(
+            &self,
+            request: &crate::ops::recordings::GetPhoneRecordingsByCallIdOrCallLogId,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::recordings::GetPhoneRecordingsByCallIdOrCallLogId,
+        > {
+            self.0.request(request)
+        }
+        /// Download a phone recording
+        ///
+        /// `GET /phone/recording/download/{fileId}`: sends a [`PhoneDownloadRecordingFile`](crate::ops::recordings::PhoneDownloadRecordingFile).
+        #[inline]
+        pub fn phone_download_recording_file(
+            &self,
+            request: &crate::ops::recordings::PhoneDownloadRecordingFile,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::recordings::PhoneDownloadRecordingFile>
+        {
+            self.0.request(request)
+        }
+        /// Download a phone recording transcript
+        ///
+        /// `GET /phone/recording_transcript/download/{recordingId}`: sends a [`PhoneDownloadRecordingTranscript`](crate::ops::recordings::PhoneDownloadRecordingTranscript).
+        #[inline]
+        pub fn phone_download_recording_transcript(
+            &self,
+            request: &crate::ops::recordings::PhoneDownloadRecordingTranscript,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::recordings::PhoneDownloadRecordingTranscript>
+        {
+            self.0.request(request)
+        }
+        /// Get call recordings
+        ///
+        /// `GET /phone/recordings`: sends a [`GetPhoneRecordings`](crate::ops::recordings::GetPhoneRecordings).
+        #[inline]
+        pub fn get_phone_recordings(
+            &self,
+            request: &crate::ops::recordings::GetPhoneRecordings,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::recordings::GetPhoneRecordings> {
+            self.0.request(request)
+        }
+        /// Delete a call recording
+        ///
+        /// `DELETE /phone/recordings/{recordingId}`: sends a [`DeleteCallRecording`](crate::ops::recordings::DeleteCallRecording).
+        #[inline]
+        pub fn delete_call_recording(
+            &self,
+            request: &crate::ops::recordings::DeleteCallRecording,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::recordings::DeleteCallRecording> {
+            self.0.request(request)
+        }
+        /// Update auto delete field
+        ///
+        /// `PATCH /phone/recordings/{recordingId}`: sends a [`UpdateAutoDeleteField`](crate::ops::recordings::UpdateAutoDeleteField).
+        #[inline]
+        pub fn update_auto_delete_field(
+            &self,
+            request: &crate::ops::recordings::UpdateAutoDeleteField,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::recordings::UpdateAutoDeleteField> {
+            self.0.request(request)
+        }
+        /// Update Recording Status
+        ///
+        /// `PUT /phone/recordings/{recordingId}/status`: sends a [`UpdateRecordingStatus`](crate::ops::recordings::UpdateRecordingStatus).
+        #[inline]
+        pub fn update_recording_status(
+            &self,
+            request: &crate::ops::recordings::UpdateRecordingStatus,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::recordings::UpdateRecordingStatus> {
+            self.0.request(request)
+        }
+        /// Get user's recordings
+        ///
+        /// `GET /phone/users/{userId}/recordings`: sends a [`PhoneUserRecordings`](crate::ops::recordings::PhoneUserRecordings).
+        #[inline]
+        pub fn phone_user_recordings(
+            &self,
+            request: &crate::ops::recordings::PhoneUserRecordings,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::recordings::PhoneUserRecordings> {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::recordings::GetPhoneRecordings {
+    type Item = ::zoom_phone::ops::recordings::GetPhoneRecordingsResponseRecordings;
+}
+
+impl crate::typed::Paginated for crate::ops::recordings::PhoneUserRecordings {
+    type Item = ::zoom_phone::ops::recordings::PhoneUserRecordingsResponseRecordings;
 }

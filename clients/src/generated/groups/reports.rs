@@ -4,30 +4,133 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Reports`: 4 operations.
-reports => Reports {
-/// Get call charges usage report
-///
-/// `GET /phone/reports/call_charges`
-get_call_charges_usage_report(GetCallChargesUsageReport);
-/// Get fax charges usage report
-///
-/// `GET /phone/reports/fax_charges`
-getfaxchargesusagereport(Getfaxchargesusagereport);
-/// Get operation logs report
-///
-/// `GET /phone/reports/operationlogs`
-get_ps_operation_logs(GetPsOperationLogs);
-/// Get SMS/MMS charges usage report
-///
-/// `GET /phone/reports/sms_charges`
-get_sms_charges_usage_report(GetSmsChargesUsageReport);
+/// The `Reports` operations (4 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct Reports<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Reports` operations: [`groups::Reports`](crate::groups::Reports).
+    pub fn reports(&self) -> Reports<'_> {
+        Reports(self)
+    }
 }
-pages {
-GetCallChargesUsageReport => ::zoom_phone::ops::reports::GetCallChargesUsageReportResponseCallCharges;
-Getfaxchargesusagereport => ::zoom_phone::ops::reports::GetfaxchargesusagereportResponseFaxCharges;
-GetPsOperationLogs => ::zoom_phone::ops::reports::GetPsOperationLogsResponseOperationLogs;
-GetSmsChargesUsageReport => ::zoom_phone::ops::reports::GetSmsChargesUsageReportResponseSmsCharges;
+
+#[cfg(feature = "async")]
+impl<'a> Reports<'a> {
+    /// Get call charges usage report
+    ///
+    /// `GET /phone/reports/call_charges`: sends a [`GetCallChargesUsageReport`](crate::ops::reports::GetCallChargesUsageReport).
+    #[inline]
+    pub fn get_call_charges_usage_report(
+        &self,
+        request: &crate::ops::reports::GetCallChargesUsageReport,
+    ) -> crate::TypedCall<'a, crate::ops::reports::GetCallChargesUsageReport> {
+        self.0.request(request)
+    }
+    /// Get fax charges usage report
+    ///
+    /// `GET /phone/reports/fax_charges`: sends a [`Getfaxchargesusagereport`](crate::ops::reports::Getfaxchargesusagereport).
+    #[inline]
+    pub fn getfaxchargesusagereport(
+        &self,
+        request: &crate::ops::reports::Getfaxchargesusagereport,
+    ) -> crate::TypedCall<'a, crate::ops::reports::Getfaxchargesusagereport> {
+        self.0.request(request)
+    }
+    /// Get operation logs report
+    ///
+    /// `GET /phone/reports/operationlogs`: sends a [`GetPsOperationLogs`](crate::ops::reports::GetPsOperationLogs).
+    #[inline]
+    pub fn get_ps_operation_logs(
+        &self,
+        request: &crate::ops::reports::GetPsOperationLogs,
+    ) -> crate::TypedCall<'a, crate::ops::reports::GetPsOperationLogs> {
+        self.0.request(request)
+    }
+    /// Get SMS/MMS charges usage report
+    ///
+    /// `GET /phone/reports/sms_charges`: sends a [`GetSmsChargesUsageReport`](crate::ops::reports::GetSmsChargesUsageReport).
+    #[inline]
+    pub fn get_sms_charges_usage_report(
+        &self,
+        request: &crate::ops::reports::GetSmsChargesUsageReport,
+    ) -> crate::TypedCall<'a, crate::ops::reports::GetSmsChargesUsageReport> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Reports` operations (4 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Reports<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Reports` operations: [`groups::blocking::Reports`](crate::groups::blocking::Reports).
+        pub fn reports(&self) -> Reports<'_> {
+            Reports(self)
+        }
+    }
+
+    impl<'a> Reports<'a> {
+        /// Get call charges usage report
+        ///
+        /// `GET /phone/reports/call_charges`: sends a [`GetCallChargesUsageReport`](crate::ops::reports::GetCallChargesUsageReport).
+        #[inline]
+        pub fn get_call_charges_usage_report(
+            &self,
+            request: &crate::ops::reports::GetCallChargesUsageReport,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::reports::GetCallChargesUsageReport>
+        {
+            self.0.request(request)
+        }
+        /// Get fax charges usage report
+        ///
+        /// `GET /phone/reports/fax_charges`: sends a [`Getfaxchargesusagereport`](crate::ops::reports::Getfaxchargesusagereport).
+        #[inline]
+        pub fn getfaxchargesusagereport(
+            &self,
+            request: &crate::ops::reports::Getfaxchargesusagereport,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::reports::Getfaxchargesusagereport> {
+            self.0.request(request)
+        }
+        /// Get operation logs report
+        ///
+        /// `GET /phone/reports/operationlogs`: sends a [`GetPsOperationLogs`](crate::ops::reports::GetPsOperationLogs).
+        #[inline]
+        pub fn get_ps_operation_logs(
+            &self,
+            request: &crate::ops::reports::GetPsOperationLogs,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::reports::GetPsOperationLogs> {
+            self.0.request(request)
+        }
+        /// Get SMS/MMS charges usage report
+        ///
+        /// `GET /phone/reports/sms_charges`: sends a [`GetSmsChargesUsageReport`](crate::ops::reports::GetSmsChargesUsageReport).
+        #[inline]
+        pub fn get_sms_charges_usage_report(
+            &self,
+            request: &crate::ops::reports::GetSmsChargesUsageReport,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::reports::GetSmsChargesUsageReport> {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::reports::GetCallChargesUsageReport {
+    type Item = ::zoom_phone::ops::reports::GetCallChargesUsageReportResponseCallCharges;
+}
+
+impl crate::typed::Paginated for crate::ops::reports::Getfaxchargesusagereport {
+    type Item = ::zoom_phone::ops::reports::GetfaxchargesusagereportResponseFaxCharges;
+}
+
+impl crate::typed::Paginated for crate::ops::reports::GetPsOperationLogs {
+    type Item = ::zoom_phone::ops::reports::GetPsOperationLogsResponseOperationLogs;
+}
+
+impl crate::typed::Paginated for crate::ops::reports::GetSmsChargesUsageReport {
+    type Item = ::zoom_phone::ops::reports::GetSmsChargesUsageReportResponseSmsCharges;
 }

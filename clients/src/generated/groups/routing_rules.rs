@@ -4,30 +4,136 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Routing Rules`: 5 operations.
-routing_rules => RoutingRules {
-/// List directory backup routing rules
-///
-/// `GET /phone/routing_rules`
-list_routing_rule(ListRoutingRule);
-/// Add directory backup routing rule
-///
-/// `POST /phone/routing_rules`
-add_routing_rule(AddRoutingRule);
-/// Delete directory backup routing rule
-///
-/// `DELETE /phone/routing_rules/{routingRuleId}`
-delete_routing_rule(DeleteRoutingRule);
-/// Get directory backup routing rule
-///
-/// `GET /phone/routing_rules/{routingRuleId}`
-get_routing_rule(GetRoutingRule);
-/// Update directory backup routing rule
-///
-/// `PATCH /phone/routing_rules/{routingRuleId}`
-update_routing_rule(UpdateRoutingRule);
+/// The `Routing Rules` operations (5 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct RoutingRules<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Routing Rules` operations: [`groups::RoutingRules`](crate::groups::RoutingRules).
+    pub fn routing_rules(&self) -> RoutingRules<'_> {
+        RoutingRules(self)
+    }
 }
-pages {
+
+#[cfg(feature = "async")]
+impl<'a> RoutingRules<'a> {
+    /// List directory backup routing rules
+    ///
+    /// `GET /phone/routing_rules`: sends a [`ListRoutingRule`](crate::ops::routing_rules::ListRoutingRule).
+    #[inline]
+    pub fn list_routing_rule(
+        &self,
+        request: &crate::ops::routing_rules::ListRoutingRule,
+    ) -> crate::TypedCall<'a, crate::ops::routing_rules::ListRoutingRule> {
+        self.0.request(request)
+    }
+    /// Add directory backup routing rule
+    ///
+    /// `POST /phone/routing_rules`: sends a [`AddRoutingRule`](crate::ops::routing_rules::AddRoutingRule).
+    #[inline]
+    pub fn add_routing_rule(
+        &self,
+        request: &crate::ops::routing_rules::AddRoutingRule,
+    ) -> crate::TypedCall<'a, crate::ops::routing_rules::AddRoutingRule> {
+        self.0.request(request)
+    }
+    /// Delete directory backup routing rule
+    ///
+    /// `DELETE /phone/routing_rules/{routingRuleId}`: sends a [`DeleteRoutingRule`](crate::ops::routing_rules::DeleteRoutingRule).
+    #[inline]
+    pub fn delete_routing_rule(
+        &self,
+        request: &crate::ops::routing_rules::DeleteRoutingRule,
+    ) -> crate::TypedCall<'a, crate::ops::routing_rules::DeleteRoutingRule> {
+        self.0.request(request)
+    }
+    /// Get directory backup routing rule
+    ///
+    /// `GET /phone/routing_rules/{routingRuleId}`: sends a [`GetRoutingRule`](crate::ops::routing_rules::GetRoutingRule).
+    #[inline]
+    pub fn get_routing_rule(
+        &self,
+        request: &crate::ops::routing_rules::GetRoutingRule,
+    ) -> crate::TypedCall<'a, crate::ops::routing_rules::GetRoutingRule> {
+        self.0.request(request)
+    }
+    /// Update directory backup routing rule
+    ///
+    /// `PATCH /phone/routing_rules/{routingRuleId}`: sends a [`UpdateRoutingRule`](crate::ops::routing_rules::UpdateRoutingRule).
+    #[inline]
+    pub fn update_routing_rule(
+        &self,
+        request: &crate::ops::routing_rules::UpdateRoutingRule,
+    ) -> crate::TypedCall<'a, crate::ops::routing_rules::UpdateRoutingRule> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Routing Rules` operations (5 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct RoutingRules<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Routing Rules` operations: [`groups::blocking::RoutingRules`](crate::groups::blocking::RoutingRules).
+        pub fn routing_rules(&self) -> RoutingRules<'_> {
+            RoutingRules(self)
+        }
+    }
+
+    impl<'a> RoutingRules<'a> {
+        /// List directory backup routing rules
+        ///
+        /// `GET /phone/routing_rules`: sends a [`ListRoutingRule`](crate::ops::routing_rules::ListRoutingRule).
+        #[inline]
+        pub fn list_routing_rule(
+            &self,
+            request: &crate::ops::routing_rules::ListRoutingRule,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::routing_rules::ListRoutingRule> {
+            self.0.request(request)
+        }
+        /// Add directory backup routing rule
+        ///
+        /// `POST /phone/routing_rules`: sends a [`AddRoutingRule`](crate::ops::routing_rules::AddRoutingRule).
+        #[inline]
+        pub fn add_routing_rule(
+            &self,
+            request: &crate::ops::routing_rules::AddRoutingRule,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::routing_rules::AddRoutingRule> {
+            self.0.request(request)
+        }
+        /// Delete directory backup routing rule
+        ///
+        /// `DELETE /phone/routing_rules/{routingRuleId}`: sends a [`DeleteRoutingRule`](crate::ops::routing_rules::DeleteRoutingRule).
+        #[inline]
+        pub fn delete_routing_rule(
+            &self,
+            request: &crate::ops::routing_rules::DeleteRoutingRule,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::routing_rules::DeleteRoutingRule> {
+            self.0.request(request)
+        }
+        /// Get directory backup routing rule
+        ///
+        /// `GET /phone/routing_rules/{routingRuleId}`: sends a [`GetRoutingRule`](crate::ops::routing_rules::GetRoutingRule).
+        #[inline]
+        pub fn get_routing_rule(
+            &self,
+            request: &crate::ops::routing_rules::GetRoutingRule,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::routing_rules::GetRoutingRule> {
+            self.0.request(request)
+        }
+        /// Update directory backup routing rule
+        ///
+        /// `PATCH /phone/routing_rules/{routingRuleId}`: sends a [`UpdateRoutingRule`](crate::ops::routing_rules::UpdateRoutingRule).
+        #[inline]
+        pub fn update_routing_rule(
+            &self,
+            request: &crate::ops::routing_rules::UpdateRoutingRule,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::routing_rules::UpdateRoutingRule> {
+            self.0.request(request)
+        }
+    }
 }

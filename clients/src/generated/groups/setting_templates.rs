@@ -4,27 +4,124 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Setting Templates`: 4 operations.
-setting_templates => SettingTemplates {
-/// List setting templates
-///
-/// `GET /phone/setting_templates`
-list_setting_templates(ListSettingTemplates);
-/// Add a setting template
-///
-/// `POST /phone/setting_templates`
-add_setting_template(AddSettingTemplate);
-/// Get setting template details
-///
-/// `GET /phone/setting_templates/{templateId}`
-get_setting_template(GetSettingTemplate);
-/// Update a setting template
-///
-/// `PATCH /phone/setting_templates/{templateId}`
-update_setting_template(UpdateSettingTemplate);
+/// The `Setting Templates` operations (4 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct SettingTemplates<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Setting Templates` operations: [`groups::SettingTemplates`](crate::groups::SettingTemplates).
+    pub fn setting_templates(&self) -> SettingTemplates<'_> {
+        SettingTemplates(self)
+    }
 }
-pages {
-ListSettingTemplates => ::zoom_phone::ops::setting_templates::ListSettingTemplatesResponseTemplates;
+
+#[cfg(feature = "async")]
+impl<'a> SettingTemplates<'a> {
+    /// List setting templates
+    ///
+    /// `GET /phone/setting_templates`: sends a [`ListSettingTemplates`](crate::ops::setting_templates::ListSettingTemplates).
+    #[inline]
+    pub fn list_setting_templates(
+        &self,
+        request: &crate::ops::setting_templates::ListSettingTemplates,
+    ) -> crate::TypedCall<'a, crate::ops::setting_templates::ListSettingTemplates> {
+        self.0.request(request)
+    }
+    /// Add a setting template
+    ///
+    /// `POST /phone/setting_templates`: sends a [`AddSettingTemplate`](crate::ops::setting_templates::AddSettingTemplate).
+    #[inline]
+    pub fn add_setting_template(
+        &self,
+        request: &crate::ops::setting_templates::AddSettingTemplate,
+    ) -> crate::TypedCall<'a, crate::ops::setting_templates::AddSettingTemplate> {
+        self.0.request(request)
+    }
+    /// Get setting template details
+    ///
+    /// `GET /phone/setting_templates/{templateId}`: sends a [`GetSettingTemplate`](crate::ops::setting_templates::GetSettingTemplate).
+    #[inline]
+    pub fn get_setting_template(
+        &self,
+        request: &crate::ops::setting_templates::GetSettingTemplate,
+    ) -> crate::TypedCall<'a, crate::ops::setting_templates::GetSettingTemplate> {
+        self.0.request(request)
+    }
+    /// Update a setting template
+    ///
+    /// `PATCH /phone/setting_templates/{templateId}`: sends a [`UpdateSettingTemplate`](crate::ops::setting_templates::UpdateSettingTemplate).
+    #[inline]
+    pub fn update_setting_template(
+        &self,
+        request: &crate::ops::setting_templates::UpdateSettingTemplate,
+    ) -> crate::TypedCall<'a, crate::ops::setting_templates::UpdateSettingTemplate> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Setting Templates` operations (4 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct SettingTemplates<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Setting Templates` operations: [`groups::blocking::SettingTemplates`](crate::groups::blocking::SettingTemplates).
+        pub fn setting_templates(&self) -> SettingTemplates<'_> {
+            SettingTemplates(self)
+        }
+    }
+
+    impl<'a> SettingTemplates<'a> {
+        /// List setting templates
+        ///
+        /// `GET /phone/setting_templates`: sends a [`ListSettingTemplates`](crate::ops::setting_templates::ListSettingTemplates).
+        #[inline]
+        pub fn list_setting_templates(
+            &self,
+            request: &crate::ops::setting_templates::ListSettingTemplates,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::setting_templates::ListSettingTemplates>
+        {
+            self.0.request(request)
+        }
+        /// Add a setting template
+        ///
+        /// `POST /phone/setting_templates`: sends a [`AddSettingTemplate`](crate::ops::setting_templates::AddSettingTemplate).
+        #[inline]
+        pub fn add_setting_template(
+            &self,
+            request: &crate::ops::setting_templates::AddSettingTemplate,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::setting_templates::AddSettingTemplate>
+        {
+            self.0.request(request)
+        }
+        /// Get setting template details
+        ///
+        /// `GET /phone/setting_templates/{templateId}`: sends a [`GetSettingTemplate`](crate::ops::setting_templates::GetSettingTemplate).
+        #[inline]
+        pub fn get_setting_template(
+            &self,
+            request: &crate::ops::setting_templates::GetSettingTemplate,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::setting_templates::GetSettingTemplate>
+        {
+            self.0.request(request)
+        }
+        /// Update a setting template
+        ///
+        /// `PATCH /phone/setting_templates/{templateId}`: sends a [`UpdateSettingTemplate`](crate::ops::setting_templates::UpdateSettingTemplate).
+        #[inline]
+        pub fn update_setting_template(
+            &self,
+            request: &crate::ops::setting_templates::UpdateSettingTemplate,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::setting_templates::UpdateSettingTemplate>
+        {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::setting_templates::ListSettingTemplates {
+    type Item = ::zoom_phone::ops::setting_templates::ListSettingTemplatesResponseTemplates;
 }

@@ -4,49 +4,216 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Settings`: 8 operations.
-settings => Settings {
-/// Get account policy details
-///
-/// `GET /phone/policies/{policyType}`
-get_account_policy_details(GetAccountPolicyDetails);
-/// Update account policy
-///
-/// `PATCH /phone/policies/{policyType}`
-update_account_policy(UpdateAccountPolicy);
-/// List ported numbers
-///
-/// `GET /phone/ported_numbers/orders`
-#[deprecated]
-list_ported_numbers(ListPortedNumbers);
-/// Get ported numbers details
-///
-/// `GET /phone/ported_numbers/orders/{orderId}`
-#[deprecated]
-get_ported_numbers_details(GetPortedNumbersDetails);
-/// Get phone account settings
-///
-/// `GET /phone/settings`
-phone_setting(PhoneSetting);
-/// Update phone account settings
-///
-/// `PATCH /phone/settings`
-update_phone_settings(UpdatePhoneSettings);
-/// List SIP groups
-///
-/// `GET /phone/sip_groups`
-#[deprecated]
-list_sip_groups(ListSipGroups);
-/// List BYOC SIP trunks
-///
-/// `GET /phone/sip_trunk/trunks`
-#[deprecated]
-list_byocsip_trunk(ListByocsipTrunk);
+/// The `Settings` operations (8 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct Settings<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Settings` operations: [`groups::Settings`](crate::groups::Settings).
+    pub fn settings(&self) -> Settings<'_> {
+        Settings(self)
+    }
 }
-pages {
-ListPortedNumbers => ::zoom_phone::ops::settings::ListPortedNumbersResponsePortedNumbers;
-ListSipGroups => ::zoom_phone::ops::settings::ListSipGroupsResponseSipGroups;
-ListByocsipTrunk => ::zoom_phone::ops::settings::ListByocsipTrunkResponseByocSipTrunk;
+
+#[cfg(feature = "async")]
+impl<'a> Settings<'a> {
+    /// Get account policy details
+    ///
+    /// `GET /phone/policies/{policyType}`: sends a [`GetAccountPolicyDetails`](crate::ops::settings::GetAccountPolicyDetails).
+    #[inline]
+    pub fn get_account_policy_details(
+        &self,
+        request: &crate::ops::settings::GetAccountPolicyDetails,
+    ) -> crate::TypedCall<'a, crate::ops::settings::GetAccountPolicyDetails> {
+        self.0.request(request)
+    }
+    /// Update account policy
+    ///
+    /// `PATCH /phone/policies/{policyType}`: sends a [`UpdateAccountPolicy`](crate::ops::settings::UpdateAccountPolicy).
+    #[inline]
+    pub fn update_account_policy(
+        &self,
+        request: &crate::ops::settings::UpdateAccountPolicy,
+    ) -> crate::TypedCall<'a, crate::ops::settings::UpdateAccountPolicy> {
+        self.0.request(request)
+    }
+    /// List ported numbers
+    ///
+    /// `GET /phone/ported_numbers/orders`: sends a [`ListPortedNumbers`](crate::ops::settings::ListPortedNumbers).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn list_ported_numbers(
+        &self,
+        request: &crate::ops::settings::ListPortedNumbers,
+    ) -> crate::TypedCall<'a, crate::ops::settings::ListPortedNumbers> {
+        self.0.request(request)
+    }
+    /// Get ported numbers details
+    ///
+    /// `GET /phone/ported_numbers/orders/{orderId}`: sends a [`GetPortedNumbersDetails`](crate::ops::settings::GetPortedNumbersDetails).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn get_ported_numbers_details(
+        &self,
+        request: &crate::ops::settings::GetPortedNumbersDetails,
+    ) -> crate::TypedCall<'a, crate::ops::settings::GetPortedNumbersDetails> {
+        self.0.request(request)
+    }
+    /// Get phone account settings
+    ///
+    /// `GET /phone/settings`: sends a [`PhoneSetting`](crate::ops::settings::PhoneSetting).
+    #[inline]
+    pub fn phone_setting(
+        &self,
+        request: &crate::ops::settings::PhoneSetting,
+    ) -> crate::TypedCall<'a, crate::ops::settings::PhoneSetting> {
+        self.0.request(request)
+    }
+    /// Update phone account settings
+    ///
+    /// `PATCH /phone/settings`: sends a [`UpdatePhoneSettings`](crate::ops::settings::UpdatePhoneSettings).
+    #[inline]
+    pub fn update_phone_settings(
+        &self,
+        request: &crate::ops::settings::UpdatePhoneSettings,
+    ) -> crate::TypedCall<'a, crate::ops::settings::UpdatePhoneSettings> {
+        self.0.request(request)
+    }
+    /// List SIP groups
+    ///
+    /// `GET /phone/sip_groups`: sends a [`ListSipGroups`](crate::ops::settings::ListSipGroups).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn list_sip_groups(
+        &self,
+        request: &crate::ops::settings::ListSipGroups,
+    ) -> crate::TypedCall<'a, crate::ops::settings::ListSipGroups> {
+        self.0.request(request)
+    }
+    /// List BYOC SIP trunks
+    ///
+    /// `GET /phone/sip_trunk/trunks`: sends a [`ListByocsipTrunk`](crate::ops::settings::ListByocsipTrunk).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn list_byocsip_trunk(
+        &self,
+        request: &crate::ops::settings::ListByocsipTrunk,
+    ) -> crate::TypedCall<'a, crate::ops::settings::ListByocsipTrunk> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Settings` operations (8 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Settings<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Settings` operations: [`groups::blocking::Settings`](crate::groups::blocking::Settings).
+        pub fn settings(&self) -> Settings<'_> {
+            Settings(self)
+        }
+    }
+
+    impl<'a> Settings<'a> {
+        /// Get account policy details
+        ///
+        /// `GET /phone/policies/{policyType}`: sends a [`GetAccountPolicyDetails`](crate::ops::settings::GetAccountPolicyDetails).
+        #[inline]
+        pub fn get_account_policy_details(
+            &self,
+            request: &crate::ops::settings::GetAccountPolicyDetails,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::settings::GetAccountPolicyDetails> {
+            self.0.request(request)
+        }
+        /// Update account policy
+        ///
+        /// `PATCH /phone/policies/{policyType}`: sends a [`UpdateAccountPolicy`](crate::ops::settings::UpdateAccountPolicy).
+        #[inline]
+        pub fn update_account_policy(
+            &self,
+            request: &crate::ops::settings::UpdateAccountPolicy,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::settings::UpdateAccountPolicy> {
+            self.0.request(request)
+        }
+        /// List ported numbers
+        ///
+        /// `GET /phone/ported_numbers/orders`: sends a [`ListPortedNumbers`](crate::ops::settings::ListPortedNumbers).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn list_ported_numbers(
+            &self,
+            request: &crate::ops::settings::ListPortedNumbers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::settings::ListPortedNumbers> {
+            self.0.request(request)
+        }
+        /// Get ported numbers details
+        ///
+        /// `GET /phone/ported_numbers/orders/{orderId}`: sends a [`GetPortedNumbersDetails`](crate::ops::settings::GetPortedNumbersDetails).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn get_ported_numbers_details(
+            &self,
+            request: &crate::ops::settings::GetPortedNumbersDetails,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::settings::GetPortedNumbersDetails> {
+            self.0.request(request)
+        }
+        /// Get phone account settings
+        ///
+        /// `GET /phone/settings`: sends a [`PhoneSetting`](crate::ops::settings::PhoneSetting).
+        #[inline]
+        pub fn phone_setting(
+            &self,
+            request: &crate::ops::settings::PhoneSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::settings::PhoneSetting> {
+            self.0.request(request)
+        }
+        /// Update phone account settings
+        ///
+        /// `PATCH /phone/settings`: sends a [`UpdatePhoneSettings`](crate::ops::settings::UpdatePhoneSettings).
+        #[inline]
+        pub fn update_phone_settings(
+            &self,
+            request: &crate::ops::settings::UpdatePhoneSettings,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::settings::UpdatePhoneSettings> {
+            self.0.request(request)
+        }
+        /// List SIP groups
+        ///
+        /// `GET /phone/sip_groups`: sends a [`ListSipGroups`](crate::ops::settings::ListSipGroups).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn list_sip_groups(
+            &self,
+            request: &crate::ops::settings::ListSipGroups,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::settings::ListSipGroups> {
+            self.0.request(request)
+        }
+        /// List BYOC SIP trunks
+        ///
+        /// `GET /phone/sip_trunk/trunks`: sends a [`ListByocsipTrunk`](crate::ops::settings::ListByocsipTrunk).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn list_byocsip_trunk(
+            &self,
+            request: &crate::ops::settings::ListByocsipTrunk,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::settings::ListByocsipTrunk> {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::settings::ListPortedNumbers {
+    type Item = ::zoom_phone::ops::settings::ListPortedNumbersResponsePortedNumbers;
+}
+
+impl crate::typed::Paginated for crate::ops::settings::ListSipGroups {
+    type Item = ::zoom_phone::ops::settings::ListSipGroupsResponseSipGroups;
+}
+
+impl crate::typed::Paginated for crate::ops::settings::ListByocsipTrunk {
+    type Item = ::zoom_phone::ops::settings::ListByocsipTrunkResponseByocSipTrunk;
 }

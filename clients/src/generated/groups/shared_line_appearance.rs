@@ -4,15 +4,63 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Shared Line Appearance`: 1 operations.
-shared_line_appearance => SharedLineAppearance {
-/// List shared line appearances
-///
-/// `GET /phone/shared_line_appearances`
-list_shared_line_appearances(ListSharedLineAppearances);
+/// The `Shared Line Appearance` operations (1 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct SharedLineAppearance<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Shared Line Appearance` operations: [`groups::SharedLineAppearance`](crate::groups::SharedLineAppearance).
+    pub fn shared_line_appearance(&self) -> SharedLineAppearance<'_> {
+        SharedLineAppearance(self)
+    }
 }
-pages {
-ListSharedLineAppearances => ::zoom_phone::ops::shared_line_appearance::ListSharedLineAppearancesResponseSharedLineAppearances;
+
+#[cfg(feature = "async")]
+impl<'a> SharedLineAppearance<'a> {
+    /// List shared line appearances
+    ///
+    /// `GET /phone/shared_line_appearances`: sends a [`ListSharedLineAppearances`](crate::ops::shared_line_appearance::ListSharedLineAppearances).
+    #[inline]
+    pub fn list_shared_line_appearances(
+        &self,
+        request: &crate::ops::shared_line_appearance::ListSharedLineAppearances,
+    ) -> crate::TypedCall<'a, crate::ops::shared_line_appearance::ListSharedLineAppearances> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Shared Line Appearance` operations (1 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct SharedLineAppearance<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Shared Line Appearance` operations: [`groups::blocking::SharedLineAppearance`](crate::groups::blocking::SharedLineAppearance).
+        pub fn shared_line_appearance(&self) -> SharedLineAppearance<'_> {
+            SharedLineAppearance(self)
+        }
+    }
+
+    impl<'a> SharedLineAppearance<'a> {
+        /// List shared line appearances
+        ///
+        /// `GET /phone/shared_line_appearances`: sends a [`ListSharedLineAppearances`](crate::ops::shared_line_appearance::ListSharedLineAppearances).
+        #[inline]
+        pub fn list_shared_line_appearances(
+            &self,
+            request: &crate::ops::shared_line_appearance::ListSharedLineAppearances,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::shared_line_appearance::ListSharedLineAppearances,
+        > {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::shared_line_appearance::ListSharedLineAppearances {
+    type Item = ::zoom_phone::ops::shared_line_appearance::ListSharedLineAppearancesResponseSharedLineAppearances;
 }

@@ -4,99 +4,516 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Shared Line Group`: 22 operations.
-shared_line_group => SharedLineGroup {
-/// List shared line groups
-///
-/// `GET /phone/shared_line_groups`
-list_shared_line_groups(ListSharedLineGroups);
-/// Create a shared line group
-///
-/// `POST /phone/shared_line_groups`
-create_a_shared_line_group(CreateASharedLineGroup);
-/// Get a shared line group
-///
-/// `GET /phone/shared_line_groups/{sharedLineGroupId}`
-get_a_shared_line_group(GetASharedLineGroup);
-/// Get shared line group call handling setting
-///
-/// `GET /phone/shared_line_groups/{sharedLineGroupId}/call_handling/settings`
-get_shared_line_group_call_handling_setting(GetSharedLineGroupCallHandlingSetting);
-/// Update shared line group call handling setting
-///
-/// `PATCH /phone/shared_line_groups/{sharedLineGroupId}/call_handling/settings/{hourType}`
-update_shared_line_group_call_handling_setting(UpdateSharedLineGroupCallHandlingSetting);
-/// Get a shared line group policy
-///
-/// `GET /phone/shared_line_groups/{sharedLineGroupId}/policies`
-get_shared_line_group_policy(GetSharedLineGroupPolicy);
-/// Update a shared line group policy
-///
-/// `PATCH /phone/shared_line_groups/{sharedLineGroupId}/policies`
-update_shared_line_group_policy(UpdateSharedLineGroupPolicy);
-/// Get shared line group settings
-///
-/// `GET /phone/shared_line_groups/{sharedLineGroupId}/settings`
-get_shared_line_group_settings(GetSharedLineGroupSettings);
-/// Delete shared line group setting
-///
-/// `DELETE /phone/shared_line_groups/{sharedLineGroupId}/settings/{settingType}`
-delete_shared_line_group_setting(DeleteSharedLineGroupSetting);
-/// Update shared line group setting
-///
-/// `PATCH /phone/shared_line_groups/{sharedLineGroupId}/settings/{settingType}`
-update_shared_line_group_setting(UpdateSharedLineGroupSetting);
-/// Add shared line group setting
-///
-/// `POST /phone/shared_line_groups/{sharedLineGroupId}/settings/{settingType}`
-add_shared_line_group_setting(AddSharedLineGroupSetting);
-/// Delete a shared line group
-///
-/// `DELETE /phone/shared_line_groups/{slgId}`
-delete_a_shared_line_group(DeleteASharedLineGroup);
-/// Update a shared line group
-///
-/// `PATCH /phone/shared_line_groups/{slgId}`
-update_a_shared_line_group(UpdateASharedLineGroup);
-/// Unassign members from a shared line group
-///
-/// `DELETE /phone/shared_line_groups/{slgId}/members`
-delete_members_of_slg(DeleteMembersOfSlg);
-/// Add members to a shared line group
-///
-/// `POST /phone/shared_line_groups/{slgId}/members`
-add_members_to_shared_line_group(AddMembersToSharedLineGroup);
-/// Unassign a member from a shared line group
-///
-/// `DELETE /phone/shared_line_groups/{slgId}/members/{memberId}`
-delete_a_member_slg(DeleteAMemberSlg);
-/// Unassign all phone numbers
-///
-/// `DELETE /phone/shared_line_groups/{slgId}/phone_numbers`
-delete_phone_numbers_slg(DeletePhoneNumbersSlg);
-/// Assign phone numbers
-///
-/// `POST /phone/shared_line_groups/{slgId}/phone_numbers`
-assign_phone_numbers_slg(AssignPhoneNumbersSlg);
-/// Unassign a phone number
-///
-/// `DELETE /phone/shared_line_groups/{slgId}/phone_numbers/{phoneNumberId}`
-delete_a_phone_number_slg(DeleteAPhoneNumberSlg);
-/// Delete an SLG policy setting
-///
-/// `DELETE /phone/shared_line_groups/{slgId}/policies/{policyType}`
-remove_slg_policy_sub_setting(RemoveSlgPolicySubSetting);
-/// Update an SLG policy setting
-///
-/// `PATCH /phone/shared_line_groups/{slgId}/policies/{policyType}`
-update_slg_policy_sub_setting(UpdateSlgPolicySubSetting);
-/// Add a policy setting to a shared line group
-///
-/// `POST /phone/shared_line_groups/{slgId}/policies/{policyType}`
-add_slg_policy_sub_setting(AddSlgPolicySubSetting);
+/// The `Shared Line Group` operations (22 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct SharedLineGroup<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Shared Line Group` operations: [`groups::SharedLineGroup`](crate::groups::SharedLineGroup).
+    pub fn shared_line_group(&self) -> SharedLineGroup<'_> {
+        SharedLineGroup(self)
+    }
 }
-pages {
-ListSharedLineGroups => ::zoom_phone::ops::shared_line_group::ListSharedLineGroupsResponseSharedLineGroups;
+
+#[cfg(feature = "async")]
+impl<'a> SharedLineGroup<'a> {
+    /// List shared line groups
+    ///
+    /// `GET /phone/shared_line_groups`: sends a [`ListSharedLineGroups`](crate::ops::shared_line_group::ListSharedLineGroups).
+    #[inline]
+    pub fn list_shared_line_groups(
+        &self,
+        request: &crate::ops::shared_line_group::ListSharedLineGroups,
+    ) -> crate::TypedCall<'a, crate::ops::shared_line_group::ListSharedLineGroups> {
+        self.0.request(request)
+    }
+    /// Create a shared line group
+    ///
+    /// `POST /phone/shared_line_groups`: sends a [`CreateASharedLineGroup`](crate::ops::shared_line_group::CreateASharedLineGroup).
+    #[inline]
+    pub fn create_a_shared_line_group(
+        &self,
+        request: &crate::ops::shared_line_group::CreateASharedLineGroup,
+    ) -> crate::TypedCall<'a, crate::ops::shared_line_group::CreateASharedLineGroup> {
+        self.0.request(request)
+    }
+    /// Get a shared line group
+    ///
+    /// `GET /phone/shared_line_groups/{sharedLineGroupId}`: sends a [`GetASharedLineGroup`](crate::ops::shared_line_group::GetASharedLineGroup).
+    #[inline]
+    pub fn get_a_shared_line_group(
+        &self,
+        request: &crate::ops::shared_line_group::GetASharedLineGroup,
+    ) -> crate::TypedCall<'a, crate::ops::shared_line_group::GetASharedLineGroup> {
+        self.0.request(request)
+    }
+    /// Get shared line group call handling setting
+    ///
+    /// `GET /phone/shared_line_groups/{sharedLineGroupId}/call_handling/settings`: sends a [`GetSharedLineGroupCallHandlingSetting`](crate::ops::shared_line_group::GetSharedLineGroupCallHandlingSetting).
+    #[inline]
+    pub fn get_shared_line_group_call_handling_setting(
+        &self,
+        request: &crate::ops::shared_line_group::GetSharedLineGroupCallHandlingSetting,
+    ) -> crate::TypedCall<'a, crate::ops::shared_line_group::GetSharedLineGroupCallHandlingSetting>
+    {
+        self.0.request(request)
+    }
+    /// Update shared line group call handling setting
+    ///
+    /// `PATCH /phone/shared_line_groups/{sharedLineGroupId}/call_handling/settings/{hourType}`: sends a [`UpdateSharedLineGroupCallHandlingSetting`](crate::ops::shared_line_group::UpdateSharedLineGroupCallHandlingSetting).
+    #[inline]
+    pub fn update_shared_line_group_call_handling_setting(
+        &self,
+        request: &crate::ops::shared_line_group::UpdateSharedLineGroupCallHandlingSetting,
+    ) -> crate::TypedCall<'a, crate::ops::shared_line_group::UpdateSharedLineGroupCallHandlingSetting>
+    {
+        self.0.request(request)
+    }
+    /// Get a shared line group policy
+    ///
+    /// `GET /phone/shared_line_groups/{sharedLineGroupId}/policies`: sends a [`GetSharedLineGroupPolicy`](crate::ops::shared_line_group::GetSharedLineGroupPolicy).
+    #[inline]
+    pub fn get_shared_line_group_policy(
+        &self,
+        request: &crate::ops::shared_line_group::GetSharedLineGroupPolicy,
+    ) -> crate::TypedCall<'a, crate::ops::shared_line_group::GetSharedLineGroupPolicy> {
+        self.0.request(request)
+    }
+    /// Update a shared line group policy
+    ///
+    /// `PATCH /phone/shared_line_groups/{sharedLineGroupId}/policies`: sends a [`UpdateSharedLineGroupPolicy`](crate::ops::shared_line_group::UpdateSharedLineGroupPolicy).
+    #[inline]
+    pub fn update_shared_line_group_policy(
+        &self,
+        request: &crate::ops::shared_line_group::UpdateSharedLineGroupPolicy,
+    ) -> crate::TypedCall<'a, crate::ops::shared_line_group::UpdateSharedLineGroupPolicy> {
+        self.0.request(request)
+    }
+    /// Get shared line group settings
+    ///
+    /// `GET /phone/shared_line_groups/{sharedLineGroupId}/settings`: sends a [`GetSharedLineGroupSettings`](crate::ops::shared_line_group::GetSharedLineGroupSettings).
+    #[inline]
+    pub fn get_shared_line_group_settings(
+        &self,
+        request: &crate::ops::shared_line_group::GetSharedLineGroupSettings,
+    ) -> crate::TypedCall<'a, crate::ops::shared_line_group::GetSharedLineGroupSettings> {
+        self.0.request(request)
+    }
+    /// Delete shared line group setting
+    ///
+    /// `DELETE /phone/shared_line_groups/{sharedLineGroupId}/settings/{settingType}`: sends a [`DeleteSharedLineGroupSetting`](crate::ops::shared_line_group::DeleteSharedLineGroupSetting).
+    #[inline]
+    pub fn delete_shared_line_group_setting(
+        &self,
+        request: &crate::ops::shared_line_group::DeleteSharedLineGroupSetting,
+    ) -> crate::TypedCall<'a, crate::ops::shared_line_group::DeleteSharedLineGroupSetting> {
+        self.0.request(request)
+    }
+    /// Update shared line group setting
+    ///
+    /// `PATCH /phone/shared_line_groups/{sharedLineGroupId}/settings/{settingType}`: sends a [`UpdateSharedLineGroupSetting`](crate::ops::shared_line_group::UpdateSharedLineGroupSetting).
+    #[inline]
+    pub fn update_shared_line_group_setting(
+        &self,
+        request: &crate::ops::shared_line_group::UpdateSharedLineGroupSetting,
+    ) -> crate::TypedCall<'a, crate::ops::shared_line_group::UpdateSharedLineGroupSetting> {
+        self.0.request(request)
+    }
+    /// Add shared line group setting
+    ///
+    /// `POST /phone/shared_line_groups/{sharedLineGroupId}/settings/{settingType}`: sends a [`AddSharedLineGroupSetting`](crate::ops::shared_line_group::AddSharedLineGroupSetting).
+    #[inline]
+    pub fn add_shared_line_group_setting(
+        &self,
+        request: &crate::ops::shared_line_group::AddSharedLineGroupSetting,
+    ) -> crate::TypedCall<'a, crate::ops::shared_line_group::AddSharedLineGroupSetting> {
+        self.0.request(request)
+    }
+    /// Delete a shared line group
+    ///
+    /// `DELETE /phone/shared_line_groups/{slgId}`: sends a [`DeleteASharedLineGroup`](crate::ops::shared_line_group::DeleteASharedLineGroup).
+    #[inline]
+    pub fn delete_a_shared_line_group(
+        &self,
+        request: &crate::ops::shared_line_group::DeleteASharedLineGroup,
+    ) -> crate::TypedCall<'a, crate::ops::shared_line_group::DeleteASharedLineGroup> {
+        self.0.request(request)
+    }
+    /// Update a shared line group
+    ///
+    /// `PATCH /phone/shared_line_groups/{slgId}`: sends a [`UpdateASharedLineGroup`](crate::ops::shared_line_group::UpdateASharedLineGroup).
+    #[inline]
+    pub fn update_a_shared_line_group(
+        &self,
+        request: &crate::ops::shared_line_group::UpdateASharedLineGroup,
+    ) -> crate::TypedCall<'a, crate::ops::shared_line_group::UpdateASharedLineGroup> {
+        self.0.request(request)
+    }
+    /// Unassign members from a shared line group
+    ///
+    /// `DELETE /phone/shared_line_groups/{slgId}/members`: sends a [`DeleteMembersOfSlg`](crate::ops::shared_line_group::DeleteMembersOfSlg).
+    #[inline]
+    pub fn delete_members_of_slg(
+        &self,
+        request: &crate::ops::shared_line_group::DeleteMembersOfSlg,
+    ) -> crate::TypedCall<'a, crate::ops::shared_line_group::DeleteMembersOfSlg> {
+        self.0.request(request)
+    }
+    /// Add members to a shared line group
+    ///
+    /// `POST /phone/shared_line_groups/{slgId}/members`: sends a [`AddMembersToSharedLineGroup`](crate::ops::shared_line_group::AddMembersToSharedLineGroup).
+    #[inline]
+    pub fn add_members_to_shared_line_group(
+        &self,
+        request: &crate::ops::shared_line_group::AddMembersToSharedLineGroup,
+    ) -> crate::TypedCall<'a, crate::ops::shared_line_group::AddMembersToSharedLineGroup> {
+        self.0.request(request)
+    }
+    /// Unassign a member from a shared line group
+    ///
+    /// `DELETE /phone/shared_line_groups/{slgId}/members/{memberId}`: sends a [`DeleteAMemberSlg`](crate::ops::shared_line_group::DeleteAMemberSlg).
+    #[inline]
+    pub fn delete_a_member_slg(
+        &self,
+        request: &crate::ops::shared_line_group::DeleteAMemberSlg,
+    ) -> crate::TypedCall<'a, crate::ops::shared_line_group::DeleteAMemberSlg> {
+        self.0.request(request)
+    }
+    /// Unassign all phone numbers
+    ///
+    /// `DELETE /phone/shared_line_groups/{slgId}/phone_numbers`: sends a [`DeletePhoneNumbersSlg`](crate::ops::shared_line_group::DeletePhoneNumbersSlg).
+    #[inline]
+    pub fn delete_phone_numbers_slg(
+        &self,
+        request: &crate::ops::shared_line_group::DeletePhoneNumbersSlg,
+    ) -> crate::TypedCall<'a, crate::ops::shared_line_group::DeletePhoneNumbersSlg> {
+        self.0.request(request)
+    }
+    /// Assign phone numbers
+    ///
+    /// `POST /phone/shared_line_groups/{slgId}/phone_numbers`: sends a [`AssignPhoneNumbersSlg`](crate::ops::shared_line_group::AssignPhoneNumbersSlg).
+    #[inline]
+    pub fn assign_phone_numbers_slg(
+        &self,
+        request: &crate::ops::shared_line_group::AssignPhoneNumbersSlg,
+    ) -> crate::TypedCall<'a, crate::ops::shared_line_group::AssignPhoneNumbersSlg> {
+        self.0.request(request)
+    }
+    /// Unassign a phone number
+    ///
+    /// `DELETE /phone/shared_line_groups/{slgId}/phone_numbers/{phoneNumberId}`: sends a [`DeleteAPhoneNumberSlg`](crate::ops::shared_line_group::DeleteAPhoneNumberSlg).
+    #[inline]
+    pub fn delete_a_phone_number_slg(
+        &self,
+        request: &crate::ops::shared_line_group::DeleteAPhoneNumberSlg,
+    ) -> crate::TypedCall<'a, crate::ops::shared_line_group::DeleteAPhoneNumberSlg> {
+        self.0.request(request)
+    }
+    /// Delete an SLG policy setting
+    ///
+    /// `DELETE /phone/shared_line_groups/{slgId}/policies/{policyType}`: sends a [`RemoveSlgPolicySubSetting`](crate::ops::shared_line_group::RemoveSlgPolicySubSetting).
+    #[inline]
+    pub fn remove_slg_policy_sub_setting(
+        &self,
+        request: &crate::ops::shared_line_group::RemoveSlgPolicySubSetting,
+    ) -> crate::TypedCall<'a, crate::ops::shared_line_group::RemoveSlgPolicySubSetting> {
+        self.0.request(request)
+    }
+    /// Update an SLG policy setting
+    ///
+    /// `PATCH /phone/shared_line_groups/{slgId}/policies/{policyType}`: sends a [`UpdateSlgPolicySubSetting`](crate::ops::shared_line_group::UpdateSlgPolicySubSetting).
+    #[inline]
+    pub fn update_slg_policy_sub_setting(
+        &self,
+        request: &crate::ops::shared_line_group::UpdateSlgPolicySubSetting,
+    ) -> crate::TypedCall<'a, crate::ops::shared_line_group::UpdateSlgPolicySubSetting> {
+        self.0.request(request)
+    }
+    /// Add a policy setting to a shared line group
+    ///
+    /// `POST /phone/shared_line_groups/{slgId}/policies/{policyType}`: sends a [`AddSlgPolicySubSetting`](crate::ops::shared_line_group::AddSlgPolicySubSetting).
+    #[inline]
+    pub fn add_slg_policy_sub_setting(
+        &self,
+        request: &crate::ops::shared_line_group::AddSlgPolicySubSetting,
+    ) -> crate::TypedCall<'a, crate::ops::shared_line_group::AddSlgPolicySubSetting> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Shared Line Group` operations (22 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct SharedLineGroup<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Shared Line Group` operations: [`groups::blocking::SharedLineGroup`](crate::groups::blocking::SharedLineGroup).
+        pub fn shared_line_group(&self) -> SharedLineGroup<'_> {
+            SharedLineGroup(self)
+        }
+    }
+
+    impl<'a> SharedLineGroup<'a> {
+        /// List shared line groups
+        ///
+        /// `GET /phone/shared_line_groups`: sends a [`ListSharedLineGroups`](crate::ops::shared_line_group::ListSharedLineGroups).
+        #[inline]
+        pub fn list_shared_line_groups(
+            &self,
+            request: &crate::ops::shared_line_group::ListSharedLineGroups,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::shared_line_group::ListSharedLineGroups>
+        {
+            self.0.request(request)
+        }
+        /// Create a shared line group
+        ///
+        /// `POST /phone/shared_line_groups`: sends a [`CreateASharedLineGroup`](crate::ops::shared_line_group::CreateASharedLineGroup).
+        #[inline]
+        pub fn create_a_shared_line_group(
+            &self,
+            request: &crate::ops::shared_line_group::CreateASharedLineGroup,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::shared_line_group::CreateASharedLineGroup>
+        {
+            self.0.request(request)
+        }
+        /// Get a shared line group
+        ///
+        /// `GET /phone/shared_line_groups/{sharedLineGroupId}`: sends a [`GetASharedLineGroup`](crate::ops::shared_line_group::GetASharedLineGroup).
+        #[inline]
+        pub fn get_a_shared_line_group(
+            &self,
+            request: &crate::ops::shared_line_group::GetASharedLineGroup,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::shared_line_group::GetASharedLineGroup>
+        {
+            self.0.request(request)
+        }
+        /// Get shared line group call handling setting
+        ///
+        /// `GET /phone/shared_line_groups/{sharedLineGroupId}/call_handling/settings`: sends a [`GetSharedLineGroupCallHandlingSetting`](crate::ops::shared_line_group::GetSharedLineGroupCallHandlingSetting).
+        #[inline]
+        pub fn get_shared_line_group_call_handling_setting(
+            &self,
+            request: &crate::ops::shared_line_group::GetSharedLineGroupCallHandlingSetting,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::shared_line_group::GetSharedLineGroupCallHandlingSetting,
+        > {
+            self.0.request(request)
+        }
+        /// Update shared line group call handling setting
+        ///
+        /// `PATCH /phone/shared_line_groups/{sharedLineGroupId}/call_handling/settings/{hourType}`: sends a [`UpdateSharedLineGroupCallHandlingSetting`](crate::ops::shared_line_group::UpdateSharedLineGroupCallHandlingSetting).
+        #[inline]
+        pub fn update_shared_line_group_call_handling_setting(
+            &self,
+            request: &crate::ops::shared_line_group::UpdateSharedLineGroupCallHandlingSetting,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::shared_line_group::UpdateSharedLineGroupCallHandlingSetting,
+        > {
+            self.0.request(request)
+        }
+        /// Get a shared line group policy
+        ///
+        /// `GET /phone/shared_line_groups/{sharedLineGroupId}/policies`: sends a [`GetSharedLineGroupPolicy`](crate::ops::shared_line_group::GetSharedLineGroupPolicy).
+        #[inline]
+        pub fn get_shared_line_group_policy(
+            &self,
+            request: &crate::ops::shared_line_group::GetSharedLineGroupPolicy,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::shared_line_group::GetSharedLineGroupPolicy>
+        {
+            self.0.request(request)
+        }
+        /// Update a shared line group policy
+        ///
+        /// `PATCH /phone/shared_line_groups/{sharedLineGroupId}/policies`: sends a [`UpdateSharedLineGroupPolicy`](crate::ops::shared_line_group::UpdateSharedLineGroupPolicy).
+        #[inline]
+        pub fn update_shared_line_group_policy(
+            &self,
+            request: &crate::ops::shared_line_group::UpdateSharedLineGroupPolicy,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::shared_line_group::UpdateSharedLineGroupPolicy,
+        > {
+            self.0.request(request)
+        }
+        /// Get shared line group settings
+        ///
+        /// `GET /phone/shared_line_groups/{sharedLineGroupId}/settings`: sends a [`GetSharedLineGroupSettings`](crate::ops::shared_line_group::GetSharedLineGroupSettings).
+        #[inline]
+        pub fn get_shared_line_group_settings(
+            &self,
+            request: &crate::ops::shared_line_group::GetSharedLineGroupSettings,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::shared_line_group::GetSharedLineGroupSettings>
+        {
+            self.0.request(request)
+        }
+        /// Delete shared line group setting
+        ///
+        /// `DELETE /phone/shared_line_groups/{sharedLineGroupId}/settings/{settingType}`: sends a [`DeleteSharedLineGroupSetting`](crate::ops::shared_line_group::DeleteSharedLineGroupSetting).
+        #[inline]
+        pub fn delete_shared_line_group_setting(
+            &self,
+            request: &crate::ops::shared_line_group::DeleteSharedLineGroupSetting,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::shared_line_group::DeleteSharedLineGroupSetting,
+        > {
+            self.0.request(request)
+        }
+        /// Update shared line group setting
+        ///
+        /// `PATCH /phone/shared_line_groups/{sharedLineGroupId}/settings/{settingType}`: sends a [`UpdateSharedLineGroupSetting`](crate::ops::shared_line_group::UpdateSharedLineGroupSetting).
+        #[inline]
+        pub fn update_shared_line_group_setting(
+            &self,
+            request: &crate::ops::shared_line_group::UpdateSharedLineGroupSetting,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::shared_line_group::UpdateSharedLineGroupSetting,
+        > {
+            self.0.request(request)
+        }
+        /// Add shared line group setting
+        ///
+        /// `POST /phone/shared_line_groups/{sharedLineGroupId}/settings/{settingType}`: sends a [`AddSharedLineGroupSetting`](crate::ops::shared_line_group::AddSharedLineGroupSetting).
+        #[inline]
+        pub fn add_shared_line_group_setting(
+            &self,
+            request: &crate::ops::shared_line_group::AddSharedLineGroupSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::shared_line_group::AddSharedLineGroupSetting>
+        {
+            self.0.request(request)
+        }
+        /// Delete a shared line group
+        ///
+        /// `DELETE /phone/shared_line_groups/{slgId}`: sends a [`DeleteASharedLineGroup`](crate::ops::shared_line_group::DeleteASharedLineGroup).
+        #[inline]
+        pub fn delete_a_shared_line_group(
+            &self,
+            request: &crate::ops::shared_line_group::DeleteASharedLineGroup,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::shared_line_group::DeleteASharedLineGroup>
+        {
+            self.0.request(request)
+        }
+        /// Update a shared line group
+        ///
+        /// `PATCH /phone/shared_line_groups/{slgId}`: sends a [`UpdateASharedLineGroup`](crate::ops::shared_line_group::UpdateASharedLineGroup).
+        #[inline]
+        pub fn update_a_shared_line_group(
+            &self,
+            request: &crate::ops::shared_line_group::UpdateASharedLineGroup,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::shared_line_group::UpdateASharedLineGroup>
+        {
+            self.0.request(request)
+        }
+        /// Unassign members from a shared line group
+        ///
+        /// `DELETE /phone/shared_line_groups/{slgId}/members`: sends a [`DeleteMembersOfSlg`](crate::ops::shared_line_group::DeleteMembersOfSlg).
+        #[inline]
+        pub fn delete_members_of_slg(
+            &self,
+            request: &crate::ops::shared_line_group::DeleteMembersOfSlg,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::shared_line_group::DeleteMembersOfSlg>
+        {
+            self.0.request(request)
+        }
+        /// Add members to a shared line group
+        ///
+        /// `POST /phone/shared_line_groups/{slgId}/members`: sends a [`AddMembersToSharedLineGroup`](crate::ops::shared_line_group::AddMembersToSharedLineGroup).
+        #[inline]
+        pub fn add_members_to_shared_line_group(
+            &self,
+            request: &crate::ops::shared_line_group::AddMembersToSharedLineGroup,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::shared_line_group::AddMembersToSharedLineGroup,
+        > {
+            self.0.request(request)
+        }
+        /// Unassign a member from a shared line group
+        ///
+        /// `DELETE /phone/shared_line_groups/{slgId}/members/{memberId}`: sends a [`DeleteAMemberSlg`](crate::ops::shared_line_group::DeleteAMemberSlg).
+        #[inline]
+        pub fn delete_a_member_slg(
+            &self,
+            request: &crate::ops::shared_line_group::DeleteAMemberSlg,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::shared_line_group::DeleteAMemberSlg>
+        {
+            self.0.request(request)
+        }
+        /// Unassign all phone numbers
+        ///
+        /// `DELETE /phone/shared_line_groups/{slgId}/phone_numbers`: sends a [`DeletePhoneNumbersSlg`](crate::ops::shared_line_group::DeletePhoneNumbersSlg).
+        #[inline]
+        pub fn delete_phone_numbers_slg(
+            &self,
+            request: &crate::ops::shared_line_group::DeletePhoneNumbersSlg,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::shared_line_group::DeletePhoneNumbersSlg>
+        {
+            self.0.request(request)
+        }
+        /// Assign phone numbers
+        ///
+        /// `POST /phone/shared_line_groups/{slgId}/phone_numbers`: sends a [`AssignPhoneNumbersSlg`](crate::ops::shared_line_group::AssignPhoneNumbersSlg).
+        #[inline]
+        pub fn assign_phone_numbers_slg(
+            &self,
+            request: &crate::ops::shared_line_group::AssignPhoneNumbersSlg,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::shared_line_group::AssignPhoneNumbersSlg>
+        {
+            self.0.request(request)
+        }
+        /// Unassign a phone number
+        ///
+        /// `DELETE /phone/shared_line_groups/{slgId}/phone_numbers/{phoneNumberId}`: sends a [`DeleteAPhoneNumberSlg`](crate::ops::shared_line_group::DeleteAPhoneNumberSlg).
+        #[inline]
+        pub fn delete_a_phone_number_slg(
+            &self,
+            request: &crate::ops::shared_line_group::DeleteAPhoneNumberSlg,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::shared_line_group::DeleteAPhoneNumberSlg>
+        {
+            self.0.request(request)
+        }
+        /// Delete an SLG policy setting
+        ///
+        /// `DELETE /phone/shared_line_groups/{slgId}/policies/{policyType}`: sends a [`RemoveSlgPolicySubSetting`](crate::ops::shared_line_group::RemoveSlgPolicySubSetting).
+        #[inline]
+        pub fn remove_slg_policy_sub_setting(
+            &self,
+            request: &crate::ops::shared_line_group::RemoveSlgPolicySubSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::shared_line_group::RemoveSlgPolicySubSetting>
+        {
+            self.0.request(request)
+        }
+        /// Update an SLG policy setting
+        ///
+        /// `PATCH /phone/shared_line_groups/{slgId}/policies/{policyType}`: sends a [`UpdateSlgPolicySubSetting`](crate::ops::shared_line_group::UpdateSlgPolicySubSetting).
+        #[inline]
+        pub fn update_slg_policy_sub_setting(
+            &self,
+            request: &crate::ops::shared_line_group::UpdateSlgPolicySubSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::shared_line_group::UpdateSlgPolicySubSetting>
+        {
+            self.0.request(request)
+        }
+        /// Add a policy setting to a shared line group
+        ///
+        /// `POST /phone/shared_line_groups/{slgId}/policies/{policyType}`: sends a [`AddSlgPolicySubSetting`](crate::ops::shared_line_group::AddSlgPolicySubSetting).
+        #[inline]
+        pub fn add_slg_policy_sub_setting(
+            &self,
+            request: &crate::ops::shared_line_group::AddSlgPolicySubSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::shared_line_group::AddSlgPolicySubSetting>
+        {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::shared_line_group::ListSharedLineGroups {
+    type Item = ::zoom_phone::ops::shared_line_group::ListSharedLineGroupsResponseSharedLineGroups;
 }

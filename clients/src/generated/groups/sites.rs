@@ -4,60 +4,287 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Sites`: 12 operations.
-sites => Sites {
-/// List phone sites
-///
-/// `GET /phone/sites`
-list_phone_sites(ListPhoneSites);
-/// Create a phone site
-///
-/// `POST /phone/sites`
-create_phone_site(CreatePhoneSite);
-/// Delete a phone site
-///
-/// `DELETE /phone/sites/{siteId}`
-delete_phone_site(DeletePhoneSite);
-/// Get phone site details
-///
-/// `GET /phone/sites/{siteId}`
-get_a_site(GetASite);
-/// Update phone site details
-///
-/// `PATCH /phone/sites/{siteId}`
-update_site_details(UpdateSiteDetails);
-/// Remove customized outbound caller ID phone numbers
-///
-/// `DELETE /phone/sites/{siteId}/outbound_caller_id/customized_numbers`
-delete_site_outbound_caller_numbers(DeleteSiteOutboundCallerNumbers);
-/// List customized outbound caller ID phone numbers
-///
-/// `GET /phone/sites/{siteId}/outbound_caller_id/customized_numbers`
-list_site_customize_outbound_caller_numbers(ListSiteCustomizeOutboundCallerNumbers);
-/// Add customized outbound caller ID phone numbers
-///
-/// `POST /phone/sites/{siteId}/outbound_caller_id/customized_numbers`
-add_site_outbound_caller_numbers(AddSiteOutboundCallerNumbers);
-/// Delete a site setting
-///
-/// `DELETE /phone/sites/{siteId}/settings/{settingType}`
-delete_site_setting(DeleteSiteSetting);
-/// Get a phone site setting
-///
-/// `GET /phone/sites/{siteId}/settings/{settingType}`
-get_site_setting_for_type(GetSiteSettingForType);
-/// Update the site setting
-///
-/// `PATCH /phone/sites/{siteId}/settings/{settingType}`
-update_site_setting(UpdateSiteSetting);
-/// Add a site setting
-///
-/// `POST /phone/sites/{siteId}/settings/{settingType}`
-add_site_setting(AddSiteSetting);
+/// The `Sites` operations (12 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct Sites<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Sites` operations: [`groups::Sites`](crate::groups::Sites).
+    pub fn sites(&self) -> Sites<'_> {
+        Sites(self)
+    }
 }
-pages {
-ListPhoneSites => ::zoom_phone::ops::sites::ListPhoneSitesResponseSites;
-ListSiteCustomizeOutboundCallerNumbers => ::zoom_phone::ops::sites::ListSiteCustomizeOutboundCallerNumbersResponseCustomizeNumbers;
+
+#[cfg(feature = "async")]
+impl<'a> Sites<'a> {
+    /// List phone sites
+    ///
+    /// `GET /phone/sites`: sends a [`ListPhoneSites`](crate::ops::sites::ListPhoneSites).
+    #[inline]
+    pub fn list_phone_sites(
+        &self,
+        request: &crate::ops::sites::ListPhoneSites,
+    ) -> crate::TypedCall<'a, crate::ops::sites::ListPhoneSites> {
+        self.0.request(request)
+    }
+    /// Create a phone site
+    ///
+    /// `POST /phone/sites`: sends a [`CreatePhoneSite`](crate::ops::sites::CreatePhoneSite).
+    #[inline]
+    pub fn create_phone_site(
+        &self,
+        request: &crate::ops::sites::CreatePhoneSite,
+    ) -> crate::TypedCall<'a, crate::ops::sites::CreatePhoneSite> {
+        self.0.request(request)
+    }
+    /// Delete a phone site
+    ///
+    /// `DELETE /phone/sites/{siteId}`: sends a [`DeletePhoneSite`](crate::ops::sites::DeletePhoneSite).
+    #[inline]
+    pub fn delete_phone_site(
+        &self,
+        request: &crate::ops::sites::DeletePhoneSite,
+    ) -> crate::TypedCall<'a, crate::ops::sites::DeletePhoneSite> {
+        self.0.request(request)
+    }
+    /// Get phone site details
+    ///
+    /// `GET /phone/sites/{siteId}`: sends a [`GetASite`](crate::ops::sites::GetASite).
+    #[inline]
+    pub fn get_a_site(
+        &self,
+        request: &crate::ops::sites::GetASite,
+    ) -> crate::TypedCall<'a, crate::ops::sites::GetASite> {
+        self.0.request(request)
+    }
+    /// Update phone site details
+    ///
+    /// `PATCH /phone/sites/{siteId}`: sends a [`UpdateSiteDetails`](crate::ops::sites::UpdateSiteDetails).
+    #[inline]
+    pub fn update_site_details(
+        &self,
+        request: &crate::ops::sites::UpdateSiteDetails,
+    ) -> crate::TypedCall<'a, crate::ops::sites::UpdateSiteDetails> {
+        self.0.request(request)
+    }
+    /// Remove customized outbound caller ID phone numbers
+    ///
+    /// `DELETE /phone/sites/{siteId}/outbound_caller_id/customized_numbers`: sends a [`DeleteSiteOutboundCallerNumbers`](crate::ops::sites::DeleteSiteOutboundCallerNumbers).
+    #[inline]
+    pub fn delete_site_outbound_caller_numbers(
+        &self,
+        request: &crate::ops::sites::DeleteSiteOutboundCallerNumbers,
+    ) -> crate::TypedCall<'a, crate::ops::sites::DeleteSiteOutboundCallerNumbers> {
+        self.0.request(request)
+    }
+    /// List customized outbound caller ID phone numbers
+    ///
+    /// `GET /phone/sites/{siteId}/outbound_caller_id/customized_numbers`: sends a [`ListSiteCustomizeOutboundCallerNumbers`](crate::ops::sites::ListSiteCustomizeOutboundCallerNumbers).
+    #[inline]
+    pub fn list_site_customize_outbound_caller_numbers(
+        &self,
+        request: &crate::ops::sites::ListSiteCustomizeOutboundCallerNumbers,
+    ) -> crate::TypedCall<'a, crate::ops::sites::ListSiteCustomizeOutboundCallerNumbers> {
+        self.0.request(request)
+    }
+    /// Add customized outbound caller ID phone numbers
+    ///
+    /// `POST /phone/sites/{siteId}/outbound_caller_id/customized_numbers`: sends a [`AddSiteOutboundCallerNumbers`](crate::ops::sites::AddSiteOutboundCallerNumbers).
+    #[inline]
+    pub fn add_site_outbound_caller_numbers(
+        &self,
+        request: &crate::ops::sites::AddSiteOutboundCallerNumbers,
+    ) -> crate::TypedCall<'a, crate::ops::sites::AddSiteOutboundCallerNumbers> {
+        self.0.request(request)
+    }
+    /// Delete a site setting
+    ///
+    /// `DELETE /phone/sites/{siteId}/settings/{settingType}`: sends a [`DeleteSiteSetting`](crate::ops::sites::DeleteSiteSetting).
+    #[inline]
+    pub fn delete_site_setting(
+        &self,
+        request: &crate::ops::sites::DeleteSiteSetting,
+    ) -> crate::TypedCall<'a, crate::ops::sites::DeleteSiteSetting> {
+        self.0.request(request)
+    }
+    /// Get a phone site setting
+    ///
+    /// `GET /phone/sites/{siteId}/settings/{settingType}`: sends a [`GetSiteSettingForType`](crate::ops::sites::GetSiteSettingForType).
+    #[inline]
+    pub fn get_site_setting_for_type(
+        &self,
+        request: &crate::ops::sites::GetSiteSettingForType,
+    ) -> crate::TypedCall<'a, crate::ops::sites::GetSiteSettingForType> {
+        self.0.request(request)
+    }
+    /// Update the site setting
+    ///
+    /// `PATCH /phone/sites/{siteId}/settings/{settingType}`: sends a [`UpdateSiteSetting`](crate::ops::sites::UpdateSiteSetting).
+    #[inline]
+    pub fn update_site_setting(
+        &self,
+        request: &crate::ops::sites::UpdateSiteSetting,
+    ) -> crate::TypedCall<'a, crate::ops::sites::UpdateSiteSetting> {
+        self.0.request(request)
+    }
+    /// Add a site setting
+    ///
+    /// `POST /phone/sites/{siteId}/settings/{settingType}`: sends a [`AddSiteSetting`](crate::ops::sites::AddSiteSetting).
+    #[inline]
+    pub fn add_site_setting(
+        &self,
+        request: &crate::ops::sites::AddSiteSetting,
+    ) -> crate::TypedCall<'a, crate::ops::sites::AddSiteSetting> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Sites` operations (12 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Sites<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Sites` operations: [`groups::blocking::Sites`](crate::groups::blocking::Sites).
+        pub fn sites(&self) -> Sites<'_> {
+            Sites(self)
+        }
+    }
+
+    impl<'a> Sites<'a> {
+        /// List phone sites
+        ///
+        /// `GET /phone/sites`: sends a [`ListPhoneSites`](crate::ops::sites::ListPhoneSites).
+        #[inline]
+        pub fn list_phone_sites(
+            &self,
+            request: &crate::ops::sites::ListPhoneSites,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sites::ListPhoneSites> {
+            self.0.request(request)
+        }
+        /// Create a phone site
+        ///
+        /// `POST /phone/sites`: sends a [`CreatePhoneSite`](crate::ops::sites::CreatePhoneSite).
+        #[inline]
+        pub fn create_phone_site(
+            &self,
+            request: &crate::ops::sites::CreatePhoneSite,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sites::CreatePhoneSite> {
+            self.0.request(request)
+        }
+        /// Delete a phone site
+        ///
+        /// `DELETE /phone/sites/{siteId}`: sends a [`DeletePhoneSite`](crate::ops::sites::DeletePhoneSite).
+        #[inline]
+        pub fn delete_phone_site(
+            &self,
+            request: &crate::ops::sites::DeletePhoneSite,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sites::DeletePhoneSite> {
+            self.0.request(request)
+        }
+        /// Get phone site details
+        ///
+        /// `GET /phone/sites/{siteId}`: sends a [`GetASite`](crate::ops::sites::GetASite).
+        #[inline]
+        pub fn get_a_site(
+            &self,
+            request: &crate::ops::sites::GetASite,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sites::GetASite> {
+            self.0.request(request)
+        }
+        /// Update phone site details
+        ///
+        /// `PATCH /phone/sites/{siteId}`: sends a [`UpdateSiteDetails`](crate::ops::sites::UpdateSiteDetails).
+        #[inline]
+        pub fn update_site_details(
+            &self,
+            request: &crate::ops::sites::UpdateSiteDetails,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sites::UpdateSiteDetails> {
+            self.0.request(request)
+        }
+        /// Remove customized outbound caller ID phone numbers
+        ///
+        /// `DELETE /phone/sites/{siteId}/outbound_caller_id/customized_numbers`: sends a [`DeleteSiteOutboundCallerNumbers`](crate::ops::sites::DeleteSiteOutboundCallerNumbers).
+        #[inline]
+        pub fn delete_site_outbound_caller_numbers(
+            &self,
+            request: &crate::ops::sites::DeleteSiteOutboundCallerNumbers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sites::DeleteSiteOutboundCallerNumbers>
+        {
+            self.0.request(request)
+        }
+        /// List customized outbound caller ID phone numbers
+        ///
+        /// `GET /phone/sites/{siteId}/outbound_caller_id/customized_numbers`: sends a [`ListSiteCustomizeOutboundCallerNumbers`](crate::ops::sites::ListSiteCustomizeOutboundCallerNumbers).
+        #[inline]
+        pub fn list_site_customize_outbound_caller_numbers(
+            &self,
+            request: &crate::ops::sites::ListSiteCustomizeOutboundCallerNumbers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sites::ListSiteCustomizeOutboundCallerNumbers>
+        {
+            self.0.request(request)
+        }
+        /// Add customized outbound caller ID phone numbers
+        ///
+        /// `POST /phone/sites/{siteId}/outbound_caller_id/customized_numbers`: sends a [`AddSiteOutboundCallerNumbers`](crate::ops::sites::AddSiteOutboundCallerNumbers).
+        #[inline]
+        pub fn add_site_outbound_caller_numbers(
+            &self,
+            request: &crate::ops::sites::AddSiteOutboundCallerNumbers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sites::AddSiteOutboundCallerNumbers>
+        {
+            self.0.request(request)
+        }
+        /// Delete a site setting
+        ///
+        /// `DELETE /phone/sites/{siteId}/settings/{settingType}`: sends a [`DeleteSiteSetting`](crate::ops::sites::DeleteSiteSetting).
+        #[inline]
+        pub fn delete_site_setting(
+            &self,
+            request: &crate::ops::sites::DeleteSiteSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sites::DeleteSiteSetting> {
+            self.0.request(request)
+        }
+        /// Get a phone site setting
+        ///
+        /// `GET /phone/sites/{siteId}/settings/{settingType}`: sends a [`GetSiteSettingForType`](crate::ops::sites::GetSiteSettingForType).
+        #[inline]
+        pub fn get_site_setting_for_type(
+            &self,
+            request: &crate::ops::sites::GetSiteSettingForType,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sites::GetSiteSettingForType> {
+            self.0.request(request)
+        }
+        /// Update the site setting
+        ///
+        /// `PATCH /phone/sites/{siteId}/settings/{settingType}`: sends a [`UpdateSiteSetting`](crate::ops::sites::UpdateSiteSetting).
+        #[inline]
+        pub fn update_site_setting(
+            &self,
+            request: &crate::ops::sites::UpdateSiteSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sites::UpdateSiteSetting> {
+            self.0.request(request)
+        }
+        /// Add a site setting
+        ///
+        /// `POST /phone/sites/{siteId}/settings/{settingType}`: sends a [`AddSiteSetting`](crate::ops::sites::AddSiteSetting).
+        #[inline]
+        pub fn add_site_setting(
+            &self,
+            request: &crate::ops::sites::AddSiteSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sites::AddSiteSetting> {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::sites::ListPhoneSites {
+    type Item = ::zoom_phone::ops::sites::ListPhoneSitesResponseSites;
+}
+
+impl crate::typed::Paginated for crate::ops::sites::ListSiteCustomizeOutboundCallerNumbers {
+    type Item = ::zoom_phone::ops::sites::ListSiteCustomizeOutboundCallerResponseCustomizeNumbers;
 }

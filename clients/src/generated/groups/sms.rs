@@ -4,41 +4,188 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `SMS`: 7 operations.
-sms => Sms {
-/// Post SMS message
-///
-/// `POST /phone/sms/messages`
-post_sms_message(PostSmsMessage);
-/// Get account's SMS sessions
-///
-/// `GET /phone/sms/sessions`
-account_sms_session(AccountSmsSession);
-/// Get SMS session details
-///
-/// `GET /phone/sms/sessions/{sessionId}`
-sms_session_details(SmsSessionDetails);
-/// Get SMS by message ID
-///
-/// `GET /phone/sms/sessions/{sessionId}/messages/{messageId}`
-sms_by_message_id(SmsByMessageId);
-/// Sync SMS by session ID
-///
-/// `GET /phone/sms/sessions/{sessionId}/sync`
-sms_session_sync(SmsSessionSync);
-/// Get user's SMS sessions
-///
-/// `GET /phone/users/{userId}/sms/sessions`
-user_sms_session(UserSmsSession);
-/// List user's SMS sessions in descending order
-///
-/// `GET /phone/users/{userId}/sms/sessions/sync`
-get_sms_sessions(GetSmsSessions);
+/// The `SMS` operations (7 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct Sms<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `SMS` operations: [`groups::Sms`](crate::groups::Sms).
+    pub fn sms(&self) -> Sms<'_> {
+        Sms(self)
+    }
 }
-pages {
-AccountSmsSession => ::zoom_phone::ops::sms::AccountSmsSessionResponseSmsSessions;
-SmsSessionDetails => ::zoom_phone::ops::sms::SmsSessionDetailsResponseSmsHistories;
-UserSmsSession => ::zoom_phone::ops::sms::UserSmsSessionResponseSmsSessions;
+
+#[cfg(feature = "async")]
+impl<'a> Sms<'a> {
+    /// Post SMS message
+    ///
+    /// `POST /phone/sms/messages`: sends a [`PostSmsMessage`](crate::ops::sms::PostSmsMessage).
+    #[inline]
+    pub fn post_sms_message(
+        &self,
+        request: &crate::ops::sms::PostSmsMessage,
+    ) -> crate::TypedCall<'a, crate::ops::sms::PostSmsMessage> {
+        self.0.request(request)
+    }
+    /// Get account's SMS sessions
+    ///
+    /// `GET /phone/sms/sessions`: sends a [`AccountSmsSession`](crate::ops::sms::AccountSmsSession).
+    #[inline]
+    pub fn account_sms_session(
+        &self,
+        request: &crate::ops::sms::AccountSmsSession,
+    ) -> crate::TypedCall<'a, crate::ops::sms::AccountSmsSession> {
+        self.0.request(request)
+    }
+    /// Get SMS session details
+    ///
+    /// `GET /phone/sms/sessions/{sessionId}`: sends a [`SmsSessionDetails`](crate::ops::sms::SmsSessionDetails).
+    #[inline]
+    pub fn sms_session_details(
+        &self,
+        request: &crate::ops::sms::SmsSessionDetails,
+    ) -> crate::TypedCall<'a, crate::ops::sms::SmsSessionDetails> {
+        self.0.request(request)
+    }
+    /// Get SMS by message ID
+    ///
+    /// `GET /phone/sms/sessions/{sessionId}/messages/{messageId}`: sends a [`SmsByMessageId`](crate::ops::sms::SmsByMessageId).
+    #[inline]
+    pub fn sms_by_message_id(
+        &self,
+        request: &crate::ops::sms::SmsByMessageId,
+    ) -> crate::TypedCall<'a, crate::ops::sms::SmsByMessageId> {
+        self.0.request(request)
+    }
+    /// Sync SMS by session ID
+    ///
+    /// `GET /phone/sms/sessions/{sessionId}/sync`: sends a [`SmsSessionSync`](crate::ops::sms::SmsSessionSync).
+    #[inline]
+    pub fn sms_session_sync(
+        &self,
+        request: &crate::ops::sms::SmsSessionSync,
+    ) -> crate::TypedCall<'a, crate::ops::sms::SmsSessionSync> {
+        self.0.request(request)
+    }
+    /// Get user's SMS sessions
+    ///
+    /// `GET /phone/users/{userId}/sms/sessions`: sends a [`UserSmsSession`](crate::ops::sms::UserSmsSession).
+    #[inline]
+    pub fn user_sms_session(
+        &self,
+        request: &crate::ops::sms::UserSmsSession,
+    ) -> crate::TypedCall<'a, crate::ops::sms::UserSmsSession> {
+        self.0.request(request)
+    }
+    /// List user's SMS sessions in descending order
+    ///
+    /// `GET /phone/users/{userId}/sms/sessions/sync`: sends a [`GetSmsSessions`](crate::ops::sms::GetSmsSessions).
+    #[inline]
+    pub fn get_sms_sessions(
+        &self,
+        request: &crate::ops::sms::GetSmsSessions,
+    ) -> crate::TypedCall<'a, crate::ops::sms::GetSmsSessions> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `SMS` operations (7 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Sms<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `SMS` operations: [`groups::blocking::Sms`](crate::groups::blocking::Sms).
+        pub fn sms(&self) -> Sms<'_> {
+            Sms(self)
+        }
+    }
+
+    impl<'a> Sms<'a> {
+        /// Post SMS message
+        ///
+        /// `POST /phone/sms/messages`: sends a [`PostSmsMessage`](crate::ops::sms::PostSmsMessage).
+        #[inline]
+        pub fn post_sms_message(
+            &self,
+            request: &crate::ops::sms::PostSmsMessage,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sms::PostSmsMessage> {
+            self.0.request(request)
+        }
+        /// Get account's SMS sessions
+        ///
+        /// `GET /phone/sms/sessions`: sends a [`AccountSmsSession`](crate::ops::sms::AccountSmsSession).
+        #[inline]
+        pub fn account_sms_session(
+            &self,
+            request: &crate::ops::sms::AccountSmsSession,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sms::AccountSmsSession> {
+            self.0.request(request)
+        }
+        /// Get SMS session details
+        ///
+        /// `GET /phone/sms/sessions/{sessionId}`: sends a [`SmsSessionDetails`](crate::ops::sms::SmsSessionDetails).
+        #[inline]
+        pub fn sms_session_details(
+            &self,
+            request: &crate::ops::sms::SmsSessionDetails,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sms::SmsSessionDetails> {
+            self.0.request(request)
+        }
+        /// Get SMS by message ID
+        ///
+        /// `GET /phone/sms/sessions/{sessionId}/messages/{messageId}`: sends a [`SmsByMessageId`](crate::ops::sms::SmsByMessageId).
+        #[inline]
+        pub fn sms_by_message_id(
+            &self,
+            request: &crate::ops::sms::SmsByMessageId,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sms::SmsByMessageId> {
+            self.0.request(request)
+        }
+        /// Sync SMS by session ID
+        ///
+        /// `GET /phone/sms/sessions/{sessionId}/sync`: sends a [`SmsSessionSync`](crate::ops::sms::SmsSessionSync).
+        #[inline]
+        pub fn sms_session_sync(
+            &self,
+            request: &crate::ops::sms::SmsSessionSync,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sms::SmsSessionSync> {
+            self.0.request(request)
+        }
+        /// Get user's SMS sessions
+        ///
+        /// `GET /phone/users/{userId}/sms/sessions`: sends a [`UserSmsSession`](crate::ops::sms::UserSmsSession).
+        #[inline]
+        pub fn user_sms_session(
+            &self,
+            request: &crate::ops::sms::UserSmsSession,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sms::UserSmsSession> {
+            self.0.request(request)
+        }
+        /// List user's SMS sessions in descending order
+        ///
+        /// `GET /phone/users/{userId}/sms/sessions/sync`: sends a [`GetSmsSessions`](crate::ops::sms::GetSmsSessions).
+        #[inline]
+        pub fn get_sms_sessions(
+            &self,
+            request: &crate::ops::sms::GetSmsSessions,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sms::GetSmsSessions> {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::sms::AccountSmsSession {
+    type Item = ::zoom_phone::ops::sms::AccountSmsSessionResponseSmsSessions;
+}
+
+impl crate::typed::Paginated for crate::ops::sms::SmsSessionDetails {
+    type Item = ::zoom_phone::ops::sms::SmsSessionDetailsResponseSmsHistories;
+}
+
+impl crate::typed::Paginated for crate::ops::sms::UserSmsSession {
+    type Item = ::zoom_phone::ops::sms::UserSmsSessionResponseSmsSessions;
 }

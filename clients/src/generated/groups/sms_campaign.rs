@@ -4,43 +4,194 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `SMS Campaign`: 7 operations.
-sms_campaign => SmsCampaign {
-/// List SMS campaigns
-///
-/// `GET /phone/sms_campaigns`
-#[deprecated]
-list_account_sms_campaigns(ListAccountSmsCampaigns);
-/// Get an SMS campaign
-///
-/// `GET /phone/sms_campaigns/{smsCampaignId}`
-#[deprecated]
-get_sms_campaign(GetSmsCampaign);
-/// Assign a phone number to SMS campaign
-///
-/// `POST /phone/sms_campaigns/{smsCampaignId}/phone_numbers`
-#[deprecated]
-assign_campaign_phone_numbers(AssignCampaignPhoneNumbers);
-/// List opt statuses of phone numbers assigned to SMS campaign
-///
-/// `GET /phone/sms_campaigns/{smsCampaignId}/phone_numbers/opt_status`
-get_number_campaign_opt_status(GetNumberCampaignOptStatus);
-/// Update opt statuses of phone numbers assigned to SMS campaign
-///
-/// `PATCH /phone/sms_campaigns/{smsCampaignId}/phone_numbers/opt_status`
-update_number_campaign_opt_status(UpdateNumberCampaignOptStatus);
-/// Unassign a phone number
-///
-/// `DELETE /phone/sms_campaigns/{smsCampaignId}/phone_numbers/{phoneNumberId}`
-#[deprecated]
-unassign_campaign_phone_number(UnassignCampaignPhoneNumber);
-/// List user's opt statuses of phone numbers
-///
-/// `GET /phone/user/{userId}/sms_campaigns/phone_numbers/opt_status`
-get_user_number_campaign_opt_status(GetUserNumberCampaignOptStatus);
+/// The `SMS Campaign` operations (7 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct SmsCampaign<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `SMS Campaign` operations: [`groups::SmsCampaign`](crate::groups::SmsCampaign).
+    pub fn sms_campaign(&self) -> SmsCampaign<'_> {
+        SmsCampaign(self)
+    }
 }
-pages {
-ListAccountSmsCampaigns => ::zoom_phone::ops::sms_campaign::ListAccountSmsCampaignsResponseSmsCampaigns;
+
+#[cfg(feature = "async")]
+impl<'a> SmsCampaign<'a> {
+    /// List SMS campaigns
+    ///
+    /// `GET /phone/sms_campaigns`: sends a [`ListAccountSmsCampaigns`](crate::ops::sms_campaign::ListAccountSmsCampaigns).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn list_account_sms_campaigns(
+        &self,
+        request: &crate::ops::sms_campaign::ListAccountSmsCampaigns,
+    ) -> crate::TypedCall<'a, crate::ops::sms_campaign::ListAccountSmsCampaigns> {
+        self.0.request(request)
+    }
+    /// Get an SMS campaign
+    ///
+    /// `GET /phone/sms_campaigns/{smsCampaignId}`: sends a [`GetSmsCampaign`](crate::ops::sms_campaign::GetSmsCampaign).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn get_sms_campaign(
+        &self,
+        request: &crate::ops::sms_campaign::GetSmsCampaign,
+    ) -> crate::TypedCall<'a, crate::ops::sms_campaign::GetSmsCampaign> {
+        self.0.request(request)
+    }
+    /// Assign a phone number to SMS campaign
+    ///
+    /// `POST /phone/sms_campaigns/{smsCampaignId}/phone_numbers`: sends a [`AssignCampaignPhoneNumbers`](crate::ops::sms_campaign::AssignCampaignPhoneNumbers).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn assign_campaign_phone_numbers(
+        &self,
+        request: &crate::ops::sms_campaign::AssignCampaignPhoneNumbers,
+    ) -> crate::TypedCall<'a, crate::ops::sms_campaign::AssignCampaignPhoneNumbers> {
+        self.0.request(request)
+    }
+    /// List opt statuses of phone numbers assigned to SMS campaign
+    ///
+    /// `GET /phone/sms_campaigns/{smsCampaignId}/phone_numbers/opt_status`: sends a [`GetNumberCampaignOptStatus`](crate::ops::sms_campaign::GetNumberCampaignOptStatus).
+    #[inline]
+    pub fn get_number_campaign_opt_status(
+        &self,
+        request: &crate::ops::sms_campaign::GetNumberCampaignOptStatus,
+    ) -> crate::TypedCall<'a, crate::ops::sms_campaign::GetNumberCampaignOptStatus> {
+        self.0.request(request)
+    }
+    /// Update opt statuses of phone numbers assigned to SMS campaign
+    ///
+    /// `PATCH /phone/sms_campaigns/{smsCampaignId}/phone_numbers/opt_status`: sends a [`UpdateNumberCampaignOptStatus`](crate::ops::sms_campaign::UpdateNumberCampaignOptStatus).
+    #[inline]
+    pub fn update_number_campaign_opt_status(
+        &self,
+        request: &crate::ops::sms_campaign::UpdateNumberCampaignOptStatus,
+    ) -> crate::TypedCall<'a, crate::ops::sms_campaign::UpdateNumberCampaignOptStatus> {
+        self.0.request(request)
+    }
+    /// Unassign a phone number
+    ///
+    /// `DELETE /phone/sms_campaigns/{smsCampaignId}/phone_numbers/{phoneNumberId}`: sends a [`UnassignCampaignPhoneNumber`](crate::ops::sms_campaign::UnassignCampaignPhoneNumber).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn unassign_campaign_phone_number(
+        &self,
+        request: &crate::ops::sms_campaign::UnassignCampaignPhoneNumber,
+    ) -> crate::TypedCall<'a, crate::ops::sms_campaign::UnassignCampaignPhoneNumber> {
+        self.0.request(request)
+    }
+    /// List user's opt statuses of phone numbers
+    ///
+    /// `GET /phone/user/{userId}/sms_campaigns/phone_numbers/opt_status`: sends a [`GetUserNumberCampaignOptStatus`](crate::ops::sms_campaign::GetUserNumberCampaignOptStatus).
+    #[inline]
+    pub fn get_user_number_campaign_opt_status(
+        &self,
+        request: &crate::ops::sms_campaign::GetUserNumberCampaignOptStatus,
+    ) -> crate::TypedCall<'a, crate::ops::sms_campaign::GetUserNumberCampaignOptStatus> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `SMS Campaign` operations (7 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct SmsCampaign<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `SMS Campaign` operations: [`groups::blocking::SmsCampaign`](crate::groups::blocking::SmsCampaign).
+        pub fn sms_campaign(&self) -> SmsCampaign<'_> {
+            SmsCampaign(self)
+        }
+    }
+
+    impl<'a> SmsCampaign<'a> {
+        /// List SMS campaigns
+        ///
+        /// `GET /phone/sms_campaigns`: sends a [`ListAccountSmsCampaigns`](crate::ops::sms_campaign::ListAccountSmsCampaigns).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn list_account_sms_campaigns(
+            &self,
+            request: &crate::ops::sms_campaign::ListAccountSmsCampaigns,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sms_campaign::ListAccountSmsCampaigns>
+        {
+            self.0.request(request)
+        }
+        /// Get an SMS campaign
+        ///
+        /// `GET /phone/sms_campaigns/{smsCampaignId}`: sends a [`GetSmsCampaign`](crate::ops::sms_campaign::GetSmsCampaign).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn get_sms_campaign(
+            &self,
+            request: &crate::ops::sms_campaign::GetSmsCampaign,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sms_campaign::GetSmsCampaign> {
+            self.0.request(request)
+        }
+        /// Assign a phone number to SMS campaign
+        ///
+        /// `POST /phone/sms_campaigns/{smsCampaignId}/phone_numbers`: sends a [`AssignCampaignPhoneNumbers`](crate::ops::sms_campaign::AssignCampaignPhoneNumbers).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn assign_campaign_phone_numbers(
+            &self,
+            request: &crate::ops::sms_campaign::AssignCampaignPhoneNumbers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sms_campaign::AssignCampaignPhoneNumbers>
+        {
+            self.0.request(request)
+        }
+        /// List opt statuses of phone numbers assigned to SMS campaign
+        ///
+        /// `GET /phone/sms_campaigns/{smsCampaignId}/phone_numbers/opt_status`: sends a [`GetNumberCampaignOptStatus`](crate::ops::sms_campaign::GetNumberCampaignOptStatus).
+        #[inline]
+        pub fn get_number_campaign_opt_status(
+            &self,
+            request: &crate::ops::sms_campaign::GetNumberCampaignOptStatus,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sms_campaign::GetNumberCampaignOptStatus>
+        {
+            self.0.request(request)
+        }
+        /// Update opt statuses of phone numbers assigned to SMS campaign
+        ///
+        /// `PATCH /phone/sms_campaigns/{smsCampaignId}/phone_numbers/opt_status`: sends a [`UpdateNumberCampaignOptStatus`](crate::ops::sms_campaign::UpdateNumberCampaignOptStatus).
+        #[inline]
+        pub fn update_number_campaign_opt_status(
+            &self,
+            request: &crate::ops::sms_campaign::UpdateNumberCampaignOptStatus,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sms_campaign::UpdateNumberCampaignOptStatus>
+        {
+            self.0.request(request)
+        }
+        /// Unassign a phone number
+        ///
+        /// `DELETE /phone/sms_campaigns/{smsCampaignId}/phone_numbers/{phoneNumberId}`: sends a [`UnassignCampaignPhoneNumber`](crate::ops::sms_campaign::UnassignCampaignPhoneNumber).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn unassign_campaign_phone_number(
+            &self,
+            request: &crate::ops::sms_campaign::UnassignCampaignPhoneNumber,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sms_campaign::UnassignCampaignPhoneNumber>
+        {
+            self.0.request(request)
+        }
+        /// List user's opt statuses of phone numbers
+        ///
+        /// `GET /phone/user/{userId}/sms_campaigns/phone_numbers/opt_status`: sends a [`GetUserNumberCampaignOptStatus`](crate::ops::sms_campaign::GetUserNumberCampaignOptStatus).
+        #[inline]
+        pub fn get_user_number_campaign_opt_status(
+            &self,
+            request: &crate::ops::sms_campaign::GetUserNumberCampaignOptStatus,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sms_campaign::GetUserNumberCampaignOptStatus>
+        {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::sms_campaign::ListAccountSmsCampaigns {
+    type Item = ::zoom_phone::ops::sms_campaign::ListAccountSmsCampaignsResponseSmsCampaigns;
 }

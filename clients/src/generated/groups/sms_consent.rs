@@ -4,14 +4,57 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `SMS Consent`: 1 operations.
-sms_consent => SmsConsent {
-/// List opt statuses of phone numbers assigned to SMS consent
-///
-/// `GET /phone/sms_consent/{consentId}/phone_numbers/opt_status`
-get_number_consent_opt_status(GetNumberConsentOptStatus);
+/// The `SMS Consent` operations (1 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct SmsConsent<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `SMS Consent` operations: [`groups::SmsConsent`](crate::groups::SmsConsent).
+    pub fn sms_consent(&self) -> SmsConsent<'_> {
+        SmsConsent(self)
+    }
 }
-pages {
+
+#[cfg(feature = "async")]
+impl<'a> SmsConsent<'a> {
+    /// List opt statuses of phone numbers assigned to SMS consent
+    ///
+    /// `GET /phone/sms_consent/{consentId}/phone_numbers/opt_status`: sends a [`GetNumberConsentOptStatus`](crate::ops::sms_consent::GetNumberConsentOptStatus).
+    #[inline]
+    pub fn get_number_consent_opt_status(
+        &self,
+        request: &crate::ops::sms_consent::GetNumberConsentOptStatus,
+    ) -> crate::TypedCall<'a, crate::ops::sms_consent::GetNumberConsentOptStatus> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `SMS Consent` operations (1 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct SmsConsent<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `SMS Consent` operations: [`groups::blocking::SmsConsent`](crate::groups::blocking::SmsConsent).
+        pub fn sms_consent(&self) -> SmsConsent<'_> {
+            SmsConsent(self)
+        }
+    }
+
+    impl<'a> SmsConsent<'a> {
+        /// List opt statuses of phone numbers assigned to SMS consent
+        ///
+        /// `GET /phone/sms_consent/{consentId}/phone_numbers/opt_status`: sends a [`GetNumberConsentOptStatus`](crate::ops::sms_consent::GetNumberConsentOptStatus).
+        #[inline]
+        pub fn get_number_consent_opt_status(
+            &self,
+            request: &crate::ops::sms_consent::GetNumberConsentOptStatus,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::sms_consent::GetNumberConsentOptStatus>
+        {
+            self.0.request(request)
+        }
+    }
 }

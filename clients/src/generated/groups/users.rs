@@ -4,108 +4,530 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Users`: 24 operations.
-users => Users {
-/// List phone users
-///
-/// `GET /phone/users`
-list_phone_users(ListPhoneUsers);
-/// Batch add users
-///
-/// `POST /phone/users/batch`
-batch_add_users(BatchAddUsers);
-/// Update multiple users' properties in batch
-///
-/// `PUT /phone/users/batch`
-update_users_properties_in_batch(UpdateUsersPropertiesInBatch);
-/// Get a user's profile
-///
-/// `GET /phone/users/{userId}`
-phone_user(PhoneUser);
-/// Update a user's profile
-///
-/// `PATCH /phone/users/{userId}`
-update_user_profile(UpdateUserProfile);
-/// Delete user call forward setting
-///
-/// `DELETE /phone/users/{userId}/call_forward_settings/{hourType}`
-delete_user_call_forward_setting(DeleteUserCallForwardSetting);
-/// Add user call forward setting
-///
-/// `POST /phone/users/{userId}/call_forward_settings/{hourType}`
-add_user_call_forward_setting(AddUserCallForwardSetting);
-/// Get user call handling setting
-///
-/// `GET /phone/users/{userId}/call_handling/settings`
-get_user_call_handling_setting(GetUserCallHandlingSetting);
-/// Update user call handling setting
-///
-/// `PATCH /phone/users/{userId}/call_handling/settings/{hourType}`
-update_user_call_handling_setting(UpdateUserCallHandlingSetting);
-/// Assign calling plan to a user
-///
-/// `POST /phone/users/{userId}/calling_plans`
-assign_calling_plan(AssignCallingPlan);
-/// Update user's calling plan
-///
-/// `PUT /phone/users/{userId}/calling_plans`
-update_calling_plan(UpdateCallingPlan);
-/// Unassign user's calling plan
-///
-/// `DELETE /phone/users/{userId}/calling_plans/{planType}`
-unassign_calling_plan(UnassignCallingPlan);
-/// Remove users' customized outbound caller ID phone numbers
-///
-/// `DELETE /phone/users/{userId}/outbound_caller_id/customized_numbers`
-delete_user_outbound_caller_numbers(DeleteUserOutboundCallerNumbers);
-/// List users' phone numbers for a customized outbound caller ID
-///
-/// `GET /phone/users/{userId}/outbound_caller_id/customized_numbers`
-list_user_customize_outbound_caller_numbers(ListUserCustomizeOutboundCallerNumbers);
-/// Add phone numbers for users' customized outbound caller ID
-///
-/// `POST /phone/users/{userId}/outbound_caller_id/customized_numbers`
-add_user_outbound_caller_numbers(AddUserOutboundCallerNumbers);
-/// Get user policy details
-///
-/// `GET /phone/users/{userId}/policies/{policyType}`
-get_user_policy_details(GetUserPolicyDetails);
-/// Update user policy
-///
-/// `PATCH /phone/users/{userId}/policies/{policyType}`
-update_user_policy(UpdateUserPolicy);
-/// Delete a user's profile profile setting
-///
-/// `DELETE /phone/users/{userId}/profile_settings/{settingType}`
-delete_user_profile_setting(DeleteUserProfileSetting);
-/// Add a user's profile setting
-///
-/// `POST /phone/users/{userId}/profile_settings/{settingType}`
-add_user_profile_setting(AddUserProfileSetting);
-/// Get a user's profile settings
-///
-/// `GET /phone/users/{userId}/settings`
-phone_user_settings(PhoneUserSettings);
-/// Update a user's profile settings
-///
-/// `PATCH /phone/users/{userId}/settings`
-update_user_settings(UpdateUserSettings);
-/// Delete a user's shared access setting
-///
-/// `DELETE /phone/users/{userId}/settings/{settingType}`
-delete_user_setting(DeleteUserSetting);
-/// Update a user's shared access setting
-///
-/// `PATCH /phone/users/{userId}/settings/{settingType}`
-update_user_setting(UpdateUserSetting);
-/// Add a user's shared access setting
-///
-/// `POST /phone/users/{userId}/settings/{settingType}`
-add_user_setting(AddUserSetting);
+/// The `Users` operations (24 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct Users<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Users` operations: [`groups::Users`](crate::groups::Users).
+    pub fn users(&self) -> Users<'_> {
+        Users(self)
+    }
 }
-pages {
-ListPhoneUsers => ::zoom_phone::ops::users::ListPhoneUsersResponseUsers;
-ListUserCustomizeOutboundCallerNumbers => ::zoom_phone::ops::users::ListUserCustomizeOutboundCallerNumbersResponseCustomizeNumbers;
+
+#[cfg(feature = "async")]
+impl<'a> Users<'a> {
+    /// List phone users
+    ///
+    /// `GET /phone/users`: sends a [`ListPhoneUsers`](crate::ops::users::ListPhoneUsers).
+    #[inline]
+    pub fn list_phone_users(
+        &self,
+        request: &crate::ops::users::ListPhoneUsers,
+    ) -> crate::TypedCall<'a, crate::ops::users::ListPhoneUsers> {
+        self.0.request(request)
+    }
+    /// Batch add users
+    ///
+    /// `POST /phone/users/batch`: sends a [`BatchAddUsers`](crate::ops::users::BatchAddUsers).
+    #[inline]
+    pub fn batch_add_users(
+        &self,
+        request: &crate::ops::users::BatchAddUsers,
+    ) -> crate::TypedCall<'a, crate::ops::users::BatchAddUsers> {
+        self.0.request(request)
+    }
+    /// Update multiple users' properties in batch
+    ///
+    /// `PUT /phone/users/batch`: sends a [`UpdateUsersPropertiesInBatch`](crate::ops::users::UpdateUsersPropertiesInBatch).
+    #[inline]
+    pub fn update_users_properties_in_batch(
+        &self,
+        request: &crate::ops::users::UpdateUsersPropertiesInBatch,
+    ) -> crate::TypedCall<'a, crate::ops::users::UpdateUsersPropertiesInBatch> {
+        self.0.request(request)
+    }
+    /// Get a user's profile
+    ///
+    /// `GET /phone/users/{userId}`: sends a [`PhoneUser`](crate::ops::users::PhoneUser).
+    #[inline]
+    pub fn phone_user(
+        &self,
+        request: &crate::ops::users::PhoneUser,
+    ) -> crate::TypedCall<'a, crate::ops::users::PhoneUser> {
+        self.0.request(request)
+    }
+    /// Update a user's profile
+    ///
+    /// `PATCH /phone/users/{userId}`: sends a [`UpdateUserProfile`](crate::ops::users::UpdateUserProfile).
+    #[inline]
+    pub fn update_user_profile(
+        &self,
+        request: &crate::ops::users::UpdateUserProfile,
+    ) -> crate::TypedCall<'a, crate::ops::users::UpdateUserProfile> {
+        self.0.request(request)
+    }
+    /// Delete user call forward setting
+    ///
+    /// `DELETE /phone/users/{userId}/call_forward_settings/{hourType}`: sends a [`DeleteUserCallForwardSetting`](crate::ops::users::DeleteUserCallForwardSetting).
+    #[inline]
+    pub fn delete_user_call_forward_setting(
+        &self,
+        request: &crate::ops::users::DeleteUserCallForwardSetting,
+    ) -> crate::TypedCall<'a, crate::ops::users::DeleteUserCallForwardSetting> {
+        self.0.request(request)
+    }
+    /// Add user call forward setting
+    ///
+    /// `POST /phone/users/{userId}/call_forward_settings/{hourType}`: sends a [`AddUserCallForwardSetting`](crate::ops::users::AddUserCallForwardSetting).
+    #[inline]
+    pub fn add_user_call_forward_setting(
+        &self,
+        request: &crate::ops::users::AddUserCallForwardSetting,
+    ) -> crate::TypedCall<'a, crate::ops::users::AddUserCallForwardSetting> {
+        self.0.request(request)
+    }
+    /// Get user call handling setting
+    ///
+    /// `GET /phone/users/{userId}/call_handling/settings`: sends a [`GetUserCallHandlingSetting`](crate::ops::users::GetUserCallHandlingSetting).
+    #[inline]
+    pub fn get_user_call_handling_setting(
+        &self,
+        request: &crate::ops::users::GetUserCallHandlingSetting,
+    ) -> crate::TypedCall<'a, crate::ops::users::GetUserCallHandlingSetting> {
+        self.0.request(request)
+    }
+    /// Update user call handling setting
+    ///
+    /// `PATCH /phone/users/{userId}/call_handling/settings/{hourType}`: sends a [`UpdateUserCallHandlingSetting`](crate::ops::users::UpdateUserCallHandlingSetting).
+    #[inline]
+    pub fn update_user_call_handling_setting(
+        &self,
+        request: &crate::ops::users::UpdateUserCallHandlingSetting,
+    ) -> crate::TypedCall<'a, crate::ops::users::UpdateUserCallHandlingSetting> {
+        self.0.request(request)
+    }
+    /// Assign calling plan to a user
+    ///
+    /// `POST /phone/users/{userId}/calling_plans`: sends a [`AssignCallingPlan`](crate::ops::users::AssignCallingPlan).
+    #[inline]
+    pub fn assign_calling_plan(
+        &self,
+        request: &crate::ops::users::AssignCallingPlan,
+    ) -> crate::TypedCall<'a, crate::ops::users::AssignCallingPlan> {
+        self.0.request(request)
+    }
+    /// Update user's calling plan
+    ///
+    /// `PUT /phone/users/{userId}/calling_plans`: sends a [`UpdateCallingPlan`](crate::ops::users::UpdateCallingPlan).
+    #[inline]
+    pub fn update_calling_plan(
+        &self,
+        request: &crate::ops::users::UpdateCallingPlan,
+    ) -> crate::TypedCall<'a, crate::ops::users::UpdateCallingPlan> {
+        self.0.request(request)
+    }
+    /// Unassign user's calling plan
+    ///
+    /// `DELETE /phone/users/{userId}/calling_plans/{planType}`: sends a [`UnassignCallingPlan`](crate::ops::users::UnassignCallingPlan).
+    #[inline]
+    pub fn unassign_calling_plan(
+        &self,
+        request: &crate::ops::users::UnassignCallingPlan,
+    ) -> crate::TypedCall<'a, crate::ops::users::UnassignCallingPlan> {
+        self.0.request(request)
+    }
+    /// Remove users' customized outbound caller ID phone numbers
+    ///
+    /// `DELETE /phone/users/{userId}/outbound_caller_id/customized_numbers`: sends a [`DeleteUserOutboundCallerNumbers`](crate::ops::users::DeleteUserOutboundCallerNumbers).
+    #[inline]
+    pub fn delete_user_outbound_caller_numbers(
+        &self,
+        request: &crate::ops::users::DeleteUserOutboundCallerNumbers,
+    ) -> crate::TypedCall<'a, crate::ops::users::DeleteUserOutboundCallerNumbers> {
+        self.0.request(request)
+    }
+    /// List users' phone numbers for a customized outbound caller ID
+    ///
+    /// `GET /phone/users/{userId}/outbound_caller_id/customized_numbers`: sends a [`ListUserCustomizeOutboundCallerNumbers`](crate::ops::users::ListUserCustomizeOutboundCallerNumbers).
+    #[inline]
+    pub fn list_user_customize_outbound_caller_numbers(
+        &self,
+        request: &crate::ops::users::ListUserCustomizeOutboundCallerNumbers,
+    ) -> crate::TypedCall<'a, crate::ops::users::ListUserCustomizeOutboundCallerNumbers> {
+        self.0.request(request)
+    }
+    /// Add phone numbers for users' customized outbound caller ID
+    ///
+    /// `POST /phone/users/{userId}/outbound_caller_id/customized_numbers`: sends a [`AddUserOutboundCallerNumbers`](crate::ops::users::AddUserOutboundCallerNumbers).
+    #[inline]
+    pub fn add_user_outbound_caller_numbers(
+        &self,
+        request: &crate::ops::users::AddUserOutboundCallerNumbers,
+    ) -> crate::TypedCall<'a, crate::ops::users::AddUserOutboundCallerNumbers> {
+        self.0.request(request)
+    }
+    /// Get user policy details
+    ///
+    /// `GET /phone/users/{userId}/policies/{policyType}`: sends a [`GetUserPolicyDetails`](crate::ops::users::GetUserPolicyDetails).
+    #[inline]
+    pub fn get_user_policy_details(
+        &self,
+        request: &crate::ops::users::GetUserPolicyDetails,
+    ) -> crate::TypedCall<'a, crate::ops::users::GetUserPolicyDetails> {
+        self.0.request(request)
+    }
+    /// Update user policy
+    ///
+    /// `PATCH /phone/users/{userId}/policies/{policyType}`: sends a [`UpdateUserPolicy`](crate::ops::users::UpdateUserPolicy).
+    #[inline]
+    pub fn update_user_policy(
+        &self,
+        request: &crate::ops::users::UpdateUserPolicy,
+    ) -> crate::TypedCall<'a, crate::ops::users::UpdateUserPolicy> {
+        self.0.request(request)
+    }
+    /// Delete a user's profile profile setting
+    ///
+    /// `DELETE /phone/users/{userId}/profile_settings/{settingType}`: sends a [`DeleteUserProfileSetting`](crate::ops::users::DeleteUserProfileSetting).
+    #[inline]
+    pub fn delete_user_profile_setting(
+        &self,
+        request: &crate::ops::users::DeleteUserProfileSetting,
+    ) -> crate::TypedCall<'a, crate::ops::users::DeleteUserProfileSetting> {
+        self.0.request(request)
+    }
+    /// Add a user's profile setting
+    ///
+    /// `POST /phone/users/{userId}/profile_settings/{settingType}`: sends a [`AddUserProfileSetting`](crate::ops::users::AddUserProfileSetting).
+    #[inline]
+    pub fn add_user_profile_setting(
+        &self,
+        request: &crate::ops::users::AddUserProfileSetting,
+    ) -> crate::TypedCall<'a, crate::ops::users::AddUserProfileSetting> {
+        self.0.request(request)
+    }
+    /// Get a user's profile settings
+    ///
+    /// `GET /phone/users/{userId}/settings`: sends a [`PhoneUserSettings`](crate::ops::users::PhoneUserSettings).
+    #[inline]
+    pub fn phone_user_settings(
+        &self,
+        request: &crate::ops::users::PhoneUserSettings,
+    ) -> crate::TypedCall<'a, crate::ops::users::PhoneUserSettings> {
+        self.0.request(request)
+    }
+    /// Update a user's profile settings
+    ///
+    /// `PATCH /phone/users/{userId}/settings`: sends a [`UpdateUserSettings`](crate::ops::users::UpdateUserSettings).
+    #[inline]
+    pub fn update_user_settings(
+        &self,
+        request: &crate::ops::users::UpdateUserSettings,
+    ) -> crate::TypedCall<'a, crate::ops::users::UpdateUserSettings> {
+        self.0.request(request)
+    }
+    /// Delete a user's shared access setting
+    ///
+    /// `DELETE /phone/users/{userId}/settings/{settingType}`: sends a [`DeleteUserSetting`](crate::ops::users::DeleteUserSetting).
+    #[inline]
+    pub fn delete_user_setting(
+        &self,
+        request: &crate::ops::users::DeleteUserSetting,
+    ) -> crate::TypedCall<'a, crate::ops::users::DeleteUserSetting> {
+        self.0.request(request)
+    }
+    /// Update a user's shared access setting
+    ///
+    /// `PATCH /phone/users/{userId}/settings/{settingType}`: sends a [`UpdateUserSetting`](crate::ops::users::UpdateUserSetting).
+    #[inline]
+    pub fn update_user_setting(
+        &self,
+        request: &crate::ops::users::UpdateUserSetting,
+    ) -> crate::TypedCall<'a, crate::ops::users::UpdateUserSetting> {
+        self.0.request(request)
+    }
+    /// Add a user's shared access setting
+    ///
+    /// `POST /phone/users/{userId}/settings/{settingType}`: sends a [`AddUserSetting`](crate::ops::users::AddUserSetting).
+    #[inline]
+    pub fn add_user_setting(
+        &self,
+        request: &crate::ops::users::AddUserSetting,
+    ) -> crate::TypedCall<'a, crate::ops::users::AddUserSetting> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Users` operations (24 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Users<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Users` operations: [`groups::blocking::Users`](crate::groups::blocking::Users).
+        pub fn users(&self) -> Users<'_> {
+            Users(self)
+        }
+    }
+
+    impl<'a> Users<'a> {
+        /// List phone users
+        ///
+        /// `GET /phone/users`: sends a [`ListPhoneUsers`](crate::ops::users::ListPhoneUsers).
+        #[inline]
+        pub fn list_phone_users(
+            &self,
+            request: &crate::ops::users::ListPhoneUsers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::users::ListPhoneUsers> {
+            self.0.request(request)
+        }
+        /// Batch add users
+        ///
+        /// `POST /phone/users/batch`: sends a [`BatchAddUsers`](crate::ops::users::BatchAddUsers).
+        #[inline]
+        pub fn batch_add_users(
+            &self,
+            request: &crate::ops::users::BatchAddUsers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::users::BatchAddUsers> {
+            self.0.request(request)
+        }
+        /// Update multiple users' properties in batch
+        ///
+        /// `PUT /phone/users/batch`: sends a [`UpdateUsersPropertiesInBatch`](crate::ops::users::UpdateUsersPropertiesInBatch).
+        #[inline]
+        pub fn update_users_properties_in_batch(
+            &self,
+            request: &crate::ops::users::UpdateUsersPropertiesInBatch,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::users::UpdateUsersPropertiesInBatch>
+        {
+            self.0.request(request)
+        }
+        /// Get a user's profile
+        ///
+        /// `GET /phone/users/{userId}`: sends a [`PhoneUser`](crate::ops::users::PhoneUser).
+        #[inline]
+        pub fn phone_user(
+            &self,
+            request: &crate::ops::users::PhoneUser,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::users::PhoneUser> {
+            self.0.request(request)
+        }
+        /// Update a user's profile
+        ///
+        /// `PATCH /phone/users/{userId}`: sends a [`UpdateUserProfile`](crate::ops::users::UpdateUserProfile).
+        #[inline]
+        pub fn update_user_profile(
+            &self,
+            request: &crate::ops::users::UpdateUserProfile,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::users::UpdateUserProfile> {
+            self.0.request(request)
+        }
+        /// Delete user call forward setting
+        ///
+        /// `DELETE /phone/users/{userId}/call_forward_settings/{hourType}`: sends a [`DeleteUserCallForwardSetting`](crate::ops::users::DeleteUserCallForwardSetting).
+        #[inline]
+        pub fn delete_user_call_forward_setting(
+            &self,
+            request: &crate::ops::users::DeleteUserCallForwardSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::users::DeleteUserCallForwardSetting>
+        {
+            self.0.request(request)
+        }
+        /// Add user call forward setting
+        ///
+        /// `POST /phone/users/{userId}/call_forward_settings/{hourType}`: sends a [`AddUserCallForwardSetting`](crate::ops::users::AddUserCallForwardSetting).
+        #[inline]
+        pub fn add_user_call_forward_setting(
+            &self,
+            request: &crate::ops::users::AddUserCallForwardSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::users::AddUserCallForwardSetting> {
+            self.0.request(request)
+        }
+        /// Get user call handling setting
+        ///
+        /// `GET /phone/users/{userId}/call_handling/settings`: sends a [`GetUserCallHandlingSetting`](crate::ops::users::GetUserCallHandlingSetting).
+        #[inline]
+        pub fn get_user_call_handling_setting(
+            &self,
+            request: &crate::ops::users::GetUserCallHandlingSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::users::GetUserCallHandlingSetting> {
+            self.0.request(request)
+        }
+        /// Update user call handling setting
+        ///
+        /// `PATCH /phone/users/{userId}/call_handling/settings/{hourType}`: sends a [`UpdateUserCallHandlingSetting`](crate::ops::users::UpdateUserCallHandlingSetting).
+        #[inline]
+        pub fn update_user_call_handling_setting(
+            &self,
+            request: &crate::ops::users::UpdateUserCallHandlingSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::users::UpdateUserCallHandlingSetting>
+        {
+            self.0.request(request)
+        }
+        /// Assign calling plan to a user
+        ///
+        /// `POST /phone/users/{userId}/calling_plans`: sends a [`AssignCallingPlan`](crate::ops::users::AssignCallingPlan).
+        #[inline]
+        pub fn assign_calling_plan(
+            &self,
+            request: &crate::ops::users::AssignCallingPlan,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::users::AssignCallingPlan> {
+            self.0.request(request)
+        }
+        /// Update user's calling plan
+        ///
+        /// `PUT /phone/users/{userId}/calling_plans`: sends a [`UpdateCallingPlan`](crate::ops::users::UpdateCallingPlan).
+        #[inline]
+        pub fn update_calling_plan(
+            &self,
+            request: &crate::ops::users::UpdateCallingPlan,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::users::UpdateCallingPlan> {
+            self.0.request(request)
+        }
+        /// Unassign user's calling plan
+        ///
+        /// `DELETE /phone/users/{userId}/calling_plans/{planType}`: sends a [`UnassignCallingPlan`](crate::ops::users::UnassignCallingPlan).
+        #[inline]
+        pub fn unassign_calling_plan(
+            &self,
+            request: &crate::ops::users::UnassignCallingPlan,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::users::UnassignCallingPlan> {
+            self.0.request(request)
+        }
+        /// Remove users' customized outbound caller ID phone numbers
+        ///
+        /// `DELETE /phone/users/{userId}/outbound_caller_id/customized_numbers`: sends a [`DeleteUserOutboundCallerNumbers`](crate::ops::users::DeleteUserOutboundCallerNumbers).
+        #[inline]
+        pub fn delete_user_outbound_caller_numbers(
+            &self,
+            request: &crate::ops::users::DeleteUserOutboundCallerNumbers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::users::DeleteUserOutboundCallerNumbers>
+        {
+            self.0.request(request)
+        }
+        /// List users' phone numbers for a customized outbound caller ID
+        ///
+        /// `GET /phone/users/{userId}/outbound_caller_id/customized_numbers`: sends a [`ListUserCustomizeOutboundCallerNumbers`](crate::ops::users::ListUserCustomizeOutboundCallerNumbers).
+        #[inline]
+        pub fn list_user_customize_outbound_caller_numbers(
+            &self,
+            request: &crate::ops::users::ListUserCustomizeOutboundCallerNumbers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::users::ListUserCustomizeOutboundCallerNumbers>
+        {
+            self.0.request(request)
+        }
+        /// Add phone numbers for users' customized outbound caller ID
+        ///
+        /// `POST /phone/users/{userId}/outbound_caller_id/customized_numbers`: sends a [`AddUserOutboundCallerNumbers`](crate::ops::users::AddUserOutboundCallerNumbers).
+        #[inline]
+        pub fn add_user_outbound_caller_numbers(
+            &self,
+            request: &crate::ops::users::AddUserOutboundCallerNumbers,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::users::AddUserOutboundCallerNumbers>
+        {
+            self.0.request(request)
+        }
+        /// Get user policy details
+        ///
+        /// `GET /phone/users/{userId}/policies/{policyType}`: sends a [`GetUserPolicyDetails`](crate::ops::users::GetUserPolicyDetails).
+        #[inline]
+        pub fn get_user_policy_details(
+            &self,
+            request: &crate::ops::users::GetUserPolicyDetails,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::users::GetUserPolicyDetails> {
+            self.0.request(request)
+        }
+        /// Update user policy
+        ///
+        /// `PATCH /phone/users/{userId}/policies/{policyType}`: sends a [`UpdateUserPolicy`](crate::ops::users::UpdateUserPolicy).
+        #[inline]
+        pub fn update_user_policy(
+            &self,
+            request: &crate::ops::users::UpdateUserPolicy,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::users::UpdateUserPolicy> {
+            self.0.request(request)
+        }
+        /// Delete a user's profile profile setting
+        ///
+        /// `DELETE /phone/users/{userId}/profile_settings/{settingType}`: sends a [`DeleteUserProfileSetting`](crate::ops::users::DeleteUserProfileSetting).
+        #[inline]
+        pub fn delete_user_profile_setting(
+            &self,
+            request: &crate::ops::users::DeleteUserProfileSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::users::DeleteUserProfileSetting> {
+            self.0.request(request)
+        }
+        /// Add a user's profile setting
+        ///
+        /// `POST /phone/users/{userId}/profile_settings/{settingType}`: sends a [`AddUserProfileSetting`](crate::ops::users::AddUserProfileSetting).
+        #[inline]
+        pub fn add_user_profile_setting(
+            &self,
+            request: &crate::ops::users::AddUserProfileSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::users::AddUserProfileSetting> {
+            self.0.request(request)
+        }
+        /// Get a user's profile settings
+        ///
+        /// `GET /phone/users/{userId}/settings`: sends a [`PhoneUserSettings`](crate::ops::users::PhoneUserSettings).
+        #[inline]
+        pub fn phone_user_settings(
+            &self,
+            request: &crate::ops::users::PhoneUserSettings,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::users::PhoneUserSettings> {
+            self.0.request(request)
+        }
+        /// Update a user's profile settings
+        ///
+        /// `PATCH /phone/users/{userId}/settings`: sends a [`UpdateUserSettings`](crate::ops::users::UpdateUserSettings).
+        #[inline]
+        pub fn update_user_settings(
+            &self,
+            request: &crate::ops::users::UpdateUserSettings,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::users::UpdateUserSettings> {
+            self.0.request(request)
+        }
+        /// Delete a user's shared access setting
+        ///
+        /// `DELETE /phone/users/{userId}/settings/{settingType}`: sends a [`DeleteUserSetting`](crate::ops::users::DeleteUserSetting).
+        #[inline]
+        pub fn delete_user_setting(
+            &self,
+            request: &crate::ops::users::DeleteUserSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::users::DeleteUserSetting> {
+            self.0.request(request)
+        }
+        /// Update a user's shared access setting
+        ///
+        /// `PATCH /phone/users/{userId}/settings/{settingType}`: sends a [`UpdateUserSetting`](crate::ops::users::UpdateUserSetting).
+        #[inline]
+        pub fn update_user_setting(
+            &self,
+            request: &crate::ops::users::UpdateUserSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::users::UpdateUserSetting> {
+            self.0.request(request)
+        }
+        /// Add a user's shared access setting
+        ///
+        /// `POST /phone/users/{userId}/settings/{settingType}`: sends a [`AddUserSetting`](crate::ops::users::AddUserSetting).
+        #[inline]
+        pub fn add_user_setting(
+            &self,
+            request: &crate::ops::users::AddUserSetting,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::users::AddUserSetting> {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::users::ListPhoneUsers {
+    type Item = ::zoom_phone::ops::users::ListPhoneUsersResponseUsers;
+}
+
+impl crate::typed::Paginated for crate::ops::users::ListUserCustomizeOutboundCallerNumbers {
+    type Item = ::zoom_phone::ops::users::ListUserCustomizeOutboundCallerResponseCustomizeNumbers;
 }

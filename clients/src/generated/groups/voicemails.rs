@@ -4,45 +4,214 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Voicemails`: 8 operations.
-voicemails => Voicemails {
-/// Get a voicemail by call element ID
-///
-/// `GET /phone/call_element/{callElementId}/voice_mail`
-get_voicemail_details_by_call_element_id(GetVoicemailDetailsByCallElementId);
-/// Get user voicemail details from a call log
-///
-/// `GET /phone/users/{userId}/call_logs/{id}/voice_mail`
-#[deprecated]
-get_voicemail_details_by_call_id_or_call_log_id(GetVoicemailDetailsByCallIdOrCallLogId);
-/// Get user's voicemails
-///
-/// `GET /phone/users/{userId}/voice_mails`
-phone_user_voice_mails(PhoneUserVoiceMails);
-/// Get account voicemails
-///
-/// `GET /phone/voice_mails`
-account_voice_mails(AccountVoiceMails);
-/// Download a phone voicemail
-///
-/// `GET /phone/voice_mails/download/{fileId}`
-phone_download_voicemail_file(PhoneDownloadVoicemailFile);
-/// Delete a voicemail
-///
-/// `DELETE /phone/voice_mails/{voicemailId}`
-delete_voicemail(DeleteVoicemail);
-/// Get voicemail details
-///
-/// `GET /phone/voice_mails/{voicemailId}`
-get_voicemail_details(GetVoicemailDetails);
-/// Update Voicemail Read Status
-///
-/// `PATCH /phone/voice_mails/{voicemailId}`
-update_voicemail_read_status(UpdateVoicemailReadStatus);
+/// The `Voicemails` operations (8 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct Voicemails<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Voicemails` operations: [`groups::Voicemails`](crate::groups::Voicemails).
+    pub fn voicemails(&self) -> Voicemails<'_> {
+        Voicemails(self)
+    }
 }
-pages {
-PhoneUserVoiceMails => ::zoom_phone::ops::voicemails::PhoneUserVoiceMailsResponseVoiceMails;
-AccountVoiceMails => ::zoom_phone::ops::voicemails::AccountVoiceMailsResponseVoiceMails;
+
+#[cfg(feature = "async")]
+impl<'a> Voicemails<'a> {
+    /// Get a voicemail by call element ID
+    ///
+    /// `GET /phone/call_element/{callElementId}/voice_mail`: sends a [`GetVoicemailDetailsByCallElementId`](crate::ops::voicemails::GetVoicemailDetailsByCallElementId).
+    #[inline]
+    pub fn get_voicemail_details_by_call_element_id(
+        &self,
+        request: &crate::ops::voicemails::GetVoicemailDetailsByCallElementId,
+    ) -> crate::TypedCall<'a, crate::ops::voicemails::GetVoicemailDetailsByCallElementId> {
+        self.0.request(request)
+    }
+    /// Get user voicemail details from a call log
+    ///
+    /// `GET /phone/users/{userId}/call_logs/{id}/voice_mail`: sends a [`GetVoicemailDetailsByCallIdOrCallLogId`](crate::ops::voicemails::GetVoicemailDetailsByCallIdOrCallLogId).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub fn get_voicemail_details_by_call_id_or_call_log_id(
+        &self,
+        request: &crate::ops::voicemails::GetVoicemailDetailsByCallIdOrCallLogId,
+    ) -> crate::TypedCall<'a, crate::ops::voicemails::GetVoicemailDetailsByCallIdOrCallLogId> {
+        self.0.request(request)
+    }
+    /// Get user's voicemails
+    ///
+    /// `GET /phone/users/{userId}/voice_mails`: sends a [`PhoneUserVoiceMails`](crate::ops::voicemails::PhoneUserVoiceMails).
+    #[inline]
+    pub fn phone_user_voice_mails(
+        &self,
+        request: &crate::ops::voicemails::PhoneUserVoiceMails,
+    ) -> crate::TypedCall<'a, crate::ops::voicemails::PhoneUserVoiceMails> {
+        self.0.request(request)
+    }
+    /// Get account voicemails
+    ///
+    /// `GET /phone/voice_mails`: sends a [`AccountVoiceMails`](crate::ops::voicemails::AccountVoiceMails).
+    #[inline]
+    pub fn account_voice_mails(
+        &self,
+        request: &crate::ops::voicemails::AccountVoiceMails,
+    ) -> crate::TypedCall<'a, crate::ops::voicemails::AccountVoiceMails> {
+        self.0.request(request)
+    }
+    /// Download a phone voicemail
+    ///
+    /// `GET /phone/voice_mails/download/{fileId}`: sends a [`PhoneDownloadVoicemailFile`](crate::ops::voicemails::PhoneDownloadVoicemailFile).
+    #[inline]
+    pub fn phone_download_voicemail_file(
+        &self,
+        request: &crate::ops::voicemails::PhoneDownloadVoicemailFile,
+    ) -> crate::TypedCall<'a, crate::ops::voicemails::PhoneDownloadVoicemailFile> {
+        self.0.request(request)
+    }
+    /// Delete a voicemail
+    ///
+    /// `DELETE /phone/voice_mails/{voicemailId}`: sends a [`DeleteVoicemail`](crate::ops::voicemails::DeleteVoicemail).
+    #[inline]
+    pub fn delete_voicemail(
+        &self,
+        request: &crate::ops::voicemails::DeleteVoicemail,
+    ) -> crate::TypedCall<'a, crate::ops::voicemails::DeleteVoicemail> {
+        self.0.request(request)
+    }
+    /// Get voicemail details
+    ///
+    /// `GET /phone/voice_mails/{voicemailId}`: sends a [`GetVoicemailDetails`](crate::ops::voicemails::GetVoicemailDetails).
+    #[inline]
+    pub fn get_voicemail_details(
+        &self,
+        request: &crate::ops::voicemails::GetVoicemailDetails,
+    ) -> crate::TypedCall<'a, crate::ops::voicemails::GetVoicemailDetails> {
+        self.0.request(request)
+    }
+    /// Update Voicemail Read Status
+    ///
+    /// `PATCH /phone/voice_mails/{voicemailId}`: sends a [`UpdateVoicemailReadStatus`](crate::ops::voicemails::UpdateVoicemailReadStatus).
+    #[inline]
+    pub fn update_voicemail_read_status(
+        &self,
+        request: &crate::ops::voicemails::UpdateVoicemailReadStatus,
+    ) -> crate::TypedCall<'a, crate::ops::voicemails::UpdateVoicemailReadStatus> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Voicemails` operations (8 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Voicemails<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Voicemails` operations: [`groups::blocking::Voicemails`](crate::groups::blocking::Voicemails).
+        pub fn voicemails(&self) -> Voicemails<'_> {
+            Voicemails(self)
+        }
+    }
+
+    impl<'a> Voicemails<'a> {
+        /// Get a voicemail by call element ID
+        ///
+        /// `GET /phone/call_element/{callElementId}/voice_mail`: sends a [`GetVoicemailDetailsByCallElementId`](crate::ops::voicemails::GetVoicemailDetailsByCallElementId).
+        #[inline]
+        pub fn get_voicemail_details_by_call_element_id(
+            &self,
+            request: &crate::ops::voicemails::GetVoicemailDetailsByCallElementId,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::voicemails::GetVoicemailDetailsByCallElementId,
+        > {
+            self.0.request(request)
+        }
+        /// Get user voicemail details from a call log
+        ///
+        /// `GET /phone/users/{userId}/call_logs/{id}/voice_mail`: sends a [`GetVoicemailDetailsByCallIdOrCallLogId`](crate::ops::voicemails::GetVoicemailDetailsByCallIdOrCallLogId).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn get_voicemail_details_by_call_id_or_call_log_id(
+            &self,
+            request: &crate::ops::voicemails::GetVoicemailDetailsByCallIdOrCallLogId,
+        ) -> crate::blocking::TypedCall<
+            'a,
+            crate::ops::voicemails::GetVoicemailDetailsByCallIdOrCallLogId,
+        > {
+            self.0.request(request)
+        }
+        /// Get user's voicemails
+        ///
+        /// `GET /phone/users/{userId}/voice_mails`: sends a [`PhoneUserVoiceMails`](crate::ops::voicemails::PhoneUserVoiceMails).
+        #[inline]
+        pub fn phone_user_voice_mails(
+            &self,
+            request: &crate::ops::voicemails::PhoneUserVoiceMails,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::voicemails::PhoneUserVoiceMails> {
+            self.0.request(request)
+        }
+        /// Get account voicemails
+        ///
+        /// `GET /phone/voice_mails`: sends a [`AccountVoiceMails`](crate::ops::voicemails::AccountVoiceMails).
+        #[inline]
+        pub fn account_voice_mails(
+            &self,
+            request: &crate::ops::voicemails::AccountVoiceMails,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::voicemails::AccountVoiceMails> {
+            self.0.request(request)
+        }
+        /// Download a phone voicemail
+        ///
+        /// `GET /phone/voice_mails/download/{fileId}`: sends a [`PhoneDownloadVoicemailFile`](crate::ops::voicemails::PhoneDownloadVoicemailFile).
+        #[inline]
+        pub fn phone_download_voicemail_file(
+            &self,
+            request: &crate::ops::voicemails::PhoneDownloadVoicemailFile,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::voicemails::PhoneDownloadVoicemailFile>
+        {
+            self.0.request(request)
+        }
+        /// Delete a voicemail
+        ///
+        /// `DELETE /phone/voice_mails/{voicemailId}`: sends a [`DeleteVoicemail`](crate::ops::voicemails::DeleteVoicemail).
+        #[inline]
+        pub fn delete_voicemail(
+            &self,
+            request: &crate::ops::voicemails::DeleteVoicemail,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::voicemails::DeleteVoicemail> {
+            self.0.request(request)
+        }
+        /// Get voicemail details
+        ///
+        /// `GET /phone/voice_mails/{voicemailId}`: sends a [`GetVoicemailDetails`](crate::ops::voicemails::GetVoicemailDetails).
+        #[inline]
+        pub fn get_voicemail_details(
+            &self,
+            request: &crate::ops::voicemails::GetVoicemailDetails,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::voicemails::GetVoicemailDetails> {
+            self.0.request(request)
+        }
+        /// Update Voicemail Read Status
+        ///
+        /// `PATCH /phone/voice_mails/{voicemailId}`: sends a [`UpdateVoicemailReadStatus`](crate::ops::voicemails::UpdateVoicemailReadStatus).
+        #[inline]
+        pub fn update_voicemail_read_status(
+            &self,
+            request: &crate::ops::voicemails::UpdateVoicemailReadStatus,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::voicemails::UpdateVoicemailReadStatus>
+        {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::voicemails::PhoneUserVoiceMails {
+    type Item = ::zoom_phone::ops::voicemails::PhoneUserVoiceMailsResponseVoiceMails;
+}
+
+impl crate::typed::Paginated for crate::ops::voicemails::AccountVoiceMails {
+    type Item = ::zoom_phone::ops::voicemails::AccountVoiceMailsResponseVoiceMails;
 }

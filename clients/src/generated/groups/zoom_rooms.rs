@@ -4,51 +4,245 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::typed::operation_group! {
-/// `Zoom Rooms`: 10 operations.
-zoom_rooms => ZoomRooms {
-/// List Zoom Rooms under Zoom Phone license
-///
-/// `GET /phone/rooms`
-list_zoom_rooms(ListZoomRooms);
-/// Add a Zoom Room to a Zoom Phone
-///
-/// `POST /phone/rooms`
-add_zoom_room(AddZoomRoom);
-/// List Zoom Rooms without Zoom Phone assignment
-///
-/// `GET /phone/rooms/unassigned`
-list_unassigned_zoom_rooms(ListUnassignedZoomRooms);
-/// Remove a Zoom Room from a ZP account
-///
-/// `DELETE /phone/rooms/{roomId}`
-remove_zoom_room(RemoveZoomRoom);
-/// Get a Zoom Room under Zoom Phone license
-///
-/// `GET /phone/rooms/{roomId}`
-get_zoom_room(GetZoomRoom);
-/// Update a Zoom Room under Zoom Phone license
-///
-/// `PATCH /phone/rooms/{roomId}`
-update_zoom_room(UpdateZoomRoom);
-/// Assign calling plans to a Zoom Room
-///
-/// `POST /phone/rooms/{roomId}/calling_plans`
-assign_calling_plan_to_room(AssignCallingPlanToRoom);
-/// Remove a calling plan from a Zoom Room
-///
-/// `DELETE /phone/rooms/{roomId}/calling_plans/{type}`
-unassign_calling_plan_from_room(UnassignCallingPlanFromRoom);
-/// Assign phone numbers to a Zoom Room
-///
-/// `POST /phone/rooms/{roomId}/phone_numbers`
-assign_phone_number_to_zoom_room(AssignPhoneNumberToZoomRoom);
-/// Remove a phone number from a Zoom Room
-///
-/// `DELETE /phone/rooms/{roomId}/phone_numbers/{phoneNumberId}`
-unassign_phone_number_from_zoom_room(UnassignPhoneNumberFromZoomRoom);
+/// The `Zoom Rooms` operations (10 of them) on the [`ZoomPhone`](crate::ZoomPhone) it borrows.
+#[cfg(feature = "async")]
+#[derive(Debug, Clone, Copy)]
+pub struct ZoomRooms<'a>(&'a crate::ZoomPhone);
+
+#[cfg(feature = "async")]
+impl crate::ZoomPhone {
+    /// The `Zoom Rooms` operations: [`groups::ZoomRooms`](crate::groups::ZoomRooms).
+    pub fn zoom_rooms(&self) -> ZoomRooms<'_> {
+        ZoomRooms(self)
+    }
 }
-pages {
-ListZoomRooms => ::zoom_phone::ops::zoom_rooms::ListZoomRoomsResponseRooms;
+
+#[cfg(feature = "async")]
+impl<'a> ZoomRooms<'a> {
+    /// List Zoom Rooms under Zoom Phone license
+    ///
+    /// `GET /phone/rooms`: sends a [`ListZoomRooms`](crate::ops::zoom_rooms::ListZoomRooms).
+    #[inline]
+    pub fn list_zoom_rooms(
+        &self,
+        request: &crate::ops::zoom_rooms::ListZoomRooms,
+    ) -> crate::TypedCall<'a, crate::ops::zoom_rooms::ListZoomRooms> {
+        self.0.request(request)
+    }
+    /// Add a Zoom Room to a Zoom Phone
+    ///
+    /// `POST /phone/rooms`: sends a [`AddZoomRoom`](crate::ops::zoom_rooms::AddZoomRoom).
+    #[inline]
+    pub fn add_zoom_room(
+        &self,
+        request: &crate::ops::zoom_rooms::AddZoomRoom,
+    ) -> crate::TypedCall<'a, crate::ops::zoom_rooms::AddZoomRoom> {
+        self.0.request(request)
+    }
+    /// List Zoom Rooms without Zoom Phone assignment
+    ///
+    /// `GET /phone/rooms/unassigned`: sends a [`ListUnassignedZoomRooms`](crate::ops::zoom_rooms::ListUnassignedZoomRooms).
+    #[inline]
+    pub fn list_unassigned_zoom_rooms(
+        &self,
+        request: &crate::ops::zoom_rooms::ListUnassignedZoomRooms,
+    ) -> crate::TypedCall<'a, crate::ops::zoom_rooms::ListUnassignedZoomRooms> {
+        self.0.request(request)
+    }
+    /// Remove a Zoom Room from a ZP account
+    ///
+    /// `DELETE /phone/rooms/{roomId}`: sends a [`RemoveZoomRoom`](crate::ops::zoom_rooms::RemoveZoomRoom).
+    #[inline]
+    pub fn remove_zoom_room(
+        &self,
+        request: &crate::ops::zoom_rooms::RemoveZoomRoom,
+    ) -> crate::TypedCall<'a, crate::ops::zoom_rooms::RemoveZoomRoom> {
+        self.0.request(request)
+    }
+    /// Get a Zoom Room under Zoom Phone license
+    ///
+    /// `GET /phone/rooms/{roomId}`: sends a [`GetZoomRoom`](crate::ops::zoom_rooms::GetZoomRoom).
+    #[inline]
+    pub fn get_zoom_room(
+        &self,
+        request: &crate::ops::zoom_rooms::GetZoomRoom,
+    ) -> crate::TypedCall<'a, crate::ops::zoom_rooms::GetZoomRoom> {
+        self.0.request(request)
+    }
+    /// Update a Zoom Room under Zoom Phone license
+    ///
+    /// `PATCH /phone/rooms/{roomId}`: sends a [`UpdateZoomRoom`](crate::ops::zoom_rooms::UpdateZoomRoom).
+    #[inline]
+    pub fn update_zoom_room(
+        &self,
+        request: &crate::ops::zoom_rooms::UpdateZoomRoom,
+    ) -> crate::TypedCall<'a, crate::ops::zoom_rooms::UpdateZoomRoom> {
+        self.0.request(request)
+    }
+    /// Assign calling plans to a Zoom Room
+    ///
+    /// `POST /phone/rooms/{roomId}/calling_plans`: sends a [`AssignCallingPlanToRoom`](crate::ops::zoom_rooms::AssignCallingPlanToRoom).
+    #[inline]
+    pub fn assign_calling_plan_to_room(
+        &self,
+        request: &crate::ops::zoom_rooms::AssignCallingPlanToRoom,
+    ) -> crate::TypedCall<'a, crate::ops::zoom_rooms::AssignCallingPlanToRoom> {
+        self.0.request(request)
+    }
+    /// Remove a calling plan from a Zoom Room
+    ///
+    /// `DELETE /phone/rooms/{roomId}/calling_plans/{type}`: sends a [`UnassignCallingPlanFromRoom`](crate::ops::zoom_rooms::UnassignCallingPlanFromRoom).
+    #[inline]
+    pub fn unassign_calling_plan_from_room(
+        &self,
+        request: &crate::ops::zoom_rooms::UnassignCallingPlanFromRoom,
+    ) -> crate::TypedCall<'a, crate::ops::zoom_rooms::UnassignCallingPlanFromRoom> {
+        self.0.request(request)
+    }
+    /// Assign phone numbers to a Zoom Room
+    ///
+    /// `POST /phone/rooms/{roomId}/phone_numbers`: sends a [`AssignPhoneNumberToZoomRoom`](crate::ops::zoom_rooms::AssignPhoneNumberToZoomRoom).
+    #[inline]
+    pub fn assign_phone_number_to_zoom_room(
+        &self,
+        request: &crate::ops::zoom_rooms::AssignPhoneNumberToZoomRoom,
+    ) -> crate::TypedCall<'a, crate::ops::zoom_rooms::AssignPhoneNumberToZoomRoom> {
+        self.0.request(request)
+    }
+    /// Remove a phone number from a Zoom Room
+    ///
+    /// `DELETE /phone/rooms/{roomId}/phone_numbers/{phoneNumberId}`: sends a [`UnassignPhoneNumberFromZoomRoom`](crate::ops::zoom_rooms::UnassignPhoneNumberFromZoomRoom).
+    #[inline]
+    pub fn unassign_phone_number_from_zoom_room(
+        &self,
+        request: &crate::ops::zoom_rooms::UnassignPhoneNumberFromZoomRoom,
+    ) -> crate::TypedCall<'a, crate::ops::zoom_rooms::UnassignPhoneNumberFromZoomRoom> {
+        self.0.request(request)
+    }
 }
+
+#[cfg(feature = "blocking")]
+pub mod blocking {
+    /// The `Zoom Rooms` operations (10 of them) on the [`ZoomPhone`](crate::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct ZoomRooms<'a>(&'a crate::blocking::ZoomPhone);
+
+    impl crate::blocking::ZoomPhone {
+        /// The `Zoom Rooms` operations: [`groups::blocking::ZoomRooms`](crate::groups::blocking::ZoomRooms).
+        pub fn zoom_rooms(&self) -> ZoomRooms<'_> {
+            ZoomRooms(self)
+        }
+    }
+
+    impl<'a> ZoomRooms<'a> {
+        /// List Zoom Rooms under Zoom Phone license
+        ///
+        /// `GET /phone/rooms`: sends a [`ListZoomRooms`](crate::ops::zoom_rooms::ListZoomRooms).
+        #[inline]
+        pub fn list_zoom_rooms(
+            &self,
+            request: &crate::ops::zoom_rooms::ListZoomRooms,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::zoom_rooms::ListZoomRooms> {
+            self.0.request(request)
+        }
+        /// Add a Zoom Room to a Zoom Phone
+        ///
+        /// `POST /phone/rooms`: sends a [`AddZoomRoom`](crate::ops::zoom_rooms::AddZoomRoom).
+        #[inline]
+        pub fn add_zoom_room(
+            &self,
+            request: &crate::ops::zoom_rooms::AddZoomRoom,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::zoom_rooms::AddZoomRoom> {
+            self.0.request(request)
+        }
+        /// List Zoom Rooms without Zoom Phone assignment
+        ///
+        /// `GET /phone/rooms/unassigned`: sends a [`ListUnassignedZoomRooms`](crate::ops::zoom_rooms::ListUnassignedZoomRooms).
+        #[inline]
+        pub fn list_unassigned_zoom_rooms(
+            &self,
+            request: &crate::ops::zoom_rooms::ListUnassignedZoomRooms,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::zoom_rooms::ListUnassignedZoomRooms>
+        {
+            self.0.request(request)
+        }
+        /// Remove a Zoom Room from a ZP account
+        ///
+        /// `DELETE /phone/rooms/{roomId}`: sends a [`RemoveZoomRoom`](crate::ops::zoom_rooms::RemoveZoomRoom).
+        #[inline]
+        pub fn remove_zoom_room(
+            &self,
+            request: &crate::ops::zoom_rooms::RemoveZoomRoom,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::zoom_rooms::RemoveZoomRoom> {
+            self.0.request(request)
+        }
+        /// Get a Zoom Room under Zoom Phone license
+        ///
+        /// `GET /phone/rooms/{roomId}`: sends a [`GetZoomRoom`](crate::ops::zoom_rooms::GetZoomRoom).
+        #[inline]
+        pub fn get_zoom_room(
+            &self,
+            request: &crate::ops::zoom_rooms::GetZoomRoom,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::zoom_rooms::GetZoomRoom> {
+            self.0.request(request)
+        }
+        /// Update a Zoom Room under Zoom Phone license
+        ///
+        /// `PATCH /phone/rooms/{roomId}`: sends a [`UpdateZoomRoom`](crate::ops::zoom_rooms::UpdateZoomRoom).
+        #[inline]
+        pub fn update_zoom_room(
+            &self,
+            request: &crate::ops::zoom_rooms::UpdateZoomRoom,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::zoom_rooms::UpdateZoomRoom> {
+            self.0.request(request)
+        }
+        /// Assign calling plans to a Zoom Room
+        ///
+        /// `POST /phone/rooms/{roomId}/calling_plans`: sends a [`AssignCallingPlanToRoom`](crate::ops::zoom_rooms::AssignCallingPlanToRoom).
+        #[inline]
+        pub fn assign_calling_plan_to_room(
+            &self,
+            request: &crate::ops::zoom_rooms::AssignCallingPlanToRoom,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::zoom_rooms::AssignCallingPlanToRoom>
+        {
+            self.0.request(request)
+        }
+        /// Remove a calling plan from a Zoom Room
+        ///
+        /// `DELETE /phone/rooms/{roomId}/calling_plans/{type}`: sends a [`UnassignCallingPlanFromRoom`](crate::ops::zoom_rooms::UnassignCallingPlanFromRoom).
+        #[inline]
+        pub fn unassign_calling_plan_from_room(
+            &self,
+            request: &crate::ops::zoom_rooms::UnassignCallingPlanFromRoom,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::zoom_rooms::UnassignCallingPlanFromRoom>
+        {
+            self.0.request(request)
+        }
+        /// Assign phone numbers to a Zoom Room
+        ///
+        /// `POST /phone/rooms/{roomId}/phone_numbers`: sends a [`AssignPhoneNumberToZoomRoom`](crate::ops::zoom_rooms::AssignPhoneNumberToZoomRoom).
+        #[inline]
+        pub fn assign_phone_number_to_zoom_room(
+            &self,
+            request: &crate::ops::zoom_rooms::AssignPhoneNumberToZoomRoom,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::zoom_rooms::AssignPhoneNumberToZoomRoom>
+        {
+            self.0.request(request)
+        }
+        /// Remove a phone number from a Zoom Room
+        ///
+        /// `DELETE /phone/rooms/{roomId}/phone_numbers/{phoneNumberId}`: sends a [`UnassignPhoneNumberFromZoomRoom`](crate::ops::zoom_rooms::UnassignPhoneNumberFromZoomRoom).
+        #[inline]
+        pub fn unassign_phone_number_from_zoom_room(
+            &self,
+            request: &crate::ops::zoom_rooms::UnassignPhoneNumberFromZoomRoom,
+        ) -> crate::blocking::TypedCall<'a, crate::ops::zoom_rooms::UnassignPhoneNumberFromZoomRoom>
+        {
+            self.0.request(request)
+        }
+    }
+}
+
+impl crate::typed::Paginated for crate::ops::zoom_rooms::ListZoomRooms {
+    type Item = ::zoom_phone::ops::zoom_rooms::ListZoomRoomsResponseRooms;
 }
