@@ -296,3 +296,19 @@ async fn a_transport_error_keeps_its_kind_and_the_reqwest_error() {
         "the reqwest error itself: {source:?}"
     );
 }
+
+/// The platform's roots instead of the bundled ones: the client builds
+/// (the store loads) and calls as before.
+#[cfg(feature = "native-roots")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_on_the_platform_s_roots_works() {
+    let server = start().await;
+    let zp = ZoomPhone::builder()
+        .server_to_server(ACCOUNT, CLIENT_ID, CLIENT_SECRET)
+        .oauth_base(server.url())
+        .base_url(server.api_url())
+        .native_roots(true)
+        .build()
+        .unwrap();
+    zp.call("listPhoneSites", json!({})).await.unwrap();
+}

@@ -84,3 +84,19 @@ fn a_transport_of_ones_own_carries_the_calls_and_their_retries() {
         "the ureq error itself: {source:?}"
     );
 }
+
+/// The platform's roots instead of the bundled ones: the agent builds from
+/// the platform's store and calls as before.
+#[cfg(feature = "native-roots")]
+#[test]
+fn a_client_on_the_platform_s_roots_works() {
+    let mock = Mock::start();
+    let zp = ZoomPhone::builder()
+        .server_to_server(ACCOUNT, CLIENT_ID, CLIENT_SECRET)
+        .oauth_base(mock.server.url())
+        .base_url(mock.server.api_url())
+        .native_roots(true)
+        .build()
+        .unwrap();
+    zp.call("listPhoneSites", json!({})).unwrap();
+}
