@@ -36,17 +36,21 @@ lint: ## rustfmt check and clippy with warnings as errors
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -q -- -D warnings
 	$(CARGO) clippy -p zoom-phone --all-targets --all-features -q -- -D warnings
+	$(CARGO) clippy -p zoom-phone-client --all-targets --all-features -q -- -D warnings
+	$(CARGO) clippy -p zoom-phone-client --all-targets --no-default-features --features blocking -q -- -D warnings
 
 .PHONY: redis
 redis: ## Install Debian's redis-server if missing (the fleet tests and the fleet demo run one)
 	scripts/install-redis.sh
 
 .PHONY: test-rust
-test-rust: redis ## Rust unit and integration tests of the whole workspace, the clients' against the mock included
-	$(CARGO) test --workspace -q
+test-rust: redis ## Rust unit and integration tests of the whole workspace, the clients' against the mock and the downstream crate included
+	$(CARGO) test --workspace --exclude zoom-phone-client -q
 	$(CARGO) test -p zoom-phone --all-features -q
-	$(CARGO) check -p zoom-phone --all-targets --features async-client -q
-	$(CARGO) check -p zoom-phone --all-targets --features blocking-client -q
+	$(CARGO) test -p zoom-phone-client --all-features -q
+	$(CARGO) check -p zoom-phone-client --no-default-features --features async -q
+	$(CARGO) check -p zoom-phone-client --all-targets --no-default-features --features blocking -q
+	scripts/with-mock.sh $(CARGO) run -q -p zoom-phone-downstream
 
 .PHONY: doc
 doc: ## Build the Rust API docs (warnings are errors)
@@ -64,8 +68,8 @@ DEMO_MOCK_ARGS := --webhook-spec $(SPEC_DIR)/phone-webhooks.openapi.json
 
 .PHONY: demo-rust
 demo-rust: ## The Rust client's part of the demo (builds, starts the mock, runs, stops it)
-	$(CARGO) build -q -p zoom-phone --example demo --features async-client
-	ZOOM_SPEC_DIR=$(SPEC_DIR) MOCK_ARGS="$(DEMO_MOCK_ARGS)" scripts/with-mock.sh $(CARGO) run -q -p zoom-phone --example demo --features async-client
+	$(CARGO) build -q -p zoom-phone-client --example demo
+	ZOOM_SPEC_DIR=$(SPEC_DIR) MOCK_ARGS="$(DEMO_MOCK_ARGS)" scripts/with-mock.sh $(CARGO) run -q -p zoom-phone-client --example demo
 
 .PHONY: demo-js
 demo-js: js-deps ## The npm package's part of the demo (js-examples/demo.mjs) against a fresh mock

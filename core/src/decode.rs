@@ -50,8 +50,12 @@ pub fn decode_json<T: DeserializeOwned>(
         .map_err(|e| Box::new(explain(operation, status, tracking_id, bytes, &e)))
 }
 
-/// The [`DecodeError`] of a failed decode: the same code for every model.
-fn explain(
+/// The [`DecodeError`] of a failed decode of `bytes` with serde_json (the
+/// same code for every model): by the position serde_json stopped at, the
+/// JSON path of the value at fault, or a snippet of a body that is not
+/// JSON. Public for hosts that decode with their own `DeserializeSeed` (the
+/// Rust clients' listings read only a page's items and token).
+pub fn explain(
     operation: &str,
     status: u16,
     tracking_id: Option<&str>,

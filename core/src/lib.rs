@@ -24,10 +24,6 @@ pub mod date;
 pub mod decode;
 pub mod driver;
 pub mod fleet;
-// The ready-to-use clients (host loops over reqwest or ureq): opt-in
-// features, so the bindings and wasm builds carry no IO.
-#[cfg(any(feature = "async-client", feature = "blocking-client"))]
-pub mod client;
 pub mod limiter;
 pub mod paginate;
 pub mod ratelimit;

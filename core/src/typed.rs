@@ -17,14 +17,14 @@
 //!
 //! Each Zoom tag is a feature: `typed-users`, `typed-call-queues`, ...
 //! (the module names of [`ops`](crate::ops), in kebab case), each bringing
-//! that tag's models and, with a client feature, its methods
-//! ([`client::groups`](crate::client::groups)); `typed-events` brings the
-//! webhook events, and `typed` (the default) all of them. An app that uses
-//! three tags builds in a fraction of the time and memory of all of them
-//! (docs/benchmarks.md, "Build cost"):
+//! that tag's models (the clients crate, `zoom-phone-client`, has the same
+//! features, which add the tag's methods: `zp.users()`); `typed-events`
+//! brings the webhook events, and `typed` (the default) all of them. An app
+//! that uses three tags builds in a fraction of the time and memory of all
+//! of them (docs/benchmarks.md, "Build cost"):
 //!
 //! ```toml
-//! zoom-phone = { version = "0.1", default-features = false, features = ["typed-users", "typed-call-queues"] }
+//! zoom-phone-client = { version = "0.1", default-features = false, features = ["async", "typed-users", "typed-call-queues"] }
 //! ```
 //!
 //! ## Quick start

@@ -9,7 +9,7 @@ mod class;
 mod transport;
 
 pub use class::{ErrorClass, RateLimitEvidence, RetryHint};
-pub use transport::TransportFailure;
+pub use transport::{TransportFailure, TransportSource};
 
 use crate::time::Timestamp;
 

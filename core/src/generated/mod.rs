@@ -9,10 +9,3 @@ pub mod events;
 
 #[cfg(feature = "typed-base")]
 pub mod ops;
-
-// The clients' typed methods by tag (`zp.call_queues().list_call_queues(&req)`).
-#[cfg(all(
-    feature = "typed-base",
-    any(feature = "async-client", feature = "blocking-client")
-))]
-pub mod client;

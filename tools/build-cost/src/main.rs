@@ -2,10 +2,10 @@
 //! group enabled but the same three used (`all`), or only untyped calls
 //! (`none`). It is built, never run against Zoom: `run.sh` times the build.
 
-use zoom_phone::client::ZoomPhone;
+use zoom_phone_client::ZoomPhone;
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), zoom_phone::Error> {
+async fn main() -> Result<(), zoom_phone_client::Error> {
     let zp = ZoomPhone::builder()
         .server_to_server("account-id", "client-id", "client-secret")
         .build()?;
@@ -23,12 +23,12 @@ fn serde_json_value() -> zoom_phone_value::Value {
 }
 
 #[cfg(any(feature = "three", feature = "all"))]
-async fn typed_calls(zp: &ZoomPhone) -> Result<(), zoom_phone::Error> {
+async fn typed_calls(zp: &ZoomPhone) -> Result<(), zoom_phone_client::Error> {
     include!("typed_calls.rs")
 }
 
 #[cfg(not(any(feature = "three", feature = "all")))]
-async fn typed_calls(_: &ZoomPhone) -> Result<(), zoom_phone::Error> {
+async fn typed_calls(_: &ZoomPhone) -> Result<(), zoom_phone_client::Error> {
     Ok(())
 }
 

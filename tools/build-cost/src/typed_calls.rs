@@ -1,5 +1,5 @@
 {
-    use zoom_phone::ops::{call_queues, external_contacts, users};
+    use zoom_phone_client::ops::{call_queues, external_contacts, users};
     let page = zp.users().list_phone_users(&users::ListPhoneUsers::new()).await?;
     println!("{:?}", page.users.map(|u| u.len()));
     let queues = zp

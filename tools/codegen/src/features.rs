@@ -1,8 +1,10 @@
 //! The typed layer's Cargo features in `core/Cargo.toml`: one per Zoom tag
 //! (`typed-call-queues`, ...), `typed-events` for the webhook event types,
-//! and `typed`, all of them. The lines sit between two marker comments in
-//! the hand-written manifest; this step rewrites only those lines, so a new
-//! tag in Zoom's document gets its feature from `make generate` and
+//! and `typed`, all of them; and the same features in `clients/Cargo.toml`,
+//! each forwarding to the core's (a tag's client methods come with its
+//! models). The lines sit between two marker comments in the hand-written
+//! manifests; this step rewrites only those lines, so a new tag in Zoom's
+//! document gets its feature from `make generate` and
 //! `make check-generated` notices a stale list.
 
 use std::fmt::Write as _;
@@ -36,23 +38,56 @@ pub fn feature_lines(api: &Api) -> String {
     out
 }
 
+/// The clients crate's feature lines: the same names, each forwarding to
+/// the core's feature of that name.
+pub fn clients_feature_lines(api: &Api) -> String {
+    let tags: Vec<String> = api.tags().iter().map(|t| tag_feature(t)).collect();
+    let mut out = String::from(
+        "# Every typed model and method, and the webhook event types.\ntyped = [\n    \"typed-events\",\n",
+    );
+    for feature in &tags {
+        let _ = writeln!(out, "    {feature:?},");
+    }
+    out.push_str("]\n# The typed webhook events (`events`).\n");
+    out.push_str("typed-events = [\"typed-base\", \"zoom-phone/typed-events\"]\n");
+    out.push_str(
+        "# One Zoom tag each: its models (`ops::<tag>`) and its methods (`zp.<tag>()`).\n",
+    );
+    for feature in &tags {
+        let _ = writeln!(
+            out,
+            "{feature} = [\"typed-base\", \"zoom-phone/{feature}\"]"
+        );
+    }
+    out
+}
+
 /// `core/Cargo.toml` as `current` with the lines between the markers
 /// replaced.
 pub fn core_manifest(api: &Api, current: &str) -> Result<GeneratedFile, String> {
+    manifest("core/Cargo.toml", current, &feature_lines(api))
+}
+
+/// `clients/Cargo.toml` as `current` with the lines between the markers
+/// replaced.
+pub fn clients_manifest(api: &Api, current: &str) -> Result<GeneratedFile, String> {
+    manifest("clients/Cargo.toml", current, &clients_feature_lines(api))
+}
+
+fn manifest(path: &str, current: &str, lines: &str) -> Result<GeneratedFile, String> {
     let (Some(begin), Some(end)) = (current.find(BEGIN), current.find(END)) else {
         return Err(format!(
-            "core/Cargo.toml has no `{BEGIN}` ... `{END}` lines for the typed features"
+            "{path} has no `{BEGIN}` ... `{END}` lines for the typed features"
         ));
     };
+    if begin > end {
+        return Err(format!(
+            "{path}: the typed feature markers are out of order"
+        ));
+    }
     let head = current.get(..begin + BEGIN.len()).unwrap_or_default();
     let tail = current.get(end..).unwrap_or_default();
-    if begin > end {
-        return Err("core/Cargo.toml: the typed feature markers are out of order".to_owned());
-    }
-    Ok(GeneratedFile::new(
-        "core/Cargo.toml",
-        format!("{head}\n{}{tail}", feature_lines(api)),
-    ))
+    Ok(GeneratedFile::new(path, format!("{head}\n{lines}{tail}")))
 }
 
 #[cfg(test)]

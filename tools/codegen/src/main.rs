@@ -54,6 +54,10 @@ fn run(spec_dir: &Path, out_root: &Path, check: bool) -> Result<bool, String> {
     let manifest =
         std::fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
     files.push(features::core_manifest(&api, &manifest)?);
+    let clients = out_root.join("clients/Cargo.toml");
+    let clients =
+        std::fs::read_to_string(&clients).map_err(|e| format!("{}: {e}", clients.display()))?;
+    files.push(features::clients_manifest(&api, &clients)?);
 
     let mut up_to_date = true;
     for file in &files {

@@ -7,10 +7,10 @@
 use std::path::Path;
 
 use serde_json::{Map, Value, json};
-use zoom_phone::client::blocking::ZoomPhone;
 use zoom_phone::request::{self, RequestConfig};
 use zoom_phone::retry::RetryPolicy;
 use zoom_phone::{Error, Secret};
+use zoom_phone_client::blocking::ZoomPhone;
 
 /// The token every host sends; Prism checks only that one is present.
 pub const TOKEN: &str = "conformance-token";

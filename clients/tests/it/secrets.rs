@@ -1,0 +1,218 @@
+//! Secret hygiene: every error path taken with known secrets (client secret,
+//! access and refresh tokens, webhook secret), and every rendering of what
+//! comes back (Display, Debug, the error's source chain) searched for them.
+//! The core prints nothing and has no logger, so there is no log to search.
+
+use std::fmt::Debug;
+
+use serde_json::json;
+use zoom_phone_client::Secret;
+use zoom_phone_client::Webhooks;
+use zoom_phone_client::auth::{OAuthConfig, TokenSet};
+
+use crate::client_support::{ACCOUNT, CLIENT_ID};
+use crate::faults::Mock;
+
+const CLIENT_SECRET: &str = "sekrit-client-7f3a9c";
+const ACCESS: &str = "sekrit-access-51be20";
+const REFRESH: &str = "sekrit-refresh-c0ffee";
+const WEBHOOK: &str = "sekrit-webhook-d00d42";
+
+/// Every form of `value` a message could carry it in.
+fn needles() -> Vec<String> {
+    let mut out = Vec::new();
+    for s in [CLIENT_SECRET, ACCESS, REFRESH, WEBHOOK] {
+        out.push(s.to_owned());
+        // The distinctive tail alone, in case a message truncates or quotes.
+        out.push(s.rsplit('-').next().unwrap_or(s).to_owned());
+    }
+    out
+}
+
+/// Collects Display, Debug, alternate Debug and the source chain.
+fn renderings<E: std::error::Error + Debug>(e: &E) -> Vec<String> {
+    let mut out = vec![e.to_string(), format!("{e:?}"), format!("{e:#?}")];
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push(s.to_string());
+        out.push(format!("{s:?}"));
+        source = s.source();
+    }
+    out
+}
+
+#[derive(Default)]
+struct Grep {
+    texts: usize,
+    hits: Vec<String>,
+}
+
+impl Grep {
+    fn check(&mut self, what: &str, texts: Vec<String>) {
+        for t in texts {
+            self.texts += 1;
+            for n in needles() {
+                if t.contains(&n) {
+                    self.hits.push(format!("{what}: {n} in {t}"));
+                }
+            }
+        }
+    }
+}
+
+fn tokens(access: &str, refresh: Option<&str>) -> TokenSet {
+    TokenSet {
+        access_token: access.into(),
+        refresh_token: refresh.map(Secret::from),
+        token_type: "bearer".into(),
+        scopes: vec!["phone:read:admin".into()],
+        expires_at: None,
+        api_url: None,
+    }
+}
+
+#[cfg(feature = "async")]
+#[test]
+fn no_error_path_shows_a_secret() {
+    use zoom_phone_client::ZoomPhone;
+    let mock = Mock::start();
+    let mut grep = Grep::default();
+    let oauth = || {
+        let mut c = OAuthConfig::new(CLIENT_ID, CLIENT_SECRET);
+        c.oauth_base = mock.server.url();
+        c
+    };
+
+    // 1. The client secret is wrong: the token endpoint says invalid_client.
+    let zp = ZoomPhone::builder()
+        .server_to_server(ACCOUNT, CLIENT_ID, CLIENT_SECRET)
+        .oauth_base(mock.server.url())
+        .base_url(mock.server.api_url())
+        .build()
+        .unwrap();
+    let e = mock
+        .rt
+        .block_on(zp.call("listPhoneSites", json!({})))
+        .unwrap_err();
+    assert!(matches!(e, zoom_phone_client::Error::OAuth(_)), "{e:?}");
+    grep.check("wrong client secret", renderings(&e));
+
+    // 2. An access token Zoom does not know, with no way to renew it.
+    let zp = ZoomPhone::builder()
+        .access_token(ACCESS)
+        .base_url(mock.server.api_url())
+        .build()
+        .unwrap();
+    let e = mock
+        .rt
+        .block_on(zp.call("listPhoneSites", json!({})))
+        .unwrap_err();
+    grep.check("rejected access token", renderings(&e));
+    // ... and the same client across every fault the mock can inject.
+    for kind in ["500", "html", "invalid_json", "truncate", "reset", "429"] {
+        mock.rt.block_on(
+            mock.admin
+                .fault(json!({ "kind": kind, "count": 10, "retry_after": "0", "path": "/v2" })),
+        );
+        let zp = ZoomPhone::builder()
+            .access_token(ACCESS)
+            .base_url(mock.server.api_url())
+            .retry(zoom_phone_client::RetryPolicy::never())
+            .build()
+            .unwrap();
+        let e = mock
+            .rt
+            .block_on(zp.call("listPhoneSites", json!({})))
+            .unwrap_err();
+        grep.check(kind, renderings(&e));
+        mock.admin("DELETE", "faults", json!({}));
+    }
+
+    // 3. A user's tokens: the access token is refused, the refresh token too.
+    let zp = ZoomPhone::builder()
+        .user_tokens(oauth(), tokens(ACCESS, Some(REFRESH)))
+        .base_url(mock.server.api_url())
+        .build()
+        .unwrap();
+    let e = mock
+        .rt
+        .block_on(zp.call("listPhoneSites", json!({})))
+        .unwrap_err();
+    assert!(matches!(e, zoom_phone_client::Error::OAuth(_)), "{e:?}");
+    grep.check("dead refresh token", renderings(&e));
+    let flow = zp.oauth(oauth());
+    let e = mock
+        .rt
+        .block_on(flow.refresh(&Secret::from(REFRESH)))
+        .unwrap_err();
+    grep.check("refresh grant", renderings(&e));
+    // A callback carrying a (secret-looking) code but the wrong state.
+    let mut config = oauth();
+    config.redirect_uri = Some("http://127.0.0.1/cb".into());
+    let flow = zp.oauth(config);
+    let auth = flow.authorization_request().unwrap();
+    let callback = format!("http://127.0.0.1/cb?code={REFRESH}&state=wrong-{ACCESS}");
+    let e = mock
+        .rt
+        .block_on(flow.exchange_code(&callback, &auth))
+        .unwrap_err();
+    grep.check("code exchange", renderings(&e));
+    grep.check(
+        "values holding secrets",
+        vec![
+            format!("{:?}", tokens(ACCESS, Some(REFRESH))),
+            format!("{:?}", oauth()),
+            format!("{:?}", Secret::from(WEBHOOK)),
+            format!("{:?}", zp.tokens()),
+        ],
+    );
+
+    // 4. Webhooks signed with another secret, stale, or malformed.
+    let hooks = Webhooks::new([WEBHOOK]);
+    let body = br#"{"event":"phone.callee_ringing","event_ts":1,"payload":{}}"#;
+    // A test needs the real time to sign a fresh webhook; the core never reads it.
+    #[allow(clippy::disallowed_methods)]
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let genuine = zoom_phone_mock::signature(WEBHOOK, &now.to_string(), body);
+    let cases: Vec<(String, String)> = vec![
+        (
+            now.to_string(),
+            zoom_phone_mock::signature("other", &now.to_string(), body),
+        ),
+        (
+            (now - 3600).to_string(),
+            zoom_phone_mock::signature(WEBHOOK, &(now - 3600).to_string(), body),
+        ),
+        (now.to_string(), "v0=zz".into()),
+        ("soon".into(), genuine.clone()),
+        (now.to_string(), String::new()),
+    ];
+    let mut webhook_errors = 0;
+    for (ts, sig) in cases {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-zm-request-timestamp", ts.parse().unwrap());
+        if let Ok(v) = sig.parse() {
+            headers.insert("x-zm-signature", v);
+        }
+        let e = hooks.handle(&headers, body).unwrap_err();
+        let texts = renderings(&e);
+        // The signature a genuine request would carry is derived from the secret.
+        let genuine_hex = genuine.trim_start_matches("v0=");
+        assert!(texts.iter().all(|t| !t.contains(genuine_hex)), "{texts:?}");
+        grep.check("webhook", texts);
+        webhook_errors += 1;
+    }
+    assert_eq!(webhook_errors, 5);
+    grep.check("webhooks receiver", vec![format!("{hooks:?}")]);
+
+    println!(
+        "secret hygiene (rust): {} renderings searched for {} needles, {} hits",
+        grep.texts,
+        needles().len(),
+        grep.hits.len()
+    );
+    assert!(grep.hits.is_empty(), "{:#?}", grep.hits);
+}
