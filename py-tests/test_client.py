@@ -224,13 +224,12 @@ def test_fax_upload_sends_bytes_as_a_multipart_file(mock: Mock) -> None:
 
 
 def test_deprecated_operation_warns(mock: Mock) -> None:
-    from zoom_phone import catalog
-    from zoom_phone._names import snake_case
+    from zoom_phone._generated.api import GROUPS
 
-    op = next(o for o in catalog()["operations"] if o.get("deprecated") and not o.get("params") and not o.get("body"))
+    group, name, op = next((g, n, o) for g, ops in GROUPS.items() for n, o in ops.items() if o.deprecated and not o.params)
     with ZoomPhone(**mock.client_kwargs()) as zp:
-        method = getattr(getattr(zp, snake_case(op["tag"])), op["name"])
-        with pytest.warns(DeprecationWarning, match=op["id"]):
+        method = getattr(getattr(zp, group), name)
+        with pytest.warns(DeprecationWarning, match=op.id):
             method()
 
 

@@ -32,7 +32,7 @@ from typing import (
 import httpx
 
 from . import _core
-from ._api import AsyncZoomPhoneApi, ZoomPhoneApi
+from ._generated.api import AsyncZoomPhoneApi, ZoomPhoneApi
 from .exceptions import TransportError
 
 __all__ = ["AsyncZoomPhone", "AsyncTokenStore", "Token", "TokenStore", "ZoomPhone"]
