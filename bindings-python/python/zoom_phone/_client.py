@@ -33,7 +33,7 @@ import httpx
 
 from . import _core
 from ._generated.api import AsyncZoomPhoneApi, ZoomPhoneApi
-from .exceptions import TransportError
+from .exceptions import BuildError, TransportError
 
 __all__ = ["AsyncZoomPhone", "AsyncTokenStore", "Token", "TokenStore", "ZoomPhone"]
 
@@ -190,6 +190,11 @@ def _session(
     )
 
 
+def _check_open(client: Any) -> None:
+    if client._closed:
+        raise BuildError(f"this {type(client).__name__} is closed: make a new client", code="client_closed")
+
+
 def _result(output: dict[str, Any]) -> Any:
     kind = output["kind"]
     if kind == "redirect":
@@ -279,6 +284,7 @@ class ZoomPhone(ZoomPhoneApi):
             if stored:
                 self._session.load_tokens(stored)
         self._owns_http = http_client is None
+        self._closed = False
         self._http = http_client or httpx.Client(follow_redirects=False, timeout=timeout)
         # Held only around the core's poll/receive; waiting calls sleep on it.
         self._progress = threading.Condition(threading.Lock())
@@ -293,26 +299,40 @@ class ZoomPhone(ZoomPhoneApi):
         self.close()
 
     def close(self) -> None:
-        """Closes the HTTP client if this client created it."""
+        """Closes the HTTP client if this client created it; later calls raise
+        :class:`~zoom_phone.exceptions.BuildError`."""
+        self._closed = True
         if self._owns_http:
             self._http.close()
 
-    def call(self, operation: str, params: Optional[dict[str, Any]] = None, **options: Any) -> Any:
+    def call(
+        self,
+        operation: str,
+        params: Optional[dict[str, Any]] = None,
+        *,
+        call_timeout: Optional[float] = None,
+        retry_non_idempotent: Optional[bool] = None,
+    ) -> Any:
         """Calls an operation by operationId or snake_case name, with
-        parameters by their spec names (the body under ``"body"``)."""
-        return self._call(operation, params or {}, **options)
+        parameters by their spec names (the body under ``"body"``).
+        ``call_timeout`` and ``retry_non_idempotent`` override the client's
+        for this call."""
+        return self._call(operation, params or {}, call_timeout=call_timeout, retry_non_idempotent=retry_non_idempotent)
 
     def download(self, url: str) -> bytes:
         """Downloads a ``download_url`` from an earlier answer."""
+        _check_open(self)
         call = self._session.start_download(url, _now_ms())
         body: bytes = self._run(call, None)["body"]
         return body
 
     def _call(self, operation: str, params: dict[str, Any], **options: Any) -> Any:
+        _check_open(self)
         call = self._deadlines.start(self._session, operation, params, options)
         return _result(self._run(call, None))
 
     def _iterate(self, operation: str, params: dict[str, Any], limit: Optional[int]) -> Iterator[Any]:
+        _check_open(self)
         pager = _core.Pager(operation, params, limit=limit)
         while True:
             page_params = pager.next_params(_now_ms())
@@ -481,6 +501,7 @@ class AsyncZoomPhone(AsyncZoomPhoneApi):
         self._deadlines = _Deadlines(call_timeout)
         self._store_loaded = token_store is None
         self._owns_http = http_client is None
+        self._closed = False
         self._http = http_client or httpx.AsyncClient(follow_redirects=False, timeout=timeout)
         # Replaced on every progress; a waiting call holds the one current
         # when it polled, so no wake-up is lost between poll and wait.
@@ -497,17 +518,31 @@ class AsyncZoomPhone(AsyncZoomPhoneApi):
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Closes the HTTP client if this client created it."""
+        """Closes the HTTP client if this client created it; later calls raise
+        :class:`~zoom_phone.exceptions.BuildError`."""
+        self._closed = True
         if self._owns_http:
             await self._http.aclose()
 
-    async def call(self, operation: str, params: Optional[dict[str, Any]] = None, **options: Any) -> Any:
+    async def call(
+        self,
+        operation: str,
+        params: Optional[dict[str, Any]] = None,
+        *,
+        call_timeout: Optional[float] = None,
+        retry_non_idempotent: Optional[bool] = None,
+    ) -> Any:
         """Calls an operation by operationId or snake_case name, with
-        parameters by their spec names (the body under ``"body"``)."""
-        return await self._call(operation, params or {}, **options)
+        parameters by their spec names (the body under ``"body"``).
+        ``call_timeout`` and ``retry_non_idempotent`` override the client's
+        for this call."""
+        return await self._call(
+            operation, params or {}, call_timeout=call_timeout, retry_non_idempotent=retry_non_idempotent
+        )
 
     async def download(self, url: str) -> bytes:
         """Downloads a ``download_url`` from an earlier answer."""
+        _check_open(self)
         await self._load_store()
         call = self._session.start_download(url, _now_ms())
         body: bytes = (await self._run(call, None))["body"]
@@ -523,11 +558,13 @@ class AsyncZoomPhone(AsyncZoomPhoneApi):
             self._session.load_tokens(stored)
 
     async def _call(self, operation: str, params: dict[str, Any], **options: Any) -> Any:
+        _check_open(self)
         await self._load_store()
         call = self._deadlines.start(self._session, operation, params, options)
         return _result(await self._run(call, None))
 
     async def _iterate(self, operation: str, params: dict[str, Any], limit: Optional[int]) -> AsyncIterator[Any]:
+        _check_open(self)
         await self._load_store()
         pager = _core.Pager(operation, params, limit=limit)
         while True:
@@ -674,7 +711,7 @@ class _Deadlines:
         self._by_call: dict[int, int] = {}
 
     def start(self, session: _core.Session, operation: str, params: dict[str, Any], options: dict[str, Any]) -> int:
-        options = dict(options)
+        options = {k: v for k, v in options.items() if v is not None}
         timeout = options.pop("call_timeout", self._timeout)
         now = _now_ms()
         if timeout is not None and options.get("deadline_ms") is None:
