@@ -159,3 +159,14 @@ def test_version_matches_the_package_metadata() -> None:
     from importlib.metadata import version
 
     assert zoom_phone.__version__ == version("zoom-phone")
+
+
+def test_the_wheel_has_a_long_description() -> None:
+    """The package page shows what it is, how to install it and an example."""
+    from importlib.metadata import metadata
+
+    meta = metadata("zoom-phone")
+    assert meta["Description-Content-Type"].startswith("text/markdown")
+    text = meta.get_payload() or meta["Description"]  # type: ignore[attr-defined]
+    assert "pip install zoom-phone" in text
+    assert "with ZoomPhone(" in text
