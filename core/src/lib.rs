@@ -6,6 +6,7 @@
 //! Python through `bindings-python`.
 
 pub mod catalog;
+pub mod config;
 pub mod error;
 pub mod secret;
 pub mod time;

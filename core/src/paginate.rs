@@ -9,7 +9,6 @@ use serde_json::{Map, Value};
 use crate::catalog::{Operation, Pagination};
 use crate::date::Date;
 use crate::error::Error;
-use crate::response::ApiError;
 use crate::time::Timestamp;
 
 /// How long Zoom honours a `next_page_token`.
@@ -106,11 +105,68 @@ enum State {
     Done,
 }
 
+/// Where to continue a listing later: the token of the page to fetch
+/// (`None`: the first page) and how many of that page's items were already
+/// handed out. Valid while Zoom keeps the token (15 minutes from
+/// `issued_at`). Bindings pass it as JSON ([`ResumePoint::to_json`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResumePoint {
+    pub token: Option<String>,
+    pub issued_at: Option<Timestamp>,
+    /// Items of that page to skip.
+    pub skip: u64,
+}
+
+impl ResumePoint {
+    /// `{"token", "issued_at_ms", "skip"}`.
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({
+            "token": self.token,
+            "issued_at_ms": self.issued_at.map(Timestamp::as_millis),
+            "skip": self.skip,
+        })
+    }
+
+    /// Reads [`ResumePoint::to_json`]'s shape (camelCase keys too).
+    pub fn from_json(value: &Value) -> Result<ResumePoint, Error> {
+        let bad = |problem: &str| {
+            Error::from(crate::config::ConfigError::new(
+                "resume",
+                problem.to_owned(),
+            ))
+        };
+        let Value::Object(map) = value else {
+            return Err(bad("must be an object {token, issued_at_ms, skip}"));
+        };
+        let get = |snake: &str, camel: &str| map.get(snake).or_else(|| map.get(camel));
+        let token = match get("token", "token") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+            Some(_) => return Err(bad("token must be a non-empty string or null")),
+        };
+        let number = |v: Option<&Value>, what: &str| match v {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => v
+                .as_u64()
+                .map(Some)
+                .ok_or_else(|| bad(&format!("{what} must be a whole number"))),
+        };
+        Ok(ResumePoint {
+            token,
+            issued_at: number(get("issued_at_ms", "issuedAtMs"), "issued_at_ms")?
+                .map(Timestamp::from_millis),
+            skip: number(get("skip", "skip"), "skip")?.unwrap_or(0),
+        })
+    }
+}
+
 /// Walks the pages of one listing.
 ///
 /// ```text
 /// loop { let Some(params) = pager.next_params(now)? else { break };
-///        /* send, parse */ for item in pager.receive(&body, now) { ... } }
+///        /* send, parse the page */
+///        let range = pager.accept_page(token_of_page, items_of_page.len(), now);
+///        hand out items_of_page[range] }
 /// ```
 #[derive(Debug, Clone)]
 pub struct Pager {
@@ -120,6 +176,16 @@ pub struct Pager {
     yielded: u64,
     pages: u64,
     state: State,
+    /// The token the page being received (or last received) was fetched with.
+    current: Option<Token>,
+    /// Items of the next page to leave out (a resume into a page).
+    skip: u64,
+    /// The last accepted page: items left out at its front, handed out, in all.
+    page_start: u64,
+    page_take: u64,
+    page_items: u64,
+    /// The next page's token when the limit ended the listing.
+    after: Option<Token>,
 }
 
 impl Pager {
@@ -133,6 +199,12 @@ impl Pager {
             yielded: 0,
             pages: 0,
             state: State::First,
+            current: None,
+            skip: 0,
+            page_start: 0,
+            page_take: 0,
+            page_items: 0,
+            after: None,
         }
     }
 
@@ -149,10 +221,26 @@ impl Pager {
     /// Continue a listing from a token saved earlier ([`Pager::token`]),
     /// with when it was issued if known (for the up-front expiry check).
     #[must_use]
-    pub fn resume(mut self, token: impl Into<String>, issued_at: Option<Timestamp>) -> Self {
-        let value: String = token.into();
-        if self.pagination.is_some() && !value.is_empty() && self.state != State::Done {
-            self.state = State::Next(Token { value, issued_at });
+    pub fn resume(self, token: impl Into<String>, issued_at: Option<Timestamp>) -> Self {
+        self.resume_at(ResumePoint {
+            token: Some(token.into()),
+            issued_at,
+            skip: 0,
+        })
+    }
+
+    /// Continue a listing from a [`ResumePoint`] saved earlier.
+    #[must_use]
+    pub fn resume_at(mut self, point: ResumePoint) -> Self {
+        self.skip = point.skip;
+        match point.token {
+            Some(value) if self.pagination.is_some() && self.state != State::Done => {
+                self.state = State::Next(Token {
+                    value,
+                    issued_at: point.issued_at,
+                });
+            }
+            _ => {}
         }
         self
     }
@@ -162,6 +250,36 @@ impl Pager {
         match &self.state {
             State::Next(t) => Some((t.value.as_str(), t.issued_at)),
             _ => None,
+        }
+    }
+
+    /// Where to resume later, when `handed_out` items of the last page's
+    /// range ([`Pager::accept_page`]) reached the caller (hosts buffer a
+    /// page): inside that page (its own token and how far in), else the
+    /// next page. Works after a [`Pager::limit`] too. `None` when nothing is
+    /// left.
+    pub fn resume_point(&self, handed_out: u64) -> Option<ResumePoint> {
+        let at = |token: Option<&Token>, skip: u64| ResumePoint {
+            token: token.map(|t| t.value.clone()),
+            issued_at: token.and_then(|t| t.issued_at),
+            skip,
+        };
+        match &self.state {
+            State::First => return Some(at(None, self.skip)),
+            // The previous page is used up (the next one is only asked for
+            // then): resume with the page in flight.
+            State::Awaiting => return Some(at(self.current.as_ref(), self.skip)),
+            State::Next(_) | State::Done => {}
+        }
+        if handed_out < self.page_take {
+            return Some(at(self.current.as_ref(), self.page_start + handed_out));
+        }
+        if self.page_start + self.page_take < self.page_items {
+            return Some(at(self.current.as_ref(), self.page_start + self.page_take));
+        }
+        match &self.state {
+            State::Next(t) => Some(at(Some(t), 0)),
+            _ => self.after.as_ref().map(|t| at(Some(t), 0)),
         }
     }
 
@@ -179,6 +297,18 @@ impl Pager {
         self.state == State::Done
     }
 
+    /// The page's field holding the next page's token (`next_page_token`).
+    pub fn token_field(&self) -> Option<&str> {
+        self.pagination.as_ref().map(|p| p.token_field.as_str())
+    }
+
+    /// The page's field holding its items (`call_logs`, `users`, ...).
+    pub fn items_field(&self) -> Option<&str> {
+        self.pagination
+            .as_ref()
+            .and_then(|p| p.items_field.as_deref())
+    }
+
     /// Parameters of the next call, `Ok(None)` when the listing is complete,
     /// or `Err(PageTokenExpired)` when the token is older than Zoom keeps it
     /// (sending it would only earn Zoom's 400).
@@ -187,6 +317,7 @@ impl Pager {
             State::Done => Ok(None),
             State::First => {
                 self.state = State::Awaiting;
+                self.current = None;
                 Ok(Some(self.params.clone()))
             }
             // Asked twice without an answer in between: the same call again.
@@ -207,6 +338,7 @@ impl Pager {
                     self.state = State::Done;
                     return Ok(None);
                 };
+                self.current = Some(token.clone());
                 self.params = params.clone();
                 self.state = State::Awaiting;
                 Ok(Some(params))
@@ -214,70 +346,59 @@ impl Pager {
         }
     }
 
+    /// Takes one page the host parsed: the next page's token as the page
+    /// holds it (`None`, or empty: the last page) and how many items it
+    /// has. Returns which of them to hand out: those a resume skips are
+    /// left out at the front, and the limit cuts the end.
+    pub fn accept_page(
+        &mut self,
+        token: Option<&str>,
+        items: usize,
+        now: Timestamp,
+    ) -> std::ops::Range<usize> {
+        if self.state != State::Awaiting {
+            return 0..0;
+        }
+        self.pages += 1;
+        let skip = usize::try_from(std::mem::take(&mut self.skip))
+            .unwrap_or(usize::MAX)
+            .min(items);
+        let room = self
+            .limit
+            .map_or(u64::MAX, |l| l.saturating_sub(self.yielded));
+        let take = usize::try_from(room)
+            .unwrap_or(usize::MAX)
+            .min(items - skip);
+        self.yielded += take as u64;
+        self.page_start = skip as u64;
+        self.page_take = take as u64;
+        self.page_items = items as u64;
+        let limit_reached = self.limit.is_some_and(|l| self.yielded >= l);
+        let next = token.filter(|t| !t.trim().is_empty()).map(|t| Token {
+            value: t.to_owned(),
+            issued_at: Some(now),
+        });
+        self.state = match next {
+            Some(t) if !limit_reached => State::Next(t),
+            Some(t) => {
+                self.after = Some(t);
+                State::Done
+            }
+            None => State::Done,
+        };
+        skip..skip + take
+    }
+
     /// Takes one page's body; returns its items (cut short at the limit) and
     /// prepares the next call.
     pub fn receive<'a>(&mut self, body: &'a Value, now: Timestamp) -> &'a [Value] {
-        if self.state != State::Awaiting {
-            return &[];
-        }
-        self.pages += 1;
         let page = match &self.pagination {
             Some(p) => items_of(p, body),
             None => &[],
         };
-        let room = self
-            .limit
-            .map_or(u64::MAX, |l| l.saturating_sub(self.yielded));
-        let take = usize::try_from(room).unwrap_or(usize::MAX).min(page.len());
-        let page = page.get(..take).unwrap_or(&[]);
-        self.yielded += page.len() as u64;
-        let limit_reached = self.limit.is_some_and(|l| self.yielded >= l);
         let token = self.pagination.as_ref().and_then(|p| token_of(p, body));
-        self.state = match token {
-            Some(t) if !limit_reached => State::Next(Token {
-                value: t.to_owned(),
-                issued_at: Some(now),
-            }),
-            _ => State::Done,
-        };
-        page
-    }
-
-    /// Takes a driver call's successful [`Output`](crate::response::Output):
-    /// [`Pager::receive`] of its JSON body. A page that is not JSON (never
-    /// the case for a paginated operation) yields nothing and ends the
-    /// listing. Errors need no counterpart: the driver already reports
-    /// Zoom's expired-token answer as `Error::PageTokenExpired`.
-    pub fn accept<'a>(
-        &mut self,
-        output: &'a crate::response::Output,
-        now: Timestamp,
-    ) -> &'a [Value] {
-        match &output.body {
-            crate::response::Body::Json(body) => self.receive(body, now),
-            _ => {
-                self.state = State::Done;
-                &[]
-            }
-        }
-    }
-
-    /// Takes Zoom's error answer to the last call (after any retries): the
-    /// expired-token answer becomes `Error::PageTokenExpired` (the listing
-    /// must restart); other errors are the caller's to surface as they are.
-    /// Either way the pager is done.
-    pub fn receive_error(&mut self, error: &ApiError) -> Option<Error> {
-        let had_token = self.pages > 0 || self.params_have_token();
-        self.state = State::Done;
-        let message = error.message.as_deref().unwrap_or_default();
-        (had_token && is_expired_token_error(error.status, error.code, message))
-            .then_some(Error::PageTokenExpired)
-    }
-
-    fn params_have_token(&self) -> bool {
-        self.pagination
-            .as_ref()
-            .is_some_and(|p| self.params.get(&p.token_param).is_some())
+        let range = self.accept_page(token, page.len(), now);
+        page.get(range).unwrap_or(&[])
     }
 }
 

@@ -31,14 +31,49 @@ pub const SNIPPET_LIMIT: usize = 512;
 /// Zoom's per-response tracking header; users quote it to Zoom support.
 pub const TRACKING_HEADER: &str = "x-zm-trackingid";
 
-/// A successful response.
+/// A successful response: status, headers, Zoom's tracking id and
+/// rate-limit headers, and the body (`T`: [`Body`] parsed, [`RawBody`] as
+/// the driver hands it to hosts, or a typed model).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Output<T = Body> {
     pub status: u16,
+    /// The response's headers (bindings may pass only [`HEADERS_READ`]).
+    pub headers: http::HeaderMap,
     /// `x-zm-trackingid`, when present.
     pub tracking_id: Option<String>,
     pub rate_limit: RateLimitInfo,
+    /// Where a redirect sent the request (the transcript's signed URL, a
+    /// recording's download host), if one was followed.
+    pub location: Option<String>,
     pub body: T,
+}
+
+impl<T> Output<T> {
+    /// The same metadata with another body.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Output<U> {
+        Output {
+            status: self.status,
+            headers: self.headers,
+            tracking_id: self.tracking_id,
+            rate_limit: self.rate_limit,
+            location: self.location,
+            body: f(self.body),
+        }
+    }
+
+    /// The same metadata with a body computed by a fallible `f`.
+    pub fn try_map<U, E>(self, f: impl FnOnce(T) -> Result<U, E>) -> Result<Output<U>, E> {
+        let body = f(self.body)?;
+        Ok(Output {
+            status: self.status,
+            headers: self.headers,
+            tracking_id: self.tracking_id,
+            rate_limit: self.rate_limit,
+            location: self.location,
+            body,
+        })
+    }
 }
 
 /// What a successful response carried.
@@ -52,11 +87,70 @@ pub enum Body {
         content_type: Option<String>,
         bytes: Vec<u8>,
     },
-    /// A 3xx whose `Location` is the result.
+    /// A text download (the transcript's VTT).
+    Text {
+        content_type: Option<String>,
+        text: String,
+    },
+    /// A 3xx whose `Location` is the result (only from [`parse`] of a
+    /// redirect a host did not follow).
     Redirect {
         location: String,
     },
 }
+
+/// A success body as the driver hands it to hosts: classified, not parsed.
+/// Each host parses [`RawBody::Json`] with its own parser (`serde_json`,
+/// `JSON.parse`, `json.loads`), once.
+#[derive(Clone, PartialEq)]
+pub enum RawBody {
+    /// JSON text, not yet parsed (not an error object: that was checked).
+    Json(Vec<u8>),
+    Empty,
+    Binary {
+        content_type: Option<String>,
+        bytes: Vec<u8>,
+    },
+    Text {
+        content_type: Option<String>,
+        text: String,
+    },
+}
+
+impl fmt::Debug for RawBody {
+    // Bodies can be megabytes; show their size, not their bytes.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RawBody::Json(b) => write!(f, "Json({} bytes)", b.len()),
+            RawBody::Empty => f.write_str("Empty"),
+            RawBody::Binary {
+                content_type,
+                bytes,
+            } => write!(f, "Binary({} bytes, {content_type:?})", bytes.len()),
+            RawBody::Text { content_type, text } => {
+                write!(f, "Text({} bytes, {content_type:?})", text.len())
+            }
+        }
+    }
+}
+
+/// A classified success, as [`classify`] and the driver give it.
+pub type Reply = Output<RawBody>;
+
+/// The headers the core reads from a response. A binding may pass only
+/// these across its boundary (each costs a conversion); the host keeps the
+/// whole response for its users.
+pub const HEADERS_READ: [&str; 9] = [
+    "content-type",
+    "content-length",
+    "location",
+    "x-zm-trackingid",
+    "retry-after",
+    "x-ratelimit-category",
+    "x-ratelimit-type",
+    "x-ratelimit-limit",
+    "x-ratelimit-remaining",
+];
 
 /// One entry of a Zoom validation error's `errors` array.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -85,6 +179,9 @@ pub struct ApiError {
     /// The start of the body when it is not Zoom's JSON error object (HTML
     /// from a proxy, XML, text); `None` for an empty body or Zoom's JSON.
     pub snippet: Option<String>,
+    /// When the answer arrived, if the driver knows (it resolves
+    /// `Retry-After` against it: [`Error::retry_after`]).
+    pub received_at: Option<crate::Timestamp>,
 }
 
 impl ApiError {
@@ -124,44 +221,158 @@ pub struct DecodeError {
     pub tracking_id: Option<String>,
 }
 
-/// Parses a response of `op`.
-pub fn parse(op: &Operation, response: http::Response<Vec<u8>>) -> Result<Output, Error> {
+/// Classifies a response of `op` without parsing a success body: a
+/// non-success status, or a 2xx whose body is exactly Zoom's error object,
+/// is an [`ApiError`]; a success carries its body as [`RawBody`], JSON still
+/// text (the caller parses it once, with [`decode_json`] or its own parser).
+pub fn classify(op: &Operation, response: http::Response<Vec<u8>>) -> Result<Reply, Error> {
     let (parts, bytes) = response.into_parts();
     let status = parts.status.as_u16();
+    let header = |name: http::header::HeaderName| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
     let tracking_id = parts
         .headers
         .get(TRACKING_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let rate_limit = RateLimitInfo::from_headers(&parts.headers);
-    let content_type = parts
-        .headers
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let location = parts
-        .headers
-        .get(http::header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let content_type = header(http::header::CONTENT_TYPE);
     let meta = Meta {
         operation: &op.id,
         status,
         tracking_id: &tracking_id,
         rate_limit: &rate_limit,
     };
-
-    let redirectable = matches!(op.response, ResponseKind::Redirect | ResponseKind::Binary);
-    let body = match (status, location) {
-        (300..=399, Some(location)) if redirectable => Body::Redirect { location },
-        (200..=299, _) => success_body(op, &meta, content_type, bytes)?,
-        _ => return Err(meta.api_error(&bytes).into()),
-    };
+    if !(200..=299).contains(&status) {
+        return Err(meta.api_error(&bytes).into());
+    }
+    let body = success_body(op, &meta, content_type, bytes)?;
     Ok(Output {
         status,
+        headers: parts.headers,
         tracking_id,
         rate_limit,
+        location: None,
         body,
+    })
+}
+
+/// Parses a response of `op`: [`classify`], with a JSON body parsed into a
+/// [`Value`]. A 3xx with a `Location` answers the download operations (a
+/// host that did not follow Zoom's redirect gets [`Body::Redirect`]).
+pub fn parse(op: &Operation, response: http::Response<Vec<u8>>) -> Result<Output, Error> {
+    let status = response.status().as_u16();
+    let redirectable = matches!(op.response, ResponseKind::Redirect | ResponseKind::Binary);
+    if (300..=399).contains(&status) && redirectable {
+        if let Some(location) = response
+            .headers()
+            .get(http::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+        {
+            let (parts, _) = response.into_parts();
+            return Ok(Output {
+                status,
+                tracking_id: parts
+                    .headers
+                    .get(TRACKING_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned),
+                rate_limit: RateLimitInfo::from_headers(&parts.headers),
+                headers: parts.headers,
+                location: Some(location.clone()),
+                body: Body::Redirect { location },
+            });
+        }
+    }
+    let reply = classify(op, response)?;
+    into_value(&op.id, reply)
+}
+
+/// A classified reply with its JSON parsed into a [`Value`].
+pub fn into_value(operation: &str, reply: Reply) -> Result<Output, Error> {
+    let (status, tracking_id) = (reply.status, reply.tracking_id.clone());
+    reply.try_map(|body| {
+        Ok(match body {
+            RawBody::Json(bytes) => match serde_json::from_slice::<Value>(&bytes) {
+                Ok(v) => Body::Json(v),
+                Err(_) => return Err(decode_error(operation, status, tracking_id, &bytes)),
+            },
+            RawBody::Empty => Body::Empty,
+            RawBody::Binary {
+                content_type,
+                bytes,
+            } => Body::Binary {
+                content_type,
+                bytes,
+            },
+            RawBody::Text { content_type, text } => Body::Text { content_type, text },
+        })
+    })
+}
+
+/// The error for a success body a host's JSON parser refused: the core
+/// parses it again to word the problem the same way in every host (this
+/// is the rare path; the parser's own message is not used).
+pub fn decode_error(
+    operation: &str,
+    status: u16,
+    tracking_id: Option<String>,
+    bytes: &[u8],
+) -> Error {
+    let message = match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+        Ok(_) => "the body is JSON this client could not read".to_owned(),
+        Err(e) if e.is_eof() => format!("the JSON body is truncated ({e})"),
+        Err(e) => format!("the body is not JSON ({e})"),
+    };
+    DecodeError {
+        operation: operation.to_owned(),
+        status,
+        path: ".".to_owned(),
+        message,
+        snippet: snippet(bytes),
+        tracking_id,
+    }
+    .into()
+}
+
+/// Deserializes a classified reply's JSON into `T` straight from the bytes;
+/// only when that fails is the body read again as a [`Value`] to name the
+/// JSON path of the mismatch. An empty body reads as `null` (so `Option<T>`
+/// and `()` work for operations without content).
+pub fn decode_json<T: DeserializeOwned>(operation: &str, reply: Reply) -> Result<Output<T>, Error> {
+    let (status, tracking_id) = (reply.status, reply.tracking_id.clone());
+    reply.try_map(|body| {
+        let bytes = match body {
+            RawBody::Json(bytes) => bytes,
+            RawBody::Empty => b"null".to_vec(),
+            RawBody::Binary { .. } | RawBody::Text { .. } => {
+                return Err(DecodeError {
+                    operation: operation.to_owned(),
+                    status,
+                    path: ".".to_owned(),
+                    message: "the response is not JSON (a download)".to_owned(),
+                    snippet: None,
+                    tracking_id,
+                }
+                .into());
+            }
+        };
+        if let Ok(value) = serde_json::from_slice::<T>(&bytes) {
+            return Ok(value);
+        }
+        let value = serde_json::from_slice::<Value>(&bytes)
+            .map_err(|_| decode_error(operation, status, tracking_id.clone(), &bytes))?;
+        from_value(operation, value).map_err(|mut e| {
+            e.status = status;
+            e.tracking_id = tracking_id;
+            Error::from(e)
+        })
     })
 }
 
@@ -172,33 +383,7 @@ pub fn parse_json<T: DeserializeOwned>(
     op: &Operation,
     response: http::Response<Vec<u8>>,
 ) -> Result<Output<T>, Error> {
-    let output = parse(op, response)?;
-    let value = match output.body {
-        Body::Json(v) => v,
-        Body::Empty => Value::Null,
-        Body::Binary { .. } | Body::Redirect { .. } => {
-            return Err(DecodeError {
-                operation: op.id.clone(),
-                status: output.status,
-                path: ".".to_owned(),
-                message: "the response is not JSON (download or redirect)".to_owned(),
-                snippet: None,
-                tracking_id: output.tracking_id,
-            }
-            .into());
-        }
-    };
-    let body = from_value(&op.id, value).map_err(|mut e| {
-        e.status = output.status;
-        e.tracking_id.clone_from(&output.tracking_id);
-        Error::from(e)
-    })?;
-    Ok(Output {
-        status: output.status,
-        tracking_id: output.tracking_id,
-        rate_limit: output.rate_limit,
-        body,
-    })
+    decode_json(&op.id, classify(op, response)?)
 }
 
 /// Deserializes a JSON value of `operation`'s response into `T`, naming the
@@ -238,6 +423,7 @@ impl Meta<'_> {
             tracking_id: self.tracking_id.clone(),
             operation: self.operation.to_owned(),
             snippet: None,
+            received_at: None,
         };
         match serde_json::from_slice::<Value>(bytes) {
             Ok(Value::Object(map)) if map.contains_key("code") || map.contains_key("message") => {
@@ -281,43 +467,65 @@ fn success_body(
     meta: &Meta<'_>,
     content_type: Option<String>,
     bytes: Vec<u8>,
-) -> Result<Body, Error> {
+) -> Result<RawBody, Error> {
     let is_json_type = content_type
         .as_deref()
         .is_some_and(|t| t.to_ascii_lowercase().contains("json"));
+    if (is_json_type || matches!(op.response, ResponseKind::Json | ResponseKind::Empty))
+        && probe_error_object(&bytes)
+    {
+        return Err(meta.api_error(&bytes).into());
+    }
     match op.response {
-        ResponseKind::Binary | ResponseKind::Redirect => {
-            // A download that turned out to be Zoom's error object.
-            if is_json_type
-                && let Ok(v) = serde_json::from_slice::<Value>(&bytes)
-                && is_error_object(&v)
-            {
-                return Err(meta.api_error(&bytes).into());
-            }
-            Ok(Body::Binary {
-                content_type,
-                bytes,
-            })
-        }
+        ResponseKind::Binary => Ok(RawBody::Binary {
+            content_type,
+            bytes,
+        }),
+        ResponseKind::Redirect => match String::from_utf8(bytes) {
+            Ok(text) => Ok(RawBody::Text { content_type, text }),
+            Err(e) => Err(meta
+                .decode_error(".", "the text is not UTF-8".to_owned(), e.as_bytes())
+                .into()),
+        },
         ResponseKind::Json | ResponseKind::Empty => {
             if bytes.iter().all(u8::is_ascii_whitespace) {
-                return Ok(Body::Empty);
+                return Ok(RawBody::Empty);
             }
-            match serde_json::from_slice::<Value>(&bytes) {
-                Ok(v) if is_error_object(&v) => Err(meta.api_error(&bytes).into()),
-                Ok(v) => Ok(Body::Json(v)),
-                // Content the spec does not promise and that is not JSON: ignore it.
-                Err(_) if op.response == ResponseKind::Empty => Ok(Body::Empty),
-                Err(e) => {
-                    let message = if e.is_eof() {
-                        format!("the JSON body is truncated ({e})")
-                    } else {
-                        format!("the body is not JSON ({e})")
-                    };
-                    Err(meta.decode_error(".", message, &bytes).into())
-                }
+            // Content the spec does not promise and that is not JSON: ignore
+            // it (such bodies are small; checking them costs nothing).
+            if op.response == ResponseKind::Empty
+                && serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_err()
+            {
+                return Ok(RawBody::Empty);
             }
+            Ok(RawBody::Json(bytes))
         }
+    }
+}
+
+/// Whether a success body is exactly Zoom's error object, at a cost that
+/// does not grow with the body: the probe accepts only the keys `code`,
+/// `message` and `errors`, so any other body fails at its first other key.
+fn probe_error_object(bytes: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Probe {
+        code: Value,
+        message: Value,
+        #[serde(default)]
+        errors: Option<Value>,
+    }
+    let starts_object = bytes
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b'{');
+    if !starts_object {
+        return false;
+    }
+    match serde_json::from_slice::<Probe>(bytes) {
+        Ok(p) => code_number(&p.code).is_some() && p.message.is_string(),
+        Err(_) => false,
     }
 }
 
@@ -371,6 +579,7 @@ impl fmt::Display for Body {
             Body::Json(v) => write!(f, "{v}"),
             Body::Empty => f.write_str("(empty)"),
             Body::Binary { bytes, .. } => write!(f, "({} bytes)", bytes.len()),
+            Body::Text { text, .. } => write!(f, "({} bytes of text)", text.len()),
             Body::Redirect { location } => write!(f, "(redirect to {location})"),
         }
     }

@@ -40,6 +40,24 @@ impl Timestamp {
         Timestamp(self.0.saturating_add(ms))
     }
 
+    /// The instant as an RFC 3339 UTC string (`2026-12-03T00:00:00Z`, with
+    /// milliseconds only when there are some), for messages people read.
+    pub fn to_rfc3339(self) -> String {
+        let date = crate::date::Date::of(self);
+        let ms_of_day = self.0 % 86_400_000;
+        let (h, m, s, ms) = (
+            ms_of_day / 3_600_000,
+            ms_of_day / 60_000 % 60,
+            ms_of_day / 1000 % 60,
+            ms_of_day % 1000,
+        );
+        if ms == 0 {
+            format!("{date}T{h:02}:{m:02}:{s:02}Z")
+        } else {
+            format!("{date}T{h:02}:{m:02}:{s:02}.{ms:03}Z")
+        }
+    }
+
     /// Time from `earlier` to `self`, zero if `earlier` is later.
     pub fn saturating_duration_since(self, earlier: Timestamp) -> Duration {
         Duration::from_millis(self.0.saturating_sub(earlier.0))
@@ -49,6 +67,19 @@ impl Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_is_utc_with_optional_millis() {
+        assert_eq!(Timestamp::UNIX_EPOCH.to_rfc3339(), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            Timestamp::from_millis(1_796_256_000_000).to_rfc3339(),
+            "2026-12-03T00:00:00Z"
+        );
+        assert_eq!(
+            Timestamp::from_millis(1_796_299_199_007).to_rfc3339(),
+            "2026-12-03T11:59:59.007Z"
+        );
+    }
 
     #[test]
     fn arithmetic_saturates() {

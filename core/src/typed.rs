@@ -98,6 +98,10 @@ impl Decode<Binary> for Bytes {
                     bytes: Vec::new(),
                     content_type: None,
                 }),
+                Body::Text { content_type, text } => Ok(Binary {
+                    bytes: text.into_bytes(),
+                    content_type,
+                }),
                 // The location may carry a signed token: not in the message.
                 Body::Redirect { .. } => Err("a redirect the host did not follow"),
                 Body::Json(_) => Err("JSON instead of the file's bytes"),
@@ -129,20 +133,9 @@ fn map_body<T>(
     output: Output,
     f: impl FnOnce(Body) -> Result<T, &'static str>,
 ) -> Result<Output<T>, Error> {
-    let Output {
-        status,
-        tracking_id,
-        rate_limit,
-        body,
-    } = output;
-    match f(body) {
-        Ok(body) => Ok(Output {
-            status,
-            tracking_id,
-            rate_limit,
-            body,
-        }),
-        Err(message) => Err(DecodeError {
+    let (status, tracking_id) = (output.status, output.tracking_id.clone());
+    output.try_map(f).map_err(|message| {
+        DecodeError {
             operation: operation.id.clone(),
             status,
             path: ".".to_owned(),
@@ -150,8 +143,8 @@ fn map_body<T>(
             snippet: None,
             tracking_id,
         }
-        .into()),
-    }
+        .into()
+    })
 }
 
 /// The request parameters of `endpoint` as JSON, as the catalog path takes them.

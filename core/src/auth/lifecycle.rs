@@ -105,9 +105,9 @@ impl Default for LifecycleSettings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Generation(pub u64);
 
-/// One renewal attempt; waiters hold it to learn how that attempt ended.
+/// One renewal; waiters hold its id to learn how it ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct AttemptId(pub u64);
+pub struct RenewalId(pub u64);
 
 /// A token ready for an API call.
 #[derive(Debug, Clone)]
@@ -156,7 +156,7 @@ pub enum Renewed {
 /// This caller is the renewer for `attempt`.
 #[derive(Debug)]
 pub struct Renewal {
-    pub attempt: AttemptId,
+    pub attempt: RenewalId,
     pub action: RenewalAction,
 }
 
@@ -168,10 +168,10 @@ pub enum Access {
     /// Another caller is renewing: poll again (with `waiting_on =
     /// Some(attempt)`) when it completes, or at `until` at the latest.
     Wait {
-        attempt: AttemptId,
+        attempt: RenewalId,
         until: Timestamp,
     },
-    Failed(OAuthError),
+    Failed(crate::Error),
 }
 
 /// A new token set the host must write to its token store.
@@ -239,7 +239,7 @@ pub struct TokenLifecycle {
     in_flight: Option<InFlight>,
     /// The next renewal was forced by a code-124 rejection.
     force_pending: bool,
-    failures: VecDeque<(u64, OAuthError)>,
+    failures: VecDeque<(u64, crate::Error)>,
     last_generation: u64,
     last_attempt: u64,
     /// Renewals start by reading the host's (shared) token store.
@@ -279,13 +279,18 @@ impl TokenLifecycle {
         self.current.as_ref().map(|c| &c.tokens)
     }
 
+    /// Where new tokens come from.
+    pub fn source(&self) -> &TokenSource {
+        &self.source
+    }
+
     pub fn settings(&self) -> LifecycleSettings {
         self.settings
     }
 
     /// May the caller call Zoom at `now`? `waiting_on` is the attempt this
     /// caller was told to wait for, if any.
-    pub fn acquire(&mut self, now: Timestamp, waiting_on: Option<AttemptId>) -> Access {
+    pub fn acquire(&mut self, now: Timestamp, waiting_on: Option<RenewalId>) -> Access {
         if let Some(current) = self.usable() {
             if current
                 .tokens
@@ -294,7 +299,7 @@ impl TokenLifecycle {
                 return Access::Ready(ready(current));
             }
         }
-        if let Some(AttemptId(waited)) = waiting_on {
+        if let Some(RenewalId(waited)) = waiting_on {
             if let Some((_, err)) = self.failures.iter().find(|(a, _)| *a == waited) {
                 return Access::Failed(err.clone());
             }
@@ -307,7 +312,7 @@ impl TokenLifecycle {
                 }
             }
             return Access::Wait {
-                attempt: AttemptId(flight.attempt),
+                attempt: RenewalId(flight.attempt),
                 until: flight.deadline,
             };
         }
@@ -318,7 +323,7 @@ impl TokenLifecycle {
         } else {
             match self.renewal_action() {
                 Ok(action) => action,
-                Err(err) => return Access::Failed(err),
+                Err(err) => return Access::Failed(err.into()),
             }
         };
         // A lost renewer's duty carries over: if it was forced by a 124, so is this one.
@@ -332,7 +337,7 @@ impl TokenLifecycle {
         });
         self.force_pending = false;
         Access::Renew(Renewal {
-            attempt: AttemptId(self.last_attempt),
+            attempt: RenewalId(self.last_attempt),
             action,
         })
     }
@@ -344,7 +349,7 @@ impl TokenLifecycle {
     /// [`TokenLifecycle::complete_renewal`], which asks for a re-read first.
     pub fn complete(
         &mut self,
-        attempt: AttemptId,
+        attempt: RenewalId,
         response: &http::Response<Vec<u8>>,
         now: Timestamp,
     ) -> Result<Option<Persist>, OAuthError> {
@@ -363,7 +368,7 @@ impl TokenLifecycle {
     /// refresh token calls for when store reload is on.
     pub fn complete_renewal(
         &mut self,
-        attempt: AttemptId,
+        attempt: RenewalId,
         response: &http::Response<Vec<u8>>,
         now: Timestamp,
     ) -> Result<Renewed, OAuthError> {
@@ -413,7 +418,7 @@ impl TokenLifecycle {
     /// [`OAuthError::ReauthorizationRequired`].
     pub fn stored(
         &mut self,
-        attempt: AttemptId,
+        attempt: RenewalId,
         stored: Option<TokenSet>,
         now: Timestamp,
     ) -> Result<AfterReload, OAuthError> {
@@ -452,6 +457,11 @@ impl TokenLifecycle {
         }
     }
 
+    /// The renewal under way, if any (its id, and when it counts as lost).
+    pub fn renewing(&self) -> Option<(RenewalId, Timestamp)> {
+        self.in_flight.map(|f| (RenewalId(f.attempt), f.deadline))
+    }
+
     fn end_flight(&mut self, attempt: u64) {
         if self.in_flight.is_some_and(|f| f.attempt == attempt) {
             self.in_flight = None;
@@ -463,7 +473,7 @@ impl TokenLifecycle {
     /// newer token, nothing to persist.
     pub fn complete_external(
         &mut self,
-        attempt: AttemptId,
+        attempt: RenewalId,
         outcome: Result<TokenSet, OAuthError>,
         now: Timestamp,
     ) -> Result<Option<Persist>, OAuthError> {
@@ -492,8 +502,9 @@ impl TokenLifecycle {
     }
 
     /// The renewal for `attempt` could not be carried out (transport error,
-    /// timeout): its waiters get `error`.
-    pub fn fail(&mut self, attempt: AttemptId, error: OAuthError) {
+    /// timeout, a failing store): its waiters get `error`.
+    pub fn fail(&mut self, attempt: RenewalId, error: impl Into<crate::Error>) {
+        let error = error.into();
         if self.in_flight.is_some_and(|f| f.attempt == attempt.0) {
             self.in_flight = None;
         }
@@ -556,7 +567,8 @@ impl TokenLifecycle {
         generation
     }
 
-    fn remember_failure(&mut self, attempt: u64, err: OAuthError) {
+    fn remember_failure(&mut self, attempt: u64, err: impl Into<crate::Error>) {
+        let err = err.into();
         if self.failures.len() == REMEMBERED_FAILURES {
             self.failures.pop_front();
         }

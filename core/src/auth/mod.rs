@@ -11,6 +11,7 @@ pub mod flows;
 pub mod lifecycle;
 pub mod pkce;
 pub mod random;
+mod source;
 pub mod token;
 
 pub use config::{DEFAULT_OAUTH_BASE, OAuthConfig};
@@ -22,8 +23,8 @@ pub use flows::{
     server_to_server_request,
 };
 pub use lifecycle::{
-    Access, AccessToken, AfterReload, AttemptId, Generation, LifecycleSettings, Persist, Rejection,
-    Renewal, RenewalAction, Renewed, TokenLifecycle, TokenSource,
+    Access, AccessToken, AfterReload, Generation, LifecycleSettings, Persist, Rejection, Renewal,
+    RenewalAction, RenewalId, Renewed, TokenLifecycle, TokenSource,
 };
 pub use random::{OsRandom, RandomSource};
 pub use token::{

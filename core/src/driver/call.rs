@@ -1,16 +1,17 @@
-//! The state of one call between polls.
+//! The state of one call between crossings.
 
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use http::Uri;
 use serde_json::Value;
 
 use super::CallOptions;
-use crate::auth::lifecycle::{self, Generation};
+use super::renewal::Renewal;
+use crate::auth::{Generation, RenewalId};
 use crate::catalog::{Host, Operation, RateLimitCategory, ResponseKind};
 use crate::error::Error;
 use crate::limiter::RateLimiter;
-use crate::response::Output;
 use crate::time::Timestamp;
 
 /// The category of downloads by URL: that of Zoom's download operations.
@@ -25,124 +26,106 @@ pub(super) enum Target {
     },
     /// A `download_url`.
     Url(Uri),
-    /// Refused before anything was sent (its outcome is set).
-    Refused,
 }
 
-/// What a call has out with the host.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Pending {
-    /// An API request (or redirect hop), sent with this token generation
-    /// (`None`: sent without `Authorization`).
-    Api {
-        attempt: u64,
+/// Where a call stands: what, if anything, it has out with the host.
+pub(super) enum Phase {
+    /// Nothing out: the next crossing decides.
+    Ready,
+    /// A [`Wait`](super::Action::Wait) is out.
+    Waiting,
+    /// An API request (or a redirect hop) is out, sent with this token
+    /// generation (`None`: without `Authorization`).
+    Sending {
         generation: Option<Generation>,
+        /// The attempt's timeout was cut short by the call's deadline: its
+        /// expiry is the deadline.
+        deadline_bound: bool,
     },
-    /// The session's token request.
-    Token {
-        attempt: u64,
-        renewal: lifecycle::AttemptId,
-    },
-    /// The host's token source was asked.
-    External {
-        attempt: u64,
-        renewal: lifecycle::AttemptId,
-    },
-    /// The host was asked to read its token store.
-    Stored {
-        attempt: u64,
-        renewal: lifecycle::AttemptId,
-    },
+    /// The session's first read of its token store is out.
+    Loading,
+    /// This call runs the session's token renewal.
+    Renewing(Box<Renewal>),
 }
 
-impl Pending {
-    pub(super) fn attempt(self) -> u64 {
-        match self {
-            Pending::Api { attempt, .. }
-            | Pending::Token { attempt, .. }
-            | Pending::External { attempt, .. }
-            | Pending::Stored { attempt, .. } => attempt,
-        }
-    }
-}
-
-// No `Debug`: a call may hold a token request (client credentials, a
-// refresh token).
+/// One call. No `Debug`: it may hold a token request (client credentials,
+/// a refresh token).
 pub(super) struct Call {
     pub(super) target: Target,
+    pub(super) phase: Phase,
+    pub(super) started: Timestamp,
+    pub(super) deadline: Option<Timestamp>,
+    pub(super) max_attempts: Option<u32>,
+    pub(super) retry_writes: Option<bool>,
+    pub(super) headers: http::HeaderMap,
+    /// API attempts sent (redirect hops of one attempt not counted).
+    pub(super) attempts: u32,
+    pub(super) redirects: u32,
     /// The redirect hop the next request goes to, if any.
     pub(super) location: Option<Uri>,
     /// Where the last request went (redirects resolve against it).
     pub(super) sent_uri: Option<Uri>,
-    pub(super) deadline: Option<Timestamp>,
-    pub(super) retry_writes: bool,
-    pub(super) started: Timestamp,
-    /// API attempts sent (redirect hops of one attempt not counted).
-    pub(super) attempts: u32,
-    pub(super) redirects: u32,
+    /// The first redirect's target, reported with the result.
+    pub(super) first_location: Option<String>,
     /// The one renewal a code-124 rejection grants has been used.
     pub(super) renewed: bool,
-    /// The token request this call sends for the session, kept to resend
-    /// it after a transport failure, while the other calls keep waiting.
-    pub(super) token_request: Option<(lifecycle::AttemptId, http::Request<Vec<u8>>)>,
-    /// The renewal this call does for the session needs the token store
-    /// read (again) before anything is sent.
-    pub(super) reload: Option<lifecycle::AttemptId>,
-    /// Token requests this call sent for its current renewal.
-    pub(super) token_attempts: u32,
     /// The token renewal this call waits for.
-    pub(super) waiting_on: Option<lifecycle::AttemptId>,
+    pub(super) waiting_on: Option<RenewalId>,
     /// Send no earlier (a retry's time, or a reserved rate-limit slot).
     pub(super) not_before: Option<Timestamp>,
     /// A rate-limit slot is reserved for the next attempt.
     pub(super) slot: bool,
-    pub(super) pending: Option<Pending>,
     /// The error of the last failed attempt, surfaced if no retry follows.
     pub(super) last_error: Option<Error>,
-    pub(super) outcome: Option<Result<Output, Error>>,
+    /// The caller is gone (cancelled, or its deadline passed while a
+    /// detached action was out): the call only finishes its renewal.
+    pub(super) orphan: bool,
 }
 
 impl Call {
-    pub(super) fn new(target: Target, opts: &CallOptions, now: Timestamp) -> Self {
+    pub(super) fn new(
+        target: Target,
+        opts: &CallOptions,
+        headers: http::HeaderMap,
+        default_timeout: Option<Duration>,
+        now: Timestamp,
+    ) -> Self {
         Call {
             target,
-            location: None,
-            sent_uri: None,
-            deadline: opts.deadline,
-            retry_writes: opts.retry_non_idempotent,
+            phase: Phase::Ready,
             started: now,
+            deadline: opts
+                .timeout
+                .or(default_timeout)
+                .map(|t| now.saturating_add(t)),
+            max_attempts: opts.max_attempts,
+            retry_writes: opts.retry_non_idempotent,
+            headers,
             attempts: 0,
             redirects: 0,
+            location: None,
+            sent_uri: None,
+            first_location: None,
             renewed: false,
-            token_request: None,
-            reload: None,
-            token_attempts: 0,
             waiting_on: None,
             not_before: None,
             slot: false,
-            pending: None,
             last_error: None,
-            outcome: None,
+            orphan: false,
         }
-    }
-
-    pub(super) fn finished(target: Target, result: Result<Output, Error>, now: Timestamp) -> Self {
-        let mut call = Call::new(target, &CallOptions::default(), now);
-        call.outcome = Some(result);
-        call
     }
 
     pub(super) fn operation(&self) -> &'static Operation {
         match &self.target {
             Target::Operation { op, .. } => op,
-            Target::Url(_) | Target::Refused => download_operation(),
+            Target::Url(_) => download_operation(),
         }
     }
 
     pub(super) fn category(&self) -> RateLimitCategory {
         match &self.target {
             Target::Operation { op, .. } => RateLimiter::category_for(op),
-            Target::Url(_) | Target::Refused => DOWNLOAD_CATEGORY,
+            Target::Url(_) => DOWNLOAD_CATEGORY,
         }
     }
 
@@ -157,9 +140,20 @@ impl Call {
     /// Whether 3xx answers are followed rather than returned.
     pub(super) fn follows_redirects(&self) -> bool {
         match &self.target {
-            Target::Operation { op, .. } => op.response == ResponseKind::Binary,
-            Target::Url(_) | Target::Refused => true,
+            Target::Operation { op, .. } => {
+                matches!(op.response, ResponseKind::Binary | ResponseKind::Redirect)
+            }
+            Target::Url(_) => true,
         }
+    }
+
+    /// `t`, or the deadline if that comes first.
+    pub(super) fn bounded(&self, t: Timestamp) -> Timestamp {
+        self.deadline.map_or(t, |d| d.min(t))
+    }
+
+    pub(super) fn past_deadline(&self, now: Timestamp) -> bool {
+        self.deadline.is_some_and(|d| now >= d)
     }
 }
 

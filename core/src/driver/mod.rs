@@ -1,53 +1,55 @@
-//! The call driver: every call of a session as a sans-IO state machine.
+//! The call driver: every call of a client as a sans-IO state machine, and
+//! the one protocol every host speaks with it.
 //!
-//! A host (the Rust clients, the JS and Python bindings) only moves bytes and
-//! time: it asks [`Session::poll`] what to do, sends the requests it is
-//! handed, feeds back what came of them with [`Session::receive`], and sleeps
-//! when told to wait. All decisions live here, composed from the building
-//! blocks: [`request::build_operation`](crate::request::build_operation) and
-//! [`authorize`](crate::request::authorize), the token
-//! [`TokenLifecycle`](crate::auth::TokenLifecycle), the [`RetryPolicy`], the client-side
-//! [`RateLimiter`](crate::limiter::RateLimiter) and [`response::parse`](crate::response::parse).
+//! A host (the Rust clients, the JS and Python bindings) is a small
+//! interpreter: it asks the [`Session`] what to do, performs exactly that
+//! [`Action`], and reports exactly its [`Outcome`]. Nothing else is ever
+//! called "at the right moment"; every decision (which token, when to renew,
+//! whether and when to retry, where a redirect may take the token, what an
+//! answer means, when the deadline has passed) is made here.
 //!
 //! ```text
-//! let id = session.start("listCallQueues", params, CallOptions::default(), now());
+//! let (id, mut step) = session.start(call, now());
 //! loop {
-//!     match session.poll(id, now()) {
-//!         Action::Send { attempt, request } => {
-//!             let outcome = http(request).await;            // redirects NOT followed
-//!             session.receive(id, attempt, outcome, now());
-//!             if let Some(t) = session.take_persist() { store.save(t).await }
-//!             notify_all();                                 // wake Wait { until: None }
-//!         }
-//!         Action::FetchToken { attempt } => {               // TokenSource::External only
-//!             let t = my_token_source().await;
-//!             session.receive_token(id, attempt, t, now());
-//!             notify_all();
-//!         }
-//!         Action::LoadTokens { attempt } => {              // AuthConfig::shared_store only
-//!             let lock = store.lock().await;                // held while session.renewing(id)
-//!             session.receive_stored(id, attempt, store.load().await, now());
-//!         }
-//!         Action::Wait { until: Some(t) } => sleep_until(t).or(notified()).await,
-//!         Action::Wait { until: None } => notified().await,
-//!         Action::Done(result) => return result,
-//!     }
+//!     if step.wake { wake every call of this session that is in a Wait }
+//!     log(step.events);
+//!     let outcome = match step.action {
+//!         Action::Send(send)     => http(send.request, send.timeout, send.body_limit), // redirects NOT followed
+//!         Action::FetchToken     => Outcome::Token(my_token_source()),
+//!         Action::LockStore      => { store.lock();  Outcome::Locked }
+//!         Action::ReadStore      => Outcome::Stored(store.load()),
+//!         Action::WriteStore(t)  => { store.save(t); Outcome::Written }
+//!         Action::UnlockStore    => { store.unlock(); Outcome::Unlocked }
+//!         Action::Wait { until } => { sleep_until(until).or(woken()); Outcome::Woken }
+//!         Action::Done(result)   => return result,
+//!     };
+//!     step = session.handle(id, outcome, now());
 //! }
 //! ```
 //!
-//! A host that abandons a call (timeout, dropped future, aborted promise)
-//! must call [`Session::cancel`]: if that call was fetching the token for
-//! the others, they start a new fetch instead of waiting for it.
+//! The common case, a call with a valid token and nothing due, is two
+//! crossings: [`Session::start`] hands out the request and
+//! [`Session::handle`] takes the response and hands out the result.
 //!
-//! What a call does, in order, on each poll: fail at once if its request
-//! cannot be built; give up when its deadline has passed (with the last
-//! attempt's error, or [`Error::Timeout`]); wait for a scheduled retry;
-//! reserve a client-side rate-limit slot (when limits are configured) and
-//! wait for it; obtain a token (one token request at a time per session;
-//! the other calls wait for it); send. On the answer:
+//! **Abandoning a call.** A host whose caller gives up (an aborted
+//! promise, a dropped future, a cancelled task) calls [`Session::cancel`].
+//! If a *detached* action is out ([`Action::is_detached`]: the steps of a
+//! token renewal, which other calls may be waiting for), the host still
+//! completes it, reports it, and performs what follows until `Done`, so a
+//! rotated refresh token is never lost with its call. The same holds when
+//! a detached action outlives the call's deadline (`expires_at`): the host
+//! may end the caller's wait there with [`Outcome::Expired`], and finishes
+//! the action in the background.
+//!
+//! What a call does, in order: fail at once if its request cannot be
+//! built; read the token store once per session when there is one; give up
+//! when its deadline has passed; wait for a scheduled retry; reserve a
+//! client-side rate-limit slot (when limits are configured) and wait for
+//! it; obtain a token (one renewal at a time per session; the other calls
+//! wait for it); send. On the answer:
 //!
 //! - 401 with Zoom code 124: the token is renewed once and the call resent
-//!   once; a second 124 fails with `OAuthError::TokenRejected`;
+//!   once; a second 124 ends the call with Zoom's 401 (class authentication);
 //! - 429 per-second: retried at `Retry-After` exactly (else after backoff);
 //!   the limiter learns of it; 429 daily: `Error::DailyLimitExceeded`;
 //! - 5xx, 408, resets, timeouts: retried for idempotent methods, or for all
@@ -55,123 +57,47 @@
 //!   full jitter from the session's seeded PRNG; never past `max_attempts`,
 //!   `max_elapsed` or the call's deadline;
 //! - Zoom's expired-page-token answer: `Error::PageTokenExpired`;
-//! - downloads (binary operations, [`Session::start_download`]) follow up to
-//!   [`MAX_REDIRECTS`] redirects, sending the token only where
-//!   [`may_carry_token`] allows; the transcript operation's 302 `Location`
-//!   is its result.
+//! - downloads follow up to [`MAX_REDIRECTS`] redirects, sending the token
+//!   only where [`may_carry_token`] allows; the transcript download answers
+//!   the VTT text, its URL in [`Output::location`](crate::response::Output).
 //!
-//! No type here shows a token, secret or request body in `Debug`, and the
-//! driver never logs.
+//! No type here shows a token, secret or request body in `Debug`.
 
 mod call;
+mod events;
+mod options;
 mod redirect;
+mod renewal;
 mod session;
 
 use std::fmt;
+use std::time::Duration;
 
 use http::Uri;
+use serde_json::Value;
 
-use crate::auth::{LifecycleSettings, OAuthConfig, TokenSet, TokenSource};
-use crate::error::Error;
-use crate::limiter::PlanLimits;
-use crate::request::RequestConfig;
-use crate::response::Output;
-use crate::retry::{RetryPolicy, TransportErrorKind};
-use crate::secret::Secret;
+use crate::auth::TokenSet;
+use crate::error::{Error, TransportFailure};
+use crate::response::Reply;
 use crate::time::Timestamp;
 
-pub use redirect::{MAX_REDIRECTS, is_zoom_host, may_carry_token};
+pub use events::Event;
+pub use redirect::{MAX_REDIRECTS, absolute_url, is_zoom_host, may_carry_token};
 pub use session::Session;
 
-/// How a session obtains its tokens: a [`TokenSource`] for the
-/// [`TokenLifecycle`](crate::auth::TokenLifecycle), its settings, and the tokens to start from.
-#[derive(Debug, Clone)]
-pub struct AuthConfig {
-    pub source: TokenSource,
-    pub settings: LifecycleSettings,
-    /// Installed at start-up (a user's tokens from the code flow, a fixed
-    /// token). Tokens from the host's store go through [`Session::load_tokens`].
-    pub tokens: Option<TokenSet>,
-    /// The host keeps the tokens in a store that other sessions (clients,
-    /// processes) may write too: every renewal starts with
-    /// [`Action::LoadTokens`], so a refresh token another session rotated
-    /// is never used. Ignored for external and fixed tokens.
-    pub shared_store: bool,
-}
-
-impl AuthConfig {
-    /// Server-to-server OAuth: tokens are fetched with the account credentials.
-    pub fn server_to_server(config: OAuthConfig) -> Self {
-        Self::from_source(TokenSource::ServerToServer(config), None)
-    }
-
-    /// The client credentials grant.
-    pub fn client_credentials(config: OAuthConfig) -> Self {
-        Self::from_source(TokenSource::ClientCredentials(config), None)
-    }
-
-    /// A user's tokens, renewed with the refresh grant (rotated refresh
-    /// tokens come back through [`Session::take_persist`]).
-    pub fn refresh_token(config: OAuthConfig, tokens: TokenSet) -> Self {
-        Self::from_source(TokenSource::RefreshToken(config), Some(tokens))
-    }
-
-    /// One access token that is used as long as Zoom takes it; never renewed.
-    pub fn fixed(access_token: impl Into<Secret>) -> Self {
-        let tokens = TokenSet {
-            access_token: access_token.into(),
-            refresh_token: None,
-            token_type: "bearer".to_owned(),
-            scopes: Vec::new(),
-            expires_at: None,
-            api_url: None,
-        };
-        Self::from_source(TokenSource::Fixed, Some(tokens))
-    }
-
-    /// The host supplies tokens on [`Action::FetchToken`].
-    pub fn external() -> Self {
-        Self::from_source(TokenSource::External, None)
-    }
-
-    fn from_source(source: TokenSource, tokens: Option<TokenSet>) -> Self {
-        AuthConfig {
-            source,
-            settings: LifecycleSettings::default(),
-            tokens,
-            shared_store: false,
-        }
-    }
-}
-
-/// Everything a [`Session`] is configured with.
-#[derive(Debug, Clone)]
-pub struct SessionConfig {
-    /// Base URLs and `User-Agent`. A token's `api_url` replaces `base_url`.
-    pub request: RequestConfig,
-    pub auth: AuthConfig,
-    pub retry: RetryPolicy,
-    /// Client-side rate limiting by Zoom's categories; `None` (default): off.
-    pub limits: Option<PlanLimits>,
-    /// Seed of the backoff-jitter PRNG; hosts pass real randomness.
-    pub seed: u64,
-    /// The largest response bodies the host reads.
-    pub body_limits: BodyLimits,
-}
+pub use crate::config::{HostConfig, LogLevel, StoreMode};
 
 /// The largest response body a host reads, in bytes. A longer body fails
-/// the call with [`Error::ResponseTooLarge`] (hosts report it with
-/// [`Session::receive_too_large`]) after reading at most `limit + 1` bytes,
-/// or none at all when `Content-Length` already says so. Which one applies
-/// to a request: [`Session::response_limit`].
+/// the call with [`Error::ResponseTooLarge`] after reading at most
+/// `limit + 1` bytes, or none at all when `Content-Length` already says so.
+/// [`Send::body_limit`] says which applies to a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BodyLimits {
     /// JSON answers of API operations and the token endpoint; default
     /// [`DEFAULT_API_BODY_LIMIT`].
     pub api: u64,
-    /// Downloads (binary operations, [`Session::start_download`]): they are
-    /// held in memory whole, so this bounds the memory one download takes;
-    /// default [`DEFAULT_DOWNLOAD_BODY_LIMIT`]; `u64::MAX`: no limit.
+    /// Downloads: they are held in memory whole, so this bounds the memory
+    /// one download takes; default [`DEFAULT_DOWNLOAD_BODY_LIMIT`].
     pub download: u64,
 }
 
@@ -191,71 +117,207 @@ impl Default for BodyLimits {
     }
 }
 
-impl SessionConfig {
-    /// Default request config and retry policy, no client-side limits, seed 0.
-    pub fn new(auth: AuthConfig) -> Self {
-        SessionConfig {
-            request: RequestConfig::default(),
-            auth,
-            retry: RetryPolicy::default(),
-            limits: None,
-            seed: 0,
-            body_limits: BodyLimits::default(),
-        }
-    }
-}
-
 /// One call of a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CallId(pub u64);
 
-/// One sent request (an API request, a redirect hop or a token request); the
-/// host hands it back with the outcome so a late answer cannot be mistaken
-/// for the current one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct AttemptId(pub u64);
+/// What to call.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Target {
+    /// An operation by Zoom's operationId or its snake_case name, with path
+    /// and query parameters by spec name and the body under `"body"`.
+    Operation { operation: String, params: Value },
+    /// A `download_url` from an earlier answer: a GET, redirects followed,
+    /// the token only where [`may_carry_token`] allows.
+    Download { url: String },
+}
 
-/// Per-call options.
+/// A call to start.
+#[derive(Debug, Clone)]
+pub struct CallRequest {
+    pub target: Target,
+    pub options: CallOptions,
+}
+
+impl CallRequest {
+    /// A call of `operation` with `params` and default options.
+    pub fn operation(operation: impl Into<String>, params: Value) -> Self {
+        CallRequest {
+            target: Target::Operation {
+                operation: operation.into(),
+                params,
+            },
+            options: CallOptions::default(),
+        }
+    }
+
+    /// A download of `url` with default options.
+    pub fn download(url: impl Into<String>) -> Self {
+        CallRequest {
+            target: Target::Download { url: url.into() },
+            options: CallOptions::default(),
+        }
+    }
+
+    #[must_use]
+    pub fn with_options(mut self, options: CallOptions) -> Self {
+        self.options = options;
+        self
+    }
+}
+
+/// Per-call options; each overrides the client's setting for this call.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CallOptions {
-    /// The call fails with [`Error::Timeout`] (or its last attempt's error)
-    /// once this passes; no retry is scheduled after it. The host bounds a
-    /// request in flight by the time left to it; a transport failure
-    /// received at or after it ends the call with [`Error::Timeout`].
-    pub deadline: Option<Timestamp>,
+    /// How long the call may take from its start, retries and waits
+    /// included; then it ends with [`Error::Timeout`] (or its last
+    /// attempt's error).
+    pub timeout: Option<Duration>,
+    /// Attempts in all for this call, the first included.
+    pub max_attempts: Option<u32>,
     /// Retry this call after a 5xx, timeout or reset even if it is a POST or
     /// PATCH, accepting that the write may be applied twice.
-    pub retry_non_idempotent: bool,
+    pub retry_non_idempotent: Option<bool>,
+    /// Extra request headers (checked when the call starts; never logged).
+    pub headers: Vec<(String, String)>,
+}
+
+impl CallOptions {
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    #[must_use]
+    pub fn max_attempts(mut self, n: u32) -> Self {
+        self.max_attempts = Some(n);
+        self
+    }
+
+    #[must_use]
+    pub fn retry_non_idempotent(mut self, allow: bool) -> Self {
+        self.retry_non_idempotent = Some(allow);
+        self
+    }
+
+    #[must_use]
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The options from the JSON shape bindings pass (`timeout_ms`,
+    /// `max_attempts`, `retry_non_idempotent`, `headers`; camelCase keys
+    /// accepted), `null` for none.
+    pub fn from_json(value: &Value) -> Result<CallOptions, Error> {
+        options::from_json(value)
+    }
+}
+
+/// A request for the host to send.
+pub struct Send {
+    /// The request; the host sends it as is and never follows redirects.
+    pub request: http::Request<Vec<u8>>,
+    /// Read at most this many body bytes; refuse at once when
+    /// `Content-Length` says more ([`Outcome::TooLarge`]).
+    pub body_limit: u64,
+    /// How long this attempt may take, body included: already bounded by
+    /// the call's deadline.
+    pub timeout: Duration,
+    /// A token request: complete it even if the call is abandoned.
+    pub detached: bool,
+    /// For a detached request only: the call's deadline. When it passes
+    /// first, the host may report [`Outcome::Expired`] (the caller gets its
+    /// timeout) and must still report the request's own outcome later.
+    pub expires_at: Option<Timestamp>,
+}
+
+impl fmt::Debug for Send {
+    // Without headers and body: they hold the token or the client secret.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Send")
+            .field("method", self.request.method())
+            .field("uri", &redacted_uri(self.request.uri()))
+            .field("body_len", &self.request.body().len())
+            .field("body_limit", &self.body_limit)
+            .field("timeout", &self.timeout)
+            .field("detached", &self.detached)
+            .finish()
+    }
 }
 
 /// What the host must do next for a call.
-///
-/// With [`AuthConfig::shared_store`], a renewal starts with
-/// [`Action::LoadTokens`]. A host whose store is shared with other sessions
-/// takes the store's lock (an in-process lock, a file lock) there and holds
-/// it while [`Session::renewing`] says the call is still renewing, i.e.
-/// until the token request's answer was received and its
-/// [`Session::take_persist`] saved: read, refresh and write are then one
-/// step for all sessions of the store.
+#[non_exhaustive]
 pub enum Action {
-    /// Send this request (without following redirects), then pass the
-    /// outcome to [`Session::receive`] with `attempt`.
-    Send {
-        attempt: AttemptId,
-        request: http::Request<Vec<u8>>,
+    /// Send a request and report [`Outcome::Response`], [`Outcome::TooLarge`]
+    /// or [`Outcome::Failed`].
+    Send(Send),
+    /// Ask the host's token source; report [`Outcome::Token`].
+    FetchToken { expires_at: Option<Timestamp> },
+    /// Take the token store's lock (another process may hold it for a
+    /// while); report [`Outcome::Locked`] or [`Outcome::StoreFailed`].
+    LockStore { expires_at: Option<Timestamp> },
+    /// Read the token store; report [`Outcome::Stored`] or [`Outcome::StoreFailed`].
+    ReadStore { expires_at: Option<Timestamp> },
+    /// Save this token set (`tokens.to_store_json()`); report
+    /// [`Outcome::Written`] or [`Outcome::StoreFailed`].
+    WriteStore {
+        tokens: TokenSet,
+        expires_at: Option<Timestamp>,
     },
-    /// Ask the host's own token source ([`AuthConfig::external`]) and pass
-    /// the result to [`Session::receive_token`] with `attempt`.
-    FetchToken { attempt: AttemptId },
-    /// Read the token store (see [`AuthConfig::shared_store`]) and pass what
-    /// it holds to [`Session::receive_stored`] with `attempt`.
-    LoadTokens { attempt: AttemptId },
-    /// `Some(t)`: poll again at `t` (or earlier when another call of the
-    /// session progressed). `None`: poll again when another call of the
-    /// session progressed (after any `receive`, `receive_token` or `cancel`).
-    Wait { until: Option<Timestamp> },
+    /// Release the token store's lock; report [`Outcome::Unlocked`] or
+    /// [`Outcome::StoreFailed`].
+    UnlockStore,
+    /// Report [`Outcome::Woken`] at `until`, or earlier when another step of
+    /// the session said `wake`.
+    Wait { until: Timestamp },
     /// The call is over; its id is forgotten.
-    Done(Result<Output, Error>),
+    Done(Result<Reply, Error>),
+}
+
+impl Action {
+    /// Whether the action belongs to a token renewal other calls may wait
+    /// for: it must be completed and reported even if its call is abandoned.
+    pub fn is_detached(&self) -> bool {
+        match self {
+            Action::Send(send) => send.detached,
+            Action::FetchToken { .. }
+            | Action::LockStore { .. }
+            | Action::ReadStore { .. }
+            | Action::WriteStore { .. }
+            | Action::UnlockStore => true,
+            Action::Wait { .. } | Action::Done(_) => false,
+        }
+    }
+
+    /// For a detached action: the call's deadline (see [`Send::expires_at`]).
+    pub fn expires_at(&self) -> Option<Timestamp> {
+        match self {
+            Action::Send(send) => send.expires_at,
+            Action::FetchToken { expires_at }
+            | Action::LockStore { expires_at }
+            | Action::ReadStore { expires_at }
+            | Action::WriteStore { expires_at, .. } => *expires_at,
+            _ => None,
+        }
+    }
+
+    /// A short name (`send`, `fetch_token`, ...), as bindings and logs name it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Send(_) => "send",
+            Action::FetchToken { .. } => "fetch_token",
+            Action::LockStore { .. } => "lock_store",
+            Action::ReadStore { .. } => "read_store",
+            Action::WriteStore { .. } => "write_store",
+            Action::UnlockStore => "unlock_store",
+            Action::Wait { .. } => "wait",
+            Action::Done(_) => "done",
+        }
+    }
 }
 
 impl fmt::Debug for Action {
@@ -263,48 +325,91 @@ impl fmt::Debug for Action {
     // (token requests) client credentials and refresh tokens.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Action::Send { attempt, request } => f
-                .debug_struct("Send")
-                .field("attempt", attempt)
-                .field("method", request.method())
-                .field("uri", &redacted_uri(request.uri()))
-                .field("body_len", &request.body().len())
-                .finish(),
-            Action::FetchToken { attempt } => f
-                .debug_struct("FetchToken")
-                .field("attempt", attempt)
-                .finish(),
-            Action::LoadTokens { attempt } => f
-                .debug_struct("LoadTokens")
-                .field("attempt", attempt)
-                .finish(),
+            Action::Send(send) => send.fmt(f),
             Action::Wait { until } => f.debug_struct("Wait").field("until", until).finish(),
             Action::Done(result) => f.debug_tuple("Done").field(result).finish(),
+            other => f.write_str(other.name()),
         }
     }
 }
 
 /// The URI without its query (signed download URLs carry access keys there).
-fn redacted_uri(uri: &Uri) -> String {
+pub(crate) fn redacted_uri(uri: &Uri) -> String {
     match (uri.scheme_str(), uri.authority()) {
         (Some(s), Some(a)) => format!("{s}://{a}{}", uri.path()),
         _ => uri.path().to_owned(),
     }
 }
 
-/// A request that got no HTTP answer, as the host's client reports it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TransportError {
-    pub kind: TransportErrorKind,
-    /// The client's description (no request contents).
-    pub message: String,
+/// What came of the action the host performed.
+#[non_exhaustive]
+pub enum Outcome {
+    /// The answer to a [`Action::Send`] (any status; redirects not followed).
+    Response(http::Response<Vec<u8>>),
+    /// The answer's body is longer than [`Send::body_limit`].
+    TooLarge,
+    /// No answer: refused, reset, the attempt's timeout, ...
+    Failed(TransportFailure),
+    /// The token source's answer (`Err`: why it failed, in the host's words).
+    Token(Result<TokenSet, String>),
+    Locked,
+    /// What the store holds (`None`: nothing yet).
+    Stored(Option<TokenSet>),
+    Written,
+    Unlocked,
+    /// A store action failed (the host's description).
+    StoreFailed(String),
+    /// After [`Action::Wait`]: the time came, or another step woke the call.
+    Woken,
+    /// The call's deadline (`expires_at`) passed while a detached action is
+    /// still out; the action's own outcome is reported later.
+    Expired,
 }
 
-impl TransportError {
-    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
-        TransportError {
-            kind,
-            message: message.into(),
+impl fmt::Debug for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Outcome::Response(r) => write!(f, "Response({})", r.status()),
+            Outcome::TooLarge => f.write_str("TooLarge"),
+            Outcome::Failed(e) => write!(f, "Failed({e})"),
+            Outcome::Token(Ok(_)) => f.write_str("Token(Ok(..))"),
+            Outcome::Token(Err(e)) => write!(f, "Token(Err({e}))"),
+            Outcome::Locked => f.write_str("Locked"),
+            Outcome::Stored(t) => write!(
+                f,
+                "Stored({})",
+                if t.is_some() { "Some(..)" } else { "None" }
+            ),
+            Outcome::Written => f.write_str("Written"),
+            Outcome::Unlocked => f.write_str("Unlocked"),
+            Outcome::StoreFailed(m) => write!(f, "StoreFailed({m})"),
+            Outcome::Woken => f.write_str("Woken"),
+            Outcome::Expired => f.write_str("Expired"),
         }
     }
+}
+
+/// The core's answer to one crossing.
+#[derive(Debug)]
+pub struct Step {
+    pub action: Action,
+    /// Shared state changed (a renewal ended, a renewer went away): wake
+    /// every call of the session that is in a [`Action::Wait`].
+    pub wake: bool,
+    /// Log records for the host's logger (empty unless `log` is on).
+    pub events: Vec<Event>,
+}
+
+/// What [`Session::cancel`] found.
+#[derive(Debug)]
+pub enum Cancelled {
+    /// Nothing the session needs was out: the call is forgotten (abort its
+    /// request in flight, if any).
+    Gone,
+    /// A detached action is out: complete and report it, and perform what
+    /// follows until `Done` (nobody reads that result).
+    Finishing,
+    /// Perform this detached step (releasing the store lock the call held),
+    /// report it, and what follows, until `Done`.
+    Perform(Box<Step>),
 }

@@ -1,141 +1,207 @@
 //! The session: its calls, token lifecycle, limiter and jitter, and the
-//! decisions that move a call from one request to the next.
+//! decisions that move a call from one action to the next.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use http::header::{ACCEPT, LOCATION, USER_AGENT};
-use http::{HeaderValue, Uri};
-use serde_json::Value;
+use http::{HeaderName, HeaderValue, Uri};
+use serde_json::json;
 
-use super::call::{Call, Pending, Target};
+use super::call::{Call, Phase, Target};
+use super::events::Log;
 use super::redirect::{self, MAX_REDIRECTS, may_carry_token};
-use super::{Action, AttemptId, BodyLimits, CallId, CallOptions, SessionConfig, TransportError};
-use crate::auth::lifecycle::{
-    self, Access, AfterReload, Generation, RenewalAction, Renewed, TokenLifecycle,
-};
+use super::{Action, BodyLimits, CallId, CallRequest, Cancelled, Outcome, Send, Step};
+use crate::auth::lifecycle::{self, Access, TokenLifecycle};
 use crate::auth::{DEFAULT_API_BASE_URL, OAuthError, TokenSet, TokenSource};
 use crate::catalog;
+use crate::config::{Credentials, HostConfig, LogLevel, StoreMode, Timeouts};
 use crate::error::Error;
 use crate::limiter::{Acquire, RateLimiter};
 use crate::paginate;
 use crate::ratelimit::RateLimitInfo;
 use crate::request::{self, BuildError, RequestConfig};
-use crate::response;
+use crate::response::{self, Reply};
 use crate::retry::{self, CallState, Decision, GiveUp, Jitter, RetryPolicy, TransportErrorKind};
 use crate::secret::Secret;
 use crate::time::Timestamp;
 
 /// One client's calls, token and rate-limit state. Every method takes
-/// `&mut self`: concurrent hosts keep it behind a lock held only around
-/// `poll`/`receive`, never across a request.
+/// `&mut self`: concurrent hosts keep it behind a lock held only around a
+/// crossing, never across IO.
 pub struct Session {
-    request: RequestConfig,
-    retry: RetryPolicy,
-    lifecycle: TokenLifecycle,
+    pub(super) request: RequestConfig,
+    pub(super) retry: RetryPolicy,
+    pub(super) timeouts: Timeouts,
+    pub(super) lifecycle: TokenLifecycle,
     /// Whether a token request can be repeated without harm: every grant
     /// but the refresh grant, whose first try may have rotated the refresh
     /// token already.
-    token_request_idempotent: bool,
+    pub(super) token_request_idempotent: bool,
+    pub(super) store: StoreMode,
+    /// The store was read once (or there is none to read).
+    store_loaded: bool,
+    /// The call reading the store for the first time, and since when.
+    loader: Option<(u64, Timestamp)>,
     limiter: Option<RateLimiter>,
-    jitter: Jitter,
-    calls: BTreeMap<u64, Call>,
+    pub(super) jitter: Jitter,
+    pub(super) calls: BTreeMap<u64, Call>,
     last_call: u64,
-    last_attempt: u64,
-    persist: Option<TokenSet>,
-    body_limits: BodyLimits,
+    pub(super) body_limits: BodyLimits,
+    pub(super) log: Log,
+    /// Shared state changed in this crossing: the host wakes its waiters.
+    pub(super) wake: bool,
+    entries: u64,
 }
 
-impl fmt::Debug for Session {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Session")
             .field("base_url", &self.request.base_url)
             .field("calls", &self.calls.len())
             .field("has_token", &self.lifecycle.tokens().is_some())
-            .field("persist_pending", &self.persist.is_some())
+            .field("token_store", &self.store)
             .finish_non_exhaustive()
     }
 }
 
 impl Session {
-    /// A session; fails when the request config cannot make requests (a
-    /// base URL that is not absolute, a `User-Agent` that is no header value).
-    pub fn new(config: SessionConfig) -> Result<Session, Error> {
-        check_config(&config.request)?;
-        let token_request_idempotent = !matches!(config.auth.source, TokenSource::RefreshToken(_));
-        let mut lifecycle = TokenLifecycle::new(config.auth.source, config.auth.settings);
-        lifecycle.set_store_reload(config.auth.shared_store);
-        if let Some(tokens) = config.auth.tokens {
+    /// A session; fails when the configuration cannot be used.
+    pub fn new(config: HostConfig) -> Result<Session, Error> {
+        config.validate()?;
+        let oauth = config.oauth();
+        let (source, tokens) = match (config.credentials, oauth) {
+            (Credentials::ServerToServer { .. }, Some(o)) => (TokenSource::ServerToServer(o), None),
+            (Credentials::ClientCredentials { .. }, Some(o)) => {
+                (TokenSource::ClientCredentials(o), None)
+            }
+            (Credentials::UserTokens { tokens, .. }, Some(o)) => {
+                (TokenSource::RefreshToken(o), Some(tokens))
+            }
+            (Credentials::AccessToken(token), _) => (
+                TokenSource::Fixed,
+                Some(TokenSet {
+                    access_token: token,
+                    refresh_token: None,
+                    token_type: "bearer".to_owned(),
+                    scopes: Vec::new(),
+                    expires_at: None,
+                    api_url: None,
+                }),
+            ),
+            (_, _) => (TokenSource::External, None),
+        };
+        let fixed = matches!(source, TokenSource::Fixed);
+        let token_request_idempotent = !matches!(source, TokenSource::RefreshToken(_));
+        let mut lifecycle = TokenLifecycle::new(source, config.lifecycle);
+        lifecycle.set_store_reload(config.token_store == StoreMode::Shared);
+        if let Some(tokens) = tokens {
             lifecycle.install(tokens);
         }
         Ok(Session {
             request: config.request,
             retry: config.retry,
+            timeouts: config.timeouts,
             lifecycle,
             token_request_idempotent,
-            limiter: config.limits.map(RateLimiter::new),
+            store: config.token_store,
+            store_loaded: config.token_store == StoreMode::None || fixed,
+            loader: None,
+            limiter: config.rate_limits.map(RateLimiter::new),
             jitter: Jitter::new(config.seed),
             calls: BTreeMap::new(),
             last_call: 0,
-            last_attempt: 0,
-            persist: None,
             body_limits: config.body_limits,
+            log: Log::new(config.log),
+            wake: false,
+            entries: 0,
         })
     }
 
-    /// Starts a call of `operation` (Zoom's operationId or its snake_case
-    /// name) with JSON parameters as [`request::build`] takes them. Invalid
-    /// parameters make the first poll `Done(Err(Error::Build(..)))`.
-    pub fn start(
-        &mut self,
-        operation: &str,
-        params: Value,
-        opts: CallOptions,
-        now: Timestamp,
-    ) -> CallId {
-        let call = match catalog::operation(operation) {
-            None => Call::finished(
-                Target::Refused,
-                Err(BuildError::UnknownOperation(operation.to_owned()).into()),
-                now,
-            ),
-            Some(op) => match request::build_operation(op, &params, &self.request) {
-                Err(e) => Call::finished(Target::Refused, Err(e.into()), now),
-                Ok(_) => Call::new(Target::Operation { op, params }, &opts, now),
-            },
-        };
-        self.insert(call)
-    }
-
-    /// Starts a download of a `download_url` from an earlier answer: a GET,
-    /// redirects followed, the token sent only where [`may_carry_token`]
-    /// allows. The result's body is [`response::Body::Binary`].
-    pub fn start_download(&mut self, url: &str, opts: CallOptions, now: Timestamp) -> CallId {
-        let call = match redirect::absolute_url(url) {
-            Some(uri) => Call::new(Target::Url(uri), &opts, now),
-            None => Call::finished(
-                Target::Refused,
-                Err(BuildError::InvalidParameter {
-                    operation: "download".to_owned(),
-                    field: "url".to_owned(),
-                    problem: "is not an absolute http(s) URL".to_owned(),
-                }
-                .into()),
-                now,
-            ),
-        };
-        self.insert(call)
-    }
-
-    fn insert(&mut self, call: Call) -> CallId {
+    /// Starts a call. Invalid parameters end it at once (`Done` with a
+    /// build error, nothing sent); otherwise the step is its first action.
+    pub fn start(&mut self, call: CallRequest, now: Timestamp) -> (CallId, Step) {
+        self.entries += 1;
         self.last_call += 1;
-        self.calls.insert(self.last_call, call);
-        CallId(self.last_call)
+        let id = self.last_call;
+        let action = match self.admit(call, now) {
+            Ok(c) => {
+                self.calls.insert(id, c);
+                self.advance(id, now)
+            }
+            Err(e) => Action::Done(Err(e)),
+        };
+        (CallId(id), self.step(action))
     }
 
-    /// Calls started and not yet done or cancelled.
+    /// Reports the outcome of the action the host performed for `call`,
+    /// and hands out what to do next.
+    pub fn handle(&mut self, call: CallId, outcome: Outcome, now: Timestamp) -> Step {
+        self.entries += 1;
+        let action = self.dispatch(call.0, outcome, now);
+        self.step(action)
+    }
+
+    /// The caller gave up on `call` (abort signal, dropped future,
+    /// cancelled task). See [`Cancelled`] for what the host does next.
+    pub fn cancel(&mut self, call: CallId, now: Timestamp) -> Cancelled {
+        self.entries += 1;
+        if self.is_detached_out(call.0) {
+            if let Some(c) = self.calls.get_mut(&call.0) {
+                c.orphan = true;
+            }
+            return Cancelled::Finishing;
+        }
+        let renewal = match self.calls.get(&call.0) {
+            None => return Cancelled::Gone,
+            Some(Call {
+                phase: Phase::Renewing(r),
+                ..
+            }) => Some((r.id, r.locked)),
+            Some(_) => None,
+        };
+        // Between two token requests (a backoff) nothing is out: the renewal
+        // is given up and the waiters start their own; a lock held for it
+        // is released first.
+        if let Some((renewal, locked)) = renewal {
+            self.abandon_renewal(renewal);
+            if locked {
+                if let Some(c) = self.calls.get_mut(&call.0) {
+                    c.orphan = true;
+                }
+                let action = self.release_renewal(call.0, now);
+                return Cancelled::Perform(Box::new(self.step(action)));
+            }
+        }
+        self.remove(call.0);
+        Cancelled::Gone
+    }
+
+    /// The host cannot complete the detached action it has out for `call`
+    /// (a thread interrupted mid-request): the renewal is given up, so
+    /// other calls start their own. Returns the store lock to release, best
+    /// effort and without reporting, when the host holds it for this call.
+    pub fn abandon(&mut self, call: CallId, now: Timestamp) -> Option<Action> {
+        self.entries += 1;
+        let _ = now;
+        let c = self.remove(call.0)?;
+        match c.phase {
+            Phase::Renewing(r) => {
+                self.abandon_renewal(r.id);
+                r.locked.then_some(Action::UnlockStore)
+            }
+            _ => None,
+        }
+    }
+
+    /// Calls started and not yet done.
     pub fn active_calls(&self) -> usize {
         self.calls.len()
+    }
+
+    /// How many times `start`, `handle`, `cancel` and `abandon` were called:
+    /// hosts' tests check that a call's fast path is two crossings.
+    pub fn entries(&self) -> u64 {
+        self.entries
     }
 
     /// The token set in use, if any (scopes, expiry; `Debug` shows no token).
@@ -143,240 +209,379 @@ impl Session {
         self.lifecycle.tokens()
     }
 
-    /// Seeds the session with tokens from the host's store (not persisted
-    /// again). New tokens also end [`OAuthError::ReauthorizationRequired`].
-    pub fn load_tokens(&mut self, tokens: TokenSet) {
+    /// Adopts tokens obtained elsewhere (an OAuth flow this process ran):
+    /// they are used from the next call on, and end a
+    /// `reauthorization_required` state. Not written to the store.
+    pub fn install_tokens(&mut self, tokens: TokenSet) {
         self.lifecycle.install(tokens);
     }
 
-    /// Whether `call` is renewing the session's token: from
-    /// [`Action::LoadTokens`] until the token request's answer is received
-    /// (or the renewal ends otherwise). A host holds its store's lock while
-    /// this is true.
-    pub fn renewing(&self, call: CallId) -> bool {
-        self.calls.get(&call.0).is_some_and(|c| {
-            c.token_request.is_some()
-                || c.reload.is_some()
-                || matches!(
-                    c.pending,
-                    Some(Pending::Token { .. } | Pending::External { .. } | Pending::Stored { .. })
-                )
+    /// The limits the session was configured with.
+    pub fn timeouts(&self) -> Timeouts {
+        self.timeouts
+    }
+
+    fn step(&mut self, action: Action) -> Step {
+        Step {
+            action,
+            wake: std::mem::take(&mut self.wake),
+            events: self.log.take(),
+        }
+    }
+
+    fn is_detached_out(&self, id: u64) -> bool {
+        self.calls.get(&id).is_some_and(|c| match &c.phase {
+            Phase::Loading => true,
+            Phase::Renewing(r) => r.is_out(),
+            _ => false,
         })
     }
 
-    /// The newest token set the host must write to its store, once. Check
-    /// after every `receive`/`receive_token`: with rotating refresh tokens,
-    /// losing it logs the user out.
-    pub fn take_persist(&mut self) -> Option<TokenSet> {
-        self.persist.take()
+    /// Checks a call before it starts: the operation and its parameters,
+    /// the download URL, the extra headers.
+    fn admit(&mut self, call: CallRequest, now: Timestamp) -> Result<Call, Error> {
+        let CallRequest { target, options } = call;
+        let mut headers = http::HeaderMap::new();
+        for (name, value) in &options.headers {
+            let problem = |what: &str| BuildError::InvalidParameter {
+                operation: "call".to_owned(),
+                field: format!("headers.{name}"),
+                problem: what.to_owned(),
+            };
+            let n = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| problem("is not a valid header name"))?;
+            if n == http::header::AUTHORIZATION || n == http::header::HOST {
+                return Err(problem("is set by the client and cannot be overridden").into());
+            }
+            let v = HeaderValue::from_str(value)
+                .map_err(|_| problem("has a value that cannot go into a header"))?;
+            headers.append(n, v);
+        }
+        let target = match target {
+            super::Target::Operation { operation, params } => {
+                let op = catalog::operation(&operation)
+                    .ok_or_else(|| Error::from(BuildError::UnknownOperation(operation.clone())))?;
+                // Built once here to refuse bad parameters before anything is
+                // sent; each attempt builds again with its token's base URL.
+                request::build_operation(op, &params, &self.request)?;
+                Target::Operation { op, params }
+            }
+            super::Target::Download { url } => {
+                let uri = redirect::absolute_url(&url).ok_or_else(|| {
+                    Error::from(BuildError::InvalidParameter {
+                        operation: "download".to_owned(),
+                        field: "url".to_owned(),
+                        problem: "is not an absolute http(s) URL".to_owned(),
+                    })
+                })?;
+                Target::Url(uri)
+            }
+        };
+        Ok(Call::new(
+            target,
+            &options,
+            headers,
+            self.timeouts.call,
+            now,
+        ))
     }
 
-    /// Abandons a call (host timeout, dropped future). If it was fetching the
-    /// session's token, the calls waiting for that start a new fetch.
-    pub fn cancel(&mut self, call: CallId) {
-        let Some(removed) = self.calls.remove(&call.0) else {
-            return;
+    pub(super) fn remove(&mut self, id: u64) -> Option<Call> {
+        if self.loader.is_some_and(|(l, _)| l == id) {
+            self.loader = None;
+            self.wake = true;
+        }
+        self.calls.remove(&id)
+    }
+
+    /// Ends call `id` with `result`.
+    pub(super) fn finish(&mut self, id: u64, result: Result<Reply, Error>) -> Action {
+        if let (Err(e), true) = (&result, self.log.wants(LogLevel::Debug)) {
+            let operation = self.calls.get(&id).map(|c| c.operation().id.clone());
+            self.log.push(
+                LogLevel::Debug,
+                "call.failed",
+                format!("call {id} failed: {e}"),
+                [
+                    ("call", json!(id)),
+                    ("operation", json!(operation)),
+                    ("class", json!(e.class().name())),
+                    ("code", json!(e.code())),
+                    ("status", json!(e.status())),
+                    ("tracking_id", json!(e.tracking_id())),
+                ],
+            );
+        }
+        self.remove(id);
+        Action::Done(result)
+    }
+
+    /// The caller's wait ends (deadline passed while a detached action is
+    /// out); the call stays to finish that action.
+    fn expire(&mut self, id: u64) -> Action {
+        let Some(c) = self.calls.get_mut(&id) else {
+            return Action::Done(Err(Error::Cancelled));
         };
-        let renewal = match removed.pending {
-            Some(
-                Pending::Token { renewal, .. }
-                | Pending::External { renewal, .. }
-                | Pending::Stored { renewal, .. },
-            ) => Some(renewal),
-            _ => removed
-                .token_request
-                .map(|(renewal, _)| renewal)
-                .or(removed.reload),
+        if c.orphan {
+            return Action::Done(Err(Error::Cancelled));
+        }
+        c.orphan = true;
+        Action::Done(Err(c.last_error.clone().unwrap_or(Error::Timeout)))
+    }
+
+    fn dispatch(&mut self, id: u64, outcome: Outcome, now: Timestamp) -> Action {
+        if !self.calls.contains_key(&id) {
+            return Action::Done(Err(Error::internal(format!(
+                "call {id} is not running (it is done, or was never started)"
+            ))));
+        }
+        if matches!(outcome, Outcome::Expired) {
+            return if self.is_detached_out(id) {
+                self.expire(id)
+            } else {
+                self.protocol_error(id, "Expired reported without a detached action out")
+            };
+        }
+        let Some(c) = self.calls.get_mut(&id) else {
+            return Action::Done(Err(Error::internal("call vanished")));
         };
-        if let Some(renewal) = renewal {
+        match (&c.phase, outcome) {
+            (Phase::Waiting, Outcome::Woken) => {
+                c.phase = Phase::Ready;
+                self.advance(id, now)
+            }
+            (
+                Phase::Sending { .. },
+                outcome @ (Outcome::Response(_) | Outcome::TooLarge | Outcome::Failed(_)),
+            ) => self.api_outcome(id, outcome, now),
+            (Phase::Loading, Outcome::Stored(tokens)) => {
+                self.store_loaded = true;
+                self.loader = None;
+                self.wake = true;
+                if let Some(tokens) = tokens {
+                    self.lifecycle.install(tokens);
+                }
+                self.store_event("store.read", "read the token store");
+                if let Some(c) = self.calls.get_mut(&id) {
+                    c.phase = Phase::Ready;
+                }
+                self.advance(id, now)
+            }
+            (Phase::Loading, Outcome::StoreFailed(message)) => {
+                self.loader = None;
+                self.wake = true;
+                if let Some(c) = self.calls.get_mut(&id) {
+                    c.phase = Phase::Ready;
+                }
+                self.finish(id, Err(Error::TokenStore { message }))
+            }
+            (Phase::Renewing(_), outcome) => self.renewal_outcome(id, outcome, now),
+            (_, outcome) => {
+                let problem = format!("{outcome:?} does not answer what call {id} has out");
+                self.protocol_error(id, &problem)
+            }
+        }
+    }
+
+    fn protocol_error(&mut self, id: u64, problem: &str) -> Action {
+        if let Some(Call {
+            phase: Phase::Renewing(r),
+            ..
+        }) = self.calls.get(&id)
+        {
+            let renewal = r.id;
             self.abandon_renewal(renewal);
         }
+        self.finish(id, Err(Error::internal(problem)))
     }
 
-    /// The call fetching the token is gone: the calls waiting for it start
-    /// a new fetch rather than fail.
-    fn abandon_renewal(&mut self, renewal: lifecycle::AttemptId) {
-        self.lifecycle.fail(
-            renewal,
-            OAuthError::RenewalFailed {
-                message: "the call fetching the token was abandoned".to_owned(),
-            },
+    fn store_event(&mut self, name: &'static str, message: &str) {
+        let store = self.store.to_string();
+        self.log.push(
+            LogLevel::Debug,
+            name,
+            message.to_owned(),
+            [("store", json!(store))],
         );
-        for other in self.calls.values_mut() {
-            if other.waiting_on == Some(renewal) {
-                other.waiting_on = None;
-            }
-        }
     }
 
-    /// What the host must do next for `call`. Polling a call that is done
-    /// (or was never started) answers `Done(Err(Error::Transport))`.
-    pub fn poll(&mut self, call: CallId, now: Timestamp) -> Action {
-        let Some(c) = self.calls.get_mut(&call.0) else {
-            return Action::Done(Err(Error::Transport {
-                message: "no such call: it is done or was cancelled".to_owned(),
-            }));
+    /// Moves a call that has nothing out towards its next action.
+    pub(super) fn advance(&mut self, id: u64, now: Timestamp) -> Action {
+        let renewal_timeout = self.lifecycle.settings().renewal_timeout;
+        let Some(c) = self.calls.get_mut(&id) else {
+            return Action::Done(Err(Error::internal("advance of a call that is gone")));
         };
-        if c.outcome.is_none() && c.pending.is_none() {
-            if let Some(action) = self.advance(call.0, now) {
-                return action;
-            }
+        if c.orphan {
+            return self.finish(id, Err(Error::Cancelled));
         }
-        let Some(c) = self.calls.get_mut(&call.0) else {
-            return Action::Wait { until: None };
-        };
-        if c.pending.is_some() {
-            // Asked again while a request is out: the host owes a receive.
-            return Action::Wait { until: c.deadline };
-        }
-        match self.calls.remove(&call.0).and_then(|c| c.outcome) {
-            Some(result) => Action::Done(result),
-            None => Action::Wait { until: None },
-        }
-    }
-
-    /// Moves a call that has nothing out towards its next request. `None`
-    /// when it finished (its outcome is set).
-    fn advance(&mut self, id: u64, now: Timestamp) -> Option<Action> {
-        let c = self.calls.get_mut(&id)?;
-        if c.deadline.is_some_and(|d| now >= d) {
+        if c.past_deadline(now) {
             let err = c.last_error.take().unwrap_or(Error::Timeout);
-            c.outcome = Some(Err(err));
-            let renewal = c.token_request.take().map(|(r, _)| r).or(c.reload.take());
-            if let Some(renewal) = renewal {
-                self.abandon_renewal(renewal);
-            }
-            return None;
+            return self.finish(id, Err(err));
         }
         if let Some(t) = c.not_before {
             if now < t {
-                return Some(Action::Wait { until: Some(t) });
+                c.phase = Phase::Waiting;
+                return Action::Wait {
+                    until: c.bounded(t),
+                };
             }
             c.not_before = None;
         }
-        if let Some(renewal) = c.reload.take() {
-            let attempt = self.next_attempt();
-            let c = self.calls.get_mut(&id)?;
-            c.pending = Some(Pending::Stored { attempt, renewal });
-            return Some(Action::LoadTokens {
-                attempt: AttemptId(attempt),
-            });
-        }
-        if let Some((renewal, request)) = &c.token_request {
-            let renewal = *renewal;
-            let request = copy_request(request);
-            let attempt = self.next_attempt();
-            let c = self.calls.get_mut(&id)?;
-            c.token_attempts += 1;
-            c.pending = Some(Pending::Token { attempt, renewal });
-            return Some(Action::Send {
-                attempt: AttemptId(attempt),
-                request,
-            });
+        if !self.store_loaded {
+            match self.loader {
+                Some((loader, since))
+                    if loader != id && now < since.saturating_add(renewal_timeout) =>
+                {
+                    c.phase = Phase::Waiting;
+                    return Action::Wait {
+                        until: c.bounded(since.saturating_add(renewal_timeout)),
+                    };
+                }
+                _ => {
+                    // The first call reads the store; a loader that went
+                    // silent past the renewal timeout is replaced.
+                    self.loader = Some((id, now));
+                    c.phase = Phase::Loading;
+                    return Action::ReadStore {
+                        expires_at: c.deadline,
+                    };
+                }
+            }
         }
         if !c.slot {
             if let Some(limiter) = self.limiter.as_mut() {
-                match limiter.acquire(c.category(), now) {
+                let category = c.category();
+                match limiter.acquire(category, now) {
                     Acquire::Ready => c.slot = true,
                     Acquire::WaitUntil(t) => {
                         c.slot = true;
                         if c.deadline.is_some_and(|d| t >= d) {
-                            c.outcome = Some(Err(c.last_error.take().unwrap_or(Error::Timeout)));
-                            return None;
+                            let err = c.last_error.take().unwrap_or(Error::Timeout);
+                            return self.finish(id, Err(err));
                         }
                         c.not_before = Some(t);
-                        return Some(Action::Wait { until: Some(t) });
+                        c.phase = Phase::Waiting;
+                        let wait_ms = t.saturating_duration_since(now).as_millis();
+                        self.log.push(
+                            LogLevel::Info,
+                            "rate_limit.wait",
+                            format!(
+                                "waiting {wait_ms} ms for a {} rate-limit slot",
+                                category.as_str()
+                            ),
+                            [
+                                ("call", json!(id)),
+                                ("category", json!(category.as_str())),
+                                ("wait_ms", json!(wait_ms as u64)),
+                            ],
+                        );
+                        return Action::Wait { until: t };
                     }
                     Acquire::DailyLimitExhausted { reset_at } => {
-                        c.outcome = Some(Err(Error::DailyLimitExceeded {
-                            reset_at: Some(reset_at),
-                        }));
-                        return None;
+                        return self.finish(
+                            id,
+                            Err(Error::DailyLimitExceeded {
+                                reset_at: Some(reset_at),
+                                api: None,
+                            }),
+                        );
                     }
                 }
             } else {
                 c.slot = true;
             }
         }
-        match self.lifecycle.acquire(now, c.waiting_on) {
+        let waiting_on = c.waiting_on;
+        match self.lifecycle.acquire(now, waiting_on) {
             Access::Ready(token) => {
-                c.waiting_on = None;
-                let request = match self.api_request(id, &token) {
-                    Ok(r) => r,
-                    Err(e) => {
-                        let c = self.calls.get_mut(&id)?;
-                        c.outcome = Some(Err(e));
-                        return None;
-                    }
-                };
-                let (request, authorized) = request;
-                let attempt = self.next_attempt();
-                let c = self.calls.get_mut(&id)?;
-                if c.redirects == 0 {
-                    c.attempts += 1;
+                if let Some(c) = self.calls.get_mut(&id) {
+                    c.waiting_on = None;
                 }
-                c.sent_uri = Some(request.uri().clone());
-                c.pending = Some(Pending::Api {
-                    attempt,
-                    generation: authorized.then_some(token.generation),
-                });
-                Some(Action::Send {
-                    attempt: AttemptId(attempt),
-                    request,
-                })
+                self.send_api(id, &token, now)
             }
             Access::Renew(renewal) => {
-                c.waiting_on = None;
-                self.last_attempt += 1;
-                let attempt = self.last_attempt;
-                match renewal.action {
-                    RenewalAction::Send(request) => {
-                        c.pending = Some(Pending::Token {
-                            attempt,
-                            renewal: renewal.attempt,
-                        });
-                        c.token_attempts = 1;
-                        c.token_request = Some((renewal.attempt, copy_request(&request)));
-                        Some(Action::Send {
-                            attempt: AttemptId(attempt),
-                            request: *request,
-                        })
-                    }
-                    RenewalAction::External => {
-                        c.pending = Some(Pending::External {
-                            attempt,
-                            renewal: renewal.attempt,
-                        });
-                        Some(Action::FetchToken {
-                            attempt: AttemptId(attempt),
-                        })
-                    }
-                    RenewalAction::Reload => {
-                        c.pending = Some(Pending::Stored {
-                            attempt,
-                            renewal: renewal.attempt,
-                        });
-                        Some(Action::LoadTokens {
-                            attempt: AttemptId(attempt),
-                        })
-                    }
+                if let Some(c) = self.calls.get_mut(&id) {
+                    c.waiting_on = None;
+                }
+                self.begin_renewal(id, renewal, now)
+            }
+            Access::Wait { attempt, until } => {
+                let Some(c) = self.calls.get_mut(&id) else {
+                    return Action::Done(Err(Error::internal("call vanished")));
+                };
+                c.waiting_on = Some(attempt);
+                c.phase = Phase::Waiting;
+                Action::Wait {
+                    until: c.bounded(until),
                 }
             }
-            Access::Wait { attempt, .. } => {
-                c.waiting_on = Some(attempt);
-                Some(Action::Wait { until: c.deadline })
-            }
             Access::Failed(e) => {
-                c.waiting_on = None;
-                c.outcome = Some(Err(e.into()));
-                None
+                // A token Zoom refused (code 124) that cannot be renewed (a
+                // fixed token, a source that gives the same one): Zoom's own
+                // 401 is the better report than "cannot renew".
+                let err = match self.calls.get_mut(&id).and_then(|c| c.last_error.take()) {
+                    Some(Error::Api(api)) if api.code == Some(124) => Error::Api(api),
+                    _ => e,
+                };
+                self.finish(id, Err(err))
             }
         }
     }
 
-    fn next_attempt(&mut self) -> u64 {
-        self.last_attempt += 1;
-        self.last_attempt
+    /// The next API request of call `id` with `token`.
+    fn send_api(&mut self, id: u64, token: &lifecycle::AccessToken, now: Timestamp) -> Action {
+        let (request, authorized) = match self.api_request(id, token) {
+            Ok(r) => r,
+            Err(e) => return self.finish(id, Err(e)),
+        };
+        let attempt_timeout = self.timeouts.attempt;
+        let limits = self.body_limits;
+        let Some(c) = self.calls.get_mut(&id) else {
+            return Action::Done(Err(Error::internal("call vanished")));
+        };
+        if c.redirects == 0 {
+            c.attempts += 1;
+        }
+        c.sent_uri = Some(request.uri().clone());
+        let left = c.deadline.map(|d| d.saturating_duration_since(now));
+        let (timeout, deadline_bound) = match left {
+            Some(left) if left < attempt_timeout => (left, true),
+            _ => (attempt_timeout, false),
+        };
+        c.phase = Phase::Sending {
+            generation: authorized.then_some(token.generation),
+            deadline_bound,
+        };
+        let body_limit = if c.follows_redirects() {
+            limits.download
+        } else {
+            limits.api
+        };
+        if self.log.wants(LogLevel::Debug) {
+            let c = &self.calls[&id];
+            let (attempt, operation) = (c.attempts, c.operation().id.clone());
+            let method = request.method().to_string();
+            let url = super::redacted_uri(request.uri());
+            self.log.push(
+                LogLevel::Debug,
+                "request",
+                format!("{method} {url} ({operation}, attempt {attempt})"),
+                [
+                    ("call", json!(id)),
+                    ("operation", json!(operation)),
+                    ("attempt", json!(attempt)),
+                    ("method", json!(method)),
+                    ("url", json!(url)),
+                ],
+            );
+        }
+        Action::Send(Send {
+            request,
+            body_limit,
+            timeout,
+            detached: false,
+            expires_at: None,
+        })
     }
 
     /// The next API request of call `id` with `token`, and whether it carries
@@ -386,15 +591,16 @@ impl Session {
         id: u64,
         token: &lifecycle::AccessToken,
     ) -> Result<(http::Request<Vec<u8>>, bool), Error> {
-        let c = self.calls.get(&id).ok_or_else(|| Error::Transport {
-            message: "no such call".to_owned(),
-        })?;
+        let c = self
+            .calls
+            .get(&id)
+            .ok_or_else(|| Error::internal("no such call"))?;
         // The token's regional host, unless it names none: then the configured one.
         let token_base =
             (token.api_base_url != DEFAULT_API_BASE_URL).then_some(token.api_base_url.as_str());
         let hop = c.location.as_ref().or(match &c.target {
             Target::Url(uri) => Some(uri),
-            _ => None,
+            Target::Operation { .. } => None,
         });
         let (mut request, authorized) = match (hop, &c.target) {
             (Some(uri), _) => {
@@ -403,10 +609,9 @@ impl Session {
                     Some(self.request.file_base_url.as_str()),
                     token_base,
                 ];
-                let trusted = trusted.into_iter().flatten();
                 (
                     download_request(uri, &self.request)?,
-                    may_carry_token(uri, trusted),
+                    may_carry_token(uri, trusted.into_iter().flatten()),
                 )
             }
             (None, Target::Operation { op, params }) => {
@@ -420,12 +625,11 @@ impl Session {
                 };
                 (request, true)
             }
-            (None, _) => {
-                return Err(Error::Transport {
-                    message: "the call has nothing to send".to_owned(),
-                });
-            }
+            (None, Target::Url(_)) => return Err(Error::internal("the call has nothing to send")),
         };
+        for (name, value) in &c.headers {
+            request.headers_mut().insert(name, value.clone());
+        }
         if authorized {
             // `authorize` takes the bare token; the lifecycle hands out the
             // whole header value, which `TokenSet::authorization` always
@@ -440,290 +644,116 @@ impl Session {
         Ok((request, authorized))
     }
 
-    /// The most bytes of response body the host may read for the request
-    /// `call` has out: the download limit for downloads and their redirect
-    /// hops, else the API limit (token requests included).
-    pub fn response_limit(&self, call: CallId) -> u64 {
-        let download = self.calls.get(&call.0).is_some_and(|c| {
-            matches!(c.pending, Some(Pending::Api { .. })) && c.follows_redirects()
-        });
-        if download {
-            self.body_limits.download
-        } else {
-            self.body_limits.api
-        }
-    }
-
-    /// The answer to the request `attempt` of `call` has a body over
-    /// [`Session::response_limit`]: the call fails with
-    /// [`Error::ResponseTooLarge`], without a retry (the same request would
-    /// bring the same body).
-    pub fn receive_too_large(&mut self, call: CallId, attempt: AttemptId) {
-        let limit = self.response_limit(call);
-        let Some(c) = self.calls.get_mut(&call.0) else {
-            return;
-        };
-        let Some(pending) = c.pending.filter(|p| p.attempt() == attempt.0) else {
-            return;
-        };
-        c.pending = None;
-        c.outcome = Some(Err(Error::ResponseTooLarge { limit }));
-        if let Pending::Token { renewal, .. } = pending {
-            c.token_request = None;
-            self.lifecycle.fail(
-                renewal,
-                OAuthError::RenewalFailed {
-                    message: format!("the token endpoint's answer exceeds {limit} bytes"),
-                },
-            );
-        }
-    }
-
-    /// The outcome of the request `attempt` of `call`: a response, or a
-    /// transport error. Outcomes of cancelled calls and stale attempts are
-    /// ignored.
-    pub fn receive(
-        &mut self,
-        call: CallId,
-        attempt: AttemptId,
-        outcome: Result<http::Response<Vec<u8>>, TransportError>,
-        now: Timestamp,
-    ) {
-        let Some(c) = self.calls.get_mut(&call.0) else {
-            return;
-        };
-        let Some(pending) = c.pending.filter(|p| p.attempt() == attempt.0) else {
-            return;
-        };
-        c.pending = None;
-        match pending {
-            Pending::Token { renewal, .. } => {
-                let result = match outcome {
-                    Ok(response) => {
-                        match self.lifecycle.complete_renewal(renewal, &response, now) {
-                            Ok(Renewed::Done(persist)) => Ok(persist),
-                            Ok(Renewed::Reload) => {
-                                if let Some(c) = self.calls.get_mut(&call.0) {
-                                    c.token_request = None;
-                                    c.reload = Some(renewal);
-                                }
-                                return;
-                            }
-                            Err(e) => Err(e),
-                        }
-                    }
-                    Err(e) => {
-                        if self.retry_token_request(call.0, e.kind, now) {
-                            return;
-                        }
-                        let err = OAuthError::RenewalFailed { message: e.message };
-                        self.lifecycle.fail(renewal, err.clone());
-                        Err(err)
-                    }
-                };
-                if let Some(c) = self.calls.get_mut(&call.0) {
-                    c.token_request = None;
-                }
-                self.token_outcome(call.0, result);
-            }
-            Pending::External { renewal, .. } | Pending::Stored { renewal, .. } => {
-                // A token source is answered with receive_token, a store
-                // read with receive_stored; treat anything else as their
-                // failure so the waiters are released.
-                let err = OAuthError::RenewalFailed {
-                    message: "a token source or store was answered with an HTTP outcome".to_owned(),
-                };
-                self.lifecycle.fail(renewal, err.clone());
-                self.token_outcome(call.0, Err(err));
-            }
-            Pending::Api { generation, .. } => self.api_outcome(call.0, generation, outcome, now),
-        }
-    }
-
-    /// Schedules the resend of call `id`'s token request after a transport
-    /// failure, when the retry policy allows it; the waiters keep waiting.
-    fn retry_token_request(&mut self, id: u64, kind: TransportErrorKind, now: Timestamp) -> bool {
+    fn api_outcome(&mut self, id: u64, outcome: Outcome, now: Timestamp) -> Action {
+        let limits = self.body_limits;
         let Some(c) = self.calls.get_mut(&id) else {
-            return false;
+            return Action::Done(Err(Error::internal("call vanished")));
         };
-        let state = CallState {
-            idempotent: self.token_request_idempotent,
-            attempts: c.token_attempts,
-            started: c.started,
-            deadline: c.deadline,
-        };
-        let verdict = retry::Outcome::Transport(kind);
-        match self.retry.decide(&state, &verdict, now, &mut self.jitter) {
-            Decision::Retry { at } => {
-                c.not_before = Some(at);
-                true
-            }
-            Decision::GiveUp(_) => false,
-        }
-    }
-
-    /// The host's token source answered [`Action::FetchToken`] `attempt`.
-    pub fn receive_token(
-        &mut self,
-        call: CallId,
-        attempt: AttemptId,
-        outcome: Result<TokenSet, OAuthError>,
-        now: Timestamp,
-    ) {
-        let Some(c) = self.calls.get_mut(&call.0) else {
-            return;
-        };
-        let Some(Pending::External { renewal, .. }) =
-            c.pending.filter(|p| p.attempt() == attempt.0)
+        let Phase::Sending {
+            generation,
+            deadline_bound,
+        } = std::mem::replace(&mut c.phase, Phase::Ready)
         else {
-            return;
-        };
-        c.pending = None;
-        let result = self.lifecycle.complete_external(renewal, outcome, now);
-        self.token_outcome(call.0, result);
-    }
-
-    /// What the host's token store held when it read it for
-    /// [`Action::LoadTokens`] `attempt` (`Ok(None)`: nothing stored), or why
-    /// it could not be read. A newer stored token set is adopted (and not
-    /// persisted again); the renewal then needs no request when its access
-    /// token is fresh.
-    pub fn receive_stored(
-        &mut self,
-        call: CallId,
-        attempt: AttemptId,
-        stored: Result<Option<TokenSet>, String>,
-        now: Timestamp,
-    ) {
-        let Some(c) = self.calls.get_mut(&call.0) else {
-            return;
-        };
-        let Some(Pending::Stored { renewal, .. }) = c.pending.filter(|p| p.attempt() == attempt.0)
-        else {
-            return;
-        };
-        c.pending = None;
-        let stored = match stored {
-            Ok(stored) => stored,
-            Err(message) => {
-                self.lifecycle.fail(
-                    renewal,
-                    OAuthError::RenewalFailed {
-                        message: "the token store could not be read".to_owned(),
-                    },
-                );
-                if let Some(c) = self.calls.get_mut(&call.0) {
-                    c.outcome = Some(Err(Error::TokenStore { message }));
-                }
-                return;
-            }
-        };
-        let after = self.lifecycle.stored(renewal, stored, now);
-        let Some(c) = self.calls.get_mut(&call.0) else {
-            return;
-        };
-        match after {
-            Ok(AfterReload::Acquire) => {}
-            Ok(AfterReload::Renew(RenewalAction::Send(request))) => {
-                c.token_attempts = 0;
-                c.token_request = Some((renewal, *request));
-            }
-            Ok(AfterReload::Renew(RenewalAction::External | RenewalAction::Reload)) => {
-                let err = OAuthError::RenewalFailed {
-                    message: "the token store was read again without a token request".to_owned(),
-                };
-                self.lifecycle.fail(renewal, err.clone());
-                c.outcome = Some(Err(err.into()));
-            }
-            Err(e) => c.outcome = Some(Err(e.into())),
-        }
-    }
-
-    fn token_outcome(&mut self, id: u64, result: Result<Option<lifecycle::Persist>, OAuthError>) {
-        match result {
-            Ok(Some(lifecycle::Persist(tokens))) => self.persist = Some(tokens),
-            Ok(None) => {}
-            Err(e) => {
-                if let Some(c) = self.calls.get_mut(&id) {
-                    c.outcome = Some(Err(e.into()));
-                }
-            }
-        }
-    }
-
-    fn api_outcome(
-        &mut self,
-        id: u64,
-        generation: Option<Generation>,
-        outcome: Result<http::Response<Vec<u8>>, TransportError>,
-        now: Timestamp,
-    ) {
-        let Some(c) = self.calls.get_mut(&id) else {
-            return;
+            return Action::Done(Err(Error::internal("no request out")));
         };
         let op = c.operation();
         let response = match outcome {
-            Ok(response) => response,
-            Err(e) => {
-                // A request cut short by the call's deadline (the host's timer,
-                // or its cancellation) ends the call as a deadline does
-                // anywhere else, whatever the client called the failure.
-                if c.deadline.is_some_and(|d| now >= d) {
-                    c.outcome = Some(Err(Error::Timeout));
-                    return;
-                }
-                let error = Error::Transport { message: e.message };
-                self.retry_or_fail(id, error, Some(e.kind), now);
-                return;
+            Outcome::Response(r) => r,
+            Outcome::TooLarge => {
+                let limit = if c.follows_redirects() {
+                    limits.download
+                } else {
+                    limits.api
+                };
+                return self.finish(id, Err(Error::ResponseTooLarge { limit }));
             }
+            Outcome::Failed(failure) => {
+                // A request cut short by the call's deadline (its timeout was
+                // the time left) ends the call as the deadline does
+                // anywhere else, whatever the client called the failure.
+                let cut = deadline_bound && failure.kind == TransportErrorKind::Timeout;
+                if cut || c.past_deadline(now) {
+                    return self.finish(id, Err(Error::Timeout));
+                }
+                let kind = failure.kind;
+                let failure = match &c.sent_uri {
+                    Some(uri) => failure.at(uri),
+                    None => failure,
+                };
+                return self.retry_or_fail(id, Error::from(failure), Some(kind), now);
+            }
+            _ => return Action::Done(Err(Error::internal("unexpected outcome"))),
         };
         let status = response.status().as_u16();
         if c.follows_redirects() && (300..=399).contains(&status) {
-            self.follow(id, &response);
-            return;
+            return match self.follow(id, &response) {
+                Ok(()) => self.advance(id, now),
+                Err(e) => self.finish(id, Err(e)),
+            };
         }
         if let (false, Some(generation)) = (status == 401, generation) {
             self.lifecycle.accepted(generation);
         }
-        let info = RateLimitInfo::from_headers(response.headers());
         let category = match &c.target {
             Target::Operation { op, .. } => op.rate_limit,
-            Target::Url(_) | Target::Refused => None,
+            Target::Url(_) => None,
         };
         if let Some(limiter) = self.limiter.as_mut() {
+            let info = RateLimitInfo::from_headers(response.headers());
             limiter.observe(category, status, &info, now);
         }
-        let error = match response::parse(op, response) {
-            Ok(output) => {
-                c.outcome = Some(Ok(output));
-                return;
+        if self.log.wants(LogLevel::Debug) {
+            let tracking = response
+                .headers()
+                .get(response::TRACKING_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            self.log.push(
+                LogLevel::Debug,
+                "response",
+                format!("HTTP {status} for {}", op.id),
+                [
+                    ("call", json!(id)),
+                    ("operation", json!(op.id)),
+                    ("status", json!(status)),
+                    ("tracking_id", json!(tracking)),
+                ],
+            );
+        }
+        let mut error = match response::classify(op, response) {
+            Ok(mut reply) => {
+                if let Some(c) = self.calls.get_mut(&id) {
+                    reply.location = c.first_location.take();
+                }
+                return self.finish(id, Ok(reply));
             }
             Err(Error::Api(api)) => api,
-            Err(other) => {
-                c.outcome = Some(Err(other));
-                return;
-            }
+            Err(other) => return self.finish(id, Err(other)),
         };
+        error.received_at = Some(now);
         // Zoom's code 124: the token we sent is invalid or expired.
         if let (401, Some(124), Some(generation)) = (status, error.code, generation) {
             let verdict = self.lifecycle.rejected(generation);
             let Some(c) = self.calls.get_mut(&id) else {
-                return;
+                return Action::Done(Err(Error::internal("call vanished")));
             };
-            match verdict {
+            return match verdict {
                 lifecycle::Rejection::Retry if !c.renewed => {
-                    // Resent at once with the new token; not a retry the policy counts.
+                    // Resent at once with a new token; not a retry the policy counts.
                     c.renewed = true;
                     c.restart();
                     c.attempts = c.attempts.saturating_sub(1);
                     c.last_error = Some(Error::Api(error));
+                    self.log.push(
+                        LogLevel::Info,
+                        "token.rejected",
+                        "Zoom rejected the access token (code 124); renewing it".to_owned(),
+                        [("call", json!(id))],
+                    );
+                    self.advance(id, now)
                 }
-                lifecycle::Rejection::Retry => {
-                    c.outcome = Some(Err(OAuthError::TokenRejected.into()));
-                }
-                lifecycle::Rejection::Fail(e) => c.outcome = Some(Err(e.into())),
-            }
-            return;
+                _ => self.finish(id, Err(Error::Api(error))),
+            };
         }
         if let Target::Operation { op, params } = &c.target {
             let sent_token = op
@@ -737,54 +767,57 @@ impl Session {
                     error.message.as_deref().unwrap_or(""),
                 )
             {
-                c.outcome = Some(Err(Error::PageTokenExpired));
-                return;
+                return self.finish(id, Err(Error::PageTokenExpired));
             }
         }
-        self.retry_or_fail(id, Error::Api(error), None, now);
+        self.retry_or_fail(id, Error::Api(error), None, now)
     }
 
     /// Follows a 3xx of a download to its `Location`.
-    fn follow(&mut self, id: u64, response: &http::Response<Vec<u8>>) {
+    fn follow(&mut self, id: u64, response: &http::Response<Vec<u8>>) -> Result<(), Error> {
         let Some(c) = self.calls.get_mut(&id) else {
-            return;
+            return Err(Error::internal("call vanished"));
         };
         let op = c.operation();
         let current = c.sent_uri.clone();
-        let next = response
+        let location = response
             .headers()
             .get(LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|loc| {
-                current
-                    .as_ref()
-                    .and_then(|base| redirect::resolve(base, loc))
-            });
+            .and_then(|v| v.to_str().ok());
+        let next = location.and_then(|loc| {
+            current
+                .as_ref()
+                .and_then(|base| redirect::resolve(base, loc))
+        });
         let status = response.status().as_u16();
         let problem = match next {
-            Some(_) if c.redirects >= MAX_REDIRECTS => Some(format!(
-                "more than {MAX_REDIRECTS} redirects (HTTP {status})"
-            )),
+            Some(_) if c.redirects >= MAX_REDIRECTS => {
+                format!("more than {MAX_REDIRECTS} redirects (HTTP {status})")
+            }
             Some(uri) => {
+                if c.first_location.is_none() {
+                    c.first_location = Some(uri.to_string());
+                }
                 c.location = Some(uri);
                 c.redirects += 1;
-                None
+                return Ok(());
             }
-            None => Some(format!(
-                "HTTP {status} without a usable http(s) Location to follow"
-            )),
+            None => format!("HTTP {status} without a usable http(s) Location to follow"),
         };
-        if let Some(message) = problem {
-            c.outcome = Some(Err(response::DecodeError {
-                operation: op.id.clone(),
-                status,
-                path: ".".to_owned(),
-                message,
-                snippet: None,
-                tracking_id: None,
-            }
-            .into()));
+        let tracking_id = response
+            .headers()
+            .get(response::TRACKING_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        Err(response::DecodeError {
+            operation: op.id.clone(),
+            status,
+            path: ".".to_owned(),
+            message: problem,
+            snippet: None,
+            tracking_id,
         }
+        .into())
     }
 
     /// Schedules the retry of a failed attempt (`error`, from a transport
@@ -795,64 +828,101 @@ impl Session {
         error: Error,
         kind: Option<TransportErrorKind>,
         now: Timestamp,
-    ) {
+    ) -> Action {
         let Some(c) = self.calls.get_mut(&id) else {
-            return;
+            return Action::Done(Err(Error::internal("call vanished")));
         };
-        let verdict = match (kind, &error) {
+        let api = error.api_error();
+        let verdict = match (kind, api) {
             (Some(kind), _) => retry::Outcome::Transport(kind),
-            (None, Error::Api(api)) => retry::Outcome::from_api_error(api),
-            (None, _) => {
-                c.outcome = Some(Err(error));
-                return;
-            }
+            (None, Some(api)) => retry::Outcome::from_api_error(api),
+            (None, None) => return self.finish(id, Err(error)),
         };
         let op = c.operation();
         let mut policy = self.retry.clone();
-        policy.retry_non_idempotent |= c.retry_writes;
+        if let Some(allow) = c.retry_writes {
+            policy.retry_non_idempotent = allow;
+        }
+        if let Some(n) = c.max_attempts {
+            policy.max_attempts = n;
+        }
         let state = CallState {
             idempotent: op.is_idempotent(),
             attempts: c.attempts,
             started: c.started,
             deadline: c.deadline,
         };
-        let decision = policy.decide(&state, &verdict, now, &mut self.jitter);
-        match decision {
+        match policy.decide(&state, &verdict, now, &mut self.jitter) {
             Decision::Retry { at } => {
+                let attempt = c.attempts;
                 c.restart();
                 c.not_before = Some(at);
-                c.last_error = Some(error);
+                let wait_ms = at.saturating_duration_since(now).as_millis() as u64;
+                if self.log.wants(LogLevel::Info) {
+                    let reason = match (&error, kind) {
+                        (_, Some(k)) => format!("{k:?}").to_ascii_lowercase(),
+                        (e, None) => format!("HTTP {}", e.status().unwrap_or(0)),
+                    };
+                    self.log.push(
+                        LogLevel::Info,
+                        "retry",
+                        format!(
+                            "retrying {} in {wait_ms} ms after {reason} (attempt {attempt} of {})",
+                            op.id, policy.max_attempts
+                        ),
+                        [
+                            ("call", json!(id)),
+                            ("operation", json!(op.id)),
+                            ("attempt", json!(attempt)),
+                            ("reason", json!(reason)),
+                            ("status", json!(error.status())),
+                            ("tracking_id", json!(error.tracking_id())),
+                            ("wait_ms", json!(wait_ms)),
+                        ],
+                    );
+                }
+                if let Some(c) = self.calls.get_mut(&id) {
+                    c.last_error = Some(error);
+                }
+                self.advance(id, now)
             }
             Decision::GiveUp(GiveUp::DailyLimitExceeded { reset_at }) => {
                 if let (Some(limiter), Some(reset)) = (self.limiter.as_mut(), reset_at) {
                     limiter.stop_for_day(c.category(), reset);
                 }
-                c.outcome = Some(Err(Error::DailyLimitExceeded { reset_at }));
+                let api = match error {
+                    Error::Api(api) => Some(api),
+                    _ => None,
+                };
+                self.finish(id, Err(Error::DailyLimitExceeded { reset_at, api }))
             }
-            Decision::GiveUp(_) => c.outcome = Some(Err(error)),
+            Decision::GiveUp(_) => self.finish(id, Err(error)),
         }
     }
-}
 
-/// A copy of a request: `http::Request` is not `Clone` (its extensions
-/// need not be); ours carry none.
-fn copy_request(request: &http::Request<Vec<u8>>) -> http::Request<Vec<u8>> {
-    let mut copy = http::Request::new(request.body().clone());
-    *copy.method_mut() = request.method().clone();
-    *copy.uri_mut() = request.uri().clone();
-    *copy.version_mut() = request.version();
-    *copy.headers_mut() = request.headers().clone();
-    copy
+    /// The renewal with id `renewal` will not finish (its call is gone): its
+    /// waiters start a new one instead of failing.
+    pub(super) fn abandon_renewal(&mut self, renewal: lifecycle::RenewalId) {
+        self.lifecycle.fail(
+            renewal,
+            OAuthError::RenewalFailed {
+                message: "the call renewing the token was abandoned".to_owned(),
+            },
+        );
+        for other in self.calls.values_mut() {
+            if other.waiting_on == Some(renewal) {
+                other.waiting_on = None;
+            }
+        }
+        self.wake = true;
+    }
 }
 
 /// A GET of a download URL or redirect hop. Only `Accept` and `User-Agent`:
 /// third-party hosts learn nothing else about the client.
 fn download_request(uri: &Uri, config: &RequestConfig) -> Result<http::Request<Vec<u8>>, Error> {
-    let agent =
-        HeaderValue::from_str(&config.user_agent).map_err(|_| BuildError::InvalidConfig {
-            field: "user_agent",
-            problem: "contains characters not allowed in a header",
-        })?;
+    let agent = HeaderValue::from_str(&config.user_agent)
+        .map_err(|_| Error::internal("the configured User-Agent is no header value"))?;
     let mut request = http::Request::new(Vec::new());
     *request.uri_mut() = uri.clone();
     request
@@ -860,27 +930,4 @@ fn download_request(uri: &Uri, config: &RequestConfig) -> Result<http::Request<V
         .insert(ACCEPT, HeaderValue::from_static("*/*"));
     request.headers_mut().insert(USER_AGENT, agent);
     Ok(request)
-}
-
-fn check_config(config: &RequestConfig) -> Result<(), Error> {
-    for (field, url) in [
-        ("base_url", &config.base_url),
-        ("file_base_url", &config.file_base_url),
-    ] {
-        if redirect::absolute_url(url).is_none() {
-            return Err(BuildError::InvalidConfig {
-                field,
-                problem: "is not an absolute http(s) URL",
-            }
-            .into());
-        }
-    }
-    if HeaderValue::from_str(&config.user_agent).is_err() {
-        return Err(BuildError::InvalidConfig {
-            field: "user_agent",
-            problem: "contains characters not allowed in a header",
-        }
-        .into());
-    }
-    Ok(())
 }

@@ -354,7 +354,7 @@ fn check_names(op: &Operation, given: &Map<String, Value>) -> Result<(), BuildEr
 
 /// The known name closest to `name`: equal ignoring case and `_`/`-`
 /// (`call_queue_id` for `callQueueId`), else within a small edit distance.
-fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
     let fold = |s: &str| -> String {
         s.chars()
             .filter(|c| *c != '_' && *c != '-')

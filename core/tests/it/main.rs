@@ -28,6 +28,7 @@ mod readme;
 #[cfg(feature = "async-client")]
 mod secrets;
 mod shared_store;
+mod sim;
 #[cfg(feature = "typed")]
 mod typed;
 mod webhook;

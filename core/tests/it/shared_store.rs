@@ -5,11 +5,9 @@
 
 use http::Response;
 use serde_json::json;
-use zoom_phone::auth::{OAuthConfig, OAuthError, TokenSet};
-use zoom_phone::driver::{
-    Action, AuthConfig, BodyLimits, CallId, CallOptions, DEFAULT_API_BODY_LIMIT, Session,
-    SessionConfig,
-};
+use zoom_phone::auth::{OAuthError, TokenSet};
+use zoom_phone::config::{Credentials, HostConfig, StoreMode};
+use zoom_phone::driver::{Action, CallRequest, Outcome, Session};
 use zoom_phone::{Error, Secret, Timestamp};
 
 const T0: u64 = 1_700_000_000_000;
@@ -104,39 +102,60 @@ fn response(status: u16, body: &str) -> Response<Vec<u8>> {
         .unwrap()
 }
 
-fn session(start: TokenSet, shared: bool) -> Session {
-    let mut auth = AuthConfig::refresh_token(OAuthConfig::new("cid", "secret"), start);
-    auth.shared_store = shared;
-    Session::new(SessionConfig::new(auth)).unwrap()
+fn session(start: TokenSet, store: StoreMode) -> Session {
+    let mut config = HostConfig::new(Credentials::UserTokens {
+        client_id: "cid".into(),
+        client_secret: Some(Secret::new("secret")),
+        tokens: start,
+    });
+    config.token_store = store;
+    Session::new(config).unwrap()
 }
 
-/// Runs one call to the end against `zoom` with `store` as the shared store.
-/// Returns the result and how many times the store was read.
+/// Runs one call to the end against `zoom` with `store` as the shared store
+/// (taken and released as the session says). Returns the result and how
+/// many times the store was read.
 fn run(
     s: &mut Session,
     zoom: &mut Zoom,
     store: &mut Option<TokenSet>,
     now: Timestamp,
 ) -> (Result<(), Error>, u32) {
-    let id = s.start("listPhoneUsers", json!({}), CallOptions::default(), now);
+    let (id, mut step) = s.start(CallRequest::operation("listPhoneUsers", json!({})), now);
     let mut reads = 0;
+    let mut locked = false;
     for _ in 0..20 {
-        match s.poll(id, now) {
-            Action::Send { attempt, request } => {
-                assert!(!s.renewing(id) || request.uri().path().ends_with("/oauth/token"));
-                let answer = zoom.answer(&request);
-                s.receive(id, attempt, Ok(answer), now);
-                if let Some(t) = s.take_persist() {
-                    *store = Some(t);
-                }
+        let outcome = match step.action {
+            Action::Send(send) => {
+                // Only the token request goes out under the lock.
+                assert!(!locked || send.detached);
+                Outcome::Response(zoom.answer(&send.request))
             }
-            Action::LoadTokens { attempt } => {
+            Action::LockStore { .. } => {
+                assert!(!locked);
+                locked = true;
+                Outcome::Locked
+            }
+            Action::ReadStore { .. } => {
                 reads += 1;
-                s.receive_stored(id, attempt, Ok(store.clone()), now);
+                Outcome::Stored(store.clone())
             }
-            Action::Done(result) => return (result.map(|_| ()), reads),
+            Action::WriteStore { tokens, .. } => {
+                *store = Some(tokens);
+                Outcome::Written
+            }
+            Action::UnlockStore => {
+                assert!(locked);
+                locked = false;
+                Outcome::Unlocked
+            }
+            Action::Done(result) => {
+                assert!(!locked, "the lock is released before the call ends");
+                return (result.map(|_| ()), reads);
+            }
             other => panic!("unexpected {other:?}"),
-        }
+        };
+        step = s.handle(id, outcome, now);
     }
     panic!("the call did not end");
 }
@@ -153,16 +172,17 @@ fn a_session_adopts_the_token_another_session_stored_instead_of_refreshing() {
     let mut zoom = Zoom::new();
     let start = zoom.tokens(at(100));
     let mut store = Some(start.clone());
-    let mut a = session(start.clone(), true);
-    let mut b = session(start, true);
+    let mut a = session(start.clone(), StoreMode::Shared);
+    let mut b = session(start, StoreMode::Shared);
     // Both tokens ran out. A renews first (reading the store, which holds
     // what it already has), B afterwards finds A's new tokens there.
     let (ra, reads_a) = run(&mut a, &mut zoom, &mut store, at(200));
     assert!(ra.is_ok(), "{ra:?}");
-    assert_eq!((reads_a, zoom.refreshes.len()), (1, 1));
+    // The first read of the session, then the one under the lock.
+    assert_eq!((reads_a, zoom.refreshes.len()), (2, 1));
     let (rb, reads_b) = run(&mut b, &mut zoom, &mut store, at(201));
     assert!(rb.is_ok(), "{rb:?}");
-    assert_eq!(reads_b, 1);
+    assert_eq!(reads_b, 1, "B's first read finds A's fresh tokens");
     assert_eq!(zoom.refreshes.len(), 1, "B sent no refresh of its own");
     assert_eq!(b.tokens().unwrap().access_token.expose(), "at-1");
     // Over many rotations, alternately: never a dead refresh token.
@@ -186,53 +206,59 @@ fn a_session_adopts_the_token_another_session_stored_instead_of_refreshing() {
 fn a_refused_refresh_rereads_the_store_and_retries_with_the_newer_token() {
     let mut zoom = Zoom::new();
     let start = zoom.tokens(at(100));
-    let mut store = Some(start.clone());
-    let mut a = session(start, true);
+    let mut a = session(start.clone(), StoreMode::Shared);
     let now = at(200);
-    let id = a.start("listPhoneUsers", json!({}), CallOptions::default(), now);
-    let Action::LoadTokens { attempt } = a.poll(id, now) else {
-        panic!("a renewal starts with a store read");
-    };
-    assert!(a.renewing(id));
-    a.receive_stored(id, attempt, Ok(store.clone()), now);
-    let Action::Send { attempt, request } = a.poll(id, now) else {
-        panic!("the refresh");
+    let (id, step) = a.start(CallRequest::operation("listPhoneUsers", json!({})), now);
+    assert!(matches!(step.action, Action::ReadStore { .. }));
+    let step = a.handle(id, Outcome::Stored(Some(start.clone())), now);
+    assert!(matches!(step.action, Action::LockStore { .. }));
+    let step = a.handle(id, Outcome::Locked, now);
+    assert!(matches!(step.action, Action::ReadStore { .. }));
+    let step = a.handle(id, Outcome::Stored(Some(start)), now);
+    let Action::Send(refresh) = step.action else {
+        panic!("the refresh")
     };
     // Meanwhile a writer that takes no lock refreshed and saved.
     zoom.rotate();
-    store = Some(zoom.tokens(at(150)));
-    let refused = zoom.answer(&request);
+    let stored = zoom.tokens(at(150));
+    let refused = zoom.answer(&refresh.request);
     assert_eq!(refused.status(), 400);
-    a.receive(id, attempt, Ok(refused), now);
-    let Action::LoadTokens { attempt } = a.poll(id, now) else {
-        panic!("an invalid_grant reads the store again");
+    let step = a.handle(id, Outcome::Response(refused), now);
+    assert!(
+        matches!(step.action, Action::ReadStore { .. }),
+        "an invalid_grant reads the store again"
+    );
+    let step = a.handle(id, Outcome::Stored(Some(stored)), now);
+    let Action::Send(refresh) = step.action else {
+        panic!("the refresh with the stored token")
     };
-    a.receive_stored(id, attempt, Ok(store.clone()), now);
-    let Action::Send { attempt, request } = a.poll(id, now) else {
-        panic!("the refresh with the stored token");
+    assert!(String::from_utf8_lossy(refresh.request.body()).contains("refresh_token=rt-1"));
+    let answer = zoom.answer(&refresh.request);
+    let step = a.handle(id, Outcome::Response(answer), now);
+    let Action::WriteStore { tokens: saved, .. } = step.action else {
+        panic!("the rotated tokens are saved")
     };
-    assert!(String::from_utf8_lossy(request.body()).contains("refresh_token=rt-1"));
-    let answer = zoom.answer(&request);
-    a.receive(id, attempt, Ok(answer), now);
-    assert!(!a.renewing(id));
-    let saved = a.take_persist().expect("the rotated tokens");
     assert_eq!(saved.refresh_token.unwrap().expose(), "rt-2");
-    let Action::Send { attempt, request } = a.poll(id, now) else {
-        panic!("the API call");
+    let step = a.handle(id, Outcome::Written, now);
+    assert!(matches!(step.action, Action::UnlockStore));
+    let step = a.handle(id, Outcome::Unlocked, now);
+    let Action::Send(api) = step.action else {
+        panic!("the API call")
     };
-    let answer = zoom.answer(&request);
-    a.receive(id, attempt, Ok(answer), now);
-    assert!(matches!(a.poll(id, now), Action::Done(Ok(_))));
+    let answer = zoom.answer(&api.request);
+    let step = a.handle(id, Outcome::Response(answer), now);
+    assert!(matches!(step.action, Action::Done(Ok(_))));
 }
 
 #[test]
 fn a_dead_refresh_token_is_never_sent_again_until_new_tokens_come() {
-    for shared in [true, false] {
+    for mode in [StoreMode::Shared, StoreMode::None] {
+        let shared = mode == StoreMode::Shared;
         let mut zoom = Zoom::new();
         let start = zoom.tokens(at(100));
         zoom.rotate(); // rotated away by someone who did not save
         let mut store = Some(start.clone());
-        let mut s = session(start, shared);
+        let mut s = session(start, mode);
         let (first, _) = run(&mut s, &mut zoom, &mut store, at(200));
         assert!(is_reauthorization(&first), "{first:?}");
         let message = first.unwrap_err().to_string();
@@ -245,73 +271,45 @@ fn a_dead_refresh_token_is_never_sent_again_until_new_tokens_come() {
             assert!(is_reauthorization(&again), "{again:?}");
             assert_eq!(reads, u32::from(shared), "the store is still checked");
         }
-        assert_eq!(zoom.refreshes.len(), 1, "shared={shared}");
+        assert_eq!(zoom.refreshes.len(), 1, "{mode:?}");
         // New tokens (the user authorized again) end it.
         let fresh = zoom.tokens(at(10_000));
         if shared {
             store = Some(fresh);
         } else {
-            s.load_tokens(fresh);
+            s.install_tokens(fresh);
         }
         let (ok, _) = run(&mut s, &mut zoom, &mut store, at(400));
-        assert!(ok.is_ok(), "shared={shared}: {ok:?}");
+        assert!(ok.is_ok(), "{mode:?}: {ok:?}");
     }
 }
 
 #[test]
 fn a_store_read_failure_fails_the_call_and_releases_the_renewal() {
     let zoom = Zoom::new();
-    let mut s = session(zoom.tokens(at(100)), true);
+    let mut s = session(zoom.tokens(at(100)), StoreMode::Shared);
     let now = at(200);
-    let id = s.start("listPhoneUsers", json!({}), CallOptions::default(), now);
-    let Action::LoadTokens { attempt } = s.poll(id, now) else {
-        panic!("a store read");
-    };
-    s.receive_stored(id, attempt, Err("disk on fire".into()), now);
-    assert!(!s.renewing(id));
-    match s.poll(id, now) {
+    let (id, step) = s.start(CallRequest::operation("listPhoneUsers", json!({})), now);
+    assert!(matches!(step.action, Action::ReadStore { .. }));
+    let step = s.handle(id, Outcome::Stored(None), now);
+    assert!(matches!(step.action, Action::LockStore { .. }));
+    let step = s.handle(id, Outcome::Locked, now);
+    assert!(matches!(step.action, Action::ReadStore { .. }));
+    let step = s.handle(id, Outcome::StoreFailed("disk on fire".into()), now);
+    assert!(step.wake);
+    assert!(
+        matches!(step.action, Action::UnlockStore),
+        "{:?}",
+        step.action
+    );
+    let step = s.handle(id, Outcome::Unlocked, now);
+    match step.action {
         Action::Done(Err(Error::TokenStore { message })) => assert_eq!(message, "disk on fire"),
         other => panic!("{other:?}"),
     }
     // The next call starts a new renewal instead of waiting for that one.
-    let id = s.start("listPhoneUsers", json!({}), CallOptions::default(), now);
-    assert!(matches!(s.poll(id, now), Action::LoadTokens { .. }));
-}
-
-#[test]
-fn oversized_answers_fail_with_the_limit_that_applies() {
-    let zoom = Zoom::new();
-    let mut config = SessionConfig::new(AuthConfig::refresh_token(
-        OAuthConfig::new("cid", "secret"),
-        zoom.tokens(at(10_000)),
-    ));
-    config.body_limits = BodyLimits {
-        api: 1000,
-        download: 5000,
-    };
-    let mut s = Session::new(config).unwrap();
-    let now = at(0);
-    let id = s.start("listPhoneUsers", json!({}), CallOptions::default(), now);
-    let Action::Send { attempt, .. } = s.poll(id, now) else {
-        panic!("the API call");
-    };
-    assert_eq!(s.response_limit(id), 1000);
-    s.receive_too_large(id, attempt);
-    match s.poll(id, now) {
-        Action::Done(Err(e @ Error::ResponseTooLarge { limit: 1000 })) => {
-            assert!(e.to_string().contains("1000 bytes"), "{e}");
-        }
-        other => panic!("{other:?}"),
-    }
-    let id = s.start_download(
-        "https://zoom.us/v2/phone/recording/download/abc",
-        CallOptions::default(),
-        now,
-    );
-    assert!(matches!(s.poll(id, now), Action::Send { .. }));
-    assert_eq!(s.response_limit(id), 5000);
-    assert_eq!(BodyLimits::default().api, DEFAULT_API_BODY_LIMIT);
-    let _: CallId = id;
+    let (_, step) = s.start(CallRequest::operation("listPhoneUsers", json!({})), now);
+    assert!(matches!(step.action, Action::LockStore { .. }));
 }
 
 /// The Rust clients against the mock: user tokens from the code flow, one

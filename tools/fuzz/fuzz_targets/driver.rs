@@ -1,12 +1,14 @@
 //! The sans-IO driver under any sequence of host events: calls started,
-//! polled, answered (any status, headers and body), failed in transport,
-//! answered by an external token source, cancelled, with time moving on.
+//! answered with outcomes of every kind (any status, headers and body,
+//! transport failures, token source answers, store answers, outcomes that
+//! answer nothing the call has out), cancelled, abandoned, woken, with time
+//! moving on.
 //!
-//! Invariants: no panic; a poll right after a `Send`, with nothing received,
-//! does not send again; a `Wait` already due does not repeat at the same
-//! instant (a host would spin); a bearer token goes only to a Zoom host, a
-//! configured base URL or the token's own `api_url`; a finished call is
-//! forgotten; no call sends more than `MAX_SENDS_PER_CALL` requests.
+//! Invariants: no panic; every step hands out exactly one action; a `Wait`
+//! is never already due (a host would spin); a bearer token goes only to a
+//! Zoom host, a configured base URL or the token's own `api_url`; a finished
+//! call is forgotten (a late outcome is an internal error, not a panic); no
+//! call sends more than `MAX_SENDS_PER_CALL` requests.
 #![no_main]
 
 use std::collections::BTreeMap;
@@ -15,15 +17,17 @@ use std::time::Duration;
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
-use zoom_phone::auth::{OAuthConfig, OAuthError, TokenSet};
+use zoom_phone::auth::TokenSet;
 use zoom_phone::catalog::{self, ParamLocation, Schema};
+use zoom_phone::config::{Credentials, HostConfig, StoreMode};
 use zoom_phone::driver::{
-    Action, AttemptId, AuthConfig, CallId, CallOptions, Session, SessionConfig, TransportError,
+    Action, CallId, CallOptions, CallRequest, Cancelled, Outcome, Session, Step as CoreStep,
     may_carry_token,
 };
+use zoom_phone::error::{ErrorClass, TransportFailure};
 use zoom_phone::limiter::PlanLimits;
 use zoom_phone::retry::TransportErrorKind;
-use zoom_phone::{Error, Secret, Timestamp};
+use zoom_phone::{Secret, Timestamp};
 use zoom_phone_fuzz::BoundedAlloc;
 
 #[global_allocator]
@@ -53,21 +57,17 @@ enum AuthChoice {
 enum Step {
     Start {
         op: u16,
-        deadline_ms: Option<u32>,
+        timeout_ms: Option<u32>,
         retry_non_idempotent: bool,
     },
     Download {
         url: UrlChoice,
-    },
-    Poll {
-        call: u8,
     },
     Advance {
         ms: u32,
     },
     Respond {
         call: u8,
-        stale: bool,
         status: u16,
         headers: Vec<HeaderChoice>,
         body: BodyChoice,
@@ -76,16 +76,41 @@ enum Step {
         call: u8,
         kind: u8,
     },
+    TooLarge {
+        call: u8,
+    },
     Token {
         call: u8,
         ok: bool,
         expires_in_s: Option<u16>,
         api_url: Option<UrlChoice>,
     },
+    Store {
+        call: u8,
+        answer: StoreAnswer,
+    },
+    Wake {
+        call: u8,
+    },
+    Expire {
+        call: u8,
+    },
     Cancel {
         call: u8,
     },
-    TakePersist,
+    Abandon {
+        call: u8,
+    },
+}
+
+#[derive(Arbitrary, Debug)]
+enum StoreAnswer {
+    Locked,
+    Empty,
+    Tokens { expires_in_s: Option<u16> },
+    Written,
+    Unlocked,
+    Failed,
 }
 
 #[derive(Arbitrary, Debug, Clone)]
@@ -157,34 +182,41 @@ impl BodyChoice {
     }
 }
 
-/// What the host knows of a call: its request out, if any, and how many it sent.
-#[derive(Default)]
+/// What the host knows of a call: the action it has out, and how many
+/// requests it sent.
 struct Tracked {
-    out: Option<(AttemptId, bool)>,
-    last_attempt: Option<AttemptId>,
+    out: Option<Action>,
     sends: usize,
 }
 
 fuzz_target!(|script: Script| run(script));
 
 fn run(script: Script) {
-    let oauth = OAuthConfig::server_to_server("account", "client", "secret");
-    let mut auth = match script.auth {
-        AuthChoice::Fixed => AuthConfig::fixed("fuzz-fixed-token"),
-        AuthChoice::ServerToServer => AuthConfig::server_to_server(oauth),
-        AuthChoice::Refresh { expires_in_s } => {
-            let tokens = tokens(expires_in_s, Timestamp::from_millis(START), None);
-            AuthConfig::refresh_token(OAuthConfig::new("client", "secret"), tokens)
-        }
-        AuthChoice::External => AuthConfig::external(),
+    let credentials = match script.auth {
+        AuthChoice::Fixed => Credentials::AccessToken(Secret::new("fuzz-fixed-token")),
+        AuthChoice::ServerToServer => Credentials::ServerToServer {
+            account_id: "account".into(),
+            client_id: "client".into(),
+            client_secret: Secret::new("secret"),
+        },
+        AuthChoice::Refresh { expires_in_s } => Credentials::UserTokens {
+            client_id: "client".into(),
+            client_secret: Some(Secret::new("secret")),
+            tokens: tokens(expires_in_s, Timestamp::from_millis(START), None),
+        },
+        AuthChoice::External => Credentials::TokenSource,
     };
-    auth.settings.renewal_timeout = Duration::from_secs(30);
-    // Half the scripts renew through a (here always empty) shared store,
-    // without another field that would reshuffle the committed seeds.
-    auth.shared_store = script.seed & 1 == 1;
-    let mut config = SessionConfig::new(auth);
+    let mut config = HostConfig::new(credentials);
+    config.lifecycle.renewal_timeout = Duration::from_secs(30);
+    // The seed's low bits pick a store mode, without another field that
+    // would reshuffle the committed seeds.
+    config.token_store = match script.seed % 3 {
+        0 => StoreMode::None,
+        1 => StoreMode::Shared,
+        _ => StoreMode::Private,
+    };
     config.seed = script.seed;
-    config.limits = script.limits.then(PlanLimits::pro);
+    config.rate_limits = script.limits.then(PlanLimits::pro);
     let bases = [
         config.request.base_url.clone(),
         config.request.file_base_url.clone(),
@@ -199,48 +231,55 @@ fn run(script: Script) {
     let pick = |order: &[CallId], i: u8| order.get(usize::from(i) % order.len().max(1)).copied();
 
     for step in script.steps {
-        match step {
+        let (id, outcome) = match step {
             Step::Start {
                 op,
-                deadline_ms,
+                timeout_ms,
                 retry_non_idempotent,
             } => {
                 let ops = catalog::operations();
                 let op = &ops[usize::from(op) % ops.len()];
-                let opts = CallOptions {
-                    deadline: deadline_ms
-                        .map(|d| Timestamp::from_millis(now.as_millis() + u64::from(d))),
-                    retry_non_idempotent,
-                };
-                let id = session.start(&op.id, minimal_params(op), opts, now);
-                calls.insert(id.0, Tracked::default());
+                let mut options = CallOptions::default().retry_non_idempotent(retry_non_idempotent);
+                if let Some(ms) = timeout_ms {
+                    options = options.timeout(Duration::from_millis(u64::from(ms)));
+                }
+                let call =
+                    CallRequest::operation(op.id.clone(), minimal_params(op)).with_options(options);
+                let (id, step) = session.start(call, now);
                 order.push(id);
+                calls.insert(
+                    id.0,
+                    Tracked {
+                        out: None,
+                        sends: 0,
+                    },
+                );
+                take(&mut session, &mut calls, id, step, now, &bases);
+                continue;
             }
             Step::Download { url } => {
-                let id = session.start_download(&url.text(), CallOptions::default(), now);
-                calls.insert(id.0, Tracked::default());
+                let (id, step) = session.start(CallRequest::download(url.text()), now);
                 order.push(id);
+                calls.insert(
+                    id.0,
+                    Tracked {
+                        out: None,
+                        sends: 0,
+                    },
+                );
+                take(&mut session, &mut calls, id, step, now, &bases);
+                continue;
             }
-            Step::Poll { call } => {
-                let Some(id) = pick(&order, call) else {
-                    continue;
-                };
-                poll(&mut session, &mut calls, id, now, &bases, false);
+            Step::Advance { ms } => {
+                now = now.saturating_add(Duration::from_millis(u64::from(ms)));
+                continue;
             }
-            Step::Advance { ms } => now = now.saturating_add(Duration::from_millis(u64::from(ms))),
             Step::Respond {
                 call,
-                stale,
                 status,
                 headers,
                 body,
             } => {
-                let Some(id) = pick(&order, call) else {
-                    continue;
-                };
-                let Some(attempt) = attempt_of(&mut calls, id, stale) else {
-                    continue;
-                };
                 let mut response = http::Response::new(body.bytes());
                 *response.status_mut() =
                     http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::OK);
@@ -265,148 +304,155 @@ fn run(script: Script) {
                         response.headers_mut().append(n, v);
                     }
                 }
-                session.receive(id, attempt, Ok(response), now);
+                (pick(&order, call), Outcome::Response(response))
             }
             Step::Fail { call, kind } => {
-                let Some(id) = pick(&order, call) else {
-                    continue;
-                };
-                let Some(attempt) = attempt_of(&mut calls, id, false) else {
-                    continue;
-                };
                 let kind = match kind % 4 {
                     0 => TransportErrorKind::Connect,
                     1 => TransportErrorKind::Reset,
                     2 => TransportErrorKind::Timeout,
                     _ => TransportErrorKind::Other,
                 };
-                session.receive(id, attempt, Err(TransportError::new(kind, "fuzz")), now);
+                (
+                    pick(&order, call),
+                    Outcome::Failed(TransportFailure::new(kind, "fuzz")),
+                )
             }
+            Step::TooLarge { call } => (pick(&order, call), Outcome::TooLarge),
             Step::Token {
                 call,
                 ok,
                 expires_in_s,
                 api_url,
             } => {
-                let Some(id) = pick(&order, call) else {
-                    continue;
-                };
-                let Some(tracked) = calls.get_mut(&id.0) else {
-                    continue;
-                };
-                let Some((attempt, is_send)) = tracked.out else {
-                    continue;
-                };
-                // A token answered to an HTTP request is ignored by the
-                // session: that request is still out.
-                if !is_send {
-                    tracked.out = None;
-                }
-                let outcome = if ok {
+                let answer = if ok {
                     Ok(tokens(expires_in_s, now, api_url.map(|u| u.text())))
                 } else {
-                    Err(OAuthError::RenewalFailed {
-                        message: "fuzz".to_owned(),
-                    })
+                    Err("fuzz".to_owned())
                 };
-                session.receive_token(id, attempt, outcome, now);
+                (pick(&order, call), Outcome::Token(answer))
             }
+            Step::Store { call, answer } => {
+                let outcome = match answer {
+                    StoreAnswer::Locked => Outcome::Locked,
+                    StoreAnswer::Empty => Outcome::Stored(None),
+                    StoreAnswer::Tokens { expires_in_s } => {
+                        Outcome::Stored(Some(tokens(expires_in_s, now, None)))
+                    }
+                    StoreAnswer::Written => Outcome::Written,
+                    StoreAnswer::Unlocked => Outcome::Unlocked,
+                    StoreAnswer::Failed => Outcome::StoreFailed("fuzz".to_owned()),
+                };
+                (pick(&order, call), outcome)
+            }
+            Step::Wake { call } => (pick(&order, call), Outcome::Woken),
+            Step::Expire { call } => (pick(&order, call), Outcome::Expired),
             Step::Cancel { call } => {
                 let Some(id) = pick(&order, call) else {
                     continue;
                 };
-                session.cancel(id);
-                if let Some(t) = calls.get_mut(&id.0) {
-                    t.out = None;
+                match session.cancel(id, now) {
+                    Cancelled::Gone => {
+                        calls.remove(&id.0);
+                    }
+                    Cancelled::Finishing => {}
+                    Cancelled::Perform(step) => {
+                        take(&mut session, &mut calls, id, *step, now, &bases)
+                    }
                 }
+                continue;
             }
-            Step::TakePersist => {
-                let _ = session.take_persist();
+            Step::Abandon { call } => {
+                let Some(id) = pick(&order, call) else {
+                    continue;
+                };
+                let _ = session.abandon(id, now);
+                calls.remove(&id.0);
+                continue;
             }
+        };
+        let Some(id) = id else {
+            continue;
+        };
+        let known = calls.contains_key(&id.0);
+        let expired = matches!(outcome, Outcome::Expired);
+        let step = session.handle(id, outcome, now);
+        if !known {
+            // A call the host already saw end: an internal error, nothing else.
+            assert!(
+                matches!(&step.action, Action::Done(Err(e)) if e.class() == ErrorClass::Internal),
+                "{:?}",
+                step.action
+            );
+            continue;
         }
+        take_after(&mut session, &mut calls, id, step, now, &bases, expired);
     }
     assert!(session.active_calls() <= order.len());
 }
 
-/// Polls `id` and checks what comes back.
-fn poll(
+/// Records the action a step hands out for `id` and checks it.
+fn take(
     session: &mut Session,
     calls: &mut BTreeMap<u64, Tracked>,
     id: CallId,
+    step: CoreStep,
     now: Timestamp,
     bases: &[String; 2],
-    repeated: bool,
 ) {
-    let action = session.poll(id, now);
+    take_after(session, calls, id, step, now, bases, false);
+}
+
+/// [`take`] of the step that answered `Expired` (`expired`): its `Done` ends
+/// only the caller's wait, the call stays to finish its detached action.
+fn take_after(
+    session: &mut Session,
+    calls: &mut BTreeMap<u64, Tracked>,
+    id: CallId,
+    step: CoreStep,
+    now: Timestamp,
+    bases: &[String; 2],
+    expired: bool,
+) {
     let Some(tracked) = calls.get_mut(&id.0) else {
-        assert!(
-            matches!(action, Action::Done(Err(Error::Transport { .. }))),
-            "{action:?}"
-        );
         return;
     };
-    match action {
-        Action::Send { attempt, request } => {
+    match &step.action {
+        Action::Send(send) => {
             tracked.sends += 1;
             assert!(
                 tracked.sends <= MAX_SENDS_PER_CALL,
                 "call {id:?} sent {} requests",
                 tracked.sends
             );
-            tracked.out = Some((attempt, true));
-            tracked.last_attempt = Some(attempt);
-            if let Some(auth) = request.headers().get(http::header::AUTHORIZATION) {
+            if let Some(auth) = send.request.headers().get(http::header::AUTHORIZATION) {
                 if auth.as_bytes().starts_with(b"Bearer ") {
                     let api_url = session.tokens().and_then(|t| t.api_url.clone());
                     let trusted = bases.iter().map(String::as_str).chain(api_url.as_deref());
                     assert!(
-                        may_carry_token(request.uri(), trusted),
+                        may_carry_token(send.request.uri(), trusted),
                         "the token went to {}",
-                        request.uri()
+                        send.request.uri()
                     );
                 }
             }
-            match session.poll(id, now) {
-                Action::Wait { .. } => {}
-                again => panic!("polled again after Send without an answer: {again:?}"),
-            }
         }
-        Action::FetchToken { attempt } => {
-            tracked.out = Some((attempt, false));
-            tracked.last_attempt = Some(attempt);
-        }
-        // The scripts share no store: the host's read finds it empty.
-        Action::LoadTokens { attempt } => {
-            tracked.last_attempt = Some(attempt);
-            session.receive_stored(id, attempt, Ok(None), now);
-        }
-        // With a request out the host owes an answer (or enforces the
-        // deadline and cancels); otherwise a due Wait must lead somewhere.
-        Action::Wait { until: Some(t) } if t <= now && tracked.out.is_none() => {
+        Action::Wait { until } => {
             assert!(
-                !repeated,
-                "Wait until {t:?} at {now:?}, twice: a host would spin"
+                *until > now,
+                "Wait until {until:?} at {now:?}: a host would spin"
             );
-            poll(session, calls, id, now, bases, true);
         }
-        Action::Wait { .. } => {}
-        Action::Done(_) => {
-            calls.remove(&id.0);
-            assert!(matches!(
-                session.poll(id, now),
-                Action::Done(Err(Error::Transport { .. }))
-            ));
+        Action::Done(result) => {
+            let zombie = expired && !matches!(result, Err(e) if e.class() == ErrorClass::Internal);
+            if !zombie {
+                calls.remove(&id.0);
+            }
+            return;
         }
+        _ => {}
     }
-}
-
-/// The attempt to answer: the one out, or (stale) the last one seen.
-fn attempt_of(calls: &mut BTreeMap<u64, Tracked>, id: CallId, stale: bool) -> Option<AttemptId> {
-    let tracked = calls.get_mut(&id.0)?;
-    if stale {
-        return tracked.last_attempt;
-    }
-    tracked.out.take().map(|(attempt, _)| attempt)
+    tracked.out = Some(step.action);
 }
 
 fn tokens(expires_in_s: Option<u16>, now: Timestamp, api_url: Option<String>) -> TokenSet {

@@ -19,6 +19,8 @@ pub enum Runner {
     OAuth,
     /// `handle_webhook`/`handleWebhook`.
     Webhook,
+    /// A binding's `Session`, crossing by crossing (see `driver.rs`).
+    Driver,
 }
 
 impl Runner {
@@ -28,13 +30,20 @@ impl Runner {
             Runner::Response => "response",
             Runner::OAuth => "oauth",
             Runner::Webhook => "webhook",
+            Runner::Driver => "driver",
         }
     }
 
     pub fn parse(name: &str) -> Option<Self> {
-        [Self::Request, Self::Response, Self::OAuth, Self::Webhook]
-            .into_iter()
-            .find(|r| r.name() == name)
+        [
+            Self::Request,
+            Self::Response,
+            Self::OAuth,
+            Self::Webhook,
+            Self::Driver,
+        ]
+        .into_iter()
+        .find(|r| r.name() == name)
     }
 
     /// The outcome of `vector` as the Rust core gives it.
@@ -44,6 +53,7 @@ impl Runner {
             Runner::Response => crate::run::response(vector),
             Runner::OAuth => crate::run::oauth(vector),
             Runner::Webhook => crate::run::webhook(vector),
+            Runner::Driver => crate::driver::run(vector),
         }
     }
 }

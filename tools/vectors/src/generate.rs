@@ -53,6 +53,11 @@ pub fn files(spec: &Value) -> Result<Vec<File>, String> {
             runner: Runner::Webhook,
             vectors: webhooks(),
         },
+        File {
+            name: "driver.json",
+            runner: Runner::Driver,
+            vectors: crate::driver::scenarios(),
+        },
     ];
     for file in &mut files {
         for vector in &mut file.vectors {

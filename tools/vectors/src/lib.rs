@@ -8,18 +8,18 @@
 //! - a parsed response: `status`, `tracking_id`, `rate_limit` (serialized as
 //!   the core serializes it), `kind`, `body`, and `content_type` (binary) or
 //!   `location` (redirect);
-//! - an error: `kind` (the class name of `error_info::describe`, e.g.
-//!   `ApiError`), `code`, `status`, `zoom_code`, `tracking_id`, `message`
-//!   (the core's `Display`), plus `errors` and `rate_limit` for API errors.
-//!   A webhook error's `status` is the status to answer with, as both hosts
-//!   report it. Host class names (Python's `NotFoundError`, ...) are the
-//!   runners' business, not the vectors'.
+//! - an error: the core's [`Error::to_json`](zoom_phone::Error::to_json):
+//!   `class` (the one classification, e.g. `not_found`), `code`, `message`
+//!   (the core's `Display`) and the evidence present (`status`, `zoom_code`,
+//!   `zoom_message`, `errors`, `tracking_id`, `rate_limit`, `retry_after_ms`,
+//!   `retry_at_ms`, `transport`). A webhook error's `status` is the status to
+//!   answer with. Each host's runner checks that it raises the exception type
+//!   it documents for the class, with the same evidence.
 //!
 //! Bodies are `null` (none), `{"utf8": text}` when the bytes are valid UTF-8,
 //! else `{"base64": standard base64}`.
 
-#[path = "../../../bindings-wasm/src/error_info.rs"]
-mod error_info;
+pub mod driver;
 pub mod files;
 pub mod generate;
 pub mod outcome;

@@ -5,8 +5,6 @@ use serde_json::{Map, Value, json};
 use zoom_phone::Error;
 use zoom_phone::response::{Body, Output};
 
-use crate::error_info::describe;
-
 /// `null`, `{"utf8": text}` or `{"base64": ...}`.
 pub fn bytes(data: &[u8]) -> Value {
     if data.is_empty() {
@@ -80,6 +78,10 @@ pub fn output(output: &Output) -> Value {
             out["content_type"] = json!(content_type);
             ("binary", bytes(data))
         }
+        Body::Text { content_type, text } => {
+            out["content_type"] = json!(content_type);
+            ("text", json!({ "utf8": text }))
+        }
         Body::Redirect { location } => {
             out["location"] = json!(location);
             ("redirect", Value::Null)
@@ -90,26 +92,10 @@ pub fn output(output: &Output) -> Value {
     out
 }
 
+/// The core's one description of an error (`class`, `code`, `message` and
+/// the evidence): what every host must report for it.
 pub fn error(error: &Error) -> Value {
-    let info = describe(error);
-    let mut out = json!({
-        "kind": info.name,
-        "code": info.code,
-        "status": info.status,
-        "zoom_code": info.zoom_code,
-        "tracking_id": info.tracking_id,
-        "message": info.message,
-    });
-    match error {
-        Error::Api(api) => {
-            out["errors"] = serde_json::to_value(&api.errors).unwrap_or(Value::Null);
-            out["rate_limit"] = serde_json::to_value(&api.rate_limit).unwrap_or(Value::Null);
-        }
-        // Both hosts report the status a receiver should answer with.
-        Error::Webhook(w) => out["status"] = json!(w.http_status()),
-        _ => {}
-    }
-    out
+    error.to_json()
 }
 
 /// `{"ok": ...}` or `{"error": ...}`.

@@ -3,7 +3,8 @@
 //! runner compares it with the committed expectation.
 
 use serde_json::{Value, json};
-use zoom_phone::driver::{Action, AuthConfig, CallOptions, Session, SessionConfig};
+use zoom_phone::config::{Credentials, HostConfig};
+use zoom_phone::driver::{Action, CallRequest, Session};
 use zoom_phone::request::{self, RequestConfig};
 use zoom_phone::webhook::WebhookReceiver;
 use zoom_phone::{Error, Secret, Timestamp};
@@ -55,16 +56,16 @@ pub fn request(v: &Value) -> Result<Value, String> {
 /// its first `Send`, or the error the call ends with.
 pub fn request_via_session(v: &Value) -> Result<Value, String> {
     let operation = text(v, "operation")?;
-    let mut config = SessionConfig::new(AuthConfig::fixed(token(v)));
+    let mut config = HostConfig::new(Credentials::AccessToken(Secret::new(token(v))));
     config.request = request_config(v);
     let outcome = Session::new(config).and_then(|mut session| {
         let now = Timestamp::from_millis(crate::NOW_MS);
-        let call = session.start(operation, v["params"].clone(), CallOptions::default(), now);
-        match session.poll(call, now) {
-            Action::Send { request, .. } => Ok(outcome::request(&request)),
+        let call = CallRequest::operation(operation, v["params"].clone());
+        match session.start(call, now).1.action {
+            Action::Send(send) => Ok(outcome::request(&send.request)),
             Action::Done(Err(e)) => Err(e),
-            _ => Err(Error::Transport {
-                message: "the first poll neither sent nor failed".to_owned(),
+            other => Err(Error::Internal {
+                problem: format!("the first step neither sent nor failed: {other:?}"),
             }),
         }
     });
@@ -84,7 +85,7 @@ fn header_map(v: &Value) -> Result<http::HeaderMap, String> {
     Ok(map)
 }
 
-fn http_response(v: &Value) -> Result<http::Response<Vec<u8>>, String> {
+pub fn http_response(v: &Value) -> Result<http::Response<Vec<u8>>, String> {
     let status = v["status"]
         .as_u64()
         .and_then(|s| u16::try_from(s).ok())
