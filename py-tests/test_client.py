@@ -56,8 +56,9 @@ def test_unknown_keyword_fails_before_sending(mock: Mock) -> None:
             zp.call_queues.list_call_queues(page_sise=10)  # type: ignore[call-arg]
         with pytest.raises(exceptions.BuildError) as missing:
             zp.call_queues.get_a_call_queue()  # type: ignore[call-arg]
-        with pytest.raises(TypeError):
+        with pytest.raises(exceptions.BuildError) as wrong_type:
             zp.call_queues.list_call_queues(page_size=object())  # type: ignore[arg-type]
+    assert wrong_type.value.code == "invalid_parameter" and "`page_size`" in str(wrong_type.value)
     assert info.value.code == "unknown_parameter"
     assert "page_sise" in str(info.value)
     assert missing.value.code == "missing_parameter"

@@ -100,11 +100,16 @@ BAD_CONFIG: dict[str, dict[str, Any]] = {
     "rate_limits='gold'": {"rate_limits": "gold"},
 }
 
-PHASE_2 = pytest.mark.xfail(strict=True, reason="converted by the new binding (issue 13 phase 2)")
 
 
-@PHASE_2
-@pytest.mark.parametrize("case", sorted(BAD_CALLS))
+CORE_MESSAGE = pytest.mark.xfail(
+    strict=True, reason="core/src/validate.rs words an integer above i64::MAX 'expected integer, found integer'"
+)
+
+
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, marks=CORE_MESSAGE) if c == "calling_type=2**63" else c for c in sorted(BAD_CALLS)]
+)
 def test_bad_call_input_is_a_build_error(case: str) -> None:
     with _client() as zp:
         with pytest.raises(exceptions.BuildError) as info:
@@ -112,14 +117,14 @@ def test_bad_call_input_is_a_build_error(case: str) -> None:
     assert "expected integer, found integer" not in str(info.value)
 
 
-@PHASE_2
 @pytest.mark.parametrize("case", sorted(BAD_CONFIG))
 def test_bad_configuration_is_a_build_error(case: str) -> None:
-    with pytest.raises(exceptions.BuildError):
-        _client(**BAD_CONFIG[case])
+    with pytest.raises(exceptions.BuildError) as info:
+        ZoomPhone(access_token="t", base_url=BASE, **BAD_CONFIG[case])
+    assert info.value.code == "invalid_config"
 
 
-@PHASE_2
+@pytest.mark.xfail(strict=True, reason="bindings-python/src/webhook.rs takes window_secs as u64 (its owner's file)")
 def test_bad_webhook_window_is_a_build_error() -> None:
     with pytest.raises(exceptions.BuildError):
         verify_webhook({}, b"{}", ["secret"], window_secs=-1)
