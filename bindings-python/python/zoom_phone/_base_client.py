@@ -14,8 +14,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
+import time
 from collections.abc import Mapping
-from typing import Any, Generic, Literal, NoReturn, Optional, Protocol, TypeVar, Union, cast, runtime_checkable
+from typing import Any, Callable, Generic, Literal, NoReturn, Optional, Protocol, TypeVar, Union, cast, runtime_checkable
 
 import httpx
 
@@ -66,7 +68,7 @@ class StoreLock(Protocol):
 
 
 _HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)
-_SourceT = TypeVar("_SourceT")
+_SourceT = TypeVar("_SourceT", bound=Callable[..., Any])
 _StoreT = TypeVar("_StoreT")
 
 RateLimits = Union[Literal["off", "pro", "business"], Mapping[str, Any]]
@@ -74,6 +76,53 @@ LogLevel = Literal["off", "error", "warn", "info", "debug"]
 
 _LOGGER = logging.getLogger("zoom_phone")
 _LEVELS = {"error": logging.ERROR, "warn": logging.WARNING, "info": logging.INFO, "debug": logging.DEBUG}
+
+
+Step = tuple[Any, ...]
+
+#: How often a client waiting for another one's store lock looks again.
+_LOCK_RETRY_S = 0.005
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _transport_kind(error: httpx.RequestError) -> str:
+    if isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
+        return "connect"
+    if isinstance(error, httpx.TimeoutException):
+        return "timeout"
+    if isinstance(error, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
+        return "reset"
+    return "other"
+
+
+def _describe(error: BaseException) -> str:
+    """The host's words for a failure: its class and message."""
+    text = str(error)
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def _lock_of(store: Any) -> Optional[StoreLock]:
+    """The store's lock when it is free (``None``: held elsewhere); a store
+    without ``try_lock`` is used by this client alone and needs none."""
+    try_lock = getattr(store, "try_lock", None)
+    if try_lock is None:
+        return _NoLock()
+    lock: Optional[StoreLock] = try_lock()
+    return lock
+
+
+class _NoLock:
+    def release(self) -> None:
+        pass
+
+
+def _detached(step: Step) -> bool:
+    """A token renewal's step: finished even when its call is given up."""
+    kind = step[0]
+    return (kind == "send" and step[9]) or kind not in ("send", "wait", "done", "error")
 
 
 def _ms(seconds: Any) -> Any:
@@ -246,14 +295,23 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
         _, self._connect_s, _ = self._session.timeouts()
         self._timeouts: dict[float, httpx.Timeout] = {}
         self._owns_http = http_client is None
-        self._init_io()
         self._http = http_client if http_client is not None else self._new_http()
         self._closed = False
+        # Held only around core calls. `_wakes` counts wake-ups, so a call
+        # about to wait knows whether one came since its last crossing.
+        self._lock = threading.Lock()
+        self._wakes = 0
+        # The token store's lock, per call holding it.
+        self._held: dict[int, StoreLock] = {}
+        self._init_io()
 
     def _init_io(self) -> None:
-        """The IO adapter's own state (locks, wake-ups)."""
+        """The IO adapter's own state (how waiting calls are woken)."""
 
     def _new_http(self) -> _HttpT:
+        raise NotImplementedError
+
+    def _wake_all(self) -> None:
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -262,6 +320,174 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
     def _check_open(self) -> None:
         if self._closed:
             raise BuildError(f"this {type(self).__name__} is closed: make a new client", code="client_closed")
+
+    # -- the host loop, written once: crossings and actions ------------------
+
+    def _settle(self, step: Step) -> Step:
+        """After a crossing, under the lock: the waiting calls woken when the
+        step says so; a wait remembers the wake-ups seen so far."""
+        if step[1]:
+            self._wakes += 1
+            self._wake_all()
+        if step[0] == "wait":
+            step = step + (self._wakes,)
+        return step
+
+    def _cross(self, fn: Callable[..., Step], *args: Any) -> Step:
+        with self._lock:
+            step = self._settle(fn(*args, _now_ms()))
+        if step[2] is not None:
+            _log(step[2])
+        return step
+
+    def _begin(self, fn: Callable[..., Optional[tuple[int, Step]]], *args: Any) -> Optional[tuple[int, Step]]:
+        """A call started: ``(id, first step)``, or ``None`` (a listing is over)."""
+        self._check_open()
+        with self._lock:
+            started = fn(*args, _now_ms())
+            if started is None:
+                return None
+            call, step = started[0], self._settle(started[1])
+        if step[2] is not None:
+            _log(step[2])
+        return call, step
+
+    def _report(self, call: int, outcome: str, value: Any) -> Step:
+        if outcome == "respond":
+            return self._cross(self._session.respond, call, *value)
+        return self._cross(self._session.report, call, outcome, value)
+
+    def _give_up(self, call: int, can_finish: bool) -> tuple[bool, Optional[Step]]:
+        """The caller is gone: whether the detached action out must still be
+        finished and reported, and the step the session needs performed
+        next (the store's lock released, ...), if any. A host that cannot
+        finish the action out (``can_finish`` false) abandons it instead."""
+        with self._lock:
+            state, step = self._session.cancel(call, _now_ms())
+            if state == "finishing" and not can_finish:
+                state, step = "gone", self._session.abandon(call, _now_ms())
+            step = None if step is None else self._settle(step)
+        if step is not None and step[2] is not None:
+            _log(step[2])
+        return state == "finishing", step
+
+    # The loop itself is `async def`, written once: the asyncio client awaits
+    # it; the sync client's IO primitives never suspend, so it runs each
+    # coroutine to its end in one `send(None)` (`_client._sync`).
+
+    async def _acall(self, operation: str, params: Any, options: Optional[dict[str, Any]]) -> Any:
+        started = self._begin(self._session.start, operation, params, options)
+        assert started is not None
+        return await self._run(*started, operation)
+
+    async def _adownload(self, url: str, options: Optional[dict[str, Any]]) -> Any:
+        started = self._begin(self._session.start_download, url, options)
+        assert started is not None
+        return await self._run(*started, "download")
+
+    async def _page(self, pager: _core.Pager, operation: str, fields: tuple[Any, Any]) -> Optional[list[Any]]:
+        """The items of a listing's next page to hand out; ``None`` at its end."""
+        started = self._begin(self._session.start_page, pager, operation, None)
+        if started is None:
+            return None
+        page = await self._run(*started, operation)
+        items, token = (page.get(fields[0]), page.get(fields[1])) if isinstance(page, dict) else (None, None)
+        items = items if isinstance(items, list) else []
+        start, stop = pager.accept_page(token, len(items), _now_ms())
+        return items[start:stop]
+
+    async def _run(self, call: int, step: Step, operation: str) -> Any:
+        """Performs each step's action and reports its outcome, until the end."""
+        cause: Optional[BaseException] = None
+        while True:
+            if step[0] == "done":
+                return _result(step, operation)
+            if step[0] == "error":
+                _fail(step[3], cause)
+            try:
+                if _detached(step):
+                    outcome, value, cause = await self._perform_detached(call, step)
+                else:
+                    outcome, value, cause = await self._perform(call, step)
+            except BaseException:
+                self._abandoned(call, step)
+                raise
+            step = self._report(call, outcome, value)
+
+    async def _finish(self, call: int, step: Optional[Step]) -> None:
+        """The rest of a call nobody waits for any more, until its end."""
+        while step is not None and step[0] not in ("done", "error"):
+            step = self._report(call, *(await self._perform(call, step))[:2])
+
+    async def _perform(self, call: int, step: Step) -> tuple[str, Any, Optional[BaseException]]:
+        """Does what the step says (the IO is the client's: ``_send_io``,
+        ``_call_io``, ``_sleep_io``, ``_wait_io``) and returns the outcome to
+        report, with the exception behind a failure."""
+        kind = step[0]
+        if kind == "send":
+            try:
+                request = self._http.build_request(
+                    step[3], step[4], headers=step[5], content=step[6], timeout=self._attempt_timeout(step[8])
+                )
+                answer = await self._send_io(request, step[7])
+            except httpx.RequestError as e:
+                return "failed", (_transport_kind(e), _describe(e)), e
+            return ("respond", answer, None) if answer[2] is not None else ("too_large", None, None)
+        if kind == "wait":
+            await self._wait_io(step[3], step[4])
+            return "woken", None, None
+        store: Any = self._store
+        try:
+            if kind == "fetch_token":
+                if self._token_source is None:
+                    raise RuntimeError("no token_source is configured")
+                return "token", await self._call_io(self._token_source), None
+            if kind == "lock_store":
+                while (lock := _lock_of(store)) is None:
+                    await self._sleep_io(_LOCK_RETRY_S)
+                self._held[call] = lock
+                return "locked", None, None
+            if kind == "read_store":
+                return "stored", await self._call_io(store.load) if store is not None else None, None
+            if kind == "write_store":
+                if store is not None:
+                    await self._call_io(store.save, step[3])
+                return "written", None, None
+            held = self._held.pop(call, None)
+            if held is not None:
+                held.release()
+            return "unlocked", None, None
+        except Exception as e:  # the source's or the store's failure is the call's outcome
+            if kind == "fetch_token":
+                # A token source's message may quote what it handles: only
+                # its class is told; the exception is the error's cause.
+                return "token_error", type(e).__name__, e
+            return "store_failed", _describe(e), e
+
+    # -- what each client's IO adapter provides -------------------------------
+
+    async def _perform_detached(self, call: int, step: Step) -> tuple[str, Any, Optional[BaseException]]:
+        """A token renewal's step (other calls may wait for it)."""
+        return await self._perform(call, step)
+
+    def _abandoned(self, call: int, step: Step) -> None:
+        """The caller gave up (an interrupt, a cancelled task) during ``step``."""
+        raise NotImplementedError
+
+    async def _send_io(self, request: httpx.Request, limit: int) -> tuple[int, Any, Optional[bytes]]:
+        """Sends without following redirects; ``(status, raw headers, body)``,
+        the body ``None`` when it is longer than ``limit``."""
+        raise NotImplementedError
+
+    async def _call_io(self, fn: Callable[..., Any], *args: Any) -> Any:
+        raise NotImplementedError
+
+    async def _sleep_io(self, seconds: float) -> None:
+        raise NotImplementedError
+
+    async def _wait_io(self, until_ms: int, seen: int) -> None:
+        """Until ``until_ms``, or a wake-up after the ``seen``-th."""
+        raise NotImplementedError
 
     def _attempt_timeout(self, seconds: float) -> httpx.Timeout:
         """httpx's timeouts for one attempt: every phase bounded by the
@@ -273,3 +499,4 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
                 self._timeouts.clear()
             t = self._timeouts[seconds] = httpx.Timeout(seconds, connect=min(seconds, self._connect_s))
         return t
+
