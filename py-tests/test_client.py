@@ -250,3 +250,16 @@ def test_file_token_store_is_private_and_shared(mock: Mock, tmp_path: Any) -> No
     assert len(mock.token_requests()) == 1
     # No temporary file is left behind; the lock file stays for the next renewal.
     assert sorted(os.listdir(tmp_path)) == ["tokens.json", "tokens.json.lock"]
+
+
+@pytest.mark.parametrize("follow", [False, True])
+def test_transcript_is_its_text_whatever_the_http_client_follows(mock: Mock, follow: bool) -> None:
+    http = httpx.Client(follow_redirects=follow)
+    with ZoomPhone(**mock.client_kwargs(), http_client=http) as zp:
+        text = zp.recordings.phone_download_recording_transcript(recording_id="rec-1")
+    http.close()
+    assert isinstance(text, str) and text.startswith("WEBVTT")
+    hops = [r for r in mock.requests() if not r["path"].startswith("/oauth")]
+    # The client followed the redirect by the core's rule, one request each
+    # (httpx followed nothing itself, whatever its setting).
+    assert [r["path"].split("/")[1] for r in hops] == ["v2", "_files"], hops
