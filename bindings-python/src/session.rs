@@ -6,7 +6,7 @@
 //!
 //! | kind | fields after `wake, events` |
 //! |---|---|
-//! | `"send"` | method, url, headers (list of `(str, str)`), body (`bytes` or `None`), body_limit, timeout (s), detached, expires_at_ms |
+//! | `"send"` | method, url, headers (tuple of `(str, str)`), body (`bytes` or `None`), body_limit, timeout (s), detached, expires_at_ms |
 //! | `"fetch_token"`, `"lock_store"`, `"read_store"` | expires_at_ms |
 //! | `"write_store"` | tokens (store JSON `bytes`), expires_at_ms |
 //! | `"unlock_store"` | |
@@ -107,11 +107,14 @@ fn action_to_py<'py>(
     match action {
         Action::Send(send) => {
             let (parts, body) = send.request.into_parts();
-            let headers = PyList::empty(py);
+            // A tuple: hashable, so the host can keep its merged headers for
+            // requests whose headers repeat (most do: only the token varies).
+            let mut headers = Vec::with_capacity(parts.headers.len());
             for (name, value) in &parts.headers {
                 let value = String::from_utf8_lossy(value.as_bytes());
-                headers.append((name.as_str(), value))?;
+                headers.push(PyTuple::new(py, [name.as_str(), value.as_ref()])?);
             }
+            let headers = PyTuple::new(py, headers)?;
             let body = if body.is_empty() {
                 none()
             } else {

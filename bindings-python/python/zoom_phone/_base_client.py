@@ -293,7 +293,8 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
         self._token_source = token_source
         self._store = token_store
         _, self._connect_s, _ = self._session.timeouts()
-        self._timeouts: dict[float, httpx.Timeout] = {}
+        self._timeouts: dict[float, dict[str, Optional[float]]] = {}
+        self._merged: dict[tuple[tuple[str, str], ...], httpx.Headers] = {}
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else self._new_http()
         self._closed = False
@@ -426,8 +427,9 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
         kind = step[0]
         if kind == "send":
             try:
-                request = self._http.build_request(
-                    step[3], step[4], headers=step[5], content=step[6], timeout=self._attempt_timeout(step[8])
+                request = httpx.Request(
+                    step[3], step[4], headers=self._headers(step[5]), content=step[6],
+                    extensions={"timeout": self._attempt_timeout(step[8])},
                 )
                 answer = await self._send_io(request, step[7])
             except httpx.RequestError as e:
@@ -489,7 +491,7 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
         """Until ``until_ms``, or a wake-up after the ``seen``-th."""
         raise NotImplementedError
 
-    def _attempt_timeout(self, seconds: float) -> httpx.Timeout:
+    def _attempt_timeout(self, seconds: float) -> dict[str, Optional[float]]:
         """httpx's timeouts for one attempt: every phase bounded by the
         attempt's time (already cut to the call's deadline by the core), the
         connection also by ``connect_timeout``."""
@@ -497,6 +499,20 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
         if t is None:
             if len(self._timeouts) > 32:
                 self._timeouts.clear()
-            t = self._timeouts[seconds] = httpx.Timeout(seconds, connect=min(seconds, self._connect_s))
+            t = self._timeouts[seconds] = httpx.Timeout(seconds, connect=min(seconds, self._connect_s)).as_dict()
         return t
+
+    def _headers(self, headers: tuple[tuple[str, str], ...]) -> httpx.Headers:
+        """The request's headers over the HTTP client's defaults, kept per
+        distinct set: merging them is most of what httpx spends building a
+        request, and they repeat until the token changes. (The request is
+        built whole by the core: the client's base URL, params and cookies
+        do not apply.)"""
+        merged = self._merged.get(headers)
+        if merged is None:
+            if len(self._merged) > 16:
+                self._merged.clear()
+            merged = self._merged[headers] = httpx.Headers(self._http.headers)
+            merged.update(headers)
+        return merged
 
