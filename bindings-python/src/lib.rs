@@ -32,6 +32,10 @@ mod _core {
     #[pymodule_export]
     use crate::webhook::handle_webhook;
 
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add("__version__", env!("CARGO_PKG_VERSION"))
@@ -101,7 +105,12 @@ mod _core {
                 zoom_phone::request::BuildError::UnknownOperation(operation_id.to_owned());
             errors::to_py(py, &unknown.into())
         })?;
-        let mut response = http::Response::new(body.as_bytes().to_vec());
+        // A buffer kept per thread, as sessions keep theirs: a large body
+        // costs a copy, not a fresh allocation.
+        let mut buffer = BUFFER.with(|b| std::mem::take(&mut *b.borrow_mut()));
+        buffer.clear();
+        buffer.extend_from_slice(body.as_bytes());
+        let mut response = http::Response::new(buffer);
         *response.status_mut() = convert::status_from_py(status)?;
         *response.headers_mut() = convert::headers_from_py(headers)?;
         if response.status().is_redirection() {
@@ -123,7 +132,24 @@ mod _core {
             zoom_phone::response::RawBody::Binary { .. }
                 | zoom_phone::response::RawBody::Text { .. }
         );
-        let fields = crate::session::reply_fields(py, reply)?;
+        // JSON is the body that arrived: the caller's own bytes, not a copy.
+        let mut reply = reply;
+        let mut same = false;
+        if let zoom_phone::response::RawBody::Json(bytes) = &mut reply.body {
+            if bytes.as_slice() == body.as_bytes() {
+                let spent = std::mem::take(bytes);
+                if spent.capacity() <= 4 * 1024 * 1024 {
+                    BUFFER.with(|b| *b.borrow_mut() = spent);
+                }
+                same = true;
+            }
+        }
+        let mut fields = crate::session::reply_fields(py, reply)?;
+        if same {
+            if let Some(slot) = fields.get_mut(2) {
+                *slot = body.clone().into_any();
+            }
+        }
         for (key, value) in ["status", "kind", "body", "content_type"]
             .iter()
             .zip(fields)

@@ -44,7 +44,13 @@ use crate::{convert, errors};
 #[pyclass(module = "zoom_phone._core", frozen)]
 pub struct Session {
     inner: Mutex<CoreSession>,
+    /// The last response's body buffer, reused for the next one.
+    buffer: Mutex<Vec<u8>>,
 }
+
+/// The largest body buffer a session keeps between answers (bigger ones are
+/// rare: downloads, whose bytes are handed out anyway).
+const MAX_KEPT_BUFFER: usize = 4 * 1024 * 1024;
 
 /// Walks the pages of one listing.
 #[derive(Debug)]
@@ -319,6 +325,7 @@ impl Session {
         let session = CoreSession::new(config).map_err(|e| errors::to_py(py, &e))?;
         Ok(Session {
             inner: Mutex::new(session),
+            buffer: Mutex::new(Vec::new()),
         })
     }
 
@@ -406,11 +413,44 @@ impl Session {
         body: &Bound<'py, PyBytes>,
         now_ms: u64,
     ) -> PyResult<Bound<'py, PyTuple>> {
-        let mut response = http::Response::new(body.as_bytes().to_vec());
-        *response.status_mut() = convert::status_from_py(status)?;
-        *response.headers_mut() = convert::read_headers(headers)?;
-        let step = lock(&self.inner).handle(CallId(call), Outcome::Response(response), at(now_ms));
-        step_to_py(py, step)
+        let status = convert::status_from_py(status)?;
+        let headers = convert::read_headers(headers)?;
+        // The core takes the body as a Vec: copied into a buffer kept from
+        // the last answer, so a large page costs a copy, not a fresh
+        // allocation (which, for pages of hundreds of KiB, means page faults).
+        let mut buffer = std::mem::take(&mut *lock(&self.buffer));
+        buffer.clear();
+        buffer.extend_from_slice(body.as_bytes());
+        let mut response = http::Response::new(buffer);
+        *response.status_mut() = status;
+        *response.headers_mut() = headers;
+        let mut step =
+            lock(&self.inner).handle(CallId(call), Outcome::Response(response), at(now_ms));
+        // A JSON result is the body that arrived: hand back the caller's own
+        // bytes object rather than a copy, and keep the buffer.
+        let mut same = false;
+        if let Action::Done(Ok(Reply {
+            body: RawBody::Json(bytes),
+            ..
+        })) = &mut step.action
+        {
+            if bytes.as_slice() == body.as_bytes() {
+                let spent = std::mem::take(bytes);
+                if spent.capacity() <= MAX_KEPT_BUFFER {
+                    *lock(&self.buffer) = spent;
+                }
+                same = true;
+            }
+        }
+        let out = step_to_py(py, step)?;
+        if !same {
+            return Ok(out);
+        }
+        let mut items: Vec<Bound<'py, PyAny>> = out.iter().collect();
+        if let Some(slot) = items.get_mut(5) {
+            *slot = body.clone().into_any();
+        }
+        PyTuple::new(py, items)
     }
 
     /// Reports any other outcome: `too_large`, `failed` ((kind, message)),
