@@ -298,8 +298,7 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else self._new_http()
         self._closed = False
-        # Held only around core calls. `_wakes` counts wake-ups, so a call
-        # about to wait knows whether one came since its last crossing.
+        # Wake-ups so far (see `_settle`), counted under `_lock`.
         self._lock = threading.Lock()
         self._wakes = 0
         # The token store's lock, per call holding it.
@@ -313,6 +312,7 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
         raise NotImplementedError
 
     def _wake_all(self) -> None:
+        """Counts a wake-up and wakes every waiting call."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -324,34 +324,28 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
 
     # -- the host loop, written once: crossings and actions ------------------
 
-    def _settle(self, step: Step) -> Step:
-        """After a crossing, under the lock: the waiting calls woken when the
-        step says so; a wait remembers the wake-ups seen so far."""
-        if step[1]:
-            self._wakes += 1
-            self._wake_all()
-        if step[0] == "wait":
-            step = step + (self._wakes,)
-        return step
+    # No lock is taken around a crossing: the binding serializes them. A wait
+    # carries the count of wake-ups read *before* the crossing that handed
+    # it out: one that comes after differs from it, so the wait never sleeps
+    # through it (at worst it returns at once, and the core says wait again).
 
-    def _cross(self, fn: Callable[..., Step], *args: Any) -> Step:
-        with self._lock:
-            step = self._settle(fn(*args, _now_ms()))
+    def _settle(self, step: Step, seen: int) -> Step:
+        if step[1]:
+            self._wake_all()
         if step[2] is not None:
             _log(step[2])
-        return step
+        return step + (seen,) if step[0] == "wait" else step
+
+    def _cross(self, fn: Callable[..., Step], *args: Any) -> Step:
+        seen = self._wakes
+        return self._settle(fn(*args, _now_ms()), seen)
 
     def _begin(self, fn: Callable[..., Optional[tuple[int, Step]]], *args: Any) -> Optional[tuple[int, Step]]:
         """A call started: ``(id, first step)``, or ``None`` (a listing is over)."""
         self._check_open()
-        with self._lock:
-            started = fn(*args, _now_ms())
-            if started is None:
-                return None
-            call, step = started[0], self._settle(started[1])
-        if step[2] is not None:
-            _log(step[2])
-        return call, step
+        seen = self._wakes
+        started = fn(*args, _now_ms())
+        return None if started is None else (started[0], self._settle(started[1], seen))
 
     def _report(self, call: int, outcome: str, value: Any) -> Step:
         if outcome == "respond":
@@ -363,14 +357,11 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
         finished and reported, and the step the session needs performed
         next (the store's lock released, ...), if any. A host that cannot
         finish the action out (``can_finish`` false) abandons it instead."""
-        with self._lock:
-            state, step = self._session.cancel(call, _now_ms())
-            if state == "finishing" and not can_finish:
-                state, step = "gone", self._session.abandon(call, _now_ms())
-            step = None if step is None else self._settle(step)
-        if step is not None and step[2] is not None:
-            _log(step[2])
-        return state == "finishing", step
+        seen = self._wakes
+        state, step = self._session.cancel(call, _now_ms())
+        if state == "finishing" and not can_finish:
+            state, step = "gone", self._session.abandon(call, _now_ms())
+        return state == "finishing", None if step is None else self._settle(step, seen)
 
     # The loop itself is `async def`, written once: the asyncio client awaits
     # it; the sync client's IO primitives never suspend, so it runs each

@@ -56,7 +56,9 @@ class ZoomPhone(BaseClient[httpx.Client, Callable[[], Token], TokenStore], ZoomP
         return httpx.Client(follow_redirects=False)
 
     def _wake_all(self) -> None:
-        self._progress.notify_all()
+        with self._lock:
+            self._wakes += 1
+            self._progress.notify_all()
 
     def __enter__(self) -> ZoomPhone:
         return self
@@ -158,6 +160,7 @@ class AsyncZoomPhone(
         return httpx.AsyncClient(follow_redirects=False)
 
     def _wake_all(self) -> None:
+        self._wakes += 1
         if self._progress is not None:
             self._progress.set()
             self._progress = None
