@@ -9,6 +9,7 @@ import socket
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 
 from zoom_phone import AsyncZoomPhone, ZoomPhone, exceptions, verify_webhook
@@ -98,6 +99,14 @@ BAD_CONFIG: dict[str, dict[str, Any]] = {
     "call_timeout=-1": {"call_timeout": -1},
     "max_response_bytes=-1": {"max_response_bytes": -1},
     "rate_limits='gold'": {"rate_limits": "gold"},
+    "timeout='5'": {"timeout": "5"},
+    "connect_timeout=inf": {"connect_timeout": float("inf")},
+    "max_download_bytes=2**64": {"max_download_bytes": 2**64},
+    "tokens not UTF-8": {"tokens": b"\xff"},
+    "http_client of the other kind": {"http_client": httpx.AsyncClient()},
+    "token_source not callable": {"token_source": "tok"},
+    "token_store without save": {"token_store": object()},
+    "log='verbose'": {"log": "verbose"},
 }
 
 

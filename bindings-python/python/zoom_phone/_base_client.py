@@ -231,6 +231,7 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
 
     _session: _core.Session
     _http: _HttpT
+    _http_class: type[Any]
 
     def __init__(
         self,
@@ -259,6 +260,12 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
         log: Optional[LogLevel] = None,
     ) -> None:
         super().__init__()
+        if http_client is not None and not isinstance(http_client, self._http_class):
+            raise BuildError(f"`http_client` must be an {self._http_class.__module__}.{self._http_class.__name__}", code="invalid_config")
+        if token_source is not None and not callable(token_source):
+            raise BuildError("`token_source` must be a callable that returns a token", code="invalid_config")
+        if token_store is not None and not all(callable(getattr(token_store, m, None)) for m in ("load", "save")):
+            raise BuildError("`token_store` must have load() and save(tokens)", code="invalid_config")
         if isinstance(tokens, (bytes, bytearray)):
             try:
                 tokens = bytes(tokens).decode("utf-8")

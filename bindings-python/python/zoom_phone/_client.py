@@ -47,6 +47,7 @@ def _too_large(response: httpx.Response, limit: int) -> bool:
 
 class ZoomPhone(BaseClient[httpx.Client, Callable[[], Token], TokenStore], ZoomPhoneApi):
     __doc__ = "A Zoom Phone client for threads (safe to share between them). " + (BaseClient.__doc__ or "")
+    _http_class = httpx.Client
 
     def _init_io(self) -> None:
         # A call waiting for another's progress (a renewal, the rate limiter) sleeps on it.
@@ -149,6 +150,7 @@ class AsyncZoomPhone(
         "and a token source or store that may be sync or async. A cancelled call never loses a renewal in "
         "flight: its steps finish in the background. " + (BaseClient.__doc__ or "")
     )
+    _http_class = httpx.AsyncClient
 
     def _init_io(self) -> None:
         # Set and replaced at each wake-up.
