@@ -5,6 +5,8 @@
 //! The same core serves Rust directly, JavaScript through `bindings-wasm` and
 //! Python through `bindings-python`.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 pub mod catalog;
 pub mod config;
 pub mod error;
@@ -19,6 +21,7 @@ pub use time::Timestamp;
 
 pub mod auth;
 pub mod date;
+pub mod decode;
 pub mod driver;
 // The ready-to-use clients (host loops over reqwest or ureq): opt-in
 // features, so the bindings and wasm builds carry no IO.
@@ -32,9 +35,13 @@ pub mod response;
 pub mod retry;
 pub mod webhook;
 
-#[cfg(feature = "typed")]
+#[cfg(feature = "typed-base")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-base")))]
 pub mod typed;
 
 mod generated;
-#[cfg(feature = "typed")]
-pub use generated::{events, ops};
+#[cfg(feature = "typed-events")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-events")))]
+pub use generated::events;
+#[cfg(feature = "typed-base")]
+pub use generated::ops;

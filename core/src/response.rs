@@ -341,10 +341,10 @@ pub fn decode_error(
     .into()
 }
 
-/// Deserializes a classified reply's JSON into `T` straight from the bytes;
-/// only when that fails is the body read again as a [`Value`] to name the
-/// JSON path of the mismatch. An empty body reads as `null` (so `Option<T>`
-/// and `()` work for operations without content).
+/// Deserializes a classified reply's JSON into `T` straight from the bytes
+/// ([`crate::decode::decode_json`]: a mismatch names its JSON path). An
+/// empty body reads as `null` (so `Option<T>` and `()` work for operations
+/// without content).
 pub fn decode_json<T: DeserializeOwned>(operation: &str, reply: Reply) -> Result<Output<T>, Error> {
     let (status, tracking_id) = (reply.status, reply.tracking_id.clone());
     reply.try_map(|body| {
@@ -363,16 +363,8 @@ pub fn decode_json<T: DeserializeOwned>(operation: &str, reply: Reply) -> Result
                 .into());
             }
         };
-        if let Ok(value) = serde_json::from_slice::<T>(&bytes) {
-            return Ok(value);
-        }
-        let value = serde_json::from_slice::<Value>(&bytes)
-            .map_err(|_| decode_error(operation, status, tracking_id.clone(), &bytes))?;
-        from_value(operation, value).map_err(|mut e| {
-            e.status = status;
-            e.tracking_id = tracking_id;
-            Error::from(e)
-        })
+        crate::decode::decode_json(operation, status, tracking_id.as_deref(), &bytes)
+            .map_err(Error::from)
     })
 }
 
@@ -384,25 +376,6 @@ pub fn parse_json<T: DeserializeOwned>(
     response: http::Response<Vec<u8>>,
 ) -> Result<Output<T>, Error> {
     decode_json(&op.id, classify(op, response)?)
-}
-
-/// Deserializes a JSON value of `operation`'s response into `T`, naming the
-/// JSON path of a mismatch.
-pub fn from_value<T: DeserializeOwned>(
-    operation: &str,
-    value: Value,
-) -> Result<T, Box<DecodeError>> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        Box::new(DecodeError {
-            operation: operation.to_owned(),
-            status: 0,
-            path,
-            message: e.into_inner().to_string(),
-            snippet: None,
-            tracking_id: None,
-        })
-    })
 }
 
 struct Meta<'a> {

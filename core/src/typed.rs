@@ -4,7 +4,64 @@
 //! implements [`Endpoint`]: it serializes to the same JSON parameters the
 //! generic path takes, so [`build_typed`] is [`request::build`] and there is
 //! one way to build a request. [`parse_typed`] turns the response into the
-//! operation's response type.
+//! operation's response type; [`decode_json`] decodes a success body that a
+//! host already told from an error.
+//!
+//! A JSON model is decoded straight from the response bytes
+//! (`serde_json::from_slice`): no `serde_json::Value` in between, and one
+//! instantiation of each model's decoder. Only when that fails is the
+//! error's JSON path worked out, by a scan of the bytes up to where serde
+//! stopped that is the same code for every model.
+//!
+//! ## Paying for what you use
+//!
+//! Each Zoom tag is a feature: `typed-users`, `typed-call-queues`, ...
+//! (the module names of [`ops`](crate::ops), in kebab case), each bringing
+//! that tag's models and, with a client feature, its methods
+//! ([`client::groups`](crate::client::groups)); `typed-events` brings the
+//! webhook events, and `typed` (the default) all of them. An app that uses
+//! three tags builds in a fraction of the time and memory of all of them
+//! (docs/benchmarks.md, "Build cost"):
+//!
+//! ```toml
+//! zoom-phone = { version = "0.1", default-features = false, features = ["typed-users", "typed-call-queues"] }
+//! ```
+//!
+//! ## Quick start
+//!
+//! Required parameters and body fields are arguments of `new`; the optional
+//! ones are `Option` fields, documented with the spec's bounds.
+//!
+//! ```
+//! # #[cfg(feature = "typed-external-contacts")] {
+//! use zoom_phone::ops::external_contacts::AddExternalContact;
+//! use zoom_phone::request::RequestConfig;
+//! use zoom_phone::typed::{build_typed, parse_typed};
+//!
+//! let mut add = AddExternalContact::new("Front desk");
+//! add.body.phone_numbers = Some(vec!["+12055550100".into()]);
+//! let request = build_typed(&add, &RequestConfig::default())?;
+//! assert_eq!(request.uri(), "https://api.zoom.us/v2/phone/external_contacts");
+//!
+//! // Send it with any HTTP client; read the answer as the model:
+//! let answer = http::Response::builder()
+//!     .status(201)
+//!     .body(br#"{"external_contact_id": "ec1", "name": "Front desk"}"#.to_vec())?;
+//! let added = parse_typed::<AddExternalContact>(answer)?;
+//! assert_eq!(added.body.external_contact_id.as_deref(), Some("ec1"));
+//! # }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! With a client, the same call is a method of its tag's group:
+//! `zp.external_contacts().add_external_contact(&add).await?`.
+//!
+//! A request whose required fields are missing does not compile: there is
+//! no `Default` and no argument-less `new` for it.
+//!
+//! ```compile_fail
+//! let add = zoom_phone::ops::external_contacts::AddExternalContact::default();
+//! ```
 //!
 //! This module also holds what the generated models share: the
 //! `string_enum!` / `int_enum!` macros (an enum plus an `Unknown(..)`
@@ -16,8 +73,9 @@ use serde::de::DeserializeOwned;
 
 use crate::Error;
 use crate::catalog::{self, Operation};
+use crate::ratelimit::RateLimitInfo;
 use crate::request::{self, BuildError, RequestConfig};
-use crate::response::{self, Body, DecodeError, Output};
+use crate::response::{self, Body, DecodeError, Output, TRACKING_HEADER};
 
 /// One Zoom operation as a Rust type. Serializing the value gives the
 /// request's parameters: path and query parameters by spec name at the top
@@ -64,8 +122,104 @@ impl<T: DeserializeOwned> Decode<T> for Json {
         operation: &Operation,
         response: http::Response<Vec<u8>>,
     ) -> Result<Output<T>, Error> {
-        response::parse_json(operation, response)
+        let status = response.status().as_u16();
+        if !response.status().is_success() {
+            return Err(not_a_success(operation, response));
+        }
+        if may_be_error_object(response.body()) {
+            // Rare: let the one classifier decide, and decode the bytes if
+            // they were a model after all.
+            let bytes = response.body().clone();
+            let (parts, _) = response.into_parts();
+            match response::parse(
+                operation,
+                http::Response::from_parts(parts.clone(), bytes.clone()),
+            ) {
+                Err(e) => return Err(e),
+                Ok(_) => return decoded(operation, status, &parts.headers, &bytes),
+            }
+        }
+        let (parts, bytes) = response.into_parts();
+        decoded(operation, status, &parts.headers, &bytes)
     }
+}
+
+/// The typed output of a success that is not Zoom's error object.
+fn decoded<T: DeserializeOwned>(
+    operation: &Operation,
+    status: u16,
+    headers: &http::HeaderMap,
+    bytes: &[u8],
+) -> Result<Output<T>, Error> {
+    let tracking_id = headers
+        .get(TRACKING_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = decode_json(&operation.id, status, tracking_id.as_deref(), bytes)?;
+    Ok(Output {
+        status,
+        headers: headers.clone(),
+        tracking_id,
+        rate_limit: RateLimitInfo::from_headers(headers),
+        location: None,
+        body,
+    })
+}
+
+/// The error of a response that is not a success, from the one classifier
+/// ([`response::parse`]), which reads Zoom's error object.
+fn not_a_success(operation: &Operation, response: http::Response<Vec<u8>>) -> Error {
+    let status = response.status().as_u16();
+    match response::parse(operation, response) {
+        Err(e) => e,
+        // Only a redirect operation succeeds without a 2xx, and it has no JSON.
+        Ok(output) => DecodeError {
+            operation: operation.id.clone(),
+            status,
+            path: ".".to_owned(),
+            message: "no JSON body in a response that is not a 2xx".to_owned(),
+            snippet: None,
+            tracking_id: output.tracking_id,
+        }
+        .into(),
+    }
+}
+
+pub use crate::decode::decode_json;
+
+/// Whether `bytes` may be Zoom's error object: a JSON object whose first
+/// keys are only `code`, `message` and `errors`. It stops at the first other
+/// key, so a model's body costs a few bytes of scanning.
+fn may_be_error_object(bytes: &[u8]) -> bool {
+    struct Probe;
+    impl<'de> serde::Deserialize<'de> for Probe {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_map(Probe)
+        }
+    }
+    impl<'de> serde::de::Visitor<'de> for Probe {
+        type Value = Probe;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("Zoom's error object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Probe, A::Error> {
+            let mut code = false;
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                match &*key {
+                    "code" => code = true,
+                    "message" | "errors" => {}
+                    _ => return Err(serde::de::Error::custom("a model's key")),
+                }
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+            if code {
+                Ok(Probe)
+            } else {
+                Err(serde::de::Error::custom("no code"))
+            }
+        }
+    }
+    serde_json::from_slice::<Probe>(bytes).is_ok()
 }
 
 impl Decode<()> for NoBody {
@@ -182,22 +336,69 @@ pub fn parse_typed<E: Endpoint>(
 }
 
 /// A binary download (recording, voicemail, fax file).
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Debug` shows the length and content type, not the bytes:
+///
+/// ```
+/// let file = zoom_phone::typed::Binary {
+///     bytes: vec![0; 4976],
+///     content_type: Some("audio/mpeg".into()),
+/// };
+/// assert_eq!(
+///     format!("{file:?}"),
+///     r#"Binary { len: 4976, content_type: Some("audio/mpeg") }"#
+/// );
+/// ```
+#[derive(Clone, PartialEq, Eq)]
 pub struct Binary {
     pub bytes: Vec<u8>,
     /// The `Content-Type` header, where sent.
     pub content_type: Option<String>,
 }
 
+impl std::fmt::Debug for Binary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Binary")
+            .field("len", &self.bytes.len())
+            .field("content_type", &self.content_type)
+            .finish()
+    }
+}
+
 /// A `302` whose `Location` is the result (transcript download).
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Debug` leaves out the location's query, which may carry a signed token:
+///
+/// ```
+/// let moved = zoom_phone::typed::Redirect {
+///     location: "https://file.zoom.us/t.vtt?token=secret".into(),
+/// };
+/// assert_eq!(
+///     format!("{moved:?}"),
+///     r#"Redirect { location: "https://file.zoom.us/t.vtt?…" }"#
+/// );
+/// ```
+#[derive(Clone, PartialEq, Eq)]
 pub struct Redirect {
     pub location: String,
 }
 
+impl std::fmt::Debug for Redirect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = match self.location.split_once('?') {
+            Some((base, _)) => format!("{base}?…"),
+            None => self.location.clone(),
+        };
+        f.debug_struct("Redirect")
+            .field("location", &shown)
+            .finish()
+    }
+}
+
 /// A file part of a multipart body (the fax upload), in the JSON form
-/// [`request::build`] encodes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// [`request::build`] encodes. `Debug` shows the name, content type and the
+/// length of the base64 text, not the file.
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct FilePart {
     pub filename: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -206,7 +407,18 @@ pub struct FilePart {
     pub data_base64: String,
 }
 
+impl std::fmt::Debug for FilePart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FilePart")
+            .field("filename", &self.filename)
+            .field("content_type", &self.content_type)
+            .field("data_base64_len", &self.data_base64.len())
+            .finish()
+    }
+}
+
 impl FilePart {
+    /// A part holding `bytes`, base64-encoded.
     pub fn from_bytes(
         filename: impl Into<String>,
         content_type: Option<&str>,
@@ -255,14 +467,58 @@ pub fn one_of_index(value: &serde_json::Value, shapes: &[Shape]) -> usize {
     best.map_or(0, |(i, _)| i)
 }
 
-/// A string enum whose unknown values land in `Unknown(String)`.
+/// A JSON object key or string, borrowed from the input where it has no
+/// escapes: what the generated decoders match field names and enum values
+/// against without allocating.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Key<'de>(pub std::borrow::Cow<'de, str>);
+
+impl Key<'_> {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Text;
+        impl<'de> serde::de::Visitor<'de> for Text {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(Text)
+    }
+}
+
+/// A required field's value, or serde's "missing field" error.
+#[doc(hidden)]
+pub fn required<T, E: serde::de::Error>(value: Option<T>, field: &'static str) -> Result<T, E> {
+    value.ok_or_else(|| E::missing_field(field))
+}
+
+/// A string enum whose unknown values land in `Unknown(String)`, with the
+/// serde half of its role (`request`: `Serialize`, `response`: `Deserialize`).
 ///
 /// ```text
-/// string_enum! { Status { Active = "active", Inactive = "inactive" } }
+/// string_enum! { response Status { Active = "active", Inactive = "inactive", } }
 /// ```
+// Used by the models of whichever tags are enabled: none with `typed-base` alone.
+#[allow(unused_macros)]
 macro_rules! string_enum {
-    ($name:ident { $($variant:ident = $value:literal,)* }) => {
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    ($role:ident $name:ident { $($variant:ident = $value:literal,)* }) => {
+        #[derive(Debug, Clone, PartialEq, Eq)]
         pub enum $name {
             $($variant,)*
             /// A value this version of the SDK does not know.
@@ -288,18 +544,22 @@ macro_rules! string_enum {
             }
         }
 
+        $crate::typed::string_enum!(@$role $name { $($variant = $value,)* });
+    };
+    (@request $name:ident { $($variant:ident = $value:literal,)* }) => {
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
             }
         }
-
+    };
+    (@response $name:ident { $($variant:ident = $value:literal,)* }) => {
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = String::deserialize(d)?;
+                let s = $crate::typed::Key::deserialize(d)?;
                 Ok(match s.as_str() {
                     $($value => Self::$variant,)*
-                    _ => Self::Unknown(s),
+                    _ => Self::Unknown(s.0.into_owned()),
                 })
             }
         }
@@ -308,9 +568,10 @@ macro_rules! string_enum {
 
 /// An integer enum whose unknown values land in `Unknown(i64)`. Variants are
 /// named `V<value>` (`VMinus<n>` for negatives): Zoom's spec gives them no names.
+#[allow(unused_macros)]
 macro_rules! int_enum {
-    ($name:ident { $($variant:ident = $value:literal,)* }) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    ($role:ident $name:ident { $($variant:ident = $value:literal,)* }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum $name {
             $($variant,)*
             /// A value this version of the SDK does not know.
@@ -336,40 +597,58 @@ macro_rules! int_enum {
             }
         }
 
+        $crate::typed::int_enum!(@$role $name);
+    };
+    (@request $name:ident) => {
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_i64(self.value())
             }
         }
-
+    };
+    (@response $name:ident) => {
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                Ok(Self::from(i64::deserialize(d)?))
+                Ok(Self::from(<i64 as serde::Deserialize>::deserialize(d)?))
             }
         }
     };
 }
 
+#[allow(unused_imports)]
 pub(crate) use {int_enum, string_enum};
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    string_enum! { Color { Red = "red", DarkBlue = "dark-blue", } }
-    int_enum! { Level { V1 = 1, VMinus2 = -2, } }
+    use serde::Deserialize as _;
+
+    string_enum! { response Color { Red = "red", DarkBlue = "dark-blue", } }
+    string_enum! { request Shade { Light = "light", } }
+    int_enum! { response Level { V1 = 1, VMinus2 = -2, } }
+    int_enum! { request Step { V3 = 3, } }
 
     #[test]
     fn string_enums_keep_unknown_values() {
         let c: Vec<Color> =
-            serde_json::from_str(r#"["red","dark-blue","teal"]"#).unwrap_or_default();
+            serde_json::from_str(r#"["red","dark-blue","teal","t\u0065al"]"#).unwrap_or_default();
         assert_eq!(
             c,
-            [Color::Red, Color::DarkBlue, Color::Unknown("teal".into())]
+            [
+                Color::Red,
+                Color::DarkBlue,
+                Color::Unknown("teal".into()),
+                Color::Unknown("teal".into())
+            ]
         );
+        assert_eq!(Color::DarkBlue.as_str(), "dark-blue");
+        let from_value = Color::deserialize(serde_json::json!("red")).ok();
+        assert_eq!(from_value, Some(Color::Red));
+        let shades = [Shade::Light, Shade::from("dark")];
         assert_eq!(
-            serde_json::to_string(&c).ok().as_deref(),
-            Some(r#"["red","dark-blue","teal"]"#)
+            serde_json::to_string(&shades).ok().as_deref(),
+            Some(r#"["light","dark"]"#)
         );
     }
 
@@ -378,6 +657,21 @@ mod tests {
         let l: Vec<Level> = serde_json::from_str("[1,-2,7]").unwrap_or_default();
         assert_eq!(l, [Level::V1, Level::VMinus2, Level::Unknown(7)]);
         assert_eq!(Level::Unknown(7).value(), 7);
+        let steps = [Step::V3, Step::from(4)];
+        assert_eq!(serde_json::to_string(&steps).ok().as_deref(), Some("[3,4]"));
+    }
+
+    #[test]
+    fn the_error_probe_stops_at_a_models_key() {
+        assert!(may_be_error_object(
+            br#"{"code": 124, "message": "Invalid access token."}"#
+        ));
+        assert!(may_be_error_object(
+            br#" {"message": "m", "errors": [], "code": 300}"#
+        ));
+        assert!(!may_be_error_object(br#"{"message": "m"}"#));
+        assert!(!may_be_error_object(br#"{"code": 1, "next_page_token": "#));
+        assert!(!may_be_error_object(b"[1]"));
     }
 
     #[test]

@@ -162,7 +162,8 @@ impl ZoomPhone {
     /// Calls the operation of a typed request (`zoom_phone::ops::<tag>::<OperationId>`)
     /// and decodes its answer. The same calls by tag:
     /// `zp.call_queues().list_call_queues(&request)`.
-    #[cfg(feature = "typed")]
+    #[cfg(feature = "typed-base")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "typed-base")))]
     pub async fn send<E: crate::typed::Endpoint>(&self, request: &E) -> Result<E::Response, Error> {
         let params = crate::typed::to_params(request)?;
         let output = self.call(E::OPERATION_ID, params).await?;

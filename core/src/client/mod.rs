@@ -23,8 +23,6 @@
 
 mod builder;
 mod clock;
-#[cfg(feature = "typed")]
-mod groups;
 mod store;
 mod webhooks;
 
@@ -38,8 +36,10 @@ pub mod blocking;
 #[cfg(feature = "blocking-client")]
 mod transport_ureq;
 
-#[cfg(feature = "typed")]
-pub(crate) use groups::operation_group;
+// The typed methods by tag (`zp.users()` returns a `groups::Users`).
+#[cfg(feature = "typed-base")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-base")))]
+pub use crate::generated::client as groups;
 
 pub use builder::Builder;
 pub use store::{AsyncTokenStore, JsonFileStore, MemoryStore, StoreFuture, StoreLock, TokenStore};
@@ -157,7 +157,7 @@ pub(crate) fn store_error(e: std::io::Error) -> crate::Error {
 /// HTTP response, so the output is put back into one (status, content type,
 /// `Location`, body) and decoded there: one decoding path for typed values,
 /// at the price of writing the JSON out again.
-#[cfg(feature = "typed")]
+#[cfg(feature = "typed-base")]
 pub(crate) fn typed_body<E: crate::typed::Endpoint>(
     output: crate::response::Output,
 ) -> Result<E::Response, crate::Error> {

@@ -23,6 +23,9 @@ pub(super) enum Target {
     Operation {
         op: &'static Operation,
         params: Value,
+        /// The request built when the call was admitted, for its first
+        /// attempt (building checks the parameters; once is enough).
+        first: Option<Box<http::Request<Vec<u8>>>>,
     },
     /// A `download_url`.
     Url(Uri),

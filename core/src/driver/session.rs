@@ -261,10 +261,15 @@ impl Session {
             super::Target::Operation { operation, params } => {
                 let op = catalog::operation(&operation)
                     .ok_or_else(|| Error::from(BuildError::UnknownOperation(operation.clone())))?;
-                // Built once here to refuse bad parameters before anything is
-                // sent; each attempt builds again with its token's base URL.
-                request::build_operation(op, &params, &self.request)?;
-                Target::Operation { op, params }
+                // Built here to refuse bad parameters before anything is sent;
+                // the first attempt sends this one, a retry or a regional
+                // base URL builds again.
+                let first = request::build_operation(op, &params, &self.request)?;
+                Target::Operation {
+                    op,
+                    params,
+                    first: Some(Box::new(first)),
+                }
             }
             super::Target::Download { url } => {
                 let uri = redirect::absolute_url(&url).ok_or_else(|| {
@@ -587,17 +592,24 @@ impl Session {
     /// The next API request of call `id` with `token`, and whether it carries
     /// the token.
     fn api_request(
-        &self,
+        &mut self,
         id: u64,
         token: &lifecycle::AccessToken,
     ) -> Result<(http::Request<Vec<u8>>, bool), Error> {
         let c = self
             .calls
-            .get(&id)
+            .get_mut(&id)
             .ok_or_else(|| Error::internal("no such call"))?;
         // The token's regional host, unless it names none: then the configured one.
         let token_base =
             (token.api_base_url != DEFAULT_API_BASE_URL).then_some(token.api_base_url.as_str());
+        // The request built at admission serves the first attempt, unless
+        // the token names a regional host (then it is built for that).
+        let prebuilt = match &mut c.target {
+            Target::Operation { first, .. } => first.take().filter(|_| token_base.is_none()),
+            Target::Url(_) => None,
+        };
+        let c = &*c;
         let hop = c.location.as_ref().or(match &c.target {
             Target::Url(uri) => Some(uri),
             Target::Operation { .. } => None,
@@ -614,14 +626,15 @@ impl Session {
                     may_carry_token(uri, trusted.into_iter().flatten()),
                 )
             }
-            (None, Target::Operation { op, params }) => {
-                let request = match token_base {
-                    Some(base) => {
+            (None, Target::Operation { op, params, .. }) => {
+                let request = match (token_base, prebuilt) {
+                    (_, Some(built)) => *built,
+                    (Some(base), None) => {
                         let mut config = self.request.clone();
                         base.clone_into(&mut config.base_url);
                         request::build_operation(op, params, &config)?
                     }
-                    None => request::build_operation(op, params, &self.request)?,
+                    (None, None) => request::build_operation(op, params, &self.request)?,
                 };
                 (request, true)
             }
@@ -755,7 +768,7 @@ impl Session {
                 _ => self.finish(id, Err(Error::Api(error))),
             };
         }
-        if let Target::Operation { op, params } = &c.target {
+        if let Target::Operation { op, params, .. } = &c.target {
             let sent_token = op
                 .pagination
                 .as_ref()

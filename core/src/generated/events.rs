@@ -595,44 +595,109 @@ fn decode<T: serde::de::DeserializeOwned>(
     serde_path_to_error::deserialize(&mut de).map(Box::new)
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdated {
     pub account_id: String,
     pub object: AccountSettingsUpdatedObject,
-    pub old_object: AccountSettingsUpdatedOldObject,
+    pub old_object: AccountSettingsUpdatedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdated {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdated;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdated, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        "old_object" => v2 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdated {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                    old_object: crate::typed::required(v2, "old_object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObject {
     pub id: String,
     pub settings: AccountSettingsUpdatedObjectSettings,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = Some(map.next_value()?),
+                        "settings" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObject {
+                    id: crate::typed::required(v0, "id")?,
+                    settings: crate::typed::required(v1, "settings")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettings {
     pub ad_hoc_call_recording: Option<AccountSettingsUpdatedObjectSettingsAdHocCallRecording>,
     pub advanced_encryption: Option<AccountSettingsUpdatedObjectSettingsAdvancedEncryption>,
     pub allow_emergency_calls: Option<AccountSettingsUpdatedObjectSettingsAllowEmergencyCalls>,
     pub allow_end_user_edit_call_handling:
-        Option<AccountSettingsUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+        Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub allow_mobile_home_phone_callout:
-        Option<AccountSettingsUpdatedObjectSettingsAllowMobileHomePhoneCallout>,
+        Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub allowed_call_locations: Option<AccountSettingsUpdatedObjectSettingsAllowedCallLocations>,
     pub allowed_device_locations:
         Option<AccountSettingsUpdatedObjectSettingsAllowedDeviceLocations>,
-    pub audio_intercom: Option<AccountSettingsUpdatedObjectSettingsAudioIntercom>,
+    pub audio_intercom: Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub auto_call_from_third_party_apps:
-        Option<AccountSettingsUpdatedObjectSettingsAutoCallFromThirdPartyApps>,
+        Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub auto_call_recording: Option<AccountSettingsUpdatedObjectSettingsAutoCallRecording>,
     pub auto_delete_data_after_retention_duration:
-        Option<AccountSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDuration>,
+        Option<AccountUpdatedSettingsAutoDeleteDataAfterRetentionDuration>,
     pub auto_opt_out_in_call_queue:
         Option<AccountSettingsUpdatedObjectSettingsAutoOptOutInCallQueue>,
     pub block_calls_without_caller_id:
-        Option<AccountSettingsUpdatedObjectSettingsBlockCallsWithoutCallerId>,
+        Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub block_external_calls: Option<AccountSettingsUpdatedObjectSettingsBlockExternalCalls>,
     pub call_handling_forwarding_to_other_users:
-        Option<AccountSettingsUpdatedObjectSettingsCallHandlingForwardingToOtherUsers>,
+        Option<AccountUpdatedSettingsCallHandlingForwardingToOtherUsers>,
     pub call_live_transcription: Option<AccountSettingsUpdatedObjectSettingsCallLiveTranscription>,
     pub call_overflow: Option<AccountSettingsUpdatedObjectSettingsCallOverflow>,
     pub call_park: Option<AccountSettingsUpdatedObjectSettingsCallPark>,
@@ -640,106 +705,419 @@ pub struct AccountSettingsUpdatedObjectSettings {
         Option<AccountSettingsUpdatedObjectSettingsCallQueueOptOutReason>,
     pub call_screening: Option<AccountSettingsUpdatedObjectSettingsCallScreening>,
     pub call_transferring: Option<AccountSettingsUpdatedObjectSettingsCallTransferring>,
-    pub chat_channel: Option<AccountSettingsUpdatedObjectSettingsChatChannel>,
+    pub chat_channel: Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub check_voicemails_over_phone:
-        Option<AccountSettingsUpdatedObjectSettingsCheckVoicemailsOverPhone>,
-    pub conference_dtmf: Option<AccountSettingsUpdatedObjectSettingsConferenceDtmf>,
-    pub connect_to_operator: Option<AccountSettingsUpdatedObjectSettingsConnectToOperator>,
+        Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+    pub conference_dtmf: Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+    pub connect_to_operator: Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub customize_line_name: Option<AccountSettingsUpdatedObjectSettingsCustomizeLineName>,
-    pub delegation: Option<AccountSettingsUpdatedObjectSettingsDelegation>,
+    pub delegation: Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub desk_phone_smart_key_positions_layout:
-        Option<AccountSettingsUpdatedObjectSettingsDeskPhoneSmartKeyPositionsLayout>,
-    pub display_call_feedback_survey:
-        Option<AccountSettingsUpdatedObjectSettingsDisplayCallFeedbackSurvey>,
-    pub e2e_encryption: Option<AccountSettingsUpdatedObjectSettingsE2eEncryption>,
-    pub elevate_to_meeting: Option<AccountSettingsUpdatedObjectSettingsElevateToMeeting>,
+        Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+    pub display_call_feedback_survey: Option<AccountUpdatedObjectSettingsDisplayCallFeedbackSurvey>,
+    pub e2e_encryption: Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+    pub elevate_to_meeting: Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub end_conference_call_when_originator_drops:
-        Option<AccountSettingsUpdatedObjectSettingsEndConferenceCallWhenOriginatorDrops>,
+        Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub external_calling_on_zoom_room_common_area:
-        Option<AccountSettingsUpdatedObjectSettingsExternalCallingOnZoomRoomCommonArea>,
-    pub hand_off_to_room: Option<AccountSettingsUpdatedObjectSettingsHandOffToRoom>,
+        Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+    pub hand_off_to_room: Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub hide_phone_call_history_in_ios:
-        Option<AccountSettingsUpdatedObjectSettingsHidePhoneCallHistoryInIos>,
-    pub international_calling: Option<AccountSettingsUpdatedObjectSettingsInternationalCalling>,
-    pub local_survivability_mode:
-        Option<AccountSettingsUpdatedObjectSettingsLocalSurvivabilityMode>,
-    pub mobile_switch_to_carrier: Option<AccountSettingsUpdatedObjectSettingsMobileSwitchToCarrier>,
-    pub no_hold_conference: Option<AccountSettingsUpdatedObjectSettingsNoHoldConference>,
+        Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+    pub international_calling: Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+    pub local_survivability_mode: Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+    pub mobile_switch_to_carrier: Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+    pub no_hold_conference: Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub obfuscate_sensitive_data_during_call:
-        Option<AccountSettingsUpdatedObjectSettingsObfuscateSensitiveDataDuringCall>,
+        Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub online_fax: Option<AccountSettingsUpdatedObjectSettingsOnlineFax>,
-    pub outbound_calling: Option<AccountSettingsUpdatedObjectSettingsOutboundCalling>,
-    pub outbound_sms: Option<AccountSettingsUpdatedObjectSettingsOutboundSms>,
+    pub outbound_calling: Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+    pub outbound_sms: Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub override_default_port: Option<AccountSettingsUpdatedObjectSettingsOverrideDefaultPort>,
-    pub peer_to_peer_media: Option<AccountSettingsUpdatedObjectSettingsPeerToPeerMedia>,
+    pub peer_to_peer_media: Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub personal_audio_library: Option<AccountSettingsUpdatedObjectSettingsPersonalAudioLibrary>,
     pub prevent_users_upload_audio_files:
-        Option<AccountSettingsUpdatedObjectSettingsPreventUsersUploadAudioFiles>,
-    pub private_call_park: Option<AccountSettingsUpdatedObjectSettingsPrivateCallPark>,
+        Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+    pub private_call_park: Option<AccountSettingsUpdatedObjectSettingsCallPark>,
     pub restricted_call_hours: Option<AccountSettingsUpdatedObjectSettingsRestrictedCallHours>,
     pub select_outbound_caller_id:
         Option<AccountSettingsUpdatedObjectSettingsSelectOutboundCallerId>,
     pub shared_voicemail_notification_by_email:
-        Option<AccountSettingsUpdatedObjectSettingsSharedVoicemailNotificationByEmail>,
+        Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub show_custom_disclaimer_when_using_zoom_phone:
-        Option<AccountSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPhone>,
+        Option<AccountUpdatedShowCustomDisclaimerWhenUsingZoomPhone>,
     pub sms: Option<AccountSettingsUpdatedObjectSettingsSms>,
-    pub sms_auto_reply: Option<AccountSettingsUpdatedObjectSettingsSmsAutoReply>,
+    pub sms_auto_reply: Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub sms_etiquette_tool: Option<AccountSettingsUpdatedObjectSettingsSmsEtiquetteTool>,
     pub sms_template: Option<AccountSettingsUpdatedObjectSettingsSmsTemplate>,
-    pub team_sms_thread_summary: Option<AccountSettingsUpdatedObjectSettingsTeamSmsThreadSummary>,
+    pub team_sms_thread_summary: Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub use_callkit_for_incoming_call_notifications_in_ios:
-        Option<AccountSettingsUpdatedObjectSettingsUseCallkitForIncomingCallNotificationsInIos>,
+        Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub voicemail: Option<AccountSettingsUpdatedObjectSettingsVoicemail>,
     pub voicemail_intent_based_prioritization:
-        Option<AccountSettingsUpdatedObjectSettingsVoicemailIntentBasedPrioritization>,
+        Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub voicemail_notification_by_email:
-        Option<AccountSettingsUpdatedObjectSettingsVoicemailNotificationByEmail>,
-    pub voicemail_tasks: Option<AccountSettingsUpdatedObjectSettingsVoicemailTasks>,
-    pub voicemail_transcription: Option<AccountSettingsUpdatedObjectSettingsVoicemailTranscription>,
+        Option<AccountUpdatedObjectSettingsVoicemailNotificationByEmail>,
+    pub voicemail_tasks: Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+    pub voicemail_transcription: Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub zoom_phone_on_desktop: Option<AccountSettingsUpdatedObjectSettingsZoomPhoneOnDesktop>,
     pub zoom_phone_on_mobile: Option<AccountSettingsUpdatedObjectSettingsZoomPhoneOnMobile>,
-    pub zoom_phone_on_pwa: Option<AccountSettingsUpdatedObjectSettingsZoomPhoneOnPwa>,
+    pub zoom_phone_on_pwa: Option<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettings, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                let mut v31 = None;
+                let mut v32 = None;
+                let mut v33 = None;
+                let mut v34 = None;
+                let mut v35 = None;
+                let mut v36 = None;
+                let mut v37 = None;
+                let mut v38 = None;
+                let mut v39 = None;
+                let mut v40 = None;
+                let mut v41 = None;
+                let mut v42 = None;
+                let mut v43 = None;
+                let mut v44 = None;
+                let mut v45 = None;
+                let mut v46 = None;
+                let mut v47 = None;
+                let mut v48 = None;
+                let mut v49 = None;
+                let mut v50 = None;
+                let mut v51 = None;
+                let mut v52 = None;
+                let mut v53 = None;
+                let mut v54 = None;
+                let mut v55 = None;
+                let mut v56 = None;
+                let mut v57 = None;
+                let mut v58 = None;
+                let mut v59 = None;
+                let mut v60 = None;
+                let mut v61 = None;
+                let mut v62 = None;
+                let mut v63 = None;
+                let mut v64 = None;
+                let mut v65 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "ad_hoc_call_recording" => v0 = map.next_value()?,
+                        "advanced_encryption" => v1 = map.next_value()?,
+                        "allow_emergency_calls" => v2 = map.next_value()?,
+                        "allow_end_user_edit_call_handling" => v3 = map.next_value()?,
+                        "allow_mobile_home_phone_callout" => v4 = map.next_value()?,
+                        "allowed_call_locations" => v5 = map.next_value()?,
+                        "allowed_device_locations" => v6 = map.next_value()?,
+                        "audio_intercom" => v7 = map.next_value()?,
+                        "auto_call_from_third_party_apps" => v8 = map.next_value()?,
+                        "auto_call_recording" => v9 = map.next_value()?,
+                        "auto_delete_data_after_retention_duration" => v10 = map.next_value()?,
+                        "auto_opt_out_in_call_queue" => v11 = map.next_value()?,
+                        "block_calls_without_caller_id" => v12 = map.next_value()?,
+                        "block_external_calls" => v13 = map.next_value()?,
+                        "call_handling_forwarding_to_other_users" => v14 = map.next_value()?,
+                        "call_live_transcription" => v15 = map.next_value()?,
+                        "call_overflow" => v16 = map.next_value()?,
+                        "call_park" => v17 = map.next_value()?,
+                        "call_queue_opt_out_reason" => v18 = map.next_value()?,
+                        "call_screening" => v19 = map.next_value()?,
+                        "call_transferring" => v20 = map.next_value()?,
+                        "chat_channel" => v21 = map.next_value()?,
+                        "check_voicemails_over_phone" => v22 = map.next_value()?,
+                        "conference_dtmf" => v23 = map.next_value()?,
+                        "connect_to_operator" => v24 = map.next_value()?,
+                        "customize_line_name" => v25 = map.next_value()?,
+                        "delegation" => v26 = map.next_value()?,
+                        "desk_phone_smart_key_positions_layout" => v27 = map.next_value()?,
+                        "display_call_feedback_survey" => v28 = map.next_value()?,
+                        "e2e_encryption" => v29 = map.next_value()?,
+                        "elevate_to_meeting" => v30 = map.next_value()?,
+                        "end_conference_call_when_originator_drops" => v31 = map.next_value()?,
+                        "external_calling_on_zoom_room_common_area" => v32 = map.next_value()?,
+                        "hand_off_to_room" => v33 = map.next_value()?,
+                        "hide_phone_call_history_in_ios" => v34 = map.next_value()?,
+                        "international_calling" => v35 = map.next_value()?,
+                        "local_survivability_mode" => v36 = map.next_value()?,
+                        "mobile_switch_to_carrier" => v37 = map.next_value()?,
+                        "no_hold_conference" => v38 = map.next_value()?,
+                        "obfuscate_sensitive_data_during_call" => v39 = map.next_value()?,
+                        "online_fax" => v40 = map.next_value()?,
+                        "outbound_calling" => v41 = map.next_value()?,
+                        "outbound_sms" => v42 = map.next_value()?,
+                        "override_default_port" => v43 = map.next_value()?,
+                        "peer_to_peer_media" => v44 = map.next_value()?,
+                        "personal_audio_library" => v45 = map.next_value()?,
+                        "prevent_users_upload_audio_files" => v46 = map.next_value()?,
+                        "private_call_park" => v47 = map.next_value()?,
+                        "restricted_call_hours" => v48 = map.next_value()?,
+                        "select_outbound_caller_id" => v49 = map.next_value()?,
+                        "shared_voicemail_notification_by_email" => v50 = map.next_value()?,
+                        "show_custom_disclaimer_when_using_zoom_phone" => v51 = map.next_value()?,
+                        "sms" => v52 = map.next_value()?,
+                        "sms_auto_reply" => v53 = map.next_value()?,
+                        "sms_etiquette_tool" => v54 = map.next_value()?,
+                        "sms_template" => v55 = map.next_value()?,
+                        "team_sms_thread_summary" => v56 = map.next_value()?,
+                        "use_callkit_for_incoming_call_notifications_in_ios" => {
+                            v57 = map.next_value()?
+                        }
+                        "voicemail" => v58 = map.next_value()?,
+                        "voicemail_intent_based_prioritization" => v59 = map.next_value()?,
+                        "voicemail_notification_by_email" => v60 = map.next_value()?,
+                        "voicemail_tasks" => v61 = map.next_value()?,
+                        "voicemail_transcription" => v62 = map.next_value()?,
+                        "zoom_phone_on_desktop" => v63 = map.next_value()?,
+                        "zoom_phone_on_mobile" => v64 = map.next_value()?,
+                        "zoom_phone_on_pwa" => v65 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettings {
+                    ad_hoc_call_recording: v0,
+                    advanced_encryption: v1,
+                    allow_emergency_calls: v2,
+                    allow_end_user_edit_call_handling: v3,
+                    allow_mobile_home_phone_callout: v4,
+                    allowed_call_locations: v5,
+                    allowed_device_locations: v6,
+                    audio_intercom: v7,
+                    auto_call_from_third_party_apps: v8,
+                    auto_call_recording: v9,
+                    auto_delete_data_after_retention_duration: v10,
+                    auto_opt_out_in_call_queue: v11,
+                    block_calls_without_caller_id: v12,
+                    block_external_calls: v13,
+                    call_handling_forwarding_to_other_users: v14,
+                    call_live_transcription: v15,
+                    call_overflow: v16,
+                    call_park: v17,
+                    call_queue_opt_out_reason: v18,
+                    call_screening: v19,
+                    call_transferring: v20,
+                    chat_channel: v21,
+                    check_voicemails_over_phone: v22,
+                    conference_dtmf: v23,
+                    connect_to_operator: v24,
+                    customize_line_name: v25,
+                    delegation: v26,
+                    desk_phone_smart_key_positions_layout: v27,
+                    display_call_feedback_survey: v28,
+                    e2e_encryption: v29,
+                    elevate_to_meeting: v30,
+                    end_conference_call_when_originator_drops: v31,
+                    external_calling_on_zoom_room_common_area: v32,
+                    hand_off_to_room: v33,
+                    hide_phone_call_history_in_ios: v34,
+                    international_calling: v35,
+                    local_survivability_mode: v36,
+                    mobile_switch_to_carrier: v37,
+                    no_hold_conference: v38,
+                    obfuscate_sensitive_data_during_call: v39,
+                    online_fax: v40,
+                    outbound_calling: v41,
+                    outbound_sms: v42,
+                    override_default_port: v43,
+                    peer_to_peer_media: v44,
+                    personal_audio_library: v45,
+                    prevent_users_upload_audio_files: v46,
+                    private_call_park: v47,
+                    restricted_call_hours: v48,
+                    select_outbound_caller_id: v49,
+                    shared_voicemail_notification_by_email: v50,
+                    show_custom_disclaimer_when_using_zoom_phone: v51,
+                    sms: v52,
+                    sms_auto_reply: v53,
+                    sms_etiquette_tool: v54,
+                    sms_template: v55,
+                    team_sms_thread_summary: v56,
+                    use_callkit_for_incoming_call_notifications_in_ios: v57,
+                    voicemail: v58,
+                    voicemail_intent_based_prioritization: v59,
+                    voicemail_notification_by_email: v60,
+                    voicemail_tasks: v61,
+                    voicemail_transcription: v62,
+                    zoom_phone_on_desktop: v63,
+                    zoom_phone_on_mobile: v64,
+                    zoom_phone_on_pwa: v65,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsAdHocCallRecording {
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
-    pub play_recording_beep_tone:
-        Option<AccountSettingsUpdatedObjectSettingsAdHocCallRecordingPlayRecordingBeepTone>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
+    pub play_recording_beep_tone: Option<AccountUpdatedAdHocCallRecordingPlayRecordingBeepTone>,
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
     pub recording_transcription: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsAdHocCallRecording {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsAdHocCallRecording;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsAdHocCallRecording, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_delete" => v0 = map.next_value()?,
+                        "allow_download" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "play_recording_beep_tone" => v5 = map.next_value()?,
+                        "recording_explicit_consent" => v6 = map.next_value()?,
+                        "recording_start_prompt" => v7 = map.next_value()?,
+                        "recording_transcription" => v8 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsAdHocCallRecording {
+                    allow_delete: v0,
+                    allow_download: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    play_recording_beep_tone: v5,
+                    recording_explicit_consent: v6,
+                    recording_start_prompt: v7,
+                    recording_transcription: v8,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsAdHocCallRecordingLockedBy {
+    response AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy {
         Invalid = "invalid",
         Account = "account",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsAdHocCallRecordingPlayRecordingBeepTone {
+#[derive(Debug, Clone)]
+pub struct AccountUpdatedAdHocCallRecordingPlayRecordingBeepTone {
     pub enable: Option<bool>,
-    pub play_beep_member: Option<AccountSettingsUpdatedObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepMember>,
-    pub play_beep_time_interval: Option<AccountSettingsUpdatedObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval>,
-    pub play_beep_volume: Option<AccountSettingsUpdatedObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepVolume>,
+    pub play_beep_member: Option<AccountSettingsUpdatedPlayRecordingBeepTonePlayBeepMember>,
+    pub play_beep_time_interval: Option<AccountUpdatedPlayRecordingBeepTonePlayBeepTimeInterval>,
+    pub play_beep_volume: Option<AccountSettingsUpdatedPlayRecordingBeepTonePlayBeepVolume>,
+}
+
+impl<'de> serde::Deserialize<'de> for AccountUpdatedAdHocCallRecordingPlayRecordingBeepTone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountUpdatedAdHocCallRecordingPlayRecordingBeepTone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountUpdatedAdHocCallRecordingPlayRecordingBeepTone, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "play_beep_member" => v1 = map.next_value()?,
+                        "play_beep_time_interval" => v2 = map.next_value()?,
+                        "play_beep_volume" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountUpdatedAdHocCallRecordingPlayRecordingBeepTone {
+                    enable: v0,
+                    play_beep_member: v1,
+                    play_beep_time_interval: v2,
+                    play_beep_volume: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepMember {
+    response AccountSettingsUpdatedPlayRecordingBeepTonePlayBeepMember {
         AllMembers = "allMembers",
         RecordingUser = "recordingUser",
     }
 }
 
 crate::typed::int_enum! {
-    AccountSettingsUpdatedObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval {
+    response AccountUpdatedPlayRecordingBeepTonePlayBeepTimeInterval {
         V5 = 5,
         V10 = 10,
         V15 = 15,
@@ -752,7 +1130,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    AccountSettingsUpdatedObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepVolume {
+    response AccountSettingsUpdatedPlayRecordingBeepTonePlayBeepVolume {
         V0 = 0,
         V20 = 20,
         V40 = 40,
@@ -762,235 +1140,434 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsAdvancedEncryption {
     pub disable_incoming_unencrypted_voicemail: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsAdvancedEncryptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsAdvancedEncryption {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsAdvancedEncryption;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsAdvancedEncryption, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "disable_incoming_unencrypted_voicemail" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsAdvancedEncryption {
+                    disable_incoming_unencrypted_voicemail: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsAllowEmergencyCalls {
     pub allow_emergency_calls_from_clients: Option<bool>,
     pub allow_emergency_calls_from_deskphones: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsAllowEmergencyCallsLockedBy>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsAllowEmergencyCallsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsAllowEmergencyCalls {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsAllowEmergencyCalls;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsAllowEmergencyCalls, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_emergency_calls_from_clients" => v0 = map.next_value()?,
+                        "allow_emergency_calls_from_deskphones" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsAllowEmergencyCalls {
+                    allow_emergency_calls_from_clients: v0,
+                    allow_emergency_calls_from_deskphones: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsAllowEndUserEditCallHandling {
+#[derive(Debug, Clone)]
+pub struct AccountUpdatedObjectSettingsAllowEndUserEditCallHandling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsAllowEndUserEditCallHandlingLockedBy>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsAllowEndUserEditCallHandlingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for AccountUpdatedObjectSettingsAllowEndUserEditCallHandling {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountUpdatedObjectSettingsAllowEndUserEditCallHandling;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountUpdatedObjectSettingsAllowEndUserEditCallHandling, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountUpdatedObjectSettingsAllowEndUserEditCallHandling {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsAllowMobileHomePhoneCallout {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsAllowMobileHomePhoneCalloutLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsAllowMobileHomePhoneCalloutLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsAllowedCallLocations {
     pub allow_internal_calls: Option<bool>,
     pub enable: Option<bool>,
     pub locations_applied: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsAllowedCallLocationsLockedBy>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsAllowedCallLocationsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsAllowedCallLocations {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsAllowedCallLocations;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsAllowedCallLocations, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_internal_calls" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locations_applied" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsAllowedCallLocations {
+                    allow_internal_calls: v0,
+                    enable: v1,
+                    locations_applied: v2,
+                    locked: v3,
+                    locked_by: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsAllowedDeviceLocations {
-    pub block_devices_type:
-        Option<AccountSettingsUpdatedObjectSettingsAllowedDeviceLocationsBlockDevicesType>,
+    pub block_devices_type: Option<AccountUpdatedAllowedDeviceLocationsBlockDevicesType>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsAllowedDeviceLocationsLockedBy>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
+}
+
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsAllowedDeviceLocations {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsAllowedDeviceLocations;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsAllowedDeviceLocations, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "block_devices_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsAllowedDeviceLocations {
+                    block_devices_type: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsAllowedDeviceLocationsBlockDevicesType {
+    response AccountUpdatedAllowedDeviceLocationsBlockDevicesType {
         NetworkChangeDetected = "network_change_detected",
         OutsideAllowedLocation = "outside_allowed_location",
     }
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsAllowedDeviceLocationsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsAudioIntercom {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsAudioIntercomLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsAudioIntercomLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsAutoCallFromThirdPartyApps {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsAutoCallFromThirdPartyAppsLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsAutoCallFromThirdPartyAppsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsAutoCallRecording {
     pub allow_stop_resume_recording: Option<bool>,
     pub disconnect_on_recording_failure: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsAutoCallRecordingLockedBy>,
-    pub play_recording_beep_tone:
-        Option<AccountSettingsUpdatedObjectSettingsAutoCallRecordingPlayRecordingBeepTone>,
-    pub recording_calls:
-        Option<AccountSettingsUpdatedObjectSettingsAutoCallRecordingRecordingCalls>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
+    pub play_recording_beep_tone: Option<AccountUpdatedAdHocCallRecordingPlayRecordingBeepTone>,
+    pub recording_calls: Option<AccountUpdatedSettingsAutoCallRecordingRecordingCalls>,
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
     pub recording_start_prompt_audio_id: Option<String>,
     pub recording_transcription: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsAutoCallRecording {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsAutoCallRecording;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsAutoCallRecording, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_stop_resume_recording" => v0 = map.next_value()?,
+                        "disconnect_on_recording_failure" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "play_recording_beep_tone" => v5 = map.next_value()?,
+                        "recording_calls" => v6 = map.next_value()?,
+                        "recording_explicit_consent" => v7 = map.next_value()?,
+                        "recording_start_prompt" => v8 = map.next_value()?,
+                        "recording_start_prompt_audio_id" => v9 = map.next_value()?,
+                        "recording_transcription" => v10 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsAutoCallRecording {
+                    allow_stop_resume_recording: v0,
+                    disconnect_on_recording_failure: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    play_recording_beep_tone: v5,
+                    recording_calls: v6,
+                    recording_explicit_consent: v7,
+                    recording_start_prompt: v8,
+                    recording_start_prompt_audio_id: v9,
+                    recording_transcription: v10,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsAutoCallRecordingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsAutoCallRecordingPlayRecordingBeepTone {
-    pub enable: Option<bool>,
-    pub play_beep_member: Option<AccountSettingsUpdatedObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepMember>,
-    pub play_beep_time_interval: Option<AccountSettingsUpdatedObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval>,
-    pub play_beep_volume: Option<AccountSettingsUpdatedObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepVolume>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepMember {
-        AllMembers = "allMembers",
-        RecordingUser = "recordingUser",
-    }
-}
-
-crate::typed::int_enum! {
-    AccountSettingsUpdatedObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval {
-        V5 = 5,
-        V10 = 10,
-        V15 = 15,
-        V20 = 20,
-        V25 = 25,
-        V30 = 30,
-        V60 = 60,
-        V120 = 120,
-    }
-}
-
-crate::typed::int_enum! {
-    AccountSettingsUpdatedObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepVolume {
-        V0 = 0,
-        V20 = 20,
-        V40 = 40,
-        V60 = 60,
-        V80 = 80,
-        V100 = 100,
-    }
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsAutoCallRecordingRecordingCalls {
+    response AccountUpdatedSettingsAutoCallRecordingRecordingCalls {
         Inbound = "inbound",
         Outbound = "outbound",
         Both = "both",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDuration {
-    pub delete_type:
-        Option<AccountSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDurationDeleteType>,
+#[derive(Debug, Clone)]
+pub struct AccountUpdatedSettingsAutoDeleteDataAfterRetentionDuration {
+    pub delete_type: Option<AccountSettingsUpdatedDeleteType>,
     pub enable: Option<bool>,
-    pub items:
-        Option<Vec<AccountSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDurationItems>>,
+    pub items: Option<Vec<AccountUpdatedAutoDeleteDataAfterRetentionDurationItems>>,
     pub locked: Option<bool>,
-    pub locked_by:
-        Option<AccountSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDurationLockedBy>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
     pub permanently_delete_after_days: Option<i64>,
 }
 
+impl<'de> serde::Deserialize<'de> for AccountUpdatedSettingsAutoDeleteDataAfterRetentionDuration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountUpdatedSettingsAutoDeleteDataAfterRetentionDuration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountUpdatedSettingsAutoDeleteDataAfterRetentionDuration, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "delete_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "items" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "permanently_delete_after_days" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountUpdatedSettingsAutoDeleteDataAfterRetentionDuration {
+                    delete_type: v0,
+                    enable: v1,
+                    items: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    permanently_delete_after_days: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    AccountSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDurationDeleteType {
+    response AccountSettingsUpdatedDeleteType {
         V1 = 1,
         V2 = 2,
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDurationItems {
+#[derive(Debug, Clone)]
+pub struct AccountUpdatedAutoDeleteDataAfterRetentionDurationItems {
     pub duration: Option<i64>,
-    pub time_unit: Option<
-        AccountSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDurationItemsTimeUnit,
-    >,
-    pub r#type:
-        Option<AccountSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDurationItemsType>,
+    pub time_unit: Option<AccountSettingsUpdatedItemsTimeUnit>,
+    pub r#type: Option<AccountSettingsUpdatedItemsType>,
+}
+
+impl<'de> serde::Deserialize<'de> for AccountUpdatedAutoDeleteDataAfterRetentionDurationItems {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountUpdatedAutoDeleteDataAfterRetentionDurationItems;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountUpdatedAutoDeleteDataAfterRetentionDurationItems, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "duration" => v0 = map.next_value()?,
+                        "time_unit" => v1 = map.next_value()?,
+                        "type" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountUpdatedAutoDeleteDataAfterRetentionDurationItems {
+                    duration: v0,
+                    time_unit: v1,
+                    r#type: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDurationItemsTimeUnit {
+    response AccountSettingsUpdatedItemsTimeUnit {
         Year = "year",
         Month = "month",
         Day = "day",
@@ -998,7 +1575,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDurationItemsType {
+    response AccountSettingsUpdatedItemsType {
         CallLog = "callLog",
         OnDemandRecording = "onDemandRecording",
         AutomaticRecording = "automaticRecording",
@@ -1009,81 +1586,165 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDurationLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsAutoOptOutInCallQueue {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsAutoOptOutInCallQueueLockedBy>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
     pub prompt_before_opt_out_call_queue: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsAutoOptOutInCallQueueLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsAutoOptOutInCallQueue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsAutoOptOutInCallQueue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsAutoOptOutInCallQueue, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "prompt_before_opt_out_call_queue" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsAutoOptOutInCallQueue {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    prompt_before_opt_out_call_queue: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsBlockCallsWithoutCallerId {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsBlockCallsWithoutCallerIdLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsBlockCallsWithoutCallerIdLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsBlockExternalCalls {
     pub block_business_hours: Option<bool>,
-    pub block_call_action:
-        Option<AccountSettingsUpdatedObjectSettingsBlockExternalCallsBlockCallAction>,
+    pub block_call_action: Option<AccountUpdatedSettingsBlockExternalCallsBlockCallAction>,
     pub block_closed_hours: Option<bool>,
     pub block_holiday_hours: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsBlockExternalCallsLockedBy>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
+}
+
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsBlockExternalCalls {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsBlockExternalCalls;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsBlockExternalCalls, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "block_business_hours" => v0 = map.next_value()?,
+                        "block_call_action" => v1 = map.next_value()?,
+                        "block_closed_hours" => v2 = map.next_value()?,
+                        "block_holiday_hours" => v3 = map.next_value()?,
+                        "enable" => v4 = map.next_value()?,
+                        "locked" => v5 = map.next_value()?,
+                        "locked_by" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsBlockExternalCalls {
+                    block_business_hours: v0,
+                    block_call_action: v1,
+                    block_closed_hours: v2,
+                    block_holiday_hours: v3,
+                    enable: v4,
+                    locked: v5,
+                    locked_by: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    AccountSettingsUpdatedObjectSettingsBlockExternalCallsBlockCallAction {
+    response AccountUpdatedSettingsBlockExternalCallsBlockCallAction {
         V0 = 0,
         V9 = 9,
     }
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsBlockExternalCallsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+#[derive(Debug, Clone)]
+pub struct AccountUpdatedSettingsCallHandlingForwardingToOtherUsers {
+    pub call_forwarding_type: Option<AccountSettingsUpdatedCallForwardingType>,
+    pub enable: Option<bool>,
+    pub locked: Option<bool>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
+}
+
+impl<'de> serde::Deserialize<'de> for AccountUpdatedSettingsCallHandlingForwardingToOtherUsers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountUpdatedSettingsCallHandlingForwardingToOtherUsers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountUpdatedSettingsCallHandlingForwardingToOtherUsers, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_forwarding_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountUpdatedSettingsCallHandlingForwardingToOtherUsers {
+                    call_forwarding_type: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsCallHandlingForwardingToOtherUsers {
-    pub call_forwarding_type: Option<
-        AccountSettingsUpdatedObjectSettingsCallHandlingForwardingToOtherUsersCallForwardingType,
-    >,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<AccountSettingsUpdatedObjectSettingsCallHandlingForwardingToOtherUsersLockedBy>,
-}
-
 crate::typed::int_enum! {
-    AccountSettingsUpdatedObjectSettingsCallHandlingForwardingToOtherUsersCallForwardingType {
+    response AccountSettingsUpdatedCallForwardingType {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -1091,75 +1752,201 @@ crate::typed::int_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsCallHandlingForwardingToOtherUsersLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsCallLiveTranscription {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsCallLiveTranscriptionLockedBy>,
-    pub transcription_start_prompt:
-        Option<AccountSettingsUpdatedObjectSettingsCallLiveTranscriptionTranscriptionStartPrompt>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
+    pub transcription_start_prompt: Option<AccountSettingsUpdatedTranscriptionStartPrompt>,
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsCallLiveTranscriptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsCallLiveTranscription {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsCallLiveTranscription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsCallLiveTranscription, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "transcription_start_prompt" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsCallLiveTranscription {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    transcription_start_prompt: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsCallLiveTranscriptionTranscriptionStartPrompt {
+#[derive(Debug, Clone)]
+pub struct AccountSettingsUpdatedTranscriptionStartPrompt {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedTranscriptionStartPrompt {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedTranscriptionStartPrompt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedTranscriptionStartPrompt, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_id" => v0 = map.next_value()?,
+                        "audio_name" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedTranscriptionStartPrompt {
+                    audio_id: v0,
+                    audio_name: v1,
+                    enable: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsCallOverflow {
-    pub call_overflow_type:
-        Option<AccountSettingsUpdatedObjectSettingsCallOverflowCallOverflowType>,
+    pub call_overflow_type: Option<AccountSettingsUpdatedCallForwardingType>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsCallOverflowLockedBy>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::int_enum! {
-    AccountSettingsUpdatedObjectSettingsCallOverflowCallOverflowType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsCallOverflow {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsCallOverflow;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsCallOverflow, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_overflow_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsCallOverflow {
+                    call_overflow_type: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsCallOverflowLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsCallPark {
     pub call_not_picked_up_action: Option<i64>,
     pub enable: Option<bool>,
-    pub expiration_period: Option<AccountSettingsUpdatedObjectSettingsCallParkExpirationPeriod>,
+    pub expiration_period: Option<AccountUpdatedObjectSettingsCallParkExpirationPeriod>,
     pub forward_to: Option<AccountSettingsUpdatedObjectSettingsCallParkForwardTo>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsCallParkLockedBy>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
     pub music_on_park: Option<AccountSettingsUpdatedObjectSettingsCallParkMusicOnPark>,
     pub sequence: Option<AccountSettingsUpdatedObjectSettingsCallParkSequence>,
 }
 
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsCallPark {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsCallPark;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsCallPark, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_not_picked_up_action" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "expiration_period" => v2 = map.next_value()?,
+                        "forward_to" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        "music_on_park" => v6 = map.next_value()?,
+                        "sequence" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsCallPark {
+                    call_not_picked_up_action: v0,
+                    enable: v1,
+                    expiration_period: v2,
+                    forward_to: v3,
+                    locked: v4,
+                    locked_by: v5,
+                    music_on_park: v6,
+                    sequence: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    AccountSettingsUpdatedObjectSettingsCallParkExpirationPeriod {
+    response AccountUpdatedObjectSettingsCallParkExpirationPeriod {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -1183,17 +1970,58 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsCallParkForwardTo {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type: Option<AccountSettingsUpdatedObjectSettingsCallParkForwardToExtensionType>,
+    pub extension_type: Option<AccountUpdatedObjectSettingsCallParkForwardToExtensionType>,
     pub id: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsCallParkForwardTo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsCallParkForwardTo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsCallParkForwardTo, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "extension_id" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "extension_type" => v3 = map.next_value()?,
+                        "id" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsCallParkForwardTo {
+                    display_name: v0,
+                    extension_id: v1,
+                    extension_number: v2,
+                    extension_type: v3,
+                    id: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsCallParkForwardToExtensionType {
+    response AccountUpdatedObjectSettingsCallParkForwardToExtensionType {
         User = "user",
         ZoomRoom = "zoomRoom",
         CommonArea = "commonArea",
@@ -1204,158 +2032,282 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsCallParkLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsCallParkMusicOnPark {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsCallParkMusicOnPark {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsCallParkMusicOnPark;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsCallParkMusicOnPark, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_id" => v0 = map.next_value()?,
+                        "audio_name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsCallParkMusicOnPark {
+                    audio_id: v0,
+                    audio_name: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    AccountSettingsUpdatedObjectSettingsCallParkSequence {
+    response AccountSettingsUpdatedObjectSettingsCallParkSequence {
         V0 = 0,
         V1 = 1,
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsCallQueueOptOutReason {
-    pub call_queue_opt_out_reasons_list: Option<
-        Vec<AccountSettingsUpdatedObjectSettingsCallQueueOptOutReasonCallQueueOptOutReasonsList>,
-    >,
+    pub call_queue_opt_out_reasons_list:
+        Option<Vec<AccountSettingsUpdatedCallQueueOptOutReasonsList>>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsCallQueueOptOutReasonLockedBy>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsCallQueueOptOutReasonCallQueueOptOutReasonsList {
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsCallQueueOptOutReason {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsCallQueueOptOutReason;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsCallQueueOptOutReason, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_queue_opt_out_reasons_list" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsCallQueueOptOutReason {
+                    call_queue_opt_out_reasons_list: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AccountSettingsUpdatedCallQueueOptOutReasonsList {
     pub code: Option<String>,
     pub enable: Option<bool>,
     pub system: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsCallQueueOptOutReasonLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedCallQueueOptOutReasonsList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedCallQueueOptOutReasonsList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedCallQueueOptOutReasonsList, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "system" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedCallQueueOptOutReasonsList {
+                    code: v0,
+                    enable: v1,
+                    system: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsCallScreening {
     pub enable: Option<bool>,
     pub exclude_user_company_contacts: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsCallScreeningLockedBy>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsCallScreeningLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsCallScreening {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsCallScreening;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsCallScreening, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "exclude_user_company_contacts" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsCallScreening {
+                    enable: v0,
+                    exclude_user_company_contacts: v1,
+                    locked: v2,
+                    locked_by: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsCallTransferring {
-    pub call_transferring_type:
-        Option<AccountSettingsUpdatedObjectSettingsCallTransferringCallTransferringType>,
+    pub call_transferring_type: Option<AccountSettingsUpdatedCallForwardingType>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsCallTransferringLockedBy>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::int_enum! {
-    AccountSettingsUpdatedObjectSettingsCallTransferringCallTransferringType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsCallTransferring {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsCallTransferring;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsCallTransferring, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_transferring_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsCallTransferring {
+                    call_transferring_type: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsCallTransferringLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsChatChannel {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsChatChannelLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsChatChannelLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsCheckVoicemailsOverPhone {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsCheckVoicemailsOverPhoneLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsCheckVoicemailsOverPhoneLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsConferenceDtmf {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsConferenceDtmfLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsConferenceDtmfLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsConnectToOperator {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsConnectToOperatorLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsConnectToOperatorLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsCustomizeLineName {
-    pub common_area_line_name:
-        Option<AccountSettingsUpdatedObjectSettingsCustomizeLineNameCommonAreaLineName>,
+    pub common_area_line_name: Option<AccountUpdatedSettingsCustomizeLineNameCommonAreaLineName>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsCustomizeLineNameLockedBy>,
-    pub user_line_name: Option<AccountSettingsUpdatedObjectSettingsCustomizeLineNameUserLineName>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
+    pub user_line_name: Option<AccountUpdatedObjectSettingsCustomizeLineNameUserLineName>,
+}
+
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsCustomizeLineName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsCustomizeLineName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsCustomizeLineName, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "common_area_line_name" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "user_line_name" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsCustomizeLineName {
+                    common_area_line_name: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    user_line_name: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsCustomizeLineNameCommonAreaLineName {
+    response AccountUpdatedSettingsCustomizeLineNameCommonAreaLineName {
         PhoneNumber = "phoneNumber",
         ExtensionNumber = "extensionNumber",
         DisplayName = "displayName",
@@ -1364,14 +2316,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsCustomizeLineNameLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsCustomizeLineNameUserLineName {
+    response AccountUpdatedObjectSettingsCustomizeLineNameUserLineName {
         PhoneNumber = "phoneNumber",
         ExtensionNumber = "extensionNumber",
         DisplayName = "displayName",
@@ -1381,490 +2326,527 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsDelegation {
+#[derive(Debug, Clone)]
+pub struct AccountUpdatedObjectSettingsDisplayCallFeedbackSurvey {
     pub enable: Option<bool>,
+    pub feedback_duration: Option<AccountUpdatedDisplayCallFeedbackSurveyFeedbackDuration>,
+    pub feedback_mos: Option<AccountUpdatedSettingsDisplayCallFeedbackSurveyFeedbackMos>,
+    pub feedback_type: Option<AccountSettingsUpdatedDeleteType>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsDelegationLockedBy>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsDelegationLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for AccountUpdatedObjectSettingsDisplayCallFeedbackSurvey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountUpdatedObjectSettingsDisplayCallFeedbackSurvey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountUpdatedObjectSettingsDisplayCallFeedbackSurvey, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "feedback_duration" => v1 = map.next_value()?,
+                        "feedback_mos" => v2 = map.next_value()?,
+                        "feedback_type" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountUpdatedObjectSettingsDisplayCallFeedbackSurvey {
+                    enable: v0,
+                    feedback_duration: v1,
+                    feedback_mos: v2,
+                    feedback_type: v3,
+                    locked: v4,
+                    locked_by: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsDeskPhoneSmartKeyPositionsLayout {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<AccountSettingsUpdatedObjectSettingsDeskPhoneSmartKeyPositionsLayoutLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsDeskPhoneSmartKeyPositionsLayoutLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsDisplayCallFeedbackSurvey {
-    pub enable: Option<bool>,
-    pub feedback_duration:
-        Option<AccountSettingsUpdatedObjectSettingsDisplayCallFeedbackSurveyFeedbackDuration>,
-    pub feedback_mos:
-        Option<AccountSettingsUpdatedObjectSettingsDisplayCallFeedbackSurveyFeedbackMos>,
-    pub feedback_type:
-        Option<AccountSettingsUpdatedObjectSettingsDisplayCallFeedbackSurveyFeedbackType>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsDisplayCallFeedbackSurveyLockedBy>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsDisplayCallFeedbackSurveyFeedbackDuration {
+#[derive(Debug, Clone)]
+pub struct AccountUpdatedDisplayCallFeedbackSurveyFeedbackDuration {
     pub enable: Option<bool>,
     pub max: Option<i64>,
     pub min: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsDisplayCallFeedbackSurveyFeedbackMos {
+impl<'de> serde::Deserialize<'de> for AccountUpdatedDisplayCallFeedbackSurveyFeedbackDuration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountUpdatedDisplayCallFeedbackSurveyFeedbackDuration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountUpdatedDisplayCallFeedbackSurveyFeedbackDuration, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "max" => v1 = map.next_value()?,
+                        "min" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountUpdatedDisplayCallFeedbackSurveyFeedbackDuration {
+                    enable: v0,
+                    max: v1,
+                    min: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AccountUpdatedSettingsDisplayCallFeedbackSurveyFeedbackMos {
     pub enable: Option<bool>,
     pub max: Option<String>,
     pub min: Option<String>,
 }
 
-crate::typed::int_enum! {
-    AccountSettingsUpdatedObjectSettingsDisplayCallFeedbackSurveyFeedbackType {
-        V1 = 1,
-        V2 = 2,
+impl<'de> serde::Deserialize<'de> for AccountUpdatedSettingsDisplayCallFeedbackSurveyFeedbackMos {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountUpdatedSettingsDisplayCallFeedbackSurveyFeedbackMos;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountUpdatedSettingsDisplayCallFeedbackSurveyFeedbackMos, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "max" => v1 = map.next_value()?,
+                        "min" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountUpdatedSettingsDisplayCallFeedbackSurveyFeedbackMos {
+                    enable: v0,
+                    max: v1,
+                    min: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsDisplayCallFeedbackSurveyLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsE2eEncryption {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsE2eEncryptionLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsE2eEncryptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsElevateToMeeting {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsElevateToMeetingLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsElevateToMeetingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsEndConferenceCallWhenOriginatorDrops {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<AccountSettingsUpdatedObjectSettingsEndConferenceCallWhenOriginatorDropsLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsEndConferenceCallWhenOriginatorDropsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsExternalCallingOnZoomRoomCommonArea {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<AccountSettingsUpdatedObjectSettingsExternalCallingOnZoomRoomCommonAreaLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsExternalCallingOnZoomRoomCommonAreaLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsHandOffToRoom {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsHandOffToRoomLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsHandOffToRoomLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsHidePhoneCallHistoryInIos {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsHidePhoneCallHistoryInIosLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsHidePhoneCallHistoryInIosLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsInternationalCalling {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsInternationalCallingLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsInternationalCallingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsLocalSurvivabilityMode {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsLocalSurvivabilityModeLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsLocalSurvivabilityModeLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsMobileSwitchToCarrier {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsMobileSwitchToCarrierLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsMobileSwitchToCarrierLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsNoHoldConference {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsNoHoldConferenceLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsNoHoldConferenceLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsObfuscateSensitiveDataDuringCall {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<AccountSettingsUpdatedObjectSettingsObfuscateSensitiveDataDuringCallLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsObfuscateSensitiveDataDuringCallLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsOnlineFax {
     pub enable: Option<bool>,
     pub enable_new_fax_email_notifications: Option<bool>,
     pub include_fax_as_attachment: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsOnlineFaxLockedBy>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsOnlineFaxLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsOnlineFax {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsOnlineFax;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsOnlineFax, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "enable_new_fax_email_notifications" => v1 = map.next_value()?,
+                        "include_fax_as_attachment" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsOnlineFax {
+                    enable: v0,
+                    enable_new_fax_email_notifications: v1,
+                    include_fax_as_attachment: v2,
+                    locked: v3,
+                    locked_by: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsOutboundCalling {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsOutboundCallingLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsOutboundCallingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsOutboundSms {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsOutboundSmsLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsOutboundSmsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsOverrideDefaultPort {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsOverrideDefaultPortLockedBy>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
     pub max_port: Option<i64>,
     pub min_port: Option<i64>,
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsOverrideDefaultPortLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsOverrideDefaultPort {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsOverrideDefaultPort;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsOverrideDefaultPort, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "max_port" => v3 = map.next_value()?,
+                        "min_port" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsOverrideDefaultPort {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    max_port: v3,
+                    min_port: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsPeerToPeerMedia {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsPeerToPeerMediaLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsPeerToPeerMediaLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsPersonalAudioLibrary {
     pub allow_music_on_hold_customization: Option<bool>,
     pub allow_voicemail_and_message_greeting_customization: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsPersonalAudioLibraryLockedBy>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsPersonalAudioLibraryLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsPersonalAudioLibrary {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsPersonalAudioLibrary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsPersonalAudioLibrary, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_music_on_hold_customization" => v0 = map.next_value()?,
+                        "allow_voicemail_and_message_greeting_customization" => {
+                            v1 = map.next_value()?
+                        }
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsPersonalAudioLibrary {
+                    allow_music_on_hold_customization: v0,
+                    allow_voicemail_and_message_greeting_customization: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsPreventUsersUploadAudioFiles {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsPreventUsersUploadAudioFilesLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsPreventUsersUploadAudioFilesLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsPrivateCallPark {
-    pub call_not_picked_up_action: Option<i64>,
-    pub enable: Option<bool>,
-    pub expiration_period:
-        Option<AccountSettingsUpdatedObjectSettingsPrivateCallParkExpirationPeriod>,
-    pub forward_to: Option<AccountSettingsUpdatedObjectSettingsPrivateCallParkForwardTo>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsPrivateCallParkLockedBy>,
-    pub music_on_park: Option<AccountSettingsUpdatedObjectSettingsPrivateCallParkMusicOnPark>,
-    pub sequence: Option<AccountSettingsUpdatedObjectSettingsPrivateCallParkSequence>,
-}
-
-crate::typed::int_enum! {
-    AccountSettingsUpdatedObjectSettingsPrivateCallParkExpirationPeriod {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-        V7 = 7,
-        V8 = 8,
-        V9 = 9,
-        V10 = 10,
-        V15 = 15,
-        V20 = 20,
-        V25 = 25,
-        V30 = 30,
-        V35 = 35,
-        V40 = 40,
-        V45 = 45,
-        V50 = 50,
-        V55 = 55,
-        V60 = 60,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsPrivateCallParkForwardTo {
-    pub display_name: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type:
-        Option<AccountSettingsUpdatedObjectSettingsPrivateCallParkForwardToExtensionType>,
-    pub id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsPrivateCallParkForwardToExtensionType {
-        User = "user",
-        ZoomRoom = "zoomRoom",
-        CommonArea = "commonArea",
-        CiscoRoomPolycomRoom = "ciscoRoom/polycomRoom",
-        AutoReceptionist = "autoReceptionist",
-        CallQueue = "callQueue",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsPrivateCallParkLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsPrivateCallParkMusicOnPark {
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
-}
-
-crate::typed::int_enum! {
-    AccountSettingsUpdatedObjectSettingsPrivateCallParkSequence {
-        V0 = 0,
-        V1 = 1,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsRestrictedCallHours {
     pub allow_internal_calls: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsRestrictedCallHoursLockedBy>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
     pub restricted_holiday_hours_applied: Option<bool>,
     pub restricted_hours_applied: Option<bool>,
-    pub time_zone: Option<AccountSettingsUpdatedObjectSettingsRestrictedCallHoursTimeZone>,
+    pub time_zone: Option<AccountUpdatedObjectSettingsRestrictedCallHoursTimeZone>,
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsRestrictedCallHoursLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsRestrictedCallHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsRestrictedCallHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsRestrictedCallHours, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_internal_calls" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "restricted_holiday_hours_applied" => v4 = map.next_value()?,
+                        "restricted_hours_applied" => v5 = map.next_value()?,
+                        "time_zone" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsRestrictedCallHours {
+                    allow_internal_calls: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    restricted_holiday_hours_applied: v4,
+                    restricted_hours_applied: v5,
+                    time_zone: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsRestrictedCallHoursTimeZone {
+#[derive(Debug, Clone)]
+pub struct AccountUpdatedObjectSettingsRestrictedCallHoursTimeZone {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for AccountUpdatedObjectSettingsRestrictedCallHoursTimeZone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountUpdatedObjectSettingsRestrictedCallHoursTimeZone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountUpdatedObjectSettingsRestrictedCallHoursTimeZone, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountUpdatedObjectSettingsRestrictedCallHoursTimeZone { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsSelectOutboundCallerId {
     pub allow_hide_outbound_caller_id: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsSelectOutboundCallerIdLockedBy>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsSelectOutboundCallerIdLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsSelectOutboundCallerId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsSelectOutboundCallerId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsSelectOutboundCallerId, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_hide_outbound_caller_id" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsSelectOutboundCallerId {
+                    allow_hide_outbound_caller_id: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsSharedVoicemailNotificationByEmail {
+#[derive(Debug, Clone)]
+pub struct AccountUpdatedShowCustomDisclaimerWhenUsingZoomPhone {
+    pub custom_disclaimer_list: Option<Vec<AccountSettingsUpdatedCustomDisclaimerList>>,
+    pub display_frequency: Option<AccountSettingsUpdatedDisplayFrequency>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by:
-        Option<AccountSettingsUpdatedObjectSettingsSharedVoicemailNotificationByEmailLockedBy>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsSharedVoicemailNotificationByEmailLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for AccountUpdatedShowCustomDisclaimerWhenUsingZoomPhone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountUpdatedShowCustomDisclaimerWhenUsingZoomPhone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountUpdatedShowCustomDisclaimerWhenUsingZoomPhone, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "custom_disclaimer_list" => v0 = map.next_value()?,
+                        "display_frequency" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountUpdatedShowCustomDisclaimerWhenUsingZoomPhone {
+                    custom_disclaimer_list: v0,
+                    display_frequency: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPhone {
-    pub custom_disclaimer_list: Option<Vec<AccountSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList>>,
-    pub display_frequency: Option<AccountSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneDisplayFrequency>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneLockedBy>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList
-{
+#[derive(Debug, Clone)]
+pub struct AccountSettingsUpdatedCustomDisclaimerList {
     pub body: Option<String>,
     pub language: Option<String>,
     pub title: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedCustomDisclaimerList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedCustomDisclaimerList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedCustomDisclaimerList, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "body" => v0 = map.next_value()?,
+                        "language" => v1 = map.next_value()?,
+                        "title" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedCustomDisclaimerList {
+                    body: v0,
+                    language: v1,
+                    title: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneDisplayFrequency {
+    response AccountSettingsUpdatedDisplayFrequency {
         FirstTimeOnly = "first_time_only",
         EveryTime = "every_time",
         EveryMonth = "every_month",
@@ -1874,102 +2856,203 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsSms {
     pub enable: Option<bool>,
     pub international_sms: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsSmsLockedBy>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsSmsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsSms {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsSms;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsSms, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "international_sms" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsSms {
+                    enable: v0,
+                    international_sms: v1,
+                    locked: v2,
+                    locked_by: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsSmsAutoReply {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsSmsAutoReplyLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsSmsAutoReplyLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsSmsEtiquetteTool {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsSmsEtiquetteToolLockedBy>,
-    pub sms_etiquette_policy:
-        Option<Vec<AccountSettingsUpdatedObjectSettingsSmsEtiquetteToolSmsEtiquettePolicy>>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
+    pub sms_etiquette_policy: Option<Vec<AccountUpdatedSettingsSmsEtiquetteToolSmsEtiquettePolicy>>,
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsSmsEtiquetteToolLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsSmsEtiquetteTool {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsSmsEtiquetteTool;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsSmsEtiquetteTool, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "sms_etiquette_policy" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsSmsEtiquetteTool {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    sms_etiquette_policy: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsSmsEtiquetteToolSmsEtiquettePolicy {
-    pub action:
-        Option<AccountSettingsUpdatedObjectSettingsSmsEtiquetteToolSmsEtiquettePolicyAction>,
+#[derive(Debug, Clone)]
+pub struct AccountUpdatedSettingsSmsEtiquetteToolSmsEtiquettePolicy {
+    pub action: Option<AccountSettingsUpdatedDeleteType>,
     pub active: Option<bool>,
     pub content: Option<String>,
     pub description: Option<String>,
     pub id: Option<String>,
     pub name: Option<String>,
-    pub rule: Option<AccountSettingsUpdatedObjectSettingsSmsEtiquetteToolSmsEtiquettePolicyRule>,
+    pub rule: Option<AccountSettingsUpdatedDeleteType>,
 }
 
-crate::typed::int_enum! {
-    AccountSettingsUpdatedObjectSettingsSmsEtiquetteToolSmsEtiquettePolicyAction {
-        V1 = 1,
-        V2 = 2,
+impl<'de> serde::Deserialize<'de> for AccountUpdatedSettingsSmsEtiquetteToolSmsEtiquettePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountUpdatedSettingsSmsEtiquetteToolSmsEtiquettePolicy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountUpdatedSettingsSmsEtiquetteToolSmsEtiquettePolicy, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "action" => v0 = map.next_value()?,
+                        "active" => v1 = map.next_value()?,
+                        "content" => v2 = map.next_value()?,
+                        "description" => v3 = map.next_value()?,
+                        "id" => v4 = map.next_value()?,
+                        "name" => v5 = map.next_value()?,
+                        "rule" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountUpdatedSettingsSmsEtiquetteToolSmsEtiquettePolicy {
+                    action: v0,
+                    active: v1,
+                    content: v2,
+                    description: v3,
+                    id: v4,
+                    name: v5,
+                    rule: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::int_enum! {
-    AccountSettingsUpdatedObjectSettingsSmsEtiquetteToolSmsEtiquettePolicyRule {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsSmsTemplate {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsSmsTemplateLockedBy>,
-    pub sms_template_list:
-        Option<Vec<AccountSettingsUpdatedObjectSettingsSmsTemplateSmsTemplateList>>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
+    /// At most 50 items.
+    pub sms_template_list: Option<Vec<AccountUpdatedObjectSettingsSmsTemplateSmsTemplateList>>,
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsSmsTemplateLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsSmsTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsSmsTemplate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsSmsTemplate, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "sms_template_list" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsSmsTemplate {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    sms_template_list: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsSmsTemplateSmsTemplateList {
+#[derive(Debug, Clone)]
+pub struct AccountUpdatedObjectSettingsSmsTemplateSmsTemplateList {
     pub active: Option<bool>,
     pub content: Option<String>,
     pub description: Option<String>,
@@ -1977,37 +3060,48 @@ pub struct AccountSettingsUpdatedObjectSettingsSmsTemplateSmsTemplateList {
     pub sms_template_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsTeamSmsThreadSummary {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsTeamSmsThreadSummaryLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsTeamSmsThreadSummaryLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for AccountUpdatedObjectSettingsSmsTemplateSmsTemplateList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountUpdatedObjectSettingsSmsTemplateSmsTemplateList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountUpdatedObjectSettingsSmsTemplateSmsTemplateList, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "active" => v0 = map.next_value()?,
+                        "content" => v1 = map.next_value()?,
+                        "description" => v2 = map.next_value()?,
+                        "name" => v3 = map.next_value()?,
+                        "sms_template_id" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountUpdatedObjectSettingsSmsTemplateSmsTemplateList {
+                    active: v0,
+                    content: v1,
+                    description: v2,
+                    name: v3,
+                    sms_template_id: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsUseCallkitForIncomingCallNotificationsInIos {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<
-        AccountSettingsUpdatedObjectSettingsUseCallkitForIncomingCallNotificationsInIosLockedBy,
-    >,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsUseCallkitForIncomingCallNotificationsInIosLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsVoicemail {
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
@@ -2016,89 +3110,164 @@ pub struct AccountSettingsUpdatedObjectSettingsVoicemail {
     pub allow_virtual_background: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsVoicemailLockedBy>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsVoicemailLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsVoicemail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsVoicemail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsVoicemail, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_delete" => v0 = map.next_value()?,
+                        "allow_download" => v1 = map.next_value()?,
+                        "allow_share" => v2 = map.next_value()?,
+                        "allow_videomail" => v3 = map.next_value()?,
+                        "allow_virtual_background" => v4 = map.next_value()?,
+                        "enable" => v5 = map.next_value()?,
+                        "locked" => v6 = map.next_value()?,
+                        "locked_by" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsVoicemail {
+                    allow_delete: v0,
+                    allow_download: v1,
+                    allow_share: v2,
+                    allow_videomail: v3,
+                    allow_virtual_background: v4,
+                    enable: v5,
+                    locked: v6,
+                    locked_by: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsVoicemailIntentBasedPrioritization {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<AccountSettingsUpdatedObjectSettingsVoicemailIntentBasedPrioritizationLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsVoicemailIntentBasedPrioritizationLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsVoicemailNotificationByEmail {
+#[derive(Debug, Clone)]
+pub struct AccountUpdatedObjectSettingsVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub forward_voicemail_to_email: Option<bool>,
     pub include_voicemail_file: Option<bool>,
     pub include_voicemail_transcription: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsVoicemailNotificationByEmailLockedBy>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsVoicemailNotificationByEmailLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for AccountUpdatedObjectSettingsVoicemailNotificationByEmail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountUpdatedObjectSettingsVoicemailNotificationByEmail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountUpdatedObjectSettingsVoicemailNotificationByEmail, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "forward_voicemail_to_email" => v1 = map.next_value()?,
+                        "include_voicemail_file" => v2 = map.next_value()?,
+                        "include_voicemail_transcription" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountUpdatedObjectSettingsVoicemailNotificationByEmail {
+                    enable: v0,
+                    forward_voicemail_to_email: v1,
+                    include_voicemail_file: v2,
+                    include_voicemail_transcription: v3,
+                    locked: v4,
+                    locked_by: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsVoicemailTasks {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsVoicemailTasksLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsVoicemailTasksLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsVoicemailTranscription {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsVoicemailTranscriptionLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsVoicemailTranscriptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsZoomPhoneOnDesktop {
-    pub allow_calling_clients:
-        Option<Vec<AccountSettingsUpdatedObjectSettingsZoomPhoneOnDesktopAllowCallingClients>>,
-    pub allow_sms_mms_clients:
-        Option<Vec<AccountSettingsUpdatedObjectSettingsZoomPhoneOnDesktopAllowSmsMmsClients>>,
+    pub allow_calling_clients: Option<Vec<AccountUpdatedZoomPhoneOnDesktopAllowCallingClients>>,
+    pub allow_sms_mms_clients: Option<Vec<AccountUpdatedZoomPhoneOnDesktopAllowCallingClients>>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsZoomPhoneOnDesktopLockedBy>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
+}
+
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsZoomPhoneOnDesktop {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsZoomPhoneOnDesktop;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsZoomPhoneOnDesktop, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_calling_clients" => v0 = map.next_value()?,
+                        "allow_sms_mms_clients" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsZoomPhoneOnDesktop {
+                    allow_calling_clients: v0,
+                    allow_sms_mms_clients: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsZoomPhoneOnDesktopAllowCallingClients {
+    response AccountUpdatedZoomPhoneOnDesktopAllowCallingClients {
         MacOs = "mac_os",
         Windows = "windows",
         VdiClient = "vdi_client",
@@ -2106,36 +3275,64 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsZoomPhoneOnDesktopAllowSmsMmsClients {
-        MacOs = "mac_os",
-        Windows = "windows",
-        VdiClient = "vdi_client",
-        Linux = "linux",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsZoomPhoneOnDesktopLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSettingsUpdatedObjectSettingsZoomPhoneOnMobile {
     pub allow_calling_clients:
-        Option<Vec<AccountSettingsUpdatedObjectSettingsZoomPhoneOnMobileAllowCallingClients>>,
+        Option<Vec<AccountUpdatedSettingsZoomPhoneOnMobileAllowCallingClients>>,
     pub allow_calling_sms_mms: Option<bool>,
     pub allow_sms_mms_clients:
-        Option<Vec<AccountSettingsUpdatedObjectSettingsZoomPhoneOnMobileAllowSmsMmsClients>>,
+        Option<Vec<AccountUpdatedSettingsZoomPhoneOnMobileAllowCallingClients>>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsZoomPhoneOnMobileLockedBy>,
+    pub locked_by: Option<AccountUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
+}
+
+impl<'de> serde::Deserialize<'de> for AccountSettingsUpdatedObjectSettingsZoomPhoneOnMobile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSettingsUpdatedObjectSettingsZoomPhoneOnMobile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSettingsUpdatedObjectSettingsZoomPhoneOnMobile, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_calling_clients" => v0 = map.next_value()?,
+                        "allow_calling_sms_mms" => v1 = map.next_value()?,
+                        "allow_sms_mms_clients" => v2 = map.next_value()?,
+                        "enable" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSettingsUpdatedObjectSettingsZoomPhoneOnMobile {
+                    allow_calling_clients: v0,
+                    allow_calling_sms_mms: v1,
+                    allow_sms_mms_clients: v2,
+                    enable: v3,
+                    locked: v4,
+                    locked_by: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsZoomPhoneOnMobileAllowCallingClients {
+    response AccountUpdatedSettingsZoomPhoneOnMobileAllowCallingClients {
         Ios = "ios",
         Android = "android",
         Intune = "intune",
@@ -2143,1632 +3340,48 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsZoomPhoneOnMobileAllowSmsMmsClients {
-        Ios = "ios",
-        Android = "android",
-        Intune = "intune",
-        Blackberry = "blackberry",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsZoomPhoneOnMobileLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedObjectSettingsZoomPhoneOnPwa {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedObjectSettingsZoomPhoneOnPwaLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedObjectSettingsZoomPhoneOnPwaLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObject {
-    pub id: String,
-    pub settings: AccountSettingsUpdatedOldObjectSettings,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettings {
-    pub ad_hoc_call_recording: Option<AccountSettingsUpdatedOldObjectSettingsAdHocCallRecording>,
-    pub advanced_encryption: Option<AccountSettingsUpdatedOldObjectSettingsAdvancedEncryption>,
-    pub allow_emergency_calls: Option<AccountSettingsUpdatedOldObjectSettingsAllowEmergencyCalls>,
-    pub allow_end_user_edit_call_handling:
-        Option<AccountSettingsUpdatedOldObjectSettingsAllowEndUserEditCallHandling>,
-    pub allow_mobile_home_phone_callout:
-        Option<AccountSettingsUpdatedOldObjectSettingsAllowMobileHomePhoneCallout>,
-    pub allowed_call_locations: Option<AccountSettingsUpdatedOldObjectSettingsAllowedCallLocations>,
-    pub allowed_device_locations:
-        Option<AccountSettingsUpdatedOldObjectSettingsAllowedDeviceLocations>,
-    pub audio_intercom: Option<AccountSettingsUpdatedOldObjectSettingsAudioIntercom>,
-    pub auto_call_from_third_party_apps:
-        Option<AccountSettingsUpdatedOldObjectSettingsAutoCallFromThirdPartyApps>,
-    pub auto_call_recording: Option<AccountSettingsUpdatedOldObjectSettingsAutoCallRecording>,
-    pub auto_delete_data_after_retention_duration:
-        Option<AccountSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDuration>,
-    pub auto_opt_out_in_call_queue:
-        Option<AccountSettingsUpdatedOldObjectSettingsAutoOptOutInCallQueue>,
-    pub block_calls_without_caller_id:
-        Option<AccountSettingsUpdatedOldObjectSettingsBlockCallsWithoutCallerId>,
-    pub block_external_calls: Option<AccountSettingsUpdatedOldObjectSettingsBlockExternalCalls>,
-    pub call_handling_forwarding_to_other_users:
-        Option<AccountSettingsUpdatedOldObjectSettingsCallHandlingForwardingToOtherUsers>,
-    pub call_live_transcription:
-        Option<AccountSettingsUpdatedOldObjectSettingsCallLiveTranscription>,
-    pub call_overflow: Option<AccountSettingsUpdatedOldObjectSettingsCallOverflow>,
-    pub call_park: Option<AccountSettingsUpdatedOldObjectSettingsCallPark>,
-    pub call_queue_opt_out_reason:
-        Option<AccountSettingsUpdatedOldObjectSettingsCallQueueOptOutReason>,
-    pub call_screening: Option<AccountSettingsUpdatedOldObjectSettingsCallScreening>,
-    pub call_transferring: Option<AccountSettingsUpdatedOldObjectSettingsCallTransferring>,
-    pub chat_channel: Option<AccountSettingsUpdatedOldObjectSettingsChatChannel>,
-    pub check_voicemails_over_phone:
-        Option<AccountSettingsUpdatedOldObjectSettingsCheckVoicemailsOverPhone>,
-    pub conference_dtmf: Option<AccountSettingsUpdatedOldObjectSettingsConferenceDtmf>,
-    pub connect_to_operator: Option<AccountSettingsUpdatedOldObjectSettingsConnectToOperator>,
-    pub customize_line_name: Option<AccountSettingsUpdatedOldObjectSettingsCustomizeLineName>,
-    pub delegation: Option<AccountSettingsUpdatedOldObjectSettingsDelegation>,
-    pub desk_phone_smart_key_positions_layout:
-        Option<AccountSettingsUpdatedOldObjectSettingsDeskPhoneSmartKeyPositionsLayout>,
-    pub display_call_feedback_survey:
-        Option<AccountSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurvey>,
-    pub e2e_encryption: Option<AccountSettingsUpdatedOldObjectSettingsE2eEncryption>,
-    pub elevate_to_meeting: Option<AccountSettingsUpdatedOldObjectSettingsElevateToMeeting>,
-    pub end_conference_call_when_originator_drops:
-        Option<AccountSettingsUpdatedOldObjectSettingsEndConferenceCallWhenOriginatorDrops>,
-    pub external_calling_on_zoom_room_common_area:
-        Option<AccountSettingsUpdatedOldObjectSettingsExternalCallingOnZoomRoomCommonArea>,
-    pub hand_off_to_room: Option<AccountSettingsUpdatedOldObjectSettingsHandOffToRoom>,
-    pub hide_phone_call_history_in_ios:
-        Option<AccountSettingsUpdatedOldObjectSettingsHidePhoneCallHistoryInIos>,
-    pub international_calling: Option<AccountSettingsUpdatedOldObjectSettingsInternationalCalling>,
-    pub local_survivability_mode:
-        Option<AccountSettingsUpdatedOldObjectSettingsLocalSurvivabilityMode>,
-    pub mobile_switch_to_carrier:
-        Option<AccountSettingsUpdatedOldObjectSettingsMobileSwitchToCarrier>,
-    pub no_hold_conference: Option<AccountSettingsUpdatedOldObjectSettingsNoHoldConference>,
-    pub obfuscate_sensitive_data_during_call:
-        Option<AccountSettingsUpdatedOldObjectSettingsObfuscateSensitiveDataDuringCall>,
-    pub online_fax: Option<AccountSettingsUpdatedOldObjectSettingsOnlineFax>,
-    pub outbound_calling: Option<AccountSettingsUpdatedOldObjectSettingsOutboundCalling>,
-    pub outbound_sms: Option<AccountSettingsUpdatedOldObjectSettingsOutboundSms>,
-    pub override_default_port: Option<AccountSettingsUpdatedOldObjectSettingsOverrideDefaultPort>,
-    pub peer_to_peer_media: Option<AccountSettingsUpdatedOldObjectSettingsPeerToPeerMedia>,
-    pub personal_audio_library: Option<AccountSettingsUpdatedOldObjectSettingsPersonalAudioLibrary>,
-    pub prevent_users_upload_audio_files:
-        Option<AccountSettingsUpdatedOldObjectSettingsPreventUsersUploadAudioFiles>,
-    pub private_call_park: Option<AccountSettingsUpdatedOldObjectSettingsPrivateCallPark>,
-    pub restricted_call_hours: Option<AccountSettingsUpdatedOldObjectSettingsRestrictedCallHours>,
-    pub select_outbound_caller_id:
-        Option<AccountSettingsUpdatedOldObjectSettingsSelectOutboundCallerId>,
-    pub shared_voicemail_notification_by_email:
-        Option<AccountSettingsUpdatedOldObjectSettingsSharedVoicemailNotificationByEmail>,
-    pub show_custom_disclaimer_when_using_zoom_phone:
-        Option<AccountSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoomPhone>,
-    pub sms: Option<AccountSettingsUpdatedOldObjectSettingsSms>,
-    pub sms_auto_reply: Option<AccountSettingsUpdatedOldObjectSettingsSmsAutoReply>,
-    pub sms_etiquette_tool: Option<AccountSettingsUpdatedOldObjectSettingsSmsEtiquetteTool>,
-    pub sms_template: Option<AccountSettingsUpdatedOldObjectSettingsSmsTemplate>,
-    pub team_sms_thread_summary:
-        Option<AccountSettingsUpdatedOldObjectSettingsTeamSmsThreadSummary>,
-    pub use_callkit_for_incoming_call_notifications_in_ios:
-        Option<AccountSettingsUpdatedOldObjectSettingsUseCallkitForIncomingCallNotificationsInIos>,
-    pub voicemail: Option<AccountSettingsUpdatedOldObjectSettingsVoicemail>,
-    pub voicemail_intent_based_prioritization:
-        Option<AccountSettingsUpdatedOldObjectSettingsVoicemailIntentBasedPrioritization>,
-    pub voicemail_notification_by_email:
-        Option<AccountSettingsUpdatedOldObjectSettingsVoicemailNotificationByEmail>,
-    pub voicemail_tasks: Option<AccountSettingsUpdatedOldObjectSettingsVoicemailTasks>,
-    pub voicemail_transcription:
-        Option<AccountSettingsUpdatedOldObjectSettingsVoicemailTranscription>,
-    pub zoom_phone_on_desktop: Option<AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnDesktop>,
-    pub zoom_phone_on_mobile: Option<AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnMobile>,
-    pub zoom_phone_on_pwa: Option<AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnPwa>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsAdHocCallRecording {
-    pub allow_delete: Option<bool>,
-    pub allow_download: Option<bool>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsAdHocCallRecordingLockedBy>,
-    pub play_recording_beep_tone:
-        Option<AccountSettingsUpdatedOldObjectSettingsAdHocCallRecordingPlayRecordingBeepTone>,
-    pub recording_explicit_consent: Option<bool>,
-    pub recording_start_prompt: Option<bool>,
-    pub recording_transcription: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsAdHocCallRecordingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsAdHocCallRecordingPlayRecordingBeepTone {
-    pub enable: Option<bool>,
-    pub play_beep_member: Option<AccountSettingsUpdatedOldObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepMember>,
-    pub play_beep_time_interval: Option<AccountSettingsUpdatedOldObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval>,
-    pub play_beep_volume: Option<AccountSettingsUpdatedOldObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepVolume>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepMember {
-        AllMembers = "allMembers",
-        RecordingUser = "recordingUser",
-    }
-}
-
-crate::typed::int_enum! {
-    AccountSettingsUpdatedOldObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval {
-        V5 = 5,
-        V10 = 10,
-        V15 = 15,
-        V20 = 20,
-        V25 = 25,
-        V30 = 30,
-        V60 = 60,
-        V120 = 120,
-    }
-}
-
-crate::typed::int_enum! {
-    AccountSettingsUpdatedOldObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepVolume {
-        V0 = 0,
-        V20 = 20,
-        V40 = 40,
-        V60 = 60,
-        V80 = 80,
-        V100 = 100,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsAdvancedEncryption {
-    pub disable_incoming_unencrypted_voicemail: Option<bool>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsAdvancedEncryptionLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsAdvancedEncryptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsAllowEmergencyCalls {
-    pub allow_emergency_calls_from_clients: Option<bool>,
-    pub allow_emergency_calls_from_deskphones: Option<bool>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsAllowEmergencyCallsLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsAllowEmergencyCallsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsAllowEndUserEditCallHandling {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<AccountSettingsUpdatedOldObjectSettingsAllowEndUserEditCallHandlingLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsAllowEndUserEditCallHandlingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsAllowMobileHomePhoneCallout {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<AccountSettingsUpdatedOldObjectSettingsAllowMobileHomePhoneCalloutLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsAllowMobileHomePhoneCalloutLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsAllowedCallLocations {
-    pub allow_internal_calls: Option<bool>,
-    pub enable: Option<bool>,
-    pub locations_applied: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsAllowedCallLocationsLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsAllowedCallLocationsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsAllowedDeviceLocations {
-    pub block_devices_type:
-        Option<AccountSettingsUpdatedOldObjectSettingsAllowedDeviceLocationsBlockDevicesType>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsAllowedDeviceLocationsLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsAllowedDeviceLocationsBlockDevicesType {
-        NetworkChangeDetected = "network_change_detected",
-        OutsideAllowedLocation = "outside_allowed_location",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsAllowedDeviceLocationsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsAudioIntercom {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsAudioIntercomLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsAudioIntercomLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsAutoCallFromThirdPartyApps {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<AccountSettingsUpdatedOldObjectSettingsAutoCallFromThirdPartyAppsLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsAutoCallFromThirdPartyAppsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsAutoCallRecording {
-    pub allow_stop_resume_recording: Option<bool>,
-    pub disconnect_on_recording_failure: Option<bool>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsAutoCallRecordingLockedBy>,
-    pub play_recording_beep_tone:
-        Option<AccountSettingsUpdatedOldObjectSettingsAutoCallRecordingPlayRecordingBeepTone>,
-    pub recording_calls:
-        Option<AccountSettingsUpdatedOldObjectSettingsAutoCallRecordingRecordingCalls>,
-    pub recording_explicit_consent: Option<bool>,
-    pub recording_start_prompt: Option<bool>,
-    pub recording_start_prompt_audio_id: Option<String>,
-    pub recording_transcription: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsAutoCallRecordingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsAutoCallRecordingPlayRecordingBeepTone {
-    pub enable: Option<bool>,
-    pub play_beep_member: Option<AccountSettingsUpdatedOldObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepMember>,
-    pub play_beep_time_interval: Option<AccountSettingsUpdatedOldObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval>,
-    pub play_beep_volume: Option<AccountSettingsUpdatedOldObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepVolume>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepMember {
-        AllMembers = "allMembers",
-        RecordingUser = "recordingUser",
-    }
-}
-
-crate::typed::int_enum! {
-    AccountSettingsUpdatedOldObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval {
-        V5 = 5,
-        V10 = 10,
-        V15 = 15,
-        V20 = 20,
-        V25 = 25,
-        V30 = 30,
-        V60 = 60,
-        V120 = 120,
-    }
-}
-
-crate::typed::int_enum! {
-    AccountSettingsUpdatedOldObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepVolume {
-        V0 = 0,
-        V20 = 20,
-        V40 = 40,
-        V60 = 60,
-        V80 = 80,
-        V100 = 100,
-    }
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsAutoCallRecordingRecordingCalls {
-        Inbound = "inbound",
-        Outbound = "outbound",
-        Both = "both",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDuration {
-    pub delete_type: Option<
-        AccountSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDurationDeleteType,
-    >,
-    pub enable: Option<bool>,
-    pub items: Option<
-        Vec<AccountSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDurationItems>,
-    >,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<AccountSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDurationLockedBy>,
-    pub permanently_delete_after_days: Option<i64>,
-}
-
-crate::typed::int_enum! {
-    AccountSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDurationDeleteType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDurationItems {
-    pub duration: Option<i64>,
-    pub time_unit: Option<
-        AccountSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDurationItemsTimeUnit,
-    >,
-    pub r#type: Option<
-        AccountSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDurationItemsType,
-    >,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDurationItemsTimeUnit {
-        Year = "year",
-        Month = "month",
-        Day = "day",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDurationItemsType {
-        CallLog = "callLog",
-        OnDemandRecording = "onDemandRecording",
-        AutomaticRecording = "automaticRecording",
-        Voicemail = "voicemail",
-        Videomail = "videomail",
-        Sms = "sms",
-        Fax = "fax",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDurationLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsAutoOptOutInCallQueue {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsAutoOptOutInCallQueueLockedBy>,
-    pub prompt_before_opt_out_call_queue: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsAutoOptOutInCallQueueLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsBlockCallsWithoutCallerId {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsBlockCallsWithoutCallerIdLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsBlockCallsWithoutCallerIdLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsBlockExternalCalls {
-    pub block_business_hours: Option<bool>,
-    pub block_call_action:
-        Option<AccountSettingsUpdatedOldObjectSettingsBlockExternalCallsBlockCallAction>,
-    pub block_closed_hours: Option<bool>,
-    pub block_holiday_hours: Option<bool>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsBlockExternalCallsLockedBy>,
-}
-
-crate::typed::int_enum! {
-    AccountSettingsUpdatedOldObjectSettingsBlockExternalCallsBlockCallAction {
-        V0 = 0,
-        V9 = 9,
-    }
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsBlockExternalCallsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsCallHandlingForwardingToOtherUsers {
-    pub call_forwarding_type: Option<
-        AccountSettingsUpdatedOldObjectSettingsCallHandlingForwardingToOtherUsersCallForwardingType,
-    >,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<AccountSettingsUpdatedOldObjectSettingsCallHandlingForwardingToOtherUsersLockedBy>,
-}
-
-crate::typed::int_enum! {
-    AccountSettingsUpdatedOldObjectSettingsCallHandlingForwardingToOtherUsersCallForwardingType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-    }
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsCallHandlingForwardingToOtherUsersLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsCallLiveTranscription {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsCallLiveTranscriptionLockedBy>,
-    pub transcription_start_prompt: Option<
-        AccountSettingsUpdatedOldObjectSettingsCallLiveTranscriptionTranscriptionStartPrompt,
-    >,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsCallLiveTranscriptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsCallLiveTranscriptionTranscriptionStartPrompt {
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
-    pub enable: Option<bool>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsCallOverflow {
-    pub call_overflow_type:
-        Option<AccountSettingsUpdatedOldObjectSettingsCallOverflowCallOverflowType>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsCallOverflowLockedBy>,
-}
-
-crate::typed::int_enum! {
-    AccountSettingsUpdatedOldObjectSettingsCallOverflowCallOverflowType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-    }
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsCallOverflowLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsCallPark {
-    pub call_not_picked_up_action: Option<i64>,
-    pub enable: Option<bool>,
-    pub expiration_period: Option<AccountSettingsUpdatedOldObjectSettingsCallParkExpirationPeriod>,
-    pub forward_to: Option<AccountSettingsUpdatedOldObjectSettingsCallParkForwardTo>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsCallParkLockedBy>,
-    pub music_on_park: Option<AccountSettingsUpdatedOldObjectSettingsCallParkMusicOnPark>,
-    pub sequence: Option<AccountSettingsUpdatedOldObjectSettingsCallParkSequence>,
-}
-
-crate::typed::int_enum! {
-    AccountSettingsUpdatedOldObjectSettingsCallParkExpirationPeriod {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-        V7 = 7,
-        V8 = 8,
-        V9 = 9,
-        V10 = 10,
-        V15 = 15,
-        V20 = 20,
-        V25 = 25,
-        V30 = 30,
-        V35 = 35,
-        V40 = 40,
-        V45 = 45,
-        V50 = 50,
-        V55 = 55,
-        V60 = 60,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsCallParkForwardTo {
-    pub display_name: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type:
-        Option<AccountSettingsUpdatedOldObjectSettingsCallParkForwardToExtensionType>,
-    pub id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsCallParkForwardToExtensionType {
-        User = "user",
-        ZoomRoom = "zoomRoom",
-        CommonArea = "commonArea",
-        CiscoRoomPolycomRoom = "ciscoRoom/polycomRoom",
-        AutoReceptionist = "autoReceptionist",
-        CallQueue = "callQueue",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsCallParkLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsCallParkMusicOnPark {
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
-}
-
-crate::typed::int_enum! {
-    AccountSettingsUpdatedOldObjectSettingsCallParkSequence {
-        V0 = 0,
-        V1 = 1,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsCallQueueOptOutReason {
-    pub call_queue_opt_out_reasons_list: Option<
-        Vec<AccountSettingsUpdatedOldObjectSettingsCallQueueOptOutReasonCallQueueOptOutReasonsList>,
-    >,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsCallQueueOptOutReasonLockedBy>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsCallQueueOptOutReasonCallQueueOptOutReasonsList {
-    pub code: Option<String>,
-    pub enable: Option<bool>,
-    pub system: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsCallQueueOptOutReasonLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsCallScreening {
-    pub enable: Option<bool>,
-    pub exclude_user_company_contacts: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsCallScreeningLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsCallScreeningLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsCallTransferring {
-    pub call_transferring_type:
-        Option<AccountSettingsUpdatedOldObjectSettingsCallTransferringCallTransferringType>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsCallTransferringLockedBy>,
-}
-
-crate::typed::int_enum! {
-    AccountSettingsUpdatedOldObjectSettingsCallTransferringCallTransferringType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-    }
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsCallTransferringLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsChatChannel {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsChatChannelLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsChatChannelLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsCheckVoicemailsOverPhone {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsCheckVoicemailsOverPhoneLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsCheckVoicemailsOverPhoneLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsConferenceDtmf {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsConferenceDtmfLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsConferenceDtmfLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsConnectToOperator {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsConnectToOperatorLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsConnectToOperatorLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsCustomizeLineName {
-    pub common_area_line_name:
-        Option<AccountSettingsUpdatedOldObjectSettingsCustomizeLineNameCommonAreaLineName>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsCustomizeLineNameLockedBy>,
-    pub user_line_name:
-        Option<AccountSettingsUpdatedOldObjectSettingsCustomizeLineNameUserLineName>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsCustomizeLineNameCommonAreaLineName {
-        PhoneNumber = "phoneNumber",
-        ExtensionNumber = "extensionNumber",
-        DisplayName = "displayName",
-        DisplayNameExtensionNumber = "displayName;extensionNumber",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsCustomizeLineNameLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsCustomizeLineNameUserLineName {
-        PhoneNumber = "phoneNumber",
-        ExtensionNumber = "extensionNumber",
-        DisplayName = "displayName",
-        DisplayNameExtensionNumber = "displayName;extensionNumber",
-        FirstNameExtensionNumber = "firstName;extensionNumber",
-        FirstNameLastNameExtensionNumber = "firstName;lastName;extensionNumber",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsDelegation {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsDelegationLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsDelegationLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsDeskPhoneSmartKeyPositionsLayout {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<AccountSettingsUpdatedOldObjectSettingsDeskPhoneSmartKeyPositionsLayoutLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsDeskPhoneSmartKeyPositionsLayoutLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurvey {
-    pub enable: Option<bool>,
-    pub feedback_duration:
-        Option<AccountSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurveyFeedbackDuration>,
-    pub feedback_mos:
-        Option<AccountSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurveyFeedbackMos>,
-    pub feedback_type:
-        Option<AccountSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurveyFeedbackType>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurveyLockedBy>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurveyFeedbackDuration {
-    pub enable: Option<bool>,
-    pub max: Option<i64>,
-    pub min: Option<i64>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurveyFeedbackMos {
-    pub enable: Option<bool>,
-    pub max: Option<String>,
-    pub min: Option<String>,
-}
-
-crate::typed::int_enum! {
-    AccountSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurveyFeedbackType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurveyLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsE2eEncryption {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsE2eEncryptionLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsE2eEncryptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsElevateToMeeting {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsElevateToMeetingLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsElevateToMeetingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsEndConferenceCallWhenOriginatorDrops {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<AccountSettingsUpdatedOldObjectSettingsEndConferenceCallWhenOriginatorDropsLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsEndConferenceCallWhenOriginatorDropsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsExternalCallingOnZoomRoomCommonArea {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<AccountSettingsUpdatedOldObjectSettingsExternalCallingOnZoomRoomCommonAreaLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsExternalCallingOnZoomRoomCommonAreaLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsHandOffToRoom {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsHandOffToRoomLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsHandOffToRoomLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsHidePhoneCallHistoryInIos {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsHidePhoneCallHistoryInIosLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsHidePhoneCallHistoryInIosLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsInternationalCalling {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsInternationalCallingLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsInternationalCallingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsLocalSurvivabilityMode {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsLocalSurvivabilityModeLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsLocalSurvivabilityModeLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsMobileSwitchToCarrier {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsMobileSwitchToCarrierLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsMobileSwitchToCarrierLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsNoHoldConference {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsNoHoldConferenceLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsNoHoldConferenceLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsObfuscateSensitiveDataDuringCall {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<AccountSettingsUpdatedOldObjectSettingsObfuscateSensitiveDataDuringCallLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsObfuscateSensitiveDataDuringCallLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsOnlineFax {
-    pub enable: Option<bool>,
-    pub enable_new_fax_email_notifications: Option<bool>,
-    pub include_fax_as_attachment: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsOnlineFaxLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsOnlineFaxLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsOutboundCalling {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsOutboundCallingLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsOutboundCallingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsOutboundSms {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsOutboundSmsLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsOutboundSmsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsOverrideDefaultPort {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsOverrideDefaultPortLockedBy>,
-    pub max_port: Option<i64>,
-    pub min_port: Option<i64>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsOverrideDefaultPortLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsPeerToPeerMedia {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsPeerToPeerMediaLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsPeerToPeerMediaLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsPersonalAudioLibrary {
-    pub allow_music_on_hold_customization: Option<bool>,
-    pub allow_voicemail_and_message_greeting_customization: Option<bool>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsPersonalAudioLibraryLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsPersonalAudioLibraryLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsPreventUsersUploadAudioFiles {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<AccountSettingsUpdatedOldObjectSettingsPreventUsersUploadAudioFilesLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsPreventUsersUploadAudioFilesLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsPrivateCallPark {
-    pub call_not_picked_up_action: Option<i64>,
-    pub enable: Option<bool>,
-    pub expiration_period:
-        Option<AccountSettingsUpdatedOldObjectSettingsPrivateCallParkExpirationPeriod>,
-    pub forward_to: Option<AccountSettingsUpdatedOldObjectSettingsPrivateCallParkForwardTo>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsPrivateCallParkLockedBy>,
-    pub music_on_park: Option<AccountSettingsUpdatedOldObjectSettingsPrivateCallParkMusicOnPark>,
-    pub sequence: Option<AccountSettingsUpdatedOldObjectSettingsPrivateCallParkSequence>,
-}
-
-crate::typed::int_enum! {
-    AccountSettingsUpdatedOldObjectSettingsPrivateCallParkExpirationPeriod {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-        V7 = 7,
-        V8 = 8,
-        V9 = 9,
-        V10 = 10,
-        V15 = 15,
-        V20 = 20,
-        V25 = 25,
-        V30 = 30,
-        V35 = 35,
-        V40 = 40,
-        V45 = 45,
-        V50 = 50,
-        V55 = 55,
-        V60 = 60,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsPrivateCallParkForwardTo {
-    pub display_name: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type:
-        Option<AccountSettingsUpdatedOldObjectSettingsPrivateCallParkForwardToExtensionType>,
-    pub id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsPrivateCallParkForwardToExtensionType {
-        User = "user",
-        ZoomRoom = "zoomRoom",
-        CommonArea = "commonArea",
-        CiscoRoomPolycomRoom = "ciscoRoom/polycomRoom",
-        AutoReceptionist = "autoReceptionist",
-        CallQueue = "callQueue",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsPrivateCallParkLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsPrivateCallParkMusicOnPark {
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
-}
-
-crate::typed::int_enum! {
-    AccountSettingsUpdatedOldObjectSettingsPrivateCallParkSequence {
-        V0 = 0,
-        V1 = 1,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsRestrictedCallHours {
-    pub allow_internal_calls: Option<bool>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsRestrictedCallHoursLockedBy>,
-    pub restricted_holiday_hours_applied: Option<bool>,
-    pub restricted_hours_applied: Option<bool>,
-    pub time_zone: Option<AccountSettingsUpdatedOldObjectSettingsRestrictedCallHoursTimeZone>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsRestrictedCallHoursLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsRestrictedCallHoursTimeZone {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsSelectOutboundCallerId {
-    pub allow_hide_outbound_caller_id: Option<bool>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsSelectOutboundCallerIdLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsSelectOutboundCallerIdLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsSharedVoicemailNotificationByEmail {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<AccountSettingsUpdatedOldObjectSettingsSharedVoicemailNotificationByEmailLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsSharedVoicemailNotificationByEmailLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoomPhone {
-    pub custom_disclaimer_list: Option<Vec<AccountSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList>>,
-    pub display_frequency: Option<AccountSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneDisplayFrequency>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneLockedBy>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList
-{
-    pub body: Option<String>,
-    pub language: Option<String>,
-    pub title: Option<String>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneDisplayFrequency {
-        FirstTimeOnly = "first_time_only",
-        EveryTime = "every_time",
-        EveryMonth = "every_month",
-        EveryQuarter = "every_quarter",
-        Every6Months = "every_6_months",
-        EveryYear = "every_year",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsSms {
-    pub enable: Option<bool>,
-    pub international_sms: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsSmsLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsSmsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsSmsAutoReply {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsSmsAutoReplyLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsSmsAutoReplyLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsSmsEtiquetteTool {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsSmsEtiquetteToolLockedBy>,
-    pub sms_etiquette_policy:
-        Option<Vec<AccountSettingsUpdatedOldObjectSettingsSmsEtiquetteToolSmsEtiquettePolicy>>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsSmsEtiquetteToolLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsSmsEtiquetteToolSmsEtiquettePolicy {
-    pub action:
-        Option<AccountSettingsUpdatedOldObjectSettingsSmsEtiquetteToolSmsEtiquettePolicyAction>,
-    pub active: Option<bool>,
-    pub content: Option<String>,
-    pub description: Option<String>,
-    pub id: Option<String>,
-    pub name: Option<String>,
-    pub rule: Option<AccountSettingsUpdatedOldObjectSettingsSmsEtiquetteToolSmsEtiquettePolicyRule>,
-}
-
-crate::typed::int_enum! {
-    AccountSettingsUpdatedOldObjectSettingsSmsEtiquetteToolSmsEtiquettePolicyAction {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-crate::typed::int_enum! {
-    AccountSettingsUpdatedOldObjectSettingsSmsEtiquetteToolSmsEtiquettePolicyRule {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsSmsTemplate {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsSmsTemplateLockedBy>,
-    pub sms_template_list:
-        Option<Vec<AccountSettingsUpdatedOldObjectSettingsSmsTemplateSmsTemplateList>>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsSmsTemplateLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsSmsTemplateSmsTemplateList {
-    pub active: Option<bool>,
-    pub content: Option<String>,
-    pub description: Option<String>,
-    pub name: Option<String>,
-    pub sms_template_id: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsTeamSmsThreadSummary {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsTeamSmsThreadSummaryLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsTeamSmsThreadSummaryLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsUseCallkitForIncomingCallNotificationsInIos {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<
-        AccountSettingsUpdatedOldObjectSettingsUseCallkitForIncomingCallNotificationsInIosLockedBy,
-    >,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsUseCallkitForIncomingCallNotificationsInIosLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsVoicemail {
-    pub allow_delete: Option<bool>,
-    pub allow_download: Option<bool>,
-    pub allow_share: Option<bool>,
-    pub allow_videomail: Option<bool>,
-    pub allow_virtual_background: Option<bool>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsVoicemailLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsVoicemailLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsVoicemailIntentBasedPrioritization {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<AccountSettingsUpdatedOldObjectSettingsVoicemailIntentBasedPrioritizationLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsVoicemailIntentBasedPrioritizationLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsVoicemailNotificationByEmail {
-    pub enable: Option<bool>,
-    pub forward_voicemail_to_email: Option<bool>,
-    pub include_voicemail_file: Option<bool>,
-    pub include_voicemail_transcription: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<AccountSettingsUpdatedOldObjectSettingsVoicemailNotificationByEmailLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsVoicemailNotificationByEmailLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsVoicemailTasks {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsVoicemailTasksLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsVoicemailTasksLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsVoicemailTranscription {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsVoicemailTranscriptionLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsVoicemailTranscriptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnDesktop {
-    pub allow_calling_clients:
-        Option<Vec<AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnDesktopAllowCallingClients>>,
-    pub allow_sms_mms_clients:
-        Option<Vec<AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnDesktopAllowSmsMmsClients>>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnDesktopLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnDesktopAllowCallingClients {
-        MacOs = "mac_os",
-        Windows = "windows",
-        VdiClient = "vdi_client",
-        Linux = "linux",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnDesktopAllowSmsMmsClients {
-        MacOs = "mac_os",
-        Windows = "windows",
-        VdiClient = "vdi_client",
-        Linux = "linux",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnDesktopLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnMobile {
-    pub allow_calling_clients:
-        Option<Vec<AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnMobileAllowCallingClients>>,
-    pub allow_calling_sms_mms: Option<bool>,
-    pub allow_sms_mms_clients:
-        Option<Vec<AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnMobileAllowSmsMmsClients>>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnMobileLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnMobileAllowCallingClients {
-        Ios = "ios",
-        Android = "android",
-        Intune = "intune",
-        Blackberry = "blackberry",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnMobileAllowSmsMmsClients {
-        Ios = "ios",
-        Android = "android",
-        Intune = "intune",
-        Blackberry = "blackberry",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnMobileLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnPwa {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnPwaLockedBy>,
-}
-
-crate::typed::string_enum! {
-    AccountSettingsUpdatedOldObjectSettingsZoomPhoneOnPwaLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AiCallSummaryChanged {
     pub account_id: String,
     pub object: AiCallSummaryChangedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for AiCallSummaryChanged {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AiCallSummaryChanged;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AiCallSummaryChanged, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AiCallSummaryChanged {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AiCallSummaryChangedObject {
     pub ai_call_summary_id: String,
     pub call_id: String,
+    /// At most 10 items.
     pub call_log_ids: Option<Vec<String>>,
     pub created_time: Option<String>,
     pub deleted: Option<bool>,
@@ -3777,13 +3390,93 @@ pub struct AiCallSummaryChangedObject {
     pub user_id: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for AiCallSummaryChangedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AiCallSummaryChangedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AiCallSummaryChangedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "ai_call_summary_id" => v0 = Some(map.next_value()?),
+                        "call_id" => v1 = Some(map.next_value()?),
+                        "call_log_ids" => v2 = map.next_value()?,
+                        "created_time" => v3 = map.next_value()?,
+                        "deleted" => v4 = map.next_value()?,
+                        "edited" => v5 = map.next_value()?,
+                        "modified_time" => v6 = map.next_value()?,
+                        "user_id" => v7 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AiCallSummaryChangedObject {
+                    ai_call_summary_id: crate::typed::required(v0, "ai_call_summary_id")?,
+                    call_id: crate::typed::required(v1, "call_id")?,
+                    call_log_ids: v2,
+                    created_time: v3,
+                    deleted: v4,
+                    edited: v5,
+                    modified_time: v6,
+                    user_id: crate::typed::required(v7, "user_id")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct BlindTransferInitiated {
     pub account_id: String,
     pub object: BlindTransferInitiatedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for BlindTransferInitiated {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BlindTransferInitiated;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BlindTransferInitiated, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(BlindTransferInitiated {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct BlindTransferInitiatedObject {
     pub call_id: String,
     pub date_time: String,
@@ -3793,7 +3486,50 @@ pub struct BlindTransferInitiatedObject {
     pub transfer_phone_number: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for BlindTransferInitiatedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BlindTransferInitiatedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BlindTransferInitiatedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = Some(map.next_value()?),
+                        "date_time" => v1 = Some(map.next_value()?),
+                        "failure_reason" => v2 = map.next_value()?,
+                        "owner" => v3 = map.next_value()?,
+                        "transfer_account_code" => v4 = map.next_value()?,
+                        "transfer_phone_number" => v5 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(BlindTransferInitiatedObject {
+                    call_id: crate::typed::required(v0, "call_id")?,
+                    date_time: crate::typed::required(v1, "date_time")?,
+                    failure_reason: v2,
+                    owner: v3,
+                    transfer_account_code: v4,
+                    transfer_phone_number: crate::typed::required(v5, "transfer_phone_number")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct BlindTransferInitiatedObjectOwner {
     pub extension_number: Option<i64>,
     pub id: Option<String>,
@@ -3801,8 +3537,45 @@ pub struct BlindTransferInitiatedObjectOwner {
     pub r#type: Option<BlindTransferInitiatedObjectOwnerType>,
 }
 
+impl<'de> serde::Deserialize<'de> for BlindTransferInitiatedObjectOwner {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BlindTransferInitiatedObjectOwner;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BlindTransferInitiatedObjectOwner, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_number" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        "type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(BlindTransferInitiatedObjectOwner {
+                    extension_number: v0,
+                    id: v1,
+                    name: v2,
+                    r#type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    BlindTransferInitiatedObjectOwnerType {
+    response BlindTransferInitiatedObjectOwnerType {
         User = "user",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
@@ -3811,13 +3584,44 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CallElementDeleted {
     pub account_id: String,
     pub object: CallElementDeletedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CallElementDeleted {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallElementDeleted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallElementDeleted, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallElementDeleted {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CallElementDeletedObject {
     pub call_element_ids: Option<Vec<String>>,
     pub delete_all: Option<bool>,
@@ -3826,13 +3630,84 @@ pub struct CallElementDeletedObject {
     pub user_id: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CallElementDeletedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallElementDeletedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallElementDeletedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_element_ids" => v0 = map.next_value()?,
+                        "delete_all" => v1 = map.next_value()?,
+                        "execute_time" => v2 = map.next_value()?,
+                        "move_to_trash" => v3 = map.next_value()?,
+                        "user_id" => v4 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallElementDeletedObject {
+                    call_element_ids: v0,
+                    delete_all: v1,
+                    execute_time: v2,
+                    move_to_trash: v3,
+                    user_id: crate::typed::required(v4, "user_id")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CallHistoryDeleted {
     pub account_id: String,
     pub object: CallHistoryDeletedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CallHistoryDeleted {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallHistoryDeleted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallHistoryDeleted, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallHistoryDeleted {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CallHistoryDeletedObject {
     pub call_log_ids: Option<Vec<String>>,
     pub delete_all: Option<bool>,
@@ -3841,49 +3716,197 @@ pub struct CallHistoryDeletedObject {
     pub user_id: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CallHistoryDeletedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallHistoryDeletedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallHistoryDeletedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_log_ids" => v0 = map.next_value()?,
+                        "delete_all" => v1 = map.next_value()?,
+                        "execute_time" => v2 = map.next_value()?,
+                        "move_to_trash" => v3 = map.next_value()?,
+                        "user_id" => v4 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallHistoryDeletedObject {
+                    call_log_ids: v0,
+                    delete_all: v1,
+                    execute_time: v2,
+                    move_to_trash: v3,
+                    user_id: crate::typed::required(v4, "user_id")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CallLogDeleted {
     pub account_id: String,
     pub object: CallLogDeletedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CallLogDeleted {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallLogDeleted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallLogDeleted, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallLogDeleted {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CallLogDeletedObject {
     pub call_logs: Vec<CallLogDeletedObjectCallLogs>,
     pub user_id: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CallLogDeletedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallLogDeletedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallLogDeletedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_logs" => v0 = Some(map.next_value()?),
+                        "user_id" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallLogDeletedObject {
+                    call_logs: crate::typed::required(v0, "call_logs")?,
+                    user_id: crate::typed::required(v1, "user_id")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CallLogDeletedObjectCallLogs {
     pub call_id: String,
     pub id: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallLogPermanentlyDeleted {
-    pub account_id: String,
-    pub object: CallLogPermanentlyDeletedObject,
+impl<'de> serde::Deserialize<'de> for CallLogDeletedObjectCallLogs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallLogDeletedObjectCallLogs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallLogDeletedObjectCallLogs, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = Some(map.next_value()?),
+                        "id" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallLogDeletedObjectCallLogs {
+                    call_id: crate::typed::required(v0, "call_id")?,
+                    id: crate::typed::required(v1, "id")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallLogPermanentlyDeletedObject {
-    pub call_logs: Vec<CallLogPermanentlyDeletedObjectCallLogs>,
-    pub user_id: String,
-}
+pub type CallLogPermanentlyDeleted = CallLogDeleted;
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallLogPermanentlyDeletedObjectCallLogs {
-    pub call_id: String,
-    pub id: String,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CalleeAnswered {
     pub account_id: String,
     pub object: CalleeAnsweredObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeAnswered {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeAnswered;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeAnswered, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeAnswered {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeAnsweredObject {
     pub answer_start_time: String,
     pub call_id: String,
@@ -3894,7 +3917,53 @@ pub struct CalleeAnsweredObject {
     pub ringing_start_time: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeAnsweredObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeAnsweredObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeAnsweredObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "answer_start_time" => v0 = Some(map.next_value()?),
+                        "call_id" => v1 = Some(map.next_value()?),
+                        "callee" => v2 = Some(map.next_value()?),
+                        "caller" => v3 = Some(map.next_value()?),
+                        "forwarded_by" => v4 = map.next_value()?,
+                        "redirect_forwarded_by" => v5 = map.next_value()?,
+                        "ringing_start_time" => v6 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeAnsweredObject {
+                    answer_start_time: crate::typed::required(v0, "answer_start_time")?,
+                    call_id: crate::typed::required(v1, "call_id")?,
+                    callee: crate::typed::required(v2, "callee")?,
+                    caller: crate::typed::required(v3, "caller")?,
+                    forwarded_by: v4,
+                    redirect_forwarded_by: v5,
+                    ringing_start_time: crate::typed::required(v6, "ringing_start_time")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeAnsweredObjectCallee {
     pub connection_type: Option<CalleeAnsweredObjectCalleeConnectionType>,
     pub device_id: Option<String>,
@@ -3909,8 +3978,66 @@ pub struct CalleeAnsweredObjectCallee {
     pub user_id: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for CalleeAnsweredObjectCallee {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeAnsweredObjectCallee;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeAnsweredObjectCallee, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "connection_type" => v0 = map.next_value()?,
+                        "device_id" => v1 = map.next_value()?,
+                        "device_name" => v2 = map.next_value()?,
+                        "device_type" => v3 = map.next_value()?,
+                        "extension_id" => v4 = map.next_value()?,
+                        "extension_number" => v5 = map.next_value()?,
+                        "extension_type" => v6 = map.next_value()?,
+                        "name" => v7 = map.next_value()?,
+                        "phone_number" => v8 = Some(map.next_value()?),
+                        "timezone" => v9 = map.next_value()?,
+                        "user_id" => v10 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeAnsweredObjectCallee {
+                    connection_type: v0,
+                    device_id: v1,
+                    device_name: v2,
+                    device_type: v3,
+                    extension_id: v4,
+                    extension_number: v5,
+                    extension_type: v6,
+                    name: v7,
+                    phone_number: crate::typed::required(v8, "phone_number")?,
+                    timezone: v9,
+                    user_id: v10,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    CalleeAnsweredObjectCalleeConnectionType {
+    response CalleeAnsweredObjectCalleeConnectionType {
         PstnOffNet = "pstn_off_net",
         Voip = "voip",
         PstnOnNet = "pstn_on_net",
@@ -3920,7 +4047,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    CalleeAnsweredObjectCalleeExtensionType {
+    response CalleeAnsweredObjectCalleeExtensionType {
         User = "user",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
@@ -3936,51 +4063,101 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CalleeAnsweredObjectCaller {
-    pub connection_type: Option<CalleeAnsweredObjectCallerConnectionType>,
+    pub connection_type: Option<CalleeAnsweredObjectCalleeConnectionType>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type: Option<CalleeAnsweredObjectCallerExtensionType>,
+    pub extension_type: Option<CalleeAnsweredObjectCalleeExtensionType>,
     pub name: Option<String>,
     pub phone_number: Option<String>,
 }
 
-crate::typed::string_enum! {
-    CalleeAnsweredObjectCallerConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
+impl<'de> serde::Deserialize<'de> for CalleeAnsweredObjectCaller {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeAnsweredObjectCaller;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeAnsweredObjectCaller, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "connection_type" => v0 = map.next_value()?,
+                        "extension_id" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "extension_type" => v3 = map.next_value()?,
+                        "name" => v4 = map.next_value()?,
+                        "phone_number" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeAnsweredObjectCaller {
+                    connection_type: v0,
+                    extension_id: v1,
+                    extension_number: v2,
+                    extension_type: v3,
+                    name: v4,
+                    phone_number: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    CalleeAnsweredObjectCallerExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CalleeAnsweredObjectForwardedBy {
     pub extension_number: Option<String>,
     pub extension_type: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeAnsweredObjectForwardedBy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeAnsweredObjectForwardedBy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeAnsweredObjectForwardedBy, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_number" => v0 = map.next_value()?,
+                        "extension_type" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeAnsweredObjectForwardedBy {
+                    extension_number: v0,
+                    extension_type: v1,
+                    name: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeAnsweredObjectRedirectForwardedBy {
     pub extension_number: Option<String>,
     pub extension_type: Option<String>,
@@ -3988,19 +4165,118 @@ pub struct CalleeAnsweredObjectRedirectForwardedBy {
     pub phone_number: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeAnsweredObjectRedirectForwardedBy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeAnsweredObjectRedirectForwardedBy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeAnsweredObjectRedirectForwardedBy, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_number" => v0 = map.next_value()?,
+                        "extension_type" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        "phone_number" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeAnsweredObjectRedirectForwardedBy {
+                    extension_number: v0,
+                    extension_type: v1,
+                    name: v2,
+                    phone_number: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeCallElementCompleted {
     pub account_id: String,
     pub object: CalleeCallElementCompletedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeCallElementCompleted {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeCallElementCompleted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeCallElementCompleted, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeCallElementCompleted {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeCallElementCompletedObject {
     pub call_elements: Vec<CalleeCallElementCompletedObjectCallElements>,
     pub user_id: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeCallElementCompletedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeCallElementCompletedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeCallElementCompletedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_elements" => v0 = Some(map.next_value()?),
+                        "user_id" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeCallElementCompletedObject {
+                    call_elements: crate::typed::required(v0, "call_elements")?,
+                    user_id: crate::typed::required(v1, "user_id")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeCallElementCompletedObjectCallElements {
     pub answer_time: Option<String>,
     pub call_element_id: String,
@@ -4021,7 +4297,7 @@ pub struct CalleeCallElementCompletedObjectCallElements {
     pub callee_ext_number: Option<String>,
     pub callee_ext_type: Option<CalleeCallElementCompletedObjectCallElementsCalleeExtType>,
     pub callee_name: Option<String>,
-    pub callee_number_type: Option<CalleeCallElementCompletedObjectCallElementsCalleeNumberType>,
+    pub callee_number_type: Option<CalleeCallCompletedObjectCallElementsCalleeNumberType>,
     pub callee_site_id: Option<String>,
     pub caller_cost_center: Option<String>,
     pub caller_country_code: Option<String>,
@@ -4035,9 +4311,9 @@ pub struct CalleeCallElementCompletedObjectCallElements {
     pub caller_employee_id: Option<String>,
     pub caller_ext_id: Option<String>,
     pub caller_ext_number: Option<String>,
-    pub caller_ext_type: Option<CalleeCallElementCompletedObjectCallElementsCallerExtType>,
+    pub caller_ext_type: Option<CalleeCallElementCompletedObjectCallElementsCalleeExtType>,
     pub caller_name: Option<String>,
-    pub caller_number_type: Option<CalleeCallElementCompletedObjectCallElementsCallerNumberType>,
+    pub caller_number_type: Option<CalleeCallCompletedObjectCallElementsCalleeNumberType>,
     pub caller_site_id: Option<String>,
     pub connect_type: Option<CalleeCallElementCompletedObjectCallElementsConnectType>,
     pub direction: Option<CalleeCallElementCompletedObjectCallElementsDirection>,
@@ -4049,7 +4325,7 @@ pub struct CalleeCallElementCompletedObjectCallElements {
     pub hold_time: Option<i64>,
     pub operator_ext_id: Option<String>,
     pub operator_ext_number: Option<String>,
-    pub operator_ext_type: Option<CalleeCallElementCompletedObjectCallElementsOperatorExtType>,
+    pub operator_ext_type: Option<CalleeCallElementCompletedObjectCallElementsCalleeExtType>,
     pub operator_name: Option<String>,
     pub recording_id: Option<String>,
     pub recording_type: Option<CalleeCallElementCompletedObjectCallElementsRecordingType>,
@@ -4061,15 +4337,211 @@ pub struct CalleeCallElementCompletedObjectCallElements {
     pub wait_time: Option<i64>,
 }
 
+impl<'de> serde::Deserialize<'de> for CalleeCallElementCompletedObjectCallElements {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeCallElementCompletedObjectCallElements;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeCallElementCompletedObjectCallElements, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                let mut v31 = None;
+                let mut v32 = None;
+                let mut v33 = None;
+                let mut v34 = None;
+                let mut v35 = None;
+                let mut v36 = None;
+                let mut v37 = None;
+                let mut v38 = None;
+                let mut v39 = None;
+                let mut v40 = None;
+                let mut v41 = None;
+                let mut v42 = None;
+                let mut v43 = None;
+                let mut v44 = None;
+                let mut v45 = None;
+                let mut v46 = None;
+                let mut v47 = None;
+                let mut v48 = None;
+                let mut v49 = None;
+                let mut v50 = None;
+                let mut v51 = None;
+                let mut v52 = None;
+                let mut v53 = None;
+                let mut v54 = None;
+                let mut v55 = None;
+                let mut v56 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "answer_time" => v0 = map.next_value()?,
+                        "call_element_id" => v1 = Some(map.next_value()?),
+                        "call_history_uuid" => v2 = Some(map.next_value()?),
+                        "call_id" => v3 = Some(map.next_value()?),
+                        "call_type" => v4 = map.next_value()?,
+                        "callee_cost_center" => v5 = map.next_value()?,
+                        "callee_country_code" => v6 = map.next_value()?,
+                        "callee_country_iso_code" => v7 = map.next_value()?,
+                        "callee_department" => v8 = map.next_value()?,
+                        "callee_device_private_ip" => v9 = map.next_value()?,
+                        "callee_device_public_ip" => v10 = map.next_value()?,
+                        "callee_device_type" => v11 = map.next_value()?,
+                        "callee_did_number" => v12 = map.next_value()?,
+                        "callee_email" => v13 = map.next_value()?,
+                        "callee_employee_id" => v14 = map.next_value()?,
+                        "callee_ext_id" => v15 = map.next_value()?,
+                        "callee_ext_number" => v16 = map.next_value()?,
+                        "callee_ext_type" => v17 = map.next_value()?,
+                        "callee_name" => v18 = map.next_value()?,
+                        "callee_number_type" => v19 = map.next_value()?,
+                        "callee_site_id" => v20 = map.next_value()?,
+                        "caller_cost_center" => v21 = map.next_value()?,
+                        "caller_country_code" => v22 = map.next_value()?,
+                        "caller_country_iso_code" => v23 = map.next_value()?,
+                        "caller_department" => v24 = map.next_value()?,
+                        "caller_device_private_ip" => v25 = map.next_value()?,
+                        "caller_device_public_ip" => v26 = map.next_value()?,
+                        "caller_device_type" => v27 = map.next_value()?,
+                        "caller_did_number" => v28 = map.next_value()?,
+                        "caller_email" => v29 = map.next_value()?,
+                        "caller_employee_id" => v30 = map.next_value()?,
+                        "caller_ext_id" => v31 = map.next_value()?,
+                        "caller_ext_number" => v32 = map.next_value()?,
+                        "caller_ext_type" => v33 = map.next_value()?,
+                        "caller_name" => v34 = map.next_value()?,
+                        "caller_number_type" => v35 = map.next_value()?,
+                        "caller_site_id" => v36 = map.next_value()?,
+                        "connect_type" => v37 = map.next_value()?,
+                        "direction" => v38 = map.next_value()?,
+                        "end_time" => v39 = map.next_value()?,
+                        "end_to_end" => v40 = map.next_value()?,
+                        "event" => v41 = map.next_value()?,
+                        "group_id" => v42 = map.next_value()?,
+                        "hide_caller_id" => v43 = map.next_value()?,
+                        "hold_time" => v44 = map.next_value()?,
+                        "operator_ext_id" => v45 = map.next_value()?,
+                        "operator_ext_number" => v46 = map.next_value()?,
+                        "operator_ext_type" => v47 = map.next_value()?,
+                        "operator_name" => v48 = map.next_value()?,
+                        "recording_id" => v49 = map.next_value()?,
+                        "recording_type" => v50 = map.next_value()?,
+                        "result" => v51 = Some(map.next_value()?),
+                        "result_reason" => v52 = map.next_value()?,
+                        "start_time" => v53 = Some(map.next_value()?),
+                        "talk_time" => v54 = map.next_value()?,
+                        "voicemail_id" => v55 = map.next_value()?,
+                        "wait_time" => v56 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeCallElementCompletedObjectCallElements {
+                    answer_time: v0,
+                    call_element_id: crate::typed::required(v1, "call_element_id")?,
+                    call_history_uuid: crate::typed::required(v2, "call_history_uuid")?,
+                    call_id: crate::typed::required(v3, "call_id")?,
+                    call_type: v4,
+                    callee_cost_center: v5,
+                    callee_country_code: v6,
+                    callee_country_iso_code: v7,
+                    callee_department: v8,
+                    callee_device_private_ip: v9,
+                    callee_device_public_ip: v10,
+                    callee_device_type: v11,
+                    callee_did_number: v12,
+                    callee_email: v13,
+                    callee_employee_id: v14,
+                    callee_ext_id: v15,
+                    callee_ext_number: v16,
+                    callee_ext_type: v17,
+                    callee_name: v18,
+                    callee_number_type: v19,
+                    callee_site_id: v20,
+                    caller_cost_center: v21,
+                    caller_country_code: v22,
+                    caller_country_iso_code: v23,
+                    caller_department: v24,
+                    caller_device_private_ip: v25,
+                    caller_device_public_ip: v26,
+                    caller_device_type: v27,
+                    caller_did_number: v28,
+                    caller_email: v29,
+                    caller_employee_id: v30,
+                    caller_ext_id: v31,
+                    caller_ext_number: v32,
+                    caller_ext_type: v33,
+                    caller_name: v34,
+                    caller_number_type: v35,
+                    caller_site_id: v36,
+                    connect_type: v37,
+                    direction: v38,
+                    end_time: v39,
+                    end_to_end: v40,
+                    event: v41,
+                    group_id: v42,
+                    hide_caller_id: v43,
+                    hold_time: v44,
+                    operator_ext_id: v45,
+                    operator_ext_number: v46,
+                    operator_ext_type: v47,
+                    operator_name: v48,
+                    recording_id: v49,
+                    recording_type: v50,
+                    result: crate::typed::required(v51, "result")?,
+                    result_reason: v52,
+                    start_time: crate::typed::required(v53, "start_time")?,
+                    talk_time: v54,
+                    voicemail_id: v55,
+                    wait_time: v56,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    CalleeCallElementCompletedObjectCallElementsCallType {
+    response CalleeCallElementCompletedObjectCallElementsCallType {
         General = "general",
         Emergency = "emergency",
     }
 }
 
 crate::typed::string_enum! {
-    CalleeCallElementCompletedObjectCallElementsCalleeExtType {
+    response CalleeCallElementCompletedObjectCallElementsCalleeExtType {
         User = "user",
         CallQueue = "call_queue",
         AutoReceptionist = "auto_receptionist",
@@ -4083,7 +4555,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    CalleeCallElementCompletedObjectCallElementsCalleeNumberType {
+    response CalleeCallCompletedObjectCallElementsCalleeNumberType {
         ZoomPstn = "zoom_pstn",
         ZoomTollFreeNumber = "zoom_toll_free_number",
         ExternalPstn = "external_pstn",
@@ -4101,53 +4573,21 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    CalleeCallElementCompletedObjectCallElementsCallerExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    CalleeCallElementCompletedObjectCallElementsCallerNumberType {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-    }
-}
-
-crate::typed::string_enum! {
-    CalleeCallElementCompletedObjectCallElementsConnectType {
+    response CalleeCallElementCompletedObjectCallElementsConnectType {
         Internal = "internal",
         External = "external",
     }
 }
 
 crate::typed::string_enum! {
-    CalleeCallElementCompletedObjectCallElementsDirection {
+    response CalleeCallElementCompletedObjectCallElementsDirection {
         Inbound = "inbound",
         Outbound = "outbound",
     }
 }
 
 crate::typed::string_enum! {
-    CalleeCallElementCompletedObjectCallElementsEvent {
+    response CalleeCallElementCompletedObjectCallElementsEvent {
         Incoming = "incoming",
         TransferFromZoomContactCenter = "transfer_from_zoom_contact_center",
         SharedLineIncoming = "shared_line_incoming",
@@ -4174,28 +4614,14 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    CalleeCallElementCompletedObjectCallElementsOperatorExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    CalleeCallElementCompletedObjectCallElementsRecordingType {
+    response CalleeCallElementCompletedObjectCallElementsRecordingType {
         AdHoc = "ad-hoc",
         Automatic = "automatic",
     }
 }
 
 crate::typed::string_enum! {
-    CalleeCallElementCompletedObjectCallElementsResult {
+    response CalleeCallElementCompletedObjectCallElementsResult {
         Answered = "answered",
         Accepted = "accepted",
         PickedUp = "picked_up",
@@ -4220,31 +4646,93 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    CalleeCallElementCompletedObjectCallElementsResultReason {
+    response CalleeCallElementCompletedObjectCallElementsResultReason {
         AnsweredByOther = "answered_by_other",
         PickupByOther = "pickup_by_other",
         CallOutByOther = "call_out_by_other",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CalleeCallHistoryCompleted {
     pub account_id: String,
     pub object: CalleeCallHistoryCompletedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeCallHistoryCompleted {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeCallHistoryCompleted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeCallHistoryCompleted, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeCallHistoryCompleted {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeCallHistoryCompletedObject {
     pub call_logs: Vec<CalleeCallHistoryCompletedObjectCallLogs>,
     pub user_id: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeCallHistoryCompletedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeCallHistoryCompletedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeCallHistoryCompletedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_logs" => v0 = Some(map.next_value()?),
+                        "user_id" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeCallHistoryCompletedObject {
+                    call_logs: crate::typed::required(v0, "call_logs")?,
+                    user_id: crate::typed::required(v1, "user_id")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeCallHistoryCompletedObjectCallLogs {
     pub answer_time: Option<String>,
     pub call_id: String,
     pub call_path_id: String,
-    pub call_type: Option<CalleeCallHistoryCompletedObjectCallLogsCallType>,
+    pub call_type: Option<CalleeCallElementCompletedObjectCallElementsCallType>,
     pub callee_account_code: Option<String>,
     pub callee_cost_center: Option<String>,
     pub callee_country_code: Option<String>,
@@ -4258,9 +4746,9 @@ pub struct CalleeCallHistoryCompletedObjectCallLogs {
     pub callee_employee_id: Option<String>,
     pub callee_ext_id: Option<String>,
     pub callee_ext_number: Option<String>,
-    pub callee_ext_type: Option<CalleeCallHistoryCompletedObjectCallLogsCalleeExtType>,
+    pub callee_ext_type: Option<CalleeCallElementCompletedObjectCallElementsCalleeExtType>,
     pub callee_name: Option<String>,
-    pub callee_number_type: Option<CalleeCallHistoryCompletedObjectCallLogsCalleeNumberType>,
+    pub callee_number_type: Option<CalleeCallCompletedObjectCallElementsCalleeNumberType>,
     pub callee_site_id: Option<String>,
     pub caller_account_code: Option<String>,
     pub caller_cost_center: Option<String>,
@@ -4275,214 +4763,313 @@ pub struct CalleeCallHistoryCompletedObjectCallLogs {
     pub caller_employee_id: Option<String>,
     pub caller_ext_id: Option<String>,
     pub caller_ext_number: Option<String>,
-    pub caller_ext_type: Option<CalleeCallHistoryCompletedObjectCallLogsCallerExtType>,
+    pub caller_ext_type: Option<CalleeCallElementCompletedObjectCallElementsCalleeExtType>,
     pub caller_name: Option<String>,
-    pub caller_number_type: Option<CalleeCallHistoryCompletedObjectCallLogsCallerNumberType>,
+    pub caller_number_type: Option<CalleeCallCompletedObjectCallElementsCalleeNumberType>,
     pub caller_site_id: Option<String>,
-    pub connect_type: Option<CalleeCallHistoryCompletedObjectCallLogsConnectType>,
-    pub direction: Option<CalleeCallHistoryCompletedObjectCallLogsDirection>,
+    pub connect_type: Option<CalleeCallElementCompletedObjectCallElementsConnectType>,
+    pub direction: Option<CalleeCallElementCompletedObjectCallElementsDirection>,
     pub end_time: Option<String>,
     pub end_to_end: Option<bool>,
-    pub event: Option<CalleeCallHistoryCompletedObjectCallLogsEvent>,
+    pub event: Option<CalleeCallElementCompletedObjectCallElementsEvent>,
     pub group_id: Option<String>,
     pub hide_caller_id: Option<bool>,
     pub hold_time: Option<i64>,
     pub id: String,
     pub operator_ext_id: Option<String>,
     pub operator_ext_number: Option<String>,
-    pub operator_ext_type: Option<CalleeCallHistoryCompletedObjectCallLogsOperatorExtType>,
+    pub operator_ext_type: Option<CalleeCallElementCompletedObjectCallElementsCalleeExtType>,
     pub operator_name: Option<String>,
     pub recording_id: Option<String>,
-    pub recording_type: Option<CalleeCallHistoryCompletedObjectCallLogsRecordingType>,
-    pub result: CalleeCallHistoryCompletedObjectCallLogsResult,
-    pub result_reason: Option<CalleeCallHistoryCompletedObjectCallLogsResultReason>,
+    pub recording_type: Option<CalleeCallElementCompletedObjectCallElementsRecordingType>,
+    pub result: CalleeCallElementCompletedObjectCallElementsResult,
+    pub result_reason: Option<CalleeCallElementCompletedObjectCallElementsResultReason>,
     pub start_time: String,
     pub talk_time: Option<i64>,
     pub voicemail_id: Option<String>,
     pub wait_time: Option<i64>,
 }
 
-crate::typed::string_enum! {
-    CalleeCallHistoryCompletedObjectCallLogsCallType {
-        General = "general",
-        Emergency = "emergency",
+impl<'de> serde::Deserialize<'de> for CalleeCallHistoryCompletedObjectCallLogs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeCallHistoryCompletedObjectCallLogs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeCallHistoryCompletedObjectCallLogs, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                let mut v31 = None;
+                let mut v32 = None;
+                let mut v33 = None;
+                let mut v34 = None;
+                let mut v35 = None;
+                let mut v36 = None;
+                let mut v37 = None;
+                let mut v38 = None;
+                let mut v39 = None;
+                let mut v40 = None;
+                let mut v41 = None;
+                let mut v42 = None;
+                let mut v43 = None;
+                let mut v44 = None;
+                let mut v45 = None;
+                let mut v46 = None;
+                let mut v47 = None;
+                let mut v48 = None;
+                let mut v49 = None;
+                let mut v50 = None;
+                let mut v51 = None;
+                let mut v52 = None;
+                let mut v53 = None;
+                let mut v54 = None;
+                let mut v55 = None;
+                let mut v56 = None;
+                let mut v57 = None;
+                let mut v58 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "answer_time" => v0 = map.next_value()?,
+                        "call_id" => v1 = Some(map.next_value()?),
+                        "call_path_id" => v2 = Some(map.next_value()?),
+                        "call_type" => v3 = map.next_value()?,
+                        "callee_account_code" => v4 = map.next_value()?,
+                        "callee_cost_center" => v5 = map.next_value()?,
+                        "callee_country_code" => v6 = map.next_value()?,
+                        "callee_country_iso_code" => v7 = map.next_value()?,
+                        "callee_department" => v8 = map.next_value()?,
+                        "callee_device_private_ip" => v9 = map.next_value()?,
+                        "callee_device_public_ip" => v10 = map.next_value()?,
+                        "callee_device_type" => v11 = map.next_value()?,
+                        "callee_did_number" => v12 = map.next_value()?,
+                        "callee_email" => v13 = map.next_value()?,
+                        "callee_employee_id" => v14 = map.next_value()?,
+                        "callee_ext_id" => v15 = map.next_value()?,
+                        "callee_ext_number" => v16 = map.next_value()?,
+                        "callee_ext_type" => v17 = map.next_value()?,
+                        "callee_name" => v18 = map.next_value()?,
+                        "callee_number_type" => v19 = map.next_value()?,
+                        "callee_site_id" => v20 = map.next_value()?,
+                        "caller_account_code" => v21 = map.next_value()?,
+                        "caller_cost_center" => v22 = map.next_value()?,
+                        "caller_country_code" => v23 = map.next_value()?,
+                        "caller_country_iso_code" => v24 = map.next_value()?,
+                        "caller_department" => v25 = map.next_value()?,
+                        "caller_device_private_ip" => v26 = map.next_value()?,
+                        "caller_device_public_ip" => v27 = map.next_value()?,
+                        "caller_device_type" => v28 = map.next_value()?,
+                        "caller_did_number" => v29 = map.next_value()?,
+                        "caller_email" => v30 = map.next_value()?,
+                        "caller_employee_id" => v31 = map.next_value()?,
+                        "caller_ext_id" => v32 = map.next_value()?,
+                        "caller_ext_number" => v33 = map.next_value()?,
+                        "caller_ext_type" => v34 = map.next_value()?,
+                        "caller_name" => v35 = map.next_value()?,
+                        "caller_number_type" => v36 = map.next_value()?,
+                        "caller_site_id" => v37 = map.next_value()?,
+                        "connect_type" => v38 = map.next_value()?,
+                        "direction" => v39 = map.next_value()?,
+                        "end_time" => v40 = map.next_value()?,
+                        "end_to_end" => v41 = map.next_value()?,
+                        "event" => v42 = map.next_value()?,
+                        "group_id" => v43 = map.next_value()?,
+                        "hide_caller_id" => v44 = map.next_value()?,
+                        "hold_time" => v45 = map.next_value()?,
+                        "id" => v46 = Some(map.next_value()?),
+                        "operator_ext_id" => v47 = map.next_value()?,
+                        "operator_ext_number" => v48 = map.next_value()?,
+                        "operator_ext_type" => v49 = map.next_value()?,
+                        "operator_name" => v50 = map.next_value()?,
+                        "recording_id" => v51 = map.next_value()?,
+                        "recording_type" => v52 = map.next_value()?,
+                        "result" => v53 = Some(map.next_value()?),
+                        "result_reason" => v54 = map.next_value()?,
+                        "start_time" => v55 = Some(map.next_value()?),
+                        "talk_time" => v56 = map.next_value()?,
+                        "voicemail_id" => v57 = map.next_value()?,
+                        "wait_time" => v58 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeCallHistoryCompletedObjectCallLogs {
+                    answer_time: v0,
+                    call_id: crate::typed::required(v1, "call_id")?,
+                    call_path_id: crate::typed::required(v2, "call_path_id")?,
+                    call_type: v3,
+                    callee_account_code: v4,
+                    callee_cost_center: v5,
+                    callee_country_code: v6,
+                    callee_country_iso_code: v7,
+                    callee_department: v8,
+                    callee_device_private_ip: v9,
+                    callee_device_public_ip: v10,
+                    callee_device_type: v11,
+                    callee_did_number: v12,
+                    callee_email: v13,
+                    callee_employee_id: v14,
+                    callee_ext_id: v15,
+                    callee_ext_number: v16,
+                    callee_ext_type: v17,
+                    callee_name: v18,
+                    callee_number_type: v19,
+                    callee_site_id: v20,
+                    caller_account_code: v21,
+                    caller_cost_center: v22,
+                    caller_country_code: v23,
+                    caller_country_iso_code: v24,
+                    caller_department: v25,
+                    caller_device_private_ip: v26,
+                    caller_device_public_ip: v27,
+                    caller_device_type: v28,
+                    caller_did_number: v29,
+                    caller_email: v30,
+                    caller_employee_id: v31,
+                    caller_ext_id: v32,
+                    caller_ext_number: v33,
+                    caller_ext_type: v34,
+                    caller_name: v35,
+                    caller_number_type: v36,
+                    caller_site_id: v37,
+                    connect_type: v38,
+                    direction: v39,
+                    end_time: v40,
+                    end_to_end: v41,
+                    event: v42,
+                    group_id: v43,
+                    hide_caller_id: v44,
+                    hold_time: v45,
+                    id: crate::typed::required(v46, "id")?,
+                    operator_ext_id: v47,
+                    operator_ext_number: v48,
+                    operator_ext_type: v49,
+                    operator_name: v50,
+                    recording_id: v51,
+                    recording_type: v52,
+                    result: crate::typed::required(v53, "result")?,
+                    result_reason: v54,
+                    start_time: crate::typed::required(v55, "start_time")?,
+                    talk_time: v56,
+                    voicemail_id: v57,
+                    wait_time: v58,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    CalleeCallHistoryCompletedObjectCallLogsCalleeExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    CalleeCallHistoryCompletedObjectCallLogsCalleeNumberType {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-    }
-}
-
-crate::typed::string_enum! {
-    CalleeCallHistoryCompletedObjectCallLogsCallerExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    CalleeCallHistoryCompletedObjectCallLogsCallerNumberType {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-    }
-}
-
-crate::typed::string_enum! {
-    CalleeCallHistoryCompletedObjectCallLogsConnectType {
-        Internal = "internal",
-        External = "external",
-    }
-}
-
-crate::typed::string_enum! {
-    CalleeCallHistoryCompletedObjectCallLogsDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
-    }
-}
-
-crate::typed::string_enum! {
-    CalleeCallHistoryCompletedObjectCallLogsEvent {
-        Incoming = "incoming",
-        TransferFromZoomContactCenter = "transfer_from_zoom_contact_center",
-        SharedLineIncoming = "shared_line_incoming",
-        Outgoing = "outgoing",
-        CallMeOn = "call_me_on",
-        OutgoingToZoomContactCenter = "outgoing_to_zoom_contact_center",
-        WarmTransfer = "warm_transfer",
-        Forward = "forward",
-        RingToMember = "ring_to_member",
-        Overflow = "overflow",
-        DirectTransfer = "direct_transfer",
-        Barge = "barge",
-        Monitor = "monitor",
-        Whisper = "whisper",
-        Listen = "listen",
-        Takeover = "takeover",
-        ConferenceBarge = "conference_barge",
-        Park = "park",
-        Timeout = "timeout",
-        ParkPickUp = "park_pick_up",
-        Merge = "merge",
-        Shared = "shared",
-    }
-}
-
-crate::typed::string_enum! {
-    CalleeCallHistoryCompletedObjectCallLogsOperatorExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    CalleeCallHistoryCompletedObjectCallLogsRecordingType {
-        AdHoc = "ad-hoc",
-        Automatic = "automatic",
-    }
-}
-
-crate::typed::string_enum! {
-    CalleeCallHistoryCompletedObjectCallLogsResult {
-        Answered = "answered",
-        Accepted = "accepted",
-        PickedUp = "picked_up",
-        Connected = "connected",
-        Succeeded = "succeeded",
-        Voicemail = "voicemail",
-        HangUp = "hang_up",
-        Canceled = "canceled",
-        CallFailed = "call_failed",
-        Unconnected = "unconnected",
-        Rejected = "rejected",
-        Busy = "busy",
-        RingTimeout = "ring_timeout",
-        Overflowed = "overflowed",
-        NoAnswer = "no_answer",
-        InvalidKey = "invalid_key",
-        InvalidOperation = "invalid_operation",
-        Abandoned = "abandoned",
-        SystemBlocked = "system_blocked",
-        ServiceUnavailable = "service_unavailable",
-    }
-}
-
-crate::typed::string_enum! {
-    CalleeCallHistoryCompletedObjectCallLogsResultReason {
-        AnsweredByOther = "answered_by_other",
-        PickupByOther = "pickup_by_other",
-        CallOutByOther = "call_out_by_other",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CalleeCallLogCompleted {
     pub account_id: String,
     pub object: CalleeCallLogCompletedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeCallLogCompleted {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeCallLogCompleted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeCallLogCompleted, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeCallLogCompleted {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeCallLogCompletedObject {
     pub call_logs: Vec<CalleeCallLogCompletedObjectCallLogs>,
     pub user_id: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeCallLogCompletedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeCallLogCompletedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeCallLogCompletedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_logs" => v0 = Some(map.next_value()?),
+                        "user_id" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeCallLogCompletedObject {
+                    call_logs: crate::typed::required(v0, "call_logs")?,
+                    user_id: crate::typed::required(v1, "user_id")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeCallLogCompletedObjectCallLogs {
     pub answer_start_time: Option<String>,
+    /// Format: `date-time`.
     pub call_end_time: Option<String>,
     pub call_id: String,
     pub call_type: Option<CalleeCallLogCompletedObjectCallLogsCallType>,
@@ -4493,7 +5080,7 @@ pub struct CalleeCallLogCompletedObjectCallLogs {
     pub callee_name: Option<String>,
     pub callee_number: String,
     pub callee_number_source: Option<CalleeCallLogCompletedObjectCallLogsCalleeNumberSource>,
-    pub callee_number_type: CalleeCallLogCompletedObjectCallLogsCalleeNumberType,
+    pub callee_number_type: AccountSettingsUpdatedDeleteType,
     pub callee_user_id: Option<String>,
     pub caller_country_code: Option<String>,
     pub caller_country_iso_code: Option<String>,
@@ -4501,17 +5088,18 @@ pub struct CalleeCallLogCompletedObjectCallLogs {
     pub caller_location: Option<String>,
     pub caller_name: Option<String>,
     pub caller_number: String,
-    pub caller_number_source: Option<CalleeCallLogCompletedObjectCallLogsCallerNumberSource>,
-    pub caller_number_type: CalleeCallLogCompletedObjectCallLogsCallerNumberType,
+    pub caller_number_source: Option<CalleeCallLogCompletedObjectCallLogsCalleeNumberSource>,
+    pub caller_number_type: AccountSettingsUpdatedDeleteType,
     pub caller_user_id: Option<String>,
     pub client_code: Option<String>,
     pub cost_center: Option<String>,
+    /// Format: `date-time`.
     pub date_time: String,
     pub department: Option<String>,
-    pub direction: Option<CalleeCallLogCompletedObjectCallLogsDirection>,
+    pub direction: Option<CalleeCallElementCompletedObjectCallElementsDirection>,
     pub duration: Option<i64>,
     pub forwarded_by: Option<CalleeCallLogCompletedObjectCallLogsForwardedBy>,
-    pub forwarded_to: Option<CalleeCallLogCompletedObjectCallLogsForwardedTo>,
+    pub forwarded_to: Option<CalleeCallLogCompletedObjectCallLogsForwardedBy>,
     pub has_recording: Option<bool>,
     pub has_voicemail: bool,
     pub hold_time: Option<i64>,
@@ -4524,8 +5112,153 @@ pub struct CalleeCallLogCompletedObjectCallLogs {
     pub waiting_time: Option<i64>,
 }
 
+impl<'de> serde::Deserialize<'de> for CalleeCallLogCompletedObjectCallLogs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeCallLogCompletedObjectCallLogs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeCallLogCompletedObjectCallLogs, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                let mut v31 = None;
+                let mut v32 = None;
+                let mut v33 = None;
+                let mut v34 = None;
+                let mut v35 = None;
+                let mut v36 = None;
+                let mut v37 = None;
+                let mut v38 = None;
+                let mut v39 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "answer_start_time" => v0 = map.next_value()?,
+                        "call_end_time" => v1 = map.next_value()?,
+                        "call_id" => v2 = Some(map.next_value()?),
+                        "call_type" => v3 = map.next_value()?,
+                        "callee_country_code" => v4 = map.next_value()?,
+                        "callee_country_iso_code" => v5 = map.next_value()?,
+                        "callee_did_number" => v6 = map.next_value()?,
+                        "callee_location" => v7 = map.next_value()?,
+                        "callee_name" => v8 = map.next_value()?,
+                        "callee_number" => v9 = Some(map.next_value()?),
+                        "callee_number_source" => v10 = map.next_value()?,
+                        "callee_number_type" => v11 = Some(map.next_value()?),
+                        "callee_user_id" => v12 = map.next_value()?,
+                        "caller_country_code" => v13 = map.next_value()?,
+                        "caller_country_iso_code" => v14 = map.next_value()?,
+                        "caller_did_number" => v15 = map.next_value()?,
+                        "caller_location" => v16 = map.next_value()?,
+                        "caller_name" => v17 = map.next_value()?,
+                        "caller_number" => v18 = Some(map.next_value()?),
+                        "caller_number_source" => v19 = map.next_value()?,
+                        "caller_number_type" => v20 = Some(map.next_value()?),
+                        "caller_user_id" => v21 = map.next_value()?,
+                        "client_code" => v22 = map.next_value()?,
+                        "cost_center" => v23 = map.next_value()?,
+                        "date_time" => v24 = Some(map.next_value()?),
+                        "department" => v25 = map.next_value()?,
+                        "direction" => v26 = map.next_value()?,
+                        "duration" => v27 = map.next_value()?,
+                        "forwarded_by" => v28 = map.next_value()?,
+                        "forwarded_to" => v29 = map.next_value()?,
+                        "has_recording" => v30 = map.next_value()?,
+                        "has_voicemail" => v31 = Some(map.next_value()?),
+                        "hold_time" => v32 = map.next_value()?,
+                        "id" => v33 = Some(map.next_value()?),
+                        "path" => v34 = Some(map.next_value()?),
+                        "recording_id" => v35 = map.next_value()?,
+                        "recording_type" => v36 = map.next_value()?,
+                        "result" => v37 = Some(map.next_value()?),
+                        "site" => v38 = map.next_value()?,
+                        "waiting_time" => v39 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeCallLogCompletedObjectCallLogs {
+                    answer_start_time: v0,
+                    call_end_time: v1,
+                    call_id: crate::typed::required(v2, "call_id")?,
+                    call_type: v3,
+                    callee_country_code: v4,
+                    callee_country_iso_code: v5,
+                    callee_did_number: v6,
+                    callee_location: v7,
+                    callee_name: v8,
+                    callee_number: crate::typed::required(v9, "callee_number")?,
+                    callee_number_source: v10,
+                    callee_number_type: crate::typed::required(v11, "callee_number_type")?,
+                    callee_user_id: v12,
+                    caller_country_code: v13,
+                    caller_country_iso_code: v14,
+                    caller_did_number: v15,
+                    caller_location: v16,
+                    caller_name: v17,
+                    caller_number: crate::typed::required(v18, "caller_number")?,
+                    caller_number_source: v19,
+                    caller_number_type: crate::typed::required(v20, "caller_number_type")?,
+                    caller_user_id: v21,
+                    client_code: v22,
+                    cost_center: v23,
+                    date_time: crate::typed::required(v24, "date_time")?,
+                    department: v25,
+                    direction: v26,
+                    duration: v27,
+                    forwarded_by: v28,
+                    forwarded_to: v29,
+                    has_recording: v30,
+                    has_voicemail: crate::typed::required(v31, "has_voicemail")?,
+                    hold_time: v32,
+                    id: crate::typed::required(v33, "id")?,
+                    path: crate::typed::required(v34, "path")?,
+                    recording_id: v35,
+                    recording_type: v36,
+                    result: crate::typed::required(v37, "result")?,
+                    site: v38,
+                    waiting_time: v39,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    CalleeCallLogCompletedObjectCallLogsCallType {
+    response CalleeCallLogCompletedObjectCallLogsCallType {
         Voip = "voip",
         Pstn = "pstn",
         Tollfree = "tollfree",
@@ -4535,54 +5268,68 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    CalleeCallLogCompletedObjectCallLogsCalleeNumberSource {
+    response CalleeCallLogCompletedObjectCallLogsCalleeNumberSource {
         Internal = "internal",
         External = "external",
         Byop = "byop",
     }
 }
 
-crate::typed::int_enum! {
-    CalleeCallLogCompletedObjectCallLogsCalleeNumberType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-crate::typed::string_enum! {
-    CalleeCallLogCompletedObjectCallLogsCallerNumberSource {
-        Internal = "internal",
-        External = "external",
-        Byop = "byop",
-    }
-}
-
-crate::typed::int_enum! {
-    CalleeCallLogCompletedObjectCallLogsCallerNumberType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-crate::typed::string_enum! {
-    CalleeCallLogCompletedObjectCallLogsDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CalleeCallLogCompletedObjectCallLogsForwardedBy {
     pub extension_number: Option<String>,
-    pub extension_type: Option<CalleeCallLogCompletedObjectCallLogsForwardedByExtensionType>,
+    pub extension_type: Option<CalleeCallCompletedObjectCallLogsForwardedByExtensionType>,
     pub location: Option<String>,
     pub name: Option<String>,
     pub number_type: Option<i64>,
     pub phone_number: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for CalleeCallLogCompletedObjectCallLogsForwardedBy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeCallLogCompletedObjectCallLogsForwardedBy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeCallLogCompletedObjectCallLogsForwardedBy, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_number" => v0 = map.next_value()?,
+                        "extension_type" => v1 = map.next_value()?,
+                        "location" => v2 = map.next_value()?,
+                        "name" => v3 = map.next_value()?,
+                        "number_type" => v4 = map.next_value()?,
+                        "phone_number" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeCallLogCompletedObjectCallLogsForwardedBy {
+                    extension_number: v0,
+                    extension_type: v1,
+                    location: v2,
+                    name: v3,
+                    number_type: v4,
+                    phone_number: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    CalleeCallLogCompletedObjectCallLogsForwardedByExtensionType {
+    response CalleeCallCompletedObjectCallLogsForwardedByExtensionType {
         User = "user",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
@@ -4590,149 +5337,299 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CalleeCallLogCompletedObjectCallLogsForwardedTo {
-    pub extension_number: Option<String>,
-    pub extension_type: Option<CalleeCallLogCompletedObjectCallLogsForwardedToExtensionType>,
-    pub location: Option<String>,
-    pub name: Option<String>,
-    pub number_type: Option<i64>,
-    pub phone_number: Option<String>,
-}
-
-crate::typed::string_enum! {
-    CalleeCallLogCompletedObjectCallLogsForwardedToExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CalleeCallLogCompletedObjectCallLogsSite {
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeCallLogCompletedObjectCallLogsSite {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeCallLogCompletedObjectCallLogsSite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeCallLogCompletedObjectCallLogsSite, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeCallLogCompletedObjectCallLogsSite { id: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeEnded {
     pub account_id: String,
     pub object: CalleeEndedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeEnded {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeEnded;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeEnded, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeEnded {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeEndedObject {
     pub answer_start_time: Option<String>,
     pub call_end_time: String,
     pub call_id: String,
     pub callee: CalleeEndedObjectCallee,
     pub caller: CalleeEndedObjectCaller,
-    pub forwarded_by: Option<CalleeEndedObjectForwardedBy>,
-    pub redirect_forwarded_by: Option<CalleeEndedObjectRedirectForwardedBy>,
+    pub forwarded_by: Option<CalleeAnsweredObjectForwardedBy>,
+    pub redirect_forwarded_by: Option<CalleeAnsweredObjectRedirectForwardedBy>,
     pub ringing_start_time: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeEndedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeEndedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeEndedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "answer_start_time" => v0 = map.next_value()?,
+                        "call_end_time" => v1 = Some(map.next_value()?),
+                        "call_id" => v2 = Some(map.next_value()?),
+                        "callee" => v3 = Some(map.next_value()?),
+                        "caller" => v4 = Some(map.next_value()?),
+                        "forwarded_by" => v5 = map.next_value()?,
+                        "redirect_forwarded_by" => v6 = map.next_value()?,
+                        "ringing_start_time" => v7 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeEndedObject {
+                    answer_start_time: v0,
+                    call_end_time: crate::typed::required(v1, "call_end_time")?,
+                    call_id: crate::typed::required(v2, "call_id")?,
+                    callee: crate::typed::required(v3, "callee")?,
+                    caller: crate::typed::required(v4, "caller")?,
+                    forwarded_by: v5,
+                    redirect_forwarded_by: v6,
+                    ringing_start_time: crate::typed::required(v7, "ringing_start_time")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeEndedObjectCallee {
-    pub connection_type: Option<CalleeEndedObjectCalleeConnectionType>,
+    pub connection_type: Option<CalleeAnsweredObjectCalleeConnectionType>,
     pub device_id: Option<String>,
     pub device_name: Option<String>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type: Option<CalleeEndedObjectCalleeExtensionType>,
+    pub extension_type: Option<CalleeAnsweredObjectCalleeExtensionType>,
     pub name: Option<String>,
     pub phone_number: String,
     pub timezone: Option<String>,
     pub user_id: Option<String>,
 }
 
-crate::typed::string_enum! {
-    CalleeEndedObjectCalleeConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
+impl<'de> serde::Deserialize<'de> for CalleeEndedObjectCallee {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeEndedObjectCallee;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeEndedObjectCallee, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "connection_type" => v0 = map.next_value()?,
+                        "device_id" => v1 = map.next_value()?,
+                        "device_name" => v2 = map.next_value()?,
+                        "extension_id" => v3 = map.next_value()?,
+                        "extension_number" => v4 = map.next_value()?,
+                        "extension_type" => v5 = map.next_value()?,
+                        "name" => v6 = map.next_value()?,
+                        "phone_number" => v7 = Some(map.next_value()?),
+                        "timezone" => v8 = map.next_value()?,
+                        "user_id" => v9 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeEndedObjectCallee {
+                    connection_type: v0,
+                    device_id: v1,
+                    device_name: v2,
+                    extension_id: v3,
+                    extension_number: v4,
+                    extension_type: v5,
+                    name: v6,
+                    phone_number: crate::typed::required(v7, "phone_number")?,
+                    timezone: v8,
+                    user_id: v9,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    CalleeEndedObjectCalleeExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CalleeEndedObjectCaller {
-    pub connection_type: Option<CalleeEndedObjectCallerConnectionType>,
+    pub connection_type: Option<CalleeAnsweredObjectCalleeConnectionType>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type: Option<CalleeEndedObjectCallerExtensionType>,
+    pub extension_type: Option<CalleeAnsweredObjectCalleeExtensionType>,
     pub phone_number: Option<String>,
     pub timezone: Option<String>,
     pub user_id: Option<String>,
 }
 
-crate::typed::string_enum! {
-    CalleeEndedObjectCallerConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
+impl<'de> serde::Deserialize<'de> for CalleeEndedObjectCaller {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeEndedObjectCaller;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeEndedObjectCaller, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "connection_type" => v0 = map.next_value()?,
+                        "extension_id" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "extension_type" => v3 = map.next_value()?,
+                        "phone_number" => v4 = map.next_value()?,
+                        "timezone" => v5 = map.next_value()?,
+                        "user_id" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeEndedObjectCaller {
+                    connection_type: v0,
+                    extension_id: v1,
+                    extension_number: v2,
+                    extension_type: v3,
+                    phone_number: v4,
+                    timezone: v5,
+                    user_id: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    CalleeEndedObjectCallerExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CalleeEndedObjectForwardedBy {
-    pub extension_number: Option<String>,
-    pub extension_type: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CalleeEndedObjectRedirectForwardedBy {
-    pub extension_number: Option<String>,
-    pub extension_type: Option<String>,
-    pub name: Option<String>,
-    pub phone_number: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CalleeHold {
     pub account_id: String,
     pub object: CalleeHoldObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeHold {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeHold;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeHold, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeHold {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeHoldObject {
     pub call_id: String,
     pub callee: CalleeHoldObjectCallee,
@@ -4740,299 +5637,559 @@ pub struct CalleeHoldObject {
     pub date_time: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeHoldObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeHoldObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeHoldObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = Some(map.next_value()?),
+                        "callee" => v1 = Some(map.next_value()?),
+                        "caller" => v2 = Some(map.next_value()?),
+                        "date_time" => v3 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeHoldObject {
+                    call_id: crate::typed::required(v0, "call_id")?,
+                    callee: crate::typed::required(v1, "callee")?,
+                    caller: crate::typed::required(v2, "caller")?,
+                    date_time: crate::typed::required(v3, "date_time")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeHoldObjectCallee {
     pub account_code: Option<String>,
-    pub connection_type: Option<CalleeHoldObjectCalleeConnectionType>,
+    pub connection_type: Option<CalleeAnsweredObjectCalleeConnectionType>,
     pub device_id: Option<String>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type: Option<CalleeHoldObjectCalleeExtensionType>,
+    pub extension_type: Option<CalleeAnsweredObjectCalleeExtensionType>,
     pub phone_number: String,
     pub timezone: Option<String>,
     pub user_id: Option<String>,
 }
 
-crate::typed::string_enum! {
-    CalleeHoldObjectCalleeConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
+impl<'de> serde::Deserialize<'de> for CalleeHoldObjectCallee {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeHoldObjectCallee;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeHoldObjectCallee, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_code" => v0 = map.next_value()?,
+                        "connection_type" => v1 = map.next_value()?,
+                        "device_id" => v2 = map.next_value()?,
+                        "extension_id" => v3 = map.next_value()?,
+                        "extension_number" => v4 = map.next_value()?,
+                        "extension_type" => v5 = map.next_value()?,
+                        "phone_number" => v6 = Some(map.next_value()?),
+                        "timezone" => v7 = map.next_value()?,
+                        "user_id" => v8 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeHoldObjectCallee {
+                    account_code: v0,
+                    connection_type: v1,
+                    device_id: v2,
+                    extension_id: v3,
+                    extension_number: v4,
+                    extension_type: v5,
+                    phone_number: crate::typed::required(v6, "phone_number")?,
+                    timezone: v7,
+                    user_id: v8,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    CalleeHoldObjectCalleeExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CalleeHoldObjectCaller {
     pub account_code: Option<String>,
-    pub connection_type: Option<CalleeHoldObjectCallerConnectionType>,
+    pub connection_type: Option<CalleeAnsweredObjectCalleeConnectionType>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type: Option<CalleeHoldObjectCallerExtensionType>,
+    pub extension_type: Option<CalleeAnsweredObjectCalleeExtensionType>,
     pub phone_number: String,
     pub timezone: Option<String>,
     pub user_id: Option<String>,
 }
 
-crate::typed::string_enum! {
-    CalleeHoldObjectCallerConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
+impl<'de> serde::Deserialize<'de> for CalleeHoldObjectCaller {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeHoldObjectCaller;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeHoldObjectCaller, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_code" => v0 = map.next_value()?,
+                        "connection_type" => v1 = map.next_value()?,
+                        "extension_id" => v2 = map.next_value()?,
+                        "extension_number" => v3 = map.next_value()?,
+                        "extension_type" => v4 = map.next_value()?,
+                        "phone_number" => v5 = Some(map.next_value()?),
+                        "timezone" => v6 = map.next_value()?,
+                        "user_id" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeHoldObjectCaller {
+                    account_code: v0,
+                    connection_type: v1,
+                    extension_id: v2,
+                    extension_number: v3,
+                    extension_type: v4,
+                    phone_number: crate::typed::required(v5, "phone_number")?,
+                    timezone: v6,
+                    user_id: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    CalleeHoldObjectCallerExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CalleeMeetingInviting {
     pub account_id: String,
     pub object: CalleeMeetingInvitingObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeMeetingInviting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeMeetingInviting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeMeetingInviting, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeMeetingInviting {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeMeetingInvitingObject {
     pub call_id: String,
     pub callee: CalleeMeetingInvitingObjectCallee,
     pub caller: CalleeMeetingInvitingObjectCaller,
+    /// Format: `date-time`.
     pub date_time: String,
+    /// Format: `int64`.
     pub meeting_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeMeetingInvitingObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeMeetingInvitingObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeMeetingInvitingObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = Some(map.next_value()?),
+                        "callee" => v1 = Some(map.next_value()?),
+                        "caller" => v2 = Some(map.next_value()?),
+                        "date_time" => v3 = Some(map.next_value()?),
+                        "meeting_id" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeMeetingInvitingObject {
+                    call_id: crate::typed::required(v0, "call_id")?,
+                    callee: crate::typed::required(v1, "callee")?,
+                    caller: crate::typed::required(v2, "caller")?,
+                    date_time: crate::typed::required(v3, "date_time")?,
+                    meeting_id: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeMeetingInvitingObjectCallee {
-    pub connection_type: Option<CalleeMeetingInvitingObjectCalleeConnectionType>,
+    pub connection_type: Option<CalleeAnsweredObjectCalleeConnectionType>,
     pub device_id: Option<String>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type: Option<CalleeMeetingInvitingObjectCalleeExtensionType>,
+    pub extension_type: Option<CalleeAnsweredObjectCalleeExtensionType>,
     pub phone_number: String,
     pub timezone: Option<String>,
     pub user_id: Option<String>,
 }
 
-crate::typed::string_enum! {
-    CalleeMeetingInvitingObjectCalleeConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
+impl<'de> serde::Deserialize<'de> for CalleeMeetingInvitingObjectCallee {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeMeetingInvitingObjectCallee;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeMeetingInvitingObjectCallee, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "connection_type" => v0 = map.next_value()?,
+                        "device_id" => v1 = map.next_value()?,
+                        "extension_id" => v2 = map.next_value()?,
+                        "extension_number" => v3 = map.next_value()?,
+                        "extension_type" => v4 = map.next_value()?,
+                        "phone_number" => v5 = Some(map.next_value()?),
+                        "timezone" => v6 = map.next_value()?,
+                        "user_id" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeMeetingInvitingObjectCallee {
+                    connection_type: v0,
+                    device_id: v1,
+                    extension_id: v2,
+                    extension_number: v3,
+                    extension_type: v4,
+                    phone_number: crate::typed::required(v5, "phone_number")?,
+                    timezone: v6,
+                    user_id: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    CalleeMeetingInvitingObjectCalleeExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CalleeMeetingInvitingObjectCaller {
-    pub connection_type: Option<CalleeMeetingInvitingObjectCallerConnectionType>,
+    pub connection_type: Option<CalleeAnsweredObjectCalleeConnectionType>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type: Option<CalleeMeetingInvitingObjectCallerExtensionType>,
+    pub extension_type: Option<CalleeAnsweredObjectCalleeExtensionType>,
     pub phone_number: String,
     pub timezone: Option<String>,
     pub user_id: Option<String>,
 }
 
-crate::typed::string_enum! {
-    CalleeMeetingInvitingObjectCallerConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
+impl<'de> serde::Deserialize<'de> for CalleeMeetingInvitingObjectCaller {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeMeetingInvitingObjectCaller;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeMeetingInvitingObjectCaller, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "connection_type" => v0 = map.next_value()?,
+                        "extension_id" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "extension_type" => v3 = map.next_value()?,
+                        "phone_number" => v4 = Some(map.next_value()?),
+                        "timezone" => v5 = map.next_value()?,
+                        "user_id" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeMeetingInvitingObjectCaller {
+                    connection_type: v0,
+                    extension_id: v1,
+                    extension_number: v2,
+                    extension_type: v3,
+                    phone_number: crate::typed::required(v4, "phone_number")?,
+                    timezone: v5,
+                    user_id: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    CalleeMeetingInvitingObjectCallerExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CalleeMissed {
     pub account_id: String,
     pub object: CalleeMissedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeMissed {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeMissed;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeMissed, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeMissed {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeMissedObject {
     pub call_end_time: String,
     pub call_id: String,
-    pub callee: CalleeMissedObjectCallee,
-    pub caller: CalleeMissedObjectCaller,
-    pub forwarded_by: Option<CalleeMissedObjectForwardedBy>,
+    pub callee: CalleeHoldObjectCallee,
+    pub caller: CalleeHoldObjectCaller,
+    pub forwarded_by: Option<CalleeAnsweredObjectForwardedBy>,
     pub handup_result: Option<String>,
     pub redirect_forwarded_by: Option<serde_json::Value>,
     pub ringing_start_time: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CalleeMissedObjectCallee {
-    pub account_code: Option<String>,
-    pub connection_type: Option<CalleeMissedObjectCalleeConnectionType>,
-    pub device_id: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<CalleeMissedObjectCalleeExtensionType>,
-    pub phone_number: String,
-    pub timezone: Option<String>,
-    pub user_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    CalleeMissedObjectCalleeConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
+impl<'de> serde::Deserialize<'de> for CalleeMissedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeMissedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeMissedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_end_time" => v0 = Some(map.next_value()?),
+                        "call_id" => v1 = Some(map.next_value()?),
+                        "callee" => v2 = Some(map.next_value()?),
+                        "caller" => v3 = Some(map.next_value()?),
+                        "forwarded_by" => v4 = map.next_value()?,
+                        "handup_result" => v5 = map.next_value()?,
+                        "redirect_forwarded_by" => v6 = map.next_value()?,
+                        "ringing_start_time" => v7 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeMissedObject {
+                    call_end_time: crate::typed::required(v0, "call_end_time")?,
+                    call_id: crate::typed::required(v1, "call_id")?,
+                    callee: crate::typed::required(v2, "callee")?,
+                    caller: crate::typed::required(v3, "caller")?,
+                    forwarded_by: v4,
+                    handup_result: v5,
+                    redirect_forwarded_by: v6,
+                    ringing_start_time: crate::typed::required(v7, "ringing_start_time")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    CalleeMissedObjectCalleeExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CalleeMissedObjectCaller {
-    pub account_code: Option<String>,
-    pub connection_type: Option<CalleeMissedObjectCallerConnectionType>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<CalleeMissedObjectCallerExtensionType>,
-    pub phone_number: String,
-    pub timezone: Option<String>,
-    pub user_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    CalleeMissedObjectCallerConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
-    }
-}
-
-crate::typed::string_enum! {
-    CalleeMissedObjectCallerExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CalleeMissedObjectForwardedBy {
-    pub extension_number: Option<String>,
-    pub extension_type: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CalleeMute {
     pub account_id: String,
     pub object: CalleeMuteObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeMute {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeMute;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeMute, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeMute {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeMuteObject {
     pub call_id: String,
     pub callee: CalleeMuteObjectCallee,
-    pub caller: CalleeMuteObjectCaller,
+    pub caller: CalleeHoldObjectCaller,
     pub date_time: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeMuteObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeMuteObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeMuteObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = Some(map.next_value()?),
+                        "callee" => v1 = Some(map.next_value()?),
+                        "caller" => v2 = Some(map.next_value()?),
+                        "date_time" => v3 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeMuteObject {
+                    call_id: crate::typed::required(v0, "call_id")?,
+                    callee: crate::typed::required(v1, "callee")?,
+                    caller: crate::typed::required(v2, "caller")?,
+                    date_time: crate::typed::required(v3, "date_time")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeMuteObjectCallee {
     pub account_code: Option<String>,
-    pub connection_type: Option<CalleeMuteObjectCalleeConnectionType>,
+    pub connection_type: Option<CalleeAnsweredObjectCalleeConnectionType>,
     pub device_id: Option<String>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
@@ -5042,18 +6199,60 @@ pub struct CalleeMuteObjectCallee {
     pub user_id: Option<String>,
 }
 
-crate::typed::string_enum! {
-    CalleeMuteObjectCalleeConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
+impl<'de> serde::Deserialize<'de> for CalleeMuteObjectCallee {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeMuteObjectCallee;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeMuteObjectCallee, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_code" => v0 = map.next_value()?,
+                        "connection_type" => v1 = map.next_value()?,
+                        "device_id" => v2 = map.next_value()?,
+                        "extension_id" => v3 = map.next_value()?,
+                        "extension_number" => v4 = map.next_value()?,
+                        "extension_type" => v5 = map.next_value()?,
+                        "phone_number" => v6 = Some(map.next_value()?),
+                        "timezone" => v7 = map.next_value()?,
+                        "user_id" => v8 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeMuteObjectCallee {
+                    account_code: v0,
+                    connection_type: v1,
+                    device_id: v2,
+                    extension_id: v3,
+                    extension_number: v4,
+                    extension_type: v5,
+                    phone_number: crate::typed::required(v6, "phone_number")?,
+                    timezone: v7,
+                    user_id: v8,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    CalleeMuteObjectCalleeExtensionType {
+    response CalleeMuteObjectCalleeExtensionType {
         User = "user",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
@@ -5066,352 +6265,448 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CalleeMuteObjectCaller {
-    pub account_code: Option<String>,
-    pub connection_type: Option<CalleeMuteObjectCallerConnectionType>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<CalleeMuteObjectCallerExtensionType>,
-    pub phone_number: String,
-    pub timezone: Option<String>,
-    pub user_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    CalleeMuteObjectCallerConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
-    }
-}
-
-crate::typed::string_enum! {
-    CalleeMuteObjectCallerExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CalleeParked {
     pub account_id: String,
     pub object: CalleeParkedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeParked {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeParked;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeParked, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeParked {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeParkedObject {
     pub call_id: String,
-    pub callee: CalleeParkedObjectCallee,
-    pub caller: CalleeParkedObjectCaller,
+    pub callee: CalleeMeetingInvitingObjectCallee,
+    pub caller: CalleeMeetingInvitingObjectCaller,
     pub date_time: String,
     pub park_code: Option<String>,
     pub park_failure_reason: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CalleeParkedObjectCallee {
-    pub connection_type: Option<CalleeParkedObjectCalleeConnectionType>,
-    pub device_id: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<CalleeParkedObjectCalleeExtensionType>,
-    pub phone_number: String,
-    pub timezone: Option<String>,
-    pub user_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    CalleeParkedObjectCalleeConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
+impl<'de> serde::Deserialize<'de> for CalleeParkedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeParkedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeParkedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = Some(map.next_value()?),
+                        "callee" => v1 = Some(map.next_value()?),
+                        "caller" => v2 = Some(map.next_value()?),
+                        "date_time" => v3 = Some(map.next_value()?),
+                        "park_code" => v4 = map.next_value()?,
+                        "park_failure_reason" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeParkedObject {
+                    call_id: crate::typed::required(v0, "call_id")?,
+                    callee: crate::typed::required(v1, "callee")?,
+                    caller: crate::typed::required(v2, "caller")?,
+                    date_time: crate::typed::required(v3, "date_time")?,
+                    park_code: v4,
+                    park_failure_reason: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    CalleeParkedObjectCalleeExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CalleeParkedObjectCaller {
-    pub connection_type: Option<CalleeParkedObjectCallerConnectionType>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<CalleeParkedObjectCallerExtensionType>,
-    pub phone_number: String,
-    pub timezone: Option<String>,
-    pub user_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    CalleeParkedObjectCallerConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
-    }
-}
-
-crate::typed::string_enum! {
-    CalleeParkedObjectCallerExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CalleeRejected {
     pub account_id: String,
     pub object: CalleeRejectedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeRejected {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeRejected;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeRejected, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeRejected {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeRejectedObject {
     pub call_end_time: String,
     pub call_id: String,
-    pub callee: CalleeRejectedObjectCallee,
-    pub caller: CalleeRejectedObjectCaller,
+    pub callee: CalleeHoldObjectCallee,
+    pub caller: CalleeHoldObjectCaller,
     pub handup_result: Option<String>,
     pub ringing_start_time: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CalleeRejectedObjectCallee {
-    pub account_code: Option<String>,
-    pub connection_type: Option<CalleeRejectedObjectCalleeConnectionType>,
-    pub device_id: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<CalleeRejectedObjectCalleeExtensionType>,
-    pub phone_number: String,
-    pub timezone: Option<String>,
-    pub user_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    CalleeRejectedObjectCalleeConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
+impl<'de> serde::Deserialize<'de> for CalleeRejectedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeRejectedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeRejectedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_end_time" => v0 = Some(map.next_value()?),
+                        "call_id" => v1 = Some(map.next_value()?),
+                        "callee" => v2 = Some(map.next_value()?),
+                        "caller" => v3 = Some(map.next_value()?),
+                        "handup_result" => v4 = map.next_value()?,
+                        "ringing_start_time" => v5 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeRejectedObject {
+                    call_end_time: crate::typed::required(v0, "call_end_time")?,
+                    call_id: crate::typed::required(v1, "call_id")?,
+                    callee: crate::typed::required(v2, "callee")?,
+                    caller: crate::typed::required(v3, "caller")?,
+                    handup_result: v4,
+                    ringing_start_time: crate::typed::required(v5, "ringing_start_time")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    CalleeRejectedObjectCalleeExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CalleeRejectedObjectCaller {
-    pub account_code: Option<String>,
-    pub connection_type: Option<CalleeRejectedObjectCallerConnectionType>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<CalleeRejectedObjectCallerExtensionType>,
-    pub phone_number: String,
-    pub timezone: Option<String>,
-    pub user_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    CalleeRejectedObjectCallerConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
-    }
-}
-
-crate::typed::string_enum! {
-    CalleeRejectedObjectCallerExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CalleeRinging {
     pub account_id: String,
     pub object: CalleeRingingObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeRinging {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeRinging;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeRinging, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeRinging {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeRingingObject {
     pub call_id: String,
     pub callee: CalleeRingingObjectCallee,
     pub caller: CalleeRingingObjectCaller,
-    pub forwarded_by: Option<CalleeRingingObjectForwardedBy>,
-    pub redirect_forwarded_by: Option<CalleeRingingObjectRedirectForwardedBy>,
+    pub forwarded_by: Option<CalleeAnsweredObjectForwardedBy>,
+    pub redirect_forwarded_by: Option<CalleeAnsweredObjectRedirectForwardedBy>,
     pub ringing_start_time: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeRingingObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeRingingObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeRingingObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = Some(map.next_value()?),
+                        "callee" => v1 = Some(map.next_value()?),
+                        "caller" => v2 = Some(map.next_value()?),
+                        "forwarded_by" => v3 = map.next_value()?,
+                        "redirect_forwarded_by" => v4 = map.next_value()?,
+                        "ringing_start_time" => v5 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeRingingObject {
+                    call_id: crate::typed::required(v0, "call_id")?,
+                    callee: crate::typed::required(v1, "callee")?,
+                    caller: crate::typed::required(v2, "caller")?,
+                    forwarded_by: v3,
+                    redirect_forwarded_by: v4,
+                    ringing_start_time: crate::typed::required(v5, "ringing_start_time")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeRingingObjectCallee {
     pub account_code: Option<String>,
-    pub connection_type: Option<CalleeRingingObjectCalleeConnectionType>,
+    pub connection_type: Option<CalleeAnsweredObjectCalleeConnectionType>,
     pub device_id: Option<String>,
     pub device_name: Option<String>,
     pub device_type: Option<String>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type: Option<CalleeRingingObjectCalleeExtensionType>,
+    pub extension_type: Option<CalleeAnsweredObjectCalleeExtensionType>,
     pub name: Option<String>,
     pub phone_number: String,
     pub timezone: Option<String>,
     pub user_id: Option<String>,
 }
 
-crate::typed::string_enum! {
-    CalleeRingingObjectCalleeConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
+impl<'de> serde::Deserialize<'de> for CalleeRingingObjectCallee {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeRingingObjectCallee;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeRingingObjectCallee, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_code" => v0 = map.next_value()?,
+                        "connection_type" => v1 = map.next_value()?,
+                        "device_id" => v2 = map.next_value()?,
+                        "device_name" => v3 = map.next_value()?,
+                        "device_type" => v4 = map.next_value()?,
+                        "extension_id" => v5 = map.next_value()?,
+                        "extension_number" => v6 = map.next_value()?,
+                        "extension_type" => v7 = map.next_value()?,
+                        "name" => v8 = map.next_value()?,
+                        "phone_number" => v9 = Some(map.next_value()?),
+                        "timezone" => v10 = map.next_value()?,
+                        "user_id" => v11 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeRingingObjectCallee {
+                    account_code: v0,
+                    connection_type: v1,
+                    device_id: v2,
+                    device_name: v3,
+                    device_type: v4,
+                    extension_id: v5,
+                    extension_number: v6,
+                    extension_type: v7,
+                    name: v8,
+                    phone_number: crate::typed::required(v9, "phone_number")?,
+                    timezone: v10,
+                    user_id: v11,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    CalleeRingingObjectCalleeExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CalleeRingingObjectCaller {
     pub account_code: Option<String>,
-    pub connection_type: Option<CalleeRingingObjectCallerConnectionType>,
+    pub connection_type: Option<CalleeAnsweredObjectCalleeConnectionType>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type: Option<CalleeRingingObjectCallerExtensionType>,
+    pub extension_type: Option<CalleeAnsweredObjectCalleeExtensionType>,
     pub name: Option<String>,
     pub phone_number: Option<String>,
 }
 
-crate::typed::string_enum! {
-    CalleeRingingObjectCallerConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
+impl<'de> serde::Deserialize<'de> for CalleeRingingObjectCaller {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeRingingObjectCaller;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeRingingObjectCaller, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_code" => v0 = map.next_value()?,
+                        "connection_type" => v1 = map.next_value()?,
+                        "extension_id" => v2 = map.next_value()?,
+                        "extension_number" => v3 = map.next_value()?,
+                        "extension_type" => v4 = map.next_value()?,
+                        "name" => v5 = map.next_value()?,
+                        "phone_number" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeRingingObjectCaller {
+                    account_code: v0,
+                    connection_type: v1,
+                    extension_id: v2,
+                    extension_number: v3,
+                    extension_type: v4,
+                    name: v5,
+                    phone_number: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    CalleeRingingObjectCallerExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CalleeRingingObjectForwardedBy {
-    pub extension_number: Option<String>,
-    pub extension_type: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CalleeRingingObjectRedirectForwardedBy {
-    pub extension_number: Option<String>,
-    pub extension_type: Option<String>,
-    pub name: Option<String>,
-    pub phone_number: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CalleeUnhold {
     pub account_id: String,
     pub object: CalleeUnholdObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeUnhold {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeUnhold;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeUnhold, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeUnhold {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeUnholdObject {
     pub call_id: String,
     pub callee: CalleeUnholdObjectCallee,
@@ -5419,682 +6714,262 @@ pub struct CalleeUnholdObject {
     pub date_time: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CalleeUnholdObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeUnholdObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeUnholdObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = Some(map.next_value()?),
+                        "callee" => v1 = Some(map.next_value()?),
+                        "caller" => v2 = Some(map.next_value()?),
+                        "date_time" => v3 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeUnholdObject {
+                    call_id: crate::typed::required(v0, "call_id")?,
+                    callee: crate::typed::required(v1, "callee")?,
+                    caller: crate::typed::required(v2, "caller")?,
+                    date_time: crate::typed::required(v3, "date_time")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CalleeUnholdObjectCallee {
     pub account_code: Option<String>,
-    pub connection_type: Option<CalleeUnholdObjectCalleeConnectionType>,
+    pub connection_type: Option<CalleeAnsweredObjectCalleeConnectionType>,
     pub device_id: Option<String>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type: Option<CalleeUnholdObjectCalleeExtensionType>,
+    pub extension_type: Option<CalleeAnsweredObjectCalleeExtensionType>,
     pub phone_number: Option<String>,
     pub timezone: Option<String>,
     pub user_id: Option<String>,
 }
 
-crate::typed::string_enum! {
-    CalleeUnholdObjectCalleeConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
+impl<'de> serde::Deserialize<'de> for CalleeUnholdObjectCallee {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeUnholdObjectCallee;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeUnholdObjectCallee, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_code" => v0 = map.next_value()?,
+                        "connection_type" => v1 = map.next_value()?,
+                        "device_id" => v2 = map.next_value()?,
+                        "extension_id" => v3 = map.next_value()?,
+                        "extension_number" => v4 = map.next_value()?,
+                        "extension_type" => v5 = map.next_value()?,
+                        "phone_number" => v6 = map.next_value()?,
+                        "timezone" => v7 = map.next_value()?,
+                        "user_id" => v8 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeUnholdObjectCallee {
+                    account_code: v0,
+                    connection_type: v1,
+                    device_id: v2,
+                    extension_id: v3,
+                    extension_number: v4,
+                    extension_type: v5,
+                    phone_number: v6,
+                    timezone: v7,
+                    user_id: v8,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    CalleeUnholdObjectCalleeExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CalleeUnholdObjectCaller {
     pub account_code: Option<String>,
-    pub connection_type: Option<CalleeUnholdObjectCallerConnectionType>,
+    pub connection_type: Option<CalleeAnsweredObjectCalleeConnectionType>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type: Option<CalleeUnholdObjectCallerExtensionType>,
+    pub extension_type: Option<CalleeAnsweredObjectCalleeExtensionType>,
     pub phone_number: Option<String>,
     pub timezone: Option<String>,
     pub user_id: Option<String>,
 }
 
-crate::typed::string_enum! {
-    CalleeUnholdObjectCallerConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
+impl<'de> serde::Deserialize<'de> for CalleeUnholdObjectCaller {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CalleeUnholdObjectCaller;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CalleeUnholdObjectCaller, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_code" => v0 = map.next_value()?,
+                        "connection_type" => v1 = map.next_value()?,
+                        "extension_id" => v2 = map.next_value()?,
+                        "extension_number" => v3 = map.next_value()?,
+                        "extension_type" => v4 = map.next_value()?,
+                        "phone_number" => v5 = map.next_value()?,
+                        "timezone" => v6 = map.next_value()?,
+                        "user_id" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CalleeUnholdObjectCaller {
+                    account_code: v0,
+                    connection_type: v1,
+                    extension_id: v2,
+                    extension_number: v3,
+                    extension_type: v4,
+                    phone_number: v5,
+                    timezone: v6,
+                    user_id: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    CalleeUnholdObjectCallerExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
+pub type CalleeUnmute = CalleeHold;
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CalleeUnmute {
-    pub account_id: String,
-    pub object: CalleeUnmuteObject,
-}
+pub type CallerCallElementCompleted = CalleeCallElementCompleted;
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CalleeUnmuteObject {
-    pub call_id: String,
-    pub callee: CalleeUnmuteObjectCallee,
-    pub caller: CalleeUnmuteObjectCaller,
-    pub date_time: String,
-}
+pub type CallerCallHistoryCompleted = CalleeCallHistoryCompleted;
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CalleeUnmuteObjectCallee {
-    pub account_code: Option<String>,
-    pub connection_type: Option<CalleeUnmuteObjectCalleeConnectionType>,
-    pub device_id: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<CalleeUnmuteObjectCalleeExtensionType>,
-    pub phone_number: String,
-    pub timezone: Option<String>,
-    pub user_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    CalleeUnmuteObjectCalleeConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
-    }
-}
-
-crate::typed::string_enum! {
-    CalleeUnmuteObjectCalleeExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CalleeUnmuteObjectCaller {
-    pub account_code: Option<String>,
-    pub connection_type: Option<CalleeUnmuteObjectCallerConnectionType>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<CalleeUnmuteObjectCallerExtensionType>,
-    pub phone_number: String,
-    pub timezone: Option<String>,
-    pub user_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    CalleeUnmuteObjectCallerConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
-    }
-}
-
-crate::typed::string_enum! {
-    CalleeUnmuteObjectCallerExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerCallElementCompleted {
-    pub account_id: String,
-    pub object: CallerCallElementCompletedObject,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerCallElementCompletedObject {
-    pub call_elements: Vec<CallerCallElementCompletedObjectCallElements>,
-    pub user_id: String,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerCallElementCompletedObjectCallElements {
-    pub answer_time: Option<String>,
-    pub call_element_id: String,
-    pub call_history_uuid: String,
-    pub call_id: String,
-    pub call_type: Option<CallerCallElementCompletedObjectCallElementsCallType>,
-    pub callee_cost_center: Option<String>,
-    pub callee_country_code: Option<String>,
-    pub callee_country_iso_code: Option<String>,
-    pub callee_department: Option<String>,
-    pub callee_device_private_ip: Option<String>,
-    pub callee_device_public_ip: Option<String>,
-    pub callee_device_type: Option<String>,
-    pub callee_did_number: Option<String>,
-    pub callee_email: Option<String>,
-    pub callee_employee_id: Option<String>,
-    pub callee_ext_id: Option<String>,
-    pub callee_ext_number: Option<String>,
-    pub callee_ext_type: Option<CallerCallElementCompletedObjectCallElementsCalleeExtType>,
-    pub callee_name: Option<String>,
-    pub callee_number_type: Option<CallerCallElementCompletedObjectCallElementsCalleeNumberType>,
-    pub callee_site_id: Option<String>,
-    pub caller_cost_center: Option<String>,
-    pub caller_country_code: Option<String>,
-    pub caller_country_iso_code: Option<String>,
-    pub caller_department: Option<String>,
-    pub caller_device_private_ip: Option<String>,
-    pub caller_device_public_ip: Option<String>,
-    pub caller_device_type: Option<String>,
-    pub caller_did_number: Option<String>,
-    pub caller_email: Option<String>,
-    pub caller_employee_id: Option<String>,
-    pub caller_ext_id: Option<String>,
-    pub caller_ext_number: Option<String>,
-    pub caller_ext_type: Option<CallerCallElementCompletedObjectCallElementsCallerExtType>,
-    pub caller_name: Option<String>,
-    pub caller_number_type: Option<CallerCallElementCompletedObjectCallElementsCallerNumberType>,
-    pub caller_site_id: Option<String>,
-    pub connect_type: Option<CallerCallElementCompletedObjectCallElementsConnectType>,
-    pub direction: Option<CallerCallElementCompletedObjectCallElementsDirection>,
-    pub end_time: Option<String>,
-    pub end_to_end: Option<bool>,
-    pub event: Option<CallerCallElementCompletedObjectCallElementsEvent>,
-    pub group_id: Option<String>,
-    pub hide_caller_id: Option<bool>,
-    pub hold_time: Option<i64>,
-    pub operator_ext_id: Option<String>,
-    pub operator_ext_number: Option<String>,
-    pub operator_ext_type: Option<CallerCallElementCompletedObjectCallElementsOperatorExtType>,
-    pub operator_name: Option<String>,
-    pub recording_id: Option<String>,
-    pub recording_type: Option<CallerCallElementCompletedObjectCallElementsRecordingType>,
-    pub result: CallerCallElementCompletedObjectCallElementsResult,
-    pub result_reason: Option<CallerCallElementCompletedObjectCallElementsResultReason>,
-    pub start_time: String,
-    pub talk_time: Option<i64>,
-    pub voicemail_id: Option<String>,
-    pub wait_time: Option<i64>,
-}
-
-crate::typed::string_enum! {
-    CallerCallElementCompletedObjectCallElementsCallType {
-        General = "general",
-        Emergency = "emergency",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerCallElementCompletedObjectCallElementsCalleeExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerCallElementCompletedObjectCallElementsCalleeNumberType {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerCallElementCompletedObjectCallElementsCallerExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerCallElementCompletedObjectCallElementsCallerNumberType {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerCallElementCompletedObjectCallElementsConnectType {
-        Internal = "internal",
-        External = "external",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerCallElementCompletedObjectCallElementsDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerCallElementCompletedObjectCallElementsEvent {
-        Incoming = "incoming",
-        TransferFromZoomContactCenter = "transfer_from_zoom_contact_center",
-        SharedLineIncoming = "shared_line_incoming",
-        Outgoing = "outgoing",
-        CallMeOn = "call_me_on",
-        OutgoingToZoomContactCenter = "outgoing_to_zoom_contact_center",
-        WarmTransfer = "warm_transfer",
-        Forward = "forward",
-        RingToMember = "ring_to_member",
-        Overflow = "overflow",
-        DirectTransfer = "direct_transfer",
-        Barge = "barge",
-        Monitor = "monitor",
-        Whisper = "whisper",
-        Listen = "listen",
-        Takeover = "takeover",
-        ConferenceBarge = "conference_barge",
-        Park = "park",
-        Timeout = "timeout",
-        ParkPickUp = "park_pick_up",
-        Merge = "merge",
-        Shared = "shared",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerCallElementCompletedObjectCallElementsOperatorExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerCallElementCompletedObjectCallElementsRecordingType {
-        AdHoc = "ad-hoc",
-        Automatic = "automatic",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerCallElementCompletedObjectCallElementsResult {
-        Answered = "answered",
-        Accepted = "accepted",
-        PickedUp = "picked_up",
-        Connected = "connected",
-        Succeeded = "succeeded",
-        Voicemail = "voicemail",
-        HangUp = "hang_up",
-        Canceled = "canceled",
-        CallFailed = "call_failed",
-        Unconnected = "unconnected",
-        Rejected = "rejected",
-        Busy = "busy",
-        RingTimeout = "ring_timeout",
-        Overflowed = "overflowed",
-        NoAnswer = "no_answer",
-        InvalidKey = "invalid_key",
-        InvalidOperation = "invalid_operation",
-        Abandoned = "abandoned",
-        SystemBlocked = "system_blocked",
-        ServiceUnavailable = "service_unavailable",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerCallElementCompletedObjectCallElementsResultReason {
-        AnsweredByOther = "answered_by_other",
-        PickupByOther = "pickup_by_other",
-        CallOutByOther = "call_out_by_other",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerCallHistoryCompleted {
-    pub account_id: String,
-    pub object: CallerCallHistoryCompletedObject,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerCallHistoryCompletedObject {
-    pub call_logs: Vec<CallerCallHistoryCompletedObjectCallLogs>,
-    pub user_id: String,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerCallHistoryCompletedObjectCallLogs {
-    pub answer_time: Option<String>,
-    pub call_id: String,
-    pub call_path_id: String,
-    pub call_type: Option<CallerCallHistoryCompletedObjectCallLogsCallType>,
-    pub callee_account_code: Option<String>,
-    pub callee_cost_center: Option<String>,
-    pub callee_country_code: Option<String>,
-    pub callee_country_iso_code: Option<String>,
-    pub callee_department: Option<String>,
-    pub callee_device_private_ip: Option<String>,
-    pub callee_device_public_ip: Option<String>,
-    pub callee_device_type: Option<String>,
-    pub callee_did_number: Option<String>,
-    pub callee_email: Option<String>,
-    pub callee_employee_id: Option<String>,
-    pub callee_ext_id: Option<String>,
-    pub callee_ext_number: Option<String>,
-    pub callee_ext_type: Option<CallerCallHistoryCompletedObjectCallLogsCalleeExtType>,
-    pub callee_name: Option<String>,
-    pub callee_number_type: Option<CallerCallHistoryCompletedObjectCallLogsCalleeNumberType>,
-    pub callee_site_id: Option<String>,
-    pub caller_account_code: Option<String>,
-    pub caller_cost_center: Option<String>,
-    pub caller_country_code: Option<String>,
-    pub caller_country_iso_code: Option<String>,
-    pub caller_department: Option<String>,
-    pub caller_device_private_ip: Option<String>,
-    pub caller_device_public_ip: Option<String>,
-    pub caller_device_type: Option<String>,
-    pub caller_did_number: Option<String>,
-    pub caller_email: Option<String>,
-    pub caller_employee_id: Option<String>,
-    pub caller_ext_id: Option<String>,
-    pub caller_ext_number: Option<String>,
-    pub caller_ext_type: Option<CallerCallHistoryCompletedObjectCallLogsCallerExtType>,
-    pub caller_name: Option<String>,
-    pub caller_number_type: Option<CallerCallHistoryCompletedObjectCallLogsCallerNumberType>,
-    pub caller_site_id: Option<String>,
-    pub connect_type: Option<CallerCallHistoryCompletedObjectCallLogsConnectType>,
-    pub direction: Option<CallerCallHistoryCompletedObjectCallLogsDirection>,
-    pub end_time: Option<String>,
-    pub end_to_end: Option<bool>,
-    pub event: Option<CallerCallHistoryCompletedObjectCallLogsEvent>,
-    pub group_id: Option<String>,
-    pub hide_caller_id: Option<bool>,
-    pub hold_time: Option<i64>,
-    pub id: String,
-    pub operator_ext_id: Option<String>,
-    pub operator_ext_number: Option<String>,
-    pub operator_ext_type: Option<CallerCallHistoryCompletedObjectCallLogsOperatorExtType>,
-    pub operator_name: Option<String>,
-    pub recording_id: Option<String>,
-    pub recording_type: Option<CallerCallHistoryCompletedObjectCallLogsRecordingType>,
-    pub result: CallerCallHistoryCompletedObjectCallLogsResult,
-    pub result_reason: Option<CallerCallHistoryCompletedObjectCallLogsResultReason>,
-    pub start_time: String,
-    pub talk_time: Option<i64>,
-    pub voicemail_id: Option<String>,
-    pub wait_time: Option<i64>,
-}
-
-crate::typed::string_enum! {
-    CallerCallHistoryCompletedObjectCallLogsCallType {
-        General = "general",
-        Emergency = "emergency",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerCallHistoryCompletedObjectCallLogsCalleeExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerCallHistoryCompletedObjectCallLogsCalleeNumberType {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerCallHistoryCompletedObjectCallLogsCallerExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerCallHistoryCompletedObjectCallLogsCallerNumberType {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerCallHistoryCompletedObjectCallLogsConnectType {
-        Internal = "internal",
-        External = "external",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerCallHistoryCompletedObjectCallLogsDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerCallHistoryCompletedObjectCallLogsEvent {
-        Incoming = "incoming",
-        TransferFromZoomContactCenter = "transfer_from_zoom_contact_center",
-        SharedLineIncoming = "shared_line_incoming",
-        Outgoing = "outgoing",
-        CallMeOn = "call_me_on",
-        OutgoingToZoomContactCenter = "outgoing_to_zoom_contact_center",
-        WarmTransfer = "warm_transfer",
-        Forward = "forward",
-        RingToMember = "ring_to_member",
-        Overflow = "overflow",
-        DirectTransfer = "direct_transfer",
-        Barge = "barge",
-        Monitor = "monitor",
-        Whisper = "whisper",
-        Listen = "listen",
-        Takeover = "takeover",
-        ConferenceBarge = "conference_barge",
-        Park = "park",
-        Timeout = "timeout",
-        ParkPickUp = "park_pick_up",
-        Merge = "merge",
-        Shared = "shared",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerCallHistoryCompletedObjectCallLogsOperatorExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerCallHistoryCompletedObjectCallLogsRecordingType {
-        AdHoc = "ad-hoc",
-        Automatic = "automatic",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerCallHistoryCompletedObjectCallLogsResult {
-        Answered = "answered",
-        Accepted = "accepted",
-        PickedUp = "picked_up",
-        Connected = "connected",
-        Succeeded = "succeeded",
-        Voicemail = "voicemail",
-        HangUp = "hang_up",
-        Canceled = "canceled",
-        CallFailed = "call_failed",
-        Unconnected = "unconnected",
-        Rejected = "rejected",
-        Busy = "busy",
-        RingTimeout = "ring_timeout",
-        Overflowed = "overflowed",
-        NoAnswer = "no_answer",
-        InvalidKey = "invalid_key",
-        InvalidOperation = "invalid_operation",
-        Abandoned = "abandoned",
-        SystemBlocked = "system_blocked",
-        ServiceUnavailable = "service_unavailable",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerCallHistoryCompletedObjectCallLogsResultReason {
-        AnsweredByOther = "answered_by_other",
-        PickupByOther = "pickup_by_other",
-        CallOutByOther = "call_out_by_other",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CallerCallLogCompleted {
     pub account_id: String,
     pub object: CallerCallLogCompletedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CallerCallLogCompleted {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallerCallLogCompleted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallerCallLogCompleted, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallerCallLogCompleted {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CallerCallLogCompletedObject {
     pub call_logs: Vec<CallerCallLogCompletedObjectCallLogs>,
     pub user_id: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CallerCallLogCompletedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallerCallLogCompletedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallerCallLogCompletedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_logs" => v0 = Some(map.next_value()?),
+                        "user_id" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallerCallLogCompletedObject {
+                    call_logs: crate::typed::required(v0, "call_logs")?,
+                    user_id: crate::typed::required(v1, "user_id")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CallerCallLogCompletedObjectCallLogs {
+    /// Format: `date-time`.
     pub call_end_time: Option<String>,
     pub call_id: String,
-    pub call_type: CallerCallLogCompletedObjectCallLogsCallType,
+    pub call_type: CalleeCallLogCompletedObjectCallLogsCallType,
     pub callee_country_code: Option<String>,
     pub callee_country_iso_code: Option<String>,
     pub callee_did_number: Option<String>,
     pub callee_location: Option<String>,
     pub callee_name: Option<String>,
     pub callee_number: String,
-    pub callee_number_source: Option<CallerCallLogCompletedObjectCallLogsCalleeNumberSource>,
+    pub callee_number_source: Option<CalleeCallLogCompletedObjectCallLogsCalleeNumberSource>,
     pub callee_number_type: CallerCallLogCompletedObjectCallLogsCalleeNumberType,
     pub caller_country_code: Option<String>,
     pub caller_country_iso_code: Option<String>,
@@ -6102,15 +6977,16 @@ pub struct CallerCallLogCompletedObjectCallLogs {
     pub caller_location: Option<String>,
     pub caller_name: Option<String>,
     pub caller_number: String,
-    pub caller_number_source: Option<CallerCallLogCompletedObjectCallLogsCallerNumberSource>,
-    pub caller_number_type: CallerCallLogCompletedObjectCallLogsCallerNumberType,
+    pub caller_number_source: Option<CalleeCallLogCompletedObjectCallLogsCalleeNumberSource>,
+    pub caller_number_type: AccountSettingsUpdatedDeleteType,
     pub client_code: Option<String>,
     pub cost_center: Option<String>,
+    /// Format: `date-time`.
     pub date_time: String,
     pub department: Option<String>,
-    pub direction: Option<CallerCallLogCompletedObjectCallLogsDirection>,
+    pub direction: Option<CalleeCallElementCompletedObjectCallElementsDirection>,
     pub duration: Option<i64>,
-    pub forwarded_by: Option<CallerCallLogCompletedObjectCallLogsForwardedBy>,
+    pub forwarded_by: Option<CalleeCallLogCompletedObjectCallLogsForwardedBy>,
     pub forwarded_to: Option<CallerCallLogCompletedObjectCallLogsForwardedTo>,
     pub has_recording: Option<bool>,
     pub has_voicemail: bool,
@@ -6120,88 +6996,205 @@ pub struct CallerCallLogCompletedObjectCallLogs {
     pub recording_id: Option<String>,
     pub recording_type: Option<String>,
     pub result: String,
-    pub site: Option<CallerCallLogCompletedObjectCallLogsSite>,
+    pub site: Option<CalleeCallLogCompletedObjectCallLogsSite>,
 }
 
-crate::typed::string_enum! {
-    CallerCallLogCompletedObjectCallLogsCallType {
-        Voip = "voip",
-        Pstn = "pstn",
-        Tollfree = "tollfree",
-        International = "international",
-        ContactCenter = "contactCenter",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerCallLogCompletedObjectCallLogsCalleeNumberSource {
-        Internal = "internal",
-        External = "external",
-        Byop = "byop",
+impl<'de> serde::Deserialize<'de> for CallerCallLogCompletedObjectCallLogs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallerCallLogCompletedObjectCallLogs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallerCallLogCompletedObjectCallLogs, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                let mut v31 = None;
+                let mut v32 = None;
+                let mut v33 = None;
+                let mut v34 = None;
+                let mut v35 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_end_time" => v0 = map.next_value()?,
+                        "call_id" => v1 = Some(map.next_value()?),
+                        "call_type" => v2 = Some(map.next_value()?),
+                        "callee_country_code" => v3 = map.next_value()?,
+                        "callee_country_iso_code" => v4 = map.next_value()?,
+                        "callee_did_number" => v5 = map.next_value()?,
+                        "callee_location" => v6 = map.next_value()?,
+                        "callee_name" => v7 = map.next_value()?,
+                        "callee_number" => v8 = Some(map.next_value()?),
+                        "callee_number_source" => v9 = map.next_value()?,
+                        "callee_number_type" => v10 = Some(map.next_value()?),
+                        "caller_country_code" => v11 = map.next_value()?,
+                        "caller_country_iso_code" => v12 = map.next_value()?,
+                        "caller_did_number" => v13 = map.next_value()?,
+                        "caller_location" => v14 = map.next_value()?,
+                        "caller_name" => v15 = map.next_value()?,
+                        "caller_number" => v16 = Some(map.next_value()?),
+                        "caller_number_source" => v17 = map.next_value()?,
+                        "caller_number_type" => v18 = Some(map.next_value()?),
+                        "client_code" => v19 = map.next_value()?,
+                        "cost_center" => v20 = map.next_value()?,
+                        "date_time" => v21 = Some(map.next_value()?),
+                        "department" => v22 = map.next_value()?,
+                        "direction" => v23 = map.next_value()?,
+                        "duration" => v24 = map.next_value()?,
+                        "forwarded_by" => v25 = map.next_value()?,
+                        "forwarded_to" => v26 = map.next_value()?,
+                        "has_recording" => v27 = map.next_value()?,
+                        "has_voicemail" => v28 = Some(map.next_value()?),
+                        "hold_time" => v29 = map.next_value()?,
+                        "id" => v30 = Some(map.next_value()?),
+                        "path" => v31 = Some(map.next_value()?),
+                        "recording_id" => v32 = map.next_value()?,
+                        "recording_type" => v33 = map.next_value()?,
+                        "result" => v34 = Some(map.next_value()?),
+                        "site" => v35 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallerCallLogCompletedObjectCallLogs {
+                    call_end_time: v0,
+                    call_id: crate::typed::required(v1, "call_id")?,
+                    call_type: crate::typed::required(v2, "call_type")?,
+                    callee_country_code: v3,
+                    callee_country_iso_code: v4,
+                    callee_did_number: v5,
+                    callee_location: v6,
+                    callee_name: v7,
+                    callee_number: crate::typed::required(v8, "callee_number")?,
+                    callee_number_source: v9,
+                    callee_number_type: crate::typed::required(v10, "callee_number_type")?,
+                    caller_country_code: v11,
+                    caller_country_iso_code: v12,
+                    caller_did_number: v13,
+                    caller_location: v14,
+                    caller_name: v15,
+                    caller_number: crate::typed::required(v16, "caller_number")?,
+                    caller_number_source: v17,
+                    caller_number_type: crate::typed::required(v18, "caller_number_type")?,
+                    client_code: v19,
+                    cost_center: v20,
+                    date_time: crate::typed::required(v21, "date_time")?,
+                    department: v22,
+                    direction: v23,
+                    duration: v24,
+                    forwarded_by: v25,
+                    forwarded_to: v26,
+                    has_recording: v27,
+                    has_voicemail: crate::typed::required(v28, "has_voicemail")?,
+                    hold_time: v29,
+                    id: crate::typed::required(v30, "id")?,
+                    path: crate::typed::required(v31, "path")?,
+                    recording_id: v32,
+                    recording_type: v33,
+                    result: crate::typed::required(v34, "result")?,
+                    site: v35,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::int_enum! {
-    CallerCallLogCompletedObjectCallLogsCalleeNumberType {
+    response CallerCallLogCompletedObjectCallLogsCalleeNumberType {
         V1 = 1,
         V2 = 2,
         V3 = 3,
     }
 }
 
-crate::typed::string_enum! {
-    CallerCallLogCompletedObjectCallLogsCallerNumberSource {
-        Internal = "internal",
-        External = "external",
-        Byop = "byop",
-    }
-}
-
-crate::typed::int_enum! {
-    CallerCallLogCompletedObjectCallLogsCallerNumberType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-crate::typed::string_enum! {
-    CallerCallLogCompletedObjectCallLogsDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerCallLogCompletedObjectCallLogsForwardedBy {
-    pub extension_number: Option<String>,
-    pub extension_type: Option<CallerCallLogCompletedObjectCallLogsForwardedByExtensionType>,
-    pub location: Option<String>,
-    pub name: Option<String>,
-    pub number_type: Option<i64>,
-    pub phone_number: Option<String>,
-}
-
-crate::typed::string_enum! {
-    CallerCallLogCompletedObjectCallLogsForwardedByExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CallerCallLogCompletedObjectCallLogsForwardedTo {
     pub extension_number: Option<String>,
-    pub extension_type: Option<CallerCallLogCompletedObjectCallLogsForwardedToExtensionType>,
+    pub extension_type: Option<CallerCallCompletedObjectCallLogsForwardedToExtensionType>,
     pub location: Option<String>,
     pub name: Option<String>,
     pub number_type: Option<i64>,
     pub phone_number: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for CallerCallLogCompletedObjectCallLogsForwardedTo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallerCallLogCompletedObjectCallLogsForwardedTo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallerCallLogCompletedObjectCallLogsForwardedTo, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_number" => v0 = map.next_value()?,
+                        "extension_type" => v1 = map.next_value()?,
+                        "location" => v2 = map.next_value()?,
+                        "name" => v3 = map.next_value()?,
+                        "number_type" => v4 = map.next_value()?,
+                        "phone_number" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallerCallLogCompletedObjectCallLogsForwardedTo {
+                    extension_number: v0,
+                    extension_type: v1,
+                    location: v2,
+                    name: v3,
+                    number_type: v4,
+                    phone_number: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    CallerCallLogCompletedObjectCallLogsForwardedToExtensionType {
+    response CallerCallCompletedObjectCallLogsForwardedToExtensionType {
         User = "user",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
@@ -6210,815 +7203,803 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerCallLogCompletedObjectCallLogsSite {
-    pub id: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CallerConnected {
     pub account_id: String,
     pub object: CallerConnectedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CallerConnected {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallerConnected;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallerConnected, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallerConnected {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CallerConnectedObject {
     pub call_id: String,
-    pub callee: CallerConnectedObjectCallee,
+    pub callee: CalleeRingingObjectCaller,
     pub caller: CallerConnectedObjectCaller,
     pub connected_start_time: String,
     pub ringing_start_time: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerConnectedObjectCallee {
-    pub account_code: Option<String>,
-    pub connection_type: Option<CallerConnectedObjectCalleeConnectionType>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<CallerConnectedObjectCalleeExtensionType>,
-    pub name: Option<String>,
-    pub phone_number: Option<String>,
-}
-
-crate::typed::string_enum! {
-    CallerConnectedObjectCalleeConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
+impl<'de> serde::Deserialize<'de> for CallerConnectedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallerConnectedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallerConnectedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = Some(map.next_value()?),
+                        "callee" => v1 = Some(map.next_value()?),
+                        "caller" => v2 = Some(map.next_value()?),
+                        "connected_start_time" => v3 = Some(map.next_value()?),
+                        "ringing_start_time" => v4 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallerConnectedObject {
+                    call_id: crate::typed::required(v0, "call_id")?,
+                    callee: crate::typed::required(v1, "callee")?,
+                    caller: crate::typed::required(v2, "caller")?,
+                    connected_start_time: crate::typed::required(v3, "connected_start_time")?,
+                    ringing_start_time: crate::typed::required(v4, "ringing_start_time")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    CallerConnectedObjectCalleeExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CallerConnectedObjectCaller {
     pub account_code: Option<String>,
-    pub connection_type: Option<CallerConnectedObjectCallerConnectionType>,
+    pub connection_type: Option<CalleeAnsweredObjectCalleeConnectionType>,
     pub device_id: Option<String>,
     pub device_type: Option<String>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type: Option<CallerConnectedObjectCallerExtensionType>,
+    pub extension_type: Option<CalleeAnsweredObjectCalleeExtensionType>,
     pub name: Option<String>,
     pub phone_number: String,
     pub timezone: Option<String>,
     pub user_id: Option<String>,
 }
 
-crate::typed::string_enum! {
-    CallerConnectedObjectCallerConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
+impl<'de> serde::Deserialize<'de> for CallerConnectedObjectCaller {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallerConnectedObjectCaller;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallerConnectedObjectCaller, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_code" => v0 = map.next_value()?,
+                        "connection_type" => v1 = map.next_value()?,
+                        "device_id" => v2 = map.next_value()?,
+                        "device_type" => v3 = map.next_value()?,
+                        "extension_id" => v4 = map.next_value()?,
+                        "extension_number" => v5 = map.next_value()?,
+                        "extension_type" => v6 = map.next_value()?,
+                        "name" => v7 = map.next_value()?,
+                        "phone_number" => v8 = Some(map.next_value()?),
+                        "timezone" => v9 = map.next_value()?,
+                        "user_id" => v10 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallerConnectedObjectCaller {
+                    account_code: v0,
+                    connection_type: v1,
+                    device_id: v2,
+                    device_type: v3,
+                    extension_id: v4,
+                    extension_number: v5,
+                    extension_type: v6,
+                    name: v7,
+                    phone_number: crate::typed::required(v8, "phone_number")?,
+                    timezone: v9,
+                    user_id: v10,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    CallerConnectedObjectCallerExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CallerEnded {
     pub account_id: String,
     pub object: CallerEndedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CallerEnded {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallerEnded;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallerEnded, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallerEnded {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CallerEndedObject {
     pub answer_start_time: Option<String>,
     pub call_end_time: String,
     pub call_id: String,
-    pub callee: CallerEndedObjectCallee,
-    pub caller: CallerEndedObjectCaller,
+    pub callee: CalleeUnholdObjectCaller,
+    pub caller: CalleeHoldObjectCallee,
     pub handup_result: Option<String>,
     pub ringing_start_time: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerEndedObjectCallee {
-    pub account_code: Option<String>,
-    pub connection_type: Option<CallerEndedObjectCalleeConnectionType>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<CallerEndedObjectCalleeExtensionType>,
-    pub phone_number: Option<String>,
-    pub timezone: Option<String>,
-    pub user_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    CallerEndedObjectCalleeConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
+impl<'de> serde::Deserialize<'de> for CallerEndedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallerEndedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallerEndedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "answer_start_time" => v0 = map.next_value()?,
+                        "call_end_time" => v1 = Some(map.next_value()?),
+                        "call_id" => v2 = Some(map.next_value()?),
+                        "callee" => v3 = Some(map.next_value()?),
+                        "caller" => v4 = Some(map.next_value()?),
+                        "handup_result" => v5 = map.next_value()?,
+                        "ringing_start_time" => v6 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallerEndedObject {
+                    answer_start_time: v0,
+                    call_end_time: crate::typed::required(v1, "call_end_time")?,
+                    call_id: crate::typed::required(v2, "call_id")?,
+                    callee: crate::typed::required(v3, "callee")?,
+                    caller: crate::typed::required(v4, "caller")?,
+                    handup_result: v5,
+                    ringing_start_time: crate::typed::required(v6, "ringing_start_time")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    CallerEndedObjectCalleeExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerEndedObjectCaller {
-    pub account_code: Option<String>,
-    pub connection_type: Option<CallerEndedObjectCallerConnectionType>,
-    pub device_id: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<CallerEndedObjectCallerExtensionType>,
-    pub phone_number: String,
-    pub timezone: Option<String>,
-    pub user_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    CallerEndedObjectCallerConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerEndedObjectCallerExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CallerHold {
     pub account_id: String,
     pub object: CallerHoldObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CallerHold {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallerHold;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallerHold, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallerHold {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CallerHoldObject {
     pub call_id: String,
-    pub callee: CallerHoldObjectCallee,
-    pub caller: CallerHoldObjectCaller,
+    pub callee: CalleeUnholdObjectCaller,
+    pub caller: CalleeUnholdObjectCallee,
     pub date_time: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerHoldObjectCallee {
-    pub account_code: Option<String>,
-    pub connection_type: Option<CallerHoldObjectCalleeConnectionType>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<CallerHoldObjectCalleeExtensionType>,
-    pub phone_number: Option<String>,
-    pub timezone: Option<String>,
-    pub user_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    CallerHoldObjectCalleeConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
+impl<'de> serde::Deserialize<'de> for CallerHoldObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallerHoldObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallerHoldObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = Some(map.next_value()?),
+                        "callee" => v1 = Some(map.next_value()?),
+                        "caller" => v2 = Some(map.next_value()?),
+                        "date_time" => v3 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallerHoldObject {
+                    call_id: crate::typed::required(v0, "call_id")?,
+                    callee: crate::typed::required(v1, "callee")?,
+                    caller: crate::typed::required(v2, "caller")?,
+                    date_time: crate::typed::required(v3, "date_time")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    CallerHoldObjectCalleeExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerHoldObjectCaller {
-    pub account_code: Option<String>,
-    pub connection_type: Option<CallerHoldObjectCallerConnectionType>,
-    pub device_id: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<CallerHoldObjectCallerExtensionType>,
-    pub phone_number: Option<String>,
-    pub timezone: Option<String>,
-    pub user_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    CallerHoldObjectCallerConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerHoldObjectCallerExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CallerMeetingInviting {
     pub account_id: String,
     pub object: CallerMeetingInvitingObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CallerMeetingInviting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallerMeetingInviting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallerMeetingInviting, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallerMeetingInviting {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CallerMeetingInvitingObject {
     pub call_id: String,
-    pub callee: CallerMeetingInvitingObjectCallee,
-    pub caller: CallerMeetingInvitingObjectCaller,
+    pub callee: CalleeMeetingInvitingObjectCaller,
+    pub caller: CalleeMeetingInvitingObjectCallee,
+    /// Format: `date-time`.
     pub date_time: String,
+    /// Format: `int64`.
     pub meeting_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerMeetingInvitingObjectCallee {
-    pub connection_type: Option<CallerMeetingInvitingObjectCalleeConnectionType>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<CallerMeetingInvitingObjectCalleeExtensionType>,
-    pub phone_number: String,
-    pub timezone: Option<String>,
-    pub user_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    CallerMeetingInvitingObjectCalleeConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
+impl<'de> serde::Deserialize<'de> for CallerMeetingInvitingObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallerMeetingInvitingObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallerMeetingInvitingObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = Some(map.next_value()?),
+                        "callee" => v1 = Some(map.next_value()?),
+                        "caller" => v2 = Some(map.next_value()?),
+                        "date_time" => v3 = Some(map.next_value()?),
+                        "meeting_id" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallerMeetingInvitingObject {
+                    call_id: crate::typed::required(v0, "call_id")?,
+                    callee: crate::typed::required(v1, "callee")?,
+                    caller: crate::typed::required(v2, "caller")?,
+                    date_time: crate::typed::required(v3, "date_time")?,
+                    meeting_id: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    CallerMeetingInvitingObjectCalleeExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerMeetingInvitingObjectCaller {
-    pub connection_type: Option<CallerMeetingInvitingObjectCallerConnectionType>,
-    pub device_id: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<CallerMeetingInvitingObjectCallerExtensionType>,
-    pub phone_number: String,
-    pub timezone: Option<String>,
-    pub user_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    CallerMeetingInvitingObjectCallerConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerMeetingInvitingObjectCallerExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CallerMute {
     pub account_id: String,
     pub object: CallerMuteObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CallerMute {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallerMute;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallerMute, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallerMute {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CallerMuteObject {
     pub call_id: String,
-    pub callee: CallerMuteObjectCallee,
-    pub caller: CallerMuteObjectCaller,
+    pub callee: CalleeHoldObjectCaller,
+    pub caller: CalleeHoldObjectCallee,
     pub date_time: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerMuteObjectCallee {
-    pub account_code: Option<String>,
-    pub connection_type: Option<CallerMuteObjectCalleeConnectionType>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<CallerMuteObjectCalleeExtensionType>,
-    pub phone_number: String,
-    pub timezone: Option<String>,
-    pub user_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    CallerMuteObjectCalleeConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
+impl<'de> serde::Deserialize<'de> for CallerMuteObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallerMuteObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallerMuteObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = Some(map.next_value()?),
+                        "callee" => v1 = Some(map.next_value()?),
+                        "caller" => v2 = Some(map.next_value()?),
+                        "date_time" => v3 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallerMuteObject {
+                    call_id: crate::typed::required(v0, "call_id")?,
+                    callee: crate::typed::required(v1, "callee")?,
+                    caller: crate::typed::required(v2, "caller")?,
+                    date_time: crate::typed::required(v3, "date_time")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    CallerMuteObjectCalleeExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerMuteObjectCaller {
-    pub account_code: Option<String>,
-    pub connection_type: Option<CallerMuteObjectCallerConnectionType>,
-    pub device_id: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<CallerMuteObjectCallerExtensionType>,
-    pub phone_number: String,
-    pub timezone: Option<String>,
-    pub user_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    CallerMuteObjectCallerConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerMuteObjectCallerExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CallerRinging {
     pub account_id: String,
     pub object: CallerRingingObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CallerRinging {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallerRinging;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallerRinging, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallerRinging {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CallerRingingObject {
     pub call_id: String,
-    pub callee: CallerRingingObjectCallee,
-    pub caller: CallerRingingObjectCaller,
+    pub callee: CalleeRingingObjectCaller,
+    pub caller: CalleeRingingObjectCallee,
     pub ringing_start_time: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerRingingObjectCallee {
-    pub account_code: Option<String>,
-    pub connection_type: Option<CallerRingingObjectCalleeConnectionType>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<CallerRingingObjectCalleeExtensionType>,
-    pub name: Option<String>,
-    pub phone_number: Option<String>,
-}
-
-crate::typed::string_enum! {
-    CallerRingingObjectCalleeConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
+impl<'de> serde::Deserialize<'de> for CallerRingingObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallerRingingObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallerRingingObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = Some(map.next_value()?),
+                        "callee" => v1 = Some(map.next_value()?),
+                        "caller" => v2 = Some(map.next_value()?),
+                        "ringing_start_time" => v3 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallerRingingObject {
+                    call_id: crate::typed::required(v0, "call_id")?,
+                    callee: crate::typed::required(v1, "callee")?,
+                    caller: crate::typed::required(v2, "caller")?,
+                    ringing_start_time: crate::typed::required(v3, "ringing_start_time")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    CallerRingingObjectCalleeExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
+pub type CallerUnhold = CallerHold;
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerRingingObjectCaller {
-    pub account_code: Option<String>,
-    pub connection_type: Option<CallerRingingObjectCallerConnectionType>,
-    pub device_id: Option<String>,
-    pub device_name: Option<String>,
-    pub device_type: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<CallerRingingObjectCallerExtensionType>,
-    pub name: Option<String>,
-    pub phone_number: String,
-    pub timezone: Option<String>,
-    pub user_id: Option<String>,
-}
+pub type CallerUnmute = CallerMute;
 
-crate::typed::string_enum! {
-    CallerRingingObjectCallerConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerRingingObjectCallerExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerUnhold {
-    pub account_id: String,
-    pub object: CallerUnholdObject,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerUnholdObject {
-    pub call_id: String,
-    pub callee: CallerUnholdObjectCallee,
-    pub caller: CallerUnholdObjectCaller,
-    pub date_time: String,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerUnholdObjectCallee {
-    pub account_code: Option<String>,
-    pub connection_type: Option<CallerUnholdObjectCalleeConnectionType>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<CallerUnholdObjectCalleeExtensionType>,
-    pub phone_number: Option<String>,
-    pub timezone: Option<String>,
-    pub user_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    CallerUnholdObjectCalleeConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerUnholdObjectCalleeExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerUnholdObjectCaller {
-    pub account_code: Option<String>,
-    pub connection_type: Option<CallerUnholdObjectCallerConnectionType>,
-    pub device_id: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<CallerUnholdObjectCallerExtensionType>,
-    pub phone_number: Option<String>,
-    pub timezone: Option<String>,
-    pub user_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    CallerUnholdObjectCallerConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerUnholdObjectCallerExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerUnmute {
-    pub account_id: String,
-    pub object: CallerUnmuteObject,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerUnmuteObject {
-    pub call_id: String,
-    pub callee: CallerUnmuteObjectCallee,
-    pub caller: CallerUnmuteObjectCaller,
-    pub date_time: String,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerUnmuteObjectCallee {
-    pub account_code: Option<String>,
-    pub connection_type: Option<CallerUnmuteObjectCalleeConnectionType>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<CallerUnmuteObjectCalleeExtensionType>,
-    pub phone_number: String,
-    pub timezone: Option<String>,
-    pub user_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    CallerUnmuteObjectCalleeConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerUnmuteObjectCalleeExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CallerUnmuteObjectCaller {
-    pub account_code: Option<String>,
-    pub connection_type: Option<CallerUnmuteObjectCallerConnectionType>,
-    pub device_id: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<CallerUnmuteObjectCallerExtensionType>,
-    pub phone_number: String,
-    pub timezone: Option<String>,
-    pub user_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    CallerUnmuteObjectCallerConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
-    }
-}
-
-crate::typed::string_enum! {
-    CallerUnmuteObjectCallerExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        ContactCenter = "contactCenter",
-        Pstn = "pstn",
-        Five9 = "five9",
-        Twilio = "twilio",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ConferenceStarted {
     pub account_id: String,
     pub object: ConferenceStartedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ConferenceStarted {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ConferenceStarted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConferenceStarted, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ConferenceStarted {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ConferenceStartedObject {
     pub call_id: String,
     pub conference_id: Option<String>,
     pub date_time: String,
     pub enable_multiple_party_conference: Option<bool>,
     pub failure_reason: Option<String>,
-    pub owner: Option<ConferenceStartedObjectOwner>,
+    pub owner: Option<BlindTransferInitiatedObjectOwner>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ConferenceStartedObjectOwner {
-    pub extension_number: Option<i64>,
-    pub id: Option<String>,
-    pub name: Option<String>,
-    pub r#type: Option<ConferenceStartedObjectOwnerType>,
-}
-
-crate::typed::string_enum! {
-    ConferenceStartedObjectOwnerType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
+impl<'de> serde::Deserialize<'de> for ConferenceStartedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ConferenceStartedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConferenceStartedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = Some(map.next_value()?),
+                        "conference_id" => v1 = map.next_value()?,
+                        "date_time" => v2 = Some(map.next_value()?),
+                        "enable_multiple_party_conference" => v3 = map.next_value()?,
+                        "failure_reason" => v4 = map.next_value()?,
+                        "owner" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ConferenceStartedObject {
+                    call_id: crate::typed::required(v0, "call_id")?,
+                    conference_id: v1,
+                    date_time: crate::typed::required(v2, "date_time")?,
+                    enable_multiple_party_conference: v3,
+                    failure_reason: v4,
+                    owner: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct DeviceRegistration {
     pub account_id: String,
     pub object: DeviceRegistrationObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for DeviceRegistration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeviceRegistration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeviceRegistration, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(DeviceRegistration {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct DeviceRegistrationObject {
     pub device_id: String,
     pub device_name: String,
     pub mac_address: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for DeviceRegistrationObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeviceRegistrationObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeviceRegistrationObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "device_id" => v0 = Some(map.next_value()?),
+                        "device_name" => v1 = Some(map.next_value()?),
+                        "mac_address" => v2 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(DeviceRegistrationObject {
+                    device_id: crate::typed::required(v0, "device_id")?,
+                    device_name: crate::typed::required(v1, "device_name")?,
+                    mac_address: crate::typed::required(v2, "mac_address")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct EmergencyAlert {
     pub account_id: String,
     pub object: EmergencyAlertObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for EmergencyAlert {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EmergencyAlert;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EmergencyAlert, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(EmergencyAlert {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct EmergencyAlertObject {
     pub call_id: String,
     pub callee: EmergencyAlertObjectCallee,
@@ -7030,12 +8011,87 @@ pub struct EmergencyAlertObject {
     pub router: EmergencyAlertObjectRouter,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for EmergencyAlertObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EmergencyAlertObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EmergencyAlertObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = Some(map.next_value()?),
+                        "callee" => v1 = Some(map.next_value()?),
+                        "caller" => v2 = Some(map.next_value()?),
+                        "deliver_to" => v3 = Some(map.next_value()?),
+                        "emergency_address" => v4 = map.next_value()?,
+                        "location" => v5 = Some(map.next_value()?),
+                        "ringing_start_time" => v6 = Some(map.next_value()?),
+                        "router" => v7 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(EmergencyAlertObject {
+                    call_id: crate::typed::required(v0, "call_id")?,
+                    callee: crate::typed::required(v1, "callee")?,
+                    caller: crate::typed::required(v2, "caller")?,
+                    deliver_to: crate::typed::required(v3, "deliver_to")?,
+                    emergency_address: v4,
+                    location: crate::typed::required(v5, "location")?,
+                    ringing_start_time: crate::typed::required(v6, "ringing_start_time")?,
+                    router: crate::typed::required(v7, "router")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct EmergencyAlertObjectCallee {
     pub phone_number: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for EmergencyAlertObjectCallee {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EmergencyAlertObjectCallee;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EmergencyAlertObjectCallee, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "phone_number" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(EmergencyAlertObjectCallee { phone_number: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct EmergencyAlertObjectCaller {
     pub display_name: Option<String>,
     pub extension_number: Option<String>,
@@ -7047,8 +8103,57 @@ pub struct EmergencyAlertObjectCaller {
     pub timezone: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for EmergencyAlertObjectCaller {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EmergencyAlertObjectCaller;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EmergencyAlertObjectCaller, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "extension_number" => v1 = map.next_value()?,
+                        "extension_type" => v2 = Some(map.next_value()?),
+                        "id" => v3 = Some(map.next_value()?),
+                        "phone_number" => v4 = map.next_value()?,
+                        "site_id" => v5 = map.next_value()?,
+                        "site_name" => v6 = map.next_value()?,
+                        "timezone" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(EmergencyAlertObjectCaller {
+                    display_name: v0,
+                    extension_number: v1,
+                    extension_type: crate::typed::required(v2, "extension_type")?,
+                    id: crate::typed::required(v3, "id")?,
+                    phone_number: v4,
+                    site_id: v5,
+                    site_name: v6,
+                    timezone: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    EmergencyAlertObjectCallerExtensionType {
+    response EmergencyAlertObjectCallerExtensionType {
         User = "user",
         Interop = "interop",
         CommonAreaPhone = "commonAreaPhone",
@@ -7056,7 +8161,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    EmergencyAlertObjectDeliverTo {
+    response EmergencyAlertObjectDeliverTo {
         Psap = "PSAP",
         SafetyTeam = "SAFETY_TEAM",
         None = "NONE",
@@ -7069,7 +8174,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct EmergencyAlertObjectEmergencyAddress {
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
@@ -7079,63 +8184,245 @@ pub struct EmergencyAlertObjectEmergencyAddress {
     pub zip: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for EmergencyAlertObjectEmergencyAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EmergencyAlertObjectEmergencyAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EmergencyAlertObjectEmergencyAddress, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "address_line1" => v0 = map.next_value()?,
+                        "address_line2" => v1 = map.next_value()?,
+                        "city" => v2 = map.next_value()?,
+                        "country" => v3 = map.next_value()?,
+                        "state_code" => v4 = map.next_value()?,
+                        "zip" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(EmergencyAlertObjectEmergencyAddress {
+                    address_line1: v0,
+                    address_line2: v1,
+                    city: v2,
+                    country: v3,
+                    state_code: v4,
+                    zip: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct EmergencyAlertObjectLocation {
     pub bssid: Option<Vec<String>>,
     pub gps: Option<Vec<String>>,
     pub ip: Option<Vec<String>>,
 }
 
+impl<'de> serde::Deserialize<'de> for EmergencyAlertObjectLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EmergencyAlertObjectLocation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EmergencyAlertObjectLocation, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "bssid" => v0 = map.next_value()?,
+                        "gps" => v1 = map.next_value()?,
+                        "ip" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(EmergencyAlertObjectLocation {
+                    bssid: v0,
+                    gps: v1,
+                    ip: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    EmergencyAlertObjectRouter {
+    response EmergencyAlertObjectRouter {
         Zoom = "ZOOM",
         ByocCarrier = "BYOC Carrier",
         MobileCarrier = "Mobile Carrier",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct FaxLogDeleted {
     pub account_id: String,
     pub object: FaxLogDeletedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for FaxLogDeleted {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = FaxLogDeleted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FaxLogDeleted, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(FaxLogDeleted {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct FaxLogDeletedObject {
     pub fax_logs: Vec<FaxLogDeletedObjectFaxLogs>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for FaxLogDeletedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = FaxLogDeletedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FaxLogDeletedObject, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "fax_logs" => v0 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(FaxLogDeletedObject {
+                    fax_logs: crate::typed::required(v0, "fax_logs")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct FaxLogDeletedObjectFaxLogs {
     pub fax_log_id: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct FaxLogPermanentlyDeleted {
-    pub account_id: String,
-    pub object: FaxLogPermanentlyDeletedObject,
+impl<'de> serde::Deserialize<'de> for FaxLogDeletedObjectFaxLogs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = FaxLogDeletedObjectFaxLogs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FaxLogDeletedObjectFaxLogs, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "fax_log_id" => v0 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(FaxLogDeletedObjectFaxLogs {
+                    fax_log_id: crate::typed::required(v0, "fax_log_id")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct FaxLogPermanentlyDeletedObject {
-    pub fax_logs: Vec<FaxLogPermanentlyDeletedObjectFaxLogs>,
-}
+pub type FaxLogPermanentlyDeleted = FaxLogDeleted;
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct FaxLogPermanentlyDeletedObjectFaxLogs {
-    pub fax_log_id: String,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct FaxReceived {
     pub account_id: String,
     pub object: FaxReceivedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for FaxReceived {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = FaxReceived;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FaxReceived, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(FaxReceived {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct FaxReceivedObject {
+    /// Format: `date-time`.
     pub create_time: String,
-    pub direction: FaxReceivedObjectDirection,
+    pub direction: CalleeCallElementCompletedObjectCallElementsDirection,
     pub extension_id: String,
     pub extension_type: FaxReceivedObjectExtensionType,
     pub fax_id: String,
@@ -7144,32 +8431,134 @@ pub struct FaxReceivedObject {
     pub file_pages_count: i64,
     pub receiver_extension_id: String,
     pub receiver_extension_number: String,
-    pub receiver_extension_type: FaxReceivedObjectReceiverExtensionType,
+    pub receiver_extension_type: FaxReceivedObjectExtensionType,
     pub receiver_location: Option<String>,
     pub receiver_name: String,
     pub receiver_number: String,
     pub receiver_type: FaxReceivedObjectReceiverType,
     pub sender_extension_id: String,
     pub sender_extension_number: String,
-    pub sender_extension_type: FaxReceivedObjectSenderExtensionType,
+    pub sender_extension_type: FaxReceivedObjectExtensionType,
     pub sender_location: Option<String>,
     pub sender_name: String,
     pub sender_number: String,
-    pub sender_type: FaxReceivedObjectSenderType,
+    pub sender_type: FaxReceivedObjectReceiverType,
     pub site_id: String,
     pub site_name: String,
     pub status: FaxReceivedObjectStatus,
 }
 
-crate::typed::string_enum! {
-    FaxReceivedObjectDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
+impl<'de> serde::Deserialize<'de> for FaxReceivedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = FaxReceivedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FaxReceivedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "create_time" => v0 = Some(map.next_value()?),
+                        "direction" => v1 = Some(map.next_value()?),
+                        "extension_id" => v2 = Some(map.next_value()?),
+                        "extension_type" => v3 = Some(map.next_value()?),
+                        "fax_id" => v4 = Some(map.next_value()?),
+                        "fax_log_id" => v5 = Some(map.next_value()?),
+                        "file_id" => v6 = Some(map.next_value()?),
+                        "file_pages_count" => v7 = Some(map.next_value()?),
+                        "receiver_extension_id" => v8 = Some(map.next_value()?),
+                        "receiver_extension_number" => v9 = Some(map.next_value()?),
+                        "receiver_extension_type" => v10 = Some(map.next_value()?),
+                        "receiver_location" => v11 = map.next_value()?,
+                        "receiver_name" => v12 = Some(map.next_value()?),
+                        "receiver_number" => v13 = Some(map.next_value()?),
+                        "receiver_type" => v14 = Some(map.next_value()?),
+                        "sender_extension_id" => v15 = Some(map.next_value()?),
+                        "sender_extension_number" => v16 = Some(map.next_value()?),
+                        "sender_extension_type" => v17 = Some(map.next_value()?),
+                        "sender_location" => v18 = map.next_value()?,
+                        "sender_name" => v19 = Some(map.next_value()?),
+                        "sender_number" => v20 = Some(map.next_value()?),
+                        "sender_type" => v21 = Some(map.next_value()?),
+                        "site_id" => v22 = Some(map.next_value()?),
+                        "site_name" => v23 = Some(map.next_value()?),
+                        "status" => v24 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(FaxReceivedObject {
+                    create_time: crate::typed::required(v0, "create_time")?,
+                    direction: crate::typed::required(v1, "direction")?,
+                    extension_id: crate::typed::required(v2, "extension_id")?,
+                    extension_type: crate::typed::required(v3, "extension_type")?,
+                    fax_id: crate::typed::required(v4, "fax_id")?,
+                    fax_log_id: crate::typed::required(v5, "fax_log_id")?,
+                    file_id: crate::typed::required(v6, "file_id")?,
+                    file_pages_count: crate::typed::required(v7, "file_pages_count")?,
+                    receiver_extension_id: crate::typed::required(v8, "receiver_extension_id")?,
+                    receiver_extension_number: crate::typed::required(
+                        v9,
+                        "receiver_extension_number",
+                    )?,
+                    receiver_extension_type: crate::typed::required(
+                        v10,
+                        "receiver_extension_type",
+                    )?,
+                    receiver_location: v11,
+                    receiver_name: crate::typed::required(v12, "receiver_name")?,
+                    receiver_number: crate::typed::required(v13, "receiver_number")?,
+                    receiver_type: crate::typed::required(v14, "receiver_type")?,
+                    sender_extension_id: crate::typed::required(v15, "sender_extension_id")?,
+                    sender_extension_number: crate::typed::required(
+                        v16,
+                        "sender_extension_number",
+                    )?,
+                    sender_extension_type: crate::typed::required(v17, "sender_extension_type")?,
+                    sender_location: v18,
+                    sender_name: crate::typed::required(v19, "sender_name")?,
+                    sender_number: crate::typed::required(v20, "sender_number")?,
+                    sender_type: crate::typed::required(v21, "sender_type")?,
+                    site_id: crate::typed::required(v22, "site_id")?,
+                    site_name: crate::typed::required(v23, "site_name")?,
+                    status: crate::typed::required(v24, "status")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    FaxReceivedObjectExtensionType {
+    response FaxReceivedObjectExtensionType {
         User = "user",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
@@ -7179,17 +8568,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    FaxReceivedObjectReceiverExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-crate::typed::string_enum! {
-    FaxReceivedObjectReceiverType {
+    response FaxReceivedObjectReceiverType {
         Client = "client",
         Ata = "ata",
         Pstn = "pstn",
@@ -7199,27 +8578,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    FaxReceivedObjectSenderExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-crate::typed::string_enum! {
-    FaxReceivedObjectSenderType {
-        Client = "client",
-        Ata = "ata",
-        Pstn = "pstn",
-        Email = "email",
-        Openapi = "openapi",
-    }
-}
-
-crate::typed::string_enum! {
-    FaxReceivedObjectStatus {
+    response FaxReceivedObjectStatus {
         Failed = "failed",
         Processing = "processing",
         Submitted = "submitted",
@@ -7228,115 +8587,46 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct FaxSent {
-    pub account_id: String,
-    pub object: FaxSentObject,
-}
+pub type FaxSent = FaxReceived;
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct FaxSentObject {
-    pub create_time: String,
-    pub direction: FaxSentObjectDirection,
-    pub extension_id: String,
-    pub extension_type: FaxSentObjectExtensionType,
-    pub fax_id: String,
-    pub fax_log_id: String,
-    pub file_id: String,
-    pub file_pages_count: i64,
-    pub receiver_extension_id: String,
-    pub receiver_extension_number: String,
-    pub receiver_extension_type: FaxSentObjectReceiverExtensionType,
-    pub receiver_location: Option<String>,
-    pub receiver_name: String,
-    pub receiver_number: String,
-    pub receiver_type: FaxSentObjectReceiverType,
-    pub sender_extension_id: String,
-    pub sender_extension_number: String,
-    pub sender_extension_type: FaxSentObjectSenderExtensionType,
-    pub sender_location: Option<String>,
-    pub sender_name: String,
-    pub sender_number: String,
-    pub sender_type: FaxSentObjectSenderType,
-    pub site_id: String,
-    pub site_name: String,
-    pub status: FaxSentObjectStatus,
-}
-
-crate::typed::string_enum! {
-    FaxSentObjectDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
-    }
-}
-
-crate::typed::string_enum! {
-    FaxSentObjectExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-crate::typed::string_enum! {
-    FaxSentObjectReceiverExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-crate::typed::string_enum! {
-    FaxSentObjectReceiverType {
-        Client = "client",
-        Ata = "ata",
-        Pstn = "pstn",
-        Email = "email",
-        Openapi = "openapi",
-    }
-}
-
-crate::typed::string_enum! {
-    FaxSentObjectSenderExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-crate::typed::string_enum! {
-    FaxSentObjectSenderType {
-        Client = "client",
-        Ata = "ata",
-        Pstn = "pstn",
-        Email = "email",
-        Openapi = "openapi",
-    }
-}
-
-crate::typed::string_enum! {
-    FaxSentObjectStatus {
-        Failed = "failed",
-        Processing = "processing",
-        Submitted = "submitted",
-        Sent = "sent",
-        Received = "received",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GenericDeviceProvision {
     pub account_id: String,
     pub object: GenericDeviceProvisionObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GenericDeviceProvision {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GenericDeviceProvision;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GenericDeviceProvision, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GenericDeviceProvision {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GenericDeviceProvisionObject {
     pub device_type: String,
     pub display_name: String,
@@ -7346,1300 +8636,2043 @@ pub struct GenericDeviceProvisionObject {
     pub site: Option<GenericDeviceProvisionObjectSite>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GenericDeviceProvisionObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GenericDeviceProvisionObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GenericDeviceProvisionObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "device_type" => v0 = Some(map.next_value()?),
+                        "display_name" => v1 = Some(map.next_value()?),
+                        "id" => v2 = Some(map.next_value()?),
+                        "mac_address" => v3 = Some(map.next_value()?),
+                        "provision" => v4 = map.next_value()?,
+                        "site" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GenericDeviceProvisionObject {
+                    device_type: crate::typed::required(v0, "device_type")?,
+                    display_name: crate::typed::required(v1, "display_name")?,
+                    id: crate::typed::required(v2, "id")?,
+                    mac_address: crate::typed::required(v3, "mac_address")?,
+                    provision: v4,
+                    site: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GenericDeviceProvisionObjectProvision {
     pub sip_accounts: Option<Vec<GenericDeviceProvisionObjectProvisionSipAccounts>>,
     pub r#type: GenericDeviceProvisionObjectProvisionType,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GenericDeviceProvisionObjectProvision {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GenericDeviceProvisionObjectProvision;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GenericDeviceProvisionObjectProvision, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "sip_accounts" => v0 = map.next_value()?,
+                        "type" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GenericDeviceProvisionObjectProvision {
+                    sip_accounts: v0,
+                    r#type: crate::typed::required(v1, "type")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GenericDeviceProvisionObjectProvisionSipAccounts {
     pub authorization_id: String,
     pub outbound_proxy: String,
     pub password: String,
     pub secondary_outbound_proxy: Option<String>,
     pub shared_line: Option<GenericDeviceProvisionObjectProvisionSipAccountsSharedLine>,
+    /// Format: `hostname`.
     pub sip_domain: Option<String>,
     pub user_name: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GenericDeviceProvisionObjectProvisionSipAccounts {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GenericDeviceProvisionObjectProvisionSipAccounts;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GenericDeviceProvisionObjectProvisionSipAccounts, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "authorization_id" => v0 = Some(map.next_value()?),
+                        "outbound_proxy" => v1 = Some(map.next_value()?),
+                        "password" => v2 = Some(map.next_value()?),
+                        "secondary_outbound_proxy" => v3 = map.next_value()?,
+                        "shared_line" => v4 = map.next_value()?,
+                        "sip_domain" => v5 = map.next_value()?,
+                        "user_name" => v6 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GenericDeviceProvisionObjectProvisionSipAccounts {
+                    authorization_id: crate::typed::required(v0, "authorization_id")?,
+                    outbound_proxy: crate::typed::required(v1, "outbound_proxy")?,
+                    password: crate::typed::required(v2, "password")?,
+                    secondary_outbound_proxy: v3,
+                    shared_line: v4,
+                    sip_domain: v5,
+                    user_name: crate::typed::required(v6, "user_name")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GenericDeviceProvisionObjectProvisionSipAccountsSharedLine {
     pub alias: Option<String>,
-    pub line_subscription:
-        GenericDeviceProvisionObjectProvisionSipAccountsSharedLineLineSubscription,
+    pub line_subscription: GenericProvisionSipAccountsSharedLineLineSubscription,
     pub outbound_caller_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GenericDeviceProvisionObjectProvisionSipAccountsSharedLineLineSubscription {
+impl<'de> serde::Deserialize<'de> for GenericDeviceProvisionObjectProvisionSipAccountsSharedLine {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GenericDeviceProvisionObjectProvisionSipAccountsSharedLine;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GenericDeviceProvisionObjectProvisionSipAccountsSharedLine, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "alias" => v0 = map.next_value()?,
+                        "line_subscription" => v1 = Some(map.next_value()?),
+                        "outbound_caller_id" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GenericDeviceProvisionObjectProvisionSipAccountsSharedLine {
+                    alias: v0,
+                    line_subscription: crate::typed::required(v1, "line_subscription")?,
+                    outbound_caller_id: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GenericProvisionSipAccountsSharedLineLineSubscription {
+    /// At least 1 characters.
     pub display_name: Option<String>,
     pub extension_number: Option<i64>,
     pub phone_number: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GenericProvisionSipAccountsSharedLineLineSubscription {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GenericProvisionSipAccountsSharedLineLineSubscription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GenericProvisionSipAccountsSharedLineLineSubscription, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "extension_number" => v1 = map.next_value()?,
+                        "phone_number" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GenericProvisionSipAccountsSharedLineLineSubscription {
+                    display_name: v0,
+                    extension_number: v1,
+                    phone_number: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GenericDeviceProvisionObjectProvisionType {
+    response GenericDeviceProvisionObjectProvisionType {
         Manual = "manual",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GenericDeviceProvisionObjectSite {
     pub id: String,
     pub name: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GenericDeviceProvisionObjectSite {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GenericDeviceProvisionObjectSite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GenericDeviceProvisionObjectSite, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = Some(map.next_value()?),
+                        "name" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GenericDeviceProvisionObjectSite {
+                    id: crate::typed::required(v0, "id")?,
+                    name: crate::typed::required(v1, "name")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdated {
     pub account_id: String,
     pub object: GroupSettingsUpdatedObject,
-    pub old_object: GroupSettingsUpdatedOldObject,
+    pub old_object: GroupSettingsUpdatedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdated {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdated;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdated, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        "old_object" => v2 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdated {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                    old_object: crate::typed::required(v2, "old_object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdatedObject {
     pub group_id: String,
     pub settings: GroupSettingsUpdatedObjectSettings,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdatedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdatedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdatedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "group_id" => v0 = Some(map.next_value()?),
+                        "settings" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdatedObject {
+                    group_id: crate::typed::required(v0, "group_id")?,
+                    settings: crate::typed::required(v1, "settings")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdatedObjectSettings {
     pub ad_hoc_call_recording: Option<GroupSettingsUpdatedObjectSettingsAdHocCallRecording>,
     pub advanced_encryption: Option<GroupSettingsUpdatedObjectSettingsAdvancedEncryption>,
     pub allow_emergency_calls: Option<GroupSettingsUpdatedObjectSettingsAllowEmergencyCalls>,
     pub allow_end_user_edit_call_handling:
-        Option<GroupSettingsUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+        Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub allow_mobile_home_phone_callout:
-        Option<GroupSettingsUpdatedObjectSettingsAllowMobileHomePhoneCallout>,
+        Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub allowed_call_locations: Option<GroupSettingsUpdatedObjectSettingsAllowedCallLocations>,
     pub allowed_device_locations: Option<GroupSettingsUpdatedObjectSettingsAllowedDeviceLocations>,
-    pub audio_intercom: Option<GroupSettingsUpdatedObjectSettingsAudioIntercom>,
+    pub audio_intercom: Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub auto_call_recording: Option<GroupSettingsUpdatedObjectSettingsAutoCallRecording>,
     pub auto_delete_data_after_retention_duration:
-        Option<GroupSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDuration>,
+        Option<GroupUpdatedSettingsAutoDeleteDataAfterRetentionDuration>,
     pub auto_opt_out_in_call_queue: Option<GroupSettingsUpdatedObjectSettingsAutoOptOutInCallQueue>,
     pub block_calls_without_caller_id:
-        Option<GroupSettingsUpdatedObjectSettingsBlockCallsWithoutCallerId>,
+        Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub block_external_calls: Option<GroupSettingsUpdatedObjectSettingsBlockExternalCalls>,
     pub call_handling_forwarding_to_other_users:
-        Option<GroupSettingsUpdatedObjectSettingsCallHandlingForwardingToOtherUsers>,
+        Option<GroupUpdatedSettingsCallHandlingForwardingToOtherUsers>,
     pub call_live_transcription: Option<GroupSettingsUpdatedObjectSettingsCallLiveTranscription>,
     pub call_overflow: Option<GroupSettingsUpdatedObjectSettingsCallOverflow>,
     pub call_park: Option<GroupSettingsUpdatedObjectSettingsCallPark>,
     pub call_screening: Option<GroupSettingsUpdatedObjectSettingsCallScreening>,
     pub call_transferring: Option<GroupSettingsUpdatedObjectSettingsCallTransferring>,
-    pub check_voicemails_over_phone:
-        Option<GroupSettingsUpdatedObjectSettingsCheckVoicemailsOverPhone>,
-    pub conference_dtmf: Option<GroupSettingsUpdatedObjectSettingsConferenceDtmf>,
-    pub connect_to_operator: Option<GroupSettingsUpdatedObjectSettingsConnectToOperator>,
-    pub delegation: Option<GroupSettingsUpdatedObjectSettingsDelegation>,
+    pub check_voicemails_over_phone: Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+    pub conference_dtmf: Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+    pub connect_to_operator: Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+    pub delegation: Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub desk_phone_smart_key_positions_layout:
-        Option<GroupSettingsUpdatedObjectSettingsDeskPhoneSmartKeyPositionsLayout>,
-    pub display_call_feedback_survey:
-        Option<GroupSettingsUpdatedObjectSettingsDisplayCallFeedbackSurvey>,
-    pub e2e_encryption: Option<GroupSettingsUpdatedObjectSettingsE2eEncryption>,
-    pub elevate_to_meeting: Option<GroupSettingsUpdatedObjectSettingsElevateToMeeting>,
-    pub hand_off_to_room: Option<GroupSettingsUpdatedObjectSettingsHandOffToRoom>,
+        Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+    pub display_call_feedback_survey: Option<GroupUpdatedObjectSettingsDisplayCallFeedbackSurvey>,
+    pub e2e_encryption: Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+    pub elevate_to_meeting: Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+    pub hand_off_to_room: Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub hide_phone_call_history_in_ios:
-        Option<GroupSettingsUpdatedObjectSettingsHidePhoneCallHistoryInIos>,
-    pub international_calling: Option<GroupSettingsUpdatedObjectSettingsInternationalCalling>,
-    pub local_survivability_mode: Option<GroupSettingsUpdatedObjectSettingsLocalSurvivabilityMode>,
-    pub mobile_switch_to_carrier: Option<GroupSettingsUpdatedObjectSettingsMobileSwitchToCarrier>,
-    pub no_hold_conference: Option<GroupSettingsUpdatedObjectSettingsNoHoldConference>,
+        Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+    pub international_calling: Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+    pub local_survivability_mode: Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+    pub mobile_switch_to_carrier: Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+    pub no_hold_conference: Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub obfuscate_sensitive_data_during_call:
-        Option<GroupSettingsUpdatedObjectSettingsObfuscateSensitiveDataDuringCall>,
+        Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub online_fax: Option<GroupSettingsUpdatedObjectSettingsOnlineFax>,
-    pub outbound_calling: Option<GroupSettingsUpdatedObjectSettingsOutboundCalling>,
-    pub outbound_sms: Option<GroupSettingsUpdatedObjectSettingsOutboundSms>,
-    pub peer_to_peer_media: Option<GroupSettingsUpdatedObjectSettingsPeerToPeerMedia>,
+    pub outbound_calling: Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+    pub outbound_sms: Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+    pub peer_to_peer_media: Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub personal_audio_library: Option<GroupSettingsUpdatedObjectSettingsPersonalAudioLibrary>,
     pub prevent_users_upload_audio_files:
-        Option<GroupSettingsUpdatedObjectSettingsPreventUsersUploadAudioFiles>,
+        Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub restricted_call_hours: Option<GroupSettingsUpdatedObjectSettingsRestrictedCallHours>,
     pub select_outbound_caller_id: Option<GroupSettingsUpdatedObjectSettingsSelectOutboundCallerId>,
     pub shared_voicemail_notification_by_email:
-        Option<GroupSettingsUpdatedObjectSettingsSharedVoicemailNotificationByEmail>,
+        Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub show_custom_disclaimer_when_using_zoom_phone:
-        Option<GroupSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPhone>,
+        Option<GroupUpdatedSettingsShowCustomDisclaimerWhenUsingZoomPhone>,
     pub sms: Option<GroupSettingsUpdatedObjectSettingsSms>,
-    pub sms_auto_reply: Option<GroupSettingsUpdatedObjectSettingsSmsAutoReply>,
+    pub sms_auto_reply: Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub sms_etiquette_tool: Option<GroupSettingsUpdatedObjectSettingsSmsEtiquetteTool>,
     pub sms_template: Option<GroupSettingsUpdatedObjectSettingsSmsTemplate>,
     pub use_callkit_for_incoming_call_notifications_in_ios:
-        Option<GroupSettingsUpdatedObjectSettingsUseCallkitForIncomingCallNotificationsInIos>,
+        Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub voicemail: Option<GroupSettingsUpdatedObjectSettingsVoicemail>,
     pub voicemail_intent_based_prioritization:
-        Option<GroupSettingsUpdatedObjectSettingsVoicemailIntentBasedPrioritization>,
+        Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub voicemail_notification_by_email:
-        Option<GroupSettingsUpdatedObjectSettingsVoicemailNotificationByEmail>,
-    pub voicemail_tasks: Option<GroupSettingsUpdatedObjectSettingsVoicemailTasks>,
-    pub voicemail_transcription: Option<GroupSettingsUpdatedObjectSettingsVoicemailTranscription>,
+        Option<GroupUpdatedObjectSettingsVoicemailNotificationByEmail>,
+    pub voicemail_tasks: Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
+    pub voicemail_transcription: Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
     pub zoom_phone_on_desktop: Option<GroupSettingsUpdatedObjectSettingsZoomPhoneOnDesktop>,
     pub zoom_phone_on_mobile: Option<GroupSettingsUpdatedObjectSettingsZoomPhoneOnMobile>,
-    pub zoom_phone_on_pwa: Option<GroupSettingsUpdatedObjectSettingsZoomPhoneOnPwa>,
+    pub zoom_phone_on_pwa: Option<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdatedObjectSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdatedObjectSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdatedObjectSettings, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                let mut v31 = None;
+                let mut v32 = None;
+                let mut v33 = None;
+                let mut v34 = None;
+                let mut v35 = None;
+                let mut v36 = None;
+                let mut v37 = None;
+                let mut v38 = None;
+                let mut v39 = None;
+                let mut v40 = None;
+                let mut v41 = None;
+                let mut v42 = None;
+                let mut v43 = None;
+                let mut v44 = None;
+                let mut v45 = None;
+                let mut v46 = None;
+                let mut v47 = None;
+                let mut v48 = None;
+                let mut v49 = None;
+                let mut v50 = None;
+                let mut v51 = None;
+                let mut v52 = None;
+                let mut v53 = None;
+                let mut v54 = None;
+                let mut v55 = None;
+                let mut v56 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "ad_hoc_call_recording" => v0 = map.next_value()?,
+                        "advanced_encryption" => v1 = map.next_value()?,
+                        "allow_emergency_calls" => v2 = map.next_value()?,
+                        "allow_end_user_edit_call_handling" => v3 = map.next_value()?,
+                        "allow_mobile_home_phone_callout" => v4 = map.next_value()?,
+                        "allowed_call_locations" => v5 = map.next_value()?,
+                        "allowed_device_locations" => v6 = map.next_value()?,
+                        "audio_intercom" => v7 = map.next_value()?,
+                        "auto_call_recording" => v8 = map.next_value()?,
+                        "auto_delete_data_after_retention_duration" => v9 = map.next_value()?,
+                        "auto_opt_out_in_call_queue" => v10 = map.next_value()?,
+                        "block_calls_without_caller_id" => v11 = map.next_value()?,
+                        "block_external_calls" => v12 = map.next_value()?,
+                        "call_handling_forwarding_to_other_users" => v13 = map.next_value()?,
+                        "call_live_transcription" => v14 = map.next_value()?,
+                        "call_overflow" => v15 = map.next_value()?,
+                        "call_park" => v16 = map.next_value()?,
+                        "call_screening" => v17 = map.next_value()?,
+                        "call_transferring" => v18 = map.next_value()?,
+                        "check_voicemails_over_phone" => v19 = map.next_value()?,
+                        "conference_dtmf" => v20 = map.next_value()?,
+                        "connect_to_operator" => v21 = map.next_value()?,
+                        "delegation" => v22 = map.next_value()?,
+                        "desk_phone_smart_key_positions_layout" => v23 = map.next_value()?,
+                        "display_call_feedback_survey" => v24 = map.next_value()?,
+                        "e2e_encryption" => v25 = map.next_value()?,
+                        "elevate_to_meeting" => v26 = map.next_value()?,
+                        "hand_off_to_room" => v27 = map.next_value()?,
+                        "hide_phone_call_history_in_ios" => v28 = map.next_value()?,
+                        "international_calling" => v29 = map.next_value()?,
+                        "local_survivability_mode" => v30 = map.next_value()?,
+                        "mobile_switch_to_carrier" => v31 = map.next_value()?,
+                        "no_hold_conference" => v32 = map.next_value()?,
+                        "obfuscate_sensitive_data_during_call" => v33 = map.next_value()?,
+                        "online_fax" => v34 = map.next_value()?,
+                        "outbound_calling" => v35 = map.next_value()?,
+                        "outbound_sms" => v36 = map.next_value()?,
+                        "peer_to_peer_media" => v37 = map.next_value()?,
+                        "personal_audio_library" => v38 = map.next_value()?,
+                        "prevent_users_upload_audio_files" => v39 = map.next_value()?,
+                        "restricted_call_hours" => v40 = map.next_value()?,
+                        "select_outbound_caller_id" => v41 = map.next_value()?,
+                        "shared_voicemail_notification_by_email" => v42 = map.next_value()?,
+                        "show_custom_disclaimer_when_using_zoom_phone" => v43 = map.next_value()?,
+                        "sms" => v44 = map.next_value()?,
+                        "sms_auto_reply" => v45 = map.next_value()?,
+                        "sms_etiquette_tool" => v46 = map.next_value()?,
+                        "sms_template" => v47 = map.next_value()?,
+                        "use_callkit_for_incoming_call_notifications_in_ios" => {
+                            v48 = map.next_value()?
+                        }
+                        "voicemail" => v49 = map.next_value()?,
+                        "voicemail_intent_based_prioritization" => v50 = map.next_value()?,
+                        "voicemail_notification_by_email" => v51 = map.next_value()?,
+                        "voicemail_tasks" => v52 = map.next_value()?,
+                        "voicemail_transcription" => v53 = map.next_value()?,
+                        "zoom_phone_on_desktop" => v54 = map.next_value()?,
+                        "zoom_phone_on_mobile" => v55 = map.next_value()?,
+                        "zoom_phone_on_pwa" => v56 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdatedObjectSettings {
+                    ad_hoc_call_recording: v0,
+                    advanced_encryption: v1,
+                    allow_emergency_calls: v2,
+                    allow_end_user_edit_call_handling: v3,
+                    allow_mobile_home_phone_callout: v4,
+                    allowed_call_locations: v5,
+                    allowed_device_locations: v6,
+                    audio_intercom: v7,
+                    auto_call_recording: v8,
+                    auto_delete_data_after_retention_duration: v9,
+                    auto_opt_out_in_call_queue: v10,
+                    block_calls_without_caller_id: v11,
+                    block_external_calls: v12,
+                    call_handling_forwarding_to_other_users: v13,
+                    call_live_transcription: v14,
+                    call_overflow: v15,
+                    call_park: v16,
+                    call_screening: v17,
+                    call_transferring: v18,
+                    check_voicemails_over_phone: v19,
+                    conference_dtmf: v20,
+                    connect_to_operator: v21,
+                    delegation: v22,
+                    desk_phone_smart_key_positions_layout: v23,
+                    display_call_feedback_survey: v24,
+                    e2e_encryption: v25,
+                    elevate_to_meeting: v26,
+                    hand_off_to_room: v27,
+                    hide_phone_call_history_in_ios: v28,
+                    international_calling: v29,
+                    local_survivability_mode: v30,
+                    mobile_switch_to_carrier: v31,
+                    no_hold_conference: v32,
+                    obfuscate_sensitive_data_during_call: v33,
+                    online_fax: v34,
+                    outbound_calling: v35,
+                    outbound_sms: v36,
+                    peer_to_peer_media: v37,
+                    personal_audio_library: v38,
+                    prevent_users_upload_audio_files: v39,
+                    restricted_call_hours: v40,
+                    select_outbound_caller_id: v41,
+                    shared_voicemail_notification_by_email: v42,
+                    show_custom_disclaimer_when_using_zoom_phone: v43,
+                    sms: v44,
+                    sms_auto_reply: v45,
+                    sms_etiquette_tool: v46,
+                    sms_template: v47,
+                    use_callkit_for_incoming_call_notifications_in_ios: v48,
+                    voicemail: v49,
+                    voicemail_intent_based_prioritization: v50,
+                    voicemail_notification_by_email: v51,
+                    voicemail_tasks: v52,
+                    voicemail_transcription: v53,
+                    zoom_phone_on_desktop: v54,
+                    zoom_phone_on_mobile: v55,
+                    zoom_phone_on_pwa: v56,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdatedObjectSettingsAdHocCallRecording {
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
-    pub play_recording_beep_tone:
-        Option<GroupSettingsUpdatedObjectSettingsAdHocCallRecordingPlayRecordingBeepTone>,
+    pub play_recording_beep_tone: Option<GroupUpdatedAdHocCallRecordingPlayRecordingBeepTone>,
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
     pub recording_transcription: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdatedObjectSettingsAdHocCallRecording {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdatedObjectSettingsAdHocCallRecording;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdatedObjectSettingsAdHocCallRecording, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_delete" => v0 = map.next_value()?,
+                        "allow_download" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        "play_recording_beep_tone" => v6 = map.next_value()?,
+                        "recording_explicit_consent" => v7 = map.next_value()?,
+                        "recording_start_prompt" => v8 = map.next_value()?,
+                        "recording_transcription" => v9 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdatedObjectSettingsAdHocCallRecording {
+                    allow_delete: v0,
+                    allow_download: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                    play_recording_beep_tone: v6,
+                    recording_explicit_consent: v7,
+                    recording_start_prompt: v8,
+                    recording_transcription: v9,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsAdHocCallRecordingLockedBy {
+    response GroupUpdatedObjectSettingsAdHocCallRecordingLockedBy {
         Invalid = "invalid",
         Account = "account",
         Site = "site",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsAdHocCallRecordingPlayRecordingBeepTone {
+#[derive(Debug, Clone)]
+pub struct GroupUpdatedAdHocCallRecordingPlayRecordingBeepTone {
     pub enable: Option<bool>,
-    pub play_beep_member: Option<GroupSettingsUpdatedObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepMember>,
-    pub play_beep_time_interval: Option<GroupSettingsUpdatedObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval>,
-    pub play_beep_volume: Option<GroupSettingsUpdatedObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepVolume>,
+    pub play_beep_member: Option<GroupSettingsUpdatedPlayRecordingBeepTonePlayBeepMember>,
+    pub play_beep_time_interval: Option<AccountUpdatedPlayRecordingBeepTonePlayBeepTimeInterval>,
+    pub play_beep_volume: Option<AccountSettingsUpdatedPlayRecordingBeepTonePlayBeepVolume>,
+}
+
+impl<'de> serde::Deserialize<'de> for GroupUpdatedAdHocCallRecordingPlayRecordingBeepTone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupUpdatedAdHocCallRecordingPlayRecordingBeepTone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupUpdatedAdHocCallRecordingPlayRecordingBeepTone, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "play_beep_member" => v1 = map.next_value()?,
+                        "play_beep_time_interval" => v2 = map.next_value()?,
+                        "play_beep_volume" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupUpdatedAdHocCallRecordingPlayRecordingBeepTone {
+                    enable: v0,
+                    play_beep_member: v1,
+                    play_beep_time_interval: v2,
+                    play_beep_volume: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepMember {
+    response GroupSettingsUpdatedPlayRecordingBeepTonePlayBeepMember {
         AllMember = "allMember",
         RecordingSide = "recordingSide",
     }
 }
 
-crate::typed::int_enum! {
-    GroupSettingsUpdatedObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval {
-        V5 = 5,
-        V10 = 10,
-        V15 = 15,
-        V20 = 20,
-        V25 = 25,
-        V30 = 30,
-        V60 = 60,
-        V120 = 120,
-    }
-}
-
-crate::typed::int_enum! {
-    GroupSettingsUpdatedObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepVolume {
-        V0 = 0,
-        V20 = 20,
-        V40 = 40,
-        V60 = 60,
-        V80 = 80,
-        V100 = 100,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdatedObjectSettingsAdvancedEncryption {
     pub disable_incoming_unencrypted_voicemail: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
     pub modified: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdatedObjectSettingsAdvancedEncryption {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdatedObjectSettingsAdvancedEncryption;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdatedObjectSettingsAdvancedEncryption, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "disable_incoming_unencrypted_voicemail" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdatedObjectSettingsAdvancedEncryption {
+                    disable_incoming_unencrypted_voicemail: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsAdvancedEncryptionLockedBy {
+    response GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy {
         Invalid = "invalid",
         Account = "account",
         UserGroup = "user_group",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdatedObjectSettingsAllowEmergencyCalls {
     pub allow_emergency_calls_from_clients: Option<bool>,
     pub allow_emergency_calls_from_deskphones: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsAllowEmergencyCallsLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsAllowEmergencyCallsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdatedObjectSettingsAllowEmergencyCalls {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdatedObjectSettingsAllowEmergencyCalls;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdatedObjectSettingsAllowEmergencyCalls, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_emergency_calls_from_clients" => v0 = map.next_value()?,
+                        "allow_emergency_calls_from_deskphones" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdatedObjectSettingsAllowEmergencyCalls {
+                    allow_emergency_calls_from_clients: v0,
+                    allow_emergency_calls_from_deskphones: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsAllowEndUserEditCallHandling {
+#[derive(Debug, Clone)]
+pub struct GroupUpdatedObjectSettingsAllowEndUserEditCallHandling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsAllowEndUserEditCallHandlingLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsAllowEndUserEditCallHandlingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GroupUpdatedObjectSettingsAllowEndUserEditCallHandling {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupUpdatedObjectSettingsAllowEndUserEditCallHandling;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupUpdatedObjectSettingsAllowEndUserEditCallHandling, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "modified" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupUpdatedObjectSettingsAllowEndUserEditCallHandling {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    modified: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsAllowMobileHomePhoneCallout {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsAllowMobileHomePhoneCalloutLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsAllowMobileHomePhoneCalloutLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdatedObjectSettingsAllowedCallLocations {
     pub allow_internal_calls: Option<bool>,
     pub enable: Option<bool>,
     pub locations_applied: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsAllowedCallLocationsLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsAllowedCallLocationsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdatedObjectSettingsAllowedCallLocations {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdatedObjectSettingsAllowedCallLocations;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdatedObjectSettingsAllowedCallLocations, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_internal_calls" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locations_applied" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdatedObjectSettingsAllowedCallLocations {
+                    allow_internal_calls: v0,
+                    enable: v1,
+                    locations_applied: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdatedObjectSettingsAllowedDeviceLocations {
-    pub block_devices_type:
-        Option<GroupSettingsUpdatedObjectSettingsAllowedDeviceLocationsBlockDevicesType>,
+    pub block_devices_type: Option<AccountUpdatedAllowedDeviceLocationsBlockDevicesType>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsAllowedDeviceLocationsLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsAllowedDeviceLocationsBlockDevicesType {
-        NetworkChangeDetected = "network_change_detected",
-        OutsideAllowedLocation = "outside_allowed_location",
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdatedObjectSettingsAllowedDeviceLocations {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdatedObjectSettingsAllowedDeviceLocations;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdatedObjectSettingsAllowedDeviceLocations, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "block_devices_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdatedObjectSettingsAllowedDeviceLocations {
+                    block_devices_type: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsAllowedDeviceLocationsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsAudioIntercom {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsAudioIntercomLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsAudioIntercomLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdatedObjectSettingsAutoCallRecording {
     pub allow_stop_resume_recording: Option<bool>,
     pub disconnect_on_recording_failure: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsAutoCallRecordingLockedBy>,
-    pub play_recording_beep_tone:
-        Option<GroupSettingsUpdatedObjectSettingsAutoCallRecordingPlayRecordingBeepTone>,
-    pub recording_calls: Option<GroupSettingsUpdatedObjectSettingsAutoCallRecordingRecordingCalls>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
+    pub play_recording_beep_tone: Option<GroupUpdatedAdHocCallRecordingPlayRecordingBeepTone>,
+    pub recording_calls: Option<AccountUpdatedSettingsAutoCallRecordingRecordingCalls>,
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
     pub recording_start_prompt_audio_id: Option<String>,
     pub recording_transcription: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsAutoCallRecordingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdatedObjectSettingsAutoCallRecording {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdatedObjectSettingsAutoCallRecording;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdatedObjectSettingsAutoCallRecording, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_stop_resume_recording" => v0 = map.next_value()?,
+                        "disconnect_on_recording_failure" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "play_recording_beep_tone" => v5 = map.next_value()?,
+                        "recording_calls" => v6 = map.next_value()?,
+                        "recording_explicit_consent" => v7 = map.next_value()?,
+                        "recording_start_prompt" => v8 = map.next_value()?,
+                        "recording_start_prompt_audio_id" => v9 = map.next_value()?,
+                        "recording_transcription" => v10 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdatedObjectSettingsAutoCallRecording {
+                    allow_stop_resume_recording: v0,
+                    disconnect_on_recording_failure: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    play_recording_beep_tone: v5,
+                    recording_calls: v6,
+                    recording_explicit_consent: v7,
+                    recording_start_prompt: v8,
+                    recording_start_prompt_audio_id: v9,
+                    recording_transcription: v10,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsAutoCallRecordingPlayRecordingBeepTone {
+#[derive(Debug, Clone)]
+pub struct GroupUpdatedSettingsAutoDeleteDataAfterRetentionDuration {
+    pub delete_type: Option<AccountSettingsUpdatedDeleteType>,
     pub enable: Option<bool>,
-    pub play_beep_member: Option<GroupSettingsUpdatedObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepMember>,
-    pub play_beep_time_interval: Option<GroupSettingsUpdatedObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval>,
-    pub play_beep_volume: Option<GroupSettingsUpdatedObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepVolume>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepMember {
-        AllMember = "allMember",
-        RecordingSide = "recordingSide",
-    }
-}
-
-crate::typed::int_enum! {
-    GroupSettingsUpdatedObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval {
-        V5 = 5,
-        V10 = 10,
-        V15 = 15,
-        V20 = 20,
-        V25 = 25,
-        V30 = 30,
-        V60 = 60,
-        V120 = 120,
-    }
-}
-
-crate::typed::int_enum! {
-    GroupSettingsUpdatedObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepVolume {
-        V0 = 0,
-        V20 = 20,
-        V40 = 40,
-        V60 = 60,
-        V80 = 80,
-        V100 = 100,
-    }
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsAutoCallRecordingRecordingCalls {
-        Inbound = "inbound",
-        Outbound = "outbound",
-        Both = "both",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDuration {
-    pub delete_type:
-        Option<GroupSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDurationDeleteType>,
-    pub enable: Option<bool>,
-    pub items:
-        Option<Vec<GroupSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDurationItems>>,
+    pub items: Option<Vec<AccountUpdatedAutoDeleteDataAfterRetentionDurationItems>>,
     pub locked: Option<bool>,
-    pub locked_by:
-        Option<GroupSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDurationLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
     pub modified: Option<bool>,
     pub permanently_delete_after_days: Option<i64>,
 }
 
-crate::typed::int_enum! {
-    GroupSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDurationDeleteType {
-        V1 = 1,
-        V2 = 2,
+impl<'de> serde::Deserialize<'de> for GroupUpdatedSettingsAutoDeleteDataAfterRetentionDuration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupUpdatedSettingsAutoDeleteDataAfterRetentionDuration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupUpdatedSettingsAutoDeleteDataAfterRetentionDuration, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "delete_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "items" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        "permanently_delete_after_days" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupUpdatedSettingsAutoDeleteDataAfterRetentionDuration {
+                    delete_type: v0,
+                    enable: v1,
+                    items: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                    permanently_delete_after_days: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDurationItems {
-    pub duration: Option<i64>,
-    pub time_unit:
-        Option<GroupSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDurationItemsTimeUnit>,
-    pub r#type:
-        Option<GroupSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDurationItemsType>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDurationItemsTimeUnit {
-        Year = "year",
-        Month = "month",
-        Day = "day",
-    }
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDurationItemsType {
-        CallLog = "callLog",
-        OnDemandRecording = "onDemandRecording",
-        AutomaticRecording = "automaticRecording",
-        Voicemail = "voicemail",
-        Videomail = "videomail",
-        Sms = "sms",
-        Fax = "fax",
-    }
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsAutoDeleteDataAfterRetentionDurationLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdatedObjectSettingsAutoOptOutInCallQueue {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsAutoOptOutInCallQueueLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
     pub modified: Option<bool>,
     pub prompt_before_opt_out_call_queue: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsAutoOptOutInCallQueueLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdatedObjectSettingsAutoOptOutInCallQueue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdatedObjectSettingsAutoOptOutInCallQueue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdatedObjectSettingsAutoOptOutInCallQueue, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "modified" => v3 = map.next_value()?,
+                        "prompt_before_opt_out_call_queue" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdatedObjectSettingsAutoOptOutInCallQueue {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    modified: v3,
+                    prompt_before_opt_out_call_queue: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsBlockCallsWithoutCallerId {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsBlockCallsWithoutCallerIdLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsBlockCallsWithoutCallerIdLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdatedObjectSettingsBlockExternalCalls {
     pub block_business_hours: Option<bool>,
-    pub block_call_action:
-        Option<GroupSettingsUpdatedObjectSettingsBlockExternalCallsBlockCallAction>,
+    pub block_call_action: Option<AccountUpdatedSettingsBlockExternalCallsBlockCallAction>,
     pub block_closed_hours: Option<bool>,
     pub block_holiday_hours: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsBlockExternalCallsLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::int_enum! {
-    GroupSettingsUpdatedObjectSettingsBlockExternalCallsBlockCallAction {
-        V0 = 0,
-        V9 = 9,
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdatedObjectSettingsBlockExternalCalls {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdatedObjectSettingsBlockExternalCalls;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdatedObjectSettingsBlockExternalCalls, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "block_business_hours" => v0 = map.next_value()?,
+                        "block_call_action" => v1 = map.next_value()?,
+                        "block_closed_hours" => v2 = map.next_value()?,
+                        "block_holiday_hours" => v3 = map.next_value()?,
+                        "enable" => v4 = map.next_value()?,
+                        "locked" => v5 = map.next_value()?,
+                        "locked_by" => v6 = map.next_value()?,
+                        "modified" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdatedObjectSettingsBlockExternalCalls {
+                    block_business_hours: v0,
+                    block_call_action: v1,
+                    block_closed_hours: v2,
+                    block_holiday_hours: v3,
+                    enable: v4,
+                    locked: v5,
+                    locked_by: v6,
+                    modified: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsBlockExternalCallsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsCallHandlingForwardingToOtherUsers {
-    pub call_forwarding_type: Option<
-        GroupSettingsUpdatedObjectSettingsCallHandlingForwardingToOtherUsersCallForwardingType,
-    >,
+#[derive(Debug, Clone)]
+pub struct GroupUpdatedSettingsCallHandlingForwardingToOtherUsers {
+    pub call_forwarding_type: Option<AccountSettingsUpdatedCallForwardingType>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by:
-        Option<GroupSettingsUpdatedObjectSettingsCallHandlingForwardingToOtherUsersLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::int_enum! {
-    GroupSettingsUpdatedObjectSettingsCallHandlingForwardingToOtherUsersCallForwardingType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
+impl<'de> serde::Deserialize<'de> for GroupUpdatedSettingsCallHandlingForwardingToOtherUsers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupUpdatedSettingsCallHandlingForwardingToOtherUsers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupUpdatedSettingsCallHandlingForwardingToOtherUsers, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_forwarding_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupUpdatedSettingsCallHandlingForwardingToOtherUsers {
+                    call_forwarding_type: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsCallHandlingForwardingToOtherUsersLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdatedObjectSettingsCallLiveTranscription {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsCallLiveTranscriptionLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
     pub modified: Option<bool>,
-    pub transcription_start_prompt:
-        Option<GroupSettingsUpdatedObjectSettingsCallLiveTranscriptionTranscriptionStartPrompt>,
+    pub transcription_start_prompt: Option<AccountSettingsUpdatedTranscriptionStartPrompt>,
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsCallLiveTranscriptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdatedObjectSettingsCallLiveTranscription {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdatedObjectSettingsCallLiveTranscription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdatedObjectSettingsCallLiveTranscription, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "modified" => v3 = map.next_value()?,
+                        "transcription_start_prompt" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdatedObjectSettingsCallLiveTranscription {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    modified: v3,
+                    transcription_start_prompt: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsCallLiveTranscriptionTranscriptionStartPrompt {
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
-    pub enable: Option<bool>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdatedObjectSettingsCallOverflow {
-    pub call_overflow_type: Option<GroupSettingsUpdatedObjectSettingsCallOverflowCallOverflowType>,
+    pub call_overflow_type: Option<AccountSettingsUpdatedCallForwardingType>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsCallOverflowLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::int_enum! {
-    GroupSettingsUpdatedObjectSettingsCallOverflowCallOverflowType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdatedObjectSettingsCallOverflow {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdatedObjectSettingsCallOverflow;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdatedObjectSettingsCallOverflow, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_overflow_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdatedObjectSettingsCallOverflow {
+                    call_overflow_type: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsCallOverflowLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdatedObjectSettingsCallPark {
     pub call_not_picked_up_action: Option<i64>,
     pub enable: Option<bool>,
-    pub expiration_period: Option<GroupSettingsUpdatedObjectSettingsCallParkExpirationPeriod>,
-    pub forward_to: Option<GroupSettingsUpdatedObjectSettingsCallParkForwardTo>,
+    pub expiration_period: Option<AccountUpdatedObjectSettingsCallParkExpirationPeriod>,
+    pub forward_to: Option<AccountSettingsUpdatedObjectSettingsCallParkForwardTo>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsCallParkLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
     pub modified: Option<bool>,
-    pub music_on_park: Option<GroupSettingsUpdatedObjectSettingsCallParkMusicOnPark>,
-    pub sequence: Option<GroupSettingsUpdatedObjectSettingsCallParkSequence>,
+    pub music_on_park: Option<AccountSettingsUpdatedObjectSettingsCallParkMusicOnPark>,
+    pub sequence: Option<AccountSettingsUpdatedObjectSettingsCallParkSequence>,
 }
 
-crate::typed::int_enum! {
-    GroupSettingsUpdatedObjectSettingsCallParkExpirationPeriod {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-        V7 = 7,
-        V8 = 8,
-        V9 = 9,
-        V10 = 10,
-        V15 = 15,
-        V20 = 20,
-        V25 = 25,
-        V30 = 30,
-        V35 = 35,
-        V40 = 40,
-        V45 = 45,
-        V50 = 50,
-        V55 = 55,
-        V60 = 60,
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdatedObjectSettingsCallPark {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdatedObjectSettingsCallPark;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdatedObjectSettingsCallPark, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_not_picked_up_action" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "expiration_period" => v2 = map.next_value()?,
+                        "forward_to" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        "modified" => v6 = map.next_value()?,
+                        "music_on_park" => v7 = map.next_value()?,
+                        "sequence" => v8 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdatedObjectSettingsCallPark {
+                    call_not_picked_up_action: v0,
+                    enable: v1,
+                    expiration_period: v2,
+                    forward_to: v3,
+                    locked: v4,
+                    locked_by: v5,
+                    modified: v6,
+                    music_on_park: v7,
+                    sequence: v8,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsCallParkForwardTo {
-    pub display_name: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<GroupSettingsUpdatedObjectSettingsCallParkForwardToExtensionType>,
-    pub id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsCallParkForwardToExtensionType {
-        User = "user",
-        ZoomRoom = "zoomRoom",
-        CommonArea = "commonArea",
-        CiscoRoomPolycomRoom = "ciscoRoom/polycomRoom",
-        AutoReceptionist = "autoReceptionist",
-        CallQueue = "callQueue",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsCallParkLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsCallParkMusicOnPark {
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
-}
-
-crate::typed::int_enum! {
-    GroupSettingsUpdatedObjectSettingsCallParkSequence {
-        V0 = 0,
-        V1 = 1,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdatedObjectSettingsCallScreening {
     pub enable: Option<bool>,
     pub exclude_user_company_contacts: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsCallScreeningLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsCallScreeningLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdatedObjectSettingsCallScreening {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdatedObjectSettingsCallScreening;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdatedObjectSettingsCallScreening, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "exclude_user_company_contacts" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdatedObjectSettingsCallScreening {
+                    enable: v0,
+                    exclude_user_company_contacts: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdatedObjectSettingsCallTransferring {
-    pub call_transferring_type:
-        Option<GroupSettingsUpdatedObjectSettingsCallTransferringCallTransferringType>,
+    pub call_transferring_type: Option<AccountSettingsUpdatedCallForwardingType>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsCallTransferringLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::int_enum! {
-    GroupSettingsUpdatedObjectSettingsCallTransferringCallTransferringType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdatedObjectSettingsCallTransferring {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdatedObjectSettingsCallTransferring;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdatedObjectSettingsCallTransferring, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_transferring_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdatedObjectSettingsCallTransferring {
+                    call_transferring_type: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsCallTransferringLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsCheckVoicemailsOverPhone {
+#[derive(Debug, Clone)]
+pub struct GroupUpdatedObjectSettingsDisplayCallFeedbackSurvey {
     pub enable: Option<bool>,
+    pub feedback_duration: Option<AccountUpdatedDisplayCallFeedbackSurveyFeedbackDuration>,
+    pub feedback_mos: Option<AccountUpdatedSettingsDisplayCallFeedbackSurveyFeedbackMos>,
+    pub feedback_type: Option<AccountSettingsUpdatedDeleteType>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsCheckVoicemailsOverPhoneLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsCheckVoicemailsOverPhoneLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GroupUpdatedObjectSettingsDisplayCallFeedbackSurvey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupUpdatedObjectSettingsDisplayCallFeedbackSurvey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupUpdatedObjectSettingsDisplayCallFeedbackSurvey, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "feedback_duration" => v1 = map.next_value()?,
+                        "feedback_mos" => v2 = map.next_value()?,
+                        "feedback_type" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        "modified" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupUpdatedObjectSettingsDisplayCallFeedbackSurvey {
+                    enable: v0,
+                    feedback_duration: v1,
+                    feedback_mos: v2,
+                    feedback_type: v3,
+                    locked: v4,
+                    locked_by: v5,
+                    modified: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsConferenceDtmf {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsConferenceDtmfLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsConferenceDtmfLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsConnectToOperator {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsConnectToOperatorLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsConnectToOperatorLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsDelegation {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsDelegationLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsDelegationLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsDeskPhoneSmartKeyPositionsLayout {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<GroupSettingsUpdatedObjectSettingsDeskPhoneSmartKeyPositionsLayoutLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsDeskPhoneSmartKeyPositionsLayoutLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsDisplayCallFeedbackSurvey {
-    pub enable: Option<bool>,
-    pub feedback_duration:
-        Option<GroupSettingsUpdatedObjectSettingsDisplayCallFeedbackSurveyFeedbackDuration>,
-    pub feedback_mos:
-        Option<GroupSettingsUpdatedObjectSettingsDisplayCallFeedbackSurveyFeedbackMos>,
-    pub feedback_type:
-        Option<GroupSettingsUpdatedObjectSettingsDisplayCallFeedbackSurveyFeedbackType>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsDisplayCallFeedbackSurveyLockedBy>,
-    pub modified: Option<bool>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsDisplayCallFeedbackSurveyFeedbackDuration {
-    pub enable: Option<bool>,
-    pub max: Option<i64>,
-    pub min: Option<i64>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsDisplayCallFeedbackSurveyFeedbackMos {
-    pub enable: Option<bool>,
-    pub max: Option<String>,
-    pub min: Option<String>,
-}
-
-crate::typed::int_enum! {
-    GroupSettingsUpdatedObjectSettingsDisplayCallFeedbackSurveyFeedbackType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsDisplayCallFeedbackSurveyLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsE2eEncryption {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsE2eEncryptionLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsE2eEncryptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsElevateToMeeting {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsElevateToMeetingLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsElevateToMeetingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsHandOffToRoom {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsHandOffToRoomLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsHandOffToRoomLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsHidePhoneCallHistoryInIos {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsHidePhoneCallHistoryInIosLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsHidePhoneCallHistoryInIosLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsInternationalCalling {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsInternationalCallingLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsInternationalCallingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsLocalSurvivabilityMode {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsLocalSurvivabilityModeLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsLocalSurvivabilityModeLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsMobileSwitchToCarrier {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsMobileSwitchToCarrierLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsMobileSwitchToCarrierLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsNoHoldConference {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsNoHoldConferenceLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsNoHoldConferenceLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsObfuscateSensitiveDataDuringCall {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<GroupSettingsUpdatedObjectSettingsObfuscateSensitiveDataDuringCallLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsObfuscateSensitiveDataDuringCallLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdatedObjectSettingsOnlineFax {
     pub enable: Option<bool>,
     pub enable_new_fax_email_notifications: Option<bool>,
     pub include_fax_as_attachment: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsOnlineFaxLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsOnlineFaxLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdatedObjectSettingsOnlineFax {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdatedObjectSettingsOnlineFax;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdatedObjectSettingsOnlineFax, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "enable_new_fax_email_notifications" => v1 = map.next_value()?,
+                        "include_fax_as_attachment" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdatedObjectSettingsOnlineFax {
+                    enable: v0,
+                    enable_new_fax_email_notifications: v1,
+                    include_fax_as_attachment: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsOutboundCalling {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsOutboundCallingLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsOutboundCallingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsOutboundSms {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsOutboundSmsLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsOutboundSmsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsPeerToPeerMedia {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsPeerToPeerMediaLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsPeerToPeerMediaLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdatedObjectSettingsPersonalAudioLibrary {
     pub allow_music_on_hold_customization: Option<bool>,
     pub allow_voicemail_and_message_greeting_customization: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsPersonalAudioLibraryLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsPersonalAudioLibraryLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdatedObjectSettingsPersonalAudioLibrary {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdatedObjectSettingsPersonalAudioLibrary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdatedObjectSettingsPersonalAudioLibrary, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_music_on_hold_customization" => v0 = map.next_value()?,
+                        "allow_voicemail_and_message_greeting_customization" => {
+                            v1 = map.next_value()?
+                        }
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdatedObjectSettingsPersonalAudioLibrary {
+                    allow_music_on_hold_customization: v0,
+                    allow_voicemail_and_message_greeting_customization: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsPreventUsersUploadAudioFiles {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsPreventUsersUploadAudioFilesLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsPreventUsersUploadAudioFilesLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdatedObjectSettingsRestrictedCallHours {
     pub allow_internal_calls: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsRestrictedCallHoursLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
     pub modified: Option<bool>,
     pub restricted_holiday_hours_applied: Option<bool>,
     pub restricted_hours_applied: Option<bool>,
-    pub time_zone: Option<GroupSettingsUpdatedObjectSettingsRestrictedCallHoursTimeZone>,
+    pub time_zone: Option<AccountUpdatedObjectSettingsRestrictedCallHoursTimeZone>,
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsRestrictedCallHoursLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdatedObjectSettingsRestrictedCallHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdatedObjectSettingsRestrictedCallHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdatedObjectSettingsRestrictedCallHours, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_internal_calls" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        "restricted_holiday_hours_applied" => v5 = map.next_value()?,
+                        "restricted_hours_applied" => v6 = map.next_value()?,
+                        "time_zone" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdatedObjectSettingsRestrictedCallHours {
+                    allow_internal_calls: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                    restricted_holiday_hours_applied: v5,
+                    restricted_hours_applied: v6,
+                    time_zone: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsRestrictedCallHoursTimeZone {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdatedObjectSettingsSelectOutboundCallerId {
     pub allow_hide_outbound_caller_id: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsSelectOutboundCallerIdLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsSelectOutboundCallerIdLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdatedObjectSettingsSelectOutboundCallerId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdatedObjectSettingsSelectOutboundCallerId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdatedObjectSettingsSelectOutboundCallerId, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_hide_outbound_caller_id" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdatedObjectSettingsSelectOutboundCallerId {
+                    allow_hide_outbound_caller_id: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsSharedVoicemailNotificationByEmail {
+#[derive(Debug, Clone)]
+pub struct GroupUpdatedSettingsShowCustomDisclaimerWhenUsingZoomPhone {
+    pub custom_disclaimer_list: Option<Vec<AccountSettingsUpdatedCustomDisclaimerList>>,
+    pub display_frequency: Option<AccountSettingsUpdatedDisplayFrequency>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by:
-        Option<GroupSettingsUpdatedObjectSettingsSharedVoicemailNotificationByEmailLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsSharedVoicemailNotificationByEmailLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GroupUpdatedSettingsShowCustomDisclaimerWhenUsingZoomPhone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupUpdatedSettingsShowCustomDisclaimerWhenUsingZoomPhone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupUpdatedSettingsShowCustomDisclaimerWhenUsingZoomPhone, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "custom_disclaimer_list" => v0 = map.next_value()?,
+                        "display_frequency" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupUpdatedSettingsShowCustomDisclaimerWhenUsingZoomPhone {
+                    custom_disclaimer_list: v0,
+                    display_frequency: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPhone {
-    pub custom_disclaimer_list: Option<Vec<GroupSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList>>,
-    pub display_frequency: Option<GroupSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneDisplayFrequency>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneLockedBy>,
-    pub modified: Option<bool>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList
-{
-    pub body: Option<String>,
-    pub language: Option<String>,
-    pub title: Option<String>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneDisplayFrequency {
-        FirstTimeOnly = "first_time_only",
-        EveryTime = "every_time",
-        EveryMonth = "every_month",
-        EveryQuarter = "every_quarter",
-        Every6Months = "every_6_months",
-        EveryYear = "every_year",
-    }
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdatedObjectSettingsSms {
     pub enable: Option<bool>,
     pub international_sms: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsSmsLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsSmsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdatedObjectSettingsSms {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdatedObjectSettingsSms;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdatedObjectSettingsSms, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "international_sms" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdatedObjectSettingsSms {
+                    enable: v0,
+                    international_sms: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsSmsAutoReply {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsSmsAutoReplyLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsSmsAutoReplyLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdatedObjectSettingsSmsEtiquetteTool {
     pub enable: Option<bool>,
     pub modified: Option<bool>,
-    pub sms_etiquette_policy:
-        Option<Vec<GroupSettingsUpdatedObjectSettingsSmsEtiquetteToolSmsEtiquettePolicy>>,
+    pub sms_etiquette_policy: Option<Vec<AccountUpdatedSettingsSmsEtiquetteToolSmsEtiquettePolicy>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsSmsEtiquetteToolSmsEtiquettePolicy {
-    pub action: Option<GroupSettingsUpdatedObjectSettingsSmsEtiquetteToolSmsEtiquettePolicyAction>,
-    pub active: Option<bool>,
-    pub content: Option<String>,
-    pub description: Option<String>,
-    pub id: Option<String>,
-    pub name: Option<String>,
-    pub rule: Option<GroupSettingsUpdatedObjectSettingsSmsEtiquetteToolSmsEtiquettePolicyRule>,
-}
-
-crate::typed::int_enum! {
-    GroupSettingsUpdatedObjectSettingsSmsEtiquetteToolSmsEtiquettePolicyAction {
-        V1 = 1,
-        V2 = 2,
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdatedObjectSettingsSmsEtiquetteTool {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdatedObjectSettingsSmsEtiquetteTool;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdatedObjectSettingsSmsEtiquetteTool, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "modified" => v1 = map.next_value()?,
+                        "sms_etiquette_policy" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdatedObjectSettingsSmsEtiquetteTool {
+                    enable: v0,
+                    modified: v1,
+                    sms_etiquette_policy: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::int_enum! {
-    GroupSettingsUpdatedObjectSettingsSmsEtiquetteToolSmsEtiquettePolicyRule {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdatedObjectSettingsSmsTemplate {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsSmsTemplateLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
     pub modified: Option<bool>,
-    pub sms_template_list:
-        Option<Vec<GroupSettingsUpdatedObjectSettingsSmsTemplateSmsTemplateList>>,
+    /// At most 50 items.
+    pub sms_template_list: Option<Vec<AccountUpdatedObjectSettingsSmsTemplateSmsTemplateList>>,
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsSmsTemplateLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdatedObjectSettingsSmsTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdatedObjectSettingsSmsTemplate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdatedObjectSettingsSmsTemplate, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "modified" => v3 = map.next_value()?,
+                        "sms_template_list" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdatedObjectSettingsSmsTemplate {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    modified: v3,
+                    sms_template_list: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsSmsTemplateSmsTemplateList {
-    pub active: Option<bool>,
-    pub content: Option<String>,
-    pub description: Option<String>,
-    pub name: Option<String>,
-    pub sms_template_id: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsUseCallkitForIncomingCallNotificationsInIos {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<
-        GroupSettingsUpdatedObjectSettingsUseCallkitForIncomingCallNotificationsInIosLockedBy,
-    >,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsUseCallkitForIncomingCallNotificationsInIosLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdatedObjectSettingsVoicemail {
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
@@ -8648,1597 +10681,376 @@ pub struct GroupSettingsUpdatedObjectSettingsVoicemail {
     pub allow_virtual_background: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsVoicemailLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsVoicemailLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdatedObjectSettingsVoicemail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdatedObjectSettingsVoicemail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdatedObjectSettingsVoicemail, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_delete" => v0 = map.next_value()?,
+                        "allow_download" => v1 = map.next_value()?,
+                        "allow_share" => v2 = map.next_value()?,
+                        "allow_videomail" => v3 = map.next_value()?,
+                        "allow_virtual_background" => v4 = map.next_value()?,
+                        "enable" => v5 = map.next_value()?,
+                        "locked" => v6 = map.next_value()?,
+                        "locked_by" => v7 = map.next_value()?,
+                        "modified" => v8 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdatedObjectSettingsVoicemail {
+                    allow_delete: v0,
+                    allow_download: v1,
+                    allow_share: v2,
+                    allow_videomail: v3,
+                    allow_virtual_background: v4,
+                    enable: v5,
+                    locked: v6,
+                    locked_by: v7,
+                    modified: v8,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsVoicemailIntentBasedPrioritization {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<GroupSettingsUpdatedObjectSettingsVoicemailIntentBasedPrioritizationLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsVoicemailIntentBasedPrioritizationLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsVoicemailNotificationByEmail {
+#[derive(Debug, Clone)]
+pub struct GroupUpdatedObjectSettingsVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub forward_voicemail_to_email: Option<bool>,
     pub include_voicemail_file: Option<bool>,
     pub include_voicemail_transcription: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsVoicemailNotificationByEmailLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsVoicemailNotificationByEmailLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GroupUpdatedObjectSettingsVoicemailNotificationByEmail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupUpdatedObjectSettingsVoicemailNotificationByEmail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupUpdatedObjectSettingsVoicemailNotificationByEmail, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "forward_voicemail_to_email" => v1 = map.next_value()?,
+                        "include_voicemail_file" => v2 = map.next_value()?,
+                        "include_voicemail_transcription" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        "modified" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupUpdatedObjectSettingsVoicemailNotificationByEmail {
+                    enable: v0,
+                    forward_voicemail_to_email: v1,
+                    include_voicemail_file: v2,
+                    include_voicemail_transcription: v3,
+                    locked: v4,
+                    locked_by: v5,
+                    modified: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsVoicemailTasks {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsVoicemailTasksLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsVoicemailTasksLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsVoicemailTranscription {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsVoicemailTranscriptionLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsVoicemailTranscriptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdatedObjectSettingsZoomPhoneOnDesktop {
-    pub allow_calling_clients:
-        Option<Vec<GroupSettingsUpdatedObjectSettingsZoomPhoneOnDesktopAllowCallingClients>>,
-    pub allow_sms_mms_clients:
-        Option<Vec<GroupSettingsUpdatedObjectSettingsZoomPhoneOnDesktopAllowSmsMmsClients>>,
+    pub allow_calling_clients: Option<Vec<AccountUpdatedZoomPhoneOnDesktopAllowCallingClients>>,
+    pub allow_sms_mms_clients: Option<Vec<AccountUpdatedZoomPhoneOnDesktopAllowCallingClients>>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsZoomPhoneOnDesktopLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsZoomPhoneOnDesktopAllowCallingClients {
-        MacOs = "mac_os",
-        Windows = "windows",
-        VdiClient = "vdi_client",
-        Linux = "linux",
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdatedObjectSettingsZoomPhoneOnDesktop {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdatedObjectSettingsZoomPhoneOnDesktop;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdatedObjectSettingsZoomPhoneOnDesktop, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_calling_clients" => v0 = map.next_value()?,
+                        "allow_sms_mms_clients" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdatedObjectSettingsZoomPhoneOnDesktop {
+                    allow_calling_clients: v0,
+                    allow_sms_mms_clients: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsZoomPhoneOnDesktopAllowSmsMmsClients {
-        MacOs = "mac_os",
-        Windows = "windows",
-        VdiClient = "vdi_client",
-        Linux = "linux",
-    }
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsZoomPhoneOnDesktopLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GroupSettingsUpdatedObjectSettingsZoomPhoneOnMobile {
     pub allow_calling_sms_mms: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsZoomPhoneOnMobileLockedBy>,
+    pub locked_by: Option<GroupUpdatedObjectSettingsAdvancedEncryptionLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsZoomPhoneOnMobileLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedObjectSettingsZoomPhoneOnPwa {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedObjectSettingsZoomPhoneOnPwaLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedObjectSettingsZoomPhoneOnPwaLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObject {
-    pub group_id: String,
-    pub settings: GroupSettingsUpdatedOldObjectSettings,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettings {
-    pub ad_hoc_call_recording: Option<GroupSettingsUpdatedOldObjectSettingsAdHocCallRecording>,
-    pub advanced_encryption: Option<GroupSettingsUpdatedOldObjectSettingsAdvancedEncryption>,
-    pub allow_emergency_calls: Option<GroupSettingsUpdatedOldObjectSettingsAllowEmergencyCalls>,
-    pub allow_end_user_edit_call_handling:
-        Option<GroupSettingsUpdatedOldObjectSettingsAllowEndUserEditCallHandling>,
-    pub allow_mobile_home_phone_callout:
-        Option<GroupSettingsUpdatedOldObjectSettingsAllowMobileHomePhoneCallout>,
-    pub allowed_call_locations: Option<GroupSettingsUpdatedOldObjectSettingsAllowedCallLocations>,
-    pub allowed_device_locations:
-        Option<GroupSettingsUpdatedOldObjectSettingsAllowedDeviceLocations>,
-    pub audio_intercom: Option<GroupSettingsUpdatedOldObjectSettingsAudioIntercom>,
-    pub auto_call_recording: Option<GroupSettingsUpdatedOldObjectSettingsAutoCallRecording>,
-    pub auto_delete_data_after_retention_duration:
-        Option<GroupSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDuration>,
-    pub auto_opt_out_in_call_queue:
-        Option<GroupSettingsUpdatedOldObjectSettingsAutoOptOutInCallQueue>,
-    pub block_calls_without_caller_id:
-        Option<GroupSettingsUpdatedOldObjectSettingsBlockCallsWithoutCallerId>,
-    pub block_external_calls: Option<GroupSettingsUpdatedOldObjectSettingsBlockExternalCalls>,
-    pub call_handling_forwarding_to_other_users:
-        Option<GroupSettingsUpdatedOldObjectSettingsCallHandlingForwardingToOtherUsers>,
-    pub call_live_transcription: Option<GroupSettingsUpdatedOldObjectSettingsCallLiveTranscription>,
-    pub call_overflow: Option<GroupSettingsUpdatedOldObjectSettingsCallOverflow>,
-    pub call_park: Option<GroupSettingsUpdatedOldObjectSettingsCallPark>,
-    pub call_screening: Option<GroupSettingsUpdatedOldObjectSettingsCallScreening>,
-    pub call_transferring: Option<GroupSettingsUpdatedOldObjectSettingsCallTransferring>,
-    pub check_voicemails_over_phone:
-        Option<GroupSettingsUpdatedOldObjectSettingsCheckVoicemailsOverPhone>,
-    pub conference_dtmf: Option<GroupSettingsUpdatedOldObjectSettingsConferenceDtmf>,
-    pub connect_to_operator: Option<GroupSettingsUpdatedOldObjectSettingsConnectToOperator>,
-    pub delegation: Option<GroupSettingsUpdatedOldObjectSettingsDelegation>,
-    pub desk_phone_smart_key_positions_layout:
-        Option<GroupSettingsUpdatedOldObjectSettingsDeskPhoneSmartKeyPositionsLayout>,
-    pub display_call_feedback_survey:
-        Option<GroupSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurvey>,
-    pub e2e_encryption: Option<GroupSettingsUpdatedOldObjectSettingsE2eEncryption>,
-    pub elevate_to_meeting: Option<GroupSettingsUpdatedOldObjectSettingsElevateToMeeting>,
-    pub hand_off_to_room: Option<GroupSettingsUpdatedOldObjectSettingsHandOffToRoom>,
-    pub hide_phone_call_history_in_ios:
-        Option<GroupSettingsUpdatedOldObjectSettingsHidePhoneCallHistoryInIos>,
-    pub international_calling: Option<GroupSettingsUpdatedOldObjectSettingsInternationalCalling>,
-    pub local_survivability_mode:
-        Option<GroupSettingsUpdatedOldObjectSettingsLocalSurvivabilityMode>,
-    pub mobile_switch_to_carrier:
-        Option<GroupSettingsUpdatedOldObjectSettingsMobileSwitchToCarrier>,
-    pub no_hold_conference: Option<GroupSettingsUpdatedOldObjectSettingsNoHoldConference>,
-    pub obfuscate_sensitive_data_during_call:
-        Option<GroupSettingsUpdatedOldObjectSettingsObfuscateSensitiveDataDuringCall>,
-    pub online_fax: Option<GroupSettingsUpdatedOldObjectSettingsOnlineFax>,
-    pub outbound_calling: Option<GroupSettingsUpdatedOldObjectSettingsOutboundCalling>,
-    pub outbound_sms: Option<GroupSettingsUpdatedOldObjectSettingsOutboundSms>,
-    pub peer_to_peer_media: Option<GroupSettingsUpdatedOldObjectSettingsPeerToPeerMedia>,
-    pub personal_audio_library: Option<GroupSettingsUpdatedOldObjectSettingsPersonalAudioLibrary>,
-    pub prevent_users_upload_audio_files:
-        Option<GroupSettingsUpdatedOldObjectSettingsPreventUsersUploadAudioFiles>,
-    pub restricted_call_hours: Option<GroupSettingsUpdatedOldObjectSettingsRestrictedCallHours>,
-    pub select_outbound_caller_id:
-        Option<GroupSettingsUpdatedOldObjectSettingsSelectOutboundCallerId>,
-    pub shared_voicemail_notification_by_email:
-        Option<GroupSettingsUpdatedOldObjectSettingsSharedVoicemailNotificationByEmail>,
-    pub show_custom_disclaimer_when_using_zoom_phone:
-        Option<GroupSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoomPhone>,
-    pub sms: Option<GroupSettingsUpdatedOldObjectSettingsSms>,
-    pub sms_auto_reply: Option<GroupSettingsUpdatedOldObjectSettingsSmsAutoReply>,
-    pub sms_etiquette_tool: Option<GroupSettingsUpdatedOldObjectSettingsSmsEtiquetteTool>,
-    pub sms_template: Option<GroupSettingsUpdatedOldObjectSettingsSmsTemplate>,
-    pub use_callkit_for_incoming_call_notifications_in_ios:
-        Option<GroupSettingsUpdatedOldObjectSettingsUseCallkitForIncomingCallNotificationsInIos>,
-    pub voicemail: Option<GroupSettingsUpdatedOldObjectSettingsVoicemail>,
-    pub voicemail_intent_based_prioritization:
-        Option<GroupSettingsUpdatedOldObjectSettingsVoicemailIntentBasedPrioritization>,
-    pub voicemail_notification_by_email:
-        Option<GroupSettingsUpdatedOldObjectSettingsVoicemailNotificationByEmail>,
-    pub voicemail_tasks: Option<GroupSettingsUpdatedOldObjectSettingsVoicemailTasks>,
-    pub voicemail_transcription:
-        Option<GroupSettingsUpdatedOldObjectSettingsVoicemailTranscription>,
-    pub zoom_phone_on_desktop: Option<GroupSettingsUpdatedOldObjectSettingsZoomPhoneOnDesktop>,
-    pub zoom_phone_on_mobile: Option<GroupSettingsUpdatedOldObjectSettingsZoomPhoneOnMobile>,
-    pub zoom_phone_on_pwa: Option<GroupSettingsUpdatedOldObjectSettingsZoomPhoneOnPwa>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsAdHocCallRecording {
-    pub allow_delete: Option<bool>,
-    pub allow_download: Option<bool>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsAdHocCallRecordingLockedBy>,
-    pub modified: Option<bool>,
-    pub play_recording_beep_tone:
-        Option<GroupSettingsUpdatedOldObjectSettingsAdHocCallRecordingPlayRecordingBeepTone>,
-    pub recording_explicit_consent: Option<bool>,
-    pub recording_start_prompt: Option<bool>,
-    pub recording_transcription: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsAdHocCallRecordingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsAdHocCallRecordingPlayRecordingBeepTone {
-    pub enable: Option<bool>,
-    pub play_beep_member: Option<GroupSettingsUpdatedOldObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepMember>,
-    pub play_beep_time_interval: Option<GroupSettingsUpdatedOldObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval>,
-    pub play_beep_volume: Option<GroupSettingsUpdatedOldObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepVolume>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepMember {
-        AllMember = "allMember",
-        RecordingSide = "recordingSide",
-    }
-}
-
-crate::typed::int_enum! {
-    GroupSettingsUpdatedOldObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval {
-        V5 = 5,
-        V10 = 10,
-        V15 = 15,
-        V20 = 20,
-        V25 = 25,
-        V30 = 30,
-        V60 = 60,
-        V120 = 120,
-    }
-}
-
-crate::typed::int_enum! {
-    GroupSettingsUpdatedOldObjectSettingsAdHocCallRecordingPlayRecordingBeepTonePlayBeepVolume {
-        V0 = 0,
-        V20 = 20,
-        V40 = 40,
-        V60 = 60,
-        V80 = 80,
-        V100 = 100,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsAdvancedEncryption {
-    pub disable_incoming_unencrypted_voicemail: Option<bool>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsAdvancedEncryptionLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsAdvancedEncryptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsAllowEmergencyCalls {
-    pub allow_emergency_calls_from_clients: Option<bool>,
-    pub allow_emergency_calls_from_deskphones: Option<bool>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsAllowEmergencyCallsLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsAllowEmergencyCallsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsAllowEndUserEditCallHandling {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<GroupSettingsUpdatedOldObjectSettingsAllowEndUserEditCallHandlingLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsAllowEndUserEditCallHandlingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsAllowMobileHomePhoneCallout {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsAllowMobileHomePhoneCalloutLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsAllowMobileHomePhoneCalloutLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsAllowedCallLocations {
-    pub allow_internal_calls: Option<bool>,
-    pub enable: Option<bool>,
-    pub locations_applied: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsAllowedCallLocationsLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsAllowedCallLocationsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsAllowedDeviceLocations {
-    pub block_devices_type:
-        Option<GroupSettingsUpdatedOldObjectSettingsAllowedDeviceLocationsBlockDevicesType>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsAllowedDeviceLocationsLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsAllowedDeviceLocationsBlockDevicesType {
-        NetworkChangeDetected = "network_change_detected",
-        OutsideAllowedLocation = "outside_allowed_location",
-    }
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsAllowedDeviceLocationsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsAudioIntercom {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsAudioIntercomLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsAudioIntercomLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsAutoCallRecording {
-    pub allow_stop_resume_recording: Option<bool>,
-    pub disconnect_on_recording_failure: Option<bool>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsAutoCallRecordingLockedBy>,
-    pub play_recording_beep_tone:
-        Option<GroupSettingsUpdatedOldObjectSettingsAutoCallRecordingPlayRecordingBeepTone>,
-    pub recording_calls:
-        Option<GroupSettingsUpdatedOldObjectSettingsAutoCallRecordingRecordingCalls>,
-    pub recording_explicit_consent: Option<bool>,
-    pub recording_start_prompt: Option<bool>,
-    pub recording_start_prompt_audio_id: Option<String>,
-    pub recording_transcription: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsAutoCallRecordingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsAutoCallRecordingPlayRecordingBeepTone {
-    pub enable: Option<bool>,
-    pub play_beep_member: Option<GroupSettingsUpdatedOldObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepMember>,
-    pub play_beep_time_interval: Option<GroupSettingsUpdatedOldObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval>,
-    pub play_beep_volume: Option<GroupSettingsUpdatedOldObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepVolume>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepMember {
-        AllMember = "allMember",
-        RecordingSide = "recordingSide",
-    }
-}
-
-crate::typed::int_enum! {
-    GroupSettingsUpdatedOldObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval {
-        V5 = 5,
-        V10 = 10,
-        V15 = 15,
-        V20 = 20,
-        V25 = 25,
-        V30 = 30,
-        V60 = 60,
-        V120 = 120,
-    }
-}
-
-crate::typed::int_enum! {
-    GroupSettingsUpdatedOldObjectSettingsAutoCallRecordingPlayRecordingBeepTonePlayBeepVolume {
-        V0 = 0,
-        V20 = 20,
-        V40 = 40,
-        V60 = 60,
-        V80 = 80,
-        V100 = 100,
-    }
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsAutoCallRecordingRecordingCalls {
-        Inbound = "inbound",
-        Outbound = "outbound",
-        Both = "both",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDuration {
-    pub delete_type:
-        Option<GroupSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDurationDeleteType>,
-    pub enable: Option<bool>,
-    pub items:
-        Option<Vec<GroupSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDurationItems>>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<GroupSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDurationLockedBy>,
-    pub modified: Option<bool>,
-    pub permanently_delete_after_days: Option<i64>,
-}
-
-crate::typed::int_enum! {
-    GroupSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDurationDeleteType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDurationItems {
-    pub duration: Option<i64>,
-    pub time_unit: Option<
-        GroupSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDurationItemsTimeUnit,
-    >,
-    pub r#type:
-        Option<GroupSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDurationItemsType>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDurationItemsTimeUnit {
-        Year = "year",
-        Month = "month",
-        Day = "day",
-    }
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDurationItemsType {
-        CallLog = "callLog",
-        OnDemandRecording = "onDemandRecording",
-        AutomaticRecording = "automaticRecording",
-        Voicemail = "voicemail",
-        Videomail = "videomail",
-        Sms = "sms",
-        Fax = "fax",
-    }
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsAutoDeleteDataAfterRetentionDurationLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsAutoOptOutInCallQueue {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsAutoOptOutInCallQueueLockedBy>,
-    pub modified: Option<bool>,
-    pub prompt_before_opt_out_call_queue: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsAutoOptOutInCallQueueLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsBlockCallsWithoutCallerId {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsBlockCallsWithoutCallerIdLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsBlockCallsWithoutCallerIdLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsBlockExternalCalls {
-    pub block_business_hours: Option<bool>,
-    pub block_call_action:
-        Option<GroupSettingsUpdatedOldObjectSettingsBlockExternalCallsBlockCallAction>,
-    pub block_closed_hours: Option<bool>,
-    pub block_holiday_hours: Option<bool>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsBlockExternalCallsLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::int_enum! {
-    GroupSettingsUpdatedOldObjectSettingsBlockExternalCallsBlockCallAction {
-        V0 = 0,
-        V9 = 9,
-    }
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsBlockExternalCallsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsCallHandlingForwardingToOtherUsers {
-    pub call_forwarding_type: Option<
-        GroupSettingsUpdatedOldObjectSettingsCallHandlingForwardingToOtherUsersCallForwardingType,
-    >,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<GroupSettingsUpdatedOldObjectSettingsCallHandlingForwardingToOtherUsersLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::int_enum! {
-    GroupSettingsUpdatedOldObjectSettingsCallHandlingForwardingToOtherUsersCallForwardingType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-    }
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsCallHandlingForwardingToOtherUsersLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsCallLiveTranscription {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsCallLiveTranscriptionLockedBy>,
-    pub modified: Option<bool>,
-    pub transcription_start_prompt:
-        Option<GroupSettingsUpdatedOldObjectSettingsCallLiveTranscriptionTranscriptionStartPrompt>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsCallLiveTranscriptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsCallLiveTranscriptionTranscriptionStartPrompt {
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
-    pub enable: Option<bool>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsCallOverflow {
-    pub call_overflow_type:
-        Option<GroupSettingsUpdatedOldObjectSettingsCallOverflowCallOverflowType>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsCallOverflowLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::int_enum! {
-    GroupSettingsUpdatedOldObjectSettingsCallOverflowCallOverflowType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-    }
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsCallOverflowLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsCallPark {
-    pub call_not_picked_up_action: Option<i64>,
-    pub enable: Option<bool>,
-    pub expiration_period: Option<GroupSettingsUpdatedOldObjectSettingsCallParkExpirationPeriod>,
-    pub forward_to: Option<GroupSettingsUpdatedOldObjectSettingsCallParkForwardTo>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsCallParkLockedBy>,
-    pub modified: Option<bool>,
-    pub music_on_park: Option<GroupSettingsUpdatedOldObjectSettingsCallParkMusicOnPark>,
-    pub sequence: Option<GroupSettingsUpdatedOldObjectSettingsCallParkSequence>,
-}
-
-crate::typed::int_enum! {
-    GroupSettingsUpdatedOldObjectSettingsCallParkExpirationPeriod {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-        V7 = 7,
-        V8 = 8,
-        V9 = 9,
-        V10 = 10,
-        V15 = 15,
-        V20 = 20,
-        V25 = 25,
-        V30 = 30,
-        V35 = 35,
-        V40 = 40,
-        V45 = 45,
-        V50 = 50,
-        V55 = 55,
-        V60 = 60,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsCallParkForwardTo {
-    pub display_name: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<GroupSettingsUpdatedOldObjectSettingsCallParkForwardToExtensionType>,
-    pub id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsCallParkForwardToExtensionType {
-        User = "user",
-        ZoomRoom = "zoomRoom",
-        CommonArea = "commonArea",
-        CiscoRoomPolycomRoom = "ciscoRoom/polycomRoom",
-        AutoReceptionist = "autoReceptionist",
-        CallQueue = "callQueue",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsCallParkLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsCallParkMusicOnPark {
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
-}
-
-crate::typed::int_enum! {
-    GroupSettingsUpdatedOldObjectSettingsCallParkSequence {
-        V0 = 0,
-        V1 = 1,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsCallScreening {
-    pub enable: Option<bool>,
-    pub exclude_user_company_contacts: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsCallScreeningLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsCallScreeningLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsCallTransferring {
-    pub call_transferring_type:
-        Option<GroupSettingsUpdatedOldObjectSettingsCallTransferringCallTransferringType>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsCallTransferringLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::int_enum! {
-    GroupSettingsUpdatedOldObjectSettingsCallTransferringCallTransferringType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-    }
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsCallTransferringLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsCheckVoicemailsOverPhone {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsCheckVoicemailsOverPhoneLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsCheckVoicemailsOverPhoneLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsConferenceDtmf {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsConferenceDtmfLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsConferenceDtmfLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsConnectToOperator {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsConnectToOperatorLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsConnectToOperatorLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsDelegation {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsDelegationLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsDelegationLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsDeskPhoneSmartKeyPositionsLayout {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<GroupSettingsUpdatedOldObjectSettingsDeskPhoneSmartKeyPositionsLayoutLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsDeskPhoneSmartKeyPositionsLayoutLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurvey {
-    pub enable: Option<bool>,
-    pub feedback_duration:
-        Option<GroupSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurveyFeedbackDuration>,
-    pub feedback_mos:
-        Option<GroupSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurveyFeedbackMos>,
-    pub feedback_type:
-        Option<GroupSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurveyFeedbackType>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurveyLockedBy>,
-    pub modified: Option<bool>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurveyFeedbackDuration {
-    pub enable: Option<bool>,
-    pub max: Option<i64>,
-    pub min: Option<i64>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurveyFeedbackMos {
-    pub enable: Option<bool>,
-    pub max: Option<String>,
-    pub min: Option<String>,
-}
-
-crate::typed::int_enum! {
-    GroupSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurveyFeedbackType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsDisplayCallFeedbackSurveyLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsE2eEncryption {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsE2eEncryptionLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsE2eEncryptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsElevateToMeeting {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsElevateToMeetingLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsElevateToMeetingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsHandOffToRoom {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsHandOffToRoomLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsHandOffToRoomLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsHidePhoneCallHistoryInIos {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsHidePhoneCallHistoryInIosLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsHidePhoneCallHistoryInIosLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsInternationalCalling {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsInternationalCallingLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsInternationalCallingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsLocalSurvivabilityMode {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsLocalSurvivabilityModeLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsLocalSurvivabilityModeLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsMobileSwitchToCarrier {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsMobileSwitchToCarrierLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsMobileSwitchToCarrierLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsNoHoldConference {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsNoHoldConferenceLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsNoHoldConferenceLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsObfuscateSensitiveDataDuringCall {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<GroupSettingsUpdatedOldObjectSettingsObfuscateSensitiveDataDuringCallLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsObfuscateSensitiveDataDuringCallLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsOnlineFax {
-    pub enable: Option<bool>,
-    pub enable_new_fax_email_notifications: Option<bool>,
-    pub include_fax_as_attachment: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsOnlineFaxLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsOnlineFaxLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsOutboundCalling {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsOutboundCallingLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsOutboundCallingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsOutboundSms {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsOutboundSmsLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsOutboundSmsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsPeerToPeerMedia {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsPeerToPeerMediaLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsPeerToPeerMediaLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsPersonalAudioLibrary {
-    pub allow_music_on_hold_customization: Option<bool>,
-    pub allow_voicemail_and_message_greeting_customization: Option<bool>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsPersonalAudioLibraryLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsPersonalAudioLibraryLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsPreventUsersUploadAudioFiles {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<GroupSettingsUpdatedOldObjectSettingsPreventUsersUploadAudioFilesLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsPreventUsersUploadAudioFilesLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsRestrictedCallHours {
-    pub allow_internal_calls: Option<bool>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsRestrictedCallHoursLockedBy>,
-    pub modified: Option<bool>,
-    pub restricted_holiday_hours_applied: Option<bool>,
-    pub restricted_hours_applied: Option<bool>,
-    pub time_zone: Option<GroupSettingsUpdatedOldObjectSettingsRestrictedCallHoursTimeZone>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsRestrictedCallHoursLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsRestrictedCallHoursTimeZone {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsSelectOutboundCallerId {
-    pub allow_hide_outbound_caller_id: Option<bool>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsSelectOutboundCallerIdLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsSelectOutboundCallerIdLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsSharedVoicemailNotificationByEmail {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<GroupSettingsUpdatedOldObjectSettingsSharedVoicemailNotificationByEmailLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsSharedVoicemailNotificationByEmailLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoomPhone {
-    pub custom_disclaimer_list: Option<Vec<GroupSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList>>,
-    pub display_frequency: Option<GroupSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneDisplayFrequency>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneLockedBy>,
-    pub modified: Option<bool>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList
-{
-    pub body: Option<String>,
-    pub language: Option<String>,
-    pub title: Option<String>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneDisplayFrequency {
-        FirstTimeOnly = "first_time_only",
-        EveryTime = "every_time",
-        EveryMonth = "every_month",
-        EveryQuarter = "every_quarter",
-        Every6Months = "every_6_months",
-        EveryYear = "every_year",
-    }
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsShowCustomDisclaimerWhenUsingZoomPhoneLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsSms {
-    pub enable: Option<bool>,
-    pub international_sms: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsSmsLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsSmsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsSmsAutoReply {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsSmsAutoReplyLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsSmsAutoReplyLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsSmsEtiquetteTool {
-    pub enable: Option<bool>,
-    pub modified: Option<bool>,
-    pub sms_etiquette_policy:
-        Option<Vec<GroupSettingsUpdatedOldObjectSettingsSmsEtiquetteToolSmsEtiquettePolicy>>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsSmsEtiquetteToolSmsEtiquettePolicy {
-    pub action:
-        Option<GroupSettingsUpdatedOldObjectSettingsSmsEtiquetteToolSmsEtiquettePolicyAction>,
-    pub active: Option<bool>,
-    pub content: Option<String>,
-    pub description: Option<String>,
-    pub id: Option<String>,
-    pub name: Option<String>,
-    pub rule: Option<GroupSettingsUpdatedOldObjectSettingsSmsEtiquetteToolSmsEtiquettePolicyRule>,
-}
-
-crate::typed::int_enum! {
-    GroupSettingsUpdatedOldObjectSettingsSmsEtiquetteToolSmsEtiquettePolicyAction {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-crate::typed::int_enum! {
-    GroupSettingsUpdatedOldObjectSettingsSmsEtiquetteToolSmsEtiquettePolicyRule {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsSmsTemplate {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsSmsTemplateLockedBy>,
-    pub modified: Option<bool>,
-    pub sms_template_list:
-        Option<Vec<GroupSettingsUpdatedOldObjectSettingsSmsTemplateSmsTemplateList>>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsSmsTemplateLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsSmsTemplateSmsTemplateList {
-    pub active: Option<bool>,
-    pub content: Option<String>,
-    pub description: Option<String>,
-    pub name: Option<String>,
-    pub sms_template_id: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsUseCallkitForIncomingCallNotificationsInIos {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<
-        GroupSettingsUpdatedOldObjectSettingsUseCallkitForIncomingCallNotificationsInIosLockedBy,
-    >,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsUseCallkitForIncomingCallNotificationsInIosLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsVoicemail {
-    pub allow_delete: Option<bool>,
-    pub allow_download: Option<bool>,
-    pub allow_share: Option<bool>,
-    pub allow_videomail: Option<bool>,
-    pub allow_virtual_background: Option<bool>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsVoicemailLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsVoicemailLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsVoicemailIntentBasedPrioritization {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<GroupSettingsUpdatedOldObjectSettingsVoicemailIntentBasedPrioritizationLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsVoicemailIntentBasedPrioritizationLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsVoicemailNotificationByEmail {
-    pub enable: Option<bool>,
-    pub forward_voicemail_to_email: Option<bool>,
-    pub include_voicemail_file: Option<bool>,
-    pub include_voicemail_transcription: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<GroupSettingsUpdatedOldObjectSettingsVoicemailNotificationByEmailLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsVoicemailNotificationByEmailLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsVoicemailTasks {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsVoicemailTasksLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsVoicemailTasksLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsVoicemailTranscription {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsVoicemailTranscriptionLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsVoicemailTranscriptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsZoomPhoneOnDesktop {
-    pub allow_calling_clients:
-        Option<Vec<GroupSettingsUpdatedOldObjectSettingsZoomPhoneOnDesktopAllowCallingClients>>,
-    pub allow_sms_mms_clients:
-        Option<Vec<GroupSettingsUpdatedOldObjectSettingsZoomPhoneOnDesktopAllowSmsMmsClients>>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsZoomPhoneOnDesktopLockedBy>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsZoomPhoneOnDesktopAllowCallingClients {
-        MacOs = "mac_os",
-        Windows = "windows",
-        VdiClient = "vdi_client",
-        Linux = "linux",
-    }
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsZoomPhoneOnDesktopAllowSmsMmsClients {
-        MacOs = "mac_os",
-        Windows = "windows",
-        VdiClient = "vdi_client",
-        Linux = "linux",
-    }
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsZoomPhoneOnDesktopLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsZoomPhoneOnMobile {
-    pub allow_calling_sms_mms: Option<bool>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsZoomPhoneOnMobileLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsZoomPhoneOnMobileLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GroupSettingsUpdatedOldObjectSettingsZoomPhoneOnPwa {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GroupSettingsUpdatedOldObjectSettingsZoomPhoneOnPwaLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GroupSettingsUpdatedOldObjectSettingsZoomPhoneOnPwaLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GroupSettingsUpdatedObjectSettingsZoomPhoneOnMobile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsUpdatedObjectSettingsZoomPhoneOnMobile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GroupSettingsUpdatedObjectSettingsZoomPhoneOnMobile, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_calling_sms_mms" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GroupSettingsUpdatedObjectSettingsZoomPhoneOnMobile {
+                    allow_calling_sms_mms: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PeeringNumberCnamUpdated {
     pub account_id: String,
     pub object: PeeringNumberCnamUpdatedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PeeringNumberCnamUpdated {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PeeringNumberCnamUpdated;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PeeringNumberCnamUpdated, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PeeringNumberCnamUpdated {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PeeringNumberCnamUpdatedObject {
     pub carrier_code: i64,
     pub cnam: Option<String>,
     pub phone_numbers: Vec<serde_json::Value>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PeeringNumberCnamUpdatedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PeeringNumberCnamUpdatedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PeeringNumberCnamUpdatedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "carrier_code" => v0 = Some(map.next_value()?),
+                        "cnam" => v1 = map.next_value()?,
+                        "phone_numbers" => v2 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PeeringNumberCnamUpdatedObject {
+                    carrier_code: crate::typed::required(v0, "carrier_code")?,
+                    cnam: v1,
+                    phone_numbers: crate::typed::required(v2, "phone_numbers")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PeeringNumberEmergencyAddressUpdated {
     pub account_id: String,
     pub object: PeeringNumberEmergencyAddressUpdatedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PeeringNumberEmergencyAddressUpdated {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PeeringNumberEmergencyAddressUpdated;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PeeringNumberEmergencyAddressUpdated, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PeeringNumberEmergencyAddressUpdated {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PeeringNumberEmergencyAddressUpdatedObject {
     pub carrier_code: i64,
     pub emergency_address: Option<PeeringNumberEmergencyAddressUpdatedObjectEmergencyAddress>,
     pub phone_numbers: Vec<serde_json::Value>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PeeringNumberEmergencyAddressUpdatedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PeeringNumberEmergencyAddressUpdatedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PeeringNumberEmergencyAddressUpdatedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "carrier_code" => v0 = Some(map.next_value()?),
+                        "emergency_address" => v1 = map.next_value()?,
+                        "phone_numbers" => v2 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PeeringNumberEmergencyAddressUpdatedObject {
+                    carrier_code: crate::typed::required(v0, "carrier_code")?,
+                    emergency_address: v1,
+                    phone_numbers: crate::typed::required(v2, "phone_numbers")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PeeringNumberEmergencyAddressUpdatedObjectEmergencyAddress {
     pub address_line1: String,
     pub address_line2: Option<String>,
@@ -10248,18 +11060,121 @@ pub struct PeeringNumberEmergencyAddressUpdatedObjectEmergencyAddress {
     pub zip: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PeeringNumberEmergencyAddressUpdatedObjectEmergencyAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PeeringNumberEmergencyAddressUpdatedObjectEmergencyAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PeeringNumberEmergencyAddressUpdatedObjectEmergencyAddress, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "address_line1" => v0 = Some(map.next_value()?),
+                        "address_line2" => v1 = map.next_value()?,
+                        "city" => v2 = map.next_value()?,
+                        "country" => v3 = map.next_value()?,
+                        "state_code" => v4 = map.next_value()?,
+                        "zip" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PeeringNumberEmergencyAddressUpdatedObjectEmergencyAddress {
+                    address_line1: crate::typed::required(v0, "address_line1")?,
+                    address_line2: v1,
+                    city: v2,
+                    country: v3,
+                    state_code: v4,
+                    zip: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct RecordingCompleted {
     pub account_id: String,
     pub object: RecordingCompletedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for RecordingCompleted {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordingCompleted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingCompleted, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(RecordingCompleted {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct RecordingCompletedObject {
     pub recordings: Vec<RecordingCompletedObjectRecordings>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for RecordingCompletedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordingCompletedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingCompletedObject, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "recordings" => v0 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(RecordingCompletedObject {
+                    recordings: crate::typed::required(v0, "recordings")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct RecordingCompletedObjectRecordings {
     pub accepted_by: Option<RecordingCompletedObjectRecordingsAcceptedBy>,
     pub call_element_id: Option<String>,
@@ -10270,59 +11185,168 @@ pub struct RecordingCompletedObjectRecordings {
     pub callee_did_number: Option<String>,
     pub callee_name: String,
     pub callee_number: String,
-    pub callee_number_type: RecordingCompletedObjectRecordingsCalleeNumberType,
+    pub callee_number_type: AccountSettingsUpdatedDeleteType,
     pub caller_account_code: Option<String>,
     pub caller_did_number: Option<String>,
     pub caller_name: Option<String>,
     pub caller_number: String,
-    pub caller_number_type: RecordingCompletedObjectRecordingsCallerNumberType,
+    pub caller_number_type: AccountSettingsUpdatedDeleteType,
+    /// Format: `date-time`.
     pub date_time: String,
-    pub direction: RecordingCompletedObjectRecordingsDirection,
+    pub direction: CalleeCallElementCompletedObjectCallElementsDirection,
     pub download_url: String,
     pub duration: i64,
+    /// Format: `date-time`.
     pub end_time: Option<String>,
     pub id: String,
-    pub outgoing_by: Option<RecordingCompletedObjectRecordingsOutgoingBy>,
+    pub outgoing_by: Option<RecordingCompletedObjectRecordingsAcceptedBy>,
     pub owner: Option<RecordingCompletedObjectRecordingsOwner>,
     pub recording_type: Option<String>,
-    pub site: Option<RecordingCompletedObjectRecordingsSite>,
+    pub site: Option<CalleeCallLogCompletedObjectCallLogsSite>,
     pub user_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for RecordingCompletedObjectRecordings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordingCompletedObjectRecordings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingCompletedObjectRecordings, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "accepted_by" => v0 = map.next_value()?,
+                        "call_element_id" => v1 = map.next_value()?,
+                        "call_history_id" => v2 = map.next_value()?,
+                        "call_id" => v3 = map.next_value()?,
+                        "call_log_id" => v4 = map.next_value()?,
+                        "callee_account_code" => v5 = map.next_value()?,
+                        "callee_did_number" => v6 = map.next_value()?,
+                        "callee_name" => v7 = Some(map.next_value()?),
+                        "callee_number" => v8 = Some(map.next_value()?),
+                        "callee_number_type" => v9 = Some(map.next_value()?),
+                        "caller_account_code" => v10 = map.next_value()?,
+                        "caller_did_number" => v11 = map.next_value()?,
+                        "caller_name" => v12 = map.next_value()?,
+                        "caller_number" => v13 = Some(map.next_value()?),
+                        "caller_number_type" => v14 = Some(map.next_value()?),
+                        "date_time" => v15 = Some(map.next_value()?),
+                        "direction" => v16 = Some(map.next_value()?),
+                        "download_url" => v17 = Some(map.next_value()?),
+                        "duration" => v18 = Some(map.next_value()?),
+                        "end_time" => v19 = map.next_value()?,
+                        "id" => v20 = Some(map.next_value()?),
+                        "outgoing_by" => v21 = map.next_value()?,
+                        "owner" => v22 = map.next_value()?,
+                        "recording_type" => v23 = map.next_value()?,
+                        "site" => v24 = map.next_value()?,
+                        "user_id" => v25 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(RecordingCompletedObjectRecordings {
+                    accepted_by: v0,
+                    call_element_id: v1,
+                    call_history_id: v2,
+                    call_id: v3,
+                    call_log_id: v4,
+                    callee_account_code: v5,
+                    callee_did_number: v6,
+                    callee_name: crate::typed::required(v7, "callee_name")?,
+                    callee_number: crate::typed::required(v8, "callee_number")?,
+                    callee_number_type: crate::typed::required(v9, "callee_number_type")?,
+                    caller_account_code: v10,
+                    caller_did_number: v11,
+                    caller_name: v12,
+                    caller_number: crate::typed::required(v13, "caller_number")?,
+                    caller_number_type: crate::typed::required(v14, "caller_number_type")?,
+                    date_time: crate::typed::required(v15, "date_time")?,
+                    direction: crate::typed::required(v16, "direction")?,
+                    download_url: crate::typed::required(v17, "download_url")?,
+                    duration: crate::typed::required(v18, "duration")?,
+                    end_time: v19,
+                    id: crate::typed::required(v20, "id")?,
+                    outgoing_by: v21,
+                    owner: v22,
+                    recording_type: v23,
+                    site: v24,
+                    user_id: v25,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct RecordingCompletedObjectRecordingsAcceptedBy {
     pub extension_number: Option<String>,
     pub name: Option<String>,
 }
 
-crate::typed::int_enum! {
-    RecordingCompletedObjectRecordingsCalleeNumberType {
-        V1 = 1,
-        V2 = 2,
+impl<'de> serde::Deserialize<'de> for RecordingCompletedObjectRecordingsAcceptedBy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordingCompletedObjectRecordingsAcceptedBy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingCompletedObjectRecordingsAcceptedBy, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_number" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(RecordingCompletedObjectRecordingsAcceptedBy {
+                    extension_number: v0,
+                    name: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::int_enum! {
-    RecordingCompletedObjectRecordingsCallerNumberType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-crate::typed::string_enum! {
-    RecordingCompletedObjectRecordingsDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct RecordingCompletedObjectRecordingsOutgoingBy {
-    pub extension_number: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct RecordingCompletedObjectRecordingsOwner {
     pub extension_number: Option<i64>,
     pub has_access_permission: Option<bool>,
@@ -10331,123 +11355,156 @@ pub struct RecordingCompletedObjectRecordingsOwner {
     pub r#type: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct RecordingCompletedObjectRecordingsSite {
-    pub id: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct RecordingCompletedForAccessMember {
-    pub account_id: String,
-    pub object: RecordingCompletedForAccessMemberObject,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct RecordingCompletedForAccessMemberObject {
-    pub recordings: Vec<RecordingCompletedForAccessMemberObjectRecordings>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct RecordingCompletedForAccessMemberObjectRecordings {
-    pub accepted_by: Option<RecordingCompletedForAccessMemberObjectRecordingsAcceptedBy>,
-    pub call_element_id: Option<String>,
-    pub call_history_id: Option<String>,
-    pub call_id: Option<String>,
-    pub call_log_id: Option<String>,
-    pub callee_account_code: Option<String>,
-    pub callee_did_number: Option<String>,
-    pub callee_name: String,
-    pub callee_number: String,
-    pub callee_number_type: RecordingCompletedForAccessMemberObjectRecordingsCalleeNumberType,
-    pub caller_account_code: Option<String>,
-    pub caller_did_number: Option<String>,
-    pub caller_name: Option<String>,
-    pub caller_number: String,
-    pub caller_number_type: RecordingCompletedForAccessMemberObjectRecordingsCallerNumberType,
-    pub date_time: String,
-    pub direction: RecordingCompletedForAccessMemberObjectRecordingsDirection,
-    pub download_url: String,
-    pub duration: i64,
-    pub end_time: Option<String>,
-    pub id: String,
-    pub outgoing_by: Option<RecordingCompletedForAccessMemberObjectRecordingsOutgoingBy>,
-    pub owner: Option<RecordingCompletedForAccessMemberObjectRecordingsOwner>,
-    pub recording_type: Option<String>,
-    pub site: Option<RecordingCompletedForAccessMemberObjectRecordingsSite>,
-    pub user_id: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct RecordingCompletedForAccessMemberObjectRecordingsAcceptedBy {
-    pub extension_number: Option<String>,
-    pub name: Option<String>,
-}
-
-crate::typed::int_enum! {
-    RecordingCompletedForAccessMemberObjectRecordingsCalleeNumberType {
-        V1 = 1,
-        V2 = 2,
+impl<'de> serde::Deserialize<'de> for RecordingCompletedObjectRecordingsOwner {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordingCompletedObjectRecordingsOwner;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingCompletedObjectRecordingsOwner, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_number" => v0 = map.next_value()?,
+                        "has_access_permission" => v1 = map.next_value()?,
+                        "id" => v2 = Some(map.next_value()?),
+                        "name" => v3 = Some(map.next_value()?),
+                        "type" => v4 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(RecordingCompletedObjectRecordingsOwner {
+                    extension_number: v0,
+                    has_access_permission: v1,
+                    id: crate::typed::required(v2, "id")?,
+                    name: crate::typed::required(v3, "name")?,
+                    r#type: crate::typed::required(v4, "type")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::int_enum! {
-    RecordingCompletedForAccessMemberObjectRecordingsCallerNumberType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
+pub type RecordingCompletedForAccessMember = RecordingCompleted;
 
-crate::typed::string_enum! {
-    RecordingCompletedForAccessMemberObjectRecordingsDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct RecordingCompletedForAccessMemberObjectRecordingsOutgoingBy {
-    pub extension_number: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct RecordingCompletedForAccessMemberObjectRecordingsOwner {
-    pub extension_number: Option<i64>,
-    pub has_access_permission: Option<bool>,
-    pub id: String,
-    pub name: String,
-    pub r#type: String,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct RecordingCompletedForAccessMemberObjectRecordingsSite {
-    pub id: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct RecordingDeleted {
     pub account_id: String,
     pub object: RecordingDeletedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for RecordingDeleted {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordingDeleted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingDeleted, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(RecordingDeleted {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct RecordingDeletedObject {
-    pub recordings: Vec<RecordingDeletedObjectRecordings>,
+    pub recordings: Vec<CallLogDeletedObjectCallLogs>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct RecordingDeletedObjectRecordings {
-    pub call_id: String,
-    pub id: String,
+impl<'de> serde::Deserialize<'de> for RecordingDeletedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordingDeletedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingDeletedObject, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "recordings" => v0 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(RecordingDeletedObject {
+                    recordings: crate::typed::required(v0, "recordings")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct RecordingFailed {
     pub account_id: String,
     pub object: RecordingFailedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for RecordingFailed {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordingFailed;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingFailed, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(RecordingFailed {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct RecordingFailedObject {
     pub call_id: String,
     pub callee_account_code: Option<String>,
@@ -10455,8 +11512,9 @@ pub struct RecordingFailedObject {
     pub caller_account_code: Option<String>,
     pub caller_number: String,
     pub channel_id: String,
+    /// Format: `date-time`.
     pub date_time: String,
-    pub direction: RecordingFailedObjectDirection,
+    pub direction: CalleeCallElementCompletedObjectCallElementsDirection,
     pub id: String,
     pub owner: RecordingFailedObjectOwner,
     pub recording_type: RecordingFailedObjectRecordingType,
@@ -10464,14 +11522,71 @@ pub struct RecordingFailedObject {
     pub user_id: String,
 }
 
-crate::typed::string_enum! {
-    RecordingFailedObjectDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
+impl<'de> serde::Deserialize<'de> for RecordingFailedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordingFailedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingFailedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = Some(map.next_value()?),
+                        "callee_account_code" => v1 = map.next_value()?,
+                        "callee_number" => v2 = Some(map.next_value()?),
+                        "caller_account_code" => v3 = map.next_value()?,
+                        "caller_number" => v4 = Some(map.next_value()?),
+                        "channel_id" => v5 = Some(map.next_value()?),
+                        "date_time" => v6 = Some(map.next_value()?),
+                        "direction" => v7 = Some(map.next_value()?),
+                        "id" => v8 = Some(map.next_value()?),
+                        "owner" => v9 = Some(map.next_value()?),
+                        "recording_type" => v10 = Some(map.next_value()?),
+                        "sip_id" => v11 = Some(map.next_value()?),
+                        "user_id" => v12 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(RecordingFailedObject {
+                    call_id: crate::typed::required(v0, "call_id")?,
+                    callee_account_code: v1,
+                    callee_number: crate::typed::required(v2, "callee_number")?,
+                    caller_account_code: v3,
+                    caller_number: crate::typed::required(v4, "caller_number")?,
+                    channel_id: crate::typed::required(v5, "channel_id")?,
+                    date_time: crate::typed::required(v6, "date_time")?,
+                    direction: crate::typed::required(v7, "direction")?,
+                    id: crate::typed::required(v8, "id")?,
+                    owner: crate::typed::required(v9, "owner")?,
+                    recording_type: crate::typed::required(v10, "recording_type")?,
+                    sip_id: crate::typed::required(v11, "sip_id")?,
+                    user_id: crate::typed::required(v12, "user_id")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct RecordingFailedObjectOwner {
     pub extension_number: Option<i64>,
     pub id: String,
@@ -10479,8 +11594,45 @@ pub struct RecordingFailedObjectOwner {
     pub r#type: RecordingFailedObjectOwnerType,
 }
 
+impl<'de> serde::Deserialize<'de> for RecordingFailedObjectOwner {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordingFailedObjectOwner;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingFailedObjectOwner, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_number" => v0 = map.next_value()?,
+                        "id" => v1 = Some(map.next_value()?),
+                        "name" => v2 = Some(map.next_value()?),
+                        "type" => v3 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(RecordingFailedObjectOwner {
+                    extension_number: v0,
+                    id: crate::typed::required(v1, "id")?,
+                    name: crate::typed::required(v2, "name")?,
+                    r#type: crate::typed::required(v3, "type")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    RecordingFailedObjectOwnerType {
+    response RecordingFailedObjectOwnerType {
         User = "user",
         CallQueue = "callQueue",
         CommonArea = "commonArea",
@@ -10488,267 +11640,376 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    RecordingFailedObjectRecordingType {
+    response RecordingFailedObjectRecordingType {
         OnDemand = "OnDemand",
         Automatic = "Automatic",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct RecordingPaused {
     pub account_id: String,
     pub object: RecordingPausedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for RecordingPaused {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordingPaused;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingPaused, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(RecordingPaused {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct RecordingPausedObject {
     pub call_id: String,
     pub callee_account_code: Option<String>,
     pub callee_number: String,
     pub caller_account_code: Option<String>,
     pub caller_number: String,
+    /// Format: `date-time`.
     pub date_time: String,
-    pub direction: RecordingPausedObjectDirection,
+    pub direction: CalleeCallElementCompletedObjectCallElementsDirection,
     pub id: String,
-    pub owner: RecordingPausedObjectOwner,
-    pub recording_type: RecordingPausedObjectRecordingType,
+    pub owner: RecordingFailedObjectOwner,
+    pub recording_type: RecordingFailedObjectRecordingType,
     pub user_id: String,
 }
 
-crate::typed::string_enum! {
-    RecordingPausedObjectDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
+impl<'de> serde::Deserialize<'de> for RecordingPausedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordingPausedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingPausedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = Some(map.next_value()?),
+                        "callee_account_code" => v1 = map.next_value()?,
+                        "callee_number" => v2 = Some(map.next_value()?),
+                        "caller_account_code" => v3 = map.next_value()?,
+                        "caller_number" => v4 = Some(map.next_value()?),
+                        "date_time" => v5 = Some(map.next_value()?),
+                        "direction" => v6 = Some(map.next_value()?),
+                        "id" => v7 = Some(map.next_value()?),
+                        "owner" => v8 = Some(map.next_value()?),
+                        "recording_type" => v9 = Some(map.next_value()?),
+                        "user_id" => v10 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(RecordingPausedObject {
+                    call_id: crate::typed::required(v0, "call_id")?,
+                    callee_account_code: v1,
+                    callee_number: crate::typed::required(v2, "callee_number")?,
+                    caller_account_code: v3,
+                    caller_number: crate::typed::required(v4, "caller_number")?,
+                    date_time: crate::typed::required(v5, "date_time")?,
+                    direction: crate::typed::required(v6, "direction")?,
+                    id: crate::typed::required(v7, "id")?,
+                    owner: crate::typed::required(v8, "owner")?,
+                    recording_type: crate::typed::required(v9, "recording_type")?,
+                    user_id: crate::typed::required(v10, "user_id")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct RecordingPausedObjectOwner {
-    pub extension_number: Option<i64>,
-    pub id: String,
-    pub name: String,
-    pub r#type: RecordingPausedObjectOwnerType,
-}
+pub type RecordingPermanentlyDeleted = RecordingDeleted;
 
-crate::typed::string_enum! {
-    RecordingPausedObjectOwnerType {
-        User = "user",
-        CallQueue = "callQueue",
-        CommonArea = "commonArea",
-    }
-}
-
-crate::typed::string_enum! {
-    RecordingPausedObjectRecordingType {
-        OnDemand = "OnDemand",
-        Automatic = "Automatic",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct RecordingPermanentlyDeleted {
-    pub account_id: String,
-    pub object: RecordingPermanentlyDeletedObject,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct RecordingPermanentlyDeletedObject {
-    pub recordings: Vec<RecordingPermanentlyDeletedObjectRecordings>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct RecordingPermanentlyDeletedObjectRecordings {
-    pub call_id: String,
-    pub id: String,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct RecordingResumed {
     pub account_id: String,
     pub object: RecordingResumedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for RecordingResumed {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordingResumed;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingResumed, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(RecordingResumed {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct RecordingResumedObject {
     pub call_id: String,
     pub callee_account_code: Option<String>,
     pub callee_number: String,
     pub caller_account_code: Option<String>,
     pub caller_number: String,
+    /// Format: `date-time`.
     pub date_time: String,
-    pub direction: RecordingResumedObjectDirection,
+    pub direction: CalleeCallElementCompletedObjectCallElementsDirection,
     pub id: String,
     pub owner: RecordingResumedObjectOwner,
-    pub recording_type: RecordingResumedObjectRecordingType,
+    pub recording_type: RecordingFailedObjectRecordingType,
     pub user_id: String,
 }
 
-crate::typed::string_enum! {
-    RecordingResumedObjectDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
+impl<'de> serde::Deserialize<'de> for RecordingResumedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordingResumedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingResumedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = Some(map.next_value()?),
+                        "callee_account_code" => v1 = map.next_value()?,
+                        "callee_number" => v2 = Some(map.next_value()?),
+                        "caller_account_code" => v3 = map.next_value()?,
+                        "caller_number" => v4 = Some(map.next_value()?),
+                        "date_time" => v5 = Some(map.next_value()?),
+                        "direction" => v6 = Some(map.next_value()?),
+                        "id" => v7 = Some(map.next_value()?),
+                        "owner" => v8 = Some(map.next_value()?),
+                        "recording_type" => v9 = Some(map.next_value()?),
+                        "user_id" => v10 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(RecordingResumedObject {
+                    call_id: crate::typed::required(v0, "call_id")?,
+                    callee_account_code: v1,
+                    callee_number: crate::typed::required(v2, "callee_number")?,
+                    caller_account_code: v3,
+                    caller_number: crate::typed::required(v4, "caller_number")?,
+                    date_time: crate::typed::required(v5, "date_time")?,
+                    direction: crate::typed::required(v6, "direction")?,
+                    id: crate::typed::required(v7, "id")?,
+                    owner: crate::typed::required(v8, "owner")?,
+                    recording_type: crate::typed::required(v9, "recording_type")?,
+                    user_id: crate::typed::required(v10, "user_id")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct RecordingResumedObjectOwner {
     pub extension_number: i64,
     pub id: String,
     pub name: String,
-    pub r#type: RecordingResumedObjectOwnerType,
+    pub r#type: RecordingFailedObjectOwnerType,
 }
 
-crate::typed::string_enum! {
-    RecordingResumedObjectOwnerType {
-        User = "user",
-        CallQueue = "callQueue",
-        CommonArea = "commonArea",
+impl<'de> serde::Deserialize<'de> for RecordingResumedObjectOwner {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordingResumedObjectOwner;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingResumedObjectOwner, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_number" => v0 = Some(map.next_value()?),
+                        "id" => v1 = Some(map.next_value()?),
+                        "name" => v2 = Some(map.next_value()?),
+                        "type" => v3 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(RecordingResumedObjectOwner {
+                    extension_number: crate::typed::required(v0, "extension_number")?,
+                    id: crate::typed::required(v1, "id")?,
+                    name: crate::typed::required(v2, "name")?,
+                    r#type: crate::typed::required(v3, "type")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    RecordingResumedObjectRecordingType {
-        OnDemand = "OnDemand",
-        Automatic = "Automatic",
-    }
-}
+pub type RecordingStarted = RecordingFailed;
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct RecordingStarted {
-    pub account_id: String,
-    pub object: RecordingStartedObject,
-}
+pub type RecordingStopped = RecordingFailed;
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct RecordingStartedObject {
-    pub call_id: String,
-    pub callee_account_code: Option<String>,
-    pub callee_number: String,
-    pub caller_account_code: Option<String>,
-    pub caller_number: String,
-    pub channel_id: String,
-    pub date_time: String,
-    pub direction: RecordingStartedObjectDirection,
-    pub id: String,
-    pub owner: RecordingStartedObjectOwner,
-    pub recording_type: RecordingStartedObjectRecordingType,
-    pub sip_id: String,
-    pub user_id: String,
-}
-
-crate::typed::string_enum! {
-    RecordingStartedObjectDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct RecordingStartedObjectOwner {
-    pub extension_number: Option<i64>,
-    pub id: String,
-    pub name: String,
-    pub r#type: RecordingStartedObjectOwnerType,
-}
-
-crate::typed::string_enum! {
-    RecordingStartedObjectOwnerType {
-        User = "user",
-        CallQueue = "callQueue",
-        CommonArea = "commonArea",
-    }
-}
-
-crate::typed::string_enum! {
-    RecordingStartedObjectRecordingType {
-        OnDemand = "OnDemand",
-        Automatic = "Automatic",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct RecordingStopped {
-    pub account_id: String,
-    pub object: RecordingStoppedObject,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct RecordingStoppedObject {
-    pub call_id: String,
-    pub callee_account_code: Option<String>,
-    pub callee_number: String,
-    pub caller_account_code: Option<String>,
-    pub caller_number: String,
-    pub channel_id: String,
-    pub date_time: String,
-    pub direction: RecordingStoppedObjectDirection,
-    pub id: String,
-    pub owner: RecordingStoppedObjectOwner,
-    pub recording_type: RecordingStoppedObjectRecordingType,
-    pub sip_id: String,
-    pub user_id: String,
-}
-
-crate::typed::string_enum! {
-    RecordingStoppedObjectDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct RecordingStoppedObjectOwner {
-    pub extension_number: Option<i64>,
-    pub id: String,
-    pub name: String,
-    pub r#type: RecordingStoppedObjectOwnerType,
-}
-
-crate::typed::string_enum! {
-    RecordingStoppedObjectOwnerType {
-        User = "user",
-        CallQueue = "callQueue",
-        CommonArea = "commonArea",
-    }
-}
-
-crate::typed::string_enum! {
-    RecordingStoppedObjectRecordingType {
-        OnDemand = "OnDemand",
-        Automatic = "Automatic",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct RecordingTranscriptCompleted {
     pub account_id: String,
     pub object: RecordingTranscriptCompletedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for RecordingTranscriptCompleted {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordingTranscriptCompleted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingTranscriptCompleted, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(RecordingTranscriptCompleted {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct RecordingTranscriptCompletedObject {
     pub recordings: Vec<RecordingTranscriptCompletedObjectRecordings>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for RecordingTranscriptCompletedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordingTranscriptCompletedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingTranscriptCompletedObject, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "recordings" => v0 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(RecordingTranscriptCompletedObject {
+                    recordings: crate::typed::required(v0, "recordings")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct RecordingTranscriptCompletedObjectRecordings {
-    pub accepted_by: Option<RecordingTranscriptCompletedObjectRecordingsAcceptedBy>,
+    pub accepted_by: Option<RecordingCompletedObjectRecordingsAcceptedBy>,
     pub call_id: Option<String>,
     pub call_log_id: Option<String>,
     pub callee_account_code: Option<String>,
     pub callee_name: String,
     pub callee_number: String,
-    pub callee_number_type: RecordingTranscriptCompletedObjectRecordingsCalleeNumberType,
+    pub callee_number_type: AccountSettingsUpdatedDeleteType,
     pub caller_account_code: Option<String>,
     pub caller_name: Option<String>,
     pub caller_number: String,
-    pub caller_number_type: RecordingTranscriptCompletedObjectRecordingsCallerNumberType,
+    pub caller_number_type: AccountSettingsUpdatedDeleteType,
+    /// Format: `date-time`.
     pub date_time: String,
-    pub direction: RecordingTranscriptCompletedObjectRecordingsDirection,
+    pub direction: CalleeCallElementCompletedObjectCallElementsDirection,
     pub duration: Option<i64>,
+    /// Format: `date-time`.
     pub end_time: Option<String>,
     pub id: String,
-    pub outgoing_by: Option<RecordingTranscriptCompletedObjectRecordingsOutgoingBy>,
+    pub outgoing_by: Option<RecordingCompletedObjectRecordingsAcceptedBy>,
     pub owner: Option<RecordingTranscriptCompletedObjectRecordingsOwner>,
     pub recording_type: Option<String>,
     pub site: Option<RecordingTranscriptCompletedObjectRecordingsSite>,
@@ -10756,40 +12017,101 @@ pub struct RecordingTranscriptCompletedObjectRecordings {
     pub user_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct RecordingTranscriptCompletedObjectRecordingsAcceptedBy {
-    pub extension_number: Option<String>,
-    pub name: Option<String>,
-}
-
-crate::typed::int_enum! {
-    RecordingTranscriptCompletedObjectRecordingsCalleeNumberType {
-        V1 = 1,
-        V2 = 2,
+impl<'de> serde::Deserialize<'de> for RecordingTranscriptCompletedObjectRecordings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordingTranscriptCompletedObjectRecordings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingTranscriptCompletedObjectRecordings, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "accepted_by" => v0 = map.next_value()?,
+                        "call_id" => v1 = map.next_value()?,
+                        "call_log_id" => v2 = map.next_value()?,
+                        "callee_account_code" => v3 = map.next_value()?,
+                        "callee_name" => v4 = Some(map.next_value()?),
+                        "callee_number" => v5 = Some(map.next_value()?),
+                        "callee_number_type" => v6 = Some(map.next_value()?),
+                        "caller_account_code" => v7 = map.next_value()?,
+                        "caller_name" => v8 = map.next_value()?,
+                        "caller_number" => v9 = Some(map.next_value()?),
+                        "caller_number_type" => v10 = Some(map.next_value()?),
+                        "date_time" => v11 = Some(map.next_value()?),
+                        "direction" => v12 = Some(map.next_value()?),
+                        "duration" => v13 = map.next_value()?,
+                        "end_time" => v14 = map.next_value()?,
+                        "id" => v15 = Some(map.next_value()?),
+                        "outgoing_by" => v16 = map.next_value()?,
+                        "owner" => v17 = map.next_value()?,
+                        "recording_type" => v18 = map.next_value()?,
+                        "site" => v19 = map.next_value()?,
+                        "transcript_download_url" => v20 = Some(map.next_value()?),
+                        "user_id" => v21 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(RecordingTranscriptCompletedObjectRecordings {
+                    accepted_by: v0,
+                    call_id: v1,
+                    call_log_id: v2,
+                    callee_account_code: v3,
+                    callee_name: crate::typed::required(v4, "callee_name")?,
+                    callee_number: crate::typed::required(v5, "callee_number")?,
+                    callee_number_type: crate::typed::required(v6, "callee_number_type")?,
+                    caller_account_code: v7,
+                    caller_name: v8,
+                    caller_number: crate::typed::required(v9, "caller_number")?,
+                    caller_number_type: crate::typed::required(v10, "caller_number_type")?,
+                    date_time: crate::typed::required(v11, "date_time")?,
+                    direction: crate::typed::required(v12, "direction")?,
+                    duration: v13,
+                    end_time: v14,
+                    id: crate::typed::required(v15, "id")?,
+                    outgoing_by: v16,
+                    owner: v17,
+                    recording_type: v18,
+                    site: v19,
+                    transcript_download_url: crate::typed::required(
+                        v20,
+                        "transcript_download_url",
+                    )?,
+                    user_id: v21,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::int_enum! {
-    RecordingTranscriptCompletedObjectRecordingsCallerNumberType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-crate::typed::string_enum! {
-    RecordingTranscriptCompletedObjectRecordingsDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct RecordingTranscriptCompletedObjectRecordingsOutgoingBy {
-    pub extension_number: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct RecordingTranscriptCompletedObjectRecordingsOwner {
     pub extension_number: Option<i64>,
     pub id: String,
@@ -10797,19 +12119,116 @@ pub struct RecordingTranscriptCompletedObjectRecordingsOwner {
     pub r#type: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for RecordingTranscriptCompletedObjectRecordingsOwner {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordingTranscriptCompletedObjectRecordingsOwner;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingTranscriptCompletedObjectRecordingsOwner, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_number" => v0 = map.next_value()?,
+                        "id" => v1 = Some(map.next_value()?),
+                        "name" => v2 = Some(map.next_value()?),
+                        "type" => v3 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(RecordingTranscriptCompletedObjectRecordingsOwner {
+                    extension_number: v0,
+                    id: crate::typed::required(v1, "id")?,
+                    name: crate::typed::required(v2, "name")?,
+                    r#type: crate::typed::required(v3, "type")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct RecordingTranscriptCompletedObjectRecordingsSite {
     pub id: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for RecordingTranscriptCompletedObjectRecordingsSite {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RecordingTranscriptCompletedObjectRecordingsSite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RecordingTranscriptCompletedObjectRecordingsSite, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(RecordingTranscriptCompletedObjectRecordingsSite {
+                    id: crate::typed::required(v0, "id")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct RouteGroupStatusChanged {
     pub account_id: String,
     pub object: RouteGroupStatusChangedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for RouteGroupStatusChanged {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RouteGroupStatusChanged;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RouteGroupStatusChanged, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(RouteGroupStatusChanged {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct RouteGroupStatusChangedObject {
+    /// Format: `date-time`.
     pub detected_time: Option<String>,
     pub module: String,
     pub name: String,
@@ -10819,104 +12238,491 @@ pub struct RouteGroupStatusChangedObject {
     pub target: RouteGroupStatusChangedObjectTarget,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for RouteGroupStatusChangedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RouteGroupStatusChangedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RouteGroupStatusChangedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "detected_time" => v0 = map.next_value()?,
+                        "module" => v1 = Some(map.next_value()?),
+                        "name" => v2 = Some(map.next_value()?),
+                        "route_groups" => v3 = map.next_value()?,
+                        "rule" => v4 = Some(map.next_value()?),
+                        "sbc" => v5 = map.next_value()?,
+                        "target" => v6 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(RouteGroupStatusChangedObject {
+                    detected_time: v0,
+                    module: crate::typed::required(v1, "module")?,
+                    name: crate::typed::required(v2, "name")?,
+                    route_groups: v3,
+                    rule: crate::typed::required(v4, "rule")?,
+                    sbc: v5,
+                    target: crate::typed::required(v6, "target")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct RouteGroupStatusChangedObjectRouteGroups {
     pub id: String,
     pub name: String,
     pub region: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for RouteGroupStatusChangedObjectRouteGroups {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RouteGroupStatusChangedObjectRouteGroups;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RouteGroupStatusChangedObjectRouteGroups, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = Some(map.next_value()?),
+                        "name" => v1 = Some(map.next_value()?),
+                        "region" => v2 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(RouteGroupStatusChangedObjectRouteGroups {
+                    id: crate::typed::required(v0, "id")?,
+                    name: crate::typed::required(v1, "name")?,
+                    region: crate::typed::required(v2, "region")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct RouteGroupStatusChangedObjectRule {
     pub severity: Option<String>,
     pub r#type: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for RouteGroupStatusChangedObjectRule {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RouteGroupStatusChangedObjectRule;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RouteGroupStatusChangedObjectRule, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "severity" => v0 = map.next_value()?,
+                        "type" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(RouteGroupStatusChangedObjectRule {
+                    severity: v0,
+                    r#type: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct RouteGroupStatusChangedObjectTarget {
     pub r#type: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for RouteGroupStatusChangedObjectTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RouteGroupStatusChangedObjectTarget;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RouteGroupStatusChangedObjectTarget, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "type" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(RouteGroupStatusChangedObjectTarget { r#type: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct SmsCampaignNumberOptIn {
     pub account_id: String,
     pub object: SmsCampaignNumberOptInObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SmsCampaignNumberOptIn {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsCampaignNumberOptIn;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsCampaignNumberOptIn, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsCampaignNumberOptIn {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct SmsCampaignNumberOptInObject {
+    /// Format: `date-time`.
     pub date_time: String,
+    /// At most 1 items.
     pub phone_number_campaign_opt_statuses:
         Vec<SmsCampaignNumberOptInObjectPhoneNumberCampaignOptStatuses>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SmsCampaignNumberOptInObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsCampaignNumberOptInObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsCampaignNumberOptInObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "date_time" => v0 = Some(map.next_value()?),
+                        "phone_number_campaign_opt_statuses" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsCampaignNumberOptInObject {
+                    date_time: crate::typed::required(v0, "date_time")?,
+                    phone_number_campaign_opt_statuses: crate::typed::required(
+                        v1,
+                        "phone_number_campaign_opt_statuses",
+                    )?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct SmsCampaignNumberOptInObjectPhoneNumberCampaignOptStatuses {
     pub consumer_phone_number: String,
     pub zoom_phone_user_number: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SmsCampaignNumberOptInObjectPhoneNumberCampaignOptStatuses {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsCampaignNumberOptInObjectPhoneNumberCampaignOptStatuses;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsCampaignNumberOptInObjectPhoneNumberCampaignOptStatuses, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "consumer_phone_number" => v0 = Some(map.next_value()?),
+                        "zoom_phone_user_number" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsCampaignNumberOptInObjectPhoneNumberCampaignOptStatuses {
+                    consumer_phone_number: crate::typed::required(v0, "consumer_phone_number")?,
+                    zoom_phone_user_number: crate::typed::required(v1, "zoom_phone_user_number")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct SmsCampaignNumberOptOut {
     pub account_id: String,
     pub object: SmsCampaignNumberOptOutObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SmsCampaignNumberOptOut {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsCampaignNumberOptOut;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsCampaignNumberOptOut, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsCampaignNumberOptOut {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct SmsCampaignNumberOptOutObject {
+    /// Format: `date_time`.
     pub date_time: String,
+    /// At most 1 items.
     pub phone_number_campaign_opt_statuses:
-        Vec<SmsCampaignNumberOptOutObjectPhoneNumberCampaignOptStatuses>,
+        Vec<SmsCampaignNumberOptInObjectPhoneNumberCampaignOptStatuses>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SmsCampaignNumberOptOutObjectPhoneNumberCampaignOptStatuses {
-    pub consumer_phone_number: String,
-    pub zoom_phone_user_number: String,
+impl<'de> serde::Deserialize<'de> for SmsCampaignNumberOptOutObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsCampaignNumberOptOutObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsCampaignNumberOptOutObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "date_time" => v0 = Some(map.next_value()?),
+                        "phone_number_campaign_opt_statuses" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsCampaignNumberOptOutObject {
+                    date_time: crate::typed::required(v0, "date_time")?,
+                    phone_number_campaign_opt_statuses: crate::typed::required(
+                        v1,
+                        "phone_number_campaign_opt_statuses",
+                    )?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct SmsEtiquetteBlock {
     pub account_id: String,
     pub object: SmsEtiquetteBlockObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SmsEtiquetteBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsEtiquetteBlock;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsEtiquetteBlock, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsEtiquetteBlock {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct SmsEtiquetteBlockObject {
+    /// Format: `date_time`.
     pub date_time: String,
     pub email: String,
     pub message: String,
     pub policy_name: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SmsEtiquetteWarn {
-    pub account_id: String,
-    pub object: SmsEtiquetteWarnObject,
+impl<'de> serde::Deserialize<'de> for SmsEtiquetteBlockObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsEtiquetteBlockObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsEtiquetteBlockObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "date_time" => v0 = Some(map.next_value()?),
+                        "email" => v1 = Some(map.next_value()?),
+                        "message" => v2 = Some(map.next_value()?),
+                        "policy_name" => v3 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsEtiquetteBlockObject {
+                    date_time: crate::typed::required(v0, "date_time")?,
+                    email: crate::typed::required(v1, "email")?,
+                    message: crate::typed::required(v2, "message")?,
+                    policy_name: crate::typed::required(v3, "policy_name")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SmsEtiquetteWarnObject {
-    pub date_time: String,
-    pub email: String,
-    pub message: String,
-    pub policy_name: String,
-}
+pub type SmsEtiquetteWarn = SmsEtiquetteBlock;
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct SmsReceived {
     pub account_id: String,
     pub object: SmsReceivedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SmsReceived {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsReceived;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsReceived, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsReceived {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct SmsReceivedObject {
     pub attachments: Vec<SmsReceivedObjectAttachments>,
+    /// Format: `date-time`.
     pub date_time: String,
     pub message: String,
     pub message_id: String,
     pub message_type: i64,
     pub owner: SmsReceivedObjectOwner,
+    /// At most 100 items.
     pub phone_number_campaign_opt_statuses:
         Option<Vec<SmsReceivedObjectPhoneNumberCampaignOptStatuses>>,
     pub sender: SmsReceivedObjectSender,
@@ -10924,7 +12730,62 @@ pub struct SmsReceivedObject {
     pub to_members: Vec<SmsReceivedObjectToMembers>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SmsReceivedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsReceivedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsReceivedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "attachments" => v0 = Some(map.next_value()?),
+                        "date_time" => v1 = Some(map.next_value()?),
+                        "message" => v2 = Some(map.next_value()?),
+                        "message_id" => v3 = Some(map.next_value()?),
+                        "message_type" => v4 = Some(map.next_value()?),
+                        "owner" => v5 = Some(map.next_value()?),
+                        "phone_number_campaign_opt_statuses" => v6 = map.next_value()?,
+                        "sender" => v7 = Some(map.next_value()?),
+                        "session_id" => v8 = Some(map.next_value()?),
+                        "to_members" => v9 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsReceivedObject {
+                    attachments: crate::typed::required(v0, "attachments")?,
+                    date_time: crate::typed::required(v1, "date_time")?,
+                    message: crate::typed::required(v2, "message")?,
+                    message_id: crate::typed::required(v3, "message_id")?,
+                    message_type: crate::typed::required(v4, "message_type")?,
+                    owner: crate::typed::required(v5, "owner")?,
+                    phone_number_campaign_opt_statuses: v6,
+                    sender: crate::typed::required(v7, "sender")?,
+                    session_id: crate::typed::required(v8, "session_id")?,
+                    to_members: crate::typed::required(v9, "to_members")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct SmsReceivedObjectAttachments {
     pub download_url: String,
     pub id: String,
@@ -10933,22 +12794,96 @@ pub struct SmsReceivedObjectAttachments {
     pub r#type: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SmsReceivedObjectAttachments {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsReceivedObjectAttachments;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsReceivedObjectAttachments, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "download_url" => v0 = Some(map.next_value()?),
+                        "id" => v1 = Some(map.next_value()?),
+                        "name" => v2 = Some(map.next_value()?),
+                        "size" => v3 = Some(map.next_value()?),
+                        "type" => v4 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsReceivedObjectAttachments {
+                    download_url: crate::typed::required(v0, "download_url")?,
+                    id: crate::typed::required(v1, "id")?,
+                    name: crate::typed::required(v2, "name")?,
+                    size: crate::typed::required(v3, "size")?,
+                    r#type: crate::typed::required(v4, "type")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct SmsReceivedObjectOwner {
     pub id: Option<String>,
     pub team_id: Option<String>,
     pub r#type: Option<SmsReceivedObjectOwnerType>,
 }
 
+impl<'de> serde::Deserialize<'de> for SmsReceivedObjectOwner {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsReceivedObjectOwner;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsReceivedObjectOwner, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "team_id" => v1 = map.next_value()?,
+                        "type" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsReceivedObjectOwner {
+                    id: v0,
+                    team_id: v1,
+                    r#type: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    SmsReceivedObjectOwnerType {
+    response SmsReceivedObjectOwnerType {
         User = "user",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct SmsReceivedObjectPhoneNumberCampaignOptStatuses {
     pub consumer_phone_number: String,
     pub opt_in_message: Option<String>,
@@ -10957,8 +12892,48 @@ pub struct SmsReceivedObjectPhoneNumberCampaignOptStatuses {
     pub zoom_phone_user_number: String,
 }
 
+impl<'de> serde::Deserialize<'de> for SmsReceivedObjectPhoneNumberCampaignOptStatuses {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsReceivedObjectPhoneNumberCampaignOptStatuses;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsReceivedObjectPhoneNumberCampaignOptStatuses, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "consumer_phone_number" => v0 = Some(map.next_value()?),
+                        "opt_in_message" => v1 = map.next_value()?,
+                        "opt_in_status" => v2 = map.next_value()?,
+                        "opt_status" => v3 = Some(map.next_value()?),
+                        "zoom_phone_user_number" => v4 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsReceivedObjectPhoneNumberCampaignOptStatuses {
+                    consumer_phone_number: crate::typed::required(v0, "consumer_phone_number")?,
+                    opt_in_message: v1,
+                    opt_in_status: v2,
+                    opt_status: crate::typed::required(v3, "opt_status")?,
+                    zoom_phone_user_number: crate::typed::required(v4, "zoom_phone_user_number")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    SmsReceivedObjectPhoneNumberCampaignOptStatusesOptInStatus {
+    response SmsReceivedObjectPhoneNumberCampaignOptStatusesOptInStatus {
         V0 = 0,
         V1 = 1,
         V2 = 2,
@@ -10968,30 +12943,59 @@ crate::typed::int_enum! {
 }
 
 crate::typed::string_enum! {
-    SmsReceivedObjectPhoneNumberCampaignOptStatusesOptStatus {
+    response SmsReceivedObjectPhoneNumberCampaignOptStatusesOptStatus {
         Pending = "pending",
         OptOut = "opt_out",
         OptIn = "opt_in",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct SmsReceivedObjectSender {
     pub display_name: Option<String>,
     pub id: Option<String>,
     pub phone_number: String,
-    pub r#type: Option<SmsReceivedObjectSenderType>,
+    pub r#type: Option<SmsReceivedObjectOwnerType>,
 }
 
-crate::typed::string_enum! {
-    SmsReceivedObjectSenderType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
+impl<'de> serde::Deserialize<'de> for SmsReceivedObjectSender {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsReceivedObjectSender;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsReceivedObjectSender, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "phone_number" => v2 = Some(map.next_value()?),
+                        "type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsReceivedObjectSender {
+                    display_name: v0,
+                    id: v1,
+                    phone_number: crate::typed::required(v2, "phone_number")?,
+                    r#type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct SmsReceivedObjectToMembers {
     pub display_name: Option<String>,
     pub id: Option<String>,
@@ -11000,203 +13004,365 @@ pub struct SmsReceivedObjectToMembers {
     pub r#type: Option<SmsReceivedObjectToMembersType>,
 }
 
+impl<'de> serde::Deserialize<'de> for SmsReceivedObjectToMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsReceivedObjectToMembers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsReceivedObjectToMembers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "is_message_owner" => v2 = map.next_value()?,
+                        "phone_number" => v3 = Some(map.next_value()?),
+                        "type" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsReceivedObjectToMembers {
+                    display_name: v0,
+                    id: v1,
+                    is_message_owner: v2,
+                    phone_number: crate::typed::required(v3, "phone_number")?,
+                    r#type: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    SmsReceivedObjectToMembersType {
+    response SmsReceivedObjectToMembersType {
         User = "user",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct SmsSent {
     pub account_id: String,
     pub object: SmsSentObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SmsSent {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsSent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsSent, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsSent {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct SmsSentObject {
-    pub attachments: Vec<SmsSentObjectAttachments>,
+    pub attachments: Vec<SmsReceivedObjectAttachments>,
+    /// Format: `date-time`.
     pub date_time: String,
     pub failure_reason: Option<String>,
     pub message: String,
     pub message_id: String,
     pub message_type: i64,
     pub owner: SmsSentObjectOwner,
+    /// At most 100 items.
     pub phone_number_campaign_opt_statuses:
-        Option<Vec<SmsSentObjectPhoneNumberCampaignOptStatuses>>,
+        Option<Vec<SmsReceivedObjectPhoneNumberCampaignOptStatuses>>,
     pub sender: SmsSentObjectSender,
     pub session_id: String,
-    pub to_members: Vec<SmsSentObjectToMembers>,
+    pub to_members: Vec<SmsReceivedObjectSender>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SmsSentObjectAttachments {
-    pub download_url: String,
-    pub id: String,
-    pub name: String,
-    pub size: i64,
-    pub r#type: String,
+impl<'de> serde::Deserialize<'de> for SmsSentObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsSentObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsSentObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "attachments" => v0 = Some(map.next_value()?),
+                        "date_time" => v1 = Some(map.next_value()?),
+                        "failure_reason" => v2 = map.next_value()?,
+                        "message" => v3 = Some(map.next_value()?),
+                        "message_id" => v4 = Some(map.next_value()?),
+                        "message_type" => v5 = Some(map.next_value()?),
+                        "owner" => v6 = Some(map.next_value()?),
+                        "phone_number_campaign_opt_statuses" => v7 = map.next_value()?,
+                        "sender" => v8 = Some(map.next_value()?),
+                        "session_id" => v9 = Some(map.next_value()?),
+                        "to_members" => v10 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsSentObject {
+                    attachments: crate::typed::required(v0, "attachments")?,
+                    date_time: crate::typed::required(v1, "date_time")?,
+                    failure_reason: v2,
+                    message: crate::typed::required(v3, "message")?,
+                    message_id: crate::typed::required(v4, "message_id")?,
+                    message_type: crate::typed::required(v5, "message_type")?,
+                    owner: crate::typed::required(v6, "owner")?,
+                    phone_number_campaign_opt_statuses: v7,
+                    sender: crate::typed::required(v8, "sender")?,
+                    session_id: crate::typed::required(v9, "session_id")?,
+                    to_members: crate::typed::required(v10, "to_members")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct SmsSentObjectOwner {
     pub id: Option<String>,
     pub sms_sender_user_id: Option<String>,
-    pub r#type: Option<SmsSentObjectOwnerType>,
+    pub r#type: Option<SmsReceivedObjectOwnerType>,
 }
 
-crate::typed::string_enum! {
-    SmsSentObjectOwnerType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
+impl<'de> serde::Deserialize<'de> for SmsSentObjectOwner {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsSentObjectOwner;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsSentObjectOwner, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "sms_sender_user_id" => v1 = map.next_value()?,
+                        "type" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsSentObjectOwner {
+                    id: v0,
+                    sms_sender_user_id: v1,
+                    r#type: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SmsSentObjectPhoneNumberCampaignOptStatuses {
-    pub consumer_phone_number: String,
-    pub opt_in_message: Option<String>,
-    pub opt_in_status: Option<SmsSentObjectPhoneNumberCampaignOptStatusesOptInStatus>,
-    pub opt_status: SmsSentObjectPhoneNumberCampaignOptStatusesOptStatus,
-    pub zoom_phone_user_number: String,
-}
-
-crate::typed::int_enum! {
-    SmsSentObjectPhoneNumberCampaignOptStatusesOptInStatus {
-        V0 = 0,
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-    }
-}
-
-crate::typed::string_enum! {
-    SmsSentObjectPhoneNumberCampaignOptStatusesOptStatus {
-        Pending = "pending",
-        OptOut = "opt_out",
-        OptIn = "opt_in",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct SmsSentObjectSender {
     pub display_name: Option<String>,
     pub id: Option<String>,
     pub phone_number: String,
-    pub r#type: Option<SmsSentObjectSenderType>,
+    pub r#type: Option<SmsReceivedObjectToMembersType>,
 }
 
-crate::typed::string_enum! {
-    SmsSentObjectSenderType {
-        User = "user",
+impl<'de> serde::Deserialize<'de> for SmsSentObjectSender {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsSentObjectSender;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsSentObjectSender, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "phone_number" => v2 = Some(map.next_value()?),
+                        "type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsSentObjectSender {
+                    display_name: v0,
+                    id: v1,
+                    phone_number: crate::typed::required(v2, "phone_number")?,
+                    r#type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SmsSentObjectToMembers {
-    pub display_name: Option<String>,
-    pub id: Option<String>,
-    pub phone_number: String,
-    pub r#type: Option<SmsSentObjectToMembersType>,
-}
-
-crate::typed::string_enum! {
-    SmsSentObjectToMembersType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct SmsSentFailed {
     pub account_id: String,
     pub object: SmsSentFailedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SmsSentFailed {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsSentFailed;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsSentFailed, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsSentFailed {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct SmsSentFailedObject {
-    pub attachments: Vec<SmsSentFailedObjectAttachments>,
+    pub attachments: Vec<SmsReceivedObjectAttachments>,
+    /// Format: `date-time`.
     pub date_time: String,
     pub failure_reason: Option<String>,
     pub message: String,
     pub message_id: String,
     pub message_type: i64,
-    pub owner: SmsSentFailedObjectOwner,
+    pub owner: SmsSentObjectOwner,
+    /// At most 100 items.
     pub phone_number_campaign_opt_statuses:
-        Option<Vec<SmsSentFailedObjectPhoneNumberCampaignOptStatuses>>,
-    pub sender: SmsSentFailedObjectSender,
+        Option<Vec<SmsReceivedObjectPhoneNumberCampaignOptStatuses>>,
+    pub sender: SmsSentObjectSender,
     pub session_id: String,
     pub to_members: Vec<SmsSentFailedObjectToMembers>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SmsSentFailedObjectAttachments {
-    pub download_url: String,
-    pub id: String,
-    pub name: String,
-    pub size: i64,
-    pub r#type: String,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SmsSentFailedObjectOwner {
-    pub id: Option<String>,
-    pub sms_sender_user_id: Option<String>,
-    pub r#type: Option<SmsSentFailedObjectOwnerType>,
-}
-
-crate::typed::string_enum! {
-    SmsSentFailedObjectOwnerType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
+impl<'de> serde::Deserialize<'de> for SmsSentFailedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsSentFailedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsSentFailedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "attachments" => v0 = Some(map.next_value()?),
+                        "date_time" => v1 = Some(map.next_value()?),
+                        "failure_reason" => v2 = map.next_value()?,
+                        "message" => v3 = Some(map.next_value()?),
+                        "message_id" => v4 = Some(map.next_value()?),
+                        "message_type" => v5 = Some(map.next_value()?),
+                        "owner" => v6 = Some(map.next_value()?),
+                        "phone_number_campaign_opt_statuses" => v7 = map.next_value()?,
+                        "sender" => v8 = Some(map.next_value()?),
+                        "session_id" => v9 = Some(map.next_value()?),
+                        "to_members" => v10 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsSentFailedObject {
+                    attachments: crate::typed::required(v0, "attachments")?,
+                    date_time: crate::typed::required(v1, "date_time")?,
+                    failure_reason: v2,
+                    message: crate::typed::required(v3, "message")?,
+                    message_id: crate::typed::required(v4, "message_id")?,
+                    message_type: crate::typed::required(v5, "message_type")?,
+                    owner: crate::typed::required(v6, "owner")?,
+                    phone_number_campaign_opt_statuses: v7,
+                    sender: crate::typed::required(v8, "sender")?,
+                    session_id: crate::typed::required(v9, "session_id")?,
+                    to_members: crate::typed::required(v10, "to_members")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SmsSentFailedObjectPhoneNumberCampaignOptStatuses {
-    pub consumer_phone_number: String,
-    pub opt_in_message: Option<String>,
-    pub opt_in_status: Option<SmsSentFailedObjectPhoneNumberCampaignOptStatusesOptInStatus>,
-    pub opt_status: SmsSentFailedObjectPhoneNumberCampaignOptStatusesOptStatus,
-    pub zoom_phone_user_number: String,
-}
-
-crate::typed::int_enum! {
-    SmsSentFailedObjectPhoneNumberCampaignOptStatusesOptInStatus {
-        V0 = 0,
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-    }
-}
-
-crate::typed::string_enum! {
-    SmsSentFailedObjectPhoneNumberCampaignOptStatusesOptStatus {
-        Pending = "pending",
-        OptOut = "opt_out",
-        OptIn = "opt_in",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SmsSentFailedObjectSender {
-    pub display_name: Option<String>,
-    pub id: Option<String>,
-    pub phone_number: String,
-    pub r#type: Option<SmsSentFailedObjectSenderType>,
-}
-
-crate::typed::string_enum! {
-    SmsSentFailedObjectSenderType {
-        User = "user",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct SmsSentFailedObjectToMembers {
     pub display_name: Option<String>,
     pub id: Option<String>,
@@ -11204,47 +13370,83 @@ pub struct SmsSentFailedObjectToMembers {
     pub phone_number: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct TransferCallToVoicemailInitiated {
-    pub account_id: String,
-    pub object: TransferCallToVoicemailInitiatedObject,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct TransferCallToVoicemailInitiatedObject {
-    pub call_id: String,
-    pub date_time: String,
-    pub failure_reason: Option<String>,
-    pub owner: Option<TransferCallToVoicemailInitiatedObjectOwner>,
-    pub transfer_account_code: Option<String>,
-    pub transfer_phone_number: String,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct TransferCallToVoicemailInitiatedObjectOwner {
-    pub extension_number: Option<i64>,
-    pub id: Option<String>,
-    pub name: Option<String>,
-    pub r#type: Option<TransferCallToVoicemailInitiatedObjectOwnerType>,
-}
-
-crate::typed::string_enum! {
-    TransferCallToVoicemailInitiatedObjectOwnerType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
+impl<'de> serde::Deserialize<'de> for SmsSentFailedObjectToMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsSentFailedObjectToMembers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsSentFailedObjectToMembers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "is_message_owner" => v2 = map.next_value()?,
+                        "phone_number" => v3 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsSentFailedObjectToMembers {
+                    display_name: v0,
+                    id: v1,
+                    is_message_owner: v2,
+                    phone_number: crate::typed::required(v3, "phone_number")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+pub type TransferCallToVoicemailInitiated = BlindTransferInitiated;
+
+#[derive(Debug, Clone)]
 pub struct TransferRecipientUpdated {
     pub account_id: String,
     pub object: TransferRecipientUpdatedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for TransferRecipientUpdated {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TransferRecipientUpdated;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TransferRecipientUpdated, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(TransferRecipientUpdated {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct TransferRecipientUpdatedObject {
     pub call_id: String,
     pub date_time: String,
@@ -11253,7 +13455,47 @@ pub struct TransferRecipientUpdatedObject {
     pub recipient: TransferRecipientUpdatedObjectRecipient,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for TransferRecipientUpdatedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TransferRecipientUpdatedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TransferRecipientUpdatedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = Some(map.next_value()?),
+                        "date_time" => v1 = Some(map.next_value()?),
+                        "failure_reason" => v2 = map.next_value()?,
+                        "owner" => v3 = map.next_value()?,
+                        "recipient" => v4 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(TransferRecipientUpdatedObject {
+                    call_id: crate::typed::required(v0, "call_id")?,
+                    date_time: crate::typed::required(v1, "date_time")?,
+                    failure_reason: v2,
+                    owner: v3,
+                    recipient: crate::typed::required(v4, "recipient")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct TransferRecipientUpdatedObjectOwner {
     pub extension_number: Option<i64>,
     pub id: Option<String>,
@@ -11261,8 +13503,45 @@ pub struct TransferRecipientUpdatedObjectOwner {
     pub r#type: Option<TransferRecipientUpdatedObjectOwnerType>,
 }
 
+impl<'de> serde::Deserialize<'de> for TransferRecipientUpdatedObjectOwner {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TransferRecipientUpdatedObjectOwner;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TransferRecipientUpdatedObjectOwner, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_number" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        "type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(TransferRecipientUpdatedObjectOwner {
+                    extension_number: v0,
+                    id: v1,
+                    name: v2,
+                    r#type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    TransferRecipientUpdatedObjectOwnerType {
+    response TransferRecipientUpdatedObjectOwnerType {
         User = "user",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
@@ -11277,63 +13556,161 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct TransferRecipientUpdatedObjectRecipient {
-    pub connection_type: Option<TransferRecipientUpdatedObjectRecipientConnectionType>,
+    pub connection_type: Option<CalleeAnsweredObjectCalleeConnectionType>,
     pub extension_number: Option<i64>,
     pub name: Option<String>,
     pub phone_number: Option<String>,
 }
 
-crate::typed::string_enum! {
-    TransferRecipientUpdatedObjectRecipientConnectionType {
-        PstnOffNet = "pstn_off_net",
-        Voip = "voip",
-        PstnOnNet = "pstn_on_net",
-        ContactCenter = "contact_center",
-        Byop = "byop",
+impl<'de> serde::Deserialize<'de> for TransferRecipientUpdatedObjectRecipient {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TransferRecipientUpdatedObjectRecipient;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TransferRecipientUpdatedObjectRecipient, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "connection_type" => v0 = map.next_value()?,
+                        "extension_number" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        "phone_number" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(TransferRecipientUpdatedObjectRecipient {
+                    connection_type: v0,
+                    extension_number: v1,
+                    name: v2,
+                    phone_number: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct VoicemailDeleted {
     pub account_id: String,
     pub object: VoicemailDeletedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for VoicemailDeleted {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VoicemailDeleted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoicemailDeleted, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(VoicemailDeleted {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct VoicemailDeletedObject {
-    pub voice_mails: Vec<VoicemailDeletedObjectVoiceMails>,
+    pub voice_mails: Vec<RecordingTranscriptCompletedObjectRecordingsSite>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct VoicemailDeletedObjectVoiceMails {
-    pub id: String,
+impl<'de> serde::Deserialize<'de> for VoicemailDeletedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VoicemailDeletedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoicemailDeletedObject, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "voice_mails" => v0 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(VoicemailDeletedObject {
+                    voice_mails: crate::typed::required(v0, "voice_mails")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct VoicemailPermanentlyDeleted {
-    pub account_id: String,
-    pub object: VoicemailPermanentlyDeletedObject,
-}
+pub type VoicemailPermanentlyDeleted = VoicemailDeleted;
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct VoicemailPermanentlyDeletedObject {
-    pub voice_mails: Vec<VoicemailPermanentlyDeletedObjectVoiceMails>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct VoicemailPermanentlyDeletedObjectVoiceMails {
-    pub id: String,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct VoicemailReceived {
     pub account_id: String,
     pub object: VoicemailReceivedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for VoicemailReceived {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VoicemailReceived;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoicemailReceived, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(VoicemailReceived {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct VoicemailReceivedObject {
     pub call_element_id: Option<String>,
     pub call_history_id: Option<String>,
@@ -11341,57 +13718,158 @@ pub struct VoicemailReceivedObject {
     pub call_log_id: Option<String>,
     pub callee_account_code: Option<String>,
     pub callee_did_number: Option<String>,
-    pub callee_extension_type: VoicemailReceivedObjectCalleeExtensionType,
+    pub callee_extension_type: CalleeCallCompletedObjectCallLogsForwardedByExtensionType,
     pub callee_id: String,
     pub callee_name: String,
     pub callee_number: String,
-    pub callee_number_type: VoicemailReceivedObjectCalleeNumberType,
+    pub callee_number_type: AccountSettingsUpdatedDeleteType,
     pub callee_user_id: Option<String>,
     pub caller_account_code: Option<String>,
     pub caller_did_number: Option<String>,
     pub caller_name: String,
     pub caller_number: String,
-    pub caller_number_type: VoicemailReceivedObjectCallerNumberType,
+    pub caller_number_type: AccountSettingsUpdatedDeleteType,
     pub caller_user_id: Option<String>,
+    /// Format: `date-time`.
     pub date_time: String,
+    /// Format: `url`.
     pub download_url: String,
     pub duration: i64,
     pub id: String,
 }
 
-crate::typed::string_enum! {
-    VoicemailReceivedObjectCalleeExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        SharedLineGroup = "sharedLineGroup",
+impl<'de> serde::Deserialize<'de> for VoicemailReceivedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VoicemailReceivedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoicemailReceivedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_element_id" => v0 = map.next_value()?,
+                        "call_history_id" => v1 = map.next_value()?,
+                        "call_id" => v2 = map.next_value()?,
+                        "call_log_id" => v3 = map.next_value()?,
+                        "callee_account_code" => v4 = map.next_value()?,
+                        "callee_did_number" => v5 = map.next_value()?,
+                        "callee_extension_type" => v6 = Some(map.next_value()?),
+                        "callee_id" => v7 = Some(map.next_value()?),
+                        "callee_name" => v8 = Some(map.next_value()?),
+                        "callee_number" => v9 = Some(map.next_value()?),
+                        "callee_number_type" => v10 = Some(map.next_value()?),
+                        "callee_user_id" => v11 = map.next_value()?,
+                        "caller_account_code" => v12 = map.next_value()?,
+                        "caller_did_number" => v13 = map.next_value()?,
+                        "caller_name" => v14 = Some(map.next_value()?),
+                        "caller_number" => v15 = Some(map.next_value()?),
+                        "caller_number_type" => v16 = Some(map.next_value()?),
+                        "caller_user_id" => v17 = map.next_value()?,
+                        "date_time" => v18 = Some(map.next_value()?),
+                        "download_url" => v19 = Some(map.next_value()?),
+                        "duration" => v20 = Some(map.next_value()?),
+                        "id" => v21 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(VoicemailReceivedObject {
+                    call_element_id: v0,
+                    call_history_id: v1,
+                    call_id: v2,
+                    call_log_id: v3,
+                    callee_account_code: v4,
+                    callee_did_number: v5,
+                    callee_extension_type: crate::typed::required(v6, "callee_extension_type")?,
+                    callee_id: crate::typed::required(v7, "callee_id")?,
+                    callee_name: crate::typed::required(v8, "callee_name")?,
+                    callee_number: crate::typed::required(v9, "callee_number")?,
+                    callee_number_type: crate::typed::required(v10, "callee_number_type")?,
+                    callee_user_id: v11,
+                    caller_account_code: v12,
+                    caller_did_number: v13,
+                    caller_name: crate::typed::required(v14, "caller_name")?,
+                    caller_number: crate::typed::required(v15, "caller_number")?,
+                    caller_number_type: crate::typed::required(v16, "caller_number_type")?,
+                    caller_user_id: v17,
+                    date_time: crate::typed::required(v18, "date_time")?,
+                    download_url: crate::typed::required(v19, "download_url")?,
+                    duration: crate::typed::required(v20, "duration")?,
+                    id: crate::typed::required(v21, "id")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::int_enum! {
-    VoicemailReceivedObjectCalleeNumberType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-crate::typed::int_enum! {
-    VoicemailReceivedObjectCallerNumberType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct VoicemailReceivedForAccessMember {
     pub account_id: String,
     pub object: VoicemailReceivedForAccessMemberObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for VoicemailReceivedForAccessMember {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VoicemailReceivedForAccessMember;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoicemailReceivedForAccessMember, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(VoicemailReceivedForAccessMember {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct VoicemailReceivedForAccessMemberObject {
     pub access_member_extension_type:
-        Option<VoicemailReceivedForAccessMemberObjectAccessMemberExtensionType>,
+        Option<VoicemailReceivedForMemberObjectAccessMemberExtensionType>,
     pub access_member_id: Option<String>,
     pub call_element_id: Option<String>,
     pub call_history_id: Option<String>,
@@ -11399,112 +13877,304 @@ pub struct VoicemailReceivedForAccessMemberObject {
     pub call_log_id: Option<String>,
     pub callee_account_code: Option<String>,
     pub callee_did_number: Option<String>,
-    pub callee_extension_type: VoicemailReceivedForAccessMemberObjectCalleeExtensionType,
+    pub callee_extension_type: CalleeCallCompletedObjectCallLogsForwardedByExtensionType,
     pub callee_id: String,
     pub callee_name: String,
     pub callee_number: String,
-    pub callee_number_type: VoicemailReceivedForAccessMemberObjectCalleeNumberType,
+    pub callee_number_type: AccountSettingsUpdatedDeleteType,
     pub callee_user_id: Option<String>,
     pub caller_account_code: Option<String>,
     pub caller_did_number: Option<String>,
     pub caller_name: String,
     pub caller_number: String,
-    pub caller_number_type: VoicemailReceivedForAccessMemberObjectCallerNumberType,
+    pub caller_number_type: AccountSettingsUpdatedDeleteType,
+    /// Format: `date-time`.
     pub date_time: String,
+    /// Format: `url`.
     pub download_url: String,
     pub duration: i64,
     pub id: String,
 }
 
+impl<'de> serde::Deserialize<'de> for VoicemailReceivedForAccessMemberObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VoicemailReceivedForAccessMemberObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoicemailReceivedForAccessMemberObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "access_member_extension_type" => v0 = map.next_value()?,
+                        "access_member_id" => v1 = map.next_value()?,
+                        "call_element_id" => v2 = map.next_value()?,
+                        "call_history_id" => v3 = map.next_value()?,
+                        "call_id" => v4 = map.next_value()?,
+                        "call_log_id" => v5 = map.next_value()?,
+                        "callee_account_code" => v6 = map.next_value()?,
+                        "callee_did_number" => v7 = map.next_value()?,
+                        "callee_extension_type" => v8 = Some(map.next_value()?),
+                        "callee_id" => v9 = Some(map.next_value()?),
+                        "callee_name" => v10 = Some(map.next_value()?),
+                        "callee_number" => v11 = Some(map.next_value()?),
+                        "callee_number_type" => v12 = Some(map.next_value()?),
+                        "callee_user_id" => v13 = map.next_value()?,
+                        "caller_account_code" => v14 = map.next_value()?,
+                        "caller_did_number" => v15 = map.next_value()?,
+                        "caller_name" => v16 = Some(map.next_value()?),
+                        "caller_number" => v17 = Some(map.next_value()?),
+                        "caller_number_type" => v18 = Some(map.next_value()?),
+                        "date_time" => v19 = Some(map.next_value()?),
+                        "download_url" => v20 = Some(map.next_value()?),
+                        "duration" => v21 = Some(map.next_value()?),
+                        "id" => v22 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(VoicemailReceivedForAccessMemberObject {
+                    access_member_extension_type: v0,
+                    access_member_id: v1,
+                    call_element_id: v2,
+                    call_history_id: v3,
+                    call_id: v4,
+                    call_log_id: v5,
+                    callee_account_code: v6,
+                    callee_did_number: v7,
+                    callee_extension_type: crate::typed::required(v8, "callee_extension_type")?,
+                    callee_id: crate::typed::required(v9, "callee_id")?,
+                    callee_name: crate::typed::required(v10, "callee_name")?,
+                    callee_number: crate::typed::required(v11, "callee_number")?,
+                    callee_number_type: crate::typed::required(v12, "callee_number_type")?,
+                    callee_user_id: v13,
+                    caller_account_code: v14,
+                    caller_did_number: v15,
+                    caller_name: crate::typed::required(v16, "caller_name")?,
+                    caller_number: crate::typed::required(v17, "caller_number")?,
+                    caller_number_type: crate::typed::required(v18, "caller_number_type")?,
+                    date_time: crate::typed::required(v19, "date_time")?,
+                    download_url: crate::typed::required(v20, "download_url")?,
+                    duration: crate::typed::required(v21, "duration")?,
+                    id: crate::typed::required(v22, "id")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    VoicemailReceivedForAccessMemberObjectAccessMemberExtensionType {
+    response VoicemailReceivedForMemberObjectAccessMemberExtensionType {
         User = "user",
         CommonAreaPhone = "commonAreaPhone",
     }
 }
 
-crate::typed::string_enum! {
-    VoicemailReceivedForAccessMemberObjectCalleeExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-crate::typed::int_enum! {
-    VoicemailReceivedForAccessMemberObjectCalleeNumberType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-crate::typed::int_enum! {
-    VoicemailReceivedForAccessMemberObjectCallerNumberType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct VoicemailTranscriptCompleted {
     pub account_id: String,
     pub object: VoicemailTranscriptCompletedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for VoicemailTranscriptCompleted {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VoicemailTranscriptCompleted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoicemailTranscriptCompleted, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(VoicemailTranscriptCompleted {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct VoicemailTranscriptCompletedObject {
     pub call_element_id: Option<String>,
     pub call_history_id: Option<String>,
     pub call_id: Option<String>,
     pub call_log_id: Option<String>,
     pub callee_account_code: Option<String>,
-    pub callee_extension_type: Option<VoicemailTranscriptCompletedObjectCalleeExtensionType>,
+    pub callee_extension_type: Option<CalleeCallCompletedObjectCallLogsForwardedByExtensionType>,
     pub callee_id: Option<String>,
     pub callee_name: String,
     pub callee_number: String,
-    pub callee_number_type: VoicemailTranscriptCompletedObjectCalleeNumberType,
+    pub callee_number_type: AccountSettingsUpdatedDeleteType,
     pub callee_user_id: Option<String>,
     pub caller_account_code: Option<String>,
     pub caller_name: String,
     pub caller_number: String,
-    pub caller_number_type: VoicemailTranscriptCompletedObjectCallerNumberType,
+    pub caller_number_type: AccountSettingsUpdatedDeleteType,
+    /// Format: `date-time`.
     pub date_time: String,
     pub id: String,
     pub transcription: VoicemailTranscriptCompletedObjectTranscription,
 }
 
-crate::typed::string_enum! {
-    VoicemailTranscriptCompletedObjectCalleeExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        SharedLineGroup = "sharedLineGroup",
+impl<'de> serde::Deserialize<'de> for VoicemailTranscriptCompletedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VoicemailTranscriptCompletedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoicemailTranscriptCompletedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_element_id" => v0 = map.next_value()?,
+                        "call_history_id" => v1 = map.next_value()?,
+                        "call_id" => v2 = map.next_value()?,
+                        "call_log_id" => v3 = map.next_value()?,
+                        "callee_account_code" => v4 = map.next_value()?,
+                        "callee_extension_type" => v5 = map.next_value()?,
+                        "callee_id" => v6 = map.next_value()?,
+                        "callee_name" => v7 = Some(map.next_value()?),
+                        "callee_number" => v8 = Some(map.next_value()?),
+                        "callee_number_type" => v9 = Some(map.next_value()?),
+                        "callee_user_id" => v10 = map.next_value()?,
+                        "caller_account_code" => v11 = map.next_value()?,
+                        "caller_name" => v12 = Some(map.next_value()?),
+                        "caller_number" => v13 = Some(map.next_value()?),
+                        "caller_number_type" => v14 = Some(map.next_value()?),
+                        "date_time" => v15 = Some(map.next_value()?),
+                        "id" => v16 = Some(map.next_value()?),
+                        "transcription" => v17 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(VoicemailTranscriptCompletedObject {
+                    call_element_id: v0,
+                    call_history_id: v1,
+                    call_id: v2,
+                    call_log_id: v3,
+                    callee_account_code: v4,
+                    callee_extension_type: v5,
+                    callee_id: v6,
+                    callee_name: crate::typed::required(v7, "callee_name")?,
+                    callee_number: crate::typed::required(v8, "callee_number")?,
+                    callee_number_type: crate::typed::required(v9, "callee_number_type")?,
+                    callee_user_id: v10,
+                    caller_account_code: v11,
+                    caller_name: crate::typed::required(v12, "caller_name")?,
+                    caller_number: crate::typed::required(v13, "caller_number")?,
+                    caller_number_type: crate::typed::required(v14, "caller_number_type")?,
+                    date_time: crate::typed::required(v15, "date_time")?,
+                    id: crate::typed::required(v16, "id")?,
+                    transcription: crate::typed::required(v17, "transcription")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::int_enum! {
-    VoicemailTranscriptCompletedObjectCalleeNumberType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-crate::typed::int_enum! {
-    VoicemailTranscriptCompletedObjectCallerNumberType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct VoicemailTranscriptCompletedObjectTranscription {
     pub content: String,
     pub status: VoicemailTranscriptCompletedObjectTranscriptionStatus,
 }
 
+impl<'de> serde::Deserialize<'de> for VoicemailTranscriptCompletedObjectTranscription {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VoicemailTranscriptCompletedObjectTranscription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VoicemailTranscriptCompletedObjectTranscription, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "content" => v0 = Some(map.next_value()?),
+                        "status" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(VoicemailTranscriptCompletedObjectTranscription {
+                    content: crate::typed::required(v0, "content")?,
+                    status: crate::typed::required(v1, "status")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    VoicemailTranscriptCompletedObjectTranscriptionStatus {
+    response VoicemailTranscriptCompletedObjectTranscriptionStatus {
         V0 = 0,
         V1 = 1,
         V2 = 2,
@@ -11526,105 +14196,188 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct WarmTransferCancelled {
     pub account_id: String,
     pub object: WarmTransferCancelledObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for WarmTransferCancelled {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = WarmTransferCancelled;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WarmTransferCancelled, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(WarmTransferCancelled {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct WarmTransferCancelledObject {
     pub call_id: String,
     pub date_time: String,
     pub failure_reason: Option<String>,
-    pub owner: Option<WarmTransferCancelledObjectOwner>,
+    pub owner: Option<BlindTransferInitiatedObjectOwner>,
     pub transfer_account_code: Option<String>,
     pub transfer_phone_number: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct WarmTransferCancelledObjectOwner {
-    pub extension_number: Option<i64>,
-    pub id: Option<String>,
-    pub name: Option<String>,
-    pub r#type: Option<WarmTransferCancelledObjectOwnerType>,
-}
-
-crate::typed::string_enum! {
-    WarmTransferCancelledObjectOwnerType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
+impl<'de> serde::Deserialize<'de> for WarmTransferCancelledObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = WarmTransferCancelledObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WarmTransferCancelledObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = Some(map.next_value()?),
+                        "date_time" => v1 = Some(map.next_value()?),
+                        "failure_reason" => v2 = map.next_value()?,
+                        "owner" => v3 = map.next_value()?,
+                        "transfer_account_code" => v4 = map.next_value()?,
+                        "transfer_phone_number" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(WarmTransferCancelledObject {
+                    call_id: crate::typed::required(v0, "call_id")?,
+                    date_time: crate::typed::required(v1, "date_time")?,
+                    failure_reason: v2,
+                    owner: v3,
+                    transfer_account_code: v4,
+                    transfer_phone_number: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct WarmTransferCompleted {
-    pub account_id: String,
-    pub object: WarmTransferCompletedObject,
-}
+pub type WarmTransferCompleted = WarmTransferCancelled;
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct WarmTransferCompletedObject {
-    pub call_id: String,
-    pub date_time: String,
-    pub failure_reason: Option<String>,
-    pub owner: Option<WarmTransferCompletedObjectOwner>,
-    pub transfer_account_code: Option<String>,
-    pub transfer_phone_number: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct WarmTransferCompletedObjectOwner {
-    pub extension_number: Option<i64>,
-    pub id: Option<String>,
-    pub name: Option<String>,
-    pub r#type: Option<WarmTransferCompletedObjectOwnerType>,
-}
-
-crate::typed::string_enum! {
-    WarmTransferCompletedObjectOwnerType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct WarmTransferInitiated {
     pub account_id: String,
     pub object: WarmTransferInitiatedObject,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for WarmTransferInitiated {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = WarmTransferInitiated;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WarmTransferInitiated, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = Some(map.next_value()?),
+                        "object" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(WarmTransferInitiated {
+                    account_id: crate::typed::required(v0, "account_id")?,
+                    object: crate::typed::required(v1, "object")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct WarmTransferInitiatedObject {
     pub call_id: String,
     pub date_time: String,
     pub failure_reason: Option<String>,
-    pub owner: Option<WarmTransferInitiatedObjectOwner>,
+    pub owner: Option<BlindTransferInitiatedObjectOwner>,
     pub transfer_account_code: Option<String>,
     pub transfer_call_id: Option<String>,
     pub transfer_phone_number: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct WarmTransferInitiatedObjectOwner {
-    pub extension_number: Option<i64>,
-    pub id: Option<String>,
-    pub name: Option<String>,
-    pub r#type: Option<WarmTransferInitiatedObjectOwnerType>,
-}
-
-crate::typed::string_enum! {
-    WarmTransferInitiatedObjectOwnerType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonAreaPhone = "commonAreaPhone",
-        SharedLineGroup = "sharedLineGroup",
+impl<'de> serde::Deserialize<'de> for WarmTransferInitiatedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = WarmTransferInitiatedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WarmTransferInitiatedObject, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = Some(map.next_value()?),
+                        "date_time" => v1 = Some(map.next_value()?),
+                        "failure_reason" => v2 = map.next_value()?,
+                        "owner" => v3 = map.next_value()?,
+                        "transfer_account_code" => v4 = map.next_value()?,
+                        "transfer_call_id" => v5 = map.next_value()?,
+                        "transfer_phone_number" => v6 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(WarmTransferInitiatedObject {
+                    call_id: crate::typed::required(v0, "call_id")?,
+                    date_time: crate::typed::required(v1, "date_time")?,
+                    failure_reason: v2,
+                    owner: v3,
+                    transfer_account_code: v4,
+                    transfer_call_id: v5,
+                    transfer_phone_number: crate::typed::required(v6, "transfer_phone_number")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }

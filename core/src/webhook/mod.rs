@@ -14,10 +14,11 @@ pub use signature::{
 };
 pub use validation::{URL_VALIDATION_EVENT, UrlValidationAnswer, answer_url_validation};
 
-#[cfg(feature = "typed")]
+#[cfg(feature = "typed-events")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-events")))]
 pub mod event;
 
-#[cfg(feature = "typed")]
+#[cfg(feature = "typed-events")]
 pub use event::{Event, parse_event};
 
 // No variant holds the secret, the received signature or the expected one:

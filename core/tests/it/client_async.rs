@@ -609,12 +609,10 @@ async fn typed_methods_by_tag() {
 
     let created = zp
         .external_contacts()
-        .add_external_contact(&external_contacts::AddExternalContact {
-            body: Some(external_contacts::AddExternalContactBody {
-                name: "Typed Contact".into(),
-                email: Some("typed@example.com".into()),
-                ..Default::default()
-            }),
+        .add_external_contact(&{
+            let mut contact = external_contacts::AddExternalContact::new("Typed Contact");
+            contact.body.email = Some("typed@example.com".into());
+            contact
         })
         .await
         .unwrap();

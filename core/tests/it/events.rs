@@ -102,7 +102,7 @@ fn unknown_enum_values_are_kept() {
     assert_eq!(caller, Some("carrier_pigeon"));
     assert!(matches!(
         e.payload.object.caller.connection_type,
-        Some(zoom_phone::events::CalleeRingingObjectCallerConnectionType::Unknown(_))
+        Some(zoom_phone::events::CalleeAnsweredObjectCalleeConnectionType::Unknown(_))
     ));
 }
 

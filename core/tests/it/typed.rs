@@ -315,3 +315,139 @@ fn non_json_operations_answer_bytes_locations_and_nothing() {
         "{deleted:?}"
     );
 }
+
+#[test]
+fn decode_errors_name_the_path_from_the_bytes() {
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Item {
+        id: String,
+        tags: Option<Vec<i64>>,
+    }
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Page {
+        #[serde(rename = "we\"ird")]
+        weird: Option<String>,
+        items: Vec<Item>,
+    }
+    let path = |body: &str| {
+        zoom_phone::typed::decode_json::<Page>("op", 200, None, body.as_bytes())
+            .map(drop)
+            .map_err(|e| (e.path, e.message))
+    };
+    // A missing field is the path of its object.
+    let (p, m) = path(r#"{"items": [{"id": "a"}, {"tags": [1]}]}"#).unwrap_err();
+    assert_eq!(p, "items[1]");
+    assert_eq!(m, "missing field `id`");
+    // A wrong value: its own path, scalars, objects and arrays alike.
+    assert_eq!(
+        path(r#"{"items": [{"id": "a", "tags": [1, "x"]}]}"#)
+            .unwrap_err()
+            .0,
+        "items[0].tags[1]"
+    );
+    assert_eq!(
+        path(r#"{"items": [{"id": {"deep": 1}}]}"#).unwrap_err().0,
+        "items[0].id"
+    );
+    assert_eq!(path(r#"{"items": {"id": "a"}}"#).unwrap_err().0, "items");
+    // Escaped keys and strings, whitespace and newlines before the fault.
+    let body =
+        "{\n \"we\\\"ird\": \"a,\\\"b]\",\n \"items\": [\n  {\"id\": \"a\"},\n  {\"id\": 5}\n ]\n}";
+    assert_eq!(path(body).unwrap_err().0, "items[1].id");
+    assert_eq!(path("{}").unwrap_err().0, ".");
+    assert!(path(r#"{"items": []}"#).is_ok());
+}
+
+#[test]
+fn a_success_carrying_zooms_error_object_is_an_api_error() {
+    let mut r = response(
+        200,
+        br#"{"code": 1001, "message": "User does not exist"}"#.to_vec(),
+    );
+    r.headers_mut().insert(
+        "x-zm-trackingid",
+        http::HeaderValue::from_static("v=2.0;clid=us06;rid=1"),
+    );
+    match parse_typed::<ListCallQueues>(r) {
+        Err(Error::Api(e)) => {
+            assert_eq!(e.code, Some(1001));
+            assert_eq!(e.tracking_id.as_deref(), Some("v=2.0;clid=us06;rid=1"));
+        }
+        other => panic!("expected Zoom's error, got {other:?}"),
+    }
+    // `code` and `message` beside a model's own keys: a model.
+    let body = br#"{"code": 1, "message": "m", "total_records": 3}"#;
+    let parsed = parse_typed::<ListCallQueues>(response(200, body.to_vec()));
+    assert_eq!(parsed.ok().and_then(|o| o.body.total_records), Some(3));
+    // Truncated and non-JSON bodies keep a snippet.
+    match parse_typed::<ListCallQueues>(response(200, br#"{"call_queues": [{"#.to_vec())) {
+        Err(Error::Decode(e)) => {
+            assert_eq!(e.path, ".");
+            assert!(e.message.contains("truncated"), "{e}");
+            assert_eq!(e.snippet.as_deref(), Some(r#"{"call_queues": [{"#));
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+}
+
+#[test]
+fn decode_json_reads_bytes_a_host_already_classified() {
+    use zoom_phone::ops::call_queues::ListCallQueuesResponse;
+    use zoom_phone::typed::decode_json;
+    let page: ListCallQueuesResponse = decode_json(
+        "listCallQueues",
+        200,
+        None,
+        br#"{"call_queues": [{"id": "a"}], "next_page_token": ""}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(page.call_queues.map(|q| q.len()), Some(1));
+    // An empty body is `null`: what a `()` or `Option` model reads.
+    assert!(matches!(
+        decode_json::<Option<ListCallQueuesResponse>>("x", 204, None, b" "),
+        Ok(None)
+    ));
+    let e = decode_json::<ListCallQueuesResponse>("listCallQueues", 201, Some("t"), b"[1]")
+        .err()
+        .unwrap_or_else(|| panic!("an array is not the model"));
+    assert_eq!(
+        (e.status, e.path.as_str(), e.tracking_id.as_deref()),
+        (201, ".", Some("t"))
+    );
+}
+
+#[test]
+fn requests_with_required_fields_take_them_in_new() {
+    use zoom_phone::ops::call_queues::CreateCallQueue;
+    use zoom_phone::ops::external_contacts::AddExternalContact;
+    let mut contact = AddExternalContact::new("Ada");
+    contact.body.email = Some("ada@example.com".into());
+    assert_eq!(
+        to_params(&contact).unwrap_or_default(),
+        json!({"body": {"name": "Ada", "email": "ada@example.com"}})
+    );
+    let queue = CreateCallQueue::new("Sales", "site-1");
+    assert_eq!(
+        to_params(&queue).unwrap_or_default(),
+        json!({"body": {"name": "Sales", "site_id": "site-1"}})
+    );
+    // What the catalog validator checks, the type now guarantees.
+    let config = RequestConfig::default();
+    assert!(build_typed(&contact, &config).is_ok());
+    assert!(build_typed(&queue, &config).is_ok());
+}
+
+#[test]
+fn binary_bodies_debug_as_length_and_type() {
+    let file = Binary {
+        bytes: vec![7; 4976],
+        content_type: Some("audio/mpeg".into()),
+    };
+    let shown = format!("{file:?}");
+    assert_eq!(
+        shown,
+        r#"Binary { len: 4976, content_type: Some("audio/mpeg") }"#
+    );
+}

@@ -118,7 +118,11 @@ pub fn events_rs(events: &[EventDef]) -> Result<GeneratedFile, String> {
     module.unique_name("Event");
     let payload_types: Vec<String> = events
         .iter()
-        .map(|e| module.type_for(&e.payload, &e.variant, Role::Response).rust)
+        .map(|e| {
+            module
+                .root_type_for(&e.payload, &e.variant, Role::Response, true)
+                .rust
+        })
         .collect();
 
     let mut out = String::from(BANNER);

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 pub mod catalog;
 pub mod dts;
 pub mod events;
+pub mod features;
 pub mod model;
 pub mod names;
 pub mod pyi;

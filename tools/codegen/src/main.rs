@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use zoom_phone_codegen::{
-    GeneratedFile, catalog, dts, events, model::Api, pyi, rust_client, spec, typed_ops,
+    GeneratedFile, catalog, dts, events, features, model::Api, pyi, rust_client, spec, typed_ops,
 };
 
 fn main() -> ExitCode {
@@ -52,6 +52,10 @@ fn run(spec_dir: &Path, out_root: &Path, check: bool) -> Result<bool, String> {
     )?)?);
     files.extend(typed_ops::ops_files(&api)?);
     files.extend(rust_client::client_files(&api)?);
+    let manifest = out_root.join("core/Cargo.toml");
+    let manifest =
+        std::fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+    files.push(features::core_manifest(&api, &manifest)?);
 
     let mut up_to_date = true;
     for file in &files {

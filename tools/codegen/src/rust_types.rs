@@ -9,10 +9,21 @@
 //!   `Parent` + PascalCase(`foo`) (`ListCallQueuesResponseCallQueues`); the
 //!   element type of an array takes the array property's name (an array of
 //!   arrays adds `Item`);
-//! - a `oneOf` variant is named `Parent` + PascalCase(its `title`), or
-//!   `Parent` + `Variant<n>` (1-based) without a title;
+//! - a `oneOf` variant is named `Parent` + its label: PascalCase of its
+//!   `title` when the title is a name (its first phrase, up to the first
+//!   sentence mark, of at most [`TITLE_WORDS`] words: Zoom writes prose into
+//!   some titles), else `Variant<n>` (1-based);
+//! - a name is never longer than [`MAX_NAME`]: past it, labels are dropped
+//!   from the start of the path below the root, and the root keeps its first
+//!   words and its last (`Body`, `Response`), so every name is still words of
+//!   the operationId and property names, never of descriptions;
 //! - a name already used in the module gets the suffix `2`, `3`, ... in
 //!   emission order (properties sorted by name), so names are stable;
+//! - a shape the module already has (the same fields, types, docs and
+//!   direction; the same enum values) is that type, named where it was
+//!   first met: Zoom repeats shapes (a site reference, a status enum) across
+//!   the operations of a tag, and each copy would cost build time. `{Op}Body`
+//!   and `{Op}Response` always exist, as an alias where they are a copy;
 //! - fields are snake_case of the JSON name (`#[serde(rename)]` keeps the
 //!   wire name); Rust keywords become raw identifiers (`r#type`).
 //!
@@ -21,14 +32,24 @@
 //! values `serde_json::Value`, a multipart file part `typed::FilePart`. String and integer enums go through the
 //! `string_enum!` / `int_enum!` macros of `zoom_phone::typed`, which add an
 //! `Unknown(..)` variant so a value Zoom adds later never fails to parse.
-//! Unknown JSON fields are ignored. Identical shapes are not merged: a type
-//! name always tells where in the document the shape sits.
+//! Unknown JSON fields are ignored.
 //!
 //! Derives are kept to `Debug`, `Clone` and the one serde half a type needs
-//! (plus `Default` for requests where every field has one): with ~2,700
+//! (plus `Default` for requests without a required field): with ~2,700
 //! generated types, dropping `PartialEq` alone cut the typed build by ~15%.
+//! Responses do not derive `Deserialize`: serde's derive also writes a
+//! field enum with its own visitor and a sequence visitor per struct; the
+//! generated impl is one map visitor matching the wire names (keys read as
+//! borrowed `typed::Key`s), about half the code to compile and no slower.
+//! Enums implement only the serde half of their role, and derive `Debug`,
+//! `Clone`, `PartialEq`, `Eq` (plus `Copy` for integers).
+//! A request type with required fields has `new(required...)` instead, so a
+//! request that Zoom must reject for a missing field does not compile.
+//!
+//! Field docs state the spec's bounds (minimum, maximum, lengths, item
+//! counts, pattern, format) and Zoom's wire name where it differs.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::model::Schema;
@@ -43,11 +64,56 @@ pub enum Role {
     Response,
 }
 
-/// A Rust type expression and whether it implements `Default`.
+impl Role {
+    /// The word the `string_enum!` / `int_enum!` macros take.
+    fn word(self) -> &'static str {
+        match self {
+            Role::Request => "request",
+            Role::Response => "response",
+        }
+    }
+}
+
+/// The longest generated type name.
+pub const MAX_NAME: usize = 60;
+/// The most words a `oneOf` title may have to name its variant.
+pub const TITLE_WORDS: usize = 5;
+
+/// A Rust type expression, whether it implements `Default`, and, for a
+/// request struct with required fields, the arguments of its `new`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ty {
     pub rust: String,
     pub default: bool,
+    /// Non-empty exactly when the type has `new(args...)`.
+    pub new_args: Vec<Arg>,
+}
+
+/// One argument of a generated constructor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arg {
+    /// The field it sets.
+    pub ident: String,
+    /// Its type in the signature (`impl Into<String>` for strings).
+    pub param: String,
+    /// The expression that stores it (`name.into()`).
+    pub store: String,
+}
+
+impl Arg {
+    /// The argument for field `ident` of type `rust`, under the name `name`.
+    pub fn new(ident: &str, name: &str, rust: &str) -> Self {
+        let (param, store) = if rust == "String" {
+            ("impl Into<String>".to_owned(), format!("{name}.into()"))
+        } else {
+            (rust.to_owned(), name.to_owned())
+        };
+        Arg {
+            ident: ident.to_owned(),
+            param,
+            store,
+        }
+    }
 }
 
 impl Ty {
@@ -55,6 +121,15 @@ impl Ty {
         Ty {
             rust: rust.to_owned(),
             default: true,
+            new_args: Vec::new(),
+        }
+    }
+
+    fn without_default(rust: &str) -> Self {
+        Ty {
+            rust: rust.to_owned(),
+            default: false,
+            new_args: Vec::new(),
         }
     }
 }
@@ -65,6 +140,13 @@ impl Ty {
 pub struct Module {
     items: Vec<String>,
     used: BTreeSet<String>,
+    /// Per nested type name: its root type and the labels from there
+    /// (property names, variant labels), to shorten its children's names.
+    paths: BTreeMap<String, (String, Vec<String>)>,
+    /// Each emitted shape (its item text, its own name blanked) and its type.
+    shapes: BTreeMap<String, Ty>,
+    /// The root whose name must exist even when its shape is a copy.
+    kept_root: Option<String>,
 }
 
 /// One struct field about to be emitted.
@@ -76,6 +158,8 @@ pub struct Field {
     pub json: String,
     pub ty: Ty,
     pub required: bool,
+    /// Doc lines (bounds, wire name), without `///`.
+    pub docs: Vec<String>,
 }
 
 impl Module {
@@ -93,6 +177,70 @@ impl Module {
             n += 1;
         }
         self.used.insert(name.clone());
+        if name != base
+            && let Some(path) = self.paths.get(base).cloned()
+        {
+            self.paths.insert(name.clone(), path);
+        }
+        name
+    }
+
+    /// [`Module::type_for`] for a root type: `name` is the root of the
+    /// names of its nested types when theirs grow past [`MAX_NAME`].
+    ///
+    /// With `keep`, the root's name exists even when its shape is a copy of
+    /// one already emitted (as an alias): `{Op}Body` and `{Op}Response` are
+    /// names users and the generated methods write.
+    pub fn root_type_for(&mut self, schema: &Schema, name: &str, role: Role, keep: bool) -> Ty {
+        self.paths.remove(name);
+        self.kept_root = keep.then(|| name.to_owned());
+        let ty = self.type_for(schema, name, role);
+        self.kept_root = None;
+        ty
+    }
+
+    /// Emits `text`, the item of type `ty`, into `slot` (or at the end),
+    /// unless the module already has that shape: then that type is the
+    /// answer and `ty`'s name is given back (or, for a kept root, becomes
+    /// an alias of it).
+    fn settle(&mut self, slot: Option<usize>, text: String, ty: Ty) -> Ty {
+        let shape = replace_word(&text, &ty.rust, "\u{1}");
+        let (text, ty) = match self.shapes.get(&shape).cloned() {
+            Some(existing) if self.kept_root.as_deref() == Some(ty.rust.as_str()) => (
+                format!("pub type {} = {};\n", ty.rust, existing.rust),
+                Ty {
+                    rust: ty.rust,
+                    ..existing
+                },
+            ),
+            Some(existing) => {
+                self.used.remove(&ty.rust);
+                (String::new(), existing)
+            }
+            None => {
+                self.shapes.insert(shape, ty.clone());
+                (text, ty)
+            }
+        };
+        match slot {
+            Some(slot) => self.fill(slot, text),
+            None if !text.is_empty() => self.push(text),
+            None => {}
+        }
+        ty
+    }
+
+    /// The name of the type under `label` (PascalCase) of type `parent`:
+    /// `parent` + `label`, or shortened as the module docs say.
+    fn child_name(&mut self, parent: &str, label: &str) -> String {
+        let (root, mut path) = self
+            .paths
+            .get(parent)
+            .cloned()
+            .unwrap_or_else(|| (parent.to_owned(), Vec::new()));
+        path.push(label.to_owned());
+        let name = shorten(&root, &path);
+        self.paths.insert(name.clone(), (root, path));
         name
     }
 
@@ -128,23 +276,20 @@ impl Module {
     pub fn type_for(&mut self, schema: &Schema, name: &str, role: Role) -> Ty {
         match schema {
             Schema::Any => Ty::plain("serde_json::Value"),
-            Schema::File => Ty {
-                rust: "crate::typed::FilePart".to_owned(),
-                default: false,
-            },
+            Schema::File => Ty::without_default("crate::typed::FilePart"),
             Schema::Boolean => Ty::plain("bool"),
             Schema::Number { .. } => Ty::plain("f64"),
             Schema::Integer { enum_values, .. } if !enum_values.is_empty() => {
-                self.int_enum(name, enum_values)
+                self.int_enum(name, enum_values, role)
             }
             Schema::Integer { .. } => Ty::plain("i64"),
             Schema::String { enum_values, .. } if !enum_values.is_empty() => {
-                self.string_enum(name, enum_values)
+                self.string_enum(name, enum_values, role)
             }
             Schema::String { .. } => Ty::plain("String"),
             Schema::Array { items, .. } => {
                 let item_name = if matches!(**items, Schema::Array { .. }) {
-                    format!("{name}Item")
+                    self.child_name(name, "Item")
                 } else {
                     name.to_owned()
                 };
@@ -165,21 +310,37 @@ impl Module {
                 let mut idents = BTreeSet::new();
                 for (json, prop) in properties {
                     let ident = field_ident(json, &mut idents);
-                    let child = format!("{type_name}{}", names::pascal_case(json));
+                    let child = self.child_name(&type_name, &names::pascal_case(json));
                     let ty = self.type_for(prop, &child, role);
                     fields.push(Field {
+                        docs: field_docs(json, &ident, prop),
                         ident,
                         json: json.clone(),
                         ty,
                         required: required.contains(json),
                     });
                 }
-                let (text, default) = struct_item(&type_name, "", &fields, role);
-                self.fill(slot, text);
-                Ty {
-                    rust: type_name,
-                    default,
+                let (mut text, default) = struct_item(&type_name, "", &fields, role);
+                let mut new_args = Vec::new();
+                if role == Role::Request && !default {
+                    let (ctor, args) = constructor(
+                        &type_name,
+                        &fields,
+                        "A value with the required fields; the optional ones are `None`.",
+                    );
+                    text.push('\n');
+                    text.push_str(&ctor);
+                    new_args = args;
                 }
+                self.settle(
+                    Some(slot),
+                    text,
+                    Ty {
+                        rust: type_name,
+                        default,
+                        new_args,
+                    },
+                )
             }
             Schema::OneOf { variants } => match variants.as_slice() {
                 [] => Ty::plain("serde_json::Value"),
@@ -190,10 +351,13 @@ impl Module {
         }
     }
 
-    fn string_enum(&mut self, name: &str, values: &[String]) -> Ty {
+    fn string_enum(&mut self, name: &str, values: &[String], role: Role) -> Ty {
         let type_name = self.unique_name(name);
         let mut taken = BTreeSet::from(["Unknown".to_owned()]);
-        let mut text = format!("crate::typed::string_enum! {{\n    {type_name} {{\n");
+        let mut text = format!(
+            "crate::typed::string_enum! {{\n    {} {type_name} {{\n",
+            role.word()
+        );
         let mut seen = BTreeSet::new();
         // Zoom lists some values twice.
         for value in values.iter().filter(|v| seen.insert(*v)) {
@@ -202,17 +366,16 @@ impl Module {
             let _ = writeln!(text, "        {variant} = {value:?},");
         }
         text.push_str("    }\n}\n");
-        self.push(text);
-        Ty {
-            rust: type_name,
-            default: false,
-        }
+        self.settle(None, text, Ty::without_default(&type_name))
     }
 
-    fn int_enum(&mut self, name: &str, values: &[i64]) -> Ty {
+    fn int_enum(&mut self, name: &str, values: &[i64], role: Role) -> Ty {
         let type_name = self.unique_name(name);
         let mut taken = BTreeSet::from(["Unknown".to_owned()]);
-        let mut text = format!("crate::typed::int_enum! {{\n    {type_name} {{\n");
+        let mut text = format!(
+            "crate::typed::int_enum! {{\n    {} {type_name} {{\n",
+            role.word()
+        );
         let mut seen = BTreeSet::new();
         for value in values.iter().filter(|v| seen.insert(**v)) {
             let base = if *value < 0 {
@@ -224,11 +387,7 @@ impl Module {
             let _ = writeln!(text, "        {variant} = {value},");
         }
         text.push_str("    }\n}\n");
-        self.push(text);
-        Ty {
-            rust: type_name,
-            default: false,
-        }
+        self.settle(None, text, Ty::without_default(&type_name))
     }
 
     /// An untagged choice. Requests serialize whichever variant is set;
@@ -243,13 +402,13 @@ impl Module {
         let mut arms = Vec::new();
         for (i, v) in variants.iter().enumerate() {
             let label = match v {
-                Schema::Object { title: Some(t), .. } if !names::pascal_case(t).is_empty() => {
-                    names::pascal_case(t)
-                }
-                _ => format!("Variant{}", i + 1),
-            };
+                Schema::Object { title: Some(t), .. } => title_label(t),
+                _ => None,
+            }
+            .unwrap_or_else(|| format!("Variant{}", i + 1));
             let variant = unique_variant(&ident_start(&label, "V"), &mut taken);
-            let ty = self.type_for(v, &format!("{type_name}{variant}"), role);
+            let child = self.child_name(&type_name, &variant);
+            let ty = self.type_for(v, &child, role);
             let (props, required): (Vec<String>, Vec<String>) = match v {
                 Schema::Object {
                     properties,
@@ -306,23 +465,204 @@ impl Module {
                 text.push_str("        }\n        .map_err(serde::de::Error::custom)\n    }\n}\n");
             }
         }
-        self.fill(slot, text);
-        Ty {
-            rust: type_name,
-            default: false,
+        self.settle(Some(slot), text, Ty::without_default(&type_name))
+    }
+}
+
+/// `text` with every whole-word `word` (an identifier) replaced by `with`.
+fn replace_word(text: &str, word: &str, with: &str) -> String {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(word) {
+        let before = rest.get(..at).unwrap_or_default();
+        let after = rest.get(at + word.len()..).unwrap_or_default();
+        let bounded = !before.ends_with(is_ident) && !after.starts_with(is_ident);
+        out.push_str(before);
+        out.push_str(if bounded { with } else { word });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `root` + the labels of `path`, at most [`MAX_NAME`] - 2 characters (room
+/// for a uniqueness suffix): whole when it fits; else the last labels that
+/// fit beside the root's first words and its last word (`Body`, `Response`,
+/// a parameter's name), keeping as many labels as leave room for one of the
+/// root's first words;
+/// else the last label's first words.
+fn shorten(root: &str, path: &[String]) -> String {
+    let limit = MAX_NAME - 2;
+    let whole = format!("{root}{}", path.concat());
+    if whole.len() <= limit {
+        return whole;
+    }
+    let root_words = names::words(root);
+    for keep in (1..=path.len()).rev() {
+        let labels = path.get(path.len() - keep..).unwrap_or_default().concat();
+        if root.len() + labels.len() <= limit {
+            return format!("{root}{labels}");
+        }
+        let Some((last, first)) = root_words.split_last() else {
+            break;
+        };
+        let mut head = String::new();
+        let mut words = 0;
+        for w in first {
+            if head.len() + w.len() + last.len() + labels.len() > limit {
+                break;
+            }
+            head.push_str(w);
+            words += 1;
+        }
+        if words >= 1 {
+            return format!("{head}{last}{labels}");
         }
     }
+    // One label too long for any root: the root's first word and the
+    // label's first words.
+    let mut out = root_words.first().cloned().unwrap_or_default();
+    for w in path.last().map(|l| names::words(l)).unwrap_or_default() {
+        if out.len() + w.len() > limit {
+            break;
+        }
+        out.push_str(&w);
+    }
+    out
+}
+
+/// The variant label a `oneOf` title gives: PascalCase of its first phrase
+/// (up to the first sentence mark) when that is a name of at most
+/// [`TITLE_WORDS`] words; `None` for prose.
+fn title_label(title: &str) -> Option<String> {
+    let phrase = title
+        .split(['.', ',', ';', ':', '(', '!', '?'])
+        .next()
+        .unwrap_or_default();
+    let words = names::words(phrase);
+    if words.is_empty() || words.len() > TITLE_WORDS {
+        return None;
+    }
+    Some(names::pascal_case(phrase))
+}
+
+/// The doc lines of a field: the spec's bounds and Zoom's name for it.
+pub fn field_docs(json: &str, ident: &str, schema: &Schema) -> Vec<String> {
+    let mut docs = bounds(schema);
+    if ident.strip_prefix("r#").unwrap_or(ident) != json {
+        docs.push(format!("Zoom's name: `{}`.", code(json)));
+    }
+    docs
+}
+
+/// The limits `schema` states, as sentences.
+fn bounds(schema: &Schema) -> Vec<String> {
+    let mut out = Vec::new();
+    match schema {
+        Schema::Integer {
+            minimum, maximum, ..
+        }
+        | Schema::Number {
+            minimum, maximum, ..
+        } => match (minimum, maximum) {
+            (Some(lo), Some(hi)) => out.push(format!("From `{}` to `{}`.", num(*lo), num(*hi))),
+            (Some(lo), None) => out.push(format!("At least `{}`.", num(*lo))),
+            (None, Some(hi)) => out.push(format!("At most `{}`.", num(*hi))),
+            (None, None) => {}
+        },
+        Schema::String {
+            format,
+            min_length,
+            max_length,
+            pattern,
+            ..
+        } => {
+            match (min_length, max_length) {
+                (Some(lo), Some(hi)) => out.push(format!("From {lo} to {hi} characters.")),
+                (Some(lo), None) => out.push(format!("At least {lo} characters.")),
+                (None, Some(hi)) => out.push(format!("At most {hi} characters.")),
+                (None, None) => {}
+            }
+            if let Some(p) = pattern {
+                out.push(format!("Pattern: `{}`.", code(p)));
+            }
+            if let Some(f) = format {
+                out.push(format!("Format: `{}`.", code(f)));
+            }
+        }
+        Schema::Array {
+            items,
+            min_items,
+            max_items,
+        } => {
+            match (min_items, max_items) {
+                (Some(lo), Some(hi)) => out.push(format!("From {lo} to {hi} items.")),
+                (Some(lo), None) => out.push(format!("At least {lo} items.")),
+                (None, Some(hi)) => out.push(format!("At most {hi} items.")),
+                (None, None) => {}
+            }
+            out.extend(bounds(items).into_iter().map(|b| format!("Each item: {b}")));
+        }
+        _ => {}
+    }
+    out
+}
+
+/// A whole number without `.0`.
+fn num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// Text for inside a code span (no backticks, one line).
+fn code(s: &str) -> String {
+    s.replace('`', "'").replace(['\n', '\r'], " ")
+}
+
+/// `impl {name} { pub fn new(required...) }` for `fields`, with `doc` on
+/// `new`, and the constructor's arguments.
+pub fn constructor(name: &str, fields: &[Field], doc: &str) -> (String, Vec<Arg>) {
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for f in fields {
+        if f.required {
+            let arg = Arg::new(&f.ident, &f.ident, &f.ty.rust);
+            inits.push(if arg.store == f.ident {
+                f.ident.clone()
+            } else {
+                format!("{}: {}", f.ident, arg.store)
+            });
+            args.push(arg);
+        } else {
+            inits.push(format!("{}: None", f.ident));
+        }
+    }
+    let params: Vec<String> = args
+        .iter()
+        .map(|a| format!("{}: {}", a.ident, a.param))
+        .collect();
+    let text = format!(
+        "impl {name} {{\n    /// {doc}\n    pub fn new({}) -> Self {{\n        Self {{ {} }}\n    }}\n}}\n",
+        params.join(", "),
+        inits.join(", ")
+    );
+    (text, args)
 }
 
 /// A struct with `fields`; `docs` (already `///`-prefixed lines) goes above
 /// it. Returns the item text and whether it derives `Default`.
 pub fn struct_item(name: &str, docs: &str, fields: &[Field], role: Role) -> (String, bool) {
-    let default = fields.iter().all(|f| !f.required || f.ty.default);
+    // A required field has no default a request could be sent with.
+    let default = fields.iter().all(|f| !f.required);
     let mut text = String::from(docs);
     text.push_str(match (role, default) {
         (Role::Request, true) => "#[derive(Debug, Clone, Default, serde::Serialize)]\n",
         (Role::Request, false) => "#[derive(Debug, Clone, serde::Serialize)]\n",
-        (Role::Response, _) => "#[derive(Debug, Clone, serde::Deserialize)]\n",
+        (Role::Response, _) => "#[derive(Debug, Clone)]\n",
     });
     let _ = writeln!(text, "pub struct {name} {{");
     for f in fields {
@@ -334,13 +674,59 @@ pub fn struct_item(name: &str, docs: &str, fields: &[Field], role: Role) -> (Str
         if role == Role::Request && !f.required {
             attrs.push("skip_serializing_if = \"Option::is_none\"".to_owned());
         }
-        if !attrs.is_empty() {
+        for line in &f.docs {
+            let _ = writeln!(text, "    /// {line}");
+        }
+        // Responses implement `Deserialize` by hand, with the wire names.
+        if !attrs.is_empty() && role == Role::Request {
             let _ = writeln!(text, "    #[serde({})]", attrs.join(", "));
         }
         let _ = writeln!(text, "    pub {}: {},", f.ident, field_type(f));
     }
     text.push_str("}\n");
+    if role == Role::Response {
+        text.push('\n');
+        text.push_str(&deserialize_impl(name, fields));
+    }
     (text, default)
+}
+
+/// `Deserialize` for a response struct: one map visitor that matches the
+/// wire names, skips unknown keys and reports a missing required field.
+fn deserialize_impl(name: &str, fields: &[Field]) -> String {
+    let mut lets = String::new();
+    let mut arms = String::new();
+    let mut inits = String::new();
+    for (i, f) in fields.iter().enumerate() {
+        let _ = write!(lets, "let mut v{i} = None; ");
+        if f.required {
+            let _ = writeln!(arms, "{:?} => v{i} = Some(map.next_value()?),", f.json);
+            let _ = writeln!(
+                inits,
+                "{}: crate::typed::required(v{i}, {:?})?,",
+                f.ident, f.json
+            );
+        } else {
+            let _ = writeln!(arms, "{:?} => v{i} = map.next_value()?,", f.json);
+            let _ = writeln!(inits, "{}: v{i},", f.ident);
+        }
+    }
+    format!(
+        "impl<'de> serde::Deserialize<'de> for {name} {{\n\
+         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {{\n\
+         struct Fields;\n\
+         impl<'de> serde::de::Visitor<'de> for Fields {{\n\
+         type Value = {name};\n\
+         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n\
+         f.write_str(\"an object\")\n}}\n\
+         fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<{name}, A::Error> {{\n\
+         {lets}\n\
+         while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {{\n\
+         match key.as_str() {{\n{arms}\
+         _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,\n}}\n}}\n\
+         Ok({name} {{\n{inits}}})\n}}\n}}\n\
+         d.deserialize_map(Fields)\n}}\n}}\n"
+    )
 }
 
 /// `Option<T>` unless required.
@@ -506,7 +892,24 @@ mod tests {
         assert_eq!(ty.rust, "ListResponse");
         let out = m.finish();
         assert!(out.contains("pub struct ListResponse {"), "{out}");
-        assert!(out.contains("#[serde(rename = \"callQueues\")]\n    pub call_queues: Option<Vec<ListResponseCallQueues>>,"), "{out}");
+        assert!(
+            out.contains("    pub call_queues: Option<Vec<ListResponseCallQueues>>,"),
+            "{out}"
+        );
+        // Responses match the wire name in their own decoder.
+        assert!(!out.contains("#[serde("), "{out}");
+        assert!(
+            out.contains("\"callQueues\" => v0 = map.next_value()?,"),
+            "{out}"
+        );
+        assert!(
+            out.contains("\"id\" => v0 = Some(map.next_value()?),"),
+            "{out}"
+        );
+        assert!(
+            out.contains("id: crate::typed::required(v0, \"id\")?,"),
+            "{out}"
+        );
         assert!(out.contains("pub struct ListResponseCallQueues {"), "{out}");
         assert!(out.contains("    pub id: String,"), "{out}");
         assert!(out.contains("ListResponseCallQueuesStatus {"), "{out}");
@@ -526,6 +929,60 @@ mod tests {
         assert_eq!(field_ident("call_id", &mut taken), "call_id_2");
         assert_eq!(field_ident("self", &mut taken), "self_");
         assert_eq!(field_ident("2fa", &mut taken), "f_2fa");
+    }
+
+    #[test]
+    fn a_shape_met_twice_is_one_type_and_kept_roots_alias_it() {
+        let site = obj(&[("id", string()), ("name", string())], &["id"]);
+        let a = obj(&[("site", site.clone())], &[]);
+        let b = obj(&[("home_site", site.clone())], &[]);
+        let mut m = Module::new();
+        m.root_type_for(&a, "A", Role::Request, true);
+        let b_ty = m.root_type_for(&b, "B", Role::Request, true);
+        assert_eq!(b_ty.rust, "B");
+        let again = m.root_type_for(&site, "C", Role::Request, true);
+        assert_eq!(again.rust, "C");
+        assert_eq!(again.new_args.len(), 1);
+        let unkept = m.root_type_for(&site, "D", Role::Request, false);
+        assert_eq!(unkept.rust, "ASite");
+        // A response of the same shape is a type of its own.
+        let resp = m.root_type_for(&site, "E", Role::Response, false);
+        assert_eq!(resp.rust, "E");
+        let out = m.finish();
+        assert!(out.contains("pub home_site: Option<ASite>,"), "{out}");
+        assert!(!out.contains("pub struct BHomeSite"), "{out}");
+        assert!(out.contains("pub type C = ASite;"), "{out}");
+        assert!(!out.contains("pub type D"), "{out}");
+    }
+
+    #[test]
+    fn long_names_keep_the_roots_ends_and_the_last_labels() {
+        let path = |labels: &[&str]| labels.iter().map(|l| (*l).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            shorten("ListUsersResponse", &path(&["Users", "Site"])),
+            "ListUsersResponseUsersSite"
+        );
+        let long = shorten(
+            "UpdateCommonAreaOutboundCallingCountriesOrRegionsBody",
+            &path(&["CustomHoursSettings", "Days", "Weekday"]),
+        );
+        assert_eq!(
+            long,
+            "UpdateCommonAreaOutboundBodyCustomHoursSettingsDaysWeekday"
+        );
+        assert!(long.len() <= MAX_NAME - 2);
+        assert_eq!(
+            title_label("Forward to Voicemail"),
+            Some("ForwardToVoicemail".into())
+        );
+        assert_eq!(
+            title_label("Custom hours settings. This action ignores break hours and more words"),
+            Some("CustomHoursSettings".into())
+        );
+        assert_eq!(
+            title_label("This field is only required for the break hours type"),
+            None
+        );
     }
 
     #[test]

@@ -4,24 +4,119 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Accounts`: 4 operations.
-accounts => Accounts {
-/// List an account's Zoom Phone settings
-///
-/// `GET /phone/account_settings`
-list_zoom_phone_account_settings(ListZoomPhoneAccountSettings);
-/// Delete phone numbers for an account's customized outbound caller ID
-///
-/// `DELETE /phone/outbound_caller_id/customized_numbers`
-delete_outbound_caller_numbers(DeleteOutboundCallerNumbers);
-/// List an account's customized outbound caller ID phone numbers
-///
-/// `GET /phone/outbound_caller_id/customized_numbers`
-list_customize_outbound_caller_numbers(ListCustomizeOutboundCallerNumbers);
-/// Add phone numbers for an account's customized outbound caller ID
-///
-/// `POST /phone/outbound_caller_id/customized_numbers`
-add_outbound_caller_numbers(AddOutboundCallerNumbers);
+/// The `Accounts` operations (4 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct Accounts<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Accounts` operations: [`groups::Accounts`](crate::client::groups::Accounts).
+    pub fn accounts(&self) -> Accounts<'_> {
+        Accounts(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl Accounts<'_> {
+    /// List an account's Zoom Phone settings
+    ///
+    /// `GET /phone/account_settings`: sends a [`ListZoomPhoneAccountSettings`](crate::ops::accounts::ListZoomPhoneAccountSettings).
+    #[inline]
+    pub async fn list_zoom_phone_account_settings(
+        &self,
+        request: &crate::ops::accounts::ListZoomPhoneAccountSettings,
+    ) -> Result<crate::ops::accounts::ListZoomPhoneAccountSettingsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete phone numbers for an account's customized outbound caller ID
+    ///
+    /// `DELETE /phone/outbound_caller_id/customized_numbers`: sends a [`DeleteOutboundCallerNumbers`](crate::ops::accounts::DeleteOutboundCallerNumbers).
+    #[inline]
+    pub async fn delete_outbound_caller_numbers(
+        &self,
+        request: &crate::ops::accounts::DeleteOutboundCallerNumbers,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// List an account's customized outbound caller ID phone numbers
+    ///
+    /// `GET /phone/outbound_caller_id/customized_numbers`: sends a [`ListCustomizeOutboundCallerNumbers`](crate::ops::accounts::ListCustomizeOutboundCallerNumbers).
+    #[inline]
+    pub async fn list_customize_outbound_caller_numbers(
+        &self,
+        request: &crate::ops::accounts::ListCustomizeOutboundCallerNumbers,
+    ) -> Result<crate::ops::accounts::ListCustomizeOutboundCallerNumbersResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// Add phone numbers for an account's customized outbound caller ID
+    ///
+    /// `POST /phone/outbound_caller_id/customized_numbers`: sends a [`AddOutboundCallerNumbers`](crate::ops::accounts::AddOutboundCallerNumbers).
+    #[inline]
+    pub async fn add_outbound_caller_numbers(
+        &self,
+        request: &crate::ops::accounts::AddOutboundCallerNumbers,
+    ) -> Result<crate::ops::accounts::AddOutboundCallerNumbersResponse, crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Accounts` operations (4 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Accounts<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Accounts` operations: [`groups::blocking::Accounts`](crate::client::groups::blocking::Accounts).
+        pub fn accounts(&self) -> Accounts<'_> {
+            Accounts(self)
+        }
+    }
+
+    impl Accounts<'_> {
+        /// List an account's Zoom Phone settings
+        ///
+        /// `GET /phone/account_settings`: sends a [`ListZoomPhoneAccountSettings`](crate::ops::accounts::ListZoomPhoneAccountSettings).
+        #[inline]
+        pub fn list_zoom_phone_account_settings(
+            &self,
+            request: &crate::ops::accounts::ListZoomPhoneAccountSettings,
+        ) -> Result<crate::ops::accounts::ListZoomPhoneAccountSettingsResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Delete phone numbers for an account's customized outbound caller ID
+        ///
+        /// `DELETE /phone/outbound_caller_id/customized_numbers`: sends a [`DeleteOutboundCallerNumbers`](crate::ops::accounts::DeleteOutboundCallerNumbers).
+        #[inline]
+        pub fn delete_outbound_caller_numbers(
+            &self,
+            request: &crate::ops::accounts::DeleteOutboundCallerNumbers,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// List an account's customized outbound caller ID phone numbers
+        ///
+        /// `GET /phone/outbound_caller_id/customized_numbers`: sends a [`ListCustomizeOutboundCallerNumbers`](crate::ops::accounts::ListCustomizeOutboundCallerNumbers).
+        #[inline]
+        pub fn list_customize_outbound_caller_numbers(
+            &self,
+            request: &crate::ops::accounts::ListCustomizeOutboundCallerNumbers,
+        ) -> Result<crate::ops::accounts::ListCustomizeOutboundCallerNumbersResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Add phone numbers for an account's customized outbound caller ID
+        ///
+        /// `POST /phone/outbound_caller_id/customized_numbers`: sends a [`AddOutboundCallerNumbers`](crate::ops::accounts::AddOutboundCallerNumbers).
+        #[inline]
+        pub fn add_outbound_caller_numbers(
+            &self,
+            request: &crate::ops::accounts::AddOutboundCallerNumbers,
+        ) -> Result<crate::ops::accounts::AddOutboundCallerNumbersResponse, crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

@@ -4,28 +4,137 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Alerts`: 5 operations.
-alerts => Alerts {
-/// List alert settings with paging query
-///
-/// `GET /phone/alert_settings`
-list_alert_settings_with_paging_query(ListAlertSettingsWithPagingQuery);
-/// Add an alert setting
-///
-/// `POST /phone/alert_settings`
-add_an_alert_setting(AddAnAlertSetting);
-/// Delete an alert setting
-///
-/// `DELETE /phone/alert_settings/{alertSettingId}`
-delete_an_alert_setting(DeleteAnAlertSetting);
-/// Get alert setting details
-///
-/// `GET /phone/alert_settings/{alertSettingId}`
-get_alert_setting_details(GetAlertSettingDetails);
-/// Update an alert setting
-///
-/// `PATCH /phone/alert_settings/{alertSettingId}`
-update_an_alert_setting(UpdateAnAlertSetting);
+/// The `Alerts` operations (5 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct Alerts<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Alerts` operations: [`groups::Alerts`](crate::client::groups::Alerts).
+    pub fn alerts(&self) -> Alerts<'_> {
+        Alerts(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl Alerts<'_> {
+    /// List alert settings with paging query
+    ///
+    /// `GET /phone/alert_settings`: sends a [`ListAlertSettingsWithPagingQuery`](crate::ops::alerts::ListAlertSettingsWithPagingQuery).
+    #[inline]
+    pub async fn list_alert_settings_with_paging_query(
+        &self,
+        request: &crate::ops::alerts::ListAlertSettingsWithPagingQuery,
+    ) -> Result<crate::ops::alerts::ListAlertSettingsWithPagingQueryResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add an alert setting
+    ///
+    /// `POST /phone/alert_settings`: sends a [`AddAnAlertSetting`](crate::ops::alerts::AddAnAlertSetting).
+    #[inline]
+    pub async fn add_an_alert_setting(
+        &self,
+        request: &crate::ops::alerts::AddAnAlertSetting,
+    ) -> Result<crate::ops::alerts::AddAnAlertSettingResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete an alert setting
+    ///
+    /// `DELETE /phone/alert_settings/{alertSettingId}`: sends a [`DeleteAnAlertSetting`](crate::ops::alerts::DeleteAnAlertSetting).
+    #[inline]
+    pub async fn delete_an_alert_setting(
+        &self,
+        request: &crate::ops::alerts::DeleteAnAlertSetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get alert setting details
+    ///
+    /// `GET /phone/alert_settings/{alertSettingId}`: sends a [`GetAlertSettingDetails`](crate::ops::alerts::GetAlertSettingDetails).
+    #[inline]
+    pub async fn get_alert_setting_details(
+        &self,
+        request: &crate::ops::alerts::GetAlertSettingDetails,
+    ) -> Result<crate::ops::alerts::GetAlertSettingDetailsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update an alert setting
+    ///
+    /// `PATCH /phone/alert_settings/{alertSettingId}`: sends a [`UpdateAnAlertSetting`](crate::ops::alerts::UpdateAnAlertSetting).
+    #[inline]
+    pub async fn update_an_alert_setting(
+        &self,
+        request: &crate::ops::alerts::UpdateAnAlertSetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Alerts` operations (5 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Alerts<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Alerts` operations: [`groups::blocking::Alerts`](crate::client::groups::blocking::Alerts).
+        pub fn alerts(&self) -> Alerts<'_> {
+            Alerts(self)
+        }
+    }
+
+    impl Alerts<'_> {
+        /// List alert settings with paging query
+        ///
+        /// `GET /phone/alert_settings`: sends a [`ListAlertSettingsWithPagingQuery`](crate::ops::alerts::ListAlertSettingsWithPagingQuery).
+        #[inline]
+        pub fn list_alert_settings_with_paging_query(
+            &self,
+            request: &crate::ops::alerts::ListAlertSettingsWithPagingQuery,
+        ) -> Result<crate::ops::alerts::ListAlertSettingsWithPagingQueryResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Add an alert setting
+        ///
+        /// `POST /phone/alert_settings`: sends a [`AddAnAlertSetting`](crate::ops::alerts::AddAnAlertSetting).
+        #[inline]
+        pub fn add_an_alert_setting(
+            &self,
+            request: &crate::ops::alerts::AddAnAlertSetting,
+        ) -> Result<crate::ops::alerts::AddAnAlertSettingResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete an alert setting
+        ///
+        /// `DELETE /phone/alert_settings/{alertSettingId}`: sends a [`DeleteAnAlertSetting`](crate::ops::alerts::DeleteAnAlertSetting).
+        #[inline]
+        pub fn delete_an_alert_setting(
+            &self,
+            request: &crate::ops::alerts::DeleteAnAlertSetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get alert setting details
+        ///
+        /// `GET /phone/alert_settings/{alertSettingId}`: sends a [`GetAlertSettingDetails`](crate::ops::alerts::GetAlertSettingDetails).
+        #[inline]
+        pub fn get_alert_setting_details(
+            &self,
+            request: &crate::ops::alerts::GetAlertSettingDetails,
+        ) -> Result<crate::ops::alerts::GetAlertSettingDetailsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Update an alert setting
+        ///
+        /// `PATCH /phone/alert_settings/{alertSettingId}`: sends a [`UpdateAnAlertSetting`](crate::ops::alerts::UpdateAnAlertSetting).
+        #[inline]
+        pub fn update_an_alert_setting(
+            &self,
+            request: &crate::ops::alerts::UpdateAnAlertSetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

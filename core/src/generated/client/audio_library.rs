@@ -4,32 +4,156 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Audio Library`: 6 operations.
-audio_library => AudioLibrary {
-/// Delete an audio item
-///
-/// `DELETE /phone/audios/{audioId}`
-delete_audio_item(DeleteAudioItem);
-/// Get an audio item
-///
-/// `GET /phone/audios/{audioId}`
-get_audio_item(GetAudioItem);
-/// Update an audio item
-///
-/// `PATCH /phone/audios/{audioId}`
-update_audio_item(UpdateAudioItem);
-/// List audio items
-///
-/// `GET /phone/users/{userId}/audios`
-list_audio_items(ListAudioItems);
-/// Add an audio item for text-to-speech conversion
-///
-/// `POST /phone/users/{userId}/audios`
-add_an_audio(AddAnAudio);
-/// Add audio items
-///
-/// `POST /phone/users/{userId}/audios/batch`
-add_audio_item(AddAudioItem);
+/// The `Audio Library` operations (6 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct AudioLibrary<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Audio Library` operations: [`groups::AudioLibrary`](crate::client::groups::AudioLibrary).
+    pub fn audio_library(&self) -> AudioLibrary<'_> {
+        AudioLibrary(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl AudioLibrary<'_> {
+    /// Delete an audio item
+    ///
+    /// `DELETE /phone/audios/{audioId}`: sends a [`DeleteAudioItem`](crate::ops::audio_library::DeleteAudioItem).
+    #[inline]
+    pub async fn delete_audio_item(
+        &self,
+        request: &crate::ops::audio_library::DeleteAudioItem,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get an audio item
+    ///
+    /// `GET /phone/audios/{audioId}`: sends a [`GetAudioItem`](crate::ops::audio_library::GetAudioItem).
+    #[inline]
+    pub async fn get_audio_item(
+        &self,
+        request: &crate::ops::audio_library::GetAudioItem,
+    ) -> Result<crate::ops::audio_library::GetAudioItemResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update an audio item
+    ///
+    /// `PATCH /phone/audios/{audioId}`: sends a [`UpdateAudioItem`](crate::ops::audio_library::UpdateAudioItem).
+    #[inline]
+    pub async fn update_audio_item(
+        &self,
+        request: &crate::ops::audio_library::UpdateAudioItem,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// List audio items
+    ///
+    /// `GET /phone/users/{userId}/audios`: sends a [`ListAudioItems`](crate::ops::audio_library::ListAudioItems).
+    #[inline]
+    pub async fn list_audio_items(
+        &self,
+        request: &crate::ops::audio_library::ListAudioItems,
+    ) -> Result<crate::ops::audio_library::ListAudioItemsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add an audio item for text-to-speech conversion
+    ///
+    /// `POST /phone/users/{userId}/audios`: sends a [`AddAnAudio`](crate::ops::audio_library::AddAnAudio).
+    #[inline]
+    pub async fn add_an_audio(
+        &self,
+        request: &crate::ops::audio_library::AddAnAudio,
+    ) -> Result<crate::ops::audio_library::AddAnAudioResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add audio items
+    ///
+    /// `POST /phone/users/{userId}/audios/batch`: sends a [`AddAudioItem`](crate::ops::audio_library::AddAudioItem).
+    #[inline]
+    pub async fn add_audio_item(
+        &self,
+        request: &crate::ops::audio_library::AddAudioItem,
+    ) -> Result<crate::ops::audio_library::AddAudioItemResponse, crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Audio Library` operations (6 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct AudioLibrary<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Audio Library` operations: [`groups::blocking::AudioLibrary`](crate::client::groups::blocking::AudioLibrary).
+        pub fn audio_library(&self) -> AudioLibrary<'_> {
+            AudioLibrary(self)
+        }
+    }
+
+    impl AudioLibrary<'_> {
+        /// Delete an audio item
+        ///
+        /// `DELETE /phone/audios/{audioId}`: sends a [`DeleteAudioItem`](crate::ops::audio_library::DeleteAudioItem).
+        #[inline]
+        pub fn delete_audio_item(
+            &self,
+            request: &crate::ops::audio_library::DeleteAudioItem,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get an audio item
+        ///
+        /// `GET /phone/audios/{audioId}`: sends a [`GetAudioItem`](crate::ops::audio_library::GetAudioItem).
+        #[inline]
+        pub fn get_audio_item(
+            &self,
+            request: &crate::ops::audio_library::GetAudioItem,
+        ) -> Result<crate::ops::audio_library::GetAudioItemResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Update an audio item
+        ///
+        /// `PATCH /phone/audios/{audioId}`: sends a [`UpdateAudioItem`](crate::ops::audio_library::UpdateAudioItem).
+        #[inline]
+        pub fn update_audio_item(
+            &self,
+            request: &crate::ops::audio_library::UpdateAudioItem,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// List audio items
+        ///
+        /// `GET /phone/users/{userId}/audios`: sends a [`ListAudioItems`](crate::ops::audio_library::ListAudioItems).
+        #[inline]
+        pub fn list_audio_items(
+            &self,
+            request: &crate::ops::audio_library::ListAudioItems,
+        ) -> Result<crate::ops::audio_library::ListAudioItemsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Add an audio item for text-to-speech conversion
+        ///
+        /// `POST /phone/users/{userId}/audios`: sends a [`AddAnAudio`](crate::ops::audio_library::AddAnAudio).
+        #[inline]
+        pub fn add_an_audio(
+            &self,
+            request: &crate::ops::audio_library::AddAnAudio,
+        ) -> Result<crate::ops::audio_library::AddAnAudioResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Add audio items
+        ///
+        /// `POST /phone/users/{userId}/audios/batch`: sends a [`AddAudioItem`](crate::ops::audio_library::AddAudioItem).
+        #[inline]
+        pub fn add_audio_item(
+            &self,
+            request: &crate::ops::audio_library::AddAudioItem,
+        ) -> Result<crate::ops::audio_library::AddAudioItemResponse, crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

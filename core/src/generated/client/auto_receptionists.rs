@@ -4,84 +4,432 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Auto Receptionists`: 19 operations.
-auto_receptionists => AutoReceptionists {
-/// List auto receptionists
-///
-/// `GET /phone/auto_receptionists`
-list_auto_receptionists(ListAutoReceptionists);
-/// Add an auto receptionist
-///
-/// `POST /phone/auto_receptionists`
-add_auto_receptionist(AddAutoReceptionist);
-/// Delete a non-primary auto receptionist
-///
-/// `DELETE /phone/auto_receptionists/{autoReceptionistId}`
-delete_auto_receptionist(DeleteAutoReceptionist);
-/// Get an auto receptionist
-///
-/// `GET /phone/auto_receptionists/{autoReceptionistId}`
-get_auto_receptionist_detail(GetAutoReceptionistDetail);
-/// Update an auto receptionist
-///
-/// `PATCH /phone/auto_receptionists/{autoReceptionistId}`
-update_auto_receptionist(UpdateAutoReceptionist);
-/// Get auto receptionist call handling setting
-///
-/// `GET /phone/auto_receptionists/{autoReceptionistId}/call_handling/settings`
-get_auto_receptionist_call_handling_settings(GetAutoReceptionistCallHandlingSettings);
-/// Update auto receptionist call handling setting
-///
-/// `PATCH /phone/auto_receptionists/{autoReceptionistId}/call_handling/settings/{hourType}`
-update_auto_receptionist_call_handling_settings(UpdateAutoReceptionistCallHandlingSettings);
-/// Unassign all phone numbers
-///
-/// `DELETE /phone/auto_receptionists/{autoReceptionistId}/phone_numbers`
-unassign_all_phone_nums_auto_receptionist(UnassignAllPhoneNumsAutoReceptionist);
-/// Assign phone numbers
-///
-/// `POST /phone/auto_receptionists/{autoReceptionistId}/phone_numbers`
-assign_phone_numbers_auto_receptionist(AssignPhoneNumbersAutoReceptionist);
-/// Unassign a phone number
-///
-/// `DELETE /phone/auto_receptionists/{autoReceptionistId}/phone_numbers/{phoneNumberId}`
-unassign_a_phone_num_auto_receptionist(UnassignAPhoneNumAutoReceptionist);
-/// Get an auto receptionist policy
-///
-/// `GET /phone/auto_receptionists/{autoReceptionistId}/policies`
-get_auto_receptionists_policy(GetAutoReceptionistsPolicy);
-/// Update an auto receptionist policy
-///
-/// `PATCH /phone/auto_receptionists/{autoReceptionistId}/policies`
-update_auto_receptionist_policy(UpdateAutoReceptionistPolicy);
-/// Delete a policy subsetting
-///
-/// `DELETE /phone/auto_receptionists/{autoReceptionistId}/policies/{policyType}`
-delete_policy(DeletePolicy);
-/// Update a policy subsetting
-///
-/// `PATCH /phone/auto_receptionists/{autoReceptionistId}/policies/{policyType}`
-update_policy(UpdatePolicy);
-/// Add a policy subsetting
-///
-/// `POST /phone/auto_receptionists/{autoReceptionistId}/policies/{policyType}`
-add_policy(AddPolicy);
-/// Get auto receptionist settings
-///
-/// `GET /phone/auto_receptionists/{autoReceptionistId}/settings`
-get_auto_receptionist_settings(GetAutoReceptionistSettings);
-/// Delete auto receptionist setting
-///
-/// `DELETE /phone/auto_receptionists/{autoReceptionistId}/settings/{settingType}`
-delete_auto_receptionist_setting(DeleteAutoReceptionistSetting);
-/// Update auto receptionist setting
-///
-/// `PATCH /phone/auto_receptionists/{autoReceptionistId}/settings/{settingType}`
-update_auto_receptionist_setting(UpdateAutoReceptionistSetting);
-/// Add auto receptionist setting
-///
-/// `POST /phone/auto_receptionists/{autoReceptionistId}/settings/{settingType}`
-add_auto_receptionist_setting(AddAutoReceptionistSetting);
+/// The `Auto Receptionists` operations (19 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct AutoReceptionists<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Auto Receptionists` operations: [`groups::AutoReceptionists`](crate::client::groups::AutoReceptionists).
+    pub fn auto_receptionists(&self) -> AutoReceptionists<'_> {
+        AutoReceptionists(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl AutoReceptionists<'_> {
+    /// List auto receptionists
+    ///
+    /// `GET /phone/auto_receptionists`: sends a [`ListAutoReceptionists`](crate::ops::auto_receptionists::ListAutoReceptionists).
+    #[inline]
+    pub async fn list_auto_receptionists(
+        &self,
+        request: &crate::ops::auto_receptionists::ListAutoReceptionists,
+    ) -> Result<crate::ops::auto_receptionists::ListAutoReceptionistsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add an auto receptionist
+    ///
+    /// `POST /phone/auto_receptionists`: sends a [`AddAutoReceptionist`](crate::ops::auto_receptionists::AddAutoReceptionist).
+    #[inline]
+    pub async fn add_auto_receptionist(
+        &self,
+        request: &crate::ops::auto_receptionists::AddAutoReceptionist,
+    ) -> Result<crate::ops::auto_receptionists::AddAutoReceptionistResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete a non-primary auto receptionist
+    ///
+    /// `DELETE /phone/auto_receptionists/{autoReceptionistId}`: sends a [`DeleteAutoReceptionist`](crate::ops::auto_receptionists::DeleteAutoReceptionist).
+    #[inline]
+    pub async fn delete_auto_receptionist(
+        &self,
+        request: &crate::ops::auto_receptionists::DeleteAutoReceptionist,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get an auto receptionist
+    ///
+    /// `GET /phone/auto_receptionists/{autoReceptionistId}`: sends a [`GetAutoReceptionistDetail`](crate::ops::auto_receptionists::GetAutoReceptionistDetail).
+    #[inline]
+    pub async fn get_auto_receptionist_detail(
+        &self,
+        request: &crate::ops::auto_receptionists::GetAutoReceptionistDetail,
+    ) -> Result<crate::ops::auto_receptionists::GetAutoReceptionistDetailResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// Update an auto receptionist
+    ///
+    /// `PATCH /phone/auto_receptionists/{autoReceptionistId}`: sends a [`UpdateAutoReceptionist`](crate::ops::auto_receptionists::UpdateAutoReceptionist).
+    #[inline]
+    pub async fn update_auto_receptionist(
+        &self,
+        request: &crate::ops::auto_receptionists::UpdateAutoReceptionist,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get auto receptionist call handling setting
+    ///
+    /// `GET /phone/auto_receptionists/{autoReceptionistId}/call_handling/settings`: sends a [`GetAutoReceptionistCallHandlingSettings`](crate::ops::auto_receptionists::GetAutoReceptionistCallHandlingSettings).
+    #[inline]
+    pub async fn get_auto_receptionist_call_handling_settings(
+        &self,
+        request: &crate::ops::auto_receptionists::GetAutoReceptionistCallHandlingSettings,
+    ) -> Result<
+        crate::ops::auto_receptionists::GetAutoReceptionistCallHandlingSettingsResponse,
+        crate::Error,
+    > {
+        self.0.send(request).await
+    }
+    /// Update auto receptionist call handling setting
+    ///
+    /// `PATCH /phone/auto_receptionists/{autoReceptionistId}/call_handling/settings/{hourType}`: sends a [`UpdateAutoReceptionistCallHandlingSettings`](crate::ops::auto_receptionists::UpdateAutoReceptionistCallHandlingSettings).
+    #[inline]
+    pub async fn update_auto_receptionist_call_handling_settings(
+        &self,
+        request: &crate::ops::auto_receptionists::UpdateAutoReceptionistCallHandlingSettings,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Unassign all phone numbers
+    ///
+    /// `DELETE /phone/auto_receptionists/{autoReceptionistId}/phone_numbers`: sends a [`UnassignAllPhoneNumsAutoReceptionist`](crate::ops::auto_receptionists::UnassignAllPhoneNumsAutoReceptionist).
+    #[inline]
+    pub async fn unassign_all_phone_nums_auto_receptionist(
+        &self,
+        request: &crate::ops::auto_receptionists::UnassignAllPhoneNumsAutoReceptionist,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Assign phone numbers
+    ///
+    /// `POST /phone/auto_receptionists/{autoReceptionistId}/phone_numbers`: sends a [`AssignPhoneNumbersAutoReceptionist`](crate::ops::auto_receptionists::AssignPhoneNumbersAutoReceptionist).
+    #[inline]
+    pub async fn assign_phone_numbers_auto_receptionist(
+        &self,
+        request: &crate::ops::auto_receptionists::AssignPhoneNumbersAutoReceptionist,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Unassign a phone number
+    ///
+    /// `DELETE /phone/auto_receptionists/{autoReceptionistId}/phone_numbers/{phoneNumberId}`: sends a [`UnassignAPhoneNumAutoReceptionist`](crate::ops::auto_receptionists::UnassignAPhoneNumAutoReceptionist).
+    #[inline]
+    pub async fn unassign_a_phone_num_auto_receptionist(
+        &self,
+        request: &crate::ops::auto_receptionists::UnassignAPhoneNumAutoReceptionist,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get an auto receptionist policy
+    ///
+    /// `GET /phone/auto_receptionists/{autoReceptionistId}/policies`: sends a [`GetAutoReceptionistsPolicy`](crate::ops::auto_receptionists::GetAutoReceptionistsPolicy).
+    #[inline]
+    pub async fn get_auto_receptionists_policy(
+        &self,
+        request: &crate::ops::auto_receptionists::GetAutoReceptionistsPolicy,
+    ) -> Result<crate::ops::auto_receptionists::GetAutoReceptionistsPolicyResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// Update an auto receptionist policy
+    ///
+    /// `PATCH /phone/auto_receptionists/{autoReceptionistId}/policies`: sends a [`UpdateAutoReceptionistPolicy`](crate::ops::auto_receptionists::UpdateAutoReceptionistPolicy).
+    #[inline]
+    pub async fn update_auto_receptionist_policy(
+        &self,
+        request: &crate::ops::auto_receptionists::UpdateAutoReceptionistPolicy,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete a policy subsetting
+    ///
+    /// `DELETE /phone/auto_receptionists/{autoReceptionistId}/policies/{policyType}`: sends a [`DeletePolicy`](crate::ops::auto_receptionists::DeletePolicy).
+    #[inline]
+    pub async fn delete_policy(
+        &self,
+        request: &crate::ops::auto_receptionists::DeletePolicy,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update a policy subsetting
+    ///
+    /// `PATCH /phone/auto_receptionists/{autoReceptionistId}/policies/{policyType}`: sends a [`UpdatePolicy`](crate::ops::auto_receptionists::UpdatePolicy).
+    #[inline]
+    pub async fn update_policy(
+        &self,
+        request: &crate::ops::auto_receptionists::UpdatePolicy,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add a policy subsetting
+    ///
+    /// `POST /phone/auto_receptionists/{autoReceptionistId}/policies/{policyType}`: sends a [`AddPolicy`](crate::ops::auto_receptionists::AddPolicy).
+    #[inline]
+    pub async fn add_policy(
+        &self,
+        request: &crate::ops::auto_receptionists::AddPolicy,
+    ) -> Result<crate::ops::auto_receptionists::AddPolicyResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get auto receptionist settings
+    ///
+    /// `GET /phone/auto_receptionists/{autoReceptionistId}/settings`: sends a [`GetAutoReceptionistSettings`](crate::ops::auto_receptionists::GetAutoReceptionistSettings).
+    #[inline]
+    pub async fn get_auto_receptionist_settings(
+        &self,
+        request: &crate::ops::auto_receptionists::GetAutoReceptionistSettings,
+    ) -> Result<crate::ops::auto_receptionists::GetAutoReceptionistSettingsResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// Delete auto receptionist setting
+    ///
+    /// `DELETE /phone/auto_receptionists/{autoReceptionistId}/settings/{settingType}`: sends a [`DeleteAutoReceptionistSetting`](crate::ops::auto_receptionists::DeleteAutoReceptionistSetting).
+    #[inline]
+    pub async fn delete_auto_receptionist_setting(
+        &self,
+        request: &crate::ops::auto_receptionists::DeleteAutoReceptionistSetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update auto receptionist setting
+    ///
+    /// `PATCH /phone/auto_receptionists/{autoReceptionistId}/settings/{settingType}`: sends a [`UpdateAutoReceptionistSetting`](crate::ops::auto_receptionists::UpdateAutoReceptionistSetting).
+    #[inline]
+    pub async fn update_auto_receptionist_setting(
+        &self,
+        request: &crate::ops::auto_receptionists::UpdateAutoReceptionistSetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add auto receptionist setting
+    ///
+    /// `POST /phone/auto_receptionists/{autoReceptionistId}/settings/{settingType}`: sends a [`AddAutoReceptionistSetting`](crate::ops::auto_receptionists::AddAutoReceptionistSetting).
+    #[inline]
+    pub async fn add_auto_receptionist_setting(
+        &self,
+        request: &crate::ops::auto_receptionists::AddAutoReceptionistSetting,
+    ) -> Result<crate::ops::auto_receptionists::AddAutoReceptionistSettingResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Auto Receptionists` operations (19 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct AutoReceptionists<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Auto Receptionists` operations: [`groups::blocking::AutoReceptionists`](crate::client::groups::blocking::AutoReceptionists).
+        pub fn auto_receptionists(&self) -> AutoReceptionists<'_> {
+            AutoReceptionists(self)
+        }
+    }
+
+    impl AutoReceptionists<'_> {
+        /// List auto receptionists
+        ///
+        /// `GET /phone/auto_receptionists`: sends a [`ListAutoReceptionists`](crate::ops::auto_receptionists::ListAutoReceptionists).
+        #[inline]
+        pub fn list_auto_receptionists(
+            &self,
+            request: &crate::ops::auto_receptionists::ListAutoReceptionists,
+        ) -> Result<crate::ops::auto_receptionists::ListAutoReceptionistsResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Add an auto receptionist
+        ///
+        /// `POST /phone/auto_receptionists`: sends a [`AddAutoReceptionist`](crate::ops::auto_receptionists::AddAutoReceptionist).
+        #[inline]
+        pub fn add_auto_receptionist(
+            &self,
+            request: &crate::ops::auto_receptionists::AddAutoReceptionist,
+        ) -> Result<crate::ops::auto_receptionists::AddAutoReceptionistResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Delete a non-primary auto receptionist
+        ///
+        /// `DELETE /phone/auto_receptionists/{autoReceptionistId}`: sends a [`DeleteAutoReceptionist`](crate::ops::auto_receptionists::DeleteAutoReceptionist).
+        #[inline]
+        pub fn delete_auto_receptionist(
+            &self,
+            request: &crate::ops::auto_receptionists::DeleteAutoReceptionist,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get an auto receptionist
+        ///
+        /// `GET /phone/auto_receptionists/{autoReceptionistId}`: sends a [`GetAutoReceptionistDetail`](crate::ops::auto_receptionists::GetAutoReceptionistDetail).
+        #[inline]
+        pub fn get_auto_receptionist_detail(
+            &self,
+            request: &crate::ops::auto_receptionists::GetAutoReceptionistDetail,
+        ) -> Result<crate::ops::auto_receptionists::GetAutoReceptionistDetailResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Update an auto receptionist
+        ///
+        /// `PATCH /phone/auto_receptionists/{autoReceptionistId}`: sends a [`UpdateAutoReceptionist`](crate::ops::auto_receptionists::UpdateAutoReceptionist).
+        #[inline]
+        pub fn update_auto_receptionist(
+            &self,
+            request: &crate::ops::auto_receptionists::UpdateAutoReceptionist,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get auto receptionist call handling setting
+        ///
+        /// `GET /phone/auto_receptionists/{autoReceptionistId}/call_handling/settings`: sends a [`GetAutoReceptionistCallHandlingSettings`](crate::ops::auto_receptionists::GetAutoReceptionistCallHandlingSettings).
+        #[inline]
+        pub fn get_auto_receptionist_call_handling_settings(
+            &self,
+            request: &crate::ops::auto_receptionists::GetAutoReceptionistCallHandlingSettings,
+        ) -> Result<
+            crate::ops::auto_receptionists::GetAutoReceptionistCallHandlingSettingsResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+        /// Update auto receptionist call handling setting
+        ///
+        /// `PATCH /phone/auto_receptionists/{autoReceptionistId}/call_handling/settings/{hourType}`: sends a [`UpdateAutoReceptionistCallHandlingSettings`](crate::ops::auto_receptionists::UpdateAutoReceptionistCallHandlingSettings).
+        #[inline]
+        pub fn update_auto_receptionist_call_handling_settings(
+            &self,
+            request: &crate::ops::auto_receptionists::UpdateAutoReceptionistCallHandlingSettings,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Unassign all phone numbers
+        ///
+        /// `DELETE /phone/auto_receptionists/{autoReceptionistId}/phone_numbers`: sends a [`UnassignAllPhoneNumsAutoReceptionist`](crate::ops::auto_receptionists::UnassignAllPhoneNumsAutoReceptionist).
+        #[inline]
+        pub fn unassign_all_phone_nums_auto_receptionist(
+            &self,
+            request: &crate::ops::auto_receptionists::UnassignAllPhoneNumsAutoReceptionist,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Assign phone numbers
+        ///
+        /// `POST /phone/auto_receptionists/{autoReceptionistId}/phone_numbers`: sends a [`AssignPhoneNumbersAutoReceptionist`](crate::ops::auto_receptionists::AssignPhoneNumbersAutoReceptionist).
+        #[inline]
+        pub fn assign_phone_numbers_auto_receptionist(
+            &self,
+            request: &crate::ops::auto_receptionists::AssignPhoneNumbersAutoReceptionist,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Unassign a phone number
+        ///
+        /// `DELETE /phone/auto_receptionists/{autoReceptionistId}/phone_numbers/{phoneNumberId}`: sends a [`UnassignAPhoneNumAutoReceptionist`](crate::ops::auto_receptionists::UnassignAPhoneNumAutoReceptionist).
+        #[inline]
+        pub fn unassign_a_phone_num_auto_receptionist(
+            &self,
+            request: &crate::ops::auto_receptionists::UnassignAPhoneNumAutoReceptionist,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get an auto receptionist policy
+        ///
+        /// `GET /phone/auto_receptionists/{autoReceptionistId}/policies`: sends a [`GetAutoReceptionistsPolicy`](crate::ops::auto_receptionists::GetAutoReceptionistsPolicy).
+        #[inline]
+        pub fn get_auto_receptionists_policy(
+            &self,
+            request: &crate::ops::auto_receptionists::GetAutoReceptionistsPolicy,
+        ) -> Result<crate::ops::auto_receptionists::GetAutoReceptionistsPolicyResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Update an auto receptionist policy
+        ///
+        /// `PATCH /phone/auto_receptionists/{autoReceptionistId}/policies`: sends a [`UpdateAutoReceptionistPolicy`](crate::ops::auto_receptionists::UpdateAutoReceptionistPolicy).
+        #[inline]
+        pub fn update_auto_receptionist_policy(
+            &self,
+            request: &crate::ops::auto_receptionists::UpdateAutoReceptionistPolicy,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete a policy subsetting
+        ///
+        /// `DELETE /phone/auto_receptionists/{autoReceptionistId}/policies/{policyType}`: sends a [`DeletePolicy`](crate::ops::auto_receptionists::DeletePolicy).
+        #[inline]
+        pub fn delete_policy(
+            &self,
+            request: &crate::ops::auto_receptionists::DeletePolicy,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Update a policy subsetting
+        ///
+        /// `PATCH /phone/auto_receptionists/{autoReceptionistId}/policies/{policyType}`: sends a [`UpdatePolicy`](crate::ops::auto_receptionists::UpdatePolicy).
+        #[inline]
+        pub fn update_policy(
+            &self,
+            request: &crate::ops::auto_receptionists::UpdatePolicy,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Add a policy subsetting
+        ///
+        /// `POST /phone/auto_receptionists/{autoReceptionistId}/policies/{policyType}`: sends a [`AddPolicy`](crate::ops::auto_receptionists::AddPolicy).
+        #[inline]
+        pub fn add_policy(
+            &self,
+            request: &crate::ops::auto_receptionists::AddPolicy,
+        ) -> Result<crate::ops::auto_receptionists::AddPolicyResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get auto receptionist settings
+        ///
+        /// `GET /phone/auto_receptionists/{autoReceptionistId}/settings`: sends a [`GetAutoReceptionistSettings`](crate::ops::auto_receptionists::GetAutoReceptionistSettings).
+        #[inline]
+        pub fn get_auto_receptionist_settings(
+            &self,
+            request: &crate::ops::auto_receptionists::GetAutoReceptionistSettings,
+        ) -> Result<crate::ops::auto_receptionists::GetAutoReceptionistSettingsResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Delete auto receptionist setting
+        ///
+        /// `DELETE /phone/auto_receptionists/{autoReceptionistId}/settings/{settingType}`: sends a [`DeleteAutoReceptionistSetting`](crate::ops::auto_receptionists::DeleteAutoReceptionistSetting).
+        #[inline]
+        pub fn delete_auto_receptionist_setting(
+            &self,
+            request: &crate::ops::auto_receptionists::DeleteAutoReceptionistSetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Update auto receptionist setting
+        ///
+        /// `PATCH /phone/auto_receptionists/{autoReceptionistId}/settings/{settingType}`: sends a [`UpdateAutoReceptionistSetting`](crate::ops::auto_receptionists::UpdateAutoReceptionistSetting).
+        #[inline]
+        pub fn update_auto_receptionist_setting(
+            &self,
+            request: &crate::ops::auto_receptionists::UpdateAutoReceptionistSetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Add auto receptionist setting
+        ///
+        /// `POST /phone/auto_receptionists/{autoReceptionistId}/settings/{settingType}`: sends a [`AddAutoReceptionistSetting`](crate::ops::auto_receptionists::AddAutoReceptionistSetting).
+        #[inline]
+        pub fn add_auto_receptionist_setting(
+            &self,
+            request: &crate::ops::auto_receptionists::AddAutoReceptionistSetting,
+        ) -> Result<crate::ops::auto_receptionists::AddAutoReceptionistSettingResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+    }
 }

@@ -4,16 +4,76 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Billing Account`: 2 operations.
-billing_account => BillingAccount {
-/// List billing accounts
-///
-/// `GET /phone/billing_accounts`
-list_billing_account(ListBillingAccount);
-/// Get billing account details
-///
-/// `GET /phone/billing_accounts/{billingAccountId}`
-get_a_billing_account(GetABillingAccount);
+/// The `Billing Account` operations (2 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct BillingAccount<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Billing Account` operations: [`groups::BillingAccount`](crate::client::groups::BillingAccount).
+    pub fn billing_account(&self) -> BillingAccount<'_> {
+        BillingAccount(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl BillingAccount<'_> {
+    /// List billing accounts
+    ///
+    /// `GET /phone/billing_accounts`: sends a [`ListBillingAccount`](crate::ops::billing_account::ListBillingAccount).
+    #[inline]
+    pub async fn list_billing_account(
+        &self,
+        request: &crate::ops::billing_account::ListBillingAccount,
+    ) -> Result<crate::ops::billing_account::ListBillingAccountResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get billing account details
+    ///
+    /// `GET /phone/billing_accounts/{billingAccountId}`: sends a [`GetABillingAccount`](crate::ops::billing_account::GetABillingAccount).
+    #[inline]
+    pub async fn get_a_billing_account(
+        &self,
+        request: &crate::ops::billing_account::GetABillingAccount,
+    ) -> Result<crate::ops::billing_account::GetABillingAccountResponse, crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Billing Account` operations (2 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct BillingAccount<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Billing Account` operations: [`groups::blocking::BillingAccount`](crate::client::groups::blocking::BillingAccount).
+        pub fn billing_account(&self) -> BillingAccount<'_> {
+            BillingAccount(self)
+        }
+    }
+
+    impl BillingAccount<'_> {
+        /// List billing accounts
+        ///
+        /// `GET /phone/billing_accounts`: sends a [`ListBillingAccount`](crate::ops::billing_account::ListBillingAccount).
+        #[inline]
+        pub fn list_billing_account(
+            &self,
+            request: &crate::ops::billing_account::ListBillingAccount,
+        ) -> Result<crate::ops::billing_account::ListBillingAccountResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get billing account details
+        ///
+        /// `GET /phone/billing_accounts/{billingAccountId}`: sends a [`GetABillingAccount`](crate::ops::billing_account::GetABillingAccount).
+        #[inline]
+        pub fn get_a_billing_account(
+            &self,
+            request: &crate::ops::billing_account::GetABillingAccount,
+        ) -> Result<crate::ops::billing_account::GetABillingAccountResponse, crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

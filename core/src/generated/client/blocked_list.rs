@@ -4,28 +4,137 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Blocked List`: 5 operations.
-blocked_list => BlockedList {
-/// List blocked lists
-///
-/// `GET /phone/blocked_list`
-list_blocked_list(ListBlockedList);
-/// Create a blocked list
-///
-/// `POST /phone/blocked_list`
-add_anumber_to_blocked_list(AddAnumberToBlockedList);
-/// Delete a blocked list
-///
-/// `DELETE /phone/blocked_list/{blockedListId}`
-delete_a_blocked_list(DeleteABlockedList);
-/// Get blocked list details
-///
-/// `GET /phone/blocked_list/{blockedListId}`
-get_a_blocked_list(GetABlockedList);
-/// Update a blocked list
-///
-/// `PATCH /phone/blocked_list/{blockedListId}`
-update_blocked_list(UpdateBlockedList);
+/// The `Blocked List` operations (5 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct BlockedList<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Blocked List` operations: [`groups::BlockedList`](crate::client::groups::BlockedList).
+    pub fn blocked_list(&self) -> BlockedList<'_> {
+        BlockedList(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl BlockedList<'_> {
+    /// List blocked lists
+    ///
+    /// `GET /phone/blocked_list`: sends a [`ListBlockedList`](crate::ops::blocked_list::ListBlockedList).
+    #[inline]
+    pub async fn list_blocked_list(
+        &self,
+        request: &crate::ops::blocked_list::ListBlockedList,
+    ) -> Result<crate::ops::blocked_list::ListBlockedListResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Create a blocked list
+    ///
+    /// `POST /phone/blocked_list`: sends a [`AddAnumberToBlockedList`](crate::ops::blocked_list::AddAnumberToBlockedList).
+    #[inline]
+    pub async fn add_anumber_to_blocked_list(
+        &self,
+        request: &crate::ops::blocked_list::AddAnumberToBlockedList,
+    ) -> Result<crate::ops::blocked_list::AddAnumberToBlockedListResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete a blocked list
+    ///
+    /// `DELETE /phone/blocked_list/{blockedListId}`: sends a [`DeleteABlockedList`](crate::ops::blocked_list::DeleteABlockedList).
+    #[inline]
+    pub async fn delete_a_blocked_list(
+        &self,
+        request: &crate::ops::blocked_list::DeleteABlockedList,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get blocked list details
+    ///
+    /// `GET /phone/blocked_list/{blockedListId}`: sends a [`GetABlockedList`](crate::ops::blocked_list::GetABlockedList).
+    #[inline]
+    pub async fn get_a_blocked_list(
+        &self,
+        request: &crate::ops::blocked_list::GetABlockedList,
+    ) -> Result<crate::ops::blocked_list::GetABlockedListResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update a blocked list
+    ///
+    /// `PATCH /phone/blocked_list/{blockedListId}`: sends a [`UpdateBlockedList`](crate::ops::blocked_list::UpdateBlockedList).
+    #[inline]
+    pub async fn update_blocked_list(
+        &self,
+        request: &crate::ops::blocked_list::UpdateBlockedList,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Blocked List` operations (5 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct BlockedList<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Blocked List` operations: [`groups::blocking::BlockedList`](crate::client::groups::blocking::BlockedList).
+        pub fn blocked_list(&self) -> BlockedList<'_> {
+            BlockedList(self)
+        }
+    }
+
+    impl BlockedList<'_> {
+        /// List blocked lists
+        ///
+        /// `GET /phone/blocked_list`: sends a [`ListBlockedList`](crate::ops::blocked_list::ListBlockedList).
+        #[inline]
+        pub fn list_blocked_list(
+            &self,
+            request: &crate::ops::blocked_list::ListBlockedList,
+        ) -> Result<crate::ops::blocked_list::ListBlockedListResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Create a blocked list
+        ///
+        /// `POST /phone/blocked_list`: sends a [`AddAnumberToBlockedList`](crate::ops::blocked_list::AddAnumberToBlockedList).
+        #[inline]
+        pub fn add_anumber_to_blocked_list(
+            &self,
+            request: &crate::ops::blocked_list::AddAnumberToBlockedList,
+        ) -> Result<crate::ops::blocked_list::AddAnumberToBlockedListResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Delete a blocked list
+        ///
+        /// `DELETE /phone/blocked_list/{blockedListId}`: sends a [`DeleteABlockedList`](crate::ops::blocked_list::DeleteABlockedList).
+        #[inline]
+        pub fn delete_a_blocked_list(
+            &self,
+            request: &crate::ops::blocked_list::DeleteABlockedList,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get blocked list details
+        ///
+        /// `GET /phone/blocked_list/{blockedListId}`: sends a [`GetABlockedList`](crate::ops::blocked_list::GetABlockedList).
+        #[inline]
+        pub fn get_a_blocked_list(
+            &self,
+            request: &crate::ops::blocked_list::GetABlockedList,
+        ) -> Result<crate::ops::blocked_list::GetABlockedListResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Update a blocked list
+        ///
+        /// `PATCH /phone/blocked_list/{blockedListId}`: sends a [`UpdateBlockedList`](crate::ops::blocked_list::UpdateBlockedList).
+        #[inline]
+        pub fn update_blocked_list(
+            &self,
+            request: &crate::ops::blocked_list::UpdateBlockedList,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

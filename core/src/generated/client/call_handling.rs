@@ -4,27 +4,122 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Call Handling`: 4 operations.
-call_handling => CallHandling {
-/// Get call handling settings
-///
-/// `GET /phone/extension/{extensionId}/call_handling/settings`
-#[deprecated]
-get_call_handling(GetCallHandling);
-/// Delete a call handling setting
-///
-/// `DELETE /phone/extension/{extensionId}/call_handling/settings/{settingType}`
-delete_call_handling(DeleteCallHandling);
-/// Update a call handling setting
-///
-/// `PATCH /phone/extension/{extensionId}/call_handling/settings/{settingType}`
-#[deprecated]
-update_call_handling(UpdateCallHandling);
-/// Add a call handling setting
-///
-/// `POST /phone/extension/{extensionId}/call_handling/settings/{settingType}`
-#[deprecated]
-add_call_handling(AddCallHandling);
+/// The `Call Handling` operations (4 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct CallHandling<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Call Handling` operations: [`groups::CallHandling`](crate::client::groups::CallHandling).
+    pub fn call_handling(&self) -> CallHandling<'_> {
+        CallHandling(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl CallHandling<'_> {
+    /// Get call handling settings
+    ///
+    /// `GET /phone/extension/{extensionId}/call_handling/settings`: sends a [`GetCallHandling`](crate::ops::call_handling::GetCallHandling).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn get_call_handling(
+        &self,
+        request: &crate::ops::call_handling::GetCallHandling,
+    ) -> Result<crate::ops::call_handling::GetCallHandlingResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete a call handling setting
+    ///
+    /// `DELETE /phone/extension/{extensionId}/call_handling/settings/{settingType}`: sends a [`DeleteCallHandling`](crate::ops::call_handling::DeleteCallHandling).
+    #[inline]
+    pub async fn delete_call_handling(
+        &self,
+        request: &crate::ops::call_handling::DeleteCallHandling,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update a call handling setting
+    ///
+    /// `PATCH /phone/extension/{extensionId}/call_handling/settings/{settingType}`: sends a [`UpdateCallHandling`](crate::ops::call_handling::UpdateCallHandling).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn update_call_handling(
+        &self,
+        request: &crate::ops::call_handling::UpdateCallHandling,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add a call handling setting
+    ///
+    /// `POST /phone/extension/{extensionId}/call_handling/settings/{settingType}`: sends a [`AddCallHandling`](crate::ops::call_handling::AddCallHandling).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn add_call_handling(
+        &self,
+        request: &crate::ops::call_handling::AddCallHandling,
+    ) -> Result<crate::ops::call_handling::AddCallHandlingResponse, crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Call Handling` operations (4 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct CallHandling<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Call Handling` operations: [`groups::blocking::CallHandling`](crate::client::groups::blocking::CallHandling).
+        pub fn call_handling(&self) -> CallHandling<'_> {
+            CallHandling(self)
+        }
+    }
+
+    impl CallHandling<'_> {
+        /// Get call handling settings
+        ///
+        /// `GET /phone/extension/{extensionId}/call_handling/settings`: sends a [`GetCallHandling`](crate::ops::call_handling::GetCallHandling).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn get_call_handling(
+            &self,
+            request: &crate::ops::call_handling::GetCallHandling,
+        ) -> Result<crate::ops::call_handling::GetCallHandlingResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete a call handling setting
+        ///
+        /// `DELETE /phone/extension/{extensionId}/call_handling/settings/{settingType}`: sends a [`DeleteCallHandling`](crate::ops::call_handling::DeleteCallHandling).
+        #[inline]
+        pub fn delete_call_handling(
+            &self,
+            request: &crate::ops::call_handling::DeleteCallHandling,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Update a call handling setting
+        ///
+        /// `PATCH /phone/extension/{extensionId}/call_handling/settings/{settingType}`: sends a [`UpdateCallHandling`](crate::ops::call_handling::UpdateCallHandling).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn update_call_handling(
+            &self,
+            request: &crate::ops::call_handling::UpdateCallHandling,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Add a call handling setting
+        ///
+        /// `POST /phone/extension/{extensionId}/call_handling/settings/{settingType}`: sends a [`AddCallHandling`](crate::ops::call_handling::AddCallHandling).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn add_call_handling(
+            &self,
+            request: &crate::ops::call_handling::AddCallHandling,
+        ) -> Result<crate::ops::call_handling::AddCallHandlingResponse, crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

@@ -4,75 +4,350 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Call Logs`: 15 operations.
-call_logs => CallLogs {
-/// Get call element
-///
-/// `GET /phone/call_element/{callElementId}`
-get_call_element(GetCallElement);
-/// Get account's call history
-///
-/// `GET /phone/call_history`
-account_call_history(AccountCallHistory);
-/// Get call history
-///
-/// `GET /phone/call_history/{callHistoryUuid}`
-get_call_path(GetCallPath);
-/// Add a client code to a call history
-///
-/// `PATCH /phone/call_history/{callLogId}/client_code`
-add_client_code_to_call_history(AddClientCodeToCallHistory);
-/// Get call history detail
-///
-/// `GET /phone/call_history_detail/{callHistoryId}`
-#[deprecated]
-get_call_history_detail(GetCallHistoryDetail);
-/// Get account's call logs
-///
-/// `GET /phone/call_logs`
-#[deprecated]
-account_call_logs(AccountCallLogs);
-/// Get call log details
-///
-/// `GET /phone/call_logs/{callLogId}`
-#[deprecated]
-get_call_log_details(GetCallLogDetails);
-/// Add a client code to a call log
-///
-/// `PUT /phone/call_logs/{callLogId}/client_code`
-#[deprecated]
-add_client_code_to_call_log(AddClientCodeToCallLog);
-/// Get User AI Call Summary Detail
-///
-/// `GET /phone/user/{userId}/ai_call_summary/{aiCallSummaryId}`
-get_user_ai_call_summary(GetUserAiCallSummary);
-/// Get user's call history
-///
-/// `GET /phone/users/{userId}/call_history`
-phone_user_call_history(PhoneUserCallHistory);
-/// Sync user's call history
-///
-/// `GET /phone/users/{userId}/call_history/sync`
-sync_user_call_history(SyncUserCallHistory);
-/// Delete a user's call history
-///
-/// `DELETE /phone/users/{userId}/call_history/{callLogId}`
-delete_user_call_history(DeleteUserCallHistory);
-/// Get user's call logs
-///
-/// `GET /phone/users/{userId}/call_logs`
-#[deprecated]
-phone_user_call_logs(PhoneUserCallLogs);
-/// Sync user's call logs
-///
-/// `GET /phone/users/{userId}/call_logs/sync`
-#[deprecated]
-sync_user_call_logs(SyncUserCallLogs);
-/// Delete a user's call log
-///
-/// `DELETE /phone/users/{userId}/call_logs/{callLogId}`
-#[deprecated]
-delete_call_log(DeleteCallLog);
+/// The `Call Logs` operations (15 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct CallLogs<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Call Logs` operations: [`groups::CallLogs`](crate::client::groups::CallLogs).
+    pub fn call_logs(&self) -> CallLogs<'_> {
+        CallLogs(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl CallLogs<'_> {
+    /// Get call element
+    ///
+    /// `GET /phone/call_element/{callElementId}`: sends a [`GetCallElement`](crate::ops::call_logs::GetCallElement).
+    #[inline]
+    pub async fn get_call_element(
+        &self,
+        request: &crate::ops::call_logs::GetCallElement,
+    ) -> Result<crate::ops::call_logs::GetCallElementResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get account's call history
+    ///
+    /// `GET /phone/call_history`: sends a [`AccountCallHistory`](crate::ops::call_logs::AccountCallHistory).
+    #[inline]
+    pub async fn account_call_history(
+        &self,
+        request: &crate::ops::call_logs::AccountCallHistory,
+    ) -> Result<crate::ops::call_logs::AccountCallHistoryResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get call history
+    ///
+    /// `GET /phone/call_history/{callHistoryUuid}`: sends a [`GetCallPath`](crate::ops::call_logs::GetCallPath).
+    #[inline]
+    pub async fn get_call_path(
+        &self,
+        request: &crate::ops::call_logs::GetCallPath,
+    ) -> Result<crate::ops::call_logs::GetCallPathResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add a client code to a call history
+    ///
+    /// `PATCH /phone/call_history/{callLogId}/client_code`: sends a [`AddClientCodeToCallHistory`](crate::ops::call_logs::AddClientCodeToCallHistory).
+    #[inline]
+    pub async fn add_client_code_to_call_history(
+        &self,
+        request: &crate::ops::call_logs::AddClientCodeToCallHistory,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get call history detail
+    ///
+    /// `GET /phone/call_history_detail/{callHistoryId}`: sends a [`GetCallHistoryDetail`](crate::ops::call_logs::GetCallHistoryDetail).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn get_call_history_detail(
+        &self,
+        request: &crate::ops::call_logs::GetCallHistoryDetail,
+    ) -> Result<crate::ops::call_logs::GetCallHistoryDetailResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get account's call logs
+    ///
+    /// `GET /phone/call_logs`: sends a [`AccountCallLogs`](crate::ops::call_logs::AccountCallLogs).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn account_call_logs(
+        &self,
+        request: &crate::ops::call_logs::AccountCallLogs,
+    ) -> Result<crate::ops::call_logs::AccountCallLogsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get call log details
+    ///
+    /// `GET /phone/call_logs/{callLogId}`: sends a [`GetCallLogDetails`](crate::ops::call_logs::GetCallLogDetails).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn get_call_log_details(
+        &self,
+        request: &crate::ops::call_logs::GetCallLogDetails,
+    ) -> Result<crate::ops::call_logs::GetCallLogDetailsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add a client code to a call log
+    ///
+    /// `PUT /phone/call_logs/{callLogId}/client_code`: sends a [`AddClientCodeToCallLog`](crate::ops::call_logs::AddClientCodeToCallLog).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn add_client_code_to_call_log(
+        &self,
+        request: &crate::ops::call_logs::AddClientCodeToCallLog,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get User AI Call Summary Detail
+    ///
+    /// `GET /phone/user/{userId}/ai_call_summary/{aiCallSummaryId}`: sends a [`GetUserAiCallSummary`](crate::ops::call_logs::GetUserAiCallSummary).
+    #[inline]
+    pub async fn get_user_ai_call_summary(
+        &self,
+        request: &crate::ops::call_logs::GetUserAiCallSummary,
+    ) -> Result<crate::ops::call_logs::GetUserAiCallSummaryResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get user's call history
+    ///
+    /// `GET /phone/users/{userId}/call_history`: sends a [`PhoneUserCallHistory`](crate::ops::call_logs::PhoneUserCallHistory).
+    #[inline]
+    pub async fn phone_user_call_history(
+        &self,
+        request: &crate::ops::call_logs::PhoneUserCallHistory,
+    ) -> Result<crate::ops::call_logs::PhoneUserCallHistoryResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Sync user's call history
+    ///
+    /// `GET /phone/users/{userId}/call_history/sync`: sends a [`SyncUserCallHistory`](crate::ops::call_logs::SyncUserCallHistory).
+    #[inline]
+    pub async fn sync_user_call_history(
+        &self,
+        request: &crate::ops::call_logs::SyncUserCallHistory,
+    ) -> Result<crate::ops::call_logs::SyncUserCallHistoryResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete a user's call history
+    ///
+    /// `DELETE /phone/users/{userId}/call_history/{callLogId}`: sends a [`DeleteUserCallHistory`](crate::ops::call_logs::DeleteUserCallHistory).
+    #[inline]
+    pub async fn delete_user_call_history(
+        &self,
+        request: &crate::ops::call_logs::DeleteUserCallHistory,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get user's call logs
+    ///
+    /// `GET /phone/users/{userId}/call_logs`: sends a [`PhoneUserCallLogs`](crate::ops::call_logs::PhoneUserCallLogs).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn phone_user_call_logs(
+        &self,
+        request: &crate::ops::call_logs::PhoneUserCallLogs,
+    ) -> Result<crate::ops::call_logs::PhoneUserCallLogsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Sync user's call logs
+    ///
+    /// `GET /phone/users/{userId}/call_logs/sync`: sends a [`SyncUserCallLogs`](crate::ops::call_logs::SyncUserCallLogs).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn sync_user_call_logs(
+        &self,
+        request: &crate::ops::call_logs::SyncUserCallLogs,
+    ) -> Result<crate::ops::call_logs::SyncUserCallLogsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete a user's call log
+    ///
+    /// `DELETE /phone/users/{userId}/call_logs/{callLogId}`: sends a [`DeleteCallLog`](crate::ops::call_logs::DeleteCallLog).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn delete_call_log(
+        &self,
+        request: &crate::ops::call_logs::DeleteCallLog,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Call Logs` operations (15 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct CallLogs<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Call Logs` operations: [`groups::blocking::CallLogs`](crate::client::groups::blocking::CallLogs).
+        pub fn call_logs(&self) -> CallLogs<'_> {
+            CallLogs(self)
+        }
+    }
+
+    impl CallLogs<'_> {
+        /// Get call element
+        ///
+        /// `GET /phone/call_element/{callElementId}`: sends a [`GetCallElement`](crate::ops::call_logs::GetCallElement).
+        #[inline]
+        pub fn get_call_element(
+            &self,
+            request: &crate::ops::call_logs::GetCallElement,
+        ) -> Result<crate::ops::call_logs::GetCallElementResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get account's call history
+        ///
+        /// `GET /phone/call_history`: sends a [`AccountCallHistory`](crate::ops::call_logs::AccountCallHistory).
+        #[inline]
+        pub fn account_call_history(
+            &self,
+            request: &crate::ops::call_logs::AccountCallHistory,
+        ) -> Result<crate::ops::call_logs::AccountCallHistoryResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get call history
+        ///
+        /// `GET /phone/call_history/{callHistoryUuid}`: sends a [`GetCallPath`](crate::ops::call_logs::GetCallPath).
+        #[inline]
+        pub fn get_call_path(
+            &self,
+            request: &crate::ops::call_logs::GetCallPath,
+        ) -> Result<crate::ops::call_logs::GetCallPathResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Add a client code to a call history
+        ///
+        /// `PATCH /phone/call_history/{callLogId}/client_code`: sends a [`AddClientCodeToCallHistory`](crate::ops::call_logs::AddClientCodeToCallHistory).
+        #[inline]
+        pub fn add_client_code_to_call_history(
+            &self,
+            request: &crate::ops::call_logs::AddClientCodeToCallHistory,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get call history detail
+        ///
+        /// `GET /phone/call_history_detail/{callHistoryId}`: sends a [`GetCallHistoryDetail`](crate::ops::call_logs::GetCallHistoryDetail).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn get_call_history_detail(
+            &self,
+            request: &crate::ops::call_logs::GetCallHistoryDetail,
+        ) -> Result<crate::ops::call_logs::GetCallHistoryDetailResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get account's call logs
+        ///
+        /// `GET /phone/call_logs`: sends a [`AccountCallLogs`](crate::ops::call_logs::AccountCallLogs).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn account_call_logs(
+            &self,
+            request: &crate::ops::call_logs::AccountCallLogs,
+        ) -> Result<crate::ops::call_logs::AccountCallLogsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get call log details
+        ///
+        /// `GET /phone/call_logs/{callLogId}`: sends a [`GetCallLogDetails`](crate::ops::call_logs::GetCallLogDetails).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn get_call_log_details(
+            &self,
+            request: &crate::ops::call_logs::GetCallLogDetails,
+        ) -> Result<crate::ops::call_logs::GetCallLogDetailsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Add a client code to a call log
+        ///
+        /// `PUT /phone/call_logs/{callLogId}/client_code`: sends a [`AddClientCodeToCallLog`](crate::ops::call_logs::AddClientCodeToCallLog).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn add_client_code_to_call_log(
+            &self,
+            request: &crate::ops::call_logs::AddClientCodeToCallLog,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get User AI Call Summary Detail
+        ///
+        /// `GET /phone/user/{userId}/ai_call_summary/{aiCallSummaryId}`: sends a [`GetUserAiCallSummary`](crate::ops::call_logs::GetUserAiCallSummary).
+        #[inline]
+        pub fn get_user_ai_call_summary(
+            &self,
+            request: &crate::ops::call_logs::GetUserAiCallSummary,
+        ) -> Result<crate::ops::call_logs::GetUserAiCallSummaryResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get user's call history
+        ///
+        /// `GET /phone/users/{userId}/call_history`: sends a [`PhoneUserCallHistory`](crate::ops::call_logs::PhoneUserCallHistory).
+        #[inline]
+        pub fn phone_user_call_history(
+            &self,
+            request: &crate::ops::call_logs::PhoneUserCallHistory,
+        ) -> Result<crate::ops::call_logs::PhoneUserCallHistoryResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Sync user's call history
+        ///
+        /// `GET /phone/users/{userId}/call_history/sync`: sends a [`SyncUserCallHistory`](crate::ops::call_logs::SyncUserCallHistory).
+        #[inline]
+        pub fn sync_user_call_history(
+            &self,
+            request: &crate::ops::call_logs::SyncUserCallHistory,
+        ) -> Result<crate::ops::call_logs::SyncUserCallHistoryResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete a user's call history
+        ///
+        /// `DELETE /phone/users/{userId}/call_history/{callLogId}`: sends a [`DeleteUserCallHistory`](crate::ops::call_logs::DeleteUserCallHistory).
+        #[inline]
+        pub fn delete_user_call_history(
+            &self,
+            request: &crate::ops::call_logs::DeleteUserCallHistory,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get user's call logs
+        ///
+        /// `GET /phone/users/{userId}/call_logs`: sends a [`PhoneUserCallLogs`](crate::ops::call_logs::PhoneUserCallLogs).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn phone_user_call_logs(
+            &self,
+            request: &crate::ops::call_logs::PhoneUserCallLogs,
+        ) -> Result<crate::ops::call_logs::PhoneUserCallLogsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Sync user's call logs
+        ///
+        /// `GET /phone/users/{userId}/call_logs/sync`: sends a [`SyncUserCallLogs`](crate::ops::call_logs::SyncUserCallLogs).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn sync_user_call_logs(
+            &self,
+            request: &crate::ops::call_logs::SyncUserCallLogs,
+        ) -> Result<crate::ops::call_logs::SyncUserCallLogsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete a user's call log
+        ///
+        /// `DELETE /phone/users/{userId}/call_logs/{callLogId}`: sends a [`DeleteCallLog`](crate::ops::call_logs::DeleteCallLog).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn delete_call_log(
+            &self,
+            request: &crate::ops::call_logs::DeleteCallLog,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

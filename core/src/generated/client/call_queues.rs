@@ -4,136 +4,680 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Call Queues`: 32 operations.
-call_queues => CallQueues {
-/// List call queue analytics
-///
-/// `GET /phone/call_queue_analytics`
-callqueueanalytics(Callqueueanalytics);
-/// List call queues
-///
-/// `GET /phone/call_queues`
-list_call_queues(ListCallQueues);
-/// Create a call queue
-///
-/// `POST /phone/call_queues`
-create_call_queue(CreateCallQueue);
-/// Delete a call queue
-///
-/// `DELETE /phone/call_queues/{callQueueId}`
-delete_a_call_queue(DeleteACallQueue);
-/// Get call queue details
-///
-/// `GET /phone/call_queues/{callQueueId}`
-get_a_call_queue(GetACallQueue);
-/// Update call queue details
-///
-/// `PATCH /phone/call_queues/{callQueueId}`
-update_call_queue(UpdateCallQueue);
-/// Get call queue call handling setting
-///
-/// `GET /phone/call_queues/{callQueueId}/call_handling/settings`
-get_call_queue_call_handling_setting(GetCallQueueCallHandlingSetting);
-/// Update call queue call handling setting
-///
-/// `PATCH /phone/call_queues/{callQueueId}/call_handling/settings/{hourType}`
-update_call_queue_call_handling_setting(UpdateCallQueueCallHandlingSetting);
-/// List custom groups of a call queue
-///
-/// `GET /phone/call_queues/{callQueueId}/custom_groups`
-listcustomgroupsofacallqueue(Listcustomgroupsofacallqueue);
-/// Create a custom group in a call queue
-///
-/// `POST /phone/call_queues/{callQueueId}/custom_groups`
-createacustomgroupinacallqueue(Createacustomgroupinacallqueue);
-/// Delete a custom group
-///
-/// `DELETE /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}`
-deleteacustomgroup(Deleteacustomgroup);
-/// Get call queue custom group detail
-///
-/// `GET /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}`
-getacustomgroup(Getacustomgroup);
-/// Update a custom group
-///
-/// `PATCH /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}`
-updateacustomgroup(Updateacustomgroup);
-/// Add members to a custom group
-///
-/// `POST /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}/members`
-addmemberstoacustomgroup(Addmemberstoacustomgroup);
-/// Remove a member from a custom group
-///
-/// `DELETE /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}/members/{extensionId}`
-removeamemberfromacustomgroup(Removeamemberfromacustomgroup);
-/// Unassign all members
-///
-/// `DELETE /phone/call_queues/{callQueueId}/members`
-unassign_all_members(UnassignAllMembers);
-/// List call queue members
-///
-/// `GET /phone/call_queues/{callQueueId}/members`
-list_call_queue_members(ListCallQueueMembers);
-/// Add members to a call queue
-///
-/// `POST /phone/call_queues/{callQueueId}/members`
-add_members_to_call_queue(AddMembersToCallQueue);
-/// Unassign a member
-///
-/// `DELETE /phone/call_queues/{callQueueId}/members/{memberId}`
-unassign_member_from_call_queue(UnassignMemberFromCallQueue);
-/// Unassign all phone numbers
-///
-/// `DELETE /phone/call_queues/{callQueueId}/phone_numbers`
-unassign_a_phone_num_call_queue(UnassignAPhoneNumCallQueue);
-/// Assign numbers to a call queue
-///
-/// `POST /phone/call_queues/{callQueueId}/phone_numbers`
-assign_phone_to_call_queue(AssignPhoneToCallQueue);
-/// Unassign a phone number
-///
-/// `DELETE /phone/call_queues/{callQueueId}/phone_numbers/{phoneNumberId}`
-un_assign_phone_num_call_queue(UnAssignPhoneNumCallQueue);
-/// Get call queue policy
-///
-/// `GET /phone/call_queues/{callQueueId}/policies`
-get_call_queue_policy(GetCallQueuePolicy);
-/// Update call queue policy
-///
-/// `PATCH /phone/call_queues/{callQueueId}/policies`
-update_call_queue_policy(UpdateCallQueuePolicy);
-/// Delete a CQ policy setting
-///
-/// `DELETE /phone/call_queues/{callQueueId}/policies/{policyType}`
-remove_cq_policy_sub_setting(RemoveCqPolicySubSetting);
-/// Update a call queue's policy subsetting
-///
-/// `PATCH /phone/call_queues/{callQueueId}/policies/{policyType}`
-update_cq_policy_sub_setting(UpdateCqPolicySubSetting);
-/// Add a policy subsetting to a call queue
-///
-/// `POST /phone/call_queues/{callQueueId}/policies/{policyType}`
-add_cq_policy_sub_setting(AddCqPolicySubSetting);
-/// Get call queue recordings
-///
-/// `GET /phone/call_queues/{callQueueId}/recordings`
-get_call_queue_recordings(GetCallQueueRecordings);
-/// Get call queue settings
-///
-/// `GET /phone/call_queues/{callQueueId}/settings`
-get_call_queue_settings(GetCallQueueSettings);
-/// Delete call queue setting
-///
-/// `DELETE /phone/call_queues/{callQueueId}/settings/{settingType}`
-delete_call_queue_setting(DeleteCallQueueSetting);
-/// Update call queue setting
-///
-/// `PATCH /phone/call_queues/{callQueueId}/settings/{settingType}`
-update_call_queue_setting(UpdateCallQueueSetting);
-/// Add call queue setting
-///
-/// `POST /phone/call_queues/{callQueueId}/settings/{settingType}`
-add_call_queue_setting(AddCallQueueSetting);
+/// The `Call Queues` operations (32 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct CallQueues<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Call Queues` operations: [`groups::CallQueues`](crate::client::groups::CallQueues).
+    pub fn call_queues(&self) -> CallQueues<'_> {
+        CallQueues(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl CallQueues<'_> {
+    /// List call queue analytics
+    ///
+    /// `GET /phone/call_queue_analytics`: sends a [`Callqueueanalytics`](crate::ops::call_queues::Callqueueanalytics).
+    #[inline]
+    pub async fn callqueueanalytics(
+        &self,
+        request: &crate::ops::call_queues::Callqueueanalytics,
+    ) -> Result<crate::ops::call_queues::CallqueueanalyticsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// List call queues
+    ///
+    /// `GET /phone/call_queues`: sends a [`ListCallQueues`](crate::ops::call_queues::ListCallQueues).
+    #[inline]
+    pub async fn list_call_queues(
+        &self,
+        request: &crate::ops::call_queues::ListCallQueues,
+    ) -> Result<crate::ops::call_queues::ListCallQueuesResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Create a call queue
+    ///
+    /// `POST /phone/call_queues`: sends a [`CreateCallQueue`](crate::ops::call_queues::CreateCallQueue).
+    #[inline]
+    pub async fn create_call_queue(
+        &self,
+        request: &crate::ops::call_queues::CreateCallQueue,
+    ) -> Result<crate::ops::call_queues::CreateCallQueueResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete a call queue
+    ///
+    /// `DELETE /phone/call_queues/{callQueueId}`: sends a [`DeleteACallQueue`](crate::ops::call_queues::DeleteACallQueue).
+    #[inline]
+    pub async fn delete_a_call_queue(
+        &self,
+        request: &crate::ops::call_queues::DeleteACallQueue,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get call queue details
+    ///
+    /// `GET /phone/call_queues/{callQueueId}`: sends a [`GetACallQueue`](crate::ops::call_queues::GetACallQueue).
+    #[inline]
+    pub async fn get_a_call_queue(
+        &self,
+        request: &crate::ops::call_queues::GetACallQueue,
+    ) -> Result<crate::ops::call_queues::GetACallQueueResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update call queue details
+    ///
+    /// `PATCH /phone/call_queues/{callQueueId}`: sends a [`UpdateCallQueue`](crate::ops::call_queues::UpdateCallQueue).
+    #[inline]
+    pub async fn update_call_queue(
+        &self,
+        request: &crate::ops::call_queues::UpdateCallQueue,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get call queue call handling setting
+    ///
+    /// `GET /phone/call_queues/{callQueueId}/call_handling/settings`: sends a [`GetCallQueueCallHandlingSetting`](crate::ops::call_queues::GetCallQueueCallHandlingSetting).
+    #[inline]
+    pub async fn get_call_queue_call_handling_setting(
+        &self,
+        request: &crate::ops::call_queues::GetCallQueueCallHandlingSetting,
+    ) -> Result<crate::ops::call_queues::GetCallQueueCallHandlingSettingResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// Update call queue call handling setting
+    ///
+    /// `PATCH /phone/call_queues/{callQueueId}/call_handling/settings/{hourType}`: sends a [`UpdateCallQueueCallHandlingSetting`](crate::ops::call_queues::UpdateCallQueueCallHandlingSetting).
+    #[inline]
+    pub async fn update_call_queue_call_handling_setting(
+        &self,
+        request: &crate::ops::call_queues::UpdateCallQueueCallHandlingSetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// List custom groups of a call queue
+    ///
+    /// `GET /phone/call_queues/{callQueueId}/custom_groups`: sends a [`Listcustomgroupsofacallqueue`](crate::ops::call_queues::Listcustomgroupsofacallqueue).
+    #[inline]
+    pub async fn listcustomgroupsofacallqueue(
+        &self,
+        request: &crate::ops::call_queues::Listcustomgroupsofacallqueue,
+    ) -> Result<crate::ops::call_queues::ListcustomgroupsofacallqueueResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Create a custom group in a call queue
+    ///
+    /// `POST /phone/call_queues/{callQueueId}/custom_groups`: sends a [`Createacustomgroupinacallqueue`](crate::ops::call_queues::Createacustomgroupinacallqueue).
+    #[inline]
+    pub async fn createacustomgroupinacallqueue(
+        &self,
+        request: &crate::ops::call_queues::Createacustomgroupinacallqueue,
+    ) -> Result<crate::ops::call_queues::CreateacustomgroupinacallqueueResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete a custom group
+    ///
+    /// `DELETE /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}`: sends a [`Deleteacustomgroup`](crate::ops::call_queues::Deleteacustomgroup).
+    #[inline]
+    pub async fn deleteacustomgroup(
+        &self,
+        request: &crate::ops::call_queues::Deleteacustomgroup,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get call queue custom group detail
+    ///
+    /// `GET /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}`: sends a [`Getacustomgroup`](crate::ops::call_queues::Getacustomgroup).
+    #[inline]
+    pub async fn getacustomgroup(
+        &self,
+        request: &crate::ops::call_queues::Getacustomgroup,
+    ) -> Result<crate::ops::call_queues::GetacustomgroupResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update a custom group
+    ///
+    /// `PATCH /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}`: sends a [`Updateacustomgroup`](crate::ops::call_queues::Updateacustomgroup).
+    #[inline]
+    pub async fn updateacustomgroup(
+        &self,
+        request: &crate::ops::call_queues::Updateacustomgroup,
+    ) -> Result<crate::ops::call_queues::UpdateacustomgroupResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add members to a custom group
+    ///
+    /// `POST /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}/members`: sends a [`Addmemberstoacustomgroup`](crate::ops::call_queues::Addmemberstoacustomgroup).
+    #[inline]
+    pub async fn addmemberstoacustomgroup(
+        &self,
+        request: &crate::ops::call_queues::Addmemberstoacustomgroup,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Remove a member from a custom group
+    ///
+    /// `DELETE /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}/members/{extensionId}`: sends a [`Removeamemberfromacustomgroup`](crate::ops::call_queues::Removeamemberfromacustomgroup).
+    #[inline]
+    pub async fn removeamemberfromacustomgroup(
+        &self,
+        request: &crate::ops::call_queues::Removeamemberfromacustomgroup,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Unassign all members
+    ///
+    /// `DELETE /phone/call_queues/{callQueueId}/members`: sends a [`UnassignAllMembers`](crate::ops::call_queues::UnassignAllMembers).
+    #[inline]
+    pub async fn unassign_all_members(
+        &self,
+        request: &crate::ops::call_queues::UnassignAllMembers,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// List call queue members
+    ///
+    /// `GET /phone/call_queues/{callQueueId}/members`: sends a [`ListCallQueueMembers`](crate::ops::call_queues::ListCallQueueMembers).
+    #[inline]
+    pub async fn list_call_queue_members(
+        &self,
+        request: &crate::ops::call_queues::ListCallQueueMembers,
+    ) -> Result<crate::ops::call_queues::ListCallQueueMembersResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add members to a call queue
+    ///
+    /// `POST /phone/call_queues/{callQueueId}/members`: sends a [`AddMembersToCallQueue`](crate::ops::call_queues::AddMembersToCallQueue).
+    #[inline]
+    pub async fn add_members_to_call_queue(
+        &self,
+        request: &crate::ops::call_queues::AddMembersToCallQueue,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Unassign a member
+    ///
+    /// `DELETE /phone/call_queues/{callQueueId}/members/{memberId}`: sends a [`UnassignMemberFromCallQueue`](crate::ops::call_queues::UnassignMemberFromCallQueue).
+    #[inline]
+    pub async fn unassign_member_from_call_queue(
+        &self,
+        request: &crate::ops::call_queues::UnassignMemberFromCallQueue,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Unassign all phone numbers
+    ///
+    /// `DELETE /phone/call_queues/{callQueueId}/phone_numbers`: sends a [`UnassignAPhoneNumCallQueue`](crate::ops::call_queues::UnassignAPhoneNumCallQueue).
+    #[inline]
+    pub async fn unassign_a_phone_num_call_queue(
+        &self,
+        request: &crate::ops::call_queues::UnassignAPhoneNumCallQueue,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Assign numbers to a call queue
+    ///
+    /// `POST /phone/call_queues/{callQueueId}/phone_numbers`: sends a [`AssignPhoneToCallQueue`](crate::ops::call_queues::AssignPhoneToCallQueue).
+    #[inline]
+    pub async fn assign_phone_to_call_queue(
+        &self,
+        request: &crate::ops::call_queues::AssignPhoneToCallQueue,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Unassign a phone number
+    ///
+    /// `DELETE /phone/call_queues/{callQueueId}/phone_numbers/{phoneNumberId}`: sends a [`UnAssignPhoneNumCallQueue`](crate::ops::call_queues::UnAssignPhoneNumCallQueue).
+    #[inline]
+    pub async fn un_assign_phone_num_call_queue(
+        &self,
+        request: &crate::ops::call_queues::UnAssignPhoneNumCallQueue,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get call queue policy
+    ///
+    /// `GET /phone/call_queues/{callQueueId}/policies`: sends a [`GetCallQueuePolicy`](crate::ops::call_queues::GetCallQueuePolicy).
+    #[inline]
+    pub async fn get_call_queue_policy(
+        &self,
+        request: &crate::ops::call_queues::GetCallQueuePolicy,
+    ) -> Result<crate::ops::call_queues::GetCallQueuePolicyResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update call queue policy
+    ///
+    /// `PATCH /phone/call_queues/{callQueueId}/policies`: sends a [`UpdateCallQueuePolicy`](crate::ops::call_queues::UpdateCallQueuePolicy).
+    #[inline]
+    pub async fn update_call_queue_policy(
+        &self,
+        request: &crate::ops::call_queues::UpdateCallQueuePolicy,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete a CQ policy setting
+    ///
+    /// `DELETE /phone/call_queues/{callQueueId}/policies/{policyType}`: sends a [`RemoveCqPolicySubSetting`](crate::ops::call_queues::RemoveCqPolicySubSetting).
+    #[inline]
+    pub async fn remove_cq_policy_sub_setting(
+        &self,
+        request: &crate::ops::call_queues::RemoveCqPolicySubSetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update a call queue's policy subsetting
+    ///
+    /// `PATCH /phone/call_queues/{callQueueId}/policies/{policyType}`: sends a [`UpdateCqPolicySubSetting`](crate::ops::call_queues::UpdateCqPolicySubSetting).
+    #[inline]
+    pub async fn update_cq_policy_sub_setting(
+        &self,
+        request: &crate::ops::call_queues::UpdateCqPolicySubSetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add a policy subsetting to a call queue
+    ///
+    /// `POST /phone/call_queues/{callQueueId}/policies/{policyType}`: sends a [`AddCqPolicySubSetting`](crate::ops::call_queues::AddCqPolicySubSetting).
+    #[inline]
+    pub async fn add_cq_policy_sub_setting(
+        &self,
+        request: &crate::ops::call_queues::AddCqPolicySubSetting,
+    ) -> Result<crate::ops::call_queues::AddCqPolicySubSettingResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get call queue recordings
+    ///
+    /// `GET /phone/call_queues/{callQueueId}/recordings`: sends a [`GetCallQueueRecordings`](crate::ops::call_queues::GetCallQueueRecordings).
+    #[inline]
+    pub async fn get_call_queue_recordings(
+        &self,
+        request: &crate::ops::call_queues::GetCallQueueRecordings,
+    ) -> Result<crate::ops::call_queues::GetCallQueueRecordingsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get call queue settings
+    ///
+    /// `GET /phone/call_queues/{callQueueId}/settings`: sends a [`GetCallQueueSettings`](crate::ops::call_queues::GetCallQueueSettings).
+    #[inline]
+    pub async fn get_call_queue_settings(
+        &self,
+        request: &crate::ops::call_queues::GetCallQueueSettings,
+    ) -> Result<crate::ops::call_queues::GetCallQueueSettingsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete call queue setting
+    ///
+    /// `DELETE /phone/call_queues/{callQueueId}/settings/{settingType}`: sends a [`DeleteCallQueueSetting`](crate::ops::call_queues::DeleteCallQueueSetting).
+    #[inline]
+    pub async fn delete_call_queue_setting(
+        &self,
+        request: &crate::ops::call_queues::DeleteCallQueueSetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update call queue setting
+    ///
+    /// `PATCH /phone/call_queues/{callQueueId}/settings/{settingType}`: sends a [`UpdateCallQueueSetting`](crate::ops::call_queues::UpdateCallQueueSetting).
+    #[inline]
+    pub async fn update_call_queue_setting(
+        &self,
+        request: &crate::ops::call_queues::UpdateCallQueueSetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add call queue setting
+    ///
+    /// `POST /phone/call_queues/{callQueueId}/settings/{settingType}`: sends a [`AddCallQueueSetting`](crate::ops::call_queues::AddCallQueueSetting).
+    #[inline]
+    pub async fn add_call_queue_setting(
+        &self,
+        request: &crate::ops::call_queues::AddCallQueueSetting,
+    ) -> Result<crate::ops::call_queues::AddCallQueueSettingResponse, crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Call Queues` operations (32 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct CallQueues<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Call Queues` operations: [`groups::blocking::CallQueues`](crate::client::groups::blocking::CallQueues).
+        pub fn call_queues(&self) -> CallQueues<'_> {
+            CallQueues(self)
+        }
+    }
+
+    impl CallQueues<'_> {
+        /// List call queue analytics
+        ///
+        /// `GET /phone/call_queue_analytics`: sends a [`Callqueueanalytics`](crate::ops::call_queues::Callqueueanalytics).
+        #[inline]
+        pub fn callqueueanalytics(
+            &self,
+            request: &crate::ops::call_queues::Callqueueanalytics,
+        ) -> Result<crate::ops::call_queues::CallqueueanalyticsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// List call queues
+        ///
+        /// `GET /phone/call_queues`: sends a [`ListCallQueues`](crate::ops::call_queues::ListCallQueues).
+        #[inline]
+        pub fn list_call_queues(
+            &self,
+            request: &crate::ops::call_queues::ListCallQueues,
+        ) -> Result<crate::ops::call_queues::ListCallQueuesResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Create a call queue
+        ///
+        /// `POST /phone/call_queues`: sends a [`CreateCallQueue`](crate::ops::call_queues::CreateCallQueue).
+        #[inline]
+        pub fn create_call_queue(
+            &self,
+            request: &crate::ops::call_queues::CreateCallQueue,
+        ) -> Result<crate::ops::call_queues::CreateCallQueueResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete a call queue
+        ///
+        /// `DELETE /phone/call_queues/{callQueueId}`: sends a [`DeleteACallQueue`](crate::ops::call_queues::DeleteACallQueue).
+        #[inline]
+        pub fn delete_a_call_queue(
+            &self,
+            request: &crate::ops::call_queues::DeleteACallQueue,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get call queue details
+        ///
+        /// `GET /phone/call_queues/{callQueueId}`: sends a [`GetACallQueue`](crate::ops::call_queues::GetACallQueue).
+        #[inline]
+        pub fn get_a_call_queue(
+            &self,
+            request: &crate::ops::call_queues::GetACallQueue,
+        ) -> Result<crate::ops::call_queues::GetACallQueueResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Update call queue details
+        ///
+        /// `PATCH /phone/call_queues/{callQueueId}`: sends a [`UpdateCallQueue`](crate::ops::call_queues::UpdateCallQueue).
+        #[inline]
+        pub fn update_call_queue(
+            &self,
+            request: &crate::ops::call_queues::UpdateCallQueue,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get call queue call handling setting
+        ///
+        /// `GET /phone/call_queues/{callQueueId}/call_handling/settings`: sends a [`GetCallQueueCallHandlingSetting`](crate::ops::call_queues::GetCallQueueCallHandlingSetting).
+        #[inline]
+        pub fn get_call_queue_call_handling_setting(
+            &self,
+            request: &crate::ops::call_queues::GetCallQueueCallHandlingSetting,
+        ) -> Result<crate::ops::call_queues::GetCallQueueCallHandlingSettingResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Update call queue call handling setting
+        ///
+        /// `PATCH /phone/call_queues/{callQueueId}/call_handling/settings/{hourType}`: sends a [`UpdateCallQueueCallHandlingSetting`](crate::ops::call_queues::UpdateCallQueueCallHandlingSetting).
+        #[inline]
+        pub fn update_call_queue_call_handling_setting(
+            &self,
+            request: &crate::ops::call_queues::UpdateCallQueueCallHandlingSetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// List custom groups of a call queue
+        ///
+        /// `GET /phone/call_queues/{callQueueId}/custom_groups`: sends a [`Listcustomgroupsofacallqueue`](crate::ops::call_queues::Listcustomgroupsofacallqueue).
+        #[inline]
+        pub fn listcustomgroupsofacallqueue(
+            &self,
+            request: &crate::ops::call_queues::Listcustomgroupsofacallqueue,
+        ) -> Result<crate::ops::call_queues::ListcustomgroupsofacallqueueResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Create a custom group in a call queue
+        ///
+        /// `POST /phone/call_queues/{callQueueId}/custom_groups`: sends a [`Createacustomgroupinacallqueue`](crate::ops::call_queues::Createacustomgroupinacallqueue).
+        #[inline]
+        pub fn createacustomgroupinacallqueue(
+            &self,
+            request: &crate::ops::call_queues::Createacustomgroupinacallqueue,
+        ) -> Result<crate::ops::call_queues::CreateacustomgroupinacallqueueResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Delete a custom group
+        ///
+        /// `DELETE /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}`: sends a [`Deleteacustomgroup`](crate::ops::call_queues::Deleteacustomgroup).
+        #[inline]
+        pub fn deleteacustomgroup(
+            &self,
+            request: &crate::ops::call_queues::Deleteacustomgroup,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get call queue custom group detail
+        ///
+        /// `GET /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}`: sends a [`Getacustomgroup`](crate::ops::call_queues::Getacustomgroup).
+        #[inline]
+        pub fn getacustomgroup(
+            &self,
+            request: &crate::ops::call_queues::Getacustomgroup,
+        ) -> Result<crate::ops::call_queues::GetacustomgroupResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Update a custom group
+        ///
+        /// `PATCH /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}`: sends a [`Updateacustomgroup`](crate::ops::call_queues::Updateacustomgroup).
+        #[inline]
+        pub fn updateacustomgroup(
+            &self,
+            request: &crate::ops::call_queues::Updateacustomgroup,
+        ) -> Result<crate::ops::call_queues::UpdateacustomgroupResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Add members to a custom group
+        ///
+        /// `POST /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}/members`: sends a [`Addmemberstoacustomgroup`](crate::ops::call_queues::Addmemberstoacustomgroup).
+        #[inline]
+        pub fn addmemberstoacustomgroup(
+            &self,
+            request: &crate::ops::call_queues::Addmemberstoacustomgroup,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Remove a member from a custom group
+        ///
+        /// `DELETE /phone/call_queues/{callQueueId}/custom_groups/{customGroupId}/members/{extensionId}`: sends a [`Removeamemberfromacustomgroup`](crate::ops::call_queues::Removeamemberfromacustomgroup).
+        #[inline]
+        pub fn removeamemberfromacustomgroup(
+            &self,
+            request: &crate::ops::call_queues::Removeamemberfromacustomgroup,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Unassign all members
+        ///
+        /// `DELETE /phone/call_queues/{callQueueId}/members`: sends a [`UnassignAllMembers`](crate::ops::call_queues::UnassignAllMembers).
+        #[inline]
+        pub fn unassign_all_members(
+            &self,
+            request: &crate::ops::call_queues::UnassignAllMembers,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// List call queue members
+        ///
+        /// `GET /phone/call_queues/{callQueueId}/members`: sends a [`ListCallQueueMembers`](crate::ops::call_queues::ListCallQueueMembers).
+        #[inline]
+        pub fn list_call_queue_members(
+            &self,
+            request: &crate::ops::call_queues::ListCallQueueMembers,
+        ) -> Result<crate::ops::call_queues::ListCallQueueMembersResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Add members to a call queue
+        ///
+        /// `POST /phone/call_queues/{callQueueId}/members`: sends a [`AddMembersToCallQueue`](crate::ops::call_queues::AddMembersToCallQueue).
+        #[inline]
+        pub fn add_members_to_call_queue(
+            &self,
+            request: &crate::ops::call_queues::AddMembersToCallQueue,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Unassign a member
+        ///
+        /// `DELETE /phone/call_queues/{callQueueId}/members/{memberId}`: sends a [`UnassignMemberFromCallQueue`](crate::ops::call_queues::UnassignMemberFromCallQueue).
+        #[inline]
+        pub fn unassign_member_from_call_queue(
+            &self,
+            request: &crate::ops::call_queues::UnassignMemberFromCallQueue,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Unassign all phone numbers
+        ///
+        /// `DELETE /phone/call_queues/{callQueueId}/phone_numbers`: sends a [`UnassignAPhoneNumCallQueue`](crate::ops::call_queues::UnassignAPhoneNumCallQueue).
+        #[inline]
+        pub fn unassign_a_phone_num_call_queue(
+            &self,
+            request: &crate::ops::call_queues::UnassignAPhoneNumCallQueue,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Assign numbers to a call queue
+        ///
+        /// `POST /phone/call_queues/{callQueueId}/phone_numbers`: sends a [`AssignPhoneToCallQueue`](crate::ops::call_queues::AssignPhoneToCallQueue).
+        #[inline]
+        pub fn assign_phone_to_call_queue(
+            &self,
+            request: &crate::ops::call_queues::AssignPhoneToCallQueue,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Unassign a phone number
+        ///
+        /// `DELETE /phone/call_queues/{callQueueId}/phone_numbers/{phoneNumberId}`: sends a [`UnAssignPhoneNumCallQueue`](crate::ops::call_queues::UnAssignPhoneNumCallQueue).
+        #[inline]
+        pub fn un_assign_phone_num_call_queue(
+            &self,
+            request: &crate::ops::call_queues::UnAssignPhoneNumCallQueue,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get call queue policy
+        ///
+        /// `GET /phone/call_queues/{callQueueId}/policies`: sends a [`GetCallQueuePolicy`](crate::ops::call_queues::GetCallQueuePolicy).
+        #[inline]
+        pub fn get_call_queue_policy(
+            &self,
+            request: &crate::ops::call_queues::GetCallQueuePolicy,
+        ) -> Result<crate::ops::call_queues::GetCallQueuePolicyResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Update call queue policy
+        ///
+        /// `PATCH /phone/call_queues/{callQueueId}/policies`: sends a [`UpdateCallQueuePolicy`](crate::ops::call_queues::UpdateCallQueuePolicy).
+        #[inline]
+        pub fn update_call_queue_policy(
+            &self,
+            request: &crate::ops::call_queues::UpdateCallQueuePolicy,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete a CQ policy setting
+        ///
+        /// `DELETE /phone/call_queues/{callQueueId}/policies/{policyType}`: sends a [`RemoveCqPolicySubSetting`](crate::ops::call_queues::RemoveCqPolicySubSetting).
+        #[inline]
+        pub fn remove_cq_policy_sub_setting(
+            &self,
+            request: &crate::ops::call_queues::RemoveCqPolicySubSetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Update a call queue's policy subsetting
+        ///
+        /// `PATCH /phone/call_queues/{callQueueId}/policies/{policyType}`: sends a [`UpdateCqPolicySubSetting`](crate::ops::call_queues::UpdateCqPolicySubSetting).
+        #[inline]
+        pub fn update_cq_policy_sub_setting(
+            &self,
+            request: &crate::ops::call_queues::UpdateCqPolicySubSetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Add a policy subsetting to a call queue
+        ///
+        /// `POST /phone/call_queues/{callQueueId}/policies/{policyType}`: sends a [`AddCqPolicySubSetting`](crate::ops::call_queues::AddCqPolicySubSetting).
+        #[inline]
+        pub fn add_cq_policy_sub_setting(
+            &self,
+            request: &crate::ops::call_queues::AddCqPolicySubSetting,
+        ) -> Result<crate::ops::call_queues::AddCqPolicySubSettingResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get call queue recordings
+        ///
+        /// `GET /phone/call_queues/{callQueueId}/recordings`: sends a [`GetCallQueueRecordings`](crate::ops::call_queues::GetCallQueueRecordings).
+        #[inline]
+        pub fn get_call_queue_recordings(
+            &self,
+            request: &crate::ops::call_queues::GetCallQueueRecordings,
+        ) -> Result<crate::ops::call_queues::GetCallQueueRecordingsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get call queue settings
+        ///
+        /// `GET /phone/call_queues/{callQueueId}/settings`: sends a [`GetCallQueueSettings`](crate::ops::call_queues::GetCallQueueSettings).
+        #[inline]
+        pub fn get_call_queue_settings(
+            &self,
+            request: &crate::ops::call_queues::GetCallQueueSettings,
+        ) -> Result<crate::ops::call_queues::GetCallQueueSettingsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete call queue setting
+        ///
+        /// `DELETE /phone/call_queues/{callQueueId}/settings/{settingType}`: sends a [`DeleteCallQueueSetting`](crate::ops::call_queues::DeleteCallQueueSetting).
+        #[inline]
+        pub fn delete_call_queue_setting(
+            &self,
+            request: &crate::ops::call_queues::DeleteCallQueueSetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Update call queue setting
+        ///
+        /// `PATCH /phone/call_queues/{callQueueId}/settings/{settingType}`: sends a [`UpdateCallQueueSetting`](crate::ops::call_queues::UpdateCallQueueSetting).
+        #[inline]
+        pub fn update_call_queue_setting(
+            &self,
+            request: &crate::ops::call_queues::UpdateCallQueueSetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Add call queue setting
+        ///
+        /// `POST /phone/call_queues/{callQueueId}/settings/{settingType}`: sends a [`AddCallQueueSetting`](crate::ops::call_queues::AddCallQueueSetting).
+        #[inline]
+        pub fn add_call_queue_setting(
+            &self,
+            request: &crate::ops::call_queues::AddCallQueueSetting,
+        ) -> Result<crate::ops::call_queues::AddCallQueueSettingResponse, crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

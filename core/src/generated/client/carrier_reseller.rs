@@ -4,24 +4,117 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Carrier Reseller`: 4 operations.
-carrier_reseller => CarrierReseller {
-/// List phone numbers
-///
-/// `GET /phone/carrier_reseller/numbers`
-list_cr_phone_numbers(ListCrPhoneNumbers);
-/// Activate phone numbers
-///
-/// `PATCH /phone/carrier_reseller/numbers`
-active_cr_phone_numbers(ActiveCrPhoneNumbers);
-/// Create phone numbers
-///
-/// `POST /phone/carrier_reseller/numbers`
-create_cr_phone_numbers(CreateCrPhoneNumbers);
-/// Delete a phone number
-///
-/// `DELETE /phone/carrier_reseller/numbers/{number}`
-delete_cr_phone_number(DeleteCrPhoneNumber);
+/// The `Carrier Reseller` operations (4 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct CarrierReseller<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Carrier Reseller` operations: [`groups::CarrierReseller`](crate::client::groups::CarrierReseller).
+    pub fn carrier_reseller(&self) -> CarrierReseller<'_> {
+        CarrierReseller(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl CarrierReseller<'_> {
+    /// List phone numbers
+    ///
+    /// `GET /phone/carrier_reseller/numbers`: sends a [`ListCrPhoneNumbers`](crate::ops::carrier_reseller::ListCrPhoneNumbers).
+    #[inline]
+    pub async fn list_cr_phone_numbers(
+        &self,
+        request: &crate::ops::carrier_reseller::ListCrPhoneNumbers,
+    ) -> Result<crate::ops::carrier_reseller::ListCrPhoneNumbersResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Activate phone numbers
+    ///
+    /// `PATCH /phone/carrier_reseller/numbers`: sends a [`ActiveCrPhoneNumbers`](crate::ops::carrier_reseller::ActiveCrPhoneNumbers).
+    #[inline]
+    pub async fn active_cr_phone_numbers(
+        &self,
+        request: &crate::ops::carrier_reseller::ActiveCrPhoneNumbers,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Create phone numbers
+    ///
+    /// `POST /phone/carrier_reseller/numbers`: sends a [`CreateCrPhoneNumbers`](crate::ops::carrier_reseller::CreateCrPhoneNumbers).
+    #[inline]
+    pub async fn create_cr_phone_numbers(
+        &self,
+        request: &crate::ops::carrier_reseller::CreateCrPhoneNumbers,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete a phone number
+    ///
+    /// `DELETE /phone/carrier_reseller/numbers/{number}`: sends a [`DeleteCrPhoneNumber`](crate::ops::carrier_reseller::DeleteCrPhoneNumber).
+    #[inline]
+    pub async fn delete_cr_phone_number(
+        &self,
+        request: &crate::ops::carrier_reseller::DeleteCrPhoneNumber,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Carrier Reseller` operations (4 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct CarrierReseller<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Carrier Reseller` operations: [`groups::blocking::CarrierReseller`](crate::client::groups::blocking::CarrierReseller).
+        pub fn carrier_reseller(&self) -> CarrierReseller<'_> {
+            CarrierReseller(self)
+        }
+    }
+
+    impl CarrierReseller<'_> {
+        /// List phone numbers
+        ///
+        /// `GET /phone/carrier_reseller/numbers`: sends a [`ListCrPhoneNumbers`](crate::ops::carrier_reseller::ListCrPhoneNumbers).
+        #[inline]
+        pub fn list_cr_phone_numbers(
+            &self,
+            request: &crate::ops::carrier_reseller::ListCrPhoneNumbers,
+        ) -> Result<crate::ops::carrier_reseller::ListCrPhoneNumbersResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Activate phone numbers
+        ///
+        /// `PATCH /phone/carrier_reseller/numbers`: sends a [`ActiveCrPhoneNumbers`](crate::ops::carrier_reseller::ActiveCrPhoneNumbers).
+        #[inline]
+        pub fn active_cr_phone_numbers(
+            &self,
+            request: &crate::ops::carrier_reseller::ActiveCrPhoneNumbers,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Create phone numbers
+        ///
+        /// `POST /phone/carrier_reseller/numbers`: sends a [`CreateCrPhoneNumbers`](crate::ops::carrier_reseller::CreateCrPhoneNumbers).
+        #[inline]
+        pub fn create_cr_phone_numbers(
+            &self,
+            request: &crate::ops::carrier_reseller::CreateCrPhoneNumbers,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete a phone number
+        ///
+        /// `DELETE /phone/carrier_reseller/numbers/{number}`: sends a [`DeleteCrPhoneNumber`](crate::ops::carrier_reseller::DeleteCrPhoneNumber).
+        #[inline]
+        pub fn delete_cr_phone_number(
+            &self,
+            request: &crate::ops::carrier_reseller::DeleteCrPhoneNumber,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

@@ -4,84 +4,426 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Common Areas`: 19 operations.
-common_areas => CommonAreas {
-/// List common areas
-///
-/// `GET /phone/common_areas`
-list_common_areas(ListCommonAreas);
-/// Add a common area
-///
-/// `POST /phone/common_areas`
-add_common_area(AddCommonArea);
-/// Generate activation codes for common areas
-///
-/// `POST /phone/common_areas/activation_code`
-generateactivationcodesforcommonareas(Generateactivationcodesforcommonareas);
-/// List activation codes
-///
-/// `GET /phone/common_areas/activation_codes`
-list_activation_codes(ListActivationCodes);
-/// Apply template to common areas
-///
-/// `POST /phone/common_areas/template_id/{templateId}`
-apply_templateto_common_areas(ApplyTemplatetoCommonAreas);
-/// Delete a common area
-///
-/// `DELETE /phone/common_areas/{commonAreaId}`
-delete_common_area(DeleteCommonArea);
-/// Get common area details
-///
-/// `GET /phone/common_areas/{commonAreaId}`
-get_a_common_area(GetACommonArea);
-/// Update common area
-///
-/// `PATCH /phone/common_areas/{commonAreaId}`
-update_common_area(UpdateCommonArea);
-/// Get common area call handling setting
-///
-/// `GET /phone/common_areas/{commonAreaId}/call_handling/settings`
-get_common_area_call_handling_setting(GetCommonAreaCallHandlingSetting);
-/// Update common area call handling setting
-///
-/// `PATCH /phone/common_areas/{commonAreaId}/call_handling/settings/{hourType}`
-update_common_area_call_handling_setting(UpdateCommonAreaCallHandlingSetting);
-/// Assign calling plans to a common area
-///
-/// `POST /phone/common_areas/{commonAreaId}/calling_plans`
-assign_calling_plans_to_common_area(AssignCallingPlansToCommonArea);
-/// Unassign a calling plan from the common area
-///
-/// `DELETE /phone/common_areas/{commonAreaId}/calling_plans/{type}`
-unassign_calling_plans_from_common_area(UnassignCallingPlansFromCommonArea);
-/// Assign phone numbers to a common area
-///
-/// `POST /phone/common_areas/{commonAreaId}/phone_numbers`
-assign_phone_numbers_to_common_area(AssignPhoneNumbersToCommonArea);
-/// Unassign phone numbers from common area
-///
-/// `DELETE /phone/common_areas/{commonAreaId}/phone_numbers/{phoneNumberId}`
-unassign_phone_numbers_from_common_area(UnassignPhoneNumbersFromCommonArea);
-/// Update common area pin code
-///
-/// `PATCH /phone/common_areas/{commonAreaId}/pin_code`
-update_common_area_pin_code(UpdateCommonAreaPinCode);
-/// Get common area settings
-///
-/// `GET /phone/common_areas/{commonAreaId}/settings`
-get_common_area_settings(GetCommonAreaSettings);
-/// Delete common area setting
-///
-/// `DELETE /phone/common_areas/{commonAreaId}/settings/{settingType}`
-delete_common_area_setting(DeleteCommonAreaSetting);
-/// Update common area setting
-///
-/// `PATCH /phone/common_areas/{commonAreaId}/settings/{settingType}`
-update_common_area_setting(UpdateCommonAreaSetting);
-/// Add common area setting
-///
-/// `POST /phone/common_areas/{commonAreaId}/settings/{settingType}`
-add_common_area_setting(AddCommonAreaSetting);
+/// The `Common Areas` operations (19 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct CommonAreas<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Common Areas` operations: [`groups::CommonAreas`](crate::client::groups::CommonAreas).
+    pub fn common_areas(&self) -> CommonAreas<'_> {
+        CommonAreas(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl CommonAreas<'_> {
+    /// List common areas
+    ///
+    /// `GET /phone/common_areas`: sends a [`ListCommonAreas`](crate::ops::common_areas::ListCommonAreas).
+    #[inline]
+    pub async fn list_common_areas(
+        &self,
+        request: &crate::ops::common_areas::ListCommonAreas,
+    ) -> Result<crate::ops::common_areas::ListCommonAreasResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add a common area
+    ///
+    /// `POST /phone/common_areas`: sends a [`AddCommonArea`](crate::ops::common_areas::AddCommonArea).
+    #[inline]
+    pub async fn add_common_area(
+        &self,
+        request: &crate::ops::common_areas::AddCommonArea,
+    ) -> Result<crate::ops::common_areas::AddCommonAreaResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Generate activation codes for common areas
+    ///
+    /// `POST /phone/common_areas/activation_code`: sends a [`Generateactivationcodesforcommonareas`](crate::ops::common_areas::Generateactivationcodesforcommonareas).
+    #[inline]
+    pub async fn generateactivationcodesforcommonareas(
+        &self,
+        request: &crate::ops::common_areas::Generateactivationcodesforcommonareas,
+    ) -> Result<crate::ops::common_areas::GenerateactivationcodesforcommonareasResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// List activation codes
+    ///
+    /// `GET /phone/common_areas/activation_codes`: sends a [`ListActivationCodes`](crate::ops::common_areas::ListActivationCodes).
+    #[inline]
+    pub async fn list_activation_codes(
+        &self,
+        request: &crate::ops::common_areas::ListActivationCodes,
+    ) -> Result<crate::ops::common_areas::ListActivationCodesResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Apply template to common areas
+    ///
+    /// `POST /phone/common_areas/template_id/{templateId}`: sends a [`ApplyTemplatetoCommonAreas`](crate::ops::common_areas::ApplyTemplatetoCommonAreas).
+    #[inline]
+    pub async fn apply_templateto_common_areas(
+        &self,
+        request: &crate::ops::common_areas::ApplyTemplatetoCommonAreas,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete a common area
+    ///
+    /// `DELETE /phone/common_areas/{commonAreaId}`: sends a [`DeleteCommonArea`](crate::ops::common_areas::DeleteCommonArea).
+    #[inline]
+    pub async fn delete_common_area(
+        &self,
+        request: &crate::ops::common_areas::DeleteCommonArea,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get common area details
+    ///
+    /// `GET /phone/common_areas/{commonAreaId}`: sends a [`GetACommonArea`](crate::ops::common_areas::GetACommonArea).
+    #[inline]
+    pub async fn get_a_common_area(
+        &self,
+        request: &crate::ops::common_areas::GetACommonArea,
+    ) -> Result<crate::ops::common_areas::GetACommonAreaResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update common area
+    ///
+    /// `PATCH /phone/common_areas/{commonAreaId}`: sends a [`UpdateCommonArea`](crate::ops::common_areas::UpdateCommonArea).
+    #[inline]
+    pub async fn update_common_area(
+        &self,
+        request: &crate::ops::common_areas::UpdateCommonArea,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get common area call handling setting
+    ///
+    /// `GET /phone/common_areas/{commonAreaId}/call_handling/settings`: sends a [`GetCommonAreaCallHandlingSetting`](crate::ops::common_areas::GetCommonAreaCallHandlingSetting).
+    #[inline]
+    pub async fn get_common_area_call_handling_setting(
+        &self,
+        request: &crate::ops::common_areas::GetCommonAreaCallHandlingSetting,
+    ) -> Result<crate::ops::common_areas::GetCommonAreaCallHandlingSettingResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// Update common area call handling setting
+    ///
+    /// `PATCH /phone/common_areas/{commonAreaId}/call_handling/settings/{hourType}`: sends a [`UpdateCommonAreaCallHandlingSetting`](crate::ops::common_areas::UpdateCommonAreaCallHandlingSetting).
+    #[inline]
+    pub async fn update_common_area_call_handling_setting(
+        &self,
+        request: &crate::ops::common_areas::UpdateCommonAreaCallHandlingSetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Assign calling plans to a common area
+    ///
+    /// `POST /phone/common_areas/{commonAreaId}/calling_plans`: sends a [`AssignCallingPlansToCommonArea`](crate::ops::common_areas::AssignCallingPlansToCommonArea).
+    #[inline]
+    pub async fn assign_calling_plans_to_common_area(
+        &self,
+        request: &crate::ops::common_areas::AssignCallingPlansToCommonArea,
+    ) -> Result<crate::ops::common_areas::AssignCallingPlansToCommonAreaResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// Unassign a calling plan from the common area
+    ///
+    /// `DELETE /phone/common_areas/{commonAreaId}/calling_plans/{type}`: sends a [`UnassignCallingPlansFromCommonArea`](crate::ops::common_areas::UnassignCallingPlansFromCommonArea).
+    #[inline]
+    pub async fn unassign_calling_plans_from_common_area(
+        &self,
+        request: &crate::ops::common_areas::UnassignCallingPlansFromCommonArea,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Assign phone numbers to a common area
+    ///
+    /// `POST /phone/common_areas/{commonAreaId}/phone_numbers`: sends a [`AssignPhoneNumbersToCommonArea`](crate::ops::common_areas::AssignPhoneNumbersToCommonArea).
+    #[inline]
+    pub async fn assign_phone_numbers_to_common_area(
+        &self,
+        request: &crate::ops::common_areas::AssignPhoneNumbersToCommonArea,
+    ) -> Result<crate::ops::common_areas::AssignPhoneNumbersToCommonAreaResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// Unassign phone numbers from common area
+    ///
+    /// `DELETE /phone/common_areas/{commonAreaId}/phone_numbers/{phoneNumberId}`: sends a [`UnassignPhoneNumbersFromCommonArea`](crate::ops::common_areas::UnassignPhoneNumbersFromCommonArea).
+    #[inline]
+    pub async fn unassign_phone_numbers_from_common_area(
+        &self,
+        request: &crate::ops::common_areas::UnassignPhoneNumbersFromCommonArea,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update common area pin code
+    ///
+    /// `PATCH /phone/common_areas/{commonAreaId}/pin_code`: sends a [`UpdateCommonAreaPinCode`](crate::ops::common_areas::UpdateCommonAreaPinCode).
+    #[inline]
+    pub async fn update_common_area_pin_code(
+        &self,
+        request: &crate::ops::common_areas::UpdateCommonAreaPinCode,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get common area settings
+    ///
+    /// `GET /phone/common_areas/{commonAreaId}/settings`: sends a [`GetCommonAreaSettings`](crate::ops::common_areas::GetCommonAreaSettings).
+    #[inline]
+    pub async fn get_common_area_settings(
+        &self,
+        request: &crate::ops::common_areas::GetCommonAreaSettings,
+    ) -> Result<crate::ops::common_areas::GetCommonAreaSettingsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete common area setting
+    ///
+    /// `DELETE /phone/common_areas/{commonAreaId}/settings/{settingType}`: sends a [`DeleteCommonAreaSetting`](crate::ops::common_areas::DeleteCommonAreaSetting).
+    #[inline]
+    pub async fn delete_common_area_setting(
+        &self,
+        request: &crate::ops::common_areas::DeleteCommonAreaSetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update common area setting
+    ///
+    /// `PATCH /phone/common_areas/{commonAreaId}/settings/{settingType}`: sends a [`UpdateCommonAreaSetting`](crate::ops::common_areas::UpdateCommonAreaSetting).
+    #[inline]
+    pub async fn update_common_area_setting(
+        &self,
+        request: &crate::ops::common_areas::UpdateCommonAreaSetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add common area setting
+    ///
+    /// `POST /phone/common_areas/{commonAreaId}/settings/{settingType}`: sends a [`AddCommonAreaSetting`](crate::ops::common_areas::AddCommonAreaSetting).
+    #[inline]
+    pub async fn add_common_area_setting(
+        &self,
+        request: &crate::ops::common_areas::AddCommonAreaSetting,
+    ) -> Result<crate::ops::common_areas::AddCommonAreaSettingResponse, crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Common Areas` operations (19 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct CommonAreas<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Common Areas` operations: [`groups::blocking::CommonAreas`](crate::client::groups::blocking::CommonAreas).
+        pub fn common_areas(&self) -> CommonAreas<'_> {
+            CommonAreas(self)
+        }
+    }
+
+    impl CommonAreas<'_> {
+        /// List common areas
+        ///
+        /// `GET /phone/common_areas`: sends a [`ListCommonAreas`](crate::ops::common_areas::ListCommonAreas).
+        #[inline]
+        pub fn list_common_areas(
+            &self,
+            request: &crate::ops::common_areas::ListCommonAreas,
+        ) -> Result<crate::ops::common_areas::ListCommonAreasResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Add a common area
+        ///
+        /// `POST /phone/common_areas`: sends a [`AddCommonArea`](crate::ops::common_areas::AddCommonArea).
+        #[inline]
+        pub fn add_common_area(
+            &self,
+            request: &crate::ops::common_areas::AddCommonArea,
+        ) -> Result<crate::ops::common_areas::AddCommonAreaResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Generate activation codes for common areas
+        ///
+        /// `POST /phone/common_areas/activation_code`: sends a [`Generateactivationcodesforcommonareas`](crate::ops::common_areas::Generateactivationcodesforcommonareas).
+        #[inline]
+        pub fn generateactivationcodesforcommonareas(
+            &self,
+            request: &crate::ops::common_areas::Generateactivationcodesforcommonareas,
+        ) -> Result<
+            crate::ops::common_areas::GenerateactivationcodesforcommonareasResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+        /// List activation codes
+        ///
+        /// `GET /phone/common_areas/activation_codes`: sends a [`ListActivationCodes`](crate::ops::common_areas::ListActivationCodes).
+        #[inline]
+        pub fn list_activation_codes(
+            &self,
+            request: &crate::ops::common_areas::ListActivationCodes,
+        ) -> Result<crate::ops::common_areas::ListActivationCodesResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Apply template to common areas
+        ///
+        /// `POST /phone/common_areas/template_id/{templateId}`: sends a [`ApplyTemplatetoCommonAreas`](crate::ops::common_areas::ApplyTemplatetoCommonAreas).
+        #[inline]
+        pub fn apply_templateto_common_areas(
+            &self,
+            request: &crate::ops::common_areas::ApplyTemplatetoCommonAreas,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete a common area
+        ///
+        /// `DELETE /phone/common_areas/{commonAreaId}`: sends a [`DeleteCommonArea`](crate::ops::common_areas::DeleteCommonArea).
+        #[inline]
+        pub fn delete_common_area(
+            &self,
+            request: &crate::ops::common_areas::DeleteCommonArea,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get common area details
+        ///
+        /// `GET /phone/common_areas/{commonAreaId}`: sends a [`GetACommonArea`](crate::ops::common_areas::GetACommonArea).
+        #[inline]
+        pub fn get_a_common_area(
+            &self,
+            request: &crate::ops::common_areas::GetACommonArea,
+        ) -> Result<crate::ops::common_areas::GetACommonAreaResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Update common area
+        ///
+        /// `PATCH /phone/common_areas/{commonAreaId}`: sends a [`UpdateCommonArea`](crate::ops::common_areas::UpdateCommonArea).
+        #[inline]
+        pub fn update_common_area(
+            &self,
+            request: &crate::ops::common_areas::UpdateCommonArea,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get common area call handling setting
+        ///
+        /// `GET /phone/common_areas/{commonAreaId}/call_handling/settings`: sends a [`GetCommonAreaCallHandlingSetting`](crate::ops::common_areas::GetCommonAreaCallHandlingSetting).
+        #[inline]
+        pub fn get_common_area_call_handling_setting(
+            &self,
+            request: &crate::ops::common_areas::GetCommonAreaCallHandlingSetting,
+        ) -> Result<crate::ops::common_areas::GetCommonAreaCallHandlingSettingResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Update common area call handling setting
+        ///
+        /// `PATCH /phone/common_areas/{commonAreaId}/call_handling/settings/{hourType}`: sends a [`UpdateCommonAreaCallHandlingSetting`](crate::ops::common_areas::UpdateCommonAreaCallHandlingSetting).
+        #[inline]
+        pub fn update_common_area_call_handling_setting(
+            &self,
+            request: &crate::ops::common_areas::UpdateCommonAreaCallHandlingSetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Assign calling plans to a common area
+        ///
+        /// `POST /phone/common_areas/{commonAreaId}/calling_plans`: sends a [`AssignCallingPlansToCommonArea`](crate::ops::common_areas::AssignCallingPlansToCommonArea).
+        #[inline]
+        pub fn assign_calling_plans_to_common_area(
+            &self,
+            request: &crate::ops::common_areas::AssignCallingPlansToCommonArea,
+        ) -> Result<crate::ops::common_areas::AssignCallingPlansToCommonAreaResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Unassign a calling plan from the common area
+        ///
+        /// `DELETE /phone/common_areas/{commonAreaId}/calling_plans/{type}`: sends a [`UnassignCallingPlansFromCommonArea`](crate::ops::common_areas::UnassignCallingPlansFromCommonArea).
+        #[inline]
+        pub fn unassign_calling_plans_from_common_area(
+            &self,
+            request: &crate::ops::common_areas::UnassignCallingPlansFromCommonArea,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Assign phone numbers to a common area
+        ///
+        /// `POST /phone/common_areas/{commonAreaId}/phone_numbers`: sends a [`AssignPhoneNumbersToCommonArea`](crate::ops::common_areas::AssignPhoneNumbersToCommonArea).
+        #[inline]
+        pub fn assign_phone_numbers_to_common_area(
+            &self,
+            request: &crate::ops::common_areas::AssignPhoneNumbersToCommonArea,
+        ) -> Result<crate::ops::common_areas::AssignPhoneNumbersToCommonAreaResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Unassign phone numbers from common area
+        ///
+        /// `DELETE /phone/common_areas/{commonAreaId}/phone_numbers/{phoneNumberId}`: sends a [`UnassignPhoneNumbersFromCommonArea`](crate::ops::common_areas::UnassignPhoneNumbersFromCommonArea).
+        #[inline]
+        pub fn unassign_phone_numbers_from_common_area(
+            &self,
+            request: &crate::ops::common_areas::UnassignPhoneNumbersFromCommonArea,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Update common area pin code
+        ///
+        /// `PATCH /phone/common_areas/{commonAreaId}/pin_code`: sends a [`UpdateCommonAreaPinCode`](crate::ops::common_areas::UpdateCommonAreaPinCode).
+        #[inline]
+        pub fn update_common_area_pin_code(
+            &self,
+            request: &crate::ops::common_areas::UpdateCommonAreaPinCode,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get common area settings
+        ///
+        /// `GET /phone/common_areas/{commonAreaId}/settings`: sends a [`GetCommonAreaSettings`](crate::ops::common_areas::GetCommonAreaSettings).
+        #[inline]
+        pub fn get_common_area_settings(
+            &self,
+            request: &crate::ops::common_areas::GetCommonAreaSettings,
+        ) -> Result<crate::ops::common_areas::GetCommonAreaSettingsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete common area setting
+        ///
+        /// `DELETE /phone/common_areas/{commonAreaId}/settings/{settingType}`: sends a [`DeleteCommonAreaSetting`](crate::ops::common_areas::DeleteCommonAreaSetting).
+        #[inline]
+        pub fn delete_common_area_setting(
+            &self,
+            request: &crate::ops::common_areas::DeleteCommonAreaSetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Update common area setting
+        ///
+        /// `PATCH /phone/common_areas/{commonAreaId}/settings/{settingType}`: sends a [`UpdateCommonAreaSetting`](crate::ops::common_areas::UpdateCommonAreaSetting).
+        #[inline]
+        pub fn update_common_area_setting(
+            &self,
+            request: &crate::ops::common_areas::UpdateCommonAreaSetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Add common area setting
+        ///
+        /// `POST /phone/common_areas/{commonAreaId}/settings/{settingType}`: sends a [`AddCommonAreaSetting`](crate::ops::common_areas::AddCommonAreaSetting).
+        #[inline]
+        pub fn add_common_area_setting(
+            &self,
+            request: &crate::ops::common_areas::AddCommonAreaSetting,
+        ) -> Result<crate::ops::common_areas::AddCommonAreaSettingResponse, crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

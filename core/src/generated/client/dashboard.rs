@@ -4,52 +4,263 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Dashboard`: 11 operations.
-dashboard => Dashboard {
-/// List call logs
-///
-/// `GET /phone/metrics/call_logs`
-list_call_logs_metrics(ListCallLogsMetrics);
-/// Get call QoS
-///
-/// `GET /phone/metrics/call_logs/{callId}/qos`
-get_call_qo_s(GetCallQoS);
-/// Get call details from call log
-///
-/// `GET /phone/metrics/call_logs/{call_id}`
-get_call_log_metrics_details(GetCallLogMetricsDetails);
-/// List default emergency address users
-///
-/// `GET /phone/metrics/emergency_services/default_emergency_address/users`
-list_user_default_emergency_address(ListUserDefaultEmergencyAddress);
-/// List detectable personal location users
-///
-/// `GET /phone/metrics/emergency_services/detectable_personal_location/users`
-list_user_detectable_personal_location(ListUserDetectablePersonalLocation);
-/// List users permission for location sharing
-///
-/// `GET /phone/metrics/emergency_services/location_sharing_permission/users`
-list_user_location_sharing_permission(ListUserLocationSharingPermission);
-/// List nomadic emergency services users
-///
-/// `GET /phone/metrics/emergency_services/nomadic_emergency_services/users`
-list_user_nomadic_emergency_services(ListUserNomadicEmergencyServices);
-/// List real time location for IP phones
-///
-/// `GET /phone/metrics/emergency_services/realtime_location/devices`
-list_phone_realtimelocation(ListPhoneRealtimelocation);
-/// List real time location for users
-///
-/// `GET /phone/metrics/emergency_services/realtime_location/users`
-list_user_realtime_location(ListUserRealtimeLocation);
-/// List tracked locations
-///
-/// `GET /phone/metrics/location_tracking`
-list_tracked_locations(ListTrackedLocations);
-/// List past call metrics
-///
-/// `GET /phone/metrics/past_calls`
-list_past_call_metrics(ListPastCallMetrics);
+/// The `Dashboard` operations (11 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct Dashboard<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Dashboard` operations: [`groups::Dashboard`](crate::client::groups::Dashboard).
+    pub fn dashboard(&self) -> Dashboard<'_> {
+        Dashboard(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl Dashboard<'_> {
+    /// List call logs
+    ///
+    /// `GET /phone/metrics/call_logs`: sends a [`ListCallLogsMetrics`](crate::ops::dashboard::ListCallLogsMetrics).
+    #[inline]
+    pub async fn list_call_logs_metrics(
+        &self,
+        request: &crate::ops::dashboard::ListCallLogsMetrics,
+    ) -> Result<crate::ops::dashboard::ListCallLogsMetricsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get call QoS
+    ///
+    /// `GET /phone/metrics/call_logs/{callId}/qos`: sends a [`GetCallQoS`](crate::ops::dashboard::GetCallQoS).
+    #[inline]
+    pub async fn get_call_qo_s(
+        &self,
+        request: &crate::ops::dashboard::GetCallQoS,
+    ) -> Result<crate::ops::dashboard::GetCallQoSResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get call details from call log
+    ///
+    /// `GET /phone/metrics/call_logs/{call_id}`: sends a [`GetCallLogMetricsDetails`](crate::ops::dashboard::GetCallLogMetricsDetails).
+    #[inline]
+    pub async fn get_call_log_metrics_details(
+        &self,
+        request: &crate::ops::dashboard::GetCallLogMetricsDetails,
+    ) -> Result<crate::ops::dashboard::GetCallLogMetricsDetailsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// List default emergency address users
+    ///
+    /// `GET /phone/metrics/emergency_services/default_emergency_address/users`: sends a [`ListUserDefaultEmergencyAddress`](crate::ops::dashboard::ListUserDefaultEmergencyAddress).
+    #[inline]
+    pub async fn list_user_default_emergency_address(
+        &self,
+        request: &crate::ops::dashboard::ListUserDefaultEmergencyAddress,
+    ) -> Result<crate::ops::dashboard::ListUserDefaultEmergencyAddressResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// List detectable personal location users
+    ///
+    /// `GET /phone/metrics/emergency_services/detectable_personal_location/users`: sends a [`ListUserDetectablePersonalLocation`](crate::ops::dashboard::ListUserDetectablePersonalLocation).
+    #[inline]
+    pub async fn list_user_detectable_personal_location(
+        &self,
+        request: &crate::ops::dashboard::ListUserDetectablePersonalLocation,
+    ) -> Result<crate::ops::dashboard::ListUserDetectablePersonalLocationResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// List users permission for location sharing
+    ///
+    /// `GET /phone/metrics/emergency_services/location_sharing_permission/users`: sends a [`ListUserLocationSharingPermission`](crate::ops::dashboard::ListUserLocationSharingPermission).
+    #[inline]
+    pub async fn list_user_location_sharing_permission(
+        &self,
+        request: &crate::ops::dashboard::ListUserLocationSharingPermission,
+    ) -> Result<crate::ops::dashboard::ListUserLocationSharingPermissionResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// List nomadic emergency services users
+    ///
+    /// `GET /phone/metrics/emergency_services/nomadic_emergency_services/users`: sends a [`ListUserNomadicEmergencyServices`](crate::ops::dashboard::ListUserNomadicEmergencyServices).
+    #[inline]
+    pub async fn list_user_nomadic_emergency_services(
+        &self,
+        request: &crate::ops::dashboard::ListUserNomadicEmergencyServices,
+    ) -> Result<crate::ops::dashboard::ListUserNomadicEmergencyServicesResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// List real time location for IP phones
+    ///
+    /// `GET /phone/metrics/emergency_services/realtime_location/devices`: sends a [`ListPhoneRealtimelocation`](crate::ops::dashboard::ListPhoneRealtimelocation).
+    #[inline]
+    pub async fn list_phone_realtimelocation(
+        &self,
+        request: &crate::ops::dashboard::ListPhoneRealtimelocation,
+    ) -> Result<crate::ops::dashboard::ListPhoneRealtimelocationResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// List real time location for users
+    ///
+    /// `GET /phone/metrics/emergency_services/realtime_location/users`: sends a [`ListUserRealtimeLocation`](crate::ops::dashboard::ListUserRealtimeLocation).
+    #[inline]
+    pub async fn list_user_realtime_location(
+        &self,
+        request: &crate::ops::dashboard::ListUserRealtimeLocation,
+    ) -> Result<crate::ops::dashboard::ListUserRealtimeLocationResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// List tracked locations
+    ///
+    /// `GET /phone/metrics/location_tracking`: sends a [`ListTrackedLocations`](crate::ops::dashboard::ListTrackedLocations).
+    #[inline]
+    pub async fn list_tracked_locations(
+        &self,
+        request: &crate::ops::dashboard::ListTrackedLocations,
+    ) -> Result<crate::ops::dashboard::ListTrackedLocationsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// List past call metrics
+    ///
+    /// `GET /phone/metrics/past_calls`: sends a [`ListPastCallMetrics`](crate::ops::dashboard::ListPastCallMetrics).
+    #[inline]
+    pub async fn list_past_call_metrics(
+        &self,
+        request: &crate::ops::dashboard::ListPastCallMetrics,
+    ) -> Result<crate::ops::dashboard::ListPastCallMetricsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Dashboard` operations (11 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Dashboard<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Dashboard` operations: [`groups::blocking::Dashboard`](crate::client::groups::blocking::Dashboard).
+        pub fn dashboard(&self) -> Dashboard<'_> {
+            Dashboard(self)
+        }
+    }
+
+    impl Dashboard<'_> {
+        /// List call logs
+        ///
+        /// `GET /phone/metrics/call_logs`: sends a [`ListCallLogsMetrics`](crate::ops::dashboard::ListCallLogsMetrics).
+        #[inline]
+        pub fn list_call_logs_metrics(
+            &self,
+            request: &crate::ops::dashboard::ListCallLogsMetrics,
+        ) -> Result<crate::ops::dashboard::ListCallLogsMetricsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get call QoS
+        ///
+        /// `GET /phone/metrics/call_logs/{callId}/qos`: sends a [`GetCallQoS`](crate::ops::dashboard::GetCallQoS).
+        #[inline]
+        pub fn get_call_qo_s(
+            &self,
+            request: &crate::ops::dashboard::GetCallQoS,
+        ) -> Result<crate::ops::dashboard::GetCallQoSResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get call details from call log
+        ///
+        /// `GET /phone/metrics/call_logs/{call_id}`: sends a [`GetCallLogMetricsDetails`](crate::ops::dashboard::GetCallLogMetricsDetails).
+        #[inline]
+        pub fn get_call_log_metrics_details(
+            &self,
+            request: &crate::ops::dashboard::GetCallLogMetricsDetails,
+        ) -> Result<crate::ops::dashboard::GetCallLogMetricsDetailsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// List default emergency address users
+        ///
+        /// `GET /phone/metrics/emergency_services/default_emergency_address/users`: sends a [`ListUserDefaultEmergencyAddress`](crate::ops::dashboard::ListUserDefaultEmergencyAddress).
+        #[inline]
+        pub fn list_user_default_emergency_address(
+            &self,
+            request: &crate::ops::dashboard::ListUserDefaultEmergencyAddress,
+        ) -> Result<crate::ops::dashboard::ListUserDefaultEmergencyAddressResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// List detectable personal location users
+        ///
+        /// `GET /phone/metrics/emergency_services/detectable_personal_location/users`: sends a [`ListUserDetectablePersonalLocation`](crate::ops::dashboard::ListUserDetectablePersonalLocation).
+        #[inline]
+        pub fn list_user_detectable_personal_location(
+            &self,
+            request: &crate::ops::dashboard::ListUserDetectablePersonalLocation,
+        ) -> Result<crate::ops::dashboard::ListUserDetectablePersonalLocationResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// List users permission for location sharing
+        ///
+        /// `GET /phone/metrics/emergency_services/location_sharing_permission/users`: sends a [`ListUserLocationSharingPermission`](crate::ops::dashboard::ListUserLocationSharingPermission).
+        #[inline]
+        pub fn list_user_location_sharing_permission(
+            &self,
+            request: &crate::ops::dashboard::ListUserLocationSharingPermission,
+        ) -> Result<crate::ops::dashboard::ListUserLocationSharingPermissionResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// List nomadic emergency services users
+        ///
+        /// `GET /phone/metrics/emergency_services/nomadic_emergency_services/users`: sends a [`ListUserNomadicEmergencyServices`](crate::ops::dashboard::ListUserNomadicEmergencyServices).
+        #[inline]
+        pub fn list_user_nomadic_emergency_services(
+            &self,
+            request: &crate::ops::dashboard::ListUserNomadicEmergencyServices,
+        ) -> Result<crate::ops::dashboard::ListUserNomadicEmergencyServicesResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// List real time location for IP phones
+        ///
+        /// `GET /phone/metrics/emergency_services/realtime_location/devices`: sends a [`ListPhoneRealtimelocation`](crate::ops::dashboard::ListPhoneRealtimelocation).
+        #[inline]
+        pub fn list_phone_realtimelocation(
+            &self,
+            request: &crate::ops::dashboard::ListPhoneRealtimelocation,
+        ) -> Result<crate::ops::dashboard::ListPhoneRealtimelocationResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// List real time location for users
+        ///
+        /// `GET /phone/metrics/emergency_services/realtime_location/users`: sends a [`ListUserRealtimeLocation`](crate::ops::dashboard::ListUserRealtimeLocation).
+        #[inline]
+        pub fn list_user_realtime_location(
+            &self,
+            request: &crate::ops::dashboard::ListUserRealtimeLocation,
+        ) -> Result<crate::ops::dashboard::ListUserRealtimeLocationResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// List tracked locations
+        ///
+        /// `GET /phone/metrics/location_tracking`: sends a [`ListTrackedLocations`](crate::ops::dashboard::ListTrackedLocations).
+        #[inline]
+        pub fn list_tracked_locations(
+            &self,
+            request: &crate::ops::dashboard::ListTrackedLocations,
+        ) -> Result<crate::ops::dashboard::ListTrackedLocationsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// List past call metrics
+        ///
+        /// `GET /phone/metrics/past_calls`: sends a [`ListPastCallMetrics`](crate::ops::dashboard::ListPastCallMetrics).
+        #[inline]
+        pub fn list_past_call_metrics(
+            &self,
+            request: &crate::ops::dashboard::ListPastCallMetrics,
+        ) -> Result<crate::ops::dashboard::ListPastCallMetricsResponse, crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

@@ -4,16 +4,77 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Device Line Keys`: 2 operations.
-device_line_keys => DeviceLineKeys {
-/// Get device line keys information
-///
-/// `GET /phone/devices/{deviceId}/line_keys`
-list_device_line_key_setting(ListDeviceLineKeySetting);
-/// Batch update device line key position
-///
-/// `PATCH /phone/devices/{deviceId}/line_keys`
-batch_update_device_line_key_setting(BatchUpdateDeviceLineKeySetting);
+/// The `Device Line Keys` operations (2 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct DeviceLineKeys<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Device Line Keys` operations: [`groups::DeviceLineKeys`](crate::client::groups::DeviceLineKeys).
+    pub fn device_line_keys(&self) -> DeviceLineKeys<'_> {
+        DeviceLineKeys(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl DeviceLineKeys<'_> {
+    /// Get device line keys information
+    ///
+    /// `GET /phone/devices/{deviceId}/line_keys`: sends a [`ListDeviceLineKeySetting`](crate::ops::device_line_keys::ListDeviceLineKeySetting).
+    #[inline]
+    pub async fn list_device_line_key_setting(
+        &self,
+        request: &crate::ops::device_line_keys::ListDeviceLineKeySetting,
+    ) -> Result<crate::ops::device_line_keys::ListDeviceLineKeySettingResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Batch update device line key position
+    ///
+    /// `PATCH /phone/devices/{deviceId}/line_keys`: sends a [`BatchUpdateDeviceLineKeySetting`](crate::ops::device_line_keys::BatchUpdateDeviceLineKeySetting).
+    #[inline]
+    pub async fn batch_update_device_line_key_setting(
+        &self,
+        request: &crate::ops::device_line_keys::BatchUpdateDeviceLineKeySetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Device Line Keys` operations (2 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct DeviceLineKeys<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Device Line Keys` operations: [`groups::blocking::DeviceLineKeys`](crate::client::groups::blocking::DeviceLineKeys).
+        pub fn device_line_keys(&self) -> DeviceLineKeys<'_> {
+            DeviceLineKeys(self)
+        }
+    }
+
+    impl DeviceLineKeys<'_> {
+        /// Get device line keys information
+        ///
+        /// `GET /phone/devices/{deviceId}/line_keys`: sends a [`ListDeviceLineKeySetting`](crate::ops::device_line_keys::ListDeviceLineKeySetting).
+        #[inline]
+        pub fn list_device_line_key_setting(
+            &self,
+            request: &crate::ops::device_line_keys::ListDeviceLineKeySetting,
+        ) -> Result<crate::ops::device_line_keys::ListDeviceLineKeySettingResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Batch update device line key position
+        ///
+        /// `PATCH /phone/devices/{deviceId}/line_keys`: sends a [`BatchUpdateDeviceLineKeySetting`](crate::ops::device_line_keys::BatchUpdateDeviceLineKeySetting).
+        #[inline]
+        pub fn batch_update_device_line_key_setting(
+            &self,
+            request: &crate::ops::device_line_keys::BatchUpdateDeviceLineKeySetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

@@ -4,32 +4,164 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Dial by Name Directory`: 6 operations.
-dial_by_name_directory => DialByNameDirectory {
-/// Delete users from a directory
-///
-/// `DELETE /phone/dial_by_name_directory/extensions`
-delete_users_from_directory(DeleteUsersFromDirectory);
-/// List users in directory
-///
-/// `GET /phone/dial_by_name_directory/extensions`
-list_users_from_directory(ListUsersFromDirectory);
-/// Add users to a directory
-///
-/// `POST /phone/dial_by_name_directory/extensions`
-add_users_to_directory(AddUsersToDirectory);
-/// Delete users from a directory of a site
-///
-/// `DELETE /phone/sites/{siteId}/dial_by_name_directory/extensions`
-delete_users_from_directory_by_site(DeleteUsersFromDirectoryBySite);
-/// List users in a directory by site
-///
-/// `GET /phone/sites/{siteId}/dial_by_name_directory/extensions`
-list_users_from_directory_by_site(ListUsersFromDirectoryBySite);
-/// Add users to a directory of a site
-///
-/// `POST /phone/sites/{siteId}/dial_by_name_directory/extensions`
-add_users_to_directory_by_site(AddUsersToDirectoryBySite);
+/// The `Dial by Name Directory` operations (6 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct DialByNameDirectory<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Dial by Name Directory` operations: [`groups::DialByNameDirectory`](crate::client::groups::DialByNameDirectory).
+    pub fn dial_by_name_directory(&self) -> DialByNameDirectory<'_> {
+        DialByNameDirectory(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl DialByNameDirectory<'_> {
+    /// Delete users from a directory
+    ///
+    /// `DELETE /phone/dial_by_name_directory/extensions`: sends a [`DeleteUsersFromDirectory`](crate::ops::dial_by_name_directory::DeleteUsersFromDirectory).
+    #[inline]
+    pub async fn delete_users_from_directory(
+        &self,
+        request: &crate::ops::dial_by_name_directory::DeleteUsersFromDirectory,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// List users in directory
+    ///
+    /// `GET /phone/dial_by_name_directory/extensions`: sends a [`ListUsersFromDirectory`](crate::ops::dial_by_name_directory::ListUsersFromDirectory).
+    #[inline]
+    pub async fn list_users_from_directory(
+        &self,
+        request: &crate::ops::dial_by_name_directory::ListUsersFromDirectory,
+    ) -> Result<crate::ops::dial_by_name_directory::ListUsersFromDirectoryResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// Add users to a directory
+    ///
+    /// `POST /phone/dial_by_name_directory/extensions`: sends a [`AddUsersToDirectory`](crate::ops::dial_by_name_directory::AddUsersToDirectory).
+    #[inline]
+    pub async fn add_users_to_directory(
+        &self,
+        request: &crate::ops::dial_by_name_directory::AddUsersToDirectory,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete users from a directory of a site
+    ///
+    /// `DELETE /phone/sites/{siteId}/dial_by_name_directory/extensions`: sends a [`DeleteUsersFromDirectoryBySite`](crate::ops::dial_by_name_directory::DeleteUsersFromDirectoryBySite).
+    #[inline]
+    pub async fn delete_users_from_directory_by_site(
+        &self,
+        request: &crate::ops::dial_by_name_directory::DeleteUsersFromDirectoryBySite,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// List users in a directory by site
+    ///
+    /// `GET /phone/sites/{siteId}/dial_by_name_directory/extensions`: sends a [`ListUsersFromDirectoryBySite`](crate::ops::dial_by_name_directory::ListUsersFromDirectoryBySite).
+    #[inline]
+    pub async fn list_users_from_directory_by_site(
+        &self,
+        request: &crate::ops::dial_by_name_directory::ListUsersFromDirectoryBySite,
+    ) -> Result<
+        crate::ops::dial_by_name_directory::ListUsersFromDirectoryBySiteResponse,
+        crate::Error,
+    > {
+        self.0.send(request).await
+    }
+    /// Add users to a directory of a site
+    ///
+    /// `POST /phone/sites/{siteId}/dial_by_name_directory/extensions`: sends a [`AddUsersToDirectoryBySite`](crate::ops::dial_by_name_directory::AddUsersToDirectoryBySite).
+    #[inline]
+    pub async fn add_users_to_directory_by_site(
+        &self,
+        request: &crate::ops::dial_by_name_directory::AddUsersToDirectoryBySite,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Dial by Name Directory` operations (6 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct DialByNameDirectory<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Dial by Name Directory` operations: [`groups::blocking::DialByNameDirectory`](crate::client::groups::blocking::DialByNameDirectory).
+        pub fn dial_by_name_directory(&self) -> DialByNameDirectory<'_> {
+            DialByNameDirectory(self)
+        }
+    }
+
+    impl DialByNameDirectory<'_> {
+        /// Delete users from a directory
+        ///
+        /// `DELETE /phone/dial_by_name_directory/extensions`: sends a [`DeleteUsersFromDirectory`](crate::ops::dial_by_name_directory::DeleteUsersFromDirectory).
+        #[inline]
+        pub fn delete_users_from_directory(
+            &self,
+            request: &crate::ops::dial_by_name_directory::DeleteUsersFromDirectory,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// List users in directory
+        ///
+        /// `GET /phone/dial_by_name_directory/extensions`: sends a [`ListUsersFromDirectory`](crate::ops::dial_by_name_directory::ListUsersFromDirectory).
+        #[inline]
+        pub fn list_users_from_directory(
+            &self,
+            request: &crate::ops::dial_by_name_directory::ListUsersFromDirectory,
+        ) -> Result<crate::ops::dial_by_name_directory::ListUsersFromDirectoryResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Add users to a directory
+        ///
+        /// `POST /phone/dial_by_name_directory/extensions`: sends a [`AddUsersToDirectory`](crate::ops::dial_by_name_directory::AddUsersToDirectory).
+        #[inline]
+        pub fn add_users_to_directory(
+            &self,
+            request: &crate::ops::dial_by_name_directory::AddUsersToDirectory,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete users from a directory of a site
+        ///
+        /// `DELETE /phone/sites/{siteId}/dial_by_name_directory/extensions`: sends a [`DeleteUsersFromDirectoryBySite`](crate::ops::dial_by_name_directory::DeleteUsersFromDirectoryBySite).
+        #[inline]
+        pub fn delete_users_from_directory_by_site(
+            &self,
+            request: &crate::ops::dial_by_name_directory::DeleteUsersFromDirectoryBySite,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// List users in a directory by site
+        ///
+        /// `GET /phone/sites/{siteId}/dial_by_name_directory/extensions`: sends a [`ListUsersFromDirectoryBySite`](crate::ops::dial_by_name_directory::ListUsersFromDirectoryBySite).
+        #[inline]
+        pub fn list_users_from_directory_by_site(
+            &self,
+            request: &crate::ops::dial_by_name_directory::ListUsersFromDirectoryBySite,
+        ) -> Result<
+            crate::ops::dial_by_name_directory::ListUsersFromDirectoryBySiteResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+        /// Add users to a directory of a site
+        ///
+        /// `POST /phone/sites/{siteId}/dial_by_name_directory/extensions`: sends a [`AddUsersToDirectoryBySite`](crate::ops::dial_by_name_directory::AddUsersToDirectoryBySite).
+        #[inline]
+        pub fn add_users_to_directory_by_site(
+            &self,
+            request: &crate::ops::dial_by_name_directory::AddUsersToDirectoryBySite,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

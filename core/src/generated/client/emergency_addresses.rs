@@ -4,28 +4,140 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Emergency Addresses`: 5 operations.
-emergency_addresses => EmergencyAddresses {
-/// List emergency addresses
-///
-/// `GET /phone/emergency_addresses`
-list_emergency_addresses(ListEmergencyAddresses);
-/// Add an emergency address
-///
-/// `POST /phone/emergency_addresses`
-add_emergency_address(AddEmergencyAddress);
-/// Delete an emergency address
-///
-/// `DELETE /phone/emergency_addresses/{emergencyAddressId}`
-delete_emergency_address(DeleteEmergencyAddress);
-/// Get emergency address details
-///
-/// `GET /phone/emergency_addresses/{emergencyAddressId}`
-get_emergency_address(GetEmergencyAddress);
-/// Update an emergency address
-///
-/// `PATCH /phone/emergency_addresses/{emergencyAddressId}`
-update_emergency_address(UpdateEmergencyAddress);
+/// The `Emergency Addresses` operations (5 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct EmergencyAddresses<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Emergency Addresses` operations: [`groups::EmergencyAddresses`](crate::client::groups::EmergencyAddresses).
+    pub fn emergency_addresses(&self) -> EmergencyAddresses<'_> {
+        EmergencyAddresses(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl EmergencyAddresses<'_> {
+    /// List emergency addresses
+    ///
+    /// `GET /phone/emergency_addresses`: sends a [`ListEmergencyAddresses`](crate::ops::emergency_addresses::ListEmergencyAddresses).
+    #[inline]
+    pub async fn list_emergency_addresses(
+        &self,
+        request: &crate::ops::emergency_addresses::ListEmergencyAddresses,
+    ) -> Result<crate::ops::emergency_addresses::ListEmergencyAddressesResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add an emergency address
+    ///
+    /// `POST /phone/emergency_addresses`: sends a [`AddEmergencyAddress`](crate::ops::emergency_addresses::AddEmergencyAddress).
+    #[inline]
+    pub async fn add_emergency_address(
+        &self,
+        request: &crate::ops::emergency_addresses::AddEmergencyAddress,
+    ) -> Result<crate::ops::emergency_addresses::AddEmergencyAddressResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete an emergency address
+    ///
+    /// `DELETE /phone/emergency_addresses/{emergencyAddressId}`: sends a [`DeleteEmergencyAddress`](crate::ops::emergency_addresses::DeleteEmergencyAddress).
+    #[inline]
+    pub async fn delete_emergency_address(
+        &self,
+        request: &crate::ops::emergency_addresses::DeleteEmergencyAddress,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get emergency address details
+    ///
+    /// `GET /phone/emergency_addresses/{emergencyAddressId}`: sends a [`GetEmergencyAddress`](crate::ops::emergency_addresses::GetEmergencyAddress).
+    #[inline]
+    pub async fn get_emergency_address(
+        &self,
+        request: &crate::ops::emergency_addresses::GetEmergencyAddress,
+    ) -> Result<crate::ops::emergency_addresses::GetEmergencyAddressResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update an emergency address
+    ///
+    /// `PATCH /phone/emergency_addresses/{emergencyAddressId}`: sends a [`UpdateEmergencyAddress`](crate::ops::emergency_addresses::UpdateEmergencyAddress).
+    #[inline]
+    pub async fn update_emergency_address(
+        &self,
+        request: &crate::ops::emergency_addresses::UpdateEmergencyAddress,
+    ) -> Result<crate::ops::emergency_addresses::UpdateEmergencyAddressResponse, crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Emergency Addresses` operations (5 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct EmergencyAddresses<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Emergency Addresses` operations: [`groups::blocking::EmergencyAddresses`](crate::client::groups::blocking::EmergencyAddresses).
+        pub fn emergency_addresses(&self) -> EmergencyAddresses<'_> {
+            EmergencyAddresses(self)
+        }
+    }
+
+    impl EmergencyAddresses<'_> {
+        /// List emergency addresses
+        ///
+        /// `GET /phone/emergency_addresses`: sends a [`ListEmergencyAddresses`](crate::ops::emergency_addresses::ListEmergencyAddresses).
+        #[inline]
+        pub fn list_emergency_addresses(
+            &self,
+            request: &crate::ops::emergency_addresses::ListEmergencyAddresses,
+        ) -> Result<crate::ops::emergency_addresses::ListEmergencyAddressesResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Add an emergency address
+        ///
+        /// `POST /phone/emergency_addresses`: sends a [`AddEmergencyAddress`](crate::ops::emergency_addresses::AddEmergencyAddress).
+        #[inline]
+        pub fn add_emergency_address(
+            &self,
+            request: &crate::ops::emergency_addresses::AddEmergencyAddress,
+        ) -> Result<crate::ops::emergency_addresses::AddEmergencyAddressResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Delete an emergency address
+        ///
+        /// `DELETE /phone/emergency_addresses/{emergencyAddressId}`: sends a [`DeleteEmergencyAddress`](crate::ops::emergency_addresses::DeleteEmergencyAddress).
+        #[inline]
+        pub fn delete_emergency_address(
+            &self,
+            request: &crate::ops::emergency_addresses::DeleteEmergencyAddress,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get emergency address details
+        ///
+        /// `GET /phone/emergency_addresses/{emergencyAddressId}`: sends a [`GetEmergencyAddress`](crate::ops::emergency_addresses::GetEmergencyAddress).
+        #[inline]
+        pub fn get_emergency_address(
+            &self,
+            request: &crate::ops::emergency_addresses::GetEmergencyAddress,
+        ) -> Result<crate::ops::emergency_addresses::GetEmergencyAddressResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Update an emergency address
+        ///
+        /// `PATCH /phone/emergency_addresses/{emergencyAddressId}`: sends a [`UpdateEmergencyAddress`](crate::ops::emergency_addresses::UpdateEmergencyAddress).
+        #[inline]
+        pub fn update_emergency_address(
+            &self,
+            request: &crate::ops::emergency_addresses::UpdateEmergencyAddress,
+        ) -> Result<crate::ops::emergency_addresses::UpdateEmergencyAddressResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+    }
 }

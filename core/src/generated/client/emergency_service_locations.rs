@@ -4,32 +4,161 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Emergency Service Locations`: 6 operations.
-emergency_service_locations => EmergencyServiceLocations {
-/// Batch add emergency service locations
-///
-/// `POST /phone/batch_locations`
-batch_add_locations(BatchAddLocations);
-/// List emergency service locations
-///
-/// `GET /phone/locations`
-list_locations(ListLocations);
-/// Add an emergency service location
-///
-/// `POST /phone/locations`
-add_location(AddLocation);
-/// Delete an emergency location
-///
-/// `DELETE /phone/locations/{locationId}`
-delete_location(DeleteLocation);
-/// Get emergency service location details
-///
-/// `GET /phone/locations/{locationId}`
-get_location(GetLocation);
-/// Update emergency service location
-///
-/// `PATCH /phone/locations/{locationId}`
-update_location(UpdateLocation);
+/// The `Emergency Service Locations` operations (6 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct EmergencyServiceLocations<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Emergency Service Locations` operations: [`groups::EmergencyServiceLocations`](crate::client::groups::EmergencyServiceLocations).
+    pub fn emergency_service_locations(&self) -> EmergencyServiceLocations<'_> {
+        EmergencyServiceLocations(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl EmergencyServiceLocations<'_> {
+    /// Batch add emergency service locations
+    ///
+    /// `POST /phone/batch_locations`: sends a [`BatchAddLocations`](crate::ops::emergency_service_locations::BatchAddLocations).
+    #[inline]
+    pub async fn batch_add_locations(
+        &self,
+        request: &crate::ops::emergency_service_locations::BatchAddLocations,
+    ) -> Result<crate::ops::emergency_service_locations::BatchAddLocationsResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// List emergency service locations
+    ///
+    /// `GET /phone/locations`: sends a [`ListLocations`](crate::ops::emergency_service_locations::ListLocations).
+    #[inline]
+    pub async fn list_locations(
+        &self,
+        request: &crate::ops::emergency_service_locations::ListLocations,
+    ) -> Result<crate::ops::emergency_service_locations::ListLocationsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add an emergency service location
+    ///
+    /// `POST /phone/locations`: sends a [`AddLocation`](crate::ops::emergency_service_locations::AddLocation).
+    #[inline]
+    pub async fn add_location(
+        &self,
+        request: &crate::ops::emergency_service_locations::AddLocation,
+    ) -> Result<crate::ops::emergency_service_locations::AddLocationResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete an emergency location
+    ///
+    /// `DELETE /phone/locations/{locationId}`: sends a [`DeleteLocation`](crate::ops::emergency_service_locations::DeleteLocation).
+    #[inline]
+    pub async fn delete_location(
+        &self,
+        request: &crate::ops::emergency_service_locations::DeleteLocation,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get emergency service location details
+    ///
+    /// `GET /phone/locations/{locationId}`: sends a [`GetLocation`](crate::ops::emergency_service_locations::GetLocation).
+    #[inline]
+    pub async fn get_location(
+        &self,
+        request: &crate::ops::emergency_service_locations::GetLocation,
+    ) -> Result<crate::ops::emergency_service_locations::GetLocationResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update emergency service location
+    ///
+    /// `PATCH /phone/locations/{locationId}`: sends a [`UpdateLocation`](crate::ops::emergency_service_locations::UpdateLocation).
+    #[inline]
+    pub async fn update_location(
+        &self,
+        request: &crate::ops::emergency_service_locations::UpdateLocation,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Emergency Service Locations` operations (6 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct EmergencyServiceLocations<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Emergency Service Locations` operations: [`groups::blocking::EmergencyServiceLocations`](crate::client::groups::blocking::EmergencyServiceLocations).
+        pub fn emergency_service_locations(&self) -> EmergencyServiceLocations<'_> {
+            EmergencyServiceLocations(self)
+        }
+    }
+
+    impl EmergencyServiceLocations<'_> {
+        /// Batch add emergency service locations
+        ///
+        /// `POST /phone/batch_locations`: sends a [`BatchAddLocations`](crate::ops::emergency_service_locations::BatchAddLocations).
+        #[inline]
+        pub fn batch_add_locations(
+            &self,
+            request: &crate::ops::emergency_service_locations::BatchAddLocations,
+        ) -> Result<crate::ops::emergency_service_locations::BatchAddLocationsResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// List emergency service locations
+        ///
+        /// `GET /phone/locations`: sends a [`ListLocations`](crate::ops::emergency_service_locations::ListLocations).
+        #[inline]
+        pub fn list_locations(
+            &self,
+            request: &crate::ops::emergency_service_locations::ListLocations,
+        ) -> Result<crate::ops::emergency_service_locations::ListLocationsResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Add an emergency service location
+        ///
+        /// `POST /phone/locations`: sends a [`AddLocation`](crate::ops::emergency_service_locations::AddLocation).
+        #[inline]
+        pub fn add_location(
+            &self,
+            request: &crate::ops::emergency_service_locations::AddLocation,
+        ) -> Result<crate::ops::emergency_service_locations::AddLocationResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Delete an emergency location
+        ///
+        /// `DELETE /phone/locations/{locationId}`: sends a [`DeleteLocation`](crate::ops::emergency_service_locations::DeleteLocation).
+        #[inline]
+        pub fn delete_location(
+            &self,
+            request: &crate::ops::emergency_service_locations::DeleteLocation,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get emergency service location details
+        ///
+        /// `GET /phone/locations/{locationId}`: sends a [`GetLocation`](crate::ops::emergency_service_locations::GetLocation).
+        #[inline]
+        pub fn get_location(
+            &self,
+            request: &crate::ops::emergency_service_locations::GetLocation,
+        ) -> Result<crate::ops::emergency_service_locations::GetLocationResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Update emergency service location
+        ///
+        /// `PATCH /phone/locations/{locationId}`: sends a [`UpdateLocation`](crate::ops::emergency_service_locations::UpdateLocation).
+        #[inline]
+        pub fn update_location(
+            &self,
+            request: &crate::ops::emergency_service_locations::UpdateLocation,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

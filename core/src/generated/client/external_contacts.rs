@@ -4,28 +4,139 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `External Contacts`: 5 operations.
-external_contacts => ExternalContacts {
-/// List external contacts
-///
-/// `GET /phone/external_contacts`
-list_external_contacts(ListExternalContacts);
-/// Add an external contact
-///
-/// `POST /phone/external_contacts`
-add_external_contact(AddExternalContact);
-/// Delete an external contact
-///
-/// `DELETE /phone/external_contacts/{externalContactId}`
-delete_a_external_contact(DeleteAExternalContact);
-/// Get external contact details
-///
-/// `GET /phone/external_contacts/{externalContactId}`
-get_a_external_contact(GetAExternalContact);
-/// Update external contact
-///
-/// `PATCH /phone/external_contacts/{externalContactId}`
-update_external_contact(UpdateExternalContact);
+/// The `External Contacts` operations (5 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct ExternalContacts<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `External Contacts` operations: [`groups::ExternalContacts`](crate::client::groups::ExternalContacts).
+    pub fn external_contacts(&self) -> ExternalContacts<'_> {
+        ExternalContacts(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl ExternalContacts<'_> {
+    /// List external contacts
+    ///
+    /// `GET /phone/external_contacts`: sends a [`ListExternalContacts`](crate::ops::external_contacts::ListExternalContacts).
+    #[inline]
+    pub async fn list_external_contacts(
+        &self,
+        request: &crate::ops::external_contacts::ListExternalContacts,
+    ) -> Result<crate::ops::external_contacts::ListExternalContactsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add an external contact
+    ///
+    /// `POST /phone/external_contacts`: sends a [`AddExternalContact`](crate::ops::external_contacts::AddExternalContact).
+    #[inline]
+    pub async fn add_external_contact(
+        &self,
+        request: &crate::ops::external_contacts::AddExternalContact,
+    ) -> Result<crate::ops::external_contacts::AddExternalContactResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete an external contact
+    ///
+    /// `DELETE /phone/external_contacts/{externalContactId}`: sends a [`DeleteAExternalContact`](crate::ops::external_contacts::DeleteAExternalContact).
+    #[inline]
+    pub async fn delete_a_external_contact(
+        &self,
+        request: &crate::ops::external_contacts::DeleteAExternalContact,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get external contact details
+    ///
+    /// `GET /phone/external_contacts/{externalContactId}`: sends a [`GetAExternalContact`](crate::ops::external_contacts::GetAExternalContact).
+    #[inline]
+    pub async fn get_a_external_contact(
+        &self,
+        request: &crate::ops::external_contacts::GetAExternalContact,
+    ) -> Result<crate::ops::external_contacts::GetAExternalContactResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update external contact
+    ///
+    /// `PATCH /phone/external_contacts/{externalContactId}`: sends a [`UpdateExternalContact`](crate::ops::external_contacts::UpdateExternalContact).
+    #[inline]
+    pub async fn update_external_contact(
+        &self,
+        request: &crate::ops::external_contacts::UpdateExternalContact,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `External Contacts` operations (5 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct ExternalContacts<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `External Contacts` operations: [`groups::blocking::ExternalContacts`](crate::client::groups::blocking::ExternalContacts).
+        pub fn external_contacts(&self) -> ExternalContacts<'_> {
+            ExternalContacts(self)
+        }
+    }
+
+    impl ExternalContacts<'_> {
+        /// List external contacts
+        ///
+        /// `GET /phone/external_contacts`: sends a [`ListExternalContacts`](crate::ops::external_contacts::ListExternalContacts).
+        #[inline]
+        pub fn list_external_contacts(
+            &self,
+            request: &crate::ops::external_contacts::ListExternalContacts,
+        ) -> Result<crate::ops::external_contacts::ListExternalContactsResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Add an external contact
+        ///
+        /// `POST /phone/external_contacts`: sends a [`AddExternalContact`](crate::ops::external_contacts::AddExternalContact).
+        #[inline]
+        pub fn add_external_contact(
+            &self,
+            request: &crate::ops::external_contacts::AddExternalContact,
+        ) -> Result<crate::ops::external_contacts::AddExternalContactResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Delete an external contact
+        ///
+        /// `DELETE /phone/external_contacts/{externalContactId}`: sends a [`DeleteAExternalContact`](crate::ops::external_contacts::DeleteAExternalContact).
+        #[inline]
+        pub fn delete_a_external_contact(
+            &self,
+            request: &crate::ops::external_contacts::DeleteAExternalContact,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get external contact details
+        ///
+        /// `GET /phone/external_contacts/{externalContactId}`: sends a [`GetAExternalContact`](crate::ops::external_contacts::GetAExternalContact).
+        #[inline]
+        pub fn get_a_external_contact(
+            &self,
+            request: &crate::ops::external_contacts::GetAExternalContact,
+        ) -> Result<crate::ops::external_contacts::GetAExternalContactResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Update external contact
+        ///
+        /// `PATCH /phone/external_contacts/{externalContactId}`: sends a [`UpdateExternalContact`](crate::ops::external_contacts::UpdateExternalContact).
+        #[inline]
+        pub fn update_external_contact(
+            &self,
+            request: &crate::ops::external_contacts::UpdateExternalContact,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

@@ -4,40 +4,196 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Fax`: 8 operations.
-fax => Fax {
-/// Upload fax file
-///
-/// `POST /fax/files`
-upload_fax_files(UploadFaxFiles);
-/// Get extension's fax logs
-///
-/// `GET /phone/extension/{extensionId}/fax/logs`
-getusersfaxlogs(Getusersfaxlogs);
-/// Send fax
-///
-/// `POST /phone/fax/documents`
-send_e_fax(SendEFax);
-/// Get account's fax logs
-///
-/// `GET /phone/fax/logs`
-get_accounts_fax_logs(GetAccountsFaxLogs);
-/// Delete fax log
-///
-/// `DELETE /phone/fax/logs/{faxLogId}`
-delete_fax_log(DeleteFaxLog);
-/// Get fax log details
-///
-/// `GET /phone/fax/logs/{faxLogId}`
-get_fax_log_details(GetFaxLogDetails);
-/// Update fax log read status
-///
-/// `PATCH /phone/fax/logs/{faxLogId}`
-update_fax_log_read_status(UpdateFaxLogReadStatus);
-/// Download fax file
-///
-/// `GET /phone/fax/logs/{faxLogId}/file/{fileId}`
-downloadfaxfile(Downloadfaxfile);
+/// The `Fax` operations (8 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct Fax<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Fax` operations: [`groups::Fax`](crate::client::groups::Fax).
+    pub fn fax(&self) -> Fax<'_> {
+        Fax(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl Fax<'_> {
+    /// Upload fax file
+    ///
+    /// `POST /fax/files`: sends a [`UploadFaxFiles`](crate::ops::fax::UploadFaxFiles).
+    #[inline]
+    pub async fn upload_fax_files(
+        &self,
+        request: &crate::ops::fax::UploadFaxFiles,
+    ) -> Result<crate::ops::fax::UploadFaxFilesResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get extension's fax logs
+    ///
+    /// `GET /phone/extension/{extensionId}/fax/logs`: sends a [`Getusersfaxlogs`](crate::ops::fax::Getusersfaxlogs).
+    #[inline]
+    pub async fn getusersfaxlogs(
+        &self,
+        request: &crate::ops::fax::Getusersfaxlogs,
+    ) -> Result<crate::ops::fax::GetusersfaxlogsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Send fax
+    ///
+    /// `POST /phone/fax/documents`: sends a [`SendEFax`](crate::ops::fax::SendEFax).
+    #[inline]
+    pub async fn send_e_fax(
+        &self,
+        request: &crate::ops::fax::SendEFax,
+    ) -> Result<crate::ops::fax::SendEFaxResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get account's fax logs
+    ///
+    /// `GET /phone/fax/logs`: sends a [`GetAccountsFaxLogs`](crate::ops::fax::GetAccountsFaxLogs).
+    #[inline]
+    pub async fn get_accounts_fax_logs(
+        &self,
+        request: &crate::ops::fax::GetAccountsFaxLogs,
+    ) -> Result<crate::ops::fax::GetAccountsFaxLogsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete fax log
+    ///
+    /// `DELETE /phone/fax/logs/{faxLogId}`: sends a [`DeleteFaxLog`](crate::ops::fax::DeleteFaxLog).
+    #[inline]
+    pub async fn delete_fax_log(
+        &self,
+        request: &crate::ops::fax::DeleteFaxLog,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get fax log details
+    ///
+    /// `GET /phone/fax/logs/{faxLogId}`: sends a [`GetFaxLogDetails`](crate::ops::fax::GetFaxLogDetails).
+    #[inline]
+    pub async fn get_fax_log_details(
+        &self,
+        request: &crate::ops::fax::GetFaxLogDetails,
+    ) -> Result<crate::ops::fax::GetFaxLogDetailsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update fax log read status
+    ///
+    /// `PATCH /phone/fax/logs/{faxLogId}`: sends a [`UpdateFaxLogReadStatus`](crate::ops::fax::UpdateFaxLogReadStatus).
+    #[inline]
+    pub async fn update_fax_log_read_status(
+        &self,
+        request: &crate::ops::fax::UpdateFaxLogReadStatus,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Download fax file
+    ///
+    /// `GET /phone/fax/logs/{faxLogId}/file/{fileId}`: sends a [`Downloadfaxfile`](crate::ops::fax::Downloadfaxfile).
+    #[inline]
+    pub async fn downloadfaxfile(
+        &self,
+        request: &crate::ops::fax::Downloadfaxfile,
+    ) -> Result<crate::typed::Binary, crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Fax` operations (8 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Fax<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Fax` operations: [`groups::blocking::Fax`](crate::client::groups::blocking::Fax).
+        pub fn fax(&self) -> Fax<'_> {
+            Fax(self)
+        }
+    }
+
+    impl Fax<'_> {
+        /// Upload fax file
+        ///
+        /// `POST /fax/files`: sends a [`UploadFaxFiles`](crate::ops::fax::UploadFaxFiles).
+        #[inline]
+        pub fn upload_fax_files(
+            &self,
+            request: &crate::ops::fax::UploadFaxFiles,
+        ) -> Result<crate::ops::fax::UploadFaxFilesResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get extension's fax logs
+        ///
+        /// `GET /phone/extension/{extensionId}/fax/logs`: sends a [`Getusersfaxlogs`](crate::ops::fax::Getusersfaxlogs).
+        #[inline]
+        pub fn getusersfaxlogs(
+            &self,
+            request: &crate::ops::fax::Getusersfaxlogs,
+        ) -> Result<crate::ops::fax::GetusersfaxlogsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Send fax
+        ///
+        /// `POST /phone/fax/documents`: sends a [`SendEFax`](crate::ops::fax::SendEFax).
+        #[inline]
+        pub fn send_e_fax(
+            &self,
+            request: &crate::ops::fax::SendEFax,
+        ) -> Result<crate::ops::fax::SendEFaxResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get account's fax logs
+        ///
+        /// `GET /phone/fax/logs`: sends a [`GetAccountsFaxLogs`](crate::ops::fax::GetAccountsFaxLogs).
+        #[inline]
+        pub fn get_accounts_fax_logs(
+            &self,
+            request: &crate::ops::fax::GetAccountsFaxLogs,
+        ) -> Result<crate::ops::fax::GetAccountsFaxLogsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete fax log
+        ///
+        /// `DELETE /phone/fax/logs/{faxLogId}`: sends a [`DeleteFaxLog`](crate::ops::fax::DeleteFaxLog).
+        #[inline]
+        pub fn delete_fax_log(
+            &self,
+            request: &crate::ops::fax::DeleteFaxLog,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get fax log details
+        ///
+        /// `GET /phone/fax/logs/{faxLogId}`: sends a [`GetFaxLogDetails`](crate::ops::fax::GetFaxLogDetails).
+        #[inline]
+        pub fn get_fax_log_details(
+            &self,
+            request: &crate::ops::fax::GetFaxLogDetails,
+        ) -> Result<crate::ops::fax::GetFaxLogDetailsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Update fax log read status
+        ///
+        /// `PATCH /phone/fax/logs/{faxLogId}`: sends a [`UpdateFaxLogReadStatus`](crate::ops::fax::UpdateFaxLogReadStatus).
+        #[inline]
+        pub fn update_fax_log_read_status(
+            &self,
+            request: &crate::ops::fax::UpdateFaxLogReadStatus,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Download fax file
+        ///
+        /// `GET /phone/fax/logs/{faxLogId}/file/{fileId}`: sends a [`Downloadfaxfile`](crate::ops::fax::Downloadfaxfile).
+        #[inline]
+        pub fn downloadfaxfile(
+            &self,
+            request: &crate::ops::fax::Downloadfaxfile,
+        ) -> Result<crate::typed::Binary, crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

@@ -4,32 +4,161 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Firmware Update Rules`: 6 operations.
-firmware_update_rules => FirmwareUpdateRules {
-/// List firmware update rules
-///
-/// `GET /phone/firmware_update_rules`
-list_firmware_rules(ListFirmwareRules);
-/// Add a firmware update rule
-///
-/// `POST /phone/firmware_update_rules`
-add_firmware_rule(AddFirmwareRule);
-/// Delete firmware update rule
-///
-/// `DELETE /phone/firmware_update_rules/{ruleId}`
-delete_firmware_update_rule(DeleteFirmwareUpdateRule);
-/// Get firmware update rule information
-///
-/// `GET /phone/firmware_update_rules/{ruleId}`
-get_firmware_rule_detail(GetFirmwareRuleDetail);
-/// Update firmware update rule
-///
-/// `PATCH /phone/firmware_update_rules/{ruleId}`
-update_firmware_rule(UpdateFirmwareRule);
-/// List updatable firmwares
-///
-/// `GET /phone/firmwares`
-list_firmwares(ListFirmwares);
+/// The `Firmware Update Rules` operations (6 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct FirmwareUpdateRules<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Firmware Update Rules` operations: [`groups::FirmwareUpdateRules`](crate::client::groups::FirmwareUpdateRules).
+    pub fn firmware_update_rules(&self) -> FirmwareUpdateRules<'_> {
+        FirmwareUpdateRules(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl FirmwareUpdateRules<'_> {
+    /// List firmware update rules
+    ///
+    /// `GET /phone/firmware_update_rules`: sends a [`ListFirmwareRules`](crate::ops::firmware_update_rules::ListFirmwareRules).
+    #[inline]
+    pub async fn list_firmware_rules(
+        &self,
+        request: &crate::ops::firmware_update_rules::ListFirmwareRules,
+    ) -> Result<crate::ops::firmware_update_rules::ListFirmwareRulesResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add a firmware update rule
+    ///
+    /// `POST /phone/firmware_update_rules`: sends a [`AddFirmwareRule`](crate::ops::firmware_update_rules::AddFirmwareRule).
+    #[inline]
+    pub async fn add_firmware_rule(
+        &self,
+        request: &crate::ops::firmware_update_rules::AddFirmwareRule,
+    ) -> Result<crate::ops::firmware_update_rules::AddFirmwareRuleResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete firmware update rule
+    ///
+    /// `DELETE /phone/firmware_update_rules/{ruleId}`: sends a [`DeleteFirmwareUpdateRule`](crate::ops::firmware_update_rules::DeleteFirmwareUpdateRule).
+    #[inline]
+    pub async fn delete_firmware_update_rule(
+        &self,
+        request: &crate::ops::firmware_update_rules::DeleteFirmwareUpdateRule,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get firmware update rule information
+    ///
+    /// `GET /phone/firmware_update_rules/{ruleId}`: sends a [`GetFirmwareRuleDetail`](crate::ops::firmware_update_rules::GetFirmwareRuleDetail).
+    #[inline]
+    pub async fn get_firmware_rule_detail(
+        &self,
+        request: &crate::ops::firmware_update_rules::GetFirmwareRuleDetail,
+    ) -> Result<crate::ops::firmware_update_rules::GetFirmwareRuleDetailResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// Update firmware update rule
+    ///
+    /// `PATCH /phone/firmware_update_rules/{ruleId}`: sends a [`UpdateFirmwareRule`](crate::ops::firmware_update_rules::UpdateFirmwareRule).
+    #[inline]
+    pub async fn update_firmware_rule(
+        &self,
+        request: &crate::ops::firmware_update_rules::UpdateFirmwareRule,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// List updatable firmwares
+    ///
+    /// `GET /phone/firmwares`: sends a [`ListFirmwares`](crate::ops::firmware_update_rules::ListFirmwares).
+    #[inline]
+    pub async fn list_firmwares(
+        &self,
+        request: &crate::ops::firmware_update_rules::ListFirmwares,
+    ) -> Result<crate::ops::firmware_update_rules::ListFirmwaresResponse, crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Firmware Update Rules` operations (6 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct FirmwareUpdateRules<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Firmware Update Rules` operations: [`groups::blocking::FirmwareUpdateRules`](crate::client::groups::blocking::FirmwareUpdateRules).
+        pub fn firmware_update_rules(&self) -> FirmwareUpdateRules<'_> {
+            FirmwareUpdateRules(self)
+        }
+    }
+
+    impl FirmwareUpdateRules<'_> {
+        /// List firmware update rules
+        ///
+        /// `GET /phone/firmware_update_rules`: sends a [`ListFirmwareRules`](crate::ops::firmware_update_rules::ListFirmwareRules).
+        #[inline]
+        pub fn list_firmware_rules(
+            &self,
+            request: &crate::ops::firmware_update_rules::ListFirmwareRules,
+        ) -> Result<crate::ops::firmware_update_rules::ListFirmwareRulesResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Add a firmware update rule
+        ///
+        /// `POST /phone/firmware_update_rules`: sends a [`AddFirmwareRule`](crate::ops::firmware_update_rules::AddFirmwareRule).
+        #[inline]
+        pub fn add_firmware_rule(
+            &self,
+            request: &crate::ops::firmware_update_rules::AddFirmwareRule,
+        ) -> Result<crate::ops::firmware_update_rules::AddFirmwareRuleResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Delete firmware update rule
+        ///
+        /// `DELETE /phone/firmware_update_rules/{ruleId}`: sends a [`DeleteFirmwareUpdateRule`](crate::ops::firmware_update_rules::DeleteFirmwareUpdateRule).
+        #[inline]
+        pub fn delete_firmware_update_rule(
+            &self,
+            request: &crate::ops::firmware_update_rules::DeleteFirmwareUpdateRule,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get firmware update rule information
+        ///
+        /// `GET /phone/firmware_update_rules/{ruleId}`: sends a [`GetFirmwareRuleDetail`](crate::ops::firmware_update_rules::GetFirmwareRuleDetail).
+        #[inline]
+        pub fn get_firmware_rule_detail(
+            &self,
+            request: &crate::ops::firmware_update_rules::GetFirmwareRuleDetail,
+        ) -> Result<crate::ops::firmware_update_rules::GetFirmwareRuleDetailResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Update firmware update rule
+        ///
+        /// `PATCH /phone/firmware_update_rules/{ruleId}`: sends a [`UpdateFirmwareRule`](crate::ops::firmware_update_rules::UpdateFirmwareRule).
+        #[inline]
+        pub fn update_firmware_rule(
+            &self,
+            request: &crate::ops::firmware_update_rules::UpdateFirmwareRule,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// List updatable firmwares
+        ///
+        /// `GET /phone/firmwares`: sends a [`ListFirmwares`](crate::ops::firmware_update_rules::ListFirmwares).
+        #[inline]
+        pub fn list_firmwares(
+            &self,
+            request: &crate::ops::firmware_update_rules::ListFirmwares,
+        ) -> Result<crate::ops::firmware_update_rules::ListFirmwaresResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+    }
 }

@@ -4,40 +4,196 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Group Call Pickup`: 8 operations.
-group_call_pickup => GroupCallPickup {
-/// List group call pickup objects
-///
-/// `GET /phone/group_call_pickup`
-list_gcp(ListGcp);
-/// Add a group call pickup object
-///
-/// `POST /phone/group_call_pickup`
-add_gcp(AddGcp);
-/// Delete group call pickup objects
-///
-/// `DELETE /phone/group_call_pickup/{groupId}`
-delete_gcp(DeleteGcp);
-/// Get call pickup group by ID
-///
-/// `GET /phone/group_call_pickup/{groupId}`
-get_gcp(GetGcp);
-/// Update the group call pickup information
-///
-/// `PATCH /phone/group_call_pickup/{groupId}`
-update_gcp(UpdateGcp);
-/// List call pickup group members
-///
-/// `GET /phone/group_call_pickup/{groupId}/members`
-list_gcp_members(ListGcpMembers);
-/// Add members to a call pickup group
-///
-/// `POST /phone/group_call_pickup/{groupId}/members`
-add_gcp_members(AddGcpMembers);
-/// Remove members from call pickup group
-///
-/// `DELETE /phone/group_call_pickup/{groupId}/members/{extensionId}`
-remove_gcp_members(RemoveGcpMembers);
+/// The `Group Call Pickup` operations (8 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct GroupCallPickup<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Group Call Pickup` operations: [`groups::GroupCallPickup`](crate::client::groups::GroupCallPickup).
+    pub fn group_call_pickup(&self) -> GroupCallPickup<'_> {
+        GroupCallPickup(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl GroupCallPickup<'_> {
+    /// List group call pickup objects
+    ///
+    /// `GET /phone/group_call_pickup`: sends a [`ListGcp`](crate::ops::group_call_pickup::ListGcp).
+    #[inline]
+    pub async fn list_gcp(
+        &self,
+        request: &crate::ops::group_call_pickup::ListGcp,
+    ) -> Result<crate::ops::group_call_pickup::ListGcpResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add a group call pickup object
+    ///
+    /// `POST /phone/group_call_pickup`: sends a [`AddGcp`](crate::ops::group_call_pickup::AddGcp).
+    #[inline]
+    pub async fn add_gcp(
+        &self,
+        request: &crate::ops::group_call_pickup::AddGcp,
+    ) -> Result<crate::ops::group_call_pickup::AddGcpResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete group call pickup objects
+    ///
+    /// `DELETE /phone/group_call_pickup/{groupId}`: sends a [`DeleteGcp`](crate::ops::group_call_pickup::DeleteGcp).
+    #[inline]
+    pub async fn delete_gcp(
+        &self,
+        request: &crate::ops::group_call_pickup::DeleteGcp,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get call pickup group by ID
+    ///
+    /// `GET /phone/group_call_pickup/{groupId}`: sends a [`GetGcp`](crate::ops::group_call_pickup::GetGcp).
+    #[inline]
+    pub async fn get_gcp(
+        &self,
+        request: &crate::ops::group_call_pickup::GetGcp,
+    ) -> Result<crate::ops::group_call_pickup::GetGcpResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update the group call pickup information
+    ///
+    /// `PATCH /phone/group_call_pickup/{groupId}`: sends a [`UpdateGcp`](crate::ops::group_call_pickup::UpdateGcp).
+    #[inline]
+    pub async fn update_gcp(
+        &self,
+        request: &crate::ops::group_call_pickup::UpdateGcp,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// List call pickup group members
+    ///
+    /// `GET /phone/group_call_pickup/{groupId}/members`: sends a [`ListGcpMembers`](crate::ops::group_call_pickup::ListGcpMembers).
+    #[inline]
+    pub async fn list_gcp_members(
+        &self,
+        request: &crate::ops::group_call_pickup::ListGcpMembers,
+    ) -> Result<crate::ops::group_call_pickup::ListGcpMembersResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add members to a call pickup group
+    ///
+    /// `POST /phone/group_call_pickup/{groupId}/members`: sends a [`AddGcpMembers`](crate::ops::group_call_pickup::AddGcpMembers).
+    #[inline]
+    pub async fn add_gcp_members(
+        &self,
+        request: &crate::ops::group_call_pickup::AddGcpMembers,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Remove members from call pickup group
+    ///
+    /// `DELETE /phone/group_call_pickup/{groupId}/members/{extensionId}`: sends a [`RemoveGcpMembers`](crate::ops::group_call_pickup::RemoveGcpMembers).
+    #[inline]
+    pub async fn remove_gcp_members(
+        &self,
+        request: &crate::ops::group_call_pickup::RemoveGcpMembers,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Group Call Pickup` operations (8 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct GroupCallPickup<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Group Call Pickup` operations: [`groups::blocking::GroupCallPickup`](crate::client::groups::blocking::GroupCallPickup).
+        pub fn group_call_pickup(&self) -> GroupCallPickup<'_> {
+            GroupCallPickup(self)
+        }
+    }
+
+    impl GroupCallPickup<'_> {
+        /// List group call pickup objects
+        ///
+        /// `GET /phone/group_call_pickup`: sends a [`ListGcp`](crate::ops::group_call_pickup::ListGcp).
+        #[inline]
+        pub fn list_gcp(
+            &self,
+            request: &crate::ops::group_call_pickup::ListGcp,
+        ) -> Result<crate::ops::group_call_pickup::ListGcpResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Add a group call pickup object
+        ///
+        /// `POST /phone/group_call_pickup`: sends a [`AddGcp`](crate::ops::group_call_pickup::AddGcp).
+        #[inline]
+        pub fn add_gcp(
+            &self,
+            request: &crate::ops::group_call_pickup::AddGcp,
+        ) -> Result<crate::ops::group_call_pickup::AddGcpResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete group call pickup objects
+        ///
+        /// `DELETE /phone/group_call_pickup/{groupId}`: sends a [`DeleteGcp`](crate::ops::group_call_pickup::DeleteGcp).
+        #[inline]
+        pub fn delete_gcp(
+            &self,
+            request: &crate::ops::group_call_pickup::DeleteGcp,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get call pickup group by ID
+        ///
+        /// `GET /phone/group_call_pickup/{groupId}`: sends a [`GetGcp`](crate::ops::group_call_pickup::GetGcp).
+        #[inline]
+        pub fn get_gcp(
+            &self,
+            request: &crate::ops::group_call_pickup::GetGcp,
+        ) -> Result<crate::ops::group_call_pickup::GetGcpResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Update the group call pickup information
+        ///
+        /// `PATCH /phone/group_call_pickup/{groupId}`: sends a [`UpdateGcp`](crate::ops::group_call_pickup::UpdateGcp).
+        #[inline]
+        pub fn update_gcp(
+            &self,
+            request: &crate::ops::group_call_pickup::UpdateGcp,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// List call pickup group members
+        ///
+        /// `GET /phone/group_call_pickup/{groupId}/members`: sends a [`ListGcpMembers`](crate::ops::group_call_pickup::ListGcpMembers).
+        #[inline]
+        pub fn list_gcp_members(
+            &self,
+            request: &crate::ops::group_call_pickup::ListGcpMembers,
+        ) -> Result<crate::ops::group_call_pickup::ListGcpMembersResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Add members to a call pickup group
+        ///
+        /// `POST /phone/group_call_pickup/{groupId}/members`: sends a [`AddGcpMembers`](crate::ops::group_call_pickup::AddGcpMembers).
+        #[inline]
+        pub fn add_gcp_members(
+            &self,
+            request: &crate::ops::group_call_pickup::AddGcpMembers,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Remove members from call pickup group
+        ///
+        /// `DELETE /phone/group_call_pickup/{groupId}/members/{extensionId}`: sends a [`RemoveGcpMembers`](crate::ops::group_call_pickup::RemoveGcpMembers).
+        #[inline]
+        pub fn remove_gcp_members(
+            &self,
+            request: &crate::ops::group_call_pickup::RemoveGcpMembers,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

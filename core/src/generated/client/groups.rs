@@ -4,20 +4,96 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Groups`: 3 operations.
-groups => Groups {
-/// Get group policy details
-///
-/// `GET /phone/groups/{groupId}/policies/{policyType}`
-get_group_policy_details(GetGroupPolicyDetails);
-/// Update group policy
-///
-/// `PATCH /phone/groups/{groupId}/policies/{policyType}`
-update_group_policy(UpdateGroupPolicy);
-/// Get group phone settings
-///
-/// `GET /phone/groups/{groupId}/settings`
-get_group_phone_settings(GetGroupPhoneSettings);
+/// The `Groups` operations (3 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct Groups<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Groups` operations: [`groups::Groups`](crate::client::groups::Groups).
+    pub fn groups(&self) -> Groups<'_> {
+        Groups(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl Groups<'_> {
+    /// Get group policy details
+    ///
+    /// `GET /phone/groups/{groupId}/policies/{policyType}`: sends a [`GetGroupPolicyDetails`](crate::ops::groups::GetGroupPolicyDetails).
+    #[inline]
+    pub async fn get_group_policy_details(
+        &self,
+        request: &crate::ops::groups::GetGroupPolicyDetails,
+    ) -> Result<crate::ops::groups::GetGroupPolicyDetailsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update group policy
+    ///
+    /// `PATCH /phone/groups/{groupId}/policies/{policyType}`: sends a [`UpdateGroupPolicy`](crate::ops::groups::UpdateGroupPolicy).
+    #[inline]
+    pub async fn update_group_policy(
+        &self,
+        request: &crate::ops::groups::UpdateGroupPolicy,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get group phone settings
+    ///
+    /// `GET /phone/groups/{groupId}/settings`: sends a [`GetGroupPhoneSettings`](crate::ops::groups::GetGroupPhoneSettings).
+    #[inline]
+    pub async fn get_group_phone_settings(
+        &self,
+        request: &crate::ops::groups::GetGroupPhoneSettings,
+    ) -> Result<crate::ops::groups::GetGroupPhoneSettingsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Groups` operations (3 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Groups<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Groups` operations: [`groups::blocking::Groups`](crate::client::groups::blocking::Groups).
+        pub fn groups(&self) -> Groups<'_> {
+            Groups(self)
+        }
+    }
+
+    impl Groups<'_> {
+        /// Get group policy details
+        ///
+        /// `GET /phone/groups/{groupId}/policies/{policyType}`: sends a [`GetGroupPolicyDetails`](crate::ops::groups::GetGroupPolicyDetails).
+        #[inline]
+        pub fn get_group_policy_details(
+            &self,
+            request: &crate::ops::groups::GetGroupPolicyDetails,
+        ) -> Result<crate::ops::groups::GetGroupPolicyDetailsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Update group policy
+        ///
+        /// `PATCH /phone/groups/{groupId}/policies/{policyType}`: sends a [`UpdateGroupPolicy`](crate::ops::groups::UpdateGroupPolicy).
+        #[inline]
+        pub fn update_group_policy(
+            &self,
+            request: &crate::ops::groups::UpdateGroupPolicy,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get group phone settings
+        ///
+        /// `GET /phone/groups/{groupId}/settings`: sends a [`GetGroupPhoneSettings`](crate::ops::groups::GetGroupPhoneSettings).
+        #[inline]
+        pub fn get_group_phone_settings(
+            &self,
+            request: &crate::ops::groups::GetGroupPhoneSettings,
+        ) -> Result<crate::ops::groups::GetGroupPhoneSettingsResponse, crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

@@ -4,48 +4,266 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Inbound Blocked List`: 10 operations.
-inbound_blocked_list => InboundBlockedList {
-/// Delete an extension's inbound block rule
-///
-/// `DELETE /phone/extension/{extensionId}/inbound_blocked/rules`
-delete_extensiont_level_inbound_block_rules(DeleteExtensiontLevelInboundBlockRules);
-/// List an extension's inbound block rules
-///
-/// `GET /phone/extension/{extensionId}/inbound_blocked/rules`
-list_extension_level_inbound_block_rules(ListExtensionLevelInboundBlockRules);
-/// Add an extension's inbound block rule
-///
-/// `POST /phone/extension/{extensionId}/inbound_blocked/rules`
-add_extensiont_level_inbound_block_rules(AddExtensiontLevelInboundBlockRules);
-/// Delete an account's inbound blocked statistics
-///
-/// `DELETE /phone/inbound_blocked/extension_rules/statistics`
-delete_account_level_inbound_blocked_statistics(DeleteAccountLevelInboundBlockedStatistics);
-/// List an account's inbound blocked statistics
-///
-/// `GET /phone/inbound_blocked/extension_rules/statistics`
-list_account_level_inbound_blocked_statistics(ListAccountLevelInboundBlockedStatistics);
-/// Mark a phone number as blocked for all extensions
-///
-/// `PATCH /phone/inbound_blocked/extension_rules/statistics/blocked_for_all`
-mark_phone_number_as_blocked_for_all_extensions(MarkPhoneNumberAsBlockedForAllExtensions);
-/// Delete an account's inbound block rule
-///
-/// `DELETE /phone/inbound_blocked/rules`
-delete_account_level_inbound_block_rules(DeleteAccountLevelInboundBlockRules);
-/// List an account's inbound block rules
-///
-/// `GET /phone/inbound_blocked/rules`
-list_account_level_inbound_block_rules(ListAccountLevelInboundBlockRules);
-/// Add an account's inbound block rule
-///
-/// `POST /phone/inbound_blocked/rules`
-add_account_level_inbound_block_rules(AddAccountLevelInboundBlockRules);
-/// Update an account's inbound block rule
-///
-/// `PATCH /phone/inbound_blocked/rules/{blockedRuleId}`
-update_account_level_inbound_block_rule(UpdateAccountLevelInboundBlockRule);
+/// The `Inbound Blocked List` operations (10 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct InboundBlockedList<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Inbound Blocked List` operations: [`groups::InboundBlockedList`](crate::client::groups::InboundBlockedList).
+    pub fn inbound_blocked_list(&self) -> InboundBlockedList<'_> {
+        InboundBlockedList(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl InboundBlockedList<'_> {
+    /// Delete an extension's inbound block rule
+    ///
+    /// `DELETE /phone/extension/{extensionId}/inbound_blocked/rules`: sends a [`DeleteExtensiontLevelInboundBlockRules`](crate::ops::inbound_blocked_list::DeleteExtensiontLevelInboundBlockRules).
+    #[inline]
+    pub async fn delete_extensiont_level_inbound_block_rules(
+        &self,
+        request: &crate::ops::inbound_blocked_list::DeleteExtensiontLevelInboundBlockRules,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// List an extension's inbound block rules
+    ///
+    /// `GET /phone/extension/{extensionId}/inbound_blocked/rules`: sends a [`ListExtensionLevelInboundBlockRules`](crate::ops::inbound_blocked_list::ListExtensionLevelInboundBlockRules).
+    #[inline]
+    pub async fn list_extension_level_inbound_block_rules(
+        &self,
+        request: &crate::ops::inbound_blocked_list::ListExtensionLevelInboundBlockRules,
+    ) -> Result<
+        crate::ops::inbound_blocked_list::ListExtensionLevelInboundBlockRulesResponse,
+        crate::Error,
+    > {
+        self.0.send(request).await
+    }
+    /// Add an extension's inbound block rule
+    ///
+    /// `POST /phone/extension/{extensionId}/inbound_blocked/rules`: sends a [`AddExtensiontLevelInboundBlockRules`](crate::ops::inbound_blocked_list::AddExtensiontLevelInboundBlockRules).
+    #[inline]
+    pub async fn add_extensiont_level_inbound_block_rules(
+        &self,
+        request: &crate::ops::inbound_blocked_list::AddExtensiontLevelInboundBlockRules,
+    ) -> Result<
+        crate::ops::inbound_blocked_list::AddExtensiontLevelInboundBlockRulesResponse,
+        crate::Error,
+    > {
+        self.0.send(request).await
+    }
+    /// Delete an account's inbound blocked statistics
+    ///
+    /// `DELETE /phone/inbound_blocked/extension_rules/statistics`: sends a [`DeleteAccountLevelInboundBlockedStatistics`](crate::ops::inbound_blocked_list::DeleteAccountLevelInboundBlockedStatistics).
+    #[inline]
+    pub async fn delete_account_level_inbound_blocked_statistics(
+        &self,
+        request: &crate::ops::inbound_blocked_list::DeleteAccountLevelInboundBlockedStatistics,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// List an account's inbound blocked statistics
+    ///
+    /// `GET /phone/inbound_blocked/extension_rules/statistics`: sends a [`ListAccountLevelInboundBlockedStatistics`](crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockedStatistics).
+    #[inline]
+    pub async fn list_account_level_inbound_blocked_statistics(
+        &self,
+        request: &crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockedStatistics,
+    ) -> Result<
+        crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockedStatisticsResponse,
+        crate::Error,
+    > {
+        self.0.send(request).await
+    }
+    /// Mark a phone number as blocked for all extensions
+    ///
+    /// `PATCH /phone/inbound_blocked/extension_rules/statistics/blocked_for_all`: sends a [`MarkPhoneNumberAsBlockedForAllExtensions`](crate::ops::inbound_blocked_list::MarkPhoneNumberAsBlockedForAllExtensions).
+    #[inline]
+    pub async fn mark_phone_number_as_blocked_for_all_extensions(
+        &self,
+        request: &crate::ops::inbound_blocked_list::MarkPhoneNumberAsBlockedForAllExtensions,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete an account's inbound block rule
+    ///
+    /// `DELETE /phone/inbound_blocked/rules`: sends a [`DeleteAccountLevelInboundBlockRules`](crate::ops::inbound_blocked_list::DeleteAccountLevelInboundBlockRules).
+    #[inline]
+    pub async fn delete_account_level_inbound_block_rules(
+        &self,
+        request: &crate::ops::inbound_blocked_list::DeleteAccountLevelInboundBlockRules,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// List an account's inbound block rules
+    ///
+    /// `GET /phone/inbound_blocked/rules`: sends a [`ListAccountLevelInboundBlockRules`](crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockRules).
+    #[inline]
+    pub async fn list_account_level_inbound_block_rules(
+        &self,
+        request: &crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockRules,
+    ) -> Result<
+        crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockRulesResponse,
+        crate::Error,
+    > {
+        self.0.send(request).await
+    }
+    /// Add an account's inbound block rule
+    ///
+    /// `POST /phone/inbound_blocked/rules`: sends a [`AddAccountLevelInboundBlockRules`](crate::ops::inbound_blocked_list::AddAccountLevelInboundBlockRules).
+    #[inline]
+    pub async fn add_account_level_inbound_block_rules(
+        &self,
+        request: &crate::ops::inbound_blocked_list::AddAccountLevelInboundBlockRules,
+    ) -> Result<
+        crate::ops::inbound_blocked_list::AddAccountLevelInboundBlockRulesResponse,
+        crate::Error,
+    > {
+        self.0.send(request).await
+    }
+    /// Update an account's inbound block rule
+    ///
+    /// `PATCH /phone/inbound_blocked/rules/{blockedRuleId}`: sends a [`UpdateAccountLevelInboundBlockRule`](crate::ops::inbound_blocked_list::UpdateAccountLevelInboundBlockRule).
+    #[inline]
+    pub async fn update_account_level_inbound_block_rule(
+        &self,
+        request: &crate::ops::inbound_blocked_list::UpdateAccountLevelInboundBlockRule,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Inbound Blocked List` operations (10 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct InboundBlockedList<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Inbound Blocked List` operations: [`groups::blocking::InboundBlockedList`](crate::client::groups::blocking::InboundBlockedList).
+        pub fn inbound_blocked_list(&self) -> InboundBlockedList<'_> {
+            InboundBlockedList(self)
+        }
+    }
+
+    impl InboundBlockedList<'_> {
+        /// Delete an extension's inbound block rule
+        ///
+        /// `DELETE /phone/extension/{extensionId}/inbound_blocked/rules`: sends a [`DeleteExtensiontLevelInboundBlockRules`](crate::ops::inbound_blocked_list::DeleteExtensiontLevelInboundBlockRules).
+        #[inline]
+        pub fn delete_extensiont_level_inbound_block_rules(
+            &self,
+            request: &crate::ops::inbound_blocked_list::DeleteExtensiontLevelInboundBlockRules,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// List an extension's inbound block rules
+        ///
+        /// `GET /phone/extension/{extensionId}/inbound_blocked/rules`: sends a [`ListExtensionLevelInboundBlockRules`](crate::ops::inbound_blocked_list::ListExtensionLevelInboundBlockRules).
+        #[inline]
+        pub fn list_extension_level_inbound_block_rules(
+            &self,
+            request: &crate::ops::inbound_blocked_list::ListExtensionLevelInboundBlockRules,
+        ) -> Result<
+            crate::ops::inbound_blocked_list::ListExtensionLevelInboundBlockRulesResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+        /// Add an extension's inbound block rule
+        ///
+        /// `POST /phone/extension/{extensionId}/inbound_blocked/rules`: sends a [`AddExtensiontLevelInboundBlockRules`](crate::ops::inbound_blocked_list::AddExtensiontLevelInboundBlockRules).
+        #[inline]
+        pub fn add_extensiont_level_inbound_block_rules(
+            &self,
+            request: &crate::ops::inbound_blocked_list::AddExtensiontLevelInboundBlockRules,
+        ) -> Result<
+            crate::ops::inbound_blocked_list::AddExtensiontLevelInboundBlockRulesResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+        /// Delete an account's inbound blocked statistics
+        ///
+        /// `DELETE /phone/inbound_blocked/extension_rules/statistics`: sends a [`DeleteAccountLevelInboundBlockedStatistics`](crate::ops::inbound_blocked_list::DeleteAccountLevelInboundBlockedStatistics).
+        #[inline]
+        pub fn delete_account_level_inbound_blocked_statistics(
+            &self,
+            request: &crate::ops::inbound_blocked_list::DeleteAccountLevelInboundBlockedStatistics,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// List an account's inbound blocked statistics
+        ///
+        /// `GET /phone/inbound_blocked/extension_rules/statistics`: sends a [`ListAccountLevelInboundBlockedStatistics`](crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockedStatistics).
+        #[inline]
+        pub fn list_account_level_inbound_blocked_statistics(
+            &self,
+            request: &crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockedStatistics,
+        ) -> Result<
+            crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockedStatisticsResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+        /// Mark a phone number as blocked for all extensions
+        ///
+        /// `PATCH /phone/inbound_blocked/extension_rules/statistics/blocked_for_all`: sends a [`MarkPhoneNumberAsBlockedForAllExtensions`](crate::ops::inbound_blocked_list::MarkPhoneNumberAsBlockedForAllExtensions).
+        #[inline]
+        pub fn mark_phone_number_as_blocked_for_all_extensions(
+            &self,
+            request: &crate::ops::inbound_blocked_list::MarkPhoneNumberAsBlockedForAllExtensions,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete an account's inbound block rule
+        ///
+        /// `DELETE /phone/inbound_blocked/rules`: sends a [`DeleteAccountLevelInboundBlockRules`](crate::ops::inbound_blocked_list::DeleteAccountLevelInboundBlockRules).
+        #[inline]
+        pub fn delete_account_level_inbound_block_rules(
+            &self,
+            request: &crate::ops::inbound_blocked_list::DeleteAccountLevelInboundBlockRules,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// List an account's inbound block rules
+        ///
+        /// `GET /phone/inbound_blocked/rules`: sends a [`ListAccountLevelInboundBlockRules`](crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockRules).
+        #[inline]
+        pub fn list_account_level_inbound_block_rules(
+            &self,
+            request: &crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockRules,
+        ) -> Result<
+            crate::ops::inbound_blocked_list::ListAccountLevelInboundBlockRulesResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+        /// Add an account's inbound block rule
+        ///
+        /// `POST /phone/inbound_blocked/rules`: sends a [`AddAccountLevelInboundBlockRules`](crate::ops::inbound_blocked_list::AddAccountLevelInboundBlockRules).
+        #[inline]
+        pub fn add_account_level_inbound_block_rules(
+            &self,
+            request: &crate::ops::inbound_blocked_list::AddAccountLevelInboundBlockRules,
+        ) -> Result<
+            crate::ops::inbound_blocked_list::AddAccountLevelInboundBlockRulesResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+        /// Update an account's inbound block rule
+        ///
+        /// `PATCH /phone/inbound_blocked/rules/{blockedRuleId}`: sends a [`UpdateAccountLevelInboundBlockRule`](crate::ops::inbound_blocked_list::UpdateAccountLevelInboundBlockRule).
+        #[inline]
+        pub fn update_account_level_inbound_block_rule(
+            &self,
+            request: &crate::ops::inbound_blocked_list::UpdateAccountLevelInboundBlockRule,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

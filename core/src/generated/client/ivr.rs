@@ -4,16 +4,76 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `IVR`: 2 operations.
-ivr => Ivr {
-/// Get auto receptionist IVR
-///
-/// `GET /phone/auto_receptionists/{autoReceptionistId}/ivr`
-get_auto_receptionist_ivr(GetAutoReceptionistIvr);
-/// Update auto receptionist IVR
-///
-/// `PATCH /phone/auto_receptionists/{autoReceptionistId}/ivr`
-update_auto_receptionist_ivr(UpdateAutoReceptionistIvr);
+/// The `IVR` operations (2 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct Ivr<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `IVR` operations: [`groups::Ivr`](crate::client::groups::Ivr).
+    pub fn ivr(&self) -> Ivr<'_> {
+        Ivr(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl Ivr<'_> {
+    /// Get auto receptionist IVR
+    ///
+    /// `GET /phone/auto_receptionists/{autoReceptionistId}/ivr`: sends a [`GetAutoReceptionistIvr`](crate::ops::ivr::GetAutoReceptionistIvr).
+    #[inline]
+    pub async fn get_auto_receptionist_ivr(
+        &self,
+        request: &crate::ops::ivr::GetAutoReceptionistIvr,
+    ) -> Result<crate::ops::ivr::GetAutoReceptionistIvrResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update auto receptionist IVR
+    ///
+    /// `PATCH /phone/auto_receptionists/{autoReceptionistId}/ivr`: sends a [`UpdateAutoReceptionistIvr`](crate::ops::ivr::UpdateAutoReceptionistIvr).
+    #[inline]
+    pub async fn update_auto_receptionist_ivr(
+        &self,
+        request: &crate::ops::ivr::UpdateAutoReceptionistIvr,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `IVR` operations (2 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Ivr<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `IVR` operations: [`groups::blocking::Ivr`](crate::client::groups::blocking::Ivr).
+        pub fn ivr(&self) -> Ivr<'_> {
+            Ivr(self)
+        }
+    }
+
+    impl Ivr<'_> {
+        /// Get auto receptionist IVR
+        ///
+        /// `GET /phone/auto_receptionists/{autoReceptionistId}/ivr`: sends a [`GetAutoReceptionistIvr`](crate::ops::ivr::GetAutoReceptionistIvr).
+        #[inline]
+        pub fn get_auto_receptionist_ivr(
+            &self,
+            request: &crate::ops::ivr::GetAutoReceptionistIvr,
+        ) -> Result<crate::ops::ivr::GetAutoReceptionistIvrResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Update auto receptionist IVR
+        ///
+        /// `PATCH /phone/auto_receptionists/{autoReceptionistId}/ivr`: sends a [`UpdateAutoReceptionistIvr`](crate::ops::ivr::UpdateAutoReceptionistIvr).
+        #[inline]
+        pub fn update_auto_receptionist_ivr(
+            &self,
+            request: &crate::ops::ivr::UpdateAutoReceptionistIvr,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

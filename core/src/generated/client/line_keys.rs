@@ -4,20 +4,96 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Line Keys`: 3 operations.
-line_keys => LineKeys {
-/// Get line key position and settings information
-///
-/// `GET /phone/extension/{extensionId}/line_keys`
-list_line_key_setting(ListLineKeySetting);
-/// Batch update line key position and settings information
-///
-/// `PATCH /phone/extension/{extensionId}/line_keys`
-batch_update_line_key_setting(BatchUpdateLineKeySetting);
-/// Delete a line key setting.
-///
-/// `DELETE /phone/extension/{extensionId}/line_keys/{lineKeyId}`
-delete_line_key(DeleteLineKey);
+/// The `Line Keys` operations (3 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct LineKeys<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Line Keys` operations: [`groups::LineKeys`](crate::client::groups::LineKeys).
+    pub fn line_keys(&self) -> LineKeys<'_> {
+        LineKeys(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl LineKeys<'_> {
+    /// Get line key position and settings information
+    ///
+    /// `GET /phone/extension/{extensionId}/line_keys`: sends a [`ListLineKeySetting`](crate::ops::line_keys::ListLineKeySetting).
+    #[inline]
+    pub async fn list_line_key_setting(
+        &self,
+        request: &crate::ops::line_keys::ListLineKeySetting,
+    ) -> Result<crate::ops::line_keys::ListLineKeySettingResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Batch update line key position and settings information
+    ///
+    /// `PATCH /phone/extension/{extensionId}/line_keys`: sends a [`BatchUpdateLineKeySetting`](crate::ops::line_keys::BatchUpdateLineKeySetting).
+    #[inline]
+    pub async fn batch_update_line_key_setting(
+        &self,
+        request: &crate::ops::line_keys::BatchUpdateLineKeySetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete a line key setting.
+    ///
+    /// `DELETE /phone/extension/{extensionId}/line_keys/{lineKeyId}`: sends a [`DeleteLineKey`](crate::ops::line_keys::DeleteLineKey).
+    #[inline]
+    pub async fn delete_line_key(
+        &self,
+        request: &crate::ops::line_keys::DeleteLineKey,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Line Keys` operations (3 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct LineKeys<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Line Keys` operations: [`groups::blocking::LineKeys`](crate::client::groups::blocking::LineKeys).
+        pub fn line_keys(&self) -> LineKeys<'_> {
+            LineKeys(self)
+        }
+    }
+
+    impl LineKeys<'_> {
+        /// Get line key position and settings information
+        ///
+        /// `GET /phone/extension/{extensionId}/line_keys`: sends a [`ListLineKeySetting`](crate::ops::line_keys::ListLineKeySetting).
+        #[inline]
+        pub fn list_line_key_setting(
+            &self,
+            request: &crate::ops::line_keys::ListLineKeySetting,
+        ) -> Result<crate::ops::line_keys::ListLineKeySettingResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Batch update line key position and settings information
+        ///
+        /// `PATCH /phone/extension/{extensionId}/line_keys`: sends a [`BatchUpdateLineKeySetting`](crate::ops::line_keys::BatchUpdateLineKeySetting).
+        #[inline]
+        pub fn batch_update_line_key_setting(
+            &self,
+            request: &crate::ops::line_keys::BatchUpdateLineKeySetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete a line key setting.
+        ///
+        /// `DELETE /phone/extension/{extensionId}/line_keys/{lineKeyId}`: sends a [`DeleteLineKey`](crate::ops::line_keys::DeleteLineKey).
+        #[inline]
+        pub fn delete_line_key(
+            &self,
+            request: &crate::ops::line_keys::DeleteLineKey,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

@@ -4,44 +4,219 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Monitoring Groups`: 9 operations.
-monitoring_groups => MonitoringGroups {
-/// Get a list of monitoring groups on an account
-///
-/// `GET /phone/monitoring_groups`
-list_monitoring_group(ListMonitoringGroup);
-/// Create a monitoring group
-///
-/// `POST /phone/monitoring_groups`
-create_monitoring_group(CreateMonitoringGroup);
-/// Delete a monitoring group
-///
-/// `DELETE /phone/monitoring_groups/{monitoringGroupId}`
-delete_monitoring_group(DeleteMonitoringGroup);
-/// Get monitoring group by ID
-///
-/// `GET /phone/monitoring_groups/{monitoringGroupId}`
-get_monitoring_group_by_id(GetMonitoringGroupById);
-/// Update a monitoring group
-///
-/// `PATCH /phone/monitoring_groups/{monitoringGroupId}`
-update_monitoring_group(UpdateMonitoringGroup);
-/// Remove all monitors or monitored members from a monitoring group
-///
-/// `DELETE /phone/monitoring_groups/{monitoringGroupId}/monitor_members`
-remove_members(RemoveMembers);
-/// Get members of a monitoring group
-///
-/// `GET /phone/monitoring_groups/{monitoringGroupId}/monitor_members`
-list_members(ListMembers);
-/// Add members to a monitoring group
-///
-/// `POST /phone/monitoring_groups/{monitoringGroupId}/monitor_members`
-add_members(AddMembers);
-/// Remove a member from a monitoring group
-///
-/// `DELETE /phone/monitoring_groups/{monitoringGroupId}/monitor_members/{memberExtensionId}`
-remove_member(RemoveMember);
+/// The `Monitoring Groups` operations (9 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct MonitoringGroups<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Monitoring Groups` operations: [`groups::MonitoringGroups`](crate::client::groups::MonitoringGroups).
+    pub fn monitoring_groups(&self) -> MonitoringGroups<'_> {
+        MonitoringGroups(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl MonitoringGroups<'_> {
+    /// Get a list of monitoring groups on an account
+    ///
+    /// `GET /phone/monitoring_groups`: sends a [`ListMonitoringGroup`](crate::ops::monitoring_groups::ListMonitoringGroup).
+    #[inline]
+    pub async fn list_monitoring_group(
+        &self,
+        request: &crate::ops::monitoring_groups::ListMonitoringGroup,
+    ) -> Result<crate::ops::monitoring_groups::ListMonitoringGroupResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Create a monitoring group
+    ///
+    /// `POST /phone/monitoring_groups`: sends a [`CreateMonitoringGroup`](crate::ops::monitoring_groups::CreateMonitoringGroup).
+    #[inline]
+    pub async fn create_monitoring_group(
+        &self,
+        request: &crate::ops::monitoring_groups::CreateMonitoringGroup,
+    ) -> Result<crate::ops::monitoring_groups::CreateMonitoringGroupResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete a monitoring group
+    ///
+    /// `DELETE /phone/monitoring_groups/{monitoringGroupId}`: sends a [`DeleteMonitoringGroup`](crate::ops::monitoring_groups::DeleteMonitoringGroup).
+    #[inline]
+    pub async fn delete_monitoring_group(
+        &self,
+        request: &crate::ops::monitoring_groups::DeleteMonitoringGroup,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get monitoring group by ID
+    ///
+    /// `GET /phone/monitoring_groups/{monitoringGroupId}`: sends a [`GetMonitoringGroupById`](crate::ops::monitoring_groups::GetMonitoringGroupById).
+    #[inline]
+    pub async fn get_monitoring_group_by_id(
+        &self,
+        request: &crate::ops::monitoring_groups::GetMonitoringGroupById,
+    ) -> Result<crate::ops::monitoring_groups::GetMonitoringGroupByIdResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update a monitoring group
+    ///
+    /// `PATCH /phone/monitoring_groups/{monitoringGroupId}`: sends a [`UpdateMonitoringGroup`](crate::ops::monitoring_groups::UpdateMonitoringGroup).
+    #[inline]
+    pub async fn update_monitoring_group(
+        &self,
+        request: &crate::ops::monitoring_groups::UpdateMonitoringGroup,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Remove all monitors or monitored members from a monitoring group
+    ///
+    /// `DELETE /phone/monitoring_groups/{monitoringGroupId}/monitor_members`: sends a [`RemoveMembers`](crate::ops::monitoring_groups::RemoveMembers).
+    #[inline]
+    pub async fn remove_members(
+        &self,
+        request: &crate::ops::monitoring_groups::RemoveMembers,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get members of a monitoring group
+    ///
+    /// `GET /phone/monitoring_groups/{monitoringGroupId}/monitor_members`: sends a [`ListMembers`](crate::ops::monitoring_groups::ListMembers).
+    #[inline]
+    pub async fn list_members(
+        &self,
+        request: &crate::ops::monitoring_groups::ListMembers,
+    ) -> Result<crate::ops::monitoring_groups::ListMembersResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add members to a monitoring group
+    ///
+    /// `POST /phone/monitoring_groups/{monitoringGroupId}/monitor_members`: sends a [`AddMembers`](crate::ops::monitoring_groups::AddMembers).
+    #[inline]
+    pub async fn add_members(
+        &self,
+        request: &crate::ops::monitoring_groups::AddMembers,
+    ) -> Result<crate::ops::monitoring_groups::AddMembersResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Remove a member from a monitoring group
+    ///
+    /// `DELETE /phone/monitoring_groups/{monitoringGroupId}/monitor_members/{memberExtensionId}`: sends a [`RemoveMember`](crate::ops::monitoring_groups::RemoveMember).
+    #[inline]
+    pub async fn remove_member(
+        &self,
+        request: &crate::ops::monitoring_groups::RemoveMember,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Monitoring Groups` operations (9 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct MonitoringGroups<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Monitoring Groups` operations: [`groups::blocking::MonitoringGroups`](crate::client::groups::blocking::MonitoringGroups).
+        pub fn monitoring_groups(&self) -> MonitoringGroups<'_> {
+            MonitoringGroups(self)
+        }
+    }
+
+    impl MonitoringGroups<'_> {
+        /// Get a list of monitoring groups on an account
+        ///
+        /// `GET /phone/monitoring_groups`: sends a [`ListMonitoringGroup`](crate::ops::monitoring_groups::ListMonitoringGroup).
+        #[inline]
+        pub fn list_monitoring_group(
+            &self,
+            request: &crate::ops::monitoring_groups::ListMonitoringGroup,
+        ) -> Result<crate::ops::monitoring_groups::ListMonitoringGroupResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Create a monitoring group
+        ///
+        /// `POST /phone/monitoring_groups`: sends a [`CreateMonitoringGroup`](crate::ops::monitoring_groups::CreateMonitoringGroup).
+        #[inline]
+        pub fn create_monitoring_group(
+            &self,
+            request: &crate::ops::monitoring_groups::CreateMonitoringGroup,
+        ) -> Result<crate::ops::monitoring_groups::CreateMonitoringGroupResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Delete a monitoring group
+        ///
+        /// `DELETE /phone/monitoring_groups/{monitoringGroupId}`: sends a [`DeleteMonitoringGroup`](crate::ops::monitoring_groups::DeleteMonitoringGroup).
+        #[inline]
+        pub fn delete_monitoring_group(
+            &self,
+            request: &crate::ops::monitoring_groups::DeleteMonitoringGroup,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get monitoring group by ID
+        ///
+        /// `GET /phone/monitoring_groups/{monitoringGroupId}`: sends a [`GetMonitoringGroupById`](crate::ops::monitoring_groups::GetMonitoringGroupById).
+        #[inline]
+        pub fn get_monitoring_group_by_id(
+            &self,
+            request: &crate::ops::monitoring_groups::GetMonitoringGroupById,
+        ) -> Result<crate::ops::monitoring_groups::GetMonitoringGroupByIdResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Update a monitoring group
+        ///
+        /// `PATCH /phone/monitoring_groups/{monitoringGroupId}`: sends a [`UpdateMonitoringGroup`](crate::ops::monitoring_groups::UpdateMonitoringGroup).
+        #[inline]
+        pub fn update_monitoring_group(
+            &self,
+            request: &crate::ops::monitoring_groups::UpdateMonitoringGroup,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Remove all monitors or monitored members from a monitoring group
+        ///
+        /// `DELETE /phone/monitoring_groups/{monitoringGroupId}/monitor_members`: sends a [`RemoveMembers`](crate::ops::monitoring_groups::RemoveMembers).
+        #[inline]
+        pub fn remove_members(
+            &self,
+            request: &crate::ops::monitoring_groups::RemoveMembers,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get members of a monitoring group
+        ///
+        /// `GET /phone/monitoring_groups/{monitoringGroupId}/monitor_members`: sends a [`ListMembers`](crate::ops::monitoring_groups::ListMembers).
+        #[inline]
+        pub fn list_members(
+            &self,
+            request: &crate::ops::monitoring_groups::ListMembers,
+        ) -> Result<crate::ops::monitoring_groups::ListMembersResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Add members to a monitoring group
+        ///
+        /// `POST /phone/monitoring_groups/{monitoringGroupId}/monitor_members`: sends a [`AddMembers`](crate::ops::monitoring_groups::AddMembers).
+        #[inline]
+        pub fn add_members(
+            &self,
+            request: &crate::ops::monitoring_groups::AddMembers,
+        ) -> Result<crate::ops::monitoring_groups::AddMembersResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Remove a member from a monitoring group
+        ///
+        /// `DELETE /phone/monitoring_groups/{monitoringGroupId}/monitor_members/{memberExtensionId}`: sends a [`RemoveMember`](crate::ops::monitoring_groups::RemoveMember).
+        #[inline]
+        pub fn remove_member(
+            &self,
+            request: &crate::ops::monitoring_groups::RemoveMember,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

@@ -4,104 +4,588 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Outbound Calling`: 24 operations.
-outbound_calling => OutboundCalling {
-/// Get common area level outbound calling countries and regions
-///
-/// `GET /phone/common_areas/{commonAreaId}/outbound_calling/countries_regions`
-get_common_area_outbound_calling_countries_and_regions(GetCommonAreaOutboundCallingCountriesAndRegions);
-/// Update common area level outbound calling countries or regions
-///
-/// `PATCH /phone/common_areas/{commonAreaId}/outbound_calling/countries_regions`
-update_common_area_outbound_calling_countries_or_regions(UpdateCommonAreaOutboundCallingCountriesOrRegions);
-/// List common area level outbound calling exception rules
-///
-/// `GET /phone/common_areas/{commonAreaId}/outbound_calling/exception_rules`
-list_common_area_outbound_calling_exception_rule(ListCommonAreaOutboundCallingExceptionRule);
-/// Add common area level outbound calling exception rule
-///
-/// `POST /phone/common_areas/{commonAreaId}/outbound_calling/exception_rules`
-add_common_area_outbound_calling_exception_rule(AddCommonAreaOutboundCallingExceptionRule);
-/// Delete common area level outbound calling exception rule
-///
-/// `DELETE /phone/common_areas/{commonAreaId}/outbound_calling/exception_rules/{exceptionRuleId}`
-delete_common_area_outbound_calling_exception_rule(DeleteCommonAreaOutboundCallingExceptionRule);
-/// Update common area level outbound calling exception rule
-///
-/// `PATCH /phone/common_areas/{commonAreaId}/outbound_calling/exception_rules/{exceptionRuleId}`
-update_common_area_outbound_calling_exception_rule(UpdateCommonAreaOutboundCallingExceptionRule);
-/// Get account level outbound calling countries and regions
-///
-/// `GET /phone/outbound_calling/countries_regions`
-get_account_outbound_calling_countries_and_regions(GetAccountOutboundCallingCountriesAndRegions);
-/// Update account level outbound calling countries or regions
-///
-/// `PATCH /phone/outbound_calling/countries_regions`
-update_account_outbound_calling_countries_or_regions(UpdateAccountOutboundCallingCountriesOrRegions);
-/// List account level outbound calling exception rules
-///
-/// `GET /phone/outbound_calling/exception_rules`
-list_account_outbound_calling_exception_rule(ListAccountOutboundCallingExceptionRule);
-/// Add account level outbound calling exception rule
-///
-/// `POST /phone/outbound_calling/exception_rules`
-add_account_outbound_calling_exception_rule(AddAccountOutboundCallingExceptionRule);
-/// Delete account level outbound calling exception rule
-///
-/// `DELETE /phone/outbound_calling/exception_rules/{exceptionRuleId}`
-delete_account_outbound_calling_exception_rule(DeleteAccountOutboundCallingExceptionRule);
-/// Update account level outbound calling exception rule
-///
-/// `PATCH /phone/outbound_calling/exception_rules/{exceptionRuleId}`
-update_account_outbound_calling_exception_rule(UpdateAccountOutboundCallingExceptionRule);
-/// Get site level outbound calling countries and regions
-///
-/// `GET /phone/sites/{siteId}/outbound_calling/countries_regions`
-get_site_outbound_calling_countries_and_regions(GetSiteOutboundCallingCountriesAndRegions);
-/// Update site level outbound calling countries or regions
-///
-/// `PATCH /phone/sites/{siteId}/outbound_calling/countries_regions`
-update_site_outbound_calling_countries_or_regions(UpdateSiteOutboundCallingCountriesOrRegions);
-/// List site level outbound calling exception rules
-///
-/// `GET /phone/sites/{siteId}/outbound_calling/exception_rules`
-list_site_outbound_calling_exception_rule(ListSiteOutboundCallingExceptionRule);
-/// Add site level outbound calling exception rule
-///
-/// `POST /phone/sites/{siteId}/outbound_calling/exception_rules`
-add_site_outbound_calling_exception_rule(AddSiteOutboundCallingExceptionRule);
-/// Delete site level outbound calling exception rule
-///
-/// `DELETE /phone/sites/{siteId}/outbound_calling/exception_rules/{exceptionRuleId}`
-delete_site_outbound_calling_exception_rule(DeleteSiteOutboundCallingExceptionRule);
-/// Update site level outbound calling exception rule
-///
-/// `PATCH /phone/sites/{siteId}/outbound_calling/exception_rules/{exceptionRuleId}`
-update_site_outbound_calling_exception_rule(UpdateSiteOutboundCallingExceptionRule);
-/// Get user level outbound calling countries and regions
-///
-/// `GET /phone/users/{userId}/outbound_calling/countries_regions`
-get_user_outbound_calling_countries_and_regions(GetUserOutboundCallingCountriesAndRegions);
-/// Update user level outbound calling countries or regions
-///
-/// `PATCH /phone/users/{userId}/outbound_calling/countries_regions`
-update_user_outbound_calling_countries_or_regions(UpdateUserOutboundCallingCountriesOrRegions);
-/// List user level outbound calling exception rules
-///
-/// `GET /phone/users/{userId}/outbound_calling/exception_rules`
-list_user_outbound_calling_exception_rule(ListUserOutboundCallingExceptionRule);
-/// Add user level outbound calling exception rule
-///
-/// `POST /phone/users/{userId}/outbound_calling/exception_rules`
-add_user_outbound_calling_exception_rule(AddUserOutboundCallingExceptionRule);
-/// Delete user level outbound calling exception rule
-///
-/// `DELETE /phone/users/{userId}/outbound_calling/exception_rules/{exceptionRuleId}`
-delete_user_outbound_calling_exception_rule(DeleteUserOutboundCallingExceptionRule);
-/// Update user level outbound calling exception rule
-///
-/// `PATCH /phone/users/{userId}/outbound_calling/exception_rules/{exceptionRuleId}`
-update_user_outbound_calling_exception_rule(UpdateUserOutboundCallingExceptionRule);
+/// The `Outbound Calling` operations (24 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct OutboundCalling<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Outbound Calling` operations: [`groups::OutboundCalling`](crate::client::groups::OutboundCalling).
+    pub fn outbound_calling(&self) -> OutboundCalling<'_> {
+        OutboundCalling(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl OutboundCalling<'_> {
+    /// Get common area level outbound calling countries and regions
+    ///
+    /// `GET /phone/common_areas/{commonAreaId}/outbound_calling/countries_regions`: sends a [`GetCommonAreaOutboundCallingCountriesAndRegions`](crate::ops::outbound_calling::GetCommonAreaOutboundCallingCountriesAndRegions).
+    #[inline]
+    pub async fn get_common_area_outbound_calling_countries_and_regions(
+        &self,
+        request: &crate::ops::outbound_calling::GetCommonAreaOutboundCallingCountriesAndRegions,
+    ) -> Result<
+        crate::ops::outbound_calling::GetCommonAreaOutboundCallingCountriesAndRegionsResponse,
+        crate::Error,
+    > {
+        self.0.send(request).await
+    }
+    /// Update common area level outbound calling countries or regions
+    ///
+    /// `PATCH /phone/common_areas/{commonAreaId}/outbound_calling/countries_regions`: sends a [`UpdateCommonAreaOutboundCallingCountriesOrRegions`](crate::ops::outbound_calling::UpdateCommonAreaOutboundCallingCountriesOrRegions).
+    #[inline]
+    pub async fn update_common_area_outbound_calling_countries_or_regions(
+        &self,
+        request: &crate::ops::outbound_calling::UpdateCommonAreaOutboundCallingCountriesOrRegions,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// List common area level outbound calling exception rules
+    ///
+    /// `GET /phone/common_areas/{commonAreaId}/outbound_calling/exception_rules`: sends a [`ListCommonAreaOutboundCallingExceptionRule`](crate::ops::outbound_calling::ListCommonAreaOutboundCallingExceptionRule).
+    #[inline]
+    pub async fn list_common_area_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::ListCommonAreaOutboundCallingExceptionRule,
+    ) -> Result<
+        crate::ops::outbound_calling::ListCommonAreaOutboundCallingExceptionRuleResponse,
+        crate::Error,
+    > {
+        self.0.send(request).await
+    }
+    /// Add common area level outbound calling exception rule
+    ///
+    /// `POST /phone/common_areas/{commonAreaId}/outbound_calling/exception_rules`: sends a [`AddCommonAreaOutboundCallingExceptionRule`](crate::ops::outbound_calling::AddCommonAreaOutboundCallingExceptionRule).
+    #[inline]
+    pub async fn add_common_area_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::AddCommonAreaOutboundCallingExceptionRule,
+    ) -> Result<
+        crate::ops::outbound_calling::AddCommonAreaOutboundCallingExceptionRuleResponse,
+        crate::Error,
+    > {
+        self.0.send(request).await
+    }
+    /// Delete common area level outbound calling exception rule
+    ///
+    /// `DELETE /phone/common_areas/{commonAreaId}/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`DeleteCommonAreaOutboundCallingExceptionRule`](crate::ops::outbound_calling::DeleteCommonAreaOutboundCallingExceptionRule).
+    #[inline]
+    pub async fn delete_common_area_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::DeleteCommonAreaOutboundCallingExceptionRule,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update common area level outbound calling exception rule
+    ///
+    /// `PATCH /phone/common_areas/{commonAreaId}/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`UpdateCommonAreaOutboundCallingExceptionRule`](crate::ops::outbound_calling::UpdateCommonAreaOutboundCallingExceptionRule).
+    #[inline]
+    pub async fn update_common_area_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::UpdateCommonAreaOutboundCallingExceptionRule,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get account level outbound calling countries and regions
+    ///
+    /// `GET /phone/outbound_calling/countries_regions`: sends a [`GetAccountOutboundCallingCountriesAndRegions`](crate::ops::outbound_calling::GetAccountOutboundCallingCountriesAndRegions).
+    #[inline]
+    pub async fn get_account_outbound_calling_countries_and_regions(
+        &self,
+        request: &crate::ops::outbound_calling::GetAccountOutboundCallingCountriesAndRegions,
+    ) -> Result<
+        crate::ops::outbound_calling::GetAccountOutboundCallingCountriesAndRegionsResponse,
+        crate::Error,
+    > {
+        self.0.send(request).await
+    }
+    /// Update account level outbound calling countries or regions
+    ///
+    /// `PATCH /phone/outbound_calling/countries_regions`: sends a [`UpdateAccountOutboundCallingCountriesOrRegions`](crate::ops::outbound_calling::UpdateAccountOutboundCallingCountriesOrRegions).
+    #[inline]
+    pub async fn update_account_outbound_calling_countries_or_regions(
+        &self,
+        request: &crate::ops::outbound_calling::UpdateAccountOutboundCallingCountriesOrRegions,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// List account level outbound calling exception rules
+    ///
+    /// `GET /phone/outbound_calling/exception_rules`: sends a [`ListAccountOutboundCallingExceptionRule`](crate::ops::outbound_calling::ListAccountOutboundCallingExceptionRule).
+    #[inline]
+    pub async fn list_account_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::ListAccountOutboundCallingExceptionRule,
+    ) -> Result<
+        crate::ops::outbound_calling::ListAccountOutboundCallingExceptionRuleResponse,
+        crate::Error,
+    > {
+        self.0.send(request).await
+    }
+    /// Add account level outbound calling exception rule
+    ///
+    /// `POST /phone/outbound_calling/exception_rules`: sends a [`AddAccountOutboundCallingExceptionRule`](crate::ops::outbound_calling::AddAccountOutboundCallingExceptionRule).
+    #[inline]
+    pub async fn add_account_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::AddAccountOutboundCallingExceptionRule,
+    ) -> Result<
+        crate::ops::outbound_calling::AddAccountOutboundCallingExceptionRuleResponse,
+        crate::Error,
+    > {
+        self.0.send(request).await
+    }
+    /// Delete account level outbound calling exception rule
+    ///
+    /// `DELETE /phone/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`DeleteAccountOutboundCallingExceptionRule`](crate::ops::outbound_calling::DeleteAccountOutboundCallingExceptionRule).
+    #[inline]
+    pub async fn delete_account_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::DeleteAccountOutboundCallingExceptionRule,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update account level outbound calling exception rule
+    ///
+    /// `PATCH /phone/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`UpdateAccountOutboundCallingExceptionRule`](crate::ops::outbound_calling::UpdateAccountOutboundCallingExceptionRule).
+    #[inline]
+    pub async fn update_account_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::UpdateAccountOutboundCallingExceptionRule,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get site level outbound calling countries and regions
+    ///
+    /// `GET /phone/sites/{siteId}/outbound_calling/countries_regions`: sends a [`GetSiteOutboundCallingCountriesAndRegions`](crate::ops::outbound_calling::GetSiteOutboundCallingCountriesAndRegions).
+    #[inline]
+    pub async fn get_site_outbound_calling_countries_and_regions(
+        &self,
+        request: &crate::ops::outbound_calling::GetSiteOutboundCallingCountriesAndRegions,
+    ) -> Result<
+        crate::ops::outbound_calling::GetSiteOutboundCallingCountriesAndRegionsResponse,
+        crate::Error,
+    > {
+        self.0.send(request).await
+    }
+    /// Update site level outbound calling countries or regions
+    ///
+    /// `PATCH /phone/sites/{siteId}/outbound_calling/countries_regions`: sends a [`UpdateSiteOutboundCallingCountriesOrRegions`](crate::ops::outbound_calling::UpdateSiteOutboundCallingCountriesOrRegions).
+    #[inline]
+    pub async fn update_site_outbound_calling_countries_or_regions(
+        &self,
+        request: &crate::ops::outbound_calling::UpdateSiteOutboundCallingCountriesOrRegions,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// List site level outbound calling exception rules
+    ///
+    /// `GET /phone/sites/{siteId}/outbound_calling/exception_rules`: sends a [`ListSiteOutboundCallingExceptionRule`](crate::ops::outbound_calling::ListSiteOutboundCallingExceptionRule).
+    #[inline]
+    pub async fn list_site_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::ListSiteOutboundCallingExceptionRule,
+    ) -> Result<
+        crate::ops::outbound_calling::ListSiteOutboundCallingExceptionRuleResponse,
+        crate::Error,
+    > {
+        self.0.send(request).await
+    }
+    /// Add site level outbound calling exception rule
+    ///
+    /// `POST /phone/sites/{siteId}/outbound_calling/exception_rules`: sends a [`AddSiteOutboundCallingExceptionRule`](crate::ops::outbound_calling::AddSiteOutboundCallingExceptionRule).
+    #[inline]
+    pub async fn add_site_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::AddSiteOutboundCallingExceptionRule,
+    ) -> Result<
+        crate::ops::outbound_calling::AddSiteOutboundCallingExceptionRuleResponse,
+        crate::Error,
+    > {
+        self.0.send(request).await
+    }
+    /// Delete site level outbound calling exception rule
+    ///
+    /// `DELETE /phone/sites/{siteId}/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`DeleteSiteOutboundCallingExceptionRule`](crate::ops::outbound_calling::DeleteSiteOutboundCallingExceptionRule).
+    #[inline]
+    pub async fn delete_site_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::DeleteSiteOutboundCallingExceptionRule,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update site level outbound calling exception rule
+    ///
+    /// `PATCH /phone/sites/{siteId}/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`UpdateSiteOutboundCallingExceptionRule`](crate::ops::outbound_calling::UpdateSiteOutboundCallingExceptionRule).
+    #[inline]
+    pub async fn update_site_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::UpdateSiteOutboundCallingExceptionRule,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get user level outbound calling countries and regions
+    ///
+    /// `GET /phone/users/{userId}/outbound_calling/countries_regions`: sends a [`GetUserOutboundCallingCountriesAndRegions`](crate::ops::outbound_calling::GetUserOutboundCallingCountriesAndRegions).
+    #[inline]
+    pub async fn get_user_outbound_calling_countries_and_regions(
+        &self,
+        request: &crate::ops::outbound_calling::GetUserOutboundCallingCountriesAndRegions,
+    ) -> Result<
+        crate::ops::outbound_calling::GetUserOutboundCallingCountriesAndRegionsResponse,
+        crate::Error,
+    > {
+        self.0.send(request).await
+    }
+    /// Update user level outbound calling countries or regions
+    ///
+    /// `PATCH /phone/users/{userId}/outbound_calling/countries_regions`: sends a [`UpdateUserOutboundCallingCountriesOrRegions`](crate::ops::outbound_calling::UpdateUserOutboundCallingCountriesOrRegions).
+    #[inline]
+    pub async fn update_user_outbound_calling_countries_or_regions(
+        &self,
+        request: &crate::ops::outbound_calling::UpdateUserOutboundCallingCountriesOrRegions,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// List user level outbound calling exception rules
+    ///
+    /// `GET /phone/users/{userId}/outbound_calling/exception_rules`: sends a [`ListUserOutboundCallingExceptionRule`](crate::ops::outbound_calling::ListUserOutboundCallingExceptionRule).
+    #[inline]
+    pub async fn list_user_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::ListUserOutboundCallingExceptionRule,
+    ) -> Result<
+        crate::ops::outbound_calling::ListUserOutboundCallingExceptionRuleResponse,
+        crate::Error,
+    > {
+        self.0.send(request).await
+    }
+    /// Add user level outbound calling exception rule
+    ///
+    /// `POST /phone/users/{userId}/outbound_calling/exception_rules`: sends a [`AddUserOutboundCallingExceptionRule`](crate::ops::outbound_calling::AddUserOutboundCallingExceptionRule).
+    #[inline]
+    pub async fn add_user_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::AddUserOutboundCallingExceptionRule,
+    ) -> Result<
+        crate::ops::outbound_calling::AddUserOutboundCallingExceptionRuleResponse,
+        crate::Error,
+    > {
+        self.0.send(request).await
+    }
+    /// Delete user level outbound calling exception rule
+    ///
+    /// `DELETE /phone/users/{userId}/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`DeleteUserOutboundCallingExceptionRule`](crate::ops::outbound_calling::DeleteUserOutboundCallingExceptionRule).
+    #[inline]
+    pub async fn delete_user_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::DeleteUserOutboundCallingExceptionRule,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update user level outbound calling exception rule
+    ///
+    /// `PATCH /phone/users/{userId}/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`UpdateUserOutboundCallingExceptionRule`](crate::ops::outbound_calling::UpdateUserOutboundCallingExceptionRule).
+    #[inline]
+    pub async fn update_user_outbound_calling_exception_rule(
+        &self,
+        request: &crate::ops::outbound_calling::UpdateUserOutboundCallingExceptionRule,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Outbound Calling` operations (24 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct OutboundCalling<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Outbound Calling` operations: [`groups::blocking::OutboundCalling`](crate::client::groups::blocking::OutboundCalling).
+        pub fn outbound_calling(&self) -> OutboundCalling<'_> {
+            OutboundCalling(self)
+        }
+    }
+
+    impl OutboundCalling<'_> {
+        /// Get common area level outbound calling countries and regions
+        ///
+        /// `GET /phone/common_areas/{commonAreaId}/outbound_calling/countries_regions`: sends a [`GetCommonAreaOutboundCallingCountriesAndRegions`](crate::ops::outbound_calling::GetCommonAreaOutboundCallingCountriesAndRegions).
+        #[inline]
+        pub fn get_common_area_outbound_calling_countries_and_regions(
+            &self,
+            request: &crate::ops::outbound_calling::GetCommonAreaOutboundCallingCountriesAndRegions,
+        ) -> Result<
+            crate::ops::outbound_calling::GetCommonAreaOutboundCallingCountriesAndRegionsResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+        /// Update common area level outbound calling countries or regions
+        ///
+        /// `PATCH /phone/common_areas/{commonAreaId}/outbound_calling/countries_regions`: sends a [`UpdateCommonAreaOutboundCallingCountriesOrRegions`](crate::ops::outbound_calling::UpdateCommonAreaOutboundCallingCountriesOrRegions).
+        #[inline]
+        pub fn update_common_area_outbound_calling_countries_or_regions(
+            &self,
+            request: &crate::ops::outbound_calling::UpdateCommonAreaOutboundCallingCountriesOrRegions,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// List common area level outbound calling exception rules
+        ///
+        /// `GET /phone/common_areas/{commonAreaId}/outbound_calling/exception_rules`: sends a [`ListCommonAreaOutboundCallingExceptionRule`](crate::ops::outbound_calling::ListCommonAreaOutboundCallingExceptionRule).
+        #[inline]
+        pub fn list_common_area_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::ListCommonAreaOutboundCallingExceptionRule,
+        ) -> Result<
+            crate::ops::outbound_calling::ListCommonAreaOutboundCallingExceptionRuleResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+        /// Add common area level outbound calling exception rule
+        ///
+        /// `POST /phone/common_areas/{commonAreaId}/outbound_calling/exception_rules`: sends a [`AddCommonAreaOutboundCallingExceptionRule`](crate::ops::outbound_calling::AddCommonAreaOutboundCallingExceptionRule).
+        #[inline]
+        pub fn add_common_area_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::AddCommonAreaOutboundCallingExceptionRule,
+        ) -> Result<
+            crate::ops::outbound_calling::AddCommonAreaOutboundCallingExceptionRuleResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+        /// Delete common area level outbound calling exception rule
+        ///
+        /// `DELETE /phone/common_areas/{commonAreaId}/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`DeleteCommonAreaOutboundCallingExceptionRule`](crate::ops::outbound_calling::DeleteCommonAreaOutboundCallingExceptionRule).
+        #[inline]
+        pub fn delete_common_area_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::DeleteCommonAreaOutboundCallingExceptionRule,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Update common area level outbound calling exception rule
+        ///
+        /// `PATCH /phone/common_areas/{commonAreaId}/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`UpdateCommonAreaOutboundCallingExceptionRule`](crate::ops::outbound_calling::UpdateCommonAreaOutboundCallingExceptionRule).
+        #[inline]
+        pub fn update_common_area_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::UpdateCommonAreaOutboundCallingExceptionRule,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get account level outbound calling countries and regions
+        ///
+        /// `GET /phone/outbound_calling/countries_regions`: sends a [`GetAccountOutboundCallingCountriesAndRegions`](crate::ops::outbound_calling::GetAccountOutboundCallingCountriesAndRegions).
+        #[inline]
+        pub fn get_account_outbound_calling_countries_and_regions(
+            &self,
+            request: &crate::ops::outbound_calling::GetAccountOutboundCallingCountriesAndRegions,
+        ) -> Result<
+            crate::ops::outbound_calling::GetAccountOutboundCallingCountriesAndRegionsResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+        /// Update account level outbound calling countries or regions
+        ///
+        /// `PATCH /phone/outbound_calling/countries_regions`: sends a [`UpdateAccountOutboundCallingCountriesOrRegions`](crate::ops::outbound_calling::UpdateAccountOutboundCallingCountriesOrRegions).
+        #[inline]
+        pub fn update_account_outbound_calling_countries_or_regions(
+            &self,
+            request: &crate::ops::outbound_calling::UpdateAccountOutboundCallingCountriesOrRegions,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// List account level outbound calling exception rules
+        ///
+        /// `GET /phone/outbound_calling/exception_rules`: sends a [`ListAccountOutboundCallingExceptionRule`](crate::ops::outbound_calling::ListAccountOutboundCallingExceptionRule).
+        #[inline]
+        pub fn list_account_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::ListAccountOutboundCallingExceptionRule,
+        ) -> Result<
+            crate::ops::outbound_calling::ListAccountOutboundCallingExceptionRuleResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+        /// Add account level outbound calling exception rule
+        ///
+        /// `POST /phone/outbound_calling/exception_rules`: sends a [`AddAccountOutboundCallingExceptionRule`](crate::ops::outbound_calling::AddAccountOutboundCallingExceptionRule).
+        #[inline]
+        pub fn add_account_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::AddAccountOutboundCallingExceptionRule,
+        ) -> Result<
+            crate::ops::outbound_calling::AddAccountOutboundCallingExceptionRuleResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+        /// Delete account level outbound calling exception rule
+        ///
+        /// `DELETE /phone/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`DeleteAccountOutboundCallingExceptionRule`](crate::ops::outbound_calling::DeleteAccountOutboundCallingExceptionRule).
+        #[inline]
+        pub fn delete_account_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::DeleteAccountOutboundCallingExceptionRule,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Update account level outbound calling exception rule
+        ///
+        /// `PATCH /phone/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`UpdateAccountOutboundCallingExceptionRule`](crate::ops::outbound_calling::UpdateAccountOutboundCallingExceptionRule).
+        #[inline]
+        pub fn update_account_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::UpdateAccountOutboundCallingExceptionRule,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get site level outbound calling countries and regions
+        ///
+        /// `GET /phone/sites/{siteId}/outbound_calling/countries_regions`: sends a [`GetSiteOutboundCallingCountriesAndRegions`](crate::ops::outbound_calling::GetSiteOutboundCallingCountriesAndRegions).
+        #[inline]
+        pub fn get_site_outbound_calling_countries_and_regions(
+            &self,
+            request: &crate::ops::outbound_calling::GetSiteOutboundCallingCountriesAndRegions,
+        ) -> Result<
+            crate::ops::outbound_calling::GetSiteOutboundCallingCountriesAndRegionsResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+        /// Update site level outbound calling countries or regions
+        ///
+        /// `PATCH /phone/sites/{siteId}/outbound_calling/countries_regions`: sends a [`UpdateSiteOutboundCallingCountriesOrRegions`](crate::ops::outbound_calling::UpdateSiteOutboundCallingCountriesOrRegions).
+        #[inline]
+        pub fn update_site_outbound_calling_countries_or_regions(
+            &self,
+            request: &crate::ops::outbound_calling::UpdateSiteOutboundCallingCountriesOrRegions,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// List site level outbound calling exception rules
+        ///
+        /// `GET /phone/sites/{siteId}/outbound_calling/exception_rules`: sends a [`ListSiteOutboundCallingExceptionRule`](crate::ops::outbound_calling::ListSiteOutboundCallingExceptionRule).
+        #[inline]
+        pub fn list_site_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::ListSiteOutboundCallingExceptionRule,
+        ) -> Result<
+            crate::ops::outbound_calling::ListSiteOutboundCallingExceptionRuleResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+        /// Add site level outbound calling exception rule
+        ///
+        /// `POST /phone/sites/{siteId}/outbound_calling/exception_rules`: sends a [`AddSiteOutboundCallingExceptionRule`](crate::ops::outbound_calling::AddSiteOutboundCallingExceptionRule).
+        #[inline]
+        pub fn add_site_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::AddSiteOutboundCallingExceptionRule,
+        ) -> Result<
+            crate::ops::outbound_calling::AddSiteOutboundCallingExceptionRuleResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+        /// Delete site level outbound calling exception rule
+        ///
+        /// `DELETE /phone/sites/{siteId}/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`DeleteSiteOutboundCallingExceptionRule`](crate::ops::outbound_calling::DeleteSiteOutboundCallingExceptionRule).
+        #[inline]
+        pub fn delete_site_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::DeleteSiteOutboundCallingExceptionRule,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Update site level outbound calling exception rule
+        ///
+        /// `PATCH /phone/sites/{siteId}/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`UpdateSiteOutboundCallingExceptionRule`](crate::ops::outbound_calling::UpdateSiteOutboundCallingExceptionRule).
+        #[inline]
+        pub fn update_site_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::UpdateSiteOutboundCallingExceptionRule,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get user level outbound calling countries and regions
+        ///
+        /// `GET /phone/users/{userId}/outbound_calling/countries_regions`: sends a [`GetUserOutboundCallingCountriesAndRegions`](crate::ops::outbound_calling::GetUserOutboundCallingCountriesAndRegions).
+        #[inline]
+        pub fn get_user_outbound_calling_countries_and_regions(
+            &self,
+            request: &crate::ops::outbound_calling::GetUserOutboundCallingCountriesAndRegions,
+        ) -> Result<
+            crate::ops::outbound_calling::GetUserOutboundCallingCountriesAndRegionsResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+        /// Update user level outbound calling countries or regions
+        ///
+        /// `PATCH /phone/users/{userId}/outbound_calling/countries_regions`: sends a [`UpdateUserOutboundCallingCountriesOrRegions`](crate::ops::outbound_calling::UpdateUserOutboundCallingCountriesOrRegions).
+        #[inline]
+        pub fn update_user_outbound_calling_countries_or_regions(
+            &self,
+            request: &crate::ops::outbound_calling::UpdateUserOutboundCallingCountriesOrRegions,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// List user level outbound calling exception rules
+        ///
+        /// `GET /phone/users/{userId}/outbound_calling/exception_rules`: sends a [`ListUserOutboundCallingExceptionRule`](crate::ops::outbound_calling::ListUserOutboundCallingExceptionRule).
+        #[inline]
+        pub fn list_user_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::ListUserOutboundCallingExceptionRule,
+        ) -> Result<
+            crate::ops::outbound_calling::ListUserOutboundCallingExceptionRuleResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+        /// Add user level outbound calling exception rule
+        ///
+        /// `POST /phone/users/{userId}/outbound_calling/exception_rules`: sends a [`AddUserOutboundCallingExceptionRule`](crate::ops::outbound_calling::AddUserOutboundCallingExceptionRule).
+        #[inline]
+        pub fn add_user_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::AddUserOutboundCallingExceptionRule,
+        ) -> Result<
+            crate::ops::outbound_calling::AddUserOutboundCallingExceptionRuleResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+        /// Delete user level outbound calling exception rule
+        ///
+        /// `DELETE /phone/users/{userId}/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`DeleteUserOutboundCallingExceptionRule`](crate::ops::outbound_calling::DeleteUserOutboundCallingExceptionRule).
+        #[inline]
+        pub fn delete_user_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::DeleteUserOutboundCallingExceptionRule,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Update user level outbound calling exception rule
+        ///
+        /// `PATCH /phone/users/{userId}/outbound_calling/exception_rules/{exceptionRuleId}`: sends a [`UpdateUserOutboundCallingExceptionRule`](crate::ops::outbound_calling::UpdateUserOutboundCallingExceptionRule).
+        #[inline]
+        pub fn update_user_outbound_calling_exception_rule(
+            &self,
+            request: &crate::ops::outbound_calling::UpdateUserOutboundCallingExceptionRule,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

@@ -4,52 +4,257 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Phone Devices`: 11 operations.
-phone_devices => PhoneDevices {
-/// List devices
-///
-/// `GET /phone/devices`
-list_phone_devices(ListPhoneDevices);
-/// Add a device
-///
-/// `POST /phone/devices`
-add_phone_device(AddPhoneDevice);
-/// Sync deskphones
-///
-/// `POST /phone/devices/sync`
-sync_phone_device(SyncPhoneDevice);
-/// Delete a device
-///
-/// `DELETE /phone/devices/{deviceId}`
-delete_a_device(DeleteADevice);
-/// Get device details
-///
-/// `GET /phone/devices/{deviceId}`
-get_a_device(GetADevice);
-/// Update a device
-///
-/// `PATCH /phone/devices/{deviceId}`
-update_a_device(UpdateADevice);
-/// Assign an entity to a device
-///
-/// `POST /phone/devices/{deviceId}/extensions`
-add_extensions_to_a_device(AddExtensionsToADevice);
-/// Unassign an entity from the device
-///
-/// `DELETE /phone/devices/{deviceId}/extensions/{extensionId}`
-delete_extension_from_a_device(DeleteExtensionFromADevice);
-/// Update provision template of a device
-///
-/// `PUT /phone/devices/{deviceId}/provision_templates`
-update_provision_template_to_device(UpdateProvisionTemplateToDevice);
-/// Reboot a desk phone
-///
-/// `POST /phone/devices/{deviceId}/reboot`
-reboot_phone_device(RebootPhoneDevice);
-/// List Smartphones
-///
-/// `GET /phone/smartphones`
-list_smartphones(ListSmartphones);
+/// The `Phone Devices` operations (11 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct PhoneDevices<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Phone Devices` operations: [`groups::PhoneDevices`](crate::client::groups::PhoneDevices).
+    pub fn phone_devices(&self) -> PhoneDevices<'_> {
+        PhoneDevices(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl PhoneDevices<'_> {
+    /// List devices
+    ///
+    /// `GET /phone/devices`: sends a [`ListPhoneDevices`](crate::ops::phone_devices::ListPhoneDevices).
+    #[inline]
+    pub async fn list_phone_devices(
+        &self,
+        request: &crate::ops::phone_devices::ListPhoneDevices,
+    ) -> Result<crate::ops::phone_devices::ListPhoneDevicesResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add a device
+    ///
+    /// `POST /phone/devices`: sends a [`AddPhoneDevice`](crate::ops::phone_devices::AddPhoneDevice).
+    #[inline]
+    pub async fn add_phone_device(
+        &self,
+        request: &crate::ops::phone_devices::AddPhoneDevice,
+    ) -> Result<crate::ops::phone_devices::AddPhoneDeviceResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Sync deskphones
+    ///
+    /// `POST /phone/devices/sync`: sends a [`SyncPhoneDevice`](crate::ops::phone_devices::SyncPhoneDevice).
+    #[inline]
+    pub async fn sync_phone_device(
+        &self,
+        request: &crate::ops::phone_devices::SyncPhoneDevice,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete a device
+    ///
+    /// `DELETE /phone/devices/{deviceId}`: sends a [`DeleteADevice`](crate::ops::phone_devices::DeleteADevice).
+    #[inline]
+    pub async fn delete_a_device(
+        &self,
+        request: &crate::ops::phone_devices::DeleteADevice,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get device details
+    ///
+    /// `GET /phone/devices/{deviceId}`: sends a [`GetADevice`](crate::ops::phone_devices::GetADevice).
+    #[inline]
+    pub async fn get_a_device(
+        &self,
+        request: &crate::ops::phone_devices::GetADevice,
+    ) -> Result<crate::ops::phone_devices::GetADeviceResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update a device
+    ///
+    /// `PATCH /phone/devices/{deviceId}`: sends a [`UpdateADevice`](crate::ops::phone_devices::UpdateADevice).
+    #[inline]
+    pub async fn update_a_device(
+        &self,
+        request: &crate::ops::phone_devices::UpdateADevice,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Assign an entity to a device
+    ///
+    /// `POST /phone/devices/{deviceId}/extensions`: sends a [`AddExtensionsToADevice`](crate::ops::phone_devices::AddExtensionsToADevice).
+    #[inline]
+    pub async fn add_extensions_to_a_device(
+        &self,
+        request: &crate::ops::phone_devices::AddExtensionsToADevice,
+    ) -> Result<crate::ops::phone_devices::AddExtensionsToADeviceResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Unassign an entity from the device
+    ///
+    /// `DELETE /phone/devices/{deviceId}/extensions/{extensionId}`: sends a [`DeleteExtensionFromADevice`](crate::ops::phone_devices::DeleteExtensionFromADevice).
+    #[inline]
+    pub async fn delete_extension_from_a_device(
+        &self,
+        request: &crate::ops::phone_devices::DeleteExtensionFromADevice,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update provision template of a device
+    ///
+    /// `PUT /phone/devices/{deviceId}/provision_templates`: sends a [`UpdateProvisionTemplateToDevice`](crate::ops::phone_devices::UpdateProvisionTemplateToDevice).
+    #[inline]
+    pub async fn update_provision_template_to_device(
+        &self,
+        request: &crate::ops::phone_devices::UpdateProvisionTemplateToDevice,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Reboot a desk phone
+    ///
+    /// `POST /phone/devices/{deviceId}/reboot`: sends a [`RebootPhoneDevice`](crate::ops::phone_devices::RebootPhoneDevice).
+    #[inline]
+    pub async fn reboot_phone_device(
+        &self,
+        request: &crate::ops::phone_devices::RebootPhoneDevice,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// List Smartphones
+    ///
+    /// `GET /phone/smartphones`: sends a [`ListSmartphones`](crate::ops::phone_devices::ListSmartphones).
+    #[inline]
+    pub async fn list_smartphones(
+        &self,
+        request: &crate::ops::phone_devices::ListSmartphones,
+    ) -> Result<crate::ops::phone_devices::ListSmartphonesResponse, crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Phone Devices` operations (11 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct PhoneDevices<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Phone Devices` operations: [`groups::blocking::PhoneDevices`](crate::client::groups::blocking::PhoneDevices).
+        pub fn phone_devices(&self) -> PhoneDevices<'_> {
+            PhoneDevices(self)
+        }
+    }
+
+    impl PhoneDevices<'_> {
+        /// List devices
+        ///
+        /// `GET /phone/devices`: sends a [`ListPhoneDevices`](crate::ops::phone_devices::ListPhoneDevices).
+        #[inline]
+        pub fn list_phone_devices(
+            &self,
+            request: &crate::ops::phone_devices::ListPhoneDevices,
+        ) -> Result<crate::ops::phone_devices::ListPhoneDevicesResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Add a device
+        ///
+        /// `POST /phone/devices`: sends a [`AddPhoneDevice`](crate::ops::phone_devices::AddPhoneDevice).
+        #[inline]
+        pub fn add_phone_device(
+            &self,
+            request: &crate::ops::phone_devices::AddPhoneDevice,
+        ) -> Result<crate::ops::phone_devices::AddPhoneDeviceResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Sync deskphones
+        ///
+        /// `POST /phone/devices/sync`: sends a [`SyncPhoneDevice`](crate::ops::phone_devices::SyncPhoneDevice).
+        #[inline]
+        pub fn sync_phone_device(
+            &self,
+            request: &crate::ops::phone_devices::SyncPhoneDevice,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete a device
+        ///
+        /// `DELETE /phone/devices/{deviceId}`: sends a [`DeleteADevice`](crate::ops::phone_devices::DeleteADevice).
+        #[inline]
+        pub fn delete_a_device(
+            &self,
+            request: &crate::ops::phone_devices::DeleteADevice,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get device details
+        ///
+        /// `GET /phone/devices/{deviceId}`: sends a [`GetADevice`](crate::ops::phone_devices::GetADevice).
+        #[inline]
+        pub fn get_a_device(
+            &self,
+            request: &crate::ops::phone_devices::GetADevice,
+        ) -> Result<crate::ops::phone_devices::GetADeviceResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Update a device
+        ///
+        /// `PATCH /phone/devices/{deviceId}`: sends a [`UpdateADevice`](crate::ops::phone_devices::UpdateADevice).
+        #[inline]
+        pub fn update_a_device(
+            &self,
+            request: &crate::ops::phone_devices::UpdateADevice,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Assign an entity to a device
+        ///
+        /// `POST /phone/devices/{deviceId}/extensions`: sends a [`AddExtensionsToADevice`](crate::ops::phone_devices::AddExtensionsToADevice).
+        #[inline]
+        pub fn add_extensions_to_a_device(
+            &self,
+            request: &crate::ops::phone_devices::AddExtensionsToADevice,
+        ) -> Result<crate::ops::phone_devices::AddExtensionsToADeviceResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Unassign an entity from the device
+        ///
+        /// `DELETE /phone/devices/{deviceId}/extensions/{extensionId}`: sends a [`DeleteExtensionFromADevice`](crate::ops::phone_devices::DeleteExtensionFromADevice).
+        #[inline]
+        pub fn delete_extension_from_a_device(
+            &self,
+            request: &crate::ops::phone_devices::DeleteExtensionFromADevice,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Update provision template of a device
+        ///
+        /// `PUT /phone/devices/{deviceId}/provision_templates`: sends a [`UpdateProvisionTemplateToDevice`](crate::ops::phone_devices::UpdateProvisionTemplateToDevice).
+        #[inline]
+        pub fn update_provision_template_to_device(
+            &self,
+            request: &crate::ops::phone_devices::UpdateProvisionTemplateToDevice,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Reboot a desk phone
+        ///
+        /// `POST /phone/devices/{deviceId}/reboot`: sends a [`RebootPhoneDevice`](crate::ops::phone_devices::RebootPhoneDevice).
+        #[inline]
+        pub fn reboot_phone_device(
+            &self,
+            request: &crate::ops::phone_devices::RebootPhoneDevice,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// List Smartphones
+        ///
+        /// `GET /phone/smartphones`: sends a [`ListSmartphones`](crate::ops::phone_devices::ListSmartphones).
+        #[inline]
+        pub fn list_smartphones(
+            &self,
+            request: &crate::ops::phone_devices::ListSmartphones,
+        ) -> Result<crate::ops::phone_devices::ListSmartphonesResponse, crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

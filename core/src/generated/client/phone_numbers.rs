@@ -4,45 +4,208 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Phone Numbers`: 8 operations.
-phone_numbers => PhoneNumbers {
-/// Add BYOC phone numbers
-///
-/// `POST /phone/byoc_numbers`
-#[deprecated]
-add_byoc_number(AddByocNumber);
-/// Delete unassigned phone numbers
-///
-/// `DELETE /phone/numbers`
-#[deprecated]
-delete_unassigned_phone_numbers(DeleteUnassignedPhoneNumbers);
-/// List phone numbers
-///
-/// `GET /phone/numbers`
-#[deprecated]
-list_account_phone_numbers(ListAccountPhoneNumbers);
-/// Update a site's unassigned phone numbers
-///
-/// `PATCH /phone/numbers/sites/{siteId}`
-update_site_for_unassigned_phone_numbers(UpdateSiteForUnassignedPhoneNumbers);
-/// Get a phone number
-///
-/// `GET /phone/numbers/{phoneNumberId}`
-#[deprecated]
-get_phone_number_details(GetPhoneNumberDetails);
-/// Update a phone number
-///
-/// `PATCH /phone/numbers/{phoneNumberId}`
-#[deprecated]
-update_phone_number_details(UpdatePhoneNumberDetails);
-/// Assign a phone number to a user
-///
-/// `POST /phone/users/{userId}/phone_numbers`
-assign_phone_number(AssignPhoneNumber);
-/// Unassign a phone number
-///
-/// `DELETE /phone/users/{userId}/phone_numbers/{phoneNumberId}`
-unassign_phone_number(UnassignPhoneNumber);
+/// The `Phone Numbers` operations (8 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct PhoneNumbers<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Phone Numbers` operations: [`groups::PhoneNumbers`](crate::client::groups::PhoneNumbers).
+    pub fn phone_numbers(&self) -> PhoneNumbers<'_> {
+        PhoneNumbers(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl PhoneNumbers<'_> {
+    /// Add BYOC phone numbers
+    ///
+    /// `POST /phone/byoc_numbers`: sends a [`AddByocNumber`](crate::ops::phone_numbers::AddByocNumber).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn add_byoc_number(
+        &self,
+        request: &crate::ops::phone_numbers::AddByocNumber,
+    ) -> Result<crate::ops::phone_numbers::AddByocNumberResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete unassigned phone numbers
+    ///
+    /// `DELETE /phone/numbers`: sends a [`DeleteUnassignedPhoneNumbers`](crate::ops::phone_numbers::DeleteUnassignedPhoneNumbers).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn delete_unassigned_phone_numbers(
+        &self,
+        request: &crate::ops::phone_numbers::DeleteUnassignedPhoneNumbers,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// List phone numbers
+    ///
+    /// `GET /phone/numbers`: sends a [`ListAccountPhoneNumbers`](crate::ops::phone_numbers::ListAccountPhoneNumbers).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn list_account_phone_numbers(
+        &self,
+        request: &crate::ops::phone_numbers::ListAccountPhoneNumbers,
+    ) -> Result<crate::ops::phone_numbers::ListAccountPhoneNumbersResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update a site's unassigned phone numbers
+    ///
+    /// `PATCH /phone/numbers/sites/{siteId}`: sends a [`UpdateSiteForUnassignedPhoneNumbers`](crate::ops::phone_numbers::UpdateSiteForUnassignedPhoneNumbers).
+    #[inline]
+    pub async fn update_site_for_unassigned_phone_numbers(
+        &self,
+        request: &crate::ops::phone_numbers::UpdateSiteForUnassignedPhoneNumbers,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get a phone number
+    ///
+    /// `GET /phone/numbers/{phoneNumberId}`: sends a [`GetPhoneNumberDetails`](crate::ops::phone_numbers::GetPhoneNumberDetails).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn get_phone_number_details(
+        &self,
+        request: &crate::ops::phone_numbers::GetPhoneNumberDetails,
+    ) -> Result<crate::ops::phone_numbers::GetPhoneNumberDetailsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update a phone number
+    ///
+    /// `PATCH /phone/numbers/{phoneNumberId}`: sends a [`UpdatePhoneNumberDetails`](crate::ops::phone_numbers::UpdatePhoneNumberDetails).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn update_phone_number_details(
+        &self,
+        request: &crate::ops::phone_numbers::UpdatePhoneNumberDetails,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Assign a phone number to a user
+    ///
+    /// `POST /phone/users/{userId}/phone_numbers`: sends a [`AssignPhoneNumber`](crate::ops::phone_numbers::AssignPhoneNumber).
+    #[inline]
+    pub async fn assign_phone_number(
+        &self,
+        request: &crate::ops::phone_numbers::AssignPhoneNumber,
+    ) -> Result<crate::ops::phone_numbers::AssignPhoneNumberResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Unassign a phone number
+    ///
+    /// `DELETE /phone/users/{userId}/phone_numbers/{phoneNumberId}`: sends a [`UnassignPhoneNumber`](crate::ops::phone_numbers::UnassignPhoneNumber).
+    #[inline]
+    pub async fn unassign_phone_number(
+        &self,
+        request: &crate::ops::phone_numbers::UnassignPhoneNumber,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Phone Numbers` operations (8 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct PhoneNumbers<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Phone Numbers` operations: [`groups::blocking::PhoneNumbers`](crate::client::groups::blocking::PhoneNumbers).
+        pub fn phone_numbers(&self) -> PhoneNumbers<'_> {
+            PhoneNumbers(self)
+        }
+    }
+
+    impl PhoneNumbers<'_> {
+        /// Add BYOC phone numbers
+        ///
+        /// `POST /phone/byoc_numbers`: sends a [`AddByocNumber`](crate::ops::phone_numbers::AddByocNumber).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn add_byoc_number(
+            &self,
+            request: &crate::ops::phone_numbers::AddByocNumber,
+        ) -> Result<crate::ops::phone_numbers::AddByocNumberResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete unassigned phone numbers
+        ///
+        /// `DELETE /phone/numbers`: sends a [`DeleteUnassignedPhoneNumbers`](crate::ops::phone_numbers::DeleteUnassignedPhoneNumbers).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn delete_unassigned_phone_numbers(
+            &self,
+            request: &crate::ops::phone_numbers::DeleteUnassignedPhoneNumbers,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// List phone numbers
+        ///
+        /// `GET /phone/numbers`: sends a [`ListAccountPhoneNumbers`](crate::ops::phone_numbers::ListAccountPhoneNumbers).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn list_account_phone_numbers(
+            &self,
+            request: &crate::ops::phone_numbers::ListAccountPhoneNumbers,
+        ) -> Result<crate::ops::phone_numbers::ListAccountPhoneNumbersResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Update a site's unassigned phone numbers
+        ///
+        /// `PATCH /phone/numbers/sites/{siteId}`: sends a [`UpdateSiteForUnassignedPhoneNumbers`](crate::ops::phone_numbers::UpdateSiteForUnassignedPhoneNumbers).
+        #[inline]
+        pub fn update_site_for_unassigned_phone_numbers(
+            &self,
+            request: &crate::ops::phone_numbers::UpdateSiteForUnassignedPhoneNumbers,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get a phone number
+        ///
+        /// `GET /phone/numbers/{phoneNumberId}`: sends a [`GetPhoneNumberDetails`](crate::ops::phone_numbers::GetPhoneNumberDetails).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn get_phone_number_details(
+            &self,
+            request: &crate::ops::phone_numbers::GetPhoneNumberDetails,
+        ) -> Result<crate::ops::phone_numbers::GetPhoneNumberDetailsResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Update a phone number
+        ///
+        /// `PATCH /phone/numbers/{phoneNumberId}`: sends a [`UpdatePhoneNumberDetails`](crate::ops::phone_numbers::UpdatePhoneNumberDetails).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn update_phone_number_details(
+            &self,
+            request: &crate::ops::phone_numbers::UpdatePhoneNumberDetails,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Assign a phone number to a user
+        ///
+        /// `POST /phone/users/{userId}/phone_numbers`: sends a [`AssignPhoneNumber`](crate::ops::phone_numbers::AssignPhoneNumber).
+        #[inline]
+        pub fn assign_phone_number(
+            &self,
+            request: &crate::ops::phone_numbers::AssignPhoneNumber,
+        ) -> Result<crate::ops::phone_numbers::AssignPhoneNumberResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Unassign a phone number
+        ///
+        /// `DELETE /phone/users/{userId}/phone_numbers/{phoneNumberId}`: sends a [`UnassignPhoneNumber`](crate::ops::phone_numbers::UnassignPhoneNumber).
+        #[inline]
+        pub fn unassign_phone_number(
+            &self,
+            request: &crate::ops::phone_numbers::UnassignPhoneNumber,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

@@ -4,17 +4,78 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Phone Plans`: 2 operations.
-phone_plans => PhonePlans {
-/// List calling plans
-///
-/// `GET /phone/calling_plans`
-list_calling_plans(ListCallingPlans);
-/// List plan information
-///
-/// `GET /phone/plans`
-#[deprecated]
-list_phone_plans(ListPhonePlans);
+/// The `Phone Plans` operations (2 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct PhonePlans<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Phone Plans` operations: [`groups::PhonePlans`](crate::client::groups::PhonePlans).
+    pub fn phone_plans(&self) -> PhonePlans<'_> {
+        PhonePlans(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl PhonePlans<'_> {
+    /// List calling plans
+    ///
+    /// `GET /phone/calling_plans`: sends a [`ListCallingPlans`](crate::ops::phone_plans::ListCallingPlans).
+    #[inline]
+    pub async fn list_calling_plans(
+        &self,
+        request: &crate::ops::phone_plans::ListCallingPlans,
+    ) -> Result<crate::ops::phone_plans::ListCallingPlansResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// List plan information
+    ///
+    /// `GET /phone/plans`: sends a [`ListPhonePlans`](crate::ops::phone_plans::ListPhonePlans).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn list_phone_plans(
+        &self,
+        request: &crate::ops::phone_plans::ListPhonePlans,
+    ) -> Result<crate::ops::phone_plans::ListPhonePlansResponse, crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Phone Plans` operations (2 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct PhonePlans<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Phone Plans` operations: [`groups::blocking::PhonePlans`](crate::client::groups::blocking::PhonePlans).
+        pub fn phone_plans(&self) -> PhonePlans<'_> {
+            PhonePlans(self)
+        }
+    }
+
+    impl PhonePlans<'_> {
+        /// List calling plans
+        ///
+        /// `GET /phone/calling_plans`: sends a [`ListCallingPlans`](crate::ops::phone_plans::ListCallingPlans).
+        #[inline]
+        pub fn list_calling_plans(
+            &self,
+            request: &crate::ops::phone_plans::ListCallingPlans,
+        ) -> Result<crate::ops::phone_plans::ListCallingPlansResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// List plan information
+        ///
+        /// `GET /phone/plans`: sends a [`ListPhonePlans`](crate::ops::phone_plans::ListPhonePlans).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn list_phone_plans(
+            &self,
+            request: &crate::ops::phone_plans::ListPhonePlans,
+        ) -> Result<crate::ops::phone_plans::ListPhonePlansResponse, crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

@@ -4,52 +4,256 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Phone Roles`: 11 operations.
-phone_roles => PhoneRoles {
-/// List phone roles
-///
-/// `GET /phone/roles`
-list_phone_roles(ListPhoneRoles);
-/// Duplicate a phone role
-///
-/// `POST /phone/roles`
-duplicate_phone_role(DuplicatePhoneRole);
-/// Delete a phone role
-///
-/// `DELETE /phone/roles/{roleId}`
-delete_phone_role(DeletePhoneRole);
-/// Get role information
-///
-/// `GET /phone/roles/{roleId}`
-get_role_information(GetRoleInformation);
-/// Update a phone role
-///
-/// `PATCH /phone/roles/{roleId}`
-update_phone_role(UpdatePhoneRole);
-/// Delete members in a role
-///
-/// `DELETE /phone/roles/{roleId}/members`
-del_role_members(DelRoleMembers);
-/// List members in a role
-///
-/// `GET /phone/roles/{roleId}/members`
-list_role_members(ListRoleMembers);
-/// Add members to roles
-///
-/// `POST /phone/roles/{roleId}/members`
-add_role_members(AddRoleMembers);
-/// Delete phone role targets
-///
-/// `DELETE /phone/roles/{roleId}/targets`
-delete_phone_role_targets(DeletePhoneRoleTargets);
-/// List phone role targets
-///
-/// `GET /phone/roles/{roleId}/targets`
-list_phone_role_targets(ListPhoneRoleTargets);
-/// Add phone role targets
-///
-/// `POST /phone/roles/{roleId}/targets`
-add_phone_role_targets(AddPhoneRoleTargets);
+/// The `Phone Roles` operations (11 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct PhoneRoles<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Phone Roles` operations: [`groups::PhoneRoles`](crate::client::groups::PhoneRoles).
+    pub fn phone_roles(&self) -> PhoneRoles<'_> {
+        PhoneRoles(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl PhoneRoles<'_> {
+    /// List phone roles
+    ///
+    /// `GET /phone/roles`: sends a [`ListPhoneRoles`](crate::ops::phone_roles::ListPhoneRoles).
+    #[inline]
+    pub async fn list_phone_roles(
+        &self,
+        request: &crate::ops::phone_roles::ListPhoneRoles,
+    ) -> Result<crate::ops::phone_roles::ListPhoneRolesResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Duplicate a phone role
+    ///
+    /// `POST /phone/roles`: sends a [`DuplicatePhoneRole`](crate::ops::phone_roles::DuplicatePhoneRole).
+    #[inline]
+    pub async fn duplicate_phone_role(
+        &self,
+        request: &crate::ops::phone_roles::DuplicatePhoneRole,
+    ) -> Result<crate::ops::phone_roles::DuplicatePhoneRoleResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete a phone role
+    ///
+    /// `DELETE /phone/roles/{roleId}`: sends a [`DeletePhoneRole`](crate::ops::phone_roles::DeletePhoneRole).
+    #[inline]
+    pub async fn delete_phone_role(
+        &self,
+        request: &crate::ops::phone_roles::DeletePhoneRole,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get role information
+    ///
+    /// `GET /phone/roles/{roleId}`: sends a [`GetRoleInformation`](crate::ops::phone_roles::GetRoleInformation).
+    #[inline]
+    pub async fn get_role_information(
+        &self,
+        request: &crate::ops::phone_roles::GetRoleInformation,
+    ) -> Result<crate::ops::phone_roles::GetRoleInformationResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update a phone role
+    ///
+    /// `PATCH /phone/roles/{roleId}`: sends a [`UpdatePhoneRole`](crate::ops::phone_roles::UpdatePhoneRole).
+    #[inline]
+    pub async fn update_phone_role(
+        &self,
+        request: &crate::ops::phone_roles::UpdatePhoneRole,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete members in a role
+    ///
+    /// `DELETE /phone/roles/{roleId}/members`: sends a [`DelRoleMembers`](crate::ops::phone_roles::DelRoleMembers).
+    #[inline]
+    pub async fn del_role_members(
+        &self,
+        request: &crate::ops::phone_roles::DelRoleMembers,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// List members in a role
+    ///
+    /// `GET /phone/roles/{roleId}/members`: sends a [`ListRoleMembers`](crate::ops::phone_roles::ListRoleMembers).
+    #[inline]
+    pub async fn list_role_members(
+        &self,
+        request: &crate::ops::phone_roles::ListRoleMembers,
+    ) -> Result<crate::ops::phone_roles::ListRoleMembersResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add members to roles
+    ///
+    /// `POST /phone/roles/{roleId}/members`: sends a [`AddRoleMembers`](crate::ops::phone_roles::AddRoleMembers).
+    #[inline]
+    pub async fn add_role_members(
+        &self,
+        request: &crate::ops::phone_roles::AddRoleMembers,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete phone role targets
+    ///
+    /// `DELETE /phone/roles/{roleId}/targets`: sends a [`DeletePhoneRoleTargets`](crate::ops::phone_roles::DeletePhoneRoleTargets).
+    #[inline]
+    pub async fn delete_phone_role_targets(
+        &self,
+        request: &crate::ops::phone_roles::DeletePhoneRoleTargets,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// List phone role targets
+    ///
+    /// `GET /phone/roles/{roleId}/targets`: sends a [`ListPhoneRoleTargets`](crate::ops::phone_roles::ListPhoneRoleTargets).
+    #[inline]
+    pub async fn list_phone_role_targets(
+        &self,
+        request: &crate::ops::phone_roles::ListPhoneRoleTargets,
+    ) -> Result<crate::ops::phone_roles::ListPhoneRoleTargetsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add phone role targets
+    ///
+    /// `POST /phone/roles/{roleId}/targets`: sends a [`AddPhoneRoleTargets`](crate::ops::phone_roles::AddPhoneRoleTargets).
+    #[inline]
+    pub async fn add_phone_role_targets(
+        &self,
+        request: &crate::ops::phone_roles::AddPhoneRoleTargets,
+    ) -> Result<crate::ops::phone_roles::AddPhoneRoleTargetsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Phone Roles` operations (11 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct PhoneRoles<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Phone Roles` operations: [`groups::blocking::PhoneRoles`](crate::client::groups::blocking::PhoneRoles).
+        pub fn phone_roles(&self) -> PhoneRoles<'_> {
+            PhoneRoles(self)
+        }
+    }
+
+    impl PhoneRoles<'_> {
+        /// List phone roles
+        ///
+        /// `GET /phone/roles`: sends a [`ListPhoneRoles`](crate::ops::phone_roles::ListPhoneRoles).
+        #[inline]
+        pub fn list_phone_roles(
+            &self,
+            request: &crate::ops::phone_roles::ListPhoneRoles,
+        ) -> Result<crate::ops::phone_roles::ListPhoneRolesResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Duplicate a phone role
+        ///
+        /// `POST /phone/roles`: sends a [`DuplicatePhoneRole`](crate::ops::phone_roles::DuplicatePhoneRole).
+        #[inline]
+        pub fn duplicate_phone_role(
+            &self,
+            request: &crate::ops::phone_roles::DuplicatePhoneRole,
+        ) -> Result<crate::ops::phone_roles::DuplicatePhoneRoleResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete a phone role
+        ///
+        /// `DELETE /phone/roles/{roleId}`: sends a [`DeletePhoneRole`](crate::ops::phone_roles::DeletePhoneRole).
+        #[inline]
+        pub fn delete_phone_role(
+            &self,
+            request: &crate::ops::phone_roles::DeletePhoneRole,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get role information
+        ///
+        /// `GET /phone/roles/{roleId}`: sends a [`GetRoleInformation`](crate::ops::phone_roles::GetRoleInformation).
+        #[inline]
+        pub fn get_role_information(
+            &self,
+            request: &crate::ops::phone_roles::GetRoleInformation,
+        ) -> Result<crate::ops::phone_roles::GetRoleInformationResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Update a phone role
+        ///
+        /// `PATCH /phone/roles/{roleId}`: sends a [`UpdatePhoneRole`](crate::ops::phone_roles::UpdatePhoneRole).
+        #[inline]
+        pub fn update_phone_role(
+            &self,
+            request: &crate::ops::phone_roles::UpdatePhoneRole,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete members in a role
+        ///
+        /// `DELETE /phone/roles/{roleId}/members`: sends a [`DelRoleMembers`](crate::ops::phone_roles::DelRoleMembers).
+        #[inline]
+        pub fn del_role_members(
+            &self,
+            request: &crate::ops::phone_roles::DelRoleMembers,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// List members in a role
+        ///
+        /// `GET /phone/roles/{roleId}/members`: sends a [`ListRoleMembers`](crate::ops::phone_roles::ListRoleMembers).
+        #[inline]
+        pub fn list_role_members(
+            &self,
+            request: &crate::ops::phone_roles::ListRoleMembers,
+        ) -> Result<crate::ops::phone_roles::ListRoleMembersResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Add members to roles
+        ///
+        /// `POST /phone/roles/{roleId}/members`: sends a [`AddRoleMembers`](crate::ops::phone_roles::AddRoleMembers).
+        #[inline]
+        pub fn add_role_members(
+            &self,
+            request: &crate::ops::phone_roles::AddRoleMembers,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete phone role targets
+        ///
+        /// `DELETE /phone/roles/{roleId}/targets`: sends a [`DeletePhoneRoleTargets`](crate::ops::phone_roles::DeletePhoneRoleTargets).
+        #[inline]
+        pub fn delete_phone_role_targets(
+            &self,
+            request: &crate::ops::phone_roles::DeletePhoneRoleTargets,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// List phone role targets
+        ///
+        /// `GET /phone/roles/{roleId}/targets`: sends a [`ListPhoneRoleTargets`](crate::ops::phone_roles::ListPhoneRoleTargets).
+        #[inline]
+        pub fn list_phone_role_targets(
+            &self,
+            request: &crate::ops::phone_roles::ListPhoneRoleTargets,
+        ) -> Result<crate::ops::phone_roles::ListPhoneRoleTargetsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Add phone role targets
+        ///
+        /// `POST /phone/roles/{roleId}/targets`: sends a [`AddPhoneRoleTargets`](crate::ops::phone_roles::AddPhoneRoleTargets).
+        #[inline]
+        pub fn add_phone_role_targets(
+            &self,
+            request: &crate::ops::phone_roles::AddPhoneRoleTargets,
+        ) -> Result<crate::ops::phone_roles::AddPhoneRoleTargetsResponse, crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

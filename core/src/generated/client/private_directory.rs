@@ -4,24 +4,118 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Private Directory`: 4 operations.
-private_directory => PrivateDirectory {
-/// List private directory members
-///
-/// `GET /phone/private_directory/members`
-list_private_directory_members(ListPrivateDirectoryMembers);
-/// Add members to a private directory
-///
-/// `POST /phone/private_directory/members`
-add_members_to_a_private_directory(AddMembersToAPrivateDirectory);
-/// Remove a member from a private directory
-///
-/// `DELETE /phone/private_directory/members/{extensionId}`
-remove_a_member_from_a_private_directory(RemoveAMemberFromAPrivateDirectory);
-/// Update a private directory member
-///
-/// `PATCH /phone/private_directory/members/{extensionId}`
-update_a_private_directory_member(UpdateAPrivateDirectoryMember);
+/// The `Private Directory` operations (4 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct PrivateDirectory<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Private Directory` operations: [`groups::PrivateDirectory`](crate::client::groups::PrivateDirectory).
+    pub fn private_directory(&self) -> PrivateDirectory<'_> {
+        PrivateDirectory(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl PrivateDirectory<'_> {
+    /// List private directory members
+    ///
+    /// `GET /phone/private_directory/members`: sends a [`ListPrivateDirectoryMembers`](crate::ops::private_directory::ListPrivateDirectoryMembers).
+    #[inline]
+    pub async fn list_private_directory_members(
+        &self,
+        request: &crate::ops::private_directory::ListPrivateDirectoryMembers,
+    ) -> Result<crate::ops::private_directory::ListPrivateDirectoryMembersResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// Add members to a private directory
+    ///
+    /// `POST /phone/private_directory/members`: sends a [`AddMembersToAPrivateDirectory`](crate::ops::private_directory::AddMembersToAPrivateDirectory).
+    #[inline]
+    pub async fn add_members_to_a_private_directory(
+        &self,
+        request: &crate::ops::private_directory::AddMembersToAPrivateDirectory,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Remove a member from a private directory
+    ///
+    /// `DELETE /phone/private_directory/members/{extensionId}`: sends a [`RemoveAMemberFromAPrivateDirectory`](crate::ops::private_directory::RemoveAMemberFromAPrivateDirectory).
+    #[inline]
+    pub async fn remove_a_member_from_a_private_directory(
+        &self,
+        request: &crate::ops::private_directory::RemoveAMemberFromAPrivateDirectory,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update a private directory member
+    ///
+    /// `PATCH /phone/private_directory/members/{extensionId}`: sends a [`UpdateAPrivateDirectoryMember`](crate::ops::private_directory::UpdateAPrivateDirectoryMember).
+    #[inline]
+    pub async fn update_a_private_directory_member(
+        &self,
+        request: &crate::ops::private_directory::UpdateAPrivateDirectoryMember,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Private Directory` operations (4 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct PrivateDirectory<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Private Directory` operations: [`groups::blocking::PrivateDirectory`](crate::client::groups::blocking::PrivateDirectory).
+        pub fn private_directory(&self) -> PrivateDirectory<'_> {
+            PrivateDirectory(self)
+        }
+    }
+
+    impl PrivateDirectory<'_> {
+        /// List private directory members
+        ///
+        /// `GET /phone/private_directory/members`: sends a [`ListPrivateDirectoryMembers`](crate::ops::private_directory::ListPrivateDirectoryMembers).
+        #[inline]
+        pub fn list_private_directory_members(
+            &self,
+            request: &crate::ops::private_directory::ListPrivateDirectoryMembers,
+        ) -> Result<crate::ops::private_directory::ListPrivateDirectoryMembersResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Add members to a private directory
+        ///
+        /// `POST /phone/private_directory/members`: sends a [`AddMembersToAPrivateDirectory`](crate::ops::private_directory::AddMembersToAPrivateDirectory).
+        #[inline]
+        pub fn add_members_to_a_private_directory(
+            &self,
+            request: &crate::ops::private_directory::AddMembersToAPrivateDirectory,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Remove a member from a private directory
+        ///
+        /// `DELETE /phone/private_directory/members/{extensionId}`: sends a [`RemoveAMemberFromAPrivateDirectory`](crate::ops::private_directory::RemoveAMemberFromAPrivateDirectory).
+        #[inline]
+        pub fn remove_a_member_from_a_private_directory(
+            &self,
+            request: &crate::ops::private_directory::RemoveAMemberFromAPrivateDirectory,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Update a private directory member
+        ///
+        /// `PATCH /phone/private_directory/members/{extensionId}`: sends a [`UpdateAPrivateDirectoryMember`](crate::ops::private_directory::UpdateAPrivateDirectoryMember).
+        #[inline]
+        pub fn update_a_private_directory_member(
+            &self,
+            request: &crate::ops::private_directory::UpdateAPrivateDirectoryMember,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

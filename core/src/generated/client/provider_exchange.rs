@@ -4,33 +4,156 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Provider Exchange`: 5 operations.
-provider_exchange => ProviderExchange {
-/// List carrier peering phone numbers.
-///
-/// `GET /phone/carrier_peering/numbers`
-#[deprecated]
-list_carrier_peering_phone_numbers(ListCarrierPeeringPhoneNumbers);
-/// Remove peering phone numbers
-///
-/// `DELETE /phone/peering/numbers`
-#[deprecated]
-delete_peering_phone_numbers(DeletePeeringPhoneNumbers);
-/// List peering phone numbers
-///
-/// `GET /phone/peering/numbers`
-#[deprecated]
-list_peering_phone_numbers(ListPeeringPhoneNumbers);
-/// Update peering phone numbers
-///
-/// `PATCH /phone/peering/numbers`
-#[deprecated]
-update_peering_phone_numbers(UpdatePeeringPhoneNumbers);
-/// Add peering phone numbers
-///
-/// `POST /phone/peering/numbers`
-#[deprecated]
-add_peering_phone_numbers(AddPeeringPhoneNumbers);
+/// The `Provider Exchange` operations (5 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct ProviderExchange<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Provider Exchange` operations: [`groups::ProviderExchange`](crate::client::groups::ProviderExchange).
+    pub fn provider_exchange(&self) -> ProviderExchange<'_> {
+        ProviderExchange(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl ProviderExchange<'_> {
+    /// List carrier peering phone numbers.
+    ///
+    /// `GET /phone/carrier_peering/numbers`: sends a [`ListCarrierPeeringPhoneNumbers`](crate::ops::provider_exchange::ListCarrierPeeringPhoneNumbers).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn list_carrier_peering_phone_numbers(
+        &self,
+        request: &crate::ops::provider_exchange::ListCarrierPeeringPhoneNumbers,
+    ) -> Result<crate::ops::provider_exchange::ListCarrierPeeringPhoneNumbersResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// Remove peering phone numbers
+    ///
+    /// `DELETE /phone/peering/numbers`: sends a [`DeletePeeringPhoneNumbers`](crate::ops::provider_exchange::DeletePeeringPhoneNumbers).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn delete_peering_phone_numbers(
+        &self,
+        request: &crate::ops::provider_exchange::DeletePeeringPhoneNumbers,
+    ) -> Result<crate::ops::provider_exchange::DeletePeeringPhoneNumbersResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// List peering phone numbers
+    ///
+    /// `GET /phone/peering/numbers`: sends a [`ListPeeringPhoneNumbers`](crate::ops::provider_exchange::ListPeeringPhoneNumbers).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn list_peering_phone_numbers(
+        &self,
+        request: &crate::ops::provider_exchange::ListPeeringPhoneNumbers,
+    ) -> Result<crate::ops::provider_exchange::ListPeeringPhoneNumbersResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update peering phone numbers
+    ///
+    /// `PATCH /phone/peering/numbers`: sends a [`UpdatePeeringPhoneNumbers`](crate::ops::provider_exchange::UpdatePeeringPhoneNumbers).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn update_peering_phone_numbers(
+        &self,
+        request: &crate::ops::provider_exchange::UpdatePeeringPhoneNumbers,
+    ) -> Result<crate::ops::provider_exchange::UpdatePeeringPhoneNumbersResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// Add peering phone numbers
+    ///
+    /// `POST /phone/peering/numbers`: sends a [`AddPeeringPhoneNumbers`](crate::ops::provider_exchange::AddPeeringPhoneNumbers).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn add_peering_phone_numbers(
+        &self,
+        request: &crate::ops::provider_exchange::AddPeeringPhoneNumbers,
+    ) -> Result<crate::ops::provider_exchange::AddPeeringPhoneNumbersResponse, crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Provider Exchange` operations (5 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct ProviderExchange<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Provider Exchange` operations: [`groups::blocking::ProviderExchange`](crate::client::groups::blocking::ProviderExchange).
+        pub fn provider_exchange(&self) -> ProviderExchange<'_> {
+            ProviderExchange(self)
+        }
+    }
+
+    impl ProviderExchange<'_> {
+        /// List carrier peering phone numbers.
+        ///
+        /// `GET /phone/carrier_peering/numbers`: sends a [`ListCarrierPeeringPhoneNumbers`](crate::ops::provider_exchange::ListCarrierPeeringPhoneNumbers).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn list_carrier_peering_phone_numbers(
+            &self,
+            request: &crate::ops::provider_exchange::ListCarrierPeeringPhoneNumbers,
+        ) -> Result<
+            crate::ops::provider_exchange::ListCarrierPeeringPhoneNumbersResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+        /// Remove peering phone numbers
+        ///
+        /// `DELETE /phone/peering/numbers`: sends a [`DeletePeeringPhoneNumbers`](crate::ops::provider_exchange::DeletePeeringPhoneNumbers).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn delete_peering_phone_numbers(
+            &self,
+            request: &crate::ops::provider_exchange::DeletePeeringPhoneNumbers,
+        ) -> Result<crate::ops::provider_exchange::DeletePeeringPhoneNumbersResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// List peering phone numbers
+        ///
+        /// `GET /phone/peering/numbers`: sends a [`ListPeeringPhoneNumbers`](crate::ops::provider_exchange::ListPeeringPhoneNumbers).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn list_peering_phone_numbers(
+            &self,
+            request: &crate::ops::provider_exchange::ListPeeringPhoneNumbers,
+        ) -> Result<crate::ops::provider_exchange::ListPeeringPhoneNumbersResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Update peering phone numbers
+        ///
+        /// `PATCH /phone/peering/numbers`: sends a [`UpdatePeeringPhoneNumbers`](crate::ops::provider_exchange::UpdatePeeringPhoneNumbers).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn update_peering_phone_numbers(
+            &self,
+            request: &crate::ops::provider_exchange::UpdatePeeringPhoneNumbers,
+        ) -> Result<crate::ops::provider_exchange::UpdatePeeringPhoneNumbersResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Add peering phone numbers
+        ///
+        /// `POST /phone/peering/numbers`: sends a [`AddPeeringPhoneNumbers`](crate::ops::provider_exchange::AddPeeringPhoneNumbers).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn add_peering_phone_numbers(
+            &self,
+            request: &crate::ops::provider_exchange::AddPeeringPhoneNumbers,
+        ) -> Result<crate::ops::provider_exchange::AddPeeringPhoneNumbersResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+    }
 }

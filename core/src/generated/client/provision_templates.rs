@@ -4,28 +4,142 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Provision Templates`: 5 operations.
-provision_templates => ProvisionTemplates {
-/// List provision templates
-///
-/// `GET /phone/provision_templates`
-list_account_provision_template(ListAccountProvisionTemplate);
-/// Add a provision template
-///
-/// `POST /phone/provision_templates`
-add_provision_template(AddProvisionTemplate);
-/// Delete a provision template
-///
-/// `DELETE /phone/provision_templates/{templateId}`
-delete_provision_template(DeleteProvisionTemplate);
-/// Get a provision template
-///
-/// `GET /phone/provision_templates/{templateId}`
-get_provision_template(GetProvisionTemplate);
-/// Update a provision template
-///
-/// `PATCH /phone/provision_templates/{templateId}`
-update_provision_template(UpdateProvisionTemplate);
+/// The `Provision Templates` operations (5 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct ProvisionTemplates<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Provision Templates` operations: [`groups::ProvisionTemplates`](crate::client::groups::ProvisionTemplates).
+    pub fn provision_templates(&self) -> ProvisionTemplates<'_> {
+        ProvisionTemplates(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl ProvisionTemplates<'_> {
+    /// List provision templates
+    ///
+    /// `GET /phone/provision_templates`: sends a [`ListAccountProvisionTemplate`](crate::ops::provision_templates::ListAccountProvisionTemplate).
+    #[inline]
+    pub async fn list_account_provision_template(
+        &self,
+        request: &crate::ops::provision_templates::ListAccountProvisionTemplate,
+    ) -> Result<crate::ops::provision_templates::ListAccountProvisionTemplateResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// Add a provision template
+    ///
+    /// `POST /phone/provision_templates`: sends a [`AddProvisionTemplate`](crate::ops::provision_templates::AddProvisionTemplate).
+    #[inline]
+    pub async fn add_provision_template(
+        &self,
+        request: &crate::ops::provision_templates::AddProvisionTemplate,
+    ) -> Result<crate::ops::provision_templates::AddProvisionTemplateResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete a provision template
+    ///
+    /// `DELETE /phone/provision_templates/{templateId}`: sends a [`DeleteProvisionTemplate`](crate::ops::provision_templates::DeleteProvisionTemplate).
+    #[inline]
+    pub async fn delete_provision_template(
+        &self,
+        request: &crate::ops::provision_templates::DeleteProvisionTemplate,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get a provision template
+    ///
+    /// `GET /phone/provision_templates/{templateId}`: sends a [`GetProvisionTemplate`](crate::ops::provision_templates::GetProvisionTemplate).
+    #[inline]
+    pub async fn get_provision_template(
+        &self,
+        request: &crate::ops::provision_templates::GetProvisionTemplate,
+    ) -> Result<crate::ops::provision_templates::GetProvisionTemplateResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update a provision template
+    ///
+    /// `PATCH /phone/provision_templates/{templateId}`: sends a [`UpdateProvisionTemplate`](crate::ops::provision_templates::UpdateProvisionTemplate).
+    #[inline]
+    pub async fn update_provision_template(
+        &self,
+        request: &crate::ops::provision_templates::UpdateProvisionTemplate,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Provision Templates` operations (5 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct ProvisionTemplates<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Provision Templates` operations: [`groups::blocking::ProvisionTemplates`](crate::client::groups::blocking::ProvisionTemplates).
+        pub fn provision_templates(&self) -> ProvisionTemplates<'_> {
+            ProvisionTemplates(self)
+        }
+    }
+
+    impl ProvisionTemplates<'_> {
+        /// List provision templates
+        ///
+        /// `GET /phone/provision_templates`: sends a [`ListAccountProvisionTemplate`](crate::ops::provision_templates::ListAccountProvisionTemplate).
+        #[inline]
+        pub fn list_account_provision_template(
+            &self,
+            request: &crate::ops::provision_templates::ListAccountProvisionTemplate,
+        ) -> Result<
+            crate::ops::provision_templates::ListAccountProvisionTemplateResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+        /// Add a provision template
+        ///
+        /// `POST /phone/provision_templates`: sends a [`AddProvisionTemplate`](crate::ops::provision_templates::AddProvisionTemplate).
+        #[inline]
+        pub fn add_provision_template(
+            &self,
+            request: &crate::ops::provision_templates::AddProvisionTemplate,
+        ) -> Result<crate::ops::provision_templates::AddProvisionTemplateResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Delete a provision template
+        ///
+        /// `DELETE /phone/provision_templates/{templateId}`: sends a [`DeleteProvisionTemplate`](crate::ops::provision_templates::DeleteProvisionTemplate).
+        #[inline]
+        pub fn delete_provision_template(
+            &self,
+            request: &crate::ops::provision_templates::DeleteProvisionTemplate,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get a provision template
+        ///
+        /// `GET /phone/provision_templates/{templateId}`: sends a [`GetProvisionTemplate`](crate::ops::provision_templates::GetProvisionTemplate).
+        #[inline]
+        pub fn get_provision_template(
+            &self,
+            request: &crate::ops::provision_templates::GetProvisionTemplate,
+        ) -> Result<crate::ops::provision_templates::GetProvisionTemplateResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Update a provision template
+        ///
+        /// `PATCH /phone/provision_templates/{templateId}`: sends a [`UpdateProvisionTemplate`](crate::ops::provision_templates::UpdateProvisionTemplate).
+        #[inline]
+        pub fn update_provision_template(
+            &self,
+            request: &crate::ops::provision_templates::UpdateProvisionTemplate,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

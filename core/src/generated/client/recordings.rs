@@ -4,45 +4,224 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Recordings`: 9 operations.
-recordings => Recordings {
-/// Get a recording by call element ID
-///
-/// `GET /phone/call_element/{callElementId}/recording`
-get_phone_recording_by_call_element_id(GetPhoneRecordingByCallElementId);
-/// Get recording by call ID
-///
-/// `GET /phone/call_logs/{id}/recordings`
-#[deprecated]
-get_phone_recordings_by_call_id_or_call_log_id(GetPhoneRecordingsByCallIdOrCallLogId);
-/// Download a phone recording
-///
-/// `GET /phone/recording/download/{fileId}`
-phone_download_recording_file(PhoneDownloadRecordingFile);
-/// Download a phone recording transcript
-///
-/// `GET /phone/recording_transcript/download/{recordingId}`
-phone_download_recording_transcript(PhoneDownloadRecordingTranscript);
-/// Get call recordings
-///
-/// `GET /phone/recordings`
-get_phone_recordings(GetPhoneRecordings);
-/// Delete a call recording
-///
-/// `DELETE /phone/recordings/{recordingId}`
-delete_call_recording(DeleteCallRecording);
-/// Update auto delete field
-///
-/// `PATCH /phone/recordings/{recordingId}`
-update_auto_delete_field(UpdateAutoDeleteField);
-/// Update Recording Status
-///
-/// `PUT /phone/recordings/{recordingId}/status`
-update_recording_status(UpdateRecordingStatus);
-/// Get user's recordings
-///
-/// `GET /phone/users/{userId}/recordings`
-phone_user_recordings(PhoneUserRecordings);
+/// The `Recordings` operations (9 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct Recordings<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Recordings` operations: [`groups::Recordings`](crate::client::groups::Recordings).
+    pub fn recordings(&self) -> Recordings<'_> {
+        Recordings(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl Recordings<'_> {
+    /// Get a recording by call element ID
+    ///
+    /// `GET /phone/call_element/{callElementId}/recording`: sends a [`GetPhoneRecordingByCallElementId`](crate::ops::recordings::GetPhoneRecordingByCallElementId).
+    #[inline]
+    pub async fn get_phone_recording_by_call_element_id(
+        &self,
+        request: &crate::ops::recordings::GetPhoneRecordingByCallElementId,
+    ) -> Result<crate::ops::recordings::GetPhoneRecordingByCallElementIdResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// Get recording by call ID
+    ///
+    /// `GET /phone/call_logs/{id}/recordings`: sends a [`GetPhoneRecordingsByCallIdOrCallLogId`](crate::ops::recordings::GetPhoneRecordingsByCallIdOrCallLogId).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn get_phone_recordings_by_call_id_or_call_log_id(
+        &self,
+        request: &crate::ops::recordings::GetPhoneRecordingsByCallIdOrCallLogId,
+    ) -> Result<crate::ops::recordings::GetPhoneRecordingsByCallIdOrCallLogIdResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// Download a phone recording
+    ///
+    /// `GET /phone/recording/download/{fileId}`: sends a [`PhoneDownloadRecordingFile`](crate::ops::recordings::PhoneDownloadRecordingFile).
+    #[inline]
+    pub async fn phone_download_recording_file(
+        &self,
+        request: &crate::ops::recordings::PhoneDownloadRecordingFile,
+    ) -> Result<crate::typed::Binary, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Download a phone recording transcript
+    ///
+    /// `GET /phone/recording_transcript/download/{recordingId}`: sends a [`PhoneDownloadRecordingTranscript`](crate::ops::recordings::PhoneDownloadRecordingTranscript).
+    #[inline]
+    pub async fn phone_download_recording_transcript(
+        &self,
+        request: &crate::ops::recordings::PhoneDownloadRecordingTranscript,
+    ) -> Result<crate::typed::Redirect, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get call recordings
+    ///
+    /// `GET /phone/recordings`: sends a [`GetPhoneRecordings`](crate::ops::recordings::GetPhoneRecordings).
+    #[inline]
+    pub async fn get_phone_recordings(
+        &self,
+        request: &crate::ops::recordings::GetPhoneRecordings,
+    ) -> Result<crate::ops::recordings::GetPhoneRecordingsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete a call recording
+    ///
+    /// `DELETE /phone/recordings/{recordingId}`: sends a [`DeleteCallRecording`](crate::ops::recordings::DeleteCallRecording).
+    #[inline]
+    pub async fn delete_call_recording(
+        &self,
+        request: &crate::ops::recordings::DeleteCallRecording,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update auto delete field
+    ///
+    /// `PATCH /phone/recordings/{recordingId}`: sends a [`UpdateAutoDeleteField`](crate::ops::recordings::UpdateAutoDeleteField).
+    #[inline]
+    pub async fn update_auto_delete_field(
+        &self,
+        request: &crate::ops::recordings::UpdateAutoDeleteField,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update Recording Status
+    ///
+    /// `PUT /phone/recordings/{recordingId}/status`: sends a [`UpdateRecordingStatus`](crate::ops::recordings::UpdateRecordingStatus).
+    #[inline]
+    pub async fn update_recording_status(
+        &self,
+        request: &crate::ops::recordings::UpdateRecordingStatus,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get user's recordings
+    ///
+    /// `GET /phone/users/{userId}/recordings`: sends a [`PhoneUserRecordings`](crate::ops::recordings::PhoneUserRecordings).
+    #[inline]
+    pub async fn phone_user_recordings(
+        &self,
+        request: &crate::ops::recordings::PhoneUserRecordings,
+    ) -> Result<crate::ops::recordings::PhoneUserRecordingsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Recordings` operations (9 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Recordings<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Recordings` operations: [`groups::blocking::Recordings`](crate::client::groups::blocking::Recordings).
+        pub fn recordings(&self) -> Recordings<'_> {
+            Recordings(self)
+        }
+    }
+
+    impl Recordings<'_> {
+        /// Get a recording by call element ID
+        ///
+        /// `GET /phone/call_element/{callElementId}/recording`: sends a [`GetPhoneRecordingByCallElementId`](crate::ops::recordings::GetPhoneRecordingByCallElementId).
+        #[inline]
+        pub fn get_phone_recording_by_call_element_id(
+            &self,
+            request: &crate::ops::recordings::GetPhoneRecordingByCallElementId,
+        ) -> Result<crate::ops::recordings::GetPhoneRecordingByCallElementIdResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Get recording by call ID
+        ///
+        /// `GET /phone/call_logs/{id}/recordings`: sends a [`GetPhoneRecordingsByCallIdOrCallLogId`](crate::ops::recordings::GetPhoneRecordingsByCallIdOrCallLogId).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn get_phone_recordings_by_call_id_or_call_log_id(
+            &self,
+            request: &crate::ops::recordings::GetPhoneRecordingsByCallIdOrCallLogId,
+        ) -> Result<
+            crate::ops::recordings::GetPhoneRecordingsByCallIdOrCallLogIdResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+        /// Download a phone recording
+        ///
+        /// `GET /phone/recording/download/{fileId}`: sends a [`PhoneDownloadRecordingFile`](crate::ops::recordings::PhoneDownloadRecordingFile).
+        #[inline]
+        pub fn phone_download_recording_file(
+            &self,
+            request: &crate::ops::recordings::PhoneDownloadRecordingFile,
+        ) -> Result<crate::typed::Binary, crate::Error> {
+            self.0.send(request)
+        }
+        /// Download a phone recording transcript
+        ///
+        /// `GET /phone/recording_transcript/download/{recordingId}`: sends a [`PhoneDownloadRecordingTranscript`](crate::ops::recordings::PhoneDownloadRecordingTranscript).
+        #[inline]
+        pub fn phone_download_recording_transcript(
+            &self,
+            request: &crate::ops::recordings::PhoneDownloadRecordingTranscript,
+        ) -> Result<crate::typed::Redirect, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get call recordings
+        ///
+        /// `GET /phone/recordings`: sends a [`GetPhoneRecordings`](crate::ops::recordings::GetPhoneRecordings).
+        #[inline]
+        pub fn get_phone_recordings(
+            &self,
+            request: &crate::ops::recordings::GetPhoneRecordings,
+        ) -> Result<crate::ops::recordings::GetPhoneRecordingsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete a call recording
+        ///
+        /// `DELETE /phone/recordings/{recordingId}`: sends a [`DeleteCallRecording`](crate::ops::recordings::DeleteCallRecording).
+        #[inline]
+        pub fn delete_call_recording(
+            &self,
+            request: &crate::ops::recordings::DeleteCallRecording,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Update auto delete field
+        ///
+        /// `PATCH /phone/recordings/{recordingId}`: sends a [`UpdateAutoDeleteField`](crate::ops::recordings::UpdateAutoDeleteField).
+        #[inline]
+        pub fn update_auto_delete_field(
+            &self,
+            request: &crate::ops::recordings::UpdateAutoDeleteField,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Update Recording Status
+        ///
+        /// `PUT /phone/recordings/{recordingId}/status`: sends a [`UpdateRecordingStatus`](crate::ops::recordings::UpdateRecordingStatus).
+        #[inline]
+        pub fn update_recording_status(
+            &self,
+            request: &crate::ops::recordings::UpdateRecordingStatus,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get user's recordings
+        ///
+        /// `GET /phone/users/{userId}/recordings`: sends a [`PhoneUserRecordings`](crate::ops::recordings::PhoneUserRecordings).
+        #[inline]
+        pub fn phone_user_recordings(
+            &self,
+            request: &crate::ops::recordings::PhoneUserRecordings,
+        ) -> Result<crate::ops::recordings::PhoneUserRecordingsResponse, crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

@@ -4,24 +4,116 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Reports`: 4 operations.
-reports => Reports {
-/// Get call charges usage report
-///
-/// `GET /phone/reports/call_charges`
-get_call_charges_usage_report(GetCallChargesUsageReport);
-/// Get fax charges usage report
-///
-/// `GET /phone/reports/fax_charges`
-getfaxchargesusagereport(Getfaxchargesusagereport);
-/// Get operation logs report
-///
-/// `GET /phone/reports/operationlogs`
-get_ps_operation_logs(GetPsOperationLogs);
-/// Get SMS/MMS charges usage report
-///
-/// `GET /phone/reports/sms_charges`
-get_sms_charges_usage_report(GetSmsChargesUsageReport);
+/// The `Reports` operations (4 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct Reports<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Reports` operations: [`groups::Reports`](crate::client::groups::Reports).
+    pub fn reports(&self) -> Reports<'_> {
+        Reports(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl Reports<'_> {
+    /// Get call charges usage report
+    ///
+    /// `GET /phone/reports/call_charges`: sends a [`GetCallChargesUsageReport`](crate::ops::reports::GetCallChargesUsageReport).
+    #[inline]
+    pub async fn get_call_charges_usage_report(
+        &self,
+        request: &crate::ops::reports::GetCallChargesUsageReport,
+    ) -> Result<crate::ops::reports::GetCallChargesUsageReportResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get fax charges usage report
+    ///
+    /// `GET /phone/reports/fax_charges`: sends a [`Getfaxchargesusagereport`](crate::ops::reports::Getfaxchargesusagereport).
+    #[inline]
+    pub async fn getfaxchargesusagereport(
+        &self,
+        request: &crate::ops::reports::Getfaxchargesusagereport,
+    ) -> Result<crate::ops::reports::GetfaxchargesusagereportResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get operation logs report
+    ///
+    /// `GET /phone/reports/operationlogs`: sends a [`GetPsOperationLogs`](crate::ops::reports::GetPsOperationLogs).
+    #[inline]
+    pub async fn get_ps_operation_logs(
+        &self,
+        request: &crate::ops::reports::GetPsOperationLogs,
+    ) -> Result<crate::ops::reports::GetPsOperationLogsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get SMS/MMS charges usage report
+    ///
+    /// `GET /phone/reports/sms_charges`: sends a [`GetSmsChargesUsageReport`](crate::ops::reports::GetSmsChargesUsageReport).
+    #[inline]
+    pub async fn get_sms_charges_usage_report(
+        &self,
+        request: &crate::ops::reports::GetSmsChargesUsageReport,
+    ) -> Result<crate::ops::reports::GetSmsChargesUsageReportResponse, crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Reports` operations (4 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Reports<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Reports` operations: [`groups::blocking::Reports`](crate::client::groups::blocking::Reports).
+        pub fn reports(&self) -> Reports<'_> {
+            Reports(self)
+        }
+    }
+
+    impl Reports<'_> {
+        /// Get call charges usage report
+        ///
+        /// `GET /phone/reports/call_charges`: sends a [`GetCallChargesUsageReport`](crate::ops::reports::GetCallChargesUsageReport).
+        #[inline]
+        pub fn get_call_charges_usage_report(
+            &self,
+            request: &crate::ops::reports::GetCallChargesUsageReport,
+        ) -> Result<crate::ops::reports::GetCallChargesUsageReportResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get fax charges usage report
+        ///
+        /// `GET /phone/reports/fax_charges`: sends a [`Getfaxchargesusagereport`](crate::ops::reports::Getfaxchargesusagereport).
+        #[inline]
+        pub fn getfaxchargesusagereport(
+            &self,
+            request: &crate::ops::reports::Getfaxchargesusagereport,
+        ) -> Result<crate::ops::reports::GetfaxchargesusagereportResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get operation logs report
+        ///
+        /// `GET /phone/reports/operationlogs`: sends a [`GetPsOperationLogs`](crate::ops::reports::GetPsOperationLogs).
+        #[inline]
+        pub fn get_ps_operation_logs(
+            &self,
+            request: &crate::ops::reports::GetPsOperationLogs,
+        ) -> Result<crate::ops::reports::GetPsOperationLogsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get SMS/MMS charges usage report
+        ///
+        /// `GET /phone/reports/sms_charges`: sends a [`GetSmsChargesUsageReport`](crate::ops::reports::GetSmsChargesUsageReport).
+        #[inline]
+        pub fn get_sms_charges_usage_report(
+            &self,
+            request: &crate::ops::reports::GetSmsChargesUsageReport,
+        ) -> Result<crate::ops::reports::GetSmsChargesUsageReportResponse, crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

@@ -4,28 +4,136 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Routing Rules`: 5 operations.
-routing_rules => RoutingRules {
-/// List directory backup routing rules
-///
-/// `GET /phone/routing_rules`
-list_routing_rule(ListRoutingRule);
-/// Add directory backup routing rule
-///
-/// `POST /phone/routing_rules`
-add_routing_rule(AddRoutingRule);
-/// Delete directory backup routing rule
-///
-/// `DELETE /phone/routing_rules/{routingRuleId}`
-delete_routing_rule(DeleteRoutingRule);
-/// Get directory backup routing rule
-///
-/// `GET /phone/routing_rules/{routingRuleId}`
-get_routing_rule(GetRoutingRule);
-/// Update directory backup routing rule
-///
-/// `PATCH /phone/routing_rules/{routingRuleId}`
-update_routing_rule(UpdateRoutingRule);
+/// The `Routing Rules` operations (5 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct RoutingRules<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Routing Rules` operations: [`groups::RoutingRules`](crate::client::groups::RoutingRules).
+    pub fn routing_rules(&self) -> RoutingRules<'_> {
+        RoutingRules(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl RoutingRules<'_> {
+    /// List directory backup routing rules
+    ///
+    /// `GET /phone/routing_rules`: sends a [`ListRoutingRule`](crate::ops::routing_rules::ListRoutingRule).
+    #[inline]
+    pub async fn list_routing_rule(
+        &self,
+        request: &crate::ops::routing_rules::ListRoutingRule,
+    ) -> Result<crate::ops::routing_rules::ListRoutingRuleResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add directory backup routing rule
+    ///
+    /// `POST /phone/routing_rules`: sends a [`AddRoutingRule`](crate::ops::routing_rules::AddRoutingRule).
+    #[inline]
+    pub async fn add_routing_rule(
+        &self,
+        request: &crate::ops::routing_rules::AddRoutingRule,
+    ) -> Result<crate::ops::routing_rules::AddRoutingRuleResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete directory backup routing rule
+    ///
+    /// `DELETE /phone/routing_rules/{routingRuleId}`: sends a [`DeleteRoutingRule`](crate::ops::routing_rules::DeleteRoutingRule).
+    #[inline]
+    pub async fn delete_routing_rule(
+        &self,
+        request: &crate::ops::routing_rules::DeleteRoutingRule,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get directory backup routing rule
+    ///
+    /// `GET /phone/routing_rules/{routingRuleId}`: sends a [`GetRoutingRule`](crate::ops::routing_rules::GetRoutingRule).
+    #[inline]
+    pub async fn get_routing_rule(
+        &self,
+        request: &crate::ops::routing_rules::GetRoutingRule,
+    ) -> Result<crate::ops::routing_rules::GetRoutingRuleResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update directory backup routing rule
+    ///
+    /// `PATCH /phone/routing_rules/{routingRuleId}`: sends a [`UpdateRoutingRule`](crate::ops::routing_rules::UpdateRoutingRule).
+    #[inline]
+    pub async fn update_routing_rule(
+        &self,
+        request: &crate::ops::routing_rules::UpdateRoutingRule,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Routing Rules` operations (5 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct RoutingRules<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Routing Rules` operations: [`groups::blocking::RoutingRules`](crate::client::groups::blocking::RoutingRules).
+        pub fn routing_rules(&self) -> RoutingRules<'_> {
+            RoutingRules(self)
+        }
+    }
+
+    impl RoutingRules<'_> {
+        /// List directory backup routing rules
+        ///
+        /// `GET /phone/routing_rules`: sends a [`ListRoutingRule`](crate::ops::routing_rules::ListRoutingRule).
+        #[inline]
+        pub fn list_routing_rule(
+            &self,
+            request: &crate::ops::routing_rules::ListRoutingRule,
+        ) -> Result<crate::ops::routing_rules::ListRoutingRuleResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Add directory backup routing rule
+        ///
+        /// `POST /phone/routing_rules`: sends a [`AddRoutingRule`](crate::ops::routing_rules::AddRoutingRule).
+        #[inline]
+        pub fn add_routing_rule(
+            &self,
+            request: &crate::ops::routing_rules::AddRoutingRule,
+        ) -> Result<crate::ops::routing_rules::AddRoutingRuleResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete directory backup routing rule
+        ///
+        /// `DELETE /phone/routing_rules/{routingRuleId}`: sends a [`DeleteRoutingRule`](crate::ops::routing_rules::DeleteRoutingRule).
+        #[inline]
+        pub fn delete_routing_rule(
+            &self,
+            request: &crate::ops::routing_rules::DeleteRoutingRule,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get directory backup routing rule
+        ///
+        /// `GET /phone/routing_rules/{routingRuleId}`: sends a [`GetRoutingRule`](crate::ops::routing_rules::GetRoutingRule).
+        #[inline]
+        pub fn get_routing_rule(
+            &self,
+            request: &crate::ops::routing_rules::GetRoutingRule,
+        ) -> Result<crate::ops::routing_rules::GetRoutingRuleResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Update directory backup routing rule
+        ///
+        /// `PATCH /phone/routing_rules/{routingRuleId}`: sends a [`UpdateRoutingRule`](crate::ops::routing_rules::UpdateRoutingRule).
+        #[inline]
+        pub fn update_routing_rule(
+            &self,
+            request: &crate::ops::routing_rules::UpdateRoutingRule,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

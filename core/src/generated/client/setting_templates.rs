@@ -4,24 +4,119 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Setting Templates`: 4 operations.
-setting_templates => SettingTemplates {
-/// List setting templates
-///
-/// `GET /phone/setting_templates`
-list_setting_templates(ListSettingTemplates);
-/// Add a setting template
-///
-/// `POST /phone/setting_templates`
-add_setting_template(AddSettingTemplate);
-/// Get setting template details
-///
-/// `GET /phone/setting_templates/{templateId}`
-get_setting_template(GetSettingTemplate);
-/// Update a setting template
-///
-/// `PATCH /phone/setting_templates/{templateId}`
-update_setting_template(UpdateSettingTemplate);
+/// The `Setting Templates` operations (4 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct SettingTemplates<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Setting Templates` operations: [`groups::SettingTemplates`](crate::client::groups::SettingTemplates).
+    pub fn setting_templates(&self) -> SettingTemplates<'_> {
+        SettingTemplates(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl SettingTemplates<'_> {
+    /// List setting templates
+    ///
+    /// `GET /phone/setting_templates`: sends a [`ListSettingTemplates`](crate::ops::setting_templates::ListSettingTemplates).
+    #[inline]
+    pub async fn list_setting_templates(
+        &self,
+        request: &crate::ops::setting_templates::ListSettingTemplates,
+    ) -> Result<crate::ops::setting_templates::ListSettingTemplatesResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add a setting template
+    ///
+    /// `POST /phone/setting_templates`: sends a [`AddSettingTemplate`](crate::ops::setting_templates::AddSettingTemplate).
+    #[inline]
+    pub async fn add_setting_template(
+        &self,
+        request: &crate::ops::setting_templates::AddSettingTemplate,
+    ) -> Result<crate::ops::setting_templates::AddSettingTemplateResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get setting template details
+    ///
+    /// `GET /phone/setting_templates/{templateId}`: sends a [`GetSettingTemplate`](crate::ops::setting_templates::GetSettingTemplate).
+    #[inline]
+    pub async fn get_setting_template(
+        &self,
+        request: &crate::ops::setting_templates::GetSettingTemplate,
+    ) -> Result<crate::ops::setting_templates::GetSettingTemplateResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update a setting template
+    ///
+    /// `PATCH /phone/setting_templates/{templateId}`: sends a [`UpdateSettingTemplate`](crate::ops::setting_templates::UpdateSettingTemplate).
+    #[inline]
+    pub async fn update_setting_template(
+        &self,
+        request: &crate::ops::setting_templates::UpdateSettingTemplate,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Setting Templates` operations (4 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct SettingTemplates<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Setting Templates` operations: [`groups::blocking::SettingTemplates`](crate::client::groups::blocking::SettingTemplates).
+        pub fn setting_templates(&self) -> SettingTemplates<'_> {
+            SettingTemplates(self)
+        }
+    }
+
+    impl SettingTemplates<'_> {
+        /// List setting templates
+        ///
+        /// `GET /phone/setting_templates`: sends a [`ListSettingTemplates`](crate::ops::setting_templates::ListSettingTemplates).
+        #[inline]
+        pub fn list_setting_templates(
+            &self,
+            request: &crate::ops::setting_templates::ListSettingTemplates,
+        ) -> Result<crate::ops::setting_templates::ListSettingTemplatesResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Add a setting template
+        ///
+        /// `POST /phone/setting_templates`: sends a [`AddSettingTemplate`](crate::ops::setting_templates::AddSettingTemplate).
+        #[inline]
+        pub fn add_setting_template(
+            &self,
+            request: &crate::ops::setting_templates::AddSettingTemplate,
+        ) -> Result<crate::ops::setting_templates::AddSettingTemplateResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Get setting template details
+        ///
+        /// `GET /phone/setting_templates/{templateId}`: sends a [`GetSettingTemplate`](crate::ops::setting_templates::GetSettingTemplate).
+        #[inline]
+        pub fn get_setting_template(
+            &self,
+            request: &crate::ops::setting_templates::GetSettingTemplate,
+        ) -> Result<crate::ops::setting_templates::GetSettingTemplateResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Update a setting template
+        ///
+        /// `PATCH /phone/setting_templates/{templateId}`: sends a [`UpdateSettingTemplate`](crate::ops::setting_templates::UpdateSettingTemplate).
+        #[inline]
+        pub fn update_setting_template(
+            &self,
+            request: &crate::ops::setting_templates::UpdateSettingTemplate,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

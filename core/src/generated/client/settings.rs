@@ -4,44 +4,204 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Settings`: 8 operations.
-settings => Settings {
-/// Get account policy details
-///
-/// `GET /phone/policies/{policyType}`
-get_account_policy_details(GetAccountPolicyDetails);
-/// Update account policy
-///
-/// `PATCH /phone/policies/{policyType}`
-update_account_policy(UpdateAccountPolicy);
-/// List ported numbers
-///
-/// `GET /phone/ported_numbers/orders`
-#[deprecated]
-list_ported_numbers(ListPortedNumbers);
-/// Get ported numbers details
-///
-/// `GET /phone/ported_numbers/orders/{orderId}`
-#[deprecated]
-get_ported_numbers_details(GetPortedNumbersDetails);
-/// Get phone account settings
-///
-/// `GET /phone/settings`
-phone_setting(PhoneSetting);
-/// Update phone account settings
-///
-/// `PATCH /phone/settings`
-update_phone_settings(UpdatePhoneSettings);
-/// List SIP groups
-///
-/// `GET /phone/sip_groups`
-#[deprecated]
-list_sip_groups(ListSipGroups);
-/// List BYOC SIP trunks
-///
-/// `GET /phone/sip_trunk/trunks`
-#[deprecated]
-list_byocsip_trunk(ListByocsipTrunk);
+/// The `Settings` operations (8 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct Settings<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Settings` operations: [`groups::Settings`](crate::client::groups::Settings).
+    pub fn settings(&self) -> Settings<'_> {
+        Settings(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl Settings<'_> {
+    /// Get account policy details
+    ///
+    /// `GET /phone/policies/{policyType}`: sends a [`GetAccountPolicyDetails`](crate::ops::settings::GetAccountPolicyDetails).
+    #[inline]
+    pub async fn get_account_policy_details(
+        &self,
+        request: &crate::ops::settings::GetAccountPolicyDetails,
+    ) -> Result<crate::ops::settings::GetAccountPolicyDetailsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update account policy
+    ///
+    /// `PATCH /phone/policies/{policyType}`: sends a [`UpdateAccountPolicy`](crate::ops::settings::UpdateAccountPolicy).
+    #[inline]
+    pub async fn update_account_policy(
+        &self,
+        request: &crate::ops::settings::UpdateAccountPolicy,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// List ported numbers
+    ///
+    /// `GET /phone/ported_numbers/orders`: sends a [`ListPortedNumbers`](crate::ops::settings::ListPortedNumbers).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn list_ported_numbers(
+        &self,
+        request: &crate::ops::settings::ListPortedNumbers,
+    ) -> Result<crate::ops::settings::ListPortedNumbersResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get ported numbers details
+    ///
+    /// `GET /phone/ported_numbers/orders/{orderId}`: sends a [`GetPortedNumbersDetails`](crate::ops::settings::GetPortedNumbersDetails).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn get_ported_numbers_details(
+        &self,
+        request: &crate::ops::settings::GetPortedNumbersDetails,
+    ) -> Result<crate::ops::settings::GetPortedNumbersDetailsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get phone account settings
+    ///
+    /// `GET /phone/settings`: sends a [`PhoneSetting`](crate::ops::settings::PhoneSetting).
+    #[inline]
+    pub async fn phone_setting(
+        &self,
+        request: &crate::ops::settings::PhoneSetting,
+    ) -> Result<crate::ops::settings::PhoneSettingResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update phone account settings
+    ///
+    /// `PATCH /phone/settings`: sends a [`UpdatePhoneSettings`](crate::ops::settings::UpdatePhoneSettings).
+    #[inline]
+    pub async fn update_phone_settings(
+        &self,
+        request: &crate::ops::settings::UpdatePhoneSettings,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// List SIP groups
+    ///
+    /// `GET /phone/sip_groups`: sends a [`ListSipGroups`](crate::ops::settings::ListSipGroups).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn list_sip_groups(
+        &self,
+        request: &crate::ops::settings::ListSipGroups,
+    ) -> Result<crate::ops::settings::ListSipGroupsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// List BYOC SIP trunks
+    ///
+    /// `GET /phone/sip_trunk/trunks`: sends a [`ListByocsipTrunk`](crate::ops::settings::ListByocsipTrunk).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn list_byocsip_trunk(
+        &self,
+        request: &crate::ops::settings::ListByocsipTrunk,
+    ) -> Result<crate::ops::settings::ListByocsipTrunkResponse, crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Settings` operations (8 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Settings<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Settings` operations: [`groups::blocking::Settings`](crate::client::groups::blocking::Settings).
+        pub fn settings(&self) -> Settings<'_> {
+            Settings(self)
+        }
+    }
+
+    impl Settings<'_> {
+        /// Get account policy details
+        ///
+        /// `GET /phone/policies/{policyType}`: sends a [`GetAccountPolicyDetails`](crate::ops::settings::GetAccountPolicyDetails).
+        #[inline]
+        pub fn get_account_policy_details(
+            &self,
+            request: &crate::ops::settings::GetAccountPolicyDetails,
+        ) -> Result<crate::ops::settings::GetAccountPolicyDetailsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Update account policy
+        ///
+        /// `PATCH /phone/policies/{policyType}`: sends a [`UpdateAccountPolicy`](crate::ops::settings::UpdateAccountPolicy).
+        #[inline]
+        pub fn update_account_policy(
+            &self,
+            request: &crate::ops::settings::UpdateAccountPolicy,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// List ported numbers
+        ///
+        /// `GET /phone/ported_numbers/orders`: sends a [`ListPortedNumbers`](crate::ops::settings::ListPortedNumbers).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn list_ported_numbers(
+            &self,
+            request: &crate::ops::settings::ListPortedNumbers,
+        ) -> Result<crate::ops::settings::ListPortedNumbersResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get ported numbers details
+        ///
+        /// `GET /phone/ported_numbers/orders/{orderId}`: sends a [`GetPortedNumbersDetails`](crate::ops::settings::GetPortedNumbersDetails).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn get_ported_numbers_details(
+            &self,
+            request: &crate::ops::settings::GetPortedNumbersDetails,
+        ) -> Result<crate::ops::settings::GetPortedNumbersDetailsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get phone account settings
+        ///
+        /// `GET /phone/settings`: sends a [`PhoneSetting`](crate::ops::settings::PhoneSetting).
+        #[inline]
+        pub fn phone_setting(
+            &self,
+            request: &crate::ops::settings::PhoneSetting,
+        ) -> Result<crate::ops::settings::PhoneSettingResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Update phone account settings
+        ///
+        /// `PATCH /phone/settings`: sends a [`UpdatePhoneSettings`](crate::ops::settings::UpdatePhoneSettings).
+        #[inline]
+        pub fn update_phone_settings(
+            &self,
+            request: &crate::ops::settings::UpdatePhoneSettings,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// List SIP groups
+        ///
+        /// `GET /phone/sip_groups`: sends a [`ListSipGroups`](crate::ops::settings::ListSipGroups).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn list_sip_groups(
+            &self,
+            request: &crate::ops::settings::ListSipGroups,
+        ) -> Result<crate::ops::settings::ListSipGroupsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// List BYOC SIP trunks
+        ///
+        /// `GET /phone/sip_trunk/trunks`: sends a [`ListByocsipTrunk`](crate::ops::settings::ListByocsipTrunk).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn list_byocsip_trunk(
+            &self,
+            request: &crate::ops::settings::ListByocsipTrunk,
+        ) -> Result<crate::ops::settings::ListByocsipTrunkResponse, crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

@@ -4,12 +4,60 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Shared Line Appearance`: 1 operations.
-shared_line_appearance => SharedLineAppearance {
-/// List shared line appearances
-///
-/// `GET /phone/shared_line_appearances`
-list_shared_line_appearances(ListSharedLineAppearances);
+/// The `Shared Line Appearance` operations (1 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct SharedLineAppearance<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Shared Line Appearance` operations: [`groups::SharedLineAppearance`](crate::client::groups::SharedLineAppearance).
+    pub fn shared_line_appearance(&self) -> SharedLineAppearance<'_> {
+        SharedLineAppearance(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl SharedLineAppearance<'_> {
+    /// List shared line appearances
+    ///
+    /// `GET /phone/shared_line_appearances`: sends a [`ListSharedLineAppearances`](crate::ops::shared_line_appearance::ListSharedLineAppearances).
+    #[inline]
+    pub async fn list_shared_line_appearances(
+        &self,
+        request: &crate::ops::shared_line_appearance::ListSharedLineAppearances,
+    ) -> Result<crate::ops::shared_line_appearance::ListSharedLineAppearancesResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Shared Line Appearance` operations (1 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct SharedLineAppearance<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Shared Line Appearance` operations: [`groups::blocking::SharedLineAppearance`](crate::client::groups::blocking::SharedLineAppearance).
+        pub fn shared_line_appearance(&self) -> SharedLineAppearance<'_> {
+            SharedLineAppearance(self)
+        }
+    }
+
+    impl SharedLineAppearance<'_> {
+        /// List shared line appearances
+        ///
+        /// `GET /phone/shared_line_appearances`: sends a [`ListSharedLineAppearances`](crate::ops::shared_line_appearance::ListSharedLineAppearances).
+        #[inline]
+        pub fn list_shared_line_appearances(
+            &self,
+            request: &crate::ops::shared_line_appearance::ListSharedLineAppearances,
+        ) -> Result<
+            crate::ops::shared_line_appearance::ListSharedLineAppearancesResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+    }
 }

@@ -4,96 +4,491 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Shared Line Group`: 22 operations.
-shared_line_group => SharedLineGroup {
-/// List shared line groups
-///
-/// `GET /phone/shared_line_groups`
-list_shared_line_groups(ListSharedLineGroups);
-/// Create a shared line group
-///
-/// `POST /phone/shared_line_groups`
-create_a_shared_line_group(CreateASharedLineGroup);
-/// Get a shared line group
-///
-/// `GET /phone/shared_line_groups/{sharedLineGroupId}`
-get_a_shared_line_group(GetASharedLineGroup);
-/// Get shared line group call handling setting
-///
-/// `GET /phone/shared_line_groups/{sharedLineGroupId}/call_handling/settings`
-get_shared_line_group_call_handling_setting(GetSharedLineGroupCallHandlingSetting);
-/// Update shared line group call handling setting
-///
-/// `PATCH /phone/shared_line_groups/{sharedLineGroupId}/call_handling/settings/{hourType}`
-update_shared_line_group_call_handling_setting(UpdateSharedLineGroupCallHandlingSetting);
-/// Get a shared line group policy
-///
-/// `GET /phone/shared_line_groups/{sharedLineGroupId}/policies`
-get_shared_line_group_policy(GetSharedLineGroupPolicy);
-/// Update a shared line group policy
-///
-/// `PATCH /phone/shared_line_groups/{sharedLineGroupId}/policies`
-update_shared_line_group_policy(UpdateSharedLineGroupPolicy);
-/// Get shared line group settings
-///
-/// `GET /phone/shared_line_groups/{sharedLineGroupId}/settings`
-get_shared_line_group_settings(GetSharedLineGroupSettings);
-/// Delete shared line group setting
-///
-/// `DELETE /phone/shared_line_groups/{sharedLineGroupId}/settings/{settingType}`
-delete_shared_line_group_setting(DeleteSharedLineGroupSetting);
-/// Update shared line group setting
-///
-/// `PATCH /phone/shared_line_groups/{sharedLineGroupId}/settings/{settingType}`
-update_shared_line_group_setting(UpdateSharedLineGroupSetting);
-/// Add shared line group setting
-///
-/// `POST /phone/shared_line_groups/{sharedLineGroupId}/settings/{settingType}`
-add_shared_line_group_setting(AddSharedLineGroupSetting);
-/// Delete a shared line group
-///
-/// `DELETE /phone/shared_line_groups/{slgId}`
-delete_a_shared_line_group(DeleteASharedLineGroup);
-/// Update a shared line group
-///
-/// `PATCH /phone/shared_line_groups/{slgId}`
-update_a_shared_line_group(UpdateASharedLineGroup);
-/// Unassign members from a shared line group
-///
-/// `DELETE /phone/shared_line_groups/{slgId}/members`
-delete_members_of_slg(DeleteMembersOfSlg);
-/// Add members to a shared line group
-///
-/// `POST /phone/shared_line_groups/{slgId}/members`
-add_members_to_shared_line_group(AddMembersToSharedLineGroup);
-/// Unassign a member from a shared line group
-///
-/// `DELETE /phone/shared_line_groups/{slgId}/members/{memberId}`
-delete_a_member_slg(DeleteAMemberSlg);
-/// Unassign all phone numbers
-///
-/// `DELETE /phone/shared_line_groups/{slgId}/phone_numbers`
-delete_phone_numbers_slg(DeletePhoneNumbersSlg);
-/// Assign phone numbers
-///
-/// `POST /phone/shared_line_groups/{slgId}/phone_numbers`
-assign_phone_numbers_slg(AssignPhoneNumbersSlg);
-/// Unassign a phone number
-///
-/// `DELETE /phone/shared_line_groups/{slgId}/phone_numbers/{phoneNumberId}`
-delete_a_phone_number_slg(DeleteAPhoneNumberSlg);
-/// Delete an SLG policy setting
-///
-/// `DELETE /phone/shared_line_groups/{slgId}/policies/{policyType}`
-remove_slg_policy_sub_setting(RemoveSlgPolicySubSetting);
-/// Update an SLG policy setting
-///
-/// `PATCH /phone/shared_line_groups/{slgId}/policies/{policyType}`
-update_slg_policy_sub_setting(UpdateSlgPolicySubSetting);
-/// Add a policy setting to a shared line group
-///
-/// `POST /phone/shared_line_groups/{slgId}/policies/{policyType}`
-add_slg_policy_sub_setting(AddSlgPolicySubSetting);
+/// The `Shared Line Group` operations (22 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct SharedLineGroup<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Shared Line Group` operations: [`groups::SharedLineGroup`](crate::client::groups::SharedLineGroup).
+    pub fn shared_line_group(&self) -> SharedLineGroup<'_> {
+        SharedLineGroup(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl SharedLineGroup<'_> {
+    /// List shared line groups
+    ///
+    /// `GET /phone/shared_line_groups`: sends a [`ListSharedLineGroups`](crate::ops::shared_line_group::ListSharedLineGroups).
+    #[inline]
+    pub async fn list_shared_line_groups(
+        &self,
+        request: &crate::ops::shared_line_group::ListSharedLineGroups,
+    ) -> Result<crate::ops::shared_line_group::ListSharedLineGroupsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Create a shared line group
+    ///
+    /// `POST /phone/shared_line_groups`: sends a [`CreateASharedLineGroup`](crate::ops::shared_line_group::CreateASharedLineGroup).
+    #[inline]
+    pub async fn create_a_shared_line_group(
+        &self,
+        request: &crate::ops::shared_line_group::CreateASharedLineGroup,
+    ) -> Result<crate::ops::shared_line_group::CreateASharedLineGroupResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get a shared line group
+    ///
+    /// `GET /phone/shared_line_groups/{sharedLineGroupId}`: sends a [`GetASharedLineGroup`](crate::ops::shared_line_group::GetASharedLineGroup).
+    #[inline]
+    pub async fn get_a_shared_line_group(
+        &self,
+        request: &crate::ops::shared_line_group::GetASharedLineGroup,
+    ) -> Result<crate::ops::shared_line_group::GetASharedLineGroupResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get shared line group call handling setting
+    ///
+    /// `GET /phone/shared_line_groups/{sharedLineGroupId}/call_handling/settings`: sends a [`GetSharedLineGroupCallHandlingSetting`](crate::ops::shared_line_group::GetSharedLineGroupCallHandlingSetting).
+    #[inline]
+    pub async fn get_shared_line_group_call_handling_setting(
+        &self,
+        request: &crate::ops::shared_line_group::GetSharedLineGroupCallHandlingSetting,
+    ) -> Result<
+        crate::ops::shared_line_group::GetSharedLineGroupCallHandlingSettingResponse,
+        crate::Error,
+    > {
+        self.0.send(request).await
+    }
+    /// Update shared line group call handling setting
+    ///
+    /// `PATCH /phone/shared_line_groups/{sharedLineGroupId}/call_handling/settings/{hourType}`: sends a [`UpdateSharedLineGroupCallHandlingSetting`](crate::ops::shared_line_group::UpdateSharedLineGroupCallHandlingSetting).
+    #[inline]
+    pub async fn update_shared_line_group_call_handling_setting(
+        &self,
+        request: &crate::ops::shared_line_group::UpdateSharedLineGroupCallHandlingSetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get a shared line group policy
+    ///
+    /// `GET /phone/shared_line_groups/{sharedLineGroupId}/policies`: sends a [`GetSharedLineGroupPolicy`](crate::ops::shared_line_group::GetSharedLineGroupPolicy).
+    #[inline]
+    pub async fn get_shared_line_group_policy(
+        &self,
+        request: &crate::ops::shared_line_group::GetSharedLineGroupPolicy,
+    ) -> Result<crate::ops::shared_line_group::GetSharedLineGroupPolicyResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update a shared line group policy
+    ///
+    /// `PATCH /phone/shared_line_groups/{sharedLineGroupId}/policies`: sends a [`UpdateSharedLineGroupPolicy`](crate::ops::shared_line_group::UpdateSharedLineGroupPolicy).
+    #[inline]
+    pub async fn update_shared_line_group_policy(
+        &self,
+        request: &crate::ops::shared_line_group::UpdateSharedLineGroupPolicy,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get shared line group settings
+    ///
+    /// `GET /phone/shared_line_groups/{sharedLineGroupId}/settings`: sends a [`GetSharedLineGroupSettings`](crate::ops::shared_line_group::GetSharedLineGroupSettings).
+    #[inline]
+    pub async fn get_shared_line_group_settings(
+        &self,
+        request: &crate::ops::shared_line_group::GetSharedLineGroupSettings,
+    ) -> Result<crate::ops::shared_line_group::GetSharedLineGroupSettingsResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// Delete shared line group setting
+    ///
+    /// `DELETE /phone/shared_line_groups/{sharedLineGroupId}/settings/{settingType}`: sends a [`DeleteSharedLineGroupSetting`](crate::ops::shared_line_group::DeleteSharedLineGroupSetting).
+    #[inline]
+    pub async fn delete_shared_line_group_setting(
+        &self,
+        request: &crate::ops::shared_line_group::DeleteSharedLineGroupSetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update shared line group setting
+    ///
+    /// `PATCH /phone/shared_line_groups/{sharedLineGroupId}/settings/{settingType}`: sends a [`UpdateSharedLineGroupSetting`](crate::ops::shared_line_group::UpdateSharedLineGroupSetting).
+    #[inline]
+    pub async fn update_shared_line_group_setting(
+        &self,
+        request: &crate::ops::shared_line_group::UpdateSharedLineGroupSetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add shared line group setting
+    ///
+    /// `POST /phone/shared_line_groups/{sharedLineGroupId}/settings/{settingType}`: sends a [`AddSharedLineGroupSetting`](crate::ops::shared_line_group::AddSharedLineGroupSetting).
+    #[inline]
+    pub async fn add_shared_line_group_setting(
+        &self,
+        request: &crate::ops::shared_line_group::AddSharedLineGroupSetting,
+    ) -> Result<crate::ops::shared_line_group::AddSharedLineGroupSettingResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// Delete a shared line group
+    ///
+    /// `DELETE /phone/shared_line_groups/{slgId}`: sends a [`DeleteASharedLineGroup`](crate::ops::shared_line_group::DeleteASharedLineGroup).
+    #[inline]
+    pub async fn delete_a_shared_line_group(
+        &self,
+        request: &crate::ops::shared_line_group::DeleteASharedLineGroup,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update a shared line group
+    ///
+    /// `PATCH /phone/shared_line_groups/{slgId}`: sends a [`UpdateASharedLineGroup`](crate::ops::shared_line_group::UpdateASharedLineGroup).
+    #[inline]
+    pub async fn update_a_shared_line_group(
+        &self,
+        request: &crate::ops::shared_line_group::UpdateASharedLineGroup,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Unassign members from a shared line group
+    ///
+    /// `DELETE /phone/shared_line_groups/{slgId}/members`: sends a [`DeleteMembersOfSlg`](crate::ops::shared_line_group::DeleteMembersOfSlg).
+    #[inline]
+    pub async fn delete_members_of_slg(
+        &self,
+        request: &crate::ops::shared_line_group::DeleteMembersOfSlg,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add members to a shared line group
+    ///
+    /// `POST /phone/shared_line_groups/{slgId}/members`: sends a [`AddMembersToSharedLineGroup`](crate::ops::shared_line_group::AddMembersToSharedLineGroup).
+    #[inline]
+    pub async fn add_members_to_shared_line_group(
+        &self,
+        request: &crate::ops::shared_line_group::AddMembersToSharedLineGroup,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Unassign a member from a shared line group
+    ///
+    /// `DELETE /phone/shared_line_groups/{slgId}/members/{memberId}`: sends a [`DeleteAMemberSlg`](crate::ops::shared_line_group::DeleteAMemberSlg).
+    #[inline]
+    pub async fn delete_a_member_slg(
+        &self,
+        request: &crate::ops::shared_line_group::DeleteAMemberSlg,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Unassign all phone numbers
+    ///
+    /// `DELETE /phone/shared_line_groups/{slgId}/phone_numbers`: sends a [`DeletePhoneNumbersSlg`](crate::ops::shared_line_group::DeletePhoneNumbersSlg).
+    #[inline]
+    pub async fn delete_phone_numbers_slg(
+        &self,
+        request: &crate::ops::shared_line_group::DeletePhoneNumbersSlg,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Assign phone numbers
+    ///
+    /// `POST /phone/shared_line_groups/{slgId}/phone_numbers`: sends a [`AssignPhoneNumbersSlg`](crate::ops::shared_line_group::AssignPhoneNumbersSlg).
+    #[inline]
+    pub async fn assign_phone_numbers_slg(
+        &self,
+        request: &crate::ops::shared_line_group::AssignPhoneNumbersSlg,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Unassign a phone number
+    ///
+    /// `DELETE /phone/shared_line_groups/{slgId}/phone_numbers/{phoneNumberId}`: sends a [`DeleteAPhoneNumberSlg`](crate::ops::shared_line_group::DeleteAPhoneNumberSlg).
+    #[inline]
+    pub async fn delete_a_phone_number_slg(
+        &self,
+        request: &crate::ops::shared_line_group::DeleteAPhoneNumberSlg,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete an SLG policy setting
+    ///
+    /// `DELETE /phone/shared_line_groups/{slgId}/policies/{policyType}`: sends a [`RemoveSlgPolicySubSetting`](crate::ops::shared_line_group::RemoveSlgPolicySubSetting).
+    #[inline]
+    pub async fn remove_slg_policy_sub_setting(
+        &self,
+        request: &crate::ops::shared_line_group::RemoveSlgPolicySubSetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update an SLG policy setting
+    ///
+    /// `PATCH /phone/shared_line_groups/{slgId}/policies/{policyType}`: sends a [`UpdateSlgPolicySubSetting`](crate::ops::shared_line_group::UpdateSlgPolicySubSetting).
+    #[inline]
+    pub async fn update_slg_policy_sub_setting(
+        &self,
+        request: &crate::ops::shared_line_group::UpdateSlgPolicySubSetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add a policy setting to a shared line group
+    ///
+    /// `POST /phone/shared_line_groups/{slgId}/policies/{policyType}`: sends a [`AddSlgPolicySubSetting`](crate::ops::shared_line_group::AddSlgPolicySubSetting).
+    #[inline]
+    pub async fn add_slg_policy_sub_setting(
+        &self,
+        request: &crate::ops::shared_line_group::AddSlgPolicySubSetting,
+    ) -> Result<crate::ops::shared_line_group::AddSlgPolicySubSettingResponse, crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Shared Line Group` operations (22 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct SharedLineGroup<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Shared Line Group` operations: [`groups::blocking::SharedLineGroup`](crate::client::groups::blocking::SharedLineGroup).
+        pub fn shared_line_group(&self) -> SharedLineGroup<'_> {
+            SharedLineGroup(self)
+        }
+    }
+
+    impl SharedLineGroup<'_> {
+        /// List shared line groups
+        ///
+        /// `GET /phone/shared_line_groups`: sends a [`ListSharedLineGroups`](crate::ops::shared_line_group::ListSharedLineGroups).
+        #[inline]
+        pub fn list_shared_line_groups(
+            &self,
+            request: &crate::ops::shared_line_group::ListSharedLineGroups,
+        ) -> Result<crate::ops::shared_line_group::ListSharedLineGroupsResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Create a shared line group
+        ///
+        /// `POST /phone/shared_line_groups`: sends a [`CreateASharedLineGroup`](crate::ops::shared_line_group::CreateASharedLineGroup).
+        #[inline]
+        pub fn create_a_shared_line_group(
+            &self,
+            request: &crate::ops::shared_line_group::CreateASharedLineGroup,
+        ) -> Result<crate::ops::shared_line_group::CreateASharedLineGroupResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Get a shared line group
+        ///
+        /// `GET /phone/shared_line_groups/{sharedLineGroupId}`: sends a [`GetASharedLineGroup`](crate::ops::shared_line_group::GetASharedLineGroup).
+        #[inline]
+        pub fn get_a_shared_line_group(
+            &self,
+            request: &crate::ops::shared_line_group::GetASharedLineGroup,
+        ) -> Result<crate::ops::shared_line_group::GetASharedLineGroupResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Get shared line group call handling setting
+        ///
+        /// `GET /phone/shared_line_groups/{sharedLineGroupId}/call_handling/settings`: sends a [`GetSharedLineGroupCallHandlingSetting`](crate::ops::shared_line_group::GetSharedLineGroupCallHandlingSetting).
+        #[inline]
+        pub fn get_shared_line_group_call_handling_setting(
+            &self,
+            request: &crate::ops::shared_line_group::GetSharedLineGroupCallHandlingSetting,
+        ) -> Result<
+            crate::ops::shared_line_group::GetSharedLineGroupCallHandlingSettingResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+        /// Update shared line group call handling setting
+        ///
+        /// `PATCH /phone/shared_line_groups/{sharedLineGroupId}/call_handling/settings/{hourType}`: sends a [`UpdateSharedLineGroupCallHandlingSetting`](crate::ops::shared_line_group::UpdateSharedLineGroupCallHandlingSetting).
+        #[inline]
+        pub fn update_shared_line_group_call_handling_setting(
+            &self,
+            request: &crate::ops::shared_line_group::UpdateSharedLineGroupCallHandlingSetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get a shared line group policy
+        ///
+        /// `GET /phone/shared_line_groups/{sharedLineGroupId}/policies`: sends a [`GetSharedLineGroupPolicy`](crate::ops::shared_line_group::GetSharedLineGroupPolicy).
+        #[inline]
+        pub fn get_shared_line_group_policy(
+            &self,
+            request: &crate::ops::shared_line_group::GetSharedLineGroupPolicy,
+        ) -> Result<crate::ops::shared_line_group::GetSharedLineGroupPolicyResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Update a shared line group policy
+        ///
+        /// `PATCH /phone/shared_line_groups/{sharedLineGroupId}/policies`: sends a [`UpdateSharedLineGroupPolicy`](crate::ops::shared_line_group::UpdateSharedLineGroupPolicy).
+        #[inline]
+        pub fn update_shared_line_group_policy(
+            &self,
+            request: &crate::ops::shared_line_group::UpdateSharedLineGroupPolicy,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get shared line group settings
+        ///
+        /// `GET /phone/shared_line_groups/{sharedLineGroupId}/settings`: sends a [`GetSharedLineGroupSettings`](crate::ops::shared_line_group::GetSharedLineGroupSettings).
+        #[inline]
+        pub fn get_shared_line_group_settings(
+            &self,
+            request: &crate::ops::shared_line_group::GetSharedLineGroupSettings,
+        ) -> Result<crate::ops::shared_line_group::GetSharedLineGroupSettingsResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Delete shared line group setting
+        ///
+        /// `DELETE /phone/shared_line_groups/{sharedLineGroupId}/settings/{settingType}`: sends a [`DeleteSharedLineGroupSetting`](crate::ops::shared_line_group::DeleteSharedLineGroupSetting).
+        #[inline]
+        pub fn delete_shared_line_group_setting(
+            &self,
+            request: &crate::ops::shared_line_group::DeleteSharedLineGroupSetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Update shared line group setting
+        ///
+        /// `PATCH /phone/shared_line_groups/{sharedLineGroupId}/settings/{settingType}`: sends a [`UpdateSharedLineGroupSetting`](crate::ops::shared_line_group::UpdateSharedLineGroupSetting).
+        #[inline]
+        pub fn update_shared_line_group_setting(
+            &self,
+            request: &crate::ops::shared_line_group::UpdateSharedLineGroupSetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Add shared line group setting
+        ///
+        /// `POST /phone/shared_line_groups/{sharedLineGroupId}/settings/{settingType}`: sends a [`AddSharedLineGroupSetting`](crate::ops::shared_line_group::AddSharedLineGroupSetting).
+        #[inline]
+        pub fn add_shared_line_group_setting(
+            &self,
+            request: &crate::ops::shared_line_group::AddSharedLineGroupSetting,
+        ) -> Result<crate::ops::shared_line_group::AddSharedLineGroupSettingResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Delete a shared line group
+        ///
+        /// `DELETE /phone/shared_line_groups/{slgId}`: sends a [`DeleteASharedLineGroup`](crate::ops::shared_line_group::DeleteASharedLineGroup).
+        #[inline]
+        pub fn delete_a_shared_line_group(
+            &self,
+            request: &crate::ops::shared_line_group::DeleteASharedLineGroup,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Update a shared line group
+        ///
+        /// `PATCH /phone/shared_line_groups/{slgId}`: sends a [`UpdateASharedLineGroup`](crate::ops::shared_line_group::UpdateASharedLineGroup).
+        #[inline]
+        pub fn update_a_shared_line_group(
+            &self,
+            request: &crate::ops::shared_line_group::UpdateASharedLineGroup,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Unassign members from a shared line group
+        ///
+        /// `DELETE /phone/shared_line_groups/{slgId}/members`: sends a [`DeleteMembersOfSlg`](crate::ops::shared_line_group::DeleteMembersOfSlg).
+        #[inline]
+        pub fn delete_members_of_slg(
+            &self,
+            request: &crate::ops::shared_line_group::DeleteMembersOfSlg,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Add members to a shared line group
+        ///
+        /// `POST /phone/shared_line_groups/{slgId}/members`: sends a [`AddMembersToSharedLineGroup`](crate::ops::shared_line_group::AddMembersToSharedLineGroup).
+        #[inline]
+        pub fn add_members_to_shared_line_group(
+            &self,
+            request: &crate::ops::shared_line_group::AddMembersToSharedLineGroup,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Unassign a member from a shared line group
+        ///
+        /// `DELETE /phone/shared_line_groups/{slgId}/members/{memberId}`: sends a [`DeleteAMemberSlg`](crate::ops::shared_line_group::DeleteAMemberSlg).
+        #[inline]
+        pub fn delete_a_member_slg(
+            &self,
+            request: &crate::ops::shared_line_group::DeleteAMemberSlg,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Unassign all phone numbers
+        ///
+        /// `DELETE /phone/shared_line_groups/{slgId}/phone_numbers`: sends a [`DeletePhoneNumbersSlg`](crate::ops::shared_line_group::DeletePhoneNumbersSlg).
+        #[inline]
+        pub fn delete_phone_numbers_slg(
+            &self,
+            request: &crate::ops::shared_line_group::DeletePhoneNumbersSlg,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Assign phone numbers
+        ///
+        /// `POST /phone/shared_line_groups/{slgId}/phone_numbers`: sends a [`AssignPhoneNumbersSlg`](crate::ops::shared_line_group::AssignPhoneNumbersSlg).
+        #[inline]
+        pub fn assign_phone_numbers_slg(
+            &self,
+            request: &crate::ops::shared_line_group::AssignPhoneNumbersSlg,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Unassign a phone number
+        ///
+        /// `DELETE /phone/shared_line_groups/{slgId}/phone_numbers/{phoneNumberId}`: sends a [`DeleteAPhoneNumberSlg`](crate::ops::shared_line_group::DeleteAPhoneNumberSlg).
+        #[inline]
+        pub fn delete_a_phone_number_slg(
+            &self,
+            request: &crate::ops::shared_line_group::DeleteAPhoneNumberSlg,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete an SLG policy setting
+        ///
+        /// `DELETE /phone/shared_line_groups/{slgId}/policies/{policyType}`: sends a [`RemoveSlgPolicySubSetting`](crate::ops::shared_line_group::RemoveSlgPolicySubSetting).
+        #[inline]
+        pub fn remove_slg_policy_sub_setting(
+            &self,
+            request: &crate::ops::shared_line_group::RemoveSlgPolicySubSetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Update an SLG policy setting
+        ///
+        /// `PATCH /phone/shared_line_groups/{slgId}/policies/{policyType}`: sends a [`UpdateSlgPolicySubSetting`](crate::ops::shared_line_group::UpdateSlgPolicySubSetting).
+        #[inline]
+        pub fn update_slg_policy_sub_setting(
+            &self,
+            request: &crate::ops::shared_line_group::UpdateSlgPolicySubSetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Add a policy setting to a shared line group
+        ///
+        /// `POST /phone/shared_line_groups/{slgId}/policies/{policyType}`: sends a [`AddSlgPolicySubSetting`](crate::ops::shared_line_group::AddSlgPolicySubSetting).
+        #[inline]
+        pub fn add_slg_policy_sub_setting(
+            &self,
+            request: &crate::ops::shared_line_group::AddSlgPolicySubSetting,
+        ) -> Result<crate::ops::shared_line_group::AddSlgPolicySubSettingResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+    }
 }

@@ -4,56 +4,278 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Sites`: 12 operations.
-sites => Sites {
-/// List phone sites
-///
-/// `GET /phone/sites`
-list_phone_sites(ListPhoneSites);
-/// Create a phone site
-///
-/// `POST /phone/sites`
-create_phone_site(CreatePhoneSite);
-/// Delete a phone site
-///
-/// `DELETE /phone/sites/{siteId}`
-delete_phone_site(DeletePhoneSite);
-/// Get phone site details
-///
-/// `GET /phone/sites/{siteId}`
-get_a_site(GetASite);
-/// Update phone site details
-///
-/// `PATCH /phone/sites/{siteId}`
-update_site_details(UpdateSiteDetails);
-/// Remove customized outbound caller ID phone numbers
-///
-/// `DELETE /phone/sites/{siteId}/outbound_caller_id/customized_numbers`
-delete_site_outbound_caller_numbers(DeleteSiteOutboundCallerNumbers);
-/// List customized outbound caller ID phone numbers
-///
-/// `GET /phone/sites/{siteId}/outbound_caller_id/customized_numbers`
-list_site_customize_outbound_caller_numbers(ListSiteCustomizeOutboundCallerNumbers);
-/// Add customized outbound caller ID phone numbers
-///
-/// `POST /phone/sites/{siteId}/outbound_caller_id/customized_numbers`
-add_site_outbound_caller_numbers(AddSiteOutboundCallerNumbers);
-/// Delete a site setting
-///
-/// `DELETE /phone/sites/{siteId}/settings/{settingType}`
-delete_site_setting(DeleteSiteSetting);
-/// Get a phone site setting
-///
-/// `GET /phone/sites/{siteId}/settings/{settingType}`
-get_site_setting_for_type(GetSiteSettingForType);
-/// Update the site setting
-///
-/// `PATCH /phone/sites/{siteId}/settings/{settingType}`
-update_site_setting(UpdateSiteSetting);
-/// Add a site setting
-///
-/// `POST /phone/sites/{siteId}/settings/{settingType}`
-add_site_setting(AddSiteSetting);
+/// The `Sites` operations (12 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct Sites<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Sites` operations: [`groups::Sites`](crate::client::groups::Sites).
+    pub fn sites(&self) -> Sites<'_> {
+        Sites(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl Sites<'_> {
+    /// List phone sites
+    ///
+    /// `GET /phone/sites`: sends a [`ListPhoneSites`](crate::ops::sites::ListPhoneSites).
+    #[inline]
+    pub async fn list_phone_sites(
+        &self,
+        request: &crate::ops::sites::ListPhoneSites,
+    ) -> Result<crate::ops::sites::ListPhoneSitesResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Create a phone site
+    ///
+    /// `POST /phone/sites`: sends a [`CreatePhoneSite`](crate::ops::sites::CreatePhoneSite).
+    #[inline]
+    pub async fn create_phone_site(
+        &self,
+        request: &crate::ops::sites::CreatePhoneSite,
+    ) -> Result<crate::ops::sites::CreatePhoneSiteResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete a phone site
+    ///
+    /// `DELETE /phone/sites/{siteId}`: sends a [`DeletePhoneSite`](crate::ops::sites::DeletePhoneSite).
+    #[inline]
+    pub async fn delete_phone_site(
+        &self,
+        request: &crate::ops::sites::DeletePhoneSite,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get phone site details
+    ///
+    /// `GET /phone/sites/{siteId}`: sends a [`GetASite`](crate::ops::sites::GetASite).
+    #[inline]
+    pub async fn get_a_site(
+        &self,
+        request: &crate::ops::sites::GetASite,
+    ) -> Result<crate::ops::sites::GetASiteResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update phone site details
+    ///
+    /// `PATCH /phone/sites/{siteId}`: sends a [`UpdateSiteDetails`](crate::ops::sites::UpdateSiteDetails).
+    #[inline]
+    pub async fn update_site_details(
+        &self,
+        request: &crate::ops::sites::UpdateSiteDetails,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Remove customized outbound caller ID phone numbers
+    ///
+    /// `DELETE /phone/sites/{siteId}/outbound_caller_id/customized_numbers`: sends a [`DeleteSiteOutboundCallerNumbers`](crate::ops::sites::DeleteSiteOutboundCallerNumbers).
+    #[inline]
+    pub async fn delete_site_outbound_caller_numbers(
+        &self,
+        request: &crate::ops::sites::DeleteSiteOutboundCallerNumbers,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// List customized outbound caller ID phone numbers
+    ///
+    /// `GET /phone/sites/{siteId}/outbound_caller_id/customized_numbers`: sends a [`ListSiteCustomizeOutboundCallerNumbers`](crate::ops::sites::ListSiteCustomizeOutboundCallerNumbers).
+    #[inline]
+    pub async fn list_site_customize_outbound_caller_numbers(
+        &self,
+        request: &crate::ops::sites::ListSiteCustomizeOutboundCallerNumbers,
+    ) -> Result<crate::ops::sites::ListSiteCustomizeOutboundCallerNumbersResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// Add customized outbound caller ID phone numbers
+    ///
+    /// `POST /phone/sites/{siteId}/outbound_caller_id/customized_numbers`: sends a [`AddSiteOutboundCallerNumbers`](crate::ops::sites::AddSiteOutboundCallerNumbers).
+    #[inline]
+    pub async fn add_site_outbound_caller_numbers(
+        &self,
+        request: &crate::ops::sites::AddSiteOutboundCallerNumbers,
+    ) -> Result<crate::ops::sites::AddSiteOutboundCallerNumbersResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete a site setting
+    ///
+    /// `DELETE /phone/sites/{siteId}/settings/{settingType}`: sends a [`DeleteSiteSetting`](crate::ops::sites::DeleteSiteSetting).
+    #[inline]
+    pub async fn delete_site_setting(
+        &self,
+        request: &crate::ops::sites::DeleteSiteSetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get a phone site setting
+    ///
+    /// `GET /phone/sites/{siteId}/settings/{settingType}`: sends a [`GetSiteSettingForType`](crate::ops::sites::GetSiteSettingForType).
+    #[inline]
+    pub async fn get_site_setting_for_type(
+        &self,
+        request: &crate::ops::sites::GetSiteSettingForType,
+    ) -> Result<crate::ops::sites::GetSiteSettingForTypeResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update the site setting
+    ///
+    /// `PATCH /phone/sites/{siteId}/settings/{settingType}`: sends a [`UpdateSiteSetting`](crate::ops::sites::UpdateSiteSetting).
+    #[inline]
+    pub async fn update_site_setting(
+        &self,
+        request: &crate::ops::sites::UpdateSiteSetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add a site setting
+    ///
+    /// `POST /phone/sites/{siteId}/settings/{settingType}`: sends a [`AddSiteSetting`](crate::ops::sites::AddSiteSetting).
+    #[inline]
+    pub async fn add_site_setting(
+        &self,
+        request: &crate::ops::sites::AddSiteSetting,
+    ) -> Result<crate::ops::sites::AddSiteSettingResponse, crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Sites` operations (12 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Sites<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Sites` operations: [`groups::blocking::Sites`](crate::client::groups::blocking::Sites).
+        pub fn sites(&self) -> Sites<'_> {
+            Sites(self)
+        }
+    }
+
+    impl Sites<'_> {
+        /// List phone sites
+        ///
+        /// `GET /phone/sites`: sends a [`ListPhoneSites`](crate::ops::sites::ListPhoneSites).
+        #[inline]
+        pub fn list_phone_sites(
+            &self,
+            request: &crate::ops::sites::ListPhoneSites,
+        ) -> Result<crate::ops::sites::ListPhoneSitesResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Create a phone site
+        ///
+        /// `POST /phone/sites`: sends a [`CreatePhoneSite`](crate::ops::sites::CreatePhoneSite).
+        #[inline]
+        pub fn create_phone_site(
+            &self,
+            request: &crate::ops::sites::CreatePhoneSite,
+        ) -> Result<crate::ops::sites::CreatePhoneSiteResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete a phone site
+        ///
+        /// `DELETE /phone/sites/{siteId}`: sends a [`DeletePhoneSite`](crate::ops::sites::DeletePhoneSite).
+        #[inline]
+        pub fn delete_phone_site(
+            &self,
+            request: &crate::ops::sites::DeletePhoneSite,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get phone site details
+        ///
+        /// `GET /phone/sites/{siteId}`: sends a [`GetASite`](crate::ops::sites::GetASite).
+        #[inline]
+        pub fn get_a_site(
+            &self,
+            request: &crate::ops::sites::GetASite,
+        ) -> Result<crate::ops::sites::GetASiteResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Update phone site details
+        ///
+        /// `PATCH /phone/sites/{siteId}`: sends a [`UpdateSiteDetails`](crate::ops::sites::UpdateSiteDetails).
+        #[inline]
+        pub fn update_site_details(
+            &self,
+            request: &crate::ops::sites::UpdateSiteDetails,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Remove customized outbound caller ID phone numbers
+        ///
+        /// `DELETE /phone/sites/{siteId}/outbound_caller_id/customized_numbers`: sends a [`DeleteSiteOutboundCallerNumbers`](crate::ops::sites::DeleteSiteOutboundCallerNumbers).
+        #[inline]
+        pub fn delete_site_outbound_caller_numbers(
+            &self,
+            request: &crate::ops::sites::DeleteSiteOutboundCallerNumbers,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// List customized outbound caller ID phone numbers
+        ///
+        /// `GET /phone/sites/{siteId}/outbound_caller_id/customized_numbers`: sends a [`ListSiteCustomizeOutboundCallerNumbers`](crate::ops::sites::ListSiteCustomizeOutboundCallerNumbers).
+        #[inline]
+        pub fn list_site_customize_outbound_caller_numbers(
+            &self,
+            request: &crate::ops::sites::ListSiteCustomizeOutboundCallerNumbers,
+        ) -> Result<crate::ops::sites::ListSiteCustomizeOutboundCallerNumbersResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Add customized outbound caller ID phone numbers
+        ///
+        /// `POST /phone/sites/{siteId}/outbound_caller_id/customized_numbers`: sends a [`AddSiteOutboundCallerNumbers`](crate::ops::sites::AddSiteOutboundCallerNumbers).
+        #[inline]
+        pub fn add_site_outbound_caller_numbers(
+            &self,
+            request: &crate::ops::sites::AddSiteOutboundCallerNumbers,
+        ) -> Result<crate::ops::sites::AddSiteOutboundCallerNumbersResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete a site setting
+        ///
+        /// `DELETE /phone/sites/{siteId}/settings/{settingType}`: sends a [`DeleteSiteSetting`](crate::ops::sites::DeleteSiteSetting).
+        #[inline]
+        pub fn delete_site_setting(
+            &self,
+            request: &crate::ops::sites::DeleteSiteSetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get a phone site setting
+        ///
+        /// `GET /phone/sites/{siteId}/settings/{settingType}`: sends a [`GetSiteSettingForType`](crate::ops::sites::GetSiteSettingForType).
+        #[inline]
+        pub fn get_site_setting_for_type(
+            &self,
+            request: &crate::ops::sites::GetSiteSettingForType,
+        ) -> Result<crate::ops::sites::GetSiteSettingForTypeResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Update the site setting
+        ///
+        /// `PATCH /phone/sites/{siteId}/settings/{settingType}`: sends a [`UpdateSiteSetting`](crate::ops::sites::UpdateSiteSetting).
+        #[inline]
+        pub fn update_site_setting(
+            &self,
+            request: &crate::ops::sites::UpdateSiteSetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Add a site setting
+        ///
+        /// `POST /phone/sites/{siteId}/settings/{settingType}`: sends a [`AddSiteSetting`](crate::ops::sites::AddSiteSetting).
+        #[inline]
+        pub fn add_site_setting(
+            &self,
+            request: &crate::ops::sites::AddSiteSetting,
+        ) -> Result<crate::ops::sites::AddSiteSettingResponse, crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

@@ -4,36 +4,176 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `SMS`: 7 operations.
-sms => Sms {
-/// Post SMS message
-///
-/// `POST /phone/sms/messages`
-post_sms_message(PostSmsMessage);
-/// Get account's SMS sessions
-///
-/// `GET /phone/sms/sessions`
-account_sms_session(AccountSmsSession);
-/// Get SMS session details
-///
-/// `GET /phone/sms/sessions/{sessionId}`
-sms_session_details(SmsSessionDetails);
-/// Get SMS by message ID
-///
-/// `GET /phone/sms/sessions/{sessionId}/messages/{messageId}`
-sms_by_message_id(SmsByMessageId);
-/// Sync SMS by session ID
-///
-/// `GET /phone/sms/sessions/{sessionId}/sync`
-sms_session_sync(SmsSessionSync);
-/// Get user's SMS sessions
-///
-/// `GET /phone/users/{userId}/sms/sessions`
-user_sms_session(UserSmsSession);
-/// List user's SMS sessions in descending order
-///
-/// `GET /phone/users/{userId}/sms/sessions/sync`
-get_sms_sessions(GetSmsSessions);
+/// The `SMS` operations (7 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct Sms<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `SMS` operations: [`groups::Sms`](crate::client::groups::Sms).
+    pub fn sms(&self) -> Sms<'_> {
+        Sms(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl Sms<'_> {
+    /// Post SMS message
+    ///
+    /// `POST /phone/sms/messages`: sends a [`PostSmsMessage`](crate::ops::sms::PostSmsMessage).
+    #[inline]
+    pub async fn post_sms_message(
+        &self,
+        request: &crate::ops::sms::PostSmsMessage,
+    ) -> Result<crate::ops::sms::PostSmsMessageResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get account's SMS sessions
+    ///
+    /// `GET /phone/sms/sessions`: sends a [`AccountSmsSession`](crate::ops::sms::AccountSmsSession).
+    #[inline]
+    pub async fn account_sms_session(
+        &self,
+        request: &crate::ops::sms::AccountSmsSession,
+    ) -> Result<crate::ops::sms::AccountSmsSessionResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get SMS session details
+    ///
+    /// `GET /phone/sms/sessions/{sessionId}`: sends a [`SmsSessionDetails`](crate::ops::sms::SmsSessionDetails).
+    #[inline]
+    pub async fn sms_session_details(
+        &self,
+        request: &crate::ops::sms::SmsSessionDetails,
+    ) -> Result<crate::ops::sms::SmsSessionDetailsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get SMS by message ID
+    ///
+    /// `GET /phone/sms/sessions/{sessionId}/messages/{messageId}`: sends a [`SmsByMessageId`](crate::ops::sms::SmsByMessageId).
+    #[inline]
+    pub async fn sms_by_message_id(
+        &self,
+        request: &crate::ops::sms::SmsByMessageId,
+    ) -> Result<crate::ops::sms::SmsByMessageIdResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Sync SMS by session ID
+    ///
+    /// `GET /phone/sms/sessions/{sessionId}/sync`: sends a [`SmsSessionSync`](crate::ops::sms::SmsSessionSync).
+    #[inline]
+    pub async fn sms_session_sync(
+        &self,
+        request: &crate::ops::sms::SmsSessionSync,
+    ) -> Result<crate::ops::sms::SmsSessionSyncResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get user's SMS sessions
+    ///
+    /// `GET /phone/users/{userId}/sms/sessions`: sends a [`UserSmsSession`](crate::ops::sms::UserSmsSession).
+    #[inline]
+    pub async fn user_sms_session(
+        &self,
+        request: &crate::ops::sms::UserSmsSession,
+    ) -> Result<crate::ops::sms::UserSmsSessionResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// List user's SMS sessions in descending order
+    ///
+    /// `GET /phone/users/{userId}/sms/sessions/sync`: sends a [`GetSmsSessions`](crate::ops::sms::GetSmsSessions).
+    #[inline]
+    pub async fn get_sms_sessions(
+        &self,
+        request: &crate::ops::sms::GetSmsSessions,
+    ) -> Result<crate::ops::sms::GetSmsSessionsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `SMS` operations (7 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Sms<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `SMS` operations: [`groups::blocking::Sms`](crate::client::groups::blocking::Sms).
+        pub fn sms(&self) -> Sms<'_> {
+            Sms(self)
+        }
+    }
+
+    impl Sms<'_> {
+        /// Post SMS message
+        ///
+        /// `POST /phone/sms/messages`: sends a [`PostSmsMessage`](crate::ops::sms::PostSmsMessage).
+        #[inline]
+        pub fn post_sms_message(
+            &self,
+            request: &crate::ops::sms::PostSmsMessage,
+        ) -> Result<crate::ops::sms::PostSmsMessageResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get account's SMS sessions
+        ///
+        /// `GET /phone/sms/sessions`: sends a [`AccountSmsSession`](crate::ops::sms::AccountSmsSession).
+        #[inline]
+        pub fn account_sms_session(
+            &self,
+            request: &crate::ops::sms::AccountSmsSession,
+        ) -> Result<crate::ops::sms::AccountSmsSessionResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get SMS session details
+        ///
+        /// `GET /phone/sms/sessions/{sessionId}`: sends a [`SmsSessionDetails`](crate::ops::sms::SmsSessionDetails).
+        #[inline]
+        pub fn sms_session_details(
+            &self,
+            request: &crate::ops::sms::SmsSessionDetails,
+        ) -> Result<crate::ops::sms::SmsSessionDetailsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get SMS by message ID
+        ///
+        /// `GET /phone/sms/sessions/{sessionId}/messages/{messageId}`: sends a [`SmsByMessageId`](crate::ops::sms::SmsByMessageId).
+        #[inline]
+        pub fn sms_by_message_id(
+            &self,
+            request: &crate::ops::sms::SmsByMessageId,
+        ) -> Result<crate::ops::sms::SmsByMessageIdResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Sync SMS by session ID
+        ///
+        /// `GET /phone/sms/sessions/{sessionId}/sync`: sends a [`SmsSessionSync`](crate::ops::sms::SmsSessionSync).
+        #[inline]
+        pub fn sms_session_sync(
+            &self,
+            request: &crate::ops::sms::SmsSessionSync,
+        ) -> Result<crate::ops::sms::SmsSessionSyncResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get user's SMS sessions
+        ///
+        /// `GET /phone/users/{userId}/sms/sessions`: sends a [`UserSmsSession`](crate::ops::sms::UserSmsSession).
+        #[inline]
+        pub fn user_sms_session(
+            &self,
+            request: &crate::ops::sms::UserSmsSession,
+        ) -> Result<crate::ops::sms::UserSmsSessionResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// List user's SMS sessions in descending order
+        ///
+        /// `GET /phone/users/{userId}/sms/sessions/sync`: sends a [`GetSmsSessions`](crate::ops::sms::GetSmsSessions).
+        #[inline]
+        pub fn get_sms_sessions(
+            &self,
+            request: &crate::ops::sms::GetSmsSessions,
+        ) -> Result<crate::ops::sms::GetSmsSessionsResponse, crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

@@ -4,40 +4,189 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `SMS Campaign`: 7 operations.
-sms_campaign => SmsCampaign {
-/// List SMS campaigns
-///
-/// `GET /phone/sms_campaigns`
-#[deprecated]
-list_account_sms_campaigns(ListAccountSmsCampaigns);
-/// Get an SMS campaign
-///
-/// `GET /phone/sms_campaigns/{smsCampaignId}`
-#[deprecated]
-get_sms_campaign(GetSmsCampaign);
-/// Assign a phone number to SMS campaign
-///
-/// `POST /phone/sms_campaigns/{smsCampaignId}/phone_numbers`
-#[deprecated]
-assign_campaign_phone_numbers(AssignCampaignPhoneNumbers);
-/// List opt statuses of phone numbers assigned to SMS campaign
-///
-/// `GET /phone/sms_campaigns/{smsCampaignId}/phone_numbers/opt_status`
-get_number_campaign_opt_status(GetNumberCampaignOptStatus);
-/// Update opt statuses of phone numbers assigned to SMS campaign
-///
-/// `PATCH /phone/sms_campaigns/{smsCampaignId}/phone_numbers/opt_status`
-update_number_campaign_opt_status(UpdateNumberCampaignOptStatus);
-/// Unassign a phone number
-///
-/// `DELETE /phone/sms_campaigns/{smsCampaignId}/phone_numbers/{phoneNumberId}`
-#[deprecated]
-unassign_campaign_phone_number(UnassignCampaignPhoneNumber);
-/// List user's opt statuses of phone numbers
-///
-/// `GET /phone/user/{userId}/sms_campaigns/phone_numbers/opt_status`
-get_user_number_campaign_opt_status(GetUserNumberCampaignOptStatus);
+/// The `SMS Campaign` operations (7 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct SmsCampaign<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `SMS Campaign` operations: [`groups::SmsCampaign`](crate::client::groups::SmsCampaign).
+    pub fn sms_campaign(&self) -> SmsCampaign<'_> {
+        SmsCampaign(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl SmsCampaign<'_> {
+    /// List SMS campaigns
+    ///
+    /// `GET /phone/sms_campaigns`: sends a [`ListAccountSmsCampaigns`](crate::ops::sms_campaign::ListAccountSmsCampaigns).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn list_account_sms_campaigns(
+        &self,
+        request: &crate::ops::sms_campaign::ListAccountSmsCampaigns,
+    ) -> Result<crate::ops::sms_campaign::ListAccountSmsCampaignsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get an SMS campaign
+    ///
+    /// `GET /phone/sms_campaigns/{smsCampaignId}`: sends a [`GetSmsCampaign`](crate::ops::sms_campaign::GetSmsCampaign).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn get_sms_campaign(
+        &self,
+        request: &crate::ops::sms_campaign::GetSmsCampaign,
+    ) -> Result<crate::ops::sms_campaign::GetSmsCampaignResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Assign a phone number to SMS campaign
+    ///
+    /// `POST /phone/sms_campaigns/{smsCampaignId}/phone_numbers`: sends a [`AssignCampaignPhoneNumbers`](crate::ops::sms_campaign::AssignCampaignPhoneNumbers).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn assign_campaign_phone_numbers(
+        &self,
+        request: &crate::ops::sms_campaign::AssignCampaignPhoneNumbers,
+    ) -> Result<crate::ops::sms_campaign::AssignCampaignPhoneNumbersResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// List opt statuses of phone numbers assigned to SMS campaign
+    ///
+    /// `GET /phone/sms_campaigns/{smsCampaignId}/phone_numbers/opt_status`: sends a [`GetNumberCampaignOptStatus`](crate::ops::sms_campaign::GetNumberCampaignOptStatus).
+    #[inline]
+    pub async fn get_number_campaign_opt_status(
+        &self,
+        request: &crate::ops::sms_campaign::GetNumberCampaignOptStatus,
+    ) -> Result<crate::ops::sms_campaign::GetNumberCampaignOptStatusResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update opt statuses of phone numbers assigned to SMS campaign
+    ///
+    /// `PATCH /phone/sms_campaigns/{smsCampaignId}/phone_numbers/opt_status`: sends a [`UpdateNumberCampaignOptStatus`](crate::ops::sms_campaign::UpdateNumberCampaignOptStatus).
+    #[inline]
+    pub async fn update_number_campaign_opt_status(
+        &self,
+        request: &crate::ops::sms_campaign::UpdateNumberCampaignOptStatus,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Unassign a phone number
+    ///
+    /// `DELETE /phone/sms_campaigns/{smsCampaignId}/phone_numbers/{phoneNumberId}`: sends a [`UnassignCampaignPhoneNumber`](crate::ops::sms_campaign::UnassignCampaignPhoneNumber).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn unassign_campaign_phone_number(
+        &self,
+        request: &crate::ops::sms_campaign::UnassignCampaignPhoneNumber,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// List user's opt statuses of phone numbers
+    ///
+    /// `GET /phone/user/{userId}/sms_campaigns/phone_numbers/opt_status`: sends a [`GetUserNumberCampaignOptStatus`](crate::ops::sms_campaign::GetUserNumberCampaignOptStatus).
+    #[inline]
+    pub async fn get_user_number_campaign_opt_status(
+        &self,
+        request: &crate::ops::sms_campaign::GetUserNumberCampaignOptStatus,
+    ) -> Result<crate::ops::sms_campaign::GetUserNumberCampaignOptStatusResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `SMS Campaign` operations (7 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct SmsCampaign<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `SMS Campaign` operations: [`groups::blocking::SmsCampaign`](crate::client::groups::blocking::SmsCampaign).
+        pub fn sms_campaign(&self) -> SmsCampaign<'_> {
+            SmsCampaign(self)
+        }
+    }
+
+    impl SmsCampaign<'_> {
+        /// List SMS campaigns
+        ///
+        /// `GET /phone/sms_campaigns`: sends a [`ListAccountSmsCampaigns`](crate::ops::sms_campaign::ListAccountSmsCampaigns).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn list_account_sms_campaigns(
+            &self,
+            request: &crate::ops::sms_campaign::ListAccountSmsCampaigns,
+        ) -> Result<crate::ops::sms_campaign::ListAccountSmsCampaignsResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Get an SMS campaign
+        ///
+        /// `GET /phone/sms_campaigns/{smsCampaignId}`: sends a [`GetSmsCampaign`](crate::ops::sms_campaign::GetSmsCampaign).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn get_sms_campaign(
+            &self,
+            request: &crate::ops::sms_campaign::GetSmsCampaign,
+        ) -> Result<crate::ops::sms_campaign::GetSmsCampaignResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Assign a phone number to SMS campaign
+        ///
+        /// `POST /phone/sms_campaigns/{smsCampaignId}/phone_numbers`: sends a [`AssignCampaignPhoneNumbers`](crate::ops::sms_campaign::AssignCampaignPhoneNumbers).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn assign_campaign_phone_numbers(
+            &self,
+            request: &crate::ops::sms_campaign::AssignCampaignPhoneNumbers,
+        ) -> Result<crate::ops::sms_campaign::AssignCampaignPhoneNumbersResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// List opt statuses of phone numbers assigned to SMS campaign
+        ///
+        /// `GET /phone/sms_campaigns/{smsCampaignId}/phone_numbers/opt_status`: sends a [`GetNumberCampaignOptStatus`](crate::ops::sms_campaign::GetNumberCampaignOptStatus).
+        #[inline]
+        pub fn get_number_campaign_opt_status(
+            &self,
+            request: &crate::ops::sms_campaign::GetNumberCampaignOptStatus,
+        ) -> Result<crate::ops::sms_campaign::GetNumberCampaignOptStatusResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Update opt statuses of phone numbers assigned to SMS campaign
+        ///
+        /// `PATCH /phone/sms_campaigns/{smsCampaignId}/phone_numbers/opt_status`: sends a [`UpdateNumberCampaignOptStatus`](crate::ops::sms_campaign::UpdateNumberCampaignOptStatus).
+        #[inline]
+        pub fn update_number_campaign_opt_status(
+            &self,
+            request: &crate::ops::sms_campaign::UpdateNumberCampaignOptStatus,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Unassign a phone number
+        ///
+        /// `DELETE /phone/sms_campaigns/{smsCampaignId}/phone_numbers/{phoneNumberId}`: sends a [`UnassignCampaignPhoneNumber`](crate::ops::sms_campaign::UnassignCampaignPhoneNumber).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn unassign_campaign_phone_number(
+            &self,
+            request: &crate::ops::sms_campaign::UnassignCampaignPhoneNumber,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// List user's opt statuses of phone numbers
+        ///
+        /// `GET /phone/user/{userId}/sms_campaigns/phone_numbers/opt_status`: sends a [`GetUserNumberCampaignOptStatus`](crate::ops::sms_campaign::GetUserNumberCampaignOptStatus).
+        #[inline]
+        pub fn get_user_number_campaign_opt_status(
+            &self,
+            request: &crate::ops::sms_campaign::GetUserNumberCampaignOptStatus,
+        ) -> Result<crate::ops::sms_campaign::GetUserNumberCampaignOptStatusResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+    }
 }

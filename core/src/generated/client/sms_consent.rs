@@ -4,12 +4,57 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `SMS Consent`: 1 operations.
-sms_consent => SmsConsent {
-/// List opt statuses of phone numbers assigned to SMS consent
-///
-/// `GET /phone/sms_consent/{consentId}/phone_numbers/opt_status`
-get_number_consent_opt_status(GetNumberConsentOptStatus);
+/// The `SMS Consent` operations (1 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct SmsConsent<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `SMS Consent` operations: [`groups::SmsConsent`](crate::client::groups::SmsConsent).
+    pub fn sms_consent(&self) -> SmsConsent<'_> {
+        SmsConsent(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl SmsConsent<'_> {
+    /// List opt statuses of phone numbers assigned to SMS consent
+    ///
+    /// `GET /phone/sms_consent/{consentId}/phone_numbers/opt_status`: sends a [`GetNumberConsentOptStatus`](crate::ops::sms_consent::GetNumberConsentOptStatus).
+    #[inline]
+    pub async fn get_number_consent_opt_status(
+        &self,
+        request: &crate::ops::sms_consent::GetNumberConsentOptStatus,
+    ) -> Result<crate::ops::sms_consent::GetNumberConsentOptStatusResponse, crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `SMS Consent` operations (1 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct SmsConsent<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `SMS Consent` operations: [`groups::blocking::SmsConsent`](crate::client::groups::blocking::SmsConsent).
+        pub fn sms_consent(&self) -> SmsConsent<'_> {
+            SmsConsent(self)
+        }
+    }
+
+    impl SmsConsent<'_> {
+        /// List opt statuses of phone numbers assigned to SMS consent
+        ///
+        /// `GET /phone/sms_consent/{consentId}/phone_numbers/opt_status`: sends a [`GetNumberConsentOptStatus`](crate::ops::sms_consent::GetNumberConsentOptStatus).
+        #[inline]
+        pub fn get_number_consent_opt_status(
+            &self,
+            request: &crate::ops::sms_consent::GetNumberConsentOptStatus,
+        ) -> Result<crate::ops::sms_consent::GetNumberConsentOptStatusResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+    }
 }

@@ -4,104 +4,518 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Users`: 24 operations.
-users => Users {
-/// List phone users
-///
-/// `GET /phone/users`
-list_phone_users(ListPhoneUsers);
-/// Batch add users
-///
-/// `POST /phone/users/batch`
-batch_add_users(BatchAddUsers);
-/// Update multiple users' properties in batch
-///
-/// `PUT /phone/users/batch`
-update_users_properties_in_batch(UpdateUsersPropertiesInBatch);
-/// Get a user's profile
-///
-/// `GET /phone/users/{userId}`
-phone_user(PhoneUser);
-/// Update a user's profile
-///
-/// `PATCH /phone/users/{userId}`
-update_user_profile(UpdateUserProfile);
-/// Delete user call forward setting
-///
-/// `DELETE /phone/users/{userId}/call_forward_settings/{hourType}`
-delete_user_call_forward_setting(DeleteUserCallForwardSetting);
-/// Add user call forward setting
-///
-/// `POST /phone/users/{userId}/call_forward_settings/{hourType}`
-add_user_call_forward_setting(AddUserCallForwardSetting);
-/// Get user call handling setting
-///
-/// `GET /phone/users/{userId}/call_handling/settings`
-get_user_call_handling_setting(GetUserCallHandlingSetting);
-/// Update user call handling setting
-///
-/// `PATCH /phone/users/{userId}/call_handling/settings/{hourType}`
-update_user_call_handling_setting(UpdateUserCallHandlingSetting);
-/// Assign calling plan to a user
-///
-/// `POST /phone/users/{userId}/calling_plans`
-assign_calling_plan(AssignCallingPlan);
-/// Update user's calling plan
-///
-/// `PUT /phone/users/{userId}/calling_plans`
-update_calling_plan(UpdateCallingPlan);
-/// Unassign user's calling plan
-///
-/// `DELETE /phone/users/{userId}/calling_plans/{planType}`
-unassign_calling_plan(UnassignCallingPlan);
-/// Remove users' customized outbound caller ID phone numbers
-///
-/// `DELETE /phone/users/{userId}/outbound_caller_id/customized_numbers`
-delete_user_outbound_caller_numbers(DeleteUserOutboundCallerNumbers);
-/// List users' phone numbers for a customized outbound caller ID
-///
-/// `GET /phone/users/{userId}/outbound_caller_id/customized_numbers`
-list_user_customize_outbound_caller_numbers(ListUserCustomizeOutboundCallerNumbers);
-/// Add phone numbers for users' customized outbound caller ID
-///
-/// `POST /phone/users/{userId}/outbound_caller_id/customized_numbers`
-add_user_outbound_caller_numbers(AddUserOutboundCallerNumbers);
-/// Get user policy details
-///
-/// `GET /phone/users/{userId}/policies/{policyType}`
-get_user_policy_details(GetUserPolicyDetails);
-/// Update user policy
-///
-/// `PATCH /phone/users/{userId}/policies/{policyType}`
-update_user_policy(UpdateUserPolicy);
-/// Delete a user's profile profile setting
-///
-/// `DELETE /phone/users/{userId}/profile_settings/{settingType}`
-delete_user_profile_setting(DeleteUserProfileSetting);
-/// Add a user's profile setting
-///
-/// `POST /phone/users/{userId}/profile_settings/{settingType}`
-add_user_profile_setting(AddUserProfileSetting);
-/// Get a user's profile settings
-///
-/// `GET /phone/users/{userId}/settings`
-phone_user_settings(PhoneUserSettings);
-/// Update a user's profile settings
-///
-/// `PATCH /phone/users/{userId}/settings`
-update_user_settings(UpdateUserSettings);
-/// Delete a user's shared access setting
-///
-/// `DELETE /phone/users/{userId}/settings/{settingType}`
-delete_user_setting(DeleteUserSetting);
-/// Update a user's shared access setting
-///
-/// `PATCH /phone/users/{userId}/settings/{settingType}`
-update_user_setting(UpdateUserSetting);
-/// Add a user's shared access setting
-///
-/// `POST /phone/users/{userId}/settings/{settingType}`
-add_user_setting(AddUserSetting);
+/// The `Users` operations (24 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct Users<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Users` operations: [`groups::Users`](crate::client::groups::Users).
+    pub fn users(&self) -> Users<'_> {
+        Users(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl Users<'_> {
+    /// List phone users
+    ///
+    /// `GET /phone/users`: sends a [`ListPhoneUsers`](crate::ops::users::ListPhoneUsers).
+    #[inline]
+    pub async fn list_phone_users(
+        &self,
+        request: &crate::ops::users::ListPhoneUsers,
+    ) -> Result<crate::ops::users::ListPhoneUsersResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Batch add users
+    ///
+    /// `POST /phone/users/batch`: sends a [`BatchAddUsers`](crate::ops::users::BatchAddUsers).
+    #[inline]
+    pub async fn batch_add_users(
+        &self,
+        request: &crate::ops::users::BatchAddUsers,
+    ) -> Result<crate::ops::users::BatchAddUsersResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update multiple users' properties in batch
+    ///
+    /// `PUT /phone/users/batch`: sends a [`UpdateUsersPropertiesInBatch`](crate::ops::users::UpdateUsersPropertiesInBatch).
+    #[inline]
+    pub async fn update_users_properties_in_batch(
+        &self,
+        request: &crate::ops::users::UpdateUsersPropertiesInBatch,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get a user's profile
+    ///
+    /// `GET /phone/users/{userId}`: sends a [`PhoneUser`](crate::ops::users::PhoneUser).
+    #[inline]
+    pub async fn phone_user(
+        &self,
+        request: &crate::ops::users::PhoneUser,
+    ) -> Result<crate::ops::users::PhoneUserResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update a user's profile
+    ///
+    /// `PATCH /phone/users/{userId}`: sends a [`UpdateUserProfile`](crate::ops::users::UpdateUserProfile).
+    #[inline]
+    pub async fn update_user_profile(
+        &self,
+        request: &crate::ops::users::UpdateUserProfile,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete user call forward setting
+    ///
+    /// `DELETE /phone/users/{userId}/call_forward_settings/{hourType}`: sends a [`DeleteUserCallForwardSetting`](crate::ops::users::DeleteUserCallForwardSetting).
+    #[inline]
+    pub async fn delete_user_call_forward_setting(
+        &self,
+        request: &crate::ops::users::DeleteUserCallForwardSetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add user call forward setting
+    ///
+    /// `POST /phone/users/{userId}/call_forward_settings/{hourType}`: sends a [`AddUserCallForwardSetting`](crate::ops::users::AddUserCallForwardSetting).
+    #[inline]
+    pub async fn add_user_call_forward_setting(
+        &self,
+        request: &crate::ops::users::AddUserCallForwardSetting,
+    ) -> Result<crate::ops::users::AddUserCallForwardSettingResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get user call handling setting
+    ///
+    /// `GET /phone/users/{userId}/call_handling/settings`: sends a [`GetUserCallHandlingSetting`](crate::ops::users::GetUserCallHandlingSetting).
+    #[inline]
+    pub async fn get_user_call_handling_setting(
+        &self,
+        request: &crate::ops::users::GetUserCallHandlingSetting,
+    ) -> Result<crate::ops::users::GetUserCallHandlingSettingResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update user call handling setting
+    ///
+    /// `PATCH /phone/users/{userId}/call_handling/settings/{hourType}`: sends a [`UpdateUserCallHandlingSetting`](crate::ops::users::UpdateUserCallHandlingSetting).
+    #[inline]
+    pub async fn update_user_call_handling_setting(
+        &self,
+        request: &crate::ops::users::UpdateUserCallHandlingSetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Assign calling plan to a user
+    ///
+    /// `POST /phone/users/{userId}/calling_plans`: sends a [`AssignCallingPlan`](crate::ops::users::AssignCallingPlan).
+    #[inline]
+    pub async fn assign_calling_plan(
+        &self,
+        request: &crate::ops::users::AssignCallingPlan,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update user's calling plan
+    ///
+    /// `PUT /phone/users/{userId}/calling_plans`: sends a [`UpdateCallingPlan`](crate::ops::users::UpdateCallingPlan).
+    #[inline]
+    pub async fn update_calling_plan(
+        &self,
+        request: &crate::ops::users::UpdateCallingPlan,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Unassign user's calling plan
+    ///
+    /// `DELETE /phone/users/{userId}/calling_plans/{planType}`: sends a [`UnassignCallingPlan`](crate::ops::users::UnassignCallingPlan).
+    #[inline]
+    pub async fn unassign_calling_plan(
+        &self,
+        request: &crate::ops::users::UnassignCallingPlan,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Remove users' customized outbound caller ID phone numbers
+    ///
+    /// `DELETE /phone/users/{userId}/outbound_caller_id/customized_numbers`: sends a [`DeleteUserOutboundCallerNumbers`](crate::ops::users::DeleteUserOutboundCallerNumbers).
+    #[inline]
+    pub async fn delete_user_outbound_caller_numbers(
+        &self,
+        request: &crate::ops::users::DeleteUserOutboundCallerNumbers,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// List users' phone numbers for a customized outbound caller ID
+    ///
+    /// `GET /phone/users/{userId}/outbound_caller_id/customized_numbers`: sends a [`ListUserCustomizeOutboundCallerNumbers`](crate::ops::users::ListUserCustomizeOutboundCallerNumbers).
+    #[inline]
+    pub async fn list_user_customize_outbound_caller_numbers(
+        &self,
+        request: &crate::ops::users::ListUserCustomizeOutboundCallerNumbers,
+    ) -> Result<crate::ops::users::ListUserCustomizeOutboundCallerNumbersResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// Add phone numbers for users' customized outbound caller ID
+    ///
+    /// `POST /phone/users/{userId}/outbound_caller_id/customized_numbers`: sends a [`AddUserOutboundCallerNumbers`](crate::ops::users::AddUserOutboundCallerNumbers).
+    #[inline]
+    pub async fn add_user_outbound_caller_numbers(
+        &self,
+        request: &crate::ops::users::AddUserOutboundCallerNumbers,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get user policy details
+    ///
+    /// `GET /phone/users/{userId}/policies/{policyType}`: sends a [`GetUserPolicyDetails`](crate::ops::users::GetUserPolicyDetails).
+    #[inline]
+    pub async fn get_user_policy_details(
+        &self,
+        request: &crate::ops::users::GetUserPolicyDetails,
+    ) -> Result<crate::ops::users::GetUserPolicyDetailsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update user policy
+    ///
+    /// `PATCH /phone/users/{userId}/policies/{policyType}`: sends a [`UpdateUserPolicy`](crate::ops::users::UpdateUserPolicy).
+    #[inline]
+    pub async fn update_user_policy(
+        &self,
+        request: &crate::ops::users::UpdateUserPolicy,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete a user's profile profile setting
+    ///
+    /// `DELETE /phone/users/{userId}/profile_settings/{settingType}`: sends a [`DeleteUserProfileSetting`](crate::ops::users::DeleteUserProfileSetting).
+    #[inline]
+    pub async fn delete_user_profile_setting(
+        &self,
+        request: &crate::ops::users::DeleteUserProfileSetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add a user's profile setting
+    ///
+    /// `POST /phone/users/{userId}/profile_settings/{settingType}`: sends a [`AddUserProfileSetting`](crate::ops::users::AddUserProfileSetting).
+    #[inline]
+    pub async fn add_user_profile_setting(
+        &self,
+        request: &crate::ops::users::AddUserProfileSetting,
+    ) -> Result<crate::ops::users::AddUserProfileSettingResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get a user's profile settings
+    ///
+    /// `GET /phone/users/{userId}/settings`: sends a [`PhoneUserSettings`](crate::ops::users::PhoneUserSettings).
+    #[inline]
+    pub async fn phone_user_settings(
+        &self,
+        request: &crate::ops::users::PhoneUserSettings,
+    ) -> Result<crate::ops::users::PhoneUserSettingsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update a user's profile settings
+    ///
+    /// `PATCH /phone/users/{userId}/settings`: sends a [`UpdateUserSettings`](crate::ops::users::UpdateUserSettings).
+    #[inline]
+    pub async fn update_user_settings(
+        &self,
+        request: &crate::ops::users::UpdateUserSettings,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete a user's shared access setting
+    ///
+    /// `DELETE /phone/users/{userId}/settings/{settingType}`: sends a [`DeleteUserSetting`](crate::ops::users::DeleteUserSetting).
+    #[inline]
+    pub async fn delete_user_setting(
+        &self,
+        request: &crate::ops::users::DeleteUserSetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update a user's shared access setting
+    ///
+    /// `PATCH /phone/users/{userId}/settings/{settingType}`: sends a [`UpdateUserSetting`](crate::ops::users::UpdateUserSetting).
+    #[inline]
+    pub async fn update_user_setting(
+        &self,
+        request: &crate::ops::users::UpdateUserSetting,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add a user's shared access setting
+    ///
+    /// `POST /phone/users/{userId}/settings/{settingType}`: sends a [`AddUserSetting`](crate::ops::users::AddUserSetting).
+    #[inline]
+    pub async fn add_user_setting(
+        &self,
+        request: &crate::ops::users::AddUserSetting,
+    ) -> Result<crate::ops::users::AddUserSettingResponse, crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Users` operations (24 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Users<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Users` operations: [`groups::blocking::Users`](crate::client::groups::blocking::Users).
+        pub fn users(&self) -> Users<'_> {
+            Users(self)
+        }
+    }
+
+    impl Users<'_> {
+        /// List phone users
+        ///
+        /// `GET /phone/users`: sends a [`ListPhoneUsers`](crate::ops::users::ListPhoneUsers).
+        #[inline]
+        pub fn list_phone_users(
+            &self,
+            request: &crate::ops::users::ListPhoneUsers,
+        ) -> Result<crate::ops::users::ListPhoneUsersResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Batch add users
+        ///
+        /// `POST /phone/users/batch`: sends a [`BatchAddUsers`](crate::ops::users::BatchAddUsers).
+        #[inline]
+        pub fn batch_add_users(
+            &self,
+            request: &crate::ops::users::BatchAddUsers,
+        ) -> Result<crate::ops::users::BatchAddUsersResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Update multiple users' properties in batch
+        ///
+        /// `PUT /phone/users/batch`: sends a [`UpdateUsersPropertiesInBatch`](crate::ops::users::UpdateUsersPropertiesInBatch).
+        #[inline]
+        pub fn update_users_properties_in_batch(
+            &self,
+            request: &crate::ops::users::UpdateUsersPropertiesInBatch,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get a user's profile
+        ///
+        /// `GET /phone/users/{userId}`: sends a [`PhoneUser`](crate::ops::users::PhoneUser).
+        #[inline]
+        pub fn phone_user(
+            &self,
+            request: &crate::ops::users::PhoneUser,
+        ) -> Result<crate::ops::users::PhoneUserResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Update a user's profile
+        ///
+        /// `PATCH /phone/users/{userId}`: sends a [`UpdateUserProfile`](crate::ops::users::UpdateUserProfile).
+        #[inline]
+        pub fn update_user_profile(
+            &self,
+            request: &crate::ops::users::UpdateUserProfile,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete user call forward setting
+        ///
+        /// `DELETE /phone/users/{userId}/call_forward_settings/{hourType}`: sends a [`DeleteUserCallForwardSetting`](crate::ops::users::DeleteUserCallForwardSetting).
+        #[inline]
+        pub fn delete_user_call_forward_setting(
+            &self,
+            request: &crate::ops::users::DeleteUserCallForwardSetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Add user call forward setting
+        ///
+        /// `POST /phone/users/{userId}/call_forward_settings/{hourType}`: sends a [`AddUserCallForwardSetting`](crate::ops::users::AddUserCallForwardSetting).
+        #[inline]
+        pub fn add_user_call_forward_setting(
+            &self,
+            request: &crate::ops::users::AddUserCallForwardSetting,
+        ) -> Result<crate::ops::users::AddUserCallForwardSettingResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get user call handling setting
+        ///
+        /// `GET /phone/users/{userId}/call_handling/settings`: sends a [`GetUserCallHandlingSetting`](crate::ops::users::GetUserCallHandlingSetting).
+        #[inline]
+        pub fn get_user_call_handling_setting(
+            &self,
+            request: &crate::ops::users::GetUserCallHandlingSetting,
+        ) -> Result<crate::ops::users::GetUserCallHandlingSettingResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Update user call handling setting
+        ///
+        /// `PATCH /phone/users/{userId}/call_handling/settings/{hourType}`: sends a [`UpdateUserCallHandlingSetting`](crate::ops::users::UpdateUserCallHandlingSetting).
+        #[inline]
+        pub fn update_user_call_handling_setting(
+            &self,
+            request: &crate::ops::users::UpdateUserCallHandlingSetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Assign calling plan to a user
+        ///
+        /// `POST /phone/users/{userId}/calling_plans`: sends a [`AssignCallingPlan`](crate::ops::users::AssignCallingPlan).
+        #[inline]
+        pub fn assign_calling_plan(
+            &self,
+            request: &crate::ops::users::AssignCallingPlan,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Update user's calling plan
+        ///
+        /// `PUT /phone/users/{userId}/calling_plans`: sends a [`UpdateCallingPlan`](crate::ops::users::UpdateCallingPlan).
+        #[inline]
+        pub fn update_calling_plan(
+            &self,
+            request: &crate::ops::users::UpdateCallingPlan,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Unassign user's calling plan
+        ///
+        /// `DELETE /phone/users/{userId}/calling_plans/{planType}`: sends a [`UnassignCallingPlan`](crate::ops::users::UnassignCallingPlan).
+        #[inline]
+        pub fn unassign_calling_plan(
+            &self,
+            request: &crate::ops::users::UnassignCallingPlan,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Remove users' customized outbound caller ID phone numbers
+        ///
+        /// `DELETE /phone/users/{userId}/outbound_caller_id/customized_numbers`: sends a [`DeleteUserOutboundCallerNumbers`](crate::ops::users::DeleteUserOutboundCallerNumbers).
+        #[inline]
+        pub fn delete_user_outbound_caller_numbers(
+            &self,
+            request: &crate::ops::users::DeleteUserOutboundCallerNumbers,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// List users' phone numbers for a customized outbound caller ID
+        ///
+        /// `GET /phone/users/{userId}/outbound_caller_id/customized_numbers`: sends a [`ListUserCustomizeOutboundCallerNumbers`](crate::ops::users::ListUserCustomizeOutboundCallerNumbers).
+        #[inline]
+        pub fn list_user_customize_outbound_caller_numbers(
+            &self,
+            request: &crate::ops::users::ListUserCustomizeOutboundCallerNumbers,
+        ) -> Result<crate::ops::users::ListUserCustomizeOutboundCallerNumbersResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Add phone numbers for users' customized outbound caller ID
+        ///
+        /// `POST /phone/users/{userId}/outbound_caller_id/customized_numbers`: sends a [`AddUserOutboundCallerNumbers`](crate::ops::users::AddUserOutboundCallerNumbers).
+        #[inline]
+        pub fn add_user_outbound_caller_numbers(
+            &self,
+            request: &crate::ops::users::AddUserOutboundCallerNumbers,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get user policy details
+        ///
+        /// `GET /phone/users/{userId}/policies/{policyType}`: sends a [`GetUserPolicyDetails`](crate::ops::users::GetUserPolicyDetails).
+        #[inline]
+        pub fn get_user_policy_details(
+            &self,
+            request: &crate::ops::users::GetUserPolicyDetails,
+        ) -> Result<crate::ops::users::GetUserPolicyDetailsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Update user policy
+        ///
+        /// `PATCH /phone/users/{userId}/policies/{policyType}`: sends a [`UpdateUserPolicy`](crate::ops::users::UpdateUserPolicy).
+        #[inline]
+        pub fn update_user_policy(
+            &self,
+            request: &crate::ops::users::UpdateUserPolicy,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete a user's profile profile setting
+        ///
+        /// `DELETE /phone/users/{userId}/profile_settings/{settingType}`: sends a [`DeleteUserProfileSetting`](crate::ops::users::DeleteUserProfileSetting).
+        #[inline]
+        pub fn delete_user_profile_setting(
+            &self,
+            request: &crate::ops::users::DeleteUserProfileSetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Add a user's profile setting
+        ///
+        /// `POST /phone/users/{userId}/profile_settings/{settingType}`: sends a [`AddUserProfileSetting`](crate::ops::users::AddUserProfileSetting).
+        #[inline]
+        pub fn add_user_profile_setting(
+            &self,
+            request: &crate::ops::users::AddUserProfileSetting,
+        ) -> Result<crate::ops::users::AddUserProfileSettingResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get a user's profile settings
+        ///
+        /// `GET /phone/users/{userId}/settings`: sends a [`PhoneUserSettings`](crate::ops::users::PhoneUserSettings).
+        #[inline]
+        pub fn phone_user_settings(
+            &self,
+            request: &crate::ops::users::PhoneUserSettings,
+        ) -> Result<crate::ops::users::PhoneUserSettingsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Update a user's profile settings
+        ///
+        /// `PATCH /phone/users/{userId}/settings`: sends a [`UpdateUserSettings`](crate::ops::users::UpdateUserSettings).
+        #[inline]
+        pub fn update_user_settings(
+            &self,
+            request: &crate::ops::users::UpdateUserSettings,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete a user's shared access setting
+        ///
+        /// `DELETE /phone/users/{userId}/settings/{settingType}`: sends a [`DeleteUserSetting`](crate::ops::users::DeleteUserSetting).
+        #[inline]
+        pub fn delete_user_setting(
+            &self,
+            request: &crate::ops::users::DeleteUserSetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Update a user's shared access setting
+        ///
+        /// `PATCH /phone/users/{userId}/settings/{settingType}`: sends a [`UpdateUserSetting`](crate::ops::users::UpdateUserSetting).
+        #[inline]
+        pub fn update_user_setting(
+            &self,
+            request: &crate::ops::users::UpdateUserSetting,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Add a user's shared access setting
+        ///
+        /// `POST /phone/users/{userId}/settings/{settingType}`: sends a [`AddUserSetting`](crate::ops::users::AddUserSetting).
+        #[inline]
+        pub fn add_user_setting(
+            &self,
+            request: &crate::ops::users::AddUserSetting,
+        ) -> Result<crate::ops::users::AddUserSettingResponse, crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

@@ -4,41 +4,204 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Voicemails`: 8 operations.
-voicemails => Voicemails {
-/// Get a voicemail by call element ID
-///
-/// `GET /phone/call_element/{callElementId}/voice_mail`
-get_voicemail_details_by_call_element_id(GetVoicemailDetailsByCallElementId);
-/// Get user voicemail details from a call log
-///
-/// `GET /phone/users/{userId}/call_logs/{id}/voice_mail`
-#[deprecated]
-get_voicemail_details_by_call_id_or_call_log_id(GetVoicemailDetailsByCallIdOrCallLogId);
-/// Get user's voicemails
-///
-/// `GET /phone/users/{userId}/voice_mails`
-phone_user_voice_mails(PhoneUserVoiceMails);
-/// Get account voicemails
-///
-/// `GET /phone/voice_mails`
-account_voice_mails(AccountVoiceMails);
-/// Download a phone voicemail
-///
-/// `GET /phone/voice_mails/download/{fileId}`
-phone_download_voicemail_file(PhoneDownloadVoicemailFile);
-/// Delete a voicemail
-///
-/// `DELETE /phone/voice_mails/{voicemailId}`
-delete_voicemail(DeleteVoicemail);
-/// Get voicemail details
-///
-/// `GET /phone/voice_mails/{voicemailId}`
-get_voicemail_details(GetVoicemailDetails);
-/// Update Voicemail Read Status
-///
-/// `PATCH /phone/voice_mails/{voicemailId}`
-update_voicemail_read_status(UpdateVoicemailReadStatus);
+/// The `Voicemails` operations (8 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct Voicemails<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Voicemails` operations: [`groups::Voicemails`](crate::client::groups::Voicemails).
+    pub fn voicemails(&self) -> Voicemails<'_> {
+        Voicemails(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl Voicemails<'_> {
+    /// Get a voicemail by call element ID
+    ///
+    /// `GET /phone/call_element/{callElementId}/voice_mail`: sends a [`GetVoicemailDetailsByCallElementId`](crate::ops::voicemails::GetVoicemailDetailsByCallElementId).
+    #[inline]
+    pub async fn get_voicemail_details_by_call_element_id(
+        &self,
+        request: &crate::ops::voicemails::GetVoicemailDetailsByCallElementId,
+    ) -> Result<crate::ops::voicemails::GetVoicemailDetailsByCallElementIdResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// Get user voicemail details from a call log
+    ///
+    /// `GET /phone/users/{userId}/call_logs/{id}/voice_mail`: sends a [`GetVoicemailDetailsByCallIdOrCallLogId`](crate::ops::voicemails::GetVoicemailDetailsByCallIdOrCallLogId).
+    #[deprecated(note = "Zoom marks this operation deprecated")]
+    #[inline]
+    pub async fn get_voicemail_details_by_call_id_or_call_log_id(
+        &self,
+        request: &crate::ops::voicemails::GetVoicemailDetailsByCallIdOrCallLogId,
+    ) -> Result<crate::ops::voicemails::GetVoicemailDetailsByCallIdOrCallLogIdResponse, crate::Error>
+    {
+        self.0.send(request).await
+    }
+    /// Get user's voicemails
+    ///
+    /// `GET /phone/users/{userId}/voice_mails`: sends a [`PhoneUserVoiceMails`](crate::ops::voicemails::PhoneUserVoiceMails).
+    #[inline]
+    pub async fn phone_user_voice_mails(
+        &self,
+        request: &crate::ops::voicemails::PhoneUserVoiceMails,
+    ) -> Result<crate::ops::voicemails::PhoneUserVoiceMailsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get account voicemails
+    ///
+    /// `GET /phone/voice_mails`: sends a [`AccountVoiceMails`](crate::ops::voicemails::AccountVoiceMails).
+    #[inline]
+    pub async fn account_voice_mails(
+        &self,
+        request: &crate::ops::voicemails::AccountVoiceMails,
+    ) -> Result<crate::ops::voicemails::AccountVoiceMailsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Download a phone voicemail
+    ///
+    /// `GET /phone/voice_mails/download/{fileId}`: sends a [`PhoneDownloadVoicemailFile`](crate::ops::voicemails::PhoneDownloadVoicemailFile).
+    #[inline]
+    pub async fn phone_download_voicemail_file(
+        &self,
+        request: &crate::ops::voicemails::PhoneDownloadVoicemailFile,
+    ) -> Result<crate::typed::Binary, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Delete a voicemail
+    ///
+    /// `DELETE /phone/voice_mails/{voicemailId}`: sends a [`DeleteVoicemail`](crate::ops::voicemails::DeleteVoicemail).
+    #[inline]
+    pub async fn delete_voicemail(
+        &self,
+        request: &crate::ops::voicemails::DeleteVoicemail,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get voicemail details
+    ///
+    /// `GET /phone/voice_mails/{voicemailId}`: sends a [`GetVoicemailDetails`](crate::ops::voicemails::GetVoicemailDetails).
+    #[inline]
+    pub async fn get_voicemail_details(
+        &self,
+        request: &crate::ops::voicemails::GetVoicemailDetails,
+    ) -> Result<crate::ops::voicemails::GetVoicemailDetailsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update Voicemail Read Status
+    ///
+    /// `PATCH /phone/voice_mails/{voicemailId}`: sends a [`UpdateVoicemailReadStatus`](crate::ops::voicemails::UpdateVoicemailReadStatus).
+    #[inline]
+    pub async fn update_voicemail_read_status(
+        &self,
+        request: &crate::ops::voicemails::UpdateVoicemailReadStatus,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Voicemails` operations (8 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Voicemails<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Voicemails` operations: [`groups::blocking::Voicemails`](crate::client::groups::blocking::Voicemails).
+        pub fn voicemails(&self) -> Voicemails<'_> {
+            Voicemails(self)
+        }
+    }
+
+    impl Voicemails<'_> {
+        /// Get a voicemail by call element ID
+        ///
+        /// `GET /phone/call_element/{callElementId}/voice_mail`: sends a [`GetVoicemailDetailsByCallElementId`](crate::ops::voicemails::GetVoicemailDetailsByCallElementId).
+        #[inline]
+        pub fn get_voicemail_details_by_call_element_id(
+            &self,
+            request: &crate::ops::voicemails::GetVoicemailDetailsByCallElementId,
+        ) -> Result<crate::ops::voicemails::GetVoicemailDetailsByCallElementIdResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Get user voicemail details from a call log
+        ///
+        /// `GET /phone/users/{userId}/call_logs/{id}/voice_mail`: sends a [`GetVoicemailDetailsByCallIdOrCallLogId`](crate::ops::voicemails::GetVoicemailDetailsByCallIdOrCallLogId).
+        #[deprecated(note = "Zoom marks this operation deprecated")]
+        #[inline]
+        pub fn get_voicemail_details_by_call_id_or_call_log_id(
+            &self,
+            request: &crate::ops::voicemails::GetVoicemailDetailsByCallIdOrCallLogId,
+        ) -> Result<
+            crate::ops::voicemails::GetVoicemailDetailsByCallIdOrCallLogIdResponse,
+            crate::Error,
+        > {
+            self.0.send(request)
+        }
+        /// Get user's voicemails
+        ///
+        /// `GET /phone/users/{userId}/voice_mails`: sends a [`PhoneUserVoiceMails`](crate::ops::voicemails::PhoneUserVoiceMails).
+        #[inline]
+        pub fn phone_user_voice_mails(
+            &self,
+            request: &crate::ops::voicemails::PhoneUserVoiceMails,
+        ) -> Result<crate::ops::voicemails::PhoneUserVoiceMailsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Get account voicemails
+        ///
+        /// `GET /phone/voice_mails`: sends a [`AccountVoiceMails`](crate::ops::voicemails::AccountVoiceMails).
+        #[inline]
+        pub fn account_voice_mails(
+            &self,
+            request: &crate::ops::voicemails::AccountVoiceMails,
+        ) -> Result<crate::ops::voicemails::AccountVoiceMailsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Download a phone voicemail
+        ///
+        /// `GET /phone/voice_mails/download/{fileId}`: sends a [`PhoneDownloadVoicemailFile`](crate::ops::voicemails::PhoneDownloadVoicemailFile).
+        #[inline]
+        pub fn phone_download_voicemail_file(
+            &self,
+            request: &crate::ops::voicemails::PhoneDownloadVoicemailFile,
+        ) -> Result<crate::typed::Binary, crate::Error> {
+            self.0.send(request)
+        }
+        /// Delete a voicemail
+        ///
+        /// `DELETE /phone/voice_mails/{voicemailId}`: sends a [`DeleteVoicemail`](crate::ops::voicemails::DeleteVoicemail).
+        #[inline]
+        pub fn delete_voicemail(
+            &self,
+            request: &crate::ops::voicemails::DeleteVoicemail,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get voicemail details
+        ///
+        /// `GET /phone/voice_mails/{voicemailId}`: sends a [`GetVoicemailDetails`](crate::ops::voicemails::GetVoicemailDetails).
+        #[inline]
+        pub fn get_voicemail_details(
+            &self,
+            request: &crate::ops::voicemails::GetVoicemailDetails,
+        ) -> Result<crate::ops::voicemails::GetVoicemailDetailsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Update Voicemail Read Status
+        ///
+        /// `PATCH /phone/voice_mails/{voicemailId}`: sends a [`UpdateVoicemailReadStatus`](crate::ops::voicemails::UpdateVoicemailReadStatus).
+        #[inline]
+        pub fn update_voicemail_read_status(
+            &self,
+            request: &crate::ops::voicemails::UpdateVoicemailReadStatus,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

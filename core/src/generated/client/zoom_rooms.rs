@@ -4,48 +4,237 @@
 // Deprecated operations stay callable; their methods carry the mark.
 #![allow(deprecated)]
 
-crate::client::operation_group! {
-/// `Zoom Rooms`: 10 operations.
-zoom_rooms => ZoomRooms {
-/// List Zoom Rooms under Zoom Phone license
-///
-/// `GET /phone/rooms`
-list_zoom_rooms(ListZoomRooms);
-/// Add a Zoom Room to a Zoom Phone
-///
-/// `POST /phone/rooms`
-add_zoom_room(AddZoomRoom);
-/// List Zoom Rooms without Zoom Phone assignment
-///
-/// `GET /phone/rooms/unassigned`
-list_unassigned_zoom_rooms(ListUnassignedZoomRooms);
-/// Remove a Zoom Room from a ZP account
-///
-/// `DELETE /phone/rooms/{roomId}`
-remove_zoom_room(RemoveZoomRoom);
-/// Get a Zoom Room under Zoom Phone license
-///
-/// `GET /phone/rooms/{roomId}`
-get_zoom_room(GetZoomRoom);
-/// Update a Zoom Room under Zoom Phone license
-///
-/// `PATCH /phone/rooms/{roomId}`
-update_zoom_room(UpdateZoomRoom);
-/// Assign calling plans to a Zoom Room
-///
-/// `POST /phone/rooms/{roomId}/calling_plans`
-assign_calling_plan_to_room(AssignCallingPlanToRoom);
-/// Remove a calling plan from a Zoom Room
-///
-/// `DELETE /phone/rooms/{roomId}/calling_plans/{type}`
-unassign_calling_plan_from_room(UnassignCallingPlanFromRoom);
-/// Assign phone numbers to a Zoom Room
-///
-/// `POST /phone/rooms/{roomId}/phone_numbers`
-assign_phone_number_to_zoom_room(AssignPhoneNumberToZoomRoom);
-/// Remove a phone number from a Zoom Room
-///
-/// `DELETE /phone/rooms/{roomId}/phone_numbers/{phoneNumberId}`
-unassign_phone_number_from_zoom_room(UnassignPhoneNumberFromZoomRoom);
+/// The `Zoom Rooms` operations (10 of them) on the [`ZoomPhone`](crate::client::ZoomPhone) it borrows.
+#[cfg(feature = "async-client")]
+#[derive(Debug, Clone, Copy)]
+pub struct ZoomRooms<'a>(&'a crate::client::ZoomPhone);
+
+#[cfg(feature = "async-client")]
+impl crate::client::ZoomPhone {
+    /// The `Zoom Rooms` operations: [`groups::ZoomRooms`](crate::client::groups::ZoomRooms).
+    pub fn zoom_rooms(&self) -> ZoomRooms<'_> {
+        ZoomRooms(self)
+    }
 }
+
+#[cfg(feature = "async-client")]
+impl ZoomRooms<'_> {
+    /// List Zoom Rooms under Zoom Phone license
+    ///
+    /// `GET /phone/rooms`: sends a [`ListZoomRooms`](crate::ops::zoom_rooms::ListZoomRooms).
+    #[inline]
+    pub async fn list_zoom_rooms(
+        &self,
+        request: &crate::ops::zoom_rooms::ListZoomRooms,
+    ) -> Result<crate::ops::zoom_rooms::ListZoomRoomsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Add a Zoom Room to a Zoom Phone
+    ///
+    /// `POST /phone/rooms`: sends a [`AddZoomRoom`](crate::ops::zoom_rooms::AddZoomRoom).
+    #[inline]
+    pub async fn add_zoom_room(
+        &self,
+        request: &crate::ops::zoom_rooms::AddZoomRoom,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// List Zoom Rooms without Zoom Phone assignment
+    ///
+    /// `GET /phone/rooms/unassigned`: sends a [`ListUnassignedZoomRooms`](crate::ops::zoom_rooms::ListUnassignedZoomRooms).
+    #[inline]
+    pub async fn list_unassigned_zoom_rooms(
+        &self,
+        request: &crate::ops::zoom_rooms::ListUnassignedZoomRooms,
+    ) -> Result<crate::ops::zoom_rooms::ListUnassignedZoomRoomsResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Remove a Zoom Room from a ZP account
+    ///
+    /// `DELETE /phone/rooms/{roomId}`: sends a [`RemoveZoomRoom`](crate::ops::zoom_rooms::RemoveZoomRoom).
+    #[inline]
+    pub async fn remove_zoom_room(
+        &self,
+        request: &crate::ops::zoom_rooms::RemoveZoomRoom,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Get a Zoom Room under Zoom Phone license
+    ///
+    /// `GET /phone/rooms/{roomId}`: sends a [`GetZoomRoom`](crate::ops::zoom_rooms::GetZoomRoom).
+    #[inline]
+    pub async fn get_zoom_room(
+        &self,
+        request: &crate::ops::zoom_rooms::GetZoomRoom,
+    ) -> Result<crate::ops::zoom_rooms::GetZoomRoomResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Update a Zoom Room under Zoom Phone license
+    ///
+    /// `PATCH /phone/rooms/{roomId}`: sends a [`UpdateZoomRoom`](crate::ops::zoom_rooms::UpdateZoomRoom).
+    #[inline]
+    pub async fn update_zoom_room(
+        &self,
+        request: &crate::ops::zoom_rooms::UpdateZoomRoom,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Assign calling plans to a Zoom Room
+    ///
+    /// `POST /phone/rooms/{roomId}/calling_plans`: sends a [`AssignCallingPlanToRoom`](crate::ops::zoom_rooms::AssignCallingPlanToRoom).
+    #[inline]
+    pub async fn assign_calling_plan_to_room(
+        &self,
+        request: &crate::ops::zoom_rooms::AssignCallingPlanToRoom,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Remove a calling plan from a Zoom Room
+    ///
+    /// `DELETE /phone/rooms/{roomId}/calling_plans/{type}`: sends a [`UnassignCallingPlanFromRoom`](crate::ops::zoom_rooms::UnassignCallingPlanFromRoom).
+    #[inline]
+    pub async fn unassign_calling_plan_from_room(
+        &self,
+        request: &crate::ops::zoom_rooms::UnassignCallingPlanFromRoom,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+    /// Assign phone numbers to a Zoom Room
+    ///
+    /// `POST /phone/rooms/{roomId}/phone_numbers`: sends a [`AssignPhoneNumberToZoomRoom`](crate::ops::zoom_rooms::AssignPhoneNumberToZoomRoom).
+    #[inline]
+    pub async fn assign_phone_number_to_zoom_room(
+        &self,
+        request: &crate::ops::zoom_rooms::AssignPhoneNumberToZoomRoom,
+    ) -> Result<crate::ops::zoom_rooms::AssignPhoneNumberToZoomRoomResponse, crate::Error> {
+        self.0.send(request).await
+    }
+    /// Remove a phone number from a Zoom Room
+    ///
+    /// `DELETE /phone/rooms/{roomId}/phone_numbers/{phoneNumberId}`: sends a [`UnassignPhoneNumberFromZoomRoom`](crate::ops::zoom_rooms::UnassignPhoneNumberFromZoomRoom).
+    #[inline]
+    pub async fn unassign_phone_number_from_zoom_room(
+        &self,
+        request: &crate::ops::zoom_rooms::UnassignPhoneNumberFromZoomRoom,
+    ) -> Result<(), crate::Error> {
+        self.0.send(request).await
+    }
+}
+
+#[cfg(feature = "blocking-client")]
+pub mod blocking {
+    /// The `Zoom Rooms` operations (10 of them) on the [`ZoomPhone`](crate::client::blocking::ZoomPhone) it borrows.
+    #[derive(Debug, Clone, Copy)]
+    pub struct ZoomRooms<'a>(&'a crate::client::blocking::ZoomPhone);
+
+    impl crate::client::blocking::ZoomPhone {
+        /// The `Zoom Rooms` operations: [`groups::blocking::ZoomRooms`](crate::client::groups::blocking::ZoomRooms).
+        pub fn zoom_rooms(&self) -> ZoomRooms<'_> {
+            ZoomRooms(self)
+        }
+    }
+
+    impl ZoomRooms<'_> {
+        /// List Zoom Rooms under Zoom Phone license
+        ///
+        /// `GET /phone/rooms`: sends a [`ListZoomRooms`](crate::ops::zoom_rooms::ListZoomRooms).
+        #[inline]
+        pub fn list_zoom_rooms(
+            &self,
+            request: &crate::ops::zoom_rooms::ListZoomRooms,
+        ) -> Result<crate::ops::zoom_rooms::ListZoomRoomsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Add a Zoom Room to a Zoom Phone
+        ///
+        /// `POST /phone/rooms`: sends a [`AddZoomRoom`](crate::ops::zoom_rooms::AddZoomRoom).
+        #[inline]
+        pub fn add_zoom_room(
+            &self,
+            request: &crate::ops::zoom_rooms::AddZoomRoom,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// List Zoom Rooms without Zoom Phone assignment
+        ///
+        /// `GET /phone/rooms/unassigned`: sends a [`ListUnassignedZoomRooms`](crate::ops::zoom_rooms::ListUnassignedZoomRooms).
+        #[inline]
+        pub fn list_unassigned_zoom_rooms(
+            &self,
+            request: &crate::ops::zoom_rooms::ListUnassignedZoomRooms,
+        ) -> Result<crate::ops::zoom_rooms::ListUnassignedZoomRoomsResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Remove a Zoom Room from a ZP account
+        ///
+        /// `DELETE /phone/rooms/{roomId}`: sends a [`RemoveZoomRoom`](crate::ops::zoom_rooms::RemoveZoomRoom).
+        #[inline]
+        pub fn remove_zoom_room(
+            &self,
+            request: &crate::ops::zoom_rooms::RemoveZoomRoom,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Get a Zoom Room under Zoom Phone license
+        ///
+        /// `GET /phone/rooms/{roomId}`: sends a [`GetZoomRoom`](crate::ops::zoom_rooms::GetZoomRoom).
+        #[inline]
+        pub fn get_zoom_room(
+            &self,
+            request: &crate::ops::zoom_rooms::GetZoomRoom,
+        ) -> Result<crate::ops::zoom_rooms::GetZoomRoomResponse, crate::Error> {
+            self.0.send(request)
+        }
+        /// Update a Zoom Room under Zoom Phone license
+        ///
+        /// `PATCH /phone/rooms/{roomId}`: sends a [`UpdateZoomRoom`](crate::ops::zoom_rooms::UpdateZoomRoom).
+        #[inline]
+        pub fn update_zoom_room(
+            &self,
+            request: &crate::ops::zoom_rooms::UpdateZoomRoom,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Assign calling plans to a Zoom Room
+        ///
+        /// `POST /phone/rooms/{roomId}/calling_plans`: sends a [`AssignCallingPlanToRoom`](crate::ops::zoom_rooms::AssignCallingPlanToRoom).
+        #[inline]
+        pub fn assign_calling_plan_to_room(
+            &self,
+            request: &crate::ops::zoom_rooms::AssignCallingPlanToRoom,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Remove a calling plan from a Zoom Room
+        ///
+        /// `DELETE /phone/rooms/{roomId}/calling_plans/{type}`: sends a [`UnassignCallingPlanFromRoom`](crate::ops::zoom_rooms::UnassignCallingPlanFromRoom).
+        #[inline]
+        pub fn unassign_calling_plan_from_room(
+            &self,
+            request: &crate::ops::zoom_rooms::UnassignCallingPlanFromRoom,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+        /// Assign phone numbers to a Zoom Room
+        ///
+        /// `POST /phone/rooms/{roomId}/phone_numbers`: sends a [`AssignPhoneNumberToZoomRoom`](crate::ops::zoom_rooms::AssignPhoneNumberToZoomRoom).
+        #[inline]
+        pub fn assign_phone_number_to_zoom_room(
+            &self,
+            request: &crate::ops::zoom_rooms::AssignPhoneNumberToZoomRoom,
+        ) -> Result<crate::ops::zoom_rooms::AssignPhoneNumberToZoomRoomResponse, crate::Error>
+        {
+            self.0.send(request)
+        }
+        /// Remove a phone number from a Zoom Room
+        ///
+        /// `DELETE /phone/rooms/{roomId}/phone_numbers/{phoneNumberId}`: sends a [`UnassignPhoneNumberFromZoomRoom`](crate::ops::zoom_rooms::UnassignPhoneNumberFromZoomRoom).
+        #[inline]
+        pub fn unassign_phone_number_from_zoom_room(
+            &self,
+            request: &crate::ops::zoom_rooms::UnassignPhoneNumberFromZoomRoom,
+        ) -> Result<(), crate::Error> {
+            self.0.send(request)
+        }
+    }
 }

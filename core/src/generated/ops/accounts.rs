@@ -8,31 +8,31 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponse {
     pub ad_hoc_call_recording: Option<ListZoomPhoneAccountSettingsResponseAdHocCallRecording>,
     pub advanced_encryption: Option<ListZoomPhoneAccountSettingsResponseAdvancedEncryption>,
     pub allow_end_user_edit_call_handling:
-        Option<ListZoomPhoneAccountSettingsResponseAllowEndUserEditCallHandling>,
+        Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
     pub allow_mobile_home_phone_callout:
-        Option<ListZoomPhoneAccountSettingsResponseAllowMobileHomePhoneCallout>,
+        Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
     pub allowed_call_locations: Option<ListZoomPhoneAccountSettingsResponseAllowedCallLocations>,
-    pub audio_intercom: Option<ListZoomPhoneAccountSettingsResponseAudioIntercom>,
+    pub audio_intercom: Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
     pub auto_call_from_third_party_apps:
-        Option<ListZoomPhoneAccountSettingsResponseAutoCallFromThirdPartyApps>,
+        Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
     pub auto_call_recording: Option<ListZoomPhoneAccountSettingsResponseAutoCallRecording>,
     pub auto_delete_data_after_retention_duration:
-        Option<ListZoomPhoneAccountSettingsResponseAutoDeleteDataAfterRetentionDuration>,
+        Option<ListZoomPhoneResponseAutoDeleteDataAfterRetentionDuration>,
     pub auto_opt_out_in_call_queue:
         Option<ListZoomPhoneAccountSettingsResponseAutoOptOutInCallQueue>,
     pub block_calls_as_threat: Option<ListZoomPhoneAccountSettingsResponseBlockCallsAsThreat>,
     pub block_calls_without_caller_id:
-        Option<ListZoomPhoneAccountSettingsResponseBlockCallsWithoutCallerId>,
+        Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
     pub block_external_calls: Option<ListZoomPhoneAccountSettingsResponseBlockExternalCalls>,
     pub block_list_for_inbound_calls_and_messaging:
-        Option<ListZoomPhoneAccountSettingsResponseBlockListForInboundCallsAndMessaging>,
+        Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
     pub call_handling_forwarding_to_other_users:
-        Option<ListZoomPhoneAccountSettingsResponseCallHandlingForwardingToOtherUsers>,
+        Option<ListZoomPhoneResponseCallHandlingForwardingToOtherUsers>,
     pub call_live_transcription: Option<ListZoomPhoneAccountSettingsResponseCallLiveTranscription>,
     pub call_overflow: Option<ListZoomPhoneAccountSettingsResponseCallOverflow>,
     pub call_park: Option<ListZoomPhoneAccountSettingsResponseCallPark>,
@@ -40,107 +40,420 @@ pub struct ListZoomPhoneAccountSettingsResponse {
         Option<ListZoomPhoneAccountSettingsResponseCallQueueOptOutReason>,
     pub call_screening: Option<ListZoomPhoneAccountSettingsResponseCallScreening>,
     pub call_transferring: Option<ListZoomPhoneAccountSettingsResponseCallTransferring>,
-    pub chat_channel: Option<ListZoomPhoneAccountSettingsResponseChatChannel>,
+    pub chat_channel: Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
     pub check_voicemails_over_phone:
-        Option<ListZoomPhoneAccountSettingsResponseCheckVoicemailsOverPhone>,
-    pub conference_dtmf: Option<ListZoomPhoneAccountSettingsResponseConferenceDtmf>,
-    pub connect_to_operator: Option<ListZoomPhoneAccountSettingsResponseConnectToOperator>,
+        Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
+    pub conference_dtmf: Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
+    pub connect_to_operator: Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
     pub customize_line_name: Option<ListZoomPhoneAccountSettingsResponseCustomizeLineName>,
-    pub delegation: Option<ListZoomPhoneAccountSettingsResponseDelegation>,
+    pub delegation: Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
     pub desk_phone_smart_key_positions_layout:
-        Option<ListZoomPhoneAccountSettingsResponseDeskPhoneSmartKeyPositionsLayout>,
-    pub display_call_feedback_survey:
-        Option<ListZoomPhoneAccountSettingsResponseDisplayCallFeedbackSurvey>,
-    pub e2e_encryption: Option<ListZoomPhoneAccountSettingsResponseE2eEncryption>,
-    pub elevate_to_meeting: Option<ListZoomPhoneAccountSettingsResponseElevateToMeeting>,
+        Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
+    pub display_call_feedback_survey: Option<ListZoomPhoneAccountResponseDisplayCallFeedbackSurvey>,
+    pub e2e_encryption: Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
+    pub elevate_to_meeting: Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
     pub end_conference_call_when_originator_drops:
-        Option<ListZoomPhoneAccountSettingsResponseEndConferenceCallWhenOriginatorDrops>,
+        Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
     pub external_calling_on_zoom_room_common_area:
-        Option<ListZoomPhoneAccountSettingsResponseExternalCallingOnZoomRoomCommonArea>,
-    pub hand_off_to_room: Option<ListZoomPhoneAccountSettingsResponseHandOffToRoom>,
+        Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
+    pub hand_off_to_room: Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
     pub hide_phone_call_history_in_ios:
-        Option<ListZoomPhoneAccountSettingsResponseHidePhoneCallHistoryInIos>,
-    pub international_calling: Option<ListZoomPhoneAccountSettingsResponseInternationalCalling>,
-    pub local_survivability_mode:
-        Option<ListZoomPhoneAccountSettingsResponseLocalSurvivabilityMode>,
+        Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
+    pub international_calling: Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
+    pub local_survivability_mode: Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
     pub manage_call_routing_for_unassigned_numbers:
-        Option<ListZoomPhoneAccountSettingsResponseManageCallRoutingForUnassignedNumbers>,
-    pub mobile_switch_to_carrier: Option<ListZoomPhoneAccountSettingsResponseMobileSwitchToCarrier>,
-    pub no_hold_conference: Option<ListZoomPhoneAccountSettingsResponseNoHoldConference>,
+        Option<ListZoomPhoneResponseManageCallRoutingForUnassignedNumbers>,
+    pub mobile_switch_to_carrier: Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
+    pub no_hold_conference: Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
     pub obfuscate_sensitive_data_during_call:
-        Option<ListZoomPhoneAccountSettingsResponseObfuscateSensitiveDataDuringCall>,
+        Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
     pub online_fax: Option<ListZoomPhoneAccountSettingsResponseOnlineFax>,
-    pub outbound_calling: Option<ListZoomPhoneAccountSettingsResponseOutboundCalling>,
-    pub outbound_sms: Option<ListZoomPhoneAccountSettingsResponseOutboundSms>,
+    pub outbound_calling: Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
+    pub outbound_sms: Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
     pub override_default_port: Option<ListZoomPhoneAccountSettingsResponseOverrideDefaultPort>,
-    pub peer_to_peer_media: Option<ListZoomPhoneAccountSettingsResponsePeerToPeerMedia>,
+    pub peer_to_peer_media: Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
     pub personal_audio_library: Option<ListZoomPhoneAccountSettingsResponsePersonalAudioLibrary>,
     pub prevent_users_upload_audio_files:
-        Option<ListZoomPhoneAccountSettingsResponsePreventUsersUploadAudioFiles>,
+        Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
     pub private_call_park: Option<ListZoomPhoneAccountSettingsResponsePrivateCallPark>,
     pub restricted_call_hours: Option<ListZoomPhoneAccountSettingsResponseRestrictedCallHours>,
     pub select_outbound_caller_id:
         Option<ListZoomPhoneAccountSettingsResponseSelectOutboundCallerId>,
     pub shared_voicemail_notification_by_email:
-        Option<ListZoomPhoneAccountSettingsResponseSharedVoicemailNotificationByEmail>,
+        Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
     pub show_custom_disclaimer_when_using_zoom_phone:
-        Option<ListZoomPhoneAccountSettingsResponseShowCustomDisclaimerWhenUsingZoomPhone>,
+        Option<ListZoomResponseShowCustomDisclaimerWhenUsingZoomPhone>,
     pub sms: Option<ListZoomPhoneAccountSettingsResponseSms>,
-    pub sms_auto_reply: Option<ListZoomPhoneAccountSettingsResponseSmsAutoReply>,
+    pub sms_auto_reply: Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
     pub sms_etiquette_tool: Option<ListZoomPhoneAccountSettingsResponseSmsEtiquetteTool>,
     pub sms_template: Option<ListZoomPhoneAccountSettingsResponseSmsTemplate>,
-    pub team_sms_thread_summary: Option<ListZoomPhoneAccountSettingsResponseTeamSmsThreadSummary>,
+    pub team_sms_thread_summary: Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
     pub use_callkit_for_incoming_call_notifications_in_ios:
-        Option<ListZoomPhoneAccountSettingsResponseUseCallkitForIncomingCallNotificationsInIos>,
+        Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
     pub voicemail: Option<ListZoomPhoneAccountSettingsResponseVoicemail>,
     pub voicemail_intent_based_prioritization:
-        Option<ListZoomPhoneAccountSettingsResponseVoicemailIntentBasedPrioritization>,
+        Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
     pub voicemail_notification_by_email:
-        Option<ListZoomPhoneAccountSettingsResponseVoicemailNotificationByEmail>,
-    pub voicemail_tasks: Option<ListZoomPhoneAccountSettingsResponseVoicemailTasks>,
-    pub voicemail_transcription: Option<ListZoomPhoneAccountSettingsResponseVoicemailTranscription>,
+        Option<ListZoomPhoneAccountResponseVoicemailNotificationByEmail>,
+    pub voicemail_tasks: Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
+    pub voicemail_transcription: Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
     pub zoom_phone_on_mobile: Option<ListZoomPhoneAccountSettingsResponseZoomPhoneOnMobile>,
-    pub zoom_phone_on_pwa: Option<ListZoomPhoneAccountSettingsResponseZoomPhoneOnPwa>,
+    pub zoom_phone_on_pwa: Option<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                let mut v31 = None;
+                let mut v32 = None;
+                let mut v33 = None;
+                let mut v34 = None;
+                let mut v35 = None;
+                let mut v36 = None;
+                let mut v37 = None;
+                let mut v38 = None;
+                let mut v39 = None;
+                let mut v40 = None;
+                let mut v41 = None;
+                let mut v42 = None;
+                let mut v43 = None;
+                let mut v44 = None;
+                let mut v45 = None;
+                let mut v46 = None;
+                let mut v47 = None;
+                let mut v48 = None;
+                let mut v49 = None;
+                let mut v50 = None;
+                let mut v51 = None;
+                let mut v52 = None;
+                let mut v53 = None;
+                let mut v54 = None;
+                let mut v55 = None;
+                let mut v56 = None;
+                let mut v57 = None;
+                let mut v58 = None;
+                let mut v59 = None;
+                let mut v60 = None;
+                let mut v61 = None;
+                let mut v62 = None;
+                let mut v63 = None;
+                let mut v64 = None;
+                let mut v65 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "ad_hoc_call_recording" => v0 = map.next_value()?,
+                        "advanced_encryption" => v1 = map.next_value()?,
+                        "allow_end_user_edit_call_handling" => v2 = map.next_value()?,
+                        "allow_mobile_home_phone_callout" => v3 = map.next_value()?,
+                        "allowed_call_locations" => v4 = map.next_value()?,
+                        "audio_intercom" => v5 = map.next_value()?,
+                        "auto_call_from_third_party_apps" => v6 = map.next_value()?,
+                        "auto_call_recording" => v7 = map.next_value()?,
+                        "auto_delete_data_after_retention_duration" => v8 = map.next_value()?,
+                        "auto_opt_out_in_call_queue" => v9 = map.next_value()?,
+                        "block_calls_as_threat" => v10 = map.next_value()?,
+                        "block_calls_without_caller_id" => v11 = map.next_value()?,
+                        "block_external_calls" => v12 = map.next_value()?,
+                        "block_list_for_inbound_calls_and_messaging" => v13 = map.next_value()?,
+                        "call_handling_forwarding_to_other_users" => v14 = map.next_value()?,
+                        "call_live_transcription" => v15 = map.next_value()?,
+                        "call_overflow" => v16 = map.next_value()?,
+                        "call_park" => v17 = map.next_value()?,
+                        "call_queue_opt_out_reason" => v18 = map.next_value()?,
+                        "call_screening" => v19 = map.next_value()?,
+                        "call_transferring" => v20 = map.next_value()?,
+                        "chat_channel" => v21 = map.next_value()?,
+                        "check_voicemails_over_phone" => v22 = map.next_value()?,
+                        "conference_dtmf" => v23 = map.next_value()?,
+                        "connect_to_operator" => v24 = map.next_value()?,
+                        "customize_line_name" => v25 = map.next_value()?,
+                        "delegation" => v26 = map.next_value()?,
+                        "desk_phone_smart_key_positions_layout" => v27 = map.next_value()?,
+                        "display_call_feedback_survey" => v28 = map.next_value()?,
+                        "e2e_encryption" => v29 = map.next_value()?,
+                        "elevate_to_meeting" => v30 = map.next_value()?,
+                        "end_conference_call_when_originator_drops" => v31 = map.next_value()?,
+                        "external_calling_on_zoom_room_common_area" => v32 = map.next_value()?,
+                        "hand_off_to_room" => v33 = map.next_value()?,
+                        "hide_phone_call_history_in_ios" => v34 = map.next_value()?,
+                        "international_calling" => v35 = map.next_value()?,
+                        "local_survivability_mode" => v36 = map.next_value()?,
+                        "manage_call_routing_for_unassigned_numbers" => v37 = map.next_value()?,
+                        "mobile_switch_to_carrier" => v38 = map.next_value()?,
+                        "no_hold_conference" => v39 = map.next_value()?,
+                        "obfuscate_sensitive_data_during_call" => v40 = map.next_value()?,
+                        "online_fax" => v41 = map.next_value()?,
+                        "outbound_calling" => v42 = map.next_value()?,
+                        "outbound_sms" => v43 = map.next_value()?,
+                        "override_default_port" => v44 = map.next_value()?,
+                        "peer_to_peer_media" => v45 = map.next_value()?,
+                        "personal_audio_library" => v46 = map.next_value()?,
+                        "prevent_users_upload_audio_files" => v47 = map.next_value()?,
+                        "private_call_park" => v48 = map.next_value()?,
+                        "restricted_call_hours" => v49 = map.next_value()?,
+                        "select_outbound_caller_id" => v50 = map.next_value()?,
+                        "shared_voicemail_notification_by_email" => v51 = map.next_value()?,
+                        "show_custom_disclaimer_when_using_zoom_phone" => v52 = map.next_value()?,
+                        "sms" => v53 = map.next_value()?,
+                        "sms_auto_reply" => v54 = map.next_value()?,
+                        "sms_etiquette_tool" => v55 = map.next_value()?,
+                        "sms_template" => v56 = map.next_value()?,
+                        "team_sms_thread_summary" => v57 = map.next_value()?,
+                        "use_callkit_for_incoming_call_notifications_in_ios" => {
+                            v58 = map.next_value()?
+                        }
+                        "voicemail" => v59 = map.next_value()?,
+                        "voicemail_intent_based_prioritization" => v60 = map.next_value()?,
+                        "voicemail_notification_by_email" => v61 = map.next_value()?,
+                        "voicemail_tasks" => v62 = map.next_value()?,
+                        "voicemail_transcription" => v63 = map.next_value()?,
+                        "zoom_phone_on_mobile" => v64 = map.next_value()?,
+                        "zoom_phone_on_pwa" => v65 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponse {
+                    ad_hoc_call_recording: v0,
+                    advanced_encryption: v1,
+                    allow_end_user_edit_call_handling: v2,
+                    allow_mobile_home_phone_callout: v3,
+                    allowed_call_locations: v4,
+                    audio_intercom: v5,
+                    auto_call_from_third_party_apps: v6,
+                    auto_call_recording: v7,
+                    auto_delete_data_after_retention_duration: v8,
+                    auto_opt_out_in_call_queue: v9,
+                    block_calls_as_threat: v10,
+                    block_calls_without_caller_id: v11,
+                    block_external_calls: v12,
+                    block_list_for_inbound_calls_and_messaging: v13,
+                    call_handling_forwarding_to_other_users: v14,
+                    call_live_transcription: v15,
+                    call_overflow: v16,
+                    call_park: v17,
+                    call_queue_opt_out_reason: v18,
+                    call_screening: v19,
+                    call_transferring: v20,
+                    chat_channel: v21,
+                    check_voicemails_over_phone: v22,
+                    conference_dtmf: v23,
+                    connect_to_operator: v24,
+                    customize_line_name: v25,
+                    delegation: v26,
+                    desk_phone_smart_key_positions_layout: v27,
+                    display_call_feedback_survey: v28,
+                    e2e_encryption: v29,
+                    elevate_to_meeting: v30,
+                    end_conference_call_when_originator_drops: v31,
+                    external_calling_on_zoom_room_common_area: v32,
+                    hand_off_to_room: v33,
+                    hide_phone_call_history_in_ios: v34,
+                    international_calling: v35,
+                    local_survivability_mode: v36,
+                    manage_call_routing_for_unassigned_numbers: v37,
+                    mobile_switch_to_carrier: v38,
+                    no_hold_conference: v39,
+                    obfuscate_sensitive_data_during_call: v40,
+                    online_fax: v41,
+                    outbound_calling: v42,
+                    outbound_sms: v43,
+                    override_default_port: v44,
+                    peer_to_peer_media: v45,
+                    personal_audio_library: v46,
+                    prevent_users_upload_audio_files: v47,
+                    private_call_park: v48,
+                    restricted_call_hours: v49,
+                    select_outbound_caller_id: v50,
+                    shared_voicemail_notification_by_email: v51,
+                    show_custom_disclaimer_when_using_zoom_phone: v52,
+                    sms: v53,
+                    sms_auto_reply: v54,
+                    sms_etiquette_tool: v55,
+                    sms_template: v56,
+                    team_sms_thread_summary: v57,
+                    use_callkit_for_incoming_call_notifications_in_ios: v58,
+                    voicemail: v59,
+                    voicemail_intent_based_prioritization: v60,
+                    voicemail_notification_by_email: v61,
+                    voicemail_tasks: v62,
+                    voicemail_transcription: v63,
+                    zoom_phone_on_mobile: v64,
+                    zoom_phone_on_pwa: v65,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponseAdHocCallRecording {
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseAdHocCallRecordingLockedBy>,
-    pub play_recording_beep_tone:
-        Option<ListZoomPhoneAccountSettingsResponseAdHocCallRecordingPlayRecordingBeepTone>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
+    pub play_recording_beep_tone: Option<ListZoomResponseAdHocCallRecordingPlayRecordingBeepTone>,
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
     pub recording_transcription: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseAdHocCallRecording {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponseAdHocCallRecording;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponseAdHocCallRecording, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_delete" => v0 = map.next_value()?,
+                        "allow_download" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "play_recording_beep_tone" => v5 = map.next_value()?,
+                        "recording_explicit_consent" => v6 = map.next_value()?,
+                        "recording_start_prompt" => v7 = map.next_value()?,
+                        "recording_transcription" => v8 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponseAdHocCallRecording {
+                    allow_delete: v0,
+                    allow_download: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    play_recording_beep_tone: v5,
+                    recording_explicit_consent: v6,
+                    recording_start_prompt: v7,
+                    recording_transcription: v8,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseAdHocCallRecordingLockedBy {
+    response ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy {
         Invalid = "invalid",
         Account = "account",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseAdHocCallRecordingPlayRecordingBeepTone {
+#[derive(Debug, Clone)]
+pub struct ListZoomResponseAdHocCallRecordingPlayRecordingBeepTone {
     pub enable: Option<bool>,
-    pub play_beep_member: Option<ListZoomPhoneAccountSettingsResponseAdHocCallRecordingPlayRecordingBeepTonePlayBeepMember>,
-    pub play_beep_time_interval: Option<ListZoomPhoneAccountSettingsResponseAdHocCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval>,
-    pub play_beep_volume: Option<ListZoomPhoneAccountSettingsResponseAdHocCallRecordingPlayRecordingBeepTonePlayBeepVolume>,
+    pub play_beep_member: Option<ListZoomPhoneResponsePlayRecordingBeepTonePlayBeepMember>,
+    pub play_beep_time_interval: Option<ListZoomResponsePlayRecordingBeepTonePlayBeepTimeInterval>,
+    pub play_beep_volume: Option<ListZoomPhoneResponsePlayRecordingBeepTonePlayBeepVolume>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListZoomResponseAdHocCallRecordingPlayRecordingBeepTone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomResponseAdHocCallRecordingPlayRecordingBeepTone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomResponseAdHocCallRecordingPlayRecordingBeepTone, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "play_beep_member" => v1 = map.next_value()?,
+                        "play_beep_time_interval" => v2 = map.next_value()?,
+                        "play_beep_volume" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomResponseAdHocCallRecordingPlayRecordingBeepTone {
+                    enable: v0,
+                    play_beep_member: v1,
+                    play_beep_time_interval: v2,
+                    play_beep_volume: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseAdHocCallRecordingPlayRecordingBeepTonePlayBeepMember {
+    response ListZoomPhoneResponsePlayRecordingBeepTonePlayBeepMember {
         AllMembers = "allMembers",
         RecordingUser = "recordingUser",
     }
 }
 
 crate::typed::int_enum! {
-    ListZoomPhoneAccountSettingsResponseAdHocCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval {
+    response ListZoomResponsePlayRecordingBeepTonePlayBeepTimeInterval {
         V5 = 5,
         V10 = 10,
         V15 = 15,
@@ -153,7 +466,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    ListZoomPhoneAccountSettingsResponseAdHocCallRecordingPlayRecordingBeepTonePlayBeepVolume {
+    response ListZoomPhoneResponsePlayRecordingBeepTonePlayBeepVolume {
         V0 = 0,
         V20 = 20,
         V40 = 40,
@@ -163,214 +476,383 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponseAdvancedEncryption {
     pub disable_incoming_unencrypted_voicemail: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseAdvancedEncryptionLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseAdvancedEncryptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseAdvancedEncryption {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponseAdvancedEncryption;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponseAdvancedEncryption, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "disable_incoming_unencrypted_voicemail" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponseAdvancedEncryption {
+                    disable_incoming_unencrypted_voicemail: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseAllowEndUserEditCallHandling {
+#[derive(Debug, Clone)]
+pub struct ListZoomPhoneAccountResponseAllowEndUserEditCallHandling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseAllowEndUserEditCallHandlingLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseAllowEndUserEditCallHandlingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountResponseAllowEndUserEditCallHandling {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountResponseAllowEndUserEditCallHandling;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountResponseAllowEndUserEditCallHandling, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountResponseAllowEndUserEditCallHandling {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseAllowMobileHomePhoneCallout {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseAllowMobileHomePhoneCalloutLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseAllowMobileHomePhoneCalloutLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponseAllowedCallLocations {
     pub allow_internal_calls: Option<bool>,
     pub enable: Option<bool>,
     pub locations_applied: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseAllowedCallLocationsLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseAllowedCallLocationsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseAllowedCallLocations {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponseAllowedCallLocations;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponseAllowedCallLocations, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_internal_calls" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locations_applied" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponseAllowedCallLocations {
+                    allow_internal_calls: v0,
+                    enable: v1,
+                    locations_applied: v2,
+                    locked: v3,
+                    locked_by: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseAudioIntercom {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseAudioIntercomLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseAudioIntercomLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseAutoCallFromThirdPartyApps {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseAutoCallFromThirdPartyAppsLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseAutoCallFromThirdPartyAppsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponseAutoCallRecording {
     pub allow_stop_resume_recording: Option<bool>,
     pub disconnect_on_recording_failure: Option<bool>,
     pub enable: Option<bool>,
     pub inbound_audio_notification:
-        Option<ListZoomPhoneAccountSettingsResponseAutoCallRecordingInboundAudioNotification>,
+        Option<ListZoomResponseAutoCallRecordingInboundAudioNotification>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseAutoCallRecordingLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
     pub outbound_audio_notification:
-        Option<ListZoomPhoneAccountSettingsResponseAutoCallRecordingOutboundAudioNotification>,
-    pub play_recording_beep_tone:
-        Option<ListZoomPhoneAccountSettingsResponseAutoCallRecordingPlayRecordingBeepTone>,
-    pub recording_calls:
-        Option<ListZoomPhoneAccountSettingsResponseAutoCallRecordingRecordingCalls>,
+        Option<ListZoomResponseAutoCallRecordingInboundAudioNotification>,
+    pub play_recording_beep_tone: Option<ListZoomResponseAdHocCallRecordingPlayRecordingBeepTone>,
+    pub recording_calls: Option<ListZoomPhoneResponseAutoCallRecordingRecordingCalls>,
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
     pub recording_start_prompt_audio_id: Option<String>,
     pub recording_transcription: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseAutoCallRecordingInboundAudioNotification {
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseAutoCallRecording {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponseAutoCallRecording;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponseAutoCallRecording, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_stop_resume_recording" => v0 = map.next_value()?,
+                        "disconnect_on_recording_failure" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "inbound_audio_notification" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        "outbound_audio_notification" => v6 = map.next_value()?,
+                        "play_recording_beep_tone" => v7 = map.next_value()?,
+                        "recording_calls" => v8 = map.next_value()?,
+                        "recording_explicit_consent" => v9 = map.next_value()?,
+                        "recording_start_prompt" => v10 = map.next_value()?,
+                        "recording_start_prompt_audio_id" => v11 = map.next_value()?,
+                        "recording_transcription" => v12 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponseAutoCallRecording {
+                    allow_stop_resume_recording: v0,
+                    disconnect_on_recording_failure: v1,
+                    enable: v2,
+                    inbound_audio_notification: v3,
+                    locked: v4,
+                    locked_by: v5,
+                    outbound_audio_notification: v6,
+                    play_recording_beep_tone: v7,
+                    recording_calls: v8,
+                    recording_explicit_consent: v9,
+                    recording_start_prompt: v10,
+                    recording_start_prompt_audio_id: v11,
+                    recording_transcription: v12,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ListZoomResponseAutoCallRecordingInboundAudioNotification {
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
     pub recording_start_prompt_audio_id: Option<String>,
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseAutoCallRecordingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseAutoCallRecordingOutboundAudioNotification {
-    pub recording_explicit_consent: Option<bool>,
-    pub recording_start_prompt: Option<bool>,
-    pub recording_start_prompt_audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseAutoCallRecordingPlayRecordingBeepTone {
-    pub enable: Option<bool>,
-    pub play_beep_member: Option<ListZoomPhoneAccountSettingsResponseAutoCallRecordingPlayRecordingBeepTonePlayBeepMember>,
-    pub play_beep_time_interval: Option<ListZoomPhoneAccountSettingsResponseAutoCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval>,
-    pub play_beep_volume: Option<ListZoomPhoneAccountSettingsResponseAutoCallRecordingPlayRecordingBeepTonePlayBeepVolume>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseAutoCallRecordingPlayRecordingBeepTonePlayBeepMember {
-        AllMembers = "allMembers",
-        RecordingUser = "recordingUser",
-    }
-}
-
-crate::typed::int_enum! {
-    ListZoomPhoneAccountSettingsResponseAutoCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval {
-        V5 = 5,
-        V10 = 10,
-        V15 = 15,
-        V20 = 20,
-        V25 = 25,
-        V30 = 30,
-        V60 = 60,
-        V120 = 120,
-    }
-}
-
-crate::typed::int_enum! {
-    ListZoomPhoneAccountSettingsResponseAutoCallRecordingPlayRecordingBeepTonePlayBeepVolume {
-        V0 = 0,
-        V20 = 20,
-        V40 = 40,
-        V60 = 60,
-        V80 = 80,
-        V100 = 100,
+impl<'de> serde::Deserialize<'de> for ListZoomResponseAutoCallRecordingInboundAudioNotification {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomResponseAutoCallRecordingInboundAudioNotification;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomResponseAutoCallRecordingInboundAudioNotification, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "recording_explicit_consent" => v0 = map.next_value()?,
+                        "recording_start_prompt" => v1 = map.next_value()?,
+                        "recording_start_prompt_audio_id" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomResponseAutoCallRecordingInboundAudioNotification {
+                    recording_explicit_consent: v0,
+                    recording_start_prompt: v1,
+                    recording_start_prompt_audio_id: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseAutoCallRecordingRecordingCalls {
+    response ListZoomPhoneResponseAutoCallRecordingRecordingCalls {
         Inbound = "inbound",
         Outbound = "outbound",
         Both = "both",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseAutoDeleteDataAfterRetentionDuration {
-    pub delete_type:
-        Option<ListZoomPhoneAccountSettingsResponseAutoDeleteDataAfterRetentionDurationDeleteType>,
+#[derive(Debug, Clone)]
+pub struct ListZoomPhoneResponseAutoDeleteDataAfterRetentionDuration {
+    pub delete_type: Option<ListResponseAutoDeleteDataAfterRetentionDurationDeleteType>,
     pub enable: Option<bool>,
-    pub items:
-        Option<Vec<ListZoomPhoneAccountSettingsResponseAutoDeleteDataAfterRetentionDurationItems>>,
+    pub items: Option<Vec<ListZoomResponseAutoDeleteDataAfterRetentionDurationItems>>,
     pub locked: Option<bool>,
-    pub locked_by:
-        Option<ListZoomPhoneAccountSettingsResponseAutoDeleteDataAfterRetentionDurationLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
     pub permanently_delete_after_days: Option<i64>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneResponseAutoDeleteDataAfterRetentionDuration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneResponseAutoDeleteDataAfterRetentionDuration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneResponseAutoDeleteDataAfterRetentionDuration, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "delete_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "items" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "permanently_delete_after_days" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneResponseAutoDeleteDataAfterRetentionDuration {
+                    delete_type: v0,
+                    enable: v1,
+                    items: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    permanently_delete_after_days: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    ListZoomPhoneAccountSettingsResponseAutoDeleteDataAfterRetentionDurationDeleteType {
+    response ListResponseAutoDeleteDataAfterRetentionDurationDeleteType {
         V1 = 1,
         V2 = 2,
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseAutoDeleteDataAfterRetentionDurationItems {
+#[derive(Debug, Clone)]
+pub struct ListZoomResponseAutoDeleteDataAfterRetentionDurationItems {
     pub duration: Option<i64>,
-    pub time_unit: Option<
-        ListZoomPhoneAccountSettingsResponseAutoDeleteDataAfterRetentionDurationItemsTimeUnit,
-    >,
-    pub r#type:
-        Option<ListZoomPhoneAccountSettingsResponseAutoDeleteDataAfterRetentionDurationItemsType>,
+    pub time_unit: Option<ListZoomPhoneAccountSettingsResponseItemsTimeUnit>,
+    pub r#type: Option<ListResponseAutoDeleteDataAfterRetentionDurationItemsType>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListZoomResponseAutoDeleteDataAfterRetentionDurationItems {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomResponseAutoDeleteDataAfterRetentionDurationItems;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomResponseAutoDeleteDataAfterRetentionDurationItems, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "duration" => v0 = map.next_value()?,
+                        "time_unit" => v1 = map.next_value()?,
+                        "type" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomResponseAutoDeleteDataAfterRetentionDurationItems {
+                    duration: v0,
+                    time_unit: v1,
+                    r#type: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseAutoDeleteDataAfterRetentionDurationItemsTimeUnit {
+    response ListZoomPhoneAccountSettingsResponseItemsTimeUnit {
         Year = "year",
         Month = "month",
         Day = "day",
@@ -378,7 +860,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseAutoDeleteDataAfterRetentionDurationItemsType {
+    response ListResponseAutoDeleteDataAfterRetentionDurationItemsType {
         CallLog = "callLog",
         CallSummary = "callSummary",
         PushToTalkLog = "pushToTalkLog",
@@ -391,103 +873,207 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseAutoDeleteDataAfterRetentionDurationLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponseAutoOptOutInCallQueue {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseAutoOptOutInCallQueueLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
     pub prompt_before_opt_out_call_queue: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseAutoOptOutInCallQueueLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseAutoOptOutInCallQueue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponseAutoOptOutInCallQueue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponseAutoOptOutInCallQueue, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "prompt_before_opt_out_call_queue" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponseAutoOptOutInCallQueue {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    prompt_before_opt_out_call_queue: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponseBlockCallsAsThreat {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
     pub locked_by: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseBlockCallsWithoutCallerId {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseBlockCallsWithoutCallerIdLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseBlockCallsWithoutCallerIdLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseBlockCallsAsThreat {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponseBlockCallsAsThreat;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponseBlockCallsAsThreat, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponseBlockCallsAsThreat {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponseBlockExternalCalls {
     pub block_business_hours: Option<bool>,
-    pub block_call_action:
-        Option<ListZoomPhoneAccountSettingsResponseBlockExternalCallsBlockCallAction>,
+    pub block_call_action: Option<ListZoomPhoneResponseBlockExternalCallsBlockCallAction>,
     pub block_closed_hours: Option<bool>,
     pub block_holiday_hours: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseBlockExternalCallsLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseBlockExternalCalls {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponseBlockExternalCalls;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponseBlockExternalCalls, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "block_business_hours" => v0 = map.next_value()?,
+                        "block_call_action" => v1 = map.next_value()?,
+                        "block_closed_hours" => v2 = map.next_value()?,
+                        "block_holiday_hours" => v3 = map.next_value()?,
+                        "enable" => v4 = map.next_value()?,
+                        "locked" => v5 = map.next_value()?,
+                        "locked_by" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponseBlockExternalCalls {
+                    block_business_hours: v0,
+                    block_call_action: v1,
+                    block_closed_hours: v2,
+                    block_holiday_hours: v3,
+                    enable: v4,
+                    locked: v5,
+                    locked_by: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    ListZoomPhoneAccountSettingsResponseBlockExternalCallsBlockCallAction {
+    response ListZoomPhoneResponseBlockExternalCallsBlockCallAction {
         V0 = 0,
         V9 = 9,
     }
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseBlockExternalCallsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseBlockListForInboundCallsAndMessaging {
+#[derive(Debug, Clone)]
+pub struct ListZoomPhoneResponseCallHandlingForwardingToOtherUsers {
+    pub call_forwarding_type: Option<ListZoomPhoneAccountSettingsResponseCallForwardingType>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by:
-        Option<ListZoomPhoneAccountSettingsResponseBlockListForInboundCallsAndMessagingLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseBlockListForInboundCallsAndMessagingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneResponseCallHandlingForwardingToOtherUsers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneResponseCallHandlingForwardingToOtherUsers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneResponseCallHandlingForwardingToOtherUsers, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_forwarding_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneResponseCallHandlingForwardingToOtherUsers {
+                    call_forwarding_type: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseCallHandlingForwardingToOtherUsers {
-    pub call_forwarding_type: Option<
-        ListZoomPhoneAccountSettingsResponseCallHandlingForwardingToOtherUsersCallForwardingType,
-    >,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<ListZoomPhoneAccountSettingsResponseCallHandlingForwardingToOtherUsersLockedBy>,
 }
 
 crate::typed::int_enum! {
-    ListZoomPhoneAccountSettingsResponseCallHandlingForwardingToOtherUsersCallForwardingType {
+    response ListZoomPhoneAccountSettingsResponseCallForwardingType {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -495,74 +1081,199 @@ crate::typed::int_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseCallHandlingForwardingToOtherUsersLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponseCallLiveTranscription {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseCallLiveTranscriptionLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
     pub transcription_start_prompt:
-        Option<ListZoomPhoneAccountSettingsResponseCallLiveTranscriptionTranscriptionStartPrompt>,
+        Option<ListResponseCallLiveTranscriptionTranscriptionStartPrompt>,
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseCallLiveTranscriptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseCallLiveTranscription {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponseCallLiveTranscription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponseCallLiveTranscription, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "transcription_start_prompt" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponseCallLiveTranscription {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    transcription_start_prompt: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseCallLiveTranscriptionTranscriptionStartPrompt {
+#[derive(Debug, Clone)]
+pub struct ListResponseCallLiveTranscriptionTranscriptionStartPrompt {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListResponseCallLiveTranscriptionTranscriptionStartPrompt {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListResponseCallLiveTranscriptionTranscriptionStartPrompt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListResponseCallLiveTranscriptionTranscriptionStartPrompt, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_id" => v0 = map.next_value()?,
+                        "audio_name" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListResponseCallLiveTranscriptionTranscriptionStartPrompt {
+                    audio_id: v0,
+                    audio_name: v1,
+                    enable: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponseCallOverflow {
-    pub call_overflow_type:
-        Option<ListZoomPhoneAccountSettingsResponseCallOverflowCallOverflowType>,
+    pub call_overflow_type: Option<ListZoomPhoneAccountSettingsResponseCallForwardingType>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseCallOverflowLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::int_enum! {
-    ListZoomPhoneAccountSettingsResponseCallOverflowCallOverflowType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseCallOverflow {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponseCallOverflow;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponseCallOverflow, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_overflow_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponseCallOverflow {
+                    call_overflow_type: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseCallOverflowLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponseCallPark {
     pub call_not_picked_up_action: Option<i64>,
     pub enable: Option<bool>,
-    pub expiration_period: Option<ListZoomPhoneAccountSettingsResponseCallParkExpirationPeriod>,
+    pub expiration_period: Option<ListZoomPhoneAccountResponseCallParkExpirationPeriod>,
     pub forward_to: Option<ListZoomPhoneAccountSettingsResponseCallParkForwardTo>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseCallParkLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
     pub sequence: Option<ListZoomPhoneAccountSettingsResponseCallParkSequence>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseCallPark {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponseCallPark;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponseCallPark, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_not_picked_up_action" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "expiration_period" => v2 = map.next_value()?,
+                        "forward_to" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        "sequence" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponseCallPark {
+                    call_not_picked_up_action: v0,
+                    enable: v1,
+                    expiration_period: v2,
+                    forward_to: v3,
+                    locked: v4,
+                    locked_by: v5,
+                    sequence: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    ListZoomPhoneAccountSettingsResponseCallParkExpirationPeriod {
+    response ListZoomPhoneAccountResponseCallParkExpirationPeriod {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -586,17 +1297,58 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponseCallParkForwardTo {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type: Option<ListZoomPhoneAccountSettingsResponseCallParkForwardToExtensionType>,
+    pub extension_type: Option<ListZoomPhoneAccountResponseCallParkForwardToExtensionType>,
     pub id: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseCallParkForwardTo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponseCallParkForwardTo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponseCallParkForwardTo, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "extension_id" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "extension_type" => v3 = map.next_value()?,
+                        "id" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponseCallParkForwardTo {
+                    display_name: v0,
+                    extension_id: v1,
+                    extension_number: v2,
+                    extension_type: v3,
+                    id: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseCallParkForwardToExtensionType {
+    response ListZoomPhoneAccountResponseCallParkForwardToExtensionType {
         User = "user",
         ZoomRoom = "zoomRoom",
         CommonArea = "commonArea",
@@ -607,152 +1359,246 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseCallParkLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
 crate::typed::int_enum! {
-    ListZoomPhoneAccountSettingsResponseCallParkSequence {
+    response ListZoomPhoneAccountSettingsResponseCallParkSequence {
         V0 = 0,
         V1 = 1,
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponseCallQueueOptOutReason {
-    pub call_queue_opt_out_reasons_list: Option<
-        Vec<ListZoomPhoneAccountSettingsResponseCallQueueOptOutReasonCallQueueOptOutReasonsList>,
-    >,
+    /// At most 30 items.
+    pub call_queue_opt_out_reasons_list:
+        Option<Vec<ListZoomPhoneAccountResponseCallQueueOptOutReasonsList>>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseCallQueueOptOutReasonLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseCallQueueOptOutReasonCallQueueOptOutReasonsList {
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseCallQueueOptOutReason {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponseCallQueueOptOutReason;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponseCallQueueOptOutReason, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_queue_opt_out_reasons_list" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponseCallQueueOptOutReason {
+                    call_queue_opt_out_reasons_list: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ListZoomPhoneAccountResponseCallQueueOptOutReasonsList {
     pub code: Option<String>,
     pub enable: Option<bool>,
     pub system: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseCallQueueOptOutReasonLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountResponseCallQueueOptOutReasonsList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountResponseCallQueueOptOutReasonsList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountResponseCallQueueOptOutReasonsList, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "system" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountResponseCallQueueOptOutReasonsList {
+                    code: v0,
+                    enable: v1,
+                    system: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponseCallScreening {
     pub enable: Option<bool>,
     pub exclude_user_company_contacts: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseCallScreeningLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseCallScreeningLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseCallScreening {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponseCallScreening;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponseCallScreening, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "exclude_user_company_contacts" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponseCallScreening {
+                    enable: v0,
+                    exclude_user_company_contacts: v1,
+                    locked: v2,
+                    locked_by: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponseCallTransferring {
-    pub call_transferring_type:
-        Option<ListZoomPhoneAccountSettingsResponseCallTransferringCallTransferringType>,
+    pub call_transferring_type: Option<ListZoomPhoneAccountSettingsResponseCallForwardingType>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseCallTransferringLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::int_enum! {
-    ListZoomPhoneAccountSettingsResponseCallTransferringCallTransferringType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseCallTransferring {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponseCallTransferring;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponseCallTransferring, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_transferring_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponseCallTransferring {
+                    call_transferring_type: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseCallTransferringLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseChatChannel {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseChatChannelLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseChatChannelLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseCheckVoicemailsOverPhone {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseCheckVoicemailsOverPhoneLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseCheckVoicemailsOverPhoneLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseConferenceDtmf {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseConferenceDtmfLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseConferenceDtmfLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseConnectToOperator {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseConnectToOperatorLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseConnectToOperatorLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponseCustomizeLineName {
-    pub common_area_line_name:
-        Option<ListZoomPhoneAccountSettingsResponseCustomizeLineNameCommonAreaLineName>,
+    pub common_area_line_name: Option<ListZoomPhoneResponseCustomizeLineNameCommonAreaLineName>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseCustomizeLineNameLockedBy>,
-    pub user_line_name: Option<ListZoomPhoneAccountSettingsResponseCustomizeLineNameUserLineName>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
+    pub user_line_name: Option<ListZoomPhoneAccountResponseCustomizeLineNameUserLineName>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseCustomizeLineName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponseCustomizeLineName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponseCustomizeLineName, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "common_area_line_name" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "user_line_name" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponseCustomizeLineName {
+                    common_area_line_name: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    user_line_name: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseCustomizeLineNameCommonAreaLineName {
+    response ListZoomPhoneResponseCustomizeLineNameCommonAreaLineName {
         PhoneNumber = "phoneNumber",
         ExtensionNumber = "extensionNumber",
         DisplayName = "displayName",
@@ -761,14 +1607,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseCustomizeLineNameLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseCustomizeLineNameUserLineName {
+    response ListZoomPhoneAccountResponseCustomizeLineNameUserLineName {
         PhoneNumber = "phoneNumber",
         ExtensionNumber = "extensionNumber",
         DisplayName = "displayName",
@@ -778,201 +1617,197 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseDelegation {
+#[derive(Debug, Clone)]
+pub struct ListZoomPhoneAccountResponseDisplayCallFeedbackSurvey {
     pub enable: Option<bool>,
+    pub feedback_duration: Option<ListZoomResponseDisplayCallFeedbackSurveyFeedbackDuration>,
+    pub feedback_mos: Option<ListZoomPhoneResponseDisplayCallFeedbackSurveyFeedbackMos>,
+    pub feedback_type: Option<ListResponseAutoDeleteDataAfterRetentionDurationDeleteType>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseDelegationLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseDelegationLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountResponseDisplayCallFeedbackSurvey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountResponseDisplayCallFeedbackSurvey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountResponseDisplayCallFeedbackSurvey, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "feedback_duration" => v1 = map.next_value()?,
+                        "feedback_mos" => v2 = map.next_value()?,
+                        "feedback_type" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountResponseDisplayCallFeedbackSurvey {
+                    enable: v0,
+                    feedback_duration: v1,
+                    feedback_mos: v2,
+                    feedback_type: v3,
+                    locked: v4,
+                    locked_by: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseDeskPhoneSmartKeyPositionsLayout {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<ListZoomPhoneAccountSettingsResponseDeskPhoneSmartKeyPositionsLayoutLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseDeskPhoneSmartKeyPositionsLayoutLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseDisplayCallFeedbackSurvey {
-    pub enable: Option<bool>,
-    pub feedback_duration:
-        Option<ListZoomPhoneAccountSettingsResponseDisplayCallFeedbackSurveyFeedbackDuration>,
-    pub feedback_mos:
-        Option<ListZoomPhoneAccountSettingsResponseDisplayCallFeedbackSurveyFeedbackMos>,
-    pub feedback_type:
-        Option<ListZoomPhoneAccountSettingsResponseDisplayCallFeedbackSurveyFeedbackType>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseDisplayCallFeedbackSurveyLockedBy>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseDisplayCallFeedbackSurveyFeedbackDuration {
+#[derive(Debug, Clone)]
+pub struct ListZoomResponseDisplayCallFeedbackSurveyFeedbackDuration {
     pub enable: Option<bool>,
     pub max: Option<i64>,
     pub min: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseDisplayCallFeedbackSurveyFeedbackMos {
+impl<'de> serde::Deserialize<'de> for ListZoomResponseDisplayCallFeedbackSurveyFeedbackDuration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomResponseDisplayCallFeedbackSurveyFeedbackDuration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomResponseDisplayCallFeedbackSurveyFeedbackDuration, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "max" => v1 = map.next_value()?,
+                        "min" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomResponseDisplayCallFeedbackSurveyFeedbackDuration {
+                    enable: v0,
+                    max: v1,
+                    min: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ListZoomPhoneResponseDisplayCallFeedbackSurveyFeedbackMos {
     pub enable: Option<bool>,
     pub max: Option<String>,
     pub min: Option<String>,
 }
 
-crate::typed::int_enum! {
-    ListZoomPhoneAccountSettingsResponseDisplayCallFeedbackSurveyFeedbackType {
-        V1 = 1,
-        V2 = 2,
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneResponseDisplayCallFeedbackSurveyFeedbackMos {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneResponseDisplayCallFeedbackSurveyFeedbackMos;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneResponseDisplayCallFeedbackSurveyFeedbackMos, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "max" => v1 = map.next_value()?,
+                        "min" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneResponseDisplayCallFeedbackSurveyFeedbackMos {
+                    enable: v0,
+                    max: v1,
+                    min: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseDisplayCallFeedbackSurveyLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseE2eEncryption {
+#[derive(Debug, Clone)]
+pub struct ListZoomPhoneResponseManageCallRoutingForUnassignedNumbers {
     pub enable: Option<bool>,
+    pub incoming_call_action: Option<ListZoomPhoneAccountSettingsResponseIncomingCallAction>,
+    pub incoming_call_routing_setting:
+        Option<ListZoomPhoneAccountResponseIncomingCallRoutingSetting>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseE2eEncryptionLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseE2eEncryptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneResponseManageCallRoutingForUnassignedNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneResponseManageCallRoutingForUnassignedNumbers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneResponseManageCallRoutingForUnassignedNumbers, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "incoming_call_action" => v1 = map.next_value()?,
+                        "incoming_call_routing_setting" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneResponseManageCallRoutingForUnassignedNumbers {
+                    enable: v0,
+                    incoming_call_action: v1,
+                    incoming_call_routing_setting: v2,
+                    locked: v3,
+                    locked_by: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseElevateToMeeting {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseElevateToMeetingLockedBy>,
-}
-
 crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseElevateToMeetingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseEndConferenceCallWhenOriginatorDrops {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<ListZoomPhoneAccountSettingsResponseEndConferenceCallWhenOriginatorDropsLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseEndConferenceCallWhenOriginatorDropsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseExternalCallingOnZoomRoomCommonArea {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<ListZoomPhoneAccountSettingsResponseExternalCallingOnZoomRoomCommonAreaLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseExternalCallingOnZoomRoomCommonAreaLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseHandOffToRoom {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseHandOffToRoomLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseHandOffToRoomLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseHidePhoneCallHistoryInIos {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseHidePhoneCallHistoryInIosLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseHidePhoneCallHistoryInIosLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseInternationalCalling {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseInternationalCallingLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseInternationalCallingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseLocalSurvivabilityMode {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseLocalSurvivabilityModeLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseLocalSurvivabilityModeLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseManageCallRoutingForUnassignedNumbers {
-    pub enable: Option<bool>,
-    pub incoming_call_action: Option<ListZoomPhoneAccountSettingsResponseManageCallRoutingForUnassignedNumbersIncomingCallAction>,
-    pub incoming_call_routing_setting: Option<ListZoomPhoneAccountSettingsResponseManageCallRoutingForUnassignedNumbersIncomingCallRoutingSetting>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseManageCallRoutingForUnassignedNumbersLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseManageCallRoutingForUnassignedNumbersIncomingCallAction {
+    response ListZoomPhoneAccountSettingsResponseIncomingCallAction {
         Disconnect = "disconnect",
         PlayMessageThenDisconnect = "play_message_then_disconnect",
         ForwardToAnotherExtension = "forward_to_another_extension",
@@ -980,18 +1815,28 @@ crate::typed::string_enum! {
 }
 
 #[derive(Debug, Clone)]
-pub enum ListZoomPhoneAccountSettingsResponseManageCallRoutingForUnassignedNumbersIncomingCallRoutingSetting
-{
-    PlayAMessageThenDisconnect(ListZoomPhoneAccountSettingsResponseManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingPlayAMessageThenDisconnect),
-    ForwardToAnotherExtension(ListZoomPhoneAccountSettingsResponseManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingForwardToAnotherExtension),
+pub enum ListZoomPhoneAccountResponseIncomingCallRoutingSetting {
+    PlayAMessageThenDisconnect(ListZoomPhoneAccountResponsePlayAMessageThenDisconnect),
+    ForwardToAnotherExtension(ListZoomPhoneAccountResponseForwardToAnotherExtension),
 }
 
-impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseManageCallRoutingForUnassignedNumbersIncomingCallRoutingSetting {
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountResponseIncomingCallRoutingSetting {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(d)?;
         let shapes: &[crate::typed::Shape] = &[
-            crate::typed::Shape { properties: &["audio_id", "audio_name"], required: &[] },
-            crate::typed::Shape { properties: &["forward_extension_id", "forward_extension_name", "forward_extension_number", "forward_extension_type"], required: &[] },
+            crate::typed::Shape {
+                properties: &["audio_id", "audio_name"],
+                required: &[],
+            },
+            crate::typed::Shape {
+                properties: &[
+                    "forward_extension_id",
+                    "forward_extension_name",
+                    "forward_extension_number",
+                    "forward_extension_type",
+                ],
+                required: &[],
+            },
         ];
         match crate::typed::one_of_index(&value, shapes) {
             0 => serde_json::from_value(value).map(Self::PlayAMessageThenDisconnect),
@@ -1001,23 +1846,92 @@ impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseManage
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingPlayAMessageThenDisconnect
-{
+#[derive(Debug, Clone)]
+pub struct ListZoomPhoneAccountResponsePlayAMessageThenDisconnect {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingForwardToAnotherExtension {
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountResponsePlayAMessageThenDisconnect {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountResponsePlayAMessageThenDisconnect;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountResponsePlayAMessageThenDisconnect, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_id" => v0 = map.next_value()?,
+                        "audio_name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountResponsePlayAMessageThenDisconnect {
+                    audio_id: v0,
+                    audio_name: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ListZoomPhoneAccountResponseForwardToAnotherExtension {
     pub forward_extension_id: Option<String>,
     pub forward_extension_name: Option<String>,
     pub forward_extension_number: Option<i64>,
-    pub forward_extension_type: Option<ListZoomPhoneAccountSettingsResponseManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingForwardToAnotherExtensionForwardExtensionType>,
+    pub forward_extension_type: Option<ListResponseForwardToAnotherExtensionForwardExtensionType>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountResponseForwardToAnotherExtension {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountResponseForwardToAnotherExtension;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountResponseForwardToAnotherExtension, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "forward_extension_id" => v0 = map.next_value()?,
+                        "forward_extension_name" => v1 = map.next_value()?,
+                        "forward_extension_number" => v2 = map.next_value()?,
+                        "forward_extension_type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountResponseForwardToAnotherExtension {
+                    forward_extension_id: v0,
+                    forward_extension_name: v1,
+                    forward_extension_number: v2,
+                    forward_extension_type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingForwardToAnotherExtensionForwardExtensionType {
+    response ListResponseForwardToAnotherExtensionForwardExtensionType {
         User = "user",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
@@ -1028,313 +1942,458 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseManageCallRoutingForUnassignedNumbersLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseMobileSwitchToCarrier {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseMobileSwitchToCarrierLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseMobileSwitchToCarrierLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseNoHoldConference {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseNoHoldConferenceLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseNoHoldConferenceLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseObfuscateSensitiveDataDuringCall {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<ListZoomPhoneAccountSettingsResponseObfuscateSensitiveDataDuringCallLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseObfuscateSensitiveDataDuringCallLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponseOnlineFax {
     pub enable: Option<bool>,
     pub enable_new_fax_email_notifications: Option<bool>,
     pub include_fax_as_attachment: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseOnlineFaxLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseOnlineFaxLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseOnlineFax {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponseOnlineFax;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponseOnlineFax, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "enable_new_fax_email_notifications" => v1 = map.next_value()?,
+                        "include_fax_as_attachment" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponseOnlineFax {
+                    enable: v0,
+                    enable_new_fax_email_notifications: v1,
+                    include_fax_as_attachment: v2,
+                    locked: v3,
+                    locked_by: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseOutboundCalling {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseOutboundCallingLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseOutboundCallingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseOutboundSms {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseOutboundSmsLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseOutboundSmsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponseOverrideDefaultPort {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseOverrideDefaultPortLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
     pub max_port: Option<i64>,
     pub min_port: Option<i64>,
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseOverrideDefaultPortLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseOverrideDefaultPort {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponseOverrideDefaultPort;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponseOverrideDefaultPort, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "max_port" => v3 = map.next_value()?,
+                        "min_port" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponseOverrideDefaultPort {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    max_port: v3,
+                    min_port: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponsePeerToPeerMedia {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponsePeerToPeerMediaLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponsePeerToPeerMediaLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponsePersonalAudioLibrary {
     pub allow_music_on_hold_customization: Option<bool>,
     pub allow_voicemail_and_message_greeting_customization: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponsePersonalAudioLibraryLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponsePersonalAudioLibraryLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponsePersonalAudioLibrary {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponsePersonalAudioLibrary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponsePersonalAudioLibrary, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_music_on_hold_customization" => v0 = map.next_value()?,
+                        "allow_voicemail_and_message_greeting_customization" => {
+                            v1 = map.next_value()?
+                        }
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponsePersonalAudioLibrary {
+                    allow_music_on_hold_customization: v0,
+                    allow_voicemail_and_message_greeting_customization: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponsePreventUsersUploadAudioFiles {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponsePreventUsersUploadAudioFilesLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponsePreventUsersUploadAudioFilesLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponsePrivateCallPark {
     pub call_not_picked_up_action: Option<i64>,
     pub enable: Option<bool>,
-    pub expiration_period:
-        Option<ListZoomPhoneAccountSettingsResponsePrivateCallParkExpirationPeriod>,
-    pub forward_to: Option<ListZoomPhoneAccountSettingsResponsePrivateCallParkForwardTo>,
+    pub expiration_period: Option<ListZoomPhoneAccountResponseCallParkExpirationPeriod>,
+    pub forward_to: Option<ListZoomPhoneAccountSettingsResponseCallParkForwardTo>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponsePrivateCallParkLockedBy>,
-    pub music_on_park: Option<ListZoomPhoneAccountSettingsResponsePrivateCallParkMusicOnPark>,
-    pub sequence: Option<ListZoomPhoneAccountSettingsResponsePrivateCallParkSequence>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
+    pub music_on_park: Option<ListZoomPhoneAccountResponsePlayAMessageThenDisconnect>,
+    pub sequence: Option<ListZoomPhoneAccountSettingsResponseCallParkSequence>,
 }
 
-crate::typed::int_enum! {
-    ListZoomPhoneAccountSettingsResponsePrivateCallParkExpirationPeriod {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-        V7 = 7,
-        V8 = 8,
-        V9 = 9,
-        V10 = 10,
-        V15 = 15,
-        V20 = 20,
-        V25 = 25,
-        V30 = 30,
-        V35 = 35,
-        V40 = 40,
-        V45 = 45,
-        V50 = 50,
-        V55 = 55,
-        V60 = 60,
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponsePrivateCallPark {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponsePrivateCallPark;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponsePrivateCallPark, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_not_picked_up_action" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "expiration_period" => v2 = map.next_value()?,
+                        "forward_to" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        "music_on_park" => v6 = map.next_value()?,
+                        "sequence" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponsePrivateCallPark {
+                    call_not_picked_up_action: v0,
+                    enable: v1,
+                    expiration_period: v2,
+                    forward_to: v3,
+                    locked: v4,
+                    locked_by: v5,
+                    music_on_park: v6,
+                    sequence: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponsePrivateCallParkForwardTo {
-    pub display_name: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type:
-        Option<ListZoomPhoneAccountSettingsResponsePrivateCallParkForwardToExtensionType>,
-    pub id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponsePrivateCallParkForwardToExtensionType {
-        User = "user",
-        ZoomRoom = "zoomRoom",
-        CommonArea = "commonArea",
-        CiscoRoomPolycomRoom = "ciscoRoom/polycomRoom",
-        AutoReceptionist = "autoReceptionist",
-        CallQueue = "callQueue",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponsePrivateCallParkLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponsePrivateCallParkMusicOnPark {
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
-}
-
-crate::typed::int_enum! {
-    ListZoomPhoneAccountSettingsResponsePrivateCallParkSequence {
-        V0 = 0,
-        V1 = 1,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponseRestrictedCallHours {
     pub allow_internal_calls: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseRestrictedCallHoursLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
     pub restricted_holiday_hours_applied: Option<bool>,
     pub restricted_hours_applied: Option<bool>,
-    pub time_zone: Option<ListZoomPhoneAccountSettingsResponseRestrictedCallHoursTimeZone>,
+    pub time_zone: Option<ListZoomPhoneAccountResponseRestrictedCallHoursTimeZone>,
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseRestrictedCallHoursLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseRestrictedCallHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponseRestrictedCallHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponseRestrictedCallHours, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_internal_calls" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "restricted_holiday_hours_applied" => v4 = map.next_value()?,
+                        "restricted_hours_applied" => v5 = map.next_value()?,
+                        "time_zone" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponseRestrictedCallHours {
+                    allow_internal_calls: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    restricted_holiday_hours_applied: v4,
+                    restricted_hours_applied: v5,
+                    time_zone: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseRestrictedCallHoursTimeZone {
+#[derive(Debug, Clone)]
+pub struct ListZoomPhoneAccountResponseRestrictedCallHoursTimeZone {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountResponseRestrictedCallHoursTimeZone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountResponseRestrictedCallHoursTimeZone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountResponseRestrictedCallHoursTimeZone, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountResponseRestrictedCallHoursTimeZone { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponseSelectOutboundCallerId {
     pub allow_hide_outbound_caller_id: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseSelectOutboundCallerIdLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseSelectOutboundCallerIdLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseSelectOutboundCallerId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponseSelectOutboundCallerId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponseSelectOutboundCallerId, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_hide_outbound_caller_id" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponseSelectOutboundCallerId {
+                    allow_hide_outbound_caller_id: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseSharedVoicemailNotificationByEmail {
+#[derive(Debug, Clone)]
+pub struct ListZoomResponseShowCustomDisclaimerWhenUsingZoomPhone {
+    pub custom_disclaimer_list:
+        Option<Vec<ListZoomPhoneAccountSettingsResponseCustomDisclaimerList>>,
+    pub display_frequency: Option<ListZoomPhoneAccountSettingsResponseDisplayFrequency>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by:
-        Option<ListZoomPhoneAccountSettingsResponseSharedVoicemailNotificationByEmailLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseSharedVoicemailNotificationByEmailLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for ListZoomResponseShowCustomDisclaimerWhenUsingZoomPhone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomResponseShowCustomDisclaimerWhenUsingZoomPhone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomResponseShowCustomDisclaimerWhenUsingZoomPhone, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "custom_disclaimer_list" => v0 = map.next_value()?,
+                        "display_frequency" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomResponseShowCustomDisclaimerWhenUsingZoomPhone {
+                    custom_disclaimer_list: v0,
+                    display_frequency: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseShowCustomDisclaimerWhenUsingZoomPhone {
-    pub custom_disclaimer_list: Option<Vec<ListZoomPhoneAccountSettingsResponseShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList>>,
-    pub display_frequency: Option<ListZoomPhoneAccountSettingsResponseShowCustomDisclaimerWhenUsingZoomPhoneDisplayFrequency>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseShowCustomDisclaimerWhenUsingZoomPhoneLockedBy>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList {
+#[derive(Debug, Clone)]
+pub struct ListZoomPhoneAccountSettingsResponseCustomDisclaimerList {
+    /// At most 500 characters.
     pub body: Option<String>,
     pub default: Option<bool>,
-    pub language: Option<ListZoomPhoneAccountSettingsResponseShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerListLanguage>,
+    pub language: Option<ListZoomPhoneAccountResponseCustomDisclaimerListLanguage>,
+    /// At most 60 characters.
     pub title: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseCustomDisclaimerList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponseCustomDisclaimerList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponseCustomDisclaimerList, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "body" => v0 = map.next_value()?,
+                        "default" => v1 = map.next_value()?,
+                        "language" => v2 = map.next_value()?,
+                        "title" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponseCustomDisclaimerList {
+                    body: v0,
+                    default: v1,
+                    language: v2,
+                    title: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerListLanguage {
+    response ListZoomPhoneAccountResponseCustomDisclaimerListLanguage {
         En = "en",
         De = "de",
         Es = "es",
@@ -1358,7 +2417,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseShowCustomDisclaimerWhenUsingZoomPhoneDisplayFrequency {
+    response ListZoomPhoneAccountSettingsResponseDisplayFrequency {
         FirstTimeOnly = "first_time_only",
         EveryTime = "every_time",
         EveryMonth = "every_month",
@@ -1368,102 +2427,203 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseShowCustomDisclaimerWhenUsingZoomPhoneLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponseSms {
     pub enable: Option<bool>,
     pub international_sms: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseSmsLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseSmsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseSms {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponseSms;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponseSms, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "international_sms" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponseSms {
+                    enable: v0,
+                    international_sms: v1,
+                    locked: v2,
+                    locked_by: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseSmsAutoReply {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseSmsAutoReplyLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseSmsAutoReplyLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponseSmsEtiquetteTool {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseSmsEtiquetteToolLockedBy>,
-    pub sms_etiquette_policy:
-        Option<Vec<ListZoomPhoneAccountSettingsResponseSmsEtiquetteToolSmsEtiquettePolicy>>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
+    pub sms_etiquette_policy: Option<Vec<ListZoomPhoneResponseSmsEtiquetteToolSmsEtiquettePolicy>>,
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseSmsEtiquetteToolLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseSmsEtiquetteTool {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponseSmsEtiquetteTool;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponseSmsEtiquetteTool, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "sms_etiquette_policy" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponseSmsEtiquetteTool {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    sms_etiquette_policy: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseSmsEtiquetteToolSmsEtiquettePolicy {
-    pub action:
-        Option<ListZoomPhoneAccountSettingsResponseSmsEtiquetteToolSmsEtiquettePolicyAction>,
+#[derive(Debug, Clone)]
+pub struct ListZoomPhoneResponseSmsEtiquetteToolSmsEtiquettePolicy {
+    pub action: Option<ListResponseAutoDeleteDataAfterRetentionDurationDeleteType>,
     pub active: Option<bool>,
     pub content: Option<String>,
     pub description: Option<String>,
     pub id: Option<String>,
     pub name: Option<String>,
-    pub rule: Option<ListZoomPhoneAccountSettingsResponseSmsEtiquetteToolSmsEtiquettePolicyRule>,
+    pub rule: Option<ListResponseAutoDeleteDataAfterRetentionDurationDeleteType>,
 }
 
-crate::typed::int_enum! {
-    ListZoomPhoneAccountSettingsResponseSmsEtiquetteToolSmsEtiquettePolicyAction {
-        V1 = 1,
-        V2 = 2,
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneResponseSmsEtiquetteToolSmsEtiquettePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneResponseSmsEtiquetteToolSmsEtiquettePolicy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneResponseSmsEtiquetteToolSmsEtiquettePolicy, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "action" => v0 = map.next_value()?,
+                        "active" => v1 = map.next_value()?,
+                        "content" => v2 = map.next_value()?,
+                        "description" => v3 = map.next_value()?,
+                        "id" => v4 = map.next_value()?,
+                        "name" => v5 = map.next_value()?,
+                        "rule" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneResponseSmsEtiquetteToolSmsEtiquettePolicy {
+                    action: v0,
+                    active: v1,
+                    content: v2,
+                    description: v3,
+                    id: v4,
+                    name: v5,
+                    rule: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::int_enum! {
-    ListZoomPhoneAccountSettingsResponseSmsEtiquetteToolSmsEtiquettePolicyRule {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponseSmsTemplate {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseSmsTemplateLockedBy>,
-    pub sms_template_list:
-        Option<Vec<ListZoomPhoneAccountSettingsResponseSmsTemplateSmsTemplateList>>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
+    /// At most 50 items.
+    pub sms_template_list: Option<Vec<ListZoomPhoneAccountResponseSmsTemplateSmsTemplateList>>,
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseSmsTemplateLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseSmsTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponseSmsTemplate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponseSmsTemplate, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "sms_template_list" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponseSmsTemplate {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    sms_template_list: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseSmsTemplateSmsTemplateList {
+#[derive(Debug, Clone)]
+pub struct ListZoomPhoneAccountResponseSmsTemplateSmsTemplateList {
     pub active: Option<bool>,
     pub content: Option<String>,
     pub description: Option<String>,
@@ -1471,37 +2631,48 @@ pub struct ListZoomPhoneAccountSettingsResponseSmsTemplateSmsTemplateList {
     pub sms_template_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseTeamSmsThreadSummary {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseTeamSmsThreadSummaryLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseTeamSmsThreadSummaryLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountResponseSmsTemplateSmsTemplateList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountResponseSmsTemplateSmsTemplateList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountResponseSmsTemplateSmsTemplateList, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "active" => v0 = map.next_value()?,
+                        "content" => v1 = map.next_value()?,
+                        "description" => v2 = map.next_value()?,
+                        "name" => v3 = map.next_value()?,
+                        "sms_template_id" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountResponseSmsTemplateSmsTemplateList {
+                    active: v0,
+                    content: v1,
+                    description: v2,
+                    name: v3,
+                    sms_template_id: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseUseCallkitForIncomingCallNotificationsInIos {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<
-        ListZoomPhoneAccountSettingsResponseUseCallkitForIncomingCallNotificationsInIosLockedBy,
-    >,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseUseCallkitForIncomingCallNotificationsInIosLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponseVoicemail {
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
@@ -1510,102 +2681,155 @@ pub struct ListZoomPhoneAccountSettingsResponseVoicemail {
     pub allow_virtual_background: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseVoicemailLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseVoicemailLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseVoicemail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponseVoicemail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponseVoicemail, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_delete" => v0 = map.next_value()?,
+                        "allow_download" => v1 = map.next_value()?,
+                        "allow_share" => v2 = map.next_value()?,
+                        "allow_videomail" => v3 = map.next_value()?,
+                        "allow_virtual_background" => v4 = map.next_value()?,
+                        "enable" => v5 = map.next_value()?,
+                        "locked" => v6 = map.next_value()?,
+                        "locked_by" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponseVoicemail {
+                    allow_delete: v0,
+                    allow_download: v1,
+                    allow_share: v2,
+                    allow_videomail: v3,
+                    allow_virtual_background: v4,
+                    enable: v5,
+                    locked: v6,
+                    locked_by: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseVoicemailIntentBasedPrioritization {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<ListZoomPhoneAccountSettingsResponseVoicemailIntentBasedPrioritizationLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseVoicemailIntentBasedPrioritizationLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseVoicemailNotificationByEmail {
+#[derive(Debug, Clone)]
+pub struct ListZoomPhoneAccountResponseVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub forward_voicemail_to_email: Option<bool>,
     pub include_voicemail_file: Option<bool>,
     pub include_voicemail_transcription: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseVoicemailNotificationByEmailLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseVoicemailNotificationByEmailLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountResponseVoicemailNotificationByEmail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountResponseVoicemailNotificationByEmail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountResponseVoicemailNotificationByEmail, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "forward_voicemail_to_email" => v1 = map.next_value()?,
+                        "include_voicemail_file" => v2 = map.next_value()?,
+                        "include_voicemail_transcription" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountResponseVoicemailNotificationByEmail {
+                    enable: v0,
+                    forward_voicemail_to_email: v1,
+                    include_voicemail_file: v2,
+                    include_voicemail_transcription: v3,
+                    locked: v4,
+                    locked_by: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseVoicemailTasks {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseVoicemailTasksLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseVoicemailTasksLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseVoicemailTranscription {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseVoicemailTranscriptionLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseVoicemailTranscriptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListZoomPhoneAccountSettingsResponseZoomPhoneOnMobile {
     pub allow_calling_sms_mms: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseZoomPhoneOnMobileLockedBy>,
+    pub locked_by: Option<ListZoomPhoneAccountResponseAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseZoomPhoneOnMobileLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListZoomPhoneAccountSettingsResponseZoomPhoneOnPwa {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<ListZoomPhoneAccountSettingsResponseZoomPhoneOnPwaLockedBy>,
-}
-
-crate::typed::string_enum! {
-    ListZoomPhoneAccountSettingsResponseZoomPhoneOnPwaLockedBy {
-        Invalid = "invalid",
-        Account = "account",
+impl<'de> serde::Deserialize<'de> for ListZoomPhoneAccountSettingsResponseZoomPhoneOnMobile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomPhoneAccountSettingsResponseZoomPhoneOnMobile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomPhoneAccountSettingsResponseZoomPhoneOnMobile, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_calling_sms_mms" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomPhoneAccountSettingsResponseZoomPhoneOnMobile {
+                    allow_calling_sms_mms: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -1625,7 +2849,7 @@ pub struct ListZoomPhoneAccountSettings {
 }
 
 impl ListZoomPhoneAccountSettings {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             setting_types: None,
@@ -1650,12 +2874,13 @@ impl crate::typed::Endpoint for ListZoomPhoneAccountSettings {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Accounts/DELETE/phone/outbound_caller_id/customized_numbers>
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeleteOutboundCallerNumbers {
+    /// At most 30 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customize_ids: Option<Vec<String>>,
 }
 
 impl DeleteOutboundCallerNumbers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             customize_ids: None,
@@ -1669,7 +2894,7 @@ impl crate::typed::Endpoint for DeleteOutboundCallerNumbers {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListCustomizeOutboundCallerNumbersResponse {
     pub customize_numbers: Option<Vec<ListCustomizeOutboundCallerNumbersResponseCustomizeNumbers>>,
     pub next_page_token: Option<String>,
@@ -1677,7 +2902,44 @@ pub struct ListCustomizeOutboundCallerNumbersResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListCustomizeOutboundCallerNumbersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCustomizeOutboundCallerNumbersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCustomizeOutboundCallerNumbersResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "customize_numbers" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListCustomizeOutboundCallerNumbersResponse {
+                    customize_numbers: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListCustomizeOutboundCallerNumbersResponseCustomizeNumbers {
     pub customize_id: Option<String>,
     pub display_name: Option<String>,
@@ -1689,17 +2951,70 @@ pub struct ListCustomizeOutboundCallerNumbersResponseCustomizeNumbers {
     pub outgoing: Option<bool>,
     pub phone_number: Option<String>,
     pub phone_number_id: Option<String>,
-    pub site: Option<ListCustomizeOutboundCallerNumbersResponseCustomizeNumbersSite>,
+    pub site: Option<ListZoomPhoneAccountResponseRestrictedCallHoursTimeZone>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListCustomizeOutboundCallerNumbersResponseCustomizeNumbersSite {
-    pub id: Option<String>,
-    pub name: Option<String>,
+impl<'de> serde::Deserialize<'de> for ListCustomizeOutboundCallerNumbersResponseCustomizeNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCustomizeOutboundCallerNumbersResponseCustomizeNumbers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCustomizeOutboundCallerNumbersResponseCustomizeNumbers, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "customize_id" => v0 = map.next_value()?,
+                        "display_name" => v1 = map.next_value()?,
+                        "extension_id" => v2 = map.next_value()?,
+                        "extension_name" => v3 = map.next_value()?,
+                        "extension_number" => v4 = map.next_value()?,
+                        "extension_type" => v5 = map.next_value()?,
+                        "incoming" => v6 = map.next_value()?,
+                        "outgoing" => v7 = map.next_value()?,
+                        "phone_number" => v8 = map.next_value()?,
+                        "phone_number_id" => v9 = map.next_value()?,
+                        "site" => v10 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListCustomizeOutboundCallerNumbersResponseCustomizeNumbers {
+                    customize_id: v0,
+                    display_name: v1,
+                    extension_id: v2,
+                    extension_name: v3,
+                    extension_number: v4,
+                    extension_type: v5,
+                    incoming: v6,
+                    outgoing: v7,
+                    phone_number: v8,
+                    phone_number_id: v9,
+                    site: v10,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    ListCustomizeOutboundCallerNumbersExtensionType {
+    request ListCustomizeOutboundCallerNumbersExtensionType {
         AutoReceptionist = "autoReceptionist",
         CallQueue = "callQueue",
         SharedLineGroup = "sharedLineGroup",
@@ -1726,6 +3041,7 @@ pub struct ListCustomizeOutboundCallerNumbers {
     pub extension_type: Option<ListCustomizeOutboundCallerNumbersExtensionType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1733,7 +3049,7 @@ pub struct ListCustomizeOutboundCallerNumbers {
 }
 
 impl ListCustomizeOutboundCallerNumbers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             selected: None,
@@ -1776,7 +3092,7 @@ pub struct AddOutboundCallerNumbers {
 }
 
 impl AddOutboundCallerNumbers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self { body: None }
     }

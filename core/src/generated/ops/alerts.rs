@@ -8,41 +8,173 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListAlertSettingsWithPagingQueryResponse {
     pub alert_settings: Option<Vec<ListAlertSettingsWithPagingQueryResponseAlertSettings>>,
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListAlertSettingsWithPagingQueryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAlertSettingsWithPagingQueryResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAlertSettingsWithPagingQueryResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "alert_settings" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAlertSettingsWithPagingQueryResponse {
+                    alert_settings: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListAlertSettingsWithPagingQueryResponseAlertSettings {
     pub alert_setting_id: Option<String>,
     pub alert_setting_name: Option<String>,
-    pub chat_channels:
-        Option<Vec<ListAlertSettingsWithPagingQueryResponseAlertSettingsChatChannels>>,
+    pub chat_channels: Option<Vec<ListAlertSettingsWithResponseAlertSettingsChatChannels>>,
     pub email_recipients: Option<Vec<String>>,
-    pub frequency: Option<ListAlertSettingsWithPagingQueryResponseAlertSettingsFrequency>,
+    pub frequency: Option<ListAlertSettingsWithPagingResponseAlertSettingsFrequency>,
     pub module: Option<i64>,
     pub rule: Option<i64>,
-    pub rule_conditions:
-        Option<Vec<ListAlertSettingsWithPagingQueryResponseAlertSettingsRuleConditions>>,
-    pub status: Option<ListAlertSettingsWithPagingQueryResponseAlertSettingsStatus>,
-    pub targets: Option<Vec<ListAlertSettingsWithPagingQueryResponseAlertSettingsTargets>>,
+    pub rule_conditions: Option<Vec<ListAlertSettingsWithResponseAlertSettingsRuleConditions>>,
+    pub status: Option<ListAlertSettingsWithPagingResponseAlertSettingsStatus>,
+    pub targets: Option<Vec<ListAlertSettingsWithPagingResponseAlertSettingsTargets>>,
     pub time_frame_from: Option<String>,
     pub time_frame_to: Option<String>,
-    pub time_frame_type: Option<ListAlertSettingsWithPagingQueryResponseAlertSettingsTimeFrameType>,
+    pub time_frame_type: Option<ListAlertSettingsWithResponseAlertSettingsTimeFrameType>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListAlertSettingsWithPagingQueryResponseAlertSettingsChatChannels {
+impl<'de> serde::Deserialize<'de> for ListAlertSettingsWithPagingQueryResponseAlertSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAlertSettingsWithPagingQueryResponseAlertSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAlertSettingsWithPagingQueryResponseAlertSettings, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "alert_setting_id" => v0 = map.next_value()?,
+                        "alert_setting_name" => v1 = map.next_value()?,
+                        "chat_channels" => v2 = map.next_value()?,
+                        "email_recipients" => v3 = map.next_value()?,
+                        "frequency" => v4 = map.next_value()?,
+                        "module" => v5 = map.next_value()?,
+                        "rule" => v6 = map.next_value()?,
+                        "rule_conditions" => v7 = map.next_value()?,
+                        "status" => v8 = map.next_value()?,
+                        "targets" => v9 = map.next_value()?,
+                        "time_frame_from" => v10 = map.next_value()?,
+                        "time_frame_to" => v11 = map.next_value()?,
+                        "time_frame_type" => v12 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAlertSettingsWithPagingQueryResponseAlertSettings {
+                    alert_setting_id: v0,
+                    alert_setting_name: v1,
+                    chat_channels: v2,
+                    email_recipients: v3,
+                    frequency: v4,
+                    module: v5,
+                    rule: v6,
+                    rule_conditions: v7,
+                    status: v8,
+                    targets: v9,
+                    time_frame_from: v10,
+                    time_frame_to: v11,
+                    time_frame_type: v12,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ListAlertSettingsWithResponseAlertSettingsChatChannels {
     pub chat_channel_name: Option<String>,
     pub end_point: Option<String>,
     pub token: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListAlertSettingsWithResponseAlertSettingsChatChannels {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAlertSettingsWithResponseAlertSettingsChatChannels;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAlertSettingsWithResponseAlertSettingsChatChannels, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "chat_channel_name" => v0 = map.next_value()?,
+                        "end_point" => v1 = map.next_value()?,
+                        "token" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAlertSettingsWithResponseAlertSettingsChatChannels {
+                    chat_channel_name: v0,
+                    end_point: v1,
+                    token: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    ListAlertSettingsWithPagingQueryResponseAlertSettingsFrequency {
+    response ListAlertSettingsWithPagingResponseAlertSettingsFrequency {
         V5 = 5,
         V10 = 10,
         V15 = 15,
@@ -51,16 +183,46 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListAlertSettingsWithPagingQueryResponseAlertSettingsRuleConditions {
-    pub rule_condition_type: Option<
-        ListAlertSettingsWithPagingQueryResponseAlertSettingsRuleConditionsRuleConditionType,
-    >,
+#[derive(Debug, Clone)]
+pub struct ListAlertSettingsWithResponseAlertSettingsRuleConditions {
+    pub rule_condition_type: Option<ListResponseAlertSettingsRuleConditionsRuleConditionType>,
     pub rule_condition_value: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListAlertSettingsWithResponseAlertSettingsRuleConditions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAlertSettingsWithResponseAlertSettingsRuleConditions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAlertSettingsWithResponseAlertSettingsRuleConditions, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "rule_condition_type" => v0 = map.next_value()?,
+                        "rule_condition_value" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAlertSettingsWithResponseAlertSettingsRuleConditions {
+                    rule_condition_type: v0,
+                    rule_condition_value: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    ListAlertSettingsWithPagingQueryResponseAlertSettingsRuleConditionsRuleConditionType {
+    response ListResponseAlertSettingsRuleConditionsRuleConditionType {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -70,26 +232,53 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    ListAlertSettingsWithPagingQueryResponseAlertSettingsStatus {
+    response ListAlertSettingsWithPagingResponseAlertSettingsStatus {
         V0 = 0,
         V1 = 1,
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListAlertSettingsWithPagingQueryResponseAlertSettingsTargets {
+#[derive(Debug, Clone)]
+pub struct ListAlertSettingsWithPagingResponseAlertSettingsTargets {
     pub target_name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListAlertSettingsWithPagingResponseAlertSettingsTargets {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAlertSettingsWithPagingResponseAlertSettingsTargets;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAlertSettingsWithPagingResponseAlertSettingsTargets, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "target_name" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAlertSettingsWithPagingResponseAlertSettingsTargets { target_name: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListAlertSettingsWithPagingQueryResponseAlertSettingsTimeFrameType {
+    response ListAlertSettingsWithResponseAlertSettingsTimeFrameType {
         AllDay = "all_day",
         SpecificTime = "specific_time",
     }
 }
 
 crate::typed::int_enum! {
-    ListAlertSettingsWithPagingQueryModule {
+    request ListAlertSettingsWithPagingQueryModule {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -99,7 +288,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    ListAlertSettingsWithPagingQueryRule {
+    request ListAlertSettingsWithPagingQueryRule {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -118,7 +307,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    ListAlertSettingsWithPagingQueryStatus {
+    request ListAlertSettingsWithPagingQueryStatus {
         V0 = 0,
         V1 = 1,
     }
@@ -136,6 +325,7 @@ crate::typed::int_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Alerts/GET/phone/alert_settings>
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListAlertSettingsWithPagingQuery {
+    /// At most `100`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -149,7 +339,7 @@ pub struct ListAlertSettingsWithPagingQuery {
 }
 
 impl ListAlertSettingsWithPagingQuery {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             page_size: None,
@@ -180,13 +370,43 @@ pub struct AddAnAlertSettingBody {
     pub rule: i64,
     pub rule_conditions: Vec<AddAnAlertSettingBodyRuleConditions>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<AddAnAlertSettingBodyStatus>,
+    pub status: Option<ListAlertSettingsWithPagingQueryStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_ids: Option<Vec<String>>,
-    pub target_type: AddAnAlertSettingBodyTargetType,
+    pub target_type: ListAlertSettingsWithPagingQueryModule,
     pub time_frame_from: String,
     pub time_frame_to: String,
     pub time_frame_type: AddAnAlertSettingBodyTimeFrameType,
+}
+
+impl AddAnAlertSettingBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        alert_setting_name: impl Into<String>,
+        module: i64,
+        rule: i64,
+        rule_conditions: Vec<AddAnAlertSettingBodyRuleConditions>,
+        target_type: ListAlertSettingsWithPagingQueryModule,
+        time_frame_from: impl Into<String>,
+        time_frame_to: impl Into<String>,
+        time_frame_type: AddAnAlertSettingBodyTimeFrameType,
+    ) -> Self {
+        Self {
+            alert_setting_name: alert_setting_name.into(),
+            chat_channels: None,
+            email_recipients: None,
+            frequency: None,
+            module,
+            rule,
+            rule_conditions,
+            status: None,
+            target_ids: None,
+            target_type,
+            time_frame_from: time_frame_from.into(),
+            time_frame_to: time_frame_to.into(),
+            time_frame_type,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -200,7 +420,7 @@ pub struct AddAnAlertSettingBodyChatChannels {
 }
 
 crate::typed::int_enum! {
-    AddAnAlertSettingBodyFrequency {
+    request AddAnAlertSettingBodyFrequency {
         V5 = 5,
         V10 = 10,
         V15 = 15,
@@ -212,49 +432,53 @@ crate::typed::int_enum! {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddAnAlertSettingBodyRuleConditions {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule_condition_type: Option<AddAnAlertSettingBodyRuleConditionsRuleConditionType>,
+    pub rule_condition_type: Option<ListAlertSettingsWithPagingQueryModule>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_condition_value: Option<String>,
 }
 
-crate::typed::int_enum! {
-    AddAnAlertSettingBodyRuleConditionsRuleConditionType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-    }
-}
-
-crate::typed::int_enum! {
-    AddAnAlertSettingBodyStatus {
-        V0 = 0,
-        V1 = 1,
-    }
-}
-
-crate::typed::int_enum! {
-    AddAnAlertSettingBodyTargetType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-    }
-}
-
 crate::typed::string_enum! {
-    AddAnAlertSettingBodyTimeFrameType {
+    request AddAnAlertSettingBodyTimeFrameType {
         AllDay = "all_day",
         SpecificTime = "specific_time",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AddAnAlertSettingResponse {
     pub alert_setting_id: Option<String>,
     pub alert_setting_name: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddAnAlertSettingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddAnAlertSettingResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddAnAlertSettingResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "alert_setting_id" => v0 = map.next_value()?,
+                        "alert_setting_name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddAnAlertSettingResponse {
+                    alert_setting_id: v0,
+                    alert_setting_name: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Add an alert setting
@@ -266,16 +490,35 @@ pub struct AddAnAlertSettingResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Alerts/POST/phone/alert_settings>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddAnAlertSetting {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<AddAnAlertSettingBody>,
+    pub body: AddAnAlertSettingBody,
 }
 
 impl AddAnAlertSetting {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { body: None }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(
+        alert_setting_name: impl Into<String>,
+        module: i64,
+        rule: i64,
+        rule_conditions: Vec<AddAnAlertSettingBodyRuleConditions>,
+        target_type: ListAlertSettingsWithPagingQueryModule,
+        time_frame_from: impl Into<String>,
+        time_frame_to: impl Into<String>,
+        time_frame_type: AddAnAlertSettingBodyTimeFrameType,
+    ) -> Self {
+        Self {
+            body: AddAnAlertSettingBody::new(
+                alert_setting_name,
+                module,
+                rule,
+                rule_conditions,
+                target_type,
+                time_frame_from,
+                time_frame_to,
+                time_frame_type,
+            ),
+        }
     }
 }
 
@@ -294,14 +537,15 @@ impl crate::typed::Endpoint for AddAnAlertSetting {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Alerts/DELETE/phone/alert_settings/{alertSettingId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteAnAlertSetting {
+    /// Zoom's name: `alertSettingId`.
     #[serde(rename = "alertSettingId")]
     pub alert_setting_id: String,
 }
 
 impl DeleteAnAlertSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(alert_setting_id: impl Into<String>) -> Self {
         Self {
             alert_setting_id: alert_setting_id.into(),
@@ -315,108 +559,223 @@ impl crate::typed::Endpoint for DeleteAnAlertSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetAlertSettingDetailsResponse {
     pub alert_setting_id: Option<String>,
     pub alert_setting_name: Option<String>,
-    pub chat_channels: Option<Vec<GetAlertSettingDetailsResponseChatChannels>>,
+    pub chat_channels: Option<Vec<ListAlertSettingsWithResponseAlertSettingsChatChannels>>,
     pub email_recipients: Option<Vec<String>>,
-    pub frequency: Option<GetAlertSettingDetailsResponseFrequency>,
+    pub frequency: Option<ListAlertSettingsWithPagingResponseAlertSettingsFrequency>,
     pub module: Option<i64>,
     pub rule: Option<i64>,
-    pub rule_conditions: Option<Vec<GetAlertSettingDetailsResponseRuleConditions>>,
-    pub status: Option<GetAlertSettingDetailsResponseStatus>,
+    pub rule_conditions: Option<Vec<ListAlertSettingsWithResponseAlertSettingsRuleConditions>>,
+    pub status: Option<ListAlertSettingsWithPagingResponseAlertSettingsStatus>,
     pub targets: Option<Vec<GetAlertSettingDetailsResponseTargets>>,
     pub time_frame_from: Option<String>,
     pub time_frame_to: Option<String>,
-    pub time_frame_type: Option<GetAlertSettingDetailsResponseTimeFrameType>,
+    pub time_frame_type: Option<ListAlertSettingsWithResponseAlertSettingsTimeFrameType>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAlertSettingDetailsResponseChatChannels {
-    pub chat_channel_name: Option<String>,
-    pub end_point: Option<String>,
-    pub token: Option<String>,
-}
-
-crate::typed::int_enum! {
-    GetAlertSettingDetailsResponseFrequency {
-        V5 = 5,
-        V10 = 10,
-        V15 = 15,
-        V30 = 30,
-        V60 = 60,
+impl<'de> serde::Deserialize<'de> for GetAlertSettingDetailsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAlertSettingDetailsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAlertSettingDetailsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "alert_setting_id" => v0 = map.next_value()?,
+                        "alert_setting_name" => v1 = map.next_value()?,
+                        "chat_channels" => v2 = map.next_value()?,
+                        "email_recipients" => v3 = map.next_value()?,
+                        "frequency" => v4 = map.next_value()?,
+                        "module" => v5 = map.next_value()?,
+                        "rule" => v6 = map.next_value()?,
+                        "rule_conditions" => v7 = map.next_value()?,
+                        "status" => v8 = map.next_value()?,
+                        "targets" => v9 = map.next_value()?,
+                        "time_frame_from" => v10 = map.next_value()?,
+                        "time_frame_to" => v11 = map.next_value()?,
+                        "time_frame_type" => v12 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAlertSettingDetailsResponse {
+                    alert_setting_id: v0,
+                    alert_setting_name: v1,
+                    chat_channels: v2,
+                    email_recipients: v3,
+                    frequency: v4,
+                    module: v5,
+                    rule: v6,
+                    rule_conditions: v7,
+                    status: v8,
+                    targets: v9,
+                    time_frame_from: v10,
+                    time_frame_to: v11,
+                    time_frame_type: v12,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAlertSettingDetailsResponseRuleConditions {
-    pub rule_condition_type: Option<GetAlertSettingDetailsResponseRuleConditionsRuleConditionType>,
-    pub rule_condition_value: Option<String>,
-}
-
-crate::typed::int_enum! {
-    GetAlertSettingDetailsResponseRuleConditionsRuleConditionType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-    }
-}
-
-crate::typed::int_enum! {
-    GetAlertSettingDetailsResponseStatus {
-        V0 = 0,
-        V1 = 1,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetAlertSettingDetailsResponseTargets {
     pub assignees: Option<Vec<GetAlertSettingDetailsResponseTargetsAssignees>>,
     pub site: Option<GetAlertSettingDetailsResponseTargetsSite>,
     pub target_extension_number: Option<i64>,
     pub target_id: Option<String>,
     pub target_name: Option<String>,
-    pub target_type: Option<GetAlertSettingDetailsResponseTargetsTargetType>,
+    pub target_type: Option<ListResponseAlertSettingsRuleConditionsRuleConditionType>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetAlertSettingDetailsResponseTargets {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAlertSettingDetailsResponseTargets;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAlertSettingDetailsResponseTargets, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "assignees" => v0 = map.next_value()?,
+                        "site" => v1 = map.next_value()?,
+                        "target_extension_number" => v2 = map.next_value()?,
+                        "target_id" => v3 = map.next_value()?,
+                        "target_name" => v4 = map.next_value()?,
+                        "target_type" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAlertSettingDetailsResponseTargets {
+                    assignees: v0,
+                    site: v1,
+                    target_extension_number: v2,
+                    target_id: v3,
+                    target_name: v4,
+                    target_type: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetAlertSettingDetailsResponseTargetsAssignees {
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type: Option<GetAlertSettingDetailsResponseTargetsAssigneesExtensionType>,
+    pub extension_type: Option<GetAlertSettingResponseTargetsAssigneesExtensionType>,
     pub name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetAlertSettingDetailsResponseTargetsAssignees {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAlertSettingDetailsResponseTargetsAssignees;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAlertSettingDetailsResponseTargetsAssignees, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_id" => v0 = map.next_value()?,
+                        "extension_number" => v1 = map.next_value()?,
+                        "extension_type" => v2 = map.next_value()?,
+                        "name" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAlertSettingDetailsResponseTargetsAssignees {
+                    extension_id: v0,
+                    extension_number: v1,
+                    extension_type: v2,
+                    name: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetAlertSettingDetailsResponseTargetsAssigneesExtensionType {
+    response GetAlertSettingResponseTargetsAssigneesExtensionType {
         User = "user",
         CommonArea = "commonArea",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetAlertSettingDetailsResponseTargetsSite {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-crate::typed::int_enum! {
-    GetAlertSettingDetailsResponseTargetsTargetType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-    }
-}
-
-crate::typed::string_enum! {
-    GetAlertSettingDetailsResponseTimeFrameType {
-        AllDay = "all_day",
-        SpecificTime = "specific_time",
+impl<'de> serde::Deserialize<'de> for GetAlertSettingDetailsResponseTargetsSite {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAlertSettingDetailsResponseTargetsSite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAlertSettingDetailsResponseTargetsSite, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAlertSettingDetailsResponseTargetsSite { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -429,14 +788,15 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Alerts/GET/phone/alert_settings/{alertSettingId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetAlertSettingDetails {
+    /// Zoom's name: `alertSettingId`.
     #[serde(rename = "alertSettingId")]
     pub alert_setting_id: String,
 }
 
 impl GetAlertSettingDetails {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(alert_setting_id: impl Into<String>) -> Self {
         Self {
             alert_setting_id: alert_setting_id.into(),
@@ -455,15 +815,15 @@ pub struct UpdateAnAlertSettingBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alert_setting_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub chat_channels: Option<Vec<UpdateAnAlertSettingBodyChatChannels>>,
+    pub chat_channels: Option<Vec<AddAnAlertSettingBodyChatChannels>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_recipients: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub frequency: Option<UpdateAnAlertSettingBodyFrequency>,
+    pub frequency: Option<AddAnAlertSettingBodyFrequency>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule_conditions: Option<Vec<UpdateAnAlertSettingBodyRuleConditions>>,
+    pub rule_conditions: Option<Vec<AddAnAlertSettingBodyRuleConditions>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<UpdateAnAlertSettingBodyStatus>,
+    pub status: Option<ListAlertSettingsWithPagingQueryStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_ids: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -471,59 +831,7 @@ pub struct UpdateAnAlertSettingBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_frame_to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub time_frame_type: Option<UpdateAnAlertSettingBodyTimeFrameType>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAnAlertSettingBodyChatChannels {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub chat_channel_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_point: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
-}
-
-crate::typed::int_enum! {
-    UpdateAnAlertSettingBodyFrequency {
-        V5 = 5,
-        V10 = 10,
-        V15 = 15,
-        V30 = 30,
-        V60 = 60,
-    }
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAnAlertSettingBodyRuleConditions {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule_condition_type: Option<UpdateAnAlertSettingBodyRuleConditionsRuleConditionType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule_condition_value: Option<String>,
-}
-
-crate::typed::int_enum! {
-    UpdateAnAlertSettingBodyRuleConditionsRuleConditionType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-    }
-}
-
-crate::typed::int_enum! {
-    UpdateAnAlertSettingBodyStatus {
-        V0 = 0,
-        V1 = 1,
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateAnAlertSettingBodyTimeFrameType {
-        AllDay = "all_day",
-        SpecificTime = "specific_time",
-    }
+    pub time_frame_type: Option<AddAnAlertSettingBodyTimeFrameType>,
 }
 
 /// Update an alert setting
@@ -535,8 +843,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Alerts/PATCH/phone/alert_settings/{alertSettingId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateAnAlertSetting {
+    /// Zoom's name: `alertSettingId`.
     #[serde(rename = "alertSettingId")]
     pub alert_setting_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -544,7 +853,7 @@ pub struct UpdateAnAlertSetting {
 }
 
 impl UpdateAnAlertSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(alert_setting_id: impl Into<String>) -> Self {
         Self {
             alert_setting_id: alert_setting_id.into(),

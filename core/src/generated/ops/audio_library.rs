@@ -17,14 +17,15 @@
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Audio-Library/DELETE/phone/audios/{audioId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteAudioItem {
+    /// Zoom's name: `audioId`.
     #[serde(rename = "audioId")]
     pub audio_id: String,
 }
 
 impl DeleteAudioItem {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(audio_id: impl Into<String>) -> Self {
         Self {
             audio_id: audio_id.into(),
@@ -38,7 +39,7 @@ impl crate::typed::Endpoint for DeleteAudioItem {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetAudioItemResponse {
     pub audio_id: Option<String>,
     pub name: Option<String>,
@@ -48,8 +49,51 @@ pub struct GetAudioItemResponse {
     pub voice_language: Option<GetAudioItemResponseVoiceLanguage>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetAudioItemResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAudioItemResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAudioItemResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        "play_url" => v2 = map.next_value()?,
+                        "text" => v3 = map.next_value()?,
+                        "voice_accent" => v4 = map.next_value()?,
+                        "voice_language" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAudioItemResponse {
+                    audio_id: v0,
+                    name: v1,
+                    play_url: v2,
+                    text: v3,
+                    voice_accent: v4,
+                    voice_language: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetAudioItemResponseVoiceLanguage {
+    response GetAudioItemResponseVoiceLanguage {
         EnUs = "en-US",
         EnGb = "en-GB",
         EnGbWls = "en-GB-WLS",
@@ -97,14 +141,15 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Audio-Library/GET/phone/audios/{audioId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetAudioItem {
+    /// Zoom's name: `audioId`.
     #[serde(rename = "audioId")]
     pub audio_id: String,
 }
 
 impl GetAudioItem {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(audio_id: impl Into<String>) -> Self {
         Self {
             audio_id: audio_id.into(),
@@ -118,9 +163,16 @@ impl crate::typed::Endpoint for GetAudioItem {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateAudioItemBody {
     pub name: String,
+}
+
+impl UpdateAudioItemBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { name: name.into() }
+    }
 }
 
 /// Update an audio item
@@ -132,20 +184,20 @@ pub struct UpdateAudioItemBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Audio-Library/PATCH/phone/audios/{audioId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateAudioItem {
+    /// Zoom's name: `audioId`.
     #[serde(rename = "audioId")]
     pub audio_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<UpdateAudioItemBody>,
+    pub body: UpdateAudioItemBody,
 }
 
 impl UpdateAudioItem {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(audio_id: impl Into<String>) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(audio_id: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
             audio_id: audio_id.into(),
-            body: None,
+            body: UpdateAudioItemBody::new(name),
         }
     }
 }
@@ -156,15 +208,73 @@ impl crate::typed::Endpoint for UpdateAudioItem {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListAudioItemsResponse {
+    /// At most 100 items.
     pub audios: Option<Vec<ListAudioItemsResponseAudios>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListAudioItemsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAudioItemsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAudioItemsResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audios" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAudioItemsResponse { audios: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListAudioItemsResponseAudios {
     pub audio_id: Option<String>,
     pub name: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListAudioItemsResponseAudios {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAudioItemsResponseAudios;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAudioItemsResponseAudios, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAudioItemsResponseAudios {
+                    audio_id: v0,
+                    name: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// List audio items
@@ -176,14 +286,15 @@ pub struct ListAudioItemsResponseAudios {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Audio-Library/GET/phone/users/{userId}/audios>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ListAudioItems {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
 }
 
 impl ListAudioItems {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -209,11 +320,7 @@ pub struct AddAnAudioBody {
     pub voice_language: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddAnAudioResponse {
-    pub audio_id: Option<String>,
-    pub name: Option<String>,
-}
+pub type AddAnAudioResponse = ListAudioItemsResponseAudios;
 
 /// Add an audio item for text-to-speech conversion
 ///
@@ -224,8 +331,9 @@ pub struct AddAnAudioResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Audio-Library/POST/phone/users/{userId}/audios>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddAnAudio {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -233,7 +341,7 @@ pub struct AddAnAudio {
 }
 
 impl AddAnAudio {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -250,6 +358,7 @@ impl crate::typed::Endpoint for AddAnAudio {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddAudioItemBody {
+    /// At most 5 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<AddAudioItemBodyAttachments>>,
 }
@@ -264,15 +373,36 @@ pub struct AddAudioItemBodyAttachments {
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AddAudioItemResponse {
-    pub audios: Option<Vec<AddAudioItemResponseAudios>>,
+    /// At most 5 items.
+    pub audios: Option<Vec<ListAudioItemsResponseAudios>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddAudioItemResponseAudios {
-    pub audio_id: Option<String>,
-    pub name: Option<String>,
+impl<'de> serde::Deserialize<'de> for AddAudioItemResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddAudioItemResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddAudioItemResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audios" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddAudioItemResponse { audios: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Add audio items
@@ -284,8 +414,9 @@ pub struct AddAudioItemResponseAudios {
 /// - Rate limit: Heavy
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Audio-Library/POST/phone/users/{userId}/audios/batch>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddAudioItem {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -293,7 +424,7 @@ pub struct AddAudioItem {
 }
 
 impl AddAudioItem {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),

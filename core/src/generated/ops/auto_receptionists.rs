@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListAutoReceptionistsResponse {
     pub auto_receptionists: Option<Vec<ListAutoReceptionistsResponseAutoReceptionists>>,
     pub next_page_token: Option<String>,
@@ -16,7 +16,44 @@ pub struct ListAutoReceptionistsResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListAutoReceptionistsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAutoReceptionistsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAutoReceptionistsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "auto_receptionists" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAutoReceptionistsResponse {
+                    auto_receptionists: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListAutoReceptionistsResponseAutoReceptionists {
     pub audio_prompt_language: Option<String>,
     pub cost_center: Option<String>,
@@ -31,24 +68,182 @@ pub struct ListAutoReceptionistsResponseAutoReceptionists {
     pub timezone: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListAutoReceptionistsResponseAutoReceptionists {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAutoReceptionistsResponseAutoReceptionists;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAutoReceptionistsResponseAutoReceptionists, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_prompt_language" => v0 = map.next_value()?,
+                        "cost_center" => v1 = map.next_value()?,
+                        "department" => v2 = map.next_value()?,
+                        "extension_id" => v3 = map.next_value()?,
+                        "extension_number" => v4 = map.next_value()?,
+                        "holiday_hours" => v5 = map.next_value()?,
+                        "id" => v6 = map.next_value()?,
+                        "name" => v7 = map.next_value()?,
+                        "phone_numbers" => v8 = map.next_value()?,
+                        "site" => v9 = map.next_value()?,
+                        "timezone" => v10 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAutoReceptionistsResponseAutoReceptionists {
+                    audio_prompt_language: v0,
+                    cost_center: v1,
+                    department: v2,
+                    extension_id: v3,
+                    extension_number: v4,
+                    holiday_hours: v5,
+                    id: v6,
+                    name: v7,
+                    phone_numbers: v8,
+                    site: v9,
+                    timezone: v10,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListAutoReceptionistsResponseAutoReceptionistsHolidayHours {
+    /// Format: `date-time`.
     pub from: Option<String>,
     pub id: Option<String>,
     pub name: Option<String>,
+    /// Format: `date-time`.
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListAutoReceptionistsResponseAutoReceptionistsHolidayHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAutoReceptionistsResponseAutoReceptionistsHolidayHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAutoReceptionistsResponseAutoReceptionistsHolidayHours, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        "to" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAutoReceptionistsResponseAutoReceptionistsHolidayHours {
+                    from: v0,
+                    id: v1,
+                    name: v2,
+                    to: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListAutoReceptionistsResponseAutoReceptionistsPhoneNumbers {
     pub id: Option<String>,
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListAutoReceptionistsResponseAutoReceptionistsPhoneNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAutoReceptionistsResponseAutoReceptionistsPhoneNumbers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAutoReceptionistsResponseAutoReceptionistsPhoneNumbers, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "number" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAutoReceptionistsResponseAutoReceptionistsPhoneNumbers {
+                    id: v0,
+                    number: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListAutoReceptionistsResponseAutoReceptionistsSite {
     pub id: Option<String>,
     pub name: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListAutoReceptionistsResponseAutoReceptionistsSite {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAutoReceptionistsResponseAutoReceptionistsSite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAutoReceptionistsResponseAutoReceptionistsSite, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAutoReceptionistsResponseAutoReceptionistsSite { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// List auto receptionists
@@ -63,6 +258,7 @@ pub struct ListAutoReceptionistsResponseAutoReceptionistsSite {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/GET/phone/auto_receptionists>
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListAutoReceptionists {
+    /// At most `100`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -70,7 +266,7 @@ pub struct ListAutoReceptionists {
 }
 
 impl ListAutoReceptionists {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             page_size: None,
@@ -85,18 +281,62 @@ impl crate::typed::Endpoint for ListAutoReceptionists {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddAutoReceptionistBody {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl AddAutoReceptionistBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            site_id: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AddAutoReceptionistResponse {
     pub extension_number: Option<i64>,
     pub id: Option<String>,
     pub name: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddAutoReceptionistResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddAutoReceptionistResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddAutoReceptionistResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_number" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddAutoReceptionistResponse {
+                    extension_number: v0,
+                    id: v1,
+                    name: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Add an auto receptionist
@@ -108,16 +348,17 @@ pub struct AddAutoReceptionistResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/POST/phone/auto_receptionists>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddAutoReceptionist {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<AddAutoReceptionistBody>,
+    pub body: AddAutoReceptionistBody,
 }
 
 impl AddAutoReceptionist {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { body: None }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            body: AddAutoReceptionistBody::new(name),
+        }
     }
 }
 
@@ -136,14 +377,15 @@ impl crate::typed::Endpoint for AddAutoReceptionist {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/DELETE/phone/auto_receptionists/{autoReceptionistId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteAutoReceptionist {
+    /// Zoom's name: `autoReceptionistId`.
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
 }
 
 impl DeleteAutoReceptionist {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(auto_receptionist_id: impl Into<String>) -> Self {
         Self {
             auto_receptionist_id: auto_receptionist_id.into(),
@@ -157,27 +399,93 @@ impl crate::typed::Endpoint for DeleteAutoReceptionist {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetAutoReceptionistDetailResponse {
     pub audio_prompt_language: Option<GetAutoReceptionistDetailResponseAudioPromptLanguage>,
     pub cost_center: Option<String>,
     pub default_transcription_language:
-        Option<GetAutoReceptionistDetailResponseDefaultTranscriptionLanguage>,
+        Option<GetAutoReceptionistDetailResponseAudioPromptLanguage>,
     pub department: Option<String>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
-    pub holiday_hours: Option<Vec<GetAutoReceptionistDetailResponseHolidayHours>>,
+    /// At most 100 items.
+    pub holiday_hours: Option<Vec<ListAutoReceptionistsResponseAutoReceptionistsHolidayHours>>,
     pub name: Option<String>,
     pub own_storage_name: Option<String>,
-    pub phone_numbers: Option<Vec<GetAutoReceptionistDetailResponsePhoneNumbers>>,
+    /// At most 50 items.
+    pub phone_numbers: Option<Vec<ListAutoReceptionistsResponseAutoReceptionistsPhoneNumbers>>,
     pub recording_storage_location:
         Option<GetAutoReceptionistDetailResponseRecordingStorageLocation>,
-    pub site: Option<GetAutoReceptionistDetailResponseSite>,
+    pub site: Option<ListAutoReceptionistsResponseAutoReceptionistsSite>,
     pub timezone: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetAutoReceptionistDetailResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoReceptionistDetailResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoReceptionistDetailResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_prompt_language" => v0 = map.next_value()?,
+                        "cost_center" => v1 = map.next_value()?,
+                        "default_transcription_language" => v2 = map.next_value()?,
+                        "department" => v3 = map.next_value()?,
+                        "extension_id" => v4 = map.next_value()?,
+                        "extension_number" => v5 = map.next_value()?,
+                        "holiday_hours" => v6 = map.next_value()?,
+                        "name" => v7 = map.next_value()?,
+                        "own_storage_name" => v8 = map.next_value()?,
+                        "phone_numbers" => v9 = map.next_value()?,
+                        "recording_storage_location" => v10 = map.next_value()?,
+                        "site" => v11 = map.next_value()?,
+                        "timezone" => v12 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoReceptionistDetailResponse {
+                    audio_prompt_language: v0,
+                    cost_center: v1,
+                    default_transcription_language: v2,
+                    department: v3,
+                    extension_id: v4,
+                    extension_number: v5,
+                    holiday_hours: v6,
+                    name: v7,
+                    own_storage_name: v8,
+                    phone_numbers: v9,
+                    recording_storage_location: v10,
+                    site: v11,
+                    timezone: v12,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetAutoReceptionistDetailResponseAudioPromptLanguage {
+    response GetAutoReceptionistDetailResponseAudioPromptLanguage {
         EnUs = "en-US",
         EnGb = "en-GB",
         EsUs = "es-US",
@@ -197,41 +505,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    GetAutoReceptionistDetailResponseDefaultTranscriptionLanguage {
-        EnUs = "en-US",
-        EnGb = "en-GB",
-        EsUs = "es-US",
-        FrCa = "fr-CA",
-        DaDk = "da-DK",
-        DeDe = "de-DE",
-        EsEs = "es-ES",
-        FrFr = "fr-FR",
-        ItIt = "it-IT",
-        NlNl = "nl-NL",
-        PtPt = "pt-PT",
-        Ja = "ja",
-        KoKr = "ko-KR",
-        PtBr = "pt-BR",
-        ZhCn = "zh-CN",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistDetailResponseHolidayHours {
-    pub from: Option<String>,
-    pub id: Option<String>,
-    pub name: Option<String>,
-    pub to: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistDetailResponsePhoneNumbers {
-    pub id: Option<String>,
-    pub number: Option<String>,
-}
-
-crate::typed::string_enum! {
-    GetAutoReceptionistDetailResponseRecordingStorageLocation {
+    response GetAutoReceptionistDetailResponseRecordingStorageLocation {
         Us = "US",
         Au = "AU",
         Ca = "CA",
@@ -245,12 +519,6 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistDetailResponseSite {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
 /// Get an auto receptionist
 ///
 /// `GET /phone/auto_receptionists/{autoReceptionistId}`
@@ -260,14 +528,15 @@ pub struct GetAutoReceptionistDetailResponseSite {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/GET/phone/auto_receptionists/{autoReceptionistId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetAutoReceptionistDetail {
+    /// Zoom's name: `autoReceptionistId`.
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
 }
 
 impl GetAutoReceptionistDetail {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(auto_receptionist_id: impl Into<String>) -> Self {
         Self {
             auto_receptionist_id: auto_receptionist_id.into(),
@@ -288,12 +557,12 @@ pub struct UpdateAutoReceptionistBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_center: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_transcription_language:
-        Option<UpdateAutoReceptionistBodyDefaultTranscriptionLanguage>,
+    pub default_transcription_language: Option<UpdateAutoReceptionistBodyAudioPromptLanguage>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_number: Option<i64>,
+    /// At most 32 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -303,7 +572,7 @@ pub struct UpdateAutoReceptionistBody {
 }
 
 crate::typed::string_enum! {
-    UpdateAutoReceptionistBodyAudioPromptLanguage {
+    request UpdateAutoReceptionistBodyAudioPromptLanguage {
         EnUs = "en-US",
         EnGb = "en-GB",
         EsUs = "es-US",
@@ -323,27 +592,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    UpdateAutoReceptionistBodyDefaultTranscriptionLanguage {
-        EnUs = "en-US",
-        EnGb = "en-GB",
-        EsUs = "es-US",
-        FrCa = "fr-CA",
-        DaDk = "da-DK",
-        DeDe = "de-DE",
-        EsEs = "es-ES",
-        FrFr = "fr-FR",
-        ItIt = "it-IT",
-        NlNl = "nl-NL",
-        PtPt = "pt-PT",
-        Ja = "ja",
-        KoKr = "ko-KR",
-        PtBr = "pt-BR",
-        ZhCn = "zh-CN",
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateAutoReceptionistBodyRecordingStorageLocation {
+    request UpdateAutoReceptionistBodyRecordingStorageLocation {
         Us = "US",
         Au = "AU",
         Ca = "CA",
@@ -366,8 +615,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/PATCH/phone/auto_receptionists/{autoReceptionistId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateAutoReceptionist {
+    /// Zoom's name: `autoReceptionistId`.
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -375,7 +625,7 @@ pub struct UpdateAutoReceptionist {
 }
 
 impl UpdateAutoReceptionist {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(auto_receptionist_id: impl Into<String>) -> Self {
         Self {
             auto_receptionist_id: auto_receptionist_id.into(),
@@ -390,24 +640,83 @@ impl crate::typed::Endpoint for UpdateAutoReceptionist {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetAutoReceptionistCallHandlingSettingsResponse {
-    pub call_handling_setting:
-        Option<GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSetting>,
-    pub greeting_setting: Option<GetAutoReceptionistCallHandlingSettingsResponseGreetingSetting>,
+    pub call_handling_setting: Option<GetAutoReceptionistCallHandlingResponseCallHandlingSetting>,
+    pub greeting_setting: Option<GetAutoReceptionistCallHandlingResponseGreetingSetting>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSetting {
-    pub routing_action:
-        Option<GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingAction>,
-    pub routing_action_setting: Option<
-        GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSetting,
-    >,
+impl<'de> serde::Deserialize<'de> for GetAutoReceptionistCallHandlingSettingsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoReceptionistCallHandlingSettingsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoReceptionistCallHandlingSettingsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_handling_setting" => v0 = map.next_value()?,
+                        "greeting_setting" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoReceptionistCallHandlingSettingsResponse {
+                    call_handling_setting: v0,
+                    greeting_setting: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetAutoReceptionistCallHandlingResponseCallHandlingSetting {
+    pub routing_action: Option<GetAutoResponseCallHandlingSettingRoutingAction>,
+    pub routing_action_setting: Option<GetAutoResponseCallHandlingSettingRoutingActionSetting>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetAutoReceptionistCallHandlingResponseCallHandlingSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoReceptionistCallHandlingResponseCallHandlingSetting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoReceptionistCallHandlingResponseCallHandlingSetting, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "routing_action" => v0 = map.next_value()?,
+                        "routing_action_setting" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoReceptionistCallHandlingResponseCallHandlingSetting {
+                    routing_action: v0,
+                    routing_action_setting: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingAction {
+    response GetAutoResponseCallHandlingSettingRoutingAction {
         ForwardToVoicemail = "forward_to_voicemail",
         PlayMessageThenDisconnect = "play_message_then_disconnect",
         ForwardToExtension = "forward_to_extension",
@@ -422,20 +731,18 @@ crate::typed::string_enum! {
 }
 
 #[derive(Debug, Clone)]
-pub enum GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSetting {
-    ForwardToVoicemail(GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToVoicemail),
-    PlayAMessageThenDisconnect(GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingPlayAMessageThenDisconnect),
-    ForwardToExtension(GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToExtension),
-    ForwardToPartnerContactCenter(GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToPartnerContactCenter),
-    ForwardToExternalNumber(GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToExternalNumber),
-    ForwardToExternalContact(GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToExternalContact),
-    ForwardToZoomContactCenter(GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToZoomContactCenter),
-    ForwardToMicrosoftTeamsResourceAccount(GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToMicrosoftTeamsResourceAccount),
+pub enum GetAutoResponseCallHandlingSettingRoutingActionSetting {
+    ForwardToVoicemail(GetAutoResponseRoutingActionSettingForwardToVoicemail),
+    PlayAMessageThenDisconnect(GetResponseRoutingActionSettingPlayAMessageThenDisconnect),
+    ForwardToExtension(GetAutoResponseRoutingActionSettingForwardToExtension),
+    ForwardToPartnerContactCenter(GetAutoReceptionistResponseForwardToPartnerContactCenter),
+    ForwardToExternalNumber(GetAutoResponseRoutingActionSettingForwardToExternalNumber),
+    ForwardToExternalContact(GetResponseRoutingActionSettingForwardToExternalContact),
+    ForwardToZoomContactCenter(GetResponseRoutingActionSettingForwardToZoomContactCenter),
+    Variant8(GetResponseCallHandlingSettingRoutingActionSettingVariant8),
 }
 
-impl<'de> serde::Deserialize<'de>
-    for GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSetting
-{
+impl<'de> serde::Deserialize<'de> for GetAutoResponseCallHandlingSettingRoutingActionSetting {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(d)?;
         let shapes: &[crate::typed::Shape] = &[
@@ -480,28 +787,97 @@ impl<'de> serde::Deserialize<'de>
             4 => serde_json::from_value(value).map(Self::ForwardToExternalNumber),
             5 => serde_json::from_value(value).map(Self::ForwardToExternalContact),
             6 => serde_json::from_value(value).map(Self::ForwardToZoomContactCenter),
-            _ => serde_json::from_value(value).map(Self::ForwardToMicrosoftTeamsResourceAccount),
+            _ => serde_json::from_value(value).map(Self::Variant8),
         }
         .map_err(serde::de::Error::custom)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToVoicemail {
-    pub leave_voicemail_to: Option<GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToVoicemailLeaveVoicemailTo>,
-    pub voicemail_greeting: Option<GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToVoicemailVoicemailGreeting>,
+#[derive(Debug, Clone)]
+pub struct GetAutoResponseRoutingActionSettingForwardToVoicemail {
+    pub leave_voicemail_to: Option<GetAutoResponseForwardToVoicemailLeaveVoicemailTo>,
+    pub voicemail_greeting: Option<GetAutoResponseForwardToVoicemailVoicemailGreeting>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToVoicemailLeaveVoicemailTo {
+impl<'de> serde::Deserialize<'de> for GetAutoResponseRoutingActionSettingForwardToVoicemail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoResponseRoutingActionSettingForwardToVoicemail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoResponseRoutingActionSettingForwardToVoicemail, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "leave_voicemail_to" => v0 = map.next_value()?,
+                        "voicemail_greeting" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoResponseRoutingActionSettingForwardToVoicemail {
+                    leave_voicemail_to: v0,
+                    voicemail_greeting: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetAutoResponseForwardToVoicemailLeaveVoicemailTo {
     pub extension_id: Option<String>,
     pub extension_name: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type: Option<GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToVoicemailLeaveVoicemailToExtensionType>,
+    pub extension_type: Option<GetResponseForwardToVoicemailLeaveVoicemailToExtensionType>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetAutoResponseForwardToVoicemailLeaveVoicemailTo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoResponseForwardToVoicemailLeaveVoicemailTo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoResponseForwardToVoicemailLeaveVoicemailTo, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_id" => v0 = map.next_value()?,
+                        "extension_name" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "extension_type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoResponseForwardToVoicemailLeaveVoicemailTo {
+                    extension_id: v0,
+                    extension_name: v1,
+                    extension_number: v2,
+                    extension_type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToVoicemailLeaveVoicemailToExtensionType {
+    response GetResponseForwardToVoicemailLeaveVoicemailToExtensionType {
         User = "user",
         AutoReceptionist = "autoReceptionist",
         CallQueue = "callQueue",
@@ -509,40 +885,158 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToVoicemailVoicemailGreeting
-{
+#[derive(Debug, Clone)]
+pub struct GetAutoResponseForwardToVoicemailVoicemailGreeting {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingPlayAMessageThenDisconnect {
-    pub message_greeting: Option<GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingPlayAMessageThenDisconnectMessageGreeting>,
+impl<'de> serde::Deserialize<'de> for GetAutoResponseForwardToVoicemailVoicemailGreeting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoResponseForwardToVoicemailVoicemailGreeting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoResponseForwardToVoicemailVoicemailGreeting, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_id" => v0 = map.next_value()?,
+                        "audio_name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoResponseForwardToVoicemailVoicemailGreeting {
+                    audio_id: v0,
+                    audio_name: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingPlayAMessageThenDisconnectMessageGreeting
-{
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
+#[derive(Debug, Clone)]
+pub struct GetResponseRoutingActionSettingPlayAMessageThenDisconnect {
+    pub message_greeting: Option<GetAutoResponseForwardToVoicemailVoicemailGreeting>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToExtension {
-    pub forward_to_extension: Option<GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToExtensionForwardToExtension>,
+impl<'de> serde::Deserialize<'de> for GetResponseRoutingActionSettingPlayAMessageThenDisconnect {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseRoutingActionSettingPlayAMessageThenDisconnect;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseRoutingActionSettingPlayAMessageThenDisconnect, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "message_greeting" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseRoutingActionSettingPlayAMessageThenDisconnect {
+                    message_greeting: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToExtensionForwardToExtension {
+#[derive(Debug, Clone)]
+pub struct GetAutoResponseRoutingActionSettingForwardToExtension {
+    pub forward_to_extension: Option<GetAutoResponseForwardToExtensionForwardToExtension>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetAutoResponseRoutingActionSettingForwardToExtension {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoResponseRoutingActionSettingForwardToExtension;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoResponseRoutingActionSettingForwardToExtension, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "forward_to_extension" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoResponseRoutingActionSettingForwardToExtension {
+                    forward_to_extension: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetAutoResponseForwardToExtensionForwardToExtension {
     pub extension_id: Option<String>,
     pub extension_name: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type: Option<GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToExtensionForwardToExtensionExtensionType>,
+    pub extension_type: Option<GetAutoReceptionistResponseForwardToExtensionExtensionType>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetAutoResponseForwardToExtensionForwardToExtension {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoResponseForwardToExtensionForwardToExtension;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoResponseForwardToExtensionForwardToExtension, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_id" => v0 = map.next_value()?,
+                        "extension_name" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "extension_type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoResponseForwardToExtensionForwardToExtension {
+                    extension_id: v0,
+                    extension_name: v1,
+                    extension_number: v2,
+                    extension_type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToExtensionForwardToExtensionExtensionType {
+    response GetAutoReceptionistResponseForwardToExtensionExtensionType {
         User = "user",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
@@ -553,76 +1047,376 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToPartnerContactCenter {
-    pub forward_to_partner_contact_center: Option<GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToPartnerContactCenterForwardToPartnerContactCenter>,
+#[derive(Debug, Clone)]
+pub struct GetAutoReceptionistResponseForwardToPartnerContactCenter {
+    pub forward_to_partner_contact_center:
+        Option<GetAutoReceptionistResponseForwardToPartnerContactCenter2>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToPartnerContactCenterForwardToPartnerContactCenter
-{
+impl<'de> serde::Deserialize<'de> for GetAutoReceptionistResponseForwardToPartnerContactCenter {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoReceptionistResponseForwardToPartnerContactCenter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoReceptionistResponseForwardToPartnerContactCenter, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "forward_to_partner_contact_center" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoReceptionistResponseForwardToPartnerContactCenter {
+                    forward_to_partner_contact_center: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetAutoReceptionistResponseForwardToPartnerContactCenter2 {
     pub partner_contact_center_id: Option<String>,
     pub partner_contact_center_name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToExternalNumber
-{
+impl<'de> serde::Deserialize<'de> for GetAutoReceptionistResponseForwardToPartnerContactCenter2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoReceptionistResponseForwardToPartnerContactCenter2;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoReceptionistResponseForwardToPartnerContactCenter2, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "partner_contact_center_id" => v0 = map.next_value()?,
+                        "partner_contact_center_name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoReceptionistResponseForwardToPartnerContactCenter2 {
+                    partner_contact_center_id: v0,
+                    partner_contact_center_name: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetAutoResponseRoutingActionSettingForwardToExternalNumber {
     pub forward_phone_number: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToExternalContact {
-    pub forward_to_external_contact: Option<GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToExternalContactForwardToExternalContact>,
+impl<'de> serde::Deserialize<'de> for GetAutoResponseRoutingActionSettingForwardToExternalNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoResponseRoutingActionSettingForwardToExternalNumber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoResponseRoutingActionSettingForwardToExternalNumber, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "forward_phone_number" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoResponseRoutingActionSettingForwardToExternalNumber {
+                    forward_phone_number: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToExternalContactForwardToExternalContact
-{
+#[derive(Debug, Clone)]
+pub struct GetResponseRoutingActionSettingForwardToExternalContact {
+    pub forward_to_external_contact:
+        Option<GetAutoReceptionistCallResponseForwardToExternalContact>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetResponseRoutingActionSettingForwardToExternalContact {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseRoutingActionSettingForwardToExternalContact;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseRoutingActionSettingForwardToExternalContact, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "forward_to_external_contact" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseRoutingActionSettingForwardToExternalContact {
+                    forward_to_external_contact: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetAutoReceptionistCallResponseForwardToExternalContact {
     pub external_contact_email: Option<String>,
     pub external_contact_id: Option<String>,
     pub external_contact_name: Option<String>,
+    /// At most 10 items.
     pub phone_numbers: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToZoomContactCenter {
-    pub forward_to_zoom_contact_center: Option<GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToZoomContactCenterForwardToZoomContactCenter>,
+impl<'de> serde::Deserialize<'de> for GetAutoReceptionistCallResponseForwardToExternalContact {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoReceptionistCallResponseForwardToExternalContact;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoReceptionistCallResponseForwardToExternalContact, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "external_contact_email" => v0 = map.next_value()?,
+                        "external_contact_id" => v1 = map.next_value()?,
+                        "external_contact_name" => v2 = map.next_value()?,
+                        "phone_numbers" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoReceptionistCallResponseForwardToExternalContact {
+                    external_contact_email: v0,
+                    external_contact_id: v1,
+                    external_contact_name: v2,
+                    phone_numbers: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToZoomContactCenterForwardToZoomContactCenter
-{
+#[derive(Debug, Clone)]
+pub struct GetResponseRoutingActionSettingForwardToZoomContactCenter {
+    pub forward_to_zoom_contact_center:
+        Option<GetAutoReceptionistCallResponseForwardToZoomContactCenter>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetResponseRoutingActionSettingForwardToZoomContactCenter {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseRoutingActionSettingForwardToZoomContactCenter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseRoutingActionSettingForwardToZoomContactCenter, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "forward_to_zoom_contact_center" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseRoutingActionSettingForwardToZoomContactCenter {
+                    forward_to_zoom_contact_center: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetAutoReceptionistCallResponseForwardToZoomContactCenter {
     pub zoom_contact_center_flow_name: Option<String>,
     pub zoom_contact_center_number: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToMicrosoftTeamsResourceAccount {
-    pub forward_to_teams: Option<GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToMicrosoftTeamsResourceAccountForwardToTeams>,
+impl<'de> serde::Deserialize<'de> for GetAutoReceptionistCallResponseForwardToZoomContactCenter {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoReceptionistCallResponseForwardToZoomContactCenter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoReceptionistCallResponseForwardToZoomContactCenter, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "zoom_contact_center_flow_name" => v0 = map.next_value()?,
+                        "zoom_contact_center_number" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoReceptionistCallResponseForwardToZoomContactCenter {
+                    zoom_contact_center_flow_name: v0,
+                    zoom_contact_center_number: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistCallHandlingSettingsResponseCallHandlingSettingRoutingActionSettingForwardToMicrosoftTeamsResourceAccountForwardToTeams
-{
+#[derive(Debug, Clone)]
+pub struct GetResponseCallHandlingSettingRoutingActionSettingVariant8 {
+    pub forward_to_teams: Option<GetAutoResponseRoutingActionSettingVariant8ForwardToTeams>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetResponseCallHandlingSettingRoutingActionSettingVariant8 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseCallHandlingSettingRoutingActionSettingVariant8;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseCallHandlingSettingRoutingActionSettingVariant8, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "forward_to_teams" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseCallHandlingSettingRoutingActionSettingVariant8 {
+                    forward_to_teams: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetAutoResponseRoutingActionSettingVariant8ForwardToTeams {
     pub teams_app_id: Option<String>,
     pub teams_voice_app_name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistCallHandlingSettingsResponseGreetingSetting {
-    pub greeting_prompt:
-        Option<GetAutoReceptionistCallHandlingSettingsResponseGreetingSettingGreetingPrompt>,
+impl<'de> serde::Deserialize<'de> for GetAutoResponseRoutingActionSettingVariant8ForwardToTeams {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoResponseRoutingActionSettingVariant8ForwardToTeams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoResponseRoutingActionSettingVariant8ForwardToTeams, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "teams_app_id" => v0 = map.next_value()?,
+                        "teams_voice_app_name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoResponseRoutingActionSettingVariant8ForwardToTeams {
+                    teams_app_id: v0,
+                    teams_voice_app_name: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistCallHandlingSettingsResponseGreetingSettingGreetingPrompt {
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
+#[derive(Debug, Clone)]
+pub struct GetAutoReceptionistCallHandlingResponseGreetingSetting {
+    pub greeting_prompt: Option<GetAutoResponseForwardToVoicemailVoicemailGreeting>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetAutoReceptionistCallHandlingResponseGreetingSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoReceptionistCallHandlingResponseGreetingSetting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoReceptionistCallHandlingResponseGreetingSetting, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "greeting_prompt" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoReceptionistCallHandlingResponseGreetingSetting {
+                    greeting_prompt: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetAutoReceptionistCallHandlingSettingsHourType {
+    request GetAutoReceptionistCallHandlingSettingsHourType {
         BusinessHours = "business_hours",
         ClosedHours = "closed_hours",
         HolidayHours = "holiday_hours",
@@ -639,8 +1433,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/GET/phone/auto_receptionists/{autoReceptionistId}/call_handling/settings>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetAutoReceptionistCallHandlingSettings {
+    /// Zoom's name: `autoReceptionistId`.
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -652,7 +1447,7 @@ pub struct GetAutoReceptionistCallHandlingSettings {
 }
 
 impl GetAutoReceptionistCallHandlingSettings {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(auto_receptionist_id: impl Into<String>) -> Self {
         Self {
             auto_receptionist_id: auto_receptionist_id.into(),
@@ -674,27 +1469,23 @@ pub struct UpdateAutoReceptionistCallHandlingSettingsBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_handling_setting:
-        Option<UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSetting>,
+    pub call_handling_setting: Option<UpdateAutoReceptionistCallHandlingBodyCallHandlingSetting>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub greeting_setting: Option<UpdateAutoReceptionistCallHandlingSettingsBodyGreetingSetting>,
+    pub greeting_setting: Option<UpdateAutoReceptionistCallHandlingBodyGreetingSetting>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holiday_hour_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSetting {
+pub struct UpdateAutoReceptionistCallHandlingBodyCallHandlingSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub routing_action:
-        Option<UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingAction>,
+    pub routing_action: Option<UpdateAutoReceptionistBodyCallHandlingSettingRoutingAction>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub routing_action_setting: Option<
-        UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSetting,
-    >,
+    pub routing_action_setting: Option<UpdateAutoBodyCallHandlingSettingRoutingActionSetting>,
 }
 
 crate::typed::string_enum! {
-    UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingAction {
+    request UpdateAutoReceptionistBodyCallHandlingSettingRoutingAction {
         ForwardToVoicemail = "forward_to_voicemail",
         PlayMessageThenDisconnect = "play_message_then_disconnect",
         ForwardToExtension = "forward_to_extension",
@@ -710,140 +1501,174 @@ crate::typed::string_enum! {
 
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
-pub enum UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSetting {
-    ForwardToVoicemail(UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToVoicemail),
-    PlayAMessageThenDisconnect(UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingPlayAMessageThenDisconnect),
-    ForwardToExtension(UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToExtension),
-    ForwardToPartnerContactCenter(UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToPartnerContactCenter),
-    ForwardToExternalNumber(UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToExternalNumber),
-    ForwardToExternalContact(UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToExternalContact),
-    ForwardToZoomContactCenter(UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToZoomContactCenter),
-    ForwardToMicrosoftTeamsResourceAccount(UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToMicrosoftTeamsResourceAccount),
+pub enum UpdateAutoBodyCallHandlingSettingRoutingActionSetting {
+    ForwardToVoicemail(UpdateAutoBodyRoutingActionSettingForwardToVoicemail),
+    PlayAMessageThenDisconnect(UpdateBodyRoutingActionSettingPlayAMessageThenDisconnect),
+    ForwardToExtension(UpdateAutoBodyRoutingActionSettingForwardToExtension),
+    ForwardToPartnerContactCenter(UpdateAutoReceptionistBodyForwardToPartnerContactCenter),
+    ForwardToExternalNumber(UpdateAutoBodyRoutingActionSettingForwardToExternalNumber),
+    ForwardToExternalContact(UpdateAutoBodyRoutingActionSettingForwardToExternalContact),
+    ForwardToZoomContactCenter(UpdateBodyRoutingActionSettingForwardToZoomContactCenter),
+    Variant8(UpdateBodyCallHandlingSettingRoutingActionSettingVariant8),
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToVoicemail {
+pub struct UpdateAutoBodyRoutingActionSettingForwardToVoicemail {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub leave_voicemail_to: Option<UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToVoicemailLeaveVoicemailTo>,
+    pub leave_voicemail_to: Option<UpdateAutoBodyForwardToVoicemailLeaveVoicemailTo>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub voicemail_greeting: Option<UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToVoicemailVoicemailGreeting>,
+    pub voicemail_greeting: Option<UpdateAutoBodyForwardToVoicemailVoicemailGreeting>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToVoicemailLeaveVoicemailTo
-{
+pub struct UpdateAutoBodyForwardToVoicemailLeaveVoicemailTo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToVoicemailVoicemailGreeting
-{
+pub struct UpdateAutoBodyForwardToVoicemailVoicemailGreeting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingPlayAMessageThenDisconnect {
+pub struct UpdateBodyRoutingActionSettingPlayAMessageThenDisconnect {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message_greeting: Option<UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingPlayAMessageThenDisconnectMessageGreeting>,
+    pub message_greeting: Option<UpdateAutoBodyForwardToVoicemailVoicemailGreeting>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingPlayAMessageThenDisconnectMessageGreeting
-{
+pub struct UpdateAutoBodyRoutingActionSettingForwardToExtension {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
+    pub forward_to_extension: Option<UpdateAutoBodyForwardToExtensionForwardToExtension>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToExtension {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forward_to_extension: Option<UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToExtensionForwardToExtension>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToExtensionForwardToExtension
-{
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateAutoBodyForwardToExtensionForwardToExtension {
     pub extension_id: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToPartnerContactCenter {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forward_to_partner_contact_center: Option<UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToPartnerContactCenterForwardToPartnerContactCenter>,
+impl UpdateAutoBodyForwardToExtensionForwardToExtension {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(extension_id: impl Into<String>) -> Self {
+        Self {
+            extension_id: extension_id.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToPartnerContactCenterForwardToPartnerContactCenter
-{
+pub struct UpdateAutoReceptionistBodyForwardToPartnerContactCenter {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forward_to_partner_contact_center:
+        Option<UpdateAutoReceptionistBodyForwardToPartnerContactCenter2>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateAutoReceptionistBodyForwardToPartnerContactCenter2 {
     pub partner_contact_center_id: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToExternalNumber
-{
+impl UpdateAutoReceptionistBodyForwardToPartnerContactCenter2 {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(partner_contact_center_id: impl Into<String>) -> Self {
+        Self {
+            partner_contact_center_id: partner_contact_center_id.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateAutoBodyRoutingActionSettingForwardToExternalNumber {
+    /// At most 16 characters.
     pub forward_phone_number: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToExternalContact {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forward_to_external_contact: Option<UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToExternalContactForwardToExternalContact>,
+impl UpdateAutoBodyRoutingActionSettingForwardToExternalNumber {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(forward_phone_number: impl Into<String>) -> Self {
+        Self {
+            forward_phone_number: forward_phone_number.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToExternalContactForwardToExternalContact
-{
+pub struct UpdateAutoBodyRoutingActionSettingForwardToExternalContact {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forward_to_external_contact:
+        Option<UpdateBodyForwardToExternalContactForwardToExternalContact>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateBodyForwardToExternalContactForwardToExternalContact {
     pub external_contact_id: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToZoomContactCenter {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forward_to_zoom_contact_center: Option<UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToZoomContactCenterForwardToZoomContactCenter>,
+impl UpdateBodyForwardToExternalContactForwardToExternalContact {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(external_contact_id: impl Into<String>) -> Self {
+        Self {
+            external_contact_id: external_contact_id.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToZoomContactCenterForwardToZoomContactCenter
-{
+pub struct UpdateBodyRoutingActionSettingForwardToZoomContactCenter {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forward_to_zoom_contact_center:
+        Option<UpdateAutoReceptionistCallBodyForwardToZoomContactCenter>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateAutoReceptionistCallBodyForwardToZoomContactCenter {
+    /// At most 16 characters.
     pub zoom_contact_center_number: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToMicrosoftTeamsResourceAccount {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forward_to_teams: Option<UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToMicrosoftTeamsResourceAccountForwardToTeams>,
+impl UpdateAutoReceptionistCallBodyForwardToZoomContactCenter {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(zoom_contact_center_number: impl Into<String>) -> Self {
+        Self {
+            zoom_contact_center_number: zoom_contact_center_number.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistCallHandlingSettingsBodyCallHandlingSettingRoutingActionSettingForwardToMicrosoftTeamsResourceAccountForwardToTeams
-{
+pub struct UpdateBodyCallHandlingSettingRoutingActionSettingVariant8 {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forward_to_teams: Option<UpdateAutoBodyRoutingActionSettingVariant8ForwardToTeams>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateAutoBodyRoutingActionSettingVariant8ForwardToTeams {
     pub teams_app_id: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistCallHandlingSettingsBodyGreetingSetting {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub greeting_prompt:
-        Option<UpdateAutoReceptionistCallHandlingSettingsBodyGreetingSettingGreetingPrompt>,
+impl UpdateAutoBodyRoutingActionSettingVariant8ForwardToTeams {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(teams_app_id: impl Into<String>) -> Self {
+        Self {
+            teams_app_id: teams_app_id.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistCallHandlingSettingsBodyGreetingSettingGreetingPrompt {
+pub struct UpdateAutoReceptionistCallHandlingBodyGreetingSetting {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub greeting_prompt: Option<UpdateAutoReceptionistBodyGreetingSettingGreetingPrompt>,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct UpdateAutoReceptionistBodyGreetingSettingGreetingPrompt {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_name: Option<String>,
-}
-
-crate::typed::string_enum! {
-    UpdateAutoReceptionistCallHandlingSettingsHourType {
-        BusinessHours = "business_hours",
-        ClosedHours = "closed_hours",
-        HolidayHours = "holiday_hours",
-        BreakHours = "break_hours",
-    }
 }
 
 /// Update auto receptionist call handling setting
@@ -857,19 +1682,21 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/PATCH/phone/auto_receptionists/{autoReceptionistId}/call_handling/settings/{hourType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateAutoReceptionistCallHandlingSettings {
+    /// Zoom's name: `autoReceptionistId`.
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
+    /// Zoom's name: `hourType`.
     #[serde(rename = "hourType")]
-    pub hour_type: UpdateAutoReceptionistCallHandlingSettingsHourType,
+    pub hour_type: GetAutoReceptionistCallHandlingSettingsHourType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<UpdateAutoReceptionistCallHandlingSettingsBody>,
 }
 
 impl UpdateAutoReceptionistCallHandlingSettings {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         auto_receptionist_id: impl Into<String>,
-        hour_type: UpdateAutoReceptionistCallHandlingSettingsHourType,
+        hour_type: GetAutoReceptionistCallHandlingSettingsHourType,
     ) -> Self {
         Self {
             auto_receptionist_id: auto_receptionist_id.into(),
@@ -894,14 +1721,15 @@ impl crate::typed::Endpoint for UpdateAutoReceptionistCallHandlingSettings {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/DELETE/phone/auto_receptionists/{autoReceptionistId}/phone_numbers>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UnassignAllPhoneNumsAutoReceptionist {
+    /// Zoom's name: `autoReceptionistId`.
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
 }
 
 impl UnassignAllPhoneNumsAutoReceptionist {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(auto_receptionist_id: impl Into<String>) -> Self {
         Self {
             auto_receptionist_id: auto_receptionist_id.into(),
@@ -938,8 +1766,9 @@ pub struct AssignPhoneNumbersAutoReceptionistBodyPhoneNumbers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/POST/phone/auto_receptionists/{autoReceptionistId}/phone_numbers>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AssignPhoneNumbersAutoReceptionist {
+    /// Zoom's name: `autoReceptionistId`.
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -947,7 +1776,7 @@ pub struct AssignPhoneNumbersAutoReceptionist {
 }
 
 impl AssignPhoneNumbersAutoReceptionist {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(auto_receptionist_id: impl Into<String>) -> Self {
         Self {
             auto_receptionist_id: auto_receptionist_id.into(),
@@ -971,16 +1800,18 @@ impl crate::typed::Endpoint for AssignPhoneNumbersAutoReceptionist {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/DELETE/phone/auto_receptionists/{autoReceptionistId}/phone_numbers/{phoneNumberId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UnassignAPhoneNumAutoReceptionist {
+    /// Zoom's name: `autoReceptionistId`.
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
+    /// Zoom's name: `phoneNumberId`.
     #[serde(rename = "phoneNumberId")]
     pub phone_number_id: String,
 }
 
 impl UnassignAPhoneNumAutoReceptionist {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         auto_receptionist_id: impl Into<String>,
         phone_number_id: impl Into<String>,
@@ -998,17 +1829,54 @@ impl crate::typed::Endpoint for UnassignAPhoneNumAutoReceptionist {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetAutoReceptionistsPolicyResponse {
     pub sms: Option<GetAutoReceptionistsPolicyResponseSms>,
     pub voicemail_access_members:
         Option<Vec<GetAutoReceptionistsPolicyResponseVoicemailAccessMembers>>,
     pub voicemail_notification_by_email:
-        Option<GetAutoReceptionistsPolicyResponseVoicemailNotificationByEmail>,
+        Option<GetAutoReceptionistsResponseVoicemailNotificationByEmail>,
     pub voicemail_transcription: Option<GetAutoReceptionistsPolicyResponseVoicemailTranscription>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetAutoReceptionistsPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoReceptionistsPolicyResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoReceptionistsPolicyResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "sms" => v0 = map.next_value()?,
+                        "voicemail_access_members" => v1 = map.next_value()?,
+                        "voicemail_notification_by_email" => v2 = map.next_value()?,
+                        "voicemail_transcription" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoReceptionistsPolicyResponse {
+                    sms: v0,
+                    voicemail_access_members: v1,
+                    voicemail_notification_by_email: v2,
+                    voicemail_transcription: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetAutoReceptionistsPolicyResponseSms {
     pub enable: Option<bool>,
     pub international_sms: Option<bool>,
@@ -1018,63 +1886,215 @@ pub struct GetAutoReceptionistsPolicyResponseSms {
     pub modified: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetAutoReceptionistsPolicyResponseSms {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoReceptionistsPolicyResponseSms;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoReceptionistsPolicyResponseSms, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "international_sms" => v1 = map.next_value()?,
+                        "international_sms_countries" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoReceptionistsPolicyResponseSms {
+                    enable: v0,
+                    international_sms: v1,
+                    international_sms_countries: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetAutoReceptionistsPolicyResponseSmsLockedBy {
+    response GetAutoReceptionistsPolicyResponseSmsLockedBy {
         Invalid = "invalid",
         Account = "account",
         Site = "site",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetAutoReceptionistsPolicyResponseVoicemailAccessMembers {
     pub access_user_id: Option<String>,
-    pub access_user_type:
-        Option<GetAutoReceptionistsPolicyResponseVoicemailAccessMembersAccessUserType>,
+    pub access_user_type: Option<GetAutoResponseVoicemailAccessMembersAccessUserType>,
     pub delete: Option<bool>,
     pub download: Option<bool>,
     pub shared_id: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetAutoReceptionistsPolicyResponseVoicemailAccessMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoReceptionistsPolicyResponseVoicemailAccessMembers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoReceptionistsPolicyResponseVoicemailAccessMembers, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "access_user_id" => v0 = map.next_value()?,
+                        "access_user_type" => v1 = map.next_value()?,
+                        "delete" => v2 = map.next_value()?,
+                        "download" => v3 = map.next_value()?,
+                        "shared_id" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoReceptionistsPolicyResponseVoicemailAccessMembers {
+                    access_user_id: v0,
+                    access_user_type: v1,
+                    delete: v2,
+                    download: v3,
+                    shared_id: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetAutoReceptionistsPolicyResponseVoicemailAccessMembersAccessUserType {
+    response GetAutoResponseVoicemailAccessMembersAccessUserType {
         CommonArea = "commonArea",
         User = "user",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistsPolicyResponseVoicemailNotificationByEmail {
+#[derive(Debug, Clone)]
+pub struct GetAutoReceptionistsResponseVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub forward_voicemail_to_email: Option<bool>,
     pub include_voicemail_file: Option<bool>,
     pub include_voicemail_transcription: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetAutoReceptionistsPolicyResponseVoicemailNotificationByEmailLockedBy>,
+    pub locked_by: Option<GetAutoReceptionistsPolicyResponseSmsLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetAutoReceptionistsPolicyResponseVoicemailNotificationByEmailLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetAutoReceptionistsResponseVoicemailNotificationByEmail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoReceptionistsResponseVoicemailNotificationByEmail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoReceptionistsResponseVoicemailNotificationByEmail, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "forward_voicemail_to_email" => v1 = map.next_value()?,
+                        "include_voicemail_file" => v2 = map.next_value()?,
+                        "include_voicemail_transcription" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        "modified" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoReceptionistsResponseVoicemailNotificationByEmail {
+                    enable: v0,
+                    forward_voicemail_to_email: v1,
+                    include_voicemail_file: v2,
+                    include_voicemail_transcription: v3,
+                    locked: v4,
+                    locked_by: v5,
+                    modified: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetAutoReceptionistsPolicyResponseVoicemailTranscription {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetAutoReceptionistsPolicyResponseVoicemailTranscriptionLockedBy>,
+    pub locked_by: Option<GetAutoReceptionistsPolicyResponseSmsLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetAutoReceptionistsPolicyResponseVoicemailTranscriptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetAutoReceptionistsPolicyResponseVoicemailTranscription {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoReceptionistsPolicyResponseVoicemailTranscription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoReceptionistsPolicyResponseVoicemailTranscription, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "modified" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoReceptionistsPolicyResponseVoicemailTranscription {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    modified: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -1087,14 +2107,15 @@ crate::typed::string_enum! {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/GET/phone/auto_receptionists/{autoReceptionistId}/policies>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetAutoReceptionistsPolicy {
+    /// Zoom's name: `autoReceptionistId`.
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
 }
 
 impl GetAutoReceptionistsPolicy {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(auto_receptionist_id: impl Into<String>) -> Self {
         Self {
             auto_receptionist_id: auto_receptionist_id.into(),
@@ -1114,7 +2135,7 @@ pub struct UpdateAutoReceptionistPolicyBody {
     pub sms: Option<UpdateAutoReceptionistPolicyBodySms>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_notification_by_email:
-        Option<UpdateAutoReceptionistPolicyBodyVoicemailNotificationByEmail>,
+        Option<UpdateAutoReceptionistBodyVoicemailNotificationByEmail>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_transcription: Option<UpdateAutoReceptionistPolicyBodyVoicemailTranscription>,
 }
@@ -1132,7 +2153,7 @@ pub struct UpdateAutoReceptionistPolicyBodySms {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistPolicyBodyVoicemailNotificationByEmail {
+pub struct UpdateAutoReceptionistBodyVoicemailNotificationByEmail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1162,8 +2183,9 @@ pub struct UpdateAutoReceptionistPolicyBodyVoicemailTranscription {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/PATCH/phone/auto_receptionists/{autoReceptionistId}/policies>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateAutoReceptionistPolicy {
+    /// Zoom's name: `autoReceptionistId`.
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1171,7 +2193,7 @@ pub struct UpdateAutoReceptionistPolicy {
 }
 
 impl UpdateAutoReceptionistPolicy {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(auto_receptionist_id: impl Into<String>) -> Self {
         Self {
             auto_receptionist_id: auto_receptionist_id.into(),
@@ -1195,17 +2217,19 @@ impl crate::typed::Endpoint for UpdateAutoReceptionistPolicy {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/DELETE/phone/auto_receptionists/{autoReceptionistId}/policies/{policyType}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeletePolicy {
+    /// Zoom's name: `autoReceptionistId`.
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
+    /// Zoom's name: `policyType`.
     #[serde(rename = "policyType")]
     pub policy_type: String,
     pub shared_ids: Vec<String>,
 }
 
 impl DeletePolicy {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         auto_receptionist_id: impl Into<String>,
         policy_type: impl Into<String>,
@@ -1229,6 +2253,7 @@ impl crate::typed::Endpoint for DeletePolicy {
 pub struct UpdatePolicyBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_access_member: Option<UpdatePolicyBodyVoicemailAccessMember>,
+    /// From 1 to 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_access_members: Option<Vec<UpdatePolicyBodyVoicemailAccessMembers>>,
 }
@@ -1250,7 +2275,7 @@ pub struct UpdatePolicyBodyVoicemailAccessMember {
 }
 
 crate::typed::string_enum! {
-    UpdatePolicyBodyVoicemailAccessMemberAccessUserType {
+    request UpdatePolicyBodyVoicemailAccessMemberAccessUserType {
         CommonArea = "commonArea",
         User = "user",
     }
@@ -1261,7 +2286,7 @@ pub struct UpdatePolicyBodyVoicemailAccessMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_member_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub access_member_type: Option<UpdatePolicyBodyVoicemailAccessMembersAccessMemberType>,
+    pub access_member_type: Option<UpdatePolicyBodyVoicemailAccessMemberAccessUserType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delete: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1270,13 +2295,6 @@ pub struct UpdatePolicyBodyVoicemailAccessMembers {
     pub share: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shared_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    UpdatePolicyBodyVoicemailAccessMembersAccessMemberType {
-        CommonArea = "commonArea",
-        User = "user",
-    }
 }
 
 /// Update a policy subsetting
@@ -1288,10 +2306,12 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/PATCH/phone/auto_receptionists/{autoReceptionistId}/policies/{policyType}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdatePolicy {
+    /// Zoom's name: `autoReceptionistId`.
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
+    /// Zoom's name: `policyType`.
     #[serde(rename = "policyType")]
     pub policy_type: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1299,7 +2319,7 @@ pub struct UpdatePolicy {
 }
 
 impl UpdatePolicy {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(auto_receptionist_id: impl Into<String>, policy_type: impl Into<String>) -> Self {
         Self {
             auto_receptionist_id: auto_receptionist_id.into(),
@@ -1326,38 +2346,43 @@ pub struct AddPolicyBodyVoicemailAccessMember {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub access_user_type: Option<AddPolicyBodyVoicemailAccessMemberAccessUserType>,
+    pub access_user_type: Option<UpdatePolicyBodyVoicemailAccessMemberAccessUserType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delete: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub download: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    AddPolicyBodyVoicemailAccessMemberAccessUserType {
-        CommonArea = "commonArea",
-        User = "user",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AddPolicyResponse {
-    pub voicemail_access_member: Option<AddPolicyResponseVoicemailAccessMember>,
+    pub voicemail_access_member: Option<GetAutoReceptionistsPolicyResponseVoicemailAccessMembers>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddPolicyResponseVoicemailAccessMember {
-    pub access_user_id: Option<String>,
-    pub access_user_type: Option<AddPolicyResponseVoicemailAccessMemberAccessUserType>,
-    pub delete: Option<bool>,
-    pub download: Option<bool>,
-    pub shared_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    AddPolicyResponseVoicemailAccessMemberAccessUserType {
-        CommonArea = "commonArea",
-        User = "user",
+impl<'de> serde::Deserialize<'de> for AddPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddPolicyResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddPolicyResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "voicemail_access_member" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddPolicyResponse {
+                    voicemail_access_member: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -1370,10 +2395,12 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/POST/phone/auto_receptionists/{autoReceptionistId}/policies/{policyType}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddPolicy {
+    /// Zoom's name: `autoReceptionistId`.
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
+    /// Zoom's name: `policyType`.
     #[serde(rename = "policyType")]
     pub policy_type: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1381,7 +2408,7 @@ pub struct AddPolicy {
 }
 
 impl AddPolicy {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(auto_receptionist_id: impl Into<String>, policy_type: impl Into<String>) -> Self {
         Self {
             auto_receptionist_id: auto_receptionist_id.into(),
@@ -1430,49 +2457,213 @@ impl<'de> serde::Deserialize<'de> for GetAutoReceptionistSettingsResponse {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetAutoReceptionistSettingsResponseHolidayHourSettings {
-    pub holiday_hours:
-        Option<Vec<GetAutoReceptionistSettingsResponseHolidayHourSettingsHolidayHours>>,
+    pub holiday_hours: Option<Vec<GetAutoReceptionistResponseHolidayHourSettingsHolidayHours>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistSettingsResponseHolidayHourSettingsHolidayHours {
+impl<'de> serde::Deserialize<'de> for GetAutoReceptionistSettingsResponseHolidayHourSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoReceptionistSettingsResponseHolidayHourSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoReceptionistSettingsResponseHolidayHourSettings, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "holiday_hours" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoReceptionistSettingsResponseHolidayHourSettings { holiday_hours: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetAutoReceptionistResponseHolidayHourSettingsHolidayHours {
+    /// Format: `date-time`.
     pub from: Option<String>,
     pub holiday_id: Option<String>,
     pub name: Option<String>,
+    /// Format: `date-time`.
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistSettingsResponseBusinessHourSettings {
-    pub business_hours_settings:
-        Option<GetAutoReceptionistSettingsResponseBusinessHourSettingsBusinessHoursSettings>,
+impl<'de> serde::Deserialize<'de> for GetAutoReceptionistResponseHolidayHourSettingsHolidayHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoReceptionistResponseHolidayHourSettingsHolidayHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoReceptionistResponseHolidayHourSettingsHolidayHours, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = map.next_value()?,
+                        "holiday_id" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        "to" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoReceptionistResponseHolidayHourSettingsHolidayHours {
+                    from: v0,
+                    holiday_id: v1,
+                    name: v2,
+                    to: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistSettingsResponseBusinessHourSettingsBusinessHoursSettings {
-    pub business_hour_type: Option<GetAutoReceptionistSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHourType>,
-    pub business_hours: Option<Vec<GetAutoReceptionistSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHours>>,
+#[derive(Debug, Clone)]
+pub struct GetAutoReceptionistSettingsResponseBusinessHourSettings {
+    pub business_hours_settings: Option<GetAutoResponseBusinessHourSettingsBusinessHoursSettings>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetAutoReceptionistSettingsResponseBusinessHourSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoReceptionistSettingsResponseBusinessHourSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoReceptionistSettingsResponseBusinessHourSettings, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "business_hours_settings" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoReceptionistSettingsResponseBusinessHourSettings {
+                    business_hours_settings: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetAutoResponseBusinessHourSettingsBusinessHoursSettings {
+    pub business_hour_type: Option<GetAutoResponseBusinessHoursSettingsBusinessHourType>,
+    /// At most 7 items.
+    pub business_hours: Option<Vec<GetAutoResponseBusinessHoursSettingsBusinessHours>>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetAutoResponseBusinessHourSettingsBusinessHoursSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoResponseBusinessHourSettingsBusinessHoursSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoResponseBusinessHourSettingsBusinessHoursSettings, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "business_hour_type" => v0 = map.next_value()?,
+                        "business_hours" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoResponseBusinessHourSettingsBusinessHoursSettings {
+                    business_hour_type: v0,
+                    business_hours: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    GetAutoReceptionistSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHourType {
+    response GetAutoResponseBusinessHoursSettingsBusinessHourType {
         V1 = 1,
         V2 = 2,
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHours {
+#[derive(Debug, Clone)]
+pub struct GetAutoResponseBusinessHoursSettingsBusinessHours {
     pub from: Option<String>,
     pub to: Option<String>,
-    pub r#type: Option<GetAutoReceptionistSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHoursType>,
-    pub weekday: Option<GetAutoReceptionistSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHoursWeekday>,
+    pub r#type: Option<GetAutoResponseBusinessHoursSettingsBusinessHoursType>,
+    pub weekday: Option<GetAutoResponseBusinessHoursSettingsBusinessHoursWeekday>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetAutoResponseBusinessHoursSettingsBusinessHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoResponseBusinessHoursSettingsBusinessHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoResponseBusinessHoursSettingsBusinessHours, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = map.next_value()?,
+                        "to" => v1 = map.next_value()?,
+                        "type" => v2 = map.next_value()?,
+                        "weekday" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoResponseBusinessHoursSettingsBusinessHours {
+                    from: v0,
+                    to: v1,
+                    r#type: v2,
+                    weekday: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    GetAutoReceptionistSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHoursType {
+    response GetAutoResponseBusinessHoursSettingsBusinessHoursType {
         V0 = 0,
         V1 = 1,
         V2 = 2,
@@ -1480,7 +2671,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    GetAutoReceptionistSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHoursWeekday {
+    response GetAutoResponseBusinessHoursSettingsBusinessHoursWeekday {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -1491,30 +2682,92 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetAutoReceptionistSettingsResponseBreakHourSettings {
-    pub break_hours: Option<Vec<GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHours>>,
+    pub break_hours: Option<Vec<GetAutoReceptionistResponseBreakHourSettingsBreakHours>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHours {
-    pub break_hour_id: Option<String>,
-    pub break_hour_name: Option<String>,
-    pub break_hour_setting:
-        Option<GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHoursBreakHourSetting>,
-    pub break_hour_type:
-        Option<GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHoursBreakHourType>,
+impl<'de> serde::Deserialize<'de> for GetAutoReceptionistSettingsResponseBreakHourSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoReceptionistSettingsResponseBreakHourSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoReceptionistSettingsResponseBreakHourSettings, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "break_hours" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoReceptionistSettingsResponseBreakHourSettings { break_hours: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 #[derive(Debug, Clone)]
-pub enum GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHoursBreakHourSetting {
-    EveryBusinessDay(GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingEveryBusinessDay),
-    CustomHours(GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHours),
+pub struct GetAutoReceptionistResponseBreakHourSettingsBreakHours {
+    pub break_hour_id: Option<String>,
+    /// From 1 to 255 characters.
+    pub break_hour_name: Option<String>,
+    pub break_hour_setting: Option<GetAutoResponseBreakHourSettingsBreakHoursBreakHourSetting>,
+    pub break_hour_type: Option<GetAutoResponseBreakHourSettingsBreakHoursBreakHourType>,
 }
 
-impl<'de> serde::Deserialize<'de>
-    for GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHoursBreakHourSetting
-{
+impl<'de> serde::Deserialize<'de> for GetAutoReceptionistResponseBreakHourSettingsBreakHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoReceptionistResponseBreakHourSettingsBreakHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoReceptionistResponseBreakHourSettingsBreakHours, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "break_hour_id" => v0 = map.next_value()?,
+                        "break_hour_name" => v1 = map.next_value()?,
+                        "break_hour_setting" => v2 = map.next_value()?,
+                        "break_hour_type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoReceptionistResponseBreakHourSettingsBreakHours {
+                    break_hour_id: v0,
+                    break_hour_name: v1,
+                    break_hour_setting: v2,
+                    break_hour_type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum GetAutoResponseBreakHourSettingsBreakHoursBreakHourSetting {
+    EveryBusinessDay(GetAutoResponseBreakHoursBreakHourSettingEveryBusinessDay),
+    CustomHours(GetAutoResponseBreakHoursBreakHourSettingCustomHours),
+}
+
+impl<'de> serde::Deserialize<'de> for GetAutoResponseBreakHourSettingsBreakHoursBreakHourSetting {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(d)?;
         let shapes: &[crate::typed::Shape] = &[
@@ -1535,47 +2788,134 @@ impl<'de> serde::Deserialize<'de>
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingEveryBusinessDay
-{
+#[derive(Debug, Clone)]
+pub struct GetAutoResponseBreakHoursBreakHourSettingEveryBusinessDay {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHours {
-    pub days: Vec<GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHoursDays>,
+impl<'de> serde::Deserialize<'de> for GetAutoResponseBreakHoursBreakHourSettingEveryBusinessDay {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoResponseBreakHoursBreakHourSettingEveryBusinessDay;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoResponseBreakHoursBreakHourSettingEveryBusinessDay, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = Some(map.next_value()?),
+                        "to" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoResponseBreakHoursBreakHourSettingEveryBusinessDay {
+                    from: crate::typed::required(v0, "from")?,
+                    to: crate::typed::required(v1, "to")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHoursDays {
+#[derive(Debug, Clone)]
+pub struct GetAutoResponseBreakHoursBreakHourSettingCustomHours {
+    /// At most 7 items.
+    pub days: Vec<GetAutoResponseBreakHoursBreakHourSettingCustomHoursDays>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetAutoResponseBreakHoursBreakHourSettingCustomHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoResponseBreakHoursBreakHourSettingCustomHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoResponseBreakHoursBreakHourSettingCustomHours, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "days" => v0 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoResponseBreakHoursBreakHourSettingCustomHours {
+                    days: crate::typed::required(v0, "days")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetAutoResponseBreakHoursBreakHourSettingCustomHoursDays {
     pub enable: Option<bool>,
     pub from: String,
     pub to: String,
-    pub weekday: GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHoursDaysWeekday,
+    pub weekday: GetAutoResponseBusinessHoursSettingsBusinessHoursWeekday,
 }
 
-crate::typed::int_enum! {
-    GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHoursDaysWeekday {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-        V7 = 7,
+impl<'de> serde::Deserialize<'de> for GetAutoResponseBreakHoursBreakHourSettingCustomHoursDays {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoResponseBreakHoursBreakHourSettingCustomHoursDays;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoResponseBreakHoursBreakHourSettingCustomHoursDays, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "from" => v1 = Some(map.next_value()?),
+                        "to" => v2 = Some(map.next_value()?),
+                        "weekday" => v3 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoResponseBreakHoursBreakHourSettingCustomHoursDays {
+                    enable: v0,
+                    from: crate::typed::required(v1, "from")?,
+                    to: crate::typed::required(v2, "to")?,
+                    weekday: crate::typed::required(v3, "weekday")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    GetAutoReceptionistSettingsResponseBreakHourSettingsBreakHoursBreakHourType {
+    response GetAutoResponseBreakHourSettingsBreakHoursBreakHourType {
         EveryBusinessDay = "every_business_day",
         CustomHours = "custom_hours",
     }
 }
 
 crate::typed::string_enum! {
-    GetAutoReceptionistSettingsSettingType {
+    request GetAutoReceptionistSettingsSettingType {
         HolidayHours = "holiday_hours",
         BusinessHours = "business_hours",
         BreakHours = "break_hours",
@@ -1591,8 +2931,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/GET/phone/auto_receptionists/{autoReceptionistId}/settings>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetAutoReceptionistSettings {
+    /// Zoom's name: `autoReceptionistId`.
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1600,7 +2941,7 @@ pub struct GetAutoReceptionistSettings {
 }
 
 impl GetAutoReceptionistSettings {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(auto_receptionist_id: impl Into<String>) -> Self {
         Self {
             auto_receptionist_id: auto_receptionist_id.into(),
@@ -1616,7 +2957,7 @@ impl crate::typed::Endpoint for GetAutoReceptionistSettings {
 }
 
 crate::typed::string_enum! {
-    DeleteAutoReceptionistSettingSettingType {
+    request DeleteAutoReceptionistSettingSettingType {
         HolidayHours = "holiday_hours",
         BreakHours = "break_hours",
     }
@@ -1633,8 +2974,10 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/DELETE/phone/auto_receptionists/{autoReceptionistId}/settings/{settingType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteAutoReceptionistSetting {
+    /// Zoom's name: `autoReceptionistId`.
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
+    /// Zoom's name: `settingType`.
     #[serde(rename = "settingType")]
     pub setting_type: DeleteAutoReceptionistSettingSettingType,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1644,7 +2987,7 @@ pub struct DeleteAutoReceptionistSetting {
 }
 
 impl DeleteAutoReceptionistSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         auto_receptionist_id: impl Into<String>,
         setting_type: DeleteAutoReceptionistSettingSettingType,
@@ -1675,18 +3018,18 @@ pub enum UpdateAutoReceptionistSettingBody {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistSettingBodyHolidayHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub holiday_hours: Option<UpdateAutoReceptionistSettingBodyHolidayHourSettingsHolidayHours>,
+    pub holiday_hours: Option<UpdateAutoReceptionistBodyHolidayHourSettingsHolidayHours>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistSettingBodyHolidayHourSettingsHolidayHours {
+pub struct UpdateAutoReceptionistBodyHolidayHourSettingsHolidayHours {
+    /// From 1 to 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub holidays:
-        Option<Vec<UpdateAutoReceptionistSettingBodyHolidayHourSettingsHolidayHoursHolidays>>,
+    pub holidays: Option<Vec<UpdateAutoBodyHolidayHourSettingsHolidayHoursHolidays>>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistSettingBodyHolidayHourSettingsHolidayHoursHolidays {
+pub struct UpdateAutoBodyHolidayHourSettingsHolidayHoursHolidays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1700,45 +3043,39 @@ pub struct UpdateAutoReceptionistSettingBodyHolidayHourSettingsHolidayHoursHolid
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistSettingBodyBusinessHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_hours_settings:
-        Option<UpdateAutoReceptionistSettingBodyBusinessHourSettingsBusinessHoursSettings>,
+    pub business_hours_settings: Option<UpdateAutoBodyBusinessHourSettingsBusinessHoursSettings>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistSettingBodyBusinessHourSettingsBusinessHoursSettings {
+pub struct UpdateAutoBodyBusinessHourSettingsBusinessHoursSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_hour_type: Option<
-        UpdateAutoReceptionistSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHourType,
-    >,
+    pub business_hour_type: Option<UpdateAutoBodyBusinessHoursSettingsBusinessHourType>,
+    /// At most 7 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_hours: Option<
-        Vec<
-            UpdateAutoReceptionistSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHours,
-        >,
-    >,
+    pub business_hours: Option<Vec<UpdateAutoBodyBusinessHoursSettingsBusinessHours>>,
 }
 
 crate::typed::int_enum! {
-    UpdateAutoReceptionistSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHourType {
+    request UpdateAutoBodyBusinessHoursSettingsBusinessHourType {
         V1 = 1,
         V2 = 2,
     }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHours {
+pub struct UpdateAutoBodyBusinessHoursSettingsBusinessHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<UpdateAutoReceptionistSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHoursType>,
+    pub r#type: Option<UpdateAutoBodyBusinessHoursSettingsBusinessHoursType>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub weekday: Option<UpdateAutoReceptionistSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHoursWeekday>,
+    pub weekday: Option<UpdateAutoBodyBusinessHoursSettingsBusinessHoursWeekday>,
 }
 
 crate::typed::int_enum! {
-    UpdateAutoReceptionistSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHoursType {
+    request UpdateAutoBodyBusinessHoursSettingsBusinessHoursType {
         V0 = 0,
         V1 = 1,
         V2 = 2,
@@ -1746,7 +3083,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    UpdateAutoReceptionistSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHoursWeekday {
+    request UpdateAutoBodyBusinessHoursSettingsBusinessHoursWeekday {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -1760,81 +3097,95 @@ crate::typed::int_enum! {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateAutoReceptionistSettingBodyBreakHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub break_hours: Option<UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHours>,
+    pub break_hours: Option<UpdateAutoReceptionistBodyBreakHourSettingsBreakHours>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHours {
+pub struct UpdateAutoReceptionistBodyBreakHourSettingsBreakHours {
+    /// At most 5 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_settings:
-        Option<Vec<UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettings>>,
+        Option<Vec<UpdateAutoBodyBreakHourSettingsBreakHoursBreakHourSettings>>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettings {
+pub struct UpdateAutoBodyBreakHourSettingsBreakHoursBreakHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_id: Option<String>,
+    /// From 1 to 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub break_hour_setting: Option<UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSetting>,
+    pub break_hour_setting: Option<UpdateAutoBodyBreakHoursBreakHourSettingsBreakHourSetting>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub break_hour_type: Option<UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourType>,
+    pub break_hour_type: Option<UpdateAutoBodyBreakHoursBreakHourSettingsBreakHourType>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
-pub enum UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSetting
-{
-    EveryBusinessDay(UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay),
-    CustomHours(UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours),
+pub enum UpdateAutoBodyBreakHoursBreakHourSettingsBreakHourSetting {
+    EveryBusinessDay(UpdateAutoReceptionistBodyBreakHourSettingEveryBusinessDay),
+    CustomHours(UpdateAutoBodyBreakHourSettingsBreakHourSettingCustomHours),
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay
-{
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateAutoReceptionistBodyBreakHourSettingEveryBusinessDay {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours {
-    pub days: Vec<UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays>,
+impl UpdateAutoReceptionistBodyBreakHourSettingEveryBusinessDay {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(from: impl Into<String>, to: impl Into<String>) -> Self {
+        Self {
+            from: from.into(),
+            to: to.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays {
+pub struct UpdateAutoBodyBreakHourSettingsBreakHourSettingCustomHours {
+    /// At most 7 items.
+    pub days: Vec<UpdateBodyBreakHourSettingsBreakHourSettingCustomHoursDays>,
+}
+
+impl UpdateAutoBodyBreakHourSettingsBreakHourSettingCustomHours {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(days: Vec<UpdateBodyBreakHourSettingsBreakHourSettingCustomHoursDays>) -> Self {
+        Self { days }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateBodyBreakHourSettingsBreakHourSettingCustomHoursDays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     pub from: String,
     pub to: String,
-    pub weekday: UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDaysWeekday,
+    pub weekday: UpdateAutoBodyBusinessHoursSettingsBusinessHoursWeekday,
 }
 
-crate::typed::int_enum! {
-    UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDaysWeekday {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-        V7 = 7,
+impl UpdateBodyBreakHourSettingsBreakHourSettingCustomHoursDays {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        from: impl Into<String>,
+        to: impl Into<String>,
+        weekday: UpdateAutoBodyBusinessHoursSettingsBusinessHoursWeekday,
+    ) -> Self {
+        Self {
+            enable: None,
+            from: from.into(),
+            to: to.into(),
+            weekday,
+        }
     }
 }
 
 crate::typed::string_enum! {
-    UpdateAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourType {
+    request UpdateAutoBodyBreakHoursBreakHourSettingsBreakHourType {
         EveryBusinessDay = "every_business_day",
         CustomHours = "custom_hours",
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateAutoReceptionistSettingSettingType {
-        HolidayHours = "holiday_hours",
-        BusinessHours = "business_hours",
-        BreakHours = "break_hours",
     }
 }
 
@@ -1849,19 +3200,21 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/PATCH/phone/auto_receptionists/{autoReceptionistId}/settings/{settingType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateAutoReceptionistSetting {
+    /// Zoom's name: `autoReceptionistId`.
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
+    /// Zoom's name: `settingType`.
     #[serde(rename = "settingType")]
-    pub setting_type: UpdateAutoReceptionistSettingSettingType,
+    pub setting_type: GetAutoReceptionistSettingsSettingType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<UpdateAutoReceptionistSettingBody>,
 }
 
 impl UpdateAutoReceptionistSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         auto_receptionist_id: impl Into<String>,
-        setting_type: UpdateAutoReceptionistSettingSettingType,
+        setting_type: GetAutoReceptionistSettingsSettingType,
     ) -> Self {
         Self {
             auto_receptionist_id: auto_receptionist_id.into(),
@@ -1880,33 +3233,8 @@ impl crate::typed::Endpoint for UpdateAutoReceptionistSetting {
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum AddAutoReceptionistSettingBody {
-    HolidayHourSettings(AddAutoReceptionistSettingBodyHolidayHourSettings),
+    HolidayHourSettings(UpdateAutoReceptionistSettingBodyHolidayHourSettings),
     BreakHourSettings(AddAutoReceptionistSettingBodyBreakHourSettings),
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddAutoReceptionistSettingBodyHolidayHourSettings {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub holiday_hours: Option<AddAutoReceptionistSettingBodyHolidayHourSettingsHolidayHours>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddAutoReceptionistSettingBodyHolidayHourSettingsHolidayHours {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub holidays:
-        Option<Vec<AddAutoReceptionistSettingBodyHolidayHourSettingsHolidayHoursHolidays>>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddAutoReceptionistSettingBodyHolidayHourSettingsHolidayHoursHolidays {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub holiday_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -1917,67 +3245,31 @@ pub struct AddAutoReceptionistSettingBodyBreakHourSettings {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddAutoReceptionistSettingBodyBreakHourSettingsBreakHours {
+    /// At most 5 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub break_hour_settings:
-        Option<Vec<AddAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettings>>,
+    pub break_hour_settings: Option<Vec<AddAutoBodyBreakHourSettingsBreakHoursBreakHourSettings>>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct AddAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettings {
+pub struct AddAutoBodyBreakHourSettingsBreakHoursBreakHourSettings {
+    /// From 1 to 255 characters.
     pub break_hour_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub break_hour_setting: Option<
-        AddAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSetting,
-    >,
-    pub break_hour_type:
-        AddAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourType,
+    pub break_hour_setting: Option<UpdateAutoBodyBreakHoursBreakHourSettingsBreakHourSetting>,
+    pub break_hour_type: UpdateAutoBodyBreakHoursBreakHourSettingsBreakHourType,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
-#[serde(untagged)]
-pub enum AddAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSetting
-{
-    EveryBusinessDay(AddAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay),
-    CustomHours(AddAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours),
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay
-{
-    pub from: String,
-    pub to: String,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours {
-    pub days: Vec<AddAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays>,
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct AddAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    pub from: String,
-    pub to: String,
-    pub weekday: AddAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDaysWeekday,
-}
-
-crate::typed::int_enum! {
-    AddAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDaysWeekday {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-        V7 = 7,
-    }
-}
-
-crate::typed::string_enum! {
-    AddAutoReceptionistSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourType {
-        EveryBusinessDay = "every_business_day",
-        CustomHours = "custom_hours",
+impl AddAutoBodyBreakHourSettingsBreakHoursBreakHourSettings {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        break_hour_name: impl Into<String>,
+        break_hour_type: UpdateAutoBodyBreakHoursBreakHourSettingsBreakHourType,
+    ) -> Self {
+        Self {
+            break_hour_name: break_hour_name.into(),
+            break_hour_setting: None,
+            break_hour_type,
+        }
     }
 }
 
@@ -2008,44 +3300,210 @@ impl<'de> serde::Deserialize<'de> for AddAutoReceptionistSettingResponse {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AddAutoReceptionistSettingResponseHolidayHourSettings {
-    pub holiday_hours: Option<AddAutoReceptionistSettingResponseHolidayHourSettingsHolidayHours>,
+    pub holiday_hours: Option<AddAutoReceptionistResponseHolidayHourSettingsHolidayHours>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddAutoReceptionistSettingResponseHolidayHourSettingsHolidayHours {
-    pub holidays:
-        Option<Vec<AddAutoReceptionistSettingResponseHolidayHourSettingsHolidayHoursHolidays>>,
+impl<'de> serde::Deserialize<'de> for AddAutoReceptionistSettingResponseHolidayHourSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddAutoReceptionistSettingResponseHolidayHourSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddAutoReceptionistSettingResponseHolidayHourSettings, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "holiday_hours" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddAutoReceptionistSettingResponseHolidayHourSettings { holiday_hours: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddAutoReceptionistSettingResponseHolidayHourSettingsHolidayHoursHolidays {
+#[derive(Debug, Clone)]
+pub struct AddAutoReceptionistResponseHolidayHourSettingsHolidayHours {
+    pub holidays: Option<Vec<AddAutoResponseHolidayHourSettingsHolidayHoursHolidays>>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddAutoReceptionistResponseHolidayHourSettingsHolidayHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddAutoReceptionistResponseHolidayHourSettingsHolidayHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddAutoReceptionistResponseHolidayHourSettingsHolidayHours, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "holidays" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddAutoReceptionistResponseHolidayHourSettingsHolidayHours { holidays: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AddAutoResponseHolidayHourSettingsHolidayHoursHolidays {
     pub holiday_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for AddAutoResponseHolidayHourSettingsHolidayHoursHolidays {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddAutoResponseHolidayHourSettingsHolidayHoursHolidays;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddAutoResponseHolidayHourSettingsHolidayHoursHolidays, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "holiday_id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddAutoResponseHolidayHourSettingsHolidayHoursHolidays {
+                    holiday_id: v0,
+                    name: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AddAutoReceptionistSettingResponseBreakHourSettings {
-    pub break_hours: Option<AddAutoReceptionistSettingResponseBreakHourSettingsBreakHours>,
+    pub break_hours: Option<AddAutoReceptionistResponseBreakHourSettingsBreakHours>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddAutoReceptionistSettingResponseBreakHourSettingsBreakHours {
-    pub break_hour_settings:
-        Option<Vec<AddAutoReceptionistSettingResponseBreakHourSettingsBreakHoursBreakHourSettings>>,
+impl<'de> serde::Deserialize<'de> for AddAutoReceptionistSettingResponseBreakHourSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddAutoReceptionistSettingResponseBreakHourSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddAutoReceptionistSettingResponseBreakHourSettings, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "break_hours" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddAutoReceptionistSettingResponseBreakHourSettings { break_hours: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddAutoReceptionistSettingResponseBreakHourSettingsBreakHoursBreakHourSettings {
+#[derive(Debug, Clone)]
+pub struct AddAutoReceptionistResponseBreakHourSettingsBreakHours {
+    /// At most 5 items.
+    pub break_hour_settings: Option<Vec<AddResponseBreakHourSettingsBreakHoursBreakHourSettings>>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddAutoReceptionistResponseBreakHourSettingsBreakHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddAutoReceptionistResponseBreakHourSettingsBreakHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddAutoReceptionistResponseBreakHourSettingsBreakHours, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "break_hour_settings" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddAutoReceptionistResponseBreakHourSettingsBreakHours {
+                    break_hour_settings: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AddResponseBreakHourSettingsBreakHoursBreakHourSettings {
     pub break_hour_id: String,
+    /// From 1 to 255 characters.
     pub break_hour_name: String,
 }
 
-crate::typed::string_enum! {
-    AddAutoReceptionistSettingSettingType {
-        HolidayHours = "holiday_hours",
-        BreakHours = "break_hours",
+impl<'de> serde::Deserialize<'de> for AddResponseBreakHourSettingsBreakHoursBreakHourSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddResponseBreakHourSettingsBreakHoursBreakHourSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddResponseBreakHourSettingsBreakHoursBreakHourSettings, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "break_hour_id" => v0 = Some(map.next_value()?),
+                        "break_hour_name" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddResponseBreakHourSettingsBreakHoursBreakHourSettings {
+                    break_hour_id: crate::typed::required(v0, "break_hour_id")?,
+                    break_hour_name: crate::typed::required(v1, "break_hour_name")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -2060,19 +3518,21 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Auto-Receptionists/POST/phone/auto_receptionists/{autoReceptionistId}/settings/{settingType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AddAutoReceptionistSetting {
+    /// Zoom's name: `autoReceptionistId`.
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
+    /// Zoom's name: `settingType`.
     #[serde(rename = "settingType")]
-    pub setting_type: AddAutoReceptionistSettingSettingType,
+    pub setting_type: DeleteAutoReceptionistSettingSettingType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddAutoReceptionistSettingBody>,
 }
 
 impl AddAutoReceptionistSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         auto_receptionist_id: impl Into<String>,
-        setting_type: AddAutoReceptionistSettingSettingType,
+        setting_type: DeleteAutoReceptionistSettingSettingType,
     ) -> Self {
         Self {
             auto_receptionist_id: auto_receptionist_id.into(),

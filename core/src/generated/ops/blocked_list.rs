@@ -8,26 +8,109 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListBlockedListResponse {
     pub blocked_list: Option<Vec<ListBlockedListResponseBlockedList>>,
     pub next_page_token: Option<String>,
+    /// At most `300`.
     pub page_size: Option<i64>,
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListBlockedListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListBlockedListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListBlockedListResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "blocked_list" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListBlockedListResponse {
+                    blocked_list: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListBlockedListResponseBlockedList {
     pub block_type: Option<ListBlockedListResponseBlockedListBlockType>,
+    /// At most 255 characters.
     pub comment: Option<String>,
     pub id: Option<String>,
     pub match_type: Option<ListBlockedListResponseBlockedListMatchType>,
+    /// At most 50 characters.
     pub phone_number: Option<String>,
     pub status: Option<ListBlockedListResponseBlockedListStatus>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListBlockedListResponseBlockedList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListBlockedListResponseBlockedList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListBlockedListResponseBlockedList, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "block_type" => v0 = map.next_value()?,
+                        "comment" => v1 = map.next_value()?,
+                        "id" => v2 = map.next_value()?,
+                        "match_type" => v3 = map.next_value()?,
+                        "phone_number" => v4 = map.next_value()?,
+                        "status" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListBlockedListResponseBlockedList {
+                    block_type: v0,
+                    comment: v1,
+                    id: v2,
+                    match_type: v3,
+                    phone_number: v4,
+                    status: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListBlockedListResponseBlockedListBlockType {
+    response ListBlockedListResponseBlockedListBlockType {
         Inbound = "inbound",
         Outbound = "outbound",
         Threat = "threat",
@@ -35,14 +118,14 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    ListBlockedListResponseBlockedListMatchType {
+    response ListBlockedListResponseBlockedListMatchType {
         PhoneNumber = "phoneNumber",
         Prefix = "prefix",
     }
 }
 
 crate::typed::string_enum! {
-    ListBlockedListResponseBlockedListStatus {
+    response ListBlockedListResponseBlockedListStatus {
         Active = "active",
         Inactive = "inactive",
     }
@@ -62,12 +145,13 @@ crate::typed::string_enum! {
 pub struct ListBlockedList {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// At most `100`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
 impl ListBlockedList {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             next_page_token: None,
@@ -86,12 +170,15 @@ impl crate::typed::Endpoint for ListBlockedList {
 pub struct AddAnumberToBlockedListBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub block_type: Option<AddAnumberToBlockedListBodyBlockType>,
+    /// At most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// At most 50 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub match_type: Option<AddAnumberToBlockedListBodyMatchType>,
+    /// At most 50 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -99,7 +186,7 @@ pub struct AddAnumberToBlockedListBody {
 }
 
 crate::typed::string_enum! {
-    AddAnumberToBlockedListBodyBlockType {
+    request AddAnumberToBlockedListBodyBlockType {
         Inbound = "inbound",
         Outbound = "outbound",
         Threat = "threat",
@@ -107,22 +194,48 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    AddAnumberToBlockedListBodyMatchType {
+    request AddAnumberToBlockedListBodyMatchType {
         PhoneNumber = "phoneNumber",
         Prefix = "prefix",
     }
 }
 
 crate::typed::string_enum! {
-    AddAnumberToBlockedListBodyStatus {
+    request AddAnumberToBlockedListBodyStatus {
         Active = "active",
         Inactive = "inactive",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AddAnumberToBlockedListResponse {
     pub id: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddAnumberToBlockedListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddAnumberToBlockedListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddAnumberToBlockedListResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddAnumberToBlockedListResponse { id: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Create a blocked list
@@ -141,7 +254,7 @@ pub struct AddAnumberToBlockedList {
 }
 
 impl AddAnumberToBlockedList {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self { body: None }
     }
@@ -162,14 +275,15 @@ impl crate::typed::Endpoint for AddAnumberToBlockedList {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Blocked-List/DELETE/phone/blocked_list/{blockedListId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteABlockedList {
+    /// Zoom's name: `blockedListId`.
     #[serde(rename = "blockedListId")]
     pub blocked_list_id: String,
 }
 
 impl DeleteABlockedList {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(blocked_list_id: impl Into<String>) -> Self {
         Self {
             blocked_list_id: blocked_list_id.into(),
@@ -183,37 +297,7 @@ impl crate::typed::Endpoint for DeleteABlockedList {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetABlockedListResponse {
-    pub block_type: Option<GetABlockedListResponseBlockType>,
-    pub comment: Option<String>,
-    pub id: Option<String>,
-    pub match_type: Option<GetABlockedListResponseMatchType>,
-    pub phone_number: Option<String>,
-    pub status: Option<GetABlockedListResponseStatus>,
-}
-
-crate::typed::string_enum! {
-    GetABlockedListResponseBlockType {
-        Inbound = "inbound",
-        Outbound = "outbound",
-        Threat = "threat",
-    }
-}
-
-crate::typed::string_enum! {
-    GetABlockedListResponseMatchType {
-        PhoneNumber = "phoneNumber",
-        Prefix = "prefix",
-    }
-}
-
-crate::typed::string_enum! {
-    GetABlockedListResponseStatus {
-        Active = "active",
-        Inactive = "inactive",
-    }
-}
+pub type GetABlockedListResponse = ListBlockedListResponseBlockedList;
 
 /// Get blocked list details
 ///
@@ -224,14 +308,15 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Blocked-List/GET/phone/blocked_list/{blockedListId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetABlockedList {
+    /// Zoom's name: `blockedListId`.
     #[serde(rename = "blockedListId")]
     pub blocked_list_id: String,
 }
 
 impl GetABlockedList {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(blocked_list_id: impl Into<String>) -> Self {
         Self {
             blocked_list_id: blocked_list_id.into(),
@@ -249,36 +334,25 @@ impl crate::typed::Endpoint for GetABlockedList {
 pub struct UpdateBlockedListBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub block_type: Option<UpdateBlockedListBodyBlockType>,
+    /// At most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// At most 50 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub match_type: Option<UpdateBlockedListBodyMatchType>,
+    pub match_type: Option<AddAnumberToBlockedListBodyMatchType>,
+    /// At most 50 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<UpdateBlockedListBodyStatus>,
+    pub status: Option<AddAnumberToBlockedListBodyStatus>,
 }
 
 crate::typed::string_enum! {
-    UpdateBlockedListBodyBlockType {
+    request UpdateBlockedListBodyBlockType {
         Inbound = "inbound",
         Outbound = "outbound",
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateBlockedListBodyMatchType {
-        PhoneNumber = "phoneNumber",
-        Prefix = "prefix",
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateBlockedListBodyStatus {
-        Active = "active",
-        Inactive = "inactive",
     }
 }
 
@@ -291,8 +365,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Blocked-List/PATCH/phone/blocked_list/{blockedListId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateBlockedList {
+    /// Zoom's name: `blockedListId`.
     #[serde(rename = "blockedListId")]
     pub blocked_list_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -300,7 +375,7 @@ pub struct UpdateBlockedList {
 }
 
 impl UpdateBlockedList {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(blocked_list_id: impl Into<String>) -> Self {
         Self {
             blocked_list_id: blocked_list_id.into(),

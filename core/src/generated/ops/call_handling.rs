@@ -8,38 +8,100 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallHandlingResponse {
     pub business_hours: Option<Vec<GetCallHandlingResponseBusinessHours>>,
     pub closed_hours: Option<Vec<GetCallHandlingResponseClosedHours>>,
     pub holiday_hours: Option<Vec<GetCallHandlingResponseHolidayHours>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetCallHandlingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallHandlingResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallHandlingResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "business_hours" => v0 = map.next_value()?,
+                        "closed_hours" => v1 = map.next_value()?,
+                        "holiday_hours" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallHandlingResponse {
+                    business_hours: v0,
+                    closed_hours: v1,
+                    holiday_hours: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetCallHandlingResponseBusinessHours {
     pub settings: Option<GetCallHandlingResponseBusinessHoursSettings>,
     pub sub_setting_type: Option<GetCallHandlingResponseBusinessHoursSubSettingType>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetCallHandlingResponseBusinessHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallHandlingResponseBusinessHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallHandlingResponseBusinessHours, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "settings" => v0 = map.next_value()?,
+                        "sub_setting_type" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallHandlingResponseBusinessHours {
+                    settings: v0,
+                    sub_setting_type: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetCallHandlingResponseBusinessHoursSettings {
     pub allow_callers_check_voicemail: Option<bool>,
     pub allow_members_to_reset: Option<bool>,
-    pub audio_while_connecting:
-        Option<GetCallHandlingResponseBusinessHoursSettingsAudioWhileConnecting>,
+    pub audio_while_connecting: Option<GetCallResponseBusinessHoursSettingsAudioWhileConnecting>,
     pub busy_routing: Option<GetCallHandlingResponseBusinessHoursSettingsBusyRouting>,
-    pub call_distribution: Option<GetCallHandlingResponseBusinessHoursSettingsCallDistribution>,
+    pub call_distribution: Option<GetCallResponseBusinessHoursSettingsCallDistribution>,
     pub call_forwarding_settings:
-        Option<Vec<GetCallHandlingResponseBusinessHoursSettingsCallForwardingSettings>>,
-    pub call_not_answer_action:
-        Option<GetCallHandlingResponseBusinessHoursSettingsCallNotAnswerAction>,
+        Option<Vec<GetCallResponseBusinessHoursSettingsCallForwardingSettings>>,
+    pub call_not_answer_action: Option<GetCallResponseBusinessHoursSettingsCallNotAnswerAction>,
     pub connect_to_operator: Option<bool>,
-    pub custom_hours_settings:
-        Option<Vec<GetCallHandlingResponseBusinessHoursSettingsCustomHoursSettings>>,
-    pub greeting_prompt: Option<GetCallHandlingResponseBusinessHoursSettingsGreetingPrompt>,
+    pub custom_hours_settings: Option<Vec<GetCallResponseBusinessHoursSettingsCustomHoursSettings>>,
+    pub greeting_prompt: Option<GetCallResponseBusinessHoursSettingsAudioWhileConnecting>,
     pub max_call_in_queue: Option<i64>,
     pub max_wait_time: Option<GetCallHandlingResponseBusinessHoursSettingsMaxWaitTime>,
-    pub music_on_hold: Option<GetCallHandlingResponseBusinessHoursSettingsMusicOnHold>,
+    pub music_on_hold: Option<GetCallResponseBusinessHoursSettingsAudioWhileConnecting>,
     pub receive_call: Option<bool>,
     pub require_press_1_before_connecting: Option<bool>,
     pub ring_mode: Option<GetCallHandlingResponseBusinessHoursSettingsRingMode>,
@@ -48,47 +110,266 @@ pub struct GetCallHandlingResponseBusinessHoursSettings {
     pub wrap_up_time: Option<GetCallHandlingResponseBusinessHoursSettingsWrapUpTime>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseBusinessHoursSettingsAudioWhileConnecting {
+impl<'de> serde::Deserialize<'de> for GetCallHandlingResponseBusinessHoursSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallHandlingResponseBusinessHoursSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallHandlingResponseBusinessHoursSettings, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_callers_check_voicemail" => v0 = map.next_value()?,
+                        "allow_members_to_reset" => v1 = map.next_value()?,
+                        "audio_while_connecting" => v2 = map.next_value()?,
+                        "busy_routing" => v3 = map.next_value()?,
+                        "call_distribution" => v4 = map.next_value()?,
+                        "call_forwarding_settings" => v5 = map.next_value()?,
+                        "call_not_answer_action" => v6 = map.next_value()?,
+                        "connect_to_operator" => v7 = map.next_value()?,
+                        "custom_hours_settings" => v8 = map.next_value()?,
+                        "greeting_prompt" => v9 = map.next_value()?,
+                        "max_call_in_queue" => v10 = map.next_value()?,
+                        "max_wait_time" => v11 = map.next_value()?,
+                        "music_on_hold" => v12 = map.next_value()?,
+                        "receive_call" => v13 = map.next_value()?,
+                        "require_press_1_before_connecting" => v14 = map.next_value()?,
+                        "ring_mode" => v15 = map.next_value()?,
+                        "routing" => v16 = map.next_value()?,
+                        "type" => v17 = map.next_value()?,
+                        "wrap_up_time" => v18 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallHandlingResponseBusinessHoursSettings {
+                    allow_callers_check_voicemail: v0,
+                    allow_members_to_reset: v1,
+                    audio_while_connecting: v2,
+                    busy_routing: v3,
+                    call_distribution: v4,
+                    call_forwarding_settings: v5,
+                    call_not_answer_action: v6,
+                    connect_to_operator: v7,
+                    custom_hours_settings: v8,
+                    greeting_prompt: v9,
+                    max_call_in_queue: v10,
+                    max_wait_time: v11,
+                    music_on_hold: v12,
+                    receive_call: v13,
+                    require_press_1_before_connecting: v14,
+                    ring_mode: v15,
+                    routing: v16,
+                    r#type: v17,
+                    wrap_up_time: v18,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCallResponseBusinessHoursSettingsAudioWhileConnecting {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetCallResponseBusinessHoursSettingsAudioWhileConnecting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallResponseBusinessHoursSettingsAudioWhileConnecting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallResponseBusinessHoursSettingsAudioWhileConnecting, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallResponseBusinessHoursSettingsAudioWhileConnecting { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetCallHandlingResponseBusinessHoursSettingsBusyRouting {
     pub action: Option<i64>,
     pub allow_callers_check_voicemail: Option<bool>,
     pub busy_play_callee_voicemail_greeting: Option<bool>,
     pub connect_to_operator: Option<bool>,
-    pub forward_to: Option<GetCallHandlingResponseBusinessHoursSettingsBusyRoutingForwardTo>,
-    pub message_greeting:
-        Option<GetCallHandlingResponseBusinessHoursSettingsBusyRoutingMessageGreeting>,
-    pub operator: Option<GetCallHandlingResponseBusinessHoursSettingsBusyRoutingOperator>,
+    pub forward_to: Option<GetCallResponseBusinessHoursSettingsBusyRoutingForwardTo>,
+    pub message_greeting: Option<GetCallResponseBusinessHoursSettingsAudioWhileConnecting>,
+    pub operator: Option<GetCallResponseBusinessHoursSettingsBusyRoutingOperator>,
     pub overflow_play_callee_voicemail_greeting: Option<bool>,
     pub play_callee_voicemail_greeting: Option<bool>,
     pub require_press_1_before_connecting: Option<bool>,
-    pub voicemail_greeting:
-        Option<GetCallHandlingResponseBusinessHoursSettingsBusyRoutingVoicemailGreeting>,
+    pub voicemail_greeting: Option<GetCallResponseBusinessHoursSettingsAudioWhileConnecting>,
     pub voicemail_leaving_instruction:
-        Option<GetCallHandlingResponseBusinessHoursSettingsBusyRoutingVoicemailLeavingInstruction>,
+        Option<GetCallResponseBusinessHoursSettingsAudioWhileConnecting>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseBusinessHoursSettingsBusyRoutingForwardTo {
+impl<'de> serde::Deserialize<'de> for GetCallHandlingResponseBusinessHoursSettingsBusyRouting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallHandlingResponseBusinessHoursSettingsBusyRouting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallHandlingResponseBusinessHoursSettingsBusyRouting, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "action" => v0 = map.next_value()?,
+                        "allow_callers_check_voicemail" => v1 = map.next_value()?,
+                        "busy_play_callee_voicemail_greeting" => v2 = map.next_value()?,
+                        "connect_to_operator" => v3 = map.next_value()?,
+                        "forward_to" => v4 = map.next_value()?,
+                        "message_greeting" => v5 = map.next_value()?,
+                        "operator" => v6 = map.next_value()?,
+                        "overflow_play_callee_voicemail_greeting" => v7 = map.next_value()?,
+                        "play_callee_voicemail_greeting" => v8 = map.next_value()?,
+                        "require_press_1_before_connecting" => v9 = map.next_value()?,
+                        "voicemail_greeting" => v10 = map.next_value()?,
+                        "voicemail_leaving_instruction" => v11 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallHandlingResponseBusinessHoursSettingsBusyRouting {
+                    action: v0,
+                    allow_callers_check_voicemail: v1,
+                    busy_play_callee_voicemail_greeting: v2,
+                    connect_to_operator: v3,
+                    forward_to: v4,
+                    message_greeting: v5,
+                    operator: v6,
+                    overflow_play_callee_voicemail_greeting: v7,
+                    play_callee_voicemail_greeting: v8,
+                    require_press_1_before_connecting: v9,
+                    voicemail_greeting: v10,
+                    voicemail_leaving_instruction: v11,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCallResponseBusinessHoursSettingsBusyRoutingForwardTo {
     pub description: Option<String>,
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type:
-        Option<GetCallHandlingResponseBusinessHoursSettingsBusyRoutingForwardToExtensionType>,
+    pub extension_type: Option<GetCallResponseSettingsBusyRoutingForwardToExtensionType>,
     pub id: Option<String>,
     pub phone_number: Option<String>,
-    pub voicemail_greeting:
-        Option<GetCallHandlingResponseBusinessHoursSettingsBusyRoutingForwardToVoicemailGreeting>,
+    pub voicemail_greeting: Option<GetCallResponseBusinessHoursSettingsAudioWhileConnecting>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCallResponseBusinessHoursSettingsBusyRoutingForwardTo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallResponseBusinessHoursSettingsBusyRoutingForwardTo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallResponseBusinessHoursSettingsBusyRoutingForwardTo, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "description" => v0 = map.next_value()?,
+                        "display_name" => v1 = map.next_value()?,
+                        "extension_id" => v2 = map.next_value()?,
+                        "extension_number" => v3 = map.next_value()?,
+                        "extension_type" => v4 = map.next_value()?,
+                        "id" => v5 = map.next_value()?,
+                        "phone_number" => v6 = map.next_value()?,
+                        "voicemail_greeting" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallResponseBusinessHoursSettingsBusyRoutingForwardTo {
+                    description: v0,
+                    display_name: v1,
+                    extension_id: v2,
+                    extension_number: v3,
+                    extension_type: v4,
+                    id: v5,
+                    phone_number: v6,
+                    voicemail_greeting: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetCallHandlingResponseBusinessHoursSettingsBusyRoutingForwardToExtensionType {
+    response GetCallResponseSettingsBusyRoutingForwardToExtensionType {
         User = "user",
         AutoReceptionist = "autoReceptionist",
         CallQueue = "callQueue",
@@ -96,30 +377,58 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseBusinessHoursSettingsBusyRoutingForwardToVoicemailGreeting {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseBusinessHoursSettingsBusyRoutingMessageGreeting {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseBusinessHoursSettingsBusyRoutingOperator {
+#[derive(Debug, Clone)]
+pub struct GetCallResponseBusinessHoursSettingsBusyRoutingOperator {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type:
-        Option<GetCallHandlingResponseBusinessHoursSettingsBusyRoutingOperatorExtensionType>,
+    pub extension_type: Option<GetCallResponseSettingsBusyRoutingOperatorExtensionType>,
     pub id: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetCallResponseBusinessHoursSettingsBusyRoutingOperator {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallResponseBusinessHoursSettingsBusyRoutingOperator;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallResponseBusinessHoursSettingsBusyRoutingOperator, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "extension_id" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "extension_type" => v3 = map.next_value()?,
+                        "id" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallResponseBusinessHoursSettingsBusyRoutingOperator {
+                    display_name: v0,
+                    extension_id: v1,
+                    extension_number: v2,
+                    extension_type: v3,
+                    id: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetCallHandlingResponseBusinessHoursSettingsBusyRoutingOperatorExtensionType {
+    response GetCallResponseSettingsBusyRoutingOperatorExtensionType {
         User = "user",
         CommonArea = "commonArea",
         SharedLineGroup = "sharedLineGroup",
@@ -127,29 +436,54 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseBusinessHoursSettingsBusyRoutingVoicemailGreeting {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseBusinessHoursSettingsBusyRoutingVoicemailLeavingInstruction {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseBusinessHoursSettingsCallDistribution {
+#[derive(Debug, Clone)]
+pub struct GetCallResponseBusinessHoursSettingsCallDistribution {
     pub handle_multiple_calls: Option<bool>,
-    pub ring_duration:
-        Option<GetCallHandlingResponseBusinessHoursSettingsCallDistributionRingDuration>,
-    pub ring_mode: Option<GetCallHandlingResponseBusinessHoursSettingsCallDistributionRingMode>,
+    pub ring_duration: Option<GetCallResponseSettingsCallDistributionRingDuration>,
+    pub ring_mode: Option<GetResponseBusinessHoursSettingsCallDistributionRingMode>,
     pub skip_offline_device_phone_number: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetCallResponseBusinessHoursSettingsCallDistribution {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallResponseBusinessHoursSettingsCallDistribution;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallResponseBusinessHoursSettingsCallDistribution, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "handle_multiple_calls" => v0 = map.next_value()?,
+                        "ring_duration" => v1 = map.next_value()?,
+                        "ring_mode" => v2 = map.next_value()?,
+                        "skip_offline_device_phone_number" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallResponseBusinessHoursSettingsCallDistribution {
+                    handle_multiple_calls: v0,
+                    ring_duration: v1,
+                    ring_mode: v2,
+                    skip_offline_device_phone_number: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    GetCallHandlingResponseBusinessHoursSettingsCallDistributionRingDuration {
+    response GetCallResponseSettingsCallDistributionRingDuration {
         V10 = 10,
         V15 = 15,
         V20 = 20,
@@ -165,7 +499,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::string_enum! {
-    GetCallHandlingResponseBusinessHoursSettingsCallDistributionRingMode {
+    response GetResponseBusinessHoursSettingsCallDistributionRingMode {
         Simultaneous = "simultaneous",
         Sequential = "sequential",
         Rotating = "rotating",
@@ -173,26 +507,104 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseBusinessHoursSettingsCallForwardingSettings {
+#[derive(Debug, Clone)]
+pub struct GetCallResponseBusinessHoursSettingsCallForwardingSettings {
     pub description: Option<String>,
     pub enable: Option<bool>,
-    pub external_contact:
-        Option<GetCallHandlingResponseBusinessHoursSettingsCallForwardingSettingsExternalContact>,
+    pub external_contact: Option<GetResponseSettingsCallForwardingSettingsExternalContact>,
     pub id: Option<String>,
     pub phone_number: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseBusinessHoursSettingsCallForwardingSettingsExternalContact {
+impl<'de> serde::Deserialize<'de> for GetCallResponseBusinessHoursSettingsCallForwardingSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallResponseBusinessHoursSettingsCallForwardingSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallResponseBusinessHoursSettingsCallForwardingSettings, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "description" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "external_contact" => v2 = map.next_value()?,
+                        "id" => v3 = map.next_value()?,
+                        "phone_number" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallResponseBusinessHoursSettingsCallForwardingSettings {
+                    description: v0,
+                    enable: v1,
+                    external_contact: v2,
+                    id: v3,
+                    phone_number: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetResponseSettingsCallForwardingSettingsExternalContact {
     pub email: Option<String>,
     pub external_contact_id: Option<String>,
     pub name: Option<String>,
     pub phone_numbers: Option<Vec<String>>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetResponseSettingsCallForwardingSettingsExternalContact {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseSettingsCallForwardingSettingsExternalContact;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseSettingsCallForwardingSettingsExternalContact, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "email" => v0 = map.next_value()?,
+                        "external_contact_id" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        "phone_numbers" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseSettingsCallForwardingSettingsExternalContact {
+                    email: v0,
+                    external_contact_id: v1,
+                    name: v2,
+                    phone_numbers: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    GetCallHandlingResponseBusinessHoursSettingsCallNotAnswerAction {
+    response GetCallResponseBusinessHoursSettingsCallNotAnswerAction {
         V1 = 1,
         V2 = 2,
         V4 = 4,
@@ -208,16 +620,54 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseBusinessHoursSettingsCustomHoursSettings {
+#[derive(Debug, Clone)]
+pub struct GetCallResponseBusinessHoursSettingsCustomHoursSettings {
     pub from: Option<String>,
     pub to: Option<String>,
-    pub r#type: Option<GetCallHandlingResponseBusinessHoursSettingsCustomHoursSettingsType>,
-    pub weekday: Option<GetCallHandlingResponseBusinessHoursSettingsCustomHoursSettingsWeekday>,
+    pub r#type: Option<GetResponseBusinessHoursSettingsCustomHoursSettingsType>,
+    pub weekday: Option<GetResponseBusinessHoursSettingsCustomHoursSettingsWeekday>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCallResponseBusinessHoursSettingsCustomHoursSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallResponseBusinessHoursSettingsCustomHoursSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallResponseBusinessHoursSettingsCustomHoursSettings, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = map.next_value()?,
+                        "to" => v1 = map.next_value()?,
+                        "type" => v2 = map.next_value()?,
+                        "weekday" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallResponseBusinessHoursSettingsCustomHoursSettings {
+                    from: v0,
+                    to: v1,
+                    r#type: v2,
+                    weekday: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    GetCallHandlingResponseBusinessHoursSettingsCustomHoursSettingsType {
+    response GetResponseBusinessHoursSettingsCustomHoursSettingsType {
         V0 = 0,
         V1 = 1,
         V2 = 2,
@@ -225,7 +675,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    GetCallHandlingResponseBusinessHoursSettingsCustomHoursSettingsWeekday {
+    response GetResponseBusinessHoursSettingsCustomHoursSettingsWeekday {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -236,14 +686,8 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseBusinessHoursSettingsGreetingPrompt {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
 crate::typed::int_enum! {
-    GetCallHandlingResponseBusinessHoursSettingsMaxWaitTime {
+    response GetCallHandlingResponseBusinessHoursSettingsMaxWaitTime {
         V10 = 10,
         V15 = 15,
         V20 = 20,
@@ -267,40 +711,93 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseBusinessHoursSettingsMusicOnHold {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
 crate::typed::string_enum! {
-    GetCallHandlingResponseBusinessHoursSettingsRingMode {
+    response GetCallHandlingResponseBusinessHoursSettingsRingMode {
         Simultaneous = "simultaneous",
         Sequential = "sequential",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallHandlingResponseBusinessHoursSettingsRouting {
     pub action: Option<GetCallHandlingResponseBusinessHoursSettingsRoutingAction>,
     pub allow_callers_check_voicemail: Option<bool>,
     pub busy_play_callee_voicemail_greeting: Option<bool>,
     pub connect_to_operator: Option<bool>,
-    pub forward_to: Option<GetCallHandlingResponseBusinessHoursSettingsRoutingForwardTo>,
-    pub message_greeting:
-        Option<GetCallHandlingResponseBusinessHoursSettingsRoutingMessageGreeting>,
-    pub operator: Option<GetCallHandlingResponseBusinessHoursSettingsRoutingOperator>,
+    pub forward_to: Option<GetCallResponseBusinessHoursSettingsRoutingForwardTo>,
+    pub message_greeting: Option<GetCallResponseBusinessHoursSettingsAudioWhileConnecting>,
+    pub operator: Option<GetCallResponseBusinessHoursSettingsBusyRoutingOperator>,
     pub overflow_play_callee_voicemail_greeting: Option<bool>,
     pub play_callee_voicemail_greeting: Option<bool>,
     pub require_press_1_before_connecting: Option<bool>,
-    pub voicemail_greeting:
-        Option<GetCallHandlingResponseBusinessHoursSettingsRoutingVoicemailGreeting>,
+    pub voicemail_greeting: Option<GetCallResponseBusinessHoursSettingsAudioWhileConnecting>,
     pub voicemail_leaving_instruction:
-        Option<GetCallHandlingResponseBusinessHoursSettingsRoutingVoicemailLeavingInstruction>,
+        Option<GetCallResponseBusinessHoursSettingsAudioWhileConnecting>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCallHandlingResponseBusinessHoursSettingsRouting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallHandlingResponseBusinessHoursSettingsRouting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallHandlingResponseBusinessHoursSettingsRouting, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "action" => v0 = map.next_value()?,
+                        "allow_callers_check_voicemail" => v1 = map.next_value()?,
+                        "busy_play_callee_voicemail_greeting" => v2 = map.next_value()?,
+                        "connect_to_operator" => v3 = map.next_value()?,
+                        "forward_to" => v4 = map.next_value()?,
+                        "message_greeting" => v5 = map.next_value()?,
+                        "operator" => v6 = map.next_value()?,
+                        "overflow_play_callee_voicemail_greeting" => v7 = map.next_value()?,
+                        "play_callee_voicemail_greeting" => v8 = map.next_value()?,
+                        "require_press_1_before_connecting" => v9 = map.next_value()?,
+                        "voicemail_greeting" => v10 = map.next_value()?,
+                        "voicemail_leaving_instruction" => v11 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallHandlingResponseBusinessHoursSettingsRouting {
+                    action: v0,
+                    allow_callers_check_voicemail: v1,
+                    busy_play_callee_voicemail_greeting: v2,
+                    connect_to_operator: v3,
+                    forward_to: v4,
+                    message_greeting: v5,
+                    operator: v6,
+                    overflow_play_callee_voicemail_greeting: v7,
+                    play_callee_voicemail_greeting: v8,
+                    require_press_1_before_connecting: v9,
+                    voicemail_greeting: v10,
+                    voicemail_leaving_instruction: v11,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    GetCallHandlingResponseBusinessHoursSettingsRoutingAction {
+    response GetCallHandlingResponseBusinessHoursSettingsRoutingAction {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -320,87 +817,101 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseBusinessHoursSettingsRoutingForwardTo {
+#[derive(Debug, Clone)]
+pub struct GetCallResponseBusinessHoursSettingsRoutingForwardTo {
     pub description: Option<String>,
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type:
-        Option<GetCallHandlingResponseBusinessHoursSettingsRoutingForwardToExtensionType>,
+    pub extension_type: Option<GetCallResponseSettingsBusyRoutingForwardToExtensionType>,
     pub id: Option<String>,
     pub partner_contact_center_id: Option<String>,
     pub pcc_phone_number_display_name: Option<String>,
     pub phone_number: Option<String>,
     pub teams_app_id: Option<String>,
     pub teams_voice_app_name: Option<String>,
-    pub voicemail_greeting:
-        Option<GetCallHandlingResponseBusinessHoursSettingsRoutingForwardToVoicemailGreeting>,
+    pub voicemail_greeting: Option<GetCallResponseBusinessHoursSettingsAudioWhileConnecting>,
     pub zcc_phone_number: Option<String>,
     pub zcc_phone_number_display_name: Option<String>,
 }
 
-crate::typed::string_enum! {
-    GetCallHandlingResponseBusinessHoursSettingsRoutingForwardToExtensionType {
-        User = "user",
-        AutoReceptionist = "autoReceptionist",
-        CallQueue = "callQueue",
-        CommonArea = "commonArea",
+impl<'de> serde::Deserialize<'de> for GetCallResponseBusinessHoursSettingsRoutingForwardTo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallResponseBusinessHoursSettingsRoutingForwardTo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallResponseBusinessHoursSettingsRoutingForwardTo, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "description" => v0 = map.next_value()?,
+                        "display_name" => v1 = map.next_value()?,
+                        "extension_id" => v2 = map.next_value()?,
+                        "extension_number" => v3 = map.next_value()?,
+                        "extension_type" => v4 = map.next_value()?,
+                        "id" => v5 = map.next_value()?,
+                        "partner_contact_center_id" => v6 = map.next_value()?,
+                        "pcc_phone_number_display_name" => v7 = map.next_value()?,
+                        "phone_number" => v8 = map.next_value()?,
+                        "teams_app_id" => v9 = map.next_value()?,
+                        "teams_voice_app_name" => v10 = map.next_value()?,
+                        "voicemail_greeting" => v11 = map.next_value()?,
+                        "zcc_phone_number" => v12 = map.next_value()?,
+                        "zcc_phone_number_display_name" => v13 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallResponseBusinessHoursSettingsRoutingForwardTo {
+                    description: v0,
+                    display_name: v1,
+                    extension_id: v2,
+                    extension_number: v3,
+                    extension_type: v4,
+                    id: v5,
+                    partner_contact_center_id: v6,
+                    pcc_phone_number_display_name: v7,
+                    phone_number: v8,
+                    teams_app_id: v9,
+                    teams_voice_app_name: v10,
+                    voicemail_greeting: v11,
+                    zcc_phone_number: v12,
+                    zcc_phone_number_display_name: v13,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseBusinessHoursSettingsRoutingForwardToVoicemailGreeting {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseBusinessHoursSettingsRoutingMessageGreeting {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseBusinessHoursSettingsRoutingOperator {
-    pub display_name: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type:
-        Option<GetCallHandlingResponseBusinessHoursSettingsRoutingOperatorExtensionType>,
-    pub id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    GetCallHandlingResponseBusinessHoursSettingsRoutingOperatorExtensionType {
-        User = "user",
-        CommonArea = "commonArea",
-        SharedLineGroup = "sharedLineGroup",
-        CallQueue = "callQueue",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseBusinessHoursSettingsRoutingVoicemailGreeting {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseBusinessHoursSettingsRoutingVoicemailLeavingInstruction {
-    pub id: Option<String>,
-    pub name: Option<String>,
 }
 
 crate::typed::int_enum! {
-    GetCallHandlingResponseBusinessHoursSettingsType {
+    response GetCallHandlingResponseBusinessHoursSettingsType {
         V1 = 1,
         V2 = 2,
     }
 }
 
 crate::typed::int_enum! {
-    GetCallHandlingResponseBusinessHoursSettingsWrapUpTime {
+    response GetCallHandlingResponseBusinessHoursSettingsWrapUpTime {
         V10 = 10,
         V15 = 15,
         V20 = 20,
@@ -420,447 +931,407 @@ crate::typed::int_enum! {
 }
 
 crate::typed::string_enum! {
-    GetCallHandlingResponseBusinessHoursSubSettingType {
+    response GetCallHandlingResponseBusinessHoursSubSettingType {
         CallForwarding = "call_forwarding",
         CustomHours = "custom_hours",
         CallHandling = "call_handling",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallHandlingResponseClosedHours {
     pub settings: Option<GetCallHandlingResponseClosedHoursSettings>,
     pub sub_setting_type: Option<GetCallHandlingResponseClosedHoursSubSettingType>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetCallHandlingResponseClosedHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallHandlingResponseClosedHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallHandlingResponseClosedHours, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "settings" => v0 = map.next_value()?,
+                        "sub_setting_type" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallHandlingResponseClosedHours {
+                    settings: v0,
+                    sub_setting_type: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetCallHandlingResponseClosedHoursSettings {
     pub allow_callers_check_voicemail: Option<bool>,
-    pub busy_routing: Option<GetCallHandlingResponseClosedHoursSettingsBusyRouting>,
+    pub busy_routing: Option<GetCallHandlingResponseBusinessHoursSettingsBusyRouting>,
     pub call_forwarding_settings:
-        Option<Vec<GetCallHandlingResponseClosedHoursSettingsCallForwardingSettings>>,
-    pub call_not_answer_action:
-        Option<GetCallHandlingResponseClosedHoursSettingsCallNotAnswerAction>,
+        Option<Vec<GetCallResponseBusinessHoursSettingsCallForwardingSettings>>,
+    pub call_not_answer_action: Option<GetCallResponseBusinessHoursSettingsCallNotAnswerAction>,
     pub connect_to_operator: Option<bool>,
-    pub max_wait_time: Option<GetCallHandlingResponseClosedHoursSettingsMaxWaitTime>,
+    pub max_wait_time: Option<GetCallResponseSettingsCallDistributionRingDuration>,
     pub require_press_1_before_connecting: Option<bool>,
-    pub ring_mode: Option<GetCallHandlingResponseClosedHoursSettingsRingMode>,
-    pub routing: Option<GetCallHandlingResponseClosedHoursSettingsRouting>,
+    pub ring_mode: Option<GetCallHandlingResponseBusinessHoursSettingsRingMode>,
+    pub routing: Option<GetCallHandlingResponseBusinessHoursSettingsRouting>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseClosedHoursSettingsBusyRouting {
-    pub action: Option<i64>,
-    pub allow_callers_check_voicemail: Option<bool>,
-    pub busy_play_callee_voicemail_greeting: Option<bool>,
-    pub connect_to_operator: Option<bool>,
-    pub forward_to: Option<GetCallHandlingResponseClosedHoursSettingsBusyRoutingForwardTo>,
-    pub message_greeting:
-        Option<GetCallHandlingResponseClosedHoursSettingsBusyRoutingMessageGreeting>,
-    pub operator: Option<GetCallHandlingResponseClosedHoursSettingsBusyRoutingOperator>,
-    pub overflow_play_callee_voicemail_greeting: Option<bool>,
-    pub play_callee_voicemail_greeting: Option<bool>,
-    pub require_press_1_before_connecting: Option<bool>,
-    pub voicemail_greeting:
-        Option<GetCallHandlingResponseClosedHoursSettingsBusyRoutingVoicemailGreeting>,
-    pub voicemail_leaving_instruction:
-        Option<GetCallHandlingResponseClosedHoursSettingsBusyRoutingVoicemailLeavingInstruction>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseClosedHoursSettingsBusyRoutingForwardTo {
-    pub description: Option<String>,
-    pub display_name: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type:
-        Option<GetCallHandlingResponseClosedHoursSettingsBusyRoutingForwardToExtensionType>,
-    pub id: Option<String>,
-    pub phone_number: Option<String>,
-    pub voicemail_greeting:
-        Option<GetCallHandlingResponseClosedHoursSettingsBusyRoutingForwardToVoicemailGreeting>,
-}
-
-crate::typed::string_enum! {
-    GetCallHandlingResponseClosedHoursSettingsBusyRoutingForwardToExtensionType {
-        User = "user",
-        AutoReceptionist = "autoReceptionist",
-        CallQueue = "callQueue",
-        CommonArea = "commonArea",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseClosedHoursSettingsBusyRoutingForwardToVoicemailGreeting {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseClosedHoursSettingsBusyRoutingMessageGreeting {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseClosedHoursSettingsBusyRoutingOperator {
-    pub display_name: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type:
-        Option<GetCallHandlingResponseClosedHoursSettingsBusyRoutingOperatorExtensionType>,
-    pub id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    GetCallHandlingResponseClosedHoursSettingsBusyRoutingOperatorExtensionType {
-        User = "user",
-        CommonArea = "commonArea",
-        SharedLineGroup = "sharedLineGroup",
-        CallQueue = "callQueue",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseClosedHoursSettingsBusyRoutingVoicemailGreeting {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseClosedHoursSettingsBusyRoutingVoicemailLeavingInstruction {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseClosedHoursSettingsCallForwardingSettings {
-    pub description: Option<String>,
-    pub enable: Option<bool>,
-    pub external_contact:
-        Option<GetCallHandlingResponseClosedHoursSettingsCallForwardingSettingsExternalContact>,
-    pub id: Option<String>,
-    pub phone_number: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseClosedHoursSettingsCallForwardingSettingsExternalContact {
-    pub email: Option<String>,
-    pub external_contact_id: Option<String>,
-    pub name: Option<String>,
-    pub phone_numbers: Option<Vec<String>>,
-}
-
-crate::typed::int_enum! {
-    GetCallHandlingResponseClosedHoursSettingsCallNotAnswerAction {
-        V1 = 1,
-        V2 = 2,
-        V4 = 4,
-        V6 = 6,
-        V7 = 7,
-        V8 = 8,
-        V9 = 9,
-        V10 = 10,
-        V11 = 11,
-        V12 = 12,
-        V13 = 13,
-        V14 = 14,
-    }
-}
-
-crate::typed::int_enum! {
-    GetCallHandlingResponseClosedHoursSettingsMaxWaitTime {
-        V10 = 10,
-        V15 = 15,
-        V20 = 20,
-        V25 = 25,
-        V30 = 30,
-        V35 = 35,
-        V40 = 40,
-        V45 = 45,
-        V50 = 50,
-        V55 = 55,
-        V60 = 60,
+impl<'de> serde::Deserialize<'de> for GetCallHandlingResponseClosedHoursSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallHandlingResponseClosedHoursSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallHandlingResponseClosedHoursSettings, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_callers_check_voicemail" => v0 = map.next_value()?,
+                        "busy_routing" => v1 = map.next_value()?,
+                        "call_forwarding_settings" => v2 = map.next_value()?,
+                        "call_not_answer_action" => v3 = map.next_value()?,
+                        "connect_to_operator" => v4 = map.next_value()?,
+                        "max_wait_time" => v5 = map.next_value()?,
+                        "require_press_1_before_connecting" => v6 = map.next_value()?,
+                        "ring_mode" => v7 = map.next_value()?,
+                        "routing" => v8 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallHandlingResponseClosedHoursSettings {
+                    allow_callers_check_voicemail: v0,
+                    busy_routing: v1,
+                    call_forwarding_settings: v2,
+                    call_not_answer_action: v3,
+                    connect_to_operator: v4,
+                    max_wait_time: v5,
+                    require_press_1_before_connecting: v6,
+                    ring_mode: v7,
+                    routing: v8,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    GetCallHandlingResponseClosedHoursSettingsRingMode {
-        Simultaneous = "simultaneous",
-        Sequential = "sequential",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseClosedHoursSettingsRouting {
-    pub action: Option<GetCallHandlingResponseClosedHoursSettingsRoutingAction>,
-    pub allow_callers_check_voicemail: Option<bool>,
-    pub busy_play_callee_voicemail_greeting: Option<bool>,
-    pub connect_to_operator: Option<bool>,
-    pub forward_to: Option<GetCallHandlingResponseClosedHoursSettingsRoutingForwardTo>,
-    pub message_greeting: Option<GetCallHandlingResponseClosedHoursSettingsRoutingMessageGreeting>,
-    pub operator: Option<GetCallHandlingResponseClosedHoursSettingsRoutingOperator>,
-    pub overflow_play_callee_voicemail_greeting: Option<bool>,
-    pub play_callee_voicemail_greeting: Option<bool>,
-    pub require_press_1_before_connecting: Option<bool>,
-    pub voicemail_greeting:
-        Option<GetCallHandlingResponseClosedHoursSettingsRoutingVoicemailGreeting>,
-    pub voicemail_leaving_instruction:
-        Option<GetCallHandlingResponseClosedHoursSettingsRoutingVoicemailLeavingInstruction>,
-}
-
-crate::typed::int_enum! {
-    GetCallHandlingResponseClosedHoursSettingsRoutingAction {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-        V7 = 7,
-        V8 = 8,
-        V9 = 9,
-        V10 = 10,
-        V11 = 11,
-        V12 = 12,
-        V14 = 14,
-        V15 = 15,
-        V18 = 18,
-        V19 = 19,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseClosedHoursSettingsRoutingForwardTo {
-    pub description: Option<String>,
-    pub display_name: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type:
-        Option<GetCallHandlingResponseClosedHoursSettingsRoutingForwardToExtensionType>,
-    pub id: Option<String>,
-    pub partner_contact_center_id: Option<String>,
-    pub pcc_phone_number_display_name: Option<String>,
-    pub phone_number: Option<String>,
-    pub teams_app_id: Option<String>,
-    pub teams_voice_app_name: Option<String>,
-    pub voicemail_greeting:
-        Option<GetCallHandlingResponseClosedHoursSettingsRoutingForwardToVoicemailGreeting>,
-    pub zcc_phone_number: Option<String>,
-    pub zcc_phone_number_display_name: Option<String>,
-}
-
-crate::typed::string_enum! {
-    GetCallHandlingResponseClosedHoursSettingsRoutingForwardToExtensionType {
-        User = "user",
-        AutoReceptionist = "autoReceptionist",
-        CallQueue = "callQueue",
-        CommonArea = "commonArea",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseClosedHoursSettingsRoutingForwardToVoicemailGreeting {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseClosedHoursSettingsRoutingMessageGreeting {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseClosedHoursSettingsRoutingOperator {
-    pub display_name: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type:
-        Option<GetCallHandlingResponseClosedHoursSettingsRoutingOperatorExtensionType>,
-    pub id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    GetCallHandlingResponseClosedHoursSettingsRoutingOperatorExtensionType {
-        User = "user",
-        CommonArea = "commonArea",
-        SharedLineGroup = "sharedLineGroup",
-        CallQueue = "callQueue",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseClosedHoursSettingsRoutingVoicemailGreeting {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseClosedHoursSettingsRoutingVoicemailLeavingInstruction {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-crate::typed::string_enum! {
-    GetCallHandlingResponseClosedHoursSubSettingType {
+    response GetCallHandlingResponseClosedHoursSubSettingType {
         CallForwarding = "call_forwarding",
         CallHandling = "call_handling",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallHandlingResponseHolidayHours {
     pub details: Option<Vec<GetCallHandlingResponseHolidayHoursDetails>>,
     pub holiday_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetCallHandlingResponseHolidayHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallHandlingResponseHolidayHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallHandlingResponseHolidayHours, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "details" => v0 = map.next_value()?,
+                        "holiday_id" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallHandlingResponseHolidayHours {
+                    details: v0,
+                    holiday_id: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetCallHandlingResponseHolidayHoursDetails {
     pub settings: Option<GetCallHandlingResponseHolidayHoursDetailsSettings>,
     pub sub_setting_type: Option<GetCallHandlingResponseHolidayHoursDetailsSubSettingType>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetCallHandlingResponseHolidayHoursDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallHandlingResponseHolidayHoursDetails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallHandlingResponseHolidayHoursDetails, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "settings" => v0 = map.next_value()?,
+                        "sub_setting_type" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallHandlingResponseHolidayHoursDetails {
+                    settings: v0,
+                    sub_setting_type: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetCallHandlingResponseHolidayHoursDetailsSettings {
     pub allow_callers_check_voicemail: Option<bool>,
     pub call_forwarding_settings:
-        Option<Vec<GetCallHandlingResponseHolidayHoursDetailsSettingsCallForwardingSettings>>,
-    pub call_not_answer_action:
-        Option<GetCallHandlingResponseHolidayHoursDetailsSettingsCallNotAnswerAction>,
+        Option<Vec<GetCallResponseBusinessHoursSettingsCallForwardingSettings>>,
+    pub call_not_answer_action: Option<GetCallResponseBusinessHoursSettingsCallNotAnswerAction>,
     pub connect_to_operator: Option<bool>,
+    /// Format: `date-time`.
     pub from: Option<String>,
-    pub max_wait_time: Option<GetCallHandlingResponseHolidayHoursDetailsSettingsMaxWaitTime>,
+    pub max_wait_time: Option<GetCallResponseSettingsCallDistributionRingDuration>,
     pub name: Option<String>,
     pub require_press_1_before_connecting: Option<bool>,
-    pub ring_mode: Option<GetCallHandlingResponseHolidayHoursDetailsSettingsRingMode>,
+    pub ring_mode: Option<GetCallHandlingResponseBusinessHoursSettingsRingMode>,
     pub routing: Option<GetCallHandlingResponseHolidayHoursDetailsSettingsRouting>,
+    /// Format: `date-time`.
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseHolidayHoursDetailsSettingsCallForwardingSettings {
-    pub description: Option<String>,
-    pub enable: Option<bool>,
-    pub external_contact: Option<
-        GetCallHandlingResponseHolidayHoursDetailsSettingsCallForwardingSettingsExternalContact,
-    >,
-    pub id: Option<String>,
-    pub phone_number: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseHolidayHoursDetailsSettingsCallForwardingSettingsExternalContact {
-    pub email: Option<String>,
-    pub external_contact_id: Option<String>,
-    pub name: Option<String>,
-    pub phone_numbers: Option<Vec<String>>,
-}
-
-crate::typed::int_enum! {
-    GetCallHandlingResponseHolidayHoursDetailsSettingsCallNotAnswerAction {
-        V1 = 1,
-        V2 = 2,
-        V4 = 4,
-        V6 = 6,
-        V7 = 7,
-        V8 = 8,
-        V9 = 9,
-        V10 = 10,
-        V11 = 11,
-        V12 = 12,
-        V13 = 13,
-        V14 = 14,
+impl<'de> serde::Deserialize<'de> for GetCallHandlingResponseHolidayHoursDetailsSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallHandlingResponseHolidayHoursDetailsSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallHandlingResponseHolidayHoursDetailsSettings, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_callers_check_voicemail" => v0 = map.next_value()?,
+                        "call_forwarding_settings" => v1 = map.next_value()?,
+                        "call_not_answer_action" => v2 = map.next_value()?,
+                        "connect_to_operator" => v3 = map.next_value()?,
+                        "from" => v4 = map.next_value()?,
+                        "max_wait_time" => v5 = map.next_value()?,
+                        "name" => v6 = map.next_value()?,
+                        "require_press_1_before_connecting" => v7 = map.next_value()?,
+                        "ring_mode" => v8 = map.next_value()?,
+                        "routing" => v9 = map.next_value()?,
+                        "to" => v10 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallHandlingResponseHolidayHoursDetailsSettings {
+                    allow_callers_check_voicemail: v0,
+                    call_forwarding_settings: v1,
+                    call_not_answer_action: v2,
+                    connect_to_operator: v3,
+                    from: v4,
+                    max_wait_time: v5,
+                    name: v6,
+                    require_press_1_before_connecting: v7,
+                    ring_mode: v8,
+                    routing: v9,
+                    to: v10,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::int_enum! {
-    GetCallHandlingResponseHolidayHoursDetailsSettingsMaxWaitTime {
-        V10 = 10,
-        V15 = 15,
-        V20 = 20,
-        V25 = 25,
-        V30 = 30,
-        V35 = 35,
-        V40 = 40,
-        V45 = 45,
-        V50 = 50,
-        V55 = 55,
-        V60 = 60,
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallHandlingResponseHolidayHoursDetailsSettingsRingMode {
-        Simultaneous = "simultaneous",
-        Sequential = "sequential",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallHandlingResponseHolidayHoursDetailsSettingsRouting {
     pub action: Option<i64>,
     pub allow_callers_check_voicemail: Option<bool>,
     pub busy_play_callee_voicemail_greeting: Option<bool>,
     pub connect_to_operator: Option<bool>,
-    pub forward_to: Option<GetCallHandlingResponseHolidayHoursDetailsSettingsRoutingForwardTo>,
-    pub operator: Option<GetCallHandlingResponseHolidayHoursDetailsSettingsRoutingOperator>,
+    pub forward_to: Option<GetCallResponseHolidayHoursDetailsSettingsRoutingForwardTo>,
+    pub operator: Option<GetCallResponseBusinessHoursSettingsBusyRoutingOperator>,
     pub overflow_play_callee_voicemail_greeting: Option<bool>,
     pub play_callee_voicemail_greeting: Option<bool>,
     pub require_press_1_before_connecting: Option<bool>,
-    pub voicemail_greeting:
-        Option<GetCallHandlingResponseHolidayHoursDetailsSettingsRoutingVoicemailGreeting>,
+    pub voicemail_greeting: Option<GetCallResponseBusinessHoursSettingsAudioWhileConnecting>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseHolidayHoursDetailsSettingsRoutingForwardTo {
+impl<'de> serde::Deserialize<'de> for GetCallHandlingResponseHolidayHoursDetailsSettingsRouting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallHandlingResponseHolidayHoursDetailsSettingsRouting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallHandlingResponseHolidayHoursDetailsSettingsRouting, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "action" => v0 = map.next_value()?,
+                        "allow_callers_check_voicemail" => v1 = map.next_value()?,
+                        "busy_play_callee_voicemail_greeting" => v2 = map.next_value()?,
+                        "connect_to_operator" => v3 = map.next_value()?,
+                        "forward_to" => v4 = map.next_value()?,
+                        "operator" => v5 = map.next_value()?,
+                        "overflow_play_callee_voicemail_greeting" => v6 = map.next_value()?,
+                        "play_callee_voicemail_greeting" => v7 = map.next_value()?,
+                        "require_press_1_before_connecting" => v8 = map.next_value()?,
+                        "voicemail_greeting" => v9 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallHandlingResponseHolidayHoursDetailsSettingsRouting {
+                    action: v0,
+                    allow_callers_check_voicemail: v1,
+                    busy_play_callee_voicemail_greeting: v2,
+                    connect_to_operator: v3,
+                    forward_to: v4,
+                    operator: v5,
+                    overflow_play_callee_voicemail_greeting: v6,
+                    play_callee_voicemail_greeting: v7,
+                    require_press_1_before_connecting: v8,
+                    voicemail_greeting: v9,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCallResponseHolidayHoursDetailsSettingsRoutingForwardTo {
     pub description: Option<String>,
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type:
-        Option<GetCallHandlingResponseHolidayHoursDetailsSettingsRoutingForwardToExtensionType>,
+    pub extension_type: Option<GetCallResponseSettingsBusyRoutingForwardToExtensionType>,
     pub id: Option<String>,
     pub phone_number: Option<String>,
     pub voicemail_greeting: Option<serde_json::Value>,
 }
 
-crate::typed::string_enum! {
-    GetCallHandlingResponseHolidayHoursDetailsSettingsRoutingForwardToExtensionType {
-        User = "user",
-        AutoReceptionist = "autoReceptionist",
-        CallQueue = "callQueue",
-        CommonArea = "commonArea",
+impl<'de> serde::Deserialize<'de> for GetCallResponseHolidayHoursDetailsSettingsRoutingForwardTo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallResponseHolidayHoursDetailsSettingsRoutingForwardTo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallResponseHolidayHoursDetailsSettingsRoutingForwardTo, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "description" => v0 = map.next_value()?,
+                        "display_name" => v1 = map.next_value()?,
+                        "extension_id" => v2 = map.next_value()?,
+                        "extension_number" => v3 = map.next_value()?,
+                        "extension_type" => v4 = map.next_value()?,
+                        "id" => v5 = map.next_value()?,
+                        "phone_number" => v6 = map.next_value()?,
+                        "voicemail_greeting" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallResponseHolidayHoursDetailsSettingsRoutingForwardTo {
+                    description: v0,
+                    display_name: v1,
+                    extension_id: v2,
+                    extension_number: v3,
+                    extension_type: v4,
+                    id: v5,
+                    phone_number: v6,
+                    voicemail_greeting: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseHolidayHoursDetailsSettingsRoutingOperator {
-    pub display_name: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type:
-        Option<GetCallHandlingResponseHolidayHoursDetailsSettingsRoutingOperatorExtensionType>,
-    pub id: Option<String>,
-}
-
 crate::typed::string_enum! {
-    GetCallHandlingResponseHolidayHoursDetailsSettingsRoutingOperatorExtensionType {
-        User = "user",
-        CommonArea = "commonArea",
-        SharedLineGroup = "sharedLineGroup",
-        CallQueue = "callQueue",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallHandlingResponseHolidayHoursDetailsSettingsRoutingVoicemailGreeting {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-crate::typed::string_enum! {
-    GetCallHandlingResponseHolidayHoursDetailsSubSettingType {
+    response GetCallHandlingResponseHolidayHoursDetailsSubSettingType {
         CallForwarding = "call_forwarding",
         CallHandling = "call_handling",
         Holiday = "holiday",
@@ -877,14 +1348,15 @@ crate::typed::string_enum! {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Handling/GET/phone/extension/{extensionId}/call_handling/settings>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetCallHandling {
+    /// Zoom's name: `extensionId`.
     #[serde(rename = "extensionId")]
     pub extension_id: String,
 }
 
 impl GetCallHandling {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(extension_id: impl Into<String>) -> Self {
         Self {
             extension_id: extension_id.into(),
@@ -899,7 +1371,7 @@ impl crate::typed::Endpoint for GetCallHandling {
 }
 
 crate::typed::string_enum! {
-    DeleteCallHandlingSettingType {
+    request DeleteCallHandlingSettingType {
         BusinessHours = "business_hours",
         ClosedHours = "closed_hours",
         HolidayHours = "holiday_hours",
@@ -917,8 +1389,10 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Handling/DELETE/phone/extension/{extensionId}/call_handling/settings/{settingType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteCallHandling {
+    /// Zoom's name: `extensionId`.
     #[serde(rename = "extensionId")]
     pub extension_id: String,
+    /// Zoom's name: `settingType`.
     #[serde(rename = "settingType")]
     pub setting_type: DeleteCallHandlingSettingType,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -928,7 +1402,7 @@ pub struct DeleteCallHandling {
 }
 
 impl DeleteCallHandling {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         extension_id: impl Into<String>,
         setting_type: DeleteCallHandlingSettingType,
@@ -967,23 +1441,21 @@ pub struct UpdateCallHandlingBodyCallForwardingSettings {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallHandlingBodyCallForwardingSettingsSettings {
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_forwarding_settings:
-        Option<Vec<UpdateCallHandlingBodyCallForwardingSettingsSettingsCallForwardingSettings>>,
+    pub call_forwarding_settings: Option<Vec<UpdateCallHandlingBodySettingsCallForwardingSettings>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_press_1_before_connecting: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallHandlingBodyCallForwardingSettingsSettingsCallForwardingSettings {
+pub struct UpdateCallHandlingBodySettingsCallForwardingSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_contact: Option<
-        UpdateCallHandlingBodyCallForwardingSettingsSettingsCallForwardingSettingsExternalContact,
-    >,
+    pub external_contact: Option<UpdateBodySettingsCallForwardingSettingsExternalContact>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -991,14 +1463,13 @@ pub struct UpdateCallHandlingBodyCallForwardingSettingsSettingsCallForwardingSet
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallHandlingBodyCallForwardingSettingsSettingsCallForwardingSettingsExternalContact
-{
+pub struct UpdateBodySettingsCallForwardingSettingsExternalContact {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_contact_id: Option<String>,
 }
 
 crate::typed::string_enum! {
-    UpdateCallHandlingBodyCallForwardingSettingsSubSettingType {
+    request UpdateCallHandlingBodyCallForwardingSettingsSubSettingType {
         CallForwarding = "call_forwarding",
     }
 }
@@ -1013,18 +1484,20 @@ pub struct UpdateCallHandlingBodyHolidaySettings {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallHandlingBodyHolidaySettingsSettings {
+    /// Format: `date-time`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holiday_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Format: `date-time`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
 
 crate::typed::string_enum! {
-    UpdateCallHandlingBodyHolidaySettingsSubSettingType {
+    request UpdateCallHandlingBodyHolidaySettingsSubSettingType {
         Holiday = "holiday",
     }
 }
@@ -1041,28 +1514,28 @@ pub struct UpdateCallHandlingBodyCustomHoursSettings {
 pub struct UpdateCallHandlingBodyCustomHoursSettingsSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_members_to_reset: Option<bool>,
+    /// At most 7 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_hours_settings:
-        Option<Vec<UpdateCallHandlingBodyCustomHoursSettingsSettingsCustomHoursSettings>>,
+        Option<Vec<UpdateBodyCustomHoursSettingsSettingsCustomHoursSettings>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<UpdateCallHandlingBodyCustomHoursSettingsSettingsType>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallHandlingBodyCustomHoursSettingsSettingsCustomHoursSettings {
+pub struct UpdateBodyCustomHoursSettingsSettingsCustomHoursSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<UpdateCallHandlingBodyCustomHoursSettingsSettingsCustomHoursSettingsType>,
+    pub r#type: Option<UpdateCallHandlingBodySettingsCustomHoursSettingsType>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub weekday:
-        Option<UpdateCallHandlingBodyCustomHoursSettingsSettingsCustomHoursSettingsWeekday>,
+    pub weekday: Option<UpdateCallHandlingBodySettingsCustomHoursSettingsWeekday>,
 }
 
 crate::typed::int_enum! {
-    UpdateCallHandlingBodyCustomHoursSettingsSettingsCustomHoursSettingsType {
+    request UpdateCallHandlingBodySettingsCustomHoursSettingsType {
         V0 = 0,
         V1 = 1,
         V2 = 2,
@@ -1070,7 +1543,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    UpdateCallHandlingBodyCustomHoursSettingsSettingsCustomHoursSettingsWeekday {
+    request UpdateCallHandlingBodySettingsCustomHoursSettingsWeekday {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -1082,14 +1555,14 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    UpdateCallHandlingBodyCustomHoursSettingsSettingsType {
+    request UpdateCallHandlingBodyCustomHoursSettingsSettingsType {
         V1 = 1,
         V2 = 2,
     }
 }
 
 crate::typed::string_enum! {
-    UpdateCallHandlingBodyCustomHoursSettingsSubSettingType {
+    request UpdateCallHandlingBodyCustomHoursSettingsSubSettingType {
         CustomHours = "custom_hours",
     }
 }
@@ -1115,8 +1588,7 @@ pub struct UpdateCallHandlingBodyCallHandlingSettingsSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub busy_forward_to_extension_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub busy_on_another_call_action:
-        Option<UpdateCallHandlingBodyCallHandlingSettingsSettingsBusyOnAnotherCallAction>,
+    pub busy_on_another_call_action: Option<UpdateCallHandlingBodySettingsBusyOnAnotherCallAction>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub busy_phone_number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1124,11 +1596,9 @@ pub struct UpdateCallHandlingBodyCallHandlingSettingsSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub busy_require_press_1_before_connecting: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_distribution:
-        Option<UpdateCallHandlingBodyCallHandlingSettingsSettingsCallDistribution>,
+    pub call_distribution: Option<UpdateCallBodyCallHandlingSettingsSettingsCallDistribution>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_not_answer_action:
-        Option<UpdateCallHandlingBodyCallHandlingSettingsSettingsCallNotAnswerAction>,
+    pub call_not_answer_action: Option<UpdateBodyCallHandlingSettingsSettingsCallNotAnswerAction>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connect_to_operator: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1146,7 +1616,7 @@ pub struct UpdateCallHandlingBodyCallHandlingSettingsSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_call_in_queue: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_wait_time: Option<UpdateCallHandlingBodyCallHandlingSettingsSettingsMaxWaitTime>,
+    pub max_wait_time: Option<UpdateCallBodyCallHandlingSettingsSettingsMaxWaitTime>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_greeting_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1170,11 +1640,11 @@ pub struct UpdateCallHandlingBodyCallHandlingSettingsSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_leaving_instruction_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub wrap_up_time: Option<UpdateCallHandlingBodyCallHandlingSettingsSettingsWrapUpTime>,
+    pub wrap_up_time: Option<UpdateCallBodyCallHandlingSettingsSettingsWrapUpTime>,
 }
 
 crate::typed::int_enum! {
-    UpdateCallHandlingBodyCallHandlingSettingsSettingsBusyOnAnotherCallAction {
+    request UpdateCallHandlingBodySettingsBusyOnAnotherCallAction {
         V1 = 1,
         V2 = 2,
         V4 = 4,
@@ -1190,21 +1660,19 @@ crate::typed::int_enum! {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallHandlingBodyCallHandlingSettingsSettingsCallDistribution {
+pub struct UpdateCallBodyCallHandlingSettingsSettingsCallDistribution {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub handle_multiple_calls: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ring_duration:
-        Option<UpdateCallHandlingBodyCallHandlingSettingsSettingsCallDistributionRingDuration>,
+    pub ring_duration: Option<UpdateCallHandlingBodySettingsCallDistributionRingDuration>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ring_mode:
-        Option<UpdateCallHandlingBodyCallHandlingSettingsSettingsCallDistributionRingMode>,
+    pub ring_mode: Option<UpdateCallHandlingBodySettingsCallDistributionRingMode>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_offline_device_phone_number: Option<bool>,
 }
 
 crate::typed::int_enum! {
-    UpdateCallHandlingBodyCallHandlingSettingsSettingsCallDistributionRingDuration {
+    request UpdateCallHandlingBodySettingsCallDistributionRingDuration {
         V10 = 10,
         V15 = 15,
         V20 = 20,
@@ -1220,7 +1688,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::string_enum! {
-    UpdateCallHandlingBodyCallHandlingSettingsSettingsCallDistributionRingMode {
+    request UpdateCallHandlingBodySettingsCallDistributionRingMode {
         Simultaneous = "simultaneous",
         Sequential = "sequential",
         Rotating = "rotating",
@@ -1229,7 +1697,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::int_enum! {
-    UpdateCallHandlingBodyCallHandlingSettingsSettingsCallNotAnswerAction {
+    request UpdateBodyCallHandlingSettingsSettingsCallNotAnswerAction {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -1250,7 +1718,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    UpdateCallHandlingBodyCallHandlingSettingsSettingsMaxWaitTime {
+    request UpdateCallBodyCallHandlingSettingsSettingsMaxWaitTime {
         V10 = 10,
         V15 = 15,
         V20 = 20,
@@ -1275,14 +1743,14 @@ crate::typed::int_enum! {
 }
 
 crate::typed::string_enum! {
-    UpdateCallHandlingBodyCallHandlingSettingsSettingsRingMode {
+    request UpdateCallHandlingBodyCallHandlingSettingsSettingsRingMode {
         Simultaneous = "simultaneous",
         Sequential = "sequential",
     }
 }
 
 crate::typed::int_enum! {
-    UpdateCallHandlingBodyCallHandlingSettingsSettingsWrapUpTime {
+    request UpdateCallBodyCallHandlingSettingsSettingsWrapUpTime {
         V10 = 10,
         V15 = 15,
         V20 = 20,
@@ -1302,16 +1770,8 @@ crate::typed::int_enum! {
 }
 
 crate::typed::string_enum! {
-    UpdateCallHandlingBodyCallHandlingSettingsSubSettingType {
+    request UpdateCallHandlingBodyCallHandlingSettingsSubSettingType {
         CallHandling = "call_handling",
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateCallHandlingSettingType {
-        BusinessHours = "business_hours",
-        ClosedHours = "closed_hours",
-        HolidayHours = "holiday_hours",
     }
 }
 
@@ -1327,19 +1787,21 @@ crate::typed::string_enum! {
 #[deprecated(note = "Zoom marks this operation deprecated")]
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateCallHandling {
+    /// Zoom's name: `extensionId`.
     #[serde(rename = "extensionId")]
     pub extension_id: String,
+    /// Zoom's name: `settingType`.
     #[serde(rename = "settingType")]
-    pub setting_type: UpdateCallHandlingSettingType,
+    pub setting_type: DeleteCallHandlingSettingType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<UpdateCallHandlingBody>,
 }
 
 impl UpdateCallHandling {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         extension_id: impl Into<String>,
-        setting_type: UpdateCallHandlingSettingType,
+        setting_type: DeleteCallHandlingSettingType,
     ) -> Self {
         Self {
             extension_id: extension_id.into(),
@@ -1367,7 +1829,7 @@ pub struct AddCallHandlingBodyCallForwardingSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<AddCallHandlingBodyCallForwardingSettingsSettings>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sub_setting_type: Option<AddCallHandlingBodyCallForwardingSettingsSubSettingType>,
+    pub sub_setting_type: Option<UpdateCallHandlingBodyCallForwardingSettingsSubSettingType>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -1380,34 +1842,24 @@ pub struct AddCallHandlingBodyCallForwardingSettingsSettings {
     pub phone_number: Option<String>,
 }
 
-crate::typed::string_enum! {
-    AddCallHandlingBodyCallForwardingSettingsSubSettingType {
-        CallForwarding = "call_forwarding",
-    }
-}
-
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCallHandlingBodyHolidaySettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<AddCallHandlingBodyHolidaySettingsSettings>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sub_setting_type: Option<AddCallHandlingBodyHolidaySettingsSubSettingType>,
+    pub sub_setting_type: Option<UpdateCallHandlingBodyHolidaySettingsSubSettingType>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCallHandlingBodyHolidaySettingsSettings {
+    /// Format: `date-time`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Format: `date-time`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
-}
-
-crate::typed::string_enum! {
-    AddCallHandlingBodyHolidaySettingsSubSettingType {
-        Holiday = "holiday",
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -1437,21 +1889,67 @@ impl<'de> serde::Deserialize<'de> for AddCallHandlingResponse {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AddCallHandlingResponseCallForwarding {
     pub call_forwarding_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for AddCallHandlingResponseCallForwarding {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddCallHandlingResponseCallForwarding;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddCallHandlingResponseCallForwarding, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_forwarding_id" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddCallHandlingResponseCallForwarding {
+                    call_forwarding_id: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AddCallHandlingResponseHoliday {
     pub holiday_id: Option<String>,
 }
 
-crate::typed::string_enum! {
-    AddCallHandlingSettingType {
-        BusinessHours = "business_hours",
-        ClosedHours = "closed_hours",
-        HolidayHours = "holiday_hours",
+impl<'de> serde::Deserialize<'de> for AddCallHandlingResponseHoliday {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddCallHandlingResponseHoliday;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddCallHandlingResponseHoliday, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "holiday_id" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddCallHandlingResponseHoliday { holiday_id: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -1467,17 +1965,22 @@ crate::typed::string_enum! {
 #[deprecated(note = "Zoom marks this operation deprecated")]
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AddCallHandling {
+    /// Zoom's name: `extensionId`.
     #[serde(rename = "extensionId")]
     pub extension_id: String,
+    /// Zoom's name: `settingType`.
     #[serde(rename = "settingType")]
-    pub setting_type: AddCallHandlingSettingType,
+    pub setting_type: DeleteCallHandlingSettingType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddCallHandlingBody>,
 }
 
 impl AddCallHandling {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(extension_id: impl Into<String>, setting_type: AddCallHandlingSettingType) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(
+        extension_id: impl Into<String>,
+        setting_type: DeleteCallHandlingSettingType,
+    ) -> Self {
         Self {
             extension_id: extension_id.into(),
             setting_type,

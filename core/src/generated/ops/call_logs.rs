@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallElementResponse {
     pub answer_time: Option<String>,
     pub call_element_id: Option<String>,
@@ -34,9 +34,9 @@ pub struct GetCallElementResponse {
     pub caller_email: Option<String>,
     pub caller_ext_id: Option<String>,
     pub caller_ext_number: Option<String>,
-    pub caller_ext_type: Option<GetCallElementResponseCallerExtType>,
+    pub caller_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub caller_name: Option<String>,
-    pub caller_number_type: Option<GetCallElementResponseCallerNumberType>,
+    pub caller_number_type: Option<GetCallElementResponseCalleeNumberType>,
     pub client_code: Option<String>,
     pub connect_type: Option<GetCallElementResponseConnectType>,
     pub cost_center: Option<String>,
@@ -54,7 +54,7 @@ pub struct GetCallElementResponse {
     pub node: Option<i64>,
     pub operator_ext_id: Option<String>,
     pub operator_ext_number: Option<String>,
-    pub operator_ext_type: Option<GetCallElementResponseOperatorExtType>,
+    pub operator_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub operator_name: Option<String>,
     pub press_key: Option<String>,
     pub recording_id: Option<String>,
@@ -69,15 +69,211 @@ pub struct GetCallElementResponse {
     pub waiting_time: Option<i64>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetCallElementResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallElementResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallElementResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                let mut v31 = None;
+                let mut v32 = None;
+                let mut v33 = None;
+                let mut v34 = None;
+                let mut v35 = None;
+                let mut v36 = None;
+                let mut v37 = None;
+                let mut v38 = None;
+                let mut v39 = None;
+                let mut v40 = None;
+                let mut v41 = None;
+                let mut v42 = None;
+                let mut v43 = None;
+                let mut v44 = None;
+                let mut v45 = None;
+                let mut v46 = None;
+                let mut v47 = None;
+                let mut v48 = None;
+                let mut v49 = None;
+                let mut v50 = None;
+                let mut v51 = None;
+                let mut v52 = None;
+                let mut v53 = None;
+                let mut v54 = None;
+                let mut v55 = None;
+                let mut v56 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "answer_time" => v0 = map.next_value()?,
+                        "call_element_id" => v1 = map.next_value()?,
+                        "call_history_uuid" => v2 = map.next_value()?,
+                        "call_id" => v3 = map.next_value()?,
+                        "call_type" => v4 = map.next_value()?,
+                        "callee_account_code" => v5 = map.next_value()?,
+                        "callee_country_code" => v6 = map.next_value()?,
+                        "callee_country_iso_code" => v7 = map.next_value()?,
+                        "callee_device_type" => v8 = map.next_value()?,
+                        "callee_did_number" => v9 = map.next_value()?,
+                        "callee_email" => v10 = map.next_value()?,
+                        "callee_ext_id" => v11 = map.next_value()?,
+                        "callee_ext_number" => v12 = map.next_value()?,
+                        "callee_ext_type" => v13 = map.next_value()?,
+                        "callee_name" => v14 = map.next_value()?,
+                        "callee_number_type" => v15 = map.next_value()?,
+                        "caller_account_code" => v16 = map.next_value()?,
+                        "caller_country_code" => v17 = map.next_value()?,
+                        "caller_country_iso_code" => v18 = map.next_value()?,
+                        "caller_device_type" => v19 = map.next_value()?,
+                        "caller_did_number" => v20 = map.next_value()?,
+                        "caller_email" => v21 = map.next_value()?,
+                        "caller_ext_id" => v22 = map.next_value()?,
+                        "caller_ext_number" => v23 = map.next_value()?,
+                        "caller_ext_type" => v24 = map.next_value()?,
+                        "caller_name" => v25 = map.next_value()?,
+                        "caller_number_type" => v26 = map.next_value()?,
+                        "client_code" => v27 = map.next_value()?,
+                        "connect_type" => v28 = map.next_value()?,
+                        "cost_center" => v29 = map.next_value()?,
+                        "department" => v30 = map.next_value()?,
+                        "device_private_ip" => v31 = map.next_value()?,
+                        "device_public_ip" => v32 = map.next_value()?,
+                        "direction" => v33 = map.next_value()?,
+                        "end_time" => v34 = map.next_value()?,
+                        "end_to_end" => v35 = map.next_value()?,
+                        "event" => v36 = map.next_value()?,
+                        "group_id" => v37 = map.next_value()?,
+                        "hide_caller_id" => v38 = map.next_value()?,
+                        "hold_time" => v39 = map.next_value()?,
+                        "is_node" => v40 = map.next_value()?,
+                        "node" => v41 = map.next_value()?,
+                        "operator_ext_id" => v42 = map.next_value()?,
+                        "operator_ext_number" => v43 = map.next_value()?,
+                        "operator_ext_type" => v44 = map.next_value()?,
+                        "operator_name" => v45 = map.next_value()?,
+                        "press_key" => v46 = map.next_value()?,
+                        "recording_id" => v47 = map.next_value()?,
+                        "recording_type" => v48 = map.next_value()?,
+                        "result" => v49 = map.next_value()?,
+                        "result_reason" => v50 = map.next_value()?,
+                        "segment" => v51 = map.next_value()?,
+                        "site_id" => v52 = map.next_value()?,
+                        "site_name" => v53 = map.next_value()?,
+                        "start_time" => v54 = map.next_value()?,
+                        "voicemail_id" => v55 = map.next_value()?,
+                        "waiting_time" => v56 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallElementResponse {
+                    answer_time: v0,
+                    call_element_id: v1,
+                    call_history_uuid: v2,
+                    call_id: v3,
+                    call_type: v4,
+                    callee_account_code: v5,
+                    callee_country_code: v6,
+                    callee_country_iso_code: v7,
+                    callee_device_type: v8,
+                    callee_did_number: v9,
+                    callee_email: v10,
+                    callee_ext_id: v11,
+                    callee_ext_number: v12,
+                    callee_ext_type: v13,
+                    callee_name: v14,
+                    callee_number_type: v15,
+                    caller_account_code: v16,
+                    caller_country_code: v17,
+                    caller_country_iso_code: v18,
+                    caller_device_type: v19,
+                    caller_did_number: v20,
+                    caller_email: v21,
+                    caller_ext_id: v22,
+                    caller_ext_number: v23,
+                    caller_ext_type: v24,
+                    caller_name: v25,
+                    caller_number_type: v26,
+                    client_code: v27,
+                    connect_type: v28,
+                    cost_center: v29,
+                    department: v30,
+                    device_private_ip: v31,
+                    device_public_ip: v32,
+                    direction: v33,
+                    end_time: v34,
+                    end_to_end: v35,
+                    event: v36,
+                    group_id: v37,
+                    hide_caller_id: v38,
+                    hold_time: v39,
+                    is_node: v40,
+                    node: v41,
+                    operator_ext_id: v42,
+                    operator_ext_number: v43,
+                    operator_ext_type: v44,
+                    operator_name: v45,
+                    press_key: v46,
+                    recording_id: v47,
+                    recording_type: v48,
+                    result: v49,
+                    result_reason: v50,
+                    segment: v51,
+                    site_id: v52,
+                    site_name: v53,
+                    start_time: v54,
+                    voicemail_id: v55,
+                    waiting_time: v56,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetCallElementResponseCallType {
+    response GetCallElementResponseCallType {
         General = "general",
         Emergency = "emergency",
     }
 }
 
 crate::typed::string_enum! {
-    GetCallElementResponseCalleeExtType {
+    response GetCallElementResponseCalleeExtType {
         User = "user",
         CallQueue = "call_queue",
         AutoReceptionist = "auto_receptionist",
@@ -91,7 +287,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    GetCallElementResponseCalleeNumberType {
+    response GetCallElementResponseCalleeNumberType {
         ZoomPstn = "zoom_pstn",
         ZoomTollFreeNumber = "zoom_toll_free_number",
         ExternalPstn = "external_pstn",
@@ -110,54 +306,21 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    GetCallElementResponseCallerExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallElementResponseCallerNumberType {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-        ZraPhoneNumber = "zra_phone_number",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallElementResponseConnectType {
+    response GetCallElementResponseConnectType {
         Internal = "internal",
         External = "external",
     }
 }
 
 crate::typed::string_enum! {
-    GetCallElementResponseDirection {
+    response GetCallElementResponseDirection {
         Inbound = "inbound",
         Outbound = "outbound",
     }
 }
 
 crate::typed::string_enum! {
-    GetCallElementResponseEvent {
+    response GetCallElementResponseEvent {
         Incoming = "incoming",
         TransferFromZoomContactCenter = "transfer_from_zoom_contact_center",
         SharedLineIncoming = "shared_line_incoming",
@@ -184,28 +347,14 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    GetCallElementResponseOperatorExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallElementResponseRecordingType {
+    response GetCallElementResponseRecordingType {
         AdHoc = "ad-hoc",
         Automatic = "automatic",
     }
 }
 
 crate::typed::string_enum! {
-    GetCallElementResponseResult {
+    response GetCallElementResponseResult {
         Answered = "answered",
         Accepted = "accepted",
         PickedUp = "picked_up",
@@ -230,7 +379,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    GetCallElementResponseResultReason {
+    response GetCallElementResponseResultReason {
         AnsweredByOther = "answered_by_other",
         PickupByOther = "pickup_by_other",
         CallOutByOther = "call_out_by_other",
@@ -246,14 +395,15 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/GET/phone/call_element/{callElementId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetCallElement {
+    /// Zoom's name: `callElementId`.
     #[serde(rename = "callElementId")]
     pub call_element_id: String,
 }
 
 impl GetCallElement {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_element_id: impl Into<String>) -> Self {
         Self {
             call_element_id: call_element_id.into(),
@@ -267,7 +417,7 @@ impl crate::typed::Endpoint for GetCallElement {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountCallHistoryResponse {
     pub call_history: Option<Vec<AccountCallHistoryResponseCallHistory>>,
     pub call_logs: Option<Vec<AccountCallHistoryResponseCallLogs>>,
@@ -279,13 +429,62 @@ pub struct AccountCallHistoryResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for AccountCallHistoryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountCallHistoryResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountCallHistoryResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_history" => v0 = map.next_value()?,
+                        "call_logs" => v1 = map.next_value()?,
+                        "from" => v2 = map.next_value()?,
+                        "next_page_token" => v3 = map.next_value()?,
+                        "page_count" => v4 = map.next_value()?,
+                        "page_size" => v5 = map.next_value()?,
+                        "to" => v6 = map.next_value()?,
+                        "total_records" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountCallHistoryResponse {
+                    call_history: v0,
+                    call_logs: v1,
+                    from: v2,
+                    next_page_token: v3,
+                    page_count: v4,
+                    page_size: v5,
+                    to: v6,
+                    total_records: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AccountCallHistoryResponseCallHistory {
     pub answer_time: Option<String>,
     pub call_history_uuid: Option<String>,
     pub call_id: Option<String>,
-    pub call_result: Option<AccountCallHistoryResponseCallHistoryCallResult>,
-    pub call_type: Option<AccountCallHistoryResponseCallHistoryCallType>,
+    pub call_result: Option<GetCallElementResponseResult>,
+    pub call_type: Option<GetCallElementResponseCallType>,
     pub callee_account_code: Option<String>,
     pub callee_country_code: Option<String>,
     pub callee_country_iso_code: Option<String>,
@@ -294,7 +493,7 @@ pub struct AccountCallHistoryResponseCallHistory {
     pub callee_email: Option<String>,
     pub callee_ext_id: Option<String>,
     pub callee_ext_number: Option<String>,
-    pub callee_ext_type: Option<AccountCallHistoryResponseCallHistoryCalleeExtType>,
+    pub callee_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub callee_name: Option<String>,
     pub callee_number_type: Option<AccountCallHistoryResponseCallHistoryCalleeNumberType>,
     pub caller_account_code: Option<String>,
@@ -305,13 +504,13 @@ pub struct AccountCallHistoryResponseCallHistory {
     pub caller_email: Option<String>,
     pub caller_ext_id: Option<String>,
     pub caller_ext_number: Option<String>,
-    pub caller_ext_type: Option<AccountCallHistoryResponseCallHistoryCallerExtType>,
+    pub caller_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub caller_name: Option<String>,
-    pub caller_number_type: Option<AccountCallHistoryResponseCallHistoryCallerNumberType>,
-    pub connect_type: Option<AccountCallHistoryResponseCallHistoryConnectType>,
+    pub caller_number_type: Option<AccountCallHistoryResponseCallHistoryCalleeNumberType>,
+    pub connect_type: Option<GetCallElementResponseConnectType>,
     pub cost_center: Option<String>,
     pub department: Option<String>,
-    pub direction: Option<AccountCallHistoryResponseCallHistoryDirection>,
+    pub direction: Option<GetCallElementResponseDirection>,
     pub duration: Option<i64>,
     pub end_time: Option<String>,
     pub end_to_end: Option<bool>,
@@ -329,54 +528,171 @@ pub struct AccountCallHistoryResponseCallHistory {
     pub start_time: Option<String>,
 }
 
-crate::typed::string_enum! {
-    AccountCallHistoryResponseCallHistoryCallResult {
-        Answered = "answered",
-        Accepted = "accepted",
-        PickedUp = "picked_up",
-        Connected = "connected",
-        Succeeded = "succeeded",
-        Voicemail = "voicemail",
-        HangUp = "hang_up",
-        Canceled = "canceled",
-        CallFailed = "call_failed",
-        Unconnected = "unconnected",
-        Rejected = "rejected",
-        Busy = "busy",
-        RingTimeout = "ring_timeout",
-        Overflowed = "overflowed",
-        NoAnswer = "no_answer",
-        InvalidKey = "invalid_key",
-        InvalidOperation = "invalid_operation",
-        Abandoned = "abandoned",
-        SystemBlocked = "system_blocked",
-        ServiceUnavailable = "service_unavailable",
+impl<'de> serde::Deserialize<'de> for AccountCallHistoryResponseCallHistory {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountCallHistoryResponseCallHistory;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountCallHistoryResponseCallHistory, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                let mut v31 = None;
+                let mut v32 = None;
+                let mut v33 = None;
+                let mut v34 = None;
+                let mut v35 = None;
+                let mut v36 = None;
+                let mut v37 = None;
+                let mut v38 = None;
+                let mut v39 = None;
+                let mut v40 = None;
+                let mut v41 = None;
+                let mut v42 = None;
+                let mut v43 = None;
+                let mut v44 = None;
+                let mut v45 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "answer_time" => v0 = map.next_value()?,
+                        "call_history_uuid" => v1 = map.next_value()?,
+                        "call_id" => v2 = map.next_value()?,
+                        "call_result" => v3 = map.next_value()?,
+                        "call_type" => v4 = map.next_value()?,
+                        "callee_account_code" => v5 = map.next_value()?,
+                        "callee_country_code" => v6 = map.next_value()?,
+                        "callee_country_iso_code" => v7 = map.next_value()?,
+                        "callee_device_type" => v8 = map.next_value()?,
+                        "callee_did_number" => v9 = map.next_value()?,
+                        "callee_email" => v10 = map.next_value()?,
+                        "callee_ext_id" => v11 = map.next_value()?,
+                        "callee_ext_number" => v12 = map.next_value()?,
+                        "callee_ext_type" => v13 = map.next_value()?,
+                        "callee_name" => v14 = map.next_value()?,
+                        "callee_number_type" => v15 = map.next_value()?,
+                        "caller_account_code" => v16 = map.next_value()?,
+                        "caller_country_code" => v17 = map.next_value()?,
+                        "caller_country_iso_code" => v18 = map.next_value()?,
+                        "caller_device_type" => v19 = map.next_value()?,
+                        "caller_did_number" => v20 = map.next_value()?,
+                        "caller_email" => v21 = map.next_value()?,
+                        "caller_ext_id" => v22 = map.next_value()?,
+                        "caller_ext_number" => v23 = map.next_value()?,
+                        "caller_ext_type" => v24 = map.next_value()?,
+                        "caller_name" => v25 = map.next_value()?,
+                        "caller_number_type" => v26 = map.next_value()?,
+                        "connect_type" => v27 = map.next_value()?,
+                        "cost_center" => v28 = map.next_value()?,
+                        "department" => v29 = map.next_value()?,
+                        "direction" => v30 = map.next_value()?,
+                        "duration" => v31 = map.next_value()?,
+                        "end_time" => v32 = map.next_value()?,
+                        "end_to_end" => v33 = map.next_value()?,
+                        "group_id" => v34 = map.next_value()?,
+                        "hide_caller_id" => v35 = map.next_value()?,
+                        "international" => v36 = map.next_value()?,
+                        "recording_status" => v37 = map.next_value()?,
+                        "sbc_id" => v38 = map.next_value()?,
+                        "sbc_name" => v39 = map.next_value()?,
+                        "sip_group_id" => v40 = map.next_value()?,
+                        "sip_group_name" => v41 = map.next_value()?,
+                        "site_id" => v42 = map.next_value()?,
+                        "site_name" => v43 = map.next_value()?,
+                        "spam" => v44 = map.next_value()?,
+                        "start_time" => v45 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountCallHistoryResponseCallHistory {
+                    answer_time: v0,
+                    call_history_uuid: v1,
+                    call_id: v2,
+                    call_result: v3,
+                    call_type: v4,
+                    callee_account_code: v5,
+                    callee_country_code: v6,
+                    callee_country_iso_code: v7,
+                    callee_device_type: v8,
+                    callee_did_number: v9,
+                    callee_email: v10,
+                    callee_ext_id: v11,
+                    callee_ext_number: v12,
+                    callee_ext_type: v13,
+                    callee_name: v14,
+                    callee_number_type: v15,
+                    caller_account_code: v16,
+                    caller_country_code: v17,
+                    caller_country_iso_code: v18,
+                    caller_device_type: v19,
+                    caller_did_number: v20,
+                    caller_email: v21,
+                    caller_ext_id: v22,
+                    caller_ext_number: v23,
+                    caller_ext_type: v24,
+                    caller_name: v25,
+                    caller_number_type: v26,
+                    connect_type: v27,
+                    cost_center: v28,
+                    department: v29,
+                    direction: v30,
+                    duration: v31,
+                    end_time: v32,
+                    end_to_end: v33,
+                    group_id: v34,
+                    hide_caller_id: v35,
+                    international: v36,
+                    recording_status: v37,
+                    sbc_id: v38,
+                    sbc_name: v39,
+                    sip_group_id: v40,
+                    sip_group_name: v41,
+                    site_id: v42,
+                    site_name: v43,
+                    spam: v44,
+                    start_time: v45,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    AccountCallHistoryResponseCallHistoryCallType {
-        General = "general",
-        Emergency = "emergency",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountCallHistoryResponseCallHistoryCalleeExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountCallHistoryResponseCallHistoryCalleeNumberType {
+    response AccountCallHistoryResponseCallHistoryCalleeNumberType {
         ZoomPstn = "zoom_pstn",
         ZoomTollFreeNumber = "zoom_toll_free_number",
         ExternalPstn = "external_pstn",
@@ -395,65 +711,18 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    AccountCallHistoryResponseCallHistoryCallerExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountCallHistoryResponseCallHistoryCallerNumberType {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-        ZoomRevenueAccelerator = "zoom_revenue_accelerator",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountCallHistoryResponseCallHistoryConnectType {
-        Internal = "internal",
-        External = "external",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountCallHistoryResponseCallHistoryDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountCallHistoryResponseCallHistoryRecordingStatus {
+    response AccountCallHistoryResponseCallHistoryRecordingStatus {
         Recorded = "recorded",
         NonRecorded = "non_recorded",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountCallHistoryResponseCallLogs {
     pub answer_time: Option<String>,
     pub call_id: Option<String>,
-    pub call_result: Option<AccountCallHistoryResponseCallLogsCallResult>,
-    pub call_type: Option<AccountCallHistoryResponseCallLogsCallType>,
+    pub call_result: Option<GetCallElementResponseResult>,
+    pub call_type: Option<GetCallElementResponseCallType>,
     pub callee_account_code: Option<String>,
     pub callee_country_code: Option<String>,
     pub callee_country_iso_code: Option<String>,
@@ -462,9 +731,9 @@ pub struct AccountCallHistoryResponseCallLogs {
     pub callee_email: Option<String>,
     pub callee_ext_id: Option<String>,
     pub callee_ext_number: Option<String>,
-    pub callee_ext_type: Option<AccountCallHistoryResponseCallLogsCalleeExtType>,
+    pub callee_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub callee_name: Option<String>,
-    pub callee_number_type: Option<AccountCallHistoryResponseCallLogsCalleeNumberType>,
+    pub callee_number_type: Option<AccountCallHistoryResponseCallHistoryCalleeNumberType>,
     pub caller_account_code: Option<String>,
     pub caller_country_code: Option<String>,
     pub caller_country_iso_code: Option<String>,
@@ -473,13 +742,13 @@ pub struct AccountCallHistoryResponseCallLogs {
     pub caller_email: Option<String>,
     pub caller_ext_id: Option<String>,
     pub caller_ext_number: Option<String>,
-    pub caller_ext_type: Option<AccountCallHistoryResponseCallLogsCallerExtType>,
+    pub caller_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub caller_name: Option<String>,
-    pub caller_number_type: Option<AccountCallHistoryResponseCallLogsCallerNumberType>,
-    pub connect_type: Option<AccountCallHistoryResponseCallLogsConnectType>,
+    pub caller_number_type: Option<AccountCallHistoryResponseCallHistoryCalleeNumberType>,
+    pub connect_type: Option<GetCallElementResponseConnectType>,
     pub cost_center: Option<String>,
     pub department: Option<String>,
-    pub direction: Option<AccountCallHistoryResponseCallLogsDirection>,
+    pub direction: Option<GetCallElementResponseDirection>,
     pub duration: Option<i64>,
     pub end_time: Option<String>,
     pub end_to_end: Option<bool>,
@@ -487,7 +756,7 @@ pub struct AccountCallHistoryResponseCallLogs {
     pub hide_caller_id: Option<bool>,
     pub id: Option<String>,
     pub international: Option<bool>,
-    pub recording_status: Option<AccountCallHistoryResponseCallLogsRecordingStatus>,
+    pub recording_status: Option<AccountCallHistoryResponseCallHistoryRecordingStatus>,
     pub sbc_id: Option<String>,
     pub sbc_name: Option<String>,
     pub sip_group_id: Option<String>,
@@ -498,8 +767,225 @@ pub struct AccountCallHistoryResponseCallLogs {
     pub start_time: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for AccountCallHistoryResponseCallLogs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountCallHistoryResponseCallLogs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountCallHistoryResponseCallLogs, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                let mut v31 = None;
+                let mut v32 = None;
+                let mut v33 = None;
+                let mut v34 = None;
+                let mut v35 = None;
+                let mut v36 = None;
+                let mut v37 = None;
+                let mut v38 = None;
+                let mut v39 = None;
+                let mut v40 = None;
+                let mut v41 = None;
+                let mut v42 = None;
+                let mut v43 = None;
+                let mut v44 = None;
+                let mut v45 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "answer_time" => v0 = map.next_value()?,
+                        "call_id" => v1 = map.next_value()?,
+                        "call_result" => v2 = map.next_value()?,
+                        "call_type" => v3 = map.next_value()?,
+                        "callee_account_code" => v4 = map.next_value()?,
+                        "callee_country_code" => v5 = map.next_value()?,
+                        "callee_country_iso_code" => v6 = map.next_value()?,
+                        "callee_device_type" => v7 = map.next_value()?,
+                        "callee_did_number" => v8 = map.next_value()?,
+                        "callee_email" => v9 = map.next_value()?,
+                        "callee_ext_id" => v10 = map.next_value()?,
+                        "callee_ext_number" => v11 = map.next_value()?,
+                        "callee_ext_type" => v12 = map.next_value()?,
+                        "callee_name" => v13 = map.next_value()?,
+                        "callee_number_type" => v14 = map.next_value()?,
+                        "caller_account_code" => v15 = map.next_value()?,
+                        "caller_country_code" => v16 = map.next_value()?,
+                        "caller_country_iso_code" => v17 = map.next_value()?,
+                        "caller_device_type" => v18 = map.next_value()?,
+                        "caller_did_number" => v19 = map.next_value()?,
+                        "caller_email" => v20 = map.next_value()?,
+                        "caller_ext_id" => v21 = map.next_value()?,
+                        "caller_ext_number" => v22 = map.next_value()?,
+                        "caller_ext_type" => v23 = map.next_value()?,
+                        "caller_name" => v24 = map.next_value()?,
+                        "caller_number_type" => v25 = map.next_value()?,
+                        "connect_type" => v26 = map.next_value()?,
+                        "cost_center" => v27 = map.next_value()?,
+                        "department" => v28 = map.next_value()?,
+                        "direction" => v29 = map.next_value()?,
+                        "duration" => v30 = map.next_value()?,
+                        "end_time" => v31 = map.next_value()?,
+                        "end_to_end" => v32 = map.next_value()?,
+                        "group_id" => v33 = map.next_value()?,
+                        "hide_caller_id" => v34 = map.next_value()?,
+                        "id" => v35 = map.next_value()?,
+                        "international" => v36 = map.next_value()?,
+                        "recording_status" => v37 = map.next_value()?,
+                        "sbc_id" => v38 = map.next_value()?,
+                        "sbc_name" => v39 = map.next_value()?,
+                        "sip_group_id" => v40 = map.next_value()?,
+                        "sip_group_name" => v41 = map.next_value()?,
+                        "site_id" => v42 = map.next_value()?,
+                        "site_name" => v43 = map.next_value()?,
+                        "spam" => v44 = map.next_value()?,
+                        "start_time" => v45 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountCallHistoryResponseCallLogs {
+                    answer_time: v0,
+                    call_id: v1,
+                    call_result: v2,
+                    call_type: v3,
+                    callee_account_code: v4,
+                    callee_country_code: v5,
+                    callee_country_iso_code: v6,
+                    callee_device_type: v7,
+                    callee_did_number: v8,
+                    callee_email: v9,
+                    callee_ext_id: v10,
+                    callee_ext_number: v11,
+                    callee_ext_type: v12,
+                    callee_name: v13,
+                    callee_number_type: v14,
+                    caller_account_code: v15,
+                    caller_country_code: v16,
+                    caller_country_iso_code: v17,
+                    caller_device_type: v18,
+                    caller_did_number: v19,
+                    caller_email: v20,
+                    caller_ext_id: v21,
+                    caller_ext_number: v22,
+                    caller_ext_type: v23,
+                    caller_name: v24,
+                    caller_number_type: v25,
+                    connect_type: v26,
+                    cost_center: v27,
+                    department: v28,
+                    direction: v29,
+                    duration: v30,
+                    end_time: v31,
+                    end_to_end: v32,
+                    group_id: v33,
+                    hide_caller_id: v34,
+                    id: v35,
+                    international: v36,
+                    recording_status: v37,
+                    sbc_id: v38,
+                    sbc_name: v39,
+                    sip_group_id: v40,
+                    sip_group_name: v41,
+                    site_id: v42,
+                    site_name: v43,
+                    spam: v44,
+                    start_time: v45,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    AccountCallHistoryResponseCallLogsCallResult {
+    request AccountCallHistoryDirections {
+        Inbound = "inbound",
+        Outbound = "outbound",
+    }
+}
+
+crate::typed::string_enum! {
+    request AccountCallHistoryConnectTypes {
+        Internal = "internal",
+        External = "external",
+    }
+}
+
+crate::typed::string_enum! {
+    request AccountCallHistoryNumberTypes {
+        ZoomPstn = "zoom_pstn",
+        ZoomTollFreeNumber = "zoom_toll_free_number",
+        ExternalPstn = "external_pstn",
+        ExternalContact = "external_contact",
+        Byoc = "byoc",
+        Byop = "byop",
+        V3rdPartyContactCenter = "3rd_party_contact_center",
+        ZoomServiceNumber = "zoom_service_number",
+        ExternalServiceNumber = "external_service_number",
+        ZoomContactCenter = "zoom_contact_center",
+        MeetingPhoneNumber = "meeting_phone_number",
+        MeetingId = "meeting_id",
+        AnonymousNumber = "anonymous_number",
+        ZoomRevenueAccelerator = "zoom_revenue_accelerator",
+    }
+}
+
+crate::typed::string_enum! {
+    request AccountCallHistoryCallTypes {
+        General = "general",
+        Emergency = "emergency",
+    }
+}
+
+crate::typed::string_enum! {
+    request AccountCallHistoryExtensionTypes {
+        User = "user",
+        CallQueue = "call_queue",
+        AutoReceptionist = "auto_receptionist",
+        CommonArea = "common_area",
+        ZoomRoom = "zoom_room",
+        CiscoRoom = "cisco_room",
+        SharedLineGroup = "shared_line_group",
+        GroupCallPickup = "group_call_pickup",
+        ExternalContact = "external_contact",
+    }
+}
+
+crate::typed::string_enum! {
+    request AccountCallHistoryCallResults {
         Answered = "answered",
         Accepted = "accepted",
         PickedUp = "picked_up",
@@ -524,187 +1010,14 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    AccountCallHistoryResponseCallLogsCallType {
-        General = "general",
-        Emergency = "emergency",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountCallHistoryResponseCallLogsCalleeExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountCallHistoryResponseCallLogsCalleeNumberType {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-        ZoomRevenueAccelerator = "zoom_revenue_accelerator",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountCallHistoryResponseCallLogsCallerExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountCallHistoryResponseCallLogsCallerNumberType {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-        ZoomRevenueAccelerator = "zoom_revenue_accelerator",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountCallHistoryResponseCallLogsConnectType {
-        Internal = "internal",
-        External = "external",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountCallHistoryResponseCallLogsDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountCallHistoryResponseCallLogsRecordingStatus {
-        Recorded = "recorded",
-        NonRecorded = "non_recorded",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountCallHistoryDirections {
-        Inbound = "inbound",
-        Outbound = "outbound",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountCallHistoryConnectTypes {
-        Internal = "internal",
-        External = "external",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountCallHistoryNumberTypes {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-        ZoomRevenueAccelerator = "zoom_revenue_accelerator",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountCallHistoryCallTypes {
-        General = "general",
-        Emergency = "emergency",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountCallHistoryExtensionTypes {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountCallHistoryCallResults {
-        Answered = "answered",
-        Accepted = "accepted",
-        PickedUp = "picked_up",
-        Connected = "connected",
-        Succeeded = "succeeded",
-        Voicemail = "voicemail",
-        HangUp = "hang_up",
-        Canceled = "canceled",
-        CallFailed = "call_failed",
-        Unconnected = "unconnected",
-        Rejected = "rejected",
-        Busy = "busy",
-        RingTimeout = "ring_timeout",
-        Overflowed = "overflowed",
-        NoAnswer = "no_answer",
-        InvalidKey = "invalid_key",
-        InvalidOperation = "invalid_operation",
-        Abandoned = "abandoned",
-        SystemBlocked = "system_blocked",
-        ServiceUnavailable = "service_unavailable",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountCallHistoryTimeType {
+    request AccountCallHistoryTimeType {
         StartTime = "start_time",
         EndTime = "end_time",
     }
 }
 
 crate::typed::string_enum! {
-    AccountCallHistoryRecordingStatus {
+    request AccountCallHistoryRecordingStatus {
         Recorded = "recorded",
         NonRecorded = "non_recorded",
     }
@@ -722,10 +1035,13 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/GET/phone/call_history>
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AccountCallHistory {
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -763,7 +1079,7 @@ pub struct AccountCallHistory {
 }
 
 impl AccountCallHistory {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             page_size: None,
@@ -795,32 +1111,32 @@ impl crate::typed::Endpoint for AccountCallHistory {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallPathResponse {
     pub answer_time: Option<String>,
     pub call_elements: Option<Vec<GetCallPathResponseCallElements>>,
     pub call_history_uuid: Option<String>,
     pub call_id: Option<String>,
     pub call_path: Option<Vec<GetCallPathResponseCallPath>>,
-    pub call_type: Option<GetCallPathResponseCallType>,
+    pub call_type: Option<GetCallElementResponseCallType>,
     pub callee_account_code: Option<String>,
     pub callee_did_number: Option<String>,
     pub callee_email: Option<String>,
     pub callee_ext_id: Option<String>,
     pub callee_ext_number: Option<String>,
-    pub callee_ext_type: Option<GetCallPathResponseCalleeExtType>,
+    pub callee_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub callee_name: Option<String>,
     pub caller_acconut_code: Option<String>,
     pub caller_did_number: Option<String>,
     pub caller_email: Option<String>,
     pub caller_ext_id: Option<String>,
     pub caller_ext_number: Option<String>,
-    pub caller_ext_type: Option<GetCallPathResponseCallerExtType>,
+    pub caller_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub caller_name: Option<String>,
-    pub connect_type: Option<GetCallPathResponseConnectType>,
+    pub connect_type: Option<GetCallElementResponseConnectType>,
     pub cost_center: Option<String>,
     pub department: Option<String>,
-    pub direction: Option<GetCallPathResponseDirection>,
+    pub direction: Option<GetCallElementResponseDirection>,
     pub end_time: Option<String>,
     pub end_to_end: Option<bool>,
     pub group_id: Option<String>,
@@ -832,12 +1148,136 @@ pub struct GetCallPathResponse {
     pub start_time: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetCallPathResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallPathResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallPathResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                let mut v31 = None;
+                let mut v32 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "answer_time" => v0 = map.next_value()?,
+                        "call_elements" => v1 = map.next_value()?,
+                        "call_history_uuid" => v2 = map.next_value()?,
+                        "call_id" => v3 = map.next_value()?,
+                        "call_path" => v4 = map.next_value()?,
+                        "call_type" => v5 = map.next_value()?,
+                        "callee_account_code" => v6 = map.next_value()?,
+                        "callee_did_number" => v7 = map.next_value()?,
+                        "callee_email" => v8 = map.next_value()?,
+                        "callee_ext_id" => v9 = map.next_value()?,
+                        "callee_ext_number" => v10 = map.next_value()?,
+                        "callee_ext_type" => v11 = map.next_value()?,
+                        "callee_name" => v12 = map.next_value()?,
+                        "caller_acconut_code" => v13 = map.next_value()?,
+                        "caller_did_number" => v14 = map.next_value()?,
+                        "caller_email" => v15 = map.next_value()?,
+                        "caller_ext_id" => v16 = map.next_value()?,
+                        "caller_ext_number" => v17 = map.next_value()?,
+                        "caller_ext_type" => v18 = map.next_value()?,
+                        "caller_name" => v19 = map.next_value()?,
+                        "connect_type" => v20 = map.next_value()?,
+                        "cost_center" => v21 = map.next_value()?,
+                        "department" => v22 = map.next_value()?,
+                        "direction" => v23 = map.next_value()?,
+                        "end_time" => v24 = map.next_value()?,
+                        "end_to_end" => v25 = map.next_value()?,
+                        "group_id" => v26 = map.next_value()?,
+                        "hide_caller_id" => v27 = map.next_value()?,
+                        "id" => v28 = map.next_value()?,
+                        "international" => v29 = map.next_value()?,
+                        "site_id" => v30 = map.next_value()?,
+                        "site_name" => v31 = map.next_value()?,
+                        "start_time" => v32 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallPathResponse {
+                    answer_time: v0,
+                    call_elements: v1,
+                    call_history_uuid: v2,
+                    call_id: v3,
+                    call_path: v4,
+                    call_type: v5,
+                    callee_account_code: v6,
+                    callee_did_number: v7,
+                    callee_email: v8,
+                    callee_ext_id: v9,
+                    callee_ext_number: v10,
+                    callee_ext_type: v11,
+                    callee_name: v12,
+                    caller_acconut_code: v13,
+                    caller_did_number: v14,
+                    caller_email: v15,
+                    caller_ext_id: v16,
+                    caller_ext_number: v17,
+                    caller_ext_type: v18,
+                    caller_name: v19,
+                    connect_type: v20,
+                    cost_center: v21,
+                    department: v22,
+                    direction: v23,
+                    end_time: v24,
+                    end_to_end: v25,
+                    group_id: v26,
+                    hide_caller_id: v27,
+                    id: v28,
+                    international: v29,
+                    site_id: v30,
+                    site_name: v31,
+                    start_time: v32,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetCallPathResponseCallElements {
     pub answer_time: Option<String>,
     pub call_element_id: Option<String>,
     pub call_id: Option<String>,
-    pub call_type: Option<GetCallPathResponseCallElementsCallType>,
+    pub call_type: Option<GetCallElementResponseCallType>,
     pub callee_country_code: Option<String>,
     pub callee_country_iso_code: Option<String>,
     pub callee_device_type: Option<String>,
@@ -845,9 +1285,9 @@ pub struct GetCallPathResponseCallElements {
     pub callee_email: Option<String>,
     pub callee_ext_id: Option<String>,
     pub callee_ext_number: Option<String>,
-    pub callee_ext_type: Option<GetCallPathResponseCallElementsCalleeExtType>,
+    pub callee_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub callee_name: Option<String>,
-    pub callee_number_type: Option<GetCallPathResponseCallElementsCalleeNumberType>,
+    pub callee_number_type: Option<GetCallElementResponseCalleeNumberType>,
     pub caller_country_code: Option<String>,
     pub caller_country_iso_code: Option<String>,
     pub caller_device_type: Option<String>,
@@ -855,19 +1295,19 @@ pub struct GetCallPathResponseCallElements {
     pub caller_email: Option<String>,
     pub caller_ext_id: Option<String>,
     pub caller_ext_number: Option<String>,
-    pub caller_ext_type: Option<GetCallPathResponseCallElementsCallerExtType>,
+    pub caller_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub caller_name: Option<String>,
-    pub caller_number_type: Option<GetCallPathResponseCallElementsCallerNumberType>,
+    pub caller_number_type: Option<GetCallElementResponseCalleeNumberType>,
     pub client_code: Option<String>,
-    pub connect_type: Option<GetCallPathResponseCallElementsConnectType>,
+    pub connect_type: Option<GetCallElementResponseConnectType>,
     pub cost_center: Option<String>,
     pub department: Option<String>,
     pub device_private_ip: Option<String>,
     pub device_public_ip: Option<String>,
-    pub direction: Option<GetCallPathResponseCallElementsDirection>,
+    pub direction: Option<GetCallElementResponseDirection>,
     pub end_time: Option<String>,
     pub end_to_end: Option<bool>,
-    pub event: Option<GetCallPathResponseCallElementsEvent>,
+    pub event: Option<GetCallElementResponseEvent>,
     pub group_id: Option<String>,
     pub hide_caller_id: Option<bool>,
     pub hold_time: Option<i64>,
@@ -875,13 +1315,13 @@ pub struct GetCallPathResponseCallElements {
     pub node: Option<i64>,
     pub operator_ext_id: Option<String>,
     pub operator_ext_number: Option<String>,
-    pub operator_ext_type: Option<GetCallPathResponseCallElementsOperatorExtType>,
+    pub operator_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub operator_name: Option<String>,
     pub press_key: Option<String>,
     pub recording_id: Option<String>,
     pub recording_type: Option<GetCallPathResponseCallElementsRecordingType>,
-    pub result: Option<GetCallPathResponseCallElementsResult>,
-    pub result_reason: Option<GetCallPathResponseCallElementsResultReason>,
+    pub result: Option<GetCallElementResponseResult>,
+    pub result_reason: Option<GetCallElementResponseResultReason>,
     pub segment: Option<i64>,
     pub site_id: Option<String>,
     pub site_name: Option<String>,
@@ -890,179 +1330,205 @@ pub struct GetCallPathResponseCallElements {
     pub waiting_time: Option<i64>,
 }
 
-crate::typed::string_enum! {
-    GetCallPathResponseCallElementsCallType {
-        General = "general",
-        Emergency = "emergency",
+impl<'de> serde::Deserialize<'de> for GetCallPathResponseCallElements {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallPathResponseCallElements;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallPathResponseCallElements, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                let mut v31 = None;
+                let mut v32 = None;
+                let mut v33 = None;
+                let mut v34 = None;
+                let mut v35 = None;
+                let mut v36 = None;
+                let mut v37 = None;
+                let mut v38 = None;
+                let mut v39 = None;
+                let mut v40 = None;
+                let mut v41 = None;
+                let mut v42 = None;
+                let mut v43 = None;
+                let mut v44 = None;
+                let mut v45 = None;
+                let mut v46 = None;
+                let mut v47 = None;
+                let mut v48 = None;
+                let mut v49 = None;
+                let mut v50 = None;
+                let mut v51 = None;
+                let mut v52 = None;
+                let mut v53 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "answer_time" => v0 = map.next_value()?,
+                        "call_element_id" => v1 = map.next_value()?,
+                        "call_id" => v2 = map.next_value()?,
+                        "call_type" => v3 = map.next_value()?,
+                        "callee_country_code" => v4 = map.next_value()?,
+                        "callee_country_iso_code" => v5 = map.next_value()?,
+                        "callee_device_type" => v6 = map.next_value()?,
+                        "callee_did_number" => v7 = map.next_value()?,
+                        "callee_email" => v8 = map.next_value()?,
+                        "callee_ext_id" => v9 = map.next_value()?,
+                        "callee_ext_number" => v10 = map.next_value()?,
+                        "callee_ext_type" => v11 = map.next_value()?,
+                        "callee_name" => v12 = map.next_value()?,
+                        "callee_number_type" => v13 = map.next_value()?,
+                        "caller_country_code" => v14 = map.next_value()?,
+                        "caller_country_iso_code" => v15 = map.next_value()?,
+                        "caller_device_type" => v16 = map.next_value()?,
+                        "caller_did_number" => v17 = map.next_value()?,
+                        "caller_email" => v18 = map.next_value()?,
+                        "caller_ext_id" => v19 = map.next_value()?,
+                        "caller_ext_number" => v20 = map.next_value()?,
+                        "caller_ext_type" => v21 = map.next_value()?,
+                        "caller_name" => v22 = map.next_value()?,
+                        "caller_number_type" => v23 = map.next_value()?,
+                        "client_code" => v24 = map.next_value()?,
+                        "connect_type" => v25 = map.next_value()?,
+                        "cost_center" => v26 = map.next_value()?,
+                        "department" => v27 = map.next_value()?,
+                        "device_private_ip" => v28 = map.next_value()?,
+                        "device_public_ip" => v29 = map.next_value()?,
+                        "direction" => v30 = map.next_value()?,
+                        "end_time" => v31 = map.next_value()?,
+                        "end_to_end" => v32 = map.next_value()?,
+                        "event" => v33 = map.next_value()?,
+                        "group_id" => v34 = map.next_value()?,
+                        "hide_caller_id" => v35 = map.next_value()?,
+                        "hold_time" => v36 = map.next_value()?,
+                        "is_node" => v37 = map.next_value()?,
+                        "node" => v38 = map.next_value()?,
+                        "operator_ext_id" => v39 = map.next_value()?,
+                        "operator_ext_number" => v40 = map.next_value()?,
+                        "operator_ext_type" => v41 = map.next_value()?,
+                        "operator_name" => v42 = map.next_value()?,
+                        "press_key" => v43 = map.next_value()?,
+                        "recording_id" => v44 = map.next_value()?,
+                        "recording_type" => v45 = map.next_value()?,
+                        "result" => v46 = map.next_value()?,
+                        "result_reason" => v47 = map.next_value()?,
+                        "segment" => v48 = map.next_value()?,
+                        "site_id" => v49 = map.next_value()?,
+                        "site_name" => v50 = map.next_value()?,
+                        "start_time" => v51 = map.next_value()?,
+                        "voicemail_id" => v52 = map.next_value()?,
+                        "waiting_time" => v53 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallPathResponseCallElements {
+                    answer_time: v0,
+                    call_element_id: v1,
+                    call_id: v2,
+                    call_type: v3,
+                    callee_country_code: v4,
+                    callee_country_iso_code: v5,
+                    callee_device_type: v6,
+                    callee_did_number: v7,
+                    callee_email: v8,
+                    callee_ext_id: v9,
+                    callee_ext_number: v10,
+                    callee_ext_type: v11,
+                    callee_name: v12,
+                    callee_number_type: v13,
+                    caller_country_code: v14,
+                    caller_country_iso_code: v15,
+                    caller_device_type: v16,
+                    caller_did_number: v17,
+                    caller_email: v18,
+                    caller_ext_id: v19,
+                    caller_ext_number: v20,
+                    caller_ext_type: v21,
+                    caller_name: v22,
+                    caller_number_type: v23,
+                    client_code: v24,
+                    connect_type: v25,
+                    cost_center: v26,
+                    department: v27,
+                    device_private_ip: v28,
+                    device_public_ip: v29,
+                    direction: v30,
+                    end_time: v31,
+                    end_to_end: v32,
+                    event: v33,
+                    group_id: v34,
+                    hide_caller_id: v35,
+                    hold_time: v36,
+                    is_node: v37,
+                    node: v38,
+                    operator_ext_id: v39,
+                    operator_ext_number: v40,
+                    operator_ext_type: v41,
+                    operator_name: v42,
+                    press_key: v43,
+                    recording_id: v44,
+                    recording_type: v45,
+                    result: v46,
+                    result_reason: v47,
+                    segment: v48,
+                    site_id: v49,
+                    site_name: v50,
+                    start_time: v51,
+                    voicemail_id: v52,
+                    waiting_time: v53,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    GetCallPathResponseCallElementsCalleeExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallPathResponseCallElementsCalleeNumberType {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-        ZraPhoneNumber = "zra_phone_number",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallPathResponseCallElementsCallerExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallPathResponseCallElementsCallerNumberType {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-        ZraPhoneNumber = "zra_phone_number",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallPathResponseCallElementsConnectType {
-        Internal = "internal",
-        External = "external",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallPathResponseCallElementsDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallPathResponseCallElementsEvent {
-        Incoming = "incoming",
-        TransferFromZoomContactCenter = "transfer_from_zoom_contact_center",
-        SharedLineIncoming = "shared_line_incoming",
-        Outgoing = "outgoing",
-        CallMeOn = "call_me_on",
-        OutgoingToZoomContactCenter = "outgoing_to_zoom_contact_center",
-        WarmTransfer = "warm_transfer",
-        Forward = "forward",
-        RingToMember = "ring_to_member",
-        Overflow = "overflow",
-        DirectTransfer = "direct_transfer",
-        Barge = "barge",
-        Monitor = "monitor",
-        Whisper = "whisper",
-        Listen = "listen",
-        Takeover = "takeover",
-        ConferenceBarge = "conference_barge",
-        Park = "park",
-        Timeout = "timeout",
-        ParkPickUp = "park_pick_up",
-        Merge = "merge",
-        Shared = "shared",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallPathResponseCallElementsOperatorExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallPathResponseCallElementsRecordingType {
+    response GetCallPathResponseCallElementsRecordingType {
         Automatic = "automatic",
         AdHoc = "ad-hoc",
     }
 }
 
-crate::typed::string_enum! {
-    GetCallPathResponseCallElementsResult {
-        Answered = "answered",
-        Accepted = "accepted",
-        PickedUp = "picked_up",
-        Connected = "connected",
-        Succeeded = "succeeded",
-        Voicemail = "voicemail",
-        HangUp = "hang_up",
-        Canceled = "canceled",
-        CallFailed = "call_failed",
-        Unconnected = "unconnected",
-        Rejected = "rejected",
-        Busy = "busy",
-        RingTimeout = "ring_timeout",
-        Overflowed = "overflowed",
-        NoAnswer = "no_answer",
-        InvalidKey = "invalid_key",
-        InvalidOperation = "invalid_operation",
-        Abandoned = "abandoned",
-        SystemBlocked = "system_blocked",
-        ServiceUnavailable = "service_unavailable",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallPathResponseCallElementsResultReason {
-        AnsweredByOther = "answered_by_other",
-        PickupByOther = "pickup_by_other",
-        CallOutByOther = "call_out_by_other",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallPathResponseCallPath {
     pub answer_time: Option<String>,
     pub call_id: Option<String>,
-    pub call_type: Option<GetCallPathResponseCallPathCallType>,
+    pub call_type: Option<GetCallElementResponseCallType>,
     pub callee_country_code: Option<String>,
     pub callee_country_iso_code: Option<String>,
     pub callee_device_type: Option<String>,
@@ -1070,9 +1536,9 @@ pub struct GetCallPathResponseCallPath {
     pub callee_email: Option<String>,
     pub callee_ext_id: Option<String>,
     pub callee_ext_number: Option<String>,
-    pub callee_ext_type: Option<GetCallPathResponseCallPathCalleeExtType>,
+    pub callee_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub callee_name: Option<String>,
-    pub callee_number_type: Option<GetCallPathResponseCallPathCalleeNumberType>,
+    pub callee_number_type: Option<GetCallElementResponseCalleeNumberType>,
     pub caller_country_code: Option<String>,
     pub caller_country_iso_code: Option<String>,
     pub caller_device_type: Option<String>,
@@ -1080,19 +1546,19 @@ pub struct GetCallPathResponseCallPath {
     pub caller_email: Option<String>,
     pub caller_ext_id: Option<String>,
     pub caller_ext_number: Option<String>,
-    pub caller_ext_type: Option<GetCallPathResponseCallPathCallerExtType>,
+    pub caller_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub caller_name: Option<String>,
-    pub caller_number_type: Option<GetCallPathResponseCallPathCallerNumberType>,
+    pub caller_number_type: Option<GetCallElementResponseCalleeNumberType>,
     pub client_code: Option<String>,
-    pub connect_type: Option<GetCallPathResponseCallPathConnectType>,
+    pub connect_type: Option<GetCallElementResponseConnectType>,
     pub cost_center: Option<String>,
     pub department: Option<String>,
     pub device_private_ip: Option<String>,
     pub device_public_ip: Option<String>,
-    pub direction: Option<GetCallPathResponseCallPathDirection>,
+    pub direction: Option<GetCallElementResponseDirection>,
     pub end_time: Option<String>,
     pub end_to_end: Option<bool>,
-    pub event: Option<GetCallPathResponseCallPathEvent>,
+    pub event: Option<GetCallElementResponseEvent>,
     pub group_id: Option<String>,
     pub hide_caller_id: Option<bool>,
     pub hold_time: Option<i64>,
@@ -1101,13 +1567,13 @@ pub struct GetCallPathResponseCallPath {
     pub node: Option<i64>,
     pub operator_ext_id: Option<String>,
     pub operator_ext_number: Option<String>,
-    pub operator_ext_type: Option<GetCallPathResponseCallPathOperatorExtType>,
+    pub operator_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub operator_name: Option<String>,
     pub press_key: Option<String>,
     pub recording_id: Option<String>,
-    pub recording_type: Option<GetCallPathResponseCallPathRecordingType>,
-    pub result: Option<GetCallPathResponseCallPathResult>,
-    pub result_reason: Option<GetCallPathResponseCallPathResultReason>,
+    pub recording_type: Option<GetCallPathResponseCallElementsRecordingType>,
+    pub result: Option<GetCallElementResponseResult>,
+    pub result_reason: Option<GetCallElementResponseResultReason>,
     pub segment: Option<i64>,
     pub site_id: Option<String>,
     pub site_name: Option<String>,
@@ -1116,220 +1582,190 @@ pub struct GetCallPathResponseCallPath {
     pub waiting_time: Option<i64>,
 }
 
-crate::typed::string_enum! {
-    GetCallPathResponseCallPathCallType {
-        General = "general",
-        Emergency = "emergency",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallPathResponseCallPathCalleeExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallPathResponseCallPathCalleeNumberType {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-        ZraPhoneNumber = "zra_phone_number",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallPathResponseCallPathCallerExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallPathResponseCallPathCallerNumberType {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-        ZraPhoneNumber = "zra_phone_number",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallPathResponseCallPathConnectType {
-        Internal = "internal",
-        External = "external",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallPathResponseCallPathDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallPathResponseCallPathEvent {
-        Incoming = "incoming",
-        TransferFromZoomContactCenter = "transfer_from_zoom_contact_center",
-        SharedLineIncoming = "shared_line_incoming",
-        Outgoing = "outgoing",
-        CallMeOn = "call_me_on",
-        OutgoingToZoomContactCenter = "outgoing_to_zoom_contact_center",
-        WarmTransfer = "warm_transfer",
-        Forward = "forward",
-        RingToMember = "ring_to_member",
-        Overflow = "overflow",
-        DirectTransfer = "direct_transfer",
-        Barge = "barge",
-        Monitor = "monitor",
-        Whisper = "whisper",
-        Listen = "listen",
-        Takeover = "takeover",
-        ConferenceBarge = "conference_barge",
-        Park = "park",
-        Timeout = "timeout",
-        ParkPickUp = "park_pick_up",
-        Merge = "merge",
-        Shared = "shared",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallPathResponseCallPathOperatorExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallPathResponseCallPathRecordingType {
-        Automatic = "automatic",
-        AdHoc = "ad-hoc",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallPathResponseCallPathResult {
-        Answered = "answered",
-        Accepted = "accepted",
-        PickedUp = "picked_up",
-        Connected = "connected",
-        Succeeded = "succeeded",
-        Voicemail = "voicemail",
-        HangUp = "hang_up",
-        Canceled = "canceled",
-        CallFailed = "call_failed",
-        Unconnected = "unconnected",
-        Rejected = "rejected",
-        Busy = "busy",
-        RingTimeout = "ring_timeout",
-        Overflowed = "overflowed",
-        NoAnswer = "no_answer",
-        InvalidKey = "invalid_key",
-        InvalidOperation = "invalid_operation",
-        Abandoned = "abandoned",
-        SystemBlocked = "system_blocked",
-        ServiceUnavailable = "service_unavailable",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallPathResponseCallPathResultReason {
-        AnsweredByOther = "answered_by_other",
-        PickupByOther = "pickup_by_other",
-        CallOutByOther = "call_out_by_other",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallPathResponseCallType {
-        General = "general",
-        Emergency = "emergency",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallPathResponseCalleeExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallPathResponseCallerExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallPathResponseConnectType {
-        Internal = "internal",
-        External = "external",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallPathResponseDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
+impl<'de> serde::Deserialize<'de> for GetCallPathResponseCallPath {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallPathResponseCallPath;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallPathResponseCallPath, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                let mut v31 = None;
+                let mut v32 = None;
+                let mut v33 = None;
+                let mut v34 = None;
+                let mut v35 = None;
+                let mut v36 = None;
+                let mut v37 = None;
+                let mut v38 = None;
+                let mut v39 = None;
+                let mut v40 = None;
+                let mut v41 = None;
+                let mut v42 = None;
+                let mut v43 = None;
+                let mut v44 = None;
+                let mut v45 = None;
+                let mut v46 = None;
+                let mut v47 = None;
+                let mut v48 = None;
+                let mut v49 = None;
+                let mut v50 = None;
+                let mut v51 = None;
+                let mut v52 = None;
+                let mut v53 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "answer_time" => v0 = map.next_value()?,
+                        "call_id" => v1 = map.next_value()?,
+                        "call_type" => v2 = map.next_value()?,
+                        "callee_country_code" => v3 = map.next_value()?,
+                        "callee_country_iso_code" => v4 = map.next_value()?,
+                        "callee_device_type" => v5 = map.next_value()?,
+                        "callee_did_number" => v6 = map.next_value()?,
+                        "callee_email" => v7 = map.next_value()?,
+                        "callee_ext_id" => v8 = map.next_value()?,
+                        "callee_ext_number" => v9 = map.next_value()?,
+                        "callee_ext_type" => v10 = map.next_value()?,
+                        "callee_name" => v11 = map.next_value()?,
+                        "callee_number_type" => v12 = map.next_value()?,
+                        "caller_country_code" => v13 = map.next_value()?,
+                        "caller_country_iso_code" => v14 = map.next_value()?,
+                        "caller_device_type" => v15 = map.next_value()?,
+                        "caller_did_number" => v16 = map.next_value()?,
+                        "caller_email" => v17 = map.next_value()?,
+                        "caller_ext_id" => v18 = map.next_value()?,
+                        "caller_ext_number" => v19 = map.next_value()?,
+                        "caller_ext_type" => v20 = map.next_value()?,
+                        "caller_name" => v21 = map.next_value()?,
+                        "caller_number_type" => v22 = map.next_value()?,
+                        "client_code" => v23 = map.next_value()?,
+                        "connect_type" => v24 = map.next_value()?,
+                        "cost_center" => v25 = map.next_value()?,
+                        "department" => v26 = map.next_value()?,
+                        "device_private_ip" => v27 = map.next_value()?,
+                        "device_public_ip" => v28 = map.next_value()?,
+                        "direction" => v29 = map.next_value()?,
+                        "end_time" => v30 = map.next_value()?,
+                        "end_to_end" => v31 = map.next_value()?,
+                        "event" => v32 = map.next_value()?,
+                        "group_id" => v33 = map.next_value()?,
+                        "hide_caller_id" => v34 = map.next_value()?,
+                        "hold_time" => v35 = map.next_value()?,
+                        "id" => v36 = map.next_value()?,
+                        "is_node" => v37 = map.next_value()?,
+                        "node" => v38 = map.next_value()?,
+                        "operator_ext_id" => v39 = map.next_value()?,
+                        "operator_ext_number" => v40 = map.next_value()?,
+                        "operator_ext_type" => v41 = map.next_value()?,
+                        "operator_name" => v42 = map.next_value()?,
+                        "press_key" => v43 = map.next_value()?,
+                        "recording_id" => v44 = map.next_value()?,
+                        "recording_type" => v45 = map.next_value()?,
+                        "result" => v46 = map.next_value()?,
+                        "result_reason" => v47 = map.next_value()?,
+                        "segment" => v48 = map.next_value()?,
+                        "site_id" => v49 = map.next_value()?,
+                        "site_name" => v50 = map.next_value()?,
+                        "start_time" => v51 = map.next_value()?,
+                        "voicemail_id" => v52 = map.next_value()?,
+                        "waiting_time" => v53 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallPathResponseCallPath {
+                    answer_time: v0,
+                    call_id: v1,
+                    call_type: v2,
+                    callee_country_code: v3,
+                    callee_country_iso_code: v4,
+                    callee_device_type: v5,
+                    callee_did_number: v6,
+                    callee_email: v7,
+                    callee_ext_id: v8,
+                    callee_ext_number: v9,
+                    callee_ext_type: v10,
+                    callee_name: v11,
+                    callee_number_type: v12,
+                    caller_country_code: v13,
+                    caller_country_iso_code: v14,
+                    caller_device_type: v15,
+                    caller_did_number: v16,
+                    caller_email: v17,
+                    caller_ext_id: v18,
+                    caller_ext_number: v19,
+                    caller_ext_type: v20,
+                    caller_name: v21,
+                    caller_number_type: v22,
+                    client_code: v23,
+                    connect_type: v24,
+                    cost_center: v25,
+                    department: v26,
+                    device_private_ip: v27,
+                    device_public_ip: v28,
+                    direction: v29,
+                    end_time: v30,
+                    end_to_end: v31,
+                    event: v32,
+                    group_id: v33,
+                    hide_caller_id: v34,
+                    hold_time: v35,
+                    id: v36,
+                    is_node: v37,
+                    node: v38,
+                    operator_ext_id: v39,
+                    operator_ext_number: v40,
+                    operator_ext_type: v41,
+                    operator_name: v42,
+                    press_key: v43,
+                    recording_id: v44,
+                    recording_type: v45,
+                    result: v46,
+                    result_reason: v47,
+                    segment: v48,
+                    site_id: v49,
+                    site_name: v50,
+                    start_time: v51,
+                    voicemail_id: v52,
+                    waiting_time: v53,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -1342,14 +1778,15 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/GET/phone/call_history/{callHistoryUuid}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetCallPath {
+    /// Zoom's name: `callHistoryUuid`.
     #[serde(rename = "callHistoryUuid")]
     pub call_history_uuid: String,
 }
 
 impl GetCallPath {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_history_uuid: impl Into<String>) -> Self {
         Self {
             call_history_uuid: call_history_uuid.into(),
@@ -1363,9 +1800,18 @@ impl crate::typed::Endpoint for GetCallPath {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddClientCodeToCallHistoryBody {
     pub client_code: String,
+}
+
+impl AddClientCodeToCallHistoryBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(client_code: impl Into<String>) -> Self {
+        Self {
+            client_code: client_code.into(),
+        }
+    }
 }
 
 /// Add a client code to a call history
@@ -1377,20 +1823,20 @@ pub struct AddClientCodeToCallHistoryBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/PATCH/phone/call_history/{callLogId}/client_code>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddClientCodeToCallHistory {
+    /// Zoom's name: `callLogId`.
     #[serde(rename = "callLogId")]
     pub call_log_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<AddClientCodeToCallHistoryBody>,
+    pub body: AddClientCodeToCallHistoryBody,
 }
 
 impl AddClientCodeToCallHistory {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(call_log_id: impl Into<String>) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(call_log_id: impl Into<String>, client_code: impl Into<String>) -> Self {
         Self {
             call_log_id: call_log_id.into(),
-            body: None,
+            body: AddClientCodeToCallHistoryBody::new(client_code),
         }
     }
 }
@@ -1401,12 +1847,12 @@ impl crate::typed::Endpoint for AddClientCodeToCallHistory {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallHistoryDetailResponse {
     pub answer_time: Option<String>,
     pub call_id: Option<String>,
     pub call_path_id: Option<String>,
-    pub call_type: Option<GetCallHistoryDetailResponseCallType>,
+    pub call_type: Option<GetCallElementResponseCallType>,
     pub callee_account_code: Option<String>,
     pub callee_country_code: Option<String>,
     pub callee_country_iso_code: Option<String>,
@@ -1415,9 +1861,9 @@ pub struct GetCallHistoryDetailResponse {
     pub callee_email: Option<String>,
     pub callee_ext_id: Option<String>,
     pub callee_ext_number: Option<String>,
-    pub callee_ext_type: Option<GetCallHistoryDetailResponseCalleeExtType>,
+    pub callee_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub callee_name: Option<String>,
-    pub callee_number_type: Option<GetCallHistoryDetailResponseCalleeNumberType>,
+    pub callee_number_type: Option<GetCallElementResponseCalleeNumberType>,
     pub caller_account_code: Option<String>,
     pub caller_country_code: Option<String>,
     pub caller_country_iso_code: Option<String>,
@@ -1426,19 +1872,19 @@ pub struct GetCallHistoryDetailResponse {
     pub caller_email: Option<String>,
     pub caller_ext_id: Option<String>,
     pub caller_ext_number: Option<String>,
-    pub caller_ext_type: Option<GetCallHistoryDetailResponseCallerExtType>,
+    pub caller_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub caller_name: Option<String>,
-    pub caller_number_type: Option<GetCallHistoryDetailResponseCallerNumberType>,
+    pub caller_number_type: Option<GetCallElementResponseCalleeNumberType>,
     pub client_code: Option<String>,
-    pub connect_type: Option<GetCallHistoryDetailResponseConnectType>,
+    pub connect_type: Option<GetCallElementResponseConnectType>,
     pub cost_center: Option<String>,
     pub department: Option<String>,
     pub device_private_ip: Option<String>,
     pub device_public_ip: Option<String>,
-    pub direction: Option<GetCallHistoryDetailResponseDirection>,
+    pub direction: Option<GetCallElementResponseDirection>,
     pub end_time: Option<String>,
     pub end_to_end: Option<bool>,
-    pub event: Option<GetCallHistoryDetailResponseEvent>,
+    pub event: Option<GetCallElementResponseEvent>,
     pub group_id: Option<String>,
     pub hide_caller_id: Option<bool>,
     pub hold_time: Option<i64>,
@@ -1447,13 +1893,13 @@ pub struct GetCallHistoryDetailResponse {
     pub node: Option<i64>,
     pub operator_ext_id: Option<String>,
     pub operator_ext_number: Option<String>,
-    pub operator_ext_type: Option<GetCallHistoryDetailResponseOperatorExtType>,
+    pub operator_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub operator_name: Option<String>,
     pub press_key: Option<String>,
     pub recording_id: Option<String>,
-    pub recording_type: Option<GetCallHistoryDetailResponseRecordingType>,
-    pub result: Option<GetCallHistoryDetailResponseResult>,
-    pub result_reason: Option<GetCallHistoryDetailResponseResultReason>,
+    pub recording_type: Option<GetCallElementResponseRecordingType>,
+    pub result: Option<GetCallElementResponseResult>,
+    pub result_reason: Option<GetCallElementResponseResultReason>,
     pub segment: Option<i64>,
     pub site_id: Option<String>,
     pub site_name: Option<String>,
@@ -1462,171 +1908,199 @@ pub struct GetCallHistoryDetailResponse {
     pub waiting_time: Option<i64>,
 }
 
-crate::typed::string_enum! {
-    GetCallHistoryDetailResponseCallType {
-        General = "general",
-        Emergency = "emergency",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallHistoryDetailResponseCalleeExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallHistoryDetailResponseCalleeNumberType {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-        ZraPhoneNumber = "zra_phone_number",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallHistoryDetailResponseCallerExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallHistoryDetailResponseCallerNumberType {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-        ZraPhoneNumber = "zra_phone_number",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallHistoryDetailResponseConnectType {
-        Internal = "internal",
-        External = "external",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallHistoryDetailResponseDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallHistoryDetailResponseEvent {
-        Incoming = "incoming",
-        TransferFromZoomContactCenter = "transfer_from_zoom_contact_center",
-        SharedLineIncoming = "shared_line_incoming",
-        Outgoing = "outgoing",
-        CallMeOn = "call_me_on",
-        OutgoingToZoomContactCenter = "outgoing_to_zoom_contact_center",
-        WarmTransfer = "warm_transfer",
-        Forward = "forward",
-        RingToMember = "ring_to_member",
-        Overflow = "overflow",
-        DirectTransfer = "direct_transfer",
-        Barge = "barge",
-        Monitor = "monitor",
-        Whisper = "whisper",
-        Listen = "listen",
-        Takeover = "takeover",
-        ConferenceBarge = "conference_barge",
-        Park = "park",
-        Timeout = "timeout",
-        ParkPickUp = "park_pick_up",
-        Merge = "merge",
-        Shared = "shared",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallHistoryDetailResponseOperatorExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallHistoryDetailResponseRecordingType {
-        AdHoc = "ad-hoc",
-        Automatic = "automatic",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallHistoryDetailResponseResult {
-        Answered = "answered",
-        Accepted = "accepted",
-        PickedUp = "picked_up",
-        Connected = "connected",
-        Succeeded = "succeeded",
-        Voicemail = "voicemail",
-        HangUp = "hang_up",
-        Canceled = "canceled",
-        CallFailed = "call_failed",
-        Unconnected = "unconnected",
-        Rejected = "rejected",
-        Busy = "busy",
-        RingTimeout = "ring_timeout",
-        Overflowed = "overflowed",
-        NoAnswer = "no_answer",
-        InvalidKey = "invalid_key",
-        InvalidOperation = "invalid_operation",
-        Abandoned = "abandoned",
-        SystemBlocked = "system_blocked",
-        ServiceUnavailable = "service_unavailable",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallHistoryDetailResponseResultReason {
-        AnsweredByOther = "answered_by_other",
-        PickupByOther = "pickup_by_other",
-        CallOutByOther = "call_out_by_other",
+impl<'de> serde::Deserialize<'de> for GetCallHistoryDetailResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallHistoryDetailResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallHistoryDetailResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                let mut v31 = None;
+                let mut v32 = None;
+                let mut v33 = None;
+                let mut v34 = None;
+                let mut v35 = None;
+                let mut v36 = None;
+                let mut v37 = None;
+                let mut v38 = None;
+                let mut v39 = None;
+                let mut v40 = None;
+                let mut v41 = None;
+                let mut v42 = None;
+                let mut v43 = None;
+                let mut v44 = None;
+                let mut v45 = None;
+                let mut v46 = None;
+                let mut v47 = None;
+                let mut v48 = None;
+                let mut v49 = None;
+                let mut v50 = None;
+                let mut v51 = None;
+                let mut v52 = None;
+                let mut v53 = None;
+                let mut v54 = None;
+                let mut v55 = None;
+                let mut v56 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "answer_time" => v0 = map.next_value()?,
+                        "call_id" => v1 = map.next_value()?,
+                        "call_path_id" => v2 = map.next_value()?,
+                        "call_type" => v3 = map.next_value()?,
+                        "callee_account_code" => v4 = map.next_value()?,
+                        "callee_country_code" => v5 = map.next_value()?,
+                        "callee_country_iso_code" => v6 = map.next_value()?,
+                        "callee_device_type" => v7 = map.next_value()?,
+                        "callee_did_number" => v8 = map.next_value()?,
+                        "callee_email" => v9 = map.next_value()?,
+                        "callee_ext_id" => v10 = map.next_value()?,
+                        "callee_ext_number" => v11 = map.next_value()?,
+                        "callee_ext_type" => v12 = map.next_value()?,
+                        "callee_name" => v13 = map.next_value()?,
+                        "callee_number_type" => v14 = map.next_value()?,
+                        "caller_account_code" => v15 = map.next_value()?,
+                        "caller_country_code" => v16 = map.next_value()?,
+                        "caller_country_iso_code" => v17 = map.next_value()?,
+                        "caller_device_type" => v18 = map.next_value()?,
+                        "caller_did_number" => v19 = map.next_value()?,
+                        "caller_email" => v20 = map.next_value()?,
+                        "caller_ext_id" => v21 = map.next_value()?,
+                        "caller_ext_number" => v22 = map.next_value()?,
+                        "caller_ext_type" => v23 = map.next_value()?,
+                        "caller_name" => v24 = map.next_value()?,
+                        "caller_number_type" => v25 = map.next_value()?,
+                        "client_code" => v26 = map.next_value()?,
+                        "connect_type" => v27 = map.next_value()?,
+                        "cost_center" => v28 = map.next_value()?,
+                        "department" => v29 = map.next_value()?,
+                        "device_private_ip" => v30 = map.next_value()?,
+                        "device_public_ip" => v31 = map.next_value()?,
+                        "direction" => v32 = map.next_value()?,
+                        "end_time" => v33 = map.next_value()?,
+                        "end_to_end" => v34 = map.next_value()?,
+                        "event" => v35 = map.next_value()?,
+                        "group_id" => v36 = map.next_value()?,
+                        "hide_caller_id" => v37 = map.next_value()?,
+                        "hold_time" => v38 = map.next_value()?,
+                        "id" => v39 = map.next_value()?,
+                        "is_node" => v40 = map.next_value()?,
+                        "node" => v41 = map.next_value()?,
+                        "operator_ext_id" => v42 = map.next_value()?,
+                        "operator_ext_number" => v43 = map.next_value()?,
+                        "operator_ext_type" => v44 = map.next_value()?,
+                        "operator_name" => v45 = map.next_value()?,
+                        "press_key" => v46 = map.next_value()?,
+                        "recording_id" => v47 = map.next_value()?,
+                        "recording_type" => v48 = map.next_value()?,
+                        "result" => v49 = map.next_value()?,
+                        "result_reason" => v50 = map.next_value()?,
+                        "segment" => v51 = map.next_value()?,
+                        "site_id" => v52 = map.next_value()?,
+                        "site_name" => v53 = map.next_value()?,
+                        "start_time" => v54 = map.next_value()?,
+                        "voicemail_id" => v55 = map.next_value()?,
+                        "waiting_time" => v56 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallHistoryDetailResponse {
+                    answer_time: v0,
+                    call_id: v1,
+                    call_path_id: v2,
+                    call_type: v3,
+                    callee_account_code: v4,
+                    callee_country_code: v5,
+                    callee_country_iso_code: v6,
+                    callee_device_type: v7,
+                    callee_did_number: v8,
+                    callee_email: v9,
+                    callee_ext_id: v10,
+                    callee_ext_number: v11,
+                    callee_ext_type: v12,
+                    callee_name: v13,
+                    callee_number_type: v14,
+                    caller_account_code: v15,
+                    caller_country_code: v16,
+                    caller_country_iso_code: v17,
+                    caller_device_type: v18,
+                    caller_did_number: v19,
+                    caller_email: v20,
+                    caller_ext_id: v21,
+                    caller_ext_number: v22,
+                    caller_ext_type: v23,
+                    caller_name: v24,
+                    caller_number_type: v25,
+                    client_code: v26,
+                    connect_type: v27,
+                    cost_center: v28,
+                    department: v29,
+                    device_private_ip: v30,
+                    device_public_ip: v31,
+                    direction: v32,
+                    end_time: v33,
+                    end_to_end: v34,
+                    event: v35,
+                    group_id: v36,
+                    hide_caller_id: v37,
+                    hold_time: v38,
+                    id: v39,
+                    is_node: v40,
+                    node: v41,
+                    operator_ext_id: v42,
+                    operator_ext_number: v43,
+                    operator_ext_type: v44,
+                    operator_name: v45,
+                    press_key: v46,
+                    recording_id: v47,
+                    recording_type: v48,
+                    result: v49,
+                    result_reason: v50,
+                    segment: v51,
+                    site_id: v52,
+                    site_name: v53,
+                    start_time: v54,
+                    voicemail_id: v55,
+                    waiting_time: v56,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -1640,14 +2114,15 @@ crate::typed::string_enum! {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/GET/phone/call_history_detail/{callHistoryId}>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetCallHistoryDetail {
+    /// Zoom's name: `callHistoryId`.
     #[serde(rename = "callHistoryId")]
     pub call_history_id: String,
 }
 
 impl GetCallHistoryDetail {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_history_id: impl Into<String>) -> Self {
         Self {
             call_history_id: call_history_id.into(),
@@ -1661,8 +2136,9 @@ impl crate::typed::Endpoint for GetCallHistoryDetail {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountCallLogsResponse {
+    /// At most 300 items.
     pub call_logs: Option<Vec<AccountCallLogsResponseCallLogs>>,
     pub from: Option<String>,
     pub next_page_token: Option<String>,
@@ -1672,8 +2148,55 @@ pub struct AccountCallLogsResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for AccountCallLogsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountCallLogsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountCallLogsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_logs" => v0 = map.next_value()?,
+                        "from" => v1 = map.next_value()?,
+                        "next_page_token" => v2 = map.next_value()?,
+                        "page_count" => v3 = map.next_value()?,
+                        "page_size" => v4 = map.next_value()?,
+                        "to" => v5 = map.next_value()?,
+                        "total_records" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountCallLogsResponse {
+                    call_logs: v0,
+                    from: v1,
+                    next_page_token: v2,
+                    page_count: v3,
+                    page_size: v4,
+                    to: v5,
+                    total_records: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AccountCallLogsResponseCallLogs {
+    /// Format: `date-time`.
     pub answer_start_time: Option<String>,
     pub call_end_time: Option<String>,
     pub call_id: Option<String>,
@@ -1691,7 +2214,7 @@ pub struct AccountCallLogsResponseCallLogs {
     pub caller_did_number: Option<String>,
     pub caller_name: Option<String>,
     pub caller_number: Option<String>,
-    pub caller_number_source: Option<AccountCallLogsResponseCallLogsCallerNumberSource>,
+    pub caller_number_source: Option<AccountCallLogsResponseCallLogsCalleeNumberSource>,
     pub caller_number_type: Option<AccountCallLogsResponseCallLogsCallerNumberType>,
     pub charge: Option<String>,
     pub client_code: Option<String>,
@@ -1715,8 +2238,150 @@ pub struct AccountCallLogsResponseCallLogs {
     pub waiting_time: Option<i64>,
 }
 
+impl<'de> serde::Deserialize<'de> for AccountCallLogsResponseCallLogs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountCallLogsResponseCallLogs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountCallLogsResponseCallLogs, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                let mut v31 = None;
+                let mut v32 = None;
+                let mut v33 = None;
+                let mut v34 = None;
+                let mut v35 = None;
+                let mut v36 = None;
+                let mut v37 = None;
+                let mut v38 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "answer_start_time" => v0 = map.next_value()?,
+                        "call_end_time" => v1 = map.next_value()?,
+                        "call_id" => v2 = map.next_value()?,
+                        "call_type" => v3 = map.next_value()?,
+                        "callee_country_code" => v4 = map.next_value()?,
+                        "callee_country_iso_code" => v5 = map.next_value()?,
+                        "callee_did_number" => v6 = map.next_value()?,
+                        "callee_name" => v7 = map.next_value()?,
+                        "callee_number" => v8 = map.next_value()?,
+                        "callee_number_source" => v9 = map.next_value()?,
+                        "callee_number_type" => v10 = map.next_value()?,
+                        "caller_billing_reference_id" => v11 = map.next_value()?,
+                        "caller_country_code" => v12 = map.next_value()?,
+                        "caller_country_iso_code" => v13 = map.next_value()?,
+                        "caller_did_number" => v14 = map.next_value()?,
+                        "caller_name" => v15 = map.next_value()?,
+                        "caller_number" => v16 = map.next_value()?,
+                        "caller_number_source" => v17 = map.next_value()?,
+                        "caller_number_type" => v18 = map.next_value()?,
+                        "charge" => v19 = map.next_value()?,
+                        "client_code" => v20 = map.next_value()?,
+                        "cost_center" => v21 = map.next_value()?,
+                        "date_time" => v22 = map.next_value()?,
+                        "department" => v23 = map.next_value()?,
+                        "device_private_ip" => v24 = map.next_value()?,
+                        "device_public_ip" => v25 = map.next_value()?,
+                        "direction" => v26 = map.next_value()?,
+                        "duration" => v27 = map.next_value()?,
+                        "hold_time" => v28 = map.next_value()?,
+                        "id" => v29 = map.next_value()?,
+                        "owner" => v30 = map.next_value()?,
+                        "path" => v31 = map.next_value()?,
+                        "rate" => v32 = map.next_value()?,
+                        "recording_id" => v33 = map.next_value()?,
+                        "recording_type" => v34 = map.next_value()?,
+                        "result" => v35 = map.next_value()?,
+                        "site" => v36 = map.next_value()?,
+                        "user_id" => v37 = map.next_value()?,
+                        "waiting_time" => v38 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountCallLogsResponseCallLogs {
+                    answer_start_time: v0,
+                    call_end_time: v1,
+                    call_id: v2,
+                    call_type: v3,
+                    callee_country_code: v4,
+                    callee_country_iso_code: v5,
+                    callee_did_number: v6,
+                    callee_name: v7,
+                    callee_number: v8,
+                    callee_number_source: v9,
+                    callee_number_type: v10,
+                    caller_billing_reference_id: v11,
+                    caller_country_code: v12,
+                    caller_country_iso_code: v13,
+                    caller_did_number: v14,
+                    caller_name: v15,
+                    caller_number: v16,
+                    caller_number_source: v17,
+                    caller_number_type: v18,
+                    charge: v19,
+                    client_code: v20,
+                    cost_center: v21,
+                    date_time: v22,
+                    department: v23,
+                    device_private_ip: v24,
+                    device_public_ip: v25,
+                    direction: v26,
+                    duration: v27,
+                    hold_time: v28,
+                    id: v29,
+                    owner: v30,
+                    path: v31,
+                    rate: v32,
+                    recording_id: v33,
+                    recording_type: v34,
+                    result: v35,
+                    site: v36,
+                    user_id: v37,
+                    waiting_time: v38,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    AccountCallLogsResponseCallLogsCallType {
+    response AccountCallLogsResponseCallLogsCallType {
         Voip = "voip",
         Pstn = "pstn",
         Tollfree = "tollfree",
@@ -1726,7 +2391,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    AccountCallLogsResponseCallLogsCalleeNumberSource {
+    response AccountCallLogsResponseCallLogsCalleeNumberSource {
         Internal = "internal",
         External = "external",
         Byop = "byop",
@@ -1734,29 +2399,21 @@ crate::typed::string_enum! {
 }
 
 crate::typed::int_enum! {
-    AccountCallLogsResponseCallLogsCalleeNumberType {
+    response AccountCallLogsResponseCallLogsCalleeNumberType {
         V1 = 1,
         V2 = 2,
         V3 = 3,
     }
 }
 
-crate::typed::string_enum! {
-    AccountCallLogsResponseCallLogsCallerNumberSource {
-        Internal = "internal",
-        External = "external",
-        Byop = "byop",
-    }
-}
-
 crate::typed::int_enum! {
-    AccountCallLogsResponseCallLogsCallerNumberType {
+    response AccountCallLogsResponseCallLogsCallerNumberType {
         V1 = 1,
         V2 = 2,
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountCallLogsResponseCallLogsOwner {
     pub extension_number: Option<i64>,
     pub id: Option<String>,
@@ -1764,8 +2421,45 @@ pub struct AccountCallLogsResponseCallLogsOwner {
     pub r#type: Option<AccountCallLogsResponseCallLogsOwnerType>,
 }
 
+impl<'de> serde::Deserialize<'de> for AccountCallLogsResponseCallLogsOwner {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountCallLogsResponseCallLogsOwner;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountCallLogsResponseCallLogsOwner, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_number" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        "type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountCallLogsResponseCallLogsOwner {
+                    extension_number: v0,
+                    id: v1,
+                    name: v2,
+                    r#type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    AccountCallLogsResponseCallLogsOwnerType {
+    response AccountCallLogsResponseCallLogsOwnerType {
         User = "user",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
@@ -1775,20 +2469,48 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    AccountCallLogsResponseCallLogsRecordingType {
+    response AccountCallLogsResponseCallLogsRecordingType {
         OnDemand = "OnDemand",
         Automatic = "Automatic",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountCallLogsResponseCallLogsSite {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for AccountCallLogsResponseCallLogsSite {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountCallLogsResponseCallLogsSite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountCallLogsResponseCallLogsSite, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountCallLogsResponseCallLogsSite { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    AccountCallLogsTimeType {
+    request AccountCallLogsTimeType {
         StartTime = "startTime",
         EndTime = "endTime",
     }
@@ -1807,10 +2529,13 @@ crate::typed::string_enum! {
 #[deprecated(note = "Zoom marks this operation deprecated")]
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AccountCallLogs {
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1828,7 +2553,7 @@ pub struct AccountCallLogs {
 }
 
 impl AccountCallLogs {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             page_size: None,
@@ -1850,18 +2575,18 @@ impl crate::typed::Endpoint for AccountCallLogs {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallLogDetailsResponse {
     pub call_id: Option<String>,
-    pub call_type: Option<GetCallLogDetailsResponseCallType>,
+    pub call_type: Option<AccountCallLogsResponseCallLogsCallType>,
     pub callee_country_code: Option<String>,
     pub callee_country_iso_code: Option<String>,
     pub callee_deleted_time: Option<String>,
     pub callee_did_number: Option<String>,
     pub callee_name: Option<String>,
     pub callee_number: Option<String>,
-    pub callee_number_source: Option<GetCallLogDetailsResponseCalleeNumberSource>,
-    pub callee_number_type: Option<GetCallLogDetailsResponseCalleeNumberType>,
+    pub callee_number_source: Option<AccountCallLogsResponseCallLogsCalleeNumberSource>,
+    pub callee_number_type: Option<AccountCallLogsResponseCallLogsCalleeNumberType>,
     pub callee_status: Option<GetCallLogDetailsResponseCalleeStatus>,
     pub caller_billing_reference_id: Option<String>,
     pub caller_country_code: Option<String>,
@@ -1870,87 +2595,160 @@ pub struct GetCallLogDetailsResponse {
     pub caller_did_number: Option<String>,
     pub caller_name: Option<String>,
     pub caller_number: Option<String>,
-    pub caller_number_source: Option<GetCallLogDetailsResponseCallerNumberSource>,
-    pub caller_number_type: Option<GetCallLogDetailsResponseCallerNumberType>,
-    pub caller_status: Option<GetCallLogDetailsResponseCallerStatus>,
+    pub caller_number_source: Option<AccountCallLogsResponseCallLogsCalleeNumberSource>,
+    pub caller_number_type: Option<AccountCallLogsResponseCallLogsCallerNumberType>,
+    pub caller_status: Option<GetCallLogDetailsResponseCalleeStatus>,
     pub cost_center: Option<String>,
     pub date_time: Option<String>,
     pub department: Option<String>,
     pub device_private_ip: Option<String>,
     pub device_public_ip: Option<String>,
-    pub direction: Option<GetCallLogDetailsResponseDirection>,
+    pub direction: Option<GetCallElementResponseDirection>,
     pub duration: Option<i64>,
     pub has_recording: Option<bool>,
     pub has_voicemail: Option<bool>,
     pub id: Option<String>,
+    /// At most 10000 items.
     pub log_details: Option<Vec<GetCallLogDetailsResponseLogDetails>>,
     pub path: Option<String>,
     pub result: Option<String>,
 }
 
-crate::typed::string_enum! {
-    GetCallLogDetailsResponseCallType {
-        Voip = "voip",
-        Pstn = "pstn",
-        Tollfree = "tollfree",
-        International = "international",
-        ContactCenter = "contactCenter",
+impl<'de> serde::Deserialize<'de> for GetCallLogDetailsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallLogDetailsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallLogDetailsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                let mut v31 = None;
+                let mut v32 = None;
+                let mut v33 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = map.next_value()?,
+                        "call_type" => v1 = map.next_value()?,
+                        "callee_country_code" => v2 = map.next_value()?,
+                        "callee_country_iso_code" => v3 = map.next_value()?,
+                        "callee_deleted_time" => v4 = map.next_value()?,
+                        "callee_did_number" => v5 = map.next_value()?,
+                        "callee_name" => v6 = map.next_value()?,
+                        "callee_number" => v7 = map.next_value()?,
+                        "callee_number_source" => v8 = map.next_value()?,
+                        "callee_number_type" => v9 = map.next_value()?,
+                        "callee_status" => v10 = map.next_value()?,
+                        "caller_billing_reference_id" => v11 = map.next_value()?,
+                        "caller_country_code" => v12 = map.next_value()?,
+                        "caller_country_iso_code" => v13 = map.next_value()?,
+                        "caller_deleted_time" => v14 = map.next_value()?,
+                        "caller_did_number" => v15 = map.next_value()?,
+                        "caller_name" => v16 = map.next_value()?,
+                        "caller_number" => v17 = map.next_value()?,
+                        "caller_number_source" => v18 = map.next_value()?,
+                        "caller_number_type" => v19 = map.next_value()?,
+                        "caller_status" => v20 = map.next_value()?,
+                        "cost_center" => v21 = map.next_value()?,
+                        "date_time" => v22 = map.next_value()?,
+                        "department" => v23 = map.next_value()?,
+                        "device_private_ip" => v24 = map.next_value()?,
+                        "device_public_ip" => v25 = map.next_value()?,
+                        "direction" => v26 = map.next_value()?,
+                        "duration" => v27 = map.next_value()?,
+                        "has_recording" => v28 = map.next_value()?,
+                        "has_voicemail" => v29 = map.next_value()?,
+                        "id" => v30 = map.next_value()?,
+                        "log_details" => v31 = map.next_value()?,
+                        "path" => v32 = map.next_value()?,
+                        "result" => v33 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallLogDetailsResponse {
+                    call_id: v0,
+                    call_type: v1,
+                    callee_country_code: v2,
+                    callee_country_iso_code: v3,
+                    callee_deleted_time: v4,
+                    callee_did_number: v5,
+                    callee_name: v6,
+                    callee_number: v7,
+                    callee_number_source: v8,
+                    callee_number_type: v9,
+                    callee_status: v10,
+                    caller_billing_reference_id: v11,
+                    caller_country_code: v12,
+                    caller_country_iso_code: v13,
+                    caller_deleted_time: v14,
+                    caller_did_number: v15,
+                    caller_name: v16,
+                    caller_number: v17,
+                    caller_number_source: v18,
+                    caller_number_type: v19,
+                    caller_status: v20,
+                    cost_center: v21,
+                    date_time: v22,
+                    department: v23,
+                    device_private_ip: v24,
+                    device_public_ip: v25,
+                    direction: v26,
+                    duration: v27,
+                    has_recording: v28,
+                    has_voicemail: v29,
+                    id: v30,
+                    log_details: v31,
+                    path: v32,
+                    result: v33,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    GetCallLogDetailsResponseCalleeNumberSource {
-        Internal = "internal",
-        External = "external",
-        Byop = "byop",
-    }
-}
-
-crate::typed::int_enum! {
-    GetCallLogDetailsResponseCalleeNumberType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallLogDetailsResponseCalleeStatus {
+    response GetCallLogDetailsResponseCalleeStatus {
         Inactive = "inactive",
         Deleted = "deleted",
     }
 }
 
-crate::typed::string_enum! {
-    GetCallLogDetailsResponseCallerNumberSource {
-        Internal = "internal",
-        External = "external",
-        Byop = "byop",
-    }
-}
-
-crate::typed::int_enum! {
-    GetCallLogDetailsResponseCallerNumberType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallLogDetailsResponseCallerStatus {
-        Inactive = "inactive",
-        Deleted = "deleted",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallLogDetailsResponseDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallLogDetailsResponseLogDetails {
     pub date_time: Option<String>,
     pub device_private_ip: Option<String>,
@@ -1961,39 +2759,124 @@ pub struct GetCallLogDetailsResponseLogDetails {
     pub id: Option<String>,
     pub path: Option<String>,
     pub result: Option<String>,
-    pub site: Option<GetCallLogDetailsResponseLogDetailsSite>,
+    pub site: Option<AccountCallLogsResponseCallLogsSite>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetCallLogDetailsResponseLogDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallLogDetailsResponseLogDetails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallLogDetailsResponseLogDetails, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "date_time" => v0 = map.next_value()?,
+                        "device_private_ip" => v1 = map.next_value()?,
+                        "device_public_ip" => v2 = map.next_value()?,
+                        "duration" => v3 = map.next_value()?,
+                        "forward_to" => v4 = map.next_value()?,
+                        "hold_time" => v5 = map.next_value()?,
+                        "id" => v6 = map.next_value()?,
+                        "path" => v7 = map.next_value()?,
+                        "result" => v8 = map.next_value()?,
+                        "site" => v9 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallLogDetailsResponseLogDetails {
+                    date_time: v0,
+                    device_private_ip: v1,
+                    device_public_ip: v2,
+                    duration: v3,
+                    forward_to: v4,
+                    hold_time: v5,
+                    id: v6,
+                    path: v7,
+                    result: v8,
+                    site: v9,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetCallLogDetailsResponseLogDetailsForwardTo {
     pub extension_deleted_time: Option<String>,
     pub extension_number: Option<String>,
-    pub extension_status: Option<GetCallLogDetailsResponseLogDetailsForwardToExtensionStatus>,
+    pub extension_status: Option<GetCallLogDetailsResponseCalleeStatus>,
     pub id: Option<String>,
     pub name: Option<String>,
     pub r#type: Option<GetCallLogDetailsResponseLogDetailsForwardToType>,
 }
 
-crate::typed::string_enum! {
-    GetCallLogDetailsResponseLogDetailsForwardToExtensionStatus {
-        Inactive = "inactive",
-        Deleted = "deleted",
+impl<'de> serde::Deserialize<'de> for GetCallLogDetailsResponseLogDetailsForwardTo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallLogDetailsResponseLogDetailsForwardTo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallLogDetailsResponseLogDetailsForwardTo, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_deleted_time" => v0 = map.next_value()?,
+                        "extension_number" => v1 = map.next_value()?,
+                        "extension_status" => v2 = map.next_value()?,
+                        "id" => v3 = map.next_value()?,
+                        "name" => v4 = map.next_value()?,
+                        "type" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallLogDetailsResponseLogDetailsForwardTo {
+                    extension_deleted_time: v0,
+                    extension_number: v1,
+                    extension_status: v2,
+                    id: v3,
+                    name: v4,
+                    r#type: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    GetCallLogDetailsResponseLogDetailsForwardToType {
+    response GetCallLogDetailsResponseLogDetailsForwardToType {
         User = "user",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
         SharedLineGroup = "sharedLineGroup",
     }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallLogDetailsResponseLogDetailsSite {
-    pub id: Option<String>,
-    pub name: Option<String>,
 }
 
 /// Get call log details
@@ -2006,14 +2889,15 @@ pub struct GetCallLogDetailsResponseLogDetailsSite {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/GET/phone/call_logs/{callLogId}>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetCallLogDetails {
+    /// Zoom's name: `callLogId`.
     #[serde(rename = "callLogId")]
     pub call_log_id: String,
 }
 
 impl GetCallLogDetails {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_log_id: impl Into<String>) -> Self {
         Self {
             call_log_id: call_log_id.into(),
@@ -2027,10 +2911,7 @@ impl crate::typed::Endpoint for GetCallLogDetails {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddClientCodeToCallLogBody {
-    pub client_code: String,
-}
+pub type AddClientCodeToCallLogBody = AddClientCodeToCallHistoryBody;
 
 /// Add a client code to a call log
 ///
@@ -2042,20 +2923,20 @@ pub struct AddClientCodeToCallLogBody {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/PUT/phone/call_logs/{callLogId}/client_code>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddClientCodeToCallLog {
+    /// Zoom's name: `callLogId`.
     #[serde(rename = "callLogId")]
     pub call_log_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<AddClientCodeToCallLogBody>,
+    pub body: AddClientCodeToCallLogBody,
 }
 
 impl AddClientCodeToCallLog {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(call_log_id: impl Into<String>) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(call_log_id: impl Into<String>, client_code: impl Into<String>) -> Self {
         Self {
             call_log_id: call_log_id.into(),
-            body: None,
+            body: AddClientCodeToCallLogBody::new(client_code),
         }
     }
 }
@@ -2066,7 +2947,7 @@ impl crate::typed::Endpoint for AddClientCodeToCallLog {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetUserAiCallSummaryResponse {
     pub account_id: Option<String>,
     pub ai_call_summary_id: Option<String>,
@@ -2082,8 +2963,69 @@ pub struct GetUserAiCallSummaryResponse {
     pub user_id: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetUserAiCallSummaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetUserAiCallSummaryResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetUserAiCallSummaryResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_id" => v0 = map.next_value()?,
+                        "ai_call_summary_id" => v1 = map.next_value()?,
+                        "call_id" => v2 = map.next_value()?,
+                        "call_summary" => v3 = map.next_value()?,
+                        "call_summary_rate" => v4 = map.next_value()?,
+                        "created_time" => v5 = map.next_value()?,
+                        "detailed_summary" => v6 = map.next_value()?,
+                        "edited" => v7 = map.next_value()?,
+                        "modified_time" => v8 = map.next_value()?,
+                        "next_steps" => v9 = map.next_value()?,
+                        "transcript_language" => v10 = map.next_value()?,
+                        "user_id" => v11 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetUserAiCallSummaryResponse {
+                    account_id: v0,
+                    ai_call_summary_id: v1,
+                    call_id: v2,
+                    call_summary: v3,
+                    call_summary_rate: v4,
+                    created_time: v5,
+                    detailed_summary: v6,
+                    edited: v7,
+                    modified_time: v8,
+                    next_steps: v9,
+                    transcript_language: v10,
+                    user_id: v11,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetUserAiCallSummaryResponseCallSummaryRate {
+    response GetUserAiCallSummaryResponseCallSummaryRate {
         ThumbUp = "thumb_up",
         ThumbDown = "thumb_down",
     }
@@ -2098,16 +3040,18 @@ crate::typed::string_enum! {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/GET/phone/user/{userId}/ai_call_summary/{aiCallSummaryId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetUserAiCallSummary {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
+    /// Zoom's name: `aiCallSummaryId`.
     #[serde(rename = "aiCallSummaryId")]
     pub ai_call_summary_id: String,
 }
 
 impl GetUserAiCallSummary {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>, ai_call_summary_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -2122,7 +3066,7 @@ impl crate::typed::Endpoint for GetUserAiCallSummary {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserCallHistoryResponse {
     pub call_elements: Option<Vec<PhoneUserCallHistoryResponseCallElements>>,
     pub call_logs: Option<Vec<PhoneUserCallHistoryResponseCallLogs>>,
@@ -2134,13 +3078,62 @@ pub struct PhoneUserCallHistoryResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PhoneUserCallHistoryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserCallHistoryResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserCallHistoryResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_elements" => v0 = map.next_value()?,
+                        "call_logs" => v1 = map.next_value()?,
+                        "from" => v2 = map.next_value()?,
+                        "next_page_token" => v3 = map.next_value()?,
+                        "page_count" => v4 = map.next_value()?,
+                        "page_size" => v5 = map.next_value()?,
+                        "to" => v6 = map.next_value()?,
+                        "total_records" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserCallHistoryResponse {
+                    call_elements: v0,
+                    call_logs: v1,
+                    from: v2,
+                    next_page_token: v3,
+                    page_count: v4,
+                    page_size: v5,
+                    to: v6,
+                    total_records: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PhoneUserCallHistoryResponseCallElements {
     pub answer_time: Option<String>,
     pub call_element_id: Option<String>,
     pub call_history_uuid: Option<String>,
     pub call_id: Option<String>,
-    pub call_type: Option<PhoneUserCallHistoryResponseCallElementsCallType>,
+    pub call_type: Option<GetCallElementResponseCallType>,
     pub callee_account_code: Option<String>,
     pub callee_cost_center: Option<String>,
     pub callee_country_code: Option<String>,
@@ -2154,9 +3147,9 @@ pub struct PhoneUserCallHistoryResponseCallElements {
     pub callee_employee_id: Option<String>,
     pub callee_ext_id: Option<String>,
     pub callee_ext_number: Option<String>,
-    pub callee_ext_type: Option<PhoneUserCallHistoryResponseCallElementsCalleeExtType>,
+    pub callee_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub callee_name: Option<String>,
-    pub callee_number_type: Option<PhoneUserCallHistoryResponseCallElementsCalleeNumberType>,
+    pub callee_number_type: Option<AccountCallHistoryResponseCallHistoryCalleeNumberType>,
     pub callee_site_id: Option<String>,
     pub caller_account_code: Option<String>,
     pub caller_cost_center: Option<String>,
@@ -2171,206 +3164,240 @@ pub struct PhoneUserCallHistoryResponseCallElements {
     pub caller_employee_id: Option<String>,
     pub caller_ext_id: Option<String>,
     pub caller_ext_number: Option<String>,
-    pub caller_ext_type: Option<PhoneUserCallHistoryResponseCallElementsCallerExtType>,
+    pub caller_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub caller_name: Option<String>,
-    pub caller_number_type: Option<PhoneUserCallHistoryResponseCallElementsCallerNumberType>,
+    pub caller_number_type: Option<AccountCallHistoryResponseCallHistoryCalleeNumberType>,
     pub caller_site_id: Option<String>,
-    pub connect_type: Option<PhoneUserCallHistoryResponseCallElementsConnectType>,
-    pub direction: Option<PhoneUserCallHistoryResponseCallElementsDirection>,
+    pub connect_type: Option<GetCallElementResponseConnectType>,
+    pub direction: Option<GetCallElementResponseDirection>,
     pub end_time: Option<String>,
     pub end_to_end: Option<bool>,
-    pub event: Option<PhoneUserCallHistoryResponseCallElementsEvent>,
+    pub event: Option<GetCallElementResponseEvent>,
     pub group_id: Option<String>,
     pub hide_caller_id: Option<bool>,
     pub hold_time: Option<i64>,
     pub operator_ext_id: Option<String>,
     pub operator_ext_number: Option<String>,
-    pub operator_ext_type: Option<PhoneUserCallHistoryResponseCallElementsOperatorExtType>,
+    pub operator_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub operator_name: Option<String>,
     pub recording_id: Option<String>,
-    pub recording_type: Option<PhoneUserCallHistoryResponseCallElementsRecordingType>,
-    pub result: Option<PhoneUserCallHistoryResponseCallElementsResult>,
-    pub result_reason: Option<PhoneUserCallHistoryResponseCallElementsResultReason>,
+    pub recording_type: Option<GetCallElementResponseRecordingType>,
+    pub result: Option<GetCallElementResponseResult>,
+    pub result_reason: Option<GetCallElementResponseResultReason>,
     pub start_time: Option<String>,
     pub talk_time: Option<i64>,
     pub voicemail_id: Option<String>,
     pub wait_time: Option<i64>,
 }
 
-crate::typed::string_enum! {
-    PhoneUserCallHistoryResponseCallElementsCallType {
-        General = "general",
-        Emergency = "emergency",
+impl<'de> serde::Deserialize<'de> for PhoneUserCallHistoryResponseCallElements {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserCallHistoryResponseCallElements;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserCallHistoryResponseCallElements, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                let mut v31 = None;
+                let mut v32 = None;
+                let mut v33 = None;
+                let mut v34 = None;
+                let mut v35 = None;
+                let mut v36 = None;
+                let mut v37 = None;
+                let mut v38 = None;
+                let mut v39 = None;
+                let mut v40 = None;
+                let mut v41 = None;
+                let mut v42 = None;
+                let mut v43 = None;
+                let mut v44 = None;
+                let mut v45 = None;
+                let mut v46 = None;
+                let mut v47 = None;
+                let mut v48 = None;
+                let mut v49 = None;
+                let mut v50 = None;
+                let mut v51 = None;
+                let mut v52 = None;
+                let mut v53 = None;
+                let mut v54 = None;
+                let mut v55 = None;
+                let mut v56 = None;
+                let mut v57 = None;
+                let mut v58 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "answer_time" => v0 = map.next_value()?,
+                        "call_element_id" => v1 = map.next_value()?,
+                        "call_history_uuid" => v2 = map.next_value()?,
+                        "call_id" => v3 = map.next_value()?,
+                        "call_type" => v4 = map.next_value()?,
+                        "callee_account_code" => v5 = map.next_value()?,
+                        "callee_cost_center" => v6 = map.next_value()?,
+                        "callee_country_code" => v7 = map.next_value()?,
+                        "callee_country_iso_code" => v8 = map.next_value()?,
+                        "callee_department" => v9 = map.next_value()?,
+                        "callee_device_private_ip" => v10 = map.next_value()?,
+                        "callee_device_public_ip" => v11 = map.next_value()?,
+                        "callee_device_type" => v12 = map.next_value()?,
+                        "callee_did_number" => v13 = map.next_value()?,
+                        "callee_email" => v14 = map.next_value()?,
+                        "callee_employee_id" => v15 = map.next_value()?,
+                        "callee_ext_id" => v16 = map.next_value()?,
+                        "callee_ext_number" => v17 = map.next_value()?,
+                        "callee_ext_type" => v18 = map.next_value()?,
+                        "callee_name" => v19 = map.next_value()?,
+                        "callee_number_type" => v20 = map.next_value()?,
+                        "callee_site_id" => v21 = map.next_value()?,
+                        "caller_account_code" => v22 = map.next_value()?,
+                        "caller_cost_center" => v23 = map.next_value()?,
+                        "caller_country_code" => v24 = map.next_value()?,
+                        "caller_country_iso_code" => v25 = map.next_value()?,
+                        "caller_department" => v26 = map.next_value()?,
+                        "caller_device_private_ip" => v27 = map.next_value()?,
+                        "caller_device_public_ip" => v28 = map.next_value()?,
+                        "caller_device_type" => v29 = map.next_value()?,
+                        "caller_did_number" => v30 = map.next_value()?,
+                        "caller_email" => v31 = map.next_value()?,
+                        "caller_employee_id" => v32 = map.next_value()?,
+                        "caller_ext_id" => v33 = map.next_value()?,
+                        "caller_ext_number" => v34 = map.next_value()?,
+                        "caller_ext_type" => v35 = map.next_value()?,
+                        "caller_name" => v36 = map.next_value()?,
+                        "caller_number_type" => v37 = map.next_value()?,
+                        "caller_site_id" => v38 = map.next_value()?,
+                        "connect_type" => v39 = map.next_value()?,
+                        "direction" => v40 = map.next_value()?,
+                        "end_time" => v41 = map.next_value()?,
+                        "end_to_end" => v42 = map.next_value()?,
+                        "event" => v43 = map.next_value()?,
+                        "group_id" => v44 = map.next_value()?,
+                        "hide_caller_id" => v45 = map.next_value()?,
+                        "hold_time" => v46 = map.next_value()?,
+                        "operator_ext_id" => v47 = map.next_value()?,
+                        "operator_ext_number" => v48 = map.next_value()?,
+                        "operator_ext_type" => v49 = map.next_value()?,
+                        "operator_name" => v50 = map.next_value()?,
+                        "recording_id" => v51 = map.next_value()?,
+                        "recording_type" => v52 = map.next_value()?,
+                        "result" => v53 = map.next_value()?,
+                        "result_reason" => v54 = map.next_value()?,
+                        "start_time" => v55 = map.next_value()?,
+                        "talk_time" => v56 = map.next_value()?,
+                        "voicemail_id" => v57 = map.next_value()?,
+                        "wait_time" => v58 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserCallHistoryResponseCallElements {
+                    answer_time: v0,
+                    call_element_id: v1,
+                    call_history_uuid: v2,
+                    call_id: v3,
+                    call_type: v4,
+                    callee_account_code: v5,
+                    callee_cost_center: v6,
+                    callee_country_code: v7,
+                    callee_country_iso_code: v8,
+                    callee_department: v9,
+                    callee_device_private_ip: v10,
+                    callee_device_public_ip: v11,
+                    callee_device_type: v12,
+                    callee_did_number: v13,
+                    callee_email: v14,
+                    callee_employee_id: v15,
+                    callee_ext_id: v16,
+                    callee_ext_number: v17,
+                    callee_ext_type: v18,
+                    callee_name: v19,
+                    callee_number_type: v20,
+                    callee_site_id: v21,
+                    caller_account_code: v22,
+                    caller_cost_center: v23,
+                    caller_country_code: v24,
+                    caller_country_iso_code: v25,
+                    caller_department: v26,
+                    caller_device_private_ip: v27,
+                    caller_device_public_ip: v28,
+                    caller_device_type: v29,
+                    caller_did_number: v30,
+                    caller_email: v31,
+                    caller_employee_id: v32,
+                    caller_ext_id: v33,
+                    caller_ext_number: v34,
+                    caller_ext_type: v35,
+                    caller_name: v36,
+                    caller_number_type: v37,
+                    caller_site_id: v38,
+                    connect_type: v39,
+                    direction: v40,
+                    end_time: v41,
+                    end_to_end: v42,
+                    event: v43,
+                    group_id: v44,
+                    hide_caller_id: v45,
+                    hold_time: v46,
+                    operator_ext_id: v47,
+                    operator_ext_number: v48,
+                    operator_ext_type: v49,
+                    operator_name: v50,
+                    recording_id: v51,
+                    recording_type: v52,
+                    result: v53,
+                    result_reason: v54,
+                    start_time: v55,
+                    talk_time: v56,
+                    voicemail_id: v57,
+                    wait_time: v58,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    PhoneUserCallHistoryResponseCallElementsCalleeExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryResponseCallElementsCalleeNumberType {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-        ZoomRevenueAccelerator = "zoom_revenue_accelerator",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryResponseCallElementsCallerExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryResponseCallElementsCallerNumberType {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-        ZoomRevenueAccelerator = "zoom_revenue_accelerator",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryResponseCallElementsConnectType {
-        Internal = "internal",
-        External = "external",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryResponseCallElementsDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryResponseCallElementsEvent {
-        Incoming = "incoming",
-        TransferFromZoomContactCenter = "transfer_from_zoom_contact_center",
-        SharedLineIncoming = "shared_line_incoming",
-        Outgoing = "outgoing",
-        CallMeOn = "call_me_on",
-        OutgoingToZoomContactCenter = "outgoing_to_zoom_contact_center",
-        WarmTransfer = "warm_transfer",
-        Forward = "forward",
-        RingToMember = "ring_to_member",
-        Overflow = "overflow",
-        DirectTransfer = "direct_transfer",
-        Barge = "barge",
-        Monitor = "monitor",
-        Whisper = "whisper",
-        Listen = "listen",
-        Takeover = "takeover",
-        ConferenceBarge = "conference_barge",
-        Park = "park",
-        Timeout = "timeout",
-        ParkPickUp = "park_pick_up",
-        Merge = "merge",
-        Shared = "shared",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryResponseCallElementsOperatorExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryResponseCallElementsRecordingType {
-        AdHoc = "ad-hoc",
-        Automatic = "automatic",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryResponseCallElementsResult {
-        Answered = "answered",
-        Accepted = "accepted",
-        PickedUp = "picked_up",
-        Connected = "connected",
-        Succeeded = "succeeded",
-        Voicemail = "voicemail",
-        HangUp = "hang_up",
-        Canceled = "canceled",
-        CallFailed = "call_failed",
-        Unconnected = "unconnected",
-        Rejected = "rejected",
-        Busy = "busy",
-        RingTimeout = "ring_timeout",
-        Overflowed = "overflowed",
-        NoAnswer = "no_answer",
-        InvalidKey = "invalid_key",
-        InvalidOperation = "invalid_operation",
-        Abandoned = "abandoned",
-        SystemBlocked = "system_blocked",
-        ServiceUnavailable = "service_unavailable",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryResponseCallElementsResultReason {
-        AnsweredByOther = "answered_by_other",
-        PickupByOther = "pickup_by_other",
-        CallOutByOther = "call_out_by_other",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserCallHistoryResponseCallLogs {
     pub answer_time: Option<String>,
     pub call_id: Option<String>,
     pub call_path_id: Option<String>,
-    pub call_type: Option<PhoneUserCallHistoryResponseCallLogsCallType>,
+    pub call_type: Option<GetCallElementResponseCallType>,
     pub callee_account_code: Option<String>,
     pub callee_cost_center: Option<String>,
     pub callee_country_code: Option<String>,
@@ -2384,9 +3411,9 @@ pub struct PhoneUserCallHistoryResponseCallLogs {
     pub callee_employee_id: Option<String>,
     pub callee_ext_id: Option<String>,
     pub callee_ext_number: Option<String>,
-    pub callee_ext_type: Option<PhoneUserCallHistoryResponseCallLogsCalleeExtType>,
+    pub callee_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub callee_name: Option<String>,
-    pub callee_number_type: Option<PhoneUserCallHistoryResponseCallLogsCalleeNumberType>,
+    pub callee_number_type: Option<AccountCallHistoryResponseCallHistoryCalleeNumberType>,
     pub callee_site_id: Option<String>,
     pub caller_account_code: Option<String>,
     pub caller_cost_center: Option<String>,
@@ -2401,257 +3428,237 @@ pub struct PhoneUserCallHistoryResponseCallLogs {
     pub caller_employee_id: Option<String>,
     pub caller_ext_id: Option<String>,
     pub caller_ext_number: Option<String>,
-    pub caller_ext_type: Option<PhoneUserCallHistoryResponseCallLogsCallerExtType>,
+    pub caller_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub caller_name: Option<String>,
-    pub caller_number_type: Option<PhoneUserCallHistoryResponseCallLogsCallerNumberType>,
+    pub caller_number_type: Option<AccountCallHistoryResponseCallHistoryCalleeNumberType>,
     pub caller_site_id: Option<String>,
-    pub connect_type: Option<PhoneUserCallHistoryResponseCallLogsConnectType>,
-    pub direction: Option<PhoneUserCallHistoryResponseCallLogsDirection>,
+    pub connect_type: Option<GetCallElementResponseConnectType>,
+    pub direction: Option<GetCallElementResponseDirection>,
     pub end_time: Option<String>,
     pub end_to_end: Option<bool>,
-    pub event: Option<PhoneUserCallHistoryResponseCallLogsEvent>,
+    pub event: Option<GetCallElementResponseEvent>,
     pub group_id: Option<String>,
     pub hide_caller_id: Option<bool>,
     pub hold_time: Option<i64>,
     pub id: Option<String>,
     pub operator_ext_id: Option<String>,
     pub operator_ext_number: Option<String>,
-    pub operator_ext_type: Option<PhoneUserCallHistoryResponseCallLogsOperatorExtType>,
+    pub operator_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub operator_name: Option<String>,
     pub recording_id: Option<String>,
-    pub recording_type: Option<PhoneUserCallHistoryResponseCallLogsRecordingType>,
-    pub result: Option<PhoneUserCallHistoryResponseCallLogsResult>,
-    pub result_reason: Option<PhoneUserCallHistoryResponseCallLogsResultReason>,
+    pub recording_type: Option<GetCallElementResponseRecordingType>,
+    pub result: Option<GetCallElementResponseResult>,
+    pub result_reason: Option<GetCallElementResponseResultReason>,
     pub start_time: Option<String>,
     pub talk_time: Option<i64>,
     pub voicemail_id: Option<String>,
     pub wait_time: Option<i64>,
 }
 
-crate::typed::string_enum! {
-    PhoneUserCallHistoryResponseCallLogsCallType {
-        General = "general",
-        Emergency = "emergency",
+impl<'de> serde::Deserialize<'de> for PhoneUserCallHistoryResponseCallLogs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserCallHistoryResponseCallLogs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserCallHistoryResponseCallLogs, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                let mut v31 = None;
+                let mut v32 = None;
+                let mut v33 = None;
+                let mut v34 = None;
+                let mut v35 = None;
+                let mut v36 = None;
+                let mut v37 = None;
+                let mut v38 = None;
+                let mut v39 = None;
+                let mut v40 = None;
+                let mut v41 = None;
+                let mut v42 = None;
+                let mut v43 = None;
+                let mut v44 = None;
+                let mut v45 = None;
+                let mut v46 = None;
+                let mut v47 = None;
+                let mut v48 = None;
+                let mut v49 = None;
+                let mut v50 = None;
+                let mut v51 = None;
+                let mut v52 = None;
+                let mut v53 = None;
+                let mut v54 = None;
+                let mut v55 = None;
+                let mut v56 = None;
+                let mut v57 = None;
+                let mut v58 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "answer_time" => v0 = map.next_value()?,
+                        "call_id" => v1 = map.next_value()?,
+                        "call_path_id" => v2 = map.next_value()?,
+                        "call_type" => v3 = map.next_value()?,
+                        "callee_account_code" => v4 = map.next_value()?,
+                        "callee_cost_center" => v5 = map.next_value()?,
+                        "callee_country_code" => v6 = map.next_value()?,
+                        "callee_country_iso_code" => v7 = map.next_value()?,
+                        "callee_department" => v8 = map.next_value()?,
+                        "callee_device_private_ip" => v9 = map.next_value()?,
+                        "callee_device_public_ip" => v10 = map.next_value()?,
+                        "callee_device_type" => v11 = map.next_value()?,
+                        "callee_did_number" => v12 = map.next_value()?,
+                        "callee_email" => v13 = map.next_value()?,
+                        "callee_employee_id" => v14 = map.next_value()?,
+                        "callee_ext_id" => v15 = map.next_value()?,
+                        "callee_ext_number" => v16 = map.next_value()?,
+                        "callee_ext_type" => v17 = map.next_value()?,
+                        "callee_name" => v18 = map.next_value()?,
+                        "callee_number_type" => v19 = map.next_value()?,
+                        "callee_site_id" => v20 = map.next_value()?,
+                        "caller_account_code" => v21 = map.next_value()?,
+                        "caller_cost_center" => v22 = map.next_value()?,
+                        "caller_country_code" => v23 = map.next_value()?,
+                        "caller_country_iso_code" => v24 = map.next_value()?,
+                        "caller_department" => v25 = map.next_value()?,
+                        "caller_device_private_ip" => v26 = map.next_value()?,
+                        "caller_device_public_ip" => v27 = map.next_value()?,
+                        "caller_device_type" => v28 = map.next_value()?,
+                        "caller_did_number" => v29 = map.next_value()?,
+                        "caller_email" => v30 = map.next_value()?,
+                        "caller_employee_id" => v31 = map.next_value()?,
+                        "caller_ext_id" => v32 = map.next_value()?,
+                        "caller_ext_number" => v33 = map.next_value()?,
+                        "caller_ext_type" => v34 = map.next_value()?,
+                        "caller_name" => v35 = map.next_value()?,
+                        "caller_number_type" => v36 = map.next_value()?,
+                        "caller_site_id" => v37 = map.next_value()?,
+                        "connect_type" => v38 = map.next_value()?,
+                        "direction" => v39 = map.next_value()?,
+                        "end_time" => v40 = map.next_value()?,
+                        "end_to_end" => v41 = map.next_value()?,
+                        "event" => v42 = map.next_value()?,
+                        "group_id" => v43 = map.next_value()?,
+                        "hide_caller_id" => v44 = map.next_value()?,
+                        "hold_time" => v45 = map.next_value()?,
+                        "id" => v46 = map.next_value()?,
+                        "operator_ext_id" => v47 = map.next_value()?,
+                        "operator_ext_number" => v48 = map.next_value()?,
+                        "operator_ext_type" => v49 = map.next_value()?,
+                        "operator_name" => v50 = map.next_value()?,
+                        "recording_id" => v51 = map.next_value()?,
+                        "recording_type" => v52 = map.next_value()?,
+                        "result" => v53 = map.next_value()?,
+                        "result_reason" => v54 = map.next_value()?,
+                        "start_time" => v55 = map.next_value()?,
+                        "talk_time" => v56 = map.next_value()?,
+                        "voicemail_id" => v57 = map.next_value()?,
+                        "wait_time" => v58 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserCallHistoryResponseCallLogs {
+                    answer_time: v0,
+                    call_id: v1,
+                    call_path_id: v2,
+                    call_type: v3,
+                    callee_account_code: v4,
+                    callee_cost_center: v5,
+                    callee_country_code: v6,
+                    callee_country_iso_code: v7,
+                    callee_department: v8,
+                    callee_device_private_ip: v9,
+                    callee_device_public_ip: v10,
+                    callee_device_type: v11,
+                    callee_did_number: v12,
+                    callee_email: v13,
+                    callee_employee_id: v14,
+                    callee_ext_id: v15,
+                    callee_ext_number: v16,
+                    callee_ext_type: v17,
+                    callee_name: v18,
+                    callee_number_type: v19,
+                    callee_site_id: v20,
+                    caller_account_code: v21,
+                    caller_cost_center: v22,
+                    caller_country_code: v23,
+                    caller_country_iso_code: v24,
+                    caller_department: v25,
+                    caller_device_private_ip: v26,
+                    caller_device_public_ip: v27,
+                    caller_device_type: v28,
+                    caller_did_number: v29,
+                    caller_email: v30,
+                    caller_employee_id: v31,
+                    caller_ext_id: v32,
+                    caller_ext_number: v33,
+                    caller_ext_type: v34,
+                    caller_name: v35,
+                    caller_number_type: v36,
+                    caller_site_id: v37,
+                    connect_type: v38,
+                    direction: v39,
+                    end_time: v40,
+                    end_to_end: v41,
+                    event: v42,
+                    group_id: v43,
+                    hide_caller_id: v44,
+                    hold_time: v45,
+                    id: v46,
+                    operator_ext_id: v47,
+                    operator_ext_number: v48,
+                    operator_ext_type: v49,
+                    operator_name: v50,
+                    recording_id: v51,
+                    recording_type: v52,
+                    result: v53,
+                    result_reason: v54,
+                    start_time: v55,
+                    talk_time: v56,
+                    voicemail_id: v57,
+                    wait_time: v58,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    PhoneUserCallHistoryResponseCallLogsCalleeExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryResponseCallLogsCalleeNumberType {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-        ZoomRevenueAccelerator = "zoom_revenue_accelerator",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryResponseCallLogsCallerExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryResponseCallLogsCallerNumberType {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-        ZoomRevenueAccelerator = "zoom_revenue_accelerator",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryResponseCallLogsConnectType {
-        Internal = "internal",
-        External = "external",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryResponseCallLogsDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryResponseCallLogsEvent {
-        Incoming = "incoming",
-        TransferFromZoomContactCenter = "transfer_from_zoom_contact_center",
-        SharedLineIncoming = "shared_line_incoming",
-        Outgoing = "outgoing",
-        CallMeOn = "call_me_on",
-        OutgoingToZoomContactCenter = "outgoing_to_zoom_contact_center",
-        WarmTransfer = "warm_transfer",
-        Forward = "forward",
-        RingToMember = "ring_to_member",
-        Overflow = "overflow",
-        DirectTransfer = "direct_transfer",
-        Barge = "barge",
-        Monitor = "monitor",
-        Whisper = "whisper",
-        Listen = "listen",
-        Takeover = "takeover",
-        ConferenceBarge = "conference_barge",
-        Park = "park",
-        Timeout = "timeout",
-        ParkPickUp = "park_pick_up",
-        Merge = "merge",
-        Shared = "shared",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryResponseCallLogsOperatorExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryResponseCallLogsRecordingType {
-        AdHoc = "ad-hoc",
-        Automatic = "automatic",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryResponseCallLogsResult {
-        Answered = "answered",
-        Accepted = "accepted",
-        PickedUp = "picked_up",
-        Connected = "connected",
-        Succeeded = "succeeded",
-        Voicemail = "voicemail",
-        HangUp = "hang_up",
-        Canceled = "canceled",
-        CallFailed = "call_failed",
-        Unconnected = "unconnected",
-        Rejected = "rejected",
-        Busy = "busy",
-        RingTimeout = "ring_timeout",
-        Overflowed = "overflowed",
-        NoAnswer = "no_answer",
-        InvalidKey = "invalid_key",
-        InvalidOperation = "invalid_operation",
-        Abandoned = "abandoned",
-        SystemBlocked = "system_blocked",
-        ServiceUnavailable = "service_unavailable",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryResponseCallLogsResultReason {
-        AnsweredByOther = "answered_by_other",
-        PickupByOther = "pickup_by_other",
-        CallOutByOther = "call_out_by_other",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryDirections {
-        Inbound = "inbound",
-        Outbound = "outbound",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryConnectTypes {
-        Internal = "internal",
-        External = "external",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryNumberTypes {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-        ZoomRevenueAccelerator = "zoom_revenue_accelerator",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryCallTypes {
-        General = "general",
-        Emergency = "emergency",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryExtensionTypes {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryCallResults {
+    request PhoneUserCallHistoryCallResults {
         Answered = "answered",
         Connected = "connected",
         Voicemail = "voicemail",
@@ -2661,20 +3668,6 @@ crate::typed::string_enum! {
         Abandoned = "abandoned",
         Blocked = "blocked",
         ServiceUnavailable = "service_unavailable",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryTimeType {
-        StartTime = "start_time",
-        EndTime = "end_time",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallHistoryRecordingStatus {
-        Recorded = "recorded",
-        NonRecorded = "non_recorded",
     }
 }
 
@@ -2688,34 +3681,46 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/GET/phone/users/{userId}/call_history>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct PhoneUserCallHistory {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
+    /// At most 2 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub directions: Option<Vec<PhoneUserCallHistoryDirections>>,
+    pub directions: Option<Vec<AccountCallHistoryDirections>>,
+    /// At most 2 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub connect_types: Option<Vec<PhoneUserCallHistoryConnectTypes>>,
+    pub connect_types: Option<Vec<AccountCallHistoryConnectTypes>>,
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub number_types: Option<Vec<PhoneUserCallHistoryNumberTypes>>,
+    pub number_types: Option<Vec<AccountCallHistoryNumberTypes>>,
+    /// At most 2 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_types: Option<Vec<PhoneUserCallHistoryCallTypes>>,
+    pub call_types: Option<Vec<AccountCallHistoryCallTypes>>,
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub extension_types: Option<Vec<PhoneUserCallHistoryExtensionTypes>>,
+    pub extension_types: Option<Vec<AccountCallHistoryExtensionTypes>>,
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_results: Option<Vec<PhoneUserCallHistoryCallResults>>,
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_ids: Option<Vec<String>>,
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_ids: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2723,15 +3728,15 @@ pub struct PhoneUserCallHistory {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_center: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub time_type: Option<PhoneUserCallHistoryTimeType>,
+    pub time_type: Option<AccountCallHistoryTimeType>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recording_status: Option<PhoneUserCallHistoryRecordingStatus>,
+    pub recording_status: Option<AccountCallHistoryRecordingStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub with_voicemail: Option<bool>,
 }
 
 impl PhoneUserCallHistory {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -2763,21 +3768,55 @@ impl crate::typed::Endpoint for PhoneUserCallHistory {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct SyncUserCallHistoryResponse {
     pub call_elements: Option<Vec<SyncUserCallHistoryResponseCallElements>>,
     pub call_logs: Option<Vec<SyncUserCallHistoryResponseCallLogs>>,
     pub sync_token: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SyncUserCallHistoryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SyncUserCallHistoryResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SyncUserCallHistoryResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_elements" => v0 = map.next_value()?,
+                        "call_logs" => v1 = map.next_value()?,
+                        "sync_token" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SyncUserCallHistoryResponse {
+                    call_elements: v0,
+                    call_logs: v1,
+                    sync_token: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct SyncUserCallHistoryResponseCallElements {
     pub ai_call_summary_id: Option<String>,
     pub answer_time: Option<String>,
     pub call_element_id: Option<String>,
     pub call_history_uuid: Option<String>,
     pub call_id: Option<String>,
-    pub call_type: Option<SyncUserCallHistoryResponseCallElementsCallType>,
+    pub call_type: Option<GetCallElementResponseCallType>,
     pub callee_account_code: Option<String>,
     pub callee_cost_center: Option<String>,
     pub callee_country_code: Option<String>,
@@ -2791,9 +3830,9 @@ pub struct SyncUserCallHistoryResponseCallElements {
     pub callee_employee_id: Option<String>,
     pub callee_ext_id: Option<String>,
     pub callee_ext_number: Option<String>,
-    pub callee_ext_type: Option<SyncUserCallHistoryResponseCallElementsCalleeExtType>,
+    pub callee_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub callee_name: Option<String>,
-    pub callee_number_type: Option<SyncUserCallHistoryResponseCallElementsCalleeNumberType>,
+    pub callee_number_type: Option<AccountCallHistoryResponseCallHistoryCalleeNumberType>,
     pub callee_site_id: Option<String>,
     pub caller_account_code: Option<String>,
     pub caller_cost_center: Option<String>,
@@ -2808,207 +3847,244 @@ pub struct SyncUserCallHistoryResponseCallElements {
     pub caller_employee_id: Option<String>,
     pub caller_ext_id: Option<String>,
     pub caller_ext_number: Option<String>,
-    pub caller_ext_type: Option<SyncUserCallHistoryResponseCallElementsCallerExtType>,
+    pub caller_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub caller_name: Option<String>,
-    pub caller_number_type: Option<SyncUserCallHistoryResponseCallElementsCallerNumberType>,
+    pub caller_number_type: Option<AccountCallHistoryResponseCallHistoryCalleeNumberType>,
     pub caller_site_id: Option<String>,
-    pub connect_type: Option<SyncUserCallHistoryResponseCallElementsConnectType>,
-    pub direction: Option<SyncUserCallHistoryResponseCallElementsDirection>,
+    pub connect_type: Option<GetCallElementResponseConnectType>,
+    pub direction: Option<GetCallElementResponseDirection>,
     pub end_time: Option<String>,
     pub end_to_end: Option<bool>,
-    pub event: Option<SyncUserCallHistoryResponseCallElementsEvent>,
+    pub event: Option<GetCallElementResponseEvent>,
     pub group_id: Option<String>,
     pub hide_caller_id: Option<bool>,
     pub hold_time: Option<i64>,
     pub operator_ext_id: Option<String>,
     pub operator_ext_number: Option<String>,
-    pub operator_ext_type: Option<SyncUserCallHistoryResponseCallElementsOperatorExtType>,
+    pub operator_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub operator_name: Option<String>,
     pub recording_id: Option<String>,
-    pub recording_type: Option<SyncUserCallHistoryResponseCallElementsRecordingType>,
-    pub result: Option<SyncUserCallHistoryResponseCallElementsResult>,
-    pub result_reason: Option<SyncUserCallHistoryResponseCallElementsResultReason>,
+    pub recording_type: Option<GetCallElementResponseRecordingType>,
+    pub result: Option<GetCallElementResponseResult>,
+    pub result_reason: Option<GetCallElementResponseResultReason>,
     pub start_time: Option<String>,
     pub talk_time: Option<i64>,
     pub voicemail_id: Option<String>,
     pub wait_time: Option<i64>,
 }
 
-crate::typed::string_enum! {
-    SyncUserCallHistoryResponseCallElementsCallType {
-        General = "general",
-        Emergency = "emergency",
+impl<'de> serde::Deserialize<'de> for SyncUserCallHistoryResponseCallElements {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SyncUserCallHistoryResponseCallElements;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SyncUserCallHistoryResponseCallElements, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                let mut v31 = None;
+                let mut v32 = None;
+                let mut v33 = None;
+                let mut v34 = None;
+                let mut v35 = None;
+                let mut v36 = None;
+                let mut v37 = None;
+                let mut v38 = None;
+                let mut v39 = None;
+                let mut v40 = None;
+                let mut v41 = None;
+                let mut v42 = None;
+                let mut v43 = None;
+                let mut v44 = None;
+                let mut v45 = None;
+                let mut v46 = None;
+                let mut v47 = None;
+                let mut v48 = None;
+                let mut v49 = None;
+                let mut v50 = None;
+                let mut v51 = None;
+                let mut v52 = None;
+                let mut v53 = None;
+                let mut v54 = None;
+                let mut v55 = None;
+                let mut v56 = None;
+                let mut v57 = None;
+                let mut v58 = None;
+                let mut v59 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "ai_call_summary_id" => v0 = map.next_value()?,
+                        "answer_time" => v1 = map.next_value()?,
+                        "call_element_id" => v2 = map.next_value()?,
+                        "call_history_uuid" => v3 = map.next_value()?,
+                        "call_id" => v4 = map.next_value()?,
+                        "call_type" => v5 = map.next_value()?,
+                        "callee_account_code" => v6 = map.next_value()?,
+                        "callee_cost_center" => v7 = map.next_value()?,
+                        "callee_country_code" => v8 = map.next_value()?,
+                        "callee_country_iso_code" => v9 = map.next_value()?,
+                        "callee_department" => v10 = map.next_value()?,
+                        "callee_device_private_ip" => v11 = map.next_value()?,
+                        "callee_device_public_ip" => v12 = map.next_value()?,
+                        "callee_device_type" => v13 = map.next_value()?,
+                        "callee_did_number" => v14 = map.next_value()?,
+                        "callee_email" => v15 = map.next_value()?,
+                        "callee_employee_id" => v16 = map.next_value()?,
+                        "callee_ext_id" => v17 = map.next_value()?,
+                        "callee_ext_number" => v18 = map.next_value()?,
+                        "callee_ext_type" => v19 = map.next_value()?,
+                        "callee_name" => v20 = map.next_value()?,
+                        "callee_number_type" => v21 = map.next_value()?,
+                        "callee_site_id" => v22 = map.next_value()?,
+                        "caller_account_code" => v23 = map.next_value()?,
+                        "caller_cost_center" => v24 = map.next_value()?,
+                        "caller_country_code" => v25 = map.next_value()?,
+                        "caller_country_iso_code" => v26 = map.next_value()?,
+                        "caller_department" => v27 = map.next_value()?,
+                        "caller_device_private_ip" => v28 = map.next_value()?,
+                        "caller_device_public_ip" => v29 = map.next_value()?,
+                        "caller_device_type" => v30 = map.next_value()?,
+                        "caller_did_number" => v31 = map.next_value()?,
+                        "caller_email" => v32 = map.next_value()?,
+                        "caller_employee_id" => v33 = map.next_value()?,
+                        "caller_ext_id" => v34 = map.next_value()?,
+                        "caller_ext_number" => v35 = map.next_value()?,
+                        "caller_ext_type" => v36 = map.next_value()?,
+                        "caller_name" => v37 = map.next_value()?,
+                        "caller_number_type" => v38 = map.next_value()?,
+                        "caller_site_id" => v39 = map.next_value()?,
+                        "connect_type" => v40 = map.next_value()?,
+                        "direction" => v41 = map.next_value()?,
+                        "end_time" => v42 = map.next_value()?,
+                        "end_to_end" => v43 = map.next_value()?,
+                        "event" => v44 = map.next_value()?,
+                        "group_id" => v45 = map.next_value()?,
+                        "hide_caller_id" => v46 = map.next_value()?,
+                        "hold_time" => v47 = map.next_value()?,
+                        "operator_ext_id" => v48 = map.next_value()?,
+                        "operator_ext_number" => v49 = map.next_value()?,
+                        "operator_ext_type" => v50 = map.next_value()?,
+                        "operator_name" => v51 = map.next_value()?,
+                        "recording_id" => v52 = map.next_value()?,
+                        "recording_type" => v53 = map.next_value()?,
+                        "result" => v54 = map.next_value()?,
+                        "result_reason" => v55 = map.next_value()?,
+                        "start_time" => v56 = map.next_value()?,
+                        "talk_time" => v57 = map.next_value()?,
+                        "voicemail_id" => v58 = map.next_value()?,
+                        "wait_time" => v59 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SyncUserCallHistoryResponseCallElements {
+                    ai_call_summary_id: v0,
+                    answer_time: v1,
+                    call_element_id: v2,
+                    call_history_uuid: v3,
+                    call_id: v4,
+                    call_type: v5,
+                    callee_account_code: v6,
+                    callee_cost_center: v7,
+                    callee_country_code: v8,
+                    callee_country_iso_code: v9,
+                    callee_department: v10,
+                    callee_device_private_ip: v11,
+                    callee_device_public_ip: v12,
+                    callee_device_type: v13,
+                    callee_did_number: v14,
+                    callee_email: v15,
+                    callee_employee_id: v16,
+                    callee_ext_id: v17,
+                    callee_ext_number: v18,
+                    callee_ext_type: v19,
+                    callee_name: v20,
+                    callee_number_type: v21,
+                    callee_site_id: v22,
+                    caller_account_code: v23,
+                    caller_cost_center: v24,
+                    caller_country_code: v25,
+                    caller_country_iso_code: v26,
+                    caller_department: v27,
+                    caller_device_private_ip: v28,
+                    caller_device_public_ip: v29,
+                    caller_device_type: v30,
+                    caller_did_number: v31,
+                    caller_email: v32,
+                    caller_employee_id: v33,
+                    caller_ext_id: v34,
+                    caller_ext_number: v35,
+                    caller_ext_type: v36,
+                    caller_name: v37,
+                    caller_number_type: v38,
+                    caller_site_id: v39,
+                    connect_type: v40,
+                    direction: v41,
+                    end_time: v42,
+                    end_to_end: v43,
+                    event: v44,
+                    group_id: v45,
+                    hide_caller_id: v46,
+                    hold_time: v47,
+                    operator_ext_id: v48,
+                    operator_ext_number: v49,
+                    operator_ext_type: v50,
+                    operator_name: v51,
+                    recording_id: v52,
+                    recording_type: v53,
+                    result: v54,
+                    result_reason: v55,
+                    start_time: v56,
+                    talk_time: v57,
+                    voicemail_id: v58,
+                    wait_time: v59,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    SyncUserCallHistoryResponseCallElementsCalleeExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    SyncUserCallHistoryResponseCallElementsCalleeNumberType {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-        ZoomRevenueAccelerator = "zoom_revenue_accelerator",
-    }
-}
-
-crate::typed::string_enum! {
-    SyncUserCallHistoryResponseCallElementsCallerExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    SyncUserCallHistoryResponseCallElementsCallerNumberType {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-        ZoomRevenueAccelerator = "zoom_revenue_accelerator",
-    }
-}
-
-crate::typed::string_enum! {
-    SyncUserCallHistoryResponseCallElementsConnectType {
-        Internal = "internal",
-        External = "external",
-    }
-}
-
-crate::typed::string_enum! {
-    SyncUserCallHistoryResponseCallElementsDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
-    }
-}
-
-crate::typed::string_enum! {
-    SyncUserCallHistoryResponseCallElementsEvent {
-        Incoming = "incoming",
-        TransferFromZoomContactCenter = "transfer_from_zoom_contact_center",
-        SharedLineIncoming = "shared_line_incoming",
-        Outgoing = "outgoing",
-        CallMeOn = "call_me_on",
-        OutgoingToZoomContactCenter = "outgoing_to_zoom_contact_center",
-        WarmTransfer = "warm_transfer",
-        Forward = "forward",
-        RingToMember = "ring_to_member",
-        Overflow = "overflow",
-        DirectTransfer = "direct_transfer",
-        Barge = "barge",
-        Monitor = "monitor",
-        Whisper = "whisper",
-        Listen = "listen",
-        Takeover = "takeover",
-        ConferenceBarge = "conference_barge",
-        Park = "park",
-        Timeout = "timeout",
-        ParkPickUp = "park_pick_up",
-        Merge = "merge",
-        Shared = "shared",
-    }
-}
-
-crate::typed::string_enum! {
-    SyncUserCallHistoryResponseCallElementsOperatorExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    SyncUserCallHistoryResponseCallElementsRecordingType {
-        AdHoc = "ad-hoc",
-        Automatic = "automatic",
-    }
-}
-
-crate::typed::string_enum! {
-    SyncUserCallHistoryResponseCallElementsResult {
-        Answered = "answered",
-        Accepted = "accepted",
-        PickedUp = "picked_up",
-        Connected = "connected",
-        Succeeded = "succeeded",
-        Voicemail = "voicemail",
-        HangUp = "hang_up",
-        Canceled = "canceled",
-        CallFailed = "call_failed",
-        Unconnected = "unconnected",
-        Rejected = "rejected",
-        Busy = "busy",
-        RingTimeout = "ring_timeout",
-        Overflowed = "overflowed",
-        NoAnswer = "no_answer",
-        InvalidKey = "invalid_key",
-        InvalidOperation = "invalid_operation",
-        Abandoned = "abandoned",
-        SystemBlocked = "system_blocked",
-        ServiceUnavailable = "service_unavailable",
-    }
-}
-
-crate::typed::string_enum! {
-    SyncUserCallHistoryResponseCallElementsResultReason {
-        AnsweredByOther = "answered_by_other",
-        PickupByOther = "pickup_by_other",
-        CallOutByOther = "call_out_by_other",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct SyncUserCallHistoryResponseCallLogs {
     pub ai_call_summary_id: Option<String>,
     pub answer_time: Option<String>,
     pub call_id: Option<String>,
     pub call_path_id: Option<String>,
-    pub call_type: Option<SyncUserCallHistoryResponseCallLogsCallType>,
+    pub call_type: Option<GetCallElementResponseCallType>,
     pub callee_account_code: Option<String>,
     pub callee_cost_center: Option<String>,
     pub callee_country_code: Option<String>,
@@ -3022,9 +4098,9 @@ pub struct SyncUserCallHistoryResponseCallLogs {
     pub callee_employee_id: Option<String>,
     pub callee_ext_id: Option<String>,
     pub callee_ext_number: Option<String>,
-    pub callee_ext_type: Option<SyncUserCallHistoryResponseCallLogsCalleeExtType>,
+    pub callee_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub callee_name: Option<String>,
-    pub callee_number_type: Option<SyncUserCallHistoryResponseCallLogsCalleeNumberType>,
+    pub callee_number_type: Option<AccountCallHistoryResponseCallHistoryCalleeNumberType>,
     pub callee_site_id: Option<String>,
     pub caller_account_code: Option<String>,
     pub caller_cost_center: Option<String>,
@@ -3039,198 +4115,235 @@ pub struct SyncUserCallHistoryResponseCallLogs {
     pub caller_employee_id: Option<String>,
     pub caller_ext_id: Option<String>,
     pub caller_ext_number: Option<String>,
-    pub caller_ext_type: Option<SyncUserCallHistoryResponseCallLogsCallerExtType>,
+    pub caller_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub caller_name: Option<String>,
-    pub caller_number_type: Option<SyncUserCallHistoryResponseCallLogsCallerNumberType>,
+    pub caller_number_type: Option<AccountCallHistoryResponseCallHistoryCalleeNumberType>,
     pub caller_site_id: Option<String>,
-    pub connect_type: Option<SyncUserCallHistoryResponseCallLogsConnectType>,
-    pub direction: Option<SyncUserCallHistoryResponseCallLogsDirection>,
+    pub connect_type: Option<GetCallElementResponseConnectType>,
+    pub direction: Option<GetCallElementResponseDirection>,
     pub end_time: Option<String>,
     pub end_to_end: Option<bool>,
-    pub event: Option<SyncUserCallHistoryResponseCallLogsEvent>,
+    pub event: Option<GetCallElementResponseEvent>,
     pub group_id: Option<String>,
     pub hide_caller_id: Option<bool>,
     pub hold_time: Option<i64>,
     pub id: Option<String>,
     pub operator_ext_id: Option<String>,
     pub operator_ext_number: Option<String>,
-    pub operator_ext_type: Option<SyncUserCallHistoryResponseCallLogsOperatorExtType>,
+    pub operator_ext_type: Option<GetCallElementResponseCalleeExtType>,
     pub operator_name: Option<String>,
     pub recording_id: Option<String>,
-    pub recording_type: Option<SyncUserCallHistoryResponseCallLogsRecordingType>,
-    pub result: Option<SyncUserCallHistoryResponseCallLogsResult>,
-    pub result_reason: Option<SyncUserCallHistoryResponseCallLogsResultReason>,
+    pub recording_type: Option<GetCallElementResponseRecordingType>,
+    pub result: Option<GetCallElementResponseResult>,
+    pub result_reason: Option<GetCallElementResponseResultReason>,
     pub start_time: Option<String>,
     pub talk_time: Option<i64>,
     pub voicemail_id: Option<String>,
     pub wait_time: Option<i64>,
 }
 
-crate::typed::string_enum! {
-    SyncUserCallHistoryResponseCallLogsCallType {
-        General = "general",
-        Emergency = "emergency",
-    }
-}
-
-crate::typed::string_enum! {
-    SyncUserCallHistoryResponseCallLogsCalleeExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    SyncUserCallHistoryResponseCallLogsCalleeNumberType {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-        ZoomRevenueAccelerator = "zoom_revenue_accelerator",
-    }
-}
-
-crate::typed::string_enum! {
-    SyncUserCallHistoryResponseCallLogsCallerExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    SyncUserCallHistoryResponseCallLogsCallerNumberType {
-        ZoomPstn = "zoom_pstn",
-        ZoomTollFreeNumber = "zoom_toll_free_number",
-        ExternalPstn = "external_pstn",
-        ExternalContact = "external_contact",
-        Byoc = "byoc",
-        Byop = "byop",
-        V3rdPartyContactCenter = "3rd_party_contact_center",
-        ZoomServiceNumber = "zoom_service_number",
-        ExternalServiceNumber = "external_service_number",
-        ZoomContactCenter = "zoom_contact_center",
-        MeetingPhoneNumber = "meeting_phone_number",
-        MeetingId = "meeting_id",
-        AnonymousNumber = "anonymous_number",
-        ZoomRevenueAccelerator = "zoom_revenue_accelerator",
-    }
-}
-
-crate::typed::string_enum! {
-    SyncUserCallHistoryResponseCallLogsConnectType {
-        Internal = "internal",
-        External = "external",
-    }
-}
-
-crate::typed::string_enum! {
-    SyncUserCallHistoryResponseCallLogsDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
-    }
-}
-
-crate::typed::string_enum! {
-    SyncUserCallHistoryResponseCallLogsEvent {
-        Incoming = "incoming",
-        TransferFromZoomContactCenter = "transfer_from_zoom_contact_center",
-        SharedLineIncoming = "shared_line_incoming",
-        Outgoing = "outgoing",
-        CallMeOn = "call_me_on",
-        OutgoingToZoomContactCenter = "outgoing_to_zoom_contact_center",
-        WarmTransfer = "warm_transfer",
-        Forward = "forward",
-        RingToMember = "ring_to_member",
-        Overflow = "overflow",
-        DirectTransfer = "direct_transfer",
-        Barge = "barge",
-        Monitor = "monitor",
-        Whisper = "whisper",
-        Listen = "listen",
-        Takeover = "takeover",
-        ConferenceBarge = "conference_barge",
-        Park = "park",
-        Timeout = "timeout",
-        ParkPickUp = "park_pick_up",
-        Merge = "merge",
-        Shared = "shared",
-    }
-}
-
-crate::typed::string_enum! {
-    SyncUserCallHistoryResponseCallLogsOperatorExtType {
-        User = "user",
-        CallQueue = "call_queue",
-        AutoReceptionist = "auto_receptionist",
-        CommonArea = "common_area",
-        ZoomRoom = "zoom_room",
-        CiscoRoom = "cisco_room",
-        SharedLineGroup = "shared_line_group",
-        GroupCallPickup = "group_call_pickup",
-        ExternalContact = "external_contact",
-    }
-}
-
-crate::typed::string_enum! {
-    SyncUserCallHistoryResponseCallLogsRecordingType {
-        AdHoc = "ad-hoc",
-        Automatic = "automatic",
-    }
-}
-
-crate::typed::string_enum! {
-    SyncUserCallHistoryResponseCallLogsResult {
-        Answered = "answered",
-        Accepted = "accepted",
-        PickedUp = "picked_up",
-        Connected = "connected",
-        Succeeded = "succeeded",
-        Voicemail = "voicemail",
-        HangUp = "hang_up",
-        Canceled = "canceled",
-        CallFailed = "call_failed",
-        Unconnected = "unconnected",
-        Rejected = "rejected",
-        Busy = "busy",
-        RingTimeout = "ring_timeout",
-        Overflowed = "overflowed",
-        NoAnswer = "no_answer",
-        InvalidKey = "invalid_key",
-        InvalidOperation = "invalid_operation",
-        Abandoned = "abandoned",
-        SystemBlocked = "system_blocked",
-        ServiceUnavailable = "service_unavailable",
-    }
-}
-
-crate::typed::string_enum! {
-    SyncUserCallHistoryResponseCallLogsResultReason {
-        AnsweredByOther = "answered_by_other",
-        PickupByOther = "pickup_by_other",
-        CallOutByOther = "call_out_by_other",
+impl<'de> serde::Deserialize<'de> for SyncUserCallHistoryResponseCallLogs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SyncUserCallHistoryResponseCallLogs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SyncUserCallHistoryResponseCallLogs, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                let mut v31 = None;
+                let mut v32 = None;
+                let mut v33 = None;
+                let mut v34 = None;
+                let mut v35 = None;
+                let mut v36 = None;
+                let mut v37 = None;
+                let mut v38 = None;
+                let mut v39 = None;
+                let mut v40 = None;
+                let mut v41 = None;
+                let mut v42 = None;
+                let mut v43 = None;
+                let mut v44 = None;
+                let mut v45 = None;
+                let mut v46 = None;
+                let mut v47 = None;
+                let mut v48 = None;
+                let mut v49 = None;
+                let mut v50 = None;
+                let mut v51 = None;
+                let mut v52 = None;
+                let mut v53 = None;
+                let mut v54 = None;
+                let mut v55 = None;
+                let mut v56 = None;
+                let mut v57 = None;
+                let mut v58 = None;
+                let mut v59 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "ai_call_summary_id" => v0 = map.next_value()?,
+                        "answer_time" => v1 = map.next_value()?,
+                        "call_id" => v2 = map.next_value()?,
+                        "call_path_id" => v3 = map.next_value()?,
+                        "call_type" => v4 = map.next_value()?,
+                        "callee_account_code" => v5 = map.next_value()?,
+                        "callee_cost_center" => v6 = map.next_value()?,
+                        "callee_country_code" => v7 = map.next_value()?,
+                        "callee_country_iso_code" => v8 = map.next_value()?,
+                        "callee_department" => v9 = map.next_value()?,
+                        "callee_device_private_ip" => v10 = map.next_value()?,
+                        "callee_device_public_ip" => v11 = map.next_value()?,
+                        "callee_device_type" => v12 = map.next_value()?,
+                        "callee_did_number" => v13 = map.next_value()?,
+                        "callee_email" => v14 = map.next_value()?,
+                        "callee_employee_id" => v15 = map.next_value()?,
+                        "callee_ext_id" => v16 = map.next_value()?,
+                        "callee_ext_number" => v17 = map.next_value()?,
+                        "callee_ext_type" => v18 = map.next_value()?,
+                        "callee_name" => v19 = map.next_value()?,
+                        "callee_number_type" => v20 = map.next_value()?,
+                        "callee_site_id" => v21 = map.next_value()?,
+                        "caller_account_code" => v22 = map.next_value()?,
+                        "caller_cost_center" => v23 = map.next_value()?,
+                        "caller_country_code" => v24 = map.next_value()?,
+                        "caller_country_iso_code" => v25 = map.next_value()?,
+                        "caller_department" => v26 = map.next_value()?,
+                        "caller_device_private_ip" => v27 = map.next_value()?,
+                        "caller_device_public_ip" => v28 = map.next_value()?,
+                        "caller_device_type" => v29 = map.next_value()?,
+                        "caller_did_number" => v30 = map.next_value()?,
+                        "caller_email" => v31 = map.next_value()?,
+                        "caller_employee_id" => v32 = map.next_value()?,
+                        "caller_ext_id" => v33 = map.next_value()?,
+                        "caller_ext_number" => v34 = map.next_value()?,
+                        "caller_ext_type" => v35 = map.next_value()?,
+                        "caller_name" => v36 = map.next_value()?,
+                        "caller_number_type" => v37 = map.next_value()?,
+                        "caller_site_id" => v38 = map.next_value()?,
+                        "connect_type" => v39 = map.next_value()?,
+                        "direction" => v40 = map.next_value()?,
+                        "end_time" => v41 = map.next_value()?,
+                        "end_to_end" => v42 = map.next_value()?,
+                        "event" => v43 = map.next_value()?,
+                        "group_id" => v44 = map.next_value()?,
+                        "hide_caller_id" => v45 = map.next_value()?,
+                        "hold_time" => v46 = map.next_value()?,
+                        "id" => v47 = map.next_value()?,
+                        "operator_ext_id" => v48 = map.next_value()?,
+                        "operator_ext_number" => v49 = map.next_value()?,
+                        "operator_ext_type" => v50 = map.next_value()?,
+                        "operator_name" => v51 = map.next_value()?,
+                        "recording_id" => v52 = map.next_value()?,
+                        "recording_type" => v53 = map.next_value()?,
+                        "result" => v54 = map.next_value()?,
+                        "result_reason" => v55 = map.next_value()?,
+                        "start_time" => v56 = map.next_value()?,
+                        "talk_time" => v57 = map.next_value()?,
+                        "voicemail_id" => v58 = map.next_value()?,
+                        "wait_time" => v59 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SyncUserCallHistoryResponseCallLogs {
+                    ai_call_summary_id: v0,
+                    answer_time: v1,
+                    call_id: v2,
+                    call_path_id: v3,
+                    call_type: v4,
+                    callee_account_code: v5,
+                    callee_cost_center: v6,
+                    callee_country_code: v7,
+                    callee_country_iso_code: v8,
+                    callee_department: v9,
+                    callee_device_private_ip: v10,
+                    callee_device_public_ip: v11,
+                    callee_device_type: v12,
+                    callee_did_number: v13,
+                    callee_email: v14,
+                    callee_employee_id: v15,
+                    callee_ext_id: v16,
+                    callee_ext_number: v17,
+                    callee_ext_type: v18,
+                    callee_name: v19,
+                    callee_number_type: v20,
+                    callee_site_id: v21,
+                    caller_account_code: v22,
+                    caller_cost_center: v23,
+                    caller_country_code: v24,
+                    caller_country_iso_code: v25,
+                    caller_department: v26,
+                    caller_device_private_ip: v27,
+                    caller_device_public_ip: v28,
+                    caller_device_type: v29,
+                    caller_did_number: v30,
+                    caller_email: v31,
+                    caller_employee_id: v32,
+                    caller_ext_id: v33,
+                    caller_ext_number: v34,
+                    caller_ext_type: v35,
+                    caller_name: v36,
+                    caller_number_type: v37,
+                    caller_site_id: v38,
+                    connect_type: v39,
+                    direction: v40,
+                    end_time: v41,
+                    end_to_end: v42,
+                    event: v43,
+                    group_id: v44,
+                    hide_caller_id: v45,
+                    hold_time: v46,
+                    id: v47,
+                    operator_ext_id: v48,
+                    operator_ext_number: v49,
+                    operator_ext_type: v50,
+                    operator_name: v51,
+                    recording_id: v52,
+                    recording_type: v53,
+                    result: v54,
+                    result_reason: v55,
+                    start_time: v56,
+                    talk_time: v57,
+                    voicemail_id: v58,
+                    wait_time: v59,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -3243,8 +4356,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/GET/phone/users/{userId}/call_history/sync>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct SyncUserCallHistory {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3256,7 +4370,7 @@ pub struct SyncUserCallHistory {
 }
 
 impl SyncUserCallHistory {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -3282,16 +4396,18 @@ impl crate::typed::Endpoint for SyncUserCallHistory {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/DELETE/phone/users/{userId}/call_history/{callLogId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteUserCallHistory {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
+    /// Zoom's name: `callLogId`.
     #[serde(rename = "callLogId")]
     pub call_log_id: String,
 }
 
 impl DeleteUserCallHistory {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>, call_log_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -3306,8 +4422,9 @@ impl crate::typed::Endpoint for DeleteUserCallHistory {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserCallLogsResponse {
+    /// At most 100 items.
     pub call_logs: Option<Vec<PhoneUserCallLogsResponseCallLogs>>,
     pub from: Option<String>,
     pub next_page_token: Option<String>,
@@ -3317,7 +4434,53 @@ pub struct PhoneUserCallLogsResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PhoneUserCallLogsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserCallLogsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserCallLogsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_logs" => v0 = map.next_value()?,
+                        "from" => v1 = map.next_value()?,
+                        "next_page_token" => v2 = map.next_value()?,
+                        "page_count" => v3 = map.next_value()?,
+                        "page_size" => v4 = map.next_value()?,
+                        "to" => v5 = map.next_value()?,
+                        "total_records" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserCallLogsResponse {
+                    call_logs: v0,
+                    from: v1,
+                    next_page_token: v2,
+                    page_count: v3,
+                    page_size: v4,
+                    to: v5,
+                    total_records: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PhoneUserCallLogsResponseCallLogs {
     pub accepted_by: Option<PhoneUserCallLogsResponseCallLogsAcceptedBy>,
     pub answer_start_time: Option<String>,
@@ -3328,16 +4491,16 @@ pub struct PhoneUserCallLogsResponseCallLogs {
     pub callee_did_number: Option<String>,
     pub callee_name: Option<String>,
     pub callee_number: Option<String>,
-    pub callee_number_source: Option<PhoneUserCallLogsResponseCallLogsCalleeNumberSource>,
-    pub callee_number_type: Option<PhoneUserCallLogsResponseCallLogsCalleeNumberType>,
+    pub callee_number_source: Option<AccountCallLogsResponseCallLogsCalleeNumberSource>,
+    pub callee_number_type: Option<AccountCallLogsResponseCallLogsCalleeNumberType>,
     pub caller_billing_reference_id: Option<String>,
     pub caller_country_code: Option<String>,
     pub caller_country_iso_code: Option<String>,
     pub caller_did_number: Option<String>,
     pub caller_name: Option<String>,
     pub caller_number: Option<String>,
-    pub caller_number_source: Option<PhoneUserCallLogsResponseCallLogsCallerNumberSource>,
-    pub caller_number_type: Option<PhoneUserCallLogsResponseCallLogsCallerNumberType>,
+    pub caller_number_source: Option<AccountCallLogsResponseCallLogsCalleeNumberSource>,
+    pub caller_number_type: Option<AccountCallLogsResponseCallLogsCallerNumberType>,
     pub charge: Option<String>,
     pub client_code: Option<String>,
     pub cost_center: Option<String>,
@@ -3346,22 +4509,167 @@ pub struct PhoneUserCallLogsResponseCallLogs {
     pub direction: Option<String>,
     pub duration: Option<i64>,
     pub forwarded_by: Option<PhoneUserCallLogsResponseCallLogsForwardedBy>,
-    pub forwarded_to: Option<PhoneUserCallLogsResponseCallLogsForwardedTo>,
+    pub forwarded_to: Option<PhoneUserCallLogsResponseCallLogsAcceptedBy>,
     pub has_recording: Option<bool>,
     pub has_voicemail: Option<bool>,
     pub hold_time: Option<i64>,
     pub id: Option<String>,
-    pub outgoing_by: Option<PhoneUserCallLogsResponseCallLogsOutgoingBy>,
+    pub outgoing_by: Option<PhoneUserCallLogsResponseCallLogsAcceptedBy>,
     pub path: Option<String>,
     pub rate: Option<String>,
-    pub recording_type: Option<PhoneUserCallLogsResponseCallLogsRecordingType>,
+    pub recording_type: Option<AccountCallLogsResponseCallLogsRecordingType>,
     pub result: Option<String>,
-    pub site: Option<PhoneUserCallLogsResponseCallLogsSite>,
+    pub site: Option<AccountCallLogsResponseCallLogsSite>,
     pub user_id: Option<String>,
     pub waiting_time: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PhoneUserCallLogsResponseCallLogs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserCallLogsResponseCallLogs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserCallLogsResponseCallLogs, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                let mut v31 = None;
+                let mut v32 = None;
+                let mut v33 = None;
+                let mut v34 = None;
+                let mut v35 = None;
+                let mut v36 = None;
+                let mut v37 = None;
+                let mut v38 = None;
+                let mut v39 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "accepted_by" => v0 = map.next_value()?,
+                        "answer_start_time" => v1 = map.next_value()?,
+                        "call_end_time" => v2 = map.next_value()?,
+                        "call_id" => v3 = map.next_value()?,
+                        "callee_country_code" => v4 = map.next_value()?,
+                        "callee_country_iso_code" => v5 = map.next_value()?,
+                        "callee_did_number" => v6 = map.next_value()?,
+                        "callee_name" => v7 = map.next_value()?,
+                        "callee_number" => v8 = map.next_value()?,
+                        "callee_number_source" => v9 = map.next_value()?,
+                        "callee_number_type" => v10 = map.next_value()?,
+                        "caller_billing_reference_id" => v11 = map.next_value()?,
+                        "caller_country_code" => v12 = map.next_value()?,
+                        "caller_country_iso_code" => v13 = map.next_value()?,
+                        "caller_did_number" => v14 = map.next_value()?,
+                        "caller_name" => v15 = map.next_value()?,
+                        "caller_number" => v16 = map.next_value()?,
+                        "caller_number_source" => v17 = map.next_value()?,
+                        "caller_number_type" => v18 = map.next_value()?,
+                        "charge" => v19 = map.next_value()?,
+                        "client_code" => v20 = map.next_value()?,
+                        "cost_center" => v21 = map.next_value()?,
+                        "date_time" => v22 = map.next_value()?,
+                        "department" => v23 = map.next_value()?,
+                        "direction" => v24 = map.next_value()?,
+                        "duration" => v25 = map.next_value()?,
+                        "forwarded_by" => v26 = map.next_value()?,
+                        "forwarded_to" => v27 = map.next_value()?,
+                        "has_recording" => v28 = map.next_value()?,
+                        "has_voicemail" => v29 = map.next_value()?,
+                        "hold_time" => v30 = map.next_value()?,
+                        "id" => v31 = map.next_value()?,
+                        "outgoing_by" => v32 = map.next_value()?,
+                        "path" => v33 = map.next_value()?,
+                        "rate" => v34 = map.next_value()?,
+                        "recording_type" => v35 = map.next_value()?,
+                        "result" => v36 = map.next_value()?,
+                        "site" => v37 = map.next_value()?,
+                        "user_id" => v38 = map.next_value()?,
+                        "waiting_time" => v39 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserCallLogsResponseCallLogs {
+                    accepted_by: v0,
+                    answer_start_time: v1,
+                    call_end_time: v2,
+                    call_id: v3,
+                    callee_country_code: v4,
+                    callee_country_iso_code: v5,
+                    callee_did_number: v6,
+                    callee_name: v7,
+                    callee_number: v8,
+                    callee_number_source: v9,
+                    callee_number_type: v10,
+                    caller_billing_reference_id: v11,
+                    caller_country_code: v12,
+                    caller_country_iso_code: v13,
+                    caller_did_number: v14,
+                    caller_name: v15,
+                    caller_number: v16,
+                    caller_number_source: v17,
+                    caller_number_type: v18,
+                    charge: v19,
+                    client_code: v20,
+                    cost_center: v21,
+                    date_time: v22,
+                    department: v23,
+                    direction: v24,
+                    duration: v25,
+                    forwarded_by: v26,
+                    forwarded_to: v27,
+                    has_recording: v28,
+                    has_voicemail: v29,
+                    hold_time: v30,
+                    id: v31,
+                    outgoing_by: v32,
+                    path: v33,
+                    rate: v34,
+                    recording_type: v35,
+                    result: v36,
+                    site: v37,
+                    user_id: v38,
+                    waiting_time: v39,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PhoneUserCallLogsResponseCallLogsAcceptedBy {
     pub extension_number: Option<String>,
     pub location: Option<String>,
@@ -3370,38 +4678,47 @@ pub struct PhoneUserCallLogsResponseCallLogsAcceptedBy {
     pub phone_number: Option<String>,
 }
 
-crate::typed::string_enum! {
-    PhoneUserCallLogsResponseCallLogsCalleeNumberSource {
-        Internal = "internal",
-        External = "external",
-        Byop = "byop",
+impl<'de> serde::Deserialize<'de> for PhoneUserCallLogsResponseCallLogsAcceptedBy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserCallLogsResponseCallLogsAcceptedBy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserCallLogsResponseCallLogsAcceptedBy, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_number" => v0 = map.next_value()?,
+                        "location" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        "number_type" => v3 = map.next_value()?,
+                        "phone_number" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserCallLogsResponseCallLogsAcceptedBy {
+                    extension_number: v0,
+                    location: v1,
+                    name: v2,
+                    number_type: v3,
+                    phone_number: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::int_enum! {
-    PhoneUserCallLogsResponseCallLogsCalleeNumberType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallLogsResponseCallLogsCallerNumberSource {
-        Internal = "internal",
-        External = "external",
-        Byop = "byop",
-    }
-}
-
-crate::typed::int_enum! {
-    PhoneUserCallLogsResponseCallLogsCallerNumberType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserCallLogsResponseCallLogsForwardedBy {
     pub extension_number: Option<String>,
     pub extension_type: Option<PhoneUserCallLogsResponseCallLogsForwardedByExtensionType>,
@@ -3411,8 +4728,51 @@ pub struct PhoneUserCallLogsResponseCallLogsForwardedBy {
     pub phone_number: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for PhoneUserCallLogsResponseCallLogsForwardedBy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserCallLogsResponseCallLogsForwardedBy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserCallLogsResponseCallLogsForwardedBy, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_number" => v0 = map.next_value()?,
+                        "extension_type" => v1 = map.next_value()?,
+                        "location" => v2 = map.next_value()?,
+                        "name" => v3 = map.next_value()?,
+                        "number_type" => v4 = map.next_value()?,
+                        "phone_number" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserCallLogsResponseCallLogsForwardedBy {
+                    extension_number: v0,
+                    extension_type: v1,
+                    location: v2,
+                    name: v3,
+                    number_type: v4,
+                    phone_number: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    PhoneUserCallLogsResponseCallLogsForwardedByExtensionType {
+    response PhoneUserCallLogsResponseCallLogsForwardedByExtensionType {
         User = "user",
         CallQueue = "callQueue",
         CommonAreaPhone = "commonAreaPhone",
@@ -3421,48 +4781,10 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserCallLogsResponseCallLogsForwardedTo {
-    pub extension_number: Option<String>,
-    pub location: Option<String>,
-    pub name: Option<String>,
-    pub number_type: Option<i64>,
-    pub phone_number: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserCallLogsResponseCallLogsOutgoingBy {
-    pub extension_number: Option<String>,
-    pub location: Option<String>,
-    pub name: Option<String>,
-    pub number_type: Option<i64>,
-    pub phone_number: Option<String>,
-}
-
 crate::typed::string_enum! {
-    PhoneUserCallLogsResponseCallLogsRecordingType {
-        OnDemand = "OnDemand",
-        Automatic = "Automatic",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserCallLogsResponseCallLogsSite {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallLogsType {
+    request PhoneUserCallLogsType {
         All = "all",
         Missed = "missed",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserCallLogsTimeType {
-        StartTime = "startTime",
-        EndTime = "endTime",
     }
 }
 
@@ -3477,14 +4799,18 @@ crate::typed::string_enum! {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/GET/phone/users/{userId}/call_logs>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct PhoneUserCallLogs {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3494,11 +4820,11 @@ pub struct PhoneUserCallLogs {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub time_type: Option<PhoneUserCallLogsTimeType>,
+    pub time_type: Option<AccountCallLogsTimeType>,
 }
 
 impl PhoneUserCallLogs {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -3519,15 +4845,47 @@ impl crate::typed::Endpoint for PhoneUserCallLogs {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct SyncUserCallLogsResponse {
+    /// At most 250 items.
     pub call_logs: Option<Vec<SyncUserCallLogsResponseCallLogs>>,
     pub sync_token: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SyncUserCallLogsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SyncUserCallLogsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SyncUserCallLogsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_logs" => v0 = map.next_value()?,
+                        "sync_token" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SyncUserCallLogsResponse {
+                    call_logs: v0,
+                    sync_token: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct SyncUserCallLogsResponseCallLogs {
-    pub accepted_by: Option<SyncUserCallLogsResponseCallLogsAcceptedBy>,
+    pub accepted_by: Option<PhoneUserCallLogsResponseCallLogsAcceptedBy>,
     pub answer_start_time: Option<String>,
     pub call_end_time: Option<String>,
     pub call_id: Option<String>,
@@ -3536,8 +4894,8 @@ pub struct SyncUserCallLogsResponseCallLogs {
     pub callee_did_number: Option<String>,
     pub callee_name: Option<String>,
     pub callee_number: Option<String>,
-    pub callee_number_source: Option<SyncUserCallLogsResponseCallLogsCalleeNumberSource>,
-    pub callee_number_type: Option<SyncUserCallLogsResponseCallLogsCalleeNumberType>,
+    pub callee_number_source: Option<AccountCallLogsResponseCallLogsCalleeNumberSource>,
+    pub callee_number_type: Option<AccountCallLogsResponseCallLogsCalleeNumberType>,
     pub callee_user_id: Option<String>,
     pub caller_billing_reference_id: Option<String>,
     pub caller_country_code: Option<String>,
@@ -3545,123 +4903,177 @@ pub struct SyncUserCallLogsResponseCallLogs {
     pub caller_did_number: Option<String>,
     pub caller_name: Option<String>,
     pub caller_number: Option<String>,
-    pub caller_number_source: Option<SyncUserCallLogsResponseCallLogsCallerNumberSource>,
-    pub caller_number_type: Option<SyncUserCallLogsResponseCallLogsCallerNumberType>,
+    pub caller_number_source: Option<AccountCallLogsResponseCallLogsCalleeNumberSource>,
+    pub caller_number_type: Option<AccountCallLogsResponseCallLogsCallerNumberType>,
     pub caller_user_id: Option<String>,
     pub charge: Option<String>,
     pub client_code: Option<String>,
     pub date_time: Option<String>,
     pub direction: Option<String>,
     pub duration: Option<i64>,
-    pub forwarded_by: Option<SyncUserCallLogsResponseCallLogsForwardedBy>,
-    pub forwarded_to: Option<SyncUserCallLogsResponseCallLogsForwardedTo>,
+    pub forwarded_by: Option<PhoneUserCallLogsResponseCallLogsForwardedBy>,
+    pub forwarded_to: Option<PhoneUserCallLogsResponseCallLogsAcceptedBy>,
     pub has_recording: Option<bool>,
     pub has_voicemail: Option<bool>,
     pub hold_time: Option<i64>,
     pub id: Option<String>,
-    pub outgoing_by: Option<SyncUserCallLogsResponseCallLogsOutgoingBy>,
+    pub outgoing_by: Option<PhoneUserCallLogsResponseCallLogsAcceptedBy>,
     pub path: Option<String>,
     pub rate: Option<String>,
-    pub recording_type: Option<SyncUserCallLogsResponseCallLogsRecordingType>,
+    pub recording_type: Option<AccountCallLogsResponseCallLogsRecordingType>,
     pub result: Option<String>,
-    pub site: Option<SyncUserCallLogsResponseCallLogsSite>,
+    pub site: Option<AccountCallLogsResponseCallLogsSite>,
     pub user_id: Option<String>,
     pub waiting_time: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SyncUserCallLogsResponseCallLogsAcceptedBy {
-    pub extension_number: Option<String>,
-    pub location: Option<String>,
-    pub name: Option<String>,
-    pub number_type: Option<i64>,
-    pub phone_number: Option<String>,
+impl<'de> serde::Deserialize<'de> for SyncUserCallLogsResponseCallLogs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SyncUserCallLogsResponseCallLogs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SyncUserCallLogsResponseCallLogs, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                let mut v31 = None;
+                let mut v32 = None;
+                let mut v33 = None;
+                let mut v34 = None;
+                let mut v35 = None;
+                let mut v36 = None;
+                let mut v37 = None;
+                let mut v38 = None;
+                let mut v39 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "accepted_by" => v0 = map.next_value()?,
+                        "answer_start_time" => v1 = map.next_value()?,
+                        "call_end_time" => v2 = map.next_value()?,
+                        "call_id" => v3 = map.next_value()?,
+                        "callee_country_code" => v4 = map.next_value()?,
+                        "callee_country_iso_code" => v5 = map.next_value()?,
+                        "callee_did_number" => v6 = map.next_value()?,
+                        "callee_name" => v7 = map.next_value()?,
+                        "callee_number" => v8 = map.next_value()?,
+                        "callee_number_source" => v9 = map.next_value()?,
+                        "callee_number_type" => v10 = map.next_value()?,
+                        "callee_user_id" => v11 = map.next_value()?,
+                        "caller_billing_reference_id" => v12 = map.next_value()?,
+                        "caller_country_code" => v13 = map.next_value()?,
+                        "caller_country_iso_code" => v14 = map.next_value()?,
+                        "caller_did_number" => v15 = map.next_value()?,
+                        "caller_name" => v16 = map.next_value()?,
+                        "caller_number" => v17 = map.next_value()?,
+                        "caller_number_source" => v18 = map.next_value()?,
+                        "caller_number_type" => v19 = map.next_value()?,
+                        "caller_user_id" => v20 = map.next_value()?,
+                        "charge" => v21 = map.next_value()?,
+                        "client_code" => v22 = map.next_value()?,
+                        "date_time" => v23 = map.next_value()?,
+                        "direction" => v24 = map.next_value()?,
+                        "duration" => v25 = map.next_value()?,
+                        "forwarded_by" => v26 = map.next_value()?,
+                        "forwarded_to" => v27 = map.next_value()?,
+                        "has_recording" => v28 = map.next_value()?,
+                        "has_voicemail" => v29 = map.next_value()?,
+                        "hold_time" => v30 = map.next_value()?,
+                        "id" => v31 = map.next_value()?,
+                        "outgoing_by" => v32 = map.next_value()?,
+                        "path" => v33 = map.next_value()?,
+                        "rate" => v34 = map.next_value()?,
+                        "recording_type" => v35 = map.next_value()?,
+                        "result" => v36 = map.next_value()?,
+                        "site" => v37 = map.next_value()?,
+                        "user_id" => v38 = map.next_value()?,
+                        "waiting_time" => v39 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SyncUserCallLogsResponseCallLogs {
+                    accepted_by: v0,
+                    answer_start_time: v1,
+                    call_end_time: v2,
+                    call_id: v3,
+                    callee_country_code: v4,
+                    callee_country_iso_code: v5,
+                    callee_did_number: v6,
+                    callee_name: v7,
+                    callee_number: v8,
+                    callee_number_source: v9,
+                    callee_number_type: v10,
+                    callee_user_id: v11,
+                    caller_billing_reference_id: v12,
+                    caller_country_code: v13,
+                    caller_country_iso_code: v14,
+                    caller_did_number: v15,
+                    caller_name: v16,
+                    caller_number: v17,
+                    caller_number_source: v18,
+                    caller_number_type: v19,
+                    caller_user_id: v20,
+                    charge: v21,
+                    client_code: v22,
+                    date_time: v23,
+                    direction: v24,
+                    duration: v25,
+                    forwarded_by: v26,
+                    forwarded_to: v27,
+                    has_recording: v28,
+                    has_voicemail: v29,
+                    hold_time: v30,
+                    id: v31,
+                    outgoing_by: v32,
+                    path: v33,
+                    rate: v34,
+                    recording_type: v35,
+                    result: v36,
+                    site: v37,
+                    user_id: v38,
+                    waiting_time: v39,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    SyncUserCallLogsResponseCallLogsCalleeNumberSource {
-        Internal = "internal",
-        External = "external",
-        Byop = "byop",
-    }
-}
-
-crate::typed::int_enum! {
-    SyncUserCallLogsResponseCallLogsCalleeNumberType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-    }
-}
-
-crate::typed::string_enum! {
-    SyncUserCallLogsResponseCallLogsCallerNumberSource {
-        Internal = "internal",
-        External = "external",
-        Byop = "byop",
-    }
-}
-
-crate::typed::int_enum! {
-    SyncUserCallLogsResponseCallLogsCallerNumberType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SyncUserCallLogsResponseCallLogsForwardedBy {
-    pub extension_number: Option<String>,
-    pub extension_type: Option<SyncUserCallLogsResponseCallLogsForwardedByExtensionType>,
-    pub location: Option<String>,
-    pub name: Option<String>,
-    pub number_type: Option<i64>,
-    pub phone_number: Option<String>,
-}
-
-crate::typed::string_enum! {
-    SyncUserCallLogsResponseCallLogsForwardedByExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        CommonAreaPhone = "commonAreaPhone",
-        AutoReceptionist = "autoReceptionist",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SyncUserCallLogsResponseCallLogsForwardedTo {
-    pub extension_number: Option<String>,
-    pub location: Option<String>,
-    pub name: Option<String>,
-    pub number_type: Option<i64>,
-    pub phone_number: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SyncUserCallLogsResponseCallLogsOutgoingBy {
-    pub extension_number: Option<String>,
-    pub location: Option<String>,
-    pub name: Option<String>,
-    pub number_type: Option<i64>,
-    pub phone_number: Option<String>,
-}
-
-crate::typed::string_enum! {
-    SyncUserCallLogsResponseCallLogsRecordingType {
-        OnDemand = "OnDemand",
-        Automatic = "Automatic",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SyncUserCallLogsResponseCallLogsSite {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-crate::typed::string_enum! {
-    SyncUserCallLogsSyncType {
+    request SyncUserCallLogsSyncType {
         FSync = "FSync",
         ISync = "ISync",
         BSync = "BSync",
@@ -3678,12 +5090,14 @@ crate::typed::string_enum! {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/GET/phone/users/{userId}/call_logs/sync>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct SyncUserCallLogs {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_type: Option<SyncUserCallLogsSyncType>,
+    /// From `1` to `250`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3691,7 +5105,7 @@ pub struct SyncUserCallLogs {
 }
 
 impl SyncUserCallLogs {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -3718,16 +5132,18 @@ impl crate::typed::Endpoint for SyncUserCallLogs {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Logs/DELETE/phone/users/{userId}/call_logs/{callLogId}>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteCallLog {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
+    /// Zoom's name: `callLogId`.
     #[serde(rename = "callLogId")]
     pub call_log_id: String,
 }
 
 impl DeleteCallLog {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>, call_log_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),

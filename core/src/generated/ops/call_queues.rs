@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CallqueueanalyticsResponse {
     pub call_queues: Option<Vec<CallqueueanalyticsResponseCallQueues>>,
     pub from: Option<String>,
@@ -17,7 +17,47 @@ pub struct CallqueueanalyticsResponse {
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CallqueueanalyticsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallqueueanalyticsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallqueueanalyticsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_queues" => v0 = map.next_value()?,
+                        "from" => v1 = map.next_value()?,
+                        "next_page_token" => v2 = map.next_value()?,
+                        "page_size" => v3 = map.next_value()?,
+                        "to" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallqueueanalyticsResponse {
+                    call_queues: v0,
+                    from: v1,
+                    next_page_token: v2,
+                    page_size: v3,
+                    to: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CallqueueanalyticsResponseCallQueues {
     pub abandoned_calls: Option<i64>,
     pub avg_handle_time: Option<i64>,
@@ -37,6 +77,79 @@ pub struct CallqueueanalyticsResponseCallQueues {
     pub site_name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for CallqueueanalyticsResponseCallQueues {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CallqueueanalyticsResponseCallQueues;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallqueueanalyticsResponseCallQueues, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "abandoned_calls" => v0 = map.next_value()?,
+                        "avg_handle_time" => v1 = map.next_value()?,
+                        "avg_in_queue_wait_time" => v2 = map.next_value()?,
+                        "avg_wrap_up_time" => v3 = map.next_value()?,
+                        "call_queue_ext_id" => v4 = map.next_value()?,
+                        "call_queue_id" => v5 = map.next_value()?,
+                        "call_queue_name" => v6 = map.next_value()?,
+                        "completed_calls" => v7 = map.next_value()?,
+                        "inbound_calls" => v8 = map.next_value()?,
+                        "max_in_queue_wait_time" => v9 = map.next_value()?,
+                        "outbound_calls" => v10 = map.next_value()?,
+                        "outbound_connected_calls" => v11 = map.next_value()?,
+                        "outbound_unconnected_calls" => v12 = map.next_value()?,
+                        "overflowed_calls" => v13 = map.next_value()?,
+                        "site_id" => v14 = map.next_value()?,
+                        "site_name" => v15 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CallqueueanalyticsResponseCallQueues {
+                    abandoned_calls: v0,
+                    avg_handle_time: v1,
+                    avg_in_queue_wait_time: v2,
+                    avg_wrap_up_time: v3,
+                    call_queue_ext_id: v4,
+                    call_queue_id: v5,
+                    call_queue_name: v6,
+                    completed_calls: v7,
+                    inbound_calls: v8,
+                    max_in_queue_wait_time: v9,
+                    outbound_calls: v10,
+                    outbound_connected_calls: v11,
+                    outbound_unconnected_calls: v12,
+                    overflowed_calls: v13,
+                    site_id: v14,
+                    site_name: v15,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 /// List call queue analytics
 ///
 /// `GET /phone/call_queue_analytics`
@@ -47,16 +160,20 @@ pub struct CallqueueanalyticsResponseCallQueues {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/GET/phone/call_queue_analytics>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Callqueueanalytics {
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
+    /// Format: `date`.
     pub from: String,
+    /// Format: `date`.
     pub to: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
+    /// At most 300 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_queue_ext_ids: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -66,7 +183,7 @@ pub struct Callqueueanalytics {
 }
 
 impl Callqueueanalytics {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(from: impl Into<String>, to: impl Into<String>) -> Self {
         Self {
             page_size: None,
@@ -87,15 +204,53 @@ impl crate::typed::Endpoint for Callqueueanalytics {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListCallQueuesResponse {
     pub call_queues: Option<Vec<ListCallQueuesResponseCallQueues>>,
     pub next_page_token: Option<String>,
+    /// At most `300`.
     pub page_size: Option<i64>,
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListCallQueuesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCallQueuesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCallQueuesResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_queues" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListCallQueuesResponse {
+                    call_queues: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListCallQueuesResponseCallQueues {
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
@@ -106,28 +261,136 @@ pub struct ListCallQueuesResponseCallQueues {
     pub status: Option<ListCallQueuesResponseCallQueuesStatus>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListCallQueuesResponseCallQueues {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCallQueuesResponseCallQueues;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCallQueuesResponseCallQueues, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_id" => v0 = map.next_value()?,
+                        "extension_number" => v1 = map.next_value()?,
+                        "id" => v2 = map.next_value()?,
+                        "name" => v3 = map.next_value()?,
+                        "phone_numbers" => v4 = map.next_value()?,
+                        "site" => v5 = map.next_value()?,
+                        "status" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListCallQueuesResponseCallQueues {
+                    extension_id: v0,
+                    extension_number: v1,
+                    id: v2,
+                    name: v3,
+                    phone_numbers: v4,
+                    site: v5,
+                    status: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListCallQueuesResponseCallQueuesPhoneNumbers {
     pub id: Option<String>,
     pub number: Option<String>,
     pub source: Option<ListCallQueuesResponseCallQueuesPhoneNumbersSource>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListCallQueuesResponseCallQueuesPhoneNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCallQueuesResponseCallQueuesPhoneNumbers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCallQueuesResponseCallQueuesPhoneNumbers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "number" => v1 = map.next_value()?,
+                        "source" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListCallQueuesResponseCallQueuesPhoneNumbers {
+                    id: v0,
+                    number: v1,
+                    source: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListCallQueuesResponseCallQueuesPhoneNumbersSource {
+    response ListCallQueuesResponseCallQueuesPhoneNumbersSource {
         Internal = "internal",
         External = "external",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListCallQueuesResponseCallQueuesSite {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListCallQueuesResponseCallQueuesSite {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCallQueuesResponseCallQueuesSite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCallQueuesResponseCallQueuesSite, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListCallQueuesResponseCallQueuesSite { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListCallQueuesResponseCallQueuesStatus {
+    response ListCallQueuesResponseCallQueuesStatus {
         Active = "active",
         Inactive = "inactive",
     }
@@ -147,6 +410,7 @@ crate::typed::string_enum! {
 pub struct ListCallQueues {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// At most `100`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -158,7 +422,7 @@ pub struct ListCallQueues {
 }
 
 impl ListCallQueues {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             next_page_token: None,
@@ -176,44 +440,101 @@ impl crate::typed::Endpoint for ListCallQueues {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct CreateCallQueueBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_center: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
+    /// At most 32 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_number: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<CreateCallQueueBodyMembers>,
+    /// From 1 to 32 characters.
     pub name: String,
     pub site_id: String,
 }
 
+impl CreateCallQueueBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(name: impl Into<String>, site_id: impl Into<String>) -> Self {
+        Self {
+            cost_center: None,
+            department: None,
+            description: None,
+            extension_number: None,
+            members: None,
+            name: name.into(),
+            site_id: site_id.into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct CreateCallQueueBodyMembers {
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub common_area_ids: Option<Vec<String>>,
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<CreateCallQueueBodyMembersUsers>>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct CreateCallQueueBodyMembersUsers {
+    /// Format: `email`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CreateCallQueueResponse {
     pub extension_number: Option<i64>,
     pub id: Option<String>,
     pub name: Option<String>,
     pub status: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for CreateCallQueueResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateCallQueueResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateCallQueueResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_number" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        "status" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CreateCallQueueResponse {
+                    extension_number: v0,
+                    id: v1,
+                    name: v2,
+                    status: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Create a call queue
@@ -225,16 +546,17 @@ pub struct CreateCallQueueResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/POST/phone/call_queues>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct CreateCallQueue {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<CreateCallQueueBody>,
+    pub body: CreateCallQueueBody,
 }
 
 impl CreateCallQueue {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { body: None }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(name: impl Into<String>, site_id: impl Into<String>) -> Self {
+        Self {
+            body: CreateCallQueueBody::new(name, site_id),
+        }
     }
 }
 
@@ -253,14 +575,15 @@ impl crate::typed::Endpoint for CreateCallQueue {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/DELETE/phone/call_queues/{callQueueId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteACallQueue {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
 }
 
 impl DeleteACallQueue {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_queue_id: impl Into<String>) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
@@ -274,11 +597,11 @@ impl crate::typed::Endpoint for DeleteACallQueue {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetACallQueueResponse {
     pub audio_prompt_language: Option<GetACallQueueResponseAudioPromptLanguage>,
     pub cost_center: Option<String>,
-    pub default_transcription_language: Option<GetACallQueueResponseDefaultTranscriptionLanguage>,
+    pub default_transcription_language: Option<GetACallQueueResponseAudioPromptLanguage>,
     pub department: Option<String>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
@@ -286,16 +609,90 @@ pub struct GetACallQueueResponse {
     pub members: Option<GetACallQueueResponseMembers>,
     pub name: Option<String>,
     pub own_storage_name: Option<String>,
-    pub phone_numbers: Option<Vec<GetACallQueueResponsePhoneNumbers>>,
+    /// At most 50 items.
+    pub phone_numbers: Option<Vec<ListCallQueuesResponseCallQueuesPhoneNumbers>>,
     pub policy: Option<GetACallQueueResponsePolicy>,
     pub recording_storage_location: Option<GetACallQueueResponseRecordingStorageLocation>,
-    pub site: Option<GetACallQueueResponseSite>,
-    pub status: Option<GetACallQueueResponseStatus>,
+    pub site: Option<ListCallQueuesResponseCallQueuesSite>,
+    pub status: Option<ListCallQueuesResponseCallQueuesStatus>,
     pub timezone: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetACallQueueResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetACallQueueResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetACallQueueResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_prompt_language" => v0 = map.next_value()?,
+                        "cost_center" => v1 = map.next_value()?,
+                        "default_transcription_language" => v2 = map.next_value()?,
+                        "department" => v3 = map.next_value()?,
+                        "extension_id" => v4 = map.next_value()?,
+                        "extension_number" => v5 = map.next_value()?,
+                        "id" => v6 = map.next_value()?,
+                        "members" => v7 = map.next_value()?,
+                        "name" => v8 = map.next_value()?,
+                        "own_storage_name" => v9 = map.next_value()?,
+                        "phone_numbers" => v10 = map.next_value()?,
+                        "policy" => v11 = map.next_value()?,
+                        "recording_storage_location" => v12 = map.next_value()?,
+                        "site" => v13 = map.next_value()?,
+                        "status" => v14 = map.next_value()?,
+                        "timezone" => v15 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetACallQueueResponse {
+                    audio_prompt_language: v0,
+                    cost_center: v1,
+                    default_transcription_language: v2,
+                    department: v3,
+                    extension_id: v4,
+                    extension_number: v5,
+                    id: v6,
+                    members: v7,
+                    name: v8,
+                    own_storage_name: v9,
+                    phone_numbers: v10,
+                    policy: v11,
+                    recording_storage_location: v12,
+                    site: v13,
+                    status: v14,
+                    timezone: v15,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetACallQueueResponseAudioPromptLanguage {
+    response GetACallQueueResponseAudioPromptLanguage {
         EnUs = "en-US",
         EnGb = "en-GB",
         EsUs = "es-US",
@@ -314,40 +711,87 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    GetACallQueueResponseDefaultTranscriptionLanguage {
-        EnUs = "en-US",
-        EnGb = "en-GB",
-        EsUs = "es-US",
-        FrCa = "fr-CA",
-        DaDk = "da-DK",
-        DeDe = "de-DE",
-        EsEs = "es-ES",
-        FrFr = "fr-FR",
-        ItIt = "it-IT",
-        NlNl = "nl-NL",
-        PtPt = "pt-PT",
-        Ja = "ja",
-        KoKr = "ko-KR",
-        PtBr = "pt-BR",
-        ZhCn = "zh-CN",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetACallQueueResponseMembers {
+    /// At most 300 items.
     pub common_areas: Option<Vec<GetACallQueueResponseMembersCommonAreas>>,
+    /// At most 300 items.
     pub users: Option<Vec<GetACallQueueResponseMembersUsers>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetACallQueueResponseMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetACallQueueResponseMembers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetACallQueueResponseMembers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "common_areas" => v0 = map.next_value()?,
+                        "users" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetACallQueueResponseMembers {
+                    common_areas: v0,
+                    users: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetACallQueueResponseMembersCommonAreas {
     pub extension_id: Option<String>,
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetACallQueueResponseMembersCommonAreas {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetACallQueueResponseMembersCommonAreas;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetACallQueueResponseMembersCommonAreas, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_id" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetACallQueueResponseMembersCommonAreas {
+                    extension_id: v0,
+                    id: v1,
+                    name: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetACallQueueResponseMembersUsers {
     pub extension_id: Option<String>,
     pub id: Option<String>,
@@ -356,51 +800,149 @@ pub struct GetACallQueueResponseMembersUsers {
     pub receive_call: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetACallQueueResponseMembersUsers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetACallQueueResponseMembersUsers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetACallQueueResponseMembersUsers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_id" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "level" => v2 = map.next_value()?,
+                        "name" => v3 = map.next_value()?,
+                        "receive_call" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetACallQueueResponseMembersUsers {
+                    extension_id: v0,
+                    id: v1,
+                    level: v2,
+                    name: v3,
+                    receive_call: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetACallQueueResponseMembersUsersLevel {
+    response GetACallQueueResponseMembersUsersLevel {
         Manager = "manager",
         User = "user",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetACallQueueResponsePhoneNumbers {
-    pub id: Option<String>,
-    pub number: Option<String>,
-    pub source: Option<GetACallQueueResponsePhoneNumbersSource>,
-}
-
-crate::typed::string_enum! {
-    GetACallQueueResponsePhoneNumbersSource {
-        Internal = "internal",
-        External = "external",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetACallQueueResponsePolicy {
+    /// At most 50 items.
     pub voicemail_access_members: Option<Vec<GetACallQueueResponsePolicyVoicemailAccessMembers>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetACallQueueResponsePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetACallQueueResponsePolicy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetACallQueueResponsePolicy, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "voicemail_access_members" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetACallQueueResponsePolicy {
+                    voicemail_access_members: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetACallQueueResponsePolicyVoicemailAccessMembers {
     pub access_user_id: Option<String>,
-    pub access_user_type: Option<GetACallQueueResponsePolicyVoicemailAccessMembersAccessUserType>,
+    pub access_user_type: Option<GetACallResponsePolicyVoicemailAccessMembersAccessUserType>,
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
     pub allow_sharing: Option<bool>,
     pub shared_id: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetACallQueueResponsePolicyVoicemailAccessMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetACallQueueResponsePolicyVoicemailAccessMembers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetACallQueueResponsePolicyVoicemailAccessMembers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "access_user_id" => v0 = map.next_value()?,
+                        "access_user_type" => v1 = map.next_value()?,
+                        "allow_delete" => v2 = map.next_value()?,
+                        "allow_download" => v3 = map.next_value()?,
+                        "allow_sharing" => v4 = map.next_value()?,
+                        "shared_id" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetACallQueueResponsePolicyVoicemailAccessMembers {
+                    access_user_id: v0,
+                    access_user_type: v1,
+                    allow_delete: v2,
+                    allow_download: v3,
+                    allow_sharing: v4,
+                    shared_id: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetACallQueueResponsePolicyVoicemailAccessMembersAccessUserType {
+    response GetACallResponsePolicyVoicemailAccessMembersAccessUserType {
         CommonArea = "commonArea",
         User = "user",
     }
 }
 
 crate::typed::string_enum! {
-    GetACallQueueResponseRecordingStorageLocation {
+    response GetACallQueueResponseRecordingStorageLocation {
         Us = "US",
         Au = "AU",
         Ca = "CA",
@@ -414,19 +956,6 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetACallQueueResponseSite {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-crate::typed::string_enum! {
-    GetACallQueueResponseStatus {
-        Active = "active",
-        Inactive = "inactive",
-    }
-}
-
 /// Get call queue details
 ///
 /// `GET /phone/call_queues/{callQueueId}`
@@ -436,14 +965,15 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/GET/phone/call_queues/{callQueueId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetACallQueue {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
 }
 
 impl GetACallQueue {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_queue_id: impl Into<String>) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
@@ -464,13 +994,15 @@ pub struct UpdateCallQueueBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_center: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_transcription_language: Option<UpdateCallQueueBodyDefaultTranscriptionLanguage>,
+    pub default_transcription_language: Option<UpdateCallQueueBodyAudioPromptLanguage>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
+    /// At most 32 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_number: Option<i64>,
+    /// At most 32 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -484,7 +1016,7 @@ pub struct UpdateCallQueueBody {
 }
 
 crate::typed::string_enum! {
-    UpdateCallQueueBodyAudioPromptLanguage {
+    request UpdateCallQueueBodyAudioPromptLanguage {
         EnUs = "en-US",
         EnGb = "en-GB",
         EsUs = "es-US",
@@ -504,27 +1036,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    UpdateCallQueueBodyDefaultTranscriptionLanguage {
-        EnUs = "en-US",
-        EnGb = "en-GB",
-        EsUs = "es-US",
-        FrCa = "fr-CA",
-        DaDk = "da-DK",
-        DeDe = "de-DE",
-        EsEs = "es-ES",
-        FrFr = "fr-FR",
-        ItIt = "it-IT",
-        NlNl = "nl-NL",
-        PtPt = "pt-PT",
-        Ja = "ja",
-        KoKr = "ko-KR",
-        PtBr = "pt-BR",
-        ZhCn = "zh-CN",
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateCallQueueBodyRecordingStorageLocation {
+    request UpdateCallQueueBodyRecordingStorageLocation {
         Us = "US",
         Au = "AU",
         Ca = "CA",
@@ -539,7 +1051,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    UpdateCallQueueBodyStatus {
+    request UpdateCallQueueBodyStatus {
         Active = "active",
         Inactive = "inactive",
     }
@@ -554,8 +1066,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/PATCH/phone/call_queues/{callQueueId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateCallQueue {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -563,7 +1076,7 @@ pub struct UpdateCallQueue {
 }
 
 impl UpdateCallQueue {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_queue_id: impl Into<String>) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
@@ -578,30 +1091,108 @@ impl crate::typed::Endpoint for UpdateCallQueue {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallQueueCallHandlingSettingResponse {
-    pub call_distribution_setting:
-        Option<GetCallQueueCallHandlingSettingResponseCallDistributionSetting>,
+    pub call_distribution_setting: Option<GetCallQueueCallHandlingResponseCallDistributionSetting>,
     pub call_handling_setting: Option<GetCallQueueCallHandlingSettingResponseCallHandlingSetting>,
     pub greeting_setting: Option<GetCallQueueCallHandlingSettingResponseGreetingSetting>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueCallHandlingSettingResponseCallDistributionSetting {
+impl<'de> serde::Deserialize<'de> for GetCallQueueCallHandlingSettingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueueCallHandlingSettingResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueueCallHandlingSettingResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_distribution_setting" => v0 = map.next_value()?,
+                        "call_handling_setting" => v1 = map.next_value()?,
+                        "greeting_setting" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueueCallHandlingSettingResponse {
+                    call_distribution_setting: v0,
+                    call_handling_setting: v1,
+                    greeting_setting: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCallQueueCallHandlingResponseCallDistributionSetting {
     pub allow_members_to_set_own_business_hours: Option<bool>,
+    /// From `0` to `60`.
     pub max_call_in_queue: Option<i64>,
-    pub max_wait_time:
-        Option<GetCallQueueCallHandlingSettingResponseCallDistributionSettingMaxWaitTime>,
+    pub max_wait_time: Option<GetCallQueueCallResponseCallDistributionSettingMaxWaitTime>,
     pub receive_calls_while_on_a_call: Option<bool>,
-    pub ring_mode: Option<GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingMode>,
-    pub ring_mode_setting:
-        Option<GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSetting>,
-    pub wrap_up_time:
-        Option<GetCallQueueCallHandlingSettingResponseCallDistributionSettingWrapUpTime>,
+    pub ring_mode: Option<GetCallQueueCallResponseCallDistributionSettingRingMode>,
+    pub ring_mode_setting: Option<GetCallQueueResponseCallDistributionSettingRingModeSetting>,
+    pub wrap_up_time: Option<GetCallQueueCallResponseCallDistributionSettingWrapUpTime>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCallQueueCallHandlingResponseCallDistributionSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueueCallHandlingResponseCallDistributionSetting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueueCallHandlingResponseCallDistributionSetting, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_members_to_set_own_business_hours" => v0 = map.next_value()?,
+                        "max_call_in_queue" => v1 = map.next_value()?,
+                        "max_wait_time" => v2 = map.next_value()?,
+                        "receive_calls_while_on_a_call" => v3 = map.next_value()?,
+                        "ring_mode" => v4 = map.next_value()?,
+                        "ring_mode_setting" => v5 = map.next_value()?,
+                        "wrap_up_time" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueueCallHandlingResponseCallDistributionSetting {
+                    allow_members_to_set_own_business_hours: v0,
+                    max_call_in_queue: v1,
+                    max_wait_time: v2,
+                    receive_calls_while_on_a_call: v3,
+                    ring_mode: v4,
+                    ring_mode_setting: v5,
+                    wrap_up_time: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    GetCallQueueCallHandlingSettingResponseCallDistributionSettingMaxWaitTime {
+    response GetCallQueueCallResponseCallDistributionSettingMaxWaitTime {
         V10 = 10,
         V15 = 15,
         V20 = 20,
@@ -626,7 +1217,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::string_enum! {
-    GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingMode {
+    response GetCallQueueCallResponseCallDistributionSettingRingMode {
         Simultaneous = "simultaneous",
         Sequential = "sequential",
         Rotating = "rotating",
@@ -637,15 +1228,13 @@ crate::typed::string_enum! {
 }
 
 #[derive(Debug, Clone)]
-pub enum GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSetting {
-    SequentialRotatingLongestIdle(GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSettingSequentialRotatingLongestIdle),
-    GroupRotating(GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSettingGroupRotating),
-    CustomGroupRotating(GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSettingCustomGroupRotating),
+pub enum GetCallQueueResponseCallDistributionSettingRingModeSetting {
+    SequentialRotatingLongestIdle(GetResponseRingModeSettingSequentialRotatingLongestIdle),
+    GroupRotating(GetCallQueueCallResponseRingModeSettingGroupRotating),
+    CustomGroupRotating(GetCallQueueCallResponseRingModeSettingCustomGroupRotating),
 }
 
-impl<'de> serde::Deserialize<'de>
-    for GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSetting
-{
+impl<'de> serde::Deserialize<'de> for GetCallQueueResponseCallDistributionSettingRingModeSetting {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(d)?;
         let shapes: &[crate::typed::Shape] = &[
@@ -675,15 +1264,50 @@ impl<'de> serde::Deserialize<'de>
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSettingSequentialRotatingLongestIdle {
+#[derive(Debug, Clone)]
+pub struct GetResponseRingModeSettingSequentialRotatingLongestIdle {
     pub handle_multiple_calls: Option<bool>,
-    pub ring_duration: Option<GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSettingSequentialRotatingLongestIdleRingDuration>,
+    pub ring_duration: Option<GetCallResponseSequentialRotatingLongestIdleRingDuration>,
     pub skip_offline_device_phone_number: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetResponseRingModeSettingSequentialRotatingLongestIdle {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseRingModeSettingSequentialRotatingLongestIdle;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseRingModeSettingSequentialRotatingLongestIdle, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "handle_multiple_calls" => v0 = map.next_value()?,
+                        "ring_duration" => v1 = map.next_value()?,
+                        "skip_offline_device_phone_number" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseRingModeSettingSequentialRotatingLongestIdle {
+                    handle_multiple_calls: v0,
+                    ring_duration: v1,
+                    skip_offline_device_phone_number: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSettingSequentialRotatingLongestIdleRingDuration {
+    response GetCallResponseSequentialRotatingLongestIdleRingDuration {
         V10 = 10,
         V15 = 15,
         V20 = 20,
@@ -698,53 +1322,179 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSettingGroupRotating {
+#[derive(Debug, Clone)]
+pub struct GetCallQueueCallResponseRingModeSettingGroupRotating {
+    /// From `2` to `50`.
     pub group_size: Option<i64>,
-    pub ring_duration: Option<GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSettingGroupRotatingRingDuration>,
+    pub ring_duration: Option<GetCallResponseSequentialRotatingLongestIdleRingDuration>,
 }
 
-crate::typed::int_enum! {
-    GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSettingGroupRotatingRingDuration {
-        V10 = 10,
-        V15 = 15,
-        V20 = 20,
-        V25 = 25,
-        V30 = 30,
-        V35 = 35,
-        V40 = 40,
-        V45 = 45,
-        V50 = 50,
-        V55 = 55,
-        V60 = 60,
+impl<'de> serde::Deserialize<'de> for GetCallQueueCallResponseRingModeSettingGroupRotating {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueueCallResponseRingModeSettingGroupRotating;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueueCallResponseRingModeSettingGroupRotating, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "group_size" => v0 = map.next_value()?,
+                        "ring_duration" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueueCallResponseRingModeSettingGroupRotating {
+                    group_size: v0,
+                    ring_duration: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSettingCustomGroupRotating {
-    pub custom_groups: Option<Vec<GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSettingCustomGroupRotatingCustomGroups>>,
+#[derive(Debug, Clone)]
+pub struct GetCallQueueCallResponseRingModeSettingCustomGroupRotating {
+    /// At most 20 items.
+    pub custom_groups: Option<Vec<GetResponseRingModeSettingCustomGroupRotatingCustomGroups>>,
     pub ring_duration: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSettingCustomGroupRotatingCustomGroups {
+impl<'de> serde::Deserialize<'de> for GetCallQueueCallResponseRingModeSettingCustomGroupRotating {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueueCallResponseRingModeSettingCustomGroupRotating;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueueCallResponseRingModeSettingCustomGroupRotating, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "custom_groups" => v0 = map.next_value()?,
+                        "ring_duration" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueueCallResponseRingModeSettingCustomGroupRotating {
+                    custom_groups: v0,
+                    ring_duration: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetResponseRingModeSettingCustomGroupRotatingCustomGroups {
     pub custom_group_id: Option<String>,
     pub description: Option<String>,
-    pub members: Option<Vec<GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSettingCustomGroupRotatingCustomGroupsMembers>>,
+    /// At most 50 items.
+    pub members: Option<Vec<GetCallQueueResponseCustomGroupRotatingCustomGroupsMembers>>,
     pub name: Option<String>,
     pub sequence: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueCallHandlingSettingResponseCallDistributionSettingRingModeSettingCustomGroupRotatingCustomGroupsMembers
-{
+impl<'de> serde::Deserialize<'de> for GetResponseRingModeSettingCustomGroupRotatingCustomGroups {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseRingModeSettingCustomGroupRotatingCustomGroups;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseRingModeSettingCustomGroupRotatingCustomGroups, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "custom_group_id" => v0 = map.next_value()?,
+                        "description" => v1 = map.next_value()?,
+                        "members" => v2 = map.next_value()?,
+                        "name" => v3 = map.next_value()?,
+                        "sequence" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseRingModeSettingCustomGroupRotatingCustomGroups {
+                    custom_group_id: v0,
+                    description: v1,
+                    members: v2,
+                    name: v3,
+                    sequence: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCallQueueResponseCustomGroupRotatingCustomGroupsMembers {
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
     pub name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetCallQueueResponseCustomGroupRotatingCustomGroupsMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueueResponseCustomGroupRotatingCustomGroupsMembers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueueResponseCustomGroupRotatingCustomGroupsMembers, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_id" => v0 = map.next_value()?,
+                        "extension_number" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueueResponseCustomGroupRotatingCustomGroupsMembers {
+                    extension_id: v0,
+                    extension_number: v1,
+                    name: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    GetCallQueueCallHandlingSettingResponseCallDistributionSettingWrapUpTime {
+    response GetCallQueueCallResponseCallDistributionSettingWrapUpTime {
         V0 = 0,
         V10 = 10,
         V15 = 15,
@@ -763,16 +1513,46 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSetting {
-    pub overflow_action:
-        Option<GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowAction>,
-    pub overflow_action_setting:
-        Option<GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSetting>,
+    pub overflow_action: Option<GetCallQueueCallResponseCallHandlingSettingOverflowAction>,
+    pub overflow_action_setting: Option<GetCallResponseCallHandlingSettingOverflowActionSetting>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCallQueueCallHandlingSettingResponseCallHandlingSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueueCallHandlingSettingResponseCallHandlingSetting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueueCallHandlingSettingResponseCallHandlingSetting, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "overflow_action" => v0 = map.next_value()?,
+                        "overflow_action_setting" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueueCallHandlingSettingResponseCallHandlingSetting {
+                    overflow_action: v0,
+                    overflow_action_setting: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowAction {
+    response GetCallQueueCallResponseCallHandlingSettingOverflowAction {
         ForwardToVoicemail = "forward_to_voicemail",
         ForwardToExtension = "forward_to_extension",
         ForwardToExternalContact = "forward_to_external_contact",
@@ -785,19 +1565,17 @@ crate::typed::string_enum! {
 }
 
 #[derive(Debug, Clone)]
-pub enum GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSetting {
-    ForwardToVoicemail(GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemail),
-    ForwardToExtension(GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExtension),
-    ForwardToExternalContact(GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExternalContact),
-    ForwardToExternalNumber(GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExternalNumber),
-    ForwardToZoomContactCenter(GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToZoomContactCenter),
-    PlayAMessageThenDisconnect(GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnect),
-    ForwardToMicrosoftTeamsResourceAccount(GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccount),
+pub enum GetCallResponseCallHandlingSettingOverflowActionSetting {
+    ForwardToVoicemail(GetCallResponseOverflowActionSettingForwardToVoicemail),
+    ForwardToExtension(GetCallResponseOverflowActionSettingForwardToExtension),
+    ForwardToExternalContact(GetResponseOverflowActionSettingForwardToExternalContact),
+    ForwardToExternalNumber(GetResponseOverflowActionSettingForwardToExternalNumber),
+    ForwardToZoomContactCenter(GetResponseOverflowActionSettingForwardToZoomContactCenter),
+    PlayAMessageThenDisconnect(GetResponseOverflowActionSettingPlayAMessageThenDisconnect),
+    Variant7(GetCallQueueCallResponseOverflowActionSettingVariant7),
 }
 
-impl<'de> serde::Deserialize<'de>
-    for GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSetting
-{
+impl<'de> serde::Deserialize<'de> for GetCallResponseCallHandlingSettingOverflowActionSetting {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(d)?;
         let shapes: &[crate::typed::Shape] = &[
@@ -846,38 +1624,149 @@ impl<'de> serde::Deserialize<'de>
             3 => serde_json::from_value(value).map(Self::ForwardToExternalNumber),
             4 => serde_json::from_value(value).map(Self::ForwardToZoomContactCenter),
             5 => serde_json::from_value(value).map(Self::PlayAMessageThenDisconnect),
-            _ => serde_json::from_value(value).map(Self::ForwardToMicrosoftTeamsResourceAccount),
+            _ => serde_json::from_value(value).map(Self::Variant7),
         }
         .map_err(serde::de::Error::custom)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemail {
+#[derive(Debug, Clone)]
+pub struct GetCallResponseOverflowActionSettingForwardToVoicemail {
     pub connect_to_operator: Option<bool>,
-    pub leave_voicemail_instruction: Option<GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailLeaveVoicemailInstruction>,
-    pub leave_voicemail_to: Option<GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailLeaveVoicemailTo>,
-    pub operator_extension: Option<GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailOperatorExtension>,
-    pub voicemail_greeting: Option<GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailVoicemailGreeting>,
+    pub leave_voicemail_instruction:
+        Option<GetCallResponseForwardToVoicemailLeaveVoicemailInstruction>,
+    pub leave_voicemail_to: Option<GetCallQueueCallResponseForwardToVoicemailLeaveVoicemailTo>,
+    pub operator_extension: Option<GetCallQueueResponseForwardToVoicemailOperatorExtension>,
+    pub voicemail_greeting: Option<GetCallResponseForwardToVoicemailLeaveVoicemailInstruction>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailLeaveVoicemailInstruction
-{
+impl<'de> serde::Deserialize<'de> for GetCallResponseOverflowActionSettingForwardToVoicemail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallResponseOverflowActionSettingForwardToVoicemail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallResponseOverflowActionSettingForwardToVoicemail, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "connect_to_operator" => v0 = map.next_value()?,
+                        "leave_voicemail_instruction" => v1 = map.next_value()?,
+                        "leave_voicemail_to" => v2 = map.next_value()?,
+                        "operator_extension" => v3 = map.next_value()?,
+                        "voicemail_greeting" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallResponseOverflowActionSettingForwardToVoicemail {
+                    connect_to_operator: v0,
+                    leave_voicemail_instruction: v1,
+                    leave_voicemail_to: v2,
+                    operator_extension: v3,
+                    voicemail_greeting: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCallResponseForwardToVoicemailLeaveVoicemailInstruction {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailLeaveVoicemailTo {
+impl<'de> serde::Deserialize<'de> for GetCallResponseForwardToVoicemailLeaveVoicemailInstruction {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallResponseForwardToVoicemailLeaveVoicemailInstruction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallResponseForwardToVoicemailLeaveVoicemailInstruction, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_id" => v0 = map.next_value()?,
+                        "audio_name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallResponseForwardToVoicemailLeaveVoicemailInstruction {
+                    audio_id: v0,
+                    audio_name: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCallQueueCallResponseForwardToVoicemailLeaveVoicemailTo {
     pub extension_id: Option<String>,
     pub extension_name: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type: Option<GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailLeaveVoicemailToExtensionType>,
+    pub extension_type: Option<GetResponseForwardToVoicemailLeaveVoicemailToExtensionType>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCallQueueCallResponseForwardToVoicemailLeaveVoicemailTo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueueCallResponseForwardToVoicemailLeaveVoicemailTo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueueCallResponseForwardToVoicemailLeaveVoicemailTo, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_id" => v0 = map.next_value()?,
+                        "extension_name" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "extension_type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueueCallResponseForwardToVoicemailLeaveVoicemailTo {
+                    extension_id: v0,
+                    extension_name: v1,
+                    extension_number: v2,
+                    extension_type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailLeaveVoicemailToExtensionType {
+    response GetResponseForwardToVoicemailLeaveVoicemailToExtensionType {
         User = "user",
         AutoReceptionist = "autoReceptionist",
         CallQueue = "callQueue",
@@ -885,16 +1774,54 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailOperatorExtension {
+#[derive(Debug, Clone)]
+pub struct GetCallQueueResponseForwardToVoicemailOperatorExtension {
     pub extension_id: Option<String>,
     pub extension_name: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type: Option<GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailOperatorExtensionExtensionType>,
+    pub extension_type: Option<GetCallQueueCallResponseOperatorExtensionExtensionType>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCallQueueResponseForwardToVoicemailOperatorExtension {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueueResponseForwardToVoicemailOperatorExtension;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueueResponseForwardToVoicemailOperatorExtension, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_id" => v0 = map.next_value()?,
+                        "extension_name" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "extension_type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueueResponseForwardToVoicemailOperatorExtension {
+                    extension_id: v0,
+                    extension_name: v1,
+                    extension_number: v2,
+                    extension_type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailOperatorExtensionExtensionType {
+    response GetCallQueueCallResponseOperatorExtensionExtensionType {
         User = "user",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
@@ -905,118 +1832,343 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailVoicemailGreeting
-{
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
+#[derive(Debug, Clone)]
+pub struct GetCallResponseOverflowActionSettingForwardToExtension {
+    pub forward_to_extension: Option<GetCallQueueResponseForwardToVoicemailOperatorExtension>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExtension {
-    pub forward_to_extension: Option<GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExtensionForwardToExtension>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExtensionForwardToExtension {
-    pub extension_id: Option<String>,
-    pub extension_name: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExtensionForwardToExtensionExtensionType>,
-}
-
-crate::typed::string_enum! {
-    GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExtensionForwardToExtensionExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
+impl<'de> serde::Deserialize<'de> for GetCallResponseOverflowActionSettingForwardToExtension {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallResponseOverflowActionSettingForwardToExtension;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallResponseOverflowActionSettingForwardToExtension, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "forward_to_extension" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallResponseOverflowActionSettingForwardToExtension {
+                    forward_to_extension: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExternalContact {
-    pub forward_to_external_contact: Option<GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExternalContactForwardToExternalContact>,
+#[derive(Debug, Clone)]
+pub struct GetResponseOverflowActionSettingForwardToExternalContact {
+    pub forward_to_external_contact:
+        Option<GetCallQueueCallHandlingResponseForwardToExternalContact>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExternalContactForwardToExternalContact
-{
+impl<'de> serde::Deserialize<'de> for GetResponseOverflowActionSettingForwardToExternalContact {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseOverflowActionSettingForwardToExternalContact;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseOverflowActionSettingForwardToExternalContact, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "forward_to_external_contact" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseOverflowActionSettingForwardToExternalContact {
+                    forward_to_external_contact: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCallQueueCallHandlingResponseForwardToExternalContact {
     pub external_contact_email: Option<String>,
     pub external_contact_id: Option<String>,
     pub external_contact_name: Option<String>,
     pub phone_numbers: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExternalNumber
-{
+impl<'de> serde::Deserialize<'de> for GetCallQueueCallHandlingResponseForwardToExternalContact {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueueCallHandlingResponseForwardToExternalContact;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueueCallHandlingResponseForwardToExternalContact, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "external_contact_email" => v0 = map.next_value()?,
+                        "external_contact_id" => v1 = map.next_value()?,
+                        "external_contact_name" => v2 = map.next_value()?,
+                        "phone_numbers" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueueCallHandlingResponseForwardToExternalContact {
+                    external_contact_email: v0,
+                    external_contact_id: v1,
+                    external_contact_name: v2,
+                    phone_numbers: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetResponseOverflowActionSettingForwardToExternalNumber {
     pub forward_phone_number: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToZoomContactCenter
-{
+impl<'de> serde::Deserialize<'de> for GetResponseOverflowActionSettingForwardToExternalNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseOverflowActionSettingForwardToExternalNumber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseOverflowActionSettingForwardToExternalNumber, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "forward_phone_number" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseOverflowActionSettingForwardToExternalNumber {
+                    forward_phone_number: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetResponseOverflowActionSettingForwardToZoomContactCenter {
     pub zoom_contact_center_flow_name: Option<String>,
     pub zoom_contact_center_number: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnect {
-    pub message_greeting: Option<GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnectMessageGreeting>,
+impl<'de> serde::Deserialize<'de> for GetResponseOverflowActionSettingForwardToZoomContactCenter {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseOverflowActionSettingForwardToZoomContactCenter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseOverflowActionSettingForwardToZoomContactCenter, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "zoom_contact_center_flow_name" => v0 = map.next_value()?,
+                        "zoom_contact_center_number" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseOverflowActionSettingForwardToZoomContactCenter {
+                    zoom_contact_center_flow_name: v0,
+                    zoom_contact_center_number: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnectMessageGreeting
-{
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
+#[derive(Debug, Clone)]
+pub struct GetResponseOverflowActionSettingPlayAMessageThenDisconnect {
+    pub message_greeting: Option<GetCallResponseForwardToVoicemailLeaveVoicemailInstruction>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccount {
-    pub forward_to_teams: Option<GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccountForwardToTeams>,
+impl<'de> serde::Deserialize<'de> for GetResponseOverflowActionSettingPlayAMessageThenDisconnect {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseOverflowActionSettingPlayAMessageThenDisconnect;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseOverflowActionSettingPlayAMessageThenDisconnect, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "message_greeting" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseOverflowActionSettingPlayAMessageThenDisconnect {
+                    message_greeting: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccountForwardToTeams
-{
+#[derive(Debug, Clone)]
+pub struct GetCallQueueCallResponseOverflowActionSettingVariant7 {
+    pub forward_to_teams: Option<GetCallResponseOverflowActionSettingVariant7ForwardToTeams>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCallQueueCallResponseOverflowActionSettingVariant7 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueueCallResponseOverflowActionSettingVariant7;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueueCallResponseOverflowActionSettingVariant7, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "forward_to_teams" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueueCallResponseOverflowActionSettingVariant7 {
+                    forward_to_teams: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCallResponseOverflowActionSettingVariant7ForwardToTeams {
     pub teams_app_id: Option<String>,
     pub teams_voice_app_name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetCallResponseOverflowActionSettingVariant7ForwardToTeams {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallResponseOverflowActionSettingVariant7ForwardToTeams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallResponseOverflowActionSettingVariant7ForwardToTeams, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "teams_app_id" => v0 = map.next_value()?,
+                        "teams_voice_app_name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallResponseOverflowActionSettingVariant7ForwardToTeams {
+                    teams_app_id: v0,
+                    teams_voice_app_name: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetCallQueueCallHandlingSettingResponseGreetingSetting {
-    pub audio_while_connecting:
-        Option<GetCallQueueCallHandlingSettingResponseGreetingSettingAudioWhileConnecting>,
-    pub greeting_prompt:
-        Option<GetCallQueueCallHandlingSettingResponseGreetingSettingGreetingPrompt>,
-    pub music_on_hold: Option<GetCallQueueCallHandlingSettingResponseGreetingSettingMusicOnHold>,
+    pub audio_while_connecting: Option<GetCallResponseForwardToVoicemailLeaveVoicemailInstruction>,
+    pub greeting_prompt: Option<GetCallResponseForwardToVoicemailLeaveVoicemailInstruction>,
+    pub music_on_hold: Option<GetCallResponseForwardToVoicemailLeaveVoicemailInstruction>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueCallHandlingSettingResponseGreetingSettingAudioWhileConnecting {
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueCallHandlingSettingResponseGreetingSettingGreetingPrompt {
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueCallHandlingSettingResponseGreetingSettingMusicOnHold {
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
+impl<'de> serde::Deserialize<'de> for GetCallQueueCallHandlingSettingResponseGreetingSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueueCallHandlingSettingResponseGreetingSetting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueueCallHandlingSettingResponseGreetingSetting, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_while_connecting" => v0 = map.next_value()?,
+                        "greeting_prompt" => v1 = map.next_value()?,
+                        "music_on_hold" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueueCallHandlingSettingResponseGreetingSetting {
+                    audio_while_connecting: v0,
+                    greeting_prompt: v1,
+                    music_on_hold: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetCallQueueCallHandlingSettingHourType {
+    request GetCallQueueCallHandlingSettingHourType {
         BusinessHours = "business_hours",
         ClosedHours = "closed_hours",
         HolidayHours = "holiday_hours",
@@ -1033,8 +2185,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/GET/phone/call_queues/{callQueueId}/call_handling/settings>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetCallQueueCallHandlingSetting {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1046,7 +2199,7 @@ pub struct GetCallQueueCallHandlingSetting {
 }
 
 impl GetCallQueueCallHandlingSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_queue_id: impl Into<String>) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
@@ -1068,8 +2221,7 @@ pub struct UpdateCallQueueCallHandlingSettingBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_distribution_setting:
-        Option<UpdateCallQueueCallHandlingSettingBodyCallDistributionSetting>,
+    pub call_distribution_setting: Option<UpdateCallQueueCallHandlingBodyCallDistributionSetting>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_handling_setting: Option<UpdateCallQueueCallHandlingSettingBodyCallHandlingSetting>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1079,28 +2231,26 @@ pub struct UpdateCallQueueCallHandlingSettingBody {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueCallHandlingSettingBodyCallDistributionSetting {
+pub struct UpdateCallQueueCallHandlingBodyCallDistributionSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_members_to_set_own_business_hours: Option<bool>,
+    /// From `0` to `60`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_call_in_queue: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_wait_time:
-        Option<UpdateCallQueueCallHandlingSettingBodyCallDistributionSettingMaxWaitTime>,
+    pub max_wait_time: Option<UpdateCallQueueCallBodyCallDistributionSettingMaxWaitTime>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_calls_while_on_a_call: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ring_mode: Option<UpdateCallQueueCallHandlingSettingBodyCallDistributionSettingRingMode>,
+    pub ring_mode: Option<UpdateCallQueueCallBodyCallDistributionSettingRingMode>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ring_mode_setting:
-        Option<UpdateCallQueueCallHandlingSettingBodyCallDistributionSettingRingModeSetting>,
+    pub ring_mode_setting: Option<UpdateCallQueueBodyCallDistributionSettingRingModeSetting>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub wrap_up_time:
-        Option<UpdateCallQueueCallHandlingSettingBodyCallDistributionSettingWrapUpTime>,
+    pub wrap_up_time: Option<UpdateCallQueueCallBodyCallDistributionSettingWrapUpTime>,
 }
 
 crate::typed::int_enum! {
-    UpdateCallQueueCallHandlingSettingBodyCallDistributionSettingMaxWaitTime {
+    request UpdateCallQueueCallBodyCallDistributionSettingMaxWaitTime {
         V10 = 10,
         V15 = 15,
         V20 = 20,
@@ -1125,7 +2275,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::string_enum! {
-    UpdateCallQueueCallHandlingSettingBodyCallDistributionSettingRingMode {
+    request UpdateCallQueueCallBodyCallDistributionSettingRingMode {
         Simultaneous = "simultaneous",
         Sequential = "sequential",
         Rotating = "rotating",
@@ -1137,23 +2287,23 @@ crate::typed::string_enum! {
 
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
-pub enum UpdateCallQueueCallHandlingSettingBodyCallDistributionSettingRingModeSetting {
-    SequentialRotatingLongestIdle(UpdateCallQueueCallHandlingSettingBodyCallDistributionSettingRingModeSettingSequentialRotatingLongestIdle),
-    GroupRotating(UpdateCallQueueCallHandlingSettingBodyCallDistributionSettingRingModeSettingGroupRotating),
+pub enum UpdateCallQueueBodyCallDistributionSettingRingModeSetting {
+    SequentialRotatingLongestIdle(UpdateCallBodyRingModeSettingSequentialRotatingLongestIdle),
+    GroupRotating(UpdateCallQueueCallBodyRingModeSettingGroupRotating),
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueCallHandlingSettingBodyCallDistributionSettingRingModeSettingSequentialRotatingLongestIdle {
+pub struct UpdateCallBodyRingModeSettingSequentialRotatingLongestIdle {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub handle_multiple_calls: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ring_duration: Option<UpdateCallQueueCallHandlingSettingBodyCallDistributionSettingRingModeSettingSequentialRotatingLongestIdleRingDuration>,
+    pub ring_duration: Option<UpdateCallBodySequentialRotatingLongestIdleRingDuration>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_offline_device_phone_number: Option<bool>,
 }
 
 crate::typed::int_enum! {
-    UpdateCallQueueCallHandlingSettingBodyCallDistributionSettingRingModeSettingSequentialRotatingLongestIdleRingDuration {
+    request UpdateCallBodySequentialRotatingLongestIdleRingDuration {
         V10 = 10,
         V15 = 15,
         V20 = 20,
@@ -1169,31 +2319,16 @@ crate::typed::int_enum! {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueCallHandlingSettingBodyCallDistributionSettingRingModeSettingGroupRotating {
+pub struct UpdateCallQueueCallBodyRingModeSettingGroupRotating {
+    /// From `2` to `50`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ring_duration: Option<UpdateCallQueueCallHandlingSettingBodyCallDistributionSettingRingModeSettingGroupRotatingRingDuration>,
+    pub ring_duration: Option<UpdateCallBodySequentialRotatingLongestIdleRingDuration>,
 }
 
 crate::typed::int_enum! {
-    UpdateCallQueueCallHandlingSettingBodyCallDistributionSettingRingModeSettingGroupRotatingRingDuration {
-        V10 = 10,
-        V15 = 15,
-        V20 = 20,
-        V25 = 25,
-        V30 = 30,
-        V35 = 35,
-        V40 = 40,
-        V45 = 45,
-        V50 = 50,
-        V55 = 55,
-        V60 = 60,
-    }
-}
-
-crate::typed::int_enum! {
-    UpdateCallQueueCallHandlingSettingBodyCallDistributionSettingWrapUpTime {
+    request UpdateCallQueueCallBodyCallDistributionSettingWrapUpTime {
         V0 = 0,
         V10 = 10,
         V15 = 15,
@@ -1215,15 +2350,13 @@ crate::typed::int_enum! {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub overflow_action:
-        Option<UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowAction>,
+    pub overflow_action: Option<UpdateCallQueueCallBodyCallHandlingSettingOverflowAction>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub overflow_action_setting:
-        Option<UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSetting>,
+    pub overflow_action_setting: Option<UpdateCallBodyCallHandlingSettingOverflowActionSetting>,
 }
 
 crate::typed::string_enum! {
-    UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowAction {
+    request UpdateCallQueueCallBodyCallHandlingSettingOverflowAction {
         ForwardToVoicemail = "forward_to_voicemail",
         ForwardToExtension = "forward_to_extension",
         ForwardToExternalContact = "forward_to_external_contact",
@@ -1237,156 +2370,146 @@ crate::typed::string_enum! {
 
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
-pub enum UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSetting {
-    ForwardToVoicemail(UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemail),
-    ForwardToExtension(UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExtension),
-    ForwardToExternalContact(UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExternalContact),
-    ForwardToExternalNumber(UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExternalNumber),
-    ForwardToZoomContactCenter(UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToZoomContactCenter),
-    PlayAMessageThenDisconnect(UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnect),
-    ForwardToMicrosoftTeamsResourceAccount(UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccount),
+pub enum UpdateCallBodyCallHandlingSettingOverflowActionSetting {
+    ForwardToVoicemail(UpdateCallQueueBodyOverflowActionSettingForwardToVoicemail),
+    ForwardToExtension(UpdateCallQueueBodyOverflowActionSettingForwardToExtension),
+    ForwardToExternalContact(UpdateBodyOverflowActionSettingForwardToExternalContact),
+    ForwardToExternalNumber(UpdateCallBodyOverflowActionSettingForwardToExternalNumber),
+    ForwardToZoomContactCenter(UpdateBodyOverflowActionSettingForwardToZoomContactCenter),
+    PlayAMessageThenDisconnect(UpdateBodyOverflowActionSettingPlayAMessageThenDisconnect),
+    Variant7(UpdateBodyCallHandlingSettingOverflowActionSettingVariant7),
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemail {
+pub struct UpdateCallQueueBodyOverflowActionSettingForwardToVoicemail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connect_to_operator: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub leave_voicemail_instruction: Option<UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemailLeaveVoicemailInstruction>,
+    pub leave_voicemail_instruction:
+        Option<UpdateCallBodyForwardToVoicemailLeaveVoicemailInstruction>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub leave_voicemail_to: Option<UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemailLeaveVoicemailTo>,
+    pub leave_voicemail_to: Option<UpdateCallQueueCallBodyForwardToVoicemailLeaveVoicemailTo>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator_extension: Option<UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemailOperatorExtension>,
+    pub operator_extension: Option<UpdateCallQueueCallBodyForwardToVoicemailLeaveVoicemailTo>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub voicemail_greeting: Option<UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemailVoicemailGreeting>,
+    pub voicemail_greeting: Option<UpdateCallBodyForwardToVoicemailLeaveVoicemailInstruction>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemailLeaveVoicemailInstruction
-{
+pub struct UpdateCallBodyForwardToVoicemailLeaveVoicemailInstruction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemailLeaveVoicemailTo
-{
+pub struct UpdateCallQueueCallBodyForwardToVoicemailLeaveVoicemailTo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemailOperatorExtension
-{
+pub struct UpdateCallQueueBodyOverflowActionSettingForwardToExtension {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub extension_id: Option<String>,
+    pub forward_to_extension: Option<UpdateCallQueueBodyForwardToExtensionForwardToExtension>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemailVoicemailGreeting
-{
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExtension {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forward_to_extension: Option<UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExtensionForwardToExtension>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExtensionForwardToExtension
-{
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateCallQueueBodyForwardToExtensionForwardToExtension {
     pub extension_id: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExternalContact {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forward_to_external_contact: Option<UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExternalContactForwardToExternalContact>,
+impl UpdateCallQueueBodyForwardToExtensionForwardToExtension {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(extension_id: impl Into<String>) -> Self {
+        Self {
+            extension_id: extension_id.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExternalContactForwardToExternalContact
-{
+pub struct UpdateBodyOverflowActionSettingForwardToExternalContact {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forward_to_external_contact:
+        Option<UpdateBodyForwardToExternalContactForwardToExternalContact>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateBodyForwardToExternalContactForwardToExternalContact {
     pub external_contact_id: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExternalNumber
-{
+impl UpdateBodyForwardToExternalContactForwardToExternalContact {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(external_contact_id: impl Into<String>) -> Self {
+        Self {
+            external_contact_id: external_contact_id.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateCallBodyOverflowActionSettingForwardToExternalNumber {
     pub forward_phone_number: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToZoomContactCenter
-{
+impl UpdateCallBodyOverflowActionSettingForwardToExternalNumber {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(forward_phone_number: impl Into<String>) -> Self {
+        Self {
+            forward_phone_number: forward_phone_number.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateBodyOverflowActionSettingForwardToZoomContactCenter {
     pub zoom_contact_center_number: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnect {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message_greeting: Option<UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnectMessageGreeting>,
+impl UpdateBodyOverflowActionSettingForwardToZoomContactCenter {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(zoom_contact_center_number: impl Into<String>) -> Self {
+        Self {
+            zoom_contact_center_number: zoom_contact_center_number.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnectMessageGreeting
-{
+pub struct UpdateBodyOverflowActionSettingPlayAMessageThenDisconnect {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
+    pub message_greeting: Option<UpdateCallBodyForwardToVoicemailLeaveVoicemailInstruction>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccount {
+pub struct UpdateBodyCallHandlingSettingOverflowActionSettingVariant7 {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub forward_to_teams: Option<UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccountForwardToTeams>,
+    pub forward_to_teams: Option<UpdateCallBodyOverflowActionSettingVariant7ForwardToTeams>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccountForwardToTeams
-{
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateCallBodyOverflowActionSettingVariant7ForwardToTeams {
     pub teams_app_id: String,
+}
+
+impl UpdateCallBodyOverflowActionSettingVariant7ForwardToTeams {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(teams_app_id: impl Into<String>) -> Self {
+        Self {
+            teams_app_id: teams_app_id.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSettingBodyGreetingSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_while_connecting:
-        Option<UpdateCallQueueCallHandlingSettingBodyGreetingSettingAudioWhileConnecting>,
+    pub audio_while_connecting: Option<UpdateCallBodyForwardToVoicemailLeaveVoicemailInstruction>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub greeting_prompt:
-        Option<UpdateCallQueueCallHandlingSettingBodyGreetingSettingGreetingPrompt>,
+    pub greeting_prompt: Option<UpdateCallBodyForwardToVoicemailLeaveVoicemailInstruction>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub music_on_hold: Option<UpdateCallQueueCallHandlingSettingBodyGreetingSettingMusicOnHold>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueCallHandlingSettingBodyGreetingSettingAudioWhileConnecting {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueCallHandlingSettingBodyGreetingSettingGreetingPrompt {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueCallHandlingSettingBodyGreetingSettingMusicOnHold {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    UpdateCallQueueCallHandlingSettingHourType {
-        BusinessHours = "business_hours",
-        ClosedHours = "closed_hours",
-        HolidayHours = "holiday_hours",
-        BreakHours = "break_hours",
-    }
+    pub music_on_hold: Option<UpdateCallBodyForwardToVoicemailLeaveVoicemailInstruction>,
 }
 
 /// Update call queue call handling setting
@@ -1400,19 +2523,21 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/PATCH/phone/call_queues/{callQueueId}/call_handling/settings/{hourType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateCallQueueCallHandlingSetting {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
+    /// Zoom's name: `hourType`.
     #[serde(rename = "hourType")]
-    pub hour_type: UpdateCallQueueCallHandlingSettingHourType,
+    pub hour_type: GetCallQueueCallHandlingSettingHourType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<UpdateCallQueueCallHandlingSettingBody>,
 }
 
 impl UpdateCallQueueCallHandlingSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         call_queue_id: impl Into<String>,
-        hour_type: UpdateCallQueueCallHandlingSettingHourType,
+        hour_type: GetCallQueueCallHandlingSettingHourType,
     ) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
@@ -1428,25 +2553,84 @@ impl crate::typed::Endpoint for UpdateCallQueueCallHandlingSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListcustomgroupsofacallqueueResponse {
     pub custom_groups: Option<Vec<ListcustomgroupsofacallqueueResponseCustomGroups>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListcustomgroupsofacallqueueResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListcustomgroupsofacallqueueResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListcustomgroupsofacallqueueResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "custom_groups" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListcustomgroupsofacallqueueResponse { custom_groups: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListcustomgroupsofacallqueueResponseCustomGroups {
     pub custom_group_id: Option<String>,
     pub description: Option<String>,
-    pub members: Option<Vec<ListcustomgroupsofacallqueueResponseCustomGroupsMembers>>,
+    pub members: Option<Vec<GetCallQueueResponseCustomGroupRotatingCustomGroupsMembers>>,
     pub name: Option<String>,
     pub sequence: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListcustomgroupsofacallqueueResponseCustomGroupsMembers {
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub name: Option<String>,
+impl<'de> serde::Deserialize<'de> for ListcustomgroupsofacallqueueResponseCustomGroups {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListcustomgroupsofacallqueueResponseCustomGroups;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListcustomgroupsofacallqueueResponseCustomGroups, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "custom_group_id" => v0 = map.next_value()?,
+                        "description" => v1 = map.next_value()?,
+                        "members" => v2 = map.next_value()?,
+                        "name" => v3 = map.next_value()?,
+                        "sequence" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListcustomgroupsofacallqueueResponseCustomGroups {
+                    custom_group_id: v0,
+                    description: v1,
+                    members: v2,
+                    name: v3,
+                    sequence: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// List custom groups of a call queue
@@ -1458,14 +2642,15 @@ pub struct ListcustomgroupsofacallqueueResponseCustomGroupsMembers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/GET/phone/call_queues/{callQueueId}/custom_groups>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Listcustomgroupsofacallqueue {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
 }
 
 impl Listcustomgroupsofacallqueue {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_queue_id: impl Into<String>) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
@@ -1479,30 +2664,31 @@ impl crate::typed::Endpoint for Listcustomgroupsofacallqueue {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct CreateacustomgroupinacallqueueBody {
+    /// At most 256 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// At most 50 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub member_extension_ids: Option<Vec<String>>,
+    /// From 1 to 64 characters.
     pub name: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CreateacustomgroupinacallqueueResponse {
-    pub custom_group_id: Option<String>,
-    pub description: Option<String>,
-    pub members: Option<Vec<CreateacustomgroupinacallqueueResponseMembers>>,
-    pub name: Option<String>,
-    pub sequence: Option<i64>,
+impl CreateacustomgroupinacallqueueBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            description: None,
+            member_extension_ids: None,
+            name: name.into(),
+        }
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CreateacustomgroupinacallqueueResponseMembers {
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub name: Option<String>,
-}
+pub type CreateacustomgroupinacallqueueResponse =
+    GetResponseRingModeSettingCustomGroupRotatingCustomGroups;
 
 /// Create a custom group in a call queue
 ///
@@ -1513,20 +2699,20 @@ pub struct CreateacustomgroupinacallqueueResponseMembers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/POST/phone/call_queues/{callQueueId}/custom_groups>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Createacustomgroupinacallqueue {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<CreateacustomgroupinacallqueueBody>,
+    pub body: CreateacustomgroupinacallqueueBody,
 }
 
 impl Createacustomgroupinacallqueue {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(call_queue_id: impl Into<String>) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(call_queue_id: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
-            body: None,
+            body: CreateacustomgroupinacallqueueBody::new(name),
         }
     }
 }
@@ -1546,16 +2732,18 @@ impl crate::typed::Endpoint for Createacustomgroupinacallqueue {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/DELETE/phone/call_queues/{callQueueId}/custom_groups/{customGroupId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Deleteacustomgroup {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
+    /// Zoom's name: `customGroupId`.
     #[serde(rename = "customGroupId")]
     pub custom_group_id: String,
 }
 
 impl Deleteacustomgroup {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_queue_id: impl Into<String>, custom_group_id: impl Into<String>) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
@@ -1570,21 +2758,7 @@ impl crate::typed::Endpoint for Deleteacustomgroup {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetacustomgroupResponse {
-    pub custom_group_id: Option<String>,
-    pub description: Option<String>,
-    pub members: Option<Vec<GetacustomgroupResponseMembers>>,
-    pub name: Option<String>,
-    pub sequence: Option<i64>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetacustomgroupResponseMembers {
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub name: Option<String>,
-}
+pub type GetacustomgroupResponse = GetResponseRingModeSettingCustomGroupRotatingCustomGroups;
 
 /// Get call queue custom group detail
 ///
@@ -1595,16 +2769,18 @@ pub struct GetacustomgroupResponseMembers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/GET/phone/call_queues/{callQueueId}/custom_groups/{customGroupId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Getacustomgroup {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
+    /// Zoom's name: `customGroupId`.
     #[serde(rename = "customGroupId")]
     pub custom_group_id: String,
 }
 
 impl Getacustomgroup {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_queue_id: impl Into<String>, custom_group_id: impl Into<String>) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
@@ -1621,13 +2797,15 @@ impl crate::typed::Endpoint for Getacustomgroup {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateacustomgroupBody {
+    /// At most 256 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// From 1 to 64 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct UpdateacustomgroupResponse {
     pub custom_group_id: Option<String>,
     pub description: Option<String>,
@@ -1636,11 +2814,85 @@ pub struct UpdateacustomgroupResponse {
     pub sequence: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for UpdateacustomgroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateacustomgroupResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateacustomgroupResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "custom_group_id" => v0 = map.next_value()?,
+                        "description" => v1 = map.next_value()?,
+                        "members" => v2 = map.next_value()?,
+                        "name" => v3 = map.next_value()?,
+                        "sequence" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(UpdateacustomgroupResponse {
+                    custom_group_id: v0,
+                    description: v1,
+                    members: v2,
+                    name: v3,
+                    sequence: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct UpdateacustomgroupResponseMembers {
     pub extension_id: Option<String>,
     pub extension_number: Option<String>,
     pub name: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateacustomgroupResponseMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateacustomgroupResponseMembers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateacustomgroupResponseMembers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_id" => v0 = map.next_value()?,
+                        "extension_number" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(UpdateacustomgroupResponseMembers {
+                    extension_id: v0,
+                    extension_number: v1,
+                    name: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Update a custom group
@@ -1652,10 +2904,12 @@ pub struct UpdateacustomgroupResponseMembers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/PATCH/phone/call_queues/{callQueueId}/custom_groups/{customGroupId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Updateacustomgroup {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
+    /// Zoom's name: `customGroupId`.
     #[serde(rename = "customGroupId")]
     pub custom_group_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1663,7 +2917,7 @@ pub struct Updateacustomgroup {
 }
 
 impl Updateacustomgroup {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_queue_id: impl Into<String>, custom_group_id: impl Into<String>) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
@@ -1679,9 +2933,19 @@ impl crate::typed::Endpoint for Updateacustomgroup {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddmemberstoacustomgroupBody {
+    /// From 1 to 50 items.
     pub member_extension_ids: Vec<String>,
+}
+
+impl AddmemberstoacustomgroupBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(member_extension_ids: Vec<String>) -> Self {
+        Self {
+            member_extension_ids,
+        }
+    }
 }
 
 /// Add members to a custom group
@@ -1693,23 +2957,28 @@ pub struct AddmemberstoacustomgroupBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/POST/phone/call_queues/{callQueueId}/custom_groups/{customGroupId}/members>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Addmemberstoacustomgroup {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
+    /// Zoom's name: `customGroupId`.
     #[serde(rename = "customGroupId")]
     pub custom_group_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<AddmemberstoacustomgroupBody>,
+    pub body: AddmemberstoacustomgroupBody,
 }
 
 impl Addmemberstoacustomgroup {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(call_queue_id: impl Into<String>, custom_group_id: impl Into<String>) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(
+        call_queue_id: impl Into<String>,
+        custom_group_id: impl Into<String>,
+        member_extension_ids: Vec<String>,
+    ) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
             custom_group_id: custom_group_id.into(),
-            body: None,
+            body: AddmemberstoacustomgroupBody::new(member_extension_ids),
         }
     }
 }
@@ -1729,18 +2998,21 @@ impl crate::typed::Endpoint for Addmemberstoacustomgroup {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/DELETE/phone/call_queues/{callQueueId}/custom_groups/{customGroupId}/members/{extensionId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Removeamemberfromacustomgroup {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
+    /// Zoom's name: `customGroupId`.
     #[serde(rename = "customGroupId")]
     pub custom_group_id: String,
+    /// Zoom's name: `extensionId`.
     #[serde(rename = "extensionId")]
     pub extension_id: String,
 }
 
 impl Removeamemberfromacustomgroup {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         call_queue_id: impl Into<String>,
         custom_group_id: impl Into<String>,
@@ -1769,14 +3041,15 @@ impl crate::typed::Endpoint for Removeamemberfromacustomgroup {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/DELETE/phone/call_queues/{callQueueId}/members>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UnassignAllMembers {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
 }
 
 impl UnassignAllMembers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_queue_id: impl Into<String>) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
@@ -1790,27 +3063,99 @@ impl crate::typed::Endpoint for UnassignAllMembers {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListCallQueueMembersResponse {
+    /// At most 300 items.
     pub call_queue_members: Option<Vec<ListCallQueueMembersResponseCallQueueMembers>>,
     pub next_page_token: Option<String>,
+    /// At most `300`.
     pub page_size: Option<i64>,
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListCallQueueMembersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCallQueueMembersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCallQueueMembersResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_queue_members" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListCallQueueMembersResponse {
+                    call_queue_members: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListCallQueueMembersResponseCallQueueMembers {
     pub extension_id: Option<String>,
     pub id: Option<String>,
-    pub level: Option<ListCallQueueMembersResponseCallQueueMembersLevel>,
+    pub level: Option<GetACallResponsePolicyVoicemailAccessMembersAccessUserType>,
     pub name: Option<String>,
     pub receive_call: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    ListCallQueueMembersResponseCallQueueMembersLevel {
-        CommonArea = "commonArea",
-        User = "user",
+impl<'de> serde::Deserialize<'de> for ListCallQueueMembersResponseCallQueueMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCallQueueMembersResponseCallQueueMembers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCallQueueMembersResponseCallQueueMembers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_id" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "level" => v2 = map.next_value()?,
+                        "name" => v3 = map.next_value()?,
+                        "receive_call" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListCallQueueMembersResponseCallQueueMembers {
+                    extension_id: v0,
+                    id: v1,
+                    level: v2,
+                    name: v3,
+                    receive_call: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -1824,18 +3169,20 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/GET/phone/call_queues/{callQueueId}/members>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ListCallQueueMembers {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// At least `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
 impl ListCallQueueMembers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_queue_id: impl Into<String>) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
@@ -1854,23 +3201,7 @@ impl crate::typed::Endpoint for ListCallQueueMembers {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddMembersToCallQueueBody {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<AddMembersToCallQueueBodyMembers>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddMembersToCallQueueBodyMembers {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub common_area_ids: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub users: Option<Vec<AddMembersToCallQueueBodyMembersUsers>>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddMembersToCallQueueBodyMembersUsers {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub members: Option<CreateCallQueueBodyMembers>,
 }
 
 /// Add members to a call queue
@@ -1882,8 +3213,9 @@ pub struct AddMembersToCallQueueBodyMembersUsers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/POST/phone/call_queues/{callQueueId}/members>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddMembersToCallQueue {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1891,7 +3223,7 @@ pub struct AddMembersToCallQueue {
 }
 
 impl AddMembersToCallQueue {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_queue_id: impl Into<String>) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
@@ -1915,16 +3247,18 @@ impl crate::typed::Endpoint for AddMembersToCallQueue {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/DELETE/phone/call_queues/{callQueueId}/members/{memberId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UnassignMemberFromCallQueue {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
+    /// Zoom's name: `memberId`.
     #[serde(rename = "memberId")]
     pub member_id: String,
 }
 
 impl UnassignMemberFromCallQueue {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_queue_id: impl Into<String>, member_id: impl Into<String>) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
@@ -1948,14 +3282,15 @@ impl crate::typed::Endpoint for UnassignMemberFromCallQueue {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/DELETE/phone/call_queues/{callQueueId}/phone_numbers>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UnassignAPhoneNumCallQueue {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
 }
 
 impl UnassignAPhoneNumCallQueue {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_queue_id: impl Into<String>) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
@@ -1971,6 +3306,7 @@ impl crate::typed::Endpoint for UnassignAPhoneNumCallQueue {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignPhoneToCallQueueBody {
+    /// At most 50 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<AssignPhoneToCallQueueBodyPhoneNumbers>>,
 }
@@ -1992,8 +3328,9 @@ pub struct AssignPhoneToCallQueueBodyPhoneNumbers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/POST/phone/call_queues/{callQueueId}/phone_numbers>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AssignPhoneToCallQueue {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2001,7 +3338,7 @@ pub struct AssignPhoneToCallQueue {
 }
 
 impl AssignPhoneToCallQueue {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_queue_id: impl Into<String>) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
@@ -2025,16 +3362,18 @@ impl crate::typed::Endpoint for AssignPhoneToCallQueue {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/DELETE/phone/call_queues/{callQueueId}/phone_numbers/{phoneNumberId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UnAssignPhoneNumCallQueue {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
+    /// Zoom's name: `phoneNumberId`.
     #[serde(rename = "phoneNumberId")]
     pub phone_number_id: String,
 }
 
 impl UnAssignPhoneNumCallQueue {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_queue_id: impl Into<String>, phone_number_id: impl Into<String>) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
@@ -2049,34 +3388,131 @@ impl crate::typed::Endpoint for UnAssignPhoneNumCallQueue {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallQueuePolicyResponse {
     pub ad_hoc_call_recording_for_members:
         Option<GetCallQueuePolicyResponseAdHocCallRecordingForMembers>,
     pub auto_answer_call_queue_calls: Option<GetCallQueuePolicyResponseAutoAnswerCallQueueCalls>,
     pub auto_call_recording: Option<GetCallQueuePolicyResponseAutoCallRecording>,
     pub auto_delete_data_after_retention_duration:
-        Option<GetCallQueuePolicyResponseAutoDeleteDataAfterRetentionDuration>,
-    pub block_calls_without_caller_id: Option<GetCallQueuePolicyResponseBlockCallsWithoutCallerId>,
+        Option<GetCallQueueResponseAutoDeleteDataAfterRetentionDuration>,
+    pub block_calls_without_caller_id: Option<GetCallQueuePolicyResponseAutoAnswerCallQueueCalls>,
     pub call_queue_opt_out_reason: Option<GetCallQueuePolicyResponseCallQueueOptOutReason>,
-    pub call_queue_pickup_code: Option<GetCallQueuePolicyResponseCallQueuePickupCode>,
+    pub call_queue_pickup_code: Option<GetCallQueuePolicyResponseAdHocCallRecordingForMembers>,
     pub call_screening: Option<GetCallQueuePolicyResponseCallScreening>,
     pub online_fax: Option<GetCallQueuePolicyResponseOnlineFax>,
     pub sms: Option<GetCallQueuePolicyResponseSms>,
     pub sms_auto_reply: Option<GetCallQueuePolicyResponseSmsAutoReply>,
     pub sms_template: Option<GetCallQueuePolicyResponseSmsTemplate>,
-    pub team_sms_thread_summary: Option<GetCallQueuePolicyResponseTeamSmsThreadSummary>,
+    pub team_sms_thread_summary: Option<GetCallQueuePolicyResponseAutoAnswerCallQueueCalls>,
     pub voicemail_notification_by_email:
         Option<GetCallQueuePolicyResponseVoicemailNotificationByEmail>,
-    pub voicemail_transcription: Option<GetCallQueuePolicyResponseVoicemailTranscription>,
+    pub voicemail_transcription: Option<GetCallQueuePolicyResponseAutoAnswerCallQueueCalls>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetCallQueuePolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueuePolicyResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueuePolicyResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "ad_hoc_call_recording_for_members" => v0 = map.next_value()?,
+                        "auto_answer_call_queue_calls" => v1 = map.next_value()?,
+                        "auto_call_recording" => v2 = map.next_value()?,
+                        "auto_delete_data_after_retention_duration" => v3 = map.next_value()?,
+                        "block_calls_without_caller_id" => v4 = map.next_value()?,
+                        "call_queue_opt_out_reason" => v5 = map.next_value()?,
+                        "call_queue_pickup_code" => v6 = map.next_value()?,
+                        "call_screening" => v7 = map.next_value()?,
+                        "online_fax" => v8 = map.next_value()?,
+                        "sms" => v9 = map.next_value()?,
+                        "sms_auto_reply" => v10 = map.next_value()?,
+                        "sms_template" => v11 = map.next_value()?,
+                        "team_sms_thread_summary" => v12 = map.next_value()?,
+                        "voicemail_notification_by_email" => v13 = map.next_value()?,
+                        "voicemail_transcription" => v14 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueuePolicyResponse {
+                    ad_hoc_call_recording_for_members: v0,
+                    auto_answer_call_queue_calls: v1,
+                    auto_call_recording: v2,
+                    auto_delete_data_after_retention_duration: v3,
+                    block_calls_without_caller_id: v4,
+                    call_queue_opt_out_reason: v5,
+                    call_queue_pickup_code: v6,
+                    call_screening: v7,
+                    online_fax: v8,
+                    sms: v9,
+                    sms_auto_reply: v10,
+                    sms_template: v11,
+                    team_sms_thread_summary: v12,
+                    voicemail_notification_by_email: v13,
+                    voicemail_transcription: v14,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetCallQueuePolicyResponseAdHocCallRecordingForMembers {
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetCallQueuePolicyResponseAdHocCallRecordingForMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueuePolicyResponseAdHocCallRecordingForMembers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueuePolicyResponseAdHocCallRecordingForMembers, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueuePolicyResponseAdHocCallRecordingForMembers { enable: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetCallQueuePolicyResponseAutoAnswerCallQueueCalls {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -2084,75 +3520,224 @@ pub struct GetCallQueuePolicyResponseAutoAnswerCallQueueCalls {
     pub modified: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetCallQueuePolicyResponseAutoAnswerCallQueueCalls {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueuePolicyResponseAutoAnswerCallQueueCalls;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueuePolicyResponseAutoAnswerCallQueueCalls, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "modified" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueuePolicyResponseAutoAnswerCallQueueCalls {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    modified: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetCallQueuePolicyResponseAutoAnswerCallQueueCallsLockedBy {
+    response GetCallQueuePolicyResponseAutoAnswerCallQueueCallsLockedBy {
         Invalid = "invalid",
         Account = "account",
         Site = "site",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallQueuePolicyResponseAutoCallRecording {
     pub allow_stop_resume_recording: Option<bool>,
     pub disconnect_on_recording_failure: Option<bool>,
     pub enable: Option<bool>,
     pub inbound_audio_notification:
-        Option<GetCallQueuePolicyResponseAutoCallRecordingInboundAudioNotification>,
+        Option<GetCallResponseAutoCallRecordingInboundAudioNotification>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetCallQueuePolicyResponseAutoCallRecordingLockedBy>,
+    pub locked_by: Option<GetCallQueuePolicyResponseAutoAnswerCallQueueCallsLockedBy>,
     pub modified: Option<bool>,
     pub outbound_audio_notification:
-        Option<GetCallQueuePolicyResponseAutoCallRecordingOutboundAudioNotification>,
+        Option<GetCallResponseAutoCallRecordingInboundAudioNotification>,
     pub play_recording_beep_tone:
-        Option<GetCallQueuePolicyResponseAutoCallRecordingPlayRecordingBeepTone>,
+        Option<GetCallQueueResponseAutoCallRecordingPlayRecordingBeepTone>,
     pub recording_calls: Option<GetCallQueuePolicyResponseAutoCallRecordingRecordingCalls>,
     pub recording_transcription: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueuePolicyResponseAutoCallRecordingInboundAudioNotification {
-    pub recording_explicit_consent: Option<bool>,
-    pub recording_start_prompt: Option<bool>,
-    pub recording_start_prompt_audio_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    GetCallQueuePolicyResponseAutoCallRecordingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetCallQueuePolicyResponseAutoCallRecording {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueuePolicyResponseAutoCallRecording;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueuePolicyResponseAutoCallRecording, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_stop_resume_recording" => v0 = map.next_value()?,
+                        "disconnect_on_recording_failure" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "inbound_audio_notification" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        "modified" => v6 = map.next_value()?,
+                        "outbound_audio_notification" => v7 = map.next_value()?,
+                        "play_recording_beep_tone" => v8 = map.next_value()?,
+                        "recording_calls" => v9 = map.next_value()?,
+                        "recording_transcription" => v10 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueuePolicyResponseAutoCallRecording {
+                    allow_stop_resume_recording: v0,
+                    disconnect_on_recording_failure: v1,
+                    enable: v2,
+                    inbound_audio_notification: v3,
+                    locked: v4,
+                    locked_by: v5,
+                    modified: v6,
+                    outbound_audio_notification: v7,
+                    play_recording_beep_tone: v8,
+                    recording_calls: v9,
+                    recording_transcription: v10,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueuePolicyResponseAutoCallRecordingOutboundAudioNotification {
+#[derive(Debug, Clone)]
+pub struct GetCallResponseAutoCallRecordingInboundAudioNotification {
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
     pub recording_start_prompt_audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueuePolicyResponseAutoCallRecordingPlayRecordingBeepTone {
+impl<'de> serde::Deserialize<'de> for GetCallResponseAutoCallRecordingInboundAudioNotification {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallResponseAutoCallRecordingInboundAudioNotification;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallResponseAutoCallRecordingInboundAudioNotification, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "recording_explicit_consent" => v0 = map.next_value()?,
+                        "recording_start_prompt" => v1 = map.next_value()?,
+                        "recording_start_prompt_audio_id" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallResponseAutoCallRecordingInboundAudioNotification {
+                    recording_explicit_consent: v0,
+                    recording_start_prompt: v1,
+                    recording_start_prompt_audio_id: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCallQueueResponseAutoCallRecordingPlayRecordingBeepTone {
     pub enable: Option<bool>,
-    pub play_beep_member:
-        Option<GetCallQueuePolicyResponseAutoCallRecordingPlayRecordingBeepTonePlayBeepMember>,
-    pub play_beep_time_interval: Option<
-        GetCallQueuePolicyResponseAutoCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval,
-    >,
-    pub play_beep_volume:
-        Option<GetCallQueuePolicyResponseAutoCallRecordingPlayRecordingBeepTonePlayBeepVolume>,
+    pub play_beep_member: Option<GetCallQueueResponsePlayRecordingBeepTonePlayBeepMember>,
+    pub play_beep_time_interval: Option<GetCallResponsePlayRecordingBeepTonePlayBeepTimeInterval>,
+    pub play_beep_volume: Option<GetCallQueueResponsePlayRecordingBeepTonePlayBeepVolume>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCallQueueResponseAutoCallRecordingPlayRecordingBeepTone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueueResponseAutoCallRecordingPlayRecordingBeepTone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueueResponseAutoCallRecordingPlayRecordingBeepTone, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "play_beep_member" => v1 = map.next_value()?,
+                        "play_beep_time_interval" => v2 = map.next_value()?,
+                        "play_beep_volume" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueueResponseAutoCallRecordingPlayRecordingBeepTone {
+                    enable: v0,
+                    play_beep_member: v1,
+                    play_beep_time_interval: v2,
+                    play_beep_volume: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetCallQueuePolicyResponseAutoCallRecordingPlayRecordingBeepTonePlayBeepMember {
+    response GetCallQueueResponsePlayRecordingBeepTonePlayBeepMember {
         AllMember = "allMember",
         RecordingSide = "recordingSide",
     }
 }
 
 crate::typed::int_enum! {
-    GetCallQueuePolicyResponseAutoCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval {
+    response GetCallResponsePlayRecordingBeepTonePlayBeepTimeInterval {
         V5 = 5,
         V10 = 10,
         V15 = 15,
@@ -2165,7 +3750,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    GetCallQueuePolicyResponseAutoCallRecordingPlayRecordingBeepTonePlayBeepVolume {
+    response GetCallQueueResponsePlayRecordingBeepTonePlayBeepVolume {
         V0 = 0,
         V20 = 20,
         V40 = 40,
@@ -2176,48 +3761,128 @@ crate::typed::int_enum! {
 }
 
 crate::typed::string_enum! {
-    GetCallQueuePolicyResponseAutoCallRecordingRecordingCalls {
+    response GetCallQueuePolicyResponseAutoCallRecordingRecordingCalls {
         InboundAndOutbound = "inbound_and_outbound",
         Inbound = "inbound",
         Outbound = "outbound",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueuePolicyResponseAutoDeleteDataAfterRetentionDuration {
-    pub delete_type:
-        Option<GetCallQueuePolicyResponseAutoDeleteDataAfterRetentionDurationDeleteType>,
+#[derive(Debug, Clone)]
+pub struct GetCallQueueResponseAutoDeleteDataAfterRetentionDuration {
+    pub delete_type: Option<GetResponseAutoDeleteDataAfterRetentionDurationDeleteType>,
     pub enable: Option<bool>,
-    pub items: Option<Vec<GetCallQueuePolicyResponseAutoDeleteDataAfterRetentionDurationItems>>,
+    pub items: Option<Vec<GetCallResponseAutoDeleteDataAfterRetentionDurationItems>>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetCallQueuePolicyResponseAutoDeleteDataAfterRetentionDurationLockedBy>,
+    pub locked_by: Option<GetCallQueuePolicyResponseAutoAnswerCallQueueCallsLockedBy>,
     pub modified: Option<bool>,
     pub permanently_delete_after_days: Option<i64>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetCallQueueResponseAutoDeleteDataAfterRetentionDuration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueueResponseAutoDeleteDataAfterRetentionDuration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueueResponseAutoDeleteDataAfterRetentionDuration, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "delete_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "items" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        "permanently_delete_after_days" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueueResponseAutoDeleteDataAfterRetentionDuration {
+                    delete_type: v0,
+                    enable: v1,
+                    items: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                    permanently_delete_after_days: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    GetCallQueuePolicyResponseAutoDeleteDataAfterRetentionDurationDeleteType {
+    response GetResponseAutoDeleteDataAfterRetentionDurationDeleteType {
         V1 = 1,
         V2 = 2,
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueuePolicyResponseAutoDeleteDataAfterRetentionDurationItems {
+#[derive(Debug, Clone)]
+pub struct GetCallResponseAutoDeleteDataAfterRetentionDurationItems {
     pub duration: Option<i64>,
-    pub time_unit:
-        Option<GetCallQueuePolicyResponseAutoDeleteDataAfterRetentionDurationItemsTimeUnit>,
-    pub r#type: Option<GetCallQueuePolicyResponseAutoDeleteDataAfterRetentionDurationItemsType>,
+    pub time_unit: Option<GetCallQueuePolicyResponseItemsTimeUnit>,
+    pub r#type: Option<GetResponseAutoDeleteDataAfterRetentionDurationItemsType>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCallResponseAutoDeleteDataAfterRetentionDurationItems {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallResponseAutoDeleteDataAfterRetentionDurationItems;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallResponseAutoDeleteDataAfterRetentionDurationItems, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "duration" => v0 = map.next_value()?,
+                        "time_unit" => v1 = map.next_value()?,
+                        "type" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallResponseAutoDeleteDataAfterRetentionDurationItems {
+                    duration: v0,
+                    time_unit: v1,
+                    r#type: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetCallQueuePolicyResponseAutoDeleteDataAfterRetentionDurationItemsTimeUnit {
+    response GetCallQueuePolicyResponseItemsTimeUnit {
         Day = "day",
     }
 }
 
 crate::typed::string_enum! {
-    GetCallQueuePolicyResponseAutoDeleteDataAfterRetentionDurationItemsType {
+    response GetResponseAutoDeleteDataAfterRetentionDurationItemsType {
         CallLog = "callLog",
         AutomaticRecording = "automaticRecording",
         Voicemail = "voicemail",
@@ -2226,78 +3891,148 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    GetCallQueuePolicyResponseAutoDeleteDataAfterRetentionDurationLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueuePolicyResponseBlockCallsWithoutCallerId {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetCallQueuePolicyResponseBlockCallsWithoutCallerIdLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetCallQueuePolicyResponseBlockCallsWithoutCallerIdLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallQueuePolicyResponseCallQueueOptOutReason {
     pub call_queue_opt_out_reasons_list:
-        Option<Vec<GetCallQueuePolicyResponseCallQueueOptOutReasonCallQueueOptOutReasonsList>>,
+        Option<Vec<GetResponseCallQueueOptOutReasonCallQueueOptOutReasonsList>>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetCallQueuePolicyResponseCallQueueOptOutReasonLockedBy>,
+    pub locked_by: Option<GetCallQueuePolicyResponseAutoAnswerCallQueueCallsLockedBy>,
     pub modified: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueuePolicyResponseCallQueueOptOutReasonCallQueueOptOutReasonsList {
+impl<'de> serde::Deserialize<'de> for GetCallQueuePolicyResponseCallQueueOptOutReason {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueuePolicyResponseCallQueueOptOutReason;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueuePolicyResponseCallQueueOptOutReason, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_queue_opt_out_reasons_list" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueuePolicyResponseCallQueueOptOutReason {
+                    call_queue_opt_out_reasons_list: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetResponseCallQueueOptOutReasonCallQueueOptOutReasonsList {
     pub code: Option<String>,
     pub enable: Option<bool>,
     pub system: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetCallQueuePolicyResponseCallQueueOptOutReasonLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetResponseCallQueueOptOutReasonCallQueueOptOutReasonsList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseCallQueueOptOutReasonCallQueueOptOutReasonsList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseCallQueueOptOutReasonCallQueueOptOutReasonsList, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "system" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseCallQueueOptOutReasonCallQueueOptOutReasonsList {
+                    code: v0,
+                    enable: v1,
+                    system: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueuePolicyResponseCallQueuePickupCode {
-    pub enable: Option<bool>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallQueuePolicyResponseCallScreening {
     pub enable: Option<bool>,
     pub exclude_user_company_contacts: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetCallQueuePolicyResponseCallScreeningLockedBy>,
+    pub locked_by: Option<GetCallQueuePolicyResponseAutoAnswerCallQueueCallsLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetCallQueuePolicyResponseCallScreeningLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetCallQueuePolicyResponseCallScreening {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueuePolicyResponseCallScreening;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueuePolicyResponseCallScreening, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "exclude_user_company_contacts" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueuePolicyResponseCallScreening {
+                    enable: v0,
+                    exclude_user_company_contacts: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallQueuePolicyResponseOnlineFax {
     pub enable: Option<bool>,
     pub enable_outbound_fax_transmission_report: Option<bool>,
@@ -2305,87 +4040,261 @@ pub struct GetCallQueuePolicyResponseOnlineFax {
     pub fax_notification_email_list: Option<Vec<String>>,
     pub include_fax_as_attachment: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetCallQueuePolicyResponseOnlineFaxLockedBy>,
+    pub locked_by: Option<GetCallQueuePolicyResponseAutoAnswerCallQueueCallsLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetCallQueuePolicyResponseOnlineFaxLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetCallQueuePolicyResponseOnlineFax {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueuePolicyResponseOnlineFax;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueuePolicyResponseOnlineFax, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "enable_outbound_fax_transmission_report" => v1 = map.next_value()?,
+                        "fax_notification_by_email" => v2 = map.next_value()?,
+                        "fax_notification_email_list" => v3 = map.next_value()?,
+                        "include_fax_as_attachment" => v4 = map.next_value()?,
+                        "locked" => v5 = map.next_value()?,
+                        "locked_by" => v6 = map.next_value()?,
+                        "modified" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueuePolicyResponseOnlineFax {
+                    enable: v0,
+                    enable_outbound_fax_transmission_report: v1,
+                    fax_notification_by_email: v2,
+                    fax_notification_email_list: v3,
+                    include_fax_as_attachment: v4,
+                    locked: v5,
+                    locked_by: v6,
+                    modified: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallQueuePolicyResponseSms {
     pub enable: Option<bool>,
     pub international_sms: Option<bool>,
     pub international_sms_countries: Option<Vec<String>>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetCallQueuePolicyResponseSmsLockedBy>,
+    pub locked_by: Option<GetCallQueuePolicyResponseAutoAnswerCallQueueCallsLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetCallQueuePolicyResponseSmsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetCallQueuePolicyResponseSms {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueuePolicyResponseSms;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueuePolicyResponseSms, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "international_sms" => v1 = map.next_value()?,
+                        "international_sms_countries" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueuePolicyResponseSms {
+                    enable: v0,
+                    international_sms: v1,
+                    international_sms_countries: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallQueuePolicyResponseSmsAutoReply {
     pub auto_reply_for_inbound_message:
-        Option<GetCallQueuePolicyResponseSmsAutoReplyAutoReplyForInboundMessage>,
+        Option<GetCallQueueResponseSmsAutoReplyAutoReplyForInboundMessage>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetCallQueuePolicyResponseSmsAutoReplyLockedBy>,
+    pub locked_by: Option<GetCallQueuePolicyResponseAutoAnswerCallQueueCallsLockedBy>,
     pub modified: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueuePolicyResponseSmsAutoReplyAutoReplyForInboundMessage {
+impl<'de> serde::Deserialize<'de> for GetCallQueuePolicyResponseSmsAutoReply {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueuePolicyResponseSmsAutoReply;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueuePolicyResponseSmsAutoReply, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "auto_reply_for_inbound_message" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueuePolicyResponseSmsAutoReply {
+                    auto_reply_for_inbound_message: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCallQueueResponseSmsAutoReplyAutoReplyForInboundMessage {
     pub active: Option<bool>,
     pub content: Option<String>,
-    pub trigger_event_type:
-        Option<GetCallQueuePolicyResponseSmsAutoReplyAutoReplyForInboundMessageTriggerEventType>,
+    pub trigger_event_type: Option<GetCallResponseAutoReplyForInboundMessageTriggerEventType>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCallQueueResponseSmsAutoReplyAutoReplyForInboundMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueueResponseSmsAutoReplyAutoReplyForInboundMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueueResponseSmsAutoReplyAutoReplyForInboundMessage, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "active" => v0 = map.next_value()?,
+                        "content" => v1 = map.next_value()?,
+                        "trigger_event_type" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueueResponseSmsAutoReplyAutoReplyForInboundMessage {
+                    active: v0,
+                    content: v1,
+                    trigger_event_type: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetCallQueuePolicyResponseSmsAutoReplyAutoReplyForInboundMessageTriggerEventType {
+    response GetCallResponseAutoReplyForInboundMessageTriggerEventType {
         ClosedHours = "closed_hours",
         Always = "always",
     }
 }
 
-crate::typed::string_enum! {
-    GetCallQueuePolicyResponseSmsAutoReplyLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallQueuePolicyResponseSmsTemplate {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetCallQueuePolicyResponseSmsTemplateLockedBy>,
+    pub locked_by: Option<GetCallQueuePolicyResponseAutoAnswerCallQueueCallsLockedBy>,
     pub modified: Option<bool>,
     pub sms_template_list: Option<Vec<GetCallQueuePolicyResponseSmsTemplateSmsTemplateList>>,
 }
 
-crate::typed::string_enum! {
-    GetCallQueuePolicyResponseSmsTemplateLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetCallQueuePolicyResponseSmsTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueuePolicyResponseSmsTemplate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueuePolicyResponseSmsTemplate, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "modified" => v3 = map.next_value()?,
+                        "sms_template_list" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueuePolicyResponseSmsTemplate {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    modified: v3,
+                    sms_template_list: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallQueuePolicyResponseSmsTemplateSmsTemplateList {
     pub active: Option<bool>,
     pub content: Option<String>,
@@ -2394,23 +4303,48 @@ pub struct GetCallQueuePolicyResponseSmsTemplateSmsTemplateList {
     pub sms_template_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueuePolicyResponseTeamSmsThreadSummary {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetCallQueuePolicyResponseTeamSmsThreadSummaryLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetCallQueuePolicyResponseTeamSmsThreadSummaryLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetCallQueuePolicyResponseSmsTemplateSmsTemplateList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueuePolicyResponseSmsTemplateSmsTemplateList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueuePolicyResponseSmsTemplateSmsTemplateList, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "active" => v0 = map.next_value()?,
+                        "content" => v1 = map.next_value()?,
+                        "description" => v2 = map.next_value()?,
+                        "name" => v3 = map.next_value()?,
+                        "sms_template_id" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueuePolicyResponseSmsTemplateSmsTemplateList {
+                    active: v0,
+                    content: v1,
+                    description: v2,
+                    name: v3,
+                    sms_template_id: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallQueuePolicyResponseVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub forward_email_list: Option<Vec<String>>,
@@ -2418,31 +4352,57 @@ pub struct GetCallQueuePolicyResponseVoicemailNotificationByEmail {
     pub include_voicemail_file: Option<bool>,
     pub include_voicemail_transcription: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetCallQueuePolicyResponseVoicemailNotificationByEmailLockedBy>,
+    pub locked_by: Option<GetCallQueuePolicyResponseAutoAnswerCallQueueCallsLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetCallQueuePolicyResponseVoicemailNotificationByEmailLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueuePolicyResponseVoicemailTranscription {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetCallQueuePolicyResponseVoicemailTranscriptionLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetCallQueuePolicyResponseVoicemailTranscriptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetCallQueuePolicyResponseVoicemailNotificationByEmail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueuePolicyResponseVoicemailNotificationByEmail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueuePolicyResponseVoicemailNotificationByEmail, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "forward_email_list" => v1 = map.next_value()?,
+                        "forward_voicemail_to_email" => v2 = map.next_value()?,
+                        "include_voicemail_file" => v3 = map.next_value()?,
+                        "include_voicemail_transcription" => v4 = map.next_value()?,
+                        "locked" => v5 = map.next_value()?,
+                        "locked_by" => v6 = map.next_value()?,
+                        "modified" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueuePolicyResponseVoicemailNotificationByEmail {
+                    enable: v0,
+                    forward_email_list: v1,
+                    forward_voicemail_to_email: v2,
+                    include_voicemail_file: v3,
+                    include_voicemail_transcription: v4,
+                    locked: v5,
+                    locked_by: v6,
+                    modified: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -2455,14 +4415,15 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/GET/phone/call_queues/{callQueueId}/policies>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetCallQueuePolicy {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
 }
 
 impl GetCallQueuePolicy {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_queue_id: impl Into<String>) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
@@ -2487,13 +4448,13 @@ pub struct UpdateCallQueuePolicyBody {
     pub auto_call_recording: Option<UpdateCallQueuePolicyBodyAutoCallRecording>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_delete_data_after_retention_duration:
-        Option<UpdateCallQueuePolicyBodyAutoDeleteDataAfterRetentionDuration>,
+        Option<UpdateCallQueueBodyAutoDeleteDataAfterRetentionDuration>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub block_calls_without_caller_id: Option<UpdateCallQueuePolicyBodyBlockCallsWithoutCallerId>,
+    pub block_calls_without_caller_id: Option<UpdateCallQueuePolicyBodyAutoAnswerCallQueueCalls>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_queue_opt_out_reason: Option<UpdateCallQueuePolicyBodyCallQueueOptOutReason>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_queue_pickup_code: Option<UpdateCallQueuePolicyBodyCallQueuePickupCode>,
+    pub call_queue_pickup_code: Option<UpdateCallQueuePolicyBodyAdHocCallRecordingForMembers>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_screening: Option<UpdateCallQueuePolicyBodyCallScreening>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2505,12 +4466,12 @@ pub struct UpdateCallQueuePolicyBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sms_template: Option<UpdateCallQueuePolicyBodySmsTemplate>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub team_sms_thread_summary: Option<UpdateCallQueuePolicyBodyTeamSmsThreadSummary>,
+    pub team_sms_thread_summary: Option<UpdateCallQueuePolicyBodyAutoAnswerCallQueueCalls>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_notification_by_email:
         Option<UpdateCallQueuePolicyBodyVoicemailNotificationByEmail>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub voicemail_transcription: Option<UpdateCallQueuePolicyBodyVoicemailTranscription>,
+    pub voicemail_transcription: Option<UpdateCallQueuePolicyBodyAutoAnswerCallQueueCalls>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -2536,14 +4497,12 @@ pub struct UpdateCallQueuePolicyBodyAutoCallRecording {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub inbound_audio_notification:
-        Option<UpdateCallQueuePolicyBodyAutoCallRecordingInboundAudioNotification>,
+    pub inbound_audio_notification: Option<UpdateCallBodyAutoCallRecordingInboundAudioNotification>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outbound_audio_notification:
-        Option<UpdateCallQueuePolicyBodyAutoCallRecordingOutboundAudioNotification>,
+        Option<UpdateCallBodyAutoCallRecordingInboundAudioNotification>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_recording_beep_tone:
-        Option<UpdateCallQueuePolicyBodyAutoCallRecordingPlayRecordingBeepTone>,
+    pub play_recording_beep_tone: Option<UpdateCallQueueBodyAutoCallRecordingPlayRecordingBeepTone>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_calls: Option<UpdateCallQueuePolicyBodyAutoCallRecordingRecordingCalls>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2555,7 +4514,7 @@ pub struct UpdateCallQueuePolicyBodyAutoCallRecording {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueuePolicyBodyAutoCallRecordingInboundAudioNotification {
+pub struct UpdateCallBodyAutoCallRecordingInboundAudioNotification {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_explicit_consent: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2565,39 +4524,26 @@ pub struct UpdateCallQueuePolicyBodyAutoCallRecordingInboundAudioNotification {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueuePolicyBodyAutoCallRecordingOutboundAudioNotification {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recording_explicit_consent: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recording_start_prompt: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recording_start_prompt_audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueuePolicyBodyAutoCallRecordingPlayRecordingBeepTone {
+pub struct UpdateCallQueueBodyAutoCallRecordingPlayRecordingBeepTone {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_beep_member:
-        Option<UpdateCallQueuePolicyBodyAutoCallRecordingPlayRecordingBeepTonePlayBeepMember>,
+    pub play_beep_member: Option<UpdateCallQueueBodyPlayRecordingBeepTonePlayBeepMember>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_beep_time_interval:
-        Option<UpdateCallQueuePolicyBodyAutoCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval>,
+    pub play_beep_time_interval: Option<UpdateCallBodyPlayRecordingBeepTonePlayBeepTimeInterval>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_beep_volume:
-        Option<UpdateCallQueuePolicyBodyAutoCallRecordingPlayRecordingBeepTonePlayBeepVolume>,
+    pub play_beep_volume: Option<UpdateCallQueueBodyPlayRecordingBeepTonePlayBeepVolume>,
 }
 
 crate::typed::string_enum! {
-    UpdateCallQueuePolicyBodyAutoCallRecordingPlayRecordingBeepTonePlayBeepMember {
+    request UpdateCallQueueBodyPlayRecordingBeepTonePlayBeepMember {
         AllMember = "allMember",
         RecordingSide = "recordingSide",
     }
 }
 
 crate::typed::int_enum! {
-    UpdateCallQueuePolicyBodyAutoCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval {
+    request UpdateCallBodyPlayRecordingBeepTonePlayBeepTimeInterval {
         V5 = 5,
         V10 = 10,
         V15 = 15,
@@ -2610,7 +4556,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    UpdateCallQueuePolicyBodyAutoCallRecordingPlayRecordingBeepTonePlayBeepVolume {
+    request UpdateCallQueueBodyPlayRecordingBeepTonePlayBeepVolume {
         V0 = 0,
         V20 = 20,
         V40 = 40,
@@ -2621,7 +4567,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::string_enum! {
-    UpdateCallQueuePolicyBodyAutoCallRecordingRecordingCalls {
+    request UpdateCallQueuePolicyBodyAutoCallRecordingRecordingCalls {
         InboundAndOutbound = "inbound_and_outbound",
         Inbound = "inbound",
         Outbound = "outbound",
@@ -2629,14 +4575,13 @@ crate::typed::string_enum! {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueuePolicyBodyAutoDeleteDataAfterRetentionDuration {
+pub struct UpdateCallQueueBodyAutoDeleteDataAfterRetentionDuration {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub delete_type:
-        Option<UpdateCallQueuePolicyBodyAutoDeleteDataAfterRetentionDurationDeleteType>,
+    pub delete_type: Option<UpdateBodyAutoDeleteDataAfterRetentionDurationDeleteType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<UpdateCallQueuePolicyBodyAutoDeleteDataAfterRetentionDurationItems>>,
+    pub items: Option<Vec<UpdateCallBodyAutoDeleteDataAfterRetentionDurationItems>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub permanently_delete_after_days: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2644,31 +4589,30 @@ pub struct UpdateCallQueuePolicyBodyAutoDeleteDataAfterRetentionDuration {
 }
 
 crate::typed::int_enum! {
-    UpdateCallQueuePolicyBodyAutoDeleteDataAfterRetentionDurationDeleteType {
+    request UpdateBodyAutoDeleteDataAfterRetentionDurationDeleteType {
         V1 = 1,
         V2 = 2,
     }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueuePolicyBodyAutoDeleteDataAfterRetentionDurationItems {
+pub struct UpdateCallBodyAutoDeleteDataAfterRetentionDurationItems {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub time_unit:
-        Option<UpdateCallQueuePolicyBodyAutoDeleteDataAfterRetentionDurationItemsTimeUnit>,
+    pub time_unit: Option<UpdateCallQueuePolicyBodyItemsTimeUnit>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<UpdateCallQueuePolicyBodyAutoDeleteDataAfterRetentionDurationItemsType>,
+    pub r#type: Option<UpdateBodyAutoDeleteDataAfterRetentionDurationItemsType>,
 }
 
 crate::typed::string_enum! {
-    UpdateCallQueuePolicyBodyAutoDeleteDataAfterRetentionDurationItemsTimeUnit {
+    request UpdateCallQueuePolicyBodyItemsTimeUnit {
         Day = "day",
     }
 }
 
 crate::typed::string_enum! {
-    UpdateCallQueuePolicyBodyAutoDeleteDataAfterRetentionDurationItemsType {
+    request UpdateBodyAutoDeleteDataAfterRetentionDurationItemsType {
         CallLog = "callLog",
         AutomaticRecording = "automaticRecording",
         Voicemail = "voicemail",
@@ -2678,18 +4622,10 @@ crate::typed::string_enum! {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueuePolicyBodyBlockCallsWithoutCallerId {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicyBodyCallQueueOptOutReason {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_queue_opt_out_reasons_list:
-        Option<Vec<UpdateCallQueuePolicyBodyCallQueueOptOutReasonCallQueueOptOutReasonsList>>,
+        Option<Vec<UpdateBodyCallQueueOptOutReasonCallQueueOptOutReasonsList>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2697,15 +4633,9 @@ pub struct UpdateCallQueuePolicyBodyCallQueueOptOutReason {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueuePolicyBodyCallQueueOptOutReasonCallQueueOptOutReasonsList {
+pub struct UpdateBodyCallQueueOptOutReasonCallQueueOptOutReasonsList {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueuePolicyBodyCallQueuePickupCode {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
 }
@@ -2752,7 +4682,7 @@ pub struct UpdateCallQueuePolicyBodySms {
 pub struct UpdateCallQueuePolicyBodySmsAutoReply {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_reply_for_inbound_message:
-        Option<UpdateCallQueuePolicyBodySmsAutoReplyAutoReplyForInboundMessage>,
+        Option<UpdateCallQueueBodySmsAutoReplyAutoReplyForInboundMessage>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2760,18 +4690,17 @@ pub struct UpdateCallQueuePolicyBodySmsAutoReply {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueuePolicyBodySmsAutoReplyAutoReplyForInboundMessage {
+pub struct UpdateCallQueueBodySmsAutoReplyAutoReplyForInboundMessage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub trigger_event_type:
-        Option<UpdateCallQueuePolicyBodySmsAutoReplyAutoReplyForInboundMessageTriggerEventType>,
+    pub trigger_event_type: Option<UpdateCallBodyAutoReplyForInboundMessageTriggerEventType>,
 }
 
 crate::typed::string_enum! {
-    UpdateCallQueuePolicyBodySmsAutoReplyAutoReplyForInboundMessageTriggerEventType {
+    request UpdateCallBodyAutoReplyForInboundMessageTriggerEventType {
         ClosedHours = "closed_hours",
         Always = "always",
     }
@@ -2796,17 +4725,10 @@ pub struct UpdateCallQueuePolicyBodySmsTemplateSmsTemplateList {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueuePolicyBodyTeamSmsThreadSummary {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueuePolicyBodyVoicemailNotificationByEmail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
+    /// At most 3 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forward_email_list: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2815,14 +4737,6 @@ pub struct UpdateCallQueuePolicyBodyVoicemailNotificationByEmail {
     pub include_voicemail_file: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include_voicemail_transcription: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueuePolicyBodyVoicemailTranscription {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reset: Option<bool>,
 }
@@ -2836,8 +4750,9 @@ pub struct UpdateCallQueuePolicyBodyVoicemailTranscription {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/PATCH/phone/call_queues/{callQueueId}/policies>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateCallQueuePolicy {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2845,7 +4760,7 @@ pub struct UpdateCallQueuePolicy {
 }
 
 impl UpdateCallQueuePolicy {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_queue_id: impl Into<String>) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
@@ -2869,17 +4784,20 @@ impl crate::typed::Endpoint for UpdateCallQueuePolicy {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/DELETE/phone/call_queues/{callQueueId}/policies/{policyType}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct RemoveCqPolicySubSetting {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
+    /// Zoom's name: `policyType`.
     #[serde(rename = "policyType")]
     pub policy_type: String,
+    /// At most 20 items.
     pub shared_ids: Vec<String>,
 }
 
 impl RemoveCqPolicySubSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         call_queue_id: impl Into<String>,
         policy_type: impl Into<String>,
@@ -2901,6 +4819,7 @@ impl crate::typed::Endpoint for RemoveCqPolicySubSetting {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCqPolicySubSettingBody {
+    /// At most 50 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_access_members: Option<Vec<UpdateCqPolicySubSettingBodyVoicemailAccessMembers>>,
 }
@@ -2910,7 +4829,7 @@ pub struct UpdateCqPolicySubSettingBodyVoicemailAccessMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub access_user_type: Option<UpdateCqPolicySubSettingBodyVoicemailAccessMembersAccessUserType>,
+    pub access_user_type: Option<UpdateCqPolicySubBodyVoicemailAccessMembersAccessUserType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_delete: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2922,7 +4841,7 @@ pub struct UpdateCqPolicySubSettingBodyVoicemailAccessMembers {
 }
 
 crate::typed::string_enum! {
-    UpdateCqPolicySubSettingBodyVoicemailAccessMembersAccessUserType {
+    request UpdateCqPolicySubBodyVoicemailAccessMembersAccessUserType {
         CommonArea = "commonArea",
         User = "user",
     }
@@ -2937,10 +4856,12 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/PATCH/phone/call_queues/{callQueueId}/policies/{policyType}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateCqPolicySubSetting {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
+    /// Zoom's name: `policyType`.
     #[serde(rename = "policyType")]
     pub policy_type: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2948,7 +4869,7 @@ pub struct UpdateCqPolicySubSetting {
 }
 
 impl UpdateCqPolicySubSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_queue_id: impl Into<String>, policy_type: impl Into<String>) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
@@ -2966,6 +4887,7 @@ impl crate::typed::Endpoint for UpdateCqPolicySubSetting {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCqPolicySubSettingBody {
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_access_members: Option<Vec<AddCqPolicySubSettingBodyVoicemailAccessMembers>>,
 }
@@ -2975,7 +4897,7 @@ pub struct AddCqPolicySubSettingBodyVoicemailAccessMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub access_user_type: Option<AddCqPolicySubSettingBodyVoicemailAccessMembersAccessUserType>,
+    pub access_user_type: Option<UpdateCqPolicySubBodyVoicemailAccessMembersAccessUserType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_delete: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2984,32 +4906,37 @@ pub struct AddCqPolicySubSettingBodyVoicemailAccessMembers {
     pub allow_sharing: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    AddCqPolicySubSettingBodyVoicemailAccessMembersAccessUserType {
-        CommonArea = "commonArea",
-        User = "user",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AddCqPolicySubSettingResponse {
-    pub voicemail_access_members: Option<Vec<AddCqPolicySubSettingResponseVoicemailAccessMembers>>,
+    /// At most 10 items.
+    pub voicemail_access_members: Option<Vec<GetACallQueueResponsePolicyVoicemailAccessMembers>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddCqPolicySubSettingResponseVoicemailAccessMembers {
-    pub access_user_id: Option<String>,
-    pub access_user_type: Option<AddCqPolicySubSettingResponseVoicemailAccessMembersAccessUserType>,
-    pub allow_delete: Option<bool>,
-    pub allow_download: Option<bool>,
-    pub allow_sharing: Option<bool>,
-    pub shared_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    AddCqPolicySubSettingResponseVoicemailAccessMembersAccessUserType {
-        CommonArea = "commonArea",
-        User = "user",
+impl<'de> serde::Deserialize<'de> for AddCqPolicySubSettingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddCqPolicySubSettingResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddCqPolicySubSettingResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "voicemail_access_members" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddCqPolicySubSettingResponse {
+                    voicemail_access_members: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -3022,10 +4949,12 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/POST/phone/call_queues/{callQueueId}/policies/{policyType}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddCqPolicySubSetting {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
+    /// Zoom's name: `policyType`.
     #[serde(rename = "policyType")]
     pub policy_type: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3033,7 +4962,7 @@ pub struct AddCqPolicySubSetting {
 }
 
 impl AddCqPolicySubSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_queue_id: impl Into<String>, policy_type: impl Into<String>) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
@@ -3049,7 +4978,7 @@ impl crate::typed::Endpoint for AddCqPolicySubSetting {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallQueueRecordingsResponse {
     pub from: Option<String>,
     pub next_page_token: Option<String>,
@@ -3059,14 +4988,58 @@ pub struct GetCallQueueRecordingsResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetCallQueueRecordingsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueueRecordingsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueueRecordingsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        "recordings" => v3 = map.next_value()?,
+                        "to" => v4 = map.next_value()?,
+                        "total_records" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueueRecordingsResponse {
+                    from: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                    recordings: v3,
+                    to: v4,
+                    total_records: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetCallQueueRecordingsResponseRecordings {
     pub callee_name: Option<String>,
     pub callee_number: Option<String>,
     pub callee_number_type: Option<GetCallQueueRecordingsResponseRecordingsCalleeNumberType>,
     pub caller_name: Option<String>,
     pub caller_number: Option<String>,
-    pub caller_number_type: Option<GetCallQueueRecordingsResponseRecordingsCallerNumberType>,
+    pub caller_number_type: Option<GetResponseAutoDeleteDataAfterRetentionDurationDeleteType>,
+    /// Format: `date`.
     pub date_time: Option<String>,
     pub direction: Option<String>,
     pub download_url: Option<String>,
@@ -3074,18 +5047,69 @@ pub struct GetCallQueueRecordingsResponseRecordings {
     pub id: Option<String>,
 }
 
-crate::typed::string_enum! {
-    GetCallQueueRecordingsResponseRecordingsCalleeNumberType {
-        V1 = "1",
-        V2 = "2",
-        V3 = "3",
+impl<'de> serde::Deserialize<'de> for GetCallQueueRecordingsResponseRecordings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueueRecordingsResponseRecordings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueueRecordingsResponseRecordings, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "callee_name" => v0 = map.next_value()?,
+                        "callee_number" => v1 = map.next_value()?,
+                        "callee_number_type" => v2 = map.next_value()?,
+                        "caller_name" => v3 = map.next_value()?,
+                        "caller_number" => v4 = map.next_value()?,
+                        "caller_number_type" => v5 = map.next_value()?,
+                        "date_time" => v6 = map.next_value()?,
+                        "direction" => v7 = map.next_value()?,
+                        "download_url" => v8 = map.next_value()?,
+                        "duration" => v9 = map.next_value()?,
+                        "id" => v10 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueueRecordingsResponseRecordings {
+                    callee_name: v0,
+                    callee_number: v1,
+                    callee_number_type: v2,
+                    caller_name: v3,
+                    caller_number: v4,
+                    caller_number_type: v5,
+                    date_time: v6,
+                    direction: v7,
+                    download_url: v8,
+                    duration: v9,
+                    id: v10,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::int_enum! {
-    GetCallQueueRecordingsResponseRecordingsCallerNumberType {
-        V1 = 1,
-        V2 = 2,
+crate::typed::string_enum! {
+    response GetCallQueueRecordingsResponseRecordingsCalleeNumberType {
+        V1 = "1",
+        V2 = "2",
+        V3 = "3",
     }
 }
 
@@ -3099,22 +5123,26 @@ crate::typed::int_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/GET/phone/call_queues/{callQueueId}/recordings>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetCallQueueRecordings {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
 
 impl GetCallQueueRecordings {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_queue_id: impl Into<String>) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
@@ -3165,55 +5193,198 @@ impl<'de> serde::Deserialize<'de> for GetCallQueueSettingsResponse {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallQueueSettingsResponseHolidayHourSettings {
-    pub holiday_hours: Option<Vec<GetCallQueueSettingsResponseHolidayHourSettingsHolidayHours>>,
+    pub holiday_hours: Option<Vec<GetCallQueueResponseHolidayHourSettingsHolidayHours>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueSettingsResponseHolidayHourSettingsHolidayHours {
+impl<'de> serde::Deserialize<'de> for GetCallQueueSettingsResponseHolidayHourSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueueSettingsResponseHolidayHourSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueueSettingsResponseHolidayHourSettings, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "holiday_hours" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueueSettingsResponseHolidayHourSettings { holiday_hours: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCallQueueResponseHolidayHourSettingsHolidayHours {
     pub from: Option<String>,
     pub name: Option<String>,
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueSettingsResponseBusinessHourSettings {
-    pub business_hours_settings:
-        Option<GetCallQueueSettingsResponseBusinessHourSettingsBusinessHoursSettings>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueSettingsResponseBusinessHourSettingsBusinessHoursSettings {
-    pub business_hour_type: Option<
-        GetCallQueueSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHourType,
-    >,
-    pub business_hours: Option<
-        Vec<GetCallQueueSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHours>,
-    >,
-}
-
-crate::typed::int_enum! {
-    GetCallQueueSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHourType {
-        V1 = 1,
-        V2 = 2,
+impl<'de> serde::Deserialize<'de> for GetCallQueueResponseHolidayHourSettingsHolidayHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueueResponseHolidayHourSettingsHolidayHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueueResponseHolidayHourSettingsHolidayHours, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        "to" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueueResponseHolidayHourSettingsHolidayHours {
+                    from: v0,
+                    name: v1,
+                    to: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHours {
+#[derive(Debug, Clone)]
+pub struct GetCallQueueSettingsResponseBusinessHourSettings {
+    pub business_hours_settings: Option<GetCallResponseBusinessHourSettingsBusinessHoursSettings>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCallQueueSettingsResponseBusinessHourSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueueSettingsResponseBusinessHourSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueueSettingsResponseBusinessHourSettings, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "business_hours_settings" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueueSettingsResponseBusinessHourSettings {
+                    business_hours_settings: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCallResponseBusinessHourSettingsBusinessHoursSettings {
+    pub business_hour_type: Option<GetResponseAutoDeleteDataAfterRetentionDurationDeleteType>,
+    /// At most 7 items.
+    pub business_hours: Option<Vec<GetCallQueueResponseBusinessHoursSettingsBusinessHours>>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCallResponseBusinessHourSettingsBusinessHoursSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallResponseBusinessHourSettingsBusinessHoursSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallResponseBusinessHourSettingsBusinessHoursSettings, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "business_hour_type" => v0 = map.next_value()?,
+                        "business_hours" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallResponseBusinessHourSettingsBusinessHoursSettings {
+                    business_hour_type: v0,
+                    business_hours: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCallQueueResponseBusinessHoursSettingsBusinessHours {
     pub from: Option<String>,
     pub to: Option<String>,
-    pub r#type: Option<
-        GetCallQueueSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHoursType,
-    >,
-    pub weekday: Option<
-        GetCallQueueSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHoursWeekday,
-    >,
+    pub r#type: Option<GetCallQueueResponseBusinessHoursSettingsBusinessHoursType>,
+    pub weekday: Option<GetCallResponseBusinessHoursSettingsBusinessHoursWeekday>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCallQueueResponseBusinessHoursSettingsBusinessHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueueResponseBusinessHoursSettingsBusinessHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueueResponseBusinessHoursSettingsBusinessHours, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = map.next_value()?,
+                        "to" => v1 = map.next_value()?,
+                        "type" => v2 = map.next_value()?,
+                        "weekday" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueueResponseBusinessHoursSettingsBusinessHours {
+                    from: v0,
+                    to: v1,
+                    r#type: v2,
+                    weekday: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    GetCallQueueSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHoursType {
+    response GetCallQueueResponseBusinessHoursSettingsBusinessHoursType {
         V0 = 0,
         V1 = 1,
         V2 = 2,
@@ -3221,7 +5392,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    GetCallQueueSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHoursWeekday {
+    response GetCallResponseBusinessHoursSettingsBusinessHoursWeekday {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -3232,32 +5403,91 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallQueueSettingsResponseBreakHourSettings {
     pub break_hours: Option<Vec<GetCallQueueSettingsResponseBreakHourSettingsBreakHours>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueSettingsResponseBreakHourSettingsBreakHours {
-    pub break_hour_id: Option<String>,
-    pub break_hour_name: Option<String>,
-    pub break_hour_setting:
-        Option<GetCallQueueSettingsResponseBreakHourSettingsBreakHoursBreakHourSetting>,
-    pub break_hour_type:
-        Option<GetCallQueueSettingsResponseBreakHourSettingsBreakHoursBreakHourType>,
+impl<'de> serde::Deserialize<'de> for GetCallQueueSettingsResponseBreakHourSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueueSettingsResponseBreakHourSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueueSettingsResponseBreakHourSettings, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "break_hours" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueueSettingsResponseBreakHourSettings { break_hours: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 #[derive(Debug, Clone)]
-pub enum GetCallQueueSettingsResponseBreakHourSettingsBreakHoursBreakHourSetting {
-    EveryBusinessDay(
-        GetCallQueueSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingEveryBusinessDay,
-    ),
-    CustomHours(GetCallQueueSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHours),
+pub struct GetCallQueueSettingsResponseBreakHourSettingsBreakHours {
+    pub break_hour_id: Option<String>,
+    /// From 1 to 255 characters.
+    pub break_hour_name: Option<String>,
+    pub break_hour_setting: Option<GetCallResponseBreakHourSettingsBreakHoursBreakHourSetting>,
+    pub break_hour_type: Option<GetCallResponseBreakHourSettingsBreakHoursBreakHourType>,
 }
 
-impl<'de> serde::Deserialize<'de>
-    for GetCallQueueSettingsResponseBreakHourSettingsBreakHoursBreakHourSetting
-{
+impl<'de> serde::Deserialize<'de> for GetCallQueueSettingsResponseBreakHourSettingsBreakHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueueSettingsResponseBreakHourSettingsBreakHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueueSettingsResponseBreakHourSettingsBreakHours, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "break_hour_id" => v0 = map.next_value()?,
+                        "break_hour_name" => v1 = map.next_value()?,
+                        "break_hour_setting" => v2 = map.next_value()?,
+                        "break_hour_type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueueSettingsResponseBreakHourSettingsBreakHours {
+                    break_hour_id: v0,
+                    break_hour_name: v1,
+                    break_hour_setting: v2,
+                    break_hour_type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum GetCallResponseBreakHourSettingsBreakHoursBreakHourSetting {
+    EveryBusinessDay(GetCallResponseBreakHoursBreakHourSettingEveryBusinessDay),
+    CustomHours(GetCallQueueResponseBreakHoursBreakHourSettingCustomHours),
+}
+
+impl<'de> serde::Deserialize<'de> for GetCallResponseBreakHourSettingsBreakHoursBreakHourSetting {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(d)?;
         let shapes: &[crate::typed::Shape] = &[
@@ -3278,47 +5508,134 @@ impl<'de> serde::Deserialize<'de>
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingEveryBusinessDay {
+#[derive(Debug, Clone)]
+pub struct GetCallResponseBreakHoursBreakHourSettingEveryBusinessDay {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHours {
-    pub days:
-        Vec<GetCallQueueSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHoursDays>,
+impl<'de> serde::Deserialize<'de> for GetCallResponseBreakHoursBreakHourSettingEveryBusinessDay {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallResponseBreakHoursBreakHourSettingEveryBusinessDay;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallResponseBreakHoursBreakHourSettingEveryBusinessDay, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = Some(map.next_value()?),
+                        "to" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallResponseBreakHoursBreakHourSettingEveryBusinessDay {
+                    from: crate::typed::required(v0, "from")?,
+                    to: crate::typed::required(v1, "to")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQueueSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHoursDays {
+#[derive(Debug, Clone)]
+pub struct GetCallQueueResponseBreakHoursBreakHourSettingCustomHours {
+    /// At most 7 items.
+    pub days: Vec<GetCallResponseBreakHoursBreakHourSettingCustomHoursDays>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCallQueueResponseBreakHoursBreakHourSettingCustomHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQueueResponseBreakHoursBreakHourSettingCustomHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQueueResponseBreakHoursBreakHourSettingCustomHours, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "days" => v0 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQueueResponseBreakHoursBreakHourSettingCustomHours {
+                    days: crate::typed::required(v0, "days")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCallResponseBreakHoursBreakHourSettingCustomHoursDays {
     pub enable: Option<bool>,
     pub from: String,
     pub to: String,
-    pub weekday: GetCallQueueSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHoursDaysWeekday,
+    pub weekday: GetCallResponseBusinessHoursSettingsBusinessHoursWeekday,
 }
 
-crate::typed::int_enum! {
-    GetCallQueueSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHoursDaysWeekday {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-        V7 = 7,
+impl<'de> serde::Deserialize<'de> for GetCallResponseBreakHoursBreakHourSettingCustomHoursDays {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallResponseBreakHoursBreakHourSettingCustomHoursDays;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallResponseBreakHoursBreakHourSettingCustomHoursDays, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "from" => v1 = Some(map.next_value()?),
+                        "to" => v2 = Some(map.next_value()?),
+                        "weekday" => v3 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallResponseBreakHoursBreakHourSettingCustomHoursDays {
+                    enable: v0,
+                    from: crate::typed::required(v1, "from")?,
+                    to: crate::typed::required(v2, "to")?,
+                    weekday: crate::typed::required(v3, "weekday")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    GetCallQueueSettingsResponseBreakHourSettingsBreakHoursBreakHourType {
+    response GetCallResponseBreakHourSettingsBreakHoursBreakHourType {
         EveryBusinessDay = "every_business_day",
         CustomHours = "custom_hours",
     }
 }
 
 crate::typed::string_enum! {
-    GetCallQueueSettingsSettingType {
+    request GetCallQueueSettingsSettingType {
         HolidayHours = "holiday_hours",
         BusinessHours = "business_hours",
         BreakHours = "break_hours",
@@ -3334,8 +5651,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/GET/phone/call_queues/{callQueueId}/settings>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetCallQueueSettings {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3343,7 +5661,7 @@ pub struct GetCallQueueSettings {
 }
 
 impl GetCallQueueSettings {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_queue_id: impl Into<String>) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
@@ -3359,7 +5677,7 @@ impl crate::typed::Endpoint for GetCallQueueSettings {
 }
 
 crate::typed::string_enum! {
-    DeleteCallQueueSettingSettingType {
+    request DeleteCallQueueSettingSettingType {
         HolidayHours = "holiday_hours",
         BreakHours = "break_hours",
     }
@@ -3376,8 +5694,10 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/DELETE/phone/call_queues/{callQueueId}/settings/{settingType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteCallQueueSetting {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
+    /// Zoom's name: `settingType`.
     #[serde(rename = "settingType")]
     pub setting_type: DeleteCallQueueSettingSettingType,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3387,7 +5707,7 @@ pub struct DeleteCallQueueSetting {
 }
 
 impl DeleteCallQueueSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         call_queue_id: impl Into<String>,
         setting_type: DeleteCallQueueSettingSettingType,
@@ -3423,12 +5743,13 @@ pub struct UpdateCallQueueSettingBodyHolidayHourSettings {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueSettingBodyHolidayHourSettingsHolidayHours {
+    /// From 1 to 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub holidays: Option<Vec<UpdateCallQueueSettingBodyHolidayHourSettingsHolidayHoursHolidays>>,
+    pub holidays: Option<Vec<UpdateCallQueueBodyHolidayHourSettingsHolidayHoursHolidays>>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueSettingBodyHolidayHourSettingsHolidayHoursHolidays {
+pub struct UpdateCallQueueBodyHolidayHourSettingsHolidayHoursHolidays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3440,46 +5761,32 @@ pub struct UpdateCallQueueSettingBodyHolidayHourSettingsHolidayHoursHolidays {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueSettingBodyBusinessHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_hours_settings:
-        Option<UpdateCallQueueSettingBodyBusinessHourSettingsBusinessHoursSettings>,
+    pub business_hours_settings: Option<UpdateCallBodyBusinessHourSettingsBusinessHoursSettings>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueSettingBodyBusinessHourSettingsBusinessHoursSettings {
+pub struct UpdateCallBodyBusinessHourSettingsBusinessHoursSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_hour_type:
-        Option<UpdateCallQueueSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHourType>,
+    pub business_hour_type: Option<UpdateBodyAutoDeleteDataAfterRetentionDurationDeleteType>,
+    /// At most 7 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_hours: Option<
-        Vec<UpdateCallQueueSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHours>,
-    >,
-}
-
-crate::typed::int_enum! {
-    UpdateCallQueueSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHourType {
-        V1 = 1,
-        V2 = 2,
-    }
+    pub business_hours: Option<Vec<UpdateCallQueueBodyBusinessHoursSettingsBusinessHours>>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHours {
+pub struct UpdateCallQueueBodyBusinessHoursSettingsBusinessHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<
-        UpdateCallQueueSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHoursType,
-    >,
+    pub r#type: Option<UpdateCallQueueBodyBusinessHoursSettingsBusinessHoursType>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub weekday: Option<
-        UpdateCallQueueSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHoursWeekday,
-    >,
+    pub weekday: Option<UpdateCallBodyBusinessHoursSettingsBusinessHoursWeekday>,
 }
 
 crate::typed::int_enum! {
-    UpdateCallQueueSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHoursType {
+    request UpdateCallQueueBodyBusinessHoursSettingsBusinessHoursType {
         V0 = 0,
         V1 = 1,
         V2 = 2,
@@ -3487,7 +5794,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    UpdateCallQueueSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHoursWeekday {
+    request UpdateCallBodyBusinessHoursSettingsBusinessHoursWeekday {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -3506,78 +5813,90 @@ pub struct UpdateCallQueueSettingBodyBreakHourSettings {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCallQueueSettingBodyBreakHourSettingsBreakHours {
+    /// At most 5 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_settings:
-        Option<Vec<UpdateCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettings>>,
+        Option<Vec<UpdateCallBodyBreakHourSettingsBreakHoursBreakHourSettings>>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettings {
+pub struct UpdateCallBodyBreakHourSettingsBreakHoursBreakHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_id: Option<String>,
+    /// From 1 to 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub break_hour_setting: Option<
-        UpdateCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSetting,
-    >,
+    pub break_hour_setting: Option<UpdateCallBodyBreakHoursBreakHourSettingsBreakHourSetting>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub break_hour_type:
-        Option<UpdateCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourType>,
+    pub break_hour_type: Option<UpdateCallBodyBreakHoursBreakHourSettingsBreakHourType>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
-pub enum UpdateCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSetting {
-    EveryBusinessDay(UpdateCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay),
-    CustomHours(UpdateCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours),
+pub enum UpdateCallBodyBreakHoursBreakHourSettingsBreakHourSetting {
+    EveryBusinessDay(UpdateCallQueueSettingBodyBreakHourSettingEveryBusinessDay),
+    CustomHours(UpdateCallBodyBreakHourSettingsBreakHourSettingCustomHours),
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay
-{
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateCallQueueSettingBodyBreakHourSettingEveryBusinessDay {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours {
-    pub days: Vec<UpdateCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays>,
+impl UpdateCallQueueSettingBodyBreakHourSettingEveryBusinessDay {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(from: impl Into<String>, to: impl Into<String>) -> Self {
+        Self {
+            from: from.into(),
+            to: to.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct UpdateCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays {
+pub struct UpdateCallBodyBreakHourSettingsBreakHourSettingCustomHours {
+    /// At most 7 items.
+    pub days: Vec<UpdateBodyBreakHourSettingsBreakHourSettingCustomHoursDays>,
+}
+
+impl UpdateCallBodyBreakHourSettingsBreakHourSettingCustomHours {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(days: Vec<UpdateBodyBreakHourSettingsBreakHourSettingCustomHoursDays>) -> Self {
+        Self { days }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateBodyBreakHourSettingsBreakHourSettingCustomHoursDays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     pub from: String,
     pub to: String,
-    pub weekday: UpdateCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDaysWeekday,
+    pub weekday: UpdateCallBodyBusinessHoursSettingsBusinessHoursWeekday,
 }
 
-crate::typed::int_enum! {
-    UpdateCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDaysWeekday {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-        V7 = 7,
+impl UpdateBodyBreakHourSettingsBreakHourSettingCustomHoursDays {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        from: impl Into<String>,
+        to: impl Into<String>,
+        weekday: UpdateCallBodyBusinessHoursSettingsBusinessHoursWeekday,
+    ) -> Self {
+        Self {
+            enable: None,
+            from: from.into(),
+            to: to.into(),
+            weekday,
+        }
     }
 }
 
 crate::typed::string_enum! {
-    UpdateCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourType {
+    request UpdateCallBodyBreakHoursBreakHourSettingsBreakHourType {
         EveryBusinessDay = "every_business_day",
         CustomHours = "custom_hours",
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateCallQueueSettingSettingType {
-        HolidayHours = "holiday_hours",
-        BusinessHours = "business_hours",
-        BreakHours = "break_hours",
     }
 }
 
@@ -3592,19 +5911,21 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/PATCH/phone/call_queues/{callQueueId}/settings/{settingType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateCallQueueSetting {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
+    /// Zoom's name: `settingType`.
     #[serde(rename = "settingType")]
-    pub setting_type: UpdateCallQueueSettingSettingType,
+    pub setting_type: GetCallQueueSettingsSettingType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<UpdateCallQueueSettingBody>,
 }
 
 impl UpdateCallQueueSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         call_queue_id: impl Into<String>,
-        setting_type: UpdateCallQueueSettingSettingType,
+        setting_type: GetCallQueueSettingsSettingType,
     ) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),
@@ -3635,15 +5956,29 @@ pub struct AddCallQueueSettingBodyHolidayHourSettings {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCallQueueSettingBodyHolidayHourSettingsHolidayHours {
+    /// From 1 to 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub holidays: Option<Vec<AddCallQueueSettingBodyHolidayHourSettingsHolidayHoursHolidays>>,
+    pub holidays: Option<Vec<AddCallQueueBodyHolidayHourSettingsHolidayHoursHolidays>>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddCallQueueSettingBodyHolidayHourSettingsHolidayHoursHolidays {
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AddCallQueueBodyHolidayHourSettingsHolidayHoursHolidays {
+    /// Format: `date-time`.
     pub from: String,
     pub name: String,
+    /// Format: `date-time`.
     pub to: String,
+}
+
+impl AddCallQueueBodyHolidayHourSettingsHolidayHoursHolidays {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(from: impl Into<String>, name: impl Into<String>, to: impl Into<String>) -> Self {
+        Self {
+            from: from.into(),
+            name: name.into(),
+            to: to.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -3654,65 +5989,31 @@ pub struct AddCallQueueSettingBodyBreakHourSettings {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCallQueueSettingBodyBreakHourSettingsBreakHours {
+    /// At most 5 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub break_hour_settings:
-        Option<Vec<AddCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettings>>,
+    pub break_hour_settings: Option<Vec<AddCallBodyBreakHourSettingsBreakHoursBreakHourSettings>>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct AddCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettings {
+pub struct AddCallBodyBreakHourSettingsBreakHoursBreakHourSettings {
+    /// From 1 to 255 characters.
     pub break_hour_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub break_hour_setting:
-        Option<AddCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSetting>,
-    pub break_hour_type:
-        AddCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourType,
+    pub break_hour_setting: Option<UpdateCallBodyBreakHoursBreakHourSettingsBreakHourSetting>,
+    pub break_hour_type: UpdateCallBodyBreakHoursBreakHourSettingsBreakHourType,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
-#[serde(untagged)]
-pub enum AddCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSetting {
-    EveryBusinessDay(AddCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay),
-    CustomHours(AddCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours),
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay
-{
-    pub from: String,
-    pub to: String,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours {
-    pub days: Vec<AddCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays>,
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct AddCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    pub from: String,
-    pub to: String,
-    pub weekday: AddCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDaysWeekday,
-}
-
-crate::typed::int_enum! {
-    AddCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDaysWeekday {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-        V7 = 7,
-    }
-}
-
-crate::typed::string_enum! {
-    AddCallQueueSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourType {
-        EveryBusinessDay = "every_business_day",
-        CustomHours = "custom_hours",
+impl AddCallBodyBreakHourSettingsBreakHoursBreakHourSettings {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        break_hour_name: impl Into<String>,
+        break_hour_type: UpdateCallBodyBreakHoursBreakHourSettingsBreakHourType,
+    ) -> Self {
+        Self {
+            break_hour_name: break_hour_name.into(),
+            break_hour_setting: None,
+            break_hour_type,
+        }
     }
 }
 
@@ -3743,43 +6044,209 @@ impl<'de> serde::Deserialize<'de> for AddCallQueueSettingResponse {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AddCallQueueSettingResponseHolidayHourSettings {
     pub holiday_hours: Option<AddCallQueueSettingResponseHolidayHourSettingsHolidayHours>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddCallQueueSettingResponseHolidayHourSettingsHolidayHours {
-    pub holidays: Option<Vec<AddCallQueueSettingResponseHolidayHourSettingsHolidayHoursHolidays>>,
+impl<'de> serde::Deserialize<'de> for AddCallQueueSettingResponseHolidayHourSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddCallQueueSettingResponseHolidayHourSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddCallQueueSettingResponseHolidayHourSettings, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "holiday_hours" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddCallQueueSettingResponseHolidayHourSettings { holiday_hours: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddCallQueueSettingResponseHolidayHourSettingsHolidayHoursHolidays {
+#[derive(Debug, Clone)]
+pub struct AddCallQueueSettingResponseHolidayHourSettingsHolidayHours {
+    pub holidays: Option<Vec<AddCallResponseHolidayHourSettingsHolidayHoursHolidays>>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddCallQueueSettingResponseHolidayHourSettingsHolidayHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddCallQueueSettingResponseHolidayHourSettingsHolidayHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddCallQueueSettingResponseHolidayHourSettingsHolidayHours, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "holidays" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddCallQueueSettingResponseHolidayHourSettingsHolidayHours { holidays: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AddCallResponseHolidayHourSettingsHolidayHoursHolidays {
     pub holiday_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for AddCallResponseHolidayHourSettingsHolidayHoursHolidays {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddCallResponseHolidayHourSettingsHolidayHoursHolidays;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddCallResponseHolidayHourSettingsHolidayHoursHolidays, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "holiday_id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddCallResponseHolidayHourSettingsHolidayHoursHolidays {
+                    holiday_id: v0,
+                    name: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AddCallQueueSettingResponseBreakHourSettings {
     pub break_hours: Option<AddCallQueueSettingResponseBreakHourSettingsBreakHours>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddCallQueueSettingResponseBreakHourSettingsBreakHours {
-    pub break_hour_settings:
-        Option<Vec<AddCallQueueSettingResponseBreakHourSettingsBreakHoursBreakHourSettings>>,
+impl<'de> serde::Deserialize<'de> for AddCallQueueSettingResponseBreakHourSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddCallQueueSettingResponseBreakHourSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddCallQueueSettingResponseBreakHourSettings, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "break_hours" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddCallQueueSettingResponseBreakHourSettings { break_hours: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddCallQueueSettingResponseBreakHourSettingsBreakHoursBreakHourSettings {
+#[derive(Debug, Clone)]
+pub struct AddCallQueueSettingResponseBreakHourSettingsBreakHours {
+    /// At most 5 items.
+    pub break_hour_settings: Option<Vec<AddResponseBreakHourSettingsBreakHoursBreakHourSettings>>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddCallQueueSettingResponseBreakHourSettingsBreakHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddCallQueueSettingResponseBreakHourSettingsBreakHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddCallQueueSettingResponseBreakHourSettingsBreakHours, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "break_hour_settings" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddCallQueueSettingResponseBreakHourSettingsBreakHours {
+                    break_hour_settings: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AddResponseBreakHourSettingsBreakHoursBreakHourSettings {
     pub break_hour_id: String,
+    /// From 1 to 255 characters.
     pub break_hour_name: String,
 }
 
-crate::typed::string_enum! {
-    AddCallQueueSettingSettingType {
-        HolidayHours = "holiday_hours",
-        BreakHours = "break_hours",
+impl<'de> serde::Deserialize<'de> for AddResponseBreakHourSettingsBreakHoursBreakHourSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddResponseBreakHourSettingsBreakHoursBreakHourSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddResponseBreakHourSettingsBreakHoursBreakHourSettings, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "break_hour_id" => v0 = Some(map.next_value()?),
+                        "break_hour_name" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddResponseBreakHourSettingsBreakHoursBreakHourSettings {
+                    break_hour_id: crate::typed::required(v0, "break_hour_id")?,
+                    break_hour_name: crate::typed::required(v1, "break_hour_name")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -3794,19 +6261,21 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Call-Queues/POST/phone/call_queues/{callQueueId}/settings/{settingType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AddCallQueueSetting {
+    /// Zoom's name: `callQueueId`.
     #[serde(rename = "callQueueId")]
     pub call_queue_id: String,
+    /// Zoom's name: `settingType`.
     #[serde(rename = "settingType")]
-    pub setting_type: AddCallQueueSettingSettingType,
+    pub setting_type: DeleteCallQueueSettingSettingType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddCallQueueSettingBody>,
 }
 
 impl AddCallQueueSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         call_queue_id: impl Into<String>,
-        setting_type: AddCallQueueSettingSettingType,
+        setting_type: DeleteCallQueueSettingSettingType,
     ) -> Self {
         Self {
             call_queue_id: call_queue_id.into(),

@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListCrPhoneNumbersResponse {
     pub carrier_reseller_numbers: Option<Vec<ListCrPhoneNumbersResponseCarrierResellerNumbers>>,
     pub next_page_token: Option<String>,
@@ -16,9 +16,46 @@ pub struct ListCrPhoneNumbersResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListCrPhoneNumbersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCrPhoneNumbersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCrPhoneNumbersResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "carrier_reseller_numbers" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListCrPhoneNumbersResponse {
+                    carrier_reseller_numbers: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListCrPhoneNumbersResponseCarrierResellerNumbers {
-    pub assigned_status: Option<ListCrPhoneNumbersResponseCarrierResellerNumbersAssignedStatus>,
+    pub assigned_status: Option<ListCrPhoneResponseCarrierResellerNumbersAssignedStatus>,
     pub carrier_code: Option<i64>,
     pub country_iso_code: Option<String>,
     pub phone_number: Option<String>,
@@ -27,8 +64,54 @@ pub struct ListCrPhoneNumbersResponseCarrierResellerNumbers {
     pub sub_account_name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListCrPhoneNumbersResponseCarrierResellerNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCrPhoneNumbersResponseCarrierResellerNumbers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCrPhoneNumbersResponseCarrierResellerNumbers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "assigned_status" => v0 = map.next_value()?,
+                        "carrier_code" => v1 = map.next_value()?,
+                        "country_iso_code" => v2 = map.next_value()?,
+                        "phone_number" => v3 = map.next_value()?,
+                        "status" => v4 = map.next_value()?,
+                        "sub_account_id" => v5 = map.next_value()?,
+                        "sub_account_name" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListCrPhoneNumbersResponseCarrierResellerNumbers {
+                    assigned_status: v0,
+                    carrier_code: v1,
+                    country_iso_code: v2,
+                    phone_number: v3,
+                    status: v4,
+                    sub_account_id: v5,
+                    sub_account_name: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListCrPhoneNumbersResponseCarrierResellerNumbersAssignedStatus {
+    response ListCrPhoneResponseCarrierResellerNumbersAssignedStatus {
         Assigned = "assigned",
         Unassigned = "unassigned",
         Returned = "returned",
@@ -36,14 +119,14 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    ListCrPhoneNumbersResponseCarrierResellerNumbersStatus {
+    response ListCrPhoneNumbersResponseCarrierResellerNumbersStatus {
         Inactive = "inactive",
         Active = "active",
     }
 }
 
 crate::typed::string_enum! {
-    ListCrPhoneNumbersAssignedStatus {
+    request ListCrPhoneNumbersAssignedStatus {
         Assigned = "assigned",
         Unassigned = "unassigned",
         Returned = "returned",
@@ -75,7 +158,7 @@ pub struct ListCrPhoneNumbers {
 }
 
 impl ListCrPhoneNumbers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             page_size: None,
@@ -109,7 +192,7 @@ pub struct ActiveCrPhoneNumbers {
 }
 
 impl ActiveCrPhoneNumbers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self { body: None }
     }
@@ -130,7 +213,7 @@ pub struct CreateCrPhoneNumbersBody {
 }
 
 crate::typed::string_enum! {
-    CreateCrPhoneNumbersBodyStatus {
+    request CreateCrPhoneNumbersBodyStatus {
         Active = "active",
         Inactive = "inactive",
     }
@@ -152,7 +235,7 @@ pub struct CreateCrPhoneNumbers {
 }
 
 impl CreateCrPhoneNumbers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self { body: None }
     }
@@ -173,13 +256,13 @@ impl crate::typed::Endpoint for CreateCrPhoneNumbers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Carrier-Reseller/DELETE/phone/carrier_reseller/numbers/{number}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteCrPhoneNumber {
     pub number: String,
 }
 
 impl DeleteCrPhoneNumber {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(number: impl Into<String>) -> Self {
         Self {
             number: number.into(),

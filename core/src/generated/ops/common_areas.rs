@@ -8,14 +8,48 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListCommonAreasResponse {
     pub common_areas: Option<Vec<ListCommonAreasResponseCommonAreas>>,
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListCommonAreasResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCommonAreasResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCommonAreasResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "common_areas" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListCommonAreasResponse {
+                    common_areas: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListCommonAreasResponseCommonAreas {
     pub calling_plans: Option<Vec<ListCommonAreasResponseCommonAreasCallingPlans>>,
     pub desk_phones: Option<Vec<ListCommonAreasResponseCommonAreasDeskPhones>>,
@@ -24,10 +58,59 @@ pub struct ListCommonAreasResponseCommonAreas {
     pub id: Option<String>,
     pub phone_numbers: Option<Vec<ListCommonAreasResponseCommonAreasPhoneNumbers>>,
     pub site: Option<ListCommonAreasResponseCommonAreasSite>,
-    pub status: Option<ListCommonAreasResponseCommonAreasStatus>,
+    pub status: Option<ListCommonAreasResponseCommonAreasDeskPhonesStatus>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListCommonAreasResponseCommonAreas {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCommonAreasResponseCommonAreas;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCommonAreasResponseCommonAreas, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "calling_plans" => v0 = map.next_value()?,
+                        "desk_phones" => v1 = map.next_value()?,
+                        "display_name" => v2 = map.next_value()?,
+                        "extension_number" => v3 = map.next_value()?,
+                        "id" => v4 = map.next_value()?,
+                        "phone_numbers" => v5 = map.next_value()?,
+                        "site" => v6 = map.next_value()?,
+                        "status" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListCommonAreasResponseCommonAreas {
+                    calling_plans: v0,
+                    desk_phones: v1,
+                    display_name: v2,
+                    extension_number: v3,
+                    id: v4,
+                    phone_numbers: v5,
+                    site: v6,
+                    status: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListCommonAreasResponseCommonAreasCallingPlans {
     pub billing_account_id: Option<String>,
     pub billing_account_name: Option<String>,
@@ -37,7 +120,50 @@ pub struct ListCommonAreasResponseCommonAreasCallingPlans {
     pub r#type: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListCommonAreasResponseCommonAreasCallingPlans {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCommonAreasResponseCommonAreasCallingPlans;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCommonAreasResponseCommonAreasCallingPlans, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "billing_account_id" => v0 = map.next_value()?,
+                        "billing_account_name" => v1 = map.next_value()?,
+                        "billing_subscription_id" => v2 = map.next_value()?,
+                        "billing_subscription_name" => v3 = map.next_value()?,
+                        "name" => v4 = map.next_value()?,
+                        "type" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListCommonAreasResponseCommonAreasCallingPlans {
+                    billing_account_id: v0,
+                    billing_account_name: v1,
+                    billing_subscription_id: v2,
+                    billing_subscription_name: v3,
+                    name: v4,
+                    r#type: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListCommonAreasResponseCommonAreasDeskPhones {
     pub device_type: Option<String>,
     pub display_name: Option<String>,
@@ -45,14 +171,51 @@ pub struct ListCommonAreasResponseCommonAreasDeskPhones {
     pub status: Option<ListCommonAreasResponseCommonAreasDeskPhonesStatus>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListCommonAreasResponseCommonAreasDeskPhones {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCommonAreasResponseCommonAreasDeskPhones;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCommonAreasResponseCommonAreasDeskPhones, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "device_type" => v0 = map.next_value()?,
+                        "display_name" => v1 = map.next_value()?,
+                        "id" => v2 = map.next_value()?,
+                        "status" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListCommonAreasResponseCommonAreasDeskPhones {
+                    device_type: v0,
+                    display_name: v1,
+                    id: v2,
+                    status: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListCommonAreasResponseCommonAreasDeskPhonesStatus {
+    response ListCommonAreasResponseCommonAreasDeskPhonesStatus {
         Online = "online",
         Offline = "offline",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListCommonAreasResponseCommonAreasPhoneNumbers {
     pub display_name: Option<String>,
     pub id: Option<String>,
@@ -60,28 +223,86 @@ pub struct ListCommonAreasResponseCommonAreasPhoneNumbers {
     pub source: Option<ListCommonAreasResponseCommonAreasPhoneNumbersSource>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListCommonAreasResponseCommonAreasPhoneNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCommonAreasResponseCommonAreasPhoneNumbers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCommonAreasResponseCommonAreasPhoneNumbers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "number" => v2 = map.next_value()?,
+                        "source" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListCommonAreasResponseCommonAreasPhoneNumbers {
+                    display_name: v0,
+                    id: v1,
+                    number: v2,
+                    source: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListCommonAreasResponseCommonAreasPhoneNumbersSource {
+    response ListCommonAreasResponseCommonAreasPhoneNumbersSource {
         Internal = "internal",
         External = "external",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListCommonAreasResponseCommonAreasSite {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-crate::typed::string_enum! {
-    ListCommonAreasResponseCommonAreasStatus {
-        Online = "online",
-        Offline = "offline",
+impl<'de> serde::Deserialize<'de> for ListCommonAreasResponseCommonAreasSite {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCommonAreasResponseCommonAreasSite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCommonAreasResponseCommonAreasSite, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListCommonAreasResponseCommonAreasSite { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::int_enum! {
-    ListCommonAreasCommonAreaDeviceType {
+    request ListCommonAreasCommonAreaDeviceType {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -100,6 +321,7 @@ crate::typed::int_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/GET/phone/common_areas>
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListCommonAreas {
+    /// At most `100`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -113,7 +335,7 @@ pub struct ListCommonAreas {
 }
 
 impl ListCommonAreas {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             page_size: None,
@@ -131,8 +353,9 @@ impl crate::typed::Endpoint for ListCommonAreas {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddCommonAreaBody {
+    /// At most 100 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub calling_plans: Option<Vec<AddCommonAreaBodyCallingPlans>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -148,6 +371,21 @@ pub struct AddCommonAreaBody {
     pub timezone: Option<String>,
 }
 
+impl AddCommonAreaBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(display_name: impl Into<String>) -> Self {
+        Self {
+            calling_plans: None,
+            country_iso_code: None,
+            display_name: display_name.into(),
+            extension_number: None,
+            site_id: None,
+            template_id: None,
+            timezone: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCommonAreaBodyCallingPlans {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -156,10 +394,41 @@ pub struct AddCommonAreaBodyCallingPlans {
     pub r#type: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AddCommonAreaResponse {
     pub display_name: Option<String>,
     pub id: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddCommonAreaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddCommonAreaResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddCommonAreaResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddCommonAreaResponse {
+                    display_name: v0,
+                    id: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Add a common area
@@ -171,16 +440,17 @@ pub struct AddCommonAreaResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/POST/phone/common_areas>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddCommonArea {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<AddCommonAreaBody>,
+    pub body: AddCommonAreaBody,
 }
 
 impl AddCommonArea {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { body: None }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(display_name: impl Into<String>) -> Self {
+        Self {
+            body: AddCommonAreaBody::new(display_name),
+        }
     }
 }
 
@@ -190,24 +460,102 @@ impl crate::typed::Endpoint for AddCommonArea {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GenerateactivationcodesforcommonareasBody {
+    /// At most 50 items.
     pub common_area_ids: Vec<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GenerateactivationcodesforcommonareasResponse {
-    pub common_areas_activation_codes:
-        Option<Vec<GenerateactivationcodesforcommonareasResponseCommonAreasActivationCodes>>,
+impl GenerateactivationcodesforcommonareasBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(common_area_ids: Vec<String>) -> Self {
+        Self { common_area_ids }
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GenerateactivationcodesforcommonareasResponseCommonAreasActivationCodes {
+#[derive(Debug, Clone)]
+pub struct GenerateactivationcodesforcommonareasResponse {
+    /// At most 50 items.
+    pub common_areas_activation_codes:
+        Option<Vec<GenerateactivationcodesforcommonareasCommonAreasActivation>>,
+}
+
+impl<'de> serde::Deserialize<'de> for GenerateactivationcodesforcommonareasResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GenerateactivationcodesforcommonareasResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GenerateactivationcodesforcommonareasResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "common_areas_activation_codes" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GenerateactivationcodesforcommonareasResponse {
+                    common_areas_activation_codes: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GenerateactivationcodesforcommonareasCommonAreasActivation {
     pub activation_code: Option<String>,
     pub activation_code_expiration: Option<String>,
     pub common_area_id: Option<String>,
     pub display_name: Option<String>,
     pub extension_number: Option<i64>,
+}
+
+impl<'de> serde::Deserialize<'de> for GenerateactivationcodesforcommonareasCommonAreasActivation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GenerateactivationcodesforcommonareasCommonAreasActivation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GenerateactivationcodesforcommonareasCommonAreasActivation, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "activation_code" => v0 = map.next_value()?,
+                        "activation_code_expiration" => v1 = map.next_value()?,
+                        "common_area_id" => v2 = map.next_value()?,
+                        "display_name" => v3 = map.next_value()?,
+                        "extension_number" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GenerateactivationcodesforcommonareasCommonAreasActivation {
+                    activation_code: v0,
+                    activation_code_expiration: v1,
+                    common_area_id: v2,
+                    display_name: v3,
+                    extension_number: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Generate activation codes for common areas
@@ -219,16 +567,17 @@ pub struct GenerateactivationcodesforcommonareasResponseCommonAreasActivationCod
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/POST/phone/common_areas/activation_code>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Generateactivationcodesforcommonareas {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<GenerateactivationcodesforcommonareasBody>,
+    pub body: GenerateactivationcodesforcommonareasBody,
 }
 
 impl Generateactivationcodesforcommonareas {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { body: None }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(common_area_ids: Vec<String>) -> Self {
+        Self {
+            body: GenerateactivationcodesforcommonareasBody::new(common_area_ids),
+        }
     }
 }
 
@@ -238,7 +587,7 @@ impl crate::typed::Endpoint for Generateactivationcodesforcommonareas {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListActivationCodesResponse {
     pub common_areas_activation_codes:
         Option<Vec<ListActivationCodesResponseCommonAreasActivationCodes>>,
@@ -246,7 +595,41 @@ pub struct ListActivationCodesResponse {
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListActivationCodesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListActivationCodesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListActivationCodesResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "common_areas_activation_codes" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListActivationCodesResponse {
+                    common_areas_activation_codes: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListActivationCodesResponseCommonAreasActivationCodes {
     pub activation_code: Option<String>,
     pub activation_code_expiration: Option<String>,
@@ -254,17 +637,96 @@ pub struct ListActivationCodesResponseCommonAreasActivationCodes {
     pub display_name: Option<String>,
     pub extension_number: Option<i64>,
     pub site: Option<ListActivationCodesResponseCommonAreasActivationCodesSite>,
-    pub status: Option<ListActivationCodesResponseCommonAreasActivationCodesStatus>,
+    pub status: Option<ListActivationResponseCommonAreasActivationCodesStatus>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListActivationCodesResponseCommonAreasActivationCodes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListActivationCodesResponseCommonAreasActivationCodes;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListActivationCodesResponseCommonAreasActivationCodes, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "activation_code" => v0 = map.next_value()?,
+                        "activation_code_expiration" => v1 = map.next_value()?,
+                        "common_area_id" => v2 = map.next_value()?,
+                        "display_name" => v3 = map.next_value()?,
+                        "extension_number" => v4 = map.next_value()?,
+                        "site" => v5 = map.next_value()?,
+                        "status" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListActivationCodesResponseCommonAreasActivationCodes {
+                    activation_code: v0,
+                    activation_code_expiration: v1,
+                    common_area_id: v2,
+                    display_name: v3,
+                    extension_number: v4,
+                    site: v5,
+                    status: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListActivationCodesResponseCommonAreasActivationCodesSite {
     pub name: Option<String>,
     pub site_id: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListActivationCodesResponseCommonAreasActivationCodesSite {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListActivationCodesResponseCommonAreasActivationCodesSite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListActivationCodesResponseCommonAreasActivationCodesSite, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => v0 = map.next_value()?,
+                        "site_id" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListActivationCodesResponseCommonAreasActivationCodesSite {
+                    name: v0,
+                    site_id: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListActivationCodesResponseCommonAreasActivationCodesStatus {
+    response ListActivationResponseCommonAreasActivationCodesStatus {
         Used = "used",
         NotUsed = "not_used",
     }
@@ -282,6 +744,7 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/GET/phone/common_areas/activation_codes>
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListActivationCodes {
+    /// At most `100`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -289,7 +752,7 @@ pub struct ListActivationCodes {
 }
 
 impl ListActivationCodes {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             page_size: None,
@@ -306,6 +769,7 @@ impl crate::typed::Endpoint for ListActivationCodes {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ApplyTemplatetoCommonAreasBody {
+    /// At most 50 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub common_area_ids: Option<Vec<String>>,
 }
@@ -319,8 +783,9 @@ pub struct ApplyTemplatetoCommonAreasBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/POST/phone/common_areas/template_id/{templateId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ApplyTemplatetoCommonAreas {
+    /// Zoom's name: `templateId`.
     #[serde(rename = "templateId")]
     pub template_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -328,7 +793,7 @@ pub struct ApplyTemplatetoCommonAreas {
 }
 
 impl ApplyTemplatetoCommonAreas {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(template_id: impl Into<String>) -> Self {
         Self {
             template_id: template_id.into(),
@@ -352,14 +817,15 @@ impl crate::typed::Endpoint for ApplyTemplatetoCommonAreas {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/DELETE/phone/common_areas/{commonAreaId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteCommonArea {
+    /// Zoom's name: `commonAreaId`.
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
 }
 
 impl DeleteCommonArea {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(common_area_id: impl Into<String>) -> Self {
         Self {
             common_area_id: common_area_id.into(),
@@ -373,10 +839,10 @@ impl crate::typed::Endpoint for DeleteCommonArea {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetACommonAreaResponse {
     pub area_code: Option<String>,
-    pub calling_plans: Option<Vec<GetACommonAreaResponseCallingPlans>>,
+    pub calling_plans: Option<Vec<ListCommonAreasResponseCommonAreasCallingPlans>>,
     pub cost_center: Option<String>,
     pub country: Option<GetACommonAreaResponseCountry>,
     pub default_transcription_language: Option<GetACommonAreaResponseDefaultTranscriptionLanguage>,
@@ -386,30 +852,121 @@ pub struct GetACommonAreaResponse {
     pub extension_number: Option<i64>,
     pub id: Option<String>,
     pub outbound_caller_ids: Option<Vec<GetACommonAreaResponseOutboundCallerIds>>,
-    pub phone_numbers: Option<Vec<GetACommonAreaResponsePhoneNumbers>>,
+    pub phone_numbers: Option<Vec<ListCommonAreasResponseCommonAreasPhoneNumbers>>,
     pub policy: Option<GetACommonAreaResponsePolicy>,
-    pub site: Option<GetACommonAreaResponseSite>,
+    pub site: Option<ListCommonAreasResponseCommonAreasSite>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetACommonAreaResponseCallingPlans {
-    pub billing_account_id: Option<String>,
-    pub billing_account_name: Option<String>,
-    pub billing_subscription_id: Option<String>,
-    pub billing_subscription_name: Option<String>,
-    pub name: Option<String>,
-    pub r#type: Option<i64>,
+impl<'de> serde::Deserialize<'de> for GetACommonAreaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetACommonAreaResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetACommonAreaResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "area_code" => v0 = map.next_value()?,
+                        "calling_plans" => v1 = map.next_value()?,
+                        "cost_center" => v2 = map.next_value()?,
+                        "country" => v3 = map.next_value()?,
+                        "default_transcription_language" => v4 = map.next_value()?,
+                        "department" => v5 = map.next_value()?,
+                        "display_name" => v6 = map.next_value()?,
+                        "emergency_address" => v7 = map.next_value()?,
+                        "extension_number" => v8 = map.next_value()?,
+                        "id" => v9 = map.next_value()?,
+                        "outbound_caller_ids" => v10 = map.next_value()?,
+                        "phone_numbers" => v11 = map.next_value()?,
+                        "policy" => v12 = map.next_value()?,
+                        "site" => v13 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetACommonAreaResponse {
+                    area_code: v0,
+                    calling_plans: v1,
+                    cost_center: v2,
+                    country: v3,
+                    default_transcription_language: v4,
+                    department: v5,
+                    display_name: v6,
+                    emergency_address: v7,
+                    extension_number: v8,
+                    id: v9,
+                    outbound_caller_ids: v10,
+                    phone_numbers: v11,
+                    policy: v12,
+                    site: v13,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetACommonAreaResponseCountry {
     pub code: Option<String>,
     pub country_code: Option<String>,
     pub name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetACommonAreaResponseCountry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetACommonAreaResponseCountry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetACommonAreaResponseCountry, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => v0 = map.next_value()?,
+                        "country_code" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetACommonAreaResponseCountry {
+                    code: v0,
+                    country_code: v1,
+                    name: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetACommonAreaResponseDefaultTranscriptionLanguage {
+    response GetACommonAreaResponseDefaultTranscriptionLanguage {
         EnUs = "en-US",
         EnGb = "en-GB",
         EsUs = "es-US",
@@ -428,7 +985,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetACommonAreaResponseEmergencyAddress {
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
@@ -440,8 +997,57 @@ pub struct GetACommonAreaResponseEmergencyAddress {
     pub zip: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetACommonAreaResponseEmergencyAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetACommonAreaResponseEmergencyAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetACommonAreaResponseEmergencyAddress, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "address_line1" => v0 = map.next_value()?,
+                        "address_line2" => v1 = map.next_value()?,
+                        "city" => v2 = map.next_value()?,
+                        "country" => v3 = map.next_value()?,
+                        "id" => v4 = map.next_value()?,
+                        "state_code" => v5 = map.next_value()?,
+                        "status" => v6 = map.next_value()?,
+                        "zip" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetACommonAreaResponseEmergencyAddress {
+                    address_line1: v0,
+                    address_line2: v1,
+                    city: v2,
+                    country: v3,
+                    id: v4,
+                    state_code: v5,
+                    status: v6,
+                    zip: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    GetACommonAreaResponseEmergencyAddressStatus {
+    response GetACommonAreaResponseEmergencyAddressStatus {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -451,48 +1057,134 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetACommonAreaResponseOutboundCallerIds {
     pub is_default: Option<bool>,
     pub name: Option<String>,
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetACommonAreaResponsePhoneNumbers {
-    pub display_name: Option<String>,
-    pub id: Option<String>,
-    pub number: Option<String>,
-    pub source: Option<GetACommonAreaResponsePhoneNumbersSource>,
-}
-
-crate::typed::string_enum! {
-    GetACommonAreaResponsePhoneNumbersSource {
-        Internal = "internal",
-        External = "external",
+impl<'de> serde::Deserialize<'de> for GetACommonAreaResponseOutboundCallerIds {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetACommonAreaResponseOutboundCallerIds;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetACommonAreaResponseOutboundCallerIds, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "is_default" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        "number" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetACommonAreaResponseOutboundCallerIds {
+                    is_default: v0,
+                    name: v1,
+                    number: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetACommonAreaResponsePolicy {
     pub ad_hoc_call_recording: Option<GetACommonAreaResponsePolicyAdHocCallRecording>,
     pub auto_call_recording: Option<GetACommonAreaResponsePolicyAutoCallRecording>,
     pub call_park: Option<GetACommonAreaResponsePolicyCallPark>,
     pub check_voicemails_over_phone: Option<GetACommonAreaResponsePolicyCheckVoicemailsOverPhone>,
-    pub delegation: Option<GetACommonAreaResponsePolicyDelegation>,
-    pub hand_off_to_room: Option<GetACommonAreaResponsePolicyHandOffToRoom>,
-    pub hide_zoom_phone_calls_in_ios: Option<GetACommonAreaResponsePolicyHideZoomPhoneCallsInIos>,
+    pub delegation: Option<GetACommonAreaResponsePolicyCheckVoicemailsOverPhone>,
+    pub hand_off_to_room: Option<GetACommonAreaResponsePolicyCheckVoicemailsOverPhone>,
+    pub hide_zoom_phone_calls_in_ios: Option<GetACommonAreaResponsePolicyCheckVoicemailsOverPhone>,
     pub international_calling: Option<GetACommonAreaResponsePolicyInternationalCalling>,
-    pub ios_call_kit: Option<GetACommonAreaResponsePolicyIosCallKit>,
-    pub mobile_switch_to_carrier: Option<GetACommonAreaResponsePolicyMobileSwitchToCarrier>,
+    pub ios_call_kit: Option<GetACommonAreaResponsePolicyCheckVoicemailsOverPhone>,
+    pub mobile_switch_to_carrier: Option<GetACommonAreaResponsePolicyCheckVoicemailsOverPhone>,
     pub outbound_calling: Option<GetACommonAreaResponsePolicyOutboundCalling>,
     pub select_outbound_caller_id: Option<GetACommonAreaResponsePolicySelectOutboundCallerId>,
     pub voicemail_notification_by_email:
         Option<GetACommonAreaResponsePolicyVoicemailNotificationByEmail>,
-    pub voicemail_transcription: Option<GetACommonAreaResponsePolicyVoicemailTranscription>,
+    pub voicemail_transcription: Option<GetACommonAreaResponsePolicyCheckVoicemailsOverPhone>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetACommonAreaResponsePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetACommonAreaResponsePolicy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetACommonAreaResponsePolicy, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "ad_hoc_call_recording" => v0 = map.next_value()?,
+                        "auto_call_recording" => v1 = map.next_value()?,
+                        "call_park" => v2 = map.next_value()?,
+                        "check_voicemails_over_phone" => v3 = map.next_value()?,
+                        "delegation" => v4 = map.next_value()?,
+                        "hand_off_to_room" => v5 = map.next_value()?,
+                        "hide_zoom_phone_calls_in_ios" => v6 = map.next_value()?,
+                        "international_calling" => v7 = map.next_value()?,
+                        "ios_call_kit" => v8 = map.next_value()?,
+                        "mobile_switch_to_carrier" => v9 = map.next_value()?,
+                        "outbound_calling" => v10 = map.next_value()?,
+                        "select_outbound_caller_id" => v11 = map.next_value()?,
+                        "voicemail_notification_by_email" => v12 = map.next_value()?,
+                        "voicemail_transcription" => v13 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetACommonAreaResponsePolicy {
+                    ad_hoc_call_recording: v0,
+                    auto_call_recording: v1,
+                    call_park: v2,
+                    check_voicemails_over_phone: v3,
+                    delegation: v4,
+                    hand_off_to_room: v5,
+                    hide_zoom_phone_calls_in_ios: v6,
+                    international_calling: v7,
+                    ios_call_kit: v8,
+                    mobile_switch_to_carrier: v9,
+                    outbound_calling: v10,
+                    select_outbound_caller_id: v11,
+                    voicemail_notification_by_email: v12,
+                    voicemail_transcription: v13,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetACommonAreaResponsePolicyAdHocCallRecording {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -501,68 +1193,218 @@ pub struct GetACommonAreaResponsePolicyAdHocCallRecording {
     pub recording_transcription: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetACommonAreaResponsePolicyAdHocCallRecording {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetACommonAreaResponsePolicyAdHocCallRecording;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetACommonAreaResponsePolicyAdHocCallRecording, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "recording_start_prompt" => v3 = map.next_value()?,
+                        "recording_transcription" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetACommonAreaResponsePolicyAdHocCallRecording {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    recording_start_prompt: v3,
+                    recording_transcription: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetACommonAreaResponsePolicyAdHocCallRecordingLockedBy {
+    response GetACommonAreaResponsePolicyAdHocCallRecordingLockedBy {
         Account = "account",
         UserGroup = "user_group",
         Site = "site",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetACommonAreaResponsePolicyAutoCallRecording {
     pub allow_stop_resume_recording: Option<bool>,
     pub enable: Option<bool>,
     pub inbound_audio_notification:
-        Option<GetACommonAreaResponsePolicyAutoCallRecordingInboundAudioNotification>,
+        Option<GetResponsePolicyAutoCallRecordingInboundAudioNotification>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetACommonAreaResponsePolicyAutoCallRecordingLockedBy>,
+    pub locked_by: Option<GetACommonAreaResponsePolicyAdHocCallRecordingLockedBy>,
     pub outbound_audio_notification:
-        Option<GetACommonAreaResponsePolicyAutoCallRecordingOutboundAudioNotification>,
-    pub recording_calls: Option<GetACommonAreaResponsePolicyAutoCallRecordingRecordingCalls>,
+        Option<GetResponsePolicyAutoCallRecordingInboundAudioNotification>,
+    pub recording_calls: Option<GetACommonResponsePolicyAutoCallRecordingRecordingCalls>,
     pub recording_transcription: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetACommonAreaResponsePolicyAutoCallRecordingInboundAudioNotification {
-    pub recording_explicit_consent: Option<bool>,
-    pub recording_start_prompt: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetACommonAreaResponsePolicyAutoCallRecordingLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetACommonAreaResponsePolicyAutoCallRecording {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetACommonAreaResponsePolicyAutoCallRecording;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetACommonAreaResponsePolicyAutoCallRecording, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_stop_resume_recording" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "inbound_audio_notification" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "outbound_audio_notification" => v5 = map.next_value()?,
+                        "recording_calls" => v6 = map.next_value()?,
+                        "recording_transcription" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetACommonAreaResponsePolicyAutoCallRecording {
+                    allow_stop_resume_recording: v0,
+                    enable: v1,
+                    inbound_audio_notification: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    outbound_audio_notification: v5,
+                    recording_calls: v6,
+                    recording_transcription: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetACommonAreaResponsePolicyAutoCallRecordingOutboundAudioNotification {
+#[derive(Debug, Clone)]
+pub struct GetResponsePolicyAutoCallRecordingInboundAudioNotification {
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetResponsePolicyAutoCallRecordingInboundAudioNotification {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponsePolicyAutoCallRecordingInboundAudioNotification;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponsePolicyAutoCallRecordingInboundAudioNotification, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "recording_explicit_consent" => v0 = map.next_value()?,
+                        "recording_start_prompt" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponsePolicyAutoCallRecordingInboundAudioNotification {
+                    recording_explicit_consent: v0,
+                    recording_start_prompt: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetACommonAreaResponsePolicyAutoCallRecordingRecordingCalls {
+    response GetACommonResponsePolicyAutoCallRecordingRecordingCalls {
         Inbound = "inbound",
         Outbound = "outbound",
         Both = "both",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetACommonAreaResponsePolicyCallPark {
     pub call_not_picked_up_action: Option<i64>,
     pub enable: Option<bool>,
     pub expiration_period: Option<GetACommonAreaResponsePolicyCallParkExpirationPeriod>,
     pub forward_to: Option<GetACommonAreaResponsePolicyCallParkForwardTo>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetACommonAreaResponsePolicyCallParkLockedBy>,
+    pub locked_by: Option<GetACommonAreaResponsePolicyAdHocCallRecordingLockedBy>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetACommonAreaResponsePolicyCallPark {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetACommonAreaResponsePolicyCallPark;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetACommonAreaResponsePolicyCallPark, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_not_picked_up_action" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "expiration_period" => v2 = map.next_value()?,
+                        "forward_to" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetACommonAreaResponsePolicyCallPark {
+                    call_not_picked_up_action: v0,
+                    enable: v1,
+                    expiration_period: v2,
+                    forward_to: v3,
+                    locked: v4,
+                    locked_by: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    GetACommonAreaResponsePolicyCallParkExpirationPeriod {
+    response GetACommonAreaResponsePolicyCallParkExpirationPeriod {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -586,7 +1428,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetACommonAreaResponsePolicyCallParkForwardTo {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -595,8 +1437,48 @@ pub struct GetACommonAreaResponsePolicyCallParkForwardTo {
     pub id: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetACommonAreaResponsePolicyCallParkForwardTo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetACommonAreaResponsePolicyCallParkForwardTo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetACommonAreaResponsePolicyCallParkForwardTo, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "extension_id" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "extension_type" => v3 = map.next_value()?,
+                        "id" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetACommonAreaResponsePolicyCallParkForwardTo {
+                    display_name: v0,
+                    extension_id: v1,
+                    extension_number: v2,
+                    extension_type: v3,
+                    id: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetACommonAreaResponsePolicyCallParkForwardToExtensionType {
+    response GetACommonAreaResponsePolicyCallParkForwardToExtensionType {
         User = "user",
         ZoomRoom = "zoomRoom",
         CommonArea = "commonArea",
@@ -607,79 +1489,53 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    GetACommonAreaResponsePolicyCallParkLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetACommonAreaResponsePolicyCheckVoicemailsOverPhone {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetACommonAreaResponsePolicyCheckVoicemailsOverPhoneLockedBy>,
+    pub locked_by: Option<GetACommonAreaResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetACommonAreaResponsePolicyCheckVoicemailsOverPhoneLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetACommonAreaResponsePolicyCheckVoicemailsOverPhone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetACommonAreaResponsePolicyCheckVoicemailsOverPhone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetACommonAreaResponsePolicyCheckVoicemailsOverPhone, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "modified" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetACommonAreaResponsePolicyCheckVoicemailsOverPhone {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    modified: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetACommonAreaResponsePolicyDelegation {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetACommonAreaResponsePolicyDelegationLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetACommonAreaResponsePolicyDelegationLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetACommonAreaResponsePolicyHandOffToRoom {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetACommonAreaResponsePolicyHandOffToRoomLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetACommonAreaResponsePolicyHandOffToRoomLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetACommonAreaResponsePolicyHideZoomPhoneCallsInIos {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetACommonAreaResponsePolicyHideZoomPhoneCallsInIosLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetACommonAreaResponsePolicyHideZoomPhoneCallsInIosLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetACommonAreaResponsePolicyInternationalCalling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
@@ -687,107 +1543,192 @@ pub struct GetACommonAreaResponsePolicyInternationalCalling {
     pub modified: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetACommonAreaResponsePolicyInternationalCalling {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetACommonAreaResponsePolicyInternationalCalling;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetACommonAreaResponsePolicyInternationalCalling, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "modified" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetACommonAreaResponsePolicyInternationalCalling {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    modified: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetACommonAreaResponsePolicyInternationalCallingLockedBy {
+    response GetACommonAreaResponsePolicyInternationalCallingLockedBy {
         Account = "account",
         Site = "site",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetACommonAreaResponsePolicyIosCallKit {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetACommonAreaResponsePolicyIosCallKitLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetACommonAreaResponsePolicyIosCallKitLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetACommonAreaResponsePolicyMobileSwitchToCarrier {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetACommonAreaResponsePolicyMobileSwitchToCarrierLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetACommonAreaResponsePolicyMobileSwitchToCarrierLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetACommonAreaResponsePolicyOutboundCalling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
     pub modified: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetACommonAreaResponsePolicyOutboundCalling {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetACommonAreaResponsePolicyOutboundCalling;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetACommonAreaResponsePolicyOutboundCalling, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "modified" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetACommonAreaResponsePolicyOutboundCalling {
+                    enable: v0,
+                    locked: v1,
+                    modified: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetACommonAreaResponsePolicySelectOutboundCallerId {
     pub allow_hide_outbound_caller_id: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetACommonAreaResponsePolicySelectOutboundCallerIdLockedBy>,
+    pub locked_by: Option<GetACommonAreaResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetACommonAreaResponsePolicySelectOutboundCallerIdLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetACommonAreaResponsePolicySelectOutboundCallerId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetACommonAreaResponsePolicySelectOutboundCallerId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetACommonAreaResponsePolicySelectOutboundCallerId, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_hide_outbound_caller_id" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetACommonAreaResponsePolicySelectOutboundCallerId {
+                    allow_hide_outbound_caller_id: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetACommonAreaResponsePolicyVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub include_voicemail_file: Option<bool>,
     pub include_voicemail_transcription: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetACommonAreaResponsePolicyVoicemailNotificationByEmailLockedBy>,
+    pub locked_by: Option<GetACommonAreaResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetACommonAreaResponsePolicyVoicemailNotificationByEmailLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetACommonAreaResponsePolicyVoicemailNotificationByEmail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetACommonAreaResponsePolicyVoicemailNotificationByEmail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetACommonAreaResponsePolicyVoicemailNotificationByEmail, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "include_voicemail_file" => v1 = map.next_value()?,
+                        "include_voicemail_transcription" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetACommonAreaResponsePolicyVoicemailNotificationByEmail {
+                    enable: v0,
+                    include_voicemail_file: v1,
+                    include_voicemail_transcription: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetACommonAreaResponsePolicyVoicemailTranscription {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetACommonAreaResponsePolicyVoicemailTranscriptionLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetACommonAreaResponsePolicyVoicemailTranscriptionLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetACommonAreaResponseSite {
-    pub id: Option<String>,
-    pub name: Option<String>,
 }
 
 /// Get common area details
@@ -799,14 +1740,15 @@ pub struct GetACommonAreaResponseSite {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/GET/phone/common_areas/{commonAreaId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetACommonArea {
+    /// Zoom's name: `commonAreaId`.
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
 }
 
 impl GetACommonArea {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(common_area_id: impl Into<String>) -> Self {
         Self {
             common_area_id: common_area_id.into(),
@@ -849,7 +1791,7 @@ pub struct UpdateCommonAreaBody {
 }
 
 crate::typed::string_enum! {
-    UpdateCommonAreaBodyDefaultTranscriptionLanguage {
+    request UpdateCommonAreaBodyDefaultTranscriptionLanguage {
         EnUs = "en-US",
         EnGb = "en-GB",
         EsUs = "es-US",
@@ -883,20 +1825,20 @@ pub struct UpdateCommonAreaBodyPolicy {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hand_off_to_room: Option<UpdateCommonAreaBodyPolicyHandOffToRoom>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hide_phone_call_history_in_ios: Option<UpdateCommonAreaBodyPolicyHidePhoneCallHistoryInIos>,
+    pub hide_phone_call_history_in_ios: Option<UpdateCommonAreaBodyPolicyCheckVoicemailsOverPhone>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub international_calling: Option<UpdateCommonAreaBodyPolicyInternationalCalling>,
+    pub international_calling: Option<UpdateCommonAreaBodyPolicyCheckVoicemailsOverPhone>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ios_call_kit: Option<UpdateCommonAreaBodyPolicyIosCallKit>,
+    pub ios_call_kit: Option<UpdateCommonAreaBodyPolicyCheckVoicemailsOverPhone>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mobile_switch_to_carrier: Option<UpdateCommonAreaBodyPolicyMobileSwitchToCarrier>,
+    pub mobile_switch_to_carrier: Option<UpdateCommonAreaBodyPolicyHandOffToRoom>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select_outbound_caller_id: Option<UpdateCommonAreaBodyPolicySelectOutboundCallerId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_notification_by_email:
         Option<UpdateCommonAreaBodyPolicyVoicemailNotificationByEmail>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub voicemail_transcription: Option<UpdateCommonAreaBodyPolicyVoicemailTranscription>,
+    pub voicemail_transcription: Option<UpdateCommonAreaBodyPolicyCheckVoicemailsOverPhone>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -921,10 +1863,10 @@ pub struct UpdateCommonAreaBodyPolicyAutoCallRecording {
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inbound_audio_notification:
-        Option<UpdateCommonAreaBodyPolicyAutoCallRecordingInboundAudioNotification>,
+        Option<UpdateBodyPolicyAutoCallRecordingInboundAudioNotification>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outbound_audio_notification:
-        Option<UpdateCommonAreaBodyPolicyAutoCallRecordingOutboundAudioNotification>,
+        Option<UpdateBodyPolicyAutoCallRecordingInboundAudioNotification>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_calls: Option<UpdateCommonAreaBodyPolicyAutoCallRecordingRecordingCalls>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -934,15 +1876,7 @@ pub struct UpdateCommonAreaBodyPolicyAutoCallRecording {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaBodyPolicyAutoCallRecordingInboundAudioNotification {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recording_explicit_consent: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recording_start_prompt: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaBodyPolicyAutoCallRecordingOutboundAudioNotification {
+pub struct UpdateBodyPolicyAutoCallRecordingInboundAudioNotification {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_explicit_consent: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -950,7 +1884,7 @@ pub struct UpdateCommonAreaBodyPolicyAutoCallRecordingOutboundAudioNotification 
 }
 
 crate::typed::string_enum! {
-    UpdateCommonAreaBodyPolicyAutoCallRecordingRecordingCalls {
+    request UpdateCommonAreaBodyPolicyAutoCallRecordingRecordingCalls {
         Inbound = "inbound",
         Outbound = "outbound",
         Both = "both",
@@ -970,7 +1904,7 @@ pub struct UpdateCommonAreaBodyPolicyCallPark {
 }
 
 crate::typed::int_enum! {
-    UpdateCommonAreaBodyPolicyCallParkCallNotPickedUpAction {
+    request UpdateCommonAreaBodyPolicyCallParkCallNotPickedUpAction {
         V0 = 0,
         V9 = 9,
         V50 = 50,
@@ -979,7 +1913,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    UpdateCommonAreaBodyPolicyCallParkExpirationPeriod {
+    request UpdateCommonAreaBodyPolicyCallParkExpirationPeriod {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -1018,36 +1952,6 @@ pub struct UpdateCommonAreaBodyPolicyHandOffToRoom {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaBodyPolicyHidePhoneCallHistoryInIos {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaBodyPolicyInternationalCalling {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaBodyPolicyIosCallKit {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaBodyPolicyMobileSwitchToCarrier {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaBodyPolicySelectOutboundCallerId {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_hide_outbound_caller_id: Option<bool>,
@@ -1067,14 +1971,6 @@ pub struct UpdateCommonAreaBodyPolicyVoicemailNotificationByEmail {
     pub reset: Option<bool>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaBodyPolicyVoicemailTranscription {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
 /// Update common area
 ///
 /// `PATCH /phone/common_areas/{commonAreaId}`
@@ -1084,8 +1980,9 @@ pub struct UpdateCommonAreaBodyPolicyVoicemailTranscription {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/PATCH/phone/common_areas/{commonAreaId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateCommonArea {
+    /// Zoom's name: `commonAreaId`.
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1093,7 +1990,7 @@ pub struct UpdateCommonArea {
 }
 
 impl UpdateCommonArea {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(common_area_id: impl Into<String>) -> Self {
         Self {
             common_area_id: common_area_id.into(),
@@ -1108,22 +2005,83 @@ impl crate::typed::Endpoint for UpdateCommonArea {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCommonAreaCallHandlingSettingResponse {
-    pub call_distribution_setting:
-        Option<GetCommonAreaCallHandlingSettingResponseCallDistributionSetting>,
-    pub call_handling_setting: Option<GetCommonAreaCallHandlingSettingResponseCallHandlingSetting>,
+    pub call_distribution_setting: Option<GetCommonAreaCallHandlingResponseCallDistributionSetting>,
+    pub call_handling_setting: Option<GetCommonAreaCallHandlingResponseCallHandlingSetting>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaCallHandlingSettingResponseCallDistributionSetting {
+impl<'de> serde::Deserialize<'de> for GetCommonAreaCallHandlingSettingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCommonAreaCallHandlingSettingResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCommonAreaCallHandlingSettingResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_distribution_setting" => v0 = map.next_value()?,
+                        "call_handling_setting" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCommonAreaCallHandlingSettingResponse {
+                    call_distribution_setting: v0,
+                    call_handling_setting: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCommonAreaCallHandlingResponseCallDistributionSetting {
     pub ring_device: Option<bool>,
-    pub ring_duration:
-        Option<GetCommonAreaCallHandlingSettingResponseCallDistributionSettingRingDuration>,
+    pub ring_duration: Option<GetCommonAreaResponseCallDistributionSettingRingDuration>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCommonAreaCallHandlingResponseCallDistributionSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCommonAreaCallHandlingResponseCallDistributionSetting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCommonAreaCallHandlingResponseCallDistributionSetting, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "ring_device" => v0 = map.next_value()?,
+                        "ring_duration" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCommonAreaCallHandlingResponseCallDistributionSetting {
+                    ring_device: v0,
+                    ring_duration: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    GetCommonAreaCallHandlingSettingResponseCallDistributionSettingRingDuration {
+    response GetCommonAreaResponseCallDistributionSettingRingDuration {
         V10 = 10,
         V15 = 15,
         V20 = 20,
@@ -1138,17 +2096,47 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaCallHandlingSettingResponseCallHandlingSetting {
-    pub call_not_answer_action:
-        Option<GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerAction>,
-    pub call_not_answer_action_setting: Option<
-        GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSetting,
-    >,
+#[derive(Debug, Clone)]
+pub struct GetCommonAreaCallHandlingResponseCallHandlingSetting {
+    pub call_not_answer_action: Option<GetCommonResponseCallHandlingSettingCallNotAnswerAction>,
+    pub call_not_answer_action_setting:
+        Option<GetResponseCallHandlingSettingCallNotAnswerActionSetting>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCommonAreaCallHandlingResponseCallHandlingSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCommonAreaCallHandlingResponseCallHandlingSetting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCommonAreaCallHandlingResponseCallHandlingSetting, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_not_answer_action" => v0 = map.next_value()?,
+                        "call_not_answer_action_setting" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCommonAreaCallHandlingResponseCallHandlingSetting {
+                    call_not_answer_action: v0,
+                    call_not_answer_action_setting: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerAction {
+    response GetCommonResponseCallHandlingSettingCallNotAnswerAction {
         ForwardToVoicemail = "forward_to_voicemail",
         ForwardToExtension = "forward_to_extension",
         ForwardToExternalContact = "forward_to_external_contact",
@@ -1158,16 +2146,14 @@ crate::typed::string_enum! {
 }
 
 #[derive(Debug, Clone)]
-pub enum GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSetting {
-    ForwardToVoicemail(GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemail),
-    ForwardToAnotherExtension(GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToAnotherExtension),
-    ForwardToExternalContact(GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContact),
-    PlayAMessageThenDisconnect(GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnect),
+pub enum GetResponseCallHandlingSettingCallNotAnswerActionSetting {
+    ForwardToVoicemail(GetResponseCallNotAnswerActionSettingForwardToVoicemail),
+    ForwardToAnotherExtension(GetCommonAreaCallHandlingResponseForwardToAnotherExtension),
+    ForwardToExternalContact(GetCommonAreaCallHandlingResponseForwardToExternalContact),
+    PlayAMessageThenDisconnect(GetCommonAreaCallResponsePlayAMessageThenDisconnect),
 }
 
-impl<'de> serde::Deserialize<'de>
-    for GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSetting
-{
+impl<'de> serde::Deserialize<'de> for GetResponseCallHandlingSettingCallNotAnswerActionSetting {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(d)?;
         let shapes: &[crate::typed::Shape] = &[
@@ -1205,33 +2191,146 @@ impl<'de> serde::Deserialize<'de>
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemail {
+#[derive(Debug, Clone)]
+pub struct GetResponseCallNotAnswerActionSettingForwardToVoicemail {
     pub allow_callers_check_voicemail: Option<bool>,
     pub connect_to_operator: Option<bool>,
-    pub leave_voicemail_instruction: Option<GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailLeaveVoicemailInstruction>,
-    pub operator_extension: Option<GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailOperatorExtension>,
+    pub leave_voicemail_instruction: Option<GetResponseForwardToVoicemailLeaveVoicemailInstruction>,
+    pub operator_extension: Option<GetCommonAreaResponseForwardToVoicemailOperatorExtension>,
     pub play_callee_voicemail_greeting: Option<bool>,
-    pub voicemail_greeting: Option<GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailVoicemailGreeting>,
+    pub voicemail_greeting: Option<GetResponseForwardToVoicemailLeaveVoicemailInstruction>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailLeaveVoicemailInstruction
-{
+impl<'de> serde::Deserialize<'de> for GetResponseCallNotAnswerActionSettingForwardToVoicemail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseCallNotAnswerActionSettingForwardToVoicemail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseCallNotAnswerActionSettingForwardToVoicemail, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_callers_check_voicemail" => v0 = map.next_value()?,
+                        "connect_to_operator" => v1 = map.next_value()?,
+                        "leave_voicemail_instruction" => v2 = map.next_value()?,
+                        "operator_extension" => v3 = map.next_value()?,
+                        "play_callee_voicemail_greeting" => v4 = map.next_value()?,
+                        "voicemail_greeting" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseCallNotAnswerActionSettingForwardToVoicemail {
+                    allow_callers_check_voicemail: v0,
+                    connect_to_operator: v1,
+                    leave_voicemail_instruction: v2,
+                    operator_extension: v3,
+                    play_callee_voicemail_greeting: v4,
+                    voicemail_greeting: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetResponseForwardToVoicemailLeaveVoicemailInstruction {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailOperatorExtension {
+impl<'de> serde::Deserialize<'de> for GetResponseForwardToVoicemailLeaveVoicemailInstruction {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseForwardToVoicemailLeaveVoicemailInstruction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseForwardToVoicemailLeaveVoicemailInstruction, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_id" => v0 = map.next_value()?,
+                        "audio_name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseForwardToVoicemailLeaveVoicemailInstruction {
+                    audio_id: v0,
+                    audio_name: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCommonAreaResponseForwardToVoicemailOperatorExtension {
     pub extension_id: Option<String>,
     pub extension_name: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type: Option<GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailOperatorExtensionExtensionType>,
+    pub extension_type: Option<GetCommonAreaCallResponseOperatorExtensionExtensionType>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCommonAreaResponseForwardToVoicemailOperatorExtension {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCommonAreaResponseForwardToVoicemailOperatorExtension;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCommonAreaResponseForwardToVoicemailOperatorExtension, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_id" => v0 = map.next_value()?,
+                        "extension_name" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "extension_type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCommonAreaResponseForwardToVoicemailOperatorExtension {
+                    extension_id: v0,
+                    extension_name: v1,
+                    extension_number: v2,
+                    extension_type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailOperatorExtensionExtensionType {
+    response GetCommonAreaCallResponseOperatorExtensionExtensionType {
         User = "user",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
@@ -1242,67 +2341,160 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailVoicemailGreeting
-{
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToAnotherExtension {
-    pub forward_to_extension: Option<GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToAnotherExtensionForwardToExtension>,
+#[derive(Debug, Clone)]
+pub struct GetCommonAreaCallHandlingResponseForwardToAnotherExtension {
+    pub forward_to_extension: Option<GetCommonAreaResponseForwardToVoicemailOperatorExtension>,
     pub play_callee_voicemail_greeting: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToAnotherExtensionForwardToExtension {
-    pub extension_id: Option<String>,
-    pub extension_name: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToAnotherExtensionForwardToExtensionExtensionType>,
-}
-
-crate::typed::string_enum! {
-    GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToAnotherExtensionForwardToExtensionExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
+impl<'de> serde::Deserialize<'de> for GetCommonAreaCallHandlingResponseForwardToAnotherExtension {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCommonAreaCallHandlingResponseForwardToAnotherExtension;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCommonAreaCallHandlingResponseForwardToAnotherExtension, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "forward_to_extension" => v0 = map.next_value()?,
+                        "play_callee_voicemail_greeting" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCommonAreaCallHandlingResponseForwardToAnotherExtension {
+                    forward_to_extension: v0,
+                    play_callee_voicemail_greeting: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContact {
-    pub forward_to_external_contact: Option<GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContactForwardToExternalContact>,
+#[derive(Debug, Clone)]
+pub struct GetCommonAreaCallHandlingResponseForwardToExternalContact {
+    pub forward_to_external_contact:
+        Option<GetCommonAreaCallHandlingResponseForwardToExternalContact2>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContactForwardToExternalContact
-{
+impl<'de> serde::Deserialize<'de> for GetCommonAreaCallHandlingResponseForwardToExternalContact {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCommonAreaCallHandlingResponseForwardToExternalContact;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCommonAreaCallHandlingResponseForwardToExternalContact, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "forward_to_external_contact" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCommonAreaCallHandlingResponseForwardToExternalContact {
+                    forward_to_external_contact: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCommonAreaCallHandlingResponseForwardToExternalContact2 {
     pub external_contact_email: Option<String>,
     pub external_contact_id: Option<String>,
     pub external_contact_name: Option<String>,
     pub phone_numbers: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnect {
-    pub message_greeting: Option<GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnectMessageGreeting>,
+impl<'de> serde::Deserialize<'de> for GetCommonAreaCallHandlingResponseForwardToExternalContact2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCommonAreaCallHandlingResponseForwardToExternalContact2;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCommonAreaCallHandlingResponseForwardToExternalContact2, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "external_contact_email" => v0 = map.next_value()?,
+                        "external_contact_id" => v1 = map.next_value()?,
+                        "external_contact_name" => v2 = map.next_value()?,
+                        "phone_numbers" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCommonAreaCallHandlingResponseForwardToExternalContact2 {
+                    external_contact_email: v0,
+                    external_contact_id: v1,
+                    external_contact_name: v2,
+                    phone_numbers: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnectMessageGreeting
-{
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
+#[derive(Debug, Clone)]
+pub struct GetCommonAreaCallResponsePlayAMessageThenDisconnect {
+    pub message_greeting: Option<GetResponseForwardToVoicemailLeaveVoicemailInstruction>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCommonAreaCallResponsePlayAMessageThenDisconnect {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCommonAreaCallResponsePlayAMessageThenDisconnect;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCommonAreaCallResponsePlayAMessageThenDisconnect, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "message_greeting" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCommonAreaCallResponsePlayAMessageThenDisconnect {
+                    message_greeting: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetCommonAreaCallHandlingSettingHourType {
+    request GetCommonAreaCallHandlingSettingHourType {
         BusinessHours = "business_hours",
         ClosedHours = "closed_hours",
         HolidayHours = "holiday_hours",
@@ -1319,8 +2511,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/GET/phone/common_areas/{commonAreaId}/call_handling/settings>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetCommonAreaCallHandlingSetting {
+    /// Zoom's name: `commonAreaId`.
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1332,7 +2525,7 @@ pub struct GetCommonAreaCallHandlingSetting {
 }
 
 impl GetCommonAreaCallHandlingSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(common_area_id: impl Into<String>) -> Self {
         Self {
             common_area_id: common_area_id.into(),
@@ -1354,8 +2547,7 @@ pub struct UpdateCommonAreaCallHandlingSettingBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_distribution_setting:
-        Option<UpdateCommonAreaCallHandlingSettingBodyCallDistributionSetting>,
+    pub call_distribution_setting: Option<UpdateCommonAreaCallHandlingBodyCallDistributionSetting>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_handling_setting: Option<UpdateCommonAreaCallHandlingSettingBodyCallHandlingSetting>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1363,16 +2555,15 @@ pub struct UpdateCommonAreaCallHandlingSettingBody {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaCallHandlingSettingBodyCallDistributionSetting {
+pub struct UpdateCommonAreaCallHandlingBodyCallDistributionSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ring_device: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ring_duration:
-        Option<UpdateCommonAreaCallHandlingSettingBodyCallDistributionSettingRingDuration>,
+    pub ring_duration: Option<UpdateCommonAreaBodyCallDistributionSettingRingDuration>,
 }
 
 crate::typed::int_enum! {
-    UpdateCommonAreaCallHandlingSettingBodyCallDistributionSettingRingDuration {
+    request UpdateCommonAreaBodyCallDistributionSettingRingDuration {
         V10 = 10,
         V15 = 15,
         V20 = 20,
@@ -1390,16 +2581,14 @@ crate::typed::int_enum! {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaCallHandlingSettingBodyCallHandlingSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_not_answer_action:
-        Option<UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerAction>,
+    pub call_not_answer_action: Option<UpdateCommonAreaBodyCallHandlingSettingCallNotAnswerAction>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_not_answer_action_setting: Option<
-        UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSetting,
-    >,
+    pub call_not_answer_action_setting:
+        Option<UpdateBodyCallHandlingSettingCallNotAnswerActionSetting>,
 }
 
 crate::typed::string_enum! {
-    UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerAction {
+    request UpdateCommonAreaBodyCallHandlingSettingCallNotAnswerAction {
         ForwardToVoicemail = "forward_to_voicemail",
         ForwardToExtension = "forward_to_extension",
         ForwardToExternalContact = "forward_to_external_contact",
@@ -1410,96 +2599,88 @@ crate::typed::string_enum! {
 
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
-pub enum UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSetting {
-    ForwardToVoicemail(UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemail),
-    ForwardToExtension(UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExtension),
-    ForwardToExternalContact(UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContact),
-    PlayAMessageThenDisconnect(UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnect),
+pub enum UpdateBodyCallHandlingSettingCallNotAnswerActionSetting {
+    ForwardToVoicemail(UpdateBodyCallNotAnswerActionSettingForwardToVoicemail),
+    ForwardToExtension(UpdateBodyCallNotAnswerActionSettingForwardToExtension),
+    ForwardToExternalContact(UpdateCommonAreaCallHandlingBodyForwardToExternalContact),
+    PlayAMessageThenDisconnect(UpdateCommonAreaCallHandlingBodyPlayAMessageThenDisconnect),
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemail {
+pub struct UpdateBodyCallNotAnswerActionSettingForwardToVoicemail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_callers_check_voicemail: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connect_to_operator: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub leave_voicemail_instruction: Option<UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailLeaveVoicemailInstruction>,
+    pub leave_voicemail_instruction: Option<UpdateBodyForwardToVoicemailLeaveVoicemailInstruction>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator_extension: Option<UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailOperatorExtension>,
+    pub operator_extension: Option<UpdateCommonAreaBodyForwardToVoicemailOperatorExtension>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub play_callee_voicemail_greeting: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub voicemail_greeting: Option<UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailVoicemailGreeting>,
+    pub voicemail_greeting: Option<UpdateBodyForwardToVoicemailLeaveVoicemailInstruction>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailLeaveVoicemailInstruction
-{
+pub struct UpdateBodyForwardToVoicemailLeaveVoicemailInstruction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailOperatorExtension
-{
+pub struct UpdateCommonAreaBodyForwardToVoicemailOperatorExtension {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailVoicemailGreeting
-{
+pub struct UpdateBodyCallNotAnswerActionSettingForwardToExtension {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExtension {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forward_to_extension: Option<UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExtensionForwardToExtension>,
+    pub forward_to_extension: Option<UpdateCommonAreaBodyForwardToExtensionForwardToExtension>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub play_callee_voicemail_greeting: Option<bool>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExtensionForwardToExtension
-{
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateCommonAreaBodyForwardToExtensionForwardToExtension {
     pub extension_id: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContact {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forward_to_external_contact: Option<UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContactForwardToExternalContact>,
+impl UpdateCommonAreaBodyForwardToExtensionForwardToExtension {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(extension_id: impl Into<String>) -> Self {
+        Self {
+            extension_id: extension_id.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContactForwardToExternalContact
-{
+pub struct UpdateCommonAreaCallHandlingBodyForwardToExternalContact {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forward_to_external_contact:
+        Option<UpdateBodyForwardToExternalContactForwardToExternalContact>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateBodyForwardToExternalContactForwardToExternalContact {
     pub external_contact_id: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnect {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message_greeting: Option<UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnectMessageGreeting>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnectMessageGreeting
-{
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    UpdateCommonAreaCallHandlingSettingHourType {
-        BusinessHours = "business_hours",
-        ClosedHours = "closed_hours",
-        HolidayHours = "holiday_hours",
-        BreakHours = "break_hours",
+impl UpdateBodyForwardToExternalContactForwardToExternalContact {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(external_contact_id: impl Into<String>) -> Self {
+        Self {
+            external_contact_id: external_contact_id.into(),
+        }
     }
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct UpdateCommonAreaCallHandlingBodyPlayAMessageThenDisconnect {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_greeting: Option<UpdateBodyForwardToVoicemailLeaveVoicemailInstruction>,
 }
 
 /// Update common area call handling setting
@@ -1513,19 +2694,21 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/PATCH/phone/common_areas/{commonAreaId}/call_handling/settings/{hourType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateCommonAreaCallHandlingSetting {
+    /// Zoom's name: `commonAreaId`.
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
+    /// Zoom's name: `hourType`.
     #[serde(rename = "hourType")]
-    pub hour_type: UpdateCommonAreaCallHandlingSettingHourType,
+    pub hour_type: GetCommonAreaCallHandlingSettingHourType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<UpdateCommonAreaCallHandlingSettingBody>,
 }
 
 impl UpdateCommonAreaCallHandlingSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         common_area_id: impl Into<String>,
-        hour_type: UpdateCommonAreaCallHandlingSettingHourType,
+        hour_type: GetCommonAreaCallHandlingSettingHourType,
     ) -> Self {
         Self {
             common_area_id: common_area_id.into(),
@@ -1541,12 +2724,20 @@ impl crate::typed::Endpoint for UpdateCommonAreaCallHandlingSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AssignCallingPlansToCommonAreaBody {
+    /// At most 20 items.
     pub calling_plans: Vec<AssignCallingPlansToCommonAreaBodyCallingPlans>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+impl AssignCallingPlansToCommonAreaBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(calling_plans: Vec<AssignCallingPlansToCommonAreaBodyCallingPlans>) -> Self {
+        Self { calling_plans }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AssignCallingPlansToCommonAreaBodyCallingPlans {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_account_id: Option<String>,
@@ -1555,17 +2746,92 @@ pub struct AssignCallingPlansToCommonAreaBodyCallingPlans {
     pub r#type: i64,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl AssignCallingPlansToCommonAreaBodyCallingPlans {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(r#type: i64) -> Self {
+        Self {
+            billing_account_id: None,
+            billing_subscription_id: None,
+            r#type,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AssignCallingPlansToCommonAreaResponse {
+    /// At most 20 items.
     pub calling_plans: Option<Vec<AssignCallingPlansToCommonAreaResponseCallingPlans>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for AssignCallingPlansToCommonAreaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AssignCallingPlansToCommonAreaResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssignCallingPlansToCommonAreaResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "calling_plans" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AssignCallingPlansToCommonAreaResponse { calling_plans: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AssignCallingPlansToCommonAreaResponseCallingPlans {
     pub billing_account_id: Option<String>,
     pub billing_account_name: Option<String>,
     pub name: Option<String>,
     pub r#type: Option<i64>,
+}
+
+impl<'de> serde::Deserialize<'de> for AssignCallingPlansToCommonAreaResponseCallingPlans {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AssignCallingPlansToCommonAreaResponseCallingPlans;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssignCallingPlansToCommonAreaResponseCallingPlans, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "billing_account_id" => v0 = map.next_value()?,
+                        "billing_account_name" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        "type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AssignCallingPlansToCommonAreaResponseCallingPlans {
+                    billing_account_id: v0,
+                    billing_account_name: v1,
+                    name: v2,
+                    r#type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Assign calling plans to a common area
@@ -1577,20 +2843,23 @@ pub struct AssignCallingPlansToCommonAreaResponseCallingPlans {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/POST/phone/common_areas/{commonAreaId}/calling_plans>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AssignCallingPlansToCommonArea {
+    /// Zoom's name: `commonAreaId`.
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<AssignCallingPlansToCommonAreaBody>,
+    pub body: AssignCallingPlansToCommonAreaBody,
 }
 
 impl AssignCallingPlansToCommonArea {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(common_area_id: impl Into<String>) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(
+        common_area_id: impl Into<String>,
+        calling_plans: Vec<AssignCallingPlansToCommonAreaBodyCallingPlans>,
+    ) -> Self {
         Self {
             common_area_id: common_area_id.into(),
-            body: None,
+            body: AssignCallingPlansToCommonAreaBody::new(calling_plans),
         }
     }
 }
@@ -1610,8 +2879,9 @@ impl crate::typed::Endpoint for AssignCallingPlansToCommonArea {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/DELETE/phone/common_areas/{commonAreaId}/calling_plans/{type}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UnassignCallingPlansFromCommonArea {
+    /// Zoom's name: `commonAreaId`.
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
     pub r#type: String,
@@ -1620,7 +2890,7 @@ pub struct UnassignCallingPlansFromCommonArea {
 }
 
 impl UnassignCallingPlansFromCommonArea {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(common_area_id: impl Into<String>, r#type: impl Into<String>) -> Self {
         Self {
             common_area_id: common_area_id.into(),
@@ -1636,9 +2906,17 @@ impl crate::typed::Endpoint for UnassignCallingPlansFromCommonArea {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AssignPhoneNumbersToCommonAreaBody {
+    /// At most 20 items.
     pub phone_numbers: Vec<AssignPhoneNumbersToCommonAreaBodyPhoneNumbers>,
+}
+
+impl AssignPhoneNumbersToCommonAreaBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(phone_numbers: Vec<AssignPhoneNumbersToCommonAreaBodyPhoneNumbers>) -> Self {
+        Self { phone_numbers }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -1649,15 +2927,70 @@ pub struct AssignPhoneNumbersToCommonAreaBodyPhoneNumbers {
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AssignPhoneNumbersToCommonAreaResponse {
+    /// At most 20 items.
     pub phone_numbers: Option<Vec<AssignPhoneNumbersToCommonAreaResponsePhoneNumbers>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for AssignPhoneNumbersToCommonAreaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AssignPhoneNumbersToCommonAreaResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssignPhoneNumbersToCommonAreaResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "phone_numbers" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AssignPhoneNumbersToCommonAreaResponse { phone_numbers: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AssignPhoneNumbersToCommonAreaResponsePhoneNumbers {
     pub id: Option<String>,
     pub number: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for AssignPhoneNumbersToCommonAreaResponsePhoneNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AssignPhoneNumbersToCommonAreaResponsePhoneNumbers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssignPhoneNumbersToCommonAreaResponsePhoneNumbers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "number" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AssignPhoneNumbersToCommonAreaResponsePhoneNumbers { id: v0, number: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Assign phone numbers to a common area
@@ -1669,20 +3002,23 @@ pub struct AssignPhoneNumbersToCommonAreaResponsePhoneNumbers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/POST/phone/common_areas/{commonAreaId}/phone_numbers>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AssignPhoneNumbersToCommonArea {
+    /// Zoom's name: `commonAreaId`.
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<AssignPhoneNumbersToCommonAreaBody>,
+    pub body: AssignPhoneNumbersToCommonAreaBody,
 }
 
 impl AssignPhoneNumbersToCommonArea {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(common_area_id: impl Into<String>) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(
+        common_area_id: impl Into<String>,
+        phone_numbers: Vec<AssignPhoneNumbersToCommonAreaBodyPhoneNumbers>,
+    ) -> Self {
         Self {
             common_area_id: common_area_id.into(),
-            body: None,
+            body: AssignPhoneNumbersToCommonAreaBody::new(phone_numbers),
         }
     }
 }
@@ -1702,16 +3038,18 @@ impl crate::typed::Endpoint for AssignPhoneNumbersToCommonArea {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/DELETE/phone/common_areas/{commonAreaId}/phone_numbers/{phoneNumberId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UnassignPhoneNumbersFromCommonArea {
+    /// Zoom's name: `commonAreaId`.
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
+    /// Zoom's name: `phoneNumberId`.
     #[serde(rename = "phoneNumberId")]
     pub phone_number_id: String,
 }
 
 impl UnassignPhoneNumbersFromCommonArea {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(common_area_id: impl Into<String>, phone_number_id: impl Into<String>) -> Self {
         Self {
             common_area_id: common_area_id.into(),
@@ -1726,9 +3064,18 @@ impl crate::typed::Endpoint for UnassignPhoneNumbersFromCommonArea {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateCommonAreaPinCodeBody {
     pub pin_code: String,
+}
+
+impl UpdateCommonAreaPinCodeBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(pin_code: impl Into<String>) -> Self {
+        Self {
+            pin_code: pin_code.into(),
+        }
+    }
 }
 
 /// Update common area pin code
@@ -1740,20 +3087,20 @@ pub struct UpdateCommonAreaPinCodeBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/PATCH/phone/common_areas/{commonAreaId}/pin_code>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateCommonAreaPinCode {
+    /// Zoom's name: `commonAreaId`.
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<UpdateCommonAreaPinCodeBody>,
+    pub body: UpdateCommonAreaPinCodeBody,
 }
 
 impl UpdateCommonAreaPinCode {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(common_area_id: impl Into<String>) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(common_area_id: impl Into<String>, pin_code: impl Into<String>) -> Self {
         Self {
             common_area_id: common_area_id.into(),
-            body: None,
+            body: UpdateCommonAreaPinCodeBody::new(pin_code),
         }
     }
 }
@@ -1766,21 +3113,11 @@ impl crate::typed::Endpoint for UpdateCommonAreaPinCode {
 
 #[derive(Debug, Clone)]
 pub enum GetCommonAreaSettingsResponse {
-    ReturnedOnlyWhenTheSettingTypeIsDeskPhoneOrNotSpecified(
-        GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsDeskPhoneOrNotSpecified,
-    ),
-    ReturnedOnlyWhenTheSettingTypeIsHolidayHours(
-        GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsHolidayHours,
-    ),
-    ReturnedOnlyWhenTheSettingTypeIsCustomHours(
-        GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsCustomHours,
-    ),
-    ReturnedOnlyWhenTheSettingTypeIsBusinessHours(
-        GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBusinessHours,
-    ),
-    ReturnedOnlyWhenTheSettingTypeIsBreakHours(
-        GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHours,
-    ),
+    Variant1(GetCommonAreaSettingsResponseVariant1),
+    Variant2(GetCommonAreaSettingsResponseVariant2),
+    Variant3(GetCommonAreaSettingsResponseVariant3),
+    Variant4(GetCommonAreaSettingsResponseVariant4),
+    Variant5(GetCommonAreaSettingsResponseVariant5),
 }
 
 impl<'de> serde::Deserialize<'de> for GetCommonAreaSettingsResponse {
@@ -1809,197 +3146,537 @@ impl<'de> serde::Deserialize<'de> for GetCommonAreaSettingsResponse {
             },
         ];
         match crate::typed::one_of_index(&value, shapes) {
-            0 => serde_json::from_value(value)
-                .map(Self::ReturnedOnlyWhenTheSettingTypeIsDeskPhoneOrNotSpecified),
-            1 => serde_json::from_value(value)
-                .map(Self::ReturnedOnlyWhenTheSettingTypeIsHolidayHours),
-            2 => {
-                serde_json::from_value(value).map(Self::ReturnedOnlyWhenTheSettingTypeIsCustomHours)
-            }
-            3 => serde_json::from_value(value)
-                .map(Self::ReturnedOnlyWhenTheSettingTypeIsBusinessHours),
-            _ => {
-                serde_json::from_value(value).map(Self::ReturnedOnlyWhenTheSettingTypeIsBreakHours)
-            }
+            0 => serde_json::from_value(value).map(Self::Variant1),
+            1 => serde_json::from_value(value).map(Self::Variant2),
+            2 => serde_json::from_value(value).map(Self::Variant3),
+            3 => serde_json::from_value(value).map(Self::Variant4),
+            _ => serde_json::from_value(value).map(Self::Variant5),
         }
         .map_err(serde::de::Error::custom)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsDeskPhoneOrNotSpecified {
-    pub desk_phones: Option<Vec<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsDeskPhoneOrNotSpecifiedDeskPhones>>,
+#[derive(Debug, Clone)]
+pub struct GetCommonAreaSettingsResponseVariant1 {
+    pub desk_phones: Option<Vec<GetCommonAreaSettingsResponseVariant1DeskPhones>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsDeskPhoneOrNotSpecifiedDeskPhones {
+impl<'de> serde::Deserialize<'de> for GetCommonAreaSettingsResponseVariant1 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCommonAreaSettingsResponseVariant1;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCommonAreaSettingsResponseVariant1, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "desk_phones" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCommonAreaSettingsResponseVariant1 { desk_phones: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCommonAreaSettingsResponseVariant1DeskPhones {
     pub device_type: Option<String>,
     pub display_name: Option<String>,
-    pub hot_desking: Option<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsDeskPhoneOrNotSpecifiedDeskPhonesHotDesking>,
+    pub hot_desking: Option<GetCommonAreaSettingsResponseVariant1DeskPhonesHotDesking>,
     pub id: Option<String>,
     pub mac_address: Option<String>,
     pub private_ip: Option<String>,
     pub public_ip: Option<String>,
-    pub status: Option<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsDeskPhoneOrNotSpecifiedDeskPhonesStatus>,
+    pub status: Option<ListCommonAreasResponseCommonAreasDeskPhonesStatus>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsDeskPhoneOrNotSpecifiedDeskPhonesHotDesking {
-    pub status: Option<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsDeskPhoneOrNotSpecifiedDeskPhonesHotDeskingStatus>,
+impl<'de> serde::Deserialize<'de> for GetCommonAreaSettingsResponseVariant1DeskPhones {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCommonAreaSettingsResponseVariant1DeskPhones;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCommonAreaSettingsResponseVariant1DeskPhones, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "device_type" => v0 = map.next_value()?,
+                        "display_name" => v1 = map.next_value()?,
+                        "hot_desking" => v2 = map.next_value()?,
+                        "id" => v3 = map.next_value()?,
+                        "mac_address" => v4 = map.next_value()?,
+                        "private_ip" => v5 = map.next_value()?,
+                        "public_ip" => v6 = map.next_value()?,
+                        "status" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCommonAreaSettingsResponseVariant1DeskPhones {
+                    device_type: v0,
+                    display_name: v1,
+                    hot_desking: v2,
+                    id: v3,
+                    mac_address: v4,
+                    private_ip: v5,
+                    public_ip: v6,
+                    status: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCommonAreaSettingsResponseVariant1DeskPhonesHotDesking {
+    pub status: Option<GetCommonAreaResponseVariant1DeskPhonesHotDeskingStatus>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCommonAreaSettingsResponseVariant1DeskPhonesHotDesking {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCommonAreaSettingsResponseVariant1DeskPhonesHotDesking;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCommonAreaSettingsResponseVariant1DeskPhonesHotDesking, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "status" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCommonAreaSettingsResponseVariant1DeskPhonesHotDesking { status: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsDeskPhoneOrNotSpecifiedDeskPhonesHotDeskingStatus {
+    response GetCommonAreaResponseVariant1DeskPhonesHotDeskingStatus {
         Unsupported = "unsupported",
         On = "on",
         Off = "off",
     }
 }
 
-crate::typed::string_enum! {
-    GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsDeskPhoneOrNotSpecifiedDeskPhonesStatus {
-        Online = "online",
-        Offline = "offline",
+#[derive(Debug, Clone)]
+pub struct GetCommonAreaSettingsResponseVariant2 {
+    pub holiday_hours: Option<Vec<GetCommonAreaSettingsResponseVariant2HolidayHours>>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCommonAreaSettingsResponseVariant2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCommonAreaSettingsResponseVariant2;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCommonAreaSettingsResponseVariant2, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "holiday_hours" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCommonAreaSettingsResponseVariant2 { holiday_hours: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
     }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsHolidayHours {
-    pub holiday_hours: Option<
-        Vec<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsHolidayHoursHolidayHours>,
-    >,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsHolidayHoursHolidayHours {
-    pub from: Option<String>,
-    pub holiday_id: Option<String>,
-    pub name: Option<String>,
-    pub to: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsCustomHours {
-    pub custom_hours_settings: Option<
-        GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsCustomHoursCustomHoursSettings,
-    >,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsCustomHoursCustomHoursSettings {
-    pub custom_hour_type: Option<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsCustomHoursCustomHoursSettingsCustomHourType>,
-    pub custom_hours: Option<Vec<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsCustomHoursCustomHoursSettingsCustomHours>>,
-}
-
-crate::typed::int_enum! {
-    GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsCustomHoursCustomHoursSettingsCustomHourType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsCustomHoursCustomHoursSettingsCustomHours {
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub r#type: Option<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsCustomHoursCustomHoursSettingsCustomHoursType>,
-    pub weekday: Option<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsCustomHoursCustomHoursSettingsCustomHoursWeekday>,
-}
-
-crate::typed::int_enum! {
-    GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsCustomHoursCustomHoursSettingsCustomHoursType {
-        V0 = 0,
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-crate::typed::int_enum! {
-    GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsCustomHoursCustomHoursSettingsCustomHoursWeekday {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-        V7 = 7,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBusinessHours {
-    pub business_hours_settings: Option<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBusinessHoursBusinessHoursSettings>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBusinessHoursBusinessHoursSettings {
-    pub business_hour_type: Option<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBusinessHoursBusinessHoursSettingsBusinessHourType>,
-    pub business_hours: Option<Vec<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBusinessHoursBusinessHoursSettingsBusinessHours>>,
-}
-
-crate::typed::int_enum! {
-    GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBusinessHoursBusinessHoursSettingsBusinessHourType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBusinessHoursBusinessHoursSettingsBusinessHours {
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub r#type: Option<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBusinessHoursBusinessHoursSettingsBusinessHoursType>,
-    pub weekday: Option<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBusinessHoursBusinessHoursSettingsBusinessHoursWeekday>,
-}
-
-crate::typed::int_enum! {
-    GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBusinessHoursBusinessHoursSettingsBusinessHoursType {
-        V0 = 0,
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-crate::typed::int_enum! {
-    GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBusinessHoursBusinessHoursSettingsBusinessHoursWeekday {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-        V7 = 7,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHours {
-    pub break_hours: Option<
-        Vec<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHoursBreakHours>,
-    >,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHoursBreakHours {
-    pub break_hour_id: Option<String>,
-    pub break_hour_name: Option<String>,
-    pub break_hour_setting: Option<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHoursBreakHoursBreakHourSetting>,
-    pub break_hour_type: Option<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHoursBreakHoursBreakHourType>,
 }
 
 #[derive(Debug, Clone)]
-pub enum GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHoursBreakHoursBreakHourSetting
-{
-    EveryBusinessDay(GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHoursBreakHoursBreakHourSettingEveryBusinessDay),
-    CustomHours(GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHoursBreakHoursBreakHourSettingCustomHours),
+pub struct GetCommonAreaSettingsResponseVariant2HolidayHours {
+    /// Format: `date-time`.
+    pub from: Option<String>,
+    pub holiday_id: Option<String>,
+    pub name: Option<String>,
+    /// Format: `date-time`.
+    pub to: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHoursBreakHoursBreakHourSetting {
+impl<'de> serde::Deserialize<'de> for GetCommonAreaSettingsResponseVariant2HolidayHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCommonAreaSettingsResponseVariant2HolidayHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCommonAreaSettingsResponseVariant2HolidayHours, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = map.next_value()?,
+                        "holiday_id" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        "to" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCommonAreaSettingsResponseVariant2HolidayHours {
+                    from: v0,
+                    holiday_id: v1,
+                    name: v2,
+                    to: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCommonAreaSettingsResponseVariant3 {
+    pub custom_hours_settings: Option<GetCommonAreaSettingsResponseVariant3CustomHoursSettings>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCommonAreaSettingsResponseVariant3 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCommonAreaSettingsResponseVariant3;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCommonAreaSettingsResponseVariant3, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "custom_hours_settings" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCommonAreaSettingsResponseVariant3 {
+                    custom_hours_settings: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCommonAreaSettingsResponseVariant3CustomHoursSettings {
+    pub custom_hour_type: Option<GetCommonResponseVariant3CustomHoursSettingsCustomHourType>,
+    pub custom_hours: Option<Vec<GetCommonResponseVariant3CustomHoursSettingsCustomHours>>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCommonAreaSettingsResponseVariant3CustomHoursSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCommonAreaSettingsResponseVariant3CustomHoursSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCommonAreaSettingsResponseVariant3CustomHoursSettings, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "custom_hour_type" => v0 = map.next_value()?,
+                        "custom_hours" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCommonAreaSettingsResponseVariant3CustomHoursSettings {
+                    custom_hour_type: v0,
+                    custom_hours: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+crate::typed::int_enum! {
+    response GetCommonResponseVariant3CustomHoursSettingsCustomHourType {
+        V1 = 1,
+        V2 = 2,
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCommonResponseVariant3CustomHoursSettingsCustomHours {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub r#type: Option<GetResponseVariant3CustomHoursSettingsCustomHoursType>,
+    pub weekday: Option<GetResponseVariant3CustomHoursSettingsCustomHoursWeekday>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCommonResponseVariant3CustomHoursSettingsCustomHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCommonResponseVariant3CustomHoursSettingsCustomHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCommonResponseVariant3CustomHoursSettingsCustomHours, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = map.next_value()?,
+                        "to" => v1 = map.next_value()?,
+                        "type" => v2 = map.next_value()?,
+                        "weekday" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCommonResponseVariant3CustomHoursSettingsCustomHours {
+                    from: v0,
+                    to: v1,
+                    r#type: v2,
+                    weekday: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+crate::typed::int_enum! {
+    response GetResponseVariant3CustomHoursSettingsCustomHoursType {
+        V0 = 0,
+        V1 = 1,
+        V2 = 2,
+    }
+}
+
+crate::typed::int_enum! {
+    response GetResponseVariant3CustomHoursSettingsCustomHoursWeekday {
+        V1 = 1,
+        V2 = 2,
+        V3 = 3,
+        V4 = 4,
+        V5 = 5,
+        V6 = 6,
+        V7 = 7,
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCommonAreaSettingsResponseVariant4 {
+    pub business_hours_settings: Option<GetCommonAreaSettingsResponseVariant4BusinessHoursSettings>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCommonAreaSettingsResponseVariant4 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCommonAreaSettingsResponseVariant4;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCommonAreaSettingsResponseVariant4, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "business_hours_settings" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCommonAreaSettingsResponseVariant4 {
+                    business_hours_settings: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCommonAreaSettingsResponseVariant4BusinessHoursSettings {
+    pub business_hour_type: Option<GetCommonResponseVariant3CustomHoursSettingsCustomHourType>,
+    /// At most 7 items.
+    pub business_hours: Option<Vec<GetCommonResponseVariant3CustomHoursSettingsCustomHours>>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCommonAreaSettingsResponseVariant4BusinessHoursSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCommonAreaSettingsResponseVariant4BusinessHoursSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCommonAreaSettingsResponseVariant4BusinessHoursSettings, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "business_hour_type" => v0 = map.next_value()?,
+                        "business_hours" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCommonAreaSettingsResponseVariant4BusinessHoursSettings {
+                    business_hour_type: v0,
+                    business_hours: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCommonAreaSettingsResponseVariant5 {
+    pub break_hours: Option<Vec<GetCommonAreaSettingsResponseVariant5BreakHours>>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCommonAreaSettingsResponseVariant5 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCommonAreaSettingsResponseVariant5;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCommonAreaSettingsResponseVariant5, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "break_hours" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCommonAreaSettingsResponseVariant5 { break_hours: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCommonAreaSettingsResponseVariant5BreakHours {
+    pub break_hour_id: Option<String>,
+    /// From 1 to 255 characters.
+    pub break_hour_name: Option<String>,
+    pub break_hour_setting: Option<GetCommonAreaResponseVariant5BreakHoursBreakHourSetting>,
+    pub break_hour_type: Option<GetCommonAreaResponseVariant5BreakHoursBreakHourType>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCommonAreaSettingsResponseVariant5BreakHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCommonAreaSettingsResponseVariant5BreakHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCommonAreaSettingsResponseVariant5BreakHours, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "break_hour_id" => v0 = map.next_value()?,
+                        "break_hour_name" => v1 = map.next_value()?,
+                        "break_hour_setting" => v2 = map.next_value()?,
+                        "break_hour_type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCommonAreaSettingsResponseVariant5BreakHours {
+                    break_hour_id: v0,
+                    break_hour_name: v1,
+                    break_hour_setting: v2,
+                    break_hour_type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum GetCommonAreaResponseVariant5BreakHoursBreakHourSetting {
+    EveryBusinessDay(GetResponseBreakHoursBreakHourSettingEveryBusinessDay),
+    CustomHours(GetResponseVariant5BreakHoursBreakHourSettingCustomHours),
+}
+
+impl<'de> serde::Deserialize<'de> for GetCommonAreaResponseVariant5BreakHoursBreakHourSetting {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(d)?;
         let shapes: &[crate::typed::Shape] = &[
-            crate::typed::Shape { properties: &["from", "to"], required: &["from", "to"] },
-            crate::typed::Shape { properties: &["days"], required: &["days"] },
+            crate::typed::Shape {
+                properties: &["from", "to"],
+                required: &["from", "to"],
+            },
+            crate::typed::Shape {
+                properties: &["days"],
+                required: &["days"],
+            },
         ];
         match crate::typed::one_of_index(&value, shapes) {
             0 => serde_json::from_value(value).map(Self::EveryBusinessDay),
@@ -2009,47 +3686,134 @@ impl<'de> serde::Deserialize<'de> for GetCommonAreaSettingsResponseReturnedOnlyW
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHoursBreakHoursBreakHourSettingEveryBusinessDay
-{
+#[derive(Debug, Clone)]
+pub struct GetResponseBreakHoursBreakHourSettingEveryBusinessDay {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHoursBreakHoursBreakHourSettingCustomHours {
-    pub days: Vec<GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHoursBreakHoursBreakHourSettingCustomHoursDays>,
+impl<'de> serde::Deserialize<'de> for GetResponseBreakHoursBreakHourSettingEveryBusinessDay {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseBreakHoursBreakHourSettingEveryBusinessDay;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseBreakHoursBreakHourSettingEveryBusinessDay, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = Some(map.next_value()?),
+                        "to" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseBreakHoursBreakHourSettingEveryBusinessDay {
+                    from: crate::typed::required(v0, "from")?,
+                    to: crate::typed::required(v1, "to")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHoursBreakHoursBreakHourSettingCustomHoursDays {
+#[derive(Debug, Clone)]
+pub struct GetResponseVariant5BreakHoursBreakHourSettingCustomHours {
+    /// At most 7 items.
+    pub days: Vec<GetCommonResponseBreakHoursBreakHourSettingCustomHoursDays>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetResponseVariant5BreakHoursBreakHourSettingCustomHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseVariant5BreakHoursBreakHourSettingCustomHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseVariant5BreakHoursBreakHourSettingCustomHours, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "days" => v0 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseVariant5BreakHoursBreakHourSettingCustomHours {
+                    days: crate::typed::required(v0, "days")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCommonResponseBreakHoursBreakHourSettingCustomHoursDays {
     pub enable: Option<bool>,
     pub from: String,
     pub to: String,
-    pub weekday: GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHoursBreakHoursBreakHourSettingCustomHoursDaysWeekday,
+    pub weekday: GetResponseVariant3CustomHoursSettingsCustomHoursWeekday,
 }
 
-crate::typed::int_enum! {
-    GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHoursBreakHoursBreakHourSettingCustomHoursDaysWeekday {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-        V7 = 7,
+impl<'de> serde::Deserialize<'de> for GetCommonResponseBreakHoursBreakHourSettingCustomHoursDays {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCommonResponseBreakHoursBreakHourSettingCustomHoursDays;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCommonResponseBreakHoursBreakHourSettingCustomHoursDays, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "from" => v1 = Some(map.next_value()?),
+                        "to" => v2 = Some(map.next_value()?),
+                        "weekday" => v3 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCommonResponseBreakHoursBreakHourSettingCustomHoursDays {
+                    enable: v0,
+                    from: crate::typed::required(v1, "from")?,
+                    to: crate::typed::required(v2, "to")?,
+                    weekday: crate::typed::required(v3, "weekday")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    GetCommonAreaSettingsResponseReturnedOnlyWhenTheSettingTypeIsBreakHoursBreakHoursBreakHourType {
+    response GetCommonAreaResponseVariant5BreakHoursBreakHourType {
         EveryBusinessDay = "every_business_day",
         CustomHours = "custom_hours",
     }
 }
 
 crate::typed::string_enum! {
-    GetCommonAreaSettingsSettingType {
+    request GetCommonAreaSettingsSettingType {
         DeskPhone = "desk_phone",
         HolidayHours = "holiday_hours",
         CustomHours = "custom_hours",
@@ -2067,8 +3831,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/GET/phone/common_areas/{commonAreaId}/settings>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetCommonAreaSettings {
+    /// Zoom's name: `commonAreaId`.
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2076,7 +3841,7 @@ pub struct GetCommonAreaSettings {
 }
 
 impl GetCommonAreaSettings {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(common_area_id: impl Into<String>) -> Self {
         Self {
             common_area_id: common_area_id.into(),
@@ -2092,7 +3857,7 @@ impl crate::typed::Endpoint for GetCommonAreaSettings {
 }
 
 crate::typed::string_enum! {
-    DeleteCommonAreaSettingSettingType {
+    request DeleteCommonAreaSettingSettingType {
         DeskPhone = "desk_phone",
         HolidayHours = "holiday_hours",
         BreakHours = "break_hours",
@@ -2110,8 +3875,10 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/DELETE/phone/common_areas/{commonAreaId}/settings/{settingType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteCommonAreaSetting {
+    /// Zoom's name: `commonAreaId`.
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
+    /// Zoom's name: `settingType`.
     #[serde(rename = "settingType")]
     pub setting_type: DeleteCommonAreaSettingSettingType,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2123,7 +3890,7 @@ pub struct DeleteCommonAreaSetting {
 }
 
 impl DeleteCommonAreaSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         common_area_id: impl Into<String>,
         setting_type: DeleteCommonAreaSettingSettingType,
@@ -2147,55 +3914,56 @@ impl crate::typed::Endpoint for DeleteCommonAreaSetting {
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
 pub enum UpdateCommonAreaSettingBody {
-    DeskPhonesThisFieldIsOnlyRequiredForTheDeskPhoneSettingType(UpdateCommonAreaSettingBodyDeskPhonesThisFieldIsOnlyRequiredForTheDeskPhoneSettingType),
-    HolidaySettingsThisFieldIsOnlyRequiredForTheHolidayHoursSettingType(UpdateCommonAreaSettingBodyHolidaySettingsThisFieldIsOnlyRequiredForTheHolidayHoursSettingType),
-    CustomHoursSettingsThisActionIgnoresBreakHoursAndMayCreateBreaksOutsideOfDefinedBusinessHoursThisFieldIsOnlyRequiredForTheCustomHoursSettingType(UpdateCommonAreaSettingBodyCustomHoursSettingsThisActionIgnoresBreakHoursAndMayCreateBreaksOutsideOfDefinedBusinessHoursThisFieldIsOnlyRequiredForTheCustomHoursSettingType),
-    BusinessHourSettingsThisFieldIsOnlyRequiredForTheBusinessHoursSettingType(UpdateCommonAreaSettingBodyBusinessHourSettingsThisFieldIsOnlyRequiredForTheBusinessHoursSettingType),
-    BreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingType(UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingType),
+    DeskPhones(UpdateCommonAreaSettingBodyDeskPhones),
+    HolidaySettings(UpdateCommonAreaSettingBodyHolidaySettings),
+    CustomHoursSettings(UpdateCommonAreaSettingBodyCustomHoursSettings),
+    BusinessHourSettings(UpdateCommonAreaSettingBodyBusinessHourSettings),
+    BreakHourSettings(UpdateCommonAreaSettingBodyBreakHourSettings),
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaSettingBodyDeskPhonesThisFieldIsOnlyRequiredForTheDeskPhoneSettingType {
+pub struct UpdateCommonAreaSettingBodyDeskPhones {
+    /// At most 3 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub desk_phones: Option<Vec<UpdateCommonAreaSettingBodyDeskPhonesThisFieldIsOnlyRequiredForTheDeskPhoneSettingTypeDeskPhones>>,
+    pub desk_phones: Option<Vec<UpdateCommonAreaSettingBodyDeskPhonesDeskPhones>>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaSettingBodyDeskPhonesThisFieldIsOnlyRequiredForTheDeskPhoneSettingTypeDeskPhones {
+pub struct UpdateCommonAreaSettingBodyDeskPhonesDeskPhones {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hot_desking: Option<UpdateCommonAreaSettingBodyDeskPhonesThisFieldIsOnlyRequiredForTheDeskPhoneSettingTypeDeskPhonesHotDesking>,
+    pub hot_desking: Option<UpdateCommonAreaSettingBodyDeskPhonesDeskPhonesHotDesking>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaSettingBodyDeskPhonesThisFieldIsOnlyRequiredForTheDeskPhoneSettingTypeDeskPhonesHotDesking {
+pub struct UpdateCommonAreaSettingBodyDeskPhonesDeskPhonesHotDesking {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<UpdateCommonAreaSettingBodyDeskPhonesThisFieldIsOnlyRequiredForTheDeskPhoneSettingTypeDeskPhonesHotDeskingStatus>,
+    pub status: Option<UpdateCommonAreaBodyDeskPhonesDeskPhonesHotDeskingStatus>,
 }
 
 crate::typed::string_enum! {
-    UpdateCommonAreaSettingBodyDeskPhonesThisFieldIsOnlyRequiredForTheDeskPhoneSettingTypeDeskPhonesHotDeskingStatus {
+    request UpdateCommonAreaBodyDeskPhonesDeskPhonesHotDeskingStatus {
         On = "on",
         Off = "off",
     }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaSettingBodyHolidaySettingsThisFieldIsOnlyRequiredForTheHolidayHoursSettingType {
+pub struct UpdateCommonAreaSettingBodyHolidaySettings {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub holiday_hours: Option<UpdateCommonAreaSettingBodyHolidaySettingsThisFieldIsOnlyRequiredForTheHolidayHoursSettingTypeHolidayHours>,
+    pub holiday_hours: Option<UpdateCommonAreaSettingBodyHolidaySettingsHolidayHours>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaSettingBodyHolidaySettingsThisFieldIsOnlyRequiredForTheHolidayHoursSettingTypeHolidayHours {
+pub struct UpdateCommonAreaSettingBodyHolidaySettingsHolidayHours {
+    /// From 1 to 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub holidays: Option<Vec<UpdateCommonAreaSettingBodyHolidaySettingsThisFieldIsOnlyRequiredForTheHolidayHoursSettingTypeHolidayHoursHolidays>>,
+    pub holidays: Option<Vec<UpdateCommonAreaBodyHolidaySettingsHolidayHoursHolidays>>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaSettingBodyHolidaySettingsThisFieldIsOnlyRequiredForTheHolidayHoursSettingTypeHolidayHoursHolidays
-{
+pub struct UpdateCommonAreaBodyHolidaySettingsHolidayHoursHolidays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2207,40 +3975,41 @@ pub struct UpdateCommonAreaSettingBodyHolidaySettingsThisFieldIsOnlyRequiredForT
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaSettingBodyCustomHoursSettingsThisActionIgnoresBreakHoursAndMayCreateBreaksOutsideOfDefinedBusinessHoursThisFieldIsOnlyRequiredForTheCustomHoursSettingType {
+pub struct UpdateCommonAreaSettingBodyCustomHoursSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_hours_settings: Option<UpdateCommonAreaSettingBodyCustomHoursSettingsThisActionIgnoresBreakHoursAndMayCreateBreaksOutsideOfDefinedBusinessHoursThisFieldIsOnlyRequiredForTheCustomHoursSettingTypeCustomHoursSettings>,
+    pub custom_hours_settings: Option<UpdateCommonAreaBodyCustomHoursSettingsCustomHoursSettings>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaSettingBodyCustomHoursSettingsThisActionIgnoresBreakHoursAndMayCreateBreaksOutsideOfDefinedBusinessHoursThisFieldIsOnlyRequiredForTheCustomHoursSettingTypeCustomHoursSettings {
+pub struct UpdateCommonAreaBodyCustomHoursSettingsCustomHoursSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_hour_type: Option<UpdateCommonAreaSettingBodyCustomHoursSettingsThisActionIgnoresBreakHoursAndMayCreateBreaksOutsideOfDefinedBusinessHoursThisFieldIsOnlyRequiredForTheCustomHoursSettingTypeCustomHoursSettingsCustomHourType>,
+    pub custom_hour_type: Option<UpdateCommonAreaBodyCustomHoursSettingsCustomHourType>,
+    /// At most 7 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_hours: Option<Vec<UpdateCommonAreaSettingBodyCustomHoursSettingsThisActionIgnoresBreakHoursAndMayCreateBreaksOutsideOfDefinedBusinessHoursThisFieldIsOnlyRequiredForTheCustomHoursSettingTypeCustomHoursSettingsCustomHours>>,
+    pub custom_hours: Option<Vec<UpdateCommonAreaSettingBodyCustomHoursSettingsCustomHours>>,
 }
 
 crate::typed::int_enum! {
-    UpdateCommonAreaSettingBodyCustomHoursSettingsThisActionIgnoresBreakHoursAndMayCreateBreaksOutsideOfDefinedBusinessHoursThisFieldIsOnlyRequiredForTheCustomHoursSettingTypeCustomHoursSettingsCustomHourType {
+    request UpdateCommonAreaBodyCustomHoursSettingsCustomHourType {
         V1 = 1,
         V2 = 2,
     }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaSettingBodyCustomHoursSettingsThisActionIgnoresBreakHoursAndMayCreateBreaksOutsideOfDefinedBusinessHoursThisFieldIsOnlyRequiredForTheCustomHoursSettingTypeCustomHoursSettingsCustomHours {
+pub struct UpdateCommonAreaSettingBodyCustomHoursSettingsCustomHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<UpdateCommonAreaSettingBodyCustomHoursSettingsThisActionIgnoresBreakHoursAndMayCreateBreaksOutsideOfDefinedBusinessHoursThisFieldIsOnlyRequiredForTheCustomHoursSettingTypeCustomHoursSettingsCustomHoursType>,
+    pub r#type: Option<UpdateCommonAreaBodyCustomHoursSettingsCustomHoursType>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub weekday: Option<UpdateCommonAreaSettingBodyCustomHoursSettingsThisActionIgnoresBreakHoursAndMayCreateBreaksOutsideOfDefinedBusinessHoursThisFieldIsOnlyRequiredForTheCustomHoursSettingTypeCustomHoursSettingsCustomHoursWeekday>,
+    pub weekday: Option<UpdateCommonAreaBodyCustomHoursSettingsCustomHoursWeekday>,
 }
 
 crate::typed::int_enum! {
-    UpdateCommonAreaSettingBodyCustomHoursSettingsThisActionIgnoresBreakHoursAndMayCreateBreaksOutsideOfDefinedBusinessHoursThisFieldIsOnlyRequiredForTheCustomHoursSettingTypeCustomHoursSettingsCustomHoursType {
+    request UpdateCommonAreaBodyCustomHoursSettingsCustomHoursType {
         V0 = 0,
         V1 = 1,
         V2 = 2,
@@ -2248,7 +4017,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    UpdateCommonAreaSettingBodyCustomHoursSettingsThisActionIgnoresBreakHoursAndMayCreateBreaksOutsideOfDefinedBusinessHoursThisFieldIsOnlyRequiredForTheCustomHoursSettingTypeCustomHoursSettingsCustomHoursWeekday {
+    request UpdateCommonAreaBodyCustomHoursSettingsCustomHoursWeekday {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -2260,137 +4029,111 @@ crate::typed::int_enum! {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaSettingBodyBusinessHourSettingsThisFieldIsOnlyRequiredForTheBusinessHoursSettingType {
+pub struct UpdateCommonAreaSettingBodyBusinessHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_hours_settings: Option<UpdateCommonAreaSettingBodyBusinessHourSettingsThisFieldIsOnlyRequiredForTheBusinessHoursSettingTypeBusinessHoursSettings>,
+    pub business_hours_settings: Option<UpdateCommonBodyBusinessHourSettingsBusinessHoursSettings>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaSettingBodyBusinessHourSettingsThisFieldIsOnlyRequiredForTheBusinessHoursSettingTypeBusinessHoursSettings {
+pub struct UpdateCommonBodyBusinessHourSettingsBusinessHoursSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_hour_type: Option<UpdateCommonAreaSettingBodyBusinessHourSettingsThisFieldIsOnlyRequiredForTheBusinessHoursSettingTypeBusinessHoursSettingsBusinessHourType>,
+    pub business_hour_type: Option<UpdateCommonAreaBodyCustomHoursSettingsCustomHourType>,
+    /// At most 7 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_hours: Option<Vec<UpdateCommonAreaSettingBodyBusinessHourSettingsThisFieldIsOnlyRequiredForTheBusinessHoursSettingTypeBusinessHoursSettingsBusinessHours>>,
-}
-
-crate::typed::int_enum! {
-    UpdateCommonAreaSettingBodyBusinessHourSettingsThisFieldIsOnlyRequiredForTheBusinessHoursSettingTypeBusinessHoursSettingsBusinessHourType {
-        V1 = 1,
-        V2 = 2,
-    }
+    pub business_hours: Option<Vec<UpdateCommonAreaSettingBodyCustomHoursSettingsCustomHours>>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaSettingBodyBusinessHourSettingsThisFieldIsOnlyRequiredForTheBusinessHoursSettingTypeBusinessHoursSettingsBusinessHours {
+pub struct UpdateCommonAreaSettingBodyBreakHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<UpdateCommonAreaSettingBodyBusinessHourSettingsThisFieldIsOnlyRequiredForTheBusinessHoursSettingTypeBusinessHoursSettingsBusinessHoursType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub weekday: Option<UpdateCommonAreaSettingBodyBusinessHourSettingsThisFieldIsOnlyRequiredForTheBusinessHoursSettingTypeBusinessHoursSettingsBusinessHoursWeekday>,
-}
-
-crate::typed::int_enum! {
-    UpdateCommonAreaSettingBodyBusinessHourSettingsThisFieldIsOnlyRequiredForTheBusinessHoursSettingTypeBusinessHoursSettingsBusinessHoursType {
-        V0 = 0,
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-crate::typed::int_enum! {
-    UpdateCommonAreaSettingBodyBusinessHourSettingsThisFieldIsOnlyRequiredForTheBusinessHoursSettingTypeBusinessHoursSettingsBusinessHoursWeekday {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-        V7 = 7,
-    }
+    pub break_hours: Option<UpdateCommonAreaSettingBodyBreakHourSettingsBreakHours>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingType {
+pub struct UpdateCommonAreaSettingBodyBreakHourSettingsBreakHours {
+    /// At most 5 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub break_hours: Option<UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHours>,
+    pub break_hour_settings: Option<Vec<UpdateBodyBreakHourSettingsBreakHoursBreakHourSettings>>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHours {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub break_hour_settings: Option<Vec<UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHoursBreakHourSettings>>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHoursBreakHourSettings {
+pub struct UpdateBodyBreakHourSettingsBreakHoursBreakHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_id: Option<String>,
+    /// From 1 to 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub break_hour_setting: Option<UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHoursBreakHourSettingsBreakHourSetting>,
+    pub break_hour_setting: Option<UpdateBodyBreakHoursBreakHourSettingsBreakHourSetting>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub break_hour_type: Option<UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHoursBreakHourSettingsBreakHourType>,
+    pub break_hour_type: Option<UpdateCommonBodyBreakHoursBreakHourSettingsBreakHourType>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
-pub enum UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHoursBreakHourSettingsBreakHourSetting
-{
-    EveryBusinessDay(UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay),
-    CustomHours(UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHoursBreakHourSettingsBreakHourSettingCustomHours),
+pub enum UpdateBodyBreakHoursBreakHourSettingsBreakHourSetting {
+    EveryBusinessDay(UpdateCommonAreaBodyBreakHourSettingEveryBusinessDay),
+    CustomHours(UpdateBodyBreakHourSettingsBreakHourSettingCustomHours),
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay
-{
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateCommonAreaBodyBreakHourSettingEveryBusinessDay {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHoursBreakHourSettingsBreakHourSettingCustomHours {
-    pub days: Vec<UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays>,
+impl UpdateCommonAreaBodyBreakHourSettingEveryBusinessDay {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(from: impl Into<String>, to: impl Into<String>) -> Self {
+        Self {
+            from: from.into(),
+            to: to.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays {
+pub struct UpdateBodyBreakHourSettingsBreakHourSettingCustomHours {
+    /// At most 7 items.
+    pub days: Vec<UpdateBodyBreakHourSettingsBreakHourSettingCustomHoursDays>,
+}
+
+impl UpdateBodyBreakHourSettingsBreakHourSettingCustomHours {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(days: Vec<UpdateBodyBreakHourSettingsBreakHourSettingCustomHoursDays>) -> Self {
+        Self { days }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateBodyBreakHourSettingsBreakHourSettingCustomHoursDays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     pub from: String,
     pub to: String,
-    pub weekday: UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDaysWeekday,
+    pub weekday: UpdateCommonAreaBodyCustomHoursSettingsCustomHoursWeekday,
 }
 
-crate::typed::int_enum! {
-    UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDaysWeekday {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-        V7 = 7,
+impl UpdateBodyBreakHourSettingsBreakHourSettingCustomHoursDays {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        from: impl Into<String>,
+        to: impl Into<String>,
+        weekday: UpdateCommonAreaBodyCustomHoursSettingsCustomHoursWeekday,
+    ) -> Self {
+        Self {
+            enable: None,
+            from: from.into(),
+            to: to.into(),
+            weekday,
+        }
     }
 }
 
 crate::typed::string_enum! {
-    UpdateCommonAreaSettingBodyBreakHourSettingsThisFieldIsOnlyRequiredForTheBreakHoursSettingTypeBreakHoursBreakHourSettingsBreakHourType {
+    request UpdateCommonBodyBreakHoursBreakHourSettingsBreakHourType {
         EveryBusinessDay = "every_business_day",
         CustomHours = "custom_hours",
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateCommonAreaSettingSettingType {
-        DeskPhone = "desk_phone",
-        HolidayHours = "holiday_hours",
-        CustomHours = "custom_hours",
-        BusinessHours = "business_hours",
-        BreakHours = "break_hours",
     }
 }
 
@@ -2405,19 +4148,21 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/PATCH/phone/common_areas/{commonAreaId}/settings/{settingType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateCommonAreaSetting {
+    /// Zoom's name: `commonAreaId`.
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
+    /// Zoom's name: `settingType`.
     #[serde(rename = "settingType")]
-    pub setting_type: UpdateCommonAreaSettingSettingType,
+    pub setting_type: GetCommonAreaSettingsSettingType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<UpdateCommonAreaSettingBody>,
 }
 
 impl UpdateCommonAreaSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         common_area_id: impl Into<String>,
-        setting_type: UpdateCommonAreaSettingSettingType,
+        setting_type: GetCommonAreaSettingsSettingType,
     ) -> Self {
         Self {
             common_area_id: common_area_id.into(),
@@ -2455,12 +4200,13 @@ pub struct AddCommonAreaSettingBodyHolidaySettings {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCommonAreaSettingBodyHolidaySettingsHolidayHours {
+    /// From 1 to 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub holidays: Option<Vec<AddCommonAreaSettingBodyHolidaySettingsHolidayHoursHolidays>>,
+    pub holidays: Option<Vec<AddCommonAreaBodyHolidaySettingsHolidayHoursHolidays>>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddCommonAreaSettingBodyHolidaySettingsHolidayHoursHolidays {
+pub struct AddCommonAreaBodyHolidaySettingsHolidayHoursHolidays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2477,66 +4223,31 @@ pub struct AddCommonAreaSettingBodyBreakHourSettings {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddCommonAreaSettingBodyBreakHourSettingsBreakHours {
+    /// At most 5 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub break_hour_settings:
-        Option<Vec<AddCommonAreaSettingBodyBreakHourSettingsBreakHoursBreakHourSettings>>,
+    pub break_hour_settings: Option<Vec<AddCommonBodyBreakHourSettingsBreakHoursBreakHourSettings>>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct AddCommonAreaSettingBodyBreakHourSettingsBreakHoursBreakHourSettings {
+pub struct AddCommonBodyBreakHourSettingsBreakHoursBreakHourSettings {
+    /// From 1 to 255 characters.
     pub break_hour_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub break_hour_setting: Option<
-        AddCommonAreaSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSetting,
-    >,
-    pub break_hour_type:
-        AddCommonAreaSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourType,
+    pub break_hour_setting: Option<UpdateBodyBreakHoursBreakHourSettingsBreakHourSetting>,
+    pub break_hour_type: UpdateCommonBodyBreakHoursBreakHourSettingsBreakHourType,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
-#[serde(untagged)]
-pub enum AddCommonAreaSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSetting {
-    EveryBusinessDay(AddCommonAreaSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay),
-    CustomHours(AddCommonAreaSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours),
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddCommonAreaSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay
-{
-    pub from: String,
-    pub to: String,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddCommonAreaSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours {
-    pub days: Vec<AddCommonAreaSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays>,
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct AddCommonAreaSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    pub from: String,
-    pub to: String,
-    pub weekday: AddCommonAreaSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDaysWeekday,
-}
-
-crate::typed::int_enum! {
-    AddCommonAreaSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDaysWeekday {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-        V7 = 7,
-    }
-}
-
-crate::typed::string_enum! {
-    AddCommonAreaSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourType {
-        EveryBusinessDay = "every_business_day",
-        CustomHours = "custom_hours",
+impl AddCommonBodyBreakHourSettingsBreakHoursBreakHourSettings {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        break_hour_name: impl Into<String>,
+        break_hour_type: UpdateCommonBodyBreakHoursBreakHourSettingsBreakHourType,
+    ) -> Self {
+        Self {
+            break_hour_name: break_hour_name.into(),
+            break_hour_setting: None,
+            break_hour_type,
+        }
     }
 }
 
@@ -2573,57 +4284,250 @@ impl<'de> serde::Deserialize<'de> for AddCommonAreaSettingResponse {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AddCommonAreaSettingResponseDeskPhones {
-    pub desk_phones: Option<Vec<AddCommonAreaSettingResponseDeskPhonesDeskPhones>>,
+    /// At most 3 items.
+    pub desk_phones: Option<Vec<AddCommonAreaResponse>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddCommonAreaSettingResponseDeskPhonesDeskPhones {
-    pub display_name: Option<String>,
-    pub id: Option<String>,
+impl<'de> serde::Deserialize<'de> for AddCommonAreaSettingResponseDeskPhones {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddCommonAreaSettingResponseDeskPhones;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddCommonAreaSettingResponseDeskPhones, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "desk_phones" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddCommonAreaSettingResponseDeskPhones { desk_phones: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AddCommonAreaSettingResponseHolidaySettings {
     pub holiday_hours: Option<AddCommonAreaSettingResponseHolidaySettingsHolidayHours>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddCommonAreaSettingResponseHolidaySettingsHolidayHours {
-    pub holidays: Option<Vec<AddCommonAreaSettingResponseHolidaySettingsHolidayHoursHolidays>>,
+impl<'de> serde::Deserialize<'de> for AddCommonAreaSettingResponseHolidaySettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddCommonAreaSettingResponseHolidaySettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddCommonAreaSettingResponseHolidaySettings, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "holiday_hours" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddCommonAreaSettingResponseHolidaySettings { holiday_hours: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddCommonAreaSettingResponseHolidaySettingsHolidayHoursHolidays {
+#[derive(Debug, Clone)]
+pub struct AddCommonAreaSettingResponseHolidaySettingsHolidayHours {
+    /// At most 10 items.
+    pub holidays: Option<Vec<AddCommonAreaResponseHolidaySettingsHolidayHoursHolidays>>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddCommonAreaSettingResponseHolidaySettingsHolidayHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddCommonAreaSettingResponseHolidaySettingsHolidayHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddCommonAreaSettingResponseHolidaySettingsHolidayHours, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "holidays" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddCommonAreaSettingResponseHolidaySettingsHolidayHours { holidays: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AddCommonAreaResponseHolidaySettingsHolidayHoursHolidays {
     pub from: Option<String>,
     pub holiday_id: Option<String>,
     pub name: Option<String>,
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for AddCommonAreaResponseHolidaySettingsHolidayHoursHolidays {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddCommonAreaResponseHolidaySettingsHolidayHoursHolidays;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddCommonAreaResponseHolidaySettingsHolidayHoursHolidays, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = map.next_value()?,
+                        "holiday_id" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        "to" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddCommonAreaResponseHolidaySettingsHolidayHoursHolidays {
+                    from: v0,
+                    holiday_id: v1,
+                    name: v2,
+                    to: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AddCommonAreaSettingResponseBreakHourSettings {
     pub break_hours: Option<AddCommonAreaSettingResponseBreakHourSettingsBreakHours>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddCommonAreaSettingResponseBreakHourSettingsBreakHours {
-    pub break_hour_settings:
-        Option<Vec<AddCommonAreaSettingResponseBreakHourSettingsBreakHoursBreakHourSettings>>,
+impl<'de> serde::Deserialize<'de> for AddCommonAreaSettingResponseBreakHourSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddCommonAreaSettingResponseBreakHourSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddCommonAreaSettingResponseBreakHourSettings, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "break_hours" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddCommonAreaSettingResponseBreakHourSettings { break_hours: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddCommonAreaSettingResponseBreakHourSettingsBreakHoursBreakHourSettings {
+#[derive(Debug, Clone)]
+pub struct AddCommonAreaSettingResponseBreakHourSettingsBreakHours {
+    /// At most 5 items.
+    pub break_hour_settings: Option<Vec<AddResponseBreakHourSettingsBreakHoursBreakHourSettings>>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddCommonAreaSettingResponseBreakHourSettingsBreakHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddCommonAreaSettingResponseBreakHourSettingsBreakHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddCommonAreaSettingResponseBreakHourSettingsBreakHours, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "break_hour_settings" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddCommonAreaSettingResponseBreakHourSettingsBreakHours {
+                    break_hour_settings: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AddResponseBreakHourSettingsBreakHoursBreakHourSettings {
     pub break_hour_id: String,
+    /// From 1 to 255 characters.
     pub break_hour_name: String,
 }
 
-crate::typed::string_enum! {
-    AddCommonAreaSettingSettingType {
-        DeskPhone = "desk_phone",
-        HolidayHours = "holiday_hours",
-        BreakHours = "break_hours",
+impl<'de> serde::Deserialize<'de> for AddResponseBreakHourSettingsBreakHoursBreakHourSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddResponseBreakHourSettingsBreakHoursBreakHourSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddResponseBreakHourSettingsBreakHoursBreakHourSettings, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "break_hour_id" => v0 = Some(map.next_value()?),
+                        "break_hour_name" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddResponseBreakHourSettingsBreakHoursBreakHourSettings {
+                    break_hour_id: crate::typed::required(v0, "break_hour_id")?,
+                    break_hour_name: crate::typed::required(v1, "break_hour_name")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -2638,19 +4542,21 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Common-Areas/POST/phone/common_areas/{commonAreaId}/settings/{settingType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AddCommonAreaSetting {
+    /// Zoom's name: `commonAreaId`.
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
+    /// Zoom's name: `settingType`.
     #[serde(rename = "settingType")]
-    pub setting_type: AddCommonAreaSettingSettingType,
+    pub setting_type: DeleteCommonAreaSettingSettingType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddCommonAreaSettingBody>,
 }
 
 impl AddCommonAreaSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         common_area_id: impl Into<String>,
-        setting_type: AddCommonAreaSettingSettingType,
+        setting_type: DeleteCommonAreaSettingSettingType,
     ) -> Self {
         Self {
             common_area_id: common_area_id.into(),

@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListCallLogsMetricsResponse {
     pub call_logs: Option<Vec<ListCallLogsMetricsResponseCallLogs>>,
     pub from: Option<String>,
@@ -18,18 +18,107 @@ pub struct ListCallLogsMetricsResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListCallLogsMetricsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCallLogsMetricsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCallLogsMetricsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_logs" => v0 = map.next_value()?,
+                        "from" => v1 = map.next_value()?,
+                        "next_page_token" => v2 = map.next_value()?,
+                        "page_size" => v3 = map.next_value()?,
+                        "to" => v4 = map.next_value()?,
+                        "total_records" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListCallLogsMetricsResponse {
+                    call_logs: v0,
+                    from: v1,
+                    next_page_token: v2,
+                    page_size: v3,
+                    to: v4,
+                    total_records: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListCallLogsMetricsResponseCallLogs {
     pub call_id: Option<String>,
     pub callee: Option<ListCallLogsMetricsResponseCallLogsCallee>,
-    pub caller: Option<ListCallLogsMetricsResponseCallLogsCaller>,
+    pub caller: Option<ListCallLogsMetricsResponseCallLogsCallee>,
     pub date_time: Option<String>,
     pub direction: Option<String>,
     pub duration: Option<i64>,
     pub mos: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListCallLogsMetricsResponseCallLogs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCallLogsMetricsResponseCallLogs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCallLogsMetricsResponseCallLogs, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = map.next_value()?,
+                        "callee" => v1 = map.next_value()?,
+                        "caller" => v2 = map.next_value()?,
+                        "date_time" => v3 = map.next_value()?,
+                        "direction" => v4 = map.next_value()?,
+                        "duration" => v5 = map.next_value()?,
+                        "mos" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListCallLogsMetricsResponseCallLogs {
+                    call_id: v0,
+                    callee: v1,
+                    caller: v2,
+                    date_time: v3,
+                    direction: v4,
+                    duration: v5,
+                    mos: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListCallLogsMetricsResponseCallLogsCallee {
     pub codec: Option<String>,
     pub device_private_ip: Option<String>,
@@ -43,18 +132,59 @@ pub struct ListCallLogsMetricsResponseCallLogsCallee {
     pub site_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListCallLogsMetricsResponseCallLogsCaller {
-    pub codec: Option<String>,
-    pub device_private_ip: Option<String>,
-    pub device_public_ip: Option<String>,
-    pub device_type: Option<String>,
-    pub extension_number: Option<String>,
-    pub headset: Option<String>,
-    pub isp: Option<String>,
-    pub microphone: Option<String>,
-    pub phone_number: Option<String>,
-    pub site_id: Option<String>,
+impl<'de> serde::Deserialize<'de> for ListCallLogsMetricsResponseCallLogsCallee {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCallLogsMetricsResponseCallLogsCallee;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCallLogsMetricsResponseCallLogsCallee, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "codec" => v0 = map.next_value()?,
+                        "device_private_ip" => v1 = map.next_value()?,
+                        "device_public_ip" => v2 = map.next_value()?,
+                        "device_type" => v3 = map.next_value()?,
+                        "extension_number" => v4 = map.next_value()?,
+                        "headset" => v5 = map.next_value()?,
+                        "isp" => v6 = map.next_value()?,
+                        "microphone" => v7 = map.next_value()?,
+                        "phone_number" => v8 = map.next_value()?,
+                        "site_id" => v9 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListCallLogsMetricsResponseCallLogsCallee {
+                    codec: v0,
+                    device_private_ip: v1,
+                    device_public_ip: v2,
+                    device_type: v3,
+                    extension_number: v4,
+                    headset: v5,
+                    isp: v6,
+                    microphone: v7,
+                    phone_number: v8,
+                    site_id: v9,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// List call logs
@@ -69,14 +199,17 @@ pub struct ListCallLogsMetricsResponseCallLogsCaller {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dashboard/GET/phone/metrics/call_logs>
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListCallLogsMetrics {
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quality_type: Option<String>,
+    /// At most `100`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -84,7 +217,7 @@ pub struct ListCallLogsMetrics {
 }
 
 impl ListCallLogsMetrics {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             from: None,
@@ -103,28 +236,131 @@ impl crate::typed::Endpoint for ListCallLogsMetrics {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallQoSResponse {
     pub call_id: Option<String>,
     pub callee_qos: Option<GetCallQoSResponseCalleeQos>,
-    pub caller_qos: Option<GetCallQoSResponseCallerQos>,
+    pub caller_qos: Option<GetCallQoSResponseCalleeQos>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetCallQoSResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQoSResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQoSResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = map.next_value()?,
+                        "callee_qos" => v1 = map.next_value()?,
+                        "caller_qos" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQoSResponse {
+                    call_id: v0,
+                    callee_qos: v1,
+                    caller_qos: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetCallQoSResponseCalleeQos {
     pub device_private_ip: Option<String>,
     pub device_public_ip: Option<String>,
     pub receiving: Option<Vec<GetCallQoSResponseCalleeQosReceiving>>,
-    pub sending: Option<Vec<GetCallQoSResponseCalleeQosSending>>,
+    pub sending: Option<Vec<GetCallQoSResponseCalleeQosReceiving>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetCallQoSResponseCalleeQos {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQoSResponseCalleeQos;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQoSResponseCalleeQos, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "device_private_ip" => v0 = map.next_value()?,
+                        "device_public_ip" => v1 = map.next_value()?,
+                        "receiving" => v2 = map.next_value()?,
+                        "sending" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQoSResponseCalleeQos {
+                    device_private_ip: v0,
+                    device_public_ip: v1,
+                    receiving: v2,
+                    sending: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetCallQoSResponseCalleeQosReceiving {
+    /// Format: `date-time`.
     pub date_time: Option<String>,
     pub qos: Option<GetCallQoSResponseCalleeQosReceivingQos>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetCallQoSResponseCalleeQosReceiving {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQoSResponseCalleeQosReceiving;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQoSResponseCalleeQosReceiving, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "date_time" => v0 = map.next_value()?,
+                        "qos" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQoSResponseCalleeQosReceiving {
+                    date_time: v0,
+                    qos: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetCallQoSResponseCalleeQosReceivingQos {
     pub avg_loss: Option<String>,
     pub bitrate: Option<String>,
@@ -134,60 +370,47 @@ pub struct GetCallQoSResponseCalleeQosReceivingQos {
     pub network_delay: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQoSResponseCalleeQosSending {
-    pub date_time: Option<String>,
-    pub qos: Option<GetCallQoSResponseCalleeQosSendingQos>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQoSResponseCalleeQosSendingQos {
-    pub avg_loss: Option<String>,
-    pub bitrate: Option<String>,
-    pub jitter: Option<String>,
-    pub max_loss: Option<String>,
-    pub mos: Option<String>,
-    pub network_delay: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQoSResponseCallerQos {
-    pub device_private_ip: Option<String>,
-    pub device_public_ip: Option<String>,
-    pub receiving: Option<Vec<GetCallQoSResponseCallerQosReceiving>>,
-    pub sending: Option<Vec<GetCallQoSResponseCallerQosSending>>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQoSResponseCallerQosReceiving {
-    pub date_time: Option<String>,
-    pub qos: Option<GetCallQoSResponseCallerQosReceivingQos>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQoSResponseCallerQosReceivingQos {
-    pub avg_loss: Option<String>,
-    pub bitrate: Option<String>,
-    pub jitter: Option<String>,
-    pub max_loss: Option<String>,
-    pub mos: Option<String>,
-    pub network_delay: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQoSResponseCallerQosSending {
-    pub date_time: Option<String>,
-    pub qos: Option<GetCallQoSResponseCallerQosSendingQos>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallQoSResponseCallerQosSendingQos {
-    pub avg_loss: Option<String>,
-    pub bitrate: Option<String>,
-    pub jitter: Option<String>,
-    pub max_loss: Option<String>,
-    pub mos: Option<String>,
-    pub network_delay: Option<String>,
+impl<'de> serde::Deserialize<'de> for GetCallQoSResponseCalleeQosReceivingQos {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallQoSResponseCalleeQosReceivingQos;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallQoSResponseCalleeQosReceivingQos, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "avg_loss" => v0 = map.next_value()?,
+                        "bitrate" => v1 = map.next_value()?,
+                        "jitter" => v2 = map.next_value()?,
+                        "max_loss" => v3 = map.next_value()?,
+                        "mos" => v4 = map.next_value()?,
+                        "network_delay" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallQoSResponseCalleeQosReceivingQos {
+                    avg_loss: v0,
+                    bitrate: v1,
+                    jitter: v2,
+                    max_loss: v3,
+                    mos: v4,
+                    network_delay: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Get call QoS
@@ -199,14 +422,15 @@ pub struct GetCallQoSResponseCallerQosSendingQos {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dashboard/GET/phone/metrics/call_logs/{callId}/qos>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetCallQoS {
+    /// Zoom's name: `callId`.
     #[serde(rename = "callId")]
     pub call_id: String,
 }
 
 impl GetCallQoS {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_id: impl Into<String>) -> Self {
         Self {
             call_id: call_id.into(),
@@ -220,18 +444,64 @@ impl crate::typed::Endpoint for GetCallQoS {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallLogMetricsDetailsResponse {
     pub call_id: Option<String>,
     pub callee: Option<GetCallLogMetricsDetailsResponseCallee>,
-    pub caller: Option<GetCallLogMetricsDetailsResponseCaller>,
+    pub caller: Option<GetCallLogMetricsDetailsResponseCallee>,
     pub date_time: Option<String>,
     pub direction: Option<String>,
     pub duration: Option<i64>,
     pub mos: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetCallLogMetricsDetailsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallLogMetricsDetailsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallLogMetricsDetailsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = map.next_value()?,
+                        "callee" => v1 = map.next_value()?,
+                        "caller" => v2 = map.next_value()?,
+                        "date_time" => v3 = map.next_value()?,
+                        "direction" => v4 = map.next_value()?,
+                        "duration" => v5 = map.next_value()?,
+                        "mos" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallLogMetricsDetailsResponse {
+                    call_id: v0,
+                    callee: v1,
+                    caller: v2,
+                    date_time: v3,
+                    direction: v4,
+                    duration: v5,
+                    mos: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetCallLogMetricsDetailsResponseCallee {
     pub codec: Option<String>,
     pub device_private_ip: Option<String>,
@@ -248,34 +518,72 @@ pub struct GetCallLogMetricsDetailsResponseCallee {
     pub site_id: Option<String>,
 }
 
-crate::typed::string_enum! {
-    GetCallLogMetricsDetailsResponseCalleeExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        SharedLineGroup = "sharedLineGroup",
+impl<'de> serde::Deserialize<'de> for GetCallLogMetricsDetailsResponseCallee {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallLogMetricsDetailsResponseCallee;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallLogMetricsDetailsResponseCallee, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "codec" => v0 = map.next_value()?,
+                        "device_private_ip" => v1 = map.next_value()?,
+                        "device_public_ip" => v2 = map.next_value()?,
+                        "device_type" => v3 = map.next_value()?,
+                        "display_name" => v4 = map.next_value()?,
+                        "extension_number" => v5 = map.next_value()?,
+                        "extension_type" => v6 = map.next_value()?,
+                        "headset" => v7 = map.next_value()?,
+                        "id" => v8 = map.next_value()?,
+                        "isp" => v9 = map.next_value()?,
+                        "microphone" => v10 = map.next_value()?,
+                        "phone_number" => v11 = map.next_value()?,
+                        "site_id" => v12 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallLogMetricsDetailsResponseCallee {
+                    codec: v0,
+                    device_private_ip: v1,
+                    device_public_ip: v2,
+                    device_type: v3,
+                    display_name: v4,
+                    extension_number: v5,
+                    extension_type: v6,
+                    headset: v7,
+                    id: v8,
+                    isp: v9,
+                    microphone: v10,
+                    phone_number: v11,
+                    site_id: v12,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCallLogMetricsDetailsResponseCaller {
-    pub codec: Option<String>,
-    pub device_private_ip: Option<String>,
-    pub device_public_ip: Option<String>,
-    pub device_type: Option<String>,
-    pub display_name: Option<String>,
-    pub extension_number: Option<String>,
-    pub extension_type: Option<GetCallLogMetricsDetailsResponseCallerExtensionType>,
-    pub headset: Option<String>,
-    pub id: Option<String>,
-    pub isp: Option<String>,
-    pub microphone: Option<String>,
-    pub phone_number: Option<String>,
-    pub site_id: Option<String>,
-}
-
 crate::typed::string_enum! {
-    GetCallLogMetricsDetailsResponseCallerExtensionType {
+    response GetCallLogMetricsDetailsResponseCalleeExtensionType {
         User = "user",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
@@ -292,13 +600,13 @@ crate::typed::string_enum! {
 /// - Rate limit: not stated
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dashboard/GET/phone/metrics/call_logs/{call_id}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetCallLogMetricsDetails {
     pub call_id: String,
 }
 
 impl GetCallLogMetricsDetails {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_id: impl Into<String>) -> Self {
         Self {
             call_id: call_id.into(),
@@ -312,7 +620,7 @@ impl crate::typed::Endpoint for GetCallLogMetricsDetails {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListUserDefaultEmergencyAddressResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<f64>,
@@ -320,7 +628,44 @@ pub struct ListUserDefaultEmergencyAddressResponse {
     pub total_records: Option<f64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListUserDefaultEmergencyAddressResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListUserDefaultEmergencyAddressResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListUserDefaultEmergencyAddressResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "page_size" => v1 = map.next_value()?,
+                        "records" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListUserDefaultEmergencyAddressResponse {
+                    next_page_token: v0,
+                    page_size: v1,
+                    records: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListUserDefaultEmergencyAddressResponseRecords {
     pub email: Option<String>,
     pub extension_id: Option<String>,
@@ -331,15 +676,61 @@ pub struct ListUserDefaultEmergencyAddressResponseRecords {
     pub user_display_name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListUserDefaultEmergencyAddressResponseRecords {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListUserDefaultEmergencyAddressResponseRecords;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListUserDefaultEmergencyAddressResponseRecords, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "email" => v0 = map.next_value()?,
+                        "extension_id" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "site_id" => v3 = map.next_value()?,
+                        "site_name" => v4 = map.next_value()?,
+                        "status" => v5 = map.next_value()?,
+                        "user_display_name" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListUserDefaultEmergencyAddressResponseRecords {
+                    email: v0,
+                    extension_id: v1,
+                    extension_number: v2,
+                    site_id: v3,
+                    site_name: v4,
+                    status: v5,
+                    user_display_name: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListUserDefaultEmergencyAddressResponseRecordsStatus {
+    response ListUserDefaultEmergencyAddressResponseRecordsStatus {
         Set = "set",
         NotSet = "not_set",
     }
 }
 
 crate::typed::string_enum! {
-    ListUserDefaultEmergencyAddressStatus {
+    request ListUserDefaultEmergencyAddressStatus {
         Set = "set",
         NotSet = "not_set",
     }
@@ -362,6 +753,7 @@ pub struct ListUserDefaultEmergencyAddress {
     pub site_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -369,7 +761,7 @@ pub struct ListUserDefaultEmergencyAddress {
 }
 
 impl ListUserDefaultEmergencyAddress {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(status: ListUserDefaultEmergencyAddressStatus) -> Self {
         Self {
             status,
@@ -387,38 +779,7 @@ impl crate::typed::Endpoint for ListUserDefaultEmergencyAddress {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListUserDetectablePersonalLocationResponse {
-    pub next_page_token: Option<String>,
-    pub page_size: Option<f64>,
-    pub records: Option<Vec<ListUserDetectablePersonalLocationResponseRecords>>,
-    pub total_records: Option<f64>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListUserDetectablePersonalLocationResponseRecords {
-    pub email: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub site_id: Option<String>,
-    pub site_name: Option<String>,
-    pub status: Option<ListUserDetectablePersonalLocationResponseRecordsStatus>,
-    pub user_display_name: Option<String>,
-}
-
-crate::typed::string_enum! {
-    ListUserDetectablePersonalLocationResponseRecordsStatus {
-        Set = "set",
-        NotSet = "not_set",
-    }
-}
-
-crate::typed::string_enum! {
-    ListUserDetectablePersonalLocationStatus {
-        Set = "set",
-        NotSet = "not_set",
-    }
-}
+pub type ListUserDetectablePersonalLocationResponse = ListUserDefaultEmergencyAddressResponse;
 
 /// List detectable personal location users
 ///
@@ -432,11 +793,12 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dashboard/GET/phone/metrics/emergency_services/detectable_personal_location/users>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ListUserDetectablePersonalLocation {
-    pub status: ListUserDetectablePersonalLocationStatus,
+    pub status: ListUserDefaultEmergencyAddressStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -444,8 +806,8 @@ pub struct ListUserDetectablePersonalLocation {
 }
 
 impl ListUserDetectablePersonalLocation {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(status: ListUserDetectablePersonalLocationStatus) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(status: ListUserDefaultEmergencyAddressStatus) -> Self {
         Self {
             status,
             site_id: None,
@@ -462,18 +824,56 @@ impl crate::typed::Endpoint for ListUserDetectablePersonalLocation {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListUserLocationSharingPermissionResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<f64>,
     pub total_records: Option<f64>,
+    /// At most 300 items.
     pub user_permissions: Option<Vec<ListUserLocationSharingPermissionResponseUserPermissions>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListUserLocationSharingPermissionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListUserLocationSharingPermissionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListUserLocationSharingPermissionResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "page_size" => v1 = map.next_value()?,
+                        "total_records" => v2 = map.next_value()?,
+                        "user_permissions" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListUserLocationSharingPermissionResponse {
+                    next_page_token: v0,
+                    page_size: v1,
+                    total_records: v2,
+                    user_permissions: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListUserLocationSharingPermissionResponseUserPermissions {
-    pub device_permissions:
-        Option<Vec<ListUserLocationSharingPermissionResponseUserPermissionsDevicePermissions>>,
+    /// At most 500 items.
+    pub device_permissions: Option<Vec<ListUserLocationResponseUserPermissionsDevicePermissions>>,
     pub email: Option<String>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
@@ -482,17 +882,97 @@ pub struct ListUserLocationSharingPermissionResponseUserPermissions {
     pub user_display_name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListUserLocationSharingPermissionResponseUserPermissionsDevicePermissions {
+impl<'de> serde::Deserialize<'de> for ListUserLocationSharingPermissionResponseUserPermissions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListUserLocationSharingPermissionResponseUserPermissions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListUserLocationSharingPermissionResponseUserPermissions, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "device_permissions" => v0 = map.next_value()?,
+                        "email" => v1 = map.next_value()?,
+                        "extension_id" => v2 = map.next_value()?,
+                        "extension_number" => v3 = map.next_value()?,
+                        "site_id" => v4 = map.next_value()?,
+                        "site_name" => v5 = map.next_value()?,
+                        "user_display_name" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListUserLocationSharingPermissionResponseUserPermissions {
+                    device_permissions: v0,
+                    email: v1,
+                    extension_id: v2,
+                    extension_number: v3,
+                    site_id: v4,
+                    site_name: v5,
+                    user_display_name: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ListUserLocationResponseUserPermissionsDevicePermissions {
     pub last_seen_time: Option<f64>,
-    pub location_sharing: Option<
-        ListUserLocationSharingPermissionResponseUserPermissionsDevicePermissionsLocationSharing,
-    >,
+    pub location_sharing: Option<ListUserLocationResponseDevicePermissionsLocationSharing>,
     pub platform: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListUserLocationResponseUserPermissionsDevicePermissions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListUserLocationResponseUserPermissionsDevicePermissions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListUserLocationResponseUserPermissionsDevicePermissions, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "last_seen_time" => v0 = map.next_value()?,
+                        "location_sharing" => v1 = map.next_value()?,
+                        "platform" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListUserLocationResponseUserPermissionsDevicePermissions {
+                    last_seen_time: v0,
+                    location_sharing: v1,
+                    platform: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListUserLocationSharingPermissionResponseUserPermissionsDevicePermissionsLocationSharing {
+    response ListUserLocationResponseDevicePermissionsLocationSharing {
         Allowed = "allowed",
         Disallowed = "disallowed",
     }
@@ -514,6 +994,7 @@ pub struct ListUserLocationSharingPermission {
     pub site_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -521,7 +1002,7 @@ pub struct ListUserLocationSharingPermission {
 }
 
 impl ListUserLocationSharingPermission {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             site_id: None,
@@ -538,7 +1019,7 @@ impl crate::typed::Endpoint for ListUserLocationSharingPermission {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListUserNomadicEmergencyServicesResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<f64>,
@@ -546,21 +1027,106 @@ pub struct ListUserNomadicEmergencyServicesResponse {
     pub total_records: Option<f64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListUserNomadicEmergencyServicesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListUserNomadicEmergencyServicesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListUserNomadicEmergencyServicesResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "page_size" => v1 = map.next_value()?,
+                        "records" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListUserNomadicEmergencyServicesResponse {
+                    next_page_token: v0,
+                    page_size: v1,
+                    records: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListUserNomadicEmergencyServicesResponseRecords {
     pub email: Option<String>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
-    pub reason_for_disabling:
-        Option<ListUserNomadicEmergencyServicesResponseRecordsReasonForDisabling>,
+    pub reason_for_disabling: Option<ListUserNomadicEmergencyResponseRecordsReasonForDisabling>,
     pub site_id: Option<String>,
     pub site_name: Option<String>,
     pub status: Option<ListUserNomadicEmergencyServicesResponseRecordsStatus>,
     pub user_display_name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListUserNomadicEmergencyServicesResponseRecords {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListUserNomadicEmergencyServicesResponseRecords;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListUserNomadicEmergencyServicesResponseRecords, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "email" => v0 = map.next_value()?,
+                        "extension_id" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "reason_for_disabling" => v3 = map.next_value()?,
+                        "site_id" => v4 = map.next_value()?,
+                        "site_name" => v5 = map.next_value()?,
+                        "status" => v6 = map.next_value()?,
+                        "user_display_name" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListUserNomadicEmergencyServicesResponseRecords {
+                    email: v0,
+                    extension_id: v1,
+                    extension_number: v2,
+                    reason_for_disabling: v3,
+                    site_id: v4,
+                    site_name: v5,
+                    status: v6,
+                    user_display_name: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    ListUserNomadicEmergencyServicesResponseRecordsReasonForDisabling {
+    response ListUserNomadicEmergencyResponseRecordsReasonForDisabling {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -570,14 +1136,14 @@ crate::typed::int_enum! {
 }
 
 crate::typed::string_enum! {
-    ListUserNomadicEmergencyServicesResponseRecordsStatus {
+    response ListUserNomadicEmergencyServicesResponseRecordsStatus {
         Enabled = "enabled",
         Disabled = "disabled",
     }
 }
 
 crate::typed::string_enum! {
-    ListUserNomadicEmergencyServicesStatus {
+    request ListUserNomadicEmergencyServicesStatus {
         Enabled = "enabled",
         Disabled = "disabled",
     }
@@ -600,6 +1166,7 @@ pub struct ListUserNomadicEmergencyServices {
     pub site_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -607,7 +1174,7 @@ pub struct ListUserNomadicEmergencyServices {
 }
 
 impl ListUserNomadicEmergencyServices {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(status: ListUserNomadicEmergencyServicesStatus) -> Self {
         Self {
             status,
@@ -625,15 +1192,53 @@ impl crate::typed::Endpoint for ListUserNomadicEmergencyServices {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListPhoneRealtimelocationResponse {
     pub next_page_token: Option<String>,
+    /// At most `300`.
     pub page_size: Option<i64>,
     pub records: Option<Vec<ListPhoneRealtimelocationResponseRecords>>,
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListPhoneRealtimelocationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhoneRealtimelocationResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhoneRealtimelocationResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "page_size" => v1 = map.next_value()?,
+                        "records" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhoneRealtimelocationResponse {
+                    next_page_token: v0,
+                    page_size: v1,
+                    records: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListPhoneRealtimelocationResponseRecords {
     pub assigned_info: Option<Vec<ListPhoneRealtimelocationResponseRecordsAssignedInfo>>,
     pub bssid: Option<String>,
@@ -650,7 +1255,71 @@ pub struct ListPhoneRealtimelocationResponseRecords {
     pub site_name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListPhoneRealtimelocationResponseRecords {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhoneRealtimelocationResponseRecords;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhoneRealtimelocationResponseRecords, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "assigned_info" => v0 = map.next_value()?,
+                        "bssid" => v1 = map.next_value()?,
+                        "device_id" => v2 = map.next_value()?,
+                        "device_name" => v3 = map.next_value()?,
+                        "emergency_address" => v4 = map.next_value()?,
+                        "location_name" => v5 = map.next_value()?,
+                        "location_type" => v6 = map.next_value()?,
+                        "mac_address" => v7 = map.next_value()?,
+                        "network_switch" => v8 = map.next_value()?,
+                        "private_ip" => v9 = map.next_value()?,
+                        "public_ip" => v10 = map.next_value()?,
+                        "site_id" => v11 = map.next_value()?,
+                        "site_name" => v12 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhoneRealtimelocationResponseRecords {
+                    assigned_info: v0,
+                    bssid: v1,
+                    device_id: v2,
+                    device_name: v3,
+                    emergency_address: v4,
+                    location_name: v5,
+                    location_type: v6,
+                    mac_address: v7,
+                    network_switch: v8,
+                    private_ip: v9,
+                    public_ip: v10,
+                    site_id: v11,
+                    site_name: v12,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListPhoneRealtimelocationResponseRecordsAssignedInfo {
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
@@ -658,22 +1327,92 @@ pub struct ListPhoneRealtimelocationResponseRecordsAssignedInfo {
     pub user_email: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListPhoneRealtimelocationResponseRecordsAssignedInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhoneRealtimelocationResponseRecordsAssignedInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhoneRealtimelocationResponseRecordsAssignedInfo, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_id" => v0 = map.next_value()?,
+                        "extension_number" => v1 = map.next_value()?,
+                        "user_display_name" => v2 = map.next_value()?,
+                        "user_email" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhoneRealtimelocationResponseRecordsAssignedInfo {
+                    extension_id: v0,
+                    extension_number: v1,
+                    user_display_name: v2,
+                    user_email: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListPhoneRealtimelocationResponseRecordsLocationType {
+    response ListPhoneRealtimelocationResponseRecordsLocationType {
         Company = "company",
         Personal = "personal",
         Unknown2 = "unknown",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListPhoneRealtimelocationResponseRecordsNetworkSwitch {
     pub mac_address: Option<String>,
     pub port: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListPhoneRealtimelocationResponseRecordsNetworkSwitch {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhoneRealtimelocationResponseRecordsNetworkSwitch;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhoneRealtimelocationResponseRecordsNetworkSwitch, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "mac_address" => v0 = map.next_value()?,
+                        "port" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhoneRealtimelocationResponseRecordsNetworkSwitch {
+                    mac_address: v0,
+                    port: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListPhoneRealtimelocationLocationType {
+    request ListPhoneRealtimelocationLocationType {
         Company = "company",
         Personal = "personal",
         Unknown2 = "unknown",
@@ -697,6 +1436,7 @@ pub struct ListPhoneRealtimelocation {
     pub site_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -704,7 +1444,7 @@ pub struct ListPhoneRealtimelocation {
 }
 
 impl ListPhoneRealtimelocation {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(location_type: ListPhoneRealtimelocationLocationType) -> Self {
         Self {
             location_type,
@@ -722,7 +1462,7 @@ impl crate::typed::Endpoint for ListPhoneRealtimelocation {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListUserRealtimeLocationResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<f64>,
@@ -730,7 +1470,44 @@ pub struct ListUserRealtimeLocationResponse {
     pub total_records: Option<f64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListUserRealtimeLocationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListUserRealtimeLocationResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListUserRealtimeLocationResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "page_size" => v1 = map.next_value()?,
+                        "records" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListUserRealtimeLocationResponse {
+                    next_page_token: v0,
+                    page_size: v1,
+                    records: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListUserRealtimeLocationResponseRecords {
     pub bssid: Option<String>,
     pub email: Option<String>,
@@ -738,8 +1515,8 @@ pub struct ListUserRealtimeLocationResponseRecords {
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
     pub location_name: Option<String>,
-    pub location_type: Option<ListUserRealtimeLocationResponseRecordsLocationType>,
-    pub network_switch: Option<ListUserRealtimeLocationResponseRecordsNetworkSwitch>,
+    pub location_type: Option<ListPhoneRealtimelocationResponseRecordsLocationType>,
+    pub network_switch: Option<ListPhoneRealtimelocationResponseRecordsNetworkSwitch>,
     pub private_ip: Option<String>,
     pub public_ip: Option<String>,
     pub site_id: Option<String>,
@@ -747,25 +1524,67 @@ pub struct ListUserRealtimeLocationResponseRecords {
     pub user_display_name: Option<String>,
 }
 
-crate::typed::string_enum! {
-    ListUserRealtimeLocationResponseRecordsLocationType {
-        Company = "company",
-        Personal = "personal",
-        Unknown2 = "unknown",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListUserRealtimeLocationResponseRecordsNetworkSwitch {
-    pub mac_address: Option<String>,
-    pub port: Option<String>,
-}
-
-crate::typed::string_enum! {
-    ListUserRealtimeLocationLocationType {
-        Company = "company",
-        Personal = "personal",
-        Unknown2 = "unknown",
+impl<'de> serde::Deserialize<'de> for ListUserRealtimeLocationResponseRecords {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListUserRealtimeLocationResponseRecords;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListUserRealtimeLocationResponseRecords, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "bssid" => v0 = map.next_value()?,
+                        "email" => v1 = map.next_value()?,
+                        "emergency_address" => v2 = map.next_value()?,
+                        "extension_id" => v3 = map.next_value()?,
+                        "extension_number" => v4 = map.next_value()?,
+                        "location_name" => v5 = map.next_value()?,
+                        "location_type" => v6 = map.next_value()?,
+                        "network_switch" => v7 = map.next_value()?,
+                        "private_ip" => v8 = map.next_value()?,
+                        "public_ip" => v9 = map.next_value()?,
+                        "site_id" => v10 = map.next_value()?,
+                        "site_name" => v11 = map.next_value()?,
+                        "user_display_name" => v12 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListUserRealtimeLocationResponseRecords {
+                    bssid: v0,
+                    email: v1,
+                    emergency_address: v2,
+                    extension_id: v3,
+                    extension_number: v4,
+                    location_name: v5,
+                    location_type: v6,
+                    network_switch: v7,
+                    private_ip: v8,
+                    public_ip: v9,
+                    site_id: v10,
+                    site_name: v11,
+                    user_display_name: v12,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -781,11 +1600,12 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dashboard/GET/phone/metrics/emergency_services/realtime_location/users>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ListUserRealtimeLocation {
-    pub location_type: ListUserRealtimeLocationLocationType,
+    pub location_type: ListPhoneRealtimelocationLocationType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -793,8 +1613,8 @@ pub struct ListUserRealtimeLocation {
 }
 
 impl ListUserRealtimeLocation {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(location_type: ListUserRealtimeLocationLocationType) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(location_type: ListPhoneRealtimelocationLocationType) -> Self {
         Self {
             location_type,
             site_id: None,
@@ -811,36 +1631,165 @@ impl crate::typed::Endpoint for ListUserRealtimeLocation {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListTrackedLocationsResponse {
     pub location_tracking: Option<Vec<ListTrackedLocationsResponseLocationTracking>>,
     pub next_page_token: Option<String>,
+    /// At most `100`.
     pub page_size: Option<i64>,
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListTrackedLocationsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListTrackedLocationsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListTrackedLocationsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "location_tracking" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListTrackedLocationsResponse {
+                    location_tracking: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListTrackedLocationsResponseLocationTracking {
     pub assignees: Option<Vec<ListTrackedLocationsResponseLocationTrackingAssignees>>,
     pub city: Option<String>,
+    /// From 2 to 2 characters.
     pub country: Option<String>,
     pub device: Option<ListTrackedLocationsResponseLocationTrackingDevice>,
     pub emergency_address: Option<String>,
     pub name: Option<String>,
-    pub network_switch: Option<ListTrackedLocationsResponseLocationTrackingNetworkSwitch>,
+    pub network_switch: Option<ListPhoneRealtimelocationResponseRecordsNetworkSwitch>,
     pub site: Option<ListTrackedLocationsResponseLocationTrackingSite>,
-    pub r#type: Option<ListTrackedLocationsResponseLocationTrackingType>,
+    pub r#type: Option<ListPhoneRealtimelocationResponseRecordsLocationType>,
     pub zip: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListTrackedLocationsResponseLocationTracking {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListTrackedLocationsResponseLocationTracking;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListTrackedLocationsResponseLocationTracking, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "assignees" => v0 = map.next_value()?,
+                        "city" => v1 = map.next_value()?,
+                        "country" => v2 = map.next_value()?,
+                        "device" => v3 = map.next_value()?,
+                        "emergency_address" => v4 = map.next_value()?,
+                        "name" => v5 = map.next_value()?,
+                        "network_switch" => v6 = map.next_value()?,
+                        "site" => v7 = map.next_value()?,
+                        "type" => v8 = map.next_value()?,
+                        "zip" => v9 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListTrackedLocationsResponseLocationTracking {
+                    assignees: v0,
+                    city: v1,
+                    country: v2,
+                    device: v3,
+                    emergency_address: v4,
+                    name: v5,
+                    network_switch: v6,
+                    site: v7,
+                    r#type: v8,
+                    zip: v9,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListTrackedLocationsResponseLocationTrackingAssignees {
     pub extension_number: Option<i64>,
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListTrackedLocationsResponseLocationTrackingAssignees {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListTrackedLocationsResponseLocationTrackingAssignees;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListTrackedLocationsResponseLocationTrackingAssignees, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_number" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListTrackedLocationsResponseLocationTrackingAssignees {
+                    extension_number: v0,
+                    id: v1,
+                    name: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListTrackedLocationsResponseLocationTrackingDevice {
     pub bssid: Option<String>,
     pub id: Option<String>,
@@ -850,42 +1799,91 @@ pub struct ListTrackedLocationsResponseLocationTrackingDevice {
     pub public_ip: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListTrackedLocationsResponseLocationTrackingNetworkSwitch {
-    pub mac_address: Option<String>,
-    pub port: Option<String>,
+impl<'de> serde::Deserialize<'de> for ListTrackedLocationsResponseLocationTrackingDevice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListTrackedLocationsResponseLocationTrackingDevice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListTrackedLocationsResponseLocationTrackingDevice, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "bssid" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "mac_address" => v2 = map.next_value()?,
+                        "name" => v3 = map.next_value()?,
+                        "private_ip" => v4 = map.next_value()?,
+                        "public_ip" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListTrackedLocationsResponseLocationTrackingDevice {
+                    bssid: v0,
+                    id: v1,
+                    mac_address: v2,
+                    name: v3,
+                    private_ip: v4,
+                    public_ip: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListTrackedLocationsResponseLocationTrackingSite {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-crate::typed::string_enum! {
-    ListTrackedLocationsResponseLocationTrackingType {
-        Company = "company",
-        Personal = "personal",
-        Unknown2 = "unknown",
+impl<'de> serde::Deserialize<'de> for ListTrackedLocationsResponseLocationTrackingSite {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListTrackedLocationsResponseLocationTrackingSite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListTrackedLocationsResponseLocationTrackingSite, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListTrackedLocationsResponseLocationTrackingSite { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::int_enum! {
-    ListTrackedLocationsType {
+    request ListTrackedLocationsType {
         V1 = 1,
         V2 = 2,
         V3 = 3,
         V4 = 4,
         V5 = 5,
         V6 = 6,
-    }
-}
-
-crate::typed::string_enum! {
-    ListTrackedLocationsLocationType {
-        Company = "company",
-        Personal = "personal",
-        Unknown2 = "unknown",
     }
 }
 
@@ -906,17 +1904,18 @@ pub struct ListTrackedLocations {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub location_type: Option<ListTrackedLocationsLocationType>,
+    pub location_type: Option<ListPhoneRealtimelocationLocationType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// At least `1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
 impl ListTrackedLocations {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             r#type: None,
@@ -935,7 +1934,7 @@ impl crate::typed::Endpoint for ListTrackedLocations {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListPastCallMetricsResponse {
     pub call_logs: Option<Vec<ListPastCallMetricsResponseCallLogs>>,
     pub from: Option<String>,
@@ -945,47 +1944,108 @@ pub struct ListPastCallMetricsResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListPastCallMetricsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPastCallMetricsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPastCallMetricsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_logs" => v0 = map.next_value()?,
+                        "from" => v1 = map.next_value()?,
+                        "next_page_token" => v2 = map.next_value()?,
+                        "page_size" => v3 = map.next_value()?,
+                        "to" => v4 = map.next_value()?,
+                        "total_records" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPastCallMetricsResponse {
+                    call_logs: v0,
+                    from: v1,
+                    next_page_token: v2,
+                    page_size: v3,
+                    to: v4,
+                    total_records: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListPastCallMetricsResponseCallLogs {
     pub call_id: Option<String>,
-    pub callee: Option<ListPastCallMetricsResponseCallLogsCallee>,
-    pub caller: Option<ListPastCallMetricsResponseCallLogsCaller>,
+    pub callee: Option<ListCallLogsMetricsResponseCallLogsCallee>,
+    pub caller: Option<ListCallLogsMetricsResponseCallLogsCallee>,
     pub date_time: Option<String>,
     pub direction: Option<ListPastCallMetricsResponseCallLogsDirection>,
     pub duration: Option<i64>,
     pub mos: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListPastCallMetricsResponseCallLogsCallee {
-    pub codec: Option<String>,
-    pub device_private_ip: Option<String>,
-    pub device_public_ip: Option<String>,
-    pub device_type: Option<String>,
-    pub extension_number: Option<String>,
-    pub headset: Option<String>,
-    pub isp: Option<String>,
-    pub microphone: Option<String>,
-    pub phone_number: Option<String>,
-    pub site_id: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListPastCallMetricsResponseCallLogsCaller {
-    pub codec: Option<String>,
-    pub device_private_ip: Option<String>,
-    pub device_public_ip: Option<String>,
-    pub device_type: Option<String>,
-    pub extension_number: Option<String>,
-    pub headset: Option<String>,
-    pub isp: Option<String>,
-    pub microphone: Option<String>,
-    pub phone_number: Option<String>,
-    pub site_id: Option<String>,
+impl<'de> serde::Deserialize<'de> for ListPastCallMetricsResponseCallLogs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPastCallMetricsResponseCallLogs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPastCallMetricsResponseCallLogs, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_id" => v0 = map.next_value()?,
+                        "callee" => v1 = map.next_value()?,
+                        "caller" => v2 = map.next_value()?,
+                        "date_time" => v3 = map.next_value()?,
+                        "direction" => v4 = map.next_value()?,
+                        "duration" => v5 = map.next_value()?,
+                        "mos" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPastCallMetricsResponseCallLogs {
+                    call_id: v0,
+                    callee: v1,
+                    caller: v2,
+                    date_time: v3,
+                    direction: v4,
+                    duration: v5,
+                    mos: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    ListPastCallMetricsResponseCallLogsDirection {
+    response ListPastCallMetricsResponseCallLogsDirection {
         Inbound = "inbound",
         Outbound = "outbound",
         Internal = "internal",
@@ -993,14 +2053,14 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    ListPastCallMetricsQualityType {
+    request ListPastCallMetricsQualityType {
         Good = "good",
         Bad = "bad",
     }
 }
 
 crate::typed::string_enum! {
-    ListPastCallMetricsDirections {
+    request ListPastCallMetricsDirections {
         Inbound = "inbound",
         Outbound = "outbound",
         Internal = "internal",
@@ -1008,7 +2068,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::int_enum! {
-    ListPastCallMetricsDurations {
+    request ListPastCallMetricsDurations {
         V0 = 0,
         V1 = 1,
         V2 = 2,
@@ -1028,8 +2088,10 @@ crate::typed::int_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dashboard/GET/phone/metrics/past_calls>
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListPastCallMetrics {
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1042,12 +2104,15 @@ pub struct ListPastCallMetrics {
     pub department: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_center: Option<String>,
+    /// At most 3 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub directions: Option<Vec<ListPastCallMetricsDirections>>,
+    /// At most 4 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub durations: Option<Vec<ListPastCallMetricsDurations>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
+    /// At most `100`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1055,7 +2120,7 @@ pub struct ListPastCallMetrics {
 }
 
 impl ListPastCallMetrics {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             from: None,

@@ -8,19 +8,54 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListDeviceLineKeySettingResponse {
     pub device_id: Option<String>,
     pub device_name: Option<String>,
     pub positions: Option<Vec<ListDeviceLineKeySettingResponsePositions>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListDeviceLineKeySettingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListDeviceLineKeySettingResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListDeviceLineKeySettingResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "device_id" => v0 = map.next_value()?,
+                        "device_name" => v1 = map.next_value()?,
+                        "positions" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListDeviceLineKeySettingResponse {
+                    device_id: v0,
+                    device_name: v1,
+                    positions: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListDeviceLineKeySettingResponsePositions {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
     pub extension_type: Option<ListDeviceLineKeySettingResponsePositionsExtensionType>,
+    /// From `1` to `300`.
     pub index: Option<i64>,
     pub outbound_caller_ids:
         Option<Vec<ListDeviceLineKeySettingResponsePositionsOutboundCallerIds>>,
@@ -29,22 +64,109 @@ pub struct ListDeviceLineKeySettingResponsePositions {
     pub phone_number: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListDeviceLineKeySettingResponsePositions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListDeviceLineKeySettingResponsePositions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListDeviceLineKeySettingResponsePositions, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "extension_id" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "extension_type" => v3 = map.next_value()?,
+                        "index" => v4 = map.next_value()?,
+                        "outbound_caller_ids" => v5 = map.next_value()?,
+                        "owner_extension_name" => v6 = map.next_value()?,
+                        "owner_extension_number" => v7 = map.next_value()?,
+                        "phone_number" => v8 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListDeviceLineKeySettingResponsePositions {
+                    display_name: v0,
+                    extension_id: v1,
+                    extension_number: v2,
+                    extension_type: v3,
+                    index: v4,
+                    outbound_caller_ids: v5,
+                    owner_extension_name: v6,
+                    owner_extension_number: v7,
+                    phone_number: v8,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListDeviceLineKeySettingResponsePositionsExtensionType {
+    response ListDeviceLineKeySettingResponsePositionsExtensionType {
         User = "User",
         CommonArea = "CommonArea",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListDeviceLineKeySettingResponsePositionsOutboundCallerIds {
     pub extension_id: Option<String>,
     pub phone_number: Option<String>,
-    pub usage_type: Option<ListDeviceLineKeySettingResponsePositionsOutboundCallerIdsUsageType>,
+    pub usage_type: Option<ListDeviceLineResponsePositionsOutboundCallerIdsUsageType>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListDeviceLineKeySettingResponsePositionsOutboundCallerIds {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListDeviceLineKeySettingResponsePositionsOutboundCallerIds;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListDeviceLineKeySettingResponsePositionsOutboundCallerIds, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_id" => v0 = map.next_value()?,
+                        "phone_number" => v1 = map.next_value()?,
+                        "usage_type" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListDeviceLineKeySettingResponsePositionsOutboundCallerIds {
+                    extension_id: v0,
+                    phone_number: v1,
+                    usage_type: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    ListDeviceLineKeySettingResponsePositionsOutboundCallerIdsUsageType {
+    response ListDeviceLineResponsePositionsOutboundCallerIdsUsageType {
         MainCompanyNumber = "Main Company Number",
         AdditionalCompanyNumber = "Additional Company Number",
         DirectNumber = "Direct Number",
@@ -61,14 +183,15 @@ crate::typed::string_enum! {
 /// - Rate limit: Heavy
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Device-Line-Keys/GET/phone/devices/{deviceId}/line_keys>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ListDeviceLineKeySetting {
+    /// Zoom's name: `deviceId`.
     #[serde(rename = "deviceId")]
     pub device_id: String,
 }
 
 impl ListDeviceLineKeySetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(device_id: impl Into<String>) -> Self {
         Self {
             device_id: device_id.into(),
@@ -92,6 +215,7 @@ pub struct BatchUpdateDeviceLineKeySettingBody {
 pub struct BatchUpdateDeviceLineKeySettingBodyPositions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_id: Option<String>,
+    /// From `1` to `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<i64>,
 }
@@ -105,8 +229,9 @@ pub struct BatchUpdateDeviceLineKeySettingBodyPositions {
 /// - Rate limit: Heavy
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Device-Line-Keys/PATCH/phone/devices/{deviceId}/line_keys>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct BatchUpdateDeviceLineKeySetting {
+    /// Zoom's name: `deviceId`.
     #[serde(rename = "deviceId")]
     pub device_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -114,7 +239,7 @@ pub struct BatchUpdateDeviceLineKeySetting {
 }
 
 impl BatchUpdateDeviceLineKeySetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(device_id: impl Into<String>) -> Self {
         Self {
             device_id: device_id.into(),

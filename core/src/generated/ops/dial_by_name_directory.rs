@@ -17,7 +17,7 @@
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dial-by-Name-Directory/DELETE/phone/dial_by_name_directory/extensions>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteUsersFromDirectory {
     pub site_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -25,7 +25,7 @@ pub struct DeleteUsersFromDirectory {
 }
 
 impl DeleteUsersFromDirectory {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(site_id: impl Into<String>) -> Self {
         Self {
             site_id: site_id.into(),
@@ -40,14 +40,48 @@ impl crate::typed::Endpoint for DeleteUsersFromDirectory {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListUsersFromDirectoryResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
     pub result: Option<Vec<ListUsersFromDirectoryResponseResult>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListUsersFromDirectoryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListUsersFromDirectoryResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListUsersFromDirectoryResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "page_size" => v1 = map.next_value()?,
+                        "result" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListUsersFromDirectoryResponse {
+                    next_page_token: v0,
+                    page_size: v1,
+                    result: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListUsersFromDirectoryResponseResult {
     pub display_name: Option<String>,
     pub email: Option<String>,
@@ -56,10 +90,78 @@ pub struct ListUsersFromDirectoryResponseResult {
     pub site: Option<ListUsersFromDirectoryResponseResultSite>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListUsersFromDirectoryResponseResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListUsersFromDirectoryResponseResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListUsersFromDirectoryResponseResult, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "email" => v1 = map.next_value()?,
+                        "extension_id" => v2 = map.next_value()?,
+                        "extension_number" => v3 = map.next_value()?,
+                        "site" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListUsersFromDirectoryResponseResult {
+                    display_name: v0,
+                    email: v1,
+                    extension_id: v2,
+                    extension_number: v3,
+                    site: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListUsersFromDirectoryResponseResultSite {
     pub id: Option<String>,
     pub name: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListUsersFromDirectoryResponseResultSite {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListUsersFromDirectoryResponseResultSite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListUsersFromDirectoryResponseResultSite, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListUsersFromDirectoryResponseResultSite { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// List users in directory
@@ -72,8 +174,9 @@ pub struct ListUsersFromDirectoryResponseResultSite {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dial-by-Name-Directory/GET/phone/dial_by_name_directory/extensions>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ListUsersFromDirectory {
+    /// At most `100`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -84,7 +187,7 @@ pub struct ListUsersFromDirectory {
 }
 
 impl ListUsersFromDirectory {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(site_id: impl Into<String>) -> Self {
         Self {
             page_size: None,
@@ -101,11 +204,21 @@ impl crate::typed::Endpoint for ListUsersFromDirectory {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddUsersToDirectoryBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_ids: Option<Vec<String>>,
     pub site_id: String,
+}
+
+impl AddUsersToDirectoryBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(site_id: impl Into<String>) -> Self {
+        Self {
+            extension_ids: None,
+            site_id: site_id.into(),
+        }
+    }
 }
 
 /// Add users to a directory
@@ -117,16 +230,17 @@ pub struct AddUsersToDirectoryBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dial-by-Name-Directory/POST/phone/dial_by_name_directory/extensions>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddUsersToDirectory {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<AddUsersToDirectoryBody>,
+    pub body: AddUsersToDirectoryBody,
 }
 
 impl AddUsersToDirectory {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { body: None }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(site_id: impl Into<String>) -> Self {
+        Self {
+            body: AddUsersToDirectoryBody::new(site_id),
+        }
     }
 }
 
@@ -145,10 +259,12 @@ impl crate::typed::Endpoint for AddUsersToDirectory {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dial-by-Name-Directory/DELETE/phone/sites/{siteId}/dial_by_name_directory/extensions>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteUsersFromDirectoryBySite {
+    /// Zoom's name: `siteId`.
     #[serde(rename = "siteId")]
     pub site_id: String,
+    /// Zoom's name: `site_id`.
     #[serde(rename = "site_id", skip_serializing_if = "Option::is_none")]
     pub site_id_2: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -156,7 +272,7 @@ pub struct DeleteUsersFromDirectoryBySite {
 }
 
 impl DeleteUsersFromDirectoryBySite {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(site_id: impl Into<String>) -> Self {
         Self {
             site_id: site_id.into(),
@@ -172,27 +288,7 @@ impl crate::typed::Endpoint for DeleteUsersFromDirectoryBySite {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListUsersFromDirectoryBySiteResponse {
-    pub next_page_token: Option<String>,
-    pub page_size: Option<i64>,
-    pub result: Option<Vec<ListUsersFromDirectoryBySiteResponseResult>>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListUsersFromDirectoryBySiteResponseResult {
-    pub display_name: Option<String>,
-    pub email: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<String>,
-    pub site: Option<ListUsersFromDirectoryBySiteResponseResultSite>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListUsersFromDirectoryBySiteResponseResultSite {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
+pub type ListUsersFromDirectoryBySiteResponse = ListUsersFromDirectoryResponse;
 
 /// List users in a directory by site
 ///
@@ -204,22 +300,25 @@ pub struct ListUsersFromDirectoryBySiteResponseResultSite {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dial-by-Name-Directory/GET/phone/sites/{siteId}/dial_by_name_directory/extensions>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ListUsersFromDirectoryBySite {
+    /// Zoom's name: `siteId`.
     #[serde(rename = "siteId")]
     pub site_id: String,
+    /// At most `100`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub in_directory: Option<bool>,
+    /// Zoom's name: `site_id`.
     #[serde(rename = "site_id", skip_serializing_if = "Option::is_none")]
     pub site_id_2: Option<String>,
 }
 
 impl ListUsersFromDirectoryBySite {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(site_id: impl Into<String>) -> Self {
         Self {
             site_id: site_id.into(),
@@ -254,8 +353,9 @@ pub struct AddUsersToDirectoryBySiteBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Dial-by-Name-Directory/POST/phone/sites/{siteId}/dial_by_name_directory/extensions>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddUsersToDirectoryBySite {
+    /// Zoom's name: `siteId`.
     #[serde(rename = "siteId")]
     pub site_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -263,7 +363,7 @@ pub struct AddUsersToDirectoryBySite {
 }
 
 impl AddUsersToDirectoryBySite {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(site_id: impl Into<String>) -> Self {
         Self {
             site_id: site_id.into(),

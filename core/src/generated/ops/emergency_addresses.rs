@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListEmergencyAddressesResponse {
     pub emergency_addresses: Option<Vec<ListEmergencyAddressesResponseEmergencyAddresses>>,
     pub next_page_token: Option<String>,
@@ -16,7 +16,44 @@ pub struct ListEmergencyAddressesResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListEmergencyAddressesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEmergencyAddressesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEmergencyAddressesResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "emergency_addresses" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListEmergencyAddressesResponse {
+                    emergency_addresses: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListEmergencyAddressesResponseEmergencyAddresses {
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
@@ -32,29 +69,154 @@ pub struct ListEmergencyAddressesResponseEmergencyAddresses {
     pub zip: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListEmergencyAddressesResponseEmergencyAddresses {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEmergencyAddressesResponseEmergencyAddresses;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEmergencyAddressesResponseEmergencyAddresses, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "address_line1" => v0 = map.next_value()?,
+                        "address_line2" => v1 = map.next_value()?,
+                        "city" => v2 = map.next_value()?,
+                        "country" => v3 = map.next_value()?,
+                        "id" => v4 = map.next_value()?,
+                        "is_default" => v5 = map.next_value()?,
+                        "level" => v6 = map.next_value()?,
+                        "owner" => v7 = map.next_value()?,
+                        "site" => v8 = map.next_value()?,
+                        "state_code" => v9 = map.next_value()?,
+                        "status" => v10 = map.next_value()?,
+                        "zip" => v11 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListEmergencyAddressesResponseEmergencyAddresses {
+                    address_line1: v0,
+                    address_line2: v1,
+                    city: v2,
+                    country: v3,
+                    id: v4,
+                    is_default: v5,
+                    level: v6,
+                    owner: v7,
+                    site: v8,
+                    state_code: v9,
+                    status: v10,
+                    zip: v11,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    ListEmergencyAddressesResponseEmergencyAddressesLevel {
+    response ListEmergencyAddressesResponseEmergencyAddressesLevel {
         V0 = 0,
         V1 = 1,
         V2 = 2,
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListEmergencyAddressesResponseEmergencyAddressesOwner {
     pub extension_number: Option<i64>,
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListEmergencyAddressesResponseEmergencyAddressesOwner {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEmergencyAddressesResponseEmergencyAddressesOwner;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEmergencyAddressesResponseEmergencyAddressesOwner, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_number" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListEmergencyAddressesResponseEmergencyAddressesOwner {
+                    extension_number: v0,
+                    id: v1,
+                    name: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListEmergencyAddressesResponseEmergencyAddressesSite {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListEmergencyAddressesResponseEmergencyAddressesSite {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListEmergencyAddressesResponseEmergencyAddressesSite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListEmergencyAddressesResponseEmergencyAddressesSite, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListEmergencyAddressesResponseEmergencyAddressesSite { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    ListEmergencyAddressesResponseEmergencyAddressesStatus {
+    response ListEmergencyAddressesResponseEmergencyAddressesStatus {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -65,7 +227,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    ListEmergencyAddressesLevel {
+    request ListEmergencyAddressesLevel {
         V0 = 0,
         V1 = 1,
         V2 = 2,
@@ -73,7 +235,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    ListEmergencyAddressesStatus {
+    request ListEmergencyAddressesStatus {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -107,12 +269,13 @@ pub struct ListEmergencyAddresses {
     pub address_keyword: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
 impl ListEmergencyAddresses {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             site_id: None,
@@ -132,7 +295,7 @@ impl crate::typed::Endpoint for ListEmergencyAddresses {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddEmergencyAddressBody {
     pub address_line1: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -149,7 +312,30 @@ pub struct AddEmergencyAddressBody {
     pub zip: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl AddEmergencyAddressBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        address_line1: impl Into<String>,
+        city: impl Into<String>,
+        country: impl Into<String>,
+        state_code: impl Into<String>,
+        zip: impl Into<String>,
+    ) -> Self {
+        Self {
+            address_line1: address_line1.into(),
+            address_line2: None,
+            city: city.into(),
+            country: country.into(),
+            is_default: None,
+            site_id: None,
+            state_code: state_code.into(),
+            user_id: None,
+            zip: zip.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AddEmergencyAddressResponse {
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
@@ -157,43 +343,113 @@ pub struct AddEmergencyAddressResponse {
     pub country: Option<String>,
     pub id: Option<String>,
     pub is_default: Option<bool>,
-    pub level: Option<AddEmergencyAddressResponseLevel>,
+    pub level: Option<ListEmergencyAddressesResponseEmergencyAddressesLevel>,
     pub owner: Option<AddEmergencyAddressResponseOwner>,
-    pub site: Option<AddEmergencyAddressResponseSite>,
+    pub site: Option<ListEmergencyAddressesResponseEmergencyAddressesSite>,
     pub state_code: Option<String>,
-    pub status: Option<AddEmergencyAddressResponseStatus>,
+    pub status: Option<ListEmergencyAddressesResponseEmergencyAddressesStatus>,
     pub zip: Option<String>,
 }
 
-crate::typed::int_enum! {
-    AddEmergencyAddressResponseLevel {
-        V0 = 0,
-        V1 = 1,
-        V2 = 2,
+impl<'de> serde::Deserialize<'de> for AddEmergencyAddressResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddEmergencyAddressResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddEmergencyAddressResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "address_line1" => v0 = map.next_value()?,
+                        "address_line2" => v1 = map.next_value()?,
+                        "city" => v2 = map.next_value()?,
+                        "country" => v3 = map.next_value()?,
+                        "id" => v4 = map.next_value()?,
+                        "is_default" => v5 = map.next_value()?,
+                        "level" => v6 = map.next_value()?,
+                        "owner" => v7 = map.next_value()?,
+                        "site" => v8 = map.next_value()?,
+                        "state_code" => v9 = map.next_value()?,
+                        "status" => v10 = map.next_value()?,
+                        "zip" => v11 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddEmergencyAddressResponse {
+                    address_line1: v0,
+                    address_line2: v1,
+                    city: v2,
+                    country: v3,
+                    id: v4,
+                    is_default: v5,
+                    level: v6,
+                    owner: v7,
+                    site: v8,
+                    state_code: v9,
+                    status: v10,
+                    zip: v11,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AddEmergencyAddressResponseOwner {
     pub extension_number: Option<String>,
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddEmergencyAddressResponseSite {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-crate::typed::int_enum! {
-    AddEmergencyAddressResponseStatus {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
+impl<'de> serde::Deserialize<'de> for AddEmergencyAddressResponseOwner {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddEmergencyAddressResponseOwner;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddEmergencyAddressResponseOwner, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_number" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddEmergencyAddressResponseOwner {
+                    extension_number: v0,
+                    id: v1,
+                    name: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -206,16 +462,23 @@ crate::typed::int_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Emergency-Addresses/POST/phone/emergency_addresses>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddEmergencyAddress {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<AddEmergencyAddressBody>,
+    pub body: AddEmergencyAddressBody,
 }
 
 impl AddEmergencyAddress {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { body: None }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(
+        address_line1: impl Into<String>,
+        city: impl Into<String>,
+        country: impl Into<String>,
+        state_code: impl Into<String>,
+        zip: impl Into<String>,
+    ) -> Self {
+        Self {
+            body: AddEmergencyAddressBody::new(address_line1, city, country, state_code, zip),
+        }
     }
 }
 
@@ -234,14 +497,15 @@ impl crate::typed::Endpoint for AddEmergencyAddress {
 /// - Rate limit: Heavy
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Emergency-Addresses/DELETE/phone/emergency_addresses/{emergencyAddressId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteEmergencyAddress {
+    /// Zoom's name: `emergencyAddressId`.
     #[serde(rename = "emergencyAddressId")]
     pub emergency_address_id: String,
 }
 
 impl DeleteEmergencyAddress {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(emergency_address_id: impl Into<String>) -> Self {
         Self {
             emergency_address_id: emergency_address_id.into(),
@@ -255,53 +519,7 @@ impl crate::typed::Endpoint for DeleteEmergencyAddress {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetEmergencyAddressResponse {
-    pub address_line1: Option<String>,
-    pub address_line2: Option<String>,
-    pub city: Option<String>,
-    pub country: Option<String>,
-    pub id: Option<String>,
-    pub is_default: Option<bool>,
-    pub level: Option<GetEmergencyAddressResponseLevel>,
-    pub owner: Option<GetEmergencyAddressResponseOwner>,
-    pub site: Option<GetEmergencyAddressResponseSite>,
-    pub state_code: Option<String>,
-    pub status: Option<GetEmergencyAddressResponseStatus>,
-    pub zip: Option<String>,
-}
-
-crate::typed::int_enum! {
-    GetEmergencyAddressResponseLevel {
-        V0 = 0,
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetEmergencyAddressResponseOwner {
-    pub extension_number: Option<i64>,
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetEmergencyAddressResponseSite {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-crate::typed::int_enum! {
-    GetEmergencyAddressResponseStatus {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-    }
-}
+pub type GetEmergencyAddressResponse = ListEmergencyAddressesResponseEmergencyAddresses;
 
 /// Get emergency address details
 ///
@@ -312,14 +530,15 @@ crate::typed::int_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Emergency-Addresses/GET/phone/emergency_addresses/{emergencyAddressId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetEmergencyAddress {
+    /// Zoom's name: `emergencyAddressId`.
     #[serde(rename = "emergencyAddressId")]
     pub emergency_address_id: String,
 }
 
 impl GetEmergencyAddress {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(emergency_address_id: impl Into<String>) -> Self {
         Self {
             emergency_address_id: emergency_address_id.into(),
@@ -351,53 +570,7 @@ pub struct UpdateEmergencyAddressBody {
     pub zip: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct UpdateEmergencyAddressResponse {
-    pub address_line1: Option<String>,
-    pub address_line2: Option<String>,
-    pub city: Option<String>,
-    pub country: Option<String>,
-    pub id: Option<String>,
-    pub is_default: Option<bool>,
-    pub level: Option<UpdateEmergencyAddressResponseLevel>,
-    pub owner: Option<UpdateEmergencyAddressResponseOwner>,
-    pub site: Option<UpdateEmergencyAddressResponseSite>,
-    pub state_code: Option<String>,
-    pub status: Option<UpdateEmergencyAddressResponseStatus>,
-    pub zip: Option<String>,
-}
-
-crate::typed::int_enum! {
-    UpdateEmergencyAddressResponseLevel {
-        V0 = 0,
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct UpdateEmergencyAddressResponseOwner {
-    pub extension_number: Option<i64>,
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct UpdateEmergencyAddressResponseSite {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-crate::typed::int_enum! {
-    UpdateEmergencyAddressResponseStatus {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-    }
-}
+pub type UpdateEmergencyAddressResponse = ListEmergencyAddressesResponseEmergencyAddresses;
 
 /// Update an emergency address
 ///
@@ -408,8 +581,9 @@ crate::typed::int_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Emergency-Addresses/PATCH/phone/emergency_addresses/{emergencyAddressId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateEmergencyAddress {
+    /// Zoom's name: `emergencyAddressId`.
     #[serde(rename = "emergencyAddressId")]
     pub emergency_address_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -417,7 +591,7 @@ pub struct UpdateEmergencyAddress {
 }
 
 impl UpdateEmergencyAddress {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(emergency_address_id: impl Into<String>) -> Self {
         Self {
             emergency_address_id: emergency_address_id.into(),

@@ -8,14 +8,25 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct BatchAddLocationsBody {
+    /// At most 10 items.
     pub locations: Vec<BatchAddLocationsBodyLocations>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+impl BatchAddLocationsBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(locations: Vec<BatchAddLocationsBodyLocations>) -> Self {
+        Self {
+            locations,
+            site_id: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct BatchAddLocationsBodyLocations {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bssid: Option<String>,
@@ -26,6 +37,7 @@ pub struct BatchAddLocationsBodyLocations {
     pub identifier: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_match_criteria: Option<bool>,
+    /// At most 1000 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub network_switches: Option<Vec<BatchAddLocationsBodyLocationsNetworkSwitches>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -38,7 +50,30 @@ pub struct BatchAddLocationsBodyLocations {
     pub sip_group_name: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+impl BatchAddLocationsBodyLocations {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        company_address: BatchAddLocationsBodyLocationsCompanyAddress,
+        display_name: impl Into<String>,
+        identifier: impl Into<String>,
+    ) -> Self {
+        Self {
+            bssid: None,
+            company_address,
+            display_name: display_name.into(),
+            elin: None,
+            identifier: identifier.into(),
+            minimum_match_criteria: None,
+            network_switches: None,
+            parent_identifier: None,
+            private_ip: None,
+            public_ip: None,
+            sip_group_name: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct BatchAddLocationsBodyLocationsCompanyAddress {
     pub address_line1: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -52,6 +87,21 @@ pub struct BatchAddLocationsBodyLocationsCompanyAddress {
     pub vat_number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zip: Option<String>,
+}
+
+impl BatchAddLocationsBodyLocationsCompanyAddress {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(address_line1: impl Into<String>, country: impl Into<String>) -> Self {
+        Self {
+            address_line1: address_line1.into(),
+            address_line2: None,
+            city: None,
+            country: country.into(),
+            state_code: None,
+            vat_number: None,
+            zip: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -68,15 +118,73 @@ pub struct BatchAddLocationsBodyLocationsNetworkSwitches {
     pub port_range_to: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct BatchAddLocationsResponse {
+    /// At most 10 items.
     pub locations: Option<Vec<BatchAddLocationsResponseLocations>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for BatchAddLocationsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BatchAddLocationsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BatchAddLocationsResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "locations" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(BatchAddLocationsResponse { locations: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct BatchAddLocationsResponseLocations {
     pub display_name: Option<String>,
     pub location_id: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for BatchAddLocationsResponseLocations {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BatchAddLocationsResponseLocations;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BatchAddLocationsResponseLocations, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "location_id" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(BatchAddLocationsResponseLocations {
+                    display_name: v0,
+                    location_id: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Batch add emergency service locations
@@ -88,16 +196,17 @@ pub struct BatchAddLocationsResponseLocations {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Emergency-Service-Locations/POST/phone/batch_locations>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct BatchAddLocations {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<BatchAddLocationsBody>,
+    pub body: BatchAddLocationsBody,
 }
 
 impl BatchAddLocations {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { body: None }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(locations: Vec<BatchAddLocationsBodyLocations>) -> Self {
+        Self {
+            body: BatchAddLocationsBody::new(locations),
+        }
     }
 }
 
@@ -107,7 +216,7 @@ impl crate::typed::Endpoint for BatchAddLocations {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListLocationsResponse {
     pub locations: Option<Vec<ListLocationsResponseLocations>>,
     pub next_page_token: Option<String>,
@@ -115,7 +224,44 @@ pub struct ListLocationsResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListLocationsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListLocationsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListLocationsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "locations" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListLocationsResponse {
+                    locations: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListLocationsResponseLocations {
     pub bssid: Option<String>,
     pub elin: Option<ListLocationsResponseLocationsElin>,
@@ -132,13 +278,108 @@ pub struct ListLocationsResponseLocations {
     pub site: Option<ListLocationsResponseLocationsSite>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListLocationsResponseLocations {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListLocationsResponseLocations;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListLocationsResponseLocations, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "bssid" => v0 = map.next_value()?,
+                        "elin" => v1 = map.next_value()?,
+                        "emergency_address" => v2 = map.next_value()?,
+                        "id" => v3 = map.next_value()?,
+                        "identifier" => v4 = map.next_value()?,
+                        "minimum_match_criteria" => v5 = map.next_value()?,
+                        "name" => v6 = map.next_value()?,
+                        "network_switches" => v7 = map.next_value()?,
+                        "parent_location_id" => v8 = map.next_value()?,
+                        "private_ip" => v9 = map.next_value()?,
+                        "public_ip" => v10 = map.next_value()?,
+                        "sip_group" => v11 = map.next_value()?,
+                        "site" => v12 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListLocationsResponseLocations {
+                    bssid: v0,
+                    elin: v1,
+                    emergency_address: v2,
+                    id: v3,
+                    identifier: v4,
+                    minimum_match_criteria: v5,
+                    name: v6,
+                    network_switches: v7,
+                    parent_location_id: v8,
+                    private_ip: v9,
+                    public_ip: v10,
+                    sip_group: v11,
+                    site: v12,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListLocationsResponseLocationsElin {
     pub phone_number: Option<String>,
     pub phone_number_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListLocationsResponseLocationsElin {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListLocationsResponseLocationsElin;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListLocationsResponseLocationsElin, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "phone_number" => v0 = map.next_value()?,
+                        "phone_number_id" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListLocationsResponseLocationsElin {
+                    phone_number: v0,
+                    phone_number_id: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListLocationsResponseLocationsEmergencyAddress {
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
@@ -150,7 +391,56 @@ pub struct ListLocationsResponseLocationsEmergencyAddress {
     pub zip: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListLocationsResponseLocationsEmergencyAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListLocationsResponseLocationsEmergencyAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListLocationsResponseLocationsEmergencyAddress, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "address_line1" => v0 = map.next_value()?,
+                        "address_line2" => v1 = map.next_value()?,
+                        "city" => v2 = map.next_value()?,
+                        "country" => v3 = map.next_value()?,
+                        "id" => v4 = map.next_value()?,
+                        "state_code" => v5 = map.next_value()?,
+                        "vat_number" => v6 = map.next_value()?,
+                        "zip" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListLocationsResponseLocationsEmergencyAddress {
+                    address_line1: v0,
+                    address_line2: v1,
+                    city: v2,
+                    country: v3,
+                    id: v4,
+                    state_code: v5,
+                    vat_number: v6,
+                    zip: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListLocationsResponseLocationsNetworkSwitches {
     pub mac_address: Option<String>,
     pub port: Option<String>,
@@ -159,16 +449,115 @@ pub struct ListLocationsResponseLocationsNetworkSwitches {
     pub port_range_to: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListLocationsResponseLocationsNetworkSwitches {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListLocationsResponseLocationsNetworkSwitches;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListLocationsResponseLocationsNetworkSwitches, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "mac_address" => v0 = map.next_value()?,
+                        "port" => v1 = map.next_value()?,
+                        "port_prefix" => v2 = map.next_value()?,
+                        "port_range_from" => v3 = map.next_value()?,
+                        "port_range_to" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListLocationsResponseLocationsNetworkSwitches {
+                    mac_address: v0,
+                    port: v1,
+                    port_prefix: v2,
+                    port_range_from: v3,
+                    port_range_to: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListLocationsResponseLocationsSipGroup {
     pub display_name: Option<String>,
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListLocationsResponseLocationsSipGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListLocationsResponseLocationsSipGroup;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListLocationsResponseLocationsSipGroup, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListLocationsResponseLocationsSipGroup {
+                    display_name: v0,
+                    id: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListLocationsResponseLocationsSite {
     pub id: Option<String>,
     pub name: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListLocationsResponseLocationsSite {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListLocationsResponseLocationsSite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListLocationsResponseLocationsSite, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListLocationsResponseLocationsSite { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// List emergency service locations
@@ -185,6 +574,7 @@ pub struct ListLocationsResponseLocationsSite {
 pub struct ListLocations {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -192,7 +582,7 @@ pub struct ListLocations {
 }
 
 impl ListLocations {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             next_page_token: None,
@@ -208,7 +598,7 @@ impl crate::typed::Endpoint for ListLocations {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddLocationBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bssid: Option<String>,
@@ -218,6 +608,7 @@ pub struct AddLocationBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_match_criteria: Option<bool>,
     pub name: String,
+    /// At most 1000 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub network_switches: Option<Vec<AddLocationBodyNetworkSwitches>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -232,24 +623,59 @@ pub struct AddLocationBody {
     pub site_id: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+impl AddLocationBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(emergency_address_id: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            bssid: None,
+            elin_phone_number_id: None,
+            emergency_address_id: emergency_address_id.into(),
+            minimum_match_criteria: None,
+            name: name.into(),
+            network_switches: None,
+            parent_location_id: None,
+            private_ip: None,
+            public_ip: None,
+            sip_group_id: None,
+            site_id: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddLocationBodyNetworkSwitches {
+    /// Pattern: `^(([0-9A-Fa-f]{2}:)|([0-9A-Fa-f]{2}-)){5}[0-9A-Fa-f]{2}$`.
     pub mac_address: String,
+    /// At most 128 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
+    /// At most 128 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port_prefix: Option<String>,
+    /// At most 128 characters.
+    /// Pattern: `^(0|[1-9][0-9]*)$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port_range_from: Option<String>,
+    /// At most 128 characters.
+    /// Pattern: `^(0|[1-9][0-9]*)$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port_range_to: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddLocationResponse {
-    pub id: Option<String>,
-    pub name: Option<String>,
+impl AddLocationBodyNetworkSwitches {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(mac_address: impl Into<String>) -> Self {
+        Self {
+            mac_address: mac_address.into(),
+            port: None,
+            port_prefix: None,
+            port_range_from: None,
+            port_range_to: None,
+        }
+    }
 }
+
+pub type AddLocationResponse = ListLocationsResponseLocationsSite;
 
 /// Add an emergency service location
 ///
@@ -260,16 +686,17 @@ pub struct AddLocationResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Emergency-Service-Locations/POST/phone/locations>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddLocation {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<AddLocationBody>,
+    pub body: AddLocationBody,
 }
 
 impl AddLocation {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { body: None }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(emergency_address_id: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            body: AddLocationBody::new(emergency_address_id, name),
+        }
     }
 }
 
@@ -288,14 +715,15 @@ impl crate::typed::Endpoint for AddLocation {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Emergency-Service-Locations/DELETE/phone/locations/{locationId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteLocation {
+    /// Zoom's name: `locationId`.
     #[serde(rename = "locationId")]
     pub location_id: String,
 }
 
 impl DeleteLocation {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(location_id: impl Into<String>) -> Self {
         Self {
             location_id: location_id.into(),
@@ -309,29 +737,84 @@ impl crate::typed::Endpoint for DeleteLocation {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetLocationResponse {
     pub bssid: Option<String>,
-    pub elin: Option<GetLocationResponseElin>,
+    pub elin: Option<ListLocationsResponseLocationsElin>,
     pub emergency_address: Option<GetLocationResponseEmergencyAddress>,
     pub id: Option<String>,
     pub minimum_match_criteria: Option<bool>,
     pub name: Option<String>,
-    pub network_switches: Option<Vec<GetLocationResponseNetworkSwitches>>,
+    pub network_switches: Option<Vec<ListLocationsResponseLocationsNetworkSwitches>>,
     pub parent_location_id: Option<String>,
     pub private_ip: Option<String>,
     pub public_ip: Option<String>,
-    pub sip_group: Option<GetLocationResponseSipGroup>,
-    pub site: Option<GetLocationResponseSite>,
+    pub sip_group: Option<ListLocationsResponseLocationsSipGroup>,
+    pub site: Option<ListLocationsResponseLocationsSite>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetLocationResponseElin {
-    pub phone_number: Option<String>,
-    pub phone_number_id: Option<String>,
+impl<'de> serde::Deserialize<'de> for GetLocationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetLocationResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetLocationResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "bssid" => v0 = map.next_value()?,
+                        "elin" => v1 = map.next_value()?,
+                        "emergency_address" => v2 = map.next_value()?,
+                        "id" => v3 = map.next_value()?,
+                        "minimum_match_criteria" => v4 = map.next_value()?,
+                        "name" => v5 = map.next_value()?,
+                        "network_switches" => v6 = map.next_value()?,
+                        "parent_location_id" => v7 = map.next_value()?,
+                        "private_ip" => v8 = map.next_value()?,
+                        "public_ip" => v9 = map.next_value()?,
+                        "sip_group" => v10 = map.next_value()?,
+                        "site" => v11 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetLocationResponse {
+                    bssid: v0,
+                    elin: v1,
+                    emergency_address: v2,
+                    id: v3,
+                    minimum_match_criteria: v4,
+                    name: v5,
+                    network_switches: v6,
+                    parent_location_id: v7,
+                    private_ip: v8,
+                    public_ip: v9,
+                    sip_group: v10,
+                    site: v11,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetLocationResponseEmergencyAddress {
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
@@ -342,25 +825,50 @@ pub struct GetLocationResponseEmergencyAddress {
     pub zip: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetLocationResponseNetworkSwitches {
-    pub mac_address: Option<String>,
-    pub port: Option<String>,
-    pub port_prefix: Option<String>,
-    pub port_range_from: Option<String>,
-    pub port_range_to: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetLocationResponseSipGroup {
-    pub display_name: Option<String>,
-    pub id: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetLocationResponseSite {
-    pub id: Option<String>,
-    pub name: Option<String>,
+impl<'de> serde::Deserialize<'de> for GetLocationResponseEmergencyAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetLocationResponseEmergencyAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetLocationResponseEmergencyAddress, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "address_line1" => v0 = map.next_value()?,
+                        "address_line2" => v1 = map.next_value()?,
+                        "city" => v2 = map.next_value()?,
+                        "country" => v3 = map.next_value()?,
+                        "id" => v4 = map.next_value()?,
+                        "state_code" => v5 = map.next_value()?,
+                        "zip" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetLocationResponseEmergencyAddress {
+                    address_line1: v0,
+                    address_line2: v1,
+                    city: v2,
+                    country: v3,
+                    id: v4,
+                    state_code: v5,
+                    zip: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Get emergency service location details
@@ -372,14 +880,15 @@ pub struct GetLocationResponseSite {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Emergency-Service-Locations/GET/phone/locations/{locationId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetLocation {
+    /// Zoom's name: `locationId`.
     #[serde(rename = "locationId")]
     pub location_id: String,
 }
 
 impl GetLocation {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(location_id: impl Into<String>) -> Self {
         Self {
             location_id: location_id.into(),
@@ -406,27 +915,13 @@ pub struct UpdateLocationBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub network_switches: Option<Vec<UpdateLocationBodyNetworkSwitches>>,
+    pub network_switches: Option<Vec<BatchAddLocationsBodyLocationsNetworkSwitches>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sip_group_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateLocationBodyNetworkSwitches {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mac_address: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port_prefix: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port_range_from: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port_range_to: Option<String>,
 }
 
 /// Update emergency service location
@@ -438,8 +933,9 @@ pub struct UpdateLocationBodyNetworkSwitches {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Emergency-Service-Locations/PATCH/phone/locations/{locationId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateLocation {
+    /// Zoom's name: `locationId`.
     #[serde(rename = "locationId")]
     pub location_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -447,7 +943,7 @@ pub struct UpdateLocation {
 }
 
 impl UpdateLocation {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(location_id: impl Into<String>) -> Self {
         Self {
             location_id: location_id.into(),

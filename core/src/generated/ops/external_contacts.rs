@@ -8,14 +8,48 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListExternalContactsResponse {
     pub external_contacts: Option<Vec<ListExternalContactsResponseExternalContacts>>,
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListExternalContactsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListExternalContactsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListExternalContactsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "external_contacts" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListExternalContactsResponse {
+                    external_contacts: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListExternalContactsResponseExternalContacts {
     pub auto_call_recorded: Option<bool>,
     pub description: Option<String>,
@@ -27,6 +61,61 @@ pub struct ListExternalContactsResponseExternalContacts {
     pub name: Option<String>,
     pub phone_numbers: Option<Vec<String>>,
     pub profile_picture_download_url: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListExternalContactsResponseExternalContacts {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListExternalContactsResponseExternalContacts;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListExternalContactsResponseExternalContacts, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "auto_call_recorded" => v0 = map.next_value()?,
+                        "description" => v1 = map.next_value()?,
+                        "email" => v2 = map.next_value()?,
+                        "enable_internal_extension" => v3 = map.next_value()?,
+                        "extension_number" => v4 = map.next_value()?,
+                        "external_contact_id" => v5 = map.next_value()?,
+                        "id" => v6 = map.next_value()?,
+                        "name" => v7 = map.next_value()?,
+                        "phone_numbers" => v8 = map.next_value()?,
+                        "profile_picture_download_url" => v9 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListExternalContactsResponseExternalContacts {
+                    auto_call_recorded: v0,
+                    description: v1,
+                    email: v2,
+                    enable_internal_extension: v3,
+                    extension_number: v4,
+                    external_contact_id: v5,
+                    id: v6,
+                    name: v7,
+                    phone_numbers: v8,
+                    profile_picture_download_url: v9,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// List external contacts
@@ -43,12 +132,13 @@ pub struct ListExternalContactsResponseExternalContacts {
 pub struct ListExternalContacts {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
 impl ListExternalContacts {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             next_page_token: None,
@@ -63,12 +153,13 @@ impl crate::typed::Endpoint for ListExternalContacts {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddExternalContactBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_call_recorded: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// At most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -77,13 +168,33 @@ pub struct AddExternalContactBody {
     pub extension_number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// At most 255 characters.
     pub name: String,
+    /// At most 200 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_picture: Option<AddExternalContactBodyProfilePicture>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_path: Option<String>,
+}
+
+impl AddExternalContactBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            auto_call_recorded: None,
+            description: None,
+            email: None,
+            enable_internal_extension: None,
+            extension_number: None,
+            id: None,
+            name: name.into(),
+            phone_numbers: None,
+            profile_picture: None,
+            routing_path: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -95,7 +206,7 @@ pub struct AddExternalContactBodyProfilePicture {
 }
 
 crate::typed::string_enum! {
-    AddExternalContactBodyProfilePictureType {
+    request AddExternalContactBodyProfilePictureType {
         Jpg = "JPG",
         Jpeg = "JPEG",
         Png = "PNG",
@@ -103,10 +214,41 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AddExternalContactResponse {
     pub external_contact_id: Option<String>,
     pub name: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddExternalContactResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddExternalContactResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddExternalContactResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "external_contact_id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddExternalContactResponse {
+                    external_contact_id: v0,
+                    name: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Add an external contact
@@ -118,16 +260,17 @@ pub struct AddExternalContactResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/External-Contacts/POST/phone/external_contacts>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddExternalContact {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<AddExternalContactBody>,
+    pub body: AddExternalContactBody,
 }
 
 impl AddExternalContact {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { body: None }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            body: AddExternalContactBody::new(name),
+        }
     }
 }
 
@@ -146,14 +289,15 @@ impl crate::typed::Endpoint for AddExternalContact {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/External-Contacts/DELETE/phone/external_contacts/{externalContactId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteAExternalContact {
+    /// Zoom's name: `externalContactId`.
     #[serde(rename = "externalContactId")]
     pub external_contact_id: String,
 }
 
 impl DeleteAExternalContact {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(external_contact_id: impl Into<String>) -> Self {
         Self {
             external_contact_id: external_contact_id.into(),
@@ -167,19 +311,7 @@ impl crate::typed::Endpoint for DeleteAExternalContact {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAExternalContactResponse {
-    pub auto_call_recorded: Option<bool>,
-    pub description: Option<String>,
-    pub email: Option<String>,
-    pub enable_internal_extension: Option<bool>,
-    pub extension_number: Option<String>,
-    pub external_contact_id: Option<String>,
-    pub id: Option<String>,
-    pub name: Option<String>,
-    pub phone_numbers: Option<Vec<String>>,
-    pub profile_picture_download_url: Option<String>,
-}
+pub type GetAExternalContactResponse = ListExternalContactsResponseExternalContacts;
 
 /// Get external contact details
 ///
@@ -190,14 +322,15 @@ pub struct GetAExternalContactResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/External-Contacts/GET/phone/external_contacts/{externalContactId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetAExternalContact {
+    /// Zoom's name: `externalContactId`.
     #[serde(rename = "externalContactId")]
     pub external_contact_id: String,
 }
 
 impl GetAExternalContact {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(external_contact_id: impl Into<String>) -> Self {
         Self {
             external_contact_id: external_contact_id.into(),
@@ -217,6 +350,7 @@ pub struct UpdateExternalContactBody {
     pub auto_call_recorded: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// At most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -225,31 +359,16 @@ pub struct UpdateExternalContactBody {
     pub extension_number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// At most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// At most 200 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub profile_picture: Option<UpdateExternalContactBodyProfilePicture>,
+    pub profile_picture: Option<AddExternalContactBodyProfilePicture>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_path: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateExternalContactBodyProfilePicture {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub base64_encoding: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<UpdateExternalContactBodyProfilePictureType>,
-}
-
-crate::typed::string_enum! {
-    UpdateExternalContactBodyProfilePictureType {
-        Jpg = "JPG",
-        Jpeg = "JPEG",
-        Png = "PNG",
-        Gif = "GIF",
-    }
 }
 
 /// Update external contact
@@ -261,8 +380,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/External-Contacts/PATCH/phone/external_contacts/{externalContactId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateExternalContact {
+    /// Zoom's name: `externalContactId`.
     #[serde(rename = "externalContactId")]
     pub external_contact_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -270,7 +390,7 @@ pub struct UpdateExternalContact {
 }
 
 impl UpdateExternalContact {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(external_contact_id: impl Into<String>) -> Self {
         Self {
             external_contact_id: external_contact_id.into(),

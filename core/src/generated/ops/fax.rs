@@ -13,9 +13,44 @@ pub struct UploadFaxFilesBody {
     pub file: crate::typed::FilePart,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl UploadFaxFilesBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(file: crate::typed::FilePart) -> Self {
+        Self { file }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct UploadFaxFilesResponse {
     pub file_id: String,
+}
+
+impl<'de> serde::Deserialize<'de> for UploadFaxFilesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UploadFaxFilesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UploadFaxFilesResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "file_id" => v0 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(UploadFaxFilesResponse {
+                    file_id: crate::typed::required(v0, "file_id")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Upload fax file
@@ -29,15 +64,19 @@ pub struct UploadFaxFilesResponse {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Fax/POST/fax/files>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UploadFaxFiles {
+    /// From `1` to `604800`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expire: Option<f64>,
     pub body: UploadFaxFilesBody,
 }
 
 impl UploadFaxFiles {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(body: UploadFaxFilesBody) -> Self {
-        Self { expire: None, body }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(file: crate::typed::FilePart) -> Self {
+        Self {
+            expire: None,
+            body: UploadFaxFilesBody::new(file),
+        }
     }
 }
 
@@ -47,17 +86,60 @@ impl crate::typed::Endpoint for UploadFaxFiles {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetusersfaxlogsResponse {
     pub fax_logs: Vec<GetusersfaxlogsResponseFaxLogs>,
+    /// Format: `date`.
     pub from: Option<String>,
     pub next_page_token: Option<String>,
+    /// Format: `date`.
     pub to: Option<String>,
     pub total_records: i64,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetusersfaxlogsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetusersfaxlogsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetusersfaxlogsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "fax_logs" => v0 = Some(map.next_value()?),
+                        "from" => v1 = map.next_value()?,
+                        "next_page_token" => v2 = map.next_value()?,
+                        "to" => v3 = map.next_value()?,
+                        "total_records" => v4 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetusersfaxlogsResponse {
+                    fax_logs: crate::typed::required(v0, "fax_logs")?,
+                    from: v1,
+                    next_page_token: v2,
+                    to: v3,
+                    total_records: crate::typed::required(v4, "total_records")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetusersfaxlogsResponseFaxLogs {
+    /// Format: `date-time`.
     pub create_time: Option<String>,
     pub direction: Option<GetusersfaxlogsResponseFaxLogsDirection>,
     pub extension_id: Option<String>,
@@ -69,7 +151,7 @@ pub struct GetusersfaxlogsResponseFaxLogs {
     pub read_status: Option<GetusersfaxlogsResponseFaxLogsReadStatus>,
     pub receiver_extension_id: Option<String>,
     pub receiver_extension_number: Option<String>,
-    pub receiver_extension_type: Option<GetusersfaxlogsResponseFaxLogsReceiverExtensionType>,
+    pub receiver_extension_type: Option<GetusersfaxlogsResponseFaxLogsExtensionType>,
     pub receiver_location: Option<String>,
     pub receiver_name: Option<String>,
     pub receiver_number: Option<String>,
@@ -77,7 +159,7 @@ pub struct GetusersfaxlogsResponseFaxLogs {
     pub receiver_user_agent: Option<String>,
     pub sender_extension_id: Option<String>,
     pub sender_extension_number: Option<String>,
-    pub sender_extension_type: Option<GetusersfaxlogsResponseFaxLogsSenderExtensionType>,
+    pub sender_extension_type: Option<GetusersfaxlogsResponseFaxLogsExtensionType>,
     pub sender_location: Option<String>,
     pub sender_name: Option<String>,
     pub sender_number: Option<String>,
@@ -88,15 +170,124 @@ pub struct GetusersfaxlogsResponseFaxLogs {
     pub status: Option<GetusersfaxlogsResponseFaxLogsStatus>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetusersfaxlogsResponseFaxLogs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetusersfaxlogsResponseFaxLogs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetusersfaxlogsResponseFaxLogs, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "create_time" => v0 = map.next_value()?,
+                        "direction" => v1 = map.next_value()?,
+                        "extension_id" => v2 = map.next_value()?,
+                        "extension_type" => v3 = map.next_value()?,
+                        "fax_id" => v4 = map.next_value()?,
+                        "fax_log_id" => v5 = map.next_value()?,
+                        "file_id" => v6 = map.next_value()?,
+                        "file_pages_count" => v7 = map.next_value()?,
+                        "read_status" => v8 = map.next_value()?,
+                        "receiver_extension_id" => v9 = map.next_value()?,
+                        "receiver_extension_number" => v10 = map.next_value()?,
+                        "receiver_extension_type" => v11 = map.next_value()?,
+                        "receiver_location" => v12 = map.next_value()?,
+                        "receiver_name" => v13 = map.next_value()?,
+                        "receiver_number" => v14 = map.next_value()?,
+                        "receiver_type" => v15 = map.next_value()?,
+                        "receiver_user_agent" => v16 = map.next_value()?,
+                        "sender_extension_id" => v17 = map.next_value()?,
+                        "sender_extension_number" => v18 = map.next_value()?,
+                        "sender_extension_type" => v19 = map.next_value()?,
+                        "sender_location" => v20 = map.next_value()?,
+                        "sender_name" => v21 = map.next_value()?,
+                        "sender_number" => v22 = map.next_value()?,
+                        "sender_type" => v23 = map.next_value()?,
+                        "sender_user_agent" => v24 = map.next_value()?,
+                        "site_id" => v25 = map.next_value()?,
+                        "site_name" => v26 = map.next_value()?,
+                        "status" => v27 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetusersfaxlogsResponseFaxLogs {
+                    create_time: v0,
+                    direction: v1,
+                    extension_id: v2,
+                    extension_type: v3,
+                    fax_id: v4,
+                    fax_log_id: v5,
+                    file_id: v6,
+                    file_pages_count: v7,
+                    read_status: v8,
+                    receiver_extension_id: v9,
+                    receiver_extension_number: v10,
+                    receiver_extension_type: v11,
+                    receiver_location: v12,
+                    receiver_name: v13,
+                    receiver_number: v14,
+                    receiver_type: v15,
+                    receiver_user_agent: v16,
+                    sender_extension_id: v17,
+                    sender_extension_number: v18,
+                    sender_extension_type: v19,
+                    sender_location: v20,
+                    sender_name: v21,
+                    sender_number: v22,
+                    sender_type: v23,
+                    sender_user_agent: v24,
+                    site_id: v25,
+                    site_name: v26,
+                    status: v27,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetusersfaxlogsResponseFaxLogsDirection {
+    response GetusersfaxlogsResponseFaxLogsDirection {
         Outbound = "outbound",
         Inbound = "inbound",
     }
 }
 
 crate::typed::string_enum! {
-    GetusersfaxlogsResponseFaxLogsExtensionType {
+    response GetusersfaxlogsResponseFaxLogsExtensionType {
         User = "user",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
@@ -106,24 +297,14 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    GetusersfaxlogsResponseFaxLogsReadStatus {
+    response GetusersfaxlogsResponseFaxLogsReadStatus {
         Read = "read",
         Unread = "unread",
     }
 }
 
 crate::typed::string_enum! {
-    GetusersfaxlogsResponseFaxLogsReceiverExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-crate::typed::string_enum! {
-    GetusersfaxlogsResponseFaxLogsReceiverType {
+    response GetusersfaxlogsResponseFaxLogsReceiverType {
         Client = "client",
         Ata = "ata",
         Pstn = "pstn",
@@ -131,17 +312,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    GetusersfaxlogsResponseFaxLogsSenderExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-crate::typed::string_enum! {
-    GetusersfaxlogsResponseFaxLogsSenderType {
+    response GetusersfaxlogsResponseFaxLogsSenderType {
         Client = "client",
         Ata = "ata",
         Pstn = "pstn",
@@ -151,7 +322,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    GetusersfaxlogsResponseFaxLogsStatus {
+    response GetusersfaxlogsResponseFaxLogsStatus {
         Failed = "failed",
         Processing = "processing",
         Submitted = "submitted",
@@ -170,10 +341,12 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Fax/GET/phone/extension/{extensionId}/fax/logs>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Getusersfaxlogs {
+    /// Zoom's name: `extensionId`.
     #[serde(rename = "extensionId")]
     pub extension_id: String,
+    /// From `1` to `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -189,7 +362,7 @@ pub struct Getusersfaxlogs {
 }
 
 impl Getusersfaxlogs {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(extension_id: impl Into<String>) -> Self {
         Self {
             extension_id: extension_id.into(),
@@ -209,37 +382,130 @@ impl crate::typed::Endpoint for Getusersfaxlogs {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct SendEFaxBody {
     pub file_id: String,
+    /// At most 50 items.
     pub receivers: Vec<SendEFaxBodyReceivers>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sender_name: Option<String>,
     pub sender_number: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+impl SendEFaxBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        file_id: impl Into<String>,
+        receivers: Vec<SendEFaxBodyReceivers>,
+        sender_number: impl Into<String>,
+    ) -> Self {
+        Self {
+            file_id: file_id.into(),
+            receivers,
+            sender_name: None,
+            sender_number: sender_number.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct SendEFaxBodyReceivers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receiver_name: Option<String>,
     pub receiver_number: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl SendEFaxBodyReceivers {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(receiver_number: impl Into<String>) -> Self {
+        Self {
+            receiver_name: None,
+            receiver_number: receiver_number.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct SendEFaxResponse {
     pub fax_id: Option<String>,
+    /// From 1 to 50 items.
     pub receivers: Option<Vec<SendEFaxResponseReceivers>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SendEFaxResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SendEFaxResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SendEFaxResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "fax_id" => v0 = map.next_value()?,
+                        "receivers" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SendEFaxResponse {
+                    fax_id: v0,
+                    receivers: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct SendEFaxResponseReceivers {
     pub fax_log_id: Option<String>,
     pub receiver_number: String,
     pub status: SendEFaxResponseReceiversStatus,
 }
 
+impl<'de> serde::Deserialize<'de> for SendEFaxResponseReceivers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SendEFaxResponseReceivers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SendEFaxResponseReceivers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "fax_log_id" => v0 = map.next_value()?,
+                        "receiver_number" => v1 = Some(map.next_value()?),
+                        "status" => v2 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SendEFaxResponseReceivers {
+                    fax_log_id: v0,
+                    receiver_number: crate::typed::required(v1, "receiver_number")?,
+                    status: crate::typed::required(v2, "status")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    SendEFaxResponseReceiversStatus {
+    response SendEFaxResponseReceiversStatus {
         Success = "success",
         Unknown2 = "unknown",
         InvalidParameter = "invalid_parameter",
@@ -259,16 +525,21 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Fax/POST/phone/fax/documents>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct SendEFax {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<SendEFaxBody>,
+    pub body: SendEFaxBody,
 }
 
 impl SendEFax {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { body: None }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(
+        file_id: impl Into<String>,
+        receivers: Vec<SendEFaxBodyReceivers>,
+        sender_number: impl Into<String>,
+    ) -> Self {
+        Self {
+            body: SendEFaxBody::new(file_id, receivers, sender_number),
+        }
     }
 }
 
@@ -278,73 +549,201 @@ impl crate::typed::Endpoint for SendEFax {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetAccountsFaxLogsResponse {
     pub fax_logs: Vec<GetAccountsFaxLogsResponseFaxLogs>,
+    /// Format: `date`.
     pub from: Option<String>,
     pub next_page_token: Option<String>,
+    /// Format: `date`.
     pub to: Option<String>,
     pub total_records: i64,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetAccountsFaxLogsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAccountsFaxLogsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAccountsFaxLogsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "fax_logs" => v0 = Some(map.next_value()?),
+                        "from" => v1 = map.next_value()?,
+                        "next_page_token" => v2 = map.next_value()?,
+                        "to" => v3 = map.next_value()?,
+                        "total_records" => v4 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAccountsFaxLogsResponse {
+                    fax_logs: crate::typed::required(v0, "fax_logs")?,
+                    from: v1,
+                    next_page_token: v2,
+                    to: v3,
+                    total_records: crate::typed::required(v4, "total_records")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetAccountsFaxLogsResponseFaxLogs {
+    /// Format: `date-time`.
     pub create_time: Option<String>,
-    pub direction: Option<GetAccountsFaxLogsResponseFaxLogsDirection>,
+    pub direction: Option<GetusersfaxlogsResponseFaxLogsDirection>,
     pub extension_id: Option<String>,
-    pub extension_type: Option<GetAccountsFaxLogsResponseFaxLogsExtensionType>,
+    pub extension_type: Option<GetusersfaxlogsResponseFaxLogsExtensionType>,
     pub fax_id: Option<String>,
     pub fax_log_id: Option<String>,
     pub file_id: Option<String>,
     pub file_pages_count: Option<i64>,
-    pub read_status: Option<GetAccountsFaxLogsResponseFaxLogsReadStatus>,
+    pub read_status: Option<GetusersfaxlogsResponseFaxLogsReadStatus>,
     pub receiver_extension_id: Option<String>,
     pub receiver_extension_number: Option<String>,
     pub receiver_extension_type: Option<GetAccountsFaxLogsResponseFaxLogsReceiverExtensionType>,
     pub receiver_location: Option<String>,
     pub receiver_name: Option<String>,
     pub receiver_number: Option<String>,
-    pub receiver_type: Option<GetAccountsFaxLogsResponseFaxLogsReceiverType>,
+    pub receiver_type: Option<GetusersfaxlogsResponseFaxLogsReceiverType>,
     pub receiver_user_agent: Option<String>,
     pub sender_extension_id: Option<String>,
     pub sender_extension_number: Option<String>,
-    pub sender_extension_type: Option<GetAccountsFaxLogsResponseFaxLogsSenderExtensionType>,
+    pub sender_extension_type: Option<GetusersfaxlogsResponseFaxLogsExtensionType>,
     pub sender_location: Option<String>,
     pub sender_name: Option<String>,
     pub sender_number: Option<String>,
-    pub sender_type: Option<GetAccountsFaxLogsResponseFaxLogsSenderType>,
+    pub sender_type: Option<GetusersfaxlogsResponseFaxLogsSenderType>,
     pub sender_user_agent: Option<String>,
     pub site_id: Option<String>,
     pub site_name: Option<String>,
-    pub status: Option<GetAccountsFaxLogsResponseFaxLogsStatus>,
+    pub status: Option<GetusersfaxlogsResponseFaxLogsStatus>,
 }
 
-crate::typed::string_enum! {
-    GetAccountsFaxLogsResponseFaxLogsDirection {
-        Outbound = "outbound",
-        Inbound = "inbound",
+impl<'de> serde::Deserialize<'de> for GetAccountsFaxLogsResponseFaxLogs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAccountsFaxLogsResponseFaxLogs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAccountsFaxLogsResponseFaxLogs, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "create_time" => v0 = map.next_value()?,
+                        "direction" => v1 = map.next_value()?,
+                        "extension_id" => v2 = map.next_value()?,
+                        "extension_type" => v3 = map.next_value()?,
+                        "fax_id" => v4 = map.next_value()?,
+                        "fax_log_id" => v5 = map.next_value()?,
+                        "file_id" => v6 = map.next_value()?,
+                        "file_pages_count" => v7 = map.next_value()?,
+                        "read_status" => v8 = map.next_value()?,
+                        "receiver_extension_id" => v9 = map.next_value()?,
+                        "receiver_extension_number" => v10 = map.next_value()?,
+                        "receiver_extension_type" => v11 = map.next_value()?,
+                        "receiver_location" => v12 = map.next_value()?,
+                        "receiver_name" => v13 = map.next_value()?,
+                        "receiver_number" => v14 = map.next_value()?,
+                        "receiver_type" => v15 = map.next_value()?,
+                        "receiver_user_agent" => v16 = map.next_value()?,
+                        "sender_extension_id" => v17 = map.next_value()?,
+                        "sender_extension_number" => v18 = map.next_value()?,
+                        "sender_extension_type" => v19 = map.next_value()?,
+                        "sender_location" => v20 = map.next_value()?,
+                        "sender_name" => v21 = map.next_value()?,
+                        "sender_number" => v22 = map.next_value()?,
+                        "sender_type" => v23 = map.next_value()?,
+                        "sender_user_agent" => v24 = map.next_value()?,
+                        "site_id" => v25 = map.next_value()?,
+                        "site_name" => v26 = map.next_value()?,
+                        "status" => v27 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAccountsFaxLogsResponseFaxLogs {
+                    create_time: v0,
+                    direction: v1,
+                    extension_id: v2,
+                    extension_type: v3,
+                    fax_id: v4,
+                    fax_log_id: v5,
+                    file_id: v6,
+                    file_pages_count: v7,
+                    read_status: v8,
+                    receiver_extension_id: v9,
+                    receiver_extension_number: v10,
+                    receiver_extension_type: v11,
+                    receiver_location: v12,
+                    receiver_name: v13,
+                    receiver_number: v14,
+                    receiver_type: v15,
+                    receiver_user_agent: v16,
+                    sender_extension_id: v17,
+                    sender_extension_number: v18,
+                    sender_extension_type: v19,
+                    sender_location: v20,
+                    sender_name: v21,
+                    sender_number: v22,
+                    sender_type: v23,
+                    sender_user_agent: v24,
+                    site_id: v25,
+                    site_name: v26,
+                    status: v27,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    GetAccountsFaxLogsResponseFaxLogsExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-crate::typed::string_enum! {
-    GetAccountsFaxLogsResponseFaxLogsReadStatus {
-        Read = "read",
-        Unread = "unread",
-    }
-}
-
-crate::typed::string_enum! {
-    GetAccountsFaxLogsResponseFaxLogsReceiverExtensionType {
+    response GetAccountsFaxLogsResponseFaxLogsReceiverExtensionType {
         User = "user",
         CallQueue = "call_queue",
         AutoReceptionist = "auto_receptionist",
@@ -354,45 +753,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    GetAccountsFaxLogsResponseFaxLogsReceiverType {
-        Client = "client",
-        Ata = "ata",
-        Pstn = "pstn",
-    }
-}
-
-crate::typed::string_enum! {
-    GetAccountsFaxLogsResponseFaxLogsSenderExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-crate::typed::string_enum! {
-    GetAccountsFaxLogsResponseFaxLogsSenderType {
-        Client = "client",
-        Ata = "ata",
-        Pstn = "pstn",
-        Email = "email",
-        Openapi = "openapi",
-    }
-}
-
-crate::typed::string_enum! {
-    GetAccountsFaxLogsResponseFaxLogsStatus {
-        Failed = "failed",
-        Processing = "processing",
-        Submitted = "submitted",
-        Sent = "sent",
-        Received = "received",
-    }
-}
-
-crate::typed::string_enum! {
-    GetAccountsFaxLogsExtensionType {
+    request GetAccountsFaxLogsExtensionType {
         User = "user",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
@@ -432,7 +793,7 @@ pub struct GetAccountsFaxLogs {
 }
 
 impl GetAccountsFaxLogs {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             page_size: None,
@@ -462,14 +823,15 @@ impl crate::typed::Endpoint for GetAccountsFaxLogs {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Fax/DELETE/phone/fax/logs/{faxLogId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteFaxLog {
+    /// Zoom's name: `faxLogId`.
     #[serde(rename = "faxLogId")]
     pub fax_log_id: String,
 }
 
 impl DeleteFaxLog {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(fax_log_id: impl Into<String>) -> Self {
         Self {
             fax_log_id: fax_log_id.into(),
@@ -483,115 +845,162 @@ impl crate::typed::Endpoint for DeleteFaxLog {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetFaxLogDetailsResponseItem {
+    /// Format: `date-time`.
     pub create_time: Option<String>,
-    pub direction: Option<GetFaxLogDetailsResponseItemDirection>,
+    pub direction: Option<GetusersfaxlogsResponseFaxLogsDirection>,
     pub extension_id: Option<String>,
-    pub extension_type: Option<GetFaxLogDetailsResponseItemExtensionType>,
+    pub extension_type: Option<GetusersfaxlogsResponseFaxLogsExtensionType>,
     pub fax_id: Option<String>,
     pub fax_log_id: Option<String>,
     pub file_id: Option<String>,
     pub file_pages_count: Option<i64>,
     pub node: Option<i64>,
-    pub read_status: Option<GetFaxLogDetailsResponseItemReadStatus>,
+    pub read_status: Option<GetusersfaxlogsResponseFaxLogsReadStatus>,
     pub receiver_extension_id: Option<String>,
     pub receiver_extension_number: Option<String>,
-    pub receiver_extension_type: Option<GetFaxLogDetailsResponseItemReceiverExtensionType>,
+    pub receiver_extension_type: Option<GetusersfaxlogsResponseFaxLogsExtensionType>,
     pub receiver_location: Option<String>,
     pub receiver_name: Option<String>,
     pub receiver_number: Option<String>,
-    pub receiver_type: Option<GetFaxLogDetailsResponseItemReceiverType>,
+    pub receiver_type: Option<GetusersfaxlogsResponseFaxLogsReceiverType>,
     pub receiver_user_agent: Option<String>,
     pub retry_times: Option<i64>,
     pub sender_extension_id: Option<String>,
     pub sender_extension_number: Option<String>,
-    pub sender_extension_type: Option<GetFaxLogDetailsResponseItemSenderExtensionType>,
+    pub sender_extension_type: Option<GetusersfaxlogsResponseFaxLogsExtensionType>,
     pub sender_location: Option<String>,
     pub sender_name: Option<String>,
     pub sender_number: Option<String>,
-    pub sender_type: Option<GetFaxLogDetailsResponseItemSenderType>,
+    pub sender_type: Option<GetusersfaxlogsResponseFaxLogsSenderType>,
     pub sender_user_agent: Option<String>,
     pub site_id: Option<String>,
     pub site_name: Option<String>,
-    pub status: Option<GetFaxLogDetailsResponseItemStatus>,
+    pub status: Option<GetusersfaxlogsResponseFaxLogsStatus>,
     pub status_reason: Option<GetFaxLogDetailsResponseItemStatusReason>,
 }
 
-crate::typed::string_enum! {
-    GetFaxLogDetailsResponseItemDirection {
-        Outbound = "outbound",
-        Inbound = "inbound",
+impl<'de> serde::Deserialize<'de> for GetFaxLogDetailsResponseItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetFaxLogDetailsResponseItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetFaxLogDetailsResponseItem, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "create_time" => v0 = map.next_value()?,
+                        "direction" => v1 = map.next_value()?,
+                        "extension_id" => v2 = map.next_value()?,
+                        "extension_type" => v3 = map.next_value()?,
+                        "fax_id" => v4 = map.next_value()?,
+                        "fax_log_id" => v5 = map.next_value()?,
+                        "file_id" => v6 = map.next_value()?,
+                        "file_pages_count" => v7 = map.next_value()?,
+                        "node" => v8 = map.next_value()?,
+                        "read_status" => v9 = map.next_value()?,
+                        "receiver_extension_id" => v10 = map.next_value()?,
+                        "receiver_extension_number" => v11 = map.next_value()?,
+                        "receiver_extension_type" => v12 = map.next_value()?,
+                        "receiver_location" => v13 = map.next_value()?,
+                        "receiver_name" => v14 = map.next_value()?,
+                        "receiver_number" => v15 = map.next_value()?,
+                        "receiver_type" => v16 = map.next_value()?,
+                        "receiver_user_agent" => v17 = map.next_value()?,
+                        "retry_times" => v18 = map.next_value()?,
+                        "sender_extension_id" => v19 = map.next_value()?,
+                        "sender_extension_number" => v20 = map.next_value()?,
+                        "sender_extension_type" => v21 = map.next_value()?,
+                        "sender_location" => v22 = map.next_value()?,
+                        "sender_name" => v23 = map.next_value()?,
+                        "sender_number" => v24 = map.next_value()?,
+                        "sender_type" => v25 = map.next_value()?,
+                        "sender_user_agent" => v26 = map.next_value()?,
+                        "site_id" => v27 = map.next_value()?,
+                        "site_name" => v28 = map.next_value()?,
+                        "status" => v29 = map.next_value()?,
+                        "status_reason" => v30 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetFaxLogDetailsResponseItem {
+                    create_time: v0,
+                    direction: v1,
+                    extension_id: v2,
+                    extension_type: v3,
+                    fax_id: v4,
+                    fax_log_id: v5,
+                    file_id: v6,
+                    file_pages_count: v7,
+                    node: v8,
+                    read_status: v9,
+                    receiver_extension_id: v10,
+                    receiver_extension_number: v11,
+                    receiver_extension_type: v12,
+                    receiver_location: v13,
+                    receiver_name: v14,
+                    receiver_number: v15,
+                    receiver_type: v16,
+                    receiver_user_agent: v17,
+                    retry_times: v18,
+                    sender_extension_id: v19,
+                    sender_extension_number: v20,
+                    sender_extension_type: v21,
+                    sender_location: v22,
+                    sender_name: v23,
+                    sender_number: v24,
+                    sender_type: v25,
+                    sender_user_agent: v26,
+                    site_id: v27,
+                    site_name: v28,
+                    status: v29,
+                    status_reason: v30,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    GetFaxLogDetailsResponseItemExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-crate::typed::string_enum! {
-    GetFaxLogDetailsResponseItemReadStatus {
-        Read = "read",
-        Unread = "unread",
-    }
-}
-
-crate::typed::string_enum! {
-    GetFaxLogDetailsResponseItemReceiverExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-crate::typed::string_enum! {
-    GetFaxLogDetailsResponseItemReceiverType {
-        Client = "client",
-        Ata = "ata",
-        Pstn = "pstn",
-    }
-}
-
-crate::typed::string_enum! {
-    GetFaxLogDetailsResponseItemSenderExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-crate::typed::string_enum! {
-    GetFaxLogDetailsResponseItemSenderType {
-        Client = "client",
-        Ata = "ata",
-        Pstn = "pstn",
-        Email = "email",
-        Openapi = "openapi",
-    }
-}
-
-crate::typed::string_enum! {
-    GetFaxLogDetailsResponseItemStatus {
-        Failed = "failed",
-        Processing = "processing",
-        Submitted = "submitted",
-        Sent = "sent",
-        Received = "received",
-    }
-}
-
-crate::typed::string_enum! {
-    GetFaxLogDetailsResponseItemStatusReason {
+    response GetFaxLogDetailsResponseItemStatusReason {
         Success = "success",
         NoAnswer = "no_answer",
         NumberBusy = "number_busy",
@@ -613,14 +1022,15 @@ pub type GetFaxLogDetailsResponse = Vec<GetFaxLogDetailsResponseItem>;
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Fax/GET/phone/fax/logs/{faxLogId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetFaxLogDetails {
+    /// Zoom's name: `faxLogId`.
     #[serde(rename = "faxLogId")]
     pub fax_log_id: String,
 }
 
 impl GetFaxLogDetails {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(fax_log_id: impl Into<String>) -> Self {
         Self {
             fax_log_id: fax_log_id.into(),
@@ -635,7 +1045,7 @@ impl crate::typed::Endpoint for GetFaxLogDetails {
 }
 
 crate::typed::string_enum! {
-    UpdateFaxLogReadStatusReadStatus {
+    request UpdateFaxLogReadStatusReadStatus {
         Read = "read",
         Unread = "unread",
     }
@@ -650,8 +1060,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Fax/PATCH/phone/fax/logs/{faxLogId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateFaxLogReadStatus {
+    /// Zoom's name: `faxLogId`.
     #[serde(rename = "faxLogId")]
     pub fax_log_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -659,7 +1070,7 @@ pub struct UpdateFaxLogReadStatus {
 }
 
 impl UpdateFaxLogReadStatus {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(fax_log_id: impl Into<String>) -> Self {
         Self {
             fax_log_id: fax_log_id.into(),
@@ -683,16 +1094,18 @@ impl crate::typed::Endpoint for UpdateFaxLogReadStatus {
 /// - Rate limit: Resource-intensive
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Fax/GET/phone/fax/logs/{faxLogId}/file/{fileId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Downloadfaxfile {
+    /// Zoom's name: `faxLogId`.
     #[serde(rename = "faxLogId")]
     pub fax_log_id: String,
+    /// Zoom's name: `fileId`.
     #[serde(rename = "fileId")]
     pub file_id: String,
 }
 
 impl Downloadfaxfile {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(fax_log_id: impl Into<String>, file_id: impl Into<String>) -> Self {
         Self {
             fax_log_id: fax_log_id.into(),

@@ -8,19 +8,90 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListFirmwareRulesResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
     pub rules: Option<Vec<ListFirmwareRulesResponseRules>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListFirmwareRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListFirmwareRulesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListFirmwareRulesResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "page_size" => v1 = map.next_value()?,
+                        "rules" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListFirmwareRulesResponse {
+                    next_page_token: v0,
+                    page_size: v1,
+                    rules: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListFirmwareRulesResponseRules {
     pub device_model: Option<String>,
     pub device_type: Option<String>,
     pub rule_id: Option<String>,
     pub version: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListFirmwareRulesResponseRules {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListFirmwareRulesResponseRules;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListFirmwareRulesResponseRules, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "device_model" => v0 = map.next_value()?,
+                        "device_type" => v1 = map.next_value()?,
+                        "rule_id" => v2 = map.next_value()?,
+                        "version" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListFirmwareRulesResponseRules {
+                    device_model: v0,
+                    device_type: v1,
+                    rule_id: v2,
+                    version: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// List firmware update rules
@@ -37,6 +108,7 @@ pub struct ListFirmwareRulesResponseRules {
 pub struct ListFirmwareRules {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
+    /// At most `100`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -44,7 +116,7 @@ pub struct ListFirmwareRules {
 }
 
 impl ListFirmwareRules {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             site_id: None,
@@ -60,7 +132,7 @@ impl crate::typed::Endpoint for ListFirmwareRules {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddFirmwareRuleBody {
     pub device_model: String,
     pub device_type: String,
@@ -71,17 +143,60 @@ pub struct AddFirmwareRuleBody {
     pub version: String,
 }
 
+impl AddFirmwareRuleBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        device_model: impl Into<String>,
+        device_type: impl Into<String>,
+        version: impl Into<String>,
+    ) -> Self {
+        Self {
+            device_model: device_model.into(),
+            device_type: device_type.into(),
+            restart_type: None,
+            site_id: None,
+            version: version.into(),
+        }
+    }
+}
+
 crate::typed::int_enum! {
-    AddFirmwareRuleBodyRestartType {
+    request AddFirmwareRuleBodyRestartType {
         V1 = 1,
         V2 = 2,
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AddFirmwareRuleResponse {
-    #[serde(rename = "rule_Id")]
+    /// Zoom's name: `rule_Id`.
     pub rule_id: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddFirmwareRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddFirmwareRuleResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddFirmwareRuleResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "rule_Id" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddFirmwareRuleResponse { rule_id: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Add a firmware update rule
@@ -93,16 +208,21 @@ pub struct AddFirmwareRuleResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Firmware-Update-Rules/POST/phone/firmware_update_rules>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddFirmwareRule {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<AddFirmwareRuleBody>,
+    pub body: AddFirmwareRuleBody,
 }
 
 impl AddFirmwareRule {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { body: None }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(
+        device_model: impl Into<String>,
+        device_type: impl Into<String>,
+        version: impl Into<String>,
+    ) -> Self {
+        Self {
+            body: AddFirmwareRuleBody::new(device_model, device_type, version),
+        }
     }
 }
 
@@ -110,13 +230,6 @@ impl crate::typed::Endpoint for AddFirmwareRule {
     const OPERATION_ID: &'static str = "AddFirmwareRule";
     type Response = AddFirmwareRuleResponse;
     type Decoder = crate::typed::Json;
-}
-
-crate::typed::int_enum! {
-    DeleteFirmwareUpdateRuleRestartType {
-        V1 = 1,
-        V2 = 2,
-    }
 }
 
 /// Delete firmware update rule
@@ -128,16 +241,17 @@ crate::typed::int_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Firmware-Update-Rules/DELETE/phone/firmware_update_rules/{ruleId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteFirmwareUpdateRule {
+    /// Zoom's name: `ruleId`.
     #[serde(rename = "ruleId")]
     pub rule_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub restart_type: Option<DeleteFirmwareUpdateRuleRestartType>,
+    pub restart_type: Option<AddFirmwareRuleBodyRestartType>,
 }
 
 impl DeleteFirmwareUpdateRule {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(rule_id: impl Into<String>) -> Self {
         Self {
             rule_id: rule_id.into(),
@@ -152,12 +266,49 @@ impl crate::typed::Endpoint for DeleteFirmwareUpdateRule {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetFirmwareRuleDetailResponse {
     pub device_model: Option<String>,
     pub device_type: Option<String>,
     pub update_log: Option<String>,
     pub version: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetFirmwareRuleDetailResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetFirmwareRuleDetailResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetFirmwareRuleDetailResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "device_model" => v0 = map.next_value()?,
+                        "device_type" => v1 = map.next_value()?,
+                        "update_log" => v2 = map.next_value()?,
+                        "version" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetFirmwareRuleDetailResponse {
+                    device_model: v0,
+                    device_type: v1,
+                    update_log: v2,
+                    version: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Get firmware update rule information
@@ -169,14 +320,15 @@ pub struct GetFirmwareRuleDetailResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Firmware-Update-Rules/GET/phone/firmware_update_rules/{ruleId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetFirmwareRuleDetail {
+    /// Zoom's name: `ruleId`.
     #[serde(rename = "ruleId")]
     pub rule_id: String,
 }
 
 impl GetFirmwareRuleDetail {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(rule_id: impl Into<String>) -> Self {
         Self {
             rule_id: rule_id.into(),
@@ -190,19 +342,28 @@ impl crate::typed::Endpoint for GetFirmwareRuleDetail {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateFirmwareRuleBody {
     pub device_model: String,
     pub device_type: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub restart_type: Option<UpdateFirmwareRuleBodyRestartType>,
+    pub restart_type: Option<AddFirmwareRuleBodyRestartType>,
     pub version: String,
 }
 
-crate::typed::int_enum! {
-    UpdateFirmwareRuleBodyRestartType {
-        V1 = 1,
-        V2 = 2,
+impl UpdateFirmwareRuleBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        device_model: impl Into<String>,
+        device_type: impl Into<String>,
+        version: impl Into<String>,
+    ) -> Self {
+        Self {
+            device_model: device_model.into(),
+            device_type: device_type.into(),
+            restart_type: None,
+            version: version.into(),
+        }
     }
 }
 
@@ -215,20 +376,25 @@ crate::typed::int_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Firmware-Update-Rules/PATCH/phone/firmware_update_rules/{ruleId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateFirmwareRule {
+    /// Zoom's name: `ruleId`.
     #[serde(rename = "ruleId")]
     pub rule_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<UpdateFirmwareRuleBody>,
+    pub body: UpdateFirmwareRuleBody,
 }
 
 impl UpdateFirmwareRule {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(rule_id: impl Into<String>) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(
+        rule_id: impl Into<String>,
+        device_model: impl Into<String>,
+        device_type: impl Into<String>,
+        version: impl Into<String>,
+    ) -> Self {
         Self {
             rule_id: rule_id.into(),
-            body: None,
+            body: UpdateFirmwareRuleBody::new(device_model, device_type, version),
         }
     }
 }
@@ -239,19 +405,79 @@ impl crate::typed::Endpoint for UpdateFirmwareRule {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListFirmwaresResponse {
     pub firmwares: Option<Vec<ListFirmwaresResponseFirmwares>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListFirmwaresResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListFirmwaresResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListFirmwaresResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "firmwares" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListFirmwaresResponse { firmwares: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListFirmwaresResponseFirmwares {
     pub device_model: Option<String>,
     pub device_type: Option<String>,
     pub versions: Option<Vec<ListFirmwaresResponseFirmwaresVersions>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListFirmwaresResponseFirmwares {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListFirmwaresResponseFirmwares;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListFirmwaresResponseFirmwares, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "device_model" => v0 = map.next_value()?,
+                        "device_type" => v1 = map.next_value()?,
+                        "versions" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListFirmwaresResponseFirmwares {
+                    device_model: v0,
+                    device_type: v1,
+                    versions: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListFirmwaresResponseFirmwaresVersions {
     pub expire_time: Option<String>,
     pub status: Option<ListFirmwaresResponseFirmwaresVersionsStatus>,
@@ -259,8 +485,45 @@ pub struct ListFirmwaresResponseFirmwaresVersions {
     pub version: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListFirmwaresResponseFirmwaresVersions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListFirmwaresResponseFirmwaresVersions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListFirmwaresResponseFirmwaresVersions, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "expire_time" => v0 = map.next_value()?,
+                        "status" => v1 = map.next_value()?,
+                        "update_log" => v2 = map.next_value()?,
+                        "version" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListFirmwaresResponseFirmwaresVersions {
+                    expire_time: v0,
+                    status: v1,
+                    update_log: v2,
+                    version: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    ListFirmwaresResponseFirmwaresVersionsStatus {
+    response ListFirmwaresResponseFirmwaresVersionsStatus {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -285,7 +548,7 @@ pub struct ListFirmwares {
 }
 
 impl ListFirmwares {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             is_update: None,

@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListGcpResponse {
     pub group_call_pickup: Option<Vec<ListGcpResponseGroupCallPickup>>,
     pub next_page_token: Option<String>,
@@ -16,7 +16,44 @@ pub struct ListGcpResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListGcpResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListGcpResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListGcpResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "group_call_pickup" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListGcpResponse {
+                    group_call_pickup: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListGcpResponseGroupCallPickup {
     pub cost_center: Option<String>,
     pub delay: Option<ListGcpResponseGroupCallPickupDelay>,
@@ -31,8 +68,66 @@ pub struct ListGcpResponseGroupCallPickup {
     pub site: Option<ListGcpResponseGroupCallPickupSite>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListGcpResponseGroupCallPickup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListGcpResponseGroupCallPickup;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListGcpResponseGroupCallPickup, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "cost_center" => v0 = map.next_value()?,
+                        "delay" => v1 = map.next_value()?,
+                        "department" => v2 = map.next_value()?,
+                        "description" => v3 = map.next_value()?,
+                        "directed_call_pickup" => v4 = map.next_value()?,
+                        "display_name" => v5 = map.next_value()?,
+                        "extension_id" => v6 = map.next_value()?,
+                        "extension_number" => v7 = map.next_value()?,
+                        "id" => v8 = map.next_value()?,
+                        "member_count" => v9 = map.next_value()?,
+                        "site" => v10 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListGcpResponseGroupCallPickup {
+                    cost_center: v0,
+                    delay: v1,
+                    department: v2,
+                    description: v3,
+                    directed_call_pickup: v4,
+                    display_name: v5,
+                    extension_id: v6,
+                    extension_number: v7,
+                    id: v8,
+                    member_count: v9,
+                    site: v10,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    ListGcpResponseGroupCallPickupDelay {
+    response ListGcpResponseGroupCallPickupDelay {
         V0 = 0,
         V5 = 5,
         V10 = 10,
@@ -40,10 +135,38 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListGcpResponseGroupCallPickupSite {
     pub id: Option<String>,
     pub name: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListGcpResponseGroupCallPickupSite {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListGcpResponseGroupCallPickupSite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListGcpResponseGroupCallPickupSite, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListGcpResponseGroupCallPickupSite { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// List group call pickup objects
@@ -58,6 +181,7 @@ pub struct ListGcpResponseGroupCallPickupSite {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Group-Call-Pickup/GET/phone/group_call_pickup>
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListGcp {
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -67,7 +191,7 @@ pub struct ListGcp {
 }
 
 impl ListGcp {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             page_size: None,
@@ -83,7 +207,7 @@ impl crate::typed::Endpoint for ListGcp {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddGcpBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delay: Option<AddGcpBodyDelay>,
@@ -91,6 +215,7 @@ pub struct AddGcpBody {
     pub description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub directed_call_pickup: Option<bool>,
+    /// At most 32 characters.
     pub display_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_number: Option<i64>,
@@ -101,8 +226,24 @@ pub struct AddGcpBody {
     pub site_id: String,
 }
 
+impl AddGcpBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(display_name: impl Into<String>, site_id: impl Into<String>) -> Self {
+        Self {
+            delay: None,
+            description: None,
+            directed_call_pickup: None,
+            display_name: display_name.into(),
+            extension_number: None,
+            member_extension_ids: None,
+            play_incoming_calls_sound: None,
+            site_id: site_id.into(),
+        }
+    }
+}
+
 crate::typed::int_enum! {
-    AddGcpBodyDelay {
+    request AddGcpBodyDelay {
         V0 = 0,
         V5 = 5,
         V10 = 10,
@@ -121,7 +262,7 @@ pub struct AddGcpBodyPlayIncomingCallsSound {
 }
 
 crate::typed::int_enum! {
-    AddGcpBodyPlayIncomingCallsSoundDuration {
+    request AddGcpBodyPlayIncomingCallsSoundDuration {
         V0 = 0,
         V1 = 1,
         V3 = 3,
@@ -130,17 +271,48 @@ crate::typed::int_enum! {
 }
 
 crate::typed::string_enum! {
-    AddGcpBodyPlayIncomingCallsSoundRingTone {
+    request AddGcpBodyPlayIncomingCallsSoundRingTone {
         Ringtone1 = "ringtone_1",
         Ringtone2 = "ringtone_2",
         Ringtone3 = "ringtone_3",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AddGcpResponse {
     pub display_name: Option<String>,
     pub id: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddGcpResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddGcpResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddGcpResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddGcpResponse {
+                    display_name: v0,
+                    id: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Add a group call pickup object
@@ -152,16 +324,17 @@ pub struct AddGcpResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Group-Call-Pickup/POST/phone/group_call_pickup>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddGcp {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<AddGcpBody>,
+    pub body: AddGcpBody,
 }
 
 impl AddGcp {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { body: None }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(display_name: impl Into<String>, site_id: impl Into<String>) -> Self {
+        Self {
+            body: AddGcpBody::new(display_name, site_id),
+        }
     }
 }
 
@@ -180,14 +353,15 @@ impl crate::typed::Endpoint for AddGcp {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Group-Call-Pickup/DELETE/phone/group_call_pickup/{groupId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteGcp {
+    /// Zoom's name: `groupId`.
     #[serde(rename = "groupId")]
     pub group_id: String,
 }
 
 impl DeleteGcp {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(group_id: impl Into<String>) -> Self {
         Self {
             group_id: group_id.into(),
@@ -201,10 +375,10 @@ impl crate::typed::Endpoint for DeleteGcp {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGcpResponse {
     pub cost_center: Option<String>,
-    pub delay: Option<GetGcpResponseDelay>,
+    pub delay: Option<ListGcpResponseGroupCallPickupDelay>,
     pub department: Option<String>,
     pub description: Option<String>,
     pub directed_call_pickup: Option<bool>,
@@ -214,27 +388,113 @@ pub struct GetGcpResponse {
     pub id: Option<String>,
     pub member_count: Option<i64>,
     pub play_incoming_calls_sound: Option<GetGcpResponsePlayIncomingCallsSound>,
-    pub site: Option<GetGcpResponseSite>,
+    pub site: Option<ListGcpResponseGroupCallPickupSite>,
 }
 
-crate::typed::int_enum! {
-    GetGcpResponseDelay {
-        V0 = 0,
-        V5 = 5,
-        V10 = 10,
-        V15 = 15,
+impl<'de> serde::Deserialize<'de> for GetGcpResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGcpResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGcpResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "cost_center" => v0 = map.next_value()?,
+                        "delay" => v1 = map.next_value()?,
+                        "department" => v2 = map.next_value()?,
+                        "description" => v3 = map.next_value()?,
+                        "directed_call_pickup" => v4 = map.next_value()?,
+                        "display_name" => v5 = map.next_value()?,
+                        "extension_id" => v6 = map.next_value()?,
+                        "extension_number" => v7 = map.next_value()?,
+                        "id" => v8 = map.next_value()?,
+                        "member_count" => v9 = map.next_value()?,
+                        "play_incoming_calls_sound" => v10 = map.next_value()?,
+                        "site" => v11 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGcpResponse {
+                    cost_center: v0,
+                    delay: v1,
+                    department: v2,
+                    description: v3,
+                    directed_call_pickup: v4,
+                    display_name: v5,
+                    extension_id: v6,
+                    extension_number: v7,
+                    id: v8,
+                    member_count: v9,
+                    play_incoming_calls_sound: v10,
+                    site: v11,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGcpResponsePlayIncomingCallsSound {
     pub duration: Option<GetGcpResponsePlayIncomingCallsSoundDuration>,
     pub enable: Option<bool>,
     pub ring_tone: Option<GetGcpResponsePlayIncomingCallsSoundRingTone>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetGcpResponsePlayIncomingCallsSound {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGcpResponsePlayIncomingCallsSound;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGcpResponsePlayIncomingCallsSound, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "duration" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "ring_tone" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGcpResponsePlayIncomingCallsSound {
+                    duration: v0,
+                    enable: v1,
+                    ring_tone: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    GetGcpResponsePlayIncomingCallsSoundDuration {
+    response GetGcpResponsePlayIncomingCallsSoundDuration {
         V0 = 0,
         V1 = 1,
         V3 = 3,
@@ -243,17 +503,11 @@ crate::typed::int_enum! {
 }
 
 crate::typed::string_enum! {
-    GetGcpResponsePlayIncomingCallsSoundRingTone {
+    response GetGcpResponsePlayIncomingCallsSoundRingTone {
         Ringtone1 = "ringtone_1",
         Ringtone2 = "ringtone_2",
         Ringtone3 = "ringtone_3",
     }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGcpResponseSite {
-    pub id: Option<String>,
-    pub name: Option<String>,
 }
 
 /// Get call pickup group by ID
@@ -265,14 +519,15 @@ pub struct GetGcpResponseSite {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Group-Call-Pickup/GET/phone/group_call_pickup/{groupId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetGcp {
+    /// Zoom's name: `groupId`.
     #[serde(rename = "groupId")]
     pub group_id: String,
 }
 
 impl GetGcp {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(group_id: impl Into<String>) -> Self {
         Self {
             group_id: group_id.into(),
@@ -291,55 +546,21 @@ pub struct UpdateGcpBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_center: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub delay: Option<UpdateGcpBodyDelay>,
+    pub delay: Option<AddGcpBodyDelay>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
+    /// At most 32 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub directed_call_pickup: Option<bool>,
+    /// At most 32 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_number: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_incoming_calls_sound: Option<UpdateGcpBodyPlayIncomingCallsSound>,
-}
-
-crate::typed::int_enum! {
-    UpdateGcpBodyDelay {
-        V0 = 0,
-        V5 = 5,
-        V10 = 10,
-        V15 = 15,
-    }
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateGcpBodyPlayIncomingCallsSound {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration: Option<UpdateGcpBodyPlayIncomingCallsSoundDuration>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ring_tone: Option<UpdateGcpBodyPlayIncomingCallsSoundRingTone>,
-}
-
-crate::typed::int_enum! {
-    UpdateGcpBodyPlayIncomingCallsSoundDuration {
-        V0 = 0,
-        V1 = 1,
-        V3 = 3,
-        V5 = 5,
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateGcpBodyPlayIncomingCallsSoundRingTone {
-        Ringtone1 = "ringtone_1",
-        Ringtone2 = "ringtone_2",
-        Ringtone3 = "ringtone_3",
-    }
+    pub play_incoming_calls_sound: Option<AddGcpBodyPlayIncomingCallsSound>,
 }
 
 /// Update the group call pickup information
@@ -351,8 +572,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Group-Call-Pickup/PATCH/phone/group_call_pickup/{groupId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateGcp {
+    /// Zoom's name: `groupId`.
     #[serde(rename = "groupId")]
     pub group_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -360,7 +582,7 @@ pub struct UpdateGcp {
 }
 
 impl UpdateGcp {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(group_id: impl Into<String>) -> Self {
         Self {
             group_id: group_id.into(),
@@ -375,7 +597,7 @@ impl crate::typed::Endpoint for UpdateGcp {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListGcpMembersResponse {
     pub group_call_pickup_member: Option<Vec<ListGcpMembersResponseGroupCallPickupMember>>,
     pub next_page_token: Option<String>,
@@ -383,7 +605,44 @@ pub struct ListGcpMembersResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListGcpMembersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListGcpMembersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListGcpMembersResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "group_call_pickup_member" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListGcpMembersResponse {
+                    group_call_pickup_member: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListGcpMembersResponseGroupCallPickupMember {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -392,15 +651,55 @@ pub struct ListGcpMembersResponseGroupCallPickupMember {
     pub id: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListGcpMembersResponseGroupCallPickupMember {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListGcpMembersResponseGroupCallPickupMember;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListGcpMembersResponseGroupCallPickupMember, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "extension_id" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "extension_type" => v3 = map.next_value()?,
+                        "id" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListGcpMembersResponseGroupCallPickupMember {
+                    display_name: v0,
+                    extension_id: v1,
+                    extension_number: v2,
+                    extension_type: v3,
+                    id: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListGcpMembersResponseGroupCallPickupMemberExtensionType {
+    response ListGcpMembersResponseGroupCallPickupMemberExtensionType {
         User = "user",
         CommonArea = "commonArea",
     }
 }
 
 crate::typed::string_enum! {
-    ListGcpMembersExtensionType {
+    request ListGcpMembersExtensionType {
         User = "user",
         CommonArea = "commonArea",
     }
@@ -416,12 +715,14 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Group-Call-Pickup/GET/phone/group_call_pickup/{groupId}/members>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ListGcpMembers {
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// Zoom's name: `groupId`.
     #[serde(rename = "groupId")]
     pub group_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -431,7 +732,7 @@ pub struct ListGcpMembers {
 }
 
 impl ListGcpMembers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(group_id: impl Into<String>) -> Self {
         Self {
             page_size: None,
@@ -464,8 +765,9 @@ pub struct AddGcpMembersBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Group-Call-Pickup/POST/phone/group_call_pickup/{groupId}/members>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddGcpMembers {
+    /// Zoom's name: `groupId`.
     #[serde(rename = "groupId")]
     pub group_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -473,7 +775,7 @@ pub struct AddGcpMembers {
 }
 
 impl AddGcpMembers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(group_id: impl Into<String>) -> Self {
         Self {
             group_id: group_id.into(),
@@ -497,16 +799,18 @@ impl crate::typed::Endpoint for AddGcpMembers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Group-Call-Pickup/DELETE/phone/group_call_pickup/{groupId}/members/{extensionId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct RemoveGcpMembers {
+    /// Zoom's name: `groupId`.
     #[serde(rename = "groupId")]
     pub group_id: String,
+    /// Zoom's name: `extensionId`.
     #[serde(rename = "extensionId")]
     pub extension_id: String,
 }
 
 impl RemoveGcpMembers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(group_id: impl Into<String>, extension_id: impl Into<String>) -> Self {
         Self {
             group_id: group_id.into(),

@@ -8,12 +8,40 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPolicyDetailsResponse {
     pub allow_emergency_calls: Option<GetGroupPolicyDetailsResponseAllowEmergencyCalls>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetGroupPolicyDetailsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPolicyDetailsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPolicyDetailsResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_emergency_calls" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPolicyDetailsResponse {
+                    allow_emergency_calls: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetGroupPolicyDetailsResponseAllowEmergencyCalls {
     pub allow_emergency_calls_from_clients: Option<bool>,
     pub allow_emergency_calls_from_deskphones: Option<bool>,
@@ -23,8 +51,51 @@ pub struct GetGroupPolicyDetailsResponseAllowEmergencyCalls {
     pub modified: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetGroupPolicyDetailsResponseAllowEmergencyCalls {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPolicyDetailsResponseAllowEmergencyCalls;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPolicyDetailsResponseAllowEmergencyCalls, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_emergency_calls_from_clients" => v0 = map.next_value()?,
+                        "allow_emergency_calls_from_deskphones" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPolicyDetailsResponseAllowEmergencyCalls {
+                    allow_emergency_calls_from_clients: v0,
+                    allow_emergency_calls_from_deskphones: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy {
+    response GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy {
         Invalid = "invalid",
         Account = "account",
         UserGroup = "user_group",
@@ -32,7 +103,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    GetGroupPolicyDetailsPolicyType {
+    request GetGroupPolicyDetailsPolicyType {
         AllowEmergencyCalls = "allow_emergency_calls",
     }
 }
@@ -48,14 +119,16 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Groups/GET/phone/groups/{groupId}/policies/{policyType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct GetGroupPolicyDetails {
+    /// Zoom's name: `groupId`.
     #[serde(rename = "groupId")]
     pub group_id: String,
+    /// Zoom's name: `policyType`.
     #[serde(rename = "policyType")]
     pub policy_type: GetGroupPolicyDetailsPolicyType,
 }
 
 impl GetGroupPolicyDetails {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(group_id: impl Into<String>, policy_type: GetGroupPolicyDetailsPolicyType) -> Self {
         Self {
             group_id: group_id.into(),
@@ -90,12 +163,6 @@ pub struct UpdateGroupPolicyBodyAllowEmergencyCalls {
     pub reset: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    UpdateGroupPolicyPolicyType {
-        AllowEmergencyCalls = "allow_emergency_calls",
-    }
-}
-
 /// Update group policy
 ///
 /// `PATCH /phone/groups/{groupId}/policies/{policyType}`
@@ -107,17 +174,19 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Groups/PATCH/phone/groups/{groupId}/policies/{policyType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateGroupPolicy {
+    /// Zoom's name: `groupId`.
     #[serde(rename = "groupId")]
     pub group_id: String,
+    /// Zoom's name: `policyType`.
     #[serde(rename = "policyType")]
-    pub policy_type: UpdateGroupPolicyPolicyType,
+    pub policy_type: GetGroupPolicyDetailsPolicyType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<UpdateGroupPolicyBody>,
 }
 
 impl UpdateGroupPolicy {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(group_id: impl Into<String>, policy_type: UpdateGroupPolicyPolicyType) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(group_id: impl Into<String>, policy_type: GetGroupPolicyDetailsPolicyType) -> Self {
         Self {
             group_id: group_id.into(),
             policy_type,
@@ -132,83 +201,282 @@ impl crate::typed::Endpoint for UpdateGroupPolicy {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponse {
     pub ad_hoc_call_recording: Option<GetGroupPhoneSettingsResponseAdHocCallRecording>,
     pub advanced_encryption: Option<GetGroupPhoneSettingsResponseAdvancedEncryption>,
-    pub allow_emergency_calls: Option<GetGroupPhoneSettingsResponseAllowEmergencyCalls>,
+    pub allow_emergency_calls: Option<GetGroupPolicyDetailsResponseAllowEmergencyCalls>,
     pub allow_end_user_edit_call_handling:
         Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
     pub allow_mobile_home_phone_callout:
-        Option<GetGroupPhoneSettingsResponseAllowMobileHomePhoneCallout>,
+        Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
     pub allowed_call_locations: Option<GetGroupPhoneSettingsResponseAllowedCallLocations>,
-    pub audio_intercom: Option<GetGroupPhoneSettingsResponseAudioIntercom>,
+    pub audio_intercom: Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
     pub auto_call_recording: Option<GetGroupPhoneSettingsResponseAutoCallRecording>,
     pub auto_delete_data_after_retention_duration:
-        Option<GetGroupPhoneSettingsResponseAutoDeleteDataAfterRetentionDuration>,
+        Option<GetGroupPhoneResponseAutoDeleteDataAfterRetentionDuration>,
     pub auto_opt_out_in_call_queue: Option<GetGroupPhoneSettingsResponseAutoOptOutInCallQueue>,
     pub block_calls_without_caller_id:
-        Option<GetGroupPhoneSettingsResponseBlockCallsWithoutCallerId>,
+        Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
     pub block_external_calls: Option<GetGroupPhoneSettingsResponseBlockExternalCalls>,
     pub block_list_for_inbound_calls_and_messaging:
-        Option<GetGroupPhoneSettingsResponseBlockListForInboundCallsAndMessaging>,
+        Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
     pub call_handling_forwarding: Option<GetGroupPhoneSettingsResponseCallHandlingForwarding>,
     pub call_live_transcription: Option<GetGroupPhoneSettingsResponseCallLiveTranscription>,
     pub call_overflow: Option<GetGroupPhoneSettingsResponseCallOverflow>,
     pub call_park: Option<GetGroupPhoneSettingsResponseCallPark>,
     pub call_screening: Option<GetGroupPhoneSettingsResponseCallScreening>,
     pub call_transferring: Option<GetGroupPhoneSettingsResponseCallTransferring>,
-    pub check_voicemails_over_phone: Option<GetGroupPhoneSettingsResponseCheckVoicemailsOverPhone>,
-    pub conference_dtmf: Option<GetGroupPhoneSettingsResponseConferenceDtmf>,
-    pub connect_to_operator: Option<GetGroupPhoneSettingsResponseConnectToOperator>,
-    pub delegation: Option<GetGroupPhoneSettingsResponseDelegation>,
+    pub check_voicemails_over_phone:
+        Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
+    pub conference_dtmf: Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
+    pub connect_to_operator: Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
+    pub delegation: Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
     pub desk_phone_smart_key_positions_layout:
-        Option<GetGroupPhoneSettingsResponseDeskPhoneSmartKeyPositionsLayout>,
+        Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
     pub display_call_feedback_survey:
         Option<GetGroupPhoneSettingsResponseDisplayCallFeedbackSurvey>,
-    pub e2e_encryption: Option<GetGroupPhoneSettingsResponseE2eEncryption>,
-    pub elevate_to_meeting: Option<GetGroupPhoneSettingsResponseElevateToMeeting>,
-    pub hand_off_to_room: Option<GetGroupPhoneSettingsResponseHandOffToRoom>,
+    pub e2e_encryption: Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
+    pub elevate_to_meeting: Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
+    pub hand_off_to_room: Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
     pub hide_phone_call_history_in_ios:
-        Option<GetGroupPhoneSettingsResponseHidePhoneCallHistoryInIos>,
-    pub international_calling: Option<GetGroupPhoneSettingsResponseInternationalCalling>,
-    pub local_survivability_mode: Option<GetGroupPhoneSettingsResponseLocalSurvivabilityMode>,
-    pub mobile_switch_to_carrier: Option<GetGroupPhoneSettingsResponseMobileSwitchToCarrier>,
-    pub no_hold_conference: Option<GetGroupPhoneSettingsResponseNoHoldConference>,
+        Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
+    pub international_calling: Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
+    pub local_survivability_mode: Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
+    pub mobile_switch_to_carrier: Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
+    pub no_hold_conference: Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
     pub obfuscate_sensitive_data_during_call:
-        Option<GetGroupPhoneSettingsResponseObfuscateSensitiveDataDuringCall>,
+        Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
     pub online_fax: Option<GetGroupPhoneSettingsResponseOnlineFax>,
-    pub outbound_calling: Option<GetGroupPhoneSettingsResponseOutboundCalling>,
+    pub outbound_calling: Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
     pub outbound_sms: Option<GetGroupPhoneSettingsResponseOutboundSms>,
-    pub peer_to_peer_media: Option<GetGroupPhoneSettingsResponsePeerToPeerMedia>,
+    pub peer_to_peer_media: Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
     pub personal_audio_library: Option<GetGroupPhoneSettingsResponsePersonalAudioLibrary>,
     pub prevent_users_upload_audio_files:
-        Option<GetGroupPhoneSettingsResponsePreventUsersUploadAudioFiles>,
+        Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
     pub restricted_call_hours: Option<GetGroupPhoneSettingsResponseRestrictedCallHours>,
     pub select_outbound_caller_id: Option<GetGroupPhoneSettingsResponseSelectOutboundCallerId>,
     pub shared_voicemail_notification_by_email:
-        Option<GetGroupPhoneSettingsResponseSharedVoicemailNotificationByEmail>,
+        Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
     pub show_custom_disclaimer_when_using_zoom_phone:
-        Option<GetGroupPhoneSettingsResponseShowCustomDisclaimerWhenUsingZoomPhone>,
+        Option<GetGroupResponseShowCustomDisclaimerWhenUsingZoomPhone>,
     pub sms: Option<GetGroupPhoneSettingsResponseSms>,
-    pub sms_auto_reply: Option<GetGroupPhoneSettingsResponseSmsAutoReply>,
+    pub sms_auto_reply: Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
     pub sms_etiquette_tool: Option<GetGroupPhoneSettingsResponseSmsEtiquetteTool>,
     pub sms_template: Option<GetGroupPhoneSettingsResponseSmsTemplate>,
     pub use_callkit_for_incoming_call_notifications_in_ios:
-        Option<GetGroupPhoneSettingsResponseUseCallkitForIncomingCallNotificationsInIos>,
+        Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
     pub voicemail: Option<GetGroupPhoneSettingsResponseVoicemail>,
     pub voicemail_intent_based_prioritization:
-        Option<GetGroupPhoneSettingsResponseVoicemailIntentBasedPrioritization>,
+        Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
     pub voicemail_notification_by_email:
         Option<GetGroupPhoneSettingsResponseVoicemailNotificationByEmail>,
-    pub voicemail_tasks: Option<GetGroupPhoneSettingsResponseVoicemailTasks>,
-    pub voicemail_transcription: Option<GetGroupPhoneSettingsResponseVoicemailTranscription>,
+    pub voicemail_tasks: Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
+    pub voicemail_transcription: Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling>,
     pub zoom_phone_on_desktop: Option<GetGroupPhoneSettingsResponseZoomPhoneOnDesktop>,
     pub zoom_phone_on_mobile: Option<GetGroupPhoneSettingsResponseZoomPhoneOnMobile>,
     pub zoom_phone_on_pwa: Option<GetGroupPhoneSettingsResponseZoomPhoneOnPwa>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                let mut v31 = None;
+                let mut v32 = None;
+                let mut v33 = None;
+                let mut v34 = None;
+                let mut v35 = None;
+                let mut v36 = None;
+                let mut v37 = None;
+                let mut v38 = None;
+                let mut v39 = None;
+                let mut v40 = None;
+                let mut v41 = None;
+                let mut v42 = None;
+                let mut v43 = None;
+                let mut v44 = None;
+                let mut v45 = None;
+                let mut v46 = None;
+                let mut v47 = None;
+                let mut v48 = None;
+                let mut v49 = None;
+                let mut v50 = None;
+                let mut v51 = None;
+                let mut v52 = None;
+                let mut v53 = None;
+                let mut v54 = None;
+                let mut v55 = None;
+                let mut v56 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "ad_hoc_call_recording" => v0 = map.next_value()?,
+                        "advanced_encryption" => v1 = map.next_value()?,
+                        "allow_emergency_calls" => v2 = map.next_value()?,
+                        "allow_end_user_edit_call_handling" => v3 = map.next_value()?,
+                        "allow_mobile_home_phone_callout" => v4 = map.next_value()?,
+                        "allowed_call_locations" => v5 = map.next_value()?,
+                        "audio_intercom" => v6 = map.next_value()?,
+                        "auto_call_recording" => v7 = map.next_value()?,
+                        "auto_delete_data_after_retention_duration" => v8 = map.next_value()?,
+                        "auto_opt_out_in_call_queue" => v9 = map.next_value()?,
+                        "block_calls_without_caller_id" => v10 = map.next_value()?,
+                        "block_external_calls" => v11 = map.next_value()?,
+                        "block_list_for_inbound_calls_and_messaging" => v12 = map.next_value()?,
+                        "call_handling_forwarding" => v13 = map.next_value()?,
+                        "call_live_transcription" => v14 = map.next_value()?,
+                        "call_overflow" => v15 = map.next_value()?,
+                        "call_park" => v16 = map.next_value()?,
+                        "call_screening" => v17 = map.next_value()?,
+                        "call_transferring" => v18 = map.next_value()?,
+                        "check_voicemails_over_phone" => v19 = map.next_value()?,
+                        "conference_dtmf" => v20 = map.next_value()?,
+                        "connect_to_operator" => v21 = map.next_value()?,
+                        "delegation" => v22 = map.next_value()?,
+                        "desk_phone_smart_key_positions_layout" => v23 = map.next_value()?,
+                        "display_call_feedback_survey" => v24 = map.next_value()?,
+                        "e2e_encryption" => v25 = map.next_value()?,
+                        "elevate_to_meeting" => v26 = map.next_value()?,
+                        "hand_off_to_room" => v27 = map.next_value()?,
+                        "hide_phone_call_history_in_ios" => v28 = map.next_value()?,
+                        "international_calling" => v29 = map.next_value()?,
+                        "local_survivability_mode" => v30 = map.next_value()?,
+                        "mobile_switch_to_carrier" => v31 = map.next_value()?,
+                        "no_hold_conference" => v32 = map.next_value()?,
+                        "obfuscate_sensitive_data_during_call" => v33 = map.next_value()?,
+                        "online_fax" => v34 = map.next_value()?,
+                        "outbound_calling" => v35 = map.next_value()?,
+                        "outbound_sms" => v36 = map.next_value()?,
+                        "peer_to_peer_media" => v37 = map.next_value()?,
+                        "personal_audio_library" => v38 = map.next_value()?,
+                        "prevent_users_upload_audio_files" => v39 = map.next_value()?,
+                        "restricted_call_hours" => v40 = map.next_value()?,
+                        "select_outbound_caller_id" => v41 = map.next_value()?,
+                        "shared_voicemail_notification_by_email" => v42 = map.next_value()?,
+                        "show_custom_disclaimer_when_using_zoom_phone" => v43 = map.next_value()?,
+                        "sms" => v44 = map.next_value()?,
+                        "sms_auto_reply" => v45 = map.next_value()?,
+                        "sms_etiquette_tool" => v46 = map.next_value()?,
+                        "sms_template" => v47 = map.next_value()?,
+                        "use_callkit_for_incoming_call_notifications_in_ios" => {
+                            v48 = map.next_value()?
+                        }
+                        "voicemail" => v49 = map.next_value()?,
+                        "voicemail_intent_based_prioritization" => v50 = map.next_value()?,
+                        "voicemail_notification_by_email" => v51 = map.next_value()?,
+                        "voicemail_tasks" => v52 = map.next_value()?,
+                        "voicemail_transcription" => v53 = map.next_value()?,
+                        "zoom_phone_on_desktop" => v54 = map.next_value()?,
+                        "zoom_phone_on_mobile" => v55 = map.next_value()?,
+                        "zoom_phone_on_pwa" => v56 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponse {
+                    ad_hoc_call_recording: v0,
+                    advanced_encryption: v1,
+                    allow_emergency_calls: v2,
+                    allow_end_user_edit_call_handling: v3,
+                    allow_mobile_home_phone_callout: v4,
+                    allowed_call_locations: v5,
+                    audio_intercom: v6,
+                    auto_call_recording: v7,
+                    auto_delete_data_after_retention_duration: v8,
+                    auto_opt_out_in_call_queue: v9,
+                    block_calls_without_caller_id: v10,
+                    block_external_calls: v11,
+                    block_list_for_inbound_calls_and_messaging: v12,
+                    call_handling_forwarding: v13,
+                    call_live_transcription: v14,
+                    call_overflow: v15,
+                    call_park: v16,
+                    call_screening: v17,
+                    call_transferring: v18,
+                    check_voicemails_over_phone: v19,
+                    conference_dtmf: v20,
+                    connect_to_operator: v21,
+                    delegation: v22,
+                    desk_phone_smart_key_positions_layout: v23,
+                    display_call_feedback_survey: v24,
+                    e2e_encryption: v25,
+                    elevate_to_meeting: v26,
+                    hand_off_to_room: v27,
+                    hide_phone_call_history_in_ios: v28,
+                    international_calling: v29,
+                    local_survivability_mode: v30,
+                    mobile_switch_to_carrier: v31,
+                    no_hold_conference: v32,
+                    obfuscate_sensitive_data_during_call: v33,
+                    online_fax: v34,
+                    outbound_calling: v35,
+                    outbound_sms: v36,
+                    peer_to_peer_media: v37,
+                    personal_audio_library: v38,
+                    prevent_users_upload_audio_files: v39,
+                    restricted_call_hours: v40,
+                    select_outbound_caller_id: v41,
+                    shared_voicemail_notification_by_email: v42,
+                    show_custom_disclaimer_when_using_zoom_phone: v43,
+                    sms: v44,
+                    sms_auto_reply: v45,
+                    sms_etiquette_tool: v46,
+                    sms_template: v47,
+                    use_callkit_for_incoming_call_notifications_in_ios: v48,
+                    voicemail: v49,
+                    voicemail_intent_based_prioritization: v50,
+                    voicemail_notification_by_email: v51,
+                    voicemail_tasks: v52,
+                    voicemail_transcription: v53,
+                    zoom_phone_on_desktop: v54,
+                    zoom_phone_on_mobile: v55,
+                    zoom_phone_on_pwa: v56,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseAdHocCallRecording {
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
@@ -216,42 +484,130 @@ pub struct GetGroupPhoneSettingsResponseAdHocCallRecording {
     pub locked: Option<bool>,
     pub locked_by: Option<GetGroupPhoneSettingsResponseAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
-    pub play_recording_beep_tone:
-        Option<GetGroupPhoneSettingsResponseAdHocCallRecordingPlayRecordingBeepTone>,
+    pub play_recording_beep_tone: Option<GetGroupResponseAdHocCallRecordingPlayRecordingBeepTone>,
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
     pub recording_transcription: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseAdHocCallRecording {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseAdHocCallRecording;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseAdHocCallRecording, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_delete" => v0 = map.next_value()?,
+                        "allow_download" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        "play_recording_beep_tone" => v6 = map.next_value()?,
+                        "recording_explicit_consent" => v7 = map.next_value()?,
+                        "recording_start_prompt" => v8 = map.next_value()?,
+                        "recording_transcription" => v9 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseAdHocCallRecording {
+                    allow_delete: v0,
+                    allow_download: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                    play_recording_beep_tone: v6,
+                    recording_explicit_consent: v7,
+                    recording_start_prompt: v8,
+                    recording_transcription: v9,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseAdHocCallRecordingLockedBy {
+    response GetGroupPhoneSettingsResponseAdHocCallRecordingLockedBy {
         Invalid = "invalid",
         Account = "account",
         Site = "site",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseAdHocCallRecordingPlayRecordingBeepTone {
+#[derive(Debug, Clone)]
+pub struct GetGroupResponseAdHocCallRecordingPlayRecordingBeepTone {
     pub enable: Option<bool>,
-    pub play_beep_member:
-        Option<GetGroupPhoneSettingsResponseAdHocCallRecordingPlayRecordingBeepTonePlayBeepMember>,
-    pub play_beep_time_interval: Option<
-        GetGroupPhoneSettingsResponseAdHocCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval,
-    >,
-    pub play_beep_volume:
-        Option<GetGroupPhoneSettingsResponseAdHocCallRecordingPlayRecordingBeepTonePlayBeepVolume>,
+    pub play_beep_member: Option<GetGroupPhoneResponsePlayRecordingBeepTonePlayBeepMember>,
+    pub play_beep_time_interval: Option<GetGroupResponsePlayRecordingBeepTonePlayBeepTimeInterval>,
+    pub play_beep_volume: Option<GetGroupPhoneResponsePlayRecordingBeepTonePlayBeepVolume>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetGroupResponseAdHocCallRecordingPlayRecordingBeepTone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupResponseAdHocCallRecordingPlayRecordingBeepTone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupResponseAdHocCallRecordingPlayRecordingBeepTone, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "play_beep_member" => v1 = map.next_value()?,
+                        "play_beep_time_interval" => v2 = map.next_value()?,
+                        "play_beep_volume" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupResponseAdHocCallRecordingPlayRecordingBeepTone {
+                    enable: v0,
+                    play_beep_member: v1,
+                    play_beep_time_interval: v2,
+                    play_beep_volume: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseAdHocCallRecordingPlayRecordingBeepTonePlayBeepMember {
+    response GetGroupPhoneResponsePlayRecordingBeepTonePlayBeepMember {
         AllMember = "allMember",
         RecordingSide = "recordingSide",
     }
 }
 
 crate::typed::int_enum! {
-    GetGroupPhoneSettingsResponseAdHocCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval {
+    response GetGroupResponsePlayRecordingBeepTonePlayBeepTimeInterval {
         V5 = 5,
         V10 = 10,
         V15 = 15,
@@ -264,7 +620,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    GetGroupPhoneSettingsResponseAdHocCallRecordingPlayRecordingBeepTonePlayBeepVolume {
+    response GetGroupPhoneResponsePlayRecordingBeepTonePlayBeepVolume {
         V0 = 0,
         V20 = 20,
         V40 = 40,
@@ -274,230 +630,396 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseAdvancedEncryption {
     pub disable_incoming_unencrypted_voicemail: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseAdvancedEncryptionLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseAdvancedEncryptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseAdvancedEncryption {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseAdvancedEncryption;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseAdvancedEncryption, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "disable_incoming_unencrypted_voicemail" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseAdvancedEncryption {
+                    disable_incoming_unencrypted_voicemail: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseAllowEmergencyCalls {
-    pub allow_emergency_calls_from_clients: Option<bool>,
-    pub allow_emergency_calls_from_deskphones: Option<bool>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseAllowEmergencyCallsLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseAllowEmergencyCallsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandlingLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseAllowEndUserEditCallHandlingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "modified" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseAllowEndUserEditCallHandling {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    modified: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseAllowMobileHomePhoneCallout {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseAllowMobileHomePhoneCalloutLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseAllowMobileHomePhoneCalloutLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseAllowedCallLocations {
     pub allow_internal_calls: Option<bool>,
     pub enable: Option<bool>,
     pub locations_applied: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseAllowedCallLocationsLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseAllowedCallLocationsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseAllowedCallLocations {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseAllowedCallLocations;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseAllowedCallLocations, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_internal_calls" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locations_applied" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseAllowedCallLocations {
+                    allow_internal_calls: v0,
+                    enable: v1,
+                    locations_applied: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseAudioIntercom {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseAudioIntercomLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseAudioIntercomLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseAutoCallRecording {
     pub allow_stop_resume_recording: Option<bool>,
     pub disconnect_on_recording_failure: Option<bool>,
     pub enable: Option<bool>,
     pub inbound_audio_notification:
-        Option<GetGroupPhoneSettingsResponseAutoCallRecordingInboundAudioNotification>,
+        Option<GetGroupResponseAutoCallRecordingInboundAudioNotification>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseAutoCallRecordingLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub outbound_audio_notification:
-        Option<GetGroupPhoneSettingsResponseAutoCallRecordingOutboundAudioNotification>,
-    pub play_recording_beep_tone:
-        Option<GetGroupPhoneSettingsResponseAutoCallRecordingPlayRecordingBeepTone>,
-    pub recording_calls: Option<GetGroupPhoneSettingsResponseAutoCallRecordingRecordingCalls>,
+        Option<GetGroupResponseAutoCallRecordingInboundAudioNotification>,
+    pub play_recording_beep_tone: Option<GetGroupResponseAdHocCallRecordingPlayRecordingBeepTone>,
+    pub recording_calls: Option<GetGroupPhoneResponseAutoCallRecordingRecordingCalls>,
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
     pub recording_start_prompt_audio_id: Option<String>,
     pub recording_transcription: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseAutoCallRecordingInboundAudioNotification {
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseAutoCallRecording {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseAutoCallRecording;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseAutoCallRecording, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_stop_resume_recording" => v0 = map.next_value()?,
+                        "disconnect_on_recording_failure" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "inbound_audio_notification" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        "outbound_audio_notification" => v6 = map.next_value()?,
+                        "play_recording_beep_tone" => v7 = map.next_value()?,
+                        "recording_calls" => v8 = map.next_value()?,
+                        "recording_explicit_consent" => v9 = map.next_value()?,
+                        "recording_start_prompt" => v10 = map.next_value()?,
+                        "recording_start_prompt_audio_id" => v11 = map.next_value()?,
+                        "recording_transcription" => v12 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseAutoCallRecording {
+                    allow_stop_resume_recording: v0,
+                    disconnect_on_recording_failure: v1,
+                    enable: v2,
+                    inbound_audio_notification: v3,
+                    locked: v4,
+                    locked_by: v5,
+                    outbound_audio_notification: v6,
+                    play_recording_beep_tone: v7,
+                    recording_calls: v8,
+                    recording_explicit_consent: v9,
+                    recording_start_prompt: v10,
+                    recording_start_prompt_audio_id: v11,
+                    recording_transcription: v12,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetGroupResponseAutoCallRecordingInboundAudioNotification {
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
     pub recording_start_prompt_audio_id: Option<String>,
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseAutoCallRecordingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseAutoCallRecordingOutboundAudioNotification {
-    pub recording_explicit_consent: Option<bool>,
-    pub recording_start_prompt: Option<bool>,
-    pub recording_start_prompt_audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseAutoCallRecordingPlayRecordingBeepTone {
-    pub enable: Option<bool>,
-    pub play_beep_member:
-        Option<GetGroupPhoneSettingsResponseAutoCallRecordingPlayRecordingBeepTonePlayBeepMember>,
-    pub play_beep_time_interval: Option<
-        GetGroupPhoneSettingsResponseAutoCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval,
-    >,
-    pub play_beep_volume:
-        Option<GetGroupPhoneSettingsResponseAutoCallRecordingPlayRecordingBeepTonePlayBeepVolume>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseAutoCallRecordingPlayRecordingBeepTonePlayBeepMember {
-        AllMember = "allMember",
-        RecordingSide = "recordingSide",
-    }
-}
-
-crate::typed::int_enum! {
-    GetGroupPhoneSettingsResponseAutoCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval {
-        V5 = 5,
-        V10 = 10,
-        V15 = 15,
-        V20 = 20,
-        V25 = 25,
-        V30 = 30,
-        V60 = 60,
-        V120 = 120,
-    }
-}
-
-crate::typed::int_enum! {
-    GetGroupPhoneSettingsResponseAutoCallRecordingPlayRecordingBeepTonePlayBeepVolume {
-        V0 = 0,
-        V20 = 20,
-        V40 = 40,
-        V60 = 60,
-        V80 = 80,
-        V100 = 100,
+impl<'de> serde::Deserialize<'de> for GetGroupResponseAutoCallRecordingInboundAudioNotification {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupResponseAutoCallRecordingInboundAudioNotification;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupResponseAutoCallRecordingInboundAudioNotification, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "recording_explicit_consent" => v0 = map.next_value()?,
+                        "recording_start_prompt" => v1 = map.next_value()?,
+                        "recording_start_prompt_audio_id" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupResponseAutoCallRecordingInboundAudioNotification {
+                    recording_explicit_consent: v0,
+                    recording_start_prompt: v1,
+                    recording_start_prompt_audio_id: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseAutoCallRecordingRecordingCalls {
+    response GetGroupPhoneResponseAutoCallRecordingRecordingCalls {
         Inbound = "inbound",
         Outbound = "outbound",
         Both = "both",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseAutoDeleteDataAfterRetentionDuration {
-    pub delete_type:
-        Option<GetGroupPhoneSettingsResponseAutoDeleteDataAfterRetentionDurationDeleteType>,
+#[derive(Debug, Clone)]
+pub struct GetGroupPhoneResponseAutoDeleteDataAfterRetentionDuration {
+    pub delete_type: Option<GetResponseAutoDeleteDataAfterRetentionDurationDeleteType>,
     pub enable: Option<bool>,
-    pub items: Option<Vec<GetGroupPhoneSettingsResponseAutoDeleteDataAfterRetentionDurationItems>>,
+    pub items: Option<Vec<GetGroupResponseAutoDeleteDataAfterRetentionDurationItems>>,
     pub locked: Option<bool>,
-    pub locked_by:
-        Option<GetGroupPhoneSettingsResponseAutoDeleteDataAfterRetentionDurationLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub modified: Option<bool>,
     pub permanently_delete_after_days: Option<i64>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneResponseAutoDeleteDataAfterRetentionDuration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneResponseAutoDeleteDataAfterRetentionDuration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneResponseAutoDeleteDataAfterRetentionDuration, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "delete_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "items" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        "permanently_delete_after_days" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneResponseAutoDeleteDataAfterRetentionDuration {
+                    delete_type: v0,
+                    enable: v1,
+                    items: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                    permanently_delete_after_days: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    GetGroupPhoneSettingsResponseAutoDeleteDataAfterRetentionDurationDeleteType {
+    response GetResponseAutoDeleteDataAfterRetentionDurationDeleteType {
         V1 = 1,
         V2 = 2,
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseAutoDeleteDataAfterRetentionDurationItems {
+#[derive(Debug, Clone)]
+pub struct GetGroupResponseAutoDeleteDataAfterRetentionDurationItems {
     pub duration: Option<i64>,
-    pub time_unit:
-        Option<GetGroupPhoneSettingsResponseAutoDeleteDataAfterRetentionDurationItemsTimeUnit>,
-    pub r#type: Option<GetGroupPhoneSettingsResponseAutoDeleteDataAfterRetentionDurationItemsType>,
+    pub time_unit: Option<GetGroupPhoneSettingsResponseItemsTimeUnit>,
+    pub r#type: Option<GetResponseAutoDeleteDataAfterRetentionDurationItemsType>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetGroupResponseAutoDeleteDataAfterRetentionDurationItems {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupResponseAutoDeleteDataAfterRetentionDurationItems;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupResponseAutoDeleteDataAfterRetentionDurationItems, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "duration" => v0 = map.next_value()?,
+                        "time_unit" => v1 = map.next_value()?,
+                        "type" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupResponseAutoDeleteDataAfterRetentionDurationItems {
+                    duration: v0,
+                    time_unit: v1,
+                    r#type: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseAutoDeleteDataAfterRetentionDurationItemsTimeUnit {
+    response GetGroupPhoneSettingsResponseItemsTimeUnit {
         Year = "year",
         Month = "month",
         Day = "day",
@@ -505,7 +1027,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseAutoDeleteDataAfterRetentionDurationItemsType {
+    response GetResponseAutoDeleteDataAfterRetentionDurationItemsType {
         CallLog = "callLog",
         OnDemandRecording = "onDemandRecording",
         AutomaticRecording = "automaticRecording",
@@ -516,103 +1038,174 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseAutoDeleteDataAfterRetentionDurationLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseAutoOptOutInCallQueue {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseAutoOptOutInCallQueueLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub modified: Option<bool>,
     pub prompt_before_opt_out_call_queue: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseAutoOptOutInCallQueueLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseAutoOptOutInCallQueue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseAutoOptOutInCallQueue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseAutoOptOutInCallQueue, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "modified" => v3 = map.next_value()?,
+                        "prompt_before_opt_out_call_queue" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseAutoOptOutInCallQueue {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    modified: v3,
+                    prompt_before_opt_out_call_queue: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseBlockCallsWithoutCallerId {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseBlockCallsWithoutCallerIdLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseBlockCallsWithoutCallerIdLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseBlockExternalCalls {
     pub block_business_hours: Option<bool>,
-    pub block_call_action: Option<GetGroupPhoneSettingsResponseBlockExternalCallsBlockCallAction>,
+    pub block_call_action: Option<GetGroupPhoneResponseBlockExternalCallsBlockCallAction>,
     pub block_closed_hours: Option<bool>,
     pub block_holiday_hours: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseBlockExternalCallsLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub modified: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseBlockExternalCalls {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseBlockExternalCalls;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseBlockExternalCalls, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "block_business_hours" => v0 = map.next_value()?,
+                        "block_call_action" => v1 = map.next_value()?,
+                        "block_closed_hours" => v2 = map.next_value()?,
+                        "block_holiday_hours" => v3 = map.next_value()?,
+                        "enable" => v4 = map.next_value()?,
+                        "locked" => v5 = map.next_value()?,
+                        "locked_by" => v6 = map.next_value()?,
+                        "modified" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseBlockExternalCalls {
+                    block_business_hours: v0,
+                    block_call_action: v1,
+                    block_closed_hours: v2,
+                    block_holiday_hours: v3,
+                    enable: v4,
+                    locked: v5,
+                    locked_by: v6,
+                    modified: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    GetGroupPhoneSettingsResponseBlockExternalCallsBlockCallAction {
+    response GetGroupPhoneResponseBlockExternalCallsBlockCallAction {
         V0 = 0,
         V9 = 9,
     }
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseBlockExternalCallsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseBlockListForInboundCallsAndMessaging {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<GetGroupPhoneSettingsResponseBlockListForInboundCallsAndMessagingLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseBlockListForInboundCallsAndMessagingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseCallHandlingForwarding {
-    pub call_forwarding_type:
-        Option<GetGroupPhoneSettingsResponseCallHandlingForwardingCallForwardingType>,
+    pub call_forwarding_type: Option<GetGroupResponseCallHandlingForwardingCallForwardingType>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseCallHandlingForwardingLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub modified: Option<bool>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseCallHandlingForwarding {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseCallHandlingForwarding;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseCallHandlingForwarding, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_forwarding_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseCallHandlingForwarding {
+                    call_forwarding_type: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    GetGroupPhoneSettingsResponseCallHandlingForwardingCallForwardingType {
+    response GetGroupResponseCallHandlingForwardingCallForwardingType {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -620,80 +1213,214 @@ crate::typed::int_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseCallHandlingForwardingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseCallLiveTranscription {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseCallLiveTranscriptionLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub modified: Option<bool>,
     pub transcription_start_prompt:
-        Option<GetGroupPhoneSettingsResponseCallLiveTranscriptionTranscriptionStartPrompt>,
+        Option<GetResponseCallLiveTranscriptionTranscriptionStartPrompt>,
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseCallLiveTranscriptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseCallLiveTranscription {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseCallLiveTranscription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseCallLiveTranscription, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "modified" => v3 = map.next_value()?,
+                        "transcription_start_prompt" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseCallLiveTranscription {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    modified: v3,
+                    transcription_start_prompt: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseCallLiveTranscriptionTranscriptionStartPrompt {
+#[derive(Debug, Clone)]
+pub struct GetResponseCallLiveTranscriptionTranscriptionStartPrompt {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetResponseCallLiveTranscriptionTranscriptionStartPrompt {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseCallLiveTranscriptionTranscriptionStartPrompt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseCallLiveTranscriptionTranscriptionStartPrompt, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_id" => v0 = map.next_value()?,
+                        "audio_name" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseCallLiveTranscriptionTranscriptionStartPrompt {
+                    audio_id: v0,
+                    audio_name: v1,
+                    enable: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseCallOverflow {
-    pub call_overflow_type: Option<GetGroupPhoneSettingsResponseCallOverflowCallOverflowType>,
+    pub call_overflow_type: Option<GetGroupResponseCallHandlingForwardingCallForwardingType>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseCallOverflowLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::int_enum! {
-    GetGroupPhoneSettingsResponseCallOverflowCallOverflowType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseCallOverflow {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseCallOverflow;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseCallOverflow, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_overflow_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseCallOverflow {
+                    call_overflow_type: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseCallOverflowLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseCallPark {
     pub call_not_picked_up_action: Option<i64>,
     pub enable: Option<bool>,
     pub expiration_period: Option<GetGroupPhoneSettingsResponseCallParkExpirationPeriod>,
     pub forward_to: Option<GetGroupPhoneSettingsResponseCallParkForwardTo>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseCallParkLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub modified: Option<bool>,
     pub music_on_park: Option<GetGroupPhoneSettingsResponseCallParkMusicOnPark>,
     pub sequence: Option<GetGroupPhoneSettingsResponseCallParkSequence>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseCallPark {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseCallPark;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseCallPark, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_not_picked_up_action" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "expiration_period" => v2 = map.next_value()?,
+                        "forward_to" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        "modified" => v6 = map.next_value()?,
+                        "music_on_park" => v7 = map.next_value()?,
+                        "sequence" => v8 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseCallPark {
+                    call_not_picked_up_action: v0,
+                    enable: v1,
+                    expiration_period: v2,
+                    forward_to: v3,
+                    locked: v4,
+                    locked_by: v5,
+                    modified: v6,
+                    music_on_park: v7,
+                    sequence: v8,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    GetGroupPhoneSettingsResponseCallParkExpirationPeriod {
+    response GetGroupPhoneSettingsResponseCallParkExpirationPeriod {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -717,17 +1444,57 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseCallParkForwardTo {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type: Option<GetGroupPhoneSettingsResponseCallParkForwardToExtensionType>,
+    pub extension_type: Option<GetGroupPhoneResponseCallParkForwardToExtensionType>,
     pub id: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseCallParkForwardTo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseCallParkForwardTo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseCallParkForwardTo, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "extension_id" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "extension_type" => v3 = map.next_value()?,
+                        "id" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseCallParkForwardTo {
+                    display_name: v0,
+                    extension_id: v1,
+                    extension_number: v2,
+                    extension_type: v3,
+                    id: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseCallParkForwardToExtensionType {
+    response GetGroupPhoneResponseCallParkForwardToExtensionType {
         User = "user",
         ZoomRoom = "zoomRoom",
         CommonArea = "commonArea",
@@ -738,523 +1505,699 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseCallParkLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseCallParkMusicOnPark {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseCallParkMusicOnPark {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseCallParkMusicOnPark;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseCallParkMusicOnPark, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_id" => v0 = map.next_value()?,
+                        "audio_name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseCallParkMusicOnPark {
+                    audio_id: v0,
+                    audio_name: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    GetGroupPhoneSettingsResponseCallParkSequence {
+    response GetGroupPhoneSettingsResponseCallParkSequence {
         V0 = 0,
         V1 = 1,
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseCallScreening {
     pub enable: Option<bool>,
     pub exclude_user_company_contacts: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseCallScreeningLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseCallScreeningLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseCallScreening {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseCallScreening;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseCallScreening, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "exclude_user_company_contacts" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseCallScreening {
+                    enable: v0,
+                    exclude_user_company_contacts: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseCallTransferring {
-    pub call_transferring_type:
-        Option<GetGroupPhoneSettingsResponseCallTransferringCallTransferringType>,
+    pub call_transferring_type: Option<GetGroupResponseCallHandlingForwardingCallForwardingType>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseCallTransferringLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::int_enum! {
-    GetGroupPhoneSettingsResponseCallTransferringCallTransferringType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseCallTransferring {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseCallTransferring;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseCallTransferring, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_transferring_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseCallTransferring {
+                    call_transferring_type: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseCallTransferringLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseCheckVoicemailsOverPhone {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseCheckVoicemailsOverPhoneLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseCheckVoicemailsOverPhoneLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseConferenceDtmf {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseConferenceDtmfLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseConferenceDtmfLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseConnectToOperator {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseConnectToOperatorLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseConnectToOperatorLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseDelegation {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseDelegationLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseDelegationLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseDeskPhoneSmartKeyPositionsLayout {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseDeskPhoneSmartKeyPositionsLayoutLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseDeskPhoneSmartKeyPositionsLayoutLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseDisplayCallFeedbackSurvey {
     pub enable: Option<bool>,
-    pub feedback_duration:
-        Option<GetGroupPhoneSettingsResponseDisplayCallFeedbackSurveyFeedbackDuration>,
-    pub feedback_mos: Option<GetGroupPhoneSettingsResponseDisplayCallFeedbackSurveyFeedbackMos>,
-    pub feedback_type: Option<GetGroupPhoneSettingsResponseDisplayCallFeedbackSurveyFeedbackType>,
+    pub feedback_duration: Option<GetGroupResponseDisplayCallFeedbackSurveyFeedbackDuration>,
+    pub feedback_mos: Option<GetGroupPhoneResponseDisplayCallFeedbackSurveyFeedbackMos>,
+    pub feedback_type: Option<GetResponseAutoDeleteDataAfterRetentionDurationDeleteType>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseDisplayCallFeedbackSurveyLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub modified: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseDisplayCallFeedbackSurveyFeedbackDuration {
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseDisplayCallFeedbackSurvey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseDisplayCallFeedbackSurvey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseDisplayCallFeedbackSurvey, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "feedback_duration" => v1 = map.next_value()?,
+                        "feedback_mos" => v2 = map.next_value()?,
+                        "feedback_type" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        "modified" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseDisplayCallFeedbackSurvey {
+                    enable: v0,
+                    feedback_duration: v1,
+                    feedback_mos: v2,
+                    feedback_type: v3,
+                    locked: v4,
+                    locked_by: v5,
+                    modified: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetGroupResponseDisplayCallFeedbackSurveyFeedbackDuration {
     pub enable: Option<bool>,
     pub max: Option<i64>,
     pub min: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseDisplayCallFeedbackSurveyFeedbackMos {
+impl<'de> serde::Deserialize<'de> for GetGroupResponseDisplayCallFeedbackSurveyFeedbackDuration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupResponseDisplayCallFeedbackSurveyFeedbackDuration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupResponseDisplayCallFeedbackSurveyFeedbackDuration, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "max" => v1 = map.next_value()?,
+                        "min" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupResponseDisplayCallFeedbackSurveyFeedbackDuration {
+                    enable: v0,
+                    max: v1,
+                    min: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetGroupPhoneResponseDisplayCallFeedbackSurveyFeedbackMos {
     pub enable: Option<bool>,
     pub max: Option<String>,
     pub min: Option<String>,
 }
 
-crate::typed::int_enum! {
-    GetGroupPhoneSettingsResponseDisplayCallFeedbackSurveyFeedbackType {
-        V1 = 1,
-        V2 = 2,
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneResponseDisplayCallFeedbackSurveyFeedbackMos {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneResponseDisplayCallFeedbackSurveyFeedbackMos;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneResponseDisplayCallFeedbackSurveyFeedbackMos, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "max" => v1 = map.next_value()?,
+                        "min" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneResponseDisplayCallFeedbackSurveyFeedbackMos {
+                    enable: v0,
+                    max: v1,
+                    min: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseDisplayCallFeedbackSurveyLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseE2eEncryption {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseE2eEncryptionLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseE2eEncryptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseElevateToMeeting {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseElevateToMeetingLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseElevateToMeetingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseHandOffToRoom {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseHandOffToRoomLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseHandOffToRoomLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseHidePhoneCallHistoryInIos {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseHidePhoneCallHistoryInIosLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseHidePhoneCallHistoryInIosLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseInternationalCalling {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseInternationalCallingLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseInternationalCallingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseLocalSurvivabilityMode {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseLocalSurvivabilityModeLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseLocalSurvivabilityModeLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseMobileSwitchToCarrier {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseMobileSwitchToCarrierLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseMobileSwitchToCarrierLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseNoHoldConference {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseNoHoldConferenceLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseNoHoldConferenceLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseObfuscateSensitiveDataDuringCall {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseObfuscateSensitiveDataDuringCallLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseObfuscateSensitiveDataDuringCallLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseOnlineFax {
     pub enable: Option<bool>,
     pub enable_new_fax_email_notifications: Option<bool>,
     pub include_fax_as_attachment: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseOnlineFaxLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseOnlineFaxLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseOnlineFax {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseOnlineFax;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseOnlineFax, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "enable_new_fax_email_notifications" => v1 = map.next_value()?,
+                        "include_fax_as_attachment" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseOnlineFax {
+                    enable: v0,
+                    enable_new_fax_email_notifications: v1,
+                    include_fax_as_attachment: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseOutboundCalling {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseOutboundCallingLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseOutboundCallingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseOutboundSms {
     pub allow_copy: Option<bool>,
     pub allow_paste: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseOutboundSmsLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseOutboundSmsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseOutboundSms {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseOutboundSms;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseOutboundSms, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_copy" => v0 = map.next_value()?,
+                        "allow_paste" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseOutboundSms {
+                    allow_copy: v0,
+                    allow_paste: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponsePeerToPeerMedia {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponsePeerToPeerMediaLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponsePeerToPeerMediaLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponsePersonalAudioLibrary {
     pub allow_music_on_hold_customization: Option<bool>,
     pub allow_voicemail_and_message_greeting_customization: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponsePersonalAudioLibraryLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponsePersonalAudioLibraryLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponsePersonalAudioLibrary {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponsePersonalAudioLibrary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponsePersonalAudioLibrary, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_music_on_hold_customization" => v0 = map.next_value()?,
+                        "allow_voicemail_and_message_greeting_customization" => {
+                            v1 = map.next_value()?
+                        }
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponsePersonalAudioLibrary {
+                    allow_music_on_hold_customization: v0,
+                    allow_voicemail_and_message_greeting_customization: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponsePreventUsersUploadAudioFiles {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponsePreventUsersUploadAudioFilesLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponsePreventUsersUploadAudioFilesLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseRestrictedCallHours {
     pub allow_internal_calls: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseRestrictedCallHoursLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub modified: Option<bool>,
     pub restricted_holiday_hours_applied: Option<bool>,
     pub restricted_hours_applied: Option<bool>,
     pub time_zone: Option<GetGroupPhoneSettingsResponseRestrictedCallHoursTimeZone>,
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseRestrictedCallHoursLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseRestrictedCallHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseRestrictedCallHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseRestrictedCallHours, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_internal_calls" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        "restricted_holiday_hours_applied" => v5 = map.next_value()?,
+                        "restricted_hours_applied" => v6 = map.next_value()?,
+                        "time_zone" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseRestrictedCallHours {
+                    allow_internal_calls: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                    restricted_holiday_hours_applied: v5,
+                    restricted_hours_applied: v6,
+                    time_zone: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseRestrictedCallHoursTimeZone {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseRestrictedCallHoursTimeZone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseRestrictedCallHoursTimeZone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseRestrictedCallHoursTimeZone, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseRestrictedCallHoursTimeZone { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseSelectOutboundCallerId {
     pub allow_hide_outbound_caller_id: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseSelectOutboundCallerIdLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseSelectOutboundCallerIdLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseSelectOutboundCallerId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseSelectOutboundCallerId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseSelectOutboundCallerId, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_hide_outbound_caller_id" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseSelectOutboundCallerId {
+                    allow_hide_outbound_caller_id: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseSharedVoicemailNotificationByEmail {
+#[derive(Debug, Clone)]
+pub struct GetGroupResponseShowCustomDisclaimerWhenUsingZoomPhone {
+    pub custom_disclaimer_list: Option<Vec<GetGroupPhoneSettingsResponseCustomDisclaimerList>>,
+    pub display_frequency: Option<GetGroupPhoneSettingsResponseDisplayFrequency>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseSharedVoicemailNotificationByEmailLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseSharedVoicemailNotificationByEmailLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GetGroupResponseShowCustomDisclaimerWhenUsingZoomPhone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupResponseShowCustomDisclaimerWhenUsingZoomPhone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupResponseShowCustomDisclaimerWhenUsingZoomPhone, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "custom_disclaimer_list" => v0 = map.next_value()?,
+                        "display_frequency" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupResponseShowCustomDisclaimerWhenUsingZoomPhone {
+                    custom_disclaimer_list: v0,
+                    display_frequency: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseShowCustomDisclaimerWhenUsingZoomPhone {
-    pub custom_disclaimer_list: Option<
-        Vec<
-            GetGroupPhoneSettingsResponseShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList,
-        >,
-    >,
-    pub display_frequency:
-        Option<GetGroupPhoneSettingsResponseShowCustomDisclaimerWhenUsingZoomPhoneDisplayFrequency>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<GetGroupPhoneSettingsResponseShowCustomDisclaimerWhenUsingZoomPhoneLockedBy>,
-    pub modified: Option<bool>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList {
+#[derive(Debug, Clone)]
+pub struct GetGroupPhoneSettingsResponseCustomDisclaimerList {
+    /// At most 500 characters.
     pub body: Option<String>,
     pub default: Option<bool>,
-    pub language: Option<GetGroupPhoneSettingsResponseShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerListLanguage>,
+    pub language: Option<GetGroupPhoneSettingsResponseCustomDisclaimerListLanguage>,
+    /// At most 60 characters.
     pub title: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseCustomDisclaimerList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseCustomDisclaimerList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseCustomDisclaimerList, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "body" => v0 = map.next_value()?,
+                        "default" => v1 = map.next_value()?,
+                        "language" => v2 = map.next_value()?,
+                        "title" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseCustomDisclaimerList {
+                    body: v0,
+                    default: v1,
+                    language: v2,
+                    title: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerListLanguage {
+    response GetGroupPhoneSettingsResponseCustomDisclaimerListLanguage {
         En = "en",
         De = "de",
         Es = "es",
@@ -1278,7 +2221,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseShowCustomDisclaimerWhenUsingZoomPhoneDisplayFrequency {
+    response GetGroupPhoneSettingsResponseDisplayFrequency {
         FirstTimeOnly = "first_time_only",
         EveryTime = "every_time",
         EveryMonth = "every_month",
@@ -1288,100 +2231,213 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseShowCustomDisclaimerWhenUsingZoomPhoneLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseSms {
     pub allow_copy: Option<bool>,
     pub allow_paste: Option<bool>,
     pub enable: Option<bool>,
     pub international_sms: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseSmsLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseSmsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseSms {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseSms;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseSms, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_copy" => v0 = map.next_value()?,
+                        "allow_paste" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "international_sms" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        "modified" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseSms {
+                    allow_copy: v0,
+                    allow_paste: v1,
+                    enable: v2,
+                    international_sms: v3,
+                    locked: v4,
+                    locked_by: v5,
+                    modified: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseSmsAutoReply {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseSmsAutoReplyLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseSmsAutoReplyLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseSmsEtiquetteTool {
     pub enable: Option<bool>,
     pub modified: Option<bool>,
-    pub sms_etiquette_policy:
-        Option<Vec<GetGroupPhoneSettingsResponseSmsEtiquetteToolSmsEtiquettePolicy>>,
+    pub sms_etiquette_policy: Option<Vec<GetGroupPhoneResponseSmsEtiquetteToolSmsEtiquettePolicy>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseSmsEtiquetteToolSmsEtiquettePolicy {
-    pub action: Option<GetGroupPhoneSettingsResponseSmsEtiquetteToolSmsEtiquettePolicyAction>,
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseSmsEtiquetteTool {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseSmsEtiquetteTool;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseSmsEtiquetteTool, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "modified" => v1 = map.next_value()?,
+                        "sms_etiquette_policy" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseSmsEtiquetteTool {
+                    enable: v0,
+                    modified: v1,
+                    sms_etiquette_policy: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetGroupPhoneResponseSmsEtiquetteToolSmsEtiquettePolicy {
+    pub action: Option<GetResponseAutoDeleteDataAfterRetentionDurationDeleteType>,
     pub active: Option<bool>,
     pub content: Option<String>,
     pub description: Option<String>,
     pub id: Option<String>,
     pub name: Option<String>,
-    pub rule: Option<GetGroupPhoneSettingsResponseSmsEtiquetteToolSmsEtiquettePolicyRule>,
+    pub rule: Option<GetResponseAutoDeleteDataAfterRetentionDurationDeleteType>,
 }
 
-crate::typed::int_enum! {
-    GetGroupPhoneSettingsResponseSmsEtiquetteToolSmsEtiquettePolicyAction {
-        V1 = 1,
-        V2 = 2,
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneResponseSmsEtiquetteToolSmsEtiquettePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneResponseSmsEtiquetteToolSmsEtiquettePolicy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneResponseSmsEtiquetteToolSmsEtiquettePolicy, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "action" => v0 = map.next_value()?,
+                        "active" => v1 = map.next_value()?,
+                        "content" => v2 = map.next_value()?,
+                        "description" => v3 = map.next_value()?,
+                        "id" => v4 = map.next_value()?,
+                        "name" => v5 = map.next_value()?,
+                        "rule" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneResponseSmsEtiquetteToolSmsEtiquettePolicy {
+                    action: v0,
+                    active: v1,
+                    content: v2,
+                    description: v3,
+                    id: v4,
+                    name: v5,
+                    rule: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::int_enum! {
-    GetGroupPhoneSettingsResponseSmsEtiquetteToolSmsEtiquettePolicyRule {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseSmsTemplate {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseSmsTemplateLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub modified: Option<bool>,
+    /// At most 50 items.
     pub sms_template_list: Option<Vec<GetGroupPhoneSettingsResponseSmsTemplateSmsTemplateList>>,
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseSmsTemplateLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseSmsTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseSmsTemplate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseSmsTemplate, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "modified" => v3 = map.next_value()?,
+                        "sms_template_list" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseSmsTemplate {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    modified: v3,
+                    sms_template_list: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseSmsTemplateSmsTemplateList {
     pub active: Option<bool>,
     pub content: Option<String>,
@@ -1390,24 +2446,48 @@ pub struct GetGroupPhoneSettingsResponseSmsTemplateSmsTemplateList {
     pub sms_template_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseUseCallkitForIncomingCallNotificationsInIos {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by:
-        Option<GetGroupPhoneSettingsResponseUseCallkitForIncomingCallNotificationsInIosLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseUseCallkitForIncomingCallNotificationsInIosLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseSmsTemplateSmsTemplateList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseSmsTemplateSmsTemplateList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseSmsTemplateSmsTemplateList, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "active" => v0 = map.next_value()?,
+                        "content" => v1 = map.next_value()?,
+                        "description" => v2 = map.next_value()?,
+                        "name" => v3 = map.next_value()?,
+                        "sms_template_id" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseSmsTemplateSmsTemplateList {
+                    active: v0,
+                    content: v1,
+                    description: v2,
+                    name: v3,
+                    sms_template_id: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseVoicemail {
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
@@ -1416,99 +2496,177 @@ pub struct GetGroupPhoneSettingsResponseVoicemail {
     pub allow_virtual_background: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseVoicemailLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseVoicemailLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseVoicemail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseVoicemail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseVoicemail, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_delete" => v0 = map.next_value()?,
+                        "allow_download" => v1 = map.next_value()?,
+                        "allow_share" => v2 = map.next_value()?,
+                        "allow_videomail" => v3 = map.next_value()?,
+                        "allow_virtual_background" => v4 = map.next_value()?,
+                        "enable" => v5 = map.next_value()?,
+                        "locked" => v6 = map.next_value()?,
+                        "locked_by" => v7 = map.next_value()?,
+                        "modified" => v8 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseVoicemail {
+                    allow_delete: v0,
+                    allow_download: v1,
+                    allow_share: v2,
+                    allow_videomail: v3,
+                    allow_virtual_background: v4,
+                    enable: v5,
+                    locked: v6,
+                    locked_by: v7,
+                    modified: v8,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseVoicemailIntentBasedPrioritization {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseVoicemailIntentBasedPrioritizationLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseVoicemailIntentBasedPrioritizationLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub forward_voicemail_to_email: Option<bool>,
     pub include_voicemail_file: Option<bool>,
     pub include_voicemail_transcription: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseVoicemailNotificationByEmailLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseVoicemailNotificationByEmailLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseVoicemailNotificationByEmail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseVoicemailNotificationByEmail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseVoicemailNotificationByEmail, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "forward_voicemail_to_email" => v1 = map.next_value()?,
+                        "include_voicemail_file" => v2 = map.next_value()?,
+                        "include_voicemail_transcription" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        "modified" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseVoicemailNotificationByEmail {
+                    enable: v0,
+                    forward_voicemail_to_email: v1,
+                    include_voicemail_file: v2,
+                    include_voicemail_transcription: v3,
+                    locked: v4,
+                    locked_by: v5,
+                    modified: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseVoicemailTasks {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseVoicemailTasksLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseVoicemailTasksLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetGroupPhoneSettingsResponseVoicemailTranscription {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseVoicemailTranscriptionLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseVoicemailTranscriptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseZoomPhoneOnDesktop {
     pub allow_calling_clients:
-        Option<Vec<GetGroupPhoneSettingsResponseZoomPhoneOnDesktopAllowCallingClients>>,
+        Option<Vec<GetGroupPhoneResponseZoomPhoneOnDesktopAllowCallingClients>>,
     pub allow_sms_mms_clients:
-        Option<Vec<GetGroupPhoneSettingsResponseZoomPhoneOnDesktopAllowSmsMmsClients>>,
+        Option<Vec<GetGroupPhoneResponseZoomPhoneOnDesktopAllowCallingClients>>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseZoomPhoneOnDesktopLockedBy>,
+    pub locked_by: Option<GetGroupPhoneSettingsResponseAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseZoomPhoneOnDesktop {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseZoomPhoneOnDesktop;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseZoomPhoneOnDesktop, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_calling_clients" => v0 = map.next_value()?,
+                        "allow_sms_mms_clients" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseZoomPhoneOnDesktop {
+                    allow_calling_clients: v0,
+                    allow_sms_mms_clients: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseZoomPhoneOnDesktopAllowCallingClients {
+    response GetGroupPhoneResponseZoomPhoneOnDesktopAllowCallingClients {
         MacOs = "mac_os",
         Windows = "windows",
         VdiClient = "vdi_client",
@@ -1516,38 +2674,67 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseZoomPhoneOnDesktopAllowSmsMmsClients {
-        MacOs = "mac_os",
-        Windows = "windows",
-        VdiClient = "vdi_client",
-        Linux = "linux",
-    }
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseZoomPhoneOnDesktopLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseZoomPhoneOnMobile {
     pub allow_calling_clients:
-        Option<Vec<GetGroupPhoneSettingsResponseZoomPhoneOnMobileAllowCallingClients>>,
+        Option<Vec<GetGroupPhoneResponseZoomPhoneOnMobileAllowCallingClients>>,
     pub allow_calling_sms_mms: Option<bool>,
     pub allow_sms_mms_clients:
-        Option<Vec<GetGroupPhoneSettingsResponseZoomPhoneOnMobileAllowSmsMmsClients>>,
+        Option<Vec<GetGroupPhoneResponseZoomPhoneOnMobileAllowCallingClients>>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseZoomPhoneOnMobileLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub modified: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseZoomPhoneOnMobile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseZoomPhoneOnMobile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseZoomPhoneOnMobile, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_calling_clients" => v0 = map.next_value()?,
+                        "allow_calling_sms_mms" => v1 = map.next_value()?,
+                        "allow_sms_mms_clients" => v2 = map.next_value()?,
+                        "enable" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        "modified" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseZoomPhoneOnMobile {
+                    allow_calling_clients: v0,
+                    allow_calling_sms_mms: v1,
+                    allow_sms_mms_clients: v2,
+                    enable: v3,
+                    locked: v4,
+                    locked_by: v5,
+                    modified: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseZoomPhoneOnMobileAllowCallingClients {
+    response GetGroupPhoneResponseZoomPhoneOnMobileAllowCallingClients {
         Ios = "ios",
         Android = "android",
         Intune = "intune",
@@ -1555,38 +2742,56 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseZoomPhoneOnMobileAllowSmsMmsClients {
-        Ios = "ios",
-        Android = "android",
-        Intune = "intune",
-        Blackberry = "blackberry",
-    }
-}
-
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseZoomPhoneOnMobileLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetGroupPhoneSettingsResponseZoomPhoneOnPwa {
     pub allow_calling: Option<bool>,
     pub allow_sms_mms: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetGroupPhoneSettingsResponseZoomPhoneOnPwaLockedBy>,
+    pub locked_by: Option<GetGroupPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetGroupPhoneSettingsResponseZoomPhoneOnPwaLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
+impl<'de> serde::Deserialize<'de> for GetGroupPhoneSettingsResponseZoomPhoneOnPwa {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetGroupPhoneSettingsResponseZoomPhoneOnPwa;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetGroupPhoneSettingsResponseZoomPhoneOnPwa, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_calling" => v0 = map.next_value()?,
+                        "allow_sms_mms" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetGroupPhoneSettingsResponseZoomPhoneOnPwa {
+                    allow_calling: v0,
+                    allow_sms_mms: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -1599,8 +2804,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Groups/GET/phone/groups/{groupId}/settings>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetGroupPhoneSettings {
+    /// Zoom's name: `groupId`.
     #[serde(rename = "groupId")]
     pub group_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1608,7 +2814,7 @@ pub struct GetGroupPhoneSettings {
 }
 
 impl GetGroupPhoneSettings {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(group_id: impl Into<String>) -> Self {
         Self {
             group_id: group_id.into(),

@@ -17,15 +17,16 @@
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Inbound-Blocked-List/DELETE/phone/extension/{extensionId}/inbound_blocked/rules>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteExtensiontLevelInboundBlockRules {
+    /// Zoom's name: `extensionId`.
     #[serde(rename = "extensionId")]
     pub extension_id: String,
     pub blocked_rule_id: String,
 }
 
 impl DeleteExtensiontLevelInboundBlockRules {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(extension_id: impl Into<String>, blocked_rule_id: impl Into<String>) -> Self {
         Self {
             extension_id: extension_id.into(),
@@ -40,27 +41,105 @@ impl crate::typed::Endpoint for DeleteExtensiontLevelInboundBlockRules {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListExtensionLevelInboundBlockRulesResponse {
     pub extension_blocked_rules:
-        Option<Vec<ListExtensionLevelInboundBlockRulesResponseExtensionBlockedRules>>,
+        Option<Vec<ListExtensionLevelInboundResponseExtensionBlockedRules>>,
     pub next_page_token: Option<String>,
+    /// At most `100`.
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListExtensionLevelInboundBlockRulesResponseExtensionBlockedRules {
+impl<'de> serde::Deserialize<'de> for ListExtensionLevelInboundBlockRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListExtensionLevelInboundBlockRulesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListExtensionLevelInboundBlockRulesResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_blocked_rules" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListExtensionLevelInboundBlockRulesResponse {
+                    extension_blocked_rules: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ListExtensionLevelInboundResponseExtensionBlockedRules {
     pub blocked_number: Option<String>,
     pub country: Option<String>,
     pub id: Option<String>,
-    pub match_type:
-        Option<ListExtensionLevelInboundBlockRulesResponseExtensionBlockedRulesMatchType>,
+    pub match_type: Option<ListExtensionLevelResponseExtensionBlockedRulesMatchType>,
     pub phone_number: Option<String>,
-    pub r#type: Option<ListExtensionLevelInboundBlockRulesResponseExtensionBlockedRulesType>,
+    pub r#type: Option<ListExtensionLevelInboundResponseExtensionBlockedRulesType>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListExtensionLevelInboundResponseExtensionBlockedRules {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListExtensionLevelInboundResponseExtensionBlockedRules;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListExtensionLevelInboundResponseExtensionBlockedRules, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "blocked_number" => v0 = map.next_value()?,
+                        "country" => v1 = map.next_value()?,
+                        "id" => v2 = map.next_value()?,
+                        "match_type" => v3 = map.next_value()?,
+                        "phone_number" => v4 = map.next_value()?,
+                        "type" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListExtensionLevelInboundResponseExtensionBlockedRules {
+                    blocked_number: v0,
+                    country: v1,
+                    id: v2,
+                    match_type: v3,
+                    phone_number: v4,
+                    r#type: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    ListExtensionLevelInboundBlockRulesResponseExtensionBlockedRulesMatchType {
+    response ListExtensionLevelResponseExtensionBlockedRulesMatchType {
         Prefix = "prefix",
         PhoneNumber = "phoneNumber",
         SmsShortCodes = "SMS-shortCodes",
@@ -69,14 +148,14 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    ListExtensionLevelInboundBlockRulesResponseExtensionBlockedRulesType {
+    response ListExtensionLevelInboundResponseExtensionBlockedRulesType {
         BlockForOtherReasons = "block_for_other_reasons",
         BlockAsThreat = "block_as_threat",
     }
 }
 
 crate::typed::string_enum! {
-    ListExtensionLevelInboundBlockRulesMatchType {
+    request ListExtensionLevelInboundBlockRulesMatchType {
         Prefix = "prefix",
         PhoneNumber = "phoneNumber",
         SmsShortCodes = "SMS-shortCodes",
@@ -85,7 +164,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    ListExtensionLevelInboundBlockRulesType {
+    request ListExtensionLevelInboundBlockRulesType {
         BlockForOtherReasons = "block_for_other_reasons",
         BlockAsThreat = "block_as_threat",
     }
@@ -101,8 +180,9 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Inbound-Blocked-List/GET/phone/extension/{extensionId}/inbound_blocked/rules>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ListExtensionLevelInboundBlockRules {
+    /// Zoom's name: `extensionId`.
     #[serde(rename = "extensionId")]
     pub extension_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -113,12 +193,13 @@ pub struct ListExtensionLevelInboundBlockRules {
     pub r#type: Option<ListExtensionLevelInboundBlockRulesType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
 impl ListExtensionLevelInboundBlockRules {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(extension_id: impl Into<String>) -> Self {
         Self {
             extension_id: extension_id.into(),
@@ -139,33 +220,59 @@ impl crate::typed::Endpoint for ListExtensionLevelInboundBlockRules {
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AddExtensiontLevelInboundBlockRulesBody {
+    /// At most 50 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked_number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    pub match_type: AddExtensiontLevelInboundBlockRulesBodyMatchType,
-    pub r#type: AddExtensiontLevelInboundBlockRulesBodyType,
+    pub match_type: ListExtensionLevelInboundBlockRulesMatchType,
+    pub r#type: ListExtensionLevelInboundBlockRulesType,
 }
 
-crate::typed::string_enum! {
-    AddExtensiontLevelInboundBlockRulesBodyMatchType {
-        Prefix = "prefix",
-        PhoneNumber = "phoneNumber",
-        SmsShortCodes = "SMS-shortCodes",
-        CountryCode = "countryCode",
+impl AddExtensiontLevelInboundBlockRulesBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        match_type: ListExtensionLevelInboundBlockRulesMatchType,
+        r#type: ListExtensionLevelInboundBlockRulesType,
+    ) -> Self {
+        Self {
+            blocked_number: None,
+            country: None,
+            match_type,
+            r#type,
+        }
     }
 }
 
-crate::typed::string_enum! {
-    AddExtensiontLevelInboundBlockRulesBodyType {
-        BlockForOtherReasons = "block_for_other_reasons",
-        BlockAsThreat = "block_as_threat",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AddExtensiontLevelInboundBlockRulesResponse {
     pub id: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddExtensiontLevelInboundBlockRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddExtensiontLevelInboundBlockRulesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddExtensiontLevelInboundBlockRulesResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddExtensiontLevelInboundBlockRulesResponse { id: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Add an extension's inbound block rule
@@ -177,20 +284,24 @@ pub struct AddExtensiontLevelInboundBlockRulesResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Inbound-Blocked-List/POST/phone/extension/{extensionId}/inbound_blocked/rules>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddExtensiontLevelInboundBlockRules {
+    /// Zoom's name: `extensionId`.
     #[serde(rename = "extensionId")]
     pub extension_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<AddExtensiontLevelInboundBlockRulesBody>,
+    pub body: AddExtensiontLevelInboundBlockRulesBody,
 }
 
 impl AddExtensiontLevelInboundBlockRules {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(extension_id: impl Into<String>) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(
+        extension_id: impl Into<String>,
+        match_type: ListExtensionLevelInboundBlockRulesMatchType,
+        body_type: ListExtensionLevelInboundBlockRulesType,
+    ) -> Self {
         Self {
             extension_id: extension_id.into(),
-            body: None,
+            body: AddExtensiontLevelInboundBlockRulesBody::new(match_type, body_type),
         }
     }
 }
@@ -210,13 +321,13 @@ impl crate::typed::Endpoint for AddExtensiontLevelInboundBlockRules {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Inbound-Blocked-List/DELETE/phone/inbound_blocked/extension_rules/statistics>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteAccountLevelInboundBlockedStatistics {
     pub blocked_statistic_id: String,
 }
 
 impl DeleteAccountLevelInboundBlockedStatistics {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(blocked_statistic_id: impl Into<String>) -> Self {
         Self {
             blocked_statistic_id: blocked_statistic_id.into(),
@@ -230,49 +341,106 @@ impl crate::typed::Endpoint for DeleteAccountLevelInboundBlockedStatistics {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListAccountLevelInboundBlockedStatisticsResponse {
-    pub blocked_statistic:
-        Option<Vec<ListAccountLevelInboundBlockedStatisticsResponseBlockedStatistic>>,
+    pub blocked_statistic: Option<Vec<ListAccountLevelInboundBlockedResponseBlockedStatistic>>,
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListAccountLevelInboundBlockedStatisticsResponseBlockedStatistic {
+impl<'de> serde::Deserialize<'de> for ListAccountLevelInboundBlockedStatisticsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAccountLevelInboundBlockedStatisticsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAccountLevelInboundBlockedStatisticsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "blocked_statistic" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAccountLevelInboundBlockedStatisticsResponse {
+                    blocked_statistic: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ListAccountLevelInboundBlockedResponseBlockedStatistic {
     pub block_count: Option<i64>,
     pub blocked_number: Option<String>,
     pub country: Option<String>,
     pub id: Option<String>,
-    pub match_type:
-        Option<ListAccountLevelInboundBlockedStatisticsResponseBlockedStatisticMatchType>,
+    pub match_type: Option<ListExtensionLevelResponseExtensionBlockedRulesMatchType>,
     pub phone_number: Option<String>,
     pub threat_count: Option<i64>,
-    pub r#type: Option<ListAccountLevelInboundBlockedStatisticsResponseBlockedStatisticType>,
+    pub r#type: Option<ListExtensionLevelInboundResponseExtensionBlockedRulesType>,
 }
 
-crate::typed::string_enum! {
-    ListAccountLevelInboundBlockedStatisticsResponseBlockedStatisticMatchType {
-        Prefix = "prefix",
-        PhoneNumber = "phoneNumber",
-        SmsShortCodes = "SMS-shortCodes",
-        CountryCode = "countryCode",
-    }
-}
-
-crate::typed::string_enum! {
-    ListAccountLevelInboundBlockedStatisticsResponseBlockedStatisticType {
-        BlockForOtherReasons = "block_for_other_reasons",
-        BlockAsThreat = "block_as_threat",
-    }
-}
-
-crate::typed::string_enum! {
-    ListAccountLevelInboundBlockedStatisticsMatchType {
-        Prefix = "prefix",
-        PhoneNumber = "phoneNumber",
-        SmsShortCodes = "SMS-shortCodes",
-        CountryCode = "countryCode",
+impl<'de> serde::Deserialize<'de> for ListAccountLevelInboundBlockedResponseBlockedStatistic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAccountLevelInboundBlockedResponseBlockedStatistic;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAccountLevelInboundBlockedResponseBlockedStatistic, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "block_count" => v0 = map.next_value()?,
+                        "blocked_number" => v1 = map.next_value()?,
+                        "country" => v2 = map.next_value()?,
+                        "id" => v3 = map.next_value()?,
+                        "match_type" => v4 = map.next_value()?,
+                        "phone_number" => v5 = map.next_value()?,
+                        "threat_count" => v6 = map.next_value()?,
+                        "type" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAccountLevelInboundBlockedResponseBlockedStatistic {
+                    block_count: v0,
+                    blocked_number: v1,
+                    country: v2,
+                    id: v3,
+                    match_type: v4,
+                    phone_number: v5,
+                    threat_count: v6,
+                    r#type: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -291,17 +459,18 @@ pub struct ListAccountLevelInboundBlockedStatistics {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub match_type: Option<ListAccountLevelInboundBlockedStatisticsMatchType>,
+    pub match_type: Option<ListExtensionLevelInboundBlockRulesMatchType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
 impl ListAccountLevelInboundBlockedStatistics {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             keyword: None,
@@ -319,9 +488,18 @@ impl crate::typed::Endpoint for ListAccountLevelInboundBlockedStatistics {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct MarkPhoneNumberAsBlockedForAllExtensionsBody {
     pub blocked_statistic_id: String,
+}
+
+impl MarkPhoneNumberAsBlockedForAllExtensionsBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(blocked_statistic_id: impl Into<String>) -> Self {
+        Self {
+            blocked_statistic_id: blocked_statistic_id.into(),
+        }
+    }
 }
 
 /// Mark a phone number as blocked for all extensions
@@ -333,16 +511,17 @@ pub struct MarkPhoneNumberAsBlockedForAllExtensionsBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Inbound-Blocked-List/PATCH/phone/inbound_blocked/extension_rules/statistics/blocked_for_all>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct MarkPhoneNumberAsBlockedForAllExtensions {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<MarkPhoneNumberAsBlockedForAllExtensionsBody>,
+    pub body: MarkPhoneNumberAsBlockedForAllExtensionsBody,
 }
 
 impl MarkPhoneNumberAsBlockedForAllExtensions {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { body: None }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(blocked_statistic_id: impl Into<String>) -> Self {
+        Self {
+            body: MarkPhoneNumberAsBlockedForAllExtensionsBody::new(blocked_statistic_id),
+        }
     }
 }
 
@@ -361,13 +540,13 @@ impl crate::typed::Endpoint for MarkPhoneNumberAsBlockedForAllExtensions {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Inbound-Blocked-List/DELETE/phone/inbound_blocked/rules>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteAccountLevelInboundBlockRules {
     pub blocked_rule_id: String,
 }
 
 impl DeleteAccountLevelInboundBlockRules {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(blocked_rule_id: impl Into<String>) -> Self {
         Self {
             blocked_rule_id: blocked_rule_id.into(),
@@ -381,67 +560,119 @@ impl crate::typed::Endpoint for DeleteAccountLevelInboundBlockRules {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListAccountLevelInboundBlockRulesResponse {
-    pub account_blocked_rules:
-        Option<Vec<ListAccountLevelInboundBlockRulesResponseAccountBlockedRules>>,
+    pub account_blocked_rules: Option<Vec<ListAccountLevelInboundBlockResponseAccountBlockedRules>>,
     pub next_page_token: Option<String>,
+    /// At most `100`.
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListAccountLevelInboundBlockRulesResponseAccountBlockedRules {
+impl<'de> serde::Deserialize<'de> for ListAccountLevelInboundBlockRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAccountLevelInboundBlockRulesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAccountLevelInboundBlockRulesResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_blocked_rules" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAccountLevelInboundBlockRulesResponse {
+                    account_blocked_rules: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ListAccountLevelInboundBlockResponseAccountBlockedRules {
     pub blocked_number: Option<String>,
     pub comment: Option<String>,
     pub country: Option<String>,
     pub id: Option<String>,
-    pub match_type: Option<ListAccountLevelInboundBlockRulesResponseAccountBlockedRulesMatchType>,
+    pub match_type: Option<ListExtensionLevelResponseExtensionBlockedRulesMatchType>,
     pub phone_number: Option<String>,
-    pub status: Option<ListAccountLevelInboundBlockRulesResponseAccountBlockedRulesStatus>,
-    pub r#type: Option<ListAccountLevelInboundBlockRulesResponseAccountBlockedRulesType>,
+    pub status: Option<ListAccountLevelInboundResponseAccountBlockedRulesStatus>,
+    pub r#type: Option<ListExtensionLevelInboundResponseExtensionBlockedRulesType>,
 }
 
-crate::typed::string_enum! {
-    ListAccountLevelInboundBlockRulesResponseAccountBlockedRulesMatchType {
-        Prefix = "prefix",
-        PhoneNumber = "phoneNumber",
-        SmsShortCodes = "SMS-shortCodes",
-        CountryCode = "countryCode",
+impl<'de> serde::Deserialize<'de> for ListAccountLevelInboundBlockResponseAccountBlockedRules {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAccountLevelInboundBlockResponseAccountBlockedRules;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAccountLevelInboundBlockResponseAccountBlockedRules, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "blocked_number" => v0 = map.next_value()?,
+                        "comment" => v1 = map.next_value()?,
+                        "country" => v2 = map.next_value()?,
+                        "id" => v3 = map.next_value()?,
+                        "match_type" => v4 = map.next_value()?,
+                        "phone_number" => v5 = map.next_value()?,
+                        "status" => v6 = map.next_value()?,
+                        "type" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAccountLevelInboundBlockResponseAccountBlockedRules {
+                    blocked_number: v0,
+                    comment: v1,
+                    country: v2,
+                    id: v3,
+                    match_type: v4,
+                    phone_number: v5,
+                    status: v6,
+                    r#type: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    ListAccountLevelInboundBlockRulesResponseAccountBlockedRulesStatus {
+    response ListAccountLevelInboundResponseAccountBlockedRulesStatus {
         Active = "active",
         Inactive = "inactive",
     }
 }
 
 crate::typed::string_enum! {
-    ListAccountLevelInboundBlockRulesResponseAccountBlockedRulesType {
-        BlockForOtherReasons = "block_for_other_reasons",
-        BlockAsThreat = "block_as_threat",
-    }
-}
-
-crate::typed::string_enum! {
-    ListAccountLevelInboundBlockRulesMatchType {
-        Prefix = "prefix",
-        PhoneNumber = "phoneNumber",
-        SmsShortCodes = "SMS-shortCodes",
-        CountryCode = "countryCode",
-    }
-}
-
-crate::typed::string_enum! {
-    ListAccountLevelInboundBlockRulesType {
-        BlockForOtherReasons = "block_for_other_reasons",
-        BlockAsThreat = "block_as_threat",
-    }
-}
-
-crate::typed::string_enum! {
-    ListAccountLevelInboundBlockRulesStatus {
+    request ListAccountLevelInboundBlockRulesStatus {
         Active = "active",
         Inactive = "inactive",
     }
@@ -462,19 +693,20 @@ pub struct ListAccountLevelInboundBlockRules {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub match_type: Option<ListAccountLevelInboundBlockRulesMatchType>,
+    pub match_type: Option<ListExtensionLevelInboundBlockRulesMatchType>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<ListAccountLevelInboundBlockRulesType>,
+    pub r#type: Option<ListExtensionLevelInboundBlockRulesType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ListAccountLevelInboundBlockRulesStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
 impl ListAccountLevelInboundBlockRules {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             keyword: None,
@@ -495,44 +727,38 @@ impl crate::typed::Endpoint for ListAccountLevelInboundBlockRules {
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AddAccountLevelInboundBlockRulesBody {
+    /// At most 50 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked_number: Option<String>,
+    /// At most 50 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    pub match_type: AddAccountLevelInboundBlockRulesBodyMatchType,
-    pub status: AddAccountLevelInboundBlockRulesBodyStatus,
-    pub r#type: AddAccountLevelInboundBlockRulesBodyType,
+    pub match_type: ListExtensionLevelInboundBlockRulesMatchType,
+    pub status: ListAccountLevelInboundBlockRulesStatus,
+    pub r#type: ListExtensionLevelInboundBlockRulesType,
 }
 
-crate::typed::string_enum! {
-    AddAccountLevelInboundBlockRulesBodyMatchType {
-        Prefix = "prefix",
-        PhoneNumber = "phoneNumber",
-        SmsShortCodes = "SMS-shortCodes",
-        CountryCode = "countryCode",
+impl AddAccountLevelInboundBlockRulesBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        match_type: ListExtensionLevelInboundBlockRulesMatchType,
+        status: ListAccountLevelInboundBlockRulesStatus,
+        r#type: ListExtensionLevelInboundBlockRulesType,
+    ) -> Self {
+        Self {
+            blocked_number: None,
+            comment: None,
+            country: None,
+            match_type,
+            status,
+            r#type,
+        }
     }
 }
 
-crate::typed::string_enum! {
-    AddAccountLevelInboundBlockRulesBodyStatus {
-        Active = "active",
-        Inactive = "inactive",
-    }
-}
-
-crate::typed::string_enum! {
-    AddAccountLevelInboundBlockRulesBodyType {
-        BlockForOtherReasons = "block_for_other_reasons",
-        BlockAsThreat = "block_as_threat",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddAccountLevelInboundBlockRulesResponse {
-    pub id: Option<String>,
-}
+pub type AddAccountLevelInboundBlockRulesResponse = AddExtensiontLevelInboundBlockRulesResponse;
 
 /// Add an account's inbound block rule
 ///
@@ -543,16 +769,21 @@ pub struct AddAccountLevelInboundBlockRulesResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Inbound-Blocked-List/POST/phone/inbound_blocked/rules>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddAccountLevelInboundBlockRules {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<AddAccountLevelInboundBlockRulesBody>,
+    pub body: AddAccountLevelInboundBlockRulesBody,
 }
 
 impl AddAccountLevelInboundBlockRules {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { body: None }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(
+        match_type: ListExtensionLevelInboundBlockRulesMatchType,
+        status: ListAccountLevelInboundBlockRulesStatus,
+        body_type: ListExtensionLevelInboundBlockRulesType,
+    ) -> Self {
+        Self {
+            body: AddAccountLevelInboundBlockRulesBody::new(match_type, status, body_type),
+        }
     }
 }
 
@@ -570,32 +801,26 @@ pub struct UpdateAccountLevelInboundBlockRuleBody {
     pub comment: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    pub match_type: UpdateAccountLevelInboundBlockRuleBodyMatchType,
+    pub match_type: ListExtensionLevelInboundBlockRulesMatchType,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<UpdateAccountLevelInboundBlockRuleBodyStatus>,
-    pub r#type: UpdateAccountLevelInboundBlockRuleBodyType,
+    pub status: Option<ListAccountLevelInboundBlockRulesStatus>,
+    pub r#type: ListExtensionLevelInboundBlockRulesType,
 }
 
-crate::typed::string_enum! {
-    UpdateAccountLevelInboundBlockRuleBodyMatchType {
-        Prefix = "prefix",
-        PhoneNumber = "phoneNumber",
-        SmsShortCodes = "SMS-shortCodes",
-        CountryCode = "countryCode",
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateAccountLevelInboundBlockRuleBodyStatus {
-        Active = "active",
-        Inactive = "inactive",
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateAccountLevelInboundBlockRuleBodyType {
-        BlockForOtherReasons = "block_for_other_reasons",
-        BlockAsThreat = "block_as_threat",
+impl UpdateAccountLevelInboundBlockRuleBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        match_type: ListExtensionLevelInboundBlockRulesMatchType,
+        r#type: ListExtensionLevelInboundBlockRulesType,
+    ) -> Self {
+        Self {
+            blocked_number: None,
+            comment: None,
+            country: None,
+            match_type,
+            status: None,
+            r#type,
+        }
     }
 }
 
@@ -608,20 +833,24 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Inbound-Blocked-List/PATCH/phone/inbound_blocked/rules/{blockedRuleId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateAccountLevelInboundBlockRule {
+    /// Zoom's name: `blockedRuleId`.
     #[serde(rename = "blockedRuleId")]
     pub blocked_rule_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<UpdateAccountLevelInboundBlockRuleBody>,
+    pub body: UpdateAccountLevelInboundBlockRuleBody,
 }
 
 impl UpdateAccountLevelInboundBlockRule {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(blocked_rule_id: impl Into<String>) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(
+        blocked_rule_id: impl Into<String>,
+        match_type: ListExtensionLevelInboundBlockRulesMatchType,
+        body_type: ListExtensionLevelInboundBlockRulesType,
+    ) -> Self {
         Self {
             blocked_rule_id: blocked_rule_id.into(),
-            body: None,
+            body: UpdateAccountLevelInboundBlockRuleBody::new(match_type, body_type),
         }
     }
 }

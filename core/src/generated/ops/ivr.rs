@@ -8,51 +8,189 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetAutoReceptionistIvrResponse {
     pub allow_callers_to_navigate_ivr:
         Option<GetAutoReceptionistIvrResponseAllowCallersToNavigateIvr>,
     pub allow_dialing_by_extension: Option<bool>,
     pub audio_prompt: Option<GetAutoReceptionistIvrResponseAudioPrompt>,
     pub caller_enters_no_action: Option<GetAutoReceptionistIvrResponseCallerEntersNoAction>,
+    /// At most 50 items.
     pub key_actions: Option<Vec<GetAutoReceptionistIvrResponseKeyActions>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetAutoReceptionistIvrResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoReceptionistIvrResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoReceptionistIvrResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_callers_to_navigate_ivr" => v0 = map.next_value()?,
+                        "allow_dialing_by_extension" => v1 = map.next_value()?,
+                        "audio_prompt" => v2 = map.next_value()?,
+                        "caller_enters_no_action" => v3 = map.next_value()?,
+                        "key_actions" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoReceptionistIvrResponse {
+                    allow_callers_to_navigate_ivr: v0,
+                    allow_dialing_by_extension: v1,
+                    audio_prompt: v2,
+                    caller_enters_no_action: v3,
+                    key_actions: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetAutoReceptionistIvrResponseAllowCallersToNavigateIvr {
     pub enable: Option<bool>,
     pub voice_input_confidence_score:
-        Option<GetAutoReceptionistIvrResponseAllowCallersToNavigateIvrVoiceInputConfidenceScore>,
+        Option<GetAutoReceptionistIvrResponseVoiceInputConfidenceScore>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetAutoReceptionistIvrResponseAllowCallersToNavigateIvr {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoReceptionistIvrResponseAllowCallersToNavigateIvr;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoReceptionistIvrResponseAllowCallersToNavigateIvr, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "voice_input_confidence_score" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoReceptionistIvrResponseAllowCallersToNavigateIvr {
+                    enable: v0,
+                    voice_input_confidence_score: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetAutoReceptionistIvrResponseAllowCallersToNavigateIvrVoiceInputConfidenceScore {
+    response GetAutoReceptionistIvrResponseVoiceInputConfidenceScore {
         Low = "low",
         Medium = "medium",
         High = "high",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetAutoReceptionistIvrResponseAudioPrompt {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetAutoReceptionistIvrResponseAudioPrompt {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoReceptionistIvrResponseAudioPrompt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoReceptionistIvrResponseAudioPrompt, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoReceptionistIvrResponseAudioPrompt { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetAutoReceptionistIvrResponseCallerEntersNoAction {
     pub action: Option<i64>,
-    pub audio_prompt_repeat:
-        Option<GetAutoReceptionistIvrResponseCallerEntersNoActionAudioPromptRepeat>,
-    pub caller_no_input_timeout:
-        Option<GetAutoReceptionistIvrResponseCallerEntersNoActionCallerNoInputTimeout>,
-    pub forward_to: Option<GetAutoReceptionistIvrResponseCallerEntersNoActionForwardTo>,
-    pub voicemail_greeting:
-        Option<GetAutoReceptionistIvrResponseCallerEntersNoActionVoicemailGreeting>,
+    pub audio_prompt_repeat: Option<GetAutoResponseCallerEntersNoActionAudioPromptRepeat>,
+    pub caller_no_input_timeout: Option<GetAutoResponseCallerEntersNoActionCallerNoInputTimeout>,
+    pub forward_to: Option<GetAutoReceptionistResponseCallerEntersNoActionForwardTo>,
+    pub voicemail_greeting: Option<GetAutoReceptionistIvrResponseAudioPrompt>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetAutoReceptionistIvrResponseCallerEntersNoAction {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoReceptionistIvrResponseCallerEntersNoAction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoReceptionistIvrResponseCallerEntersNoAction, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "action" => v0 = map.next_value()?,
+                        "audio_prompt_repeat" => v1 = map.next_value()?,
+                        "caller_no_input_timeout" => v2 = map.next_value()?,
+                        "forward_to" => v3 = map.next_value()?,
+                        "voicemail_greeting" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoReceptionistIvrResponseCallerEntersNoAction {
+                    action: v0,
+                    audio_prompt_repeat: v1,
+                    caller_no_input_timeout: v2,
+                    forward_to: v3,
+                    voicemail_greeting: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    GetAutoReceptionistIvrResponseCallerEntersNoActionAudioPromptRepeat {
+    response GetAutoResponseCallerEntersNoActionAudioPromptRepeat {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -62,7 +200,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    GetAutoReceptionistIvrResponseCallerEntersNoActionCallerNoInputTimeout {
+    response GetAutoResponseCallerEntersNoActionCallerNoInputTimeout {
         V3 = 3,
         V4 = 4,
         V5 = 5,
@@ -79,8 +217,8 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistIvrResponseCallerEntersNoActionForwardTo {
+#[derive(Debug, Clone)]
+pub struct GetAutoReceptionistResponseCallerEntersNoActionForwardTo {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
     pub extension_number: Option<String>,
@@ -93,42 +231,109 @@ pub struct GetAutoReceptionistIvrResponseCallerEntersNoActionForwardTo {
     pub zva_receptionist_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistIvrResponseCallerEntersNoActionVoicemailGreeting {
-    pub id: Option<String>,
-    pub name: Option<String>,
+impl<'de> serde::Deserialize<'de> for GetAutoReceptionistResponseCallerEntersNoActionForwardTo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoReceptionistResponseCallerEntersNoActionForwardTo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoReceptionistResponseCallerEntersNoActionForwardTo, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "extension_id" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "external_contact_id" => v3 = map.next_value()?,
+                        "id" => v4 = map.next_value()?,
+                        "partner_contact_center_id" => v5 = map.next_value()?,
+                        "phone_number" => v6 = map.next_value()?,
+                        "teams_app_id" => v7 = map.next_value()?,
+                        "third_party_agent_id" => v8 = map.next_value()?,
+                        "zva_receptionist_id" => v9 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoReceptionistResponseCallerEntersNoActionForwardTo {
+                    display_name: v0,
+                    extension_id: v1,
+                    extension_number: v2,
+                    external_contact_id: v3,
+                    id: v4,
+                    partner_contact_center_id: v5,
+                    phone_number: v6,
+                    teams_app_id: v7,
+                    third_party_agent_id: v8,
+                    zva_receptionist_id: v9,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetAutoReceptionistIvrResponseKeyActions {
     pub action: Option<i64>,
     pub key: Option<String>,
-    pub target: Option<GetAutoReceptionistIvrResponseKeyActionsTarget>,
-    pub voicemail_greeting: Option<GetAutoReceptionistIvrResponseKeyActionsVoicemailGreeting>,
+    pub target: Option<GetAutoReceptionistResponseCallerEntersNoActionForwardTo>,
+    pub voicemail_greeting: Option<GetAutoReceptionistIvrResponseAudioPrompt>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistIvrResponseKeyActionsTarget {
-    pub display_name: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<String>,
-    pub external_contact_id: Option<String>,
-    pub id: Option<String>,
-    pub partner_contact_center_id: Option<String>,
-    pub phone_number: Option<String>,
-    pub teams_app_id: Option<String>,
-    pub third_party_agent_id: Option<String>,
-    pub zva_receptionist_id: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAutoReceptionistIvrResponseKeyActionsVoicemailGreeting {
-    pub id: Option<String>,
-    pub name: Option<String>,
+impl<'de> serde::Deserialize<'de> for GetAutoReceptionistIvrResponseKeyActions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAutoReceptionistIvrResponseKeyActions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAutoReceptionistIvrResponseKeyActions, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "action" => v0 = map.next_value()?,
+                        "key" => v1 = map.next_value()?,
+                        "target" => v2 = map.next_value()?,
+                        "voicemail_greeting" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAutoReceptionistIvrResponseKeyActions {
+                    action: v0,
+                    key: v1,
+                    target: v2,
+                    voicemail_greeting: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetAutoReceptionistIvrHoursType {
+    request GetAutoReceptionistIvrHoursType {
         BusinessHours = "business_hours",
         ClosedHours = "closed_hours",
         HolidayHours = "holiday_hours",
@@ -145,8 +350,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/IVR/GET/phone/auto_receptionists/{autoReceptionistId}/ivr>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetAutoReceptionistIvr {
+    /// Zoom's name: `autoReceptionistId`.
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -158,7 +364,7 @@ pub struct GetAutoReceptionistIvr {
 }
 
 impl GetAutoReceptionistIvr {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(auto_receptionist_id: impl Into<String>) -> Self {
         Self {
             auto_receptionist_id: auto_receptionist_id.into(),
@@ -191,7 +397,7 @@ pub struct UpdateAutoReceptionistIvrBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holiday_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hours_type: Option<UpdateAutoReceptionistIvrBodyHoursType>,
+    pub hours_type: Option<GetAutoReceptionistIvrHoursType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_action: Option<UpdateAutoReceptionistIvrBodyKeyAction>,
 }
@@ -202,11 +408,11 @@ pub struct UpdateAutoReceptionistIvrBodyAllowCallersToNavigateIvr {
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_input_confidence_score:
-        Option<UpdateAutoReceptionistIvrBodyAllowCallersToNavigateIvrVoiceInputConfidenceScore>,
+        Option<UpdateAutoReceptionistIvrBodyVoiceInputConfidenceScore>,
 }
 
 crate::typed::string_enum! {
-    UpdateAutoReceptionistIvrBodyAllowCallersToNavigateIvrVoiceInputConfidenceScore {
+    request UpdateAutoReceptionistIvrBodyVoiceInputConfidenceScore {
         Low = "low",
         Medium = "medium",
         High = "high",
@@ -218,11 +424,9 @@ pub struct UpdateAutoReceptionistIvrBodyCallerEntersNoAction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_prompt_repeat:
-        Option<UpdateAutoReceptionistIvrBodyCallerEntersNoActionAudioPromptRepeat>,
+    pub audio_prompt_repeat: Option<UpdateAutoBodyCallerEntersNoActionAudioPromptRepeat>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub caller_no_input_timeout:
-        Option<UpdateAutoReceptionistIvrBodyCallerEntersNoActionCallerNoInputTimeout>,
+    pub caller_no_input_timeout: Option<UpdateAutoBodyCallerEntersNoActionCallerNoInputTimeout>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forward_to: Option<UpdateAutoReceptionistIvrBodyCallerEntersNoActionForwardTo>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -232,7 +436,7 @@ pub struct UpdateAutoReceptionistIvrBodyCallerEntersNoAction {
 }
 
 crate::typed::int_enum! {
-    UpdateAutoReceptionistIvrBodyCallerEntersNoActionAudioPromptRepeat {
+    request UpdateAutoBodyCallerEntersNoActionAudioPromptRepeat {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -242,7 +446,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    UpdateAutoReceptionistIvrBodyCallerEntersNoActionCallerNoInputTimeout {
+    request UpdateAutoBodyCallerEntersNoActionCallerNoInputTimeout {
         V3 = 3,
         V4 = 4,
         V5 = 5,
@@ -273,15 +477,6 @@ pub struct UpdateAutoReceptionistIvrBodyCallerEntersNoActionForwardTo {
     pub third_party_agent_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zva_receptionist_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    UpdateAutoReceptionistIvrBodyHoursType {
-        BusinessHours = "business_hours",
-        ClosedHours = "closed_hours",
-        HolidayHours = "holiday_hours",
-        BreakHours = "break_hours",
-    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -323,8 +518,9 @@ pub struct UpdateAutoReceptionistIvrBodyKeyActionTarget {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/IVR/PATCH/phone/auto_receptionists/{autoReceptionistId}/ivr>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateAutoReceptionistIvr {
+    /// Zoom's name: `autoReceptionistId`.
     #[serde(rename = "autoReceptionistId")]
     pub auto_receptionist_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -332,7 +528,7 @@ pub struct UpdateAutoReceptionistIvr {
 }
 
 impl UpdateAutoReceptionistIvr {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(auto_receptionist_id: impl Into<String>) -> Self {
         Self {
             auto_receptionist_id: auto_receptionist_id.into(),

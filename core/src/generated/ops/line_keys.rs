@@ -8,12 +8,38 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListLineKeySettingResponse {
     pub line_keys: Option<Vec<ListLineKeySettingResponseLineKeys>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListLineKeySettingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListLineKeySettingResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListLineKeySettingResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "line_keys" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListLineKeySettingResponse { line_keys: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListLineKeySettingResponseLineKeys {
     pub alias: Option<String>,
     pub index: Option<i64>,
@@ -23,7 +49,50 @@ pub struct ListLineKeySettingResponseLineKeys {
     pub r#type: Option<ListLineKeySettingResponseLineKeysType>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListLineKeySettingResponseLineKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListLineKeySettingResponseLineKeys;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListLineKeySettingResponseLineKeys, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "alias" => v0 = map.next_value()?,
+                        "index" => v1 = map.next_value()?,
+                        "key_assignment" => v2 = map.next_value()?,
+                        "line_key_id" => v3 = map.next_value()?,
+                        "outbound_caller_id" => v4 = map.next_value()?,
+                        "type" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListLineKeySettingResponseLineKeys {
+                    alias: v0,
+                    index: v1,
+                    key_assignment: v2,
+                    line_key_id: v3,
+                    outbound_caller_id: v4,
+                    r#type: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListLineKeySettingResponseLineKeysKeyAssignment {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -33,8 +102,51 @@ pub struct ListLineKeySettingResponseLineKeysKeyAssignment {
     pub speed_dial_number: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListLineKeySettingResponseLineKeysKeyAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListLineKeySettingResponseLineKeysKeyAssignment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListLineKeySettingResponseLineKeysKeyAssignment, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "extension_id" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "phone_number" => v3 = map.next_value()?,
+                        "retrieval_code" => v4 = map.next_value()?,
+                        "speed_dial_number" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListLineKeySettingResponseLineKeysKeyAssignment {
+                    display_name: v0,
+                    extension_id: v1,
+                    extension_number: v2,
+                    phone_number: v3,
+                    retrieval_code: v4,
+                    speed_dial_number: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListLineKeySettingResponseLineKeysType {
+    response ListLineKeySettingResponseLineKeysType {
         Line = "line",
         Blf = "blf",
         SpeedDial = "speed_dial",
@@ -53,14 +165,15 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Line-Keys/GET/phone/extension/{extensionId}/line_keys>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ListLineKeySetting {
+    /// Zoom's name: `extensionId`.
     #[serde(rename = "extensionId")]
     pub extension_id: String,
 }
 
 impl ListLineKeySetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(extension_id: impl Into<String>) -> Self {
         Self {
             extension_id: extension_id.into(),
@@ -107,7 +220,7 @@ pub struct BatchUpdateLineKeySettingBodyLineKeysKeyAssignment {
 }
 
 crate::typed::string_enum! {
-    BatchUpdateLineKeySettingBodyLineKeysType {
+    request BatchUpdateLineKeySettingBodyLineKeysType {
         Line = "line",
         Blf = "blf",
         SpeedDial = "speed_dial",
@@ -126,8 +239,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Line-Keys/PATCH/phone/extension/{extensionId}/line_keys>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct BatchUpdateLineKeySetting {
+    /// Zoom's name: `extensionId`.
     #[serde(rename = "extensionId")]
     pub extension_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -135,7 +249,7 @@ pub struct BatchUpdateLineKeySetting {
 }
 
 impl BatchUpdateLineKeySetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(extension_id: impl Into<String>) -> Self {
         Self {
             extension_id: extension_id.into(),
@@ -159,16 +273,18 @@ impl crate::typed::Endpoint for BatchUpdateLineKeySetting {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Line-Keys/DELETE/phone/extension/{extensionId}/line_keys/{lineKeyId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteLineKey {
+    /// Zoom's name: `extensionId`.
     #[serde(rename = "extensionId")]
     pub extension_id: String,
+    /// Zoom's name: `lineKeyId`.
     #[serde(rename = "lineKeyId")]
     pub line_key_id: String,
 }
 
 impl DeleteLineKey {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(extension_id: impl Into<String>, line_key_id: impl Into<String>) -> Self {
         Self {
             extension_id: extension_id.into(),

@@ -5,97 +5,191 @@
 //! [`build_typed`](crate::typed::build_typed) and read the answer with
 //! [`parse_typed`](crate::typed::parse_typed).
 
-/// `Accounts`: 4 operations.
+/// `Accounts`: 4 operations (feature `typed-accounts`).
+#[cfg(feature = "typed-accounts")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-accounts")))]
 pub mod accounts;
-/// `Alerts`: 5 operations.
+/// `Alerts`: 5 operations (feature `typed-alerts`).
+#[cfg(feature = "typed-alerts")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-alerts")))]
 pub mod alerts;
-/// `Audio Library`: 6 operations.
+/// `Audio Library`: 6 operations (feature `typed-audio-library`).
+#[cfg(feature = "typed-audio-library")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-audio-library")))]
 pub mod audio_library;
-/// `Auto Receptionists`: 19 operations.
+/// `Auto Receptionists`: 19 operations (feature `typed-auto-receptionists`).
+#[cfg(feature = "typed-auto-receptionists")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-auto-receptionists")))]
 pub mod auto_receptionists;
-/// `Billing Account`: 2 operations.
+/// `Billing Account`: 2 operations (feature `typed-billing-account`).
+#[cfg(feature = "typed-billing-account")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-billing-account")))]
 pub mod billing_account;
-/// `Blocked List`: 5 operations.
+/// `Blocked List`: 5 operations (feature `typed-blocked-list`).
+#[cfg(feature = "typed-blocked-list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-blocked-list")))]
 pub mod blocked_list;
-/// `Call Handling`: 4 operations.
+/// `Call Handling`: 4 operations (feature `typed-call-handling`).
+#[cfg(feature = "typed-call-handling")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-call-handling")))]
 pub mod call_handling;
-/// `Call Logs`: 15 operations.
+/// `Call Logs`: 15 operations (feature `typed-call-logs`).
+#[cfg(feature = "typed-call-logs")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-call-logs")))]
 pub mod call_logs;
-/// `Call Queues`: 32 operations.
+/// `Call Queues`: 32 operations (feature `typed-call-queues`).
+#[cfg(feature = "typed-call-queues")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-call-queues")))]
 pub mod call_queues;
-/// `Carrier Reseller`: 4 operations.
+/// `Carrier Reseller`: 4 operations (feature `typed-carrier-reseller`).
+#[cfg(feature = "typed-carrier-reseller")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-carrier-reseller")))]
 pub mod carrier_reseller;
-/// `Common Areas`: 19 operations.
+/// `Common Areas`: 19 operations (feature `typed-common-areas`).
+#[cfg(feature = "typed-common-areas")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-common-areas")))]
 pub mod common_areas;
-/// `Dashboard`: 11 operations.
+/// `Dashboard`: 11 operations (feature `typed-dashboard`).
+#[cfg(feature = "typed-dashboard")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-dashboard")))]
 pub mod dashboard;
-/// `Device Line Keys`: 2 operations.
+/// `Device Line Keys`: 2 operations (feature `typed-device-line-keys`).
+#[cfg(feature = "typed-device-line-keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-device-line-keys")))]
 pub mod device_line_keys;
-/// `Dial by Name Directory`: 6 operations.
+/// `Dial by Name Directory`: 6 operations (feature `typed-dial-by-name-directory`).
+#[cfg(feature = "typed-dial-by-name-directory")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-dial-by-name-directory")))]
 pub mod dial_by_name_directory;
-/// `Emergency Addresses`: 5 operations.
+/// `Emergency Addresses`: 5 operations (feature `typed-emergency-addresses`).
+#[cfg(feature = "typed-emergency-addresses")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-emergency-addresses")))]
 pub mod emergency_addresses;
-/// `Emergency Service Locations`: 6 operations.
+/// `Emergency Service Locations`: 6 operations (feature `typed-emergency-service-locations`).
+#[cfg(feature = "typed-emergency-service-locations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-emergency-service-locations")))]
 pub mod emergency_service_locations;
-/// `External Contacts`: 5 operations.
+/// `External Contacts`: 5 operations (feature `typed-external-contacts`).
+#[cfg(feature = "typed-external-contacts")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-external-contacts")))]
 pub mod external_contacts;
-/// `Fax`: 8 operations.
+/// `Fax`: 8 operations (feature `typed-fax`).
+#[cfg(feature = "typed-fax")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-fax")))]
 pub mod fax;
-/// `Firmware Update Rules`: 6 operations.
+/// `Firmware Update Rules`: 6 operations (feature `typed-firmware-update-rules`).
+#[cfg(feature = "typed-firmware-update-rules")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-firmware-update-rules")))]
 pub mod firmware_update_rules;
-/// `Group Call Pickup`: 8 operations.
+/// `Group Call Pickup`: 8 operations (feature `typed-group-call-pickup`).
+#[cfg(feature = "typed-group-call-pickup")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-group-call-pickup")))]
 pub mod group_call_pickup;
-/// `Groups`: 3 operations.
+/// `Groups`: 3 operations (feature `typed-groups`).
+#[cfg(feature = "typed-groups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-groups")))]
 pub mod groups;
-/// `Inbound Blocked List`: 10 operations.
+/// `Inbound Blocked List`: 10 operations (feature `typed-inbound-blocked-list`).
+#[cfg(feature = "typed-inbound-blocked-list")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-inbound-blocked-list")))]
 pub mod inbound_blocked_list;
-/// `IVR`: 2 operations.
+/// `IVR`: 2 operations (feature `typed-ivr`).
+#[cfg(feature = "typed-ivr")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-ivr")))]
 pub mod ivr;
-/// `Line Keys`: 3 operations.
+/// `Line Keys`: 3 operations (feature `typed-line-keys`).
+#[cfg(feature = "typed-line-keys")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-line-keys")))]
 pub mod line_keys;
-/// `Monitoring Groups`: 9 operations.
+/// `Monitoring Groups`: 9 operations (feature `typed-monitoring-groups`).
+#[cfg(feature = "typed-monitoring-groups")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-monitoring-groups")))]
 pub mod monitoring_groups;
-/// `Outbound Calling`: 24 operations.
+/// `Outbound Calling`: 24 operations (feature `typed-outbound-calling`).
+#[cfg(feature = "typed-outbound-calling")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-outbound-calling")))]
 pub mod outbound_calling;
-/// `Phone Devices`: 11 operations.
+/// `Phone Devices`: 11 operations (feature `typed-phone-devices`).
+#[cfg(feature = "typed-phone-devices")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-phone-devices")))]
 pub mod phone_devices;
-/// `Phone Numbers`: 8 operations.
+/// `Phone Numbers`: 8 operations (feature `typed-phone-numbers`).
+#[cfg(feature = "typed-phone-numbers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-phone-numbers")))]
 pub mod phone_numbers;
-/// `Phone Plans`: 2 operations.
+/// `Phone Plans`: 2 operations (feature `typed-phone-plans`).
+#[cfg(feature = "typed-phone-plans")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-phone-plans")))]
 pub mod phone_plans;
-/// `Phone Roles`: 11 operations.
+/// `Phone Roles`: 11 operations (feature `typed-phone-roles`).
+#[cfg(feature = "typed-phone-roles")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-phone-roles")))]
 pub mod phone_roles;
-/// `Private Directory`: 4 operations.
+/// `Private Directory`: 4 operations (feature `typed-private-directory`).
+#[cfg(feature = "typed-private-directory")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-private-directory")))]
 pub mod private_directory;
-/// `Provider Exchange`: 5 operations.
+/// `Provider Exchange`: 5 operations (feature `typed-provider-exchange`).
+#[cfg(feature = "typed-provider-exchange")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-provider-exchange")))]
 pub mod provider_exchange;
-/// `Provision Templates`: 5 operations.
+/// `Provision Templates`: 5 operations (feature `typed-provision-templates`).
+#[cfg(feature = "typed-provision-templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-provision-templates")))]
 pub mod provision_templates;
-/// `Recordings`: 9 operations.
+/// `Recordings`: 9 operations (feature `typed-recordings`).
+#[cfg(feature = "typed-recordings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-recordings")))]
 pub mod recordings;
-/// `Reports`: 4 operations.
+/// `Reports`: 4 operations (feature `typed-reports`).
+#[cfg(feature = "typed-reports")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-reports")))]
 pub mod reports;
-/// `Routing Rules`: 5 operations.
+/// `Routing Rules`: 5 operations (feature `typed-routing-rules`).
+#[cfg(feature = "typed-routing-rules")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-routing-rules")))]
 pub mod routing_rules;
-/// `Setting Templates`: 4 operations.
+/// `Setting Templates`: 4 operations (feature `typed-setting-templates`).
+#[cfg(feature = "typed-setting-templates")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-setting-templates")))]
 pub mod setting_templates;
-/// `Settings`: 8 operations.
+/// `Settings`: 8 operations (feature `typed-settings`).
+#[cfg(feature = "typed-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-settings")))]
 pub mod settings;
-/// `Shared Line Appearance`: 1 operations.
+/// `Shared Line Appearance`: 1 operations (feature `typed-shared-line-appearance`).
+#[cfg(feature = "typed-shared-line-appearance")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-shared-line-appearance")))]
 pub mod shared_line_appearance;
-/// `Shared Line Group`: 22 operations.
+/// `Shared Line Group`: 22 operations (feature `typed-shared-line-group`).
+#[cfg(feature = "typed-shared-line-group")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-shared-line-group")))]
 pub mod shared_line_group;
-/// `Sites`: 12 operations.
+/// `Sites`: 12 operations (feature `typed-sites`).
+#[cfg(feature = "typed-sites")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-sites")))]
 pub mod sites;
-/// `SMS`: 7 operations.
+/// `SMS`: 7 operations (feature `typed-sms`).
+#[cfg(feature = "typed-sms")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-sms")))]
 pub mod sms;
-/// `SMS Campaign`: 7 operations.
+/// `SMS Campaign`: 7 operations (feature `typed-sms-campaign`).
+#[cfg(feature = "typed-sms-campaign")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-sms-campaign")))]
 pub mod sms_campaign;
-/// `SMS Consent`: 1 operations.
+/// `SMS Consent`: 1 operations (feature `typed-sms-consent`).
+#[cfg(feature = "typed-sms-consent")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-sms-consent")))]
 pub mod sms_consent;
-/// `Users`: 24 operations.
+/// `Users`: 24 operations (feature `typed-users`).
+#[cfg(feature = "typed-users")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-users")))]
 pub mod users;
-/// `Voicemails`: 8 operations.
+/// `Voicemails`: 8 operations (feature `typed-voicemails`).
+#[cfg(feature = "typed-voicemails")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-voicemails")))]
 pub mod voicemails;
-/// `Zoom Rooms`: 10 operations.
+/// `Zoom Rooms`: 10 operations (feature `typed-zoom-rooms`).
+#[cfg(feature = "typed-zoom-rooms")]
+#[cfg_attr(docsrs, doc(cfg(feature = "typed-zoom-rooms")))]
 pub mod zoom_rooms;

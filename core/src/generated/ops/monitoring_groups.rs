@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListMonitoringGroupResponse {
     pub monitoring_groups: Option<Vec<ListMonitoringGroupResponseMonitoringGroups>>,
     pub next_page_token: Option<String>,
@@ -16,21 +16,107 @@ pub struct ListMonitoringGroupResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListMonitoringGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListMonitoringGroupResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListMonitoringGroupResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "monitoring_groups" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListMonitoringGroupResponse {
+                    monitoring_groups: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListMonitoringGroupResponseMonitoringGroups {
     pub id: Option<String>,
     pub monitor_members_count: Option<i64>,
     pub monitored_members_count: Option<i64>,
     pub monitoring_privileges:
-        Option<Vec<ListMonitoringGroupResponseMonitoringGroupsMonitoringPrivileges>>,
+        Option<Vec<ListMonitoringResponseMonitoringGroupsMonitoringPrivileges>>,
     pub name: Option<String>,
     pub prompt: Option<bool>,
     pub site: Option<ListMonitoringGroupResponseMonitoringGroupsSite>,
     pub r#type: Option<ListMonitoringGroupResponseMonitoringGroupsType>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListMonitoringGroupResponseMonitoringGroups {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListMonitoringGroupResponseMonitoringGroups;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListMonitoringGroupResponseMonitoringGroups, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "monitor_members_count" => v1 = map.next_value()?,
+                        "monitored_members_count" => v2 = map.next_value()?,
+                        "monitoring_privileges" => v3 = map.next_value()?,
+                        "name" => v4 = map.next_value()?,
+                        "prompt" => v5 = map.next_value()?,
+                        "site" => v6 = map.next_value()?,
+                        "type" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListMonitoringGroupResponseMonitoringGroups {
+                    id: v0,
+                    monitor_members_count: v1,
+                    monitored_members_count: v2,
+                    monitoring_privileges: v3,
+                    name: v4,
+                    prompt: v5,
+                    site: v6,
+                    r#type: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListMonitoringGroupResponseMonitoringGroupsMonitoringPrivileges {
+    response ListMonitoringResponseMonitoringGroupsMonitoringPrivileges {
         Listen = "listen",
         Whisper = "whisper",
         Barge = "barge",
@@ -38,14 +124,42 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListMonitoringGroupResponseMonitoringGroupsSite {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListMonitoringGroupResponseMonitoringGroupsSite {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListMonitoringGroupResponseMonitoringGroupsSite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListMonitoringGroupResponseMonitoringGroupsSite, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListMonitoringGroupResponseMonitoringGroupsSite { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    ListMonitoringGroupResponseMonitoringGroupsType {
+    response ListMonitoringGroupResponseMonitoringGroupsType {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -54,7 +168,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    ListMonitoringGroupType {
+    request ListMonitoringGroupType {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -85,7 +199,7 @@ pub struct ListMonitoringGroup {
 }
 
 impl ListMonitoringGroup {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             r#type: None,
@@ -113,11 +227,11 @@ pub struct CreateMonitoringGroupBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<CreateMonitoringGroupBodyType>,
+    pub r#type: Option<ListMonitoringGroupType>,
 }
 
 crate::typed::string_enum! {
-    CreateMonitoringGroupBodyMonitoringPrivileges {
+    request CreateMonitoringGroupBodyMonitoringPrivileges {
         Listen = "listen",
         Whisper = "whisper",
         Barge = "barge",
@@ -125,20 +239,7 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::int_enum! {
-    CreateMonitoringGroupBodyType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct CreateMonitoringGroupResponse {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
+pub type CreateMonitoringGroupResponse = ListMonitoringGroupResponseMonitoringGroupsSite;
 
 /// Create a monitoring group
 ///
@@ -156,7 +257,7 @@ pub struct CreateMonitoringGroup {
 }
 
 impl CreateMonitoringGroup {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self { body: None }
     }
@@ -177,14 +278,15 @@ impl crate::typed::Endpoint for CreateMonitoringGroup {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Monitoring-Groups/DELETE/phone/monitoring_groups/{monitoringGroupId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteMonitoringGroup {
+    /// Zoom's name: `monitoringGroupId`.
     #[serde(rename = "monitoringGroupId")]
     pub monitoring_group_id: String,
 }
 
 impl DeleteMonitoringGroup {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(monitoring_group_id: impl Into<String>) -> Self {
         Self {
             monitoring_group_id: monitoring_group_id.into(),
@@ -198,41 +300,7 @@ impl crate::typed::Endpoint for DeleteMonitoringGroup {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetMonitoringGroupByIdResponse {
-    pub id: Option<String>,
-    pub monitor_members_count: Option<i64>,
-    pub monitored_members_count: Option<i64>,
-    pub monitoring_privileges: Option<Vec<GetMonitoringGroupByIdResponseMonitoringPrivileges>>,
-    pub name: Option<String>,
-    pub prompt: Option<bool>,
-    pub site: Option<GetMonitoringGroupByIdResponseSite>,
-    pub r#type: Option<GetMonitoringGroupByIdResponseType>,
-}
-
-crate::typed::string_enum! {
-    GetMonitoringGroupByIdResponseMonitoringPrivileges {
-        Listen = "listen",
-        Whisper = "whisper",
-        Barge = "barge",
-        TakeOver = "take_over",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetMonitoringGroupByIdResponseSite {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-crate::typed::int_enum! {
-    GetMonitoringGroupByIdResponseType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-    }
-}
+pub type GetMonitoringGroupByIdResponse = ListMonitoringGroupResponseMonitoringGroups;
 
 /// Get monitoring group by ID
 ///
@@ -243,14 +311,15 @@ crate::typed::int_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Monitoring-Groups/GET/phone/monitoring_groups/{monitoringGroupId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetMonitoringGroupById {
+    /// Zoom's name: `monitoringGroupId`.
     #[serde(rename = "monitoringGroupId")]
     pub monitoring_group_id: String,
 }
 
 impl GetMonitoringGroupById {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(monitoring_group_id: impl Into<String>) -> Self {
         Self {
             monitoring_group_id: monitoring_group_id.into(),
@@ -267,22 +336,13 @@ impl crate::typed::Endpoint for GetMonitoringGroupById {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateMonitoringGroupBody {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub monitoring_privileges: Option<Vec<UpdateMonitoringGroupBodyMonitoringPrivileges>>,
+    pub monitoring_privileges: Option<Vec<CreateMonitoringGroupBodyMonitoringPrivileges>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    UpdateMonitoringGroupBodyMonitoringPrivileges {
-        Listen = "listen",
-        Whisper = "whisper",
-        Barge = "barge",
-        TakeOver = "take_over",
-    }
 }
 
 /// Update a monitoring group
@@ -294,8 +354,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Monitoring-Groups/PATCH/phone/monitoring_groups/{monitoringGroupId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateMonitoringGroup {
+    /// Zoom's name: `monitoringGroupId`.
     #[serde(rename = "monitoringGroupId")]
     pub monitoring_group_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -303,7 +364,7 @@ pub struct UpdateMonitoringGroup {
 }
 
 impl UpdateMonitoringGroup {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(monitoring_group_id: impl Into<String>) -> Self {
         Self {
             monitoring_group_id: monitoring_group_id.into(),
@@ -319,7 +380,7 @@ impl crate::typed::Endpoint for UpdateMonitoringGroup {
 }
 
 crate::typed::string_enum! {
-    RemoveMembersMemberType {
+    request RemoveMembersMemberType {
         Monitor = "monitor",
         Monitored = "monitored",
     }
@@ -336,13 +397,14 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Monitoring-Groups/DELETE/phone/monitoring_groups/{monitoringGroupId}/monitor_members>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RemoveMembers {
+    /// Zoom's name: `monitoringGroupId`.
     #[serde(rename = "monitoringGroupId")]
     pub monitoring_group_id: String,
     pub member_type: RemoveMembersMemberType,
 }
 
 impl RemoveMembers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         monitoring_group_id: impl Into<String>,
         member_type: RemoveMembersMemberType,
@@ -360,7 +422,7 @@ impl crate::typed::Endpoint for RemoveMembers {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListMembersResponse {
     pub members: Option<Vec<ListMembersResponseMembers>>,
     pub next_page_token: Option<String>,
@@ -368,7 +430,44 @@ pub struct ListMembersResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListMembersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListMembersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListMembersResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "members" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListMembersResponse {
+                    members: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListMembersResponseMembers {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -376,19 +475,49 @@ pub struct ListMembersResponseMembers {
     pub extension_type: Option<ListMembersResponseMembersExtensionType>,
 }
 
-crate::typed::string_enum! {
-    ListMembersResponseMembersExtensionType {
-        User = "user",
-        CallQueue = "call_queue",
-        SharedLineGroup = "shared_line_group",
-        CommonAreaPhone = "common_area_phone",
+impl<'de> serde::Deserialize<'de> for ListMembersResponseMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListMembersResponseMembers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListMembersResponseMembers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "extension_id" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "extension_type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListMembersResponseMembers {
+                    display_name: v0,
+                    extension_id: v1,
+                    extension_number: v2,
+                    extension_type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    ListMembersMemberType {
-        Monitor = "monitor",
-        Monitored = "monitored",
+    response ListMembersResponseMembersExtensionType {
+        User = "user",
+        CallQueue = "call_queue",
+        SharedLineGroup = "shared_line_group",
+        CommonAreaPhone = "common_area_phone",
     }
 }
 
@@ -404,9 +533,10 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Monitoring-Groups/GET/phone/monitoring_groups/{monitoringGroupId}/monitor_members>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ListMembers {
+    /// Zoom's name: `monitoringGroupId`.
     #[serde(rename = "monitoringGroupId")]
     pub monitoring_group_id: String,
-    pub member_type: ListMembersMemberType,
+    pub member_type: RemoveMembersMemberType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -414,8 +544,11 @@ pub struct ListMembers {
 }
 
 impl ListMembers {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(monitoring_group_id: impl Into<String>, member_type: ListMembersMemberType) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(
+        monitoring_group_id: impl Into<String>,
+        member_type: RemoveMembersMemberType,
+    ) -> Self {
         Self {
             monitoring_group_id: monitoring_group_id.into(),
             member_type,
@@ -433,13 +566,6 @@ impl crate::typed::Endpoint for ListMembers {
 
 pub type AddMembersResponse = serde_json::Value;
 
-crate::typed::string_enum! {
-    AddMembersMemberType {
-        Monitor = "monitor",
-        Monitored = "monitored",
-    }
-}
-
 /// Add members to a monitoring group
 ///
 /// `POST /phone/monitoring_groups/{monitoringGroupId}/monitor_members`
@@ -451,16 +577,20 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Monitoring-Groups/POST/phone/monitoring_groups/{monitoringGroupId}/monitor_members>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AddMembers {
+    /// Zoom's name: `monitoringGroupId`.
     #[serde(rename = "monitoringGroupId")]
     pub monitoring_group_id: String,
-    pub member_type: AddMembersMemberType,
+    pub member_type: RemoveMembersMemberType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<Vec<String>>,
 }
 
 impl AddMembers {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(monitoring_group_id: impl Into<String>, member_type: AddMembersMemberType) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(
+        monitoring_group_id: impl Into<String>,
+        member_type: RemoveMembersMemberType,
+    ) -> Self {
         Self {
             monitoring_group_id: monitoring_group_id.into(),
             member_type,
@@ -475,13 +605,6 @@ impl crate::typed::Endpoint for AddMembers {
     type Decoder = crate::typed::Json;
 }
 
-crate::typed::string_enum! {
-    RemoveMemberMemberType {
-        Monitor = "monitor",
-        Monitored = "monitored",
-    }
-}
-
 /// Remove a member from a monitoring group
 ///
 /// `DELETE /phone/monitoring_groups/{monitoringGroupId}/monitor_members/{memberExtensionId}`
@@ -491,18 +614,20 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Monitoring-Groups/DELETE/phone/monitoring_groups/{monitoringGroupId}/monitor_members/{memberExtensionId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct RemoveMember {
+    /// Zoom's name: `monitoringGroupId`.
     #[serde(rename = "monitoringGroupId")]
     pub monitoring_group_id: String,
+    /// Zoom's name: `memberExtensionId`.
     #[serde(rename = "memberExtensionId")]
     pub member_extension_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_type: Option<RemoveMemberMemberType>,
+    pub member_type: Option<RemoveMembersMemberType>,
 }
 
 impl RemoveMember {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         monitoring_group_id: impl Into<String>,
         member_extension_id: impl Into<String>,

@@ -8,25 +8,101 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCommonAreaOutboundCallingCountriesAndRegionsResponse {
-    pub countries_regions:
-        Option<Vec<GetCommonAreaOutboundCallingCountriesAndRegionsResponseCountriesRegions>>,
+    pub countries_regions: Option<Vec<GetCommonAreaOutboundCallingResponseCountriesRegions>>,
     pub next_page_token: Option<String>,
+    /// At most `300`.
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetCommonAreaOutboundCallingCountriesAndRegionsResponseCountriesRegions {
+impl<'de> serde::Deserialize<'de> for GetCommonAreaOutboundCallingCountriesAndRegionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCommonAreaOutboundCallingCountriesAndRegionsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCommonAreaOutboundCallingCountriesAndRegionsResponse, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "countries_regions" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCommonAreaOutboundCallingCountriesAndRegionsResponse {
+                    countries_regions: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetCommonAreaOutboundCallingResponseCountriesRegions {
     pub code: Option<i64>,
     pub enabled_carrier: Option<Vec<String>>,
     pub iso_code: Option<String>,
     pub name: Option<String>,
-    pub rule: Option<GetCommonAreaOutboundCallingCountriesAndRegionsResponseCountriesRegionsRule>,
+    pub rule: Option<GetCommonAreaOutboundCallingResponseCountriesRegionsRule>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetCommonAreaOutboundCallingResponseCountriesRegions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCommonAreaOutboundCallingResponseCountriesRegions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCommonAreaOutboundCallingResponseCountriesRegions, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => v0 = map.next_value()?,
+                        "enabled_carrier" => v1 = map.next_value()?,
+                        "iso_code" => v2 = map.next_value()?,
+                        "name" => v3 = map.next_value()?,
+                        "rule" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCommonAreaOutboundCallingResponseCountriesRegions {
+                    code: v0,
+                    enabled_carrier: v1,
+                    iso_code: v2,
+                    name: v3,
+                    rule: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    GetCommonAreaOutboundCallingCountriesAndRegionsResponseCountriesRegionsRule {
+    response GetCommonAreaOutboundCallingResponseCountriesRegionsRule {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -44,18 +120,20 @@ crate::typed::int_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/GET/phone/common_areas/{commonAreaId}/outbound_calling/countries_regions>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetCommonAreaOutboundCallingCountriesAndRegions {
+    /// Zoom's name: `commonAreaId`.
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
 impl GetCommonAreaOutboundCallingCountriesAndRegions {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(common_area_id: impl Into<String>) -> Self {
         Self {
             common_area_id: common_area_id.into(),
@@ -74,22 +152,21 @@ impl crate::typed::Endpoint for GetCommonAreaOutboundCallingCountriesAndRegions 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateCommonAreaOutboundCallingCountriesOrRegionsBody {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country_regions:
-        Option<Vec<UpdateCommonAreaOutboundCallingCountriesOrRegionsBodyCountryRegions>>,
+    pub country_regions: Option<Vec<UpdateCommonAreaOutboundCallingCountriesBodyCountryRegions>>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaOutboundCallingCountriesOrRegionsBodyCountryRegions {
+pub struct UpdateCommonAreaOutboundCallingCountriesBodyCountryRegions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_existing_exception_rules: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub iso_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule: Option<UpdateCommonAreaOutboundCallingCountriesOrRegionsBodyCountryRegionsRule>,
+    pub rule: Option<UpdateCommonAreaOutboundCallingBodyCountryRegionsRule>,
 }
 
 crate::typed::int_enum! {
-    UpdateCommonAreaOutboundCallingCountriesOrRegionsBodyCountryRegionsRule {
+    request UpdateCommonAreaOutboundCallingBodyCountryRegionsRule {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -106,8 +183,9 @@ crate::typed::int_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/PATCH/phone/common_areas/{commonAreaId}/outbound_calling/countries_regions>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateCommonAreaOutboundCallingCountriesOrRegions {
+    /// Zoom's name: `commonAreaId`.
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -115,7 +193,7 @@ pub struct UpdateCommonAreaOutboundCallingCountriesOrRegions {
 }
 
 impl UpdateCommonAreaOutboundCallingCountriesOrRegions {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(common_area_id: impl Into<String>) -> Self {
         Self {
             common_area_id: common_area_id.into(),
@@ -130,57 +208,126 @@ impl crate::typed::Endpoint for UpdateCommonAreaOutboundCallingCountriesOrRegion
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListCommonAreaOutboundCallingExceptionRuleResponse {
-    pub exception_rules:
-        Option<Vec<ListCommonAreaOutboundCallingExceptionRuleResponseExceptionRules>>,
+    pub exception_rules: Option<Vec<ListCommonAreaOutboundCallingResponseExceptionRules>>,
     pub next_page_token: Option<String>,
+    /// At most `300`.
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListCommonAreaOutboundCallingExceptionRuleResponseExceptionRules {
+impl<'de> serde::Deserialize<'de> for ListCommonAreaOutboundCallingExceptionRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCommonAreaOutboundCallingExceptionRuleResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCommonAreaOutboundCallingExceptionRuleResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "exception_rules" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListCommonAreaOutboundCallingExceptionRuleResponse {
+                    exception_rules: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ListCommonAreaOutboundCallingResponseExceptionRules {
+    /// At most 255 characters.
     pub comment: Option<String>,
     pub id: Option<String>,
-    pub match_type:
-        Option<ListCommonAreaOutboundCallingExceptionRuleResponseExceptionRulesMatchType>,
+    pub match_type: Option<ListCommonAreaOutboundResponseExceptionRulesMatchType>,
+    /// At most 50 characters.
     pub prefix_number: Option<String>,
-    pub rule: Option<ListCommonAreaOutboundCallingExceptionRuleResponseExceptionRulesRule>,
-    pub status: Option<ListCommonAreaOutboundCallingExceptionRuleResponseExceptionRulesStatus>,
+    pub rule: Option<GetCommonAreaOutboundCallingResponseCountriesRegionsRule>,
+    pub status: Option<ListCommonAreaOutboundCallingResponseExceptionRulesStatus>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListCommonAreaOutboundCallingResponseExceptionRules {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCommonAreaOutboundCallingResponseExceptionRules;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCommonAreaOutboundCallingResponseExceptionRules, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "comment" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "match_type" => v2 = map.next_value()?,
+                        "prefix_number" => v3 = map.next_value()?,
+                        "rule" => v4 = map.next_value()?,
+                        "status" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListCommonAreaOutboundCallingResponseExceptionRules {
+                    comment: v0,
+                    id: v1,
+                    match_type: v2,
+                    prefix_number: v3,
+                    rule: v4,
+                    status: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    ListCommonAreaOutboundCallingExceptionRuleResponseExceptionRulesMatchType {
+    response ListCommonAreaOutboundResponseExceptionRulesMatchType {
         PhoneNumber = "phoneNumber",
         Prefix = "prefix",
     }
 }
 
-crate::typed::int_enum! {
-    ListCommonAreaOutboundCallingExceptionRuleResponseExceptionRulesRule {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-    }
-}
-
 crate::typed::string_enum! {
-    ListCommonAreaOutboundCallingExceptionRuleResponseExceptionRulesStatus {
+    response ListCommonAreaOutboundCallingResponseExceptionRulesStatus {
         Active = "active",
         Inactive = "inactive",
     }
 }
 
 crate::typed::string_enum! {
-    ListCommonAreaOutboundCallingExceptionRuleMatchType {
+    request ListCommonAreaOutboundCallingExceptionRuleMatchType {
         PhoneNumber = "phoneNumber",
         Prefix = "prefix",
     }
 }
 
 crate::typed::string_enum! {
-    ListCommonAreaOutboundCallingExceptionRuleStatus {
+    request ListCommonAreaOutboundCallingExceptionRuleStatus {
         Active = "active",
         Inactive = "inactive",
     }
@@ -196,8 +343,9 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/GET/phone/common_areas/{commonAreaId}/outbound_calling/exception_rules>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ListCommonAreaOutboundCallingExceptionRule {
+    /// Zoom's name: `commonAreaId`.
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -210,12 +358,13 @@ pub struct ListCommonAreaOutboundCallingExceptionRule {
     pub status: Option<ListCommonAreaOutboundCallingExceptionRuleStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
 impl ListCommonAreaOutboundCallingExceptionRule {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(common_area_id: impl Into<String>) -> Self {
         Self {
             common_area_id: common_area_id.into(),
@@ -243,31 +392,65 @@ pub struct AddCommonAreaOutboundCallingExceptionRuleBody {
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AddCommonAreaOutboundCallingExceptionRuleBodyExceptionRule {
+    /// At most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     pub country: String,
-    pub match_type: AddCommonAreaOutboundCallingExceptionRuleBodyExceptionRuleMatchType,
+    pub match_type: ListCommonAreaOutboundCallingExceptionRuleMatchType,
+    /// At most 50 characters.
     pub prefix_number: String,
-    pub status: AddCommonAreaOutboundCallingExceptionRuleBodyExceptionRuleStatus,
+    pub status: ListCommonAreaOutboundCallingExceptionRuleStatus,
 }
 
-crate::typed::string_enum! {
-    AddCommonAreaOutboundCallingExceptionRuleBodyExceptionRuleMatchType {
-        PhoneNumber = "phoneNumber",
-        Prefix = "prefix",
+impl AddCommonAreaOutboundCallingExceptionRuleBodyExceptionRule {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        country: impl Into<String>,
+        match_type: ListCommonAreaOutboundCallingExceptionRuleMatchType,
+        prefix_number: impl Into<String>,
+        status: ListCommonAreaOutboundCallingExceptionRuleStatus,
+    ) -> Self {
+        Self {
+            comment: None,
+            country: country.into(),
+            match_type,
+            prefix_number: prefix_number.into(),
+            status,
+        }
     }
 }
 
-crate::typed::string_enum! {
-    AddCommonAreaOutboundCallingExceptionRuleBodyExceptionRuleStatus {
-        Active = "active",
-        Inactive = "inactive",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AddCommonAreaOutboundCallingExceptionRuleResponse {
     pub exception_rule_id: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddCommonAreaOutboundCallingExceptionRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddCommonAreaOutboundCallingExceptionRuleResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddCommonAreaOutboundCallingExceptionRuleResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "exception_rule_id" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddCommonAreaOutboundCallingExceptionRuleResponse {
+                    exception_rule_id: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Add common area level outbound calling exception rule
@@ -279,8 +462,9 @@ pub struct AddCommonAreaOutboundCallingExceptionRuleResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/POST/phone/common_areas/{commonAreaId}/outbound_calling/exception_rules>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddCommonAreaOutboundCallingExceptionRule {
+    /// Zoom's name: `commonAreaId`.
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -288,7 +472,7 @@ pub struct AddCommonAreaOutboundCallingExceptionRule {
 }
 
 impl AddCommonAreaOutboundCallingExceptionRule {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(common_area_id: impl Into<String>) -> Self {
         Self {
             common_area_id: common_area_id.into(),
@@ -312,16 +496,18 @@ impl crate::typed::Endpoint for AddCommonAreaOutboundCallingExceptionRule {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/DELETE/phone/common_areas/{commonAreaId}/outbound_calling/exception_rules/{exceptionRuleId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteCommonAreaOutboundCallingExceptionRule {
+    /// Zoom's name: `commonAreaId`.
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
+    /// Zoom's name: `exceptionRuleId`.
     #[serde(rename = "exceptionRuleId")]
     pub exception_rule_id: String,
 }
 
 impl DeleteCommonAreaOutboundCallingExceptionRule {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(common_area_id: impl Into<String>, exception_rule_id: impl Into<String>) -> Self {
         Self {
             common_area_id: common_area_id.into(),
@@ -336,35 +522,8 @@ impl crate::typed::Endpoint for DeleteCommonAreaOutboundCallingExceptionRule {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateCommonAreaOutboundCallingExceptionRuleBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exception_rule: Option<UpdateCommonAreaOutboundCallingExceptionRuleBodyExceptionRule>,
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct UpdateCommonAreaOutboundCallingExceptionRuleBodyExceptionRule {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    pub country: String,
-    pub match_type: UpdateCommonAreaOutboundCallingExceptionRuleBodyExceptionRuleMatchType,
-    pub prefix_number: String,
-    pub status: UpdateCommonAreaOutboundCallingExceptionRuleBodyExceptionRuleStatus,
-}
-
-crate::typed::string_enum! {
-    UpdateCommonAreaOutboundCallingExceptionRuleBodyExceptionRuleMatchType {
-        PhoneNumber = "phoneNumber",
-        Prefix = "prefix",
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateCommonAreaOutboundCallingExceptionRuleBodyExceptionRuleStatus {
-        Active = "active",
-        Inactive = "inactive",
-    }
-}
+pub type UpdateCommonAreaOutboundCallingExceptionRuleBody =
+    AddCommonAreaOutboundCallingExceptionRuleBody;
 
 /// Update common area level outbound calling exception rule
 ///
@@ -375,10 +534,12 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/PATCH/phone/common_areas/{commonAreaId}/outbound_calling/exception_rules/{exceptionRuleId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateCommonAreaOutboundCallingExceptionRule {
+    /// Zoom's name: `commonAreaId`.
     #[serde(rename = "commonAreaId")]
     pub common_area_id: String,
+    /// Zoom's name: `exceptionRuleId`.
     #[serde(rename = "exceptionRuleId")]
     pub exception_rule_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -386,7 +547,7 @@ pub struct UpdateCommonAreaOutboundCallingExceptionRule {
 }
 
 impl UpdateCommonAreaOutboundCallingExceptionRule {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(common_area_id: impl Into<String>, exception_rule_id: impl Into<String>) -> Self {
         Self {
             common_area_id: common_area_id.into(),
@@ -402,31 +563,8 @@ impl crate::typed::Endpoint for UpdateCommonAreaOutboundCallingExceptionRule {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAccountOutboundCallingCountriesAndRegionsResponse {
-    pub countries_regions:
-        Option<Vec<GetAccountOutboundCallingCountriesAndRegionsResponseCountriesRegions>>,
-    pub next_page_token: Option<String>,
-    pub page_size: Option<i64>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetAccountOutboundCallingCountriesAndRegionsResponseCountriesRegions {
-    pub code: Option<i64>,
-    pub enabled_carrier: Option<Vec<String>>,
-    pub iso_code: Option<String>,
-    pub name: Option<String>,
-    pub rule: Option<GetAccountOutboundCallingCountriesAndRegionsResponseCountriesRegionsRule>,
-}
-
-crate::typed::int_enum! {
-    GetAccountOutboundCallingCountriesAndRegionsResponseCountriesRegionsRule {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-    }
-}
+pub type GetAccountOutboundCallingCountriesAndRegionsResponse =
+    GetCommonAreaOutboundCallingCountriesAndRegionsResponse;
 
 /// Get account level outbound calling countries and regions
 ///
@@ -442,12 +580,13 @@ crate::typed::int_enum! {
 pub struct GetAccountOutboundCallingCountriesAndRegions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
 impl GetAccountOutboundCallingCountriesAndRegions {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             next_page_token: None,
@@ -462,31 +601,8 @@ impl crate::typed::Endpoint for GetAccountOutboundCallingCountriesAndRegions {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAccountOutboundCallingCountriesOrRegionsBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub country_regions:
-        Option<Vec<UpdateAccountOutboundCallingCountriesOrRegionsBodyCountryRegions>>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAccountOutboundCallingCountriesOrRegionsBodyCountryRegions {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delete_existing_exception_rules: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub iso_code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule: Option<UpdateAccountOutboundCallingCountriesOrRegionsBodyCountryRegionsRule>,
-}
-
-crate::typed::int_enum! {
-    UpdateAccountOutboundCallingCountriesOrRegionsBodyCountryRegionsRule {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-    }
-}
+pub type UpdateAccountOutboundCallingCountriesOrRegionsBody =
+    UpdateCommonAreaOutboundCallingCountriesOrRegionsBody;
 
 /// Update account level outbound calling countries or regions
 ///
@@ -504,7 +620,7 @@ pub struct UpdateAccountOutboundCallingCountriesOrRegions {
 }
 
 impl UpdateAccountOutboundCallingCountriesOrRegions {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self { body: None }
     }
@@ -516,59 +632,8 @@ impl crate::typed::Endpoint for UpdateAccountOutboundCallingCountriesOrRegions {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListAccountOutboundCallingExceptionRuleResponse {
-    pub exception_rules: Option<Vec<ListAccountOutboundCallingExceptionRuleResponseExceptionRules>>,
-    pub next_page_token: Option<String>,
-    pub page_size: Option<i64>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListAccountOutboundCallingExceptionRuleResponseExceptionRules {
-    pub comment: Option<String>,
-    pub id: Option<String>,
-    pub match_type: Option<ListAccountOutboundCallingExceptionRuleResponseExceptionRulesMatchType>,
-    pub prefix_number: Option<String>,
-    pub rule: Option<ListAccountOutboundCallingExceptionRuleResponseExceptionRulesRule>,
-    pub status: Option<ListAccountOutboundCallingExceptionRuleResponseExceptionRulesStatus>,
-}
-
-crate::typed::string_enum! {
-    ListAccountOutboundCallingExceptionRuleResponseExceptionRulesMatchType {
-        PhoneNumber = "phoneNumber",
-        Prefix = "prefix",
-    }
-}
-
-crate::typed::int_enum! {
-    ListAccountOutboundCallingExceptionRuleResponseExceptionRulesRule {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-    }
-}
-
-crate::typed::string_enum! {
-    ListAccountOutboundCallingExceptionRuleResponseExceptionRulesStatus {
-        Active = "active",
-        Inactive = "inactive",
-    }
-}
-
-crate::typed::string_enum! {
-    ListAccountOutboundCallingExceptionRuleMatchType {
-        PhoneNumber = "phoneNumber",
-        Prefix = "prefix",
-    }
-}
-
-crate::typed::string_enum! {
-    ListAccountOutboundCallingExceptionRuleStatus {
-        Active = "active",
-        Inactive = "inactive",
-    }
-}
+pub type ListAccountOutboundCallingExceptionRuleResponse =
+    ListCommonAreaOutboundCallingExceptionRuleResponse;
 
 /// List account level outbound calling exception rules
 ///
@@ -587,17 +652,18 @@ pub struct ListAccountOutboundCallingExceptionRule {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub match_type: Option<ListAccountOutboundCallingExceptionRuleMatchType>,
+    pub match_type: Option<ListCommonAreaOutboundCallingExceptionRuleMatchType>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ListAccountOutboundCallingExceptionRuleStatus>,
+    pub status: Option<ListCommonAreaOutboundCallingExceptionRuleStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
 impl ListAccountOutboundCallingExceptionRule {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             country: None,
@@ -616,40 +682,10 @@ impl crate::typed::Endpoint for ListAccountOutboundCallingExceptionRule {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddAccountOutboundCallingExceptionRuleBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exception_rule: Option<AddAccountOutboundCallingExceptionRuleBodyExceptionRule>,
-}
+pub type AddAccountOutboundCallingExceptionRuleBody = AddCommonAreaOutboundCallingExceptionRuleBody;
 
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct AddAccountOutboundCallingExceptionRuleBodyExceptionRule {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    pub country: String,
-    pub match_type: AddAccountOutboundCallingExceptionRuleBodyExceptionRuleMatchType,
-    pub prefix_number: String,
-    pub status: AddAccountOutboundCallingExceptionRuleBodyExceptionRuleStatus,
-}
-
-crate::typed::string_enum! {
-    AddAccountOutboundCallingExceptionRuleBodyExceptionRuleMatchType {
-        PhoneNumber = "phoneNumber",
-        Prefix = "prefix",
-    }
-}
-
-crate::typed::string_enum! {
-    AddAccountOutboundCallingExceptionRuleBodyExceptionRuleStatus {
-        Active = "active",
-        Inactive = "inactive",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddAccountOutboundCallingExceptionRuleResponse {
-    pub exception_rule_id: Option<String>,
-}
+pub type AddAccountOutboundCallingExceptionRuleResponse =
+    AddCommonAreaOutboundCallingExceptionRuleResponse;
 
 /// Add account level outbound calling exception rule
 ///
@@ -667,7 +703,7 @@ pub struct AddAccountOutboundCallingExceptionRule {
 }
 
 impl AddAccountOutboundCallingExceptionRule {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self { body: None }
     }
@@ -688,14 +724,15 @@ impl crate::typed::Endpoint for AddAccountOutboundCallingExceptionRule {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/DELETE/phone/outbound_calling/exception_rules/{exceptionRuleId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteAccountOutboundCallingExceptionRule {
+    /// Zoom's name: `exceptionRuleId`.
     #[serde(rename = "exceptionRuleId")]
     pub exception_rule_id: String,
 }
 
 impl DeleteAccountOutboundCallingExceptionRule {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(exception_rule_id: impl Into<String>) -> Self {
         Self {
             exception_rule_id: exception_rule_id.into(),
@@ -709,35 +746,8 @@ impl crate::typed::Endpoint for DeleteAccountOutboundCallingExceptionRule {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateAccountOutboundCallingExceptionRuleBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exception_rule: Option<UpdateAccountOutboundCallingExceptionRuleBodyExceptionRule>,
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct UpdateAccountOutboundCallingExceptionRuleBodyExceptionRule {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    pub country: String,
-    pub match_type: UpdateAccountOutboundCallingExceptionRuleBodyExceptionRuleMatchType,
-    pub prefix_number: String,
-    pub status: UpdateAccountOutboundCallingExceptionRuleBodyExceptionRuleStatus,
-}
-
-crate::typed::string_enum! {
-    UpdateAccountOutboundCallingExceptionRuleBodyExceptionRuleMatchType {
-        PhoneNumber = "phoneNumber",
-        Prefix = "prefix",
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateAccountOutboundCallingExceptionRuleBodyExceptionRuleStatus {
-        Active = "active",
-        Inactive = "inactive",
-    }
-}
+pub type UpdateAccountOutboundCallingExceptionRuleBody =
+    AddCommonAreaOutboundCallingExceptionRuleBody;
 
 /// Update account level outbound calling exception rule
 ///
@@ -748,8 +758,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/PATCH/phone/outbound_calling/exception_rules/{exceptionRuleId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateAccountOutboundCallingExceptionRule {
+    /// Zoom's name: `exceptionRuleId`.
     #[serde(rename = "exceptionRuleId")]
     pub exception_rule_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -757,7 +768,7 @@ pub struct UpdateAccountOutboundCallingExceptionRule {
 }
 
 impl UpdateAccountOutboundCallingExceptionRule {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(exception_rule_id: impl Into<String>) -> Self {
         Self {
             exception_rule_id: exception_rule_id.into(),
@@ -772,31 +783,8 @@ impl crate::typed::Endpoint for UpdateAccountOutboundCallingExceptionRule {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteOutboundCallingCountriesAndRegionsResponse {
-    pub countries_regions:
-        Option<Vec<GetSiteOutboundCallingCountriesAndRegionsResponseCountriesRegions>>,
-    pub next_page_token: Option<String>,
-    pub page_size: Option<i64>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteOutboundCallingCountriesAndRegionsResponseCountriesRegions {
-    pub code: Option<i64>,
-    pub enabled_carrier: Option<Vec<String>>,
-    pub iso_code: Option<String>,
-    pub name: Option<String>,
-    pub rule: Option<GetSiteOutboundCallingCountriesAndRegionsResponseCountriesRegionsRule>,
-}
-
-crate::typed::int_enum! {
-    GetSiteOutboundCallingCountriesAndRegionsResponseCountriesRegionsRule {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-    }
-}
+pub type GetSiteOutboundCallingCountriesAndRegionsResponse =
+    GetCommonAreaOutboundCallingCountriesAndRegionsResponse;
 
 /// Get site level outbound calling countries and regions
 ///
@@ -808,18 +796,20 @@ crate::typed::int_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/GET/phone/sites/{siteId}/outbound_calling/countries_regions>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetSiteOutboundCallingCountriesAndRegions {
+    /// Zoom's name: `siteId`.
     #[serde(rename = "siteId")]
     pub site_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
 impl GetSiteOutboundCallingCountriesAndRegions {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(site_id: impl Into<String>) -> Self {
         Self {
             site_id: site_id.into(),
@@ -835,30 +825,8 @@ impl crate::typed::Endpoint for GetSiteOutboundCallingCountriesAndRegions {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteOutboundCallingCountriesOrRegionsBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub country_regions: Option<Vec<UpdateSiteOutboundCallingCountriesOrRegionsBodyCountryRegions>>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteOutboundCallingCountriesOrRegionsBodyCountryRegions {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delete_existing_exception_rules: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub iso_code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule: Option<UpdateSiteOutboundCallingCountriesOrRegionsBodyCountryRegionsRule>,
-}
-
-crate::typed::int_enum! {
-    UpdateSiteOutboundCallingCountriesOrRegionsBodyCountryRegionsRule {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-    }
-}
+pub type UpdateSiteOutboundCallingCountriesOrRegionsBody =
+    UpdateCommonAreaOutboundCallingCountriesOrRegionsBody;
 
 /// Update site level outbound calling countries or regions
 ///
@@ -869,8 +837,9 @@ crate::typed::int_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/PATCH/phone/sites/{siteId}/outbound_calling/countries_regions>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateSiteOutboundCallingCountriesOrRegions {
+    /// Zoom's name: `siteId`.
     #[serde(rename = "siteId")]
     pub site_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -878,7 +847,7 @@ pub struct UpdateSiteOutboundCallingCountriesOrRegions {
 }
 
 impl UpdateSiteOutboundCallingCountriesOrRegions {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(site_id: impl Into<String>) -> Self {
         Self {
             site_id: site_id.into(),
@@ -893,59 +862,8 @@ impl crate::typed::Endpoint for UpdateSiteOutboundCallingCountriesOrRegions {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListSiteOutboundCallingExceptionRuleResponse {
-    pub exception_rules: Option<Vec<ListSiteOutboundCallingExceptionRuleResponseExceptionRules>>,
-    pub next_page_token: Option<String>,
-    pub page_size: Option<i64>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListSiteOutboundCallingExceptionRuleResponseExceptionRules {
-    pub comment: Option<String>,
-    pub id: Option<String>,
-    pub match_type: Option<ListSiteOutboundCallingExceptionRuleResponseExceptionRulesMatchType>,
-    pub prefix_number: Option<String>,
-    pub rule: Option<ListSiteOutboundCallingExceptionRuleResponseExceptionRulesRule>,
-    pub status: Option<ListSiteOutboundCallingExceptionRuleResponseExceptionRulesStatus>,
-}
-
-crate::typed::string_enum! {
-    ListSiteOutboundCallingExceptionRuleResponseExceptionRulesMatchType {
-        PhoneNumber = "phoneNumber",
-        Prefix = "prefix",
-    }
-}
-
-crate::typed::int_enum! {
-    ListSiteOutboundCallingExceptionRuleResponseExceptionRulesRule {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-    }
-}
-
-crate::typed::string_enum! {
-    ListSiteOutboundCallingExceptionRuleResponseExceptionRulesStatus {
-        Active = "active",
-        Inactive = "inactive",
-    }
-}
-
-crate::typed::string_enum! {
-    ListSiteOutboundCallingExceptionRuleMatchType {
-        PhoneNumber = "phoneNumber",
-        Prefix = "prefix",
-    }
-}
-
-crate::typed::string_enum! {
-    ListSiteOutboundCallingExceptionRuleStatus {
-        Active = "active",
-        Inactive = "inactive",
-    }
-}
+pub type ListSiteOutboundCallingExceptionRuleResponse =
+    ListCommonAreaOutboundCallingExceptionRuleResponse;
 
 /// List site level outbound calling exception rules
 ///
@@ -957,8 +875,9 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/GET/phone/sites/{siteId}/outbound_calling/exception_rules>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ListSiteOutboundCallingExceptionRule {
+    /// Zoom's name: `siteId`.
     #[serde(rename = "siteId")]
     pub site_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -966,17 +885,18 @@ pub struct ListSiteOutboundCallingExceptionRule {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub match_type: Option<ListSiteOutboundCallingExceptionRuleMatchType>,
+    pub match_type: Option<ListCommonAreaOutboundCallingExceptionRuleMatchType>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ListSiteOutboundCallingExceptionRuleStatus>,
+    pub status: Option<ListCommonAreaOutboundCallingExceptionRuleStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
 impl ListSiteOutboundCallingExceptionRule {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(site_id: impl Into<String>) -> Self {
         Self {
             site_id: site_id.into(),
@@ -996,40 +916,10 @@ impl crate::typed::Endpoint for ListSiteOutboundCallingExceptionRule {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddSiteOutboundCallingExceptionRuleBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exception_rule: Option<AddSiteOutboundCallingExceptionRuleBodyExceptionRule>,
-}
+pub type AddSiteOutboundCallingExceptionRuleBody = AddCommonAreaOutboundCallingExceptionRuleBody;
 
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct AddSiteOutboundCallingExceptionRuleBodyExceptionRule {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    pub country: String,
-    pub match_type: AddSiteOutboundCallingExceptionRuleBodyExceptionRuleMatchType,
-    pub prefix_number: String,
-    pub status: AddSiteOutboundCallingExceptionRuleBodyExceptionRuleStatus,
-}
-
-crate::typed::string_enum! {
-    AddSiteOutboundCallingExceptionRuleBodyExceptionRuleMatchType {
-        PhoneNumber = "phoneNumber",
-        Prefix = "prefix",
-    }
-}
-
-crate::typed::string_enum! {
-    AddSiteOutboundCallingExceptionRuleBodyExceptionRuleStatus {
-        Active = "active",
-        Inactive = "inactive",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddSiteOutboundCallingExceptionRuleResponse {
-    pub exception_rule_id: Option<String>,
-}
+pub type AddSiteOutboundCallingExceptionRuleResponse =
+    AddCommonAreaOutboundCallingExceptionRuleResponse;
 
 /// Add site level outbound calling exception rule
 ///
@@ -1040,8 +930,9 @@ pub struct AddSiteOutboundCallingExceptionRuleResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/POST/phone/sites/{siteId}/outbound_calling/exception_rules>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddSiteOutboundCallingExceptionRule {
+    /// Zoom's name: `siteId`.
     #[serde(rename = "siteId")]
     pub site_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1049,7 +940,7 @@ pub struct AddSiteOutboundCallingExceptionRule {
 }
 
 impl AddSiteOutboundCallingExceptionRule {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(site_id: impl Into<String>) -> Self {
         Self {
             site_id: site_id.into(),
@@ -1073,16 +964,18 @@ impl crate::typed::Endpoint for AddSiteOutboundCallingExceptionRule {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/DELETE/phone/sites/{siteId}/outbound_calling/exception_rules/{exceptionRuleId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteSiteOutboundCallingExceptionRule {
+    /// Zoom's name: `siteId`.
     #[serde(rename = "siteId")]
     pub site_id: String,
+    /// Zoom's name: `exceptionRuleId`.
     #[serde(rename = "exceptionRuleId")]
     pub exception_rule_id: String,
 }
 
 impl DeleteSiteOutboundCallingExceptionRule {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(site_id: impl Into<String>, exception_rule_id: impl Into<String>) -> Self {
         Self {
             site_id: site_id.into(),
@@ -1097,35 +990,7 @@ impl crate::typed::Endpoint for DeleteSiteOutboundCallingExceptionRule {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteOutboundCallingExceptionRuleBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exception_rule: Option<UpdateSiteOutboundCallingExceptionRuleBodyExceptionRule>,
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct UpdateSiteOutboundCallingExceptionRuleBodyExceptionRule {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    pub country: String,
-    pub match_type: UpdateSiteOutboundCallingExceptionRuleBodyExceptionRuleMatchType,
-    pub prefix_number: String,
-    pub status: UpdateSiteOutboundCallingExceptionRuleBodyExceptionRuleStatus,
-}
-
-crate::typed::string_enum! {
-    UpdateSiteOutboundCallingExceptionRuleBodyExceptionRuleMatchType {
-        PhoneNumber = "phoneNumber",
-        Prefix = "prefix",
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateSiteOutboundCallingExceptionRuleBodyExceptionRuleStatus {
-        Active = "active",
-        Inactive = "inactive",
-    }
-}
+pub type UpdateSiteOutboundCallingExceptionRuleBody = AddCommonAreaOutboundCallingExceptionRuleBody;
 
 /// Update site level outbound calling exception rule
 ///
@@ -1136,10 +1001,12 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/PATCH/phone/sites/{siteId}/outbound_calling/exception_rules/{exceptionRuleId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateSiteOutboundCallingExceptionRule {
+    /// Zoom's name: `siteId`.
     #[serde(rename = "siteId")]
     pub site_id: String,
+    /// Zoom's name: `exceptionRuleId`.
     #[serde(rename = "exceptionRuleId")]
     pub exception_rule_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1147,7 +1014,7 @@ pub struct UpdateSiteOutboundCallingExceptionRule {
 }
 
 impl UpdateSiteOutboundCallingExceptionRule {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(site_id: impl Into<String>, exception_rule_id: impl Into<String>) -> Self {
         Self {
             site_id: site_id.into(),
@@ -1163,29 +1030,97 @@ impl crate::typed::Endpoint for UpdateSiteOutboundCallingExceptionRule {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetUserOutboundCallingCountriesAndRegionsResponse {
-    pub countries_regions:
-        Option<Vec<GetUserOutboundCallingCountriesAndRegionsResponseCountriesRegions>>,
+    /// At most 100 items.
+    pub countries_regions: Option<Vec<GetUserOutboundCallingCountriesAndResponseCountriesRegions>>,
     pub next_page_token: Option<String>,
+    /// At most `300`.
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetUserOutboundCallingCountriesAndRegionsResponseCountriesRegions {
+impl<'de> serde::Deserialize<'de> for GetUserOutboundCallingCountriesAndRegionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetUserOutboundCallingCountriesAndRegionsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetUserOutboundCallingCountriesAndRegionsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "countries_regions" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetUserOutboundCallingCountriesAndRegionsResponse {
+                    countries_regions: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetUserOutboundCallingCountriesAndResponseCountriesRegions {
     pub code: Option<i64>,
+    /// At most 10 items.
     pub enabled_carrier: Option<Vec<String>>,
     pub iso_code: Option<String>,
     pub name: Option<String>,
-    pub rule: Option<GetUserOutboundCallingCountriesAndRegionsResponseCountriesRegionsRule>,
+    pub rule: Option<GetCommonAreaOutboundCallingResponseCountriesRegionsRule>,
 }
 
-crate::typed::int_enum! {
-    GetUserOutboundCallingCountriesAndRegionsResponseCountriesRegionsRule {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
+impl<'de> serde::Deserialize<'de> for GetUserOutboundCallingCountriesAndResponseCountriesRegions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetUserOutboundCallingCountriesAndResponseCountriesRegions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetUserOutboundCallingCountriesAndResponseCountriesRegions, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => v0 = map.next_value()?,
+                        "enabled_carrier" => v1 = map.next_value()?,
+                        "iso_code" => v2 = map.next_value()?,
+                        "name" => v3 = map.next_value()?,
+                        "rule" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetUserOutboundCallingCountriesAndResponseCountriesRegions {
+                    code: v0,
+                    enabled_carrier: v1,
+                    iso_code: v2,
+                    name: v3,
+                    rule: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -1199,18 +1134,20 @@ crate::typed::int_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/GET/phone/users/{userId}/outbound_calling/countries_regions>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetUserOutboundCallingCountriesAndRegions {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
 impl GetUserOutboundCallingCountriesAndRegions {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -1228,27 +1165,9 @@ impl crate::typed::Endpoint for GetUserOutboundCallingCountriesAndRegions {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserOutboundCallingCountriesOrRegionsBody {
+    /// At most 300 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country_regions: Option<Vec<UpdateUserOutboundCallingCountriesOrRegionsBodyCountryRegions>>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserOutboundCallingCountriesOrRegionsBodyCountryRegions {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delete_existing_exception_rules: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub iso_code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule: Option<UpdateUserOutboundCallingCountriesOrRegionsBodyCountryRegionsRule>,
-}
-
-crate::typed::int_enum! {
-    UpdateUserOutboundCallingCountriesOrRegionsBodyCountryRegionsRule {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-    }
+    pub country_regions: Option<Vec<UpdateCommonAreaOutboundCallingCountriesBodyCountryRegions>>,
 }
 
 /// Update user level outbound calling countries or regions
@@ -1260,8 +1179,9 @@ crate::typed::int_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/PATCH/phone/users/{userId}/outbound_calling/countries_regions>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateUserOutboundCallingCountriesOrRegions {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1269,7 +1189,7 @@ pub struct UpdateUserOutboundCallingCountriesOrRegions {
 }
 
 impl UpdateUserOutboundCallingCountriesOrRegions {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -1284,57 +1204,46 @@ impl crate::typed::Endpoint for UpdateUserOutboundCallingCountriesOrRegions {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListUserOutboundCallingExceptionRuleResponse {
-    pub exception_rules: Option<Vec<ListUserOutboundCallingExceptionRuleResponseExceptionRules>>,
+    /// At most 100 items.
+    pub exception_rules: Option<Vec<ListCommonAreaOutboundCallingResponseExceptionRules>>,
     pub next_page_token: Option<String>,
+    /// At most `300`.
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListUserOutboundCallingExceptionRuleResponseExceptionRules {
-    pub comment: Option<String>,
-    pub id: Option<String>,
-    pub match_type: Option<ListUserOutboundCallingExceptionRuleResponseExceptionRulesMatchType>,
-    pub prefix_number: Option<String>,
-    pub rule: Option<ListUserOutboundCallingExceptionRuleResponseExceptionRulesRule>,
-    pub status: Option<ListUserOutboundCallingExceptionRuleResponseExceptionRulesStatus>,
-}
-
-crate::typed::string_enum! {
-    ListUserOutboundCallingExceptionRuleResponseExceptionRulesMatchType {
-        PhoneNumber = "phoneNumber",
-        Prefix = "prefix",
-    }
-}
-
-crate::typed::int_enum! {
-    ListUserOutboundCallingExceptionRuleResponseExceptionRulesRule {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-    }
-}
-
-crate::typed::string_enum! {
-    ListUserOutboundCallingExceptionRuleResponseExceptionRulesStatus {
-        Active = "active",
-        Inactive = "inactive",
-    }
-}
-
-crate::typed::string_enum! {
-    ListUserOutboundCallingExceptionRuleMatchType {
-        PhoneNumber = "phoneNumber",
-        Prefix = "prefix",
-    }
-}
-
-crate::typed::string_enum! {
-    ListUserOutboundCallingExceptionRuleStatus {
-        Active = "active",
-        Inactive = "inactive",
+impl<'de> serde::Deserialize<'de> for ListUserOutboundCallingExceptionRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListUserOutboundCallingExceptionRuleResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListUserOutboundCallingExceptionRuleResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "exception_rules" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListUserOutboundCallingExceptionRuleResponse {
+                    exception_rules: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -1348,8 +1257,9 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/GET/phone/users/{userId}/outbound_calling/exception_rules>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ListUserOutboundCallingExceptionRule {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1357,17 +1267,18 @@ pub struct ListUserOutboundCallingExceptionRule {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub match_type: Option<ListUserOutboundCallingExceptionRuleMatchType>,
+    pub match_type: Option<ListCommonAreaOutboundCallingExceptionRuleMatchType>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ListUserOutboundCallingExceptionRuleStatus>,
+    pub status: Option<ListCommonAreaOutboundCallingExceptionRuleStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
 impl ListUserOutboundCallingExceptionRule {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -1387,40 +1298,10 @@ impl crate::typed::Endpoint for ListUserOutboundCallingExceptionRule {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddUserOutboundCallingExceptionRuleBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exception_rule: Option<AddUserOutboundCallingExceptionRuleBodyExceptionRule>,
-}
+pub type AddUserOutboundCallingExceptionRuleBody = AddCommonAreaOutboundCallingExceptionRuleBody;
 
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct AddUserOutboundCallingExceptionRuleBodyExceptionRule {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    pub country: String,
-    pub match_type: AddUserOutboundCallingExceptionRuleBodyExceptionRuleMatchType,
-    pub prefix_number: String,
-    pub status: AddUserOutboundCallingExceptionRuleBodyExceptionRuleStatus,
-}
-
-crate::typed::string_enum! {
-    AddUserOutboundCallingExceptionRuleBodyExceptionRuleMatchType {
-        PhoneNumber = "phoneNumber",
-        Prefix = "prefix",
-    }
-}
-
-crate::typed::string_enum! {
-    AddUserOutboundCallingExceptionRuleBodyExceptionRuleStatus {
-        Active = "active",
-        Inactive = "inactive",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddUserOutboundCallingExceptionRuleResponse {
-    pub exception_rule_id: Option<String>,
-}
+pub type AddUserOutboundCallingExceptionRuleResponse =
+    AddCommonAreaOutboundCallingExceptionRuleResponse;
 
 /// Add user level outbound calling exception rule
 ///
@@ -1431,8 +1312,9 @@ pub struct AddUserOutboundCallingExceptionRuleResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/POST/phone/users/{userId}/outbound_calling/exception_rules>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddUserOutboundCallingExceptionRule {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1440,7 +1322,7 @@ pub struct AddUserOutboundCallingExceptionRule {
 }
 
 impl AddUserOutboundCallingExceptionRule {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -1464,16 +1346,18 @@ impl crate::typed::Endpoint for AddUserOutboundCallingExceptionRule {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/DELETE/phone/users/{userId}/outbound_calling/exception_rules/{exceptionRuleId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteUserOutboundCallingExceptionRule {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
+    /// Zoom's name: `exceptionRuleId`.
     #[serde(rename = "exceptionRuleId")]
     pub exception_rule_id: String,
 }
 
 impl DeleteUserOutboundCallingExceptionRule {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>, exception_rule_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -1488,35 +1372,7 @@ impl crate::typed::Endpoint for DeleteUserOutboundCallingExceptionRule {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserOutboundCallingExceptionRuleBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exception_rule: Option<UpdateUserOutboundCallingExceptionRuleBodyExceptionRule>,
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct UpdateUserOutboundCallingExceptionRuleBodyExceptionRule {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    pub country: String,
-    pub match_type: UpdateUserOutboundCallingExceptionRuleBodyExceptionRuleMatchType,
-    pub prefix_number: String,
-    pub status: UpdateUserOutboundCallingExceptionRuleBodyExceptionRuleStatus,
-}
-
-crate::typed::string_enum! {
-    UpdateUserOutboundCallingExceptionRuleBodyExceptionRuleMatchType {
-        PhoneNumber = "phoneNumber",
-        Prefix = "prefix",
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateUserOutboundCallingExceptionRuleBodyExceptionRuleStatus {
-        Active = "active",
-        Inactive = "inactive",
-    }
-}
+pub type UpdateUserOutboundCallingExceptionRuleBody = AddCommonAreaOutboundCallingExceptionRuleBody;
 
 /// Update user level outbound calling exception rule
 ///
@@ -1527,10 +1383,12 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Outbound-Calling/PATCH/phone/users/{userId}/outbound_calling/exception_rules/{exceptionRuleId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateUserOutboundCallingExceptionRule {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
+    /// Zoom's name: `exceptionRuleId`.
     #[serde(rename = "exceptionRuleId")]
     pub exception_rule_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1538,7 +1396,7 @@ pub struct UpdateUserOutboundCallingExceptionRule {
 }
 
 impl UpdateUserOutboundCallingExceptionRule {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>, exception_rule_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),

@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListPhoneDevicesResponse {
     pub devices: Option<Vec<ListPhoneDevicesResponseDevices>>,
     pub next_page_token: Option<String>,
@@ -16,7 +16,44 @@ pub struct ListPhoneDevicesResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListPhoneDevicesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhoneDevicesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhoneDevicesResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "devices" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhoneDevicesResponse {
+                    devices: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListPhoneDevicesResponseDevices {
     pub assignee: Option<ListPhoneDevicesResponseDevicesAssignee>,
     pub assignees: Option<Vec<ListPhoneDevicesResponseDevicesAssignees>>,
@@ -34,7 +71,74 @@ pub struct ListPhoneDevicesResponseDevices {
     pub status: Option<ListPhoneDevicesResponseDevicesStatus>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListPhoneDevicesResponseDevices {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhoneDevicesResponseDevices;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhoneDevicesResponseDevices, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "assignee" => v0 = map.next_value()?,
+                        "assignees" => v1 = map.next_value()?,
+                        "description" => v2 = map.next_value()?,
+                        "device_type" => v3 = map.next_value()?,
+                        "display_name" => v4 = map.next_value()?,
+                        "firmware_version" => v5 = map.next_value()?,
+                        "id" => v6 = map.next_value()?,
+                        "mac_address" => v7 = map.next_value()?,
+                        "policy" => v8 = map.next_value()?,
+                        "private_ip" => v9 = map.next_value()?,
+                        "provision_template_id" => v10 = map.next_value()?,
+                        "public_ip" => v11 = map.next_value()?,
+                        "site" => v12 = map.next_value()?,
+                        "status" => v13 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhoneDevicesResponseDevices {
+                    assignee: v0,
+                    assignees: v1,
+                    description: v2,
+                    device_type: v3,
+                    display_name: v4,
+                    firmware_version: v5,
+                    id: v6,
+                    mac_address: v7,
+                    policy: v8,
+                    private_ip: v9,
+                    provision_template_id: v10,
+                    public_ip: v11,
+                    site: v12,
+                    status: v13,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListPhoneDevicesResponseDevicesAssignee {
     pub extension_number: Option<i64>,
     pub extension_type: Option<ListPhoneDevicesResponseDevicesAssigneeExtensionType>,
@@ -42,103 +146,245 @@ pub struct ListPhoneDevicesResponseDevicesAssignee {
     pub name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListPhoneDevicesResponseDevicesAssignee {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhoneDevicesResponseDevicesAssignee;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhoneDevicesResponseDevicesAssignee, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_number" => v0 = map.next_value()?,
+                        "extension_type" => v1 = map.next_value()?,
+                        "id" => v2 = map.next_value()?,
+                        "name" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhoneDevicesResponseDevicesAssignee {
+                    extension_number: v0,
+                    extension_type: v1,
+                    id: v2,
+                    name: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListPhoneDevicesResponseDevicesAssigneeExtensionType {
+    response ListPhoneDevicesResponseDevicesAssigneeExtensionType {
         User = "user",
         CommonArea = "commonArea",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListPhoneDevicesResponseDevicesAssignees {
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type: Option<ListPhoneDevicesResponseDevicesAssigneesExtensionType>,
+    pub extension_type: Option<ListPhoneDevicesResponseDevicesAssigneeExtensionType>,
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-crate::typed::string_enum! {
-    ListPhoneDevicesResponseDevicesAssigneesExtensionType {
-        User = "user",
-        CommonArea = "commonArea",
+impl<'de> serde::Deserialize<'de> for ListPhoneDevicesResponseDevicesAssignees {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhoneDevicesResponseDevicesAssignees;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhoneDevicesResponseDevicesAssignees, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_id" => v0 = map.next_value()?,
+                        "extension_number" => v1 = map.next_value()?,
+                        "extension_type" => v2 = map.next_value()?,
+                        "id" => v3 = map.next_value()?,
+                        "name" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhoneDevicesResponseDevicesAssignees {
+                    extension_id: v0,
+                    extension_number: v1,
+                    extension_type: v2,
+                    id: v3,
+                    name: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListPhoneDevicesResponseDevicesPolicy {
     pub call_control: Option<ListPhoneDevicesResponseDevicesPolicyCallControl>,
-    pub hot_desking: Option<ListPhoneDevicesResponseDevicesPolicyHotDesking>,
+    pub hot_desking: Option<ListPhoneDevicesResponseDevicesPolicyCallControl>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListPhoneDevicesResponseDevicesPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhoneDevicesResponseDevicesPolicy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhoneDevicesResponseDevicesPolicy, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_control" => v0 = map.next_value()?,
+                        "hot_desking" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhoneDevicesResponseDevicesPolicy {
+                    call_control: v0,
+                    hot_desking: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListPhoneDevicesResponseDevicesPolicyCallControl {
     pub status: Option<ListPhoneDevicesResponseDevicesPolicyCallControlStatus>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListPhoneDevicesResponseDevicesPolicyCallControl {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhoneDevicesResponseDevicesPolicyCallControl;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhoneDevicesResponseDevicesPolicyCallControl, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "status" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhoneDevicesResponseDevicesPolicyCallControl { status: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListPhoneDevicesResponseDevicesPolicyCallControlStatus {
+    response ListPhoneDevicesResponseDevicesPolicyCallControlStatus {
         Unsupported = "unsupported",
         On = "on",
         Off = "off",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListPhoneDevicesResponseDevicesPolicyHotDesking {
-    pub status: Option<ListPhoneDevicesResponseDevicesPolicyHotDeskingStatus>,
-}
-
-crate::typed::string_enum! {
-    ListPhoneDevicesResponseDevicesPolicyHotDeskingStatus {
-        Unsupported = "unsupported",
-        On = "on",
-        Off = "off",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListPhoneDevicesResponseDevicesSite {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListPhoneDevicesResponseDevicesSite {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhoneDevicesResponseDevicesSite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhoneDevicesResponseDevicesSite, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhoneDevicesResponseDevicesSite { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListPhoneDevicesResponseDevicesStatus {
+    response ListPhoneDevicesResponseDevicesStatus {
         Online = "online",
         Offline = "offline",
     }
 }
 
 crate::typed::string_enum! {
-    ListPhoneDevicesType {
+    request ListPhoneDevicesType {
         Assigned = "assigned",
         Unassigned = "unassigned",
     }
 }
 
 crate::typed::string_enum! {
-    ListPhoneDevicesAssigneeType {
+    request ListPhoneDevicesAssigneeType {
         User = "user",
         CommonArea = "commonArea",
     }
 }
 
 crate::typed::string_enum! {
-    ListPhoneDevicesDeviceSource {
+    request ListPhoneDevicesDeviceSource {
         Haas = "haas",
         HotDesking = "hotDesking",
     }
 }
 
 crate::typed::string_enum! {
-    ListPhoneDevicesLocationStatus {
+    request ListPhoneDevicesLocationStatus {
         UnknownAddress = "unknownAddress",
     }
 }
 
 crate::typed::string_enum! {
-    ListPhoneDevicesDeviceType {
+    request ListPhoneDevicesDeviceType {
         Algo = "algo",
         AudioCodes = "audioCodes",
         Cisco = "cisco",
@@ -177,12 +423,13 @@ pub struct ListPhoneDevices {
     pub keyword: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
 impl ListPhoneDevices {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(r#type: ListPhoneDevicesType) -> Self {
         Self {
             r#type,
@@ -204,27 +451,83 @@ impl crate::typed::Endpoint for ListPhoneDevices {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddPhoneDeviceBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_to: Option<String>,
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_extension_ids: Option<Vec<String>>,
+    /// At most 255 characters.
     pub display_name: String,
+    /// Pattern: `^([0-9A-Fa-f]{2}[:-]?){5}([0-9A-Fa-f]{2})$`.
     pub mac_address: String,
+    /// At most 50 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provision_template_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
+    /// At most 50 characters.
     pub r#type: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl AddPhoneDeviceBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        display_name: impl Into<String>,
+        mac_address: impl Into<String>,
+        r#type: impl Into<String>,
+    ) -> Self {
+        Self {
+            assigned_to: None,
+            assignee_extension_ids: None,
+            display_name: display_name.into(),
+            mac_address: mac_address.into(),
+            model: None,
+            provision_template_id: None,
+            site_id: None,
+            r#type: r#type.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AddPhoneDeviceResponse {
     pub display_name: Option<String>,
     pub id: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddPhoneDeviceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddPhoneDeviceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddPhoneDeviceResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddPhoneDeviceResponse {
+                    display_name: v0,
+                    id: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Add a device
@@ -236,16 +539,21 @@ pub struct AddPhoneDeviceResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Devices/POST/phone/devices>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddPhoneDevice {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<AddPhoneDeviceBody>,
+    pub body: AddPhoneDeviceBody,
 }
 
 impl AddPhoneDevice {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { body: None }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(
+        display_name: impl Into<String>,
+        mac_address: impl Into<String>,
+        body_type: impl Into<String>,
+    ) -> Self {
+        Self {
+            body: AddPhoneDeviceBody::new(display_name, mac_address, body_type),
+        }
     }
 }
 
@@ -255,11 +563,23 @@ impl crate::typed::Endpoint for AddPhoneDevice {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct SyncPhoneDeviceBody {
+    /// From `1` to `2`.
     pub level: i64,
+    /// At most 50 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
+}
+
+impl SyncPhoneDeviceBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(level: i64) -> Self {
+        Self {
+            level,
+            site_id: None,
+        }
+    }
 }
 
 /// Sync deskphones
@@ -271,16 +591,17 @@ pub struct SyncPhoneDeviceBody {
 /// - Rate limit: Heavy
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Devices/POST/phone/devices/sync>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct SyncPhoneDevice {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<SyncPhoneDeviceBody>,
+    pub body: SyncPhoneDeviceBody,
 }
 
 impl SyncPhoneDevice {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { body: None }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(level: i64) -> Self {
+        Self {
+            body: SyncPhoneDeviceBody::new(level),
+        }
     }
 }
 
@@ -299,14 +620,15 @@ impl crate::typed::Endpoint for SyncPhoneDevice {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Devices/DELETE/phone/devices/{deviceId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteADevice {
+    /// Zoom's name: `deviceId`.
     #[serde(rename = "deviceId")]
     pub device_id: String,
 }
 
 impl DeleteADevice {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(device_id: impl Into<String>) -> Self {
         Self {
             device_id: device_id.into(),
@@ -320,94 +642,129 @@ impl crate::typed::Endpoint for DeleteADevice {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetADeviceResponse {
-    pub assignee: Option<GetADeviceResponseAssignee>,
-    pub assignees: Option<Vec<GetADeviceResponseAssignees>>,
+    pub assignee: Option<ListPhoneDevicesResponseDevicesAssignee>,
+    pub assignees: Option<Vec<ListPhoneDevicesResponseDevicesAssignees>>,
     pub device_type: Option<String>,
     pub display_name: Option<String>,
     pub id: Option<String>,
     pub mac_address: Option<String>,
-    pub policy: Option<GetADeviceResponsePolicy>,
+    pub policy: Option<ListPhoneDevicesResponseDevicesPolicy>,
     pub private_ip: Option<String>,
     pub provision: Option<GetADeviceResponseProvision>,
     pub provision_template_id: Option<String>,
     pub public_ip: Option<String>,
-    pub site: Option<GetADeviceResponseSite>,
-    pub status: Option<GetADeviceResponseStatus>,
+    pub site: Option<ListPhoneDevicesResponseDevicesSite>,
+    pub status: Option<ListPhoneDevicesResponseDevicesStatus>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetADeviceResponseAssignee {
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<GetADeviceResponseAssigneeExtensionType>,
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-crate::typed::string_enum! {
-    GetADeviceResponseAssigneeExtensionType {
-        User = "user",
-        CommonArea = "commonArea",
+impl<'de> serde::Deserialize<'de> for GetADeviceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetADeviceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetADeviceResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "assignee" => v0 = map.next_value()?,
+                        "assignees" => v1 = map.next_value()?,
+                        "device_type" => v2 = map.next_value()?,
+                        "display_name" => v3 = map.next_value()?,
+                        "id" => v4 = map.next_value()?,
+                        "mac_address" => v5 = map.next_value()?,
+                        "policy" => v6 = map.next_value()?,
+                        "private_ip" => v7 = map.next_value()?,
+                        "provision" => v8 = map.next_value()?,
+                        "provision_template_id" => v9 = map.next_value()?,
+                        "public_ip" => v10 = map.next_value()?,
+                        "site" => v11 = map.next_value()?,
+                        "status" => v12 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetADeviceResponse {
+                    assignee: v0,
+                    assignees: v1,
+                    device_type: v2,
+                    display_name: v3,
+                    id: v4,
+                    mac_address: v5,
+                    policy: v6,
+                    private_ip: v7,
+                    provision: v8,
+                    provision_template_id: v9,
+                    public_ip: v10,
+                    site: v11,
+                    status: v12,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetADeviceResponseAssignees {
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<GetADeviceResponseAssigneesExtensionType>,
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-crate::typed::string_enum! {
-    GetADeviceResponseAssigneesExtensionType {
-        User = "user",
-        CommonArea = "commonArea",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetADeviceResponsePolicy {
-    pub call_control: Option<GetADeviceResponsePolicyCallControl>,
-    pub hot_desking: Option<GetADeviceResponsePolicyHotDesking>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetADeviceResponsePolicyCallControl {
-    pub status: Option<GetADeviceResponsePolicyCallControlStatus>,
-}
-
-crate::typed::string_enum! {
-    GetADeviceResponsePolicyCallControlStatus {
-        Unsupported = "unsupported",
-        On = "on",
-        Off = "off",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetADeviceResponsePolicyHotDesking {
-    pub status: Option<GetADeviceResponsePolicyHotDeskingStatus>,
-}
-
-crate::typed::string_enum! {
-    GetADeviceResponsePolicyHotDeskingStatus {
-        Unsupported = "unsupported",
-        On = "on",
-        Off = "off",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetADeviceResponseProvision {
     pub sip_accounts: Option<Vec<GetADeviceResponseProvisionSipAccounts>>,
     pub r#type: Option<GetADeviceResponseProvisionType>,
     pub url: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetADeviceResponseProvision {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetADeviceResponseProvision;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetADeviceResponseProvision, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "sip_accounts" => v0 = map.next_value()?,
+                        "type" => v1 = map.next_value()?,
+                        "url" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetADeviceResponseProvision {
+                    sip_accounts: v0,
+                    r#type: v1,
+                    url: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetADeviceResponseProvisionSipAccounts {
     pub authorization_id: Option<String>,
     pub outbound_proxy: Option<String>,
@@ -418,38 +775,140 @@ pub struct GetADeviceResponseProvisionSipAccounts {
     pub user_name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetADeviceResponseProvisionSipAccounts {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetADeviceResponseProvisionSipAccounts;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetADeviceResponseProvisionSipAccounts, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "authorization_id" => v0 = map.next_value()?,
+                        "outbound_proxy" => v1 = map.next_value()?,
+                        "password" => v2 = map.next_value()?,
+                        "secondary_outbound_proxy" => v3 = map.next_value()?,
+                        "shared_line" => v4 = map.next_value()?,
+                        "sip_domain" => v5 = map.next_value()?,
+                        "user_name" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetADeviceResponseProvisionSipAccounts {
+                    authorization_id: v0,
+                    outbound_proxy: v1,
+                    password: v2,
+                    secondary_outbound_proxy: v3,
+                    shared_line: v4,
+                    sip_domain: v5,
+                    user_name: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetADeviceResponseProvisionSipAccountsSharedLine {
     pub alias: Option<String>,
-    pub line_subscription: Option<GetADeviceResponseProvisionSipAccountsSharedLineLineSubscription>,
+    pub line_subscription: Option<GetAResponseProvisionSipAccountsSharedLineLineSubscription>,
     pub outbound_caller_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetADeviceResponseProvisionSipAccountsSharedLineLineSubscription {
+impl<'de> serde::Deserialize<'de> for GetADeviceResponseProvisionSipAccountsSharedLine {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetADeviceResponseProvisionSipAccountsSharedLine;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetADeviceResponseProvisionSipAccountsSharedLine, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "alias" => v0 = map.next_value()?,
+                        "line_subscription" => v1 = map.next_value()?,
+                        "outbound_caller_id" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetADeviceResponseProvisionSipAccountsSharedLine {
+                    alias: v0,
+                    line_subscription: v1,
+                    outbound_caller_id: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetAResponseProvisionSipAccountsSharedLineLineSubscription {
     pub display_name: Option<String>,
     pub extension_number: Option<i64>,
     pub phone_number: Option<String>,
 }
 
-crate::typed::string_enum! {
-    GetADeviceResponseProvisionType {
-        Assisted = "assisted",
-        Ztp = "ztp",
-        Manual = "manual",
+impl<'de> serde::Deserialize<'de> for GetAResponseProvisionSipAccountsSharedLineLineSubscription {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAResponseProvisionSipAccountsSharedLineLineSubscription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAResponseProvisionSipAccountsSharedLineLineSubscription, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "extension_number" => v1 = map.next_value()?,
+                        "phone_number" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAResponseProvisionSipAccountsSharedLineLineSubscription {
+                    display_name: v0,
+                    extension_number: v1,
+                    phone_number: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetADeviceResponseSite {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
 crate::typed::string_enum! {
-    GetADeviceResponseStatus {
-        Online = "online",
-        Offline = "offline",
+    response GetADeviceResponseProvisionType {
+        Assisted = "assisted",
+        Ztp = "ztp",
+        Manual = "manual",
     }
 }
 
@@ -462,14 +921,15 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Devices/GET/phone/devices/{deviceId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetADevice {
+    /// Zoom's name: `deviceId`.
     #[serde(rename = "deviceId")]
     pub device_id: String,
 }
 
 impl GetADevice {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(device_id: impl Into<String>) -> Self {
         Self {
             device_id: device_id.into(),
@@ -487,6 +947,7 @@ impl crate::typed::Endpoint for GetADevice {
 pub struct UpdateADeviceBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_to: Option<String>,
+    /// At most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -502,8 +963,9 @@ pub struct UpdateADeviceBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Devices/PATCH/phone/devices/{deviceId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateADevice {
+    /// Zoom's name: `deviceId`.
     #[serde(rename = "deviceId")]
     pub device_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -511,7 +973,7 @@ pub struct UpdateADevice {
 }
 
 impl UpdateADevice {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(device_id: impl Into<String>) -> Self {
         Self {
             device_id: device_id.into(),
@@ -526,9 +988,18 @@ impl crate::typed::Endpoint for UpdateADevice {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddExtensionsToADeviceBody {
     pub assignee_extension_ids: Vec<String>,
+}
+
+impl AddExtensionsToADeviceBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(assignee_extension_ids: Vec<String>) -> Self {
+        Self {
+            assignee_extension_ids,
+        }
+    }
 }
 
 pub type AddExtensionsToADeviceResponse = serde_json::Value;
@@ -542,20 +1013,20 @@ pub type AddExtensionsToADeviceResponse = serde_json::Value;
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Devices/POST/phone/devices/{deviceId}/extensions>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddExtensionsToADevice {
+    /// Zoom's name: `deviceId`.
     #[serde(rename = "deviceId")]
     pub device_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<AddExtensionsToADeviceBody>,
+    pub body: AddExtensionsToADeviceBody,
 }
 
 impl AddExtensionsToADevice {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(device_id: impl Into<String>) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(device_id: impl Into<String>, assignee_extension_ids: Vec<String>) -> Self {
         Self {
             device_id: device_id.into(),
-            body: None,
+            body: AddExtensionsToADeviceBody::new(assignee_extension_ids),
         }
     }
 }
@@ -575,16 +1046,18 @@ impl crate::typed::Endpoint for AddExtensionsToADevice {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Devices/DELETE/phone/devices/{deviceId}/extensions/{extensionId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteExtensionFromADevice {
+    /// Zoom's name: `deviceId`.
     #[serde(rename = "deviceId")]
     pub device_id: String,
+    /// Zoom's name: `extensionId`.
     #[serde(rename = "extensionId")]
     pub extension_id: String,
 }
 
 impl DeleteExtensionFromADevice {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(device_id: impl Into<String>, extension_id: impl Into<String>) -> Self {
         Self {
             device_id: device_id.into(),
@@ -614,8 +1087,9 @@ pub struct UpdateProvisionTemplateToDeviceBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Devices/PUT/phone/devices/{deviceId}/provision_templates>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateProvisionTemplateToDevice {
+    /// Zoom's name: `deviceId`.
     #[serde(rename = "deviceId")]
     pub device_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -623,7 +1097,7 @@ pub struct UpdateProvisionTemplateToDevice {
 }
 
 impl UpdateProvisionTemplateToDevice {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(device_id: impl Into<String>) -> Self {
         Self {
             device_id: device_id.into(),
@@ -647,14 +1121,15 @@ impl crate::typed::Endpoint for UpdateProvisionTemplateToDevice {
 /// - Rate limit: Heavy
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Devices/POST/phone/devices/{deviceId}/reboot>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct RebootPhoneDevice {
+    /// Zoom's name: `deviceId`.
     #[serde(rename = "deviceId")]
     pub device_id: String,
 }
 
 impl RebootPhoneDevice {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(device_id: impl Into<String>) -> Self {
         Self {
             device_id: device_id.into(),
@@ -668,15 +1143,53 @@ impl crate::typed::Endpoint for RebootPhoneDevice {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListSmartphonesResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
+    /// At most 300 items.
     pub smartphones: Vec<ListSmartphonesResponseSmartphones>,
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListSmartphonesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListSmartphonesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListSmartphonesResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "page_size" => v1 = map.next_value()?,
+                        "smartphones" => v2 = Some(map.next_value()?),
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListSmartphonesResponse {
+                    next_page_token: v0,
+                    page_size: v1,
+                    smartphones: crate::typed::required(v2, "smartphones")?,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListSmartphonesResponseSmartphones {
     pub activation_status: Option<ListSmartphonesResponseSmartphonesActivationStatus>,
     pub activation_time: Option<String>,
@@ -689,23 +1202,140 @@ pub struct ListSmartphonesResponseSmartphones {
     pub smartphone_id: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListSmartphonesResponseSmartphones {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListSmartphonesResponseSmartphones;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListSmartphonesResponseSmartphones, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "activation_status" => v0 = map.next_value()?,
+                        "activation_time" => v1 = map.next_value()?,
+                        "assignee" => v2 = map.next_value()?,
+                        "device_name" => v3 = map.next_value()?,
+                        "device_type" => v4 = map.next_value()?,
+                        "public_ip" => v5 = map.next_value()?,
+                        "serial_number" => v6 = map.next_value()?,
+                        "site" => v7 = map.next_value()?,
+                        "smartphone_id" => v8 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListSmartphonesResponseSmartphones {
+                    activation_status: v0,
+                    activation_time: v1,
+                    assignee: v2,
+                    device_name: v3,
+                    device_type: v4,
+                    public_ip: v5,
+                    serial_number: v6,
+                    site: v7,
+                    smartphone_id: v8,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListSmartphonesResponseSmartphonesActivationStatus {
+    response ListSmartphonesResponseSmartphonesActivationStatus {
         Activated = "Activated",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListSmartphonesResponseSmartphonesAssignee {
     pub common_area_id: Option<String>,
     pub extension_number: Option<i64>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListSmartphonesResponseSmartphonesAssignee {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListSmartphonesResponseSmartphonesAssignee;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListSmartphonesResponseSmartphonesAssignee, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "common_area_id" => v0 = map.next_value()?,
+                        "extension_number" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListSmartphonesResponseSmartphonesAssignee {
+                    common_area_id: v0,
+                    extension_number: v1,
+                    name: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListSmartphonesResponseSmartphonesSite {
     pub name: Option<String>,
     pub site_id: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListSmartphonesResponseSmartphonesSite {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListSmartphonesResponseSmartphonesSite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListSmartphonesResponseSmartphonesSite, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => v0 = map.next_value()?,
+                        "site_id" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListSmartphonesResponseSmartphonesSite {
+                    name: v0,
+                    site_id: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// List Smartphones
@@ -726,12 +1356,13 @@ pub struct ListSmartphones {
     pub keyword: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
 impl ListSmartphones {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             site_id: None,

@@ -8,9 +8,10 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddByocNumberBody {
     pub carrier: String,
+    /// At most 50 items.
     pub phone_numbers: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sip_group_id: Option<String>,
@@ -18,15 +19,82 @@ pub struct AddByocNumberBody {
     pub site_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl AddByocNumberBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(carrier: impl Into<String>, phone_numbers: Vec<String>) -> Self {
+        Self {
+            carrier: carrier.into(),
+            phone_numbers,
+            sip_group_id: None,
+            site_id: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AddByocNumberResponse {
+    /// At most 50 items.
     pub phone_numbers: Option<Vec<AddByocNumberResponsePhoneNumbers>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for AddByocNumberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddByocNumberResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddByocNumberResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "phone_numbers" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddByocNumberResponse { phone_numbers: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AddByocNumberResponsePhoneNumbers {
     pub id: Option<String>,
     pub number: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddByocNumberResponsePhoneNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddByocNumberResponsePhoneNumbers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddByocNumberResponsePhoneNumbers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "number" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddByocNumberResponsePhoneNumbers { id: v0, number: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Add BYOC phone numbers
@@ -39,16 +107,17 @@ pub struct AddByocNumberResponsePhoneNumbers {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Numbers/POST/phone/byoc_numbers>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddByocNumber {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<AddByocNumberBody>,
+    pub body: AddByocNumberBody,
 }
 
 impl AddByocNumber {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { body: None }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(carrier: impl Into<String>, phone_numbers: Vec<String>) -> Self {
+        Self {
+            body: AddByocNumberBody::new(carrier, phone_numbers),
+        }
     }
 }
 
@@ -68,13 +137,14 @@ impl crate::typed::Endpoint for AddByocNumber {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Numbers/DELETE/phone/numbers>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteUnassignedPhoneNumbers {
+    /// From 1 to 20 items.
     pub phone_numbers: Vec<String>,
 }
 
 impl DeleteUnassignedPhoneNumbers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(phone_numbers: Vec<String>) -> Self {
         Self { phone_numbers }
     }
@@ -86,7 +156,7 @@ impl crate::typed::Endpoint for DeleteUnassignedPhoneNumbers {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListAccountPhoneNumbersResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
@@ -94,15 +164,52 @@ pub struct ListAccountPhoneNumbersResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListAccountPhoneNumbersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAccountPhoneNumbersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAccountPhoneNumbersResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "page_size" => v1 = map.next_value()?,
+                        "phone_numbers" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAccountPhoneNumbersResponse {
+                    next_page_token: v0,
+                    page_size: v1,
+                    phone_numbers: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListAccountPhoneNumbersResponsePhoneNumbers {
     pub assignee: Option<ListAccountPhoneNumbersResponsePhoneNumbersAssignee>,
     pub capability: Option<Vec<String>>,
     pub carrier: Option<ListAccountPhoneNumbersResponsePhoneNumbersCarrier>,
     pub display_name: Option<String>,
-    pub emergency_address: Option<ListAccountPhoneNumbersResponsePhoneNumbersEmergencyAddress>,
+    pub emergency_address: Option<ListAccountPhoneResponsePhoneNumbersEmergencyAddress>,
     pub emergency_address_status:
-        Option<ListAccountPhoneNumbersResponsePhoneNumbersEmergencyAddressStatus>,
+        Option<ListAccountPhoneResponsePhoneNumbersEmergencyAddressStatus>,
     pub emergency_address_update_time: Option<String>,
     pub id: Option<String>,
     pub location: Option<String>,
@@ -114,7 +221,77 @@ pub struct ListAccountPhoneNumbersResponsePhoneNumbers {
     pub status: Option<ListAccountPhoneNumbersResponsePhoneNumbersStatus>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListAccountPhoneNumbersResponsePhoneNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAccountPhoneNumbersResponsePhoneNumbers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAccountPhoneNumbersResponsePhoneNumbers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "assignee" => v0 = map.next_value()?,
+                        "capability" => v1 = map.next_value()?,
+                        "carrier" => v2 = map.next_value()?,
+                        "display_name" => v3 = map.next_value()?,
+                        "emergency_address" => v4 = map.next_value()?,
+                        "emergency_address_status" => v5 = map.next_value()?,
+                        "emergency_address_update_time" => v6 = map.next_value()?,
+                        "id" => v7 = map.next_value()?,
+                        "location" => v8 = map.next_value()?,
+                        "number" => v9 = map.next_value()?,
+                        "number_type" => v10 = map.next_value()?,
+                        "sip_group" => v11 = map.next_value()?,
+                        "site" => v12 = map.next_value()?,
+                        "source" => v13 = map.next_value()?,
+                        "status" => v14 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAccountPhoneNumbersResponsePhoneNumbers {
+                    assignee: v0,
+                    capability: v1,
+                    carrier: v2,
+                    display_name: v3,
+                    emergency_address: v4,
+                    emergency_address_status: v5,
+                    emergency_address_update_time: v6,
+                    id: v7,
+                    location: v8,
+                    number: v9,
+                    number_type: v10,
+                    sip_group: v11,
+                    site: v12,
+                    source: v13,
+                    status: v14,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListAccountPhoneNumbersResponsePhoneNumbersAssignee {
     pub extension_number: Option<i64>,
     pub id: Option<String>,
@@ -122,8 +299,45 @@ pub struct ListAccountPhoneNumbersResponsePhoneNumbersAssignee {
     pub r#type: Option<ListAccountPhoneNumbersResponsePhoneNumbersAssigneeType>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListAccountPhoneNumbersResponsePhoneNumbersAssignee {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAccountPhoneNumbersResponsePhoneNumbersAssignee;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAccountPhoneNumbersResponsePhoneNumbersAssignee, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_number" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        "type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAccountPhoneNumbersResponsePhoneNumbersAssignee {
+                    extension_number: v0,
+                    id: v1,
+                    name: v2,
+                    r#type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListAccountPhoneNumbersResponsePhoneNumbersAssigneeType {
+    response ListAccountPhoneNumbersResponsePhoneNumbersAssigneeType {
         User = "user",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
@@ -135,64 +349,196 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListAccountPhoneNumbersResponsePhoneNumbersCarrier {
     pub code: Option<i64>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListAccountPhoneNumbersResponsePhoneNumbersEmergencyAddress {
+impl<'de> serde::Deserialize<'de> for ListAccountPhoneNumbersResponsePhoneNumbersCarrier {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAccountPhoneNumbersResponsePhoneNumbersCarrier;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAccountPhoneNumbersResponsePhoneNumbersCarrier, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAccountPhoneNumbersResponsePhoneNumbersCarrier { code: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ListAccountPhoneResponsePhoneNumbersEmergencyAddress {
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
     pub city: Option<String>,
+    /// From 2 to 2 characters.
     pub country: Option<String>,
     pub state_code: Option<String>,
     pub zip: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListAccountPhoneResponsePhoneNumbersEmergencyAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAccountPhoneResponsePhoneNumbersEmergencyAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAccountPhoneResponsePhoneNumbersEmergencyAddress, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "address_line1" => v0 = map.next_value()?,
+                        "address_line2" => v1 = map.next_value()?,
+                        "city" => v2 = map.next_value()?,
+                        "country" => v3 = map.next_value()?,
+                        "state_code" => v4 = map.next_value()?,
+                        "zip" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAccountPhoneResponsePhoneNumbersEmergencyAddress {
+                    address_line1: v0,
+                    address_line2: v1,
+                    city: v2,
+                    country: v3,
+                    state_code: v4,
+                    zip: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    ListAccountPhoneNumbersResponsePhoneNumbersEmergencyAddressStatus {
+    response ListAccountPhoneResponsePhoneNumbersEmergencyAddressStatus {
         V1 = 1,
         V2 = 2,
     }
 }
 
 crate::typed::string_enum! {
-    ListAccountPhoneNumbersResponsePhoneNumbersNumberType {
+    response ListAccountPhoneNumbersResponsePhoneNumbersNumberType {
         Toll = "toll",
         Tollfree = "tollfree",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListAccountPhoneNumbersResponsePhoneNumbersSipGroup {
     pub display_name: Option<String>,
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListAccountPhoneNumbersResponsePhoneNumbersSipGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAccountPhoneNumbersResponsePhoneNumbersSipGroup;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAccountPhoneNumbersResponsePhoneNumbersSipGroup, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAccountPhoneNumbersResponsePhoneNumbersSipGroup {
+                    display_name: v0,
+                    id: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListAccountPhoneNumbersResponsePhoneNumbersSite {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListAccountPhoneNumbersResponsePhoneNumbersSite {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAccountPhoneNumbersResponsePhoneNumbersSite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAccountPhoneNumbersResponsePhoneNumbersSite, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAccountPhoneNumbersResponsePhoneNumbersSite { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListAccountPhoneNumbersResponsePhoneNumbersSource {
+    response ListAccountPhoneNumbersResponsePhoneNumbersSource {
         Internal = "internal",
         External = "external",
     }
 }
 
 crate::typed::string_enum! {
-    ListAccountPhoneNumbersResponsePhoneNumbersStatus {
+    response ListAccountPhoneNumbersResponsePhoneNumbersStatus {
         Pending = "pending",
         Available = "available",
     }
 }
 
 crate::typed::string_enum! {
-    ListAccountPhoneNumbersType {
+    request ListAccountPhoneNumbersType {
         Assigned = "assigned",
         Unassigned = "unassigned",
         Byoc = "byoc",
@@ -201,7 +547,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    ListAccountPhoneNumbersExtensionType {
+    request ListAccountPhoneNumbersExtensionType {
         User = "user",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
@@ -213,7 +559,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    ListAccountPhoneNumbersNumberType {
+    request ListAccountPhoneNumbersNumberType {
         Toll = "toll",
         Tollfree = "tollfree",
     }
@@ -238,6 +584,7 @@ pub struct ListAccountPhoneNumbers {
     pub r#type: Option<ListAccountPhoneNumbersType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_type: Option<ListAccountPhoneNumbersExtensionType>,
+    /// At most `100`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -251,7 +598,7 @@ pub struct ListAccountPhoneNumbers {
 }
 
 impl ListAccountPhoneNumbers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             next_page_token: None,
@@ -274,6 +621,7 @@ impl crate::typed::Endpoint for ListAccountPhoneNumbers {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteForUnassignedPhoneNumbersBody {
+    /// At most 20 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<String>>,
 }
@@ -287,8 +635,9 @@ pub struct UpdateSiteForUnassignedPhoneNumbersBody {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Numbers/PATCH/phone/numbers/sites/{siteId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateSiteForUnassignedPhoneNumbers {
+    /// Zoom's name: `siteId`.
     #[serde(rename = "siteId")]
     pub site_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -296,7 +645,7 @@ pub struct UpdateSiteForUnassignedPhoneNumbers {
 }
 
 impl UpdateSiteForUnassignedPhoneNumbers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(site_id: impl Into<String>) -> Self {
         Self {
             site_id: site_id.into(),
@@ -311,53 +660,167 @@ impl crate::typed::Endpoint for UpdateSiteForUnassignedPhoneNumbers {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetPhoneNumberDetailsResponse {
     pub assignee: Option<GetPhoneNumberDetailsResponseAssignee>,
     pub capability: Option<Vec<String>>,
-    pub carrier: Option<GetPhoneNumberDetailsResponseCarrier>,
+    pub carrier: Option<ListAccountPhoneNumbersResponsePhoneNumbersCarrier>,
     pub display_name: Option<String>,
-    pub emergency_address: Option<GetPhoneNumberDetailsResponseEmergencyAddress>,
-    pub emergency_address_status: Option<GetPhoneNumberDetailsResponseEmergencyAddressStatus>,
+    pub emergency_address: Option<ListAccountPhoneResponsePhoneNumbersEmergencyAddress>,
+    pub emergency_address_status:
+        Option<ListAccountPhoneResponsePhoneNumbersEmergencyAddressStatus>,
     pub emergency_address_update_time: Option<String>,
     pub id: Option<String>,
     pub location: Option<String>,
     pub number: Option<String>,
-    pub number_type: Option<GetPhoneNumberDetailsResponseNumberType>,
-    pub sip_group: Option<GetPhoneNumberDetailsResponseSipGroup>,
-    pub site: Option<GetPhoneNumberDetailsResponseSite>,
-    pub source: Option<GetPhoneNumberDetailsResponseSource>,
-    pub status: Option<GetPhoneNumberDetailsResponseStatus>,
+    pub number_type: Option<ListAccountPhoneNumbersResponsePhoneNumbersNumberType>,
+    pub sip_group: Option<ListAccountPhoneNumbersResponsePhoneNumbersSipGroup>,
+    pub site: Option<ListAccountPhoneNumbersResponsePhoneNumbersSite>,
+    pub source: Option<ListAccountPhoneNumbersResponsePhoneNumbersSource>,
+    pub status: Option<ListAccountPhoneNumbersResponsePhoneNumbersStatus>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetPhoneNumberDetailsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetPhoneNumberDetailsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetPhoneNumberDetailsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "assignee" => v0 = map.next_value()?,
+                        "capability" => v1 = map.next_value()?,
+                        "carrier" => v2 = map.next_value()?,
+                        "display_name" => v3 = map.next_value()?,
+                        "emergency_address" => v4 = map.next_value()?,
+                        "emergency_address_status" => v5 = map.next_value()?,
+                        "emergency_address_update_time" => v6 = map.next_value()?,
+                        "id" => v7 = map.next_value()?,
+                        "location" => v8 = map.next_value()?,
+                        "number" => v9 = map.next_value()?,
+                        "number_type" => v10 = map.next_value()?,
+                        "sip_group" => v11 = map.next_value()?,
+                        "site" => v12 = map.next_value()?,
+                        "source" => v13 = map.next_value()?,
+                        "status" => v14 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetPhoneNumberDetailsResponse {
+                    assignee: v0,
+                    capability: v1,
+                    carrier: v2,
+                    display_name: v3,
+                    emergency_address: v4,
+                    emergency_address_status: v5,
+                    emergency_address_update_time: v6,
+                    id: v7,
+                    location: v8,
+                    number: v9,
+                    number_type: v10,
+                    sip_group: v11,
+                    site: v12,
+                    source: v13,
+                    status: v14,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetPhoneNumberDetailsResponseAssignee {
     pub audio_prompt_language: Option<String>,
     pub display_number: Option<String>,
     pub extension_number: Option<i64>,
-    pub greeting: Option<GetPhoneNumberDetailsResponseAssigneeGreeting>,
+    pub greeting: Option<ListAccountPhoneNumbersResponsePhoneNumbersSite>,
     pub id: Option<String>,
     pub label: Option<String>,
     pub meeting_id: Option<String>,
     pub name: Option<String>,
-    pub on_hold_music: Option<GetPhoneNumberDetailsResponseAssigneeOnHoldMusic>,
+    pub on_hold_music: Option<ListAccountPhoneNumbersResponsePhoneNumbersSite>,
     pub r#type: Option<GetPhoneNumberDetailsResponseAssigneeType>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetPhoneNumberDetailsResponseAssigneeGreeting {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetPhoneNumberDetailsResponseAssigneeOnHoldMusic {
-    pub id: Option<String>,
-    pub name: Option<String>,
+impl<'de> serde::Deserialize<'de> for GetPhoneNumberDetailsResponseAssignee {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetPhoneNumberDetailsResponseAssignee;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetPhoneNumberDetailsResponseAssignee, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_prompt_language" => v0 = map.next_value()?,
+                        "display_number" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "greeting" => v3 = map.next_value()?,
+                        "id" => v4 = map.next_value()?,
+                        "label" => v5 = map.next_value()?,
+                        "meeting_id" => v6 = map.next_value()?,
+                        "name" => v7 = map.next_value()?,
+                        "on_hold_music" => v8 = map.next_value()?,
+                        "type" => v9 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetPhoneNumberDetailsResponseAssignee {
+                    audio_prompt_language: v0,
+                    display_number: v1,
+                    extension_number: v2,
+                    greeting: v3,
+                    id: v4,
+                    label: v5,
+                    meeting_id: v6,
+                    name: v7,
+                    on_hold_music: v8,
+                    r#type: v9,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetPhoneNumberDetailsResponseAssigneeType {
+    response GetPhoneNumberDetailsResponseAssigneeType {
         User = "user",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
@@ -365,62 +828,6 @@ crate::typed::string_enum! {
         EmergencyNumberPool = "emergencyNumberPool",
         CompanyLocation = "companyLocation",
         MeetingService = "meetingService",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetPhoneNumberDetailsResponseCarrier {
-    pub code: Option<i64>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetPhoneNumberDetailsResponseEmergencyAddress {
-    pub address_line1: Option<String>,
-    pub address_line2: Option<String>,
-    pub city: Option<String>,
-    pub country: Option<String>,
-    pub state_code: Option<String>,
-    pub zip: Option<String>,
-}
-
-crate::typed::int_enum! {
-    GetPhoneNumberDetailsResponseEmergencyAddressStatus {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-crate::typed::string_enum! {
-    GetPhoneNumberDetailsResponseNumberType {
-        Toll = "toll",
-        Tollfree = "tollfree",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetPhoneNumberDetailsResponseSipGroup {
-    pub display_name: Option<String>,
-    pub id: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetPhoneNumberDetailsResponseSite {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-crate::typed::string_enum! {
-    GetPhoneNumberDetailsResponseSource {
-        Internal = "internal",
-        External = "external",
-    }
-}
-
-crate::typed::string_enum! {
-    GetPhoneNumberDetailsResponseStatus {
-        Pending = "pending",
-        Available = "available",
     }
 }
 
@@ -434,14 +841,15 @@ crate::typed::string_enum! {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Numbers/GET/phone/numbers/{phoneNumberId}>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetPhoneNumberDetails {
+    /// Zoom's name: `phoneNumberId`.
     #[serde(rename = "phoneNumberId")]
     pub phone_number_id: String,
 }
 
 impl GetPhoneNumberDetails {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(phone_number_id: impl Into<String>) -> Self {
         Self {
             phone_number_id: phone_number_id.into(),
@@ -457,6 +865,7 @@ impl crate::typed::Endpoint for GetPhoneNumberDetails {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdatePhoneNumberDetailsBody {
+    /// At most 2 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capability: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -477,8 +886,9 @@ pub struct UpdatePhoneNumberDetailsBody {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Numbers/PATCH/phone/numbers/{phoneNumberId}>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdatePhoneNumberDetails {
+    /// Zoom's name: `phoneNumberId`.
     #[serde(rename = "phoneNumberId")]
     pub phone_number_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -486,7 +896,7 @@ pub struct UpdatePhoneNumberDetails {
 }
 
 impl UpdatePhoneNumberDetails {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(phone_number_id: impl Into<String>) -> Self {
         Self {
             phone_number_id: phone_number_id.into(),
@@ -503,6 +913,7 @@ impl crate::typed::Endpoint for UpdatePhoneNumberDetails {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignPhoneNumberBody {
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<AssignPhoneNumberBodyPhoneNumbers>>,
 }
@@ -515,15 +926,36 @@ pub struct AssignPhoneNumberBodyPhoneNumbers {
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AssignPhoneNumberResponse {
-    pub phone_numbers: Option<Vec<AssignPhoneNumberResponsePhoneNumbers>>,
+    /// At most 10 items.
+    pub phone_numbers: Option<Vec<AddByocNumberResponsePhoneNumbers>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AssignPhoneNumberResponsePhoneNumbers {
-    pub id: Option<String>,
-    pub number: Option<String>,
+impl<'de> serde::Deserialize<'de> for AssignPhoneNumberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AssignPhoneNumberResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssignPhoneNumberResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "phone_numbers" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AssignPhoneNumberResponse { phone_numbers: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Assign a phone number to a user
@@ -535,8 +967,9 @@ pub struct AssignPhoneNumberResponsePhoneNumbers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Numbers/POST/phone/users/{userId}/phone_numbers>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AssignPhoneNumber {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -544,7 +977,7 @@ pub struct AssignPhoneNumber {
 }
 
 impl AssignPhoneNumber {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -568,16 +1001,18 @@ impl crate::typed::Endpoint for AssignPhoneNumber {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Numbers/DELETE/phone/users/{userId}/phone_numbers/{phoneNumberId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UnassignPhoneNumber {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
+    /// Zoom's name: `phoneNumberId`.
     #[serde(rename = "phoneNumberId")]
     pub phone_number_id: String,
 }
 
 impl UnassignPhoneNumber {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>, phone_number_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),

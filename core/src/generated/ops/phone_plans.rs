@@ -8,12 +8,39 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListCallingPlansResponse {
+    /// At most 200 items.
     pub calling_plans: Option<Vec<ListCallingPlansResponseCallingPlans>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListCallingPlansResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCallingPlansResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCallingPlansResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "calling_plans" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListCallingPlansResponse { calling_plans: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListCallingPlansResponseCallingPlans {
     pub assigned: Option<i64>,
     pub available: Option<i64>,
@@ -24,6 +51,58 @@ pub struct ListCallingPlansResponseCallingPlans {
     pub name: Option<String>,
     pub subscribed: Option<i64>,
     pub r#type: Option<i64>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListCallingPlansResponseCallingPlans {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCallingPlansResponseCallingPlans;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCallingPlansResponseCallingPlans, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "assigned" => v0 = map.next_value()?,
+                        "available" => v1 = map.next_value()?,
+                        "billing_account_id" => v2 = map.next_value()?,
+                        "billing_account_name" => v3 = map.next_value()?,
+                        "billing_subscription_id" => v4 = map.next_value()?,
+                        "billing_subscription_name" => v5 = map.next_value()?,
+                        "name" => v6 = map.next_value()?,
+                        "subscribed" => v7 = map.next_value()?,
+                        "type" => v8 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListCallingPlansResponseCallingPlans {
+                    assigned: v0,
+                    available: v1,
+                    billing_account_id: v2,
+                    billing_account_name: v3,
+                    billing_subscription_id: v4,
+                    billing_subscription_name: v5,
+                    name: v6,
+                    subscribed: v7,
+                    r#type: v8,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// List calling plans
@@ -39,7 +118,7 @@ pub struct ListCallingPlansResponseCallingPlans {
 pub struct ListCallingPlans {}
 
 impl ListCallingPlans {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {}
     }
@@ -51,13 +130,46 @@ impl crate::typed::Endpoint for ListCallingPlans {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListPhonePlansResponse {
+    /// At most 100 items.
     pub calling_plans: Option<Vec<ListPhonePlansResponseCallingPlans>>,
+    /// At most 100 items.
     pub phone_numbers: Option<Vec<ListPhonePlansResponsePhoneNumbers>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListPhonePlansResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhonePlansResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhonePlansResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "calling_plans" => v0 = map.next_value()?,
+                        "phone_numbers" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhonePlansResponse {
+                    calling_plans: v0,
+                    phone_numbers: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListPhonePlansResponseCallingPlans {
     pub assigned: Option<i64>,
     pub available: Option<i64>,
@@ -68,12 +180,95 @@ pub struct ListPhonePlansResponseCallingPlans {
     pub r#type: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListPhonePlansResponseCallingPlans {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhonePlansResponseCallingPlans;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhonePlansResponseCallingPlans, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "assigned" => v0 = map.next_value()?,
+                        "available" => v1 = map.next_value()?,
+                        "billing_subscription_id" => v2 = map.next_value()?,
+                        "billing_subscription_name" => v3 = map.next_value()?,
+                        "name" => v4 = map.next_value()?,
+                        "subscribed" => v5 = map.next_value()?,
+                        "type" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhonePlansResponseCallingPlans {
+                    assigned: v0,
+                    available: v1,
+                    billing_subscription_id: v2,
+                    billing_subscription_name: v3,
+                    name: v4,
+                    subscribed: v5,
+                    r#type: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListPhonePlansResponsePhoneNumbers {
     pub assigned: Option<i64>,
     pub available: Option<i64>,
     pub name: Option<String>,
     pub subscribed: Option<i64>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListPhonePlansResponsePhoneNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhonePlansResponsePhoneNumbers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhonePlansResponsePhoneNumbers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "assigned" => v0 = map.next_value()?,
+                        "available" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        "subscribed" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhonePlansResponsePhoneNumbers {
+                    assigned: v0,
+                    available: v1,
+                    name: v2,
+                    subscribed: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// List plan information
@@ -90,7 +285,7 @@ pub struct ListPhonePlansResponsePhoneNumbers {
 pub struct ListPhonePlans {}
 
 impl ListPhonePlans {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {}
     }

@@ -8,18 +8,85 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListPhoneRolesResponse {
+    /// At most 250 items.
     pub roles: Option<Vec<ListPhoneRolesResponseRoles>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListPhoneRolesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhoneRolesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhoneRolesResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "roles" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhoneRolesResponse { roles: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListPhoneRolesResponseRoles {
     pub description: Option<String>,
     pub id: Option<String>,
     pub is_default: Option<bool>,
     pub name: Option<String>,
     pub total_members: Option<i64>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListPhoneRolesResponseRoles {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhoneRolesResponseRoles;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhoneRolesResponseRoles, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "description" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "is_default" => v2 = map.next_value()?,
+                        "name" => v3 = map.next_value()?,
+                        "total_members" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhoneRolesResponseRoles {
+                    description: v0,
+                    id: v1,
+                    is_default: v2,
+                    name: v3,
+                    total_members: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// List phone roles
@@ -35,7 +102,7 @@ pub struct ListPhoneRolesResponseRoles {
 pub struct ListPhoneRoles {}
 
 impl ListPhoneRoles {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {}
     }
@@ -47,7 +114,7 @@ impl crate::typed::Endpoint for ListPhoneRoles {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DuplicatePhoneRoleBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -56,10 +123,49 @@ pub struct DuplicatePhoneRoleBody {
     pub role_id: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl DuplicatePhoneRoleBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(role_id: impl Into<String>) -> Self {
+        Self {
+            description: None,
+            name: None,
+            role_id: role_id.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct DuplicatePhoneRoleResponse {
     pub id: Option<String>,
     pub name: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for DuplicatePhoneRoleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DuplicatePhoneRoleResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DuplicatePhoneRoleResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(DuplicatePhoneRoleResponse { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Duplicate a phone role
@@ -71,16 +177,17 @@ pub struct DuplicatePhoneRoleResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Roles/POST/phone/roles>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DuplicatePhoneRole {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<DuplicatePhoneRoleBody>,
+    pub body: DuplicatePhoneRoleBody,
 }
 
 impl DuplicatePhoneRole {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { body: None }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(role_id: impl Into<String>) -> Self {
+        Self {
+            body: DuplicatePhoneRoleBody::new(role_id),
+        }
     }
 }
 
@@ -99,14 +206,15 @@ impl crate::typed::Endpoint for DuplicatePhoneRole {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Roles/DELETE/phone/roles/{roleId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeletePhoneRole {
+    /// Zoom's name: `roleId`.
     #[serde(rename = "roleId")]
     pub role_id: String,
 }
 
 impl DeletePhoneRole {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(role_id: impl Into<String>) -> Self {
         Self {
             role_id: role_id.into(),
@@ -120,14 +228,7 @@ impl crate::typed::Endpoint for DeletePhoneRole {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetRoleInformationResponse {
-    pub description: Option<String>,
-    pub id: Option<String>,
-    pub is_default: Option<bool>,
-    pub name: Option<String>,
-    pub total_members: Option<i64>,
-}
+pub type GetRoleInformationResponse = ListPhoneRolesResponseRoles;
 
 /// Get role information
 ///
@@ -138,14 +239,15 @@ pub struct GetRoleInformationResponse {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Roles/GET/phone/roles/{roleId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetRoleInformation {
+    /// Zoom's name: `roleId`.
     #[serde(rename = "roleId")]
     pub role_id: String,
 }
 
 impl GetRoleInformation {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(role_id: impl Into<String>) -> Self {
         Self {
             role_id: role_id.into(),
@@ -176,8 +278,9 @@ pub struct UpdatePhoneRoleBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Roles/PATCH/phone/roles/{roleId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdatePhoneRole {
+    /// Zoom's name: `roleId`.
     #[serde(rename = "roleId")]
     pub role_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -185,7 +288,7 @@ pub struct UpdatePhoneRole {
 }
 
 impl UpdatePhoneRole {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(role_id: impl Into<String>) -> Self {
         Self {
             role_id: role_id.into(),
@@ -209,15 +312,16 @@ impl crate::typed::Endpoint for UpdatePhoneRole {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Roles/DELETE/phone/roles/{roleId}/members>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DelRoleMembers {
+    /// Zoom's name: `roleId`.
     #[serde(rename = "roleId")]
     pub role_id: String,
     pub user_ids: Vec<String>,
 }
 
 impl DelRoleMembers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(role_id: impl Into<String>, user_ids: Vec<String>) -> Self {
         Self {
             role_id: role_id.into(),
@@ -232,24 +336,84 @@ impl crate::typed::Endpoint for DelRoleMembers {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListRoleMembersResponse {
     pub members: Option<Vec<ListRoleMembersResponseMembers>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListRoleMembersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListRoleMembersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListRoleMembersResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "members" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListRoleMembersResponse { members: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListRoleMembersResponseMembers {
     pub display_name: Option<String>,
     pub email: Option<String>,
     pub extension_number: Option<i64>,
-    pub site: Option<ListRoleMembersResponseMembersSite>,
+    pub site: Option<DuplicatePhoneRoleResponse>,
     pub user_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListRoleMembersResponseMembersSite {
-    pub id: Option<String>,
-    pub name: Option<String>,
+impl<'de> serde::Deserialize<'de> for ListRoleMembersResponseMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListRoleMembersResponseMembers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListRoleMembersResponseMembers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "email" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "site" => v3 = map.next_value()?,
+                        "user_id" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListRoleMembersResponseMembers {
+                    display_name: v0,
+                    email: v1,
+                    extension_number: v2,
+                    site: v3,
+                    user_id: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// List members in a role
@@ -261,8 +425,9 @@ pub struct ListRoleMembersResponseMembersSite {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Roles/GET/phone/roles/{roleId}/members>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ListRoleMembers {
+    /// Zoom's name: `roleId`.
     #[serde(rename = "roleId")]
     pub role_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -270,7 +435,7 @@ pub struct ListRoleMembers {
 }
 
 impl ListRoleMembers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(role_id: impl Into<String>) -> Self {
         Self {
             role_id: role_id.into(),
@@ -306,8 +471,9 @@ pub struct AddRoleMembersBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Roles/POST/phone/roles/{roleId}/members>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddRoleMembers {
+    /// Zoom's name: `roleId`.
     #[serde(rename = "roleId")]
     pub role_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -315,7 +481,7 @@ pub struct AddRoleMembers {
 }
 
 impl AddRoleMembers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(role_id: impl Into<String>) -> Self {
         Self {
             role_id: role_id.into(),
@@ -330,24 +496,47 @@ impl crate::typed::Endpoint for AddRoleMembers {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeletePhoneRoleTargetsBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
+    /// At most 500 items.
     pub targets: Vec<DeletePhoneRoleTargetsBodyTargets>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+impl DeletePhoneRoleTargetsBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(targets: Vec<DeletePhoneRoleTargetsBodyTargets>) -> Self {
+        Self {
+            is_default: None,
+            targets,
+            user_id: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeletePhoneRoleTargetsBodyTargets {
+    /// From 1 to 10 items.
     pub target_ids: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_type: Option<DeletePhoneRoleTargetsBodyTargetsTargetType>,
 }
 
+impl DeletePhoneRoleTargetsBodyTargets {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(target_ids: Vec<String>) -> Self {
+        Self {
+            target_ids,
+            target_type: None,
+        }
+    }
+}
+
 crate::typed::string_enum! {
-    DeletePhoneRoleTargetsBodyTargetsTargetType {
+    request DeletePhoneRoleTargetsBodyTargetsTargetType {
         Site = "site",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
@@ -367,20 +556,23 @@ crate::typed::string_enum! {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Roles/DELETE/phone/roles/{roleId}/targets>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeletePhoneRoleTargets {
+    /// Zoom's name: `roleId`.
     #[serde(rename = "roleId")]
     pub role_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<DeletePhoneRoleTargetsBody>,
+    pub body: DeletePhoneRoleTargetsBody,
 }
 
 impl DeletePhoneRoleTargets {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(role_id: impl Into<String>) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(
+        role_id: impl Into<String>,
+        targets: Vec<DeletePhoneRoleTargetsBodyTargets>,
+    ) -> Self {
         Self {
             role_id: role_id.into(),
-            body: None,
+            body: DeletePhoneRoleTargetsBody::new(targets),
         }
     }
 }
@@ -391,15 +583,53 @@ impl crate::typed::Endpoint for DeletePhoneRoleTargets {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListPhoneRoleTargetsResponse {
     pub next_page_token: Option<String>,
+    /// At most `300`.
     pub page_size: Option<i64>,
     pub targets: Option<Vec<ListPhoneRoleTargetsResponseTargets>>,
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListPhoneRoleTargetsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhoneRoleTargetsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhoneRoleTargetsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "page_size" => v1 = map.next_value()?,
+                        "targets" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhoneRoleTargetsResponse {
+                    next_page_token: v0,
+                    page_size: v1,
+                    targets: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListPhoneRoleTargetsResponseTargets {
     pub extension_number: Option<i64>,
     pub site_id: Option<String>,
@@ -409,20 +639,51 @@ pub struct ListPhoneRoleTargetsResponseTargets {
     pub target_type: Option<ListPhoneRoleTargetsResponseTargetsTargetType>,
 }
 
-crate::typed::string_enum! {
-    ListPhoneRoleTargetsResponseTargetsTargetType {
-        Site = "site",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        User = "user",
-        Group = "group",
-        SharedLineGroup = "sharedLineGroup",
-        CommonArea = "commonArea",
+impl<'de> serde::Deserialize<'de> for ListPhoneRoleTargetsResponseTargets {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhoneRoleTargetsResponseTargets;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhoneRoleTargetsResponseTargets, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_number" => v0 = map.next_value()?,
+                        "site_id" => v1 = map.next_value()?,
+                        "site_name" => v2 = map.next_value()?,
+                        "target_id" => v3 = map.next_value()?,
+                        "target_name" => v4 = map.next_value()?,
+                        "target_type" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhoneRoleTargetsResponseTargets {
+                    extension_number: v0,
+                    site_id: v1,
+                    site_name: v2,
+                    target_id: v3,
+                    target_name: v4,
+                    target_type: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    ListPhoneRoleTargetsTargetType {
+    response ListPhoneRoleTargetsResponseTargetsTargetType {
         Site = "site",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
@@ -443,8 +704,9 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Roles/GET/phone/roles/{roleId}/targets>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ListPhoneRoleTargets {
+    /// Zoom's name: `roleId`.
     #[serde(rename = "roleId")]
     pub role_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -454,7 +716,7 @@ pub struct ListPhoneRoleTargets {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub selected: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub target_type: Option<ListPhoneRoleTargetsTargetType>,
+    pub target_type: Option<DeletePhoneRoleTargetsBodyTargetsTargetType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -466,7 +728,7 @@ pub struct ListPhoneRoleTargets {
 }
 
 impl ListPhoneRoleTargets {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(role_id: impl Into<String>) -> Self {
         Self {
             role_id: role_id.into(),
@@ -488,56 +750,85 @@ impl crate::typed::Endpoint for ListPhoneRoleTargets {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddPhoneRoleTargetsBody {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_default: Option<bool>,
-    pub targets: Vec<AddPhoneRoleTargetsBodyTargets>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-}
+pub type AddPhoneRoleTargetsBody = DeletePhoneRoleTargetsBody;
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddPhoneRoleTargetsBodyTargets {
-    pub target_ids: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub target_type: Option<AddPhoneRoleTargetsBodyTargetsTargetType>,
-}
-
-crate::typed::string_enum! {
-    AddPhoneRoleTargetsBodyTargetsTargetType {
-        Site = "site",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        User = "user",
-        Group = "group",
-        SharedLineGroup = "sharedLineGroup",
-        CommonArea = "commonArea",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AddPhoneRoleTargetsResponse {
     pub is_default: Option<bool>,
+    /// At most 500 items.
     pub targets: Option<Vec<AddPhoneRoleTargetsResponseTargets>>,
     pub user_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddPhoneRoleTargetsResponseTargets {
-    pub target_ids: Option<Vec<String>>,
-    pub target_type: Option<AddPhoneRoleTargetsResponseTargetsTargetType>,
+impl<'de> serde::Deserialize<'de> for AddPhoneRoleTargetsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddPhoneRoleTargetsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddPhoneRoleTargetsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "is_default" => v0 = map.next_value()?,
+                        "targets" => v1 = map.next_value()?,
+                        "user_id" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddPhoneRoleTargetsResponse {
+                    is_default: v0,
+                    targets: v1,
+                    user_id: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-crate::typed::string_enum! {
-    AddPhoneRoleTargetsResponseTargetsTargetType {
-        Site = "site",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        User = "user",
-        Group = "group",
-        SharedLineGroup = "sharedLineGroup",
-        CommonArea = "commonArea",
+#[derive(Debug, Clone)]
+pub struct AddPhoneRoleTargetsResponseTargets {
+    /// At most 10 items.
+    pub target_ids: Option<Vec<String>>,
+    pub target_type: Option<ListPhoneRoleTargetsResponseTargetsTargetType>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddPhoneRoleTargetsResponseTargets {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddPhoneRoleTargetsResponseTargets;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddPhoneRoleTargetsResponseTargets, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "target_ids" => v0 = map.next_value()?,
+                        "target_type" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddPhoneRoleTargetsResponseTargets {
+                    target_ids: v0,
+                    target_type: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -550,20 +841,23 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Phone-Roles/POST/phone/roles/{roleId}/targets>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddPhoneRoleTargets {
+    /// Zoom's name: `roleId`.
     #[serde(rename = "roleId")]
     pub role_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<AddPhoneRoleTargetsBody>,
+    pub body: AddPhoneRoleTargetsBody,
 }
 
 impl AddPhoneRoleTargets {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(role_id: impl Into<String>) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(
+        role_id: impl Into<String>,
+        targets: Vec<DeletePhoneRoleTargetsBodyTargets>,
+    ) -> Self {
         Self {
             role_id: role_id.into(),
-            body: None,
+            body: AddPhoneRoleTargetsBody::new(targets),
         }
     }
 }

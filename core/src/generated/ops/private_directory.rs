@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListPrivateDirectoryMembersResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
@@ -17,21 +17,110 @@ pub struct ListPrivateDirectoryMembersResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListPrivateDirectoryMembersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPrivateDirectoryMembersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPrivateDirectoryMembersResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "page_size" => v1 = map.next_value()?,
+                        "private_directory_members" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPrivateDirectoryMembersResponse {
+                    next_page_token: v0,
+                    page_size: v1,
+                    private_directory_members: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListPrivateDirectoryMembersResponsePrivateDirectoryMembers {
     pub extension_display_name: String,
     pub extension_email: Option<String>,
     pub extension_id: String,
     pub extension_number: i64,
-    pub extension_type: ListPrivateDirectoryMembersResponsePrivateDirectoryMembersExtensionType,
-    pub searchable_on_web_portal:
-        ListPrivateDirectoryMembersResponsePrivateDirectoryMembersSearchableOnWebPortal,
+    pub extension_type: ListPrivateResponsePrivateDirectoryMembersExtensionType,
+    pub searchable_on_web_portal: ListResponsePrivateDirectoryMembersSearchableOnWebPortal,
     pub site_id: Option<String>,
     pub site_name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListPrivateDirectoryMembersResponsePrivateDirectoryMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPrivateDirectoryMembersResponsePrivateDirectoryMembers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPrivateDirectoryMembersResponsePrivateDirectoryMembers, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_display_name" => v0 = Some(map.next_value()?),
+                        "extension_email" => v1 = map.next_value()?,
+                        "extension_id" => v2 = Some(map.next_value()?),
+                        "extension_number" => v3 = Some(map.next_value()?),
+                        "extension_type" => v4 = Some(map.next_value()?),
+                        "searchable_on_web_portal" => v5 = Some(map.next_value()?),
+                        "site_id" => v6 = map.next_value()?,
+                        "site_name" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPrivateDirectoryMembersResponsePrivateDirectoryMembers {
+                    extension_display_name: crate::typed::required(v0, "extension_display_name")?,
+                    extension_email: v1,
+                    extension_id: crate::typed::required(v2, "extension_id")?,
+                    extension_number: crate::typed::required(v3, "extension_number")?,
+                    extension_type: crate::typed::required(v4, "extension_type")?,
+                    searchable_on_web_portal: crate::typed::required(
+                        v5,
+                        "searchable_on_web_portal",
+                    )?,
+                    site_id: v6,
+                    site_name: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListPrivateDirectoryMembersResponsePrivateDirectoryMembersExtensionType {
+    response ListPrivateResponsePrivateDirectoryMembersExtensionType {
         User = "user",
         ZoomRoom = "zoom_room",
         CommonArea = "common_area",
@@ -42,7 +131,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    ListPrivateDirectoryMembersResponsePrivateDirectoryMembersSearchableOnWebPortal {
+    response ListResponsePrivateDirectoryMembersSearchableOnWebPortal {
         Everybody = "everybody",
         AdminsOnly = "admins_only",
         Nobody = "nobody",
@@ -63,6 +152,7 @@ crate::typed::string_enum! {
 pub struct ListPrivateDirectoryMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// From `1` to `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -72,7 +162,7 @@ pub struct ListPrivateDirectoryMembers {
 }
 
 impl ListPrivateDirectoryMembers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             next_page_token: None,
@@ -89,21 +179,45 @@ impl crate::typed::Endpoint for ListPrivateDirectoryMembers {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddMembersToAPrivateDirectoryBody {
+    /// At most 1000 items.
     pub members: Vec<AddMembersToAPrivateDirectoryBodyMembers>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
 }
 
+impl AddMembersToAPrivateDirectoryBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(members: Vec<AddMembersToAPrivateDirectoryBodyMembers>) -> Self {
+        Self {
+            members,
+            site_id: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AddMembersToAPrivateDirectoryBodyMembers {
     pub extension_id: String,
-    pub searchable_on_web_portal: AddMembersToAPrivateDirectoryBodyMembersSearchableOnWebPortal,
+    pub searchable_on_web_portal: AddMembersToAPrivateBodyMembersSearchableOnWebPortal,
+}
+
+impl AddMembersToAPrivateDirectoryBodyMembers {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        extension_id: impl Into<String>,
+        searchable_on_web_portal: AddMembersToAPrivateBodyMembersSearchableOnWebPortal,
+    ) -> Self {
+        Self {
+            extension_id: extension_id.into(),
+            searchable_on_web_portal,
+        }
+    }
 }
 
 crate::typed::string_enum! {
-    AddMembersToAPrivateDirectoryBodyMembersSearchableOnWebPortal {
+    request AddMembersToAPrivateBodyMembersSearchableOnWebPortal {
         Everybody = "everybody",
         AdminsOnly = "admins_only",
         Nobody = "nobody",
@@ -119,16 +233,17 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Private-Directory/POST/phone/private_directory/members>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddMembersToAPrivateDirectory {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<AddMembersToAPrivateDirectoryBody>,
+    pub body: AddMembersToAPrivateDirectoryBody,
 }
 
 impl AddMembersToAPrivateDirectory {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { body: None }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(members: Vec<AddMembersToAPrivateDirectoryBodyMembers>) -> Self {
+        Self {
+            body: AddMembersToAPrivateDirectoryBody::new(members),
+        }
     }
 }
 
@@ -147,8 +262,9 @@ impl crate::typed::Endpoint for AddMembersToAPrivateDirectory {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Private-Directory/DELETE/phone/private_directory/members/{extensionId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct RemoveAMemberFromAPrivateDirectory {
+    /// Zoom's name: `extensionId`.
     #[serde(rename = "extensionId")]
     pub extension_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -156,7 +272,7 @@ pub struct RemoveAMemberFromAPrivateDirectory {
 }
 
 impl RemoveAMemberFromAPrivateDirectory {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(extension_id: impl Into<String>) -> Self {
         Self {
             extension_id: extension_id.into(),
@@ -173,16 +289,20 @@ impl crate::typed::Endpoint for RemoveAMemberFromAPrivateDirectory {
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateAPrivateDirectoryMemberBody {
-    pub searchable_on_web_portal: UpdateAPrivateDirectoryMemberBodySearchableOnWebPortal,
+    pub searchable_on_web_portal: AddMembersToAPrivateBodyMembersSearchableOnWebPortal,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
 }
 
-crate::typed::string_enum! {
-    UpdateAPrivateDirectoryMemberBodySearchableOnWebPortal {
-        Everybody = "everybody",
-        AdminsOnly = "admins_only",
-        Nobody = "nobody",
+impl UpdateAPrivateDirectoryMemberBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        searchable_on_web_portal: AddMembersToAPrivateBodyMembersSearchableOnWebPortal,
+    ) -> Self {
+        Self {
+            searchable_on_web_portal,
+            site_id: None,
+        }
     }
 }
 
@@ -195,20 +315,23 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Private-Directory/PATCH/phone/private_directory/members/{extensionId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateAPrivateDirectoryMember {
+    /// Zoom's name: `extensionId`.
     #[serde(rename = "extensionId")]
     pub extension_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<UpdateAPrivateDirectoryMemberBody>,
+    pub body: UpdateAPrivateDirectoryMemberBody,
 }
 
 impl UpdateAPrivateDirectoryMember {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(extension_id: impl Into<String>) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(
+        extension_id: impl Into<String>,
+        searchable_on_web_portal: AddMembersToAPrivateBodyMembersSearchableOnWebPortal,
+    ) -> Self {
         Self {
             extension_id: extension_id.into(),
-            body: None,
+            body: UpdateAPrivateDirectoryMemberBody::new(searchable_on_web_portal),
         }
     }
 }

@@ -8,14 +8,49 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListCarrierPeeringPhoneNumbersResponse {
     pub next_page_token: Option<String>,
+    /// At most 200 items.
     pub numbers: Option<Vec<ListCarrierPeeringPhoneNumbersResponseNumbers>>,
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListCarrierPeeringPhoneNumbersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCarrierPeeringPhoneNumbersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCarrierPeeringPhoneNumbersResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "numbers" => v1 = map.next_value()?,
+                        "total_records" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListCarrierPeeringPhoneNumbersResponse {
+                    next_page_token: v0,
+                    numbers: v1,
+                    total_records: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListCarrierPeeringPhoneNumbersResponseNumbers {
     pub assigned: i64,
     pub billing_reference_id: Option<String>,
@@ -25,6 +60,55 @@ pub struct ListCarrierPeeringPhoneNumbersResponseNumbers {
     pub service_info: Option<String>,
     pub sip_trunk_name: String,
     pub status: i64,
+}
+
+impl<'de> serde::Deserialize<'de> for ListCarrierPeeringPhoneNumbersResponseNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListCarrierPeeringPhoneNumbersResponseNumbers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListCarrierPeeringPhoneNumbersResponseNumbers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "assigned" => v0 = Some(map.next_value()?),
+                        "billing_reference_id" => v1 = map.next_value()?,
+                        "customer_account_name" => v2 = map.next_value()?,
+                        "customer_account_number" => v3 = map.next_value()?,
+                        "phone_number" => v4 = Some(map.next_value()?),
+                        "service_info" => v5 = map.next_value()?,
+                        "sip_trunk_name" => v6 = Some(map.next_value()?),
+                        "status" => v7 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListCarrierPeeringPhoneNumbersResponseNumbers {
+                    assigned: crate::typed::required(v0, "assigned")?,
+                    billing_reference_id: v1,
+                    customer_account_name: v2,
+                    customer_account_number: v3,
+                    phone_number: crate::typed::required(v4, "phone_number")?,
+                    service_info: v5,
+                    sip_trunk_name: crate::typed::required(v6, "sip_trunk_name")?,
+                    status: crate::typed::required(v7, "status")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// List carrier peering phone numbers.
@@ -40,6 +124,7 @@ pub struct ListCarrierPeeringPhoneNumbersResponseNumbers {
 #[deprecated(note = "Zoom marks this operation deprecated")]
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListCarrierPeeringPhoneNumbers {
+    /// At most `200`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -49,7 +134,7 @@ pub struct ListCarrierPeeringPhoneNumbers {
 }
 
 impl ListCarrierPeeringPhoneNumbers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             page_size: None,
@@ -65,15 +150,75 @@ impl crate::typed::Endpoint for ListCarrierPeeringPhoneNumbers {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct DeletePeeringPhoneNumbersResponse {
+    /// At most 200 items.
     pub unprocessed_numbers: Option<Vec<DeletePeeringPhoneNumbersResponseUnprocessedNumbers>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for DeletePeeringPhoneNumbersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeletePeeringPhoneNumbersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeletePeeringPhoneNumbersResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "unprocessed_numbers" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(DeletePeeringPhoneNumbersResponse {
+                    unprocessed_numbers: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct DeletePeeringPhoneNumbersResponseUnprocessedNumbers {
     pub failure_reason: Option<String>,
     pub phone_number: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for DeletePeeringPhoneNumbersResponseUnprocessedNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeletePeeringPhoneNumbersResponseUnprocessedNumbers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeletePeeringPhoneNumbersResponseUnprocessedNumbers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "failure_reason" => v0 = map.next_value()?,
+                        "phone_number" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(DeletePeeringPhoneNumbersResponseUnprocessedNumbers {
+                    failure_reason: v0,
+                    phone_number: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Remove peering phone numbers
@@ -86,15 +231,16 @@ pub struct DeletePeeringPhoneNumbersResponseUnprocessedNumbers {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Provider-Exchange/DELETE/phone/peering/numbers>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeletePeeringPhoneNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier_code: Option<i64>,
+    /// At most 200 items.
     pub phone_numbers: Vec<String>,
 }
 
 impl DeletePeeringPhoneNumbers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(phone_numbers: Vec<String>) -> Self {
         Self {
             carrier_code: None,
@@ -109,14 +255,49 @@ impl crate::typed::Endpoint for DeletePeeringPhoneNumbers {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListPeeringPhoneNumbersResponse {
     pub next_page_token: Option<String>,
+    /// At most 300 items.
     pub numbers: Option<Vec<ListPeeringPhoneNumbersResponseNumbers>>,
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListPeeringPhoneNumbersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPeeringPhoneNumbersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPeeringPhoneNumbersResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "numbers" => v1 = map.next_value()?,
+                        "total_records" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPeeringPhoneNumbersResponse {
+                    next_page_token: v0,
+                    numbers: v1,
+                    total_records: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListPeeringPhoneNumbersResponseNumbers {
     pub assigned: i64,
     pub billing_reference_id: Option<String>,
@@ -124,6 +305,49 @@ pub struct ListPeeringPhoneNumbersResponseNumbers {
     pub service_info: Option<String>,
     pub sip_trunk_name: String,
     pub status: i64,
+}
+
+impl<'de> serde::Deserialize<'de> for ListPeeringPhoneNumbersResponseNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPeeringPhoneNumbersResponseNumbers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPeeringPhoneNumbersResponseNumbers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "assigned" => v0 = Some(map.next_value()?),
+                        "billing_reference_id" => v1 = map.next_value()?,
+                        "phone_number" => v2 = Some(map.next_value()?),
+                        "service_info" => v3 = map.next_value()?,
+                        "sip_trunk_name" => v4 = Some(map.next_value()?),
+                        "status" => v5 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPeeringPhoneNumbersResponseNumbers {
+                    assigned: crate::typed::required(v0, "assigned")?,
+                    billing_reference_id: v1,
+                    phone_number: crate::typed::required(v2, "phone_number")?,
+                    service_info: v3,
+                    sip_trunk_name: crate::typed::required(v4, "sip_trunk_name")?,
+                    status: crate::typed::required(v5, "status")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// List peering phone numbers
@@ -139,6 +363,7 @@ pub struct ListPeeringPhoneNumbersResponseNumbers {
 #[deprecated(note = "Zoom marks this operation deprecated")]
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListPeeringPhoneNumbers {
+    /// At most `200`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -150,7 +375,7 @@ pub struct ListPeeringPhoneNumbers {
 }
 
 impl ListPeeringPhoneNumbers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             page_size: None,
@@ -171,11 +396,12 @@ impl crate::typed::Endpoint for ListPeeringPhoneNumbers {
 pub struct UpdatePeeringPhoneNumbersBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier_code: Option<i64>,
+    /// At most 200 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<UpdatePeeringPhoneNumbersBodyPhoneNumbers>>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdatePeeringPhoneNumbersBodyPhoneNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_reference_id: Option<String>,
@@ -188,16 +414,20 @@ pub struct UpdatePeeringPhoneNumbersBodyPhoneNumbers {
     pub status: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct UpdatePeeringPhoneNumbersResponse {
-    pub unprocessed_numbers: Option<Vec<UpdatePeeringPhoneNumbersResponseUnprocessedNumbers>>,
+impl UpdatePeeringPhoneNumbersBodyPhoneNumbers {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(phone_number: impl Into<String>) -> Self {
+        Self {
+            billing_reference_id: None,
+            phone_number: phone_number.into(),
+            service_info: None,
+            sip_trunk_name: None,
+            status: None,
+        }
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct UpdatePeeringPhoneNumbersResponseUnprocessedNumbers {
-    pub failure_reason: Option<String>,
-    pub phone_number: Option<String>,
-}
+pub type UpdatePeeringPhoneNumbersResponse = DeletePeeringPhoneNumbersResponse;
 
 /// Update peering phone numbers
 ///
@@ -216,7 +446,7 @@ pub struct UpdatePeeringPhoneNumbers {
 }
 
 impl UpdatePeeringPhoneNumbers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self { body: None }
     }
@@ -232,11 +462,12 @@ impl crate::typed::Endpoint for UpdatePeeringPhoneNumbers {
 pub struct AddPeeringPhoneNumbersBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carrier_code: Option<i64>,
+    /// At most 200 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<AddPeeringPhoneNumbersBodyPhoneNumbers>>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddPeeringPhoneNumbersBodyPhoneNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_reference_id: Option<String>,
@@ -247,16 +478,24 @@ pub struct AddPeeringPhoneNumbersBodyPhoneNumbers {
     pub status: i64,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddPeeringPhoneNumbersResponse {
-    pub unprocessed_numbers: Option<Vec<AddPeeringPhoneNumbersResponseUnprocessedNumbers>>,
+impl AddPeeringPhoneNumbersBodyPhoneNumbers {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        phone_number: impl Into<String>,
+        sip_trunk_name: impl Into<String>,
+        status: i64,
+    ) -> Self {
+        Self {
+            billing_reference_id: None,
+            phone_number: phone_number.into(),
+            service_info: None,
+            sip_trunk_name: sip_trunk_name.into(),
+            status,
+        }
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddPeeringPhoneNumbersResponseUnprocessedNumbers {
-    pub failure_reason: Option<String>,
-    pub phone_number: Option<String>,
-}
+pub type AddPeeringPhoneNumbersResponse = DeletePeeringPhoneNumbersResponse;
 
 /// Add peering phone numbers
 ///
@@ -275,7 +514,7 @@ pub struct AddPeeringPhoneNumbers {
 }
 
 impl AddPeeringPhoneNumbers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self { body: None }
     }

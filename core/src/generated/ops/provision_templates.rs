@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListAccountProvisionTemplateResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
@@ -16,12 +16,87 @@ pub struct ListAccountProvisionTemplateResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListAccountProvisionTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAccountProvisionTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAccountProvisionTemplateResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "page_size" => v1 = map.next_value()?,
+                        "provision_templates" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAccountProvisionTemplateResponse {
+                    next_page_token: v0,
+                    page_size: v1,
+                    provision_templates: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListAccountProvisionTemplateResponseProvisionTemplates {
     pub bound_device_count: Option<i64>,
     pub description: Option<String>,
     pub id: Option<String>,
     pub name: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListAccountProvisionTemplateResponseProvisionTemplates {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAccountProvisionTemplateResponseProvisionTemplates;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAccountProvisionTemplateResponseProvisionTemplates, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "bound_device_count" => v0 = map.next_value()?,
+                        "description" => v1 = map.next_value()?,
+                        "id" => v2 = map.next_value()?,
+                        "name" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAccountProvisionTemplateResponseProvisionTemplates {
+                    bound_device_count: v0,
+                    description: v1,
+                    id: v2,
+                    name: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// List provision templates
@@ -36,6 +111,7 @@ pub struct ListAccountProvisionTemplateResponseProvisionTemplates {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Provision-Templates/GET/phone/provision_templates>
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListAccountProvisionTemplate {
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -43,7 +119,7 @@ pub struct ListAccountProvisionTemplate {
 }
 
 impl ListAccountProvisionTemplate {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             page_size: None,
@@ -58,19 +134,60 @@ impl crate::typed::Endpoint for ListAccountProvisionTemplate {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddProvisionTemplateBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
+    /// At most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// At most 128 characters.
     pub name: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl AddProvisionTemplateBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            content: None,
+            description: None,
+            name: name.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AddProvisionTemplateResponse {
     pub id: Option<String>,
     pub name: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddProvisionTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddProvisionTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddProvisionTemplateResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddProvisionTemplateResponse { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Add a provision template
@@ -82,16 +199,17 @@ pub struct AddProvisionTemplateResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Provision-Templates/POST/phone/provision_templates>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddProvisionTemplate {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<AddProvisionTemplateBody>,
+    pub body: AddProvisionTemplateBody,
 }
 
 impl AddProvisionTemplate {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { body: None }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            body: AddProvisionTemplateBody::new(name),
+        }
     }
 }
 
@@ -110,14 +228,15 @@ impl crate::typed::Endpoint for AddProvisionTemplate {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Provision-Templates/DELETE/phone/provision_templates/{templateId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteProvisionTemplate {
+    /// Zoom's name: `templateId`.
     #[serde(rename = "templateId")]
     pub template_id: String,
 }
 
 impl DeleteProvisionTemplate {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(template_id: impl Into<String>) -> Self {
         Self {
             template_id: template_id.into(),
@@ -131,13 +250,53 @@ impl crate::typed::Endpoint for DeleteProvisionTemplate {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetProvisionTemplateResponse {
     pub bound_device_count: Option<i64>,
     pub content: Option<String>,
     pub description: Option<String>,
     pub id: Option<String>,
     pub name: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetProvisionTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetProvisionTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetProvisionTemplateResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "bound_device_count" => v0 = map.next_value()?,
+                        "content" => v1 = map.next_value()?,
+                        "description" => v2 = map.next_value()?,
+                        "id" => v3 = map.next_value()?,
+                        "name" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetProvisionTemplateResponse {
+                    bound_device_count: v0,
+                    content: v1,
+                    description: v2,
+                    id: v3,
+                    name: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Get a provision template
@@ -149,14 +308,15 @@ pub struct GetProvisionTemplateResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Provision-Templates/GET/phone/provision_templates/{templateId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetProvisionTemplate {
+    /// Zoom's name: `templateId`.
     #[serde(rename = "templateId")]
     pub template_id: String,
 }
 
 impl GetProvisionTemplate {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(template_id: impl Into<String>) -> Self {
         Self {
             template_id: template_id.into(),
@@ -174,8 +334,10 @@ impl crate::typed::Endpoint for GetProvisionTemplate {
 pub struct UpdateProvisionTemplateBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
+    /// At most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// At most 128 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
@@ -189,8 +351,9 @@ pub struct UpdateProvisionTemplateBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Provision-Templates/PATCH/phone/provision_templates/{templateId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateProvisionTemplate {
+    /// Zoom's name: `templateId`.
     #[serde(rename = "templateId")]
     pub template_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -198,7 +361,7 @@ pub struct UpdateProvisionTemplate {
 }
 
 impl UpdateProvisionTemplate {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(template_id: impl Into<String>) -> Self {
         Self {
             template_id: template_id.into(),

@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetPhoneRecordingByCallElementIdResponse {
     pub accepted_by: Option<GetPhoneRecordingByCallElementIdResponseAcceptedBy>,
     pub call_element_id: Option<String>,
@@ -21,32 +21,172 @@ pub struct GetPhoneRecordingByCallElementIdResponse {
     pub caller_name: Option<String>,
     pub caller_number: Option<String>,
     pub caller_number_type: Option<GetPhoneRecordingByCallElementIdResponseCallerNumberType>,
+    /// Format: `date-time`.
     pub date_time: Option<String>,
     pub days_left_auto_permanently_delete: Option<i64>,
+    /// Format: `date-time`.
     pub deleted_time: Option<String>,
     pub direction: Option<GetPhoneRecordingByCallElementIdResponseDirection>,
     pub disclaimer_status: Option<GetPhoneRecordingByCallElementIdResponseDisclaimerStatus>,
     pub download_url: Option<String>,
     pub duration: Option<i64>,
+    /// Format: `date-time`.
     pub end_time: Option<String>,
     pub file_url: Option<String>,
     pub id: Option<String>,
     pub meeting_uuid: Option<String>,
-    pub outgoing_by: Option<GetPhoneRecordingByCallElementIdResponseOutgoingBy>,
+    pub outgoing_by: Option<GetPhoneRecordingByCallElementIdResponseAcceptedBy>,
     pub owner: Option<GetPhoneRecordingByCallElementIdResponseOwner>,
     pub recording_type: Option<GetPhoneRecordingByCallElementIdResponseRecordingType>,
     pub soft_deleted: Option<bool>,
     pub soft_deleted_type: Option<GetPhoneRecordingByCallElementIdResponseSoftDeletedType>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetPhoneRecordingByCallElementIdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetPhoneRecordingByCallElementIdResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetPhoneRecordingByCallElementIdResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "accepted_by" => v0 = map.next_value()?,
+                        "call_element_id" => v1 = map.next_value()?,
+                        "call_id" => v2 = map.next_value()?,
+                        "callee_account_code" => v3 = map.next_value()?,
+                        "callee_name" => v4 = map.next_value()?,
+                        "callee_number" => v5 = map.next_value()?,
+                        "callee_number_type" => v6 = map.next_value()?,
+                        "caller_account_code" => v7 = map.next_value()?,
+                        "caller_name" => v8 = map.next_value()?,
+                        "caller_number" => v9 = map.next_value()?,
+                        "caller_number_type" => v10 = map.next_value()?,
+                        "date_time" => v11 = map.next_value()?,
+                        "days_left_auto_permanently_delete" => v12 = map.next_value()?,
+                        "deleted_time" => v13 = map.next_value()?,
+                        "direction" => v14 = map.next_value()?,
+                        "disclaimer_status" => v15 = map.next_value()?,
+                        "download_url" => v16 = map.next_value()?,
+                        "duration" => v17 = map.next_value()?,
+                        "end_time" => v18 = map.next_value()?,
+                        "file_url" => v19 = map.next_value()?,
+                        "id" => v20 = map.next_value()?,
+                        "meeting_uuid" => v21 = map.next_value()?,
+                        "outgoing_by" => v22 = map.next_value()?,
+                        "owner" => v23 = map.next_value()?,
+                        "recording_type" => v24 = map.next_value()?,
+                        "soft_deleted" => v25 = map.next_value()?,
+                        "soft_deleted_type" => v26 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetPhoneRecordingByCallElementIdResponse {
+                    accepted_by: v0,
+                    call_element_id: v1,
+                    call_id: v2,
+                    callee_account_code: v3,
+                    callee_name: v4,
+                    callee_number: v5,
+                    callee_number_type: v6,
+                    caller_account_code: v7,
+                    caller_name: v8,
+                    caller_number: v9,
+                    caller_number_type: v10,
+                    date_time: v11,
+                    days_left_auto_permanently_delete: v12,
+                    deleted_time: v13,
+                    direction: v14,
+                    disclaimer_status: v15,
+                    download_url: v16,
+                    duration: v17,
+                    end_time: v18,
+                    file_url: v19,
+                    id: v20,
+                    meeting_uuid: v21,
+                    outgoing_by: v22,
+                    owner: v23,
+                    recording_type: v24,
+                    soft_deleted: v25,
+                    soft_deleted_type: v26,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetPhoneRecordingByCallElementIdResponseAcceptedBy {
     pub extension_number: Option<String>,
     pub name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetPhoneRecordingByCallElementIdResponseAcceptedBy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetPhoneRecordingByCallElementIdResponseAcceptedBy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetPhoneRecordingByCallElementIdResponseAcceptedBy, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_number" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetPhoneRecordingByCallElementIdResponseAcceptedBy {
+                    extension_number: v0,
+                    name: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    GetPhoneRecordingByCallElementIdResponseCalleeNumberType {
+    response GetPhoneRecordingByCallElementIdResponseCalleeNumberType {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -54,52 +194,89 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    GetPhoneRecordingByCallElementIdResponseCallerNumberType {
+    response GetPhoneRecordingByCallElementIdResponseCallerNumberType {
         V1 = 1,
         V2 = 2,
     }
 }
 
 crate::typed::string_enum! {
-    GetPhoneRecordingByCallElementIdResponseDirection {
+    response GetPhoneRecordingByCallElementIdResponseDirection {
         Inbound = "inbound",
         Outbound = "outbound",
     }
 }
 
 crate::typed::int_enum! {
-    GetPhoneRecordingByCallElementIdResponseDisclaimerStatus {
+    response GetPhoneRecordingByCallElementIdResponseDisclaimerStatus {
         V0 = 0,
         V1 = 1,
         V2 = 2,
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetPhoneRecordingByCallElementIdResponseOutgoingBy {
-    pub extension_number: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetPhoneRecordingByCallElementIdResponseOwner {
     pub extension_deleted_time: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_status: Option<GetPhoneRecordingByCallElementIdResponseOwnerExtensionStatus>,
+    pub extension_status: Option<GetPhoneRecordingByCallElementResponseOwnerExtensionStatus>,
     pub id: Option<String>,
     pub name: Option<String>,
     pub r#type: Option<GetPhoneRecordingByCallElementIdResponseOwnerType>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetPhoneRecordingByCallElementIdResponseOwner {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetPhoneRecordingByCallElementIdResponseOwner;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetPhoneRecordingByCallElementIdResponseOwner, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_deleted_time" => v0 = map.next_value()?,
+                        "extension_number" => v1 = map.next_value()?,
+                        "extension_status" => v2 = map.next_value()?,
+                        "id" => v3 = map.next_value()?,
+                        "name" => v4 = map.next_value()?,
+                        "type" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetPhoneRecordingByCallElementIdResponseOwner {
+                    extension_deleted_time: v0,
+                    extension_number: v1,
+                    extension_status: v2,
+                    id: v3,
+                    name: v4,
+                    r#type: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetPhoneRecordingByCallElementIdResponseOwnerExtensionStatus {
+    response GetPhoneRecordingByCallElementResponseOwnerExtensionStatus {
         Inactive = "inactive",
         Deleted = "deleted",
     }
 }
 
 crate::typed::string_enum! {
-    GetPhoneRecordingByCallElementIdResponseOwnerType {
+    response GetPhoneRecordingByCallElementIdResponseOwnerType {
         User = "user",
         CallQueue = "callQueue",
         CommonArea = "commonArea",
@@ -107,14 +284,14 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    GetPhoneRecordingByCallElementIdResponseRecordingType {
+    response GetPhoneRecordingByCallElementIdResponseRecordingType {
         OnDemand = "OnDemand",
         Automatic = "Automatic",
     }
 }
 
 crate::typed::string_enum! {
-    GetPhoneRecordingByCallElementIdResponseSoftDeletedType {
+    response GetPhoneRecordingByCallElementIdResponseSoftDeletedType {
         Manual = "Manual",
         DataRetention = "Data Retention",
     }
@@ -129,14 +306,15 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Recordings/GET/phone/call_element/{callElementId}/recording>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetPhoneRecordingByCallElementId {
+    /// Zoom's name: `callElementId`.
     #[serde(rename = "callElementId")]
     pub call_element_id: String,
 }
 
 impl GetPhoneRecordingByCallElementId {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_element_id: impl Into<String>) -> Self {
         Self {
             call_element_id: call_element_id.into(),
@@ -150,9 +328,9 @@ impl crate::typed::Endpoint for GetPhoneRecordingByCallElementId {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetPhoneRecordingsByCallIdOrCallLogIdResponse {
-    pub accepted_by: Option<GetPhoneRecordingsByCallIdOrCallLogIdResponseAcceptedBy>,
+    pub accepted_by: Option<GetPhoneRecordingByCallElementIdResponseAcceptedBy>,
     pub call_element_id: Option<String>,
     pub call_history_id: Option<String>,
     pub call_id: Option<String>,
@@ -160,99 +338,137 @@ pub struct GetPhoneRecordingsByCallIdOrCallLogIdResponse {
     pub callee_account_code: Option<String>,
     pub callee_name: Option<String>,
     pub callee_number: Option<String>,
-    pub callee_number_type: Option<GetPhoneRecordingsByCallIdOrCallLogIdResponseCalleeNumberType>,
+    pub callee_number_type: Option<GetPhoneRecordingByCallElementIdResponseCalleeNumberType>,
     pub caller_account_code: Option<String>,
     pub caller_name: Option<String>,
     pub caller_number: Option<String>,
-    pub caller_number_type: Option<GetPhoneRecordingsByCallIdOrCallLogIdResponseCallerNumberType>,
+    pub caller_number_type: Option<GetPhoneRecordingByCallElementIdResponseCallerNumberType>,
+    /// Format: `date-time`.
     pub date_time: Option<String>,
     pub days_left_auto_permantely_delete: Option<i64>,
+    /// Format: `date-time`.
     pub deleted_time: Option<String>,
     pub direction: Option<String>,
-    pub disclaimer_status: Option<GetPhoneRecordingsByCallIdOrCallLogIdResponseDisclaimerStatus>,
+    pub disclaimer_status: Option<GetPhoneRecordingByCallElementIdResponseDisclaimerStatus>,
     pub download_url: Option<String>,
     pub duration: Option<i64>,
+    /// Format: `date-time`.
     pub end_time: Option<String>,
     pub file_url: Option<String>,
     pub id: Option<String>,
     pub meeting_uuid: Option<String>,
-    pub outgoing_by: Option<GetPhoneRecordingsByCallIdOrCallLogIdResponseOutgoingBy>,
-    pub owner: Option<GetPhoneRecordingsByCallIdOrCallLogIdResponseOwner>,
-    pub recording_type: Option<GetPhoneRecordingsByCallIdOrCallLogIdResponseRecordingType>,
-    pub soft_deleted_type: Option<GetPhoneRecordingsByCallIdOrCallLogIdResponseSoftDeletedType>,
+    pub outgoing_by: Option<GetPhoneRecordingByCallElementIdResponseAcceptedBy>,
+    pub owner: Option<GetPhoneRecordingByCallElementIdResponseOwner>,
+    pub recording_type: Option<GetPhoneRecordingByCallElementIdResponseRecordingType>,
+    pub soft_deleted_type: Option<GetPhoneRecordingByCallElementIdResponseSoftDeletedType>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetPhoneRecordingsByCallIdOrCallLogIdResponseAcceptedBy {
-    pub extension_number: Option<String>,
-    pub name: Option<String>,
-}
-
-crate::typed::int_enum! {
-    GetPhoneRecordingsByCallIdOrCallLogIdResponseCalleeNumberType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-    }
-}
-
-crate::typed::int_enum! {
-    GetPhoneRecordingsByCallIdOrCallLogIdResponseCallerNumberType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-crate::typed::int_enum! {
-    GetPhoneRecordingsByCallIdOrCallLogIdResponseDisclaimerStatus {
-        V0 = 0,
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetPhoneRecordingsByCallIdOrCallLogIdResponseOutgoingBy {
-    pub extension_number: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetPhoneRecordingsByCallIdOrCallLogIdResponseOwner {
-    pub extension_deleted_time: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_status: Option<GetPhoneRecordingsByCallIdOrCallLogIdResponseOwnerExtensionStatus>,
-    pub id: Option<String>,
-    pub name: Option<String>,
-    pub r#type: Option<GetPhoneRecordingsByCallIdOrCallLogIdResponseOwnerType>,
-}
-
-crate::typed::string_enum! {
-    GetPhoneRecordingsByCallIdOrCallLogIdResponseOwnerExtensionStatus {
-        Inactive = "inactive",
-        Deleted = "deleted",
-    }
-}
-
-crate::typed::string_enum! {
-    GetPhoneRecordingsByCallIdOrCallLogIdResponseOwnerType {
-        User = "user",
-        CallQueue = "callQueue",
-        CommonArea = "commonArea",
-    }
-}
-
-crate::typed::string_enum! {
-    GetPhoneRecordingsByCallIdOrCallLogIdResponseRecordingType {
-        OnDemand = "OnDemand",
-        Automatic = "Automatic",
-    }
-}
-
-crate::typed::string_enum! {
-    GetPhoneRecordingsByCallIdOrCallLogIdResponseSoftDeletedType {
-        Manual = "Manual",
-        DataRetention = "Data Retention",
+impl<'de> serde::Deserialize<'de> for GetPhoneRecordingsByCallIdOrCallLogIdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetPhoneRecordingsByCallIdOrCallLogIdResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetPhoneRecordingsByCallIdOrCallLogIdResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "accepted_by" => v0 = map.next_value()?,
+                        "call_element_id" => v1 = map.next_value()?,
+                        "call_history_id" => v2 = map.next_value()?,
+                        "call_id" => v3 = map.next_value()?,
+                        "call_log_id" => v4 = map.next_value()?,
+                        "callee_account_code" => v5 = map.next_value()?,
+                        "callee_name" => v6 = map.next_value()?,
+                        "callee_number" => v7 = map.next_value()?,
+                        "callee_number_type" => v8 = map.next_value()?,
+                        "caller_account_code" => v9 = map.next_value()?,
+                        "caller_name" => v10 = map.next_value()?,
+                        "caller_number" => v11 = map.next_value()?,
+                        "caller_number_type" => v12 = map.next_value()?,
+                        "date_time" => v13 = map.next_value()?,
+                        "days_left_auto_permantely_delete" => v14 = map.next_value()?,
+                        "deleted_time" => v15 = map.next_value()?,
+                        "direction" => v16 = map.next_value()?,
+                        "disclaimer_status" => v17 = map.next_value()?,
+                        "download_url" => v18 = map.next_value()?,
+                        "duration" => v19 = map.next_value()?,
+                        "end_time" => v20 = map.next_value()?,
+                        "file_url" => v21 = map.next_value()?,
+                        "id" => v22 = map.next_value()?,
+                        "meeting_uuid" => v23 = map.next_value()?,
+                        "outgoing_by" => v24 = map.next_value()?,
+                        "owner" => v25 = map.next_value()?,
+                        "recording_type" => v26 = map.next_value()?,
+                        "soft_deleted_type" => v27 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetPhoneRecordingsByCallIdOrCallLogIdResponse {
+                    accepted_by: v0,
+                    call_element_id: v1,
+                    call_history_id: v2,
+                    call_id: v3,
+                    call_log_id: v4,
+                    callee_account_code: v5,
+                    callee_name: v6,
+                    callee_number: v7,
+                    callee_number_type: v8,
+                    caller_account_code: v9,
+                    caller_name: v10,
+                    caller_number: v11,
+                    caller_number_type: v12,
+                    date_time: v13,
+                    days_left_auto_permantely_delete: v14,
+                    deleted_time: v15,
+                    direction: v16,
+                    disclaimer_status: v17,
+                    download_url: v18,
+                    duration: v19,
+                    end_time: v20,
+                    file_url: v21,
+                    id: v22,
+                    meeting_uuid: v23,
+                    outgoing_by: v24,
+                    owner: v25,
+                    recording_type: v26,
+                    soft_deleted_type: v27,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -266,13 +482,13 @@ crate::typed::string_enum! {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Recordings/GET/phone/call_logs/{id}/recordings>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetPhoneRecordingsByCallIdOrCallLogId {
     pub id: String,
 }
 
 impl GetPhoneRecordingsByCallIdOrCallLogId {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }
@@ -293,14 +509,15 @@ impl crate::typed::Endpoint for GetPhoneRecordingsByCallIdOrCallLogId {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Recordings/GET/phone/recording/download/{fileId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct PhoneDownloadRecordingFile {
+    /// Zoom's name: `fileId`.
     #[serde(rename = "fileId")]
     pub file_id: String,
 }
 
 impl PhoneDownloadRecordingFile {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(file_id: impl Into<String>) -> Self {
         Self {
             file_id: file_id.into(),
@@ -323,14 +540,15 @@ impl crate::typed::Endpoint for PhoneDownloadRecordingFile {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Recordings/GET/phone/recording_transcript/download/{recordingId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct PhoneDownloadRecordingTranscript {
+    /// Zoom's name: `recordingId`.
     #[serde(rename = "recordingId")]
     pub recording_id: String,
 }
 
 impl PhoneDownloadRecordingTranscript {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(recording_id: impl Into<String>) -> Self {
         Self {
             recording_id: recording_id.into(),
@@ -344,7 +562,7 @@ impl crate::typed::Endpoint for PhoneDownloadRecordingTranscript {
     type Decoder = crate::typed::Location;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetPhoneRecordingsResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
@@ -352,9 +570,46 @@ pub struct GetPhoneRecordingsResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetPhoneRecordingsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetPhoneRecordingsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetPhoneRecordingsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "page_size" => v1 = map.next_value()?,
+                        "recordings" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetPhoneRecordingsResponse {
+                    next_page_token: v0,
+                    page_size: v1,
+                    recordings: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetPhoneRecordingsResponseRecordings {
-    pub accepted_by: Option<GetPhoneRecordingsResponseRecordingsAcceptedBy>,
+    pub accepted_by: Option<GetPhoneRecordingByCallElementIdResponseAcceptedBy>,
     pub auto_delete_enable: Option<bool>,
     pub auto_delete_policy: Option<String>,
     pub call_element_id: Option<String>,
@@ -363,97 +618,166 @@ pub struct GetPhoneRecordingsResponseRecordings {
     pub callee_account_code: Option<String>,
     pub callee_name: Option<String>,
     pub callee_number: Option<String>,
-    pub callee_number_type: Option<GetPhoneRecordingsResponseRecordingsCalleeNumberType>,
+    pub callee_number_type: Option<GetPhoneRecordingByCallElementIdResponseCalleeNumberType>,
     pub caller_account_code: Option<String>,
     pub caller_name: Option<String>,
     pub caller_number: Option<String>,
-    pub caller_number_type: Option<GetPhoneRecordingsResponseRecordingsCallerNumberType>,
+    pub caller_number_type: Option<GetPhoneRecordingByCallElementIdResponseCallerNumberType>,
+    /// Format: `date-time`.
     pub date_time: Option<String>,
-    pub direction: Option<GetPhoneRecordingsResponseRecordingsDirection>,
-    pub disclaimer_status: Option<GetPhoneRecordingsResponseRecordingsDisclaimerStatus>,
+    pub direction: Option<GetPhoneRecordingByCallElementIdResponseDirection>,
+    pub disclaimer_status: Option<GetPhoneRecordingByCallElementIdResponseDisclaimerStatus>,
     pub download_url: Option<String>,
     pub duration: Option<i64>,
+    /// Format: `date-time`.
     pub end_time: Option<String>,
     pub id: Option<String>,
     pub meeting_uuid: Option<String>,
-    pub outgoing_by: Option<GetPhoneRecordingsResponseRecordingsOutgoingBy>,
-    pub owner: Option<GetPhoneRecordingsResponseRecordingsOwner>,
+    pub outgoing_by: Option<GetPhoneRecordingByCallElementIdResponseAcceptedBy>,
+    pub owner: Option<GetPhoneRecordingByCallElementIdResponseOwner>,
     pub recording_type: Option<String>,
     pub site: Option<GetPhoneRecordingsResponseRecordingsSite>,
     pub transcript_download_url: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetPhoneRecordingsResponseRecordingsAcceptedBy {
-    pub extension_number: Option<String>,
-    pub name: Option<String>,
-}
-
-crate::typed::int_enum! {
-    GetPhoneRecordingsResponseRecordingsCalleeNumberType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
+impl<'de> serde::Deserialize<'de> for GetPhoneRecordingsResponseRecordings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetPhoneRecordingsResponseRecordings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetPhoneRecordingsResponseRecordings, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "accepted_by" => v0 = map.next_value()?,
+                        "auto_delete_enable" => v1 = map.next_value()?,
+                        "auto_delete_policy" => v2 = map.next_value()?,
+                        "call_element_id" => v3 = map.next_value()?,
+                        "call_id" => v4 = map.next_value()?,
+                        "call_log_id" => v5 = map.next_value()?,
+                        "callee_account_code" => v6 = map.next_value()?,
+                        "callee_name" => v7 = map.next_value()?,
+                        "callee_number" => v8 = map.next_value()?,
+                        "callee_number_type" => v9 = map.next_value()?,
+                        "caller_account_code" => v10 = map.next_value()?,
+                        "caller_name" => v11 = map.next_value()?,
+                        "caller_number" => v12 = map.next_value()?,
+                        "caller_number_type" => v13 = map.next_value()?,
+                        "date_time" => v14 = map.next_value()?,
+                        "direction" => v15 = map.next_value()?,
+                        "disclaimer_status" => v16 = map.next_value()?,
+                        "download_url" => v17 = map.next_value()?,
+                        "duration" => v18 = map.next_value()?,
+                        "end_time" => v19 = map.next_value()?,
+                        "id" => v20 = map.next_value()?,
+                        "meeting_uuid" => v21 = map.next_value()?,
+                        "outgoing_by" => v22 = map.next_value()?,
+                        "owner" => v23 = map.next_value()?,
+                        "recording_type" => v24 = map.next_value()?,
+                        "site" => v25 = map.next_value()?,
+                        "transcript_download_url" => v26 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetPhoneRecordingsResponseRecordings {
+                    accepted_by: v0,
+                    auto_delete_enable: v1,
+                    auto_delete_policy: v2,
+                    call_element_id: v3,
+                    call_id: v4,
+                    call_log_id: v5,
+                    callee_account_code: v6,
+                    callee_name: v7,
+                    callee_number: v8,
+                    callee_number_type: v9,
+                    caller_account_code: v10,
+                    caller_name: v11,
+                    caller_number: v12,
+                    caller_number_type: v13,
+                    date_time: v14,
+                    direction: v15,
+                    disclaimer_status: v16,
+                    download_url: v17,
+                    duration: v18,
+                    end_time: v19,
+                    id: v20,
+                    meeting_uuid: v21,
+                    outgoing_by: v22,
+                    owner: v23,
+                    recording_type: v24,
+                    site: v25,
+                    transcript_download_url: v26,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::int_enum! {
-    GetPhoneRecordingsResponseRecordingsCallerNumberType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-crate::typed::string_enum! {
-    GetPhoneRecordingsResponseRecordingsDirection {
-        Inbound = "inbound",
-        Outbound = "outbound",
-    }
-}
-
-crate::typed::int_enum! {
-    GetPhoneRecordingsResponseRecordingsDisclaimerStatus {
-        V0 = 0,
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetPhoneRecordingsResponseRecordingsOutgoingBy {
-    pub extension_number: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetPhoneRecordingsResponseRecordingsOwner {
-    pub extension_deleted_time: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_status: Option<GetPhoneRecordingsResponseRecordingsOwnerExtensionStatus>,
-    pub id: Option<String>,
-    pub name: Option<String>,
-    pub r#type: Option<GetPhoneRecordingsResponseRecordingsOwnerType>,
-}
-
-crate::typed::string_enum! {
-    GetPhoneRecordingsResponseRecordingsOwnerExtensionStatus {
-        Inactive = "inactive",
-        Deleted = "deleted",
-    }
-}
-
-crate::typed::string_enum! {
-    GetPhoneRecordingsResponseRecordingsOwnerType {
-        User = "user",
-        CallQueue = "callQueue",
-        CommonArea = "commonArea",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetPhoneRecordingsResponseRecordingsSite {
     pub id: Option<String>,
     pub name: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetPhoneRecordingsResponseRecordingsSite {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetPhoneRecordingsResponseRecordingsSite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetPhoneRecordingsResponseRecordingsSite, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetPhoneRecordingsResponseRecordingsSite { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Get call recordings
@@ -472,8 +796,10 @@ pub struct GetPhoneRecordings {
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -489,7 +815,7 @@ pub struct GetPhoneRecordings {
 }
 
 impl GetPhoneRecordings {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             page_size: None,
@@ -520,14 +846,15 @@ impl crate::typed::Endpoint for GetPhoneRecordings {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Recordings/DELETE/phone/recordings/{recordingId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteCallRecording {
+    /// Zoom's name: `recordingId`.
     #[serde(rename = "recordingId")]
     pub recording_id: String,
 }
 
 impl DeleteCallRecording {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(recording_id: impl Into<String>) -> Self {
         Self {
             recording_id: recording_id.into(),
@@ -556,8 +883,9 @@ pub struct UpdateAutoDeleteFieldBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Recordings/PATCH/phone/recordings/{recordingId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateAutoDeleteField {
+    /// Zoom's name: `recordingId`.
     #[serde(rename = "recordingId")]
     pub recording_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -565,7 +893,7 @@ pub struct UpdateAutoDeleteField {
 }
 
 impl UpdateAutoDeleteField {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(recording_id: impl Into<String>) -> Self {
         Self {
             recording_id: recording_id.into(),
@@ -587,7 +915,7 @@ pub struct UpdateRecordingStatusBody {
 }
 
 crate::typed::string_enum! {
-    UpdateRecordingStatusBodyAction {
+    request UpdateRecordingStatusBodyAction {
         Recover = "recover",
     }
 }
@@ -601,8 +929,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Recordings/PUT/phone/recordings/{recordingId}/status>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateRecordingStatus {
+    /// Zoom's name: `recordingId`.
     #[serde(rename = "recordingId")]
     pub recording_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -610,7 +939,7 @@ pub struct UpdateRecordingStatus {
 }
 
 impl UpdateRecordingStatus {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(recording_id: impl Into<String>) -> Self {
         Self {
             recording_id: recording_id.into(),
@@ -625,20 +954,69 @@ impl crate::typed::Endpoint for UpdateRecordingStatus {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserRecordingsResponse {
+    /// Format: `date`.
     pub from: Option<String>,
     pub next_page_token: Option<String>,
     pub page_count: Option<i64>,
     pub page_size: Option<i64>,
+    /// At most 100 items.
     pub recordings: Option<Vec<PhoneUserRecordingsResponseRecordings>>,
+    /// Format: `date`.
     pub to: Option<String>,
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PhoneUserRecordingsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserRecordingsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserRecordingsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_count" => v2 = map.next_value()?,
+                        "page_size" => v3 = map.next_value()?,
+                        "recordings" => v4 = map.next_value()?,
+                        "to" => v5 = map.next_value()?,
+                        "total_records" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserRecordingsResponse {
+                    from: v0,
+                    next_page_token: v1,
+                    page_count: v2,
+                    page_size: v3,
+                    recordings: v4,
+                    to: v5,
+                    total_records: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PhoneUserRecordingsResponseRecordings {
-    pub accepted_by: Option<PhoneUserRecordingsResponseRecordingsAcceptedBy>,
+    pub accepted_by: Option<GetPhoneRecordingByCallElementIdResponseAcceptedBy>,
     pub call_element_id: Option<String>,
     pub call_history_id: Option<String>,
     pub call_id: Option<String>,
@@ -646,46 +1024,107 @@ pub struct PhoneUserRecordingsResponseRecordings {
     pub callee_account_code: Option<String>,
     pub callee_name: Option<String>,
     pub callee_number: Option<String>,
-    pub callee_number_type: Option<PhoneUserRecordingsResponseRecordingsCalleeNumberType>,
+    pub callee_number_type: Option<GetPhoneRecordingByCallElementIdResponseCalleeNumberType>,
     pub caller_account_code: Option<String>,
     pub caller_name: Option<String>,
     pub caller_number: Option<String>,
-    pub caller_number_type: Option<PhoneUserRecordingsResponseRecordingsCallerNumberType>,
+    pub caller_number_type: Option<GetPhoneRecordingByCallElementIdResponseCallerNumberType>,
     pub date_time: Option<String>,
     pub direction: Option<String>,
     pub download_url: Option<String>,
     pub duration: Option<i64>,
     pub id: Option<String>,
     pub meeting_uuid: Option<String>,
-    pub outgoing_by: Option<PhoneUserRecordingsResponseRecordingsOutgoingBy>,
+    pub outgoing_by: Option<GetPhoneRecordingByCallElementIdResponseAcceptedBy>,
     pub transcript_download_url: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserRecordingsResponseRecordingsAcceptedBy {
-    pub extension_number: Option<String>,
-    pub name: Option<String>,
-}
-
-crate::typed::int_enum! {
-    PhoneUserRecordingsResponseRecordingsCalleeNumberType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
+impl<'de> serde::Deserialize<'de> for PhoneUserRecordingsResponseRecordings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserRecordingsResponseRecordings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserRecordingsResponseRecordings, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "accepted_by" => v0 = map.next_value()?,
+                        "call_element_id" => v1 = map.next_value()?,
+                        "call_history_id" => v2 = map.next_value()?,
+                        "call_id" => v3 = map.next_value()?,
+                        "call_log_id" => v4 = map.next_value()?,
+                        "callee_account_code" => v5 = map.next_value()?,
+                        "callee_name" => v6 = map.next_value()?,
+                        "callee_number" => v7 = map.next_value()?,
+                        "callee_number_type" => v8 = map.next_value()?,
+                        "caller_account_code" => v9 = map.next_value()?,
+                        "caller_name" => v10 = map.next_value()?,
+                        "caller_number" => v11 = map.next_value()?,
+                        "caller_number_type" => v12 = map.next_value()?,
+                        "date_time" => v13 = map.next_value()?,
+                        "direction" => v14 = map.next_value()?,
+                        "download_url" => v15 = map.next_value()?,
+                        "duration" => v16 = map.next_value()?,
+                        "id" => v17 = map.next_value()?,
+                        "meeting_uuid" => v18 = map.next_value()?,
+                        "outgoing_by" => v19 = map.next_value()?,
+                        "transcript_download_url" => v20 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserRecordingsResponseRecordings {
+                    accepted_by: v0,
+                    call_element_id: v1,
+                    call_history_id: v2,
+                    call_id: v3,
+                    call_log_id: v4,
+                    callee_account_code: v5,
+                    callee_name: v6,
+                    callee_number: v7,
+                    callee_number_type: v8,
+                    caller_account_code: v9,
+                    caller_name: v10,
+                    caller_number: v11,
+                    caller_number_type: v12,
+                    date_time: v13,
+                    direction: v14,
+                    download_url: v15,
+                    duration: v16,
+                    id: v17,
+                    meeting_uuid: v18,
+                    outgoing_by: v19,
+                    transcript_download_url: v20,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
-}
-
-crate::typed::int_enum! {
-    PhoneUserRecordingsResponseRecordingsCallerNumberType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserRecordingsResponseRecordingsOutgoingBy {
-    pub extension_number: Option<String>,
-    pub name: Option<String>,
 }
 
 /// Get user's recordings
@@ -698,22 +1137,26 @@ pub struct PhoneUserRecordingsResponseRecordingsOutgoingBy {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Recordings/GET/phone/users/{userId}/recordings>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct PhoneUserRecordings {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
 
 impl PhoneUserRecordings {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),

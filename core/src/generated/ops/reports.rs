@@ -8,17 +8,62 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetCallChargesUsageReportResponse {
+    /// At most 300 items.
     pub call_charges: Option<Vec<GetCallChargesUsageReportResponseCallCharges>>,
     pub from: Option<String>,
     pub next_page_token: Option<String>,
+    /// At most `300`.
     pub page_size: Option<i64>,
     pub to: Option<String>,
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetCallChargesUsageReportResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallChargesUsageReportResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallChargesUsageReportResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_charges" => v0 = map.next_value()?,
+                        "from" => v1 = map.next_value()?,
+                        "next_page_token" => v2 = map.next_value()?,
+                        "page_size" => v3 = map.next_value()?,
+                        "to" => v4 = map.next_value()?,
+                        "total_records" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallChargesUsageReportResponse {
+                    call_charges: v0,
+                    from: v1,
+                    next_page_token: v2,
+                    page_size: v3,
+                    to: v4,
+                    total_records: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetCallChargesUsageReportResponseCallCharges {
     pub answer_time: Option<String>,
     pub billing_number: Option<String>,
@@ -27,11 +72,11 @@ pub struct GetCallChargesUsageReportResponseCallCharges {
     pub call_type: Option<GetCallChargesUsageReportResponseCallChargesCallType>,
     pub callee_billing_number: Option<String>,
     pub callee_billing_number_type:
-        Option<GetCallChargesUsageReportResponseCallChargesCalleeBillingNumberType>,
+        Option<GetCallChargesResponseCallChargesCalleeBillingNumberType>,
     pub callee_number: Option<String>,
     pub caller_billing_number: Option<String>,
     pub caller_billing_number_type:
-        Option<GetCallChargesUsageReportResponseCallChargesCallerBillingNumberType>,
+        Option<GetCallChargesResponseCallChargesCalleeBillingNumberType>,
     pub caller_number: Option<String>,
     pub calling_party_name: Option<String>,
     pub charge_id: Option<String>,
@@ -50,8 +95,111 @@ pub struct GetCallChargesUsageReportResponseCallCharges {
     pub total_charge: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetCallChargesUsageReportResponseCallCharges {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetCallChargesUsageReportResponseCallCharges;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetCallChargesUsageReportResponseCallCharges, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "answer_time" => v0 = map.next_value()?,
+                        "billing_number" => v1 = map.next_value()?,
+                        "call_id" => v2 = map.next_value()?,
+                        "call_log_id" => v3 = map.next_value()?,
+                        "call_type" => v4 = map.next_value()?,
+                        "callee_billing_number" => v5 = map.next_value()?,
+                        "callee_billing_number_type" => v6 = map.next_value()?,
+                        "callee_number" => v7 = map.next_value()?,
+                        "caller_billing_number" => v8 = map.next_value()?,
+                        "caller_billing_number_type" => v9 = map.next_value()?,
+                        "caller_number" => v10 = map.next_value()?,
+                        "calling_party_name" => v11 = map.next_value()?,
+                        "charge_id" => v12 = map.next_value()?,
+                        "charge_mode" => v13 = map.next_value()?,
+                        "cost_center" => v14 = map.next_value()?,
+                        "currency" => v15 = map.next_value()?,
+                        "department" => v16 = map.next_value()?,
+                        "direction" => v17 = map.next_value()?,
+                        "duration" => v18 = map.next_value()?,
+                        "employee_id" => v19 = map.next_value()?,
+                        "end_time" => v20 = map.next_value()?,
+                        "forward_number_billing" => v21 = map.next_value()?,
+                        "rate" => v22 = map.next_value()?,
+                        "service_type" => v23 = map.next_value()?,
+                        "start_time" => v24 = map.next_value()?,
+                        "total_charge" => v25 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetCallChargesUsageReportResponseCallCharges {
+                    answer_time: v0,
+                    billing_number: v1,
+                    call_id: v2,
+                    call_log_id: v3,
+                    call_type: v4,
+                    callee_billing_number: v5,
+                    callee_billing_number_type: v6,
+                    callee_number: v7,
+                    caller_billing_number: v8,
+                    caller_billing_number_type: v9,
+                    caller_number: v10,
+                    calling_party_name: v11,
+                    charge_id: v12,
+                    charge_mode: v13,
+                    cost_center: v14,
+                    currency: v15,
+                    department: v16,
+                    direction: v17,
+                    duration: v18,
+                    employee_id: v19,
+                    end_time: v20,
+                    forward_number_billing: v21,
+                    rate: v22,
+                    service_type: v23,
+                    start_time: v24,
+                    total_charge: v25,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetCallChargesUsageReportResponseCallChargesCallType {
+    response GetCallChargesUsageReportResponseCallChargesCallType {
         Voip = "voip",
         Local = "local",
         Tollfree = "tollfree",
@@ -61,7 +209,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    GetCallChargesUsageReportResponseCallChargesCalleeBillingNumberType {
+    response GetCallChargesResponseCallChargesCalleeBillingNumberType {
         FixedLine = "fixed_line",
         Mobile = "mobile",
         FixedLineOrMobile = "fixed_line_or_mobile",
@@ -78,24 +226,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    GetCallChargesUsageReportResponseCallChargesCallerBillingNumberType {
-        FixedLine = "fixed_line",
-        Mobile = "mobile",
-        FixedLineOrMobile = "fixed_line_or_mobile",
-        TollFree = "toll_free",
-        PremiumRate = "premium_rate",
-        SharedCost = "shared_cost",
-        Voip = "voip",
-        PersonalNumber = "personal_number",
-        Pager = "pager",
-        Uan = "uan",
-        Voicemail = "voicemail",
-        Unknown2 = "unknown",
-    }
-}
-
-crate::typed::string_enum! {
-    GetCallChargesUsageReportResponseCallChargesChargeMode {
+    response GetCallChargesUsageReportResponseCallChargesChargeMode {
         PerMin = "per_min",
         PerCall = "per_call",
         PerCallPerMin = "per_call_per_min",
@@ -105,14 +236,14 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    GetCallChargesUsageReportResponseCallChargesDirection {
+    response GetCallChargesUsageReportResponseCallChargesDirection {
         Inbound = "inbound",
         Outbound = "outbound",
     }
 }
 
 crate::typed::string_enum! {
-    GetCallChargesUsageReportResponseCallChargesServiceType {
+    response GetCallChargesUsageReportResponseCallChargesServiceType {
         Meeting = "meeting",
         Call = "call",
     }
@@ -130,8 +261,10 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Reports/GET/phone/reports/call_charges>
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetCallChargesUsageReport {
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -147,7 +280,7 @@ pub struct GetCallChargesUsageReport {
 }
 
 impl GetCallChargesUsageReport {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             from: None,
@@ -167,7 +300,7 @@ impl crate::typed::Endpoint for GetCallChargesUsageReport {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetfaxchargesusagereportResponse {
     pub fax_charges: Option<Vec<GetfaxchargesusagereportResponseFaxCharges>>,
     pub from: Option<String>,
@@ -177,7 +310,50 @@ pub struct GetfaxchargesusagereportResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetfaxchargesusagereportResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetfaxchargesusagereportResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetfaxchargesusagereportResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "fax_charges" => v0 = map.next_value()?,
+                        "from" => v1 = map.next_value()?,
+                        "next_page_token" => v2 = map.next_value()?,
+                        "page_size" => v3 = map.next_value()?,
+                        "to" => v4 = map.next_value()?,
+                        "total_records" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetfaxchargesusagereportResponse {
+                    fax_charges: v0,
+                    from: v1,
+                    next_page_token: v2,
+                    page_size: v3,
+                    to: v4,
+                    total_records: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetfaxchargesusagereportResponseFaxCharges {
     pub billing_number: Option<String>,
     pub charge_mode: Option<GetfaxchargesusagereportResponseFaxChargesChargeMode>,
@@ -196,21 +372,91 @@ pub struct GetfaxchargesusagereportResponseFaxCharges {
     pub unlimited: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetfaxchargesusagereportResponseFaxCharges {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetfaxchargesusagereportResponseFaxCharges;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetfaxchargesusagereportResponseFaxCharges, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "billing_number" => v0 = map.next_value()?,
+                        "charge_mode" => v1 = map.next_value()?,
+                        "charge_status" => v2 = map.next_value()?,
+                        "charged_pages" => v3 = map.next_value()?,
+                        "currency" => v4 = map.next_value()?,
+                        "currency_sign" => v5 = map.next_value()?,
+                        "end_time" => v6 = map.next_value()?,
+                        "fax_id" => v7 = map.next_value()?,
+                        "fax_type" => v8 = map.next_value()?,
+                        "rate" => v9 = map.next_value()?,
+                        "receiver_number" => v10 = map.next_value()?,
+                        "sender_number" => v11 = map.next_value()?,
+                        "total_charge" => v12 = map.next_value()?,
+                        "total_pages" => v13 = map.next_value()?,
+                        "unlimited" => v14 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetfaxchargesusagereportResponseFaxCharges {
+                    billing_number: v0,
+                    charge_mode: v1,
+                    charge_status: v2,
+                    charged_pages: v3,
+                    currency: v4,
+                    currency_sign: v5,
+                    end_time: v6,
+                    fax_id: v7,
+                    fax_type: v8,
+                    rate: v9,
+                    receiver_number: v10,
+                    sender_number: v11,
+                    total_charge: v12,
+                    total_pages: v13,
+                    unlimited: v14,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetfaxchargesusagereportResponseFaxChargesChargeMode {
+    response GetfaxchargesusagereportResponseFaxChargesChargeMode {
         PerPage = "per_page",
     }
 }
 
 crate::typed::string_enum! {
-    GetfaxchargesusagereportResponseFaxChargesChargeStatus {
+    response GetfaxchargesusagereportResponseFaxChargesChargeStatus {
         Pending = "pending",
         Calculated = "calculated",
     }
 }
 
 crate::typed::string_enum! {
-    GetfaxchargesusagereportResponseFaxChargesFaxType {
+    response GetfaxchargesusagereportResponseFaxChargesFaxType {
         Local = "local",
         International = "international",
     }
@@ -241,7 +487,7 @@ pub struct Getfaxchargesusagereport {
 }
 
 impl Getfaxchargesusagereport {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             from: None,
@@ -259,23 +505,108 @@ impl crate::typed::Endpoint for Getfaxchargesusagereport {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetPsOperationLogsResponse {
     pub from: Option<String>,
     pub next_page_token: Option<String>,
     pub operation_logs: Option<Vec<GetPsOperationLogsResponseOperationLogs>>,
+    /// At most `300`.
     pub page_size: Option<i64>,
     pub to: Option<String>,
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetPsOperationLogsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetPsOperationLogsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetPsOperationLogsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "operation_logs" => v2 = map.next_value()?,
+                        "page_size" => v3 = map.next_value()?,
+                        "to" => v4 = map.next_value()?,
+                        "total_records" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetPsOperationLogsResponse {
+                    from: v0,
+                    next_page_token: v1,
+                    operation_logs: v2,
+                    page_size: v3,
+                    to: v4,
+                    total_records: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetPsOperationLogsResponseOperationLogs {
     pub action: Option<String>,
     pub category_type: Option<String>,
     pub operation_detail: Option<String>,
     pub operator: Option<String>,
+    /// Format: `date-time`.
     pub time: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetPsOperationLogsResponseOperationLogs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetPsOperationLogsResponseOperationLogs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetPsOperationLogsResponseOperationLogs, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "action" => v0 = map.next_value()?,
+                        "category_type" => v1 = map.next_value()?,
+                        "operation_detail" => v2 = map.next_value()?,
+                        "operator" => v3 = map.next_value()?,
+                        "time" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetPsOperationLogsResponseOperationLogs {
+                    action: v0,
+                    category_type: v1,
+                    operation_detail: v2,
+                    operator: v3,
+                    time: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Get operation logs report
@@ -290,12 +621,15 @@ pub struct GetPsOperationLogsResponseOperationLogs {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Reports/GET/phone/reports/operationlogs>
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetPsOperationLogs {
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category_type: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -303,7 +637,7 @@ pub struct GetPsOperationLogs {
 }
 
 impl GetPsOperationLogs {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             from: None,
@@ -321,17 +655,61 @@ impl crate::typed::Endpoint for GetPsOperationLogs {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetSmsChargesUsageReportResponse {
     pub from: Option<String>,
     pub next_page_token: Option<String>,
+    /// At most `300`.
     pub page_size: Option<i64>,
     pub sms_charges: Option<Vec<GetSmsChargesUsageReportResponseSmsCharges>>,
     pub to: Option<String>,
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetSmsChargesUsageReportResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSmsChargesUsageReportResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSmsChargesUsageReportResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        "sms_charges" => v3 = map.next_value()?,
+                        "to" => v4 = map.next_value()?,
+                        "total_records" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSmsChargesUsageReportResponse {
+                    from: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                    sms_charges: v3,
+                    to: v4,
+                    total_records: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetSmsChargesUsageReportResponseSmsCharges {
     pub billing_number: Option<String>,
     pub cost_center: Option<String>,
@@ -355,8 +733,93 @@ pub struct GetSmsChargesUsageReportResponseSmsCharges {
     pub total_charge: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetSmsChargesUsageReportResponseSmsCharges {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSmsChargesUsageReportResponseSmsCharges;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSmsChargesUsageReportResponseSmsCharges, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "billing_number" => v0 = map.next_value()?,
+                        "cost_center" => v1 = map.next_value()?,
+                        "currency" => v2 = map.next_value()?,
+                        "delivery_detail" => v3 = map.next_value()?,
+                        "delivery_status" => v4 = map.next_value()?,
+                        "department" => v5 = map.next_value()?,
+                        "from_display_name" => v6 = map.next_value()?,
+                        "from_email" => v7 = map.next_value()?,
+                        "from_extension_number" => v8 = map.next_value()?,
+                        "from_number" => v9 = map.next_value()?,
+                        "message_id" => v10 = map.next_value()?,
+                        "message_type" => v11 = map.next_value()?,
+                        "rate" => v12 = map.next_value()?,
+                        "sent_time" => v13 = map.next_value()?,
+                        "session_id" => v14 = map.next_value()?,
+                        "to_display_name" => v15 = map.next_value()?,
+                        "to_email" => v16 = map.next_value()?,
+                        "to_extension_number" => v17 = map.next_value()?,
+                        "to_number" => v18 = map.next_value()?,
+                        "total_charge" => v19 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSmsChargesUsageReportResponseSmsCharges {
+                    billing_number: v0,
+                    cost_center: v1,
+                    currency: v2,
+                    delivery_detail: v3,
+                    delivery_status: v4,
+                    department: v5,
+                    from_display_name: v6,
+                    from_email: v7,
+                    from_extension_number: v8,
+                    from_number: v9,
+                    message_id: v10,
+                    message_type: v11,
+                    rate: v12,
+                    sent_time: v13,
+                    session_id: v14,
+                    to_display_name: v15,
+                    to_email: v16,
+                    to_extension_number: v17,
+                    to_number: v18,
+                    total_charge: v19,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetSmsChargesUsageReportResponseSmsChargesDeliveryStatus {
+    response GetSmsChargesUsageReportResponseSmsChargesDeliveryStatus {
         Sent = "Sent",
         FailedToSend = "Failed to send",
         Delivered = "Delivered",
@@ -378,8 +841,10 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Reports/GET/phone/reports/sms_charges>
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct GetSmsChargesUsageReport {
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -391,7 +856,7 @@ pub struct GetSmsChargesUsageReport {
 }
 
 impl GetSmsChargesUsageReport {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             from: None,

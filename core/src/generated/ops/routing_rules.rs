@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListRoutingRuleResponseItem {
     pub name: Option<String>,
     pub number_pattern: Option<String>,
@@ -19,20 +19,125 @@ pub struct ListRoutingRuleResponseItem {
     pub translation: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListRoutingRuleResponseItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListRoutingRuleResponseItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListRoutingRuleResponseItem, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => v0 = map.next_value()?,
+                        "number_pattern" => v1 = map.next_value()?,
+                        "order" => v2 = map.next_value()?,
+                        "routing_path" => v3 = map.next_value()?,
+                        "routing_rule_id" => v4 = map.next_value()?,
+                        "site_id" => v5 = map.next_value()?,
+                        "translation" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListRoutingRuleResponseItem {
+                    name: v0,
+                    number_pattern: v1,
+                    order: v2,
+                    routing_path: v3,
+                    routing_rule_id: v4,
+                    site_id: v5,
+                    translation: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListRoutingRuleResponseItemRoutingPath {
     pub sip_group: Option<ListRoutingRuleResponseItemRoutingPathSipGroup>,
     pub r#type: Option<ListRoutingRuleResponseItemRoutingPathType>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListRoutingRuleResponseItemRoutingPath {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListRoutingRuleResponseItemRoutingPath;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListRoutingRuleResponseItemRoutingPath, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "sip_group" => v0 = map.next_value()?,
+                        "type" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListRoutingRuleResponseItemRoutingPath {
+                    sip_group: v0,
+                    r#type: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListRoutingRuleResponseItemRoutingPathSipGroup {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListRoutingRuleResponseItemRoutingPathSipGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListRoutingRuleResponseItemRoutingPathSipGroup;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListRoutingRuleResponseItemRoutingPathSipGroup, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListRoutingRuleResponseItemRoutingPathSipGroup { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListRoutingRuleResponseItemRoutingPathType {
+    response ListRoutingRuleResponseItemRoutingPathType {
         OtherSites = "other_sites",
         Pstn = "pstn",
         SipGroup = "sip_group",
@@ -57,7 +162,7 @@ pub struct ListRoutingRule {
 }
 
 impl ListRoutingRule {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self { site_id: None }
     }
@@ -86,17 +191,48 @@ pub struct AddRoutingRuleBody {
 }
 
 crate::typed::string_enum! {
-    AddRoutingRuleBodyType {
+    request AddRoutingRuleBodyType {
         OtherSites = "other_sites",
         Pstn = "pstn",
         SipGroup = "sip_group",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AddRoutingRuleResponse {
     pub name: Option<String>,
     pub routing_rule_id: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddRoutingRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddRoutingRuleResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddRoutingRuleResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => v0 = map.next_value()?,
+                        "routing_rule_id" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddRoutingRuleResponse {
+                    name: v0,
+                    routing_rule_id: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Add directory backup routing rule
@@ -115,7 +251,7 @@ pub struct AddRoutingRule {
 }
 
 impl AddRoutingRule {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self { body: None }
     }
@@ -136,14 +272,15 @@ impl crate::typed::Endpoint for AddRoutingRule {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Routing-Rules/DELETE/phone/routing_rules/{routingRuleId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteRoutingRule {
+    /// Zoom's name: `routingRuleId`.
     #[serde(rename = "routingRuleId")]
     pub routing_rule_id: String,
 }
 
 impl DeleteRoutingRule {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(routing_rule_id: impl Into<String>) -> Self {
         Self {
             routing_rule_id: routing_rule_id.into(),
@@ -157,36 +294,7 @@ impl crate::typed::Endpoint for DeleteRoutingRule {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetRoutingRuleResponse {
-    pub name: Option<String>,
-    pub number_pattern: Option<String>,
-    pub order: Option<i64>,
-    pub routing_path: Option<GetRoutingRuleResponseRoutingPath>,
-    pub routing_rule_id: Option<String>,
-    pub site_id: Option<String>,
-    pub translation: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetRoutingRuleResponseRoutingPath {
-    pub sip_group: Option<GetRoutingRuleResponseRoutingPathSipGroup>,
-    pub r#type: Option<GetRoutingRuleResponseRoutingPathType>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetRoutingRuleResponseRoutingPathSipGroup {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-crate::typed::string_enum! {
-    GetRoutingRuleResponseRoutingPathType {
-        OtherSites = "other_sites",
-        Pstn = "pstn",
-        SipGroup = "sip_group",
-    }
-}
+pub type GetRoutingRuleResponse = ListRoutingRuleResponseItem;
 
 /// Get directory backup routing rule
 ///
@@ -197,14 +305,15 @@ crate::typed::string_enum! {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Routing-Rules/GET/phone/routing_rules/{routingRuleId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetRoutingRule {
+    /// Zoom's name: `routingRuleId`.
     #[serde(rename = "routingRuleId")]
     pub routing_rule_id: String,
 }
 
 impl GetRoutingRule {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(routing_rule_id: impl Into<String>) -> Self {
         Self {
             routing_rule_id: routing_rule_id.into(),
@@ -231,15 +340,7 @@ pub struct UpdateRoutingRuleBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub translation: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<UpdateRoutingRuleBodyType>,
-}
-
-crate::typed::string_enum! {
-    UpdateRoutingRuleBodyType {
-        OtherSites = "other_sites",
-        Pstn = "pstn",
-        SipGroup = "sip_group",
-    }
+    pub r#type: Option<AddRoutingRuleBodyType>,
 }
 
 /// Update directory backup routing rule
@@ -251,8 +352,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Routing-Rules/PATCH/phone/routing_rules/{routingRuleId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateRoutingRule {
+    /// Zoom's name: `routingRuleId`.
     #[serde(rename = "routingRuleId")]
     pub routing_rule_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -260,7 +362,7 @@ pub struct UpdateRoutingRule {
 }
 
 impl UpdateRoutingRule {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(routing_rule_id: impl Into<String>) -> Self {
         Self {
             routing_rule_id: routing_rule_id.into(),

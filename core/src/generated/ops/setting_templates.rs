@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListSettingTemplatesResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
@@ -16,7 +16,44 @@ pub struct ListSettingTemplatesResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListSettingTemplatesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListSettingTemplatesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListSettingTemplatesResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "page_size" => v1 = map.next_value()?,
+                        "templates" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListSettingTemplatesResponse {
+                    next_page_token: v0,
+                    page_size: v1,
+                    templates: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListSettingTemplatesResponseTemplates {
     pub description: Option<String>,
     pub id: Option<String>,
@@ -24,8 +61,45 @@ pub struct ListSettingTemplatesResponseTemplates {
     pub r#type: Option<ListSettingTemplatesResponseTemplatesType>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListSettingTemplatesResponseTemplates {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListSettingTemplatesResponseTemplates;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListSettingTemplatesResponseTemplates, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "description" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        "type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListSettingTemplatesResponseTemplates {
+                    description: v0,
+                    id: v1,
+                    name: v2,
+                    r#type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListSettingTemplatesResponseTemplatesType {
+    response ListSettingTemplatesResponseTemplatesType {
         User = "user",
         Group = "group",
         AutReceptionist = "autReceptionist",
@@ -47,6 +121,7 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Setting-Templates/GET/phone/setting_templates>
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListSettingTemplates {
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -56,7 +131,7 @@ pub struct ListSettingTemplates {
 }
 
 impl ListSettingTemplates {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             page_size: None,
@@ -72,7 +147,7 @@ impl crate::typed::Endpoint for ListSettingTemplates {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddSettingTemplateBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -82,12 +157,61 @@ pub struct AddSettingTemplateBody {
     pub r#type: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl AddSettingTemplateBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(name: impl Into<String>, r#type: impl Into<String>) -> Self {
+        Self {
+            description: None,
+            name: name.into(),
+            site_id: None,
+            r#type: r#type.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AddSettingTemplateResponse {
     pub description: Option<String>,
     pub id: Option<String>,
     pub name: Option<String>,
     pub r#type: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddSettingTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddSettingTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddSettingTemplateResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "description" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        "type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddSettingTemplateResponse {
+                    description: v0,
+                    id: v1,
+                    name: v2,
+                    r#type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Add a setting template
@@ -99,16 +223,17 @@ pub struct AddSettingTemplateResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Setting-Templates/POST/phone/setting_templates>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddSettingTemplate {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<AddSettingTemplateBody>,
+    pub body: AddSettingTemplateBody,
 }
 
 impl AddSettingTemplate {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { body: None }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(name: impl Into<String>, body_type: impl Into<String>) -> Self {
+        Self {
+            body: AddSettingTemplateBody::new(name, body_type),
+        }
     }
 }
 
@@ -118,7 +243,7 @@ impl crate::typed::Endpoint for AddSettingTemplate {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetSettingTemplateResponse {
     pub description: Option<String>,
     pub id: Option<String>,
@@ -129,7 +254,53 @@ pub struct GetSettingTemplateResponse {
     pub user_settings: Option<GetSettingTemplateResponseUserSettings>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetSettingTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSettingTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSettingTemplateResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "description" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        "policy" => v3 = map.next_value()?,
+                        "profile" => v4 = map.next_value()?,
+                        "type" => v5 = map.next_value()?,
+                        "user_settings" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSettingTemplateResponse {
+                    description: v0,
+                    id: v1,
+                    name: v2,
+                    policy: v3,
+                    profile: v4,
+                    r#type: v5,
+                    user_settings: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetSettingTemplateResponsePolicy {
     pub ad_hoc_call_recording: Option<GetSettingTemplateResponsePolicyAdHocCallRecording>,
     pub auto_call_recording: Option<GetSettingTemplateResponsePolicyAutoCallRecording>,
@@ -139,44 +310,218 @@ pub struct GetSettingTemplateResponsePolicy {
     pub voicemail: Option<GetSettingTemplateResponsePolicyVoicemail>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetSettingTemplateResponsePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSettingTemplateResponsePolicy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSettingTemplateResponsePolicy, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "ad_hoc_call_recording" => v0 = map.next_value()?,
+                        "auto_call_recording" => v1 = map.next_value()?,
+                        "call_forwarding" => v2 = map.next_value()?,
+                        "call_overflow" => v3 = map.next_value()?,
+                        "sms" => v4 = map.next_value()?,
+                        "voicemail" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSettingTemplateResponsePolicy {
+                    ad_hoc_call_recording: v0,
+                    auto_call_recording: v1,
+                    call_forwarding: v2,
+                    call_overflow: v3,
+                    sms: v4,
+                    voicemail: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetSettingTemplateResponsePolicyAdHocCallRecording {
     pub enable: Option<bool>,
     pub recording_start_prompt: Option<bool>,
     pub recording_transcription: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetSettingTemplateResponsePolicyAdHocCallRecording {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSettingTemplateResponsePolicyAdHocCallRecording;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSettingTemplateResponsePolicyAdHocCallRecording, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "recording_start_prompt" => v1 = map.next_value()?,
+                        "recording_transcription" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSettingTemplateResponsePolicyAdHocCallRecording {
+                    enable: v0,
+                    recording_start_prompt: v1,
+                    recording_transcription: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetSettingTemplateResponsePolicyAutoCallRecording {
     pub enable: Option<bool>,
     pub inbound_audio_notification:
-        Option<GetSettingTemplateResponsePolicyAutoCallRecordingInboundAudioNotification>,
+        Option<GetResponsePolicyAutoCallRecordingInboundAudioNotification>,
     pub outbound_audio_notification:
-        Option<GetSettingTemplateResponsePolicyAutoCallRecordingOutboundAudioNotification>,
+        Option<GetResponsePolicyAutoCallRecordingInboundAudioNotification>,
     pub recording_calls: Option<String>,
     pub recording_start_prompt: Option<bool>,
     pub recording_transcription: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSettingTemplateResponsePolicyAutoCallRecordingInboundAudioNotification {
+impl<'de> serde::Deserialize<'de> for GetSettingTemplateResponsePolicyAutoCallRecording {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSettingTemplateResponsePolicyAutoCallRecording;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSettingTemplateResponsePolicyAutoCallRecording, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "inbound_audio_notification" => v1 = map.next_value()?,
+                        "outbound_audio_notification" => v2 = map.next_value()?,
+                        "recording_calls" => v3 = map.next_value()?,
+                        "recording_start_prompt" => v4 = map.next_value()?,
+                        "recording_transcription" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSettingTemplateResponsePolicyAutoCallRecording {
+                    enable: v0,
+                    inbound_audio_notification: v1,
+                    outbound_audio_notification: v2,
+                    recording_calls: v3,
+                    recording_start_prompt: v4,
+                    recording_transcription: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetResponsePolicyAutoCallRecordingInboundAudioNotification {
     pub recording_start_prompt: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSettingTemplateResponsePolicyAutoCallRecordingOutboundAudioNotification {
-    pub recording_start_prompt: Option<bool>,
+impl<'de> serde::Deserialize<'de> for GetResponsePolicyAutoCallRecordingInboundAudioNotification {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponsePolicyAutoCallRecordingInboundAudioNotification;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponsePolicyAutoCallRecordingInboundAudioNotification, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "recording_start_prompt" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponsePolicyAutoCallRecordingInboundAudioNotification {
+                    recording_start_prompt: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetSettingTemplateResponsePolicyCallForwarding {
-    pub call_forwarding_type:
-        Option<GetSettingTemplateResponsePolicyCallForwardingCallForwardingType>,
+    pub call_forwarding_type: Option<GetSettingResponsePolicyCallForwardingCallForwardingType>,
     pub enable: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetSettingTemplateResponsePolicyCallForwarding {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSettingTemplateResponsePolicyCallForwarding;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSettingTemplateResponsePolicyCallForwarding, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_forwarding_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSettingTemplateResponsePolicyCallForwarding {
+                    call_forwarding_type: v0,
+                    enable: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    GetSettingTemplateResponsePolicyCallForwardingCallForwardingType {
+    response GetSettingResponsePolicyCallForwardingCallForwardingType {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -184,41 +529,156 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetSettingTemplateResponsePolicyCallOverflow {
-    pub call_overflow_type: Option<GetSettingTemplateResponsePolicyCallOverflowCallOverflowType>,
+    pub call_overflow_type: Option<GetSettingResponsePolicyCallForwardingCallForwardingType>,
     pub enable: Option<bool>,
 }
 
-crate::typed::int_enum! {
-    GetSettingTemplateResponsePolicyCallOverflowCallOverflowType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
+impl<'de> serde::Deserialize<'de> for GetSettingTemplateResponsePolicyCallOverflow {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSettingTemplateResponsePolicyCallOverflow;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSettingTemplateResponsePolicyCallOverflow, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_overflow_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSettingTemplateResponsePolicyCallOverflow {
+                    call_overflow_type: v0,
+                    enable: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetSettingTemplateResponsePolicySms {
     pub enable: Option<bool>,
     pub international_sms: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetSettingTemplateResponsePolicySms {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSettingTemplateResponsePolicySms;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSettingTemplateResponsePolicySms, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "international_sms" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSettingTemplateResponsePolicySms {
+                    enable: v0,
+                    international_sms: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetSettingTemplateResponsePolicyVoicemail {
     pub allow_transcription: Option<bool>,
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetSettingTemplateResponsePolicyVoicemail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSettingTemplateResponsePolicyVoicemail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSettingTemplateResponsePolicyVoicemail, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_transcription" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSettingTemplateResponsePolicyVoicemail {
+                    allow_transcription: v0,
+                    enable: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetSettingTemplateResponseProfile {
     pub area_code: Option<String>,
     pub country: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetSettingTemplateResponseProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSettingTemplateResponseProfile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSettingTemplateResponseProfile, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "area_code" => v0 = map.next_value()?,
+                        "country" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSettingTemplateResponseProfile {
+                    area_code: v0,
+                    country: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetSettingTemplateResponseType {
+    response GetSettingTemplateResponseType {
         User = "user",
         Group = "group",
         AutoReceptionist = "autoReceptionist",
@@ -228,7 +688,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetSettingTemplateResponseUserSettings {
     pub audio_prompt_language: Option<String>,
     pub block_calls_without_caller_id: Option<bool>,
@@ -237,32 +697,147 @@ pub struct GetSettingTemplateResponseUserSettings {
     pub hold_music: Option<GetSettingTemplateResponseUserSettingsHoldMusic>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSettingTemplateResponseUserSettingsCallHandling {
-    pub business_hours: Option<GetSettingTemplateResponseUserSettingsCallHandlingBusinessHours>,
-    pub close_hours: Option<GetSettingTemplateResponseUserSettingsCallHandlingCloseHours>,
+impl<'de> serde::Deserialize<'de> for GetSettingTemplateResponseUserSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSettingTemplateResponseUserSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSettingTemplateResponseUserSettings, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_prompt_language" => v0 = map.next_value()?,
+                        "block_calls_without_caller_id" => v1 = map.next_value()?,
+                        "call_handling" => v2 = map.next_value()?,
+                        "desk_phone" => v3 = map.next_value()?,
+                        "hold_music" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSettingTemplateResponseUserSettings {
+                    audio_prompt_language: v0,
+                    block_calls_without_caller_id: v1,
+                    call_handling: v2,
+                    desk_phone: v3,
+                    hold_music: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSettingTemplateResponseUserSettingsCallHandlingBusinessHours {
-    pub business_hour_action:
-        Option<GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursBusinessHourAction>,
-    pub busy_action:
-        Option<GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursBusyAction>,
-    pub busy_connect_operator:
-        Option<GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursBusyConnectOperator>,
-    pub connect_to_operator:
-        Option<GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursConnectToOperator>,
-    pub custom_hours:
-        Option<Vec<GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursCustomHours>>,
+#[derive(Debug, Clone)]
+pub struct GetSettingTemplateResponseUserSettingsCallHandling {
+    pub business_hours: Option<GetSettingResponseUserSettingsCallHandlingBusinessHours>,
+    pub close_hours: Option<GetSettingResponseUserSettingsCallHandlingCloseHours>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetSettingTemplateResponseUserSettingsCallHandling {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSettingTemplateResponseUserSettingsCallHandling;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSettingTemplateResponseUserSettingsCallHandling, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "business_hours" => v0 = map.next_value()?,
+                        "close_hours" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSettingTemplateResponseUserSettingsCallHandling {
+                    business_hours: v0,
+                    close_hours: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetSettingResponseUserSettingsCallHandlingBusinessHours {
+    pub business_hour_action: Option<GetResponseCallHandlingBusinessHoursBusinessHourAction>,
+    pub busy_action: Option<GetResponseUserSettingsCallHandlingBusinessHoursBusyAction>,
+    pub busy_connect_operator: Option<GetResponseCallHandlingBusinessHoursBusyConnectOperator>,
+    pub connect_to_operator: Option<GetResponseCallHandlingBusinessHoursConnectToOperator>,
+    pub custom_hours: Option<Vec<GetSettingResponseCallHandlingBusinessHoursCustomHours>>,
     pub ring_type: Option<String>,
-    pub ringing_duration:
-        Option<GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursRingingDuration>,
-    pub r#type: Option<GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursType>,
+    pub ringing_duration: Option<GetSettingResponseCallHandlingBusinessHoursRingingDuration>,
+    pub r#type: Option<GetSettingResponseCallHandlingBusinessHoursCustomHoursType>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetSettingResponseUserSettingsCallHandlingBusinessHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSettingResponseUserSettingsCallHandlingBusinessHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSettingResponseUserSettingsCallHandlingBusinessHours, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "business_hour_action" => v0 = map.next_value()?,
+                        "busy_action" => v1 = map.next_value()?,
+                        "busy_connect_operator" => v2 = map.next_value()?,
+                        "connect_to_operator" => v3 = map.next_value()?,
+                        "custom_hours" => v4 = map.next_value()?,
+                        "ring_type" => v5 = map.next_value()?,
+                        "ringing_duration" => v6 = map.next_value()?,
+                        "type" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSettingResponseUserSettingsCallHandlingBusinessHours {
+                    business_hour_action: v0,
+                    busy_action: v1,
+                    busy_connect_operator: v2,
+                    connect_to_operator: v3,
+                    custom_hours: v4,
+                    ring_type: v5,
+                    ringing_duration: v6,
+                    r#type: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursBusinessHourAction {
+    response GetResponseCallHandlingBusinessHoursBusinessHourAction {
         V0 = 0,
         V1 = 1,
         V9 = 9,
@@ -273,7 +848,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursBusyAction {
+    response GetResponseUserSettingsCallHandlingBusinessHoursBusyAction {
         V0 = 0,
         V1 = 1,
         V11 = 11,
@@ -284,26 +859,104 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursBusyConnectOperator {
+#[derive(Debug, Clone)]
+pub struct GetResponseCallHandlingBusinessHoursBusyConnectOperator {
     pub allow_caller_check_voicemail: Option<bool>,
     pub enable: Option<bool>,
-    pub external_number: Option<GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursBusyConnectOperatorExternalNumber>,
+    pub external_number: Option<GetResponseBusinessHoursBusyConnectOperatorExternalNumber>,
     pub id: Option<String>,
     pub play_callee_voicemail_greeting: Option<bool>,
     pub require_press_1_before_connecting: Option<bool>,
-    pub r#type: Option<GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursBusyConnectOperatorType>,
+    pub r#type: Option<GetSettingResponseBusinessHoursBusyConnectOperatorType>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursBusyConnectOperatorExternalNumber
-{
+impl<'de> serde::Deserialize<'de> for GetResponseCallHandlingBusinessHoursBusyConnectOperator {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseCallHandlingBusinessHoursBusyConnectOperator;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseCallHandlingBusinessHoursBusyConnectOperator, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_caller_check_voicemail" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "external_number" => v2 = map.next_value()?,
+                        "id" => v3 = map.next_value()?,
+                        "play_callee_voicemail_greeting" => v4 = map.next_value()?,
+                        "require_press_1_before_connecting" => v5 = map.next_value()?,
+                        "type" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseCallHandlingBusinessHoursBusyConnectOperator {
+                    allow_caller_check_voicemail: v0,
+                    enable: v1,
+                    external_number: v2,
+                    id: v3,
+                    play_callee_voicemail_greeting: v4,
+                    require_press_1_before_connecting: v5,
+                    r#type: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetResponseBusinessHoursBusyConnectOperatorExternalNumber {
     pub description: Option<String>,
     pub number: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetResponseBusinessHoursBusyConnectOperatorExternalNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseBusinessHoursBusyConnectOperatorExternalNumber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseBusinessHoursBusyConnectOperatorExternalNumber, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "description" => v0 = map.next_value()?,
+                        "number" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseBusinessHoursBusyConnectOperatorExternalNumber {
+                    description: v0,
+                    number: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursBusyConnectOperatorType {
+    response GetSettingResponseBusinessHoursBusyConnectOperatorType {
         User = "user",
         ZoomRoom = "zoomRoom",
         CommonAreaPhone = "commonAreaPhone",
@@ -313,26 +966,66 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursConnectToOperator {
+#[derive(Debug, Clone)]
+pub struct GetResponseCallHandlingBusinessHoursConnectToOperator {
     pub allow_caller_check_voicemail: Option<bool>,
     pub enable: Option<bool>,
-    pub external_number: Option<GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursConnectToOperatorExternalNumber>,
+    pub external_number: Option<GetResponseBusinessHoursBusyConnectOperatorExternalNumber>,
     pub id: Option<String>,
     pub play_callee_voicemail_greeting: Option<bool>,
     pub require_press_1_before_connecting: Option<bool>,
-    pub r#type: Option<GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursConnectToOperatorType>,
+    pub r#type: Option<GetResponseCallHandlingBusinessHoursConnectToOperatorType>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursConnectToOperatorExternalNumber
-{
-    pub description: Option<String>,
-    pub number: Option<String>,
+impl<'de> serde::Deserialize<'de> for GetResponseCallHandlingBusinessHoursConnectToOperator {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseCallHandlingBusinessHoursConnectToOperator;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseCallHandlingBusinessHoursConnectToOperator, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_caller_check_voicemail" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "external_number" => v2 = map.next_value()?,
+                        "id" => v3 = map.next_value()?,
+                        "play_callee_voicemail_greeting" => v4 = map.next_value()?,
+                        "require_press_1_before_connecting" => v5 = map.next_value()?,
+                        "type" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseCallHandlingBusinessHoursConnectToOperator {
+                    allow_caller_check_voicemail: v0,
+                    enable: v1,
+                    external_number: v2,
+                    id: v3,
+                    play_callee_voicemail_greeting: v4,
+                    require_press_1_before_connecting: v5,
+                    r#type: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursConnectToOperatorType {
+    response GetResponseCallHandlingBusinessHoursConnectToOperatorType {
         User = "user",
         ZoomRoom = "zoomRoom",
         CommonArea = "commonArea",
@@ -342,25 +1035,63 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursCustomHours {
+#[derive(Debug, Clone)]
+pub struct GetSettingResponseCallHandlingBusinessHoursCustomHours {
+    /// Format: `time`.
     pub from: Option<String>,
+    /// Format: `time`.
     pub to: Option<String>,
-    pub r#type:
-        Option<GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursCustomHoursType>,
-    pub weekday:
-        Option<GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursCustomHoursWeekday>,
+    pub r#type: Option<GetSettingResponseCallHandlingBusinessHoursCustomHoursType>,
+    pub weekday: Option<GetResponseCallHandlingBusinessHoursCustomHoursWeekday>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetSettingResponseCallHandlingBusinessHoursCustomHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSettingResponseCallHandlingBusinessHoursCustomHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSettingResponseCallHandlingBusinessHoursCustomHours, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = map.next_value()?,
+                        "to" => v1 = map.next_value()?,
+                        "type" => v2 = map.next_value()?,
+                        "weekday" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSettingResponseCallHandlingBusinessHoursCustomHours {
+                    from: v0,
+                    to: v1,
+                    r#type: v2,
+                    weekday: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursCustomHoursType {
+    response GetSettingResponseCallHandlingBusinessHoursCustomHoursType {
         V1 = 1,
         V2 = 2,
     }
 }
 
 crate::typed::int_enum! {
-    GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursCustomHoursWeekday {
+    response GetResponseCallHandlingBusinessHoursCustomHoursWeekday {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -372,7 +1103,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::string_enum! {
-    GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursRingingDuration {
+    response GetSettingResponseCallHandlingBusinessHoursRingingDuration {
         V10 = "10",
         V15 = "15",
         V20 = "20",
@@ -387,133 +1118,89 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::int_enum! {
-    GetSettingTemplateResponseUserSettingsCallHandlingBusinessHoursType {
-        V1 = 1,
-        V2 = 2,
+#[derive(Debug, Clone)]
+pub struct GetSettingResponseUserSettingsCallHandlingCloseHours {
+    pub busy_action: Option<GetResponseUserSettingsCallHandlingBusinessHoursBusyAction>,
+    pub busy_connect_operator: Option<GetResponseCallHandlingBusinessHoursConnectToOperator>,
+    pub close_hour_action: Option<GetResponseCallHandlingBusinessHoursBusinessHourAction>,
+    pub connect_to_operator: Option<GetResponseCallHandlingBusinessHoursBusyConnectOperator>,
+    pub max_wait_time: Option<GetSettingResponseCallHandlingBusinessHoursRingingDuration>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetSettingResponseUserSettingsCallHandlingCloseHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSettingResponseUserSettingsCallHandlingCloseHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSettingResponseUserSettingsCallHandlingCloseHours, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "busy_action" => v0 = map.next_value()?,
+                        "busy_connect_operator" => v1 = map.next_value()?,
+                        "close_hour_action" => v2 = map.next_value()?,
+                        "connect_to_operator" => v3 = map.next_value()?,
+                        "max_wait_time" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSettingResponseUserSettingsCallHandlingCloseHours {
+                    busy_action: v0,
+                    busy_connect_operator: v1,
+                    close_hour_action: v2,
+                    connect_to_operator: v3,
+                    max_wait_time: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSettingTemplateResponseUserSettingsCallHandlingCloseHours {
-    pub busy_action: Option<GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursBusyAction>,
-    pub busy_connect_operator:
-        Option<GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursBusyConnectOperator>,
-    pub close_hour_action:
-        Option<GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursCloseHourAction>,
-    pub connect_to_operator:
-        Option<GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursConnectToOperator>,
-    pub max_wait_time:
-        Option<GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursMaxWaitTime>,
-}
-
-crate::typed::int_enum! {
-    GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursBusyAction {
-        V0 = 0,
-        V1 = 1,
-        V11 = 11,
-        V12 = 12,
-        V13 = 13,
-        V26 = 26,
-        V50 = 50,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursBusyConnectOperator {
-    pub allow_caller_check_voicemail: Option<bool>,
-    pub enable: Option<bool>,
-    pub external_number: Option<GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursBusyConnectOperatorExternalNumber>,
-    pub id: Option<String>,
-    pub play_callee_voicemail_greeting: Option<bool>,
-    pub require_press_1_before_connecting: Option<bool>,
-    pub r#type: Option<GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursBusyConnectOperatorType>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursBusyConnectOperatorExternalNumber
-{
-    pub description: Option<String>,
-    pub number: Option<String>,
-}
-
-crate::typed::string_enum! {
-    GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursBusyConnectOperatorType {
-        User = "user",
-        ZoomRoom = "zoomRoom",
-        CommonArea = "commonArea",
-        AutoReceptionist = "autoReceptionist",
-        CallQueue = "callQueue",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-crate::typed::int_enum! {
-    GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursCloseHourAction {
-        V0 = 0,
-        V1 = 1,
-        V9 = 9,
-        V11 = 11,
-        V26 = 26,
-        V50 = 50,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursConnectToOperator {
-    pub allow_caller_check_voicemail: Option<bool>,
-    pub enable: Option<bool>,
-    pub external_number: Option<
-        GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursConnectToOperatorExternalNumber,
-    >,
-    pub id: Option<String>,
-    pub play_callee_voicemail_greeting: Option<bool>,
-    pub require_press_1_before_connecting: Option<bool>,
-    pub r#type:
-        Option<GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursConnectToOperatorType>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursConnectToOperatorExternalNumber
-{
-    pub description: Option<String>,
-    pub number: Option<String>,
-}
-
-crate::typed::string_enum! {
-    GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursConnectToOperatorType {
-        User = "user",
-        ZoomRoom = "zoomRoom",
-        CommonAreaPhone = "commonAreaPhone",
-        AutoReceptionist = "autoReceptionist",
-        CallQueue = "callQueue",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-crate::typed::string_enum! {
-    GetSettingTemplateResponseUserSettingsCallHandlingCloseHoursMaxWaitTime {
-        V10 = "10",
-        V15 = "15",
-        V20 = "20",
-        V25 = "25",
-        V30 = "30",
-        V35 = "35",
-        V40 = "40",
-        V45 = "45",
-        V50 = "50",
-        V55 = "55",
-        V60 = "60",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetSettingTemplateResponseUserSettingsDeskPhone {
     pub pin_code: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetSettingTemplateResponseUserSettingsDeskPhone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSettingTemplateResponseUserSettingsDeskPhone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSettingTemplateResponseUserSettingsDeskPhone, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "pin_code" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSettingTemplateResponseUserSettingsDeskPhone { pin_code: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetSettingTemplateResponseUserSettingsHoldMusic {
+    response GetSettingTemplateResponseUserSettingsHoldMusic {
         Default = "default",
         Disable = "disable",
     }
@@ -528,8 +1215,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Setting-Templates/GET/phone/setting_templates/{templateId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetSettingTemplate {
+    /// Zoom's name: `templateId`.
     #[serde(rename = "templateId")]
     pub template_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -537,7 +1225,7 @@ pub struct GetSettingTemplate {
 }
 
 impl GetSettingTemplate {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(template_id: impl Into<String>) -> Self {
         Self {
             template_id: template_id.into(),
@@ -598,12 +1286,12 @@ pub struct UpdateSettingTemplateBodyPolicyAutoCallRecording {
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inbound_audio_notification:
-        Option<UpdateSettingTemplateBodyPolicyAutoCallRecordingInboundAudioNotification>,
+        Option<UpdateBodyPolicyAutoCallRecordingInboundAudioNotification>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outbound_audio_notification:
-        Option<UpdateSettingTemplateBodyPolicyAutoCallRecordingOutboundAudioNotification>,
+        Option<UpdateBodyPolicyAutoCallRecordingInboundAudioNotification>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recording_calls: Option<UpdateSettingTemplateBodyPolicyAutoCallRecordingRecordingCalls>,
+    pub recording_calls: Option<UpdateSettingBodyPolicyAutoCallRecordingRecordingCalls>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_start_prompt: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -611,19 +1299,13 @@ pub struct UpdateSettingTemplateBodyPolicyAutoCallRecording {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSettingTemplateBodyPolicyAutoCallRecordingInboundAudioNotification {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recording_start_prompt: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSettingTemplateBodyPolicyAutoCallRecordingOutboundAudioNotification {
+pub struct UpdateBodyPolicyAutoCallRecordingInboundAudioNotification {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_start_prompt: Option<bool>,
 }
 
 crate::typed::string_enum! {
-    UpdateSettingTemplateBodyPolicyAutoCallRecordingRecordingCalls {
+    request UpdateSettingBodyPolicyAutoCallRecordingRecordingCalls {
         Inbound = "inbound",
         Outbound = "outbound",
         Both = "both",
@@ -633,14 +1315,13 @@ crate::typed::string_enum! {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyPolicyCallForwarding {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_forwarding_type:
-        Option<UpdateSettingTemplateBodyPolicyCallForwardingCallForwardingType>,
+    pub call_forwarding_type: Option<UpdateSettingBodyPolicyCallForwardingCallForwardingType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
 }
 
 crate::typed::int_enum! {
-    UpdateSettingTemplateBodyPolicyCallForwardingCallForwardingType {
+    request UpdateSettingBodyPolicyCallForwardingCallForwardingType {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -651,18 +1332,9 @@ crate::typed::int_enum! {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyPolicyCallOverflow {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_overflow_type: Option<UpdateSettingTemplateBodyPolicyCallOverflowCallOverflowType>,
+    pub call_overflow_type: Option<UpdateSettingBodyPolicyCallForwardingCallForwardingType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
-}
-
-crate::typed::int_enum! {
-    UpdateSettingTemplateBodyPolicyCallOverflowCallOverflowType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -706,39 +1378,34 @@ pub struct UpdateSettingTemplateBodyUserSettings {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSettingTemplateBodyUserSettingsCallHandling {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_hours: Option<UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHours>,
+    pub business_hours: Option<UpdateSettingBodyUserSettingsCallHandlingBusinessHours>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub close_hours: Option<UpdateSettingTemplateBodyUserSettingsCallHandlingCloseHours>,
+    pub close_hours: Option<UpdateSettingBodyUserSettingsCallHandlingCloseHours>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHours {
+pub struct UpdateSettingBodyUserSettingsCallHandlingBusinessHours {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_hour_action:
-        Option<UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursBusinessHourAction>,
+    pub business_hour_action: Option<UpdateBodyCallHandlingBusinessHoursBusinessHourAction>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub busy_action:
-        Option<UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursBusyAction>,
+    pub busy_action: Option<UpdateBodyUserSettingsCallHandlingBusinessHoursBusyAction>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub busy_connect_operator:
-        Option<UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursBusyConnectOperator>,
+    pub busy_connect_operator: Option<UpdateBodyCallHandlingBusinessHoursBusyConnectOperator>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub connect_to_operator:
-        Option<UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursConnectToOperator>,
+    pub connect_to_operator: Option<UpdateBodyCallHandlingBusinessHoursBusyConnectOperator>,
+    /// At most 7 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_hours:
-        Option<Vec<UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursCustomHours>>,
+    pub custom_hours: Option<Vec<UpdateBodyUserSettingsCallHandlingBusinessHoursCustomHours>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ring_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ringing_duration:
-        Option<UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursRingingDuration>,
+    pub ringing_duration: Option<UpdateSettingBodyCallHandlingBusinessHoursRingingDuration>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursType>,
+    pub r#type: Option<UpdateSettingBodyCallHandlingBusinessHoursCustomHoursType>,
 }
 
 crate::typed::int_enum! {
-    UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursBusinessHourAction {
+    request UpdateBodyCallHandlingBusinessHoursBusinessHourAction {
         V0 = 0,
         V1 = 1,
         V9 = 9,
@@ -749,7 +1416,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursBusyAction {
+    request UpdateBodyUserSettingsCallHandlingBusinessHoursBusyAction {
         V0 = 0,
         V1 = 1,
         V11 = 11,
@@ -761,13 +1428,13 @@ crate::typed::int_enum! {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursBusyConnectOperator {
+pub struct UpdateBodyCallHandlingBusinessHoursBusyConnectOperator {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_caller_check_voicemail: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_number: Option<UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursBusyConnectOperatorExternalNumber>,
+    pub external_number: Option<UpdateBodyBusinessHoursBusyConnectOperatorExternalNumber>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -777,8 +1444,7 @@ pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursBusyCon
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursBusyConnectOperatorExternalNumber
-{
+pub struct UpdateBodyBusinessHoursBusyConnectOperatorExternalNumber {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -786,53 +1452,28 @@ pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursBusyCon
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursConnectToOperator {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allow_caller_check_voicemail: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_number: Option<UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursConnectToOperatorExternalNumber>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_callee_voicemail_greeting: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub require_press_1_before_connecting: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursConnectToOperatorExternalNumber
-{
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub number: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursCustomHours {
+pub struct UpdateBodyUserSettingsCallHandlingBusinessHoursCustomHours {
+    /// Format: `time`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// Format: `time`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type:
-        Option<UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursCustomHoursType>,
+    pub r#type: Option<UpdateSettingBodyCallHandlingBusinessHoursCustomHoursType>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub weekday:
-        Option<UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursCustomHoursWeekday>,
+    pub weekday: Option<UpdateBodyCallHandlingBusinessHoursCustomHoursWeekday>,
 }
 
 crate::typed::int_enum! {
-    UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursCustomHoursType {
+    request UpdateSettingBodyCallHandlingBusinessHoursCustomHoursType {
         V1 = 1,
         V2 = 2,
     }
 }
 
 crate::typed::int_enum! {
-    UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursCustomHoursWeekday {
+    request UpdateBodyCallHandlingBusinessHoursCustomHoursWeekday {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -844,7 +1485,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::string_enum! {
-    UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursRingingDuration {
+    request UpdateSettingBodyCallHandlingBusinessHoursRingingDuration {
         V10 = "10",
         V15 = "15",
         V20 = "20",
@@ -859,120 +1500,18 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::int_enum! {
-    UpdateSettingTemplateBodyUserSettingsCallHandlingBusinessHoursType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingCloseHours {
+pub struct UpdateSettingBodyUserSettingsCallHandlingCloseHours {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub busy_action: Option<UpdateSettingTemplateBodyUserSettingsCallHandlingCloseHoursBusyAction>,
+    pub busy_action: Option<UpdateBodyUserSettingsCallHandlingBusinessHoursBusyAction>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub busy_connect_operator:
-        Option<UpdateSettingTemplateBodyUserSettingsCallHandlingCloseHoursBusyConnectOperator>,
+    pub busy_connect_operator: Option<UpdateBodyCallHandlingBusinessHoursBusyConnectOperator>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub close_hour_action:
-        Option<UpdateSettingTemplateBodyUserSettingsCallHandlingCloseHoursCloseHourAction>,
+    pub close_hour_action: Option<UpdateBodyCallHandlingBusinessHoursBusinessHourAction>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub connect_to_operator:
-        Option<UpdateSettingTemplateBodyUserSettingsCallHandlingCloseHoursConnectToOperator>,
+    pub connect_to_operator: Option<UpdateBodyCallHandlingBusinessHoursBusyConnectOperator>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_wait_time:
-        Option<UpdateSettingTemplateBodyUserSettingsCallHandlingCloseHoursMaxWaitTime>,
-}
-
-crate::typed::int_enum! {
-    UpdateSettingTemplateBodyUserSettingsCallHandlingCloseHoursBusyAction {
-        V0 = 0,
-        V1 = 1,
-        V11 = 11,
-        V12 = 12,
-        V13 = 13,
-        V26 = 26,
-        V50 = 50,
-    }
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingCloseHoursBusyConnectOperator {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allow_caller_check_voicemail: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_number: Option<UpdateSettingTemplateBodyUserSettingsCallHandlingCloseHoursBusyConnectOperatorExternalNumber>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_callee_voicemail_greeting: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub require_press_1_before_connecting: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingCloseHoursBusyConnectOperatorExternalNumber
-{
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub number: Option<String>,
-}
-
-crate::typed::int_enum! {
-    UpdateSettingTemplateBodyUserSettingsCallHandlingCloseHoursCloseHourAction {
-        V0 = 0,
-        V1 = 1,
-        V9 = 9,
-        V11 = 11,
-        V26 = 26,
-        V50 = 50,
-    }
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingCloseHoursConnectToOperator {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allow_caller_check_voicemail: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_number: Option<
-        UpdateSettingTemplateBodyUserSettingsCallHandlingCloseHoursConnectToOperatorExternalNumber,
-    >,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_callee_voicemail_greeting: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub require_press_1_before_connecting: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSettingTemplateBodyUserSettingsCallHandlingCloseHoursConnectToOperatorExternalNumber
-{
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub number: Option<String>,
-}
-
-crate::typed::string_enum! {
-    UpdateSettingTemplateBodyUserSettingsCallHandlingCloseHoursMaxWaitTime {
-        V10 = "10",
-        V15 = "15",
-        V20 = "20",
-        V25 = "25",
-        V30 = "30",
-        V35 = "35",
-        V40 = "40",
-        V45 = "45",
-        V50 = "50",
-        V55 = "55",
-        V60 = "60",
-    }
+    pub max_wait_time: Option<UpdateSettingBodyCallHandlingBusinessHoursRingingDuration>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -982,7 +1521,7 @@ pub struct UpdateSettingTemplateBodyUserSettingsDeskPhone {
 }
 
 crate::typed::string_enum! {
-    UpdateSettingTemplateBodyUserSettingsHoldMusic {
+    request UpdateSettingTemplateBodyUserSettingsHoldMusic {
         Default = "default",
         Disable = "disable",
     }
@@ -997,8 +1536,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Setting-Templates/PATCH/phone/setting_templates/{templateId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateSettingTemplate {
+    /// Zoom's name: `templateId`.
     #[serde(rename = "templateId")]
     pub template_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1006,7 +1546,7 @@ pub struct UpdateSettingTemplate {
 }
 
 impl UpdateSettingTemplate {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(template_id: impl Into<String>) -> Self {
         Self {
             template_id: template_id.into(),

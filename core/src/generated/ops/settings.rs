@@ -8,12 +8,40 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetAccountPolicyDetailsResponse {
     pub allow_emergency_calls: Option<GetAccountPolicyDetailsResponseAllowEmergencyCalls>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetAccountPolicyDetailsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAccountPolicyDetailsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAccountPolicyDetailsResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_emergency_calls" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAccountPolicyDetailsResponse {
+                    allow_emergency_calls: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetAccountPolicyDetailsResponseAllowEmergencyCalls {
     pub allow_emergency_calls_from_clients: Option<bool>,
     pub allow_emergency_calls_from_deskphones: Option<bool>,
@@ -22,15 +50,55 @@ pub struct GetAccountPolicyDetailsResponseAllowEmergencyCalls {
     pub locked_by: Option<GetAccountPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetAccountPolicyDetailsResponseAllowEmergencyCalls {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAccountPolicyDetailsResponseAllowEmergencyCalls;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAccountPolicyDetailsResponseAllowEmergencyCalls, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_emergency_calls_from_clients" => v0 = map.next_value()?,
+                        "allow_emergency_calls_from_deskphones" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAccountPolicyDetailsResponseAllowEmergencyCalls {
+                    allow_emergency_calls_from_clients: v0,
+                    allow_emergency_calls_from_deskphones: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetAccountPolicyDetailsResponseAllowEmergencyCallsLockedBy {
+    response GetAccountPolicyDetailsResponseAllowEmergencyCallsLockedBy {
         Invalid = "invalid",
         Account = "account",
     }
 }
 
 crate::typed::string_enum! {
-    GetAccountPolicyDetailsPolicyType {
+    request GetAccountPolicyDetailsPolicyType {
         AllowEmergencyCalls = "allow_emergency_calls",
     }
 }
@@ -46,12 +114,13 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Settings/GET/phone/policies/{policyType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct GetAccountPolicyDetails {
+    /// Zoom's name: `policyType`.
     #[serde(rename = "policyType")]
     pub policy_type: GetAccountPolicyDetailsPolicyType,
 }
 
 impl GetAccountPolicyDetails {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(policy_type: GetAccountPolicyDetailsPolicyType) -> Self {
         Self { policy_type }
     }
@@ -81,12 +150,6 @@ pub struct UpdateAccountPolicyBodyAllowEmergencyCalls {
     pub locked: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    UpdateAccountPolicyPolicyType {
-        AllowEmergencyCalls = "allow_emergency_calls",
-    }
-}
-
 /// Update account policy
 ///
 /// `PATCH /phone/policies/{policyType}`
@@ -98,15 +161,16 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Settings/PATCH/phone/policies/{policyType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateAccountPolicy {
+    /// Zoom's name: `policyType`.
     #[serde(rename = "policyType")]
-    pub policy_type: UpdateAccountPolicyPolicyType,
+    pub policy_type: GetAccountPolicyDetailsPolicyType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<UpdateAccountPolicyBody>,
 }
 
 impl UpdateAccountPolicy {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(policy_type: UpdateAccountPolicyPolicyType) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(policy_type: GetAccountPolicyDetailsPolicyType) -> Self {
         Self {
             policy_type,
             body: None,
@@ -120,7 +184,7 @@ impl crate::typed::Endpoint for UpdateAccountPolicy {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListPortedNumbersResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
@@ -128,7 +192,44 @@ pub struct ListPortedNumbersResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListPortedNumbersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPortedNumbersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPortedNumbersResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "page_size" => v1 = map.next_value()?,
+                        "ported_numbers" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPortedNumbersResponse {
+                    next_page_token: v0,
+                    page_size: v1,
+                    ported_numbers: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListPortedNumbersResponsePortedNumbers {
     pub numbers: Option<Vec<String>>,
     pub order_id: Option<String>,
@@ -137,14 +238,86 @@ pub struct ListPortedNumbersResponsePortedNumbers {
     pub submission_date_time: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListPortedNumbersResponsePortedNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPortedNumbersResponsePortedNumbers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPortedNumbersResponsePortedNumbers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "numbers" => v0 = map.next_value()?,
+                        "order_id" => v1 = map.next_value()?,
+                        "replacing_numbers" => v2 = map.next_value()?,
+                        "status" => v3 = map.next_value()?,
+                        "submission_date_time" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPortedNumbersResponsePortedNumbers {
+                    numbers: v0,
+                    order_id: v1,
+                    replacing_numbers: v2,
+                    status: v3,
+                    submission_date_time: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListPortedNumbersResponsePortedNumbersReplacingNumbers {
     pub source_number: Option<String>,
     pub target_number: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListPortedNumbersResponsePortedNumbersReplacingNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPortedNumbersResponsePortedNumbersReplacingNumbers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPortedNumbersResponsePortedNumbersReplacingNumbers, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "source_number" => v0 = map.next_value()?,
+                        "target_number" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPortedNumbersResponsePortedNumbersReplacingNumbers {
+                    source_number: v0,
+                    target_number: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListPortedNumbersResponsePortedNumbersStatus {
+    response ListPortedNumbersResponsePortedNumbersStatus {
         NotSubmitted = "Not_Submitted",
         Waiting = "Waiting",
         Processing = "Processing",
@@ -170,12 +343,13 @@ crate::typed::string_enum! {
 pub struct ListPortedNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// At most `100`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
 impl ListPortedNumbers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             next_page_token: None,
@@ -190,7 +364,7 @@ impl crate::typed::Endpoint for ListPortedNumbers {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetPortedNumbersDetailsResponse {
     pub contact_emails: Option<String>,
     pub contact_number: Option<String>,
@@ -199,12 +373,67 @@ pub struct GetPortedNumbersDetailsResponse {
     pub order_id: Option<String>,
     pub original_billing_info: Option<GetPortedNumbersDetailsResponseOriginalBillingInfo>,
     pub printed_name: Option<String>,
-    pub replacing_numbers: Option<Vec<GetPortedNumbersDetailsResponseReplacingNumbers>>,
-    pub status: Option<GetPortedNumbersDetailsResponseStatus>,
+    pub replacing_numbers: Option<Vec<ListPortedNumbersResponsePortedNumbersReplacingNumbers>>,
+    pub status: Option<ListPortedNumbersResponsePortedNumbersStatus>,
     pub submission_date_time: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetPortedNumbersDetailsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetPortedNumbersDetailsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetPortedNumbersDetailsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "contact_emails" => v0 = map.next_value()?,
+                        "contact_number" => v1 = map.next_value()?,
+                        "isp" => v2 = map.next_value()?,
+                        "numbers" => v3 = map.next_value()?,
+                        "order_id" => v4 = map.next_value()?,
+                        "original_billing_info" => v5 = map.next_value()?,
+                        "printed_name" => v6 = map.next_value()?,
+                        "replacing_numbers" => v7 = map.next_value()?,
+                        "status" => v8 = map.next_value()?,
+                        "submission_date_time" => v9 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetPortedNumbersDetailsResponse {
+                    contact_emails: v0,
+                    contact_number: v1,
+                    isp: v2,
+                    numbers: v3,
+                    order_id: v4,
+                    original_billing_info: v5,
+                    printed_name: v6,
+                    replacing_numbers: v7,
+                    status: v8,
+                    submission_date_time: v9,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetPortedNumbersDetailsResponseOriginalBillingInfo {
     pub account_number: Option<String>,
     pub address: Option<GetPortedNumbersDetailsResponseOriginalBillingInfoAddress>,
@@ -215,7 +444,53 @@ pub struct GetPortedNumbersDetailsResponseOriginalBillingInfo {
     pub pin: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetPortedNumbersDetailsResponseOriginalBillingInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetPortedNumbersDetailsResponseOriginalBillingInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetPortedNumbersDetailsResponseOriginalBillingInfo, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "account_number" => v0 = map.next_value()?,
+                        "address" => v1 = map.next_value()?,
+                        "authorizing_person" => v2 = map.next_value()?,
+                        "billing_telephone_number" => v3 = map.next_value()?,
+                        "company" => v4 = map.next_value()?,
+                        "customer_requested_date" => v5 = map.next_value()?,
+                        "pin" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetPortedNumbersDetailsResponseOriginalBillingInfo {
+                    account_number: v0,
+                    address: v1,
+                    authorizing_person: v2,
+                    billing_telephone_number: v3,
+                    company: v4,
+                    customer_requested_date: v5,
+                    pin: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetPortedNumbersDetailsResponseOriginalBillingInfoAddress {
     pub city: Option<String>,
     pub country: Option<String>,
@@ -225,21 +500,47 @@ pub struct GetPortedNumbersDetailsResponseOriginalBillingInfoAddress {
     pub zip: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetPortedNumbersDetailsResponseReplacingNumbers {
-    pub source_number: Option<String>,
-    pub target_number: Option<String>,
-}
-
-crate::typed::string_enum! {
-    GetPortedNumbersDetailsResponseStatus {
-        NotSubmitted = "Not_Submitted",
-        Waiting = "Waiting",
-        Processing = "Processing",
-        Successfully = "Successfully",
-        Rejected = "Rejected",
-        Canceled = "Canceled",
-        Foc = "FOC",
+impl<'de> serde::Deserialize<'de> for GetPortedNumbersDetailsResponseOriginalBillingInfoAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetPortedNumbersDetailsResponseOriginalBillingInfoAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetPortedNumbersDetailsResponseOriginalBillingInfoAddress, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "city" => v0 = map.next_value()?,
+                        "country" => v1 = map.next_value()?,
+                        "house_number" => v2 = map.next_value()?,
+                        "state_code" => v3 = map.next_value()?,
+                        "street_name" => v4 = map.next_value()?,
+                        "zip" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetPortedNumbersDetailsResponseOriginalBillingInfoAddress {
+                    city: v0,
+                    country: v1,
+                    house_number: v2,
+                    state_code: v3,
+                    street_name: v4,
+                    zip: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -253,14 +554,15 @@ crate::typed::string_enum! {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Settings/GET/phone/ported_numbers/orders/{orderId}>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetPortedNumbersDetails {
+    /// Zoom's name: `orderId`.
     #[serde(rename = "orderId")]
     pub order_id: String,
 }
 
 impl GetPortedNumbersDetails {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(order_id: impl Into<String>) -> Self {
         Self {
             order_id: order_id.into(),
@@ -274,47 +576,193 @@ impl crate::typed::Endpoint for GetPortedNumbersDetails {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneSettingResponse {
     pub billing_account: Option<PhoneSettingResponseBillingAccount>,
     pub byoc: Option<PhoneSettingResponseByoc>,
     pub country: Option<PhoneSettingResponseCountry>,
-    pub multiple_party_conference: Option<PhoneSettingResponseMultiplePartyConference>,
+    pub multiple_party_conference: Option<PhoneSettingResponseByoc>,
     pub multiple_sites: Option<PhoneSettingResponseMultipleSites>,
-    pub show_device_ip_for_call_log: Option<PhoneSettingResponseShowDeviceIpForCallLog>,
+    pub show_device_ip_for_call_log: Option<PhoneSettingResponseByoc>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PhoneSettingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneSettingResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneSettingResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "billing_account" => v0 = map.next_value()?,
+                        "byoc" => v1 = map.next_value()?,
+                        "country" => v2 = map.next_value()?,
+                        "multiple_party_conference" => v3 = map.next_value()?,
+                        "multiple_sites" => v4 = map.next_value()?,
+                        "show_device_ip_for_call_log" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneSettingResponse {
+                    billing_account: v0,
+                    byoc: v1,
+                    country: v2,
+                    multiple_party_conference: v3,
+                    multiple_sites: v4,
+                    show_device_ip_for_call_log: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PhoneSettingResponseBillingAccount {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PhoneSettingResponseBillingAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneSettingResponseBillingAccount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneSettingResponseBillingAccount, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneSettingResponseBillingAccount { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PhoneSettingResponseByoc {
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PhoneSettingResponseByoc {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneSettingResponseByoc;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneSettingResponseByoc, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneSettingResponseByoc { enable: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PhoneSettingResponseCountry {
     pub code: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneSettingResponseMultiplePartyConference {
-    pub enable: Option<bool>,
+impl<'de> serde::Deserialize<'de> for PhoneSettingResponseCountry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneSettingResponseCountry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneSettingResponseCountry, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneSettingResponseCountry { code: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneSettingResponseMultipleSites {
     pub enabled: Option<bool>,
     pub site_code: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneSettingResponseShowDeviceIpForCallLog {
-    pub enable: Option<bool>,
+impl<'de> serde::Deserialize<'de> for PhoneSettingResponseMultipleSites {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneSettingResponseMultipleSites;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneSettingResponseMultipleSites, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enabled" => v0 = map.next_value()?,
+                        "site_code" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneSettingResponseMultipleSites {
+                    enabled: v0,
+                    site_code: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Get phone account settings
@@ -330,7 +778,7 @@ pub struct PhoneSettingResponseShowDeviceIpForCallLog {
 pub struct PhoneSetting {}
 
 impl PhoneSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {}
     }
@@ -351,7 +799,7 @@ pub struct UpdatePhoneSettingsBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multiple_sites: Option<UpdatePhoneSettingsBodyMultipleSites>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub show_device_ip_for_call_log: Option<UpdatePhoneSettingsBodyShowDeviceIpForCallLog>,
+    pub show_device_ip_for_call_log: Option<UpdatePhoneSettingsBodyByoc>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -382,12 +830,6 @@ pub struct UpdatePhoneSettingsBodyMultipleSitesSiteCode {
     pub short_extension_length: Option<i64>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdatePhoneSettingsBodyShowDeviceIpForCallLog {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-}
-
 /// Update phone account settings
 ///
 /// `PATCH /phone/settings`
@@ -404,7 +846,7 @@ pub struct UpdatePhoneSettings {
 }
 
 impl UpdatePhoneSettings {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self { body: None }
     }
@@ -416,26 +858,94 @@ impl crate::typed::Endpoint for UpdatePhoneSettings {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListSipGroupsResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
     pub sip_groups: Option<Vec<ListSipGroupsResponseSipGroups>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListSipGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListSipGroupsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListSipGroupsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "page_size" => v1 = map.next_value()?,
+                        "sip_groups" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListSipGroupsResponse {
+                    next_page_token: v0,
+                    page_size: v1,
+                    sip_groups: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListSipGroupsResponseSipGroups {
     pub description: Option<String>,
     pub display_name: Option<String>,
     pub id: Option<String>,
     pub send_sip_group_name: Option<bool>,
-    pub sip_trunk: Option<ListSipGroupsResponseSipGroupsSipTrunk>,
+    pub sip_trunk: Option<PhoneSettingResponseBillingAccount>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListSipGroupsResponseSipGroupsSipTrunk {
-    pub id: Option<String>,
-    pub name: Option<String>,
+impl<'de> serde::Deserialize<'de> for ListSipGroupsResponseSipGroups {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListSipGroupsResponseSipGroups;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListSipGroupsResponseSipGroups, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "description" => v0 = map.next_value()?,
+                        "display_name" => v1 = map.next_value()?,
+                        "id" => v2 = map.next_value()?,
+                        "send_sip_group_name" => v3 = map.next_value()?,
+                        "sip_trunk" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListSipGroupsResponseSipGroups {
+                    description: v0,
+                    display_name: v1,
+                    id: v2,
+                    send_sip_group_name: v3,
+                    sip_trunk: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// List SIP groups
@@ -453,12 +963,13 @@ pub struct ListSipGroupsResponseSipGroupsSipTrunk {
 pub struct ListSipGroups {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
 impl ListSipGroups {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             next_page_token: None,
@@ -473,14 +984,48 @@ impl crate::typed::Endpoint for ListSipGroups {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListByocsipTrunkResponse {
     pub byoc_sip_trunk: Option<Vec<ListByocsipTrunkResponseByocSipTrunk>>,
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListByocsipTrunkResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListByocsipTrunkResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListByocsipTrunkResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "byoc_sip_trunk" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListByocsipTrunkResponse {
+                    byoc_sip_trunk: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListByocsipTrunkResponseByocSipTrunk {
     pub carrier: Option<String>,
     pub carrier_account: Option<String>,
@@ -488,6 +1033,49 @@ pub struct ListByocsipTrunkResponseByocSipTrunk {
     pub name: Option<String>,
     pub region: Option<String>,
     pub sbc_label: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListByocsipTrunkResponseByocSipTrunk {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListByocsipTrunkResponseByocSipTrunk;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListByocsipTrunkResponseByocSipTrunk, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "carrier" => v0 = map.next_value()?,
+                        "carrier_account" => v1 = map.next_value()?,
+                        "id" => v2 = map.next_value()?,
+                        "name" => v3 = map.next_value()?,
+                        "region" => v4 = map.next_value()?,
+                        "sbc_label" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListByocsipTrunkResponseByocSipTrunk {
+                    carrier: v0,
+                    carrier_account: v1,
+                    id: v2,
+                    name: v3,
+                    region: v4,
+                    sbc_label: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// List BYOC SIP trunks
@@ -505,12 +1093,13 @@ pub struct ListByocsipTrunkResponseByocSipTrunk {
 pub struct ListByocsipTrunk {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
 impl ListByocsipTrunk {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             next_page_token: None,

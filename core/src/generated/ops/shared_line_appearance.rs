@@ -8,55 +8,192 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListSharedLineAppearancesResponse {
     pub next_page_token: Option<String>,
+    /// At most `300`.
     pub page_size: Option<i64>,
     pub shared_line_appearances:
         Option<Vec<ListSharedLineAppearancesResponseSharedLineAppearances>>,
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListSharedLineAppearancesResponseSharedLineAppearances {
-    pub assistants: Option<Vec<ListSharedLineAppearancesResponseSharedLineAppearancesAssistants>>,
-    pub executive: Option<ListSharedLineAppearancesResponseSharedLineAppearancesExecutive>,
-    pub privileges: Option<Vec<ListSharedLineAppearancesResponseSharedLineAppearancesPrivileges>>,
+impl<'de> serde::Deserialize<'de> for ListSharedLineAppearancesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListSharedLineAppearancesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListSharedLineAppearancesResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "page_size" => v1 = map.next_value()?,
+                        "shared_line_appearances" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListSharedLineAppearancesResponse {
+                    next_page_token: v0,
+                    page_size: v1,
+                    shared_line_appearances: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListSharedLineAppearancesResponseSharedLineAppearancesAssistants {
+#[derive(Debug, Clone)]
+pub struct ListSharedLineAppearancesResponseSharedLineAppearances {
+    pub assistants: Option<Vec<ListSharedLineResponseSharedLineAppearancesAssistants>>,
+    pub executive: Option<ListSharedLineResponseSharedLineAppearancesExecutive>,
+    pub privileges: Option<Vec<ListSharedLineResponseSharedLineAppearancesPrivileges>>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListSharedLineAppearancesResponseSharedLineAppearances {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListSharedLineAppearancesResponseSharedLineAppearances;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListSharedLineAppearancesResponseSharedLineAppearances, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "assistants" => v0 = map.next_value()?,
+                        "executive" => v1 = map.next_value()?,
+                        "privileges" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListSharedLineAppearancesResponseSharedLineAppearances {
+                    assistants: v0,
+                    executive: v1,
+                    privileges: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ListSharedLineResponseSharedLineAppearancesAssistants {
     pub extension_number: Option<i64>,
-    pub extension_type:
-        Option<ListSharedLineAppearancesResponseSharedLineAppearancesAssistantsExtensionType>,
+    pub extension_type: Option<ListResponseSharedLineAppearancesAssistantsExtensionType>,
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListSharedLineResponseSharedLineAppearancesAssistants {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListSharedLineResponseSharedLineAppearancesAssistants;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListSharedLineResponseSharedLineAppearancesAssistants, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_number" => v0 = map.next_value()?,
+                        "extension_type" => v1 = map.next_value()?,
+                        "id" => v2 = map.next_value()?,
+                        "name" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListSharedLineResponseSharedLineAppearancesAssistants {
+                    extension_number: v0,
+                    extension_type: v1,
+                    id: v2,
+                    name: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListSharedLineAppearancesResponseSharedLineAppearancesAssistantsExtensionType {
+    response ListResponseSharedLineAppearancesAssistantsExtensionType {
         User = "user",
         CommonArea = "commonArea",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListSharedLineAppearancesResponseSharedLineAppearancesExecutive {
+#[derive(Debug, Clone)]
+pub struct ListSharedLineResponseSharedLineAppearancesExecutive {
     pub extension_number: Option<i64>,
-    pub extension_type:
-        Option<ListSharedLineAppearancesResponseSharedLineAppearancesExecutiveExtensionType>,
+    pub extension_type: Option<ListResponseSharedLineAppearancesAssistantsExtensionType>,
     pub name: Option<String>,
 }
 
-crate::typed::string_enum! {
-    ListSharedLineAppearancesResponseSharedLineAppearancesExecutiveExtensionType {
-        User = "user",
-        CommonArea = "commonArea",
+impl<'de> serde::Deserialize<'de> for ListSharedLineResponseSharedLineAppearancesExecutive {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListSharedLineResponseSharedLineAppearancesExecutive;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListSharedLineResponseSharedLineAppearancesExecutive, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_number" => v0 = map.next_value()?,
+                        "extension_type" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListSharedLineResponseSharedLineAppearancesExecutive {
+                    extension_number: v0,
+                    extension_type: v1,
+                    name: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    ListSharedLineAppearancesResponseSharedLineAppearancesPrivileges {
+    response ListSharedLineResponseSharedLineAppearancesPrivileges {
         PlaceCalls = "place_calls",
         AnswerCalls = "answer_calls",
         PickupHoldCalls = "pickup_hold_calls",
@@ -76,6 +213,7 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Appearance/GET/phone/shared_line_appearances>
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListSharedLineAppearances {
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -83,7 +221,7 @@ pub struct ListSharedLineAppearances {
 }
 
 impl ListSharedLineAppearances {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             page_size: None,

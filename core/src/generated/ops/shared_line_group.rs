@@ -8,15 +8,53 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListSharedLineGroupsResponse {
     pub next_page_token: Option<String>,
+    /// At most `300`.
     pub page_size: Option<i64>,
     pub shared_line_groups: Option<Vec<ListSharedLineGroupsResponseSharedLineGroups>>,
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListSharedLineGroupsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListSharedLineGroupsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListSharedLineGroupsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "page_size" => v1 = map.next_value()?,
+                        "shared_line_groups" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListSharedLineGroupsResponse {
+                    next_page_token: v0,
+                    page_size: v1,
+                    shared_line_groups: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListSharedLineGroupsResponseSharedLineGroups {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -27,28 +65,137 @@ pub struct ListSharedLineGroupsResponseSharedLineGroups {
     pub status: Option<ListSharedLineGroupsResponseSharedLineGroupsStatus>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListSharedLineGroupsResponseSharedLineGroups {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListSharedLineGroupsResponseSharedLineGroups;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListSharedLineGroupsResponseSharedLineGroups, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "extension_id" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "id" => v3 = map.next_value()?,
+                        "phone_numbers" => v4 = map.next_value()?,
+                        "site" => v5 = map.next_value()?,
+                        "status" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListSharedLineGroupsResponseSharedLineGroups {
+                    display_name: v0,
+                    extension_id: v1,
+                    extension_number: v2,
+                    id: v3,
+                    phone_numbers: v4,
+                    site: v5,
+                    status: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListSharedLineGroupsResponseSharedLineGroupsPhoneNumbers {
     pub id: Option<String>,
     pub number: Option<String>,
-    pub status: Option<ListSharedLineGroupsResponseSharedLineGroupsPhoneNumbersStatus>,
+    pub status: Option<ListSharedLineResponseSharedLineGroupsPhoneNumbersStatus>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListSharedLineGroupsResponseSharedLineGroupsPhoneNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListSharedLineGroupsResponseSharedLineGroupsPhoneNumbers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListSharedLineGroupsResponseSharedLineGroupsPhoneNumbers, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "number" => v1 = map.next_value()?,
+                        "status" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListSharedLineGroupsResponseSharedLineGroupsPhoneNumbers {
+                    id: v0,
+                    number: v1,
+                    status: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    ListSharedLineGroupsResponseSharedLineGroupsPhoneNumbersStatus {
+    response ListSharedLineResponseSharedLineGroupsPhoneNumbersStatus {
         Pending = "pending",
         Available = "available",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListSharedLineGroupsResponseSharedLineGroupsSite {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListSharedLineGroupsResponseSharedLineGroupsSite {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListSharedLineGroupsResponseSharedLineGroupsSite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListSharedLineGroupsResponseSharedLineGroupsSite, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListSharedLineGroupsResponseSharedLineGroupsSite { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListSharedLineGroupsResponseSharedLineGroupsStatus {
+    response ListSharedLineGroupsResponseSharedLineGroupsStatus {
         Active = "active",
         Inactive = "inactive",
     }
@@ -66,6 +213,7 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/GET/phone/shared_line_groups>
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListSharedLineGroups {
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -73,7 +221,7 @@ pub struct ListSharedLineGroups {
 }
 
 impl ListSharedLineGroups {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             page_size: None,
@@ -88,10 +236,12 @@ impl crate::typed::Endpoint for ListSharedLineGroups {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct CreateASharedLineGroupBody {
+    /// At most 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// At most 200 characters.
     pub display_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_number: Option<i64>,
@@ -99,10 +249,53 @@ pub struct CreateASharedLineGroupBody {
     pub site_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl CreateASharedLineGroupBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(display_name: impl Into<String>) -> Self {
+        Self {
+            description: None,
+            display_name: display_name.into(),
+            extension_number: None,
+            site_id: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct CreateASharedLineGroupResponse {
     pub display_name: Option<String>,
     pub id: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for CreateASharedLineGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateASharedLineGroupResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateASharedLineGroupResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CreateASharedLineGroupResponse {
+                    display_name: v0,
+                    id: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Create a shared line group
@@ -114,16 +307,17 @@ pub struct CreateASharedLineGroupResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/POST/phone/shared_line_groups>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct CreateASharedLineGroup {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<CreateASharedLineGroupBody>,
+    pub body: CreateASharedLineGroupBody,
 }
 
 impl CreateASharedLineGroup {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { body: None }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(display_name: impl Into<String>) -> Self {
+        Self {
+            body: CreateASharedLineGroupBody::new(display_name),
+        }
     }
 }
 
@@ -133,13 +327,12 @@ impl crate::typed::Endpoint for CreateASharedLineGroup {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASharedLineGroupResponse {
     pub allow_privacy: Option<bool>,
     pub audio_prompt_language: Option<GetASharedLineGroupResponseAudioPromptLanguage>,
     pub cost_center: Option<String>,
-    pub default_transcription_language:
-        Option<GetASharedLineGroupResponseDefaultTranscriptionLanguage>,
+    pub default_transcription_language: Option<GetASharedLineGroupResponseAudioPromptLanguage>,
     pub department: Option<String>,
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -151,13 +344,92 @@ pub struct GetASharedLineGroupResponse {
     pub policy: Option<GetASharedLineGroupResponsePolicy>,
     pub primary_number: Option<String>,
     pub recording_storage_location: Option<GetASharedLineGroupResponseRecordingStorageLocation>,
-    pub site: Option<GetASharedLineGroupResponseSite>,
-    pub status: Option<GetASharedLineGroupResponseStatus>,
+    pub site: Option<ListSharedLineGroupsResponseSharedLineGroupsSite>,
+    pub status: Option<ListSharedLineGroupsResponseSharedLineGroupsStatus>,
     pub timezone: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetASharedLineGroupResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASharedLineGroupResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASharedLineGroupResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_privacy" => v0 = map.next_value()?,
+                        "audio_prompt_language" => v1 = map.next_value()?,
+                        "cost_center" => v2 = map.next_value()?,
+                        "default_transcription_language" => v3 = map.next_value()?,
+                        "department" => v4 = map.next_value()?,
+                        "display_name" => v5 = map.next_value()?,
+                        "extension_id" => v6 = map.next_value()?,
+                        "extension_number" => v7 = map.next_value()?,
+                        "id" => v8 = map.next_value()?,
+                        "members" => v9 = map.next_value()?,
+                        "own_storage_name" => v10 = map.next_value()?,
+                        "phone_numbers" => v11 = map.next_value()?,
+                        "policy" => v12 = map.next_value()?,
+                        "primary_number" => v13 = map.next_value()?,
+                        "recording_storage_location" => v14 = map.next_value()?,
+                        "site" => v15 = map.next_value()?,
+                        "status" => v16 = map.next_value()?,
+                        "timezone" => v17 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASharedLineGroupResponse {
+                    allow_privacy: v0,
+                    audio_prompt_language: v1,
+                    cost_center: v2,
+                    default_transcription_language: v3,
+                    department: v4,
+                    display_name: v5,
+                    extension_id: v6,
+                    extension_number: v7,
+                    id: v8,
+                    members: v9,
+                    own_storage_name: v10,
+                    phone_numbers: v11,
+                    policy: v12,
+                    primary_number: v13,
+                    recording_storage_location: v14,
+                    site: v15,
+                    status: v16,
+                    timezone: v17,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetASharedLineGroupResponseAudioPromptLanguage {
+    response GetASharedLineGroupResponseAudioPromptLanguage {
         EnUs = "en-US",
         EnGb = "en-GB",
         EsUs = "es-US",
@@ -176,78 +448,215 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    GetASharedLineGroupResponseDefaultTranscriptionLanguage {
-        EnUs = "en-US",
-        EnGb = "en-GB",
-        EsUs = "es-US",
-        FrCa = "fr-CA",
-        DaDk = "da-DK",
-        DeDe = "de-DE",
-        EsEs = "es-ES",
-        FrFr = "fr-FR",
-        ItIt = "it-IT",
-        NlNl = "nl-NL",
-        PtPt = "pt-PT",
-        Ja = "ja",
-        KoKr = "ko-KR",
-        PtBr = "pt-BR",
-        ZhCn = "zh-CN",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASharedLineGroupResponseMembers {
     pub common_areas: Option<Vec<GetASharedLineGroupResponseMembersCommonAreas>>,
-    pub users: Option<Vec<GetASharedLineGroupResponseMembersUsers>>,
+    pub users: Option<Vec<GetASharedLineGroupResponseMembersCommonAreas>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetASharedLineGroupResponseMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASharedLineGroupResponseMembers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASharedLineGroupResponseMembers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "common_areas" => v0 = map.next_value()?,
+                        "users" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASharedLineGroupResponseMembers {
+                    common_areas: v0,
+                    users: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetASharedLineGroupResponseMembersCommonAreas {
     pub extension_id: Option<String>,
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASharedLineGroupResponseMembersUsers {
-    pub extension_id: Option<String>,
-    pub id: Option<String>,
-    pub name: Option<String>,
+impl<'de> serde::Deserialize<'de> for GetASharedLineGroupResponseMembersCommonAreas {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASharedLineGroupResponseMembersCommonAreas;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASharedLineGroupResponseMembersCommonAreas, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_id" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASharedLineGroupResponseMembersCommonAreas {
+                    extension_id: v0,
+                    id: v1,
+                    name: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASharedLineGroupResponsePhoneNumbers {
     pub id: Option<String>,
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetASharedLineGroupResponsePhoneNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASharedLineGroupResponsePhoneNumbers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASharedLineGroupResponsePhoneNumbers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "number" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASharedLineGroupResponsePhoneNumbers { id: v0, number: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetASharedLineGroupResponsePolicy {
     pub voicemail_access_members:
         Option<Vec<GetASharedLineGroupResponsePolicyVoicemailAccessMembers>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetASharedLineGroupResponsePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASharedLineGroupResponsePolicy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASharedLineGroupResponsePolicy, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "voicemail_access_members" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASharedLineGroupResponsePolicy {
+                    voicemail_access_members: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetASharedLineGroupResponsePolicyVoicemailAccessMembers {
     pub access_user_id: Option<String>,
-    pub access_user_type:
-        Option<GetASharedLineGroupResponsePolicyVoicemailAccessMembersAccessUserType>,
+    pub access_user_type: Option<GetAResponsePolicyVoicemailAccessMembersAccessUserType>,
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
     pub allow_sharing: Option<bool>,
     pub shared_id: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetASharedLineGroupResponsePolicyVoicemailAccessMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASharedLineGroupResponsePolicyVoicemailAccessMembers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASharedLineGroupResponsePolicyVoicemailAccessMembers, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "access_user_id" => v0 = map.next_value()?,
+                        "access_user_type" => v1 = map.next_value()?,
+                        "allow_delete" => v2 = map.next_value()?,
+                        "allow_download" => v3 = map.next_value()?,
+                        "allow_sharing" => v4 = map.next_value()?,
+                        "shared_id" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASharedLineGroupResponsePolicyVoicemailAccessMembers {
+                    access_user_id: v0,
+                    access_user_type: v1,
+                    allow_delete: v2,
+                    allow_download: v3,
+                    allow_sharing: v4,
+                    shared_id: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetASharedLineGroupResponsePolicyVoicemailAccessMembersAccessUserType {
+    response GetAResponsePolicyVoicemailAccessMembersAccessUserType {
         User = "user",
         CommonArea = "commonArea",
     }
 }
 
 crate::typed::string_enum! {
-    GetASharedLineGroupResponseRecordingStorageLocation {
+    response GetASharedLineGroupResponseRecordingStorageLocation {
         Us = "US",
         Au = "AU",
         Ca = "CA",
@@ -261,19 +670,6 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASharedLineGroupResponseSite {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-crate::typed::string_enum! {
-    GetASharedLineGroupResponseStatus {
-        Active = "active",
-        Inactive = "inactive",
-    }
-}
-
 /// Get a shared line group
 ///
 /// `GET /phone/shared_line_groups/{sharedLineGroupId}`
@@ -283,14 +679,15 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/GET/phone/shared_line_groups/{sharedLineGroupId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetASharedLineGroup {
+    /// Zoom's name: `sharedLineGroupId`.
     #[serde(rename = "sharedLineGroupId")]
     pub shared_line_group_id: String,
 }
 
 impl GetASharedLineGroup {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(shared_line_group_id: impl Into<String>) -> Self {
         Self {
             shared_line_group_id: shared_line_group_id.into(),
@@ -304,22 +701,77 @@ impl crate::typed::Endpoint for GetASharedLineGroup {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetSharedLineGroupCallHandlingSettingResponse {
-    pub call_distribution_setting:
-        Option<GetSharedLineGroupCallHandlingSettingResponseCallDistributionSetting>,
-    pub call_handling_setting:
-        Option<GetSharedLineGroupCallHandlingSettingResponseCallHandlingSetting>,
+    pub call_distribution_setting: Option<GetSharedLineGroupCallResponseCallDistributionSetting>,
+    pub call_handling_setting: Option<GetSharedLineGroupCallHandlingResponseCallHandlingSetting>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSharedLineGroupCallHandlingSettingResponseCallDistributionSetting {
-    pub max_wait_time:
-        Option<GetSharedLineGroupCallHandlingSettingResponseCallDistributionSettingMaxWaitTime>,
+impl<'de> serde::Deserialize<'de> for GetSharedLineGroupCallHandlingSettingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSharedLineGroupCallHandlingSettingResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSharedLineGroupCallHandlingSettingResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_distribution_setting" => v0 = map.next_value()?,
+                        "call_handling_setting" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSharedLineGroupCallHandlingSettingResponse {
+                    call_distribution_setting: v0,
+                    call_handling_setting: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetSharedLineGroupCallResponseCallDistributionSetting {
+    pub max_wait_time: Option<GetSharedLineResponseCallDistributionSettingMaxWaitTime>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetSharedLineGroupCallResponseCallDistributionSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSharedLineGroupCallResponseCallDistributionSetting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSharedLineGroupCallResponseCallDistributionSetting, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "max_wait_time" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSharedLineGroupCallResponseCallDistributionSetting { max_wait_time: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    GetSharedLineGroupCallHandlingSettingResponseCallDistributionSettingMaxWaitTime {
+    response GetSharedLineResponseCallDistributionSettingMaxWaitTime {
         V7 = 7,
         V10 = 10,
         V15 = 15,
@@ -335,17 +787,46 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSetting {
-    pub overflow_action:
-        Option<GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowAction>,
-    pub overflow_action_setting: Option<
-        GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSetting,
-    >,
+#[derive(Debug, Clone)]
+pub struct GetSharedLineGroupCallHandlingResponseCallHandlingSetting {
+    pub overflow_action: Option<GetSharedLineResponseCallHandlingSettingOverflowAction>,
+    pub overflow_action_setting: Option<GetSharedResponseCallHandlingSettingOverflowActionSetting>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetSharedLineGroupCallHandlingResponseCallHandlingSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSharedLineGroupCallHandlingResponseCallHandlingSetting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSharedLineGroupCallHandlingResponseCallHandlingSetting, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "overflow_action" => v0 = map.next_value()?,
+                        "overflow_action_setting" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSharedLineGroupCallHandlingResponseCallHandlingSetting {
+                    overflow_action: v0,
+                    overflow_action_setting: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowAction {
+    response GetSharedLineResponseCallHandlingSettingOverflowAction {
         ForwardToVoicemail = "forward_to_voicemail",
         PlayMessageThenDisconnect = "play_message_then_disconnect",
         ForwardToExtension = "forward_to_extension",
@@ -361,19 +842,17 @@ crate::typed::string_enum! {
 }
 
 #[derive(Debug, Clone)]
-pub enum GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSetting {
-    ForwardToVoicemail(GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemail),
-    ForwardToAnotherExtension(GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToAnotherExtension),
-    ForwardToExternalContact(GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExternalContact),
-    ForwardToExternalNumber(GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExternalNumber),
-    ForwardToZoomContactCenter(GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToZoomContactCenter),
-    PlayAMessageThenDisconnect(GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnect),
-    ForwardToMicrosoftTeamsResourceAccount(GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccount),
+pub enum GetSharedResponseCallHandlingSettingOverflowActionSetting {
+    ForwardToVoicemail(GetSharedResponseOverflowActionSettingForwardToVoicemail),
+    ForwardToAnotherExtension(GetResponseOverflowActionSettingForwardToAnotherExtension),
+    ForwardToExternalContact(GetResponseOverflowActionSettingForwardToExternalContact),
+    ForwardToExternalNumber(GetResponseOverflowActionSettingForwardToExternalNumber),
+    ForwardToZoomContactCenter(GetResponseOverflowActionSettingForwardToZoomContactCenter),
+    PlayAMessageThenDisconnect(GetResponseOverflowActionSettingPlayAMessageThenDisconnect),
+    Variant7(GetSharedLineGroupResponseOverflowActionSettingVariant7),
 }
 
-impl<'de> serde::Deserialize<'de>
-    for GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSetting
-{
+impl<'de> serde::Deserialize<'de> for GetSharedResponseCallHandlingSettingOverflowActionSetting {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(d)?;
         let shapes: &[crate::typed::Shape] = &[
@@ -419,38 +898,148 @@ impl<'de> serde::Deserialize<'de>
             3 => serde_json::from_value(value).map(Self::ForwardToExternalNumber),
             4 => serde_json::from_value(value).map(Self::ForwardToZoomContactCenter),
             5 => serde_json::from_value(value).map(Self::PlayAMessageThenDisconnect),
-            _ => serde_json::from_value(value).map(Self::ForwardToMicrosoftTeamsResourceAccount),
+            _ => serde_json::from_value(value).map(Self::Variant7),
         }
         .map_err(serde::de::Error::custom)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemail {
+#[derive(Debug, Clone)]
+pub struct GetSharedResponseOverflowActionSettingForwardToVoicemail {
     pub allow_callers_check_voicemail: Option<bool>,
     pub connect_to_operator: Option<bool>,
-    pub leave_voicemail_instruction: Option<GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailLeaveVoicemailInstruction>,
-    pub operator_extension: Option<GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailOperatorExtension>,
-    pub voicemail_greeting: Option<GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailVoicemailGreeting>,
+    pub leave_voicemail_instruction: Option<GetResponseForwardToVoicemailLeaveVoicemailInstruction>,
+    pub operator_extension: Option<GetSharedLineResponseForwardToVoicemailOperatorExtension>,
+    pub voicemail_greeting: Option<GetResponseForwardToVoicemailLeaveVoicemailInstruction>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailLeaveVoicemailInstruction
-{
+impl<'de> serde::Deserialize<'de> for GetSharedResponseOverflowActionSettingForwardToVoicemail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSharedResponseOverflowActionSettingForwardToVoicemail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSharedResponseOverflowActionSettingForwardToVoicemail, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_callers_check_voicemail" => v0 = map.next_value()?,
+                        "connect_to_operator" => v1 = map.next_value()?,
+                        "leave_voicemail_instruction" => v2 = map.next_value()?,
+                        "operator_extension" => v3 = map.next_value()?,
+                        "voicemail_greeting" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSharedResponseOverflowActionSettingForwardToVoicemail {
+                    allow_callers_check_voicemail: v0,
+                    connect_to_operator: v1,
+                    leave_voicemail_instruction: v2,
+                    operator_extension: v3,
+                    voicemail_greeting: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetResponseForwardToVoicemailLeaveVoicemailInstruction {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailOperatorExtension {
+impl<'de> serde::Deserialize<'de> for GetResponseForwardToVoicemailLeaveVoicemailInstruction {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseForwardToVoicemailLeaveVoicemailInstruction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseForwardToVoicemailLeaveVoicemailInstruction, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_id" => v0 = map.next_value()?,
+                        "audio_name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseForwardToVoicemailLeaveVoicemailInstruction {
+                    audio_id: v0,
+                    audio_name: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetSharedLineResponseForwardToVoicemailOperatorExtension {
     pub extension_id: Option<String>,
     pub extension_name: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type: Option<GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailOperatorExtensionExtensionType>,
+    pub extension_type: Option<GetSharedLineGroupResponseOperatorExtensionExtensionType>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetSharedLineResponseForwardToVoicemailOperatorExtension {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSharedLineResponseForwardToVoicemailOperatorExtension;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSharedLineResponseForwardToVoicemailOperatorExtension, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_id" => v0 = map.next_value()?,
+                        "extension_name" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "extension_type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSharedLineResponseForwardToVoicemailOperatorExtension {
+                    extension_id: v0,
+                    extension_name: v1,
+                    extension_number: v2,
+                    extension_type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailOperatorExtensionExtensionType {
+    response GetSharedLineGroupResponseOperatorExtensionExtensionType {
         User = "user",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
@@ -461,96 +1050,335 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToVoicemailVoicemailGreeting
-{
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
+#[derive(Debug, Clone)]
+pub struct GetResponseOverflowActionSettingForwardToAnotherExtension {
+    pub forward_to_extension: Option<GetSharedLineResponseForwardToVoicemailOperatorExtension>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToAnotherExtension {
-    pub forward_to_extension: Option<GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToAnotherExtensionForwardToExtension>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToAnotherExtensionForwardToExtension {
-    pub extension_id: Option<String>,
-    pub extension_name: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToAnotherExtensionForwardToExtensionExtensionType>,
-}
-
-crate::typed::string_enum! {
-    GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToAnotherExtensionForwardToExtensionExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
+impl<'de> serde::Deserialize<'de> for GetResponseOverflowActionSettingForwardToAnotherExtension {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseOverflowActionSettingForwardToAnotherExtension;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseOverflowActionSettingForwardToAnotherExtension, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "forward_to_extension" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseOverflowActionSettingForwardToAnotherExtension {
+                    forward_to_extension: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExternalContact {
-    pub forward_to_external_contact: Option<GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExternalContactForwardToExternalContact>,
+#[derive(Debug, Clone)]
+pub struct GetResponseOverflowActionSettingForwardToExternalContact {
+    pub forward_to_external_contact: Option<GetSharedLineGroupCallResponseForwardToExternalContact>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExternalContactForwardToExternalContact
-{
+impl<'de> serde::Deserialize<'de> for GetResponseOverflowActionSettingForwardToExternalContact {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseOverflowActionSettingForwardToExternalContact;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseOverflowActionSettingForwardToExternalContact, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "forward_to_external_contact" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseOverflowActionSettingForwardToExternalContact {
+                    forward_to_external_contact: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetSharedLineGroupCallResponseForwardToExternalContact {
     pub external_contact_email: Option<String>,
     pub external_contact_id: Option<String>,
     pub external_contact_name: Option<String>,
     pub phone_numbers: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToExternalNumber
-{
+impl<'de> serde::Deserialize<'de> for GetSharedLineGroupCallResponseForwardToExternalContact {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSharedLineGroupCallResponseForwardToExternalContact;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSharedLineGroupCallResponseForwardToExternalContact, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "external_contact_email" => v0 = map.next_value()?,
+                        "external_contact_id" => v1 = map.next_value()?,
+                        "external_contact_name" => v2 = map.next_value()?,
+                        "phone_numbers" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSharedLineGroupCallResponseForwardToExternalContact {
+                    external_contact_email: v0,
+                    external_contact_id: v1,
+                    external_contact_name: v2,
+                    phone_numbers: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetResponseOverflowActionSettingForwardToExternalNumber {
     pub forward_phone_number: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToZoomContactCenter {
-    pub forward_to_zoom_contact_center: Option<GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToZoomContactCenterForwardToZoomContactCenter>,
+impl<'de> serde::Deserialize<'de> for GetResponseOverflowActionSettingForwardToExternalNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseOverflowActionSettingForwardToExternalNumber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseOverflowActionSettingForwardToExternalNumber, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "forward_phone_number" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseOverflowActionSettingForwardToExternalNumber {
+                    forward_phone_number: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToZoomContactCenterForwardToZoomContactCenter
-{
+#[derive(Debug, Clone)]
+pub struct GetResponseOverflowActionSettingForwardToZoomContactCenter {
+    pub forward_to_zoom_contact_center:
+        Option<GetSharedLineGroupCallResponseForwardToZoomContactCenter>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetResponseOverflowActionSettingForwardToZoomContactCenter {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseOverflowActionSettingForwardToZoomContactCenter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseOverflowActionSettingForwardToZoomContactCenter, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "forward_to_zoom_contact_center" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseOverflowActionSettingForwardToZoomContactCenter {
+                    forward_to_zoom_contact_center: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetSharedLineGroupCallResponseForwardToZoomContactCenter {
     pub zoom_contact_center_flow_name: Option<String>,
     pub zoom_contact_center_number: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnect {
-    pub message_greeting: Option<GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnectMessageGreeting>,
+impl<'de> serde::Deserialize<'de> for GetSharedLineGroupCallResponseForwardToZoomContactCenter {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSharedLineGroupCallResponseForwardToZoomContactCenter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSharedLineGroupCallResponseForwardToZoomContactCenter, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "zoom_contact_center_flow_name" => v0 = map.next_value()?,
+                        "zoom_contact_center_number" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSharedLineGroupCallResponseForwardToZoomContactCenter {
+                    zoom_contact_center_flow_name: v0,
+                    zoom_contact_center_number: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnectMessageGreeting
-{
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
+#[derive(Debug, Clone)]
+pub struct GetResponseOverflowActionSettingPlayAMessageThenDisconnect {
+    pub message_greeting: Option<GetResponseForwardToVoicemailLeaveVoicemailInstruction>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccount {
-    pub forward_to_teams: Option<GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccountForwardToTeams>,
+impl<'de> serde::Deserialize<'de> for GetResponseOverflowActionSettingPlayAMessageThenDisconnect {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseOverflowActionSettingPlayAMessageThenDisconnect;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseOverflowActionSettingPlayAMessageThenDisconnect, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "message_greeting" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseOverflowActionSettingPlayAMessageThenDisconnect {
+                    message_greeting: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSharedLineGroupCallHandlingSettingResponseCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccountForwardToTeams
-{
+#[derive(Debug, Clone)]
+pub struct GetSharedLineGroupResponseOverflowActionSettingVariant7 {
+    pub forward_to_teams: Option<GetResponseOverflowActionSettingVariant7ForwardToTeams>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetSharedLineGroupResponseOverflowActionSettingVariant7 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSharedLineGroupResponseOverflowActionSettingVariant7;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSharedLineGroupResponseOverflowActionSettingVariant7, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "forward_to_teams" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSharedLineGroupResponseOverflowActionSettingVariant7 {
+                    forward_to_teams: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetResponseOverflowActionSettingVariant7ForwardToTeams {
     pub teams_app_id: Option<String>,
     pub teams_voice_app_name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetResponseOverflowActionSettingVariant7ForwardToTeams {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseOverflowActionSettingVariant7ForwardToTeams;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseOverflowActionSettingVariant7ForwardToTeams, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "teams_app_id" => v0 = map.next_value()?,
+                        "teams_voice_app_name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseOverflowActionSettingVariant7ForwardToTeams {
+                    teams_app_id: v0,
+                    teams_voice_app_name: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetSharedLineGroupCallHandlingSettingHourType {
+    request GetSharedLineGroupCallHandlingSettingHourType {
         BusinessHours = "business_hours",
         ClosedHours = "closed_hours",
         HolidayHours = "holiday_hours",
@@ -567,8 +1395,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/GET/phone/shared_line_groups/{sharedLineGroupId}/call_handling/settings>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetSharedLineGroupCallHandlingSetting {
+    /// Zoom's name: `sharedLineGroupId`.
     #[serde(rename = "sharedLineGroupId")]
     pub shared_line_group_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -580,7 +1409,7 @@ pub struct GetSharedLineGroupCallHandlingSetting {
 }
 
 impl GetSharedLineGroupCallHandlingSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(shared_line_group_id: impl Into<String>) -> Self {
         Self {
             shared_line_group_id: shared_line_group_id.into(),
@@ -602,24 +1431,21 @@ pub struct UpdateSharedLineGroupCallHandlingSettingBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_distribution_setting:
-        Option<UpdateSharedLineGroupCallHandlingSettingBodyCallDistributionSetting>,
+    pub call_distribution_setting: Option<UpdateSharedLineGroupCallBodyCallDistributionSetting>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_handling_setting:
-        Option<UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSetting>,
+    pub call_handling_setting: Option<UpdateSharedLineGroupCallHandlingBodyCallHandlingSetting>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holiday_hour_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallDistributionSetting {
+pub struct UpdateSharedLineGroupCallBodyCallDistributionSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_wait_time:
-        Option<UpdateSharedLineGroupCallHandlingSettingBodyCallDistributionSettingMaxWaitTime>,
+    pub max_wait_time: Option<UpdateSharedLineBodyCallDistributionSettingMaxWaitTime>,
 }
 
 crate::typed::int_enum! {
-    UpdateSharedLineGroupCallHandlingSettingBodyCallDistributionSettingMaxWaitTime {
+    request UpdateSharedLineBodyCallDistributionSettingMaxWaitTime {
         V7 = 7,
         V10 = 10,
         V15 = 15,
@@ -636,18 +1462,15 @@ crate::typed::int_enum! {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSetting {
+pub struct UpdateSharedLineGroupCallHandlingBodyCallHandlingSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub overflow_action:
-        Option<UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowAction>,
+    pub overflow_action: Option<UpdateSharedLineGroupBodyCallHandlingSettingOverflowAction>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub overflow_action_setting: Option<
-        UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSetting,
-    >,
+    pub overflow_action_setting: Option<UpdateSharedBodyCallHandlingSettingOverflowActionSetting>,
 }
 
 crate::typed::string_enum! {
-    UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowAction {
+    request UpdateSharedLineGroupBodyCallHandlingSettingOverflowAction {
         ForwardToVoicemail = "forward_to_voicemail",
         PlayMessageThenDisconnect = "play_message_then_disconnect",
         ForwardToExtension = "forward_to_extension",
@@ -664,124 +1487,141 @@ crate::typed::string_enum! {
 
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
-pub enum UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSetting {
-    ForwardToVoicemail(UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemail),
-    ForwardToAnotherExtension(UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToAnotherExtension),
-    ForwardToExternalContact(UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExternalContact),
-    ForwardToExternalNumber(UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExternalNumber),
-    ForwardToZoomContactCenter(UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToZoomContactCenter),
-    PlayAMessageThenDisconnect(UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnect),
-    ForwardToMicrosoftTeamsResourceAccount(UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccount),
+pub enum UpdateSharedBodyCallHandlingSettingOverflowActionSetting {
+    ForwardToVoicemail(UpdateSharedBodyOverflowActionSettingForwardToVoicemail),
+    ForwardToAnotherExtension(UpdateBodyOverflowActionSettingForwardToAnotherExtension),
+    ForwardToExternalContact(UpdateBodyOverflowActionSettingForwardToExternalContact),
+    ForwardToExternalNumber(UpdateBodyOverflowActionSettingForwardToExternalNumber),
+    ForwardToZoomContactCenter(UpdateBodyOverflowActionSettingForwardToZoomContactCenter),
+    PlayAMessageThenDisconnect(UpdateBodyOverflowActionSettingPlayAMessageThenDisconnect),
+    Variant7(UpdateBodyCallHandlingSettingOverflowActionSettingVariant7),
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemail {
+pub struct UpdateSharedBodyOverflowActionSettingForwardToVoicemail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_callers_check_voicemail: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connect_to_operator: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub leave_voicemail_instruction: Option<UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemailLeaveVoicemailInstruction>,
+    pub leave_voicemail_instruction: Option<UpdateBodyForwardToVoicemailLeaveVoicemailInstruction>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator_extension: Option<UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemailOperatorExtension>,
+    pub operator_extension: Option<UpdateSharedLineBodyForwardToVoicemailOperatorExtension>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub voicemail_greeting: Option<UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemailVoicemailGreeting>,
+    pub voicemail_greeting: Option<UpdateBodyForwardToVoicemailLeaveVoicemailInstruction>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemailLeaveVoicemailInstruction
-{
+pub struct UpdateBodyForwardToVoicemailLeaveVoicemailInstruction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemailOperatorExtension
-{
+pub struct UpdateSharedLineBodyForwardToVoicemailOperatorExtension {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToVoicemailVoicemailGreeting
-{
+pub struct UpdateBodyOverflowActionSettingForwardToAnotherExtension {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
+    pub forward_to_extension: Option<UpdateBodyForwardToAnotherExtensionForwardToExtension>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToAnotherExtension {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forward_to_extension: Option<UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToAnotherExtensionForwardToExtension>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToAnotherExtensionForwardToExtension
-{
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateBodyForwardToAnotherExtensionForwardToExtension {
     pub extension_id: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExternalContact {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forward_to_external_contact: Option<UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExternalContactForwardToExternalContact>,
+impl UpdateBodyForwardToAnotherExtensionForwardToExtension {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(extension_id: impl Into<String>) -> Self {
+        Self {
+            extension_id: extension_id.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExternalContactForwardToExternalContact
-{
+pub struct UpdateBodyOverflowActionSettingForwardToExternalContact {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forward_to_external_contact:
+        Option<UpdateBodyForwardToExternalContactForwardToExternalContact>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateBodyForwardToExternalContactForwardToExternalContact {
     pub external_contact_id: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToExternalNumber
-{
+impl UpdateBodyForwardToExternalContactForwardToExternalContact {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(external_contact_id: impl Into<String>) -> Self {
+        Self {
+            external_contact_id: external_contact_id.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateBodyOverflowActionSettingForwardToExternalNumber {
     pub forward_phone_number: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToZoomContactCenter {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forward_to_zoom_contact_center: Option<UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToZoomContactCenterForwardToZoomContactCenter>,
+impl UpdateBodyOverflowActionSettingForwardToExternalNumber {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(forward_phone_number: impl Into<String>) -> Self {
+        Self {
+            forward_phone_number: forward_phone_number.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToZoomContactCenterForwardToZoomContactCenter
-{
+pub struct UpdateBodyOverflowActionSettingForwardToZoomContactCenter {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forward_to_zoom_contact_center:
+        Option<UpdateSharedLineGroupCallBodyForwardToZoomContactCenter>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateSharedLineGroupCallBodyForwardToZoomContactCenter {
     pub zoom_contact_center_number: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnect {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message_greeting: Option<UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnectMessageGreeting>,
+impl UpdateSharedLineGroupCallBodyForwardToZoomContactCenter {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(zoom_contact_center_number: impl Into<String>) -> Self {
+        Self {
+            zoom_contact_center_number: zoom_contact_center_number.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingPlayAMessageThenDisconnectMessageGreeting
-{
+pub struct UpdateBodyOverflowActionSettingPlayAMessageThenDisconnect {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
+    pub message_greeting: Option<UpdateBodyForwardToVoicemailLeaveVoicemailInstruction>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccount {
+pub struct UpdateBodyCallHandlingSettingOverflowActionSettingVariant7 {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub forward_to_teams: Option<UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccountForwardToTeams>,
+    pub forward_to_teams: Option<UpdateBodyOverflowActionSettingVariant7ForwardToTeams>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSharedLineGroupCallHandlingSettingBodyCallHandlingSettingOverflowActionSettingForwardToMicrosoftTeamsResourceAccountForwardToTeams
-{
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateBodyOverflowActionSettingVariant7ForwardToTeams {
     pub teams_app_id: String,
 }
 
-crate::typed::string_enum! {
-    UpdateSharedLineGroupCallHandlingSettingHourType {
-        BusinessHours = "business_hours",
-        ClosedHours = "closed_hours",
-        HolidayHours = "holiday_hours",
-        BreakHours = "break_hours",
+impl UpdateBodyOverflowActionSettingVariant7ForwardToTeams {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(teams_app_id: impl Into<String>) -> Self {
+        Self {
+            teams_app_id: teams_app_id.into(),
+        }
     }
 }
 
@@ -796,19 +1636,21 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/PATCH/phone/shared_line_groups/{sharedLineGroupId}/call_handling/settings/{hourType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateSharedLineGroupCallHandlingSetting {
+    /// Zoom's name: `sharedLineGroupId`.
     #[serde(rename = "sharedLineGroupId")]
     pub shared_line_group_id: String,
+    /// Zoom's name: `hourType`.
     #[serde(rename = "hourType")]
-    pub hour_type: UpdateSharedLineGroupCallHandlingSettingHourType,
+    pub hour_type: GetSharedLineGroupCallHandlingSettingHourType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<UpdateSharedLineGroupCallHandlingSettingBody>,
 }
 
 impl UpdateSharedLineGroupCallHandlingSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         shared_line_group_id: impl Into<String>,
-        hour_type: UpdateSharedLineGroupCallHandlingSettingHourType,
+        hour_type: GetSharedLineGroupCallHandlingSettingHourType,
     ) -> Self {
         Self {
             shared_line_group_id: shared_line_group_id.into(),
@@ -824,22 +1666,88 @@ impl crate::typed::Endpoint for UpdateSharedLineGroupCallHandlingSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetSharedLineGroupPolicyResponse {
     pub check_voicemails_over_phone:
         Option<GetSharedLineGroupPolicyResponseCheckVoicemailsOverPhone>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetSharedLineGroupPolicyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSharedLineGroupPolicyResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSharedLineGroupPolicyResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "check_voicemails_over_phone" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSharedLineGroupPolicyResponse {
+                    check_voicemails_over_phone: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetSharedLineGroupPolicyResponseCheckVoicemailsOverPhone {
     pub enable: bool,
     pub locked: bool,
-    pub locked_by: Option<GetSharedLineGroupPolicyResponseCheckVoicemailsOverPhoneLockedBy>,
+    pub locked_by: Option<GetSharedLineGroupResponseCheckVoicemailsOverPhoneLockedBy>,
     pub modified: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetSharedLineGroupPolicyResponseCheckVoicemailsOverPhone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSharedLineGroupPolicyResponseCheckVoicemailsOverPhone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSharedLineGroupPolicyResponseCheckVoicemailsOverPhone, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = Some(map.next_value()?),
+                        "locked" => v1 = Some(map.next_value()?),
+                        "locked_by" => v2 = map.next_value()?,
+                        "modified" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSharedLineGroupPolicyResponseCheckVoicemailsOverPhone {
+                    enable: crate::typed::required(v0, "enable")?,
+                    locked: crate::typed::required(v1, "locked")?,
+                    locked_by: v2,
+                    modified: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetSharedLineGroupPolicyResponseCheckVoicemailsOverPhoneLockedBy {
+    response GetSharedLineGroupResponseCheckVoicemailsOverPhoneLockedBy {
         Invalid = "invalid",
         Account = "account",
         Site = "site",
@@ -855,14 +1763,15 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/GET/phone/shared_line_groups/{sharedLineGroupId}/policies>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetSharedLineGroupPolicy {
+    /// Zoom's name: `sharedLineGroupId`.
     #[serde(rename = "sharedLineGroupId")]
     pub shared_line_group_id: String,
 }
 
 impl GetSharedLineGroupPolicy {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(shared_line_group_id: impl Into<String>) -> Self {
         Self {
             shared_line_group_id: shared_line_group_id.into(),
@@ -900,8 +1809,9 @@ pub struct UpdateSharedLineGroupPolicyBodyCheckVoicemailsOverPhone {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/PATCH/phone/shared_line_groups/{sharedLineGroupId}/policies>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateSharedLineGroupPolicy {
+    /// Zoom's name: `sharedLineGroupId`.
     #[serde(rename = "sharedLineGroupId")]
     pub shared_line_group_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -909,7 +1819,7 @@ pub struct UpdateSharedLineGroupPolicy {
 }
 
 impl UpdateSharedLineGroupPolicy {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(shared_line_group_id: impl Into<String>) -> Self {
         Self {
             shared_line_group_id: shared_line_group_id.into(),
@@ -957,48 +1867,208 @@ impl<'de> serde::Deserialize<'de> for GetSharedLineGroupSettingsResponse {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetSharedLineGroupSettingsResponseHolidayHourSettings {
-    pub holiday_hours:
-        Option<Vec<GetSharedLineGroupSettingsResponseHolidayHourSettingsHolidayHours>>,
+    pub holiday_hours: Option<Vec<GetSharedLineGroupResponseHolidayHourSettingsHolidayHours>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSharedLineGroupSettingsResponseHolidayHourSettingsHolidayHours {
+impl<'de> serde::Deserialize<'de> for GetSharedLineGroupSettingsResponseHolidayHourSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSharedLineGroupSettingsResponseHolidayHourSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSharedLineGroupSettingsResponseHolidayHourSettings, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "holiday_hours" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSharedLineGroupSettingsResponseHolidayHourSettings { holiday_hours: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetSharedLineGroupResponseHolidayHourSettingsHolidayHours {
     pub from: Option<String>,
     pub name: Option<String>,
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSharedLineGroupSettingsResponseBusinessHourSettings {
-    pub business_hours_settings:
-        Option<GetSharedLineGroupSettingsResponseBusinessHourSettingsBusinessHoursSettings>,
+impl<'de> serde::Deserialize<'de> for GetSharedLineGroupResponseHolidayHourSettingsHolidayHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSharedLineGroupResponseHolidayHourSettingsHolidayHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSharedLineGroupResponseHolidayHourSettingsHolidayHours, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        "to" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSharedLineGroupResponseHolidayHourSettingsHolidayHours {
+                    from: v0,
+                    name: v1,
+                    to: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSharedLineGroupSettingsResponseBusinessHourSettingsBusinessHoursSettings {
-    pub business_hour_type: Option<GetSharedLineGroupSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHourType>,
-    pub business_hours: Option<Vec<GetSharedLineGroupSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHours>>,
+#[derive(Debug, Clone)]
+pub struct GetSharedLineGroupSettingsResponseBusinessHourSettings {
+    pub business_hours_settings: Option<GetSharedResponseBusinessHourSettingsBusinessHoursSettings>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetSharedLineGroupSettingsResponseBusinessHourSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSharedLineGroupSettingsResponseBusinessHourSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSharedLineGroupSettingsResponseBusinessHourSettings, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "business_hours_settings" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSharedLineGroupSettingsResponseBusinessHourSettings {
+                    business_hours_settings: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetSharedResponseBusinessHourSettingsBusinessHoursSettings {
+    pub business_hour_type: Option<GetSharedLineResponseBusinessHoursSettingsBusinessHourType>,
+    /// At most 7 items.
+    pub business_hours: Option<Vec<GetSharedLineResponseBusinessHoursSettingsBusinessHours>>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetSharedResponseBusinessHourSettingsBusinessHoursSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSharedResponseBusinessHourSettingsBusinessHoursSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSharedResponseBusinessHourSettingsBusinessHoursSettings, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "business_hour_type" => v0 = map.next_value()?,
+                        "business_hours" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSharedResponseBusinessHourSettingsBusinessHoursSettings {
+                    business_hour_type: v0,
+                    business_hours: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    GetSharedLineGroupSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHourType {
+    response GetSharedLineResponseBusinessHoursSettingsBusinessHourType {
         V1 = 1,
         V2 = 2,
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSharedLineGroupSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHours {
+#[derive(Debug, Clone)]
+pub struct GetSharedLineResponseBusinessHoursSettingsBusinessHours {
     pub from: Option<String>,
     pub to: Option<String>,
-    pub r#type: Option<GetSharedLineGroupSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHoursType>,
-    pub weekday: Option<GetSharedLineGroupSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHoursWeekday>,
+    pub r#type: Option<GetSharedResponseBusinessHoursSettingsBusinessHoursType>,
+    pub weekday: Option<GetSharedResponseBusinessHoursSettingsBusinessHoursWeekday>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetSharedLineResponseBusinessHoursSettingsBusinessHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSharedLineResponseBusinessHoursSettingsBusinessHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSharedLineResponseBusinessHoursSettingsBusinessHours, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = map.next_value()?,
+                        "to" => v1 = map.next_value()?,
+                        "type" => v2 = map.next_value()?,
+                        "weekday" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSharedLineResponseBusinessHoursSettingsBusinessHours {
+                    from: v0,
+                    to: v1,
+                    r#type: v2,
+                    weekday: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    GetSharedLineGroupSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHoursType {
+    response GetSharedResponseBusinessHoursSettingsBusinessHoursType {
         V0 = 0,
         V1 = 1,
         V2 = 2,
@@ -1006,7 +2076,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    GetSharedLineGroupSettingsResponseBusinessHourSettingsBusinessHoursSettingsBusinessHoursWeekday {
+    response GetSharedResponseBusinessHoursSettingsBusinessHoursWeekday {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -1017,30 +2087,91 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetSharedLineGroupSettingsResponseBreakHourSettings {
-    pub break_hours: Option<Vec<GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHours>>,
+    pub break_hours: Option<Vec<GetSharedLineGroupResponseBreakHourSettingsBreakHours>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHours {
-    pub break_hour_id: Option<String>,
-    pub break_hour_name: Option<String>,
-    pub break_hour_setting:
-        Option<GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHoursBreakHourSetting>,
-    pub break_hour_type:
-        Option<GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHoursBreakHourType>,
+impl<'de> serde::Deserialize<'de> for GetSharedLineGroupSettingsResponseBreakHourSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSharedLineGroupSettingsResponseBreakHourSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSharedLineGroupSettingsResponseBreakHourSettings, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "break_hours" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSharedLineGroupSettingsResponseBreakHourSettings { break_hours: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 #[derive(Debug, Clone)]
-pub enum GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHoursBreakHourSetting {
-    EveryBusinessDay(GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingEveryBusinessDay),
-    CustomHours(GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHours),
+pub struct GetSharedLineGroupResponseBreakHourSettingsBreakHours {
+    pub break_hour_id: Option<String>,
+    /// From 1 to 255 characters.
+    pub break_hour_name: Option<String>,
+    pub break_hour_setting: Option<GetResponseBreakHourSettingsBreakHoursBreakHourSetting>,
+    pub break_hour_type: Option<GetSharedResponseBreakHourSettingsBreakHoursBreakHourType>,
 }
 
-impl<'de> serde::Deserialize<'de>
-    for GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHoursBreakHourSetting
-{
+impl<'de> serde::Deserialize<'de> for GetSharedLineGroupResponseBreakHourSettingsBreakHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSharedLineGroupResponseBreakHourSettingsBreakHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSharedLineGroupResponseBreakHourSettingsBreakHours, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "break_hour_id" => v0 = map.next_value()?,
+                        "break_hour_name" => v1 = map.next_value()?,
+                        "break_hour_setting" => v2 = map.next_value()?,
+                        "break_hour_type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSharedLineGroupResponseBreakHourSettingsBreakHours {
+                    break_hour_id: v0,
+                    break_hour_name: v1,
+                    break_hour_setting: v2,
+                    break_hour_type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum GetResponseBreakHourSettingsBreakHoursBreakHourSetting {
+    EveryBusinessDay(GetResponseBreakHoursBreakHourSettingEveryBusinessDay),
+    CustomHours(GetSharedLineResponseBreakHoursBreakHourSettingCustomHours),
+}
+
+impl<'de> serde::Deserialize<'de> for GetResponseBreakHourSettingsBreakHoursBreakHourSetting {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(d)?;
         let shapes: &[crate::typed::Shape] = &[
@@ -1061,47 +2192,134 @@ impl<'de> serde::Deserialize<'de>
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingEveryBusinessDay
-{
+#[derive(Debug, Clone)]
+pub struct GetResponseBreakHoursBreakHourSettingEveryBusinessDay {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHours {
-    pub days: Vec<GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHoursDays>,
+impl<'de> serde::Deserialize<'de> for GetResponseBreakHoursBreakHourSettingEveryBusinessDay {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseBreakHoursBreakHourSettingEveryBusinessDay;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseBreakHoursBreakHourSettingEveryBusinessDay, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = Some(map.next_value()?),
+                        "to" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseBreakHoursBreakHourSettingEveryBusinessDay {
+                    from: crate::typed::required(v0, "from")?,
+                    to: crate::typed::required(v1, "to")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHoursDays {
+#[derive(Debug, Clone)]
+pub struct GetSharedLineResponseBreakHoursBreakHourSettingCustomHours {
+    /// At most 7 items.
+    pub days: Vec<GetSharedResponseBreakHoursBreakHourSettingCustomHoursDays>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetSharedLineResponseBreakHoursBreakHourSettingCustomHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSharedLineResponseBreakHoursBreakHourSettingCustomHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSharedLineResponseBreakHoursBreakHourSettingCustomHours, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "days" => v0 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSharedLineResponseBreakHoursBreakHourSettingCustomHours {
+                    days: crate::typed::required(v0, "days")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetSharedResponseBreakHoursBreakHourSettingCustomHoursDays {
     pub enable: Option<bool>,
     pub from: String,
     pub to: String,
-    pub weekday: GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHoursDaysWeekday,
+    pub weekday: GetSharedResponseBusinessHoursSettingsBusinessHoursWeekday,
 }
 
-crate::typed::int_enum! {
-    GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHoursBreakHourSettingCustomHoursDaysWeekday {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-        V7 = 7,
+impl<'de> serde::Deserialize<'de> for GetSharedResponseBreakHoursBreakHourSettingCustomHoursDays {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSharedResponseBreakHoursBreakHourSettingCustomHoursDays;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSharedResponseBreakHoursBreakHourSettingCustomHoursDays, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "from" => v1 = Some(map.next_value()?),
+                        "to" => v2 = Some(map.next_value()?),
+                        "weekday" => v3 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSharedResponseBreakHoursBreakHourSettingCustomHoursDays {
+                    enable: v0,
+                    from: crate::typed::required(v1, "from")?,
+                    to: crate::typed::required(v2, "to")?,
+                    weekday: crate::typed::required(v3, "weekday")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    GetSharedLineGroupSettingsResponseBreakHourSettingsBreakHoursBreakHourType {
+    response GetSharedResponseBreakHourSettingsBreakHoursBreakHourType {
         EveryBusinessDay = "every_business_day",
         CustomHours = "custom_hours",
     }
 }
 
 crate::typed::string_enum! {
-    GetSharedLineGroupSettingsSettingType {
+    request GetSharedLineGroupSettingsSettingType {
         HolidayHours = "holiday_hours",
         BusinessHours = "business_hours",
         BreakHours = "break_hours",
@@ -1117,8 +2335,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/GET/phone/shared_line_groups/{sharedLineGroupId}/settings>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetSharedLineGroupSettings {
+    /// Zoom's name: `sharedLineGroupId`.
     #[serde(rename = "sharedLineGroupId")]
     pub shared_line_group_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1126,7 +2345,7 @@ pub struct GetSharedLineGroupSettings {
 }
 
 impl GetSharedLineGroupSettings {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(shared_line_group_id: impl Into<String>) -> Self {
         Self {
             shared_line_group_id: shared_line_group_id.into(),
@@ -1142,7 +2361,7 @@ impl crate::typed::Endpoint for GetSharedLineGroupSettings {
 }
 
 crate::typed::string_enum! {
-    DeleteSharedLineGroupSettingSettingType {
+    request DeleteSharedLineGroupSettingSettingType {
         HolidayHours = "holiday_hours",
         BreakHours = "break_hours",
     }
@@ -1159,8 +2378,10 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/DELETE/phone/shared_line_groups/{sharedLineGroupId}/settings/{settingType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteSharedLineGroupSetting {
+    /// Zoom's name: `sharedLineGroupId`.
     #[serde(rename = "sharedLineGroupId")]
     pub shared_line_group_id: String,
+    /// Zoom's name: `settingType`.
     #[serde(rename = "settingType")]
     pub setting_type: DeleteSharedLineGroupSettingSettingType,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1170,7 +2391,7 @@ pub struct DeleteSharedLineGroupSetting {
 }
 
 impl DeleteSharedLineGroupSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         shared_line_group_id: impl Into<String>,
         setting_type: DeleteSharedLineGroupSettingSettingType,
@@ -1201,18 +2422,18 @@ pub enum UpdateSharedLineGroupSettingBody {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupSettingBodyHolidayHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub holiday_hours: Option<UpdateSharedLineGroupSettingBodyHolidayHourSettingsHolidayHours>,
+    pub holiday_hours: Option<UpdateSharedLineGroupBodyHolidayHourSettingsHolidayHours>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSharedLineGroupSettingBodyHolidayHourSettingsHolidayHours {
+pub struct UpdateSharedLineGroupBodyHolidayHourSettingsHolidayHours {
+    /// From 1 to 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub holidays:
-        Option<Vec<UpdateSharedLineGroupSettingBodyHolidayHourSettingsHolidayHoursHolidays>>,
+    pub holidays: Option<Vec<UpdateSharedBodyHolidayHourSettingsHolidayHoursHolidays>>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSharedLineGroupSettingBodyHolidayHourSettingsHolidayHoursHolidays {
+pub struct UpdateSharedBodyHolidayHourSettingsHolidayHoursHolidays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1226,43 +2447,39 @@ pub struct UpdateSharedLineGroupSettingBodyHolidayHourSettingsHolidayHoursHolida
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupSettingBodyBusinessHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_hours_settings:
-        Option<UpdateSharedLineGroupSettingBodyBusinessHourSettingsBusinessHoursSettings>,
+    pub business_hours_settings: Option<UpdateSharedBodyBusinessHourSettingsBusinessHoursSettings>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSharedLineGroupSettingBodyBusinessHourSettingsBusinessHoursSettings {
+pub struct UpdateSharedBodyBusinessHourSettingsBusinessHoursSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_hour_type: Option<
-        UpdateSharedLineGroupSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHourType,
-    >,
+    pub business_hour_type: Option<UpdateSharedLineBodyBusinessHoursSettingsBusinessHourType>,
+    /// At most 7 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_hours: Option<
-        Vec<UpdateSharedLineGroupSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHours>,
-    >,
+    pub business_hours: Option<Vec<UpdateSharedLineBodyBusinessHoursSettingsBusinessHours>>,
 }
 
 crate::typed::int_enum! {
-    UpdateSharedLineGroupSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHourType {
+    request UpdateSharedLineBodyBusinessHoursSettingsBusinessHourType {
         V1 = 1,
         V2 = 2,
     }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSharedLineGroupSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHours {
+pub struct UpdateSharedLineBodyBusinessHoursSettingsBusinessHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<UpdateSharedLineGroupSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHoursType>,
+    pub r#type: Option<UpdateSharedLineBodyBusinessHoursSettingsBusinessHoursType>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub weekday: Option<UpdateSharedLineGroupSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHoursWeekday>,
+    pub weekday: Option<UpdateSharedBodyBusinessHoursSettingsBusinessHoursWeekday>,
 }
 
 crate::typed::int_enum! {
-    UpdateSharedLineGroupSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHoursType {
+    request UpdateSharedLineBodyBusinessHoursSettingsBusinessHoursType {
         V0 = 0,
         V1 = 1,
         V2 = 2,
@@ -1270,7 +2487,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    UpdateSharedLineGroupSettingBodyBusinessHourSettingsBusinessHoursSettingsBusinessHoursWeekday {
+    request UpdateSharedBodyBusinessHoursSettingsBusinessHoursWeekday {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -1284,81 +2501,94 @@ crate::typed::int_enum! {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSharedLineGroupSettingBodyBreakHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub break_hours: Option<UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHours>,
+    pub break_hours: Option<UpdateSharedLineGroupBodyBreakHourSettingsBreakHours>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHours {
+pub struct UpdateSharedLineGroupBodyBreakHourSettingsBreakHours {
+    /// At most 5 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub break_hour_settings:
-        Option<Vec<UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettings>>,
+    pub break_hour_settings: Option<Vec<UpdateBodyBreakHourSettingsBreakHoursBreakHourSettings>>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettings {
+pub struct UpdateBodyBreakHourSettingsBreakHoursBreakHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_id: Option<String>,
+    /// From 1 to 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub break_hour_setting: Option<UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSetting>,
+    pub break_hour_setting: Option<UpdateBodyBreakHoursBreakHourSettingsBreakHourSetting>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub break_hour_type: Option<UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourType>,
+    pub break_hour_type: Option<UpdateSharedBodyBreakHoursBreakHourSettingsBreakHourType>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
-pub enum UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSetting
-{
-    EveryBusinessDay(UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay),
-    CustomHours(UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours),
+pub enum UpdateBodyBreakHoursBreakHourSettingsBreakHourSetting {
+    EveryBusinessDay(UpdateSharedLineGroupBodyBreakHourSettingEveryBusinessDay),
+    CustomHours(UpdateBodyBreakHourSettingsBreakHourSettingCustomHours),
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay
-{
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateSharedLineGroupBodyBreakHourSettingEveryBusinessDay {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours {
-    pub days: Vec<UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays>,
+impl UpdateSharedLineGroupBodyBreakHourSettingEveryBusinessDay {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(from: impl Into<String>, to: impl Into<String>) -> Self {
+        Self {
+            from: from.into(),
+            to: to.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays {
+pub struct UpdateBodyBreakHourSettingsBreakHourSettingCustomHours {
+    /// At most 7 items.
+    pub days: Vec<UpdateBodyBreakHourSettingsBreakHourSettingCustomHoursDays>,
+}
+
+impl UpdateBodyBreakHourSettingsBreakHourSettingCustomHours {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(days: Vec<UpdateBodyBreakHourSettingsBreakHourSettingCustomHoursDays>) -> Self {
+        Self { days }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateBodyBreakHourSettingsBreakHourSettingCustomHoursDays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     pub from: String,
     pub to: String,
-    pub weekday: UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDaysWeekday,
+    pub weekday: UpdateSharedBodyBusinessHoursSettingsBusinessHoursWeekday,
 }
 
-crate::typed::int_enum! {
-    UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDaysWeekday {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-        V7 = 7,
+impl UpdateBodyBreakHourSettingsBreakHourSettingCustomHoursDays {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        from: impl Into<String>,
+        to: impl Into<String>,
+        weekday: UpdateSharedBodyBusinessHoursSettingsBusinessHoursWeekday,
+    ) -> Self {
+        Self {
+            enable: None,
+            from: from.into(),
+            to: to.into(),
+            weekday,
+        }
     }
 }
 
 crate::typed::string_enum! {
-    UpdateSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourType {
+    request UpdateSharedBodyBreakHoursBreakHourSettingsBreakHourType {
         EveryBusinessDay = "every_business_day",
         CustomHours = "custom_hours",
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateSharedLineGroupSettingSettingType {
-        HolidayHours = "holiday_hours",
-        BusinessHours = "business_hours",
-        BreakHours = "break_hours",
     }
 }
 
@@ -1373,19 +2603,21 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/PATCH/phone/shared_line_groups/{sharedLineGroupId}/settings/{settingType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateSharedLineGroupSetting {
+    /// Zoom's name: `sharedLineGroupId`.
     #[serde(rename = "sharedLineGroupId")]
     pub shared_line_group_id: String,
+    /// Zoom's name: `settingType`.
     #[serde(rename = "settingType")]
-    pub setting_type: UpdateSharedLineGroupSettingSettingType,
+    pub setting_type: GetSharedLineGroupSettingsSettingType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<UpdateSharedLineGroupSettingBody>,
 }
 
 impl UpdateSharedLineGroupSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         shared_line_group_id: impl Into<String>,
-        setting_type: UpdateSharedLineGroupSettingSettingType,
+        setting_type: GetSharedLineGroupSettingsSettingType,
     ) -> Self {
         Self {
             shared_line_group_id: shared_line_group_id.into(),
@@ -1411,20 +2643,34 @@ pub enum AddSharedLineGroupSettingBody {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddSharedLineGroupSettingBodyHolidayHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub holiday_hours: Option<AddSharedLineGroupSettingBodyHolidayHourSettingsHolidayHours>,
+    pub holiday_hours: Option<AddSharedLineGroupBodyHolidayHourSettingsHolidayHours>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddSharedLineGroupSettingBodyHolidayHourSettingsHolidayHours {
+pub struct AddSharedLineGroupBodyHolidayHourSettingsHolidayHours {
+    /// From 1 to 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub holidays: Option<Vec<AddSharedLineGroupSettingBodyHolidayHourSettingsHolidayHoursHolidays>>,
+    pub holidays: Option<Vec<AddSharedLineBodyHolidayHourSettingsHolidayHoursHolidays>>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddSharedLineGroupSettingBodyHolidayHourSettingsHolidayHoursHolidays {
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AddSharedLineBodyHolidayHourSettingsHolidayHoursHolidays {
+    /// Format: `date-time`.
     pub from: String,
     pub name: String,
+    /// Format: `date-time`.
     pub to: String,
+}
+
+impl AddSharedLineBodyHolidayHourSettingsHolidayHoursHolidays {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(from: impl Into<String>, name: impl Into<String>, to: impl Into<String>) -> Self {
+        Self {
+            from: from.into(),
+            name: name.into(),
+            to: to.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -1435,66 +2681,31 @@ pub struct AddSharedLineGroupSettingBodyBreakHourSettings {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddSharedLineGroupSettingBodyBreakHourSettingsBreakHours {
+    /// At most 5 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub break_hour_settings:
-        Option<Vec<AddSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettings>>,
+    pub break_hour_settings: Option<Vec<AddSharedBodyBreakHourSettingsBreakHoursBreakHourSettings>>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct AddSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettings {
+pub struct AddSharedBodyBreakHourSettingsBreakHoursBreakHourSettings {
+    /// From 1 to 255 characters.
     pub break_hour_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub break_hour_setting: Option<
-        AddSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSetting,
-    >,
-    pub break_hour_type:
-        AddSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourType,
+    pub break_hour_setting: Option<UpdateBodyBreakHoursBreakHourSettingsBreakHourSetting>,
+    pub break_hour_type: UpdateSharedBodyBreakHoursBreakHourSettingsBreakHourType,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
-#[serde(untagged)]
-pub enum AddSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSetting {
-    EveryBusinessDay(AddSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay),
-    CustomHours(AddSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours),
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay
-{
-    pub from: String,
-    pub to: String,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours {
-    pub days: Vec<AddSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays>,
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct AddSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    pub from: String,
-    pub to: String,
-    pub weekday: AddSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDaysWeekday,
-}
-
-crate::typed::int_enum! {
-    AddSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDaysWeekday {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-        V7 = 7,
-    }
-}
-
-crate::typed::string_enum! {
-    AddSharedLineGroupSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourType {
-        EveryBusinessDay = "every_business_day",
-        CustomHours = "custom_hours",
+impl AddSharedBodyBreakHourSettingsBreakHoursBreakHourSettings {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        break_hour_name: impl Into<String>,
+        break_hour_type: UpdateSharedBodyBreakHoursBreakHourSettingsBreakHourType,
+    ) -> Self {
+        Self {
+            break_hour_name: break_hour_name.into(),
+            break_hour_setting: None,
+            break_hour_type,
+        }
     }
 }
 
@@ -1525,44 +2736,210 @@ impl<'de> serde::Deserialize<'de> for AddSharedLineGroupSettingResponse {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AddSharedLineGroupSettingResponseHolidayHourSettings {
-    pub holiday_hours: Option<AddSharedLineGroupSettingResponseHolidayHourSettingsHolidayHours>,
+    pub holiday_hours: Option<AddSharedLineGroupResponseHolidayHourSettingsHolidayHours>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddSharedLineGroupSettingResponseHolidayHourSettingsHolidayHours {
-    pub holidays:
-        Option<Vec<AddSharedLineGroupSettingResponseHolidayHourSettingsHolidayHoursHolidays>>,
+impl<'de> serde::Deserialize<'de> for AddSharedLineGroupSettingResponseHolidayHourSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddSharedLineGroupSettingResponseHolidayHourSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddSharedLineGroupSettingResponseHolidayHourSettings, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "holiday_hours" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddSharedLineGroupSettingResponseHolidayHourSettings { holiday_hours: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddSharedLineGroupSettingResponseHolidayHourSettingsHolidayHoursHolidays {
+#[derive(Debug, Clone)]
+pub struct AddSharedLineGroupResponseHolidayHourSettingsHolidayHours {
+    pub holidays: Option<Vec<AddSharedResponseHolidayHourSettingsHolidayHoursHolidays>>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddSharedLineGroupResponseHolidayHourSettingsHolidayHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddSharedLineGroupResponseHolidayHourSettingsHolidayHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddSharedLineGroupResponseHolidayHourSettingsHolidayHours, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "holidays" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddSharedLineGroupResponseHolidayHourSettingsHolidayHours { holidays: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AddSharedResponseHolidayHourSettingsHolidayHoursHolidays {
     pub holiday_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for AddSharedResponseHolidayHourSettingsHolidayHoursHolidays {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddSharedResponseHolidayHourSettingsHolidayHoursHolidays;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddSharedResponseHolidayHourSettingsHolidayHoursHolidays, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "holiday_id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddSharedResponseHolidayHourSettingsHolidayHoursHolidays {
+                    holiday_id: v0,
+                    name: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AddSharedLineGroupSettingResponseBreakHourSettings {
-    pub break_hours: Option<AddSharedLineGroupSettingResponseBreakHourSettingsBreakHours>,
+    pub break_hours: Option<AddSharedLineGroupResponseBreakHourSettingsBreakHours>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddSharedLineGroupSettingResponseBreakHourSettingsBreakHours {
-    pub break_hour_settings:
-        Option<Vec<AddSharedLineGroupSettingResponseBreakHourSettingsBreakHoursBreakHourSettings>>,
+impl<'de> serde::Deserialize<'de> for AddSharedLineGroupSettingResponseBreakHourSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddSharedLineGroupSettingResponseBreakHourSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddSharedLineGroupSettingResponseBreakHourSettings, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "break_hours" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddSharedLineGroupSettingResponseBreakHourSettings { break_hours: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddSharedLineGroupSettingResponseBreakHourSettingsBreakHoursBreakHourSettings {
+#[derive(Debug, Clone)]
+pub struct AddSharedLineGroupResponseBreakHourSettingsBreakHours {
+    /// At most 5 items.
+    pub break_hour_settings: Option<Vec<AddResponseBreakHourSettingsBreakHoursBreakHourSettings>>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddSharedLineGroupResponseBreakHourSettingsBreakHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddSharedLineGroupResponseBreakHourSettingsBreakHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddSharedLineGroupResponseBreakHourSettingsBreakHours, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "break_hour_settings" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddSharedLineGroupResponseBreakHourSettingsBreakHours {
+                    break_hour_settings: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AddResponseBreakHourSettingsBreakHoursBreakHourSettings {
     pub break_hour_id: String,
+    /// From 1 to 255 characters.
     pub break_hour_name: String,
 }
 
-crate::typed::string_enum! {
-    AddSharedLineGroupSettingSettingType {
-        HolidayHours = "holiday_hours",
-        BreakHours = "break_hours",
+impl<'de> serde::Deserialize<'de> for AddResponseBreakHourSettingsBreakHoursBreakHourSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddResponseBreakHourSettingsBreakHoursBreakHourSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddResponseBreakHourSettingsBreakHoursBreakHourSettings, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "break_hour_id" => v0 = Some(map.next_value()?),
+                        "break_hour_name" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddResponseBreakHourSettingsBreakHoursBreakHourSettings {
+                    break_hour_id: crate::typed::required(v0, "break_hour_id")?,
+                    break_hour_name: crate::typed::required(v1, "break_hour_name")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -1577,19 +2954,21 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/POST/phone/shared_line_groups/{sharedLineGroupId}/settings/{settingType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AddSharedLineGroupSetting {
+    /// Zoom's name: `sharedLineGroupId`.
     #[serde(rename = "sharedLineGroupId")]
     pub shared_line_group_id: String,
+    /// Zoom's name: `settingType`.
     #[serde(rename = "settingType")]
-    pub setting_type: AddSharedLineGroupSettingSettingType,
+    pub setting_type: DeleteSharedLineGroupSettingSettingType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddSharedLineGroupSettingBody>,
 }
 
 impl AddSharedLineGroupSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         shared_line_group_id: impl Into<String>,
-        setting_type: AddSharedLineGroupSettingSettingType,
+        setting_type: DeleteSharedLineGroupSettingSettingType,
     ) -> Self {
         Self {
             shared_line_group_id: shared_line_group_id.into(),
@@ -1614,14 +2993,15 @@ impl crate::typed::Endpoint for AddSharedLineGroupSetting {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/DELETE/phone/shared_line_groups/{slgId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteASharedLineGroup {
+    /// Zoom's name: `slgId`.
     #[serde(rename = "slgId")]
     pub slg_id: String,
 }
 
 impl DeleteASharedLineGroup {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(slg_id: impl Into<String>) -> Self {
         Self {
             slg_id: slg_id.into(),
@@ -1644,8 +3024,7 @@ pub struct UpdateASharedLineGroupBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_center: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_transcription_language:
-        Option<UpdateASharedLineGroupBodyDefaultTranscriptionLanguage>,
+    pub default_transcription_language: Option<UpdateASharedLineGroupBodyAudioPromptLanguage>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1663,7 +3042,7 @@ pub struct UpdateASharedLineGroupBody {
 }
 
 crate::typed::string_enum! {
-    UpdateASharedLineGroupBodyAudioPromptLanguage {
+    request UpdateASharedLineGroupBodyAudioPromptLanguage {
         EnUs = "en-US",
         EnGb = "en-GB",
         EsUs = "es-US",
@@ -1683,27 +3062,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    UpdateASharedLineGroupBodyDefaultTranscriptionLanguage {
-        EnUs = "en-US",
-        EnGb = "en-GB",
-        EsUs = "es-US",
-        FrCa = "fr-CA",
-        DaDk = "da-DK",
-        DeDe = "de-DE",
-        EsEs = "es-ES",
-        FrFr = "fr-FR",
-        ItIt = "it-IT",
-        NlNl = "nl-NL",
-        PtPt = "pt-PT",
-        Ja = "ja",
-        KoKr = "ko-KR",
-        PtBr = "pt-BR",
-        ZhCn = "zh-CN",
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateASharedLineGroupBodyRecordingStorageLocation {
+    request UpdateASharedLineGroupBodyRecordingStorageLocation {
         Us = "US",
         Au = "AU",
         Ca = "CA",
@@ -1718,7 +3077,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    UpdateASharedLineGroupBodyStatus {
+    request UpdateASharedLineGroupBodyStatus {
         Active = "active",
         Inactive = "inactive",
     }
@@ -1733,8 +3092,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/PATCH/phone/shared_line_groups/{slgId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateASharedLineGroup {
+    /// Zoom's name: `slgId`.
     #[serde(rename = "slgId")]
     pub slg_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1742,7 +3102,7 @@ pub struct UpdateASharedLineGroup {
 }
 
 impl UpdateASharedLineGroup {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(slg_id: impl Into<String>) -> Self {
         Self {
             slg_id: slg_id.into(),
@@ -1766,14 +3126,15 @@ impl crate::typed::Endpoint for UpdateASharedLineGroup {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/DELETE/phone/shared_line_groups/{slgId}/members>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteMembersOfSlg {
+    /// Zoom's name: `slgId`.
     #[serde(rename = "slgId")]
     pub slg_id: String,
 }
 
 impl DeleteMembersOfSlg {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(slg_id: impl Into<String>) -> Self {
         Self {
             slg_id: slg_id.into(),
@@ -1818,8 +3179,9 @@ pub struct AddMembersToSharedLineGroupBodyMembersUsers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/POST/phone/shared_line_groups/{slgId}/members>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddMembersToSharedLineGroup {
+    /// Zoom's name: `slgId`.
     #[serde(rename = "slgId")]
     pub slg_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1827,7 +3189,7 @@ pub struct AddMembersToSharedLineGroup {
 }
 
 impl AddMembersToSharedLineGroup {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(slg_id: impl Into<String>) -> Self {
         Self {
             slg_id: slg_id.into(),
@@ -1851,16 +3213,18 @@ impl crate::typed::Endpoint for AddMembersToSharedLineGroup {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/DELETE/phone/shared_line_groups/{slgId}/members/{memberId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteAMemberSlg {
+    /// Zoom's name: `slgId`.
     #[serde(rename = "slgId")]
     pub slg_id: String,
+    /// Zoom's name: `memberId`.
     #[serde(rename = "memberId")]
     pub member_id: String,
 }
 
 impl DeleteAMemberSlg {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(slg_id: impl Into<String>, member_id: impl Into<String>) -> Self {
         Self {
             slg_id: slg_id.into(),
@@ -1884,14 +3248,15 @@ impl crate::typed::Endpoint for DeleteAMemberSlg {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/DELETE/phone/shared_line_groups/{slgId}/phone_numbers>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeletePhoneNumbersSlg {
+    /// Zoom's name: `slgId`.
     #[serde(rename = "slgId")]
     pub slg_id: String,
 }
 
 impl DeletePhoneNumbersSlg {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(slg_id: impl Into<String>) -> Self {
         Self {
             slg_id: slg_id.into(),
@@ -1907,6 +3272,7 @@ impl crate::typed::Endpoint for DeletePhoneNumbersSlg {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignPhoneNumbersSlgBody {
+    /// At most 5 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<AssignPhoneNumbersSlgBodyPhoneNumbers>>,
 }
@@ -1928,8 +3294,9 @@ pub struct AssignPhoneNumbersSlgBodyPhoneNumbers {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/POST/phone/shared_line_groups/{slgId}/phone_numbers>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AssignPhoneNumbersSlg {
+    /// Zoom's name: `slgId`.
     #[serde(rename = "slgId")]
     pub slg_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1937,7 +3304,7 @@ pub struct AssignPhoneNumbersSlg {
 }
 
 impl AssignPhoneNumbersSlg {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(slg_id: impl Into<String>) -> Self {
         Self {
             slg_id: slg_id.into(),
@@ -1961,16 +3328,18 @@ impl crate::typed::Endpoint for AssignPhoneNumbersSlg {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/DELETE/phone/shared_line_groups/{slgId}/phone_numbers/{phoneNumberId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteAPhoneNumberSlg {
+    /// Zoom's name: `slgId`.
     #[serde(rename = "slgId")]
     pub slg_id: String,
+    /// Zoom's name: `phoneNumberId`.
     #[serde(rename = "phoneNumberId")]
     pub phone_number_id: String,
 }
 
 impl DeleteAPhoneNumberSlg {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(slg_id: impl Into<String>, phone_number_id: impl Into<String>) -> Self {
         Self {
             slg_id: slg_id.into(),
@@ -1994,17 +3363,20 @@ impl crate::typed::Endpoint for DeleteAPhoneNumberSlg {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/DELETE/phone/shared_line_groups/{slgId}/policies/{policyType}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct RemoveSlgPolicySubSetting {
+    /// Zoom's name: `slgId`.
     #[serde(rename = "slgId")]
     pub slg_id: String,
+    /// Zoom's name: `policyType`.
     #[serde(rename = "policyType")]
     pub policy_type: String,
+    /// At most 20 items.
     pub shared_ids: Vec<String>,
 }
 
 impl RemoveSlgPolicySubSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         slg_id: impl Into<String>,
         policy_type: impl Into<String>,
@@ -2026,6 +3398,7 @@ impl crate::typed::Endpoint for RemoveSlgPolicySubSetting {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSlgPolicySubSettingBody {
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_access_members: Option<Vec<UpdateSlgPolicySubSettingBodyVoicemailAccessMembers>>,
 }
@@ -2035,7 +3408,7 @@ pub struct UpdateSlgPolicySubSettingBodyVoicemailAccessMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub access_user_type: Option<UpdateSlgPolicySubSettingBodyVoicemailAccessMembersAccessUserType>,
+    pub access_user_type: Option<UpdateSlgPolicySubBodyVoicemailAccessMembersAccessUserType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_delete: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2047,7 +3420,7 @@ pub struct UpdateSlgPolicySubSettingBodyVoicemailAccessMembers {
 }
 
 crate::typed::string_enum! {
-    UpdateSlgPolicySubSettingBodyVoicemailAccessMembersAccessUserType {
+    request UpdateSlgPolicySubBodyVoicemailAccessMembersAccessUserType {
         CommonArea = "commonArea",
         User = "user",
     }
@@ -2062,10 +3435,12 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/PATCH/phone/shared_line_groups/{slgId}/policies/{policyType}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateSlgPolicySubSetting {
+    /// Zoom's name: `slgId`.
     #[serde(rename = "slgId")]
     pub slg_id: String,
+    /// Zoom's name: `policyType`.
     #[serde(rename = "policyType")]
     pub policy_type: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2073,7 +3448,7 @@ pub struct UpdateSlgPolicySubSetting {
 }
 
 impl UpdateSlgPolicySubSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(slg_id: impl Into<String>, policy_type: impl Into<String>) -> Self {
         Self {
             slg_id: slg_id.into(),
@@ -2091,6 +3466,7 @@ impl crate::typed::Endpoint for UpdateSlgPolicySubSetting {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddSlgPolicySubSettingBody {
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_access_members: Option<Vec<AddSlgPolicySubSettingBodyVoicemailAccessMembers>>,
 }
@@ -2100,7 +3476,7 @@ pub struct AddSlgPolicySubSettingBodyVoicemailAccessMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub access_user_type: Option<AddSlgPolicySubSettingBodyVoicemailAccessMembersAccessUserType>,
+    pub access_user_type: Option<UpdateSlgPolicySubBodyVoicemailAccessMembersAccessUserType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_delete: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2109,33 +3485,38 @@ pub struct AddSlgPolicySubSettingBodyVoicemailAccessMembers {
     pub allow_sharing: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    AddSlgPolicySubSettingBodyVoicemailAccessMembersAccessUserType {
-        CommonArea = "commonArea",
-        User = "user",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AddSlgPolicySubSettingResponse {
-    pub voicemail_access_members: Option<Vec<AddSlgPolicySubSettingResponseVoicemailAccessMembers>>,
+    /// At most 10 items.
+    pub voicemail_access_members:
+        Option<Vec<GetASharedLineGroupResponsePolicyVoicemailAccessMembers>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddSlgPolicySubSettingResponseVoicemailAccessMembers {
-    pub access_user_id: Option<String>,
-    pub access_user_type:
-        Option<AddSlgPolicySubSettingResponseVoicemailAccessMembersAccessUserType>,
-    pub allow_delete: Option<bool>,
-    pub allow_download: Option<bool>,
-    pub allow_sharing: Option<bool>,
-    pub shared_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    AddSlgPolicySubSettingResponseVoicemailAccessMembersAccessUserType {
-        User = "user",
-        CommonArea = "commonArea",
+impl<'de> serde::Deserialize<'de> for AddSlgPolicySubSettingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddSlgPolicySubSettingResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddSlgPolicySubSettingResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "voicemail_access_members" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddSlgPolicySubSettingResponse {
+                    voicemail_access_members: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -2148,10 +3529,12 @@ crate::typed::string_enum! {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Shared-Line-Group/POST/phone/shared_line_groups/{slgId}/policies/{policyType}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddSlgPolicySubSetting {
+    /// Zoom's name: `slgId`.
     #[serde(rename = "slgId")]
     pub slg_id: String,
+    /// Zoom's name: `policyType`.
     #[serde(rename = "policyType")]
     pub policy_type: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2159,7 +3542,7 @@ pub struct AddSlgPolicySubSetting {
 }
 
 impl AddSlgPolicySubSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(slg_id: impl Into<String>, policy_type: impl Into<String>) -> Self {
         Self {
             slg_id: slg_id.into(),

@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListPhoneSitesResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
@@ -16,7 +16,44 @@ pub struct ListPhoneSitesResponse {
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListPhoneSitesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhoneSitesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhoneSitesResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "page_size" => v1 = map.next_value()?,
+                        "sites" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhoneSitesResponse {
+                    next_page_token: v0,
+                    page_size: v1,
+                    sites: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListPhoneSitesResponseSites {
     pub country: Option<ListPhoneSitesResponseSitesCountry>,
     pub id: Option<String>,
@@ -25,18 +62,123 @@ pub struct ListPhoneSitesResponseSites {
     pub site_code: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListPhoneSitesResponseSites {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhoneSitesResponseSites;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhoneSitesResponseSites, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "country" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "main_auto_receptionist" => v2 = map.next_value()?,
+                        "name" => v3 = map.next_value()?,
+                        "site_code" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhoneSitesResponseSites {
+                    country: v0,
+                    id: v1,
+                    main_auto_receptionist: v2,
+                    name: v3,
+                    site_code: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListPhoneSitesResponseSitesCountry {
     pub code: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListPhoneSitesResponseSitesCountry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhoneSitesResponseSitesCountry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhoneSitesResponseSitesCountry, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhoneSitesResponseSitesCountry { code: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListPhoneSitesResponseSitesMainAutoReceptionist {
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
     pub id: Option<String>,
     pub name: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListPhoneSitesResponseSitesMainAutoReceptionist {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhoneSitesResponseSitesMainAutoReceptionist;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhoneSitesResponseSitesMainAutoReceptionist, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_id" => v0 = map.next_value()?,
+                        "extension_number" => v1 = map.next_value()?,
+                        "id" => v2 = map.next_value()?,
+                        "name" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhoneSitesResponseSitesMainAutoReceptionist {
+                    extension_id: v0,
+                    extension_number: v1,
+                    id: v2,
+                    name: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// List phone sites
@@ -51,6 +193,7 @@ pub struct ListPhoneSitesResponseSitesMainAutoReceptionist {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Sites/GET/phone/sites>
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListPhoneSites {
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -60,7 +203,7 @@ pub struct ListPhoneSites {
 }
 
 impl ListPhoneSites {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             page_size: None,
@@ -76,7 +219,7 @@ impl crate::typed::Endpoint for ListPhoneSites {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct CreatePhoneSiteBody {
     pub auto_receptionist_name: String,
     pub default_emergency_address: CreatePhoneSiteBodyDefaultEmergencyAddress,
@@ -90,6 +233,7 @@ pub struct CreatePhoneSiteBody {
     pub india_sdca_npa: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub india_state_code: Option<String>,
+    /// From 1 to 255 characters.
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub short_extension: Option<CreatePhoneSiteBodyShortExtension>,
@@ -101,15 +245,60 @@ pub struct CreatePhoneSiteBody {
     pub source_auto_receptionist_id: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+impl CreatePhoneSiteBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        auto_receptionist_name: impl Into<String>,
+        default_emergency_address: CreatePhoneSiteBodyDefaultEmergencyAddress,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            auto_receptionist_name: auto_receptionist_name.into(),
+            default_emergency_address,
+            force_off_net: None,
+            india_city: None,
+            india_entity_name: None,
+            india_sdca_npa: None,
+            india_state_code: None,
+            name: name.into(),
+            short_extension: None,
+            sip_zone: None,
+            site_code: None,
+            source_auto_receptionist_id: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct CreatePhoneSiteBodyDefaultEmergencyAddress {
     pub address_line1: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address_line2: Option<String>,
     pub city: String,
+    /// From 2 to 2 characters.
     pub country: String,
     pub state_code: String,
     pub zip: String,
+}
+
+impl CreatePhoneSiteBodyDefaultEmergencyAddress {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        address_line1: impl Into<String>,
+        city: impl Into<String>,
+        country: impl Into<String>,
+        state_code: impl Into<String>,
+        zip: impl Into<String>,
+    ) -> Self {
+        Self {
+            address_line1: address_line1.into(),
+            address_line2: None,
+            city: city.into(),
+            country: country.into(),
+            state_code: state_code.into(),
+            zip: zip.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -132,10 +321,38 @@ pub struct CreatePhoneSiteBodySipZone {
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct CreatePhoneSiteResponse {
     pub id: Option<String>,
     pub name: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for CreatePhoneSiteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreatePhoneSiteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePhoneSiteResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(CreatePhoneSiteResponse { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Create a phone site
@@ -147,16 +364,21 @@ pub struct CreatePhoneSiteResponse {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Sites/POST/phone/sites>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct CreatePhoneSite {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<CreatePhoneSiteBody>,
+    pub body: CreatePhoneSiteBody,
 }
 
 impl CreatePhoneSite {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { body: None }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(
+        auto_receptionist_name: impl Into<String>,
+        default_emergency_address: CreatePhoneSiteBodyDefaultEmergencyAddress,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            body: CreatePhoneSiteBody::new(auto_receptionist_name, default_emergency_address, name),
+        }
     }
 }
 
@@ -175,15 +397,16 @@ impl crate::typed::Endpoint for CreatePhoneSite {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Sites/DELETE/phone/sites/{siteId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeletePhoneSite {
+    /// Zoom's name: `siteId`.
     #[serde(rename = "siteId")]
     pub site_id: String,
     pub transfer_site_id: String,
 }
 
 impl DeletePhoneSite {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(site_id: impl Into<String>, transfer_site_id: impl Into<String>) -> Self {
         Self {
             site_id: site_id.into(),
@@ -198,31 +421,92 @@ impl crate::typed::Endpoint for DeletePhoneSite {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponse {
     pub caller_id_name: Option<String>,
-    pub country: Option<GetASiteResponseCountry>,
+    pub country: Option<ListPhoneSitesResponseSitesCountry>,
     pub default_emergency_address: Option<GetASiteResponseDefaultEmergencyAddress>,
     pub id: Option<String>,
     pub india_city: Option<String>,
     pub india_entity_name: Option<String>,
     pub india_sdca_npa: Option<String>,
     pub india_state_code: Option<String>,
-    pub main_auto_receptionist: Option<GetASiteResponseMainAutoReceptionist>,
+    pub main_auto_receptionist: Option<ListPhoneSitesResponseSitesMainAutoReceptionist>,
     pub name: Option<String>,
     pub policy: Option<GetASiteResponsePolicy>,
     pub short_extension: Option<GetASiteResponseShortExtension>,
-    pub sip_zone: Option<GetASiteResponseSipZone>,
+    pub sip_zone: Option<CreatePhoneSiteResponse>,
     pub site_code: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponseCountry {
-    pub code: Option<String>,
-    pub name: Option<String>,
+impl<'de> serde::Deserialize<'de> for GetASiteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "caller_id_name" => v0 = map.next_value()?,
+                        "country" => v1 = map.next_value()?,
+                        "default_emergency_address" => v2 = map.next_value()?,
+                        "id" => v3 = map.next_value()?,
+                        "india_city" => v4 = map.next_value()?,
+                        "india_entity_name" => v5 = map.next_value()?,
+                        "india_sdca_npa" => v6 = map.next_value()?,
+                        "india_state_code" => v7 = map.next_value()?,
+                        "main_auto_receptionist" => v8 = map.next_value()?,
+                        "name" => v9 = map.next_value()?,
+                        "policy" => v10 = map.next_value()?,
+                        "short_extension" => v11 = map.next_value()?,
+                        "sip_zone" => v12 = map.next_value()?,
+                        "site_code" => v13 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponse {
+                    caller_id_name: v0,
+                    country: v1,
+                    default_emergency_address: v2,
+                    id: v3,
+                    india_city: v4,
+                    india_entity_name: v5,
+                    india_sdca_npa: v6,
+                    india_state_code: v7,
+                    main_auto_receptionist: v8,
+                    name: v9,
+                    policy: v10,
+                    short_extension: v11,
+                    sip_zone: v12,
+                    site_code: v13,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponseDefaultEmergencyAddress {
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
@@ -236,8 +520,63 @@ pub struct GetASiteResponseDefaultEmergencyAddress {
     pub zip: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetASiteResponseDefaultEmergencyAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponseDefaultEmergencyAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponseDefaultEmergencyAddress, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "address_line1" => v0 = map.next_value()?,
+                        "address_line2" => v1 = map.next_value()?,
+                        "city" => v2 = map.next_value()?,
+                        "country" => v3 = map.next_value()?,
+                        "id" => v4 = map.next_value()?,
+                        "is_default" => v5 = map.next_value()?,
+                        "level" => v6 = map.next_value()?,
+                        "state_code" => v7 = map.next_value()?,
+                        "status" => v8 = map.next_value()?,
+                        "zip" => v9 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponseDefaultEmergencyAddress {
+                    address_line1: v0,
+                    address_line2: v1,
+                    city: v2,
+                    country: v3,
+                    id: v4,
+                    is_default: v5,
+                    level: v6,
+                    state_code: v7,
+                    status: v8,
+                    zip: v9,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    GetASiteResponseDefaultEmergencyAddressLevel {
+    response GetASiteResponseDefaultEmergencyAddressLevel {
         V0 = 0,
         V1 = 1,
         V2 = 2,
@@ -245,7 +584,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    GetASiteResponseDefaultEmergencyAddressStatus {
+    response GetASiteResponseDefaultEmergencyAddressStatus {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -255,28 +594,19 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponseMainAutoReceptionist {
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicy {
     pub ad_hoc_call_recording: Option<GetASiteResponsePolicyAdHocCallRecording>,
     pub advanced_encryption: Option<GetASiteResponsePolicyAdvancedEncryption>,
     pub allow_caller_reach_operator: Option<GetASiteResponsePolicyAllowCallerReachOperator>,
-    pub allow_end_user_edit_call_handling:
-        Option<GetASiteResponsePolicyAllowEndUserEditCallHandling>,
-    pub allow_mobile_home_phone_callout: Option<GetASiteResponsePolicyAllowMobileHomePhoneCallout>,
-    pub audio_intercom: Option<GetASiteResponsePolicyAudioIntercom>,
+    pub allow_end_user_edit_call_handling: Option<GetASiteResponsePolicyAllowCallerReachOperator>,
+    pub allow_mobile_home_phone_callout: Option<GetASiteResponsePolicyAllowCallerReachOperator>,
+    pub audio_intercom: Option<GetASiteResponsePolicyAllowCallerReachOperator>,
     pub auto_call_recording: Option<GetASiteResponsePolicyAutoCallRecording>,
     pub auto_delete_data_after_retention_duration:
         Option<GetASiteResponsePolicyAutoDeleteDataAfterRetentionDuration>,
     pub auto_opt_out_in_call_queue: Option<GetASiteResponsePolicyAutoOptOutInCallQueue>,
-    pub block_calls_without_caller_id: Option<GetASiteResponsePolicyBlockCallsWithoutCallerId>,
+    pub block_calls_without_caller_id: Option<GetASiteResponsePolicyAllowCallerReachOperator>,
     pub block_external_calls: Option<GetASiteResponsePolicyBlockExternalCalls>,
     pub call_handling_forwarding_to_other_users:
         Option<GetASiteResponsePolicyCallHandlingForwardingToOtherUsers>,
@@ -284,93 +614,359 @@ pub struct GetASiteResponsePolicy {
     pub call_overflow: Option<GetASiteResponsePolicyCallOverflow>,
     pub call_park: Option<GetASiteResponsePolicyCallPark>,
     pub call_queue_opt_out_reason: Option<GetASiteResponsePolicyCallQueueOptOutReason>,
-    pub call_queue_pickup_code: Option<GetASiteResponsePolicyCallQueuePickupCode>,
+    pub call_queue_pickup_code: Option<GetASiteResponsePolicyAllowCallerReachOperator>,
     pub call_screening: Option<GetASiteResponsePolicyCallScreening>,
     pub call_summary: Option<GetASiteResponsePolicyCallSummary>,
     pub call_transferring: Option<GetASiteResponsePolicyCallTransferring>,
-    pub check_voicemails_over_phone: Option<GetASiteResponsePolicyCheckVoicemailsOverPhone>,
+    pub check_voicemails_over_phone: Option<GetASiteResponsePolicyAllowCallerReachOperator>,
     pub customize_line_name: Option<GetASiteResponsePolicyCustomizeLineName>,
-    pub delegation: Option<GetASiteResponsePolicyDelegation>,
+    pub delegation: Option<GetASiteResponsePolicyAllowCallerReachOperator>,
     pub display_call_feedback_survey: Option<GetASiteResponsePolicyDisplayCallFeedbackSurvey>,
-    pub elevate_to_meeting: Option<GetASiteResponsePolicyElevateToMeeting>,
+    pub elevate_to_meeting: Option<GetASiteResponsePolicyAllowCallerReachOperator>,
     pub external_calling_on_zoom_room_common_area:
-        Option<GetASiteResponsePolicyExternalCallingOnZoomRoomCommonArea>,
+        Option<GetASiteResponsePolicyAllowCallerReachOperator>,
     pub force_off_net: Option<GetASiteResponsePolicyForceOffNet>,
-    pub forward_call_outside_of_site: Option<GetASiteResponsePolicyForwardCallOutsideOfSite>,
-    pub hand_off_to_room: Option<GetASiteResponsePolicyHandOffToRoom>,
+    pub forward_call_outside_of_site: Option<GetASiteResponsePolicyAllowCallerReachOperator>,
+    pub hand_off_to_room: Option<GetASiteResponsePolicyAllowCallerReachOperator>,
     pub incoming_call_notification: Option<GetASiteResponsePolicyIncomingCallNotification>,
-    pub international_calling: Option<GetASiteResponsePolicyInternationalCalling>,
+    pub international_calling: Option<GetASiteResponsePolicyAllowCallerReachOperator>,
     pub manage_call_routing_for_unassigned_numbers:
-        Option<GetASiteResponsePolicyManageCallRoutingForUnassignedNumbers>,
-    pub mobile_switch_to_carrier: Option<GetASiteResponsePolicyMobileSwitchToCarrier>,
+        Option<GetAResponsePolicyManageCallRoutingForUnassignedNumbers>,
+    pub mobile_switch_to_carrier: Option<GetASiteResponsePolicyAllowCallerReachOperator>,
     pub obfuscate_sensitive_data_during_call:
-        Option<GetASiteResponsePolicyObfuscateSensitiveDataDuringCall>,
+        Option<GetASiteResponsePolicyAllowCallerReachOperator>,
     pub personal_audio_library: Option<GetASiteResponsePolicyPersonalAudioLibrary>,
-    pub prevent_users_upload_audio_files:
-        Option<GetASiteResponsePolicyPreventUsersUploadAudioFiles>,
+    pub prevent_users_upload_audio_files: Option<GetASiteResponsePolicyAllowCallerReachOperator>,
     pub schedule_firmware_update: Option<GetASiteResponsePolicyScheduleFirmwareUpdate>,
     pub select_outbound_caller_id: Option<GetASiteResponsePolicySelectOutboundCallerId>,
     pub shared_line_group_pickup_code: Option<GetASiteResponsePolicySharedLineGroupPickupCode>,
     pub shared_voicemail_notification_by_email:
-        Option<GetASiteResponsePolicySharedVoicemailNotificationByEmail>,
+        Option<GetASiteResponsePolicyAllowCallerReachOperator>,
     pub show_custom_disclaimer_when_using_zoom_phone:
-        Option<GetASiteResponsePolicyShowCustomDisclaimerWhenUsingZoomPhone>,
+        Option<GetAResponsePolicyShowCustomDisclaimerWhenUsingZoomPhone>,
     pub show_user_last_transferred_call: Option<bool>,
     pub sms: Option<GetASiteResponsePolicySms>,
-    pub sms_auto_reply: Option<GetASiteResponsePolicySmsAutoReply>,
+    pub sms_auto_reply: Option<GetASiteResponsePolicyAllowCallerReachOperator>,
     pub sms_template: Option<GetASiteResponsePolicySmsTemplate>,
-    pub team_sms_thread_summary: Option<GetASiteResponsePolicyTeamSmsThreadSummary>,
+    pub team_sms_thread_summary: Option<GetASiteResponsePolicyAllowCallerReachOperator>,
     pub voicemail: Option<GetASiteResponsePolicyVoicemail>,
     pub voicemail_intent_based_prioritization:
-        Option<GetASiteResponsePolicyVoicemailIntentBasedPrioritization>,
+        Option<GetASiteResponsePolicyAllowCallerReachOperator>,
     pub voicemail_notification_by_email: Option<GetASiteResponsePolicyVoicemailNotificationByEmail>,
-    pub voicemail_tasks: Option<GetASiteResponsePolicyVoicemailTasks>,
-    pub voicemail_transcription: Option<GetASiteResponsePolicyVoicemailTranscription>,
+    pub voicemail_tasks: Option<GetASiteResponsePolicyAllowCallerReachOperator>,
+    pub voicemail_transcription: Option<GetASiteResponsePolicyAllowCallerReachOperator>,
     pub zoom_phone_on_desktop: Option<GetASiteResponsePolicyZoomPhoneOnDesktop>,
     pub zoom_phone_on_mobile: Option<GetASiteResponsePolicyZoomPhoneOnMobile>,
     pub zoom_phone_on_pwa: Option<GetASiteResponsePolicyZoomPhoneOnPwa>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicy, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                let mut v31 = None;
+                let mut v32 = None;
+                let mut v33 = None;
+                let mut v34 = None;
+                let mut v35 = None;
+                let mut v36 = None;
+                let mut v37 = None;
+                let mut v38 = None;
+                let mut v39 = None;
+                let mut v40 = None;
+                let mut v41 = None;
+                let mut v42 = None;
+                let mut v43 = None;
+                let mut v44 = None;
+                let mut v45 = None;
+                let mut v46 = None;
+                let mut v47 = None;
+                let mut v48 = None;
+                let mut v49 = None;
+                let mut v50 = None;
+                let mut v51 = None;
+                let mut v52 = None;
+                let mut v53 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "ad_hoc_call_recording" => v0 = map.next_value()?,
+                        "advanced_encryption" => v1 = map.next_value()?,
+                        "allow_caller_reach_operator" => v2 = map.next_value()?,
+                        "allow_end_user_edit_call_handling" => v3 = map.next_value()?,
+                        "allow_mobile_home_phone_callout" => v4 = map.next_value()?,
+                        "audio_intercom" => v5 = map.next_value()?,
+                        "auto_call_recording" => v6 = map.next_value()?,
+                        "auto_delete_data_after_retention_duration" => v7 = map.next_value()?,
+                        "auto_opt_out_in_call_queue" => v8 = map.next_value()?,
+                        "block_calls_without_caller_id" => v9 = map.next_value()?,
+                        "block_external_calls" => v10 = map.next_value()?,
+                        "call_handling_forwarding_to_other_users" => v11 = map.next_value()?,
+                        "call_live_transcription" => v12 = map.next_value()?,
+                        "call_overflow" => v13 = map.next_value()?,
+                        "call_park" => v14 = map.next_value()?,
+                        "call_queue_opt_out_reason" => v15 = map.next_value()?,
+                        "call_queue_pickup_code" => v16 = map.next_value()?,
+                        "call_screening" => v17 = map.next_value()?,
+                        "call_summary" => v18 = map.next_value()?,
+                        "call_transferring" => v19 = map.next_value()?,
+                        "check_voicemails_over_phone" => v20 = map.next_value()?,
+                        "customize_line_name" => v21 = map.next_value()?,
+                        "delegation" => v22 = map.next_value()?,
+                        "display_call_feedback_survey" => v23 = map.next_value()?,
+                        "elevate_to_meeting" => v24 = map.next_value()?,
+                        "external_calling_on_zoom_room_common_area" => v25 = map.next_value()?,
+                        "force_off_net" => v26 = map.next_value()?,
+                        "forward_call_outside_of_site" => v27 = map.next_value()?,
+                        "hand_off_to_room" => v28 = map.next_value()?,
+                        "incoming_call_notification" => v29 = map.next_value()?,
+                        "international_calling" => v30 = map.next_value()?,
+                        "manage_call_routing_for_unassigned_numbers" => v31 = map.next_value()?,
+                        "mobile_switch_to_carrier" => v32 = map.next_value()?,
+                        "obfuscate_sensitive_data_during_call" => v33 = map.next_value()?,
+                        "personal_audio_library" => v34 = map.next_value()?,
+                        "prevent_users_upload_audio_files" => v35 = map.next_value()?,
+                        "schedule_firmware_update" => v36 = map.next_value()?,
+                        "select_outbound_caller_id" => v37 = map.next_value()?,
+                        "shared_line_group_pickup_code" => v38 = map.next_value()?,
+                        "shared_voicemail_notification_by_email" => v39 = map.next_value()?,
+                        "show_custom_disclaimer_when_using_zoom_phone" => v40 = map.next_value()?,
+                        "show_user_last_transferred_call" => v41 = map.next_value()?,
+                        "sms" => v42 = map.next_value()?,
+                        "sms_auto_reply" => v43 = map.next_value()?,
+                        "sms_template" => v44 = map.next_value()?,
+                        "team_sms_thread_summary" => v45 = map.next_value()?,
+                        "voicemail" => v46 = map.next_value()?,
+                        "voicemail_intent_based_prioritization" => v47 = map.next_value()?,
+                        "voicemail_notification_by_email" => v48 = map.next_value()?,
+                        "voicemail_tasks" => v49 = map.next_value()?,
+                        "voicemail_transcription" => v50 = map.next_value()?,
+                        "zoom_phone_on_desktop" => v51 = map.next_value()?,
+                        "zoom_phone_on_mobile" => v52 = map.next_value()?,
+                        "zoom_phone_on_pwa" => v53 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicy {
+                    ad_hoc_call_recording: v0,
+                    advanced_encryption: v1,
+                    allow_caller_reach_operator: v2,
+                    allow_end_user_edit_call_handling: v3,
+                    allow_mobile_home_phone_callout: v4,
+                    audio_intercom: v5,
+                    auto_call_recording: v6,
+                    auto_delete_data_after_retention_duration: v7,
+                    auto_opt_out_in_call_queue: v8,
+                    block_calls_without_caller_id: v9,
+                    block_external_calls: v10,
+                    call_handling_forwarding_to_other_users: v11,
+                    call_live_transcription: v12,
+                    call_overflow: v13,
+                    call_park: v14,
+                    call_queue_opt_out_reason: v15,
+                    call_queue_pickup_code: v16,
+                    call_screening: v17,
+                    call_summary: v18,
+                    call_transferring: v19,
+                    check_voicemails_over_phone: v20,
+                    customize_line_name: v21,
+                    delegation: v22,
+                    display_call_feedback_survey: v23,
+                    elevate_to_meeting: v24,
+                    external_calling_on_zoom_room_common_area: v25,
+                    force_off_net: v26,
+                    forward_call_outside_of_site: v27,
+                    hand_off_to_room: v28,
+                    incoming_call_notification: v29,
+                    international_calling: v30,
+                    manage_call_routing_for_unassigned_numbers: v31,
+                    mobile_switch_to_carrier: v32,
+                    obfuscate_sensitive_data_during_call: v33,
+                    personal_audio_library: v34,
+                    prevent_users_upload_audio_files: v35,
+                    schedule_firmware_update: v36,
+                    select_outbound_caller_id: v37,
+                    shared_line_group_pickup_code: v38,
+                    shared_voicemail_notification_by_email: v39,
+                    show_custom_disclaimer_when_using_zoom_phone: v40,
+                    show_user_last_transferred_call: v41,
+                    sms: v42,
+                    sms_auto_reply: v43,
+                    sms_template: v44,
+                    team_sms_thread_summary: v45,
+                    voicemail: v46,
+                    voicemail_intent_based_prioritization: v47,
+                    voicemail_notification_by_email: v48,
+                    voicemail_tasks: v49,
+                    voicemail_transcription: v50,
+                    zoom_phone_on_desktop: v51,
+                    zoom_phone_on_mobile: v52,
+                    zoom_phone_on_pwa: v53,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyAdHocCallRecording {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
     pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
-    pub play_recording_beep_tone:
-        Option<GetASiteResponsePolicyAdHocCallRecordingPlayRecordingBeepTone>,
+    pub play_recording_beep_tone: Option<GetAResponsePolicyAdHocCallRecordingPlayRecordingBeepTone>,
     pub recording_start_prompt: Option<bool>,
     pub recording_transcription: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyAdHocCallRecording {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyAdHocCallRecording;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyAdHocCallRecording, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "modified" => v3 = map.next_value()?,
+                        "play_recording_beep_tone" => v4 = map.next_value()?,
+                        "recording_start_prompt" => v5 = map.next_value()?,
+                        "recording_transcription" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyAdHocCallRecording {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    modified: v3,
+                    play_recording_beep_tone: v4,
+                    recording_start_prompt: v5,
+                    recording_transcription: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetASiteResponsePolicyAdHocCallRecordingLockedBy {
+    response GetASiteResponsePolicyAdHocCallRecordingLockedBy {
         Invalid = "invalid",
         Account = "account",
         Site = "site",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyAdHocCallRecordingPlayRecordingBeepTone {
+#[derive(Debug, Clone)]
+pub struct GetAResponsePolicyAdHocCallRecordingPlayRecordingBeepTone {
     pub enable: Option<bool>,
-    pub play_beep_member:
-        Option<GetASiteResponsePolicyAdHocCallRecordingPlayRecordingBeepTonePlayBeepMember>,
-    pub play_beep_time_interval:
-        Option<GetASiteResponsePolicyAdHocCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval>,
-    pub play_beep_volume:
-        Option<GetASiteResponsePolicyAdHocCallRecordingPlayRecordingBeepTonePlayBeepVolume>,
+    pub play_beep_member: Option<GetASiteResponsePlayRecordingBeepTonePlayBeepMember>,
+    pub play_beep_time_interval: Option<GetASiteResponsePlayRecordingBeepTonePlayBeepTimeInterval>,
+    pub play_beep_volume: Option<GetASiteResponsePlayRecordingBeepTonePlayBeepVolume>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetAResponsePolicyAdHocCallRecordingPlayRecordingBeepTone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAResponsePolicyAdHocCallRecordingPlayRecordingBeepTone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAResponsePolicyAdHocCallRecordingPlayRecordingBeepTone, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "play_beep_member" => v1 = map.next_value()?,
+                        "play_beep_time_interval" => v2 = map.next_value()?,
+                        "play_beep_volume" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAResponsePolicyAdHocCallRecordingPlayRecordingBeepTone {
+                    enable: v0,
+                    play_beep_member: v1,
+                    play_beep_time_interval: v2,
+                    play_beep_volume: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetASiteResponsePolicyAdHocCallRecordingPlayRecordingBeepTonePlayBeepMember {
+    response GetASiteResponsePlayRecordingBeepTonePlayBeepMember {
         AllMember = "allMember",
         RecordingSide = "recordingSide",
     }
 }
 
 crate::typed::int_enum! {
-    GetASiteResponsePolicyAdHocCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval {
+    response GetASiteResponsePlayRecordingBeepTonePlayBeepTimeInterval {
         V5 = 5,
         V10 = 10,
         V15 = 15,
@@ -383,7 +979,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    GetASiteResponsePolicyAdHocCallRecordingPlayRecordingBeepTonePlayBeepVolume {
+    response GetASiteResponsePlayRecordingBeepTonePlayBeepVolume {
         V0 = 0,
         V20 = 20,
         V40 = 40,
@@ -393,205 +989,342 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyAdvancedEncryption {
     pub disable_incoming_unencrypted_voicemail: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyAdvancedEncryptionLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicyAdvancedEncryptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyAdvancedEncryption {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyAdvancedEncryption;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyAdvancedEncryption, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "disable_incoming_unencrypted_voicemail" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyAdvancedEncryption {
+                    disable_incoming_unencrypted_voicemail: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyAllowCallerReachOperator {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyAllowCallerReachOperatorLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicyAllowCallerReachOperatorLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyAllowCallerReachOperator {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyAllowCallerReachOperator;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyAllowCallerReachOperator, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "modified" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyAllowCallerReachOperator {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    modified: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyAllowEndUserEditCallHandling {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyAllowEndUserEditCallHandlingLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicyAllowEndUserEditCallHandlingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyAllowMobileHomePhoneCallout {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyAllowMobileHomePhoneCalloutLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicyAllowMobileHomePhoneCalloutLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyAudioIntercom {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyAudioIntercomLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicyAudioIntercomLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyAutoCallRecording {
     pub allow_stop_resume_recording: Option<bool>,
     pub disconnect_on_recording_failure: Option<bool>,
     pub enable: Option<bool>,
     pub inbound_audio_notification:
-        Option<GetASiteResponsePolicyAutoCallRecordingInboundAudioNotification>,
+        Option<GetResponsePolicyAutoCallRecordingInboundAudioNotification>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyAutoCallRecordingLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
     pub outbound_audio_notification:
-        Option<GetASiteResponsePolicyAutoCallRecordingOutboundAudioNotification>,
-    pub play_recording_beep_tone:
-        Option<GetASiteResponsePolicyAutoCallRecordingPlayRecordingBeepTone>,
+        Option<GetResponsePolicyAutoCallRecordingInboundAudioNotification>,
+    pub play_recording_beep_tone: Option<GetAResponsePolicyAdHocCallRecordingPlayRecordingBeepTone>,
     pub recording_calls: Option<GetASiteResponsePolicyAutoCallRecordingRecordingCalls>,
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
     pub recording_transcription: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyAutoCallRecordingInboundAudioNotification {
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyAutoCallRecording {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyAutoCallRecording;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyAutoCallRecording, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_stop_resume_recording" => v0 = map.next_value()?,
+                        "disconnect_on_recording_failure" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "inbound_audio_notification" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        "modified" => v6 = map.next_value()?,
+                        "outbound_audio_notification" => v7 = map.next_value()?,
+                        "play_recording_beep_tone" => v8 = map.next_value()?,
+                        "recording_calls" => v9 = map.next_value()?,
+                        "recording_explicit_consent" => v10 = map.next_value()?,
+                        "recording_start_prompt" => v11 = map.next_value()?,
+                        "recording_transcription" => v12 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyAutoCallRecording {
+                    allow_stop_resume_recording: v0,
+                    disconnect_on_recording_failure: v1,
+                    enable: v2,
+                    inbound_audio_notification: v3,
+                    locked: v4,
+                    locked_by: v5,
+                    modified: v6,
+                    outbound_audio_notification: v7,
+                    play_recording_beep_tone: v8,
+                    recording_calls: v9,
+                    recording_explicit_consent: v10,
+                    recording_start_prompt: v11,
+                    recording_transcription: v12,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetResponsePolicyAutoCallRecordingInboundAudioNotification {
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicyAutoCallRecordingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyAutoCallRecordingOutboundAudioNotification {
-    pub recording_explicit_consent: Option<bool>,
-    pub recording_start_prompt: Option<bool>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyAutoCallRecordingPlayRecordingBeepTone {
-    pub enable: Option<bool>,
-    pub play_beep_member:
-        Option<GetASiteResponsePolicyAutoCallRecordingPlayRecordingBeepTonePlayBeepMember>,
-    pub play_beep_time_interval:
-        Option<GetASiteResponsePolicyAutoCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval>,
-    pub play_beep_volume:
-        Option<GetASiteResponsePolicyAutoCallRecordingPlayRecordingBeepTonePlayBeepVolume>,
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicyAutoCallRecordingPlayRecordingBeepTonePlayBeepMember {
-        AllMember = "allMember",
-        RecordingSide = "recordingSide",
-    }
-}
-
-crate::typed::int_enum! {
-    GetASiteResponsePolicyAutoCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval {
-        V5 = 5,
-        V10 = 10,
-        V15 = 15,
-        V20 = 20,
-        V25 = 25,
-        V30 = 30,
-        V60 = 60,
-        V120 = 120,
-    }
-}
-
-crate::typed::int_enum! {
-    GetASiteResponsePolicyAutoCallRecordingPlayRecordingBeepTonePlayBeepVolume {
-        V0 = 0,
-        V20 = 20,
-        V40 = 40,
-        V60 = 60,
-        V80 = 80,
-        V100 = 100,
+impl<'de> serde::Deserialize<'de> for GetResponsePolicyAutoCallRecordingInboundAudioNotification {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponsePolicyAutoCallRecordingInboundAudioNotification;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponsePolicyAutoCallRecordingInboundAudioNotification, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "recording_explicit_consent" => v0 = map.next_value()?,
+                        "recording_start_prompt" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponsePolicyAutoCallRecordingInboundAudioNotification {
+                    recording_explicit_consent: v0,
+                    recording_start_prompt: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    GetASiteResponsePolicyAutoCallRecordingRecordingCalls {
+    response GetASiteResponsePolicyAutoCallRecordingRecordingCalls {
         Inbound = "inbound",
         Outbound = "outbound",
         Both = "both",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyAutoDeleteDataAfterRetentionDuration {
-    pub delete_type: Option<GetASiteResponsePolicyAutoDeleteDataAfterRetentionDurationDeleteType>,
+    pub delete_type: Option<GetAResponseAutoDeleteDataAfterRetentionDurationDeleteType>,
     pub enable: Option<bool>,
-    pub items: Option<Vec<GetASiteResponsePolicyAutoDeleteDataAfterRetentionDurationItems>>,
+    pub items: Option<Vec<GetResponsePolicyAutoDeleteDataAfterRetentionDurationItems>>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyAutoDeleteDataAfterRetentionDurationLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
     pub permanently_delete_after_days: Option<i64>,
     pub reset: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyAutoDeleteDataAfterRetentionDuration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyAutoDeleteDataAfterRetentionDuration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyAutoDeleteDataAfterRetentionDuration, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "delete_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "items" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        "permanently_delete_after_days" => v6 = map.next_value()?,
+                        "reset" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyAutoDeleteDataAfterRetentionDuration {
+                    delete_type: v0,
+                    enable: v1,
+                    items: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                    permanently_delete_after_days: v6,
+                    reset: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    GetASiteResponsePolicyAutoDeleteDataAfterRetentionDurationDeleteType {
+    response GetAResponseAutoDeleteDataAfterRetentionDurationDeleteType {
         V1 = 1,
         V2 = 2,
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyAutoDeleteDataAfterRetentionDurationItems {
+#[derive(Debug, Clone)]
+pub struct GetResponsePolicyAutoDeleteDataAfterRetentionDurationItems {
     pub duration: Option<i64>,
-    pub time_unit: Option<GetASiteResponsePolicyAutoDeleteDataAfterRetentionDurationItemsTimeUnit>,
-    pub r#type: Option<GetASiteResponsePolicyAutoDeleteDataAfterRetentionDurationItemsType>,
+    pub time_unit: Option<GetASiteResponseItemsTimeUnit>,
+    pub r#type: Option<GetAResponseAutoDeleteDataAfterRetentionDurationItemsType>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetResponsePolicyAutoDeleteDataAfterRetentionDurationItems {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponsePolicyAutoDeleteDataAfterRetentionDurationItems;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponsePolicyAutoDeleteDataAfterRetentionDurationItems, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "duration" => v0 = map.next_value()?,
+                        "time_unit" => v1 = map.next_value()?,
+                        "type" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponsePolicyAutoDeleteDataAfterRetentionDurationItems {
+                    duration: v0,
+                    time_unit: v1,
+                    r#type: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetASiteResponsePolicyAutoDeleteDataAfterRetentionDurationItemsTimeUnit {
+    response GetASiteResponseItemsTimeUnit {
         Year = "year",
         Month = "month",
         Day = "day",
@@ -599,7 +1332,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    GetASiteResponsePolicyAutoDeleteDataAfterRetentionDurationItemsType {
+    response GetAResponseAutoDeleteDataAfterRetentionDurationItemsType {
         CallLog = "callLog",
         CallSummary = "callSummary",
         PushToTalkLog = "pushToTalkLog",
@@ -612,111 +1345,190 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicyAutoDeleteDataAfterRetentionDurationLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyAutoOptOutInCallQueue {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyAutoOptOutInCallQueueLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
     pub prompt_before_opt_out_call_queue: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicyAutoOptOutInCallQueueLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyAutoOptOutInCallQueue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyAutoOptOutInCallQueue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyAutoOptOutInCallQueue, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "modified" => v3 = map.next_value()?,
+                        "prompt_before_opt_out_call_queue" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyAutoOptOutInCallQueue {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    modified: v3,
+                    prompt_before_opt_out_call_queue: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyBlockCallsWithoutCallerId {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyBlockCallsWithoutCallerIdLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicyBlockCallsWithoutCallerIdLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyBlockExternalCalls {
     pub block_business_hours: Option<bool>,
     pub block_call_action: Option<GetASiteResponsePolicyBlockExternalCallsBlockCallAction>,
-    pub block_call_change_type: Option<GetASiteResponsePolicyBlockExternalCallsBlockCallChangeType>,
+    pub block_call_change_type: Option<GetAResponsePolicyBlockExternalCallsBlockCallChangeType>,
     pub block_closed_hours: Option<bool>,
     pub block_holiday_hours: Option<bool>,
-    pub e2e_encryption: Option<GetASiteResponsePolicyBlockExternalCallsE2eEncryption>,
+    pub e2e_encryption: Option<GetASiteResponsePolicyAllowCallerReachOperator>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyBlockExternalCallsLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyBlockExternalCalls {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyBlockExternalCalls;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyBlockExternalCalls, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "block_business_hours" => v0 = map.next_value()?,
+                        "block_call_action" => v1 = map.next_value()?,
+                        "block_call_change_type" => v2 = map.next_value()?,
+                        "block_closed_hours" => v3 = map.next_value()?,
+                        "block_holiday_hours" => v4 = map.next_value()?,
+                        "e2e_encryption" => v5 = map.next_value()?,
+                        "enable" => v6 = map.next_value()?,
+                        "locked" => v7 = map.next_value()?,
+                        "locked_by" => v8 = map.next_value()?,
+                        "modified" => v9 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyBlockExternalCalls {
+                    block_business_hours: v0,
+                    block_call_action: v1,
+                    block_call_change_type: v2,
+                    block_closed_hours: v3,
+                    block_holiday_hours: v4,
+                    e2e_encryption: v5,
+                    enable: v6,
+                    locked: v7,
+                    locked_by: v8,
+                    modified: v9,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    GetASiteResponsePolicyBlockExternalCallsBlockCallAction {
+    response GetASiteResponsePolicyBlockExternalCallsBlockCallAction {
         V0 = 0,
         V9 = 9,
     }
 }
 
 crate::typed::int_enum! {
-    GetASiteResponsePolicyBlockExternalCallsBlockCallChangeType {
+    response GetAResponsePolicyBlockExternalCallsBlockCallChangeType {
         V0 = 0,
         V1 = 1,
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyBlockExternalCallsE2eEncryption {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyBlockExternalCallsE2eEncryptionLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicyBlockExternalCallsE2eEncryptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicyBlockExternalCallsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyCallHandlingForwardingToOtherUsers {
-    pub call_forwarding_type:
-        Option<GetASiteResponsePolicyCallHandlingForwardingToOtherUsersCallForwardingType>,
+    pub call_forwarding_type: Option<GetASiteResponseCallForwardingType>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyCallHandlingForwardingToOtherUsersLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyCallHandlingForwardingToOtherUsers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyCallHandlingForwardingToOtherUsers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyCallHandlingForwardingToOtherUsers, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_forwarding_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyCallHandlingForwardingToOtherUsers {
+                    call_forwarding_type: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    GetASiteResponsePolicyCallHandlingForwardingToOtherUsersCallForwardingType {
+    response GetASiteResponseCallForwardingType {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -724,79 +1536,210 @@ crate::typed::int_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicyCallHandlingForwardingToOtherUsersLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyCallLiveTranscription {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyCallLiveTranscriptionLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
     pub transcription_start_prompt:
-        Option<GetASiteResponsePolicyCallLiveTranscriptionTranscriptionStartPrompt>,
+        Option<GetAResponseCallLiveTranscriptionTranscriptionStartPrompt>,
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicyCallLiveTranscriptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyCallLiveTranscription {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyCallLiveTranscription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyCallLiveTranscription, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "modified" => v3 = map.next_value()?,
+                        "transcription_start_prompt" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyCallLiveTranscription {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    modified: v3,
+                    transcription_start_prompt: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyCallLiveTranscriptionTranscriptionStartPrompt {
+#[derive(Debug, Clone)]
+pub struct GetAResponseCallLiveTranscriptionTranscriptionStartPrompt {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetAResponseCallLiveTranscriptionTranscriptionStartPrompt {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAResponseCallLiveTranscriptionTranscriptionStartPrompt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAResponseCallLiveTranscriptionTranscriptionStartPrompt, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_id" => v0 = map.next_value()?,
+                        "audio_name" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAResponseCallLiveTranscriptionTranscriptionStartPrompt {
+                    audio_id: v0,
+                    audio_name: v1,
+                    enable: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyCallOverflow {
-    pub call_overflow_type: Option<GetASiteResponsePolicyCallOverflowCallOverflowType>,
+    pub call_overflow_type: Option<GetASiteResponseCallForwardingType>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyCallOverflowLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::int_enum! {
-    GetASiteResponsePolicyCallOverflowCallOverflowType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyCallOverflow {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyCallOverflow;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyCallOverflow, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_overflow_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyCallOverflow {
+                    call_overflow_type: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicyCallOverflowLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyCallPark {
     pub call_not_picked_up_action: Option<i64>,
     pub enable: Option<bool>,
     pub expiration_period: Option<GetASiteResponsePolicyCallParkExpirationPeriod>,
     pub forward_to: Option<GetASiteResponsePolicyCallParkForwardTo>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyCallParkLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
-    pub sequence: Option<GetASiteResponsePolicyCallParkSequence>,
+    pub sequence: Option<GetAResponsePolicyBlockExternalCallsBlockCallChangeType>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyCallPark {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyCallPark;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyCallPark, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_not_picked_up_action" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "expiration_period" => v2 = map.next_value()?,
+                        "forward_to" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        "modified" => v6 = map.next_value()?,
+                        "sequence" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyCallPark {
+                    call_not_picked_up_action: v0,
+                    enable: v1,
+                    expiration_period: v2,
+                    forward_to: v3,
+                    locked: v4,
+                    locked_by: v5,
+                    modified: v6,
+                    sequence: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    GetASiteResponsePolicyCallParkExpirationPeriod {
+    response GetASiteResponsePolicyCallParkExpirationPeriod {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -820,7 +1763,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyCallParkForwardTo {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -829,8 +1772,48 @@ pub struct GetASiteResponsePolicyCallParkForwardTo {
     pub id: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyCallParkForwardTo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyCallParkForwardTo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyCallParkForwardTo, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "extension_id" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "extension_type" => v3 = map.next_value()?,
+                        "id" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyCallParkForwardTo {
+                    display_name: v0,
+                    extension_id: v1,
+                    extension_number: v2,
+                    extension_type: v3,
+                    id: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetASiteResponsePolicyCallParkForwardToExtensionType {
+    response GetASiteResponsePolicyCallParkForwardToExtensionType {
         User = "user",
         ZoomRoom = "zoomRoom",
         CommonArea = "commonArea",
@@ -841,158 +1824,305 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicyCallParkLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-crate::typed::int_enum! {
-    GetASiteResponsePolicyCallParkSequence {
-        V0 = 0,
-        V1 = 1,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyCallQueueOptOutReason {
     pub call_queue_opt_out_reasons_list:
-        Option<Vec<GetASiteResponsePolicyCallQueueOptOutReasonCallQueueOptOutReasonsList>>,
+        Option<Vec<GetResponseCallQueueOptOutReasonCallQueueOptOutReasonsList>>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyCallQueueOptOutReasonLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyCallQueueOptOutReasonCallQueueOptOutReasonsList {
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyCallQueueOptOutReason {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyCallQueueOptOutReason;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyCallQueueOptOutReason, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_queue_opt_out_reasons_list" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyCallQueueOptOutReason {
+                    call_queue_opt_out_reasons_list: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetResponseCallQueueOptOutReasonCallQueueOptOutReasonsList {
     pub code: Option<String>,
     pub enable: Option<bool>,
     pub system: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicyCallQueueOptOutReasonLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetResponseCallQueueOptOutReasonCallQueueOptOutReasonsList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseCallQueueOptOutReasonCallQueueOptOutReasonsList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseCallQueueOptOutReasonCallQueueOptOutReasonsList, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "system" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseCallQueueOptOutReasonCallQueueOptOutReasonsList {
+                    code: v0,
+                    enable: v1,
+                    system: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyCallQueuePickupCode {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyCallQueuePickupCodeLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicyCallQueuePickupCodeLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyCallScreening {
     pub enable: Option<bool>,
     pub exclude_user_company_contacts: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyCallScreeningLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicyCallScreeningLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyCallScreening {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyCallScreening;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyCallScreening, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "exclude_user_company_contacts" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyCallScreening {
+                    enable: v0,
+                    exclude_user_company_contacts: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyCallSummary {
     pub auto_call_summary: Option<bool>,
-    pub call_summary_start_prompt: Option<GetASiteResponsePolicyCallSummaryCallSummaryStartPrompt>,
+    pub call_summary_start_prompt:
+        Option<GetAResponseCallLiveTranscriptionTranscriptionStartPrompt>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyCallSummaryLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyCallSummaryCallSummaryStartPrompt {
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
-    pub enable: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicyCallSummaryLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyCallSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyCallSummary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyCallSummary, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "auto_call_summary" => v0 = map.next_value()?,
+                        "call_summary_start_prompt" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyCallSummary {
+                    auto_call_summary: v0,
+                    call_summary_start_prompt: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyCallTransferring {
-    pub call_transferring_type: Option<GetASiteResponsePolicyCallTransferringCallTransferringType>,
+    pub call_transferring_type: Option<GetASiteResponseCallForwardingType>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyCallTransferringLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::int_enum! {
-    GetASiteResponsePolicyCallTransferringCallTransferringType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyCallTransferring {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyCallTransferring;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyCallTransferring, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_transferring_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyCallTransferring {
+                    call_transferring_type: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicyCallTransferringLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyCheckVoicemailsOverPhone {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyCheckVoicemailsOverPhoneLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicyCheckVoicemailsOverPhoneLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyCustomizeLineName {
     pub common_area_line_name: Option<GetASiteResponsePolicyCustomizeLineNameCommonAreaLineName>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyCustomizeLineNameLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
     pub user_line_name: Option<GetASiteResponsePolicyCustomizeLineNameUserLineName>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyCustomizeLineName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyCustomizeLineName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyCustomizeLineName, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "common_area_line_name" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        "user_line_name" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyCustomizeLineName {
+                    common_area_line_name: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                    user_line_name: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetASiteResponsePolicyCustomizeLineNameCommonAreaLineName {
+    response GetASiteResponsePolicyCustomizeLineNameCommonAreaLineName {
         PhoneNumber = "phoneNumber",
         ExtensionNumber = "extensionNumber",
         DisplayName = "displayName",
@@ -1001,15 +2131,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    GetASiteResponsePolicyCustomizeLineNameLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicyCustomizeLineNameUserLineName {
+    response GetASiteResponsePolicyCustomizeLineNameUserLineName {
         PhoneNumber = "phoneNumber",
         ExtensionNumber = "extensionNumber",
         DisplayName = "displayName",
@@ -1019,187 +2141,302 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyDelegation {
+#[derive(Debug, Clone)]
+pub struct GetASiteResponsePolicyDisplayCallFeedbackSurvey {
     pub enable: Option<bool>,
+    pub feedback_duration: Option<GetResponsePolicyDisplayCallFeedbackSurveyFeedbackDuration>,
+    pub feedback_mos: Option<GetASiteResponsePolicyDisplayCallFeedbackSurveyFeedbackMos>,
+    pub feedback_type: Option<GetAResponseAutoDeleteDataAfterRetentionDurationDeleteType>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyDelegationLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicyDelegationLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyDisplayCallFeedbackSurvey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyDisplayCallFeedbackSurvey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyDisplayCallFeedbackSurvey, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "feedback_duration" => v1 = map.next_value()?,
+                        "feedback_mos" => v2 = map.next_value()?,
+                        "feedback_type" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        "modified" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyDisplayCallFeedbackSurvey {
+                    enable: v0,
+                    feedback_duration: v1,
+                    feedback_mos: v2,
+                    feedback_type: v3,
+                    locked: v4,
+                    locked_by: v5,
+                    modified: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyDisplayCallFeedbackSurvey {
+#[derive(Debug, Clone)]
+pub struct GetResponsePolicyDisplayCallFeedbackSurveyFeedbackDuration {
     pub enable: Option<bool>,
-    pub feedback_duration: Option<GetASiteResponsePolicyDisplayCallFeedbackSurveyFeedbackDuration>,
-    pub feedback_mos: Option<GetASiteResponsePolicyDisplayCallFeedbackSurveyFeedbackMos>,
-    pub feedback_type: Option<GetASiteResponsePolicyDisplayCallFeedbackSurveyFeedbackType>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyDisplayCallFeedbackSurveyLockedBy>,
-    pub modified: Option<bool>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyDisplayCallFeedbackSurveyFeedbackDuration {
-    pub enable: Option<bool>,
+    /// From `0` to `60`.
     pub max: Option<i64>,
+    /// From `0` to `60`.
     pub min: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetResponsePolicyDisplayCallFeedbackSurveyFeedbackDuration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponsePolicyDisplayCallFeedbackSurveyFeedbackDuration;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponsePolicyDisplayCallFeedbackSurveyFeedbackDuration, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "max" => v1 = map.next_value()?,
+                        "min" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponsePolicyDisplayCallFeedbackSurveyFeedbackDuration {
+                    enable: v0,
+                    max: v1,
+                    min: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyDisplayCallFeedbackSurveyFeedbackMos {
     pub enable: Option<bool>,
+    /// From `1` to `4.5`.
     pub max: Option<f64>,
+    /// From `1` to `4.5`.
     pub min: Option<f64>,
 }
 
-crate::typed::int_enum! {
-    GetASiteResponsePolicyDisplayCallFeedbackSurveyFeedbackType {
-        V1 = 1,
-        V2 = 2,
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyDisplayCallFeedbackSurveyFeedbackMos {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyDisplayCallFeedbackSurveyFeedbackMos;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyDisplayCallFeedbackSurveyFeedbackMos, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "max" => v1 = map.next_value()?,
+                        "min" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyDisplayCallFeedbackSurveyFeedbackMos {
+                    enable: v0,
+                    max: v1,
+                    min: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicyDisplayCallFeedbackSurveyLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyElevateToMeeting {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyElevateToMeetingLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicyElevateToMeetingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyExternalCallingOnZoomRoomCommonArea {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyExternalCallingOnZoomRoomCommonAreaLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicyExternalCallingOnZoomRoomCommonAreaLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyForceOffNet {
     pub allow_extension_only_users_call_users_outside_site: Option<bool>,
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyForwardCallOutsideOfSite {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyForwardCallOutsideOfSiteLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicyForwardCallOutsideOfSiteLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyForceOffNet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyForceOffNet;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyForceOffNet, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_extension_only_users_call_users_outside_site" => {
+                            v0 = map.next_value()?
+                        }
+                        "enable" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyForceOffNet {
+                    allow_extension_only_users_call_users_outside_site: v0,
+                    enable: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyHandOffToRoom {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyHandOffToRoomLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicyHandOffToRoomLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyIncomingCallNotification {
     pub block_type: Option<GetASiteResponsePolicyIncomingCallNotificationBlockType>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyIncomingCallNotificationLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyIncomingCallNotification {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyIncomingCallNotification;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyIncomingCallNotification, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "block_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyIncomingCallNotification {
+                    block_type: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetASiteResponsePolicyIncomingCallNotificationBlockType {
+    response GetASiteResponsePolicyIncomingCallNotificationBlockType {
         BlockActivity = "block_activity",
         ContinueWithAlert = "continue_with_alert",
     }
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicyIncomingCallNotificationLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyInternationalCalling {
+#[derive(Debug, Clone)]
+pub struct GetAResponsePolicyManageCallRoutingForUnassignedNumbers {
     pub enable: Option<bool>,
+    pub incoming_call_action: Option<GetASiteResponseIncomingCallAction>,
+    pub incoming_call_routing_setting: Option<GetASiteResponseIncomingCallRoutingSetting>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyInternationalCallingLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicyInternationalCallingLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetAResponsePolicyManageCallRoutingForUnassignedNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAResponsePolicyManageCallRoutingForUnassignedNumbers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAResponsePolicyManageCallRoutingForUnassignedNumbers, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "incoming_call_action" => v1 = map.next_value()?,
+                        "incoming_call_routing_setting" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAResponsePolicyManageCallRoutingForUnassignedNumbers {
+                    enable: v0,
+                    incoming_call_action: v1,
+                    incoming_call_routing_setting: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyManageCallRoutingForUnassignedNumbers {
-    pub enable: Option<bool>,
-    pub incoming_call_action:
-        Option<GetASiteResponsePolicyManageCallRoutingForUnassignedNumbersIncomingCallAction>,
-    pub incoming_call_routing_setting: Option<
-        GetASiteResponsePolicyManageCallRoutingForUnassignedNumbersIncomingCallRoutingSetting,
-    >,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyManageCallRoutingForUnassignedNumbersLockedBy>,
-    pub modified: Option<bool>,
-}
-
 crate::typed::string_enum! {
-    GetASiteResponsePolicyManageCallRoutingForUnassignedNumbersIncomingCallAction {
+    response GetASiteResponseIncomingCallAction {
         Disconnect = "disconnect",
         PlayMessageThenDisconnect = "play_message_then_disconnect",
         ForwardToAnotherExtension = "forward_to_another_extension",
@@ -1207,14 +2444,12 @@ crate::typed::string_enum! {
 }
 
 #[derive(Debug, Clone)]
-pub enum GetASiteResponsePolicyManageCallRoutingForUnassignedNumbersIncomingCallRoutingSetting {
-    PlayAMessageThenDisconnect(GetASiteResponsePolicyManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingPlayAMessageThenDisconnect),
-    ForwardToAnotherExtension(GetASiteResponsePolicyManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingForwardToAnotherExtension),
+pub enum GetASiteResponseIncomingCallRoutingSetting {
+    PlayAMessageThenDisconnect(GetASiteResponsePlayAMessageThenDisconnect),
+    ForwardToAnotherExtension(GetASiteResponseForwardToAnotherExtension),
 }
 
-impl<'de> serde::Deserialize<'de>
-    for GetASiteResponsePolicyManageCallRoutingForUnassignedNumbersIncomingCallRoutingSetting
-{
+impl<'de> serde::Deserialize<'de> for GetASiteResponseIncomingCallRoutingSetting {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(d)?;
         let shapes: &[crate::typed::Shape] = &[
@@ -1240,23 +2475,90 @@ impl<'de> serde::Deserialize<'de>
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingPlayAMessageThenDisconnect
-{
+#[derive(Debug, Clone)]
+pub struct GetASiteResponsePlayAMessageThenDisconnect {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingForwardToAnotherExtension {
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePlayAMessageThenDisconnect {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePlayAMessageThenDisconnect;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePlayAMessageThenDisconnect, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_id" => v0 = map.next_value()?,
+                        "audio_name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePlayAMessageThenDisconnect {
+                    audio_id: v0,
+                    audio_name: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetASiteResponseForwardToAnotherExtension {
     pub forward_extension_id: Option<String>,
     pub forward_extension_name: Option<String>,
     pub forward_extension_number: Option<i64>,
-    pub forward_extension_type: Option<GetASiteResponsePolicyManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingForwardToAnotherExtensionForwardExtensionType>,
+    pub forward_extension_type: Option<GetAResponseForwardToAnotherExtensionForwardExtensionType>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetASiteResponseForwardToAnotherExtension {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponseForwardToAnotherExtension;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponseForwardToAnotherExtension, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "forward_extension_id" => v0 = map.next_value()?,
+                        "forward_extension_name" => v1 = map.next_value()?,
+                        "forward_extension_number" => v2 = map.next_value()?,
+                        "forward_extension_type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponseForwardToAnotherExtension {
+                    forward_extension_id: v0,
+                    forward_extension_name: v1,
+                    forward_extension_number: v2,
+                    forward_extension_type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetASiteResponsePolicyManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingForwardToAnotherExtensionForwardExtensionType {
+    response GetAResponseForwardToAnotherExtensionForwardExtensionType {
         User = "user",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
@@ -1267,81 +2569,62 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicyManageCallRoutingForUnassignedNumbersLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyMobileSwitchToCarrier {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyMobileSwitchToCarrierLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicyMobileSwitchToCarrierLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyObfuscateSensitiveDataDuringCall {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyObfuscateSensitiveDataDuringCallLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicyObfuscateSensitiveDataDuringCallLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyPersonalAudioLibrary {
     pub allow_music_on_hold_customization: Option<bool>,
     pub allow_voicemail_and_message_greeting_customization: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyPersonalAudioLibraryLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicyPersonalAudioLibraryLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyPersonalAudioLibrary {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyPersonalAudioLibrary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyPersonalAudioLibrary, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_music_on_hold_customization" => v0 = map.next_value()?,
+                        "allow_voicemail_and_message_greeting_customization" => {
+                            v1 = map.next_value()?
+                        }
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyPersonalAudioLibrary {
+                    allow_music_on_hold_customization: v0,
+                    allow_voicemail_and_message_greeting_customization: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyPreventUsersUploadAudioFiles {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyPreventUsersUploadAudioFilesLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicyPreventUsersUploadAudioFilesLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyScheduleFirmwareUpdate {
     pub enable: Option<bool>,
     pub end_setting: Option<GetASiteResponsePolicyScheduleFirmwareUpdateEndSetting>,
@@ -1350,19 +2633,109 @@ pub struct GetASiteResponsePolicyScheduleFirmwareUpdate {
     pub modified: Option<bool>,
     pub repeat_setting: Option<GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSetting>,
     pub repeat_type: Option<GetASiteResponsePolicyScheduleFirmwareUpdateRepeatType>,
+    /// From `0` to `23`.
     pub time_period_end: Option<i64>,
+    /// From `0` to `23`.
     pub time_period_start: Option<i64>,
     pub time_zone: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyScheduleFirmwareUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyScheduleFirmwareUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyScheduleFirmwareUpdate, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "end_setting" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        "repeat_setting" => v5 = map.next_value()?,
+                        "repeat_type" => v6 = map.next_value()?,
+                        "time_period_end" => v7 = map.next_value()?,
+                        "time_period_start" => v8 = map.next_value()?,
+                        "time_zone" => v9 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyScheduleFirmwareUpdate {
+                    enable: v0,
+                    end_setting: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                    repeat_setting: v5,
+                    repeat_type: v6,
+                    time_period_end: v7,
+                    time_period_start: v8,
+                    time_zone: v9,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyScheduleFirmwareUpdateEndSetting {
+    /// Format: `date`.
     pub end_date: Option<String>,
     pub never_end: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyScheduleFirmwareUpdateEndSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyScheduleFirmwareUpdateEndSetting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyScheduleFirmwareUpdateEndSetting, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "end_date" => v0 = map.next_value()?,
+                        "never_end" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyScheduleFirmwareUpdateEndSetting {
+                    end_date: v0,
+                    never_end: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetASiteResponsePolicyScheduleFirmwareUpdateLockedBy {
+    response GetASiteResponsePolicyScheduleFirmwareUpdateLockedBy {
         Invalid = "invalid",
         Account = "account",
     }
@@ -1370,8 +2743,8 @@ crate::typed::string_enum! {
 
 #[derive(Debug, Clone)]
 pub enum GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSetting {
-    WeeklySetting(GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingWeeklySetting),
-    Variant2(GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingVariant2),
+    WeeklySetting(GetASiteResponseRepeatSettingWeeklySetting),
+    Variant2(GetAResponseScheduleFirmwareUpdateRepeatSettingVariant2),
 }
 
 impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSetting {
@@ -1395,21 +2768,71 @@ impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyScheduleFirmwareUpda
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingWeeklySetting {
-    pub weekly_setting:
-        Option<GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingWeeklySettingWeeklySetting>,
+#[derive(Debug, Clone)]
+pub struct GetASiteResponseRepeatSettingWeeklySetting {
+    pub weekly_setting: Option<GetASiteResponseRepeatSettingWeeklySettingWeeklySetting>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingWeeklySettingWeeklySetting {
-    pub weekday: Option<
-        GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingWeeklySettingWeeklySettingWeekday,
-    >,
+impl<'de> serde::Deserialize<'de> for GetASiteResponseRepeatSettingWeeklySetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponseRepeatSettingWeeklySetting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponseRepeatSettingWeeklySetting, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "weekly_setting" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponseRepeatSettingWeeklySetting { weekly_setting: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetASiteResponseRepeatSettingWeeklySettingWeeklySetting {
+    pub weekday: Option<GetAResponseRepeatSettingWeeklySettingWeeklySettingWeekday>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetASiteResponseRepeatSettingWeeklySettingWeeklySetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponseRepeatSettingWeeklySettingWeeklySetting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponseRepeatSettingWeeklySettingWeeklySetting, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "weekday" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponseRepeatSettingWeeklySettingWeeklySetting { weekday: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingWeeklySettingWeeklySettingWeekday {
+    response GetAResponseRepeatSettingWeeklySettingWeeklySettingWeekday {
         Monday = "monday",
         Tuesday = "tuesday",
         Wednesday = "wednesday",
@@ -1421,14 +2844,12 @@ crate::typed::string_enum! {
 }
 
 #[derive(Debug, Clone)]
-pub enum GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingVariant2 {
-    ByWeekAndDay(GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingVariant2ByWeekAndDay),
-    BySpecificDate(GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingVariant2BySpecificDate),
+pub enum GetAResponseScheduleFirmwareUpdateRepeatSettingVariant2 {
+    ByWeekAndDay(GetASiteResponseRepeatSettingVariant2ByWeekAndDay),
+    BySpecificDate(GetASiteResponseRepeatSettingVariant2BySpecificDate),
 }
 
-impl<'de> serde::Deserialize<'de>
-    for GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingVariant2
-{
+impl<'de> serde::Deserialize<'de> for GetAResponseScheduleFirmwareUpdateRepeatSettingVariant2 {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(d)?;
         let shapes: &[crate::typed::Shape] = &[
@@ -1449,113 +2870,326 @@ impl<'de> serde::Deserialize<'de>
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingVariant2ByWeekAndDay {
-    pub week_and_day: Option<
-        GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingVariant2ByWeekAndDayWeekAndDay,
-    >,
+#[derive(Debug, Clone)]
+pub struct GetASiteResponseRepeatSettingVariant2ByWeekAndDay {
+    pub week_and_day: Option<GetAResponseRepeatSettingVariant2ByWeekAndDayWeekAndDay>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingVariant2ByWeekAndDayWeekAndDay {
-    pub week_of_month: Option<i64>,
-    pub weekday: Option<GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingVariant2ByWeekAndDayWeekAndDayWeekday>,
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingVariant2ByWeekAndDayWeekAndDayWeekday {
-        Monday = "monday",
-        Tuesday = "tuesday",
-        Wednesday = "wednesday",
-        Thursday = "thursday",
-        Friday = "friday",
-        Saturday = "saturday",
-        Sunday = "sunday",
+impl<'de> serde::Deserialize<'de> for GetASiteResponseRepeatSettingVariant2ByWeekAndDay {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponseRepeatSettingVariant2ByWeekAndDay;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponseRepeatSettingVariant2ByWeekAndDay, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "week_and_day" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponseRepeatSettingVariant2ByWeekAndDay { week_and_day: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingVariant2BySpecificDate {
-    pub specific_date: Option<
-        GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingVariant2BySpecificDateSpecificDate,
-    >,
+#[derive(Debug, Clone)]
+pub struct GetAResponseRepeatSettingVariant2ByWeekAndDayWeekAndDay {
+    /// From `1` to `4`.
+    pub week_of_month: Option<i64>,
+    pub weekday: Option<GetAResponseRepeatSettingWeeklySettingWeeklySettingWeekday>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyScheduleFirmwareUpdateRepeatSettingVariant2BySpecificDateSpecificDate
-{
+impl<'de> serde::Deserialize<'de> for GetAResponseRepeatSettingVariant2ByWeekAndDayWeekAndDay {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAResponseRepeatSettingVariant2ByWeekAndDayWeekAndDay;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAResponseRepeatSettingVariant2ByWeekAndDayWeekAndDay, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "week_of_month" => v0 = map.next_value()?,
+                        "weekday" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAResponseRepeatSettingVariant2ByWeekAndDayWeekAndDay {
+                    week_of_month: v0,
+                    weekday: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetASiteResponseRepeatSettingVariant2BySpecificDate {
+    pub specific_date: Option<GetResponseRepeatSettingVariant2BySpecificDateSpecificDate>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetASiteResponseRepeatSettingVariant2BySpecificDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponseRepeatSettingVariant2BySpecificDate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponseRepeatSettingVariant2BySpecificDate, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "specific_date" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponseRepeatSettingVariant2BySpecificDate { specific_date: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetResponseRepeatSettingVariant2BySpecificDateSpecificDate {
+    /// From `0` to `31`.
     pub day_of_month: Option<i64>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetResponseRepeatSettingVariant2BySpecificDateSpecificDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseRepeatSettingVariant2BySpecificDateSpecificDate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseRepeatSettingVariant2BySpecificDateSpecificDate, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "day_of_month" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseRepeatSettingVariant2BySpecificDateSpecificDate { day_of_month: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetASiteResponsePolicyScheduleFirmwareUpdateRepeatType {
+    response GetASiteResponsePolicyScheduleFirmwareUpdateRepeatType {
         Weekly = "weekly",
         Monthly = "monthly",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicySelectOutboundCallerId {
     pub allow_hide_outbound_caller_id: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicySelectOutboundCallerIdLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicySelectOutboundCallerIdLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicySelectOutboundCallerId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicySelectOutboundCallerId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicySelectOutboundCallerId, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_hide_outbound_caller_id" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicySelectOutboundCallerId {
+                    allow_hide_outbound_caller_id: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicySharedLineGroupPickupCode {
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicySharedVoicemailNotificationByEmail {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicySharedVoicemailNotificationByEmailLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicySharedVoicemailNotificationByEmailLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicySharedLineGroupPickupCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicySharedLineGroupPickupCode;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicySharedLineGroupPickupCode, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicySharedLineGroupPickupCode { enable: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyShowCustomDisclaimerWhenUsingZoomPhone {
-    pub custom_disclaimer_list: Option<
-        Vec<GetASiteResponsePolicyShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList>,
-    >,
-    pub display_frequency:
-        Option<GetASiteResponsePolicyShowCustomDisclaimerWhenUsingZoomPhoneDisplayFrequency>,
+#[derive(Debug, Clone)]
+pub struct GetAResponsePolicyShowCustomDisclaimerWhenUsingZoomPhone {
+    pub custom_disclaimer_list: Option<Vec<GetASiteResponseCustomDisclaimerList>>,
+    pub display_frequency: Option<GetASiteResponseDisplayFrequency>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyShowCustomDisclaimerWhenUsingZoomPhoneLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList {
+impl<'de> serde::Deserialize<'de> for GetAResponsePolicyShowCustomDisclaimerWhenUsingZoomPhone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetAResponsePolicyShowCustomDisclaimerWhenUsingZoomPhone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetAResponsePolicyShowCustomDisclaimerWhenUsingZoomPhone, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "custom_disclaimer_list" => v0 = map.next_value()?,
+                        "display_frequency" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetAResponsePolicyShowCustomDisclaimerWhenUsingZoomPhone {
+                    custom_disclaimer_list: v0,
+                    display_frequency: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetASiteResponseCustomDisclaimerList {
+    /// At most 500 characters.
     pub body: Option<String>,
     pub default: Option<bool>,
-    pub language: Option<
-        GetASiteResponsePolicyShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerListLanguage,
-    >,
+    pub language: Option<GetASiteResponseCustomDisclaimerListLanguage>,
+    /// At most 60 characters.
     pub title: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetASiteResponseCustomDisclaimerList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponseCustomDisclaimerList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponseCustomDisclaimerList, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "body" => v0 = map.next_value()?,
+                        "default" => v1 = map.next_value()?,
+                        "language" => v2 = map.next_value()?,
+                        "title" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponseCustomDisclaimerList {
+                    body: v0,
+                    default: v1,
+                    language: v2,
+                    title: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetASiteResponsePolicyShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerListLanguage {
+    response GetASiteResponseCustomDisclaimerListLanguage {
         En = "en",
         De = "de",
         Es = "es",
@@ -1579,7 +3213,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    GetASiteResponsePolicyShowCustomDisclaimerWhenUsingZoomPhoneDisplayFrequency {
+    response GetASiteResponseDisplayFrequency {
         FirstTimeOnly = "first_time_only",
         EveryTime = "every_time",
         EveryMonth = "every_month",
@@ -1589,15 +3223,7 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicyShowCustomDisclaimerWhenUsingZoomPhoneLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicySms {
     pub allow_copy: Option<bool>,
     pub allow_paste: Option<bool>,
@@ -1605,52 +3231,110 @@ pub struct GetASiteResponsePolicySms {
     pub international_sms: Option<bool>,
     pub international_sms_countries: Option<Vec<String>>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicySmsLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicySmsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicySms {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicySms;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicySms, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_copy" => v0 = map.next_value()?,
+                        "allow_paste" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "international_sms" => v3 = map.next_value()?,
+                        "international_sms_countries" => v4 = map.next_value()?,
+                        "locked" => v5 = map.next_value()?,
+                        "locked_by" => v6 = map.next_value()?,
+                        "modified" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicySms {
+                    allow_copy: v0,
+                    allow_paste: v1,
+                    enable: v2,
+                    international_sms: v3,
+                    international_sms_countries: v4,
+                    locked: v5,
+                    locked_by: v6,
+                    modified: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicySmsAutoReply {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicySmsAutoReplyLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicySmsAutoReplyLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicySmsTemplate {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicySmsTemplateLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
+    /// At most 50 items.
     pub sms_template_list: Option<Vec<GetASiteResponsePolicySmsTemplateSmsTemplateList>>,
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicySmsTemplateLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicySmsTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicySmsTemplate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicySmsTemplate, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "modified" => v3 = map.next_value()?,
+                        "sms_template_list" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicySmsTemplate {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    modified: v3,
+                    sms_template_list: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicySmsTemplateSmsTemplateList {
     pub active: Option<bool>,
     pub content: Option<String>,
@@ -1659,122 +3343,215 @@ pub struct GetASiteResponsePolicySmsTemplateSmsTemplateList {
     pub sms_template_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyTeamSmsThreadSummary {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyTeamSmsThreadSummaryLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicyTeamSmsThreadSummaryLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicySmsTemplateSmsTemplateList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicySmsTemplateSmsTemplateList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicySmsTemplateSmsTemplateList, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "active" => v0 = map.next_value()?,
+                        "content" => v1 = map.next_value()?,
+                        "description" => v2 = map.next_value()?,
+                        "name" => v3 = map.next_value()?,
+                        "sms_template_id" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicySmsTemplateSmsTemplateList {
+                    active: v0,
+                    content: v1,
+                    description: v2,
+                    name: v3,
+                    sms_template_id: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyVoicemail {
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
     pub allow_videomail: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyVoicemailLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicyVoicemailLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyVoicemail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyVoicemail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyVoicemail, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_delete" => v0 = map.next_value()?,
+                        "allow_download" => v1 = map.next_value()?,
+                        "allow_videomail" => v2 = map.next_value()?,
+                        "enable" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        "modified" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyVoicemail {
+                    allow_delete: v0,
+                    allow_download: v1,
+                    allow_videomail: v2,
+                    enable: v3,
+                    locked: v4,
+                    locked_by: v5,
+                    modified: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyVoicemailIntentBasedPrioritization {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyVoicemailIntentBasedPrioritizationLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicyVoicemailIntentBasedPrioritizationLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub forward_voicemail_to_email: Option<bool>,
     pub include_voicemail_file: Option<bool>,
     pub include_voicemail_transcription: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyVoicemailNotificationByEmailLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicyVoicemailNotificationByEmailLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyVoicemailNotificationByEmail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyVoicemailNotificationByEmail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyVoicemailNotificationByEmail, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "forward_voicemail_to_email" => v1 = map.next_value()?,
+                        "include_voicemail_file" => v2 = map.next_value()?,
+                        "include_voicemail_transcription" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        "modified" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyVoicemailNotificationByEmail {
+                    enable: v0,
+                    forward_voicemail_to_email: v1,
+                    include_voicemail_file: v2,
+                    include_voicemail_transcription: v3,
+                    locked: v4,
+                    locked_by: v5,
+                    modified: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyVoicemailTasks {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyVoicemailTasksLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicyVoicemailTasksLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponsePolicyVoicemailTranscription {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyVoicemailTranscriptionLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicyVoicemailTranscriptionLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyZoomPhoneOnDesktop {
-    pub allow_calling_clients:
-        Option<Vec<GetASiteResponsePolicyZoomPhoneOnDesktopAllowCallingClients>>,
-    pub allow_sms_mms_clients:
-        Option<Vec<GetASiteResponsePolicyZoomPhoneOnDesktopAllowSmsMmsClients>>,
+    pub allow_calling_clients: Option<Vec<GetAResponsePolicyZoomPhoneOnDesktopAllowCallingClients>>,
+    pub allow_sms_mms_clients: Option<Vec<GetAResponsePolicyZoomPhoneOnDesktopAllowCallingClients>>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyZoomPhoneOnDesktopLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyZoomPhoneOnDesktop {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyZoomPhoneOnDesktop;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyZoomPhoneOnDesktop, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_calling_clients" => v0 = map.next_value()?,
+                        "allow_sms_mms_clients" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyZoomPhoneOnDesktop {
+                    allow_calling_clients: v0,
+                    allow_sms_mms_clients: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetASiteResponsePolicyZoomPhoneOnDesktopAllowCallingClients {
+    response GetAResponsePolicyZoomPhoneOnDesktopAllowCallingClients {
         MacOs = "mac_os",
         Windows = "windows",
         VdiClient = "vdi_client",
@@ -1782,38 +3559,67 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicyZoomPhoneOnDesktopAllowSmsMmsClients {
-        MacOs = "mac_os",
-        Windows = "windows",
-        VdiClient = "vdi_client",
-        Linux = "linux",
-    }
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicyZoomPhoneOnDesktopLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyZoomPhoneOnMobile {
     pub allow_calling_clients:
         Option<Vec<GetASiteResponsePolicyZoomPhoneOnMobileAllowCallingClients>>,
     pub allow_calling_sms_mms: Option<bool>,
     pub allow_sms_mms_clients:
-        Option<Vec<GetASiteResponsePolicyZoomPhoneOnMobileAllowSmsMmsClients>>,
+        Option<Vec<GetASiteResponsePolicyZoomPhoneOnMobileAllowCallingClients>>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyZoomPhoneOnMobileLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyZoomPhoneOnMobile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyZoomPhoneOnMobile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyZoomPhoneOnMobile, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_calling_clients" => v0 = map.next_value()?,
+                        "allow_calling_sms_mms" => v1 = map.next_value()?,
+                        "allow_sms_mms_clients" => v2 = map.next_value()?,
+                        "enable" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        "modified" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyZoomPhoneOnMobile {
+                    allow_calling_clients: v0,
+                    allow_calling_sms_mms: v1,
+                    allow_sms_mms_clients: v2,
+                    enable: v3,
+                    locked: v4,
+                    locked_by: v5,
+                    modified: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetASiteResponsePolicyZoomPhoneOnMobileAllowCallingClients {
+    response GetASiteResponsePolicyZoomPhoneOnMobileAllowCallingClients {
         Ios = "ios",
         Android = "android",
         Intune = "intune",
@@ -1821,50 +3627,88 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicyZoomPhoneOnMobileAllowSmsMmsClients {
-        Ios = "ios",
-        Android = "android",
-        Intune = "intune",
-        Blackberry = "blackberry",
-    }
-}
-
-crate::typed::string_enum! {
-    GetASiteResponsePolicyZoomPhoneOnMobileLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponsePolicyZoomPhoneOnPwa {
     pub allow_calling: Option<bool>,
     pub allow_sms_mms: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetASiteResponsePolicyZoomPhoneOnPwaLockedBy>,
+    pub locked_by: Option<GetASiteResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetASiteResponsePolicyZoomPhoneOnPwaLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetASiteResponsePolicyZoomPhoneOnPwa {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponsePolicyZoomPhoneOnPwa;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponsePolicyZoomPhoneOnPwa, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_calling" => v0 = map.next_value()?,
+                        "allow_sms_mms" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponsePolicyZoomPhoneOnPwa {
+                    allow_calling: v0,
+                    allow_sms_mms: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetASiteResponseShortExtension {
     pub length: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetASiteResponseSipZone {
-    pub id: Option<String>,
-    pub name: Option<String>,
+impl<'de> serde::Deserialize<'de> for GetASiteResponseShortExtension {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetASiteResponseShortExtension;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetASiteResponseShortExtension, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "length" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetASiteResponseShortExtension { length: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Get phone site details
@@ -1876,14 +3720,15 @@ pub struct GetASiteResponseSipZone {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Sites/GET/phone/sites/{siteId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetASite {
+    /// Zoom's name: `siteId`.
     #[serde(rename = "siteId")]
     pub site_id: String,
 }
 
 impl GetASite {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(site_id: impl Into<String>) -> Self {
         Self {
             site_id: site_id.into(),
@@ -1902,7 +3747,7 @@ pub struct UpdateSiteDetailsBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caller_id_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_emergency_address: Option<UpdateSiteDetailsBodyDefaultEmergencyAddress>,
+    pub default_emergency_address: Option<CreatePhoneSiteBodyDefaultEmergencyAddress>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1910,20 +3755,9 @@ pub struct UpdateSiteDetailsBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub short_extension: Option<UpdateSiteDetailsBodyShortExtension>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sip_zone: Option<UpdateSiteDetailsBodySipZone>,
+    pub sip_zone: Option<CreatePhoneSiteBodySipZone>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_code: Option<i64>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyDefaultEmergencyAddress {
-    pub address_line1: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address_line2: Option<String>,
-    pub city: String,
-    pub country: String,
-    pub state_code: String,
-    pub zip: String,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -1936,26 +3770,26 @@ pub struct UpdateSiteDetailsBodyPolicy {
     pub allow_caller_reach_operator: Option<UpdateSiteDetailsBodyPolicyAllowCallerReachOperator>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_end_user_edit_call_handling:
-        Option<UpdateSiteDetailsBodyPolicyAllowEndUserEditCallHandling>,
+        Option<UpdateSiteDetailsBodyPolicyAllowCallerReachOperator>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_mobile_home_phone_callout:
-        Option<UpdateSiteDetailsBodyPolicyAllowMobileHomePhoneCallout>,
+        Option<UpdateSiteDetailsBodyPolicyAllowCallerReachOperator>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_intercom: Option<UpdateSiteDetailsBodyPolicyAudioIntercom>,
+    pub audio_intercom: Option<UpdateSiteDetailsBodyPolicyAllowCallerReachOperator>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_call_recording: Option<UpdateSiteDetailsBodyPolicyAutoCallRecording>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_delete_data_after_retention_duration:
-        Option<UpdateSiteDetailsBodyPolicyAutoDeleteDataAfterRetentionDuration>,
+        Option<UpdateSiteBodyPolicyAutoDeleteDataAfterRetentionDuration>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_opt_out_in_call_queue: Option<UpdateSiteDetailsBodyPolicyAutoOptOutInCallQueue>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub block_calls_without_caller_id: Option<UpdateSiteDetailsBodyPolicyBlockCallsWithoutCallerId>,
+    pub block_calls_without_caller_id: Option<UpdateSiteDetailsBodyPolicyAllowCallerReachOperator>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub block_external_calls: Option<UpdateSiteDetailsBodyPolicyBlockExternalCalls>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_handling_forwarding_to_other_users:
-        Option<UpdateSiteDetailsBodyPolicyCallHandlingForwardingToOtherUsers>,
+        Option<UpdateSiteBodyPolicyCallHandlingForwardingToOtherUsers>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_live_transcription: Option<UpdateSiteDetailsBodyPolicyCallLiveTranscription>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1965,7 +3799,7 @@ pub struct UpdateSiteDetailsBodyPolicy {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_queue_opt_out_reason: Option<UpdateSiteDetailsBodyPolicyCallQueueOptOutReason>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_queue_pickup_code: Option<UpdateSiteDetailsBodyPolicyCallQueuePickupCode>,
+    pub call_queue_pickup_code: Option<UpdateSiteDetailsBodyPolicyAllowCallerReachOperator>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_screening: Option<UpdateSiteDetailsBodyPolicyCallScreening>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1973,41 +3807,41 @@ pub struct UpdateSiteDetailsBodyPolicy {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_transferring: Option<UpdateSiteDetailsBodyPolicyCallTransferring>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub check_voicemails_over_phone: Option<UpdateSiteDetailsBodyPolicyCheckVoicemailsOverPhone>,
+    pub check_voicemails_over_phone: Option<UpdateSiteDetailsBodyPolicyAllowCallerReachOperator>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customize_line_name: Option<UpdateSiteDetailsBodyPolicyCustomizeLineName>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub delegation: Option<UpdateSiteDetailsBodyPolicyDelegation>,
+    pub delegation: Option<UpdateSiteDetailsBodyPolicyAllowCallerReachOperator>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_call_feedback_survey: Option<UpdateSiteDetailsBodyPolicyDisplayCallFeedbackSurvey>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub elevate_to_meeting: Option<UpdateSiteDetailsBodyPolicyElevateToMeeting>,
+    pub elevate_to_meeting: Option<UpdateSiteDetailsBodyPolicyAllowCallerReachOperator>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_calling_on_zoom_room_common_area:
-        Option<UpdateSiteDetailsBodyPolicyExternalCallingOnZoomRoomCommonArea>,
+        Option<UpdateSiteDetailsBodyPolicyAllowCallerReachOperator>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub force_off_net: Option<UpdateSiteDetailsBodyPolicyForceOffNet>,
+    pub force_off_net: Option<CreatePhoneSiteBodyForceOffNet>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub forward_call_outside_of_site: Option<UpdateSiteDetailsBodyPolicyForwardCallOutsideOfSite>,
+    pub forward_call_outside_of_site: Option<UpdateSiteDetailsBodyPolicyAllowCallerReachOperator>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hand_off_to_room: Option<UpdateSiteDetailsBodyPolicyHandOffToRoom>,
+    pub hand_off_to_room: Option<UpdateSiteDetailsBodyPolicyAllowCallerReachOperator>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub incoming_call_notification: Option<UpdateSiteDetailsBodyPolicyIncomingCallNotification>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub international_calling: Option<UpdateSiteDetailsBodyPolicyInternationalCalling>,
+    pub international_calling: Option<UpdateSiteDetailsBodyPolicyAllowCallerReachOperator>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub manage_call_routing_for_unassigned_numbers:
-        Option<UpdateSiteDetailsBodyPolicyManageCallRoutingForUnassignedNumbers>,
+        Option<UpdateSiteBodyPolicyManageCallRoutingForUnassignedNumbers>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mobile_switch_to_carrier: Option<UpdateSiteDetailsBodyPolicyMobileSwitchToCarrier>,
+    pub mobile_switch_to_carrier: Option<UpdateSiteDetailsBodyPolicyAllowCallerReachOperator>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub obfuscate_sensitive_data_during_call:
-        Option<UpdateSiteDetailsBodyPolicyObfuscateSensitiveDataDuringCall>,
+        Option<UpdateSiteDetailsBodyPolicyAllowCallerReachOperator>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_audio_library: Option<UpdateSiteDetailsBodyPolicyPersonalAudioLibrary>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prevent_users_upload_audio_files:
-        Option<UpdateSiteDetailsBodyPolicyPreventUsersUploadAudioFiles>,
+        Option<UpdateSiteDetailsBodyPolicyAllowCallerReachOperator>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_firmware_update: Option<UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdate>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2016,32 +3850,32 @@ pub struct UpdateSiteDetailsBodyPolicy {
     pub shared_line_group_pickup_code: Option<UpdateSiteDetailsBodyPolicySharedLineGroupPickupCode>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shared_voicemail_notification_by_email:
-        Option<UpdateSiteDetailsBodyPolicySharedVoicemailNotificationByEmail>,
+        Option<UpdateSiteDetailsBodyPolicyAllowCallerReachOperator>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_custom_disclaimer_when_using_zoom_phone:
-        Option<UpdateSiteDetailsBodyPolicyShowCustomDisclaimerWhenUsingZoomPhone>,
+        Option<UpdateSiteBodyPolicyShowCustomDisclaimerWhenUsingZoomPhone>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_user_last_transferred_call: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sms: Option<UpdateSiteDetailsBodyPolicySms>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sms_auto_reply: Option<UpdateSiteDetailsBodyPolicySmsAutoReply>,
+    pub sms_auto_reply: Option<UpdateSiteDetailsBodyPolicyAllowCallerReachOperator>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sms_template: Option<UpdateSiteDetailsBodyPolicySmsTemplate>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub team_sms_thread_summary: Option<UpdateSiteDetailsBodyPolicyTeamSmsThreadSummary>,
+    pub team_sms_thread_summary: Option<UpdateSiteDetailsBodyPolicyAllowCallerReachOperator>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail: Option<UpdateSiteDetailsBodyPolicyVoicemail>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_intent_based_prioritization:
-        Option<UpdateSiteDetailsBodyPolicyVoicemailIntentBasedPrioritization>,
+        Option<UpdateSiteDetailsBodyPolicyAllowCallerReachOperator>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_notification_by_email:
         Option<UpdateSiteDetailsBodyPolicyVoicemailNotificationByEmail>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub voicemail_tasks: Option<UpdateSiteDetailsBodyPolicyVoicemailTasks>,
+    pub voicemail_tasks: Option<UpdateSiteDetailsBodyPolicyAllowCallerReachOperator>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub voicemail_transcription: Option<UpdateSiteDetailsBodyPolicyVoicemailTranscription>,
+    pub voicemail_transcription: Option<UpdateSiteDetailsBodyPolicyAllowCallerReachOperator>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zoom_phone_on_desktop: Option<UpdateSiteDetailsBodyPolicyZoomPhoneOnDesktop>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2057,8 +3891,7 @@ pub struct UpdateSiteDetailsBodyPolicyAdHocCallRecording {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_recording_beep_tone:
-        Option<UpdateSiteDetailsBodyPolicyAdHocCallRecordingPlayRecordingBeepTone>,
+    pub play_recording_beep_tone: Option<UpdateBodyPolicyAdHocCallRecordingPlayRecordingBeepTone>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_start_prompt: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2068,30 +3901,26 @@ pub struct UpdateSiteDetailsBodyPolicyAdHocCallRecording {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyAdHocCallRecordingPlayRecordingBeepTone {
+pub struct UpdateBodyPolicyAdHocCallRecordingPlayRecordingBeepTone {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_beep_member:
-        Option<UpdateSiteDetailsBodyPolicyAdHocCallRecordingPlayRecordingBeepTonePlayBeepMember>,
+    pub play_beep_member: Option<UpdateSiteDetailsBodyPlayRecordingBeepTonePlayBeepMember>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_beep_time_interval: Option<
-        UpdateSiteDetailsBodyPolicyAdHocCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval,
-    >,
+    pub play_beep_time_interval: Option<UpdateSiteBodyPlayRecordingBeepTonePlayBeepTimeInterval>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_beep_volume:
-        Option<UpdateSiteDetailsBodyPolicyAdHocCallRecordingPlayRecordingBeepTonePlayBeepVolume>,
+    pub play_beep_volume: Option<UpdateSiteDetailsBodyPlayRecordingBeepTonePlayBeepVolume>,
 }
 
 crate::typed::string_enum! {
-    UpdateSiteDetailsBodyPolicyAdHocCallRecordingPlayRecordingBeepTonePlayBeepMember {
+    request UpdateSiteDetailsBodyPlayRecordingBeepTonePlayBeepMember {
         AllMember = "allMember",
         RecordingSide = "recordingSide",
     }
 }
 
 crate::typed::int_enum! {
-    UpdateSiteDetailsBodyPolicyAdHocCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval {
+    request UpdateSiteBodyPlayRecordingBeepTonePlayBeepTimeInterval {
         V5 = 5,
         V10 = 10,
         V15 = 15,
@@ -2104,7 +3933,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    UpdateSiteDetailsBodyPolicyAdHocCallRecordingPlayRecordingBeepTonePlayBeepVolume {
+    request UpdateSiteDetailsBodyPlayRecordingBeepTonePlayBeepVolume {
         V0 = 0,
         V20 = 20,
         V40 = 40,
@@ -2137,36 +3966,6 @@ pub struct UpdateSiteDetailsBodyPolicyAllowCallerReachOperator {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyAllowEndUserEditCallHandling {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyAllowMobileHomePhoneCallout {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyAudioIntercom {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyAutoCallRecording {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_stop_resume_recording: Option<bool>,
@@ -2176,15 +3975,14 @@ pub struct UpdateSiteDetailsBodyPolicyAutoCallRecording {
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inbound_audio_notification:
-        Option<UpdateSiteDetailsBodyPolicyAutoCallRecordingInboundAudioNotification>,
+        Option<UpdateBodyPolicyAutoCallRecordingInboundAudioNotification>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outbound_audio_notification:
-        Option<UpdateSiteDetailsBodyPolicyAutoCallRecordingOutboundAudioNotification>,
+        Option<UpdateBodyPolicyAutoCallRecordingInboundAudioNotification>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_recording_beep_tone:
-        Option<UpdateSiteDetailsBodyPolicyAutoCallRecordingPlayRecordingBeepTone>,
+    pub play_recording_beep_tone: Option<UpdateBodyPolicyAdHocCallRecordingPlayRecordingBeepTone>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_calls: Option<UpdateSiteDetailsBodyPolicyAutoCallRecordingRecordingCalls>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2198,70 +3996,15 @@ pub struct UpdateSiteDetailsBodyPolicyAutoCallRecording {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyAutoCallRecordingInboundAudioNotification {
+pub struct UpdateBodyPolicyAutoCallRecordingInboundAudioNotification {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_explicit_consent: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_start_prompt: Option<bool>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyAutoCallRecordingOutboundAudioNotification {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recording_explicit_consent: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recording_start_prompt: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyAutoCallRecordingPlayRecordingBeepTone {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_beep_member:
-        Option<UpdateSiteDetailsBodyPolicyAutoCallRecordingPlayRecordingBeepTonePlayBeepMember>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_beep_time_interval: Option<
-        UpdateSiteDetailsBodyPolicyAutoCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval,
-    >,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_beep_volume:
-        Option<UpdateSiteDetailsBodyPolicyAutoCallRecordingPlayRecordingBeepTonePlayBeepVolume>,
-}
-
 crate::typed::string_enum! {
-    UpdateSiteDetailsBodyPolicyAutoCallRecordingPlayRecordingBeepTonePlayBeepMember {
-        AllMember = "allMember",
-        RecordingSide = "recordingSide",
-    }
-}
-
-crate::typed::int_enum! {
-    UpdateSiteDetailsBodyPolicyAutoCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval {
-        V5 = 5,
-        V10 = 10,
-        V15 = 15,
-        V20 = 20,
-        V25 = 25,
-        V30 = 30,
-        V60 = 60,
-        V120 = 120,
-    }
-}
-
-crate::typed::int_enum! {
-    UpdateSiteDetailsBodyPolicyAutoCallRecordingPlayRecordingBeepTonePlayBeepVolume {
-        V0 = 0,
-        V20 = 20,
-        V40 = 40,
-        V60 = 60,
-        V80 = 80,
-        V100 = 100,
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateSiteDetailsBodyPolicyAutoCallRecordingRecordingCalls {
+    request UpdateSiteDetailsBodyPolicyAutoCallRecordingRecordingCalls {
         Inbound = "inbound",
         Outbound = "outbound",
         Both = "both",
@@ -2269,14 +4012,14 @@ crate::typed::string_enum! {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyAutoDeleteDataAfterRetentionDuration {
+pub struct UpdateSiteBodyPolicyAutoDeleteDataAfterRetentionDuration {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub delete_type:
-        Option<UpdateSiteDetailsBodyPolicyAutoDeleteDataAfterRetentionDurationDeleteType>,
+    pub delete_type: Option<UpdateBodyAutoDeleteDataAfterRetentionDurationDeleteType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
+    /// At most 15 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<UpdateSiteDetailsBodyPolicyAutoDeleteDataAfterRetentionDurationItems>>,
+    pub items: Option<Vec<UpdateBodyPolicyAutoDeleteDataAfterRetentionDurationItems>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2286,25 +4029,24 @@ pub struct UpdateSiteDetailsBodyPolicyAutoDeleteDataAfterRetentionDuration {
 }
 
 crate::typed::int_enum! {
-    UpdateSiteDetailsBodyPolicyAutoDeleteDataAfterRetentionDurationDeleteType {
+    request UpdateBodyAutoDeleteDataAfterRetentionDurationDeleteType {
         V1 = 1,
         V2 = 2,
     }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyAutoDeleteDataAfterRetentionDurationItems {
+pub struct UpdateBodyPolicyAutoDeleteDataAfterRetentionDurationItems {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub time_unit:
-        Option<UpdateSiteDetailsBodyPolicyAutoDeleteDataAfterRetentionDurationItemsTimeUnit>,
+    pub time_unit: Option<UpdateSiteDetailsBodyItemsTimeUnit>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<UpdateSiteDetailsBodyPolicyAutoDeleteDataAfterRetentionDurationItemsType>,
+    pub r#type: Option<UpdateBodyAutoDeleteDataAfterRetentionDurationItemsType>,
 }
 
 crate::typed::string_enum! {
-    UpdateSiteDetailsBodyPolicyAutoDeleteDataAfterRetentionDurationItemsTimeUnit {
+    request UpdateSiteDetailsBodyItemsTimeUnit {
         Year = "year",
         Month = "month",
         Day = "day",
@@ -2312,7 +4054,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    UpdateSiteDetailsBodyPolicyAutoDeleteDataAfterRetentionDurationItemsType {
+    request UpdateBodyAutoDeleteDataAfterRetentionDurationItemsType {
         CallLog = "callLog",
         CallSummary = "callSummary",
         PushToTalkLog = "pushToTalkLog",
@@ -2338,24 +4080,13 @@ pub struct UpdateSiteDetailsBodyPolicyAutoOptOutInCallQueue {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyBlockCallsWithoutCallerId {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyBlockExternalCalls {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub block_business_hours: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub block_call_action: Option<UpdateSiteDetailsBodyPolicyBlockExternalCallsBlockCallAction>,
+    pub block_call_action: Option<UpdateSiteBodyPolicyBlockExternalCallsBlockCallAction>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub block_call_change_type:
-        Option<UpdateSiteDetailsBodyPolicyBlockExternalCallsBlockCallChangeType>,
+    pub block_call_change_type: Option<UpdateSiteBodyPolicyBlockExternalCallsBlockCallChangeType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub block_closed_hours: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2371,14 +4102,14 @@ pub struct UpdateSiteDetailsBodyPolicyBlockExternalCalls {
 }
 
 crate::typed::int_enum! {
-    UpdateSiteDetailsBodyPolicyBlockExternalCallsBlockCallAction {
+    request UpdateSiteBodyPolicyBlockExternalCallsBlockCallAction {
         V0 = 0,
         V9 = 9,
     }
 }
 
 crate::typed::int_enum! {
-    UpdateSiteDetailsBodyPolicyBlockExternalCallsBlockCallChangeType {
+    request UpdateSiteBodyPolicyBlockExternalCallsBlockCallChangeType {
         V0 = 0,
         V1 = 1,
     }
@@ -2391,13 +4122,13 @@ pub struct UpdateSiteDetailsBodyPolicyBlockExternalCallsE2eEncryption {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub locked_by: Option<UpdateSiteDetailsBodyPolicyBlockExternalCallsE2eEncryptionLockedBy>,
+    pub locked_by: Option<UpdateBodyPolicyBlockExternalCallsE2eEncryptionLockedBy>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modified: Option<bool>,
 }
 
 crate::typed::string_enum! {
-    UpdateSiteDetailsBodyPolicyBlockExternalCallsE2eEncryptionLockedBy {
+    request UpdateBodyPolicyBlockExternalCallsE2eEncryptionLockedBy {
         Invalid = "invalid",
         Account = "account",
         Site = "site",
@@ -2405,10 +4136,9 @@ crate::typed::string_enum! {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyCallHandlingForwardingToOtherUsers {
+pub struct UpdateSiteBodyPolicyCallHandlingForwardingToOtherUsers {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_forwarding_type:
-        Option<UpdateSiteDetailsBodyPolicyCallHandlingForwardingToOtherUsersCallForwardingType>,
+    pub call_forwarding_type: Option<UpdateSiteDetailsBodyCallForwardingType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2418,7 +4148,7 @@ pub struct UpdateSiteDetailsBodyPolicyCallHandlingForwardingToOtherUsers {
 }
 
 crate::typed::int_enum! {
-    UpdateSiteDetailsBodyPolicyCallHandlingForwardingToOtherUsersCallForwardingType {
+    request UpdateSiteDetailsBodyCallForwardingType {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -2435,12 +4165,11 @@ pub struct UpdateSiteDetailsBodyPolicyCallLiveTranscription {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reset: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub transcription_start_prompt:
-        Option<UpdateSiteDetailsBodyPolicyCallLiveTranscriptionTranscriptionStartPrompt>,
+    pub transcription_start_prompt: Option<UpdateBodyCallLiveTranscriptionTranscriptionStartPrompt>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyCallLiveTranscriptionTranscriptionStartPrompt {
+pub struct UpdateBodyCallLiveTranscriptionTranscriptionStartPrompt {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2450,22 +4179,13 @@ pub struct UpdateSiteDetailsBodyPolicyCallLiveTranscriptionTranscriptionStartPro
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyCallOverflow {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_overflow_type: Option<UpdateSiteDetailsBodyPolicyCallOverflowCallOverflowType>,
+    pub call_overflow_type: Option<UpdateSiteDetailsBodyCallForwardingType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reset: Option<bool>,
-}
-
-crate::typed::int_enum! {
-    UpdateSiteDetailsBodyPolicyCallOverflowCallOverflowType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -2483,11 +4203,11 @@ pub struct UpdateSiteDetailsBodyPolicyCallPark {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reset: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sequence: Option<UpdateSiteDetailsBodyPolicyCallParkSequence>,
+    pub sequence: Option<UpdateSiteBodyPolicyBlockExternalCallsBlockCallChangeType>,
 }
 
 crate::typed::int_enum! {
-    UpdateSiteDetailsBodyPolicyCallParkExpirationPeriod {
+    request UpdateSiteDetailsBodyPolicyCallParkExpirationPeriod {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -2511,18 +4231,12 @@ crate::typed::int_enum! {
     }
 }
 
-crate::typed::int_enum! {
-    UpdateSiteDetailsBodyPolicyCallParkSequence {
-        V0 = 0,
-        V1 = 1,
-    }
-}
-
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyCallQueueOptOutReason {
+    /// At most 30 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_queue_opt_out_reasons_list:
-        Option<Vec<UpdateSiteDetailsBodyPolicyCallQueueOptOutReasonCallQueueOptOutReasonsList>>,
+        Option<Vec<UpdateBodyCallQueueOptOutReasonCallQueueOptOutReasonsList>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2532,23 +4246,13 @@ pub struct UpdateSiteDetailsBodyPolicyCallQueueOptOutReason {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyCallQueueOptOutReasonCallQueueOptOutReasonsList {
+pub struct UpdateBodyCallQueueOptOutReasonCallQueueOptOutReasonsList {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub system: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyCallQueuePickupCode {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -2568,48 +4272,19 @@ pub struct UpdateSiteDetailsBodyPolicyCallSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_call_summary: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_summary_start_prompt:
-        Option<UpdateSiteDetailsBodyPolicyCallSummaryCallSummaryStartPrompt>,
+    pub call_summary_start_prompt: Option<UpdateBodyCallLiveTranscriptionTranscriptionStartPrompt>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyCallSummaryCallSummaryStartPrompt {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyCallTransferring {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_transferring_type:
-        Option<UpdateSiteDetailsBodyPolicyCallTransferringCallTransferringType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-crate::typed::int_enum! {
-    UpdateSiteDetailsBodyPolicyCallTransferringCallTransferringType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-    }
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyCheckVoicemailsOverPhone {
+    pub call_transferring_type: Option<UpdateSiteDetailsBodyCallForwardingType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2621,8 +4296,7 @@ pub struct UpdateSiteDetailsBodyPolicyCheckVoicemailsOverPhone {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyCustomizeLineName {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub common_area_line_name:
-        Option<UpdateSiteDetailsBodyPolicyCustomizeLineNameCommonAreaLineName>,
+    pub common_area_line_name: Option<UpdateSiteBodyPolicyCustomizeLineNameCommonAreaLineName>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2634,7 +4308,7 @@ pub struct UpdateSiteDetailsBodyPolicyCustomizeLineName {
 }
 
 crate::typed::string_enum! {
-    UpdateSiteDetailsBodyPolicyCustomizeLineNameCommonAreaLineName {
+    request UpdateSiteBodyPolicyCustomizeLineNameCommonAreaLineName {
         PhoneNumber = "phoneNumber",
         ExtensionNumber = "extensionNumber",
         DisplayName = "displayName",
@@ -2643,7 +4317,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    UpdateSiteDetailsBodyPolicyCustomizeLineNameUserLineName {
+    request UpdateSiteDetailsBodyPolicyCustomizeLineNameUserLineName {
         PhoneNumber = "phoneNumber",
         ExtensionNumber = "extensionNumber",
         DisplayName = "displayName",
@@ -2654,26 +4328,15 @@ crate::typed::string_enum! {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyDelegation {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyDisplayCallFeedbackSurvey {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub feedback_duration:
-        Option<UpdateSiteDetailsBodyPolicyDisplayCallFeedbackSurveyFeedbackDuration>,
+    pub feedback_duration: Option<UpdateBodyPolicyDisplayCallFeedbackSurveyFeedbackDuration>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub feedback_mos: Option<UpdateSiteDetailsBodyPolicyDisplayCallFeedbackSurveyFeedbackMos>,
+    pub feedback_mos: Option<UpdateSiteBodyPolicyDisplayCallFeedbackSurveyFeedbackMos>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub feedback_type: Option<UpdateSiteDetailsBodyPolicyDisplayCallFeedbackSurveyFeedbackType>,
+    pub feedback_type: Option<UpdateBodyAutoDeleteDataAfterRetentionDurationDeleteType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2681,84 +4344,33 @@ pub struct UpdateSiteDetailsBodyPolicyDisplayCallFeedbackSurvey {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyDisplayCallFeedbackSurveyFeedbackDuration {
+pub struct UpdateBodyPolicyDisplayCallFeedbackSurveyFeedbackDuration {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
+    /// From `0` to `60`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
+    /// From `0` to `60`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyDisplayCallFeedbackSurveyFeedbackMos {
+pub struct UpdateSiteBodyPolicyDisplayCallFeedbackSurveyFeedbackMos {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
+    /// From `1` to `4.5`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
+    /// From `1` to `4.5`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,
-}
-
-crate::typed::int_enum! {
-    UpdateSiteDetailsBodyPolicyDisplayCallFeedbackSurveyFeedbackType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyElevateToMeeting {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyExternalCallingOnZoomRoomCommonArea {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyForceOffNet {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allow_extension_only_users_call_users_outside_site: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyForwardCallOutsideOfSite {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyHandOffToRoom {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyIncomingCallNotification {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub block_type: Option<UpdateSiteDetailsBodyPolicyIncomingCallNotificationBlockType>,
+    pub block_type: Option<UpdateSiteBodyPolicyIncomingCallNotificationBlockType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2768,33 +4380,20 @@ pub struct UpdateSiteDetailsBodyPolicyIncomingCallNotification {
 }
 
 crate::typed::string_enum! {
-    UpdateSiteDetailsBodyPolicyIncomingCallNotificationBlockType {
+    request UpdateSiteBodyPolicyIncomingCallNotificationBlockType {
         BlockActivity = "block_activity",
         ContinueWithAlert = "continue_with_alert",
     }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyInternationalCalling {
+pub struct UpdateSiteBodyPolicyManageCallRoutingForUnassignedNumbers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
+    pub incoming_call_action: Option<UpdateSiteDetailsBodyIncomingCallAction>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyManageCallRoutingForUnassignedNumbers {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub incoming_call_action:
-        Option<UpdateSiteDetailsBodyPolicyManageCallRoutingForUnassignedNumbersIncomingCallAction>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub incoming_call_routing_setting: Option<
-        UpdateSiteDetailsBodyPolicyManageCallRoutingForUnassignedNumbersIncomingCallRoutingSetting,
-    >,
+    pub incoming_call_routing_setting: Option<UpdateSiteDetailsBodyIncomingCallRoutingSetting>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2802,7 +4401,7 @@ pub struct UpdateSiteDetailsBodyPolicyManageCallRoutingForUnassignedNumbers {
 }
 
 crate::typed::string_enum! {
-    UpdateSiteDetailsBodyPolicyManageCallRoutingForUnassignedNumbersIncomingCallAction {
+    request UpdateSiteDetailsBodyIncomingCallAction {
         Disconnect = "disconnect",
         PlayMessageThenDisconnect = "play_message_then_disconnect",
         ForwardToAnotherExtension = "forward_to_another_extension",
@@ -2811,43 +4410,29 @@ crate::typed::string_enum! {
 
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
-pub enum UpdateSiteDetailsBodyPolicyManageCallRoutingForUnassignedNumbersIncomingCallRoutingSetting
-{
-    PlayAMessageThenDisconnect(UpdateSiteDetailsBodyPolicyManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingPlayAMessageThenDisconnect),
-    ForwardToAnotherExtension(UpdateSiteDetailsBodyPolicyManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingForwardToAnotherExtension),
+pub enum UpdateSiteDetailsBodyIncomingCallRoutingSetting {
+    PlayAMessageThenDisconnect(UpdateSiteDetailsBodyPlayAMessageThenDisconnect),
+    ForwardToAnotherExtension(UpdateSiteDetailsBodyForwardToAnotherExtension),
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingPlayAMessageThenDisconnect
-{
+pub struct UpdateSiteDetailsBodyPlayAMessageThenDisconnect {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyManageCallRoutingForUnassignedNumbersIncomingCallRoutingSettingForwardToAnotherExtension
-{
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateSiteDetailsBodyForwardToAnotherExtension {
     pub forward_extension_id: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyMobileSwitchToCarrier {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyObfuscateSensitiveDataDuringCall {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
+impl UpdateSiteDetailsBodyForwardToAnotherExtension {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(forward_extension_id: impl Into<String>) -> Self {
+        Self {
+            forward_extension_id: forward_extension_id.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -2865,29 +4450,21 @@ pub struct UpdateSiteDetailsBodyPolicyPersonalAudioLibrary {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyPreventUsersUploadAudioFiles {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_setting: Option<UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateEndSetting>,
+    pub end_setting: Option<UpdateSiteBodyPolicyScheduleFirmwareUpdateEndSetting>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub repeat_setting: Option<UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSetting>,
+    pub repeat_setting: Option<UpdateSiteBodyPolicyScheduleFirmwareUpdateRepeatSetting>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub repeat_type: Option<UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatType>,
+    pub repeat_type: Option<UpdateSiteBodyPolicyScheduleFirmwareUpdateRepeatType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reset: Option<bool>,
+    /// From `0` to `23`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_period_end: Option<i64>,
+    /// From `0` to `23`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_period_start: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2895,7 +4472,8 @@ pub struct UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdate {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateEndSetting {
+pub struct UpdateSiteBodyPolicyScheduleFirmwareUpdateEndSetting {
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2904,27 +4482,25 @@ pub struct UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateEndSetting {
 
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
-pub enum UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSetting {
-    WeeklySetting(UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingWeeklySetting),
-    MonthlySetting(UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthlySetting),
+pub enum UpdateSiteBodyPolicyScheduleFirmwareUpdateRepeatSetting {
+    WeeklySetting(UpdateBodyScheduleFirmwareUpdateRepeatSettingWeeklySetting),
+    MonthlySetting(UpdateSiteDetailsBodyRepeatSettingMonthlySetting),
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingWeeklySetting {
+pub struct UpdateBodyScheduleFirmwareUpdateRepeatSettingWeeklySetting {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub weekly_setting: Option<
-        UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingWeeklySettingWeeklySetting,
-    >,
+    pub weekly_setting: Option<UpdateSiteBodyRepeatSettingWeeklySettingWeeklySetting>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingWeeklySettingWeeklySetting {
+pub struct UpdateSiteBodyRepeatSettingWeeklySettingWeeklySetting {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub weekday: Option<UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingWeeklySettingWeeklySettingWeekday>,
+    pub weekday: Option<UpdateBodyRepeatSettingWeeklySettingWeeklySettingWeekday>,
 }
 
 crate::typed::string_enum! {
-    UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingWeeklySettingWeeklySettingWeekday {
+    request UpdateBodyRepeatSettingWeeklySettingWeeklySettingWeekday {
         Monday = "monday",
         Tuesday = "tuesday",
         Wednesday = "wednesday",
@@ -2936,62 +4512,48 @@ crate::typed::string_enum! {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthlySetting {
+pub struct UpdateSiteDetailsBodyRepeatSettingMonthlySetting {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub monthly_setting: Option<
-        UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthlySettingMonthlySetting,
-    >,
+    pub monthly_setting: Option<UpdateSiteBodyRepeatSettingMonthlySettingMonthlySetting>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
-pub enum UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthlySettingMonthlySetting
-{
-    ByWeekAndDay(UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthlySettingMonthlySettingByWeekAndDay),
-    BySpecificDate(UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthlySettingMonthlySettingBySpecificDate),
+pub enum UpdateSiteBodyRepeatSettingMonthlySettingMonthlySetting {
+    ByWeekAndDay(UpdateSiteBodyMonthlySettingMonthlySettingByWeekAndDay),
+    BySpecificDate(UpdateSiteBodyMonthlySettingMonthlySettingBySpecificDate),
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthlySettingMonthlySettingByWeekAndDay {
+pub struct UpdateSiteBodyMonthlySettingMonthlySettingByWeekAndDay {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub week_and_day: Option<UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthlySettingMonthlySettingByWeekAndDayWeekAndDay>,
+    pub week_and_day: Option<UpdateSiteDetailsBodyMonthlySettingByWeekAndDayWeekAndDay>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthlySettingMonthlySettingByWeekAndDayWeekAndDay {
+pub struct UpdateSiteDetailsBodyMonthlySettingByWeekAndDayWeekAndDay {
+    /// From `1` to `4`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub week_of_month: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub weekday: Option<UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthlySettingMonthlySettingByWeekAndDayWeekAndDayWeekday>,
-}
-
-crate::typed::string_enum! {
-    UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthlySettingMonthlySettingByWeekAndDayWeekAndDayWeekday {
-        Monday = "monday",
-        Tuesday = "tuesday",
-        Wednesday = "wednesday",
-        Thursday = "thursday",
-        Friday = "friday",
-        Saturday = "saturday",
-        Sunday = "sunday",
-    }
+    pub weekday: Option<UpdateBodyRepeatSettingWeeklySettingWeeklySettingWeekday>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthlySettingMonthlySettingBySpecificDate {
+pub struct UpdateSiteBodyMonthlySettingMonthlySettingBySpecificDate {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub specific_date: Option<UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthlySettingMonthlySettingBySpecificDateSpecificDate>,
+    pub specific_date: Option<UpdateSiteBodyMonthlySettingBySpecificDateSpecificDate>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatSettingMonthlySettingMonthlySettingBySpecificDateSpecificDate
-{
+pub struct UpdateSiteBodyMonthlySettingBySpecificDateSpecificDate {
+    /// From `0` to `31`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub day_of_month: Option<i64>,
 }
 
 crate::typed::string_enum! {
-    UpdateSiteDetailsBodyPolicyScheduleFirmwareUpdateRepeatType {
+    request UpdateSiteBodyPolicyScheduleFirmwareUpdateRepeatType {
         Weekly = "weekly",
         Monthly = "monthly",
     }
@@ -3016,7 +4578,11 @@ pub struct UpdateSiteDetailsBodyPolicySharedLineGroupPickupCode {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicySharedVoicemailNotificationByEmail {
+pub struct UpdateSiteBodyPolicyShowCustomDisclaimerWhenUsingZoomPhone {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_disclaimer_list: Option<Vec<UpdateSiteDetailsBodyCustomDisclaimerList>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_frequency: Option<UpdateSiteDetailsBodyDisplayFrequency>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3026,36 +4592,21 @@ pub struct UpdateSiteDetailsBodyPolicySharedVoicemailNotificationByEmail {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyShowCustomDisclaimerWhenUsingZoomPhone {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_disclaimer_list: Option<
-        Vec<UpdateSiteDetailsBodyPolicyShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList>,
-    >,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub display_frequency:
-        Option<UpdateSiteDetailsBodyPolicyShowCustomDisclaimerWhenUsingZoomPhoneDisplayFrequency>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList {
+pub struct UpdateSiteDetailsBodyCustomDisclaimerList {
+    /// At most 500 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub language: Option<UpdateSiteDetailsBodyPolicyShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerListLanguage>,
+    pub language: Option<UpdateSiteDetailsBodyCustomDisclaimerListLanguage>,
+    /// At most 60 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
 crate::typed::string_enum! {
-    UpdateSiteDetailsBodyPolicyShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerListLanguage {
+    request UpdateSiteDetailsBodyCustomDisclaimerListLanguage {
         En = "en",
         De = "de",
         Es = "es",
@@ -3079,7 +4630,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    UpdateSiteDetailsBodyPolicyShowCustomDisclaimerWhenUsingZoomPhoneDisplayFrequency {
+    request UpdateSiteDetailsBodyDisplayFrequency {
         FirstTimeOnly = "first_time_only",
         EveryTime = "every_time",
         EveryMonth = "every_month",
@@ -3099,18 +4650,9 @@ pub struct UpdateSiteDetailsBodyPolicySms {
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub international_sms: Option<bool>,
+    /// At most 200 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub international_sms_countries: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicySmsAutoReply {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3125,25 +4667,26 @@ pub struct UpdateSiteDetailsBodyPolicySmsTemplate {
     pub locked: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reset: Option<bool>,
+    /// At most 50 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sms_template_list: Option<Vec<UpdateSiteDetailsBodyPolicySmsTemplateSmsTemplateList>>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicySmsTemplateSmsTemplateList {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     pub sms_template_id: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyTeamSmsThreadSummary {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
+impl UpdateSiteDetailsBodyPolicySmsTemplateSmsTemplateList {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(sms_template_id: impl Into<String>) -> Self {
+        Self {
+            active: None,
+            sms_template_id: sms_template_id.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -3154,16 +4697,6 @@ pub struct UpdateSiteDetailsBodyPolicyVoicemail {
     pub allow_download: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_videomail: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyVoicemailIntentBasedPrioritization {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3189,33 +4722,15 @@ pub struct UpdateSiteDetailsBodyPolicyVoicemailNotificationByEmail {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyVoicemailTasks {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodyPolicyVoicemailTranscription {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyZoomPhoneOnDesktop {
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_calling_clients:
-        Option<Vec<UpdateSiteDetailsBodyPolicyZoomPhoneOnDesktopAllowCallingClients>>,
+        Option<Vec<UpdateSiteBodyPolicyZoomPhoneOnDesktopAllowCallingClients>>,
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_sms_mms_clients:
-        Option<Vec<UpdateSiteDetailsBodyPolicyZoomPhoneOnDesktopAllowSmsMmsClients>>,
+        Option<Vec<UpdateSiteBodyPolicyZoomPhoneOnDesktopAllowCallingClients>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3225,16 +4740,7 @@ pub struct UpdateSiteDetailsBodyPolicyZoomPhoneOnDesktop {
 }
 
 crate::typed::string_enum! {
-    UpdateSiteDetailsBodyPolicyZoomPhoneOnDesktopAllowCallingClients {
-        MacOs = "mac_os",
-        Windows = "windows",
-        VdiClient = "vdi_client",
-        Linux = "linux",
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateSiteDetailsBodyPolicyZoomPhoneOnDesktopAllowSmsMmsClients {
+    request UpdateSiteBodyPolicyZoomPhoneOnDesktopAllowCallingClients {
         MacOs = "mac_os",
         Windows = "windows",
         VdiClient = "vdi_client",
@@ -3244,14 +4750,16 @@ crate::typed::string_enum! {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteDetailsBodyPolicyZoomPhoneOnMobile {
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_calling_clients:
-        Option<Vec<UpdateSiteDetailsBodyPolicyZoomPhoneOnMobileAllowCallingClients>>,
+        Option<Vec<UpdateSiteBodyPolicyZoomPhoneOnMobileAllowCallingClients>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_calling_sms_mms: Option<bool>,
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_sms_mms_clients:
-        Option<Vec<UpdateSiteDetailsBodyPolicyZoomPhoneOnMobileAllowSmsMmsClients>>,
+        Option<Vec<UpdateSiteBodyPolicyZoomPhoneOnMobileAllowCallingClients>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3261,16 +4769,7 @@ pub struct UpdateSiteDetailsBodyPolicyZoomPhoneOnMobile {
 }
 
 crate::typed::string_enum! {
-    UpdateSiteDetailsBodyPolicyZoomPhoneOnMobileAllowCallingClients {
-        Ios = "ios",
-        Android = "android",
-        Intune = "intune",
-        Blackberry = "blackberry",
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateSiteDetailsBodyPolicyZoomPhoneOnMobileAllowSmsMmsClients {
+    request UpdateSiteBodyPolicyZoomPhoneOnMobileAllowCallingClients {
         Ios = "ios",
         Android = "android",
         Intune = "intune",
@@ -3296,6 +4795,7 @@ pub struct UpdateSiteDetailsBodyPolicyZoomPhoneOnPwa {
 pub struct UpdateSiteDetailsBodyShortExtension {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub length: Option<i64>,
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ranges: Option<Vec<UpdateSiteDetailsBodyShortExtensionRanges>>,
 }
@@ -3308,12 +4808,6 @@ pub struct UpdateSiteDetailsBodyShortExtensionRanges {
     pub range_to: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteDetailsBodySipZone {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-}
-
 /// Update phone site details
 ///
 /// `PATCH /phone/sites/{siteId}`
@@ -3323,8 +4817,9 @@ pub struct UpdateSiteDetailsBodySipZone {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Sites/PATCH/phone/sites/{siteId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateSiteDetails {
+    /// Zoom's name: `siteId`.
     #[serde(rename = "siteId")]
     pub site_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3332,7 +4827,7 @@ pub struct UpdateSiteDetails {
 }
 
 impl UpdateSiteDetails {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(site_id: impl Into<String>) -> Self {
         Self {
             site_id: site_id.into(),
@@ -3356,16 +4851,18 @@ impl crate::typed::Endpoint for UpdateSiteDetails {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Sites/DELETE/phone/sites/{siteId}/outbound_caller_id/customized_numbers>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteSiteOutboundCallerNumbers {
+    /// Zoom's name: `siteId`.
     #[serde(rename = "siteId")]
     pub site_id: String,
+    /// At most 30 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customize_ids: Option<Vec<String>>,
 }
 
 impl DeleteSiteOutboundCallerNumbers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(site_id: impl Into<String>) -> Self {
         Self {
             site_id: site_id.into(),
@@ -3380,17 +4877,53 @@ impl crate::typed::Endpoint for DeleteSiteOutboundCallerNumbers {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListSiteCustomizeOutboundCallerNumbersResponse {
-    pub customize_numbers:
-        Option<Vec<ListSiteCustomizeOutboundCallerNumbersResponseCustomizeNumbers>>,
+    pub customize_numbers: Option<Vec<ListSiteCustomizeOutboundCallerResponseCustomizeNumbers>>,
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListSiteCustomizeOutboundCallerNumbersResponseCustomizeNumbers {
+impl<'de> serde::Deserialize<'de> for ListSiteCustomizeOutboundCallerNumbersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListSiteCustomizeOutboundCallerNumbersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListSiteCustomizeOutboundCallerNumbersResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "customize_numbers" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListSiteCustomizeOutboundCallerNumbersResponse {
+                    customize_numbers: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ListSiteCustomizeOutboundCallerResponseCustomizeNumbers {
     pub customize_id: Option<String>,
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -3401,17 +4934,70 @@ pub struct ListSiteCustomizeOutboundCallerNumbersResponseCustomizeNumbers {
     pub outgoing: Option<bool>,
     pub phone_number: Option<String>,
     pub phone_number_id: Option<String>,
-    pub site: Option<ListSiteCustomizeOutboundCallerNumbersResponseCustomizeNumbersSite>,
+    pub site: Option<CreatePhoneSiteResponse>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListSiteCustomizeOutboundCallerNumbersResponseCustomizeNumbersSite {
-    pub id: Option<String>,
-    pub name: Option<String>,
+impl<'de> serde::Deserialize<'de> for ListSiteCustomizeOutboundCallerResponseCustomizeNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListSiteCustomizeOutboundCallerResponseCustomizeNumbers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListSiteCustomizeOutboundCallerResponseCustomizeNumbers, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "customize_id" => v0 = map.next_value()?,
+                        "display_name" => v1 = map.next_value()?,
+                        "extension_id" => v2 = map.next_value()?,
+                        "extension_name" => v3 = map.next_value()?,
+                        "extension_number" => v4 = map.next_value()?,
+                        "extension_type" => v5 = map.next_value()?,
+                        "incoming" => v6 = map.next_value()?,
+                        "outgoing" => v7 = map.next_value()?,
+                        "phone_number" => v8 = map.next_value()?,
+                        "phone_number_id" => v9 = map.next_value()?,
+                        "site" => v10 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListSiteCustomizeOutboundCallerResponseCustomizeNumbers {
+                    customize_id: v0,
+                    display_name: v1,
+                    extension_id: v2,
+                    extension_name: v3,
+                    extension_number: v4,
+                    extension_type: v5,
+                    incoming: v6,
+                    outgoing: v7,
+                    phone_number: v8,
+                    phone_number_id: v9,
+                    site: v10,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    ListSiteCustomizeOutboundCallerNumbersExtensionType {
+    request ListSiteCustomizeOutboundCallerNumbersExtensionType {
         AutoReceptionist = "autoReceptionist",
         CallQueue = "callQueue",
         SharedLineGroup = "sharedLineGroup",
@@ -3428,18 +5014,21 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Sites/GET/phone/sites/{siteId}/outbound_caller_id/customized_numbers>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ListSiteCustomizeOutboundCallerNumbers {
+    /// Zoom's name: `siteId`.
     #[serde(rename = "siteId")]
     pub site_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub selected: Option<bool>,
+    /// Zoom's name: `site_id`.
     #[serde(rename = "site_id", skip_serializing_if = "Option::is_none")]
     pub site_id_2: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_type: Option<ListSiteCustomizeOutboundCallerNumbersExtensionType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3447,7 +5036,7 @@ pub struct ListSiteCustomizeOutboundCallerNumbers {
 }
 
 impl ListSiteCustomizeOutboundCallerNumbers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(site_id: impl Into<String>) -> Self {
         Self {
             site_id: site_id.into(),
@@ -3484,8 +5073,9 @@ pub type AddSiteOutboundCallerNumbersResponse = serde_json::Value;
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Sites/POST/phone/sites/{siteId}/outbound_caller_id/customized_numbers>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddSiteOutboundCallerNumbers {
+    /// Zoom's name: `siteId`.
     #[serde(rename = "siteId")]
     pub site_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3493,7 +5083,7 @@ pub struct AddSiteOutboundCallerNumbers {
 }
 
 impl AddSiteOutboundCallerNumbers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(site_id: impl Into<String>) -> Self {
         Self {
             site_id: site_id.into(),
@@ -3509,7 +5099,7 @@ impl crate::typed::Endpoint for AddSiteOutboundCallerNumbers {
 }
 
 crate::typed::string_enum! {
-    DeleteSiteSettingSettingType {
+    request DeleteSiteSettingSettingType {
         HolidayHours = "holiday_hours",
         Security = "security",
     }
@@ -3526,8 +5116,10 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Sites/DELETE/phone/sites/{siteId}/settings/{settingType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteSiteSetting {
+    /// Zoom's name: `siteId`.
     #[serde(rename = "siteId")]
     pub site_id: String,
+    /// Zoom's name: `settingType`.
     #[serde(rename = "settingType")]
     pub setting_type: DeleteSiteSettingSettingType,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3537,7 +5129,7 @@ pub struct DeleteSiteSetting {
 }
 
 impl DeleteSiteSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(site_id: impl Into<String>, setting_type: DeleteSiteSettingSettingType) -> Self {
         Self {
             site_id: site_id.into(),
@@ -3554,10 +5146,10 @@ impl crate::typed::Endpoint for DeleteSiteSetting {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetSiteSettingForTypeResponse {
     pub audio_prompt: Option<GetSiteSettingForTypeResponseAudioPrompt>,
-    pub billing_account: Option<GetSiteSettingForTypeResponseBillingAccount>,
+    pub billing_account: Option<CreatePhoneSiteResponse>,
     pub business_hours: Option<GetSiteSettingForTypeResponseBusinessHours>,
     pub closed_hours: Option<GetSiteSettingForTypeResponseClosedHours>,
     pub desk_phone: Option<GetSiteSettingForTypeResponseDeskPhone>,
@@ -3568,249 +5160,304 @@ pub struct GetSiteSettingForTypeResponse {
     pub security: Option<GetSiteSettingForTypeResponseSecurity>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetSiteSettingForTypeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSiteSettingForTypeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSiteSettingForTypeResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_prompt" => v0 = map.next_value()?,
+                        "billing_account" => v1 = map.next_value()?,
+                        "business_hours" => v2 = map.next_value()?,
+                        "closed_hours" => v3 = map.next_value()?,
+                        "desk_phone" => v4 = map.next_value()?,
+                        "dial_by_name" => v5 = map.next_value()?,
+                        "holiday_hours" => v6 = map.next_value()?,
+                        "location_based_routing" => v7 = map.next_value()?,
+                        "outbound_caller_id" => v8 = map.next_value()?,
+                        "security" => v9 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSiteSettingForTypeResponse {
+                    audio_prompt: v0,
+                    billing_account: v1,
+                    business_hours: v2,
+                    closed_hours: v3,
+                    desk_phone: v4,
+                    dial_by_name: v5,
+                    holiday_hours: v6,
+                    location_based_routing: v7,
+                    outbound_caller_id: v8,
+                    security: v9,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetSiteSettingForTypeResponseAudioPrompt {
-    pub audio_while_connecting:
-        Option<GetSiteSettingForTypeResponseAudioPromptAudioWhileConnecting>,
+    pub audio_while_connecting: Option<GetSiteSettingForResponseAudioPromptAudioWhileConnecting>,
     pub greeting_leave_voicemail_instruction:
-        Option<GetSiteSettingForTypeResponseAudioPromptGreetingLeaveVoicemailInstruction>,
-    pub greeting_menu_connect_to_operator_leave_or_check_voicemail: Option<
-        GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemail,
-    >,
-    pub greeting_menu_connect_to_operator_or_leave_voicemail: Option<
-        GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemail,
-    >,
+        Option<GetResponseAudioPromptGreetingLeaveVoicemailInstruction>,
+    pub greeting_menu_connect_to_operator_leave_or_check_voicemail:
+        Option<GetResponseAudioPromptGreetingLeaveVoicemailInstruction>,
+    pub greeting_menu_connect_to_operator_or_leave_voicemail:
+        Option<GetResponseAudioPromptGreetingLeaveVoicemailInstruction>,
     pub greeting_menu_leave_or_check_voicemail:
-        Option<GetSiteSettingForTypeResponseAudioPromptGreetingMenuLeaveOrCheckVoicemail>,
-    pub hold_music: Option<GetSiteSettingForTypeResponseAudioPromptHoldMusic>,
+        Option<GetResponseAudioPromptGreetingLeaveVoicemailInstruction>,
+    pub hold_music: Option<GetSiteSettingForResponseAudioPromptAudioWhileConnecting>,
     pub language: Option<String>,
     pub leave_voicemail_introduction:
-        Option<GetSiteSettingForTypeResponseAudioPromptLeaveVoicemailIntroduction>,
-    pub message_greeting: Option<GetSiteSettingForTypeResponseAudioPromptMessageGreeting>,
+        Option<GetResponseAudioPromptGreetingLeaveVoicemailInstruction>,
+    pub message_greeting: Option<GetResponseAudioPromptGreetingLeaveVoicemailInstruction>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptAudioWhileConnecting {
+impl<'de> serde::Deserialize<'de> for GetSiteSettingForTypeResponseAudioPrompt {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSiteSettingForTypeResponseAudioPrompt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSiteSettingForTypeResponseAudioPrompt, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_while_connecting" => v0 = map.next_value()?,
+                        "greeting_leave_voicemail_instruction" => v1 = map.next_value()?,
+                        "greeting_menu_connect_to_operator_leave_or_check_voicemail" => {
+                            v2 = map.next_value()?
+                        }
+                        "greeting_menu_connect_to_operator_or_leave_voicemail" => {
+                            v3 = map.next_value()?
+                        }
+                        "greeting_menu_leave_or_check_voicemail" => v4 = map.next_value()?,
+                        "hold_music" => v5 = map.next_value()?,
+                        "language" => v6 = map.next_value()?,
+                        "leave_voicemail_introduction" => v7 = map.next_value()?,
+                        "message_greeting" => v8 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSiteSettingForTypeResponseAudioPrompt {
+                    audio_while_connecting: v0,
+                    greeting_leave_voicemail_instruction: v1,
+                    greeting_menu_connect_to_operator_leave_or_check_voicemail: v2,
+                    greeting_menu_connect_to_operator_or_leave_voicemail: v3,
+                    greeting_menu_leave_or_check_voicemail: v4,
+                    hold_music: v5,
+                    language: v6,
+                    leave_voicemail_introduction: v7,
+                    message_greeting: v8,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetSiteSettingForResponseAudioPromptAudioWhileConnecting {
     pub audio_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptGreetingLeaveVoicemailInstruction {
-    pub business_hours: Option<
-        GetSiteSettingForTypeResponseAudioPromptGreetingLeaveVoicemailInstructionBusinessHours,
-    >,
-    pub closed_hours: Option<
-        GetSiteSettingForTypeResponseAudioPromptGreetingLeaveVoicemailInstructionClosedHours,
-    >,
-    pub holiday_hours: Option<
-        GetSiteSettingForTypeResponseAudioPromptGreetingLeaveVoicemailInstructionHolidayHours,
-    >,
+impl<'de> serde::Deserialize<'de> for GetSiteSettingForResponseAudioPromptAudioWhileConnecting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSiteSettingForResponseAudioPromptAudioWhileConnecting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSiteSettingForResponseAudioPromptAudioWhileConnecting, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSiteSettingForResponseAudioPromptAudioWhileConnecting {
+                    audio_id: v0,
+                    name: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptGreetingLeaveVoicemailInstructionBusinessHours {
-    pub audio_id: Option<String>,
-    pub name: Option<String>,
+#[derive(Debug, Clone)]
+pub struct GetResponseAudioPromptGreetingLeaveVoicemailInstruction {
+    pub business_hours: Option<GetSiteSettingForResponseAudioPromptAudioWhileConnecting>,
+    pub closed_hours: Option<GetSiteSettingForResponseAudioPromptAudioWhileConnecting>,
+    pub holiday_hours: Option<GetSiteSettingForResponseAudioPromptAudioWhileConnecting>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptGreetingLeaveVoicemailInstructionClosedHours {
-    pub audio_id: Option<String>,
-    pub name: Option<String>,
+impl<'de> serde::Deserialize<'de> for GetResponseAudioPromptGreetingLeaveVoicemailInstruction {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseAudioPromptGreetingLeaveVoicemailInstruction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseAudioPromptGreetingLeaveVoicemailInstruction, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "business_hours" => v0 = map.next_value()?,
+                        "closed_hours" => v1 = map.next_value()?,
+                        "holiday_hours" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseAudioPromptGreetingLeaveVoicemailInstruction {
+                    business_hours: v0,
+                    closed_hours: v1,
+                    holiday_hours: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptGreetingLeaveVoicemailInstructionHolidayHours {
-    pub audio_id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemail {
-    pub business_hours: Option<GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemailBusinessHours>,
-    pub closed_hours: Option<GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemailClosedHours>,
-    pub holiday_hours: Option<GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemailHolidayHours>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemailBusinessHours
-{
-    pub audio_id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemailClosedHours
-{
-    pub audio_id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemailHolidayHours
-{
-    pub audio_id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemail {
-    pub business_hours: Option<GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemailBusinessHours>,
-    pub closed_hours: Option<GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemailClosedHours>,
-    pub holiday_hours: Option<GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemailHolidayHours>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemailBusinessHours
-{
-    pub audio_id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemailClosedHours
-{
-    pub audio_id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemailHolidayHours
-{
-    pub audio_id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptGreetingMenuLeaveOrCheckVoicemail {
-    pub business_hours: Option<
-        GetSiteSettingForTypeResponseAudioPromptGreetingMenuLeaveOrCheckVoicemailBusinessHours,
-    >,
-    pub closed_hours: Option<
-        GetSiteSettingForTypeResponseAudioPromptGreetingMenuLeaveOrCheckVoicemailClosedHours,
-    >,
-    pub holiday_hours: Option<
-        GetSiteSettingForTypeResponseAudioPromptGreetingMenuLeaveOrCheckVoicemailHolidayHours,
-    >,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptGreetingMenuLeaveOrCheckVoicemailBusinessHours {
-    pub audio_id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptGreetingMenuLeaveOrCheckVoicemailClosedHours {
-    pub audio_id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptGreetingMenuLeaveOrCheckVoicemailHolidayHours {
-    pub audio_id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptHoldMusic {
-    pub audio_id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptLeaveVoicemailIntroduction {
-    pub business_hours:
-        Option<GetSiteSettingForTypeResponseAudioPromptLeaveVoicemailIntroductionBusinessHours>,
-    pub closed_hours:
-        Option<GetSiteSettingForTypeResponseAudioPromptLeaveVoicemailIntroductionClosedHours>,
-    pub holiday_hours:
-        Option<GetSiteSettingForTypeResponseAudioPromptLeaveVoicemailIntroductionHolidayHours>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptLeaveVoicemailIntroductionBusinessHours {
-    pub audio_id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptLeaveVoicemailIntroductionClosedHours {
-    pub audio_id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptLeaveVoicemailIntroductionHolidayHours {
-    pub audio_id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptMessageGreeting {
-    pub business_hours:
-        Option<GetSiteSettingForTypeResponseAudioPromptMessageGreetingBusinessHours>,
-    pub closed_hours: Option<GetSiteSettingForTypeResponseAudioPromptMessageGreetingClosedHours>,
-    pub holiday_hours: Option<GetSiteSettingForTypeResponseAudioPromptMessageGreetingHolidayHours>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptMessageGreetingBusinessHours {
-    pub audio_id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptMessageGreetingClosedHours {
-    pub audio_id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseAudioPromptMessageGreetingHolidayHours {
-    pub audio_id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseBillingAccount {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetSiteSettingForTypeResponseBusinessHours {
-    pub custom_hour_type: Option<GetSiteSettingForTypeResponseBusinessHoursCustomHourType>,
+    pub custom_hour_type: Option<GetAResponseAutoDeleteDataAfterRetentionDurationDeleteType>,
     pub custom_hours: Option<Vec<GetSiteSettingForTypeResponseBusinessHoursCustomHours>>,
     pub overflow: Option<GetSiteSettingForTypeResponseBusinessHoursOverflow>,
 }
 
-crate::typed::int_enum! {
-    GetSiteSettingForTypeResponseBusinessHoursCustomHourType {
-        V1 = 1,
-        V2 = 2,
+impl<'de> serde::Deserialize<'de> for GetSiteSettingForTypeResponseBusinessHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSiteSettingForTypeResponseBusinessHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSiteSettingForTypeResponseBusinessHours, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "custom_hour_type" => v0 = map.next_value()?,
+                        "custom_hours" => v1 = map.next_value()?,
+                        "overflow" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSiteSettingForTypeResponseBusinessHours {
+                    custom_hour_type: v0,
+                    custom_hours: v1,
+                    overflow: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetSiteSettingForTypeResponseBusinessHoursCustomHours {
     pub from: Option<String>,
     pub to: Option<String>,
-    pub r#type: Option<GetSiteSettingForTypeResponseBusinessHoursCustomHoursType>,
-    pub weekday: Option<GetSiteSettingForTypeResponseBusinessHoursCustomHoursWeekday>,
+    pub r#type: Option<GetASiteResponseDefaultEmergencyAddressLevel>,
+    pub weekday: Option<GetSiteSettingForResponseBusinessHoursCustomHoursWeekday>,
 }
 
-crate::typed::int_enum! {
-    GetSiteSettingForTypeResponseBusinessHoursCustomHoursType {
-        V0 = 0,
-        V1 = 1,
-        V2 = 2,
+impl<'de> serde::Deserialize<'de> for GetSiteSettingForTypeResponseBusinessHoursCustomHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSiteSettingForTypeResponseBusinessHoursCustomHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSiteSettingForTypeResponseBusinessHoursCustomHours, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = map.next_value()?,
+                        "to" => v1 = map.next_value()?,
+                        "type" => v2 = map.next_value()?,
+                        "weekday" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSiteSettingForTypeResponseBusinessHoursCustomHours {
+                    from: v0,
+                    to: v1,
+                    r#type: v2,
+                    weekday: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::int_enum! {
-    GetSiteSettingForTypeResponseBusinessHoursCustomHoursWeekday {
+    response GetSiteSettingForResponseBusinessHoursCustomHoursWeekday {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -3821,24 +5468,95 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetSiteSettingForTypeResponseBusinessHoursOverflow {
     pub allow_caller_to_check_voicemail: Option<bool>,
     pub allow_caller_to_reach_operator: Option<bool>,
     pub operator: Option<GetSiteSettingForTypeResponseBusinessHoursOverflowOperator>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetSiteSettingForTypeResponseBusinessHoursOverflow {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSiteSettingForTypeResponseBusinessHoursOverflow;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSiteSettingForTypeResponseBusinessHoursOverflow, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_caller_to_check_voicemail" => v0 = map.next_value()?,
+                        "allow_caller_to_reach_operator" => v1 = map.next_value()?,
+                        "operator" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSiteSettingForTypeResponseBusinessHoursOverflow {
+                    allow_caller_to_check_voicemail: v0,
+                    allow_caller_to_reach_operator: v1,
+                    operator: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetSiteSettingForTypeResponseBusinessHoursOverflowOperator {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type:
-        Option<GetSiteSettingForTypeResponseBusinessHoursOverflowOperatorExtensionType>,
+    pub extension_type: Option<GetSiteResponseBusinessHoursOverflowOperatorExtensionType>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetSiteSettingForTypeResponseBusinessHoursOverflowOperator {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSiteSettingForTypeResponseBusinessHoursOverflowOperator;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSiteSettingForTypeResponseBusinessHoursOverflowOperator, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "extension_id" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "extension_type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSiteSettingForTypeResponseBusinessHoursOverflowOperator {
+                    display_name: v0,
+                    extension_id: v1,
+                    extension_number: v2,
+                    extension_type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetSiteSettingForTypeResponseBusinessHoursOverflowOperatorExtensionType {
+    response GetSiteResponseBusinessHoursOverflowOperatorExtensionType {
         User = "user",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
@@ -3849,67 +5567,160 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetSiteSettingForTypeResponseClosedHours {
-    pub overflow: Option<GetSiteSettingForTypeResponseClosedHoursOverflow>,
+    pub overflow: Option<GetSiteSettingForTypeResponseBusinessHoursOverflow>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseClosedHoursOverflow {
-    pub allow_caller_to_check_voicemail: Option<bool>,
-    pub allow_caller_to_reach_operator: Option<bool>,
-    pub operator: Option<GetSiteSettingForTypeResponseClosedHoursOverflowOperator>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseClosedHoursOverflowOperator {
-    pub display_name: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type:
-        Option<GetSiteSettingForTypeResponseClosedHoursOverflowOperatorExtensionType>,
-}
-
-crate::typed::string_enum! {
-    GetSiteSettingForTypeResponseClosedHoursOverflowOperatorExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        SharedLineGroup = "sharedLineGroup",
+impl<'de> serde::Deserialize<'de> for GetSiteSettingForTypeResponseClosedHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSiteSettingForTypeResponseClosedHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSiteSettingForTypeResponseClosedHours, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "overflow" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSiteSettingForTypeResponseClosedHours { overflow: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetSiteSettingForTypeResponseDeskPhone {
     pub general_setting: Option<GetSiteSettingForTypeResponseDeskPhoneGeneralSetting>,
     pub hot_desking_session_timeout:
-        Option<GetSiteSettingForTypeResponseDeskPhoneHotDeskingSessionTimeout>,
+        Option<GetSiteSettingForResponseDeskPhoneHotDeskingSessionTimeout>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetSiteSettingForTypeResponseDeskPhone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSiteSettingForTypeResponseDeskPhone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSiteSettingForTypeResponseDeskPhone, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "general_setting" => v0 = map.next_value()?,
+                        "hot_desking_session_timeout" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSiteSettingForTypeResponseDeskPhone {
+                    general_setting: v0,
+                    hot_desking_session_timeout: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetSiteSettingForTypeResponseDeskPhoneGeneralSetting {
-    pub setting_type: Option<GetSiteSettingForTypeResponseDeskPhoneGeneralSettingSettingType>,
+    pub setting_type: Option<GetSiteSettingResponseDeskPhoneGeneralSettingSettingType>,
     pub web_interface: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetSiteSettingForTypeResponseDeskPhoneGeneralSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSiteSettingForTypeResponseDeskPhoneGeneralSetting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSiteSettingForTypeResponseDeskPhoneGeneralSetting, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "setting_type" => v0 = map.next_value()?,
+                        "web_interface" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSiteSettingForTypeResponseDeskPhoneGeneralSetting {
+                    setting_type: v0,
+                    web_interface: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetSiteSettingForTypeResponseDeskPhoneGeneralSettingSettingType {
+    response GetSiteSettingResponseDeskPhoneGeneralSettingSettingType {
         AccountSetting = "account_setting",
         CustomSetting = "custom_setting",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseDeskPhoneHotDeskingSessionTimeout {
-    pub number: GetSiteSettingForTypeResponseDeskPhoneHotDeskingSessionTimeoutNumber,
-    pub unit: Option<GetSiteSettingForTypeResponseDeskPhoneHotDeskingSessionTimeoutUnit>,
+#[derive(Debug, Clone)]
+pub struct GetSiteSettingForResponseDeskPhoneHotDeskingSessionTimeout {
+    pub number: GetSiteResponseDeskPhoneHotDeskingSessionTimeoutNumber,
+    pub unit: Option<GetSiteResponseDeskPhoneHotDeskingSessionTimeoutUnit>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetSiteSettingForResponseDeskPhoneHotDeskingSessionTimeout {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSiteSettingForResponseDeskPhoneHotDeskingSessionTimeout;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSiteSettingForResponseDeskPhoneHotDeskingSessionTimeout, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "number" => v0 = Some(map.next_value()?),
+                        "unit" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSiteSettingForResponseDeskPhoneHotDeskingSessionTimeout {
+                    number: crate::typed::required(v0, "number")?,
+                    unit: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    GetSiteSettingForTypeResponseDeskPhoneHotDeskingSessionTimeoutNumber {
+    response GetSiteResponseDeskPhoneHotDeskingSessionTimeoutNumber {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -3939,76 +5750,186 @@ crate::typed::int_enum! {
 }
 
 crate::typed::string_enum! {
-    GetSiteSettingForTypeResponseDeskPhoneHotDeskingSessionTimeoutUnit {
+    response GetSiteResponseDeskPhoneHotDeskingSessionTimeoutUnit {
         Minutes = "minutes",
         Hours = "hours",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetSiteSettingForTypeResponseDialByName {
     pub inherit: Option<bool>,
     pub rule: Option<GetSiteSettingForTypeResponseDialByNameRule>,
     pub status: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetSiteSettingForTypeResponseDialByName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSiteSettingForTypeResponseDialByName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSiteSettingForTypeResponseDialByName, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "inherit" => v0 = map.next_value()?,
+                        "rule" => v1 = map.next_value()?,
+                        "status" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSiteSettingForTypeResponseDialByName {
+                    inherit: v0,
+                    rule: v1,
+                    status: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetSiteSettingForTypeResponseDialByNameRule {
+    response GetSiteSettingForTypeResponseDialByNameRule {
         FirstName = "first_name",
         LastName = "last_name",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetSiteSettingForTypeResponseHolidayHours {
     pub holidays: Option<Vec<GetSiteSettingForTypeResponseHolidayHoursHolidays>>,
-    pub overflow: Option<GetSiteSettingForTypeResponseHolidayHoursOverflow>,
+    pub overflow: Option<GetSiteSettingForTypeResponseBusinessHoursOverflow>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseHolidayHoursHolidays {
-    pub from: Option<String>,
-    pub holiday_id: Option<String>,
-    pub name: Option<String>,
-    pub to: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseHolidayHoursOverflow {
-    pub allow_caller_to_check_voicemail: Option<bool>,
-    pub allow_caller_to_reach_operator: Option<bool>,
-    pub operator: Option<GetSiteSettingForTypeResponseHolidayHoursOverflowOperator>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSiteSettingForTypeResponseHolidayHoursOverflowOperator {
-    pub display_name: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type:
-        Option<GetSiteSettingForTypeResponseHolidayHoursOverflowOperatorExtensionType>,
-}
-
-crate::typed::string_enum! {
-    GetSiteSettingForTypeResponseHolidayHoursOverflowOperatorExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-        SharedLineGroup = "sharedLineGroup",
+impl<'de> serde::Deserialize<'de> for GetSiteSettingForTypeResponseHolidayHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSiteSettingForTypeResponseHolidayHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSiteSettingForTypeResponseHolidayHours, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "holidays" => v0 = map.next_value()?,
+                        "overflow" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSiteSettingForTypeResponseHolidayHours {
+                    holidays: v0,
+                    overflow: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
+pub struct GetSiteSettingForTypeResponseHolidayHoursHolidays {
+    /// Format: `date-time`.
+    pub from: Option<String>,
+    pub holiday_id: Option<String>,
+    pub name: Option<String>,
+    /// Format: `date-time`.
+    pub to: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetSiteSettingForTypeResponseHolidayHoursHolidays {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSiteSettingForTypeResponseHolidayHoursHolidays;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSiteSettingForTypeResponseHolidayHoursHolidays, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = map.next_value()?,
+                        "holiday_id" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        "to" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSiteSettingForTypeResponseHolidayHoursHolidays {
+                    from: v0,
+                    holiday_id: v1,
+                    name: v2,
+                    to: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetSiteSettingForTypeResponseLocationBasedRouting {
     pub enable: Option<bool>,
     pub enable_media_off_load_pstn_calls: Option<bool>,
     pub place_receive_pstn_calls: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetSiteSettingForTypeResponseLocationBasedRouting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSiteSettingForTypeResponseLocationBasedRouting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSiteSettingForTypeResponseLocationBasedRouting, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "enable_media_off_load_pstn_calls" => v1 = map.next_value()?,
+                        "place_receive_pstn_calls" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSiteSettingForTypeResponseLocationBasedRouting {
+                    enable: v0,
+                    enable_media_off_load_pstn_calls: v1,
+                    place_receive_pstn_calls: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetSiteSettingForTypeResponseOutboundCallerId {
     pub auto_receptionists_numbers: Option<bool>,
     pub call_queue_numbers: Option<bool>,
@@ -4016,13 +5937,76 @@ pub struct GetSiteSettingForTypeResponseOutboundCallerId {
     pub show_outbound_caller_id_for_internal_call: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetSiteSettingForTypeResponseOutboundCallerId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSiteSettingForTypeResponseOutboundCallerId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSiteSettingForTypeResponseOutboundCallerId, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "auto_receptionists_numbers" => v0 = map.next_value()?,
+                        "call_queue_numbers" => v1 = map.next_value()?,
+                        "share_line_group_numbers" => v2 = map.next_value()?,
+                        "show_outbound_caller_id_for_internal_call" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSiteSettingForTypeResponseOutboundCallerId {
+                    auto_receptionists_numbers: v0,
+                    call_queue_numbers: v1,
+                    share_line_group_numbers: v2,
+                    show_outbound_caller_id_for_internal_call: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetSiteSettingForTypeResponseSecurity {
     pub device_types: Option<Vec<String>>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetSiteSettingForTypeResponseSecurity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSiteSettingForTypeResponseSecurity;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSiteSettingForTypeResponseSecurity, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "device_types" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSiteSettingForTypeResponseSecurity { device_types: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetSiteSettingForTypeSettingType {
+    request GetSiteSettingForTypeSettingType {
         LocalBasedRouting = "local_based_routing",
         BusinessHours = "business_hours",
         ClosedHours = "closed_hours",
@@ -4047,14 +6031,16 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Sites/GET/phone/sites/{siteId}/settings/{settingType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct GetSiteSettingForType {
+    /// Zoom's name: `siteId`.
     #[serde(rename = "siteId")]
     pub site_id: String,
+    /// Zoom's name: `settingType`.
     #[serde(rename = "settingType")]
     pub setting_type: GetSiteSettingForTypeSettingType,
 }
 
 impl GetSiteSettingForType {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(site_id: impl Into<String>, setting_type: GetSiteSettingForTypeSettingType) -> Self {
         Self {
             site_id: site_id.into(),
@@ -4074,7 +6060,7 @@ pub struct UpdateSiteSettingBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_prompt: Option<UpdateSiteSettingBodyAudioPrompt>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub billing_account: Option<UpdateSiteSettingBodyBillingAccount>,
+    pub billing_account: Option<CreatePhoneSiteBodySipZone>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_hours: Option<UpdateSiteSettingBodyBusinessHours>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4096,251 +6082,49 @@ pub struct UpdateSiteSettingBody {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyAudioPrompt {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_while_connecting: Option<UpdateSiteSettingBodyAudioPromptAudioWhileConnecting>,
+    pub audio_while_connecting: Option<UpdateSiteDetailsBodyPlayAMessageThenDisconnect>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub greeting_leave_voicemail_instruction:
-        Option<UpdateSiteSettingBodyAudioPromptGreetingLeaveVoicemailInstruction>,
+        Option<UpdateSiteBodyAudioPromptGreetingLeaveVoicemailInstruction>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub greeting_menu_connect_to_operator_leave_or_check_voicemail:
-        Option<UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemail>,
+        Option<UpdateSiteBodyAudioPromptGreetingLeaveVoicemailInstruction>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub greeting_menu_connect_to_operator_or_leave_voicemail:
-        Option<UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemail>,
+        Option<UpdateSiteBodyAudioPromptGreetingLeaveVoicemailInstruction>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub greeting_menu_leave_or_check_voicemail:
-        Option<UpdateSiteSettingBodyAudioPromptGreetingMenuLeaveOrCheckVoicemail>,
+        Option<UpdateSiteBodyAudioPromptGreetingLeaveVoicemailInstruction>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hold_music: Option<UpdateSiteSettingBodyAudioPromptHoldMusic>,
+    pub hold_music: Option<UpdateSiteDetailsBodyPlayAMessageThenDisconnect>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub leave_voicemail_introduction:
-        Option<UpdateSiteSettingBodyAudioPromptLeaveVoicemailIntroduction>,
+        Option<UpdateSiteBodyAudioPromptGreetingLeaveVoicemailInstruction>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message_greeting: Option<UpdateSiteSettingBodyAudioPromptMessageGreeting>,
+    pub message_greeting: Option<UpdateSiteBodyAudioPromptGreetingLeaveVoicemailInstruction>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptAudioWhileConnecting {
+pub struct UpdateSiteBodyAudioPromptGreetingLeaveVoicemailInstruction {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptGreetingLeaveVoicemailInstruction {
+    pub business_hours: Option<UpdateSiteDetailsBodyPlayAMessageThenDisconnect>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_hours:
-        Option<UpdateSiteSettingBodyAudioPromptGreetingLeaveVoicemailInstructionBusinessHours>,
+    pub closed_hours: Option<UpdateSiteDetailsBodyPlayAMessageThenDisconnect>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub closed_hours:
-        Option<UpdateSiteSettingBodyAudioPromptGreetingLeaveVoicemailInstructionClosedHours>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub holiday_hours:
-        Option<UpdateSiteSettingBodyAudioPromptGreetingLeaveVoicemailInstructionHolidayHours>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptGreetingLeaveVoicemailInstructionBusinessHours {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptGreetingLeaveVoicemailInstructionClosedHours {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptGreetingLeaveVoicemailInstructionHolidayHours {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemail {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_hours: Option<UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemailBusinessHours>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub closed_hours: Option<UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemailClosedHours>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub holiday_hours: Option<UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemailHolidayHours>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemailBusinessHours
-{
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemailClosedHours
-{
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorLeaveOrCheckVoicemailHolidayHours
-{
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemail {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_hours: Option<
-        UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemailBusinessHours,
-    >,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub closed_hours: Option<
-        UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemailClosedHours,
-    >,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub holiday_hours: Option<
-        UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemailHolidayHours,
-    >,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemailBusinessHours
-{
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemailClosedHours
-{
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuConnectToOperatorOrLeaveVoicemailHolidayHours
-{
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuLeaveOrCheckVoicemail {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_hours:
-        Option<UpdateSiteSettingBodyAudioPromptGreetingMenuLeaveOrCheckVoicemailBusinessHours>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub closed_hours:
-        Option<UpdateSiteSettingBodyAudioPromptGreetingMenuLeaveOrCheckVoicemailClosedHours>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub holiday_hours:
-        Option<UpdateSiteSettingBodyAudioPromptGreetingMenuLeaveOrCheckVoicemailHolidayHours>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuLeaveOrCheckVoicemailBusinessHours {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuLeaveOrCheckVoicemailClosedHours {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptGreetingMenuLeaveOrCheckVoicemailHolidayHours {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptHoldMusic {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptLeaveVoicemailIntroduction {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_hours:
-        Option<UpdateSiteSettingBodyAudioPromptLeaveVoicemailIntroductionBusinessHours>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub closed_hours: Option<UpdateSiteSettingBodyAudioPromptLeaveVoicemailIntroductionClosedHours>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub holiday_hours:
-        Option<UpdateSiteSettingBodyAudioPromptLeaveVoicemailIntroductionHolidayHours>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptLeaveVoicemailIntroductionBusinessHours {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptLeaveVoicemailIntroductionClosedHours {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptLeaveVoicemailIntroductionHolidayHours {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptMessageGreeting {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_hours: Option<UpdateSiteSettingBodyAudioPromptMessageGreetingBusinessHours>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub closed_hours: Option<UpdateSiteSettingBodyAudioPromptMessageGreetingClosedHours>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub holiday_hours: Option<UpdateSiteSettingBodyAudioPromptMessageGreetingHolidayHours>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptMessageGreetingBusinessHours {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptMessageGreetingClosedHours {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyAudioPromptMessageGreetingHolidayHours {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyBillingAccount {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub holiday_hours: Option<UpdateSiteDetailsBodyPlayAMessageThenDisconnect>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyBusinessHours {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_hour_type: Option<UpdateSiteSettingBodyBusinessHoursCustomHourType>,
+    pub custom_hour_type: Option<UpdateBodyAutoDeleteDataAfterRetentionDurationDeleteType>,
+    /// At most 7 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_hours: Option<Vec<UpdateSiteSettingBodyBusinessHoursCustomHours>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub overflow: Option<UpdateSiteSettingBodyBusinessHoursOverflow>,
-}
-
-crate::typed::int_enum! {
-    UpdateSiteSettingBodyBusinessHoursCustomHourType {
-        V1 = 1,
-        V2 = 2,
-    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -4356,7 +6140,7 @@ pub struct UpdateSiteSettingBodyBusinessHoursCustomHours {
 }
 
 crate::typed::int_enum! {
-    UpdateSiteSettingBodyBusinessHoursCustomHoursType {
+    request UpdateSiteSettingBodyBusinessHoursCustomHoursType {
         V0 = 0,
         V1 = 1,
         V2 = 2,
@@ -4364,7 +6148,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    UpdateSiteSettingBodyBusinessHoursCustomHoursWeekday {
+    request UpdateSiteSettingBodyBusinessHoursCustomHoursWeekday {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -4394,23 +6178,7 @@ pub struct UpdateSiteSettingBodyBusinessHoursOverflowOperator {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyClosedHours {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub overflow: Option<UpdateSiteSettingBodyClosedHoursOverflow>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyClosedHoursOverflow {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allow_caller_to_check_voicemail: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allow_caller_to_reach_operator: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<UpdateSiteSettingBodyClosedHoursOverflowOperator>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyClosedHoursOverflowOperator {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub extension_id: Option<String>,
+    pub overflow: Option<UpdateSiteSettingBodyBusinessHoursOverflow>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -4421,13 +6189,20 @@ pub struct UpdateSiteSettingBodyDeskPhone {
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateSiteSettingBodyDeskPhoneHotDeskingSessionTimeout {
-    pub number: UpdateSiteSettingBodyDeskPhoneHotDeskingSessionTimeoutNumber,
+    pub number: UpdateSiteBodyDeskPhoneHotDeskingSessionTimeoutNumber,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<UpdateSiteSettingBodyDeskPhoneHotDeskingSessionTimeoutUnit>,
 }
 
+impl UpdateSiteSettingBodyDeskPhoneHotDeskingSessionTimeout {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(number: UpdateSiteBodyDeskPhoneHotDeskingSessionTimeoutNumber) -> Self {
+        Self { number, unit: None }
+    }
+}
+
 crate::typed::int_enum! {
-    UpdateSiteSettingBodyDeskPhoneHotDeskingSessionTimeoutNumber {
+    request UpdateSiteBodyDeskPhoneHotDeskingSessionTimeoutNumber {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -4457,7 +6232,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::string_enum! {
-    UpdateSiteSettingBodyDeskPhoneHotDeskingSessionTimeoutUnit {
+    request UpdateSiteSettingBodyDeskPhoneHotDeskingSessionTimeoutUnit {
         Minutes = "minutes",
         Hours = "hours",
     }
@@ -4474,7 +6249,7 @@ pub struct UpdateSiteSettingBodyDialByName {
 }
 
 crate::typed::string_enum! {
-    UpdateSiteSettingBodyDialByNameRule {
+    request UpdateSiteSettingBodyDialByNameRule {
         FirstName = "first_name",
         LastName = "last_name",
     }
@@ -4489,7 +6264,7 @@ pub struct UpdateSiteSettingBodyGeneralSetting {
 }
 
 crate::typed::string_enum! {
-    UpdateSiteSettingBodyGeneralSettingSettingType {
+    request UpdateSiteSettingBodyGeneralSettingSettingType {
         AccountSetting = "account_setting",
         CustomSetting = "custom_setting",
     }
@@ -4497,38 +6272,25 @@ crate::typed::string_enum! {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyHolidayHours {
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holidays: Option<Vec<UpdateSiteSettingBodyHolidayHoursHolidays>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub overflow: Option<UpdateSiteSettingBodyHolidayHoursOverflow>,
+    pub overflow: Option<UpdateSiteSettingBodyBusinessHoursOverflow>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateSiteSettingBodyHolidayHoursHolidays {
+    /// Format: `date-time`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holiday_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Format: `date-time`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyHolidayHoursOverflow {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allow_caller_to_check_voicemail: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allow_caller_to_reach_operator: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator: Option<UpdateSiteSettingBodyHolidayHoursOverflowOperator>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateSiteSettingBodyHolidayHoursOverflowOperator {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub extension_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -4554,7 +6316,7 @@ pub struct UpdateSiteSettingBodyOutboundCallerId {
 }
 
 crate::typed::string_enum! {
-    UpdateSiteSettingSettingType {
+    request UpdateSiteSettingSettingType {
         LocalBasedRouting = "local_based_routing",
         BusinessHours = "business_hours",
         ClosedHours = "closed_hours",
@@ -4578,8 +6340,10 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Sites/PATCH/phone/sites/{siteId}/settings/{settingType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateSiteSetting {
+    /// Zoom's name: `siteId`.
     #[serde(rename = "siteId")]
     pub site_id: String,
+    /// Zoom's name: `settingType`.
     #[serde(rename = "settingType")]
     pub setting_type: UpdateSiteSettingSettingType,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4587,7 +6351,7 @@ pub struct UpdateSiteSetting {
 }
 
 impl UpdateSiteSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(site_id: impl Into<String>, setting_type: UpdateSiteSettingSettingType) -> Self {
         Self {
             site_id: site_id.into(),
@@ -4613,31 +6377,44 @@ pub struct AddSiteSettingBody {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddSiteSettingBodyHolidays {
+    /// Format: `date-time`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Format: `date-time`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AddSiteSettingResponse {
-    pub holidays: Option<Vec<AddSiteSettingResponseHolidays>>,
+    pub holidays: Option<Vec<GetSiteSettingForTypeResponseHolidayHoursHolidays>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddSiteSettingResponseHolidays {
-    pub from: Option<String>,
-    pub holiday_id: Option<String>,
-    pub name: Option<String>,
-    pub to: Option<String>,
-}
-
-crate::typed::string_enum! {
-    AddSiteSettingSettingType {
-        HolidayHours = "holiday_hours",
-        Security = "security",
+impl<'de> serde::Deserialize<'de> for AddSiteSettingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddSiteSettingResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddSiteSettingResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "holidays" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddSiteSettingResponse { holidays: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -4652,17 +6429,19 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Sites/POST/phone/sites/{siteId}/settings/{settingType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AddSiteSetting {
+    /// Zoom's name: `siteId`.
     #[serde(rename = "siteId")]
     pub site_id: String,
+    /// Zoom's name: `settingType`.
     #[serde(rename = "settingType")]
-    pub setting_type: AddSiteSettingSettingType,
+    pub setting_type: DeleteSiteSettingSettingType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddSiteSettingBody>,
 }
 
 impl AddSiteSetting {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(site_id: impl Into<String>, setting_type: AddSiteSettingSettingType) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(site_id: impl Into<String>, setting_type: DeleteSiteSettingSettingType) -> Self {
         Self {
             site_id: site_id.into(),
             setting_type,

@@ -8,8 +8,9 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct PostSmsMessageBody {
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<PostSmsMessageBodyAttachments>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -17,7 +18,24 @@ pub struct PostSmsMessageBody {
     pub sender: PostSmsMessageBodySender,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
+    /// At most 10 items.
     pub to_members: Vec<PostSmsMessageBodyToMembers>,
+}
+
+impl PostSmsMessageBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        sender: PostSmsMessageBodySender,
+        to_members: Vec<PostSmsMessageBodyToMembers>,
+    ) -> Self {
+        Self {
+            attachments: None,
+            message: None,
+            sender,
+            session_id: None,
+            to_members,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -29,7 +47,7 @@ pub struct PostSmsMessageBodyAttachments {
 }
 
 crate::typed::string_enum! {
-    PostSmsMessageBodyAttachmentsType {
+    request PostSmsMessageBodyAttachmentsType {
         Png = "PNG",
         Jpeg = "JPEG",
         Jpg = "JPG",
@@ -38,7 +56,7 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct PostSmsMessageBodySender {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -47,16 +65,70 @@ pub struct PostSmsMessageBodySender {
     pub user_id: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+impl PostSmsMessageBodySender {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(phone_number: impl Into<String>) -> Self {
+        Self {
+            id: None,
+            phone_number: phone_number.into(),
+            user_id: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct PostSmsMessageBodyToMembers {
     pub phone_number: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl PostSmsMessageBodyToMembers {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(phone_number: impl Into<String>) -> Self {
+        Self {
+            phone_number: phone_number.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PostSmsMessageResponse {
     pub date_time: Option<String>,
     pub message_id: Option<String>,
     pub session_id: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for PostSmsMessageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PostSmsMessageResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PostSmsMessageResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "date_time" => v0 = map.next_value()?,
+                        "message_id" => v1 = map.next_value()?,
+                        "session_id" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PostSmsMessageResponse {
+                    date_time: v0,
+                    message_id: v1,
+                    session_id: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Post SMS message
@@ -68,16 +140,20 @@ pub struct PostSmsMessageResponse {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS/POST/phone/sms/messages>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct PostSmsMessage {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<PostSmsMessageBody>,
+    pub body: PostSmsMessageBody,
 }
 
 impl PostSmsMessage {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { body: None }
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(
+        sender: PostSmsMessageBodySender,
+        to_members: Vec<PostSmsMessageBodyToMembers>,
+    ) -> Self {
+        Self {
+            body: PostSmsMessageBody::new(sender, to_members),
+        }
     }
 }
 
@@ -87,46 +163,191 @@ impl crate::typed::Endpoint for PostSmsMessage {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSmsSessionResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
+    /// At most 100 items.
     pub sms_sessions: Option<Vec<AccountSmsSessionResponseSmsSessions>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for AccountSmsSessionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSmsSessionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSmsSessionResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "page_size" => v1 = map.next_value()?,
+                        "sms_sessions" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSmsSessionResponse {
+                    next_page_token: v0,
+                    page_size: v1,
+                    sms_sessions: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AccountSmsSessionResponseSmsSessions {
     pub last_access_time: Option<String>,
+    /// At most 10 items.
     pub participants: Option<Vec<AccountSmsSessionResponseSmsSessionsParticipants>>,
     pub session_id: Option<String>,
     pub session_type: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for AccountSmsSessionResponseSmsSessions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSmsSessionResponseSmsSessions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSmsSessionResponseSmsSessions, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "last_access_time" => v0 = map.next_value()?,
+                        "participants" => v1 = map.next_value()?,
+                        "session_id" => v2 = map.next_value()?,
+                        "session_type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSmsSessionResponseSmsSessions {
+                    last_access_time: v0,
+                    participants: v1,
+                    session_id: v2,
+                    session_type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AccountSmsSessionResponseSmsSessionsParticipants {
     pub display_name: Option<String>,
     pub extension_deleted_time: Option<String>,
-    pub extension_status: Option<AccountSmsSessionResponseSmsSessionsParticipantsExtensionStatus>,
+    pub extension_status: Option<AccountSmsResponseSmsSessionsParticipantsExtensionStatus>,
     pub is_session_owner: Option<bool>,
     pub owner: Option<AccountSmsSessionResponseSmsSessionsParticipantsOwner>,
     pub phone_number: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for AccountSmsSessionResponseSmsSessionsParticipants {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSmsSessionResponseSmsSessionsParticipants;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSmsSessionResponseSmsSessionsParticipants, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "extension_deleted_time" => v1 = map.next_value()?,
+                        "extension_status" => v2 = map.next_value()?,
+                        "is_session_owner" => v3 = map.next_value()?,
+                        "owner" => v4 = map.next_value()?,
+                        "phone_number" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSmsSessionResponseSmsSessionsParticipants {
+                    display_name: v0,
+                    extension_deleted_time: v1,
+                    extension_status: v2,
+                    is_session_owner: v3,
+                    owner: v4,
+                    phone_number: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    AccountSmsSessionResponseSmsSessionsParticipantsExtensionStatus {
+    response AccountSmsResponseSmsSessionsParticipantsExtensionStatus {
         Inactive = "inactive",
         Deleted = "deleted",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountSmsSessionResponseSmsSessionsParticipantsOwner {
     pub id: Option<String>,
     pub r#type: Option<AccountSmsSessionResponseSmsSessionsParticipantsOwnerType>,
 }
 
+impl<'de> serde::Deserialize<'de> for AccountSmsSessionResponseSmsSessionsParticipantsOwner {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountSmsSessionResponseSmsSessionsParticipantsOwner;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountSmsSessionResponseSmsSessionsParticipantsOwner, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "type" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountSmsSessionResponseSmsSessionsParticipantsOwner { id: v0, r#type: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    AccountSmsSessionResponseSmsSessionsParticipantsOwnerType {
+    response AccountSmsSessionResponseSmsSessionsParticipantsOwnerType {
         User = "user",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
@@ -136,7 +357,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    AccountSmsSessionSessionType {
+    request AccountSmsSessionSessionType {
         User = "user",
         CallQueue = "call_queue",
         AutoReceptionist = "auto_receptionist",
@@ -146,7 +367,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    AccountSmsSessionFilterType {
+    request AccountSmsSessionFilterType {
         SentMessageTime = "sent_message_time",
         ReceivedMessageTime = "received_message_time",
         LastMessageTime = "last_message_time",
@@ -166,12 +387,15 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS/GET/phone/sms/sessions>
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AccountSmsSession {
+    /// At most `100`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -183,7 +407,7 @@ pub struct AccountSmsSession {
 }
 
 impl AccountSmsSession {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             page_size: None,
@@ -203,15 +427,51 @@ impl crate::typed::Endpoint for AccountSmsSession {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct SmsSessionDetailsResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
+    /// At most 100 items.
     pub sms_histories: Option<Vec<SmsSessionDetailsResponseSmsHistories>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SmsSessionDetailsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsSessionDetailsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsSessionDetailsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "page_size" => v1 = map.next_value()?,
+                        "sms_histories" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsSessionDetailsResponse {
+                    next_page_token: v0,
+                    page_size: v1,
+                    sms_histories: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct SmsSessionDetailsResponseSmsHistories {
+    /// At most 10 items.
     pub attachments: Option<Vec<SmsSessionDetailsResponseSmsHistoriesAttachments>>,
     pub date_time: Option<String>,
     pub delivery_status: Option<SmsSessionDetailsResponseSmsHistoriesDeliveryStatus>,
@@ -220,10 +480,63 @@ pub struct SmsSessionDetailsResponseSmsHistories {
     pub message_id: Option<String>,
     pub message_type: Option<SmsSessionDetailsResponseSmsHistoriesMessageType>,
     pub sender: Option<SmsSessionDetailsResponseSmsHistoriesSender>,
-    pub to_members: Option<Vec<SmsSessionDetailsResponseSmsHistoriesToMembers>>,
+    /// At most 10 items.
+    pub to_members: Option<Vec<SmsSessionDetailsResponseSmsHistoriesSender>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SmsSessionDetailsResponseSmsHistories {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsSessionDetailsResponseSmsHistories;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsSessionDetailsResponseSmsHistories, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "attachments" => v0 = map.next_value()?,
+                        "date_time" => v1 = map.next_value()?,
+                        "delivery_status" => v2 = map.next_value()?,
+                        "direction" => v3 = map.next_value()?,
+                        "message" => v4 = map.next_value()?,
+                        "message_id" => v5 = map.next_value()?,
+                        "message_type" => v6 = map.next_value()?,
+                        "sender" => v7 = map.next_value()?,
+                        "to_members" => v8 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsSessionDetailsResponseSmsHistories {
+                    attachments: v0,
+                    date_time: v1,
+                    delivery_status: v2,
+                    direction: v3,
+                    message: v4,
+                    message_id: v5,
+                    message_type: v6,
+                    sender: v7,
+                    to_members: v8,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct SmsSessionDetailsResponseSmsHistoriesAttachments {
     pub download_url: Option<String>,
     pub id: Option<String>,
@@ -232,8 +545,48 @@ pub struct SmsSessionDetailsResponseSmsHistoriesAttachments {
     pub r#type: Option<SmsSessionDetailsResponseSmsHistoriesAttachmentsType>,
 }
 
+impl<'de> serde::Deserialize<'de> for SmsSessionDetailsResponseSmsHistoriesAttachments {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsSessionDetailsResponseSmsHistoriesAttachments;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsSessionDetailsResponseSmsHistoriesAttachments, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "download_url" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        "size" => v3 = map.next_value()?,
+                        "type" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsSessionDetailsResponseSmsHistoriesAttachments {
+                    download_url: v0,
+                    id: v1,
+                    name: v2,
+                    size: v3,
+                    r#type: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    SmsSessionDetailsResponseSmsHistoriesAttachmentsType {
+    response SmsSessionDetailsResponseSmsHistoriesAttachmentsType {
         Other = "OTHER",
         Png = "PNG",
         Gif = "GIF",
@@ -244,7 +597,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    SmsSessionDetailsResponseSmsHistoriesDeliveryStatus {
+    response SmsSessionDetailsResponseSmsHistoriesDeliveryStatus {
         Received = "received",
         Delivered = "delivered",
         FailedToSend = "failed_to_send",
@@ -255,7 +608,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::int_enum! {
-    SmsSessionDetailsResponseSmsHistoriesMessageType {
+    response SmsSessionDetailsResponseSmsHistoriesMessageType {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -265,54 +618,49 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct SmsSessionDetailsResponseSmsHistoriesSender {
     pub display_name: Option<String>,
-    pub owner: Option<SmsSessionDetailsResponseSmsHistoriesSenderOwner>,
+    pub owner: Option<AccountSmsSessionResponseSmsSessionsParticipantsOwner>,
     pub phone_number: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SmsSessionDetailsResponseSmsHistoriesSenderOwner {
-    pub id: Option<String>,
-    pub r#type: Option<SmsSessionDetailsResponseSmsHistoriesSenderOwnerType>,
-}
-
-crate::typed::string_enum! {
-    SmsSessionDetailsResponseSmsHistoriesSenderOwnerType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        SharedLineGroup = "sharedLineGroup",
-        ServiceEndpoint = "serviceEndpoint",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SmsSessionDetailsResponseSmsHistoriesToMembers {
-    pub display_name: Option<String>,
-    pub owner: Option<SmsSessionDetailsResponseSmsHistoriesToMembersOwner>,
-    pub phone_number: String,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SmsSessionDetailsResponseSmsHistoriesToMembersOwner {
-    pub id: Option<String>,
-    pub r#type: Option<SmsSessionDetailsResponseSmsHistoriesToMembersOwnerType>,
-}
-
-crate::typed::string_enum! {
-    SmsSessionDetailsResponseSmsHistoriesToMembersOwnerType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        SharedLineGroup = "sharedLineGroup",
-        ServiceEndpoint = "serviceEndpoint",
+impl<'de> serde::Deserialize<'de> for SmsSessionDetailsResponseSmsHistoriesSender {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsSessionDetailsResponseSmsHistoriesSender;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsSessionDetailsResponseSmsHistoriesSender, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "owner" => v1 = map.next_value()?,
+                        "phone_number" => v2 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsSessionDetailsResponseSmsHistoriesSender {
+                    display_name: v0,
+                    owner: v1,
+                    phone_number: crate::typed::required(v2, "phone_number")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    SmsSessionDetailsDeliveryStatus {
+    request SmsSessionDetailsDeliveryStatus {
         All = "all",
         Received = "received",
         Delivered = "delivered",
@@ -333,16 +681,20 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS/GET/phone/sms/sessions/{sessionId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct SmsSessionDetails {
+    /// Zoom's name: `sessionId`.
     #[serde(rename = "sessionId")]
     pub session_id: String,
+    /// At most `100`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -352,7 +704,7 @@ pub struct SmsSessionDetails {
 }
 
 impl SmsSessionDetails {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(session_id: impl Into<String>) -> Self {
         Self {
             session_id: session_id.into(),
@@ -372,106 +724,7 @@ impl crate::typed::Endpoint for SmsSessionDetails {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SmsByMessageIdResponse {
-    pub attachments: Option<Vec<SmsByMessageIdResponseAttachments>>,
-    pub date_time: Option<String>,
-    pub delivery_status: Option<SmsByMessageIdResponseDeliveryStatus>,
-    pub direction: Option<String>,
-    pub message: Option<String>,
-    pub message_id: Option<String>,
-    pub message_type: Option<SmsByMessageIdResponseMessageType>,
-    pub sender: Option<SmsByMessageIdResponseSender>,
-    pub to_members: Option<Vec<SmsByMessageIdResponseToMembers>>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SmsByMessageIdResponseAttachments {
-    pub download_url: Option<String>,
-    pub id: Option<String>,
-    pub name: Option<String>,
-    pub size: Option<i64>,
-    pub r#type: Option<SmsByMessageIdResponseAttachmentsType>,
-}
-
-crate::typed::string_enum! {
-    SmsByMessageIdResponseAttachmentsType {
-        Other = "OTHER",
-        Png = "PNG",
-        Gif = "GIF",
-        Jpg = "JPG",
-        Audio = "AUDIO",
-        Video = "VIDEO",
-    }
-}
-
-crate::typed::string_enum! {
-    SmsByMessageIdResponseDeliveryStatus {
-        Received = "received",
-        Delivered = "delivered",
-        FailedToSend = "failed_to_send",
-        Sent = "sent",
-        FailedToDeliver = "failed_to_deliver",
-        Unknown2 = "unknown",
-    }
-}
-
-crate::typed::int_enum! {
-    SmsByMessageIdResponseMessageType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SmsByMessageIdResponseSender {
-    pub display_name: Option<String>,
-    pub owner: Option<SmsByMessageIdResponseSenderOwner>,
-    pub phone_number: String,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SmsByMessageIdResponseSenderOwner {
-    pub id: Option<String>,
-    pub r#type: Option<SmsByMessageIdResponseSenderOwnerType>,
-}
-
-crate::typed::string_enum! {
-    SmsByMessageIdResponseSenderOwnerType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        SharedLineGroup = "sharedLineGroup",
-        ServiceEndpoint = "serviceEndpoint",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SmsByMessageIdResponseToMembers {
-    pub display_name: Option<String>,
-    pub owner: Option<SmsByMessageIdResponseToMembersOwner>,
-    pub phone_number: String,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SmsByMessageIdResponseToMembersOwner {
-    pub id: Option<String>,
-    pub r#type: Option<SmsByMessageIdResponseToMembersOwnerType>,
-}
-
-crate::typed::string_enum! {
-    SmsByMessageIdResponseToMembersOwnerType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        SharedLineGroup = "sharedLineGroup",
-        ServiceEndpoint = "serviceEndpoint",
-    }
-}
+pub type SmsByMessageIdResponse = SmsSessionDetailsResponseSmsHistories;
 
 /// Get SMS by message ID
 ///
@@ -482,16 +735,18 @@ crate::typed::string_enum! {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS/GET/phone/sms/sessions/{sessionId}/messages/{messageId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct SmsByMessageId {
+    /// Zoom's name: `sessionId`.
     #[serde(rename = "sessionId")]
     pub session_id: String,
+    /// Zoom's name: `messageId`.
     #[serde(rename = "messageId")]
     pub message_id: String,
 }
 
 impl SmsByMessageId {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(session_id: impl Into<String>, message_id: impl Into<String>) -> Self {
         Self {
             session_id: session_id.into(),
@@ -506,103 +761,109 @@ impl crate::typed::Endpoint for SmsByMessageId {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct SmsSessionSyncResponse {
+    /// At most 250 items.
     pub sms_histories: Option<Vec<SmsSessionSyncResponseSmsHistories>>,
     pub sync_token: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for SmsSessionSyncResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsSessionSyncResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsSessionSyncResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "sms_histories" => v0 = map.next_value()?,
+                        "sync_token" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsSessionSyncResponse {
+                    sms_histories: v0,
+                    sync_token: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct SmsSessionSyncResponseSmsHistories {
-    pub attachments: Option<Vec<SmsSessionSyncResponseSmsHistoriesAttachments>>,
+    /// At most 10 items.
+    pub attachments: Option<Vec<SmsSessionDetailsResponseSmsHistoriesAttachments>>,
     pub date_time: Option<String>,
     pub direction: Option<String>,
     pub message: Option<String>,
     pub message_id: Option<String>,
-    pub message_type: Option<SmsSessionSyncResponseSmsHistoriesMessageType>,
-    pub sender: Option<SmsSessionSyncResponseSmsHistoriesSender>,
-    pub to_members: Option<Vec<SmsSessionSyncResponseSmsHistoriesToMembers>>,
+    pub message_type: Option<SmsSessionDetailsResponseSmsHistoriesMessageType>,
+    pub sender: Option<SmsSessionDetailsResponseSmsHistoriesSender>,
+    /// At most 10 items.
+    pub to_members: Option<Vec<SmsSessionDetailsResponseSmsHistoriesSender>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SmsSessionSyncResponseSmsHistoriesAttachments {
-    pub download_url: Option<String>,
-    pub id: Option<String>,
-    pub name: Option<String>,
-    pub size: Option<i64>,
-    pub r#type: Option<SmsSessionSyncResponseSmsHistoriesAttachmentsType>,
-}
-
-crate::typed::string_enum! {
-    SmsSessionSyncResponseSmsHistoriesAttachmentsType {
-        Other = "OTHER",
-        Png = "PNG",
-        Gif = "GIF",
-        Jpg = "JPG",
-        Audio = "AUDIO",
-        Video = "VIDEO",
-    }
-}
-
-crate::typed::int_enum! {
-    SmsSessionSyncResponseSmsHistoriesMessageType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SmsSessionSyncResponseSmsHistoriesSender {
-    pub display_name: Option<String>,
-    pub owner: Option<SmsSessionSyncResponseSmsHistoriesSenderOwner>,
-    pub phone_number: String,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SmsSessionSyncResponseSmsHistoriesSenderOwner {
-    pub id: Option<String>,
-    pub r#type: Option<SmsSessionSyncResponseSmsHistoriesSenderOwnerType>,
-}
-
-crate::typed::string_enum! {
-    SmsSessionSyncResponseSmsHistoriesSenderOwnerType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        SharedLineGroup = "sharedLineGroup",
-        ServiceEndpoint = "serviceEndpoint",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SmsSessionSyncResponseSmsHistoriesToMembers {
-    pub display_name: Option<String>,
-    pub owner: Option<SmsSessionSyncResponseSmsHistoriesToMembersOwner>,
-    pub phone_number: String,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct SmsSessionSyncResponseSmsHistoriesToMembersOwner {
-    pub id: Option<String>,
-    pub r#type: Option<SmsSessionSyncResponseSmsHistoriesToMembersOwnerType>,
-}
-
-crate::typed::string_enum! {
-    SmsSessionSyncResponseSmsHistoriesToMembersOwnerType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        SharedLineGroup = "sharedLineGroup",
-        ServiceEndpoint = "serviceEndpoint",
+impl<'de> serde::Deserialize<'de> for SmsSessionSyncResponseSmsHistories {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsSessionSyncResponseSmsHistories;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsSessionSyncResponseSmsHistories, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "attachments" => v0 = map.next_value()?,
+                        "date_time" => v1 = map.next_value()?,
+                        "direction" => v2 = map.next_value()?,
+                        "message" => v3 = map.next_value()?,
+                        "message_id" => v4 = map.next_value()?,
+                        "message_type" => v5 = map.next_value()?,
+                        "sender" => v6 = map.next_value()?,
+                        "to_members" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(SmsSessionSyncResponseSmsHistories {
+                    attachments: v0,
+                    date_time: v1,
+                    direction: v2,
+                    message: v3,
+                    message_id: v4,
+                    message_type: v5,
+                    sender: v6,
+                    to_members: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    SmsSessionSyncSyncType {
+    request SmsSessionSyncSyncType {
         FSync = "FSync",
         ISync = "ISync",
         BSync = "BSync",
@@ -618,19 +879,21 @@ crate::typed::string_enum! {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS/GET/phone/sms/sessions/{sessionId}/sync>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct SmsSessionSync {
+    /// Zoom's name: `sessionId`.
     #[serde(rename = "sessionId")]
     pub session_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_type: Option<SmsSessionSyncSyncType>,
+    /// From `1` to `250`.
     pub count: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_token: Option<String>,
 }
 
 impl SmsSessionSync {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(session_id: impl Into<String>, count: i64) -> Self {
         Self {
             session_id: session_id.into(),
@@ -647,22 +910,95 @@ impl crate::typed::Endpoint for SmsSessionSync {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct UserSmsSessionResponse {
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
+    /// At most 100 items.
     pub sms_sessions: Option<Vec<UserSmsSessionResponseSmsSessions>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for UserSmsSessionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UserSmsSessionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserSmsSessionResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "page_size" => v1 = map.next_value()?,
+                        "sms_sessions" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(UserSmsSessionResponse {
+                    next_page_token: v0,
+                    page_size: v1,
+                    sms_sessions: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct UserSmsSessionResponseSmsSessions {
     pub last_access_time: Option<String>,
+    /// At most 10 items.
     pub participants: Option<Vec<UserSmsSessionResponseSmsSessionsParticipants>>,
     pub session_id: Option<String>,
     pub session_type: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for UserSmsSessionResponseSmsSessions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UserSmsSessionResponseSmsSessions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserSmsSessionResponseSmsSessions, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "last_access_time" => v0 = map.next_value()?,
+                        "participants" => v1 = map.next_value()?,
+                        "session_id" => v2 = map.next_value()?,
+                        "session_type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(UserSmsSessionResponseSmsSessions {
+                    last_access_time: v0,
+                    participants: v1,
+                    session_id: v2,
+                    session_type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct UserSmsSessionResponseSmsSessionsParticipants {
     pub display_name: Option<String>,
     pub is_session_owner: Option<bool>,
@@ -670,27 +1006,83 @@ pub struct UserSmsSessionResponseSmsSessionsParticipants {
     pub phone_number: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for UserSmsSessionResponseSmsSessionsParticipants {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UserSmsSessionResponseSmsSessionsParticipants;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserSmsSessionResponseSmsSessionsParticipants, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "is_session_owner" => v1 = map.next_value()?,
+                        "owner" => v2 = map.next_value()?,
+                        "phone_number" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(UserSmsSessionResponseSmsSessionsParticipants {
+                    display_name: v0,
+                    is_session_owner: v1,
+                    owner: v2,
+                    phone_number: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct UserSmsSessionResponseSmsSessionsParticipantsOwner {
     pub id: Option<String>,
     pub r#type: Option<UserSmsSessionResponseSmsSessionsParticipantsOwnerType>,
 }
 
-crate::typed::string_enum! {
-    UserSmsSessionResponseSmsSessionsParticipantsOwnerType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        SharedLineGroup = "sharedLineGroup",
+impl<'de> serde::Deserialize<'de> for UserSmsSessionResponseSmsSessionsParticipantsOwner {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UserSmsSessionResponseSmsSessionsParticipantsOwner;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserSmsSessionResponseSmsSessionsParticipantsOwner, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "type" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(UserSmsSessionResponseSmsSessionsParticipantsOwner { id: v0, r#type: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    UserSmsSessionFilterType {
-        SentMessageTime = "sent_message_time",
-        ReceivedMessageTime = "received_message_time",
-        LastMessageTime = "last_message_time",
-        SentReceivedMessageTime = "sent_received_message_time",
+    response UserSmsSessionResponseSmsSessionsParticipantsOwnerType {
+        User = "user",
+        CallQueue = "callQueue",
+        AutoReceptionist = "autoReceptionist",
+        SharedLineGroup = "sharedLineGroup",
     }
 }
 
@@ -704,28 +1096,32 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS/GET/phone/users/{userId}/sms/sessions>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UserSmsSession {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
+    /// At most `100`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_type: Option<String>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_type: Option<UserSmsSessionFilterType>,
+    pub filter_type: Option<AccountSmsSessionFilterType>,
 }
 
 impl UserSmsSession {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -746,42 +1142,203 @@ impl crate::typed::Endpoint for UserSmsSession {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetSmsSessionsResponse {
+    /// At most 250 items.
     pub sms_sessions: Option<Vec<GetSmsSessionsResponseSmsSessions>>,
     pub sync_token: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetSmsSessionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSmsSessionsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSmsSessionsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "sms_sessions" => v0 = map.next_value()?,
+                        "sync_token" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSmsSessionsResponse {
+                    sms_sessions: v0,
+                    sync_token: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetSmsSessionsResponseSmsSessions {
     pub last_access_time: Option<String>,
     pub latest_message: Option<GetSmsSessionsResponseSmsSessionsLatestMessage>,
-    pub participants: Option<Vec<GetSmsSessionsResponseSmsSessionsParticipants>>,
+    /// At most 10 items.
+    pub participants: Option<Vec<UserSmsSessionResponseSmsSessionsParticipants>>,
     pub session_id: Option<String>,
     pub session_type: Option<String>,
     pub unread_message_count: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetSmsSessionsResponseSmsSessions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSmsSessionsResponseSmsSessions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSmsSessionsResponseSmsSessions, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "last_access_time" => v0 = map.next_value()?,
+                        "latest_message" => v1 = map.next_value()?,
+                        "participants" => v2 = map.next_value()?,
+                        "session_id" => v3 = map.next_value()?,
+                        "session_type" => v4 = map.next_value()?,
+                        "unread_message_count" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSmsSessionsResponseSmsSessions {
+                    last_access_time: v0,
+                    latest_message: v1,
+                    participants: v2,
+                    session_id: v3,
+                    session_type: v4,
+                    unread_message_count: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetSmsSessionsResponseSmsSessionsLatestMessage {
+    /// At most 10 items.
     pub attachments: Option<Vec<GetSmsSessionsResponseSmsSessionsLatestMessageAttachments>>,
     pub date_time: Option<String>,
     pub direction: Option<String>,
     pub message: Option<String>,
     pub message_id: Option<String>,
-    pub message_type: Option<GetSmsSessionsResponseSmsSessionsLatestMessageMessageType>,
+    pub message_type: Option<SmsSessionDetailsResponseSmsHistoriesMessageType>,
     pub sender: Option<GetSmsSessionsResponseSmsSessionsLatestMessageSender>,
-    pub to_members: Option<Vec<GetSmsSessionsResponseSmsSessionsLatestMessageToMembers>>,
+    /// At most 10 items.
+    pub to_members: Option<Vec<GetSmsSessionsResponseSmsSessionsLatestMessageSender>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetSmsSessionsResponseSmsSessionsLatestMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSmsSessionsResponseSmsSessionsLatestMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSmsSessionsResponseSmsSessionsLatestMessage, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "attachments" => v0 = map.next_value()?,
+                        "date_time" => v1 = map.next_value()?,
+                        "direction" => v2 = map.next_value()?,
+                        "message" => v3 = map.next_value()?,
+                        "message_id" => v4 = map.next_value()?,
+                        "message_type" => v5 = map.next_value()?,
+                        "sender" => v6 = map.next_value()?,
+                        "to_members" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSmsSessionsResponseSmsSessionsLatestMessage {
+                    attachments: v0,
+                    date_time: v1,
+                    direction: v2,
+                    message: v3,
+                    message_id: v4,
+                    message_type: v5,
+                    sender: v6,
+                    to_members: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetSmsSessionsResponseSmsSessionsLatestMessageAttachments {
     pub id: Option<String>,
-    pub r#type: Option<GetSmsSessionsResponseSmsSessionsLatestMessageAttachmentsType>,
+    pub r#type: Option<GetSmsResponseSmsSessionsLatestMessageAttachmentsType>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetSmsSessionsResponseSmsSessionsLatestMessageAttachments {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSmsSessionsResponseSmsSessionsLatestMessageAttachments;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSmsSessionsResponseSmsSessionsLatestMessageAttachments, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "type" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(
+                    GetSmsSessionsResponseSmsSessionsLatestMessageAttachments {
+                        id: v0,
+                        r#type: v1,
+                    },
+                )
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetSmsSessionsResponseSmsSessionsLatestMessageAttachmentsType {
+    response GetSmsResponseSmsSessionsLatestMessageAttachmentsType {
         Other = "OTHER",
         Png = "PNG",
         Gif = "GIF",
@@ -791,86 +1348,50 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::int_enum! {
-    GetSmsSessionsResponseSmsSessionsLatestMessageMessageType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetSmsSessionsResponseSmsSessionsLatestMessageSender {
     pub display_name: Option<String>,
-    pub owner: Option<GetSmsSessionsResponseSmsSessionsLatestMessageSenderOwner>,
+    pub owner: Option<UserSmsSessionResponseSmsSessionsParticipantsOwner>,
     pub phone_number: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSmsSessionsResponseSmsSessionsLatestMessageSenderOwner {
-    pub id: Option<String>,
-    pub r#type: Option<GetSmsSessionsResponseSmsSessionsLatestMessageSenderOwnerType>,
-}
-
-crate::typed::string_enum! {
-    GetSmsSessionsResponseSmsSessionsLatestMessageSenderOwnerType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSmsSessionsResponseSmsSessionsLatestMessageToMembers {
-    pub display_name: Option<String>,
-    pub owner: Option<GetSmsSessionsResponseSmsSessionsLatestMessageToMembersOwner>,
-    pub phone_number: String,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSmsSessionsResponseSmsSessionsLatestMessageToMembersOwner {
-    pub id: Option<String>,
-    pub r#type: Option<GetSmsSessionsResponseSmsSessionsLatestMessageToMembersOwnerType>,
-}
-
-crate::typed::string_enum! {
-    GetSmsSessionsResponseSmsSessionsLatestMessageToMembersOwnerType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        SharedLineGroup = "sharedLineGroup",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSmsSessionsResponseSmsSessionsParticipants {
-    pub display_name: Option<String>,
-    pub is_session_owner: Option<bool>,
-    pub owner: Option<GetSmsSessionsResponseSmsSessionsParticipantsOwner>,
-    pub phone_number: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSmsSessionsResponseSmsSessionsParticipantsOwner {
-    pub id: Option<String>,
-    pub r#type: Option<GetSmsSessionsResponseSmsSessionsParticipantsOwnerType>,
-}
-
-crate::typed::string_enum! {
-    GetSmsSessionsResponseSmsSessionsParticipantsOwnerType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        SharedLineGroup = "sharedLineGroup",
+impl<'de> serde::Deserialize<'de> for GetSmsSessionsResponseSmsSessionsLatestMessageSender {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSmsSessionsResponseSmsSessionsLatestMessageSender;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSmsSessionsResponseSmsSessionsLatestMessageSender, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "owner" => v1 = map.next_value()?,
+                        "phone_number" => v2 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSmsSessionsResponseSmsSessionsLatestMessageSender {
+                    display_name: v0,
+                    owner: v1,
+                    phone_number: crate::typed::required(v2, "phone_number")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    GetSmsSessionsSyncType {
+    request GetSmsSessionsSyncType {
         FSync = "FSync",
         BSync = "BSync",
         ISync = "ISync",
@@ -888,11 +1409,13 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS/GET/phone/users/{userId}/sms/sessions/sync>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct GetSmsSessions {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
     pub sync_type: GetSmsSessionsSyncType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_token: Option<String>,
+    /// From `1` to `250`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -900,7 +1423,7 @@ pub struct GetSmsSessions {
 }
 
 impl GetSmsSessions {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>, sync_type: GetSmsSessionsSyncType) -> Self {
         Self {
             user_id: user_id.into(),

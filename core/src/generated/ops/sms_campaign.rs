@@ -8,15 +8,54 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListAccountSmsCampaignsResponse {
     pub next_page_token: Option<String>,
+    /// At most `300`.
     pub page_size: Option<i64>,
+    /// At most 300 items.
     pub sms_campaigns: Option<Vec<ListAccountSmsCampaignsResponseSmsCampaigns>>,
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListAccountSmsCampaignsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAccountSmsCampaignsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAccountSmsCampaignsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "page_size" => v1 = map.next_value()?,
+                        "sms_campaigns" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAccountSmsCampaignsResponse {
+                    next_page_token: v0,
+                    page_size: v1,
+                    sms_campaigns: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListAccountSmsCampaignsResponseSmsCampaigns {
     pub brand: Option<ListAccountSmsCampaignsResponseSmsCampaignsBrand>,
     pub display_name: Option<String>,
@@ -24,14 +63,79 @@ pub struct ListAccountSmsCampaignsResponseSmsCampaigns {
     pub status: Option<ListAccountSmsCampaignsResponseSmsCampaignsStatus>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListAccountSmsCampaignsResponseSmsCampaigns {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAccountSmsCampaignsResponseSmsCampaigns;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAccountSmsCampaignsResponseSmsCampaigns, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "brand" => v0 = map.next_value()?,
+                        "display_name" => v1 = map.next_value()?,
+                        "id" => v2 = map.next_value()?,
+                        "status" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAccountSmsCampaignsResponseSmsCampaigns {
+                    brand: v0,
+                    display_name: v1,
+                    id: v2,
+                    status: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListAccountSmsCampaignsResponseSmsCampaignsBrand {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListAccountSmsCampaignsResponseSmsCampaignsBrand {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListAccountSmsCampaignsResponseSmsCampaignsBrand;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListAccountSmsCampaignsResponseSmsCampaignsBrand, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListAccountSmsCampaignsResponseSmsCampaignsBrand { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListAccountSmsCampaignsResponseSmsCampaignsStatus {
+    response ListAccountSmsCampaignsResponseSmsCampaignsStatus {
         Draft = "draft",
         Active = "active",
         Expired = "expired",
@@ -54,6 +158,7 @@ crate::typed::string_enum! {
 #[deprecated(note = "Zoom marks this operation deprecated")]
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListAccountSmsCampaigns {
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -61,7 +166,7 @@ pub struct ListAccountSmsCampaigns {
 }
 
 impl ListAccountSmsCampaigns {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             page_size: None,
@@ -76,10 +181,10 @@ impl crate::typed::Endpoint for ListAccountSmsCampaigns {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetSmsCampaignResponse {
     pub auto_renew: Option<bool>,
-    pub brand: Option<GetSmsCampaignResponseBrand>,
+    pub brand: Option<ListAccountSmsCampaignsResponseSmsCampaignsBrand>,
     pub categories_fit: Option<bool>,
     pub content_type: Option<Vec<GetSmsCampaignResponseContentType>>,
     pub create_time: Option<String>,
@@ -92,18 +197,85 @@ pub struct GetSmsCampaignResponse {
     pub sample_message_4: Option<String>,
     pub sample_message_5: Option<String>,
     pub service_type: Option<GetSmsCampaignResponseServiceType>,
-    pub status: Option<GetSmsCampaignResponseStatus>,
+    pub status: Option<ListAccountSmsCampaignsResponseSmsCampaignsStatus>,
     pub use_case: Option<GetSmsCampaignResponseUseCase>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetSmsCampaignResponseBrand {
-    pub id: Option<String>,
-    pub name: Option<String>,
+impl<'de> serde::Deserialize<'de> for GetSmsCampaignResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSmsCampaignResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSmsCampaignResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "auto_renew" => v0 = map.next_value()?,
+                        "brand" => v1 = map.next_value()?,
+                        "categories_fit" => v2 = map.next_value()?,
+                        "content_type" => v3 = map.next_value()?,
+                        "create_time" => v4 = map.next_value()?,
+                        "display_name" => v5 = map.next_value()?,
+                        "id" => v6 = map.next_value()?,
+                        "phone_numbers" => v7 = map.next_value()?,
+                        "sample_message_1" => v8 = map.next_value()?,
+                        "sample_message_2" => v9 = map.next_value()?,
+                        "sample_message_3" => v10 = map.next_value()?,
+                        "sample_message_4" => v11 = map.next_value()?,
+                        "sample_message_5" => v12 = map.next_value()?,
+                        "service_type" => v13 = map.next_value()?,
+                        "status" => v14 = map.next_value()?,
+                        "use_case" => v15 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSmsCampaignResponse {
+                    auto_renew: v0,
+                    brand: v1,
+                    categories_fit: v2,
+                    content_type: v3,
+                    create_time: v4,
+                    display_name: v5,
+                    id: v6,
+                    phone_numbers: v7,
+                    sample_message_1: v8,
+                    sample_message_2: v9,
+                    sample_message_3: v10,
+                    sample_message_4: v11,
+                    sample_message_5: v12,
+                    service_type: v13,
+                    status: v14,
+                    use_case: v15,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetSmsCampaignResponseContentType {
+    response GetSmsCampaignResponseContentType {
         UrlLink = "urlLink",
         PhoneNumber = "phoneNumber",
         AgeGated = "ageGated",
@@ -111,32 +283,49 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetSmsCampaignResponsePhoneNumbers {
     pub id: Option<String>,
     pub number: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetSmsCampaignResponsePhoneNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetSmsCampaignResponsePhoneNumbers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetSmsCampaignResponsePhoneNumbers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "number" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetSmsCampaignResponsePhoneNumbers { id: v0, number: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetSmsCampaignResponseServiceType {
+    response GetSmsCampaignResponseServiceType {
         ZoomPhone = "zoomPhone",
         ContactCenter = "contactCenter",
     }
 }
 
 crate::typed::string_enum! {
-    GetSmsCampaignResponseStatus {
-        Draft = "draft",
-        Active = "active",
-        Expired = "expired",
-        Pending = "pending",
-        Declined = "declined",
-        Empty = "--",
-    }
-}
-
-crate::typed::string_enum! {
-    GetSmsCampaignResponseUseCase {
+    response GetSmsCampaignResponseUseCase {
         LowVolumeMixed = "lowVolumeMixed",
     }
 }
@@ -151,14 +340,15 @@ crate::typed::string_enum! {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS-Campaign/GET/phone/sms_campaigns/{smsCampaignId}>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetSmsCampaign {
+    /// Zoom's name: `smsCampaignId`.
     #[serde(rename = "smsCampaignId")]
     pub sms_campaign_id: String,
 }
 
 impl GetSmsCampaign {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(sms_campaign_id: impl Into<String>) -> Self {
         Self {
             sms_campaign_id: sms_campaign_id.into(),
@@ -172,14 +362,33 @@ impl crate::typed::Endpoint for GetSmsCampaign {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AssignCampaignPhoneNumbersBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_emails: Option<String>,
     pub contact_number: String,
     pub loa_authorizing_person: String,
+    /// At most 49 items.
     pub phone_numbers: Vec<AssignCampaignPhoneNumbersBodyPhoneNumbers>,
     pub title: String,
+}
+
+impl AssignCampaignPhoneNumbersBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        contact_number: impl Into<String>,
+        loa_authorizing_person: impl Into<String>,
+        phone_numbers: Vec<AssignCampaignPhoneNumbersBodyPhoneNumbers>,
+        title: impl Into<String>,
+    ) -> Self {
+        Self {
+            contact_emails: None,
+            contact_number: contact_number.into(),
+            loa_authorizing_person: loa_authorizing_person.into(),
+            phone_numbers,
+            title: title.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -190,15 +399,36 @@ pub struct AssignCampaignPhoneNumbersBodyPhoneNumbers {
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AssignCampaignPhoneNumbersResponse {
-    pub phone_numbers: Option<Vec<AssignCampaignPhoneNumbersResponsePhoneNumbers>>,
+    /// At most 49 items.
+    pub phone_numbers: Option<Vec<GetSmsCampaignResponsePhoneNumbers>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AssignCampaignPhoneNumbersResponsePhoneNumbers {
-    pub id: Option<String>,
-    pub number: Option<String>,
+impl<'de> serde::Deserialize<'de> for AssignCampaignPhoneNumbersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AssignCampaignPhoneNumbersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AssignCampaignPhoneNumbersResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "phone_numbers" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AssignCampaignPhoneNumbersResponse { phone_numbers: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// Assign a phone number to SMS campaign
@@ -211,20 +441,31 @@ pub struct AssignCampaignPhoneNumbersResponsePhoneNumbers {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS-Campaign/POST/phone/sms_campaigns/{smsCampaignId}/phone_numbers>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AssignCampaignPhoneNumbers {
+    /// Zoom's name: `smsCampaignId`.
     #[serde(rename = "smsCampaignId")]
     pub sms_campaign_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<AssignCampaignPhoneNumbersBody>,
+    pub body: AssignCampaignPhoneNumbersBody,
 }
 
 impl AssignCampaignPhoneNumbers {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(sms_campaign_id: impl Into<String>) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(
+        sms_campaign_id: impl Into<String>,
+        contact_number: impl Into<String>,
+        loa_authorizing_person: impl Into<String>,
+        phone_numbers: Vec<AssignCampaignPhoneNumbersBodyPhoneNumbers>,
+        title: impl Into<String>,
+    ) -> Self {
         Self {
             sms_campaign_id: sms_campaign_id.into(),
-            body: None,
+            body: AssignCampaignPhoneNumbersBody::new(
+                contact_number,
+                loa_authorizing_person,
+                phone_numbers,
+                title,
+            ),
         }
     }
 }
@@ -235,21 +476,88 @@ impl crate::typed::Endpoint for AssignCampaignPhoneNumbers {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetNumberCampaignOptStatusResponse {
+    /// At most 10 items.
     pub phone_number_campaign_opt_statuses:
-        Vec<GetNumberCampaignOptStatusResponsePhoneNumberCampaignOptStatuses>,
+        Vec<GetNumberCampaignOptResponsePhoneNumberCampaignOptStatuses>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetNumberCampaignOptStatusResponsePhoneNumberCampaignOptStatuses {
+impl<'de> serde::Deserialize<'de> for GetNumberCampaignOptStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetNumberCampaignOptStatusResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetNumberCampaignOptStatusResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "phone_number_campaign_opt_statuses" => v0 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetNumberCampaignOptStatusResponse {
+                    phone_number_campaign_opt_statuses: crate::typed::required(
+                        v0,
+                        "phone_number_campaign_opt_statuses",
+                    )?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetNumberCampaignOptResponsePhoneNumberCampaignOptStatuses {
     pub consumer_phone_number: String,
-    pub opt_status: GetNumberCampaignOptStatusResponsePhoneNumberCampaignOptStatusesOptStatus,
+    pub opt_status: GetNumberResponsePhoneNumberCampaignOptStatusesOptStatus,
     pub zoom_phone_user_number: String,
 }
 
+impl<'de> serde::Deserialize<'de> for GetNumberCampaignOptResponsePhoneNumberCampaignOptStatuses {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetNumberCampaignOptResponsePhoneNumberCampaignOptStatuses;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetNumberCampaignOptResponsePhoneNumberCampaignOptStatuses, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "consumer_phone_number" => v0 = Some(map.next_value()?),
+                        "opt_status" => v1 = Some(map.next_value()?),
+                        "zoom_phone_user_number" => v2 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetNumberCampaignOptResponsePhoneNumberCampaignOptStatuses {
+                    consumer_phone_number: crate::typed::required(v0, "consumer_phone_number")?,
+                    opt_status: crate::typed::required(v1, "opt_status")?,
+                    zoom_phone_user_number: crate::typed::required(v2, "zoom_phone_user_number")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetNumberCampaignOptStatusResponsePhoneNumberCampaignOptStatusesOptStatus {
+    response GetNumberResponsePhoneNumberCampaignOptStatusesOptStatus {
         Pending = "pending",
         OptOut = "opt_out",
         OptIn = "opt_in",
@@ -265,16 +573,18 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS-Campaign/GET/phone/sms_campaigns/{smsCampaignId}/phone_numbers/opt_status>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetNumberCampaignOptStatus {
+    /// Zoom's name: `smsCampaignId`.
     #[serde(rename = "smsCampaignId")]
     pub sms_campaign_id: String,
     pub consumer_phone_number: String,
+    /// At most 10 items.
     pub zoom_phone_user_numbers: Vec<String>,
 }
 
 impl GetNumberCampaignOptStatus {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         sms_campaign_id: impl Into<String>,
         consumer_phone_number: impl Into<String>,
@@ -298,11 +608,27 @@ impl crate::typed::Endpoint for GetNumberCampaignOptStatus {
 pub struct UpdateNumberCampaignOptStatusBody {
     pub consumer_phone_number: String,
     pub opt_status: UpdateNumberCampaignOptStatusBodyOptStatus,
+    /// At most 10 items.
     pub zoom_phone_user_numbers: Vec<String>,
 }
 
+impl UpdateNumberCampaignOptStatusBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        consumer_phone_number: impl Into<String>,
+        opt_status: UpdateNumberCampaignOptStatusBodyOptStatus,
+        zoom_phone_user_numbers: Vec<String>,
+    ) -> Self {
+        Self {
+            consumer_phone_number: consumer_phone_number.into(),
+            opt_status,
+            zoom_phone_user_numbers,
+        }
+    }
+}
+
 crate::typed::string_enum! {
-    UpdateNumberCampaignOptStatusBodyOptStatus {
+    request UpdateNumberCampaignOptStatusBodyOptStatus {
         OptIn = "opt_in",
         OptOut = "opt_out",
     }
@@ -317,20 +643,29 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS-Campaign/PATCH/phone/sms_campaigns/{smsCampaignId}/phone_numbers/opt_status>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateNumberCampaignOptStatus {
+    /// Zoom's name: `smsCampaignId`.
     #[serde(rename = "smsCampaignId")]
     pub sms_campaign_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<UpdateNumberCampaignOptStatusBody>,
+    pub body: UpdateNumberCampaignOptStatusBody,
 }
 
 impl UpdateNumberCampaignOptStatus {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(sms_campaign_id: impl Into<String>) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(
+        sms_campaign_id: impl Into<String>,
+        consumer_phone_number: impl Into<String>,
+        opt_status: UpdateNumberCampaignOptStatusBodyOptStatus,
+        zoom_phone_user_numbers: Vec<String>,
+    ) -> Self {
         Self {
             sms_campaign_id: sms_campaign_id.into(),
-            body: None,
+            body: UpdateNumberCampaignOptStatusBody::new(
+                consumer_phone_number,
+                opt_status,
+                zoom_phone_user_numbers,
+            ),
         }
     }
 }
@@ -351,16 +686,18 @@ impl crate::typed::Endpoint for UpdateNumberCampaignOptStatus {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS-Campaign/DELETE/phone/sms_campaigns/{smsCampaignId}/phone_numbers/{phoneNumberId}>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UnassignCampaignPhoneNumber {
+    /// Zoom's name: `smsCampaignId`.
     #[serde(rename = "smsCampaignId")]
     pub sms_campaign_id: String,
+    /// Zoom's name: `phoneNumberId`.
     #[serde(rename = "phoneNumberId")]
     pub phone_number_id: String,
 }
 
 impl UnassignCampaignPhoneNumber {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(sms_campaign_id: impl Into<String>, phone_number_id: impl Into<String>) -> Self {
         Self {
             sms_campaign_id: sms_campaign_id.into(),
@@ -375,37 +712,101 @@ impl crate::typed::Endpoint for UnassignCampaignPhoneNumber {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetUserNumberCampaignOptStatusResponse {
+    /// At most 100 items.
     pub phone_number_campaign_opt_statuses:
-        Vec<GetUserNumberCampaignOptStatusResponsePhoneNumberCampaignOptStatuses>,
+        Vec<GetUserNumberResponsePhoneNumberCampaignOptStatuses>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetUserNumberCampaignOptStatusResponsePhoneNumberCampaignOptStatuses {
+impl<'de> serde::Deserialize<'de> for GetUserNumberCampaignOptStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetUserNumberCampaignOptStatusResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetUserNumberCampaignOptStatusResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "phone_number_campaign_opt_statuses" => v0 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetUserNumberCampaignOptStatusResponse {
+                    phone_number_campaign_opt_statuses: crate::typed::required(
+                        v0,
+                        "phone_number_campaign_opt_statuses",
+                    )?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetUserNumberResponsePhoneNumberCampaignOptStatuses {
     pub consumer_phone_number: String,
     pub opt_in_message: Option<String>,
-    pub opt_in_status:
-        Option<GetUserNumberCampaignOptStatusResponsePhoneNumberCampaignOptStatusesOptInStatus>,
-    pub opt_status: GetUserNumberCampaignOptStatusResponsePhoneNumberCampaignOptStatusesOptStatus,
+    /// From `0` to `4`.
+    pub opt_in_status: Option<GetUserResponsePhoneNumberCampaignOptStatusesOptInStatus>,
+    pub opt_status: GetNumberResponsePhoneNumberCampaignOptStatusesOptStatus,
     pub zoom_phone_user_number: String,
 }
 
+impl<'de> serde::Deserialize<'de> for GetUserNumberResponsePhoneNumberCampaignOptStatuses {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetUserNumberResponsePhoneNumberCampaignOptStatuses;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetUserNumberResponsePhoneNumberCampaignOptStatuses, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "consumer_phone_number" => v0 = Some(map.next_value()?),
+                        "opt_in_message" => v1 = map.next_value()?,
+                        "opt_in_status" => v2 = map.next_value()?,
+                        "opt_status" => v3 = Some(map.next_value()?),
+                        "zoom_phone_user_number" => v4 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetUserNumberResponsePhoneNumberCampaignOptStatuses {
+                    consumer_phone_number: crate::typed::required(v0, "consumer_phone_number")?,
+                    opt_in_message: v1,
+                    opt_in_status: v2,
+                    opt_status: crate::typed::required(v3, "opt_status")?,
+                    zoom_phone_user_number: crate::typed::required(v4, "zoom_phone_user_number")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    GetUserNumberCampaignOptStatusResponsePhoneNumberCampaignOptStatusesOptInStatus {
+    response GetUserResponsePhoneNumberCampaignOptStatusesOptInStatus {
         V0 = 0,
         V1 = 1,
         V2 = 2,
         V3 = 3,
         V4 = 4,
-    }
-}
-
-crate::typed::string_enum! {
-    GetUserNumberCampaignOptStatusResponsePhoneNumberCampaignOptStatusesOptStatus {
-        Pending = "pending",
-        OptOut = "opt_out",
-        OptIn = "opt_in",
     }
 }
 
@@ -418,16 +819,19 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS-Campaign/GET/phone/user/{userId}/sms_campaigns/phone_numbers/opt_status>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetUserNumberCampaignOptStatus {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
+    /// At most 10 items.
     pub consumer_phone_numbers: Vec<String>,
+    /// At most 10 items.
     pub zoom_phone_user_numbers: Vec<String>,
 }
 
 impl GetUserNumberCampaignOptStatus {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         user_id: impl Into<String>,
         consumer_phone_numbers: Vec<String>,

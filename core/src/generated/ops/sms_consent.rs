@@ -8,21 +8,88 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetNumberConsentOptStatusResponse {
+    /// At most 10 items.
     pub phone_number_consent_opt_statuses:
-        Vec<GetNumberConsentOptStatusResponsePhoneNumberConsentOptStatuses>,
+        Vec<GetNumberConsentOptResponsePhoneNumberConsentOptStatuses>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetNumberConsentOptStatusResponsePhoneNumberConsentOptStatuses {
+impl<'de> serde::Deserialize<'de> for GetNumberConsentOptStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetNumberConsentOptStatusResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetNumberConsentOptStatusResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "phone_number_consent_opt_statuses" => v0 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetNumberConsentOptStatusResponse {
+                    phone_number_consent_opt_statuses: crate::typed::required(
+                        v0,
+                        "phone_number_consent_opt_statuses",
+                    )?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetNumberConsentOptResponsePhoneNumberConsentOptStatuses {
     pub consumer_phone_number: String,
-    pub opt_status: GetNumberConsentOptStatusResponsePhoneNumberConsentOptStatusesOptStatus,
+    pub opt_status: GetNumberResponsePhoneNumberConsentOptStatusesOptStatus,
     pub zoom_phone_user_number: String,
 }
 
+impl<'de> serde::Deserialize<'de> for GetNumberConsentOptResponsePhoneNumberConsentOptStatuses {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetNumberConsentOptResponsePhoneNumberConsentOptStatuses;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetNumberConsentOptResponsePhoneNumberConsentOptStatuses, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "consumer_phone_number" => v0 = Some(map.next_value()?),
+                        "opt_status" => v1 = Some(map.next_value()?),
+                        "zoom_phone_user_number" => v2 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetNumberConsentOptResponsePhoneNumberConsentOptStatuses {
+                    consumer_phone_number: crate::typed::required(v0, "consumer_phone_number")?,
+                    opt_status: crate::typed::required(v1, "opt_status")?,
+                    zoom_phone_user_number: crate::typed::required(v2, "zoom_phone_user_number")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetNumberConsentOptStatusResponsePhoneNumberConsentOptStatusesOptStatus {
+    response GetNumberResponsePhoneNumberConsentOptStatusesOptStatus {
         Pending = "pending",
         OptOut = "opt_out",
         OptIn = "opt_in",
@@ -38,16 +105,18 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/SMS-Consent/GET/phone/sms_consent/{consentId}/phone_numbers/opt_status>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetNumberConsentOptStatus {
+    /// Zoom's name: `consentId`.
     #[serde(rename = "consentId")]
     pub consent_id: String,
     pub consumer_phone_number: String,
+    /// At most 10 items.
     pub zoom_phone_user_numbers: Vec<String>,
 }
 
 impl GetNumberConsentOptStatus {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         consent_id: impl Into<String>,
         consumer_phone_number: impl Into<String>,

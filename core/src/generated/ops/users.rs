@@ -8,40 +8,146 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListPhoneUsersResponse {
     pub next_page_token: Option<String>,
+    /// At most `300`.
     pub page_size: Option<i64>,
     pub total_records: Option<i64>,
+    /// At most 100 items.
     pub users: Option<Vec<ListPhoneUsersResponseUsers>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListPhoneUsersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhoneUsersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhoneUsersResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "page_size" => v1 = map.next_value()?,
+                        "total_records" => v2 = map.next_value()?,
+                        "users" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhoneUsersResponse {
+                    next_page_token: v0,
+                    page_size: v1,
+                    total_records: v2,
+                    users: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListPhoneUsersResponseUsers {
     pub activation_status: Option<ListPhoneUsersResponseUsersActivationStatus>,
+    /// At most 150 items.
     pub calling_plans: Option<Vec<ListPhoneUsersResponseUsersCallingPlans>>,
     pub cost_center: Option<String>,
     pub department: Option<String>,
+    /// Format: `email`.
     pub email: Option<String>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
     pub id: Option<String>,
     pub name: Option<String>,
+    /// At most 10 items.
     pub phone_numbers: Option<Vec<ListPhoneUsersResponseUsersPhoneNumbers>>,
     pub phone_user_id: Option<String>,
     pub site: Option<ListPhoneUsersResponseUsersSite>,
     pub status: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListPhoneUsersResponseUsers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhoneUsersResponseUsers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhoneUsersResponseUsers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "activation_status" => v0 = map.next_value()?,
+                        "calling_plans" => v1 = map.next_value()?,
+                        "cost_center" => v2 = map.next_value()?,
+                        "department" => v3 = map.next_value()?,
+                        "email" => v4 = map.next_value()?,
+                        "extension_id" => v5 = map.next_value()?,
+                        "extension_number" => v6 = map.next_value()?,
+                        "id" => v7 = map.next_value()?,
+                        "name" => v8 = map.next_value()?,
+                        "phone_numbers" => v9 = map.next_value()?,
+                        "phone_user_id" => v10 = map.next_value()?,
+                        "site" => v11 = map.next_value()?,
+                        "status" => v12 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhoneUsersResponseUsers {
+                    activation_status: v0,
+                    calling_plans: v1,
+                    cost_center: v2,
+                    department: v3,
+                    email: v4,
+                    extension_id: v5,
+                    extension_number: v6,
+                    id: v7,
+                    name: v8,
+                    phone_numbers: v9,
+                    phone_user_id: v10,
+                    site: v11,
+                    status: v12,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListPhoneUsersResponseUsersActivationStatus {
+    response ListPhoneUsersResponseUsersActivationStatus {
         Activated = "activated",
         ReadyToActivate = "ready to activate",
         NotReady = "not ready",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListPhoneUsersResponseUsersCallingPlans {
     pub billing_account_id: Option<String>,
     pub billing_account_name: Option<String>,
@@ -51,20 +157,119 @@ pub struct ListPhoneUsersResponseUsersCallingPlans {
     pub r#type: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListPhoneUsersResponseUsersCallingPlans {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhoneUsersResponseUsersCallingPlans;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhoneUsersResponseUsersCallingPlans, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "billing_account_id" => v0 = map.next_value()?,
+                        "billing_account_name" => v1 = map.next_value()?,
+                        "billing_subscription_id" => v2 = map.next_value()?,
+                        "billing_subscription_name" => v3 = map.next_value()?,
+                        "name" => v4 = map.next_value()?,
+                        "type" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhoneUsersResponseUsersCallingPlans {
+                    billing_account_id: v0,
+                    billing_account_name: v1,
+                    billing_subscription_id: v2,
+                    billing_subscription_name: v3,
+                    name: v4,
+                    r#type: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListPhoneUsersResponseUsersPhoneNumbers {
     pub id: Option<String>,
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListPhoneUsersResponseUsersPhoneNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhoneUsersResponseUsersPhoneNumbers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhoneUsersResponseUsersPhoneNumbers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "number" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhoneUsersResponseUsersPhoneNumbers { id: v0, number: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListPhoneUsersResponseUsersSite {
     pub id: Option<String>,
     pub name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ListPhoneUsersResponseUsersSite {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListPhoneUsersResponseUsersSite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListPhoneUsersResponseUsersSite, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListPhoneUsersResponseUsersSite { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    ListPhoneUsersStatus {
+    request ListPhoneUsersStatus {
         Activate = "activate",
         Deactivate = "deactivate",
         Pending = "pending",
@@ -83,6 +288,7 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/GET/phone/users>
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListPhoneUsers {
+    /// At most `100`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -102,7 +308,7 @@ pub struct ListPhoneUsers {
 }
 
 impl ListPhoneUsers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             page_size: None,
@@ -125,15 +331,18 @@ impl crate::typed::Endpoint for ListPhoneUsers {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct BatchAddUsersBody {
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<BatchAddUsersBodyUsers>>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct BatchAddUsersBodyUsers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub activation_status: Option<BatchAddUsersBodyUsersActivationStatus>,
+    /// At most 150 items.
     pub calling_plans: Vec<String>,
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub desk_phones: Option<Vec<BatchAddUsersBodyUsersDeskPhones>>,
     pub email: String,
@@ -144,6 +353,7 @@ pub struct BatchAddUsersBodyUsers {
     pub last_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outbound_caller_id: Option<String>,
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -158,8 +368,34 @@ pub struct BatchAddUsersBodyUsers {
     pub template_name: Option<String>,
 }
 
+impl BatchAddUsersBodyUsers {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        calling_plans: Vec<String>,
+        email: impl Into<String>,
+        extension_number: impl Into<String>,
+    ) -> Self {
+        Self {
+            activation_status: None,
+            calling_plans,
+            desk_phones: None,
+            email: email.into(),
+            extension_number: extension_number.into(),
+            first_name: None,
+            last_name: None,
+            outbound_caller_id: None,
+            phone_numbers: None,
+            select_outbound_caller_id: None,
+            site_code: None,
+            site_name: None,
+            sms: None,
+            template_name: None,
+        }
+    }
+}
+
 crate::typed::string_enum! {
-    BatchAddUsersBodyUsersActivationStatus {
+    request BatchAddUsersBodyUsersActivationStatus {
         Activate = "activate",
         Deactivate = "deactivate",
     }
@@ -177,10 +413,38 @@ pub struct BatchAddUsersBodyUsersDeskPhones {
     pub provision_template: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct BatchAddUsersResponseItem {
     pub email: Option<String>,
     pub id: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for BatchAddUsersResponseItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BatchAddUsersResponseItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BatchAddUsersResponseItem, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "email" => v0 = map.next_value()?,
+                        "id" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(BatchAddUsersResponseItem { email: v0, id: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 pub type BatchAddUsersResponse = Vec<BatchAddUsersResponseItem>;
@@ -201,7 +465,7 @@ pub struct BatchAddUsers {
 }
 
 impl BatchAddUsers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self { body: None }
     }
@@ -216,24 +480,18 @@ impl crate::typed::Endpoint for BatchAddUsers {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUsersPropertiesInBatchBody {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub activation_status: Option<UpdateUsersPropertiesInBatchBodyActivationStatus>,
+    pub activation_status: Option<BatchAddUsersBodyUsersActivationStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_type: Option<UpdateUsersPropertiesInBatchBodyBatchType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }
 
 crate::typed::string_enum! {
-    UpdateUsersPropertiesInBatchBodyActivationStatus {
-        Activate = "activate",
-        Deactivate = "deactivate",
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateUsersPropertiesInBatchBodyBatchType {
+    request UpdateUsersPropertiesInBatchBodyBatchType {
         MoveSite = "move_site",
         AssignPendingUser = "assign_pending_user",
         Activate = "activate",
@@ -256,7 +514,7 @@ pub struct UpdateUsersPropertiesInBatch {
 }
 
 impl UpdateUsersPropertiesInBatch {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self { body: None }
     }
@@ -268,8 +526,9 @@ impl crate::typed::Endpoint for UpdateUsersPropertiesInBatch {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserResponse {
+    /// At most 150 items.
     pub calling_plans: Option<Vec<PhoneUserResponseCallingPlans>>,
     pub cost_center: Option<String>,
     pub department: Option<String>,
@@ -278,7 +537,8 @@ pub struct PhoneUserResponse {
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
     pub id: Option<String>,
-    pub phone_numbers: Option<Vec<PhoneUserResponsePhoneNumbers>>,
+    /// At most 10 items.
+    pub phone_numbers: Option<Vec<ListPhoneUsersResponseUsersPhoneNumbers>>,
     pub phone_user_id: Option<String>,
     pub policy: Option<PhoneUserResponsePolicy>,
     pub site_admin: Option<bool>,
@@ -286,7 +546,74 @@ pub struct PhoneUserResponse {
     pub status: Option<PhoneUserResponseStatus>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PhoneUserResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "calling_plans" => v0 = map.next_value()?,
+                        "cost_center" => v1 = map.next_value()?,
+                        "department" => v2 = map.next_value()?,
+                        "email" => v3 = map.next_value()?,
+                        "emergency_address" => v4 = map.next_value()?,
+                        "extension_id" => v5 = map.next_value()?,
+                        "extension_number" => v6 = map.next_value()?,
+                        "id" => v7 = map.next_value()?,
+                        "phone_numbers" => v8 = map.next_value()?,
+                        "phone_user_id" => v9 = map.next_value()?,
+                        "policy" => v10 = map.next_value()?,
+                        "site_admin" => v11 = map.next_value()?,
+                        "site_id" => v12 = map.next_value()?,
+                        "status" => v13 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponse {
+                    calling_plans: v0,
+                    cost_center: v1,
+                    department: v2,
+                    email: v3,
+                    emergency_address: v4,
+                    extension_id: v5,
+                    extension_number: v6,
+                    id: v7,
+                    phone_numbers: v8,
+                    phone_user_id: v9,
+                    policy: v10,
+                    site_admin: v11,
+                    site_id: v12,
+                    status: v13,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PhoneUserResponseCallingPlans {
     pub billing_account_id: Option<String>,
     pub billing_account_name: Option<String>,
@@ -295,111 +622,407 @@ pub struct PhoneUserResponseCallingPlans {
     pub r#type: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PhoneUserResponseCallingPlans {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponseCallingPlans;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponseCallingPlans, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "billing_account_id" => v0 = map.next_value()?,
+                        "billing_account_name" => v1 = map.next_value()?,
+                        "billing_subscription_id" => v2 = map.next_value()?,
+                        "billing_subscription_name" => v3 = map.next_value()?,
+                        "type" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponseCallingPlans {
+                    billing_account_id: v0,
+                    billing_account_name: v1,
+                    billing_subscription_id: v2,
+                    billing_subscription_name: v3,
+                    r#type: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PhoneUserResponseEmergencyAddress {
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
     pub city: Option<String>,
+    /// From 2 to 2 characters.
     pub country: Option<String>,
     pub id: Option<String>,
     pub state_code: Option<String>,
     pub zip: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserResponsePhoneNumbers {
-    pub id: Option<String>,
-    pub number: Option<String>,
+impl<'de> serde::Deserialize<'de> for PhoneUserResponseEmergencyAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponseEmergencyAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponseEmergencyAddress, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "address_line1" => v0 = map.next_value()?,
+                        "address_line2" => v1 = map.next_value()?,
+                        "city" => v2 = map.next_value()?,
+                        "country" => v3 = map.next_value()?,
+                        "id" => v4 = map.next_value()?,
+                        "state_code" => v5 = map.next_value()?,
+                        "zip" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponseEmergencyAddress {
+                    address_line1: v0,
+                    address_line2: v1,
+                    city: v2,
+                    country: v3,
+                    id: v4,
+                    state_code: v5,
+                    zip: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserResponsePolicy {
     pub ad_hoc_call_recording: Option<PhoneUserResponsePolicyAdHocCallRecording>,
+    /// At most 50 items.
     pub ad_hoc_call_recording_access_members:
         Option<Vec<PhoneUserResponsePolicyAdHocCallRecordingAccessMembers>>,
     pub allow_end_user_edit_call_handling:
         Option<PhoneUserResponsePolicyAllowEndUserEditCallHandling>,
     pub audio_intercom: Option<PhoneUserResponsePolicyAudioIntercom>,
     pub auto_call_recording: Option<PhoneUserResponsePolicyAutoCallRecording>,
+    /// At most 50 items.
     pub auto_call_recording_access_members:
-        Option<Vec<PhoneUserResponsePolicyAutoCallRecordingAccessMembers>>,
+        Option<Vec<PhoneUserResponsePolicyAdHocCallRecordingAccessMembers>>,
     pub call_handling_forwarding_to_other_users:
         Option<PhoneUserResponsePolicyCallHandlingForwardingToOtherUsers>,
     pub call_overflow: Option<PhoneUserResponsePolicyCallOverflow>,
     pub call_park: Option<PhoneUserResponsePolicyCallPark>,
     pub call_transferring: Option<PhoneUserResponsePolicyCallTransferring>,
-    pub check_voicemails_over_phone: Option<PhoneUserResponsePolicyCheckVoicemailsOverPhone>,
+    pub check_voicemails_over_phone: Option<PhoneUserResponsePolicyAudioIntercom>,
     pub delegation: Option<bool>,
-    pub e2e_encryption: Option<PhoneUserResponsePolicyE2eEncryption>,
+    pub e2e_encryption: Option<PhoneUserResponsePolicyAudioIntercom>,
     pub elevate_to_meeting: Option<bool>,
     pub emergency_address_management: Option<PhoneUserResponsePolicyEmergencyAddressManagement>,
     pub emergency_calls_to_psap: Option<bool>,
     pub forwarding_to_external_numbers: Option<bool>,
     pub hand_off_to_room: Option<PhoneUserResponsePolicyHandOffToRoom>,
     pub international_calling: Option<bool>,
-    pub mobile_switch_to_carrier: Option<PhoneUserResponsePolicyMobileSwitchToCarrier>,
+    pub mobile_switch_to_carrier: Option<PhoneUserResponsePolicyHandOffToRoom>,
     pub online_fax: Option<PhoneUserResponsePolicyOnlineFax>,
-    pub outbound_calling: Option<PhoneUserResponsePolicyOutboundCalling>,
-    pub outbound_sms: Option<PhoneUserResponsePolicyOutboundSms>,
-    pub peer_to_peer_media: Option<PhoneUserResponsePolicyPeerToPeerMedia>,
+    pub outbound_calling: Option<PhoneUserResponsePolicyAllowEndUserEditCallHandling>,
+    pub outbound_sms: Option<PhoneUserResponsePolicyAllowEndUserEditCallHandling>,
+    pub peer_to_peer_media: Option<PhoneUserResponsePolicyAudioIntercom>,
     pub personal_audio_library: Option<PhoneUserResponsePolicyPersonalAudioLibrary>,
     pub select_outbound_caller_id: Option<PhoneUserResponsePolicySelectOutboundCallerId>,
-    pub shared_voicemail_notification_by_email:
-        Option<PhoneUserResponsePolicySharedVoicemailNotificationByEmail>,
+    pub shared_voicemail_notification_by_email: Option<PhoneUserResponsePolicyAudioIntercom>,
     pub show_custom_disclaimer_when_using_zoom_phone:
-        Option<PhoneUserResponsePolicyShowCustomDisclaimerWhenUsingZoomPhone>,
+        Option<PhoneResponsePolicyShowCustomDisclaimerWhenUsingZoomPhone>,
     pub sms: Option<PhoneUserResponsePolicySms>,
     pub voicemail: Option<PhoneUserResponsePolicyVoicemail>,
+    /// At most 50 items.
     pub voicemail_access_members: Option<Vec<PhoneUserResponsePolicyVoicemailAccessMembers>>,
-    pub voicemail_intent_based_prioritization:
-        Option<PhoneUserResponsePolicyVoicemailIntentBasedPrioritization>,
+    pub voicemail_intent_based_prioritization: Option<PhoneUserResponsePolicyAudioIntercom>,
     pub voicemail_notification_by_email:
         Option<PhoneUserResponsePolicyVoicemailNotificationByEmail>,
-    pub voicemail_tasks: Option<PhoneUserResponsePolicyVoicemailTasks>,
-    pub voicemail_transcription: Option<PhoneUserResponsePolicyVoicemailTranscription>,
+    pub voicemail_tasks: Option<PhoneUserResponsePolicyAudioIntercom>,
+    pub voicemail_transcription: Option<PhoneUserResponsePolicyAudioIntercom>,
     pub zoom_phone_on_desktop: Option<PhoneUserResponsePolicyZoomPhoneOnDesktop>,
     pub zoom_phone_on_mobile: Option<PhoneUserResponsePolicyZoomPhoneOnMobile>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PhoneUserResponsePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponsePolicy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponsePolicy, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                let mut v24 = None;
+                let mut v25 = None;
+                let mut v26 = None;
+                let mut v27 = None;
+                let mut v28 = None;
+                let mut v29 = None;
+                let mut v30 = None;
+                let mut v31 = None;
+                let mut v32 = None;
+                let mut v33 = None;
+                let mut v34 = None;
+                let mut v35 = None;
+                let mut v36 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "ad_hoc_call_recording" => v0 = map.next_value()?,
+                        "ad_hoc_call_recording_access_members" => v1 = map.next_value()?,
+                        "allow_end_user_edit_call_handling" => v2 = map.next_value()?,
+                        "audio_intercom" => v3 = map.next_value()?,
+                        "auto_call_recording" => v4 = map.next_value()?,
+                        "auto_call_recording_access_members" => v5 = map.next_value()?,
+                        "call_handling_forwarding_to_other_users" => v6 = map.next_value()?,
+                        "call_overflow" => v7 = map.next_value()?,
+                        "call_park" => v8 = map.next_value()?,
+                        "call_transferring" => v9 = map.next_value()?,
+                        "check_voicemails_over_phone" => v10 = map.next_value()?,
+                        "delegation" => v11 = map.next_value()?,
+                        "e2e_encryption" => v12 = map.next_value()?,
+                        "elevate_to_meeting" => v13 = map.next_value()?,
+                        "emergency_address_management" => v14 = map.next_value()?,
+                        "emergency_calls_to_psap" => v15 = map.next_value()?,
+                        "forwarding_to_external_numbers" => v16 = map.next_value()?,
+                        "hand_off_to_room" => v17 = map.next_value()?,
+                        "international_calling" => v18 = map.next_value()?,
+                        "mobile_switch_to_carrier" => v19 = map.next_value()?,
+                        "online_fax" => v20 = map.next_value()?,
+                        "outbound_calling" => v21 = map.next_value()?,
+                        "outbound_sms" => v22 = map.next_value()?,
+                        "peer_to_peer_media" => v23 = map.next_value()?,
+                        "personal_audio_library" => v24 = map.next_value()?,
+                        "select_outbound_caller_id" => v25 = map.next_value()?,
+                        "shared_voicemail_notification_by_email" => v26 = map.next_value()?,
+                        "show_custom_disclaimer_when_using_zoom_phone" => v27 = map.next_value()?,
+                        "sms" => v28 = map.next_value()?,
+                        "voicemail" => v29 = map.next_value()?,
+                        "voicemail_access_members" => v30 = map.next_value()?,
+                        "voicemail_intent_based_prioritization" => v31 = map.next_value()?,
+                        "voicemail_notification_by_email" => v32 = map.next_value()?,
+                        "voicemail_tasks" => v33 = map.next_value()?,
+                        "voicemail_transcription" => v34 = map.next_value()?,
+                        "zoom_phone_on_desktop" => v35 = map.next_value()?,
+                        "zoom_phone_on_mobile" => v36 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponsePolicy {
+                    ad_hoc_call_recording: v0,
+                    ad_hoc_call_recording_access_members: v1,
+                    allow_end_user_edit_call_handling: v2,
+                    audio_intercom: v3,
+                    auto_call_recording: v4,
+                    auto_call_recording_access_members: v5,
+                    call_handling_forwarding_to_other_users: v6,
+                    call_overflow: v7,
+                    call_park: v8,
+                    call_transferring: v9,
+                    check_voicemails_over_phone: v10,
+                    delegation: v11,
+                    e2e_encryption: v12,
+                    elevate_to_meeting: v13,
+                    emergency_address_management: v14,
+                    emergency_calls_to_psap: v15,
+                    forwarding_to_external_numbers: v16,
+                    hand_off_to_room: v17,
+                    international_calling: v18,
+                    mobile_switch_to_carrier: v19,
+                    online_fax: v20,
+                    outbound_calling: v21,
+                    outbound_sms: v22,
+                    peer_to_peer_media: v23,
+                    personal_audio_library: v24,
+                    select_outbound_caller_id: v25,
+                    shared_voicemail_notification_by_email: v26,
+                    show_custom_disclaimer_when_using_zoom_phone: v27,
+                    sms: v28,
+                    voicemail: v29,
+                    voicemail_access_members: v30,
+                    voicemail_intent_based_prioritization: v31,
+                    voicemail_notification_by_email: v32,
+                    voicemail_tasks: v33,
+                    voicemail_transcription: v34,
+                    zoom_phone_on_desktop: v35,
+                    zoom_phone_on_mobile: v36,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PhoneUserResponsePolicyAdHocCallRecording {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
     pub locked_by: Option<PhoneUserResponsePolicyAdHocCallRecordingLockedBy>,
     pub play_recording_beep_tone:
-        Option<PhoneUserResponsePolicyAdHocCallRecordingPlayRecordingBeepTone>,
+        Option<PhoneResponsePolicyAdHocCallRecordingPlayRecordingBeepTone>,
     pub recording_start_prompt: Option<bool>,
     pub recording_transcription: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for PhoneUserResponsePolicyAdHocCallRecording {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponsePolicyAdHocCallRecording;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponsePolicyAdHocCallRecording, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "play_recording_beep_tone" => v3 = map.next_value()?,
+                        "recording_start_prompt" => v4 = map.next_value()?,
+                        "recording_transcription" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponsePolicyAdHocCallRecording {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    play_recording_beep_tone: v3,
+                    recording_start_prompt: v4,
+                    recording_transcription: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    PhoneUserResponsePolicyAdHocCallRecordingLockedBy {
+    response PhoneUserResponsePolicyAdHocCallRecordingLockedBy {
         Account = "account",
         UserGroup = "user_group",
         Site = "site",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserResponsePolicyAdHocCallRecordingPlayRecordingBeepTone {
+#[derive(Debug, Clone)]
+pub struct PhoneResponsePolicyAdHocCallRecordingPlayRecordingBeepTone {
     pub enable: Option<bool>,
-    pub play_beep_member:
-        Option<PhoneUserResponsePolicyAdHocCallRecordingPlayRecordingBeepTonePlayBeepMember>,
-    pub play_beep_time_interval:
-        Option<PhoneUserResponsePolicyAdHocCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval>,
-    pub play_beep_volume:
-        Option<PhoneUserResponsePolicyAdHocCallRecordingPlayRecordingBeepTonePlayBeepVolume>,
+    pub play_beep_member: Option<PhoneUserResponsePlayRecordingBeepTonePlayBeepMember>,
+    pub play_beep_time_interval: Option<PhoneUserResponsePlayRecordingBeepTonePlayBeepTimeInterval>,
+    pub play_beep_volume: Option<PhoneUserResponsePlayRecordingBeepTonePlayBeepVolume>,
+}
+
+impl<'de> serde::Deserialize<'de> for PhoneResponsePolicyAdHocCallRecordingPlayRecordingBeepTone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneResponsePolicyAdHocCallRecordingPlayRecordingBeepTone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneResponsePolicyAdHocCallRecordingPlayRecordingBeepTone, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "play_beep_member" => v1 = map.next_value()?,
+                        "play_beep_time_interval" => v2 = map.next_value()?,
+                        "play_beep_volume" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneResponsePolicyAdHocCallRecordingPlayRecordingBeepTone {
+                    enable: v0,
+                    play_beep_member: v1,
+                    play_beep_time_interval: v2,
+                    play_beep_volume: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    PhoneUserResponsePolicyAdHocCallRecordingPlayRecordingBeepTonePlayBeepMember {
+    response PhoneUserResponsePlayRecordingBeepTonePlayBeepMember {
         AllMember = "allMember",
         RecordingSide = "recordingSide",
     }
 }
 
 crate::typed::int_enum! {
-    PhoneUserResponsePolicyAdHocCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval {
+    response PhoneUserResponsePlayRecordingBeepTonePlayBeepTimeInterval {
         V5 = 5,
         V10 = 10,
         V15 = 15,
@@ -412,7 +1035,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    PhoneUserResponsePolicyAdHocCallRecordingPlayRecordingBeepTonePlayBeepVolume {
+    response PhoneUserResponsePlayRecordingBeepTonePlayBeepVolume {
         V0 = 0,
         V20 = 20,
         V40 = 40,
@@ -422,7 +1045,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserResponsePolicyAdHocCallRecordingAccessMembers {
     pub access_user_id: Option<String>,
     pub allow_delete: Option<bool>,
@@ -430,138 +1053,308 @@ pub struct PhoneUserResponsePolicyAdHocCallRecordingAccessMembers {
     pub shared_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PhoneUserResponsePolicyAdHocCallRecordingAccessMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponsePolicyAdHocCallRecordingAccessMembers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponsePolicyAdHocCallRecordingAccessMembers, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "access_user_id" => v0 = map.next_value()?,
+                        "allow_delete" => v1 = map.next_value()?,
+                        "allow_download" => v2 = map.next_value()?,
+                        "shared_id" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponsePolicyAdHocCallRecordingAccessMembers {
+                    access_user_id: v0,
+                    allow_delete: v1,
+                    allow_download: v2,
+                    shared_id: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PhoneUserResponsePolicyAllowEndUserEditCallHandling {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
     pub modified: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserResponsePolicyAudioIntercom {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<PhoneUserResponsePolicyAudioIntercomLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    PhoneUserResponsePolicyAudioIntercomLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for PhoneUserResponsePolicyAllowEndUserEditCallHandling {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponsePolicyAllowEndUserEditCallHandling;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponsePolicyAllowEndUserEditCallHandling, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "modified" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponsePolicyAllowEndUserEditCallHandling {
+                    enable: v0,
+                    locked: v1,
+                    modified: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
+pub struct PhoneUserResponsePolicyAudioIntercom {
+    pub enable: Option<bool>,
+    pub locked: Option<bool>,
+    pub locked_by: Option<PhoneUserResponsePolicyAdHocCallRecordingLockedBy>,
+    pub modified: Option<bool>,
+}
+
+impl<'de> serde::Deserialize<'de> for PhoneUserResponsePolicyAudioIntercom {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponsePolicyAudioIntercom;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponsePolicyAudioIntercom, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        "modified" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponsePolicyAudioIntercom {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                    modified: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PhoneUserResponsePolicyAutoCallRecording {
     pub allow_stop_resume_recording: Option<bool>,
     pub disconnect_on_recording_failure: Option<bool>,
     pub enable: Option<bool>,
     pub inbound_audio_notification:
-        Option<PhoneUserResponsePolicyAutoCallRecordingInboundAudioNotification>,
+        Option<PhoneUserResponseAutoCallRecordingInboundAudioNotification>,
     pub locked: Option<bool>,
-    pub locked_by: Option<PhoneUserResponsePolicyAutoCallRecordingLockedBy>,
+    pub locked_by: Option<PhoneUserResponsePolicyAdHocCallRecordingLockedBy>,
     pub outbound_audio_notification:
-        Option<PhoneUserResponsePolicyAutoCallRecordingOutboundAudioNotification>,
+        Option<PhoneUserResponseAutoCallRecordingInboundAudioNotification>,
     pub play_recording_beep_tone:
-        Option<PhoneUserResponsePolicyAutoCallRecordingPlayRecordingBeepTone>,
+        Option<PhoneResponsePolicyAdHocCallRecordingPlayRecordingBeepTone>,
     pub recording_calls: Option<PhoneUserResponsePolicyAutoCallRecordingRecordingCalls>,
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
     pub recording_transcription: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserResponsePolicyAutoCallRecordingInboundAudioNotification {
+impl<'de> serde::Deserialize<'de> for PhoneUserResponsePolicyAutoCallRecording {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponsePolicyAutoCallRecording;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponsePolicyAutoCallRecording, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_stop_resume_recording" => v0 = map.next_value()?,
+                        "disconnect_on_recording_failure" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "inbound_audio_notification" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        "outbound_audio_notification" => v6 = map.next_value()?,
+                        "play_recording_beep_tone" => v7 = map.next_value()?,
+                        "recording_calls" => v8 = map.next_value()?,
+                        "recording_explicit_consent" => v9 = map.next_value()?,
+                        "recording_start_prompt" => v10 = map.next_value()?,
+                        "recording_transcription" => v11 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponsePolicyAutoCallRecording {
+                    allow_stop_resume_recording: v0,
+                    disconnect_on_recording_failure: v1,
+                    enable: v2,
+                    inbound_audio_notification: v3,
+                    locked: v4,
+                    locked_by: v5,
+                    outbound_audio_notification: v6,
+                    play_recording_beep_tone: v7,
+                    recording_calls: v8,
+                    recording_explicit_consent: v9,
+                    recording_start_prompt: v10,
+                    recording_transcription: v11,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PhoneUserResponseAutoCallRecordingInboundAudioNotification {
     pub recording_explicit_consent: Option<bool>,
     pub recording_start_prompt: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    PhoneUserResponsePolicyAutoCallRecordingLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserResponsePolicyAutoCallRecordingOutboundAudioNotification {
-    pub recording_explicit_consent: Option<bool>,
-    pub recording_start_prompt: Option<bool>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserResponsePolicyAutoCallRecordingPlayRecordingBeepTone {
-    pub enable: Option<bool>,
-    pub play_beep_member:
-        Option<PhoneUserResponsePolicyAutoCallRecordingPlayRecordingBeepTonePlayBeepMember>,
-    pub play_beep_time_interval:
-        Option<PhoneUserResponsePolicyAutoCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval>,
-    pub play_beep_volume:
-        Option<PhoneUserResponsePolicyAutoCallRecordingPlayRecordingBeepTonePlayBeepVolume>,
-}
-
-crate::typed::string_enum! {
-    PhoneUserResponsePolicyAutoCallRecordingPlayRecordingBeepTonePlayBeepMember {
-        AllMember = "allMember",
-        RecordingSide = "recordingSide",
-    }
-}
-
-crate::typed::int_enum! {
-    PhoneUserResponsePolicyAutoCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval {
-        V5 = 5,
-        V10 = 10,
-        V15 = 15,
-        V20 = 20,
-        V25 = 25,
-        V30 = 30,
-        V60 = 60,
-        V120 = 120,
-    }
-}
-
-crate::typed::int_enum! {
-    PhoneUserResponsePolicyAutoCallRecordingPlayRecordingBeepTonePlayBeepVolume {
-        V0 = 0,
-        V20 = 20,
-        V40 = 40,
-        V60 = 60,
-        V80 = 80,
-        V100 = 100,
+impl<'de> serde::Deserialize<'de> for PhoneUserResponseAutoCallRecordingInboundAudioNotification {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponseAutoCallRecordingInboundAudioNotification;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponseAutoCallRecordingInboundAudioNotification, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "recording_explicit_consent" => v0 = map.next_value()?,
+                        "recording_start_prompt" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponseAutoCallRecordingInboundAudioNotification {
+                    recording_explicit_consent: v0,
+                    recording_start_prompt: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    PhoneUserResponsePolicyAutoCallRecordingRecordingCalls {
+    response PhoneUserResponsePolicyAutoCallRecordingRecordingCalls {
         Inbound = "inbound",
         Outbound = "outbound",
         Both = "both",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserResponsePolicyAutoCallRecordingAccessMembers {
-    pub access_user_id: Option<String>,
-    pub allow_delete: Option<bool>,
-    pub allow_download: Option<bool>,
-    pub shared_id: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserResponsePolicyCallHandlingForwardingToOtherUsers {
-    pub call_forwarding_type:
-        Option<PhoneUserResponsePolicyCallHandlingForwardingToOtherUsersCallForwardingType>,
+    pub call_forwarding_type: Option<PhoneUserResponseCallForwardingType>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<PhoneUserResponsePolicyCallHandlingForwardingToOtherUsersLockedBy>,
+    pub locked_by: Option<PhoneUserResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for PhoneUserResponsePolicyCallHandlingForwardingToOtherUsers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponsePolicyCallHandlingForwardingToOtherUsers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponsePolicyCallHandlingForwardingToOtherUsers, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_forwarding_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponsePolicyCallHandlingForwardingToOtherUsers {
+                    call_forwarding_type: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    PhoneUserResponsePolicyCallHandlingForwardingToOtherUsersCallForwardingType {
+    response PhoneUserResponseCallForwardingType {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -569,52 +1362,110 @@ crate::typed::int_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    PhoneUserResponsePolicyCallHandlingForwardingToOtherUsersLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserResponsePolicyCallOverflow {
-    pub call_overflow_type: Option<PhoneUserResponsePolicyCallOverflowCallOverflowType>,
+    pub call_overflow_type: Option<PhoneUserResponseCallForwardingType>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<PhoneUserResponsePolicyCallOverflowLockedBy>,
+    pub locked_by: Option<PhoneUserResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::int_enum! {
-    PhoneUserResponsePolicyCallOverflowCallOverflowType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
+impl<'de> serde::Deserialize<'de> for PhoneUserResponsePolicyCallOverflow {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponsePolicyCallOverflow;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponsePolicyCallOverflow, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_overflow_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        "modified" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponsePolicyCallOverflow {
+                    call_overflow_type: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                    modified: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    PhoneUserResponsePolicyCallOverflowLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserResponsePolicyCallPark {
     pub call_not_picked_up_action: Option<i64>,
     pub enable: Option<bool>,
     pub expiration_period: Option<PhoneUserResponsePolicyCallParkExpirationPeriod>,
     pub forward_to: Option<PhoneUserResponsePolicyCallParkForwardTo>,
     pub locked: Option<bool>,
-    pub locked_by: Option<PhoneUserResponsePolicyCallParkLockedBy>,
+    pub locked_by: Option<PhoneUserResponsePolicyAdHocCallRecordingLockedBy>,
+}
+
+impl<'de> serde::Deserialize<'de> for PhoneUserResponsePolicyCallPark {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponsePolicyCallPark;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponsePolicyCallPark, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_not_picked_up_action" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "expiration_period" => v2 = map.next_value()?,
+                        "forward_to" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponsePolicyCallPark {
+                    call_not_picked_up_action: v0,
+                    enable: v1,
+                    expiration_period: v2,
+                    forward_to: v3,
+                    locked: v4,
+                    locked_by: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    PhoneUserResponsePolicyCallParkExpirationPeriod {
+    response PhoneUserResponsePolicyCallParkExpirationPeriod {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -638,7 +1489,7 @@ crate::typed::int_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserResponsePolicyCallParkForwardTo {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -647,8 +1498,48 @@ pub struct PhoneUserResponsePolicyCallParkForwardTo {
     pub id: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for PhoneUserResponsePolicyCallParkForwardTo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponsePolicyCallParkForwardTo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponsePolicyCallParkForwardTo, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "extension_id" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "extension_type" => v3 = map.next_value()?,
+                        "id" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponsePolicyCallParkForwardTo {
+                    display_name: v0,
+                    extension_id: v1,
+                    extension_number: v2,
+                    extension_type: v3,
+                    id: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    PhoneUserResponsePolicyCallParkForwardToExtensionType {
+    response PhoneUserResponsePolicyCallParkForwardToExtensionType {
         User = "user",
         ZoomRoom = "zoomRoom",
         CommonArea = "commonArea",
@@ -659,230 +1550,385 @@ crate::typed::string_enum! {
     }
 }
 
-crate::typed::string_enum! {
-    PhoneUserResponsePolicyCallParkLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserResponsePolicyCallTransferring {
-    pub call_transferring_type: Option<PhoneUserResponsePolicyCallTransferringCallTransferringType>,
+    pub call_transferring_type: Option<PhoneUserResponseCallForwardingType>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<PhoneUserResponsePolicyCallTransferringLockedBy>,
+    pub locked_by: Option<PhoneUserResponsePolicyAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::int_enum! {
-    PhoneUserResponsePolicyCallTransferringCallTransferringType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
+impl<'de> serde::Deserialize<'de> for PhoneUserResponsePolicyCallTransferring {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponsePolicyCallTransferring;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponsePolicyCallTransferring, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_transferring_type" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponsePolicyCallTransferring {
+                    call_transferring_type: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    PhoneUserResponsePolicyCallTransferringLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserResponsePolicyCheckVoicemailsOverPhone {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<PhoneUserResponsePolicyCheckVoicemailsOverPhoneLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    PhoneUserResponsePolicyCheckVoicemailsOverPhoneLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserResponsePolicyE2eEncryption {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<PhoneUserResponsePolicyE2eEncryptionLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    PhoneUserResponsePolicyE2eEncryptionLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserResponsePolicyEmergencyAddressManagement {
     pub enable: Option<bool>,
     pub prompt_default_address: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PhoneUserResponsePolicyEmergencyAddressManagement {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponsePolicyEmergencyAddressManagement;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponsePolicyEmergencyAddressManagement, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "prompt_default_address" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponsePolicyEmergencyAddressManagement {
+                    enable: v0,
+                    prompt_default_address: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PhoneUserResponsePolicyHandOffToRoom {
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<PhoneUserResponsePolicyHandOffToRoomLockedBy>,
+    pub locked_by: Option<PhoneUserResponsePolicyAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    PhoneUserResponsePolicyHandOffToRoomLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for PhoneUserResponsePolicyHandOffToRoom {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponsePolicyHandOffToRoom;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponsePolicyHandOffToRoom, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "locked_by" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponsePolicyHandOffToRoom {
+                    enable: v0,
+                    locked: v1,
+                    locked_by: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserResponsePolicyMobileSwitchToCarrier {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<PhoneUserResponsePolicyMobileSwitchToCarrierLockedBy>,
-}
-
-crate::typed::string_enum! {
-    PhoneUserResponsePolicyMobileSwitchToCarrierLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserResponsePolicyOnlineFax {
     pub enable: Option<bool>,
     pub enable_outbound_fax_transmission_report: Option<bool>,
     pub fax_notification_by_email: Option<bool>,
     pub include_fax_as_attachment: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<PhoneUserResponsePolicyOnlineFaxLockedBy>,
+    pub locked_by: Option<PhoneUserResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    PhoneUserResponsePolicyOnlineFaxLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for PhoneUserResponsePolicyOnlineFax {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponsePolicyOnlineFax;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponsePolicyOnlineFax, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "enable_outbound_fax_transmission_report" => v1 = map.next_value()?,
+                        "fax_notification_by_email" => v2 = map.next_value()?,
+                        "include_fax_as_attachment" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        "modified" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponsePolicyOnlineFax {
+                    enable: v0,
+                    enable_outbound_fax_transmission_report: v1,
+                    fax_notification_by_email: v2,
+                    include_fax_as_attachment: v3,
+                    locked: v4,
+                    locked_by: v5,
+                    modified: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserResponsePolicyOutboundCalling {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub modified: Option<bool>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserResponsePolicyOutboundSms {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub modified: Option<bool>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserResponsePolicyPeerToPeerMedia {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<PhoneUserResponsePolicyPeerToPeerMediaLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    PhoneUserResponsePolicyPeerToPeerMediaLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserResponsePolicyPersonalAudioLibrary {
     pub allow_music_on_hold_customization: Option<bool>,
     pub allow_voicemail_and_message_greeting_customization: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<PhoneUserResponsePolicyPersonalAudioLibraryLockedBy>,
+    pub locked_by: Option<PhoneUserResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    PhoneUserResponsePolicyPersonalAudioLibraryLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for PhoneUserResponsePolicyPersonalAudioLibrary {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponsePolicyPersonalAudioLibrary;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponsePolicyPersonalAudioLibrary, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_music_on_hold_customization" => v0 = map.next_value()?,
+                        "allow_voicemail_and_message_greeting_customization" => {
+                            v1 = map.next_value()?
+                        }
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponsePolicyPersonalAudioLibrary {
+                    allow_music_on_hold_customization: v0,
+                    allow_voicemail_and_message_greeting_customization: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserResponsePolicySelectOutboundCallerId {
     pub allow_hide_outbound_caller_id: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<PhoneUserResponsePolicySelectOutboundCallerIdLockedBy>,
+    pub locked_by: Option<PhoneUserResponsePolicyAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    PhoneUserResponsePolicySelectOutboundCallerIdLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for PhoneUserResponsePolicySelectOutboundCallerId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponsePolicySelectOutboundCallerId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponsePolicySelectOutboundCallerId, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_hide_outbound_caller_id" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "locked" => v2 = map.next_value()?,
+                        "locked_by" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponsePolicySelectOutboundCallerId {
+                    allow_hide_outbound_caller_id: v0,
+                    enable: v1,
+                    locked: v2,
+                    locked_by: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserResponsePolicySharedVoicemailNotificationByEmail {
+#[derive(Debug, Clone)]
+pub struct PhoneResponsePolicyShowCustomDisclaimerWhenUsingZoomPhone {
+    pub custom_disclaimer_list: Option<Vec<PhoneUserResponseCustomDisclaimerList>>,
+    pub display_frequency: Option<PhoneUserResponseDisplayFrequency>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<PhoneUserResponsePolicySharedVoicemailNotificationByEmailLockedBy>,
-    pub modified: Option<bool>,
+    pub locked_by: Option<PhoneUserResponseLockedBy>,
 }
 
-crate::typed::string_enum! {
-    PhoneUserResponsePolicySharedVoicemailNotificationByEmailLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for PhoneResponsePolicyShowCustomDisclaimerWhenUsingZoomPhone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneResponsePolicyShowCustomDisclaimerWhenUsingZoomPhone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneResponsePolicyShowCustomDisclaimerWhenUsingZoomPhone, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "custom_disclaimer_list" => v0 = map.next_value()?,
+                        "display_frequency" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneResponsePolicyShowCustomDisclaimerWhenUsingZoomPhone {
+                    custom_disclaimer_list: v0,
+                    display_frequency: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserResponsePolicyShowCustomDisclaimerWhenUsingZoomPhone {
-    pub custom_disclaimer_list: Option<
-        Vec<PhoneUserResponsePolicyShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList>,
-    >,
-    pub display_frequency:
-        Option<PhoneUserResponsePolicyShowCustomDisclaimerWhenUsingZoomPhoneDisplayFrequency>,
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<PhoneUserResponsePolicyShowCustomDisclaimerWhenUsingZoomPhoneLockedBy>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserResponsePolicyShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList {
+#[derive(Debug, Clone)]
+pub struct PhoneUserResponseCustomDisclaimerList {
+    /// At most 500 characters.
     pub body: Option<String>,
     pub default: Option<bool>,
-    pub language: Option<
-        PhoneUserResponsePolicyShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerListLanguage,
-    >,
+    pub language: Option<PhoneUserResponseCustomDisclaimerListLanguage>,
+    /// At most 60 characters.
     pub title: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for PhoneUserResponseCustomDisclaimerList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponseCustomDisclaimerList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponseCustomDisclaimerList, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "body" => v0 = map.next_value()?,
+                        "default" => v1 = map.next_value()?,
+                        "language" => v2 = map.next_value()?,
+                        "title" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponseCustomDisclaimerList {
+                    body: v0,
+                    default: v1,
+                    language: v2,
+                    title: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    PhoneUserResponsePolicyShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerListLanguage {
+    response PhoneUserResponseCustomDisclaimerListLanguage {
         En = "en",
         De = "de",
         Es = "es",
@@ -906,7 +1952,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    PhoneUserResponsePolicyShowCustomDisclaimerWhenUsingZoomPhoneDisplayFrequency {
+    response PhoneUserResponseDisplayFrequency {
         FirstTimeOnly = "first_time_only",
         EveryTime = "every_time",
         EveryMonth = "every_month",
@@ -917,7 +1963,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    PhoneUserResponsePolicyShowCustomDisclaimerWhenUsingZoomPhoneLockedBy {
+    response PhoneUserResponseLockedBy {
         Invalid = "invalid",
         Account = "account",
         UserGroup = "user_group",
@@ -925,26 +1971,65 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserResponsePolicySms {
     pub allow_copy: Option<bool>,
     pub allow_paste: Option<bool>,
     pub enable: Option<bool>,
     pub international_sms: Option<bool>,
+    /// At most 100 items.
     pub international_sms_countries: Option<Vec<String>>,
     pub locked: Option<bool>,
-    pub locked_by: Option<PhoneUserResponsePolicySmsLockedBy>,
+    pub locked_by: Option<PhoneUserResponsePolicyAdHocCallRecordingLockedBy>,
 }
 
-crate::typed::string_enum! {
-    PhoneUserResponsePolicySmsLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for PhoneUserResponsePolicySms {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponsePolicySms;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponsePolicySms, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_copy" => v0 = map.next_value()?,
+                        "allow_paste" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "international_sms" => v3 = map.next_value()?,
+                        "international_sms_countries" => v4 = map.next_value()?,
+                        "locked" => v5 = map.next_value()?,
+                        "locked_by" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponsePolicySms {
+                    allow_copy: v0,
+                    allow_paste: v1,
+                    enable: v2,
+                    international_sms: v3,
+                    international_sms_countries: v4,
+                    locked: v5,
+                    locked_by: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserResponsePolicyVoicemail {
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
@@ -953,7 +2038,47 @@ pub struct PhoneUserResponsePolicyVoicemail {
     pub enable: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PhoneUserResponsePolicyVoicemail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponsePolicyVoicemail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponsePolicyVoicemail, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_delete" => v0 = map.next_value()?,
+                        "allow_download" => v1 = map.next_value()?,
+                        "allow_transcription" => v2 = map.next_value()?,
+                        "allow_videomail" => v3 = map.next_value()?,
+                        "enable" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponsePolicyVoicemail {
+                    allow_delete: v0,
+                    allow_download: v1,
+                    allow_transcription: v2,
+                    allow_videomail: v3,
+                    enable: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PhoneUserResponsePolicyVoicemailAccessMembers {
     pub access_user_id: Option<String>,
     pub allow_delete: Option<bool>,
@@ -962,86 +2087,156 @@ pub struct PhoneUserResponsePolicyVoicemailAccessMembers {
     pub shared_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserResponsePolicyVoicemailIntentBasedPrioritization {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<PhoneUserResponsePolicyVoicemailIntentBasedPrioritizationLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    PhoneUserResponsePolicyVoicemailIntentBasedPrioritizationLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for PhoneUserResponsePolicyVoicemailAccessMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponsePolicyVoicemailAccessMembers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponsePolicyVoicemailAccessMembers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "access_user_id" => v0 = map.next_value()?,
+                        "allow_delete" => v1 = map.next_value()?,
+                        "allow_download" => v2 = map.next_value()?,
+                        "allow_sharing" => v3 = map.next_value()?,
+                        "shared_id" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponsePolicyVoicemailAccessMembers {
+                    access_user_id: v0,
+                    allow_delete: v1,
+                    allow_download: v2,
+                    allow_sharing: v3,
+                    shared_id: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserResponsePolicyVoicemailNotificationByEmail {
     pub enable: Option<bool>,
     pub include_voicemail_file: Option<bool>,
     pub include_voicemail_transcription: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<PhoneUserResponsePolicyVoicemailNotificationByEmailLockedBy>,
+    pub locked_by: Option<PhoneUserResponsePolicyAdHocCallRecordingLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    PhoneUserResponsePolicyVoicemailNotificationByEmailLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for PhoneUserResponsePolicyVoicemailNotificationByEmail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponsePolicyVoicemailNotificationByEmail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponsePolicyVoicemailNotificationByEmail, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "include_voicemail_file" => v1 = map.next_value()?,
+                        "include_voicemail_transcription" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponsePolicyVoicemailNotificationByEmail {
+                    enable: v0,
+                    include_voicemail_file: v1,
+                    include_voicemail_transcription: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserResponsePolicyVoicemailTasks {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<PhoneUserResponsePolicyVoicemailTasksLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    PhoneUserResponsePolicyVoicemailTasksLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserResponsePolicyVoicemailTranscription {
-    pub enable: Option<bool>,
-    pub locked: Option<bool>,
-    pub locked_by: Option<PhoneUserResponsePolicyVoicemailTranscriptionLockedBy>,
-    pub modified: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    PhoneUserResponsePolicyVoicemailTranscriptionLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserResponsePolicyZoomPhoneOnDesktop {
     pub allow_calling_clients:
-        Option<Vec<PhoneUserResponsePolicyZoomPhoneOnDesktopAllowCallingClients>>,
+        Option<Vec<PhoneResponsePolicyZoomPhoneOnDesktopAllowCallingClients>>,
     pub allow_sms_mms_clients:
-        Option<Vec<PhoneUserResponsePolicyZoomPhoneOnDesktopAllowSmsMmsClients>>,
+        Option<Vec<PhoneResponsePolicyZoomPhoneOnDesktopAllowCallingClients>>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
     pub locked_by: Option<PhoneUserResponsePolicyZoomPhoneOnDesktopLockedBy>,
     pub modified: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for PhoneUserResponsePolicyZoomPhoneOnDesktop {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponsePolicyZoomPhoneOnDesktop;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponsePolicyZoomPhoneOnDesktop, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_calling_clients" => v0 = map.next_value()?,
+                        "allow_sms_mms_clients" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponsePolicyZoomPhoneOnDesktop {
+                    allow_calling_clients: v0,
+                    allow_sms_mms_clients: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    PhoneUserResponsePolicyZoomPhoneOnDesktopAllowCallingClients {
+    response PhoneResponsePolicyZoomPhoneOnDesktopAllowCallingClients {
         MacOs = "mac_os",
         Windows = "windows",
         VdiClient = "vdi_client",
@@ -1050,36 +2245,68 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    PhoneUserResponsePolicyZoomPhoneOnDesktopAllowSmsMmsClients {
-        MacOs = "mac_os",
-        Windows = "windows",
-        VdiClient = "vdi_client",
-        Linux = "linux",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserResponsePolicyZoomPhoneOnDesktopLockedBy {
+    response PhoneUserResponsePolicyZoomPhoneOnDesktopLockedBy {
         Invalid = "invalid",
         Account = "account",
         Site = "site",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserResponsePolicyZoomPhoneOnMobile {
-    pub allow_calling_clients:
-        Option<Vec<PhoneUserResponsePolicyZoomPhoneOnMobileAllowCallingClients>>,
+    pub allow_calling_clients: Option<Vec<PhoneResponsePolicyZoomPhoneOnMobileAllowCallingClients>>,
     pub allow_calling_sms_mms: Option<bool>,
-    pub allow_sms_mms_clients:
-        Option<Vec<PhoneUserResponsePolicyZoomPhoneOnMobileAllowSmsMmsClients>>,
+    pub allow_sms_mms_clients: Option<Vec<PhoneResponsePolicyZoomPhoneOnMobileAllowCallingClients>>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<PhoneUserResponsePolicyZoomPhoneOnMobileLockedBy>,
+    pub locked_by: Option<PhoneUserResponsePolicyAdHocCallRecordingLockedBy>,
+}
+
+impl<'de> serde::Deserialize<'de> for PhoneUserResponsePolicyZoomPhoneOnMobile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponsePolicyZoomPhoneOnMobile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponsePolicyZoomPhoneOnMobile, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_calling_clients" => v0 = map.next_value()?,
+                        "allow_calling_sms_mms" => v1 = map.next_value()?,
+                        "allow_sms_mms_clients" => v2 = map.next_value()?,
+                        "enable" => v3 = map.next_value()?,
+                        "locked" => v4 = map.next_value()?,
+                        "locked_by" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponsePolicyZoomPhoneOnMobile {
+                    allow_calling_clients: v0,
+                    allow_calling_sms_mms: v1,
+                    allow_sms_mms_clients: v2,
+                    enable: v3,
+                    locked: v4,
+                    locked_by: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    PhoneUserResponsePolicyZoomPhoneOnMobileAllowCallingClients {
+    response PhoneResponsePolicyZoomPhoneOnMobileAllowCallingClients {
         Ios = "ios",
         Android = "android",
         Intune = "intune",
@@ -1088,24 +2315,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    PhoneUserResponsePolicyZoomPhoneOnMobileAllowSmsMmsClients {
-        Ios = "ios",
-        Android = "android",
-        Intune = "intune",
-        Blackberry = "blackberry",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserResponsePolicyZoomPhoneOnMobileLockedBy {
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserResponseStatus {
+    response PhoneUserResponseStatus {
         Activate = "activate",
         Deactivate = "deactivate",
     }
@@ -1120,14 +2330,15 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/GET/phone/users/{userId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct PhoneUser {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
 }
 
 impl PhoneUser {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -1165,7 +2376,7 @@ pub struct UpdateUserProfileBodyPolicy {
     pub auto_call_recording: Option<UpdateUserProfileBodyPolicyAutoCallRecording>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_handling_forwarding_to_other_users:
-        Option<UpdateUserProfileBodyPolicyCallHandlingForwardingToOtherUsers>,
+        Option<UpdateUserBodyPolicyCallHandlingForwardingToOtherUsers>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_overflow: Option<UpdateUserProfileBodyPolicyCallOverflow>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1173,11 +2384,11 @@ pub struct UpdateUserProfileBodyPolicy {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_transferring: Option<UpdateUserProfileBodyPolicyCallTransferring>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub check_voicemails_over_phone: Option<UpdateUserProfileBodyPolicyCheckVoicemailsOverPhone>,
+    pub check_voicemails_over_phone: Option<UpdateUserProfileBodyPolicyAudioIntercom>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delegation: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub e2e_encryption: Option<UpdateUserProfileBodyPolicyE2eEncryption>,
+    pub e2e_encryption: Option<UpdateUserProfileBodyPolicyAudioIntercom>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub elevate_to_meeting: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1191,7 +2402,7 @@ pub struct UpdateUserProfileBodyPolicy {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub international_calling: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mobile_switch_to_carrier: Option<UpdateUserProfileBodyPolicyMobileSwitchToCarrier>,
+    pub mobile_switch_to_carrier: Option<UpdateUserProfileBodyPolicyHandOffToRoom>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub online_fax: Option<UpdateUserProfileBodyPolicyOnlineFax>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1199,22 +2410,22 @@ pub struct UpdateUserProfileBodyPolicy {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select_outbound_caller_id: Option<UpdateUserProfileBodyPolicySelectOutboundCallerId>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub shared_voicemail_notification_by_email:
-        Option<UpdateUserProfileBodyPolicySharedVoicemailNotificationByEmail>,
+    pub shared_voicemail_notification_by_email: Option<UpdateUserProfileBodyPolicyAudioIntercom>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_custom_disclaimer_when_using_zoom_phone:
-        Option<UpdateUserProfileBodyPolicyShowCustomDisclaimerWhenUsingZoomPhone>,
+        Option<UpdateUserBodyPolicyShowCustomDisclaimerWhenUsingZoomPhone>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sms: Option<UpdateUserProfileBodyPolicySms>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail: Option<UpdateUserProfileBodyPolicyVoicemail>,
+    /// At most 50 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_access_members: Option<Vec<UpdateUserProfileBodyPolicyVoicemailAccessMembers>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_notification_by_email:
         Option<UpdateUserProfileBodyPolicyVoicemailNotificationByEmail>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub voicemail_transcription: Option<UpdateUserProfileBodyPolicyVoicemailTranscription>,
+    pub voicemail_transcription: Option<UpdateUserProfileBodyPolicyAudioIntercom>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zoom_phone_on_desktop: Option<UpdateUserProfileBodyPolicyZoomPhoneOnDesktop>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1226,8 +2437,7 @@ pub struct UpdateUserProfileBodyPolicyAdHocCallRecording {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_recording_beep_tone:
-        Option<UpdateUserProfileBodyPolicyAdHocCallRecordingPlayRecordingBeepTone>,
+    pub play_recording_beep_tone: Option<UpdateBodyPolicyAdHocCallRecordingPlayRecordingBeepTone>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_start_prompt: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1237,30 +2447,26 @@ pub struct UpdateUserProfileBodyPolicyAdHocCallRecording {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserProfileBodyPolicyAdHocCallRecordingPlayRecordingBeepTone {
+pub struct UpdateBodyPolicyAdHocCallRecordingPlayRecordingBeepTone {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_beep_member:
-        Option<UpdateUserProfileBodyPolicyAdHocCallRecordingPlayRecordingBeepTonePlayBeepMember>,
+    pub play_beep_member: Option<UpdateUserProfileBodyPlayRecordingBeepTonePlayBeepMember>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_beep_time_interval: Option<
-        UpdateUserProfileBodyPolicyAdHocCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval,
-    >,
+    pub play_beep_time_interval: Option<UpdateUserBodyPlayRecordingBeepTonePlayBeepTimeInterval>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_beep_volume:
-        Option<UpdateUserProfileBodyPolicyAdHocCallRecordingPlayRecordingBeepTonePlayBeepVolume>,
+    pub play_beep_volume: Option<UpdateUserProfileBodyPlayRecordingBeepTonePlayBeepVolume>,
 }
 
 crate::typed::string_enum! {
-    UpdateUserProfileBodyPolicyAdHocCallRecordingPlayRecordingBeepTonePlayBeepMember {
+    request UpdateUserProfileBodyPlayRecordingBeepTonePlayBeepMember {
         AllMember = "allMember",
         RecordingSide = "recordingSide",
     }
 }
 
 crate::typed::int_enum! {
-    UpdateUserProfileBodyPolicyAdHocCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval {
+    request UpdateUserBodyPlayRecordingBeepTonePlayBeepTimeInterval {
         V5 = 5,
         V10 = 10,
         V15 = 15,
@@ -1273,7 +2479,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    UpdateUserProfileBodyPolicyAdHocCallRecordingPlayRecordingBeepTonePlayBeepVolume {
+    request UpdateUserProfileBodyPlayRecordingBeepTonePlayBeepVolume {
         V0 = 0,
         V20 = 20,
         V40 = 40,
@@ -1301,13 +2507,12 @@ pub struct UpdateUserProfileBodyPolicyAutoCallRecording {
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inbound_audio_notification:
-        Option<UpdateUserProfileBodyPolicyAutoCallRecordingInboundAudioNotification>,
+        Option<UpdateBodyPolicyAutoCallRecordingInboundAudioNotification>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outbound_audio_notification:
-        Option<UpdateUserProfileBodyPolicyAutoCallRecordingOutboundAudioNotification>,
+        Option<UpdateBodyPolicyAutoCallRecordingInboundAudioNotification>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_recording_beep_tone:
-        Option<UpdateUserProfileBodyPolicyAutoCallRecordingPlayRecordingBeepTone>,
+    pub play_recording_beep_tone: Option<UpdateBodyPolicyAdHocCallRecordingPlayRecordingBeepTone>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_calls: Option<UpdateUserProfileBodyPolicyAutoCallRecordingRecordingCalls>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1321,70 +2526,15 @@ pub struct UpdateUserProfileBodyPolicyAutoCallRecording {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserProfileBodyPolicyAutoCallRecordingInboundAudioNotification {
+pub struct UpdateBodyPolicyAutoCallRecordingInboundAudioNotification {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_explicit_consent: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_start_prompt: Option<bool>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserProfileBodyPolicyAutoCallRecordingOutboundAudioNotification {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recording_explicit_consent: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recording_start_prompt: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserProfileBodyPolicyAutoCallRecordingPlayRecordingBeepTone {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_beep_member:
-        Option<UpdateUserProfileBodyPolicyAutoCallRecordingPlayRecordingBeepTonePlayBeepMember>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_beep_time_interval: Option<
-        UpdateUserProfileBodyPolicyAutoCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval,
-    >,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_beep_volume:
-        Option<UpdateUserProfileBodyPolicyAutoCallRecordingPlayRecordingBeepTonePlayBeepVolume>,
-}
-
 crate::typed::string_enum! {
-    UpdateUserProfileBodyPolicyAutoCallRecordingPlayRecordingBeepTonePlayBeepMember {
-        AllMember = "allMember",
-        RecordingSide = "recordingSide",
-    }
-}
-
-crate::typed::int_enum! {
-    UpdateUserProfileBodyPolicyAutoCallRecordingPlayRecordingBeepTonePlayBeepTimeInterval {
-        V5 = 5,
-        V10 = 10,
-        V15 = 15,
-        V20 = 20,
-        V25 = 25,
-        V30 = 30,
-        V60 = 60,
-        V120 = 120,
-    }
-}
-
-crate::typed::int_enum! {
-    UpdateUserProfileBodyPolicyAutoCallRecordingPlayRecordingBeepTonePlayBeepVolume {
-        V0 = 0,
-        V20 = 20,
-        V40 = 40,
-        V60 = 60,
-        V80 = 80,
-        V100 = 100,
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateUserProfileBodyPolicyAutoCallRecordingRecordingCalls {
+    request UpdateUserProfileBodyPolicyAutoCallRecordingRecordingCalls {
         Inbound = "inbound",
         Outbound = "outbound",
         Both = "both",
@@ -1392,10 +2542,9 @@ crate::typed::string_enum! {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserProfileBodyPolicyCallHandlingForwardingToOtherUsers {
+pub struct UpdateUserBodyPolicyCallHandlingForwardingToOtherUsers {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_forwarding_type:
-        Option<UpdateUserProfileBodyPolicyCallHandlingForwardingToOtherUsersCallForwardingType>,
+    pub call_forwarding_type: Option<UpdateUserProfileBodyCallForwardingType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1403,7 +2552,7 @@ pub struct UpdateUserProfileBodyPolicyCallHandlingForwardingToOtherUsers {
 }
 
 crate::typed::int_enum! {
-    UpdateUserProfileBodyPolicyCallHandlingForwardingToOtherUsersCallForwardingType {
+    request UpdateUserProfileBodyCallForwardingType {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -1414,20 +2563,11 @@ crate::typed::int_enum! {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyCallOverflow {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_overflow_type: Option<UpdateUserProfileBodyPolicyCallOverflowCallOverflowType>,
+    pub call_overflow_type: Option<UpdateUserProfileBodyCallForwardingType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reset: Option<bool>,
-}
-
-crate::typed::int_enum! {
-    UpdateUserProfileBodyPolicyCallOverflowCallOverflowType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -1443,7 +2583,7 @@ pub struct UpdateUserProfileBodyPolicyCallPark {
 }
 
 crate::typed::int_enum! {
-    UpdateUserProfileBodyPolicyCallParkExpirationPeriod {
+    request UpdateUserProfileBodyPolicyCallParkExpirationPeriod {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -1470,33 +2610,7 @@ crate::typed::int_enum! {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyCallTransferring {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_transferring_type:
-        Option<UpdateUserProfileBodyPolicyCallTransferringCallTransferringType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-crate::typed::int_enum! {
-    UpdateUserProfileBodyPolicyCallTransferringCallTransferringType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-    }
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserProfileBodyPolicyCheckVoicemailsOverPhone {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserProfileBodyPolicyE2eEncryption {
+    pub call_transferring_type: Option<UpdateUserProfileBodyCallForwardingType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1513,12 +2627,6 @@ pub struct UpdateUserProfileBodyPolicyEmergencyAddressManagement {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyHandOffToRoom {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserProfileBodyPolicyMobileSwitchToCarrier {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
 }
@@ -1558,7 +2666,11 @@ pub struct UpdateUserProfileBodyPolicySelectOutboundCallerId {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserProfileBodyPolicySharedVoicemailNotificationByEmail {
+pub struct UpdateUserBodyPolicyShowCustomDisclaimerWhenUsingZoomPhone {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_disclaimer_list: Option<Vec<UpdateUserProfileBodyCustomDisclaimerList>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_frequency: Option<UpdateUserProfileBodyDisplayFrequency>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1566,34 +2678,21 @@ pub struct UpdateUserProfileBodyPolicySharedVoicemailNotificationByEmail {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserProfileBodyPolicyShowCustomDisclaimerWhenUsingZoomPhone {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_disclaimer_list: Option<
-        Vec<UpdateUserProfileBodyPolicyShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList>,
-    >,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub display_frequency:
-        Option<UpdateUserProfileBodyPolicyShowCustomDisclaimerWhenUsingZoomPhoneDisplayFrequency>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserProfileBodyPolicyShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerList {
+pub struct UpdateUserProfileBodyCustomDisclaimerList {
+    /// At most 500 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub language: Option<UpdateUserProfileBodyPolicyShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerListLanguage>,
+    pub language: Option<UpdateUserProfileBodyCustomDisclaimerListLanguage>,
+    /// At most 60 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
 crate::typed::string_enum! {
-    UpdateUserProfileBodyPolicyShowCustomDisclaimerWhenUsingZoomPhoneCustomDisclaimerListLanguage {
+    request UpdateUserProfileBodyCustomDisclaimerListLanguage {
         En = "en",
         De = "de",
         Es = "es",
@@ -1617,7 +2716,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    UpdateUserProfileBodyPolicyShowCustomDisclaimerWhenUsingZoomPhoneDisplayFrequency {
+    request UpdateUserProfileBodyDisplayFrequency {
         FirstTimeOnly = "first_time_only",
         EveryTime = "every_time",
         EveryMonth = "every_month",
@@ -1637,6 +2736,7 @@ pub struct UpdateUserProfileBodyPolicySms {
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub international_sms: Option<bool>,
+    /// At most 100 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub international_sms_countries: Option<Vec<String>>,
 }
@@ -1680,21 +2780,15 @@ pub struct UpdateUserProfileBodyPolicyVoicemailNotificationByEmail {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserProfileBodyPolicyVoicemailTranscription {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyZoomPhoneOnDesktop {
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_calling_clients:
-        Option<Vec<UpdateUserProfileBodyPolicyZoomPhoneOnDesktopAllowCallingClients>>,
+        Option<Vec<UpdateUserBodyPolicyZoomPhoneOnDesktopAllowCallingClients>>,
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_sms_mms_clients:
-        Option<Vec<UpdateUserProfileBodyPolicyZoomPhoneOnDesktopAllowSmsMmsClients>>,
+        Option<Vec<UpdateUserBodyPolicyZoomPhoneOnDesktopAllowCallingClients>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1702,16 +2796,7 @@ pub struct UpdateUserProfileBodyPolicyZoomPhoneOnDesktop {
 }
 
 crate::typed::string_enum! {
-    UpdateUserProfileBodyPolicyZoomPhoneOnDesktopAllowCallingClients {
-        MacOs = "mac_os",
-        Windows = "windows",
-        VdiClient = "vdi_client",
-        Linux = "linux",
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateUserProfileBodyPolicyZoomPhoneOnDesktopAllowSmsMmsClients {
+    request UpdateUserBodyPolicyZoomPhoneOnDesktopAllowCallingClients {
         MacOs = "mac_os",
         Windows = "windows",
         VdiClient = "vdi_client",
@@ -1721,29 +2806,22 @@ crate::typed::string_enum! {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserProfileBodyPolicyZoomPhoneOnMobile {
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_calling_clients:
-        Option<Vec<UpdateUserProfileBodyPolicyZoomPhoneOnMobileAllowCallingClients>>,
+        Option<Vec<UpdateUserBodyPolicyZoomPhoneOnMobileAllowCallingClients>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_calling_sms_mms: Option<bool>,
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_sms_mms_clients:
-        Option<Vec<UpdateUserProfileBodyPolicyZoomPhoneOnMobileAllowSmsMmsClients>>,
+        Option<Vec<UpdateUserBodyPolicyZoomPhoneOnMobileAllowCallingClients>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
 }
 
 crate::typed::string_enum! {
-    UpdateUserProfileBodyPolicyZoomPhoneOnMobileAllowCallingClients {
-        Ios = "ios",
-        Android = "android",
-        Intune = "intune",
-        Blackberry = "blackberry",
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateUserProfileBodyPolicyZoomPhoneOnMobileAllowSmsMmsClients {
+    request UpdateUserBodyPolicyZoomPhoneOnMobileAllowCallingClients {
         Ios = "ios",
         Android = "android",
         Intune = "intune",
@@ -1760,8 +2838,9 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/PATCH/phone/users/{userId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateUserProfile {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1769,7 +2848,7 @@ pub struct UpdateUserProfile {
 }
 
 impl UpdateUserProfile {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -1785,7 +2864,7 @@ impl crate::typed::Endpoint for UpdateUserProfile {
 }
 
 crate::typed::string_enum! {
-    DeleteUserCallForwardSettingHourType {
+    request DeleteUserCallForwardSettingHourType {
         BusinessHours = "business_hours",
         ClosedHours = "closed_hours",
         HolidayHours = "holiday_hours",
@@ -1804,8 +2883,10 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/DELETE/phone/users/{userId}/call_forward_settings/{hourType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteUserCallForwardSetting {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
+    /// Zoom's name: `hourType`.
     #[serde(rename = "hourType")]
     pub hour_type: DeleteUserCallForwardSettingHourType,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1813,7 +2894,7 @@ pub struct DeleteUserCallForwardSetting {
 }
 
 impl DeleteUserCallForwardSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         user_id: impl Into<String>,
         hour_type: DeleteUserCallForwardSettingHourType,
@@ -1836,6 +2917,7 @@ impl crate::typed::Endpoint for DeleteUserCallForwardSetting {
 pub struct AddUserCallForwardSettingBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_id: Option<String>,
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_forward_settings: Option<Vec<AddUserCallForwardSettingBodyCallForwardSettings>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1847,7 +2929,7 @@ pub struct AddUserCallForwardSettingBodyCallForwardSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_contact: Option<AddUserCallForwardSettingBodyCallForwardSettingsExternalContact>,
+    pub external_contact: Option<AddUserCallForwardBodyCallForwardSettingsExternalContact>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1855,27 +2937,76 @@ pub struct AddUserCallForwardSettingBodyCallForwardSettings {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddUserCallForwardSettingBodyCallForwardSettingsExternalContact {
+pub struct AddUserCallForwardBodyCallForwardSettingsExternalContact {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_contact_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AddUserCallForwardSettingResponse {
+    /// At most 10 items.
     pub call_forward_settings: Option<Vec<AddUserCallForwardSettingResponseCallForwardSettings>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for AddUserCallForwardSettingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddUserCallForwardSettingResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddUserCallForwardSettingResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_forward_settings" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddUserCallForwardSettingResponse {
+                    call_forward_settings: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AddUserCallForwardSettingResponseCallForwardSettings {
     pub call_forward_id: Option<String>,
 }
 
-crate::typed::string_enum! {
-    AddUserCallForwardSettingHourType {
-        BusinessHours = "business_hours",
-        ClosedHours = "closed_hours",
-        HolidayHours = "holiday_hours",
-        BreakHours = "break_hours",
+impl<'de> serde::Deserialize<'de> for AddUserCallForwardSettingResponseCallForwardSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddUserCallForwardSettingResponseCallForwardSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddUserCallForwardSettingResponseCallForwardSettings, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_forward_id" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddUserCallForwardSettingResponseCallForwardSettings {
+                    call_forward_id: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -1890,17 +3021,22 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/POST/phone/users/{userId}/call_forward_settings/{hourType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AddUserCallForwardSetting {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
+    /// Zoom's name: `hourType`.
     #[serde(rename = "hourType")]
-    pub hour_type: AddUserCallForwardSettingHourType,
+    pub hour_type: DeleteUserCallForwardSettingHourType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddUserCallForwardSettingBody>,
 }
 
 impl AddUserCallForwardSetting {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(user_id: impl Into<String>, hour_type: AddUserCallForwardSettingHourType) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(
+        user_id: impl Into<String>,
+        hour_type: DeleteUserCallForwardSettingHourType,
+    ) -> Self {
         Self {
             user_id: user_id.into(),
             hour_type,
@@ -1915,33 +3051,101 @@ impl crate::typed::Endpoint for AddUserCallForwardSetting {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetUserCallHandlingSettingResponse {
     pub call_distribution_setting:
         Option<GetUserCallHandlingSettingResponseCallDistributionSetting>,
+    /// At most 10 items.
     pub call_forward_settings: Option<Vec<GetUserCallHandlingSettingResponseCallForwardSettings>>,
     pub call_handling_setting: Option<GetUserCallHandlingSettingResponseCallHandlingSetting>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetUserCallHandlingSettingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetUserCallHandlingSettingResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetUserCallHandlingSettingResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_distribution_setting" => v0 = map.next_value()?,
+                        "call_forward_settings" => v1 = map.next_value()?,
+                        "call_handling_setting" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetUserCallHandlingSettingResponse {
+                    call_distribution_setting: v0,
+                    call_forward_settings: v1,
+                    call_handling_setting: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetUserCallHandlingSettingResponseCallDistributionSetting {
-    pub ring_mode: Option<GetUserCallHandlingSettingResponseCallDistributionSettingRingMode>,
-    pub sequential_ring_duration:
-        Option<GetUserCallHandlingSettingResponseCallDistributionSettingSequentialRingDuration>,
-    pub simultaneous_ring_max_wait_time: Option<
-        GetUserCallHandlingSettingResponseCallDistributionSettingSimultaneousRingMaxWaitTime,
-    >,
+    pub ring_mode: Option<GetUserCallHandlingResponseCallDistributionSettingRingMode>,
+    pub sequential_ring_duration: Option<GetResponseCallDistributionSettingSequentialRingDuration>,
+    pub simultaneous_ring_max_wait_time:
+        Option<GetResponseCallDistributionSettingSequentialRingDuration>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetUserCallHandlingSettingResponseCallDistributionSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetUserCallHandlingSettingResponseCallDistributionSetting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetUserCallHandlingSettingResponseCallDistributionSetting, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "ring_mode" => v0 = map.next_value()?,
+                        "sequential_ring_duration" => v1 = map.next_value()?,
+                        "simultaneous_ring_max_wait_time" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetUserCallHandlingSettingResponseCallDistributionSetting {
+                    ring_mode: v0,
+                    sequential_ring_duration: v1,
+                    simultaneous_ring_max_wait_time: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetUserCallHandlingSettingResponseCallDistributionSettingRingMode {
+    response GetUserCallHandlingResponseCallDistributionSettingRingMode {
         Simultaneous = "simultaneous",
         Sequential = "sequential",
     }
 }
 
 crate::typed::int_enum! {
-    GetUserCallHandlingSettingResponseCallDistributionSettingSequentialRingDuration {
+    response GetResponseCallDistributionSettingSequentialRingDuration {
         V10 = 10,
         V15 = 15,
         V20 = 20,
@@ -1956,54 +3160,154 @@ crate::typed::int_enum! {
     }
 }
 
-crate::typed::int_enum! {
-    GetUserCallHandlingSettingResponseCallDistributionSettingSimultaneousRingMaxWaitTime {
-        V10 = 10,
-        V15 = 15,
-        V20 = 20,
-        V25 = 25,
-        V30 = 30,
-        V35 = 35,
-        V40 = 40,
-        V45 = 45,
-        V50 = 50,
-        V55 = 55,
-        V60 = 60,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetUserCallHandlingSettingResponseCallForwardSettings {
     pub call_forward_id: Option<String>,
     pub enable: Option<bool>,
-    pub external_contact:
-        Option<GetUserCallHandlingSettingResponseCallForwardSettingsExternalContact>,
+    pub external_contact: Option<GetUserCallResponseCallForwardSettingsExternalContact>,
     pub phone_number: Option<String>,
     pub phone_number_description: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetUserCallHandlingSettingResponseCallForwardSettingsExternalContact {
+impl<'de> serde::Deserialize<'de> for GetUserCallHandlingSettingResponseCallForwardSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetUserCallHandlingSettingResponseCallForwardSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetUserCallHandlingSettingResponseCallForwardSettings, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_forward_id" => v0 = map.next_value()?,
+                        "enable" => v1 = map.next_value()?,
+                        "external_contact" => v2 = map.next_value()?,
+                        "phone_number" => v3 = map.next_value()?,
+                        "phone_number_description" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetUserCallHandlingSettingResponseCallForwardSettings {
+                    call_forward_id: v0,
+                    enable: v1,
+                    external_contact: v2,
+                    phone_number: v3,
+                    phone_number_description: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetUserCallResponseCallForwardSettingsExternalContact {
     pub external_contact_email: Option<String>,
     pub external_contact_id: Option<String>,
     pub external_contact_name: Option<String>,
+    /// At most 10 items.
     pub phone_numbers: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetUserCallResponseCallForwardSettingsExternalContact {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetUserCallResponseCallForwardSettingsExternalContact;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetUserCallResponseCallForwardSettingsExternalContact, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "external_contact_email" => v0 = map.next_value()?,
+                        "external_contact_id" => v1 = map.next_value()?,
+                        "external_contact_name" => v2 = map.next_value()?,
+                        "phone_numbers" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetUserCallResponseCallForwardSettingsExternalContact {
+                    external_contact_email: v0,
+                    external_contact_id: v1,
+                    external_contact_name: v2,
+                    phone_numbers: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetUserCallHandlingSettingResponseCallHandlingSetting {
     pub busy_on_another_call_action:
-        Option<GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallAction>,
+        Option<GetUserResponseCallHandlingSettingBusyOnAnotherCallAction>,
     pub busy_on_another_call_action_setting:
-        Option<GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSetting>,
-    pub call_not_answer_action:
-        Option<GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerAction>,
+        Option<GetUserCallHandlingResponseBusyOnAnotherCallActionSetting>,
+    pub call_not_answer_action: Option<GetUserCallResponseCallHandlingSettingCallNotAnswerAction>,
     pub call_not_answer_action_setting:
-        Option<GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSetting>,
+        Option<GetResponseCallHandlingSettingCallNotAnswerActionSetting>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetUserCallHandlingSettingResponseCallHandlingSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetUserCallHandlingSettingResponseCallHandlingSetting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetUserCallHandlingSettingResponseCallHandlingSetting, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "busy_on_another_call_action" => v0 = map.next_value()?,
+                        "busy_on_another_call_action_setting" => v1 = map.next_value()?,
+                        "call_not_answer_action" => v2 = map.next_value()?,
+                        "call_not_answer_action_setting" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetUserCallHandlingSettingResponseCallHandlingSetting {
+                    busy_on_another_call_action: v0,
+                    busy_on_another_call_action_setting: v1,
+                    call_not_answer_action: v2,
+                    call_not_answer_action_setting: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallAction {
+    response GetUserResponseCallHandlingSettingBusyOnAnotherCallAction {
         CallWaiting = "call_waiting",
         ForwardToVoicemail = "forward_to_voicemail",
         PlayMessageThenDisconnect = "play_message_then_disconnect",
@@ -2015,17 +3319,15 @@ crate::typed::string_enum! {
 }
 
 #[derive(Debug, Clone)]
-pub enum GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSetting {
-    ForwardToVoicemailOrVideomail(GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomail),
-    ForwardToExtension(GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExtension),
-    ForwardToExternalContact(GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExternalContact),
-    ForwardToExternalNumber(GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExternalNumber),
-    PlayAMessageThenDisconnect(GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingPlayAMessageThenDisconnect),
+pub enum GetUserCallHandlingResponseBusyOnAnotherCallActionSetting {
+    ForwardToVoicemailOrVideomail(GetUserCallHandlingResponseForwardToVoicemailOrVideomail),
+    ForwardToExtension(GetUserCallHandlingSettingResponseForwardToExtension),
+    ForwardToExternalContact(GetUserCallHandlingSettingResponseForwardToExternalContact),
+    ForwardToExternalNumber(GetUserCallHandlingSettingResponseForwardToExternalNumber),
+    PlayAMessageThenDisconnect(GetUserCallHandlingResponsePlayAMessageThenDisconnect),
 }
 
-impl<'de> serde::Deserialize<'de>
-    for GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSetting
-{
+impl<'de> serde::Deserialize<'de> for GetUserCallHandlingResponseBusyOnAnotherCallActionSetting {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(d)?;
         let shapes: &[crate::typed::Shape] = &[
@@ -2075,33 +3377,146 @@ impl<'de> serde::Deserialize<'de>
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomail {
+#[derive(Debug, Clone)]
+pub struct GetUserCallHandlingResponseForwardToVoicemailOrVideomail {
     pub allow_callers_check_voicemail: Option<bool>,
     pub connect_to_operator: Option<bool>,
-    pub leave_voicemail_instruction: Option<GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomailLeaveVoicemailInstruction>,
-    pub operator_extension: Option<GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomailOperatorExtension>,
+    pub leave_voicemail_instruction: Option<GetUserCallHandlingResponseLeaveVoicemailInstruction>,
+    pub operator_extension: Option<GetResponseForwardToVoicemailOrVideomailOperatorExtension>,
     pub play_callee_voicemail_greeting: Option<bool>,
-    pub voicemail_greeting: Option<GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomailVoicemailGreeting>,
+    pub voicemail_greeting: Option<GetUserCallHandlingResponseLeaveVoicemailInstruction>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomailLeaveVoicemailInstruction
-{
+impl<'de> serde::Deserialize<'de> for GetUserCallHandlingResponseForwardToVoicemailOrVideomail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetUserCallHandlingResponseForwardToVoicemailOrVideomail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetUserCallHandlingResponseForwardToVoicemailOrVideomail, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_callers_check_voicemail" => v0 = map.next_value()?,
+                        "connect_to_operator" => v1 = map.next_value()?,
+                        "leave_voicemail_instruction" => v2 = map.next_value()?,
+                        "operator_extension" => v3 = map.next_value()?,
+                        "play_callee_voicemail_greeting" => v4 = map.next_value()?,
+                        "voicemail_greeting" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetUserCallHandlingResponseForwardToVoicemailOrVideomail {
+                    allow_callers_check_voicemail: v0,
+                    connect_to_operator: v1,
+                    leave_voicemail_instruction: v2,
+                    operator_extension: v3,
+                    play_callee_voicemail_greeting: v4,
+                    voicemail_greeting: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetUserCallHandlingResponseLeaveVoicemailInstruction {
     pub audio_id: Option<String>,
     pub audio_name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomailOperatorExtension {
+impl<'de> serde::Deserialize<'de> for GetUserCallHandlingResponseLeaveVoicemailInstruction {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetUserCallHandlingResponseLeaveVoicemailInstruction;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetUserCallHandlingResponseLeaveVoicemailInstruction, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_id" => v0 = map.next_value()?,
+                        "audio_name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetUserCallHandlingResponseLeaveVoicemailInstruction {
+                    audio_id: v0,
+                    audio_name: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetResponseForwardToVoicemailOrVideomailOperatorExtension {
     pub extension_id: Option<String>,
     pub extension_name: Option<String>,
     pub extension_number: Option<i64>,
-    pub extension_type: Option<GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomailOperatorExtensionExtensionType>,
+    pub extension_type: Option<GetUserCallHandlingResponseOperatorExtensionExtensionType>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetResponseForwardToVoicemailOrVideomailOperatorExtension {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetResponseForwardToVoicemailOrVideomailOperatorExtension;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetResponseForwardToVoicemailOrVideomailOperatorExtension, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_id" => v0 = map.next_value()?,
+                        "extension_name" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "extension_type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetResponseForwardToVoicemailOrVideomailOperatorExtension {
+                    extension_id: v0,
+                    extension_name: v1,
+                    extension_number: v2,
+                    extension_type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomailOperatorExtensionExtensionType {
+    response GetUserCallHandlingResponseOperatorExtensionExtensionType {
         User = "user",
         CallQueue = "callQueue",
         AutoReceptionist = "autoReceptionist",
@@ -2112,76 +3527,209 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomailVoicemailGreeting
-{
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExtension {
-    pub forward_to_extension: Option<GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExtensionForwardToExtension>,
+#[derive(Debug, Clone)]
+pub struct GetUserCallHandlingSettingResponseForwardToExtension {
+    pub forward_to_extension: Option<GetResponseForwardToVoicemailOrVideomailOperatorExtension>,
     pub play_callee_voicemail_greeting: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExtensionForwardToExtension {
-    pub extension_id: Option<String>,
-    pub extension_name: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExtensionForwardToExtensionExtensionType>,
-}
-
-crate::typed::string_enum! {
-    GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExtensionForwardToExtensionExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
+impl<'de> serde::Deserialize<'de> for GetUserCallHandlingSettingResponseForwardToExtension {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetUserCallHandlingSettingResponseForwardToExtension;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetUserCallHandlingSettingResponseForwardToExtension, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "forward_to_extension" => v0 = map.next_value()?,
+                        "play_callee_voicemail_greeting" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetUserCallHandlingSettingResponseForwardToExtension {
+                    forward_to_extension: v0,
+                    play_callee_voicemail_greeting: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExternalContact {
-    pub forward_to_external_contact: Option<GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExternalContactForwardToExternalContact>,
+#[derive(Debug, Clone)]
+pub struct GetUserCallHandlingSettingResponseForwardToExternalContact {
+    pub forward_to_external_contact:
+        Option<GetUserCallHandlingSettingResponseForwardToExternalContact2>,
     pub require_press_1_before_connecting: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExternalContactForwardToExternalContact
-{
+impl<'de> serde::Deserialize<'de> for GetUserCallHandlingSettingResponseForwardToExternalContact {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetUserCallHandlingSettingResponseForwardToExternalContact;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetUserCallHandlingSettingResponseForwardToExternalContact, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "forward_to_external_contact" => v0 = map.next_value()?,
+                        "require_press_1_before_connecting" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetUserCallHandlingSettingResponseForwardToExternalContact {
+                    forward_to_external_contact: v0,
+                    require_press_1_before_connecting: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetUserCallHandlingSettingResponseForwardToExternalContact2 {
     pub external_contact_email: Option<String>,
     pub external_contact_id: Option<String>,
     pub external_contact_name: Option<String>,
     pub phone_numbers: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExternalNumber
-{
+impl<'de> serde::Deserialize<'de> for GetUserCallHandlingSettingResponseForwardToExternalContact2 {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetUserCallHandlingSettingResponseForwardToExternalContact2;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetUserCallHandlingSettingResponseForwardToExternalContact2, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "external_contact_email" => v0 = map.next_value()?,
+                        "external_contact_id" => v1 = map.next_value()?,
+                        "external_contact_name" => v2 = map.next_value()?,
+                        "phone_numbers" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(
+                    GetUserCallHandlingSettingResponseForwardToExternalContact2 {
+                        external_contact_email: v0,
+                        external_contact_id: v1,
+                        external_contact_name: v2,
+                        phone_numbers: v3,
+                    },
+                )
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct GetUserCallHandlingSettingResponseForwardToExternalNumber {
     pub forward_phone_number: Option<String>,
     pub forward_phone_number_description: Option<String>,
     pub require_press_1_before_connecting: Option<bool>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingPlayAMessageThenDisconnect {
-    pub message_greeting: Option<GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingPlayAMessageThenDisconnectMessageGreeting>,
+impl<'de> serde::Deserialize<'de> for GetUserCallHandlingSettingResponseForwardToExternalNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetUserCallHandlingSettingResponseForwardToExternalNumber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetUserCallHandlingSettingResponseForwardToExternalNumber, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "forward_phone_number" => v0 = map.next_value()?,
+                        "forward_phone_number_description" => v1 = map.next_value()?,
+                        "require_press_1_before_connecting" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetUserCallHandlingSettingResponseForwardToExternalNumber {
+                    forward_phone_number: v0,
+                    forward_phone_number_description: v1,
+                    require_press_1_before_connecting: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetUserCallHandlingSettingResponseCallHandlingSettingBusyOnAnotherCallActionSettingPlayAMessageThenDisconnectMessageGreeting
-{
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
+#[derive(Debug, Clone)]
+pub struct GetUserCallHandlingResponsePlayAMessageThenDisconnect {
+    pub message_greeting: Option<GetUserCallHandlingResponseLeaveVoicemailInstruction>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetUserCallHandlingResponsePlayAMessageThenDisconnect {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetUserCallHandlingResponsePlayAMessageThenDisconnect;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetUserCallHandlingResponsePlayAMessageThenDisconnect, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "message_greeting" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetUserCallHandlingResponsePlayAMessageThenDisconnect {
+                    message_greeting: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerAction {
+    response GetUserCallResponseCallHandlingSettingCallNotAnswerAction {
         ForwardToVoicemail = "forward_to_voicemail",
         ForwardToExtension = "forward_to_extension",
         ForwardToExternalContact = "forward_to_external_contact",
@@ -2192,17 +3740,15 @@ crate::typed::string_enum! {
 }
 
 #[derive(Debug, Clone)]
-pub enum GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSetting {
-    ForwardToVoicemail(GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemail),
-    ForwardToAnotherExtension(GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToAnotherExtension),
-    ForwardToExternalNumber(GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToExternalNumber),
-    ForwardToExternalContact(GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContact),
-    PlayAMessageThenDisconnect(GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnect),
+pub enum GetResponseCallHandlingSettingCallNotAnswerActionSetting {
+    ForwardToVoicemail(GetUserCallHandlingResponseForwardToVoicemailOrVideomail),
+    ForwardToAnotherExtension(GetUserCallHandlingSettingResponseForwardToExtension),
+    ForwardToExternalNumber(GetUserCallHandlingSettingResponseForwardToExternalNumber),
+    ForwardToExternalContact(GetUserCallHandlingSettingResponseForwardToExternalContact),
+    PlayAMessageThenDisconnect(GetUserCallHandlingResponsePlayAMessageThenDisconnect),
 }
 
-impl<'de> serde::Deserialize<'de>
-    for GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSetting
-{
+impl<'de> serde::Deserialize<'de> for GetResponseCallHandlingSettingCallNotAnswerActionSetting {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(d)?;
         let shapes: &[crate::typed::Shape] = &[
@@ -2252,120 +3798,6 @@ impl<'de> serde::Deserialize<'de>
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemail {
-    pub allow_callers_check_voicemail: Option<bool>,
-    pub connect_to_operator: Option<bool>,
-    pub leave_voicemail_instruction: Option<GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailLeaveVoicemailInstruction>,
-    pub operator_extension: Option<GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailOperatorExtension>,
-    pub play_callee_voicemail_greeting: Option<bool>,
-    pub voicemail_greeting: Option<GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailVoicemailGreeting>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailLeaveVoicemailInstruction
-{
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailOperatorExtension {
-    pub extension_id: Option<String>,
-    pub extension_name: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailOperatorExtensionExtensionType>,
-}
-
-crate::typed::string_enum! {
-    GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailOperatorExtensionExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailVoicemailGreeting
-{
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToAnotherExtension {
-    pub forward_to_extension: Option<GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToAnotherExtensionForwardToExtension>,
-    pub play_callee_voicemail_greeting: Option<bool>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToAnotherExtensionForwardToExtension {
-    pub extension_id: Option<String>,
-    pub extension_name: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToAnotherExtensionForwardToExtensionExtensionType>,
-}
-
-crate::typed::string_enum! {
-    GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToAnotherExtensionForwardToExtensionExtensionType {
-        User = "user",
-        CallQueue = "callQueue",
-        AutoReceptionist = "autoReceptionist",
-        CommonArea = "commonArea",
-        SharedLineGroup = "sharedLineGroup",
-        ZoomRoom = "zoomRoom",
-        CiscoRoomPolycomRoom = "ciscoRoom/PolycomRoom",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToExternalNumber
-{
-    pub forward_phone_number: Option<String>,
-    pub forward_phone_number_description: Option<String>,
-    pub require_press_1_before_connecting: Option<bool>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContact {
-    pub forward_to_external_contact: Option<GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContactForwardToExternalContact>,
-    pub require_press_1_before_connecting: Option<bool>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContactForwardToExternalContact
-{
-    pub external_contact_email: Option<String>,
-    pub external_contact_id: Option<String>,
-    pub external_contact_name: Option<String>,
-    pub phone_numbers: Option<Vec<String>>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnect {
-    pub message_greeting: Option<GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnectMessageGreeting>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetUserCallHandlingSettingResponseCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnectMessageGreeting
-{
-    pub audio_id: Option<String>,
-    pub audio_name: Option<String>,
-}
-
-crate::typed::string_enum! {
-    GetUserCallHandlingSettingHourType {
-        BusinessHours = "business_hours",
-        ClosedHours = "closed_hours",
-        HolidayHours = "holiday_hours",
-        BreakHours = "break_hours",
-    }
-}
-
 /// Get user call handling setting
 ///
 /// `GET /phone/users/{userId}/call_handling/settings`
@@ -2375,12 +3807,13 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/GET/phone/users/{userId}/call_handling/settings>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetUserCallHandlingSetting {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hour_type: Option<GetUserCallHandlingSettingHourType>,
+    pub hour_type: Option<DeleteUserCallForwardSettingHourType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holiday_hour_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2388,7 +3821,7 @@ pub struct GetUserCallHandlingSetting {
 }
 
 impl GetUserCallHandlingSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -2411,6 +3844,7 @@ pub struct UpdateUserCallHandlingSettingBody {
     pub break_hour_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_distribution_setting: Option<UpdateUserCallHandlingSettingBodyCallDistributionSetting>,
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_forward_settings: Option<Vec<UpdateUserCallHandlingSettingBodyCallForwardSettings>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2422,24 +3856,23 @@ pub struct UpdateUserCallHandlingSettingBody {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallDistributionSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ring_mode: Option<UpdateUserCallHandlingSettingBodyCallDistributionSettingRingMode>,
+    pub ring_mode: Option<UpdateUserCallHandlingBodyCallDistributionSettingRingMode>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sequential_ring_duration:
-        Option<UpdateUserCallHandlingSettingBodyCallDistributionSettingSequentialRingDuration>,
+    pub sequential_ring_duration: Option<UpdateBodyCallDistributionSettingSequentialRingDuration>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub simultaneous_ring_max_wait_time:
-        Option<UpdateUserCallHandlingSettingBodyCallDistributionSettingSimultaneousRingMaxWaitTime>,
+        Option<UpdateBodyCallDistributionSettingSequentialRingDuration>,
 }
 
 crate::typed::string_enum! {
-    UpdateUserCallHandlingSettingBodyCallDistributionSettingRingMode {
+    request UpdateUserCallHandlingBodyCallDistributionSettingRingMode {
         Simultaneous = "simultaneous",
         Sequential = "sequential",
     }
 }
 
 crate::typed::int_enum! {
-    UpdateUserCallHandlingSettingBodyCallDistributionSettingSequentialRingDuration {
+    request UpdateBodyCallDistributionSettingSequentialRingDuration {
         V10 = 10,
         V15 = 15,
         V20 = 20,
@@ -2454,60 +3887,49 @@ crate::typed::int_enum! {
     }
 }
 
-crate::typed::int_enum! {
-    UpdateUserCallHandlingSettingBodyCallDistributionSettingSimultaneousRingMaxWaitTime {
-        V10 = 10,
-        V15 = 15,
-        V20 = 20,
-        V25 = 25,
-        V30 = 30,
-        V35 = 35,
-        V40 = 40,
-        V45 = 45,
-        V50 = 50,
-        V55 = 55,
-        V60 = 60,
-    }
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallForwardSettings {
     pub call_forward_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_contact:
-        Option<UpdateUserCallHandlingSettingBodyCallForwardSettingsExternalContact>,
+    pub external_contact: Option<AddUserCallForwardBodyCallForwardSettingsExternalContact>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number_description: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserCallHandlingSettingBodyCallForwardSettingsExternalContact {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_contact_id: Option<String>,
+impl UpdateUserCallHandlingSettingBodyCallForwardSettings {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(call_forward_id: impl Into<String>) -> Self {
+        Self {
+            call_forward_id: call_forward_id.into(),
+            enable: None,
+            external_contact: None,
+            phone_number: None,
+            phone_number_description: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserCallHandlingSettingBodyCallHandlingSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub busy_on_another_call_action:
-        Option<UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallAction>,
+        Option<UpdateUserBodyCallHandlingSettingBusyOnAnotherCallAction>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub busy_on_another_call_action_setting:
-        Option<UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSetting>,
+        Option<UpdateUserCallHandlingBodyBusyOnAnotherCallActionSetting>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_not_answer_action:
-        Option<UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerAction>,
+    pub call_not_answer_action: Option<UpdateUserCallBodyCallHandlingSettingCallNotAnswerAction>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_not_answer_action_setting:
-        Option<UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSetting>,
+        Option<UpdateBodyCallHandlingSettingCallNotAnswerActionSetting>,
 }
 
 crate::typed::string_enum! {
-    UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallAction {
+    request UpdateUserBodyCallHandlingSettingBusyOnAnotherCallAction {
         CallWaiting = "call_waiting",
         ForwardToVoicemail = "forward_to_voicemail",
         PlayMessageThenDisconnect = "play_message_then_disconnect",
@@ -2520,68 +3942,67 @@ crate::typed::string_enum! {
 
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
-pub enum UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSetting {
-    ForwardToVoicemailOrVideomail(UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomail),
-    ForwardToExtension(UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExtension),
-    ForwardToExternalNumber(UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExternalNumber),
-    ForwardToExternalContact(UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExternalContact),
-    PlayAMessageThenDisconnect(UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingPlayAMessageThenDisconnect),
+pub enum UpdateUserCallHandlingBodyBusyOnAnotherCallActionSetting {
+    ForwardToVoicemailOrVideomail(UpdateUserCallHandlingBodyForwardToVoicemailOrVideomail),
+    ForwardToExtension(UpdateBodyBusyOnAnotherCallActionSettingForwardToExtension),
+    ForwardToExternalNumber(UpdateUserCallHandlingSettingBodyForwardToExternalNumber),
+    ForwardToExternalContact(UpdateUserCallHandlingSettingBodyForwardToExternalContact),
+    PlayAMessageThenDisconnect(UpdateUserCallHandlingBodyPlayAMessageThenDisconnect),
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomail {
+pub struct UpdateUserCallHandlingBodyForwardToVoicemailOrVideomail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_callers_check_voicemail: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connect_to_operator: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub leave_voicemail_instruction: Option<UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomailLeaveVoicemailInstruction>,
+    pub leave_voicemail_instruction:
+        Option<UpdateUserCallHandlingSettingBodyLeaveVoicemailInstruction>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator_extension: Option<UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomailOperatorExtension>,
+    pub operator_extension: Option<UpdateBodyForwardToVoicemailOrVideomailOperatorExtension>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub play_callee_voicemail_greeting: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub voicemail_greeting: Option<UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomailVoicemailGreeting>,
+    pub voicemail_greeting: Option<UpdateUserCallHandlingSettingBodyLeaveVoicemailInstruction>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomailLeaveVoicemailInstruction
-{
+pub struct UpdateUserCallHandlingSettingBodyLeaveVoicemailInstruction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomailOperatorExtension
-{
+pub struct UpdateBodyForwardToVoicemailOrVideomailOperatorExtension {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToVoicemailOrVideomailVoicemailGreeting
-{
+pub struct UpdateBodyBusyOnAnotherCallActionSettingForwardToExtension {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExtension {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forward_to_extension: Option<UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExtensionForwardToExtension>,
+    pub forward_to_extension: Option<UpdateUserCallBodyForwardToExtensionForwardToExtension>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub play_callee_voicemail_greeting: Option<bool>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExtensionForwardToExtension
-{
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateUserCallBodyForwardToExtensionForwardToExtension {
     pub extension_id: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExternalNumber
-{
+impl UpdateUserCallBodyForwardToExtensionForwardToExtension {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(extension_id: impl Into<String>) -> Self {
+        Self {
+            extension_id: extension_id.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateUserCallHandlingSettingBodyForwardToExternalNumber {
     pub forward_phone_number: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forward_phone_number_description: Option<String>,
@@ -2589,35 +4010,48 @@ pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCall
     pub require_press_1_before_connecting: Option<bool>,
 }
 
+impl UpdateUserCallHandlingSettingBodyForwardToExternalNumber {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(forward_phone_number: impl Into<String>) -> Self {
+        Self {
+            forward_phone_number: forward_phone_number.into(),
+            forward_phone_number_description: None,
+            require_press_1_before_connecting: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExternalContact {
+pub struct UpdateUserCallHandlingSettingBodyForwardToExternalContact {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub forward_to_external_contact: Option<UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExternalContactForwardToExternalContact>,
+    pub forward_to_external_contact:
+        Option<UpdateBodyForwardToExternalContactForwardToExternalContact>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_press_1_before_connecting: Option<bool>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingForwardToExternalContactForwardToExternalContact
-{
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UpdateBodyForwardToExternalContactForwardToExternalContact {
     pub external_contact_id: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingPlayAMessageThenDisconnect {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message_greeting: Option<UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingPlayAMessageThenDisconnectMessageGreeting>,
+impl UpdateBodyForwardToExternalContactForwardToExternalContact {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(external_contact_id: impl Into<String>) -> Self {
+        Self {
+            external_contact_id: external_contact_id.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingBusyOnAnotherCallActionSettingPlayAMessageThenDisconnectMessageGreeting
-{
+pub struct UpdateUserCallHandlingBodyPlayAMessageThenDisconnect {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
+    pub message_greeting: Option<UpdateUserCallHandlingSettingBodyLeaveVoicemailInstruction>,
 }
 
 crate::typed::string_enum! {
-    UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerAction {
+    request UpdateUserCallBodyCallHandlingSettingCallNotAnswerAction {
         ForwardToVoicemail = "forward_to_voicemail",
         ForwardToExtension = "forward_to_extension",
         ForwardToExternalContact = "forward_to_external_contact",
@@ -2629,109 +4063,12 @@ crate::typed::string_enum! {
 
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
-pub enum UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSetting {
-    ForwardToVoicemail(UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemail),
-    ForwardToExtension(UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExtension),
-    ForwardToExternalNumber(UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExternalNumber),
-    ForwardToExternalContact(UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContact),
-    PlayAMessageThenDisconnect(UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnect),
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemail {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allow_callers_check_voicemail: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub connect_to_operator: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub leave_voicemail_instruction: Option<UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailLeaveVoicemailInstruction>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub operator_extension: Option<UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailOperatorExtension>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_callee_voicemail_greeting: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub voicemail_greeting: Option<UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailVoicemailGreeting>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailLeaveVoicemailInstruction
-{
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailOperatorExtension
-{
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub extension_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToVoicemailVoicemailGreeting
-{
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExtension {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forward_to_extension: Option<UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExtensionForwardToExtension>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub play_callee_voicemail_greeting: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExtensionForwardToExtension
-{
-    pub extension_id: String,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExternalNumber
-{
-    pub forward_phone_number: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forward_phone_number_description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub require_press_1_before_connecting: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContact {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forward_to_external_contact: Option<UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContactForwardToExternalContact>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub require_press_1_before_connecting: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingForwardToExternalContactForwardToExternalContact
-{
-    pub external_contact_id: String,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnect {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message_greeting: Option<UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnectMessageGreeting>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserCallHandlingSettingBodyCallHandlingSettingCallNotAnswerActionSettingPlayAMessageThenDisconnectMessageGreeting
-{
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    UpdateUserCallHandlingSettingHourType {
-        BusinessHours = "business_hours",
-        ClosedHours = "closed_hours",
-        HolidayHours = "holiday_hours",
-        BreakHours = "break_hours",
-    }
+pub enum UpdateBodyCallHandlingSettingCallNotAnswerActionSetting {
+    ForwardToVoicemail(UpdateUserCallHandlingBodyForwardToVoicemailOrVideomail),
+    ForwardToExtension(UpdateBodyBusyOnAnotherCallActionSettingForwardToExtension),
+    ForwardToExternalNumber(UpdateUserCallHandlingSettingBodyForwardToExternalNumber),
+    ForwardToExternalContact(UpdateUserCallHandlingSettingBodyForwardToExternalContact),
+    PlayAMessageThenDisconnect(UpdateUserCallHandlingBodyPlayAMessageThenDisconnect),
 }
 
 /// Update user call handling setting
@@ -2745,19 +4082,21 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/PATCH/phone/users/{userId}/call_handling/settings/{hourType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateUserCallHandlingSetting {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
+    /// Zoom's name: `hourType`.
     #[serde(rename = "hourType")]
-    pub hour_type: UpdateUserCallHandlingSettingHourType,
+    pub hour_type: DeleteUserCallForwardSettingHourType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<UpdateUserCallHandlingSettingBody>,
 }
 
 impl UpdateUserCallHandlingSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         user_id: impl Into<String>,
-        hour_type: UpdateUserCallHandlingSettingHourType,
+        hour_type: DeleteUserCallForwardSettingHourType,
     ) -> Self {
         Self {
             user_id: user_id.into(),
@@ -2775,6 +4114,7 @@ impl crate::typed::Endpoint for UpdateUserCallHandlingSetting {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignCallingPlanBody {
+    /// At most 150 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub calling_plans: Option<Vec<AssignCallingPlanBodyCallingPlans>>,
 }
@@ -2798,8 +4138,9 @@ pub struct AssignCallingPlanBodyCallingPlans {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/POST/phone/users/{userId}/calling_plans>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AssignCallingPlan {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2807,7 +4148,7 @@ pub struct AssignCallingPlan {
 }
 
 impl AssignCallingPlan {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -2822,7 +4163,7 @@ impl crate::typed::Endpoint for AssignCallingPlan {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateCallingPlanBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_billing_subscription_id: Option<String>,
@@ -2830,6 +4171,18 @@ pub struct UpdateCallingPlanBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_billing_subscription_id: Option<String>,
     pub target_type: i64,
+}
+
+impl UpdateCallingPlanBody {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(source_type: i64, target_type: i64) -> Self {
+        Self {
+            source_billing_subscription_id: None,
+            source_type,
+            target_billing_subscription_id: None,
+            target_type,
+        }
+    }
 }
 
 /// Update user's calling plan
@@ -2841,20 +4194,20 @@ pub struct UpdateCallingPlanBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/PUT/phone/users/{userId}/calling_plans>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateCallingPlan {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<UpdateCallingPlanBody>,
+    pub body: UpdateCallingPlanBody,
 }
 
 impl UpdateCallingPlan {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(user_id: impl Into<String>) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(user_id: impl Into<String>, source_type: i64, target_type: i64) -> Self {
         Self {
             user_id: user_id.into(),
-            body: None,
+            body: UpdateCallingPlanBody::new(source_type, target_type),
         }
     }
 }
@@ -2874,10 +4227,12 @@ impl crate::typed::Endpoint for UpdateCallingPlan {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/DELETE/phone/users/{userId}/calling_plans/{planType}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UnassignCallingPlan {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
+    /// Zoom's name: `planType`.
     #[serde(rename = "planType")]
     pub plan_type: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2885,7 +4240,7 @@ pub struct UnassignCallingPlan {
 }
 
 impl UnassignCallingPlan {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>, plan_type: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -2910,16 +4265,18 @@ impl crate::typed::Endpoint for UnassignCallingPlan {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/DELETE/phone/users/{userId}/outbound_caller_id/customized_numbers>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteUserOutboundCallerNumbers {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
+    /// At most 30 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customize_ids: Option<Vec<String>>,
 }
 
 impl DeleteUserOutboundCallerNumbers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -2934,17 +4291,54 @@ impl crate::typed::Endpoint for DeleteUserOutboundCallerNumbers {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListUserCustomizeOutboundCallerNumbersResponse {
-    pub customize_numbers:
-        Option<Vec<ListUserCustomizeOutboundCallerNumbersResponseCustomizeNumbers>>,
+    /// At most 100 items.
+    pub customize_numbers: Option<Vec<ListUserCustomizeOutboundCallerResponseCustomizeNumbers>>,
     pub next_page_token: Option<String>,
     pub page_size: Option<i64>,
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListUserCustomizeOutboundCallerNumbersResponseCustomizeNumbers {
+impl<'de> serde::Deserialize<'de> for ListUserCustomizeOutboundCallerNumbersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListUserCustomizeOutboundCallerNumbersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListUserCustomizeOutboundCallerNumbersResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "customize_numbers" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_size" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListUserCustomizeOutboundCallerNumbersResponse {
+                    customize_numbers: v0,
+                    next_page_token: v1,
+                    page_size: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ListUserCustomizeOutboundCallerResponseCustomizeNumbers {
     pub customize_id: Option<String>,
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -2955,17 +4349,70 @@ pub struct ListUserCustomizeOutboundCallerNumbersResponseCustomizeNumbers {
     pub outgoing: Option<bool>,
     pub phone_number: Option<String>,
     pub phone_number_id: Option<String>,
-    pub site: Option<ListUserCustomizeOutboundCallerNumbersResponseCustomizeNumbersSite>,
+    pub site: Option<ListPhoneUsersResponseUsersSite>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ListUserCustomizeOutboundCallerNumbersResponseCustomizeNumbersSite {
-    pub id: Option<String>,
-    pub name: Option<String>,
+impl<'de> serde::Deserialize<'de> for ListUserCustomizeOutboundCallerResponseCustomizeNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListUserCustomizeOutboundCallerResponseCustomizeNumbers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListUserCustomizeOutboundCallerResponseCustomizeNumbers, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "customize_id" => v0 = map.next_value()?,
+                        "display_name" => v1 = map.next_value()?,
+                        "extension_id" => v2 = map.next_value()?,
+                        "extension_name" => v3 = map.next_value()?,
+                        "extension_number" => v4 = map.next_value()?,
+                        "extension_type" => v5 = map.next_value()?,
+                        "incoming" => v6 = map.next_value()?,
+                        "outgoing" => v7 = map.next_value()?,
+                        "phone_number" => v8 = map.next_value()?,
+                        "phone_number_id" => v9 = map.next_value()?,
+                        "site" => v10 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListUserCustomizeOutboundCallerResponseCustomizeNumbers {
+                    customize_id: v0,
+                    display_name: v1,
+                    extension_id: v2,
+                    extension_name: v3,
+                    extension_number: v4,
+                    extension_type: v5,
+                    incoming: v6,
+                    outgoing: v7,
+                    phone_number: v8,
+                    phone_number_id: v9,
+                    site: v10,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    ListUserCustomizeOutboundCallerNumbersExtensionType {
+    request ListUserCustomizeOutboundCallerNumbersExtensionType {
         AutoReceptionist = "autoReceptionist",
         CallQueue = "callQueue",
         SharedLineGroup = "sharedLineGroup",
@@ -2982,8 +4429,9 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/GET/phone/users/{userId}/outbound_caller_id/customized_numbers>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ListUserCustomizeOutboundCallerNumbers {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2994,6 +4442,7 @@ pub struct ListUserCustomizeOutboundCallerNumbers {
     pub extension_type: Option<ListUserCustomizeOutboundCallerNumbersExtensionType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3001,7 +4450,7 @@ pub struct ListUserCustomizeOutboundCallerNumbers {
 }
 
 impl ListUserCustomizeOutboundCallerNumbers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -3023,6 +4472,7 @@ impl crate::typed::Endpoint for ListUserCustomizeOutboundCallerNumbers {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUserOutboundCallerNumbersBody {
+    /// At most 30 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number_ids: Option<Vec<String>>,
 }
@@ -3036,8 +4486,9 @@ pub struct AddUserOutboundCallerNumbersBody {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/POST/phone/users/{userId}/outbound_caller_id/customized_numbers>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddUserOutboundCallerNumbers {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3045,7 +4496,7 @@ pub struct AddUserOutboundCallerNumbers {
 }
 
 impl AddUserOutboundCallerNumbers {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -3060,32 +4511,94 @@ impl crate::typed::Endpoint for AddUserOutboundCallerNumbers {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetUserPolicyDetailsResponse {
     pub allow_emergency_calls: Option<GetUserPolicyDetailsResponseAllowEmergencyCalls>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetUserPolicyDetailsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetUserPolicyDetailsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetUserPolicyDetailsResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_emergency_calls" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetUserPolicyDetailsResponse {
+                    allow_emergency_calls: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetUserPolicyDetailsResponseAllowEmergencyCalls {
     pub allow_emergency_calls_from_clients: Option<bool>,
     pub allow_emergency_calls_from_deskphones: Option<bool>,
     pub enable: Option<bool>,
     pub locked: Option<bool>,
-    pub locked_by: Option<GetUserPolicyDetailsResponseAllowEmergencyCallsLockedBy>,
+    pub locked_by: Option<PhoneUserResponseLockedBy>,
     pub modified: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    GetUserPolicyDetailsResponseAllowEmergencyCallsLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
+impl<'de> serde::Deserialize<'de> for GetUserPolicyDetailsResponseAllowEmergencyCalls {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetUserPolicyDetailsResponseAllowEmergencyCalls;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetUserPolicyDetailsResponseAllowEmergencyCalls, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_emergency_calls_from_clients" => v0 = map.next_value()?,
+                        "allow_emergency_calls_from_deskphones" => v1 = map.next_value()?,
+                        "enable" => v2 = map.next_value()?,
+                        "locked" => v3 = map.next_value()?,
+                        "locked_by" => v4 = map.next_value()?,
+                        "modified" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetUserPolicyDetailsResponseAllowEmergencyCalls {
+                    allow_emergency_calls_from_clients: v0,
+                    allow_emergency_calls_from_deskphones: v1,
+                    enable: v2,
+                    locked: v3,
+                    locked_by: v4,
+                    modified: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    GetUserPolicyDetailsPolicyType {
+    request GetUserPolicyDetailsPolicyType {
         AllowEmergencyCalls = "allow_emergency_calls",
     }
 }
@@ -3101,14 +4614,16 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/GET/phone/users/{userId}/policies/{policyType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct GetUserPolicyDetails {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
+    /// Zoom's name: `policyType`.
     #[serde(rename = "policyType")]
     pub policy_type: GetUserPolicyDetailsPolicyType,
 }
 
 impl GetUserPolicyDetails {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>, policy_type: GetUserPolicyDetailsPolicyType) -> Self {
         Self {
             user_id: user_id.into(),
@@ -3141,12 +4656,6 @@ pub struct UpdateUserPolicyBodyAllowEmergencyCalls {
     pub reset: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    UpdateUserPolicyPolicyType {
-        AllowEmergencyCalls = "allow_emergency_calls",
-    }
-}
-
 /// Update user policy
 ///
 /// `PATCH /phone/users/{userId}/policies/{policyType}`
@@ -3158,17 +4667,19 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/PATCH/phone/users/{userId}/policies/{policyType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateUserPolicy {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
+    /// Zoom's name: `policyType`.
     #[serde(rename = "policyType")]
-    pub policy_type: UpdateUserPolicyPolicyType,
+    pub policy_type: GetUserPolicyDetailsPolicyType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<UpdateUserPolicyBody>,
 }
 
 impl UpdateUserPolicy {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(user_id: impl Into<String>, policy_type: UpdateUserPolicyPolicyType) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(user_id: impl Into<String>, policy_type: GetUserPolicyDetailsPolicyType) -> Self {
         Self {
             user_id: user_id.into(),
             policy_type,
@@ -3184,7 +4695,7 @@ impl crate::typed::Endpoint for UpdateUserPolicy {
 }
 
 crate::typed::string_enum! {
-    DeleteUserProfileSettingSettingType {
+    request DeleteUserProfileSettingSettingType {
         HolidayHours = "holiday_hours",
         BreakHours = "break_hours",
     }
@@ -3201,8 +4712,10 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/DELETE/phone/users/{userId}/profile_settings/{settingType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteUserProfileSetting {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
+    /// Zoom's name: `settingType`.
     #[serde(rename = "settingType")]
     pub setting_type: DeleteUserProfileSettingSettingType,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3212,7 +4725,7 @@ pub struct DeleteUserProfileSetting {
 }
 
 impl DeleteUserProfileSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         user_id: impl Into<String>,
         setting_type: DeleteUserProfileSettingSettingType,
@@ -3247,15 +4760,29 @@ pub struct AddUserProfileSettingBodyHolidayHourSettings {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUserProfileSettingBodyHolidayHourSettingsHolidayHours {
+    /// From 1 to 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub holidays: Option<Vec<AddUserProfileSettingBodyHolidayHourSettingsHolidayHoursHolidays>>,
+    pub holidays: Option<Vec<AddUserProfileBodyHolidayHourSettingsHolidayHoursHolidays>>,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddUserProfileSettingBodyHolidayHourSettingsHolidayHoursHolidays {
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AddUserProfileBodyHolidayHourSettingsHolidayHoursHolidays {
+    /// Format: `date-time`.
     pub from: String,
     pub name: String,
+    /// Format: `date-time`.
     pub to: String,
+}
+
+impl AddUserProfileBodyHolidayHourSettingsHolidayHoursHolidays {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(from: impl Into<String>, name: impl Into<String>, to: impl Into<String>) -> Self {
+        Self {
+            from: from.into(),
+            name: name.into(),
+            to: to.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -3266,52 +4793,97 @@ pub struct AddUserProfileSettingBodyBreakHourSettings {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUserProfileSettingBodyBreakHourSettingsBreakHours {
+    /// At most 5 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub break_hour_settings:
-        Option<Vec<AddUserProfileSettingBodyBreakHourSettingsBreakHoursBreakHourSettings>>,
+    pub break_hour_settings: Option<Vec<AddUserBodyBreakHourSettingsBreakHoursBreakHourSettings>>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct AddUserProfileSettingBodyBreakHourSettingsBreakHoursBreakHourSettings {
+pub struct AddUserBodyBreakHourSettingsBreakHoursBreakHourSettings {
+    /// From 1 to 255 characters.
     pub break_hour_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub break_hour_setting: Option<
-        AddUserProfileSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSetting,
-    >,
-    pub break_hour_type:
-        AddUserProfileSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourType,
+    pub break_hour_setting: Option<AddUserBodyBreakHoursBreakHourSettingsBreakHourSetting>,
+    pub break_hour_type: AddUserProfileBodyBreakHoursBreakHourSettingsBreakHourType,
+}
+
+impl AddUserBodyBreakHourSettingsBreakHoursBreakHourSettings {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        break_hour_name: impl Into<String>,
+        break_hour_type: AddUserProfileBodyBreakHoursBreakHourSettingsBreakHourType,
+    ) -> Self {
+        Self {
+            break_hour_name: break_hour_name.into(),
+            break_hour_setting: None,
+            break_hour_type,
+        }
+    }
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(untagged)]
-pub enum AddUserProfileSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSetting {
-    EveryBusinessDay(AddUserProfileSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay),
-    CustomHours(AddUserProfileSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours),
+pub enum AddUserBodyBreakHoursBreakHourSettingsBreakHourSetting {
+    EveryBusinessDay(AddBodyBreakHourSettingsBreakHourSettingEveryBusinessDay),
+    CustomHours(AddUserBodyBreakHourSettingsBreakHourSettingCustomHours),
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddUserProfileSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay
-{
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AddBodyBreakHourSettingsBreakHourSettingEveryBusinessDay {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddUserProfileSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHours {
-    pub days: Vec<AddUserProfileSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays>,
+impl AddBodyBreakHourSettingsBreakHourSettingEveryBusinessDay {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(from: impl Into<String>, to: impl Into<String>) -> Self {
+        Self {
+            from: from.into(),
+            to: to.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct AddUserProfileSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays {
+pub struct AddUserBodyBreakHourSettingsBreakHourSettingCustomHours {
+    /// At most 7 items.
+    pub days: Vec<AddBodyBreakHourSettingsBreakHourSettingCustomHoursDays>,
+}
+
+impl AddUserBodyBreakHourSettingsBreakHourSettingCustomHours {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(days: Vec<AddBodyBreakHourSettingsBreakHourSettingCustomHoursDays>) -> Self {
+        Self { days }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AddBodyBreakHourSettingsBreakHourSettingCustomHoursDays {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     pub from: String,
     pub to: String,
-    pub weekday: AddUserProfileSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDaysWeekday,
+    pub weekday: AddUserProfileBodyBreakHourSettingCustomHoursDaysWeekday,
+}
+
+impl AddBodyBreakHourSettingsBreakHourSettingCustomHoursDays {
+    /// A value with the required fields; the optional ones are `None`.
+    pub fn new(
+        from: impl Into<String>,
+        to: impl Into<String>,
+        weekday: AddUserProfileBodyBreakHourSettingCustomHoursDaysWeekday,
+    ) -> Self {
+        Self {
+            enable: None,
+            from: from.into(),
+            to: to.into(),
+            weekday,
+        }
+    }
 }
 
 crate::typed::int_enum! {
-    AddUserProfileSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDaysWeekday {
+    request AddUserProfileBodyBreakHourSettingCustomHoursDaysWeekday {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -3323,7 +4895,7 @@ crate::typed::int_enum! {
 }
 
 crate::typed::string_enum! {
-    AddUserProfileSettingBodyBreakHourSettingsBreakHoursBreakHourSettingsBreakHourType {
+    request AddUserProfileBodyBreakHoursBreakHourSettingsBreakHourType {
         EveryBusinessDay = "every_business_day",
         CustomHours = "custom_hours",
     }
@@ -3356,43 +4928,209 @@ impl<'de> serde::Deserialize<'de> for AddUserProfileSettingResponse {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AddUserProfileSettingResponseHolidayHourSettings {
-    pub holiday_hours: Option<AddUserProfileSettingResponseHolidayHourSettingsHolidayHours>,
+    pub holiday_hours: Option<AddUserProfileResponseHolidayHourSettingsHolidayHours>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddUserProfileSettingResponseHolidayHourSettingsHolidayHours {
-    pub holidays: Option<Vec<AddUserProfileSettingResponseHolidayHourSettingsHolidayHoursHolidays>>,
+impl<'de> serde::Deserialize<'de> for AddUserProfileSettingResponseHolidayHourSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddUserProfileSettingResponseHolidayHourSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddUserProfileSettingResponseHolidayHourSettings, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "holiday_hours" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddUserProfileSettingResponseHolidayHourSettings { holiday_hours: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddUserProfileSettingResponseHolidayHourSettingsHolidayHoursHolidays {
+#[derive(Debug, Clone)]
+pub struct AddUserProfileResponseHolidayHourSettingsHolidayHours {
+    pub holidays: Option<Vec<AddUserResponseHolidayHourSettingsHolidayHoursHolidays>>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddUserProfileResponseHolidayHourSettingsHolidayHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddUserProfileResponseHolidayHourSettingsHolidayHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddUserProfileResponseHolidayHourSettingsHolidayHours, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "holidays" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddUserProfileResponseHolidayHourSettingsHolidayHours { holidays: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AddUserResponseHolidayHourSettingsHolidayHoursHolidays {
     pub holiday_id: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for AddUserResponseHolidayHourSettingsHolidayHoursHolidays {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddUserResponseHolidayHourSettingsHolidayHoursHolidays;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddUserResponseHolidayHourSettingsHolidayHoursHolidays, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "holiday_id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddUserResponseHolidayHourSettingsHolidayHoursHolidays {
+                    holiday_id: v0,
+                    name: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AddUserProfileSettingResponseBreakHourSettings {
     pub break_hours: Option<AddUserProfileSettingResponseBreakHourSettingsBreakHours>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddUserProfileSettingResponseBreakHourSettingsBreakHours {
-    pub break_hour_settings:
-        Option<Vec<AddUserProfileSettingResponseBreakHourSettingsBreakHoursBreakHourSettings>>,
+impl<'de> serde::Deserialize<'de> for AddUserProfileSettingResponseBreakHourSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddUserProfileSettingResponseBreakHourSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddUserProfileSettingResponseBreakHourSettings, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "break_hours" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddUserProfileSettingResponseBreakHourSettings { break_hours: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddUserProfileSettingResponseBreakHourSettingsBreakHoursBreakHourSettings {
+#[derive(Debug, Clone)]
+pub struct AddUserProfileSettingResponseBreakHourSettingsBreakHours {
+    /// At most 5 items.
+    pub break_hour_settings: Option<Vec<AddResponseBreakHourSettingsBreakHoursBreakHourSettings>>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddUserProfileSettingResponseBreakHourSettingsBreakHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddUserProfileSettingResponseBreakHourSettingsBreakHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddUserProfileSettingResponseBreakHourSettingsBreakHours, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "break_hour_settings" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddUserProfileSettingResponseBreakHourSettingsBreakHours {
+                    break_hour_settings: v0,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AddResponseBreakHourSettingsBreakHoursBreakHourSettings {
     pub break_hour_id: String,
+    /// From 1 to 255 characters.
     pub break_hour_name: String,
 }
 
-crate::typed::string_enum! {
-    AddUserProfileSettingSettingType {
-        HolidayHours = "holiday_hours",
-        BreakHours = "break_hours",
+impl<'de> serde::Deserialize<'de> for AddResponseBreakHourSettingsBreakHoursBreakHourSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddResponseBreakHourSettingsBreakHoursBreakHourSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddResponseBreakHourSettingsBreakHoursBreakHourSettings, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "break_hour_id" => v0 = Some(map.next_value()?),
+                        "break_hour_name" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddResponseBreakHourSettingsBreakHoursBreakHourSettings {
+                    break_hour_id: crate::typed::required(v0, "break_hour_id")?,
+                    break_hour_name: crate::typed::required(v1, "break_hour_name")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -3407,17 +5145,22 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/POST/phone/users/{userId}/profile_settings/{settingType}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AddUserProfileSetting {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
+    /// Zoom's name: `settingType`.
     #[serde(rename = "settingType")]
-    pub setting_type: AddUserProfileSettingSettingType,
+    pub setting_type: DeleteUserProfileSettingSettingType,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<AddUserProfileSettingBody>,
 }
 
 impl AddUserProfileSetting {
-    /// A request with the required parameters; the optional ones are `None`.
-    pub fn new(user_id: impl Into<String>, setting_type: AddUserProfileSettingSettingType) -> Self {
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
+    pub fn new(
+        user_id: impl Into<String>,
+        setting_type: DeleteUserProfileSettingSettingType,
+    ) -> Self {
         Self {
             user_id: user_id.into(),
             setting_type,
@@ -3432,14 +5175,16 @@ impl crate::typed::Endpoint for AddUserProfileSetting {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserSettingsResponse {
+    /// At most 50 items.
     pub ad_hoc_call_recording_access_members:
-        Option<Vec<PhoneUserSettingsResponseAdHocCallRecordingAccessMembers>>,
+        Option<Vec<PhoneUserResponsePolicyAdHocCallRecordingAccessMembers>>,
     pub area_code: Option<String>,
     pub audio_prompt_language: Option<String>,
+    /// At most 50 items.
     pub auto_call_recording_access_members:
-        Option<Vec<PhoneUserSettingsResponseAutoCallRecordingAccessMembers>>,
+        Option<Vec<PhoneUserResponsePolicyAdHocCallRecordingAccessMembers>>,
     pub break_hours: Option<Vec<PhoneUserSettingsResponseBreakHours>>,
     pub business_hours_settings: Option<PhoneUserSettingsResponseBusinessHoursSettings>,
     pub company_number: Option<String>,
@@ -3453,40 +5198,149 @@ pub struct PhoneUserSettingsResponse {
     pub intercom: Option<PhoneUserSettingsResponseIntercom>,
     pub music_on_hold_id: Option<String>,
     pub outbound_caller: Option<PhoneUserSettingsResponseOutboundCaller>,
+    /// At most 1000 items.
     pub outbound_caller_ids: Option<Vec<PhoneUserSettingsResponseOutboundCallerIds>>,
     pub shared_lines_call_setting: Option<PhoneUserSettingsResponseSharedLinesCallSetting>,
     pub status: Option<PhoneUserSettingsResponseStatus>,
+    /// At most 50 items.
     pub voice_mail: Option<Vec<PhoneUserSettingsResponseVoiceMail>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserSettingsResponseAdHocCallRecordingAccessMembers {
-    pub access_user_id: Option<String>,
-    pub allow_delete: Option<bool>,
-    pub allow_download: Option<bool>,
-    pub shared_id: Option<String>,
+impl<'de> serde::Deserialize<'de> for PhoneUserSettingsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserSettingsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserSettingsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "ad_hoc_call_recording_access_members" => v0 = map.next_value()?,
+                        "area_code" => v1 = map.next_value()?,
+                        "audio_prompt_language" => v2 = map.next_value()?,
+                        "auto_call_recording_access_members" => v3 = map.next_value()?,
+                        "break_hours" => v4 = map.next_value()?,
+                        "business_hours_settings" => v5 = map.next_value()?,
+                        "company_number" => v6 = map.next_value()?,
+                        "country" => v7 = map.next_value()?,
+                        "default_transcription_language" => v8 = map.next_value()?,
+                        "delegation" => v9 = map.next_value()?,
+                        "desk_phone" => v10 = map.next_value()?,
+                        "extension_number" => v11 = map.next_value()?,
+                        "holiday_hours" => v12 = map.next_value()?,
+                        "intercom" => v13 = map.next_value()?,
+                        "music_on_hold_id" => v14 = map.next_value()?,
+                        "outbound_caller" => v15 = map.next_value()?,
+                        "outbound_caller_ids" => v16 = map.next_value()?,
+                        "shared_lines_call_setting" => v17 = map.next_value()?,
+                        "status" => v18 = map.next_value()?,
+                        "voice_mail" => v19 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserSettingsResponse {
+                    ad_hoc_call_recording_access_members: v0,
+                    area_code: v1,
+                    audio_prompt_language: v2,
+                    auto_call_recording_access_members: v3,
+                    break_hours: v4,
+                    business_hours_settings: v5,
+                    company_number: v6,
+                    country: v7,
+                    default_transcription_language: v8,
+                    delegation: v9,
+                    desk_phone: v10,
+                    extension_number: v11,
+                    holiday_hours: v12,
+                    intercom: v13,
+                    music_on_hold_id: v14,
+                    outbound_caller: v15,
+                    outbound_caller_ids: v16,
+                    shared_lines_call_setting: v17,
+                    status: v18,
+                    voice_mail: v19,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserSettingsResponseAutoCallRecordingAccessMembers {
-    pub access_user_id: Option<String>,
-    pub allow_delete: Option<bool>,
-    pub allow_download: Option<bool>,
-    pub shared_id: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserSettingsResponseBreakHours {
     pub break_hour_id: Option<String>,
+    /// From 1 to 255 characters.
     pub break_hour_name: Option<String>,
     pub break_hour_setting: Option<PhoneUserSettingsResponseBreakHoursBreakHourSetting>,
     pub break_hour_type: Option<PhoneUserSettingsResponseBreakHoursBreakHourType>,
 }
 
+impl<'de> serde::Deserialize<'de> for PhoneUserSettingsResponseBreakHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserSettingsResponseBreakHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserSettingsResponseBreakHours, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "break_hour_id" => v0 = map.next_value()?,
+                        "break_hour_name" => v1 = map.next_value()?,
+                        "break_hour_setting" => v2 = map.next_value()?,
+                        "break_hour_type" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserSettingsResponseBreakHours {
+                    break_hour_id: v0,
+                    break_hour_name: v1,
+                    break_hour_setting: v2,
+                    break_hour_type: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum PhoneUserSettingsResponseBreakHoursBreakHourSetting {
-    EveryBusinessDay(PhoneUserSettingsResponseBreakHoursBreakHourSettingEveryBusinessDay),
-    CustomHours(PhoneUserSettingsResponseBreakHoursBreakHourSettingCustomHours),
+    EveryBusinessDay(PhoneResponseBreakHoursBreakHourSettingEveryBusinessDay),
+    CustomHours(PhoneUserResponseBreakHoursBreakHourSettingCustomHours),
 }
 
 impl<'de> serde::Deserialize<'de> for PhoneUserSettingsResponseBreakHoursBreakHourSetting {
@@ -3510,27 +5364,127 @@ impl<'de> serde::Deserialize<'de> for PhoneUserSettingsResponseBreakHoursBreakHo
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserSettingsResponseBreakHoursBreakHourSettingEveryBusinessDay {
+#[derive(Debug, Clone)]
+pub struct PhoneResponseBreakHoursBreakHourSettingEveryBusinessDay {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserSettingsResponseBreakHoursBreakHourSettingCustomHours {
-    pub days: Vec<PhoneUserSettingsResponseBreakHoursBreakHourSettingCustomHoursDays>,
+impl<'de> serde::Deserialize<'de> for PhoneResponseBreakHoursBreakHourSettingEveryBusinessDay {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneResponseBreakHoursBreakHourSettingEveryBusinessDay;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneResponseBreakHoursBreakHourSettingEveryBusinessDay, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = Some(map.next_value()?),
+                        "to" => v1 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneResponseBreakHoursBreakHourSettingEveryBusinessDay {
+                    from: crate::typed::required(v0, "from")?,
+                    to: crate::typed::required(v1, "to")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserSettingsResponseBreakHoursBreakHourSettingCustomHoursDays {
+#[derive(Debug, Clone)]
+pub struct PhoneUserResponseBreakHoursBreakHourSettingCustomHours {
+    /// At most 7 items.
+    pub days: Vec<PhoneUserResponseBreakHoursBreakHourSettingCustomHoursDays>,
+}
+
+impl<'de> serde::Deserialize<'de> for PhoneUserResponseBreakHoursBreakHourSettingCustomHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponseBreakHoursBreakHourSettingCustomHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponseBreakHoursBreakHourSettingCustomHours, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "days" => v0 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponseBreakHoursBreakHourSettingCustomHours {
+                    days: crate::typed::required(v0, "days")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PhoneUserResponseBreakHoursBreakHourSettingCustomHoursDays {
     pub enable: Option<bool>,
     pub from: String,
     pub to: String,
-    pub weekday: PhoneUserSettingsResponseBreakHoursBreakHourSettingCustomHoursDaysWeekday,
+    pub weekday: PhoneUserResponseBreakHourSettingCustomHoursDaysWeekday,
+}
+
+impl<'de> serde::Deserialize<'de> for PhoneUserResponseBreakHoursBreakHourSettingCustomHoursDays {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponseBreakHoursBreakHourSettingCustomHoursDays;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponseBreakHoursBreakHourSettingCustomHoursDays, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "from" => v1 = Some(map.next_value()?),
+                        "to" => v2 = Some(map.next_value()?),
+                        "weekday" => v3 = Some(map.next_value()?),
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponseBreakHoursBreakHourSettingCustomHoursDays {
+                    enable: v0,
+                    from: crate::typed::required(v1, "from")?,
+                    to: crate::typed::required(v2, "to")?,
+                    weekday: crate::typed::required(v3, "weekday")?,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    PhoneUserSettingsResponseBreakHoursBreakHourSettingCustomHoursDaysWeekday {
+    response PhoneUserResponseBreakHourSettingCustomHoursDaysWeekday {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -3542,62 +5496,153 @@ crate::typed::int_enum! {
 }
 
 crate::typed::string_enum! {
-    PhoneUserSettingsResponseBreakHoursBreakHourType {
+    response PhoneUserSettingsResponseBreakHoursBreakHourType {
         EveryBusinessDay = "every_business_day",
         CustomHours = "custom_hours",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserSettingsResponseBusinessHoursSettings {
-    pub business_hour_type: Option<PhoneUserSettingsResponseBusinessHoursSettingsBusinessHourType>,
-    pub business_hours: Option<Vec<PhoneUserSettingsResponseBusinessHoursSettingsBusinessHours>>,
+    pub business_hour_type: Option<PhoneUserResponseBusinessHoursSettingsBusinessHourType>,
+    /// At most 7 items.
+    pub business_hours: Option<Vec<PhoneUserResponseBusinessHoursSettingsBusinessHours>>,
+}
+
+impl<'de> serde::Deserialize<'de> for PhoneUserSettingsResponseBusinessHoursSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserSettingsResponseBusinessHoursSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserSettingsResponseBusinessHoursSettings, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "business_hour_type" => v0 = map.next_value()?,
+                        "business_hours" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserSettingsResponseBusinessHoursSettings {
+                    business_hour_type: v0,
+                    business_hours: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    PhoneUserSettingsResponseBusinessHoursSettingsBusinessHourType {
+    response PhoneUserResponseBusinessHoursSettingsBusinessHourType {
         V1 = 1,
         V2 = 2,
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserSettingsResponseBusinessHoursSettingsBusinessHours {
+#[derive(Debug, Clone)]
+pub struct PhoneUserResponseBusinessHoursSettingsBusinessHours {
     pub from: Option<String>,
     pub to: Option<String>,
-    pub r#type: Option<PhoneUserSettingsResponseBusinessHoursSettingsBusinessHoursType>,
-    pub weekday: Option<PhoneUserSettingsResponseBusinessHoursSettingsBusinessHoursWeekday>,
+    pub r#type: Option<PhoneUserResponseBusinessHoursSettingsBusinessHoursType>,
+    pub weekday: Option<PhoneUserResponseBreakHourSettingCustomHoursDaysWeekday>,
+}
+
+impl<'de> serde::Deserialize<'de> for PhoneUserResponseBusinessHoursSettingsBusinessHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponseBusinessHoursSettingsBusinessHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponseBusinessHoursSettingsBusinessHours, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = map.next_value()?,
+                        "to" => v1 = map.next_value()?,
+                        "type" => v2 = map.next_value()?,
+                        "weekday" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponseBusinessHoursSettingsBusinessHours {
+                    from: v0,
+                    to: v1,
+                    r#type: v2,
+                    weekday: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    PhoneUserSettingsResponseBusinessHoursSettingsBusinessHoursType {
+    response PhoneUserResponseBusinessHoursSettingsBusinessHoursType {
         V0 = 0,
         V1 = 1,
         V2 = 2,
     }
 }
 
-crate::typed::int_enum! {
-    PhoneUserSettingsResponseBusinessHoursSettingsBusinessHoursWeekday {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-        V7 = 7,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserSettingsResponseCountry {
     pub code: Option<String>,
     pub country_code: Option<String>,
     pub name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for PhoneUserSettingsResponseCountry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserSettingsResponseCountry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserSettingsResponseCountry, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => v0 = map.next_value()?,
+                        "country_code" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserSettingsResponseCountry {
+                    code: v0,
+                    country_code: v1,
+                    name: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    PhoneUserSettingsResponseDefaultTranscriptionLanguage {
+    response PhoneUserSettingsResponseDefaultTranscriptionLanguage {
         EnUs = "en-US",
         EnGb = "en-GB",
         EsUs = "es-US",
@@ -3616,15 +5661,54 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserSettingsResponseDelegation {
+    /// At most 15 items.
     pub assistants: Option<Vec<PhoneUserSettingsResponseDelegationAssistants>>,
     pub locked: Option<bool>,
     pub privacy: Option<bool>,
+    /// At most 10 items.
     pub privileges: Option<Vec<i64>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PhoneUserSettingsResponseDelegation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserSettingsResponseDelegation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserSettingsResponseDelegation, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "assistants" => v0 = map.next_value()?,
+                        "locked" => v1 = map.next_value()?,
+                        "privacy" => v2 = map.next_value()?,
+                        "privileges" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserSettingsResponseDelegation {
+                    assistants: v0,
+                    locked: v1,
+                    privacy: v2,
+                    privileges: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PhoneUserSettingsResponseDelegationAssistants {
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
@@ -3633,15 +5717,93 @@ pub struct PhoneUserSettingsResponseDelegationAssistants {
     pub id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PhoneUserSettingsResponseDelegationAssistants {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserSettingsResponseDelegationAssistants;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserSettingsResponseDelegationAssistants, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "extension_id" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "extension_type" => v3 = map.next_value()?,
+                        "id" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserSettingsResponseDelegationAssistants {
+                    display_name: v0,
+                    extension_id: v1,
+                    extension_number: v2,
+                    extension_type: v3,
+                    id: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PhoneUserSettingsResponseDeskPhone {
+    /// At most 10 items.
     pub devices: Option<Vec<PhoneUserSettingsResponseDeskPhoneDevices>>,
     pub keys_positions: Option<PhoneUserSettingsResponseDeskPhoneKeysPositions>,
     pub phone_screen_lock: Option<bool>,
     pub pin_code: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PhoneUserSettingsResponseDeskPhone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserSettingsResponseDeskPhone;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserSettingsResponseDeskPhone, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "devices" => v0 = map.next_value()?,
+                        "keys_positions" => v1 = map.next_value()?,
+                        "phone_screen_lock" => v2 = map.next_value()?,
+                        "pin_code" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserSettingsResponseDeskPhone {
+                    devices: v0,
+                    keys_positions: v1,
+                    phone_screen_lock: v2,
+                    pin_code: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PhoneUserSettingsResponseDeskPhoneDevices {
     pub device_type: Option<String>,
     pub display_name: Option<String>,
@@ -3653,68 +5815,259 @@ pub struct PhoneUserSettingsResponseDeskPhoneDevices {
     pub status: Option<PhoneUserSettingsResponseDeskPhoneDevicesStatus>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PhoneUserSettingsResponseDeskPhoneDevices {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserSettingsResponseDeskPhoneDevices;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserSettingsResponseDeskPhoneDevices, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "device_type" => v0 = map.next_value()?,
+                        "display_name" => v1 = map.next_value()?,
+                        "id" => v2 = map.next_value()?,
+                        "mac_address" => v3 = map.next_value()?,
+                        "policy" => v4 = map.next_value()?,
+                        "private_ip" => v5 = map.next_value()?,
+                        "public_ip" => v6 = map.next_value()?,
+                        "status" => v7 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserSettingsResponseDeskPhoneDevices {
+                    device_type: v0,
+                    display_name: v1,
+                    id: v2,
+                    mac_address: v3,
+                    policy: v4,
+                    private_ip: v5,
+                    public_ip: v6,
+                    status: v7,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PhoneUserSettingsResponseDeskPhoneDevicesPolicy {
     pub call_control: Option<PhoneUserSettingsResponseDeskPhoneDevicesPolicyCallControl>,
-    pub hot_desking: Option<PhoneUserSettingsResponseDeskPhoneDevicesPolicyHotDesking>,
+    pub hot_desking: Option<PhoneUserSettingsResponseDeskPhoneDevicesPolicyCallControl>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PhoneUserSettingsResponseDeskPhoneDevicesPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserSettingsResponseDeskPhoneDevicesPolicy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserSettingsResponseDeskPhoneDevicesPolicy, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_control" => v0 = map.next_value()?,
+                        "hot_desking" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserSettingsResponseDeskPhoneDevicesPolicy {
+                    call_control: v0,
+                    hot_desking: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PhoneUserSettingsResponseDeskPhoneDevicesPolicyCallControl {
-    pub status: Option<PhoneUserSettingsResponseDeskPhoneDevicesPolicyCallControlStatus>,
+    pub status: Option<PhoneUserResponseDeskPhoneDevicesPolicyCallControlStatus>,
+}
+
+impl<'de> serde::Deserialize<'de> for PhoneUserSettingsResponseDeskPhoneDevicesPolicyCallControl {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserSettingsResponseDeskPhoneDevicesPolicyCallControl;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserSettingsResponseDeskPhoneDevicesPolicyCallControl, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "status" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserSettingsResponseDeskPhoneDevicesPolicyCallControl { status: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::string_enum! {
-    PhoneUserSettingsResponseDeskPhoneDevicesPolicyCallControlStatus {
+    response PhoneUserResponseDeskPhoneDevicesPolicyCallControlStatus {
         Unsupported = "unsupported",
         On = "on",
         Off = "off",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserSettingsResponseDeskPhoneDevicesPolicyHotDesking {
-    pub status: Option<PhoneUserSettingsResponseDeskPhoneDevicesPolicyHotDeskingStatus>,
-}
-
 crate::typed::string_enum! {
-    PhoneUserSettingsResponseDeskPhoneDevicesPolicyHotDeskingStatus {
-        Unsupported = "unsupported",
-        On = "on",
-        Off = "off",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserSettingsResponseDeskPhoneDevicesStatus {
+    response PhoneUserSettingsResponseDeskPhoneDevicesStatus {
         Online = "online",
         Offline = "offline",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserSettingsResponseDeskPhoneKeysPositions {
     pub primary_number: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PhoneUserSettingsResponseDeskPhoneKeysPositions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserSettingsResponseDeskPhoneKeysPositions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserSettingsResponseDeskPhoneKeysPositions, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "primary_number" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserSettingsResponseDeskPhoneKeysPositions { primary_number: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PhoneUserSettingsResponseHolidayHours {
+    /// Format: `date-time`.
     pub from: Option<String>,
     pub holiday_id: Option<String>,
     pub name: Option<String>,
+    /// Format: `date-time`.
     pub to: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserSettingsResponseIntercom {
-    pub audio_intercoms: Option<Vec<PhoneUserSettingsResponseIntercomAudioIntercoms>>,
-    pub device: Option<PhoneUserSettingsResponseIntercomDevice>,
+impl<'de> serde::Deserialize<'de> for PhoneUserSettingsResponseHolidayHours {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserSettingsResponseHolidayHours;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserSettingsResponseHolidayHours, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = map.next_value()?,
+                        "holiday_id" => v1 = map.next_value()?,
+                        "name" => v2 = map.next_value()?,
+                        "to" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserSettingsResponseHolidayHours {
+                    from: v0,
+                    holiday_id: v1,
+                    name: v2,
+                    to: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
+pub struct PhoneUserSettingsResponseIntercom {
+    /// At most 300 items.
+    pub audio_intercoms: Option<Vec<PhoneUserSettingsResponseIntercomAudioIntercoms>>,
+    pub device: Option<ListPhoneUsersResponseUsersSite>,
+}
+
+impl<'de> serde::Deserialize<'de> for PhoneUserSettingsResponseIntercom {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserSettingsResponseIntercom;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserSettingsResponseIntercom, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "audio_intercoms" => v0 = map.next_value()?,
+                        "device" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserSettingsResponseIntercom {
+                    audio_intercoms: v0,
+                    device: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PhoneUserSettingsResponseIntercomAudioIntercoms {
     pub device_id: Option<String>,
-    pub device_status: Option<PhoneUserSettingsResponseIntercomAudioIntercomsDeviceStatus>,
+    pub device_status: Option<PhoneUserResponseIntercomAudioIntercomsDeviceStatus>,
     pub display_name: Option<String>,
     pub extension_id: Option<String>,
     pub extension_number: Option<String>,
@@ -3722,8 +6075,54 @@ pub struct PhoneUserSettingsResponseIntercomAudioIntercoms {
     pub status: Option<PhoneUserSettingsResponseIntercomAudioIntercomsStatus>,
 }
 
+impl<'de> serde::Deserialize<'de> for PhoneUserSettingsResponseIntercomAudioIntercoms {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserSettingsResponseIntercomAudioIntercoms;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserSettingsResponseIntercomAudioIntercoms, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "device_id" => v0 = map.next_value()?,
+                        "device_status" => v1 = map.next_value()?,
+                        "display_name" => v2 = map.next_value()?,
+                        "extension_id" => v3 = map.next_value()?,
+                        "extension_number" => v4 = map.next_value()?,
+                        "extension_type" => v5 = map.next_value()?,
+                        "status" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserSettingsResponseIntercomAudioIntercoms {
+                    device_id: v0,
+                    device_status: v1,
+                    display_name: v2,
+                    extension_id: v3,
+                    extension_number: v4,
+                    extension_type: v5,
+                    status: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    PhoneUserSettingsResponseIntercomAudioIntercomsDeviceStatus {
+    response PhoneUserResponseIntercomAudioIntercomsDeviceStatus {
         Online = "online",
         Offline = "offline",
         NoDevice = "no device",
@@ -3731,73 +6130,287 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    PhoneUserSettingsResponseIntercomAudioIntercomsStatus {
+    response PhoneUserSettingsResponseIntercomAudioIntercomsStatus {
         Active = "active",
         Pending = "pending",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserSettingsResponseIntercomDevice {
-    pub id: Option<String>,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserSettingsResponseOutboundCaller {
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PhoneUserSettingsResponseOutboundCaller {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserSettingsResponseOutboundCaller;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserSettingsResponseOutboundCaller, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "number" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserSettingsResponseOutboundCaller { number: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PhoneUserSettingsResponseOutboundCallerIds {
     pub is_default: Option<bool>,
     pub name: Option<String>,
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PhoneUserSettingsResponseOutboundCallerIds {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserSettingsResponseOutboundCallerIds;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserSettingsResponseOutboundCallerIds, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "is_default" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        "number" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserSettingsResponseOutboundCallerIds {
+                    is_default: v0,
+                    name: v1,
+                    number: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PhoneUserSettingsResponseSharedLinesCallSetting {
-    pub shared_line_appearances:
-        Option<PhoneUserSettingsResponseSharedLinesCallSettingSharedLineAppearances>,
-    pub shared_line_groups: Option<PhoneUserSettingsResponseSharedLinesCallSettingSharedLineGroups>,
+    pub shared_line_appearances: Option<PhoneResponseSharedLinesCallSettingSharedLineAppearances>,
+    pub shared_line_groups: Option<PhoneUserResponseSharedLinesCallSettingSharedLineGroups>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserSettingsResponseSharedLinesCallSettingSharedLineAppearances {
-    pub executives:
-        Option<Vec<PhoneUserSettingsResponseSharedLinesCallSettingSharedLineAppearancesExecutives>>,
+impl<'de> serde::Deserialize<'de> for PhoneUserSettingsResponseSharedLinesCallSetting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserSettingsResponseSharedLinesCallSetting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserSettingsResponseSharedLinesCallSetting, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "shared_line_appearances" => v0 = map.next_value()?,
+                        "shared_line_groups" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserSettingsResponseSharedLinesCallSetting {
+                    shared_line_appearances: v0,
+                    shared_line_groups: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserSettingsResponseSharedLinesCallSettingSharedLineAppearancesExecutives {
+#[derive(Debug, Clone)]
+pub struct PhoneResponseSharedLinesCallSettingSharedLineAppearances {
+    pub executives: Option<Vec<PhoneUserSettingsResponseSharedLineAppearancesExecutives>>,
+}
+
+impl<'de> serde::Deserialize<'de> for PhoneResponseSharedLinesCallSettingSharedLineAppearances {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneResponseSharedLinesCallSettingSharedLineAppearances;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneResponseSharedLinesCallSettingSharedLineAppearances, A::Error>
+            {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "executives" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneResponseSharedLinesCallSettingSharedLineAppearances { executives: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PhoneUserSettingsResponseSharedLineAppearancesExecutives {
     pub allow_opt_out: Option<bool>,
     pub display_name: Option<String>,
     pub receive_calls: Option<bool>,
     pub user_id: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserSettingsResponseSharedLinesCallSettingSharedLineGroups {
-    pub receive_calls: Option<bool>,
-    pub shared_line_group:
-        Option<Vec<PhoneUserSettingsResponseSharedLinesCallSettingSharedLineGroupsSharedLineGroup>>,
+impl<'de> serde::Deserialize<'de> for PhoneUserSettingsResponseSharedLineAppearancesExecutives {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserSettingsResponseSharedLineAppearancesExecutives;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserSettingsResponseSharedLineAppearancesExecutives, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "allow_opt_out" => v0 = map.next_value()?,
+                        "display_name" => v1 = map.next_value()?,
+                        "receive_calls" => v2 = map.next_value()?,
+                        "user_id" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserSettingsResponseSharedLineAppearancesExecutives {
+                    allow_opt_out: v0,
+                    display_name: v1,
+                    receive_calls: v2,
+                    user_id: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct PhoneUserSettingsResponseSharedLinesCallSettingSharedLineGroupsSharedLineGroup {
+#[derive(Debug, Clone)]
+pub struct PhoneUserResponseSharedLinesCallSettingSharedLineGroups {
+    pub receive_calls: Option<bool>,
+    pub shared_line_group: Option<Vec<PhoneUserSettingsResponseSharedLineGroupsSharedLineGroup>>,
+}
+
+impl<'de> serde::Deserialize<'de> for PhoneUserResponseSharedLinesCallSettingSharedLineGroups {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserResponseSharedLinesCallSettingSharedLineGroups;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserResponseSharedLinesCallSettingSharedLineGroups, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "receive_calls" => v0 = map.next_value()?,
+                        "shared_line_group" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserResponseSharedLinesCallSettingSharedLineGroups {
+                    receive_calls: v0,
+                    shared_line_group: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PhoneUserSettingsResponseSharedLineGroupsSharedLineGroup {
     pub display_name: Option<String>,
     pub receive_calls: Option<bool>,
     pub slg_id: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for PhoneUserSettingsResponseSharedLineGroupsSharedLineGroup {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserSettingsResponseSharedLineGroupsSharedLineGroup;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserSettingsResponseSharedLineGroupsSharedLineGroup, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "display_name" => v0 = map.next_value()?,
+                        "receive_calls" => v1 = map.next_value()?,
+                        "slg_id" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserSettingsResponseSharedLineGroupsSharedLineGroup {
+                    display_name: v0,
+                    receive_calls: v1,
+                    slg_id: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    PhoneUserSettingsResponseStatus {
+    response PhoneUserSettingsResponseStatus {
         Active = "Active",
         Inactive = "Inactive",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserSettingsResponseVoiceMail {
     pub access_user_id: Option<String>,
     pub access_user_type: Option<PhoneUserSettingsResponseVoiceMailAccessUserType>,
@@ -3806,8 +6419,48 @@ pub struct PhoneUserSettingsResponseVoiceMail {
     pub shared_id: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for PhoneUserSettingsResponseVoiceMail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserSettingsResponseVoiceMail;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserSettingsResponseVoiceMail, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "access_user_id" => v0 = map.next_value()?,
+                        "access_user_type" => v1 = map.next_value()?,
+                        "delete" => v2 = map.next_value()?,
+                        "download" => v3 = map.next_value()?,
+                        "shared_id" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserSettingsResponseVoiceMail {
+                    access_user_id: v0,
+                    access_user_type: v1,
+                    delete: v2,
+                    download: v3,
+                    shared_id: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    PhoneUserSettingsResponseVoiceMailAccessUserType {
+    response PhoneUserSettingsResponseVoiceMailAccessUserType {
         CommonArea = "commonArea",
         User = "user",
     }
@@ -3822,14 +6475,15 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/GET/phone/users/{userId}/settings>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct PhoneUserSettings {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
 }
 
 impl PhoneUserSettings {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -3869,6 +6523,7 @@ pub struct UpdateUserSettingsBody {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingsBodyBreakHours {
+    /// At most 5 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_settings: Option<Vec<UpdateUserSettingsBodyBreakHoursBreakHourSettings>>,
 }
@@ -3877,74 +6532,26 @@ pub struct UpdateUserSettingsBodyBreakHours {
 pub struct UpdateUserSettingsBodyBreakHoursBreakHourSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_id: Option<String>,
+    /// From 1 to 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub break_hour_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub break_hour_setting:
-        Option<UpdateUserSettingsBodyBreakHoursBreakHourSettingsBreakHourSetting>,
+    pub break_hour_setting: Option<AddUserBodyBreakHoursBreakHourSettingsBreakHourSetting>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub break_hour_type: Option<UpdateUserSettingsBodyBreakHoursBreakHourSettingsBreakHourType>,
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-#[serde(untagged)]
-pub enum UpdateUserSettingsBodyBreakHoursBreakHourSettingsBreakHourSetting {
-    EveryBusinessDay(
-        UpdateUserSettingsBodyBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay,
-    ),
-    CustomHours(UpdateUserSettingsBodyBreakHoursBreakHourSettingsBreakHourSettingCustomHours),
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserSettingsBodyBreakHoursBreakHourSettingsBreakHourSettingEveryBusinessDay {
-    pub from: String,
-    pub to: String,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserSettingsBodyBreakHoursBreakHourSettingsBreakHourSettingCustomHours {
-    pub days: Vec<UpdateUserSettingsBodyBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays>,
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct UpdateUserSettingsBodyBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDays {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    pub from: String,
-    pub to: String,
-    pub weekday:
-        UpdateUserSettingsBodyBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDaysWeekday,
-}
-
-crate::typed::int_enum! {
-    UpdateUserSettingsBodyBreakHoursBreakHourSettingsBreakHourSettingCustomHoursDaysWeekday {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-        V7 = 7,
-    }
-}
-
-crate::typed::string_enum! {
-    UpdateUserSettingsBodyBreakHoursBreakHourSettingsBreakHourType {
-        EveryBusinessDay = "every_business_day",
-        CustomHours = "custom_hours",
-    }
+    pub break_hour_type: Option<AddUserProfileBodyBreakHoursBreakHourSettingsBreakHourType>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingsBodyBusinessHoursSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_hour_type: Option<UpdateUserSettingsBodyBusinessHoursSettingsBusinessHourType>,
+    pub business_hour_type: Option<UpdateUserBodyBusinessHoursSettingsBusinessHourType>,
+    /// At most 7 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_hours: Option<Vec<UpdateUserSettingsBodyBusinessHoursSettingsBusinessHours>>,
 }
 
 crate::typed::int_enum! {
-    UpdateUserSettingsBodyBusinessHoursSettingsBusinessHourType {
+    request UpdateUserBodyBusinessHoursSettingsBusinessHourType {
         V1 = 1,
         V2 = 2,
     }
@@ -3957,33 +6564,21 @@ pub struct UpdateUserSettingsBodyBusinessHoursSettingsBusinessHours {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<UpdateUserSettingsBodyBusinessHoursSettingsBusinessHoursType>,
+    pub r#type: Option<UpdateUserBodyBusinessHoursSettingsBusinessHoursType>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub weekday: Option<UpdateUserSettingsBodyBusinessHoursSettingsBusinessHoursWeekday>,
+    pub weekday: Option<AddUserProfileBodyBreakHourSettingCustomHoursDaysWeekday>,
 }
 
 crate::typed::int_enum! {
-    UpdateUserSettingsBodyBusinessHoursSettingsBusinessHoursType {
+    request UpdateUserBodyBusinessHoursSettingsBusinessHoursType {
         V0 = 0,
         V1 = 1,
         V2 = 2,
     }
 }
 
-crate::typed::int_enum! {
-    UpdateUserSettingsBodyBusinessHoursSettingsBusinessHoursWeekday {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-        V4 = 4,
-        V5 = 5,
-        V6 = 6,
-        V7 = 7,
-    }
-}
-
 crate::typed::string_enum! {
-    UpdateUserSettingsBodyDefaultTranscriptionLanguage {
+    request UpdateUserSettingsBodyDefaultTranscriptionLanguage {
         EnUs = "en-US",
         EnGb = "en-GB",
         EsUs = "es-US",
@@ -4004,6 +6599,7 @@ crate::typed::string_enum! {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingsBodyHolidayHours {
+    /// From 1 to 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub holidays: Option<Vec<UpdateUserSettingsBodyHolidayHoursHolidays>>,
 }
@@ -4021,21 +6617,20 @@ pub struct UpdateUserSettingsBodyHolidayHoursHolidays {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingsBodySharedLinesCallSetting {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub shared_line_appearances:
-        Option<UpdateUserSettingsBodySharedLinesCallSettingSharedLineAppearances>,
+    pub shared_line_appearances: Option<UpdateUserBodySharedLinesCallSettingSharedLineAppearances>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub shared_line_groups: Option<UpdateUserSettingsBodySharedLinesCallSettingSharedLineGroups>,
+    pub shared_line_groups: Option<UpdateUserBodySharedLinesCallSettingSharedLineGroups>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserSettingsBodySharedLinesCallSettingSharedLineAppearances {
+pub struct UpdateUserBodySharedLinesCallSettingSharedLineAppearances {
+    /// At most 15 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub executives:
-        Option<Vec<UpdateUserSettingsBodySharedLinesCallSettingSharedLineAppearancesExecutives>>,
+    pub executives: Option<Vec<UpdateUserSettingsBodySharedLineAppearancesExecutives>>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserSettingsBodySharedLinesCallSettingSharedLineAppearancesExecutives {
+pub struct UpdateUserSettingsBodySharedLineAppearancesExecutives {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_calls: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4043,16 +6638,16 @@ pub struct UpdateUserSettingsBodySharedLinesCallSettingSharedLineAppearancesExec
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserSettingsBodySharedLinesCallSettingSharedLineGroups {
+pub struct UpdateUserBodySharedLinesCallSettingSharedLineGroups {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_calls: Option<bool>,
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub shared_line_group:
-        Option<Vec<UpdateUserSettingsBodySharedLinesCallSettingSharedLineGroupsSharedLineGroup>>,
+    pub shared_line_group: Option<Vec<UpdateUserSettingsBodySharedLineGroupsSharedLineGroup>>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserSettingsBodySharedLinesCallSettingSharedLineGroupsSharedLineGroup {
+pub struct UpdateUserSettingsBodySharedLineGroupsSharedLineGroup {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_calls: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4068,8 +6663,9 @@ pub struct UpdateUserSettingsBodySharedLinesCallSettingSharedLineGroupsSharedLin
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/PATCH/phone/users/{userId}/settings>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateUserSettings {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4077,7 +6673,7 @@ pub struct UpdateUserSettings {
 }
 
 impl UpdateUserSettings {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -4101,10 +6697,12 @@ impl crate::typed::Endpoint for UpdateUserSettings {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/DELETE/phone/users/{userId}/settings/{settingType}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteUserSetting {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
+    /// Zoom's name: `settingType`.
     #[serde(rename = "settingType")]
     pub setting_type: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4118,7 +6716,7 @@ pub struct DeleteUserSetting {
 }
 
 impl DeleteUserSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>, setting_type: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -4139,12 +6737,14 @@ impl crate::typed::Endpoint for DeleteUserSetting {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingBody {
+    /// At most 20 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ad_hoc_call_recording_access_members:
         Option<Vec<UpdateUserSettingBodyAdHocCallRecordingAccessMembers>>,
+    /// At most 20 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_call_recording_access_members:
-        Option<Vec<UpdateUserSettingBodyAutoCallRecordingAccessMembers>>,
+        Option<Vec<UpdateUserSettingBodyAdHocCallRecordingAccessMembers>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delegation: Option<UpdateUserSettingBodyDelegation>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4153,6 +6753,7 @@ pub struct UpdateUserSettingBody {
     pub intercom: Option<UpdateUserSettingBodyIntercom>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_mail: Option<UpdateUserSettingBodyVoiceMail>,
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_access_members: Option<Vec<UpdateUserSettingBodyVoicemailAccessMembers>>,
 }
@@ -4170,29 +6771,19 @@ pub struct UpdateUserSettingBodyAdHocCallRecordingAccessMembers {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserSettingBodyAutoCallRecordingAccessMembers {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub access_user_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allow_delete: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allow_download: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shared_id: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingBodyDelegation {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub privacy: Option<bool>,
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub privileges: Option<Vec<i64>>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingBodyDeskPhone {
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<UpdateUserSettingBodyDeskPhoneDevices>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4214,30 +6805,17 @@ pub struct UpdateUserSettingBodyDeskPhoneDevicesPolicy {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_control: Option<UpdateUserSettingBodyDeskPhoneDevicesPolicyCallControl>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hot_desking: Option<UpdateUserSettingBodyDeskPhoneDevicesPolicyHotDesking>,
+    pub hot_desking: Option<UpdateUserSettingBodyDeskPhoneDevicesPolicyCallControl>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateUserSettingBodyDeskPhoneDevicesPolicyCallControl {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<UpdateUserSettingBodyDeskPhoneDevicesPolicyCallControlStatus>,
+    pub status: Option<UpdateUserBodyDeskPhoneDevicesPolicyCallControlStatus>,
 }
 
 crate::typed::string_enum! {
-    UpdateUserSettingBodyDeskPhoneDevicesPolicyCallControlStatus {
-        On = "on",
-        Off = "off",
-    }
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateUserSettingBodyDeskPhoneDevicesPolicyHotDesking {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<UpdateUserSettingBodyDeskPhoneDevicesPolicyHotDeskingStatus>,
-}
-
-crate::typed::string_enum! {
-    UpdateUserSettingBodyDeskPhoneDevicesPolicyHotDeskingStatus {
+    request UpdateUserBodyDeskPhoneDevicesPolicyCallControlStatus {
         On = "on",
         Off = "off",
     }
@@ -4266,7 +6844,7 @@ pub struct UpdateUserSettingBodyVoiceMail {
 }
 
 crate::typed::string_enum! {
-    UpdateUserSettingBodyVoiceMailAccessUserType {
+    request UpdateUserSettingBodyVoiceMailAccessUserType {
         CommonArea = "commonArea",
         User = "user",
     }
@@ -4277,7 +6855,7 @@ pub struct UpdateUserSettingBodyVoicemailAccessMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub access_user_type: Option<UpdateUserSettingBodyVoicemailAccessMembersAccessUserType>,
+    pub access_user_type: Option<UpdateUserSettingBodyVoiceMailAccessUserType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_delete: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4286,13 +6864,6 @@ pub struct UpdateUserSettingBodyVoicemailAccessMembers {
     pub allow_sharing: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shared_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    UpdateUserSettingBodyVoicemailAccessMembersAccessUserType {
-        CommonArea = "commonArea",
-        User = "user",
-    }
 }
 
 /// Update a user's shared access setting
@@ -4304,10 +6875,12 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/PATCH/phone/users/{userId}/settings/{settingType}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateUserSetting {
+    /// Zoom's name: `settingType`.
     #[serde(rename = "settingType")]
     pub setting_type: String,
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4315,7 +6888,7 @@ pub struct UpdateUserSetting {
 }
 
 impl UpdateUserSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(setting_type: impl Into<String>, user_id: impl Into<String>) -> Self {
         Self {
             setting_type: setting_type.into(),
@@ -4333,18 +6906,21 @@ impl crate::typed::Endpoint for UpdateUserSetting {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUserSettingBody {
+    /// At most 20 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ad_hoc_call_recording_access_members:
         Option<Vec<AddUserSettingBodyAdHocCallRecordingAccessMembers>>,
+    /// At most 20 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_call_recording_access_members:
-        Option<Vec<AddUserSettingBodyAutoCallRecordingAccessMembers>>,
+        Option<Vec<AddUserSettingBodyAdHocCallRecordingAccessMembers>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delegation_assistant_extension_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_mail: Option<AddUserSettingBodyVoiceMail>,
+    /// At most 10 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_access_members: Option<Vec<AddUserSettingBodyVoicemailAccessMembers>>,
 }
@@ -4360,32 +6936,15 @@ pub struct AddUserSettingBodyAdHocCallRecordingAccessMembers {
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct AddUserSettingBodyAutoCallRecordingAccessMembers {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub access_user_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allow_delete: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allow_download: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddUserSettingBodyVoiceMail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub access_user_type: Option<AddUserSettingBodyVoiceMailAccessUserType>,
+    pub access_user_type: Option<UpdateUserSettingBodyVoiceMailAccessUserType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delete: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub download: Option<bool>,
-}
-
-crate::typed::string_enum! {
-    AddUserSettingBodyVoiceMailAccessUserType {
-        CommonArea = "commonArea",
-        User = "user",
-    }
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -4393,7 +6952,7 @@ pub struct AddUserSettingBodyVoicemailAccessMembers {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_user_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub access_user_type: Option<AddUserSettingBodyVoicemailAccessMembersAccessUserType>,
+    pub access_user_type: Option<UpdateUserSettingBodyVoiceMailAccessUserType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_delete: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4402,86 +6961,153 @@ pub struct AddUserSettingBodyVoicemailAccessMembers {
     pub allow_sharing: Option<bool>,
 }
 
-crate::typed::string_enum! {
-    AddUserSettingBodyVoicemailAccessMembersAccessUserType {
-        CommonArea = "commonArea",
-        User = "user",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AddUserSettingResponse {
+    /// At most 50 items.
     pub ad_hoc_call_recording_access_members:
-        Option<Vec<AddUserSettingResponseAdHocCallRecordingAccessMembers>>,
+        Option<Vec<PhoneUserResponsePolicyAdHocCallRecordingAccessMembers>>,
+    /// At most 50 items.
     pub auto_call_recording_access_members:
-        Option<Vec<AddUserSettingResponseAutoCallRecordingAccessMembers>>,
+        Option<Vec<PhoneUserResponsePolicyAdHocCallRecordingAccessMembers>>,
     pub delegation: Option<AddUserSettingResponseDelegation>,
-    pub voice_mail: Option<AddUserSettingResponseVoiceMail>,
+    pub voice_mail: Option<PhoneUserSettingsResponseVoiceMail>,
+    /// At most 50 items.
     pub voicemail_access_members: Option<Vec<AddUserSettingResponseVoicemailAccessMembers>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddUserSettingResponseAdHocCallRecordingAccessMembers {
-    pub access_user_id: Option<String>,
-    pub allow_delete: Option<bool>,
-    pub allow_download: Option<bool>,
-    pub shared_id: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddUserSettingResponseAutoCallRecordingAccessMembers {
-    pub access_user_id: Option<String>,
-    pub allow_delete: Option<bool>,
-    pub allow_download: Option<bool>,
-    pub shared_id: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddUserSettingResponseDelegation {
-    pub assistants: Option<Vec<AddUserSettingResponseDelegationAssistants>>,
-    pub privacy: Option<bool>,
-    pub privileges: Option<Vec<i64>>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddUserSettingResponseDelegationAssistants {
-    pub display_name: Option<String>,
-    pub extension_id: Option<String>,
-    pub extension_number: Option<i64>,
-    pub extension_type: Option<String>,
-    pub id: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct AddUserSettingResponseVoiceMail {
-    pub access_user_id: Option<String>,
-    pub access_user_type: Option<AddUserSettingResponseVoiceMailAccessUserType>,
-    pub delete: Option<bool>,
-    pub download: Option<bool>,
-    pub shared_id: Option<String>,
-}
-
-crate::typed::string_enum! {
-    AddUserSettingResponseVoiceMailAccessUserType {
-        CommonArea = "commonArea",
-        User = "user",
+impl<'de> serde::Deserialize<'de> for AddUserSettingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddUserSettingResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddUserSettingResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "ad_hoc_call_recording_access_members" => v0 = map.next_value()?,
+                        "auto_call_recording_access_members" => v1 = map.next_value()?,
+                        "delegation" => v2 = map.next_value()?,
+                        "voice_mail" => v3 = map.next_value()?,
+                        "voicemail_access_members" => v4 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddUserSettingResponse {
+                    ad_hoc_call_recording_access_members: v0,
+                    auto_call_recording_access_members: v1,
+                    delegation: v2,
+                    voice_mail: v3,
+                    voicemail_access_members: v4,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
+pub struct AddUserSettingResponseDelegation {
+    /// At most 15 items.
+    pub assistants: Option<Vec<PhoneUserSettingsResponseDelegationAssistants>>,
+    pub privacy: Option<bool>,
+    /// At most 10 items.
+    pub privileges: Option<Vec<i64>>,
+}
+
+impl<'de> serde::Deserialize<'de> for AddUserSettingResponseDelegation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddUserSettingResponseDelegation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddUserSettingResponseDelegation, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "assistants" => v0 = map.next_value()?,
+                        "privacy" => v1 = map.next_value()?,
+                        "privileges" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddUserSettingResponseDelegation {
+                    assistants: v0,
+                    privacy: v1,
+                    privileges: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AddUserSettingResponseVoicemailAccessMembers {
     pub access_user_id: Option<String>,
-    pub access_user_type: Option<AddUserSettingResponseVoicemailAccessMembersAccessUserType>,
+    pub access_user_type: Option<PhoneUserSettingsResponseVoiceMailAccessUserType>,
     pub allow_delete: Option<bool>,
     pub allow_download: Option<bool>,
     pub allow_sharing: Option<bool>,
     pub shared_id: Option<String>,
 }
 
-crate::typed::string_enum! {
-    AddUserSettingResponseVoicemailAccessMembersAccessUserType {
-        CommonArea = "commonArea",
-        User = "user",
+impl<'de> serde::Deserialize<'de> for AddUserSettingResponseVoicemailAccessMembers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddUserSettingResponseVoicemailAccessMembers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddUserSettingResponseVoicemailAccessMembers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "access_user_id" => v0 = map.next_value()?,
+                        "access_user_type" => v1 = map.next_value()?,
+                        "allow_delete" => v2 = map.next_value()?,
+                        "allow_download" => v3 = map.next_value()?,
+                        "allow_sharing" => v4 = map.next_value()?,
+                        "shared_id" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AddUserSettingResponseVoicemailAccessMembers {
+                    access_user_id: v0,
+                    access_user_type: v1,
+                    allow_delete: v2,
+                    allow_download: v3,
+                    allow_sharing: v4,
+                    shared_id: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -4494,10 +7120,12 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Users/POST/phone/users/{userId}/settings/{settingType}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AddUserSetting {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
+    /// Zoom's name: `settingType`.
     #[serde(rename = "settingType")]
     pub setting_type: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4505,7 +7133,7 @@ pub struct AddUserSetting {
 }
 
 impl AddUserSetting {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>, setting_type: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),

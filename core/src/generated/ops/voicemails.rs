@@ -8,7 +8,7 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetVoicemailDetailsByCallElementIdResponse {
     pub call_element_id: Option<String>,
     pub call_id: Option<String>,
@@ -22,6 +22,7 @@ pub struct GetVoicemailDetailsByCallElementIdResponse {
     pub caller_number_type: Option<GetVoicemailDetailsByCallElementIdResponseCallerNumberType>,
     pub date_time: Option<String>,
     pub days_left_auto_permanently_delete: Option<i64>,
+    /// Format: `date-time`.
     pub deleted_time: Option<String>,
     pub download_url: Option<String>,
     pub duration: Option<i64>,
@@ -32,8 +33,93 @@ pub struct GetVoicemailDetailsByCallElementIdResponse {
     pub transcription: Option<GetVoicemailDetailsByCallElementIdResponseTranscription>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetVoicemailDetailsByCallElementIdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetVoicemailDetailsByCallElementIdResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetVoicemailDetailsByCallElementIdResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_element_id" => v0 = map.next_value()?,
+                        "call_id" => v1 = map.next_value()?,
+                        "callee_account_code" => v2 = map.next_value()?,
+                        "callee_name" => v3 = map.next_value()?,
+                        "callee_number" => v4 = map.next_value()?,
+                        "callee_number_type" => v5 = map.next_value()?,
+                        "caller_account_code" => v6 = map.next_value()?,
+                        "caller_name" => v7 = map.next_value()?,
+                        "caller_number" => v8 = map.next_value()?,
+                        "caller_number_type" => v9 = map.next_value()?,
+                        "date_time" => v10 = map.next_value()?,
+                        "days_left_auto_permanently_delete" => v11 = map.next_value()?,
+                        "deleted_time" => v12 = map.next_value()?,
+                        "download_url" => v13 = map.next_value()?,
+                        "duration" => v14 = map.next_value()?,
+                        "id" => v15 = map.next_value()?,
+                        "soft_deleted" => v16 = map.next_value()?,
+                        "soft_deleted_type" => v17 = map.next_value()?,
+                        "status" => v18 = map.next_value()?,
+                        "transcription" => v19 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetVoicemailDetailsByCallElementIdResponse {
+                    call_element_id: v0,
+                    call_id: v1,
+                    callee_account_code: v2,
+                    callee_name: v3,
+                    callee_number: v4,
+                    callee_number_type: v5,
+                    caller_account_code: v6,
+                    caller_name: v7,
+                    caller_number: v8,
+                    caller_number_type: v9,
+                    date_time: v10,
+                    days_left_auto_permanently_delete: v11,
+                    deleted_time: v12,
+                    download_url: v13,
+                    duration: v14,
+                    id: v15,
+                    soft_deleted: v16,
+                    soft_deleted_type: v17,
+                    status: v18,
+                    transcription: v19,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::int_enum! {
-    GetVoicemailDetailsByCallElementIdResponseCalleeNumberType {
+    response GetVoicemailDetailsByCallElementIdResponseCalleeNumberType {
         V1 = 1,
         V2 = 2,
         V3 = 3,
@@ -41,34 +127,66 @@ crate::typed::int_enum! {
 }
 
 crate::typed::int_enum! {
-    GetVoicemailDetailsByCallElementIdResponseCallerNumberType {
+    response GetVoicemailDetailsByCallElementIdResponseCallerNumberType {
         V1 = 1,
         V2 = 2,
     }
 }
 
 crate::typed::string_enum! {
-    GetVoicemailDetailsByCallElementIdResponseSoftDeletedType {
+    response GetVoicemailDetailsByCallElementIdResponseSoftDeletedType {
         Manual = "Manual",
         DataRetention = "Data Retention",
     }
 }
 
 crate::typed::string_enum! {
-    GetVoicemailDetailsByCallElementIdResponseStatus {
+    response GetVoicemailDetailsByCallElementIdResponseStatus {
         Read = "read",
         Unread = "unread",
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetVoicemailDetailsByCallElementIdResponseTranscription {
     pub content: Option<String>,
-    pub status: Option<GetVoicemailDetailsByCallElementIdResponseTranscriptionStatus>,
+    pub status: Option<GetVoicemailDetailsByCallResponseTranscriptionStatus>,
+}
+
+impl<'de> serde::Deserialize<'de> for GetVoicemailDetailsByCallElementIdResponseTranscription {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetVoicemailDetailsByCallElementIdResponseTranscription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetVoicemailDetailsByCallElementIdResponseTranscription, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "content" => v0 = map.next_value()?,
+                        "status" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetVoicemailDetailsByCallElementIdResponseTranscription {
+                    content: v0,
+                    status: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 crate::typed::int_enum! {
-    GetVoicemailDetailsByCallElementIdResponseTranscriptionStatus {
+    response GetVoicemailDetailsByCallResponseTranscriptionStatus {
         V0 = 0,
         V1 = 1,
         V2 = 2,
@@ -99,14 +217,15 @@ crate::typed::int_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Voicemails/GET/phone/call_element/{callElementId}/voice_mail>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetVoicemailDetailsByCallElementId {
+    /// Zoom's name: `callElementId`.
     #[serde(rename = "callElementId")]
     pub call_element_id: String,
 }
 
 impl GetVoicemailDetailsByCallElementId {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(call_element_id: impl Into<String>) -> Self {
         Self {
             call_element_id: call_element_id.into(),
@@ -120,7 +239,7 @@ impl crate::typed::Endpoint for GetVoicemailDetailsByCallElementId {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetVoicemailDetailsByCallIdOrCallLogIdResponse {
     pub call_element_id: Option<String>,
     pub call_history_id: Option<String>,
@@ -129,68 +248,137 @@ pub struct GetVoicemailDetailsByCallIdOrCallLogIdResponse {
     pub callee_account_code: Option<String>,
     pub callee_name: Option<String>,
     pub callee_number: Option<String>,
-    pub callee_number_type: Option<GetVoicemailDetailsByCallIdOrCallLogIdResponseCalleeNumberType>,
+    pub callee_number_type: Option<GetVoicemailDetailsByCallElementIdResponseCalleeNumberType>,
     pub caller_account_code: Option<String>,
     pub caller_name: Option<String>,
     pub caller_number: Option<String>,
-    pub caller_number_type: Option<GetVoicemailDetailsByCallIdOrCallLogIdResponseCallerNumberType>,
+    pub caller_number_type: Option<GetVoicemailDetailsByCallElementIdResponseCallerNumberType>,
     pub date_time: Option<String>,
     pub download_url: Option<String>,
     pub duration: Option<i64>,
     pub id: Option<String>,
-    pub status: Option<GetVoicemailDetailsByCallIdOrCallLogIdResponseStatus>,
-    pub transcription: Option<GetVoicemailDetailsByCallIdOrCallLogIdResponseTranscription>,
+    pub status: Option<GetVoicemailDetailsByCallElementIdResponseStatus>,
+    pub transcription: Option<GetVoicemailDetailsByCallIdOrCallLogResponseTranscription>,
 }
 
-crate::typed::int_enum! {
-    GetVoicemailDetailsByCallIdOrCallLogIdResponseCalleeNumberType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
+impl<'de> serde::Deserialize<'de> for GetVoicemailDetailsByCallIdOrCallLogIdResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetVoicemailDetailsByCallIdOrCallLogIdResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetVoicemailDetailsByCallIdOrCallLogIdResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_element_id" => v0 = map.next_value()?,
+                        "call_history_id" => v1 = map.next_value()?,
+                        "call_id" => v2 = map.next_value()?,
+                        "call_log_id" => v3 = map.next_value()?,
+                        "callee_account_code" => v4 = map.next_value()?,
+                        "callee_name" => v5 = map.next_value()?,
+                        "callee_number" => v6 = map.next_value()?,
+                        "callee_number_type" => v7 = map.next_value()?,
+                        "caller_account_code" => v8 = map.next_value()?,
+                        "caller_name" => v9 = map.next_value()?,
+                        "caller_number" => v10 = map.next_value()?,
+                        "caller_number_type" => v11 = map.next_value()?,
+                        "date_time" => v12 = map.next_value()?,
+                        "download_url" => v13 = map.next_value()?,
+                        "duration" => v14 = map.next_value()?,
+                        "id" => v15 = map.next_value()?,
+                        "status" => v16 = map.next_value()?,
+                        "transcription" => v17 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetVoicemailDetailsByCallIdOrCallLogIdResponse {
+                    call_element_id: v0,
+                    call_history_id: v1,
+                    call_id: v2,
+                    call_log_id: v3,
+                    callee_account_code: v4,
+                    callee_name: v5,
+                    callee_number: v6,
+                    callee_number_type: v7,
+                    caller_account_code: v8,
+                    caller_name: v9,
+                    caller_number: v10,
+                    caller_number_type: v11,
+                    date_time: v12,
+                    download_url: v13,
+                    duration: v14,
+                    id: v15,
+                    status: v16,
+                    transcription: v17,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::int_enum! {
-    GetVoicemailDetailsByCallIdOrCallLogIdResponseCallerNumberType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-crate::typed::string_enum! {
-    GetVoicemailDetailsByCallIdOrCallLogIdResponseStatus {
-        Read = "read",
-        Unread = "unread",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetVoicemailDetailsByCallIdOrCallLogIdResponseTranscription {
+#[derive(Debug, Clone)]
+pub struct GetVoicemailDetailsByCallIdOrCallLogResponseTranscription {
     pub content: Option<String>,
     pub engine: Option<String>,
-    pub status: Option<GetVoicemailDetailsByCallIdOrCallLogIdResponseTranscriptionStatus>,
+    pub status: Option<GetVoicemailDetailsByCallResponseTranscriptionStatus>,
 }
 
-crate::typed::int_enum! {
-    GetVoicemailDetailsByCallIdOrCallLogIdResponseTranscriptionStatus {
-        V0 = 0,
-        V1 = 1,
-        V2 = 2,
-        V4 = 4,
-        V5 = 5,
-        V9 = 9,
-        V11 = 11,
-        V12 = 12,
-        V13 = 13,
-        V14 = 14,
-        V409 = 409,
-        V415 = 415,
-        V422 = 422,
-        V500 = 500,
-        V601 = 601,
-        V602 = 602,
-        V603 = 603,
-        V999 = 999,
+impl<'de> serde::Deserialize<'de> for GetVoicemailDetailsByCallIdOrCallLogResponseTranscription {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetVoicemailDetailsByCallIdOrCallLogResponseTranscription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetVoicemailDetailsByCallIdOrCallLogResponseTranscription, A::Error>
+            {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "content" => v0 = map.next_value()?,
+                        "engine" => v1 = map.next_value()?,
+                        "status" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetVoicemailDetailsByCallIdOrCallLogResponseTranscription {
+                    content: v0,
+                    engine: v1,
+                    status: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -204,15 +392,16 @@ crate::typed::int_enum! {
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Voicemails/GET/phone/users/{userId}/call_logs/{id}/voice_mail>
 #[deprecated(note = "Zoom marks this operation deprecated")]
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetVoicemailDetailsByCallIdOrCallLogId {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
     pub id: String,
 }
 
 impl GetVoicemailDetailsByCallIdOrCallLogId {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>, id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -227,18 +416,67 @@ impl crate::typed::Endpoint for GetVoicemailDetailsByCallIdOrCallLogId {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneUserVoiceMailsResponse {
+    /// Format: `date`.
     pub from: Option<String>,
     pub next_page_token: Option<String>,
     pub page_count: Option<i64>,
     pub page_size: Option<i64>,
+    /// Format: `date`.
     pub to: Option<String>,
     pub total_records: Option<i64>,
+    /// At most 100 items.
     pub voice_mails: Option<Vec<PhoneUserVoiceMailsResponseVoiceMails>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for PhoneUserVoiceMailsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserVoiceMailsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserVoiceMailsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_count" => v2 = map.next_value()?,
+                        "page_size" => v3 = map.next_value()?,
+                        "to" => v4 = map.next_value()?,
+                        "total_records" => v5 = map.next_value()?,
+                        "voice_mails" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserVoiceMailsResponse {
+                    from: v0,
+                    next_page_token: v1,
+                    page_count: v2,
+                    page_size: v3,
+                    to: v4,
+                    total_records: v5,
+                    voice_mails: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct PhoneUserVoiceMailsResponseVoiceMails {
     pub call_element_id: Option<String>,
     pub call_history_id: Option<String>,
@@ -247,42 +485,96 @@ pub struct PhoneUserVoiceMailsResponseVoiceMails {
     pub callee_account_code: Option<String>,
     pub callee_name: Option<String>,
     pub callee_number: Option<String>,
-    pub callee_number_type: Option<PhoneUserVoiceMailsResponseVoiceMailsCalleeNumberType>,
+    pub callee_number_type: Option<GetVoicemailDetailsByCallElementIdResponseCalleeNumberType>,
     pub caller_account_code: Option<String>,
     pub caller_name: Option<String>,
     pub caller_number: Option<String>,
-    pub caller_number_type: Option<PhoneUserVoiceMailsResponseVoiceMailsCallerNumberType>,
+    pub caller_number_type: Option<GetVoicemailDetailsByCallElementIdResponseCallerNumberType>,
     pub date_time: Option<String>,
     pub download_url: Option<String>,
     pub duration: Option<i64>,
     pub id: Option<String>,
-    pub status: Option<PhoneUserVoiceMailsResponseVoiceMailsStatus>,
+    pub status: Option<GetVoicemailDetailsByCallElementIdResponseStatus>,
 }
 
-crate::typed::int_enum! {
-    PhoneUserVoiceMailsResponseVoiceMailsCalleeNumberType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-    }
-}
-
-crate::typed::int_enum! {
-    PhoneUserVoiceMailsResponseVoiceMailsCallerNumberType {
-        V1 = 1,
-        V2 = 2,
+impl<'de> serde::Deserialize<'de> for PhoneUserVoiceMailsResponseVoiceMails {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneUserVoiceMailsResponseVoiceMails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneUserVoiceMailsResponseVoiceMails, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_element_id" => v0 = map.next_value()?,
+                        "call_history_id" => v1 = map.next_value()?,
+                        "call_id" => v2 = map.next_value()?,
+                        "call_log_id" => v3 = map.next_value()?,
+                        "callee_account_code" => v4 = map.next_value()?,
+                        "callee_name" => v5 = map.next_value()?,
+                        "callee_number" => v6 = map.next_value()?,
+                        "callee_number_type" => v7 = map.next_value()?,
+                        "caller_account_code" => v8 = map.next_value()?,
+                        "caller_name" => v9 = map.next_value()?,
+                        "caller_number" => v10 = map.next_value()?,
+                        "caller_number_type" => v11 = map.next_value()?,
+                        "date_time" => v12 = map.next_value()?,
+                        "download_url" => v13 = map.next_value()?,
+                        "duration" => v14 = map.next_value()?,
+                        "id" => v15 = map.next_value()?,
+                        "status" => v16 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(PhoneUserVoiceMailsResponseVoiceMails {
+                    call_element_id: v0,
+                    call_history_id: v1,
+                    call_id: v2,
+                    call_log_id: v3,
+                    callee_account_code: v4,
+                    callee_name: v5,
+                    callee_number: v6,
+                    callee_number_type: v7,
+                    caller_account_code: v8,
+                    caller_name: v9,
+                    caller_number: v10,
+                    caller_number_type: v11,
+                    date_time: v12,
+                    download_url: v13,
+                    duration: v14,
+                    id: v15,
+                    status: v16,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    PhoneUserVoiceMailsResponseVoiceMailsStatus {
-        Read = "read",
-        Unread = "unread",
-    }
-}
-
-crate::typed::string_enum! {
-    PhoneUserVoiceMailsStatus {
+    request PhoneUserVoiceMailsStatus {
         All = "all",
         Read = "read",
         Unread = "unread",
@@ -299,18 +591,22 @@ crate::typed::string_enum! {
 /// - Paginated by `next_page_token`
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Voicemails/GET/phone/users/{userId}/voice_mails>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct PhoneUserVoiceMails {
+    /// Zoom's name: `userId`.
     #[serde(rename = "userId")]
     pub user_id: String,
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PhoneUserVoiceMailsStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -318,7 +614,7 @@ pub struct PhoneUserVoiceMails {
 }
 
 impl PhoneUserVoiceMails {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(user_id: impl Into<String>) -> Self {
         Self {
             user_id: user_id.into(),
@@ -338,18 +634,66 @@ impl crate::typed::Endpoint for PhoneUserVoiceMails {
     type Decoder = crate::typed::Json;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountVoiceMailsResponse {
+    /// Format: `date`.
     pub from: Option<String>,
     pub next_page_token: Option<String>,
     pub page_count: Option<i64>,
     pub page_size: Option<i64>,
+    /// Format: `date`.
     pub to: Option<String>,
     pub total_records: Option<i64>,
     pub voice_mails: Option<Vec<AccountVoiceMailsResponseVoiceMails>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for AccountVoiceMailsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountVoiceMailsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountVoiceMailsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "from" => v0 = map.next_value()?,
+                        "next_page_token" => v1 = map.next_value()?,
+                        "page_count" => v2 = map.next_value()?,
+                        "page_size" => v3 = map.next_value()?,
+                        "to" => v4 = map.next_value()?,
+                        "total_records" => v5 = map.next_value()?,
+                        "voice_mails" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountVoiceMailsResponse {
+                    from: v0,
+                    next_page_token: v1,
+                    page_count: v2,
+                    page_size: v3,
+                    to: v4,
+                    total_records: v5,
+                    voice_mails: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct AccountVoiceMailsResponseVoiceMails {
     pub call_element_id: Option<String>,
     pub call_id: Option<String>,
@@ -357,38 +701,110 @@ pub struct AccountVoiceMailsResponseVoiceMails {
     pub callee_account_code: Option<String>,
     pub callee_name: Option<String>,
     pub callee_number: Option<String>,
-    pub callee_number_type: Option<AccountVoiceMailsResponseVoiceMailsCalleeNumberType>,
+    pub callee_number_type: Option<GetVoicemailDetailsByCallElementIdResponseCalleeNumberType>,
     pub caller_account_code: Option<String>,
     pub caller_name: Option<String>,
     pub caller_number: Option<String>,
-    pub caller_number_type: Option<AccountVoiceMailsResponseVoiceMailsCallerNumberType>,
+    pub caller_number_type: Option<GetVoicemailDetailsByCallElementIdResponseCallerNumberType>,
+    /// Format: `date-time`.
     pub date_time: Option<String>,
     pub days_left_auto_permantely_delete: Option<i64>,
+    /// Format: `date-time`.
     pub deleted_time: Option<String>,
     pub download_url: Option<String>,
     pub duration: Option<i64>,
     pub id: Option<String>,
     pub owner: Option<AccountVoiceMailsResponseVoiceMailsOwner>,
-    pub soft_deleted_type: Option<AccountVoiceMailsResponseVoiceMailsSoftDeletedType>,
-    pub status: Option<AccountVoiceMailsResponseVoiceMailsStatus>,
+    pub soft_deleted_type: Option<GetVoicemailDetailsByCallElementIdResponseSoftDeletedType>,
+    pub status: Option<GetVoicemailDetailsByCallElementIdResponseStatus>,
 }
 
-crate::typed::int_enum! {
-    AccountVoiceMailsResponseVoiceMailsCalleeNumberType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
+impl<'de> serde::Deserialize<'de> for AccountVoiceMailsResponseVoiceMails {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountVoiceMailsResponseVoiceMails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountVoiceMailsResponseVoiceMails, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_element_id" => v0 = map.next_value()?,
+                        "call_id" => v1 = map.next_value()?,
+                        "call_log_id" => v2 = map.next_value()?,
+                        "callee_account_code" => v3 = map.next_value()?,
+                        "callee_name" => v4 = map.next_value()?,
+                        "callee_number" => v5 = map.next_value()?,
+                        "callee_number_type" => v6 = map.next_value()?,
+                        "caller_account_code" => v7 = map.next_value()?,
+                        "caller_name" => v8 = map.next_value()?,
+                        "caller_number" => v9 = map.next_value()?,
+                        "caller_number_type" => v10 = map.next_value()?,
+                        "date_time" => v11 = map.next_value()?,
+                        "days_left_auto_permantely_delete" => v12 = map.next_value()?,
+                        "deleted_time" => v13 = map.next_value()?,
+                        "download_url" => v14 = map.next_value()?,
+                        "duration" => v15 = map.next_value()?,
+                        "id" => v16 = map.next_value()?,
+                        "owner" => v17 = map.next_value()?,
+                        "soft_deleted_type" => v18 = map.next_value()?,
+                        "status" => v19 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountVoiceMailsResponseVoiceMails {
+                    call_element_id: v0,
+                    call_id: v1,
+                    call_log_id: v2,
+                    callee_account_code: v3,
+                    callee_name: v4,
+                    callee_number: v5,
+                    callee_number_type: v6,
+                    caller_account_code: v7,
+                    caller_name: v8,
+                    caller_number: v9,
+                    caller_number_type: v10,
+                    date_time: v11,
+                    days_left_auto_permantely_delete: v12,
+                    deleted_time: v13,
+                    download_url: v14,
+                    duration: v15,
+                    id: v16,
+                    owner: v17,
+                    soft_deleted_type: v18,
+                    status: v19,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::int_enum! {
-    AccountVoiceMailsResponseVoiceMailsCallerNumberType {
-        V1 = 1,
-        V2 = 2,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AccountVoiceMailsResponseVoiceMailsOwner {
     pub extension_deleted_time: Option<String>,
     pub extension_number: Option<i64>,
@@ -398,15 +814,58 @@ pub struct AccountVoiceMailsResponseVoiceMailsOwner {
     pub r#type: Option<AccountVoiceMailsResponseVoiceMailsOwnerType>,
 }
 
+impl<'de> serde::Deserialize<'de> for AccountVoiceMailsResponseVoiceMailsOwner {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountVoiceMailsResponseVoiceMailsOwner;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountVoiceMailsResponseVoiceMailsOwner, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "extension_deleted_time" => v0 = map.next_value()?,
+                        "extension_number" => v1 = map.next_value()?,
+                        "extension_status" => v2 = map.next_value()?,
+                        "id" => v3 = map.next_value()?,
+                        "name" => v4 = map.next_value()?,
+                        "type" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(AccountVoiceMailsResponseVoiceMailsOwner {
+                    extension_deleted_time: v0,
+                    extension_number: v1,
+                    extension_status: v2,
+                    id: v3,
+                    name: v4,
+                    r#type: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    AccountVoiceMailsResponseVoiceMailsOwnerExtensionStatus {
+    response AccountVoiceMailsResponseVoiceMailsOwnerExtensionStatus {
         Inactive = "inactive",
         Deleted = "deleted",
     }
 }
 
 crate::typed::string_enum! {
-    AccountVoiceMailsResponseVoiceMailsOwnerType {
+    response AccountVoiceMailsResponseVoiceMailsOwnerType {
         User = "user",
         CallQueue = "callQueue",
         SharedLineGroup = "sharedLineGroup",
@@ -416,29 +875,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    AccountVoiceMailsResponseVoiceMailsSoftDeletedType {
-        Manual = "Manual",
-        DataRetention = "Data Retention",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountVoiceMailsResponseVoiceMailsStatus {
-        Read = "read",
-        Unread = "unread",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountVoiceMailsStatus {
-        All = "all",
-        Read = "read",
-        Unread = "unread",
-    }
-}
-
-crate::typed::string_enum! {
-    AccountVoiceMailsOwnerType {
+    request AccountVoiceMailsOwnerType {
         User = "user",
         CallQueue = "callQueue",
         SharedLineGroup = "sharedLineGroup",
@@ -448,7 +885,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    AccountVoiceMailsVoicemailType {
+    request AccountVoiceMailsVoicemailType {
         Normal = "normal",
         Spam = "spam",
         MaybeSpam = "maybeSpam",
@@ -467,10 +904,11 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Voicemails/GET/phone/voice_mails>
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AccountVoiceMails {
+    /// At most `300`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<AccountVoiceMailsStatus>,
+    pub status: Option<PhoneUserVoiceMailsStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -479,8 +917,10 @@ pub struct AccountVoiceMails {
     pub voicemail_type: Option<AccountVoiceMailsVoicemailType>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// Format: `date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -488,7 +928,7 @@ pub struct AccountVoiceMails {
 }
 
 impl AccountVoiceMails {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             page_size: None,
@@ -519,14 +959,15 @@ impl crate::typed::Endpoint for AccountVoiceMails {
 /// - Rate limit: Medium
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Voicemails/GET/phone/voice_mails/download/{fileId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct PhoneDownloadVoicemailFile {
+    /// Zoom's name: `fileId`.
     #[serde(rename = "fileId")]
     pub file_id: String,
 }
 
 impl PhoneDownloadVoicemailFile {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(file_id: impl Into<String>) -> Self {
         Self {
             file_id: file_id.into(),
@@ -549,14 +990,15 @@ impl crate::typed::Endpoint for PhoneDownloadVoicemailFile {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Voicemails/DELETE/phone/voice_mails/{voicemailId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DeleteVoicemail {
+    /// Zoom's name: `voicemailId`.
     #[serde(rename = "voicemailId")]
     pub voicemail_id: String,
 }
 
 impl DeleteVoicemail {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(voicemail_id: impl Into<String>) -> Self {
         Self {
             voicemail_id: voicemail_id.into(),
@@ -570,7 +1012,7 @@ impl crate::typed::Endpoint for DeleteVoicemail {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetVoicemailDetailsResponse {
     pub call_element_id: Option<String>,
     pub call_history_id: Option<String>,
@@ -579,42 +1021,125 @@ pub struct GetVoicemailDetailsResponse {
     pub callee_account_code: Option<String>,
     pub callee_name: Option<String>,
     pub callee_number: Option<String>,
-    pub callee_number_type: Option<GetVoicemailDetailsResponseCalleeNumberType>,
+    pub callee_number_type: Option<GetVoicemailDetailsByCallElementIdResponseCalleeNumberType>,
     pub caller_account_code: Option<String>,
     pub caller_name: Option<String>,
     pub caller_number: Option<String>,
-    pub caller_number_type: Option<GetVoicemailDetailsResponseCallerNumberType>,
+    pub caller_number_type: Option<GetVoicemailDetailsByCallElementIdResponseCallerNumberType>,
     pub date_time: Option<String>,
     pub days_left_auto_permantely_delete: Option<i64>,
+    /// Format: `date-time`.
     pub deleted_time: Option<String>,
     pub download_url: Option<String>,
     pub duration: Option<i64>,
     pub id: Option<String>,
     pub intent_detect_status: Option<GetVoicemailDetailsResponseIntentDetectStatus>,
     pub intent_results: Option<Vec<GetVoicemailDetailsResponseIntentResults>>,
-    pub soft_deleted_type: Option<GetVoicemailDetailsResponseSoftDeletedType>,
-    pub status: Option<GetVoicemailDetailsResponseStatus>,
-    pub transcription: Option<GetVoicemailDetailsResponseTranscription>,
+    pub soft_deleted_type: Option<GetVoicemailDetailsByCallElementIdResponseSoftDeletedType>,
+    pub status: Option<GetVoicemailDetailsByCallElementIdResponseStatus>,
+    pub transcription: Option<GetVoicemailDetailsByCallIdOrCallLogResponseTranscription>,
     pub voice_mail_task: Option<GetVoicemailDetailsResponseVoiceMailTask>,
 }
 
-crate::typed::int_enum! {
-    GetVoicemailDetailsResponseCalleeNumberType {
-        V1 = 1,
-        V2 = 2,
-        V3 = 3,
-    }
-}
-
-crate::typed::int_enum! {
-    GetVoicemailDetailsResponseCallerNumberType {
-        V1 = 1,
-        V2 = 2,
+impl<'de> serde::Deserialize<'de> for GetVoicemailDetailsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetVoicemailDetailsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetVoicemailDetailsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                let mut v9 = None;
+                let mut v10 = None;
+                let mut v11 = None;
+                let mut v12 = None;
+                let mut v13 = None;
+                let mut v14 = None;
+                let mut v15 = None;
+                let mut v16 = None;
+                let mut v17 = None;
+                let mut v18 = None;
+                let mut v19 = None;
+                let mut v20 = None;
+                let mut v21 = None;
+                let mut v22 = None;
+                let mut v23 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "call_element_id" => v0 = map.next_value()?,
+                        "call_history_id" => v1 = map.next_value()?,
+                        "call_id" => v2 = map.next_value()?,
+                        "call_log_id" => v3 = map.next_value()?,
+                        "callee_account_code" => v4 = map.next_value()?,
+                        "callee_name" => v5 = map.next_value()?,
+                        "callee_number" => v6 = map.next_value()?,
+                        "callee_number_type" => v7 = map.next_value()?,
+                        "caller_account_code" => v8 = map.next_value()?,
+                        "caller_name" => v9 = map.next_value()?,
+                        "caller_number" => v10 = map.next_value()?,
+                        "caller_number_type" => v11 = map.next_value()?,
+                        "date_time" => v12 = map.next_value()?,
+                        "days_left_auto_permantely_delete" => v13 = map.next_value()?,
+                        "deleted_time" => v14 = map.next_value()?,
+                        "download_url" => v15 = map.next_value()?,
+                        "duration" => v16 = map.next_value()?,
+                        "id" => v17 = map.next_value()?,
+                        "intent_detect_status" => v18 = map.next_value()?,
+                        "intent_results" => v19 = map.next_value()?,
+                        "soft_deleted_type" => v20 = map.next_value()?,
+                        "status" => v21 = map.next_value()?,
+                        "transcription" => v22 = map.next_value()?,
+                        "voice_mail_task" => v23 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetVoicemailDetailsResponse {
+                    call_element_id: v0,
+                    call_history_id: v1,
+                    call_id: v2,
+                    call_log_id: v3,
+                    callee_account_code: v4,
+                    callee_name: v5,
+                    callee_number: v6,
+                    callee_number_type: v7,
+                    caller_account_code: v8,
+                    caller_name: v9,
+                    caller_number: v10,
+                    caller_number_type: v11,
+                    date_time: v12,
+                    days_left_auto_permantely_delete: v13,
+                    deleted_time: v14,
+                    download_url: v15,
+                    duration: v16,
+                    id: v17,
+                    intent_detect_status: v18,
+                    intent_results: v19,
+                    soft_deleted_type: v20,
+                    status: v21,
+                    transcription: v22,
+                    voice_mail_task: v23,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
 crate::typed::string_enum! {
-    GetVoicemailDetailsResponseIntentDetectStatus {
+    response GetVoicemailDetailsResponseIntentDetectStatus {
         NotStarted = "not_started",
         Processing = "processing",
         Success = "success",
@@ -623,65 +1148,86 @@ crate::typed::string_enum! {
     }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetVoicemailDetailsResponseIntentResults {
     pub confidence_score: Option<f64>,
     pub intent_id: Option<String>,
 }
 
-crate::typed::string_enum! {
-    GetVoicemailDetailsResponseSoftDeletedType {
-        Manual = "Manual",
-        DataRetention = "Data Retention",
+impl<'de> serde::Deserialize<'de> for GetVoicemailDetailsResponseIntentResults {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetVoicemailDetailsResponseIntentResults;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetVoicemailDetailsResponseIntentResults, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "confidence_score" => v0 = map.next_value()?,
+                        "intent_id" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetVoicemailDetailsResponseIntentResults {
+                    confidence_score: v0,
+                    intent_id: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
-crate::typed::string_enum! {
-    GetVoicemailDetailsResponseStatus {
-        Read = "read",
-        Unread = "unread",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetVoicemailDetailsResponseTranscription {
-    pub content: Option<String>,
-    pub engine: Option<String>,
-    pub status: Option<GetVoicemailDetailsResponseTranscriptionStatus>,
-}
-
-crate::typed::int_enum! {
-    GetVoicemailDetailsResponseTranscriptionStatus {
-        V0 = 0,
-        V1 = 1,
-        V2 = 2,
-        V4 = 4,
-        V5 = 5,
-        V9 = 9,
-        V11 = 11,
-        V12 = 12,
-        V13 = 13,
-        V14 = 14,
-        V409 = 409,
-        V415 = 415,
-        V422 = 422,
-        V500 = 500,
-        V601 = 601,
-        V602 = 602,
-        V603 = 603,
-        V999 = 999,
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetVoicemailDetailsResponseVoiceMailTask {
     pub content: Option<String>,
     pub feedback: Option<GetVoicemailDetailsResponseVoiceMailTaskFeedback>,
     pub status: Option<GetVoicemailDetailsResponseVoiceMailTaskStatus>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetVoicemailDetailsResponseVoiceMailTask {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetVoicemailDetailsResponseVoiceMailTask;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetVoicemailDetailsResponseVoiceMailTask, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "content" => v0 = map.next_value()?,
+                        "feedback" => v1 = map.next_value()?,
+                        "status" => v2 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetVoicemailDetailsResponseVoiceMailTask {
+                    content: v0,
+                    feedback: v1,
+                    status: v2,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetVoicemailDetailsResponseVoiceMailTaskFeedback {
+    response GetVoicemailDetailsResponseVoiceMailTaskFeedback {
         None = "none",
         ThumbsUp = "thumbs_up",
         ThumbsDown = "thumbs_down",
@@ -689,7 +1235,7 @@ crate::typed::string_enum! {
 }
 
 crate::typed::string_enum! {
-    GetVoicemailDetailsResponseVoiceMailTaskStatus {
+    response GetVoicemailDetailsResponseVoiceMailTaskStatus {
         Processing = "processing",
         Success = "success",
         NoTask = "no_task",
@@ -706,14 +1252,15 @@ crate::typed::string_enum! {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Voicemails/GET/phone/voice_mails/{voicemailId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetVoicemailDetails {
+    /// Zoom's name: `voicemailId`.
     #[serde(rename = "voicemailId")]
     pub voicemail_id: String,
 }
 
 impl GetVoicemailDetails {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(voicemail_id: impl Into<String>) -> Self {
         Self {
             voicemail_id: voicemail_id.into(),
@@ -728,7 +1275,7 @@ impl crate::typed::Endpoint for GetVoicemailDetails {
 }
 
 crate::typed::string_enum! {
-    UpdateVoicemailReadStatusReadStatus {
+    request UpdateVoicemailReadStatusReadStatus {
         Read = "Read",
         Unread = "Unread",
     }
@@ -745,13 +1292,14 @@ crate::typed::string_enum! {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Voicemails/PATCH/phone/voice_mails/{voicemailId}>
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateVoicemailReadStatus {
+    /// Zoom's name: `voicemailId`.
     #[serde(rename = "voicemailId")]
     pub voicemail_id: String,
     pub read_status: UpdateVoicemailReadStatusReadStatus,
 }
 
 impl UpdateVoicemailReadStatus {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(
         voicemail_id: impl Into<String>,
         read_status: UpdateVoicemailReadStatusReadStatus,

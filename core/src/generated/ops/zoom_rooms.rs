@@ -8,26 +8,113 @@
 // `oneOf` variants hold their structs inline, as users build them.
 #![allow(clippy::large_enum_variant)]
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListZoomRoomsResponse {
     pub next_page_token: Option<String>,
+    /// At most `300`.
     pub page_size: Option<i64>,
+    /// At most 300 items.
     pub rooms: Option<Vec<ListZoomRoomsResponseRooms>>,
     pub total_records: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListZoomRoomsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomRoomsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomRoomsResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "next_page_token" => v0 = map.next_value()?,
+                        "page_size" => v1 = map.next_value()?,
+                        "rooms" => v2 = map.next_value()?,
+                        "total_records" => v3 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomRoomsResponse {
+                    next_page_token: v0,
+                    page_size: v1,
+                    rooms: v2,
+                    total_records: v3,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListZoomRoomsResponseRooms {
+    /// At most 100 items.
     pub calling_plans: Option<Vec<ListZoomRoomsResponseRoomsCallingPlans>>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
     pub id: Option<String>,
     pub name: Option<String>,
+    /// At most 5 items.
     pub phone_numbers: Option<Vec<ListZoomRoomsResponseRoomsPhoneNumbers>>,
     pub site: Option<ListZoomRoomsResponseRoomsSite>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListZoomRoomsResponseRooms {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomRoomsResponseRooms;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomRoomsResponseRooms, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "calling_plans" => v0 = map.next_value()?,
+                        "extension_id" => v1 = map.next_value()?,
+                        "extension_number" => v2 = map.next_value()?,
+                        "id" => v3 = map.next_value()?,
+                        "name" => v4 = map.next_value()?,
+                        "phone_numbers" => v5 = map.next_value()?,
+                        "site" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomRoomsResponseRooms {
+                    calling_plans: v0,
+                    extension_id: v1,
+                    extension_number: v2,
+                    id: v3,
+                    name: v4,
+                    phone_numbers: v5,
+                    site: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListZoomRoomsResponseRoomsCallingPlans {
     pub billing_account_id: Option<String>,
     pub billing_account_name: Option<String>,
@@ -37,16 +124,115 @@ pub struct ListZoomRoomsResponseRoomsCallingPlans {
     pub r#type: Option<i64>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListZoomRoomsResponseRoomsCallingPlans {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomRoomsResponseRoomsCallingPlans;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomRoomsResponseRoomsCallingPlans, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "billing_account_id" => v0 = map.next_value()?,
+                        "billing_account_name" => v1 = map.next_value()?,
+                        "billing_subscription_id" => v2 = map.next_value()?,
+                        "billing_subscription_name" => v3 = map.next_value()?,
+                        "name" => v4 = map.next_value()?,
+                        "type" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomRoomsResponseRoomsCallingPlans {
+                    billing_account_id: v0,
+                    billing_account_name: v1,
+                    billing_subscription_id: v2,
+                    billing_subscription_name: v3,
+                    name: v4,
+                    r#type: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListZoomRoomsResponseRoomsPhoneNumbers {
     pub id: Option<String>,
     pub number: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListZoomRoomsResponseRoomsPhoneNumbers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomRoomsResponseRoomsPhoneNumbers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomRoomsResponseRoomsPhoneNumbers, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "number" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomRoomsResponseRoomsPhoneNumbers { id: v0, number: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListZoomRoomsResponseRoomsSite {
     pub id: Option<String>,
     pub name: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListZoomRoomsResponseRoomsSite {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListZoomRoomsResponseRoomsSite;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListZoomRoomsResponseRoomsSite, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => v0 = map.next_value()?,
+                        "name" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListZoomRoomsResponseRoomsSite { id: v0, name: v1 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// List Zoom Rooms under Zoom Phone license
@@ -61,6 +247,7 @@ pub struct ListZoomRoomsResponseRoomsSite {
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Zoom-Rooms/GET/phone/rooms>
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ListZoomRooms {
+    /// At most `100`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -74,7 +261,7 @@ pub struct ListZoomRooms {
 }
 
 impl ListZoomRooms {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self {
             page_size: None,
@@ -94,6 +281,7 @@ impl crate::typed::Endpoint for ListZoomRooms {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AddZoomRoomBody {
+    /// At most 100 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub calling_plans: Option<Vec<AddZoomRoomBodyCallingPlans>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -126,7 +314,7 @@ pub struct AddZoomRoom {
 }
 
 impl AddZoomRoom {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self { body: None }
     }
@@ -138,12 +326,39 @@ impl crate::typed::Endpoint for AddZoomRoom {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ListUnassignedZoomRoomsResponse {
+    /// At most 100 items.
     pub rooms: Option<Vec<ListUnassignedZoomRoomsResponseRooms>>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ListUnassignedZoomRoomsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListUnassignedZoomRoomsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListUnassignedZoomRoomsResponse, A::Error> {
+                let mut v0 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "rooms" => v0 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListUnassignedZoomRoomsResponse { rooms: v0 })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct ListUnassignedZoomRoomsResponseRooms {
     pub cost_center: Option<String>,
     pub department: Option<String>,
@@ -151,6 +366,49 @@ pub struct ListUnassignedZoomRoomsResponseRooms {
     pub id: Option<String>,
     pub location_id: Option<String>,
     pub location_info: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for ListUnassignedZoomRoomsResponseRooms {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListUnassignedZoomRoomsResponseRooms;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListUnassignedZoomRoomsResponseRooms, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "cost_center" => v0 = map.next_value()?,
+                        "department" => v1 = map.next_value()?,
+                        "display_name" => v2 = map.next_value()?,
+                        "id" => v3 = map.next_value()?,
+                        "location_id" => v4 = map.next_value()?,
+                        "location_info" => v5 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ListUnassignedZoomRoomsResponseRooms {
+                    cost_center: v0,
+                    department: v1,
+                    display_name: v2,
+                    id: v3,
+                    location_id: v4,
+                    location_info: v5,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 /// List Zoom Rooms without Zoom Phone assignment
@@ -169,7 +427,7 @@ pub struct ListUnassignedZoomRooms {
 }
 
 impl ListUnassignedZoomRooms {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new() -> Self {
         Self { keyword: None }
     }
@@ -190,14 +448,15 @@ impl crate::typed::Endpoint for ListUnassignedZoomRooms {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Zoom-Rooms/DELETE/phone/rooms/{roomId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct RemoveZoomRoom {
+    /// Zoom's name: `roomId`.
     #[serde(rename = "roomId")]
     pub room_id: String,
 }
 
 impl RemoveZoomRoom {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(room_id: impl Into<String>) -> Self {
         Self {
             room_id: room_id.into(),
@@ -211,30 +470,72 @@ impl crate::typed::Endpoint for RemoveZoomRoom {
     type Decoder = crate::typed::NoBody;
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetZoomRoomResponse {
-    pub calling_plans: Option<Vec<GetZoomRoomResponseCallingPlans>>,
+    pub calling_plans: Option<Vec<ListZoomRoomsResponseRoomsCallingPlans>>,
     pub emergency_address: Option<GetZoomRoomResponseEmergencyAddress>,
     pub extension_id: Option<String>,
     pub extension_number: Option<i64>,
     pub id: Option<String>,
     pub name: Option<String>,
-    pub phone_numbers: Option<Vec<GetZoomRoomResponsePhoneNumbers>>,
+    pub phone_numbers: Option<Vec<ListZoomRoomsResponseRoomsPhoneNumbers>>,
     pub policy: Option<GetZoomRoomResponsePolicy>,
-    pub site: Option<GetZoomRoomResponseSite>,
+    pub site: Option<ListZoomRoomsResponseRoomsSite>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetZoomRoomResponseCallingPlans {
-    pub billing_account_id: Option<String>,
-    pub billing_account_name: Option<String>,
-    pub billing_subscription_id: Option<String>,
-    pub billing_subscription_name: Option<String>,
-    pub name: Option<String>,
-    pub r#type: Option<i64>,
+impl<'de> serde::Deserialize<'de> for GetZoomRoomResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetZoomRoomResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetZoomRoomResponse, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                let mut v7 = None;
+                let mut v8 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "calling_plans" => v0 = map.next_value()?,
+                        "emergency_address" => v1 = map.next_value()?,
+                        "extension_id" => v2 = map.next_value()?,
+                        "extension_number" => v3 = map.next_value()?,
+                        "id" => v4 = map.next_value()?,
+                        "name" => v5 = map.next_value()?,
+                        "phone_numbers" => v6 = map.next_value()?,
+                        "policy" => v7 = map.next_value()?,
+                        "site" => v8 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetZoomRoomResponse {
+                    calling_plans: v0,
+                    emergency_address: v1,
+                    extension_id: v2,
+                    extension_number: v3,
+                    id: v4,
+                    name: v5,
+                    phone_numbers: v6,
+                    policy: v7,
+                    site: v8,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetZoomRoomResponseEmergencyAddress {
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
@@ -245,54 +546,134 @@ pub struct GetZoomRoomResponseEmergencyAddress {
     pub zip: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetZoomRoomResponsePhoneNumbers {
-    pub id: Option<String>,
-    pub number: Option<String>,
+impl<'de> serde::Deserialize<'de> for GetZoomRoomResponseEmergencyAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetZoomRoomResponseEmergencyAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetZoomRoomResponseEmergencyAddress, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                let mut v2 = None;
+                let mut v3 = None;
+                let mut v4 = None;
+                let mut v5 = None;
+                let mut v6 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "address_line1" => v0 = map.next_value()?,
+                        "address_line2" => v1 = map.next_value()?,
+                        "city" => v2 = map.next_value()?,
+                        "country" => v3 = map.next_value()?,
+                        "id" => v4 = map.next_value()?,
+                        "state_code" => v5 = map.next_value()?,
+                        "zip" => v6 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetZoomRoomResponseEmergencyAddress {
+                    address_line1: v0,
+                    address_line2: v1,
+                    city: v2,
+                    country: v3,
+                    id: v4,
+                    state_code: v5,
+                    zip: v6,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone)]
 pub struct GetZoomRoomResponsePolicy {
     pub international_calling: Option<GetZoomRoomResponsePolicyInternationalCalling>,
-    pub select_outbound_caller_id: Option<GetZoomRoomResponsePolicySelectOutboundCallerId>,
+    pub select_outbound_caller_id: Option<GetZoomRoomResponsePolicyInternationalCalling>,
 }
 
-#[derive(Debug, Clone, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for GetZoomRoomResponsePolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetZoomRoomResponsePolicy;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetZoomRoomResponsePolicy, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "international_calling" => v0 = map.next_value()?,
+                        "select_outbound_caller_id" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetZoomRoomResponsePolicy {
+                    international_calling: v0,
+                    select_outbound_caller_id: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct GetZoomRoomResponsePolicyInternationalCalling {
     pub enable: Option<bool>,
     pub locked_by: Option<GetZoomRoomResponsePolicyInternationalCallingLockedBy>,
 }
 
+impl<'de> serde::Deserialize<'de> for GetZoomRoomResponsePolicyInternationalCalling {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GetZoomRoomResponsePolicyInternationalCalling;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GetZoomRoomResponsePolicyInternationalCalling, A::Error> {
+                let mut v0 = None;
+                let mut v1 = None;
+                while let Some(key) = map.next_key::<crate::typed::Key<'de>>()? {
+                    match key.as_str() {
+                        "enable" => v0 = map.next_value()?,
+                        "locked_by" => v1 = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(GetZoomRoomResponsePolicyInternationalCalling {
+                    enable: v0,
+                    locked_by: v1,
+                })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 crate::typed::string_enum! {
-    GetZoomRoomResponsePolicyInternationalCallingLockedBy {
+    response GetZoomRoomResponsePolicyInternationalCallingLockedBy {
         Invalid = "invalid",
         Account = "account",
         UserGroup = "user_group",
         Site = "site",
         Extension = "extension",
     }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetZoomRoomResponsePolicySelectOutboundCallerId {
-    pub enable: Option<bool>,
-    pub locked_by: Option<GetZoomRoomResponsePolicySelectOutboundCallerIdLockedBy>,
-}
-
-crate::typed::string_enum! {
-    GetZoomRoomResponsePolicySelectOutboundCallerIdLockedBy {
-        Invalid = "invalid",
-        Account = "account",
-        UserGroup = "user_group",
-        Site = "site",
-        Extension = "extension",
-    }
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct GetZoomRoomResponseSite {
-    pub id: Option<String>,
-    pub name: Option<String>,
 }
 
 /// Get a Zoom Room under Zoom Phone license
@@ -304,14 +685,15 @@ pub struct GetZoomRoomResponseSite {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Zoom-Rooms/GET/phone/rooms/{roomId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct GetZoomRoom {
+    /// Zoom's name: `roomId`.
     #[serde(rename = "roomId")]
     pub room_id: String,
 }
 
 impl GetZoomRoom {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(room_id: impl Into<String>) -> Self {
         Self {
             room_id: room_id.into(),
@@ -340,19 +722,11 @@ pub struct UpdateZoomRoomBodyPolicy {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub international_calling: Option<UpdateZoomRoomBodyPolicyInternationalCalling>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select_outbound_caller_id: Option<UpdateZoomRoomBodyPolicySelectOutboundCallerId>,
+    pub select_outbound_caller_id: Option<UpdateZoomRoomBodyPolicyInternationalCalling>,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UpdateZoomRoomBodyPolicyInternationalCalling {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reset: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UpdateZoomRoomBodyPolicySelectOutboundCallerId {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -368,8 +742,9 @@ pub struct UpdateZoomRoomBodyPolicySelectOutboundCallerId {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Zoom-Rooms/PATCH/phone/rooms/{roomId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UpdateZoomRoom {
+    /// Zoom's name: `roomId`.
     #[serde(rename = "roomId")]
     pub room_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -377,7 +752,7 @@ pub struct UpdateZoomRoom {
 }
 
 impl UpdateZoomRoom {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(room_id: impl Into<String>) -> Self {
         Self {
             room_id: room_id.into(),
@@ -394,6 +769,7 @@ impl crate::typed::Endpoint for UpdateZoomRoom {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignCallingPlanToRoomBody {
+    /// At most 5 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub calling_plans: Option<Vec<AssignCallingPlanToRoomBodyCallingPlans>>,
 }
@@ -417,8 +793,9 @@ pub struct AssignCallingPlanToRoomBodyCallingPlans {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Zoom-Rooms/POST/phone/rooms/{roomId}/calling_plans>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AssignCallingPlanToRoom {
+    /// Zoom's name: `roomId`.
     #[serde(rename = "roomId")]
     pub room_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -426,7 +803,7 @@ pub struct AssignCallingPlanToRoom {
 }
 
 impl AssignCallingPlanToRoom {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(room_id: impl Into<String>) -> Self {
         Self {
             room_id: room_id.into(),
@@ -450,8 +827,9 @@ impl crate::typed::Endpoint for AssignCallingPlanToRoom {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Zoom-Rooms/DELETE/phone/rooms/{roomId}/calling_plans/{type}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UnassignCallingPlanFromRoom {
+    /// Zoom's name: `roomId`.
     #[serde(rename = "roomId")]
     pub room_id: String,
     pub r#type: i64,
@@ -460,7 +838,7 @@ pub struct UnassignCallingPlanFromRoom {
 }
 
 impl UnassignCallingPlanFromRoom {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(room_id: impl Into<String>, r#type: i64) -> Self {
         Self {
             room_id: room_id.into(),
@@ -478,6 +856,7 @@ impl crate::typed::Endpoint for UnassignCallingPlanFromRoom {
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct AssignPhoneNumberToZoomRoomBody {
+    /// At most 5 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<AssignPhoneNumberToZoomRoomBodyPhoneNumbers>>,
 }
@@ -501,8 +880,9 @@ pub type AssignPhoneNumberToZoomRoomResponse = serde_json::Value;
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Zoom-Rooms/POST/phone/rooms/{roomId}/phone_numbers>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct AssignPhoneNumberToZoomRoom {
+    /// Zoom's name: `roomId`.
     #[serde(rename = "roomId")]
     pub room_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -510,7 +890,7 @@ pub struct AssignPhoneNumberToZoomRoom {
 }
 
 impl AssignPhoneNumberToZoomRoom {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(room_id: impl Into<String>) -> Self {
         Self {
             room_id: room_id.into(),
@@ -534,16 +914,18 @@ impl crate::typed::Endpoint for AssignPhoneNumberToZoomRoom {
 /// - Rate limit: Light
 ///
 /// Zoom reference: <https://developers.zoom.us/docs/api/phone/#tag/Zoom-Rooms/DELETE/phone/rooms/{roomId}/phone_numbers/{phoneNumberId}>
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct UnassignPhoneNumberFromZoomRoom {
+    /// Zoom's name: `roomId`.
     #[serde(rename = "roomId")]
     pub room_id: String,
+    /// Zoom's name: `phoneNumberId`.
     #[serde(rename = "phoneNumberId")]
     pub phone_number_id: String,
 }
 
 impl UnassignPhoneNumberFromZoomRoom {
-    /// A request with the required parameters; the optional ones are `None`.
+    /// A request with the required parameters (and the body's required fields); the optional ones are `None`.
     pub fn new(room_id: impl Into<String>, phone_number_id: impl Into<String>) -> Self {
         Self {
             room_id: room_id.into(),

@@ -179,3 +179,99 @@ fn two_operation_ids_with_one_snake_name_are_an_error() {
     let err = spec::read_api(&doc).unwrap_err();
     assert!(err.contains("get_x"), "{err}");
 }
+
+/// The worst cases of Zoom's document in one operation
+/// (`tests/fixtures/worst.openapi.json`): the longest operationId, a `oneOf`
+/// whose title is prose, nesting deep enough to pass 60 characters, a body
+/// whose required fields include a keyword and a parameter's name, bounds.
+fn worst() -> zoom_phone_codegen::model::Api {
+    spec::load_api(&fixtures().join("worst.openapi.json")).expect("fixture reads")
+}
+
+#[test]
+fn worst_case_models_snapshot() {
+    let api = worst();
+    let ops: Vec<_> = api.operations.iter().collect();
+    let source = zoom_phone_codegen::typed_ops::tag_module("Common Areas", &ops).unwrap();
+    let file = GeneratedFile::new(
+        "worst.ops.rs",
+        zoom_phone_codegen::rust_types::rustfmt(&source).unwrap(),
+    );
+    assert_snapshot(&file, "worst.ops.rs.txt");
+    let names = type_names(&file.contents);
+    assert!(names.len() > 10, "{names:?}");
+    for name in &names {
+        assert!(name.len() <= 60, "{name} is {} characters", name.len());
+        // The prose of the title stays out; its first phrase names the variant.
+        assert!(!name.contains("ThisAction"), "{name}");
+    }
+    assert!(
+        names.iter().any(|n| n.ends_with("CustomHoursSettings")),
+        "{names:?}"
+    );
+    assert!(file.contents.contains("pub fn new(\n        common_area_id: impl Into<String>,\n        body_common_area_id: impl Into<String>,"), "{}", file.contents);
+}
+
+#[test]
+fn worst_case_group_snapshot() {
+    let api = worst();
+    let ops: Vec<_> = api.operations.iter().collect();
+    let source = zoom_phone_codegen::rust_client::group("Common Areas", "common_areas", &ops);
+    let file = GeneratedFile::new(
+        "worst.group.rs",
+        zoom_phone_codegen::rust_types::rustfmt(&source).unwrap(),
+    );
+    assert_snapshot(&file, "worst.group.rs.txt");
+}
+
+/// Every type name declared in generated source: structs, enums, aliases and
+/// the enums of `string_enum!` / `int_enum!`.
+fn type_names(source: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut lines = source.lines().peekable();
+    while let Some(line) = lines.next() {
+        let line = line.trim();
+        for prefix in ["pub struct ", "pub enum ", "pub type "] {
+            if let Some(rest) = line.strip_prefix(prefix) {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                names.push(name);
+            }
+        }
+        if line.ends_with("_enum! {")
+            && let Some(next) = lines.peek()
+        {
+            let name = next.trim().trim_end_matches(" {");
+            names.push(name.rsplit(' ').next().unwrap_or(name).to_owned());
+        }
+    }
+    names
+}
+
+/// `$ZOOM_SPEC_DIR`, else `<repo root>/../shared/zoom-spec`.
+fn spec_dir() -> PathBuf {
+    match std::env::var_os("ZOOM_SPEC_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/zoom-spec"),
+    }
+}
+
+#[test]
+fn every_generated_type_name_is_at_most_60_characters() {
+    let dir = spec_dir();
+    let api =
+        spec::load_api(&dir.join("phone-api.openapi.json")).expect("Zoom's spec (ZOOM_SPEC_DIR)");
+    let hooks = zoom_phone_codegen::events::load_events(&dir.join("phone-webhooks.openapi.json"))
+        .expect("Zoom's webhook spec");
+    let mut files = zoom_phone_codegen::typed_ops::ops_files(&api).unwrap();
+    files.push(zoom_phone_codegen::events::events_rs(&hooks).unwrap());
+    let mut names = Vec::new();
+    for file in &files {
+        names.extend(type_names(&file.contents));
+    }
+    assert!(names.len() > 2500, "{} names", names.len());
+    let long: Vec<&String> = names.iter().filter(|n| n.len() > 60).collect();
+    assert!(long.is_empty(), "{} names over 60: {long:?}", long.len());
+}
