@@ -56,8 +56,9 @@ def test_unknown_keyword_fails_before_sending(mock: Mock) -> None:
             zp.call_queues.list_call_queues(page_sise=10)  # type: ignore[call-arg]
         with pytest.raises(exceptions.BuildError) as missing:
             zp.call_queues.get_a_call_queue()  # type: ignore[call-arg]
-        with pytest.raises(TypeError):
+        with pytest.raises(exceptions.BuildError) as wrong_type:
             zp.call_queues.list_call_queues(page_size=object())  # type: ignore[arg-type]
+    assert wrong_type.value.code == "invalid_parameter" and "`page_size`" in str(wrong_type.value)
     assert info.value.code == "unknown_parameter"
     assert "page_sise" in str(info.value)
     assert missing.value.code == "missing_parameter"
@@ -224,13 +225,12 @@ def test_fax_upload_sends_bytes_as_a_multipart_file(mock: Mock) -> None:
 
 
 def test_deprecated_operation_warns(mock: Mock) -> None:
-    from zoom_phone import catalog
-    from zoom_phone._names import snake_case
+    from zoom_phone._generated.api import GROUPS
 
-    op = next(o for o in catalog()["operations"] if o.get("deprecated") and not o.get("params") and not o.get("body"))
+    group, name, op = next((g, n, o) for g, ops in GROUPS.items() for n, o in ops.items() if o.deprecated and not o.params)
     with ZoomPhone(**mock.client_kwargs()) as zp:
-        method = getattr(getattr(zp, snake_case(op["tag"])), op["name"])
-        with pytest.warns(DeprecationWarning, match=op["id"]):
+        method = getattr(getattr(zp, group), name)
+        with pytest.warns(DeprecationWarning, match=op.id):
             method()
 
 
@@ -250,3 +250,16 @@ def test_file_token_store_is_private_and_shared(mock: Mock, tmp_path: Any) -> No
     assert len(mock.token_requests()) == 1
     # No temporary file is left behind; the lock file stays for the next renewal.
     assert sorted(os.listdir(tmp_path)) == ["tokens.json", "tokens.json.lock"]
+
+
+@pytest.mark.parametrize("follow", [False, True])
+def test_transcript_is_its_text_whatever_the_http_client_follows(mock: Mock, follow: bool) -> None:
+    http = httpx.Client(follow_redirects=follow)
+    with ZoomPhone(**mock.client_kwargs(), http_client=http) as zp:
+        text = zp.recordings.phone_download_recording_transcript(recording_id="rec-1")
+    http.close()
+    assert isinstance(text, str) and text.startswith("WEBVTT")
+    hops = [r for r in mock.requests() if not r["path"].startswith("/oauth")]
+    # The client followed the redirect by the core's rule, one request each
+    # (httpx followed nothing itself, whatever its setting).
+    assert [r["path"].split("/")[1] for r in hops] == ["v2", "_files"], hops

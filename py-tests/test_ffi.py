@@ -24,7 +24,7 @@ EXPECTED = (TypeError, ValueError, OverflowError, exceptions.ZoomPhoneError)
 
 
 def _session() -> Any:
-    return _core.Session(auth="fixed", access_token="t", base_url="http://127.0.0.1:9/v2")
+    return _core.Session({"access_token": "t", "base_url": "http://127.0.0.1:9/v2"})
 
 
 def _pager() -> Any:
@@ -106,11 +106,10 @@ def _still_works() -> None:
     assert _core.build_request("listPhoneSites", {})["method"] == "GET"
     s = _session()
     now = int(time.time() * 1000)
-    call = s.start("listPhoneSites", {}, now)
-    action = s.poll(call, now)
-    assert action[0] == "send", action
-    s.receive(call, action[1], 200, {"content-type": "application/json"}, b'{"sites": []}', now)
-    assert s.poll(call, now)[0] == "done"
+    call, step = s.start("listPhoneSites", {}, None, now)
+    assert step[0] == "send", step
+    done = s.respond(call, 200, {"content-type": "application/json"}, b'{"sites": []}', now)
+    assert done[0] == "done" and done[5] == b'{"sites": []}', done
 
 
 def test_abuse_in_a_subprocess_ends_normally() -> None:

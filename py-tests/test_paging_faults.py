@@ -172,8 +172,8 @@ def test_429_beyond_the_attempts_is_a_rate_limit_error(mock: Mock) -> None:
             zp.sites.list_phone_sites()
     err = info.value
     assert err.status == 429 and err.retry_after == 2.0
+    assert err.retry_at is not None and err.retry_at.tzinfo is not None
     assert isinstance(err, exceptions.ApiError)
-    assert err.rate_limit["retry_after"] is not None
 
 
 def test_expired_page_token_is_page_token_expired_error(mock: Mock) -> None:

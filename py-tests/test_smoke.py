@@ -73,11 +73,11 @@ def test_exception_hierarchy_is_rooted_at_zoom_phone_error() -> None:
     ("args", "kwargs", "error"),
     [
         ((123, {}), {}, TypeError),  # operation id not a str
-        (("listCallQueues", ["page_size", 10]), {}, TypeError),  # params not a dict
-        (("listCallQueues", {"page_size": object()}), {}, TypeError),  # not a JSON value
-        (("listCallQueues", {1: "x"}), {}, TypeError),  # non-str key
-        (("listCallQueues", {"page_size": 2**70}), {}, ValueError),  # beyond 64 bits
-        (("listCallQueues", {"x": float("nan")}), {}, ValueError),  # not JSON
+        (("listCallQueues", ["page_size", 10]), {}, exceptions.BuildError),  # params not a dict
+        (("listCallQueues", {"page_size": object()}), {}, exceptions.BuildError),  # not a JSON value
+        (("listCallQueues", {1: "x"}), {}, exceptions.BuildError),  # non-str key
+        (("listCallQueues", {"page_size": 2**70}), {}, exceptions.BuildError),  # beyond 64 bits
+        (("listCallQueues", {"x": float("nan")}), {}, exceptions.BuildError),  # not JSON
         (("listCallQueues", {}), {"base_url": 5}, TypeError),
     ],
 )
@@ -110,7 +110,7 @@ def test_wrong_types_in_parse_response_raise_python_exceptions(
 def test_self_containing_params_raise_instead_of_overflowing_the_stack() -> None:
     loop: list[Any] = []
     loop.append(loop)
-    with pytest.raises(ValueError, match="nested deeper"):
+    with pytest.raises(exceptions.BuildError, match="nested deeper"):
         zoom_phone.build_request("listCallQueues", {"x": loop})
     # The interpreter and the module are still fine.
     assert zoom_phone.build_request("listCallQueues", {"page_size": 1})["method"] == "GET"
@@ -145,7 +145,8 @@ def test_zoom_error_raises_api_error_with_its_evidence() -> None:
             b'{"code": 1001, "message": "Call queue does not exist"}',
         )
     err = info.value
-    assert (err.code, err.status, err.zoom_code, err.tracking_id) == ("api_error", 404, 1001, "t-404")
+    assert isinstance(err, exceptions.NotFoundError)
+    assert (err.code, err.status, err.zoom_code, err.tracking_id) == ("not_found", 404, 1001, "t-404")
     assert "Call queue does not exist" in str(err)
 
 
@@ -159,3 +160,14 @@ def test_version_matches_the_package_metadata() -> None:
     from importlib.metadata import version
 
     assert zoom_phone.__version__ == version("zoom-phone")
+
+
+def test_the_wheel_has_a_long_description() -> None:
+    """The package page shows what it is, how to install it and an example."""
+    from importlib.metadata import metadata
+
+    meta = metadata("zoom-phone")
+    assert meta["Description-Content-Type"].startswith("text/markdown")
+    text = meta.get_payload() or meta["Description"]  # type: ignore[attr-defined]
+    assert "pip install zoom-phone" in text
+    assert "with ZoomPhone(" in text

@@ -4,11 +4,14 @@ use of the result."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import ROOT
 
 GOOD = """
 from zoom_phone import ZoomPhone
@@ -34,6 +37,7 @@ BAD = {
     "wrong result use": 'x: str = zp.recordings.phone_download_recording_file(file_id="f")',
     "unknown group": "zp.call_queue.list_call_queues()",
     "event name is a str literal": 'n: int = verify_webhook({}, b"", [])["event"]',
+    "iter on an operation that does not page": 'zp.users.phone_user.iter(user_id="u")',
 }
 
 
@@ -59,6 +63,31 @@ def test_mistakes_fail_type_checking(tmp_path: Path, mistake: str) -> None:
     result = _mypy(tmp_path, source)
     assert result.returncode == 1, f"{mistake}: {result.stdout}"
     assert "snippet.py:3: error" in result.stdout
+
+
+EVENT_NAMES = [e["name"] for e in json.loads((ROOT / "core" / "src" / "generated" / "events.json").read_text())["events"]]
+
+
+def test_every_event_narrows_on_its_name(tmp_path: Path) -> None:
+    """An if/elif over every event name narrows ``Event`` to exactly one
+    member each (its ``event`` is that name's Literal) and leaves nothing for
+    ``assert_never``: no event type is missed or left a plain ``str``."""
+    assert len(EVENT_NAMES) == 71
+    lines = [
+        "from typing import Literal",
+        "from typing_extensions import assert_never, assert_type",
+        "from zoom_phone.events import Event, EventName",
+        "def dispatch(event: Event) -> int:",
+    ]
+    for i, name in enumerate(EVENT_NAMES):
+        lines.append(f"    {'if' if i == 0 else 'elif'} event['event'] == {name!r}:")
+        lines.append(f"        assert_type(event['event'], Literal[{name!r}])")
+        lines.append(f"        ts{i}: int = event['event_ts']")
+        lines.append(f"        return ts{i} + len(event['payload'])")
+    lines += ["    else:", "        assert_never(event)"]
+    lines += [f"n{i}: EventName = {name!r}" for i, name in enumerate(EVENT_NAMES)]
+    result = _mypy(tmp_path, "\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stdout
 
 
 def test_deprecated_operations_are_flagged(tmp_path: Path) -> None:

@@ -1,5 +1,8 @@
-//! Python objects to and from JSON values, without a second JSON parse in
-//! Python: dicts, lists, str, int, float, bool and None map one to one.
+//! Python objects to and from JSON values, and HTTP parts to and from the
+//! shapes httpx takes and gives. A value that cannot become JSON (bytes, a
+//! lone surrogate, an integer beyond 64 bits, NaN) is a problem of the
+//! caller's input: it is reported as the package's `BuildError`, naming
+//! where the value sits (`body.members[2]`), never as a builtin exception.
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -9,18 +12,21 @@ use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, Py
 /// until the stack overflows.
 const MAX_DEPTH: usize = 128;
 
-/// A Python value as JSON. `path` in errors names where the bad value sits
-/// (`params.body.members[2]`).
-pub fn py_to_json(value: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
-    to_json(value, "params", 0)
+/// A Python value as JSON, or why not: `(path, problem)`, the path in
+/// `a.b[2]` form relative to the value (empty for the value itself).
+pub fn to_json(value: &Bound<'_, PyAny>) -> Result<serde_json::Value, (String, String)> {
+    to_json_at(value, &mut String::new(), 0)
 }
 
-fn to_json(value: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<serde_json::Value> {
+fn to_json_at(
+    value: &Bound<'_, PyAny>,
+    path: &mut String,
+    depth: usize,
+) -> Result<serde_json::Value, (String, String)> {
     use serde_json::Value;
+    let fail = |path: &str, problem: String| Err((path.to_owned(), problem));
     if depth > MAX_DEPTH {
-        return Err(PyValueError::new_err(format!(
-            "{path}: nested deeper than {MAX_DEPTH} levels"
-        )));
+        return fail(path, format!("is nested deeper than {MAX_DEPTH} levels"));
     }
     if value.is_none() {
         return Ok(Value::Null);
@@ -36,46 +42,73 @@ fn to_json(value: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<serde
         if let Ok(u) = value.extract::<u64>() {
             return Ok(Value::from(u));
         }
-        return Err(PyValueError::new_err(format!(
-            "{path}: integer out of the 64-bit range"
-        )));
+        return fail(path, "is an integer beyond the 64-bit range".to_owned());
     }
     if let Ok(f) = value.cast::<PyFloat>() {
-        return serde_json::Number::from_f64(f.value())
-            .map(Value::Number)
-            .ok_or_else(|| {
-                PyValueError::new_err(format!("{path}: NaN and infinity are not JSON"))
-            });
+        return match serde_json::Number::from_f64(f.value()) {
+            Some(n) => Ok(Value::Number(n)),
+            None => fail(
+                path,
+                "is NaN or infinite, which JSON cannot hold".to_owned(),
+            ),
+        };
     }
     if let Ok(s) = value.cast::<PyString>() {
-        return Ok(Value::String(s.to_cow()?.into_owned()));
+        return match s.to_cow() {
+            Ok(text) => Ok(Value::String(text.into_owned())),
+            Err(_) => fail(
+                path,
+                "is not valid Unicode text (it holds a lone surrogate)".to_owned(),
+            ),
+        };
     }
     if let Ok(dict) = value.cast::<PyDict>() {
         let mut map = serde_json::Map::new();
+        let len = path.len();
         for (k, v) in dict.iter() {
-            let key = k.cast::<PyString>().map_err(|_| {
-                PyTypeError::new_err(format!("{path}: keys must be str, not {}", type_name(&k)))
-            })?;
-            let key = key.to_cow()?.into_owned();
-            let child = to_json(&v, &format!("{path}.{key}"), depth + 1)?;
-            map.insert(key, child);
+            let Ok(key) = k.cast::<PyString>() else {
+                return fail(
+                    path,
+                    format!("has a key of type {}: keys must be str", type_name(&k)),
+                );
+            };
+            let Ok(key) = key.to_cow() else {
+                return fail(path, "has a key that is not valid Unicode text".to_owned());
+            };
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(&key);
+            let child = to_json_at(&v, path, depth + 1)?;
+            path.truncate(len);
+            map.insert(key.into_owned(), child);
         }
         return Ok(Value::Object(map));
     }
     if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
         let mut items = Vec::new();
-        for (i, item) in value.try_iter()?.enumerate() {
-            items.push(to_json(&item?, &format!("{path}[{i}]"), depth + 1)?);
+        let len = path.len();
+        let iter = value
+            .try_iter()
+            .map_err(|_| (path.clone(), "cannot be iterated".to_owned()))?;
+        for (i, item) in iter.enumerate() {
+            let item = item.map_err(|_| (path.clone(), "cannot be iterated".to_owned()))?;
+            path.push_str(&format!("[{i}]"));
+            items.push(to_json_at(&item, path, depth + 1)?);
+            path.truncate(len);
         }
         return Ok(Value::Array(items));
     }
-    Err(PyTypeError::new_err(format!(
-        "{path}: {} is not a JSON value (use dict, list, str, int, float, bool or None)",
-        type_name(value)
-    )))
+    fail(
+        path,
+        format!(
+            "is {}, not a JSON value (use dict, list, str, int, float, bool or None)",
+            type_name(value)
+        ),
+    )
 }
 
-fn type_name(value: &Bound<'_, PyAny>) -> String {
+pub(crate) fn type_name(value: &Bound<'_, PyAny>) -> String {
     value
         .get_type()
         .name()
@@ -179,7 +212,54 @@ pub fn headers_from_py(headers: &Bound<'_, PyAny>) -> PyResult<http::HeaderMap> 
     Ok(out)
 }
 
-/// `{"status", "tracking_id", "rate_limit", "kind", "body", ...}`.
+/// The headers the core reads ([`zoom_phone::response::HEADERS_READ`]) out
+/// of httpx's raw list (`response.headers.raw`: `(name, value)` bytes in the
+/// server's case); the rest stay on the host's own response object. A dict
+/// or other mapping works too (tests, hand-made answers).
+pub fn read_headers(headers: &Bound<'_, PyAny>) -> PyResult<http::HeaderMap> {
+    let Ok(list) = headers.cast::<PyList>() else {
+        let mut all = headers_from_py(headers)?;
+        let mut out = http::HeaderMap::new();
+        for name in zoom_phone::response::HEADERS_READ {
+            for value in all.get_all(name) {
+                out.append(name, value.clone());
+            }
+            all.remove(name);
+        }
+        return Ok(out);
+    };
+    let mut out = http::HeaderMap::new();
+    for item in list.iter() {
+        let pair = item
+            .cast::<PyTuple>()
+            .map_err(|_| PyTypeError::new_err("raw headers are (bytes, bytes) pairs"))?;
+        let name = pair.get_item(0)?;
+        let name = name
+            .cast::<PyBytes>()
+            .map_err(|_| PyTypeError::new_err("raw headers are (bytes, bytes) pairs"))?
+            .as_bytes();
+        let Some(known) = zoom_phone::response::HEADERS_READ
+            .iter()
+            .find(|k| k.as_bytes().eq_ignore_ascii_case(name))
+        else {
+            continue;
+        };
+        let value = pair.get_item(1)?;
+        let value = value
+            .cast::<PyBytes>()
+            .map_err(|_| PyTypeError::new_err("raw headers are (bytes, bytes) pairs"))?
+            .as_bytes();
+        // A value that is not a valid header value is left out, as if the
+        // server had not sent it (the core reads nothing from it).
+        if let Ok(value) = http::HeaderValue::from_bytes(value) {
+            out.append(*known, value);
+        }
+    }
+    Ok(out)
+}
+
+/// `{"status", "tracking_id", "rate_limit", "kind", "body", ...}`: the
+/// pure `parse_response` (a JSON body as Python objects).
 pub fn output_to_py<'py>(
     py: Python<'py>,
     output: &zoom_phone::response::Output,
@@ -206,6 +286,11 @@ pub fn output_to_py<'py>(
         } => {
             out.set_item("kind", "binary")?;
             out.set_item("body", PyBytes::new(py, bytes))?;
+            out.set_item("content_type", content_type)?;
+        }
+        Body::Text { content_type, text } => {
+            out.set_item("kind", "text")?;
+            out.set_item("body", text)?;
             out.set_item("content_type", content_type)?;
         }
         Body::Redirect { location } => {

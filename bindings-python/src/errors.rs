@@ -1,91 +1,59 @@
-//! Core errors as instances of the classes in `zoom_phone.exceptions`.
+//! Core errors as instances of the classes in `zoom_phone.exceptions`: the
+//! core's `Error::to_json()` (class, code, message and evidence) handed to
+//! `zoom_phone.exceptions._from_core`, which only looks the class up. No
+//! decision about an error is made here.
 
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
 use zoom_phone::Error;
-use zoom_phone::ratelimit::RetryAfter;
-use zoom_phone::response::ApiError;
 
 use crate::convert;
-use crate::error_info::{ErrorInfo, describe};
 
-/// The exception for a core error: the class named by `describe` (an API
-/// error narrowed to its subclass by status), with `code`, `status`,
-/// `zoom_code` and `tracking_id`, and for API errors `errors`, `rate_limit`
-/// and `retry_after` (seconds).
+/// The exception instance for a core error.
+pub fn instance<'py>(py: Python<'py>, error: &Error) -> PyResult<Bound<'py, PyAny>> {
+    from_info(py, &error.to_json())
+}
+
+fn from_info<'py>(py: Python<'py>, info: &serde_json::Value) -> PyResult<Bound<'py, PyAny>> {
+    let info = convert::json_to_py(py, info)?;
+    py.import("zoom_phone.exceptions")?
+        .getattr("_from_core")?
+        .call1((info,))
+}
+
+/// The Python exception for a core error.
 pub fn to_py(py: Python<'_>, error: &Error) -> PyErr {
-    match instantiate(py, error, &describe(error)) {
-        Ok(err) => err,
+    match instance(py, error) {
+        Ok(e) => PyErr::from_value(e),
         // The exceptions module is part of the package; failing to import it
         // means a broken install, and that failure is the better report.
         Err(import_failure) => import_failure,
     }
 }
 
-/// The subclass of `ApiError` a caller most likely catches.
-fn api_class(e: &ApiError) -> &'static str {
-    match (e.status, e.code) {
-        (401, _) => "AuthenticationError",
-        (403, _) => "PermissionDeniedError",
-        (404, _) => "NotFoundError",
-        (429, _) => "RateLimitError",
-        (400, Some(300)) | (422, _) => "ValidationError",
-        _ => "ApiError",
+/// A `BuildError` of the binding's own finding (a value that cannot cross
+/// into the core), worded like the core's: nothing was sent.
+pub fn build(py: Python<'_>, code: &str, message: String) -> PyErr {
+    let info = serde_json::json!({"class": "build", "code": code, "message": message});
+    match from_info(py, &info) {
+        Ok(e) => PyErr::from_value(e),
+        Err(import_failure) => import_failure,
     }
 }
 
-fn retry_after_secs(r: &RetryAfter) -> f64 {
-    match r {
-        RetryAfter::Delay { millis } => *millis as f64 / 1000.0,
-        // An absolute time (Zoom's daily reset): seconds from now. Bindings
-        // may read the clock; only the core may not.
-        RetryAfter::At(t) => {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis() as f64)
-                .unwrap_or(0.0);
-            ((t.as_millis() as f64 - now) / 1000.0).max(0.0)
-        }
-    }
-}
-
-fn instantiate(py: Python<'_>, error: &Error, info: &ErrorInfo) -> PyResult<PyErr> {
-    let module = py.import("zoom_phone.exceptions")?;
-    let kwargs = PyDict::new(py);
-    kwargs.set_item("code", &info.code)?;
-    kwargs.set_item("status", info.status)?;
-    kwargs.set_item("zoom_code", info.zoom_code)?;
-    kwargs.set_item("tracking_id", &info.tracking_id)?;
-    let mut name = info.name;
-    match error {
-        Error::Api(api) => {
-            name = api_class(api);
-            let errors = serde_json::to_value(&api.errors).unwrap_or_default();
-            kwargs.set_item("errors", convert::json_to_py(py, &errors)?)?;
-            let rate_limit = serde_json::to_value(&api.rate_limit).unwrap_or_default();
-            kwargs.set_item("rate_limit", convert::json_to_py(py, &rate_limit)?)?;
-            kwargs.set_item(
-                "retry_after",
-                api.rate_limit.retry_after.as_ref().map(retry_after_secs),
-            )?;
-            kwargs.set_item("zoom_message", &api.message)?;
-        }
-        Error::DailyLimitExceeded { reset_at } => {
-            kwargs.set_item(
-                "retry_after",
-                reset_at
-                    .as_ref()
-                    .map(|t| retry_after_secs(&RetryAfter::At(*t))),
-            )?;
-        }
-        Error::Webhook(w) => {
-            name = "WebhookVerificationError";
-            // The status the receiver should answer with.
-            kwargs.set_item("status", w.http_status())?;
-        }
-        _ => {}
-    }
-    let class = module.getattr(name)?;
-    let instance = class.call((&info.message,), Some(&kwargs))?;
-    Ok(PyErr::from_value(instance))
+/// JSON from a caller's value, a `BuildError` naming the parameter if it
+/// cannot be: `what` says whose value it is (`` `listPhoneUsers` ``).
+pub fn params_json(
+    py: Python<'_>,
+    value: &Bound<'_, PyAny>,
+    what: &str,
+    code: &str,
+) -> PyResult<serde_json::Value> {
+    convert::to_json(value).map_err(|(path, problem)| {
+        let message = if path.is_empty() {
+            format!("{what}: the value {problem}")
+        } else {
+            format!("{what}: `{path}` {problem}")
+        };
+        build(py, code, message)
+    })
 }

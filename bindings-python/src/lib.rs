@@ -3,10 +3,11 @@
 //!
 //! Functions only translate between Python objects and the core's types;
 //! every decision is the core's. Core errors become the exception classes of
-//! `zoom_phone.exceptions`, chosen by `error_info::describe`; arguments of the
-//! wrong type raise `TypeError`/`ValueError`. A panic would surface as
-//! `pyo3_runtime.PanicException` (PyO3 catches it at the boundary), but no
-//! input reaches one: every conversion returns a `PyResult`.
+//! `zoom_phone.exceptions` by the core's class (`Error::to_json`); a caller's
+//! value that cannot become JSON is a `BuildError` too. A panic would
+//! surface as `pyo3_runtime.PanicException` (PyO3 catches it at the
+//! boundary), but no input reaches one: every conversion returns a
+//! `PyResult`.
 
 mod convert;
 mod errors;
@@ -14,19 +15,13 @@ mod oauth;
 mod session;
 mod webhook;
 
-// Shared with the wasm binding so both hosts classify errors and start from
-// the same configuration.
-#[path = "../../bindings-wasm/src/defaults.rs"]
-mod defaults;
-#[path = "../../bindings-wasm/src/error_info.rs"]
-mod error_info;
-
 use pyo3::prelude::*;
 
 #[pymodule]
 mod _core {
     use pyo3::prelude::*;
     use pyo3::types::{PyBytes, PyDict};
+    use zoom_phone::request::RequestConfig;
 
     use crate::{convert, errors};
 
@@ -36,6 +31,10 @@ mod _core {
     use crate::session::{Pager, Session};
     #[pymodule_export]
     use crate::webhook::handle_webhook;
+
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -58,16 +57,21 @@ mod _core {
     fn build_request<'py>(
         py: Python<'py>,
         operation_id: &str,
-        params: Option<&Bound<'py, PyDict>>,
+        params: Option<&Bound<'py, PyAny>>,
         base_url: Option<String>,
         file_base_url: Option<String>,
         user_agent: Option<String>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let params = match params {
-            Some(p) => convert::py_to_json(p.as_any())?,
-            None => serde_json::Value::Object(serde_json::Map::new()),
+            Some(p) if !p.is_none() => {
+                errors::params_json(py, p, &format!("`{operation_id}`"), "invalid_parameter")?
+            }
+            _ => serde_json::Value::Object(serde_json::Map::new()),
         };
-        let mut config = crate::defaults::request_config("python");
+        let mut config = RequestConfig {
+            user_agent: format!("zoom-phone-python/{}", env!("CARGO_PKG_VERSION")),
+            ..RequestConfig::default()
+        };
         if let Some(v) = base_url {
             config.base_url = v;
         }
@@ -82,11 +86,12 @@ mod _core {
         convert::request_to_py(py, &request)
     }
 
-    /// Reads a response of an operation. Returns a dict: status,
-    /// tracking_id, rate_limit, kind ("json", "empty", "binary",
-    /// "redirect"), body (the JSON value, the bytes, or None), and
-    /// content_type / location where they apply. Raises ApiError (Zoom's
-    /// error, with status and zoom_code) or DecodeError.
+    /// Classifies a response of an operation without parsing a JSON body.
+    /// Returns a dict: status, tracking_id, rate_limit, kind ("json",
+    /// "empty", "binary", "text", "redirect"), body (the JSON text as bytes,
+    /// the bytes, the text, or None), and content_type / location where they
+    /// apply; `zoom_phone.parse_response` parses the JSON. Raises the error
+    /// class of Zoom's answer.
     #[pyfunction]
     fn parse_response<'py>(
         py: Python<'py>,
@@ -100,11 +105,75 @@ mod _core {
                 zoom_phone::request::BuildError::UnknownOperation(operation_id.to_owned());
             errors::to_py(py, &unknown.into())
         })?;
-        let mut response = http::Response::new(body.as_bytes().to_vec());
+        // A buffer kept per thread, as sessions keep theirs: a large body
+        // costs a copy, not a fresh allocation.
+        let mut buffer = BUFFER.with(|b| std::mem::take(&mut *b.borrow_mut()));
+        buffer.clear();
+        buffer.extend_from_slice(body.as_bytes());
+        let mut response = http::Response::new(buffer);
         *response.status_mut() = convert::status_from_py(status)?;
         *response.headers_mut() = convert::headers_from_py(headers)?;
-        let output =
-            zoom_phone::response::parse(op, response).map_err(|e| errors::to_py(py, &e))?;
-        convert::output_to_py(py, &output)
+        if response.status().is_redirection() {
+            // A redirect the host did not follow: its Location is the answer.
+            let output =
+                zoom_phone::response::parse(op, response).map_err(|e| errors::to_py(py, &e))?;
+            return convert::output_to_py(py, &output);
+        }
+        let reply =
+            zoom_phone::response::classify(op, response).map_err(|e| errors::to_py(py, &e))?;
+        let out = PyDict::new(py);
+        out.set_item("status", reply.status)?;
+        out.set_item("tracking_id", &reply.tracking_id)?;
+        let rate_limit = serde_json::to_value(&reply.rate_limit).unwrap_or_default();
+        out.set_item("rate_limit", convert::json_to_py(py, &rate_limit)?)?;
+        // Downloads (binary, text) say their content type, even when absent.
+        let typed = matches!(
+            reply.body,
+            zoom_phone::response::RawBody::Binary { .. }
+                | zoom_phone::response::RawBody::Text { .. }
+        );
+        // JSON is the body that arrived: the caller's own bytes, not a copy.
+        let mut reply = reply;
+        let mut same = false;
+        if let zoom_phone::response::RawBody::Json(bytes) = &mut reply.body {
+            if bytes.as_slice() == body.as_bytes() {
+                let spent = std::mem::take(bytes);
+                if spent.capacity() <= 4 * 1024 * 1024 {
+                    BUFFER.with(|b| *b.borrow_mut() = spent);
+                }
+                same = true;
+            }
+        }
+        let mut fields = crate::session::reply_fields(py, reply)?;
+        if same {
+            if let Some(slot) = fields.get_mut(2) {
+                *slot = body.clone().into_any();
+            }
+        }
+        for (key, value) in ["status", "kind", "body", "content_type"]
+            .iter()
+            .zip(fields)
+        {
+            if *key != "content_type" || typed {
+                out.set_item(*key, value)?;
+            }
+        }
+        Ok(out)
+    }
+
+    /// The `DecodeError` for a success body the host's JSON parser refused,
+    /// worded by the core as in every host.
+    #[pyfunction]
+    #[pyo3(signature = (operation, status, tracking_id, body))]
+    fn decode_error<'py>(
+        py: Python<'py>,
+        operation: &str,
+        status: u16,
+        tracking_id: Option<String>,
+        body: &Bound<'py, PyBytes>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let id = zoom_phone::operation(operation).map_or(operation, |op| op.id.as_str());
+        let error = zoom_phone::response::decode_error(id, status, tracking_id, body.as_bytes());
+        errors::instance(py, &error)
     }
 }

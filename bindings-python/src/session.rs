@@ -1,473 +1,594 @@
-//! `zoom_phone._core.Session`: the core driver behind a mutex, and
-//! `zoom_phone._core.Pager`. Python runs the loop (send with httpx, sleep,
-//! wake waiters); the core decides everything else.
+//! `zoom_phone._core.Session` (the core's driver session) and
+//! `zoom_phone._core.Pager`: the host protocol for Python.
 //!
-//! Time comes in as `now_ms` (ms since the Unix epoch) on every call, so the
-//! Python layer owns the clock. The mutex is held only for the duration of
-//! one core call, with the GIL released while the core parses a response.
+//! Every crossing returns a *step* as one flat tuple, `(kind, wake, events,
+//! ...)`, so the Python loop unpacks it without attribute lookups:
+//!
+//! | kind | fields after `wake, events` |
+//! |---|---|
+//! | `"send"` | method, url, headers (tuple of `(str, str)`), body (`bytes` or `None`), body_limit, timeout (s), detached, expires_at_ms |
+//! | `"fetch_token"`, `"lock_store"`, `"read_store"` | expires_at_ms |
+//! | `"write_store"` | tokens (store JSON `bytes`), expires_at_ms |
+//! | `"unlock_store"` | |
+//! | `"wait"` | until_ms |
+//! | `"done"` | status, kind (`json`/`empty`/`binary`/`text`), body (JSON text as `bytes`, `bytes`, `str` or `None`), content_type, location, tracking_id |
+//! | `"error"` | the exception (a `zoom_phone.exceptions` instance) |
+//!
+//! `events` is `None` or a list of the core's log records as dicts. Time is
+//! ms since the Unix epoch, passed in by the host. The session sits behind a
+//! mutex held only for one core call; the GIL is kept (a core call takes
+//! microseconds), so calls from many threads simply take turns.
 
 use std::sync::{Mutex, MutexGuard};
 
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
-use zoom_phone::Timestamp;
-use zoom_phone::auth::{OAuthConfig, OAuthError, TokenSet};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use pyo3::{IntoPyObjectExt, intern};
+use zoom_phone::auth::TokenSet;
+use zoom_phone::config::HostConfig;
 use zoom_phone::driver::{
-    Action, AttemptId, AuthConfig, CallId, CallOptions, Session as CoreSession, SessionConfig,
-    TransportError,
+    Action, CallId, CallOptions, CallRequest, Cancelled, Event, Outcome, Session as CoreSession,
+    Step,
 };
-use zoom_phone::limiter::PlanLimits;
-use zoom_phone::paginate::Pager as CorePager;
+use zoom_phone::error::TransportFailure;
+use zoom_phone::paginate::{Pager as CorePager, ResumePoint};
+use zoom_phone::response::{RawBody, Reply};
 use zoom_phone::retry::TransportErrorKind;
+use zoom_phone::{Error, Timestamp};
 
 use crate::{convert, errors};
 
-/// One client's driver.
+/// One client's driver session.
 #[derive(Debug)]
-#[pyclass(module = "zoom_phone._core")]
+#[pyclass(module = "zoom_phone._core", frozen)]
 pub struct Session {
     inner: Mutex<CoreSession>,
+    /// The last response's body buffer, reused for the next one.
+    buffer: Mutex<Vec<u8>>,
 }
+
+/// The largest body buffer a session keeps between answers (bigger ones are
+/// rare: downloads, whose bytes are handed out anyway).
+const MAX_KEPT_BUFFER: usize = 4 * 1024 * 1024;
 
 /// Walks the pages of one listing.
 #[derive(Debug)]
-#[pyclass(module = "zoom_phone._core")]
+#[pyclass(module = "zoom_phone._core", frozen)]
 pub struct Pager {
     inner: Mutex<CorePager>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> PyResult<MutexGuard<'_, T>> {
-    // A poisoned lock means a panic inside the core already surfaced as an
-    // exception; the state may be half-updated, so refuse further use.
-    m.lock()
-        .map_err(|_| PyRuntimeError::new_err("the session is unusable after an internal error"))
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic inside the core (a bug) poisons the lock; PyO3 already raised
+    // it as an exception. The state is the core's own and still consistent
+    // enough to answer, so later calls go on rather than failing forever.
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn now(ms: u64) -> Timestamp {
+fn at(ms: u64) -> Timestamp {
     Timestamp::from_millis(ms)
 }
 
-fn oauth_config(
-    client_id: Option<String>,
-    client_secret: Option<String>,
-    account_id: Option<String>,
-    oauth_base: Option<String>,
-) -> PyResult<OAuthConfig> {
-    let client_id = client_id.ok_or_else(|| PyValueError::new_err("client_id is required"))?;
-    let mut config = match client_secret {
-        Some(secret) => OAuthConfig::new(client_id, secret),
-        None => OAuthConfig::public(client_id),
-    };
-    config.account_id = account_id;
-    if let Some(base) = oauth_base {
-        config = config.with_oauth_base(base);
-    }
-    Ok(config)
+fn ms(t: Option<Timestamp>) -> Option<u64> {
+    t.map(Timestamp::as_millis)
 }
 
-fn tokens_from_store(py: Python<'_>, bytes: &[u8]) -> PyResult<TokenSet> {
-    TokenSet::from_store_json(bytes).map_err(|e| errors::to_py(py, &e.into()))
+fn options_from(py: Python<'_>, options: Option<&Bound<'_, PyAny>>) -> PyResult<CallOptions> {
+    match options {
+        None => Ok(CallOptions::default()),
+        Some(o) if o.is_none() => Ok(CallOptions::default()),
+        Some(o) => {
+            let value = errors::params_json(py, o, "call options", "invalid_option")?;
+            CallOptions::from_json(&value).map_err(|e| errors::to_py(py, &e))
+        }
+    }
+}
+
+fn events<'py>(py: Python<'py>, events: &[Event]) -> PyResult<Bound<'py, PyAny>> {
+    if events.is_empty() {
+        return Ok(py.None().into_bound(py));
+    }
+    let list = PyList::empty(py);
+    for e in events {
+        list.append(convert::json_to_py(py, &e.to_json())?)?;
+    }
+    Ok(list.into_any())
+}
+
+fn step_to_py<'py>(py: Python<'py>, step: Step) -> PyResult<Bound<'py, PyTuple>> {
+    let wake = step.wake.into_bound_py_any(py)?;
+    let events = events(py, &step.events)?;
+    action_to_py(py, step.action, wake, events)
+}
+
+fn action_to_py<'py>(
+    py: Python<'py>,
+    action: Action,
+    wake: Bound<'py, PyAny>,
+    events: Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let kind = |name: &'static str| -> Bound<'py, PyAny> { PyString::intern(py, name).into_any() };
+    let none = || py.None().into_bound(py);
+    match action {
+        Action::Send(send) => {
+            let (parts, body) = send.request.into_parts();
+            // A tuple: hashable, so the host can keep its merged headers for
+            // requests whose headers repeat (most do: only the token varies).
+            let mut headers = Vec::with_capacity(parts.headers.len());
+            for (name, value) in &parts.headers {
+                let value = String::from_utf8_lossy(value.as_bytes());
+                headers.push(PyTuple::new(py, [name.as_str(), value.as_ref()])?);
+            }
+            let headers = PyTuple::new(py, headers)?;
+            let body = if body.is_empty() {
+                none()
+            } else {
+                PyBytes::new(py, &body).into_any()
+            };
+            PyTuple::new(
+                py,
+                [
+                    intern!(py, "send").clone().into_any(),
+                    wake,
+                    events,
+                    parts.method.as_str().into_bound_py_any(py)?,
+                    parts.uri.to_string().into_bound_py_any(py)?,
+                    headers.into_any(),
+                    body,
+                    send.body_limit.into_bound_py_any(py)?,
+                    send.timeout.as_secs_f64().into_bound_py_any(py)?,
+                    send.detached.into_bound_py_any(py)?,
+                    ms(send.expires_at).into_bound_py_any(py)?,
+                ],
+            )
+        }
+        Action::FetchToken { expires_at } => PyTuple::new(
+            py,
+            [
+                kind("fetch_token"),
+                wake,
+                events,
+                ms(expires_at).into_bound_py_any(py)?,
+            ],
+        ),
+        Action::LockStore { expires_at } => PyTuple::new(
+            py,
+            [
+                kind("lock_store"),
+                wake,
+                events,
+                ms(expires_at).into_bound_py_any(py)?,
+            ],
+        ),
+        Action::ReadStore { expires_at } => PyTuple::new(
+            py,
+            [
+                kind("read_store"),
+                wake,
+                events,
+                ms(expires_at).into_bound_py_any(py)?,
+            ],
+        ),
+        Action::WriteStore { tokens, expires_at } => PyTuple::new(
+            py,
+            [
+                kind("write_store"),
+                wake,
+                events,
+                PyBytes::new(py, &tokens.to_store_json()).into_any(),
+                ms(expires_at).into_bound_py_any(py)?,
+            ],
+        ),
+        Action::UnlockStore => PyTuple::new(py, [kind("unlock_store"), wake, events]),
+        Action::Wait { until } => PyTuple::new(
+            py,
+            [
+                kind("wait"),
+                wake,
+                events,
+                until.as_millis().into_bound_py_any(py)?,
+            ],
+        ),
+        Action::Done(Ok(reply)) => {
+            let mut items = vec![intern!(py, "done").clone().into_any(), wake, events];
+            items.extend(reply_fields(py, reply)?);
+            PyTuple::new(py, items)
+        }
+        Action::Done(Err(e)) => {
+            PyTuple::new(py, [kind("error"), wake, events, errors::instance(py, &e)?])
+        }
+        other => Err(PyValueError::new_err(format!(
+            "the core asked for `{}`, which this binding does not know (a bug)",
+            other.name()
+        ))),
+    }
+}
+
+/// `status, kind, body, content_type, location, tracking_id` of a reply.
+pub fn reply_fields<'py>(py: Python<'py>, reply: Reply) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    let none = || py.None().into_bound(py);
+    let (kind, body, content_type) = match reply.body {
+        RawBody::Json(bytes) => (
+            intern!(py, "json"),
+            PyBytes::new(py, &bytes).into_any(),
+            None,
+        ),
+        RawBody::Empty => (intern!(py, "empty"), none(), None),
+        RawBody::Binary {
+            content_type,
+            bytes,
+        } => (
+            intern!(py, "binary"),
+            PyBytes::new(py, &bytes).into_any(),
+            content_type,
+        ),
+        RawBody::Text { content_type, text } => (
+            intern!(py, "text"),
+            PyString::new(py, &text).into_any(),
+            content_type,
+        ),
+    };
+    Ok(vec![
+        reply.status.into_bound_py_any(py)?,
+        kind.clone().into_any(),
+        body,
+        content_type.into_bound_py_any(py)?,
+        reply.location.into_bound_py_any(py)?,
+        reply.tracking_id.into_bound_py_any(py)?,
+    ])
+}
+
+fn transport_kind(kind: &str) -> PyResult<TransportErrorKind> {
+    Ok(match kind {
+        "connect" => TransportErrorKind::Connect,
+        "reset" => TransportErrorKind::Reset,
+        "timeout" => TransportErrorKind::Timeout,
+        "other" => TransportErrorKind::Other,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "a transport failure is connect, reset, timeout or other, not `{other}`"
+            )));
+        }
+    })
+}
+
+fn message(value: &Bound<'_, PyAny>) -> String {
+    value
+        .cast::<PyString>()
+        .ok()
+        .and_then(|s| s.to_cow().ok().map(|c| c.into_owned()))
+        .unwrap_or_else(|| "(no description)".to_owned())
+}
+
+/// An outcome other than a response, from its name and value.
+fn outcome_from(outcome: &str, value: &Bound<'_, PyAny>, now: Timestamp) -> PyResult<Outcome> {
+    Ok(match outcome {
+        "too_large" => Outcome::TooLarge,
+        "failed" => {
+            let (kind, text): (String, Bound<'_, PyAny>) = value.extract()?;
+            Outcome::Failed(TransportFailure::new(
+                transport_kind(&kind)?,
+                message(&text),
+            ))
+        }
+        "token" => Outcome::Token(match convert::to_json(value) {
+            Ok(answer) => TokenSet::from_source_answer(&answer, now),
+            Err((path, problem)) => Err(format!(
+                "the token source answered a value that {}{problem}",
+                if path.is_empty() {
+                    String::new()
+                } else {
+                    format!("at `{path}` ")
+                }
+            )),
+        }),
+        "token_error" => Outcome::Token(Err(message(value))),
+        "locked" => Outcome::Locked,
+        "stored" => {
+            if value.is_none() {
+                Outcome::Stored(None)
+            } else {
+                let bytes = value.cast::<PyBytes>().map_err(|_| {
+                    pyo3::exceptions::PyTypeError::new_err(
+                        "a token store's load() returns bytes or None",
+                    )
+                })?;
+                match TokenSet::from_store_json(bytes.as_bytes()) {
+                    Ok(tokens) => Outcome::Stored(Some(tokens)),
+                    Err(e) => {
+                        Outcome::StoreFailed(format!("the token store's content is unusable: {e}"))
+                    }
+                }
+            }
+        }
+        "written" => Outcome::Written,
+        "unlocked" => Outcome::Unlocked,
+        "store_failed" => Outcome::StoreFailed(message(value)),
+        "woken" => Outcome::Woken,
+        "expired" => Outcome::Expired,
+        other => {
+            return Err(PyValueError::new_err(format!("unknown outcome `{other}`")));
+        }
+    })
 }
 
 #[pymethods]
 impl Session {
-    /// `auth` is one of `server_to_server` (client_id, client_secret,
-    /// account_id), `client_credentials` (client_id, client_secret),
-    /// `refresh_token` (client_id, client_secret or none for a PKCE app,
-    /// tokens), `fixed` (access_token) or `external` (the host answers
-    /// `fetch_token`). `tokens` is a token store's JSON (`take_persist`).
+    /// A session from the host configuration (`zoom_phone::config`, keys as
+    /// in its table); a bad one raises `BuildError` (code `invalid_config`).
     #[new]
-    #[pyo3(signature = (*, auth, client_id = None, client_secret = None, account_id = None,
-        access_token = None, tokens = None, oauth_base = None, base_url = None,
-        file_base_url = None, user_agent = None, max_attempts = None,
-        retry_non_idempotent = false, rate_limits = None, seed = 0, shared_store = false,
-        max_response_bytes = None, max_download_bytes = None))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        auth: &str,
-        client_id: Option<String>,
-        client_secret: Option<String>,
-        account_id: Option<String>,
-        access_token: Option<String>,
-        tokens: Option<&Bound<'_, PyBytes>>,
-        oauth_base: Option<String>,
-        base_url: Option<String>,
-        file_base_url: Option<String>,
-        user_agent: Option<String>,
-        max_attempts: Option<u32>,
-        retry_non_idempotent: bool,
-        rate_limits: Option<&str>,
-        seed: u64,
-        shared_store: bool,
-        max_response_bytes: Option<u64>,
-        max_download_bytes: Option<u64>,
-    ) -> PyResult<Self> {
-        let stored = tokens
-            .map(|t| tokens_from_store(py, t.as_bytes()))
-            .transpose()?;
-        let mut auth = match auth {
-            "server_to_server" => {
-                if account_id.is_none() {
-                    return Err(PyValueError::new_err(
-                        "server_to_server needs account_id, client_id and client_secret",
-                    ));
-                }
-                if client_secret.is_none() {
-                    return Err(PyValueError::new_err("client_secret is required"));
-                }
-                AuthConfig::server_to_server(oauth_config(
-                    client_id,
-                    client_secret,
-                    account_id,
-                    oauth_base,
-                )?)
-            }
-            "client_credentials" => {
-                if client_secret.is_none() {
-                    return Err(PyValueError::new_err("client_secret is required"));
-                }
-                AuthConfig::client_credentials(oauth_config(
-                    client_id,
-                    client_secret,
-                    None,
-                    oauth_base,
-                )?)
-            }
-            "refresh_token" => {
-                let tokens = stored.clone().ok_or_else(|| {
-                    PyValueError::new_err("refresh_token needs the user's tokens")
-                })?;
-                AuthConfig::refresh_token(
-                    oauth_config(client_id, client_secret, None, oauth_base)?,
-                    tokens,
-                )
-            }
-            "fixed" => {
-                let token = access_token
-                    .ok_or_else(|| PyValueError::new_err("access_token is required"))?;
-                if token.is_empty() {
-                    return Err(PyValueError::new_err("access_token is empty"));
-                }
-                AuthConfig::fixed(token)
-            }
-            "external" => AuthConfig::external(),
-            other => {
-                return Err(PyValueError::new_err(format!(
-                    "auth must be server_to_server, client_credentials, refresh_token, fixed or external, not `{other}`"
-                )));
-            }
-        };
-        auth.shared_store = shared_store;
-        let mut config = SessionConfig::new(auth);
-        config.request = crate::defaults::request_config("python");
-        if let Some(n) = max_response_bytes {
-            config.body_limits.api = n;
-        }
-        if let Some(n) = max_download_bytes {
-            config.body_limits.download = n;
-        }
-        if let Some(v) = base_url {
-            config.request.base_url = v;
-        }
-        if let Some(v) = file_base_url {
-            config.request.file_base_url = v;
-        }
-        if let Some(v) = user_agent {
-            config.request.user_agent = v;
-        }
-        if let Some(n) = max_attempts {
-            config.retry.max_attempts = n.max(1);
-        }
-        config.retry.retry_non_idempotent = retry_non_idempotent;
-        config.limits = match rate_limits {
-            None => None,
-            Some("pro") => Some(PlanLimits::pro()),
-            Some("business") => Some(PlanLimits::business()),
-            Some(other) => {
-                return Err(PyValueError::new_err(format!(
-                    "rate_limits must be \"pro\" or \"business\", not `{other}`"
-                )));
-            }
-        };
-        config.seed = seed;
-        let mut session = CoreSession::new(config).map_err(|e| errors::to_py(py, &e))?;
-        if let Some(t) = stored {
-            session.load_tokens(t);
-        }
+    fn new(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let value =
+            errors::params_json(py, config, "invalid client configuration", "invalid_config")?;
+        let config = HostConfig::from_json(&value).map_err(|e| errors::to_py(py, &e.into()))?;
+        let session = CoreSession::new(config).map_err(|e| errors::to_py(py, &e))?;
         Ok(Session {
             inner: Mutex::new(session),
+            buffer: Mutex::new(Vec::new()),
         })
     }
 
-    /// Starts a call; returns its id. Bad parameters surface on the first poll.
-    #[pyo3(signature = (operation, params, now_ms, *, deadline_ms = None, retry_non_idempotent = false))]
-    fn start(
+    /// Starts a call of `operation` (operationId or snake_case name) with
+    /// `params` by spec name; returns `(call_id, step)`. Values that cannot
+    /// be JSON, and bad `options`, raise `BuildError` at once.
+    #[pyo3(signature = (operation, params, options, now_ms))]
+    fn start<'py>(
         &self,
+        py: Python<'py>,
         operation: &str,
-        params: Option<&Bound<'_, PyDict>>,
+        params: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyAny>>,
         now_ms: u64,
-        deadline_ms: Option<u64>,
-        retry_non_idempotent: bool,
-    ) -> PyResult<u64> {
+    ) -> PyResult<(u64, Bound<'py, PyTuple>)> {
         let params = match params {
-            Some(p) => convert::py_to_json(p.as_any())?,
-            None => serde_json::Value::Object(serde_json::Map::new()),
+            Some(p) if !p.is_none() => {
+                errors::params_json(py, p, &format!("`{operation}`"), "invalid_parameter")?
+            }
+            _ => serde_json::Value::Object(serde_json::Map::new()),
         };
-        let opts = CallOptions {
-            deadline: deadline_ms.map(now),
-            retry_non_idempotent,
-        };
-        Ok(lock(&self.inner)?
-            .start(operation, params, opts, now(now_ms))
-            .0)
+        let options = options_from(py, options)?;
+        let call = CallRequest::operation(operation, params).with_options(options);
+        let (id, step) = lock(&self.inner).start(call, at(now_ms));
+        Ok((id.0, step_to_py(py, step)?))
     }
 
     /// Starts the download of a `download_url` from an earlier answer.
-    #[pyo3(signature = (url, now_ms, *, deadline_ms = None))]
-    fn start_download(&self, url: &str, now_ms: u64, deadline_ms: Option<u64>) -> PyResult<u64> {
-        let opts = CallOptions {
-            deadline: deadline_ms.map(now),
-            retry_non_idempotent: false,
+    #[pyo3(signature = (url, options, now_ms))]
+    fn start_download<'py>(
+        &self,
+        py: Python<'py>,
+        url: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyAny>>,
+        now_ms: u64,
+    ) -> PyResult<(u64, Bound<'py, PyTuple>)> {
+        let url = match errors::params_json(py, url, "the download URL", "invalid_parameter")? {
+            serde_json::Value::String(u) => u,
+            _ => {
+                return Err(errors::build(
+                    py,
+                    "invalid_parameter",
+                    "the download URL must be a str".into(),
+                ));
+            }
         };
-        Ok(lock(&self.inner)?.start_download(url, opts, now(now_ms)).0)
+        let options = options_from(py, options)?;
+        let call = CallRequest::download(url).with_options(options);
+        let (id, step) = lock(&self.inner).start(call, at(now_ms));
+        Ok((id.0, step_to_py(py, step)?))
     }
 
-    /// The next step of a call, as a tuple:
-    /// `("send", attempt, request)`, `("fetch_token", attempt)`,
-    /// `("wait", until_ms_or_None)` or `("done", output)`. A failed call
-    /// raises its exception. With `pager`, a successful answer is one page
-    /// and the result is `("page", items)`.
-    #[pyo3(signature = (call, now_ms, pager = None))]
-    fn poll<'py>(
+    /// Starts the call of a listing's next page (one crossing for what would
+    /// be `pager.next_params` and `start`); `None` when the listing is over.
+    /// A page token past Zoom's 15 minutes raises `PageTokenExpiredError`.
+    #[pyo3(signature = (pager, operation, options, now_ms))]
+    fn start_page<'py>(
+        &self,
+        py: Python<'py>,
+        pager: &Pager,
+        operation: &str,
+        options: Option<&Bound<'py, PyAny>>,
+        now_ms: u64,
+    ) -> PyResult<Option<(u64, Bound<'py, PyTuple>)>> {
+        let options = options_from(py, options)?;
+        let params = lock(&pager.inner)
+            .next_params(at(now_ms))
+            .map_err(|e| errors::to_py(py, &e))?;
+        let Some(params) = params else {
+            return Ok(None);
+        };
+        let call = CallRequest::operation(operation, params).with_options(options);
+        let (id, step) = lock(&self.inner).start(call, at(now_ms));
+        Ok(Some((id.0, step_to_py(py, step)?)))
+    }
+
+    /// Reports the HTTP answer to a `send`: status, headers (httpx's
+    /// `response.headers.raw`, or a mapping) and the body read.
+    fn respond<'py>(
+        &self,
+        py: Python<'py>,
+        call: u64,
+        status: u16,
+        headers: &Bound<'py, PyAny>,
+        body: &Bound<'py, PyBytes>,
+        now_ms: u64,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        let status = convert::status_from_py(status)?;
+        let headers = convert::read_headers(headers)?;
+        // The core takes the body as a Vec: copied into a buffer kept from
+        // the last answer, so a large page costs a copy, not a fresh
+        // allocation (which, for pages of hundreds of KiB, means page faults).
+        let mut buffer = std::mem::take(&mut *lock(&self.buffer));
+        buffer.clear();
+        buffer.extend_from_slice(body.as_bytes());
+        let mut response = http::Response::new(buffer);
+        *response.status_mut() = status;
+        *response.headers_mut() = headers;
+        let mut step =
+            lock(&self.inner).handle(CallId(call), Outcome::Response(response), at(now_ms));
+        // A JSON result is the body that arrived: hand back the caller's own
+        // bytes object rather than a copy, and keep the buffer.
+        let mut same = false;
+        if let Action::Done(Ok(Reply {
+            body: RawBody::Json(bytes),
+            ..
+        })) = &mut step.action
+        {
+            if bytes.as_slice() == body.as_bytes() {
+                let spent = std::mem::take(bytes);
+                if spent.capacity() <= MAX_KEPT_BUFFER {
+                    *lock(&self.buffer) = spent;
+                }
+                same = true;
+            }
+        }
+        let out = step_to_py(py, step)?;
+        if !same {
+            return Ok(out);
+        }
+        let mut items: Vec<Bound<'py, PyAny>> = out.iter().collect();
+        if let Some(slot) = items.get_mut(5) {
+            *slot = body.clone().into_any();
+        }
+        PyTuple::new(py, items)
+    }
+
+    /// Reports any other outcome: `too_large`, `failed` ((kind, message)),
+    /// `token` (the source's answer), `token_error` (message), `locked`,
+    /// `stored` (store JSON bytes or None), `written`, `unlocked`,
+    /// `store_failed` (message), `woken`, `expired`.
+    #[pyo3(signature = (call, outcome, value, now_ms))]
+    fn report<'py>(
+        &self,
+        py: Python<'py>,
+        call: u64,
+        outcome: &str,
+        value: &Bound<'py, PyAny>,
+        now_ms: u64,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        let now = at(now_ms);
+        let outcome = outcome_from(outcome, value, now)?;
+        let step = lock(&self.inner).handle(CallId(call), outcome, now);
+        step_to_py(py, step)
+    }
+
+    /// The caller gave up: `("gone", None)`, `("finishing", None)` (finish
+    /// the detached action out and what follows) or `("perform", step)`.
+    fn cancel<'py>(
         &self,
         py: Python<'py>,
         call: u64,
         now_ms: u64,
-        pager: Option<&Pager>,
-    ) -> PyResult<Bound<'py, PyTuple>> {
-        let action =
-            py.detach(|| lock(&self.inner).map(|mut s| s.poll(CallId(call), now(now_ms))))?;
-        match action {
-            Action::Send { attempt, request } => {
-                let req = convert::request_to_py(py, &request)?;
-                PyTuple::new(
-                    py,
-                    [
-                        "send".into_pyobject(py)?.into_any(),
-                        attempt.0.into_pyobject(py)?.into_any(),
-                        req.into_any(),
-                    ],
-                )
-            }
-            Action::FetchToken { attempt } => PyTuple::new(
-                py,
-                [
-                    "fetch_token".into_pyobject(py)?.into_any(),
-                    attempt.0.into_pyobject(py)?.into_any(),
-                ],
-            ),
-            Action::LoadTokens { attempt } => PyTuple::new(
-                py,
-                [
-                    "load_tokens".into_pyobject(py)?.into_any(),
-                    attempt.0.into_pyobject(py)?.into_any(),
-                ],
-            ),
-            Action::Wait { until } => {
-                let until = match until {
-                    Some(t) => t.as_millis().into_pyobject(py)?.into_any(),
-                    None => py.None().into_bound(py),
-                };
-                PyTuple::new(py, ["wait".into_pyobject(py)?.into_any(), until])
-            }
-            Action::Done(Err(e)) => {
-                if let Some(p) = pager {
-                    if let zoom_phone::Error::Api(api) = &e {
-                        if let Some(expired) = lock(&p.inner)?.receive_error(api) {
-                            return Err(errors::to_py(py, &expired));
-                        }
-                    }
-                }
-                Err(errors::to_py(py, &e))
-            }
-            Action::Done(Ok(output)) => match pager {
-                Some(p) => {
-                    let items = PyList::empty(py);
-                    let mut pager = lock(&p.inner)?;
-                    for item in pager.accept(&output, now(now_ms)) {
-                        items.append(convert::json_to_py(py, item)?)?;
-                    }
-                    PyTuple::new(py, ["page".into_pyobject(py)?.into_any(), items.into_any()])
-                }
-                None => {
-                    let out = convert::output_to_py(py, &output)?;
-                    PyTuple::new(py, ["done".into_pyobject(py)?.into_any(), out.into_any()])
-                }
-            },
-        }
-    }
-
-    /// The HTTP answer to `attempt`. The core parses it with the GIL released.
-    #[allow(clippy::too_many_arguments)]
-    fn receive(
-        &self,
-        py: Python<'_>,
-        call: u64,
-        attempt: u64,
-        status: u16,
-        headers: &Bound<'_, PyAny>,
-        body: &Bound<'_, PyBytes>,
-        now_ms: u64,
-    ) -> PyResult<()> {
-        let mut response = http::Response::new(body.as_bytes().to_vec());
-        *response.status_mut() = convert::status_from_py(status)?;
-        *response.headers_mut() = convert::headers_from_py(headers)?;
-        py.detach(|| {
-            lock(&self.inner).map(|mut s| {
-                s.receive(CallId(call), AttemptId(attempt), Ok(response), now(now_ms));
-            })
+    ) -> PyResult<(&'static str, Option<Bound<'py, PyTuple>>)> {
+        let cancelled = lock(&self.inner).cancel(CallId(call), at(now_ms));
+        Ok(match cancelled {
+            Cancelled::Gone => ("gone", None),
+            Cancelled::Finishing => ("finishing", None),
+            Cancelled::Perform(step) => ("perform", Some(step_to_py(py, *step)?)),
         })
     }
 
-    /// `attempt` got no answer. `kind`: connect, reset, timeout or other.
-    fn receive_error(
+    /// The host cannot finish the detached action out (interrupted): the
+    /// renewal is given up; returns the step to do best effort (`unlock_store`)
+    /// or `None`.
+    fn abandon<'py>(
         &self,
+        py: Python<'py>,
         call: u64,
-        attempt: u64,
-        kind: &str,
-        message: String,
         now_ms: u64,
-    ) -> PyResult<()> {
-        let kind = match kind {
-            "connect" => TransportErrorKind::Connect,
-            "reset" => TransportErrorKind::Reset,
-            "timeout" => TransportErrorKind::Timeout,
-            "other" => TransportErrorKind::Other,
-            other => {
-                return Err(PyValueError::new_err(format!(
-                    "kind must be connect, reset, timeout or other, not `{other}`"
-                )));
-            }
-        };
-        let outcome = Err(TransportError::new(kind, message));
-        lock(&self.inner)?.receive(CallId(call), AttemptId(attempt), outcome, now(now_ms));
-        Ok(())
+    ) -> PyResult<Option<Bound<'py, PyTuple>>> {
+        let action = lock(&self.inner).abandon(CallId(call), at(now_ms));
+        action
+            .map(|a| {
+                action_to_py(
+                    py,
+                    a,
+                    false.into_bound_py_any(py)?,
+                    py.None().into_bound(py),
+                )
+            })
+            .transpose()
     }
 
-    /// Answers `fetch_token`: the token store JSON of the new tokens, or
-    /// `None` with `error` when the host's source failed.
-    #[pyo3(signature = (call, attempt, tokens, now_ms, error = None))]
-    fn receive_token(
-        &self,
-        py: Python<'_>,
-        call: u64,
-        attempt: u64,
-        tokens: Option<&Bound<'_, PyBytes>>,
-        now_ms: u64,
-        error: Option<String>,
-    ) -> PyResult<()> {
-        let outcome = match tokens {
-            Some(t) => Ok(tokens_from_store(py, t.as_bytes())?),
-            None => Err(OAuthError::RenewalFailed {
-                message: error.unwrap_or_else(|| "the token source gave no token".to_owned()),
-            }),
-        };
-        lock(&self.inner)?.receive_token(CallId(call), AttemptId(attempt), outcome, now(now_ms));
-        Ok(())
-    }
-
-    /// Answers `load_tokens`: the token store's JSON (`None`: empty), or
-    /// `error` when the store could not be read.
-    #[pyo3(signature = (call, attempt, tokens, now_ms, error = None))]
-    fn receive_stored(
-        &self,
-        py: Python<'_>,
-        call: u64,
-        attempt: u64,
-        tokens: Option<&Bound<'_, PyBytes>>,
-        now_ms: u64,
-        error: Option<String>,
-    ) -> PyResult<()> {
-        let stored = match (error, tokens) {
-            (Some(message), _) => Err(message),
-            (None, Some(t)) => Ok(Some(tokens_from_store(py, t.as_bytes())?)),
-            (None, None) => Ok(None),
-        };
-        lock(&self.inner)?.receive_stored(CallId(call), AttemptId(attempt), stored, now(now_ms));
-        Ok(())
-    }
-
-    /// Whether `call` is renewing the token: hold the store's lock meanwhile.
-    fn renewing(&self, call: u64) -> PyResult<bool> {
-        Ok(lock(&self.inner)?.renewing(CallId(call)))
-    }
-
-    /// The most body bytes to read for `call`'s request in flight.
-    fn response_limit(&self, call: u64) -> PyResult<u64> {
-        Ok(lock(&self.inner)?.response_limit(CallId(call)))
-    }
-
-    /// `attempt`'s body is longer than `response_limit`: the call fails
-    /// with `ResponseTooLargeError`.
-    fn receive_too_large(&self, call: u64, attempt: u64) -> PyResult<()> {
-        lock(&self.inner)?.receive_too_large(CallId(call), AttemptId(attempt));
-        Ok(())
-    }
-
-    /// Abandons a call (timeout, cancelled task).
-    fn cancel(&self, call: u64) -> PyResult<()> {
-        lock(&self.inner)?.cancel(CallId(call));
-        Ok(())
-    }
-
-    /// Tokens to save to the token store (JSON bytes), once each.
-    fn take_persist<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyBytes>>> {
-        let tokens = lock(&self.inner)?.take_persist();
-        Ok(tokens.map(|t| PyBytes::new(py, &t.to_store_json())))
-    }
-
-    /// Installs tokens from the token store (JSON bytes).
-    fn load_tokens(&self, py: Python<'_>, tokens: &Bound<'_, PyBytes>) -> PyResult<()> {
-        let tokens = tokens_from_store(py, tokens.as_bytes())?;
-        lock(&self.inner)?.load_tokens(tokens);
-        Ok(())
+    /// Crossings into the core so far (start, respond/report, cancel, abandon).
+    #[getter]
+    fn entries(&self) -> u64 {
+        lock(&self.inner).entries()
     }
 
     /// Calls in progress.
-    fn active_calls(&self) -> PyResult<usize> {
-        Ok(lock(&self.inner)?.active_calls())
+    fn active_calls(&self) -> usize {
+        lock(&self.inner).active_calls()
     }
 
-    fn __repr__(&self) -> String {
-        "<zoom_phone._core.Session>".to_owned()
+    /// `(attempt, connect, call)` in seconds from the configuration; `call`
+    /// is `None` without a call deadline.
+    fn timeouts(&self) -> (f64, f64, Option<f64>) {
+        let t = lock(&self.inner).timeouts();
+        (
+            t.attempt.as_secs_f64(),
+            t.connect.as_secs_f64(),
+            t.call.map(|d| d.as_secs_f64()),
+        )
+    }
+
+    /// Installs tokens an OAuth flow gave (token-store JSON); not persisted.
+    fn install_tokens(&self, py: Python<'_>, tokens: &Bound<'_, PyBytes>) -> PyResult<()> {
+        let tokens = TokenSet::from_store_json(tokens.as_bytes())
+            .map_err(|e| errors::to_py(py, &Error::from(e)))?;
+        lock(&self.inner).install_tokens(tokens);
+        Ok(())
+    }
+
+    fn __repr__(&self) -> &'static str {
+        "<zoom_phone._core.Session>"
     }
 }
 
 #[pymethods]
 impl Pager {
-    /// A pager over `operation` starting from `params`; stops after `limit`
-    /// items when given.
+    /// A pager over `operation` from the first page's `params`, stopping
+    /// after `limit` items when given; `resume` is a point from
+    /// `resume_point` to continue from.
     #[new]
-    #[pyo3(signature = (operation, params = None, *, limit = None))]
+    #[pyo3(signature = (operation, params = None, *, limit = None, resume = None))]
     fn new(
         py: Python<'_>,
         operation: &str,
-        params: Option<&Bound<'_, PyDict>>,
-        limit: Option<u64>,
+        params: Option<&Bound<'_, PyAny>>,
+        limit: Option<&Bound<'_, PyAny>>,
+        resume: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
         let op = zoom_phone::operation(operation).ok_or_else(|| {
             let unknown = zoom_phone::request::BuildError::UnknownOperation(operation.to_owned());
             errors::to_py(py, &unknown.into())
         })?;
         let params = match params {
-            Some(p) => convert::py_to_json(p.as_any())?,
-            None => serde_json::Value::Object(serde_json::Map::new()),
+            Some(p) if !p.is_none() => {
+                errors::params_json(py, p, &format!("`{operation}`"), "invalid_parameter")?
+            }
+            _ => serde_json::Value::Object(serde_json::Map::new()),
         };
         let mut pager = CorePager::new(op, params);
-        if let Some(n) = limit {
+        if let Some(limit) = limit.filter(|l| !l.is_none()) {
+            let n = limit
+                .extract::<u64>()
+                .ok()
+                .filter(|_| !limit.is_instance_of::<pyo3::types::PyBool>())
+                .ok_or_else(|| {
+                    errors::build(
+                        py,
+                        "invalid_option",
+                        "`limit` must be a whole number of items, 0 or more".into(),
+                    )
+                })?;
             pager = pager.limit(n);
+        }
+        if let Some(point) = resume {
+            let value =
+                errors::params_json(py, point.as_any(), "the resume point", "invalid_option")?;
+            let point = ResumePoint::from_json(&value).map_err(|e| errors::to_py(py, &e))?;
+            pager = pager.resume_at(point);
         }
         Ok(Pager {
             inner: Mutex::new(pager),
@@ -480,7 +601,7 @@ impl Pager {
         py: Python<'py>,
         now_ms: u64,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let next = lock(&self.inner)?.next_params(now(now_ms));
+        let next = lock(&self.inner).next_params(at(now_ms));
         match next {
             Ok(Some(params)) => Ok(Some(convert::json_to_py(py, &params)?)),
             Ok(None) => Ok(None),
@@ -488,13 +609,51 @@ impl Pager {
         }
     }
 
+    /// Takes a parsed page: its next-page token and item count; returns the
+    /// `(start, stop)` of the items to hand out.
+    fn accept_page(
+        &self,
+        token: Option<&Bound<'_, PyAny>>,
+        items: usize,
+        now_ms: u64,
+    ) -> (usize, usize) {
+        let token = token.and_then(|t| t.cast::<PyString>().ok().and_then(|s| s.to_cow().ok()));
+        let range = lock(&self.inner).accept_page(token.as_deref(), items, at(now_ms));
+        (range.start, range.end)
+    }
+
+    /// The page's field with the next page's token (`next_page_token`).
+    #[getter]
+    fn token_field(&self) -> Option<String> {
+        lock(&self.inner).token_field().map(str::to_owned)
+    }
+
+    /// The page's field with its items (`users`, `call_logs`, ...).
+    #[getter]
+    fn items_field(&self) -> Option<String> {
+        lock(&self.inner).items_field().map(str::to_owned)
+    }
+
+    /// Where to continue later when `handed_out` items of the last page's
+    /// range reached the caller: `{token, issued_at_ms, skip}`, or `None`.
+    fn resume_point<'py>(
+        &self,
+        py: Python<'py>,
+        handed_out: u64,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        lock(&self.inner)
+            .resume_point(handed_out)
+            .map(|p| convert::json_to_py(py, &p.to_json()))
+            .transpose()
+    }
+
     /// Items handed out so far.
-    fn yielded(&self) -> PyResult<u64> {
-        Ok(lock(&self.inner)?.yielded())
+    fn yielded(&self) -> u64 {
+        lock(&self.inner).yielded()
     }
 
     /// Pages received so far.
-    fn pages(&self) -> PyResult<u64> {
-        Ok(lock(&self.inner)?.pages())
+    fn pages(&self) -> u64 {
+        lock(&self.inner).pages()
     }
 }

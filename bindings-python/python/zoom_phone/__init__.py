@@ -12,13 +12,16 @@
 from __future__ import annotations
 
 from . import events, exceptions, oauth, stores, types, webhooks
-from ._client import AsyncTokenStore, AsyncZoomPhone, Token, TokenStore, ZoomPhone
-from ._core import __version__, build_request, catalog, parse_response
+from ._base_client import AsyncTokenStore, Token, TokenStore, parse_response
+from ._client import AsyncZoomPhone, ZoomPhone
+from ._core import __version__, build_request, catalog
 from .exceptions import (
     ApiError,
     AuthenticationError,
+    BuildError,
     NotFoundError,
     RateLimitError,
+    TransportError,
     ValidationError,
     WebhookVerificationError,
     ZoomPhoneError,
@@ -32,12 +35,14 @@ __all__ = [
     "AsyncTokenStore",
     "AsyncZoomPhone",
     "AuthenticationError",
+    "BuildError",
     "FileTokenStore",
     "MemoryTokenStore",
     "NotFoundError",
     "RateLimitError",
     "Token",
     "TokenStore",
+    "TransportError",
     "ValidationError",
     "WebhookVerificationError",
     "ZoomPhone",

@@ -1,6 +1,7 @@
 """Webhook events as data. At run time an event is the parsed JSON body (a
-``dict``); the generated ``events.pyi`` types every one of Zoom's events as
-a ``TypedDict``, and ``Event`` as their union, narrowed by ``event``::
+``dict``); for type checkers every one of Zoom's events is a ``TypedDict``
+(generated in ``_generated/events.pyi``) and ``Event`` their union, which
+narrows on ``event["event"]``::
 
     event = verify_webhook(headers, body, secrets)
     if event["event"] == "phone.callee_ringing":
@@ -9,11 +10,5 @@ a ``TypedDict``, and ``Event`` as their union, narrowed by ``event``::
 
 from __future__ import annotations
 
-from typing import Any
-
-__all__ = ["Event", "EventName"]
-
-#: One parsed webhook body: ``{"event", "event_ts", "payload"}``.
-Event = dict[str, Any]
-#: The name of an event, such as ``"phone.callee_ringing"``.
-EventName = str
+from ._generated.events import *  # noqa: F403  (every event type, and Event, EventName)
+from ._generated.events import __all__ as __all__

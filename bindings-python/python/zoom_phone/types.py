@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional, TypedDict
 
-__all__ = ["BuiltRequest", "ParsedResponse"]
+__all__ = ["BuiltRequest", "ParsedResponse", "RateLimit"]
 
 
 class BuiltRequest(TypedDict):
@@ -21,7 +21,7 @@ class _ParsedResponseFields(TypedDict):
     status: int
     tracking_id: Optional[str]
     rate_limit: dict[str, Any]
-    kind: Literal["json", "empty", "binary", "redirect"]
+    kind: Literal["json", "empty", "binary", "text", "redirect"]
     body: Any
 
 
@@ -34,3 +34,14 @@ class ParsedResponse(_ParsedResponseFields, total=False):
     content_type: Optional[str]
     #: Kind ``"redirect"`` only.
     location: str
+
+
+class RateLimit(TypedDict, total=False):
+    """What the rate-limit headers of a failed answer said (an error's ``rate_limit``)."""
+
+    #: ``"light"``, ``"medium"``, ``"heavy"`` or ``"resource_intensive"``.
+    category: Optional[str]
+    #: ``"qps"`` (per second) or ``"daily"``.
+    type: Optional[str]
+    limit: Optional[int]
+    remaining: Optional[int]

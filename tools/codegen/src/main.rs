@@ -43,11 +43,13 @@ fn run(spec_dir: &Path, out_root: &Path, check: bool) -> Result<bool, String> {
         dts::operations_js(&api)?,
         dts::operations_dts(&api)?,
         dts::events_dts(&hooks),
-        pyi::api_pyi(&api)?,
-        pyi::events_pyi(&read_json(&spec_dir.join("phone-webhooks.openapi.json"))?)?,
         events::events_rs(&hooks)?,
         events::events_json(&hooks)?,
     ];
+    files.extend(pyi::api_files(&api)?);
+    files.extend(pyi::events_files(&read_json(
+        &spec_dir.join("phone-webhooks.openapi.json"),
+    )?)?);
     files.extend(typed_ops::ops_files(&api)?);
     files.extend(rust_client::client_files(&api)?);
     let manifest = out_root.join("core/Cargo.toml");
