@@ -8,6 +8,10 @@ import {
   type EventOf,
   type AccountCallHistoryItem,
   type ListCallQueuesResult,
+  type AbortSignalLike,
+  type ResumePoint,
+  type SyncCheckpoint,
+  type SyncPhase,
 } from "zoom-phone";
 
 const zp = new ZoomPhone({ accountId: "a", clientId: "c", clientSecret: "s" }, { baseUrl: "http://127.0.0.1:1/v2" });
@@ -97,4 +101,71 @@ export function onWebhook(headers: Record<string, string>, raw: Uint8Array): str
   // @ts-expect-error: there is no such event.
   if (payload?.event === "phone.no_such_event") return "";
   return payload?.event ?? "url validation";
+}
+
+// Raw responses, per-call options, resuming and syncing, typed (issue 16).
+export async function rawResponses(): Promise<void> {
+  const { data, response } = await zp.callQueues.listCallQueues({ page_size: 5 }).withResponse();
+  const total: number | undefined = data.total_records;
+  const status: number = response.status;
+  const tracking: string | null = response.trackingId;
+  const remaining: number | null = response.rateLimit.remaining;
+  const header: string | null = response.headers.get("x-zm-trackingid");
+  const location: string | null = response.location;
+  const raw = await zp.sites.listPhoneSites().asResponse();
+  const code: number = raw.status;
+  const bytes: Uint8Array = (await zp.recordings.phoneDownloadRecordingFile({ fileId: "f" }).withResponse()).data;
+  const nothing: void = (await zp.blockedList.deleteABlockedList({ blockedListId: "b" }).withResponse()).data;
+  // @ts-expect-error: the result has no such field.
+  (await zp.callQueues.listCallQueues().withResponse()).data.queues;
+  void [total, status, tracking, remaining, header, location, code, bytes, nothing];
+}
+
+export async function callOptions(signal: AbortSignalLike): Promise<void> {
+  const copy: ZoomPhone = zp.withOptions({ timeoutMs: 1000, headers: { "x-team": "a" }, signal });
+  await copy.users.phoneUser({ userId: "u" }, { maxAttempts: 2, retryNonIdempotent: false, headers: { "x-b": "c" } });
+  // @ts-expect-error: a client option is not a call option.
+  zp.withOptions({ baseUrl: "http://elsewhere" });
+  // @ts-expect-error: misspelt call option.
+  await zp.users.phoneUser({ userId: "u" }, { timeout: 5 });
+}
+
+export async function resuming(saved: string): Promise<void> {
+  const walk = zp.callLogs.accountCallHistory.iter({ page_size: 300 });
+  for await (const record of walk) {
+    const item: AccountCallHistoryItem = record;
+    void item;
+    break;
+  }
+  const point: ResumePoint | null = walk.resumePoint;
+  const again = zp.callLogs.accountCallHistory.iter({ page_size: 300 }, { resume: point ?? (JSON.parse(saved) as ResumePoint) });
+  for await (const page of again.pages()) {
+    const items: AccountCallHistoryItem[] = page.items;
+    const next: string | undefined = page.data.next_page_token;
+    const status: number = page.response.status;
+    void [items, next, status];
+  }
+  const byId: ResumePoint | null = zp.paginate("listCallQueues").resumePoint;
+  void byId;
+}
+
+export async function syncing(): Promise<void> {
+  let saved: SyncCheckpoint | null = null;
+  for await (const batch of zp.callLogs.syncUserCallLogs.sync({ userId: "u", count: 50 }, { checkpoint: saved })) {
+    const phase: SyncPhase = batch.phase;
+    const logs = batch.page.call_logs ?? [];
+    const n: number = batch.records;
+    saved = batch.checkpoint;
+    void [phase, logs, n];
+  }
+  for await (const batch of zp.sync("smsSessionSync", { sessionId: "s", count: 10 })) {
+    const histories = batch.page.sms_histories;
+    void histories;
+  }
+  // @ts-expect-error: the syncer sets sync_type itself.
+  zp.callLogs.syncUserCallLogs.sync({ userId: "u", sync_type: "FSync" });
+  // @ts-expect-error: a listing is not a sync operation.
+  zp.sync("listCallQueues", {});
+  // @ts-expect-error: a listing has no sync().
+  zp.callQueues.listCallQueues.sync;
 }

@@ -32,6 +32,9 @@ const makers = {
   Session: () => new wasm.Session({ accessToken: "t", seed: 1 }),
   Pager: () => new wasm.Pager("listPhoneUsers", {}),
   DeviceFlow: () => new wasm.DeviceFlow({ clientId: "c" }, 200, {}, deviceBody, Date.now()),
+  Syncer: () => new wasm.Syncer("syncUserCallLogs", { userId: "u1", count: 5 }),
+  ShardJob: () =>
+    new wasm.Session({ accessToken: "t", seed: 1, fleet: { account: "a" } }).shardJob("job", "w1", "2026-01-01", "2026-03-31", { months: 1 }),
 };
 
 /** What a bad value's own code throws (toJSON): passed through unchanged. */
@@ -48,7 +51,7 @@ function badValues() {
     undefined, null, 0, -1, NaN, Infinity, -Infinity, 2 ** 64, 1e308, -0, true, "", "x".repeat(1_000_000),
     "\ud800", "\udc00abc", "\u0000", "é🙂", {}, [], cyclic, { toJSON() { throw new OwnError("toJSON") } },
     { body: nested }, nested, Symbol("s"), 10n, () => 0, new Uint8Array([0xff, 0xfe]), new ArrayBuffer(2),
-    makers.Session(), makers.Pager(), makers.DeviceFlow(), freed,
+    makers.Session(), makers.Pager(), makers.DeviceFlow(), makers.Syncer(), makers.ShardJob(), freed,
   ];
 }
 

@@ -1,13 +1,25 @@
 // Secret hygiene: every error path taken with known secrets (client secret,
-// access and refresh tokens, webhook secret); every message, toString(),
-// util.inspect(), stack, JSON.stringify() of the errors, and everything the
-// package wrote to the console meanwhile, searched for them.
+// access and refresh tokens, webhook secret), and a refresh that works with
+// tokens the mock issued, all with logging at its most verbose
+// (ZOOM_PHONE_LOG=debug: every client logs every record to the console);
+// every message, toString(), util.inspect(), stack, JSON.stringify() of the
+// errors, and everything the package wrote to the console meanwhile,
+// searched for them.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { inspect } from "node:util";
 
-import { ZoomPhone, exchangeCode, createAuthorization, handleWebhook, refreshTokens, revokeToken, verifyWebhook } from "zoom-phone";
+import {
+  MemoryTokenStore,
+  ZoomPhone,
+  exchangeCode,
+  createAuthorization,
+  handleWebhook,
+  refreshTokens,
+  revokeToken,
+  verifyWebhook,
+} from "zoom-phone";
 import { startMock } from "./lib/mock.mjs";
 
 const CLIENT_SECRET = "sekrit-client-7f3a9c";
@@ -15,6 +27,8 @@ const ACCESS = "sekrit-access-51be20";
 const REFRESH = "sekrit-refresh-c0ffee";
 const WEBHOOK = "sekrit-webhook-d00d42";
 const NEEDLES = [CLIENT_SECRET, ACCESS, REFRESH, WEBHOOK].flatMap((s) => [s, s.split("-").at(-1)]);
+/** The mock's own client secret and the tokens it issues during the test join the needles. */
+const issued = ["mock-client-secret"];
 
 let mock;
 before(async () => {
@@ -36,6 +50,8 @@ test("no error, rendering or console line shows a secret", async () => {
     console[level] = (...args) => console_.push(args.map((a) => (typeof a === "string" ? a : inspect(a))).join(" "));
   }
   const texts = [];
+  const savedLog = process.env.ZOOM_PHONE_LOG;
+  process.env.ZOOM_PHONE_LOG = "debug";
   const expectError = async (what, promise) => {
     try {
       await promise;
@@ -93,13 +109,37 @@ test("no error, rendering or console line shows a secret", async () => {
       }
     }
     texts.push(["client", inspect(new ZoomPhone({ accessToken: ACCESS }, opts), { showHidden: true, depth: 4 })]);
+    // A user's tokens from the code flow, expired: refreshed (rotated) with debug records of it all.
+    const userApp = { clientId: "mock-client-id", clientSecret: "mock-client-secret", oauthBase: mock.url, redirectUri: "http://127.0.0.1:9/cb" };
+    const auth = createAuthorization(userApp);
+    const consent = await fetch(auth.url, { redirect: "manual" });
+    const tokens = await exchangeCode(userApp, { callbackUrl: consent.headers.get("location"), state: auth.state, codeVerifier: auth.codeVerifier });
+    issued.push(tokens.access_token, tokens.refresh_token);
+    const store = new MemoryTokenStore({ ...tokens, expires_at: 0 });
+    const user = new ZoomPhone(
+      { clientId: "mock-client-id", clientSecret: "mock-client-secret", tokens: { ...tokens, expires_at: 0 } },
+      { ...opts, tokenStore: store },
+    );
+    await user.users.listPhoneUsers({ page_size: 1 });
+    const rotated = await store.load();
+    assert.notEqual(rotated.refresh_token, tokens.refresh_token, "the refresh happened");
+    issued.push(rotated.access_token, rotated.refresh_token);
+    await expectError("404 with a user's token", user.users.phoneUser({ userId: "nobody" }));
   } finally {
     Object.assign(console, saved);
+    if (savedLog === undefined) delete process.env.ZOOM_PHONE_LOG;
+    else process.env.ZOOM_PHONE_LOG = savedLog;
+  }
+  // The debug records were written: the search below is not of nothing.
+  const logged = console_.join("\n");
+  for (const name of ["request", "response", "token.renew", "token.renewed", "token.rejected", "call.failed"]) {
+    assert.ok(logged.includes(`name: '${name}'`), `no ${name} record was logged`);
   }
   for (const line of console_) texts.push(["console", line]);
-  const hits = texts.flatMap(([what, t]) => NEEDLES.filter((n) => t.includes(n)).map((n) => `${what}: ${n} in ${t}`));
+  const needles = [...NEEDLES, ...issued];
+  const hits = texts.flatMap(([what, t]) => needles.filter((n) => t.includes(n)).map((n) => `${what}: ${n} in ${t}`));
   console.log(
-    `secret hygiene (node): ${texts.length} renderings and console lines searched for ${NEEDLES.length} needles, ${hits.length} hits`,
+    `secret hygiene (node): ${texts.length} renderings and console lines (${console_.length} logged at debug) searched for ${needles.length} needles, ${hits.length} hits`,
   );
   assert.deepEqual(hits, []);
 });

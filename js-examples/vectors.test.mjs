@@ -251,6 +251,16 @@ function actionOut(session, step, body) {
       return { type: step.type };
     case "wait":
       return { type: "wait", until_ms: step.untilMs };
+    case "shared":
+      return {
+        type: "shared",
+        script: step.script,
+        sha1: step.sha1,
+        keys: step.keys,
+        args: step.args,
+        timeout_ms: step.timeoutMs,
+        detached: step.detached,
+      };
     case "done":
       if (step.error) return { type: "done", error: step.error };
       return {
@@ -294,6 +304,8 @@ function perform(session, id, outcome, now, bodies) {
       return session.stored(id, value === null ? undefined : JSON.stringify(value), now);
     case "store_failed":
       return session.storeFailed(id, value, now);
+    case "shared":
+      return "error" in value ? session.shared(id, undefined, value.error, now) : session.shared(id, JSON.stringify(value.ok), undefined, now);
     default:
       return session.report(id, kind, now);
   }

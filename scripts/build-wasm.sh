@@ -18,7 +18,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 CRATE=zoom-phone-wasm
 LIB=zoom_phone_wasm
 TARGET=wasm32-unknown-unknown
-TARGET_DIR="$ROOT/target/wasm"
+# Honours CARGO_TARGET_DIR (engineers and CI jobs keep separate target dirs).
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/wasm"
 DIST="$ROOT/bindings-wasm/dist"
 BINDGEN="$TOOLS_DIR/bin/wasm-bindgen"
 

@@ -1,8 +1,8 @@
 // What every entry point (node.js, web.js, workerd.js) exports once the wasm
 // is instantiated: the client and its helpers, and the core's own exports
 // underneath them.
-export { DeviceFlow, Pager, Session, catalog, decodeError } from "./zoom_phone_wasm.js";
-export { ZoomPhone } from "./client.js";
+export { DeviceFlow, Pager, Session, Syncer, catalog, decodeError } from "./zoom_phone_wasm.js";
+export { ZoomPhone, ZoomPromise } from "./client.js";
 export {
   ZoomApiError,
   ZoomAuthError,

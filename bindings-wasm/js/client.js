@@ -1,62 +1,69 @@
-// The JS host of the core's call driver: a small interpreter that performs
-// the action the core hands out (send with fetch, ask the token source, use
-// the token store, wait) and reports its outcome. Every decision (which
-// token, when to renew, whether and when to retry, deadlines, what an
-// answer means, which error it is) is the core's (zoom_phone::driver).
-import { Pager, Session, decodeError, headersRead, instanceId } from "./zoom_phone_wasm.js";
-import { readCapped } from "./body.js";
-import { core, errorFromCore, on } from "./errors.js";
+// The client: its options translated into the core's configuration (one
+// core Session per client, shared by its `withOptions` copies), a method per
+// operation, walks, syncs and sharded jobs. Each call is run by the host
+// loop in call.js; every decision is the core's (zoom_phone::driver).
+import { Session, instanceId } from "./zoom_phone_wasm.js";
+import { ZoomPromise } from "./answer.js";
+import { Call, Host, abortReason } from "./call.js";
+import { core } from "./errors.js";
+import { Fleet } from "./fleet.js";
 import { GROUPS } from "./generated/operations.js";
+import { logSetup } from "./logging.js";
+import { Paginator } from "./pages.js";
+import { ShardWalk } from "./shards.js";
+import { SyncRun } from "./sync.js";
 import { MemoryTokenStore } from "./token-stores.js";
 
-// The wasm is instantiated after this module is evaluated: asked on first use.
-let headersReadSet;
-const HEADERS_READ = () => (headersReadSet ??= new Set(headersRead()));
-const decoder = new TextDecoder();
+export { ZoomPromise } from "./answer.js";
+
 /** The options a ZoomPhone keeps to itself; every other one goes to the core's HostConfig. */
-const HOST_OPTIONS = new Set(["fetch", "tokenStore", "logger", "tokenSource"]);
-const NO_BODY = new Uint8Array(0);
+const HOST_OPTIONS = new Set(["fetch", "tokenStore", "logger", "tokenSource", "fleet"]);
+/** What `withOptions` may set: the per-call options, as defaults of every call of the copy. */
+const COPY_OPTIONS = new Set(["signal", "timeoutMs", "maxAttempts", "retryNonIdempotent", "headers"]);
+/** The constructor's private path for `withOptions`. */
+const COPY = Symbol("copy");
 
 function randomSeed() {
   const [a, b] = globalThis.crypto.getRandomValues(new Uint32Array(2));
   return a * 2 ** 21 + (b >>> 11); // 53 random bits: a safe integer
 }
 
-/** How `fetch` failed, in the core's terms (it decides what may be retried). */
-function failureKind(error) {
-  const code = error?.cause?.code ?? error?.code;
-  if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "UND_ERR_CONNECT_TIMEOUT") {
-    return "connect";
+/** The per-call options the core reads (it names a wrong one), or `undefined` for none: the fast path. */
+function callOptions(options) {
+  let out;
+  for (const key in options) {
+    if (key !== "signal" && options[key] !== undefined) (out ??= {})[key] = options[key];
   }
-  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE" || code === "UND_ERR_CLOSED") return "reset";
-  return "other";
+  return out;
 }
 
-/** `Name: message (cause)`: the platform's own description, for the core's error. */
-function describe(error) {
-  const head = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  const cause = error?.cause;
-  return cause instanceof Error ? `${head} (${cause.code ?? cause.name}: ${cause.message})` : head;
-}
-
-function abortReason(signal) {
-  return signal.reason ?? new DOMException("The operation was aborted", "AbortError");
-}
-
-/** The per-call options the core reads, or `undefined` for none. */
-function callOptions(o) {
-  if (o.timeoutMs === undefined && o.maxAttempts === undefined && o.retryNonIdempotent === undefined && o.headers === undefined) {
-    return undefined;
+/** A signal that aborts when either does. */
+function eitherSignal(a, b) {
+  if (a === undefined || a === b) return b;
+  if (b === undefined) return a;
+  if (typeof AbortSignal.any === "function") return AbortSignal.any([a, b]);
+  const controller = new AbortController();
+  for (const s of [a, b]) {
+    if (s.aborted) controller.abort(s.reason);
+    else s.addEventListener("abort", () => controller.abort(s.reason), { once: true });
   }
-  return { timeoutMs: o.timeoutMs, maxAttempts: o.maxAttempts, retryNonIdempotent: o.retryNonIdempotent, headers: o.headers };
+  return controller.signal;
+}
+
+/** A call's options over a copy's defaults: the call's win, headers merged, either signal aborts. */
+function withDefaults(defaults, options) {
+  if (defaults === undefined) return options;
+  const out = { ...defaults, ...options };
+  if (defaults.headers && options.headers) out.headers = { ...defaults.headers, ...options.headers };
+  out.signal = eitherSignal(defaults.signal, options.signal);
+  return out;
 }
 
 export class ZoomPhone {
-  #config;
-  #session;
-  #inst;
-  /** What each call's loop uses of its client: fetch, token source and store, the waiters, the logger. */
-  #host;
+  /** What a client and its `withOptions` copies share: the configuration, the session (rebuilt after a core failure), the host. */
+  #shared;
+  /** A copy's defaults for every call. */
+  #defaults;
 
   /**
    * @param credentials `{accountId, clientId, clientSecret}` (server-to-server),
@@ -65,6 +72,12 @@ export class ZoomPhone {
    *   `{tokenSource: async () => token}`.
    */
   constructor(credentials, options = {}) {
+    if (credentials === COPY) {
+      this.#shared = options.shared;
+      this.#defaults = options.defaults;
+      this.#groups();
+      return;
+    }
     if (credentials == null || typeof credentials !== "object") {
       throw new TypeError("credentials must be an object: {accountId, clientId, clientSecret}, {accessToken}, {refreshToken, clientId} or {tokenSource}");
     }
@@ -77,19 +90,42 @@ export class ZoomPhone {
       if (typeof source !== "function") throw new TypeError("tokenSource must be a function");
       config.tokenSource = true;
     }
-    // Without a store of the user's, rotated tokens are kept in memory, so a
-    // session rebuilt after a core failure starts from them.
-    config.tokenStore = options.tokenStore ? "shared" : "private";
-    if (options.logger && config.log === undefined) config.log = "info";
-    this.#host = new Host(options.fetch ?? globalThis.fetch.bind(globalThis), source, options.tokenStore ?? new MemoryTokenStore(), options.logger);
-    this.#config = config;
-    this.#session = core(() => new Session(config));
-    this.#inst = instanceId();
+    const { logger, log } = logSetup(options);
+    if (log !== undefined) config.log = log;
+    let fleet;
+    if (options.fleet !== undefined) {
+      if (options.fleet === null || typeof options.fleet !== "object") {
+        throw new TypeError("fleet must be an object: {redis, account?, share?, tokens?, prefix?, ...}");
+      }
+      const { redis, ...settings } = options.fleet;
+      fleet = new Fleet(redis);
+      config.fleet = settings;
+      // The fleet keeps the tokens: the core refuses a store beside it, naming both.
+      if (options.tokenStore) config.tokenStore = "shared";
+    } else {
+      // Without a store of the user's, rotated tokens are kept in memory, so a
+      // session rebuilt after a core failure starts from them.
+      config.tokenStore = options.tokenStore ? "shared" : "private";
+    }
+    const host = new Host(
+      options.fetch ?? globalThis.fetch.bind(globalThis),
+      source,
+      options.tokenStore ?? new MemoryTokenStore(),
+      logger,
+      log,
+      fleet,
+    );
+    this.#shared = { config, session: core(() => new Session(config)), inst: instanceId(), host };
+    this.#groups();
+  }
+
+  #groups() {
     for (const [group, methods] of Object.entries(GROUPS)) {
       const api = {};
-      for (const [name, [operationId, pages]] of Object.entries(methods)) {
+      for (const [name, [operationId, kind]] of Object.entries(methods)) {
         const method = (params, opts) => this.call(operationId, params, opts);
-        if (pages) method.iter = (params, opts) => this.paginate(operationId, params, opts);
+        if (kind === 1) method.iter = (params, opts) => this.paginate(operationId, params, opts);
+        else if (kind === 2) method.sync = (params, opts) => this.sync(operationId, params, opts);
         Object.defineProperty(method, "name", { value: name });
         api[name] = method;
       }
@@ -97,332 +133,120 @@ export class ZoomPhone {
     }
   }
 
-  /** Calls an operation (operationId or snake_case name); resolves to its result. */
-  async call(operationId, params, options = {}) {
-    const answer = await this.request(operationId, params, options);
-    return answer.kind === "empty" ? undefined : answer.body;
-  }
-
-  /** Calls an operation; the whole answer: `{status, headers, trackingId, rateLimit, kind, body, location}`. */
-  request(operationId, params, options = {}) {
-    return this.#run(operationId, options, (s, o, now) => s.start(operationId, params, o, now));
-  }
-
-  /** Downloads a `download_url` from an earlier answer (redirects followed, the token only to Zoom). */
-  async download(url, options = {}) {
-    return (await this.#run("download", options, (s, o, now) => s.download(url, o, now))).body;
-  }
-
-  /** The items of every page of a listing, fetched page by page as they are consumed. */
-  async *paginate(operationId, params, options = {}) {
-    const inst = instanceId();
-    const pager = core(() => new Pager(operationId, params, options.limit));
-    const { tokenField, itemsField } = pager;
-    try {
-      for (;;) {
-        const next = on(inst, () => pager.nextParams(Date.now()));
-        if (next === null) return;
-        const page = await this.call(operationId, next, options);
-        const items = page?.[itemsField] ?? [];
-        const token = page?.[tokenField];
-        const [from, to] = on(inst, () => pager.acceptPage(typeof token === "string" ? token : undefined, items.length, Date.now()));
-        yield* from === 0 && to === items.length ? items : items.slice(from, to);
+  /**
+   * A copy of this client whose calls all take these options (`timeoutMs`,
+   * `maxAttempts`, `retryNonIdempotent`, `headers`, `signal`); a call's own
+   * options win (headers are merged, either signal aborts). The copy shares
+   * this client's session: its tokens, rate limiter, retries and fleet.
+   */
+  withOptions(defaults) {
+    if (defaults === null || typeof defaults !== "object") throw new TypeError("withOptions takes an object of call options");
+    for (const key of Object.keys(defaults)) {
+      if (!COPY_OPTIONS.has(key)) {
+        throw new TypeError(`withOptions: \`${key}\` is not a call option (${[...COPY_OPTIONS].join(", ")}); client options go to the constructor`);
       }
-    } finally {
-      if (instanceId() === inst) pager.free();
     }
+    return new ZoomPhone(COPY, { shared: this.#shared, defaults: withDefaults(this.#defaults, defaults) });
   }
 
-  /** The session and its instance, rebuilt if the core failed since it was made. */
+  /** Calls an operation (operationId or snake_case name): a promise of its result, with `withResponse()`/`asResponse()`. */
+  call(operationId, params, options = {}) {
+    return new ZoomPromise(this.#run(operationId, options, (s, o, now) => s.start(operationId, params, o, now)));
+  }
+
+  /** Calls an operation; the whole answer as data: `{operation, status, headers, trackingId, rateLimit, kind, contentType, location, body}`. */
+  async request(operationId, params, options = {}) {
+    const answer = await this.#run(operationId, options, (s, o, now) => s.start(operationId, params, o, now));
+    return { ...answer.info(), body: answer.body() };
+  }
+
+  /** Downloads a `download_url` from an earlier answer (redirects followed, the token only to Zoom): a promise of its bytes. */
+  download(url, options = {}) {
+    return new ZoomPromise(this.#run("download", options, (s, o, now) => s.download(url, o, now)));
+  }
+
+  /**
+   * The items of every page of a listing, fetched page by page as they are
+   * consumed (`.pages()` for whole pages with their responses). Its
+   * `resumePoint` says where to continue later; the `resume` option
+   * continues there.
+   */
+  paginate(operationId, params, options = {}) {
+    const { limit, resume, ...call } = options;
+    return new Paginator(operationId, params, { limit, resume }, (next) => this.#page(operationId, next, call));
+  }
+
+  /**
+   * An incremental sync of a sync operation (`syncUserCallLogs`, ...): the
+   * batches `{phase, page, records, checkpoint, response}` of the full sync,
+   * the backfill of older records, then the changes since; given the
+   * `checkpoint` saved from an earlier run, only what changed since then.
+   */
+  sync(operationId, params, options = {}) {
+    const { checkpoint, ...call } = options;
+    return new SyncRun(operationId, params, checkpoint, (next) => this.#page(operationId, next, call));
+  }
+
+  /**
+   * A listing spread over the workers of the fleet: its date range
+   * `from..to` cut into shards of `span` (default `{months: 1}`) that the
+   * workers claim in turn. Iterates every item of the shards this worker
+   * claims, saving each shard's position in Redis after every page.
+   */
+  shards(operationId, params, options = {}) {
+    const { job, worker = `w${randomSeed().toString(36)}`, from, to, span, limit, ...call } = options;
+    const shared = this.#shared;
+    if (!shared.host.fleet) throw new TypeError("shards() needs a fleet: give the client the `fleet: {redis, ...}` option");
+    const session = this.#current();
+    const host = shared.host;
+    return new ShardWalk(
+      {
+        session,
+        inst: shared.inst,
+        fleet: host.fleet,
+        params,
+        paginate: (p, resume) => this.paginate(operationId, p, { ...call, limit, resume }),
+        log: (level, name, message, fields) => host.hostEvent(level, name, message, fields),
+      },
+      { job, worker, from, to, span },
+    );
+  }
+
+  /** One page of a walk or a sync: its parsed body and the raw response's evidence. */
+  async #page(operationId, params, options) {
+    const answer = await this.#run(operationId, options, (s, o, now) => s.start(operationId, params, o, now));
+    return { data: answer.data(), response: answer.info() };
+  }
+
+  /** The session, rebuilt if the core failed since it was made. */
   #current() {
+    const shared = this.#shared;
     const inst = instanceId();
-    if (this.#inst !== inst) {
-      this.#session = core(() => new Session(this.#config));
-      this.#inst = inst;
+    if (shared.inst !== inst) {
+      shared.session = core(() => new Session(shared.config));
+      shared.inst = inst;
     }
-    return this.#session;
+    return shared.session;
   }
 
   /** How many times this client's session crossed into the core (tests assert the fast path with it). */
   get [Symbol.for("zoom-phone.coreEntries")]() {
-    return this.#session.entries;
+    return this.#shared.session.entries;
   }
 
-  /** One call: starts it, then performs each action until the core says `done`. */
+  /** One call: starts it, then the host loop performs each action until the core says `done`; a promise of its Answer. */
   #run(operation, options, start) {
+    options = withDefaults(this.#defaults, options);
     const signal = options.signal;
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     const session = this.#current();
-    const inst = this.#inst;
-    const step = JSON.parse(core(() => start(session, callOptions(options), Date.now())));
-    return new Call(this.#host, session, inst, step.id, operation, signal).drive(step);
-  }
-}
-
-/** What the calls of one client share. */
-class Host {
-  constructor(fetch, source, store, logger) {
-    Object.assign(this, { fetch, source, store, logger });
-    /** The wake-ups of the calls of this session that are in a `wait`. */
-    this.waiters = new Set();
-  }
-
-  /** A step said `wake`: every waiting call asks the core again. */
-  wake() {
-    const waiters = [...this.waiters];
-    this.waiters.clear();
-    for (const wake of waiters) wake();
-  }
-
-  /** The core's log records, to `logger.debug/info/warn/error(message, record)`. */
-  log(events) {
-    const logger = this.logger;
-    if (!logger) return;
-    for (const e of events) (logger[e.level] ?? logger.info)?.call(logger, e.message, e);
-  }
-}
-
-/**
- * One call's host loop. `drive` settles the caller's promise when the core
- * says `done`, or at once when the caller aborts; a detached action out at
- * that moment (a token renewal step) is still completed and reported in the
- * background, so its result (a rotated refresh token) is never lost.
- */
-class Call {
-  constructor(host, session, inst, id, operation, signal) {
-    Object.assign(this, { host, session, inst, id, operation, signal });
-    /** The last response and its bytes: the body of a `json`/`binary` answer. */
-    this.response = undefined;
-    this.bytes = NO_BODY;
-    /** The platform's error behind the last failed action, the `cause` of a transport or store error. */
-    this.failure = undefined;
-    /** Aborts what is out (a request, a wait) when the caller gives up. */
-    this.interrupt = undefined;
-    /** `gone`: the core forgot the call; a step: perform it instead of reporting. */
-    this.cancelled = undefined;
-    this.settled = false;
-  }
-
-  drive(step) {
-    return new Promise((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-      const signal = this.signal;
-      let onAbort;
-      if (signal) {
-        onAbort = () => this.abort();
-        signal.addEventListener("abort", onAbort, { once: true });
-      }
-      this.loop(step)
-        .catch((e) => this.settle(e, true))
-        .finally(() => signal?.removeEventListener("abort", onAbort));
-    });
-  }
-
-  settle(value, failed) {
-    if (this.settled) return;
-    this.settled = true;
-    (failed ? this.reject : this.resolve)(value);
-  }
-
-  /** The caller aborted: the core says whether anything must still be finished. */
-  abort() {
-    if (this.settled) return;
-    this.settle(abortReason(this.signal), true);
-    let answer;
+    const shared = this.#shared;
+    let step;
     try {
-      answer = JSON.parse(on(this.inst, () => this.session.cancel(this.id, Date.now())));
-    } catch {
-      answer = { cancelled: "gone" };
-    }
-    if (answer.cancelled === "finishing") return;
-    this.cancelled = answer.cancelled === "gone" ? "gone" : answer;
-    this.interrupt?.();
-  }
-
-  /** The step `cancel` handed out to perform in the background. */
-  takeCancelled() {
-    const step = this.cancelled;
-    this.cancelled = undefined;
-    return step;
-  }
-
-  // No instance check here: a session of a replaced instance throws "stale
-  // object" by itself, which `core` turns into the core-failure error.
-  report(fn) {
-    return JSON.parse(core(fn));
-  }
-
-  async loop(step) {
-    const { host, session, id } = this;
-    for (;;) {
-      if (step.wake) host.wake();
-      if (step.events) host.log(step.events);
-      clearTimeout(this.expiry);
-      if (step.expiresAtMs !== undefined) this.expireAt(step.expiresAtMs);
-      switch (step.type) {
-        case "done":
-          if (step.error) this.settle(errorFromCore(step.error, this.failure), true);
-          else this.settle(this.result(step), false);
-          return;
-        case "send": {
-          const answer = await this.send(step);
-          if (this.cancelled === "gone") return;
-          if (this.cancelled) {
-            step = this.takeCancelled();
-            break;
-          }
-          step = answer.failed
-            ? this.report(() => session.fail(id, answer.kind, answer.message, Date.now()))
-            : answer.tooLarge
-              ? this.report(() => session.report(id, "too_large", Date.now()))
-              : this.report(() => session.respond(id, answer.status, answer.headers, this.bytes, Date.now()));
-          break;
-        }
-        case "wait":
-          await this.wait(step.untilMs);
-          if (this.cancelled === "gone") return;
-          step = this.cancelled ? this.takeCancelled() : this.report(() => session.report(id, "woken", Date.now()));
-          break;
-        case "fetch_token": {
-          let answer;
-          let error;
-          try {
-            answer = (await host.source()) ?? null;
-          } catch (e) {
-            this.failure = e;
-            error = describe(e);
-          }
-          step = this.report(() => session.token(id, answer, error, Date.now()));
-          break;
-        }
-        default:
-          step = await this.store(step);
-      }
-    }
-  }
-
-  /** A token store action; the store's failure is reported as the core's `StoreFailed`. */
-  async store(step) {
-    const { session, id } = this;
-    const store = this.host.store;
-    try {
-      switch (step.type) {
-        case "lock_store":
-          this.release = typeof store.lock === "function" ? await store.lock() : undefined;
-          return this.report(() => session.report(id, "locked", Date.now()));
-        case "read_store": {
-          const held = await store.load();
-          const text = held == null ? undefined : typeof held === "string" ? held : JSON.stringify(held);
-          return this.report(() => session.stored(id, text, Date.now()));
-        }
-        case "write_store":
-          await store.save(step.tokens);
-          return this.report(() => session.report(id, "written", Date.now()));
-        case "unlock_store": {
-          const release = this.release;
-          this.release = undefined;
-          if (typeof release === "function") await release();
-          return this.report(() => session.report(id, "unlocked", Date.now()));
-        }
-        default:
-          throw new TypeError(`the core asked for an action this host does not know: ${step.type}`);
-      }
+      step = JSON.parse(core(() => start(session, callOptions(options), Date.now())));
     } catch (e) {
-      if (e instanceof TypeError && e.message.startsWith("the core asked")) throw e;
-      // The store's message may quote what it holds: only its class crosses.
-      this.failure = e;
-      return this.report(() => session.storeFailed(id, e?.name ?? "Error", Date.now()));
+      return Promise.reject(e);
     }
-  }
-
-  /** A detached action outlived the call's deadline: the caller gets its timeout now. */
-  expireAt(at) {
-    this.expiry = setTimeout(() => {
-      if (this.settled) return;
-      const step = this.report(() => this.session.report(this.id, "expired", Date.now()));
-      if (step.type === "done" && step.error) this.settle(errorFromCore(step.error), true);
-    }, Math.max(0, at - Date.now()));
-  }
-
-  /** Sends one request with the core's attempt timeout and body limit; never follows redirects. */
-  async send(step) {
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new DOMException("the attempt timed out", "TimeoutError"));
-    }, step.timeoutMs);
-    // A detached request (a token renewal) is not aborted with its call.
-    if (!step.detached) this.interrupt = () => controller.abort(abortReason(this.signal));
-    try {
-      const body = step.binaryBody ? this.session.takeBody() : step.body;
-      const response = await this.host.fetch(step.url, {
-        method: step.method,
-        headers: step.headers,
-        body,
-        redirect: "manual",
-        signal: controller.signal,
-      });
-      this.response = response;
-      // Only the headers the core reads cross into it, in one pass.
-      const read = HEADERS_READ();
-      let headers = "";
-      let length = null;
-      let encoding = null;
-      response.headers.forEach((value, name) => {
-        if (read.has(name)) {
-          headers += `${name}\n${value}\n`;
-          if (name === "content-length") length = value;
-        } else if (name === "content-encoding") encoding = value;
-      });
-      const bytes = await readCapped(response, step.bodyLimit, length, encoding);
-      if (bytes === null) return { tooLarge: true };
-      if (response.type === "opaqueredirect" || response.status === 0) {
-        // Browsers hide redirect targets from `redirect: "manual"`.
-        return { failed: true, kind: "other", message: "the browser did not expose a redirect (fetch redirect: manual)" };
-      }
-      this.bytes = bytes;
-      return { status: response.status, headers };
-    } catch (error) {
-      this.failure = error;
-      return { failed: true, kind: timedOut ? "timeout" : failureKind(error), message: describe(error) };
-    } finally {
-      clearTimeout(timer);
-      this.interrupt = undefined;
-    }
-  }
-
-  /** Sleeps until `until`, or until another call's step says `wake`, or the caller aborts. */
-  wait(until) {
-    const waiters = this.host.waiters;
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        waiters.delete(done);
-        this.interrupt = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, Math.max(0, until - Date.now()));
-      waiters.add(done);
-      this.interrupt = done;
-    });
-  }
-
-  /** The answer of a finished call; a JSON body parsed once, here. */
-  result(step) {
-    const { type, text, id, wake, events, expiresAtMs, ...answer } = step;
-    answer.headers = this.response?.headers;
-    answer.body = step.kind === "json" ? this.parse(step) : step.kind === "binary" ? this.bytes : step.kind === "text" ? text : null;
-    return answer;
-  }
-
-  parse(step) {
-    try {
-      return JSON.parse(decoder.decode(this.bytes));
-    } catch (e) {
-      throw errorFromCore(core(() => decodeError(this.operation, step.status, step.trackingId ?? undefined, this.bytes)), e);
-    }
+    return new Call(shared.host, session, shared.inst, step.id, operation, signal).drive(step);
   }
 }
-

@@ -5,6 +5,8 @@ export {
   DeviceFlow,
   Pager,
   Session,
+  ShardJob,
+  Syncer,
   buildRequest,
   catalog,
   decodeError,
@@ -17,8 +19,12 @@ export {
   type ParsedResponse,
   type RateLimit,
   type RequestConfig,
+  type ResumePoint,
   type RetryOptions,
+  type SharedOpJson,
   type StoredTokens,
+  type SyncCheckpoint,
+  type SyncPhase,
   type WebhookResult,
 } from "./zoom_phone_wasm.js";
 export * from "./client.js";

@@ -19,7 +19,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use wasm_bindgen::prelude::*;
 
 pub use oauth::DeviceFlow;
-pub use session::{Pager, Session, classify_response, decode_error, headers_read};
+pub use session::{
+    Pager, Session, ShardJob, Syncer, classify_response, decode_error, headers_read,
+};
 pub use webhook::{handle_webhook, verify_webhook};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -113,10 +115,43 @@ export type DriverStep = (
   | { type: "fetch_token" | "lock_store" | "read_store" | "unlock_store" }
   | { type: "write_store"; tokens: StoredTokens }
   | { type: "wait"; untilMs: number }
+  | SharedOpJson
   | { type: "done"; error: CoreErrorJson }
   | { type: "done"; error?: undefined; status: number; trackingId: string | null; rateLimit: RateLimit;
       kind: "json" | "empty" | "binary" | "text"; contentType?: string | null; location?: string; text?: string }
 ) & { id?: number; wake?: true; events?: Array<Record<string, unknown>>; expiresAtMs?: number; cancelled?: "perform" };
+
+/** A Redis script the core hands the host to run: `EVALSHA sha1 keys.length ...keys ...args`,
+ * `EVAL source ...` after `NOSCRIPT`, within `timeoutMs`. `source` comes once per script. */
+export interface SharedOpJson {
+  type: "shared";
+  script: string;
+  sha1: string;
+  source?: string;
+  keys: string[];
+  args: string[];
+  timeoutMs: number;
+  detached: boolean;
+}
+
+/** Where to continue a listing: the token of the page to fetch (`null`: the first page),
+ * when Zoom issued it (tokens live 15 minutes), and how many of its items were already handed out. */
+export interface ResumePoint {
+  token: string | null;
+  issued_at_ms: number | null;
+  skip: number;
+}
+
+/** Which kind of sync a batch came from: the newest records (`full`), older ones until the
+ * history is complete (`backward`), then what changed (`incremental`). */
+export type SyncPhase = "full" | "backward" | "incremental";
+
+/** Where an incremental sync stands, to save and resume from. */
+export interface SyncCheckpoint {
+  forward: string | null;
+  backward: string | null;
+  backfilled: boolean;
+}
 
 /** An OAuth app: public PKCE clients have no secret; `redirectUri` for the code flow. */
 export interface OAuthApp {

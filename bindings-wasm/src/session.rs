@@ -14,15 +14,19 @@ use serde_json::{Map, Value, json};
 use wasm_bindgen::prelude::*;
 use zoom_phone::auth::TokenSet;
 use zoom_phone::catalog::RateLimitCategory;
-use zoom_phone::config::HostConfig;
+use zoom_phone::config::{ConfigError, HostConfig};
+use zoom_phone::date::Date;
 use zoom_phone::driver::{
     self, Action, CallId, CallOptions, CallRequest, Cancelled, Outcome, Step,
 };
 use zoom_phone::error::TransportFailure;
-use zoom_phone::paginate::Pager as CorePager;
+use zoom_phone::fleet::shards::ShardJob as CoreShardJob;
+use zoom_phone::fleet::{FleetConfig, SharedOp, SharedReply};
+use zoom_phone::paginate::{Pager as CorePager, ResumePoint, Span};
 use zoom_phone::ratelimit::{LimitType, RateLimitInfo};
 use zoom_phone::response::{RawBody, Reply};
 use zoom_phone::retry::TransportErrorKind;
+use zoom_phone::sync::{SyncCheckpoint, Syncer as CoreSyncer};
 use zoom_phone::{Error, Timestamp};
 
 use crate::convert::{self, timestamp};
@@ -36,6 +40,11 @@ pub struct Session {
     /// The body of the last `send` whose body is not UTF-8 (uploads), for
     /// `takeBody`; UTF-8 bodies travel inside the step's JSON.
     binary_body: Option<Vec<u8>>,
+    /// The fleet this session is part of, for the sharded jobs it makes.
+    fleet: Option<FleetConfig>,
+    /// The scripts whose source a `shared` step already carried: the host
+    /// keeps them (for `EVAL` after `NOSCRIPT`), so each crosses once.
+    scripts_sent: Vec<&'static str>,
 }
 
 #[wasm_bindgen]
@@ -49,10 +58,13 @@ impl Session {
     ) -> Result<Session, JsValue> {
         let value = convert::json_from_js(&config, "config")?;
         let config = HostConfig::from_json(&value).map_err(|e| error::to_js(&Error::from(e)))?;
+        let fleet = config.fleet.clone();
         let inner = driver::Session::new(config).map_err(|e| error::to_js(&e))?;
         Ok(Session {
             inner,
             binary_body: None,
+            fleet,
+            scripts_sent: Vec::new(),
         })
     }
 
@@ -162,6 +174,53 @@ impl Session {
             },
         };
         self.handle(id, outcome, now)
+    }
+
+    /// What Redis answered to a `shared` step: the reply as JSON text
+    /// (`null`, integers, strings, arrays), or `error`: why the command
+    /// failed (a Redis error, a timeout, a lost connection).
+    pub fn shared(
+        &mut self,
+        id: f64,
+        reply: Option<String>,
+        error: Option<String>,
+        now: f64,
+    ) -> Result<String, JsValue> {
+        self.handle(id, Outcome::Shared(shared_reply(reply, error)), now)
+    }
+
+    /// A sharded job of this session's fleet over the dates `from..=to`
+    /// (`YYYY-MM-DD`), cut into shards of `span` (`{months}` or `{days}`).
+    /// Throws the core's `build` error without a fleet or for a bad range.
+    #[wasm_bindgen(js_name = shardJob)]
+    pub fn shard_job(
+        &self,
+        job: &str,
+        worker: &str,
+        from: &str,
+        to: &str,
+        #[wasm_bindgen(unchecked_param_type = "{ months?: number; days?: number }")] span: JsValue,
+    ) -> Result<ShardJob, JsValue> {
+        let fleet = self.fleet.as_ref().ok_or_else(|| {
+            config_error(
+                "fleet",
+                "is not configured: sharded jobs need a fleet (the `fleet` option)",
+            )
+        })?;
+        let date = |field: &str, text: &str| {
+            Date::parse(text).ok_or_else(|| config_error(field, "must be a date YYYY-MM-DD"))
+        };
+        let span = span_from(&span)?;
+        let inner = CoreShardJob::new(
+            fleet,
+            job,
+            worker,
+            date("from", from)?,
+            date("to", to)?,
+            span,
+        )
+        .map_err(|e| error::to_js(&e))?;
+        Ok(ShardJob { inner })
     }
 
     /// A store action that failed (the store's own description).
@@ -334,6 +393,13 @@ impl Session {
             }),
             Action::UnlockStore => json!({"type": "unlock_store"}),
             Action::Wait { until } => json!({"type": "wait", "untilMs": until.as_millis()}),
+            Action::Shared(op) => {
+                let first = !self.scripts_sent.contains(&op.script.name);
+                if first {
+                    self.scripts_sent.push(op.script.name);
+                }
+                shared_op_json(&op, first)
+            }
             Action::Done(Ok(reply)) => reply_json(&reply),
             Action::Done(Err(e)) => json!({"type": "done", "error": e.to_json()}),
             other => json!({"type": other.name()}),
@@ -586,6 +652,7 @@ impl Pager {
         #[wasm_bindgen(unchecked_param_type = "Record<string, unknown> | undefined")]
         params: JsValue,
         limit: Option<f64>,
+        #[wasm_bindgen(unchecked_param_type = "ResumePoint | null | undefined")] resume: JsValue,
     ) -> Result<Pager, JsValue> {
         let op = zoom_phone::operation(operation).ok_or_else(|| {
             let unknown = zoom_phone::request::BuildError::UnknownOperation(operation.to_owned());
@@ -599,7 +666,27 @@ impl Pager {
             }
             inner = inner.limit(n as u64);
         }
+        if !(resume.is_undefined() || resume.is_null()) {
+            let point = convert::json_from_js(&resume, "resume")?;
+            let point = ResumePoint::from_json(&point).map_err(|e| error::to_js(&e))?;
+            inner = inner.resume_at(point);
+        }
         Ok(Pager { inner })
+    }
+
+    /// Where to resume the listing later, once `handedOut` items of the
+    /// last page's range reached the caller: `{token, issued_at_ms, skip}`,
+    /// or `null` when nothing is left.
+    #[wasm_bindgen(js_name = resumePoint, unchecked_return_type = "ResumePoint | null")]
+    pub fn resume_point(
+        &self,
+        #[wasm_bindgen(js_name = handedOut)] handed_out: f64,
+    ) -> Result<JsValue, JsValue> {
+        let handed_out = whole(handed_out, "handedOut")?;
+        match self.inner.resume_point(handed_out) {
+            Some(point) => convert::json_to_js(&point.to_json()),
+            None => Ok(JsValue::NULL),
+        }
     }
 
     /// The next page's parameters, or `null` when the walk is over. Throws
@@ -638,5 +725,242 @@ impl Pager {
             .inner
             .accept_page(token.as_deref(), items as usize, timestamp(now)?);
         Ok(vec![range.start as u32, range.end as u32])
+    }
+}
+
+/// A non-negative whole number from JS.
+fn whole(n: f64, what: &str) -> Result<u64, JsValue> {
+    if n.is_finite() && n >= 0.0 && n.fract() == 0.0 {
+        Ok(n as u64)
+    } else {
+        Err(type_error(&format!(
+            "{what} must be a non-negative integer"
+        )))
+    }
+}
+
+fn config_error(field: &str, problem: &str) -> JsValue {
+    error::to_js(&Error::from(ConfigError::new(field, problem)))
+}
+
+/// A Redis reply (its JSON text) or the failure the host saw, as the core
+/// reads them.
+fn shared_reply(reply: Option<String>, error: Option<String>) -> Result<SharedReply, String> {
+    if let Some(e) = error {
+        return Err(e);
+    }
+    let text = reply.unwrap_or_else(|| "null".to_owned());
+    let value: Value =
+        serde_json::from_str(&text).map_err(|e| format!("the Redis reply cannot be read: {e}"))?;
+    SharedReply::from_json(&value)
+}
+
+/// A script for the host to run: `{script, sha1, keys, args, timeoutMs,
+/// detached}`, with its `source` when the host has not been given it yet.
+fn shared_op_json(op: &SharedOp, with_source: bool) -> Value {
+    let mut v = json!({
+        "type": "shared",
+        "script": op.script.name,
+        "sha1": op.script.sha1(),
+        "keys": op.keys,
+        "args": op.args,
+        "timeoutMs": u64::try_from(op.timeout.as_millis()).unwrap_or(u64::MAX),
+        "detached": op.detached,
+    });
+    if with_source {
+        v["source"] = json!(op.script.source);
+    }
+    v
+}
+
+fn span_from(span: &JsValue) -> Result<Span, JsValue> {
+    let bad = || {
+        config_error(
+            "span",
+            "must be {months: n} or {days: n} with n from 1 to 1000",
+        )
+    };
+    if span.is_undefined() || span.is_null() {
+        return Ok(Span::Months(1));
+    }
+    let value = convert::json_from_js(span, "span")?;
+    let n = |k: &str| {
+        value
+            .get(k)
+            .and_then(Value::as_u64)
+            .filter(|n| (1..=1000).contains(n))
+            .map(|n| n as u32)
+    };
+    match value.as_object().map(|m| m.len()) {
+        Some(1) => n("months")
+            .map(Span::Months)
+            .or_else(|| n("days").map(Span::Days))
+            .ok_or_else(bad),
+        _ => Err(bad()),
+    }
+}
+
+/// One incremental sync of a sync operation (see `zoom_phone::sync`):
+/// which parameters to call next, and where the sync stands after each
+/// answer the host parsed.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Syncer {
+    inner: CoreSyncer,
+}
+
+#[wasm_bindgen]
+impl Syncer {
+    /// A full sync of `operation` with `params` (never `sync_type` or
+    /// `sync_token`: the syncer's), or, from a saved `checkpoint`, only what
+    /// changed since. Throws the core's `build` error for an operation that
+    /// is not a sync operation or a malformed checkpoint.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        operation: &str,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown> | undefined")]
+        params: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SyncCheckpoint | null | undefined")]
+        checkpoint: JsValue,
+    ) -> Result<Syncer, JsValue> {
+        let op = zoom_phone::operation(operation).ok_or_else(|| {
+            let unknown = zoom_phone::request::BuildError::UnknownOperation(operation.to_owned());
+            error::to_js(&unknown.into())
+        })?;
+        let params = convert::params_from_js(&params)?;
+        let mut inner = CoreSyncer::new(op, params).map_err(|e| error::to_js(&e))?;
+        if !(checkpoint.is_undefined() || checkpoint.is_null()) {
+            let value = convert::json_from_js(&checkpoint, "checkpoint")?;
+            let at = SyncCheckpoint::from_json(&value).map_err(|e| error::to_js(&e))?;
+            inner = inner.resume(at);
+        }
+        Ok(Syncer { inner })
+    }
+
+    /// The next batch: `{params, phase}` (`full`, `backward`,
+    /// `incremental`), or `null` when caught up.
+    #[wasm_bindgen(
+        js_name = nextBatch,
+        unchecked_return_type = "{ params: Record<string, unknown>; phase: SyncPhase } | null"
+    )]
+    pub fn next_batch(&mut self) -> Result<JsValue, JsValue> {
+        match self.inner.next_params() {
+            Some((params, phase)) => {
+                convert::json_to_js(&json!({"params": params, "phase": phase.name()}))
+            }
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// Takes the answer to the batch asked for: its `sync_token` and how
+    /// many records it held (the items of `recordFields` together).
+    pub fn accept(&mut self, token: Option<String>, records: u32) -> String {
+        self.inner
+            .accept(token.as_deref(), records as usize)
+            .name()
+            .to_owned()
+    }
+
+    /// Where the sync stands: `{forward, backward, backfilled}`, to save.
+    #[wasm_bindgen(getter, unchecked_return_type = "SyncCheckpoint")]
+    pub fn checkpoint(&self) -> Result<JsValue, JsValue> {
+        convert::json_to_js(&self.inner.checkpoint().to_json())
+    }
+
+    /// The answer's arrays of records.
+    #[wasm_bindgen(getter, js_name = recordFields)]
+    pub fn record_fields(&self) -> Vec<String> {
+        self.inner.record_fields().to_vec()
+    }
+
+    /// The answer's field with the next token.
+    #[wasm_bindgen(getter, js_name = tokenField)]
+    pub fn token_field(&self) -> String {
+        self.inner.token_field().to_owned()
+    }
+
+    /// Nothing more to ask for now (a later run resumes from the checkpoint).
+    #[wasm_bindgen(getter, js_name = caughtUp)]
+    pub fn caught_up(&self) -> bool {
+        self.inner.is_caught_up()
+    }
+}
+
+/// A date range of a listing cut into shards that the workers of a fleet
+/// claim one at a time (see `zoom_phone::fleet::shards`). Made by
+/// `Session.shardJob`; its Redis scripts are run by the host.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct ShardJob {
+    inner: CoreShardJob,
+}
+
+#[wasm_bindgen]
+impl ShardJob {
+    /// Registers the job's shards (a no-op once any worker did).
+    #[wasm_bindgen(js_name = planOp, unchecked_return_type = "SharedOpJson")]
+    pub fn plan_op(&self) -> Result<JsValue, JsValue> {
+        convert::json_to_js(&shared_op_json(&self.inner.plan_op(), true))
+    }
+
+    /// Claims the next free shard.
+    #[wasm_bindgen(js_name = claimOp, unchecked_return_type = "SharedOpJson")]
+    pub fn claim_op(&self) -> Result<JsValue, JsValue> {
+        convert::json_to_js(&shared_op_json(&self.inner.claim_op(), true))
+    }
+
+    /// What the claim answered (its JSON text): `{shard, params, resume}`
+    /// (`params`: `base` with the shard's `from`/`to`), or `null` when no
+    /// shard is free.
+    #[wasm_bindgen(
+        unchecked_return_type = "{ shard: string; params: Record<string, unknown>; resume: ResumePoint } | null"
+    )]
+    pub fn claimed(
+        &self,
+        reply: &str,
+        #[wasm_bindgen(unchecked_param_type = "Record<string, unknown> | undefined")] base: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let reply = shared_reply(Some(reply.to_owned()), None).map_err(|e| type_error(&e))?;
+        let base = convert::params_from_js(&base)?;
+        match self.inner.claimed(reply).map_err(|e| error::to_js(&e))? {
+            Some(claim) => convert::json_to_js(&json!({
+                "shard": claim.shard,
+                "params": claim.params(&base),
+                "resume": claim.resume.to_json(),
+            })),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// Saves where `shard` stands (`null`: it is done) and renews its lease.
+    #[wasm_bindgen(js_name = checkpointOp, unchecked_return_type = "SharedOpJson")]
+    pub fn checkpoint_op(
+        &self,
+        shard: &str,
+        #[wasm_bindgen(unchecked_param_type = "ResumePoint | null")] point: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let point = if point.is_undefined() || point.is_null() {
+            None
+        } else {
+            let value = convert::json_from_js(&point, "resume point")?;
+            Some(ResumePoint::from_json(&value).map_err(|e| error::to_js(&e))?)
+        };
+        convert::json_to_js(&shared_op_json(
+            &self.inner.checkpoint_op(shard, point.as_ref()),
+            true,
+        ))
+    }
+
+    /// Whether a checkpoint was saved (the reply's JSON text): `false` when
+    /// the lease was lost to another worker (stop working on the shard).
+    pub fn checkpointed(reply: &str) -> Result<bool, JsValue> {
+        let reply = shared_reply(Some(reply.to_owned()), None).map_err(|e| type_error(&e))?;
+        Ok(CoreShardJob::checkpointed(&reply))
+    }
+
+    /// The shards' names, in order (`2026-01-01..2026-01-31`).
+    #[wasm_bindgen(getter)]
+    pub fn shards(&self) -> Vec<String> {
+        self.inner.shard_names()
     }
 }

@@ -2,11 +2,13 @@
 //!
 //! - `bindings-wasm/js/generated/operations.js`: which operation each
 //!   `zp.<group>.<method>` calls (names by [`crate::names`], so the runtime
-//!   and the types cannot disagree), and which of them page;
+//!   and the types cannot disagree), and which of them page (`.iter()`) or
+//!   sync (`.sync()`);
 //! - `bindings-wasm/js/generated/operations.d.ts`: per operation the exact
 //!   parameters (path and query by spec name, the body under `body`) and the
 //!   response, each group as an interface, deprecated operations marked
-//!   `@deprecated`.
+//!   `@deprecated`; the listings (`PagedOperationId`) and the incremental
+//!   syncs (`SyncOperationId`) by operationId.
 //!
 //! - `bindings-wasm/js/generated/events.d.ts`: every webhook event (as
 //!   [`crate::events`] reads them) as `{event, event_ts, payload}` with its
@@ -54,14 +56,18 @@ fn groups(api: &Api) -> Result<BTreeMap<String, BTreeMap<String, &Operation>>, S
 pub fn operations_js(api: &Api) -> Result<GeneratedFile, String> {
     let mut out = String::from(BANNER);
     out.push_str(
-        "// group -> method -> [operationId, pages]: what each `zp.<group>.<method>` calls.\n",
+        "// group -> method -> [operationId, kind]: what each `zp.<group>.<method>` calls;\n// kind 1: a listing (`.iter()`), 2: an incremental sync (`.sync()`).\n",
     );
     out.push_str("export const GROUPS = {\n");
     for (group, methods) in groups(api)? {
         let _ = writeln!(out, "  {group}: {{");
         for (method, op) in methods {
-            let pages = u8::from(op.pagination.is_some());
-            let _ = writeln!(out, "    {method}: [{}, {pages}],", quote(&op.id));
+            let kind = if op.sync.is_some() {
+                2
+            } else {
+                u8::from(op.pagination.is_some())
+            };
+            let _ = writeln!(out, "    {method}: [{}, {kind}],", quote(&op.id));
         }
         out.push_str("  },\n");
     }
@@ -72,7 +78,7 @@ pub fn operations_js(api: &Api) -> Result<GeneratedFile, String> {
 pub fn operations_dts(api: &Api) -> Result<GeneratedFile, String> {
     let mut out = String::from(BANNER);
     out.push_str(
-        "import type { Method, OptionalMethod, PagedMethod, OptionalPagedMethod } from \"../client.js\";\n\n",
+        "import type { Method, OptionalMethod, PagedMethod, OptionalPagedMethod, Syncs, OptionalSyncs } from \"../client.js\";\n\n",
     );
     for op in &api.operations {
         operation_types(&mut out, op);
@@ -105,6 +111,12 @@ pub fn operations_dts(api: &Api) -> Result<GeneratedFile, String> {
     out.push_str("/** The operationIds of the listings, which `paginate` walks. */\n");
     out.push_str("export type PagedOperationId =\n");
     for op in api.operations.iter().filter(|op| item_field(op).is_some()) {
+        let _ = writeln!(out, "  | {}", quote(&op.id));
+    }
+    out.push_str("  ;\n\n");
+    out.push_str("/** The operationIds of the incremental syncs, which `sync` runs. */\n");
+    out.push_str("export type SyncOperationId =\n");
+    for op in api.operations.iter().filter(|op| op.sync.is_some()) {
         let _ = writeln!(out, "  | {}", quote(&op.id));
     }
     out.push_str("  ;\n\n");
@@ -209,12 +221,26 @@ fn method_signature(out: &mut String, method: &str, op: &Operation) {
     let required =
         op.params.iter().any(|p| p.required) || op.body.as_ref().is_some_and(|b| b.required);
     let paged = item_field(op).is_some();
-    let kind = match (paged, required) {
+    let mut kind = match (paged, required) {
         (true, true) => format!("PagedMethod<{t}Params, {t}Result, {t}Item>"),
         (true, false) => format!("OptionalPagedMethod<{t}Params, {t}Result, {t}Item>"),
         (false, true) => format!("Method<{t}Params, {t}Result>"),
         (false, false) => format!("OptionalMethod<{t}Params, {t}Result>"),
     };
+    if let Some(sync) = &op.sync {
+        // `sync()` sets the sync type and token itself: only the rest can be required.
+        let own = [&sync.type_param, &sync.token_param];
+        let sync_required = op
+            .params
+            .iter()
+            .any(|p| p.required && !own.contains(&&p.name));
+        let syncs = if sync_required {
+            "Syncs"
+        } else {
+            "OptionalSyncs"
+        };
+        let _ = write!(kind, " & {syncs}<{t}Params, {t}Result>");
+    }
     let _ = writeln!(out, "  {method}: {kind};");
 }
 

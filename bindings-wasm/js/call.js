@@ -1,0 +1,300 @@
+// One call's host loop: performs each action the core hands out (send
+// with fetch, ask the token source, use the token store, run a fleet script
+// on Redis, wait) and reports its outcome, until the core says `done`.
+// Every decision is the core's (zoom_phone::driver).
+import { headersRead } from "./zoom_phone_wasm.js";
+import { Answer } from "./answer.js";
+import { readCapped } from "./body.js";
+import { core, errorFromCore, on } from "./errors.js";
+import { enabled, forward } from "./logging.js";
+
+// The wasm is instantiated after this module is evaluated: asked on first use.
+let headersReadSet;
+const HEADERS_READ = () => (headersReadSet ??= new Set(headersRead()));
+const NO_BODY = new Uint8Array(0);
+
+/** How `fetch` failed, in the core's terms (it decides what may be retried). */
+function failureKind(error) {
+  const code = error?.cause?.code ?? error?.code;
+  if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "UND_ERR_CONNECT_TIMEOUT") {
+    return "connect";
+  }
+  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE" || code === "UND_ERR_CLOSED") return "reset";
+  return "other";
+}
+
+/** `Name: message (cause)`: the platform's own description, for the core's error. */
+function describe(error) {
+  const head = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const cause = error?.cause;
+  return cause instanceof Error ? `${head} (${cause.code ?? cause.name}: ${cause.message})` : head;
+}
+
+export function abortReason(signal) {
+  return signal.reason ?? new DOMException("The operation was aborted", "AbortError");
+}
+
+/** What the calls of one client share. */
+export class Host {
+  constructor(fetch, source, store, logger, logLevel, fleet) {
+    Object.assign(this, { fetch, source, store, logger, logLevel, fleet });
+    /** The wake-ups of the calls of this session that are in a `wait`. */
+    this.waiters = new Set();
+  }
+
+  /** A step said `wake`: every waiting call asks the core again. */
+  wake() {
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    for (const wake of waiters) wake();
+  }
+
+  /** The core's log records, to `logger.debug/info/warn/error(message, record)`. */
+  log(events) {
+    if (this.logger) forward(this.logger, events);
+  }
+
+  /** A record of this host's own (a sharded job's lease lost), in the core's record shape. */
+  hostEvent(level, name, message, fields) {
+    if (this.logger && enabled(this.logLevel, level)) forward(this.logger, [{ level, name, message, fields }]);
+  }
+}
+
+/**
+ * One call's host loop. `drive` settles the caller's promise when the core
+ * says `done`, or at once when the caller aborts; a detached action out at
+ * that moment (a token renewal step) is still completed and reported in the
+ * background, so its result (a rotated refresh token) is never lost.
+ */
+export class Call {
+  constructor(host, session, inst, id, operation, signal) {
+    Object.assign(this, { host, session, inst, id, operation, signal });
+    /** The last response and its bytes: the body of a `json`/`binary` answer. */
+    this.response = undefined;
+    this.bytes = NO_BODY;
+    /** The platform's error behind the last failed action, the `cause` of a transport or store error. */
+    this.failure = undefined;
+    /** Aborts what is out (a request, a wait) when the caller gives up. */
+    this.interrupt = undefined;
+    /** `gone`: the core forgot the call; a step: perform it instead of reporting. */
+    this.cancelled = undefined;
+    this.settled = false;
+  }
+
+  drive(step) {
+    return new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+      const signal = this.signal;
+      let onAbort;
+      if (signal) {
+        onAbort = () => this.abort();
+        signal.addEventListener("abort", onAbort, { once: true });
+      }
+      this.loop(step)
+        .catch((e) => this.settle(e, true))
+        .finally(() => signal?.removeEventListener("abort", onAbort));
+    });
+  }
+
+  settle(value, failed) {
+    if (this.settled) return;
+    this.settled = true;
+    (failed ? this.reject : this.resolve)(value);
+  }
+
+  /** The caller aborted: the core says whether anything must still be finished. */
+  abort() {
+    if (this.settled) return;
+    this.settle(abortReason(this.signal), true);
+    let answer;
+    try {
+      answer = JSON.parse(on(this.inst, () => this.session.cancel(this.id, Date.now())));
+    } catch {
+      answer = { cancelled: "gone" };
+    }
+    if (answer.cancelled === "finishing") return;
+    this.cancelled = answer.cancelled === "gone" ? "gone" : answer;
+    this.interrupt?.();
+  }
+
+  /** The step `cancel` handed out to perform in the background. */
+  takeCancelled() {
+    const step = this.cancelled;
+    this.cancelled = undefined;
+    return step;
+  }
+
+  // No instance check here: a session of a replaced instance throws "stale
+  // object" by itself, which `core` turns into the core-failure error.
+  report(fn) {
+    return JSON.parse(core(fn));
+  }
+
+  async loop(step) {
+    const { host, session, id } = this;
+    for (;;) {
+      if (step.wake) host.wake();
+      if (step.events) host.log(step.events);
+      clearTimeout(this.expiry);
+      if (step.expiresAtMs !== undefined) this.expireAt(step.expiresAtMs);
+      switch (step.type) {
+        case "done":
+          if (step.error) this.settle(errorFromCore(step.error, this.failure), true);
+          else this.settle(new Answer(step, this.operation, this.response, this.bytes), false);
+          return;
+        case "send": {
+          const answer = await this.send(step);
+          if (this.cancelled === "gone") return;
+          if (this.cancelled) {
+            step = this.takeCancelled();
+            break;
+          }
+          step = answer.failed
+            ? this.report(() => session.fail(id, answer.kind, answer.message, Date.now()))
+            : answer.tooLarge
+              ? this.report(() => session.report(id, "too_large", Date.now()))
+              : this.report(() => session.respond(id, answer.status, answer.headers, this.bytes, Date.now()));
+          break;
+        }
+        case "wait":
+          await this.wait(step.untilMs);
+          if (this.cancelled === "gone") return;
+          step = this.cancelled ? this.takeCancelled() : this.report(() => session.report(id, "woken", Date.now()));
+          break;
+        case "fetch_token": {
+          let answer;
+          let error;
+          try {
+            answer = (await host.source()) ?? null;
+          } catch (e) {
+            this.failure = e;
+            error = describe(e);
+          }
+          step = this.report(() => session.token(id, answer, error, Date.now()));
+          break;
+        }
+        case "shared": {
+          // A fleet script on Redis; the core reads its reply (or failure).
+          const out = await host.fleet.run(step);
+          if (this.cancelled === "gone") return;
+          if (this.cancelled) {
+            step = this.takeCancelled();
+            break;
+          }
+          step = this.report(() => session.shared(id, out.reply, out.error, Date.now()));
+          break;
+        }
+        default:
+          step = await this.store(step);
+      }
+    }
+  }
+
+  /** A token store action; the store's failure is reported as the core's `StoreFailed`. */
+  async store(step) {
+    const { session, id } = this;
+    const store = this.host.store;
+    try {
+      switch (step.type) {
+        case "lock_store":
+          this.release = typeof store.lock === "function" ? await store.lock() : undefined;
+          return this.report(() => session.report(id, "locked", Date.now()));
+        case "read_store": {
+          const held = await store.load();
+          const text = held == null ? undefined : typeof held === "string" ? held : JSON.stringify(held);
+          return this.report(() => session.stored(id, text, Date.now()));
+        }
+        case "write_store":
+          await store.save(step.tokens);
+          return this.report(() => session.report(id, "written", Date.now()));
+        case "unlock_store": {
+          const release = this.release;
+          this.release = undefined;
+          if (typeof release === "function") await release();
+          return this.report(() => session.report(id, "unlocked", Date.now()));
+        }
+        default:
+          throw new TypeError(`the core asked for an action this host does not know: ${step.type}`);
+      }
+    } catch (e) {
+      if (e instanceof TypeError && e.message.startsWith("the core asked")) throw e;
+      // The store's message may quote what it holds: only its class crosses.
+      this.failure = e;
+      return this.report(() => session.storeFailed(id, e?.name ?? "Error", Date.now()));
+    }
+  }
+
+  /** A detached action outlived the call's deadline: the caller gets its timeout now. */
+  expireAt(at) {
+    this.expiry = setTimeout(() => {
+      if (this.settled) return;
+      const step = this.report(() => this.session.report(this.id, "expired", Date.now()));
+      if (step.type === "done" && step.error) this.settle(errorFromCore(step.error), true);
+    }, Math.max(0, at - Date.now()));
+  }
+
+  /** Sends one request with the core's attempt timeout and body limit; never follows redirects. */
+  async send(step) {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new DOMException("the attempt timed out", "TimeoutError"));
+    }, step.timeoutMs);
+    // A detached request (a token renewal) is not aborted with its call.
+    if (!step.detached) this.interrupt = () => controller.abort(abortReason(this.signal));
+    try {
+      const body = step.binaryBody ? this.session.takeBody() : step.body;
+      const response = await this.host.fetch(step.url, {
+        method: step.method,
+        headers: step.headers,
+        body,
+        redirect: "manual",
+        signal: controller.signal,
+      });
+      this.response = response;
+      // Only the headers the core reads cross into it, in one pass.
+      const read = HEADERS_READ();
+      let headers = "";
+      let length = null;
+      let encoding = null;
+      response.headers.forEach((value, name) => {
+        if (read.has(name)) {
+          headers += `${name}\n${value}\n`;
+          if (name === "content-length") length = value;
+        } else if (name === "content-encoding") encoding = value;
+      });
+      const bytes = await readCapped(response, step.bodyLimit, length, encoding);
+      if (bytes === null) return { tooLarge: true };
+      if (response.type === "opaqueredirect" || response.status === 0) {
+        // Browsers hide redirect targets from `redirect: "manual"`.
+        return { failed: true, kind: "other", message: "the browser did not expose a redirect (fetch redirect: manual)" };
+      }
+      this.bytes = bytes;
+      return { status: response.status, headers };
+    } catch (error) {
+      this.failure = error;
+      return { failed: true, kind: timedOut ? "timeout" : failureKind(error), message: describe(error) };
+    } finally {
+      clearTimeout(timer);
+      this.interrupt = undefined;
+    }
+  }
+
+  /** Sleeps until `until`, or until another call's step says `wake`, or the caller aborts. */
+  wait(until) {
+    const waiters = this.host.waiters;
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        waiters.delete(done);
+        this.interrupt = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, until - Date.now()));
+      waiters.add(done);
+      this.interrupt = done;
+    });
+  }
+}
