@@ -53,8 +53,9 @@ pub enum WebhookError {
     )]
     FutureTimestamp { ahead_secs: u64, window_secs: u64 },
 
-    /// No secret token (or an empty one) is configured: verification would
-    /// be meaningless, so every request is refused rather than accepted.
+    /// No secret token is configured, or every one given is empty (blank
+    /// entries are skipped): verification would be meaningless, so every
+    /// request is refused rather than accepted.
     #[error("no webhook secret token is configured; refusing every request")]
     NoSecret,
 

@@ -26,7 +26,9 @@ const MILLIS_THRESHOLD: u64 = 1_000_000_000_000;
 const SIGNATURE_PREFIX: &str = "v0=";
 
 /// Check that `raw_body` with these headers was signed by Zoom with one of
-/// `secrets`, and that its timestamp is within `window` of `now`.
+/// `secrets`, and that its timestamp is within `window` of `now`. Empty (or
+/// whitespace-only) entries are skipped; with none left it is
+/// [`WebhookError::NoSecret`].
 pub fn verify(
     headers: &http::HeaderMap,
     raw_body: &[u8],
@@ -46,7 +48,11 @@ pub fn verify_with_secret<'s>(
     now: Timestamp,
     window: Duration,
 ) -> Result<&'s Secret, WebhookError> {
-    if secrets.is_empty() || secrets.iter().any(Secret::is_empty) {
+    // A blank entry is an unset slot (a rotation's old secret read from an
+    // absent environment variable): skipped, never a key. Skipping it is
+    // safe because with no real secret left the request is refused below.
+    let configured = || secrets.iter().filter(|s| !is_blank(s));
+    if configured().next().is_none() {
         return Err(WebhookError::NoSecret);
     }
     let signature = header(headers, SIGNATURE_HEADER)?;
@@ -66,8 +72,7 @@ pub fn verify_with_secret<'s>(
         })?;
     let sent_at = parse_timestamp(timestamp)?;
 
-    let matched = secrets
-        .iter()
+    let matched = configured()
         .find(|secret| {
             mac(secret, timestamp, raw_body)
                 .verify_slice(&received)
@@ -91,6 +96,12 @@ pub fn verify_with_secret<'s>(
         });
     }
     Ok(matched)
+}
+
+/// Empty or only whitespace: no Zoom secret token looks like that, and an
+/// HMAC under such a key would be forgeable by anyone.
+fn is_blank(secret: &Secret) -> bool {
+    secret.expose().trim().is_empty()
 }
 
 /// The `x-zm-signature` value Zoom would send for this timestamp header and

@@ -196,6 +196,27 @@ fn secret_rotation_accepts_either_secret() {
 }
 
 #[test]
+fn rotation_with_an_empty_slot_verifies_with_the_real_secret() {
+    // `[old, new]` read from the environment, the old one unset.
+    let body = b"{\"event\":\"x\"}";
+    let sig = python_signature(NEXT, TS, body);
+    for keys in [
+        secrets(&["", NEXT]),
+        secrets(&[NEXT, ""]),
+        secrets(&[" ", NEXT]),
+    ] {
+        assert_eq!(
+            verify(&headers(&sig, TS), body, &keys, now(), DEFAULT_WINDOW),
+            Ok(())
+        );
+    }
+    let received = WebhookReceiver::new(secrets(&["", NEXT]))
+        .handle(&headers(&sig, TS), body, now())
+        .unwrap();
+    assert_eq!(received.ack.status(), 204);
+}
+
+#[test]
 fn timestamps_in_seconds_and_milliseconds_with_window_both_ways() {
     let body = b"{\"event\":\"x\"}";
     let check = |ts: &str, now: Timestamp| {
@@ -315,12 +336,28 @@ fn never_fails_open_without_a_secret() {
     let body = b"{\"event\":\"x\"}";
     // Signed with the empty key: must still be refused.
     let sig = python_signature("", TS, body);
-    for keys in [secrets(&[]), secrets(&[""]), secrets(&[PRIMARY, ""])] {
+    for keys in [
+        secrets(&[]),
+        secrets(&[""]),
+        secrets(&["", ""]),
+        secrets(&[" ", "\n"]),
+    ] {
         assert_eq!(
             verify(&headers(&sig, TS), body, &keys, now(), DEFAULT_WINDOW),
             Err(WebhookError::NoSecret)
         );
     }
+    // Next to a real secret, the empty slot is skipped, not used as a key.
+    assert_eq!(
+        verify(
+            &headers(&sig, TS),
+            body,
+            &secrets(&[PRIMARY, ""]),
+            now(),
+            DEFAULT_WINDOW
+        ),
+        Err(WebhookError::BadSignature)
+    );
     let receiver = WebhookReceiver::new(vec![]);
     let err = receiver
         .handle(&headers(&sig, TS), body, now())

@@ -858,6 +858,18 @@ fn webhooks() -> Vec<Value> {
     let mut no_secret = signed("no-secret-configured", event, NOW_MS, WEBHOOK_SECRET);
     no_secret["secrets"] = json!([]);
     out.push(no_secret);
+    // Rotation with the old secret unset: the empty slot is skipped.
+    let mut empty_slot = signed("rotation-empty-slot", event, NOW_MS, WEBHOOK_SECRET);
+    empty_slot["secrets"] = json!(["", WEBHOOK_SECRET]);
+    out.push(empty_slot);
+    // ... and is no key: signed with the empty key, refused.
+    let mut empty_key = signed("rotation-empty-slot-is-no-key", event, NOW_MS, "");
+    empty_key["secrets"] = json!(["", WEBHOOK_SECRET]);
+    out.push(empty_key);
+    // Only empty entries: refused like no secret at all, never accepted.
+    let mut all_empty = signed("all-secrets-empty", event, NOW_MS, "");
+    all_empty["secrets"] = json!(["", ""]);
+    out.push(all_empty);
     let mut tampered = signed("body-tampered", event, NOW_MS, WEBHOOK_SECRET);
     tampered["body"] = utf8(&event.replace("7123", "7124"));
     out.push(tampered);
