@@ -163,3 +163,75 @@ def test_demo_runs_against_the_mock(mock: Mock) -> None:
 def test_public_names() -> None:
     assert zoom_phone.verify_webhook is verify_webhook
     assert Path(zoom_phone.__file__).parent.joinpath("py.typed").exists()
+
+
+# --- Which secrets verify: no mock needed, signed here with hmac ---------
+
+_NOW_MS = 1_767_225_600_000
+_EVENT = b'{"event":"phone.callee_ringing","event_ts":1767225599000,"payload":{"account_id":"a","object":{}}}'
+_VALIDATION = b'{"event":"endpoint.url_validation","event_ts":1767225599000,"payload":{"plainToken":"pt"}}'
+
+
+def _signed(key: str, body: bytes = _EVENT) -> dict[str, str]:
+    import hashlib
+    import hmac
+
+    ts = str(_NOW_MS // 1000)
+    digest = hmac.new(key.encode(), b"v0:" + ts.encode() + b":" + body, hashlib.sha256).hexdigest()
+    return {"x-zm-signature": f"v0={digest}", "x-zm-request-timestamp": ts}
+
+
+def test_a_str_secret_is_one_secret_not_its_characters() -> None:
+    secret = "my-secret-token"
+    # Genuine under the whole string.
+    assert handle_webhook(_signed(secret), _EVENT, secret, now_ms=_NOW_MS).status == 204
+    # Every single character of it must be refused, by every helper.
+    for key in sorted(set(secret)):
+        with pytest.raises(exceptions.WebhookVerificationError) as info:
+            handle_webhook(_signed(key), _EVENT, secret, now_ms=_NOW_MS)
+        assert info.value.code == "bad_signature"
+        with pytest.raises(exceptions.WebhookVerificationError):
+            verify_webhook(_signed(key), _EVENT, secret, now_ms=_NOW_MS)
+        with pytest.raises(exceptions.WebhookVerificationError):
+            url_validation_response(_signed(key, _VALIDATION), _VALIDATION, secret, now_ms=_NOW_MS)
+    assert verify_webhook(_signed(secret), _EVENT, secret, now_ms=_NOW_MS)["event"] == "phone.callee_ringing"
+    answer = json.loads(url_validation_response(_signed(secret, _VALIDATION), _VALIDATION, secret, now_ms=_NOW_MS))
+    assert answer["plainToken"] == "pt"
+
+
+def test_a_sequence_of_secrets_is_several() -> None:
+    for secrets in (["old", "new"], ("old", "new")):
+        assert handle_webhook(_signed("new"), _EVENT, secrets, now_ms=_NOW_MS).status == 204
+        assert handle_webhook(_signed("old"), _EVENT, secrets, now_ms=_NOW_MS).status == 204
+        with pytest.raises(exceptions.WebhookVerificationError):
+            handle_webhook(_signed("n"), _EVENT, secrets, now_ms=_NOW_MS)
+
+
+@pytest.mark.parametrize(
+    "secrets",
+    [b"my-secret-token", bytearray(b"my-secret-token"), 42, None, {"my-secret-token"}, ["ok", b"my-secret-token"], [None]],
+    ids=["bytes", "bytearray", "int", "None", "set", "list-with-bytes", "list-with-None"],
+)
+def test_anything_but_str_or_a_sequence_of_str_is_a_type_error(secrets: Any) -> None:
+    with pytest.raises(TypeError) as info:
+        handle_webhook(_signed("my-secret-token"), _EVENT, secrets, now_ms=_NOW_MS)
+    assert "secrets" in str(info.value)
+    assert "my-secret-token" not in str(info.value)
+
+
+def test_rotation_with_an_empty_slot_accepts_the_real_secret() -> None:
+    # `[os.environ.get("OLD", ""), os.environ["NEW"]]` with OLD unset.
+    for secrets in (["", "real"], ["real", ""], ("", "real")):
+        assert handle_webhook(_signed("real"), _EVENT, secrets, now_ms=_NOW_MS).status == 204
+        with pytest.raises(exceptions.WebhookVerificationError) as info:
+            handle_webhook(_signed(""), _EVENT, secrets, now_ms=_NOW_MS)
+        assert info.value.code == "bad_signature"
+
+
+@pytest.mark.parametrize("secrets", ["", [], [""], ["", ""], ("",)])
+def test_no_non_empty_secret_fails_closed(secrets: Any) -> None:
+    # Signed with the empty key, which an attacker knows.
+    with pytest.raises(exceptions.WebhookVerificationError) as info:
+        handle_webhook(_signed(""), _EVENT, secrets, now_ms=_NOW_MS)
+    assert info.value.code == "no_secret"
+    assert info.value.status == 500

@@ -3,12 +3,54 @@
 
 use std::time::Duration;
 
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PySequence, PyString};
 use zoom_phone::webhook::WebhookReceiver;
 use zoom_phone::{Secret, Timestamp};
 
 use crate::{convert, errors};
+
+/// One `str` is one secret; a sequence of `str` (old and new during a
+/// rotation) is several. A `str` is itself a sequence of one-character
+/// strings, so iterating it would make each of its characters a key that
+/// verifies: it is taken whole, before any sequence handling.
+fn secrets_from_py(secrets: &Bound<'_, PyAny>) -> PyResult<Vec<Secret>> {
+    if let Ok(one) = secrets.cast::<PyString>() {
+        return Ok(vec![secret_from_py(one)?]);
+    }
+    let not_secrets = || {
+        PyTypeError::new_err(format!(
+            "secrets must be a str or a sequence of str, not {}",
+            convert::type_name(secrets)
+        ))
+    };
+    if secrets.is_instance_of::<PyBytes>() || secrets.is_instance_of::<PyByteArray>() {
+        return Err(not_secrets());
+    }
+    let sequence = secrets.cast::<PySequence>().map_err(|_| not_secrets())?;
+    sequence
+        .try_iter()?
+        .enumerate()
+        .map(|(i, item)| {
+            let item = item?;
+            let text = item.cast::<PyString>().map_err(|_| {
+                PyTypeError::new_err(format!(
+                    "secrets[{i}] must be a str, not {}",
+                    convert::type_name(&item)
+                ))
+            })?;
+            secret_from_py(text)
+        })
+        .collect()
+}
+
+fn secret_from_py(text: &Bound<'_, PyString>) -> PyResult<Secret> {
+    // The message never quotes the value: it is a secret.
+    text.to_cow()
+        .map(|t| Secret::new(t.into_owned()))
+        .map_err(|_| PyValueError::new_err("a webhook secret is not valid Unicode text"))
+}
 
 /// Verifies a webhook request and decides the answer. Returns a dict:
 /// `event` (name), `payload` (the parsed body, `None` for URL validation),
@@ -20,12 +62,12 @@ pub fn handle_webhook<'py>(
     py: Python<'py>,
     headers: &Bound<'py, PyAny>,
     body: &Bound<'py, PyBytes>,
-    secrets: Vec<String>,
+    secrets: &Bound<'py, PyAny>,
     now_ms: u64,
     window_secs: u64,
 ) -> PyResult<Bound<'py, PyDict>> {
     let headers = convert::headers_from_py(headers)?;
-    let secrets: Vec<Secret> = secrets.into_iter().map(Secret::new).collect();
+    let secrets = secrets_from_py(secrets)?;
     let receiver = WebhookReceiver::new(secrets).with_window(Duration::from_secs(window_secs));
     let raw = body.as_bytes();
     let received = receiver

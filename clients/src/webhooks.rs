@@ -26,6 +26,15 @@ pub struct Webhooks {
 }
 
 impl Webhooks {
+    /// `secrets` is a list even for one secret (`[secret]`): a bare string
+    /// is not a list of secrets, and does not compile as one.
+    /// Empty entries (a rotation's unset slot) are skipped; with no
+    /// non-empty secret every request is refused with
+    /// [`WebhookError::NoSecret`].
+    ///
+    /// ```compile_fail
+    /// let hooks = zoom_phone::client::Webhooks::new("webhook-secret-token");
+    /// ```
     pub fn new<S: Into<Secret>>(secrets: impl IntoIterator<Item = S>) -> Self {
         Webhooks {
             receiver: WebhookReceiver::new(secrets.into_iter().map(Into::into).collect()),

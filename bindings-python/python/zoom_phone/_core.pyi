@@ -1,6 +1,6 @@
 # Types of the compiled module zoom_phone._core (bindings-python/src/), checked
 # against it by `python -m mypy.stubtest zoom_phone._core` (make test-py).
-from typing import Any, Mapping, Optional, final
+from typing import Any, Mapping, Optional, Sequence, Union, final
 
 from zoom_phone.exceptions import ZoomPhoneError
 from zoom_phone.types import BuiltRequest
@@ -78,7 +78,7 @@ class Session:
 
 def decode_error(operation: str, status: int, tracking_id: Optional[str], body: bytes) -> ZoomPhoneError: ...
 def handle_webhook(
-    headers: Mapping[str, str], body: bytes, secrets: list[str], now_ms: int, *, window_secs: int = 300
+    headers: Mapping[str, str], body: bytes, secrets: Union[str, Sequence[str]], now_ms: int, *, window_secs: int = 300
 ) -> dict[str, Any]: ...
 def authorization_url(
     client_id: str, redirect_uri: str, *, oauth_base: Optional[str] = None

@@ -4,22 +4,29 @@ answer to send.
 
 ::
 
-    result = handle_webhook(request.headers, raw_body, [secret])
+    result = handle_webhook(request.headers, raw_body, secret)
     # answer result.status / result.headers / result.body, then act on
     # result.event and result.payload (None for a URL validation)
 
-Secrets are a list so a rotated token can be accepted next to the new one.
+``secrets`` is one secret token (a ``str``) or, while rotating, a sequence
+of them (``[old, new]``); empty entries (an unset environment variable) are
+skipped, and with no non-empty secret every request is refused with 500.
+Anything else is a ``TypeError``.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any, NamedTuple, Optional, Sequence, cast
+from typing import Any, NamedTuple, Optional, Sequence, Union, cast
 
 from . import _core
 from .events import Event
 
-__all__ = ["WebhookResult", "handle_webhook", "url_validation_response", "verify_webhook"]
+__all__ = ["WebhookResult", "WebhookSecrets", "handle_webhook", "url_validation_response", "verify_webhook"]
+
+#: One secret token, or several while rotating. A ``str`` is never taken as a
+#: sequence of one-character secrets.
+WebhookSecrets = Union[str, Sequence[str]]
 
 
 class WebhookResult(NamedTuple):
@@ -50,28 +57,32 @@ def _headers(headers: Any) -> dict[str, str]:
 def handle_webhook(
     headers: Any,
     body: bytes,
-    secrets: Sequence[str],
+    secrets: WebhookSecrets,
     *,
     window_secs: int = 300,
     now_ms: Optional[int] = None,
 ) -> WebhookResult:
     """Verifies a webhook request (signature in constant time, timestamp
-    within ``window_secs``) and answers URL validation.
+    within ``window_secs``) and answers URL validation. ``secrets`` is one
+    secret token (``str``) or a sequence of them; anything else is a
+    ``TypeError``.
 
     Raises :class:`~zoom_phone.exceptions.WebhookVerificationError` (its
     ``status`` is the HTTP status to answer) for anything not genuine."""
     now = int(time.time() * 1000) if now_ms is None else now_ms
-    r = _core.handle_webhook(_headers(headers), bytes(body), list(secrets), now, window_secs=window_secs)
+    r = _core.handle_webhook(_headers(headers), bytes(body), secrets, now, window_secs=window_secs)
     return WebhookResult(r["event"], cast(Optional[Event], r["payload"]), r["status"], r["headers"], r["body"])
 
 
-def verify_webhook(headers: Any, body: bytes, secrets: Sequence[str], *, window_secs: int = 300) -> Event:
+def verify_webhook(
+    headers: Any, body: bytes, secrets: WebhookSecrets, *, window_secs: int = 300, now_ms: Optional[int] = None
+) -> Event:
     """The verified event's body (``{"event", "event_ts", "payload"}``),
     typed by ``zoom_phone.events``. Raises
     :class:`~zoom_phone.exceptions.WebhookVerificationError`, also for a URL
     validation request (answer those with :func:`handle_webhook` or
     :func:`url_validation_response`)."""
-    result = handle_webhook(headers, body, secrets, window_secs=window_secs)
+    result = handle_webhook(headers, body, secrets, window_secs=window_secs, now_ms=now_ms)
     if result.payload is None:
         from .exceptions import WebhookVerificationError
 
@@ -82,10 +93,10 @@ def verify_webhook(headers: Any, body: bytes, secrets: Sequence[str], *, window_
 
 
 def url_validation_response(
-    headers: Any, body: bytes, secrets: Sequence[str], *, window_secs: int = 300
+    headers: Any, body: bytes, secrets: WebhookSecrets, *, window_secs: int = 300, now_ms: Optional[int] = None
 ) -> bytes:
     """The JSON body answering Zoom's ``endpoint.url_validation`` challenge."""
-    result = handle_webhook(headers, body, secrets, window_secs=window_secs)
+    result = handle_webhook(headers, body, secrets, window_secs=window_secs, now_ms=now_ms)
     if result.payload is not None:
         from .exceptions import WebhookVerificationError
 

@@ -870,6 +870,19 @@ fn webhooks() -> Vec<Value> {
     let mut all_empty = signed("all-secrets-empty", event, NOW_MS, "");
     all_empty["secrets"] = json!(["", ""]);
     out.push(all_empty);
+    // One string is one secret, in every host (never its characters).
+    let mut one = signed("single-string-secret", event, NOW_MS, WEBHOOK_SECRET);
+    one["secrets"] = json!(WEBHOOK_SECRET);
+    out.push(one);
+    let first_char = &WEBHOOK_SECRET[..1];
+    let mut one_char = signed(
+        "single-string-secret-one-character",
+        event,
+        NOW_MS,
+        first_char,
+    );
+    one_char["secrets"] = json!(WEBHOOK_SECRET);
+    out.push(one_char);
     let mut tampered = signed("body-tampered", event, NOW_MS, WEBHOOK_SECRET);
     tampered["body"] = utf8(&event.replace("7123", "7124"));
     out.push(tampered);

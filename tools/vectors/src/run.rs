@@ -178,13 +178,16 @@ pub fn oauth(v: &Value) -> Result<Value, String> {
 pub fn webhook(v: &Value) -> Result<Value, String> {
     let headers = header_map(&v["headers"])?;
     let body = outcome::from_bytes(&v["body"])?;
-    let secrets = v["secrets"]
-        .as_array()
-        .ok_or("vector field `secrets` must be an array")?
-        .iter()
-        .map(|s| s.as_str().map(|s| Secret::new(s.to_owned())))
-        .collect::<Option<Vec<_>>>()
-        .ok_or("secrets must be strings")?;
+    // A string is one secret (as the hosts take it), an array several.
+    let secrets = match &v["secrets"] {
+        Value::String(one) => vec![Secret::new(one.clone())],
+        Value::Array(many) => many
+            .iter()
+            .map(|s| s.as_str().map(|s| Secret::new(s.to_owned())))
+            .collect::<Option<Vec<_>>>()
+            .ok_or("secrets must be strings")?,
+        _ => return Err("vector field `secrets` must be a string or an array".to_owned()),
+    };
     let now = Timestamp::from_millis(v["now"].as_u64().unwrap_or(crate::NOW_MS));
     let handled = WebhookReceiver::new(secrets)
         .handle(&headers, &body, now)
