@@ -68,10 +68,8 @@ mod _core {
             }
             _ => serde_json::Value::Object(serde_json::Map::new()),
         };
-        let mut config = RequestConfig {
-            user_agent: format!("zoom-phone-python/{}", env!("CARGO_PKG_VERSION")),
-            ..RequestConfig::default()
-        };
+        let mut config = RequestConfig::default();
+        config.user_agent = format!("zoom-phone-python/{}", env!("CARGO_PKG_VERSION"));
         if let Some(v) = base_url {
             config.base_url = v;
         }

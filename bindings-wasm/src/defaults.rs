@@ -7,8 +7,7 @@ use zoom_phone::request::RequestConfig;
 /// `zoom-phone-js/0.1.0` or `zoom-phone-python/0.1.0`: which host made a call
 /// shows in Zoom's logs.
 pub fn request_config(host: &str) -> RequestConfig {
-    RequestConfig {
-        user_agent: format!("zoom-phone-{host}/{}", env!("CARGO_PKG_VERSION")),
-        ..RequestConfig::default()
-    }
+    let mut config = RequestConfig::default();
+    config.user_agent = format!("zoom-phone-{host}/{}", env!("CARGO_PKG_VERSION"));
+    config
 }

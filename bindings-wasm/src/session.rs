@@ -540,16 +540,8 @@ struct RateLimitJson {
 impl RateLimitJson {
     fn new(info: &RateLimitInfo) -> Self {
         RateLimitJson {
-            category: info.category.map(|c| match c {
-                RateLimitCategory::Light => "light",
-                RateLimitCategory::Medium => "medium",
-                RateLimitCategory::Heavy => "heavy",
-                RateLimitCategory::ResourceIntensive => "resource_intensive",
-            }),
-            limit_type: info.limit_type.map(|t| match t {
-                LimitType::Qps => "qps",
-                LimitType::Daily => "daily",
-            }),
+            category: info.category.map(RateLimitCategory::key),
+            limit_type: info.limit_type.map(LimitType::key),
             limit: info.limit,
             remaining: info.remaining,
         }

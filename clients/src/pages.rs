@@ -155,15 +155,8 @@ fn decode_page<T: DeserializeOwned>(
         // A listing that answers nothing has no items.
         RawBody::Empty => return Ok((None, Vec::new())),
         RawBody::Binary { .. } | RawBody::Text { .. } => {
-            return Err(DecodeError {
-                operation: operation.to_owned(),
-                status,
-                path: ".".to_owned(),
-                message: "a listing answered with a file".to_owned(),
-                snippet: None,
-                tracking_id,
-            }
-            .into());
+            let message = "a listing answered with a file";
+            return Err(DecodeError::new(operation, status, message, tracking_id).into());
         }
     };
     let seed = PageSeed::<T> {

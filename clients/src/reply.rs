@@ -98,14 +98,12 @@ fn unexpected(operation: &str, status: u16, tracking_id: Option<String>, body: &
         RawBody::Empty => ("a file", "no body"),
         RawBody::Binary { .. } | RawBody::Text { .. } => ("JSON", "a file"),
     };
-    DecodeError {
-        operation: operation_id(operation).to_owned(),
+    DecodeError::new(
+        operation_id(operation),
         status,
-        path: ".".to_owned(),
-        message: format!("expected {want}, got {got}"),
-        snippet: None,
+        format!("expected {want}, got {got}"),
         tracking_id,
-    }
+    )
     .into()
 }
 
@@ -147,18 +145,11 @@ mod typed {
                 RawBody::Binary {
                     content_type,
                     bytes,
-                } => Ok(Binary {
-                    bytes,
-                    content_type,
-                }),
-                RawBody::Text { content_type, text } => Ok(Binary {
-                    bytes: text.into_bytes(),
-                    content_type,
-                }),
-                RawBody::Empty => Ok(Binary {
-                    bytes: Vec::new(),
-                    content_type: None,
-                }),
+                } => Ok(Binary::new(bytes, content_type)),
+                RawBody::Text { content_type, text } => {
+                    Ok(Binary::new(text.into_bytes(), content_type))
+                }
+                RawBody::Empty => Ok(Binary::new(Vec::new(), None)),
                 _ => Err(not_a(
                     operation,
                     status,
@@ -176,7 +167,7 @@ mod typed {
         fn from_reply(operation: &'static str, reply: Reply) -> Result<Output<Redirect>, Error> {
             let (status, tracking_id) = (reply.status, reply.tracking_id.clone());
             match reply.location.clone() {
-                Some(location) => Ok(reply.map(|_| Redirect { location })),
+                Some(location) => Ok(reply.map(|_| Redirect::new(location))),
                 None => Err(not_a(
                     operation,
                     status,
@@ -188,14 +179,6 @@ mod typed {
     }
 
     fn not_a(operation: &str, status: u16, tracking_id: Option<String>, message: &str) -> Error {
-        DecodeError {
-            operation: operation.to_owned(),
-            status,
-            path: ".".to_owned(),
-            message: message.to_owned(),
-            snippet: None,
-            tracking_id,
-        }
-        .into()
+        DecodeError::new(operation, status, message, tracking_id).into()
     }
 }

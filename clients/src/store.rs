@@ -265,17 +265,13 @@ fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use zoom_phone::{Secret, Timestamp};
+    use zoom_phone::Timestamp;
 
     fn tokens(access: &str) -> TokenSet {
-        TokenSet {
-            access_token: Secret::new(access),
-            refresh_token: Some(Secret::new("refresh-1")),
-            token_type: "bearer".into(),
-            scopes: vec!["phone:read:admin".into()],
-            expires_at: Some(Timestamp::from_secs(1_800_000_000)),
-            api_url: Some("https://api-eu.zoom.us".into()),
-        }
+        TokenSet::new(access, Some(Timestamp::from_secs(1_800_000_000)))
+            .with_refresh_token("refresh-1")
+            .with_scopes(["phone:read:admin"])
+            .with_api_url("https://api-eu.zoom.us")
     }
 
     #[test]

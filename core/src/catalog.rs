@@ -79,6 +79,7 @@ impl Operation {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Host {
     /// `https://api.zoom.us/v2` (or the regional `api_url` from the token).
     #[default]
@@ -100,6 +101,7 @@ pub struct Param {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ParamLocation {
     Path,
     Query,
@@ -114,6 +116,7 @@ pub struct Body {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum BodyMediaType {
     #[serde(rename = "application/json")]
     Json,
@@ -124,6 +127,7 @@ pub enum BodyMediaType {
 /// What a successful response carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ResponseKind {
     /// A JSON document.
     Json,
@@ -202,6 +206,7 @@ fn yes() -> bool {
 
 /// Zoom's rate-limit label of an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum RateLimitCategory {
     Light,
     Medium,
@@ -217,6 +222,17 @@ impl RateLimitCategory {
         Self::Heavy,
         Self::ResourceIntensive,
     ];
+
+    /// The category's name in the errors' JSON and the hosts' `rateLimit`:
+    /// `light`, `medium`, `heavy`, `resource_intensive`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Light => "light",
+            Self::Medium => "medium",
+            Self::Heavy => "heavy",
+            Self::ResourceIntensive => "resource_intensive",
+        }
+    }
 
     /// The label as Zoom writes it in `X-RateLimit-Category`.
     pub fn as_str(self) -> &'static str {
@@ -251,6 +267,7 @@ impl RateLimitCategory {
 /// the generator; `oneOf` stays.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Schema {
     /// Anything (the spec gives no type).
     Any,

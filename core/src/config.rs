@@ -53,6 +53,7 @@ use crate::time::Timestamp;
 /// A configuration value that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid client configuration: `{field}` {problem}")]
+#[non_exhaustive]
 pub struct ConfigError {
     /// The key as the configuration names it (`retry.max_attempts`).
     pub field: String,
@@ -99,6 +100,7 @@ pub enum Credentials {
 
 /// Whether and how the host keeps tokens in a store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum StoreMode {
     /// No store: tokens live in the session only.
     #[default]
@@ -136,6 +138,7 @@ impl LogLevel {
 
 /// Time limits of a client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Timeouts {
     /// Deadline of each call from its start, retries and waits included.
     pub call: Option<Duration>,

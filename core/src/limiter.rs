@@ -50,6 +50,7 @@ impl Rate {
 
 /// The limits of one Zoom plan, per category.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PlanLimits {
     pub light: Rate,
     pub medium: Rate,

@@ -110,6 +110,7 @@ enum State {
 /// handed out. Valid while Zoom keeps the token (15 minutes from
 /// `issued_at`). Bindings pass it as JSON ([`ResumePoint::to_json`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ResumePoint {
     pub token: Option<String>,
     pub issued_at: Option<Timestamp>,
@@ -404,6 +405,7 @@ impl Pager {
 
 /// How long one sub-range may be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Span {
     Days(u32),
     Months(u32),

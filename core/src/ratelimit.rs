@@ -11,6 +11,7 @@ use crate::time::Timestamp;
 /// What the `X-RateLimit-*` and `Retry-After` headers of one response said.
 /// Every field is optional: Zoom omits some of them at times.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct RateLimitInfo {
     pub category: Option<RateLimitCategory>,
     pub limit_type: Option<LimitType>,
@@ -21,6 +22,7 @@ pub struct RateLimitInfo {
 
 /// `X-RateLimit-Type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub enum LimitType {
     /// Per-second limit: waiting briefly helps.
     Qps,
@@ -29,6 +31,14 @@ pub enum LimitType {
 }
 
 impl LimitType {
+    /// The type's name in the errors' JSON and the hosts' `rateLimit`: `qps`, `daily`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Qps => "qps",
+            Self::Daily => "daily",
+        }
+    }
+
     /// Zoom writes `QPS` and `Daily-limit`; any case and separator is accepted.
     pub fn parse(label: &str) -> Option<Self> {
         let norm: String = label
@@ -46,6 +56,7 @@ impl LimitType {
 
 /// `Retry-After`: seconds, an HTTP date or an ISO-8601 instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub enum RetryAfter {
     Delay { millis: u64 },
     At(Timestamp),

@@ -154,6 +154,7 @@ pub const HEADERS_READ: [&str; 9] = [
 
 /// One entry of a Zoom validation error's `errors` array.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FieldError {
     #[serde(default)]
     pub field: String,
@@ -161,9 +162,20 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    /// A field and what is wrong with it.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
 /// Zoom answered with an error.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{}", self.describe())]
+#[non_exhaustive]
 pub struct ApiError {
     pub status: u16,
     /// Zoom's own error number (`124` invalid token, `1001` user not found, ...);
@@ -210,6 +222,7 @@ impl ApiError {
 /// A success body that does not match what the operation returns.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("could not decode the response of `{operation}` at `{path}`: {message}")]
+#[non_exhaustive]
 pub struct DecodeError {
     pub operation: String,
     pub status: u16,
@@ -219,6 +232,27 @@ pub struct DecodeError {
     /// The start of the body (at most [`SNIPPET_LIMIT`] bytes).
     pub snippet: Option<String>,
     pub tracking_id: Option<String>,
+}
+
+impl DecodeError {
+    /// A decode failure at the root of the body, with no snippet; for hosts
+    /// that decode a reply themselves (the fields can grow, so there is no
+    /// struct literal outside this crate).
+    pub fn new(
+        operation: impl Into<String>,
+        status: u16,
+        message: impl Into<String>,
+        tracking_id: Option<String>,
+    ) -> Self {
+        DecodeError {
+            operation: operation.into(),
+            status,
+            path: ".".to_owned(),
+            message: message.into(),
+            snippet: None,
+            tracking_id,
+        }
+    }
 }
 
 /// Classifies a response of `op` without parsing a success body: a

@@ -33,6 +33,7 @@ use crate::time::Timestamp;
 
 /// How persistently a call is retried.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts in all, the first included. Default 4: transient failures at
     /// Zoom usually clear within seconds, and since rate limits are shared by
@@ -76,6 +77,7 @@ impl RetryPolicy {
 /// How a request failed below HTTP, as the host's client reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TransportErrorKind {
     /// No connection was established (refused, DNS, TLS handshake): nothing was sent.
     Connect,
@@ -140,6 +142,7 @@ pub enum Decision {
 
 /// Why no retry follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum GiveUp {
     /// The attempt succeeded (2xx/3xx): nothing to retry.
     NotAFailure,

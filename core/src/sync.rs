@@ -42,6 +42,7 @@ impl SyncPhase {
 
 /// Where a sync stands, to persist between runs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SyncCheckpoint {
     /// The token that asks for what changed since the newest record seen.
     pub forward: Option<String>,

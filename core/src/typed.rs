@@ -350,10 +350,21 @@ pub fn parse_typed<E: Endpoint>(
 /// );
 /// ```
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Binary {
     pub bytes: Vec<u8>,
     /// The `Content-Type` header, where sent.
     pub content_type: Option<String>,
+}
+
+impl Binary {
+    /// A file's bytes and the `Content-Type` they came with.
+    pub fn new(bytes: Vec<u8>, content_type: Option<String>) -> Self {
+        Binary {
+            bytes,
+            content_type,
+        }
+    }
 }
 
 impl std::fmt::Debug for Binary {
@@ -379,8 +390,18 @@ impl std::fmt::Debug for Binary {
 /// );
 /// ```
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Redirect {
     pub location: String,
+}
+
+impl Redirect {
+    /// Where the redirect pointed.
+    pub fn new(location: impl Into<String>) -> Self {
+        Redirect {
+            location: location.into(),
+        }
+    }
 }
 
 impl std::fmt::Debug for Redirect {

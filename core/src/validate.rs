@@ -39,6 +39,7 @@ enum Mode {
 
 /// The first thing wrong with a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Violation {
     /// Where, as a dotted path from the root given to [`validate`]
     /// (`body.members[2].extension_id`).
@@ -47,6 +48,7 @@ pub struct Violation {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ViolationKind {
     /// The JSON type is wrong.
     Type {

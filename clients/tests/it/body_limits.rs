@@ -11,10 +11,9 @@ use crate::client_support::{ACCOUNT, Admin, CLIENT_ID, CLIENT_SECRET, start};
 const LIMIT: u64 = 100_000;
 
 fn limits() -> BodyLimits {
-    BodyLimits {
-        api: LIMIT,
-        ..BodyLimits::default()
-    }
+    let mut limits = BodyLimits::default();
+    limits.api = LIMIT;
+    limits
 }
 
 fn is_too_large(result: &Result<impl std::fmt::Debug, Error>) -> bool {

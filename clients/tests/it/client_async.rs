@@ -542,14 +542,10 @@ async fn a_token_source_supplies_the_tokens() {
             async move {
                 fetches.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let minted = admin.call("POST", "tokens", json!({})).await;
-                Ok(zoom_phone_client::auth::TokenSet {
-                    access_token: minted["access_token"].as_str().unwrap_or_default().into(),
-                    refresh_token: None,
-                    token_type: "bearer".into(),
-                    scopes: Vec::new(),
-                    expires_at: None,
-                    api_url: None,
-                })
+                Ok(zoom_phone_client::auth::TokenSet::new(
+                    minted["access_token"].as_str().unwrap_or_default(),
+                    None,
+                ))
             }
         }
     };

@@ -22,11 +22,10 @@ pub const CLIENT_SECRET: &str = "mock-client-secret";
 
 /// A retry policy with short backoff, so fault tests take milliseconds.
 pub fn quick_retry() -> zoom_phone_client::RetryPolicy {
-    zoom_phone_client::RetryPolicy {
-        base_delay: std::time::Duration::from_millis(20),
-        max_delay: std::time::Duration::from_millis(200),
-        ..Default::default()
-    }
+    let mut policy = zoom_phone_client::RetryPolicy::default();
+    policy.base_delay = std::time::Duration::from_millis(20);
+    policy.max_delay = std::time::Duration::from_millis(200);
+    policy
 }
 
 pub async fn start() -> MockServer {

@@ -92,14 +92,7 @@ fn check_outcome(host: &str, value: &str, outcome: Result<(), Error>, mock: &Moc
 }
 
 fn token_set(access: &str) -> zoom_phone_client::auth::TokenSet {
-    zoom_phone_client::auth::TokenSet {
-        access_token: access.into(),
-        refresh_token: None,
-        token_type: "bearer".into(),
-        scopes: Vec::new(),
-        expires_at: None,
-        api_url: None,
-    }
+    zoom_phone_client::auth::TokenSet::new(access, None)
 }
 
 /// A header value with a line break must be a typed error, never a request.

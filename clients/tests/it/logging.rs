@@ -53,14 +53,7 @@ fn the_core_s_events_go_to_tracing_without_secrets() {
     let collect = Collect::default();
     // An access token Zoom does not know and a refresh token it refuses.
     let access = "sekrit-access-7d1e";
-    let tokens = TokenSet {
-        access_token: access.into(),
-        refresh_token: Some("sekrit-refresh-2b9c".into()),
-        token_type: "bearer".into(),
-        scopes: Vec::new(),
-        expires_at: None,
-        api_url: None,
-    };
+    let tokens = TokenSet::new(access, None).with_refresh_token("sekrit-refresh-2b9c");
     let app = OAuthConfig::new(CLIENT_ID, CLIENT_SECRET).with_oauth_base(mock.server.url());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -61,13 +61,10 @@ impl Grep {
 }
 
 fn tokens(access: &str, refresh: Option<&str>) -> TokenSet {
-    TokenSet {
-        access_token: access.into(),
-        refresh_token: refresh.map(Secret::from),
-        token_type: "bearer".into(),
-        scopes: vec!["phone:read:admin".into()],
-        expires_at: None,
-        api_url: None,
+    let tokens = TokenSet::new(access, None).with_scopes(["phone:read:admin"]);
+    match refresh {
+        Some(r) => tokens.with_refresh_token(r),
+        None => tokens,
     }
 }
 

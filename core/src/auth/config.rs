@@ -11,6 +11,7 @@ pub const DEFAULT_OAUTH_BASE: &str = "https://zoom.us";
 /// `client_secret` is `None` for public PKCE clients (browser, native app):
 /// their requests carry `client_id` in the form body instead of HTTP Basic.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct OAuthConfig {
     pub client_id: String,
     pub client_secret: Option<Secret>,

@@ -27,6 +27,7 @@ const DEFAULT_LIFETIME: Duration = Duration::from_secs(600);
 
 /// What to show the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeviceCodePrompt {
     pub user_code: String,
     pub verification_uri: String,

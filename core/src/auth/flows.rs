@@ -113,6 +113,7 @@ pub fn device_token_request(
 /// An authorization-code flow in progress: send the user to `url`, keep
 /// `state` and `code_verifier` (e.g. in the session) until the callback.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct AuthorizationRequest {
     /// Carries `state` in its query, so `Debug` shows only the endpoint.
     pub url: String,

@@ -84,6 +84,7 @@ pub enum TokenSource {
 
 /// Tunables of the lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LifecycleSettings {
     /// Renew this long before `expires_at`, so a token never expires in flight.
     pub refresh_skew: Duration,
@@ -111,6 +112,7 @@ pub struct RenewalId(pub u64);
 
 /// A token ready for an API call.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct AccessToken {
     /// The whole `Authorization` header value: `Bearer …`.
     pub authorization: Secret,
@@ -155,6 +157,7 @@ pub enum Renewed {
 
 /// This caller is the renewer for `attempt`.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Renewal {
     pub attempt: RenewalId,
     pub action: RenewalAction,
@@ -181,6 +184,7 @@ pub struct Persist(pub TokenSet);
 
 /// The verdict on a 401 / code 124.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Rejection {
     /// A new token is (being) fetched: acquire again and resend once.
     Retry,

@@ -17,6 +17,7 @@ const SNIPPET_CHARS: usize = 200;
 
 /// What a token endpoint granted. `Debug` shows no token: both are [`Secret`]s.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct TokenSet {
     pub access_token: Secret,
     /// Absent for server-to-server tokens.
@@ -32,6 +33,38 @@ pub struct TokenSet {
 }
 
 impl TokenSet {
+    /// A bearer token with no refresh token, scopes or regional host; add
+    /// those with the `with_*` methods. The fields can grow, so this (not a
+    /// struct literal) is how a token source or a test makes one.
+    pub fn new(access_token: impl Into<Secret>, expires_at: Option<Timestamp>) -> Self {
+        TokenSet {
+            access_token: access_token.into(),
+            refresh_token: None,
+            token_type: "bearer".to_owned(),
+            scopes: Vec::new(),
+            expires_at,
+            api_url: None,
+        }
+    }
+
+    /// With the refresh token the grant came with.
+    pub fn with_refresh_token(mut self, refresh_token: impl Into<Secret>) -> Self {
+        self.refresh_token = Some(refresh_token.into());
+        self
+    }
+
+    /// With the scopes Zoom granted.
+    pub fn with_scopes(mut self, scopes: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// With Zoom's regional API host for this token (`https://api-eu.zoom.us`).
+    pub fn with_api_url(mut self, api_url: impl Into<String>) -> Self {
+        self.api_url = Some(api_url.into());
+        self
+    }
+
     /// The base URL for API calls with this token: `api_url` + `/v2` when Zoom
     /// named a regional host, else the global [`DEFAULT_API_BASE_URL`].
     pub fn api_base_url(&self) -> String {

@@ -12,6 +12,7 @@ use crate::config::LogLevel;
 
 /// One log record.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Event {
     pub level: LogLevel,
     /// What happened, a stable dotted name: `request`, `response`,

@@ -93,6 +93,7 @@ pub use crate::config::{HostConfig, LogLevel, StoreMode};
 /// `limit + 1` bytes, or none at all when `Content-Length` already says so.
 /// [`Send::body_limit`] says which applies to a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BodyLimits {
     /// JSON answers of API operations and the token endpoint; default
     /// [`DEFAULT_API_BODY_LIMIT`].
@@ -136,6 +137,7 @@ pub enum Target {
 
 /// A call to start.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct CallRequest {
     pub target: Target,
     pub options: CallOptions,
@@ -219,6 +221,7 @@ impl CallOptions {
 }
 
 /// A request for the host to send.
+#[non_exhaustive]
 pub struct Send {
     /// The request; the host sends it as is and never follows redirects.
     pub request: http::Request<Vec<u8>>,
@@ -404,6 +407,7 @@ impl fmt::Debug for Outcome {
 
 /// The core's answer to one crossing.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Step {
     pub action: Action,
     /// Shared state changed (a renewal ended, a renewer went away): wake

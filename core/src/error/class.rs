@@ -137,6 +137,7 @@ impl std::fmt::Display for ErrorClass {
 /// What the `X-RateLimit-*` headers of the failed answer said, in the one
 /// documented shape every host shows.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct RateLimitEvidence {
     /// `light`, `medium`, `heavy` or `resource_intensive`.
     pub category: Option<&'static str>,
@@ -148,20 +149,12 @@ pub struct RateLimitEvidence {
 
 /// When a retry may succeed, resolved at the moment the answer arrived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryHint {
     /// Milliseconds from the answer's arrival.
     pub retry_after_ms: Option<u64>,
     /// The instant itself.
     pub retry_at: Option<Timestamp>,
-}
-
-fn category_name(c: RateLimitCategory) -> &'static str {
-    match c {
-        RateLimitCategory::Light => "light",
-        RateLimitCategory::Medium => "medium",
-        RateLimitCategory::Heavy => "heavy",
-        RateLimitCategory::ResourceIntensive => "resource_intensive",
-    }
 }
 
 impl Error {
@@ -266,11 +259,8 @@ impl Error {
     pub fn rate_limit(&self) -> Option<RateLimitEvidence> {
         let info = &self.api_error()?.rate_limit;
         let evidence = RateLimitEvidence {
-            category: info.category.map(category_name),
-            limit_type: info.limit_type.map(|t| match t {
-                LimitType::Qps => "qps",
-                LimitType::Daily => "daily",
-            }),
+            category: info.category.map(RateLimitCategory::key),
+            limit_type: info.limit_type.map(LimitType::key),
             limit: info.limit,
             remaining: info.remaining,
         };

@@ -38,6 +38,7 @@ use crate::time::Timestamp;
 
 /// How a session joins the fleet of its account.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FleetConfig {
     /// First part of every key (default `zoom-phone`).
     pub prefix: String,
@@ -132,6 +133,7 @@ impl fmt::Debug for Script {
 /// A script to run in Redis: `EVALSHA script.sha1() keys.len() keys.. args..`
 /// (or `EVAL script.source ...` after `NOSCRIPT`), within `timeout`.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct SharedOp {
     pub script: &'static Script,
     pub keys: Vec<String>,

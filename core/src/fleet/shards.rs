@@ -35,6 +35,7 @@ pub struct ShardJob {
 
 /// A shard this worker holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Claim {
     /// `from..to` as the shard's name (`2026-01-01..2026-01-31`).
     pub shard: String,

@@ -39,6 +39,7 @@ pub const SDK_ID: &str = concat!("zoom-phone-core/", env!("CARGO_PKG_VERSION"));
 
 /// Where requests go and how the SDK identifies itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RequestConfig {
     /// Base URL of the API, default `https://api.zoom.us/v2`; the token's
     /// `api_url` (plus `/v2`) replaces it when present.

@@ -18,6 +18,7 @@ use crate::catalog::Schema;
 
 /// A part that could not be encoded: the field and the problem (never the value).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PartError {
     pub field: String,
     pub problem: &'static str,
@@ -25,6 +26,7 @@ pub struct PartError {
 
 /// The encoded body and its `Content-Type` header value.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Encoded {
     pub content_type: String,
     pub body: Vec<u8>,

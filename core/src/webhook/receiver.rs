@@ -13,6 +13,7 @@ use crate::time::Timestamp;
 
 /// A verified webhook request.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Received {
     /// Send this now: 200 with the validation answer, or 204 for an event.
     pub ack: http::Response<Vec<u8>>,

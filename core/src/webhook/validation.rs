@@ -18,6 +18,7 @@ const JSON: &str = "application/json";
 
 /// The 200 answer to a URL validation request.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct UrlValidationAnswer {
     pub body: Vec<u8>,
     pub content_type: &'static str,

@@ -62,13 +62,10 @@ impl RandomSource for Counting {
 }
 
 fn token_set(access: &str, refresh: Option<&str>, expires_at: Option<Timestamp>) -> TokenSet {
-    TokenSet {
-        access_token: Secret::new(access),
-        refresh_token: refresh.map(Secret::new),
-        token_type: "bearer".into(),
-        scopes: vec![],
-        expires_at,
-        api_url: None,
+    let tokens = TokenSet::new(access, expires_at);
+    match refresh {
+        Some(r) => tokens.with_refresh_token(r),
+        None => tokens,
     }
 }
 
@@ -444,14 +441,10 @@ fn revoke_response() {
 
 #[test]
 fn token_set_store_round_trip() {
-    let tokens = TokenSet {
-        access_token: Secret::new("at"),
-        refresh_token: Some(Secret::new("rt")),
-        token_type: "bearer".into(),
-        scopes: vec!["a".into(), "b".into()],
-        expires_at: Some(Timestamp::from_millis(1_234_567)),
-        api_url: Some("https://api-au.zoom.us".into()),
-    };
+    let tokens = TokenSet::new("at", Some(Timestamp::from_millis(1_234_567)))
+        .with_refresh_token("rt")
+        .with_scopes(["a", "b"])
+        .with_api_url("https://api-au.zoom.us");
     let bytes = tokens.to_store_json();
     assert_eq!(TokenSet::from_store_json(&bytes).unwrap(), tokens);
     assert!(TokenSet::from_store_json(b"{}").is_err());
@@ -819,10 +812,9 @@ fn lifecycle_without_a_way_to_renew_fails_clearly() {
 
 #[test]
 fn lifecycle_external_source_and_lost_renewer() {
-    let settings = LifecycleSettings {
-        refresh_skew: Duration::from_secs(0),
-        renewal_timeout: Duration::from_secs(30),
-    };
+    let mut settings = LifecycleSettings::default();
+    settings.refresh_skew = Duration::from_secs(0);
+    settings.renewal_timeout = Duration::from_secs(30);
     let mut lc = TokenLifecycle::new(TokenSource::External, settings);
     let (lost, req) = renew(lc.acquire(t(0), None));
     assert!(req.is_none(), "an external source renews without HTTP");

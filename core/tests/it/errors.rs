@@ -67,14 +67,8 @@ fn validation_errors_list_their_fields() {
     assert_eq!(
         e.errors,
         vec![
-            FieldError {
-                field: "site_id".into(),
-                message: "Invalid field.".into()
-            },
-            FieldError {
-                field: "name".into(),
-                message: "Required.".into()
-            },
+            FieldError::new("site_id", "Invalid field."),
+            FieldError::new("name", "Required."),
         ]
     );
     assert!(e.to_string().contains("site_id: Invalid field."));

@@ -134,6 +134,9 @@ fn the_catalog_agrees_with_the_raw_spec() {
                 let loc = match p.location {
                     catalog::ParamLocation::Path => "path",
                     catalog::ParamLocation::Query => "query",
+                    other => {
+                        panic!("a parameter location the raw spec check does not know: {other:?}")
+                    }
                 };
                 (p.name.as_str(), loc, p.required)
             })

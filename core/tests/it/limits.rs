@@ -43,16 +43,13 @@ fn headers_as_zoom_documents_them() {
         ("X-RateLimit-Remaining", b"0"),
         ("Retry-After", b"2020-05-31T00:00:00Z"),
     ]));
-    assert_eq!(
-        info,
-        RateLimitInfo {
-            category: Some(RateLimitCategory::Heavy),
-            limit_type: Some(LimitType::Daily),
-            limit: Some(30_000),
-            remaining: Some(0),
-            retry_after: Some(RetryAfter::At(Timestamp::from_millis(1_590_883_200_000))),
-        }
-    );
+    let mut want = RateLimitInfo::default();
+    want.category = Some(RateLimitCategory::Heavy);
+    want.limit_type = Some(LimitType::Daily);
+    want.limit = Some(30_000);
+    want.remaining = Some(0);
+    want.retry_after = Some(RetryAfter::At(Timestamp::from_millis(1_590_883_200_000)));
+    assert_eq!(info, want);
     assert!(info.is_daily() && info.is_exhausted());
 }
 
@@ -191,16 +188,16 @@ fn retry_after_resolves_against_now() {
 // ---------------------------------------------------------------- retry
 
 fn api_error(status: u16, code: Option<i64>, message: &str) -> zoom_phone::response::ApiError {
-    zoom_phone::response::ApiError {
-        status,
-        code,
-        message: Some(message.to_owned()),
-        errors: Vec::new(),
-        rate_limit: RateLimitInfo::default(),
-        tracking_id: None,
-        operation: "listThings".to_owned(),
-        snippet: None,
-        received_at: None,
+    let body = serde_json::json!({"code": code, "message": message}).to_string();
+    let response = http::Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .body(body.into_bytes())
+        .unwrap();
+    let op = zoom_phone::operation("listPhoneUsers").unwrap();
+    match zoom_phone::response::parse(op, response) {
+        Err(zoom_phone::Error::Api(e)) => *e,
+        other => panic!("expected an API error, got {other:?}"),
     }
 }
 
@@ -225,11 +222,9 @@ fn status(code: u16, info: &RateLimitInfo) -> Outcome<'_> {
 #[test]
 fn retry_after_seconds_is_honoured_exactly_for_any_method() {
     let p = RetryPolicy::default();
-    let info = RateLimitInfo {
-        limit_type: Some(LimitType::Qps),
-        retry_after: Some(RetryAfter::Delay { millis: 7000 }),
-        ..Default::default()
-    };
+    let mut info = RateLimitInfo::default();
+    info.limit_type = Some(LimitType::Qps);
+    info.retry_after = Some(RetryAfter::Delay { millis: 7000 });
     for idempotent in [true, false] {
         let d = p.decide(
             &call(idempotent, 1),
@@ -267,10 +262,8 @@ fn retry_after_http_date_is_honoured() {
 
 #[test]
 fn daily_limit_is_never_retried() {
-    let p = RetryPolicy {
-        retry_non_idempotent: true,
-        ..Default::default()
-    };
+    let mut p = RetryPolicy::default();
+    p.retry_non_idempotent = true;
     let info = RateLimitInfo::from_headers(&headers(&[
         ("X-RateLimit-Type", b"Daily-limit"),
         ("Retry-After", b"2023-11-15T00:00:00Z"),
@@ -315,10 +308,8 @@ fn daily_limit_recognised_from_message_when_headers_are_missing() {
 fn post_is_not_retried_on_5xx_or_timeouts_unless_allowed() {
     let info = RateLimitInfo::default();
     let strict = RetryPolicy::default();
-    let lenient = RetryPolicy {
-        retry_non_idempotent: true,
-        ..Default::default()
-    };
+    let mut lenient = RetryPolicy::default();
+    lenient.retry_non_idempotent = true;
     let outcomes = [
         status(500, &info),
         status(502, &info),
@@ -371,10 +362,8 @@ fn idempotency_comes_from_the_method() {
 
 #[test]
 fn client_errors_are_final_and_401_is_reported_apart() {
-    let p = RetryPolicy {
-        retry_non_idempotent: true,
-        ..Default::default()
-    };
+    let mut p = RetryPolicy::default();
+    p.retry_non_idempotent = true;
     let info = RateLimitInfo::default();
     for code in [400, 403, 404, 409, 412, 501, 505] {
         assert_eq!(
@@ -408,13 +397,12 @@ fn client_errors_are_final_and_401_is_reported_apart() {
 
 #[test]
 fn backoff_stays_within_full_jitter_bounds_over_many_seeds() {
-    let p = RetryPolicy {
-        max_attempts: 12,
-        max_elapsed: Duration::from_secs(3600),
-        base_delay: Duration::from_millis(100),
-        max_delay: Duration::from_secs(5),
-        retry_non_idempotent: false,
-    };
+    let mut p = RetryPolicy::default();
+    p.max_attempts = 12;
+    p.max_elapsed = Duration::from_secs(3600);
+    p.base_delay = Duration::from_millis(100);
+    p.max_delay = Duration::from_secs(5);
+    p.retry_non_idempotent = false;
     let info = RateLimitInfo::default();
     let mut seen_small = false;
     let mut seen_near_cap = false;
@@ -488,10 +476,8 @@ fn attempts_are_bounded() {
 #[test]
 fn no_retry_past_the_deadline() {
     let p = RetryPolicy::default(); // max_elapsed 120 s
-    let info = RateLimitInfo {
-        retry_after: Some(RetryAfter::Delay { millis: 30_000 }),
-        ..Default::default()
-    };
+    let mut info = RateLimitInfo::default();
+    info.retry_after = Some(RetryAfter::Delay { millis: 30_000 });
     // Within max_elapsed: fine.
     assert_eq!(
         p.decide(
@@ -543,10 +529,8 @@ fn no_retry_past_the_deadline() {
 #[test]
 fn a_per_second_429_without_retry_after_backs_off() {
     let p = RetryPolicy::default();
-    let info = RateLimitInfo {
-        limit_type: Some(LimitType::Qps),
-        ..Default::default()
-    };
+    let mut info = RateLimitInfo::default();
+    info.limit_type = Some(LimitType::Qps);
     for seed in 0..100 {
         let d = p.decide(
             &call(false, 2),
@@ -591,10 +575,8 @@ fn retry_after_parsing_never_panics_on_noise() {
 #[test]
 fn a_503_retry_after_is_honoured_for_idempotent_calls() {
     let p = RetryPolicy::default();
-    let info = RateLimitInfo {
-        retry_after: Some(RetryAfter::Delay { millis: 4000 }),
-        ..Default::default()
-    };
+    let mut info = RateLimitInfo::default();
+    info.retry_after = Some(RetryAfter::Delay { millis: 4000 });
     assert_eq!(
         p.decide(
             &call(true, 1),
@@ -734,18 +716,14 @@ fn a_429_without_retry_after_pauses_one_window_and_a_503_does_not_pause() {
         l.acquire(RateLimitCategory::Heavy, at(0)),
         Acquire::WaitUntil(at(1000))
     );
-    let busy = RateLimitInfo {
-        category: Some(RateLimitCategory::Light),
-        retry_after: Some(RetryAfter::Delay { millis: 30_000 }),
-        ..Default::default()
-    };
+    let mut busy = RateLimitInfo::default();
+    busy.category = Some(RateLimitCategory::Light);
+    busy.retry_after = Some(RetryAfter::Delay { millis: 30_000 });
     l.observe(None, 503, &busy, at(0));
     assert_eq!(l.acquire(RateLimitCategory::Light, at(0)), Acquire::Ready);
     // Remaining > 0 on a success says nothing worth pausing for.
-    let fine = RateLimitInfo {
-        remaining: Some(3),
-        ..busy
-    };
+    let mut fine = busy;
+    fine.remaining = Some(3);
     l.observe(None, 200, &fine, at(0));
     assert_eq!(l.acquire(RateLimitCategory::Light, at(0)), Acquire::Ready);
 }
@@ -797,10 +775,8 @@ fn random_arrivals_never_exceed_the_limit_in_any_window() {
 #[test]
 fn remaining_zero_pauses_for_one_window_and_the_label_is_a_fallback() {
     let mut l = RateLimiter::new(PlanLimits::pro());
-    let info = RateLimitInfo {
-        remaining: Some(0),
-        ..Default::default()
-    };
+    let mut info = RateLimitInfo::default();
+    info.remaining = Some(0);
     l.observe(
         Some(RateLimitCategory::ResourceIntensive),
         200,
@@ -845,12 +821,10 @@ fn zoom_daily_limit_stops_heavy_and_resource_intensive_together() {
 
 #[test]
 fn the_shared_daily_cap_counts_heavy_and_resource_intensive() {
-    let limits = PlanLimits {
-        heavy: Rate::per_second(1000),
-        resource_intensive: Rate::per_second(1000),
-        heavy_daily: Some(7),
-        ..PlanLimits::pro()
-    };
+    let mut limits = PlanLimits::pro();
+    limits.heavy = Rate::per_second(1000);
+    limits.resource_intensive = Rate::per_second(1000);
+    limits.heavy_daily = Some(7);
     let mut l = RateLimiter::new(limits);
     for i in 0..7 {
         let c = if i % 2 == 0 {
@@ -1172,6 +1146,7 @@ fn split_ranges_cover_the_range_exactly_without_overlap() {
             let limit = match span {
                 Span::Days(n) => a.add_days(i64::from(n) - 1).unwrap(),
                 Span::Months(n) => a.add_months(i64::from(n)).unwrap().add_days(-1).unwrap(),
+                other => panic!("a span this test does not know: {other:?}"),
             };
             assert!(*b <= limit, "{a}..{b}");
         }

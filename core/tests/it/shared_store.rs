@@ -85,14 +85,7 @@ impl Zoom {
 }
 
 fn tokens(access: &str, refresh: &str, expires_at: Timestamp) -> TokenSet {
-    TokenSet {
-        access_token: Secret::new(access),
-        refresh_token: Some(Secret::new(refresh)),
-        token_type: "bearer".into(),
-        scopes: Vec::new(),
-        expires_at: Some(expires_at),
-        api_url: None,
-    }
+    TokenSet::new(access, Some(expires_at)).with_refresh_token(refresh)
 }
 
 fn response(status: u16, body: &str) -> Response<Vec<u8>> {

@@ -91,13 +91,10 @@ pub fn zoom_error(status: u16, code: i64, message: &str) -> Reply {
 }
 
 pub fn tokens(access: &str, refresh: Option<&str>, expires_at: Timestamp) -> TokenSet {
-    TokenSet {
-        access_token: Secret::new(access),
-        refresh_token: refresh.map(Secret::new),
-        token_type: "bearer".to_owned(),
-        scopes: Vec::new(),
-        expires_at: Some(expires_at),
-        api_url: None,
+    let tokens = TokenSet::new(access, Some(expires_at));
+    match refresh {
+        Some(r) => tokens.with_refresh_token(r),
+        None => tokens,
     }
 }
 

@@ -286,10 +286,10 @@ fn non_json_operations_answer_bytes_locations_and_nothing() {
         parse_typed::<PhoneDownloadRecordingFile>(download)
             .ok()
             .map(|o| o.body),
-        Some(Binary {
-            bytes: vec![0, 159, 146, 150],
-            content_type: Some("audio/mpeg".into())
-        })
+        Some(Binary::new(
+            vec![0, 159, 146, 150],
+            Some("audio/mpeg".into())
+        ))
     );
 
     let mut moved = response(302, Vec::new());
@@ -301,9 +301,7 @@ fn non_json_operations_answer_bytes_locations_and_nothing() {
         parse_typed::<PhoneDownloadRecordingTranscript>(moved)
             .ok()
             .map(|o| o.body),
-        Some(Redirect {
-            location: "https://file.zoom.us/t.vtt".into()
-        })
+        Some(Redirect::new("https://file.zoom.us/t.vtt"))
     );
     // A 302 without a Location is not the promised redirect: Zoom's error path.
     let no_location = parse_typed::<PhoneDownloadRecordingTranscript>(response(302, Vec::new()));
@@ -441,10 +439,7 @@ fn requests_with_required_fields_take_them_in_new() {
 
 #[test]
 fn binary_bodies_debug_as_length_and_type() {
-    let file = Binary {
-        bytes: vec![7; 4976],
-        content_type: Some("audio/mpeg".into()),
-    };
+    let file = Binary::new(vec![7; 4976], Some("audio/mpeg".into()));
     let shown = format!("{file:?}");
     assert_eq!(
         shown,

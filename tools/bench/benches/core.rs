@@ -20,10 +20,9 @@ const USER_ID: &str = "z8yCz2b4QXeYkJ1pT0mWvA";
 const PAGE_TOKEN: &str = "Xk3t9Qa1Zm0R7bC2dE5fG8hJ4kL6nP";
 
 fn config() -> RequestConfig {
-    RequestConfig {
-        base_url: BASE.to_owned(),
-        ..RequestConfig::default()
-    }
+    let mut config = RequestConfig::default();
+    config.base_url = BASE.to_owned();
+    config
 }
 
 fn build(c: &mut Criterion) {

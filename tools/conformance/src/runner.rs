@@ -27,11 +27,9 @@ pub fn run(examples: &Path, base_url: &str, out: &Path) -> Result<(), String> {
         .retry(RetryPolicy::never())
         .build()
         .map_err(|e| e.to_string())?;
-    let config = RequestConfig {
-        base_url: base_url.to_owned(),
-        file_base_url: base_url.to_owned(),
-        ..RequestConfig::default()
-    };
+    let mut config = RequestConfig::default();
+    config.base_url = base_url.to_owned();
+    config.file_base_url = base_url.to_owned();
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)

@@ -101,6 +101,8 @@ fn check_request(req: &ApiRequest<'_>) -> Result<Option<Value>, Resp> {
         let raw = match p.location {
             ParamLocation::Path => req.path_params.get(&p.name),
             ParamLocation::Query => req.query.get(&p.name),
+            // A location this mock does not serve is never sent.
+            _ => None,
         };
         let Some(raw) = raw else {
             if p.required {

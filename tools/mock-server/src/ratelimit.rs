@@ -59,6 +59,8 @@ impl Limiter {
             RateLimitCategory::ResourceIntensive => {
                 (c.resource_intensive_per_minute, Duration::from_secs(60))
             }
+            // A category Zoom adds later is limited as the strictest known.
+            _ => (c.resource_intensive_per_minute, Duration::from_secs(60)),
         }
     }
 

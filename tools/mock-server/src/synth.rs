@@ -103,6 +103,7 @@ fn at_depth(schema: &Schema, seed: u64, name: &str, depth: usize) -> Value {
             .first()
             .map_or(Value::Null, |v| at_depth(v, seed, name, depth)),
         Schema::File => Value::String(String::new()),
+        _ => Value::Null,
     }
 }
 

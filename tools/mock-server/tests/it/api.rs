@@ -54,6 +54,7 @@ fn request_for(
                 query.append_pair(&p.name, &query_value(&p.schema));
             }
             ParamLocation::Query => {}
+            other => panic!("a parameter location this test does not know: {other:?}"),
         }
     }
     let q = query.finish();
