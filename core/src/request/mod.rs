@@ -28,7 +28,9 @@ use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue,
 use serde_json::{Map, Value};
 
 use crate::Error;
-use crate::catalog::{self, BodyMediaType, Host, Operation, ParamLocation, ResponseKind, Schema};
+use crate::catalog::{
+    self, BodyMediaType, Host, Operation, Param, ParamLocation, ResponseKind, Schema,
+};
 use crate::secret::Secret;
 use crate::validate::{self, Violation, ViolationKind};
 
@@ -189,7 +191,7 @@ pub fn build_operation(
             .map_err(|v| violation(op, v))?;
         match param.location {
             ParamLocation::Path => {
-                let text = scalar_text(value, &param.schema);
+                let text = url_text(op, param, &param.schema, value)?;
                 if text.is_empty() {
                     return Err(BuildError::EmptyPathParameter {
                         operation: op.id.clone(),
@@ -219,10 +221,12 @@ pub fn build_operation(
                     Schema::Array { items, .. } => items,
                     other => other,
                 };
+                let mut texts = Vec::with_capacity(items.len());
                 for item in items.iter().filter(|v| !v.is_null()) {
-                    let text = scalar_text(item, item_schema);
-                    query.push(format!("{key}={}", encode::query_component(&text)));
+                    let text = url_text(op, param, item_schema, item)?;
+                    texts.push(encode::query_component(&text));
                 }
+                query.extend(texts.into_iter().map(|text| format!("{key}={text}")));
             }
         }
     }
@@ -489,23 +493,23 @@ fn whole_numbers_as_integers(value: &mut Value) {
     }
 }
 
-fn scalar_text(value: &Value, schema: &Schema) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Bool(b) => b.to_string(),
-        // A whole number is written without a fraction whatever its JSON
-        // form: JavaScript cannot tell `3600.0` from `3600`, so every host
-        // must send the same text for it.
-        Value::Number(n) => match (schema, n.as_f64()) {
-            (Schema::Integer { .. } | Schema::Number { .. }, Some(f))
-                if !n.is_i64() && !n.is_u64() && f.fract() == 0.0 =>
-            {
-                format!("{f:.0}")
-            }
-            _ => n.to_string(),
-        },
-        other => other.to_string(),
-    }
+/// The URL text of a parameter value (validation already accepted it).
+fn url_text(
+    op: &Operation,
+    param: &Param,
+    schema: &Schema,
+    value: &Value,
+) -> Result<String, BuildError> {
+    // Should validation and this ever disagree, the parameter is reported,
+    // never sent as a guess.
+    validate::url_text(schema, value).ok_or_else(|| BuildError::InvalidParameter {
+        operation: op.id.clone(),
+        field: param.name.clone(),
+        problem: format!(
+            "cannot be written in a URL ({})",
+            validate::json_type(value)
+        ),
+    })
 }
 
 #[cfg(test)]

@@ -16,4 +16,5 @@ mod shared_store;
 mod sim;
 #[cfg(feature = "typed")]
 mod typed;
+mod url_params;
 mod webhook;
