@@ -24,12 +24,14 @@
 pub mod encode;
 pub mod multipart;
 
+use std::borrow::Cow;
+
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
 use serde_json::{Map, Value};
 
 use crate::Error;
 use crate::catalog::{
-    self, BodyMediaType, Host, Operation, Param, ParamLocation, ResponseKind, Schema,
+    self, BodyMediaType, Host, Operation, Param, ParamLocation, QueryStyle, ResponseKind, Schema,
 };
 use crate::secret::Secret;
 use crate::validate::{self, Violation, ViolationKind};
@@ -177,8 +179,11 @@ pub fn build_operation(
     let mut query: Vec<String> = Vec::new();
     let mut segments = Vec::new();
     for param in &op.params {
-        let value = given.get(&param.name).filter(|v| !v.is_null());
-        let Some(value) = value else {
+        let value = given
+            .get(&param.name)
+            .filter(|v| !v.is_null())
+            .map(|v| comma_items(param, v));
+        let Some(value) = value.as_deref() else {
             if param.required {
                 return Err(BuildError::MissingParameter {
                     operation: op.id.clone(),
@@ -226,7 +231,17 @@ pub fn build_operation(
                     let text = url_text(op, param, item_schema, item)?;
                     texts.push(encode::query_component(&text));
                 }
-                query.extend(texts.into_iter().map(|text| format!("{key}={text}")));
+                match param.style {
+                    // The separator is a literal comma; a comma inside an
+                    // item is percent-encoded, so it stays in its item.
+                    QueryStyle::Comma if !texts.is_empty() => {
+                        query.push(format!("{key}={}", texts.join(",")));
+                    }
+                    QueryStyle::Comma => {}
+                    QueryStyle::Form => {
+                        query.extend(texts.into_iter().map(|text| format!("{key}={text}")));
+                    }
+                }
             }
         }
     }
@@ -490,6 +505,22 @@ fn whole_numbers_as_integers(value: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
         Value::Object(map) => map.values_mut().for_each(whole_numbers_as_integers),
         _ => {}
+    }
+}
+
+/// A comma-list parameter's value as its items: a string `"a,b"` is the
+/// list already joined, so it is split to be checked item by item (empty
+/// pieces dropped, as the server drops them). Any other value is as given.
+fn comma_items<'v>(param: &Param, value: &'v Value) -> Cow<'v, Value> {
+    match value {
+        Value::String(joined) if param.style == QueryStyle::Comma => Cow::Owned(
+            joined
+                .split(',')
+                .filter(|item| !item.is_empty())
+                .map(|item| Value::String(item.to_owned()))
+                .collect(),
+        ),
+        other => Cow::Borrowed(other),
     }
 }
 

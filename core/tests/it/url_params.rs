@@ -1,7 +1,9 @@
 //! URL parameters: one coercion rule for path parameters (a string takes an
-//! integer, an integer takes a string of digits).
+//! integer, an integer takes a string of digits), and the comma-separated
+//! list parameters the spec describes, sent as `a,b` and accepted either way.
 
 use serde_json::{Value, json};
+use zoom_phone::catalog::{self, ParamLocation, QueryStyle, Schema};
 use zoom_phone::request::{self, BuildError, RequestConfig};
 
 fn url(op: &str, params: Value) -> String {
@@ -65,4 +67,73 @@ fn a_string_path_parameter_takes_a_string_or_an_integer() {
         assert_eq!(field, "callQueueId", "{bad}");
         assert!(problem.contains("expected string"), "{bad}: {problem}");
     }
+}
+
+#[test]
+fn the_spec_decides_which_list_parameters_are_comma_separated() {
+    let mut comma: Vec<(String, String)> = Vec::new();
+    for op in catalog::operations() {
+        for p in &op.params {
+            if p.style == QueryStyle::Comma {
+                assert_eq!(p.location, ParamLocation::Query, "{}.{}", op.id, p.name);
+                assert!(
+                    matches!(p.schema, Schema::Array { .. }),
+                    "{}.{}",
+                    op.id,
+                    p.name
+                );
+                comma.push((op.id.clone(), p.name.clone()));
+            }
+        }
+    }
+    comma.sort();
+    let expected = [
+        ("deleteUnassignedPhoneNumbers", "phone_numbers"),
+        ("removeCQPolicySubSetting", "shared_ids"),
+        ("removeSLGPolicySubSetting", "shared_ids"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(o, p)| ((*o).to_owned(), (*p).to_owned()))
+        .collect();
+    assert_eq!(comma, expected);
+}
+
+#[test]
+fn comma_lists_are_sent_joined_and_taken_either_way() {
+    let numbers = "https://api.zoom.us/v2/phone/numbers?phone_numbers=n1,n2";
+    let op = "deleteUnassignedPhoneNumbers";
+    assert_eq!(url(op, json!({"phone_numbers": ["n1", "n2"]})), numbers);
+    assert_eq!(url(op, json!({"phone_numbers": "n1,n2"})), numbers);
+    assert_eq!(url(op, json!({"phone_numbers": "n1,,n2,"})), numbers);
+    assert_eq!(
+        url(op, json!({"phone_numbers": "n1"})),
+        "https://api.zoom.us/v2/phone/numbers?phone_numbers=n1"
+    );
+    // A comma inside one item stays inside it.
+    assert_eq!(
+        url(op, json!({"phone_numbers": ["a,b", "c"]})),
+        "https://api.zoom.us/v2/phone/numbers?phone_numbers=a%2Cb,c"
+    );
+    let cq = url(
+        "removeCQPolicySubSetting",
+        json!({"callQueueId": "q", "policyType": "voice_mail", "shared_ids": "s1,s2"}),
+    );
+    assert!(
+        cq.ends_with("/phone/call_queues/q/policies/voice_mail?shared_ids=s1,s2"),
+        "{cq}"
+    );
+    let slg = url(
+        "removeSLGPolicySubSetting",
+        json!({"slgId": "g", "policyType": "voice_mail", "shared_ids": ["s1", "s2"]}),
+    );
+    assert!(slg.ends_with("?shared_ids=s1,s2"), "{slg}");
+    // Other list parameters keep OpenAPI's repeated keys.
+    let members = url(
+        "DelRoleMembers",
+        json!({"roleId": "r", "user_ids": ["u1", "u2"]}),
+    );
+    assert!(members.ends_with("?user_ids=u1&user_ids=u2"), "{members}");
+    let (field, _) = refused(op, json!({"phone_numbers": 7}));
+    assert_eq!(field, "phone_numbers");
 }
