@@ -174,6 +174,13 @@ fn check(schema: &Schema, value: &Value, path: &str, mode: Mode) -> Result<(), V
             };
             let n = match n {
                 Ok(n) => n,
+                // 2**63 is an integer, just not one Zoom (or i64) takes.
+                Err(_) if value.as_f64().is_some_and(|f| f.fract() == 0.0) => {
+                    return fail(ViolationKind::Type {
+                        expected: "integer from -2^63 to 2^63-1",
+                        found: "integer out of range",
+                    });
+                }
                 Err(expected) => return mismatch(expected),
             };
             if mode == Mode::Param && !enum_values.is_empty() && !enum_values.contains(&n) {

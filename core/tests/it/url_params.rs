@@ -50,6 +50,17 @@ fn an_integer_path_parameter_takes_an_integer_or_a_string_of_digits() {
 }
 
 #[test]
+fn an_integer_beyond_i64_is_named_out_of_range() {
+    let (field, problem) = refused(
+        "unassignCallingPlanFromRoom",
+        json!({"roomId": "r1", "type": 9_223_372_036_854_775_808_u64}),
+    );
+    assert_eq!(field, "type");
+    assert!(problem.contains("integer out of range"), "{problem}");
+    assert!(!problem.ends_with("found integer"), "{problem}");
+}
+
+#[test]
 fn a_string_path_parameter_takes_a_string_or_an_integer() {
     let op = "getACallQueue";
     let base = "https://api.zoom.us/v2/phone/call_queues/";
