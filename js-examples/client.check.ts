@@ -21,6 +21,9 @@ export async function rightCalls(): Promise<void> {
   const n: number | undefined = queues.total_records;
   const q = await zp.callQueues.getACallQueue({ callQueueId: "q1" });
   const name: string | undefined = q.name;
+  // A comma-separated list parameter takes the items or the joined string.
+  await zp.call("deleteUnassignedPhoneNumbers", { phone_numbers: ["n1", "n2"] });
+  await zp.call("deleteUnassignedPhoneNumbers", { phone_numbers: "n1,n2" });
   await zp.blockedList.addAnumberToBlockedList({ body: { phone_number: "+1555", match_type: "prefix" } });
   for await (const record of zp.callLogs.accountCallHistory.iter({ page_size: 300 })) {
     const item: AccountCallHistoryItem = record;
@@ -71,6 +74,8 @@ export async function wrongCalls(): Promise<void> {
   await zp.callQueues.listCallQueues({ page_sise: 10 });
   // @ts-expect-error: page_size is a number.
   await zp.callQueues.listCallQueues({ page_size: "10" });
+  // @ts-expect-error: only the spec's comma-separated lists take a joined string.
+  await zp.call("DelRoleMembers", { roleId: "r", user_ids: "u1,u2" });
   // @ts-expect-error: the path parameter is required.
   await zp.callQueues.getACallQueue({});
   // @ts-expect-error: match_type is an enum.

@@ -111,14 +111,7 @@ BAD_CONFIG: dict[str, dict[str, Any]] = {
 
 
 
-CORE_MESSAGE = pytest.mark.xfail(
-    strict=True, reason="core/src/validate.rs words an integer above i64::MAX 'expected integer, found integer'"
-)
-
-
-@pytest.mark.parametrize(
-    "case", [pytest.param(c, marks=CORE_MESSAGE) if c == "calling_type=2**63" else c for c in sorted(BAD_CALLS)]
-)
+@pytest.mark.parametrize("case", sorted(BAD_CALLS))
 def test_bad_call_input_is_a_build_error(case: str) -> None:
     with _client() as zp:
         with pytest.raises(exceptions.BuildError) as info:

@@ -271,6 +271,9 @@ def action_out(step: tuple[Any, ...]) -> dict[str, Any]:
         return {"type": kind}
     if kind == "wait":
         return {"type": kind, "until_ms": step[3]}
+    if kind == "shared":
+        op = step[3]
+        return {"type": kind, **{k: op[k] for k in ("script", "sha1", "keys", "args", "timeout_ms", "detached")}}
     if kind == "error":
         return {"type": "done", "error": describe(step[3])}
     status, body_kind, body, content_type, location, tracking_id = step[3:9]
@@ -297,6 +300,10 @@ def report(session: _core.Session, call: int, outcome: dict[str, Any], now: int)
         return session.report(call, "token", value["ok"], now)
     if key == "stored":
         return session.report(call, "stored", None if value is None else json.dumps(value).encode(), now)
+    if key == "shared":
+        if "error" in value:
+            return session.report(call, "shared_error", value["error"], now)
+        return session.report(call, "shared", value["ok"], now)
     if key == "store_failed":
         return session.report(call, "store_failed", value, now)
     return session.report(call, key, None, now)

@@ -32,6 +32,7 @@ use zoom_phone::driver::{
     Step,
 };
 use zoom_phone::error::TransportFailure;
+use zoom_phone::fleet::SharedReply;
 use zoom_phone::paginate::{Pager as CorePager, ResumePoint};
 use zoom_phone::response::{RawBody, Reply};
 use zoom_phone::retry::TransportErrorKind;
@@ -198,6 +199,18 @@ fn action_to_py<'py>(
         Action::Done(Err(e)) => {
             PyTuple::new(py, [kind("error"), wake, events, errors::instance(py, &e)?])
         }
+        // A fleet's Redis script: `{script, sha1, source, keys, args,
+        // timeout_ms, detached}` (SharedOp::to_json); the host runs
+        // EVALSHA, or EVAL with `source` after NOSCRIPT.
+        Action::Shared(op) => PyTuple::new(
+            py,
+            [
+                kind("shared"),
+                wake,
+                events,
+                convert::json_to_py(py, &op.to_json())?,
+            ],
+        ),
         other => Err(PyValueError::new_err(format!(
             "the core asked for `{}`, which this binding does not know (a bug)",
             other.name()
@@ -307,6 +320,13 @@ fn outcome_from(outcome: &str, value: &Bound<'_, PyAny>, now: Timestamp) -> PyRe
         "store_failed" => Outcome::StoreFailed(message(value)),
         "woken" => Outcome::Woken,
         "expired" => Outcome::Expired,
+        // What Redis answered (None, int, str or a list of them) ...
+        "shared" => Outcome::Shared(match convert::to_json(value) {
+            Ok(reply) => SharedReply::from_json(&reply),
+            Err((_, problem)) => Err(format!("the Redis reply {problem}")),
+        }),
+        // ... or why it did not (an error reply, a timeout, no connection).
+        "shared_error" => Outcome::Shared(Err(message(value))),
         other => {
             return Err(PyValueError::new_err(format!("unknown outcome `{other}`")));
         }

@@ -228,7 +228,11 @@ export interface ZoomPhoneOptions {
   /** API base URL, default `https://api.zoom.us/v2` (a token's `api_url` wins). */
   baseUrl?: string;
   fileBaseUrl?: string;
-  /** OAuth server, default `https://zoom.us`. */
+  /**
+   * The OAuth server's root URL, default `https://zoom.us`; the client appends `/oauth/token` (and the
+   * other endpoints' paths) itself. A base ending in `/oauth/token` is a `ZoomBuildError`; a token
+   * endpoint answering 404 is a `ZoomAuthenticationError` (code `not_an_oauth_endpoint`) naming the URL.
+   */
   oauthBase?: string;
   userAgent?: string;
   /** The `fetch` to use (default: the global one). Called with `redirect: "manual"`. */

@@ -97,6 +97,29 @@ pub struct Param {
     #[serde(default)]
     pub required: bool,
     pub schema: Schema,
+    /// How an array query parameter is written in the query string.
+    #[serde(default, skip_serializing_if = "QueryStyle::is_form")]
+    pub style: QueryStyle,
+}
+
+/// The query-string form of an array parameter, as the generator read it
+/// from the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueryStyle {
+    /// The key repeated, one item each: `ids=a&ids=b` (OpenAPI's default).
+    #[default]
+    Form,
+    /// One value, the items joined by commas: `ids=a,b` (the spec says the
+    /// server reads a comma-separated list). Callers may give the items or
+    /// the joined string.
+    Comma,
+}
+
+impl QueryStyle {
+    fn is_form(&self) -> bool {
+        *self == QueryStyle::Form
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

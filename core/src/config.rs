@@ -245,6 +245,7 @@ impl HostConfig {
         ] {
             check_url(field, url)?;
         }
+        check_oauth_root(&self.oauth_base)?;
         if http::HeaderValue::from_str(&self.request.user_agent).is_err() {
             return Err(ConfigError::new(
                 "user_agent",
@@ -374,6 +375,26 @@ fn check_url(field: &str, url: &str) -> Result<(), ConfigError> {
         return Err(ConfigError::new(
             field,
             format!("must be an absolute http(s) URL without a fragment, not {url:?}"),
+        ));
+    }
+    Ok(())
+}
+
+/// The SDK appends each endpoint's path (`/oauth/token`, ...) to the OAuth
+/// base: a base that already ends in it (other Zoom clients take the token
+/// URL) would send every renewal to `/oauth/token/oauth/token`, a 404.
+fn check_oauth_root(url: &str) -> Result<(), ConfigError> {
+    let path = url
+        .parse::<http::Uri>()
+        .map(|u| u.path().trim_end_matches('/').to_ascii_lowercase())
+        .unwrap_or_default();
+    if path.ends_with(crate::auth::flows::TOKEN_PATH) {
+        return Err(ConfigError::new(
+            "oauth_base",
+            format!(
+                "must be the OAuth server's root URL, such as https://zoom.us, not the token endpoint {url:?}: the SDK appends {} itself",
+                crate::auth::flows::TOKEN_PATH
+            ),
         ));
     }
     Ok(())

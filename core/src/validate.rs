@@ -93,10 +93,61 @@ pub fn validate(schema: &Schema, value: &Value, path: &str) -> Result<(), Violat
     check(schema, value, path, Mode::Body)
 }
 
-/// Checks a path or query parameter: types and enums. A number is accepted
-/// where a string is expected (it reads the same in a URL).
+/// Checks a path or query parameter: types and enums, with the one coercion
+/// rule of URL parameters (see [`url_text`]).
 pub fn validate_param(schema: &Schema, value: &Value, name: &str) -> Result<(), Violation> {
     check(schema, value, name, Mode::Param)
+}
+
+/// The text a path or query parameter value (an array parameter's item)
+/// puts in the URL, or `None` when its JSON type cannot be that parameter.
+///
+/// A URL parameter is text whatever its JSON type, so every host follows one
+/// rule: a string parameter takes a string or an integer (written in
+/// decimal: an extension number given as `1001`); an integer parameter takes
+/// an integer or a string of decimal digits (`"200"`, written as the integer
+/// it stands for); a number parameter a number; a boolean parameter a
+/// boolean. Anything else (a fraction for a string, `"ten"` for an integer,
+/// an object) is refused rather than guessed at.
+pub fn url_text(schema: &Schema, value: &Value) -> Option<String> {
+    match schema {
+        Schema::String { .. } => match value {
+            Value::String(s) => Some(s.clone()),
+            other => as_integer(other).map(|n| n.to_string()),
+        },
+        Schema::Integer { .. } => url_integer(value).map(|n| n.to_string()),
+        Schema::Number { .. } => match value {
+            // A whole number is written without a fraction whatever its JSON
+            // form: JavaScript cannot tell `3600.0` from `3600`, so every host
+            // must send the same text for it.
+            Value::Number(n) => Some(match n.as_f64() {
+                Some(f) if !n.is_i64() && !n.is_u64() && f.fract() == 0.0 => format!("{f:.0}"),
+                _ => n.to_string(),
+            }),
+            _ => None,
+        },
+        Schema::Boolean => value.as_bool().map(|b| b.to_string()),
+        // Untyped: as JSON writes it, strings unquoted.
+        _ => match value {
+            Value::String(s) => Some(s.clone()),
+            other => Some(other.to_string()),
+        },
+    }
+}
+
+/// An integer URL parameter's value: an integer, or a string of decimal
+/// digits (an optional `-`, no sign `+`, no spaces, no fraction).
+fn url_integer(value: &Value) -> Option<i64> {
+    match value {
+        Value::String(s) => {
+            let digits = s.strip_prefix('-').unwrap_or(s);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            s.parse().ok()
+        }
+        other => as_integer(other),
+    }
 }
 
 fn check(schema: &Schema, value: &Value, path: &str, mode: Mode) -> Result<(), Violation> {
@@ -119,8 +170,20 @@ fn check(schema: &Schema, value: &Value, path: &str, mode: Mode) -> Result<(), V
             _ => mismatch("boolean"),
         },
         Schema::Integer { enum_values, .. } => {
-            let Some(n) = as_integer(value) else {
-                return mismatch("integer");
+            let n = match mode {
+                Mode::Param => url_integer(value).ok_or("integer (or a string of decimal digits)"),
+                Mode::Body => as_integer(value).ok_or("integer"),
+            };
+            let n = match n {
+                Ok(n) => n,
+                // 2**63 is an integer, just not one Zoom (or i64) takes.
+                Err(_) if value.as_f64().is_some_and(|f| f.fract() == 0.0) => {
+                    return fail(ViolationKind::Type {
+                        expected: "integer from -2^63 to 2^63-1",
+                        found: "integer out of range",
+                    });
+                }
+                Err(expected) => return mismatch(expected),
             };
             if mode == Mode::Param && !enum_values.is_empty() && !enum_values.contains(&n) {
                 return fail(ViolationKind::NotInEnum {
@@ -136,9 +199,10 @@ fn check(schema: &Schema, value: &Value, path: &str, mode: Mode) -> Result<(), V
         Schema::String { enum_values, .. } => {
             let text = match (value, mode) {
                 (Value::String(s), _) => s.clone(),
-                // A number in a URL reads the same as its string: accept it for
-                // string parameters (an extension number passed as 1001).
-                (Value::Number(n), Mode::Param) => n.to_string(),
+                (_, Mode::Param) => match url_text(schema, value) {
+                    Some(text) => text,
+                    None => return mismatch("string (or an integer)"),
+                },
                 _ => return mismatch("string"),
             };
             if mode == Mode::Param && !enum_values.is_empty() && !enum_values.contains(&text) {

@@ -214,8 +214,12 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
     callable returning a :data:`Token` whenever one is needed).
 
     ``base_url`` (default ``https://api.zoom.us/v2``) and ``oauth_base`` (the
-    OAuth server's root, default ``https://zoom.us``) point the client
-    elsewhere, e.g. at a test server. ``token_store`` keeps tokens across
+    OAuth server's root URL, default ``https://zoom.us``; the client appends
+    ``/oauth/token`` itself) point the client elsewhere, e.g. at a test
+    server. An ``oauth_base`` ending in ``/oauth/token`` raises
+    :class:`~zoom_phone.exceptions.BuildError`; a token endpoint answering
+    404 raises an authentication error (code ``not_an_oauth_endpoint``)
+    naming the URL it tried. ``token_store`` keeps tokens across
     processes (read at the first call, written whenever they change; several
     clients may share one). ``http_client`` is your own httpx client (it is
     used without following redirects and not closed by ``close()``).

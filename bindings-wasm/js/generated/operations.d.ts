@@ -3637,7 +3637,7 @@ export type UpdateCallQueuePolicyResult = void;
 export interface RemoveCqPolicySubSettingParams {
   callQueueId: string;
   policyType: string;
-  shared_ids: Array<string>;
+  shared_ids: Array<string> | string;
 }
 export type RemoveCqPolicySubSettingResult = void;
 
@@ -7544,7 +7544,7 @@ export type AddByocNumberResult = {
 
 /** Delete unassigned phone numbers (`DELETE /phone/numbers`) */
 export interface DeleteUnassignedPhoneNumbersParams {
-  phone_numbers: Array<string>;
+  phone_numbers: Array<string> | string;
 }
 export type DeleteUnassignedPhoneNumbersResult = void;
 
@@ -9909,7 +9909,7 @@ export type DeleteAPhoneNumberSlgResult = void;
 export interface RemoveSlgPolicySubSettingParams {
   slgId: string;
   policyType: string;
-  shared_ids: Array<string>;
+  shared_ids: Array<string> | string;
 }
 export type RemoveSlgPolicySubSettingResult = void;
 

@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use super::config::OAuthConfig;
 use super::error::{OAuthError, OAuthErrorKind};
-use super::flows::device_token_request;
-use super::token::{TokenSet, json_body, oauth_error, parse_token_response, seconds};
+use super::flows::{DEVICE_CODE_PATH, TOKEN_PATH, device_token_request};
+use super::token::{TokenSet, parse_token_response, seconds, success_body};
 use crate::secret::Secret;
 use crate::time::Timestamp;
 
@@ -64,14 +64,8 @@ impl DeviceFlow {
         response: &http::Response<Vec<u8>>,
         now: Timestamp,
     ) -> Result<DeviceFlow, OAuthError> {
-        let status = response.status().as_u16();
-        let value = json_body(status, response.body())?;
-        if let Some(err) = oauth_error(status, &value) {
-            return Err(err);
-        }
-        if !response.status().is_success() {
-            return Err(super::token::unexpected(status, response.body()));
-        }
+        let value = success_body(response)
+            .map_err(|e| e.at_endpoint(&config.endpoint(DEVICE_CODE_PATH)))?;
         let text = |key: &'static str| {
             value
                 .get(key)
@@ -144,7 +138,9 @@ impl DeviceFlow {
         if self.outcome.is_some() {
             return;
         }
-        match parse_token_response(response, now) {
+        let parsed = parse_token_response(response, now)
+            .map_err(|e| e.at_endpoint(&self.config.endpoint(TOKEN_PATH)));
+        match parsed {
             Ok(tokens) => self.outcome = Some(Ok(tokens)),
             Err(err) => match err.kind() {
                 Some(OAuthErrorKind::AuthorizationPending) => {

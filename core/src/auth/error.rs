@@ -1,14 +1,19 @@
 //! What can go wrong in an OAuth flow, as one typed enum. Every variant keeps
-//! the evidence (HTTP status, Zoom's `reason`, a bounded body snippet) and none
-//! can hold a secret: the fields are error codes, server text and our own
-//! descriptions, never a token, secret, verifier or `state`.
+//! the evidence (HTTP status, Zoom's `reason`, the `x-zm-trackingid`, the URL
+//! the request went to, a bounded body snippet) and none can hold a secret:
+//! the fields are error codes, server text, a URL without its query or user
+//! info, and our own descriptions, never a token, secret, verifier or `state`.
 
 /// An OAuth flow failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum OAuthError {
     /// The token (or revoke, or device) endpoint answered with an OAuth error.
-    #[error("the OAuth endpoint refused the request: {kind} (HTTP {status}){}", detail(reason.as_deref(), description.as_deref()))]
+    #[error(
+        "the OAuth endpoint{} refused the request: {kind} (HTTP {status}){}",
+        at(origin.endpoint.as_deref()),
+        detail(reason.as_deref(), description.as_deref())
+    )]
     Refused {
         kind: OAuthErrorKind,
         status: u16,
@@ -16,12 +21,33 @@ pub enum OAuthError {
         reason: Option<String>,
         /// RFC 6749's `error_description`.
         description: Option<String>,
+        origin: Box<AnswerOrigin>,
     },
 
     /// The endpoint answered with something that is not an OAuth JSON body
     /// (an HTML error page, a proxy's text, truncated JSON).
-    #[error("unexpected response from the OAuth endpoint (HTTP {status}): {snippet:?}")]
-    UnexpectedResponse { status: u16, snippet: String },
+    #[error(
+        "unexpected response from the OAuth endpoint{} (HTTP {status}): {snippet:?}",
+        at(origin.endpoint.as_deref())
+    )]
+    UnexpectedResponse {
+        status: u16,
+        snippet: String,
+        origin: Box<AnswerOrigin>,
+    },
+
+    /// What answered is no OAuth endpoint at all (a 404, a 405, a
+    /// redirect): the OAuth base URL is not the server's root (the usual
+    /// mistake: `https://zoom.us/oauth/token`, where the SDK appends the
+    /// endpoint's path itself).
+    #[error(
+        "{} answered HTTP {status}: there is no OAuth endpoint at that URL; `oauth_base` must be the OAuth server's root URL, such as https://zoom.us (the SDK appends /oauth/token)",
+        origin.endpoint.as_deref().map_or_else(|| "the OAuth endpoint".to_owned(), |e| format!("`{e}`"))
+    )]
+    NotAnOAuthEndpoint {
+        status: u16,
+        origin: Box<AnswerOrigin>,
+    },
 
     /// A success body without a field the flow needs.
     #[error("the OAuth response has no usable `{field}`")]
@@ -79,7 +105,41 @@ pub enum OAuthError {
     #[error(
         "the refresh token was refused (invalid_grant) and no newer one is stored; the user must authorize the app again"
     )]
-    ReauthorizationRequired,
+    ReauthorizationRequired {
+        /// Zoom's refusal, when this session received it (its status and
+        /// tracking id are this error's).
+        refusal: Option<Box<OAuthError>>,
+    },
+}
+
+fn at(endpoint: Option<&str>) -> String {
+    endpoint.map(|e| format!(" `{e}`")).unwrap_or_default()
+}
+
+/// Where a failed OAuth answer came from: for Zoom support, and for fixing
+/// a wrong URL. Boxed in the errors: a result rarely carries one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AnswerOrigin {
+    /// `x-zm-trackingid` of the answer.
+    pub tracking_id: Option<String>,
+    /// Where the request went: scheme, host, port and path (never the query
+    /// or user info), when the sender named it ([`OAuthError::at_endpoint`]).
+    pub endpoint: Option<String>,
+}
+
+impl AnswerOrigin {
+    pub(crate) fn of(response: &http::Response<Vec<u8>>) -> Box<AnswerOrigin> {
+        let tracking_id = response
+            .headers()
+            .get(crate::response::TRACKING_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        Box::new(AnswerOrigin {
+            tracking_id,
+            endpoint: None,
+        })
+    }
 }
 
 fn detail(reason: Option<&str>, description: Option<&str>) -> String {
@@ -151,6 +211,53 @@ impl std::fmt::Display for OAuthErrorKind {
 }
 
 impl OAuthError {
+    /// The HTTP status of the OAuth server's answer, when one caused this.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            OAuthError::Refused { status, .. }
+            | OAuthError::UnexpectedResponse { status, .. }
+            | OAuthError::NotAnOAuthEndpoint { status, .. } => Some(*status),
+            OAuthError::ReauthorizationRequired { refusal } => refusal.as_ref()?.status(),
+            _ => None,
+        }
+    }
+
+    /// Where the failed answer came from, when one caused this.
+    pub fn origin(&self) -> Option<&AnswerOrigin> {
+        match self {
+            OAuthError::Refused { origin, .. }
+            | OAuthError::UnexpectedResponse { origin, .. }
+            | OAuthError::NotAnOAuthEndpoint { origin, .. } => Some(origin),
+            OAuthError::ReauthorizationRequired { refusal } => refusal.as_ref()?.origin(),
+            _ => None,
+        }
+    }
+
+    /// The answer's `x-zm-trackingid`, for Zoom support.
+    pub fn tracking_id(&self) -> Option<&str> {
+        self.origin()?.tracking_id.as_deref()
+    }
+
+    /// The URL the failed request went to (scheme, host, port, path), when known.
+    pub fn endpoint(&self) -> Option<&str> {
+        self.origin()?.endpoint.as_deref()
+    }
+
+    /// The same error, naming the URL the request went to (only its scheme,
+    /// host, port and path are kept, never a query or user info). The
+    /// parsers only see the answer; whoever sent the request knows where it
+    /// went. An error not about an answer is unchanged.
+    #[must_use]
+    pub fn at_endpoint(mut self, url: &str) -> Self {
+        match &mut self {
+            OAuthError::Refused { origin, .. }
+            | OAuthError::UnexpectedResponse { origin, .. }
+            | OAuthError::NotAnOAuthEndpoint { origin, .. } => origin.endpoint = shown_url(url),
+            _ => {}
+        }
+        self
+    }
+
     /// The OAuth error code when the endpoint sent one.
     pub fn kind(&self) -> Option<&OAuthErrorKind> {
         match self {
@@ -160,4 +267,14 @@ impl OAuthError {
             _ => None,
         }
     }
+}
+
+/// `scheme://host[:port]/path` of `url`; `None` when it is not an absolute
+/// URL. Queries can carry tokens and user info carries credentials: both go.
+fn shown_url(url: &str) -> Option<String> {
+    let uri: http::Uri = url.parse().ok()?;
+    let scheme = uri.scheme_str()?;
+    let host = uri.host()?;
+    let port = uri.port_u16().map(|p| format!(":{p}")).unwrap_or_default();
+    Some(format!("{scheme}://{host}{port}{}", uri.path()))
 }

@@ -204,8 +204,9 @@ struct Installed {
     rejected: bool,
     /// When a renewal brought it (`None` for a token the host installed).
     received_at: Option<Timestamp>,
-    /// Zoom refused its refresh token (`invalid_grant`): never send it again.
-    refresh_dead: bool,
+    /// Zoom refused its refresh token (`invalid_grant`): never send it
+    /// again. The refusal is kept as the evidence of the errors that follow.
+    refresh_refused: Option<Box<OAuthError>>,
 }
 
 impl Installed {
@@ -377,7 +378,7 @@ impl TokenLifecycle {
             Renewed::Done(persist) => Ok(persist),
             Renewed::Reload => {
                 self.end_flight(attempt.0);
-                let err = OAuthError::ReauthorizationRequired;
+                let err = self.reauthorization_required();
                 self.remember_failure(attempt.0, err.clone());
                 Err(err)
             }
@@ -401,18 +402,25 @@ impl TokenLifecycle {
                 parse_refresh_response(response, previous, now)
             }
             _ => parse_token_response(response, now),
-        };
-        let refused = matches!(self.source, TokenSource::RefreshToken(_))
-            && matches!(&parsed, Err(e) if e.kind() == Some(&OAuthErrorKind::InvalidGrant));
-        if !refused {
-            return self
-                .complete_external(attempt, parsed, now)
-                .map(Renewed::Done);
         }
+        .map_err(|e| self.at_token_endpoint(e));
+        let refusal = match parsed {
+            Err(e)
+                if matches!(self.source, TokenSource::RefreshToken(_))
+                    && e.kind() == Some(&OAuthErrorKind::InvalidGrant) =>
+            {
+                Box::new(e)
+            }
+            parsed => {
+                return self
+                    .complete_external(attempt, parsed, now)
+                    .map(Renewed::Done);
+            }
+        };
         // The refresh token this attempt sent is dead, unless a newer set
         // was installed meanwhile (then it was not this one).
         if let Some(current) = self.current.as_mut().filter(|c| c.attempt <= attempt.0) {
-            current.refresh_dead = true;
+            current.refresh_refused = Some(refusal.clone());
         }
         let flight = self.in_flight.as_mut().filter(|f| f.attempt == attempt.0);
         match flight {
@@ -423,10 +431,35 @@ impl TokenLifecycle {
             }
             _ => {
                 self.end_flight(attempt.0);
-                let err = OAuthError::ReauthorizationRequired;
+                let err = OAuthError::ReauthorizationRequired {
+                    refusal: Some(refusal),
+                };
                 self.remember_failure(attempt.0, err.clone());
                 Err(err)
             }
+        }
+    }
+
+    /// `err`, naming the token endpoint this session's renewals go to.
+    fn at_token_endpoint(&self, err: OAuthError) -> OAuthError {
+        match &self.source {
+            TokenSource::ServerToServer(config)
+            | TokenSource::RefreshToken(config)
+            | TokenSource::ClientCredentials(config) => {
+                err.at_endpoint(&config.endpoint(super::flows::TOKEN_PATH))
+            }
+            TokenSource::External | TokenSource::Fixed => err,
+        }
+    }
+
+    /// The refresh token is dead and nothing newer is known, with Zoom's
+    /// refusal when this session received it.
+    fn reauthorization_required(&self) -> OAuthError {
+        OAuthError::ReauthorizationRequired {
+            refusal: self
+                .current
+                .as_ref()
+                .and_then(|c| c.refresh_refused.clone()),
         }
     }
 
@@ -461,9 +494,14 @@ impl TokenLifecycle {
                 self.end_flight(attempt.0);
                 return Ok(AfterReload::Acquire);
             }
-        } else if flight.reread || self.current.as_ref().is_some_and(|c| c.refresh_dead) {
+        } else if flight.reread
+            || self
+                .current
+                .as_ref()
+                .is_some_and(|c| c.refresh_refused.is_some())
+        {
             self.end_flight(attempt.0);
-            let err = OAuthError::ReauthorizationRequired;
+            let err = self.reauthorization_required();
             self.remember_failure(attempt.0, err.clone());
             return Err(err);
         }
@@ -591,7 +629,7 @@ impl TokenLifecycle {
             forced,
             rejected: false,
             received_at,
-            refresh_dead: false,
+            refresh_refused: None,
         });
         generation
     }
@@ -613,8 +651,12 @@ impl TokenLifecycle {
                 client_credentials_request(config).map(|r| RenewalAction::Send(Box::new(r)))
             }
             TokenSource::RefreshToken(config) => {
-                if self.current.as_ref().is_some_and(|c| c.refresh_dead) {
-                    return Err(OAuthError::ReauthorizationRequired);
+                if self
+                    .current
+                    .as_ref()
+                    .is_some_and(|c| c.refresh_refused.is_some())
+                {
+                    return Err(self.reauthorization_required());
                 }
                 let refresh_token = self
                     .current

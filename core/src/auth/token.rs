@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::error::{OAuthError, OAuthErrorKind};
+use super::error::{AnswerOrigin, OAuthError, OAuthErrorKind};
 use crate::secret::Secret;
 use crate::time::Timestamp;
 
@@ -139,21 +139,16 @@ impl TokenSet {
 /// Parse a token-endpoint response received at `now`.
 ///
 /// A non-2xx status, or a 2xx body carrying an `error`, becomes
-/// [`OAuthError::Refused`]; a body that is not JSON becomes
-/// [`OAuthError::UnexpectedResponse`] with a bounded snippet.
+/// [`OAuthError::Refused`]; a 404, 405 or redirect (no OAuth endpoint
+/// answers so: the URL is wrong) becomes [`OAuthError::NotAnOAuthEndpoint`];
+/// a body that is not JSON becomes [`OAuthError::UnexpectedResponse`] with a
+/// bounded snippet. Each keeps the status and `x-zm-trackingid`; whoever
+/// sent the request names its URL with [`OAuthError::at_endpoint`].
 pub fn parse_token_response(
     response: &http::Response<Vec<u8>>,
     now: Timestamp,
 ) -> Result<TokenSet, OAuthError> {
-    let status = response.status().as_u16();
-    let body = response.body();
-    let value = json_body(status, body)?;
-    if let Some(err) = oauth_error(status, &value) {
-        return Err(err);
-    }
-    if !response.status().is_success() {
-        return Err(unexpected(status, body));
-    }
+    let value = success_body(response)?;
     // From here on the body may hold tokens: nothing below copies it into an error.
     let text = |key: &str| {
         value
@@ -202,21 +197,13 @@ pub fn parse_refresh_response(
 
 /// Parse the revoke endpoint's answer: `{"status": "success"}` on success.
 pub fn parse_revoke_response(response: &http::Response<Vec<u8>>) -> Result<(), OAuthError> {
-    let status = response.status().as_u16();
-    let body = response.body();
-    if response.status().is_success() && body.iter().all(u8::is_ascii_whitespace) {
+    if response.status().is_success() && response.body().iter().all(u8::is_ascii_whitespace) {
         return Ok(());
     }
-    let value = json_body(status, body)?;
-    if let Some(err) = oauth_error(status, &value) {
-        return Err(err);
-    }
-    if !response.status().is_success() {
-        return Err(unexpected(status, body));
-    }
+    let value = success_body(response)?;
     match value.get("status").and_then(|s| s.as_str()) {
         Some("success") | None => Ok(()),
-        Some(_) => Err(unexpected(status, body)),
+        Some(_) => Err(unexpected(response)),
     }
 }
 
@@ -229,16 +216,38 @@ pub(crate) fn seconds(value: &serde_json::Value) -> Option<u64> {
     }
 }
 
-pub(crate) fn json_body(status: u16, body: &[u8]) -> Result<serde_json::Value, OAuthError> {
-    match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(value @ serde_json::Value::Object(_)) => Ok(value),
-        _ => Err(unexpected(status, body)),
+/// The JSON object of a successful answer, or the error the answer is.
+pub(crate) fn success_body(
+    response: &http::Response<Vec<u8>>,
+) -> Result<serde_json::Value, OAuthError> {
+    let status = response.status();
+    // RFC 6749 errors are 400 and 401; whatever body comes with a 404, a
+    // 405 or a redirect, the request went to the wrong URL.
+    if matches!(status.as_u16(), 404 | 405) || status.is_redirection() {
+        return Err(OAuthError::NotAnOAuthEndpoint {
+            status: status.as_u16(),
+            origin: AnswerOrigin::of(response),
+        });
     }
+    let value = match serde_json::from_slice::<serde_json::Value>(response.body()) {
+        Ok(value @ serde_json::Value::Object(_)) => value,
+        _ => return Err(unexpected(response)),
+    };
+    if let Some(err) = oauth_error(response, &value) {
+        return Err(err);
+    }
+    if !status.is_success() {
+        return Err(unexpected(response));
+    }
+    Ok(value)
 }
 
 /// The OAuth error carried by `value`, if any: RFC 6749 `error` +
 /// `error_description`, and Zoom's `reason`.
-pub(crate) fn oauth_error(status: u16, value: &serde_json::Value) -> Option<OAuthError> {
+fn oauth_error(
+    response: &http::Response<Vec<u8>>,
+    value: &serde_json::Value,
+) -> Option<OAuthError> {
     let code = value.get("error")?.as_str()?;
     let text = |key: &str| {
         value
@@ -249,28 +258,34 @@ pub(crate) fn oauth_error(status: u16, value: &serde_json::Value) -> Option<OAut
     };
     Some(OAuthError::Refused {
         kind: OAuthErrorKind::from_code(code),
-        status,
+        status: response.status().as_u16(),
         reason: text("reason"),
         description: text("error_description"),
+        origin: AnswerOrigin::of(response),
     })
 }
 
 /// A body we cannot read as OAuth JSON. Only error statuses get a snippet: a
 /// success body in some other format (form-encoded, say) could carry tokens.
-pub(crate) fn unexpected(status: u16, body: &[u8]) -> OAuthError {
-    if (200..300).contains(&status) {
-        return OAuthError::UnexpectedResponse {
-            status,
-            snippet: format!(
-                "<{} bytes of a success body that is not a JSON object>",
-                body.len()
-            ),
-        };
+fn unexpected(response: &http::Response<Vec<u8>>) -> OAuthError {
+    let status = response.status().as_u16();
+    let body = response.body();
+    let snippet = if (200..300).contains(&status) {
+        format!(
+            "<{} bytes of a success body that is not a JSON object>",
+            body.len()
+        )
+    } else {
+        let text = String::from_utf8_lossy(body);
+        let mut snippet: String = text.chars().take(SNIPPET_CHARS).collect();
+        if text.chars().nth(SNIPPET_CHARS).is_some() {
+            snippet.push('…');
+        }
+        snippet
+    };
+    OAuthError::UnexpectedResponse {
+        status,
+        snippet,
+        origin: AnswerOrigin::of(response),
     }
-    let text = String::from_utf8_lossy(body);
-    let mut snippet: String = text.chars().take(SNIPPET_CHARS).collect();
-    if text.chars().nth(SNIPPET_CHARS).is_some() {
-        snippet.push('…');
-    }
-    OAuthError::UnexpectedResponse { status, snippet }
 }

@@ -346,16 +346,7 @@ impl Session {
                 }
                 self.done_renewal(id, r, now)
             }
-            (Out::Backoff, Outcome::Woken) => {
-                let deadline_passed = self.calls.get(&id).is_some_and(|c| c.past_deadline(now));
-                if deadline_passed {
-                    // The caller's time is up: give the renewal up (the
-                    // waiters start their own) and end with the deadline.
-                    self.abandon_renewal(r.id);
-                    return self.end_renewal(id, r, Err(Error::Timeout), now);
-                }
-                self.send_token(id, r, now)
-            }
+            (Out::Backoff, Outcome::Woken) => self.backoff_over(id, r, now),
             (out, outcome) => {
                 self.put(id, r);
                 let problem = format!("{outcome:?} does not answer the renewal's {out:?}");
@@ -418,13 +409,29 @@ impl Session {
                 ("wait_ms", json!(wait_ms)),
             ],
         );
-        self.put(id, r);
-        let Some(c) = self.calls.get_mut(&id) else {
+        let Some(until) = self.calls.get(&id).map(|c| c.bounded(at)) else {
             return Action::Done(Err(Error::internal("call vanished")));
         };
-        Action::Wait {
-            until: c.bounded(at),
+        // A backoff of 0 ms (full jitter can draw it) or a deadline already
+        // reached: a Wait until now would have the host spin, so go on.
+        if until <= now {
+            return self.backoff_over(id, r, now);
         }
+        self.put(id, r);
+        Action::Wait { until }
+    }
+
+    /// The backoff between two token requests is over: send again, unless
+    /// the caller's time is up.
+    fn backoff_over(&mut self, id: u64, r: Renewal, now: Timestamp) -> Action {
+        let deadline_passed = self.calls.get(&id).is_some_and(|c| c.past_deadline(now));
+        if deadline_passed {
+            // The caller's time is up: give the renewal up (the
+            // waiters start their own) and end with the deadline.
+            self.abandon_renewal(r.id);
+            return self.end_renewal(id, r, Err(Error::Timeout), now);
+        }
+        self.send_token(id, r, now)
     }
 
     /// A new token set is in use; it is written to the store when there is one.

@@ -219,7 +219,7 @@ impl Error {
         match self {
             Error::Decode(e) => Some(e.status),
             Error::Webhook(e) => Some(e.http_status()),
-            Error::OAuth(e) => oauth_status(e),
+            Error::OAuth(e) => e.status(),
             _ => self.api_error().map(|e| e.status),
         }
     }
@@ -243,6 +243,7 @@ impl Error {
     pub fn tracking_id(&self) -> Option<&str> {
         match self {
             Error::Decode(e) => e.tracking_id.as_deref(),
+            Error::OAuth(e) => e.tracking_id(),
             _ => self.api_error().and_then(|e| e.tracking_id.as_deref()),
         }
     }
@@ -406,7 +407,7 @@ fn oauth_class(e: &OAuthError) -> ErrorClass {
     match e {
         OAuthError::Config { .. } => ErrorClass::Build,
         OAuthError::Random { .. } => ErrorClass::Internal,
-        _ if oauth_status(e).is_some_and(|s| s >= 500) => ErrorClass::Server,
+        _ if e.status().is_some_and(|s| s >= 500) => ErrorClass::Server,
         _ => ErrorClass::Authentication,
     }
 }
@@ -433,6 +434,7 @@ fn oauth_code(e: &OAuthError) -> String {
             return kind.code().to_owned();
         }
         OAuthError::UnexpectedResponse { .. } => "unexpected_response",
+        OAuthError::NotAnOAuthEndpoint { .. } => "not_an_oauth_endpoint",
         OAuthError::MissingField { .. } => "missing_field",
         OAuthError::Config { .. } => "oauth_config",
         OAuthError::StateMismatch => "state_mismatch",
@@ -442,18 +444,9 @@ fn oauth_code(e: &OAuthError) -> String {
         OAuthError::CannotRenew { .. } => "cannot_renew",
         OAuthError::TokenRejected => "token_rejected",
         OAuthError::RenewalFailed { .. } => "renewal_failed",
-        OAuthError::ReauthorizationRequired => "reauthorization_required",
+        OAuthError::ReauthorizationRequired { .. } => "reauthorization_required",
     };
     code.to_owned()
-}
-
-fn oauth_status(e: &OAuthError) -> Option<u16> {
-    match e {
-        OAuthError::Refused { status, .. } | OAuthError::UnexpectedResponse { status, .. } => {
-            Some(*status)
-        }
-        _ => None,
-    }
 }
 
 fn webhook_code(e: &WebhookError) -> &'static str {

@@ -24,11 +24,15 @@
 pub mod encode;
 pub mod multipart;
 
+use std::borrow::Cow;
+
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
 use serde_json::{Map, Value};
 
 use crate::Error;
-use crate::catalog::{self, BodyMediaType, Host, Operation, ParamLocation, ResponseKind, Schema};
+use crate::catalog::{
+    self, BodyMediaType, Host, Operation, Param, ParamLocation, QueryStyle, ResponseKind, Schema,
+};
 use crate::secret::Secret;
 use crate::validate::{self, Violation, ViolationKind};
 
@@ -176,8 +180,11 @@ pub fn build_operation(
     let mut query: Vec<String> = Vec::new();
     let mut segments = Vec::new();
     for param in &op.params {
-        let value = given.get(&param.name).filter(|v| !v.is_null());
-        let Some(value) = value else {
+        let value = given
+            .get(&param.name)
+            .filter(|v| !v.is_null())
+            .map(|v| comma_items(param, v));
+        let Some(value) = value.as_deref() else {
             if param.required {
                 return Err(BuildError::MissingParameter {
                     operation: op.id.clone(),
@@ -190,7 +197,7 @@ pub fn build_operation(
             .map_err(|v| violation(op, v))?;
         match param.location {
             ParamLocation::Path => {
-                let text = scalar_text(value, &param.schema);
+                let text = url_text(op, param, &param.schema, value)?;
                 if text.is_empty() {
                     return Err(BuildError::EmptyPathParameter {
                         operation: op.id.clone(),
@@ -220,9 +227,21 @@ pub fn build_operation(
                     Schema::Array { items, .. } => items,
                     other => other,
                 };
+                let mut texts = Vec::with_capacity(items.len());
                 for item in items.iter().filter(|v| !v.is_null()) {
-                    let text = scalar_text(item, item_schema);
-                    query.push(format!("{key}={}", encode::query_component(&text)));
+                    let text = url_text(op, param, item_schema, item)?;
+                    texts.push(encode::query_component(&text));
+                }
+                match param.style {
+                    // The separator is a literal comma; a comma inside an
+                    // item is percent-encoded, so it stays in its item.
+                    QueryStyle::Comma if !texts.is_empty() => {
+                        query.push(format!("{key}={}", texts.join(",")));
+                    }
+                    QueryStyle::Comma => {}
+                    QueryStyle::Form => {
+                        query.extend(texts.into_iter().map(|text| format!("{key}={text}")));
+                    }
                 }
             }
         }
@@ -490,23 +509,39 @@ fn whole_numbers_as_integers(value: &mut Value) {
     }
 }
 
-fn scalar_text(value: &Value, schema: &Schema) -> String {
+/// A comma-list parameter's value as its items: a string `"a,b"` is the
+/// list already joined, so it is split to be checked item by item (empty
+/// pieces dropped, as the server drops them). Any other value is as given.
+fn comma_items<'v>(param: &Param, value: &'v Value) -> Cow<'v, Value> {
     match value {
-        Value::String(s) => s.clone(),
-        Value::Bool(b) => b.to_string(),
-        // A whole number is written without a fraction whatever its JSON
-        // form: JavaScript cannot tell `3600.0` from `3600`, so every host
-        // must send the same text for it.
-        Value::Number(n) => match (schema, n.as_f64()) {
-            (Schema::Integer { .. } | Schema::Number { .. }, Some(f))
-                if !n.is_i64() && !n.is_u64() && f.fract() == 0.0 =>
-            {
-                format!("{f:.0}")
-            }
-            _ => n.to_string(),
-        },
-        other => other.to_string(),
+        Value::String(joined) if param.style == QueryStyle::Comma => Cow::Owned(
+            joined
+                .split(',')
+                .filter(|item| !item.is_empty())
+                .map(|item| Value::String(item.to_owned()))
+                .collect(),
+        ),
+        other => Cow::Borrowed(other),
     }
+}
+
+/// The URL text of a parameter value (validation already accepted it).
+fn url_text(
+    op: &Operation,
+    param: &Param,
+    schema: &Schema,
+    value: &Value,
+) -> Result<String, BuildError> {
+    // Should validation and this ever disagree, the parameter is reported,
+    // never sent as a guess.
+    validate::url_text(schema, value).ok_or_else(|| BuildError::InvalidParameter {
+        operation: op.id.clone(),
+        field: param.name.clone(),
+        problem: format!(
+            "cannot be written in a URL ({})",
+            validate::json_type(value)
+        ),
+    })
 }
 
 #[cfg(test)]

@@ -303,6 +303,7 @@ fn zoom_style_error_body_keeps_reason_and_status() {
             status: 401,
             reason: Some("Invalid client_id or client_secret".into()),
             description: None,
+            origin: Default::default(),
         }
     );
     assert!(err.to_string().contains("invalid_client"));
@@ -360,7 +361,8 @@ fn non_json_error_bodies_keep_a_bounded_snippet() {
         err,
         OAuthError::UnexpectedResponse {
             status: 502,
-            snippet: "<html>Bad Gateway</html>".into()
+            snippet: "<html>Bad Gateway</html>".into(),
+            origin: Default::default(),
         }
     );
     let long = "é".repeat(5_000);

@@ -1226,7 +1226,7 @@ fn with_logging_off_no_event_is_built() {
 
 #[test]
 fn oauth_error_evidence_reaches_the_error() {
-    let e = Error::from(OAuthError::ReauthorizationRequired);
+    let e = Error::from(OAuthError::ReauthorizationRequired { refusal: None });
     assert_eq!(e.class(), ErrorClass::Authentication);
     assert_eq!(e.code(), "reauthorization_required");
 }

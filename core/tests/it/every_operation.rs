@@ -56,6 +56,16 @@ fn expected_url(raw: &RawOp<'_>, params: &Map<String, Value>) -> String {
             Value::Array(items) => items.clone(),
             v => vec![v.clone()],
         };
+        // The spec's own description says these lists are one
+        // comma-separated value.
+        let comma = p["description"]
+            .as_str()
+            .is_some_and(|d| d.to_ascii_lowercase().contains("comma"));
+        if comma && p["schema"]["type"] == "array" {
+            let joined: Vec<String> = values.iter().map(|v| percent_encode(&text(v))).collect();
+            query.push(format!("{}={}", percent_encode(name), joined.join(",")));
+            continue;
+        }
         for v in values {
             query.push(format!(
                 "{}={}",

@@ -8,6 +8,7 @@ mod events;
 mod every_operation;
 mod fleet;
 mod limits;
+mod oauth_evidence;
 mod path_encoding;
 mod raw_spec;
 mod readme;
@@ -16,4 +17,5 @@ mod shared_store;
 mod sim;
 #[cfg(feature = "typed")]
 mod typed;
+mod url_params;
 mod webhook;

@@ -157,7 +157,7 @@ fn run(
 fn is_reauthorization(result: &Result<(), Error>) -> bool {
     matches!(
         result,
-        Err(Error::OAuth(OAuthError::ReauthorizationRequired))
+        Err(Error::OAuth(OAuthError::ReauthorizationRequired { .. }))
     )
 }
 

@@ -24,7 +24,7 @@ use std::fmt::Write as _;
 
 use crate::GeneratedFile;
 use crate::events::EventDef;
-use crate::model::{Api, Operation, ResponseKind, Schema};
+use crate::model::{Api, Operation, QueryStyle, ResponseKind, Schema};
 use crate::names::{camel_case, pascal_case};
 
 /// The one banner of everything in `bindings-wasm/js/generated/`.
@@ -173,12 +173,12 @@ fn operation_types(out: &mut String, op: &Operation) {
     let _ = writeln!(out, "export interface {t}Params {{");
     for p in &op.params {
         let optional = if p.required { "" } else { "?" };
-        let _ = writeln!(
-            out,
-            "  {}{optional}: {};",
-            key(&p.name),
-            ts_type(&p.schema, 1)
-        );
+        let mut t = ts_type(&p.schema, 1);
+        // A comma list is also taken already joined: "a,b".
+        if p.style == QueryStyle::Comma {
+            t.push_str(" | string");
+        }
+        let _ = writeln!(out, "  {}{optional}: {t};", key(&p.name));
     }
     if let Some(body) = &op.body {
         let optional = if body.required { "" } else { "?" };

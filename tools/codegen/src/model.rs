@@ -101,6 +101,28 @@ pub struct Param {
     #[serde(skip_serializing_if = "is_false")]
     pub required: bool,
     pub schema: Schema,
+    /// How an array query parameter goes into the query string.
+    #[serde(skip_serializing_if = "QueryStyle::is_form")]
+    pub style: QueryStyle,
+}
+
+/// The query-string form of an array parameter, decided by the generator
+/// from the spec (`style`/`explode`, else what the parameter's description
+/// says the server reads).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueryStyle {
+    /// OpenAPI's default for query arrays: the key repeated, `ids=a&ids=b`.
+    #[default]
+    Form,
+    /// One value, the items joined by commas: `ids=a,b`.
+    Comma,
+}
+
+impl QueryStyle {
+    fn is_form(&self) -> bool {
+        *self == QueryStyle::Form
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -20,7 +20,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::GeneratedFile;
-use crate::model::{Api, BodyMediaType, Operation, ParamLocation, ResponseKind, Schema};
+use crate::model::{
+    Api, BodyMediaType, Operation, ParamLocation, QueryStyle, ResponseKind, Schema,
+};
 use crate::names::{pascal_case, snake_case};
 
 /// The folder of every generated file of the Python package.
@@ -387,12 +389,16 @@ fn write_operation(
     // Required first is not needed: every argument is keyword-only.
     let spec_names: Vec<&str> = op.params.iter().map(|p| p.name.as_str()).collect();
     for (p, py_name) in op.params.iter().zip(param_names(&spec_names)) {
-        let t = types.type_of(
+        let mut t = types.type_of(
             &p.schema,
             &format!("{base}{}", pascal_case(&p.name)),
             false,
             1,
         );
+        // A comma list is also taken already joined: "a,b".
+        if p.style == QueryStyle::Comma {
+            t = format!("Union[{t}, str]");
+        }
         let required = p.required || p.location == ParamLocation::Path;
         let arg = if required {
             format!("{py_name}: {t}")

@@ -8,8 +8,8 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use crate::model::{
-    Api, Body, BodyMediaType, Host, Operation, Pagination, Param, ParamLocation, RateLimitCategory,
-    ResponseKind, Schema, SyncSpec,
+    Api, Body, BodyMediaType, Host, Operation, Pagination, Param, ParamLocation, QueryStyle,
+    RateLimitCategory, ResponseKind, Schema, SyncSpec,
 };
 use crate::names;
 
@@ -66,6 +66,33 @@ pub fn read_api(doc: &Value) -> Result<Api, String> {
     })
 }
 
+/// How an array query parameter is sent. OpenAPI's `style`/`explode` decide
+/// when present; the Phone spec has none, and for a few parameters its
+/// description states, against OpenAPI's default, that the server reads one
+/// comma-separated value. Only that fact is taken from the prose.
+fn query_style(param: &Value) -> Result<QueryStyle, String> {
+    let explode = param.get("explode").and_then(Value::as_bool);
+    match (str_at(param, "style"), explode) {
+        (Some("form") | None, Some(false)) => return Ok(QueryStyle::Comma),
+        (Some("form"), _) | (None, Some(true)) => return Ok(QueryStyle::Form),
+        (Some(other), _) => return Err(format!("query style `{other}` is not supported")),
+        (None, None) => {}
+    }
+    let description = str_at(param, "description")
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+        .replace('-', " ");
+    // "comma separated", "comma-separated", and the spec's "comma seperated".
+    let says_comma = ["comma separated", "comma seperated", "comma delimited"]
+        .iter()
+        .any(|hint| description.contains(hint));
+    Ok(if says_comma {
+        QueryStyle::Comma
+    } else {
+        QueryStyle::Form
+    })
+}
+
 fn read_operation(path: &str, method: &str, op: &Value) -> Result<Operation, String> {
     let id = str_at(op, "operationId")
         .ok_or("no operationId")?
@@ -99,11 +126,18 @@ fn read_operation(path: &str, method: &str, op: &Value) -> Result<Operation, Str
         let required = location == ParamLocation::Path
             || p.get("required").and_then(Value::as_bool) == Some(true);
         let schema = p.get("schema").map_or(Schema::Any, |s| schema(s, false));
+        let style = match (&schema, location) {
+            (Schema::Array { .. }, ParamLocation::Query) => {
+                query_style(p).map_err(|e| format!("parameter `{name}`: {e}"))?
+            }
+            _ => QueryStyle::Form,
+        };
         params.push(Param {
             name,
             location,
             required,
             schema,
+            style,
         });
     }
     check_template(path, &params)?;
@@ -348,6 +382,7 @@ fn add_implicit_paging_params(params: &mut Vec<Param>, p: &mut Pagination) {
             max_length: None,
             pattern: None,
         },
+        style: QueryStyle::Form,
     });
     if p.page_size_param.is_none() {
         params.push(Param {
@@ -360,6 +395,7 @@ fn add_implicit_paging_params(params: &mut Vec<Param>, p: &mut Pagination) {
                 enum_values: Vec::new(),
                 format: None,
             },
+            style: QueryStyle::Form,
         });
         p.page_size_param = Some("page_size".to_owned());
     }

@@ -370,6 +370,7 @@ mod tests {
                     location: ParamLocation::Path,
                     required: true,
                     schema: string(),
+                    style: Default::default(),
                 },
                 Param {
                     name: "page_size".into(),
@@ -381,6 +382,7 @@ mod tests {
                         enum_values: vec![],
                         format: None,
                     },
+                    style: Default::default(),
                 },
             ],
             body: Some(Body {

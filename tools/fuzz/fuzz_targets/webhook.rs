@@ -53,7 +53,7 @@ fuzz_target!(|data: &[u8]| {
 
     let verified = verify(headers, body, &secrets, now, window);
     // The header holds whole seconds: `now` may be up to 1 s past it.
-    if signed && secrets.iter().all(|s| !s.is_empty()) && window >= Duration::from_secs(1) {
+    if signed && !blank(&secrets[0]) && window >= Duration::from_secs(1) {
         assert_eq!(verified, Ok(()), "a genuine signature was refused");
     }
     if secrets.is_empty() {
@@ -68,7 +68,7 @@ fuzz_target!(|data: &[u8]| {
         }
         // 500 (our own misconfiguration) only when a secret is really missing.
         Err(WebhookError::NoSecret) => {
-            assert!(secrets.is_empty() || secrets.iter().any(Secret::is_empty));
+            assert!(secrets.iter().all(blank));
         }
         Err(e) => {
             let status = e.http_status();
@@ -94,3 +94,9 @@ fuzz_target!(|data: &[u8]| {
         Err(other) => panic!("parse_event gave {other:?}"),
     }
 });
+
+/// An empty or whitespace-only secret: the receiver skips it (an unset slot
+/// of a rotation), so it is never a key.
+fn blank(secret: &Secret) -> bool {
+    secret.expose().trim().is_empty()
+}

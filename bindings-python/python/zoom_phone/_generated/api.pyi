@@ -2307,11 +2307,11 @@ class _UpdateCallQueuePolicyAsync:
 
 class _RemoveCqPolicySubSetting:
     """Delete a CQ policy setting (`removeCQPolicySubSetting`)."""
-    def __call__(self, *, call_queue_id: str, policy_type: str, shared_ids: list[str]) -> None: ...
+    def __call__(self, *, call_queue_id: str, policy_type: str, shared_ids: Union[list[str], str]) -> None: ...
 
 class _RemoveCqPolicySubSettingAsync:
     """Delete a CQ policy setting (`removeCQPolicySubSetting`)."""
-    async def __call__(self, *, call_queue_id: str, policy_type: str, shared_ids: list[str]) -> None: ...
+    async def __call__(self, *, call_queue_id: str, policy_type: str, shared_ids: Union[list[str], str]) -> None: ...
 
 class _UpdateCqPolicySubSetting:
     """Update a call queue's policy subsetting (`updateCQPolicySubSetting`)."""
@@ -3594,12 +3594,12 @@ class _AddByocNumberAsync:
 class _DeleteUnassignedPhoneNumbers:
     """Delete unassigned phone numbers (`deleteUnassignedPhoneNumbers`)."""
     @deprecated("deleteUnassignedPhoneNumbers is deprecated in Zoom's API reference")
-    def __call__(self, *, phone_numbers: list[str]) -> None: ...
+    def __call__(self, *, phone_numbers: Union[list[str], str]) -> None: ...
 
 class _DeleteUnassignedPhoneNumbersAsync:
     """Delete unassigned phone numbers (`deleteUnassignedPhoneNumbers`)."""
     @deprecated("deleteUnassignedPhoneNumbers is deprecated in Zoom's API reference")
-    async def __call__(self, *, phone_numbers: list[str]) -> None: ...
+    async def __call__(self, *, phone_numbers: Union[list[str], str]) -> None: ...
 
 class _ListAccountPhoneNumbers:
     """List phone numbers (`listAccountPhoneNumbers`)."""
@@ -4467,11 +4467,11 @@ class _DeleteAPhoneNumberSlgAsync:
 
 class _RemoveSlgPolicySubSetting:
     """Delete an SLG policy setting (`removeSLGPolicySubSetting`)."""
-    def __call__(self, *, slg_id: str, policy_type: str, shared_ids: list[str]) -> None: ...
+    def __call__(self, *, slg_id: str, policy_type: str, shared_ids: Union[list[str], str]) -> None: ...
 
 class _RemoveSlgPolicySubSettingAsync:
     """Delete an SLG policy setting (`removeSLGPolicySubSetting`)."""
-    async def __call__(self, *, slg_id: str, policy_type: str, shared_ids: list[str]) -> None: ...
+    async def __call__(self, *, slg_id: str, policy_type: str, shared_ids: Union[list[str], str]) -> None: ...
 
 class _UpdateSlgPolicySubSetting:
     """Update an SLG policy setting (`updateSLGPolicySubSetting`)."""
