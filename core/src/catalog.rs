@@ -106,6 +106,7 @@ pub struct Param {
 /// from the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum QueryStyle {
     /// The key repeated, one item each: `ids=a&ids=b` (OpenAPI's default).
     #[default]

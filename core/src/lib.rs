@@ -33,6 +33,11 @@
 //! policy.max_attempts = 2;
 //! ```
 //!
+//! The catalog's descriptions ([`catalog::Operation`], [`catalog::Param`],
+//! ...) are data our generator builds from Zoom's spec for you to read; they
+//! follow the spec and may gain fields in a minor release, so do not build
+//! them yourself.
+//!
 //! The enums a host dispatches on step by step ([`response::Body`],
 //! [`response::RawBody`], [`driver::Cancelled`], [`auth::DeviceStep`],
 //! [`fleet::SharedReply`], the retry and token-lifecycle decisions) stay

@@ -25,6 +25,7 @@ use crate::time::Timestamp;
 
 /// `count` requests per `per`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Rate {
     pub count: NonZeroU32,
     pub per: Duration,

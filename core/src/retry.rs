@@ -119,6 +119,7 @@ impl<'a> Outcome<'a> {
 
 /// The call being retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CallState {
     /// Whether repeating the call cannot apply its effect twice
     /// ([`crate::Operation::is_idempotent`]).
@@ -129,6 +130,23 @@ pub struct CallState {
     pub started: Timestamp,
     /// A deadline the caller set for the whole call, if any.
     pub deadline: Option<Timestamp>,
+}
+
+impl CallState {
+    /// A call's state after `attempts` attempts, the first sent at `started`.
+    pub fn new(
+        idempotent: bool,
+        attempts: u32,
+        started: Timestamp,
+        deadline: Option<Timestamp>,
+    ) -> Self {
+        CallState {
+            idempotent,
+            attempts,
+            started,
+            deadline,
+        }
+    }
 }
 
 /// The verdict on one failed attempt.

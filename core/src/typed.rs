@@ -420,6 +420,7 @@ impl std::fmt::Debug for Redirect {
 /// [`request::build`] encodes. `Debug` shows the name, content type and the
 /// length of the base64 text, not the file.
 #[derive(Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct FilePart {
     pub filename: String,
     #[serde(skip_serializing_if = "Option::is_none")]

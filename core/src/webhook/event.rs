@@ -10,6 +10,7 @@ use crate::webhook::WebhookError;
 /// The common part of every Zoom Phone event body; `P` is the event's typed
 /// `payload` (its `account_id`, `object` and, for settings changes, `old_object`).
 #[derive(Debug, Clone, Deserialize)]
+#[non_exhaustive]
 pub struct Envelope<P> {
     /// When the event happened. Zoom documents milliseconds since the epoch;
     /// some examples show seconds (a value below 10^12 is seconds).

@@ -202,12 +202,7 @@ fn api_error(status: u16, code: Option<i64>, message: &str) -> zoom_phone::respo
 }
 
 fn call(idempotent: bool, attempts: u32) -> CallState {
-    CallState {
-        idempotent,
-        attempts,
-        started: at(0),
-        deadline: None,
-    }
+    CallState::new(idempotent, attempts, at(0), None)
 }
 
 fn status(code: u16, info: &RateLimitInfo) -> Outcome<'_> {
