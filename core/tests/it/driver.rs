@@ -864,6 +864,35 @@ fn the_client_side_limiter_spaces_heavy_calls_at_its_rate() {
 }
 
 #[test]
+fn a_slot_is_taken_once_the_token_is_there_so_a_slow_renewal_does_not_bunch_the_calls() {
+    let mut config = config(s2s());
+    config.rate_limits = Some(PlanLimits::pro());
+    let mut sim = Sim::new(session(config), |seen| {
+        if seen.is_token() {
+            Reply::Slow(Duration::from_millis(1_500), Box::new(token_reply("tok-1")))
+        } else {
+            ok_json(json!({"call_logs": []}))
+        }
+    });
+    let calls = (0..10)
+        .map(|_| CallRequest::operation("accountCallLogs", json!({})))
+        .collect();
+    assert!(sim.run(calls).iter().all(Result::is_ok));
+    let mut sent: Vec<u64> = sim
+        .api_requests()
+        .iter()
+        .map(|s| s.at.as_millis() - T0)
+        .collect();
+    sent.sort_unstable();
+    // The token comes at 1 510 ms: slots reserved at 0 and 1 000 ms while
+    // it was out would all be spent then, ten Heavy calls in one second.
+    assert_eq!(
+        sent,
+        vec![1510, 1510, 1510, 1510, 1510, 2510, 2510, 2510, 2510, 2510]
+    );
+}
+
+#[test]
 fn the_client_side_daily_cap_refuses_without_sending() {
     let mut limits = PlanLimits::pro();
     limits.heavy_daily = Some(3);
