@@ -400,7 +400,7 @@ impl Session {
                 self.loader = None;
                 self.wake = true;
                 if let Some(tokens) = tokens {
-                    self.lifecycle.install(tokens);
+                    self.lifecycle.install_read(tokens, now);
                 }
                 self.store_event("store.read", "read the token store");
                 if let Some(c) = self.calls.get_mut(&id) {
