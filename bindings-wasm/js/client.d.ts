@@ -120,8 +120,6 @@ export interface ShardOptions extends RequestOptions {
   to: string;
   /** The size of a shard (default one month: what Zoom's call history takes per call). */
   span?: { months: number } | { days: number };
-  /** Items per shard at most. */
-  limit?: number;
 }
 
 /** Every item of the shards this worker claims. */

@@ -194,7 +194,7 @@ export class ZoomPhone {
    * claims, saving each shard's position in Redis after every page.
    */
   shards(operationId, params, options = {}) {
-    const { job, worker = `w${randomSeed().toString(36)}`, from, to, span, limit, ...call } = options;
+    const { job, worker = `w${randomSeed().toString(36)}`, from, to, span, ...call } = options;
     const shared = this.#shared;
     if (!shared.host.fleet) throw new TypeError("shards() needs a fleet: give the client the `fleet: {redis, ...}` option");
     const session = this.#current();
@@ -205,7 +205,7 @@ export class ZoomPhone {
         inst: shared.inst,
         fleet: host.fleet,
         params,
-        paginate: (p, resume) => this.paginate(operationId, p, { ...call, limit, resume }),
+        paginate: (p, resume) => this.paginate(operationId, p, { ...call, resume }),
         log: (level, name, message, fields) => host.hostEvent(level, name, message, fields),
       },
       { job, worker, from, to, span },

@@ -87,8 +87,10 @@ export class ShardWalk {
           if (done) break;
           this.#handed = 0;
           for (const item of page.items) {
-            yield item;
+            // Counted before the yield: a consumer that stops (`break`) after
+            // taking this item resumes the generator at the yield, not after it.
             this.#handed += 1;
+            yield item;
           }
           // The last page leaves nothing to resume: the shard is saved as done below.
           const point = walk.resumePoint;

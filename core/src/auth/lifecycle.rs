@@ -214,8 +214,11 @@ impl Installed {
     /// token this session just renewed never more than half its lifetime. A
     /// token that lives shorter than the skew (a test server's 30 s, a token
     /// source's 60 s) would otherwise count as stale the moment it arrives and
-    /// be fetched again in a loop. A token loaded from a store keeps the full
-    /// skew: its age is unknown.
+    /// be fetched again in a loop. A token read from a store counts from the
+    /// read: its age is unknown, but half of what it had left then is still
+    /// a margin, and workers sharing one short-lived token (the fleet, a
+    /// test server's token) would otherwise each renew it the moment they
+    /// read it.
     fn skew(&self, configured: Duration) -> Duration {
         match (self.received_at, self.tokens.expires_at) {
             (Some(received), Some(expires_at)) => {
@@ -281,6 +284,12 @@ impl TokenLifecycle {
     /// the authorization-code or device flow). Returns its generation.
     pub fn install(&mut self, tokens: TokenSet) -> Generation {
         self.put(tokens, 0, false, None)
+    }
+
+    /// Start from a token set read from the token store (or the fleet's) at
+    /// `now`: its refresh margin counts from the read (see `skew`).
+    pub fn install_read(&mut self, tokens: TokenSet, now: Timestamp) -> Generation {
+        self.put(tokens, 0, false, Some(now))
     }
 
     /// The token set in use, if any (for display of scopes, expiry, ...).
@@ -485,7 +494,7 @@ impl TokenLifecycle {
                 .is_none_or(|c| !same_tokens(&c.tokens, s))
         });
         if let Some(tokens) = newer {
-            self.put(tokens, attempt.0, false, None);
+            self.put(tokens, attempt.0, false, Some(now));
             let fresh = self
                 .current
                 .as_ref()

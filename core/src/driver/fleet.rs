@@ -305,10 +305,16 @@ impl Session {
         let retry_at = now.saturating_add(fleet.config.probe);
         let limiter = match fleet.degraded.take() {
             Some((_, limiter)) => limiter,
-            None => fleet
-                .plan
-                .as_ref()
-                .map(|p| RateLimiter::new(fleet.config.local_limits(p, fleet.workers))),
+            None => fleet.plan.as_ref().map(|plan| {
+                let mut limiter = RateLimiter::new(fleet.config.local_limits(plan, fleet.workers));
+                // The fleet's slots of the window just gone by are spent
+                // (every worker's): alone, this worker starts after them,
+                // not with a burst of its own part on top of them.
+                for category in RateLimitCategory::ALL {
+                    limiter.pause(category, now.saturating_add(plan.rate(category).per));
+                }
+                limiter
+            }),
         };
         fleet.degraded = Some((retry_at, limiter));
         if !fleet.warned {

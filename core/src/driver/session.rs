@@ -400,7 +400,7 @@ impl Session {
                 self.loader = None;
                 self.wake = true;
                 if let Some(tokens) = tokens {
-                    self.lifecycle.install(tokens);
+                    self.lifecycle.install_read(tokens, now);
                 }
                 self.store_event("store.read", "read the token store");
                 if let Some(c) = self.calls.get_mut(&id) {
@@ -507,66 +507,14 @@ impl Session {
                 }
             }
         }
-        if !c.slot && self.fleet_limits() {
-            if let Some(action) = self.fleet_acquire(id, now) {
-                return action;
-            }
-        }
-        let Some(c) = self.calls.get_mut(&id) else {
-            return Action::Done(Err(Error::internal("call vanished")));
-        };
-        if !c.slot {
-            let category = c.category();
-            let limiter = match &mut self.fleet {
-                Some(f) => f.local_limiter(),
-                None => self.limiter.as_mut(),
-            };
-            if let Some(limiter) = limiter {
-                match limiter.acquire(category, now) {
-                    Acquire::Ready => c.slot = true,
-                    Acquire::WaitUntil(t) => {
-                        c.slot = true;
-                        if c.deadline.is_some_and(|d| t >= d) {
-                            let err = c.last_error.take().unwrap_or(Error::Timeout);
-                            return self.finish(id, Err(err));
-                        }
-                        c.not_before = Some(t);
-                        c.phase = Phase::Waiting;
-                        let wait_ms = t.saturating_duration_since(now).as_millis();
-                        self.log.push(
-                            LogLevel::Info,
-                            "rate_limit.wait",
-                            format!(
-                                "waiting {wait_ms} ms for a {} rate-limit slot",
-                                category.as_str()
-                            ),
-                            [
-                                ("call", json!(id)),
-                                ("category", json!(category.as_str())),
-                                ("wait_ms", json!(wait_ms as u64)),
-                            ],
-                        );
-                        return Action::Wait { until: t };
-                    }
-                    Acquire::DailyLimitExhausted { reset_at } => {
-                        return self.finish(
-                            id,
-                            Err(Error::DailyLimitExceeded {
-                                reset_at: Some(reset_at),
-                                api: None,
-                            }),
-                        );
-                    }
-                }
-            } else {
-                c.slot = true;
-            }
-        }
         let waiting_on = c.waiting_on;
         match self.lifecycle.acquire(now, waiting_on) {
             Access::Ready(token) => {
                 if let Some(c) = self.calls.get_mut(&id) {
                     c.waiting_on = None;
+                }
+                if let Some(action) = self.take_slot(id, now) {
+                    return action;
                 }
                 self.send_api(id, &token, now)
             }
@@ -597,6 +545,75 @@ impl Session {
                 self.finish(id, Err(err))
             }
         }
+    }
+
+    /// Reserves call `id`'s rate-limit slot (the fleet's, else the
+    /// in-process limiter's) once the call holds a usable token: a slot
+    /// reserved before a token renewal would be spent only after it,
+    /// bunched with the slots reserved after it, and Zoom counts arrivals
+    /// per window (two workers starting together got a 429 that way).
+    /// `None`: the slot is held, send now; else what the call does first.
+    fn take_slot(&mut self, id: u64, now: Timestamp) -> Option<Action> {
+        let Some(c) = self.calls.get(&id) else {
+            return Some(Action::Done(Err(Error::internal("call vanished"))));
+        };
+        if c.slot {
+            return None;
+        }
+        if self.fleet_limits() {
+            if let Some(action) = self.fleet_acquire(id, now) {
+                return Some(action);
+            }
+        }
+        let Some(c) = self.calls.get_mut(&id) else {
+            return Some(Action::Done(Err(Error::internal("call vanished"))));
+        };
+        let category = c.category();
+        let limiter = match &mut self.fleet {
+            Some(f) => f.local_limiter(),
+            None => self.limiter.as_mut(),
+        };
+        if let Some(limiter) = limiter {
+            match limiter.acquire(category, now) {
+                Acquire::Ready => c.slot = true,
+                Acquire::WaitUntil(t) => {
+                    c.slot = true;
+                    if c.deadline.is_some_and(|d| t >= d) {
+                        let err = c.last_error.take().unwrap_or(Error::Timeout);
+                        return Some(self.finish(id, Err(err)));
+                    }
+                    c.not_before = Some(t);
+                    c.phase = Phase::Waiting;
+                    let wait_ms = t.saturating_duration_since(now).as_millis();
+                    self.log.push(
+                        LogLevel::Info,
+                        "rate_limit.wait",
+                        format!(
+                            "waiting {wait_ms} ms for a {} rate-limit slot",
+                            category.as_str()
+                        ),
+                        [
+                            ("call", json!(id)),
+                            ("category", json!(category.as_str())),
+                            ("wait_ms", json!(wait_ms as u64)),
+                        ],
+                    );
+                    return Some(Action::Wait { until: t });
+                }
+                Acquire::DailyLimitExhausted { reset_at } => {
+                    return Some(self.finish(
+                        id,
+                        Err(Error::DailyLimitExceeded {
+                            reset_at: Some(reset_at),
+                            api: None,
+                        }),
+                    ));
+                }
+            }
+        } else {
+            c.slot = true;
+        }
+        None
     }
 
     /// The next API request of call `id` with `token`.

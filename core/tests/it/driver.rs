@@ -822,6 +822,71 @@ fn a_store_that_already_holds_fresh_tokens_spares_the_token_request() {
 }
 
 #[test]
+fn a_stored_token_shorter_lived_than_the_skew_is_used_not_renewed_at_once() {
+    // A test server's 10 s token another worker stored: half of what it has
+    // left is the margin, not the 60 s skew (which would renew it on sight,
+    // in every worker of a fleet).
+    let mut config = config(user(tokens("a0", Some("r0"), at(0))));
+    config.token_store = StoreMode::Shared;
+    let mut sim = Sim::new(session(config), |seen| {
+        if seen.is_token() {
+            token_reply("a10")
+        } else {
+            list_page(&[], "")
+        }
+    });
+    sim.store = Some(tokens("a9", Some("r9"), at(10_000)));
+    assert!(sim.call("listCallQueues", json!({})).is_ok());
+    assert_eq!(sim.token_requests(), 0);
+    assert_eq!(sim.seen[0].authorization.as_deref(), Some("Bearer a9"));
+    // Renewed once less than half of its life at the read is left.
+    sim.now = at(5_500);
+    assert!(sim.call("listCallQueues", json!({})).is_ok());
+    assert_eq!(sim.token_requests(), 1);
+    let last = sim.api_requests().last().unwrap().authorization.clone();
+    assert_eq!(last.as_deref(), Some("Bearer a10"));
+}
+
+#[test]
+fn a_renewer_that_finds_a_short_lived_token_under_the_lock_adopts_it() {
+    // The fleet at every expiry: the worker that got the lock second reads
+    // the first one's new 10 s token and must not renew it again.
+    let mut config = config(user(tokens("a0", Some("r0"), at(0))));
+    config.token_store = StoreMode::Shared;
+    let mut s = session(config);
+    let now = at(1_000);
+    let (id, step) = s.start(CallRequest::operation("listCallQueues", json!({})), now);
+    assert!(
+        matches!(step.action, Action::ReadStore { .. }),
+        "{:?}",
+        step.action
+    );
+    let step = s.handle(id, Outcome::Stored(None), now);
+    assert!(
+        matches!(step.action, Action::LockStore { .. }),
+        "{:?}",
+        step.action
+    );
+    let step = s.handle(id, Outcome::Locked, now);
+    assert!(
+        matches!(step.action, Action::ReadStore { .. }),
+        "{:?}",
+        step.action
+    );
+    let newer = tokens("a1", Some("r1"), at(11_000));
+    let mut step = s.handle(id, Outcome::Stored(Some(newer)), now);
+    if matches!(step.action, Action::UnlockStore) {
+        step = s.handle(id, Outcome::Unlocked, now);
+    }
+    let Action::Send(send) = step.action else {
+        panic!("the API request with the adopted token: {:?}", step.action)
+    };
+    assert!(!send.request.uri().to_string().ends_with("/oauth/token"));
+    let auth = send.request.headers().get("authorization").unwrap();
+    assert_eq!(auth.to_str().unwrap(), "Bearer a1");
+}
+
+#[test]
 fn a_failing_store_fails_the_call_and_the_next_call_reads_again() {
     let mut config = config(s2s());
     config.token_store = StoreMode::Private;
@@ -860,6 +925,35 @@ fn the_client_side_limiter_spaces_heavy_calls_at_its_rate() {
     assert_eq!(
         sent,
         vec![0, 0, 0, 0, 0, 1000, 1000, 1000, 1000, 1000, 2000, 2000]
+    );
+}
+
+#[test]
+fn a_slot_is_taken_once_the_token_is_there_so_a_slow_renewal_does_not_bunch_the_calls() {
+    let mut config = config(s2s());
+    config.rate_limits = Some(PlanLimits::pro());
+    let mut sim = Sim::new(session(config), |seen| {
+        if seen.is_token() {
+            Reply::Slow(Duration::from_millis(1_500), Box::new(token_reply("tok-1")))
+        } else {
+            ok_json(json!({"call_logs": []}))
+        }
+    });
+    let calls = (0..10)
+        .map(|_| CallRequest::operation("accountCallLogs", json!({})))
+        .collect();
+    assert!(sim.run(calls).iter().all(Result::is_ok));
+    let mut sent: Vec<u64> = sim
+        .api_requests()
+        .iter()
+        .map(|s| s.at.as_millis() - T0)
+        .collect();
+    sent.sort_unstable();
+    // The token comes at 1 510 ms: slots reserved at 0 and 1 000 ms while
+    // it was out would all be spent then, ten Heavy calls in one second.
+    assert_eq!(
+        sent,
+        vec![1510, 1510, 1510, 1510, 1510, 2510, 2510, 2510, 2510, 2510]
     );
 }
 

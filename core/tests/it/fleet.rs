@@ -327,6 +327,34 @@ fn with_redis_down_calls_go_on_alone_and_rejoin_when_it_is_back() {
 }
 
 #[test]
+fn a_worker_that_loses_redis_goes_on_alone_after_the_fleets_window_not_in_a_burst_on_top() {
+    // No Redis needed: the acquire fails as a dead server's does.
+    let config = HostConfig::from_json(&json!({
+        "access_token": "t", "rate_limits": "pro", "seed": 7, "fleet": {"account": "acct"}
+    }))
+    .unwrap();
+    let mut s = Session::new(config).unwrap();
+    let now = at(0);
+    let (id, step) = s.start(CallRequest::operation("accountCallLogs", json!({})), now);
+    assert!(
+        matches!(step.action, Action::Shared(_)),
+        "{:?}",
+        step.action
+    );
+    let step = s.handle(id, Outcome::Shared(Err("ECONNREFUSED".into())), now);
+    // The fleet may have spent this second's Heavy slots: alone, the worker
+    // waits them out, then keeps to its own part.
+    let Action::Wait { until } = step.action else {
+        panic!("held for the window: {:?}", step.action)
+    };
+    assert_eq!(until, at(1_000));
+    assert!(matches!(
+        s.handle(id, Outcome::Woken, until).action,
+        Action::Send(_)
+    ));
+}
+
+#[test]
 fn a_users_refresh_token_is_not_spent_without_the_fleets_lock() {
     let mut redis = Redis::start();
     let zoom = Rc::new(RefCell::new(Zoom {

@@ -858,7 +858,7 @@ fn fleet() -> Vec<Value> {
             ],
         ),
         scenario(
-            "fleet: Redis out of reach: alone with this worker's part, said once",
+            "fleet: Redis out of reach: alone with this worker's part after the fleet's window, said once",
             limited,
             vec![
                 start("listCallQueues", json!({}), json!({}), 0),
@@ -867,8 +867,11 @@ fn fleet() -> Vec<Value> {
                     json!({"shared": {"error": "ECONNREFUSED 127.0.0.1:6379"}}),
                     1,
                 ),
-                handle(0, ok_page(), 10),
+                // Alone before the probe: held for the window too, nothing said again.
                 start("listCallQueues", json!({}), json!({}), 20),
+                // Its slot, the local limiter's, is held: sent when the wait ends.
+                handle(0, json!({"woken": true}), 1_001),
+                handle(0, ok_page(), 1_010),
             ],
         ),
         scenario(
