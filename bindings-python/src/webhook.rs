@@ -57,18 +57,22 @@ fn secret_from_py(text: &Bound<'_, PyString>) -> PyResult<Secret> {
 /// `status`, `headers` and `body` (bytes) of the response to send.
 /// Raises `WebhookVerificationError` for anything not genuine.
 #[pyfunction]
-#[pyo3(signature = (headers, body, secrets, now_ms, *, window_secs = 300))]
+#[pyo3(signature = (headers, body, secrets, now_ms, *, window_secs = None))]
 pub fn handle_webhook<'py>(
     py: Python<'py>,
     headers: &Bound<'py, PyAny>,
     body: &Bound<'py, PyBytes>,
     secrets: &Bound<'py, PyAny>,
     now_ms: u64,
-    window_secs: u64,
+    window_secs: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
+    let window = match window_secs {
+        Some(value) => window_from_py(py, value)?,
+        None => Duration::from_secs(300),
+    };
     let headers = convert::headers_from_py(headers)?;
     let secrets = secrets_from_py(secrets)?;
-    let receiver = WebhookReceiver::new(secrets).with_window(Duration::from_secs(window_secs));
+    let receiver = WebhookReceiver::new(secrets).with_window(window);
     let raw = body.as_bytes();
     let received = receiver
         .handle(&headers, raw, Timestamp::from_millis(now_ms))
@@ -96,4 +100,26 @@ pub fn handle_webhook<'py>(
     out.set_item("headers", ack_headers)?;
     out.set_item("body", PyBytes::new(py, received.ack.body()))?;
     Ok(out)
+}
+
+/// The replay window: whole seconds, 0 to a day. A negative, fractional or
+/// huge value (or a bool) is the caller's mistake, so a `BuildError` naming
+/// it rather than a builtin `OverflowError` from the conversion.
+fn window_from_py(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Duration> {
+    const MAX_SECS: u64 = 86_400;
+    let secs = if value.is_instance_of::<pyo3::types::PyBool>() {
+        None
+    } else {
+        value.extract::<i128>().ok()
+    };
+    match secs {
+        Some(s) if (0..=i128::from(MAX_SECS)).contains(&s) => {
+            Ok(Duration::from_secs(u64::try_from(s).unwrap_or(MAX_SECS)))
+        }
+        _ => Err(errors::build(
+            py,
+            "invalid_parameter",
+            format!("`window_secs` must be a whole number of seconds from 0 to {MAX_SECS}"),
+        )),
+    }
 }

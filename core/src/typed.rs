@@ -340,10 +340,7 @@ pub fn parse_typed<E: Endpoint>(
 /// `Debug` shows the length and content type, not the bytes:
 ///
 /// ```
-/// let file = zoom_phone::typed::Binary {
-///     bytes: vec![0; 4976],
-///     content_type: Some("audio/mpeg".into()),
-/// };
+/// let file = zoom_phone::typed::Binary::new(vec![0; 4976], Some("audio/mpeg".into()));
 /// assert_eq!(
 ///     format!("{file:?}"),
 ///     r#"Binary { len: 4976, content_type: Some("audio/mpeg") }"#
@@ -381,9 +378,7 @@ impl std::fmt::Debug for Binary {
 /// `Debug` leaves out the location's query, which may carry a signed token:
 ///
 /// ```
-/// let moved = zoom_phone::typed::Redirect {
-///     location: "https://file.zoom.us/t.vtt?token=secret".into(),
-/// };
+/// let moved = zoom_phone::typed::Redirect::new("https://file.zoom.us/t.vtt?token=secret");
 /// assert_eq!(
 ///     format!("{moved:?}"),
 ///     r#"Redirect { location: "https://file.zoom.us/t.vtt?…" }"#
