@@ -4,9 +4,8 @@
 
 use std::fmt;
 
-use serde_json::Value;
 use zoom_phone::Error;
-use zoom_phone::response::{self, Body, DecodeError, Output, RawBody, Reply};
+use zoom_phone::response::{self, DecodeError, Output, RawBody, Reply};
 
 /// A downloaded file: a recording, a voicemail, a fax, a transcript.
 #[derive(Clone, PartialEq, Eq)]
@@ -46,27 +45,7 @@ pub(crate) fn operation_id(name: &str) -> &str {
 
 /// The reply with its JSON parsed into a [`Value`].
 pub(crate) fn into_json(operation: &str, reply: Reply) -> Result<Output, Error> {
-    let (status, tracking_id) = (reply.status, reply.tracking_id.clone());
-    reply.try_map(|body| {
-        Ok(match body {
-            RawBody::Json(bytes) => match serde_json::from_slice::<Value>(&bytes) {
-                Ok(value) => Body::Json(value),
-                Err(_) => {
-                    let op = operation_id(operation);
-                    return Err(response::decode_error(op, status, tracking_id, &bytes));
-                }
-            },
-            RawBody::Empty => Body::Empty,
-            RawBody::Binary {
-                content_type,
-                bytes,
-            } => Body::Binary {
-                content_type,
-                bytes,
-            },
-            RawBody::Text { content_type, text } => Body::Text { content_type, text },
-        })
-    })
+    response::into_value(operation_id(operation), reply)
 }
 
 /// The file a download answered with, or a decode error naming what came

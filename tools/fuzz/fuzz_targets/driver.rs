@@ -456,14 +456,10 @@ fn take_after(
 }
 
 fn tokens(expires_in_s: Option<u16>, now: Timestamp, api_url: Option<String>) -> TokenSet {
-    TokenSet {
-        access_token: Secret::new("fuzz-access"),
-        refresh_token: Some(Secret::new("fuzz-refresh")),
-        token_type: "bearer".to_owned(),
-        scopes: Vec::new(),
-        expires_at: expires_in_s.map(|s| now.saturating_add(Duration::from_secs(u64::from(s)))),
-        api_url,
-    }
+    let expires_at = expires_in_s.map(|s| now.saturating_add(Duration::from_secs(u64::from(s))));
+    let mut tokens = TokenSet::new("fuzz-access", expires_at).with_refresh_token("fuzz-refresh");
+    tokens.api_url = api_url;
+    tokens
 }
 
 /// The required path and query parameters with plain valid values, so calls
@@ -487,7 +483,7 @@ fn minimal_params(op: &catalog::Operation) -> Value {
                     .cloned()
                     .unwrap_or_else(|| match p.location {
                         ParamLocation::Path => "id1".to_owned(),
-                        ParamLocation::Query => "2026-01-01".to_owned(),
+                        _ => "2026-01-01".to_owned(),
                     }),
             ),
             _ => Value::String("x".to_owned()),

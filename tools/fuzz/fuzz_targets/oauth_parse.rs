@@ -68,14 +68,12 @@ fn check_tokens(tokens: &TokenSet) {
     );
     // Debug must not depend on the tokens' values (the scopes or the
     // api_url may contain the same text; that is not a leak).
-    let masked = TokenSet {
-        access_token: Secret::new("masked-access"),
-        refresh_token: tokens
-            .refresh_token
-            .as_ref()
-            .map(|_| Secret::new("masked-refresh")),
-        ..tokens.clone()
-    };
+    let mut masked = tokens.clone();
+    masked.access_token = Secret::new("masked-access");
+    masked.refresh_token = tokens
+        .refresh_token
+        .as_ref()
+        .map(|_| Secret::new("masked-refresh"));
     assert_eq!(
         format!("{tokens:?}"),
         format!("{masked:?}"),
