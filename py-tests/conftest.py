@@ -55,7 +55,9 @@ class Mock:
 
 @pytest.fixture(scope="session")
 def mock_server() -> Iterator[Mock]:
-    binary = os.environ.get("ZOOM_PHONE_MOCK_BIN", str(ROOT / "target" / "debug" / "zoom-phone-mock"))
+    # Where cargo put it: $CARGO_TARGET_DIR when set (as the Makefile's build honours), else target/.
+    target = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
+    binary = os.environ.get("ZOOM_PHONE_MOCK_BIN", str(target / "debug" / "zoom-phone-mock"))
     proc = subprocess.Popen(
         [binary, "--device-interval", "1"],
         stdout=subprocess.PIPE,
