@@ -65,7 +65,8 @@ say "python: ours vs zoomus vs httpx + json (venv $OUT/venv)"
 venv="$OUT/venv"
 [[ -x "$venv/bin/python" ]] || python3 -m venv "$venv"
 "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$BENCH/python/requirements.txt"
-wheel=$(ls "$TARGET"/wheels/zoom_phone-*.whl)
+# make python writes the wheel into the repo's target/wheels, whatever CARGO_TARGET_DIR says.
+wheel=$(ls "$ROOT"/target/wheels/zoom_phone-*.whl)
 "$venv/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$wheel"
 BENCH_OUT="$OUT/python.json" "$venv/bin/python" "$BENCH/python/bench.py"
 
