@@ -31,6 +31,15 @@ pub const SNIPPET_LIMIT: usize = 512;
 /// Zoom's per-response tracking header; users quote it to Zoom support.
 pub const TRACKING_HEADER: &str = "x-zm-trackingid";
 
+/// The `x-zm-trackingid` of an answer, for Zoom support; `None` when absent
+/// or not text.
+pub fn tracking_id(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get(TRACKING_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
 /// A successful response: status, headers, Zoom's tracking id and
 /// rate-limit headers, and the body (`T`: [`Body`] parsed, [`RawBody`] as
 /// the driver hands it to hosts, or a typed model).
@@ -269,11 +278,7 @@ pub fn classify(op: &Operation, response: http::Response<Vec<u8>>) -> Result<Rep
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
     };
-    let tracking_id = parts
-        .headers
-        .get(TRACKING_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let tracking_id = tracking_id(&parts.headers);
     let rate_limit = RateLimitInfo::from_headers(&parts.headers);
     let content_type = header(http::header::CONTENT_TYPE);
     let meta = Meta {
@@ -312,11 +317,7 @@ pub fn parse(op: &Operation, response: http::Response<Vec<u8>>) -> Result<Output
             let (parts, _) = response.into_parts();
             return Ok(Output {
                 status,
-                tracking_id: parts
-                    .headers
-                    .get(TRACKING_HEADER)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned),
+                tracking_id: tracking_id(&parts.headers),
                 rate_limit: RateLimitInfo::from_headers(&parts.headers),
                 headers: parts.headers,
                 location: Some(location.clone()),

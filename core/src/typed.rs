@@ -75,7 +75,7 @@ use crate::Error;
 use crate::catalog::{self, Operation};
 use crate::ratelimit::RateLimitInfo;
 use crate::request::{self, BuildError, RequestConfig};
-use crate::response::{self, Body, DecodeError, Output, TRACKING_HEADER};
+use crate::response::{self, Body, DecodeError, Output};
 
 /// One Zoom operation as a Rust type. Serializing the value gives the
 /// request's parameters: path and query parameters by spec name at the top
@@ -151,10 +151,7 @@ fn decoded<T: DeserializeOwned>(
     headers: &http::HeaderMap,
     bytes: &[u8],
 ) -> Result<Output<T>, Error> {
-    let tracking_id = headers
-        .get(TRACKING_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let tracking_id = crate::response::tracking_id(headers);
     let body = decode_json(&operation.id, status, tracking_id.as_deref(), bytes)?;
     Ok(Output {
         status,

@@ -130,11 +130,7 @@ pub struct AnswerOrigin {
 
 impl AnswerOrigin {
     pub(crate) fn of(response: &http::Response<Vec<u8>>) -> Box<AnswerOrigin> {
-        let tracking_id = response
-            .headers()
-            .get(crate::response::TRACKING_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let tracking_id = crate::response::tracking_id(response.headers());
         Box::new(AnswerOrigin {
             tracking_id,
             endpoint: None,

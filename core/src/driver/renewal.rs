@@ -260,11 +260,7 @@ impl Session {
                         return self.back_off(id, r, at, &format!("HTTP {status}"), now);
                     }
                 }
-                let tracking_id = response
-                    .headers()
-                    .get(crate::response::TRACKING_HEADER)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned);
+                let tracking_id = crate::response::tracking_id(response.headers());
                 match self.lifecycle.complete_renewal(r.id, &response, now) {
                     Ok(Renewed::Done(persist)) => {
                         self.wake = true;

@@ -803,11 +803,7 @@ impl Session {
             limiter.observe(category, status, &info, now);
         }
         if self.log.wants(LogLevel::Debug) {
-            let tracking = response
-                .headers()
-                .get(response::TRACKING_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
+            let tracking = response::tracking_id(response.headers());
             self.log.push(
                 LogLevel::Debug,
                 "response",
@@ -904,11 +900,7 @@ impl Session {
             }
             None => format!("HTTP {status} without a usable http(s) Location to follow"),
         };
-        let tracking_id = response
-            .headers()
-            .get(response::TRACKING_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let tracking_id = response::tracking_id(response.headers());
         Err(response::DecodeError {
             operation: op.id.clone(),
             status,
