@@ -139,7 +139,7 @@ test-browser: js-deps ## The npm package in headless Chromium (Debian's; install
 	node --test js-examples/browser/browser.test.mjs
 
 .PHONY: python-env
-python-env: ## Create .venv with maturin, pytest, pytest-asyncio, httpx, mypy (skips what is there)
+python-env: ## Create .venv with maturin, pytest, pytest-asyncio, httpx, mypy, redis (skips what is there)
 	scripts/install-python-env.sh
 
 .PHONY: python

@@ -1,13 +1,17 @@
 """A mock Zoom (tools/mock-server) for the whole test session, reset before
-every test that uses it."""
+every test that uses it; a throwaway redis-server for the fleet tests."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import socket
 import subprocess
+import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import httpx
 import pytest
@@ -82,3 +86,73 @@ def mock_server() -> Iterator[Mock]:
 def mock(mock_server: Mock) -> Mock:
     mock_server.post("/reset")
     return mock_server
+
+
+class RedisServer:
+    """Debian's redis-server (`make redis`) on a free loopback port, with no
+    persistence; killed (not shut down) for the outage tests and started
+    again, empty, on the same port."""
+
+    def __init__(self) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port: int = s.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}"
+        self._dir = tempfile.mkdtemp(prefix="zoom-phone-redis-")
+        self._proc: Optional[subprocess.Popen[bytes]] = None
+
+    def answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as s:
+                s.sendall(b"PING\r\n")
+                return s.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server")
+        assert binary is not None, "redis-server is not installed: `make redis` (apt-get install redis-server)"
+        self._proc = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", self._dir],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(400):
+            if self.answers():
+                return
+            assert self._proc.poll() is None, f"redis-server exited ({self._proc.returncode})"
+            time.sleep(0.025)
+        raise AssertionError(f"redis-server did not answer on port {self.port}")
+
+    def kill(self) -> None:
+        """An outage: the server is gone at once."""
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.wait()
+            self._proc = None
+
+    def restart(self) -> None:
+        self.kill()
+        self.start()
+
+    def stop(self) -> None:
+        self.kill()
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    server = RedisServer()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    """The session's Redis, running (a test that killed it may have left it down)."""
+    if not redis_server.answers():
+        redis_server.restart()
+    return redis_server.url

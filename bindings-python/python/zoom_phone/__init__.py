@@ -15,6 +15,7 @@ from . import events, exceptions, oauth, stores, types, webhooks
 from ._base_client import AsyncTokenStore, Token, TokenStore, parse_response
 from ._client import AsyncZoomPhone, ZoomPhone
 from ._core import __version__, build_request, catalog
+from ._fleet import FleetOptions, RedisClient
 from .exceptions import (
     ApiError,
     AuthenticationError,
@@ -37,9 +38,11 @@ __all__ = [
     "AuthenticationError",
     "BuildError",
     "FileTokenStore",
+    "FleetOptions",
     "MemoryTokenStore",
     "NotFoundError",
     "RateLimitError",
+    "RedisClient",
     "Token",
     "TokenStore",
     "TransportError",

@@ -4,9 +4,10 @@ configuration, per-call options, results and errors.
 
 A client is a small interpreter of the core's session (``_core.Session``):
 it asks the core what to do, performs exactly that (``_client.py``: send with
-httpx, sleep, ask the token source, use the token store) and reports exactly
-its outcome. Which credentials, when to renew, whether and when to retry,
-deadlines, redirects and error classes are all the core's decisions.
+httpx, sleep, ask the token source, use the token store; ``_fleet.py``: run
+a fleet script on Redis) and reports exactly its outcome. Which credentials,
+when to renew, whether and when to retry, deadlines, redirects and error
+classes are all the core's decisions.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any, Callable, Generic, Literal, NoReturn, Optional, Protocol
 
 import httpx
 
-from . import _core
+from . import _core, _fleet
 from .exceptions import BuildError, ZoomPhoneError
 from .types import ParsedResponse
 
@@ -122,6 +123,8 @@ class _NoLock:
 def _detached(step: Step) -> bool:
     """A token renewal's step: finished even when its call is given up."""
     kind = step[0]
+    if kind == "shared":
+        return bool(step[3]["detached"])
     return (kind == "send" and step[9]) or kind not in ("send", "wait", "done", "error")
 
 
@@ -231,11 +234,20 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
     (32 MiB) and ``max_download_bytes`` (1 GiB) bound bodies; ``log`` picks
     which events go to the ``zoom_phone`` logger (by default what it lets
     through). Bad values raise :class:`~zoom_phone.exceptions.BuildError`.
+
+    ``fleet`` (:class:`~zoom_phone.FleetOptions`) shares the account's
+    rate-limit budget and tokens with the other workers of a fleet through
+    Redis: ``{"redis": client, "account": ..., "share": ...}`` with your
+    connected redis-py client (``redis.Redis`` for :class:`ZoomPhone`,
+    ``redis.asyncio.Redis`` for :class:`AsyncZoomPhone`; a wrong one raises
+    ``TypeError``). The fleet keeps the tokens (not with ``token_store``).
+    When Redis is away, calls go on alone and rejoin when it is back.
     """
 
     _session: _core.Session
     _http: _HttpT
     _http_class: type[Any]
+    _fleet_runner: type[Union[_fleet.ThreadedRunner, _fleet.AsyncRunner]]
 
     def __init__(
         self,
@@ -262,6 +274,7 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
         max_response_bytes: Optional[int] = None,
         max_download_bytes: Optional[int] = None,
         log: Optional[LogLevel] = None,
+        fleet: Optional[_fleet.FleetOptions] = None,
     ) -> None:
         super().__init__()
         if http_client is not None and not isinstance(http_client, self._http_class):
@@ -296,6 +309,10 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
             "max_download_bytes": max_download_bytes,
         }
         config = {k: v for k, v in given.items() if v is not None}
+        self._fleet: Optional[Union[_fleet.ThreadedRunner, _fleet.AsyncRunner]] = None
+        if fleet is not None:
+            redis, config["fleet"] = _fleet.split(fleet)
+            self._fleet = self._fleet_runner(redis)
         retry = {"max_attempts": max_attempts, "retry_non_idempotent": retry_non_idempotent}
         if any(v is not None for v in retry.values()):
             config["retry"] = {k: v for k, v in retry.items() if v is not None}
@@ -427,6 +444,9 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
         ``_call_io``, ``_sleep_io``, ``_wait_io``) and returns the outcome to
         report, with the exception behind a failure."""
         kind = step[0]
+        if kind == "shared":
+            assert self._fleet is not None  # the core runs scripts only for a fleet
+            return await self._fleet.run(step[3])
         if kind == "send":
             try:
                 request = httpx.Request(

@@ -18,7 +18,7 @@ from typing import Any, AsyncIterator, Callable, Iterator, Optional, TypeVar, Un
 
 import httpx
 
-from . import _core
+from . import _core, _fleet
 from ._base_client import AsyncTokenStore, BaseClient, Step, Token, TokenStore, _detached, _now_ms, _options
 from ._generated.api import AsyncZoomPhoneApi, ZoomPhoneApi
 
@@ -48,6 +48,7 @@ def _too_large(response: httpx.Response, limit: int) -> bool:
 class ZoomPhone(BaseClient[httpx.Client, Callable[[], Token], TokenStore], ZoomPhoneApi):
     __doc__ = "A Zoom Phone client for threads (safe to share between them). " + (BaseClient.__doc__ or "")
     _http_class = httpx.Client
+    _fleet_runner = _fleet.ThreadedRunner
 
     def _init_io(self) -> None:
         # A call waiting for another's progress (a renewal, the rate limiter) sleeps on it.
@@ -151,6 +152,7 @@ class AsyncZoomPhone(
         "flight: its steps finish in the background. " + (BaseClient.__doc__ or "")
     )
     _http_class = httpx.AsyncClient
+    _fleet_runner = _fleet.AsyncRunner
 
     def _init_io(self) -> None:
         # Set and replaced at each wake-up.
@@ -223,7 +225,7 @@ class AsyncZoomPhone(
         # Its own task: neither this call's cancellation nor its deadline
         # (`expires_at`) stops it; what follows it runs in the background.
         task = asyncio.ensure_future(self._perform(call, step))
-        expires = None if step[0] == "unlock_store" else step[-1]
+        expires = None if step[0] in ("unlock_store", "shared") else step[-1]
         try:
             await asyncio.wait({task}, timeout=None if expires is None else max(0.0, (expires - _now_ms()) / 1000))
         except asyncio.CancelledError:
