@@ -150,7 +150,7 @@ python: python-env ## Build the abi3 wheel with maturin and install it into .ven
 	@ls -l $(WHEEL_DIR)/zoom_phone-*.whl
 
 .PHONY: test-py
-test-py: python ## pytest against the installed wheel and the mock server (py-tests/), mypy --strict, stubtest
+test-py: python redis ## pytest against the installed wheel, the mock server and a throwaway redis-server (py-tests/), mypy --strict, stubtest
 	$(CARGO) build -q -p zoom-phone-mock
 	ZOOM_SPEC_DIR=$(SPEC_DIR) $(VENV)/bin/python -m pytest -q py-tests
 	$(VENV)/bin/mypy --strict py-tests bindings-python/python/zoom_phone bindings-python/examples

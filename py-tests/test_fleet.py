@@ -12,7 +12,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import json
 import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -26,7 +29,7 @@ import redis.asyncio
 from zoom_phone import AsyncZoomPhone, BuildError, FleetOptions, MemoryTokenStore, ZoomPhone
 from zoom_phone import _fleet
 
-from conftest import Mock, RedisServer
+from conftest import ROOT, Mock, RedisServer
 from test_oauth import _code_flow_tokens
 
 _prefixes = itertools.count()
@@ -173,6 +176,33 @@ def test_without_the_fleet_the_same_clients_fetch_a_token_each(mock: Mock) -> No
 
     asyncio.run(both())
     assert len(mock.token_requests()) == 2
+
+
+def test_the_example_worker_sync_and_asyncio_processes_share_the_budget_and_one_token(mock: Mock, redis_url: str) -> None:
+    """bindings-python/examples/fleet_worker.py as tools/fleet/run.py starts it."""
+    mock.admin.put("/rate_limits", json="pro").raise_for_status()
+    # A Redis of its own for this test's keys: the worker uses the default prefix.
+    _sync_redis(redis_url).flushall()
+    worker = str(ROOT / "bindings-python" / "examples" / "fleet_worker.py")
+    common = ["--mock", mock.url, "--redis", redis_url, "--auth", "s2s", "--seconds", "2", "--share", "0.7"]
+    procs = [
+        subprocess.Popen([sys.executable, worker, *common, "--id", name, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for name, extra in (("w-sync", []), ("w-async", ["--asyncio"]))
+    ]
+    reports = []
+    for p in procs:
+        out, err = p.communicate(timeout=60)
+        assert p.returncode == 0, err
+        lines = out.splitlines()
+        assert len(lines) == 1, out
+        reports.append(json.loads(lines[0]))
+    assert [(r["worker"], r["host"]) for r in reports] == [("w-sync", "python-sync"), ("w-async", "python-async")]
+    for r in reports:
+        assert r["failed"] == {} and r["degraded_events"] == 0 and r["ok"] > 0, r
+    api = _api(mock)
+    assert [r for r in api if r["status"] == 429] == []
+    assert len(mock.token_requests()) == 1, "one token request for the two processes"
+    assert sum(r["ok"] for r in reports) == len(api)
 
 
 def _refreshes(mock: Mock) -> list[dict[str, Any]]:
