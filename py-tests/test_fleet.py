@@ -455,3 +455,49 @@ Replies = Union[None, int, str, list[Any]]
 )
 def test_replies_reach_the_core_as_text_lists_ints_and_none(reply: Any, plain: Replies) -> None:
     assert _fleet._plain(reply) == plain
+
+
+class _Quoting:
+    """A real Redis client that fails the scripts carrying a token set (the
+    shared write) with an error quoting its whole command, as a careless
+    client library might."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self._client = client
+        self.quoted: list[str] = []
+
+    def _run(self, command: Callable[..., Any], head: str, numkeys: int, keys_and_args: tuple[Any, ...]) -> Any:
+        args = [str(a) for a in keys_and_args[numkeys:]]
+        if any("refresh_token" in a for a in args):
+            self.quoted += [a for a in args if "refresh_token" in a]
+            raise RuntimeError(f"command failed: {' '.join([head, str(numkeys), *map(str, keys_and_args)])}")
+        return command(head, numkeys, *keys_and_args)
+
+    def evalsha(self, sha: str, numkeys: int, /, *keys_and_args: Any) -> Any:
+        return self._run(self._client.evalsha, sha, numkeys, keys_and_args)
+
+    def eval(self, script: str, numkeys: int, /, *keys_and_args: Any) -> Any:
+        return self._run(self._client.eval, script, numkeys, keys_and_args)
+
+
+def test_a_failed_token_write_is_logged_without_the_token_set(
+    mock: Mock, redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    tokens = _code_flow_tokens(mock)
+    client = _sync_redis(redis_url)
+    quoting = _Quoting(client)
+    fleet = _options(quoting, {"account": "mock-account", "tokens": "user-1", "prefix": _prefix()})
+    with ZoomPhone(
+        client_id="mock-client-id", client_secret="mock-client-secret", tokens=tokens,
+        base_url=mock.api, oauth_base=mock.url, log="debug", fleet=fleet,
+    ) as zp:
+        mock.post("/tokens/expire")
+        zp.users.list_phone_users(page_size=1)
+    client.close()
+    assert quoting.quoted, "the fleet wrote a token set"
+    secrets = [json.loads(t)[k] for t in quoting.quoted for k in ("access_token", "refresh_token")]
+    secrets += [json.loads(tokens)[k] for k in ("access_token", "refresh_token")]
+    logged = [r.getMessage() + json.dumps(getattr(r, "zoom_phone_fields", None), default=repr) for r in caplog.records]
+    assert any("command failed" in text for text in logged), "the failure was logged"
+    assert [s for s in secrets if any(s in text for text in logged)] == []
