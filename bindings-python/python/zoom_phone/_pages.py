@@ -123,10 +123,11 @@ class Walk(_WalkState, Iterator[_T]):
         return self
 
     def __next__(self) -> _T:
+        if self._mode != "items":
+            self._use("items")
         while self._index >= len(self._items):
             if self._finished:
                 raise StopIteration
-            self._use("items")
             self._next_page()
         item: _T = self._items[self._index]
         self._index += 1
@@ -168,10 +169,11 @@ class AsyncWalk(_WalkState, AsyncIterator[_T]):
         return self
 
     async def __anext__(self) -> _T:
+        if self._mode != "items":
+            self._use("items")
         while self._index >= len(self._items):
             if self._finished:
                 raise StopAsyncIteration
-            self._use("items")
             await self._next_page()
         item: _T = self._items[self._index]
         self._index += 1
