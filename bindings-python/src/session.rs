@@ -26,6 +26,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use pyo3::{IntoPyObjectExt, intern};
 use zoom_phone::auth::TokenSet;
+use zoom_phone::catalog::RateLimitCategory;
 use zoom_phone::config::HostConfig;
 use zoom_phone::driver::{
     Action, CallId, CallOptions, CallRequest, Cancelled, Event, Outcome, Session as CoreSession,
@@ -33,7 +34,6 @@ use zoom_phone::driver::{
 };
 use zoom_phone::error::TransportFailure;
 use zoom_phone::fleet::SharedReply;
-use zoom_phone::catalog::RateLimitCategory;
 use zoom_phone::paginate::{Pager as CorePager, ResumePoint};
 use zoom_phone::ratelimit::{LimitType, RateLimitInfo};
 use zoom_phone::response::{RawBody, Reply};
