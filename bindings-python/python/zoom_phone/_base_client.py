@@ -165,11 +165,12 @@ def _options(
 #: The keyword options every typed method takes beside its parameters (the
 #: generator gives a Zoom parameter of the same name a trailing underscore).
 CALL_OPTIONS = ("call_timeout", "max_attempts", "retry_non_idempotent", "extra_headers")
+_CALL_OPTIONS = frozenset(CALL_OPTIONS)
 
 
 def _split_options(kwargs: dict[str, Any]) -> Optional[dict[str, Any]]:
     """Takes a method's call options out of its keywords, in the core's shape."""
-    if not any(k in kwargs for k in CALL_OPTIONS):
+    if _CALL_OPTIONS.isdisjoint(kwargs):
         return None
     return _options(*(kwargs.pop(k, None) for k in CALL_OPTIONS))
 

@@ -3,14 +3,20 @@
 //! - `api.py`: the tables the hand-written `zoom_phone/_operations.py` turns
 //!   into the operation groups (`zp.call_queues.list_call_queues(...)`):
 //!   group -> method -> operationId, summary, keyword -> spec parameter name,
-//!   and whether the operation pages, is deprecated or uploads a file. Every
-//!   Python name is derived here, once ([`names`](crate::names), [`param_names`]).
+//!   and whether the operation pages, is deprecated, uploads a file or syncs.
+//!   Every Python name is derived here, once ([`names`](crate::names),
+//!   [`param_names`]); a parameter named like a call option takes a trailing
+//!   underscore ([`RESERVED`]).
 //! - `api.pyi`: their types, for mypy and editors. Per operation: keyword
 //!   arguments by snake_case parameter name (path and required query
-//!   parameters without default), the body as a `TypedDict` with `NotRequired`
+//!   parameters without default) and the call options (`**options:
+//!   Unpack[CallOptions]`), the body as a `TypedDict` with `NotRequired`
 //!   optional fields, the response as a `TypedDict` with `total=False` (Zoom
-//!   omits fields freely), enums as `Literal`, a typed `.iter()` on paginated
-//!   operations only, and `@deprecated` where the spec says so. TypedDicts use
+//!   omits fields freely), enums as `Literal`, `.with_raw_response` typed from
+//!   the method's own signature (a `ParamSpec` bound through `self`), a typed
+//!   `.iter()` (a `Walk` of the page's items) on paginated operations only,
+//!   `.sync()` (a `SyncRun` of the answers) on the four sync operations, and
+//!   `@deprecated` where the spec says so. TypedDicts use
 //!   the functional syntax because property names may be Python keywords
 //!   (`from`) or not identifiers at all.
 //! - `events.pyi` and `events.py`: the webhook events, typed (`Event` narrows
