@@ -7,6 +7,7 @@ token, one pool) while adding defaults to each of their calls."""
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 import pytest
@@ -14,6 +15,17 @@ import pytest
 from zoom_phone import AsyncZoomPhone, BuildError, ZoomPhone, exceptions
 
 from conftest import Mock
+
+def _logged(mock: Mock, path: str, n: int) -> None:
+    """Until the mock has logged ``n`` requests to ``path``: one the client
+    gave up on is logged when the mock answers it, which must happen before
+    the next test resets the log."""
+    for _ in range(200):
+        if len(mock.requests(path)) >= n:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"the mock never logged {n} requests to {path}")
+
 
 def _posts(mock: Mock) -> int:
     return sum(1 for r in mock.requests("/v2") if r["method"] == "POST")
@@ -39,9 +51,10 @@ def test_max_attempts_bounds_one_call_and_call_timeout_ends_it(mock: Mock) -> No
             zp.sites.list_phone_sites(max_attempts=2)
         assert len(mock.requests("/v2")) == 2
         mock.post("/reset")
-        mock.fault(kind="latency", ms=2000, count=1, path="/v2/phone/sites")
+        mock.fault(kind="latency", ms=1000, count=1, path="/v2/phone/sites")
         with pytest.raises(exceptions.TimeoutError):
             zp.sites.list_phone_sites(call_timeout=0.15)
+        _logged(mock, "/v2/phone/sites", 1)
 
 
 def test_a_write_is_resent_after_a_503_only_when_the_call_allows_it(mock: Mock) -> None:
@@ -128,7 +141,7 @@ async def test_asyncio_typed_calls_take_the_options_and_copies(mock: Mock) -> No
 async def test_a_cancelled_asyncio_call_ends_at_once_and_the_client_goes_on(mock: Mock) -> None:
     async with AsyncZoomPhone(**mock.client_kwargs()) as zp:
         await zp.sites.list_phone_sites()
-        mock.fault(kind="latency", ms=3000, count=1, path="/v2/phone/sites")
+        mock.fault(kind="latency", ms=1000, count=1, path="/v2/phone/sites")
         task = asyncio.ensure_future(zp.sites.list_phone_sites())
         await asyncio.sleep(0.1)
         task.cancel()
@@ -136,3 +149,4 @@ async def test_a_cancelled_asyncio_call_ends_at_once_and_the_client_goes_on(mock
             await task
         assert zp._session.active_calls() == 0
         assert "sites" in await zp.sites.list_phone_sites(call_timeout=30)
+    await asyncio.get_running_loop().run_in_executor(None, _logged, mock, "/v2/phone/sites", 3)
