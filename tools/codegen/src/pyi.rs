@@ -54,11 +54,13 @@ const PY_KEYWORDS: &[&str] = &[
 ];
 
 /// Keywords the methods take beside the operation's parameters: the body,
-/// the call options (`zoom_phone._base_client.CALL_OPTIONS`) and the
-/// walks' and syncs' own. A parameter of one of these names takes a
-/// trailing underscore, as Python keywords do, so the two never meet.
+/// the call options (`zoom_phone._base_client.CALL_OPTIONS`, gathered as
+/// `**options` in the stubs) and the walks' and syncs' own. A parameter of
+/// one of these names takes a trailing underscore, as Python keywords do, so
+/// the two never meet.
 const RESERVED: &[&str] = &[
     "body",
+    "options",
     "call_timeout",
     "max_attempts",
     "retry_non_idempotent",
