@@ -113,6 +113,8 @@ def test_a_malformed_resume_point_is_refused_by_name(mock: Mock) -> None:
         bad = {"token": "t", "skip": -1}
         with pytest.raises(BuildError, match="skip must be a whole number"):
             zp.call_logs.account_call_history.iter(page_size=300, resume=bad)
+        with pytest.raises(BuildError, match="`resume` must be a walk's resume_point"):
+            zp.call_logs.account_call_history.iter(page_size=300, resume="t")  # type: ignore[arg-type]
     assert mock.requests("/v2") == []
 
 

@@ -117,6 +117,8 @@ def test_sync_refuses_what_is_not_a_sync_its_own_parameters_and_a_bad_checkpoint
         bad: Any = {"forward": 3}
         with pytest.raises(BuildError, match="forward must be a non-empty string"):
             zp.call_logs.sync_user_call_logs.sync(user_id="u", checkpoint=bad)
+        with pytest.raises(BuildError, match="checkpoint"):
+            zp.call_logs.sync_user_call_logs.sync(user_id="u", checkpoint="yesterday")  # type: ignore[arg-type]
         assert not hasattr(zp.call_queues.list_call_queues, "sync")
         with pytest.raises(AttributeError, match="not an incremental-sync operation"):
             getattr(zp.call_queues.get_a_call_queue, "sync")

@@ -12,10 +12,12 @@ client, and hand out."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, AsyncIterator, Awaitable, Callable, Generic, Iterator, Optional, TypeVar
 
 from . import _core
 from ._response import RawResponse
+from .exceptions import BuildError
 from .types import ResumePoint, SyncCheckpoint
 
 __all__ = ["AsyncSyncRun", "AsyncWalk", "Page", "SyncBatch", "SyncRun", "Walk"]
@@ -71,6 +73,11 @@ class _WalkState:
     items to hand out and how many of them were."""
 
     def __init__(self, operation: str, params: Any, limit: Optional[int], resume: Optional[ResumePoint]) -> None:
+        if resume is not None and not isinstance(resume, Mapping):
+            raise BuildError(
+                f"`resume` must be a walk's resume_point ({{token, issued_at_ms, skip}}), not {type(resume).__name__}",
+                code="invalid_option",
+            )
         self._pager = _core.Pager(operation, params, limit=limit, resume=dict(resume) if resume is not None else None)
         self._fields = (self._pager.items_field, self._pager.token_field)
         self._items: list[Any] = []
@@ -199,7 +206,8 @@ class AsyncWalk(_WalkState, AsyncIterator[_T]):
 
 class _SyncState:
     def __init__(self, operation: str, params: Any, checkpoint: Optional[SyncCheckpoint]) -> None:
-        self._syncer = _core.Syncer(operation, params, dict(checkpoint) if checkpoint is not None else None)
+        # Whatever it is, the core reads it and names what is wrong with it.
+        self._syncer = _core.Syncer(operation, params, checkpoint)
         self._record_fields = self._syncer.record_fields
         self._token_field = self._syncer.token_field
         self._checkpoint: SyncCheckpoint = self._syncer.checkpoint  # type: ignore[assignment]
