@@ -53,7 +53,7 @@ def test_a_call_with_a_valid_token_is_two_crossings() -> None:
     page = json.dumps({"call_queues": [{"id": "q1"}], "next_page_token": ""}).encode()
     done = session.respond(call, 200, [(b"Content-Type", b"application/json"), (b"X-Zm-Trackingid", b"t-1")], page, NOW)
     # The JSON comes back as the bytes that arrived: the host parses it once.
-    assert done == ("done", False, None, 200, "json", page, None, None, "t-1")
+    assert done == ("done", False, None, 200, "json", page, None, None, "t-1", (None, None, None, None))
     assert session.entries == 2
     assert "tok-xyz" not in repr(session)
 

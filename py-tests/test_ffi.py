@@ -31,6 +31,10 @@ def _pager() -> Any:
     return _core.Pager("listPhoneUsers", {})
 
 
+def _syncer() -> Any:
+    return _core.Syncer("syncUserCallLogs", {"userId": "u1"})
+
+
 def _bad_values() -> list[Any]:
     nested: Any = []
     for _ in range(10_000):
@@ -45,7 +49,7 @@ def _bad_values() -> list[Any]:
 def _callables() -> list[tuple[str, Callable[..., Any], list[inspect.Parameter]]]:
     """Every exported function and every public method of every exported class."""
     out: list[tuple[str, Callable[..., Any], list[inspect.Parameter]]] = []
-    targets = {"Session": _session(), "Pager": _pager()}
+    targets = {"Session": _session(), "Pager": _pager(), "Syncer": _syncer()}
     for name in sorted(dir(_core)):
         if name.startswith("_"):
             continue

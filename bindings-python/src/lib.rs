@@ -13,6 +13,7 @@ mod convert;
 mod errors;
 mod oauth;
 mod session;
+mod sync;
 mod webhook;
 
 use pyo3::prelude::*;
@@ -29,6 +30,8 @@ mod _core {
     use crate::oauth::{authorization_url, parse_callback, parse_token_response, token_request};
     #[pymodule_export]
     use crate::session::{Pager, Session};
+    #[pymodule_export]
+    use crate::sync::Syncer;
     #[pymodule_export]
     use crate::webhook::handle_webhook;
 

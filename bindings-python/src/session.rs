@@ -11,7 +11,7 @@
 //! | `"write_store"` | tokens (store JSON `bytes`), expires_at_ms |
 //! | `"unlock_store"` | |
 //! | `"wait"` | until_ms |
-//! | `"done"` | status, kind (`json`/`empty`/`binary`/`text`), body (JSON text as `bytes`, `bytes`, `str` or `None`), content_type, location, tracking_id |
+//! | `"done"` | status, kind (`json`/`empty`/`binary`/`text`), body (JSON text as `bytes`, `bytes`, `str` or `None`), content_type, location, tracking_id, rate_limit (`(category, type, limit, remaining)`) |
 //! | `"error"` | the exception (a `zoom_phone.exceptions` instance) |
 //!
 //! `events` is `None` or a list of the core's log records as dicts. Time is
@@ -26,6 +26,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use pyo3::{IntoPyObjectExt, intern};
 use zoom_phone::auth::TokenSet;
+use zoom_phone::catalog::RateLimitCategory;
 use zoom_phone::config::HostConfig;
 use zoom_phone::driver::{
     Action, CallId, CallOptions, CallRequest, Cancelled, Event, Outcome, Session as CoreSession,
@@ -34,6 +35,7 @@ use zoom_phone::driver::{
 use zoom_phone::error::TransportFailure;
 use zoom_phone::fleet::SharedReply;
 use zoom_phone::paginate::{Pager as CorePager, ResumePoint};
+use zoom_phone::ratelimit::{LimitType, RateLimitInfo};
 use zoom_phone::response::{RawBody, Reply};
 use zoom_phone::retry::TransportErrorKind;
 use zoom_phone::{Error, Timestamp};
@@ -193,7 +195,11 @@ fn action_to_py<'py>(
         ),
         Action::Done(Ok(reply)) => {
             let mut items = vec![intern!(py, "done").clone().into_any(), wake, events];
+            // Read before `reply_fields` takes the reply apart; last, so the
+            // fields before it keep their places.
+            let rate_limit = rate_limit_tuple(py, &reply.rate_limit)?;
             items.extend(reply_fields(py, reply)?);
+            items.push(rate_limit);
             PyTuple::new(py, items)
         }
         Action::Done(Err(e)) => {
@@ -216,6 +222,24 @@ fn action_to_py<'py>(
             other.name()
         ))),
     }
+}
+
+/// What the answer's `X-RateLimit-*` headers said, as
+/// `(category, type, limit, remaining)` (each `None` when absent): a tuple,
+/// so the host builds its dict only for a raw response that is asked.
+fn rate_limit_tuple<'py>(py: Python<'py>, info: &RateLimitInfo) -> PyResult<Bound<'py, PyAny>> {
+    Ok(PyTuple::new(
+        py,
+        [
+            info.category
+                .map(RateLimitCategory::key)
+                .into_bound_py_any(py)?,
+            info.limit_type.map(LimitType::key).into_bound_py_any(py)?,
+            info.limit.into_bound_py_any(py)?,
+            info.remaining.into_bound_py_any(py)?,
+        ],
+    )?
+    .into_any())
 }
 
 /// `status, kind, body, content_type, location, tracking_id` of a reply.

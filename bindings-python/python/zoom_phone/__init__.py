@@ -14,6 +14,8 @@ from __future__ import annotations
 from . import events, exceptions, oauth, stores, types, webhooks
 from ._base_client import AsyncTokenStore, Token, TokenStore, parse_response
 from ._client import AsyncZoomPhone, ZoomPhone
+from ._pages import AsyncSyncRun, AsyncWalk, Page, SyncBatch, SyncRun, Walk
+from ._response import RawResponse
 from ._core import __version__, build_request, catalog
 from ._fleet import FleetOptions, RedisClient
 from .exceptions import (
@@ -33,7 +35,9 @@ from .webhooks import handle_webhook, url_validation_response, verify_webhook
 __all__ = [
     "__version__",
     "ApiError",
+    "AsyncSyncRun",
     "AsyncTokenStore",
+    "AsyncWalk",
     "AsyncZoomPhone",
     "AuthenticationError",
     "BuildError",
@@ -41,12 +45,17 @@ __all__ = [
     "FleetOptions",
     "MemoryTokenStore",
     "NotFoundError",
+    "Page",
     "RateLimitError",
+    "RawResponse",
     "RedisClient",
+    "SyncBatch",
+    "SyncRun",
     "Token",
     "TokenStore",
     "TransportError",
     "ValidationError",
+    "Walk",
     "WebhookVerificationError",
     "ZoomPhone",
     "ZoomPhoneError",

@@ -23,6 +23,7 @@ from typing import Any, Callable, Generic, Literal, NoReturn, Optional, Protocol
 import httpx
 
 from . import _core, _fleet
+from ._response import RawResponse
 from .exceptions import BuildError, ZoomPhoneError
 from .types import ParsedResponse
 
@@ -69,6 +70,7 @@ class StoreLock(Protocol):
 
 
 _HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)
+_C = TypeVar("_C", bound="BaseClient[Any, Any, Any]")
 _SourceT = TypeVar("_SourceT", bound=Callable[..., Any])
 _StoreT = TypeVar("_StoreT")
 
@@ -163,6 +165,31 @@ def _options(
     return options or None
 
 
+#: The keyword options every typed method takes beside its parameters (the
+#: generator gives a Zoom parameter of the same name a trailing underscore).
+CALL_OPTIONS = ("call_timeout", "max_attempts", "retry_non_idempotent", "extra_headers")
+_CALL_OPTIONS = frozenset(CALL_OPTIONS)
+
+
+def _split_options(kwargs: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """Takes a method's call options out of its keywords, in the core's shape."""
+    if _CALL_OPTIONS.isdisjoint(kwargs):
+        return None
+    return _options(*(kwargs.pop(k, None) for k in CALL_OPTIONS))
+
+
+def _merge(defaults: Optional[dict[str, Any]], options: Optional[dict[str, Any]]) -> Optional[dict[str, Any]]:
+    """A call's options over a copy's defaults: the call's win, headers merged."""
+    if defaults is None:
+        return options
+    if options is None:
+        return defaults
+    merged = {**defaults, **options}
+    if "headers" in defaults and "headers" in options:
+        merged["headers"] = {**defaults["headers"], **options["headers"]}
+    return merged
+
+
 def _log(events: list[dict[str, Any]]) -> None:
     for e in events:
         _LOGGER.log(
@@ -248,6 +275,10 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
     _http: _HttpT
     _http_class: type[Any]
     _fleet_runner: type[Union[_fleet.ThreadedRunner, _fleet.AsyncRunner]]
+    #: The client whose session a ``with_options`` copy's calls run on (itself
+    #: for a client made by the constructor), and the copy's defaults.
+    _root: Any
+    _defaults: Optional[dict[str, Any]] = None
 
     def __init__(
         self,
@@ -331,6 +362,7 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
         self._wakes = 0
         # The token store's lock, per call holding it.
         self._held: dict[int, StoreLock] = {}
+        self._root = self
         self._init_io()
 
     def _init_io(self) -> None:
@@ -345,6 +377,32 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
+
+    def with_options(
+        self: _C,
+        *,
+        call_timeout: Optional[float] = None,
+        max_attempts: Optional[int] = None,
+        retry_non_idempotent: Optional[bool] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> _C:
+        """A copy of this client whose every call takes these options (a
+        call's own options win; headers are merged). The copy shares this
+        client's session: its tokens and token store, rate limiter, HTTP
+        connection pool; it costs nothing to make, and closing it closes
+        nothing. Bad values are refused by name at the copy's first call."""
+        copy: _C = self._copy(_options(call_timeout, max_attempts, retry_non_idempotent, extra_headers))
+        return copy
+
+    def _copy(self, options: Optional[dict[str, Any]]) -> Any:
+        """A copy whose calls run on this client's session with these defaults."""
+        copy = object.__new__(type(self))
+        copy._root = self._root
+        copy._defaults = _merge(self._defaults, options)
+        return copy
+
+    def _call_options(self, options: Optional[dict[str, Any]]) -> Optional[dict[str, Any]]:
+        return _merge(self._defaults, options)
 
     def _check_open(self) -> None:
         if self._closed:
@@ -395,33 +453,39 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
     # it; the sync client's IO primitives never suspend, so it runs each
     # coroutine to its end in one `send(None)` (`_client._sync`).
 
-    async def _acall(self, operation: str, params: Any, options: Optional[dict[str, Any]]) -> Any:
+    async def _acall(self, operation: str, params: Any, options: Optional[dict[str, Any]], raw: bool = False) -> Any:
         started = self._begin(self._session.start, operation, params, options)
         assert started is not None
-        return await self._run(*started, operation)
+        return await self._run(*started, operation, raw)
 
-    async def _adownload(self, url: str, options: Optional[dict[str, Any]]) -> Any:
+    async def _adownload(self, url: str, options: Optional[dict[str, Any]], raw: bool = False) -> Any:
         started = self._begin(self._session.start_download, url, options)
         assert started is not None
-        return await self._run(*started, "download")
+        return await self._run(*started, "download", raw)
 
-    async def _page(self, pager: _core.Pager, operation: str, fields: tuple[Any, Any]) -> Optional[list[Any]]:
-        """The items of a listing's next page to hand out; ``None`` at its end."""
-        started = self._begin(self._session.start_page, pager, operation, None)
+    async def _page(
+        self, pager: _core.Pager, operation: str, fields: tuple[Any, Any], options: Optional[dict[str, Any]]
+    ) -> Optional[tuple[list[Any], Any, RawResponse[Any]]]:
+        """A listing's next page: the items to hand out, the page as parsed
+        and its response; ``None`` at the listing's end."""
+        started = self._begin(self._session.start_page, pager, operation, options)
         if started is None:
             return None
-        page = await self._run(*started, operation)
+        response: RawResponse[Any] = await self._run(*started, operation, True)
+        page = response.parse()
         items, token = (page.get(fields[0]), page.get(fields[1])) if isinstance(page, dict) else (None, None)
         items = items if isinstance(items, list) else []
         start, stop = pager.accept_page(token, len(items), _now_ms())
-        return items[start:stop]
+        return (items if start == 0 and stop == len(items) else items[start:stop]), page, response
 
-    async def _run(self, call: int, step: Step, operation: str) -> Any:
-        """Performs each step's action and reports its outcome, until the end."""
+    async def _run(self, call: int, step: Step, operation: str, raw: bool = False) -> Any:
+        """Performs each step's action and reports its outcome, until the end;
+        the result, or with ``raw`` the :class:`RawResponse` of the last answer."""
         cause: Optional[BaseException] = None
+        headers: Any = None
         while True:
             if step[0] == "done":
-                return _result(step, operation)
+                return RawResponse(step, operation, headers) if raw else _result(step, operation)
             if step[0] == "error":
                 _fail(step[3], cause)
             try:
@@ -432,6 +496,8 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
             except BaseException:
                 self._abandoned(call, step)
                 raise
+            if outcome == "respond":
+                headers = value[1]
             step = self._report(call, outcome, value)
 
     async def _finish(self, call: int, step: Optional[Step]) -> None:

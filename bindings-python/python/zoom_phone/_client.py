@@ -14,13 +14,16 @@ import inspect
 import threading
 import time
 from collections.abc import Awaitable, Coroutine, Mapping
-from typing import Any, AsyncIterator, Callable, Iterator, Optional, TypeVar, Union
+from typing import Any, Callable, Optional, TypeVar, Union
 
 import httpx
 
-from . import _core, _fleet
+from . import _fleet
 from ._base_client import AsyncTokenStore, BaseClient, Step, Token, TokenStore, _detached, _now_ms, _options
 from ._generated.api import AsyncZoomPhoneApi, ZoomPhoneApi
+from ._pages import AsyncSyncRun, AsyncWalk, SyncRun, Walk
+from ._response import RawResponse
+from .types import ResumePoint, SyncCheckpoint
 
 __all__ = ["AsyncZoomPhone", "ZoomPhone"]
 
@@ -70,7 +73,10 @@ class ZoomPhone(BaseClient[httpx.Client, Callable[[], Token], TokenStore], ZoomP
 
     def close(self) -> None:
         """Closes the HTTP client if this client created it; later calls
-        raise :class:`~zoom_phone.exceptions.BuildError`."""
+        raise :class:`~zoom_phone.exceptions.BuildError`. A ``with_options``
+        copy owns nothing: closing it does nothing (close the client)."""
+        if self._root is not self:
+            return
         self._closed = True
         if self._owns_http:
             self._http.close()
@@ -83,28 +89,79 @@ class ZoomPhone(BaseClient[httpx.Client, Callable[[], Token], TokenStore], ZoomP
         call_timeout: Optional[float] = None,
         max_attempts: Optional[int] = None,
         retry_non_idempotent: Optional[bool] = None,
-        headers: Optional[Mapping[str, str]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Any:
         """Calls an operation by operationId or snake_case name, with
         parameters by their spec names (the body under ``"body"``); the
         options override the client's for this call."""
-        return _sync(self._acall(operation, params, _options(call_timeout, max_attempts, retry_non_idempotent, headers)))
+        options = _options(call_timeout, max_attempts, retry_non_idempotent, extra_headers)
+        return self._call(operation, params, options)
+
+    def request(
+        self,
+        operation: str,
+        params: Optional[dict[str, Any]] = None,
+        *,
+        call_timeout: Optional[float] = None,
+        max_attempts: Optional[int] = None,
+        retry_non_idempotent: Optional[bool] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> RawResponse[Any]:
+        """:meth:`call`, answering the :class:`~zoom_phone.RawResponse`
+        (status, headers, tracking id, rate-limit headers; ``parse()``)."""
+        options = _options(call_timeout, max_attempts, retry_non_idempotent, extra_headers)
+        response: RawResponse[Any] = self._call(operation, params, options, True)
+        return response
 
     def download(self, url: str, *, call_timeout: Optional[float] = None) -> Union[bytes, str]:
         """Downloads a ``download_url`` from an earlier answer (the
         transcript's text for a transcript)."""
-        result: Union[bytes, str] = _sync(self._adownload(url, _options(call_timeout, None, None, None)))
+        options = self._call_options(_options(call_timeout, None, None, None))
+        result: Union[bytes, str] = _sync(self._root._adownload(url, options))
         return result
 
-    def _call(self, operation: str, params: Any) -> Any:
-        return _sync(self._acall(operation, params, None))
+    def sync(
+        self,
+        operation: str,
+        params: Optional[dict[str, Any]] = None,
+        *,
+        checkpoint: Optional[SyncCheckpoint] = None,
+        call_timeout: Optional[float] = None,
+        max_attempts: Optional[int] = None,
+        retry_non_idempotent: Optional[bool] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> SyncRun[Any]:
+        """An incremental sync of one of the four sync operations
+        (``syncUserCallLogs``, ...) by operationId, parameters by spec name:
+        see :class:`~zoom_phone.SyncRun`."""
+        options = _options(call_timeout, max_attempts, retry_non_idempotent, extra_headers)
+        return self._syncer(operation, params, checkpoint, options)
 
-    def _iterate(self, operation: str, params: dict[str, Any], limit: Optional[int]) -> Iterator[Any]:
-        self._check_open()
-        pager = _core.Pager(operation, params, limit=limit)
-        fields = (pager.items_field, pager.token_field)
-        while (items := _sync(self._page(pager, operation, fields))) is not None:
-            yield from items
+    def _call(self, operation: str, params: Any, options: Optional[dict[str, Any]] = None, raw: bool = False) -> Any:
+        return _sync(self._root._acall(operation, params, self._call_options(options), raw))
+
+    def _iterate(
+        self,
+        operation: str,
+        params: dict[str, Any],
+        limit: Optional[int],
+        resume: Optional[ResumePoint] = None,
+        options: Optional[dict[str, Any]] = None,
+    ) -> Walk[Any]:
+        root = self._root
+        root._check_open()
+        options = self._call_options(options)
+        return Walk(
+            operation, params, limit, resume, lambda pager, fields: _sync(root._page(pager, operation, fields, options))
+        )
+
+    def _syncer(
+        self, operation: str, params: Any, checkpoint: Optional[SyncCheckpoint], options: Optional[dict[str, Any]]
+    ) -> SyncRun[Any]:
+        root = self._root
+        root._check_open()
+        options = self._call_options(options)
+        return SyncRun(operation, params, checkpoint, lambda p: _sync(root._acall(operation, p, options, True)))
 
     def _abandoned(self, call: int, step: Step) -> None:
         # Interrupted (Ctrl-C, an exit): a detached action cut off cannot be
@@ -179,6 +236,8 @@ class AsyncZoomPhone(
         """Lets renewal steps still out finish, then closes the HTTP client if
         this client created it; later calls raise
         :class:`~zoom_phone.exceptions.BuildError`."""
+        if self._root is not self:
+            return
         self._closed = True
         while self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
@@ -193,29 +252,81 @@ class AsyncZoomPhone(
         call_timeout: Optional[float] = None,
         max_attempts: Optional[int] = None,
         retry_non_idempotent: Optional[bool] = None,
-        headers: Optional[Mapping[str, str]] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Any:
         """Calls an operation by operationId or snake_case name, with
         parameters by their spec names (the body under ``"body"``); the
         options override the client's for this call."""
-        return await self._acall(operation, params, _options(call_timeout, max_attempts, retry_non_idempotent, headers))
+        options = _options(call_timeout, max_attempts, retry_non_idempotent, extra_headers)
+        return await self._call(operation, params, options)
+
+    async def request(
+        self,
+        operation: str,
+        params: Optional[dict[str, Any]] = None,
+        *,
+        call_timeout: Optional[float] = None,
+        max_attempts: Optional[int] = None,
+        retry_non_idempotent: Optional[bool] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> RawResponse[Any]:
+        """:meth:`call`, answering the :class:`~zoom_phone.RawResponse`
+        (status, headers, tracking id, rate-limit headers; ``parse()``)."""
+        options = _options(call_timeout, max_attempts, retry_non_idempotent, extra_headers)
+        response: RawResponse[Any] = await self._call(operation, params, options, True)
+        return response
 
     async def download(self, url: str, *, call_timeout: Optional[float] = None) -> Union[bytes, str]:
         """Downloads a ``download_url`` from an earlier answer (the
         transcript's text for a transcript)."""
-        result: Union[bytes, str] = await self._adownload(url, _options(call_timeout, None, None, None))
+        options = self._call_options(_options(call_timeout, None, None, None))
+        result: Union[bytes, str] = await self._root._adownload(url, options)
         return result
 
-    async def _call(self, operation: str, params: Any) -> Any:
-        return await self._acall(operation, params, None)
+    def sync(
+        self,
+        operation: str,
+        params: Optional[dict[str, Any]] = None,
+        *,
+        checkpoint: Optional[SyncCheckpoint] = None,
+        call_timeout: Optional[float] = None,
+        max_attempts: Optional[int] = None,
+        retry_non_idempotent: Optional[bool] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> AsyncSyncRun[Any]:
+        """An incremental sync of one of the four sync operations
+        (``syncUserCallLogs``, ...) by operationId, parameters by spec name:
+        see :class:`~zoom_phone.AsyncSyncRun`."""
+        options = _options(call_timeout, max_attempts, retry_non_idempotent, extra_headers)
+        return self._syncer(operation, params, checkpoint, options)
 
-    async def _iterate(self, operation: str, params: dict[str, Any], limit: Optional[int]) -> AsyncIterator[Any]:
-        self._check_open()
-        pager = _core.Pager(operation, params, limit=limit)
-        fields = (pager.items_field, pager.token_field)
-        while (items := await self._page(pager, operation, fields)) is not None:
-            for item in items:
-                yield item
+    async def _call(
+        self, operation: str, params: Any, options: Optional[dict[str, Any]] = None, raw: bool = False
+    ) -> Any:
+        return await self._root._acall(operation, params, self._call_options(options), raw)
+
+    def _iterate(
+        self,
+        operation: str,
+        params: dict[str, Any],
+        limit: Optional[int],
+        resume: Optional[ResumePoint] = None,
+        options: Optional[dict[str, Any]] = None,
+    ) -> AsyncWalk[Any]:
+        root = self._root
+        root._check_open()
+        options = self._call_options(options)
+        return AsyncWalk(
+            operation, params, limit, resume, lambda pager, fields: root._page(pager, operation, fields, options)
+        )
+
+    def _syncer(
+        self, operation: str, params: Any, checkpoint: Optional[SyncCheckpoint], options: Optional[dict[str, Any]]
+    ) -> AsyncSyncRun[Any]:
+        root = self._root
+        root._check_open()
+        options = self._call_options(options)
+        return AsyncSyncRun(operation, params, checkpoint, lambda p: root._acall(operation, p, options, True))
 
     def _abandoned(self, call: int, step: Step) -> None:
         if not _detached(step):  # a detached step saw to it (`_perform_detached`)

@@ -2,14 +2,22 @@
 (``zp.call_queues.list_call_queues(page_size=100)``), made from the
 generated tables in ``_generated/api.py``; their types are in
 ``_generated/api.pyi``. Groups and methods are made on first use, so a new
-client costs nothing per operation."""
+client costs nothing per operation.
+
+Each method takes the operation's parameters and the call options
+(``call_timeout``, ``max_attempts``, ``retry_non_idempotent``,
+``extra_headers``) as keywords; the generator gives a Zoom parameter whose
+name is a call option's (or ``limit``, ``resume``, ``checkpoint``) a trailing
+underscore, so the two never meet. ``method.with_raw_response(...)`` answers
+the :class:`~zoom_phone.RawResponse` instead of the result."""
 
 from __future__ import annotations
 
 import base64
 import warnings
-from typing import Any, AsyncIterator, Iterator, NamedTuple, Optional
+from typing import Any, Callable, NamedTuple, Optional
 
+from ._base_client import _split_options
 from .exceptions import BuildError
 
 __all__ = ["Op", "api_classes"]
@@ -27,6 +35,8 @@ class Op(NamedTuple):
     deprecated: bool = False
     #: The body is multipart (a file upload): ``bytes`` values are files.
     multipart: bool = False
+    #: An incremental sync (``sync_type`` + ``sync_token``): ``.sync()``.
+    sync: bool = False
 
 
 def _fold(name: str) -> str:
@@ -82,13 +92,26 @@ class Operation:
         self.__doc__ = op.summary
 
     def __call__(self, **kwargs: Any) -> Any:
-        return self._client._call(self._op.id, _params(self.__name__, self._op, kwargs))
+        options = _split_options(kwargs)
+        return self._client._call(self._op.id, _params(self.__name__, self._op, kwargs), options)
+
+    @property
+    def with_raw_response(self) -> Callable[..., Any]:
+        """The method answering its :class:`~zoom_phone.RawResponse`."""
+
+        def raw(**kwargs: Any) -> Any:
+            options = _split_options(kwargs)
+            return self._client._call(self._op.id, _params(self.__name__, self._op, kwargs), options, True)
+
+        return raw
 
     def __getattr__(self, attr: str) -> Any:
         if attr == "iter":
             raise AttributeError(
                 f"`{self.__name__}` ({self._op.id}) does not page: it answers once, so it has no .iter(); call it"
             )
+        if attr == "sync":
+            raise AttributeError(f"`{self.__name__}` ({self._op.id}) is not an incremental-sync operation: it has no .sync()")
         raise AttributeError(f"{type(self).__name__} has no attribute `{attr}`")
 
     def __repr__(self) -> str:
@@ -98,17 +121,43 @@ class Operation:
 class PagedOperation(Operation):
     """A listing: called, it answers one page; :meth:`iter` walks them all."""
 
-    def iter(self, *, limit: Optional[int] = None, **kwargs: Any) -> Iterator[Any]:
-        """Every item of every page, fetched page by page (at most ``limit``)."""
-        result: Iterator[Any] = self._client._iterate(self._op.id, _params(self.__name__, self._op, kwargs), limit)
-        return result
+    def iter(self, *, limit: Optional[int] = None, resume: Optional[Any] = None, **kwargs: Any) -> Any:
+        """Every item of every page, fetched page by page (at most ``limit``;
+        from a walk's ``resume_point`` given as ``resume``): a
+        :class:`~zoom_phone.Walk` (:class:`~zoom_phone.AsyncWalk`)."""
+        options = _split_options(kwargs)
+        params = _params(self.__name__, self._op, kwargs)
+        return self._client._iterate(self._op.id, params, limit, resume, options)
+
+
+class SyncOperation(Operation):
+    """An incremental-sync operation: called, it answers once; :meth:`sync`
+    runs the full sync, the backfill, then the changes since."""
+
+    def sync(self, *, checkpoint: Optional[Any] = None, **kwargs: Any) -> Any:
+        """A :class:`~zoom_phone.SyncRun` (:class:`~zoom_phone.AsyncSyncRun`),
+        from a saved ``checkpoint`` only what changed since."""
+        options = _split_options(kwargs)
+        params = _params(self.__name__, self._op, kwargs)
+        return self._client._syncer(self._op.id, params, checkpoint, options)
 
 
 class AsyncOperation(Operation):
     """One operation bound to an :class:`~zoom_phone.AsyncZoomPhone`."""
 
     async def __call__(self, **kwargs: Any) -> Any:
-        return await self._client._call(self._op.id, _params(self.__name__, self._op, kwargs))
+        options = _split_options(kwargs)
+        return await self._client._call(self._op.id, _params(self.__name__, self._op, kwargs), options)
+
+    @property
+    def with_raw_response(self) -> Callable[..., Any]:
+        """The method answering its :class:`~zoom_phone.RawResponse`."""
+
+        async def raw(**kwargs: Any) -> Any:
+            options = _split_options(kwargs)
+            return await self._client._call(self._op.id, _params(self.__name__, self._op, kwargs), options, True)
+
+        return raw
 
     def __repr__(self) -> str:
         return f"<async operation {self.__name__} ({self._op.id})>"
@@ -117,12 +166,13 @@ class AsyncOperation(Operation):
 class AsyncPagedOperation(AsyncOperation):
     """An asyncio listing: called, it answers one page; :meth:`iter` walks them all."""
 
-    def iter(self, *, limit: Optional[int] = None, **kwargs: Any) -> AsyncIterator[Any]:
-        """Every item of every page, fetched page by page (at most ``limit``)."""
-        result: AsyncIterator[Any] = self._client._iterate(
-            self._op.id, _params(self.__name__, self._op, kwargs), limit
-        )
-        return result
+    iter = PagedOperation.iter
+
+
+class AsyncSyncOperation(AsyncOperation):
+    """An asyncio incremental-sync operation (see :class:`SyncOperation`)."""
+
+    sync = SyncOperation.sync
 
 
 class Group:
@@ -139,9 +189,12 @@ class Group:
         if op is None:
             raise AttributeError(f"group `{self._name}` has no operation `{attr}`")
         if self._async:
-            method: Operation = (AsyncPagedOperation if op.paginated else AsyncOperation)(self._client, attr, op)
+            kind: type[Operation] = (
+                AsyncPagedOperation if op.paginated else AsyncSyncOperation if op.sync else AsyncOperation
+            )
         else:
-            method = (PagedOperation if op.paginated else Operation)(self._client, attr, op)
+            kind = PagedOperation if op.paginated else SyncOperation if op.sync else Operation
+        method = kind(self._client, attr, op)
         setattr(self, attr, method)
         return method
 

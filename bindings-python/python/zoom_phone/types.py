@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal, Optional, TypedDict
 
-__all__ = ["BuiltRequest", "ParsedResponse", "RateLimit"]
+__all__ = ["BuiltRequest", "CallOptions", "ParsedResponse", "RateLimit", "ResumePoint", "SyncCheckpoint"]
 
 
 class BuiltRequest(TypedDict):
@@ -45,3 +46,39 @@ class RateLimit(TypedDict, total=False):
     type: Optional[str]
     limit: Optional[int]
     remaining: Optional[int]
+
+
+class CallOptions(TypedDict, total=False):
+    """The options every method takes beside its parameters (and
+    ``with_options`` as defaults); each overrides the client's for the call."""
+
+    #: Seconds for the whole call, retries and waits included.
+    call_timeout: float
+    #: Attempts at most, the first included.
+    max_attempts: int
+    #: Retry a write (POST, PATCH, PUT, DELETE) after a failure that may have reached Zoom.
+    retry_non_idempotent: bool
+    #: Headers added to the call's requests.
+    extra_headers: Mapping[str, str]
+
+
+class ResumePoint(TypedDict):
+    """Where a walk continues (``walk.resume_point``, ``iter(resume=...)``)."""
+
+    #: The next page's token (``None``: the first page).
+    token: Optional[str]
+    #: When the token was received (ms since the epoch): Zoom keeps it 15 minutes.
+    issued_at_ms: Optional[int]
+    #: Items of that page already handed out.
+    skip: int
+
+
+class SyncCheckpoint(TypedDict):
+    """Where an incremental sync stands (``run.checkpoint``, ``sync(checkpoint=...)``)."""
+
+    #: The token asking for what changed since the newest record seen.
+    forward: Optional[str]
+    #: The token asking for records older than the oldest seen.
+    backward: Optional[str]
+    #: The history before the first sync is complete.
+    backfilled: bool

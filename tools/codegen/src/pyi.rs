@@ -3,14 +3,20 @@
 //! - `api.py`: the tables the hand-written `zoom_phone/_operations.py` turns
 //!   into the operation groups (`zp.call_queues.list_call_queues(...)`):
 //!   group -> method -> operationId, summary, keyword -> spec parameter name,
-//!   and whether the operation pages, is deprecated or uploads a file. Every
-//!   Python name is derived here, once ([`names`](crate::names), [`param_names`]).
+//!   and whether the operation pages, is deprecated, uploads a file or syncs.
+//!   Every Python name is derived here, once ([`names`](crate::names),
+//!   [`param_names`]); a parameter named like a call option takes a trailing
+//!   underscore ([`RESERVED`]).
 //! - `api.pyi`: their types, for mypy and editors. Per operation: keyword
 //!   arguments by snake_case parameter name (path and required query
-//!   parameters without default), the body as a `TypedDict` with `NotRequired`
+//!   parameters without default) and the call options (`**options:
+//!   Unpack[CallOptions]`), the body as a `TypedDict` with `NotRequired`
 //!   optional fields, the response as a `TypedDict` with `total=False` (Zoom
-//!   omits fields freely), enums as `Literal`, a typed `.iter()` on paginated
-//!   operations only, and `@deprecated` where the spec says so. TypedDicts use
+//!   omits fields freely), enums as `Literal`, `.with_raw_response` typed from
+//!   the method's own signature (a `ParamSpec` bound through `self`), a typed
+//!   `.iter()` (a `Walk` of the page's items) on paginated operations only,
+//!   `.sync()` (a `SyncRun` of the answers) on the four sync operations, and
+//!   `@deprecated` where the spec says so. TypedDicts use
 //!   the functional syntax because property names may be Python keywords
 //!   (`from`) or not identifiers at all.
 //! - `events.pyi` and `events.py`: the webhook events, typed (`Event` narrows
@@ -47,10 +53,27 @@ const PY_KEYWORDS: &[&str] = &[
     "with", "yield",
 ];
 
-/// A parameter's keyword argument (as `_names.param_name` at run time).
+/// Keywords the methods take beside the operation's parameters: the body,
+/// the call options (`zoom_phone._base_client.CALL_OPTIONS`, gathered as
+/// `**options` in the stubs) and the walks' and syncs' own. A parameter of
+/// one of these names takes a trailing underscore, as Python keywords do, so
+/// the two never meet.
+const RESERVED: &[&str] = &[
+    "body",
+    "options",
+    "call_timeout",
+    "max_attempts",
+    "retry_non_idempotent",
+    "extra_headers",
+    "limit",
+    "resume",
+    "checkpoint",
+];
+
+/// A parameter's keyword argument.
 pub fn param_name(spec_name: &str) -> String {
     let name = snake_case(spec_name);
-    if PY_KEYWORDS.contains(&name.as_str()) || name == "body" {
+    if PY_KEYWORDS.contains(&name.as_str()) || RESERVED.contains(&name.as_str()) {
         format!("{name}_")
     } else {
         name
@@ -99,7 +122,7 @@ pub fn api_py(api: &Api) -> GeneratedFile {
     out.push_str(
         "\"\"\"The operation groups: group -> method -> ``Op`` (operationId, summary,\n\
          keyword -> spec parameter name, and whether it pages, is deprecated or\n\
-         uploads a file); ``zoom_phone._operations`` turns them into methods.\"\"\"\n\n\
+         uploads a file, or syncs); ``zoom_phone._operations`` turns them into methods.\"\"\"\n\n\
          from .._operations import Op, api_classes\n\n\
          GROUPS: dict[str, dict[str, Op]] = {\n",
     );
@@ -128,6 +151,9 @@ pub fn api_py(api: &Api) -> GeneratedFile {
                 .is_some_and(|b| b.media_type == BodyMediaType::Multipart)
             {
                 flags.push_str(", multipart=True");
+            }
+            if op.sync.is_some() {
+                flags.push_str(", sync=True");
             }
             let _ = writeln!(
                 out,
@@ -163,10 +189,26 @@ fn api_pyi(api: &Api) -> Result<GeneratedFile, String> {
     out.push_str(
         "# Types of the operation groups built at run time from api.py.\n\
          # ruff: noqa\n\
-         from typing import Any, AsyncIterator, Iterator, Literal, Optional, TypedDict, Union\n\n\
-         from typing_extensions import NotRequired, deprecated\n\n\
-         from .._operations import Op\n\n\
-         GROUPS: dict[str, dict[str, Op]]\n\n",
+         from typing import Any, Callable, Coroutine, Literal, Optional, TypedDict, TypeVar, Union\n\n\
+         from typing_extensions import NotRequired, ParamSpec, Unpack, deprecated\n\n\
+         from .._operations import Op\n\
+         from .._pages import AsyncSyncRun, AsyncWalk, SyncRun, Walk\n\
+         from .._response import RawResponse\n\
+         from ..types import CallOptions, ResumePoint, SyncCheckpoint\n\n\
+         GROUPS: dict[str, dict[str, Op]]\n\n\
+         _P = ParamSpec(\"_P\")\n\
+         _R = TypeVar(\"_R\")\n\n\
+         class _Method:\n    \
+             def __call__(self, *args: Any, **kwargs: Any) -> Any: ...\n    \
+             # The method's own signature, answering the raw response.\n    \
+             @property\n    \
+             def with_raw_response(self: Callable[_P, _R]) -> Callable[_P, RawResponse[_R]]: ...\n\n\
+         class _AsyncMethod:\n    \
+             def __call__(self, *args: Any, **kwargs: Any) -> Coroutine[Any, Any, Any]: ...\n    \
+             @property\n    \
+             def with_raw_response(\n        \
+                 self: Callable[_P, Coroutine[Any, Any, _R]],\n    \
+             ) -> Callable[_P, Coroutine[Any, Any, RawResponse[_R]]]: ...\n\n",
     );
     out.push_str(&types.defs);
     out.push_str(&ops_out);
@@ -385,7 +427,13 @@ fn write_operation(
     let base = pascal_case(&op.name);
     let mut kwargs = Vec::new();
     let mut iter_kwargs = Vec::new();
+    let mut sync_kwargs = Vec::new();
     let token_param = op.pagination.as_ref().map(|p| p.token_param.as_str());
+    let sync_own: Vec<&str> = op
+        .sync
+        .as_ref()
+        .map(|s| vec![s.type_param.as_str(), s.token_param.as_str()])
+        .unwrap_or_default();
     // Required first is not needed: every argument is keyword-only.
     let spec_names: Vec<&str> = op.params.iter().map(|p| p.name.as_str()).collect();
     for (p, py_name) in op.params.iter().zip(param_names(&spec_names)) {
@@ -408,6 +456,9 @@ fn write_operation(
         if Some(p.name.as_str()) != token_param {
             iter_kwargs.push(arg.clone());
         }
+        if !sync_own.contains(&p.name.as_str()) {
+            sync_kwargs.push(arg.clone());
+        }
         kwargs.push(arg);
     }
     if let Some(body) = &op.body {
@@ -423,6 +474,7 @@ fn write_operation(
             format!("body: Optional[{t}] = None")
         };
         iter_kwargs.push(arg.clone());
+        sync_kwargs.push(arg.clone());
         kwargs.push(arg);
     }
     let result = match op.response {
@@ -458,11 +510,14 @@ fn write_operation(
         }
     });
 
+    // Every method takes the call options too.
     let args = |list: &[String]| {
+        let mut all = list.to_vec();
+        all.push("**options: Unpack[CallOptions]".to_owned());
         if list.is_empty() {
-            String::new()
+            format!(", {}", all.join(", "))
         } else {
-            format!(", *, {}", list.join(", "))
+            format!(", *, {}", all.join(", "))
         }
     };
     let doc = py_doc(&op.summary);
@@ -475,12 +530,21 @@ fn write_operation(
         String::new()
     };
     let iter_args = {
-        let mut list = vec!["limit: Optional[int] = None".to_owned()];
+        let mut list = vec![
+            "limit: Optional[int] = None".to_owned(),
+            "resume: Optional[ResumePoint] = None".to_owned(),
+        ];
         list.extend(iter_kwargs);
         args(&list)
     };
+    let sync_args = {
+        let mut list = vec!["checkpoint: Optional[SyncCheckpoint] = None".to_owned()];
+        list.extend(sync_kwargs);
+        args(&list)
+    };
     for (suffix, is_async) in [("", false), ("Async", true)] {
-        let _ = writeln!(out, "class {class}{suffix}:");
+        let base = if is_async { "_AsyncMethod" } else { "_Method" };
+        let _ = writeln!(out, "class {class}{suffix}({base}):");
         let _ = writeln!(out, "    \"\"\"{doc} (`{}`).\"\"\"", op.id);
         out.push_str(&deprecated);
         let kw = if is_async { "async def" } else { "def" };
@@ -490,15 +554,12 @@ fn write_operation(
             args(&kwargs)
         );
         if let Some(item) = &item {
-            let iterator = if is_async {
-                "AsyncIterator"
-            } else {
-                "Iterator"
-            };
-            let _ = writeln!(
-                out,
-                "    def iter(self{iter_args}) -> {iterator}[{item}]: ..."
-            );
+            let walk = if is_async { "AsyncWalk" } else { "Walk" };
+            let _ = writeln!(out, "    def iter(self{iter_args}) -> {walk}[{item}]: ...");
+        }
+        if op.sync.is_some() {
+            let run = if is_async { "AsyncSyncRun" } else { "SyncRun" };
+            let _ = writeln!(out, "    def sync(self{sync_args}) -> {run}[{result}]: ...");
         }
         out.push('\n');
     }
@@ -524,9 +585,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keywords_and_body_get_an_underscore() {
+    fn keywords_body_and_call_options_get_an_underscore() {
         assert_eq!(param_name("from"), "from_");
         assert_eq!(param_name("body"), "body_");
+        assert_eq!(param_name("maxAttempts"), "max_attempts_");
+        assert_eq!(param_name("limit"), "limit_");
         assert_eq!(param_name("callQueueId"), "call_queue_id");
     }
 

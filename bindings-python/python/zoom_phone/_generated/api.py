@@ -2,7 +2,7 @@
 # Regenerate with `make generate`; `make check-generated` fails when this file is stale.
 """The operation groups: group -> method -> ``Op`` (operationId, summary,
 keyword -> spec parameter name, and whether it pages, is deprecated or
-uploads a file); ``zoom_phone._operations`` turns them into methods."""
+uploads a file, or syncs); ``zoom_phone._operations`` turns them into methods."""
 
 from .._operations import Op, api_classes
 
@@ -77,10 +77,10 @@ GROUPS: dict[str, dict[str, Op]] = {
         "add_client_code_to_call_log": Op("addClientCodeToCallLog", "Add a client code to a call log", {"call_log_id": "callLogId", "body": "body"}, deprecated=True),
         "get_user_ai_call_summary": Op("getUserAICallSummary", "Get User AI Call Summary Detail", {"user_id": "userId", "ai_call_summary_id": "aiCallSummaryId"}),
         "phone_user_call_history": Op("phoneUserCallHistory", "Get user's call history", {"user_id": "userId", "page_size": "page_size", "from_": "from", "to": "to", "next_page_token": "next_page_token", "keyword": "keyword", "directions": "directions", "connect_types": "connect_types", "number_types": "number_types", "call_types": "call_types", "extension_types": "extension_types", "call_results": "call_results", "group_ids": "group_ids", "site_ids": "site_ids", "department": "department", "cost_center": "cost_center", "time_type": "time_type", "recording_status": "recording_status", "with_voicemail": "with_voicemail"}, paginated=True),
-        "sync_user_call_history": Op("syncUserCallHistory", "Sync user's call history", {"user_id": "userId", "sync_type": "sync_type", "count": "count", "sync_token": "sync_token"}),
+        "sync_user_call_history": Op("syncUserCallHistory", "Sync user's call history", {"user_id": "userId", "sync_type": "sync_type", "count": "count", "sync_token": "sync_token"}, sync=True),
         "delete_user_call_history": Op("deleteUserCallHistory", "Delete a user's call history", {"user_id": "userId", "call_log_id": "callLogId"}),
         "phone_user_call_logs": Op("phoneUserCallLogs", "Get user's call logs", {"user_id": "userId", "page_size": "page_size", "from_": "from", "to": "to", "type": "type", "next_page_token": "next_page_token", "phone_number": "phone_number", "time_type": "time_type"}, paginated=True, deprecated=True),
-        "sync_user_call_logs": Op("syncUserCallLogs", "Sync user's call logs", {"user_id": "userId", "sync_type": "sync_type", "count": "count", "sync_token": "sync_token"}, deprecated=True),
+        "sync_user_call_logs": Op("syncUserCallLogs", "Sync user's call logs", {"user_id": "userId", "sync_type": "sync_type", "count": "count", "sync_token": "sync_token"}, deprecated=True, sync=True),
         "delete_call_log": Op("deleteCallLog", "Delete a user's call log", {"user_id": "userId", "call_log_id": "callLogId"}, deprecated=True),
     },
     "call_queues": {
@@ -428,9 +428,9 @@ GROUPS: dict[str, dict[str, Op]] = {
         "account_sms_session": Op("accountSmsSession", "Get account's SMS sessions", {"page_size": "page_size", "next_page_token": "next_page_token", "from_": "from", "to": "to", "session_type": "session_type", "phone_number": "phone_number", "filter_type": "filter_type"}, paginated=True),
         "sms_session_details": Op("smsSessionDetails", "Get SMS session details", {"session_id": "sessionId", "page_size": "page_size", "next_page_token": "next_page_token", "from_": "from", "to": "to", "delivery_status": "delivery_status", "sort": "sort"}, paginated=True),
         "sms_by_message_id": Op("smsByMessageId", "Get SMS by message ID", {"session_id": "sessionId", "message_id": "messageId"}),
-        "sms_session_sync": Op("smsSessionSync", "Sync SMS by session ID", {"session_id": "sessionId", "sync_type": "sync_type", "count": "count", "sync_token": "sync_token"}),
+        "sms_session_sync": Op("smsSessionSync", "Sync SMS by session ID", {"session_id": "sessionId", "sync_type": "sync_type", "count": "count", "sync_token": "sync_token"}, sync=True),
         "user_sms_session": Op("userSmsSession", "Get user's SMS sessions", {"user_id": "userId", "page_size": "page_size", "next_page_token": "next_page_token", "session_type": "session_type", "from_": "from", "to": "to", "phone_number": "phone_number", "filter_type": "filter_type"}, paginated=True),
-        "get_sms_sessions": Op("GetSmsSessions", "List user's SMS sessions in descending order", {"user_id": "userId", "sync_type": "sync_type", "sync_token": "sync_token", "count": "count", "session_type": "session_type"}),
+        "get_sms_sessions": Op("GetSmsSessions", "List user's SMS sessions in descending order", {"user_id": "userId", "sync_type": "sync_type", "sync_token": "sync_token", "count": "count", "session_type": "session_type"}, sync=True),
     },
     "sms_campaign": {
         "list_account_sms_campaigns": Op("listAccountSMSCampaigns", "List SMS campaigns", {"page_size": "page_size", "next_page_token": "next_page_token"}, paginated=True, deprecated=True),
