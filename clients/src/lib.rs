@@ -112,6 +112,7 @@ mod pages;
 mod reply;
 mod source;
 mod store;
+mod sync;
 mod transport;
 #[cfg(feature = "typed-base")]
 #[cfg_attr(docsrs, doc(cfg(feature = "typed-base")))]
@@ -145,13 +146,16 @@ pub use webhooks::Webhooks;
 pub use async_client::TypedCall;
 #[cfg(feature = "async")]
 #[cfg_attr(docsrs, doc(cfg(feature = "async")))]
-pub use async_client::{DeviceAuthorization, OAuth, Pages, ZoomPhone, http_client_builder};
+pub use async_client::{
+    DeviceAuthorization, OAuth, Pages, SyncRun, ZoomPhone, http_client_builder,
+};
 
 // What a user needs from the core, so that one dependency suffices.
 /// The `http` crate the requests and responses are typed with.
 pub use http;
 #[cfg(feature = "async")]
 pub use reqwest;
+pub use sync::SyncBatch;
 #[cfg(feature = "blocking")]
 pub use ureq;
 /// The sans-IO core itself, for everything not re-exported here.
@@ -170,4 +174,5 @@ pub use zoom_phone::ops;
 pub use zoom_phone::paginate::ResumePoint;
 pub use zoom_phone::response::{Body, Output};
 pub use zoom_phone::retry::{RetryPolicy, TransportErrorKind};
+pub use zoom_phone::sync::{SyncCheckpoint, SyncPhase};
 pub use zoom_phone::{Error, Secret, Timestamp, auth, error, response, webhook};

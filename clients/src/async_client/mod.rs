@@ -4,6 +4,7 @@ mod oauth;
 mod pages;
 mod reqwest;
 mod runtime;
+mod sync;
 #[cfg(feature = "typed-base")]
 mod typed;
 
@@ -27,6 +28,7 @@ pub use self::oauth::{DeviceAuthorization, OAuth};
 pub use self::pages::Pages;
 pub use self::reqwest::http_client_builder;
 use self::runtime::Tokio;
+pub use self::sync::SyncRun;
 #[cfg(feature = "typed-base")]
 pub use self::typed::TypedCall;
 
@@ -157,6 +159,14 @@ impl ZoomPhone {
     /// `zp.users().list_phone_users(&request).pages()`.)
     pub fn paginate(&self, operation: &str, params: Value) -> Pages<Value> {
         Pages::new(Arc::clone(&self.core), operation, params)
+    }
+
+    /// An incremental sync of a sync operation (`syncUserCallLogs`,
+    /// `syncUserCallHistory`, `smsSessionSync`, `GetSmsSessions`): its
+    /// batches, each with the checkpoint to persist; [`SyncRun::resume`] a
+    /// later run from it to get only what changed since.
+    pub fn sync(&self, operation: &str, params: Value) -> SyncRun {
+        SyncRun::new(Arc::clone(&self.core), operation, params)
     }
 
     /// Every item of a listing as `T`, decoded straight from each page.

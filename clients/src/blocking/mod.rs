@@ -17,6 +17,7 @@
 mod oauth;
 mod pages;
 mod runtime;
+mod sync;
 #[cfg(feature = "typed-base")]
 mod typed;
 mod ureq;
@@ -40,6 +41,7 @@ use crate::transport::{BoxError, BoxFuture, SendOptions, SendResult};
 pub use self::oauth::{DeviceAuthorization, OAuth};
 pub use self::pages::Pages;
 use self::runtime::{Threads, block_on};
+pub use self::sync::SyncRun;
 #[cfg(feature = "typed-base")]
 pub use self::typed::TypedCall;
 /// The typed method groups of the blocking client (`zp.users()` returns a
@@ -206,6 +208,14 @@ impl ZoomPhone {
     /// (Typed: `zp.users().list_phone_users(&request).pages()`.)
     pub fn paginate(&self, operation: &str, params: Value) -> Pages<Value> {
         Pages::new(Arc::clone(&self.core), operation, params)
+    }
+
+    /// An incremental sync of a sync operation (`syncUserCallLogs`,
+    /// `syncUserCallHistory`, `smsSessionSync`, `GetSmsSessions`): its
+    /// batches, each with the checkpoint to persist; [`SyncRun::resume`] a
+    /// later run from it to get only what changed since.
+    pub fn sync(&self, operation: &str, params: Value) -> SyncRun {
+        SyncRun::new(Arc::clone(&self.core), operation, params)
     }
 
     /// Every item of a listing as `T`, decoded straight from each page.

@@ -2,50 +2,12 @@
 //! retries and token renewals, as events under the target `zoom_phone`,
 //! and none of them holds a secret.
 
-use std::sync::{Arc, Mutex};
-
 use serde_json::json;
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Level, Metadata, Subscriber};
+use tracing::Level;
 use zoom_phone_client::{LogLevel, OAuthConfig, TokenSet, ZoomPhone};
 
-use crate::client_support::{CLIENT_ID, CLIENT_SECRET, quick_retry};
+use crate::client_support::{CLIENT_ID, CLIENT_SECRET, Collect, quick_retry};
 use crate::faults::Mock;
-
-/// Every event as one line: its target, level and fields.
-#[derive(Clone, Default)]
-struct Collect(Arc<Mutex<Vec<String>>>);
-
-struct Line(String);
-
-impl Visit for Line {
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        self.0.push_str(&format!(" {}={value:?}", field.name()));
-    }
-}
-
-impl Subscriber for Collect {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
-    }
-    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
-        Some(tracing::level_filters::LevelFilter::DEBUG)
-    }
-    fn new_span(&self, _: &Attributes<'_>) -> Id {
-        Id::from_u64(1)
-    }
-    fn record(&self, _: &Id, _: &Record<'_>) {}
-    fn record_follows_from(&self, _: &Id, _: &Id) {}
-    fn event(&self, event: &Event<'_>) {
-        let meta = event.metadata();
-        let mut line = Line(format!("{} {}", meta.target(), meta.level()));
-        event.record(&mut line);
-        self.0.lock().unwrap().push(line.0);
-    }
-    fn enter(&self, _: &Id) {}
-    fn exit(&self, _: &Id) {}
-}
 
 #[test]
 fn the_core_s_events_go_to_tracing_without_secrets() {
@@ -86,7 +48,7 @@ fn the_core_s_events_go_to_tracing_without_secrets() {
             .unwrap_err();
     });
     // The HTTP stack logs too; the core's events are under `zoom_phone`.
-    let all = collect.0.lock().unwrap().clone();
+    let all = collect.lines();
     let lines: Vec<&String> = all
         .iter()
         .filter(|l| l.starts_with("zoom_phone "))

@@ -21,5 +21,6 @@ mod protocol_blocking;
 mod secrets;
 #[cfg(feature = "async")]
 mod shared_store;
+mod sync;
 #[cfg(feature = "typed")]
 mod typed;

@@ -1,7 +1,8 @@
 //! Secret hygiene: every error path taken with known secrets (client secret,
 //! access and refresh tokens, webhook secret), and every rendering of what
 //! comes back (Display, Debug, the error's source chain) searched for them.
-//! The core prints nothing and has no logger, so there is no log to search.
+//! With the feature `tracing`, every log record of the run (the core's
+//! events at their most verbose, the HTTP stack's) is searched as well.
 
 use std::fmt::Debug;
 
@@ -68,9 +69,9 @@ fn tokens(access: &str, refresh: Option<&str>) -> TokenSet {
     }
 }
 
+/// Every error path and secret-holding value, rendered and searched.
 #[cfg(feature = "async")]
-#[test]
-fn no_error_path_shows_a_secret() {
+fn error_paths() -> Grep {
     use zoom_phone_client::ZoomPhone;
     let mock = Mock::start();
     let mut grep = Grep::default();
@@ -204,7 +205,31 @@ fn no_error_path_shows_a_secret() {
     }
     assert_eq!(webhook_errors, 5);
     grep.check("webhooks receiver", vec![format!("{hooks:?}")]);
+    grep
+}
 
+/// The error paths with every log record of the process collected at the
+/// most verbose level (feature `tracing`), the records searched too.
+#[cfg(feature = "async")]
+#[test]
+fn no_error_path_shows_a_secret() {
+    #[cfg(feature = "tracing")]
+    let grep = {
+        let collect = crate::client_support::Collect::default();
+        let mut grep = tracing::subscriber::with_default(collect.clone(), error_paths);
+        let lines = collect.lines();
+        // The suite fails if it ran with the core's logging off.
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("zoom_phone DEBUG") && l.contains("event=\"request\"")),
+            "the core's debug records were not produced: {lines:#?}"
+        );
+        grep.check("log records", lines);
+        grep
+    };
+    #[cfg(not(feature = "tracing"))]
+    let grep = error_paths();
     println!(
         "secret hygiene (rust): {} renderings searched for {} needles, {} hits",
         grep.texts,
