@@ -57,5 +57,5 @@ same_example() {
   [[ -n "$block" && "$block" == "$copy" ]] || die "$readme's $lang example differs from the type-checked copy in $checked"
 }
 same_example bindings-python/README.md python bindings-python/examples/readme.py
-[[ ! -f js-examples/readme.check.ts ]] || same_example bindings-wasm/js/README.md js js-examples/readme.check.ts
+same_example bindings-wasm/js/README.md js js-examples/readme.check.ts
 say "packaging metadata, licence copies and README examples agree"
