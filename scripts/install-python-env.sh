@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Creates .venv with the tools the Python package needs to build and test:
-# maturin (build), pytest + pytest-asyncio (tests), httpx (the transport the
-# Python layer will drive), mypy (stub and typing checks). Idempotent.
+# maturin (build), ziglang (maturin's C toolchain and linker for the
+# manylinux2014/musllinux and cross wheels), auditwheel (proves their tags),
+# pytest + pytest-asyncio (tests), httpx (the transport the Python layer
+# drives), mypy (stub and typing checks). Idempotent.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 VENV="${ZOOM_PHONE_VENV:-$ROOT/.venv}"
 PYTHON="${PYTHON:-python3}"
-PACKAGES=(maturin pytest pytest-asyncio httpx mypy)
+PACKAGES=(maturin ziglang auditwheel pytest pytest-asyncio httpx mypy)
 
 if [[ ! -x "$VENV/bin/python" ]]; then
   say "creating $VENV with $("$PYTHON" --version)"
