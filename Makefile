@@ -84,7 +84,7 @@ demo-py: python ## The Python package's part of the demo (bindings-python/exampl
 	MOCK_ARGS="$(DEMO_MOCK_ARGS)" scripts/with-mock.sh $(VENV)/bin/python bindings-python/examples/demo.py
 
 .PHONY: test
-test: lint check-generated check-packaging test-rust doc fuzz-smoke test-js npm-smoke-quick test-browser test-py conformance ## Everything CI checks, installing what it needs
+test: lint check-generated check-packaging test-rust doc fuzz-smoke test-js npm-smoke-quick test-browser test-py sdist-contents conformance ## Everything CI checks, installing what it needs
 	@echo "make test: all checks passed"
 
 # --- Conformance: every operation through the three hosts, validated by Stoplight Prism ---
@@ -160,6 +160,10 @@ wheels: python-env ## Every Python artefact into target/dist: abi3 wheels for ma
 .PHONY: sdist-check
 sdist-check: python-env ## The sdist alone: pip builds it from source in a fresh venv, then the smoke test (scripts/package-smoke/smoke.py)
 	ZOOM_PHONE_VENV=$(abspath $(VENV)) scripts/build-wheels.sh --out target/dist sdist
+
+.PHONY: sdist-contents
+sdist-contents: python-env ## The sdist made and its listing checked (core, workspace, licences), not built: the part of sdist-check make test runs
+	ZOOM_PHONE_VENV=$(abspath $(VENV)) scripts/build-wheels.sh --out target/dist sdist-contents
 
 .PHONY: npm-smoke
 npm-smoke: wasm ## npm pack the package, install the tarball in a fresh project, run its smoke test on every Node major engines claims (Node builds from the npm registry)

@@ -12,7 +12,8 @@
 #   scripts/build-wheels.sh [--out DIR] [--install VENV] [PLATFORM...]
 #
 # PLATFORM: manylinux2014-x86_64 manylinux2014-aarch64 musllinux_1_2-x86_64
-# musllinux_1_2-aarch64 sdist (default: all of them, into target/dist).
+# musllinux_1_2-aarch64 sdist (default: all of them, into target/dist);
+# sdist-contents: the sdist and its listing checked, not built (seconds).
 # --install VENV force-reinstalls the one wheel built into VENV (make python).
 # --check WHEEL PLATFORM only checks an existing wheel against PLATFORM.
 # Prints each artefact's tag and size. Idempotent; honours CARGO_TARGET_DIR.
@@ -168,7 +169,7 @@ build_wheel() {
 }
 
 build_sdist() {
-  local sdist start listing
+  local install="$1" sdist start listing
   rm -f "$OUT"/zoom_phone-*.tar.gz
   (cd "$ROOT/bindings-python" && maturin sdist --out "$OUT")
   sdist="$OUT/zoom_phone-$VERSION.tar.gz"
@@ -180,11 +181,19 @@ build_sdist() {
     core/src/generated/mod.rs core/src/generated/catalog.json python/zoom_phone/__init__.py python/zoom_phone/py.typed python/zoom_phone/_core.pyi; do
     grep -qx "zoom_phone-$VERSION/$f" <<<"$listing" || die "sdist lacks $f"
   done
+  if [[ "$install" == 0 ]]; then
+    SUMMARY+=("$(printf '%-64s %-30s %8d KiB' "$(basename "$sdist")" "sdist (contents checked)" $(( $(stat -c %s "$sdist") / 1024 )))")
+    return
+  fi
   start=$(now)
   say "pip install $(basename "$sdist") (from source) into a fresh venv"
   # Its own target dir: the from-source build must not lean on this
-  # checkout's artefacts (dependencies stay cached between runs).
-  CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/sdist-check" smoke_install "$sdist"
+  # checkout's artefacts. Registry dependencies stay cached between runs, our
+  # two crates are dropped: cargo hashes path crates relative to the
+  # workspace root, so pip's fresh unpack would otherwise reuse last run's.
+  local sdist_target="${CARGO_TARGET_DIR:-$ROOT/target}/sdist-check"
+  cargo clean -q --release --target-dir "$sdist_target" --manifest-path "$ROOT/Cargo.toml" -p zoom-phone -p zoom-phone-python
+  CARGO_TARGET_DIR="$sdist_target" smoke_install "$sdist"
   say "sdist built from source and smoke-tested in $(( $(now) - start )) s"
   SUMMARY+=("$(printf '%-64s %-30s %8d KiB' "$(basename "$sdist")" "sdist (builds from source)" $(( $(stat -c %s "$sdist") / 1024 )))")
 }
@@ -197,7 +206,11 @@ if [[ -n "$CHECK" ]]; then
 fi
 
 for platform in "${PLATFORMS[@]}"; do
-  if [[ "$platform" == sdist ]]; then build_sdist; else build_wheel "$platform"; fi
+  case "$platform" in
+    sdist) build_sdist 1 ;;
+    sdist-contents) build_sdist 0 ;;
+    *) build_wheel "$platform" ;;
+  esac
 done
 
 printf '%s\n' "Python artefacts in ${OUT#"$ROOT"/} (tag proved by auditwheel, size):" "${SUMMARY[@]/#/    }"

@@ -18,9 +18,14 @@ if [[ ! -x "$VENV/bin/python" ]]; then
 fi
 
 missing=()
-for p in "${PACKAGES[@]}"; do
-  "$VENV/bin/python" -m pip show -q "$p" >/dev/null 2>&1 || missing+=("$p")
-done
+# One pip call when all are there (the common case: every make python runs
+# this); pip show fails only when none is found, so count what it shows.
+found="$("$VENV/bin/python" -m pip show "${PACKAGES[@]}" 2>/dev/null | grep -c '^Name: ' || true)"
+if [[ "$found" != "${#PACKAGES[@]}" ]]; then
+  for p in "${PACKAGES[@]}"; do
+    "$VENV/bin/python" -m pip show -q "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+fi
 if ((${#missing[@]})); then
   start=$(now)
   say "pip install ${missing[*]}"
