@@ -48,7 +48,7 @@ VERSION="$(sed -n 's/^version = "\(.*\)"/\1/p' "$ROOT/Cargo.toml" | head -n1)"
 SMOKE="$ROOT/scripts/package-smoke/smoke.py"
 SUMMARY=()
 
-# The Rust target, maturin's --compatibility, and what the ELF must show.
+# The Rust target of a platform (its --compatibility is the part before the arch).
 triple_of() {
   case "$1" in
     manylinux2014-x86_64) echo x86_64-unknown-linux-gnu ;;
@@ -158,7 +158,7 @@ build_wheel() {
   # An explicit --target even for the host: make python and make wheels then
   # share one cache ($CARGO_TARGET_DIR/<triple>/release).
   (cd "$ROOT/bindings-python" && maturin build --release --zig --target "$triple" --compatibility "$compat" --out "$OUT" --quiet)
-  whl="$(ls -t "$OUT"/zoom_phone-"$VERSION"-cp39-abi3-*"${platform##*-}".whl | head -n1)"
+  whl="$(ls -t "$OUT"/zoom_phone-"$VERSION"-cp39-abi3-"$compat"_*"${platform##*-}".whl | head -n1)"
   say "built $(basename "$whl") in $(( $(now) - start )) s"
   check_wheel "$whl" "$platform"
   if [[ -n "$INSTALL" ]]; then
