@@ -27,6 +27,10 @@ check-generated: ## Fail if the committed generated files differ from a fresh ge
 	$(CARGO) run -q -p zoom-phone-codegen -- $(SPEC_DIR) . --check
 	$(CARGO) run -q -p zoom-phone-vectors -- $(SPEC_DIR) . --check
 
+.PHONY: check-packaging
+check-packaging: ## Licence copies, crate archive contents, package metadata, README examples = their type-checked copies
+	scripts/check-packaging.sh
+
 .PHONY: fmt
 fmt: ## Format all Rust code
 	$(CARGO) fmt --all
@@ -80,7 +84,7 @@ demo-py: python ## The Python package's part of the demo (bindings-python/exampl
 	MOCK_ARGS="$(DEMO_MOCK_ARGS)" scripts/with-mock.sh $(VENV)/bin/python bindings-python/examples/demo.py
 
 .PHONY: test
-test: lint check-generated test-rust doc fuzz-smoke test-js test-browser test-py conformance ## Everything CI checks, installing what it needs
+test: lint check-generated check-packaging test-rust doc fuzz-smoke test-js npm-smoke-quick test-browser test-py sdist-contents conformance ## Everything CI checks, installing what it needs
 	@echo "make test: all checks passed"
 
 # --- Conformance: every operation through the three hosts, validated by Stoplight Prism ---
@@ -139,15 +143,35 @@ test-browser: js-deps ## The npm package in headless Chromium (Debian's; install
 	node --test js-examples/browser/browser.test.mjs
 
 .PHONY: python-env
-python-env: ## Create .venv with maturin, pytest, pytest-asyncio, httpx, mypy, redis (skips what is there)
+python-env: ## Create .venv with maturin, ziglang, auditwheel, pytest, pytest-asyncio, httpx, mypy, redis (skips what is there)
 	scripts/install-python-env.sh
 
 .PHONY: python
-python: python-env ## Build the abi3 wheel with maturin and install it into .venv
+python: python-env ## Build the abi3 manylinux2014 (glibc 2.17) wheel for this machine with maturin --zig, prove its tag (auditwheel), install it into .venv
 	rm -f $(WHEEL_DIR)/zoom_phone-*.whl
-	cd bindings-python && ../$(VENV)/bin/maturin build --release --out ../$(WHEEL_DIR) -i ../$(VENV)/bin/python
-	$(VENV)/bin/python -m pip install -q --disable-pip-version-check --force-reinstall --no-deps $(WHEEL_DIR)/zoom_phone-*.whl
+	ZOOM_PHONE_VENV=$(abspath $(VENV)) scripts/build-wheels.sh --out $(WHEEL_DIR) --install $(abspath $(VENV)) manylinux2014-$(shell uname -m)
 	@ls -l $(WHEEL_DIR)/zoom_phone-*.whl
+
+# --- Release artefacts (by hand or a release job; make test runs the quick subsets) ---
+.PHONY: wheels
+wheels: python-env ## Every Python artefact into target/dist: abi3 wheels for manylinux2014 and musllinux_1_2 on x86_64 and aarch64 (maturin --zig), tags proved; the sdist, built from source in a fresh venv and smoke-tested
+	ZOOM_PHONE_VENV=$(abspath $(VENV)) scripts/build-wheels.sh --out target/dist
+
+.PHONY: sdist-check
+sdist-check: python-env ## The sdist alone: pip builds it from source in a fresh venv, then the smoke test (scripts/package-smoke/smoke.py)
+	ZOOM_PHONE_VENV=$(abspath $(VENV)) scripts/build-wheels.sh --out target/dist sdist
+
+.PHONY: sdist-contents
+sdist-contents: python-env ## The sdist made and its listing checked (core, workspace, licences), not built: the part of sdist-check make test runs
+	ZOOM_PHONE_VENV=$(abspath $(VENV)) scripts/build-wheels.sh --out target/dist sdist-contents
+
+.PHONY: npm-smoke
+npm-smoke: wasm ## npm pack the package, install the tarball in a fresh project, run its smoke test on every Node major engines claims (Node builds from the npm registry)
+	scripts/npm-smoke.sh
+
+.PHONY: npm-smoke-quick
+npm-smoke-quick: wasm ## npm-smoke on the machine's Node only (part of make test)
+	scripts/npm-smoke.sh --system-node
 
 .PHONY: test-py
 test-py: python redis ## pytest against the installed wheel, the mock server and a throwaway redis-server (py-tests/), mypy --strict, stubtest

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Creates .venv with the tools the Python package needs to build and test:
-# maturin (build), pytest + pytest-asyncio (tests), httpx (the transport the
-# Python layer will drive), mypy (stub and typing checks), redis (redis-py:
-# the fleet tests' and example's Redis client; the package itself never
-# imports it, users pass their own). Idempotent.
+# maturin (build), ziglang (maturin's C toolchain and linker for the
+# manylinux2014/musllinux and cross wheels), auditwheel (proves their tags),
+# pytest + pytest-asyncio (tests), httpx (the transport the Python layer
+# drives), mypy (stub and typing checks), redis (redis-py: the fleet tests'
+# and example's Redis client; the package itself never imports it, users
+# pass their own). Idempotent.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 VENV="${ZOOM_PHONE_VENV:-$ROOT/.venv}"
 PYTHON="${PYTHON:-python3}"
-PACKAGES=(maturin pytest pytest-asyncio httpx mypy redis)
+PACKAGES=(maturin ziglang auditwheel pytest pytest-asyncio httpx mypy redis)
 
 if [[ ! -x "$VENV/bin/python" ]]; then
   say "creating $VENV with $("$PYTHON" --version)"
@@ -18,9 +20,14 @@ if [[ ! -x "$VENV/bin/python" ]]; then
 fi
 
 missing=()
-for p in "${PACKAGES[@]}"; do
-  "$VENV/bin/python" -m pip show -q "$p" >/dev/null 2>&1 || missing+=("$p")
-done
+# One pip call when all are there (the common case: every make python runs
+# this); pip show fails only when none is found, so count what it shows.
+found="$("$VENV/bin/python" -m pip show "${PACKAGES[@]}" 2>/dev/null | grep -c '^Name: ' || true)"
+if [[ "$found" != "${#PACKAGES[@]}" ]]; then
+  for p in "${PACKAGES[@]}"; do
+    "$VENV/bin/python" -m pip show -q "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+fi
 if ((${#missing[@]})); then
   start=$(now)
   say "pip install ${missing[*]}"

@@ -10,3 +10,14 @@ fn readme_example_is_the_compiled_example() {
         "README's Rust example differs from core/examples/build_and_parse.rs"
     );
 }
+
+/// The crate page's (core/README.md) example is the compiled quick start.
+#[test]
+fn crate_readme_example_is_the_compiled_quick_start() {
+    let readme = include_str!("../../README.md");
+    let example = include_str!("../../examples/quick_start.rs");
+    assert!(
+        readme.contains(&format!("```rust\n{example}```")),
+        "core/README.md's example differs from core/examples/quick_start.rs"
+    );
+}
