@@ -615,3 +615,52 @@ fn a_fleet_keeps_the_tokens_so_it_refuses_a_token_store() {
         .unwrap_err();
     assert!(e.to_string().contains("fleet.account"), "{e}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_dropped_mid_refresh_still_lands_the_rotated_token_in_redis() {
+    let server = start().await;
+    let admin = Admin::new(&server);
+    let redis = Redis::start();
+    let tokens = user_tokens(&server).await;
+    let fleet = FleetConfig::new(ACCOUNT)
+        .with_prefix(prefix())
+        .with_tokens("user-1");
+    let make = || {
+        ZoomPhone::builder()
+            .user_tokens(config(&server), tokens.clone())
+            .base_url(server.api_url())
+            // An abandoned renewal would leave the fleet's lock held (30 s
+            // lease) and its refresh token spent: a failure, not a hang.
+            .timeout(Duration::from_secs(10))
+            .fleet(fleet.clone(), redis.fleet())
+            .build()
+            .unwrap()
+    };
+    let a = make();
+    a.call("listPhoneSites", json!({})).await.unwrap();
+
+    // Zoom now refuses the access token and answers the refresh slowly;
+    // the caller gives up while the refresh is out.
+    admin.expire_tokens().await;
+    admin
+        .fault(json!({ "kind": "latency", "ms": 1000, "path": "/oauth/token" }))
+        .await;
+    let dropped = tokio::time::timeout(
+        Duration::from_millis(300),
+        a.call("listPhoneSites", json!({})),
+    )
+    .await;
+    assert!(dropped.is_err(), "the call was dropped mid-refresh");
+
+    // A client that starts now, with the tokens the fleet began with (their
+    // refresh token is spent), takes the rotated set from Redis once the
+    // dropped call's renewal has written it and let the lock go.
+    let b = make();
+    b.call("listPhoneSites", json!({})).await.unwrap();
+    a.call("listPhoneSites", json!({})).await.unwrap();
+    assert_eq!(
+        check_refreshes(&server.request_log()),
+        1,
+        "one refresh, its token never sent again"
+    );
+}
