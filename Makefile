@@ -42,6 +42,8 @@ lint: ## rustfmt check and clippy with warnings as errors
 	$(CARGO) clippy -p zoom-phone --all-targets --all-features -q -- -D warnings
 	$(CARGO) clippy -p zoom-phone-client --all-targets --all-features -q -- -D warnings
 	$(CARGO) clippy -p zoom-phone-client --all-targets --no-default-features --features blocking -q -- -D warnings
+	$(CARGO) clippy -p zoom-phone-client --lib --no-default-features --features async,redis -q -- -D warnings
+	$(CARGO) clippy -p zoom-phone-client --lib --no-default-features --features blocking,redis -q -- -D warnings
 
 .PHONY: redis
 redis: ## Install Debian's redis-server if missing (the fleet tests and the fleet demo run one)
@@ -54,6 +56,7 @@ test-rust: redis ## Rust unit and integration tests of the whole workspace, the 
 	$(CARGO) test -p zoom-phone-client --all-features -q
 	$(CARGO) check -p zoom-phone-client --no-default-features --features async -q
 	$(CARGO) check -p zoom-phone-client --all-targets --no-default-features --features blocking -q
+	$(CARGO) check -p zoom-phone-client --no-default-features --features blocking,redis -q
 	scripts/with-mock.sh $(CARGO) run -q -p zoom-phone-downstream
 
 .PHONY: doc

@@ -62,6 +62,8 @@ pub struct Builder<C: Client> {
     pub(crate) source: Option<Arc<dyn TokenProvider>>,
     pub(crate) transport: Option<Arc<dyn Transport>>,
     pub(crate) native_roots: bool,
+    #[cfg(feature = "redis")]
+    redis: Option<crate::RedisFleet>,
     log: Option<LogLevel>,
     client: PhantomData<fn() -> C>,
 }
@@ -78,6 +80,7 @@ impl<C: Client> fmt::Debug for Builder<C> {
             .field("has_store", &self.store.is_some())
             .field("has_token_source", &self.source.is_some())
             .field("has_transport", &self.transport.is_some())
+            .field("fleet", &self.config.fleet)
             .finish_non_exhaustive()
     }
 }
@@ -90,6 +93,8 @@ pub(crate) struct Parts {
     pub(crate) transport: Option<Arc<dyn Transport>>,
     pub(crate) native_roots: bool,
     pub(crate) connect_timeout: Duration,
+    #[cfg(feature = "redis")]
+    pub(crate) redis: Option<crate::RedisFleet>,
 }
 
 impl<C: Client> Builder<C> {
@@ -104,6 +109,8 @@ impl<C: Client> Builder<C> {
             source: None,
             transport: None,
             native_roots: false,
+            #[cfg(feature = "redis")]
+            redis: None,
             log: None,
             client: PhantomData,
         }
@@ -221,6 +228,45 @@ impl<C: Client> Builder<C> {
         self
     }
 
+    /// Join the fleet of an account: every client (in this process or
+    /// another, on this machine or another) built with the same
+    /// [`FleetConfig`](crate::FleetConfig) account and prefix on one Redis
+    /// shares the account's rate-limit budget (with
+    /// [`Builder::rate_limits`] naming the plan: per category per second,
+    /// the daily quota, a pause for all after Zoom's 429, `share` of it
+    /// for this fleet) and its tokens (one token request per expiry for
+    /// all; a user's rotating refresh token renewed by exactly one). When
+    /// Redis is out of reach the client works alone and says so once
+    /// (the `fleet.degraded` log event), and rejoins when it is back.
+    /// Not with [`token_store`](crate::Builder::token_store): the fleet
+    /// keeps the tokens in Redis.
+    ///
+    /// ```no_run
+    /// # #[cfg(feature = "async")]
+    /// # fn demo() -> Result<(), zoom_phone_client::Error> {
+    /// use zoom_phone_client::{FleetConfig, PlanLimits, RedisFleet, ZoomPhone};
+    /// let zp = ZoomPhone::builder()
+    ///     .server_to_server("account-id", "client-id", "client-secret")
+    ///     .rate_limits(PlanLimits::pro())
+    ///     .fleet(
+    ///         FleetConfig::new("account-id").with_share(0.95),
+    ///         RedisFleet::open("redis://127.0.0.1:6379")?,
+    ///     )
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// The blocking client takes the same two
+    /// (`zoom_phone_client::blocking::ZoomPhone::builder().fleet(..)`).
+    #[cfg(feature = "redis")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+    #[must_use]
+    pub fn fleet(mut self, config: crate::FleetConfig, redis: crate::RedisFleet) -> Self {
+        self.config.fleet = Some(config);
+        self.redis = Some(redis);
+        self
+    }
+
     /// When to renew a token before it expires, and when a renewal counts
     /// as lost.
     #[must_use]
@@ -307,6 +353,8 @@ impl<C: Client> Builder<C> {
             transport: self.transport,
             native_roots: self.native_roots,
             connect_timeout,
+            #[cfg(feature = "redis")]
+            redis: self.redis,
         })
     }
 }

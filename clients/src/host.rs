@@ -8,15 +8,17 @@
 //! that dropping a call's future cannot drop a token renewal half done).
 //! Requests go through one [`Transport`], stores and token sources through
 //! their async form (the blocking client's are adapted and complete at
-//! once).
+//! once), a fleet's scripts through one [`SharedRunner`].
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use zoom_phone::driver::{Action, CallId, CallRequest, Event, Outcome, Session, Step};
 use zoom_phone::error::TransportFailure;
+use zoom_phone::fleet::{SharedOp, SharedReply};
 use zoom_phone::response::Reply;
 use zoom_phone::retry::TransportErrorKind;
 use zoom_phone::{Error, Timestamp};
@@ -53,6 +55,17 @@ pub(crate) trait Runtime: Send + Sync + Sized + 'static {
     fn dropped(core: &Arc<Core<Self>>, call: Call);
 }
 
+/// Runs a fleet's [`SharedOp`]s on the shared store (Redis): exactly the
+/// script it is handed, within the op's timeout, answering the reply or a
+/// description of the failure that never holds the op's arguments (they
+/// may be token sets). What the reply means is the core's.
+pub(crate) trait SharedRunner: Send + Sync {
+    fn run<'a>(
+        &'a self,
+        op: &'a SharedOp,
+    ) -> Pin<Box<dyn Future<Output = Result<SharedReply, String>> + Send + 'a>>;
+}
+
 /// One call as the interpreter carries it.
 #[derive(Debug)]
 pub(crate) struct Call {
@@ -82,6 +95,7 @@ pub(crate) struct Core<R> {
     pub(crate) transport: Arc<dyn Transport>,
     pub(crate) store: Option<Arc<dyn AsyncTokenStore>>,
     pub(crate) source: Option<Arc<dyn TokenProvider>>,
+    pub(crate) fleet: Option<Arc<dyn SharedRunner>>,
     pub(crate) runtime: R,
 }
 
@@ -91,6 +105,7 @@ impl<R: Runtime> Core<R> {
         transport: Arc<dyn Transport>,
         store: Option<Arc<dyn AsyncTokenStore>>,
         source: Option<Arc<dyn TokenProvider>>,
+        fleet: Option<Arc<dyn SharedRunner>>,
         runtime: R,
     ) -> Self {
         Core {
@@ -99,6 +114,7 @@ impl<R: Runtime> Core<R> {
             transport,
             store,
             source,
+            fleet,
             runtime,
         }
     }
@@ -289,6 +305,12 @@ pub(crate) async fn perform<R: Runtime>(
             call.lock = None;
             Outcome::Unlocked
         }
+        // A detached op (part of a token renewal) runs where `detach` put
+        // it, so an abandoned call still completes it.
+        Action::Shared(op) => Outcome::Shared(match &core.fleet {
+            Some(fleet) => fleet.run(&op).await,
+            None => Err("this client has no fleet".to_owned()),
+        }),
         Action::Wait { until } => {
             R::wait(core, call.seen, until).await;
             Outcome::Woken

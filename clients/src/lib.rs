@@ -8,6 +8,7 @@
 //! | `blocking` | `blocking::ZoomPhone`: ureq 3, rustls with ring; no async runtime; pagination as an `Iterator` |
 //! | `typed` (default) | the typed models (`ops`) and a method per operation by tag (`groups`): `zp.users().list_phone_users(&request)`; or only the tags used, `typed-users`, `typed-call-queues`, ... (each forwards to the core's feature of that name; a build pays only for those) |
 //! | `native-roots` | `Builder::native_roots`: the platform's certificate store instead of the bundled roots |
+//! | `redis` | `Builder::fleet`: the workers of one account (processes, machines) share its rate-limit budget and tokens through Redis (`RedisFleet`, on the `redis` crate) |
 //! | `tracing` | the core's log events (requests, retries, renewals; never a secret) as `tracing` events, target `zoom_phone` |
 //!
 //! Both clients are cheap to clone and share one session: one token, one
@@ -104,6 +105,8 @@
 
 mod builder;
 mod clock;
+#[cfg(feature = "redis")]
+mod fleet;
 mod host;
 mod log;
 mod oauth;
@@ -133,6 +136,9 @@ pub mod blocking;
 pub mod groups;
 
 pub use builder::{Builder, Client};
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use fleet::RedisFleet;
 pub use reply::Download;
 pub use source::{TokenFuture, TokenProvider};
 pub use store::{AsyncTokenStore, JsonFileStore, MemoryStore, StoreFuture, StoreLock, TokenStore};
@@ -153,6 +159,8 @@ pub use async_client::{
 // What a user needs from the core, so that one dependency suffices.
 /// The `http` crate the requests and responses are typed with.
 pub use http;
+#[cfg(feature = "redis")]
+pub use redis;
 #[cfg(feature = "async")]
 pub use reqwest;
 pub use sync::SyncBatch;
@@ -167,6 +175,9 @@ pub use zoom_phone::error::{ErrorClass, RateLimitEvidence, RetryHint, TransportF
 #[cfg(feature = "typed-events")]
 #[cfg_attr(docsrs, doc(cfg(feature = "typed-events")))]
 pub use zoom_phone::events;
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use zoom_phone::fleet::FleetConfig;
 pub use zoom_phone::limiter::PlanLimits;
 #[cfg(feature = "typed-base")]
 #[cfg_attr(docsrs, doc(cfg(feature = "typed-base")))]

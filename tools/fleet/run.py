@@ -166,12 +166,27 @@ def worker_command(host: str, i: int, args: argparse.Namespace, redis_url: str,
     return [python, script, *common] + (["--asyncio"] if host == "python-async" else [])
 
 
+def build(args: argparse.Namespace) -> None:
+    """The mock, and the Rust worker when the run has one: built once here,
+    not by each worker (cargo's lock would run them one after another)."""
+    cargo = os.environ.get("CARGO", "cargo")
+    commands = [[cargo, "build", "-q", "-p", "zoom-phone-mock"]]
+    hosts = {spec.partition(":")[0] for spec in args.workers.split(",")}
+    if "rust" in hosts:
+        commands.append([cargo, "build", "-q", "-p", "zoom-phone-client", "--example", "fleet_worker",
+                         "--features", "blocking,redis,tracing"])
+    for command in commands:
+        subprocess.run(command, cwd=ROOT, check=True)
+
+
 def categories() -> dict[str, str]:
     catalog = json.loads((ROOT / "core" / "src" / "generated" / "catalog.json").read_text())
     return {op["id"]: op.get("rate_limit") or "Light" for op in catalog["operations"]}
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
+    if not args.no_build:
+        build(args)
     mock = Mock(args.token_ttl)
     redis = Redis(free_port())
     procs: list[tuple[str, subprocess.Popen[str]]] = []
@@ -192,7 +207,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 procs.append((host, subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True,
                                                      stderr=subprocess.PIPE)))
         outage: Optional[tuple[float, float]] = None
-        if not args.no_redis and args.kill_for > 0:
+        # An outage after the work (a short run with the default --kill-at)
+        # would only stretch the run: none then.
+        if not args.no_redis and args.kill_for > 0 and args.kill_at < args.seconds:
             time.sleep(max(0.0, started + args.kill_at - time.time()))
             redis.kill()
             down = time.time()
@@ -262,13 +279,18 @@ def analyse(args: argparse.Namespace, log: list[dict[str, Any]], reports: list[d
         if limit is None or not steady:
             continue
         rate = sum(counts[s] for s in steady) / len(steady)
+        # A category the work mix only touches now and then (Medium: a
+        # listPhoneUsers per hundred phoneUser) cannot show the fleet's
+        # throughput: reported, not judged.
+        driven = sum(counts[s] > 0 for s in steady) >= len(steady) / 2
         throughput[cat] = {"per_second": round(rate, 2), "limit": limit,
-                           "share_of_limit": round(rate / limit, 3)}
+                           "share_of_limit": round(rate / limit, 3), "driven": driven}
     recovery = None
     if outage is not None:
         back = int(outage[1] - started)
         for s in range(back, seconds):
-            if all(per_second[c][s] >= 0.9 * PRO[c] * args.share for c in throughput):
+            if all(per_second[c][s] >= 0.9 * PRO[c] * args.share
+                   for c, t in throughput.items() if t["driven"]):
                 recovery = s - (outage[1] - started)
                 break
     token_times.sort()
@@ -303,7 +325,7 @@ def verdict(result: dict[str, Any], short: bool) -> list[str]:
         problems.append(f"{result['status_429']} answers were 429")
     if not short:
         for cat, t in result["throughput"].items():
-            if t["share_of_limit"] < 0.9:
+            if t["driven"] and t["share_of_limit"] < 0.9:
                 problems.append(f"{cat} ran at {t['share_of_limit']:.0%} of the plan's limit")
     if result["token_requests_too_close"]:
         problems.append(f"{result['token_requests_too_close']} token requests came within 40% of a token's life of the previous one")
@@ -328,6 +350,8 @@ def main() -> int:
     p.add_argument("--kill-for", type=float, default=10)
     p.add_argument("--share", type=float, default=0.95)
     p.add_argument("--token-ttl", type=float, default=10)
+    p.add_argument("--no-build", action="store_true",
+                   help="use the mock and Rust worker already built under $CARGO_TARGET_DIR")
     p.add_argument("--json", help="write the result here")
     p.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     p.add_argument("--short", action="store_true", help="a smoke run: throughput and recovery are not checked")

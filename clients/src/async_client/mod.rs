@@ -101,12 +101,17 @@ impl Builder<ZoomPhone> {
                 parts.native_roots,
             )?),
         };
+        #[cfg(feature = "redis")]
+        let fleet = parts.redis.map(crate::RedisFleet::tokio_runner);
+        #[cfg(not(feature = "redis"))]
+        let fleet = None;
         Ok(ZoomPhone {
             core: Arc::new(Core::new(
                 parts.session,
                 transport,
                 parts.store,
                 parts.source,
+                fleet,
                 Tokio::default(),
             )),
         })

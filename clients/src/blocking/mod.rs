@@ -152,12 +152,17 @@ impl Builder<ZoomPhone> {
                 parts.native_roots,
             )?)),
         };
+        #[cfg(feature = "redis")]
+        let fleet = parts.redis.map(crate::RedisFleet::blocking_runner);
+        #[cfg(not(feature = "redis"))]
+        let fleet = None;
         Ok(ZoomPhone {
             core: Arc::new(Core::new(
                 parts.session,
                 transport,
                 parts.store,
                 parts.source,
+                fleet,
                 Threads::default(),
             )),
         })

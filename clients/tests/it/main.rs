@@ -10,6 +10,13 @@ mod client_readme;
 mod client_support;
 mod client_webhooks;
 mod faults;
+#[cfg(all(
+    feature = "redis",
+    feature = "async",
+    feature = "blocking",
+    feature = "tracing"
+))]
+mod fleet;
 mod hostile;
 #[cfg(all(feature = "tracing", feature = "async"))]
 mod logging;

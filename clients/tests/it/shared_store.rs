@@ -16,14 +16,14 @@ use crate::client_support::{Admin, CLIENT_ID, CLIENT_SECRET, requests, start};
 const ROUNDS: usize = 6;
 const CALLS_PER_CLIENT: usize = 3;
 
-fn config(server: &MockServer) -> OAuthConfig {
+pub fn config(server: &MockServer) -> OAuthConfig {
     OAuthConfig::new(CLIENT_ID, CLIENT_SECRET)
         .with_redirect_uri("http://127.0.0.1:9/callback")
         .with_oauth_base(server.url())
 }
 
 /// A user's tokens from the mock's code flow.
-async fn user_tokens(server: &MockServer) -> TokenSet {
+pub async fn user_tokens(server: &MockServer) -> TokenSet {
     let admin = Admin::new(server);
     let oauth = OAuth::new(config(server)).unwrap();
     let authorization = oauth.authorization_request().unwrap();

@@ -62,6 +62,8 @@ pub struct FleetConfig {
 }
 
 impl FleetConfig {
+    /// The defaults above for `account`; the `with_` methods change them
+    /// (the session's configuration checks them).
     pub fn new(account: impl Into<String>) -> Self {
         FleetConfig {
             prefix: "zoom-phone".to_owned(),
@@ -72,6 +74,51 @@ impl FleetConfig {
             timeout: Duration::from_millis(250),
             probe: Duration::from_secs(1),
         }
+    }
+
+    /// The first part of every key, so several applications (or test
+    /// runs) keep apart on one Redis.
+    #[must_use]
+    pub fn with_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = prefix.into();
+        self
+    }
+
+    /// Share a user's token set under this name instead of the account's
+    /// server-to-server token.
+    #[must_use]
+    pub fn with_tokens(mut self, tokens: impl Into<String>) -> Self {
+        self.tokens = tokens.into();
+        self
+    }
+
+    /// The part of the plan's limits this fleet may use (above 0, at most 1).
+    #[must_use]
+    pub fn with_share(mut self, share: f64) -> Self {
+        self.share = share;
+        self
+    }
+
+    /// How long the token lock outlives a silent holder.
+    #[must_use]
+    pub fn with_lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
+        self
+    }
+
+    /// The longest one shared operation may take before the session works
+    /// alone.
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How often a degraded session tries Redis again.
+    #[must_use]
+    pub fn with_probe(mut self, probe: Duration) -> Self {
+        self.probe = probe;
+        self
     }
 
     /// `{prefix}:{account}:rest` with the account as the hash tag.
