@@ -79,8 +79,34 @@ demo-js: js-deps ## The npm package's part of the demo (js-examples/demo.mjs) ag
 demo-py: python ## The Python package's part of the demo (bindings-python/examples/demo.py) against a fresh mock
 	MOCK_ARGS="$(DEMO_MOCK_ARGS)" scripts/with-mock.sh $(VENV)/bin/python bindings-python/examples/demo.py
 
+# --- The fleet test (tools/fleet/README.md): workers of every host on one Redis, the mock's log the referee ---
+comma := ,
+# The Rust worker joins once its example is there.
+FLEET_RUST := $(if $(wildcard clients/examples/fleet_worker.rs),rust:3$(comma),)
+FLEET_WORKERS ?= $(FLEET_RUST)node:3,python-sync:2,python-async:1
+FLEET_OUT := $(or $(CARGO_TARGET_DIR),target)/fleet
+FLEET_RUN := ZOOM_PHONE_PYTHON=$(abspath $(VENV))/bin/python python3 tools/fleet/run.py
+
+.PHONY: fleet-build
+fleet-build: redis js-deps python
+	$(CARGO) build -q -p zoom-phone-mock
+	$(if $(FLEET_RUST),$(CARGO) build -q -p zoom-phone-client --example fleet_worker --features async$(comma)redis)
+
+.PHONY: fleet
+fleet: fleet-build ## The full fleet test (~4 min, not part of test): 60 s with Redis (down 10 s), without Redis (the baseline), with user OAuth; writes docs/fleet.md
+	$(FLEET_RUN) --seconds 60 --workers $(FLEET_WORKERS) --json $(FLEET_OUT)/redis.json
+	$(FLEET_RUN) --seconds 60 --workers $(FLEET_WORKERS) --no-redis --json $(FLEET_OUT)/baseline.json
+	$(FLEET_RUN) --seconds 60 --workers $(FLEET_WORKERS) --auth user --json $(FLEET_OUT)/user.json
+	python3 tools/fleet/report.py $(FLEET_OUT)/redis.json $(FLEET_OUT)/baseline.json $(FLEET_OUT)/user.json > docs/fleet.md
+	@echo "make fleet: wrote docs/fleet.md"
+
+.PHONY: fleet-smoke
+fleet-smoke: redis js-deps python ## A short fleet run in test: Node and Python workers, 18 s, Redis down 3 s; fails on a missed target
+	$(CARGO) build -q -p zoom-phone-mock
+	$(FLEET_RUN) --seconds 18 --workers node:2,python-sync:1,python-async:1 --kill-at 7 --kill-for 3 --check --json $(FLEET_OUT)/smoke.json
+
 .PHONY: test
-test: lint check-generated test-rust doc fuzz-smoke test-js test-browser test-py conformance ## Everything CI checks, installing what it needs
+test: lint check-generated test-rust doc fuzz-smoke test-js test-browser test-py fleet-smoke conformance ## Everything CI checks, installing what it needs
 	@echo "make test: all checks passed"
 
 # --- Conformance: every operation through the three hosts, validated by Stoplight Prism ---
