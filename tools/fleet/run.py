@@ -252,6 +252,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             reports.append(report)
         ended = time.time()
         log = mock.get("/_admin/requests")
+        if args.dump_log:
+            Path(args.dump_log).write_text(json.dumps(log))
     finally:
         for _, p in procs:
             if p.poll() is None:
@@ -377,6 +379,7 @@ def main() -> int:
     p.add_argument("--share", type=float, default=0.95)
     p.add_argument("--token-ttl", type=float, default=10)
     p.add_argument("--json", help="write the result here")
+    p.add_argument("--dump-log", help="write the mock's request log here (to see what came before a 429)")
     p.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     p.add_argument("--short", action="store_true", help="a smoke run: throughput and recovery are not checked")
     args = p.parse_args()
