@@ -218,7 +218,7 @@ export interface FleetOptions {
   leaseMs?: number;
   /** The longest one Redis script may take before this worker carries on alone (default 250 ms). */
   timeoutMs?: number;
-  /** How often a worker working alone tries Redis again (default 1 s). */
+  /** How often a worker working alone tries Redis again (default 500 ms). */
   probeMs?: number;
 }
 

@@ -13,7 +13,7 @@ use zoom_phone::decode;
 use zoom_phone::driver::{CallOptions, CallRequest};
 use zoom_phone::paginate::{Pager, ResumePoint};
 use zoom_phone::request::BuildError;
-use zoom_phone::response::{DecodeError, RawBody, Reply};
+use zoom_phone::response::{DecodeError, Output, RawBody, Reply};
 use zoom_phone::{Error, Operation};
 
 use crate::clock;
@@ -27,6 +27,8 @@ pub(crate) struct Walker<T> {
     handed: u64,
     /// Set once the walk is over: an error was handed out, or the last page.
     finished: bool,
+    /// The last page's response, its body taken.
+    last: Option<Output<()>>,
 }
 
 impl<T> fmt::Debug for Walker<T> {
@@ -60,14 +62,18 @@ impl<T: DeserializeOwned> Walker<T> {
             buffer: VecDeque::new(),
             handed: 0,
             finished: false,
+            last: None,
         })
     }
 
     /// Takes a page's reply: its items (those the pager hands out) go to
     /// the buffer.
     pub(crate) fn accept(&mut self, reply: Result<Reply, Error>) -> Result<(), Error> {
-        let reply = reply.map_err(|e| self.fail(e))?;
-        let page = decode_page::<T>(&self.operation.id, &self.pager, reply);
+        let mut reply = reply.map_err(|e| self.fail(e))?;
+        let body = std::mem::replace(&mut reply.body, RawBody::Empty);
+        let response = reply.map(|_| ());
+        let page = decode_page::<T>(&self.operation.id, &self.pager, &response, body);
+        self.last = Some(response);
         let (token, items) = page.map_err(|e| self.fail(e))?;
         let range = self
             .pager
@@ -90,6 +96,12 @@ impl<T> Walker<T> {
 
     pub(crate) fn resume(&mut self, point: ResumePoint) {
         self.pager = self.pager.clone().resume_at(point);
+    }
+
+    /// The last page's response (status, headers, tracking id, rate
+    /// limit), its body taken.
+    pub(crate) fn last_response(&self) -> Option<&Output<()>> {
+        self.last.as_ref()
     }
 
     /// The next buffered item.
@@ -147,10 +159,11 @@ impl<T> Walker<T> {
 fn decode_page<T: DeserializeOwned>(
     operation: &str,
     pager: &Pager,
-    reply: Reply,
+    response: &Output<()>,
+    body: RawBody,
 ) -> Result<(Option<String>, Vec<T>), Error> {
-    let (status, tracking_id) = (reply.status, reply.tracking_id);
-    let bytes = match reply.body {
+    let (status, tracking_id) = (response.status, response.tracking_id.clone());
+    let bytes = match body {
         RawBody::Json(bytes) => bytes,
         // A listing that answers nothing has no items.
         RawBody::Empty => return Ok((None, Vec::new())),
@@ -279,7 +292,9 @@ mod tests {
     fn page<T: DeserializeOwned>(body: &str) -> Result<(Option<String>, Vec<T>), Error> {
         let op = zoom_phone::operation("listPhoneUsers").unwrap();
         let pager = Pager::new(op, serde_json::json!({}));
-        decode_page::<T>("listPhoneUsers", &pager, reply(body))
+        let mut reply = reply(body);
+        let body = std::mem::replace(&mut reply.body, RawBody::Empty);
+        decode_page::<T>("listPhoneUsers", &pager, &reply.map(|_| ()), body)
     }
 
     #[test]

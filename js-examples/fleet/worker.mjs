@@ -64,8 +64,14 @@ const options = { baseUrl: `${args.mock}/v2`, oauthBase: args.mock, rateLimits: 
 let redis;
 if (args.redis !== "none") {
   // No offline queue: while Redis is away a command fails at once (the
-  // client then works alone) instead of running late when it is back.
-  redis = createClient({ url: args.redis, disableOfflineQueue: true });
+  // client then works alone) instead of running late when it is back. And
+  // reconnect every 100 ms: the default backs off to 2 s, and the fleet
+  // can only rejoin once its client is connected again.
+  redis = createClient({
+    url: args.redis,
+    disableOfflineQueue: true,
+    socket: { reconnectStrategy: () => 100 },
+  });
   redis.on("error", () => {}); // the outage is the core's to report (fleet.degraded)
   await redis.connect();
   options.fleet = { redis, account: "mock-account", share, tokens: args.auth === "user" ? "user-1" : undefined };

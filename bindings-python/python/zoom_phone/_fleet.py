@@ -59,7 +59,7 @@ class FleetOptions(_FleetRequired, total=False):
     #: The longest one Redis script may take before this worker carries on
     #: alone (default 250 ms).
     timeout_ms: int
-    #: How often a worker working alone tries Redis again (default 1,000 ms).
+    #: How often a worker working alone tries Redis again (default 500 ms).
     probe_ms: int
 
 

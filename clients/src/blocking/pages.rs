@@ -81,6 +81,13 @@ impl<T: DeserializeOwned> Pages<T> {
         self.walker.as_ref().ok()?.resume_point()
     }
 
+    /// The response of the page fetched last (status, headers, tracking
+    /// id, rate-limit state; its body is the items): `None` before the
+    /// first page.
+    pub fn last_response(&self) -> Option<&zoom_phone::response::Output<()>> {
+        self.walker.as_ref().ok()?.last_response()
+    }
+
     /// Items handed out so far.
     pub fn yielded(&self) -> u64 {
         self.walker.as_ref().map_or(0, Walker::yielded)

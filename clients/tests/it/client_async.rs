@@ -218,6 +218,11 @@ async fn walks_all_call_history_without_gaps_or_repeats() {
     assert_eq!(seen.last(), Some(&19_999));
     let pages_sent = requests(&server.request_log(), "GET", "/v2/phone/call_history").len();
     assert_eq!(pages_sent, 67, "20,000 records in pages of 300");
+    // The page fetched last exposes its response, as every call does.
+    let last = pages.last_response().expect("a page was fetched");
+    assert_eq!(last.status, 200);
+    assert!(last.tracking_id.is_some(), "{last:?}");
+    assert!(last.headers.contains_key("content-type"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -80,6 +80,10 @@ pub(super) struct Call {
     pub(super) not_before: Option<Timestamp>,
     /// A rate-limit slot is reserved for the next attempt.
     pub(super) slot: bool,
+    /// A slot of the worker's own part is reserved too: a worker that has
+    /// just rejoined its fleet keeps to both for a while (see
+    /// `FleetState::holds`).
+    pub(super) local_slot: bool,
     /// The error of the last failed attempt, surfaced if no retry follows.
     pub(super) last_error: Option<Error>,
     /// The caller is gone (cancelled, or its deadline passed while a
@@ -115,6 +119,7 @@ impl Call {
             waiting_on: None,
             not_before: None,
             slot: false,
+            local_slot: false,
             last_error: None,
             orphan: false,
         }
@@ -139,7 +144,15 @@ impl Call {
     pub(super) fn restart(&mut self) {
         self.location = None;
         self.redirects = 0;
+        self.release_slot();
+    }
+
+    /// Gives up the reserved slot: the request will not go out at its time
+    /// (a token renewal comes first), and sent late it would land in the
+    /// window of the slots reserved after it.
+    pub(super) fn release_slot(&mut self) {
         self.slot = false;
+        self.local_slot = false;
     }
 
     /// Whether 3xx answers are followed rather than returned.

@@ -39,6 +39,9 @@ pub(super) struct FleetState {
     /// Redis is out of reach: the in-process limiter (this worker's part of
     /// the budget) and when to try Redis again.
     degraded: Option<(Timestamp, Option<RateLimiter>)>,
+    /// Back from an outage: since when, and the limiter of the worker's own
+    /// part it keeps to as well for a while (see [`FleetState::holds`]).
+    held: Option<(Timestamp, RateLimiter)>,
     /// The outage was already reported.
     warned: bool,
 }
@@ -56,8 +59,38 @@ impl FleetState {
             plan,
             workers: 1,
             degraded: None,
+            held: None,
             warned: false,
         }
+    }
+
+    /// The limiter of the worker's own part while it is held to it.
+    pub(super) fn held_limiter(&mut self) -> Option<&mut RateLimiter> {
+        self.held.as_mut().map(|(_, l)| l)
+    }
+
+    /// Whether a worker back from an outage still keeps to its own part
+    /// for `category`, besides the shared limiter. Redis comes back empty:
+    /// its bucket knows nothing of what the workers sent alone, so a window
+    /// that saw those sends must not also get the fleet's full rate. That
+    /// is one window from this worker's last send alone (its rejoin), plus
+    /// one probe period: by then every other worker has tried Redis again
+    /// and stopped sending where the bucket cannot see it.
+    pub(super) fn holds(&mut self, category: RateLimitCategory, now: Timestamp) -> bool {
+        let (Some((since, _)), Some(plan)) = (&self.held, &self.plan) else {
+            return false;
+        };
+        let over = |per: Duration| since.saturating_add(per).saturating_add(self.config.probe);
+        if now >= over(plan.rate(category).per) {
+            if RateLimitCategory::ALL
+                .iter()
+                .all(|&c| now >= over(plan.rate(c).per))
+            {
+                self.held = None;
+            }
+            return false;
+        }
+        true
     }
 
     pub(super) fn online(&self, now: Timestamp) -> bool {
@@ -93,6 +126,11 @@ impl FleetState {
 }
 
 impl Session {
+    /// Whether a rejoined worker still keeps to its own part for `category`.
+    pub(super) fn fleet_holds(&mut self, category: RateLimitCategory, now: Timestamp) -> bool {
+        self.fleet.as_mut().is_some_and(|f| f.holds(category, now))
+    }
+
     /// Whether the shared limiter decides this call's slot.
     pub(super) fn fleet_limits(&self) -> bool {
         self.fleet.as_ref().is_some_and(|f| f.plan.is_some())
@@ -303,15 +341,30 @@ impl Session {
             return;
         };
         let retry_at = now.saturating_add(fleet.config.probe);
-        let limiter = match fleet.degraded.take() {
-            Some((_, limiter)) => limiter,
-            None => fleet.plan.as_ref().map(|plan| {
-                let mut limiter = RateLimiter::new(fleet.config.local_limits(plan, fleet.workers));
+        // Gone again soon after a rejoin: the part it still keeps to knows
+        // this worker's latest sends.
+        let limiter = match (fleet.degraded.take(), fleet.held.take()) {
+            (Some((_, limiter)), _) => limiter,
+            (None, Some((_, limiter))) => Some(limiter),
+            (None, None) => fleet.plan.as_ref().map(|plan| {
+                let part = fleet.config.local_limits(plan, fleet.workers);
+                let mut limiter = RateLimiter::new(part.clone());
                 // The fleet's slots of the window just gone by are spent
                 // (every worker's): alone, this worker starts after them,
-                // not with a burst of its own part on top of them.
+                // not with a burst of its own part on top of them. Every
+                // worker loses Redis at the same moment: each starts at its
+                // own point of its part's spacing, or they would all send
+                // at the same instant, window after window.
                 for category in RateLimitCategory::ALL {
-                    limiter.pause(category, now.saturating_add(plan.rate(category).per));
+                    let own = part.rate(category);
+                    let spacing = own.per.as_millis() / u128::from(own.count.get());
+                    let offset = self
+                        .jitter
+                        .up_to(u64::try_from(spacing).unwrap_or(u64::MAX));
+                    let start = now
+                        .saturating_add(plan.rate(category).per)
+                        .saturating_add(Duration::from_millis(offset));
+                    limiter.pause(category, start);
                 }
                 limiter
             }),
@@ -332,12 +385,13 @@ impl Session {
         }
     }
 
-    fn rejoin(&mut self, workers: i64, _now: Timestamp) {
+    fn rejoin(&mut self, workers: i64, now: Timestamp) {
         let Some(fleet) = self.fleet.as_mut() else {
             return;
         };
         fleet.workers = u32::try_from(workers.max(1)).unwrap_or(u32::MAX);
-        if fleet.degraded.take().is_some() {
+        if let Some((_, limiter)) = fleet.degraded.take() {
+            fleet.held = limiter.map(|l| (now, l));
             fleet.warned = false;
             self.log.push(
                 LogLevel::Info,

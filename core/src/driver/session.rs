@@ -521,6 +521,9 @@ impl Session {
             Access::Renew(renewal) => {
                 if let Some(c) = self.calls.get_mut(&id) {
                     c.waiting_on = None;
+                    // The renewal takes its time (the fleet's lock, Zoom's
+                    // token endpoint): a slot reserved before it is stale.
+                    c.release_slot();
                 }
                 self.begin_renewal(id, renewal, now)
             }
@@ -528,6 +531,7 @@ impl Session {
                 let Some(c) = self.calls.get_mut(&id) else {
                     return Action::Done(Err(Error::internal("call vanished")));
                 };
+                c.release_slot();
                 c.waiting_on = Some(attempt);
                 c.phase = Phase::Waiting;
                 Action::Wait {
@@ -560,58 +564,90 @@ impl Session {
         if c.slot {
             return None;
         }
+        let (category, local_slot) = (c.category(), c.local_slot);
         if self.fleet_limits() {
+            // Just back in the fleet: this worker's own part first, then the
+            // fleet's slot (taken when the call is about to go out).
+            if !local_slot && self.fleet_holds(category, now) {
+                return match self.reserve_local(id, now, true) {
+                    Some(action) => Some(action),
+                    None => self.take_slot(id, now),
+                };
+            }
             if let Some(action) = self.fleet_acquire(id, now) {
                 return Some(action);
             }
         }
+        if local_slot {
+            // Reserved with the worker's own part while back in the fleet,
+            // and Redis is gone again: that part is what degraded mode uses.
+            if let Some(c) = self.calls.get_mut(&id) {
+                c.slot = true;
+            }
+            return None;
+        }
+        self.reserve_local(id, now, false)
+    }
+
+    /// Reserves call `id`'s slot with the in-process limiter in force (or,
+    /// `held`, with the part a rejoined worker still keeps to), marking it
+    /// on the call. `None`: reserved for now.
+    fn reserve_local(&mut self, id: u64, now: Timestamp, held: bool) -> Option<Action> {
         let Some(c) = self.calls.get_mut(&id) else {
             return Some(Action::Done(Err(Error::internal("call vanished"))));
         };
         let category = c.category();
         let limiter = match &mut self.fleet {
+            Some(f) if held => f.held_limiter(),
             Some(f) => f.local_limiter(),
             None => self.limiter.as_mut(),
         };
-        if let Some(limiter) = limiter {
-            match limiter.acquire(category, now) {
-                Acquire::Ready => c.slot = true,
-                Acquire::WaitUntil(t) => {
-                    c.slot = true;
-                    if c.deadline.is_some_and(|d| t >= d) {
-                        let err = c.last_error.take().unwrap_or(Error::Timeout);
-                        return Some(self.finish(id, Err(err)));
-                    }
-                    c.not_before = Some(t);
-                    c.phase = Phase::Waiting;
-                    let wait_ms = t.saturating_duration_since(now).as_millis();
-                    self.log.push(
-                        LogLevel::Info,
-                        "rate_limit.wait",
-                        format!(
-                            "waiting {wait_ms} ms for a {} rate-limit slot",
-                            category.as_str()
-                        ),
-                        [
-                            ("call", json!(id)),
-                            ("category", json!(category.as_str())),
-                            ("wait_ms", json!(wait_ms as u64)),
-                        ],
-                    );
-                    return Some(Action::Wait { until: t });
-                }
-                Acquire::DailyLimitExhausted { reset_at } => {
-                    return Some(self.finish(
-                        id,
-                        Err(Error::DailyLimitExceeded {
-                            reset_at: Some(reset_at),
-                            api: None,
-                        }),
-                    ));
-                }
+        let mark = |c: &mut Call| {
+            if held {
+                c.local_slot = true;
+            } else {
+                c.slot = true;
             }
-        } else {
-            c.slot = true;
+        };
+        let Some(limiter) = limiter else {
+            mark(c);
+            return None;
+        };
+        match limiter.acquire(category, now) {
+            Acquire::Ready => mark(c),
+            Acquire::WaitUntil(t) => {
+                mark(c);
+                if c.deadline.is_some_and(|d| t >= d) {
+                    let err = c.last_error.take().unwrap_or(Error::Timeout);
+                    return Some(self.finish(id, Err(err)));
+                }
+                c.not_before = Some(t);
+                c.phase = Phase::Waiting;
+                let wait_ms = t.saturating_duration_since(now).as_millis();
+                self.log.push(
+                    LogLevel::Info,
+                    "rate_limit.wait",
+                    format!(
+                        "waiting {wait_ms} ms for a {} rate-limit slot",
+                        category.as_str()
+                    ),
+                    [
+                        ("call", json!(id)),
+                        ("category", json!(category.as_str())),
+                        ("wait_ms", json!(wait_ms as u64)),
+                    ],
+                );
+                return Some(Action::Wait { until: t });
+            }
+            Acquire::DailyLimitExhausted { reset_at } => {
+                return Some(self.finish(
+                    id,
+                    Err(Error::DailyLimitExceeded {
+                        reset_at: Some(reset_at),
+                        api: None,
+                    }),
+                ));
+            }
         }
         None
     }

@@ -21,6 +21,12 @@
 //! is used until it really expires, then calls wait for Redis) so no
 //! refresh token is ever spent twice. It says so once, through the log
 //! events, and tries Redis again every [`FleetConfig::probe`].
+//!
+//! **Rejoining.** A Redis that comes back has usually lost its keys: its
+//! bucket is fresh while the window still holds what every worker sent
+//! alone. So a worker back in the fleet keeps to its own part as well as
+//! to the shared limiter for one window (of each category) and one probe
+//! period more, the time every other worker needs to notice Redis is back.
 
 pub mod scripts;
 pub mod shards;
@@ -57,7 +63,10 @@ pub struct FleetConfig {
     /// The longest one shared operation may take before the session works
     /// alone (default 250 ms).
     pub timeout: Duration,
-    /// How often a degraded session tries Redis again (default 1 s).
+    /// How often a degraded session tries Redis again (default 500 ms: the
+    /// last worker is back on the shared budget within a second of Redis;
+    /// a probe of a dead Redis costs one call a failed connection, or
+    /// `timeout` at most).
     pub probe: Duration,
 }
 
@@ -72,7 +81,7 @@ impl FleetConfig {
             share: 0.9,
             lease: Duration::from_secs(30),
             timeout: Duration::from_millis(250),
-            probe: Duration::from_secs(1),
+            probe: Duration::from_millis(500),
         }
     }
 
@@ -127,13 +136,21 @@ impl FleetConfig {
     }
 
     /// The plan's limits scaled by `share / workers`: what one worker may
-    /// use alone (degraded mode), at least one call per window.
+    /// use alone (degraded mode). A part of less than one call per window
+    /// is one call per longer window: rounded up to one per window, six
+    /// workers alone would send six Heavy calls a second against Pro's 5.
     pub fn local_limits(&self, plan: &PlanLimits, workers: u32) -> PlanLimits {
         let part = self.share / f64::from(workers.max(1));
-        let scale = |r: Rate| Rate {
-            count: std::num::NonZeroU32::new(((f64::from(r.count.get()) * part).floor()) as u32)
-                .unwrap_or(std::num::NonZeroU32::MIN),
-            per: r.per,
+        let scale = |r: Rate| {
+            let calls = f64::from(r.count.get()) * part;
+            match std::num::NonZeroU32::new(calls.floor() as u32) {
+                Some(count) => Rate { count, per: r.per },
+                None => Rate {
+                    count: std::num::NonZeroU32::MIN,
+                    per: Duration::try_from_secs_f64(r.per.as_secs_f64() / calls)
+                        .unwrap_or(Duration::MAX),
+                },
+            }
         };
         PlanLimits {
             light: scale(plan.light),
@@ -327,8 +344,19 @@ mod tests {
         let c = FleetConfig::new("a");
         let l = c.local_limits(&PlanLimits::pro(), 9);
         assert_eq!(l.light.count.get(), 2); // 20 * 0.9 / 9
-        assert_eq!(l.resource_intensive.count.get(), 1);
+        // 5 a minute * 0.9 / 9 is half a call a minute: one per two minutes.
+        assert_eq!(
+            (l.resource_intensive.count.get(), l.resource_intensive.per),
+            (1, Duration::from_secs(120))
+        );
         assert_eq!(c.local_limits(&PlanLimits::pro(), 1).light.count.get(), 18);
+        // Six workers at 0.95 of Heavy's 5 a second: 0.79 a second each,
+        // together 4.75, within the plan.
+        let mut c = FleetConfig::new("a");
+        c.share = 0.95;
+        let heavy = c.local_limits(&PlanLimits::pro(), 6).heavy;
+        assert_eq!(heavy.count.get(), 1);
+        assert!(6.0 / heavy.per.as_secs_f64() <= 5.0, "{heavy:?}");
     }
 
     #[test]

@@ -859,7 +859,7 @@ fn fleet() -> Vec<Value> {
         ),
         scenario(
             "fleet: Redis out of reach: alone with this worker's part after the fleet's window, said once",
-            limited,
+            limited.clone(),
             vec![
                 start("listCallQueues", json!({}), json!({}), 0),
                 handle(
@@ -869,9 +869,39 @@ fn fleet() -> Vec<Value> {
                 ),
                 // Alone before the probe: held for the window too, nothing said again.
                 start("listCallQueues", json!({}), json!({}), 20),
-                // Its slot, the local limiter's, is held: sent when the wait ends.
-                handle(0, json!({"woken": true}), 1_001),
+                // Its slot, the local limiter's, is held: sent when the wait
+                // ends (the window, and its own point in its part's spacing).
+                handle(0, json!({"woken": true}), 1_002),
                 handle(0, ok_page(), 1_010),
+            ],
+        ),
+        scenario(
+            "fleet: back from an outage, the worker keeps to its own part for a window and a probe",
+            limited,
+            vec![
+                start("accountCallLogs", json!({}), json!({}), 0),
+                handle(0, json!({"shared": {"error": "ECONNREFUSED"}}), 1),
+                // The fleet's window, then its own point in its part's spacing.
+                handle(0, json!({"woken": true}), 1_227),
+                handle(0, ok_page(), 1_230),
+                // Alone (the probe fails again): Heavy's 4 a second for this worker.
+                start("accountCallLogs", json!({}), json!({}), 1_330),
+                handle(1, json!({"shared": {"error": "ECONNREFUSED"}}), 1_331),
+                handle(1, ok_page(), 1_335),
+                start("accountCallLogs", json!({}), json!({}), 1_340),
+                handle(2, ok_page(), 1_345),
+                start("accountCallLogs", json!({}), json!({}), 1_350),
+                handle(3, ok_page(), 1_355),
+                // Redis is back (empty): the first call rejoins.
+                start("accountCallLogs", json!({}), json!({}), 1_850),
+                handle(4, shared(json!([1, 0, "ok", 1])), 1_851),
+                handle(4, ok_page(), 1_855),
+                // The next waits for its own part's slot (the sends alone are
+                // still in the window), then asks the fleet.
+                start("accountCallLogs", json!({}), json!({}), 1_860),
+                handle(5, json!({"woken": true}), 2_227),
+                handle(5, shared(json!([1, 0, "ok", 1])), 2_228),
+                handle(5, ok_page(), 2_230),
             ],
         ),
         scenario(
