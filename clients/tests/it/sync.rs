@@ -6,10 +6,9 @@
 use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
-use zoom_phone_client::{Error, SyncBatch, SyncCheckpoint, SyncPhase};
-use zoom_phone_mock::MockServer;
+use zoom_phone_client::{SyncBatch, SyncCheckpoint, SyncPhase};
 
-use crate::client_support::{ACCOUNT, Admin, CLIENT_ID, CLIENT_SECRET, start};
+use crate::client_support::{ACCOUNT, CLIENT_ID, CLIENT_SECRET, start};
 
 /// What the mock's sync logs hold before any `/_admin/sync`.
 const INITIAL: usize = 120;
@@ -42,34 +41,36 @@ fn unique(ids: &[String]) -> usize {
     ids.iter().collect::<BTreeSet<_>>().len()
 }
 
-fn sync_types(server: &MockServer) -> Vec<String> {
-    server
-        .request_log()
-        .iter()
-        .filter(|r| r.path.starts_with("/v2/"))
-        .filter_map(|r| {
-            url_query(r.query.as_deref().unwrap_or(""))
-                .into_iter()
-                .find(|(k, _)| k == "sync_type")
-                .map(|(_, v)| v)
-        })
-        .collect()
-}
-
-fn url_query(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect()
-}
-
 #[cfg(feature = "async")]
 mod async_client {
     use futures_util::StreamExt;
-    use zoom_phone_client::ZoomPhone;
+    use zoom_phone_client::{Error, ZoomPhone};
+    use zoom_phone_mock::MockServer;
 
     use super::*;
+    use crate::client_support::Admin;
+
+    fn sync_types(server: &MockServer) -> Vec<String> {
+        server
+            .request_log()
+            .iter()
+            .filter(|r| r.path.starts_with("/v2/"))
+            .filter_map(|r| {
+                url_query(r.query.as_deref().unwrap_or(""))
+                    .into_iter()
+                    .find(|(k, _)| k == "sync_type")
+                    .map(|(_, v)| v)
+            })
+            .collect()
+    }
+
+    fn url_query(query: &str) -> Vec<(String, String)> {
+        query
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
+    }
 
     fn client(server: &MockServer) -> ZoomPhone {
         ZoomPhone::builder()
