@@ -254,10 +254,8 @@ impl<T: DeserializeOwned> ShardWalk<T> {
             },
             Some(pending @ (Pending::Save | Pending::Finish)) => {
                 let kept = ShardJob::checkpointed(&reply);
-                if !kept {
-                    if let Some(current) = &self.current {
-                        lease_lost(&current.shard);
-                    }
+                if !kept && let Some(current) = &self.current {
+                    lease_lost(&current.shard);
                 }
                 // Done, or another worker has it now: claim the next one.
                 if !kept || pending == Pending::Finish {
