@@ -999,3 +999,84 @@ async fn shards_need_a_fleet_and_a_redis_failure_names_the_script_not_its_args()
         "nothing was fetched"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_that_outlives_its_lease_says_so_and_moves_on_without_another_page() {
+    use futures_util::StreamExt;
+    let server = start_with(history_mock()).await;
+    let redis = Redis::start();
+    let fleet = FleetConfig::new(ACCOUNT)
+        .with_prefix(prefix())
+        .with_lease(Duration::from_millis(300));
+    let a = shard_member(ZoomPhone::builder(), &server, &fleet, redis.fleet()).unwrap();
+    let b = shard_member(
+        blocking::ZoomPhone::builder(),
+        &server,
+        &fleet,
+        redis.fleet(),
+    )
+    .unwrap();
+    let january = || ShardOptions::new("slow", "2026-01-01", "2026-01-31");
+    let params = json!({"page_size": 300});
+    let names = Names::default();
+    // The blocking worker holds its first page far past the lease, so the
+    // async one takes the shard over and walks it whole meanwhile.
+    let (took, go_on) = (
+        Arc::new(std::sync::Barrier::new(2)),
+        Arc::new(std::sync::Barrier::new(2)),
+    );
+    let slow = {
+        let (names, took, go_on, params) =
+            (names.clone(), took.clone(), go_on.clone(), params.clone());
+        std::thread::spawn(move || {
+            tracing::subscriber::with_default(names, || {
+                let mut shards = b
+                    .shards("accountCallHistory", params, january().worker("slow"))
+                    .unwrap();
+                let mut n = 0;
+                while let Some(record) = shards.next() {
+                    record.unwrap();
+                    n += 1;
+                    if n == 1 {
+                        took.wait();
+                        go_on.wait();
+                    }
+                }
+                n
+            })
+        })
+    };
+    tokio::task::spawn_blocking({
+        let took = took.clone();
+        move || took.wait()
+    })
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let mut fast = a
+        .shards("accountCallHistory", params, january().worker("fast"))
+        .unwrap();
+    let mut n = 0;
+    while let Some(record) = fast.next().await {
+        record.unwrap();
+        n += 1;
+    }
+    assert_eq!(
+        n, 1000,
+        "the shard, whole, from its start (nothing was saved yet)"
+    );
+    tokio::task::spawn_blocking(move || go_on.wait())
+        .await
+        .unwrap();
+    let slow_n = tokio::task::spawn_blocking(move || slow.join().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(slow_n, 300, "the page it held, then nothing more");
+    assert_eq!(names.count("fleet.lease_lost"), 1, "{:?}", names.seen());
+    let log = server.request_log();
+    assert_eq!(
+        requests(&log, "GET", "/v2/phone/call_history").len(),
+        5,
+        "one page by the slow worker, four by the other"
+    );
+}
