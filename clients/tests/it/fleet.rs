@@ -1030,11 +1030,11 @@ async fn a_worker_that_outlives_its_lease_says_so_and_moves_on_without_another_p
             (names.clone(), took.clone(), go_on.clone(), params.clone());
         std::thread::spawn(move || {
             tracing::subscriber::with_default(names, || {
-                let mut shards = b
+                let shards = b
                     .shards("accountCallHistory", params, january().worker("slow"))
                     .unwrap();
                 let mut n = 0;
-                while let Some(record) = shards.next() {
+                for record in shards {
                     record.unwrap();
                     n += 1;
                     if n == 1 {
