@@ -93,8 +93,9 @@ pub(crate) struct Parts {
     pub(crate) transport: Option<Arc<dyn Transport>>,
     pub(crate) native_roots: bool,
     pub(crate) connect_timeout: Duration,
+    /// The fleet's settings and its Redis.
     #[cfg(feature = "redis")]
-    pub(crate) redis: Option<crate::RedisFleet>,
+    pub(crate) redis: Option<(zoom_phone::fleet::FleetConfig, crate::RedisFleet)>,
 }
 
 impl<C: Client> Builder<C> {
@@ -346,6 +347,8 @@ impl<C: Client> Builder<C> {
         config.seed = random_seed();
         config.log = crate::log::level(self.log);
         let connect_timeout = config.timeouts.connect;
+        #[cfg(feature = "redis")]
+        let redis = config.fleet.clone().zip(self.redis);
         Ok(Parts {
             session: Session::new(config)?,
             store: self.store,
@@ -354,14 +357,14 @@ impl<C: Client> Builder<C> {
             native_roots: self.native_roots,
             connect_timeout,
             #[cfg(feature = "redis")]
-            redis: self.redis,
+            redis,
         })
     }
 }
 
 /// Jitter must differ between processes, or clients restarted together
 /// retry in lockstep.
-fn random_seed() -> u64 {
+pub(crate) fn random_seed() -> u64 {
     let mut bytes = [0u8; 8];
     // Without OS randomness the jitter is still spread over time, just
     // predictable: not worth failing the client for.

@@ -95,8 +95,16 @@ pub(crate) struct Core<R> {
     pub(crate) transport: Arc<dyn Transport>,
     pub(crate) store: Option<Arc<dyn AsyncTokenStore>>,
     pub(crate) source: Option<Arc<dyn TokenProvider>>,
-    pub(crate) fleet: Option<Arc<dyn SharedRunner>>,
+    pub(crate) fleet: Option<Fleet>,
     pub(crate) runtime: R,
+}
+
+/// The fleet a client is part of: where its scripts run, and its settings
+/// (the sharded jobs it makes need them). Only a `redis` build has one.
+#[cfg_attr(not(feature = "redis"), allow(dead_code))]
+pub(crate) struct Fleet {
+    pub(crate) runner: Arc<dyn SharedRunner>,
+    pub(crate) config: zoom_phone::fleet::FleetConfig,
 }
 
 impl<R: Runtime> Core<R> {
@@ -105,7 +113,7 @@ impl<R: Runtime> Core<R> {
         transport: Arc<dyn Transport>,
         store: Option<Arc<dyn AsyncTokenStore>>,
         source: Option<Arc<dyn TokenProvider>>,
-        fleet: Option<Arc<dyn SharedRunner>>,
+        fleet: Option<Fleet>,
         runtime: R,
     ) -> Self {
         Core {
@@ -308,7 +316,7 @@ pub(crate) async fn perform<R: Runtime>(
         // A detached op (part of a token renewal) runs where `detach` put
         // it, so an abandoned call still completes it.
         Action::Shared(op) => Outcome::Shared(match &core.fleet {
-            Some(fleet) => fleet.run(&op).await,
+            Some(fleet) => fleet.runner.run(&op).await,
             None => Err("this client has no fleet".to_owned()),
         }),
         Action::Wait { until } => {

@@ -8,7 +8,7 @@
 //! | `blocking` | `blocking::ZoomPhone`: ureq 3, rustls with ring; no async runtime; pagination as an `Iterator` |
 //! | `typed` (default) | the typed models (`ops`) and a method per operation by tag (`groups`): `zp.users().list_phone_users(&request)`; or only the tags used, `typed-users`, `typed-call-queues`, ... (each forwards to the core's feature of that name; a build pays only for those) |
 //! | `native-roots` | `Builder::native_roots`: the platform's certificate store instead of the bundled roots |
-//! | `redis` | `Builder::fleet`: the workers of one account (processes, machines) share its rate-limit budget and tokens through Redis (`RedisFleet`, on the `redis` crate) |
+//! | `redis` | `Builder::fleet`: the workers of one account (processes, machines) share its rate-limit budget and tokens through Redis (`RedisFleet`, on the `redis` crate); `zp.shards(..)` spreads a date-ranged listing over them |
 //! | `tracing` | the core's log events (requests, retries, renewals; never a secret) as `tracing` events, target `zoom_phone` |
 //!
 //! Both clients are cheap to clone and share one session: one token, one
@@ -113,6 +113,8 @@ mod oauth;
 mod options;
 mod pages;
 mod reply;
+#[cfg(feature = "redis")]
+mod shards;
 mod source;
 mod store;
 mod sync;
@@ -140,6 +142,9 @@ pub use builder::{Builder, Client};
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use fleet::RedisFleet;
 pub use reply::Download;
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use shards::ShardOptions;
 pub use source::{TokenFuture, TokenProvider};
 pub use store::{AsyncTokenStore, JsonFileStore, MemoryStore, StoreFuture, StoreLock, TokenStore};
 pub use transport::{
@@ -147,6 +152,9 @@ pub use transport::{
 };
 pub use webhooks::Webhooks;
 
+#[cfg(all(feature = "async", feature = "redis"))]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "async", feature = "redis"))))]
+pub use async_client::Shards;
 #[cfg(all(feature = "async", feature = "typed-base"))]
 #[cfg_attr(docsrs, doc(cfg(all(feature = "async", feature = "typed-base"))))]
 pub use async_client::TypedCall;
@@ -183,6 +191,9 @@ pub use zoom_phone::limiter::PlanLimits;
 #[cfg_attr(docsrs, doc(cfg(feature = "typed-base")))]
 pub use zoom_phone::ops;
 pub use zoom_phone::paginate::ResumePoint;
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use zoom_phone::paginate::Span;
 pub use zoom_phone::response::{Body, Output};
 pub use zoom_phone::retry::{RetryPolicy, TransportErrorKind};
 pub use zoom_phone::sync::{SyncCheckpoint, SyncPhase};

@@ -146,6 +146,12 @@ impl<T> Walker<T> {
         self.pager.resume_point(self.handed)
     }
 
+    /// Pages received so far.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    pub(crate) fn pages(&self) -> u64 {
+        self.pager.pages()
+    }
+
     /// Items handed out so far.
     pub(crate) fn yielded(&self) -> u64 {
         self.pager

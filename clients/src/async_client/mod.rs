@@ -4,6 +4,8 @@ mod oauth;
 mod pages;
 mod reqwest;
 mod runtime;
+#[cfg(feature = "redis")]
+mod shards;
 mod sync;
 #[cfg(feature = "typed-base")]
 mod typed;
@@ -28,6 +30,9 @@ pub use self::oauth::{DeviceAuthorization, OAuth};
 pub use self::pages::Pages;
 pub use self::reqwest::http_client_builder;
 use self::runtime::Tokio;
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use self::shards::Shards;
 pub use self::sync::SyncRun;
 #[cfg(feature = "typed-base")]
 pub use self::typed::TypedCall;
@@ -102,7 +107,10 @@ impl Builder<ZoomPhone> {
             )?),
         };
         #[cfg(feature = "redis")]
-        let fleet = parts.redis.map(crate::RedisFleet::tokio_runner);
+        let fleet = parts.redis.map(|(config, redis)| crate::host::Fleet {
+            runner: redis.tokio_runner(),
+            config,
+        });
         #[cfg(not(feature = "redis"))]
         let fleet = None;
         Ok(ZoomPhone {
@@ -172,6 +180,41 @@ impl ZoomPhone {
     /// later run from it to get only what changed since.
     pub fn sync(&self, operation: &str, params: Value) -> SyncRun {
         SyncRun::new(Arc::clone(&self.core), operation, params)
+    }
+
+    /// A listing spread over the workers of the client's fleet: the job's
+    /// date range cut into shards (a month each unless set) that the
+    /// workers, in this process or others, claim one at a time with a
+    /// lease. Streams every item of the shards this worker claims, each
+    /// shard walked from where the last worker on it stopped, its position
+    /// saved in Redis after every page; ends when no shard is free. Fails
+    /// before anything is sent (a `build` error) for a client without a
+    /// [fleet](crate::Builder::fleet), an operation that is not a listing,
+    /// or a bad job, worker or range.
+    ///
+    /// ```no_run
+    /// # async fn demo(zp: zoom_phone_client::ZoomPhone) -> Result<(), zoom_phone_client::Error> {
+    /// use futures_util::StreamExt;
+    /// use zoom_phone_client::{ShardOptions, Span};
+    /// // Every worker of the job runs the same: together they see each record once.
+    /// let job = ShardOptions::new("history-2025", "2025-01-01", "2025-12-31")
+    ///     .worker("host-a-1")
+    ///     .span(Span::Months(1));
+    /// let mut records = zp.shards("accountCallHistory", serde_json::json!({ "page_size": 300 }), job)?;
+    /// while let Some(record) = records.next().await {
+    ///     println!("{:?} {}", records.shard(), record?["id"]);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "redis")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+    pub fn shards(
+        &self,
+        operation: &str,
+        params: Value,
+        options: crate::ShardOptions,
+    ) -> Result<Shards<Value>, Error> {
+        Shards::new(Arc::clone(&self.core), operation, params, options)
     }
 
     /// Every item of a listing as `T`, decoded straight from each page.

@@ -17,6 +17,8 @@
 mod oauth;
 mod pages;
 mod runtime;
+#[cfg(feature = "redis")]
+mod shards;
 mod sync;
 #[cfg(feature = "typed-base")]
 mod typed;
@@ -41,6 +43,9 @@ use crate::transport::{BoxError, BoxFuture, SendOptions, SendResult};
 pub use self::oauth::{DeviceAuthorization, OAuth};
 pub use self::pages::Pages;
 use self::runtime::{Threads, block_on};
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use self::shards::Shards;
 pub use self::sync::SyncRun;
 #[cfg(feature = "typed-base")]
 pub use self::typed::TypedCall;
@@ -153,7 +158,10 @@ impl Builder<ZoomPhone> {
             )?)),
         };
         #[cfg(feature = "redis")]
-        let fleet = parts.redis.map(crate::RedisFleet::blocking_runner);
+        let fleet = parts.redis.map(|(config, redis)| crate::host::Fleet {
+            runner: redis.blocking_runner(),
+            config,
+        });
         #[cfg(not(feature = "redis"))]
         let fleet = None;
         Ok(ZoomPhone {
@@ -221,6 +229,31 @@ impl ZoomPhone {
     /// later run from it to get only what changed since.
     pub fn sync(&self, operation: &str, params: Value) -> SyncRun {
         SyncRun::new(Arc::clone(&self.core), operation, params)
+    }
+
+    /// A listing spread over the workers of the client's fleet, as an
+    /// [`Iterator`]: see the async client's
+    /// [`shards`](crate::ZoomPhone::shards). Stopping early (a `break`)
+    /// saves the shard's exact position for the next worker.
+    ///
+    /// ```no_run
+    /// # fn demo(zp: zoom_phone_client::blocking::ZoomPhone) -> Result<(), zoom_phone_client::Error> {
+    /// use zoom_phone_client::ShardOptions;
+    /// let job = ShardOptions::new("history-2025", "2025-01-01", "2025-12-31").worker("host-b-1");
+    /// for record in zp.shards("accountCallHistory", serde_json::json!({ "page_size": 300 }), job)? {
+    ///     println!("{}", record?["id"]);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "redis")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+    pub fn shards(
+        &self,
+        operation: &str,
+        params: Value,
+        options: crate::ShardOptions,
+    ) -> Result<Shards<Value>, Error> {
+        Shards::new(Arc::clone(&self.core), operation, params, options)
     }
 
     /// Every item of a listing as `T`, decoded straight from each page.

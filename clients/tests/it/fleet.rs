@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use zoom_phone_client::{
-    Builder, Client, FleetConfig, LogLevel, MemoryStore, PlanLimits, RedisFleet, ZoomPhone,
+    Builder, Client, FleetConfig, LogLevel, MemoryStore, PlanLimits, RedisFleet, ShardOptions,
+    Span, ZoomPhone,
 };
 use zoom_phone_client::{blocking, redis};
 use zoom_phone_mock::{MockConfig, MockServer, RateLimitConfig};
@@ -662,5 +663,420 @@ async fn a_call_dropped_mid_refresh_still_lands_the_rotated_token_in_redis() {
         check_refreshes(&server.request_log()),
         1,
         "one refresh, its token never sent again"
+    );
+}
+
+/// The shards job's clients: the mock's account, the fleet's Redis, a lease
+/// of `lease`.
+fn shard_member<C: Client>(
+    builder: Builder<C>,
+    server: &MockServer,
+    fleet: &FleetConfig,
+    redis: RedisFleet,
+) -> Result<C, zoom_phone_client::Error>
+where
+    Builder<C>: Build<C>,
+{
+    builder
+        .server_to_server(ACCOUNT, CLIENT_ID, CLIENT_SECRET)
+        .oauth_base(server.url())
+        .base_url(server.api_url())
+        .fleet(fleet.clone(), redis)
+        .finish()
+}
+
+const SHARDS: [&str; 3] = [
+    "2026-01-01..2026-01-31",
+    "2026-02-01..2026-02-28",
+    "2026-03-01..2026-03-31",
+];
+
+fn quarter(job: &str, worker: &str) -> ShardOptions {
+    ShardOptions::new(job, "2026-01-01", "2026-03-31")
+        .worker(worker)
+        .span(Span::Months(1))
+}
+
+/// `shard record` for each record seen.
+type Seen = Vec<String>;
+
+fn seen(shard: Option<&str>, record: &serde_json::Value) -> String {
+    let uuid = record["call_history_uuid"]
+        .as_str()
+        .expect("a record's uuid");
+    format!("{} {uuid}", shard.expect("a record belongs to a shard"))
+}
+
+/// Records per shard, and whether any was seen twice.
+fn per_shard(seen: &[String]) -> (std::collections::BTreeMap<String, usize>, usize) {
+    let mut out = std::collections::BTreeMap::new();
+    for s in seen {
+        let (shard, _) = s.split_once(' ').unwrap();
+        *out.entry(shard.to_owned()).or_insert(0) += 1;
+    }
+    let distinct = seen.iter().collect::<std::collections::HashSet<_>>().len();
+    (out, distinct)
+}
+
+fn every_shard(n: usize) -> std::collections::BTreeMap<String, usize> {
+    SHARDS.iter().map(|s| ((*s).to_owned(), n)).collect()
+}
+
+fn history_mock() -> MockConfig {
+    let mut config = MockConfig::default();
+    config.sizes.call_history = 1000;
+    config
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_async_and_a_blocking_client_take_disjoint_shards_of_one_job_and_see_every_record_once()
+{
+    let server = start_with(history_mock()).await;
+    let redis = Redis::start();
+    let fleet = FleetConfig::new(ACCOUNT).with_prefix(prefix());
+    let a = shard_member(ZoomPhone::builder(), &server, &fleet, redis.fleet()).unwrap();
+    let b = shard_member(
+        blocking::ZoomPhone::builder(),
+        &server,
+        &fleet,
+        redis.fleet(),
+    )
+    .unwrap();
+    let params = json!({"page_size": 300});
+    // Each holds its first shard before either goes on: both take part
+    // however the threads are scheduled.
+    let both = Arc::new(std::sync::Barrier::new(2));
+    let async_worker = {
+        let (both, params) = (both.clone(), params.clone());
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                use futures_util::StreamExt;
+                let mut shards = a
+                    .shards("accountCallHistory", params, quarter("history", "wa"))
+                    .unwrap();
+                assert_eq!(shards.shards(), SHARDS);
+                let mut got = Seen::new();
+                while let Some(record) = shards.next().await {
+                    got.push(seen(shards.shard(), &record.unwrap()));
+                    if got.len() == 1 {
+                        both.wait();
+                    }
+                }
+                got
+            })
+        })
+    };
+    let blocking_worker = std::thread::spawn(move || {
+        let mut shards = b
+            .shards("accountCallHistory", params, quarter("history", "wb"))
+            .unwrap();
+        let mut got = Seen::new();
+        while let Some(record) = shards.next() {
+            got.push(seen(shards.shard(), &record.unwrap()));
+            if got.len() == 1 {
+                both.wait();
+            }
+        }
+        got
+    });
+    let ga = tokio::task::spawn_blocking(move || async_worker.join().unwrap())
+        .await
+        .unwrap();
+    let gb = tokio::task::spawn_blocking(move || blocking_worker.join().unwrap())
+        .await
+        .unwrap();
+    let shards_of = |got: &Seen| {
+        got.iter()
+            .map(|s| s.split_once(' ').unwrap().0.to_owned())
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    assert!(
+        shards_of(&ga).is_disjoint(&shards_of(&gb)),
+        "no shard walked by both"
+    );
+    assert!(!ga.is_empty() && !gb.is_empty(), "both took shards");
+    let all: Seen = ga.into_iter().chain(gb).collect();
+    let (counts, distinct) = per_shard(&all);
+    assert_eq!(counts, every_shard(1000), "every record of every shard");
+    assert_eq!(distinct, 3000, "none twice");
+    // Each page asked for its shard's own range, four pages a shard.
+    let log = server.request_log();
+    let calls = requests(&log, "GET", "/v2/phone/call_history");
+    assert_eq!(calls.len(), 12);
+    for call in calls {
+        let query = call.query.as_deref().unwrap_or("");
+        assert!(
+            SHARDS.iter().any(|s| {
+                let (from, to) = s.split_once("..").unwrap();
+                query.contains(&format!("from={from}")) && query.contains(&format!("to={to}"))
+            }),
+            "{query}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_that_stops_mid_shard_leaves_it_to_another_after_the_lease_from_where_it_stopped()
+{
+    use futures_util::StreamExt;
+    let server = start_with(history_mock()).await;
+    let redis = Redis::start();
+    let fleet = FleetConfig::new(ACCOUNT)
+        .with_prefix(prefix())
+        .with_lease(Duration::from_millis(300));
+    let a = shard_member(ZoomPhone::builder(), &server, &fleet, redis.fleet()).unwrap();
+    let b = shard_member(
+        blocking::ZoomPhone::builder(),
+        &server,
+        &fleet,
+        redis.fleet(),
+    )
+    .unwrap();
+    let params = json!({"page_size": 300});
+
+    // The blocking worker stops (a `break`: the iterator dropped) in its
+    // first shard's second page; after the lease the async one takes
+    // everything left, that shard from exactly where it stopped.
+    let (b2, p2) = (b.clone(), params.clone());
+    let first = tokio::task::spawn_blocking(move || {
+        let mut got = Seen::new();
+        for record in b2
+            .shards("accountCallHistory", p2, quarter("dropped", "wb"))
+            .unwrap()
+            .by_ref()
+        {
+            got.push(record.unwrap()["call_history_uuid"].to_string());
+            if got.len() == 450 {
+                break;
+            }
+        }
+        got
+    })
+    .await
+    .unwrap();
+    assert_eq!(first.len(), 450);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let mut rest = a
+        .shards(
+            "accountCallHistory",
+            params.clone(),
+            quarter("dropped", "wa"),
+        )
+        .unwrap();
+    let mut got = Seen::new();
+    while let Some(record) = rest.next().await {
+        got.push(seen(rest.shard(), &record.unwrap()));
+    }
+    // The stopped shard is the one the other saw 550 of.
+    let (counts, distinct) = per_shard(&got);
+    let mut sorted: Vec<usize> = counts.values().copied().collect();
+    sorted.sort_unstable();
+    assert_eq!(sorted, vec![550, 1000, 1000]);
+    assert_eq!(distinct, 2550);
+    let stopped = counts.iter().find(|(_, n)| **n == 550).unwrap().0.clone();
+    let uuids_after: Vec<String> = got
+        .iter()
+        .filter_map(|s| s.strip_prefix(&format!("{stopped} ")))
+        .map(|u| format!("\"{u}\""))
+        .collect();
+    let mut whole: Vec<String> = first.clone();
+    whole.extend(uuids_after);
+    assert_eq!(
+        whole.iter().collect::<std::collections::HashSet<_>>().len(),
+        1000,
+        "the two workers saw that shard's 1000 records, none twice"
+    );
+
+    // The same with the async worker stopping by `stop()`, the blocking
+    // one going on.
+    let mut shards = a
+        .shards(
+            "accountCallHistory",
+            params.clone(),
+            quarter("stopped", "wa"),
+        )
+        .unwrap();
+    let mut first = Seen::new();
+    while let Some(record) = shards.next().await {
+        first.push(seen(shards.shard(), &record.unwrap()));
+        if first.len() == 450 {
+            break;
+        }
+    }
+    shards.stop().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let rest = tokio::task::spawn_blocking(move || {
+        let mut shards = b
+            .shards("accountCallHistory", params, quarter("stopped", "wb"))
+            .unwrap();
+        let mut got = Seen::new();
+        while let Some(record) = shards.next() {
+            got.push(seen(shards.shard(), &record.unwrap()));
+        }
+        got
+    })
+    .await
+    .unwrap();
+    let all: Seen = first.into_iter().chain(rest).collect();
+    let (counts, distinct) = per_shard(&all);
+    assert_eq!(counts, every_shard(1000), "no gap");
+    assert_eq!(distinct, 3000, "no repeat");
+}
+
+#[tokio::test]
+async fn shards_need_a_fleet_and_a_redis_failure_names_the_script_not_its_args() {
+    use futures_util::StreamExt;
+    let server = start_with(history_mock()).await;
+    let alone = ZoomPhone::builder()
+        .server_to_server(ACCOUNT, CLIENT_ID, CLIENT_SECRET)
+        .oauth_base(server.url())
+        .base_url(server.api_url())
+        .build()
+        .unwrap();
+    let e = alone
+        .shards("accountCallHistory", json!({}), quarter("j", "w"))
+        .unwrap_err();
+    assert_eq!(e.class(), zoom_phone_client::ErrorClass::Build, "{e}");
+    assert!(e.to_string().contains("fleet"), "{e}");
+    let sync_alone = blocking::ZoomPhone::builder()
+        .access_token("t")
+        .build()
+        .unwrap();
+    let e = sync_alone
+        .shards("accountCallHistory", json!({}), quarter("j", "w"))
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("needs a client built with Builder::fleet"),
+        "{e}"
+    );
+
+    // Nothing listens there.
+    let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port();
+    let fleet = FleetConfig::new(ACCOUNT).with_prefix(prefix());
+    let gone = RedisFleet::open(&format!("redis://127.0.0.1:{port}")).unwrap();
+    let zp = shard_member(ZoomPhone::builder(), &server, &fleet, gone).unwrap();
+    for (options, field) in [
+        (ShardOptions::new("j", "2026-02-30", "2026-03-01"), "from"),
+        (ShardOptions::new("j", "2026-03-01", "2026-01-01"), "range"),
+        (ShardOptions::new("j:x", "2026-01-01", "2026-01-02"), "job"),
+    ] {
+        let e = zp
+            .shards("accountCallHistory", json!({}), options)
+            .unwrap_err();
+        assert!(e.to_string().contains(field), "{field}: {e}");
+    }
+    let e = zp
+        .shards("getASite", json!({}), quarter("j", "w"))
+        .unwrap_err();
+    assert!(e.to_string().contains("not a paginated listing"), "{e}");
+    let mut shards = zp
+        .shards(
+            "accountCallHistory",
+            json!({}),
+            quarter("secret-job-name", "secret-worker"),
+        )
+        .unwrap();
+    let e = shards.next().await.unwrap().unwrap_err();
+    assert!(e.is_transport(), "{e:?}");
+    let text = format!("{e} {e:?}");
+    assert!(text.contains("plan_shards"), "{text}");
+    assert!(!text.contains("2026-01-01"), "{text}");
+    assert!(!text.contains("secret"), "{text}");
+    assert!(
+        shards.next().await.is_none(),
+        "an error ends the job's stream"
+    );
+    assert!(
+        requests(&server.request_log(), "GET", "/v2/").is_empty(),
+        "nothing was fetched"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_that_outlives_its_lease_says_so_and_moves_on_without_another_page() {
+    use futures_util::StreamExt;
+    let server = start_with(history_mock()).await;
+    let redis = Redis::start();
+    let fleet = FleetConfig::new(ACCOUNT)
+        .with_prefix(prefix())
+        .with_lease(Duration::from_millis(300));
+    let a = shard_member(ZoomPhone::builder(), &server, &fleet, redis.fleet()).unwrap();
+    let b = shard_member(
+        blocking::ZoomPhone::builder(),
+        &server,
+        &fleet,
+        redis.fleet(),
+    )
+    .unwrap();
+    let january = || ShardOptions::new("slow", "2026-01-01", "2026-01-31");
+    let params = json!({"page_size": 300});
+    let names = Names::default();
+    // The blocking worker holds its first page far past the lease, so the
+    // async one takes the shard over and walks it whole meanwhile.
+    let (took, go_on) = (
+        Arc::new(std::sync::Barrier::new(2)),
+        Arc::new(std::sync::Barrier::new(2)),
+    );
+    let slow = {
+        let (names, took, go_on, params) =
+            (names.clone(), took.clone(), go_on.clone(), params.clone());
+        std::thread::spawn(move || {
+            tracing::subscriber::with_default(names, || {
+                let shards = b
+                    .shards("accountCallHistory", params, january().worker("slow"))
+                    .unwrap();
+                let mut n = 0;
+                for record in shards {
+                    record.unwrap();
+                    n += 1;
+                    if n == 1 {
+                        took.wait();
+                        go_on.wait();
+                    }
+                }
+                n
+            })
+        })
+    };
+    tokio::task::spawn_blocking({
+        let took = took.clone();
+        move || took.wait()
+    })
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let mut fast = a
+        .shards("accountCallHistory", params, january().worker("fast"))
+        .unwrap();
+    let mut n = 0;
+    while let Some(record) = fast.next().await {
+        record.unwrap();
+        n += 1;
+    }
+    assert_eq!(
+        n, 1000,
+        "the shard, whole, from its start (nothing was saved yet)"
+    );
+    tokio::task::spawn_blocking(move || go_on.wait())
+        .await
+        .unwrap();
+    let slow_n = tokio::task::spawn_blocking(move || slow.join().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(slow_n, 300, "the page it held, then nothing more");
+    assert_eq!(names.count("fleet.lease_lost"), 1, "{:?}", names.seen());
+    let log = server.request_log();
+    assert_eq!(
+        requests(&log, "GET", "/v2/phone/call_history").len(),
+        5,
+        "one page by the slow worker, four by the other"
     );
 }
