@@ -6,7 +6,7 @@
 //!   and whether the operation pages, is deprecated, uploads a file or syncs.
 //!   Every Python name is derived here, once ([`names`](crate::names),
 //!   [`param_names`]); a parameter named like a call option takes a trailing
-//!   underscore ([`RESERVED`]).
+//!   underscore (`RESERVED`).
 //! - `api.pyi`: their types, for mypy and editors. Per operation: keyword
 //!   arguments by snake_case parameter name (path and required query
 //!   parameters without default) and the call options (`**options:
