@@ -3,6 +3,7 @@ every test that uses it; a throwaway redis-server for the fleet tests."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -57,13 +58,14 @@ class Mock:
         self.admin.delete("/requests").raise_for_status()
 
 
-@pytest.fixture(scope="session")
-def mock_server() -> Iterator[Mock]:
+@contextlib.contextmanager
+def start_mock(*flags: str) -> Iterator[Mock]:
+    """A mock server of its own with these flags (``--call-history 1000``), stopped after."""
     # Where cargo put it: $CARGO_TARGET_DIR when set (as the Makefile's build honours), else target/.
     target = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
     binary = os.environ.get("ZOOM_PHONE_MOCK_BIN", str(target / "debug" / "zoom-phone-mock"))
     proc = subprocess.Popen(
-        [binary, "--device-interval", "1"],
+        [binary, *flags],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -80,6 +82,12 @@ def mock_server() -> Iterator[Mock]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def mock_server() -> Iterator[Mock]:
+    with start_mock("--device-interval", "1") as mock:
+        yield mock
 
 
 @pytest.fixture

@@ -35,6 +35,11 @@ def _syncer() -> Any:
     return _core.Syncer("syncUserCallLogs", {"userId": "u1"})
 
 
+def _shard_job() -> Any:
+    fleet = _core.Session({"access_token": "t", "base_url": "http://127.0.0.1:9/v2", "fleet": {"account": "a"}})
+    return fleet.shard_job("j", "w", "2026-01-01", "2026-03-31")
+
+
 def _bad_values() -> list[Any]:
     nested: Any = []
     for _ in range(10_000):
@@ -49,7 +54,7 @@ def _bad_values() -> list[Any]:
 def _callables() -> list[tuple[str, Callable[..., Any], list[inspect.Parameter]]]:
     """Every exported function and every public method of every exported class."""
     out: list[tuple[str, Callable[..., Any], list[inspect.Parameter]]] = []
-    targets = {"Session": _session(), "Pager": _pager(), "Syncer": _syncer()}
+    targets = {"Session": _session(), "Pager": _pager(), "Syncer": _syncer(), "ShardJob": _shard_job()}
     for name in sorted(dir(_core)):
         if name.startswith("_"):
             continue

@@ -13,6 +13,7 @@ mod convert;
 mod errors;
 mod oauth;
 mod session;
+mod shards;
 mod sync;
 mod webhook;
 
@@ -30,6 +31,8 @@ mod _core {
     use crate::oauth::{authorization_url, parse_callback, parse_token_response, token_request};
     #[pymodule_export]
     use crate::session::{Pager, Session};
+    #[pymodule_export]
+    use crate::shards::ShardJob;
     #[pymodule_export]
     use crate::sync::Syncer;
     #[pymodule_export]

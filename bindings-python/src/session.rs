@@ -33,7 +33,7 @@ use zoom_phone::driver::{
     Step,
 };
 use zoom_phone::error::TransportFailure;
-use zoom_phone::fleet::SharedReply;
+use zoom_phone::fleet::{FleetConfig, SharedReply};
 use zoom_phone::paginate::{Pager as CorePager, ResumePoint};
 use zoom_phone::ratelimit::{LimitType, RateLimitInfo};
 use zoom_phone::response::{RawBody, Reply};
@@ -49,6 +49,8 @@ pub struct Session {
     inner: Mutex<CoreSession>,
     /// The last response's body buffer, reused for the next one.
     buffer: Mutex<Vec<u8>>,
+    /// The fleet this session is part of, for the sharded jobs it makes.
+    fleet: Option<FleetConfig>,
 }
 
 /// The largest body buffer a session keeps between answers (bigger ones are
@@ -366,10 +368,12 @@ impl Session {
         let value =
             errors::params_json(py, config, "invalid client configuration", "invalid_config")?;
         let config = HostConfig::from_json(&value).map_err(|e| errors::to_py(py, &e.into()))?;
+        let fleet = config.fleet.clone();
         let session = CoreSession::new(config).map_err(|e| errors::to_py(py, &e))?;
         Ok(Session {
             inner: Mutex::new(session),
             buffer: Mutex::new(Vec::new()),
+            fleet,
         })
     }
 
@@ -582,6 +586,30 @@ impl Session {
             .map_err(|e| errors::to_py(py, &Error::from(e)))?;
         lock(&self.inner).install_tokens(tokens);
         Ok(())
+    }
+
+    /// A sharded job of this session's fleet over the dates `from..=to`
+    /// (`YYYY-MM-DD`), cut into shards of `span` (`{"months": n}` or
+    /// `{"days": n}`, default a month). Raises the core's `BuildError`
+    /// without a fleet, or naming the bad job, worker, date or span.
+    #[pyo3(signature = (job, worker, from_, to, span = None))]
+    fn shard_job(
+        &self,
+        py: Python<'_>,
+        job: &str,
+        worker: &str,
+        from_: &str,
+        to: &str,
+        span: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<crate::shards::ShardJob> {
+        let fleet = self.fleet.as_ref().ok_or_else(|| {
+            let missing = zoom_phone::config::ConfigError::new(
+                "fleet",
+                "is not configured: sharded jobs need a fleet (the `fleet` option)",
+            );
+            errors::to_py(py, &missing.into())
+        })?;
+        crate::shards::ShardJob::new(py, fleet, job, worker, from_, to, span)
     }
 
     fn __repr__(&self) -> &'static str {

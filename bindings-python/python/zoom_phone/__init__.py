@@ -16,6 +16,7 @@ from ._base_client import AsyncTokenStore, Token, TokenStore, parse_response
 from ._client import AsyncZoomPhone, ZoomPhone
 from ._pages import AsyncSyncRun, AsyncWalk, Page, SyncBatch, SyncRun, Walk
 from ._response import RawResponse
+from ._shards import AsyncShardWalk, ShardWalk
 from ._core import __version__, build_request, catalog
 from ._fleet import FleetOptions, RedisClient
 from .exceptions import (
@@ -35,6 +36,7 @@ from .webhooks import handle_webhook, url_validation_response, verify_webhook
 __all__ = [
     "__version__",
     "ApiError",
+    "AsyncShardWalk",
     "AsyncSyncRun",
     "AsyncTokenStore",
     "AsyncWalk",
@@ -49,6 +51,7 @@ __all__ = [
     "RateLimitError",
     "RawResponse",
     "RedisClient",
+    "ShardWalk",
     "SyncBatch",
     "SyncRun",
     "Token",

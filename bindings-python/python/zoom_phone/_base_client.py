@@ -73,6 +73,7 @@ _HttpT = TypeVar("_HttpT", httpx.Client, httpx.AsyncClient)
 _C = TypeVar("_C", bound="BaseClient[Any, Any, Any]")
 _SourceT = TypeVar("_SourceT", bound=Callable[..., Any])
 _StoreT = TypeVar("_StoreT")
+_W = TypeVar("_W")
 
 RateLimits = Union[Literal["off", "pro", "business"], Mapping[str, Any]]
 LogLevel = Literal["off", "error", "warn", "info", "debug"]
@@ -403,6 +404,39 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
 
     def _call_options(self, options: Optional[dict[str, Any]]) -> Optional[dict[str, Any]]:
         return _merge(self._defaults, options)
+
+    def _shard_walk(
+        self,
+        walk: Callable[..., _W],
+        operation: str,
+        params: Optional[Mapping[str, Any]],
+        job: str,
+        worker: Optional[str],
+        from_: Any,
+        to: Any,
+        span: Any,
+        options: Optional[dict[str, Any]],
+    ) -> _W:
+        """A sharded walk (``_shards.py``) run on this client's session and fleet."""
+        root = self._root
+        root._check_open()
+        if root._fleet is None:
+            raise TypeError("shards() needs a fleet: give the client the `fleet={'redis': <redis-py client>, ...}` option")
+        options = self._call_options(options)
+        return walk(
+            root._session,
+            operation,
+            params,
+            job,
+            # Any name no other worker has: a worker's own name matters only
+            # to tell its lease from the others'.
+            worker if worker is not None else f"w{os.urandom(6).hex()}",
+            from_,
+            to,
+            span,
+            lambda pager, fields: root._page(pager, operation, fields, options),
+            root._fleet.run,
+        )
 
     def _check_open(self) -> None:
         if self._closed:

@@ -23,6 +23,7 @@ from ._base_client import AsyncTokenStore, BaseClient, Step, Token, TokenStore, 
 from ._generated.api import AsyncZoomPhoneApi, ZoomPhoneApi
 from ._pages import AsyncSyncRun, AsyncWalk, SyncRun, Walk
 from ._response import RawResponse
+from ._shards import AsyncShardWalk, DateLike, ShardWalk, Span
 from .types import ResumePoint, SyncCheckpoint
 
 __all__ = ["AsyncZoomPhone", "ZoomPhone"]
@@ -136,6 +137,38 @@ class ZoomPhone(BaseClient[httpx.Client, Callable[[], Token], TokenStore], ZoomP
         see :class:`~zoom_phone.SyncRun`."""
         options = _options(call_timeout, max_attempts, retry_non_idempotent, extra_headers)
         return self._syncer(operation, params, checkpoint, options)
+
+
+    def shards(
+        self,
+        operation: str,
+        params: Optional[dict[str, Any]] = None,
+        *,
+        job: str,
+        from_: DateLike,
+        to: DateLike,
+        span: Optional[Span] = None,
+        worker: Optional[str] = None,
+        call_timeout: Optional[float] = None,
+        max_attempts: Optional[int] = None,
+        retry_non_idempotent: Optional[bool] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> ShardWalk[Any]:
+        """A listing spread over the workers of the fleet (the client needs
+        the ``fleet`` option, else ``TypeError``): the dates ``from_`` to
+        ``to`` (``YYYY-MM-DD`` or :class:`datetime.date`, inclusive) cut
+        into shards of ``span`` (``{"months": n}`` or ``{"days": n}``,
+        default a month: Zoom's call history takes about a month per call)
+        that every worker of the job (same ``job`` name, same range, its own
+        ``worker`` name, no colons) claims in turn, with the fleet's
+        ``lease_ms``. Iterates every item of the shards this worker claims
+        (each call with the shard's ``from``/``to`` over ``params``), saving
+        the shard's position in Redis after every page: a worker that stops
+        leaves the shard to another after the lease, which continues where
+        it stopped. See :class:`~zoom_phone.ShardWalk`."""
+        options = _options(call_timeout, max_attempts, retry_non_idempotent, extra_headers)
+        walk: ShardWalk[Any] = self._shard_walk(ShardWalk, operation, params, job, worker, from_, to, span, options)
+        return walk
 
     def _call(self, operation: str, params: Any, options: Optional[dict[str, Any]] = None, raw: bool = False) -> Any:
         return _sync(self._root._acall(operation, params, self._call_options(options), raw))
@@ -299,6 +332,38 @@ class AsyncZoomPhone(
         see :class:`~zoom_phone.AsyncSyncRun`."""
         options = _options(call_timeout, max_attempts, retry_non_idempotent, extra_headers)
         return self._syncer(operation, params, checkpoint, options)
+
+
+    def shards(
+        self,
+        operation: str,
+        params: Optional[dict[str, Any]] = None,
+        *,
+        job: str,
+        from_: DateLike,
+        to: DateLike,
+        span: Optional[Span] = None,
+        worker: Optional[str] = None,
+        call_timeout: Optional[float] = None,
+        max_attempts: Optional[int] = None,
+        retry_non_idempotent: Optional[bool] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> AsyncShardWalk[Any]:
+        """A listing spread over the workers of the fleet (the client needs
+        the ``fleet`` option, else ``TypeError``): the dates ``from_`` to
+        ``to`` (``YYYY-MM-DD`` or :class:`datetime.date`, inclusive) cut
+        into shards of ``span`` (``{"months": n}`` or ``{"days": n}``,
+        default a month: Zoom's call history takes about a month per call)
+        that every worker of the job (same ``job`` name, same range, its own
+        ``worker`` name, no colons) claims in turn, with the fleet's
+        ``lease_ms``. Iterates every item of the shards this worker claims
+        (each call with the shard's ``from``/``to`` over ``params``), saving
+        the shard's position in Redis after every page: a worker that stops
+        leaves the shard to another after the lease, which continues where
+        it stopped. See :class:`~zoom_phone.AsyncShardWalk`."""
+        options = _options(call_timeout, max_attempts, retry_non_idempotent, extra_headers)
+        walk: AsyncShardWalk[Any] = self._shard_walk(AsyncShardWalk, operation, params, job, worker, from_, to, span, options)
+        return walk
 
     async def _call(
         self, operation: str, params: Any, options: Optional[dict[str, Any]] = None, raw: bool = False
