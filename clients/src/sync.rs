@@ -146,7 +146,8 @@ impl SyncState {
             .filter_map(|f| page.body.get(f).and_then(Value::as_array))
             .map(Vec::len)
             .sum();
-        let phase = syncer.receive(&page.body);
+        let token = page.body.get(syncer.token_field()).and_then(Value::as_str);
+        let phase = syncer.accept(token, records);
         Ok(SyncBatch {
             phase,
             page,
