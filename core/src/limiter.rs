@@ -10,6 +10,14 @@
 //! not ask again, so N concurrent callers get N staggered slots rather than
 //! all waking at the same instant.
 //!
+//! A limiter [`in turns`](RateLimiter::in_turns) is one worker's part of a
+//! fleet's budget while the fleet cannot coordinate (its Redis is out of
+//! reach): the fleet's slots lie on one grid, counted from the epoch, and
+//! the worker takes every `of`-th of them from its `index`. Workers of one
+//! fleet share a clock closely enough (one machine, or NTP) that their
+//! turns interleave instead of landing together, as independent limiters
+//! of the same part would, window after window.
+//!
 //! Heavy and Resource-intensive calls also share a daily cap, counted per UTC
 //! day (Zoom resets daily limits at 00:00 GMT). It only counts this client's
 //! calls; Zoom's headers ([`RateLimiter::observe`]) tell about the others.
@@ -117,10 +125,60 @@ struct Lane {
     daily_until: Option<Timestamp>,
 }
 
+/// A worker's turns in its fleet's slots: `index` of `of` workers, the
+/// fleet using `share` of the plan (above 0, at most 1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct Turns {
+    pub index: u32,
+    pub of: u32,
+    pub share: f64,
+}
+
+impl Turns {
+    pub fn new(index: u32, of: u32, share: f64) -> Self {
+        let of = of.max(1);
+        Turns {
+            index: index % of,
+            of,
+            share: if share > 0.0 && share <= 1.0 {
+                share
+            } else {
+                1.0
+            },
+        }
+    }
+
+    /// This worker's first turn at or after `t` for `rate`: the fleet's
+    /// slots are `per / (count * share)` apart from the epoch, and turn `k`
+    /// is this worker's when `k % of == index`.
+    fn next(&self, rate: Rate, t: Timestamp) -> Timestamp {
+        let spacing_us = rate.per.as_micros() as f64 / (f64::from(rate.count.get()) * self.share);
+        let spacing_us = spacing_us.max(1.0);
+        let t_us = t.as_millis() as f64 * 1000.0;
+        let mut k = (t_us / spacing_us).ceil() as u64;
+        let of = u64::from(self.of);
+        let index = u64::from(self.index);
+        let r = k % of;
+        k += (index + of - r) % of;
+        // Whole milliseconds, rounded up: never before the turn.
+        let ms = ((k as f64 * spacing_us) / 1000.0).ceil() as u64;
+        Timestamp::from_millis(ms.max(t.as_millis()))
+    }
+
+    /// The time between two of this worker's turns.
+    fn gap(&self, rate: Rate) -> Duration {
+        let spacing_us = rate.per.as_micros() as f64 / (f64::from(rate.count.get()) * self.share);
+        Duration::from_micros((spacing_us * f64::from(self.of)) as u64)
+    }
+}
+
 /// Token buckets per category; pure, with time passed in.
 #[derive(Debug, Clone)]
 pub struct RateLimiter {
     limits: PlanLimits,
+    /// Slots only in this worker's turns of a fleet's grid.
+    turns: Option<Turns>,
     lanes: BTreeMap<RateLimitCategory, Lane>,
     /// Heavy + Resource-intensive calls counted on a UTC day: (day, used).
     heavy_day: Option<(Date, u32)>,
@@ -130,9 +188,24 @@ impl RateLimiter {
     pub fn new(limits: PlanLimits) -> Self {
         RateLimiter {
             limits,
+            turns: None,
             lanes: BTreeMap::new(),
             heavy_day: None,
         }
+    }
+
+    /// A limiter that grants slots only in `turns` of the grid of a fleet
+    /// with `limits` (the plan, not the worker's part).
+    pub fn in_turns(limits: PlanLimits, turns: Turns) -> Self {
+        RateLimiter {
+            turns: Some(turns),
+            ..RateLimiter::new(limits)
+        }
+    }
+
+    /// The turns this limiter keeps to, if any.
+    pub fn turns(&self) -> Option<Turns> {
+        self.turns
     }
 
     pub fn limits(&self) -> &PlanLimits {
@@ -168,12 +241,26 @@ impl RateLimiter {
         if let Some(&last) = lane.slots.back() {
             slot = slot.max(last);
         }
-        let count = usize::try_from(rate.count.get()).unwrap_or(usize::MAX);
-        if lane.slots.len() >= count {
-            if let Some(&oldest) = lane.slots.front() {
-                slot = slot.max(oldest.saturating_add(rate.per));
+        let count = match self.turns {
+            Some(turns) => {
+                // One slot kept: the next turn is a whole gap after it.
+                if let Some(&last) = lane.slots.back() {
+                    let gap = turns.gap(rate).saturating_sub(Duration::from_millis(1));
+                    slot = slot.max(last.saturating_add(gap));
+                }
+                slot = turns.next(rate, slot);
+                1
             }
-        }
+            None => {
+                let count = usize::try_from(rate.count.get()).unwrap_or(usize::MAX);
+                if lane.slots.len() >= count {
+                    if let Some(&oldest) = lane.slots.front() {
+                        slot = slot.max(oldest.saturating_add(rate.per));
+                    }
+                }
+                count
+            }
+        };
 
         if shares_daily {
             if let Some(cap) = self.limits.heavy_daily {

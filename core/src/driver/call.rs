@@ -80,6 +80,13 @@ pub(super) struct Call {
     pub(super) not_before: Option<Timestamp>,
     /// A rate-limit slot is reserved for the next attempt.
     pub(super) slot: bool,
+    /// When that slot is, for a fleet's slot (shared or a degraded turn): a
+    /// call woken before it (to probe Redis) or well after it (a slow token
+    /// renewal, a busy host) decides again (see `Session::take_slot`).
+    pub(super) slot_at: Option<Timestamp>,
+    /// A late slot was given up once this attempt: the next is kept even if
+    /// late, so a host too slow for every slot still sends.
+    pub(super) forfeited: bool,
     /// A slot of the worker's own part is reserved too: a worker that has
     /// just rejoined its fleet keeps to both for a while (see
     /// `FleetState::holds`).
@@ -119,6 +126,8 @@ impl Call {
             waiting_on: None,
             not_before: None,
             slot: false,
+            slot_at: None,
+            forfeited: false,
             local_slot: false,
             last_error: None,
             orphan: false,
@@ -144,7 +153,14 @@ impl Call {
     pub(super) fn restart(&mut self) {
         self.location = None;
         self.redirects = 0;
+        self.forfeited = false;
         self.release_slot();
+    }
+
+    /// Holds the fleet's slot at `at` (a shared one, or a degraded turn).
+    pub(super) fn hold_slot(&mut self, at: Timestamp) {
+        self.slot = true;
+        self.slot_at = Some(at);
     }
 
     /// Gives up the reserved slot: the request will not go out at its time
@@ -152,6 +168,7 @@ impl Call {
     /// window of the slots reserved after it.
     pub(super) fn release_slot(&mut self) {
         self.slot = false;
+        self.slot_at = None;
         self.local_slot = false;
     }
 

@@ -2,6 +2,7 @@
 //! the fleet-wide pause after Zoom's 429, the token store kept in Redis,
 //! and degraded mode when Redis is out of reach (see [`crate::fleet`]).
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde_json::json;
@@ -15,12 +16,19 @@ use crate::catalog::RateLimitCategory;
 use crate::config::LogLevel;
 use crate::error::Error;
 use crate::fleet::{self, FleetConfig, SharedOp, SharedReply, scripts};
-use crate::limiter::{PlanLimits, RateLimiter};
+use crate::limiter::{PlanLimits, RateLimiter, Turns};
 use crate::time::Timestamp;
+
+/// The part of the fleet's share its workers use while they cannot
+/// coordinate: their turns are on one clock, but clocks drift by a few
+/// milliseconds and hosts send a little after their turn.
+const DEGRADED_MARGIN: f64 = 0.9;
 
 /// What a shared operation of a call (outside a renewal) is for.
 pub(super) enum Purpose {
     Acquire,
+    /// A degraded worker asking whether Redis is back (the heartbeat only).
+    Probe,
     /// Telling the fleet about Zoom's 429; then the call waits for its retry.
     Pause,
     /// Telling the fleet the daily quota is spent; then the call ends with `error`.
@@ -34,8 +42,13 @@ pub(super) struct FleetState {
     worker: String,
     /// The plan the fleet's budget comes from (no shared limiter without one).
     plan: Option<PlanLimits>,
-    /// Workers seen at the last heartbeat.
+    /// Workers seen at the last heartbeat, and how many of them have a
+    /// smaller id: this worker's turn among them when Redis is gone.
     workers: u32,
+    rank: u32,
+    /// The latest fleet slot this worker was granted, per category: the
+    /// fleet's sends reach at least that far when Redis goes away.
+    reserved_until: BTreeMap<RateLimitCategory, Timestamp>,
     /// Redis is out of reach: the in-process limiter (this worker's part of
     /// the budget) and when to try Redis again.
     degraded: Option<(Timestamp, Option<RateLimiter>)>,
@@ -58,6 +71,8 @@ impl FleetState {
             worker: format!("w{seed:016x}"),
             plan,
             workers: 1,
+            rank: 0,
+            reserved_until: BTreeMap::new(),
             degraded: None,
             held: None,
             warned: false,
@@ -91,6 +106,48 @@ impl FleetState {
             return false;
         }
         true
+    }
+
+    /// When a degraded worker next asks Redis (`None`: it is not degraded).
+    pub(super) fn probe_at(&self) -> Option<Timestamp> {
+        self.degraded.as_ref().map(|(retry_at, _)| *retry_at)
+    }
+
+    /// The acquire script for a slot of `category` (or, `probe`, for the
+    /// heartbeat alone).
+    fn acquire_op(
+        &self,
+        plan: &PlanLimits,
+        category: RateLimitCategory,
+        max_wait_ms: u64,
+        probe: bool,
+        now: Timestamp,
+    ) -> Action {
+        let rate = plan.rate(category);
+        let per_us = rate.per.as_micros() as f64;
+        let interval = per_us / (f64::from(rate.count.get()) * self.config.share);
+        let daily = if fleet::shares_daily(category) {
+            plan.heavy_daily.unwrap_or(0)
+        } else {
+            0
+        };
+        let cat = fleet::category_key(category);
+        let keys = vec![
+            self.config.key(&format!("rl:{cat}")),
+            self.config.key(&format!("pause:{cat}")),
+            fleet::daily_key(&self.config, now),
+            self.config.key("daily-block"),
+            self.config.key("workers"),
+        ];
+        let args = vec![
+            format!("{interval:.0}"),
+            max_wait_ms.to_string(),
+            daily.to_string(),
+            self.worker.clone(),
+            "10000".to_owned(),
+            if probe { "probe" } else { "" }.to_owned(),
+        ];
+        self.op(&scripts::ACQUIRE, keys, args, false)
     }
 
     pub(super) fn online(&self, now: Timestamp) -> bool {
@@ -153,35 +210,22 @@ impl Session {
             return None;
         }
         let c = self.calls.get_mut(&id)?;
-        let category = c.category();
-        let rate = plan.rate(category);
-        let per_us = rate.per.as_micros() as f64;
-        let interval = per_us / (f64::from(rate.count.get()) * fleet.config.share);
         let max_wait = c.deadline.map_or(600_000, |d| {
             d.saturating_duration_since(now).as_millis() as u64
         });
-        let daily = if fleet::shares_daily(category) {
-            plan.heavy_daily.unwrap_or(0)
-        } else {
-            0
-        };
-        let cat = fleet::category_key(category);
-        let keys = vec![
-            fleet.config.key(&format!("rl:{cat}")),
-            fleet.config.key(&format!("pause:{cat}")),
-            fleet::daily_key(&fleet.config, now),
-            fleet.config.key("daily-block"),
-            fleet.config.key("workers"),
-        ];
-        let args = vec![
-            format!("{interval:.0}"),
-            max_wait.to_string(),
-            daily.to_string(),
-            fleet.worker.clone(),
-            "10000".to_owned(),
-        ];
-        let action = fleet.op(&scripts::ACQUIRE, keys, args, false);
+        let action = fleet.acquire_op(plan, c.category(), max_wait, false, now);
         c.phase = Phase::Sharing(Purpose::Acquire);
+        Some(action)
+    }
+
+    /// Asks Redis, for call `id` waiting for its degraded turn, whether it
+    /// is back: the heartbeat alone, no slot (the call keeps its turn).
+    pub(super) fn fleet_probe(&mut self, id: u64, now: Timestamp) -> Option<Action> {
+        let fleet = self.fleet.as_ref()?;
+        let plan = fleet.plan.as_ref()?;
+        let c = self.calls.get_mut(&id)?;
+        let action = fleet.acquire_op(plan, c.category(), 0, true, now);
+        c.phase = Phase::Sharing(Purpose::Probe);
         Some(action)
     }
 
@@ -258,6 +302,13 @@ impl Session {
         };
         match purpose {
             Purpose::Acquire => self.acquired(id, reply, now),
+            Purpose::Probe => {
+                match reply.and_then(|r| heartbeat(&r)) {
+                    Ok(beat) => self.rejoin(beat.workers, beat.rank, now),
+                    Err(e) => self.degrade(&e, now),
+                }
+                self.advance(id, now)
+            }
             Purpose::Pause => {
                 if let Err(e) = reply {
                     self.degrade(&e, now);
@@ -274,34 +325,39 @@ impl Session {
     }
 
     fn acquired(&mut self, id: u64, reply: Result<SharedReply, String>, now: Timestamp) -> Action {
-        let parsed = reply.and_then(|r| {
-            let granted = r.item(0).and_then(SharedReply::int);
-            let wait = r.item(1).and_then(SharedReply::int);
-            let reason = r.item(2).and_then(SharedReply::text).map(str::to_owned);
-            let workers = r.item(3).and_then(SharedReply::int);
-            match (granted, wait, reason, workers) {
-                (Some(g), Some(w), Some(reason), Some(n)) => {
-                    Ok((g == 1, w.max(0) as u64, reason, n))
-                }
-                _ => Err(format!("the acquire script answered {r:?}")),
-            }
-        });
-        let (granted, wait_ms, reason, workers) = match parsed {
-            Ok(p) => p,
+        let Beat {
+            granted,
+            wait_ms,
+            reason,
+            workers,
+            rank,
+        } = match reply.and_then(|r| heartbeat(&r)) {
+            Ok(beat) => beat,
             Err(e) => {
                 self.degrade(&e, now);
                 return self.advance(id, now);
             }
         };
-        self.rejoin(workers, now);
+        let was_degraded = self.fleet.as_ref().is_some_and(|f| f.degraded.is_some());
+        self.rejoin(workers, rank, now);
         let Some(c) = self.calls.get_mut(&id) else {
             return Action::Done(Err(Error::internal("call vanished")));
         };
         let at = now.saturating_add(Duration::from_millis(wait_ms));
-        if granted {
-            c.slot = true;
+        if granted && was_degraded {
+            // Redis is back, empty: its slot knows nothing of what the
+            // workers sent alone. The call takes its turn first (the worker
+            // keeps to its turns a while, see `FleetState::holds`).
+            return self.advance(id, now);
+        } else if granted {
+            let category = c.category();
+            c.hold_slot(at);
             if wait_ms > 0 {
                 c.not_before = Some(at);
+            }
+            if let Some(f) = self.fleet.as_mut() {
+                let latest = f.reserved_until.entry(category).or_insert(at);
+                *latest = (*latest).max(at);
             }
         } else if reason == "daily" {
             return self.finish(
@@ -347,24 +403,25 @@ impl Session {
             (Some((_, limiter)), _) => limiter,
             (None, Some((_, limiter))) => Some(limiter),
             (None, None) => fleet.plan.as_ref().map(|plan| {
-                let part = fleet.config.local_limits(plan, fleet.workers);
-                let mut limiter = RateLimiter::new(part.clone());
-                // The fleet's slots of the window just gone by are spent
-                // (every worker's): alone, this worker starts after them,
-                // not with a burst of its own part on top of them. Every
-                // worker loses Redis at the same moment: each starts at its
-                // own point of its part's spacing, or they would all send
-                // at the same instant, window after window.
+                // Every worker loses Redis at about the same moment: each
+                // takes its own turns of the fleet's slots, so that they
+                // interleave rather than land together window after window.
+                let turns = Turns::new(
+                    fleet.rank,
+                    fleet.workers,
+                    fleet.config.share * DEGRADED_MARGIN,
+                );
+                let mut limiter = RateLimiter::in_turns(plan.clone(), turns);
+                // The fleet's slots reserved before the outage are still
+                // sent by the calls holding them (every worker's, reaching
+                // about as far as this worker's latest): the turns start
+                // one window after them, not on top of them.
                 for category in RateLimitCategory::ALL {
-                    let own = part.rate(category);
-                    let spacing = own.per.as_millis() / u128::from(own.count.get());
-                    let offset = self
-                        .jitter
-                        .up_to(u64::try_from(spacing).unwrap_or(u64::MAX));
-                    let start = now
-                        .saturating_add(plan.rate(category).per)
-                        .saturating_add(Duration::from_millis(offset));
-                    limiter.pause(category, start);
+                    let from = fleet
+                        .reserved_until
+                        .get(&category)
+                        .map_or(now, |&t| t.max(now));
+                    limiter.pause(category, from.saturating_add(plan.rate(category).per));
                 }
                 limiter
             }),
@@ -372,24 +429,34 @@ impl Session {
         fleet.degraded = Some((retry_at, limiter));
         if !fleet.warned {
             fleet.warned = true;
-            let workers = fleet.workers;
+            let (workers, turn) = (fleet.workers, fleet.rank + 1);
             self.log.push(
                 LogLevel::Warn,
                 "fleet.degraded",
                 format!(
-                    "the fleet's shared state is out of reach ({problem}); going on alone with \
-                     1/{workers} of the budget and this process's tokens"
+                    "the fleet's shared state is out of reach ({problem}); going on alone in \
+                     turn {turn} of {workers} of the budget, with this process's tokens"
                 ),
-                [("reason", json!(problem)), ("workers", json!(workers))],
+                [
+                    ("reason", json!(problem)),
+                    ("workers", json!(workers)),
+                    ("turn", json!(turn)),
+                ],
             );
         }
     }
 
-    fn rejoin(&mut self, workers: i64, now: Timestamp) {
+    fn rejoin(&mut self, workers: u32, rank: u32, now: Timestamp) {
         let Some(fleet) = self.fleet.as_mut() else {
             return;
         };
-        fleet.workers = u32::try_from(workers.max(1)).unwrap_or(u32::MAX);
+        // A Redis back from an outage counts only the workers that have
+        // asked it since: the turns of the outage hold until every worker
+        // is back (another outage then reuses them).
+        if fleet.degraded.is_none() && fleet.held.is_none() {
+            fleet.workers = workers;
+            fleet.rank = rank;
+        }
         if let Some((_, limiter)) = fleet.degraded.take() {
             fleet.held = limiter.map(|l| (now, l));
             fleet.warned = false;
@@ -552,6 +619,31 @@ impl Session {
         self.lifecycle.hold(r.id, now.saturating_add(probe));
         self.wake = true;
         self.end_renewal(id, r, Ok(()), now)
+    }
+}
+
+/// The acquire script's answer.
+struct Beat {
+    granted: bool,
+    wait_ms: u64,
+    reason: String,
+    workers: u32,
+    rank: u32,
+}
+
+fn heartbeat(r: &SharedReply) -> Result<Beat, String> {
+    let int = |i| r.item(i).and_then(SharedReply::int);
+    let count = |i| int(i).map(|n| u32::try_from(n.max(0)).unwrap_or(u32::MAX));
+    let reason = r.item(2).and_then(SharedReply::text);
+    match (int(0), int(1), reason, count(3), count(4)) {
+        (Some(g), Some(w), Some(reason), Some(workers), Some(rank)) => Ok(Beat {
+            granted: g == 1,
+            wait_ms: w.max(0) as u64,
+            reason: reason.to_owned(),
+            workers: workers.max(1),
+            rank,
+        }),
+        _ => Err(format!("the acquire script answered {r:?}")),
     }
 }
 

@@ -2,6 +2,7 @@
 //! decisions that move a call from one action to the next.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use http::header::{ACCEPT, LOCATION, USER_AGENT};
 use http::{HeaderName, HeaderValue, Uri};
@@ -25,6 +26,10 @@ use crate::response::{self, Reply};
 use crate::retry::{self, CallState, Decision, GiveUp, Jitter, RetryPolicy, TransportErrorKind};
 use crate::secret::Secret;
 use crate::time::Timestamp;
+
+/// How far behind its time a fleet's slot may still be sent (a host's
+/// timer and scheduling lag, a few milliseconds): later, it is given up.
+const LATE_SLOT: Duration = Duration::from_millis(20);
 
 /// One client's calls, token and rate-limit state. Every method takes
 /// `&mut self`: concurrent hosts keep it behind a lock held only around a
@@ -519,11 +524,10 @@ impl Session {
                 self.send_api(id, &token, now)
             }
             Access::Renew(renewal) => {
+                // A slot already held is kept: a quick renewal still sends
+                // in it, a slow one gives it up (see `take_slot`).
                 if let Some(c) = self.calls.get_mut(&id) {
                     c.waiting_on = None;
-                    // The renewal takes its time (the fleet's lock, Zoom's
-                    // token endpoint): a slot reserved before it is stale.
-                    c.release_slot();
                 }
                 self.begin_renewal(id, renewal, now)
             }
@@ -531,7 +535,6 @@ impl Session {
                 let Some(c) = self.calls.get_mut(&id) else {
                     return Action::Done(Err(Error::internal("call vanished")));
                 };
-                c.release_slot();
                 c.waiting_on = Some(attempt);
                 c.phase = Phase::Waiting;
                 Action::Wait {
@@ -552,18 +555,44 @@ impl Session {
     }
 
     /// Reserves call `id`'s rate-limit slot (the fleet's, else the
-    /// in-process limiter's) once the call holds a usable token: a slot
-    /// reserved before a token renewal would be spent only after it,
-    /// bunched with the slots reserved after it, and Zoom counts arrivals
-    /// per window (two workers starting together got a 429 that way).
+    /// in-process limiter's) once the call holds a usable token. A fleet's
+    /// slot is for its time: Zoom counts arrivals per window, and a request
+    /// sent well after its slot (a slow token renewal, a host busy
+    /// starting up) lands bunched with the slots reserved after it (workers
+    /// starting together got 429s that way). So a slot more than
+    /// [`LATE_SLOT`] behind is given up for a fresh one, once per attempt;
+    /// a call woken before its degraded turn asks Redis whether it is back.
     /// `None`: the slot is held, send now; else what the call does first.
     fn take_slot(&mut self, id: u64, now: Timestamp) -> Option<Action> {
-        let Some(c) = self.calls.get(&id) else {
+        let Some(c) = self.calls.get_mut(&id) else {
             return Some(Action::Done(Err(Error::internal("call vanished"))));
         };
         if c.slot {
-            return None;
+            let at = c.slot_at?;
+            if now < at {
+                return self.before_turn(id, at, now);
+            }
+            if c.forfeited || now <= at.saturating_add(LATE_SLOT) {
+                return None;
+            }
+            c.forfeited = true;
+            c.release_slot();
+            let late_ms = now.saturating_duration_since(at).as_millis() as u64;
+            let category = c.category().as_str();
+            self.log.push(
+                LogLevel::Debug,
+                "rate_limit.late",
+                format!("giving up a {category} rate-limit slot {late_ms} ms behind for a new one"),
+                [
+                    ("call", json!(id)),
+                    ("category", json!(category)),
+                    ("late_ms", json!(late_ms)),
+                ],
+            );
         }
+        let Some(c) = self.calls.get(&id) else {
+            return Some(Action::Done(Err(Error::internal("call vanished"))));
+        };
         let (category, local_slot) = (c.category(), c.local_slot);
         if self.fleet_limits() {
             // Just back in the fleet: this worker's own part first, then the
@@ -589,6 +618,38 @@ impl Session {
         self.reserve_local(id, now, false)
     }
 
+    /// Call `id` holds a degraded turn at `at` and woke before it: to ask
+    /// Redis whether it is back (the probe is due), or, back in the fleet,
+    /// to keep the turn while the worker still keeps to its turns, else to
+    /// take the fleet's slot instead.
+    fn before_turn(&mut self, id: u64, at: Timestamp, now: Timestamp) -> Option<Action> {
+        let probe_at = self.fleet.as_ref().and_then(|f| f.probe_at());
+        let until = match probe_at {
+            Some(p) if now >= p => match self.fleet_probe(id, now) {
+                Some(action) => return Some(action),
+                None => at,
+            },
+            Some(p) => p.min(at),
+            None => {
+                let category = self.calls.get(&id).map(Call::category)?;
+                let holds = self.fleet_holds(category, now);
+                let c = self.calls.get_mut(&id)?;
+                c.release_slot();
+                if !holds {
+                    return self.take_slot(id, now);
+                }
+                c.local_slot = true;
+                at
+            }
+        };
+        let c = self.calls.get_mut(&id)?;
+        c.not_before = Some(until);
+        c.phase = Phase::Waiting;
+        Some(Action::Wait {
+            until: c.bounded(until),
+        })
+    }
+
     /// Reserves call `id`'s slot with the in-process limiter in force (or,
     /// `held`, with the part a rejoined worker still keeps to), marking it
     /// on the call. `None`: reserved for now.
@@ -597,31 +658,41 @@ impl Session {
             return Some(Action::Done(Err(Error::internal("call vanished"))));
         };
         let category = c.category();
+        // A degraded turn is a fleet's slot: the call wakes for the probe
+        // before it, and a turn missed by far is given up.
+        let (turn, probe_at) = match &self.fleet {
+            Some(f) if !held => (true, f.probe_at()),
+            _ => (false, None),
+        };
         let limiter = match &mut self.fleet {
             Some(f) if held => f.held_limiter(),
             Some(f) => f.local_limiter(),
             None => self.limiter.as_mut(),
         };
-        let mark = |c: &mut Call| {
+        let mark = |c: &mut Call, at: Timestamp| {
             if held {
                 c.local_slot = true;
+            } else if turn {
+                c.hold_slot(at);
             } else {
                 c.slot = true;
             }
         };
         let Some(limiter) = limiter else {
-            mark(c);
+            c.slot = !held;
+            c.local_slot = held;
             return None;
         };
         match limiter.acquire(category, now) {
-            Acquire::Ready => mark(c),
+            Acquire::Ready => mark(c, now),
             Acquire::WaitUntil(t) => {
-                mark(c);
+                mark(c, t);
                 if c.deadline.is_some_and(|d| t >= d) {
                     let err = c.last_error.take().unwrap_or(Error::Timeout);
                     return Some(self.finish(id, Err(err)));
                 }
-                c.not_before = Some(t);
+                let wake = probe_at.map_or(t, |p| p.min(t));
+                c.not_before = Some(wake);
                 c.phase = Phase::Waiting;
                 let wait_ms = t.saturating_duration_since(now).as_millis();
                 self.log.push(
@@ -637,7 +708,7 @@ impl Session {
                         ("wait_ms", json!(wait_ms as u64)),
                     ],
                 );
-                return Some(Action::Wait { until: t });
+                return Some(Action::Wait { until: wake });
             }
             Acquire::DailyLimitExhausted { reset_at } => {
                 return Some(self.finish(

@@ -14,19 +14,25 @@
 //! scripts stay atomic there too; several accounts share one Redis.
 //!
 //! **Degraded mode.** When a shared operation fails or times out, the
-//! session carries on alone: the in-process limiter with this worker's
-//! part of the budget (the share divided by the workers last seen), account
-//! and client credential tokens fetched for itself, and a user's refresh
-//! token *not* refreshed without the fleet's lock (the current access token
-//! is used until it really expires, then calls wait for Redis) so no
-//! refresh token is ever spent twice. It says so once, through the log
-//! events, and tries Redis again every [`FleetConfig::probe`].
+//! session carries on alone: its turns of the fleet's slots (every
+//! `workers`-th slot from its rank among the workers last seen, at 90 % of
+//! the share: turns on one clock interleave, where independent limiters of
+//! the same part collide), starting one window after the latest fleet slot
+//! it holds, as the calls holding slots still send them; account and client
+//! credential tokens fetched for itself; and a user's refresh token *not*
+//! refreshed without the fleet's lock (the current access token is used
+//! until it really expires, then calls wait for Redis) so no refresh token
+//! is ever spent twice. It says so once, through the log events. Every
+//! [`FleetConfig::probe`] it asks Redis again: a call waiting for its turn
+//! wakes for the probe (the heartbeat alone), so a worker is back within a
+//! probe of Redis whatever its turns.
 //!
 //! **Rejoining.** A Redis that comes back has usually lost its keys: its
 //! bucket is fresh while the window still holds what every worker sent
-//! alone. So a worker back in the fleet keeps to its own part as well as
-//! to the shared limiter for one window (of each category) and one probe
-//! period more, the time every other worker needs to notice Redis is back.
+//! alone. So a worker back in the fleet keeps to its turns as well as to
+//! the shared limiter for one window (of each category) and one probe
+//! period more, the time every other worker needs to notice Redis is back;
+//! its turns and their count stay those of the outage meanwhile.
 
 pub mod scripts;
 pub mod shards;
@@ -39,7 +45,7 @@ use serde_json::Value;
 
 use crate::catalog::RateLimitCategory;
 use crate::date::Date;
-use crate::limiter::{PlanLimits, Rate};
+use crate::limiter::PlanLimits;
 use crate::time::Timestamp;
 
 /// How a session joins the fleet of its account.
@@ -133,32 +139,6 @@ impl FleetConfig {
     /// `{prefix}:{account}:rest` with the account as the hash tag.
     pub fn key(&self, rest: &str) -> String {
         format!("{}:{{{}}}:{rest}", self.prefix, self.account)
-    }
-
-    /// The plan's limits scaled by `share / workers`: what one worker may
-    /// use alone (degraded mode). A part of less than one call per window
-    /// is one call per longer window: rounded up to one per window, six
-    /// workers alone would send six Heavy calls a second against Pro's 5.
-    pub fn local_limits(&self, plan: &PlanLimits, workers: u32) -> PlanLimits {
-        let part = self.share / f64::from(workers.max(1));
-        let scale = |r: Rate| {
-            let calls = f64::from(r.count.get()) * part;
-            match std::num::NonZeroU32::new(calls.floor() as u32) {
-                Some(count) => Rate { count, per: r.per },
-                None => Rate {
-                    count: std::num::NonZeroU32::MIN,
-                    per: Duration::try_from_secs_f64(r.per.as_secs_f64() / calls)
-                        .unwrap_or(Duration::MAX),
-                },
-            }
-        };
-        PlanLimits {
-            light: scale(plan.light),
-            medium: scale(plan.medium),
-            heavy: scale(plan.heavy),
-            resource_intensive: scale(plan.resource_intensive),
-            heavy_daily: plan.heavy_daily,
-        }
     }
 }
 
@@ -337,26 +317,6 @@ mod tests {
             daily_key(&c, Timestamp::from_millis(1_796_256_000_000)),
             "zoom-phone:{acct-1}:daily:2026-12-03"
         );
-    }
-
-    #[test]
-    fn local_limits_are_this_workers_part() {
-        let c = FleetConfig::new("a");
-        let l = c.local_limits(&PlanLimits::pro(), 9);
-        assert_eq!(l.light.count.get(), 2); // 20 * 0.9 / 9
-        // 5 a minute * 0.9 / 9 is half a call a minute: one per two minutes.
-        assert_eq!(
-            (l.resource_intensive.count.get(), l.resource_intensive.per),
-            (1, Duration::from_secs(120))
-        );
-        assert_eq!(c.local_limits(&PlanLimits::pro(), 1).light.count.get(), 18);
-        // Six workers at 0.95 of Heavy's 5 a second: 0.79 a second each,
-        // together 4.75, within the plan.
-        let mut c = FleetConfig::new("a");
-        c.share = 0.95;
-        let heavy = c.local_limits(&PlanLimits::pro(), 6).heavy;
-        assert_eq!(heavy.count.get(), 1);
-        assert!(6.0 / heavy.per.as_secs_f64() <= 5.0, "{heavy:?}");
     }
 
     #[test]

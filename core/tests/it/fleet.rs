@@ -334,27 +334,45 @@ fn a_worker_that_loses_redis_goes_on_alone_after_the_fleets_window_not_in_a_burs
     }))
     .unwrap();
     let mut s = Session::new(config).unwrap();
-    let now = at(0);
+    let mut now = at(0);
     let (id, step) = s.start(CallRequest::operation("accountCallLogs", json!({})), now);
-    assert!(
-        matches!(step.action, Action::Shared(_)),
-        "{:?}",
-        step.action
-    );
-    let step = s.handle(id, Outcome::Shared(Err("ECONNREFUSED".into())), now);
-    // The fleet may have spent this second's Heavy slots: alone, the worker
-    // waits them out, then keeps to its own part.
-    let Action::Wait { until } = step.action else {
-        panic!("held for the window: {:?}", step.action)
+    let mut action = step.action;
+    let mut asked = Vec::new();
+    let sent = loop {
+        let outcome = match action {
+            Action::Shared(op) => {
+                asked.push((
+                    now.as_millis() - T0,
+                    op.args.last().cloned().unwrap_or_default(),
+                ));
+                Outcome::Shared(Err("ECONNREFUSED".into()))
+            }
+            Action::Wait { until } => {
+                now = until;
+                Outcome::Woken
+            }
+            Action::Send(_) => break now.as_millis() - T0,
+            other => panic!("{other:?}"),
+        };
+        action = s.handle(id, outcome, now).action;
     };
-    // After the window, at its own point of its part's spacing (Heavy: 4 a
-    // second alone), so that workers losing Redis together do not all send
-    // at one instant.
-    assert!(until >= at(1_000) && until <= at(1_250), "{until:?}");
-    assert!(matches!(
-        s.handle(id, Outcome::Woken, until).action,
-        Action::Send(_)
-    ));
+    // The fleet may have spent this second's Heavy slots: alone, the worker
+    // waits them out, then takes its turn (one worker: every slot of the
+    // fleet's grid at 90 % of its share, 247 ms apart).
+    assert!((1_000..=1_247).contains(&sent), "{sent}");
+    // Meanwhile it asked Redis again at each probe (500 ms), for the
+    // heartbeat alone.
+    assert_eq!(
+        asked,
+        vec![
+            (0, String::new()),
+            (500, "probe".to_owned()),
+            (1_000, "probe".to_owned())
+        ]
+        .into_iter()
+        .take(if sent == 1_000 { 2 } else { 3 })
+        .collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -501,14 +519,15 @@ fn granted(wait_ms: i64) -> SharedReply {
         SharedReply::Int(wait_ms),
         SharedReply::Text("ok".into()),
         SharedReply::Int(1),
+        SharedReply::Int(0),
     ])
 }
 
 /// Steps call `id` by hand from `action` until it sends its API request:
 /// the fleet's scripts answered by `acquire` (the limiter) or as a Redis
 /// that holds nothing yet would (the token lock is free), token requests
-/// with a token of 10 s, waits at their time. Returns the time of the
-/// send; `log` gets each script's name and `token`, in order.
+/// with a token of 10 s after `token_ms`, waits at their time. Returns the
+/// time of the send; `log` gets each script's name and `token`, in order.
 fn until_api_send(
     s: &mut Session,
     id: zoom_phone::driver::CallId,
@@ -516,6 +535,7 @@ fn until_api_send(
     now: &mut Timestamp,
     acquire: &mut dyn FnMut() -> Result<SharedReply, String>,
     log: &mut Vec<&'static str>,
+    token_ms: u64,
 ) -> Timestamp {
     loop {
         let outcome = match action {
@@ -537,6 +557,7 @@ fn until_api_send(
             }
             Action::Send(send) if send.request.uri().path() == "/oauth/token" => {
                 log.push("token");
+                *now = now.saturating_add(Duration::from_millis(token_ms));
                 answer(ok_json(
                     json!({"access_token": "s2s", "token_type": "bearer", "expires_in": 10}),
                 ))
@@ -549,38 +570,44 @@ fn until_api_send(
 }
 
 #[test]
-fn a_slot_reserved_before_a_token_renewal_is_taken_again_after_it() {
-    // The renewal (the fleet's lock, Zoom's token endpoint) takes its time:
-    // sent after it on the old slot, the request would land late, in the
+fn a_slot_is_kept_through_a_quick_token_renewal_and_taken_again_after_a_slow_one() {
+    // A slot is for its time: sent well after it (a slow renewal: the
+    // fleet's lock, Zoom's token endpoint), the request would land in the
     // window of the slots other workers reserved meanwhile.
-    let mut c = fleet_config(s2s(), "acct", 3);
-    c.rate_limits = Some(PlanLimits::pro());
-    let mut s = session(c);
-    let mut now = at(0);
-    let mut log = Vec::new();
-    let mut waits = vec![Ok(granted(0)), Ok(granted(6_000))].into_iter();
-    let (id, step) = first(&mut s, "listCallQueues", json!({}), now);
-    let mut acquire = || waits.next().unwrap_or(Ok(granted(0)));
-    until_api_send(&mut s, id, step.action, &mut now, &mut acquire, &mut log);
-    let sent = s.handle(id, answer(page()), now);
-    assert!(matches!(sent.action, Action::Done(Ok(_))));
-    // The next call's slot comes 6 s later, past the token's renewal point
-    // (half its 10 s life).
-    log.clear();
-    let (id, step) = first(&mut s, "listCallQueues", json!({}), now);
-    let sent_at = until_api_send(&mut s, id, step.action, &mut now, &mut acquire, &mut log);
-    assert_eq!(sent_at, at(6_000));
-    let token = log.iter().position(|&n| n == "token").expect("renewed");
-    assert_eq!(
-        log.iter().rposition(|&n| n == "acquire"),
-        Some(log.len() - 1),
-        "a fresh slot after the renewal: {log:?}"
-    );
-    assert!(log.len() - 1 > token, "{log:?}");
+    for (token_ms, again) in [(5, false), (200, true)] {
+        let mut c = fleet_config(s2s(), "acct", 3);
+        c.rate_limits = Some(PlanLimits::pro());
+        let mut s = session(c);
+        let mut now = at(0);
+        let mut log = Vec::new();
+        let mut waits = vec![Ok(granted(0)), Ok(granted(6_000))].into_iter();
+        let (id, step) = first(&mut s, "listCallQueues", json!({}), now);
+        let mut acquire = || waits.next().unwrap_or(Ok(granted(0)));
+        until_api_send(&mut s, id, step.action, &mut now, &mut acquire, &mut log, 0);
+        let sent = s.handle(id, answer(page()), now);
+        assert!(matches!(sent.action, Action::Done(Ok(_))));
+        // The next call's slot comes 6 s later, past the token's renewal
+        // point (half its 10 s life).
+        log.clear();
+        let (id, step) = first(&mut s, "listCallQueues", json!({}), now);
+        let sent_at = until_api_send(
+            &mut s,
+            id,
+            step.action,
+            &mut now,
+            &mut acquire,
+            &mut log,
+            token_ms,
+        );
+        assert_eq!(sent_at, at(6_000 + token_ms));
+        let token = log.iter().position(|&n| n == "token").expect("renewed");
+        let after = log[token..].contains(&"acquire");
+        assert_eq!(after, again, "token in {token_ms} ms: {log:?}");
+    }
 }
 
 #[test]
-fn a_worker_back_from_an_outage_keeps_to_its_own_part_while_redis_cannot_know_what_it_sent() {
+fn a_worker_back_from_an_outage_keeps_to_its_turns_while_redis_cannot_know_what_it_sent() {
     // Redis comes back empty: its bucket knows nothing of the calls each
     // worker made alone, so the window after a rejoin must not get the
     // fleet's full rate on top of them.
@@ -601,31 +628,37 @@ fn a_worker_back_from_an_outage_keeps_to_its_own_part_while_redis_cannot_know_wh
                 Err("ECONNREFUSED".to_owned())
             }
         };
-        let sent = until_api_send(s, id, step.action, &mut now, &mut acquire, &mut log);
-        (sent, log)
+        let sent = until_api_send(s, id, step.action, &mut now, &mut acquire, &mut log, 0);
+        (sent.as_millis() - T0, log)
     };
-    // Alone: Heavy is 5 a second, 90 % of it for this one worker is 4, after
-    // the fleet's window (and a point of its own in its 250 ms spacing).
-    let first_alone = send(&mut s, 0, false).0.as_millis() - T0;
-    assert!((1_000..=1_250).contains(&first_alone), "{first_alone}");
-    let alone = first_alone + 100;
+    let gap = |a: u64, b: u64| (246..=248).contains(&(b - a));
+    // Alone (one worker, 90 % of Heavy's 5 a second): turns 247 ms apart,
+    // after the fleet's window.
+    let mut last = send(&mut s, 0, false).0;
+    assert!((1_000..=1_247).contains(&last), "{last}");
     for _ in 0..3 {
-        assert_eq!(send(&mut s, alone, false).0, at(alone));
+        let next = send(&mut s, last, false).0;
+        assert!(gap(last, next), "{last} {next}");
+        last = next;
     }
-    // Redis is back at the next probe (500 ms later).
-    let back = alone + 500;
-    assert_eq!(send(&mut s, back, true), (at(back), vec!["acquire"]));
-    // Its own part still holds the sends alone: the next goes when the
-    // first leaves the window, and then to the fleet too.
-    assert_eq!(
-        send(&mut s, back, true),
-        (at(first_alone + 1_000), vec!["acquire"])
-    );
-    assert_eq!(send(&mut s, back, true).0, at(alone + 1_000));
+    // Redis is back: the first call's fleet slot is given up for its next
+    // turn, then taken with the fleet's limiter too.
+    let back = last + 600;
+    let (sent, log) = send(&mut s, back, true);
+    assert!((back..back + 247).contains(&sent), "{back} {sent}");
+    assert_eq!(log, vec!["acquire", "acquire"]);
+    // Its turns still hold the next sends.
+    let mut last = sent;
+    for _ in 0..2 {
+        let (next, log) = send(&mut s, back, true);
+        assert!(gap(last, next), "{last} {next}");
+        assert_eq!(log, vec!["acquire"]);
+        last = next;
+    }
     // A window after the rejoin and a probe more (every worker is back by
     // then), the fleet's limiter alone decides.
     let free = back + 1_500;
     for _ in 0..6 {
-        assert_eq!(send(&mut s, free, true), (at(free), vec!["acquire"]));
+        assert_eq!(send(&mut s, free, true), (free, vec!["acquire"]));
     }
 }

@@ -7,7 +7,7 @@ use http::{HeaderMap, HeaderValue};
 use serde_json::{Value, json};
 use zoom_phone::catalog::{Operation, RateLimitCategory};
 use zoom_phone::date::Date;
-use zoom_phone::limiter::{Acquire, PlanLimits, Rate, RateLimiter};
+use zoom_phone::limiter::{Acquire, PlanLimits, Rate, RateLimiter, Turns};
 use zoom_phone::paginate::{self, Pager, Span};
 use zoom_phone::ratelimit::{LimitType, RateLimitInfo, RetryAfter};
 use zoom_phone::retry::{
@@ -1361,4 +1361,32 @@ fn parsed_429_responses_drive_the_retry_decision() {
             reset_at: Some(Timestamp::from_millis(1_700_006_400_000))
         })
     );
+}
+
+#[test]
+fn workers_in_turns_interleave_on_the_fleets_grid_and_never_burst() {
+    // Pro's Heavy is 5 a second; three workers at share 0.9 take every
+    // third slot of a 222 ms grid: 666 ms apart each, never the same slot.
+    let mut seen = Vec::new();
+    for index in 0..3 {
+        let mut l = RateLimiter::in_turns(PlanLimits::pro(), Turns::new(index, 3, 0.9));
+        let mut own = Vec::new();
+        for _ in 0..4 {
+            match l.acquire(RateLimitCategory::Heavy, at(10_000)) {
+                Acquire::Ready => own.push(10_000),
+                Acquire::WaitUntil(t) => own.push(t.as_millis() - T0),
+                other => panic!("{other:?}"),
+            }
+        }
+        for pair in own.windows(2) {
+            let gap = pair[1] - pair[0];
+            assert!((666..=668).contains(&gap), "{own:?}");
+        }
+        seen.extend(own);
+    }
+    seen.sort_unstable();
+    // Together: one slot every 222 ms, within a rounding millisecond.
+    for pair in seen.windows(2) {
+        assert!((221..=223).contains(&(pair[1] - pair[0])), "{seen:?}");
+    }
 }

@@ -814,6 +814,8 @@ fn shared(reply: Value) -> Value {
 fn fleet() -> Vec<Value> {
     let limited = json!({"access_token": "driver-fixed-token", "rate_limits": "pro", "seed": 7,
                          "log": "warn", "fleet": {"account": "acct"}});
+    let alone = json!({"access_token": "driver-fixed-token", "rate_limits": "pro", "seed": 7,
+                       "log": "warn", "fleet": {"account": "acct", "probe_ms": 2000}});
     let tokens = json!({"account_id": "acct", "client_id": "cid", "client_secret": "csecret", "seed": 7,
                         "fleet": {}});
     let fresh = json!({"access_token": "from-fleet", "expires_at": T + 3_600_000});
@@ -823,7 +825,7 @@ fn fleet() -> Vec<Value> {
             limited.clone(),
             vec![
                 start("listCallQueues", json!({}), json!({}), 0),
-                handle(0, shared(json!([1, 0, "ok", 3])), 1),
+                handle(0, shared(json!([1, 0, "ok", 3, 1])), 1),
                 handle(0, ok_page(), 10),
             ],
         ),
@@ -832,11 +834,11 @@ fn fleet() -> Vec<Value> {
             limited.clone(),
             vec![
                 start("listCallQueues", json!({}), json!({}), 0),
-                handle(0, shared(json!([1, 120, "ok", 3])), 1),
+                handle(0, shared(json!([1, 120, "ok", 3, 1])), 1),
                 start("listCallQueues", json!({}), json!({}), 2),
-                handle(1, shared(json!([0, 1500, "paused", 3])), 3),
+                handle(1, shared(json!([0, 1500, "paused", 3, 1])), 3),
                 start("accountCallLogs", json!({}), json!({}), 4),
-                handle(2, shared(json!([0, 3_600_000, "daily", 3])), 5),
+                handle(2, shared(json!([0, 3_600_000, "daily", 3, 1])), 5),
             ],
         ),
         scenario(
@@ -844,7 +846,7 @@ fn fleet() -> Vec<Value> {
             limited.clone(),
             vec![
                 start("listCallQueues", json!({}), json!({}), 0),
-                handle(0, shared(json!([1, 0, "ok", 2])), 1),
+                handle(0, shared(json!([1, 0, "ok", 2, 1])), 1),
                 handle(
                     0,
                     respond(
@@ -858,8 +860,8 @@ fn fleet() -> Vec<Value> {
             ],
         ),
         scenario(
-            "fleet: Redis out of reach: alone with this worker's part after the fleet's window, said once",
-            limited.clone(),
+            "fleet: Redis out of reach: alone in its turns after the fleet's window, said once",
+            alone,
             vec![
                 start("listCallQueues", json!({}), json!({}), 0),
                 handle(
@@ -867,41 +869,39 @@ fn fleet() -> Vec<Value> {
                     json!({"shared": {"error": "ECONNREFUSED 127.0.0.1:6379"}}),
                     1,
                 ),
-                // Alone before the probe: held for the window too, nothing said again.
+                // Alone before the probe: the next turn, nothing said again.
                 start("listCallQueues", json!({}), json!({}), 20),
-                // Its slot, the local limiter's, is held: sent when the wait
-                // ends (the window, and its own point in its part's spacing).
-                handle(0, json!({"woken": true}), 1_002),
-                handle(0, ok_page(), 1_010),
+                // Its turn of the fleet's grid (Medium at 90 % of the share),
+                // a window after the fleet's last slot.
+                handle(0, json!({"woken": true}), 1_112),
+                handle(0, ok_page(), 1_115),
             ],
         ),
         scenario(
-            "fleet: back from an outage, the worker keeps to its own part for a window and a probe",
+            "fleet: back from an outage, the worker keeps to its turns for a window and a probe",
             limited,
             vec![
                 start("accountCallLogs", json!({}), json!({}), 0),
                 handle(0, json!({"shared": {"error": "ECONNREFUSED"}}), 1),
-                // The fleet's window, then its own point in its part's spacing.
-                handle(0, json!({"woken": true}), 1_227),
-                handle(0, ok_page(), 1_230),
-                // Alone (the probe fails again): Heavy's 4 a second for this worker.
-                start("accountCallLogs", json!({}), json!({}), 1_330),
-                handle(1, json!({"shared": {"error": "ECONNREFUSED"}}), 1_331),
-                handle(1, ok_page(), 1_335),
-                start("accountCallLogs", json!({}), json!({}), 1_340),
-                handle(2, ok_page(), 1_345),
-                start("accountCallLogs", json!({}), json!({}), 1_350),
-                handle(3, ok_page(), 1_355),
-                // Redis is back (empty): the first call rejoins.
-                start("accountCallLogs", json!({}), json!({}), 1_850),
-                handle(4, shared(json!([1, 0, "ok", 1])), 1_851),
-                handle(4, ok_page(), 1_855),
-                // The next waits for its own part's slot (the sends alone are
-                // still in the window), then asks the fleet.
-                start("accountCallLogs", json!({}), json!({}), 1_860),
-                handle(5, json!({"woken": true}), 2_227),
-                handle(5, shared(json!([1, 0, "ok", 1])), 2_228),
-                handle(5, ok_page(), 2_230),
+                // Waiting for its turn, it probes Redis (the heartbeat alone).
+                handle(0, json!({"woken": true}), 501),
+                handle(0, json!({"shared": {"error": "ECONNREFUSED"}}), 502),
+                handle(0, json!({"woken": true}), 1_002),
+                // Redis is back (empty): the call keeps its turn, then asks
+                // the fleet too.
+                handle(0, shared(json!([0, 0, "probe", 1, 0])), 1_003),
+                handle(0, json!({"woken": true}), 1_235),
+                handle(0, shared(json!([1, 0, "ok", 1, 0])), 1_236),
+                handle(0, ok_page(), 1_240),
+                // The next waits for its next turn, then asks the fleet.
+                start("accountCallLogs", json!({}), json!({}), 1_250),
+                handle(1, json!({"woken": true}), 1_482),
+                handle(1, shared(json!([1, 0, "ok", 1, 0])), 1_483),
+                handle(1, ok_page(), 1_490),
+                // A window and a probe after the rejoin: the fleet alone.
+                start("accountCallLogs", json!({}), json!({}), 2_600),
+                handle(2, shared(json!([1, 0, "ok", 1, 0])), 2_601),
+                handle(2, ok_page(), 2_605),
             ],
         ),
         scenario(
