@@ -45,7 +45,6 @@ use serde_json::Value;
 
 use crate::catalog::RateLimitCategory;
 use crate::date::Date;
-use crate::limiter::PlanLimits;
 use crate::time::Timestamp;
 
 /// How a session joins the fleet of its account.
