@@ -46,9 +46,10 @@ pub(super) struct FleetState {
     /// smaller id: this worker's turn among them when Redis is gone.
     workers: u32,
     rank: u32,
-    /// The latest fleet slot this worker was granted, per category: the
-    /// fleet's sends reach at least that far when Redis goes away.
-    reserved_until: BTreeMap<RateLimitCategory, Timestamp>,
+    /// The latest fleet slot this worker was granted, per category, and
+    /// how far ahead of its grant it was (the fleet's queue of reserved
+    /// slots): the fleet's sends reach that far past an outage's start.
+    reserved_until: BTreeMap<RateLimitCategory, (Timestamp, Duration)>,
     /// Redis is out of reach: the in-process limiter (this worker's part of
     /// the budget) and when to try Redis again.
     degraded: Option<(Timestamp, Option<RateLimiter>)>,
@@ -356,8 +357,8 @@ impl Session {
                 c.not_before = Some(at);
             }
             if let Some(f) = self.fleet.as_mut() {
-                let latest = f.reserved_until.entry(category).or_insert(at);
-                *latest = (*latest).max(at);
+                f.reserved_until
+                    .insert(category, (at, Duration::from_millis(wait_ms)));
             }
         } else if reason == "daily" {
             return self.finish(
@@ -413,14 +414,15 @@ impl Session {
                 );
                 let mut limiter = RateLimiter::in_turns(plan.clone(), turns);
                 // The fleet's slots reserved before the outage are still
-                // sent by the calls holding them (every worker's, reaching
-                // about as far as this worker's latest): the turns start
-                // one window after them, not on top of them.
+                // sent by the calls holding them, every worker's: as far
+                // ahead as the queue this worker last saw, from now (others
+                // reserved after its last grant). The turns start one
+                // window after them, not on top of them.
                 for category in RateLimitCategory::ALL {
                     let from = fleet
                         .reserved_until
                         .get(&category)
-                        .map_or(now, |&t| t.max(now));
+                        .map_or(now, |&(at, ahead)| at.max(now.saturating_add(ahead)));
                     limiter.pause(category, from.saturating_add(plan.rate(category).per));
                 }
                 limiter
