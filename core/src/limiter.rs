@@ -153,8 +153,7 @@ impl Turns {
     /// slots are `per / (count * share)` apart from the epoch, and turn `k`
     /// is this worker's when `k % of == index`.
     fn next(&self, rate: Rate, t: Timestamp) -> Timestamp {
-        let spacing_us = rate.per.as_micros() as f64 / (f64::from(rate.count.get()) * self.share);
-        let spacing_us = spacing_us.max(1.0);
+        let spacing_us = self.spacing_us(rate);
         let t_us = t.as_millis() as f64 * 1000.0;
         let mut k = (t_us / spacing_us).ceil() as u64;
         let of = u64::from(self.of);
@@ -168,8 +167,12 @@ impl Turns {
 
     /// The time between two of this worker's turns.
     fn gap(&self, rate: Rate) -> Duration {
-        let spacing_us = rate.per.as_micros() as f64 / (f64::from(rate.count.get()) * self.share);
-        Duration::from_micros((spacing_us * f64::from(self.of)) as u64)
+        Duration::from_micros((self.spacing_us(rate) * f64::from(self.of)) as u64)
+    }
+
+    /// The fleet's slots' spacing in µs (at least 1).
+    fn spacing_us(&self, rate: Rate) -> f64 {
+        (rate.per.as_micros() as f64 / (f64::from(rate.count.get()) * self.share)).max(1.0)
     }
 }
 
