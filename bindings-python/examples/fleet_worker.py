@@ -7,7 +7,7 @@ public API and redis-py, as a user would write it; ``--asyncio`` runs the
 same work on :class:`~zoom_phone.AsyncZoomPhone` with ``redis.asyncio``.
 
     python fleet_worker.py --mock URL --redis URL|none --auth s2s|user
-        [--tokens FILE] --seconds N --id NAME [--share F] [--asyncio]
+        [--tokens FILE] --seconds N --id NAME [--share F] [--asyncio] [--log LEVEL] [--ready]
 """
 
 from __future__ import annotations
@@ -44,17 +44,30 @@ class Tally(logging.Handler):
         event = getattr(record, "zoom_phone_event", "")
         if event == "fleet.degraded":
             self.degraded += 1
-        sys.stderr.write(f"[{self.name}] {record.levelname.lower()} {event}: {record.getMessage()}\n")
+        # Epoch ms first: the orchestrator lines records up with the mock's log.
+        stamp = int(record.created * 1000)
+        sys.stderr.write(f"{stamp} [{self.name}] {record.levelname.lower()} {event}: {record.getMessage()}\n")
 
 
 class Work:
     """What the worker did: calls answered, and failed ones by error class."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, ready: bool) -> None:
+        self.seconds = seconds
+        self.ready = ready
         self.end = time.monotonic() + seconds
         self.ok = 0
         self.failed: Counter[str] = Counter()
         self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """The work's clock starts now; with ``--ready`` at the orchestrator's
+        go (a line on stdin), so that every worker starts at once, after all
+        have started."""
+        if self.ready:
+            print("ready", flush=True)
+            sys.stdin.readline()
+        self.end = time.monotonic() + self.seconds
 
     def going(self) -> bool:
         return time.monotonic() < self.end
@@ -78,6 +91,8 @@ def arguments() -> argparse.Namespace:
     p.add_argument("--id", required=True)
     p.add_argument("--share", type=float)
     p.add_argument("--asyncio", action="store_true", help="AsyncZoomPhone with redis.asyncio")
+    p.add_argument("--ready", action="store_true", help="print ready once the client is built, start at a line on stdin")
+    p.add_argument("--log", default="warn", choices=["debug", "info", "warn", "error"], help="the client's log level")
     args = p.parse_args()
     if args.auth == "user" and not args.tokens:
         p.error("--auth user needs --tokens FILE")
@@ -100,7 +115,7 @@ def settings(args: argparse.Namespace, redis_client: Any) -> dict[str, Any]:
         "base_url": f"{args.mock}/v2",
         "oauth_base": args.mock,
         "rate_limits": "pro",
-        "log": "warn",
+        "log": args.log,
     }
     if redis_client is not None:
         fleet: FleetOptions = {"redis": redis_client, "account": "mock-account"}
@@ -117,6 +132,7 @@ def run_threads(args: argparse.Namespace, work: Work) -> None:
     # (the client then works alone) instead of being tried again late.
     client = None if args.redis == "none" else redis.Redis.from_url(args.redis, socket_timeout=2, retry=None)
     zp = ZoomPhone(**settings(args, client))
+    work.start()
 
     def walker() -> None:
         while work.going():
@@ -156,6 +172,7 @@ def run_threads(args: argparse.Namespace, work: Work) -> None:
 async def run_tasks(args: argparse.Namespace, work: Work) -> None:
     client = None if args.redis == "none" else redis.asyncio.Redis.from_url(args.redis, socket_timeout=2, retry=None)
     async with AsyncZoomPhone(**settings(args, client)) as zp:
+        work.start()
 
         async def walker() -> None:
             while work.going():
@@ -191,9 +208,9 @@ def main() -> int:
     args = arguments()
     tally = Tally(args.id)
     logger = logging.getLogger("zoom_phone")
-    logger.setLevel(logging.WARNING)
+    logger.setLevel({"debug": logging.DEBUG, "info": logging.INFO, "warn": logging.WARNING, "error": logging.ERROR}[args.log])
     logger.addHandler(tally)
-    work = Work(args.seconds)
+    work = Work(args.seconds, args.ready)
     if args.asyncio:
         asyncio.run(run_tasks(args, work))
     else:

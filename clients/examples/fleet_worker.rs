@@ -8,7 +8,7 @@
 //!
 //! cargo run -p zoom-phone-client --example fleet_worker --features blocking,redis,tracing --
 //!     --mock URL --redis URL|none --auth s2s|user [--tokens FILE] --seconds N --id NAME
-//!     [--share F] [--blocking]
+//!     [--share F] [--blocking] [--log debug|info|warn|error] [--ready]
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -37,22 +37,29 @@ struct Args {
     id: String,
     share: Option<f64>,
     blocking: bool,
+    log: LogLevel,
+    /// Print `ready` once the client is built and start at a line on stdin.
+    ready: bool,
 }
 
 impl Args {
     fn parse() -> Result<Args, String> {
         let mut named: BTreeMap<String, String> = BTreeMap::new();
-        let mut blocking = false;
+        let (mut blocking, mut ready) = (false, false);
         let mut argv = std::env::args().skip(1);
         while let Some(arg) = argv.next() {
-            if arg == "--blocking" {
-                blocking = true;
+            if arg == "--blocking" || arg == "--ready" {
+                blocking |= arg == "--blocking";
+                ready |= arg == "--ready";
                 continue;
             }
             let name = arg
                 .strip_prefix("--")
                 .filter(|n| {
-                    ["mock", "redis", "auth", "tokens", "seconds", "id", "share"].contains(n)
+                    [
+                        "mock", "redis", "auth", "tokens", "seconds", "id", "share", "log",
+                    ]
+                    .contains(n)
                 })
                 .ok_or_else(|| format!("unknown argument {arg}"))?;
             let value = argv.next().ok_or_else(|| format!("{arg} needs a value"))?;
@@ -78,6 +85,13 @@ impl Args {
             ),
             None => None,
         };
+        let log = match take("log").as_deref() {
+            None | Some("warn") => LogLevel::Warn,
+            Some("debug") => LogLevel::Debug,
+            Some("info") => LogLevel::Info,
+            Some("error") => LogLevel::Error,
+            Some(_) => return Err("--log is debug, info, warn or error".to_owned()),
+        };
         let tokens = match (auth.as_str(), take("tokens")) {
             ("s2s", _) => None,
             ("user", Some(file)) => {
@@ -98,6 +112,8 @@ impl Args {
             id,
             share,
             blocking,
+            log,
+            ready,
         })
     }
 }
@@ -109,7 +125,7 @@ fn configure<C: Client>(builder: Builder<C>, args: &Args) -> Result<Builder<C>, 
         .base_url(format!("{}/v2", args.mock))
         .oauth_base(&args.mock)
         .rate_limits(PlanLimits::pro())
-        .log_level(LogLevel::Warn);
+        .log_level(args.log);
     let builder = match &args.tokens {
         None => builder.server_to_server(ACCOUNT, CLIENT_ID, CLIENT_SECRET),
         Some(tokens) => builder.user_tokens(
@@ -169,8 +185,25 @@ fn user_ids(page: &Body) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// With `--ready`: says so and waits for the orchestrator's go (a line on
+/// stdin), so that every worker's work starts at once, after all have started.
+fn ready(args: &Args) -> Result<(), Error> {
+    if !args.ready {
+        return Ok(());
+    }
+    println!("ready");
+    let mut go = String::new();
+    std::io::stdin()
+        .read_line(&mut go)
+        .map(drop)
+        .map_err(|e| Error::Internal {
+            problem: format!("waiting for the go on stdin: {e}"),
+        })
+}
+
 async fn run_async(args: &Args, tally: &Arc<Tally>) -> Result<(), Error> {
     let zp = configure(zoom_phone_client::ZoomPhone::builder(), args)?.build()?;
+    ready(args)?;
     let end = Instant::now() + Duration::from_secs_f64(args.seconds);
     let mut tasks = Vec::new();
     for _ in 0..2 {
@@ -235,6 +268,7 @@ async fn run_async(args: &Args, tally: &Arc<Tally>) -> Result<(), Error> {
 
 fn run_blocking(args: &Args, tally: &Arc<Tally>) -> Result<(), Error> {
     let zp = configure(zoom_phone_client::blocking::ZoomPhone::builder(), args)?.build()?;
+    ready(args)?;
     let end = Instant::now() + Duration::from_secs_f64(args.seconds);
     std::thread::scope(|scope| {
         for _ in 0..2 {
@@ -293,6 +327,7 @@ fn run_blocking(args: &Args, tally: &Arc<Tally>) -> Result<(), Error> {
 /// stderr, and the `fleet.degraded` ones counted.
 struct Log {
     id: String,
+    level: tracing::Level,
     degraded: AtomicU64,
 }
 
@@ -315,10 +350,10 @@ impl tracing::field::Visit for EventName {
 
 impl tracing::Subscriber for Log {
     fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
-        metadata.target() == "zoom_phone" && *metadata.level() <= tracing::Level::WARN
+        metadata.target() == "zoom_phone" && *metadata.level() <= self.level
     }
     fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
-        Some(tracing::level_filters::LevelFilter::WARN)
+        Some(tracing::level_filters::LevelFilter::from_level(self.level))
     }
     fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
         tracing::span::Id::from_u64(1)
@@ -333,8 +368,12 @@ impl tracing::Subscriber for Log {
         if name == "fleet.degraded" {
             self.degraded.fetch_add(1, Ordering::Relaxed);
         }
+        // Epoch ms first: the orchestrator lines records up with the mock's log.
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis());
         eprintln!(
-            "[{}] {} {name}: {message}",
+            "{stamp} [{}] {} {name}: {message}",
             self.id,
             event.metadata().level()
         );
@@ -351,8 +390,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let level = match args.log {
+        LogLevel::Debug => tracing::Level::DEBUG,
+        LogLevel::Info => tracing::Level::INFO,
+        LogLevel::Error | LogLevel::Off => tracing::Level::ERROR,
+        _ => tracing::Level::WARN,
+    };
     let log = Arc::new(Log {
         id: args.id.clone(),
+        level,
         degraded: AtomicU64::new(0),
     });
     if tracing::subscriber::set_global_default(Arc::clone(&log)).is_err() {

@@ -6,7 +6,7 @@
 // package's public API, as a user would write it.
 //
 //   node js-examples/fleet/worker.mjs --mock URL --redis URL|none --auth s2s|user
-//        [--tokens FILE] --seconds N --id NAME [--share F]
+//        [--tokens FILE] --seconds N --id NAME [--share F] [--log LEVEL] [--ready]
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
@@ -29,6 +29,8 @@ try {
       seconds: { type: "string" },
       id: { type: "string" },
       share: { type: "string" },
+      log: { type: "string", default: "warn" },
+      ready: { type: "boolean", default: false },
     },
     strict: true,
   }));
@@ -42,6 +44,7 @@ const seconds = Number(args.seconds);
 const share = args.share === undefined ? undefined : Number(args.share);
 if (!(seconds > 0)) usage("--seconds must be a positive number");
 if (share !== undefined && !(share > 0 && share <= 1)) usage("--share must be in (0, 1]");
+if (!["debug", "info", "warn", "error"].includes(args.log)) usage("--log is debug, info, warn or error");
 
 const CLIENT = { clientId: "mock-client-id", clientSecret: "mock-client-secret" };
 const credentials =
@@ -55,12 +58,13 @@ const logger = Object.fromEntries(
     level,
     (message, record) => {
       if (record.name === "fleet.degraded") degraded += 1;
-      process.stderr.write(`[${args.id}] ${level} ${record.name}: ${message}\n`);
+      // Epoch ms first: the orchestrator lines records up with the mock's log.
+      process.stderr.write(`${Date.now()} [${args.id}] ${level} ${record.name}: ${message}\n`);
     },
   ]),
 );
 
-const options = { baseUrl: `${args.mock}/v2`, oauthBase: args.mock, rateLimits: "pro", log: "warn", logger };
+const options = { baseUrl: `${args.mock}/v2`, oauthBase: args.mock, rateLimits: "pro", log: args.log, logger };
 let redis;
 if (args.redis !== "none") {
   // No offline queue: while Redis is away a command fails at once (the
@@ -77,6 +81,14 @@ if (args.redis !== "none") {
   options.fleet = { redis, account: "mock-account", share, tokens: args.auth === "user" ? "user-1" : undefined };
 }
 const zp = new ZoomPhone(credentials, options);
+
+if (args.ready) {
+  // Say so and start at the orchestrator's go (a line on stdin): every
+  // worker's work starts at once, after all have started.
+  process.stdout.write("ready\n");
+  await new Promise((resolve) => process.stdin.once("data", resolve));
+  process.stdin.pause();
+}
 
 const end = Date.now() + seconds * 1000;
 let ok = 0;

@@ -189,7 +189,8 @@ class Mock:
 def worker_command(host: str, i: int, args: argparse.Namespace, redis_url: str,
                    mock: str, tokens_file: Optional[str]) -> list[str]:
     common = ["--mock", mock, "--redis", redis_url, "--auth", args.auth,
-              "--seconds", str(args.seconds), "--id", f"{host}-{i}", "--share", str(args.share)]
+              "--seconds", str(args.seconds), "--id", f"{host}-{i}", "--share", str(args.share),
+              "--log", args.worker_log, "--ready"]
     if tokens_file:
         common += ["--tokens", tokens_file]
     if host == "rust":
@@ -235,13 +236,36 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             with os.fdopen(fd, "w") as f:
                 json.dump(mock.user_tokens(), f)
         redis_url = "none" if args.no_redis else f"redis://127.0.0.1:{redis.port}"
-        started = time.time()
         for spec in args.workers.split(","):
             host, _, n = spec.partition(":")
             for i in range(int(n or 1)):
                 cmd = worker_command(host, i, args, redis_url, mock.url, tokens_file)
-                procs.append((host, subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True,
-                                                     stderr=subprocess.PIPE)))
+                # A file, not a pipe, when the records are kept: a debug log
+                # fills a pipe nobody reads until the end and stalls the worker.
+                err: Any = subprocess.PIPE
+                if args.worker_logs:
+                    Path(args.worker_logs).mkdir(parents=True, exist_ok=True)
+                    err = open(Path(args.worker_logs) / f"{host}-{i}.log", "w")
+                procs.append((host, subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                                     text=True, stderr=err)))
+                if err is not subprocess.PIPE:
+                    err.close()
+        # Every worker starts up (an interpreter, the wasm, imports, its
+        # client) before any works: nine starting on the referee's two cores
+        # would otherwise starve the ones already sending, and the mock, and
+        # the run would measure that instead of the fleet. A worker that
+        # dies starting is reported with the others.
+        for _, p in procs:
+            assert p.stdout is not None
+            p.stdout.readline()
+        started = time.time()
+        for _, p in procs:
+            assert p.stdin is not None
+            try:
+                p.stdin.write("go\n")
+                p.stdin.flush()
+            except BrokenPipeError:
+                pass
         outage: Optional[tuple[float, float]] = None
         rejoin: dict[str, Optional[float]] = {"first": None, "every": None}
         if not args.no_redis and args.kill_for > 0:
@@ -263,7 +287,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 report = {"worker": host, "broken": line[-300:]}
             report["exit"] = p.returncode
             if p.returncode != 0:
-                report["stderr"] = err[-2000:]
+                report["stderr"] = (err or "")[-2000:]
             reports.append(report)
         ended = time.time()
         log = mock.get("/_admin/requests")
@@ -410,6 +434,9 @@ def main() -> int:
                    help="use the mock and Rust worker already built under $CARGO_TARGET_DIR")
     p.add_argument("--json", help="write the result here")
     p.add_argument("--dump-log", help="write the mock's request log here (to see what came before a 429)")
+    p.add_argument("--worker-log", choices=["debug", "info", "warn", "error"], default="warn",
+                   help="the workers' client log level")
+    p.add_argument("--worker-logs", help="write each worker's log records (epoch ms first) to DIR/ID.log")
     p.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     p.add_argument("--short", action="store_true", help="a smoke run: throughput and recovery are not checked")
     p.add_argument("--summary", action="store_true", help="print a few lines (the demo's) instead of the whole result")
