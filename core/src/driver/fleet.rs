@@ -24,6 +24,55 @@ use crate::time::Timestamp;
 /// milliseconds and hosts send a little after their turn.
 const DEGRADED_MARGIN: f64 = 0.9;
 
+/// How long the quickest answer of Redis counts as the measure of the
+/// others (two of these: the smallest of the last 10 to 20 s).
+const CLOCK_BUCKET: Duration = Duration::from_secs(10);
+
+/// An answer behind the quickest by more than this was not held up on the
+/// way: a clock was set. It becomes the new measure.
+const CLOCK_STEP: Duration = Duration::from_secs(1);
+
+/// How late Redis's answers reach this worker. Each acquire answer carries
+/// Redis's clock; the smallest difference between the worker's clock and
+/// it (their skew plus the quickest trip back) belongs to an answer that
+/// came at once. One behind that by more than a late slot was held up on
+/// the way (a busy event loop, a descheduled thread): a slot counted from
+/// when it arrived would go out that much behind the fleet's grid, bunched
+/// with the slots reserved after it, where the late-slot check at sending
+/// time cannot see it.
+struct ReplyClock {
+    current: Option<i64>,
+    previous: Option<i64>,
+    since: Timestamp,
+}
+
+impl ReplyClock {
+    /// How far behind the quickest answer one that ran at Redis's
+    /// `clock_ms` arrived at `now`.
+    fn late_by(&mut self, clock_ms: u64, now: Timestamp) -> Duration {
+        let sample = now.as_millis() as i64 - clock_ms as i64;
+        if now >= self.since.saturating_add(CLOCK_BUCKET) {
+            self.previous = self.current.take();
+            self.since = now;
+        }
+        let best = match (self.current, self.previous) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let late = Duration::from_millis(best.map_or(0, |b| (sample - b).max(0)) as u64);
+        if late > CLOCK_STEP {
+            *self = ReplyClock {
+                current: Some(sample),
+                previous: None,
+                since: now,
+            };
+            return Duration::ZERO;
+        }
+        self.current = Some(self.current.map_or(sample, |c| c.min(sample)));
+        late
+    }
+}
+
 /// What a shared operation of a call (outside a renewal) is for.
 pub(super) enum Purpose {
     Acquire,
@@ -58,6 +107,7 @@ pub(super) struct FleetState {
     held: Option<(Timestamp, RateLimiter)>,
     /// The outage was already reported.
     warned: bool,
+    clock: ReplyClock,
 }
 
 impl FleetState {
@@ -77,6 +127,11 @@ impl FleetState {
             degraded: None,
             held: None,
             warned: false,
+            clock: ReplyClock {
+                current: None,
+                previous: None,
+                since: Timestamp::UNIX_EPOCH,
+            },
         }
     }
 
@@ -305,7 +360,10 @@ impl Session {
             Purpose::Acquire => self.acquired(id, reply, now),
             Purpose::Probe => {
                 match reply.and_then(|r| heartbeat(&r)) {
-                    Ok(beat) => self.rejoin(beat.workers, beat.rank, now),
+                    Ok(beat) => {
+                        self.reply_late_by(&beat, now);
+                        self.rejoin(beat.workers, beat.rank, now);
+                    }
                     Err(e) => self.degrade(&e, now),
                 }
                 self.advance(id, now)
@@ -326,19 +384,22 @@ impl Session {
     }
 
     fn acquired(&mut self, id: u64, reply: Result<SharedReply, String>, now: Timestamp) -> Action {
-        let Beat {
-            granted,
-            wait_ms,
-            reason,
-            workers,
-            rank,
-        } = match reply.and_then(|r| heartbeat(&r)) {
+        let beat = match reply.and_then(|r| heartbeat(&r)) {
             Ok(beat) => beat,
             Err(e) => {
                 self.degrade(&e, now);
                 return self.advance(id, now);
             }
         };
+        let late = self.reply_late_by(&beat, now);
+        let Beat {
+            granted,
+            wait_ms,
+            reason,
+            workers,
+            rank,
+            ..
+        } = beat;
         let was_degraded = self.fleet.as_ref().is_some_and(|f| f.degraded.is_some());
         self.rejoin(workers, rank, now);
         let Some(c) = self.calls.get_mut(&id) else {
@@ -352,7 +413,11 @@ impl Session {
             return self.advance(id, now);
         } else if granted {
             let category = c.category();
-            c.hold_slot(at);
+            // The slot is for when Redis meant it: an answer held up on the
+            // way leaves it late (given up at sending), never early.
+            c.hold_slot(Timestamp::from_millis(
+                at.as_millis().saturating_sub(late.as_millis() as u64),
+            ));
             if wait_ms > 0 {
                 c.not_before = Some(at);
             }
@@ -390,6 +455,14 @@ impl Session {
             );
         }
         self.advance(id, now)
+    }
+
+    /// How late an acquire answer arrived (nothing known without Redis's clock).
+    fn reply_late_by(&mut self, beat: &Beat, now: Timestamp) -> Duration {
+        match (self.fleet.as_mut(), beat.clock_ms) {
+            (Some(f), Some(clock_ms)) => f.clock.late_by(clock_ms, now),
+            _ => Duration::ZERO,
+        }
     }
 
     /// Redis did not answer: work alone until the next probe.
@@ -631,6 +704,9 @@ struct Beat {
     reason: String,
     workers: u32,
     rank: u32,
+    /// Redis's clock when the script ran (a reply written without it, a
+    /// test's, says nothing of how late it came).
+    clock_ms: Option<u64>,
 }
 
 fn heartbeat(r: &SharedReply) -> Result<Beat, String> {
@@ -644,6 +720,7 @@ fn heartbeat(r: &SharedReply) -> Result<Beat, String> {
             reason: reason.to_owned(),
             workers: workers.max(1),
             rank,
+            clock_ms: int(5).and_then(|c| u64::try_from(c).ok()),
         }),
         _ => Err(format!("the acquire script answered {r:?}")),
     }

@@ -14,12 +14,13 @@ use super::Script;
 /// ARGV: emission interval µs, longest wait ms the caller accepts, daily
 /// limit (0: none), worker id, heartbeat window ms, `probe` (only the
 /// heartbeat: a degraded worker asking whether Redis is back) or empty.
-/// Answers `{granted, wait_ms, reason, workers, rank}`: granted 1 means a
+/// Answers `{granted, wait_ms, reason, workers, rank, clock_ms}`: granted 1 means a
 /// slot is reserved `wait_ms` from now; 0 means nothing was reserved
 /// (`reason` `paused`, `daily`, `probe` or `wait`: the slot would be later
 /// than the caller accepts) and `wait_ms` says when to ask again. `rank` is
 /// how many live workers have a smaller id: the worker's place in the turns
-/// of degraded mode.
+/// of degraded mode. `clock_ms` is Redis's clock when the script ran: how
+/// late the answer reached the worker (see `ReplyClock`).
 pub static ACQUIRE: Script = Script::new(
     "acquire",
     r#"
@@ -38,30 +39,31 @@ local rank = 0
 for _, id in ipairs(ids) do
   if id < ARGV[4] then rank = rank + 1 end
 end
-if ARGV[6] == 'probe' then return {0, 0, 'probe', workers, rank} end
+local clock = math.floor(now / 1000)
+if ARGV[6] == 'probe' then return {0, 0, 'probe', workers, rank, clock} end
 local function ms(us) return math.ceil(us / 1000) end
 local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
-if pause > now then return {0, ms(pause - now), 'paused', workers, rank} end
+if pause > now then return {0, ms(pause - now), 'paused', workers, rank, clock} end
 if daily_limit > 0 then
   local block = tonumber(redis.call('GET', KEYS[4]) or '0')
-  if block > now then return {0, ms(block - now), 'daily', workers, rank} end
+  if block > now then return {0, ms(block - now), 'daily', workers, rank, clock} end
   local used = tonumber(redis.call('GET', KEYS[3]) or '0')
   if used >= daily_limit then
     local day = 86400000000
     local next_day = (math.floor(now / day) + 1) * day
-    return {0, ms(next_day - now), 'daily', workers, rank}
+    return {0, ms(next_day - now), 'daily', workers, rank, clock}
   end
 end
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < now then tat = now end
 local wait = tat - now
-if wait > max_wait then return {0, ms(wait), 'wait', workers, rank} end
+if wait > max_wait then return {0, ms(wait), 'wait', workers, rank, clock} end
 redis.call('SET', KEYS[1], string.format('%.0f', tat + interval), 'PX', ms(tat + interval - now) + 1000)
 if daily_limit > 0 then
   redis.call('INCR', KEYS[3])
   redis.call('PEXPIRE', KEYS[3], 172800000)
 end
-return {1, ms(wait), 'ok', workers, rank}
+return {1, ms(wait), 'ok', workers, rank, clock}
 "#,
 );
 

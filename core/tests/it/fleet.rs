@@ -662,3 +662,55 @@ fn a_worker_back_from_an_outage_keeps_to_its_turns_while_redis_cannot_know_what_
         assert_eq!(send(&mut s, free, true), (free, vec!["acquire"]));
     }
 }
+
+/// The fleet's acquire answer with Redis's clock: a slot `wait_ms` after
+/// `clock_ms`.
+fn granted_at(wait_ms: i64, clock_ms: u64) -> SharedReply {
+    let SharedReply::List(mut items) = granted(wait_ms) else {
+        unreachable!()
+    };
+    items.push(SharedReply::Int(clock_ms as i64));
+    SharedReply::List(items)
+}
+
+#[test]
+fn a_slot_whose_answer_was_held_up_on_the_way_is_given_up_for_a_fresh_one() {
+    // Counted from when it arrived, the slot of an answer that sat 60 ms
+    // in a busy host would go out 60 ms behind the fleet's grid, bunched
+    // with the slots reserved after it. Redis's clock in the answer shows
+    // it: the quickest answer sets the measure (the clocks here differ by
+    // 5 s), one behind it by more than a late slot is given up.
+    let mut c = fleet_config(s2s(), "acct", 3);
+    c.rate_limits = Some(PlanLimits::pro());
+    let mut s = session(c);
+    let skew = 5_000;
+    let call = |s: &mut Session, t: u64, held_up: &[u64]| {
+        let mut now = at(t);
+        let redis_now = now.as_millis() - skew;
+        let mut answers = held_up
+            .iter()
+            .map(|late| Ok(granted_at(0, redis_now - late)))
+            .collect::<Vec<_>>()
+            .into_iter();
+        let mut acquire = || answers.next().unwrap_or(Ok(granted_at(0, redis_now)));
+        let (id, step) = first(s, "listCallQueues", json!({}), now);
+        let mut log = Vec::new();
+        let sent = until_api_send(s, id, step.action, &mut now, &mut acquire, &mut log, 0);
+        let done = s.handle(id, answer(page()), sent);
+        assert!(matches!(done.action, Action::Done(Ok(_))));
+        log.retain(|&n| n == "acquire");
+        (sent.as_millis() - T0, log.len())
+    };
+    // Prompt answers, then ones 2 ms behind (noise): sent at once.
+    assert_eq!(call(&mut s, 0, &[]).1, 1);
+    assert_eq!(call(&mut s, 100, &[2]).1, 1);
+    // 60 ms behind: the slot is given up once, the next one is taken.
+    assert_eq!(call(&mut s, 200, &[60]), (200, 2));
+    // Given up once per attempt: a second held-up answer is sent anyway,
+    // late rather than never.
+    assert_eq!(call(&mut s, 300, &[60, 60]).1, 2);
+    // An answer seconds away from the measure is a clock that was set:
+    // it becomes the measure, nothing is given up.
+    assert_eq!(call(&mut s, 400, &[3_000]).1, 1);
+    assert_eq!(call(&mut s, 500, &[3_000]).1, 1);
+}
