@@ -58,11 +58,12 @@ def main() -> int:
         "Written by `make fleet` (tools/fleet/run.py, tools/fleet/report.py); how the test works is in",
         "tools/fleet/README.md. One mock Zoom with Pro's rate limits (its request log is the referee), one",
         "redis-server, workers of every host walking the call history (Heavy) and reading users (Light)",
-        "as fast as their client allows. Throughput counts the seconds outside the outage (from a second",
-        f"before Redis goes until a second after it is back) and the run's first and last two; the targets",
-        f"are: no 429, at least 90 % of the plan in each saturated category ({', '.join(SATURATED)}), one",
-        "token request per expiry, no refused refresh, no failed call, every worker back on the shared",
-        "state within a second of Redis returning. The machine is shared and loaded: numbers are of one run.",
+        "as fast as their client allows, all starting their work at once when every one has started up.",
+        "Throughput counts the seconds outside the outage (from a second before Redis goes until a second",
+        "after it is back) and the run's first and last two; the targets are: no 429, at least 90 % of the",
+        f"plan in each saturated category ({', '.join(SATURATED)}), one token request per expiry, no refused",
+        "refresh, no failed call, every worker back on the shared state within a second of Redis returning.",
+        "The machine is shared and loaded: numbers are of one run.",
         "",
     ]
     for r in results:

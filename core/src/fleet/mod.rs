@@ -13,6 +13,16 @@
 //! Cluster hash tag, so every key of one account lives in one slot and the
 //! scripts stay atomic there too; several accounts share one Redis.
 //!
+//! **Slots on time.** The shared limiter spaces the fleet's slots
+//! `per / (count * share)` apart, so a window of Zoom's holds at most the
+//! plan's count while sends leave within `per * (1/share - 1)` of their
+//! slots (52 ms at 0.95). A call that gets to its slot more than 20 ms late
+//! gives it up once for a fresh one. So does one whose acquire answer was
+//! held up on the way: the answer carries Redis's clock, and one that
+//! reached the worker more than 20 ms behind the quickest answer (the two
+//! clocks' skew plus the shortest trip) would otherwise put its slot that
+//! far behind the grid, where the check at sending cannot see it.
+//!
 //! **Degraded mode.** When a shared operation fails or times out, the
 //! session carries on alone: its turns of the fleet's slots (every
 //! `workers`-th slot from its rank among the workers last seen, at 90 % of
