@@ -244,3 +244,28 @@ test("the core's log records reach the logger, at the level asked, without a sec
   await s2s({ logger: { info: (m) => quiet.push(m) }, log: "off" }).callQueues.listCallQueues({ page_size: 1 });
   assert.deepEqual(quiet, []);
 });
+
+test("an attempt's abort controller serves the next attempts unless it aborted; a timed-out attempt's is never handed on", async () => {
+  const signals = [];
+  let hang = false;
+  const fetch = (url, init) => {
+    signals.push(init.signal);
+    if (!hang) return globalThis.fetch(url, init);
+    // A server that never answers: only the attempt's timeout ends it.
+    return new Promise((_, reject) => init.signal.addEventListener("abort", () => reject(init.signal.reason), { once: true }));
+  };
+  const zp = s2s({ fetch, attemptTimeoutMs: 50, retry: { maxAttempts: 1 } });
+  for (let i = 0; i < 3; i++) await zp.callQueues.listCallQueues({ page_size: 1 });
+  // The token request and three calls, one after another: one controller.
+  assert.equal(new Set(signals).size, 1);
+  assert.equal(signals[0].aborted, false);
+  hang = true;
+  // An attempt that times out is a transport failure (the call's own deadline is a timeout).
+  await assert.rejects(zp.callQueues.listCallQueues({ page_size: 1 }), ZoomTransportError);
+  const timedOut = signals.at(-1);
+  assert.equal(timedOut.aborted, true);
+  hang = false;
+  await zp.callQueues.listCallQueues({ page_size: 1 });
+  assert.notEqual(signals.at(-1), timedOut);
+  assert.equal(signals.at(-1).aborted, false);
+});
