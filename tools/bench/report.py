@@ -407,15 +407,16 @@ WHY: dict[str, str] = {
         " constant time; the HMAC dominates either way."
     ),
     "node:seq_get": (
-        "Measured 2026-12-03 (Node 20): (1) in-process, with a `fetch` that answers at once from memory,"
-        " a call costs ours ~60 us of CPU vs ~21 us for `fetch` + `JSON.parse`; a `--cpu-prof` of that"
-        " loop (wasm names kept) puts ~45 % of our extra in the wasm core (`request::build_operation`,"
-        " serde_json writing the step, `response::classify`, dlmalloc), ~20 % in the `AbortController` and"
-        " timer of each attempt (Node 20's `makeTransferable` per signal), ~20 % in the host loop's JS"
-        " (call.js `report`/`send`, client.js `#run`, body.js `readCapped`) and ~8 % passing strings"
-        " into wasm. (2) Against the mock, handing undici a `signal` costs ~0.08 ms of CPU per call by"
-        " itself (raw `fetch` with and without one, same run: a `WeakRef` and a `FinalizationRegistry`"
-        " entry per request); the attempt timeout needs it. Raw code is one `fetch` and `JSON.parse`."
+        "Measured 2026-12-04 (Node 20): (1) in-process, with a `fetch` that answers at once from memory,"
+        " a call costs ours ~55 us of CPU vs ~25 us for `fetch` + `JSON.parse` (~62 us before attempts"
+        " handed their `AbortController` on: making one per attempt was a fifth of a call, Node 20's"
+        " `makeTransferable`). A `--cpu-prof` of that loop now puts the two crossings into the wasm core"
+        " (`start`: build and validate the request, write the step; `respond`: classify the answer) at"
+        " ~27 % of the call's samples, the attempt's timer ~2 %, `TextEncoder` for the strings passed"
+        " into wasm ~2 %, and the host loop's JS (call.js `report`/`send`, client.js `#run`, answer.js)"
+        " ~9 %. (2) Against the mock, handing undici a `signal` at all costs ~0.08 ms of CPU per call"
+        " (raw `fetch` with and without one, same run: a `WeakRef` and a `FinalizationRegistry` entry"
+        " per request); the attempt timeout needs it. Raw code is one `fetch` and `JSON.parse`."
     ),
     "node:walk_20000": (
         "Per page (300 records, ~500 KB): the bytes are copied into wasm for the core to classify, then"
