@@ -194,7 +194,9 @@ CORE_ROWS = [
 
 WORKLOAD_LABELS = {
     "seq_get": "per call, 1,000 sequential `GET /phone/users/{userId}`",
+    "seq_get_cpu": "client CPU per call, the same 1,000 sequential GETs",
     "walk_20000": "walk 20,000 call-history records, pages of 300",
+    "walk_20000_cpu": "client CPU of the same 20,000-record walk",
     "concurrent_50": "throughput, 50 calls in flight",
     "parse_page_300": "parse one 300-record page (ours: `parseResponse`/`parse_response`)",
     "import_ms": "import time (fresh interpreter)",
@@ -492,7 +494,8 @@ def explain(core_findings: list[tuple[str, float]], host: list[dict[str, Any]], 
             if f["competitor"] is not None:
                 side = "behind" if behind_comp else "ahead of"
                 comp = f"; {side} {f['label']} ({f['competitor']:.2f}×)"
-            why = WHY.get(f"{host_name}:{f['workload']}", "")
+            # A CPU row costs what its wall-time row does.
+            why = WHY.get(f"{host_name}:{f['workload'].removesuffix('_cpu')}", "")
             out.append(f"- **{label}: ours {f['ours']:.2f}× raw{comp}.** {why}")
     ours = sz["ours_npm"]["wasm+js"]["gzip"]
     rivet = sz["rivet"]["phone.mjs"]["gzip"]
