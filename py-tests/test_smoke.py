@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -171,3 +173,19 @@ def test_the_wheel_has_a_long_description() -> None:
     text = meta.get_payload() or meta["Description"]  # type: ignore[attr-defined]
     assert "pip install zoom-phone" in text
     assert "with ZoomPhone(" in text
+
+
+def test_importing_the_package_leaves_asyncio_for_the_async_client() -> None:
+    # A program of threads does not pay for asyncio at import (a tenth of the
+    # package's import time); the asyncio client brings it on first use.
+    probe = (
+        "import sys, zoom_phone\n"
+        "print('asyncio' in sys.modules, 'concurrent.futures' in sys.modules)\n"
+        "client = zoom_phone.AsyncZoomPhone(access_token='t')\n"
+        "print('asyncio' in sys.modules, type(client).__module__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout.split()
+    assert out == ["False", "False", "True", "zoom_phone._async_client"]
+    with pytest.raises(AttributeError, match="no attribute 'AsyncZoomPhon'"):
+        getattr(zoom_phone, "AsyncZoomPhon")
+

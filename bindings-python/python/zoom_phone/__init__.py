@@ -11,9 +11,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from . import events, exceptions, oauth, stores, types, webhooks
 from ._base_client import AsyncTokenStore, Token, TokenStore, parse_response
-from ._client import AsyncZoomPhone, ZoomPhone
+from ._client import ZoomPhone
 from ._pages import AsyncSyncRun, AsyncWalk, Page, SyncBatch, SyncRun, Walk
 from ._response import RawResponse
 from ._shards import AsyncShardWalk, ShardWalk
@@ -75,3 +77,16 @@ __all__ = [
     "verify_webhook",
     "webhooks",
 ]
+
+if TYPE_CHECKING:
+    from ._async_client import AsyncZoomPhone
+
+
+def __getattr__(name: str) -> Any:
+    # The asyncio client on first use: importing the package does not load
+    # asyncio for a program of threads (a tenth of the import time).
+    if name == "AsyncZoomPhone":
+        from ._async_client import AsyncZoomPhone
+
+        return AsyncZoomPhone
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
