@@ -11,13 +11,14 @@ one by its coroutine ``execute_command``).
 
 from __future__ import annotations
 
+import inspect
 import queue
 import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol, TypedDict
 
-# asyncio, inspect and concurrent.futures are imported where a fleet uses
-# them: importing the package does not load them (a tenth of its import time).
+# asyncio and concurrent.futures are imported where a fleet uses them:
+# importing the package does not load them (a tenth of its import time).
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
@@ -88,8 +89,6 @@ def _commands(client: Any) -> tuple[Callable[..., Any], Callable[..., Any]]:
 def _is_async(client: Any, evalsha: Callable[..., Any]) -> bool:
     # redis-py's evalsha is one method for both clients (it returns what
     # execute_command returns), so the asyncio client shows itself there.
-    import inspect
-
     execute = getattr(type(client), "execute_command", None)
     if execute is not None:
         return inspect.iscoroutinefunction(execute)
@@ -129,8 +128,6 @@ def _describe(error: BaseException, args: list[str]) -> str:
 
 
 async def _settled(value: Any) -> Any:
-    import inspect
-
     return await value if inspect.isawaitable(value) else value
 
 
