@@ -524,16 +524,32 @@ fn probe_error_object(bytes: &[u8]) -> bool {
         #[serde(default)]
         errors: Option<Value>,
     }
-    let starts_object = bytes
-        .iter()
-        .find(|b| !b.is_ascii_whitespace())
-        .is_some_and(|b| *b == b'{');
-    if !starts_object {
+    if !first_key_may_be_error_field(bytes) {
         return false;
     }
     match serde_json::from_slice::<Probe>(bytes) {
         Ok(p) => code_number(&p.code).is_some() && p.message.is_string(),
         Err(_) => false,
+    }
+}
+
+/// Whether a body could still be the error object after its first key: an
+/// object whose first key is `code`, `message` or `errors` (or is escaped,
+/// for serde to read). Every success body is refused here, before serde,
+/// whose refusal of the first unknown key formats an error message on
+/// every call. `false` only where the probe would fail too.
+fn first_key_may_be_error_field(bytes: &[u8]) -> bool {
+    let skip = |b: &[u8]| -> usize { b.iter().take_while(|c| c.is_ascii_whitespace()).count() };
+    let rest = &bytes[skip(bytes)..];
+    let Some(rest) = rest.strip_prefix(b"{") else {
+        return false;
+    };
+    let Some(key) = rest[skip(rest)..].strip_prefix(b"\"") else {
+        return false;
+    };
+    match key.iter().position(|&b| b == b'"' || b == b'\\') {
+        Some(end) if key[end] == b'"' => matches!(&key[..end], b"code" | b"message" | b"errors"),
+        _ => true,
     }
 }
 
@@ -609,6 +625,37 @@ mod tests {
         let s = snippet(&odd).unwrap();
         assert_eq!(s, format!("a{}", "é".repeat(255)));
         assert_eq!(snippet(&[0xff, b'x']).unwrap(), "\u{fffd}x");
+    }
+
+    #[test]
+    fn the_probe_finds_exactly_the_error_objects_serde_reads() {
+        let bodies: [&[u8]; 14] = [
+            br#"{"code":124,"message":"Invalid access token."}"#,
+            b" \n\t{ \r\n \"message\" : \"m\", \"code\": 300}",
+            br#"{"errors":[],"code":"300","message":"m"}"#,
+            // An escaped first key is left to serde, which reads it as `code`.
+            br#"{"\u0063ode":300,"message":"m"}"#,
+            br#"{"id":"us1","code":300,"message":"m"}"#,
+            br#"{"code":300,"message":"m","id":"x"}"#,
+            br#"{"users":[],"next_page_token":""}"#,
+            br#"{"codex":1,"message":"m"}"#,
+            br#"{"code":300}"#,
+            b"{}",
+            b"[]",
+            b"",
+            b"{",
+            br#"{"code"#,
+        ];
+        for body in bodies {
+            let by_value = serde_json::from_slice::<Value>(body).is_ok_and(|v| is_error_object(&v));
+            assert_eq!(
+                probe_error_object(body),
+                by_value,
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        assert!(probe_error_object(bodies[1]) && probe_error_object(bodies[3]));
     }
 
     #[test]
