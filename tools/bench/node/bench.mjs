@@ -61,6 +61,33 @@ const rawGet = async (url) => {
 
 const firstUser = (await rawGet(`${api}/phone/users?page_size=1`)).users[0].id;
 
+// Raw `fetch` used the way our host loop must use it: an abort signal with
+// the attempt's timer (a fresh controller each time), no redirect followed
+// (the core decides where a token may go), our identifying headers, and
+// the body read as bytes (the core classifies them) before `JSON.parse`.
+// The floor for any client with that contract; ours minus this is the core
+// and our JS.
+const decoder = new TextDecoder();
+const contractHeaders = {
+  accept: "application/json",
+  "user-agent": "zoom-phone-js/0.1.0",
+  "x-zoom-phone-sdk": "zoom-phone-core/0.1.0",
+  authorization: `Bearer ${rawToken}`,
+};
+const contractGet = async (url) => {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 120_000);
+  try {
+    const r = await fetch(url, { method: "GET", headers: contractHeaders, redirect: "manual", signal: controller.signal });
+    r.headers.forEach(() => {});
+    const body = JSON.parse(decoder.decode(new Uint8Array(await r.arrayBuffer())));
+    if (!r.ok) throw new Error(`fetch_as_ours: ${r.status} ${JSON.stringify(body)}`);
+    return body;
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
 const clients = {
   raw: {
     getUser: (id) => rawGet(`${api}/phone/users/${encodeURIComponent(id)}`),
@@ -69,6 +96,19 @@ const clients = {
       let token = "";
       do {
         const page = await rawGet(`${api}/phone/call_history?page_size=300${token ? `&next_page_token=${encodeURIComponent(token)}` : ""}`);
+        n += page.call_history.length;
+        token = page.next_page_token;
+      } while (token);
+      return n;
+    },
+  },
+  fetch_as_ours: {
+    getUser: (id) => contractGet(`${api}/phone/users/${encodeURIComponent(id)}`),
+    async walk() {
+      let n = 0;
+      let token = "";
+      do {
+        const page = await contractGet(`${api}/phone/call_history?page_size=300${token ? `&next_page_token=${encodeURIComponent(token)}` : ""}`);
         n += page.call_history.length;
         token = page.next_page_token;
       } while (token);
@@ -163,12 +203,41 @@ for (let round = 0; round < rounds; round++) {
   process.stderr.write(`node: round ${round + 1}/${rounds}\n`);
 }
 
+// --- time inside the two crossings into the wasm core, per call ---------------
+// The same sequential GETs of ours, with the core's `start` and `respond`
+// timed from JS (glue and string passing included). Run after the timed
+// workloads: the wrapping costs a little itself.
+{
+  const { Session } = await import(new URL("./node_modules/zoom-phone/zoom_phone_wasm.js", import.meta.url).href);
+  const spent = { start: 0, respond: 0 };
+  const original = {};
+  for (const name of Object.keys(spent)) {
+    original[name] = Session.prototype[name];
+    Session.prototype[name] = function (...args) {
+      const t0 = performance.now();
+      try {
+        return original[name].apply(this, args);
+      } finally {
+        spent[name] += performance.now() - t0;
+      }
+    };
+  }
+  samples.crossings_us = { ours: [], ours_start: [], ours_respond: [] };
+  for (let round = 0; round < rounds; round++) {
+    spent.start = spent.respond = 0;
+    for (let i = 0; i < seqCalls; i++) await clients.ours.getUser(firstUser);
+    samples.crossings_us.ours_start.push((spent.start * 1000) / seqCalls);
+    samples.crossings_us.ours_respond.push((spent.respond * 1000) / seqCalls);
+    samples.crossings_us.ours.push(((spent.start + spent.respond) * 1000) / seqCalls);
+  }
+  Object.assign(Session.prototype, original);
+}
+
 // --- parsing one 300-record page: our parseResponse vs JSON.parse ------------
 
 if (pagePath) {
   const bytes = new Uint8Array(readFileSync(pagePath));
   const headers = { "content-type": "application/json;charset=UTF-8", "x-zm-trackingid": "bench" };
-  const decoder = new TextDecoder();
   const parsers = {
     raw: () => JSON.parse(decoder.decode(bytes)),
     ours: () => parseResponse("accountCallHistory", 200, headers, bytes).body,
@@ -196,6 +265,7 @@ const units = {
   walk_20000_cpu: "CPU ms",
   concurrent_50: "calls/s",
   parse_page_300: "ms/page",
+  crossings_us: "us/call",
 };
 writeFileSync(
   out,
