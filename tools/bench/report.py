@@ -211,12 +211,16 @@ HIGHER_IS_BETTER = {"concurrent_50"}
 CONTRACT = "fetch_as_ours"
 
 
+def has_contract(data: dict[str, Any]) -> bool:
+    return any(CONTRACT in by_client for by_client in data["samples"].values())
+
+
 def host_rows(data: dict[str, Any], competitor: str, prefix: str) -> tuple[list[str], list[dict[str, Any]]]:
     """Table rows of one host's workloads (keys starting with `prefix`; the
     unprefixed ones when it is empty), and each row's ratios."""
     lines = []
     findings = []
-    contract = any(CONTRACT in by for by in data["samples"].values())
+    contract = has_contract(data)
     for key, by_client in data["samples"].items():
         if "raw" not in by_client:
             continue  # a breakdown of ours (crossings_us), told in the findings
@@ -309,7 +313,7 @@ def render(bench: Path, out: Path) -> None:
         for prefix, sub in prefixes.items():
             w(f"### {title}{sub}")
             w("")
-            if any(CONTRACT in by for by in data["samples"].values()):
+            if has_contract(data):
                 w(f"| workload | raw | ours | {label} | ours ÷ raw | {label} ÷ raw | raw `fetch` as ours calls it ÷ raw |")
                 w("|---|---|---|---|---|---|---|")
             else:

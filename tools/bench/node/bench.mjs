@@ -88,33 +88,25 @@ const contractGet = async (url) => {
   }
 };
 
+// A client written by hand over one GET function: a user, and the walk
+// following next_page_token.
+const byHand = (get) => ({
+  getUser: (id) => get(`${api}/phone/users/${encodeURIComponent(id)}`),
+  async walk() {
+    let n = 0;
+    let token = "";
+    do {
+      const page = await get(`${api}/phone/call_history?page_size=300${token ? `&next_page_token=${encodeURIComponent(token)}` : ""}`);
+      n += page.call_history.length;
+      token = page.next_page_token;
+    } while (token);
+    return n;
+  },
+});
+
 const clients = {
-  raw: {
-    getUser: (id) => rawGet(`${api}/phone/users/${encodeURIComponent(id)}`),
-    async walk() {
-      let n = 0;
-      let token = "";
-      do {
-        const page = await rawGet(`${api}/phone/call_history?page_size=300${token ? `&next_page_token=${encodeURIComponent(token)}` : ""}`);
-        n += page.call_history.length;
-        token = page.next_page_token;
-      } while (token);
-      return n;
-    },
-  },
-  fetch_as_ours: {
-    getUser: (id) => contractGet(`${api}/phone/users/${encodeURIComponent(id)}`),
-    async walk() {
-      let n = 0;
-      let token = "";
-      do {
-        const page = await contractGet(`${api}/phone/call_history?page_size=300${token ? `&next_page_token=${encodeURIComponent(token)}` : ""}`);
-        n += page.call_history.length;
-        token = page.next_page_token;
-      } while (token);
-      return n;
-    },
-  },
+  raw: byHand(rawGet),
+  fetch_as_ours: byHand(contractGet),
   ours: {
     getUser: (id) => ours.users.phoneUser({ userId: id }),
     async walk() {
