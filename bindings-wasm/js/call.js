@@ -141,13 +141,6 @@ export class Call {
     this.interrupt?.();
   }
 
-  /** The step `cancel` handed out to perform in the background. */
-  takeCancelled() {
-    const step = this.cancelled;
-    this.cancelled = undefined;
-    return step;
-  }
-
   // No instance check here: a session of a replaced instance throws "stale
   // object" by itself, which `core` turns into the core-failure error.
   report(fn) {
@@ -161,90 +154,77 @@ export class Call {
       if (step.events) host.log(step.events);
       clearTimeout(this.expiry);
       if (step.expiresAtMs !== undefined) this.expireAt(step.expiresAtMs);
-      switch (step.type) {
-        case "done":
-          if (step.error) this.settle(errorFromCore(step.error, this.failure), true);
-          else this.settle(new Answer(step, this.operation, this.response, this.bytes), false);
-          return;
-        case "send": {
-          const answer = await this.send(step);
-          if (this.cancelled === "gone") return;
-          if (this.cancelled) {
-            step = this.takeCancelled();
-            break;
-          }
-          step = answer.failed
-            ? this.report(() => session.fail(id, answer.kind, answer.message, Date.now()))
-            : answer.tooLarge
-              ? this.report(() => session.report(id, "too_large", Date.now()))
-              : this.report(() => session.respond(id, answer.status, answer.headers, this.bytes, Date.now()));
-          break;
-        }
-        case "wait":
-          await this.wait(step.untilMs);
-          if (this.cancelled === "gone") return;
-          step = this.cancelled ? this.takeCancelled() : this.report(() => session.report(id, "woken", Date.now()));
-          break;
-        case "fetch_token": {
-          let answer;
-          let error;
-          try {
-            answer = (await host.source()) ?? null;
-          } catch (e) {
-            this.failure = e;
-            error = describe(e);
-          }
-          step = this.report(() => session.token(id, answer, error, Date.now()));
-          break;
-        }
-        case "shared": {
-          // A fleet script on Redis; the core reads its reply (or failure).
-          const out = await host.fleet.run(step);
-          if (this.cancelled === "gone") return;
-          if (this.cancelled) {
-            step = this.takeCancelled();
-            break;
-          }
-          step = this.report(() => session.shared(id, out.reply, out.error, Date.now()));
-          break;
-        }
-        default:
-          step = await this.store(step);
+      if (step.type === "done") {
+        if (step.error) this.settle(errorFromCore(step.error, this.failure), true);
+        else this.settle(new Answer(step, this.operation, this.response, this.bytes), false);
+        return;
       }
+      // The outcome, as the crossing that reports it to the session.
+      const outcome = await this.perform(step, session, id);
+      const cancelled = this.cancelled;
+      if (cancelled === "gone") return;
+      this.cancelled = undefined;
+      step = cancelled ?? this.report(() => outcome(Date.now()));
     }
   }
 
-  /** A token store action; the store's failure is reported as the core's `StoreFailed`. */
-  async store(step) {
-    const { session, id } = this;
-    const store = this.host.store;
-    try {
-      switch (step.type) {
-        case "lock_store":
-          this.release = typeof store.lock === "function" ? await store.lock() : undefined;
-          return this.report(() => session.report(id, "locked", Date.now()));
-        case "read_store": {
-          const held = await store.load();
-          const text = held == null ? undefined : typeof held === "string" ? held : JSON.stringify(held);
-          return this.report(() => session.stored(id, text, Date.now()));
-        }
-        case "write_store":
-          await store.save(step.tokens);
-          return this.report(() => session.report(id, "written", Date.now()));
-        case "unlock_store": {
-          const release = this.release;
-          this.release = undefined;
-          if (typeof release === "function") await release();
-          return this.report(() => session.report(id, "unlocked", Date.now()));
-        }
-        default:
-          throw new TypeError(`the core asked for an action this host does not know: ${step.type}`);
+  /** Performs one action that is not `done`. */
+  async perform(step, session, id) {
+    const { store, source, fleet } = this.host;
+    switch (step.type) {
+      case "send":
+        return this.send(step, session, id);
+      case "wait":
+        await this.wait(step.untilMs);
+        return (now) => session.report(id, "woken", now);
+      case "shared": {
+        // A fleet script on Redis; the core reads its reply (or failure).
+        const out = await fleet.run(step);
+        return (now) => session.shared(id, out.reply, out.error, now);
       }
-    } catch (e) {
-      if (e instanceof TypeError && e.message.startsWith("the core asked")) throw e;
-      // The store's message may quote what it holds: only its class crosses.
-      this.failure = e;
-      return this.report(() => session.storeFailed(id, e?.name ?? "Error", Date.now()));
+      case "fetch_token":
+        try {
+          const answer = (await source()) ?? null;
+          return (now) => session.token(id, answer, undefined, now);
+        } catch (e) {
+          this.failure = e;
+          return (now) => session.token(id, undefined, describe(e), now);
+        }
+      case "lock_store":
+      case "read_store":
+      case "write_store":
+      case "unlock_store":
+        try {
+          return await this.useStore(step, store, session, id);
+        } catch (e) {
+          // The store's message may quote what it holds: only its class crosses.
+          this.failure = e;
+          return (now) => session.storeFailed(id, e?.name ?? "Error", now);
+        }
+      default:
+        throw new TypeError(`the core asked for an action this host does not know: ${step.type}`);
+    }
+  }
+
+  async useStore(step, store, session, id) {
+    switch (step.type) {
+      case "lock_store":
+        this.release = typeof store.lock === "function" ? await store.lock() : undefined;
+        return (now) => session.report(id, "locked", now);
+      case "read_store": {
+        const held = await store.load();
+        const text = held == null ? undefined : typeof held === "string" ? held : JSON.stringify(held);
+        return (now) => session.stored(id, text, now);
+      }
+      case "write_store":
+        await store.save(step.tokens);
+        return (now) => session.report(id, "written", now);
+      default: {
+        const release = this.release;
+        this.release = undefined;
+        if (typeof release === "function") await release();
+        return (now) => session.report(id, "unlocked", now);
+      }
     }
   }
 
@@ -258,7 +238,7 @@ export class Call {
   }
 
   /** Sends one request with the core's attempt timeout and body limit; never follows redirects. */
-  async send(step) {
+  async send(step, session, id) {
     const controller = this.host.controller();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -268,7 +248,7 @@ export class Call {
     // A detached request (a token renewal) is not aborted with its call.
     if (!step.detached) this.interrupt = () => controller.abort(abortReason(this.signal));
     try {
-      const body = step.binaryBody ? this.session.takeBody() : step.body;
+      const body = step.binaryBody ? session.takeBody() : step.body;
       const response = await this.host.fetch(step.url, {
         method: step.method,
         headers: step.headers,
@@ -289,16 +269,19 @@ export class Call {
         } else if (name === "content-encoding") encoding = value;
       });
       const bytes = await readCapped(response, step.bodyLimit, length, encoding);
-      if (bytes === null) return { tooLarge: true };
+      if (bytes === null) return (now) => session.report(id, "too_large", now);
       if (response.type === "opaqueredirect" || response.status === 0) {
         // Browsers hide redirect targets from `redirect: "manual"`.
-        return { failed: true, kind: "other", message: "the browser did not expose a redirect (fetch redirect: manual)" };
+        const message = "the browser did not expose a redirect (fetch redirect: manual)";
+        return (now) => session.fail(id, "other", message, now);
       }
       this.bytes = bytes;
-      return { status: response.status, headers };
+      return (now) => session.respond(id, response.status, headers, bytes, now);
     } catch (error) {
       this.failure = error;
-      return { failed: true, kind: timedOut ? "timeout" : failureKind(error), message: describe(error) };
+      const kind = timedOut ? "timeout" : failureKind(error);
+      const message = describe(error);
+      return (now) => session.fail(id, kind, message, now);
     } finally {
       clearTimeout(timer);
       this.interrupt = undefined;
