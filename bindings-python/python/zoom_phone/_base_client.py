@@ -18,13 +18,13 @@ import os
 import threading
 import time
 from collections.abc import Mapping
-from typing import Any, Callable, Generic, Literal, NoReturn, Optional, Protocol, TypeVar, Union, cast, runtime_checkable
+from typing import Any, Callable, Generic, Literal, Optional, Protocol, TypeVar, Union, cast, runtime_checkable
 
 import httpx
 
 from . import _core, _fleet
 from ._response import RawResponse
-from .exceptions import BuildError, ZoomPhoneError
+from .exceptions import BuildError
 from .types import ParsedResponse
 
 __all__ = ["AsyncTokenStore", "BaseClient", "StoreLock", "Token", "TokenStore", "parse_response"]
@@ -108,21 +108,6 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-def _lock_of(store: Any) -> Optional[StoreLock]:
-    """The store's lock when it is free (``None``: held elsewhere); a store
-    without ``try_lock`` is used by this client alone and needs none."""
-    try_lock = getattr(store, "try_lock", None)
-    if try_lock is None:
-        return _NoLock()
-    lock: Optional[StoreLock] = try_lock()
-    return lock
-
-
-class _NoLock:
-    def release(self) -> None:
-        pass
-
-
 def _detached(step: Step) -> bool:
     """A token renewal's step: finished even when its call is given up."""
     kind = step[0]
@@ -154,16 +139,13 @@ def _options(
     headers: Optional[Mapping[str, str]],
 ) -> Optional[dict[str, Any]]:
     """Per-call options in the core's shape (only those given)."""
-    options: dict[str, Any] = {}
-    if call_timeout is not None:
-        options["timeout_ms"] = _ms(call_timeout)
-    if max_attempts is not None:
-        options["max_attempts"] = max_attempts
-    if retry_non_idempotent is not None:
-        options["retry_non_idempotent"] = retry_non_idempotent
-    if headers is not None:
-        options["headers"] = dict(headers)
-    return options or None
+    given = {
+        "timeout_ms": _ms(call_timeout),
+        "max_attempts": max_attempts,
+        "retry_non_idempotent": retry_non_idempotent,
+        "headers": None if headers is None else dict(headers),
+    }
+    return {k: v for k, v in given.items() if v is not None} or None
 
 
 #: The keyword options every typed method takes beside its parameters (the
@@ -199,14 +181,6 @@ def _log(events: list[dict[str, Any]]) -> None:
             e["message"],
             extra={"zoom_phone_event": e["name"], "zoom_phone_fields": e["fields"]},
         )
-
-
-def _fail(error: ZoomPhoneError, cause: Optional[BaseException]) -> NoReturn:
-    """Raises the call's error; the host's own exception behind it (httpx's,
-    the token source's, the store's) as its ``__cause__``."""
-    if cause is not None:
-        raise error from cause
-    raise error
 
 
 def _result(step: tuple[Any, ...], operation: str) -> Any:
@@ -521,7 +495,9 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
             if step[0] == "done":
                 return RawResponse(step, operation, headers) if raw else _result(step, operation)
             if step[0] == "error":
-                _fail(step[3], cause)
+                # The host's own exception behind it (httpx's, the token
+                # source's, the store's) is the error's `__cause__`.
+                raise step[3] from cause
             try:
                 if _detached(step):
                     outcome, value, cause = await self._perform_detached(call, step)
@@ -563,19 +539,19 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
         store: Any = self._store
         try:
             if kind == "fetch_token":
-                if self._token_source is None:
-                    raise RuntimeError("no token_source is configured")
-                return "token", await self._call_io(self._token_source), None
+                return "token", await self._call_io(cast(Any, self._token_source)), None
             if kind == "lock_store":
-                while (lock := _lock_of(store)) is None:
+                # A store without `try_lock` is this client's alone: nothing to take.
+                try_lock = getattr(store, "try_lock", None)
+                while try_lock is not None and (lock := try_lock()) is None:
                     await self._sleep_io(_LOCK_RETRY_S)
-                self._held[call] = lock
+                if try_lock is not None:
+                    self._held[call] = lock
                 return "locked", None, None
             if kind == "read_store":
-                return "stored", await self._call_io(store.load) if store is not None else None, None
+                return "stored", await self._call_io(store.load), None
             if kind == "write_store":
-                if store is not None:
-                    await self._call_io(store.save, step[3])
+                await self._call_io(store.save, step[3])
                 return "written", None, None
             held = self._held.pop(call, None)
             if held is not None:
