@@ -187,8 +187,10 @@ export class Call {
           const answer = (await source()) ?? null;
           return (now) => session.token(id, answer, undefined, now);
         } catch (e) {
+          // The source's message may quote what it handles (as the store's
+          // may): only its class crosses; the error is the call error's cause.
           this.failure = e;
-          return (now) => session.token(id, undefined, describe(e), now);
+          return (now) => session.token(id, undefined, e?.name ?? "Error", now);
         }
       case "lock_store":
       case "read_store":
@@ -197,8 +199,8 @@ export class Call {
         try {
           return await this.useStore(step, store, session, id);
         } catch (e) {
-          // The store's message may quote what it holds: only its class crosses.
           this.failure = e;
+          // As for the source: only the class of the store's failure crosses.
           return (now) => session.storeFailed(id, e?.name ?? "Error", now);
         }
       default:

@@ -145,7 +145,8 @@ impl Session {
     }
 
     /// The token source's answer (a string or `{accessToken, expiresIn, ...}`),
-    /// or `error`: why it failed ("VaultError: sealed").
+    /// or `error`: why it failed (the class of what the source threw: its
+    /// message may quote what it handles).
     pub fn token(
         &mut self,
         id: f64,
