@@ -5,10 +5,12 @@
 //! through the catalog with JSON parameters, so they need not compile a typed
 //! model per operation, and they hand the same catalog to JS and Python.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 /// One operation of the API, e.g. `GET /phone/call_queues` (`listCallQueues`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -362,9 +364,11 @@ pub struct Catalog {
 
 static CATALOG_JSON: &str = include_str!("generated/catalog.json");
 
+/// The whole catalog, once something asks for all of it.
+static CATALOG: OnceLock<Catalog> = OnceLock::new();
+
 /// The whole catalog, parsed once on first use.
 pub fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| {
         // The JSON is generated and checked in CI; failing here means the
         // committed file is corrupt, which no caller can recover from.
@@ -383,26 +387,74 @@ pub fn operations() -> &'static [Operation] {
     &catalog().operations
 }
 
+/// The catalog as a call needs it: each operation's JSON text, parsed only
+/// when that operation is first called. All 391 parsed take ~2 MB, the
+/// largest part of a fresh client's memory, for the one a walk uses.
+struct Lazy {
+    text: Vec<&'static RawValue>,
+    parsed: Vec<OnceLock<Operation>>,
+    /// Ids and snake_case names with their operation's position, sorted.
+    index: Vec<(Cow<'static, str>, usize)>,
+}
+
+fn lazy() -> &'static Lazy {
+    #[derive(Deserialize)]
+    struct Texts {
+        #[serde(borrow)]
+        operations: Vec<&'static RawValue>,
+    }
+    #[derive(Deserialize)]
+    struct Names {
+        #[serde(borrow)]
+        id: Cow<'static, str>,
+        #[serde(borrow)]
+        name: Cow<'static, str>,
+    }
+    static LAZY: OnceLock<Lazy> = OnceLock::new();
+    LAZY.get_or_init(|| {
+        // Generated and checked in CI, like `catalog()`.
+        #[allow(clippy::expect_used)]
+        let text = serde_json::from_str::<Texts>(CATALOG_JSON)
+            .expect("generated catalog.json is valid")
+            .operations;
+        // A sorted table searched by halving: this lookup is on every call's
+        // path, and a `BTreeMap` of the 782 names cost ~5,000 instructions a
+        // lookup (its nodes are scanned key by key) against a few hundred.
+        let mut index = Vec::with_capacity(2 * text.len());
+        for (i, op) in text.iter().enumerate() {
+            #[allow(clippy::expect_used)]
+            let Names { id, name } =
+                serde_json::from_str(op.get()).expect("every operation has an id and a name");
+            index.extend([(id, i), (name, i)]);
+        }
+        index.sort_unstable();
+        index.dedup_by(|a, b| a.0 == b.0);
+        let parsed = text.iter().map(|_| OnceLock::new()).collect();
+        Lazy {
+            text,
+            parsed,
+            index,
+        }
+    })
+}
+
 /// Looks an operation up by Zoom's `operationId` or by its snake_case name.
 pub fn operation(id_or_name: &str) -> Option<&'static Operation> {
-    // A sorted table searched by halving: this lookup is on every call's
-    // path, and a `BTreeMap` of the 782 names cost ~5,000 instructions a
-    // lookup (its nodes are scanned key by key) against a few hundred.
-    static INDEX: OnceLock<Vec<(&'static str, usize)>> = OnceLock::new();
-    let index = INDEX.get_or_init(|| {
-        let mut names: Vec<(&'static str, usize)> = operations()
-            .iter()
-            .enumerate()
-            .flat_map(|(i, op)| [(op.id.as_str(), i), (op.name.as_str(), i)])
-            .collect();
-        names.sort_unstable();
-        names.dedup_by(|a, b| a.0 == b.0);
-        names
-    });
-    let at = index
-        .binary_search_by(|(name, _)| (*name).cmp(id_or_name))
+    let lazy = lazy();
+    let at = lazy
+        .index
+        .binary_search_by(|(name, _)| name.as_ref().cmp(id_or_name))
         .ok()?;
-    operations().get(index[at].1)
+    let i = lazy.index[at].1;
+    // Once the whole catalog is parsed, its copy serves: one operation, one
+    // value, whichever way it was found.
+    if let Some(all) = CATALOG.get() {
+        return all.operations.get(i);
+    }
+    Some(lazy.parsed[i].get_or_init(|| {
+        #[allow(clippy::expect_used)]
+        serde_json::from_str(lazy.text[i].get()).expect("generated catalog.json is valid")
+    }))
 }
 
 /// Success-response schemas by operation id, as written by the generator.
@@ -444,6 +496,16 @@ mod tests {
         }
         for key in ["", "phoneuser", "phoneUserX", "zzz", "AAA"] {
             assert!(operation(key).is_none(), "{key}");
+        }
+    }
+
+    #[test]
+    fn each_operation_parsed_alone_equals_its_entry_in_the_whole_catalog() {
+        let lazy = lazy();
+        assert_eq!(lazy.text.len(), operations().len());
+        for (i, op) in operations().iter().enumerate() {
+            let alone: Operation = serde_json::from_str(lazy.text[i].get()).unwrap();
+            assert_eq!(&alone, op, "{}", op.id);
         }
     }
 
