@@ -12,6 +12,7 @@ import {
   ZoomPhone,
   ZoomPhoneError,
   ZoomResponseTooLargeError,
+  ZoomTimeoutError,
   ZoomTokenStoreError,
   createAuthorization,
   exchangeCode,
@@ -203,6 +204,28 @@ test("a renewal waits for the store's lock and adopts what its holder saved", as
     [[200, fingerprint(tokens.refresh_token)]],
     "only the lock holder refreshed",
   );
+});
+
+test("a lock that answers false (held elsewhere) is tried again until the call's deadline", async () => {
+  const tokens = await userTokens();
+  // A lock across processes that cannot be waited for: it says `false`
+  // while another holds it.
+  let held = true;
+  const store = customStore({ ...tokens, expires_at: 1 });
+  store.tries = 0;
+  store.lock = async () => {
+    store.tries++;
+    return held ? false : () => {};
+  };
+  const zp = userClient({ ...tokens, expires_at: 1 }, store);
+  const started = Date.now();
+  await assert.rejects(zp.users.listPhoneUsers({ page_size: 1 }, { timeoutMs: 300 }), ZoomTimeoutError);
+  assert.ok(Date.now() - started < 3000, "the deadline was kept");
+  assert.ok(store.tries >= 3, `tried again while held (${store.tries} tries)`);
+  assert.deepEqual(await refreshes(), [], "nothing was refreshed without the lock");
+  setTimeout(() => (held = false), 200);
+  assert.equal((await zp.users.listPhoneUsers({ page_size: 1 })).users.length, 1);
+  assert.equal((await refreshes()).length, 1);
 });
 
 test("a store that cannot be read fails the renewal with a ZoomPhoneError, sending no refresh", async () => {

@@ -8,6 +8,8 @@ import json
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Union
@@ -145,6 +147,49 @@ def test_a_refused_refresh_token_asks_for_reauthorization_and_is_not_resent(mock
             assert json.loads(tokens)["refresh_token"] not in str(failed.value)
     refreshes = [r for r in mock.token_requests() if "grant_type=refresh_token" in (r["body"] or "")]
     assert len(refreshes) == 1, "the dead refresh token was sent once only"
+
+
+@pytest.mark.parametrize("host", ["sync", "async"])
+def test_a_store_lock_held_elsewhere_is_waited_for_within_the_deadline(mock: Mock, tmp_path: Path, host: str) -> None:
+    """Another process holds the file's lock (a second open of it, as
+    another process would): the renewal tries again until the call's
+    deadline, then the call times out; once the lock is free, the next call
+    takes it and renews."""
+    tokens = _code_flow_tokens(mock)
+    store = FileTokenStore(tmp_path / "tokens.json")
+    store.save(tokens)
+    other = FileTokenStore(tmp_path / "tokens.json").try_lock()
+    assert other is not None
+
+    def expire_then_call(call: Any) -> None:
+        mock.post("/tokens/expire")
+        started = time.monotonic()
+        with pytest.raises(exceptions.TimeoutError):
+            call(0.3)
+        assert time.monotonic() - started < 3, "the deadline was not kept while the lock was held"
+        assert store.load() == tokens, "nothing was refreshed without the lock"
+        threading.Timer(0.2, other.release).start()
+        assert "users" in call(None)
+
+    if host == "sync":
+        with ZoomPhone(**_user_kwargs(mock, tokens, store)) as zp:
+            expire_then_call(lambda t: zp.call("listPhoneUsers", call_timeout=t))
+    else:
+
+        async def main() -> None:
+            async with AsyncZoomPhone(**_user_kwargs(mock, tokens, store)) as zp:
+                loop = asyncio.get_running_loop()
+
+                def call(t: Any) -> Any:
+                    # The async client runs on this loop; the assertions above
+                    # block, so each call is run to its end from a worker thread.
+                    return asyncio.run_coroutine_threadsafe(zp.call("listPhoneUsers", call_timeout=t), loop).result()
+
+                await loop.run_in_executor(None, expire_then_call, call)
+
+        asyncio.run(main())
+    assert _check_refreshes(mock) == 1
+    _check_stored_is_live(mock, store)
 
 
 def _s2s(mock: Mock, **kwargs: Any) -> ZoomPhone:

@@ -324,6 +324,7 @@ fn outcome_from(outcome: &str, value: &Bound<'_, PyAny>, now: Timestamp) -> PyRe
         }),
         "token_error" => Outcome::Token(Err(message(value))),
         "locked" => Outcome::Locked,
+        "lock_busy" => Outcome::LockBusy,
         "stored" => {
             if value.is_none() {
                 Outcome::Stored(None)
@@ -503,7 +504,7 @@ impl Session {
 
     /// Reports any other outcome: `too_large`, `failed` ((kind, message)),
     /// `token` (the source's answer), `token_error` (message), `locked`,
-    /// `stored` (store JSON bytes or None), `written`, `unlocked`,
+    /// `lock_busy`, `stored` (store JSON bytes or None), `written`, `unlocked`,
     /// `store_failed` (message), `woken`, `expired`.
     #[pyo3(signature = (call, outcome, value, now_ms))]
     fn report<'py>(

@@ -210,9 +210,13 @@ export class Call {
 
   async useStore(step, store, session, id) {
     switch (step.type) {
-      case "lock_store":
-        this.release = typeof store.lock === "function" ? await store.lock() : undefined;
+      case "lock_store": {
+        const release = typeof store.lock === "function" ? await store.lock() : undefined;
+        // Held elsewhere: the core waits a moment and asks again.
+        if (release === false) return (now) => session.report(id, "lock_busy", now);
+        this.release = release;
         return (now) => session.report(id, "locked", now);
+      }
       case "read_store": {
         const held = await store.load();
         const text = held == null ? undefined : typeof held === "string" ? held : JSON.stringify(held);

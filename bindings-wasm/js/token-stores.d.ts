@@ -9,9 +9,11 @@ export interface TokenStore {
    * For a store shared by several clients: resolves, once no other client
    * holds it, to a function that releases it. A client holds it while it
    * reads the store, refreshes and saves, so none refreshes with a refresh
-   * token another one rotated away.
+   * token another one rotated away. A lock that cannot be waited for (a
+   * file, a database row another process holds) may resolve to `false`
+   * instead: the client then tries again shortly, until the call's deadline.
    */
-  lock?(): Promise<() => void | Promise<void>>;
+  lock?(): Promise<(() => void | Promise<void>) | false>;
 }
 
 /** Tokens in memory for the clients of one JS realm, with a `lock`. */

@@ -129,12 +129,13 @@ impl Session {
         )
     }
 
-    /// An outcome without data: `too_large`, `locked`, `written`,
-    /// `unlocked`, `woken` or `expired`.
+    /// An outcome without data: `too_large`, `locked`, `lock_busy`,
+    /// `written`, `unlocked`, `woken` or `expired`.
     pub fn report(&mut self, id: f64, outcome: &str, now: f64) -> Result<String, JsValue> {
         let outcome = match outcome {
             "too_large" => Outcome::TooLarge,
             "locked" => Outcome::Locked,
+            "lock_busy" => Outcome::LockBusy,
             "written" => Outcome::Written,
             "unlocked" => Outcome::Unlocked,
             "woken" => Outcome::Woken,

@@ -31,7 +31,7 @@ use crate::transport::{self, SendOptions, Transport};
 
 /// The IO of one kind of client.
 pub(crate) trait Runtime: Send + Sync + Sized + 'static {
-    /// Sleeps for `duration` (between tries of a store's lock).
+    /// Sleeps for `duration` (between polls of the device flow).
     fn sleep(duration: Duration) -> impl Future<Output = ()> + Send;
 
     /// Returns at `until`, or earlier once a step woke the session's
@@ -285,11 +285,13 @@ pub(crate) async fn perform<R: Runtime>(
             None => Err("this client has no token source".to_owned()),
         }),
         Action::LockStore { .. } => match &core.store {
-            Some(store) => match lock_store::<R>(&**store).await {
-                Ok(lock) => {
+            // Held elsewhere: the session waits and asks again.
+            Some(store) => match store.try_lock() {
+                Ok(Some(lock)) => {
                     call.lock = Some(lock);
                     Outcome::Locked
                 }
+                Ok(None) => Outcome::LockBusy,
                 Err(e) => Outcome::StoreFailed(e.to_string()),
             },
             None => no_store(),
@@ -338,18 +340,5 @@ pub(crate) async fn finish<R: Runtime>(core: &Core<R>, mut call: Call, mut actio
     while !matches!(action, Action::Done(_)) {
         let outcome = perform(core, &mut call, action).await;
         action = core.handle(&mut call, outcome);
-    }
-}
-
-/// How often a call waiting for another client's store lock tries again.
-const LOCK_RETRY: Duration = Duration::from_millis(5);
-
-/// Takes the store's lock, waiting while another client holds it.
-async fn lock_store<R: Runtime>(store: &dyn AsyncTokenStore) -> std::io::Result<StoreLock> {
-    loop {
-        if let Some(lock) = store.try_lock()? {
-            return Ok(lock);
-        }
-        R::sleep(LOCK_RETRY).await;
     }
 }

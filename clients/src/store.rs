@@ -6,8 +6,8 @@
 //! saved is lost for good.
 //!
 //! Any store may be shared by several clients or processes: the core runs
-//! each renewal as `LockStore` ([`TokenStore::try_lock`], retried while
-//! another holds it), `ReadStore` (adopting a newer token set another
+//! each renewal as `LockStore` ([`TokenStore::try_lock`], tried again
+//! shortly while another holds it, until the call's deadline), `ReadStore` (adopting a newer token set another
 //! client saved), the token request only if that one is stale too,
 //! `WriteStore`, `UnlockStore`; no client ever sends a refresh token that
 //! another one already rotated away.
@@ -62,7 +62,7 @@ pub trait TokenStore: Send + Sync {
     /// Replace the saved token set.
     fn save(&self, tokens: &TokenSet) -> io::Result<()>;
     /// Takes the store's exclusive lock without waiting: `Ok(None)` when
-    /// another client holds it (the caller tries again shortly). The
+    /// another client holds it (the core tries again shortly). The
     /// default locks nothing: fine for a store one client uses alone.
     fn try_lock(&self) -> io::Result<Option<StoreLock>> {
         Ok(Some(StoreLock::none()))

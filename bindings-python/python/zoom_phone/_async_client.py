@@ -233,9 +233,6 @@ class AsyncZoomPhone(
         value = fn(*args)
         return await value if inspect.isawaitable(value) else value
 
-    async def _sleep_io(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
-
     async def _wait_io(self, until_ms: int, seen: int) -> None:
         if self._wakes == seen:
             if self._progress is None:

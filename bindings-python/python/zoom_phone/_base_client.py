@@ -84,9 +84,6 @@ _LEVELS = {"error": logging.ERROR, "warn": logging.WARNING, "info": logging.INFO
 
 Step = tuple[Any, ...]
 
-#: How often a client waiting for another one's store lock looks again.
-_LOCK_RETRY_S = 0.005
-
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
@@ -517,7 +514,7 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
 
     async def _perform(self, call: int, step: Step) -> tuple[str, Any, Optional[BaseException]]:
         """Does what the step says (the IO is the client's: ``_send_io``,
-        ``_call_io``, ``_sleep_io``, ``_wait_io``) and returns the outcome to
+        ``_call_io``, ``_wait_io``) and returns the outcome to
         report, with the exception behind a failure."""
         kind = step[0]
         if kind == "shared":
@@ -542,10 +539,9 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
                 return "token", await self._call_io(cast(Any, self._token_source)), None
             if kind == "lock_store":
                 # A store without `try_lock` is this client's alone: nothing to take.
-                try_lock = getattr(store, "try_lock", None)
-                while try_lock is not None and (lock := try_lock()) is None:
-                    await self._sleep_io(_LOCK_RETRY_S)
-                if try_lock is not None:
+                if hasattr(store, "try_lock"):
+                    if (lock := store.try_lock()) is None:
+                        return "lock_busy", None, None  # the core waits and asks again
                     self._held[call] = lock
                 return "locked", None, None
             if kind == "read_store":
@@ -580,9 +576,6 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
         raise NotImplementedError
 
     async def _call_io(self, fn: Callable[..., Any], *args: Any) -> Any:
-        raise NotImplementedError
-
-    async def _sleep_io(self, seconds: float) -> None:
         raise NotImplementedError
 
     async def _wait_io(self, until_ms: int, seen: int) -> None:

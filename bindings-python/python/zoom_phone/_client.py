@@ -11,7 +11,6 @@ gives up. A call with a valid token is two crossings into the core.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Coroutine, Mapping
 from typing import Any, Callable, Optional, TypeVar, Union
 
@@ -221,9 +220,6 @@ class ZoomPhone(BaseClient[httpx.Client, Callable[[], Token], TokenStore], ZoomP
 
     async def _call_io(self, fn: Callable[..., Any], *args: Any) -> Any:
         return fn(*args)
-
-    async def _sleep_io(self, seconds: float) -> None:
-        time.sleep(seconds)
 
     async def _wait_io(self, until_ms: int, seen: int) -> None:
         with self._lock:

@@ -241,3 +241,118 @@ async fn two_processes_on_one_json_file_survive_every_rotation() {
     check_stored_is_live(&server, &stored).await;
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Another process holds the file's lock (a second open of it, as another
+/// process would): a call's renewal tries again until the call's deadline
+/// and then times out, without refreshing; once the lock is free, the next
+/// call takes it and renews.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_lock_held_elsewhere_is_waited_for_within_the_deadline() {
+    use std::time::{Duration, Instant};
+    use zoom_phone_client::{CallOptions, ErrorClass};
+    let server = start().await;
+    let admin = Admin::new(&server);
+    let tokens = user_tokens(&server).await;
+    let dir = std::env::temp_dir().join(format!("zp-busy-lock-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("tokens.json");
+    JsonFileStore::new(&path).save(&tokens).unwrap();
+    let other = JsonFileStore::new(&path)
+        .try_lock()
+        .unwrap()
+        .expect("the lock is free");
+    let zp = ZoomPhone::builder()
+        .user_tokens(config(&server), tokens.clone())
+        .base_url(server.api_url())
+        .token_store(JsonFileStore::new(&path))
+        .build()
+        .unwrap();
+    admin.expire_tokens().await;
+    let started = Instant::now();
+    let short = CallOptions::default().timeout(Duration::from_millis(300));
+    let err = zp
+        .call_with("listPhoneUsers", json!({}), short)
+        .await
+        .expect_err("the lock is held past the deadline");
+    assert_eq!(err.class(), ErrorClass::Timeout, "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "the deadline was not kept"
+    );
+    let stored = TokenStore::load(&JsonFileStore::new(&path))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.refresh_token, tokens.refresh_token,
+        "refreshed without the lock"
+    );
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        drop(other);
+    });
+    zp.call("listPhoneUsers", json!({}))
+        .await
+        .expect("the call renews once the lock is free");
+    assert_eq!(check_refreshes(&server.request_log()), 1);
+    let stored = TokenStore::load(&JsonFileStore::new(&path))
+        .unwrap()
+        .unwrap();
+    check_stored_is_live(&server, &stored).await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The same with the blocking client, whose thread would otherwise spin on
+/// the lock past the deadline.
+#[cfg(feature = "blocking")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blocking_call_keeps_its_deadline_while_the_store_lock_is_held_elsewhere() {
+    use std::time::{Duration, Instant};
+    use zoom_phone_client::{CallOptions, ErrorClass, blocking};
+    let server = start().await;
+    let admin = Admin::new(&server);
+    let tokens = user_tokens(&server).await;
+    let dir = std::env::temp_dir().join(format!("zp-busy-lock-b-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("tokens.json");
+    JsonFileStore::new(&path).save(&tokens).unwrap();
+    let other = JsonFileStore::new(&path)
+        .try_lock()
+        .unwrap()
+        .expect("the lock is free");
+    let zp = blocking::ZoomPhone::builder()
+        .user_tokens(config(&server), tokens.clone())
+        .base_url(server.api_url())
+        .token_store(JsonFileStore::new(&path))
+        .build()
+        .unwrap();
+    admin.expire_tokens().await;
+    let (zp, other) = tokio::task::spawn_blocking(move || {
+        let started = Instant::now();
+        let short = CallOptions::default().timeout(Duration::from_millis(300));
+        let err = zp
+            .call_with("listPhoneUsers", json!({}), short)
+            .expect_err("the lock is held past the deadline");
+        assert_eq!(err.class(), ErrorClass::Timeout, "{err}");
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "the deadline was not kept"
+        );
+        (zp, other)
+    })
+    .await
+    .unwrap();
+    let stored = TokenStore::load(&JsonFileStore::new(&path))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.refresh_token, tokens.refresh_token,
+        "refreshed without the lock"
+    );
+    drop(other);
+    tokio::task::spawn_blocking(move || zp.call("listPhoneUsers", json!({})))
+        .await
+        .unwrap()
+        .expect("the call renews once the lock is free");
+    assert_eq!(check_refreshes(&server.request_log()), 1);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

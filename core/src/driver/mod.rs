@@ -16,7 +16,7 @@
 //!     let outcome = match step.action {
 //!         Action::Send(send)     => http(send.request, send.timeout, send.body_limit), // redirects NOT followed
 //!         Action::FetchToken     => Outcome::Token(my_token_source()),
-//!         Action::LockStore      => { store.lock();  Outcome::Locked }
+//!         Action::LockStore      => if store.try_lock() { Outcome::Locked } else { Outcome::LockBusy },
 //!         Action::ReadStore      => Outcome::Stored(store.load()),
 //!         Action::WriteStore(t)  => { store.save(t); Outcome::Written }
 //!         Action::UnlockStore    => { store.unlock(); Outcome::Unlocked }
@@ -261,8 +261,11 @@ pub enum Action {
     Send(Send),
     /// Ask the host's token source; report [`Outcome::Token`].
     FetchToken { expires_at: Option<Timestamp> },
-    /// Take the token store's lock (another process may hold it for a
-    /// while); report [`Outcome::Locked`] or [`Outcome::StoreFailed`].
+    /// Try to take the token store's lock without blocking; report
+    /// [`Outcome::Locked`], [`Outcome::LockBusy`] (another client or process
+    /// holds it: the session waits and tries again, within the call's
+    /// deadline) or [`Outcome::StoreFailed`]. A host whose store's lock is
+    /// awaited (JS) may report `Locked` once it is taken.
     LockStore { expires_at: Option<Timestamp> },
     /// Read the token store; report [`Outcome::Stored`] or [`Outcome::StoreFailed`].
     ReadStore { expires_at: Option<Timestamp> },
@@ -364,6 +367,8 @@ pub enum Outcome {
     /// The token source's answer (`Err`: why it failed, in the host's words).
     Token(Result<TokenSet, String>),
     Locked,
+    /// The store's lock is held elsewhere; nothing was taken.
+    LockBusy,
     /// What the store holds (`None`: nothing yet).
     Stored(Option<TokenSet>),
     Written,
@@ -389,6 +394,7 @@ impl fmt::Debug for Outcome {
             Outcome::Token(Ok(_)) => f.write_str("Token(Ok(..))"),
             Outcome::Token(Err(e)) => write!(f, "Token(Err({e}))"),
             Outcome::Locked => f.write_str("Locked"),
+            Outcome::LockBusy => f.write_str("LockBusy"),
             Outcome::Stored(t) => write!(
                 f,
                 "Stored({})",

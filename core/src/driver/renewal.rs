@@ -19,6 +19,10 @@ use crate::ratelimit::RateLimitInfo;
 use crate::retry::{self, CallState, Decision};
 use crate::time::Timestamp;
 
+/// How long a renewal waits before it tries a local store's lock again,
+/// while another client (another process, for a file) holds it.
+const LOCK_RETRY_MS: u64 = 10;
+
 /// What the renewal has out with the host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Out {
@@ -30,7 +34,8 @@ pub(super) enum Out {
     Unlock,
     /// Nothing: waiting to send the token request again.
     Backoff,
-    /// Nothing: another worker of the fleet holds the lock; then `Peek`.
+    /// Nothing: another client holds the store's lock (another worker of
+    /// the fleet: then `Peek`; another process: then `Lock` again).
     LockWait,
     /// Reading the fleet's tokens without the lock, to adopt what its
     /// holder saved.
@@ -167,14 +172,22 @@ impl Session {
                 self.put(id, r);
                 action
             }
+            (Out::Lock, Outcome::LockBusy) => self.wait_for_lock(id, r, LOCK_RETRY_MS, now),
             (Out::LockWait, Outcome::Woken) => {
                 if self.calls.get(&id).is_some_and(|c| c.past_deadline(now)) {
                     self.abandon_renewal(r.id);
                     return self.end_renewal(id, r, Err(Error::Timeout), now);
                 }
-                r.out = Out::Peek;
+                // A fleet's tokens may be read without its lock; a local
+                // store only under it (a store of the user's may not
+                // replace what it holds atomically).
+                r.out = if self.fleet.is_some() {
+                    Out::Peek
+                } else {
+                    Out::Lock
+                };
                 let expires_at = self.calls.get(&id).and_then(|c| c.deadline);
-                let action = self.store_action(Out::Peek, &r, expires_at, None);
+                let action = self.store_action(r.out, &r, expires_at, None);
                 self.put(id, r);
                 action
             }
@@ -504,7 +517,9 @@ impl Session {
         action
     }
 
-    /// Another worker holds the fleet's token lock: look again soon.
+    /// Another client holds the store's lock: look again soon (within
+    /// `ttl_ms`, the lock's time left where the fleet says), and no later
+    /// than the call's deadline.
     fn wait_for_lock(&mut self, id: u64, mut r: Renewal, ttl_ms: u64, now: Timestamp) -> Action {
         r.out = Out::LockWait;
         let wait = Duration::from_millis(ttl_ms.clamp(10, 50));

@@ -4,11 +4,13 @@
 //! (two clients in one process, two OS processes on one file) are in
 //! `clients/tests/it/shared_store.rs`.
 
+use std::time::Duration;
+
 use http::Response;
 use serde_json::json;
 use zoom_phone::auth::{OAuthError, TokenSet};
 use zoom_phone::config::{Credentials, HostConfig, StoreMode};
-use zoom_phone::driver::{Action, CallRequest, Outcome, Session};
+use zoom_phone::driver::{Action, CallOptions, CallRequest, Outcome, Session};
 use zoom_phone::{Error, Secret, Timestamp};
 
 const T0: u64 = 1_700_000_000_000;
@@ -304,4 +306,81 @@ fn a_store_read_failure_fails_the_call_and_releases_the_renewal() {
     // The next call starts a new renewal instead of waiting for that one.
     let (_, step) = s.start(CallRequest::operation("listPhoneUsers", json!({})), now);
     assert!(matches!(step.action, Action::LockStore { .. }));
+}
+
+#[test]
+fn a_lock_held_elsewhere_is_tried_again_shortly_then_taken() {
+    let zoom = Zoom::new();
+    let mut s = session(zoom.tokens(at(100)), StoreMode::Shared);
+    let now = at(200);
+    let (id, step) = s.start(CallRequest::operation("listPhoneUsers", json!({})), now);
+    assert!(matches!(step.action, Action::ReadStore { .. }));
+    let step = s.handle(id, Outcome::Stored(None), now);
+    assert!(matches!(step.action, Action::LockStore { .. }));
+    // Another process holds the lock: the call waits (no store read
+    // without it), then tries again.
+    let step = s.handle(id, Outcome::LockBusy, now);
+    match step.action {
+        Action::Wait { until } => assert_eq!(until, now.saturating_add(Duration::from_millis(10))),
+        other => panic!("{other:?}"),
+    }
+    let later = now.saturating_add(Duration::from_millis(10));
+    let step = s.handle(id, Outcome::Woken, later);
+    assert!(
+        matches!(step.action, Action::LockStore { .. }),
+        "{:?}",
+        step.action
+    );
+    let step = s.handle(id, Outcome::Locked, later);
+    assert!(
+        matches!(step.action, Action::ReadStore { .. }),
+        "{:?}",
+        step.action
+    );
+}
+
+#[test]
+fn a_lock_held_past_the_deadline_ends_the_call_with_its_timeout() {
+    let zoom = Zoom::new();
+    let mut s = session(zoom.tokens(at(100)), StoreMode::Shared);
+    let now = at(200);
+    let options = CallOptions::default().timeout(Duration::from_millis(25));
+    let request = CallRequest::operation("listPhoneUsers", json!({})).with_options(options);
+    let (id, _) = s.start(request, now);
+    let mut step = s.handle(id, Outcome::Stored(None), now);
+    let mut t = now;
+    let mut tries = 0;
+    let result = loop {
+        step = match step.action {
+            Action::LockStore { expires_at } => {
+                assert_eq!(
+                    expires_at,
+                    Some(now.saturating_add(Duration::from_millis(25)))
+                );
+                tries += 1;
+                s.handle(id, Outcome::LockBusy, t)
+            }
+            Action::Wait { until } => {
+                assert!(
+                    until <= now.saturating_add(Duration::from_millis(25)),
+                    "a wait past the deadline"
+                );
+                t = until;
+                s.handle(id, Outcome::Woken, t)
+            }
+            Action::Done(result) => break result,
+            other => panic!("{other:?}"),
+        };
+    };
+    assert!(matches!(result, Err(Error::Timeout)), "{result:?}");
+    // Tried at 0, 10 and 20 ms; the wait after that ends at the deadline.
+    assert_eq!(tries, 3);
+    // Nothing was held, so nothing is released; the next call starts its
+    // own renewal instead of waiting for that one.
+    let (_, step) = s.start(CallRequest::operation("listPhoneUsers", json!({})), t);
+    assert!(
+        matches!(step.action, Action::LockStore { .. }),
+        "{:?}",
+        step.action
+    );
 }

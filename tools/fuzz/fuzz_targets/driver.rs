@@ -111,6 +111,8 @@ enum StoreAnswer {
     Written,
     Unlocked,
     Failed,
+    /// The lock is held elsewhere.
+    LockBusy,
 }
 
 #[derive(Arbitrary, Debug, Clone)]
@@ -342,6 +344,7 @@ fn run(script: Script) {
                     StoreAnswer::Written => Outcome::Written,
                     StoreAnswer::Unlocked => Outcome::Unlocked,
                     StoreAnswer::Failed => Outcome::StoreFailed("fuzz".to_owned()),
+                    StoreAnswer::LockBusy => Outcome::LockBusy,
                 };
                 (pick(&order, call), outcome)
             }

@@ -11,7 +11,7 @@
 //!   `{"cancel": n, "now_ms"}`, `{"abandon": n, "now_ms"}`;
 //! - outcome `O`: `{"response": {"status", "headers", "body"}}`, `{"too_large": true}`,
 //!   `{"failed": {"kind", "message"}}`, `{"token": {"ok": answer} | {"error": text}}`,
-//!   `{"locked": true}`, `{"stored": tokens | null}`, `{"written": true}`,
+//!   `{"locked": true}`, `{"lock_busy": true}`, `{"stored": tokens | null}`, `{"written": true}`,
 //!   `{"unlocked": true}`, `{"store_failed": text}`, `{"woken": true}`, `{"expired": true}`,
 //!   `{"shared": {"ok": reply} | {"error": text}}` (a Redis reply as JSON: null, integers,
 //!   strings, arrays);
@@ -204,6 +204,7 @@ fn outcome_from(v: &Value, now: Timestamp) -> Result<Outcome, String> {
             _ => return Err("token is {ok} or {error}".into()),
         }),
         "locked" => Outcome::Locked,
+        "lock_busy" => Outcome::LockBusy,
         "stored" => Outcome::Stored(match value {
             Value::Null => None,
             tokens => Some(
@@ -664,6 +665,46 @@ pub fn scenarios() -> Vec<Value> {
                 handle(0, json!({"written": true}), 11),
                 handle(0, json!({"unlocked": true}), 12),
                 handle(0, ok_page(), 20),
+            ],
+        ),
+        scenario(
+            "store: shared: a lock held elsewhere is tried again 10 ms later",
+            user("shared"),
+            vec![
+                start("listCallQueues", json!({}), json!({}), 0),
+                handle(
+                    0,
+                    json!({"stored": {"access_token": "old-access", "refresh_token": "rt-0", "expires_at": 0}}),
+                    1,
+                ),
+                handle(0, json!({"lock_busy": true}), 2),
+                handle(0, json!({"woken": true}), 12),
+                handle(0, json!({"locked": true}), 12),
+                handle(
+                    0,
+                    json!({"stored": {"access_token": "old-access", "refresh_token": "rt-0", "expires_at": 0}}),
+                    13,
+                ),
+                handle(0, token_ok("a1", Some("rt-1")), 20),
+                handle(0, json!({"written": true}), 21),
+                handle(0, json!({"unlocked": true}), 22),
+                handle(0, ok_page(), 30),
+            ],
+        ),
+        scenario(
+            "store: shared: a lock held past the call's deadline ends the call with its timeout",
+            user("shared"),
+            vec![
+                start("listCallQueues", json!({}), json!({"timeout_ms": 15}), 0),
+                handle(
+                    0,
+                    json!({"stored": {"access_token": "old-access", "refresh_token": "rt-0", "expires_at": 0}}),
+                    1,
+                ),
+                handle(0, json!({"lock_busy": true}), 2),
+                handle(0, json!({"woken": true}), 12),
+                handle(0, json!({"lock_busy": true}), 12),
+                handle(0, json!({"woken": true}), 15),
             ],
         ),
         scenario(
