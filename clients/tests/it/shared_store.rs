@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use serde_json::json;
+use zoom_phone_client::{CallOptions, OAuthConfig, TokenSet};
 use zoom_phone_client::{JsonFileStore, MemoryStore, OAuth, TokenStore, ZoomPhone};
-use zoom_phone_client::{OAuthConfig, TokenSet};
 use zoom_phone_mock::{LoggedRequest, MockServer, fingerprint};
 
 use crate::client_support::{Admin, CLIENT_ID, CLIENT_SECRET, requests, start};
@@ -242,18 +242,18 @@ async fn two_processes_on_one_json_file_survive_every_rotation() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// Another process holds the file's lock (a second open of it, as another
-/// process would): a call's renewal tries again until the call's deadline
-/// and then times out, without refreshing; once the lock is free, the next
-/// call takes it and renews.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_store_lock_held_elsewhere_is_waited_for_within_the_deadline() {
-    use std::time::{Duration, Instant};
-    use zoom_phone_client::{CallOptions, ErrorClass};
-    let server = start().await;
-    let admin = Admin::new(&server);
-    let tokens = user_tokens(&server).await;
-    let dir = std::env::temp_dir().join(format!("zp-busy-lock-{}", std::process::id()));
+/// A user's tokens saved in a file whose lock another process holds (a
+/// second open of it, as another process would), the mock's tokens expired.
+struct HeldLock {
+    dir: std::path::PathBuf,
+    path: std::path::PathBuf,
+    tokens: TokenSet,
+    other: zoom_phone_client::StoreLock,
+}
+
+async fn held_lock(server: &MockServer, name: &str) -> HeldLock {
+    let tokens = user_tokens(server).await;
+    let dir = std::env::temp_dir().join(format!("zp-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("tokens.json");
     JsonFileStore::new(&path).save(&tokens).unwrap();
@@ -261,98 +261,109 @@ async fn a_store_lock_held_elsewhere_is_waited_for_within_the_deadline() {
         .try_lock()
         .unwrap()
         .expect("the lock is free");
+    Admin::new(server).expire_tokens().await;
+    HeldLock {
+        dir,
+        path,
+        tokens,
+        other,
+    }
+}
+
+impl HeldLock {
+    /// The call with the short deadline ended with its timeout, in time,
+    /// and nothing was refreshed without the lock.
+    fn check_timed_out(
+        &self,
+        result: Result<zoom_phone_client::Output, zoom_phone_client::Error>,
+        started: std::time::Instant,
+    ) {
+        let err = result.expect_err("the lock is held past the deadline");
+        assert_eq!(err.class(), zoom_phone_client::ErrorClass::Timeout, "{err}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(3),
+            "the deadline was not kept"
+        );
+        let stored = TokenStore::load(&JsonFileStore::new(&self.path))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            stored.refresh_token, self.tokens.refresh_token,
+            "refreshed without the lock"
+        );
+    }
+
+    /// After the lock was freed, one call renewed once and saved tokens
+    /// Zoom takes.
+    async fn check_renewed(self, server: &MockServer) {
+        assert_eq!(check_refreshes(&server.request_log()), 1);
+        let stored = TokenStore::load(&JsonFileStore::new(&self.path))
+            .unwrap()
+            .unwrap();
+        check_stored_is_live(server, &stored).await;
+        std::fs::remove_dir_all(&self.dir).unwrap();
+    }
+}
+
+fn short_deadline() -> CallOptions {
+    CallOptions::default().timeout(std::time::Duration::from_millis(300))
+}
+
+/// A call's renewal tries the held lock again until the call's deadline
+/// and then times out, without refreshing; once the lock is free, the next
+/// call takes it and renews.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_lock_held_elsewhere_is_waited_for_within_the_deadline() {
+    let server = start().await;
+    let mut held = held_lock(&server, "busy-lock").await;
     let zp = ZoomPhone::builder()
-        .user_tokens(config(&server), tokens.clone())
+        .user_tokens(config(&server), held.tokens.clone())
         .base_url(server.api_url())
-        .token_store(JsonFileStore::new(&path))
+        .token_store(JsonFileStore::new(&held.path))
         .build()
         .unwrap();
-    admin.expire_tokens().await;
-    let started = Instant::now();
-    let short = CallOptions::default().timeout(Duration::from_millis(300));
-    let err = zp
-        .call_with("listPhoneUsers", json!({}), short)
-        .await
-        .expect_err("the lock is held past the deadline");
-    assert_eq!(err.class(), ErrorClass::Timeout, "{err}");
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "the deadline was not kept"
-    );
-    let stored = TokenStore::load(&JsonFileStore::new(&path))
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        stored.refresh_token, tokens.refresh_token,
-        "refreshed without the lock"
-    );
+    let started = std::time::Instant::now();
+    let result = zp
+        .call_with("listPhoneUsers", json!({}), short_deadline())
+        .await;
+    held.check_timed_out(result, started);
+    let other = std::mem::replace(&mut held.other, zoom_phone_client::StoreLock::none());
     tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         drop(other);
     });
     zp.call("listPhoneUsers", json!({}))
         .await
         .expect("the call renews once the lock is free");
-    assert_eq!(check_refreshes(&server.request_log()), 1);
-    let stored = TokenStore::load(&JsonFileStore::new(&path))
-        .unwrap()
-        .unwrap();
-    check_stored_is_live(&server, &stored).await;
-    std::fs::remove_dir_all(&dir).unwrap();
+    held.check_renewed(&server).await;
 }
 
-/// The same with the blocking client, whose thread would otherwise spin on
-/// the lock past the deadline.
+/// The same with the blocking client, whose thread spun on the lock past
+/// the deadline when the host polled it.
 #[cfg(feature = "blocking")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_blocking_call_keeps_its_deadline_while_the_store_lock_is_held_elsewhere() {
-    use std::time::{Duration, Instant};
-    use zoom_phone_client::{CallOptions, ErrorClass, blocking};
+    use zoom_phone_client::blocking;
     let server = start().await;
-    let admin = Admin::new(&server);
-    let tokens = user_tokens(&server).await;
-    let dir = std::env::temp_dir().join(format!("zp-busy-lock-b-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("tokens.json");
-    JsonFileStore::new(&path).save(&tokens).unwrap();
-    let other = JsonFileStore::new(&path)
-        .try_lock()
-        .unwrap()
-        .expect("the lock is free");
+    let mut held = held_lock(&server, "busy-lock-blocking").await;
     let zp = blocking::ZoomPhone::builder()
-        .user_tokens(config(&server), tokens.clone())
+        .user_tokens(config(&server), held.tokens.clone())
         .base_url(server.api_url())
-        .token_store(JsonFileStore::new(&path))
+        .token_store(JsonFileStore::new(&held.path))
         .build()
         .unwrap();
-    admin.expire_tokens().await;
-    let (zp, other) = tokio::task::spawn_blocking(move || {
-        let started = Instant::now();
-        let short = CallOptions::default().timeout(Duration::from_millis(300));
-        let err = zp
-            .call_with("listPhoneUsers", json!({}), short)
-            .expect_err("the lock is held past the deadline");
-        assert_eq!(err.class(), ErrorClass::Timeout, "{err}");
-        assert!(
-            started.elapsed() < Duration::from_secs(3),
-            "the deadline was not kept"
-        );
-        (zp, other)
+    let (zp, result, started) = tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        let result = zp.call_with("listPhoneUsers", json!({}), short_deadline());
+        (zp, result, started)
     })
     .await
     .unwrap();
-    let stored = TokenStore::load(&JsonFileStore::new(&path))
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        stored.refresh_token, tokens.refresh_token,
-        "refreshed without the lock"
-    );
-    drop(other);
+    held.check_timed_out(result, started);
+    held.other = zoom_phone_client::StoreLock::none();
     tokio::task::spawn_blocking(move || zp.call("listPhoneUsers", json!({})))
         .await
         .unwrap()
         .expect("the call renews once the lock is free");
-    assert_eq!(check_refreshes(&server.request_log()), 1);
-    std::fs::remove_dir_all(&dir).unwrap();
+    held.check_renewed(&server).await;
 }
