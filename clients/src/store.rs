@@ -7,10 +7,10 @@
 //!
 //! Any store may be shared by several clients or processes: the core runs
 //! each renewal as `LockStore` ([`TokenStore::try_lock`], tried again
-//! shortly while another holds it, until the call's deadline), `ReadStore` (adopting a newer token set another
-//! client saved), the token request only if that one is stale too,
-//! `WriteStore`, `UnlockStore`; no client ever sends a refresh token that
-//! another one already rotated away.
+//! shortly while another holds it, until the call's deadline), `ReadStore`
+//! (adopting a newer token set another client saved), the token request
+//! only if that one is stale too, `WriteStore`, `UnlockStore`; no client
+//! ever sends a refresh token that another one already rotated away.
 
 use std::fmt;
 use std::future::Future;
