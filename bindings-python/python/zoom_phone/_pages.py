@@ -99,6 +99,12 @@ class _WalkState:
             raise TypeError("a walk is consumed either by item or with pages(), not both")
         self._mode = mode
 
+    def _release(self) -> None:
+        # Its items are all handed out: the page is the caller's to keep or
+        # drop, not ours to hold while the next one arrives (which, held,
+        # doubled a walk's memory).
+        self._items = []
+
     def _took(self, fetched: _Fetched) -> Optional[Page[Any]]:
         if fetched is None:
             # The last page's items stay counted as handed out: the resume
@@ -135,6 +141,7 @@ class Walk(_WalkState, Iterator[_T]):
         while self._index >= len(self._items):
             if self._finished:
                 raise StopIteration
+            self._release()
             self._next_page()
         item: _T = self._items[self._index]
         self._index += 1
@@ -181,6 +188,7 @@ class AsyncWalk(_WalkState, AsyncIterator[_T]):
         while self._index >= len(self._items):
             if self._finished:
                 raise StopAsyncIteration
+            self._release()
             await self._next_page()
         item: _T = self._items[self._index]
         self._index += 1
