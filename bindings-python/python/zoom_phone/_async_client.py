@@ -19,6 +19,7 @@ from ._client import _Outcome, _too_large
 from ._generated.api import AsyncZoomPhoneApi
 from ._pages import AsyncSyncRun, AsyncWalk
 from ._response import RawResponse
+from ._transport import AsyncTransport
 from ._shards import AsyncShardWalk, DateLike, Span
 from .types import ResumePoint, SyncCheckpoint
 
@@ -44,7 +45,7 @@ class AsyncZoomPhone(
         self._background: set[asyncio.Future[Any]] = set()
 
     def _new_http(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(follow_redirects=False)
+        return httpx.AsyncClient(follow_redirects=False, transport=AsyncTransport())
 
     def _wake_all(self) -> None:
         self._wakes += 1

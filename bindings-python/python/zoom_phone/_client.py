@@ -21,6 +21,7 @@ from ._base_client import BaseClient, Step, Token, TokenStore, _detached, _now_m
 from ._generated.api import ZoomPhoneApi
 from ._pages import SyncRun, Walk
 from ._response import RawResponse
+from ._transport import Transport
 from ._shards import DateLike, ShardWalk, Span
 from .types import ResumePoint, SyncCheckpoint
 
@@ -57,7 +58,7 @@ class ZoomPhone(BaseClient[httpx.Client, Callable[[], Token], TokenStore], ZoomP
         self._progress = threading.Condition(self._lock)
 
     def _new_http(self) -> httpx.Client:
-        return httpx.Client(follow_redirects=False)
+        return httpx.Client(follow_redirects=False, transport=Transport())
 
     def _wake_all(self) -> None:
         with self._lock:
