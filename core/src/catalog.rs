@@ -5,12 +5,12 @@
 //! through the catalog with JSON parameters, so they need not compile a typed
 //! model per operation, and they hand the same catalog to JS and Python.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
+
+use crate::generated::catalog_index as index;
 
 /// One operation of the API, e.g. `GET /phone/call_queues` (`listCallQueues`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -387,73 +387,41 @@ pub fn operations() -> &'static [Operation] {
     &catalog().operations
 }
 
-/// The catalog as a call needs it: each operation's JSON text, parsed only
-/// when that operation is first called. All 391 parsed take ~2 MB, the
-/// largest part of a fresh client's memory, for the one a walk uses.
-struct Lazy {
-    text: Vec<&'static RawValue>,
-    parsed: Vec<OnceLock<Operation>>,
-    /// Ids and snake_case names with their operation's position, sorted.
-    index: Vec<(Cow<'static, str>, usize)>,
-}
+/// Each operation parsed from its own line of the catalog when it is first
+/// called: all 391 parsed take ~2 MB, the largest part of a fresh client's
+/// memory, for the one a walk uses. The generator's index says where each
+/// line is, so nothing else of the catalog is read. (References, not the
+/// operations themselves: an array of 391 `OnceLock<Operation>` is 254 KB of
+/// initialised data in every build.)
+static PARSED: [OnceLock<&'static Operation>; index::OPERATIONS] =
+    [const { OnceLock::new() }; index::OPERATIONS];
 
-fn lazy() -> &'static Lazy {
-    #[derive(Deserialize)]
-    struct Texts {
-        #[serde(borrow)]
-        operations: Vec<&'static RawValue>,
-    }
-    #[derive(Deserialize)]
-    struct Names {
-        #[serde(borrow)]
-        id: Cow<'static, str>,
-        #[serde(borrow)]
-        name: Cow<'static, str>,
-    }
-    static LAZY: OnceLock<Lazy> = OnceLock::new();
-    LAZY.get_or_init(|| {
-        // Generated and checked in CI, like `catalog()`.
-        #[allow(clippy::expect_used)]
-        let text = serde_json::from_str::<Texts>(CATALOG_JSON)
-            .expect("generated catalog.json is valid")
-            .operations;
-        // A sorted table searched by halving: this lookup is on every call's
-        // path, and a `BTreeMap` of the 782 names cost ~5,000 instructions a
-        // lookup (its nodes are scanned key by key) against a few hundred.
-        let mut index = Vec::with_capacity(2 * text.len());
-        for (i, op) in text.iter().enumerate() {
-            #[allow(clippy::expect_used)]
-            let Names { id, name } =
-                serde_json::from_str(op.get()).expect("every operation has an id and a name");
-            index.extend([(id, i), (name, i)]);
-        }
-        index.sort_unstable();
-        index.dedup_by(|a, b| a.0 == b.0);
-        let parsed = text.iter().map(|_| OnceLock::new()).collect();
-        Lazy {
-            text,
-            parsed,
-            index,
-        }
-    })
+/// The JSON text of operation `i`, as the generator placed it.
+fn operation_text(i: usize) -> &'static str {
+    let (start, end) = index::SPANS[i];
+    &CATALOG_JSON[start as usize..end as usize]
 }
 
 /// Looks an operation up by Zoom's `operationId` or by its snake_case name.
 pub fn operation(id_or_name: &str) -> Option<&'static Operation> {
-    let lazy = lazy();
-    let at = lazy
-        .index
-        .binary_search_by(|(name, _)| name.as_ref().cmp(id_or_name))
+    // A sorted table searched by halving: this lookup is on every call's
+    // path, and a `BTreeMap` of the 782 names cost ~5,000 instructions a
+    // lookup (its nodes are scanned key by key) against a few hundred.
+    let at = index::NAMES
+        .binary_search_by(|(name, _)| (*name).cmp(id_or_name))
         .ok()?;
-    let i = lazy.index[at].1;
+    let i = usize::from(index::NAMES[at].1);
     // Once the whole catalog is parsed, its copy serves: one operation, one
     // value, whichever way it was found.
     if let Some(all) = CATALOG.get() {
         return all.operations.get(i);
     }
-    Some(lazy.parsed[i].get_or_init(|| {
+    Some(PARSED[i].get_or_init(|| {
+        // Generated and checked in CI, like `catalog()`.
         #[allow(clippy::expect_used)]
-        serde_json::from_str(lazy.text[i].get()).expect("generated catalog.json is valid")
+        let op = serde_json::from_str(operation_text(i)).expect("generated catalog.json is valid");
+        // Parsed once (`OnceLock`) and kept for the process, as `catalog()` is.
+        Box::leak(Box::new(op))
     }))
 }
 
@@ -501,12 +469,25 @@ mod tests {
 
     #[test]
     fn each_operation_parsed_alone_equals_its_entry_in_the_whole_catalog() {
-        let lazy = lazy();
-        assert_eq!(lazy.text.len(), operations().len());
+        assert_eq!(index::OPERATIONS, operations().len());
         for (i, op) in operations().iter().enumerate() {
-            let alone: Operation = serde_json::from_str(lazy.text[i].get()).unwrap();
+            let alone: Operation = serde_json::from_str(operation_text(i)).unwrap();
             assert_eq!(&alone, op, "{}", op.id);
         }
+    }
+
+    #[test]
+    fn the_name_index_holds_each_id_and_name_once_in_order() {
+        let mut expected: Vec<(&str, u16)> = Vec::new();
+        for (i, op) in operations().iter().enumerate() {
+            let i = u16::try_from(i).unwrap();
+            expected.push((&op.id, i));
+            if op.name != op.id {
+                expected.push((&op.name, i));
+            }
+        }
+        expected.sort_unstable();
+        assert_eq!(index::NAMES.as_slice(), expected.as_slice());
     }
 
     #[test]

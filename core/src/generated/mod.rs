@@ -9,3 +9,6 @@ pub mod events;
 
 #[cfg(feature = "typed-base")]
 pub mod ops;
+
+/// Where each operation lies in `catalog.json`, and its names, sorted.
+pub(crate) mod catalog_index;

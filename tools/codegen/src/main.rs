@@ -39,6 +39,7 @@ fn run(spec_dir: &Path, out_root: &Path, check: bool) -> Result<bool, String> {
     // The output steps, in order.
     let mut files: Vec<GeneratedFile> = vec![
         catalog::catalog_json(&api)?,
+        catalog::catalog_index_rs(&api)?,
         catalog::response_schemas_json(&api)?,
         dts::operations_js(&api)?,
         dts::operations_dts(&api)?,

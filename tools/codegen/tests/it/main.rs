@@ -39,6 +39,37 @@ fn catalog_snapshot() {
 }
 
 #[test]
+fn catalog_index_snapshot() {
+    assert_snapshot(
+        &catalog::catalog_index_rs(&api()).unwrap(),
+        "mini.catalog_index.rs",
+    );
+}
+
+#[test]
+fn each_span_of_the_index_is_one_operation_of_the_catalog_in_order() {
+    let api = api();
+    let json = catalog::catalog_json(&api).unwrap().contents;
+    let index = catalog::catalog_index_rs(&api).unwrap().contents;
+    let spans: Vec<(usize, usize)> = index
+        .lines()
+        .filter_map(|l| {
+            let (a, b) = l
+                .trim()
+                .strip_prefix('(')?
+                .strip_suffix("),")?
+                .split_once(", ")?;
+            Some((a.parse().ok()?, b.parse().ok()?))
+        })
+        .collect();
+    assert_eq!(spans.len(), api.operations.len());
+    for ((start, end), op) in spans.into_iter().zip(&api.operations) {
+        let entry: serde_json::Value = serde_json::from_str(&json[start..end]).unwrap();
+        assert_eq!(entry["id"], op.id.as_str());
+    }
+}
+
+#[test]
 fn response_schemas_snapshot() {
     assert_snapshot(
         &catalog::response_schemas_json(&api()).unwrap(),
