@@ -47,15 +47,9 @@ use crate::{convert, errors};
 #[pyclass(module = "zoom_phone._core", frozen)]
 pub struct Session {
     inner: Mutex<CoreSession>,
-    /// The last response's body buffer, reused for the next one.
-    buffer: Mutex<Vec<u8>>,
     /// The fleet this session is part of, for the sharded jobs it makes.
     fleet: Option<FleetConfig>,
 }
-
-/// The largest body buffer a session keeps between answers (bigger ones are
-/// rare: downloads, whose bytes are handed out anyway).
-const MAX_KEPT_BUFFER: usize = 4 * 1024 * 1024;
 
 /// Walks the pages of one listing.
 #[derive(Debug)]
@@ -373,7 +367,6 @@ impl Session {
         let session = CoreSession::new(config).map_err(|e| errors::to_py(py, &e))?;
         Ok(Session {
             inner: Mutex::new(session),
-            buffer: Mutex::new(Vec::new()),
             fleet,
         })
     }
@@ -464,19 +457,16 @@ impl Session {
     ) -> PyResult<Bound<'py, PyTuple>> {
         let status = convert::status_from_py(status)?;
         let headers = convert::read_headers(headers)?;
-        // The core takes the body as a Vec: copied into a buffer kept from
-        // the last answer, so a large page costs a copy, not a fresh
-        // allocation (which, for pages of hundreds of KiB, means page faults).
-        let mut buffer = std::mem::take(&mut *lock(&self.buffer));
-        buffer.clear();
-        buffer.extend_from_slice(body.as_bytes());
-        let mut response = http::Response::new(buffer);
+        // The core takes the body as a Vec: a copy, freed when the core
+        // hands it back. (Keeping it for the next answer saved no measurable
+        // time and kept a page's size resident per client.)
+        let mut response = http::Response::new(body.as_bytes().to_vec());
         *response.status_mut() = status;
         *response.headers_mut() = headers;
         let mut step =
             lock(&self.inner).handle(CallId(call), Outcome::Response(response), at(now_ms));
         // A JSON result is the body that arrived: hand back the caller's own
-        // bytes object rather than a copy, and keep the buffer.
+        // bytes object rather than a copy.
         let mut same = false;
         if let Action::Done(Ok(Reply {
             body: RawBody::Json(bytes),
@@ -484,10 +474,7 @@ impl Session {
         })) = &mut step.action
         {
             if bytes.as_slice() == body.as_bytes() {
-                let spent = std::mem::take(bytes);
-                if spent.capacity() <= MAX_KEPT_BUFFER {
-                    *lock(&self.buffer) = spent;
-                }
+                *bytes = Vec::new();
                 same = true;
             }
         }
