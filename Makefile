@@ -178,7 +178,7 @@ test-browser: js-deps ## The npm package in headless Chromium (Debian's; install
 	node --test js-examples/browser/browser.test.mjs
 
 .PHONY: python-env
-python-env: ## Create .venv with maturin, ziglang, auditwheel, pytest, pytest-asyncio, httpx, mypy, redis (skips what is there)
+python-env: ## Create .venv with maturin, ziglang, auditwheel, pytest, pytest-asyncio, pytest-timeout, httpx, mypy, redis (skips what is there)
 	scripts/install-python-env.sh
 
 .PHONY: python

@@ -2,7 +2,8 @@
 # Creates .venv with the tools the Python package needs to build and test:
 # maturin (build), ziglang (maturin's C toolchain and linker for the
 # manylinux2014/musllinux and cross wheels), auditwheel (proves their tags),
-# pytest + pytest-asyncio (tests), httpx (the transport the Python layer
+# pytest + pytest-asyncio + pytest-timeout (tests; a test that hangs fails
+# by name instead of stalling the run), httpx (the transport the Python layer
 # drives), mypy (stub and typing checks), redis (redis-py: the fleet tests'
 # and example's Redis client; the package itself never imports it, users
 # pass their own). Idempotent.
@@ -12,7 +13,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 VENV="${ZOOM_PHONE_VENV:-$ROOT/.venv}"
 PYTHON="${PYTHON:-python3}"
-PACKAGES=(maturin ziglang auditwheel pytest pytest-asyncio httpx mypy redis)
+PACKAGES=(maturin ziglang auditwheel pytest pytest-asyncio pytest-timeout httpx mypy redis)
 
 if [[ ! -x "$VENV/bin/python" ]]; then
   say "creating $VENV with $("$PYTHON" --version)"
