@@ -224,7 +224,9 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
     naming the URL it tried. ``token_store`` keeps tokens across
     processes (read at the first call, written whenever they change; several
     clients may share one). ``http_client`` is your own httpx client (it is
-    used without following redirects and not closed by ``close()``).
+    used without following redirects and not closed by ``close()``); without
+    one, the clients of a process share one verifying TLS context, made by
+    the first https request.
     Times are seconds: ``timeout`` bounds each HTTP attempt (default 120),
     ``connect_timeout`` its connection (default 10), ``call_timeout`` a whole
     call, retries and waits included (off by default). ``max_attempts`` and
