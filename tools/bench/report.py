@@ -474,9 +474,12 @@ WHY: dict[str, str] = {
         " the way): ours 2.26M vs raw httpx 2.14M (1.06x; async 4.05M vs 3.92M, 1.03x). The difference:"
         " the two crossings into the core (`start` builds and signs the request, `respond` classifies the"
         " answer: about 56K), the keyword translation and the shared loop's coroutines (about 35K), and"
-        " sending an `httpx.Request` with a capped streamed read instead of `client.get` (about 21K). A"
-        " wall-clock row above 1.10x on a loaded machine is the mock's and the scheduler's noise: rerun it"
-        " quiet, or count instructions as above."
+        " sending an `httpx.Request` with a capped streamed read instead of `client.get` (about 21K)."
+        " Counted again 2026-12-07 after that day's changes: 2.25M vs 2.14M a call (1.05x), and the same"
+        " 8 system calls a call as raw (strace -c over 200 calls). So the CPU row's larger ratio is not"
+        " work the client adds but where it runs: caches and the scheduler in a process that also holds"
+        " the other clients, beside the mock. A wall-clock row above 1.10x on a loaded machine is that"
+        " noise: rerun it quiet, or count instructions as above."
     ),
     "python:walk_20000": (
         "Per page the same two crossings and one pager call; `json.loads` of each 300-record page"
@@ -497,18 +500,21 @@ WHY: dict[str, str] = {
         " `_generated/events.py`); groups and methods are made on first use."
     ),
     "python:walk_peak_rss_kib": (
-        "The native extension and its catalog add a fixed amount of memory. Measured 2026-12-05 with"
-        " tracemalloc: the walk's peak of Python objects is zoomus's (~7.9 MB each); the difference is"
-        " native. Until 2026-12-07 the first call parsed all 391 catalog entries (~2.2 MB); now an"
-        " entry is parsed when its operation is first called (~0.6 MB for the walk; peak 41.1 -> 39.3"
-        " MB, growth 7.9 -> 6.0 MB in the runs before and after). What remains, measured, not fixed:"
-        " the one pass over the catalog's 357 KB of JSON that indexes it (a generator-written index"
-        " would skip it), the page's bytes kept while its records are handed out (~0.5 MB), and the"
-        " extension's code the first call touches."
+        "Measured 2026-12-07 in fresh processes against the mock (`/proc/self/smaps`, tracemalloc): the"
+        " walk's Python objects are zoomus's; the rest is native. What was cut that day: each httpx"
+        " client no longer loads the CA bundle in its constructor (~1.2 MB; the package's clients share"
+        " one verifying context, made by the first https request, which the http mock never sends); a"
+        " walk drops a handed-out page before fetching the next (two pages were alive at once); the"
+        " catalog's index is generated, so a call no longer reads all 357 KB of it; the session keeps no"
+        " body buffer between answers (~0.5 MB). What remains: the extension's code pages (~0.7 MB are"
+        " touched by the first client's construction, 1.8 MB of the 2.3 MB library by the end of the"
+        " walk) and the first TLS library setup of the plain transport (~0.45 MB; httpx makes a context"
+        " for every transport, and zoomus's requests makes one only for its first https connection)."
     ),
     "python:walk_rss_growth_kib": (
-        "A page is held as its bytes and as Python objects while it is handed out, as in raw code;"
-        " the rest of the difference is the native part described in the row above."
+        "A page is held as its bytes and as Python objects while it is handed out, as in raw code; the"
+        " first call also touches the core's code and parses its operation's catalog entry (~0.5 MB"
+        " before the first page, measured 2026-12-07)."
     ),
     "size": (
         "The wasm carries the whole catalog (391 operations: paths, parameters, enums, scopes) and the"
