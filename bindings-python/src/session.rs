@@ -306,7 +306,7 @@ fn outcome_from(outcome: &str, value: &Bound<'_, PyAny>, now: Timestamp) -> PyRe
             ))
         }
         "token" => Outcome::Token(match convert::to_json(value) {
-            Ok(answer) => TokenSet::from_source_answer(&answer, now),
+            Ok(answer) => TokenSet::from_source_answer(&answer, now).map_err(Into::into),
             Err((path, problem)) => Err(format!(
                 "the token source answered a value that {}{problem}",
                 if path.is_empty() {
@@ -314,9 +314,10 @@ fn outcome_from(outcome: &str, value: &Bound<'_, PyAny>, now: Timestamp) -> PyRe
                 } else {
                     format!("at `{path}` ")
                 }
-            )),
+            )
+            .into()),
         }),
-        "token_error" => Outcome::Token(Err(message(value))),
+        "token_error" => Outcome::Token(Err(message(value).into())),
         "locked" => Outcome::Locked,
         "lock_busy" => Outcome::LockBusy,
         "stored" => {

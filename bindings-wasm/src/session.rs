@@ -157,10 +157,12 @@ impl Session {
     ) -> Result<String, JsValue> {
         let at = timestamp(now)?;
         let result = match error {
-            Some(e) => Err(e),
+            Some(e) => Err(e.into()),
             None => match convert::json_from_js(&answer, "the token source's answer") {
-                Ok(value) => TokenSet::from_source_answer(&value, at),
-                Err(_) => Err("the token source's answer is not JSON data".to_owned()),
+                Ok(value) => TokenSet::from_source_answer(&value, at).map_err(Into::into),
+                Err(_) => Err("the token source's answer is not JSON data"
+                    .to_owned()
+                    .into()),
             },
         };
         self.handle(id, Outcome::Token(result), now)

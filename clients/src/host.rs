@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use zoom_phone::auth::TokenSourceFailure;
 use zoom_phone::driver::{Action, CallId, CallRequest, Event, Outcome, Session, Step};
 use zoom_phone::error::TransportFailure;
 use zoom_phone::fleet::{SharedOp, SharedReply};
@@ -281,8 +282,12 @@ pub(crate) async fn perform<R: Runtime>(
             transport::outcome(core.transport.send(send.request, options).await, limit)
         }
         Action::FetchToken { .. } => Outcome::Token(match &core.source {
-            Some(source) => source.fetch().await.map_err(|e| e.to_string()),
-            None => Err("this client has no token source".to_owned()),
+            // The source's words may quote what it handles: its error is
+            // the call error's `source()`, never part of the message.
+            Some(source) => source.fetch().await.map_err(|e| {
+                TokenSourceFailure::new("its error is this error's source()").with_cause(e)
+            }),
+            None => Err(TokenSourceFailure::new("this client has no token source")),
         }),
         Action::LockStore { .. } => match &core.store {
             // Held elsewhere: the session waits and asks again.

@@ -12,8 +12,11 @@ use crate::transport::{BoxError, BoxFuture};
 pub type TokenFuture = BoxFuture<'static, Result<TokenSet, BoxError>>;
 
 /// A token source for the async client. Any `Fn() -> impl Future<Output =
-/// Result<TokenSet, BoxError>>` is one; its error's `Display` goes into
-/// the call's error (`the token source failed: ...`).
+/// Result<TokenSet, BoxError>>` is one. Its error is the call error's
+/// [`source()`](std::error::Error::source), never part of the call error's
+/// message or `Debug` (which may be logged, and a source's words may quote
+/// what it handles), as JS and Python keep a source's exception as the
+/// cause and name only its class.
 pub trait TokenProvider: Send + Sync {
     fn fetch(&self) -> TokenFuture;
 }

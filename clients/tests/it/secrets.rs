@@ -205,7 +205,91 @@ fn error_paths() -> Grep {
     }
     assert_eq!(webhook_errors, 5);
     grep.check("webhooks receiver", vec![format!("{hooks:?}")]);
+
+    // A token source whose error quotes a token: the call's error says it
+    // failed without the words (they are its source's, below), and so does
+    // every log record of the call.
+    let zp = ZoomPhone::builder()
+        .token_source(|| async { Err(vault_refusal()) })
+        .base_url(mock.server.api_url())
+        .build()
+        .unwrap();
+    let e = mock
+        .rt
+        .block_on(zp.call("listPhoneSites", json!({})))
+        .unwrap_err();
+    assert_source_failure_is_the_source(&e);
+    grep.check("token source", own_renderings(&e));
     grep
+}
+
+/// What a vault client might answer: its words quote the token it refused.
+#[derive(Debug)]
+struct VaultRefusal(String);
+
+impl std::fmt::Display for VaultRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for VaultRefusal {}
+
+fn vault_refusal() -> zoom_phone_client::BoxError {
+    Box::new(VaultRefusal(format!("the vault refused lease {ACCESS}")))
+}
+
+/// The error's own Display and Debug, and those of its chain up to the
+/// host's own error (which is the source's, not ours).
+fn own_renderings(e: &zoom_phone_client::Error) -> Vec<String> {
+    let mut out = vec![e.to_string(), format!("{e:?}"), format!("{e:#?}")];
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if s.downcast_ref::<zoom_phone_client::auth::HostCause>()
+            .is_some()
+        {
+            break;
+        }
+        out.push(s.to_string());
+        out.push(format!("{s:?}"));
+        source = s.source();
+    }
+    out
+}
+
+/// The call failed as a renewal whose source failed, and its source chain
+/// leads to the source's own error, words intact.
+fn assert_source_failure_is_the_source(e: &zoom_phone_client::Error) {
+    assert_eq!(e.code(), "renewal_failed", "{e}");
+    assert!(e.to_string().contains("the token source failed"), "{e}");
+    let mut source = std::error::Error::source(e);
+    let mut found = None;
+    while let Some(s) = source {
+        if let Some(v) = s.downcast_ref::<VaultRefusal>() {
+            found = Some(v.0.clone());
+        }
+        source = s.source();
+    }
+    assert_eq!(
+        found.as_deref(),
+        Some(format!("the vault refused lease {ACCESS}").as_str())
+    );
+}
+
+#[cfg(feature = "blocking")]
+#[test]
+fn a_blocking_token_source_failure_is_the_source_never_the_message() {
+    let mock = Mock::start();
+    let zp = zoom_phone_client::blocking::ZoomPhone::builder()
+        .token_source(|| Err(vault_refusal()))
+        .base_url(mock.server.api_url())
+        .build()
+        .unwrap();
+    let e = zp.call("listPhoneSites", json!({})).unwrap_err();
+    assert_source_failure_is_the_source(&e);
+    let mut grep = Grep::default();
+    grep.check("blocking token source", own_renderings(&e));
+    assert!(grep.hits.is_empty(), "{:#?}", grep.hits);
 }
 
 /// The error paths with every log record of the process collected at the

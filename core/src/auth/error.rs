@@ -3,6 +3,11 @@
 //! the request went to, a bounded body snippet) and none can hold a secret:
 //! the fields are error codes, server text, a URL without its query or user
 //! info, and our own descriptions, never a token, secret, verifier or `state`.
+//! A host's own error (a Rust token source's) is kept only as a `source()`
+//! ([`HostCause`]): these errors never display or debug-print it.
+
+use std::fmt;
+use std::sync::Arc;
 
 /// An OAuth flow failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -96,7 +101,13 @@ pub enum OAuthError {
     /// The host reported that the renewal could not be performed (transport
     /// failure, the external token source failed).
     #[error("token renewal failed: {message}")]
-    RenewalFailed { message: String },
+    RenewalFailed {
+        message: String,
+        /// The host's own error behind it (a Rust token source's), as this
+        /// error's `source()`: never part of the message.
+        #[source]
+        cause: Option<HostCause>,
+    },
 
     /// Zoom refused the refresh token (`invalid_grant`: rotated away, revoked
     /// or expired) and the token store holds no newer one. The dead refresh
@@ -111,6 +122,77 @@ pub enum OAuthError {
         refusal: Option<Box<OAuthError>>,
     },
 }
+
+/// Why a token source failed, as the host reports it
+/// ([`Outcome::Token`](crate::driver::Outcome::Token)): a description that
+/// quotes nothing the source holds (JS and Python give the exception's
+/// class), and, from a Rust host, the source's own error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TokenSourceFailure {
+    pub message: String,
+    pub cause: Option<HostCause>,
+}
+
+impl TokenSourceFailure {
+    /// A failure told by its description alone.
+    pub fn new(message: impl Into<String>) -> Self {
+        TokenSourceFailure {
+            message: message.into(),
+            cause: None,
+        }
+    }
+
+    /// The same, keeping the source's own error as the call error's
+    /// `source()`.
+    #[must_use]
+    pub fn with_cause(mut self, cause: Box<dyn std::error::Error + Send + Sync + 'static>) -> Self {
+        self.cause = Some(HostCause(Arc::from(cause)));
+        self
+    }
+}
+
+impl From<String> for TokenSourceFailure {
+    fn from(message: String) -> Self {
+        TokenSourceFailure::new(message)
+    }
+}
+
+/// A host's own error kept behind one of ours, as the next link of the
+/// `source()` chain (downcast it to the host's type). Its words are shown
+/// only by whoever walks that chain: not by our errors' `Display` or
+/// `Debug` (a token source's error may quote a secret), so not by anything
+/// the SDK logs.
+#[derive(Clone)]
+pub struct HostCause(pub Arc<dyn std::error::Error + Send + Sync + 'static>);
+
+impl fmt::Debug for HostCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("HostCause(..)")
+    }
+}
+
+impl fmt::Display for HostCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the host's own error")
+    }
+}
+
+impl std::error::Error for HostCause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.0)
+    }
+}
+
+/// Evidence, not identity (two host errors cannot be compared): errors that
+/// say the same are equal.
+impl PartialEq for HostCause {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for HostCause {}
 
 fn at(endpoint: Option<&str>) -> String {
     endpoint.map(|e| format!(" `{e}`")).unwrap_or_default()

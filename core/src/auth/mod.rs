@@ -16,7 +16,7 @@ pub mod token;
 
 pub use config::{DEFAULT_OAUTH_BASE, OAuthConfig};
 pub use device::{DeviceCodePrompt, DeviceFlow, DeviceStep};
-pub use error::{AnswerOrigin, OAuthError, OAuthErrorKind};
+pub use error::{AnswerOrigin, HostCause, OAuthError, OAuthErrorKind, TokenSourceFailure};
 pub use flows::{
     AuthorizationRequest, client_credentials_request, code_exchange_request,
     device_authorization_request, parse_callback, refresh_request, revoke_request,

@@ -77,7 +77,7 @@ use std::time::Duration;
 use http::Uri;
 use serde_json::Value;
 
-use crate::auth::TokenSet;
+use crate::auth::{TokenSet, TokenSourceFailure};
 use crate::error::{Error, TransportFailure};
 use crate::response::Reply;
 use crate::time::Timestamp;
@@ -364,8 +364,9 @@ pub enum Outcome {
     TooLarge,
     /// No answer: refused, reset, the attempt's timeout, ...
     Failed(TransportFailure),
-    /// The token source's answer (`Err`: why it failed, in the host's words).
-    Token(Result<TokenSet, String>),
+    /// The token source's answer (`Err`: why it failed, in words that quote
+    /// nothing it holds, with its own error from a Rust host).
+    Token(Result<TokenSet, TokenSourceFailure>),
     Locked,
     /// The store's lock is held elsewhere; nothing was taken.
     LockBusy,
@@ -392,7 +393,7 @@ impl fmt::Debug for Outcome {
             Outcome::TooLarge => f.write_str("TooLarge"),
             Outcome::Failed(e) => write!(f, "Failed({e})"),
             Outcome::Token(Ok(_)) => f.write_str("Token(Ok(..))"),
-            Outcome::Token(Err(e)) => write!(f, "Token(Err({e}))"),
+            Outcome::Token(Err(e)) => write!(f, "Token(Err({}))", e.message),
             Outcome::Locked => f.write_str("Locked"),
             Outcome::LockBusy => f.write_str("LockBusy"),
             Outcome::Stored(t) => write!(

@@ -319,8 +319,9 @@ impl Session {
                 self.end_renewal(id, r, Err(err), now)
             }
             (Out::Fetch, Outcome::Token(answer)) => {
-                let answer = answer.map_err(|message| OAuthError::RenewalFailed {
-                    message: format!("the token source failed: {message}"),
+                let answer = answer.map_err(|failure| OAuthError::RenewalFailed {
+                    message: format!("the token source failed: {}", failure.message),
+                    cause: failure.cause,
                 });
                 match self.lifecycle.complete_external(r.id, answer, now) {
                     Ok(persist) => {

@@ -1123,6 +1123,7 @@ impl Session {
             renewal,
             OAuthError::RenewalFailed {
                 message: "the call renewing the token was abandoned".to_owned(),
+                cause: None,
             },
         );
         for other in self.calls.values_mut() {

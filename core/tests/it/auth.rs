@@ -699,6 +699,7 @@ fn lifecycle_failure_reaches_every_waiter() {
         next,
         OAuthError::RenewalFailed {
             message: "connection reset".into(),
+            cause: None,
         },
     );
     assert!(matches!(

@@ -353,7 +353,7 @@ impl Sim {
                     Some(source) => source(),
                     None => Err("no token source in this simulation".to_owned()),
                 };
-                self.report(ids, i, Outcome::Token(answer), st);
+                self.report(ids, i, Outcome::Token(answer.map_err(Into::into)), st);
             }
             Action::LockStore { .. } => match store_failure {
                 Some(m) => self.report(ids, i, Outcome::StoreFailed(m), st),

@@ -330,7 +330,7 @@ fn run(script: Script) {
                 let answer = if ok {
                     Ok(tokens(expires_in_s, now, api_url.map(|u| u.text())))
                 } else {
-                    Err("fuzz".to_owned())
+                    Err("fuzz".to_owned().into())
                 };
                 (pick(&order, call), Outcome::Token(answer))
             }

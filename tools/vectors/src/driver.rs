@@ -199,8 +199,10 @@ fn outcome_from(v: &Value, now: Timestamp) -> Result<Outcome, String> {
             ))
         }
         "token" => Outcome::Token(match (&value["ok"], value["error"].as_str()) {
-            (answer, None) if !answer.is_null() => TokenSet::from_source_answer(answer, now),
-            (_, Some(e)) => Err(e.to_owned()),
+            (answer, None) if !answer.is_null() => {
+                TokenSet::from_source_answer(answer, now).map_err(Into::into)
+            }
+            (_, Some(e)) => Err(e.to_owned().into()),
             _ => return Err("token is {ok} or {error}".into()),
         }),
         "locked" => Outcome::Locked,
