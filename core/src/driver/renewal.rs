@@ -522,15 +522,23 @@ impl Session {
     /// `ttl_ms`, the lock's time left where the fleet says), and no later
     /// than the call's deadline.
     fn wait_for_lock(&mut self, id: u64, mut r: Renewal, ttl_ms: u64, now: Timestamp) -> Action {
-        r.out = Out::LockWait;
         let wait = Duration::from_millis(ttl_ms.clamp(10, 50));
-        self.put(id, r);
-        let Some(c) = self.calls.get(&id) else {
+        let Some(until) = self
+            .calls
+            .get(&id)
+            .map(|c| c.bounded(now.saturating_add(wait)))
+        else {
             return Action::Done(Err(Error::internal("call vanished")));
         };
-        Action::Wait {
-            until: c.bounded(now.saturating_add(wait)),
+        // The lock came back busy after the caller's deadline: a Wait until
+        // that deadline would have the host spin, so the call ends here.
+        if until <= now {
+            self.abandon_renewal(r.id);
+            return self.end_renewal(id, r, Err(Error::Timeout), now);
         }
+        r.out = Out::LockWait;
+        self.put(id, r);
+        Action::Wait { until }
     }
 
     /// The renewal is over: the call goes on with its own request (or ends

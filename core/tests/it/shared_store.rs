@@ -384,3 +384,31 @@ fn a_lock_held_past_the_deadline_ends_the_call_with_its_timeout() {
         step.action
     );
 }
+
+#[test]
+fn a_busy_lock_answered_after_the_deadline_ends_the_call_instead_of_a_wait_already_due() {
+    // Found by the driver fuzz target: the host's lock attempt came back
+    // busy only after the call's deadline, and the driver asked it to wait
+    // until that deadline, which was already behind it.
+    let zoom = Zoom::new();
+    let mut s = session(zoom.tokens(at(100)), StoreMode::Shared);
+    let now = at(200);
+    let options = CallOptions::default().timeout(Duration::from_millis(25));
+    let request = CallRequest::operation("listPhoneUsers", json!({})).with_options(options);
+    let (id, _) = s.start(request, now);
+    let step = s.handle(id, Outcome::Stored(None), now);
+    assert!(matches!(step.action, Action::LockStore { .. }));
+    let late = at(260);
+    let step = s.handle(id, Outcome::LockBusy, late);
+    match step.action {
+        Action::Done(Err(Error::Timeout)) => {}
+        other => panic!("{other:?}"),
+    }
+    // The renewal was given up: the next call starts its own.
+    let (_, step) = s.start(CallRequest::operation("listPhoneUsers", json!({})), late);
+    assert!(
+        matches!(step.action, Action::LockStore { .. }),
+        "{:?}",
+        step.action
+    );
+}
