@@ -133,6 +133,15 @@ def test_parse_response_returns_the_json_body_and_tracking_id() -> None:
     assert isinstance(out["rate_limit"], dict)
 
 
+def test_the_core_hands_a_json_body_back_as_the_callers_own_bytes() -> None:
+    # The JSON text goes to json.loads as it arrived: not copied, and twice
+    # in a row (no buffer of the last call's in the way).
+    for body in (b'{"call_queues": [], "next_page_token": ""}', b'{"call_queues": [{"id": "q2"}]}'):
+        out = zoom_phone._core.parse_response("listCallQueues", 200, {"content-type": "application/json"}, body)
+        assert out["kind"] == "json"
+        assert out["body"] is body
+
+
 def test_parse_response_of_a_204_is_empty() -> None:
     out = zoom_phone.parse_response("updateCallQueue", 204, {}, b"")
     assert (out["kind"], out["body"]) == ("empty", None)

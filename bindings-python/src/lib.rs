@@ -38,10 +38,6 @@ mod _core {
     #[pymodule_export]
     use crate::webhook::handle_webhook;
 
-    thread_local! {
-        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add("__version__", env!("CARGO_PKG_VERSION"))
@@ -109,12 +105,9 @@ mod _core {
                 zoom_phone::request::BuildError::UnknownOperation(operation_id.to_owned());
             errors::to_py(py, &unknown.into())
         })?;
-        // A buffer kept per thread, as sessions keep theirs: a large body
-        // costs a copy, not a fresh allocation.
-        let mut buffer = BUFFER.with(|b| std::mem::take(&mut *b.borrow_mut()));
-        buffer.clear();
-        buffer.extend_from_slice(body.as_bytes());
-        let mut response = http::Response::new(buffer);
+        // No buffer kept between calls, as in sessions: a kept one would
+        // hold the largest body for the thread's life.
+        let mut response = http::Response::new(body.as_bytes().to_vec());
         *response.status_mut() = convert::status_from_py(status)?;
         *response.headers_mut() = convert::headers_from_py(headers)?;
         if response.status().is_redirection() {
@@ -141,10 +134,7 @@ mod _core {
         let mut same = false;
         if let zoom_phone::response::RawBody::Json(bytes) = &mut reply.body {
             if bytes.as_slice() == body.as_bytes() {
-                let spent = std::mem::take(bytes);
-                if spent.capacity() <= 4 * 1024 * 1024 {
-                    BUFFER.with(|b| *b.borrow_mut() = spent);
-                }
+                *bytes = Vec::new();
                 same = true;
             }
         }
