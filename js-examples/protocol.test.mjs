@@ -271,3 +271,15 @@ test("an attempt's abort controller serves the next attempts unless it aborted; 
   assert.notEqual(signals.at(-1), timedOut);
   assert.equal(signals.at(-1).aborted, false);
 });
+
+test("no abort controller serves more than 64 attempts (each leaves a listener on its signal until collected)", async () => {
+  const uses = new Map();
+  const fetch = (url, init) => {
+    uses.set(init.signal, (uses.get(init.signal) ?? 0) + 1);
+    return globalThis.fetch(url, init);
+  };
+  const zp = s2s({ fetch });
+  for (let i = 0; i < 150; i++) await zp.callQueues.listCallQueues({ page_size: 1 });
+  // The token request and 150 calls, in turn: 64, 64, then 23 on a third.
+  assert.deepEqual([...uses.values()], [64, 64, 23]);
+});

@@ -47,22 +47,22 @@ export class Host {
     Object.assign(this, { fetch, source, store, logger, logLevel, fleet });
     /** The wake-ups of the calls of this session that are in a `wait`. */
     this.waiters = new Set();
-    /** Abort controllers no attempt aborted, free for the next ones (see CONTROLLER_USES). */
+    /**
+     * Abort controllers no attempt aborted, free for the next ones, each with
+     * the attempts it served (see CONTROLLER_USES). The count is kept beside
+     * the platform's object, not as a property added to it.
+     */
     this.controllers = [];
   }
 
   /** A controller for one attempt: a free one, else a new one. */
   controller() {
-    const free = this.controllers.pop();
-    if (free) return free;
-    const controller = new AbortController();
-    controller.uses = 0;
-    return controller;
+    return this.controllers.pop() ?? { controller: new AbortController(), uses: 0 };
   }
 
   /** The attempt is over: its controller serves another unless it aborted or is worn out. */
-  release(controller) {
-    if (!controller.signal.aborted && ++controller.uses < CONTROLLER_USES) this.controllers.push(controller);
+  release(held) {
+    if (!held.controller.signal.aborted && ++held.uses < CONTROLLER_USES) this.controllers.push(held);
   }
 
   /** A step said `wake`: every waiting call asks the core again. */
@@ -245,7 +245,8 @@ export class Call {
 
   /** Sends one request with the core's attempt timeout and body limit; never follows redirects. */
   async send(step, session, id) {
-    const controller = this.host.controller();
+    const held = this.host.controller();
+    const { controller } = held;
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -291,7 +292,7 @@ export class Call {
     } finally {
       clearTimeout(timer);
       this.interrupt = undefined;
-      this.host.release(controller);
+      this.host.release(held);
     }
   }
 
