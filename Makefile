@@ -163,7 +163,7 @@ wasm: wasm-toolchain ## Build the npm package into bindings-wasm/dist/ (prints s
 .PHONY: test-js
 .PHONY: js-deps
 js-deps: wasm ## js-examples' dependencies, the built package among them (npm registry only)
-	cd js-examples && npm install --silent --no-audit --no-fund --no-package-lock
+	scripts/npm-install.sh js-examples --no-package-lock
 
 test-js: js-deps ## The built npm package: tsc (types tests as Node, browser, Workers and bare-lib projects; examples), Cloudflare workerd, Node tests against the mock
 	$(CARGO) build -q -p zoom-phone-mock

@@ -16,5 +16,5 @@ if [[ "$have" == "$want" && -x "$dir/node_modules/.bin/prism" ]]; then
 fi
 start=$(now)
 say "npm install @stoplight/prism-cli@$want"
-(cd "$dir" && npm install --silent --no-audit --no-fund --no-package-lock)
+npm_install "$dir" --no-package-lock
 say "Prism $want installed in $(( $(now) - start )) s"

@@ -71,7 +71,7 @@ if ((WANT_WASM_OPT)); then
   else
     start=$(now)
     say "npm install binaryen into $TOOLS_DIR"
-    npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR" "binaryen@$BINARYEN_VERSION"
+    npm_install "$TOOLS_DIR" "binaryen@$BINARYEN_VERSION"
     say "wasm-opt installed in $(( $(now) - start )) s: $("$opt" --version)"
   fi
 fi

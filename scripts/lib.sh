@@ -28,3 +28,29 @@ rustup_wasm_std() {
   dir="$(rustc --print target-libdir --target "$WASM_TARGET" 2>/dev/null)" || return 1
   compgen -G "$dir/libstd-*.rlib" >/dev/null
 }
+
+# `npm install` from the registry, bounded. A registry connection can stay open and
+# idle for an hour without npm's own fetch timeout firing, and npm then ignores
+# SIGTERM (seen in a clean-clone CI run). So each attempt gets a socket timeout, an
+# outer wall-clock limit that ends in SIGKILL for npm and its children, and the
+# whole install is tried up to three times.
+# Usage: npm_install DIR [npm install arguments...]   (DIR is the project or --prefix)
+NPM_ATTEMPT_SECONDS="${NPM_ATTEMPT_SECONDS:-300}"
+npm_install() {
+  local dir="$1" attempt rc
+  shift
+  for attempt in 1 2 3; do
+    rc=0
+    timeout --kill-after=10 "$NPM_ATTEMPT_SECONDS" \
+      npm install --silent --no-audit --no-fund --fetch-timeout=60000 --fetch-retries=2 \
+      --prefix "$dir" "$@" || rc=$?
+    ((rc == 0)) && return 0
+    if ((rc == 124 || rc == 137)); then
+      say "npm install in ${dir#"$ROOT"/}: attempt $attempt gave no answer in ${NPM_ATTEMPT_SECONDS} s"
+    else
+      say "npm install in ${dir#"$ROOT"/}: attempt $attempt failed (exit $rc)"
+    fi
+    ((attempt < 3)) && sleep $((attempt * 5))
+  done
+  die "npm install in ${dir#"$ROOT"/} failed three times"
+}

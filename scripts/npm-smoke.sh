@@ -63,7 +63,7 @@ else
     if [[ ! -x "$bin" ]]; then
       say "npm install node-linux-$arch@$v (into ${dir#"$ROOT"/})"
       mkdir -p "$dir"
-      npm install --silent --no-audit --no-fund --no-package-lock --prefix "$dir" "node-linux-$arch@$v"
+      npm_install "$dir" --no-package-lock "node-linux-$arch@$v"
     fi
     [[ "$("$bin" --version)" == "v$v" ]] || die "$bin is not Node $v"
     nodes+=("$bin")

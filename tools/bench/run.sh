@@ -58,7 +58,7 @@ cargo bench -q -p zoom-phone-bench --bench core -- "${criterion_args[@]}" >&2
 python3 "$BENCH/report.py" core "$TARGET/criterion" "$OUT/core.json"
 
 say "node: ours vs @zoom/rivet vs fetch + JSON.parse"
-(cd "$BENCH/node" && npm install --silent --no-audit --no-fund --no-package-lock >&2)
+"$ROOT/scripts/npm-install.sh" "$BENCH/node" --no-package-lock >&2
 BENCH_OUT="$OUT/node.json" node "$BENCH/node/bench.mjs"
 
 say "python: ours vs zoomus vs httpx + json (venv $OUT/venv)"
