@@ -25,7 +25,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use pyo3::{IntoPyObjectExt, intern};
-use zoom_phone::auth::TokenSet;
+use zoom_phone::auth::{TokenSet, TokenSourceFailure};
 use zoom_phone::catalog::RateLimitCategory;
 use zoom_phone::config::HostConfig;
 use zoom_phone::driver::{
@@ -306,18 +306,19 @@ fn outcome_from(outcome: &str, value: &Bound<'_, PyAny>, now: Timestamp) -> PyRe
             ))
         }
         "token" => Outcome::Token(match convert::to_json(value) {
-            Ok(answer) => TokenSet::from_source_answer(&answer, now).map_err(Into::into),
-            Err((path, problem)) => Err(format!(
+            Ok(answer) => {
+                TokenSet::from_source_answer(&answer, now).map_err(TokenSourceFailure::new)
+            }
+            Err((path, problem)) => Err(TokenSourceFailure::new(format!(
                 "the token source answered a value that {}{problem}",
                 if path.is_empty() {
                     String::new()
                 } else {
                     format!("at `{path}` ")
                 }
-            )
-            .into()),
+            ))),
         }),
-        "token_error" => Outcome::Token(Err(message(value).into())),
+        "token_error" => Outcome::Token(Err(TokenSourceFailure::new(message(value)))),
         "locked" => Outcome::Locked,
         "lock_busy" => Outcome::LockBusy,
         "stored" => {

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde::ser::SerializeMap;
 use serde_json::{Map, Value, json};
 use wasm_bindgen::prelude::*;
-use zoom_phone::auth::TokenSet;
+use zoom_phone::auth::{TokenSet, TokenSourceFailure};
 use zoom_phone::catalog::RateLimitCategory;
 use zoom_phone::config::{ConfigError, HostConfig};
 use zoom_phone::date::Date;
@@ -157,12 +157,14 @@ impl Session {
     ) -> Result<String, JsValue> {
         let at = timestamp(now)?;
         let result = match error {
-            Some(e) => Err(e.into()),
+            Some(e) => Err(TokenSourceFailure::new(e)),
             None => match convert::json_from_js(&answer, "the token source's answer") {
-                Ok(value) => TokenSet::from_source_answer(&value, at).map_err(Into::into),
-                Err(_) => Err("the token source's answer is not JSON data"
-                    .to_owned()
-                    .into()),
+                Ok(value) => {
+                    TokenSet::from_source_answer(&value, at).map_err(TokenSourceFailure::new)
+                }
+                Err(_) => Err(TokenSourceFailure::new(
+                    "the token source's answer is not JSON data",
+                )),
             },
         };
         self.handle(id, Outcome::Token(result), now)

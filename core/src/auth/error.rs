@@ -152,12 +152,6 @@ impl TokenSourceFailure {
     }
 }
 
-impl From<String> for TokenSourceFailure {
-    fn from(message: String) -> Self {
-        TokenSourceFailure::new(message)
-    }
-}
-
 /// A host's own error kept behind one of ours, as the next link of the
 /// `source()` chain (downcast it to the host's type). Its words are shown
 /// only by whoever walks that chain: not by our errors' `Display` or

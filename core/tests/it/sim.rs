@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use http::Response;
 use serde_json::{Value, json};
-use zoom_phone::auth::TokenSet;
+use zoom_phone::auth::{TokenSet, TokenSourceFailure};
 use zoom_phone::config::{Credentials, HostConfig};
 use zoom_phone::driver::{Action, CallId, CallRequest, Event, Outcome, Session, Step};
 use zoom_phone::error::TransportFailure;
@@ -353,7 +353,12 @@ impl Sim {
                     Some(source) => source(),
                     None => Err("no token source in this simulation".to_owned()),
                 };
-                self.report(ids, i, Outcome::Token(answer.map_err(Into::into)), st);
+                self.report(
+                    ids,
+                    i,
+                    Outcome::Token(answer.map_err(TokenSourceFailure::new)),
+                    st,
+                );
             }
             Action::LockStore { .. } => match store_failure {
                 Some(m) => self.report(ids, i, Outcome::StoreFailed(m), st),

@@ -17,7 +17,7 @@ use std::time::Duration;
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
-use zoom_phone::auth::TokenSet;
+use zoom_phone::auth::{TokenSet, TokenSourceFailure};
 use zoom_phone::catalog::{self, ParamLocation, Schema};
 use zoom_phone::config::{Credentials, HostConfig, StoreMode};
 use zoom_phone::driver::{
@@ -330,7 +330,7 @@ fn run(script: Script) {
                 let answer = if ok {
                     Ok(tokens(expires_in_s, now, api_url.map(|u| u.text())))
                 } else {
-                    Err("fuzz".to_owned().into())
+                    Err(TokenSourceFailure::new("fuzz"))
                 };
                 (pick(&order, call), Outcome::Token(answer))
             }

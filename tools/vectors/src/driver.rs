@@ -30,7 +30,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use zoom_phone::Timestamp;
-use zoom_phone::auth::TokenSet;
+use zoom_phone::auth::{TokenSet, TokenSourceFailure};
 use zoom_phone::config::HostConfig;
 use zoom_phone::driver::{
     Action, CallId, CallOptions, CallRequest, Cancelled, Outcome, Session, Step,
@@ -200,9 +200,9 @@ fn outcome_from(v: &Value, now: Timestamp) -> Result<Outcome, String> {
         }
         "token" => Outcome::Token(match (&value["ok"], value["error"].as_str()) {
             (answer, None) if !answer.is_null() => {
-                TokenSet::from_source_answer(answer, now).map_err(Into::into)
+                TokenSet::from_source_answer(answer, now).map_err(TokenSourceFailure::new)
             }
-            (_, Some(e)) => Err(e.to_owned().into()),
+            (_, Some(e)) => Err(TokenSourceFailure::new(e)),
             _ => return Err("token is {ok} or {error}".into()),
         }),
         "locked" => Outcome::Locked,
