@@ -31,6 +31,10 @@ check-generated: ## Fail if the committed generated files differ from a fresh ge
 check-packaging: ## Licence copies, crate archive contents, package metadata, README examples = their type-checked copies
 	scripts/check-packaging.sh
 
+.PHONY: test-scripts
+test-scripts: ## The build scripts' helpers (bounded, retried npm installs) against fake tools
+	scripts/test-scripts.sh
+
 .PHONY: fmt
 fmt: ## Format all Rust code
 	$(CARGO) fmt --all
@@ -119,7 +123,7 @@ demo-fleet: fleet-build ## The fleet part of the demo: a Rust, a Node and a Pyth
 	$(FLEET_RUN) --no-build --seconds 8 --workers $(FLEET_RUST:3$(comma)=1$(comma))node:1,python-sync:1 --kill-for 0 --share 0.9 --summary
 
 .PHONY: test
-test: lint check-generated check-packaging test-rust doc fuzz-smoke test-js npm-smoke-quick test-browser test-py sdist-contents conformance fleet-smoke ## Everything CI checks, installing what it needs
+test: test-scripts lint check-generated check-packaging test-rust doc fuzz-smoke test-js npm-smoke-quick test-browser test-py sdist-contents conformance fleet-smoke ## Everything CI checks, installing what it needs
 	@echo "make test: all checks passed"
 
 # --- Conformance: every operation through the three hosts, validated by Stoplight Prism ---

@@ -33,15 +33,17 @@ rustup_wasm_std() {
 # idle for an hour without npm's own fetch timeout firing, and npm then ignores
 # SIGTERM (seen in a clean-clone CI run). So each attempt gets a socket timeout, an
 # outer wall-clock limit that ends in SIGKILL for npm and its children, and the
-# whole install is tried up to three times.
+# whole install is tried up to three times (scripts/test-scripts.sh checks this).
 # Usage: npm_install DIR [npm install arguments...]   (DIR is the project or --prefix)
 NPM_ATTEMPT_SECONDS="${NPM_ATTEMPT_SECONDS:-300}"
+NPM_KILL_AFTER_SECONDS="${NPM_KILL_AFTER_SECONDS:-10}"
+NPM_RETRY_PAUSE_SECONDS="${NPM_RETRY_PAUSE_SECONDS:-5}"
 npm_install() {
   local dir="$1" attempt rc
   shift
   for attempt in 1 2 3; do
     rc=0
-    timeout --kill-after=10 "$NPM_ATTEMPT_SECONDS" \
+    timeout --kill-after="$NPM_KILL_AFTER_SECONDS" "$NPM_ATTEMPT_SECONDS" \
       npm install --silent --no-audit --no-fund --fetch-timeout=60000 --fetch-retries=2 \
       --prefix "$dir" "$@" || rc=$?
     ((rc == 0)) && return 0
@@ -50,7 +52,7 @@ npm_install() {
     else
       say "npm install in ${dir#"$ROOT"/}: attempt $attempt failed (exit $rc)"
     fi
-    ((attempt < 3)) && sleep $((attempt * 5))
+    ((attempt < 3)) && sleep $((attempt * NPM_RETRY_PAUSE_SECONDS))
   done
   die "npm install in ${dir#"$ROOT"/} failed three times"
 }
