@@ -39,14 +39,14 @@ def test_bad_configuration_is_a_build_error_naming_the_key(config: object, names
 def test_camel_case_keys_are_accepted() -> None:
     session = _core.Session({"accessToken": "t", "maxResponseBytes": 10})
     _, step = session.start("listPhoneSites", None, None, NOW)
-    assert step[0] == "send" and step[7] == 10
+    assert step[0] == "send" and step[9] == 10
 
 
 def test_a_call_with_a_valid_token_is_two_crossings() -> None:
     session = _core.Session({"access_token": "tok-xyz", "base_url": "http://127.0.0.1:1/v2"})
     call, step = session.start("listCallQueues", {"page_size": 2}, None, NOW)
-    kind, wake, events, method, url, headers, body, limit, timeout, detached, expires = step
-    assert (kind, wake, events, method, body, detached, expires) == ("send", False, None, "GET", None, False, None)
+    kind, wake, events, detached, expires, method, url, headers, body, limit, timeout = step
+    assert (kind, wake, events, detached, expires, method, body) == ("send", False, None, False, None, "GET", None)
     assert url == "http://127.0.0.1:1/v2/phone/call_queues?page_size=2"
     assert ("authorization", "Bearer tok-xyz") in headers
     assert limit == 32 * 1024 * 1024 and timeout == 120.0
@@ -112,15 +112,28 @@ def test_a_transport_failure_names_the_target_and_the_hosts_words() -> None:
     assert "127.0.0.1:9" in str(error) and "Connection refused" in str(error)
 
 
+def test_an_action_leads_with_the_cores_detached_flag_and_deadline() -> None:
+    # The host reads both from the step: it keeps no rule of its own about
+    # which actions outlive their call.
+    session = _core.Session({"token_source": True, "timeout_ms": 5000})
+    _, step = session.start("listCallQueues", None, None, NOW)
+    assert step == ("fetch_token", False, None, True, NOW + 5000)
+    s2s = _core.Session({"account_id": "a", "client_id": "c", "client_secret": "s", "oauth_base": "http://127.0.0.1:9"})
+    _, step = s2s.start("listCallQueues", None, None, NOW)
+    assert step[0] == "send" and step[3:5] == (True, None) and step[6] == "http://127.0.0.1:9/oauth/token"
+    _, step = _core.Session({"access_token": "t"}).start("listCallQueues", None, None, NOW)
+    assert step[0] == "send" and step[3:5] == (False, None)
+
+
 def test_pager_hands_out_the_limit_and_resumes() -> None:
     pager = _core.Pager("listCallQueues", {"page_size": 2}, limit=3)
     assert (pager.items_field, pager.token_field) == ("call_queues", "next_page_token")
     session = _core.Session({"access_token": "t"})
     started = session.start_page(pager, "listCallQueues", None, NOW)
-    assert started is not None and "page_size=2" in started[1][4]
+    assert started is not None and "page_size=2" in started[1][6]
     assert pager.accept_page("n1", 2, NOW) == (0, 2)
     started = session.start_page(pager, "listCallQueues", None, NOW)
-    assert started is not None and "next_page_token=n1" in started[1][4]
+    assert started is not None and "next_page_token=n1" in started[1][6]
     assert pager.accept_page("n2", 2, NOW) == (0, 1)
     assert session.start_page(pager, "listCallQueues", None, NOW) is None
     assert pager.resume_point(1) == {"token": "n1", "issued_at_ms": NOW, "skip": 1}

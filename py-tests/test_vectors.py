@@ -185,9 +185,9 @@ def run_request(name: str, v: dict[str, Any]) -> None:
 def send_out(step: tuple[Any, ...]) -> dict[str, Any]:
     """A ``send`` step's request in the vectors' shape (names joined as the core does)."""
     headers: dict[str, str] = {}
-    for k, value in step[5]:
+    for k, value in step[7]:
         headers[k] = f"{headers[k]}, {value}" if k in headers else value
-    return {"method": step[3], "url": step[4], "headers": headers, "body": encode(step[6])}
+    return {"method": step[5], "url": step[6], "headers": headers, "body": encode(step[8])}
 
 
 def run_response(name: str, v: dict[str, Any]) -> None:
@@ -261,18 +261,19 @@ def action_out(step: tuple[Any, ...]) -> dict[str, Any]:
     kind = step[0]
     if kind == "send":
         out: dict[str, Any] = {"type": "send", **send_out(step)}
-        out.update(body_limit=step[7], timeout_ms=round(step[8] * 1000), detached=step[9], expires_at_ms=step[10])
+        out.update(body_limit=step[9], timeout_ms=round(step[10] * 1000), detached=step[3], expires_at_ms=step[4])
         return out
     if kind in ("fetch_token", "lock_store", "read_store"):
-        return {"type": kind, "expires_at_ms": step[3]}
+        return {"type": kind, "expires_at_ms": step[4]}
     if kind == "write_store":
-        return {"type": kind, "tokens": json.loads(step[3]), "expires_at_ms": step[4]}
+        return {"type": kind, "tokens": json.loads(step[5]), "expires_at_ms": step[4]}
     if kind == "unlock_store":
         return {"type": kind}
     if kind == "wait":
-        return {"type": kind, "until_ms": step[3]}
+        return {"type": kind, "until_ms": step[5]}
     if kind == "shared":
-        op = step[3]
+        op = step[5]
+        assert step[3] == op["detached"], f"a shared step's lead says detached={step[3]}, its script {op['detached']}"
         return {"type": kind, **{k: op[k] for k in ("script", "sha1", "keys", "args", "timeout_ms", "detached")}}
     if kind == "error":
         return {"type": "done", "error": describe(step[3])}

@@ -4,13 +4,18 @@
 //! Every crossing returns a *step* as one flat tuple, `(kind, wake, events,
 //! ...)`, so the Python loop unpacks it without attribute lookups:
 //!
-//! | kind | fields after `wake, events` |
+//! An action to perform continues `detached, expires_at_ms` (whether it
+//! is finished even when its call is given up, and the call's deadline that
+//! a detached action may outlive; `None` when there is none), then its own
+//! fields; `done` and `error` continue with theirs at once:
+//!
+//! | kind | its own fields |
 //! |---|---|
-//! | `"send"` | method, url, headers (tuple of `(str, str)`), body (`bytes` or `None`), body_limit, timeout (s), detached, expires_at_ms |
-//! | `"fetch_token"`, `"lock_store"`, `"read_store"` | expires_at_ms |
-//! | `"write_store"` | tokens (store JSON `bytes`), expires_at_ms |
-//! | `"unlock_store"` | |
+//! | `"send"` | method, url, headers (tuple of `(str, str)`), body (`bytes` or `None`), body_limit, timeout (s) |
+//! | `"fetch_token"`, `"lock_store"`, `"read_store"`, `"unlock_store"` | |
+//! | `"write_store"` | tokens (store JSON `bytes`) |
 //! | `"wait"` | until_ms |
+//! | `"shared"` | the fleet script (`SharedOp::to_json`) |
 //! | `"done"` | status, kind (`json`/`empty`/`binary`/`text`), body (JSON text as `bytes`, `bytes`, `str` or `None`), content_type, location, tracking_id, rate_limit (`(category, type, limit, remaining)`) |
 //! | `"error"` | the exception (a `zoom_phone.exceptions` instance) |
 //!
@@ -109,6 +114,18 @@ fn action_to_py<'py>(
 ) -> PyResult<Bound<'py, PyTuple>> {
     let kind = |name: &'static str| -> Bound<'py, PyAny> { PyString::intern(py, name).into_any() };
     let none = || py.None().into_bound(py);
+    // An action to perform leads with whether it is detached and its
+    // deadline, both the core's answers: the host neither infers them per
+    // kind nor looks for them in each kind's own fields.
+    let detached = action.is_detached().into_bound_py_any(py)?;
+    let expires_at = ms(action.expires_at()).into_bound_py_any(py)?;
+    let perform = |name: &'static str, fields: Vec<Bound<'py, PyAny>>| {
+        let mut items = Vec::with_capacity(5 + fields.len());
+        items.extend([kind(name), wake.clone(), events.clone()]);
+        items.extend([detached.clone(), expires_at.clone()]);
+        items.extend(fields);
+        PyTuple::new(py, items)
+    };
     match action {
         Action::Send(send) => {
             let (parts, body) = send.request.into_parts();
@@ -125,70 +142,27 @@ fn action_to_py<'py>(
             } else {
                 PyBytes::new(py, &body).into_any()
             };
-            PyTuple::new(
-                py,
-                [
-                    intern!(py, "send").clone().into_any(),
-                    wake,
-                    events,
+            perform(
+                "send",
+                vec![
                     parts.method.as_str().into_bound_py_any(py)?,
                     parts.uri.to_string().into_bound_py_any(py)?,
                     headers.into_any(),
                     body,
                     send.body_limit.into_bound_py_any(py)?,
                     send.timeout.as_secs_f64().into_bound_py_any(py)?,
-                    send.detached.into_bound_py_any(py)?,
-                    ms(send.expires_at).into_bound_py_any(py)?,
                 ],
             )
         }
-        Action::FetchToken { expires_at } => PyTuple::new(
-            py,
-            [
-                kind("fetch_token"),
-                wake,
-                events,
-                ms(expires_at).into_bound_py_any(py)?,
-            ],
+        Action::FetchToken { .. } => perform("fetch_token", Vec::new()),
+        Action::LockStore { .. } => perform("lock_store", Vec::new()),
+        Action::ReadStore { .. } => perform("read_store", Vec::new()),
+        Action::WriteStore { tokens, .. } => perform(
+            "write_store",
+            vec![PyBytes::new(py, &tokens.to_store_json()).into_any()],
         ),
-        Action::LockStore { expires_at } => PyTuple::new(
-            py,
-            [
-                kind("lock_store"),
-                wake,
-                events,
-                ms(expires_at).into_bound_py_any(py)?,
-            ],
-        ),
-        Action::ReadStore { expires_at } => PyTuple::new(
-            py,
-            [
-                kind("read_store"),
-                wake,
-                events,
-                ms(expires_at).into_bound_py_any(py)?,
-            ],
-        ),
-        Action::WriteStore { tokens, expires_at } => PyTuple::new(
-            py,
-            [
-                kind("write_store"),
-                wake,
-                events,
-                PyBytes::new(py, &tokens.to_store_json()).into_any(),
-                ms(expires_at).into_bound_py_any(py)?,
-            ],
-        ),
-        Action::UnlockStore => PyTuple::new(py, [kind("unlock_store"), wake, events]),
-        Action::Wait { until } => PyTuple::new(
-            py,
-            [
-                kind("wait"),
-                wake,
-                events,
-                until.as_millis().into_bound_py_any(py)?,
-            ],
-        ),
+        Action::UnlockStore => perform("unlock_store", Vec::new()),
+        Action::Wait { until } => perform("wait", vec![until.as_millis().into_bound_py_any(py)?]),
         Action::Done(Ok(reply)) => {
             let mut items = vec![intern!(py, "done").clone().into_any(), wake, events];
             // Read before `reply_fields` takes the reply apart; last, so the
@@ -204,15 +178,7 @@ fn action_to_py<'py>(
         // A fleet's Redis script: `{script, sha1, source, keys, args,
         // timeout_ms, detached}` (SharedOp::to_json); the host runs
         // EVALSHA, or EVAL with `source` after NOSCRIPT.
-        Action::Shared(op) => PyTuple::new(
-            py,
-            [
-                kind("shared"),
-                wake,
-                events,
-                convert::json_to_py(py, &op.to_json())?,
-            ],
-        ),
+        Action::Shared(op) => perform("shared", vec![convert::json_to_py(py, &op.to_json())?]),
         other => Err(PyValueError::new_err(format!(
             "the core asked for `{}`, which this binding does not know (a bug)",
             other.name()

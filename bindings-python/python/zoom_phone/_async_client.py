@@ -195,7 +195,7 @@ class AsyncZoomPhone(
         # Its own task: neither this call's cancellation nor its deadline
         # (`expires_at`) stops it; what follows it runs in the background.
         task = asyncio.ensure_future(self._perform(call, step))
-        expires = None if step[0] in ("unlock_store", "shared") else step[-1]
+        expires = step[4]
         try:
             await asyncio.wait({task}, timeout=None if expires is None else max(0.0, (expires - _now_ms()) / 1000))
         except asyncio.CancelledError:

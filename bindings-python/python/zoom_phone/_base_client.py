@@ -106,11 +106,9 @@ def _describe(error: BaseException) -> str:
 
 
 def _detached(step: Step) -> bool:
-    """A token renewal's step: finished even when its call is given up."""
-    kind = step[0]
-    if kind == "shared":
-        return bool(step[3]["detached"])
-    return (kind == "send" and step[9]) or kind not in ("send", "wait", "done", "error")
+    """Whether the core says this step is finished even when its call is
+    given up (a token renewal's); ``done`` and ``error`` have nothing to do."""
+    return step[0] not in ("done", "error") and bool(step[3])
 
 
 def _ms(seconds: Any) -> Any:
@@ -521,19 +519,19 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
         kind = step[0]
         if kind == "shared":
             assert self._fleet is not None  # the core runs scripts only for a fleet
-            return await self._fleet.run(step[3])
+            return await self._fleet.run(step[5])
         if kind == "send":
             try:
                 request = httpx.Request(
-                    step[3], step[4], headers=self._headers(step[5]), content=step[6],
-                    extensions={"timeout": self._attempt_timeout(step[8])},
+                    step[5], step[6], headers=self._headers(step[7]), content=step[8],
+                    extensions={"timeout": self._attempt_timeout(step[10])},
                 )
-                answer = await self._send_io(request, step[7])
+                answer = await self._send_io(request, step[9])
             except httpx.RequestError as e:
                 return "failed", (_transport_kind(e), _describe(e)), e
             return ("respond", answer, None) if answer[2] is not None else ("too_large", None, None)
         if kind == "wait":
-            await self._wait_io(step[3], step[4])
+            await self._wait_io(step[5], step[6])
             return "woken", None, None
         store: Any = self._store
         try:
@@ -549,7 +547,7 @@ class BaseClient(Generic[_HttpT, _SourceT, _StoreT]):
             if kind == "read_store":
                 return "stored", await self._call_io(store.load), None
             if kind == "write_store":
-                await self._call_io(store.save, step[3])
+                await self._call_io(store.save, step[5])
                 return "written", None, None
             held = self._held.pop(call, None)
             if held is not None:

@@ -83,7 +83,8 @@ class ShardJob:
     @property
     def shards(self) -> list[str]: ...
 
-# A step: (kind, wake, events, ...fields); see bindings-python/src/session.rs.
+# A step: (kind, wake, events, ...): an action to perform continues
+# (detached, expires_at_ms, ...its fields); see bindings-python/src/session.rs.
 _Step = tuple[Any, ...]
 
 @final
