@@ -85,9 +85,12 @@ if [[ "${WASM_OPT:-1}" == 1 ]]; then
   [[ -x "$opt" ]] || die "wasm-opt missing: run scripts/install-wasm-toolchain.sh --wasm-opt"
   before=$(stat -c %s "$DIST/${LIB}_bg.wasm")
   start=$(now)
-  # Exactly the features rustc enables by default for this target, so the
-  # output runs wherever the unoptimized module does.
+  # Exactly the features rustc enables by default for this target (`rustc
+  # --print cfg --target wasm32-unknown-unknown`), so the output runs wherever
+  # the unoptimized module does. wasm-opt also reads them from the module's
+  # `target_features` section; naming them keeps this list honest.
   "$opt" -Oz --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    --enable-bulk-memory --enable-nontrapping-float-to-int \
     "$DIST/${LIB}_bg.wasm" -o "$DIST/${LIB}_bg.wasm"
   say "wasm-opt -Oz: $before -> $(stat -c %s "$DIST/${LIB}_bg.wasm") bytes in $(( $(now) - start )) s"
 fi
