@@ -246,7 +246,9 @@ test("scripts flushed from Redis are loaded again (EVAL after NOSCRIPT) without 
 });
 
 test("a sharded job spreads a listing over two workers; a worker that stops hands its shard on from where it stopped", async () => {
-  const mock = await startMock(["--call-history", "1000"]);
+  // 3,000 records spread evenly over the quarter, filtered by from/to: the
+  // three monthly shards partition the listing.
+  const mock = await startMock(["--call-history", "3000", "--call-history-dates", "2026-01-01..2026-03-31"]);
   try {
     const p = prefix();
     const make = async (worker) => ({
@@ -255,40 +257,57 @@ test("a sharded job spreads a listing over two workers; a worker that stops hand
     });
     const [a, b] = [await make("wa"), await make("wb")];
     const range = { from: "2026-01-01", to: "2026-03-31", span: { months: 1 } };
+    const months = ["2026-01-01..2026-01-31", "2026-02-01..2026-02-28", "2026-03-01..2026-03-31"];
+    const shardOf = (record) => {
+      const day = record.start_time.slice(0, 10);
+      return months.find((m) => m.slice(0, 10) <= day && day <= m.slice(12));
+    };
+    // The referee: one plain walk of the whole listing, each record in the shard of the day it started.
+    const expected = Object.fromEntries(months.map((m) => [m, []]));
+    for await (const record of a.zp.callLogs.accountCallHistory.iter({ page_size: 300 })) {
+      expected[shardOf(record)].push(record.call_history_uuid);
+    }
+    assert.ok(months.every((m) => expected[m].length > 0));
     const walk = async ({ zp, worker }, job, stopAfter = Infinity) => {
       const got = [];
       const shards = zp.shards("accountCallHistory", { page_size: 300 }, { job, worker, ...range });
       for await (const record of shards) {
+        assert.equal(shardOf(record), shards.shard, `${record.start_time} handed out in ${shards.shard}`);
         got.push(`${shards.shard} ${record.call_history_uuid}`);
         if (got.length === stopAfter) break;
       }
       return got;
     };
     const perShard = (items) => {
-      const out = {};
+      const out = Object.fromEntries(months.map((m) => [m, []]));
       for (const i of items) {
-        const [shard] = i.split(" ");
-        out[shard] = (out[shard] ?? 0) + 1;
+        const [shard, uuid] = i.split(" ");
+        out[shard].push(uuid);
       }
+      for (const m of months) out[m].sort();
       return out;
     };
-    const expected = { "2026-01-01..2026-01-31": 1000, "2026-02-01..2026-02-28": 1000, "2026-03-01..2026-03-31": 1000 };
+    for (const m of months) expected[m].sort();
+    await mock.admin.clearRequests();
 
     // Two workers at once: every shard once, by one of them.
     const [ga, gb] = await Promise.all([walk(a, "history"), walk(b, "history")]);
-    assert.deepEqual(perShard([...ga, ...gb]), expected);
-    assert.equal(new Set([...ga, ...gb]).size, 3000, "no repeat");
+    assert.deepEqual(perShard([...ga, ...gb]), expected, "each shard: the records of its days, each once");
+    assert.equal(ga.length + gb.length, 3000, "no repeat");
     assert.ok(ga.length > 0 && gb.length > 0, "both took shards");
     const queries = (await mock.admin.requests("/v2/phone/call_history")).map((r) => new URLSearchParams(r.query));
-    assert.ok(queries.every((q) => q.get("from") && q.get("to")), "each call carries its shard's range");
+    const pages = {};
+    for (const q of queries) pages[`${q.get("from")}..${q.get("to")}`] = (pages[`${q.get("from")}..${q.get("to")}`] ?? 0) + 1;
+    const pagesOf = (m) => Math.ceil(expected[m].length / 300);
+    assert.deepEqual(pages, Object.fromEntries(months.map((m) => [m, pagesOf(m)])), "each call carries its shard's range; no page asked twice");
 
     // A worker stops in the middle of its first shard's second page; after its lease the other continues exactly there.
     const first = await walk(a, "again", 450);
     await sleep(400);
     const rest = await walk(b, "again");
     const all = [...first, ...rest];
-    assert.deepEqual(perShard(all), expected);
-    assert.equal(new Set(all).size, 3000, "no repeat, no gap");
+    assert.deepEqual(perShard(all), expected, "no gap, no repeat");
+    assert.equal(all.length, 3000);
   } finally {
     mock.stop();
   }

@@ -1,7 +1,7 @@
 """Sharded jobs (issue 17, "spreading work") in the Python host, against a
 real redis-server and a mock of its own whose request log is the referee:
 a sync and an asyncio client take disjoint shards of one job and together
-see every record once; a worker that stops in a shard leaves it, after its
+see every record once, each in the shard of its day; a worker that stops in a shard leaves it, after its
 lease, to another that continues where it stopped. The same properties as
 js-examples/fleet.test.mjs; and what ``shards()`` refuses, by name."""
 
@@ -27,11 +27,12 @@ from zoom_phone import AsyncZoomPhone, BuildError, TransportError, ZoomPhone
 
 from conftest import Mock, start_mock
 
-#: Each shard of the mock's listing holds this many records (the mock does
-#: not filter by date: every shard is the whole listing, 4 pages of 300).
-RECORDS = 1000
+#: The mock's call history: this many records spread evenly over the first
+#: quarter of 2026 and filtered by `from`/`to`, so the three monthly shards
+#: partition it (about a thousand records, 4 pages of 300, each).
+RECORDS = 3000
 RANGE: dict[str, Any] = {"from_": "2026-01-01", "to": "2026-03-31", "span": {"months": 1}}
-EXPECTED = {"2026-01-01..2026-01-31": RECORDS, "2026-02-01..2026-02-28": RECORDS, "2026-03-01..2026-03-31": RECORDS}
+SHARDS = ("2026-01-01..2026-01-31", "2026-02-01..2026-02-28", "2026-03-01..2026-03-31")
 
 _prefixes = itertools.count()
 
@@ -43,8 +44,29 @@ def _prefix() -> str:
 
 @pytest.fixture(scope="module")
 def history() -> Iterator[Mock]:
-    with start_mock("--call-history", str(RECORDS)) as mock:
+    with start_mock("--call-history", str(RECORDS), "--call-history-dates", "2026-01-01..2026-03-31") as mock:
         yield mock
+
+
+def _shard_of(day: str) -> str:
+    return next(shard for shard in SHARDS if shard[:10] <= day <= shard[12:])
+
+
+@pytest.fixture(scope="module")
+def truth(history: Mock) -> dict[str, set[str]]:
+    """The records of each shard, the referee of the sharded walks: one plain
+    walk of the whole listing (no `from`/`to`), each record put in the shard
+    of the day it started."""
+    out: dict[str, set[str]] = {shard: set() for shard in SHARDS}
+    with ZoomPhone(**history.client_kwargs()) as zp:
+        for record in zp.call_logs.account_call_history.iter(page_size=300):
+            out[_shard_of(record["start_time"][:10])].add(record["call_history_uuid"])
+    assert sum(map(len, out.values())) == RECORDS and all(out.values())
+    return out
+
+
+def _pages(records: int) -> int:
+    return -(-records // 300)
 
 
 @pytest.fixture
@@ -57,16 +79,22 @@ def _fleet(client: Any, prefix: str, lease_ms: int = 30_000) -> Any:
     return {"redis": client, "prefix": prefix, "lease_ms": lease_ms}
 
 
-def _per_shard(got: list[tuple[str, str]]) -> dict[str, int]:
-    return dict(Counter(shard for shard, _ in got))
+def _per_shard(got: list[tuple[str, str]]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for shard, uuid in got:
+        out.setdefault(shard, set()).add(uuid)
+    return out
 
 
 def _record(shard: Any, record: Any) -> tuple[str, str]:
     assert isinstance(shard, str)
+    assert _shard_of(record["start_time"][:10]) == shard, f"{record['start_time']} handed out in {shard}"
     return shard, record["call_history_uuid"]
 
 
-def test_a_sync_and_an_async_client_take_disjoint_shards_and_see_every_record_once(small: Mock, redis_url: str) -> None:
+def test_a_sync_and_an_async_client_take_disjoint_shards_and_see_every_record_once(
+    small: Mock, truth: dict[str, set[str]], redis_url: str
+) -> None:
     p = _prefix()
     sync_redis, async_redis = redis.Redis.from_url(redis_url), redis.asyncio.Redis.from_url(redis_url)
     # Each worker holds its first shard until the other has one too: the
@@ -91,7 +119,7 @@ def test_a_sync_and_an_async_client_take_disjoint_shards_and_see_every_record_on
     async def async_worker() -> None:
         async with AsyncZoomPhone(**small.client_kwargs(), fleet=_fleet(async_redis, p)) as zp:
             shards = zp.shards("accountCallHistory", {"page_size": 300}, job="history", worker="wasync", **RANGE)
-            assert shards.shards == list(EXPECTED)
+            assert shards.shards == list(SHARDS)
             async for record in shards:
                 got["async"].append(_record(shards.shard, record))
                 if len(got["async"]) == 1:
@@ -111,8 +139,8 @@ def test_a_sync_and_an_async_client_take_disjoint_shards_and_see_every_record_on
         raise errors[0]
 
     everything = got["sync"] + got["async"]
-    assert _per_shard(everything) == EXPECTED, "every shard walked whole, once"
-    assert len(set(everything)) == len(everything) == 3 * RECORDS, "no record twice"
+    assert _per_shard(everything) == truth, "every shard walked whole: the records of its days"
+    assert len({uuid for _, uuid in everything}) == len(everything) == RECORDS, "no record twice"
     sync_shards, async_shards = set(_per_shard(got["sync"])), set(_per_shard(got["async"]))
     assert sync_shards and async_shards and not sync_shards & async_shards, "disjoint shards, both workers"
     calls = small.requests("/v2/phone/call_history")
@@ -120,12 +148,12 @@ def test_a_sync_and_an_async_client_take_disjoint_shards_and_see_every_record_on
         f"{q['from'][0]}..{q['to'][0]}" for q in (parse_qs(r["query"] or "") for r in calls) if "from" in q and "to" in q
     )
     assert len(calls) == sum(ranges.values()), "each call carries its shard's range"
-    assert ranges == {shard: 4 for shard in EXPECTED}, "4 pages per shard, none asked twice"
+    assert ranges == {shard: _pages(len(truth[shard])) for shard in SHARDS}, "each shard's pages, none asked twice"
 
 
 @pytest.mark.parametrize("stops", ["sync", "async"])
 def test_a_worker_that_stops_in_a_shard_leaves_it_to_another_from_where_it_stopped(
-    small: Mock, redis_url: str, stops: str
+    small: Mock, truth: dict[str, set[str]], redis_url: str, stops: str
 ) -> None:
     p = _prefix()
     lease_ms = 300
@@ -159,7 +187,7 @@ def test_a_worker_that_stops_in_a_shard_leaves_it_to_another_from_where_it_stopp
         sync_walk(first, 450)
     else:
         asyncio.run(async_walk(first, 450))
-    assert len(first) == 450 and _per_shard(first) == {"2026-01-01..2026-01-31": 450}
+    assert len(first) == 450 and list(_per_shard(first)) == [SHARDS[0]]
     time.sleep(lease_ms / 1000 + 0.2)  # the stopped worker's lease runs out
     small.clear_log()
     if stops == "sync":
@@ -169,17 +197,17 @@ def test_a_worker_that_stops_in_a_shard_leaves_it_to_another_from_where_it_stopp
     sync_redis.close()
 
     everything = first + rest
-    assert _per_shard(everything) == EXPECTED
-    assert len(set(everything)) == 3 * RECORDS, "no gap, no repeat"
+    assert _per_shard(everything) == truth, "no gap"
+    assert len(everything) == RECORDS, "no repeat"
     assert rest[0][0] == "2026-01-01..2026-01-31", "the stopped shard is taken over first"
     calls = small.requests("/v2/phone/call_history")
     first_shard = [parse_qs(r["query"] or "") for r in calls if "from=2026-01-01" in (r["query"] or "")]
     # It went on with the second page (a page token), not from the start.
-    assert len(first_shard) == 3 and all("next_page_token" in q for q in first_shard), first_shard
+    assert len(first_shard) == _pages(len(truth[SHARDS[0]])) - 1 and all("next_page_token" in q for q in first_shard), first_shard
 
 
 def test_a_lost_lease_is_logged_and_the_shard_left_to_its_new_holder(
-    small: Mock, redis_url: str, caplog: pytest.LogCaptureFixture
+    small: Mock, truth: dict[str, set[str]], redis_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     p = _prefix()
     sync_redis = redis.Redis.from_url(redis_url)
@@ -187,9 +215,10 @@ def test_a_lost_lease_is_logged_and_the_shard_left_to_its_new_holder(
         with ZoomPhone(**small.client_kwargs(), fleet=_fleet(sync_redis, p, 200)) as slow, ZoomPhone(
             **small.client_kwargs(), fleet=_fleet(sync_redis, p, 200)
         ) as other:
-            whole = {**RANGE, "span": {"days": 100}}
+            # January in one shard.
+            whole: dict[str, Any] = {"from_": "2026-01-01", "to": "2026-01-31", "span": {"days": 100}}
             one = slow.shards("accountCallHistory", {"page_size": 300}, job="lost", worker="slow", **whole)
-            assert one.shards == ["2026-01-01..2026-03-31"]
+            assert one.shards == [SHARDS[0]]
             took = [next(one)]
             time.sleep(0.4)  # its lease runs out while it holds the first page
             taken = [r["call_history_uuid"] for r in other.shards(
@@ -199,11 +228,11 @@ def test_a_lost_lease_is_logged_and_the_shard_left_to_its_new_holder(
                 took += list(one)
     finally:
         sync_redis.close()
-    assert len(taken) == RECORDS, "the new holder walked the shard whole, from where it stood"
+    assert len(taken) == len(truth[SHARDS[0]]) and set(taken) == truth[SHARDS[0]], "the new holder walked the shard whole"
     # The slow worker finished its page, then learned the shard was no longer its own.
     assert len(took) == 300
     lost = [r for r in caplog.records if getattr(r, "zoom_phone_event", None) == "fleet.lease_lost"]
-    assert len(lost) == 1 and "2026-01-01..2026-03-31" in lost[0].getMessage()
+    assert len(lost) == 1 and SHARDS[0] in lost[0].getMessage()
 
 
 def test_shards_needs_a_fleet_and_refuses_bad_ranges_by_name(redis_url: str) -> None:

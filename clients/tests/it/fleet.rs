@@ -7,6 +7,7 @@
 //! never answers costs a call only the fleet's timeout. The async and the
 //! blocking client take part side by side, as workers of one fleet would.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -16,6 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
+use zoom_phone::date::Date;
 use zoom_phone_client::{
     Builder, Client, FleetConfig, LogLevel, MemoryStore, PlanLimits, RedisFleet, ShardOptions,
     Span, ZoomPhone,
@@ -697,34 +699,91 @@ fn quarter(job: &str, worker: &str) -> ShardOptions {
         .span(Span::Months(1))
 }
 
-/// `shard record` for each record seen.
-type Seen = Vec<String>;
+/// The mock's call history: this many records spread evenly over the
+/// quarter and filtered by `from`/`to`, so the monthly
+/// shards partition it, about a thousand records (4 pages of 300) each.
+const RECORDS: usize = 3000;
 
-fn seen(shard: Option<&str>, record: &serde_json::Value) -> String {
-    let uuid = record["call_history_uuid"]
+/// `(shard, uuid)` for each record seen.
+type Seen = Vec<(String, String)>;
+
+/// Records by shard.
+type Shards = BTreeMap<String, BTreeSet<String>>;
+
+fn uuid(record: &serde_json::Value) -> String {
+    record["call_history_uuid"]
         .as_str()
-        .expect("a record's uuid");
-    format!("{} {uuid}", shard.expect("a record belongs to a shard"))
+        .expect("a record's uuid")
+        .to_owned()
 }
 
-/// Records per shard, and whether any was seen twice.
-fn per_shard(seen: &[String]) -> (std::collections::BTreeMap<String, usize>, usize) {
-    let mut out = std::collections::BTreeMap::new();
-    for s in seen {
-        let (shard, _) = s.split_once(' ').unwrap();
-        *out.entry(shard.to_owned()).or_insert(0) += 1;
+/// The shard of the day a record started.
+fn shard_of(record: &serde_json::Value) -> &'static str {
+    let at = record["start_time"]
+        .as_str()
+        .expect("a record's start_time");
+    let day = &at[..10];
+    SHARDS
+        .iter()
+        .find(|s| &s[..10] <= day && day <= &s[12..])
+        .unwrap_or_else(|| panic!("{at} is outside the quarter"))
+}
+
+/// A record handed out in `shard`, which must be the shard of its day.
+fn seen(shard: Option<&str>, record: &serde_json::Value) -> (String, String) {
+    let shard = shard.expect("a record belongs to a shard");
+    assert_eq!(shard, shard_of(record), "{record} handed out in {shard}");
+    (shard.to_owned(), uuid(record))
+}
+
+/// The records seen, by shard.
+fn per_shard(seen: &[(String, String)]) -> Shards {
+    let mut out = Shards::new();
+    for (shard, uuid) in seen {
+        out.entry(shard.clone()).or_default().insert(uuid.clone());
     }
-    let distinct = seen.iter().collect::<std::collections::HashSet<_>>().len();
-    (out, distinct)
+    out
 }
 
-fn every_shard(n: usize) -> std::collections::BTreeMap<String, usize> {
-    SHARDS.iter().map(|s| ((*s).to_owned(), n)).collect()
+/// The referee of the sharded walks: one plain walk of the whole listing
+/// (no `from`/`to`), each record in the shard of the day it started.
+async fn truth(zp: &ZoomPhone) -> Shards {
+    use futures_util::StreamExt;
+    let mut out = Shards::new();
+    let mut pages = zp.paginate("accountCallHistory", json!({"page_size": 300}));
+    while let Some(record) = pages.next().await {
+        let record = record.unwrap();
+        out.entry(shard_of(&record).to_owned())
+            .or_default()
+            .insert(uuid(&record));
+    }
+    assert_eq!(out.len(), SHARDS.len());
+    assert_eq!(out.values().map(BTreeSet::len).sum::<usize>(), RECORDS);
+    out
+}
+
+/// The pages a shard's walk takes.
+fn pages_of(records: usize) -> usize {
+    records.div_ceil(300)
+}
+
+/// The call-history pages the sharded walks asked for (their queries carry
+/// a range; the referee's walk does not).
+fn shard_pages(server: &MockServer) -> Vec<String> {
+    requests(&server.request_log(), "GET", "/v2/phone/call_history")
+        .into_iter()
+        .filter_map(|r| r.query.clone())
+        .filter(|q| q.contains("from="))
+        .collect()
 }
 
 fn history_mock() -> MockConfig {
     let mut config = MockConfig::default();
-    config.sizes.call_history = 1000;
+    config.sizes.call_history = RECORDS;
+    config.call_history_dates = (
+        Date::parse("2026-01-01").unwrap(),
+        Date::parse("2026-03-31").unwrap(),
+    );
     config
 }
 
@@ -742,6 +801,7 @@ async fn an_async_and_a_blocking_client_take_disjoint_shards_of_one_job_and_see_
         redis.fleet(),
     )
     .unwrap();
+    let expected = truth(&a).await;
     let params = json!({"page_size": 300});
     // Each holds its first shard before either goes on: both take part
     // however the threads are scheduled.
@@ -789,34 +849,37 @@ async fn an_async_and_a_blocking_client_take_disjoint_shards_of_one_job_and_see_
     let gb = tokio::task::spawn_blocking(move || blocking_worker.join().unwrap())
         .await
         .unwrap();
-    let shards_of = |got: &Seen| {
-        got.iter()
-            .map(|s| s.split_once(' ').unwrap().0.to_owned())
-            .collect::<std::collections::BTreeSet<_>>()
-    };
+    let shards_of = |got: &Seen| got.iter().map(|s| s.0.clone()).collect::<BTreeSet<_>>();
     assert!(
         shards_of(&ga).is_disjoint(&shards_of(&gb)),
         "no shard walked by both"
     );
     assert!(!ga.is_empty() && !gb.is_empty(), "both took shards");
     let all: Seen = ga.into_iter().chain(gb).collect();
-    let (counts, distinct) = per_shard(&all);
-    assert_eq!(counts, every_shard(1000), "every record of every shard");
-    assert_eq!(distinct, 3000, "none twice");
-    // Each page asked for its shard's own range, four pages a shard.
-    let log = server.request_log();
-    let calls = requests(&log, "GET", "/v2/phone/call_history");
-    assert_eq!(calls.len(), 12);
-    for call in calls {
-        let query = call.query.as_deref().unwrap_or("");
-        assert!(
-            SHARDS.iter().any(|s| {
-                let (from, to) = s.split_once("..").unwrap();
-                query.contains(&format!("from={from}")) && query.contains(&format!("to={to}"))
-            }),
-            "{query}"
+    assert_eq!(
+        per_shard(&all),
+        expected,
+        "each shard: the records of its days"
+    );
+    assert_eq!(all.len(), RECORDS, "none twice");
+    // Each page asked for its shard's own range, no page twice.
+    let calls = shard_pages(&server);
+    for shard in SHARDS {
+        let (from, to) = shard.split_once("..").unwrap();
+        let range = format!("from={from}&to={to}");
+        assert_eq!(
+            calls.iter().filter(|q| q.contains(&range)).count(),
+            pages_of(expected[shard].len()),
+            "{shard}: {calls:?}"
         );
     }
+    assert_eq!(
+        calls.len(),
+        SHARDS
+            .iter()
+            .map(|s| pages_of(expected[*s].len()))
+            .sum::<usize>()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -836,6 +899,7 @@ async fn a_worker_that_stops_mid_shard_leaves_it_to_another_after_the_lease_from
         redis.fleet(),
     )
     .unwrap();
+    let expected = truth(&a).await;
     let params = json!({"page_size": 300});
 
     // The blocking worker stops (a `break`: the iterator dropped) in its
@@ -844,12 +908,11 @@ async fn a_worker_that_stops_mid_shard_leaves_it_to_another_after_the_lease_from
     let (b2, p2) = (b.clone(), params.clone());
     let first = tokio::task::spawn_blocking(move || {
         let mut got = Seen::new();
-        for record in b2
+        let mut shards = b2
             .shards("accountCallHistory", p2, quarter("dropped", "wb"))
-            .unwrap()
-            .by_ref()
-        {
-            got.push(record.unwrap()["call_history_uuid"].to_string());
+            .unwrap();
+        while let Some(record) = shards.next() {
+            got.push(seen(shards.shard(), &record.unwrap()));
             if got.len() == 450 {
                 break;
             }
@@ -859,6 +922,8 @@ async fn a_worker_that_stops_mid_shard_leaves_it_to_another_after_the_lease_from
     .await
     .unwrap();
     assert_eq!(first.len(), 450);
+    let stopped = first[0].0.clone();
+    assert!(first.iter().all(|s| s.0 == stopped), "450 of one shard");
     tokio::time::sleep(Duration::from_millis(400)).await;
     let mut rest = a
         .shards(
@@ -871,25 +936,15 @@ async fn a_worker_that_stops_mid_shard_leaves_it_to_another_after_the_lease_from
     while let Some(record) = rest.next().await {
         got.push(seen(rest.shard(), &record.unwrap()));
     }
-    // The stopped shard is the one the other saw 550 of.
-    let (counts, distinct) = per_shard(&got);
-    let mut sorted: Vec<usize> = counts.values().copied().collect();
-    sorted.sort_unstable();
-    assert_eq!(sorted, vec![550, 1000, 1000]);
-    assert_eq!(distinct, 2550);
-    let stopped = counts.iter().find(|(_, n)| **n == 550).unwrap().0.clone();
-    let uuids_after: Vec<String> = got
-        .iter()
-        .filter_map(|s| s.strip_prefix(&format!("{stopped} ")))
-        .map(|u| format!("\"{u}\""))
-        .collect();
-    let mut whole: Vec<String> = first.clone();
-    whole.extend(uuids_after);
+    // The other saw the rest of the stopped shard, from exactly where it
+    // stopped, and the other shards whole.
     assert_eq!(
-        whole.iter().collect::<std::collections::HashSet<_>>().len(),
-        1000,
-        "the two workers saw that shard's 1000 records, none twice"
+        got.iter().filter(|s| s.0 == stopped).count(),
+        expected[&stopped].len() - 450
     );
+    let all: Seen = first.into_iter().chain(got).collect();
+    assert_eq!(per_shard(&all), expected, "no gap");
+    assert_eq!(all.len(), RECORDS, "no repeat");
 
     // The same with the async worker stopping by `stop()`, the blocking
     // one going on.
@@ -922,9 +977,8 @@ async fn a_worker_that_stops_mid_shard_leaves_it_to_another_after_the_lease_from
     .await
     .unwrap();
     let all: Seen = first.into_iter().chain(rest).collect();
-    let (counts, distinct) = per_shard(&all);
-    assert_eq!(counts, every_shard(1000), "no gap");
-    assert_eq!(distinct, 3000, "no repeat");
+    assert_eq!(per_shard(&all), expected, "no gap");
+    assert_eq!(all.len(), RECORDS, "no repeat");
 }
 
 #[tokio::test]
@@ -1017,6 +1071,7 @@ async fn a_worker_that_outlives_its_lease_says_so_and_moves_on_without_another_p
     )
     .unwrap();
     let january = || ShardOptions::new("slow", "2026-01-01", "2026-01-31");
+    let whole_january = truth(&a).await[SHARDS[0]].len();
     let params = json!({"page_size": 300});
     let names = Names::default();
     // The blocking worker holds its first page far past the lease, so the
@@ -1062,7 +1117,7 @@ async fn a_worker_that_outlives_its_lease_says_so_and_moves_on_without_another_p
         n += 1;
     }
     assert_eq!(
-        n, 1000,
+        n, whole_january,
         "the shard, whole, from its start (nothing was saved yet)"
     );
     tokio::task::spawn_blocking(move || go_on.wait())
@@ -1073,10 +1128,9 @@ async fn a_worker_that_outlives_its_lease_says_so_and_moves_on_without_another_p
         .unwrap();
     assert_eq!(slow_n, 300, "the page it held, then nothing more");
     assert_eq!(names.count("fleet.lease_lost"), 1, "{:?}", names.seen());
-    let log = server.request_log();
     assert_eq!(
-        requests(&log, "GET", "/v2/phone/call_history").len(),
-        5,
-        "one page by the slow worker, four by the other"
+        shard_pages(&server).len(),
+        1 + pages_of(whole_january),
+        "one page by the slow worker, the whole shard by the other"
     );
 }

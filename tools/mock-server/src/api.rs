@@ -11,15 +11,17 @@ use zoom_phone::catalog::{
     BodyMediaType, Operation, ParamLocation, RateLimitCategory, ResponseKind, Schema,
     response_schema,
 };
+use zoom_phone::date::Date;
 use zoom_phone::validate::{validate, validate_param};
 
 use crate::body::{self, Resp, zoom_error};
+use crate::dated::{self, Dated};
 use crate::paging;
 use crate::ratelimit::Verdict;
 use crate::state::State;
 use crate::store::{self, Action, RESOURCES};
 use crate::synth;
-use crate::util::{fnv1a, lock, mix, now_ms, sha256};
+use crate::util::{fnv1a, iso8601, lock, mix, now_ms, sha256};
 
 /// A request routed to an operation.
 #[derive(Debug)]
@@ -399,28 +401,70 @@ fn paged(state: &State, req: &ApiRequest<'_>) -> Resp {
         Err(r) => return r,
     };
     let total = list_total(state, req.op);
+    let dated = dated::time_field(&req.op.id).map(|field| {
+        let (first, last) = state.config.call_history_dates;
+        (field, Dated::new(first, last, total))
+    });
+    let records = match &dated {
+        None => 0..total,
+        Some((_, d)) => match date_filter(req) {
+            Ok((from, to)) => d.select(from, to),
+            Err(r) => return r,
+        },
+    };
     let item_schema = store::list_item_schema(&req.op.id);
     let base = op_seed(state, req);
-    let end = total.min(offset.saturating_add(size));
-    let items = (offset..end)
+    let end = records.len().min(offset.saturating_add(size));
+    let items = (records.start + offset.min(end)..records.start + end)
         .map(|i| {
             let mut item = item_schema.map_or_else(
                 || json!({}),
                 |s| synth::value(s, mix(base ^ i as u64), &req.op.name),
             );
-            // Unique, stable ids so a client can check for gaps and repeats.
-            if let (Value::Object(m), Some(field)) =
-                (&mut item, item_schema.and_then(store::identity_field))
-            {
-                m.insert(
-                    field.to_string(),
-                    Value::String(format!("{:08x}-{i:08}", base & 0xffff_ffff)),
-                );
+            if let Value::Object(m) = &mut item {
+                // Unique, stable ids so a client can check for gaps and repeats.
+                if let Some(field) = item_schema.and_then(store::identity_field) {
+                    m.insert(
+                        field.to_string(),
+                        Value::String(format!("{:08x}-{i:08}", base & 0xffff_ffff)),
+                    );
+                }
+                if let Some((field, d)) = &dated {
+                    let secs = u64::try_from(d.at(i)).unwrap_or(0);
+                    m.insert((*field).to_string(), Value::String(iso8601(secs)));
+                }
             }
             item
         })
         .collect();
-    list_page(state, req, items, offset, size, total)
+    list_page(state, req, items, offset, size, records.len())
+}
+
+/// A dated listing's `from` and `to` days, or the answer refusing them.
+fn date_filter(req: &ApiRequest<'_>) -> Result<(Option<Date>, Option<Date>), Resp> {
+    let mut errors = Vec::new();
+    let mut day = |name: &str| {
+        let raw = req.query.get(name).filter(|v| !v.is_empty())?;
+        let parsed = Date::parse(raw);
+        if parsed.is_none() {
+            errors.push((
+                name.to_string(),
+                format!("`{name}` must be a date (yyyy-mm-dd)."),
+            ));
+        }
+        parsed
+    };
+    let (from, to) = (day("from"), day("to"));
+    if let (Some(f), Some(t)) = (from, to) {
+        if t < f {
+            errors.push(("to".to_string(), "`to` is before `from`.".to_string()));
+        }
+    }
+    if errors.is_empty() {
+        Ok((from, to))
+    } else {
+        Err(validation_failed(errors))
+    }
 }
 
 fn stateful(

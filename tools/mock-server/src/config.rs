@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+use zoom_phone::date::Date;
 
 use crate::faults::Fault;
 
@@ -137,6 +138,9 @@ pub struct MockConfig {
     /// Seed of the deterministic data set.
     pub seed: u64,
     pub sizes: DataSizes,
+    /// The days (UTC, both included) over which the call-history and
+    /// call-log records are spread, for their `from`/`to` filters.
+    pub call_history_dates: (Date, Date),
     /// Request-log entries kept (oldest dropped first); 0 keeps none.
     pub log_capacity: usize,
 }
@@ -170,6 +174,10 @@ impl Default for MockConfig {
             webhook_spec: None,
             seed: 42,
             sizes: DataSizes::default(),
+            call_history_dates: (
+                Date::new(2026, 1, 1).expect("a calendar day"),
+                Date::new(2026, 12, 31).expect("a calendar day"),
+            ),
             log_capacity: 100_000,
         }
     }
@@ -204,9 +212,18 @@ USAGE: zoom-phone-mock [FLAGS]
   --seed N                 seed of the data set (default 42)
   --users N                phone users in the data set (default 1000)
   --call-history N         call-history records (default 20000)
+  --call-history-dates D..D  the days they span, filtered by from/to
+                           (default 2026-01-01..2026-12-31)
   --log-capacity N         request-log entries kept (default 100000)
   -h, --help               this text
 ";
+
+fn dates(flag: &str, v: &str) -> Result<(Date, Date), String> {
+    v.split_once("..")
+        .and_then(|(a, b)| Some((Date::parse(a)?, Date::parse(b)?)))
+        .filter(|(a, b)| a <= b)
+        .ok_or_else(|| format!("{flag}: expected FIRST..LAST days (YYYY-MM-DD), got {v:?}"))
+}
 
 fn secs(flag: &str, v: &str) -> Result<Duration, String> {
     let f: f64 = v
@@ -294,6 +311,7 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<(MockConfig
             "--seed" => config.seed = num(&flag, &value)?,
             "--users" => config.sizes.users = num(&flag, &value)?,
             "--call-history" => config.sizes.call_history = num(&flag, &value)?,
+            "--call-history-dates" => config.call_history_dates = dates(&flag, &value)?,
             "--log-capacity" => config.log_capacity = num(&flag, &value)?,
             other => return Err(format!("unknown flag {other:?} (see --help)")),
         }
@@ -316,7 +334,8 @@ mod tests {
     fn flags_set_the_configuration() {
         let (c, cli) = parse_args(args(
             "--port 8123 --port-file /tmp/p --client a:b --account acc --token-ttl 2 \
-             --rate-limits pro --daily-limit 7 --phone-disabled --fault kind=503,count=2",
+             --rate-limits pro --daily-limit 7 --phone-disabled --fault kind=503,count=2 \
+             --call-history-dates 2025-12-30..2026-01-02",
         ))
         .unwrap();
         assert_eq!(c.port, 8123);
@@ -329,6 +348,11 @@ mod tests {
         assert_eq!(c.rate_limits.daily, Some(7));
         assert!(c.phone_disabled);
         assert_eq!(c.faults.len(), 1);
+        let (first, last) = c.call_history_dates;
+        assert_eq!(
+            (first.to_string(), last.to_string()),
+            ("2025-12-30".into(), "2026-01-02".into())
+        );
     }
 
     #[test]
@@ -345,6 +369,14 @@ mod tests {
                 .unwrap_err()
                 .contains("ID:SECRET")
         );
+        for bad in [
+            "2026-01-01",
+            "2026-02-01..2026-01-31",
+            "2026-01-01..2026-02-30",
+        ] {
+            let e = parse_args(args(&format!("--call-history-dates {bad}"))).unwrap_err();
+            assert!(e.contains("--call-history-dates") && e.contains(bad), "{e}");
+        }
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod admin;
 mod api;
 mod body;
 mod config;
+mod dated;
 mod faults;
 mod log;
 mod oauth;

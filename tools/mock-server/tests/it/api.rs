@@ -9,6 +9,7 @@ use zoom_phone::catalog::{
     BodyMediaType, Operation, ParamLocation, ResponseKind, Schema, operation, operations,
     response_schema,
 };
+use zoom_phone::date::Date;
 use zoom_phone::validate::validate;
 use zoom_phone_mock::{MockConfig, download_bytes, example};
 
@@ -344,6 +345,104 @@ async fn call_history_pages_through_20000_records_without_gaps_or_repeats() {
     }
     assert_eq!(seen.len(), 20_000);
     assert_eq!(pages, 67);
+}
+
+/// Every record of a call-history query, as `(uuid, start_time)`, following
+/// its page tokens with the same query.
+async fn walk_history(http: &Http, t: &str, api: &str, query: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut next = String::new();
+    loop {
+        let url = format!(
+            "{api}/phone/call_history?page_size=300{query}&next_page_token={}",
+            encode(&next)
+        );
+        let b = http.get(&url, t).await.json();
+        for item in b["call_history"].as_array().unwrap() {
+            out.push((
+                item["call_history_uuid"].as_str().unwrap().to_string(),
+                item["start_time"].as_str().unwrap().to_string(),
+            ));
+        }
+        next = b["next_page_token"].as_str().unwrap().to_string();
+        if next.is_empty() {
+            return out;
+        }
+    }
+}
+
+#[tokio::test]
+async fn from_and_to_select_the_records_of_those_days_so_months_partition_the_listing() {
+    let mut config = MockConfig::default();
+    config.sizes.call_history = 3000;
+    config.call_history_dates = (
+        Date::parse("2026-01-01").unwrap(),
+        Date::parse("2026-03-31").unwrap(),
+    );
+    let server = start_with(config).await;
+    let http = Http::new();
+    let t = token(&http, &server).await;
+    let api = server.api_url();
+    let whole = walk_history(&http, &t, &api, "").await;
+    assert_eq!(whole.len(), 3000);
+    let mut seen = BTreeSet::new();
+    for (from, to) in [
+        ("2026-01-01", "2026-01-31"),
+        ("2026-02-01", "2026-02-28"),
+        ("2026-03-01", "2026-03-31"),
+    ] {
+        let month = walk_history(&http, &t, &api, &format!("&from={from}&to={to}")).await;
+        let expected: Vec<_> = whole
+            .iter()
+            .filter(|(_, at)| (from..=to).contains(&&at[..10]))
+            .cloned()
+            .collect();
+        assert!(!expected.is_empty());
+        assert_eq!(
+            month, expected,
+            "{from}..{to}: the records of those days, in order"
+        );
+        for (uuid, _) in month {
+            assert!(seen.insert(uuid), "a record in two months");
+        }
+    }
+    assert_eq!(seen.len(), 3000, "the months hold every record");
+
+    // One end open; a single day of call logs, dated by `date_time`.
+    let march_on = walk_history(&http, &t, &api, "&from=2026-03-01").await;
+    assert_eq!(march_on.first().map(|r| &r.1[..10]), Some("2026-03-01"));
+    assert_eq!(march_on.last(), whole.last());
+    let b = http
+        .get(
+            &format!("{api}/phone/call_logs?page_size=300&from=2026-01-02&to=2026-01-02"),
+            &t,
+        )
+        .await
+        .json();
+    let logs = b["call_logs"].as_array().unwrap();
+    assert!(!logs.is_empty() && b["total_records"] == logs.len());
+    assert!(
+        logs.iter()
+            .all(|l| l["date_time"].as_str().unwrap().starts_with("2026-01-02T"))
+    );
+
+    // A range that ends before it starts, or a day that is not one, is refused by name.
+    for (query, field) in [
+        ("from=2026-02-01&to=2026-01-31", "to"),
+        ("from=2026-1-1", "from"),
+    ] {
+        let r = http
+            .get(&format!("{api}/phone/call_history?{query}"), &t)
+            .await;
+        assert_eq!(r.status, 400, "{query}");
+        assert_eq!(
+            (
+                r.json()["code"].clone(),
+                r.json()["errors"][0]["field"].clone()
+            ),
+            (json!(300), json!(field))
+        );
+    }
 }
 
 #[tokio::test]
