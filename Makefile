@@ -123,7 +123,7 @@ demo-fleet: fleet-build ## The fleet part of the demo: a Rust, a Node and a Pyth
 	$(FLEET_RUN) --no-build --seconds 8 --workers $(FLEET_RUST:3$(comma)=1$(comma))node:1,python-sync:1 --kill-for 0 --share 0.9 --summary
 
 .PHONY: test
-test: test-scripts lint check-generated check-packaging test-rust doc fuzz-smoke test-js npm-smoke-quick test-browser test-py sdist-contents conformance fleet-smoke ## Everything CI checks, installing what it needs
+test: test-scripts lint check-generated check-packaging test-rust doc fuzz-smoke test-js npm-smoke-quick test-browser test-py bench-smoke sdist-contents conformance fleet-smoke ## Everything CI checks, installing what it needs
 	@echo "make test: all checks passed"
 
 # --- Conformance: every operation through the three hosts, validated by Stoplight Prism ---
@@ -135,10 +135,13 @@ prism: ## Install Stoplight Prism (the version tools/conformance/package.json pi
 conformance: prism js-deps python ## All 391 operations via the Rust, Node and Python clients against Prism's mock of the spec (docs/conformance.md)
 	CARGO=$(CARGO) ZOOM_SPEC_DIR=$(SPEC_DIR) ZOOM_PHONE_VENV=$(abspath $(VENV)) scripts/conformance.sh
 
-# --- Benchmarks (by hand, never part of make test) ---
-.PHONY: bench
-bench: wasm python ## Benchmarks (not part of test): core, Node, Python and sizes vs raw baselines and Rivet/zoomus; writes target/bench/*.json and docs/benchmarks.md (~10 min; BENCH_QUICK=1 for a short run)
+# --- Benchmarks (by hand; make test runs the smoke) ---
+.PHONY: bench bench-smoke
+bench: wasm python ## Benchmarks (not part of test): core, Node, Python and sizes vs raw baselines and Rivet/zoomus; writes target/bench/*.json and docs/benchmarks.md (~4 min; BENCH_QUICK=1 for a short run)
 	tools/bench/run.sh
+
+bench-smoke: wasm python ## The benchmark's smoke (part of test): every part of make bench end to end on tiny sizes with debug builds, into target/bench-smoke/; its numbers mean nothing
+	BENCH_SMOKE=1 tools/bench/run.sh
 
 # --- Fuzzing (cargo-fuzz + libFuzzer on stable: --sanitizer none; docs/reliability.md) ---
 FUZZ_SMOKE_SECONDS ?= 20

@@ -4,6 +4,8 @@
 # sizes; JSON under target/bench/, then docs/benchmarks.md rendered from it.
 #   tools/bench/run.sh            full run (~10 min on a quiet 2-core machine)
 #   BENCH_QUICK=1 tools/bench/run.sh   short run for development (doc not written)
+#   BENCH_SMOKE=1 tools/bench/run.sh   make test's smoke: every part runs end to end on
+#     tiny sizes with debug builds, into target/bench-smoke/; its numbers mean nothing
 # Expects bindings-wasm/dist (make wasm) and target/wheels/zoom_phone-*.whl
 # (make python); the Makefile target builds both first.
 set -euo pipefail
@@ -12,10 +14,19 @@ cd "$ROOT"
 TARGET="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
 OUT="$TARGET/bench"
 BENCH="$ROOT/tools/bench"
-mkdir -p "$OUT"
 say() { printf '==> %s\n' "$*" >&2; }
 
-if [[ "${BENCH_QUICK:-0}" == 1 ]]; then
+# The mock and the criterion benchmarks are release builds, except in the
+# smoke, which reuses the debug builds make test has made.
+build=(--release)
+profile=release
+if [[ "${BENCH_SMOKE:-0}" == 1 ]]; then
+  OUT="$TARGET/bench-smoke"
+  export BENCH_ROUNDS=1 BENCH_SEQ_CALLS=20 BENCH_CONC_CALLS=50
+  criterion_args=(--warm-up-time 0.01 --measurement-time 0.05 --sample-size 10)
+  build=()
+  profile=debug
+elif [[ "${BENCH_QUICK:-0}" == 1 ]]; then
   export BENCH_ROUNDS=${BENCH_ROUNDS:-2} BENCH_SEQ_CALLS=${BENCH_SEQ_CALLS:-200} BENCH_CONC_CALLS=${BENCH_CONC_CALLS:-200}
   criterion_args=(--warm-up-time 0.2 --measurement-time 0.5 --sample-size 10)
 else
@@ -23,14 +34,17 @@ else
   criterion_args=()
 fi
 
+mkdir -p "$OUT"
 python3 "$BENCH/report.py" machine-start "$OUT/machine.json"
 
-say "building the mock server and the core benchmarks (release)"
-cargo build --release -q -p zoom-phone-mock
-cargo bench -q -p zoom-phone-bench --bench core --no-run
+say "building the mock server and the core benchmarks ($profile)"
+cargo build "${build[@]}" -q -p zoom-phone-mock
+bench=(cargo bench -q -p zoom-phone-bench --bench core)
+[[ $profile == debug ]] && bench+=(--profile dev)
+"${bench[@]}" --no-run
 
 work=$(mktemp -d)
-"$TARGET/release/zoom-phone-mock" --port-file "$work/port" --log-capacity 1000 >"$work/server.log" 2>&1 &
+"$TARGET/$profile/zoom-phone-mock" --port-file "$work/port" --log-capacity 1000 >"$work/server.log" 2>&1 &
 mock_pid=$!
 stop() {
   kill "$mock_pid" 2>/dev/null || true
@@ -45,7 +59,7 @@ for _ in $(seq 1 200); do
   sleep 0.05
 done
 export ZOOM_PHONE_MOCK_URL="http://127.0.0.1:$(cat "$work/port")"
-say "mock (release) at $ZOOM_PHONE_MOCK_URL"
+say "mock ($profile) at $ZOOM_PHONE_MOCK_URL"
 
 # One 300-record call-history page, the fixture every parse benchmark reads.
 token=$(curl -sf -X POST -H 'content-type: application/json' -d '{}' "$ZOOM_PHONE_MOCK_URL/_admin/tokens" \
@@ -54,7 +68,7 @@ curl -sf -H "authorization: Bearer $token" "$ZOOM_PHONE_MOCK_URL/v2/phone/call_h
 export ZOOM_BENCH_PAGE="$OUT/page-300.json"
 
 say "core: criterion"
-cargo bench -q -p zoom-phone-bench --bench core -- "${criterion_args[@]}" >&2
+"${bench[@]}" -- "${criterion_args[@]}" >&2
 python3 "$BENCH/report.py" core "$TARGET/criterion" "$OUT/core.json"
 
 say "node: ours vs @zoom/rivet vs fetch + JSON.parse"
@@ -74,9 +88,12 @@ say "sizes"
 python3 "$BENCH/report.py" sizes "$OUT/sizes.json" "$ROOT/bindings-wasm/dist" "$BENCH/node/node_modules" "$wheel"
 python3 "$BENCH/report.py" machine-end "$OUT/machine.json"
 
-if [[ "${BENCH_QUICK:-0}" == 1 ]]; then
+if [[ "${BENCH_QUICK:-0}" == 1 || "${BENCH_SMOKE:-0}" == 1 ]]; then
   python3 "$BENCH/report.py" render "$OUT" "$OUT/benchmarks.md"
-  say "quick run: rendered to $OUT/benchmarks.md (docs/benchmarks.md left alone)"
+  say "short run: rendered to $OUT/benchmarks.md (docs/benchmarks.md left alone)"
+  # Each host's table came out: Node, Python sync and Python async each have a per-call row.
+  rows=$(grep -c '^| per call, ' "$OUT/benchmarks.md" || true)
+  [[ $rows == 3 ]] || { echo "bench: expected 3 per-call rows (Node, Python sync, async), found $rows" >&2; exit 1; }
 else
   python3 "$BENCH/report.py" render "$OUT" "$ROOT/docs/benchmarks.md"
   say "wrote docs/benchmarks.md"
