@@ -293,7 +293,8 @@ def render(bench: Path, out: Path) -> None:
       f"abi3 wheel); competitors: `@zoom/rivet` {node['versions']['@zoom/rivet']}, `zoomus` {py['versions']['zoomus']} "
       f"(requests {py['versions']['requests']}); raw: `fetch`, `httpx` {py['versions']['httpx']}")
     w(f"- server: `tools/mock-server`, release build, on 127.0.0.1, rate limits off; {node['rounds']} rounds per host "
-      f"workload; {node['params']['seqCalls']} sequential calls, {node['params']['concCalls']} calls at 50 in flight")
+      f"workload after a warm-up round; {node['params']['seqCalls']} sequential calls; at 50 in flight "
+      f"{node['params']['concCalls']} calls in Node, {py['params']['concCalls']} in Python")
     w("")
 
     w("## Core (Rust, criterion)")
@@ -474,7 +475,13 @@ WHY: dict[str, str] = {
         " (profiled on a build with names: no function above ~4 us); our JS ~15 us. wasm-opt -Oz, -O2,"
         " -O3 and no wasm-opt measured the same (1.41-1.46x sequential, within noise), so the size"
         " setting stays. Reusing abort controllers measured 9 % less client CPU at 50 in flight than a"
-        " fresh one per attempt (348 vs 379 us), so the pool stays."
+        " fresh one per attempt (348 vs 379 us), so the pool stays. Measured again 2026-12-08 after"
+        " samples grew from 500 to 2,000 calls (the 500-call samples, ~0.15 s each, had put this row at"
+        " 1.23x): 20,000 GETs at 50 in flight, `--cpu-prof` at 200 us, ours ~521 us of CPU a call against"
+        " raw fetch's ~323 (the profiler inflates both). Of the ~198 us: the wasm core ~60, undici ~45"
+        " more (the signal, `redirect: manual`, two more headers), Node's internals ~25 more, GC ~19"
+        " more, our JS ~34 (call.js 17, the wasm-bindgen glue 11, client.js 6). `JSON.parse` of the"
+        " body costs what raw's does (~40 us with its decode)."
     ),
     "node:parse_page_300": (
         "`parseResponse` copies the bytes into wasm for the core to classify (status, Zoom's error"

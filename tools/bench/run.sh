@@ -2,7 +2,7 @@
 # The whole benchmark (`make bench`): the core (criterion), Node and Python
 # against one release build of tools/mock-server on loopback (rate limits off),
 # sizes; JSON under target/bench/, then docs/benchmarks.md rendered from it.
-#   tools/bench/run.sh            full run (~10 min on a quiet 2-core machine)
+#   tools/bench/run.sh            full run (~4 min on a quiet 2-core machine)
 #   BENCH_QUICK=1 tools/bench/run.sh   short run for development (doc not written)
 #   BENCH_SMOKE=1 tools/bench/run.sh   make test's smoke: every part runs end to end on
 #     tiny sizes with debug builds, into target/bench-smoke/; its numbers mean nothing
@@ -30,7 +30,7 @@ elif [[ "${BENCH_QUICK:-0}" == 1 ]]; then
   export BENCH_ROUNDS=${BENCH_ROUNDS:-2} BENCH_SEQ_CALLS=${BENCH_SEQ_CALLS:-200} BENCH_CONC_CALLS=${BENCH_CONC_CALLS:-200}
   criterion_args=(--warm-up-time 0.2 --measurement-time 0.5 --sample-size 10)
 else
-  export BENCH_ROUNDS=${BENCH_ROUNDS:-5}
+  export BENCH_ROUNDS=${BENCH_ROUNDS:-7}
   criterion_args=()
 fi
 

@@ -1,7 +1,7 @@
 // Node benchmarks against the mock Zoom at $ZOOM_PHONE_MOCK_URL: our npm
 // package vs Zoom's @zoom/rivet vs raw fetch + JSON.parse. Writes JSON to
 // $BENCH_OUT (see tools/bench/render.py for the shape). Run by
-// tools/bench/run.sh; BENCH_ROUNDS sets the repetitions (default 5).
+// tools/bench/run.sh; BENCH_ROUNDS sets the repetitions (default 7).
 //
 // Rivet's API base URL is an option (`baseUrl`), but its OAuth host is a
 // constant (https://zoom.us), so it cannot fetch a token from the mock: it
@@ -16,9 +16,11 @@ import { ZoomPhone, parseResponse } from "zoom-phone";
 const base = process.env.ZOOM_PHONE_MOCK_URL;
 if (!base) throw new Error("set ZOOM_PHONE_MOCK_URL (tools/bench/run.sh does)");
 const api = `${base}/v2`;
-const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
 const seqCalls = Number(process.env.BENCH_SEQ_CALLS ?? 1000);
-const concCalls = Number(process.env.BENCH_CONC_CALLS ?? 500);
+// Node runs 50 in flight fast enough that 500 calls (~0.15 s) left each
+// sample to a collection or two: 2,000 take long enough to pair.
+const concCalls = Number(process.env.BENCH_CONC_CALLS ?? 2000);
 const concurrency = 50;
 const pagePath = process.env.ZOOM_BENCH_PAGE;
 const out = process.env.BENCH_OUT ?? "node.json";
@@ -180,19 +182,24 @@ const workloads = {
 };
 
 const samples = {};
-for (let round = 0; round < rounds; round++) {
+// Round -1 warms every client and workload up (JIT tiers, connections,
+// caches) and is not recorded: otherwise whichever client runs first in the
+// first round pays for it.
+for (let round = -1; round < rounds; round++) {
   for (const [w, run] of Object.entries(workloads)) {
     // Rotate the order each round so no client always runs first (or last).
     const names = Object.keys(clients);
-    const order = names.slice(round % names.length).concat(names.slice(0, round % names.length));
+    const k = (round + names.length) % names.length;
+    const order = names.slice(k).concat(names.slice(0, k));
     for (const name of order) {
       const v = await run(clients[name]);
+      if (round < 0) continue;
       for (const [key, value] of Object.entries(typeof v === "number" ? { [w]: v } : v)) {
         ((samples[key] ??= {})[name] ??= []).push(value);
       }
     }
   }
-  process.stderr.write(`node: round ${round + 1}/${rounds}\n`);
+  process.stderr.write(round < 0 ? "node: warmed up\n" : `node: round ${round + 1}/${rounds}\n`);
 }
 
 // --- time inside the two crossings into the wasm core, per call ---------------

@@ -27,7 +27,7 @@ from typing import Any, Callable
 
 BASE = os.environ.get("ZOOM_PHONE_MOCK_URL", "").rstrip("/")
 API = f"{BASE}/v2"
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
 SEQ_CALLS = int(os.environ.get("BENCH_SEQ_CALLS", "1000"))
 CONC_CALLS = int(os.environ.get("BENCH_CONC_CALLS", "500"))
 CONCURRENCY = 50
@@ -169,36 +169,54 @@ def ours_async() -> dict[str, Callable[..., Any]]:
 # --- workloads ----------------------------------------------------------------
 
 
-def sync_workloads(c: dict[str, Callable[..., Any]], user: str) -> dict[str, float]:
-    # Wall time, and the client process's own CPU beside it (the mock shares the machine).
+# Each workload returns its samples by key: wall time, and the client
+# process's own CPU beside it (the mock shares the machine).
+
+
+def sync_seq_get(c: dict[str, Callable[..., Any]], user: str) -> dict[str, float]:
     t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(SEQ_CALLS):
         c["get_user"](user)
-    seq = (time.perf_counter() - t0) * 1000 / SEQ_CALLS
-    seq_cpu = (time.process_time() - c0) * 1000 / SEQ_CALLS
+    return {
+        "seq_get": (time.perf_counter() - t0) * 1000 / SEQ_CALLS,
+        "seq_get_cpu": (time.process_time() - c0) * 1000 / SEQ_CALLS,
+    }
+
+
+def sync_walk(c: dict[str, Callable[..., Any]], user: str) -> dict[str, float]:
     t0, c0 = time.perf_counter(), time.process_time()
     n = c["walk"]()
-    walk = (time.perf_counter() - t0) * 1000
-    walk_cpu = (time.process_time() - c0) * 1000
+    out = {"walk_20000": (time.perf_counter() - t0) * 1000, "walk_20000_cpu": (time.process_time() - c0) * 1000}
     assert n == RECORDS, n
+    return out
+
+
+def sync_concurrent(c: dict[str, Callable[..., Any]], user: str) -> dict[str, float]:
     with ThreadPoolExecutor(CONCURRENCY) as pool:
         t0 = time.perf_counter()
         list(pool.map(lambda _: c["get_user"](user), range(CONC_CALLS)))
-        conc = CONC_CALLS / (time.perf_counter() - t0)
-    return {"seq_get": seq, "seq_get_cpu": seq_cpu, "walk_20000": walk, "walk_20000_cpu": walk_cpu, "concurrent_50": conc}
+        return {"concurrent_50": CONC_CALLS / (time.perf_counter() - t0)}
 
 
-async def async_workloads(c: dict[str, Callable[..., Any]], user: str) -> dict[str, float]:
+async def async_seq_get(c: dict[str, Callable[..., Any]], user: str) -> dict[str, float]:
     t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(SEQ_CALLS):
         await c["get_user"](user)
-    seq = (time.perf_counter() - t0) * 1000 / SEQ_CALLS
-    seq_cpu = (time.process_time() - c0) * 1000 / SEQ_CALLS
+    return {
+        "seq_get": (time.perf_counter() - t0) * 1000 / SEQ_CALLS,
+        "seq_get_cpu": (time.process_time() - c0) * 1000 / SEQ_CALLS,
+    }
+
+
+async def async_walk(c: dict[str, Callable[..., Any]], user: str) -> dict[str, float]:
     t0, c0 = time.perf_counter(), time.process_time()
     n = await c["walk"]()
-    walk = (time.perf_counter() - t0) * 1000
-    walk_cpu = (time.process_time() - c0) * 1000
+    out = {"walk_20000": (time.perf_counter() - t0) * 1000, "walk_20000_cpu": (time.process_time() - c0) * 1000}
     assert n == RECORDS, n
+    return out
+
+
+async def async_concurrent(c: dict[str, Callable[..., Any]], user: str) -> dict[str, float]:
     sem = asyncio.Semaphore(CONCURRENCY)
 
     async def one() -> None:
@@ -207,8 +225,11 @@ async def async_workloads(c: dict[str, Callable[..., Any]], user: str) -> dict[s
 
     t0 = time.perf_counter()
     await asyncio.gather(*(one() for _ in range(CONC_CALLS)))
-    conc = CONC_CALLS / (time.perf_counter() - t0)
-    return {"seq_get": seq, "seq_get_cpu": seq_cpu, "walk_20000": walk, "walk_20000_cpu": walk_cpu, "concurrent_50": conc}
+    return {"concurrent_50": CONC_CALLS / (time.perf_counter() - t0)}
+
+
+SYNC_WORKLOADS = (sync_seq_get, sync_walk, sync_concurrent)
+ASYNC_WORKLOADS = (async_seq_get, async_walk, async_concurrent)
 
 
 def rotate(names: list[str], k: int) -> list[str]:
@@ -216,26 +237,32 @@ def rotate(names: list[str], k: int) -> list[str]:
     return names[k:] + names[:k]
 
 
+# Rounds run workload by workload, every client back to back in a rotating
+# order, so the samples a ratio pairs are taken seconds apart; round -1
+# warms every client and workload up (tokens, connections, lazily made
+# methods, caches) and is not recorded.
+
+
 def run_sync(samples: dict[str, dict[str, list[float]]], user: str) -> None:
     clients = {"raw": raw_sync(), "ours": ours_sync(), "zoomus": zoomus_sync()}
-    for c in clients.values():  # warm up: tokens, connections
-        c["get_user"](user)
-    for r in range(ROUNDS):
-        for name in rotate(list(clients), r):
-            for w, v in sync_workloads(clients[name], user).items():
-                samples.setdefault(f"sync_{w}", {}).setdefault(name, []).append(v)
-        print(f"python sync: round {r + 1}/{ROUNDS}", file=sys.stderr)
+    for r in range(-1, ROUNDS):
+        for workload in SYNC_WORKLOADS:
+            for name in rotate(list(clients), r):
+                for key, v in workload(clients[name], user).items():
+                    if r >= 0:
+                        samples.setdefault(f"sync_{key}", {}).setdefault(name, []).append(v)
+        print(f"python sync: round {r + 1}/{ROUNDS}" if r >= 0 else "python sync: warmed up", file=sys.stderr)
 
 
 async def run_async(samples: dict[str, dict[str, list[float]]], user: str) -> None:
     clients = {"raw": raw_async(), "ours": ours_async()}
-    for c in clients.values():
-        await c["get_user"](user)
-    for r in range(ROUNDS):
-        for name in rotate(list(clients), r):
-            for w, v in (await async_workloads(clients[name], user)).items():
-                samples.setdefault(f"async_{w}", {}).setdefault(name, []).append(v)
-        print(f"python async: round {r + 1}/{ROUNDS}", file=sys.stderr)
+    for r in range(-1, ROUNDS):
+        for workload in ASYNC_WORKLOADS:
+            for name in rotate(list(clients), r):
+                for key, v in (await workload(clients[name], user)).items():
+                    if r >= 0:
+                        samples.setdefault(f"async_{key}", {}).setdefault(name, []).append(v)
+        print(f"python async: round {r + 1}/{ROUNDS}" if r >= 0 else "python async: warmed up", file=sys.stderr)
 
 
 def run_parse(samples: dict[str, dict[str, list[float]]], page_path: str) -> None:
