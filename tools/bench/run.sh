@@ -62,9 +62,16 @@ export ZOOM_PHONE_MOCK_URL="http://127.0.0.1:$(cat "$work/port")"
 say "mock ($profile) at $ZOOM_PHONE_MOCK_URL"
 
 # One 300-record call-history page, the fixture every parse benchmark reads.
-token=$(curl -sf -X POST -H 'content-type: application/json' -d '{}' "$ZOOM_PHONE_MOCK_URL/_admin/tokens" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
-curl -sf -H "authorization: Bearer $token" "$ZOOM_PHONE_MOCK_URL/v2/phone/call_history?page_size=300" >"$OUT/page-300.json"
+# (python3, which every part needs anyway, rather than curl, which a fresh machine may lack)
+python3 - "$ZOOM_PHONE_MOCK_URL" "$OUT/page-300.json" <<'PY'
+import json, sys, urllib.request
+base, out = sys.argv[1], sys.argv[2]
+minted = urllib.request.Request(f"{base}/_admin/tokens", data=b"{}", headers={"content-type": "application/json"})
+token = json.load(urllib.request.urlopen(minted))["access_token"]
+page = urllib.request.Request(f"{base}/v2/phone/call_history?page_size=300", headers={"authorization": f"Bearer {token}"})
+with open(out, "wb") as f:
+    f.write(urllib.request.urlopen(page).read())
+PY
 export ZOOM_BENCH_PAGE="$OUT/page-300.json"
 
 say "core: criterion"
