@@ -60,6 +60,48 @@ async def test_an_async_walk_holds_no_handed_out_page_while_it_fetches_the_next(
     assert holding == [0, 0, 0], "the walk kept a handed-out page while fetching the next"
 
 
+def test_a_page_walk_holds_no_page_its_caller_dropped_while_it_fetches_the_next(mock: Mock) -> None:
+    # The first item of the last page handed out; for each later page's
+    # request, how many lists still held it when that request left.
+    last: dict[str, Any] = {}
+    holding: list[int] = []
+
+    def on_request(request: httpx.Request) -> None:
+        if "next_page_token" in request.url.params and "item" in last:
+            holding.append(_lists_holding(last["item"]))
+
+    http = httpx.Client(event_hooks={"request": [on_request]})
+    with ZoomPhone(**mock.client_kwargs(), http_client=http) as zp:
+        sizes = []
+        for page in zp.call_logs.account_call_history.iter(page_size=100, limit=350).pages():
+            sizes.append(len(page.items))
+            last["item"] = page.items[0]
+            del page
+    http.close()
+    assert sizes == [100, 100, 100, 50]
+    assert holding == [0, 0, 0], "the walk kept a page its caller dropped while fetching the next"
+
+
+async def test_an_async_page_walk_holds_no_page_its_caller_dropped_while_it_fetches_the_next(mock: Mock) -> None:
+    last: dict[str, Any] = {}
+    holding: list[int] = []
+
+    async def on_request(request: httpx.Request) -> None:
+        if "next_page_token" in request.url.params and "item" in last:
+            holding.append(_lists_holding(last["item"]))
+
+    http = httpx.AsyncClient(event_hooks={"request": [on_request]})
+    async with AsyncZoomPhone(**mock.client_kwargs(), http_client=http) as zp:
+        sizes = []
+        async for page in zp.call_logs.account_call_history.iter(page_size=100, limit=350).pages():
+            sizes.append(len(page.items))
+            last["item"] = page.items[0]
+            del page
+    await http.aclose()
+    assert sizes == [100, 100, 100, 50]
+    assert holding == [0, 0, 0], "the walk kept a page its caller dropped while fetching the next"
+
+
 def test_a_page_walk_still_hands_each_page_whole(mock: Mock) -> None:
     with ZoomPhone(**mock.client_kwargs()) as zp:
         pages = list(zp.call_logs.account_call_history.iter(page_size=100, limit=250).pages())

@@ -138,6 +138,9 @@ export class Paginator {
 
   /** Fetches one page: `{items, data, response}`, or `null` at the end. */
   async #page() {
+    // The last page is handed out: the caller's to keep or drop, not ours
+    // to hold while the next one is sent, read and parsed.
+    this.#items = [];
     const next = on(this.#inst, () => this.#pager.nextParams(Date.now()));
     if (next === null) {
       this.#finish();

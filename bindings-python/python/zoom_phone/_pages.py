@@ -158,11 +158,14 @@ class Walk(_WalkState, Iterator[_T]):
         """The walk page by page (each page's items counted as handed out)."""
         self._use("pages")
         while not self._finished:
+            self._release()
             page = self._next_page()
             if page is None:
                 return
             self._index = len(self._items)
             yield page
+            # Dropped before the next fetch, as `_release` drops the items.
+            del page
 
 
 class AsyncWalk(_WalkState, AsyncIterator[_T]):
@@ -205,11 +208,14 @@ class AsyncWalk(_WalkState, AsyncIterator[_T]):
         """The walk page by page (each page's items counted as handed out)."""
         self._use("pages")
         while not self._finished:
+            self._release()
             page = await self._next_page()
             if page is None:
                 return
             self._index = len(self._items)
             yield page
+            # Dropped before the next fetch, as `_release` drops the items.
+            del page
 
 
 class _SyncState:
