@@ -463,7 +463,10 @@ WHY: dict[str, str] = {
     "node:walk_20000": (
         "Per page (300 records, ~500 KB): the bytes are copied into wasm for the core to classify, then"
         " decoded and `JSON.parse`d once in JS; the copy and the core's check of the body are the extra"
-        " over raw code, plus the pager's two small crossings per page."
+        " over raw code, plus the pager's two small crossings per page. Until 2026-12-08 the pager"
+        " also kept the last page's items while the next page was fetched and parsed, so two pages"
+        " were alive at once; dropping them measured client CPU 1.28x -> 1.22x raw in one A/B"
+        " (11 rounds) and 1.24x -> 1.23x in another (13), wall time within noise."
     ),
     "node:concurrent_50": (
         "The per-call work of the sequential row runs on the one event-loop thread, so with 50 calls in"
@@ -482,7 +485,17 @@ WHY: dict[str, str] = {
         " raw fetch's ~323 (the profiler inflates both). Of the ~198 us: the wasm core ~60, undici ~45"
         " more (the signal, `redirect: manual`, two more headers), Node's internals ~25 more, GC ~19"
         " more, our JS ~34 (call.js 17, the wasm-bindgen glue 11, client.js 6). `JSON.parse` of the"
-        " body costs what raw's does (~40 us with its decode)."
+        " body costs what raw's does (~40 us with its decode). Measured 2026-12-08 in a process holding"
+        " one client (3 x 20,000 GETs at 50 in flight): user CPU a call ~180 us for raw fetch, ~240 for"
+        " the fetch contract (the signal alone ~50 more, reused controller or fresh), ~360 for ours."
+        " Against an in-memory `fetch` (no undici, no sockets) ours costs only ~23 us a call more than"
+        " raw (wasm ~12, our JS ~7), against the mock ~120 us beyond the contract: the same code runs"
+        " 5-8x slower with undici and the kernel between calls, which is why fewer instructions move this"
+        " row little. With the client pinned to one core and the mock to the other, the ratio is 2.0x;"
+        " unpinned, part of the client's CPU (GC helpers) runs on the mock's core. Tried and measured"
+        " within noise (A/B in one process, 9-11 rounds): the wasm built at opt-level `s` or `z`"
+        " instead of 3 (7 % and 17 % smaller); abort controllers reused 1, 8, 16 or 64 times; bodies"
+        " read with `text()` and handed to the core as a string instead of `arrayBuffer()` and bytes."
     ),
     "node:parse_page_300": (
         "`parseResponse` copies the bytes into wasm for the core to classify (status, Zoom's error"
