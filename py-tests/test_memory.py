@@ -20,86 +20,79 @@ def _lists_holding(item: Any) -> int:
     return sum(isinstance(r, list) for r in gc.get_referrers(item))
 
 
+class _Watch:
+    """An item of the last page handed out, and for each later page's
+    request, how many lists still held it when that request left (an
+    httpx request hook, sync or async)."""
+
+    def __init__(self) -> None:
+        self.item: Any = None
+        self.holding: list[int] = []
+
+    def on_request(self, request: httpx.Request) -> None:
+        if "next_page_token" in request.url.params and self.item is not None:
+            self.holding.append(_lists_holding(self.item))
+
+    async def on_async_request(self, request: httpx.Request) -> None:
+        self.on_request(request)
+
+
+HELD = "the walk kept a page it had handed out while fetching the next"
+
+
 def test_a_walk_holds_no_handed_out_page_while_it_fetches_the_next(mock: Mock) -> None:
-    # The last item handed out; for each later page's request, how many
-    # lists still held it when that request left.
-    last: dict[str, Any] = {}
-    holding: list[int] = []
-
-    def on_request(request: httpx.Request) -> None:
-        if "next_page_token" in request.url.params and "item" in last:
-            holding.append(_lists_holding(last["item"]))
-
-    http = httpx.Client(event_hooks={"request": [on_request]})
+    watch = _Watch()
+    http = httpx.Client(event_hooks={"request": [watch.on_request]})
     with ZoomPhone(**mock.client_kwargs(), http_client=http) as zp:
         for n, item in enumerate(zp.call_logs.account_call_history.iter(page_size=100, limit=350), 1):
-            last["item"] = item
+            watch.item = item
     http.close()
     assert n == 350
-    assert holding == [0, 0, 0], "the walk kept a handed-out page while fetching the next"
+    assert watch.holding == [0, 0, 0], HELD
 
 
 async def test_an_async_walk_holds_no_handed_out_page_while_it_fetches_the_next(mock: Mock) -> None:
-    # The last item handed out; for each later page's request, how many
-    # lists still held it when that request left.
-    last: dict[str, Any] = {}
-    holding: list[int] = []
-
-    async def on_request(request: httpx.Request) -> None:
-        if "next_page_token" in request.url.params and "item" in last:
-            holding.append(_lists_holding(last["item"]))
-
-    http = httpx.AsyncClient(event_hooks={"request": [on_request]})
+    watch = _Watch()
+    http = httpx.AsyncClient(event_hooks={"request": [watch.on_async_request]})
     async with AsyncZoomPhone(**mock.client_kwargs(), http_client=http) as zp:
         n = 0
         async for item in zp.call_logs.account_call_history.iter(page_size=100, limit=350):
-            last["item"] = item
+            watch.item = item
             n += 1
     await http.aclose()
     assert n == 350
-    assert holding == [0, 0, 0], "the walk kept a handed-out page while fetching the next"
+    assert watch.holding == [0, 0, 0], HELD
+
+
+# A caller of pages() that drops each page: the walk must not hold it either.
 
 
 def test_a_page_walk_holds_no_page_its_caller_dropped_while_it_fetches_the_next(mock: Mock) -> None:
-    # The first item of the last page handed out; for each later page's
-    # request, how many lists still held it when that request left.
-    last: dict[str, Any] = {}
-    holding: list[int] = []
-
-    def on_request(request: httpx.Request) -> None:
-        if "next_page_token" in request.url.params and "item" in last:
-            holding.append(_lists_holding(last["item"]))
-
-    http = httpx.Client(event_hooks={"request": [on_request]})
+    watch = _Watch()
+    http = httpx.Client(event_hooks={"request": [watch.on_request]})
     with ZoomPhone(**mock.client_kwargs(), http_client=http) as zp:
         sizes = []
         for page in zp.call_logs.account_call_history.iter(page_size=100, limit=350).pages():
             sizes.append(len(page.items))
-            last["item"] = page.items[0]
+            watch.item = page.items[0]
             del page
     http.close()
     assert sizes == [100, 100, 100, 50]
-    assert holding == [0, 0, 0], "the walk kept a page its caller dropped while fetching the next"
+    assert watch.holding == [0, 0, 0], HELD
 
 
 async def test_an_async_page_walk_holds_no_page_its_caller_dropped_while_it_fetches_the_next(mock: Mock) -> None:
-    last: dict[str, Any] = {}
-    holding: list[int] = []
-
-    async def on_request(request: httpx.Request) -> None:
-        if "next_page_token" in request.url.params and "item" in last:
-            holding.append(_lists_holding(last["item"]))
-
-    http = httpx.AsyncClient(event_hooks={"request": [on_request]})
+    watch = _Watch()
+    http = httpx.AsyncClient(event_hooks={"request": [watch.on_async_request]})
     async with AsyncZoomPhone(**mock.client_kwargs(), http_client=http) as zp:
         sizes = []
         async for page in zp.call_logs.account_call_history.iter(page_size=100, limit=350).pages():
             sizes.append(len(page.items))
-            last["item"] = page.items[0]
+            watch.item = page.items[0]
             del page
     await http.aclose()
     assert sizes == [100, 100, 100, 50]
-    assert holding == [0, 0, 0], "the walk kept a page its caller dropped while fetching the next"
+    assert watch.holding == [0, 0, 0], HELD
 
 
 def test_a_page_walk_still_hands_each_page_whole(mock: Mock) -> None:
