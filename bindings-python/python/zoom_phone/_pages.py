@@ -141,13 +141,13 @@ class Walk(_WalkState, Iterator[_T]):
         while self._index >= len(self._items):
             if self._finished:
                 raise StopIteration
-            self._release()
             self._next_page()
         item: _T = self._items[self._index]
         self._index += 1
         return item
 
     def _next_page(self) -> Optional[Page[Any]]:
+        self._release()
         try:
             return self._took(self._fetch(self._pager, self._fields))
         except BaseException:
@@ -158,13 +158,12 @@ class Walk(_WalkState, Iterator[_T]):
         """The walk page by page (each page's items counted as handed out)."""
         self._use("pages")
         while not self._finished:
-            self._release()
             page = self._next_page()
             if page is None:
                 return
             self._index = len(self._items)
             yield page
-            # Dropped before the next fetch, as `_release` drops the items.
+            # Dropped before the next fetch, as `_next_page` drops the items.
             del page
 
 
@@ -191,13 +190,13 @@ class AsyncWalk(_WalkState, AsyncIterator[_T]):
         while self._index >= len(self._items):
             if self._finished:
                 raise StopAsyncIteration
-            self._release()
             await self._next_page()
         item: _T = self._items[self._index]
         self._index += 1
         return item
 
     async def _next_page(self) -> Optional[Page[Any]]:
+        self._release()
         try:
             return self._took(await self._fetch(self._pager, self._fields))
         except BaseException:
@@ -208,13 +207,12 @@ class AsyncWalk(_WalkState, AsyncIterator[_T]):
         """The walk page by page (each page's items counted as handed out)."""
         self._use("pages")
         while not self._finished:
-            self._release()
             page = await self._next_page()
             if page is None:
                 return
             self._index = len(self._items)
             yield page
-            # Dropped before the next fetch, as `_release` drops the items.
+            # Dropped before the next fetch, as `_next_page` drops the items.
             del page
 
 
