@@ -466,7 +466,9 @@ WHY: dict[str, str] = {
         " over raw code, plus the pager's two small crossings per page. Until 2026-12-08 the pager"
         " also kept the last page's items while the next page was fetched and parsed, so two pages"
         " were alive at once; dropping them measured client CPU 1.28x -> 1.22x raw in one A/B"
-        " (11 rounds) and 1.24x -> 1.23x in another (13), wall time within noise."
+        " (11 rounds) and 1.24x -> 1.23x in another (13), wall time within noise; in make bench's"
+        " process, which holds every client and so a larger heap, client CPU went from 1.47x (the"
+        " last run before) to 1.00x and 1.10x in the two runs after."
     ),
     "node:concurrent_50": (
         "The per-call work of the sequential row runs on the one event-loop thread, so with 50 calls in"
